@@ -1,0 +1,150 @@
+# The mm teaching kernel: one Makefile for every architecture and the host.
+#
+#   make run            build and boot in QEMU to the mm> console
+#   make test           host unit tests, then every boot configuration
+#   make bench          benchmarks (figures go in docs/benchmarks.md)
+#   make help           everything else
+#
+# ARCH=x86_64|arm64 (default x86_64), BOOT=direct|bios|uefi (x86_64),
+# BOARD=virt|rpi3|rpi4 (arm64). V=1 shows the commands.
+
+ARCH  ?= x86_64
+BOOT  ?= direct
+BOARD ?= virt
+O     := build
+V     ?= 0
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+# ---------------------------------------------------------------- packages
+# tools/deps installs what a target needs when run as root, or prints the
+# one apt-get line to run and stops. Each group is checked once per build.
+DEPS = $(O)/.deps-$(1)
+$(O)/.deps-%: tools/deps
+	$(Q)mkdir -p $(O)
+	$(Q)bash tools/deps $*
+	$(Q)touch $@
+
+# ---------------------------------------------------------------- sources
+# Portable code: compiled into every kernel and (all but string.c) the host.
+PORTABLE_SRCS := $(wildcard kernel/lib/*.c boot/*.c mm/*.c drivers/*/*.c)
+KERNEL_SRCS   := $(wildcard kernel/*.c) $(PORTABLE_SRCS) \
+		 $(wildcard tests/suites/*.c tests/kernel/*.c)
+HOST_SRCS     := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
+		 kernel/printk.c kernel/kunit.c \
+		 $(wildcard tests/suites/*.c tests/host/*.c)
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
+	-Wstrict-prototypes -Wshadow -Wvla
+COMMON_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I. -MMD -MP \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls
+
+include arch/$(ARCH)/build.mk
+
+# ---------------------------------------------------------------- kernel
+KOBJ  := $(O)/$(ARCH)/obj
+KOBJS := $(patsubst %.c,$(KOBJ)/%.o,$(KERNEL_SRCS)) \
+	 $(patsubst %,$(KOBJ)/%.o,$(ARCH_ASM_SRCS)) \
+	 $(patsubst %.c,$(KOBJ)/%.o,$(ARCH_SRCS))
+KELF  := $(O)/$(ARCH)/kernel.elf
+
+$(KOBJ)/%.o: %.c | $(call DEPS,build-$(ARCH))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(O)/$(ARCH)/linker.ld: linker.ld
+	@mkdir -p $(dir $@)
+	$(Q)$(KCC) -E -P -x c -DARCH_$(ARCH) $< -o $@
+
+# Symbols for backtraces. Pass 1 links with an empty table; tools/gensyms
+# turns its symbols into a table placed after everything else, so no
+# address moves in pass 2 (the link checks this).
+$(KOBJ)/ksyms0.o: tools/gensyms | $(call DEPS,build-$(ARCH))
+	@mkdir -p $(dir $@)
+	$(Q)bash tools/gensyms /dev/null > $(KOBJ)/ksyms0.c
+	$(Q)$(KCC) $(KCFLAGS) -c $(KOBJ)/ksyms0.c -o $@
+
+$(KELF): $(KOBJS) $(KOBJ)/ksyms0.o $(O)/$(ARCH)/linker.ld tools/gensyms
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(KLD) $(KLDFLAGS) -T $(O)/$(ARCH)/linker.ld -o $@.pass1 $(KOBJS) $(KOBJ)/ksyms0.o
+	$(Q)$(KNM) -n $@.pass1 | bash tools/gensyms - > $(KOBJ)/ksyms.c
+	$(Q)$(KCC) $(KCFLAGS) -c $(KOBJ)/ksyms.c -o $(KOBJ)/ksyms.o
+	$(Q)$(KLD) $(KLDFLAGS) -T $(O)/$(ARCH)/linker.ld -o $@ $(KOBJS) $(KOBJ)/ksyms.o
+	$(Q)bash tools/gensyms --check $@.pass1 $@ $(KNM)
+	$(Q)rm -f $@.pass1
+
+-include $(KOBJS:.o=.d)
+
+# ---------------------------------------------------------------- host
+HCC    := gcc
+HFLAGS := $(COMMON_CFLAGS) -Itests/host/include -DHOST_BUILD \
+	  -fsanitize=address,undefined -fno-sanitize-recover=undefined
+HOBJ   := $(O)/host/obj
+HOBJS  := $(patsubst %.c,$(HOBJ)/%.o,$(HOST_SRCS))
+
+$(HOBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(HCC) $(HFLAGS) -c $< -o $@
+
+$(O)/host/unit: $(HOBJS)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HCC) $(HFLAGS) -o $@ $^ -lm
+
+-include $(HOBJS:.o=.d)
+
+# Benchmarks: optimised, no sanitizers (they would be measured too).
+BENCH_FLAGS := $(COMMON_CFLAGS) -Itests/host/include -DHOST_BUILD -O2 -DNDEBUG
+BENCH_SRCS  := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
+	       kernel/printk.c tests/host/shim.c
+$(O)/host/bench-%: tests/bench/%.c $(BENCH_SRCS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HCC) $(BENCH_FLAGS) -o $@ $^ -lm -lpthread
+
+BENCHES := $(patsubst tests/bench/%.c,$(O)/host/bench-%,$(wildcard tests/bench/*.c))
+
+# ---------------------------------------------------------------- targets
+.PHONY: all kernel host-test test test-mm run debug gdb iso bench clean help image
+
+all: kernel
+
+kernel: $(KELF) $(ARCH_IMAGES)
+
+host-test: $(O)/host/unit
+	$(Q)$(O)/host/unit
+
+# `make test`: host tests, then every QEMU configuration of both arches.
+test: $(call DEPS,test)
+	$(Q)bash tools/run-tests all
+
+# The page allocator's tests only (course labs).
+test-mm: $(call DEPS,test)
+	$(Q)bash tools/run-tests mm
+
+run: kernel $(call DEPS,run-$(ARCH))
+	$(Q)bash tools/qemu $(ARCH) $(if $(filter arm64,$(ARCH)),$(BOARD),$(BOOT)) run
+
+debug: kernel $(call DEPS,run-$(ARCH)) $(call DEPS,debug)
+	$(Q)bash tools/qemu $(ARCH) $(if $(filter arm64,$(ARCH)),$(BOARD),$(BOOT)) debug
+
+gdb: $(call DEPS,debug)
+	$(Q)bash tools/gdb $(ARCH)
+
+bench: $(BENCHES)
+	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+
+clean:
+	rm -rf $(O)
+
+help:
+	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "Other targets: kernel iso image host-test test-mm debug gdb bench clean"

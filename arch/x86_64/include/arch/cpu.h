@@ -1,0 +1,55 @@
+/*
+ * arch/cpu.h (x86_64) - the CPU operations portable code may use.
+ */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+
+#include "kernel/types.h"
+
+#define X86_RFLAGS_IF	(1UL << 9)
+
+static inline unsigned long arch_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(flags) :: "memory");
+	return flags;
+}
+
+static inline void arch_irq_restore(unsigned long flags)
+{
+	if (flags & X86_RFLAGS_IF)
+		__asm__ __volatile__("sti" ::: "memory");
+}
+
+static inline void arch_irq_enable(void)  { __asm__ __volatile__("sti" ::: "memory"); }
+static inline void arch_irq_disable(void) { __asm__ __volatile__("cli" ::: "memory"); }
+
+static inline bool arch_irqs_enabled(void)
+{
+	unsigned long flags;
+
+	__asm__ __volatile__("pushfq; popq %0" : "=r"(flags));
+	return flags & X86_RFLAGS_IF;
+}
+
+/* Sleep until the next interrupt. Enables interrupts (sti; hlt is atomic). */
+static inline void arch_wait_for_interrupt(void)
+{
+	__asm__ __volatile__("sti; hlt" ::: "memory");
+}
+
+static inline void arch_cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
+
+static inline unsigned int arch_cpu_id(void) { return 0; }
+
+/* A free-running cycle counter, for benchmarks. */
+static inline uint64_t arch_cycles(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+#endif

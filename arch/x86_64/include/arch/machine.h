@@ -1,0 +1,24 @@
+/*
+ * arch/machine.h (x86_64) - the machine as a whole: clock, leaving, stopping.
+ */
+#ifndef ARCH_MACHINE_H
+#define ARCH_MACHINE_H
+
+#include "kernel/types.h"
+
+/* Nanoseconds since boot; monotonic; 0 until the clock is calibrated. */
+uint64_t arch_clock_ns(void);
+
+/* Turn the machine off (ACPI S5 under QEMU); never returns. */
+__noreturn void arch_poweroff(void);
+
+/* Leave QEMU with a status the test harness checks (isa-debug-exit). */
+__noreturn void arch_test_exit(bool passed);
+
+/* Stop this CPU for good, interrupts off. */
+__noreturn void arch_halt(void);
+
+/* Name of the machine for the boot log ("QEMU q35", ...). */
+const char *arch_machine_name(void);
+
+#endif

@@ -1,0 +1,236 @@
+/*
+ * kernel/kunit.c - the test runner: finds the suites the linker gathered in
+ * the `kunit_suites` section, sorts them by name, refuses duplicates, runs
+ * the ones matching a glob and prints KTAP v1 as Linux's KUnit does.
+ * Portable: the same file runs the suites on the host.
+ */
+#include "kernel/kunit.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
+#include <arch/machine.h>
+
+extern const struct kunit_suite *const __start_kunit_suites[];
+extern const struct kunit_suite *const __stop_kunit_suites[];
+
+#define MAX_SUITES 256
+
+static uint64_t next_seed;
+
+void kunit_set_seed(uint64_t seed)
+{
+	next_seed = seed;
+}
+
+int __kunit_strcmp(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b ? 0 : (a ? 1 : -1);
+	return strcmp(a, b);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct kunit_suite *x = *(const struct kunit_suite *const *)a;
+	const struct kunit_suite *y = *(const struct kunit_suite *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* Fill `out` with the registered suites in name order; -1 on duplicates. */
+static int sorted_suites(const struct kunit_suite **out, size_t max)
+{
+	size_t n = 0;
+
+	for (const struct kunit_suite *const *p = __start_kunit_suites;
+	     p < __stop_kunit_suites; p++) {
+		if (n == max) {
+			printk(KERN_ERR "kunit: more than %zu suites\n", max);
+			return -1;
+		}
+		out[n++] = *p;
+	}
+	sort(out, n, sizeof(out[0]), by_name);
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(out[i - 1]->name, out[i]->name) == 0) {
+			printk(KERN_ERR "kunit: two suites are named '%s'; "
+			       "names must be unique\n", out[i]->name);
+			return -1;
+		}
+	}
+	return (int)n;
+}
+
+void kunit_list(void)
+{
+	static const struct kunit_suite *suites[MAX_SUITES];
+	int n = sorted_suites(suites, MAX_SUITES);
+
+	for (int i = 0; i < n; i++) {
+		int cases = 0;
+
+		for (const struct kunit_case *c = suites[i]->test_cases; c->run_case; c++)
+			cases++;
+		printk("  %-24s %d case%s\n", suites[i]->name, cases,
+		       cases == 1 ? "" : "s");
+	}
+}
+
+static void vtest_line(struct kunit *test, const char *fmt, va_list ap)
+{
+	char msg[256];
+
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Multi-line messages keep the KTAP diagnostic prefix on each line. */
+	char *line = msg;
+
+	for (;;) {
+		char *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		printk("        # %s: %s\n", test->name, line);
+		if (!nl || !nl[1])
+			break;
+		line = nl + 1;
+	}
+}
+
+void kunit_info(struct kunit *test, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vtest_line(test, fmt, ap);
+	va_end(ap);
+}
+
+void kunit_fail_at(struct kunit *test, const char *file, int line,
+		   bool is_assert, const char *fmt, ...)
+{
+	va_list ap;
+
+	test->failed = true;
+	kunit_info(test, "%s FAILED at %s:%d", is_assert ? "ASSERTION" :
+		   "EXPECTATION", file, line);
+	va_start(ap, fmt);
+	vtest_line(test, fmt, ap);
+	va_end(ap);
+}
+
+void kunit_binary_fail(struct kunit *test, const char *file, int line,
+		       bool is_assert, const char *left_text, const char *op,
+		       const char *right_text, long long left, long long right)
+{
+	kunit_fail_at(test, file, line, is_assert,
+		      "Expected %s %s %s, but\n    %s == %lld (0x%llx)\n"
+		      "    %s == %lld (0x%llx)", left_text, op, right_text,
+		      left_text, left, (unsigned long long)left,
+		      right_text, right, (unsigned long long)right);
+}
+
+void kunit_str_fail(struct kunit *test, const char *file, int line,
+		    bool is_assert, const char *left_text, const char *op,
+		    const char *right_text, const char *left, const char *right)
+{
+	kunit_fail_at(test, file, line, is_assert,
+		      "Expected %s %s %s, but\n    %s == \"%s\"\n    %s == \"%s\"",
+		      left_text, op, right_text, left_text, left ? left : "(null)",
+		      right_text, right ? right : "(null)");
+}
+
+void kunit_do_skip(struct kunit *test, const char *fmt, ...)
+{
+	va_list ap;
+
+	test->skipped = true;
+	va_start(ap, fmt);
+	kvsnprintf(test->skip_reason, sizeof(test->skip_reason), fmt, ap);
+	va_end(ap);
+}
+
+/* Run one suite as a KTAP subtest; returns its result line's verdict. */
+static bool run_suite(const struct kunit_suite *s, unsigned int index,
+		      struct kunit_totals *tot)
+{
+	unsigned int ncases = 0, pass = 0, fail = 0, skip = 0;
+
+	for (const struct kunit_case *c = s->test_cases; c->run_case; c++)
+		ncases++;
+	printk("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", s->name, ncases);
+
+	if (s->suite_init && s->suite_init() != 0) {
+		printk("    # %s: suite_init failed\n", s->name);
+		printk("not ok %u %s\n", index, s->name);
+		tot->failed += ncases;
+		return false;
+	}
+	unsigned int i = 0;
+
+	for (const struct kunit_case *c = s->test_cases; c->run_case; c++) {
+		struct kunit test = { .name = c->name };
+
+		i++;
+		test.seed = next_seed ? next_seed : arch_clock_ns() ^ 0x6b756e6974ULL;
+		if (s->init && s->init(&test) != 0) {
+			kunit_fail_at(&test, __FILE__, __LINE__, true,
+				      "the suite's init failed");
+		} else {
+			c->run_case(&test);
+			if (s->exit)
+				s->exit(&test);
+		}
+		if (test.failed) {
+			printk("        # %s: seed %llu (replay with kunit.seed=%llu)\n",
+			       c->name, (unsigned long long)test.seed,
+			       (unsigned long long)test.seed);
+			printk("    not ok %u %s\n", i, c->name);
+			fail++;
+		} else if (test.skipped) {
+			printk("    ok %u %s # SKIP %s\n", i, c->name, test.skip_reason);
+			skip++;
+		} else {
+			printk("    ok %u %s\n", i, c->name);
+			pass++;
+		}
+	}
+	if (s->suite_exit)
+		s->suite_exit();
+	printk("# %s: pass:%u fail:%u skip:%u total:%u\n", s->name, pass, fail,
+	       skip, ncases);
+	printk("%s %u %s\n", fail ? "not ok" : "ok", index, s->name);
+	tot->passed += pass;
+	tot->failed += fail;
+	tot->skipped += skip;
+	tot->suites++;
+	return fail == 0;
+}
+
+bool kunit_run_all(const char *glob, struct kunit_totals *totals)
+{
+	static const struct kunit_suite *suites[MAX_SUITES];
+	struct kunit_totals tot = { 0 };
+	int n = sorted_suites(suites, MAX_SUITES);
+	unsigned int selected = 0, index = 0;
+	bool ok = n >= 0;
+
+	if (n < 0)
+		n = 0;
+	for (int i = 0; i < n; i++)
+		if (glob_match(glob, suites[i]->name))
+			selected++;
+	printk("KTAP version 1\n1..%u\n", selected);
+	for (int i = 0; i < n; i++) {
+		if (!glob_match(glob, suites[i]->name))
+			continue;
+		if (!run_suite(suites[i], ++index, &tot))
+			ok = false;
+	}
+	printk("# Totals: pass:%u fail:%u skip:%u total:%u\n", tot.passed,
+	       tot.failed, tot.skipped, tot.passed + tot.failed + tot.skipped);
+	if (selected == 0)
+		printk("# no suite matches '%s'\n", glob);
+	if (totals)
+		*totals = tot;
+	return ok;
+}

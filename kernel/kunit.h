@@ -1,0 +1,177 @@
+/*
+ * kernel/kunit.h - unit tests that report KTAP v1.
+ *
+ * The names and output follow Linux's KUnit, so what a student learns here
+ * carries over. One test source serves two runners: the same suite links
+ * into the kernel (selected with `test=GLOB` on the command line or the
+ * console's `test GLOB`) and into the host test binary (build/host/unit,
+ * run under AddressSanitizer and UBSan).
+ *
+ *	static void add_then_find(struct kunit *test)
+ *	{
+ *		KUNIT_EXPECT_EQ(test, 2 + 2, 4);
+ *	}
+ *	static struct kunit_case example_cases[] = {
+ *		KUNIT_CASE(add_then_find),
+ *		{}
+ *	};
+ *	static struct kunit_suite example_suite = {
+ *		.name = "example",
+ *		.test_cases = example_cases,
+ *	};
+ *	kunit_test_suite(example_suite);
+ *
+ * EXPECT records a failure and carries on; ASSERT records it and returns
+ * from the test function (so use ASSERT only in the test function itself).
+ * Each case gets a fresh `struct kunit`; test->seed is the seed for any
+ * randomness in the case (printed, and settable with `kunit.seed=N`, so a
+ * failing random run replays).
+ */
+#ifndef KERNEL_KUNIT_H
+#define KERNEL_KUNIT_H
+
+#include "kernel/types.h"
+
+struct kunit {
+	const char *name;	/* the running case */
+	bool failed;
+	bool skipped;
+	char skip_reason[64];
+	uint64_t seed;		/* for randomised tests: replay with kunit.seed= */
+	void *priv;		/* for the suite's init/exit */
+};
+
+struct kunit_case {
+	void (*run_case)(struct kunit *test);
+	const char *name;
+};
+
+struct kunit_suite {
+	const char *name;
+	int (*suite_init)(void);		/* optional, once before the cases */
+	void (*suite_exit)(void);		/* optional, once after */
+	int (*init)(struct kunit *test);	/* optional, before each case */
+	void (*exit)(struct kunit *test);	/* optional, after each case */
+	struct kunit_case *test_cases;		/* ends with an empty entry */
+};
+
+#define KUNIT_CASE(fn) { .run_case = fn, .name = #fn }
+
+/* Registers a suite in the `kunit_suites` linker section. */
+#define kunit_test_suite(s) \
+	static const struct kunit_suite *const __kunit_ptr_##s \
+	__used __section("kunit_suites") __aligned(sizeof(void *)) = &(s)
+
+struct kunit_totals {
+	unsigned int suites, passed, failed, skipped;
+};
+
+/*
+ * Run every suite whose name matches glob, in name order, printing KTAP v1.
+ * Returns false if any case failed or if registration is broken (duplicate
+ * names), true otherwise. Totals are optional.
+ */
+bool kunit_run_all(const char *glob, struct kunit_totals *totals);
+
+/* Print the registered suites (the console's `test` with no argument). */
+void kunit_list(void);
+
+/* Seed for the next run (0: take one from the clock). */
+void kunit_set_seed(uint64_t seed);
+
+/* ---- what the macros call ---- */
+void kunit_fail_at(struct kunit *test, const char *file, int line,
+		   bool is_assert, const char *fmt, ...) __printf(5, 6);
+void kunit_info(struct kunit *test, const char *fmt, ...) __printf(2, 3);
+void kunit_binary_fail(struct kunit *test, const char *file, int line,
+		       bool is_assert, const char *left_text, const char *op,
+		       const char *right_text, long long left,
+		       long long right);
+void kunit_str_fail(struct kunit *test, const char *file, int line,
+		    bool is_assert, const char *left_text, const char *op,
+		    const char *right_text, const char *left,
+		    const char *right);
+void kunit_do_skip(struct kunit *test, const char *fmt, ...) __printf(2, 3);
+
+#define __KUNIT_BINARY(test, is_assert, left, op, right) ({ \
+	__typeof__(left) __l = (left); \
+	__typeof__(right) __r = (right); \
+	bool __ok = (__l op __r); \
+	if (!__ok) \
+		kunit_binary_fail(test, __FILE__, __LINE__, is_assert, \
+				  #left, #op, #right, \
+				  (long long)__l, (long long)__r); \
+	__ok; \
+})
+
+#define __KUNIT_PTR(test, is_assert, left, op, right) ({ \
+	const void *__l = (left); \
+	const void *__r = (right); \
+	bool __ok = (__l op __r); \
+	if (!__ok) \
+		kunit_binary_fail(test, __FILE__, __LINE__, is_assert, \
+				  #left, #op, #right, \
+				  (long long)(uintptr_t)__l, \
+				  (long long)(uintptr_t)__r); \
+	__ok; \
+})
+
+#define __KUNIT_TRUE(test, is_assert, cond, want, text) ({ \
+	bool __ok = (!!(cond)) == (want); \
+	if (!__ok) \
+		kunit_fail_at(test, __FILE__, __LINE__, is_assert, \
+			      "Expected %s to be %s", text, \
+			      (want) ? "true" : "false"); \
+	__ok; \
+})
+
+#define __KUNIT_STR(test, is_assert, left, op, right) ({ \
+	const char *__l = (left); \
+	const char *__r = (right); \
+	bool __ok = (__kunit_strcmp(__l, __r) op 0); \
+	if (!__ok) \
+		kunit_str_fail(test, __FILE__, __LINE__, is_assert, \
+			       #left, #op, #right, __l, __r); \
+	__ok; \
+})
+int __kunit_strcmp(const char *a, const char *b);	/* NULL-safe */
+
+#define KUNIT_EXPECT_TRUE(t, c)		((void)__KUNIT_TRUE(t, false, c, true, #c))
+#define KUNIT_EXPECT_FALSE(t, c)	((void)__KUNIT_TRUE(t, false, c, false, #c))
+#define KUNIT_EXPECT_EQ(t, a, b)	((void)__KUNIT_BINARY(t, false, a, ==, b))
+#define KUNIT_EXPECT_NE(t, a, b)	((void)__KUNIT_BINARY(t, false, a, !=, b))
+#define KUNIT_EXPECT_LT(t, a, b)	((void)__KUNIT_BINARY(t, false, a, <, b))
+#define KUNIT_EXPECT_LE(t, a, b)	((void)__KUNIT_BINARY(t, false, a, <=, b))
+#define KUNIT_EXPECT_GT(t, a, b)	((void)__KUNIT_BINARY(t, false, a, >, b))
+#define KUNIT_EXPECT_GE(t, a, b)	((void)__KUNIT_BINARY(t, false, a, >=, b))
+#define KUNIT_EXPECT_PTR_EQ(t, a, b)	((void)__KUNIT_PTR(t, false, a, ==, b))
+#define KUNIT_EXPECT_PTR_NE(t, a, b)	((void)__KUNIT_PTR(t, false, a, !=, b))
+#define KUNIT_EXPECT_NULL(t, p)		((void)__KUNIT_PTR(t, false, p, ==, NULL))
+#define KUNIT_EXPECT_NOT_NULL(t, p)	((void)__KUNIT_PTR(t, false, p, !=, NULL))
+#define KUNIT_EXPECT_STREQ(t, a, b)	((void)__KUNIT_STR(t, false, a, ==, b))
+#define KUNIT_EXPECT_STRNEQ(t, a, b)	((void)__KUNIT_STR(t, false, a, !=, b))
+
+#define __KUNIT_ASSERT(check) do { if (!(check)) return; } while (0)
+#define KUNIT_ASSERT_TRUE(t, c)		__KUNIT_ASSERT(__KUNIT_TRUE(t, true, c, true, #c))
+#define KUNIT_ASSERT_FALSE(t, c)	__KUNIT_ASSERT(__KUNIT_TRUE(t, true, c, false, #c))
+#define KUNIT_ASSERT_EQ(t, a, b)	__KUNIT_ASSERT(__KUNIT_BINARY(t, true, a, ==, b))
+#define KUNIT_ASSERT_NE(t, a, b)	__KUNIT_ASSERT(__KUNIT_BINARY(t, true, a, !=, b))
+#define KUNIT_ASSERT_LT(t, a, b)	__KUNIT_ASSERT(__KUNIT_BINARY(t, true, a, <, b))
+#define KUNIT_ASSERT_LE(t, a, b)	__KUNIT_ASSERT(__KUNIT_BINARY(t, true, a, <=, b))
+#define KUNIT_ASSERT_GT(t, a, b)	__KUNIT_ASSERT(__KUNIT_BINARY(t, true, a, >, b))
+#define KUNIT_ASSERT_GE(t, a, b)	__KUNIT_ASSERT(__KUNIT_BINARY(t, true, a, >=, b))
+#define KUNIT_ASSERT_PTR_EQ(t, a, b)	__KUNIT_ASSERT(__KUNIT_PTR(t, true, a, ==, b))
+#define KUNIT_ASSERT_NULL(t, p)		__KUNIT_ASSERT(__KUNIT_PTR(t, true, p, ==, NULL))
+#define KUNIT_ASSERT_NOT_NULL(t, p)	__KUNIT_ASSERT(__KUNIT_PTR(t, true, p, !=, NULL))
+#define KUNIT_ASSERT_STREQ(t, a, b)	__KUNIT_ASSERT(__KUNIT_STR(t, true, a, ==, b))
+
+#define KUNIT_FAIL(t, fmt, ...) \
+	kunit_fail_at(t, __FILE__, __LINE__, false, fmt, ##__VA_ARGS__)
+
+/* Mark the case skipped (not failed) and return from the test function. */
+#define kunit_skip(t, fmt, ...) do { \
+	kunit_do_skip(t, fmt, ##__VA_ARGS__); \
+	return; \
+} while (0)
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * tests/host/host.h - helpers for tests that run only on the host.
+ *
+ * HOST_EXPECT_PANIC(stmt) runs stmt and evaluates to true if it called
+ * panic() (whose message is then in host_panic_msg). Use it to test that a
+ * kernel check fires, e.g. a double free.
+ */
+#ifndef TESTS_HOST_HOST_H
+#define TESTS_HOST_HOST_H
+
+#include <setjmp.h>
+#include "kernel/types.h"
+
+extern jmp_buf *host_panic_jmp;
+extern char host_panic_msg[256];
+extern unsigned int host_warn_count;
+
+void host_console_init(void);
+
+#define HOST_EXPECT_PANIC(stmt) ({ \
+	jmp_buf __jb; \
+	bool __panicked = false; \
+	host_panic_msg[0] = '\0'; \
+	if (setjmp(__jb) == 0) { \
+		host_panic_jmp = &__jb; \
+		stmt; \
+		host_panic_jmp = NULL; \
+	} else { \
+		__panicked = true; \
+	} \
+	__panicked; \
+})
+
+#endif

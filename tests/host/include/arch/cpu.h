@@ -1,0 +1,25 @@
+/* arch/cpu.h for host builds: one CPU, interrupts are a flag. */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+
+#include "kernel/types.h"
+
+extern unsigned long host_irq_flags;
+
+static inline unsigned long arch_irq_save(void)
+{
+	unsigned long f = host_irq_flags;
+
+	host_irq_flags = 0;
+	return f;
+}
+static inline void arch_irq_restore(unsigned long f) { host_irq_flags = f; }
+static inline void arch_irq_enable(void) { host_irq_flags = 1; }
+static inline void arch_irq_disable(void) { host_irq_flags = 0; }
+static inline bool arch_irqs_enabled(void) { return host_irq_flags; }
+static inline void arch_wait_for_interrupt(void) { }
+static inline void arch_cpu_relax(void) { }
+static inline unsigned int arch_cpu_id(void) { return 0; }
+static inline uint64_t arch_cycles(void) { return __builtin_ia32_rdtsc(); }
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * tests/host/shim.c - what the kernel provides that portable code calls,
+ * done the host way: the clock is CLOCK_MONOTONIC, the console is stdout,
+ * panic() aborts (or returns to a test that expects it, see host.h).
+ */
+#include "tests/host/host.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/lib/vsprintf.h"
+#include <arch/machine.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+unsigned long host_irq_flags = 1;
+
+jmp_buf *host_panic_jmp;
+char host_panic_msg[256];
+unsigned int host_warn_count;
+
+uint64_t arch_clock_ns(void)
+{
+	static uint64_t start;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t now = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+
+	if (!start)
+		start = now;
+	return now - start;
+}
+
+void arch_poweroff(void) { exit(0); }
+void arch_test_exit(bool passed) { exit(passed ? 0 : 1); }
+void arch_halt(void) { abort(); }
+const char *arch_machine_name(void) { return "host"; }
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(host_panic_msg, sizeof(host_panic_msg), fmt, ap);
+	va_end(ap);
+	if (host_panic_jmp) {
+		jmp_buf *j = host_panic_jmp;
+
+		host_panic_jmp = NULL;
+		longjmp(*j, 1);
+	}
+	printk(KERN_EMERG "Kernel panic: %s\n", host_panic_msg);
+	fflush(stdout);
+	abort();
+}
+
+void warn_slowpath(const char *file, int line, const char *cond)
+{
+	host_warn_count++;
+	printk(KERN_WARNING "WARNING at %s:%d: %s\n", file, line, cond);
+}
+
+static void stdout_write(struct console *con, const char *s, size_t len)
+{
+	(void)con;
+	fwrite(s, 1, len, stdout);
+}
+
+static struct console stdout_console = { .name = "stdout", .write = stdout_write };
+
+void host_console_init(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	register_console(&stdout_console);
+}
