@@ -38,7 +38,7 @@ PORTABLE_SRCS := $(wildcard kernel/lib/*.c boot/*.c mm/*.c drivers/*/*.c)
 KERNEL_SRCS   := $(wildcard kernel/*.c) $(PORTABLE_SRCS) \
 		 $(wildcard tests/suites/*.c tests/kernel/*.c)
 HOST_SRCS     := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
-		 kernel/printk.c kernel/kunit.c \
+		 kernel/printk.c kernel/kunit.c kernel/cmdline.c \
 		 $(wildcard tests/suites/*.c tests/host/*.c)
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
@@ -104,7 +104,7 @@ $(O)/host/unit: $(HOBJS)
 # Benchmarks: optimised, no sanitizers (they would be measured too).
 BENCH_FLAGS := $(COMMON_CFLAGS) -Itests/host/include -DHOST_BUILD -O2 -DNDEBUG
 BENCH_SRCS  := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
-	       kernel/printk.c tests/host/shim.c
+	       kernel/printk.c kernel/cmdline.c tests/host/shim.c
 $(O)/host/bench-%: tests/bench/%.c $(BENCH_SRCS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
