@@ -11,7 +11,7 @@
 ARCH  ?= x86_64
 BOOT  ?= direct
 BOARD ?= virt
-O     := build
+O     ?= build
 V     ?= 0
 ifeq ($(V),1)
 Q :=
@@ -148,3 +148,6 @@ clean:
 help:
 	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: kernel iso image host-test test-mm debug gdb bench clean"
+
+# Fuzz targets (tests/fuzz) bring their own rules.
+-include tests/fuzz/fuzz.mk
