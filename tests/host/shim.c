@@ -75,3 +75,5 @@ void host_console_init(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	register_console(&stdout_console);
 }
+
+unsigned long cpu_online_mask = 1;
