@@ -21,4 +21,17 @@ __noreturn void arch_halt(void);
 /* Name of the machine for the boot log ("QEMU q35", ...). */
 const char *arch_machine_name(void);
 
+/* Raise the trap that reports a panic (kernel/panic.c): an invalid opcode
+ * the trap handler recognises while panic_message is set. */
+static inline void arch_panic_trap(void)
+{
+	__asm__ __volatile__("ud2" ::: "memory");
+}
+
+/* Initialise the machine's devices: interrupt controller, timer. */
+void arch_time_init(void);
+
+/* Replace the boot page tables with ones built from memblock's map. */
+void arch_mm_init(void);
+
 #endif

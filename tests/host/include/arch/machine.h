@@ -10,4 +10,6 @@ __noreturn void arch_test_exit(bool passed);
 __noreturn void arch_halt(void);
 const char *arch_machine_name(void);
 
+static inline void arch_panic_trap(void) { }
+
 #endif

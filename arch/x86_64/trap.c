@@ -1,0 +1,264 @@
+/*
+ * arch/x86_64/trap.c - GDT, TSS, IDT and what happens on an exception:
+ * a crash report in words (Intel SDM vol. 3, ch. 6 "Interrupt and
+ * Exception Handling" lists the vectors and error codes decoded here).
+ */
+#include "arch/x86_64/trap.h"
+#include "kernel/fault.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
+#include <arch/cpu.h>
+#include <arch/machine.h>
+
+/* ------------------------------------------------------------ GDT, TSS */
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3, iomap_base;
+} __packed;
+
+static struct tss tss;
+static uint64_t gdt[7];	/* null, code, data, TSS (two slots), spare */
+/* Separate stacks for faults that may come from a broken stack. */
+static uint8_t ist_double_fault[8192] __aligned(16);
+static uint8_t ist_nmi[8192] __aligned(16);
+
+static void gdt_init(void)
+{
+	uint64_t base = (uint64_t)&tss;
+	uint64_t limit = sizeof(tss) - 1;
+	struct { uint16_t limit; uint64_t base; } __packed ptr;
+
+	gdt[1] = 0x00af9a000000ffffULL;		/* 0x08 kernel code, 64-bit */
+	gdt[2] = 0x00cf92000000ffffULL;		/* 0x10 kernel data */
+	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+		 (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
+		 (((base >> 24) & 0xff) << 56);	/* 0x18 available 64-bit TSS */
+	gdt[4] = base >> 32;
+	tss.ist[0] = (uint64_t)(ist_double_fault + sizeof(ist_double_fault));
+	tss.ist[1] = (uint64_t)(ist_nmi + sizeof(ist_nmi));
+	tss.iomap_base = sizeof(tss);
+	ptr.limit = sizeof(gdt) - 1;
+	ptr.base = (uint64_t)gdt;
+	__asm__ __volatile__(
+		"lgdt %0\n\t"
+		"pushq $0x08\n\t"
+		"leaq 1f(%%rip), %%rax\n\t"
+		"pushq %%rax\n\t"
+		"lretq\n"
+		"1: movw $0x10, %%ax\n\t"
+		"movw %%ax, %%ds\n\t movw %%ax, %%es\n\t movw %%ax, %%ss\n\t"
+		"movw $0x18, %%ax\n\t ltr %%ax"
+		: : "m"(ptr) : "rax", "memory");
+}
+
+/* ------------------------------------------------------------ IDT */
+
+struct idt_entry {
+	uint16_t offset_low, selector;
+	uint8_t ist, type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_high, zero;
+} __packed;
+
+static struct idt_entry idt[256] __aligned(16);
+extern const uint64_t isr_stub_table[256];
+static void (*irq_handlers[256])(struct trap_frame *);
+
+static void idt_set(unsigned int v, uint64_t handler, unsigned int ist)
+{
+	idt[v] = (struct idt_entry) {
+		.offset_low = handler & 0xffff,
+		.selector = 0x08,
+		.ist = ist,
+		.type_attr = 0x8e,	/* present, ring 0, interrupt gate */
+		.offset_mid = (handler >> 16) & 0xffff,
+		.offset_high = handler >> 32,
+	};
+}
+
+void x86_trap_init(void)
+{
+	struct { uint16_t limit; uint64_t base; } __packed ptr;
+
+	gdt_init();
+	for (unsigned int v = 0; v < 256; v++)
+		idt_set(v, isr_stub_table[v], v == 8 ? 1 : v == 2 ? 2 : 0);
+	ptr.limit = sizeof(idt) - 1;
+	ptr.base = (uint64_t)idt;
+	__asm__ __volatile__("lidt %0" : : "m"(ptr));
+}
+
+void x86_set_irq_handler(unsigned int vector, void (*fn)(struct trap_frame *))
+{
+	irq_handlers[vector] = fn;
+}
+
+/* ------------------------------------------------------------ reports */
+
+static const char *const exception_names[32] = {
+	[0] = "Divide error (#DE)",		[1] = "Debug (#DB)",
+	[2] = "Non-maskable interrupt (NMI)",	[3] = "Breakpoint (#BP)",
+	[4] = "Overflow (#OF)",			[5] = "BOUND range exceeded (#BR)",
+	[6] = "Invalid opcode (#UD)",		[7] = "Device not available (#NM)",
+	[8] = "Double fault (#DF)",		[9] = "Coprocessor segment overrun",
+	[10] = "Invalid TSS (#TS)",		[11] = "Segment not present (#NP)",
+	[12] = "Stack-segment fault (#SS)",	[13] = "General protection fault (#GP)",
+	[14] = "Page fault (#PF)",		[16] = "x87 floating-point error (#MF)",
+	[17] = "Alignment check (#AC)",		[18] = "Machine check (#MC)",
+	[19] = "SIMD floating-point exception (#XM)",
+	[20] = "Virtualization exception (#VE)",
+	[21] = "Control protection exception (#CP)",
+};
+
+static void page_fault_words(char *buf, size_t size, uint64_t err)
+{
+	/* SDM vol. 3, 4.7: P, W/R, U/S, RSVD, I/D, PK, SS bits. */
+	kscnprintf(buf, size, "%s %s a %s page in %s mode%s%s%s",
+		   (err & 16) ? "instruction fetch" : (err & 2) ? "write" : "read",
+		   (err & 16) ? "from" : "to",
+		   (err & 1) ? "present (protection violation)" : "non-present",
+		   (err & 4) ? "user" : "kernel",
+		   (err & 8) ? "; reserved bit set in a page-table entry" : "",
+		   (err & 32) ? "; protection key" : "",
+		   (err & 64) ? "; shadow stack" : "");
+}
+
+static void selector_words(char *buf, size_t size, uint64_t err)
+{
+	if (err == 0) {
+		ksnprintf(buf, size, "no selector involved");
+		return;
+	}
+	ksnprintf(buf, size, "selector index %llu in the %s%s",
+		  (unsigned long long)(err >> 3),
+		  (err & 2) ? "IDT" : (err & 4) ? "LDT" : "GDT",
+		  (err & 1) ? " (external event)" : "");
+}
+
+static void print_flags(uint64_t f)
+{
+	static const struct { int bit; const char *name; } names[] = {
+		{ 0, "CF" }, { 2, "PF" }, { 4, "AF" }, { 6, "ZF" }, { 7, "SF" },
+		{ 8, "TF" }, { 9, "IF" }, { 10, "DF" }, { 11, "OF" },
+	};
+	char buf[64];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (f & (1UL << names[i].bit))
+			n += kscnprintf(buf + n, sizeof(buf) - n, " %s", names[i].name);
+	buf[n] = '\0';
+	printk(KERN_EMERG "RFLAGS: %016llx [%s ]\n", (unsigned long long)f, buf);
+}
+
+static uint64_t read_cr(int n)
+{
+	uint64_t v = 0;
+
+	switch (n) {
+	case 0: __asm__ __volatile__("mov %%cr0, %0" : "=r"(v)); break;
+	case 2: __asm__ __volatile__("mov %%cr2, %0" : "=r"(v)); break;
+	case 3: __asm__ __volatile__("mov %%cr3, %0" : "=r"(v)); break;
+	case 4: __asm__ __volatile__("mov %%cr4, %0" : "=r"(v)); break;
+	}
+	return v;
+}
+
+static void print_registers(const struct trap_frame *f)
+{
+	printk(KERN_EMERG "RIP: %04llx:%016llx  RSP: %04llx:%016llx\n",
+	       (unsigned long long)f->cs, (unsigned long long)f->rip,
+	       (unsigned long long)f->ss, (unsigned long long)f->rsp);
+	print_flags(f->rflags);
+	printk(KERN_EMERG "RAX: %016llx RBX: %016llx RCX: %016llx\n",
+	       (unsigned long long)f->rax, (unsigned long long)f->rbx,
+	       (unsigned long long)f->rcx);
+	printk(KERN_EMERG "RDX: %016llx RSI: %016llx RDI: %016llx\n",
+	       (unsigned long long)f->rdx, (unsigned long long)f->rsi,
+	       (unsigned long long)f->rdi);
+	printk(KERN_EMERG "RBP: %016llx R08: %016llx R09: %016llx\n",
+	       (unsigned long long)f->rbp, (unsigned long long)f->r8,
+	       (unsigned long long)f->r9);
+	printk(KERN_EMERG "R10: %016llx R11: %016llx R12: %016llx\n",
+	       (unsigned long long)f->r10, (unsigned long long)f->r11,
+	       (unsigned long long)f->r12);
+	printk(KERN_EMERG "R13: %016llx R14: %016llx R15: %016llx\n",
+	       (unsigned long long)f->r13, (unsigned long long)f->r14,
+	       (unsigned long long)f->r15);
+	printk(KERN_EMERG "CR0: %016llx CR2: %016llx CR3: %016llx CR4: %016llx\n",
+	       (unsigned long long)read_cr(0), (unsigned long long)read_cr(2),
+	       (unsigned long long)read_cr(3), (unsigned long long)read_cr(4));
+}
+
+static void crash(struct trap_frame *f)
+{
+	struct fault_info fi = {
+		.vector = f->vector,
+		.error_code = f->error,
+		.pc = f->rip,
+		.fp = f->rbp,
+		.sp = f->rsp,
+	};
+	char words[160], where[160];
+	bool is_panic = f->vector == 6 && panic_message[0];
+
+	fi.name = f->vector < 32 && exception_names[f->vector] ?
+		  exception_names[f->vector] : "Unexpected interrupt";
+	fi.is_panic = is_panic;
+	printk(KERN_EMERG "------------[ cut here ]------------\n");
+	if (is_panic) {
+		fi.name = "Kernel panic";
+		printk(KERN_EMERG "Kernel panic - not syncing: %s\n", panic_message);
+	} else {
+		printk(KERN_EMERG "%s, vector %llu, error code 0x%llx, on CPU %u\n",
+		       fi.name, (unsigned long long)f->vector,
+		       (unsigned long long)f->error, arch_cpu_id());
+	}
+	if (f->vector == 14) {
+		fi.addr = read_cr(2);
+		fi.addr_valid = true;
+		page_fault_words(words, sizeof(words), f->error);
+		describe_address(where, sizeof(where), fi.addr);
+		printk(KERN_EMERG "  cause: %s\n", words);
+		printk(KERN_EMERG "  faulting address: 0x%016lx, %s\n", fi.addr, where);
+	} else if (f->vector == 10 || f->vector == 11 || f->vector == 12 ||
+		   f->vector == 13) {
+		selector_words(words, sizeof(words), f->error);
+		printk(KERN_EMERG "  error code: %s\n", words);
+	} else if (f->vector == 8) {
+		printk(KERN_EMERG "  a fault happened while delivering another; "
+		       "often a kernel stack overflow (RSP below)\n");
+	}
+	describe_address(where, sizeof(where), f->rip);
+	printk(KERN_EMERG "  at %s\n", where);
+	print_registers(f);
+	print_backtrace(f->rip, f->rbp);
+	printk(KERN_EMERG "---[ end of crash report ]---\n");
+
+	fault_try_recover(&fi);		/* a test that provoked it resumes */
+	if (kernel_test_mode) {
+		printk(KERN_EMERG "test run ended by the crash above\n");
+		arch_test_exit(false);
+	}
+	printk(KERN_EMERG "System halted.\n");
+	arch_halt();
+}
+
+/* Called from isr_common for every vector. */
+void x86_trap(struct trap_frame *f);
+void x86_trap(struct trap_frame *f)
+{
+	if (f->vector >= 32 && irq_handlers[f->vector]) {
+		irq_handlers[f->vector](f);
+		return;
+	}
+	if (f->vector == IRQ_SPURIOUS_VECTOR)
+		return;
+	crash(f);
+}

@@ -1,0 +1,73 @@
+/*
+ * drivers/serial/ns16550.c - 16550 UART, polled. Register map from the
+ * National Semiconductor PC16550D data sheet.
+ */
+#include "drivers/serial/ns16550.h"
+#include "kernel/console.h"
+
+enum {
+	UART_RBR = 0, UART_THR = 0, UART_DLL = 0,	/* DLAB=1: divisor low */
+	UART_IER = 1, UART_DLM = 1,
+	UART_FCR = 2,
+	UART_LCR = 3,
+	UART_MCR = 4,
+	UART_LSR = 5,
+};
+#define LCR_8N1		0x03
+#define LCR_DLAB	0x80
+#define LSR_DATA_READY	0x01
+#define LSR_THR_EMPTY	0x20
+
+void ns16550_init(struct ns16550 *u, unsigned int baud, unsigned int clock_hz)
+{
+	unsigned int divisor = clock_hz / (16 * baud);
+
+	u->write(u, UART_IER, 0);		/* polled: no interrupts */
+	u->write(u, UART_LCR, LCR_DLAB);
+	u->write(u, UART_DLL, divisor & 0xff);
+	u->write(u, UART_DLM, (divisor >> 8) & 0xff);
+	u->write(u, UART_LCR, LCR_8N1);
+	u->write(u, UART_FCR, 0x07);		/* enable and clear FIFOs */
+	u->write(u, UART_MCR, 0x03);		/* DTR, RTS */
+}
+
+void ns16550_putc(struct ns16550 *u, char c)
+{
+	while (!(u->read(u, UART_LSR) & LSR_THR_EMPTY))
+		;
+	u->write(u, UART_THR, (uint8_t)c);
+}
+
+int ns16550_getc(struct ns16550 *u)
+{
+	if (!(u->read(u, UART_LSR) & LSR_DATA_READY))
+		return -1;
+	return u->read(u, UART_RBR);
+}
+
+static void ns16550_console_write(struct console *con, const char *s, size_t len)
+{
+	struct ns16550 *u = container_of(con, struct ns16550, con);
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			ns16550_putc(u, '\r');
+		ns16550_putc(u, s[i]);
+	}
+}
+
+static struct ns16550 *input_uart;
+
+static int ns16550_console_getc(void)
+{
+	return ns16550_getc(input_uart);
+}
+
+void ns16550_register_console(struct ns16550 *u, const char *name)
+{
+	u->con.name = name;
+	u->con.write = ns16550_console_write;
+	register_console(&u->con);
+	input_uart = u;
+	console_set_input(ns16550_console_getc);
+}

@@ -1,0 +1,77 @@
+/*
+ * kernel/main.c - the boot story, from the arch entry code to the prompt.
+ * One step a line; each step's file says what it does.
+ */
+#include "kernel/main.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/fault.h"
+#include "kernel/kunit.h"
+#include "kernel/lib/string.h"
+#include "kernel/percpu.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include "mm/memblock.h"
+#include "mm/page_alloc.h"
+#include <arch/machine.h>
+
+unsigned long cpu_online_mask = 1;	/* the boot CPU */
+
+static char test_glob[128];
+static bool tests_requested;
+
+static int set_test(const char *v)
+{
+	if (!v || !*v)
+		return -1;
+	strlcpy(test_glob, v, sizeof(test_glob));
+	tests_requested = true;
+	kernel_test_mode = true;
+	return 0;
+}
+KERNEL_PARAM("test", set_test, "GLOB: run the KTAP suites matching GLOB, then exit QEMU");
+
+static int set_seed(const char *v)
+{
+	uint64_t seed;
+
+	if (!parse_u64(v, &seed, false))
+		return -1;
+	kunit_set_seed(seed);
+	return 0;
+}
+KERNEL_PARAM("kunit.seed", set_seed, "N: seed for randomised tests (replays a failure)");
+
+static int set_loglevel(const char *v)
+{
+	uint64_t level;
+
+	if (!parse_u64(v, &level, false) || level > 7)
+		return -1;
+	console_loglevel = (int)level;
+	return 0;
+}
+KERNEL_PARAM("loglevel", set_loglevel, "0-7: print messages up to this level");
+
+void kernel_main(struct boot_info *bi)
+{
+	pr_info("mm kernel booting on %s via %s%s%s\n", arch_machine_name(),
+		bi->protocol, bi->loader[0] ? " from " : "", bi->loader);
+	cmdline_parse(bi->cmdline);	/* options; unknown ones reported */
+	boot_info_print(bi);		/* what the loader told us */
+	memblock_add_boot_info(bi);	/* RAM, minus kernel, modules, info */
+	arch_mm_init();			/* page tables: direct map of all RAM */
+	arch_time_init();		/* clock, timer tick, interrupts on */
+	mm_core_init();			/* memmap, zones, buddy allocator */
+
+	uint64_t ns = clock_ns();
+
+	pr_info("boot: %llu.%03llu ms from kernel entry to ready\n",
+		(unsigned long long)(ns / 1000000), (unsigned long long)(ns / 1000 % 1000));
+	if (tests_requested) {
+		bool ok = kunit_run_all(test_glob, NULL);
+
+		arch_test_exit(ok);
+	}
+	console_run();			/* the mm> prompt */
+}
