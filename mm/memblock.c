@@ -424,8 +424,11 @@ phys_addr_t memblock_phys_alloc_range_in(struct memblock *mb,
 		       (ull)size, (ull)align, (ull)start, (ull)end);
 		return 0;
 	}
-	if (memblock_reserve_in(mb, found, size))
+	if (memblock_reserve_in(mb, found, size)) {
+		pr_err("memblock: allocation of %#llx bytes at %#llx failed: it could not be recorded as reserved\n",
+		       (ull)size, (ull)found);
 		return 0;
+	}
 	return found;
 }
 
@@ -517,6 +520,52 @@ void memblock_dump_in(const struct memblock *mb)
 		(ull)mb->current_limit);
 	dump_type(&mb->memory);
 	dump_type(&mb->reserved);
+}
+
+static int check_type(const struct memblock_type *t)
+{
+	const struct memblock_region *r = t->regions;
+	phys_addr_t sum = 0;
+
+	if (t->cnt > t->max) {
+		pr_err("memblock: check: %s.cnt %lu > max %lu\n",
+		       t->name, t->cnt, t->max);
+		return -1;
+	}
+	for (unsigned long i = 0; i < t->cnt; i++) {
+		if (!r[i].size || r[i].size > PHYS_ADDR_MAX - r[i].base) {
+			pr_err("memblock: check: %s[%lu] has bad size %#llx at %#llx\n",
+			       t->name, i, (ull)r[i].size, (ull)r[i].base);
+			return -1;
+		}
+		sum += r[i].size;
+		if (i == 0)
+			continue;
+		if (reg_end(&r[i - 1]) > r[i].base) {
+			pr_err("memblock: check: %s[%lu] and [%lu] overlap or are unsorted\n",
+			       t->name, i - 1, i);
+			return -1;
+		}
+		if (reg_end(&r[i - 1]) == r[i].base &&
+		    r[i - 1].flags == r[i].flags) {
+			pr_err("memblock: check: %s[%lu] and [%lu] touch with equal flags (not merged)\n",
+			       t->name, i - 1, i);
+			return -1;
+		}
+	}
+	if (sum != t->total_size) {
+		pr_err("memblock: check: %s total %#llx, regions add up to %#llx\n",
+		       t->name, (ull)t->total_size, (ull)sum);
+		return -1;
+	}
+	return 0;
+}
+
+int memblock_check_in(const struct memblock *mb)
+{
+	if (check_type(&mb->memory) || check_type(&mb->reserved))
+		return -1;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- boot */
@@ -801,6 +850,11 @@ bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size)
 void memblock_dump(void)
 {
 	memblock_dump_in(&memblock);
+}
+
+int memblock_check(void)
+{
+	return memblock_check_in(&memblock);
 }
 
 int memblock_add_boot_info(const struct boot_info *bi)

@@ -138,6 +138,12 @@ bool memblock_is_memory(phys_addr_t addr);
 bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size);
 /* printk both lists, one region a line. */
 void memblock_dump(void);
+/*
+ * Check the invariants (each list sorted, no overlap, touching regions with
+ * equal flags merged, counts within capacity, totals right). Returns 0, or
+ * -1 after printing the first broken one. A debugging aid for labs/tests.
+ */
+int memblock_check(void);
 
 /*
  * Feed the boot loader's map in: add BOOT_MEM_USABLE ranges shrunk inward
@@ -176,6 +182,7 @@ bool memblock_is_memory_in(const struct memblock *mb, phys_addr_t addr);
 bool memblock_is_region_reserved_in(const struct memblock *mb,
 				    phys_addr_t base, phys_addr_t size);
 void memblock_dump_in(const struct memblock *mb);
+int memblock_check_in(const struct memblock *mb);
 int memblock_add_boot_info_in(struct memblock *mb, const struct boot_info *bi);
 
 /* ---- iterators ---- */
