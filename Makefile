@@ -46,14 +46,14 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 COMMON_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I. -MMD -MP \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls
 
+KOBJ  := $(O)/$(ARCH)/obj
+KELF  := $(O)/$(ARCH)/kernel.elf
 include arch/$(ARCH)/build.mk
 
 # ---------------------------------------------------------------- kernel
-KOBJ  := $(O)/$(ARCH)/obj
 KOBJS := $(patsubst %.c,$(KOBJ)/%.o,$(KERNEL_SRCS)) \
 	 $(patsubst %,$(KOBJ)/%.o,$(ARCH_ASM_SRCS)) \
 	 $(patsubst %.c,$(KOBJ)/%.o,$(ARCH_SRCS))
-KELF  := $(O)/$(ARCH)/kernel.elf
 
 $(KOBJ)/%.o: %.c | $(call DEPS,build-$(ARCH))
 	@mkdir -p $(dir $@)
@@ -75,7 +75,7 @@ $(KOBJ)/ksyms0.o: tools/gensyms | $(call DEPS,build-$(ARCH))
 $(KELF): $(KOBJS) $(KOBJ)/ksyms0.o $(O)/$(ARCH)/linker.ld tools/gensyms
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(KLD) $(KLDFLAGS) -T $(O)/$(ARCH)/linker.ld -o $@.pass1 $(KOBJS) $(KOBJ)/ksyms0.o
-	$(Q)$(KNM) -n $@.pass1 | bash tools/gensyms - > $(KOBJ)/ksyms.c
+	$(Q)$(KNM) -n -S $@.pass1 | bash tools/gensyms - > $(KOBJ)/ksyms.c
 	$(Q)$(KCC) $(KCFLAGS) -c $(KOBJ)/ksyms.c -o $(KOBJ)/ksyms.o
 	$(Q)$(KLD) $(KLDFLAGS) -T $(O)/$(ARCH)/linker.ld -o $@ $(KOBJS) $(KOBJ)/ksyms.o
 	$(Q)bash tools/gensyms --check $@.pass1 $@ $(KNM)

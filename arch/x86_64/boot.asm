@@ -70,9 +70,11 @@ common32:
 	mov [boot_tsc], eax
 	mov [boot_tsc + 4], edx
 
+	; Keep protocol and info pointer: cpuid and rep stosd clobber registers.
+	mov [boot_protocol], esi
+	mov [boot_info_phys], edi
+
 	; Long mode? CPUID 0x80000001, EDX bit 29.
-	mov ebp, esi				; keep protocol and info pointer
-	mov ebx, edi
 	mov eax, 0x80000000
 	cpuid
 	cmp eax, 0x80000001
@@ -167,8 +169,8 @@ section .text
 extern x86_64_start
 high_entry:
 	mov rsp, boot_stack_top
-	mov edi, ebp				; protocol
-	mov esi, ebx				; physical address of the boot info
+	mov edi, [boot_protocol]		; (low addresses, still mapped)
+	mov esi, [boot_info_phys]
 	xor ebp, ebp				; ends every backtrace
 	call x86_64_start
 .hang:
@@ -197,6 +199,8 @@ boot_gdt_ptr:
 	dw boot_gdt_ptr - boot_gdt - 1
 	dd boot_gdt
 boot_tsc:	dq 0
+boot_protocol:	dd 0
+boot_info_phys:	dd 0
 ext_features:	dd 0
 msg_bad_magic:	db "boot: entered at mb2_entry32 without the multiboot2 magic in eax; halting", 13, 10, 0
 msg_no_long_mode: db "boot: this CPU has no long mode (x86-64); this kernel needs one; halting", 13, 10, 0

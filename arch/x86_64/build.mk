@@ -30,3 +30,13 @@ $(ISO): $(KELF) iso/boot/grub/grub.cfg | $(call DEPS,iso)
 		{ cat $(O)/x86_64/grub-mkrescue.log; exit 1; }
 
 iso: $(ISO)
+
+# The same ISO whose default entry runs the tests (for tools/run-tests).
+$(O)/x86_64/kernel-test.iso: $(KELF) iso/boot/grub/grub.cfg | $(call DEPS,iso)
+	@echo "  ISO     $@"
+	$(Q)rm -rf $(O)/x86_64/isodir-test && mkdir -p $(O)/x86_64/isodir-test
+	$(Q)cp -r iso/. $(O)/x86_64/isodir-test/
+	$(Q)sed -i 's/^set default=0/set default=1/' $(O)/x86_64/isodir-test/boot/grub/grub.cfg
+	$(Q)cp $(KELF) $(O)/x86_64/isodir-test/boot/kernel.elf
+	$(Q)grub-mkrescue -o $@ $(O)/x86_64/isodir-test >$(O)/x86_64/grub-mkrescue-test.log 2>&1 || \
+		{ cat $(O)/x86_64/grub-mkrescue-test.log; exit 1; }

@@ -62,7 +62,7 @@ void x86_64_start(uint32_t protocol, uint32_t info_phys)
 	if (r != 0)
 		panic("cannot read the boot information at 0x%x: %s", info_phys, err);
 
-	boot_info.kernel_start = virt_to_phys(_boot_start);
+	boot_info.kernel_start = (uintptr_t)_boot_start;	/* linked at its physical address */
 	boot_info.kernel_end = virt_to_phys(_kernel_end);
 	memblock_set_current_limit(EARLY_MAP_LIMIT);
 	kernel_main(&boot_info);
