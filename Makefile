@@ -44,7 +44,7 @@ HOST_SRCS     := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 	-Wstrict-prototypes -Wshadow -Wvla
 COMMON_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I. -MMD -MP \
-	-fno-omit-frame-pointer -fno-optimize-sibling-calls
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls
 
 KOBJ  := $(O)/$(ARCH)/obj
 KELF  := $(O)/$(ARCH)/kernel.elf

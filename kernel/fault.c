@@ -52,14 +52,20 @@ void fault_try_recover(const struct fault_info *fi)
  * down the stack instead of up, or one too far from where it started, so a
  * corrupted stack ends the backtrace instead of faulting inside the report.
  */
-void print_backtrace(unsigned long pc, unsigned long fp)
+void print_backtrace(unsigned long pc, unsigned long fp, unsigned long maybe_ret)
 {
 	char sym[128];
-	unsigned long first = fp;
+	unsigned long first = fp, off;
 
 	printk(KERN_EMERG "Call trace:\n");
 	ksym_format(sym, sizeof(sym), pc);
 	printk(KERN_EMERG "  [<%016lx>] %s\n", pc, sym);
+	if (maybe_ret && ksym_lookup(maybe_ret - 1, &off) &&
+	    !(fp && !(fp & 7) && fp >= PAGE_OFFSET &&
+	      ((const unsigned long *)fp)[1] == maybe_ret)) {
+		ksym_format(sym, sizeof(sym), maybe_ret - 1);
+		printk(KERN_EMERG "  [<%016lx>] ? %s\n", maybe_ret, sym);
+	}
 	for (int depth = 0; depth < MAX_FRAMES; depth++) {
 		if (!fp || (fp & 7) || fp < first || fp - first > MAX_STACK)
 			return;

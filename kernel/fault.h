@@ -36,8 +36,15 @@ bool run_catching_faults(void (*fn)(void *), void *arg, struct fault_info *fi);
  * is catching (the caller then stops the machine). */
 void fault_try_recover(const struct fault_info *fi);
 
-/* Walk the frame-pointer chain from (pc, fp), printing one line a frame. */
-void print_backtrace(unsigned long pc, unsigned long fp);
+/*
+ * Walk the frame-pointer chain from (pc, fp), printing one line a frame.
+ * A function that faults before making its frame record (a leaf, or at its
+ * first instruction) is missing from that chain; `maybe_ret` is where its
+ * return address would be if so (x86: the word at the stack pointer,
+ * arm64: the link register). It is printed marked "?" when it is a kernel
+ * address the chain does not already show. Pass 0 when there is none.
+ */
+void print_backtrace(unsigned long pc, unsigned long fp, unsigned long maybe_ret);
 
 /* Describe a kernel virtual address in words ("direct map, phys 0x...",
  * "kernel image: sym+off", "NULL page", "non-canonical"...). */

@@ -27,6 +27,6 @@ void warn_slowpath(const char *file, int line, const char *cond)
 	printk(KERN_WARNING "------------[ cut here ]------------\n");
 	printk(KERN_WARNING "WARNING: %s at %s:%d\n", cond, file, line);
 	print_backtrace((unsigned long)__builtin_return_address(0),
-			(unsigned long)__builtin_frame_address(0));
+			(unsigned long)__builtin_frame_address(0), 0);
 	printk(KERN_WARNING "---[ end trace ]---\n");
 }

@@ -10,6 +10,7 @@
 #include "kernel/printk.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>
+#include <arch/page.h>
 
 /* ------------------------------------------------------------ GDT, TSS */
 
@@ -238,7 +239,13 @@ static void crash(struct trap_frame *f)
 	describe_address(where, sizeof(where), f->rip);
 	printk(KERN_EMERG "  at %s\n", where);
 	print_registers(f);
-	print_backtrace(f->rip, f->rbp);
+	/* If the faulting function had no frame yet, its return address is
+	 * the word at RSP; read it only if RSP is a sane kernel address. */
+	unsigned long maybe_ret = 0;
+
+	if (f->rsp >= PAGE_OFFSET && !(f->rsp & 7) && f->vector != 8)
+		maybe_ret = *(const unsigned long *)f->rsp;
+	print_backtrace(f->rip, f->rbp, maybe_ret);
 	printk(KERN_EMERG "---[ end of crash report ]---\n");
 
 	fault_try_recover(&fi);		/* a test that provoked it resumes */
