@@ -501,12 +501,12 @@ bool memblock_is_region_reserved_in(const struct memblock *mb,
 
 static void dump_type(const struct memblock_type *t)
 {
-	pr_info(" %s.cnt  = %#lx (of %lu), total %#llx bytes\n",
+	pr_info(" %s.cnt  = %lu (of %lu), total %#llx bytes\n",
 		t->name, t->cnt, t->max, (ull)t->total_size);
 	for (unsigned long i = 0; i < t->cnt; i++) {
 		const struct memblock_region *r = &t->regions[i];
 
-		pr_info(" %s[%#lx]\t[%#018llx-%#018llx], %#llx bytes flags: %#x\n",
+		pr_info(" %s[%lu]\t[%#018llx-%#018llx], %#llx bytes flags: %#x\n",
 			t->name, i, (ull)r->base, (ull)(reg_end(r) - 1),
 			(ull)r->size, (unsigned)r->flags);
 	}
