@@ -77,8 +77,10 @@ int vprintk(const char *fmt, va_list ap)
 	bool show = level <= console_loglevel;
 
 	/* A message that does not continue a line starts a new one. */
-	if (!cont && !at_line_start)
+	if (!cont && !at_line_start) {
 		emit("\n", 1, show);
+		at_line_start = true;
+	}
 	const char *p = text;
 	const char *end = text + n;
 

@@ -77,3 +77,7 @@ void host_console_init(void)
 }
 
 unsigned long cpu_online_mask = 1;
+
+/* No interactive console on the host: drivers that offer input are ignored. */
+void console_set_input(int (*getc)(void));
+void console_set_input(int (*getc)(void)) { (void)getc; }
