@@ -49,6 +49,8 @@ COMMON_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I. -MMD -MP \
 KOBJ  := $(O)/$(ARCH)/obj
 KELF  := $(O)/$(ARCH)/kernel.elf
 include arch/$(ARCH)/build.mk
+# The compiler's helper routines (e.g. popcount without a popcnt insn).
+KLIBGCC = $(shell $(KCC) -print-libgcc-file-name)
 
 # ---------------------------------------------------------------- kernel
 KOBJS := $(patsubst %.c,$(KOBJ)/%.o,$(KERNEL_SRCS)) \
@@ -74,10 +76,10 @@ $(KOBJ)/ksyms0.o: tools/gensyms | $(call DEPS,build-$(ARCH))
 
 $(KELF): $(KOBJS) $(KOBJ)/ksyms0.o $(O)/$(ARCH)/linker.ld tools/gensyms
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(KLD) $(KLDFLAGS) -T $(O)/$(ARCH)/linker.ld -o $@.pass1 $(KOBJS) $(KOBJ)/ksyms0.o
+	$(Q)$(KLD) $(KLDFLAGS) -T $(O)/$(ARCH)/linker.ld -o $@.pass1 $(KOBJS) $(KOBJ)/ksyms0.o $(KLIBGCC)
 	$(Q)$(KNM) -n -S $@.pass1 | bash tools/gensyms - > $(KOBJ)/ksyms.c
 	$(Q)$(KCC) $(KCFLAGS) -c $(KOBJ)/ksyms.c -o $(KOBJ)/ksyms.o
-	$(Q)$(KLD) $(KLDFLAGS) -T $(O)/$(ARCH)/linker.ld -o $@ $(KOBJS) $(KOBJ)/ksyms.o
+	$(Q)$(KLD) $(KLDFLAGS) -T $(O)/$(ARCH)/linker.ld -o $@ $(KOBJS) $(KOBJ)/ksyms.o $(KLIBGCC)
 	$(Q)bash tools/gensyms --check $@.pass1 $@ $(KNM)
 	$(Q)rm -f $@.pass1
 

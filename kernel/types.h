@@ -23,8 +23,14 @@ typedef uint64_t dma_addr_t;	/* an address as a device sees it */
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
 #define BIT(n)			(1UL << (n))
 
-#define min(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a < _b ? _a : _b; })
-#define max(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a > _b ? _a : _b; })
+/* min/max evaluate each argument once; unique names let them nest. */
+#define __PASTE2(a, b)	a##b
+#define __PASTE(a, b)	__PASTE2(a, b)
+#define __UNIQUE(p)	__PASTE(p, __COUNTER__)
+#define __cmp_once(a, b, op, ua, ub) \
+	({ __typeof__(a) ua = (a); __typeof__(b) ub = (b); ua op ub ? ua : ub; })
+#define min(a, b)	__cmp_once(a, b, <, __UNIQUE(__min_a), __UNIQUE(__min_b))
+#define max(a, b)	__cmp_once(a, b, >, __UNIQUE(__max_a), __UNIQUE(__max_b))
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
