@@ -139,7 +139,7 @@ debug: kernel $(call DEPS,run-$(ARCH)) $(call DEPS,debug)
 	$(Q)bash tools/qemu $(ARCH) $(if $(filter arm64,$(ARCH)),$(BOARD),$(BOOT)) debug
 
 gdb: $(call DEPS,debug)
-	$(Q)bash tools/gdb $(ARCH)
+	$(Q)O=$(O) bash tools/gdb $(ARCH)
 
 bench: $(BENCHES)
 	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
