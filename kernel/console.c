@@ -66,7 +66,13 @@ int console_execute(char *line)
 		printk("%s: unknown command; `help` lists them\n", argv[0]);
 		return 1;
 	}
-	return cmd->run(argc, argv);
+	bool stamps = printk_time;
+	int status;
+
+	printk_time = false;	/* command output reads like a /proc file */
+	status = cmd->run(argc, argv);
+	printk_time = stamps;
+	return status;
 }
 
 static int read_char(void)
@@ -93,6 +99,7 @@ void console_run(void)
 	for (;;) {
 		size_t n = 0;
 
+		printk_time = false;	/* no timestamps on what is typed */
 		printk("mm> ");
 		for (;;) {
 			int c = read_char();
@@ -123,6 +130,7 @@ void console_run(void)
 		}
 		line[n] = '\0';
 		console_execute(line);
+		printk_time = true;
 	}
 }
 

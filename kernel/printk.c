@@ -20,6 +20,7 @@ static char *capture_buf;
 static size_t capture_size, capture_len;
 
 int console_loglevel = 7;
+bool printk_time = true;
 
 static void log_store(const char *s, size_t n)
 {
@@ -85,14 +86,14 @@ int vprintk(const char *fmt, va_list ap)
 	const char *end = text + n;
 
 	while (p < end) {
-		if (at_line_start) {
+		if (at_line_start && printk_time) {
 			uint64_t ns = arch_clock_ns();
 			int len = ksnprintf(stamp, sizeof(stamp), "[%5llu.%06llu] ",
 					    (unsigned long long)(ns / 1000000000ULL),
 					    (unsigned long long)(ns / 1000ULL % 1000000ULL));
 			emit(stamp, len, show);
-			at_line_start = false;
 		}
+		at_line_start = false;
 		const char *nl = find_newline(p, end);
 		size_t chunk = nl ? (size_t)(nl - p + 1) : (size_t)(end - p);
 

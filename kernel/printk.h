@@ -61,6 +61,12 @@ struct console {
 /* Register a console; it first receives everything still in the ring. */
 void register_console(struct console *con);
 
+/*
+ * Stamp lines with the time (default true). The console turns it off
+ * while a command runs, so command output reads like /proc files.
+ */
+extern bool printk_time;
+
 /* Messages with level > console_loglevel are not printed (default 7). */
 extern int console_loglevel;
 

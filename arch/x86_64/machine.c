@@ -4,6 +4,7 @@
  */
 #include "arch/x86_64/io.h"
 #include "kernel/printk.h"
+#include "kernel/time.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>
 
@@ -36,6 +37,7 @@ void arch_poweroff(void)
 	 */
 	outw(0x604, 0x2000);
 	outw(0xb004, 0x2000);
+	udelay(500000);		/* QEMU acts on the request asynchronously */
 	printk(KERN_EMERG "poweroff: the machine did not turn off; halting\n");
 	arch_halt();
 }
