@@ -153,11 +153,11 @@ void boot_info_print(const struct boot_info *bi)
 	for (unsigned int i = 0; i < bi->nr_modules; i++) {
 		const struct boot_module *m = &bi->modules[i];
 
-		pr_info("module %u: [mem 0x%016llx-0x%016llx] %s\n", i,
+		pr_info("module %u: [mem 0x%016llx-0x%016llx]%s%s\n", i,
 			(unsigned long long)m->base,
 			(unsigned long long)(m->size ? m->base + m->size - 1
 					     : m->base),
-			m->name);
+			m->name[0] ? " " : "", m->name);
 	}
 	if (bi->modules_dropped)
 		pr_warn("boot: %u more modules did not fit (BOOT_MAX_MODULES %d)\n",

@@ -42,7 +42,7 @@ struct mb2 {
 	struct boot_info *bi;
 	char *err;
 	size_t errlen;
-	bool have_mmap;			/* tag 6 seen: the map to use */
+	bool have_mmap;			/* tag 6 gave ranges: the map to use */
 	bool rsdp_new;			/* tag 15 seen: prefer it to 14 */
 	bool efi_bs_active;		/* tag 18: boot services still run */
 	uint32_t efi_mmap_off;		/* last tag 17, 0 if none */
@@ -228,6 +228,8 @@ static int parse_mmap(struct mb2 *m, uint32_t off, uint32_t size)
 	if (version != 0)
 		return tag_err(m, MB2_TAG_MMAP, off,
 			       "entry_version %u is not 0", version);
+	unsigned int before = m->bi->nr_mem + m->bi->mem_dropped;
+
 	for (long i = 0; i < n; i++) {
 		uint32_t e = off + 16 + (uint32_t)i * esize;
 		uint64_t base = rd64(m, e), len = rd64(m, e + 8);
@@ -239,7 +241,9 @@ static int parse_mmap(struct mb2 *m, uint32_t off, uint32_t size)
 				       (unsigned long long)len);
 		boot_add_mem(m->bi, base, len, rd32(m, e + 16));
 	}
-	m->have_mmap = true;
+	/* An empty map (or only empty entries) leaves the others to try. */
+	if (m->bi->nr_mem + m->bi->mem_dropped != before)
+		m->have_mmap = true;
 	return 0;
 }
 
@@ -429,17 +433,18 @@ int multiboot2_parse(uint64_t info_phys, boot_map_fn map, struct boot_info *bi,
 		off += ALIGN_UP(size, 8);
 	}
 
-	/* The memory map: tag 6, else the EFI map, else basic meminfo. */
-	if (!m.have_mmap) {
-		if (m.efi_mmap_off)
-			parse_efi_mmap(&m, m.efi_mmap_off,
-				       rd32(&m, m.efi_mmap_off + 4), true);
-		else if (m.meminfo_off)
-			add_meminfo(&m);
-		else
-			return boot_err(err, errlen,
-					"multiboot2: no memory map: none of tags 4 (basic meminfo), 6 (memory map), 17 (EFI memory map)");
-	}
+	/*
+	 * The memory map: tag 6, else the EFI map, else basic meminfo; the
+	 * first that gives at least one non-empty range.
+	 */
+	if (!m.have_mmap && m.efi_mmap_off)
+		parse_efi_mmap(&m, m.efi_mmap_off,
+			       rd32(&m, m.efi_mmap_off + 4), true);
+	if (!bi->nr_mem && !bi->mem_dropped && m.meminfo_off)
+		add_meminfo(&m);
+	if (!bi->nr_mem && !bi->mem_dropped)
+		return boot_err(err, errlen,
+				"multiboot2: no memory map: none of tags 4 (basic meminfo), 6 (memory map), 17 (EFI memory map) gives a non-empty range");
 	bi->info_start = info_phys;
 	bi->info_end = info_phys + m.total;
 	return 0;

@@ -101,6 +101,12 @@ static int parse_memmap(const struct pvh_start_info *si, boot_map_fn map,
 					(unsigned long long)e.size);
 		boot_add_mem(bi, e.addr, e.size, e.type);
 	}
+	if (!bi->nr_mem && !bi->mem_dropped)
+		return boot_err(err, errlen,
+				"pvh: start_info offset 0x%x: memmap_paddr 0x%llx: all %u entries are empty (size 0)",
+				OFF(memmap_paddr),
+				(unsigned long long)si->memmap_paddr,
+				si->memmap_entries);
 	return 0;
 }
 

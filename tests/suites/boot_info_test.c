@@ -333,6 +333,22 @@ static void mb2_no_memory_map(struct kunit *test)
 	mbi_str(1, "x");
 	mbi_end();
 	EXPECT_ERR(test, mbi_parse(), "no memory map");
+
+	/* A memory map whose entries are all empty is no map either... */
+	boot_test_init(test);
+	mbi_start();
+	mbi_mmap((const struct range[]){ { 0x1000, 0, 1 } }, 1);
+	mbi_end();
+	EXPECT_ERR(test, mbi_parse(), "no memory map");
+
+	/* ... and basic meminfo then stands in. */
+	boot_test_init(test);
+	mbi_start();
+	mbi_mmap(three, 0);
+	mbi_tag(4, (uint32_t[]){ 639, 1024 }, 8);
+	mbi_end();
+	KUNIT_ASSERT_EQ(test, mbi_parse(), 0);
+	KUNIT_EXPECT_EQ(test, bi.nr_mem, 2u);
 }
 
 static void mb2_header_checks(struct kunit *test)
@@ -812,6 +828,12 @@ static void pvh_unreadable_pointers(struct kunit *test)
 	pvh_build();
 	put32(si_buf + 48, 0);
 	EXPECT_ERR(test, pvh_run(), "memmap_entries is 0");
+
+	boot_test_init(test);
+	pvh_build();
+	put32(si_buf + 48, 1);
+	pvh_set_memmap(0, 0x1000, 0, 1);
+	EXPECT_ERR(test, pvh_run(), "all 1 entries are empty");
 
 	boot_test_init(test);
 	pvh_build();
