@@ -1,0 +1,58 @@
+# tests/fuzz/fuzz.mk - libFuzzer targets for the code that parses what the
+# boot loader hands over (included by the Makefile).
+#
+#   make fuzz                      build and run every target FUZZ_SECONDS each
+#   make fuzz FUZZ_SECONDS=300     longer
+#   make fuzz FUZZ=boot            only some targets
+#   make $(O)/host/fuzz-boot       build one; run it by hand with libFuzzer flags
+#
+# A target NAME is tests/fuzz/NAME_fuzz.c defining LLVMFuzzerTestOneInput,
+# linked with all portable code and the host shim. Adding one is one line
+# here, in this list (it must come before the rules below):
+FUZZ_TARGETS += boot
+
+# Seeds live in tests/fuzz/corpus/NAME/ (optional, committed); what the
+# fuzzer learns goes to $(O)/fuzz/NAME/, and crashes to $(O)/fuzz/.
+FUZZ         ?= $(FUZZ_TARGETS)
+FUZZ_SECONDS ?= 20
+FUZZ_CC      := clang
+FUZZ_SAN     := address,undefined
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g $(WARN) -I. -Itests/host/include \
+		-DHOST_BUILD -MMD -MP -fno-omit-frame-pointer \
+		-fsanitize=fuzzer-no-link,$(FUZZ_SAN) \
+		-fno-sanitize-recover=undefined
+FUZZ_SRCS    := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
+		kernel/printk.c tests/host/shim.c
+FUZZ_OBJ     := $(O)/host/obj-fuzz
+FUZZ_OBJS    := $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(FUZZ_SRCS))
+
+$(FUZZ_OBJ)/%.o: %.c | $(call DEPS,fuzz)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+# The portable objects go in an archive, so a target links only the members
+# its parser reaches (someone's half-finished driver does not break it).
+FUZZ_LIB := $(FUZZ_OBJ)/libportable.a
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/host/fuzz-%: $(FUZZ_OBJ)/tests/fuzz/%_fuzz.o $(FUZZ_LIB)
+	@$(if $(Q),echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $^ -lm
+
+# Not intermediate: keep the objects between builds.
+.SECONDARY: $(FUZZ_OBJS) $(call DEPS,fuzz) \
+	$(patsubst %,$(FUZZ_OBJ)/tests/fuzz/%_fuzz.o,$(FUZZ_TARGETS))
+
+-include $(FUZZ_OBJS:.o=.d) $(patsubst %,$(FUZZ_OBJ)/tests/fuzz/%_fuzz.d,$(FUZZ_TARGETS))
+
+.PHONY: fuzz
+fuzz: $(patsubst %,$(O)/host/fuzz-%,$(FUZZ))
+	$(Q)set -e; for t in $(FUZZ); do \
+		echo "== fuzz-$$t for $(FUZZ_SECONDS)s"; \
+		mkdir -p $(O)/fuzz/$$t; \
+		$(O)/host/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) \
+			-artifact_prefix=$(O)/fuzz/$$t- -print_final_stats=1 \
+			$(O)/fuzz/$$t $(wildcard tests/fuzz/corpus/$$t); \
+	done
