@@ -12,7 +12,7 @@
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "mm/memblock.h"
-void mm_core_init(void); /* TEMP */
+#include "mm/page_alloc.h"
 #include <arch/machine.h>
 
 unsigned long cpu_online_mask = 1;	/* the boot CPU */
