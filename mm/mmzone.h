@@ -1,0 +1,161 @@
+/*
+ * mm/mmzone.h - how physical memory is organised for the page allocator.
+ *
+ *   node (pg_data_t)   all the memory one allocator instance manages: the
+ *                      global node (contig_page_data) or a private arena
+ *   zone               the part of a node that suits some allocations:
+ *                      ZONE_DMA32 below ARCH_DMA32_LIMIT, ZONE_NORMAL above
+ *   memmap range       a run of present page frames with its own slice of
+ *                      the memmap; ranges never span a hole or a zone edge
+ *   pageblock          2^pageblock_order pages (2 MiB) sharing a migratetype
+ *   free_area[order]   the buddy free lists of one order, one per migratetype
+ *
+ * Locking: zone->lock guards free_area and the free counters; each CPU's
+ * per_cpu_pages has its own lock (taken before zone->lock, never after).
+ */
+#ifndef MM_MMZONE_H
+#define MM_MMZONE_H
+
+#include "kernel/types.h"
+#include "kernel/percpu.h"
+#include "kernel/printk.h"
+#include "kernel/spinlock.h"
+#include "mm/list.h"
+#include "mm/mm_types.h"
+#include <arch/page.h>
+
+#define MAX_PAGE_ORDER		10		/* largest block: 4 MiB */
+#define NR_PAGE_ORDERS		(MAX_PAGE_ORDER + 1)
+#define MAX_ORDER_NR_PAGES	(1UL << MAX_PAGE_ORDER)
+#define pageblock_order		9
+#define pageblock_nr_pages	(1UL << pageblock_order)
+#define PAGE_ALLOC_COSTLY_ORDER	3	/* orders above this are "costly" */
+
+/* Mobility types: where a page's contents may go (see docs/mm). */
+enum migratetype {
+	MIGRATE_UNMOVABLE,	/* kernel data: stays where it is */
+	MIGRATE_MOVABLE,	/* user pages: can be migrated */
+	MIGRATE_RECLAIMABLE,	/* caches: can be freed on demand */
+	MIGRATE_PCPTYPES,	/* the types with per-CPU lists (above) */
+	MIGRATE_CMA = MIGRATE_PCPTYPES,	/* contiguous-allocator pool: movable only */
+	MIGRATE_ISOLATE,	/* taken out of use (migration, offlining) */
+	MIGRATE_TYPES
+};
+_Static_assert(MIGRATE_MOVABLE == 1 && MIGRATE_RECLAIMABLE == 2,
+	       "gfp_migratetype() returns these numbers");
+
+extern const char *const migratetype_names[MIGRATE_TYPES];
+
+enum zone_type {
+	ZONE_DMA32,		/* below ARCH_DMA32_LIMIT: 32-bit DMA masks */
+	ZONE_NORMAL,		/* the rest */
+	MAX_NR_ZONES
+};
+
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
+
+/* Free blocks of one order: one list per migratetype. */
+struct free_area {
+	struct list_head free_list[MIGRATE_TYPES];
+	unsigned long nr_free;			/* blocks, all types */
+};
+
+/* Per-CPU lists cover orders 0..PAGE_ALLOC_COSTLY_ORDER, pcp types only. */
+#define NR_PCP_ORDERS	(PAGE_ALLOC_COSTLY_ORDER + 1)
+#define NR_PCP_LISTS	(MIGRATE_PCPTYPES * NR_PCP_ORDERS)
+
+/*
+ * One CPU's cache of free pages for one zone: allocations and frees of
+ * small orders touch only this (and its lock), and reach the zone a batch
+ * at a time. high == 0 bypasses the cache.
+ */
+struct per_cpu_pages {
+	spinlock_t lock;	/* this CPU, or drain_all_pages() from another */
+	int count;		/* pages on the lists */
+	int high;		/* free to the zone above this */
+	int batch;		/* pages moved per zone visit */
+	int free_rotor;		/* next list free_pcppages_bulk() takes from */
+	struct list_head lists[NR_PCP_LISTS];
+};
+
+/* Event counters (vmstat-style), updated under the zone lock. */
+enum zone_event {
+	ZE_ALLOC_FAIL,		/* allocations that found nothing here */
+	ZE_STEAL_BLOCK,		/* pageblocks converted by fallback */
+	ZE_STEAL_PAGE,		/* fallback allocations that left the block */
+	ZE_PCP_REFILL,		/* batches moved zone -> per-CPU list */
+	ZE_PCP_SPILL,		/* batches moved per-CPU list -> zone */
+	NR_ZONE_EVENTS
+};
+
+struct pglist_data;
+
+struct zone {
+	/* Read-mostly. */
+	unsigned long _watermark[NR_WMARK];
+	unsigned long lowmem_reserve[MAX_NR_ZONES];	/* protection */
+	struct pglist_data *zone_pgdat;
+	const char *name;
+	enum zone_type idx;
+	unsigned long zone_start_pfn;	/* lowest pfn in the zone */
+	unsigned long spanned_pages;	/* pfns from start to end, holes too */
+	unsigned long present_pages;	/* pfns with a struct page */
+	unsigned long managed_pages;	/* pages ever given to the buddy lists */
+	int pcp_high, pcp_batch;	/* for each CPU's per_cpu_pages */
+
+	spinlock_t lock;
+	struct free_area free_area[NR_PAGE_ORDERS];
+	unsigned long free_pages;		 /* in the buddy lists */
+	unsigned long nr_free_mt[MIGRATE_TYPES]; /* the same, by list type */
+	unsigned long events[NR_ZONE_EVENTS];
+
+	DEFINE_PER_CPU(struct per_cpu_pages, pcp);
+};
+
+static inline bool populated_zone(const struct zone *zone)
+{
+	return zone->present_pages != 0;
+}
+
+#define min_wmark_pages(z)	((z)->_watermark[WMARK_MIN])
+#define low_wmark_pages(z)	((z)->_watermark[WMARK_LOW])
+#define high_wmark_pages(z)	((z)->_watermark[WMARK_HIGH])
+
+/*
+ * A run of present pfns [start_pfn, end_pfn) in one zone, with the
+ * struct pages for exactly those pfns and one migratetype byte per
+ * pageblock overlapping it. page->range_id names the range.
+ */
+struct memmap_range {
+	unsigned long start_pfn, end_pfn;
+	struct page *memmap;		/* memmap[i] describes start_pfn + i */
+	uint8_t *pageblock_mt;		/* [(pfn >> pb_order) - first block] */
+	struct zone *zone;
+};
+#define MAX_MEMMAP_RANGES	64	/* all nodes together */
+#define MAX_NODE_RANGES		16	/* per node */
+
+typedef struct pglist_data {
+	struct zone node_zones[MAX_NR_ZONES];
+	int node_id;
+	unsigned long node_start_pfn, node_spanned_pages;
+	unsigned int nr_ranges;
+	uint8_t range_ids[MAX_NODE_RANGES];	/* ascending pfn */
+	bool mobility_grouping_disabled;	/* one free list for all */
+	struct ratelimit nopage_rs;		/* allocation failure reports */
+	unsigned long nr_bad_pages;		/* bad page reports */
+} pg_data_t;
+
+/* The kernel's one node (Linux's name for the !NUMA node). */
+extern pg_data_t contig_page_data;
+#define NODE_DATA(nid)	(&contig_page_data)
+
+/* The memmap range table (mm/memmap.c). */
+extern struct memmap_range memmap_ranges[MAX_MEMMAP_RANGES];
+
+#define for_each_populated_zone_in(zone, pgdat)				\
+	for (zone = (pgdat)->node_zones;				\
+	     zone < (pgdat)->node_zones + MAX_NR_ZONES; zone++)	\
+		if (populated_zone(zone))
+
+#endif

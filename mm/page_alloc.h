@@ -1,0 +1,230 @@
+/*
+ * mm/page_alloc.h - the physical page allocator (the buddy allocator).
+ *
+ * Hands out blocks of 2^order contiguous page frames, order 0..10, as
+ * Linux's alloc_pages() does. A block is named by the struct page of its
+ * first frame. See docs/mm/page_alloc.md for the design.
+ *
+ *	struct page *p = alloc_pages(GFP_KERNEL, 2);	// 4 pages, 16 KiB
+ *	if (!p)
+ *		return -ENOMEM;				// reported already
+ *	memset(page_address(p), 0, 4 * PAGE_SIZE);
+ *	__free_pages(p, 2);
+ *
+ * Every allocation function works on the global node (memory the boot
+ * handed over in mm_core_init()) or, in its _node form, on a private
+ * arena made with page_arena_init(). Freeing needs no node: a page knows
+ * where it belongs.
+ *
+ * Context: callable with interrupts on or off, from any CPU. Nothing here
+ * sleeps: allocations without __GFP_DIRECT_RECLAIM never call reclaim.
+ */
+#ifndef MM_PAGE_ALLOC_H
+#define MM_PAGE_ALLOC_H
+
+#include "kernel/types.h"
+#include "mm/gfp.h"
+#include "mm/mm_types.h"
+#include "mm/mmzone.h"
+#include <arch/page.h>
+
+/* ---------------------------------------------------------------- pfns */
+
+#define PFN_PHYS(pfn)	((phys_addr_t)(pfn) << PAGE_SHIFT)
+#define PHYS_PFN(pa)	((unsigned long)((pa) >> PAGE_SHIFT))
+
+static inline struct memmap_range *page_range(const struct page *page)
+{
+	return &memmap_ranges[page->range_id];
+}
+
+static inline unsigned long page_to_pfn(const struct page *page)
+{
+	const struct memmap_range *r = page_range(page);
+
+	return r->start_pfn + (unsigned long)(page - r->memmap);
+}
+
+/* The struct page of pfn, or NULL if pfn has none (a hole). O(log ranges). */
+struct page *pfn_to_page(unsigned long pfn);
+
+static inline bool pfn_valid(unsigned long pfn)
+{
+	return pfn_to_page(pfn) != NULL;
+}
+
+static inline struct zone *page_zone(const struct page *page)
+{
+	return page_range(page)->zone;
+}
+
+static inline pg_data_t *page_pgdat(const struct page *page)
+{
+	return page_zone(page)->zone_pgdat;
+}
+
+/* The direct-mapped address of the page's memory. */
+static inline void *page_address(const struct page *page)
+{
+	return phys_to_virt(PFN_PHYS(page_to_pfn(page)));
+}
+
+/* The page holding a direct-mapped address (NULL if none). */
+static inline struct page *virt_to_page(const void *addr)
+{
+	return pfn_to_page(PHYS_PFN(virt_to_phys(addr)));
+}
+
+/* Pageblock migratetype of the block holding page. */
+int get_pageblock_migratetype(const struct page *page);
+/* Set it (the caller moves free pages: see move_freepages_block()). */
+void set_pageblock_migratetype(struct page *page, int migratetype);
+
+/* ---------------------------------------------------------------- alloc */
+
+/*
+ * Allocate 2^order contiguous pages, honouring gfp (zone, mobility,
+ * watermarks, __GFP_ZERO). The head page has refcount 1. On failure
+ * returns NULL and, unless __GFP_NOWARN, prints one rate-limited report.
+ */
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+struct page *alloc_pages_node(pg_data_t *pgdat, gfp_t gfp, unsigned int order);
+#define alloc_page(gfp)			alloc_pages(gfp, 0)
+
+/*
+ * Drop a reference to a block from alloc_pages() with the same order;
+ * the last reference frees it. Freeing a free page or with the wrong
+ * order is reported (pfn and state) and the pages are leaked, not freed.
+ */
+void __free_pages(struct page *page, unsigned int order);
+#define __free_page(page)		__free_pages(page, 0)
+
+/* The same API on direct-mapped addresses (0 on failure). */
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
+unsigned long get_zeroed_page(gfp_t gfp);
+void free_pages(unsigned long addr, unsigned int order);
+#define __get_free_page(gfp)		__get_free_pages(gfp, 0)
+#define free_page(addr)			free_pages(addr, 0)
+
+/* Free pages of the global node (buddy lists plus per-CPU lists). */
+unsigned long nr_free_pages(void);
+/* Pages the global node manages (all RAM given to the allocator). */
+unsigned long totalram_pages(void);
+/* The same for any node. */
+unsigned long node_free_pages(pg_data_t *pgdat);
+unsigned long node_managed_pages(pg_data_t *pgdat);
+
+/*
+ * Return every CPU's per-CPU pages of zone (NULL: every zone of the global
+ * node) to the buddy lists. drain_node_pages() does a whole node.
+ */
+void drain_all_pages(struct zone *zone);
+void drain_node_pages(pg_data_t *pgdat);
+
+/* ---------------------------------------------------------------- arenas */
+
+struct mem_range {
+	phys_addr_t start, end;		/* [start, end), page-aligned */
+};
+
+/*
+ * Build a private node over the caller's memory: ranges ascending and
+ * disjoint (gaps are holes), pages below dma32_limit go to ZONE_DMA32.
+ * The memmap is carved from the start of the first range that can hold it;
+ * everything else is freed into the buddy lists. Returns 0, or -1 (printed)
+ * when the ranges are unusable or the range table is full.
+ */
+int page_arena_init(pg_data_t *pgdat, const struct mem_range *ranges,
+		    unsigned int nr, phys_addr_t dma32_limit);
+/* Forget the node; returns how many of its pages were still allocated. */
+unsigned long page_arena_destroy(pg_data_t *pgdat);
+
+/* Boot: build the global node from memblock and free memblock's free
+ * ranges into it (mm/mm_init.c). */
+void mm_core_init(void);
+
+/* ---------------------------------------------------------------- tuning */
+
+/* Recompute min/low/high of every zone from min_free_kbytes rules. */
+void setup_per_zone_wmarks(pg_data_t *pgdat);
+/* Set one zone's watermarks directly: low = min + min/4, high = min + min/2. */
+void zone_set_watermarks(struct zone *zone, unsigned long min_pages);
+/* Set the per-CPU list size of a zone (high 0: bypass the lists). */
+void zone_set_pcp(struct zone *zone, int high, int batch);
+
+/*
+ * Test whether an allocation of 2^order pages with these ALLOC_ flags
+ * may proceed in zone against watermark mark (pages).
+ */
+bool zone_watermark_ok(struct zone *zone, unsigned int order,
+		       unsigned long mark, enum zone_type highest_zoneidx,
+		       unsigned int alloc_flags);
+
+/* alloc_flags: which watermark, and which reserves. */
+#define ALLOC_WMARK_MIN		WMARK_MIN
+#define ALLOC_WMARK_LOW		WMARK_LOW
+#define ALLOC_WMARK_HIGH	WMARK_HIGH
+#define ALLOC_WMARK_MASK	0x03u
+#define ALLOC_NO_WATERMARKS	0x04u	/* __GFP_MEMALLOC: ignore them */
+#define ALLOC_MIN_RESERVE	0x08u	/* __GFP_HIGH: min / 2 */
+#define ALLOC_NON_BLOCK		0x10u	/* atomic: a further quarter off */
+#define ALLOC_CMA		0x20u	/* movable: may use CMA pageblocks */
+
+/*
+ * Move the free pages of page's pageblock to migratetype's lists and set
+ * the block's type. Returns the number of free pages moved. For the CMA
+ * and isolation work; takes zone->lock.
+ */
+unsigned long move_freepages_block(struct page *page, int migratetype);
+
+/*
+ * Mobility grouping on/off for a node (off: every block counts as one
+ * type, as Linux does when memory is small). Used to measure its effect.
+ */
+void set_mobility_grouping(pg_data_t *pgdat, bool enabled);
+
+/* ---------------------------------------------------------------- reclaim */
+
+/*
+ * Where reclaim plugs in (mm/vmscan.c, later). Both are NULL until then.
+ * wakeup_kswapd: called when an allocation fell below the low watermark
+ * and may wake kswapd (__GFP_KSWAPD_RECLAIM). try_to_free_pages: called
+ * when a blocking allocation (__GFP_DIRECT_RECLAIM) failed at min; returns
+ * pages freed, and the allocation is retried while it makes progress.
+ */
+extern void (*page_alloc_wakeup_kswapd)(struct zone *zone, gfp_t gfp,
+					unsigned int order);
+extern unsigned long (*page_alloc_try_to_free_pages)(pg_data_t *pgdat,
+						     gfp_t gfp,
+						     unsigned int order);
+
+/* ---------------------------------------------------------------- debug */
+
+/*
+ * DEBUG_PAGEALLOC-style checks (`page_alloc.debug=on`): fill freed pages
+ * with PAGE_POISON and check them on allocation. State checks (double
+ * free, bad order, bad page) are always on and cheap.
+ */
+#define PAGE_POISON	0xaa
+extern bool page_alloc_debug;
+/* Switch the checks; switching on poisons every page free at the time. */
+void page_alloc_set_debug(bool on);
+
+/*
+ * Check every invariant of a node's free lists and counters (see the
+ * docs). Prints the first problem and returns false; true if consistent.
+ * Takes each zone's lock; per-CPU lists are checked too.
+ */
+bool buddy_check(pg_data_t *pgdat);
+
+/* ---------------------------------------------------------------- reports */
+
+/* Linux's /proc formats; the console commands call these. */
+void show_buddyinfo(pg_data_t *pgdat);
+void show_pagetypeinfo(pg_data_t *pgdat);
+void show_zoneinfo(pg_data_t *pgdat);
+void show_meminfo(pg_data_t *pgdat);
+/* The allocation-failure report's per-zone part ("DMA32: 3*4kB (U) ..."). */
+void show_free_areas(pg_data_t *pgdat);
+
+#endif
