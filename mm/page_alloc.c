@@ -882,8 +882,12 @@ void __free_pages(struct page *page, unsigned int order)
 {
 	if (!free_pages_check(page, order))
 		return;
-	if (put_page_testzero(page))
-		free_the_page(page, order);
+	/* The sole holder needs no atomic: nobody else can hold a reference. */
+	if (likely(page_count(page) == 1))
+		set_page_count(page, 0);
+	else if (!put_page_testzero(page))
+		return;
+	free_the_page(page, order);
 }
 
 void free_pages(unsigned long addr, unsigned int order)

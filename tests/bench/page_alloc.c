@@ -1,0 +1,269 @@
+/*
+ * tests/bench/page_alloc.c - how fast the buddy allocator is, how well
+ * mobility grouping keeps large blocks available, and what the memmap
+ * costs. A host program over a private arena (debug checks off).
+ *
+ *   make O=build bench   (or build/host/bench-page_alloc after a build)
+ */
+#include "tests/host/host.h"
+#include "kernel/lib/random.h"
+#include "mm/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define ARENA_SIZE	(2304UL << 20)	/* a batch of 1000 order-9 blocks fits */
+#define FRAG_SIZE	(256UL << 20)
+#define BATCH		1000
+
+static pg_data_t node;
+static struct page *batch[BATCH];
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void set_pcp(bool on)
+{
+	struct zone *zone;
+
+	for_each_populated_zone_in(zone, &node) {
+		if (on)
+			zone_pcp_update(zone);
+		else
+			zone_set_pcp(zone, 0, 1);
+	}
+}
+
+/* ns per alloc+free pair, one after the other. */
+static double bench_pair(unsigned int order, long iters)
+{
+	double t0 = now_ns();
+
+	for (long i = 0; i < iters; i++) {
+		struct page *p = alloc_pages_node(&node, GFP_KERNEL, order);
+
+		if (!p)
+			abort();
+		__free_pages(p, order);
+	}
+	return (now_ns() - t0) / iters;
+}
+
+/* ns per pair: BATCH allocations, then freed in random order. */
+static double bench_batch(unsigned int order, int rounds, struct prng *rng)
+{
+	double t = 0;
+
+	for (int r = 0; r < rounds; r++) {
+		double t0 = now_ns();
+
+		for (int i = 0; i < BATCH; i++)
+			if (!(batch[i] = alloc_pages_node(&node, GFP_KERNEL, order)))
+				abort();
+		t += now_ns() - t0;
+		for (int i = BATCH - 1; i > 0; i--) {	/* shuffle, untimed */
+			int j = (int)prng_below(rng, (uint64_t)i + 1);
+			struct page *x = batch[i];
+
+			batch[i] = batch[j];
+			batch[j] = x;
+		}
+		t0 = now_ns();
+		for (int i = 0; i < BATCH; i++)
+			__free_pages(batch[i], order);
+		t += now_ns() - t0;
+	}
+	return t / ((double)rounds * BATCH);
+}
+
+/* The floor: a bare free-list stack of 4 KiB pages, push and pop. */
+static double bench_stack(long iters, char *mem)
+{
+	void **top = NULL;
+
+	for (int i = 0; i < 1024; i++) {
+		void **p = (void **)(mem + (size_t)i * 4096);
+
+		*p = top;
+		top = p;
+	}
+	double t0 = now_ns();
+
+	for (long i = 0; i < iters; i++) {
+		void **p = top;
+
+		top = *p;			/* pop */
+		__asm__ __volatile__("" : : "r"(p) : "memory");
+		*p = top;			/* push */
+		top = p;
+	}
+	return (now_ns() - t0) / iters;
+}
+
+/* The cost of the locked instruction every spin_lock() executes. */
+static double bench_lock(long iters)
+{
+	static DEFINE_SPINLOCK(lock);
+	double t0 = now_ns();
+
+	for (long i = 0; i < iters; i++) {
+		spin_lock(&lock);
+		spin_unlock(&lock);
+	}
+	return (now_ns() - t0) / iters;
+}
+
+/* Share of free memory in blocks of at least pageblock size. */
+static double order9_share(void)
+{
+	unsigned long big = 0, all = 0;
+	struct zone *zone;
+
+	drain_node_pages(&node);
+	for_each_populated_zone_in(zone, &node) {
+		for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++) {
+			all += zone->free_area[o].nr_free << o;
+			if (o >= pageblock_order)
+				big += zone->free_area[o].nr_free << o;
+		}
+	}
+	return all ? 100.0 * big / all : 0;
+}
+
+struct held {
+	struct page *page;
+	unsigned int order;
+	bool movable;
+};
+
+/*
+ * A long mixed workload: 25% unmovable, 75% movable, orders 0-3, memory
+ * kept between 40% and 80% used, frees in random order. Reports the share
+ * of free memory as order>=9 blocks at the end, and after every movable
+ * page is freed (what compaction or reclaim could reach).
+ */
+static void fragmentation(bool grouping, char *mem)
+{
+	static struct held held[60000];
+	unsigned int nr = 0;
+	unsigned long used = 0, total;
+	struct mem_range r = { virt_to_phys(mem), virt_to_phys(mem) + FRAG_SIZE };
+	struct prng rng;
+	double during, after;
+
+	prng_seed(&rng, 42);
+	page_arena_init(&node, &r, 1, 0);
+	set_mobility_grouping(&node, grouping);
+	total = node_managed_pages(&node);
+	for (long step = 0; step < 2000000; step++) {
+		bool alloc = used < total * 4 / 10 ||
+			     (used < total * 8 / 10 && prng_below(&rng, 2));
+
+		if (alloc && nr < sizeof(held) / sizeof(held[0])) {
+			bool movable = prng_below(&rng, 4) != 0;
+			unsigned int order = (unsigned int)prng_below(&rng, 4);
+			struct page *p = alloc_pages_node(&node,
+				(movable ? GFP_HIGHUSER_MOVABLE : GFP_KERNEL) |
+				__GFP_NOWARN, order);
+
+			if (p) {
+				held[nr++] = (struct held){ p, order, movable };
+				used += 1UL << order;
+			}
+		} else if (nr) {
+			unsigned int i = (unsigned int)prng_below(&rng, nr);
+
+			__free_pages(held[i].page, held[i].order);
+			used -= 1UL << held[i].order;
+			held[i] = held[--nr];
+		}
+	}
+	during = order9_share();
+	for (unsigned int i = 0; i < nr;) {
+		if (held[i].movable) {
+			__free_pages(held[i].page, held[i].order);
+			held[i] = held[--nr];
+		} else {
+			i++;
+		}
+	}
+	after = order9_share();
+	printf("  grouping %-3s: free memory in order>=9 blocks: %5.1f%% under load, %5.1f%% once movable pages are gone (%lu pageblock steals)\n",
+	       grouping ? "on" : "off", during, after,
+	       node.node_zones[ZONE_NORMAL].events[ZE_STEAL_BLOCK]);
+	while (nr) {
+		nr--;
+		__free_pages(held[nr].page, held[nr].order);
+	}
+	page_arena_destroy(&node);
+}
+
+int main(void)
+{
+	char *mem = aligned_alloc(4UL << 20, ARENA_SIZE);
+	struct mem_range r = { virt_to_phys(mem), virt_to_phys(mem) + ARENA_SIZE };
+	struct prng rng;
+	const long N = 20000000;
+
+	page_alloc_set_debug(false);
+	console_loglevel = 3;
+	prng_seed(&rng, 1);
+	if (!mem || page_arena_init(&node, &r, 1, 0) < 0)
+		return 1;
+	struct zone *zone = &node.node_zones[ZONE_NORMAL];
+
+	printf("page allocator, %lu MiB arena, pcp high %d batch %d\n",
+	       ARENA_SIZE >> 20, zone->pcp_high, zone->pcp_batch);
+	printf("ns per alloc+free pair     pair   batch-of-1000-random-free\n");
+	set_pcp(true);
+	printf("  order 0, per-CPU lists %6.1f  %6.1f   (goal <= 10; Linux pcp fast path ~60)\n",
+	       bench_pair(0, N), bench_batch(0, 2000, &rng));
+	set_pcp(false);
+	printf("  order 0, zone (no pcp) %6.1f  %6.1f   (goal <= 40; pair splits and merges 10 levels)\n",
+	       bench_pair(0, N / 2), bench_batch(0, 2000, &rng));
+	struct page *pin = alloc_pages_node(&node, GFP_KERNEL, 0);
+
+	printf("  order 0, zone, buddy held %5.1f          (steady state: no split, no merge)\n",
+	       bench_pair(0, N / 2));
+	__free_pages(pin, 0);
+	set_pcp(true);
+	printf("  order 3, per-CPU lists %6.1f  %6.1f\n",
+	       bench_pair(3, N / 2), bench_batch(3, 1000, &rng));
+	set_pcp(false);
+	printf("  order 3, zone (no pcp) %6.1f  %6.1f\n",
+	       bench_pair(3, N / 2), bench_batch(3, 1000, &rng));
+	printf("  order 9 (zone path)    %6.1f  %6.1f   (goal <= 60)\n",
+	       bench_pair(9, N / 2), bench_batch(9, 20, &rng));
+	printf("  bare free-list stack   %6.1f           (the floor; 1.2-2.5 measured before)\n",
+	       bench_stack(N * 5, mem + ARENA_SIZE / 2));
+	printf("  spin_lock+unlock       %6.1f           (paid twice per pcp pair)\n",
+	       bench_lock(N));
+	set_pcp(true);
+	page_arena_destroy(&node);
+
+	printf("fragmentation (%lu MiB, 2M steps, 25%% unmovable, orders 0-3):\n",
+	       FRAG_SIZE >> 20);
+	fragmentation(true, mem);
+	fragmentation(false, mem);
+
+	page_arena_init(&node, &r, 1, 0);
+	zone = &node.node_zones[ZONE_NORMAL];
+	printf("memory overhead (%lu MiB arena):\n", ARENA_SIZE >> 20);
+	printf("  memmap: %zu bytes per 4 KiB page = %.2f%% of RAM (%lu KiB per GiB)\n",
+	       sizeof(struct page), 100.0 * sizeof(struct page) / PAGE_SIZE,
+	       (unsigned long)((1UL << 30) / PAGE_SIZE * sizeof(struct page)) >> 10);
+	printf("  pageblock types: 1 byte per 2 MiB = %.5f%%\n",
+	       100.0 / (2 << 20));
+	printf("  per-CPU lists: %zu bytes of struct per CPU per zone; pages held at most high=%d per CPU = %.2f%% of the zone per CPU\n",
+	       sizeof(struct per_cpu_pages), zone->pcp_high,
+	       100.0 * zone->pcp_high / zone->managed_pages);
+	page_arena_destroy(&node);
+	free(mem);
+	return 0;
+}
