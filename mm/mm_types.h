@@ -11,6 +11,8 @@
 #include "kernel/types.h"
 #include "mm/list.h"
 
+struct slab;
+
 struct page {
 	uint16_t flags;		/* PG_* bits below */
 	uint8_t order;		/* free: block order; allocated head: order
@@ -18,7 +20,11 @@ struct page {
 	uint8_t range_id;	/* which memmap range (pfn, zone) */
 	int32_t _refcount;	/* 0 while free, >= 1 while allocated */
 	struct list_head lru;	/* free: buddy or per-CPU list; else owner's */
-	unsigned long private;	/* the owner's */
+	union {
+		unsigned long private;	/* the owner's */
+		struct slab *slab;	/* PageSlab: every page of a slab points
+					 * to its descriptor (mm/slab.c) */
+	};
 };
 
 _Static_assert(sizeof(struct page) == 32, "struct page grew: update docs");
@@ -29,6 +35,7 @@ enum pageflags {
 	PG_pcp,		/* on a per-CPU free list (order in ->order) */
 	PG_mt_shift,	/* 3 bits: the migratetype the page was allocated as */
 	PG_mt_end = PG_mt_shift + 3,
+	PG_slab = PG_mt_end,	/* owned by the slab allocator (mm/slab.c) */
 };
 #define PG_mt_mask	(7u << PG_mt_shift)
 
@@ -43,6 +50,7 @@ static inline void __ClearPage##name(struct page *p)			\
 PAGEFLAG(Reserved, PG_reserved)
 PAGEFLAG(Buddy, PG_buddy)
 PAGEFLAG(Pcp, PG_pcp)
+PAGEFLAG(Slab, PG_slab)
 
 static inline int page_count(const struct page *page)
 {
