@@ -1,0 +1,68 @@
+# arch/arm64/build.mk - how the arm64 kernel is compiled, linked and packed.
+# Debian's aarch64-linux-gnu cross gcc with freestanding flags; entry code
+# is GNU as (.S, run through the C preprocessor).
+CROSS    := aarch64-linux-gnu-
+KCC      := $(CROSS)gcc
+KLD      := $(CROSS)ld
+KNM      := $(CROSS)nm
+KOBJCOPY := $(CROSS)objcopy
+KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-stack-protector -fno-pic \
+	-fno-pie -mgeneral-regs-only -mcmodel=small -mno-outline-atomics \
+	-mbranch-protection=none -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -fno-strict-aliasing \
+	-Iarch/arm64/include -nostdinc \
+	-isystem $(shell $(KCC) -print-file-name=include 2>/dev/null)
+KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
+	-z noexecstack --no-warn-rwx-segments
+ARCH_SRCS := $(wildcard arch/arm64/*.c arch/arm64/board/*.c)
+ARCH_ASM_SRCS := $(wildcard arch/arm64/*.S)
+
+# Device trees built from the project's own sources: the Raspberry Pi ones
+# double as test inputs (arch/arm64/dtbs.S links them into the kernel for
+# tests/kernel/arm64_board_test.c) and as QEMU raspi3b's -dtb.
+DTB_DIR := $(O)/arm64/dtb
+DTBS    := $(patsubst arch/arm64/board/%.dts,$(DTB_DIR)/%.dtb,$(wildcard arch/arm64/board/*.dts))
+
+$(DTB_DIR)/%.dtb: arch/arm64/board/%.dts | $(call DEPS,build-arm64)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  DTC     $@")
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
+
+$(KOBJ)/%.S.o: %.S $(DTBS) | $(call DEPS,build-arm64)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(KCC) $(KCFLAGS) -D__ASSEMBLER__ -Wa,-I$(DTB_DIR) -c $< -o $@
+
+# build/arm64/Image: the Linux arm64 Image (raw bytes, header patched with
+# the image size). A Raspberry Pi's kernel8.img is the same bytes; the
+# board is recognised at run time.
+IMAGE := $(O)/arm64/Image
+$(IMAGE): $(KELF) arch/arm64/mkimage.sh
+	@$(if $(Q),echo "  IMAGE   $@")
+	$(Q)bash arch/arm64/mkimage.sh $(KOBJCOPY) $(KNM) $< $@
+
+RPI_BOOT = $(O)/arm64-$(1)/boot
+$(O)/arm64-%/boot/kernel8.img: $(IMAGE)
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+$(O)/arm64-%/boot/config.txt: arch/arm64/board/config-%.txt
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+$(O)/arm64-%/boot/kernel.dtb: $(DTB_DIR)/%.dtb
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+ARCH_IMAGES := $(IMAGE) \
+	$(foreach b,rpi3 rpi4,$(call RPI_BOOT,$(b))/kernel8.img $(call RPI_BOOT,$(b))/config.txt) \
+	$(if $(wildcard arch/arm64/board/rpi3.dts),$(call RPI_BOOT,rpi3)/kernel.dtb)
+
+.PHONY: images
+images: $(ARCH_IMAGES)
+
+# `make ARCH=arm64 BOARD=rpi4 image`: one board's boot files.
+ifeq ($(BOARD),virt)
+image: $(IMAGE)
+else
+image: $(call RPI_BOOT,$(BOARD))/kernel8.img $(call RPI_BOOT,$(BOARD))/config.txt
+	@echo "Copy $(call RPI_BOOT,$(BOARD))/kernel8.img and config.txt to the SD card's boot partition (docs/flash-raspberry-pi.md)."
+endif

@@ -1,0 +1,278 @@
+/*
+ * arch/arm64/head.S - from the boot loader to C, with the MMU on.
+ *
+ * The file starts with a Linux arm64 Image header (Documentation/arch/
+ * arm64/booting.rst), so the same bytes boot as:
+ *   - build/arm64/kernel.elf under QEMU virt -kernel (loaded at 0x40080000,
+ *     x0 = 0; the device tree sits at the start of RAM);
+ *   - build/arm64/Image under QEMU -kernel or U-Boot booti (x0 = the DTB);
+ *   - kernel8.img on a Raspberry Pi (loaded at 0x80000, x0 = the DTB from
+ *     the firmware; QEMU raspi3b without -dtb passes an ATAG list in x0).
+ *
+ * What happens, in order (all of it position-independent: the MMU is off
+ * and the code runs at whatever physical address it was loaded at):
+ *   1. Every core but core 0 parks in secondary_park (SMP start hook).
+ *   2. EL3 -> EL2 -> EL1: the kernel runs at EL1; EL2 is set up so that EL1
+ *      is AArch64, owns the timers and (GICv3) the interrupt controller's
+ *      system registers.
+ *   3. The counter is read: "time zero" of the boot log.
+ *   4. BSS is cleared.
+ *   5. Two sets of page tables (4 KiB granule, 48-bit VA):
+ *        TTBR0: identity map of the 1 GiB around the kernel, only so that
+ *               the instruction after "MMU on" still has a mapping;
+ *        TTBR1: the kernel image at KERNEL_BASE, 2 MiB blocks.
+ *   6. MMU and caches on, jump to the kernel's virtual address, switch the
+ *      identity map off (TCR_EL1.EPD0), install the vectors, call
+ *      arm64_start(x0 from the loader, counter at entry).
+ * arch_mm_init() later replaces the TTBR1 tables with a full direct map
+ * and a W^X kernel map built from memblock.
+ */
+#include "arch/arm64/sysreg.h"
+
+#define KERNEL_BASE	0xffffffff80000000
+#define TEXT_OFFSET	0x80000
+#define EARLY_KERNEL_BLOCKS	16	/* 2 MiB each: 32 MiB of kernel VA */
+
+	.section .head.text, "ax"
+	.global _head, _start
+_head:
+_start:
+	/* --- The Image header: 64 bytes. --- */
+	b	primary_entry			/* code0 */
+	.long	0				/* code1 */
+	.quad	TEXT_OFFSET			/* text_offset */
+	.quad	0				/* image_size: patched by mkimage.sh */
+	.quad	0xa				/* flags: LE, 4 KiB pages, anywhere */
+	.quad	0, 0, 0				/* res2-res4 */
+	.ascii	"ARM\x64"			/* magic */
+	.long	0				/* res5: no PE/COFF header */
+
+primary_entry:
+	mov	x19, x0				/* keep the loader's x0 (DTB) */
+
+	/* 1. Only core 0 boots; the others wait for SMP start. */
+	mrs	x1, mpidr_el1
+	and	x1, x1, #0xffffff		/* Aff2.Aff1.Aff0 */
+	cbnz	x1, secondary_park
+
+	/* 2. Down to EL1. */
+	bl	drop_to_el1
+
+	/* 3. Time zero. */
+	isb
+	mrs	x20, cntvct_el0
+
+	/* 4. Clear BSS (MMU off: these are physical addresses). Then make
+	 * sure no stale cache line shadows the zeroes once caches are on. */
+	adrp	x1, _bss_start
+	add	x1, x1, :lo12:_bss_start
+	adrp	x2, _bss_end
+	add	x2, x2, :lo12:_bss_end
+	mov	x3, x1
+1:	cmp	x3, x2
+	b.hs	2f
+	stp	xzr, xzr, [x3], #16
+	b	1b
+2:	bl	dcache_inval_range		/* [x1, x2) */
+
+	/* kimage_voffset = link address - load address. */
+	adrp	x1, _head
+	ldr	x2, =_head
+	sub	x21, x2, x1			/* x21 = voffset */
+	sub	x22, x1, #TEXT_OFFSET		/* x22 = physical KERNEL_BASE */
+	adrp	x3, kimage_voffset
+	str	x21, [x3, :lo12:kimage_voffset]
+	dc	ivac, x3
+
+	/* 5. Page tables (all in BSS, so already zero). */
+	/* TTBR0: identity map of the 1 GiB block containing the kernel. */
+	adrp	x0, idmap_l0
+	adrp	x1, idmap_l1
+	lsr	x2, x22, #39
+	and	x2, x2, #511
+	orr	x3, x1, #PTE_TABLE
+	str	x3, [x0, x2, lsl #3]
+	lsr	x2, x22, #30
+	and	x2, x2, #511
+	lsr	x3, x22, #30			/* the block's base */
+	lsl	x3, x3, #30
+	ldr	x4, =PTE_KERNEL_BLOCK
+	orr	x3, x3, x4
+	str	x3, [x1, x2, lsl #3]
+
+	/* TTBR1: L0[511] -> L1; L1[510] -> L2; L2[0..] = 2 MiB blocks. */
+	adrp	x0, init_l0
+	adrp	x1, init_l1
+	adrp	x2, init_l2
+	orr	x3, x1, #PTE_TABLE
+	str	x3, [x0, #511 * 8]
+	orr	x3, x2, #PTE_TABLE
+	str	x3, [x1, #510 * 8]
+	ldr	x4, =PTE_KERNEL_BLOCK
+	orr	x3, x22, x4
+	mov	x5, #EARLY_KERNEL_BLOCKS
+3:	str	x3, [x2], #8
+	add	x3, x3, #(1 << 21)
+	subs	x5, x5, #1
+	b.ne	3b
+
+	/* 6. Translation control, then MMU and caches on. */
+	ldr	x0, =MAIR_VALUE
+	msr	mair_el1, x0
+	ldr	x0, =TCR_VALUE
+	mrs	x1, id_aa64mmfr0_el1		/* IPS = the CPU's PA size */
+	and	x1, x1, #0x7
+	orr	x0, x0, x1, lsl #32
+	msr	tcr_el1, x0
+	adrp	x0, idmap_l0
+	msr	ttbr0_el1, x0
+	adrp	x0, init_l0
+	msr	ttbr1_el1, x0
+	tlbi	vmalle1
+	dsb	ish
+	isb
+	mrs	x0, sctlr_el1
+	ldr	x1, =(SCTLR_M | SCTLR_C | SCTLR_I)
+	orr	x0, x0, x1
+	msr	sctlr_el1, x0
+	isb
+	ldr	x0, =high_entry
+	br	x0
+
+	.ltorg
+
+/* dcache_inval_range: invalidate data cache lines covering [x1, x2).
+ * Clobbers x3, x4. (With caches off, nothing here is dirty.) */
+dcache_inval_range:
+	mrs	x3, ctr_el0
+	ubfx	x3, x3, #16, #4			/* DminLine: log2(words) */
+	mov	x4, #4
+	lsl	x4, x4, x3			/* line size in bytes */
+	sub	x3, x4, #1
+	bic	x3, x1, x3
+1:	cmp	x3, x2
+	b.hs	2f
+	dc	ivac, x3
+	add	x3, x3, x4
+	b	1b
+2:	dsb	sy
+	ret
+
+/*
+ * drop_to_el1: return at EL1h with interrupts masked, whatever EL the
+ * loader started us in. Clobbers x0, x1.
+ */
+drop_to_el1:
+	mrs	x0, CurrentEL
+	lsr	x0, x0, #2
+	cmp	x0, #3
+	b.eq	from_el3
+	cmp	x0, #2
+	b.eq	from_el2
+	b	at_el1
+from_el3:
+	/* Non-secure, EL2 is AArch64, HVC on, SMC off for lower ELs. */
+	ldr	x0, =(SCR_NS | SCR_RES1 | SCR_SMD | SCR_HCE | SCR_RW)
+	msr	scr_el3, x0
+	mov	x0, #SPSR_EL2H_MASKED
+	msr	spsr_el3, x0
+	adr	x0, from_el2
+	msr	elr_el3, x0
+	eret
+from_el2:
+	ldr	x0, =HCR_RW			/* EL1 is AArch64, nothing trapped */
+	msr	hcr_el2, x0
+	mrs	x0, cnthctl_el2			/* EL1 may read the counter and */
+	orr	x0, x0, #3			/* use the physical timer */
+	msr	cnthctl_el2, x0
+	msr	cntvoff_el2, xzr		/* virtual count = physical count */
+	mov	x0, #CPTR_EL2_RES1		/* no FP/SIMD trap to EL2 */
+	msr	cptr_el2, x0
+	msr	hstr_el2, xzr
+	mrs	x0, midr_el1			/* what EL1 reads as MIDR/MPIDR */
+	msr	vpidr_el2, x0
+	mrs	x0, mpidr_el1
+	msr	vmpidr_el2, x0
+	/* GICv3 system registers: let EL1 use them (ICC_SRE_EL2). */
+	mrs	x0, id_aa64pfr0_el1
+	ubfx	x0, x0, #24, #4
+	cbz	x0, 1f
+	mrs	x0, S3_4_C12_C9_5		/* ICC_SRE_EL2 */
+	orr	x0, x0, #0xf			/* SRE, DFB, DIB, Enable */
+	msr	S3_4_C12_C9_5, x0
+	isb
+1:	msr	vttbr_el2, xzr
+	ldr	x0, =SCTLR_EL1_RES1
+	msr	sctlr_el1, x0
+	mov	x0, #SPSR_EL1H_MASKED
+	msr	spsr_el2, x0
+	msr	elr_el2, x30
+	eret
+at_el1:
+	msr	daifset, #0xf
+	ldr	x0, =SCTLR_EL1_RES1		/* MMU, caches, alignment off */
+	msr	sctlr_el1, x0
+	isb
+	ret
+
+	.ltorg
+
+/*
+ * Secondary cores wait here with the MMU off. SMP start (not written yet)
+ * stores the physical address of its entry in secondary_release, cleans
+ * that cache line to memory and issues SEV; each core then jumps there
+ * with x0 = its MPIDR. Cores started by PSCI CPU_ON never come here.
+ */
+secondary_park:
+	adrp	x1, secondary_release
+1:	wfe
+	ldr	x2, [x1, :lo12:secondary_release]
+	cbz	x2, 1b
+	mrs	x0, mpidr_el1
+	br	x2
+
+	.text
+high_entry:
+	/* Now at the kernel's virtual address: the identity map goes. */
+	mrs	x0, tcr_el1
+	orr	x0, x0, #TCR_EPD0
+	msr	tcr_el1, x0
+	msr	ttbr0_el1, xzr
+	isb
+	tlbi	vmalle1
+	dsb	ish
+	isb
+	adrp	x0, boot_stack_top
+	add	x0, x0, :lo12:boot_stack_top
+	mov	sp, x0
+	mov	x29, xzr			/* ends every backtrace */
+	mov	x30, xzr
+	adrp	x0, arm64_cpu_locals		/* CPU 0's per-CPU block */
+	add	x0, x0, :lo12:arm64_cpu_locals
+	msr	tpidr_el1, x0
+	adrp	x0, arm64_vectors
+	add	x0, x0, :lo12:arm64_vectors
+	msr	vbar_el1, x0
+	isb
+	mov	x0, x19
+	mov	x1, x20
+	bl	arm64_start
+1:	wfi
+	b	1b
+
+	.data
+	.balign 8
+	.global secondary_release
+secondary_release:	.quad 0
+
+	.bss
+	.balign 4096
+	.global init_l0, boot_stack_top
+idmap_l0:	.skip 4096
+idmap_l1:	.skip 4096
+init_l0:	.skip 4096
+init_l1:	.skip 4096
+init_l2:	.skip 4096
+	.balign 16
+boot_stack:	.skip 16384
+boot_stack_top:

@@ -1,0 +1,81 @@
+/*
+ * arch/thread.h (arm64) - what the portable scheduler, SMP and TLB code
+ * need from the CPU (the same contract as x86_64's; see that header for
+ * each function's full statement). Portable code only ever calls these.
+ *
+ * Per-CPU state: TPIDR_EL1 points at this CPU's struct arm64_cpu_local
+ * (head.S sets it before the first C code), so one load gives the CPU
+ * number or the running thread.
+ *
+ * SMP on arm64 is not written yet: arch_smp_early_init() says 1 CPU and
+ * arch_cpu_start() fails with a reason. The hooks are there: secondary
+ * cores wait in head.S's secondary_park (spin table) or are still off
+ * (PSCI CPU_ON), see docs/boot-arm64.md.
+ */
+#ifndef ARCH_THREAD_H
+#define ARCH_THREAD_H
+
+#include "kernel/types.h"
+#include <arch/cpu.h>
+
+/* ---------------------------------------------------------------- threads */
+
+/* A switched-out thread's registers live on its own stack; this finds them. */
+struct arch_context {
+	unsigned long sp;
+};
+
+static inline struct thread *arch_current(void)
+{
+	struct arm64_cpu_local *l;
+
+	__asm__ __volatile__("mrs %0, tpidr_el1" : "=r"(l));
+	return l->current;
+}
+
+/* Make t this CPU's running thread (the scheduler, interrupts off). */
+static inline void arch_set_current(struct thread *t)
+{
+	struct arm64_cpu_local *l;
+
+	__asm__ __volatile__("mrs %0, tpidr_el1" : "=r"(l));
+	l->current = t;
+}
+
+/* Prepare ctx so the first arch_context_switch() to it runs entry(arg) on
+ * the stack ending at stack_top, interrupts still off. entry never returns. */
+void arch_thread_init(struct arch_context *ctx, void *stack_top,
+		      void (*entry)(void *), void *arg);
+
+/* Save the running thread's callee-saved registers and sp in prev, resume
+ * next. Interrupts off; returns when another switch resumes prev. */
+void arch_context_switch(struct arch_context *prev, struct arch_context *next);
+
+/* ---------------------------------------------------------------- SMP */
+
+/* How many CPUs may be started (1: SMP start is not written for arm64). */
+unsigned int arch_smp_early_init(void);
+
+/* Start CPU `cpu`: not written for arm64 yet; prints why, returns -1. */
+int arch_cpu_start(unsigned int cpu, struct thread *idle, void *stack_top);
+
+/* The firmware's number for a CPU (MPIDR affinity), for logs. */
+unsigned int arch_cpu_hwid(unsigned int cpu);
+
+enum ipi_kind {
+	IPI_RESCHEDULE,		/* look at the run queue (need_resched set) */
+	IPI_CALL_FUNC,		/* run the queued smp_call_function requests */
+	NR_IPI_KINDS,
+};
+
+/* Interrupt CPU `cpu` (an SGI once SMP exists); any context. */
+void arch_send_ipi(unsigned int cpu, enum ipi_kind kind);
+
+/* ---------------------------------------------------------------- TLB */
+
+/* Drop this CPU's cached translations of [va, va + size) (kernel range). */
+void arch_flush_tlb_local_range(unsigned long va, size_t size);
+/* Drop all of this CPU's cached translations. */
+void arch_flush_tlb_local_all(void);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * arch/arm64/irq.h - interrupt controllers behind one small interface.
+ *
+ * Three controllers, chosen by board_probe(): the GICv2 (gic_v2.c; QEMU
+ * virt gic-version=2, the Pi 4's GIC-400), the GICv3 (gic_v3.c; QEMU virt
+ * by default) and the Raspberry Pi 3's BCM2836 per-core local controller
+ * (bcm2836_intc.c). Each maps its registers, sets arm64_irq_handler, and
+ * calls irq_dispatch() with its own interrupt number for each interrupt.
+ */
+#ifndef ARCH_ARM64_IRQ_H
+#define ARCH_ARM64_IRQ_H
+
+#include "arch/arm64/board.h"
+
+#define NR_IRQS		1024
+
+/* Start the controller the config names on this CPU. 0, or -1 (printed). */
+int irq_init(const struct board_config *cfg);
+
+/* Route interrupt `irq` (the controller's numbering) to fn and enable it. */
+void irq_request(unsigned int irq, void (*fn)(unsigned int irq));
+
+/* Called by the controller drivers: run irq's handler (counts strays). */
+void irq_dispatch(unsigned int irq);
+
+/* Per-controller entry points (irq.c picks one). */
+int gic_v2_init(const struct board_config *cfg);
+int gic_v3_init(const struct board_config *cfg);
+int bcm2836_intc_init(const struct board_config *cfg);
+
+/* The enable hook of the controller in use. */
+extern void (*irqchip_enable)(unsigned int irq);
+
+/* Interrupts with no handler, for the report. */
+extern unsigned long irq_spurious_count;
+
+#endif

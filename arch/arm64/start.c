@@ -1,0 +1,189 @@
+/*
+ * arch/arm64/start.c - the first C code (head.S calls it with the MMU on,
+ * at the kernel's virtual address): find the boot information, probe the
+ * board, bring up the console, and hand over to the portable kernel_main().
+ *
+ * Where the boot information is:
+ *   - x0 holds a device tree (Linux Image protocol: QEMU -kernel Image,
+ *     U-Boot booti, the Raspberry Pi firmware);
+ *   - x0 is 0 (QEMU virt -kernel kernel.elf): QEMU put the tree at the
+ *     start of RAM, below the kernel (which the ELF asks to be loaded 2 MiB
+ *     in, to leave it room): look for the FDT magic there;
+ *   - x0 points at an ATAG list (QEMU raspi3b without -dtb): RAM size and
+ *     command line from it, devices from the board's defaults.
+ */
+#include "arch/arm64/atags.h"
+#include "arch/arm64/board.h"
+#include "arch/arm64/mmu.h"
+#include "boot/boot_info.h"
+#include "drivers/fdt/fdt.h"
+#include "drivers/serial/bcm2835_aux.h"
+#include "drivers/serial/pl011.h"
+#include "kernel/main.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "mm/memblock.h"
+#include <arch/mmio.h>
+#include <arch/page.h>
+#include <arch/thread.h>
+
+#define DTB_MAX_SIZE	(2UL << 20)	/* booting.rst: at most 2 MiB */
+#define CONSOLE_BAUD	115200
+
+extern char _head[], _kernel_end[];
+extern uint64_t arm64_entry_count;
+/* kernel/sched.c's first thread. Weak: the scheduler may not be linked in
+ * every tree this builds in; when it is, this is the strong definition. */
+extern struct thread boot_thread __attribute__((weak));
+
+static struct boot_info boot_info;
+static struct fdt fdt;
+static struct pl011 pl011[2];
+static struct bcm2835_aux aux[2];
+
+static bool fdt_magic_at(phys_addr_t pa)
+{
+	const void *p = arm64_early_map(pa, 8);
+
+	return p && fdt_be32(p) == FDT_MAGIC;
+}
+
+/* The device tree's physical address, or 0 if there is none. */
+static phys_addr_t find_dtb(uint64_t x0, phys_addr_t kbase)
+{
+	if (x0 && !(x0 & 7) && fdt_magic_at(x0))
+		return x0;
+	/* QEMU's ELF boot leaves it at the start of RAM, below the image
+	 * (RAM starts on a 1 GiB boundary on every board this kernel knows). */
+	for (phys_addr_t pa = ALIGN_DOWN(kbase, 1UL << 30); pa < kbase + TEXT_OFFSET;
+	     pa += PAGE_SIZE)
+		if (fdt_magic_at(pa))
+			return pa;
+	return 0;
+}
+
+static void start_uart(const struct board_uart *bu, unsigned int i, bool input)
+{
+	void *regs;
+
+	if (!bu->base)
+		return;
+	regs = ioremap(bu->base, bu->size ? bu->size : 0x1000);
+	if (!regs)
+		return;
+	if (bu->type == FDT_UART_PL011) {
+		pl011[i].base = regs;
+		pl011[i].clock_hz = bu->clock_hz;
+		pl011_init(&pl011[i], CONSOLE_BAUD);
+		pl011_register_console(&pl011[i], i ? "ttyAMA1" : "ttyAMA0", input);
+	} else if (bu->type == FDT_UART_BCM2835_AUX) {
+		aux[i].base = regs;
+		bcm2835_aux_register_console(&aux[i], i ? "ttyS1" : "ttyS0", input);
+	}
+}
+
+static const char *uart_name(enum fdt_uart_type t)
+{
+	return t == FDT_UART_PL011 ? "PL011" :
+	       t == FDT_UART_BCM2835_AUX ? "mini UART" : "UART";
+}
+
+static const char *intc_name(enum board_intc i)
+{
+	return i == INTC_GICV2 ? "GICv2" : i == INTC_GICV3 ? "GICv3" :
+	       i == INTC_BCM2836 ? "BCM2836 local intc" : "none";
+}
+
+static void log_board(uint64_t x0, phys_addr_t dtb)
+{
+	const struct board_config *c = &board_cfg;
+
+	if (c->from_dt)
+		pr_info("board: %s (%s), device tree at 0x%llx\n", c->model,
+			c->board->name, (unsigned long long)dtb);
+	else
+		pr_info("board: no device tree (x0 = 0x%llx): %s defaults apply: "
+			"peripherals at 0x%llx, RAM %llu MiB at 0x%llx\n",
+			(unsigned long long)x0, c->board->name,
+			(unsigned long long)c->board->periph_base,
+			(unsigned long long)(c->board->ram_size >> 20),
+			(unsigned long long)c->board->ram_base);
+	pr_info("board: console %s at 0x%llx%s%s%s, %s at 0x%llx, timer interrupt %u, "
+		"PSCI %s\n", uart_name(c->uart.type), (unsigned long long)c->uart.base,
+		c->uart2.base ? " (and " : "", c->uart2.base ? uart_name(c->uart2.type) : "",
+		c->uart2.base ? ")" : "", intc_name(c->intc),
+		(unsigned long long)c->intc_base[0], c->timer_irq,
+		c->psci == FDT_PSCI_HVC ? "via HVC" : c->psci == FDT_PSCI_SMC ?
+		"via SMC" : "none");
+}
+
+/* Boot information without a device tree: ATAGs, else the board's RAM. */
+static void boot_info_without_dt(uint64_t x0)
+{
+	const struct board *b = board_cfg.board;
+	const void *list = x0 && x0 < (1UL << 30) ? arm64_early_map(x0, 4096) : NULL;
+	char err[160];
+
+	if (list && atags_present(list)) {
+		if (atags_to_boot_info(list, x0, &boot_info, err, sizeof(err)) == 0) {
+			pr_info("boot: RAM and command line from the ATAG list at 0x%llx\n",
+				(unsigned long long)x0);
+			goto reserve;
+		}
+		pr_warn("boot: %s; using the board's RAM size\n", err);
+	}
+	boot_info_reset(&boot_info, "board-defaults");
+	boot_add_mem(&boot_info, b->ram_base, b->ram_size, BOOT_MEM_USABLE);
+reserve:
+	/* The firmware's spin table for cores 1-3 (0xd8-0xf0) and its stub. */
+	boot_add_mem(&boot_info, 0, PAGE_SIZE, BOOT_MEM_RESERVED);
+}
+
+void arm64_start(uint64_t x0, uint64_t entry_count);
+void arm64_start(uint64_t x0, uint64_t entry_count)
+{
+	phys_addr_t kbase, dtb;
+	uint32_t midr;
+	char err[160];
+	int r;
+
+	arm64_entry_count = entry_count;
+	if (&boot_thread)
+		arch_set_current(&boot_thread);
+	arm64_mmu_early_init();
+	kbase = arm64_kernel_phys_base();
+	__asm__ __volatile__("mrs %0, midr_el1" : "=r"(midr));
+
+	dtb = find_dtb(x0, kbase);
+	if (dtb) {
+		const void *hdr = arm64_early_map(dtb, 8);
+		uint32_t size = fdt_be32((const uint8_t *)hdr + 4);
+		const void *blob = arm64_early_map(dtb, size < DTB_MAX_SIZE ? size : DTB_MAX_SIZE);
+
+		if (!blob || fdt_open(&fdt, blob, DTB_MAX_SIZE, err, sizeof(err)) < 0)
+			panic("the device tree at 0x%llx is not usable: %s",
+			      (unsigned long long)dtb, blob ? err : "cannot map it");
+		r = board_probe(&fdt, kbase, midr, &board_cfg, err, sizeof(err));
+	} else {
+		r = board_probe(NULL, kbase, midr, &board_cfg, err, sizeof(err));
+	}
+	if (r < 0)
+		panic("board: %s", err);	/* no console yet: see the log ring */
+
+	start_uart(&board_cfg.uart, 0, true);
+	if (!board_cfg.from_dt)
+		start_uart(&board_cfg.uart2, 1, false);
+	log_board(x0, dtb);
+
+	if (dtb) {
+		if (fdt_to_boot_info(fdt.blob, fdt.totalsize, dtb, &boot_info,
+				     err, sizeof(err)) < 0)
+			panic("cannot read the boot information from the device tree: %s", err);
+	} else {
+		boot_info_without_dt(x0);
+	}
+	boot_info.kernel_start = virt_to_phys(_head);
+	boot_info.kernel_end = virt_to_phys(_kernel_end);
+	memblock_set_current_limit(kbase + EARLY_DIRECT_MAP_SIZE);
+	kernel_main(&boot_info);
+}

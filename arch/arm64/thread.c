@@ -1,0 +1,75 @@
+/*
+ * arch/arm64/thread.c - threads (context switch), the SMP hooks and local
+ * TLB flushes for arm64. See arch/thread.h for the contract.
+ */
+#include "kernel/percpu.h"
+#include "kernel/printk.h"
+#include <arch/thread.h>
+
+struct arm64_cpu_local arm64_cpu_locals[NR_CPUS];
+
+/*
+ * The switch frame arch_context_switch() pushes: x19-x28, fp, lr. A new
+ * thread's frame has entry in x19, arg in x20 and lr = thread_start.
+ */
+struct switch_frame {
+	unsigned long x19_x28[10];
+	unsigned long fp, lr;
+};
+
+void arm64_thread_start(void);		/* thread_asm.S */
+
+void arch_thread_init(struct arch_context *ctx, void *stack_top,
+		      void (*entry)(void *), void *arg)
+{
+	struct switch_frame *f = (struct switch_frame *)
+		(((unsigned long)stack_top & ~15UL) - sizeof(*f));
+
+	for (int i = 0; i < 10; i++)
+		f->x19_x28[i] = 0;
+	f->x19_x28[0] = (unsigned long)entry;
+	f->x19_x28[1] = (unsigned long)arg;
+	f->fp = 0;				/* ends the thread's backtraces */
+	f->lr = (unsigned long)arm64_thread_start;
+	ctx->sp = (unsigned long)f;
+}
+
+unsigned int arch_smp_early_init(void)
+{
+	pr_info("smp: starting secondary CPUs is not written for arm64 yet; "
+		"running on the boot CPU only\n");
+	return 1;
+}
+
+int arch_cpu_start(unsigned int cpu, struct thread *idle, void *stack_top)
+{
+	(void)idle, (void)stack_top;
+	pr_err("smp: cannot start CPU %u: arm64 SMP start (PSCI CPU_ON / spin "
+	       "table release) is not written yet\n", cpu);
+	return -1;
+}
+
+unsigned int arch_cpu_hwid(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? arm64_cpu_locals[cpu].hwid : 0;
+}
+
+void arch_send_ipi(unsigned int cpu, enum ipi_kind kind)
+{
+	/* One CPU: the only target is this one, which looks at its run queue
+	 * at the next interrupt anyway. SMP will send an SGI here. */
+	(void)cpu, (void)kind;
+}
+
+void arch_flush_tlb_local_range(unsigned long va, size_t size)
+{
+	__asm__ __volatile__("dsb nshst" ::: "memory");
+	for (unsigned long a = va & ~0xfffUL; a < va + size; a += 4096)
+		__asm__ __volatile__("tlbi vaale1, %0" : : "r"(a >> 12) : "memory");
+	__asm__ __volatile__("dsb nsh\n\tisb" ::: "memory");
+}
+
+void arch_flush_tlb_local_all(void)
+{
+	__asm__ __volatile__("dsb nshst\n\ttlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+}
