@@ -218,14 +218,22 @@ at_el1:
 	.ltorg
 
 /*
- * Secondary cores wait here with the MMU off. SMP start (not written yet)
- * stores the physical address of its entry in secondary_release, cleans
- * that cache line to memory and issues SEV; each core then jumps there
- * with x0 = its MPIDR. Cores started by PSCI CPU_ON never come here.
+ * Secondary cores wait here with the MMU off: the ones that entered at
+ * _start (QEMU's ELF boot on raspi), and the ones the firmware held in its
+ * spin table, which start.c sends here (park_secondaries) so that they
+ * sleep in WFI instead of polling: under QEMU's TCG, WFE does not sleep
+ * and three polling cores would slow the boot core down several times.
+ * SMP start (not written yet) will store the physical address of its entry
+ * in secondary_release, clean that cache line to memory, and send the core
+ * an interrupt (GIC SGI, or the BCM2836 mailbox) to end its WFI; the core
+ * then jumps there with x0 = its MPIDR. Cores started by PSCI CPU_ON never
+ * come here.
  */
+	.global	secondary_park
 secondary_park:
+	msr	daifset, #0xf
 	adrp	x1, secondary_release
-1:	wfe
+1:	wfi
 	ldr	x2, [x1, :lo12:secondary_release]
 	cbz	x2, 1b
 	mrs	x0, mpidr_el1

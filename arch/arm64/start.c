@@ -30,7 +30,7 @@
 #define DTB_MAX_SIZE	(2UL << 20)	/* booting.rst: at most 2 MiB */
 #define CONSOLE_BAUD	115200
 
-extern char _head[], _kernel_end[];
+extern char _head[], _kernel_end[], secondary_park[];
 extern uint64_t arm64_entry_count;
 /* kernel/sched.c's first thread. Weak: the scheduler may not be linked in
  * every tree this builds in; when it is, this is the strong definition. */
@@ -139,6 +139,46 @@ reserve:
 	boot_add_mem(&boot_info, 0, PAGE_SIZE, BOOT_MEM_RESERVED);
 }
 
+/* Send a core held in a spin table to head.S's secondary_park. */
+static void release_to_park(uint64_t release_addr)
+{
+	uint64_t *slot = arm64_early_map(release_addr, 8);
+
+	if (!slot || (release_addr & 7))
+		return;
+	WRITE_ONCE(*slot, virt_to_phys(secondary_park));
+	/* The core reads it with its MMU and caches off: push it to memory. */
+	__asm__ __volatile__("dc civac, %0\n\tdsb sy\n\tsev" : : "r"(slot) : "memory");
+}
+
+/*
+ * Cores 1-3 of a Raspberry Pi wait in the firmware's spin table (the
+ * device tree's cpu-release-addr; 0xe0, 0xe8, 0xf0 without a tree) until
+ * an address is written there. They go to secondary_park until SMP start.
+ */
+static void park_secondaries(void)
+{
+	struct fdt_cpu cpus[8];
+	char err[120];
+	int n, parked = 0;
+
+	if (board_cfg.from_dt) {
+		n = fdt_find_cpus(&fdt, cpus, ARRAY_SIZE(cpus), err, sizeof(err));
+		for (int i = 0; i < n && i < (int)ARRAY_SIZE(cpus); i++)
+			if (cpus[i].method == FDT_CPU_METHOD_SPIN_TABLE &&
+			    cpus[i].hwid != 0 && cpus[i].release_addr) {
+				release_to_park(cpus[i].release_addr);
+				parked++;
+			}
+	} else if (board_cfg.board != &board_virt) {
+		for (uint64_t core = 1; core < 4; core++, parked++)
+			release_to_park(0xd8 + 8 * core);
+	}
+	if (parked)
+		pr_info("smp: %d secondary cores moved from the spin table to "
+			"secondary_park (SMP start not written yet)\n", parked);
+}
+
 void arm64_start(uint64_t x0, uint64_t entry_count);
 void arm64_start(uint64_t x0, uint64_t entry_count)
 {
@@ -174,6 +214,7 @@ void arm64_start(uint64_t x0, uint64_t entry_count)
 	if (!board_cfg.from_dt)
 		start_uart(&board_cfg.uart2, 1, false);
 	log_board(x0, dtb);
+	park_secondaries();
 
 	if (dtb) {
 		if (fdt_to_boot_info(fdt.blob, fdt.totalsize, dtb, &boot_info,
