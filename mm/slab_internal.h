@@ -1,0 +1,160 @@
+/*
+ * mm/slab_internal.h - what mm/slab.c, mm/slab_debug.c and mm/kmalloc.c
+ * share: object layout helpers and the per-CPU fast paths (inlined into
+ * kmalloc/kfree as well as kmem_cache_alloc/free).
+ */
+#ifndef MM_SLAB_INTERNAL_H
+#define MM_SLAB_INTERNAL_H
+
+#include "kernel/lib/string.h"
+#include "mm/page_alloc.h"
+#include "mm/slab.h"
+#include <arch/cpu.h>
+
+enum { SLAB_LIST_NONE, SLAB_LIST_PARTIAL, SLAB_LIST_FULL };
+
+/* What debug mode records about the last allocation or free of an object. */
+struct slab_track {
+	unsigned long addrs[SLAB_TRACK_ADDRS];	/* caller first; 0 ends */
+	unsigned int cpu;
+	unsigned int pad;
+};
+enum { TRACK_ALLOC, TRACK_FREE };
+
+static inline void *get_freepointer(const struct kmem_cache *s, void *obj)
+{
+	return *(void **)((char *)obj + s->offset);
+}
+
+static inline void set_freepointer(const struct kmem_cache *s, void *obj,
+				   void *next)
+{
+	*(void **)((char *)obj + s->offset) = next;
+}
+
+/* Slot i of a slab: the object pointer (after the left red zone). */
+static inline void *slab_object(const struct kmem_cache *s,
+				const struct slab *slab, unsigned int i)
+{
+	return (char *)slab->s_mem + (size_t)i * s->size + s->red_left_pad;
+}
+
+static inline bool slab_debug_on(const struct kmem_cache *s)
+{
+	return s->flags & SLAB_DEBUG_FLAGS;
+}
+
+/* ---- mm/slab.c ---- */
+void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqflags);
+void __slab_free_sheaf(struct kmem_cache *s, struct kmem_cache_cpu *c,
+		       void *obj);
+void *slab_debug_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame);
+void slab_debug_free(struct kmem_cache *s, void *obj, unsigned long frame);
+
+/* ---- mm/slab_debug.c ---- */
+/* Lay out a debug cache's slot (red zones, free pointer, tracks). */
+void slab_debug_layout(struct kmem_cache *s);
+/* A new slab's object: poison, inactive red zones, empty tracks. */
+void slab_debug_init_object(struct kmem_cache *s, void *obj);
+/* Checks on taking obj off a freelist; false if it must not be used. */
+bool slab_debug_check_alloc(struct kmem_cache *s, struct slab *slab,
+			    void *obj, unsigned long frame);
+/*
+ * Checks on a free, under list_lock: double free, red zones. Returns
+ * false if obj must not go back on the freelist (already free).
+ */
+bool slab_debug_check_free(struct kmem_cache *s, struct slab *slab,
+			   void *obj, unsigned long frame);
+/* Before list_lock: obj belongs to a slab of s, at a slot boundary. */
+struct slab *slab_debug_check_owner(struct kmem_cache *s, void *obj,
+				    unsigned long frame);
+/* Report leaked objects of a slab at destroy (prints allocation tracks). */
+void slab_debug_report_leaks(struct kmem_cache *s, struct slab *slab,
+			     unsigned int *budget);
+/* Walk one slab's objects: check each; returns problems. Under list_lock. */
+unsigned long slab_debug_validate_slab(struct kmem_cache *s, struct slab *slab);
+/* Mark, in map (bit per slot), the slots on slab->freelist; false if the
+ * freelist is corrupt (loop, pointer outside the slab). */
+bool slab_free_map(struct kmem_cache *s, struct slab *slab, uint64_t *map);
+#define SLAB_MAX_OBJECTS	4096	/* 32 KiB of 8-byte objects */
+
+/* ---------------------------------------------------------------- fast paths */
+
+/*
+ * Allocate from this CPU's sheaf or active slab with interrupts off and no
+ * lock; the slow path refills. `frame` is the public entry's frame address
+ * (debug mode records the backtrace from it).
+ */
+static inline __attribute__((always_inline)) void *
+slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
+{
+	struct kmem_cache_cpu *c;
+	unsigned long flags;
+	void *obj;
+
+	if (unlikely(slab_debug_on(s)))
+		return slab_debug_alloc(s, gfp, frame);
+	flags = arch_irq_save();
+	c = this_cpu_ptr(s->cpu_slab);
+	if (likely(c->nr_sheaf)) {
+		obj = c->sheaf[--c->nr_sheaf];
+	} else if (likely(c->freelist)) {
+		obj = c->freelist;
+		c->freelist = get_freepointer(s, obj);
+	} else {
+		obj = __slab_alloc(s, gfp, &flags);
+		if (!obj) {
+			arch_irq_restore(flags);
+			return NULL;
+		}
+		c = this_cpu_ptr(s->cpu_slab);
+	}
+	c->nr_alloc++;
+	arch_irq_restore(flags);
+	if (unlikely(gfp & __GFP_ZERO))
+		memset(obj, 0, s->object_size);
+	return obj;
+}
+
+/*
+ * Free to this CPU: onto the active slab's freelist if obj is one of its
+ * objects, else into the sheaf; a full sheaf sends half its objects back
+ * to their slabs under list_lock.
+ */
+static inline __attribute__((always_inline)) void
+slab_free(struct kmem_cache *s, void *obj, unsigned long frame)
+{
+	struct kmem_cache_cpu *c;
+	unsigned long flags;
+
+	if (unlikely(slab_debug_on(s))) {
+		slab_debug_free(s, obj, frame);
+		return;
+	}
+	flags = arch_irq_save();
+	c = this_cpu_ptr(s->cpu_slab);
+	if ((uintptr_t)obj - c->base < c->span) {
+		set_freepointer(s, obj, c->freelist);
+		c->freelist = obj;
+	} else if (likely(c->nr_sheaf < SLAB_SHEAF_SIZE)) {
+		c->sheaf[c->nr_sheaf++] = obj;
+	} else {
+		__slab_free_sheaf(s, c, obj);
+	}
+	c->nr_free++;
+	arch_irq_restore(flags);
+}
+
+/* The slab holding addr: its page is PageSlab and points to it. */
+static inline struct slab *__virt_to_slab(const void *addr)
+{
+	struct page *page = virt_to_page(addr);
+
+	if (unlikely(!page || !PageSlab(page)))
+		return NULL;
+	return page->slab;
+}
+
+#define _THIS_FRAME	((unsigned long)__builtin_frame_address(0))
+
+#endif

@@ -1,0 +1,324 @@
+/*
+ * tests/suites/slab_test.c - kmem_cache_* on a private arena: layout,
+ * alignment, constructors, per-CPU paths, partial lists, shrinking,
+ * reclaimable pages, leak reports. Every case ends with every arena page
+ * back in the buddy lists. Runs on the host and in the kernel.
+ */
+#include "tests/suites/slab_test_arena.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
+#include "mm/slab_internal.h"
+
+static struct slab_arena arena;
+
+static int slab_case_init(struct kunit *test)
+{
+	return slab_arena_make(test, &arena) ? 0 : -1;
+}
+
+static void slab_case_exit(struct kunit *test)
+{
+	slab_arena_done(test, &arena);
+}
+
+static struct kmem_cache *make(const char *name, unsigned int size,
+			       unsigned int align, slab_flags_t flags,
+			       void (*ctor)(void *))
+{
+	return kmem_cache_create_node(&arena.pgdat, name, size, align, flags,
+				      ctor);
+}
+
+#define N_OBJS	600
+
+static void *objs[N_OBJS];
+
+static void alloc_free_destroy(struct kunit *test)
+{
+	struct kmem_cache *s = make("t64", 64, 0, 0, NULL);
+	unsigned long before;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	before = node_free_pages(&arena.pgdat);
+	for (int i = 0; i < N_OBJS; i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		KUNIT_EXPECT_PTR_EQ(test, virt_to_cache(objs[i]), s);
+		memset(objs[i], i & 0xff, 64);
+	}
+	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(s), (unsigned long)N_OBJS);
+	KUNIT_EXPECT_LT(test, node_free_pages(&arena.pgdat), before);
+	for (int i = 0; i < N_OBJS; i++) {
+		const uint8_t *b = objs[i];
+
+		for (int j = 0; j < 64; j++)
+			if (b[j] != (i & 0xff)) {
+				KUNIT_FAIL(test, "object %d byte %d overwritten", i, j);
+				break;
+			}
+	}
+	for (int i = 0; i < N_OBJS; i++)
+		kmem_cache_free(s, objs[i]);
+	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(s), 0UL);
+	kmem_cache_destroy(s);
+}
+
+/* Objects are aligned as asked and never overlap. */
+static void sizes_and_alignment(struct kunit *test)
+{
+	static const struct { unsigned int size, align; slab_flags_t f; } c[] = {
+		{ 1, 0, 0 }, { 7, 0, 0 }, { 24, 0, 0 }, { 100, 0, 0 },
+		{ 100, 0, SLAB_HWCACHE_ALIGN }, { 200, 128, 0 },
+		{ 1000, 0, 0 }, { 3000, 64, 0 }, { 4096, 4096, 0 },
+		{ 10000, 0, 0 },
+	};
+
+	for (unsigned int k = 0; k < ARRAY_SIZE(c); k++) {
+		struct kmem_cache *s = make("tsize", c[k].size, c[k].align,
+					    c[k].f, NULL);
+		unsigned int align = c[k].align ? c[k].align : 8;
+		int n = 40;
+
+		if (c[k].f & SLAB_HWCACHE_ALIGN)
+			align = 64;
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		for (int i = 0; i < n; i++) {
+			objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+			KUNIT_EXPECT_EQ(test, (uintptr_t)objs[i] % align, 0UL);
+			memset(objs[i], 0x5a, c[k].size);
+		}
+		for (int i = 0; i < n; i++)
+			for (int j = i + 1; j < n; j++) {
+				uintptr_t a = (uintptr_t)objs[i], b = (uintptr_t)objs[j];
+
+				if ((a < b ? b - a : a - b) < c[k].size)
+					KUNIT_FAIL(test, "size %u: objects %d and %d overlap",
+						   c[k].size, i, j);
+			}
+		for (int i = 0; i < n; i++)
+			kmem_cache_free(s, objs[i]);
+		kmem_cache_destroy(s);
+	}
+}
+
+static unsigned int ctor_calls;
+
+static void ctor(void *obj)
+{
+	ctor_calls++;
+	*(uint32_t *)obj = 0xc0ffee;
+}
+
+/* A constructor runs once per object; the state survives free + alloc. */
+static void constructor_state_survives(struct kunit *test)
+{
+	struct kmem_cache *s = make("tctor", 32, 0, 0, ctor);
+	uint32_t *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	ctor_calls = 0;
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	KUNIT_EXPECT_EQ(test, ctor_calls, s->objects);
+	KUNIT_EXPECT_EQ(test, *o, 0xc0ffeeu);
+	kmem_cache_free(s, o);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, *o, 0xc0ffeeu);
+	KUNIT_EXPECT_EQ(test, ctor_calls, s->objects);
+	kmem_cache_free(s, o);
+	kmem_cache_destroy(s);
+}
+
+static void gfp_zero_zeroes(struct kunit *test)
+{
+	struct kmem_cache *s = make("tzero", 200, 0, 0, NULL);
+	uint8_t *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	memset(o, 0xff, 200);
+	kmem_cache_free(s, o);
+	o = kmem_cache_alloc(s, GFP_KERNEL | __GFP_ZERO);
+	for (int i = 0; i < 200; i++)
+		if (o[i]) {
+			KUNIT_FAIL(test, "byte %d is %#x", i, o[i]);
+			break;
+		}
+	kmem_cache_free(s, o);
+	kmem_cache_destroy(s);
+}
+
+static int page_mt(const void *obj)
+{
+	struct page *page = virt_to_page(obj);
+
+	return (page->flags & PG_mt_mask) >> PG_mt_shift;
+}
+
+/* SLAB_RECLAIM_ACCOUNT slabs are allocated as MIGRATE_RECLAIMABLE. */
+static void reclaimable_cache_pages(struct kunit *test)
+{
+	struct kmem_cache *r = make("treclaim", 128, 0, SLAB_RECLAIM_ACCOUNT, NULL);
+	struct kmem_cache *u = make("tunmov", 128, 0, 0, NULL);
+	void *a, *b;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	a = kmem_cache_alloc(r, GFP_KERNEL);
+	b = kmem_cache_alloc(u, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, page_mt(a), MIGRATE_RECLAIMABLE);
+	KUNIT_EXPECT_EQ(test, page_mt(b), MIGRATE_UNMOVABLE);
+	KUNIT_EXPECT_TRUE(test, PageSlab(virt_to_page(a)));
+	kmem_cache_free(r, a);
+	kmem_cache_free(u, b);
+	kmem_cache_destroy(r);
+	kmem_cache_destroy(u);
+}
+
+/*
+ * Frees in an order unrelated to allocation go through the sheaf and its
+ * flushes, fill partial slabs and empty them; shrink returns every page.
+ */
+static void partial_lists_and_shrink(struct kunit *test)
+{
+	struct kmem_cache *s = make("tpartial", 256, 0, 0, NULL);
+	unsigned long before = node_free_pages(&arena.pgdat);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (int i = 0; i < N_OBJS; i++)
+		KUNIT_ASSERT_NOT_NULL(test, objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	KUNIT_EXPECT_GE(test, s->nr_slabs, (unsigned long)(N_OBJS / s->objects));
+	/* Every third, then the rest backwards: slabs become partial. */
+	for (int i = 0; i < N_OBJS; i += 3)
+		kmem_cache_free(s, objs[i]);
+	KUNIT_EXPECT_GT(test, s->nr_partial, 0UL);
+	for (int i = 0; i < N_OBJS; i += 3)
+		KUNIT_ASSERT_NOT_NULL(test, objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	for (int i = N_OBJS - 1; i >= 0; i--)
+		kmem_cache_free(s, objs[i]);
+	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(s), 0UL);
+	/* Left: min_partial empty slabs, the active one, sheaf-pinned ones. */
+	KUNIT_EXPECT_LT(test, s->nr_slabs, (unsigned long)(N_OBJS / s->objects));
+	kmem_cache_shrink(s);
+	KUNIT_EXPECT_EQ(test, s->nr_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, node_free_pages(&arena.pgdat), before);
+	kmem_cache_destroy(s);
+}
+
+/* Freeing objects of slabs other than the active one: sheaf, then home. */
+static void sheaf_overflow_goes_home(struct kunit *test)
+{
+	struct kmem_cache *s = make("tsheaf", 512, 0, 0, NULL);
+	struct kmem_cache_cpu *c;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (int i = 0; i < 200; i++)
+		KUNIT_ASSERT_NOT_NULL(test, objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	c = this_cpu_ptr(s->cpu_slab);
+	for (int i = 0; i < 100; i++)
+		kmem_cache_free(s, objs[i]);
+	KUNIT_EXPECT_LE(test, c->nr_sheaf, (unsigned int)SLAB_SHEAF_SIZE);
+	KUNIT_EXPECT_GT(test, c->nr_sheaf, 0u);
+	/* The most recently freed object is handed out first. */
+	KUNIT_EXPECT_PTR_EQ(test, kmem_cache_alloc(s, GFP_KERNEL), objs[99]);
+	for (int i = 99; i < 200; i++)
+		kmem_cache_free(s, objs[i]);
+	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(s), 0UL);
+	kmem_cache_destroy(s);
+}
+
+/* Running out of pages fails cleanly, and everything comes back. */
+static void out_of_memory_fails_cleanly(struct kunit *test)
+{
+	struct kmem_cache *s = make("toom", 2048, 0, 0, NULL);
+	int n = 0;
+	void **list = NULL, *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	while ((o = kmem_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN))) {
+		*(void **)o = list;	/* chain them through themselves */
+		list = o;
+		n++;
+	}
+	KUNIT_EXPECT_GT(test, n, 1000);
+	KUNIT_EXPECT_LT(test, node_free_pages(&arena.pgdat), 8UL);
+	while (list) {
+		void **next = *list;
+
+		kmem_cache_free(s, list);
+		list = next;
+	}
+	kmem_cache_destroy(s);
+}
+
+static void bad_arguments_rejected(struct kunit *test)
+{
+	KUNIT_EXPECT_NULL(test, make("tbad", 0, 0, 0, NULL));
+	KUNIT_EXPECT_NULL(test, make("tbad", 64, 3, 0, NULL));
+	KUNIT_EXPECT_NULL(test, make("tbad", 1 << 20, 0, 0, NULL));
+	KUNIT_EXPECT_NULL(test, make("", 64, 0, 0, NULL));
+}
+
+static char capture[4096];
+
+/* Destroying a cache with objects still allocated says so and keeps it. */
+static void destroy_with_objects_reports(struct kunit *test)
+{
+	struct kmem_cache *s = make("tleak", 48, 0, 0, NULL);
+	void *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	printk_capture_start(capture, sizeof(capture));
+	kmem_cache_destroy(s);
+	printk_capture_stop();
+	KUNIT_EXPECT_TRUE(test, slab_contains(capture, "kmem_cache_destroy tleak: Slab cache still has objects: 1 in use"));
+	KUNIT_EXPECT_TRUE(test, slab_contains(capture, "still allocated"));
+	/* The cache still works: free the object and destroy it for real. */
+	kmem_cache_free(s, o);
+	kmem_cache_destroy(s);
+}
+
+/* slabinfo prints one line per cache, Linux's columns. */
+static void slabinfo_lists_cache(struct kunit *test)
+{
+	struct kmem_cache *s = make("tinfo", 100, 0, 0, NULL);
+	void *o;
+	char want[64];
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	printk_capture_start(capture, sizeof(capture));
+	show_slabinfo();
+	printk_capture_stop();
+	KUNIT_EXPECT_TRUE(test, slab_contains(capture, "slabinfo - version: 2.1"));
+	ksnprintf(want, sizeof(want), "%-17s %6lu %6u %6u %4u %4lu : tunables",
+		  "tinfo", 1UL, s->objects, 104u, s->objects, 1UL);
+	KUNIT_EXPECT_TRUE(test, slab_contains(capture, want));
+	kmem_cache_free(s, o);
+	kmem_cache_destroy(s);
+}
+
+static struct kunit_case slab_cases[] = {
+	KUNIT_CASE(alloc_free_destroy),
+	KUNIT_CASE(sizes_and_alignment),
+	KUNIT_CASE(constructor_state_survives),
+	KUNIT_CASE(gfp_zero_zeroes),
+	KUNIT_CASE(reclaimable_cache_pages),
+	KUNIT_CASE(partial_lists_and_shrink),
+	KUNIT_CASE(sheaf_overflow_goes_home),
+	KUNIT_CASE(out_of_memory_fails_cleanly),
+	KUNIT_CASE(bad_arguments_rejected),
+	KUNIT_CASE(destroy_with_objects_reports),
+	KUNIT_CASE(slabinfo_lists_cache),
+	{}
+};
+
+static struct kunit_suite slab_suite = {
+	.name = "slab",
+	.init = slab_case_init,
+	.exit = slab_case_exit,
+	.test_cases = slab_cases,
+};
+kunit_test_suite(slab_suite);

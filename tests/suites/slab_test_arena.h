@@ -1,0 +1,73 @@
+/*
+ * tests/suites/slab_test_arena.h - a private page arena for the slab,
+ * kmalloc and shrinker suites, so their page counts are exact and nothing
+ * they do touches the global node. Memory comes from
+ * page_alloc_test_chunk() (the host and kernel runners each provide it).
+ */
+#ifndef TESTS_SUITES_SLAB_TEST_ARENA_H
+#define TESTS_SUITES_SLAB_TEST_ARENA_H
+
+#include "kernel/kunit.h"
+#include "kernel/lib/string.h"
+#include "mm/page_alloc.h"
+
+#define SLAB_ARENA_CHUNK	(4UL << 20)
+
+void *page_alloc_test_chunk(void);
+void page_alloc_test_chunk_free(void *chunk);
+
+struct slab_arena {
+	pg_data_t pgdat;
+	void *chunk;
+	unsigned long free_at_start;
+};
+
+/* Build a 4 MiB arena (watermarks 0, no per-CPU lists). */
+static inline bool slab_arena_make(struct kunit *test, struct slab_arena *a)
+{
+	struct mem_range r;
+	struct zone *zone;
+
+	memset(a, 0, sizeof(*a));
+	a->chunk = page_alloc_test_chunk();
+	if (!a->chunk) {
+		kunit_info(test, "no memory for the arena");
+		return false;
+	}
+	r.start = virt_to_phys(a->chunk);
+	r.end = r.start + SLAB_ARENA_CHUNK;
+	if (page_arena_init(&a->pgdat, &r, 1, 0) < 0)
+		return false;
+	for_each_populated_zone_in(zone, &a->pgdat) {
+		zone_set_watermarks(zone, 0);
+		zone_set_pcp(zone, 0, 1);
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			zone->lowmem_reserve[z] = 0;
+	}
+	a->free_at_start = node_free_pages(&a->pgdat);
+	return true;
+}
+
+/* Check every page came back, then give the memory back. */
+static inline void slab_arena_done(struct kunit *test, struct slab_arena *a)
+{
+	if (a->pgdat.nr_ranges) {
+		KUNIT_EXPECT_EQ(test, node_free_pages(&a->pgdat), a->free_at_start);
+		KUNIT_EXPECT_EQ(test, page_arena_destroy(&a->pgdat), 0UL);
+	}
+	if (a->chunk)
+		page_alloc_test_chunk_free(a->chunk);
+	memset(a, 0, sizeof(*a));
+}
+
+static inline bool slab_contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncmp(hay, needle, n))
+			return true;
+	return false;
+}
+
+#endif
