@@ -1,0 +1,192 @@
+/*
+ * mm/kmalloc.c - kmalloc: size classes over slab caches, pages beyond.
+ *
+ * A request picks the smallest class that holds it (a table for sizes up
+ * to 192, a bit scan above), then the class's cache does the work through
+ * the same per-CPU fast path as kmem_cache_alloc(). kfree() finds the
+ * cache from the object's page (page->slab->cache), or sees a page that
+ * is not a slab and gives the pages back with the order the page
+ * allocator recorded in the head page.
+ */
+#include "mm/kmalloc.h"
+#include "mm/slab_internal.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+
+static const unsigned int kmalloc_sizes[KMALLOC_NR_CLASSES] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+
+/* Class of sizes 1..192, by (size - 1) / 8. */
+static const uint8_t size_index[24] = {
+	0, 1, 2, 2, 3, 3, 3, 3,		/*   8 ..  64 */
+	4, 4, 4, 4, 5, 5, 5, 5,		/*  72 .. 128 */
+	6, 6, 6, 6, 6, 6, 6, 6,		/* 136 .. 192 */
+};
+
+static struct kmalloc_set kmalloc_global;
+
+static inline unsigned int kmalloc_index(size_t size)
+{
+	if (size <= 192)
+		return size_index[(size - 1) / 8];
+	/* 193..256 -> 7, 257..512 -> 8, ...: one class per power of two. */
+	return (unsigned int)(64 - __builtin_clzl(size - 1)) - 1;
+}
+
+size_t kmalloc_size_class(size_t size)
+{
+	if (size == 0 || size > KMALLOC_MAX_CACHE_SIZE)
+		return 0;
+	return kmalloc_sizes[kmalloc_index(size)];
+}
+
+static unsigned int order_of(size_t size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+static void *kmalloc_large(pg_data_t *node, size_t size, gfp_t gfp)
+{
+	unsigned int order = order_of(size);
+	struct page *page;
+
+	if (order > MAX_PAGE_ORDER) {
+		if (!(gfp & __GFP_NOWARN))
+			pr_warn("kmalloc: %zu bytes is more than the largest "
+				"block (%lu KiB); use vmalloc\n", size,
+				(PAGE_SIZE << MAX_PAGE_ORDER) >> 10);
+		return NULL;
+	}
+	page = alloc_pages_node(node, gfp | __GFP_COMP, order);
+	return page ? page_address(page) : NULL;
+}
+
+static inline __attribute__((always_inline)) void *
+__kmalloc(struct kmalloc_set *ks, size_t size, gfp_t gfp, unsigned long frame)
+{
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE))
+		return slab_alloc(ks->caches[kmalloc_index(size)], gfp, frame);
+	if (size == 0)
+		return ZERO_SIZE_PTR;
+	return kmalloc_large(ks->node, size, gfp);
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	return __kmalloc(&kmalloc_global, size, gfp, _THIS_FRAME);
+}
+
+void *kzalloc(size_t size, gfp_t gfp)
+{
+	return __kmalloc(&kmalloc_global, size, gfp | __GFP_ZERO, _THIS_FRAME);
+}
+
+void *kmalloc_from(struct kmalloc_set *ks, size_t size, gfp_t gfp)
+{
+	return __kmalloc(ks, size, gfp, _THIS_FRAME);
+}
+
+void kfree(const void *p)
+{
+	struct page *page;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	page = virt_to_page(p);
+	if (likely(page && PageSlab(page))) {
+		slab_free(page->slab->cache, (void *)p, _THIS_FRAME);
+		return;
+	}
+	if (!page || page_count(page) <= 0 ||
+	    !IS_ALIGNED((uintptr_t)p, PAGE_SIZE)) {
+		pr_err("kfree(%p): not memory from kmalloc (%s); ignored\n",
+		       p, !page ? "no such page" : "not a slab object or "
+		       "the start of an allocated block");
+		WARN_ON(1);
+		return;
+	}
+	__free_pages(page, page->order);
+}
+
+size_t ksize(const void *p)
+{
+	struct page *page;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return 0;
+	page = virt_to_page(p);
+	if (!page)
+		return 0;
+	if (PageSlab(page))
+		return page->slab->cache->object_size;
+	return PAGE_SIZE << page->order;
+}
+
+void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	size_t old;
+	void *n;
+
+	if (new_size == 0) {
+		kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	old = ksize(p);
+	if (p && !ZERO_OR_NULL_PTR(p) && new_size <= old) {
+		if (gfp & __GFP_ZERO)	/* Linux zeroes the part given up */
+			memset((char *)p + new_size, 0, old - new_size);
+		return (void *)p;
+	}
+	n = kmalloc(new_size, gfp);
+	if (!n)
+		return NULL;
+	if (!ZERO_OR_NULL_PTR(p)) {
+		memcpy(n, p, old);
+		kfree(p);
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------------- sets */
+
+int kmalloc_set_init(struct kmalloc_set *ks, pg_data_t *node,
+		     const char *prefix, slab_flags_t flags)
+{
+	char name[SLAB_NAME_LEN];
+
+	ks->node = node;
+	for (unsigned int i = 0; i < KMALLOC_NR_CLASSES; i++) {
+		ksnprintf(name, sizeof(name), "%s-%u", prefix, kmalloc_sizes[i]);
+		ks->caches[i] = kmem_cache_create_node(node, name,
+						       kmalloc_sizes[i], 0,
+						       flags | SLAB_KMALLOC,
+						       NULL);
+		if (!ks->caches[i]) {
+			kmalloc_set_destroy(ks);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void kmalloc_set_destroy(struct kmalloc_set *ks)
+{
+	for (unsigned int i = 0; i < KMALLOC_NR_CLASSES; i++) {
+		kmem_cache_destroy(ks->caches[i]);
+		ks->caches[i] = NULL;
+	}
+}
+
+void kmem_cache_init(void)
+{
+	if (kmalloc_set_init(&kmalloc_global, &contig_page_data, "kmalloc", 0))
+		panic("kmem_cache_init: no memory for the kmalloc caches");
+	pr_info("slab: %u kmalloc caches, 8..%lu bytes; larger from the page "
+		"allocator\n", KMALLOC_NR_CLASSES, KMALLOC_MAX_CACHE_SIZE);
+}
