@@ -1,0 +1,256 @@
+/*
+ * tests/suites/slab_debug_test.c - every debug-mode detection, triggered
+ * on purpose: right and left red zone overwrites, use after free (poison
+ * overwritten), double free, freeing to the wrong cache, a pointer inside
+ * an object, an address outside any slab, leaks at destroy. Each report
+ * is captured and checked: what, which cache, which object, and the
+ * alloc/free tracks. Host and kernel.
+ */
+#include "tests/suites/slab_test_arena.h"
+#include "kernel/cmdline.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
+#include "mm/slab_internal.h"
+
+static struct slab_arena arena;
+static char out[8192];
+static unsigned long reports_before;
+
+static int dbg_init(struct kunit *test)
+{
+	return slab_arena_make(test, &arena) ? 0 : -1;
+}
+
+static void dbg_exit(struct kunit *test)
+{
+	slab_arena_done(test, &arena);
+}
+
+static struct kmem_cache *make(const char *name, unsigned int size,
+			       slab_flags_t flags)
+{
+	return kmem_cache_create_node(&arena.pgdat, name, size, 0, flags, NULL);
+}
+
+static void capture(void)
+{
+	out[0] = '\0';
+	reports_before = slab_debug_reports;
+	printk_capture_start(out, sizeof(out));
+}
+
+static unsigned long captured(void)
+{
+	printk_capture_stop();
+	return slab_debug_reports - reports_before;
+}
+
+/* The report names the problem, the cache and the object. */
+static void expect_report(struct kunit *test, const char *bug, const char *cache,
+			  const void *obj)
+{
+	char want[96];
+
+	ksnprintf(want, sizeof(want), "BUG %s: %s", cache, bug);
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, want));
+	if (obj) {
+		ksnprintf(want, sizeof(want), "Object %p @offset=", obj);
+		KUNIT_EXPECT_TRUE(test, slab_contains(out, want));
+	}
+	if (!slab_contains(out, bug))
+		kunit_info(test, "report was: %s", out);
+}
+
+static void write_past_end_detected(struct kunit *test)
+{
+	struct kmem_cache *s = make("dbg-rz", 40, SLAB_DEBUG_FLAGS);
+	char *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	o[40] = 'X';			/* one past the end */
+	capture();
+	kmem_cache_free(s, o);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect_report(test, "Right Redzone overwritten", "dbg-rz", o);
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, "first byte 0x58 instead of 0xcc (0 bytes after the object's end)"));
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, "INFO: Allocated on cpu"));
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, "INFO: Freed: never"));
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, "INFO: Detected in:"));
+	KUNIT_EXPECT_EQ(test, kmem_cache_validate(s), 0UL);	/* repaired */
+	kmem_cache_destroy(s);
+}
+
+static void write_before_start_detected(struct kunit *test)
+{
+	struct kmem_cache *s = make("dbg-lrz", 64, SLAB_DEBUG_FLAGS);
+	char *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	o[-3] = 0;
+	capture();
+	kmem_cache_free(s, o);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect_report(test, "Left Redzone overwritten", "dbg-lrz", o);
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, "(3 bytes before the object)"));
+	kmem_cache_destroy(s);
+}
+
+/* A write after free shows as overwritten poison at the next alloc. */
+static void use_after_free_detected(struct kunit *test)
+{
+	struct kmem_cache *s = make("dbg-uaf", 128, SLAB_DEBUG_FLAGS);
+	char *o, *again;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, o);
+	o[17] = 1;			/* use after free */
+	capture();
+	KUNIT_EXPECT_EQ(test, kmem_cache_validate(s), 1UL);
+	again = kmem_cache_alloc(s, GFP_KERNEL);	/* LIFO: the same one */
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);		/* validate repaired it */
+	KUNIT_EXPECT_PTR_EQ(test, again, o);
+	expect_report(test, "Poison overwritten", "dbg-uaf", o);
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, "@offset=17: first byte 0x1 instead of 0x6b"));
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, "INFO: Freed on cpu"));
+	/* Without validate, the next allocation finds it. */
+	kmem_cache_free(s, again);
+	again[0] = 2;
+	capture();
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect_report(test, "Poison overwritten", "dbg-uaf", o);
+	kmem_cache_free(s, o);
+	kmem_cache_destroy(s);
+}
+
+static void double_free_detected(struct kunit *test)
+{
+	struct kmem_cache *s = make("dbg-df", 32, SLAB_DEBUG_FLAGS);
+	struct kmem_cache *p = make("dbg-df-nored", 32, SLAB_POISON | SLAB_STORE_USER);
+	void *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, o);
+	capture();
+	kmem_cache_free(s, o);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect_report(test, "Object already free", "dbg-df", o);
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, "double free"));
+	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(s), 0UL);
+	/* Without red zones the freelist tells. */
+	o = kmem_cache_alloc(p, GFP_KERNEL);
+	kmem_cache_free(p, o);
+	capture();
+	kmem_cache_free(p, o);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect_report(test, "Object already free", "dbg-df-nored", o);
+	kmem_cache_destroy(s);
+	kmem_cache_destroy(p);
+}
+
+static void wrong_cache_detected(struct kunit *test)
+{
+	struct kmem_cache *a = make("dbg-a", 64, SLAB_DEBUG_FLAGS);
+	struct kmem_cache *b = make("dbg-b", 64, SLAB_DEBUG_FLAGS);
+	void *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	o = kmem_cache_alloc(a, GFP_KERNEL);
+	capture();
+	kmem_cache_free(b, o);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect_report(test, "Wrong slab cache", "dbg-b", o);
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, "the object belongs to cache dbg-a; not freed"));
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, "INFO: Allocated on cpu"));
+	kmem_cache_free(a, o);		/* the right one still works */
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+}
+
+static void bad_pointers_detected(struct kunit *test)
+{
+	struct kmem_cache *s = make("dbg-ptr", 64, SLAB_DEBUG_FLAGS);
+	static char not_slab[64];
+	char *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	capture();
+	kmem_cache_free(s, o + 8);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect_report(test, "Invalid object pointer", "dbg-ptr", NULL);
+	capture();
+	kmem_cache_free(s, not_slab);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect_report(test, "Object not in a slab", "dbg-ptr", NULL);
+	kmem_cache_free(s, o);
+	kmem_cache_destroy(s);
+}
+
+/* A leak at destroy lists the object and who allocated it. */
+static void leak_reported_with_track(struct kunit *test)
+{
+	struct kmem_cache *s = make("dbg-leak", 64, SLAB_DEBUG_FLAGS);
+	struct slab_track *t;
+	char want[64];
+	void *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	t = (struct slab_track *)((char *)o + s->offset + sizeof(void *));
+	KUNIT_EXPECT_NE(test, t->addrs[0], 0UL);	/* our call site */
+	capture();
+	kmem_cache_destroy(s);
+	captured();
+	ksnprintf(want, sizeof(want), "object %p still allocated", o);
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, want));
+	ksnprintf(want, sizeof(want), "[<%016lx>]", t->addrs[0]);
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, want));
+	kmem_cache_free(s, o);
+	kmem_cache_destroy(s);
+}
+
+/* slab_debug=NAME turns debugging on for the caches it names. */
+static void command_line_selects_caches(struct kunit *test)
+{
+	struct kmem_cache *a, *b;
+
+	KUNIT_EXPECT_EQ(test, cmdline_parse("slab_debug=dbg-cl-*,other"), 0);
+	a = make("dbg-cl-x", 64, 0);
+	KUNIT_EXPECT_EQ(test, cmdline_parse("slab_debug=off"), 0);
+	b = make("dbg-cl-x", 64, 0);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, a->flags & SLAB_DEBUG_FLAGS, SLAB_DEBUG_FLAGS);
+	KUNIT_EXPECT_EQ(test, b->flags & SLAB_DEBUG_FLAGS, 0u);
+	KUNIT_EXPECT_EQ(test, slab_debug_flags_for("other"), 0u);
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+}
+
+static struct kunit_case dbg_cases[] = {
+	KUNIT_CASE(write_past_end_detected),
+	KUNIT_CASE(write_before_start_detected),
+	KUNIT_CASE(use_after_free_detected),
+	KUNIT_CASE(double_free_detected),
+	KUNIT_CASE(wrong_cache_detected),
+	KUNIT_CASE(bad_pointers_detected),
+	KUNIT_CASE(leak_reported_with_track),
+	KUNIT_CASE(command_line_selects_caches),
+	{}
+};
+
+static struct kunit_suite dbg_suite = {
+	.name = "slab_debug",
+	.init = dbg_init,
+	.exit = dbg_exit,
+	.test_cases = dbg_cases,
+};
+kunit_test_suite(dbg_suite);
