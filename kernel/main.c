@@ -6,11 +6,15 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/fault.h"
+#include "kernel/kthread.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/smp.h"
 #include "kernel/time.h"
+#include "kernel/workqueue.h"
 #include "mm/memblock.h"
 #include "mm/page_alloc.h"
 #include <arch/machine.h>
@@ -62,7 +66,12 @@ void kernel_main(struct boot_info *bi)
 	memblock_add_boot_info(bi);	/* RAM, minus kernel, modules, info */
 	arch_mm_init();			/* page tables: direct map of all RAM */
 	arch_time_init();		/* clock, timer tick, interrupts on */
+	smp_early_init();		/* CPUs from firmware; AP start page */
 	mm_core_init();			/* memmap, zones, buddy allocator */
+	sched_init();			/* this context becomes thread "main" */
+	kthread_create_idle(0);		/* CPU 0's idle thread */
+	smp_init();			/* start the other CPUs */
+	workqueue_init_early();		/* system_wq and its kworker thread */
 
 	uint64_t ns = clock_ns();
 

@@ -6,8 +6,10 @@
  *	struct pcp_lists *cpu3 = per_cpu_ptr(pcp, 3);
  *
  * Each CPU's slot is padded to a cache line so CPUs do not share lines.
- * this_cpu_ptr() is only stable while the caller cannot migrate to another
- * CPU (interrupts off, or preemption disabled once the scheduler exists).
+ * arch_cpu_id() is one load from the CPU's own register (x86_64: %gs,
+ * arm64: TPIDR_EL1), so this_cpu_ptr() costs a load and an index.
+ * It is only stable while the caller cannot migrate to another CPU:
+ * interrupts off, a spinlock held, or preempt_disable() (kernel/preempt.h).
  */
 #ifndef KERNEL_PERCPU_H
 #define KERNEL_PERCPU_H

@@ -4,53 +4,106 @@
  * A ticket lock: each locker takes the next ticket and waits until the
  * owner counter reaches it, so CPUs get the lock in the order they asked
  * (fair, unlike a test-and-set lock). Hold a spinlock only for short,
- * non-sleeping sections. The _irqsave forms also disable interrupts on this
- * CPU, for data an interrupt handler touches too.
+ * non-sleeping sections: taking one turns preemption off until it is
+ * released (kernel/preempt.h). The _irqsave forms also disable interrupts
+ * on this CPU, for data an interrupt handler touches too.
+ *
+ * Lock debugging (on by default, `lockdebug=off` to measure without it,
+ * kernel/lib/lockdebug.c) remembers which thread holds each lock and
+ * where (file:line) it took it, and reports with the lock's name:
+ *  - recursion: taking a lock this thread already holds (the report is
+ *    printed and the lock is not taken again, instead of deadlocking);
+ *  - unlock by a thread that does not hold it, or of a lock nobody holds
+ *    (reported, and the lock is left as it was);
+ *  - sleeping while holding any spinlock or with interrupts off (checked
+ *    by might_sleep() in every function that can sleep, kernel/sched.h).
+ * A "raw" lock (spin_lock_init_raw) is not tracked: the scheduler's run
+ * queue locks are taken by one thread and released by the next one.
  */
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
 
 #include "kernel/types.h"
+#include "kernel/preempt.h"
 #include <arch/cpu.h>
 
 typedef struct spinlock {
 	uint16_t next;		/* next ticket to hand out */
 	uint16_t owner;		/* ticket now allowed in */
+	bool raw;		/* not tracked by lock debugging */
 	const char *name;	/* for reports */
+	/* Lock debugging: who holds it and where they took it. */
+	struct thread *holder;
+	const char *file;
+	int line;
+	unsigned int cpu;
 } spinlock_t;
 
 #define SPINLOCK_INIT(n) { .next = 0, .owner = 0, .name = (n) }
 #define DEFINE_SPINLOCK(x) spinlock_t x = SPINLOCK_INIT(#x)
 
+/* Lock debugging switch (default on) and its hooks. */
+extern bool lock_debug;
+void lockdebug_acquire(spinlock_t *l, const char *file, int line);
+bool lockdebug_check_recursion(spinlock_t *l, const char *file, int line);
+bool lockdebug_check_release(spinlock_t *l, const char *file, int line);
+void lockdebug_release(spinlock_t *l);
+
 static inline void spin_lock_init(spinlock_t *l, const char *name)
 {
-	l->next = 0;
-	l->owner = 0;
-	l->name = name;
+	*l = (spinlock_t)SPINLOCK_INIT(name);
 }
 
-static inline void spin_lock(spinlock_t *l)
+static inline void spin_lock_init_raw(spinlock_t *l, const char *name)
 {
+	spin_lock_init(l, name);
+	l->raw = true;
+}
+
+static inline void __spin_lock(spinlock_t *l, const char *file, int line)
+{
+	preempt_disable();
+	if (lock_debug && !l->raw && lockdebug_check_recursion(l, file, line))
+		return;		/* reported; taking it again would hang */
 	uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
 		arch_cpu_relax();
+	if (lock_debug && !l->raw)
+		lockdebug_acquire(l, file, line);
 }
 
-static inline bool spin_trylock(spinlock_t *l)
+static inline bool __spin_trylock(spinlock_t *l, const char *file, int line)
 {
 	uint16_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
 	uint16_t want = owner;
 
-	return __atomic_compare_exchange_n(&l->next, &want, (uint16_t)(owner + 1),
-					   false, __ATOMIC_ACQUIRE,
-					   __ATOMIC_RELAXED);
+	preempt_disable();
+	if (!__atomic_compare_exchange_n(&l->next, &want, (uint16_t)(owner + 1),
+					 false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED)) {
+		preempt_enable();
+		return false;
+	}
+	if (lock_debug && !l->raw)
+		lockdebug_acquire(l, file, line);
+	return true;
 }
 
-static inline void spin_unlock(spinlock_t *l)
+static inline void __spin_unlock(spinlock_t *l, const char *file, int line)
 {
+	if (lock_debug && !l->raw) {
+		if (!lockdebug_check_release(l, file, line))
+			return;		/* reported; not ours to release */
+		lockdebug_release(l);
+	}
 	__atomic_store_n(&l->owner, (uint16_t)(l->owner + 1), __ATOMIC_RELEASE);
+	preempt_enable();
 }
+
+#define spin_lock(l)	__spin_lock(l, __FILE__, __LINE__)
+#define spin_trylock(l)	__spin_trylock(l, __FILE__, __LINE__)
+#define spin_unlock(l)	__spin_unlock(l, __FILE__, __LINE__)
 
 static inline bool spin_is_locked(spinlock_t *l)
 {
@@ -67,5 +120,8 @@ static inline bool spin_is_locked(spinlock_t *l)
 	spin_unlock(l); \
 	arch_irq_restore(flags); \
 } while (0)
+
+#define spin_lock_irq(l) do { arch_irq_disable(); spin_lock(l); } while (0)
+#define spin_unlock_irq(l) do { spin_unlock(l); arch_irq_enable(); } while (0)
 
 #endif

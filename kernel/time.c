@@ -4,13 +4,20 @@
 #include "kernel/time.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/timer.h"
 #include <arch/cpu.h>
 
 volatile uint64_t jiffies;
 
+/* Every CPU ticks; CPU 0 keeps the count and runs the timers. */
 void timer_tick(void)
 {
-	jiffies++;
+	if (arch_cpu_id() == 0) {
+		jiffies++;
+		run_timers();
+	}
+	sched_tick();
 }
 
 void udelay(uint64_t us)

@@ -16,7 +16,7 @@ extern volatile uint64_t jiffies;
 
 static inline uint64_t clock_ns(void) { return arch_clock_ns(); }
 
-/* Called by the arch timer interrupt, HZ times a second. */
+/* Called by the arch timer interrupt, HZ times a second, on every CPU. */
 void timer_tick(void);
 
 /* Busy-wait (for early boot and drivers; threads will sleep instead). */

@@ -107,3 +107,45 @@ arch_longjmp:
 	inc eax					; longjmp(b, 0) returns 1, as in C
 .ret:
 	jmp [rdi + 56]
+
+; void arch_context_switch(struct arch_context *prev, struct arch_context *next)
+; Push the callee-saved registers on the old stack, save its rsp in
+; prev->sp, load next->sp and pop next's registers: `ret` then returns
+; into next's own call of arch_context_switch (or arch_thread_start for a
+; new thread, see arch_thread_init in arch/x86_64/smp.c).
+global arch_context_switch, arch_thread_start
+arch_context_switch:
+	push rbp
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	mov [rdi], rsp
+	mov rsp, [rsi]
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbx
+	pop rbp
+	ret
+
+; A new thread's first instruction: entry(arg) from r12 and r13.
+arch_thread_start:
+	mov rdi, r13
+	call r12
+	ud2					; entry must not return
+
+; The application processors' first kernel instruction at the kernel's
+; high address, from the trampoline (smp_trampoline.asm): rdi = CPU
+; number, rsi = kernel page tables, rdx = stack top. Switch to the kernel
+; page tables (the trampoline's identity map goes away) and enter C.
+global x86_ap_entry64
+extern x86_ap_main
+x86_ap_entry64:
+	mov cr3, rsi
+	mov rsp, rdx
+	xor ebp, ebp
+	call x86_ap_main
+	ud2

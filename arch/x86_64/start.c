@@ -21,6 +21,8 @@
 extern char _boot_start[], _kernel_end[];
 extern uint64_t boot_tsc;		/* boot.asm: TSC at kernel entry */
 extern uint64_t x86_entry_tsc;
+extern uint64_t x86_acpi_rsdp;		/* smp.c */
+void x86_percpu_init_boot(void);	/* smp.c */
 
 static uint8_t pio_read(struct ns16550 *u, unsigned int reg)
 {
@@ -50,6 +52,7 @@ void x86_64_start(uint32_t protocol, uint32_t info_phys)
 	char err[160];
 	int r;
 
+	x86_percpu_init_boot();		/* GS: CPU 0's block, current = main */
 	x86_entry_tsc = boot_tsc;	/* low address: read it while mapped */
 	ns16550_init(&com1, 115200, 1843200);
 	ns16550_register_console(&com1, "ttyS0");
@@ -62,6 +65,7 @@ void x86_64_start(uint32_t protocol, uint32_t info_phys)
 	if (r != 0)
 		panic("cannot read the boot information at 0x%x: %s", info_phys, err);
 
+	x86_acpi_rsdp = boot_info.acpi_rsdp;
 	boot_info.kernel_start = (uintptr_t)_boot_start;	/* linked at its physical address */
 	boot_info.kernel_end = virt_to_phys(_kernel_end);
 	memblock_set_current_limit(EARLY_MAP_LIMIT);

@@ -8,6 +8,7 @@
  * against the same PIT window. The 8259 PICs are masked: the APIC is the
  * only interrupt source.
  */
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/printk.h"
@@ -20,8 +21,6 @@
 #define CALIBRATE_MS	10
 
 #define APIC_BASE_MSR	0x1b
-#define APIC_SVR	0x0f0
-#define APIC_EOI	0x0b0
 #define APIC_LVT_TIMER	0x320
 #define APIC_TIMER_INIT	0x380
 #define APIC_TIMER_CUR	0x390
@@ -34,7 +33,8 @@ uint64_t x86_entry_tsc;		/* set by start.c from boot.asm's stamp */
 static uint64_t tsc_base;		/* TSC at "time zero": kernel entry */
 static uint64_t ns_per_tsc_32_32;	/* nanoseconds per tick, 32.32 fixed */
 static uint64_t tsc_khz;
-static void *lapic;
+static uint32_t apic_per_tick;	/* timer count for one tick, all CPUs */
+void *x86_lapic;
 
 uint64_t arch_clock_ns(void)
 {
@@ -65,8 +65,6 @@ static void pit_wait_end(void)
 		arch_cpu_relax();
 }
 
-static uint32_t lapic_read(unsigned int reg) { return readl((char *)lapic + reg); }
-static void lapic_write(unsigned int reg, uint32_t v) { writel(v, (char *)lapic + reg); }
 
 static void timer_interrupt(struct trap_frame *f)
 {
@@ -87,7 +85,7 @@ void arch_time_init(void)
 	uint64_t apic_phys = rdmsr(APIC_BASE_MSR) & 0xffffff000ULL;
 
 	wrmsr(APIC_BASE_MSR, rdmsr(APIC_BASE_MSR) | (1 << 11));	/* enable */
-	lapic = ioremap(apic_phys, 4096);
+	x86_lapic = ioremap(apic_phys, 4096);
 	lapic_write(APIC_SVR, 0x100 | IRQ_SPURIOUS_VECTOR);	/* software enable */
 
 	/* Measure TSC and APIC timer rates over one PIT window. */
@@ -106,15 +104,25 @@ void arch_time_init(void)
 	ns_per_tsc_32_32 = (1000000ULL << 32) / tsc_khz;
 	tsc_base = x86_entry_tsc;	/* time zero = kernel entry */
 
-	uint64_t apic_per_tick = (uint64_t)apic_ticks * 1000 / CALIBRATE_MS / HZ;
+	apic_per_tick = (uint32_t)((uint64_t)apic_ticks * 1000 / CALIBRATE_MS / HZ);
 
 	x86_set_irq_handler(IRQ_TIMER_VECTOR, timer_interrupt);
 	lapic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | IRQ_TIMER_VECTOR);
-	lapic_write(APIC_TIMER_INIT, (uint32_t)apic_per_tick);
+	lapic_write(APIC_TIMER_INIT, apic_per_tick);
 	pr_info("time: TSC %llu.%03llu MHz, APIC timer %llu kHz (/16), tick %d Hz; "
 		"calibrated against the PIT over %d ms\n",
 		(unsigned long long)(tsc_khz / 1000), (unsigned long long)(tsc_khz % 1000),
 		(unsigned long long)apic_ticks / CALIBRATE_MS,
 		HZ, CALIBRATE_MS);
 	arch_irq_enable();
+}
+
+/* Secondary CPUs: the same tick, measured once on the boot CPU. */
+void x86_lapic_init_secondary(void)
+{
+	wrmsr(APIC_BASE_MSR, rdmsr(APIC_BASE_MSR) | (1 << 11));
+	lapic_write(APIC_SVR, 0x100 | IRQ_SPURIOUS_VECTOR);
+	lapic_write(APIC_TIMER_DIV, 0x3);
+	lapic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | IRQ_TIMER_VECTOR);
+	lapic_write(APIC_TIMER_INIT, apic_per_tick);
 }

@@ -7,7 +7,9 @@
 #include "kernel/fault.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>
 #include <arch/page.h>
@@ -23,29 +25,34 @@ struct tss {
 	uint16_t reserved3, iomap_base;
 } __packed;
 
-static struct tss tss;
-static uint64_t gdt[7];	/* null, code, data, TSS (two slots), spare */
+/* One GDT and TSS per CPU: a TSS is marked busy when loaded, and each CPU
+ * needs its own emergency stacks. */
+static struct tss tss[NR_CPUS];
+static uint64_t gdt[NR_CPUS][7];	/* null, code, data, TSS (two slots), spare */
 /* Separate stacks for faults that may come from a broken stack. */
-static uint8_t ist_double_fault[8192] __aligned(16);
-static uint8_t ist_nmi[8192] __aligned(16);
+static uint8_t ist_double_fault[NR_CPUS][8192] __aligned(16);
+static uint8_t ist_nmi[NR_CPUS][8192] __aligned(16);
 
-static void gdt_init(void)
+static void gdt_init(unsigned int cpu)
 {
-	uint64_t base = (uint64_t)&tss;
-	uint64_t limit = sizeof(tss) - 1;
+	struct tss *t = &tss[cpu];
+	uint64_t *g = gdt[cpu];
+	uint64_t base = (uint64_t)t;
+	uint64_t limit = sizeof(*t) - 1;
 	struct { uint16_t limit; uint64_t base; } __packed ptr;
 
-	gdt[1] = 0x00af9a000000ffffULL;		/* 0x08 kernel code, 64-bit */
-	gdt[2] = 0x00cf92000000ffffULL;		/* 0x10 kernel data */
-	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-		 (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
-		 (((base >> 24) & 0xff) << 56);	/* 0x18 available 64-bit TSS */
-	gdt[4] = base >> 32;
-	tss.ist[0] = (uint64_t)(ist_double_fault + sizeof(ist_double_fault));
-	tss.ist[1] = (uint64_t)(ist_nmi + sizeof(ist_nmi));
-	tss.iomap_base = sizeof(tss);
-	ptr.limit = sizeof(gdt) - 1;
-	ptr.base = (uint64_t)gdt;
+	g[1] = 0x00af9a000000ffffULL;		/* 0x08 kernel code, 64-bit */
+	g[2] = 0x00cf92000000ffffULL;		/* 0x10 kernel data */
+	g[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+	       (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
+	       (((base >> 24) & 0xff) << 56);	/* 0x18 available 64-bit TSS */
+	g[4] = base >> 32;
+	t->ist[0] = (uint64_t)(ist_double_fault[cpu] + sizeof(ist_double_fault[cpu]));
+	t->ist[1] = (uint64_t)(ist_nmi[cpu] + sizeof(ist_nmi[cpu]));
+	t->iomap_base = sizeof(*t);
+	ptr.limit = sizeof(gdt[cpu]) - 1;
+	ptr.base = (uint64_t)g;
+	/* Reloads CS, DS, ES, SS; not GS, whose base holds the per-CPU block. */
 	__asm__ __volatile__(
 		"lgdt %0\n\t"
 		"pushq $0x08\n\t"
@@ -83,16 +90,28 @@ static void idt_set(unsigned int v, uint64_t handler, unsigned int ist)
 	};
 }
 
-void x86_trap_init(void)
+static void idt_load(void)
 {
 	struct { uint16_t limit; uint64_t base; } __packed ptr;
 
-	gdt_init();
-	for (unsigned int v = 0; v < 256; v++)
-		idt_set(v, isr_stub_table[v], v == 8 ? 1 : v == 2 ? 2 : 0);
 	ptr.limit = sizeof(idt) - 1;
 	ptr.base = (uint64_t)idt;
 	__asm__ __volatile__("lidt %0" : : "m"(ptr));
+}
+
+void x86_trap_init(void)
+{
+	gdt_init(0);
+	for (unsigned int v = 0; v < 256; v++)
+		idt_set(v, isr_stub_table[v], v == 8 ? 1 : v == 2 ? 2 : 0);
+	idt_load();
+}
+
+/* A secondary CPU: its own GDT and TSS, the shared IDT. */
+void x86_trap_init_cpu(unsigned int cpu)
+{
+	gdt_init(cpu);
+	idt_load();
 }
 
 void x86_set_irq_handler(unsigned int vector, void (*fn)(struct trap_frame *))
@@ -263,6 +282,7 @@ void x86_trap(struct trap_frame *f)
 {
 	if (f->vector >= 32 && irq_handlers[f->vector]) {
 		irq_handlers[f->vector](f);
+		sched_preempt_irq();	/* time slice over, or a wake-up: switch */
 		return;
 	}
 	if (f->vector == IRQ_SPURIOUS_VECTOR)

@@ -18,6 +18,7 @@ struct trap_frame {
 #define IRQ_SPURIOUS_VECTOR	0xff
 
 void x86_trap_init(void);
+void x86_trap_init_cpu(unsigned int cpu);
 void x86_set_irq_handler(unsigned int vector, void (*fn)(struct trap_frame *));
 
 #endif

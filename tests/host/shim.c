@@ -6,6 +6,7 @@
 #include "tests/host/host.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/thread.h"
 #include "kernel/lib/vsprintf.h"
 #include <arch/machine.h>
 
@@ -77,6 +78,10 @@ void host_console_init(void)
 }
 
 unsigned long cpu_online_mask = 1;
+
+/* The one "thread" of the host tests: spinlocks count preemption in it and
+ * lock debugging names it. */
+struct thread host_thread = { .name = "host", .bound_cpu = -1 };
 
 /* No interactive console on the host: drivers that offer input are ignored. */
 void console_set_input(int (*getc)(void));

@@ -41,7 +41,31 @@ static inline void arch_wait_for_interrupt(void)
 
 static inline void arch_cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
 
-static inline unsigned int arch_cpu_id(void) { return 0; }
+/*
+ * Each CPU's own small block, found through the GS base register (set
+ * before any C code that could ask runs on that CPU: x86_64_start() on the
+ * boot CPU, x86_ap_main() on the others). One gs-relative load gives the
+ * CPU number or the running thread, without knowing which CPU we are on,
+ * so the read cannot be torn by a migration.
+ */
+struct thread;
+struct x86_cpu_local {
+	struct x86_cpu_local *self;	/* linear address of this block */
+	unsigned int cpu;		/* logical number, 0 = boot CPU */
+	unsigned int apic_id;
+	struct thread *curr_thread;	/* the thread running here */
+};
+extern struct x86_cpu_local x86_cpu_locals[];
+
+/* Logical CPU number. Only stable while the caller cannot migrate. */
+static inline unsigned int arch_cpu_id(void)
+{
+	unsigned int id;
+
+	__asm__ __volatile__("movl %%gs:%c1, %0" : "=r"(id)
+			     : "i"(offsetof(struct x86_cpu_local, cpu)));
+	return id;
+}
 
 /* A free-running cycle counter, for benchmarks. */
 static inline uint64_t arch_cycles(void)

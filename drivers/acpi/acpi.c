@@ -1,0 +1,240 @@
+/*
+ * drivers/acpi/acpi.c - RSDP -> RSDT/XSDT -> MADT, checked at each step
+ * (contract: drivers/acpi/acpi.h). Offsets are ACPI 6.5's:
+ *   RSDP (5.2.5.3): "RSD PTR " 0, checksum 8 (first 20 bytes), OEM 9,
+ *     revision 15, RSDT address 16; rev >= 2: length 20, XSDT address 24,
+ *     extended checksum 32 (whole length).
+ *   Table header (5.2.6), 36 bytes: signature 0, length 4, revision 8,
+ *     checksum 9 (whole table sums to 0), OEM ID 10.
+ *   MADT (5.2.12): local APIC address 36, flags 40, entries from 44, each
+ *     type 0, length 1: type 0 local APIC (UID 2, APIC ID 3, flags 4),
+ *     type 5 address override (address 4), type 9 x2APIC (ID 4, flags 8,
+ *     UID 12).
+ */
+#include "drivers/acpi/acpi.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+
+#define HDR_LEN		36
+#define MAX_TABLE_LEN	(1u << 20)	/* a sanity bound, not a spec limit */
+
+static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+static uint8_t sum(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+
+	while (n--)
+		s += *p++;
+	return s;
+}
+
+uint64_t acpi_find_rsdp(boot_map_fn map)
+{
+	static const struct { uint64_t start, len; } areas[2] = {
+		{ 0, 1024 },			/* EBDA: start filled below */
+		{ 0xe0000, 0x20000 },
+	};
+	const uint8_t *bda = map(0x40e, 2);
+	uint64_t ebda = bda ? (uint64_t)(bda[0] | bda[1] << 8) << 4 : 0;
+
+	for (int a = 0; a < 2; a++) {
+		uint64_t start = a == 0 ? ebda : areas[a].start;
+		uint64_t len = areas[a].len;
+		const uint8_t *p;
+
+		if (a == 0 && (ebda < 0x80000 || ebda >= 0xa0000))
+			continue;		/* no plausible EBDA */
+		p = map(start, len);
+		if (!p)
+			continue;
+		for (uint64_t off = 0; off + 20 <= len; off += 16)
+			if (!memcmp(p + off, "RSD PTR ", 8) && sum(p + off, 20) == 0)
+				return start + off;
+	}
+	return 0;
+}
+
+/* Map a whole table after checking its header; NULL with err set. */
+static const uint8_t *map_table(uint64_t phys, const char *want, boot_map_fn map,
+				char *err, size_t errlen)
+{
+	const uint8_t *h = map(phys, HDR_LEN);
+	uint32_t len;
+
+	if (!h) {
+		ksnprintf(err, errlen, "acpi: table at 0x%llx cannot be mapped",
+			  (unsigned long long)phys);
+		return NULL;
+	}
+	if (want && memcmp(h, want, 4)) {
+		ksnprintf(err, errlen, "acpi: table at 0x%llx has signature "
+			  "'%.4s', expected '%s'", (unsigned long long)phys,
+			  (const char *)h, want);
+		return NULL;
+	}
+	len = rd32(h + 4);
+	if (len < HDR_LEN || len > MAX_TABLE_LEN) {
+		ksnprintf(err, errlen, "acpi: %.4s at 0x%llx: length %u is "
+			  "outside [%u, %u]", (const char *)h,
+			  (unsigned long long)phys, len, HDR_LEN, MAX_TABLE_LEN);
+		return NULL;
+	}
+	const uint8_t *t = map(phys, len);
+
+	if (!t) {
+		ksnprintf(err, errlen, "acpi: %.4s at 0x%llx: its %u bytes "
+			  "cannot be mapped", (const char *)h,
+			  (unsigned long long)phys, len);
+		return NULL;
+	}
+	if (sum(t, len)) {
+		ksnprintf(err, errlen, "acpi: %.4s at 0x%llx: checksum byte sum "
+			  "is 0x%02x, not 0", (const char *)t,
+			  (unsigned long long)phys, sum(t, len));
+		return NULL;
+	}
+	return t;
+}
+
+static int parse_madt(const uint8_t *t, uint64_t phys, struct acpi_madt_info *out,
+		      char *err, size_t errlen)
+{
+	uint32_t len = rd32(t + 4);
+
+	if (len < 44) {
+		ksnprintf(err, errlen, "acpi: MADT at 0x%llx: length %u is "
+			  "shorter than its 44-byte fixed part",
+			  (unsigned long long)phys, len);
+		return -1;
+	}
+	out->lapic_phys = rd32(t + 36);
+	out->pcat_compat = rd32(t + 40) & 1;
+	for (uint32_t off = 44; off < len;) {
+		uint8_t type, elen;
+
+		if (len - off < 2) {
+			ksnprintf(err, errlen, "acpi: MADT entry at offset %u: "
+				  "header runs past the table end (%u)", off, len);
+			return -1;
+		}
+		type = t[off];
+		elen = t[off + 1];
+		if (elen < 2 || elen > len - off) {
+			ksnprintf(err, errlen, "acpi: MADT entry type %u at offset "
+				  "%u: length %u %s", type, off, elen,
+				  elen < 2 ? "is less than 2" : "runs past the table end");
+			return -1;
+		}
+		static const uint8_t min_len[10] = { [0] = 8, [5] = 12, [9] = 16 };
+
+		if (type < 10 && min_len[type] && elen < min_len[type]) {
+			ksnprintf(err, errlen, "acpi: MADT entry type %u at offset "
+				  "%u: length %u is less than %u", type, off, elen,
+				  min_len[type]);
+			return -1;
+		}
+		const uint8_t *e = t + off;
+		struct acpi_cpu cpu;
+		bool is_cpu = false;
+
+		if (type == 0) {
+			cpu = (struct acpi_cpu){ .uid = e[2], .apic_id = e[3],
+				.enabled = rd32(e + 4) & 1,
+				.online_capable = rd32(e + 4) & 2 };
+			is_cpu = true;
+		} else if (type == 9) {
+			cpu = (struct acpi_cpu){ .apic_id = rd32(e + 4),
+				.uid = rd32(e + 12), .enabled = rd32(e + 8) & 1,
+				.online_capable = rd32(e + 8) & 2 };
+			is_cpu = true;
+		} else if (type == 5) {
+			out->lapic_phys = rd64(e + 4);
+		}
+		if (is_cpu) {
+			if (out->nr_cpus < ACPI_MAX_CPUS)
+				out->cpus[out->nr_cpus++] = cpu;
+			else
+				out->cpus_dropped++;
+		}
+		off += elen;
+	}
+	return 0;
+}
+
+int acpi_parse_madt(uint64_t rsdp_phys, boot_map_fn map,
+		    struct acpi_madt_info *out, char *err, size_t errlen)
+{
+	const uint8_t *r = map(rsdp_phys, 20);
+	uint64_t root;
+	unsigned int entry_size;
+
+	memset(out, 0, sizeof(*out));
+	if (!r) {
+		ksnprintf(err, errlen, "acpi: RSDP at 0x%llx cannot be mapped",
+			  (unsigned long long)rsdp_phys);
+		return -1;
+	}
+	if (memcmp(r, "RSD PTR ", 8)) {
+		ksnprintf(err, errlen, "acpi: no 'RSD PTR ' signature at 0x%llx",
+			  (unsigned long long)rsdp_phys);
+		return -1;
+	}
+	if (sum(r, 20)) {
+		ksnprintf(err, errlen, "acpi: RSDP at 0x%llx: checksum of the "
+			  "first 20 bytes is 0x%02x, not 0",
+			  (unsigned long long)rsdp_phys, sum(r, 20));
+		return -1;
+	}
+	memcpy(out->oem_id, r + 9, 6);
+	out->rsdp_revision = r[15];
+	root = rd32(r + 16);
+	entry_size = 4;
+	if (r[15] >= 2) {
+		const uint8_t *x = map(rsdp_phys, 36);
+		uint32_t len = x ? rd32(x + 20) : 0;
+
+		if (!x || len < 36 || len > 4096) {
+			ksnprintf(err, errlen, "acpi: RSDP revision %u at 0x%llx: "
+				  "length %u is outside [36, 4096]", r[15],
+				  (unsigned long long)rsdp_phys, len);
+			return -1;
+		}
+		x = map(rsdp_phys, len);
+		if (!x || sum(x, len)) {
+			ksnprintf(err, errlen, "acpi: RSDP at 0x%llx: extended "
+				  "checksum over %u bytes is not 0",
+				  (unsigned long long)rsdp_phys, len);
+			return -1;
+		}
+		if (rd64(x + 24)) {
+			root = rd64(x + 24);
+			entry_size = 8;
+			out->used_xsdt = true;
+		}
+	}
+	const uint8_t *rt = map_table(root, entry_size == 8 ? "XSDT" : "RSDT",
+				      map, err, errlen);
+
+	if (!rt)
+		return -1;
+	uint32_t n = (rd32(rt + 4) - HDR_LEN) / entry_size;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *p = rt + HDR_LEN + i * entry_size;
+		uint64_t phys = entry_size == 8 ? rd64(p) : rd32(p);
+		const uint8_t *h = map(phys, HDR_LEN);
+
+		if (!h || memcmp(h, "APIC", 4))
+			continue;
+		const uint8_t *madt = map_table(phys, "APIC", map, err, errlen);
+
+		if (!madt)
+			return -1;
+		return parse_madt(madt, phys, out, err, errlen);
+	}
+	ksnprintf(err, errlen, "acpi: the %s (%u entries) lists no MADT ('APIC')",
+		  entry_size == 8 ? "XSDT" : "RSDT", n);
+	return -1;
+}

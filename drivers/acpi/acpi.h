@@ -1,0 +1,54 @@
+/*
+ * drivers/acpi/acpi.h - the little of ACPI this kernel reads: the RSDP,
+ * the RSDT or XSDT it points to, and the MADT ("APIC" table) that lists
+ * the CPUs' local APICs (ACPI 6.5, sections 5.2.5 to 5.2.12).
+ *
+ * Like the boot parsers (boot/boot_info.h), it reads physical memory only
+ * through a map(phys, len) callback, so the host tests hand it fake tables.
+ * Every length and checksum is checked before a byte past the header is
+ * trusted; a bad table gives -1 and a message naming the table, the field
+ * and the value, e.g.
+ *   "acpi: MADT at 0x7fe1234: checksum byte sum is 0x3c, not 0"
+ */
+#ifndef DRIVERS_ACPI_ACPI_H
+#define DRIVERS_ACPI_ACPI_H
+
+#include "kernel/types.h"
+#include "boot/boot_info.h"	/* boot_map_fn */
+
+#define ACPI_MAX_CPUS	64
+
+struct acpi_cpu {
+	uint32_t apic_id;	/* local APIC (or x2APIC) ID */
+	uint32_t uid;		/* ACPI processor UID */
+	bool enabled;		/* usable now (flags bit 0) */
+	bool online_capable;	/* may be enabled later (flags bit 1) */
+};
+
+struct acpi_madt_info {
+	uint64_t lapic_phys;	/* local APIC registers (override applied) */
+	bool pcat_compat;	/* legacy 8259 PICs present (flags bit 0) */
+	struct acpi_cpu cpus[ACPI_MAX_CPUS];	/* in table order */
+	unsigned int nr_cpus;
+	unsigned int cpus_dropped;	/* did not fit in cpus[] */
+	char oem_id[7];
+	uint8_t rsdp_revision;
+	bool used_xsdt;
+};
+
+/*
+ * Look for the RSDP where BIOSes put it: the first KiB of the EBDA and
+ * 0xe0000-0xfffff, on 16-byte boundaries, checksum verified. Returns its
+ * physical address, or 0.
+ */
+uint64_t acpi_find_rsdp(boot_map_fn map);
+
+/*
+ * From the RSDP at rsdp_phys, find the MADT (through the XSDT when the
+ * RSDP has one, the RSDT otherwise) and list its processors. Returns 0,
+ * or -1 with the reason in err.
+ */
+int acpi_parse_madt(uint64_t rsdp_phys, boot_map_fn map,
+		    struct acpi_madt_info *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,390 @@
+/*
+ * kernel/sched.c - per-CPU run queues, schedule(), wake-ups, time slices,
+ * idle and balancing. The contract is in kernel/sched.h.
+ *
+ * Locking. Each run queue has a lock (raw: not tracked by lock debugging,
+ * because it is handed from thread to thread across a switch). A thread's
+ * state, cpu, on_rq and queue links change only under the lock of the run
+ * queue its `cpu` names. schedule() takes the lock, picks the next thread,
+ * switches, and the thread switched to releases it (sched_finish_switch),
+ * so while anyone else holds a run queue's lock, no switch on that CPU is
+ * half done: a queued thread is never still on a CPU. Two run queues are
+ * locked in CPU order (balancing).
+ */
+#include "kernel/sched.h"
+#include "kernel/kthread.h"
+#include "kernel/percpu.h"
+#include "kernel/printk.h"
+#include "kernel/spinlock.h"
+#include "kernel/time.h"
+#include "kernel/timer.h"
+#include <arch/cpu.h>
+#include <arch/thread.h>
+
+struct rq {
+	spinlock_t lock;
+	struct thread *head, *tail;	/* ready threads, FIFO */
+	unsigned int nr_queued;
+	struct thread *curr, *idle;
+	struct thread *prev;		/* switched away from, for finish */
+	bool need_resched;
+	uint64_t nr_switches;
+	uint64_t idle_ns;
+};
+
+static DEFINE_PER_CPU(struct rq, runqueues);
+#define cpu_rq(cpu)	per_cpu_ptr(runqueues, cpu)
+#define this_rq()	this_cpu_ptr(runqueues)
+
+struct thread boot_thread = {
+	.state = THREAD_RUNNING, .bound_cpu = -1, .on_cpu = true,
+	.name = "main",
+};
+bool sched_running;
+
+/* ---------------------------------------------------------------- queues */
+
+static void enqueue(struct rq *rq, struct thread *t, unsigned int cpu)
+{
+	t->cpu = cpu;
+	t->on_rq = true;
+	t->rq_next = NULL;
+	t->rq_prev = rq->tail;
+	if (rq->tail)
+		rq->tail->rq_next = t;
+	else
+		rq->head = t;
+	rq->tail = t;
+	rq->nr_queued++;
+}
+
+static void dequeue(struct rq *rq, struct thread *t)
+{
+	if (t->rq_prev)
+		t->rq_prev->rq_next = t->rq_next;
+	else
+		rq->head = t->rq_next;
+	if (t->rq_next)
+		t->rq_next->rq_prev = t->rq_prev;
+	else
+		rq->tail = t->rq_prev;
+	t->rq_next = t->rq_prev = NULL;
+	t->on_rq = false;
+	rq->nr_queued--;
+}
+
+unsigned int sched_nr_running(unsigned int cpu)
+{
+	struct rq *rq = cpu_rq(cpu);
+
+	return READ_ONCE(rq->nr_queued) + (READ_ONCE(rq->curr) != rq->idle);
+}
+
+uint64_t sched_nr_switches(unsigned int cpu) { return cpu_rq(cpu)->nr_switches; }
+
+uint64_t sched_idle_ns(unsigned int cpu)
+{
+	struct rq *rq = cpu_rq(cpu);
+	uint64_t ns = rq->idle ? rq->idle->runtime_ns : 0;
+
+	if (rq->idle && READ_ONCE(rq->curr) == rq->idle)
+		ns += clock_ns() - rq->idle->switched_in_ns;
+	return ns;
+}
+
+/* ---------------------------------------------------------------- switch */
+
+void sched_finish_switch(void)
+{
+	struct rq *rq = this_rq();
+	struct thread *prev = rq->prev;
+	bool reap = prev->state == THREAD_DEAD && prev->detached;
+
+	/* prev's registers are saved: another CPU may now run it. */
+	__atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
+	spin_unlock(&rq->lock);
+	if (reap)
+		kthread_free(prev);	/* off its stack at last */
+}
+
+static void __schedule(bool preempt)
+{
+	unsigned long flags = arch_irq_save();
+	struct rq *rq = this_rq();
+	struct thread *prev = current, *next;
+
+	spin_lock(&rq->lock);
+	rq->need_resched = false;
+	if (prev != rq->idle && !prev->on_rq &&
+	    (preempt || prev->state == THREAD_RUNNING))
+		enqueue(rq, prev, (unsigned int)(rq - cpu_rq(0)));
+	next = rq->head;
+	if (next)
+		dequeue(rq, next);
+	else
+		next = rq->idle;
+	next->slice_left = SCHED_SLICE;
+	if (next == prev) {
+		spin_unlock(&rq->lock);
+		arch_irq_restore(flags);
+		return;
+	}
+	uint64_t now = clock_ns();
+
+	prev->runtime_ns += now - prev->switched_in_ns;
+	next->switched_in_ns = now;
+	next->nr_switches++;
+	next->on_cpu = true;
+	rq->nr_switches++;
+	rq->curr = next;
+	rq->prev = prev;
+	arch_set_current(next);
+	arch_context_switch(&prev->ctx, &next->ctx);
+	/* Back in prev, on whichever CPU switched to it. */
+	sched_finish_switch();
+	arch_irq_restore(flags);
+}
+
+void schedule(void)
+{
+	__schedule(false);
+}
+
+void yield(void)
+{
+	schedule();	/* still RUNNING: goes to the back of the queue */
+}
+
+void sched_preempt_irq(void)
+{
+	if (!sched_running)
+		return;
+	struct rq *rq = this_rq();
+
+	if (rq->need_resched && current->preempt_count == 0)
+		__schedule(true);
+}
+
+__noreturn void sched_exit_current(void)
+{
+	arch_irq_disable();
+	current->state = THREAD_DEAD;
+	__schedule(false);
+	for (;;)
+		;	/* a dead thread is never switched back to */
+}
+
+/* ---------------------------------------------------------------- wake */
+
+void resched_cpu(unsigned int cpu)
+{
+	struct rq *rq = cpu_rq(cpu);
+
+	WRITE_ONCE(rq->need_resched, true);
+	if (cpu != arch_cpu_id())
+		arch_send_ipi(cpu, IPI_RESCHEDULE);
+}
+
+/* The least loaded CPU t may run on (new threads start there). */
+static unsigned int select_cpu(struct thread *t)
+{
+	unsigned int best = arch_cpu_id(), load = ~0U;
+
+	if (t->bound_cpu >= 0)
+		return (unsigned int)t->bound_cpu;
+	for_each_online_cpu(cpu) {
+		unsigned int l = sched_nr_running(cpu);
+
+		if (l < load) {
+			load = l;
+			best = cpu;
+		}
+	}
+	return best;
+}
+
+bool wake_up_process(struct thread *t)
+{
+	unsigned long flags = arch_irq_save();
+	struct rq *rq;
+	unsigned int cpu;
+
+	if (t->state == THREAD_NEW)
+		t->cpu = select_cpu(t);	/* nobody else knows t yet */
+	for (;;) {
+		cpu = READ_ONCE(t->cpu);
+		rq = cpu_rq(cpu);
+		spin_lock(&rq->lock);
+		if (t->cpu == cpu)
+			break;
+		spin_unlock(&rq->lock);	/* migrated meanwhile */
+	}
+	if (t->state != THREAD_SLEEPING && t->state != THREAD_NEW) {
+		spin_unlock(&rq->lock);
+		arch_irq_restore(flags);
+		return false;
+	}
+	t->state = THREAD_RUNNING;
+	/* Still on its CPU, before schedule() (it will see RUNNING), or
+	 * queued by a preemption: nothing more to do. */
+	if (rq->curr != t && !t->on_rq) {
+		enqueue(rq, t, cpu);
+		if (rq->curr == rq->idle)
+			resched_cpu(cpu);
+	}
+	spin_unlock(&rq->lock);
+	arch_irq_restore(flags);
+	return true;
+}
+
+/* ---------------------------------------------------------------- tick */
+
+void sched_tick(void)
+{
+	if (!sched_running)
+		return;
+	struct rq *rq = this_rq();
+	struct thread *t = current;
+
+	if (t == rq->idle)
+		return;
+	if (t->slice_left > 1) {
+		t->slice_left--;
+	} else if (READ_ONCE(rq->nr_queued)) {
+		rq->need_resched = true;	/* slice used up, others wait */
+	} else {
+		t->slice_left = SCHED_SLICE;
+	}
+}
+
+/* ---------------------------------------------------------------- balance */
+
+/*
+ * Called by an idle CPU: take one ready thread from the CPU with the most
+ * queued, if it has any waiting. Returns true if one was moved here.
+ */
+static bool pull_one(unsigned int this_cpu)
+{
+	unsigned int busiest = this_cpu, most = 0;
+
+	for_each_online_cpu(cpu) {
+		unsigned int n = READ_ONCE(cpu_rq(cpu)->nr_queued);
+
+		if (cpu != this_cpu && n > most) {
+			most = n;
+			busiest = cpu;
+		}
+	}
+	if (!most)
+		return false;
+
+	struct rq *src = cpu_rq(busiest), *dst = cpu_rq(this_cpu);
+	struct thread *moved = NULL;
+	unsigned long flags = arch_irq_save();
+
+	if (busiest < this_cpu) {
+		spin_lock(&src->lock);
+		spin_lock(&dst->lock);
+	} else {
+		spin_lock(&dst->lock);
+		spin_lock(&src->lock);
+	}
+	for (struct thread *t = src->head; t; t = t->rq_next) {
+		if (t->bound_cpu < 0) {
+			dequeue(src, t);
+			enqueue(dst, t, this_cpu);
+			moved = t;
+			break;
+		}
+	}
+	spin_unlock(&src->lock);
+	spin_unlock(&dst->lock);
+	arch_irq_restore(flags);
+	return moved != NULL;
+}
+
+/* ---------------------------------------------------------------- idle */
+
+__noreturn void cpu_idle_loop(void)
+{
+	for (;;) {
+		struct rq *rq;
+
+		arch_irq_disable();
+		rq = this_rq();
+		if (rq->nr_queued || rq->need_resched || pull_one(arch_cpu_id())) {
+			arch_irq_enable();
+			schedule();
+			continue;
+		}
+		arch_wait_for_interrupt();	/* sti; hlt: no lost wake-up */
+	}
+}
+
+void sched_init_cpu(unsigned int cpu, struct thread *idle)
+{
+	struct rq *rq = cpu_rq(cpu);
+
+	spin_lock_init_raw(&rq->lock, "rq->lock");
+	idle->is_idle = true;
+	idle->state = THREAD_RUNNING;
+	idle->bound_cpu = (int)cpu;
+	idle->cpu = cpu;
+	rq->idle = idle;
+	if (!rq->curr)
+		rq->curr = idle;
+}
+
+__noreturn void sched_secondary_start(void)
+{
+	struct thread *idle = current;
+
+	idle->on_cpu = true;
+	idle->switched_in_ns = clock_ns();
+	cpu_idle_loop();
+}
+
+void sched_init(void)
+{
+	boot_thread.switched_in_ns = clock_ns();
+	cpu_rq(0)->curr = &boot_thread;
+	sched_running = true;
+}
+
+/* ---------------------------------------------------------------- sleeping */
+
+struct timeout {
+	struct timer_list timer;
+	struct thread *thread;
+};
+
+static void timeout_fire(struct timer_list *t)
+{
+	wake_up_process(container_of(t, struct timeout, timer)->thread);
+}
+
+long schedule_timeout(long ticks)
+{
+	struct timeout to = { .thread = current };
+	uint64_t expires = jiffies + (uint64_t)ticks;
+
+	timer_setup(&to.timer, timeout_fire);
+	mod_timer(&to.timer, expires);
+	schedule();
+	del_timer_sync(&to.timer);
+	uint64_t now = jiffies;
+
+	return now >= expires ? 0 : (long)(expires - now);
+}
+
+void sleep_ms(unsigned int ms)
+{
+	might_sleep();
+	/* +1: the next tick may be only a moment away. */
+	long left = (long)msecs_to_jiffies(ms) + 1;
+
+	while (left > 0) {
+		set_current_state(THREAD_SLEEPING);
+		left = schedule_timeout(left);
+	}
+}

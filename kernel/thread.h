@@ -1,0 +1,69 @@
+/*
+ * kernel/thread.h - what a kernel thread is.
+ *
+ * A thread is a kernel stack plus the registers saved on it when it is
+ * not running (struct arch_context). The scheduler (kernel/sched.h) runs
+ * threads; kernel/kthread.c makes and ends them. This header holds only
+ * the structure, with no locks in it, so that kernel/preempt.h (which
+ * every spinlock uses) can include it.
+ *
+ * Who may touch what: `preempt_count`, `held_locks` and `nr_held` belong
+ * to the thread itself (an interrupt may change them but restores them
+ * before it returns); `state`, `cpu`, `on_rq` and the run-queue links
+ * change only under the lock of the run queue in `cpu` (see sched.c).
+ */
+#ifndef KERNEL_THREAD_H
+#define KERNEL_THREAD_H
+
+#include "kernel/types.h"
+#include <arch/thread.h>
+
+enum thread_state {
+	THREAD_RUNNING,		/* running, or ready in a run queue */
+	THREAD_SLEEPING,	/* waiting for wake_up_process() */
+	THREAD_NEW,		/* made by kthread_create(), not started */
+	THREAD_DEAD,		/* returned or called kthread_exit() */
+};
+
+#define THREAD_NAME_LEN		16
+#define THREAD_MAX_HELD_LOCKS	8
+
+struct spinlock;
+
+struct thread {
+	int preempt_count;		/* > 0: this thread may not be preempted */
+	volatile int state;		/* enum thread_state */
+	unsigned int cpu;		/* run queue it is on / last ran on */
+	int bound_cpu;			/* -1: any CPU (kthread_bind) */
+	bool on_cpu;			/* its registers are live on a CPU */
+	bool on_rq;			/* queued in cpu's run queue */
+	bool is_idle;			/* a CPU's idle thread: never queued */
+	bool detached;			/* frees itself when it ends */
+	bool should_stop;		/* kthread_stop() was called */
+	bool exited;
+	struct thread *rq_next, *rq_prev;	/* run-queue links */
+	struct thread *joiner;		/* waiting in kthread_stop() */
+	unsigned int slice_left;	/* ticks left of the time slice */
+
+	struct arch_context ctx;	/* saved registers (stack pointer) */
+	void *stack;			/* lowest address of the stack */
+	size_t stack_size;
+	void *stack_page;		/* struct page * when from alloc_pages */
+
+	int (*fn)(void *);
+	void *arg;
+	int exit_code;
+
+	unsigned int id;
+	char name[THREAD_NAME_LEN];
+	uint64_t runtime_ns;		/* time on a CPU, to the last switch */
+	uint64_t switched_in_ns;	/* clock_ns() when it last got a CPU */
+	uint64_t nr_switches;		/* times it was switched in */
+
+	/* Lock debugging (kernel/lib/lockdebug.c). */
+	unsigned int nr_held;
+	struct spinlock *held_locks[THREAD_MAX_HELD_LOCKS];
+	bool in_lock_report;
+};
+
+#endif

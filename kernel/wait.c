@@ -1,0 +1,138 @@
+/*
+ * kernel/wait.c - wait queues and completions (contract: kernel/wait.h).
+ *
+ * A waker takes the entry off the queue as it wakes the thread
+ * ("autoremove"), so wake_up_one() never picks a thread that was already
+ * woken; a waiter that wakes for another reason (timeout) takes itself
+ * off in finish_wait(). Lock order: a wait queue's lock, then a run
+ * queue's (inside wake_up_process).
+ */
+#include "kernel/wait.h"
+
+void init_waitqueue_head(struct wait_queue_head *wq, const char *name)
+{
+	spin_lock_init(&wq->lock, name);
+	wq->list.next = wq->list.prev = &wq->list;
+}
+
+static void entry_del(struct wait_queue_entry *e)
+{
+	e->prev->next = e->next;
+	e->next->prev = e->prev;
+	e->queued = false;
+}
+
+void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	e->thread = current;
+	if (!e->queued) {
+		e->next = &wq->list;
+		e->prev = wq->list.prev;
+		wq->list.prev->next = e;
+		wq->list.prev = e;
+		e->queued = true;
+	}
+	set_current_state(THREAD_SLEEPING);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+	unsigned long flags;
+
+	set_current_state(THREAD_RUNNING);
+	if (!READ_ONCE(e->queued))
+		return;
+	spin_lock_irqsave(&wq->lock, flags);
+	if (e->queued)
+		entry_del(e);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+static void wake_some(struct wait_queue_head *wq, bool all)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	while (wq->list.next != &wq->list) {
+		struct wait_queue_entry *e = wq->list.next;
+		struct thread *t = e->thread;
+
+		entry_del(e);
+		wake_up_process(t);
+		if (!all)
+			break;
+	}
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void wake_up(struct wait_queue_head *wq) { wake_some(wq, true); }
+void wake_up_one(struct wait_queue_head *wq) { wake_some(wq, false); }
+
+bool waitqueue_active(struct wait_queue_head *wq)
+{
+	return READ_ONCE(wq->list.next) != &wq->list;
+}
+
+/* ---------------------------------------------------------------- completion */
+
+#define COMPLETE_ALL	(~0U / 2)
+
+void init_completion(struct completion *c)
+{
+	c->done = 0;
+	init_waitqueue_head(&c->wait, "completion");
+}
+
+void complete(struct completion *c)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->wait.lock, flags);
+	if (c->done < COMPLETE_ALL)
+		c->done++;
+	spin_unlock_irqrestore(&c->wait.lock, flags);
+	wake_up_one(&c->wait);
+}
+
+void complete_all(struct completion *c)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->wait.lock, flags);
+	c->done = COMPLETE_ALL;
+	spin_unlock_irqrestore(&c->wait.lock, flags);
+	wake_up(&c->wait);
+}
+
+/* Take one "done" if there is one. */
+static bool try_consume(struct completion *c)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&c->wait.lock, flags);
+	ok = c->done > 0;
+	if (ok && c->done != COMPLETE_ALL)
+		c->done--;
+	spin_unlock_irqrestore(&c->wait.lock, flags);
+	return ok;
+}
+
+void wait_for_completion(struct completion *c)
+{
+	wait_event(c->wait, try_consume(c));
+}
+
+bool wait_for_completion_timeout(struct completion *c, unsigned int ms)
+{
+	return wait_event_timeout(c->wait, try_consume(c), ms) != 0;
+}
+
+bool completion_done(struct completion *c)
+{
+	return READ_ONCE(c->done) > 0;
+}

@@ -1,0 +1,109 @@
+/*
+ * kernel/wait.h - wait queues, completions.
+ *
+ * A wait queue is a list of sleeping threads waiting for a condition:
+ *
+ *	wait_event(wq, data_ready);		// sleeps until true
+ *	long left = wait_event_timeout(wq, data_ready, 100);	// ms
+ *	...
+ *	data_ready = true;			// the waker, then:
+ *	wake_up(&wq);
+ *
+ * The condition is checked after the thread is on the queue and marked
+ * sleeping, so a wake-up between the check and the sleep is not lost.
+ * Wake-ups may be spurious; the macros re-check the condition.
+ *
+ * A completion is a one-way event count: complete() / complete_all() by
+ * the producer, wait_for_completion() by the consumer, as in Linux.
+ * Waiting may sleep (might_sleep() checks the caller may); waking may be
+ * done from any context, interrupts included.
+ */
+#ifndef KERNEL_WAIT_H
+#define KERNEL_WAIT_H
+
+#include "kernel/types.h"
+#include "kernel/sched.h"
+#include "kernel/spinlock.h"
+#include "kernel/timer.h"
+
+struct wait_queue_entry {
+	struct thread *thread;
+	struct wait_queue_entry *next, *prev;
+	bool queued;
+};
+
+struct wait_queue_head {
+	spinlock_t lock;
+	struct wait_queue_entry list;	/* sentinel: circular list */
+};
+
+#define WAIT_QUEUE_HEAD_INIT(name) { .lock = SPINLOCK_INIT(#name), \
+	.list = { .next = &(name).list, .prev = &(name).list } }
+#define DECLARE_WAIT_QUEUE_HEAD(name) \
+	struct wait_queue_head name = WAIT_QUEUE_HEAD_INIT(name)
+
+void init_waitqueue_head(struct wait_queue_head *wq, const char *name);
+
+/* Queue e (for current) on wq and mark current sleeping. */
+void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e);
+/* Mark current running and take e off wq (if a waker did not). */
+void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e);
+/* Wake every waiter / the first one. Any context. */
+void wake_up(struct wait_queue_head *wq);
+void wake_up_one(struct wait_queue_head *wq);
+bool waitqueue_active(struct wait_queue_head *wq);
+
+#define wait_event(wq, cond) do { \
+	struct wait_queue_entry __we = { 0 }; \
+	might_sleep(); \
+	for (;;) { \
+		prepare_to_wait(&(wq), &__we); \
+		if (cond) \
+			break; \
+		schedule(); \
+	} \
+	finish_wait(&(wq), &__we); \
+} while (0)
+
+/*
+ * Sleep until cond or `ms` milliseconds. Returns 0 if it timed out with
+ * cond still false, otherwise the ticks that were left (at least 1).
+ */
+#define wait_event_timeout(wq, cond, ms) ({ \
+	struct wait_queue_entry __we = { 0 }; \
+	long __left = (long)msecs_to_jiffies(ms) + 1; \
+	might_sleep(); \
+	for (;;) { \
+		prepare_to_wait(&(wq), &__we); \
+		if (cond) { \
+			if (!__left) \
+				__left = 1; \
+			break; \
+		} \
+		if (!__left) \
+			break; \
+		__left = schedule_timeout(__left); \
+	} \
+	finish_wait(&(wq), &__we); \
+	__left; \
+})
+
+/* ---------------------------------------------------------------- completion */
+
+struct completion {
+	unsigned int done;
+	struct wait_queue_head wait;
+};
+
+void init_completion(struct completion *c);
+static inline void reinit_completion(struct completion *c) { WRITE_ONCE(c->done, 0); }
+/* One waiter may proceed (now or the next to wait). */
+void complete(struct completion *c);
+/* Every waiter, now and later, may proceed. */
+void complete_all(struct completion *c);
+void wait_for_completion(struct completion *c);
+/* Returns false if `ms` passed first. */
+bool wait_for_completion_timeout(struct completion *c, unsigned int ms);
+bool completion_done(struct completion *c);
+
+#endif
