@@ -1,0 +1,175 @@
+/*
+ * tests/host/slab_model_test.c - a randomised model test of the slab
+ * allocator on a private arena: caches of random sizes, alignments and
+ * flags are created and destroyed while objects are allocated and freed
+ * at random. Every live object is filled with a pattern naming it, and
+ * all of them are checked after every step batch, so an object handed out
+ * twice or overwritten by the allocator shows. At each destroy and at the
+ * end the arena must have every page back.
+ *
+ * Replay a failing seed: build/host/unit slab_model --seed N
+ */
+#include "tests/suites/slab_test_arena.h"
+#include "kernel/lib/random.h"
+#include "mm/kmalloc.h"
+#include "mm/slab_internal.h"
+
+#define MAX_CACHES	6
+#define MAX_LIVE	2000
+#define STEPS		200000
+
+struct mcache {
+	struct kmem_cache *s;
+	unsigned int size;
+	unsigned int live;
+};
+
+struct mobj {
+	uint8_t *p;
+	unsigned int cache;	/* index, or MAX_CACHES for kmalloc */
+	unsigned int size;
+	uint32_t tag;
+};
+
+static struct mcache caches[MAX_CACHES];
+static struct mobj live[MAX_LIVE];
+static unsigned int nr_live;
+static struct slab_arena arena;
+static struct kmalloc_set ks;
+
+static void fill(struct mobj *o)
+{
+	for (unsigned int i = 0; i < o->size; i++)
+		o->p[i] = (uint8_t)(o->tag * 31 + i);
+}
+
+static bool intact(const struct mobj *o)
+{
+	for (unsigned int i = 0; i < o->size; i++)
+		if (o->p[i] != (uint8_t)(o->tag * 31 + i))
+			return false;
+	return true;
+}
+
+static void free_obj(unsigned int i)
+{
+	struct mobj *o = &live[i];
+
+	if (o->cache == MAX_CACHES) {
+		kfree(o->p);
+	} else {
+		kmem_cache_free(caches[o->cache].s, o->p);
+		caches[o->cache].live--;
+	}
+	live[i] = live[--nr_live];
+}
+
+static bool check_all(struct kunit *test)
+{
+	for (unsigned int i = 0; i < nr_live; i++)
+		if (!intact(&live[i])) {
+			KUNIT_FAIL(test, "object %u (%p, %u bytes, cache %u) corrupted",
+				   live[i].tag, live[i].p, live[i].size, live[i].cache);
+			return false;
+		}
+	return true;
+}
+
+static void slab_model_random(struct kunit *test)
+{
+	struct prng r;
+	uint32_t tag = 0;
+	unsigned long created = 0, destroyed = 0;
+
+	prng_seed(&r, test->seed);
+	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &arena));
+	KUNIT_ASSERT_EQ(test, kmalloc_set_init(&ks, &arena.pgdat, "mkm", 0), 0);
+	memset(caches, 0, sizeof(caches));
+	nr_live = 0;
+	for (int step = 0; step < STEPS; step++) {
+		unsigned int op = (unsigned int)prng_below(&r, 100);
+		unsigned int c = (unsigned int)prng_below(&r, MAX_CACHES + 1);
+
+		if (op < 2 && c < MAX_CACHES && prng_below(&r, 10) == 0) {
+			/* Destroy (after freeing its objects) or create. */
+			if (caches[c].s) {
+				for (unsigned int i = 0; i < nr_live;)
+					if (live[i].cache == c)
+						free_obj(i);
+					else
+						i++;
+				KUNIT_ASSERT_EQ(test, kmem_cache_objects_in_use(caches[c].s), 0UL);
+				kmem_cache_destroy(caches[c].s);
+				caches[c].s = NULL;
+				destroyed++;
+			} else {
+				static const unsigned int aligns[] = { 0, 8, 16, 64, 256 };
+				unsigned int size = 1 + (unsigned int)prng_below(&r,
+					prng_below(&r, 4) ? 300 : 5000);
+				slab_flags_t f = prng_below(&r, 4) ? 0 : SLAB_DEBUG_FLAGS;
+
+				if (prng_below(&r, 3) == 0)
+					f |= SLAB_RECLAIM_ACCOUNT;
+				caches[c].s = kmem_cache_create_node(&arena.pgdat, "model",
+					size, aligns[prng_below(&r, ARRAY_SIZE(aligns))], f, NULL);
+				KUNIT_ASSERT_NOT_NULL(test, caches[c].s);
+				caches[c].size = size;
+				caches[c].live = 0;
+				created++;
+			}
+		} else if (op < 55 && nr_live < MAX_LIVE) {
+			struct mobj *o = &live[nr_live];
+
+			if (c < MAX_CACHES && !caches[c].s)
+				continue;
+			o->cache = c;
+			o->tag = ++tag;
+			if (c == MAX_CACHES) {
+				o->size = 1 + (unsigned int)prng_below(&r,
+					prng_below(&r, 10) ? 512 : 12000);
+				o->p = kmalloc_from(&ks, o->size, GFP_KERNEL | __GFP_NOWARN);
+			} else {
+				o->size = caches[c].size;
+				o->p = kmem_cache_alloc(caches[c].s, GFP_KERNEL | __GFP_NOWARN);
+			}
+			if (!o->p)
+				continue;	/* the arena is full: fine */
+			if (c < MAX_CACHES)
+				caches[c].live++;
+			fill(o);
+			nr_live++;
+		} else if (nr_live) {
+			free_obj((unsigned int)prng_below(&r, nr_live));
+		}
+		if (step % 1000 == 0 && !check_all(test))
+			return;
+		if (step % 5000 == 0)
+			for (unsigned int i = 0; i < MAX_CACHES; i++)
+				if (caches[i].s)
+					KUNIT_EXPECT_EQ(test, kmem_cache_validate(caches[i].s), 0UL);
+	}
+	KUNIT_EXPECT_TRUE(test, check_all(test));
+	while (nr_live)
+		free_obj(nr_live - 1);
+	for (unsigned int i = 0; i < MAX_CACHES; i++)
+		if (caches[i].s) {
+			KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(caches[i].s), 0UL);
+			kmem_cache_destroy(caches[i].s);
+		}
+	kmalloc_set_destroy(&ks);
+	kunit_info(test, "%lu caches created, %lu destroyed, %u objects", created, destroyed, tag);
+	KUNIT_EXPECT_GT(test, created, 10UL);
+	KUNIT_EXPECT_GT(test, destroyed, 5UL);
+	slab_arena_done(test, &arena);	/* every page back */
+}
+
+static struct kunit_case slab_model_cases[] = {
+	KUNIT_CASE(slab_model_random),
+	{}
+};
+
+static struct kunit_suite slab_model_suite = {
+	.name = "slab_model",
+	.test_cases = slab_model_cases,
+};
+kunit_test_suite(slab_model_suite);
