@@ -1,0 +1,159 @@
+/*
+ * tests/kernel/page_alloc_kernel_test.c - the global page allocator, in
+ * the kernel: every free page can be allocated and comes back (xv6's
+ * countfree), high-order allocations after fragmentation, watermarks, and
+ * drain_all_pages(). Also provides the kernel's page_alloc_test_chunk()
+ * for the portable suite (arenas nest inside global memory).
+ */
+#include "kernel/kunit.h"
+#include "kernel/lib/string.h"
+#include "mm/internal.h"
+
+void *page_alloc_test_chunk(void);
+void page_alloc_test_chunk_free(void *chunk);
+
+void *page_alloc_test_chunk(void)
+{
+	return (void *)__get_free_pages(GFP_KERNEL | __GFP_NOWARN,
+					MAX_PAGE_ORDER);
+}
+
+void page_alloc_test_chunk_free(void *chunk)
+{
+	free_pages((unsigned long)chunk, MAX_PAGE_ORDER);
+}
+
+static unsigned long settled_free_pages(void)
+{
+	drain_all_pages(NULL);
+	return nr_free_pages();
+}
+
+/* Allocate order-`order` blocks with gfp until failure, chained through
+ * their first word; returns the chain. */
+static void *take_all(gfp_t gfp, unsigned int order, unsigned long *n)
+{
+	void *head = NULL;
+	unsigned long addr;
+
+	*n = 0;
+	while ((addr = __get_free_pages(gfp | __GFP_NOWARN, order))) {
+		*(void **)addr = head;
+		head = (void *)addr;
+		(*n)++;
+	}
+	return head;
+}
+
+static void give_back(void *head, unsigned int order)
+{
+	while (head) {
+		void *next = *(void **)head;
+
+		free_pages((unsigned long)head, order);
+		head = next;
+	}
+}
+
+static void every_free_page_comes_back(struct kunit *test)
+{
+	unsigned long before = settled_free_pages(), n;
+	void *all;
+
+	if (!totalram_pages())
+		kunit_skip(test, "no global node");
+	all = take_all(__GFP_MEMALLOC, 0, &n);
+	KUNIT_EXPECT_EQ(test, n, before);
+	KUNIT_EXPECT_EQ(test, nr_free_pages(), 0UL);
+	give_back(all, 0);
+	KUNIT_EXPECT_EQ(test, settled_free_pages(), before);
+	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
+}
+
+/* Free every other page of a large region: no order-1 block is left in
+ * it, and once the rest is freed large blocks form again. */
+static void high_order_after_fragmentation(struct kunit *test)
+{
+	unsigned long before = settled_free_pages();
+	struct page *big;
+
+	if (!totalram_pages())
+		kunit_skip(test, "no global node");
+	big = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	/* Hand back single pages of it: split it, as a fragmented zone. */
+	for (unsigned long i = 1; i < MAX_ORDER_NR_PAGES; i++) {
+		set_page_count(big + i, 1);
+		big[i].order = 0;
+	}
+	big->order = 0;
+	for (unsigned long i = 0; i < MAX_ORDER_NR_PAGES; i += 2)
+		__free_pages(big + i, 0);
+	drain_all_pages(NULL);
+	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
+	for (unsigned long i = 1; i < MAX_ORDER_NR_PAGES; i += 2)
+		__free_pages(big + i, 0);
+	drain_all_pages(NULL);
+	big = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+	KUNIT_EXPECT_NOT_NULL(test, big);
+	if (big)
+		__free_pages(big, MAX_PAGE_ORDER);
+	KUNIT_EXPECT_EQ(test, settled_free_pages(), before);
+}
+
+/* Ordinary allocations stop at min; atomic ones go lower; MEMALLOC to 0. */
+static void global_watermarks(struct kunit *test)
+{
+	unsigned long before = settled_free_pages(), n1, n2, n3;
+	void *a, *b, *c;
+
+	if (!totalram_pages())
+		kunit_skip(test, "no global node");
+	a = take_all(GFP_KERNEL, 0, &n1);
+	drain_all_pages(NULL);
+	b = take_all(GFP_ATOMIC, 0, &n2);
+	drain_all_pages(NULL);
+	c = take_all(__GFP_MEMALLOC, 0, &n3);
+	KUNIT_EXPECT_LT(test, n1, before);
+	KUNIT_EXPECT_GT(test, n2, 0UL);
+	KUNIT_EXPECT_GT(test, n3, 0UL);
+	KUNIT_EXPECT_EQ(test, n1 + n2 + n3, before);
+	give_back(c, 0);
+	give_back(b, 0);
+	give_back(a, 0);
+	KUNIT_EXPECT_EQ(test, settled_free_pages(), before);
+}
+
+static void drain_all_cpus(struct kunit *test)
+{
+	unsigned long before = settled_free_pages();
+	struct page *p[64];
+	struct zone *zone;
+
+	if (!totalram_pages())
+		kunit_skip(test, "no global node");
+	for (int i = 0; i < 64; i++)
+		p[i] = alloc_page(GFP_KERNEL);
+	for (int i = 0; i < 64; i++)
+		if (p[i])
+			__free_page(p[i]);
+	drain_all_pages(NULL);
+	for_each_populated_zone_in(zone, NODE_DATA(0))
+		for_each_online_cpu(cpu)
+			KUNIT_EXPECT_EQ(test, per_cpu_ptr(zone->pcp, cpu)->count, 0);
+	KUNIT_EXPECT_EQ(test, nr_free_pages(), before);
+}
+
+static struct kunit_case page_alloc_kernel_cases[] = {
+	KUNIT_CASE(every_free_page_comes_back),
+	KUNIT_CASE(high_order_after_fragmentation),
+	KUNIT_CASE(global_watermarks),
+	KUNIT_CASE(drain_all_cpus),
+	{}
+};
+
+static struct kunit_suite page_alloc_kernel_suite = {
+	.name = "page_alloc_kernel",
+	.test_cases = page_alloc_kernel_cases,
+};
+kunit_test_suite(page_alloc_kernel_suite);
