@@ -17,9 +17,10 @@ KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
 ARCH_SRCS := $(wildcard arch/arm64/*.c arch/arm64/board/*.c)
 ARCH_ASM_SRCS := $(wildcard arch/arm64/*.S)
 
-# Device trees built from the project's own sources: the Raspberry Pi ones
-# double as test inputs (arch/arm64/dtbs.S links them into the kernel for
-# tests/kernel/arm64_board_test.c) and as QEMU raspi3b's -dtb.
+# Device trees built from the project's own sources (build/arm64/dtb/): test
+# inputs (arch/arm64/dtbs.S links them into the kernel for
+# tests/kernel/arm64_board_test.c) and QEMU raspi3b's -dtb (tools/qemu
+# arm64 rpi3-dtb). A real Pi uses its firmware's tree instead.
 DTB_DIR := $(O)/arm64/dtb
 DTBS    := $(patsubst arch/arm64/board/%.dts,$(DTB_DIR)/%.dtb,$(wildcard arch/arm64/board/*.dts))
 
@@ -48,13 +49,8 @@ $(O)/arm64-%/boot/kernel8.img: $(IMAGE)
 $(O)/arm64-%/boot/config.txt: arch/arm64/board/config-%.txt
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
-$(O)/arm64-%/boot/kernel.dtb: $(DTB_DIR)/%.dtb
-	@mkdir -p $(dir $@)
-	$(Q)cp $< $@
-
-ARCH_IMAGES := $(IMAGE) \
-	$(foreach b,rpi3 rpi4,$(call RPI_BOOT,$(b))/kernel8.img $(call RPI_BOOT,$(b))/config.txt) \
-	$(if $(wildcard arch/arm64/board/rpi3.dts),$(call RPI_BOOT,rpi3)/kernel.dtb)
+ARCH_IMAGES := $(IMAGE) $(DTBS) \
+	$(foreach b,rpi3 rpi4,$(call RPI_BOOT,$(b))/kernel8.img $(call RPI_BOOT,$(b))/config.txt)
 
 .PHONY: images
 images: $(ARCH_IMAGES)
