@@ -10,6 +10,7 @@
 # linked with all portable code and the host shim. Adding one is one line
 # here, in this list (it must come before the rules below):
 FUZZ_TARGETS += boot
+FUZZ_TARGETS += fdt
 
 # Seeds live in tests/fuzz/corpus/NAME/ (optional, committed); what the
 # fuzzer learns goes to $(O)/fuzz/NAME/, and crashes to $(O)/fuzz/.
