@@ -1,0 +1,121 @@
+/*
+ * tests/suites/vmalloc_test.c - the vmalloc area allocator: first fit,
+ * guard pages between areas, lookups, vmap/vunmap of arena pages, the
+ * crash-report description and vmallocinfo. Host and kernel (on the host
+ * mappings are bookkeeping, so nothing here touches the memory).
+ */
+#include "tests/suites/slab_test_arena.h"
+#include "kernel/printk.h"
+#include "mm/vmalloc.h"
+#include <arch/mmu.h>
+
+static void areas_have_guard_pages(struct kunit *test)
+{
+	struct vm_struct *a = get_vm_area_caller(3 * PAGE_SIZE, VM_MAP, 0x1234);
+	struct vm_struct *b = get_vm_area_caller(1, VM_MAP, 0x5678);
+	struct vm_struct *c;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, a->size, 4 * PAGE_SIZE);	/* + guard */
+	KUNIT_EXPECT_EQ(test, b->size, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_GE(test, b->addr, a->addr + a->size);	/* no touching */
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr((void *)a->addr));
+	KUNIT_EXPECT_PTR_EQ(test, find_vm_area((void *)(a->addr + 3 * PAGE_SIZE)), a);
+	KUNIT_EXPECT_PTR_EQ(test, find_vm_area((void *)b->addr), b);
+	/* A freed gap is reused first fit, if the new area fits. */
+	unsigned long gap = a->addr;
+
+	free_vm_area(a);
+	c = get_vm_area_caller(2 * PAGE_SIZE, VM_MAP, 0x9abc);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, c->addr, gap);
+	KUNIT_EXPECT_NULL(test, find_vm_area((void *)(c->addr + c->size)));
+	free_vm_area(b);
+	free_vm_area(c);
+	KUNIT_EXPECT_NULL(test, get_vm_area_caller(0, VM_MAP, 0));
+}
+
+static struct slab_arena arena;
+
+/* vmap maps the pages; the guard stays unmapped; vunmap unmaps. */
+static void vmap_maps_pages_and_not_guard(struct kunit *test)
+{
+	struct page *pages[4];
+	unsigned long va;
+	void *p;
+
+	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &arena));
+	for (int i = 0; i < 4; i++)
+		KUNIT_ASSERT_NOT_NULL(test, pages[i] = alloc_pages_node(&arena.pgdat, GFP_KERNEL, 0));
+	p = vmap(pages, 4, 0, PROT_READ | PROT_WRITE);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	va = (unsigned long)p;
+	for (int i = 0; i < 4; i++)
+		KUNIT_EXPECT_TRUE(test, arch_kernel_pte_present(va + i * PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, arch_kernel_pte_present(va + 4 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, find_vm_area(p)->nr_pages, 4u);
+	KUNIT_EXPECT_GE(test, vmalloc_used_pages(), 4UL);
+	vunmap(p);
+	for (int i = 0; i < 4; i++)
+		KUNIT_EXPECT_FALSE(test, arch_kernel_pte_present(va + i * PAGE_SIZE));
+	KUNIT_EXPECT_NULL(test, find_vm_area(p));
+	for (int i = 0; i < 4; i++)
+		__free_page(pages[i]);
+	slab_arena_done(test, &arena);
+}
+
+static char out[2048];
+
+/* What a crash report says about an address in the vmalloc range. */
+static void describe_names_area_and_guard(struct kunit *test)
+{
+	struct vm_struct *a = get_vm_area_caller(2 * PAGE_SIZE, VM_MAP, 0x1000);
+	char buf[160];
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	a->nr_pages = 2;	/* as if mapped */
+	KUNIT_EXPECT_TRUE(test, vmalloc_describe(a->addr + 8, buf, sizeof(buf)));
+	KUNIT_EXPECT_TRUE(test, slab_contains(buf, "vmalloc area"));
+	KUNIT_EXPECT_TRUE(test, slab_contains(buf, "(2 pages) from"));
+	KUNIT_EXPECT_FALSE(test, slab_contains(buf, "guard page"));
+	KUNIT_EXPECT_TRUE(test, vmalloc_describe(a->addr + 2 * PAGE_SIZE, buf, sizeof(buf)));
+	KUNIT_EXPECT_TRUE(test, slab_contains(buf, "guard page, an overrun past the area's end"));
+	KUNIT_EXPECT_FALSE(test, vmalloc_describe(0x1000, buf, sizeof(buf)));
+	printk_capture_start(out, sizeof(out));
+	show_vmallocinfo();
+	printk_capture_stop();
+	KUNIT_EXPECT_TRUE(test, slab_contains(out, "pages=2 vmap"));
+	a->nr_pages = 0;
+	free_vm_area(a);
+}
+
+/* A failed mapping leaves nothing behind. */
+static void vmap_failure_cleans_up(struct kunit *test)
+{
+	struct page *pages[1];
+	unsigned long used = vmalloc_used_pages();
+
+	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &arena));
+	pages[0] = alloc_pages_node(&arena.pgdat, GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, pages[0]);
+	/* Map more pages than there are: past the range end fails. */
+	KUNIT_EXPECT_NULL(test, vmap(pages, (unsigned int)((VMALLOC_END - VMALLOC_START) / PAGE_SIZE + 2), 0, PROT_READ));
+	KUNIT_EXPECT_EQ(test, vmalloc_used_pages(), used);
+	__free_page(pages[0]);
+	slab_arena_done(test, &arena);
+}
+
+static struct kunit_case vmalloc_cases[] = {
+	KUNIT_CASE(areas_have_guard_pages),
+	KUNIT_CASE(vmap_maps_pages_and_not_guard),
+	KUNIT_CASE(describe_names_area_and_guard),
+	KUNIT_CASE(vmap_failure_cleans_up),
+	{}
+};
+
+static struct kunit_suite vmalloc_suite = {
+	.name = "vmalloc",
+	.test_cases = vmalloc_cases,
+};
+kunit_test_suite(vmalloc_suite);
