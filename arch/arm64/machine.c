@@ -12,11 +12,13 @@
  */
 #include "arch/arm64/board.h"
 #include "arch/arm64/trap.h"
+#include "kernel/console.h"
 #include "kernel/printk.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>
 
 #define PSCI_SYSTEM_OFF		0x84000008U
+#define PSCI_SYSTEM_RESET	0x84000009U
 #define SEMIHOST_EXIT_EXTENDED	0x20
 #define ADP_APPLICATION_EXIT	0x20026
 
@@ -47,6 +49,25 @@ void arch_poweroff(void)
 	}
 	arch_halt();
 }
+
+/* `reboot`: PSCI SYSTEM_RESET (QEMU -no-reboot then exits). */
+static int cmd_reboot(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		printk("reboot: takes no arguments\n");
+		return 1;
+	}
+	if (board_cfg.psci == FDT_PSCI_NONE) {
+		printk("reboot: %s has no PSCI; power-cycle it\n", arch_machine_name());
+		return 1;
+	}
+	printk("Restarting.\n");
+	psci_call(PSCI_SYSTEM_RESET);
+	printk("reboot: PSCI SYSTEM_RESET returned\n");
+	return 1;
+}
+CONSOLE_COMMAND(reboot, "restart the machine (PSCI SYSTEM_RESET)", cmd_reboot);
 
 /* Returns only if there is no semihosting here. */
 static void semihosting_exit(uint64_t status)
