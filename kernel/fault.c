@@ -87,6 +87,17 @@ void print_backtrace(unsigned long pc, unsigned long fp, unsigned long maybe_ret
 	printk(KERN_EMERG "  ... (more than %d frames)\n", MAX_FRAMES);
 }
 
+/*
+ * Names a vmalloc area and its owner (mm/vmalloc.c); false if addr is not
+ * in the vmalloc range. Weak so this file does not depend on mm/.
+ */
+bool vmalloc_describe(unsigned long addr, char *buf, size_t size);
+__attribute__((weak)) bool vmalloc_describe(unsigned long addr, char *buf,
+					     size_t size)
+{
+	return false;
+}
+
 void describe_address(char *buf, size_t size, unsigned long addr)
 {
 	unsigned long off;
@@ -103,6 +114,8 @@ void describe_address(char *buf, size_t size, unsigned long addr)
 		ksnprintf(buf, size, "kernel image: %s+0x%lx", name, off);
 	} else if (addr >= KERNEL_BASE) {
 		ksnprintf(buf, size, "kernel image area, outside any symbol");
+	} else if (vmalloc_describe(addr, buf, size)) {
+		/* a vmalloc area: named with its owner */
 	} else if (addr >= IOREMAP_BASE && addr < IOREMAP_BASE + IOREMAP_SIZE) {
 		ksnprintf(buf, size, "ioremap window (device registers)");
 	} else if (addr >= PAGE_OFFSET && addr < IOREMAP_BASE) {
