@@ -17,6 +17,8 @@
 #include "kernel/workqueue.h"
 #include "mm/memblock.h"
 #include "mm/page_alloc.h"
+#include "mm/slab.h"
+#include "mm/vmalloc.h"
 #include <arch/machine.h>
 
 unsigned long cpu_online_mask = 1;	/* the boot CPU */
@@ -68,6 +70,8 @@ void kernel_main(struct boot_info *bi)
 	arch_time_init();		/* clock, timer tick, interrupts on */
 	smp_early_init();		/* CPUs from firmware; AP start page */
 	mm_core_init();			/* memmap, zones, buddy allocator */
+	kmem_cache_init();		/* slab caches, kmalloc */
+	vmalloc_init();			/* vmalloc area allocator */
 	sched_init();			/* this context becomes thread "main" */
 	kthread_create_idle(0);		/* CPU 0's idle thread */
 	smp_init();			/* start the other CPUs */
