@@ -5,6 +5,7 @@
  * report. Each printer takes a node, so tests can run them on an arena.
  */
 #include "mm/internal.h"
+#include "mm/slab.h"
 #include "kernel/console.h"
 #include "kernel/lib/vsprintf.h"
 
@@ -180,6 +181,7 @@ void show_meminfo(pg_data_t *pgdat)
 	meminfo_line("CmaTotal", cma);
 	meminfo_line("CmaFree", pgdat->node_zones[ZONE_DMA32].nr_free_mt[MIGRATE_CMA] +
 		     pgdat->node_zones[ZONE_NORMAL].nr_free_mt[MIGRATE_CMA]);
+	meminfo_slab_lines(pgdat, meminfo_line);	/* Slab..VmallocUsed: mm/slab.c */
 }
 
 /* "(UM) ": the types that have free blocks of some order. */

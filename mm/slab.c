@@ -26,6 +26,7 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "mm/vmalloc.h"
 
 static struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
 static DEFINE_SPINLOCK(slab_caches_lock);
@@ -624,7 +625,8 @@ static void cache_counts(struct kmem_cache *s, unsigned long *active,
 		*active = *total;
 }
 
-void slab_page_counts(unsigned long *reclaimable, unsigned long *unreclaimable)
+void slab_page_counts(pg_data_t *pgdat, unsigned long *reclaimable,
+		      unsigned long *unreclaimable)
 {
 	struct kmem_cache *s;
 	unsigned long flags;
@@ -636,7 +638,7 @@ void slab_page_counts(unsigned long *reclaimable, unsigned long *unreclaimable)
 
 		s = list_entry(p, struct kmem_cache, list);
 
-		if (s->node != &contig_page_data)
+		if (s->node != pgdat)
 			continue;
 		pages = (READ_ONCE(s->nr_slabs) << s->order) + (1UL << s->cache_order);
 		if (s->flags & SLAB_RECLAIM_ACCOUNT)
@@ -668,6 +670,18 @@ void show_slabinfo(void)
 		       slabs, slabs, 0u);
 	}
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
+}
+
+void meminfo_slab_lines(pg_data_t *pgdat,
+			void (*line)(const char *name, unsigned long pages))
+{
+	unsigned long rec, unrec;
+
+	slab_page_counts(pgdat, &rec, &unrec);
+	line("Slab", rec + unrec);
+	line("SReclaimable", rec);
+	line("SUnreclaim", unrec);
+	line("VmallocUsed", pgdat == &contig_page_data ? vmalloc_used_pages() : 0);
 }
 
 static int cmd_slabinfo(int argc, char **argv)
