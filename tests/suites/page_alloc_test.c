@@ -426,8 +426,6 @@ static void use_after_free_caught_by_poison(struct kunit *test)
 	static char buf[2048];
 	struct page *page, *again;
 
-	if (totalram_pages())	/* TODO: faults in the kernel, host only for now */
-		kunit_skip(test, "kernel run under investigation");
 	KUNIT_ASSERT_TRUE(test, arena_make(test, 1, false, false));
 	zone_set_pcp(normal(), 16, 4);		/* LIFO: we get the page back */
 	page = alloc_pages_node(A(), GFP_KERNEL, 0);
