@@ -87,6 +87,7 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 		return NULL;
 	base = page_address(page);
 	slab = (struct slab *)(base + bytes - sizeof(struct slab));
+	BUG_ON(slab != cache_obj_slab(s, base));	/* blocks are aligned */
 	pfn = page_to_pfn(page);
 	for (unsigned long i = 0; i < (1UL << s->order); i++) {
 		struct page *p = pfn_to_page(pfn + i);
@@ -196,7 +197,7 @@ static void flush_cpu_locked(struct kmem_cache *s, struct kmem_cache_cpu *c,
 	struct slab *slab = c->slab;
 
 	for (unsigned int i = 0; i < c->nr_sheaf; i++)
-		free_to_slab_locked(s, __virt_to_slab(c->sheaf[i]),
+		free_to_slab_locked(s, cache_obj_slab(s, c->sheaf[i]),
 				    c->sheaf[i], discard);
 	c->nr_sheaf = 0;
 	if (!slab)
@@ -291,7 +292,7 @@ void __slab_free_sheaf(struct kmem_cache *s, struct kmem_cache_cpu *c,
 
 	spin_lock(&s->list_lock);
 	for (unsigned int i = 0; i < n; i++)
-		free_to_slab_locked(s, __virt_to_slab(c->sheaf[i]),
+		free_to_slab_locked(s, cache_obj_slab(s, c->sheaf[i]),
 				    c->sheaf[i], &discard);
 	spin_unlock(&s->list_lock);
 	memmove(c->sheaf, c->sheaf + n, (c->nr_sheaf - n) * sizeof(void *));
@@ -456,8 +457,10 @@ static unsigned int order_for(unsigned int size, unsigned int *objects)
 			best_n = (unsigned int)n;
 			best_waste = waste;
 		}
-		if (waste * 8 <= (PAGE_SIZE << order) && n >= 4)
-			break;		/* an eighth or less: good enough */
+		/* An eighth or less wasted, and enough objects that a slab
+		 * is not used up (and refilled) every few allocations. */
+		if (waste * 8 <= (PAGE_SIZE << order) && n >= 16)
+			break;
 	}
 	*objects = best_n;
 	return best;

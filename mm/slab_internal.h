@@ -155,6 +155,20 @@ static inline struct slab *__virt_to_slab(const void *addr)
 	return page->slab;
 }
 
+/*
+ * The slab of an object known to belong to s, without the memmap: a slab
+ * is 2^order pages aligned to its size (buddy blocks are), its descriptor
+ * in its last bytes. Only for objects the caller vouches for.
+ */
+static inline struct slab *cache_obj_slab(const struct kmem_cache *s,
+					  const void *obj)
+{
+	uintptr_t bytes = PAGE_SIZE << s->order;
+	uintptr_t base = (uintptr_t)obj & ~(bytes - 1);
+
+	return (struct slab *)(base + bytes - sizeof(struct slab));
+}
+
 #define _THIS_FRAME	((unsigned long)__builtin_frame_address(0))
 
 #endif
