@@ -147,7 +147,7 @@ static int map_area(struct vm_struct *area, struct page **pages,
 	for (unsigned int i = 0; i < count; i++) {
 		unsigned long va = area->addr + (unsigned long)i * PAGE_SIZE;
 
-		if (arch_map_kernel_range(va, PFN_PHYS(page_to_pfn(pages[i])),
+		if (!pages[i] || arch_map_kernel_range(va, PFN_PHYS(page_to_pfn(pages[i])),
 					  PAGE_SIZE, prot)) {
 			arch_unmap_kernel_range(area->addr, (unsigned long)i * PAGE_SIZE);
 			return -1;

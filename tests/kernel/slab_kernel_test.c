@@ -1,0 +1,197 @@
+/*
+ * tests/kernel/slab_kernel_test.c - slab, kmalloc and vmalloc where only
+ * the kernel can test them: the global kmalloc caches and meminfo, a
+ * vmalloc guard-page overrun caught as a fault whose report names the
+ * area's owner, and several threads on different CPUs allocating and
+ * freeing from one cache at once with no object handed out twice.
+ */
+#include "kernel/fault.h"
+#include "kernel/kthread.h"
+#include "kernel/kunit.h"
+#include "kernel/lib/string.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/smp.h"
+#include "mm/kmalloc.h"
+#include "mm/page_alloc.h"
+#include "mm/vmalloc.h"
+#include <arch/mmu.h>
+
+static char report[8192];
+
+static bool has(const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (const char *h = report; *h; h++)
+		if (!strncmp(h, needle, n))
+			return true;
+	return false;
+}
+
+/* The global caches exist and kmalloc/kfree balance on the global node. */
+static void global_kmalloc_and_meminfo(struct kunit *test)
+{
+	void *p[64];
+
+	for (int i = 0; i < 64; i++)
+		KUNIT_ASSERT_NOT_NULL(test, p[i] = kmalloc(8 << (i % 10), GFP_KERNEL));
+	for (int i = 0; i < 64; i++)
+		kfree(p[i]);
+	printk_capture_start(report, sizeof(report));
+	show_meminfo(&contig_page_data);
+	show_slabinfo();
+	printk_capture_stop();
+	KUNIT_EXPECT_TRUE(test, has("Slab:"));
+	KUNIT_EXPECT_TRUE(test, has("SReclaimable:"));
+	KUNIT_EXPECT_TRUE(test, has("SUnreclaim:"));
+	KUNIT_EXPECT_TRUE(test, has("VmallocUsed:"));
+	KUNIT_EXPECT_TRUE(test, has("kmalloc-96 "));
+	KUNIT_EXPECT_TRUE(test, has("kmalloc-192 "));
+}
+
+/* vmalloc memory works, its pages return, and vfree unmaps it. */
+static void vmalloc_roundtrip(struct kunit *test)
+{
+	unsigned long before;
+	char *p;
+
+	/* The first use of the range may build page tables: kept after. */
+	vfree(vmalloc(PAGE_SIZE));
+	before = nr_free_pages();
+	p = vmalloc(5 * PAGE_SIZE + 1);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(p));
+	memset(p, 0x5a, 6 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, p[6 * PAGE_SIZE - 1], 0x5a);
+	KUNIT_EXPECT_TRUE(test, arch_kernel_pte_present((unsigned long)p));
+	KUNIT_EXPECT_FALSE(test, arch_kernel_pte_present((unsigned long)p + 6 * PAGE_SIZE));
+	vfree(p);
+	KUNIT_EXPECT_FALSE(test, arch_kernel_pte_present((unsigned long)p));
+	KUNIT_EXPECT_EQ(test, nr_free_pages(), before);
+}
+
+static __attribute__((noinline)) void *vmalloc_owner_for_test(void)
+{
+	return vmalloc(2 * PAGE_SIZE);
+}
+
+static void overrun(void *arg)
+{
+	volatile char *p = arg;
+
+	p[2 * PAGE_SIZE] = 1;		/* one byte past the end */
+}
+
+/* Running off the end hits the guard page; the report names the owner. */
+static void guard_page_overrun_caught(struct kunit *test)
+{
+	struct fault_info fi = { 0 };
+	char *p = vmalloc_owner_for_test();
+	bool caught;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	printk_capture_start(report, sizeof(report));
+	caught = run_catching_faults(overrun, p, &fi);
+	printk_capture_stop();
+	KUNIT_EXPECT_TRUE(test, caught);
+	KUNIT_EXPECT_EQ(test, fi.addr, (unsigned long)p + 2 * PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, has("vmalloc area"));
+	KUNIT_EXPECT_TRUE(test, has("vmalloc_owner_for_test+"));
+	KUNIT_EXPECT_TRUE(test, has("guard page, an overrun past the area's end"));
+	vfree(p);
+}
+
+/* ---- concurrency: threads on different CPUs share one cache ---- */
+
+#define NTHREADS	4
+#define ROUNDS		300
+#define HELD		64
+
+static struct kmem_cache *shared;
+static volatile bool go;
+
+struct worker {
+	unsigned int id;
+	unsigned long errors;
+	unsigned int cpus_seen;
+};
+
+static int worker_fn(void *arg)
+{
+	struct worker *w = arg;
+	uint32_t *held[HELD];
+
+	while (!go)
+		yield();
+	for (int r = 0; r < ROUNDS; r++) {
+		unsigned int n = 1 + (unsigned int)((r * 7 + w->id) % HELD);
+
+		for (unsigned int i = 0; i < n; i++) {
+			held[i] = kmem_cache_alloc(shared, GFP_KERNEL);
+			if (!held[i]) {
+				w->errors++;
+				n = i;
+				break;
+			}
+			/* Claim it: a second owner would see a stamp not its own. */
+			held[i][0] = w->id;
+			held[i][1] = (uint32_t)i;
+		}
+		w->cpus_seen |= 1u << arch_cpu_id();
+		if (r % 8 == 0)
+			yield();
+		for (unsigned int i = 0; i < n; i++) {
+			if (held[i][0] != w->id || held[i][1] != i)
+				w->errors++;	/* handed out twice */
+			kmem_cache_free(shared, held[i]);
+		}
+	}
+	return 0;
+}
+
+static void concurrent_alloc_free_no_duplicates(struct kunit *test)
+{
+	static struct worker w[NTHREADS];
+	struct thread *t[NTHREADS];
+	unsigned int ncpu = num_online_cpus(), seen = 0;
+	unsigned long before = nr_free_pages();
+
+	if (ncpu < 2)
+		kunit_skip(test, "needs -smp 2 or more (%u CPU online)", ncpu);
+	shared = kmem_cache_create("test_concurrent", 48, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, shared);
+	go = false;
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		w[i] = (struct worker){ .id = i + 1 };
+		t[i] = kthread_create(worker_fn, &w[i], "slabtest%u", i);
+		KUNIT_ASSERT_NOT_NULL(test, t[i]);
+		kthread_bind(t[i], i % ncpu);
+		wake_up_process(t[i]);
+	}
+	go = true;
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		kthread_stop(t[i]);
+		KUNIT_EXPECT_EQ(test, w[i].errors, 0UL);
+		seen |= w[i].cpus_seen;
+	}
+	KUNIT_EXPECT_GE(test, __builtin_popcount(seen), 2);
+	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(shared), 0UL);
+	kmem_cache_destroy(shared);
+	/* Per-CPU page lists may keep a few pages; the slabs came back. */
+	KUNIT_EXPECT_GE(test, nr_free_pages() + 64, before);
+}
+
+static struct kunit_case slab_kernel_cases[] = {
+	KUNIT_CASE(global_kmalloc_and_meminfo),
+	KUNIT_CASE(vmalloc_roundtrip),
+	KUNIT_CASE(guard_page_overrun_caught),
+	KUNIT_CASE(concurrent_alloc_free_no_duplicates),
+	{}
+};
+
+static struct kunit_suite slab_kernel_suite = {
+	.name = "slab_kernel",
+	.test_cases = slab_kernel_cases,
+};
+kunit_test_suite(slab_kernel_suite);
