@@ -109,8 +109,10 @@ static int config_from_dt(const struct fdt *fdt, struct board_config *cfg,
 			 timer.irq[FDT_TIMER_VIRT].intid;
 
 	cfg->psci = FDT_PSCI_NONE;
-	if (fdt_find_psci(fdt, &psci, NULL, 0) == 0)
+	if (fdt_find_psci(fdt, &psci, NULL, 0) == 0) {
 		cfg->psci = psci.method;
+		cfg->psci_cpu_on = psci.v0_2 ? 0xc4000003U : psci.cpu_on;
+	}
 	return 0;
 }
 

@@ -56,6 +56,7 @@ struct board_config {
 	uint64_t intc_base[2], intc_size[2];
 	uint32_t timer_irq;			/* virtual timer interrupt */
 	enum fdt_psci_method psci;
+	uint32_t psci_cpu_on;			/* CPU_ON function ID (0.1 or 0.2+) */
 };
 
 /*

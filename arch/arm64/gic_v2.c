@@ -7,7 +7,9 @@
  */
 #include "arch/arm64/irq.h"
 #include "arch/arm64/trap.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include <arch/cpu.h>
 #include <arch/mmio.h>
 
 #define GICD_CTLR		0x000
@@ -17,6 +19,8 @@
 #define GICD_ICENABLER(n)	(0x180 + 4 * ((n) / 32))
 #define GICD_IPRIORITYR(n)	(0x400 + (n))
 #define GICD_ITARGETSR(n)	(0x800 + (n))
+
+#define GICD_SGIR		0xf00
 
 #define GICC_CTLR		0x00
 #define GICC_PMR		0x04
@@ -28,6 +32,7 @@
 #define INTID_SPURIOUS		1020	/* 1020-1023: nothing to handle */
 
 static volatile char *dist, *cpu;
+static uint8_t cpu_mask[NR_CPUS];	/* GICD_SGIR target bit of each CPU */
 
 static void gic_v2_handle(struct arm64_regs *regs)
 {
@@ -51,6 +56,29 @@ static void gic_v2_enable(unsigned int id)
 	writel(1U << (id % 32), dist + GICD_ISENABLER(id));
 }
 
+/* This CPU's interface (banked per CPU): on, all priorities through. */
+static void gic_v2_cpu_init(void)
+{
+	/* ITARGETSR0-7 read back the bit of the CPU reading them. */
+	cpu_mask[arch_cpu_id()] = readb(dist + GICD_ITARGETSR(0));
+	writel(0xf0, cpu + GICC_PMR);
+	writel(0, cpu + GICC_BPR);
+	writel(1, cpu + GICC_CTLR);
+}
+
+/* An SGI numbered `kind` to one CPU. */
+static void gic_v2_send_ipi(unsigned int target, unsigned int kind)
+{
+	__asm__ __volatile__("dsb ishst" ::: "memory");	/* its data first */
+	writel(((uint32_t)cpu_mask[target] << 16) | kind, dist + GICD_SGIR);
+}
+
+static const struct irqchip gic_v2_chip = {
+	.enable = gic_v2_enable,
+	.cpu_init = gic_v2_cpu_init,
+	.send_ipi = gic_v2_send_ipi,
+};
+
 int gic_v2_init(const struct board_config *cfg)
 {
 	unsigned int lines;
@@ -66,10 +94,8 @@ int gic_v2_init(const struct board_config *cfg)
 	for (unsigned int n = 32; n < lines; n += 32)	/* all SPIs off */
 		writel(0xffffffff, dist + GICD_ICENABLER(n));
 	writel(1, dist + GICD_CTLR);		/* forward interrupts */
-	writel(0xf0, cpu + GICC_PMR);		/* let every priority through */
-	writel(0, cpu + GICC_BPR);
-	writel(1, cpu + GICC_CTLR);		/* signal them to the CPU */
-	irqchip_enable = gic_v2_enable;
+	gic_v2_cpu_init();			/* and signal them to this CPU */
+	irqchip = &gic_v2_chip;
 	arm64_irq_handler = gic_v2_handle;
 	pr_info("irq: GICv2 distributor at 0x%llx, CPU interface at 0x%llx, %u lines\n",
 		(unsigned long long)cfg->intc_base[0],

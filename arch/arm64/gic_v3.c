@@ -7,7 +7,10 @@
  */
 #include "arch/arm64/irq.h"
 #include "arch/arm64/trap.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include <arch/cpu.h>
+#include <arch/thread.h>
 #include <arch/mmio.h>
 
 #define GICD_CTLR		0x0000
@@ -45,8 +48,11 @@
 #define ICC_SRE_EL1	"S3_0_C12_C12_5"
 #define ICC_IGRPEN1_EL1	"S3_0_C12_C12_7"
 #define ICC_PMR_EL1	"S3_0_C4_C6_0"
+#define ICC_SGI1R_EL1	"S3_0_C12_C11_5"
 
-static volatile char *dist, *rdist;	/* rdist: this CPU's RD frame */
+static volatile char *dist, *rbase;
+static uint64_t rsize;
+static volatile char *rdists[NR_CPUS];	/* each CPU's RD frame */
 
 static void gic_v3_handle(struct arm64_regs *regs)
 {
@@ -63,6 +69,8 @@ static void gic_v3_handle(struct arm64_regs *regs)
 
 static void gic_v3_enable(unsigned int id)
 {
+	volatile char *rdist = rdists[arch_cpu_id()];
+
 	if (id < 32) {
 		writeb(IRQ_PRIORITY, rdist + GICR_IPRIORITYR(id));
 		writel(1U << id, rdist + GICR_ISENABLER0);
@@ -95,38 +103,17 @@ static volatile char *find_redist(volatile char *base, uint64_t size)
 	return NULL;
 }
 
-int gic_v3_init(const struct board_config *cfg)
+/* This CPU's redistributor and CPU interface. 0, or -1 (printed). */
+static int gic_v3_cpu_setup(void)
 {
-	uint64_t rsize = cfg->intc_size[1] ? cfg->intc_size[1] : GICR_STRIDE;
-	volatile char *rbase;
-	unsigned int lines;
+	volatile char *rdist = find_redist(rbase, rsize);
 
-	if (rsize > MAX_REDIST_MAP)
-		rsize = MAX_REDIST_MAP;
-	dist = ioremap(cfg->intc_base[0], 0x10000);
-	rbase = ioremap(cfg->intc_base[1], rsize);
-	if (!dist || !rbase) {
-		pr_err("gic-v3: cannot map the registers\n");
-		return -1;
-	}
-	rdist = find_redist(rbase, rsize);
 	if (!rdist) {
-		pr_err("gic-v3: no redistributor for this CPU in the first %llu KiB\n",
-		       (unsigned long long)(rsize >> 10));
+		pr_err("gic-v3: no redistributor for CPU %u in the first %llu KiB\n",
+		       arch_cpu_id(), (unsigned long long)(rsize >> 10));
 		return -1;
 	}
-
-	/* Distributor: off, SPIs disabled, then on with affinity routing. */
-	lines = 32 * ((readl(dist + GICD_TYPER) & 0x1f) + 1);
-	writel(0, dist + GICD_CTLR);
-	while (readl(dist + GICD_CTLR) & GICD_CTLR_RWP)
-		;
-	for (unsigned int n = 32; n < lines; n += 32)
-		writel(0xffffffff, dist + GICD_ICENABLER(n));
-	writel(GICD_CTLR_ENABLE, dist + GICD_CTLR);
-	while (readl(dist + GICD_CTLR) & GICD_CTLR_RWP)
-		;
-
+	rdists[arch_cpu_id()] = rdist;
 	/* Redistributor: wake it, SGIs/PPIs in group 1 (non-secure IRQs). */
 	writel(readl(rdist + GICR_WAKER) & ~WAKER_PROCESSOR_SLEEP, rdist + GICR_WAKER);
 	while (readl(rdist + GICR_WAKER) & WAKER_CHILDREN_ASLEEP)
@@ -141,11 +128,63 @@ int gic_v3_init(const struct board_config *cfg)
 	write_icc(ICC_CTLR_EL1, 0);		/* EOI drops priority and deactivates */
 	write_icc(ICC_IGRPEN1_EL1, 1);
 	__asm__ __volatile__("isb");
+	return 0;
+}
 
-	irqchip_enable = gic_v3_enable;
+static void gic_v3_cpu_init(void)
+{
+	gic_v3_cpu_setup();
+}
+
+/* SGI `kind` to one CPU, named by its affinity (ICC_SGI1R_EL1). */
+static void gic_v3_send_ipi(unsigned int target, unsigned int kind)
+{
+	uint64_t hwid = arch_cpu_hwid(target);
+	uint64_t v = ((hwid >> 16) & 0xff) << 32 | (uint64_t)kind << 24 |
+		     ((hwid >> 8) & 0xff) << 16 | (1UL << (hwid & 0xf));
+
+	__asm__ __volatile__("dsb ishst" ::: "memory");	/* its data first */
+	write_icc(ICC_SGI1R_EL1, v);
+	__asm__ __volatile__("isb");
+}
+
+static const struct irqchip gic_v3_chip = {
+	.enable = gic_v3_enable,
+	.cpu_init = gic_v3_cpu_init,
+	.send_ipi = gic_v3_send_ipi,
+};
+
+int gic_v3_init(const struct board_config *cfg)
+{
+	unsigned int lines;
+
+	rsize = cfg->intc_size[1] ? cfg->intc_size[1] : GICR_STRIDE;
+	if (rsize > MAX_REDIST_MAP)
+		rsize = MAX_REDIST_MAP;
+	dist = ioremap(cfg->intc_base[0], 0x10000);
+	rbase = ioremap(cfg->intc_base[1], rsize);
+	if (!dist || !rbase) {
+		pr_err("gic-v3: cannot map the registers\n");
+		return -1;
+	}
+
+	/* Distributor: off, SPIs disabled, then on with affinity routing. */
+	lines = 32 * ((readl(dist + GICD_TYPER) & 0x1f) + 1);
+	writel(0, dist + GICD_CTLR);
+	while (readl(dist + GICD_CTLR) & GICD_CTLR_RWP)
+		;
+	for (unsigned int n = 32; n < lines; n += 32)
+		writel(0xffffffff, dist + GICD_ICENABLER(n));
+	writel(GICD_CTLR_ENABLE, dist + GICD_CTLR);
+	while (readl(dist + GICD_CTLR) & GICD_CTLR_RWP)
+		;
+	if (gic_v3_cpu_setup() < 0)
+		return -1;
+
+	irqchip = &gic_v3_chip;
 	arm64_irq_handler = gic_v3_handle;
 	pr_info("irq: GICv3 distributor at 0x%llx, redistributor at 0x%llx, %u lines\n",
 		(unsigned long long)cfg->intc_base[0],
-		(unsigned long long)cfg->intc_base[1] + (uint64_t)(rdist - rbase), lines);
+		(unsigned long long)cfg->intc_base[1] + (uint64_t)(rdists[0] - rbase), lines);
 	return 0;
 }

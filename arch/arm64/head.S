@@ -33,6 +33,14 @@
 #define TEXT_OFFSET	0x80000
 #define EARLY_KERNEL_BLOCKS	16	/* 2 MiB each: 32 MiB of kernel VA */
 
+/* struct secondary_boot (smp.c): one core starts at a time. */
+#define SB_CPU		0
+#define SB_STACK	8
+#define SB_LOCAL	16
+#define SB_TTBR1	24
+#define SB_TCR		32
+#define SB_MAIR		40
+
 	.section .head.text, "ax"
 	.global _head, _start
 _head:
@@ -218,16 +226,13 @@ at_el1:
 	.ltorg
 
 /*
- * Secondary cores wait here with the MMU off: the ones that entered at
- * _start (QEMU's ELF boot on raspi), and the ones the firmware held in its
- * spin table, which start.c sends here (park_secondaries) so that they
- * sleep in WFI instead of polling: under QEMU's TCG, WFE does not sleep
- * and three polling cores would slow the boot core down several times.
- * SMP start (not written yet) will store the physical address of its entry
- * in secondary_release, clean that cache line to memory, and send the core
- * an interrupt (GIC SGI, or the BCM2836 mailbox) to end its WFI; the core
- * then jumps there with x0 = its MPIDR. Cores started by PSCI CPU_ON never
- * come here.
+ * Cores that enter at _start with the boot core (a bare-metal ELF boot on
+ * a multi-core board, e.g. QEMU raspi3b -kernel kernel.elf) wait here, in
+ * WFI (under QEMU's TCG, WFE does not sleep and polling cores slow the boot
+ * core down). They are not started: to start one, store an entry point in
+ * secondary_release, clean that line to memory and send the core an
+ * interrupt; it jumps there with x0 = its MPIDR. The normal ways in (PSCI
+ * CPU_ON, the firmware's spin table) go to secondary_entry instead.
  */
 	.global	secondary_park
 secondary_park:
@@ -238,6 +243,41 @@ secondary_park:
 	cbz	x2, 1b
 	mrs	x0, mpidr_el1
 	br	x2
+
+/*
+ * secondary_entry: where a started secondary core begins (PSCI CPU_ON's
+ * entry point, or the address written to its spin-table slot), at its
+ * physical address with the MMU off, at EL1 or EL2. arch_cpu_start()
+ * (smp.c) filled secondary_boot and cleaned it to memory: the tables and
+ * translation settings to use (the boot CPU's, identity map still
+ * included), the stack, and the per-CPU block.
+ */
+	.global	secondary_entry
+secondary_entry:
+	msr	daifset, #0xf
+	bl	drop_to_el1
+	adrp	x19, secondary_boot		/* physical: MMU off */
+	add	x19, x19, :lo12:secondary_boot
+	ldr	x0, [x19, #SB_MAIR]
+	msr	mair_el1, x0
+	ldr	x0, [x19, #SB_TCR]
+	msr	tcr_el1, x0
+	adrp	x0, idmap_l0
+	msr	ttbr0_el1, x0
+	ldr	x0, [x19, #SB_TTBR1]
+	msr	ttbr1_el1, x0
+	tlbi	vmalle1
+	dsb	ish
+	isb
+	mrs	x0, sctlr_el1
+	ldr	x1, =(SCTLR_M | SCTLR_C | SCTLR_I)
+	orr	x0, x0, x1
+	msr	sctlr_el1, x0
+	isb
+	ldr	x0, =secondary_high
+	br	x0
+
+	.ltorg
 
 	.text
 high_entry:
@@ -268,10 +308,39 @@ high_entry:
 1:	wfi
 	b	1b
 
+secondary_high:
+	mrs	x0, tcr_el1			/* identity map off, as on CPU 0 */
+	orr	x0, x0, #TCR_EPD0
+	msr	tcr_el1, x0
+	msr	ttbr0_el1, xzr
+	isb
+	tlbi	vmalle1
+	dsb	ish
+	isb
+	ldr	x19, =secondary_boot		/* now its virtual address */
+	ldr	x0, [x19, #SB_STACK]
+	mov	sp, x0
+	ldr	x0, [x19, #SB_LOCAL]
+	msr	tpidr_el1, x0
+	adrp	x0, arm64_vectors
+	add	x0, x0, :lo12:arm64_vectors
+	msr	vbar_el1, x0
+	isb
+	mov	x29, xzr
+	mov	x30, xzr
+	ldr	x0, [x19, #SB_CPU]
+	bl	arm64_secondary_start
+2:	wfi
+	b	2b
+
+	.ltorg
+
 	.data
 	.balign 8
-	.global secondary_release
+	.global secondary_release, secondary_boot
 secondary_release:	.quad 0
+	.balign	64				/* its own cache line */
+secondary_boot:		.skip 64
 
 	.bss
 	.balign 4096

@@ -5,7 +5,7 @@
 #include "kernel/printk.h"
 
 static void (*handlers[NR_IRQS])(unsigned int irq);
-void (*irqchip_enable)(unsigned int irq);
+const struct irqchip *irqchip;
 unsigned long irq_spurious_count;
 
 int irq_init(const struct board_config *cfg)
@@ -25,8 +25,24 @@ void irq_request(unsigned int irq, void (*fn)(unsigned int irq))
 	if (irq >= NR_IRQS)
 		return;
 	handlers[irq] = fn;
-	if (irqchip_enable)
-		irqchip_enable(irq);
+	if (irqchip)
+		irqchip->enable(irq);
+}
+
+void irq_cpu_init(void)
+{
+	if (!irqchip)
+		return;
+	irqchip->cpu_init();
+	for (unsigned int irq = 0; irq < IRQ_PER_CPU_LIMIT; irq++)
+		if (handlers[irq])
+			irqchip->enable(irq);
+}
+
+void irq_send_ipi(unsigned int cpu, unsigned int kind)
+{
+	if (irqchip && irqchip->send_ipi)
+		irqchip->send_ipi(cpu, kind);
 }
 
 void irq_dispatch(unsigned int irq)

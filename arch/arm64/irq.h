@@ -28,8 +28,27 @@ int gic_v2_init(const struct board_config *cfg);
 int gic_v3_init(const struct board_config *cfg);
 int bcm2836_intc_init(const struct board_config *cfg);
 
-/* The enable hook of the controller in use. */
-extern void (*irqchip_enable)(unsigned int irq);
+/* The controller in use: set by its init function. */
+struct irqchip {
+	void (*enable)(unsigned int irq);	/* on this CPU, for PPIs/SGIs */
+	void (*cpu_init)(void);			/* a secondary CPU's own set-up */
+	void (*send_ipi)(unsigned int cpu, unsigned int kind);
+};
+extern const struct irqchip *irqchip;
+
+/* A secondary CPU: set up its part of the controller and re-enable every
+ * per-CPU interrupt (PPI, SGI, local source) with a handler. */
+void irq_cpu_init(void);
+
+/* Deliver IPI `kind` (enum ipi_kind) to `cpu`; the controller calls
+ * smp_ipi_handler(kind) there. */
+void irq_send_ipi(unsigned int cpu, unsigned int kind);
+
+/* Interrupt number of IPI kind 0 (GIC: SGI 0; BCM2836: mailbox bit 0). */
+unsigned int irq_ipi_base(void);
+
+/* Per-CPU interrupt numbers below this are enabled on each CPU. */
+#define IRQ_PER_CPU_LIMIT	32
 
 /* Interrupts with no handler, for the report. */
 extern unsigned long irq_spurious_count;

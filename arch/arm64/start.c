@@ -15,6 +15,7 @@
 #include "arch/arm64/atags.h"
 #include "arch/arm64/board.h"
 #include "arch/arm64/mmu.h"
+#include "arch/arm64/smp.h"
 #include "boot/boot_info.h"
 #include "drivers/fdt/fdt.h"
 #include "drivers/serial/bcm2835_aux.h"
@@ -30,14 +31,15 @@
 #define DTB_MAX_SIZE	(2UL << 20)	/* booting.rst: at most 2 MiB */
 #define CONSOLE_BAUD	115200
 
-extern char _head[], _kernel_end[], secondary_park[];
+extern char _head[], _kernel_end[];
 extern uint64_t arm64_entry_count;
 /* kernel/sched.c's first thread. Weak: the scheduler may not be linked in
  * every tree this builds in; when it is, this is the strong definition. */
 extern struct thread boot_thread __attribute__((weak));
 
 static struct boot_info boot_info;
-static struct fdt fdt;
+/* The checked device tree; smp.c reads its cpus before arch_mm_init(). */
+struct fdt arm64_boot_fdt;
 static struct pl011 pl011[2];
 static struct bcm2835_aux aux[2];
 
@@ -139,46 +141,6 @@ reserve:
 	boot_add_mem(&boot_info, 0, PAGE_SIZE, BOOT_MEM_RESERVED);
 }
 
-/* Send a core held in a spin table to head.S's secondary_park. */
-static void release_to_park(uint64_t release_addr)
-{
-	uint64_t *slot = arm64_early_map(release_addr, 8);
-
-	if (!slot || (release_addr & 7))
-		return;
-	WRITE_ONCE(*slot, virt_to_phys(secondary_park));
-	/* The core reads it with its MMU and caches off: push it to memory. */
-	__asm__ __volatile__("dc civac, %0\n\tdsb sy\n\tsev" : : "r"(slot) : "memory");
-}
-
-/*
- * Cores 1-3 of a Raspberry Pi wait in the firmware's spin table (the
- * device tree's cpu-release-addr; 0xe0, 0xe8, 0xf0 without a tree) until
- * an address is written there. They go to secondary_park until SMP start.
- */
-static void park_secondaries(void)
-{
-	struct fdt_cpu cpus[8];
-	char err[120];
-	int n, parked = 0;
-
-	if (board_cfg.from_dt) {
-		n = fdt_find_cpus(&fdt, cpus, ARRAY_SIZE(cpus), err, sizeof(err));
-		for (int i = 0; i < n && i < (int)ARRAY_SIZE(cpus); i++)
-			if (cpus[i].method == FDT_CPU_METHOD_SPIN_TABLE &&
-			    cpus[i].hwid != 0 && cpus[i].release_addr) {
-				release_to_park(cpus[i].release_addr);
-				parked++;
-			}
-	} else if (board_cfg.board != &board_virt) {
-		for (uint64_t core = 1; core < 4; core++, parked++)
-			release_to_park(0xd8 + 8 * core);
-	}
-	if (parked)
-		pr_info("smp: %d secondary cores moved from the spin table to "
-			"secondary_park (SMP start not written yet)\n", parked);
-}
-
 void arm64_start(uint64_t x0, uint64_t entry_count);
 void arm64_start(uint64_t x0, uint64_t entry_count)
 {
@@ -200,10 +162,10 @@ void arm64_start(uint64_t x0, uint64_t entry_count)
 		uint32_t size = fdt_be32((const uint8_t *)hdr + 4);
 		const void *blob = arm64_early_map(dtb, size < DTB_MAX_SIZE ? size : DTB_MAX_SIZE);
 
-		if (!blob || fdt_open(&fdt, blob, DTB_MAX_SIZE, err, sizeof(err)) < 0)
+		if (!blob || fdt_open(&arm64_boot_fdt, blob, DTB_MAX_SIZE, err, sizeof(err)) < 0)
 			panic("the device tree at 0x%llx is not usable: %s",
 			      (unsigned long long)dtb, blob ? err : "cannot map it");
-		r = board_probe(&fdt, kbase, midr, &board_cfg, err, sizeof(err));
+		r = board_probe(&arm64_boot_fdt, kbase, midr, &board_cfg, err, sizeof(err));
 	} else {
 		r = board_probe(NULL, kbase, midr, &board_cfg, err, sizeof(err));
 	}
@@ -214,10 +176,9 @@ void arm64_start(uint64_t x0, uint64_t entry_count)
 	if (!board_cfg.from_dt)
 		start_uart(&board_cfg.uart2, 1, false);
 	log_board(x0, dtb);
-	park_secondaries();
 
 	if (dtb) {
-		if (fdt_to_boot_info(fdt.blob, fdt.totalsize, dtb, &boot_info,
+		if (fdt_to_boot_info(arm64_boot_fdt.blob, arm64_boot_fdt.totalsize, dtb, &boot_info,
 				     err, sizeof(err)) < 0)
 			panic("cannot read the boot information from the device tree: %s", err);
 	} else {
@@ -225,6 +186,7 @@ void arm64_start(uint64_t x0, uint64_t entry_count)
 	}
 	boot_info.kernel_start = virt_to_phys(_head);
 	boot_info.kernel_end = virt_to_phys(_kernel_end);
+	arm64_smp_record_cpus();	/* while the tree is still mapped */
 	memblock_set_current_limit(kbase + EARLY_DIRECT_MAP_SIZE);
 	kernel_main(&boot_info);
 }

@@ -1,6 +1,6 @@
 /*
- * arch/arm64/thread.c - threads (context switch), the SMP hooks and local
- * TLB flushes for arm64. See arch/thread.h for the contract.
+ * arch/arm64/thread.c - threads (the context switch frame) and local TLB
+ * flushes for arm64; starting CPUs is smp.c. See arch/thread.h.
  */
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
@@ -32,33 +32,6 @@ void arch_thread_init(struct arch_context *ctx, void *stack_top,
 	f->fp = 0;				/* ends the thread's backtraces */
 	f->lr = (unsigned long)arm64_thread_start;
 	ctx->sp = (unsigned long)f;
-}
-
-unsigned int arch_smp_early_init(void)
-{
-	pr_info("smp: starting secondary CPUs is not written for arm64 yet; "
-		"running on the boot CPU only\n");
-	return 1;
-}
-
-int arch_cpu_start(unsigned int cpu, struct thread *idle, void *stack_top)
-{
-	(void)idle, (void)stack_top;
-	pr_err("smp: cannot start CPU %u: arm64 SMP start (PSCI CPU_ON / spin "
-	       "table release) is not written yet\n", cpu);
-	return -1;
-}
-
-unsigned int arch_cpu_hwid(unsigned int cpu)
-{
-	return cpu < NR_CPUS ? arm64_cpu_locals[cpu].hwid : 0;
-}
-
-void arch_send_ipi(unsigned int cpu, enum ipi_kind kind)
-{
-	/* One CPU: the only target is this one, which looks at its run queue
-	 * at the next interrupt anyway. SMP will send an SGI here. */
-	(void)cpu, (void)kind;
 }
 
 void arch_flush_tlb_local_range(unsigned long va, size_t size)

@@ -14,6 +14,7 @@
  */
 #include "arch/arm64/board.h"
 #include "arch/arm64/irq.h"
+#include "arch/arm64/smp.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include <arch/cpu.h>
@@ -57,6 +58,16 @@ static void timer_interrupt(unsigned int irq)
 	timer_tick();
 }
 
+/* Start this CPU's tick (each CPU has its own comparator). */
+void arm64_timer_cpu_init(void)
+{
+	if (!tick_period)
+		return;
+	__asm__ __volatile__("msr cntv_cval_el0, %0\n\t"
+			     "msr cntv_ctl_el0, %1\n\t"	/* ENABLE, not masked */
+			     "isb" : : "r"(arch_cycles() + tick_period), "r"(1UL));
+}
+
 void arch_time_init(void)
 {
 	(void)arch_clock_ns();		/* freq_hz */
@@ -68,10 +79,9 @@ void arch_time_init(void)
 		pr_err("time: no interrupt controller; no tick\n");
 		return;
 	}
+	arm64_smp_irq_init();		/* IPIs, before any other CPU starts */
 	tick_period = freq_hz / HZ;
-	__asm__ __volatile__("msr cntv_cval_el0, %0\n\t"
-			     "msr cntv_ctl_el0, %1\n\t"	/* ENABLE, not masked */
-			     "isb" : : "r"(arch_cycles() + tick_period), "r"(1UL));
+	arm64_timer_cpu_init();
 	irq_request(board_cfg.timer_irq, timer_interrupt);
 	pr_info("time: generic timer %llu.%03llu MHz, virtual timer interrupt %u, "
 		"tick %d Hz\n", (unsigned long long)(freq_hz / 1000000),

@@ -7,10 +7,9 @@
  * (head.S sets it before the first C code), so one load gives the CPU
  * number or the running thread.
  *
- * SMP on arm64 is not written yet: arch_smp_early_init() says 1 CPU and
- * arch_cpu_start() fails with a reason. The hooks are there: secondary
- * cores wait in head.S's secondary_park (spin table) or are still off
- * (PSCI CPU_ON), see docs/boot-arm64.md.
+ * SMP (arch/arm64/smp.c): CPUs come from the device tree (or a Pi's board
+ * defaults) and start by PSCI CPU_ON or the firmware's spin table; IPIs
+ * are GIC SGIs or BCM2836 mailbox bits. See docs/boot-arm64.md.
  */
 #ifndef ARCH_THREAD_H
 #define ARCH_THREAD_H
@@ -53,10 +52,16 @@ void arch_context_switch(struct arch_context *prev, struct arch_context *next);
 
 /* ---------------------------------------------------------------- SMP */
 
-/* How many CPUs may be started (1: SMP start is not written for arm64). */
+/* How many CPUs may be started, counting the boot CPU (at most NR_CPUS). */
 unsigned int arch_smp_early_init(void);
 
-/* Start CPU `cpu`: not written for arm64 yet; prints why, returns -1. */
+/*
+ * Start CPU `cpu` with `idle` as its current thread on the stack ending at
+ * stack_top; it sets up its GIC/local-intc part and its tick, then calls
+ * smp_secondary_entry(cpu) with interrupts off. 0 once it was told to
+ * start (PSCI said yes / the spin-table slot was written), -1 after
+ * printing why not.
+ */
 int arch_cpu_start(unsigned int cpu, struct thread *idle, void *stack_top);
 
 /* The firmware's number for a CPU (MPIDR affinity), for logs. */
@@ -68,7 +73,7 @@ enum ipi_kind {
 	NR_IPI_KINDS,
 };
 
-/* Interrupt CPU `cpu` (an SGI once SMP exists); any context. */
+/* Interrupt CPU `cpu` (GIC SGI `kind`, or BCM2836 mailbox bit); any context. */
 void arch_send_ipi(unsigned int cpu, enum ipi_kind kind);
 
 /* ---------------------------------------------------------------- TLB */
