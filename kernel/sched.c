@@ -117,7 +117,7 @@ static void __schedule(bool preempt)
 	rq->need_resched = false;
 	if (prev != rq->idle && !prev->on_rq &&
 	    (preempt || prev->state == THREAD_RUNNING))
-		enqueue(rq, prev, (unsigned int)(rq - cpu_rq(0)));
+		enqueue(rq, prev, arch_cpu_id());
 	next = rq->head;
 	if (next)
 		dequeue(rq, next);
@@ -379,12 +379,16 @@ long schedule_timeout(long ticks)
 
 void sleep_ms(unsigned int ms)
 {
-	might_sleep();
-	/* +1: the next tick may be only a moment away. */
-	long left = (long)msecs_to_jiffies(ms) + 1;
+	/* Against the clock, not just ticks: under emulation ticks may
+	 * arrive in bursts, and a sleep must last at least ms. */
+	uint64_t end = clock_ns() + (uint64_t)ms * 1000000ULL;
+	uint64_t now;
 
-	while (left > 0) {
+	might_sleep();
+	while ((now = clock_ns()) < end) {
+		uint64_t left_ms = DIV_ROUND_UP(end - now, 1000000ULL);
+
 		set_current_state(THREAD_SLEEPING);
-		left = schedule_timeout(left);
+		schedule_timeout((long)msecs_to_jiffies(left_ms) + 1);
 	}
 }

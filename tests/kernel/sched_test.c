@@ -1,0 +1,270 @@
+/*
+ * tests/kernel/sched_test.c - threads and the scheduler: start/stop,
+ * sleeping and waking, wait/wake ping-pong between two threads,
+ * preemption of a thread that never yields, spreading over the CPUs,
+ * and a bounded stress run that checks nothing is lost (threads, stack
+ * pages back in the page allocator).
+ */
+#include "kernel/kthread.h"
+#include "kernel/kunit.h"
+#include "kernel/lib/random.h"
+#include "kernel/percpu.h"
+#include "kernel/sched.h"
+#include "kernel/smp.h"
+#include "kernel/time.h"
+#include "kernel/wait.h"
+#include "mm/page_alloc.h"
+
+static int return_arg(void *arg)
+{
+	return (int)(uintptr_t)arg;
+}
+
+static void thread_runs_and_is_stopped(struct kunit *test)
+{
+	unsigned int before = nr_threads();
+	struct thread *t = kthread_run(return_arg, (void *)42, "ret42");
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_EQ(test, nr_threads(), before + 1);
+	KUNIT_EXPECT_EQ(test, kthread_stop(t), 42);
+	KUNIT_EXPECT_EQ(test, nr_threads(), before);
+}
+
+static int until_stopped(void *arg)
+{
+	volatile unsigned long *loops = arg;
+
+	while (!kthread_should_stop()) {
+		(*loops)++;
+		sleep_ms(1);
+	}
+	return 7;
+}
+
+static void stop_wakes_a_sleeping_thread(struct kunit *test)
+{
+	unsigned long loops = 0;
+	struct thread *t = kthread_run(until_stopped, &loops, "sleeper");
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	sleep_ms(30);
+	KUNIT_EXPECT_EQ(test, kthread_stop(t), 7);
+	KUNIT_EXPECT_GT(test, loops, 0UL);
+}
+
+/* ---------------------------------------------------------------- ping-pong */
+
+#define PINGS 100u
+
+static DECLARE_WAIT_QUEUE_HEAD(pp_wq);
+static volatile int pp_turn;		/* 0: ping's turn, 1: pong's */
+static volatile unsigned int pp_count[2];
+
+static int pinger(void *arg)
+{
+	int me = (int)(uintptr_t)arg;
+
+	for (unsigned int i = 0; i < PINGS; i++) {
+		wait_event(pp_wq, pp_turn == me);
+		pp_count[me]++;
+		pp_turn = !me;
+		wake_up(&pp_wq);
+	}
+	return 0;
+}
+
+static void wait_wake_ping_pong(struct kunit *test)
+{
+	struct thread *a, *b;
+	unsigned int ncpu = num_online_cpus();
+
+	pp_turn = 0;
+	pp_count[0] = pp_count[1] = 0;
+	a = kthread_create(pinger, (void *)0, "ping");
+	b = kthread_create(pinger, (void *)1, "pong");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	kthread_bind(a, 0);
+	kthread_bind(b, ncpu > 1 ? 1 : 0);	/* across CPUs when there are two */
+	wake_up_process(a);
+	wake_up_process(b);
+	kthread_stop(a);
+	kthread_stop(b);
+	KUNIT_EXPECT_EQ(test, pp_count[0], PINGS);
+	KUNIT_EXPECT_EQ(test, pp_count[1], PINGS);
+}
+
+/* ---------------------------------------------------------------- preemption */
+
+static volatile bool spin_go;
+
+static int spin_forever(void *arg)
+{
+	volatile unsigned long *n = arg;
+
+	while (!READ_ONCE(spin_go))
+		(*n)++;		/* never sleeps or yields */
+	return 0;
+}
+
+static void busy_threads_are_preempted(struct kunit *test)
+{
+	unsigned long n[2] = { 0, 0 };
+	struct thread *t[2];
+
+	spin_go = false;
+	for (int i = 0; i < 2; i++) {
+		t[i] = kthread_create(spin_forever, &n[i], "spin%d", i);
+		KUNIT_ASSERT_NOT_NULL(test, t[i]);
+		kthread_bind(t[i], 0);		/* both on CPU 0, with main */
+		wake_up_process(t[i]);
+	}
+	/* main sleeps; with time slices both spinners must make progress. */
+	sleep_ms(100);
+	unsigned long a = n[0], b = n[1];
+
+	spin_go = true;
+	kthread_stop(t[0]);
+	kthread_stop(t[1]);
+	KUNIT_EXPECT_GT(test, a, 0UL);
+	KUNIT_EXPECT_GT(test, b, 0UL);
+}
+
+static volatile unsigned long ran_on_mask;
+
+static int note_cpu(void *arg)
+{
+	(void)arg;
+	uint64_t end = clock_ns() + 60 * 1000000ULL;
+
+	while (clock_ns() < end)
+		__atomic_fetch_or(&ran_on_mask, 1UL << arch_cpu_id(), __ATOMIC_RELAXED);
+	return 0;
+}
+
+static void threads_spread_over_cpus(struct kunit *test)
+{
+	unsigned int ncpu = num_online_cpus();
+	struct thread *t[2 * NR_CPUS];
+
+	if (ncpu < 2)
+		kunit_skip(test, "one CPU");
+	ran_on_mask = 0;
+	for (unsigned int i = 0; i < 2 * ncpu; i++) {
+		t[i] = kthread_run(note_cpu, NULL, "spread%u", i);
+		KUNIT_ASSERT_NOT_NULL(test, t[i]);
+	}
+	for (unsigned int i = 0; i < 2 * ncpu; i++)
+		kthread_stop(t[i]);
+	kunit_info(test, "ran on CPUs %#lx of %#lx", ran_on_mask, cpu_online_mask);
+	KUNIT_EXPECT_EQ(test, ran_on_mask, cpu_online_mask);
+}
+
+static void sleep_lasts_at_least_its_time(struct kunit *test)
+{
+	uint64_t t0 = clock_ns();
+
+	sleep_ms(30);
+	uint64_t ms = (clock_ns() - t0) / 1000000;
+
+	KUNIT_EXPECT_GE(test, ms, 30ULL);
+	KUNIT_EXPECT_LT(test, ms, 30ULL + 500);	/* TCG: generous */
+}
+
+/* ---------------------------------------------------------------- stress */
+
+#define STRESS_MS	1500
+#define STRESS_LIVE	24
+
+static DECLARE_WAIT_QUEUE_HEAD(stress_wq);
+static volatile unsigned long stress_gen;
+static unsigned long stress_done;
+
+static int stress_fn(void *arg)
+{
+	struct prng rng;
+
+	prng_seed(&rng, (uint64_t)(uintptr_t)arg);
+	for (int i = 0; i < 4; i++) {
+		unsigned long gen = READ_ONCE(stress_gen);
+
+		switch (prng_below(&rng, 3)) {
+		case 0:
+			sleep_ms((unsigned int)prng_below(&rng, 15));
+			break;
+		case 1:	/* woken by main's next round, or 20 ms */
+			wait_event_timeout(stress_wq, READ_ONCE(stress_gen) != gen, 20);
+			break;
+		default:
+			yield();
+		}
+	}
+	__atomic_fetch_add(&stress_done, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static void stress_creates_and_ends_threads(struct kunit *test)
+{
+	struct thread *joinable[STRESS_LIVE];
+	unsigned int nj = 0;
+	unsigned long created = 0;
+	struct prng rng;
+
+	prng_seed(&rng, test->seed);
+	drain_all_pages(NULL);
+	unsigned long free_before = nr_free_pages();
+	unsigned int threads_before = nr_threads();
+	uint64_t end = clock_ns() + STRESS_MS * 1000000ULL;
+
+	stress_done = 0;
+	while (clock_ns() < end) {
+		for (int i = 0; i < 6; i++) {
+			struct thread *t = kthread_run(stress_fn,
+				(void *)(uintptr_t)prng_next(&rng), "stress%lu", created);
+
+			KUNIT_ASSERT_NOT_NULL(test, t);
+			created++;
+			if (nj < STRESS_LIVE && prng_below(&rng, 2))
+				joinable[nj++] = t;
+			else
+				kthread_detach(t);
+		}
+		stress_gen++;
+		wake_up(&stress_wq);
+		sleep_ms((unsigned int)prng_below(&rng, 5));
+		while (nj > STRESS_LIVE / 2)
+			KUNIT_EXPECT_EQ(test, kthread_stop(joinable[--nj]), 0);
+	}
+	while (nj)
+		KUNIT_EXPECT_EQ(test, kthread_stop(joinable[--nj]), 0);
+	/* Detached ones free themselves; give them 2 s to finish. */
+	for (int i = 0; i < 200 && (READ_ONCE(stress_done) != created ||
+				    nr_threads() != threads_before); i++) {
+		stress_gen++;
+		wake_up(&stress_wq);
+		sleep_ms(10);
+	}
+	kunit_info(test, "%lu threads created and ended in %d ms", created, STRESS_MS);
+	KUNIT_EXPECT_EQ(test, stress_done, created);
+	KUNIT_EXPECT_EQ(test, nr_threads(), threads_before);
+	drain_all_pages(NULL);
+	KUNIT_EXPECT_EQ(test, nr_free_pages(), free_before);
+}
+
+static struct kunit_case sched_cases[] = {
+	KUNIT_CASE(thread_runs_and_is_stopped),
+	KUNIT_CASE(stop_wakes_a_sleeping_thread),
+	KUNIT_CASE(wait_wake_ping_pong),
+	KUNIT_CASE(busy_threads_are_preempted),
+	KUNIT_CASE(threads_spread_over_cpus),
+	KUNIT_CASE(sleep_lasts_at_least_its_time),
+	KUNIT_CASE(stress_creates_and_ends_threads),
+	{}
+};
+
+static struct kunit_suite sched_suite = {
+	.name = "sched",
+	.test_cases = sched_cases,
+};
+kunit_test_suite(sched_suite);
