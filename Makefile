@@ -35,8 +35,12 @@ $(O)/.deps-%: tools/deps
 # ---------------------------------------------------------------- sources
 # Portable code: compiled into every kernel and (all but string.c) the host.
 PORTABLE_SRCS := $(wildcard kernel/lib/*.c boot/*.c mm/*.c drivers/*/*.c)
+# tests/kernel/ARCH_*.c are one architecture's own suites.
+ALL_ARCHES    := x86_64 arm64
+KERNEL_TESTS  := $(filter-out $(foreach a,$(filter-out $(ARCH),$(ALL_ARCHES)),tests/kernel/$(a)_%), \
+		 $(wildcard tests/kernel/*.c))
 KERNEL_SRCS   := $(wildcard kernel/*.c) $(PORTABLE_SRCS) \
-		 $(wildcard tests/suites/*.c tests/kernel/*.c)
+		 $(wildcard tests/suites/*.c) $(KERNEL_TESTS)
 HOST_SRCS     := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
 		 kernel/printk.c kernel/kunit.c kernel/cmdline.c \
 		 $(wildcard tests/suites/*.c tests/host/*.c)
@@ -143,6 +147,7 @@ gdb: $(call DEPS,debug)
 
 bench: $(BENCHES)
 	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+	$(Q)if [ -x tools/bench-qemu ]; then O=$(O) bash tools/bench-qemu; fi
 
 clean:
 	rm -rf $(O)

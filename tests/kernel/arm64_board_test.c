@@ -8,10 +8,9 @@
  * the GIC-400 at 0xFF841000. Also: the no-device-tree defaults, chosen by
  * load address and CPU, and the ATAG list QEMU raspi3b passes.
  *
- * arm64 only (the whole file is inside #ifdef __aarch64__: the Makefile
- * compiles tests/kernel/ for every architecture).
+ * arm64 only: the Makefile builds tests/kernel/arm64_*.c into arm64
+ * kernels alone.
  */
-#ifdef __aarch64__
 #include "arch/arm64/atags.h"
 #include "arch/arm64/board.h"
 #include "boot/boot_info.h"
@@ -179,4 +178,3 @@ static struct kunit_suite arm64_board_suite = {
 	.test_cases = arm64_board_cases,
 };
 kunit_test_suite(arm64_board_suite);
-#endif /* __aarch64__ */

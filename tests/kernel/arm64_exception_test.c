@@ -6,11 +6,9 @@
  * write, the address decoded); plus the ESR decoder on syndromes built by
  * hand, for the kinds a test cannot provoke safely.
  *
- * arm64 only. The Makefile compiles tests/kernel/ for every architecture,
- * so the whole file is inside #ifdef __aarch64__ (a filter in the Makefile,
- * tests/kernel/$(ARCH)_*, would be the cleaner way: see docs/boot-arm64.md).
+ * arm64 only: the Makefile builds tests/kernel/arm64_*.c into arm64
+ * kernels alone.
  */
-#ifdef __aarch64__
 #include "arch/arm64/trap.h"
 #include "kernel/fault.h"
 #include "kernel/kunit.h"
@@ -183,4 +181,3 @@ static struct kunit_suite arm64_exception_suite = {
 	.test_cases = arm64_exception_cases,
 };
 kunit_test_suite(arm64_exception_suite);
-#endif /* __aarch64__ */
