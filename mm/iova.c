@@ -1,0 +1,966 @@
+/*
+ * mm/iova.c - the IOVA allocator: a gap-augmented AVL tree of allocated
+ * ranges, per-CPU magazine caches, and the flush queue. See mm/iova.h for
+ * the contract and docs/mm/dma.md for the design.
+ *
+ * Gap bookkeeping: every node owns the free space between its predecessor
+ * (or start_pfn - 1) and itself. Inserting N below its successor S splits
+ * S's gap; removing N gives N's gap and N's granules to S. S is always on
+ * the path the recursive insert/remove walks (it is the lowest ancestor
+ * whose left subtree holds N, or the minimum of N's right subtree that
+ * takes N's place), so recomputing heights and subtree maxima on the way
+ * back up keeps every node right.
+ */
+#include "mm/iova.h"
+#include "kernel/lib/string.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include "mm/page_alloc.h"
+
+#define POOL_BLOCK_ORDER	2	/* 16 KiB blocks of nodes or magazines */
+#define FQ_ORDER		1	/* one CPU's flush ring: 8 KiB */
+_Static_assert(sizeof(struct iova_fq) <= (PAGE_SIZE << FQ_ORDER),
+	       "flush ring fits its pages");
+
+/* ---------------------------------------------------------------- pool */
+
+static struct page *pages_from(pg_data_t *node, unsigned int order)
+{
+	gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN;
+
+	return node ? alloc_pages_node(node, gfp, order) : alloc_pages(gfp, order);
+}
+
+static void *pool_alloc(struct iova_domain *iovad, struct iova_objpool *p)
+{
+	unsigned long flags;
+	void *obj;
+
+	spin_lock_irqsave(&iovad->pool_lock, flags);
+	if (!p->free) {
+		struct page *pg = pages_from(iovad->node, POOL_BLOCK_ORDER);
+		char *block, *o;
+
+		if (!pg) {
+			spin_unlock_irqrestore(&iovad->pool_lock, flags);
+			return NULL;
+		}
+		block = page_address(pg);
+		*(void **)block = p->blocks;		/* first slot: the chain */
+		p->blocks = block;
+		p->nr_blocks++;
+		for (o = block + p->obj_size;
+		     o + p->obj_size <= block + (PAGE_SIZE << POOL_BLOCK_ORDER);
+		     o += p->obj_size) {
+			*(void **)o = p->free;
+			p->free = o;
+		}
+	}
+	obj = p->free;
+	p->free = *(void **)obj;
+	p->in_use++;
+	spin_unlock_irqrestore(&iovad->pool_lock, flags);
+	return obj;
+}
+
+static void pool_free(struct iova_domain *iovad, struct iova_objpool *p, void *obj)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&iovad->pool_lock, flags);
+	*(void **)obj = p->free;
+	p->free = obj;
+	p->in_use--;
+	spin_unlock_irqrestore(&iovad->pool_lock, flags);
+}
+
+static void pool_destroy(struct iova_objpool *p)
+{
+	while (p->blocks) {
+		void *next = *(void **)p->blocks;
+
+		__free_pages(virt_to_page(p->blocks), POOL_BLOCK_ORDER);
+		p->blocks = next;
+	}
+	p->free = NULL;
+	p->nr_blocks = p->in_use = 0;
+}
+
+/* ---------------------------------------------------------------- AVL */
+
+static inline int height(const struct iova *n)
+{
+	return n ? n->height : 0;
+}
+
+static inline unsigned long max_gap(const struct iova *n)
+{
+	return n ? n->max_gap : 0;
+}
+
+static void update(struct iova *n)
+{
+	unsigned long m = n->gap;
+	int hl = height(n->left), hr = height(n->right);
+
+	n->height = 1 + (hl > hr ? hl : hr);
+	if (max_gap(n->left) > m)
+		m = max_gap(n->left);
+	if (max_gap(n->right) > m)
+		m = max_gap(n->right);
+	n->max_gap = m;
+}
+
+static struct iova *rotate_right(struct iova *y)
+{
+	struct iova *x = y->left;
+
+	y->left = x->right;
+	x->right = y;
+	update(y);
+	update(x);
+	return x;
+}
+
+static struct iova *rotate_left(struct iova *x)
+{
+	struct iova *y = x->right;
+
+	x->right = y->left;
+	y->left = x;
+	update(x);
+	update(y);
+	return y;
+}
+
+static struct iova *balance(struct iova *n)
+{
+	int bf;
+
+	update(n);
+	bf = height(n->left) - height(n->right);
+	if (bf > 1) {
+		if (height(n->left->left) < height(n->left->right))
+			n->left = rotate_left(n->left);
+		return rotate_right(n);
+	}
+	if (bf < -1) {
+		if (height(n->right->right) < height(n->right->left))
+			n->right = rotate_right(n->right);
+		return rotate_left(n);
+	}
+	return n;
+}
+
+static struct iova *avl_insert(struct iova *root, struct iova *node)
+{
+	if (!root)
+		return node;
+	if (node->pfn_lo < root->pfn_lo)
+		root->left = avl_insert(root->left, node);
+	else
+		root->right = avl_insert(root->right, node);
+	return balance(root);
+}
+
+static struct iova *avl_remove_min(struct iova *root, struct iova **min)
+{
+	if (!root->left) {
+		*min = root;
+		return root->right;
+	}
+	root->left = avl_remove_min(root->left, min);
+	return balance(root);
+}
+
+static struct iova *avl_remove(struct iova *root, unsigned long pfn_lo)
+{
+	if (!root)
+		return NULL;
+	if (pfn_lo < root->pfn_lo) {
+		root->left = avl_remove(root->left, pfn_lo);
+	} else if (pfn_lo > root->pfn_lo) {
+		root->right = avl_remove(root->right, pfn_lo);
+	} else {
+		struct iova *l = root->left, *r = root->right, *m;
+
+		if (!r)
+			return l;
+		/* Always take the successor up, so it is on the path. */
+		r = avl_remove_min(r, &m);
+		m->left = l;
+		m->right = r;
+		return balance(m);
+	}
+	return balance(root);
+}
+
+/* The range containing pfn. */
+static struct iova *tree_find(struct iova_domain *iovad, unsigned long pfn)
+{
+	struct iova *n = iovad->root;
+
+	while (n) {
+		if (pfn < n->pfn_lo)
+			n = n->left;
+		else if (pfn > n->pfn_hi)
+			n = n->right;
+		else
+			return n;
+	}
+	return NULL;
+}
+
+/* The lowest range starting above pfn (the anchor at worst). */
+static struct iova *tree_successor(struct iova_domain *iovad, unsigned long pfn)
+{
+	struct iova *n = iovad->root, *best = NULL;
+
+	while (n) {
+		if (n->pfn_lo > pfn) {
+			best = n;
+			n = n->left;
+		} else {
+			n = n->right;
+		}
+	}
+	return best;
+}
+
+/* Put node = [lo, hi] into the gap of its successor succ. Tree lock held. */
+static void tree_insert(struct iova_domain *iovad, struct iova *node,
+			struct iova *succ, unsigned long lo, unsigned long hi)
+{
+	unsigned long gap_lo = succ->pfn_lo - succ->gap;
+
+	node->pfn_lo = lo;
+	node->pfn_hi = hi;
+	node->left = node->right = NULL;
+	node->gap = lo - gap_lo;
+	node->max_gap = node->gap;
+	node->height = 1;
+	succ->gap = succ->pfn_lo - hi - 1;
+	iovad->root = avl_insert(iovad->root, node);
+	iovad->nr_ranges++;
+}
+
+/* Take node out; its gap and granules go to its successor. Tree lock held. */
+static void tree_remove(struct iova_domain *iovad, struct iova *node)
+{
+	struct iova *succ = tree_successor(iovad, node->pfn_hi);
+
+	succ->gap += node->gap + iova_size(node);
+	iovad->root = avl_remove(iovad->root, node->pfn_lo);
+	iovad->nr_ranges--;
+}
+
+/*
+ * The highest aligned [lo, lo + size) at or below limit inside a gap of
+ * n's subtree: returns the node owning that gap and sets *lo. Subtrees
+ * whose largest gap is too small are never entered; the right subtree is
+ * skipped when all of it lies above limit.
+ */
+static struct iova *find_fit(struct iova *n, unsigned long size,
+			     unsigned long align_mask, unsigned long limit,
+			     unsigned long *lo)
+{
+	struct iova *r;
+
+	if (!n || n->max_gap < size)
+		return NULL;
+	if (n->pfn_hi < limit && (r = find_fit(n->right, size, align_mask, limit, lo)))
+		return r;
+	if (n->gap >= size) {
+		unsigned long gap_lo = n->pfn_lo - n->gap;
+		unsigned long top = n->pfn_lo - 1 < limit ? n->pfn_lo - 1 : limit;
+
+		if (top >= gap_lo && top - gap_lo + 1 >= size) {
+			unsigned long cand = (top - size + 1) & align_mask;
+
+			if (cand >= gap_lo) {
+				*lo = cand;
+				return n;
+			}
+		}
+	}
+	return find_fit(n->left, size, align_mask, limit, lo);
+}
+
+static inline unsigned int fls_long(unsigned long x)
+{
+	return x ? 64 - (unsigned int)__builtin_clzl(x) : 0;
+}
+
+/* log2 of the smallest power of two >= x (x >= 1). */
+static inline unsigned int order_base_2(unsigned long x)
+{
+	return x > 1 ? fls_long(x - 1) : 0;
+}
+
+/* ---------------------------------------------------------------- domain */
+
+void init_iova_domain_node(struct iova_domain *iovad, unsigned long granule,
+			   unsigned long start_pfn, pg_data_t *pgdat)
+{
+	memset(iovad, 0, sizeof(*iovad));
+	spin_lock_init(&iovad->lock, "iova_domain");
+	spin_lock_init(&iovad->pool_lock, "iova_pool");
+	iovad->granule = granule;
+	iovad->shift = fls_long(granule) - 1;
+	iovad->start_pfn = start_pfn ? start_pfn : 1;
+	iovad->node = pgdat;
+	iovad->node_pool.obj_size = sizeof(struct iova);
+	iovad->mag_pool.obj_size = sizeof(struct iova_magazine);
+	iovad->anchor.pfn_lo = iovad->anchor.pfn_hi = IOVA_ANCHOR;
+	iovad->anchor.gap = IOVA_ANCHOR - iovad->start_pfn;
+	update(&iovad->anchor);
+	iovad->root = &iovad->anchor;
+	for (int i = 0; i < IOVA_RANGE_CACHE_MAX_SIZE; i++) {
+		spin_lock_init(&iovad->rcaches[i].lock, "iova_depot");
+		for (int c = 0; c < NR_CPUS; c++)
+			spin_lock_init(&iovad->rcaches[i].cpu[c].lock, "iova_rcache");
+	}
+	iovad->fq_timeout_ns = IOVA_FQ_TIMEOUT_NS;
+	iovad->fq_max = IOVA_FQ_SIZE;
+}
+
+void init_iova_domain(struct iova_domain *iovad, unsigned long granule,
+		      unsigned long start_pfn)
+{
+	init_iova_domain_node(iovad, granule, start_pfn, NULL);
+}
+
+void put_iova_domain(struct iova_domain *iovad)
+{
+	for (int c = 0; c < NR_CPUS; c++)
+		if (iovad->fq[c])
+			__free_pages(virt_to_page(iovad->fq[c]), FQ_ORDER);
+	/* Nodes and magazines all live in the pools: drop them wholesale. */
+	pool_destroy(&iovad->node_pool);
+	pool_destroy(&iovad->mag_pool);
+	memset(iovad, 0, sizeof(*iovad));
+}
+
+/* ---------------------------------------------------------------- tree */
+
+struct iova *alloc_iova(struct iova_domain *iovad, unsigned long size,
+			unsigned long limit_pfn, bool size_aligned)
+{
+	unsigned long align_mask = ~0UL, lo, flags;
+	struct iova *node, *succ;
+
+	if (!size || limit_pfn < iovad->start_pfn || limit_pfn >= IOVA_ANCHOR)
+		return NULL;
+	if (size_aligned)
+		align_mask <<= order_base_2(size);
+	node = pool_alloc(iovad, &iovad->node_pool);
+	if (!node)
+		return NULL;
+	spin_lock_irqsave(&iovad->lock, flags);
+	succ = find_fit(iovad->root, size, align_mask, limit_pfn, &lo);
+	if (!succ) {
+		iovad->tree_fails++;
+		spin_unlock_irqrestore(&iovad->lock, flags);
+		pool_free(iovad, &iovad->node_pool, node);
+		return NULL;
+	}
+	tree_insert(iovad, node, succ, lo, lo + size - 1);
+	iovad->tree_allocs++;
+	spin_unlock_irqrestore(&iovad->lock, flags);
+	return node;
+}
+
+struct iova *find_iova(struct iova_domain *iovad, unsigned long pfn)
+{
+	unsigned long flags;
+	struct iova *n;
+
+	spin_lock_irqsave(&iovad->lock, flags);
+	n = tree_find(iovad, pfn);
+	if (n == &iovad->anchor)
+		n = NULL;
+	spin_unlock_irqrestore(&iovad->lock, flags);
+	return n;
+}
+
+void __free_iova(struct iova_domain *iovad, struct iova *iova)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&iovad->lock, flags);
+	tree_remove(iovad, iova);
+	iovad->tree_frees++;
+	spin_unlock_irqrestore(&iovad->lock, flags);
+	pool_free(iovad, &iovad->node_pool, iova);
+}
+
+void free_iova(struct iova_domain *iovad, unsigned long pfn)
+{
+	unsigned long flags;
+	struct iova *n;
+
+	spin_lock_irqsave(&iovad->lock, flags);
+	n = tree_find(iovad, pfn);
+	if (!n || n == &iovad->anchor) {
+		spin_unlock_irqrestore(&iovad->lock, flags);
+		return;
+	}
+	tree_remove(iovad, n);
+	iovad->tree_frees++;
+	spin_unlock_irqrestore(&iovad->lock, flags);
+	pool_free(iovad, &iovad->node_pool, n);
+}
+
+struct iova *reserve_iova(struct iova_domain *iovad, unsigned long pfn_lo,
+			  unsigned long pfn_hi)
+{
+	unsigned long flags;
+	struct iova *node, *succ;
+
+	if (pfn_lo > pfn_hi || pfn_lo < iovad->start_pfn || pfn_hi >= IOVA_ANCHOR)
+		return NULL;
+	node = pool_alloc(iovad, &iovad->node_pool);
+	if (!node)
+		return NULL;
+	spin_lock_irqsave(&iovad->lock, flags);
+	succ = tree_successor(iovad, pfn_hi);
+	if (succ->pfn_lo - succ->gap > pfn_lo) {	/* not all free */
+		spin_unlock_irqrestore(&iovad->lock, flags);
+		pool_free(iovad, &iovad->node_pool, node);
+		return NULL;
+	}
+	tree_insert(iovad, node, succ, pfn_lo, pfn_hi);
+	iovad->nr_reserved++;
+	spin_unlock_irqrestore(&iovad->lock, flags);
+	return node;
+}
+
+/* ---------------------------------------------------------------- rcache */
+
+static bool mag_full(const struct iova_magazine *m)
+{
+	return m && m->size == IOVA_MAG_SIZE;
+}
+
+static bool mag_empty(const struct iova_magazine *m)
+{
+	return !m || m->size == 0;
+}
+
+/* Take the newest pfn <= max_lo, or 0. */
+static unsigned long mag_pop(struct iova_magazine *m, unsigned long max_lo)
+{
+	for (long i = (long)m->size - 1; i >= 0; i--) {
+		unsigned long pfn = m->pfns[i];
+
+		if (pfn <= max_lo) {
+			m->pfns[i] = m->pfns[--m->size];
+			return pfn;
+		}
+	}
+	return 0;
+}
+
+/* Give every pfn of m back to the tree and empty it. */
+static void mag_free_pfns(struct iova_domain *iovad, struct iova_magazine *m)
+{
+	unsigned long flags;
+
+	if (!m)
+		return;
+	spin_lock_irqsave(&iovad->lock, flags);
+	for (unsigned long i = 0; i < m->size; i++) {
+		struct iova *node = tree_find(iovad, m->pfns[i]);
+
+		if (node && node != &iovad->anchor) {
+			tree_remove(iovad, node);
+			iovad->tree_frees++;
+			pool_free(iovad, &iovad->node_pool, node);
+		}
+	}
+	spin_unlock_irqrestore(&iovad->lock, flags);
+	m->size = 0;
+}
+
+static struct iova_magazine *mag_alloc(struct iova_domain *iovad)
+{
+	struct iova_magazine *m = pool_alloc(iovad, &iovad->mag_pool);
+
+	if (m)
+		m->size = 0;
+	return m;
+}
+
+/* Cache pfn (an order-sized range) on cpu; false if no magazine memory. */
+static bool rcache_insert(struct iova_domain *iovad, unsigned int cpu,
+			  unsigned long pfn, unsigned int order)
+{
+	struct iova_rcache *rc = &iovad->rcaches[order];
+	struct iova_cpu_rcache *c = &rc->cpu[cpu];
+	struct iova_magazine *spill = NULL, *fresh;
+	unsigned long flags;
+	bool done = false;
+
+	spin_lock_irqsave(&c->lock, flags);
+	if (c->loaded && !mag_full(c->loaded)) {
+		/* room in the loaded magazine */
+	} else if (c->prev && !mag_full(c->prev)) {
+		struct iova_magazine *t = c->loaded;
+
+		c->loaded = c->prev;
+		c->prev = t;
+	} else if (!c->prev) {
+		c->prev = c->loaded;		/* NULL on the first free */
+		c->loaded = mag_alloc(iovad);
+	} else if ((fresh = mag_alloc(iovad))) {
+		/* Both full: the loaded one goes to the depot. */
+		spin_lock(&rc->lock);
+		if (rc->depot_size < IOVA_DEPOT_MAX)
+			rc->depot[rc->depot_size++] = c->loaded;
+		else
+			spill = c->loaded;
+		spin_unlock(&rc->lock);
+		c->loaded = fresh;
+	}
+	if (c->loaded && !mag_full(c->loaded)) {
+		c->loaded->pfns[c->loaded->size++] = pfn;
+		done = true;
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (spill) {			/* depot full: back to the tree */
+		mag_free_pfns(iovad, spill);
+		pool_free(iovad, &iovad->mag_pool, spill);
+	}
+	return done;
+}
+
+static unsigned long rcache_get(struct iova_domain *iovad, unsigned int cpu,
+				unsigned int order, unsigned long max_lo)
+{
+	struct iova_rcache *rc = &iovad->rcaches[order];
+	struct iova_cpu_rcache *c = &rc->cpu[cpu];
+	struct iova_magazine *old = NULL;
+	unsigned long flags, pfn = 0;
+
+	spin_lock_irqsave(&c->lock, flags);
+	if (mag_empty(c->loaded) && !mag_empty(c->prev)) {
+		struct iova_magazine *t = c->loaded;
+
+		c->loaded = c->prev;
+		c->prev = t;
+	} else if (mag_empty(c->loaded) && rc->depot_size) {
+		spin_lock(&rc->lock);
+		if (rc->depot_size) {
+			old = c->loaded;
+			c->loaded = rc->depot[--rc->depot_size];
+		}
+		spin_unlock(&rc->lock);
+	}
+	if (!mag_empty(c->loaded))
+		pfn = mag_pop(c->loaded, max_lo);
+	if (pfn)
+		c->hits++;
+	else
+		c->misses++;
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (old)
+		pool_free(iovad, &iovad->mag_pool, old);
+	return pfn;
+}
+
+void free_cpu_cached_iovas(unsigned int cpu, struct iova_domain *iovad)
+{
+	for (int i = 0; i < IOVA_RANGE_CACHE_MAX_SIZE; i++) {
+		struct iova_cpu_rcache *c = &iovad->rcaches[i].cpu[cpu];
+		unsigned long flags;
+
+		spin_lock_irqsave(&c->lock, flags);
+		mag_free_pfns(iovad, c->loaded);
+		mag_free_pfns(iovad, c->prev);
+		spin_unlock_irqrestore(&c->lock, flags);
+	}
+}
+
+void free_global_cached_iovas(struct iova_domain *iovad)
+{
+	for (int i = 0; i < IOVA_RANGE_CACHE_MAX_SIZE; i++) {
+		struct iova_rcache *rc = &iovad->rcaches[i];
+		unsigned long flags;
+
+		spin_lock_irqsave(&rc->lock, flags);
+		while (rc->depot_size) {
+			struct iova_magazine *m = rc->depot[--rc->depot_size];
+
+			mag_free_pfns(iovad, m);
+			pool_free(iovad, &iovad->mag_pool, m);
+		}
+		spin_unlock_irqrestore(&rc->lock, flags);
+	}
+}
+
+unsigned long alloc_iova_fast_cpu(struct iova_domain *iovad, unsigned int cpu,
+				  unsigned long size, unsigned long limit_pfn,
+				  bool flush_rcache)
+{
+	unsigned int order;
+	struct iova *iova;
+
+	if (!size)
+		return 0;
+	if (size < (1UL << (IOVA_RANGE_CACHE_MAX_SIZE - 1)))
+		size = 1UL << order_base_2(size);
+	order = order_base_2(size);
+	if (order < IOVA_RANGE_CACHE_MAX_SIZE && limit_pfn >= size - 1) {
+		/* Only a range whose last pfn is <= limit_pfn will do. */
+		unsigned long pfn = rcache_get(iovad, cpu, order,
+					       limit_pfn - size + 1);
+
+		if (pfn)
+			return pfn;
+	}
+	iova = alloc_iova(iovad, size, limit_pfn, true);
+	if (!iova && flush_rcache) {
+		for (unsigned int c = 0; c < NR_CPUS; c++)
+			free_cpu_cached_iovas(c, iovad);
+		free_global_cached_iovas(iovad);
+		iova = alloc_iova(iovad, size, limit_pfn, true);
+	}
+	return iova ? iova->pfn_lo : 0;
+}
+
+void free_iova_fast_cpu(struct iova_domain *iovad, unsigned int cpu,
+			unsigned long pfn, unsigned long size)
+{
+	unsigned int order = order_base_2(size);
+
+	if (order < IOVA_RANGE_CACHE_MAX_SIZE &&
+	    rcache_insert(iovad, cpu, pfn, order))
+		return;
+	free_iova(iovad, pfn);
+}
+
+unsigned long alloc_iova_fast(struct iova_domain *iovad, unsigned long size,
+			      unsigned long limit_pfn, bool flush_rcache)
+{
+	return alloc_iova_fast_cpu(iovad, arch_cpu_id(), size, limit_pfn,
+				   flush_rcache);
+}
+
+void free_iova_fast(struct iova_domain *iovad, unsigned long pfn,
+		    unsigned long size)
+{
+	free_iova_fast_cpu(iovad, arch_cpu_id(), pfn, size);
+}
+
+/* ---------------------------------------------------------------- flush queue */
+
+void iova_domain_init_flush_queue(struct iova_domain *iovad,
+				  void (*flush)(struct iova_domain *iovad),
+				  void *cookie, uint64_t (*clock)(void))
+{
+	iovad->fq_flush = flush;
+	iovad->fq_cookie = cookie;
+	iovad->fq_clock = clock;
+}
+
+static uint64_t fq_now(struct iova_domain *iovad)
+{
+	return iovad->fq_clock ? iovad->fq_clock() : clock_ns();
+}
+
+/* Invalidate everything queued so far. */
+static void fq_flush_iotlb(struct iova_domain *iovad, enum iova_fq_reason why)
+{
+	__atomic_store_n(&iovad->fq_oldest_ns, 0, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&iovad->fq_flush_start_cnt, 1, __ATOMIC_SEQ_CST);
+	iovad->fq_flush(iovad);
+	__atomic_fetch_add(&iovad->fq_flush_finish_cnt, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&iovad->fq_flushes[why], 1, __ATOMIC_RELAXED);
+}
+
+/* Free the ring's entries that a finished flush covers. Ring lock held. */
+static void fq_ring_free(struct iova_domain *iovad, unsigned int cpu,
+			 struct iova_fq *fq)
+{
+	uint64_t done = __atomic_load_n(&iovad->fq_flush_finish_cnt, __ATOMIC_ACQUIRE);
+
+	while (fq->head != fq->tail) {
+		struct iova_fq_entry *e = &fq->entries[fq->head % IOVA_FQ_SIZE];
+
+		if (e->counter >= done)
+			break;
+		free_iova_fast_cpu(iovad, cpu, e->pfn, e->pages);
+		fq->head++;
+		__atomic_fetch_add(&iovad->fq_freed, 1, __ATOMIC_RELAXED);
+	}
+}
+
+static struct iova_fq *fq_get(struct iova_domain *iovad, unsigned int cpu)
+{
+	struct iova_fq *fq = __atomic_load_n(&iovad->fq[cpu], __ATOMIC_ACQUIRE);
+	struct page *pg;
+
+	if (fq)
+		return fq;
+	pg = pages_from(iovad->node, FQ_ORDER);
+	if (!pg)
+		return NULL;
+	fq = page_address(pg);
+	memset(fq, 0, sizeof(*fq));
+	spin_lock_init(&fq->lock, "iova_fq");
+	struct iova_fq *expect = NULL;
+
+	if (!__atomic_compare_exchange_n(&iovad->fq[cpu], &expect, fq, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		__free_pages(pg, FQ_ORDER);
+		fq = expect;
+	}
+	return fq;
+}
+
+static bool fq_timed_out(struct iova_domain *iovad, uint64_t now)
+{
+	uint64_t oldest = __atomic_load_n(&iovad->fq_oldest_ns, __ATOMIC_RELAXED);
+
+	return oldest && now - oldest >= iovad->fq_timeout_ns;
+}
+
+static void fq_free_all_rings(struct iova_domain *iovad)
+{
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		struct iova_fq *fq = __atomic_load_n(&iovad->fq[c], __ATOMIC_ACQUIRE);
+		unsigned long flags;
+
+		if (!fq)
+			continue;
+		spin_lock_irqsave(&fq->lock, flags);
+		fq_ring_free(iovad, c, fq);
+		spin_unlock_irqrestore(&fq->lock, flags);
+	}
+}
+
+void queue_iova_cpu(struct iova_domain *iovad, unsigned int cpu,
+		    unsigned long pfn, unsigned long pages)
+{
+	struct iova_fq *fq = fq_get(iovad, cpu);
+	uint64_t now = fq_now(iovad);
+	unsigned long flags;
+
+	if (!fq) {			/* no ring: be strict for this one */
+		fq_flush_iotlb(iovad, IOVA_FQ_FULL);
+		free_iova_fast_cpu(iovad, cpu, pfn, pages);
+		return;
+	}
+	spin_lock_irqsave(&fq->lock, flags);
+	fq_ring_free(iovad, cpu, fq);
+	if (fq->tail - fq->head >= iovad->fq_max) {
+		fq_flush_iotlb(iovad, IOVA_FQ_FULL);
+		fq_ring_free(iovad, cpu, fq);
+	}
+	fq->entries[fq->tail % IOVA_FQ_SIZE] = (struct iova_fq_entry){
+		.pfn = pfn, .pages = pages,
+		.counter = __atomic_load_n(&iovad->fq_flush_start_cnt, __ATOMIC_ACQUIRE),
+	};
+	fq->tail++;
+	iovad->fq_queued++;
+	uint64_t zero = 0;
+
+	__atomic_compare_exchange_n(&iovad->fq_oldest_ns, &zero, now ? now : 1,
+				    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	spin_unlock_irqrestore(&fq->lock, flags);
+	if (fq_timed_out(iovad, now)) {
+		fq_flush_iotlb(iovad, IOVA_FQ_TIMEOUT);
+		fq_free_all_rings(iovad);
+	}
+}
+
+void queue_iova(struct iova_domain *iovad, unsigned long pfn,
+		unsigned long pages)
+{
+	queue_iova_cpu(iovad, arch_cpu_id(), pfn, pages);
+}
+
+void iova_flush_queue_tick(struct iova_domain *iovad)
+{
+	uint64_t fin;
+
+	if (!iovad->fq_flush)
+		return;
+	if (__atomic_load_n(&iovad->fq_oldest_ns, __ATOMIC_RELAXED) &&
+	    fq_timed_out(iovad, fq_now(iovad)))
+		fq_flush_iotlb(iovad, IOVA_FQ_TIMEOUT);
+	/* Free what any flush since the last look made free. */
+	fin = __atomic_load_n(&iovad->fq_flush_finish_cnt, __ATOMIC_ACQUIRE);
+	if (fin == READ_ONCE(iovad->fq_freed_finish))
+		return;
+	WRITE_ONCE(iovad->fq_freed_finish, fin);
+	fq_free_all_rings(iovad);
+}
+
+void iova_flush_queue_flush(struct iova_domain *iovad)
+{
+	if (!iovad->fq_flush)
+		return;
+	fq_flush_iotlb(iovad, IOVA_FQ_EXPLICIT);
+	fq_free_all_rings(iovad);
+}
+
+unsigned long iova_fq_pending(struct iova_domain *iovad)
+{
+	unsigned long n = 0;
+
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		struct iova_fq *fq = __atomic_load_n(&iovad->fq[c], __ATOMIC_ACQUIRE);
+
+		if (fq)
+			n += fq->tail - fq->head;
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+void iova_get_stats(struct iova_domain *iovad, struct iova_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->ranges = iovad->nr_ranges;
+	st->reserved = iovad->nr_reserved;
+	for (int i = 0; i < IOVA_RANGE_CACHE_MAX_SIZE; i++) {
+		struct iova_rcache *rc = &iovad->rcaches[i];
+
+		st->depot_mags += rc->depot_size;
+		for (unsigned int d = 0; d < rc->depot_size; d++)
+			st->cached += rc->depot[d]->size;
+		for (int c = 0; c < NR_CPUS; c++) {
+			struct iova_cpu_rcache *cc = &rc->cpu[c];
+
+			st->cached += (cc->loaded ? cc->loaded->size : 0) +
+				      (cc->prev ? cc->prev->size : 0);
+			st->hits += cc->hits;
+			st->misses += cc->misses;
+		}
+	}
+	st->pool_pages = (iovad->node_pool.nr_blocks + iovad->mag_pool.nr_blocks)
+			 << POOL_BLOCK_ORDER;
+	st->fq_pending = iova_fq_pending(iovad);
+}
+
+struct check_state {
+	unsigned long prev_hi, count;
+	bool ok;
+};
+
+static void check_node(struct iova_domain *iovad, struct iova *n,
+		       struct check_state *cs)
+{
+	unsigned long m;
+	int hl, hr;
+
+	if (!n || !cs->ok)
+		return;
+	check_node(iovad, n->left, cs);
+	if (!cs->ok)
+		return;
+	if (n->pfn_lo > n->pfn_hi || n->pfn_lo <= cs->prev_hi ||
+	    n->pfn_lo < iovad->start_pfn) {
+		pr_err("iova: range [%#lx-%#lx] out of order or overlaps (previous ends %#lx)\n",
+		       n->pfn_lo, n->pfn_hi, cs->prev_hi);
+		cs->ok = false;
+		return;
+	}
+	if (n->gap != n->pfn_lo - cs->prev_hi - 1) {
+		pr_err("iova: range [%#lx-%#lx] gap %lu, should be %lu\n",
+		       n->pfn_lo, n->pfn_hi, n->gap, n->pfn_lo - cs->prev_hi - 1);
+		cs->ok = false;
+		return;
+	}
+	hl = height(n->left);
+	hr = height(n->right);
+	m = n->gap;
+	if (max_gap(n->left) > m)
+		m = max_gap(n->left);
+	if (max_gap(n->right) > m)
+		m = max_gap(n->right);
+	if (n->max_gap != m || n->height != 1 + (hl > hr ? hl : hr) ||
+	    hl - hr > 1 || hr - hl > 1) {
+		pr_err("iova: node [%#lx-%#lx] max_gap %lu (want %lu) height %d (children %d/%d)\n",
+		       n->pfn_lo, n->pfn_hi, n->max_gap, m, n->height, hl, hr);
+		cs->ok = false;
+		return;
+	}
+	cs->prev_hi = n->pfn_hi;
+	cs->count++;
+	check_node(iovad, n->right, cs);
+}
+
+bool iova_check(struct iova_domain *iovad)
+{
+	struct check_state cs = { .prev_hi = iovad->start_pfn - 1, .ok = true };
+	unsigned long flags;
+
+	spin_lock_irqsave(&iovad->lock, flags);
+	check_node(iovad, iovad->root, &cs);
+	if (cs.ok && cs.count != iovad->nr_ranges + 1) {
+		pr_err("iova: %lu nodes in the tree, %lu ranges counted\n",
+		       cs.count, iovad->nr_ranges + 1);
+		cs.ok = false;
+	}
+	if (cs.ok && cs.prev_hi != IOVA_ANCHOR) {
+		pr_err("iova: the anchor is not the last node\n");
+		cs.ok = false;
+	}
+	if (cs.ok && iovad->node_pool.in_use != iovad->nr_ranges) {
+		pr_err("iova: %lu nodes in use, %lu ranges\n",
+		       iovad->node_pool.in_use, iovad->nr_ranges);
+		cs.ok = false;
+	}
+	spin_unlock_irqrestore(&iovad->lock, flags);
+	return cs.ok;
+}
+
+static void walk(struct iova_domain *iovad, struct iova *n,
+		 void (*fn)(const struct iova *iova, void *arg), void *arg)
+{
+	if (!n)
+		return;
+	walk(iovad, n->left, fn, arg);
+	if (n != &iovad->anchor)
+		fn(n, arg);
+	walk(iovad, n->right, fn, arg);
+}
+
+void iova_for_each(struct iova_domain *iovad,
+		   void (*fn)(const struct iova *iova, void *arg), void *arg)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&iovad->lock, flags);
+	walk(iovad, iovad->root, fn, arg);
+	spin_unlock_irqrestore(&iovad->lock, flags);
+}
+
+void iova_for_each_cached(struct iova_domain *iovad,
+			  void (*fn)(unsigned long pfn, unsigned int order,
+				     unsigned int cpu, void *arg), void *arg)
+{
+	for (unsigned int o = 0; o < IOVA_RANGE_CACHE_MAX_SIZE; o++) {
+		struct iova_rcache *rc = &iovad->rcaches[o];
+		unsigned long flags;
+
+		for (unsigned int c = 0; c < NR_CPUS; c++) {
+			struct iova_cpu_rcache *cc = &rc->cpu[c];
+
+			spin_lock_irqsave(&cc->lock, flags);
+			for (unsigned long i = 0; cc->loaded && i < cc->loaded->size; i++)
+				fn(cc->loaded->pfns[i], o, c, arg);
+			for (unsigned long i = 0; cc->prev && i < cc->prev->size; i++)
+				fn(cc->prev->pfns[i], o, c, arg);
+			spin_unlock_irqrestore(&cc->lock, flags);
+		}
+		spin_lock_irqsave(&rc->lock, flags);
+		for (unsigned int d = 0; d < rc->depot_size; d++)
+			for (unsigned long i = 0; i < rc->depot[d]->size; i++)
+				fn(rc->depot[d]->pfns[i], o, NR_CPUS, arg);
+		spin_unlock_irqrestore(&rc->lock, flags);
+	}
+}
