@@ -3,6 +3,7 @@
  * One step a line; each step's file says what it does.
  */
 #include "kernel/main.h"
+#include "kernel/bench.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/fault.h"
@@ -81,6 +82,7 @@ void kernel_main(struct boot_info *bi)
 
 	pr_info("boot: %llu.%03llu ms from kernel entry to ready\n",
 		(unsigned long long)(ns / 1000000), (unsigned long long)(ns / 1000 % 1000));
+	bench_run_requested();		/* bench=GLOB: figures, then exit */
 	if (tests_requested) {
 		bool ok = kunit_run_all(test_glob, NULL);
 

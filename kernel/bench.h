@@ -1,0 +1,8 @@
+/* kernel/bench.h - in-kernel benchmarks (kernel/bench.c). */
+#ifndef KERNEL_BENCH_H
+#define KERNEL_BENCH_H
+
+/* With bench=GLOB: run those benchmarks, print figures, leave QEMU. */
+void bench_run_requested(void);
+
+#endif
