@@ -77,7 +77,6 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	struct page *page;
 	struct slab *slab;
 	size_t bytes = PAGE_SIZE << s->order;
-	unsigned long pfn;
 	char *base;
 	void *prev = NULL;
 
@@ -88,12 +87,11 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	base = page_address(page);
 	slab = (struct slab *)(base + bytes - sizeof(struct slab));
 	BUG_ON(slab != cache_obj_slab(s, base));	/* blocks are aligned */
-	pfn = page_to_pfn(page);
+	/* A block's struct pages are consecutive (one memmap range): no
+	 * pfn_to_page() lookup per page. */
 	for (unsigned long i = 0; i < (1UL << s->order); i++) {
-		struct page *p = pfn_to_page(pfn + i);
-
-		__SetPageSlab(p);
-		p->slab = slab;
+		__SetPageSlab(page + i);
+		page[i].slab = slab;
 	}
 	slab->cache = s;
 	slab->page = page;
@@ -122,13 +120,10 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 static void discard_slab(struct kmem_cache *s, struct slab *slab)
 {
 	struct page *page = slab->page;
-	unsigned long pfn = page_to_pfn(page);
 
 	for (unsigned long i = 0; i < (1UL << s->order); i++) {
-		struct page *p = pfn_to_page(pfn + i);
-
-		__ClearPageSlab(p);
-		p->private = 0;
+		__ClearPageSlab(page + i);
+		page[i].private = 0;
 	}
 	__free_pages(page, s->order);
 }
