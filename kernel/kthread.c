@@ -263,7 +263,10 @@ void for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg)
 static const char *state_name(const struct thread *t)
 {
 	switch (t->state) {
-	case THREAD_RUNNING: return t->on_cpu ? "running" : "ready";
+	case THREAD_RUNNING:
+		if (t->on_cpu)
+			return "running";
+		return t->is_idle ? "idle" : "ready";
 	case THREAD_SLEEPING: return "sleeping";
 	case THREAD_NEW: return "new";
 	case THREAD_DEAD: return "dead";

@@ -13,6 +13,7 @@
  */
 #include "kernel/sched.h"
 #include "kernel/kthread.h"
+#include "kernel/cmdline.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
@@ -41,6 +42,17 @@ struct thread boot_thread = {
 	.name = "main",
 };
 bool sched_running;
+
+static int set_lockdebug(const char *v)
+{
+	bool on;
+
+	if (!param_parse_bool(v, &on))
+		return -1;
+	lock_debug = on;
+	return 0;
+}
+KERNEL_PARAM("lockdebug", set_lockdebug, "on/off: the lock debugger (default on)");
 
 /* ---------------------------------------------------------------- queues */
 
@@ -377,14 +389,14 @@ long schedule_timeout(long ticks)
 	return now >= expires ? 0 : (long)(expires - now);
 }
 
-void sleep_ms(unsigned int ms)
+void __sleep_ms(unsigned int ms, const char *file, int line)
 {
 	/* Against the clock, not just ticks: under emulation ticks may
 	 * arrive in bursts, and a sleep must last at least ms. */
 	uint64_t end = clock_ns() + (uint64_t)ms * 1000000ULL;
 	uint64_t now;
 
-	might_sleep();
+	__might_sleep(file, line);
 	while ((now = clock_ns()) < end) {
 		uint64_t left_ms = DIV_ROUND_UP(end - now, 1000000ULL);
 

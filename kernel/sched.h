@@ -40,8 +40,10 @@ extern bool sched_running;
 void schedule(void);
 /* Let other ready threads on this CPU run first. */
 void yield(void);
-/* Sleep for at least ms milliseconds (rounded up to ticks). */
-void sleep_ms(unsigned int ms);
+/* Sleep for at least ms milliseconds (rounded up to ticks). Misuse is
+ * reported with the caller's file:line. */
+void __sleep_ms(unsigned int ms, const char *file, int line);
+#define sleep_ms(ms)	__sleep_ms(ms, __FILE__, __LINE__)
 /*
  * Sleep (state set by the caller) until woken or `ticks` ticks pass.
  * Returns the ticks left: 0 means it timed out.
