@@ -63,7 +63,7 @@ static void bench_ctxswitch(void)
 	kthread_stop(a);
 	kthread_stop(b);
 	printk("bench: ctxswitch: %llu switches between two threads on CPU %u: "
-	       "%llu ns/switch (%llu cycles)\n", (unsigned long long)switches, cpu,
+	       "%llu ns/switch (%llu arch_cycles ticks)\n", (unsigned long long)switches, cpu,
 	       (unsigned long long)(ns / switches),
 	       (unsigned long long)(cycles / switches));
 }
@@ -91,7 +91,7 @@ static void lock_loop(const char *what, bool irqsave)
 	uint64_t ns = clock_ns() - t0, cycles = arch_cycles() - c0;
 
 	printk("bench: lock: uncontended %s, lock debugging %s: %llu.%01llu ns "
-	       "per lock+unlock (%llu cycles)\n", what, lock_debug ? "on " : "off",
+	       "per lock+unlock (%llu arch_cycles ticks)\n", what, lock_debug ? "on " : "off",
 	       (unsigned long long)(ns / LOCK_ROUNDS),
 	       (unsigned long long)(ns * 10 / LOCK_ROUNDS % 10),
 	       (unsigned long long)(cycles / LOCK_ROUNDS));
@@ -133,7 +133,7 @@ static void bench_ipi(void)
 	uint64_t ns = clock_ns() - t0, cycles = arch_cycles() - c0;
 
 	printk("bench: ipi: call-function round trip to CPU %u: %llu ns "
-	       "(%llu cycles)\n", target, (unsigned long long)(ns / IPI_ROUNDS),
+	       "(%llu arch_cycles ticks)\n", target, (unsigned long long)(ns / IPI_ROUNDS),
 	       (unsigned long long)(cycles / IPI_ROUNDS));
 }
 
