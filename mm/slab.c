@@ -12,9 +12,9 @@
  *
  * slab->inuse counts the objects of a slab not on slab->freelist: a frozen
  * slab's objects on its CPU's freelist count as in use until the slab is
- * deactivated. A slab that no CPU owns is on s->partial (some free) or
- * s->full (none free); empty ones are freed once more than min_partial
- * slabs are partial. Every list change happens under s->list_lock with
+ * deactivated. A slab that no CPU owns is on s->partial (some free),
+ * s->full (none free) or s->empty (all free: up to min_partial are kept
+ * for reuse, more go back to the page allocator). Every list change happens under s->list_lock with
  * interrupts off; per-CPU state is touched only by its own CPU with
  * interrupts off (or by kmem_cache_destroy, when no CPU may use the cache).
  *
@@ -50,9 +50,31 @@ static void remove_from_list(struct kmem_cache *s, struct slab *slab)
 {
 	if (slab->on_list == SLAB_LIST_PARTIAL)
 		s->nr_partial--;
+	if (slab->on_list == SLAB_LIST_EMPTY)
+		s->nr_empty--;
 	if (slab->on_list != SLAB_LIST_NONE)
 		list_del(&slab->slab_list);
 	slab->on_list = SLAB_LIST_NONE;
+}
+
+/*
+ * A slab no CPU owns just became empty (it is on no list): keep it on
+ * s->empty for the next refill if fewer than min_partial are kept, else
+ * move it to discard (freed by the caller after dropping list_lock).
+ * Keeping a few saves a page allocator round trip and rebuilding the
+ * freelist when a burst of frees is followed by a burst of allocations.
+ */
+static void put_empty_slab(struct kmem_cache *s, struct slab *slab,
+			   struct list_head *discard)
+{
+	if (s->nr_empty < s->min_partial) {
+		list_add(&slab->slab_list, &s->empty);
+		slab->on_list = SLAB_LIST_EMPTY;
+		s->nr_empty++;
+	} else {
+		s->nr_slabs--;
+		list_add(&slab->slab_list, discard);
+	}
 }
 
 /* Put a slab that no CPU owns on the list its inuse count calls for. */
@@ -141,8 +163,8 @@ static void discard_list(struct kmem_cache *s, struct list_head *list)
 
 /*
  * Put obj back on its slab's freelist; under list_lock. A slab that
- * becomes empty while more than min_partial are partial moves to discard
- * (the caller frees it after dropping the lock).
+ * becomes empty goes to put_empty_slab() (kept, or moved to discard for
+ * the caller to free after dropping the lock).
  */
 static void free_to_slab_locked(struct kmem_cache *s, struct slab *slab,
 				void *obj, struct list_head *discard)
@@ -158,10 +180,9 @@ static void free_to_slab_locked(struct kmem_cache *s, struct slab *slab,
 		remove_from_list(s, slab);
 		add_partial(s, slab);
 	}
-	if (slab->inuse == 0 && s->nr_partial > s->min_partial) {
+	if (slab->inuse == 0) {
 		remove_from_list(s, slab);
-		s->nr_slabs--;
-		list_add(&slab->slab_list, discard);
+		put_empty_slab(s, slab, discard);
 	}
 }
 
@@ -208,12 +229,29 @@ static void flush_cpu_locked(struct kmem_cache *s, struct kmem_cache_cpu *c,
 	slab->frozen = 0;
 	c->slab = NULL;
 	c->base = c->span = 0;
-	if (slab->inuse == 0 && s->nr_partial >= s->min_partial) {
-		s->nr_slabs--;
-		list_add(&slab->slab_list, discard);
-	} else {
+	if (slab->inuse == 0)
+		put_empty_slab(s, slab, discard);
+	else
 		place_slab(s, slab);
-	}
+}
+
+/*
+ * A slab no CPU owns with free objects, taken off its list: a partial one
+ * first (finishing it lets the empty ones go), else a kept empty one;
+ * NULL if neither. Under list_lock.
+ */
+static struct slab *get_reusable_slab(struct kmem_cache *s)
+{
+	struct slab *slab;
+
+	if (!list_empty(&s->partial))
+		slab = list_first_entry(&s->partial, struct slab, slab_list);
+	else if (!list_empty(&s->empty))
+		slab = list_first_entry(&s->empty, struct slab, slab_list);
+	else
+		return NULL;
+	remove_from_list(s, slab);
+	return slab;
 }
 
 /*
@@ -247,9 +285,8 @@ again:
 		c->slab = NULL;
 		c->base = c->span = 0;
 	}
-	if (!list_empty(&s->partial)) {
-		slab = list_first_entry(&s->partial, struct slab, slab_list);
-		remove_from_list(s, slab);
+	slab = get_reusable_slab(s);
+	if (slab) {
 		freeze_slab(s, c, slab);
 		spin_unlock(&s->list_lock);
 		goto pop;
@@ -307,6 +344,11 @@ void *slab_debug_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
 
 	for (;;) {
 		spin_lock_irqsave(&s->list_lock, flags);
+		if (list_empty(&s->partial) && !list_empty(&s->empty)) {
+			slab = list_first_entry(&s->empty, struct slab, slab_list);
+			remove_from_list(s, slab);
+			add_partial(s, slab);
+		}
 		if (!list_empty(&s->partial))
 			break;
 		spin_unlock_irqrestore(&s->list_lock, flags);
@@ -396,22 +438,22 @@ unsigned long kmem_cache_objects_in_use(struct kmem_cache *s)
 	return alloc - freed;
 }
 
-/* Free empty slabs on the partial list (all of them); under list_lock. */
-static void shrink_partial_locked(struct kmem_cache *s, struct list_head *discard,
-				  unsigned long *freed)
+/* Move every kept empty slab to discard; returns how many. Under list_lock. */
+static unsigned long shrink_empty_locked(struct kmem_cache *s,
+					 struct list_head *discard)
 {
-	struct slab *slab, *next;
+	unsigned long n = 0;
 
-	for (slab = list_first_entry(&s->partial, struct slab, slab_list);
-	     &slab->slab_list != &s->partial; slab = next) {
-		next = list_entry(slab->slab_list.next, struct slab, slab_list);
-		if (slab->inuse == 0) {
-			remove_from_list(s, slab);
-			s->nr_slabs--;
-			list_add(&slab->slab_list, discard);
-			(*freed)++;
-		}
+	while (!list_empty(&s->empty)) {
+		struct slab *slab = list_first_entry(&s->empty, struct slab,
+						     slab_list);
+
+		remove_from_list(s, slab);
+		s->nr_slabs--;
+		list_add(&slab->slab_list, discard);
+		n++;
 	}
+	return n;
 }
 
 unsigned long kmem_cache_shrink(struct kmem_cache *s)
@@ -423,7 +465,7 @@ unsigned long kmem_cache_shrink(struct kmem_cache *s)
 	flush_cpu_locked(s, this_cpu_ptr(s->cpu_slab), &discard);
 	for (struct list_head *p = discard.next; p != &discard; p = p->next)
 		freed++;
-	shrink_partial_locked(s, &discard, &freed);
+	freed += shrink_empty_locked(s, &discard);
 	spin_unlock_irqrestore(&s->list_lock, flags);
 	discard_list(s, &discard);
 	return freed;
@@ -542,6 +584,7 @@ struct kmem_cache *kmem_cache_create_node(pg_data_t *node, const char *name,
 	spin_lock_init(&s->list_lock, "kmem_cache.list_lock");
 	INIT_LIST_HEAD(&s->partial);
 	INIT_LIST_HEAD(&s->full);
+	INIT_LIST_HEAD(&s->empty);
 	spin_lock_irqsave(&slab_caches_lock, irq);
 	list_add_tail(&s->list, &slab_caches);
 	spin_unlock_irqrestore(&slab_caches_lock, irq);
@@ -594,6 +637,8 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	if (slab_debug_on(s)) {
 		list_for_each_entry(slab, &s->partial, slab_list)
 			slab_debug_validate_slab(s, slab);
+		list_for_each_entry(slab, &s->empty, slab_list)
+			slab_debug_validate_slab(s, slab);
 	}
 	while (!list_empty(&s->partial)) {
 		slab = list_first_entry(&s->partial, struct slab, slab_list);
@@ -601,6 +646,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		s->nr_slabs--;
 		list_add(&slab->slab_list, &discard);
 	}
+	shrink_empty_locked(s, &discard);
 	spin_unlock_irqrestore(&s->list_lock, flags);
 	discard_list(s, &discard);
 
@@ -698,6 +744,8 @@ unsigned long kmem_cache_validate(struct kmem_cache *s)
 	list_for_each_entry(slab, &s->partial, slab_list)
 		problems += slab_debug_validate_slab(s, slab);
 	list_for_each_entry(slab, &s->full, slab_list)
+		problems += slab_debug_validate_slab(s, slab);
+	list_for_each_entry(slab, &s->empty, slab_list)
 		problems += slab_debug_validate_slab(s, slab);
 	spin_unlock_irqrestore(&s->list_lock, flags);
 	return problems;

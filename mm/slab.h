@@ -15,7 +15,7 @@
  * address. Each CPU has an active slab whose free objects it hands out
  * with interrupts off and no lock, and a small array (a "sheaf", as in
  * Linux 6.18) of objects freed on that CPU. Slabs no CPU owns sit on the
- * cache's partial or full list under the cache's list_lock.
+ * cache's partial, full or empty list under the cache's list_lock.
  * docs/mm/slab.md explains the design, the debug mode and the figures.
  *
  * Context: alloc and free may be called with interrupts on or off, from
@@ -77,7 +77,8 @@ struct kmem_cache {
 	unsigned int align;
 	unsigned int order;		/* slab = 2^order pages */
 	unsigned int objects;		/* per slab */
-	unsigned int min_partial;	/* empty slabs kept for reuse */
+	unsigned int min_partial;	/* empty slabs kept for reuse (Linux's
+					 * name; here: the cap on s->empty) */
 	slab_flags_t flags;
 	gfp_t allocflags;		/* added to every slab allocation */
 	void (*ctor)(void *obj);
@@ -90,7 +91,9 @@ struct kmem_cache {
 	spinlock_t list_lock;
 	struct list_head partial;	/* some objects free */
 	struct list_head full;		/* none free */
+	struct list_head empty;		/* all free, kept to be reused */
 	unsigned long nr_partial;
+	unsigned long nr_empty;		/* <= min_partial */
 	unsigned long nr_slabs;		/* all slabs, CPUs' active ones too */
 	unsigned long debug_reports;	/* problems debug mode found */
 
@@ -103,7 +106,7 @@ struct kmem_cache {
  * kmem_cache_cpu holds the objects it took from freelist.
  */
 struct slab {
-	struct list_head slab_list;	/* partial or full list (not frozen) */
+	struct list_head slab_list;	/* partial, full or empty list */
 	struct kmem_cache *cache;
 	void *freelist;			/* free objects no CPU holds */
 	void *s_mem;			/* first slot */

@@ -11,7 +11,7 @@
 #include "mm/slab.h"
 #include <arch/cpu.h>
 
-enum { SLAB_LIST_NONE, SLAB_LIST_PARTIAL, SLAB_LIST_FULL };
+enum { SLAB_LIST_NONE, SLAB_LIST_PARTIAL, SLAB_LIST_FULL, SLAB_LIST_EMPTY };
 
 /* What debug mode records about the last allocation or free of an object. */
 struct slab_track {

@@ -206,6 +206,45 @@ static void partial_lists_and_shrink(struct kunit *test)
 	kmem_cache_destroy(s);
 }
 
+/*
+ * Slabs that get empty while many others are partial (frees in an order
+ * unrelated to allocation) are kept on s->empty, up to min_partial, and
+ * the next refills reuse them without new pages; shrink frees them.
+ */
+static void empty_slabs_kept_and_reused(struct kunit *test)
+{
+	struct kmem_cache *s = make("tempty", 256, 0, 0, NULL);
+	unsigned long before = node_free_pages(&arena.pgdat), pages;
+	int n = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (int i = 0; i < N_OBJS; i++)
+		KUNIT_ASSERT_NOT_NULL(test, objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	/* Odd ones first: every slab is partial when the first gets empty. */
+	for (int i = 1; i < N_OBJS; i += 2)
+		kmem_cache_free(s, objs[i]);
+	for (int i = 0; i < N_OBJS; i += 2)
+		kmem_cache_free(s, objs[i]);
+	KUNIT_EXPECT_EQ(test, s->nr_empty, (unsigned long)s->min_partial);
+	/* Partial: only slabs pinned by the sheaf, whose last objects freed
+	 * were every other one of 2 x SLAB_SHEAF_SIZE consecutive slots. */
+	KUNIT_EXPECT_LE(test, s->nr_partial,
+			(unsigned long)(2 * SLAB_SHEAF_SIZE / s->objects + 2));
+	/* Refill until the kept slabs are used: no page is taken. */
+	pages = node_free_pages(&arena.pgdat);
+	while (s->nr_empty && n < N_OBJS)
+		KUNIT_ASSERT_NOT_NULL(test, objs[n++] = kmem_cache_alloc(s, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, s->nr_empty, 0UL);
+	KUNIT_EXPECT_EQ(test, node_free_pages(&arena.pgdat), pages);
+	while (n > 0)
+		kmem_cache_free(s, objs[--n]);
+	kmem_cache_shrink(s);
+	KUNIT_EXPECT_EQ(test, s->nr_empty, 0UL);
+	KUNIT_EXPECT_EQ(test, s->nr_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, node_free_pages(&arena.pgdat), before);
+	kmem_cache_destroy(s);
+}
+
 /* Freeing objects of slabs other than the active one: sheaf, then home. */
 static void sheaf_overflow_goes_home(struct kunit *test)
 {
@@ -308,6 +347,7 @@ static struct kunit_case slab_cases[] = {
 	KUNIT_CASE(gfp_zero_zeroes),
 	KUNIT_CASE(reclaimable_cache_pages),
 	KUNIT_CASE(partial_lists_and_shrink),
+	KUNIT_CASE(empty_slabs_kept_and_reused),
 	KUNIT_CASE(sheaf_overflow_goes_home),
 	KUNIT_CASE(out_of_memory_fails_cleanly),
 	KUNIT_CASE(bad_arguments_rejected),
