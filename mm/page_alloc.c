@@ -39,9 +39,13 @@ static inline void account_freepages(struct zone *zone, long nr, int mt)
 	zone->nr_free_mt[mt] += nr;
 }
 
-/* zone->lock held. */
-static inline void add_to_free_list(struct page *page, struct zone *zone,
-				    unsigned int order, int mt)
+/*
+ * zone->lock held. The __ forms leave free_pages and nr_free_mt to the
+ * caller: a split or merge of many levels counts its pages once, not once
+ * per level (each count is a read-modify-write of one shared word).
+ */
+static inline void __add_to_free_list(struct page *page, struct zone *zone,
+				      unsigned int order, int mt)
 {
 	struct free_area *area = &zone->free_area[order];
 
@@ -49,17 +53,30 @@ static inline void add_to_free_list(struct page *page, struct zone *zone,
 	__SetPageBuddy(page);
 	list_add(&page->lru, &area->free_list[mt]);
 	area->nr_free++;
-	account_freepages(zone, 1L << order, mt);
 }
 
-/* zone->lock held; mt is the list the page is on. */
-static inline void del_page_from_free_list(struct page *page,
-					   struct zone *zone,
-					   unsigned int order, int mt)
+static inline void __del_page_from_free_list(struct page *page,
+					     struct zone *zone,
+					     unsigned int order)
 {
 	list_del(&page->lru);
 	__ClearPageBuddy(page);
 	zone->free_area[order].nr_free--;
+}
+
+static inline void add_to_free_list(struct page *page, struct zone *zone,
+				    unsigned int order, int mt)
+{
+	__add_to_free_list(page, zone, order, mt);
+	account_freepages(zone, 1L << order, mt);
+}
+
+/* mt is the list the page is on. */
+static inline void del_page_from_free_list(struct page *page,
+					   struct zone *zone,
+					   unsigned int order, int mt)
+{
+	__del_page_from_free_list(page, zone, order);
 	account_freepages(zone, -(1L << order), mt);
 }
 
@@ -100,6 +117,8 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 {
 	const struct memmap_range *r = page_range(page);
 
+	/* Merging moves no free pages, so count ours once, here. */
+	account_freepages(zone, 1L << order, mt);
 	while (order < MAX_PAGE_ORDER) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct page *buddy;
@@ -107,7 +126,8 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 
 		if (buddy_pfn < r->start_pfn || buddy_pfn >= r->end_pfn)
 			break;		/* the buddy is a hole or another zone */
-		buddy = r->memmap + (buddy_pfn - r->start_pfn);
+		/* In the same memmap array, as far from page as its pfn. */
+		buddy = page + ((long)buddy_pfn - (long)pfn);
 		if (!PageBuddy(buddy) || buddy->order != order)
 			break;		/* in use, or split into smaller blocks */
 		if (order >= pageblock_order) {
@@ -117,14 +137,19 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 			     !migratetype_is_mergeable(buddy_mt)))
 				break;
 		}
-		del_page_from_free_list(buddy, zone, order, buddy_mt);
-		if (buddy_mt != mt)	/* the merged block takes our type */
+		__del_page_from_free_list(buddy, zone, order);
+		if (buddy_mt != mt) {	/* the merged block takes our type */
+			account_freepages(zone, -(1L << order), buddy_mt);
+			account_freepages(zone, 1L << order, mt);
 			change_pageblock_range(buddy, buddy_pfn, order, mt);
-		pfn &= buddy_pfn;	/* the lower of the two starts the pair */
-		page = r->memmap + (pfn - r->start_pfn);
+		}
+		if (buddy < page) {	/* the lower of the two starts the pair */
+			page = buddy;
+			pfn = buddy_pfn;
+		}
 		order++;
 	}
-	add_to_free_list(page, zone, order, mt);
+	__add_to_free_list(page, zone, order, mt);
 }
 
 /*
@@ -136,10 +161,11 @@ static inline void expand(struct zone *zone, struct page *page,
 {
 	unsigned long size = 1UL << high;
 
+	account_freepages(zone, (1L << high) - (1L << low), mt);
 	while (high > low) {
 		high--;
 		size >>= 1;
-		add_to_free_list(&page[size], zone, high, mt);
+		__add_to_free_list(&page[size], zone, high, mt);
 	}
 }
 
