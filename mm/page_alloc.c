@@ -430,6 +430,13 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 	spin_unlock(&zone->lock);
 }
 
+/* Blocks moved per refill: a batch of pages, but at least 2 blocks. */
+static inline int pcp_refill_batch(const struct per_cpu_pages *pcp,
+				   unsigned int order)
+{
+	return order ? max(pcp->batch >> order, 2) : pcp->batch;
+}
+
 /*
  * Move up to count blocks of 2^order pages from the buddy lists to list.
  * Returns how many. pcp->lock held; takes zone->lock.
@@ -455,24 +462,27 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
 	return i;
 }
 
-/* Allocate from this CPU's list for (order, mt), refilling it if empty. */
+/*
+ * Allocate from this CPU's list for (order, mt), refilling it if empty.
+ * Interrupts off keep this CPU's own interrupt handlers out; pcp->lock
+ * keeps out drain_all_pages() running on another CPU.
+ */
 static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 				    int mt, unsigned int alloc_flags)
 {
 	unsigned long flags = arch_irq_save();
 	struct per_cpu_pages *pcp = this_cpu_ptr(zone->pcp);
 	struct list_head *list = &pcp->lists[pcp_index(order, mt)];
-	struct page *page = NULL;
+	struct page *page;
 
 	spin_lock(&pcp->lock);
-	if (list_empty(list)) {
-		int batch = order ? max(pcp->batch >> order, 2) : pcp->batch;
-
-		pcp->count += rmqueue_bulk(zone, order, batch, list, mt,
-					   alloc_flags) << order;
+	page = list_first_entry_or_null(list, struct page, lru);
+	if (unlikely(!page)) {
+		pcp->count += rmqueue_bulk(zone, order, pcp_refill_batch(pcp, order),
+					   list, mt, alloc_flags) << order;
+		page = list_first_entry_or_null(list, struct page, lru);
 	}
-	if (likely(!list_empty(list))) {
-		page = list_first_entry(list, struct page, lru);
+	if (likely(page)) {
 		list_del(&page->lru);
 		__ClearPagePcp(page);
 		pcp->count -= 1 << order;
@@ -482,7 +492,10 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 	return page;
 }
 
-/* Put a block on this CPU's list; spill a batch if the list is full. */
+/*
+ * Put a block on this CPU's list; spill a batch to the zone if the list
+ * is full. Locking as for rmqueue_pcplist().
+ */
 static void free_unref_page(struct zone *zone, struct page *page,
 			    unsigned int order, int mt)
 {
@@ -715,21 +728,35 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 		memset(page_address(page), 0, PAGE_SIZE << order);
 }
 
-static struct page *rmqueue(struct zone *zone, unsigned int order, int mt,
-			    unsigned int alloc_flags)
+/*
+ * Allocate from the buddy lists under zone->lock. Out of line so that its
+ * registers are not saved on every per-CPU allocation too.
+ */
+static __noinline struct page *rmqueue_buddy(struct zone *zone,
+					     unsigned int order, int mt,
+					     unsigned int alloc_flags)
 {
 	struct page *page;
 	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	page = __rmqueue(zone, order, mt, alloc_flags);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return page;
+}
+
+/* Take a block from zone: this CPU's list for small orders, else the buddy. */
+static inline struct page *rmqueue(struct zone *zone, unsigned int order,
+				   int mt, unsigned int alloc_flags)
+{
+	struct page *page;
 
 	if (order <= PAGE_ALLOC_COSTLY_ORDER && zone->pcp_high) {
 		page = rmqueue_pcplist(zone, order, mt, alloc_flags);
 		if (likely(page))
 			return page;
 	}
-	spin_lock_irqsave(&zone->lock, flags);
-	page = __rmqueue(zone, order, mt, alloc_flags);
-	spin_unlock_irqrestore(&zone->lock, flags);
-	return page;
+	return rmqueue_buddy(zone, order, mt, alloc_flags);
 }
 
 /*
@@ -879,14 +906,17 @@ static void free_the_page(struct page *page, unsigned int order)
 	free_one_page(zone, page, pfn, order, mt);
 }
 
-/* Is this a sane free of an allocated block? Reports and says no if not. */
-static bool free_pages_check(struct page *page, unsigned int order)
+/*
+ * Is this a sane free of an allocated block whose refcount is count?
+ * Reports and says no if not.
+ */
+static bool free_pages_check(struct page *page, int count, unsigned int order)
 {
 	if (unlikely(order > MAX_PAGE_ORDER)) {
 		bad_page(page, "bad order: above MAX_PAGE_ORDER");
 		return false;
 	}
-	if (unlikely(page_count(page) <= 0)) {
+	if (unlikely(count <= 0)) {
 		bad_page(page, PageBuddy(page) ? "double free: page is free in the buddy lists" :
 			 PagePcp(page) ? "double free: page is free on a per-CPU list" :
 			 PageReserved(page) ? "freeing a reserved page" :
@@ -906,10 +936,12 @@ static bool free_pages_check(struct page *page, unsigned int order)
 
 void __free_pages(struct page *page, unsigned int order)
 {
-	if (!free_pages_check(page, order))
+	int count = page_count(page);	/* read once: it is an atomic load */
+
+	if (!free_pages_check(page, count, order))
 		return;
 	/* The sole holder needs no atomic: nobody else can hold a reference. */
-	if (likely(page_count(page) == 1))
+	if (likely(count == 1))
 		set_page_count(page, 0);
 	else if (!put_page_testzero(page))
 		return;
