@@ -1,0 +1,365 @@
+/*
+ * mm/dma-iommu.c - the DMA API over an IOMMU domain (iommu_dma_ops): IOVA
+ * allocation, map/unmap through the driver's ops, strict or lazy
+ * invalidation. See mm/dma-iommu.h for the driver contract.
+ */
+#include "mm/dma-iommu.h"
+#include "mm/dma-internal.h"
+#include "kernel/cmdline.h"
+#include "kernel/lib/string.h"
+#include "kernel/spinlock.h"
+#include "mm/page_alloc.h"
+
+bool iommu_dma_strict = true;
+
+static int set_iommu_strict(const char *v)
+{
+	return param_parse_bool(v, &iommu_dma_strict) ? 0 : -1;
+}
+KERNEL_PARAM("iommu.strict", set_iommu_strict,
+	     "1|0: invalidate the IOTLB on every DMA unmap (1), or in batches (0)");
+
+static struct list_head domains = LIST_HEAD_INIT(domains);
+static DEFINE_SPINLOCK(domains_lock);
+
+static void fq_flush(struct iova_domain *iovad)
+{
+	struct iommu_domain *d = container_of(iovad, struct iommu_domain, iovad);
+
+	__atomic_fetch_add(&d->nr_flush_all, 1, __ATOMIC_RELAXED);
+	d->ops->flush_iotlb_all(d);
+}
+
+int iommu_domain_init(struct iommu_domain *d, const struct iommu_domain_ops *ops,
+		      const char *driver, const char *name,
+		      unsigned long pgsize_bitmap, dma_addr_t aperture_start,
+		      dma_addr_t aperture_end, pg_data_t *node)
+{
+	unsigned long granule, flags;
+
+	if (!ops || !pgsize_bitmap || aperture_end <= aperture_start)
+		return -EINVAL;
+	granule = pgsize_bitmap & -pgsize_bitmap;	/* smallest page */
+	memset(d, 0, sizeof(*d));
+	d->ops = ops;
+	d->driver = driver;
+	d->name = name;
+	d->pgsize_bitmap = pgsize_bitmap;
+	d->aperture_start = aperture_start;
+	d->aperture_end = aperture_end;
+	d->fault_rs = (struct ratelimit)RATELIMIT_INIT(1000000000ULL);
+	INIT_LIST_HEAD(&d->devices);
+	init_iova_domain_node(&d->iovad, granule,
+			      max((unsigned long)(aperture_start / granule), 1UL), node);
+	iommu_set_dma_strict(d, iommu_dma_strict);
+	spin_lock_irqsave(&domains_lock, flags);
+	list_add_tail(&d->list, &domains);
+	spin_unlock_irqrestore(&domains_lock, flags);
+	return 0;
+}
+
+void iommu_set_dma_strict(struct iommu_domain *d, bool strict)
+{
+	if (strict && d->iovad.fq_flush)
+		iova_flush_queue_flush(&d->iovad);
+	d->strict = strict;
+	if (!strict && !d->iovad.fq_flush)
+		iova_domain_init_flush_queue(&d->iovad, fq_flush, d, NULL);
+}
+
+void iommu_domain_exit(struct iommu_domain *d)
+{
+	unsigned long flags;
+
+	iova_flush_queue_flush(&d->iovad);
+	spin_lock_irqsave(&domains_lock, flags);
+	list_del(&d->list);
+	spin_unlock_irqrestore(&domains_lock, flags);
+	put_iova_domain(&d->iovad);
+}
+
+int iommu_attach_device(struct iommu_domain *d, struct device *dev)
+{
+	if (dev->domain)
+		return -EBUSY;
+	if (!dev->iommu_node.next)
+		INIT_LIST_HEAD(&dev->iommu_node);
+	dev->domain = d;
+	dev->dma_ops = &iommu_dma_ops;
+	list_add_tail(&dev->iommu_node, &d->devices);
+	d->nr_devices++;
+	return 0;
+}
+
+void iommu_detach_device(struct iommu_domain *d, struct device *dev)
+{
+	if (dev->domain != d)
+		return;
+	list_del_init(&dev->iommu_node);
+	d->nr_devices--;
+	dev->domain = NULL;
+	dev->dma_ops = NULL;
+}
+
+int report_iommu_fault(struct iommu_domain *d, struct device *dev,
+		       unsigned long iova, int flags)
+{
+	__atomic_fetch_add(&d->nr_faults, 1, __ATOMIC_RELAXED);
+	if (__ratelimit(&d->fault_rs))
+		pr_err("iommu: %s: %s fault at IOVA %#lx in domain %s: not mapped or not allowed\n",
+		       dev ? dev->name : "?", (flags & IOMMU_FAULT_WRITE) ? "write" : "read",
+		       iova, d->name);
+	return 0;
+}
+
+void iommu_for_each_domain(void (*fn)(struct iommu_domain *d, void *arg),
+			   void *arg)
+{
+	struct list_head *pos;
+	unsigned long flags;
+
+	spin_lock_irqsave(&domains_lock, flags);
+	for (pos = domains.next; pos != &domains; pos = pos->next)
+		fn(list_entry(pos, struct iommu_domain, list), arg);
+	spin_unlock_irqrestore(&domains_lock, flags);
+}
+
+static void tick_one(struct iommu_domain *d, void *arg)
+{
+	if (!d->strict)
+		iova_flush_queue_tick(&d->iovad);
+}
+
+void iommu_dma_flush_queue_tick_all(void)
+{
+	iommu_for_each_domain(tick_one, NULL);
+}
+
+/* ---------------------------------------------------------------- IOVAs */
+
+static int dir_to_prot(enum dma_data_direction dir)
+{
+	switch (dir) {
+	case DMA_TO_DEVICE:	return IOMMU_READ;
+	case DMA_FROM_DEVICE:	return IOMMU_WRITE;
+	default:		return IOMMU_READ | IOMMU_WRITE;
+	}
+}
+
+/* The last IOVA pfn dev may use in d. */
+static unsigned long limit_pfn(struct iommu_domain *d, uint64_t mask)
+{
+	uint64_t limit = min(mask, (uint64_t)d->aperture_end);
+
+	return (unsigned long)(limit >> iova_shift(&d->iovad));
+}
+
+static dma_addr_t alloc_iova_for(struct iommu_domain *d, size_t size,
+				 uint64_t mask)
+{
+	struct iova_domain *iovad = &d->iovad;
+	unsigned long pfn;
+
+	if (!d->strict)
+		iova_flush_queue_tick(iovad);	/* the time bound, on map */
+	pfn = alloc_iova_fast(iovad, size >> iova_shift(iovad), limit_pfn(d, mask), true);
+	return pfn ? (dma_addr_t)pfn << iova_shift(iovad) : 0;
+}
+
+/* Undo a mapping of size (granule-aligned) bytes at iova. */
+static void unmap_and_free(struct iommu_domain *d, dma_addr_t iova, size_t size)
+{
+	struct iova_domain *iovad = &d->iovad;
+	unsigned long pfn = iova_pfn(iovad, iova);
+	unsigned long pages = size >> iova_shift(iovad);
+	size_t done = d->ops->unmap(d, (unsigned long)iova, size);
+
+	if (done != size)
+		pr_err("iommu: %s: unmapped %zu of %zu bytes at %#llx\n", d->name,
+		       done, size, (unsigned long long)iova);
+	__atomic_fetch_add(&d->nr_unmaps, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&d->mapped_bytes, size, __ATOMIC_RELAXED);
+	if (d->strict) {
+		__atomic_fetch_add(&d->nr_sync, 1, __ATOMIC_RELAXED);
+		d->ops->iotlb_sync(d, (unsigned long)iova, size);
+		free_iova_fast(iovad, pfn, pages);
+	} else {
+		queue_iova(iovad, pfn, pages);
+	}
+}
+
+/* Map [phys, phys + size) anywhere below mask; returns the DMA address. */
+static dma_addr_t map_phys(struct device *dev, phys_addr_t phys, size_t size,
+			   int prot, uint64_t mask)
+{
+	struct iommu_domain *d = dev->domain;
+	unsigned long granule = d->iovad.granule;
+	size_t off = (size_t)(phys & (granule - 1));
+	size_t len = ALIGN_UP(size + off, granule);
+	dma_addr_t iova;
+
+	if (!size)
+		return DMA_MAPPING_ERROR;
+	iova = alloc_iova_for(d, len, mask);
+	if (!iova) {
+		__atomic_fetch_add(&d->nr_map_errors, 1, __ATOMIC_RELAXED);
+		pr_err("iommu: %s: no IOVA space for %zu bytes below %#llx\n",
+		       dev->name, len, (unsigned long long)mask);
+		return DMA_MAPPING_ERROR;
+	}
+	if (d->ops->map(d, (unsigned long)iova, phys - off, len, prot)) {
+		free_iova_fast(&d->iovad, iova_pfn(&d->iovad, iova), len >> iova_shift(&d->iovad));
+		__atomic_fetch_add(&d->nr_map_errors, 1, __ATOMIC_RELAXED);
+		return DMA_MAPPING_ERROR;
+	}
+	__atomic_fetch_add(&d->nr_maps, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&d->mapped_bytes, len, __ATOMIC_RELAXED);
+	return iova + off;
+}
+
+/* ---------------------------------------------------------------- ops */
+
+static dma_addr_t iommu_dma_map_page(struct device *dev, struct page *page,
+				     unsigned long offset, size_t size,
+				     enum dma_data_direction dir)
+{
+	return map_phys(dev, PFN_PHYS(page_to_pfn(page)) + offset, size,
+			dir_to_prot(dir), dev->dma_mask);
+}
+
+static void iommu_dma_unmap_page(struct device *dev, dma_addr_t addr,
+				 size_t size, enum dma_data_direction dir)
+{
+	struct iommu_domain *d = dev->domain;
+	unsigned long granule = d->iovad.granule;
+	size_t off = (size_t)(addr & (granule - 1));
+
+	unmap_and_free(d, addr - off, ALIGN_UP(size + off, granule));
+}
+
+/*
+ * One IOVA range for the whole list: each segment gets whole granules at
+ * its offset in the range; segments that meet at granule boundaries merge
+ * into one DMA segment (what a device with few descriptor slots wants).
+ */
+static int iommu_dma_map_sg(struct device *dev, struct scatterlist *sgl,
+			    int nents, enum dma_data_direction dir)
+{
+	struct iommu_domain *d = dev->domain;
+	unsigned long granule = d->iovad.granule;
+	struct scatterlist *sg, *out = NULL;
+	size_t total = 0, pos = 0;
+	dma_addr_t iova;
+	int i, count = 0;
+
+	for_each_sg(sgl, sg, nents, i)
+		total += ALIGN_UP(sg->length + (sg_phys(sg) & (granule - 1)), granule);
+	iova = alloc_iova_for(d, total, dev->dma_mask);
+	if (!iova) {
+		__atomic_fetch_add(&d->nr_map_errors, 1, __ATOMIC_RELAXED);
+		return 0;
+	}
+	for_each_sg(sgl, sg, nents, i) {
+		phys_addr_t phys = sg_phys(sg);
+		size_t off = (size_t)(phys & (granule - 1));
+		size_t len = ALIGN_UP(sg->length + off, granule);
+
+		if (d->ops->map(d, (unsigned long)(iova + pos), phys - off, len,
+				dir_to_prot(dir))) {
+			if (pos)
+				d->ops->unmap(d, (unsigned long)iova, pos);
+			d->ops->iotlb_sync(d, (unsigned long)iova, total);
+			free_iova_fast(&d->iovad, iova_pfn(&d->iovad, iova),
+				       total >> iova_shift(&d->iovad));
+			__atomic_fetch_add(&d->nr_map_errors, 1, __ATOMIC_RELAXED);
+			return 0;
+		}
+		/* Merge with the previous DMA segment if contiguous. */
+		if (out && off == 0 &&
+		    out->dma_address + out->dma_length == iova + pos) {
+			out->dma_length += sg->length;
+		} else {
+			out = out ? out + 1 : sgl;
+			out->dma_address = iova + pos + off;
+			out->dma_length = sg->length;
+			count++;
+		}
+		pos += len;
+	}
+	for (sg = out + 1; sg < sgl + nents; sg++)	/* unused tail */
+		sg->dma_length = 0;
+	__atomic_fetch_add(&d->nr_maps, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&d->mapped_bytes, total, __ATOMIC_RELAXED);
+	return count;
+}
+
+static void iommu_dma_unmap_sg(struct device *dev, struct scatterlist *sgl,
+			       int nents, enum dma_data_direction dir)
+{
+	struct iommu_domain *d = dev->domain;
+	unsigned long granule = d->iovad.granule;
+	struct scatterlist *sg;
+	size_t total = 0;
+	int i;
+
+	/* The same sum as map_sg: the range starts at the first segment. */
+	for_each_sg(sgl, sg, nents, i)
+		total += ALIGN_UP(sg->length + (sg_phys(sg) & (granule - 1)), granule);
+	unmap_and_free(d, ALIGN_DOWN(sgl->dma_address, (dma_addr_t)granule), total);
+}
+
+static void *iommu_dma_alloc(struct device *dev, size_t size,
+			     dma_addr_t *handle, gfp_t gfp)
+{
+	unsigned int order;
+	struct page *pg = dma_alloc_pages_for(dev, size, gfp, &order);
+	dma_addr_t a;
+
+	if (!pg)
+		return NULL;
+	a = map_phys(dev, PFN_PHYS(page_to_pfn(pg)), PAGE_SIZE << order,
+		     IOMMU_READ | IOMMU_WRITE, dev->coherent_dma_mask);
+	if (a == DMA_MAPPING_ERROR) {
+		__free_pages(pg, order);
+		return NULL;
+	}
+	*handle = a;
+	return page_address(pg);
+}
+
+static void iommu_dma_free(struct device *dev, size_t size, void *vaddr,
+			   dma_addr_t handle)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	unmap_and_free(dev->domain, handle, PAGE_SIZE << order);
+	__free_pages(virt_to_page(vaddr), order);
+}
+
+/* Coherent machines: nothing to do (no bouncing behind an IOMMU here). */
+static void iommu_dma_sync(struct device *dev, dma_addr_t addr, size_t size,
+			   enum dma_data_direction dir)
+{
+}
+
+static bool iommu_dma_supported(struct device *dev, uint64_t mask)
+{
+	struct iommu_domain *d = dev->domain;
+
+	return mask > d->aperture_start + d->iovad.granule;
+}
+
+const struct dma_map_ops iommu_dma_ops = {
+	.name = "iommu",
+	.map_page = iommu_dma_map_page,
+	.unmap_page = iommu_dma_unmap_page,
+	.map_sg = iommu_dma_map_sg,
+	.unmap_sg = iommu_dma_unmap_sg,
+	.alloc = iommu_dma_alloc,
+	.free = iommu_dma_free,
+	.sync_single_for_cpu = iommu_dma_sync,
+	.sync_single_for_device = iommu_dma_sync,
+	.dma_supported = iommu_dma_supported,
+};
