@@ -1,0 +1,267 @@
+/*
+ * tests/suites/dma_debug_test.c - every DMA-debug detection provoked on
+ * purpose and its report checked: unmap of what was never mapped, double
+ * unmap, wrong size, wrong direction, wrong function, sync of an unmapped
+ * handle, sync outside the mapping, sync in the wrong direction, and
+ * mappings still live at detach. Each report must name the device and the
+ * mapping's origin (a symbol in the kernel, an address on the host), and
+ * a wrong unmap must still undo exactly the mapping (nothing leaks).
+ * Host and kernel (direct backend, over a private arena).
+ */
+#include "kernel/kunit.h"
+#include "kernel/ksyms.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
+#include "mm/dma-mapping.h"
+#include "mm/page_alloc.h"
+
+#define CHUNK_SIZE	(4UL << 20)
+
+void *page_alloc_test_chunk(void);
+void page_alloc_test_chunk_free(void *chunk);
+
+static struct {
+	pg_data_t pgdat;
+	void *chunk;
+	unsigned long free_at_start, errors_before, live_before;
+	struct device dev;
+	char *buf;
+} d;
+static char out[4096];
+
+static int dbg_init(struct kunit *test)
+{
+	struct mem_range r;
+	struct zone *zone;
+
+	memset(&d, 0, sizeof(d));
+	d.chunk = page_alloc_test_chunk();
+	if (!d.chunk)
+		return -1;
+	r.start = virt_to_phys(d.chunk);
+	r.end = r.start + CHUNK_SIZE;
+	if (page_arena_init(&d.pgdat, &r, 1, 0) < 0)
+		return -1;
+	for_each_populated_zone_in(zone, &d.pgdat) {
+		zone_set_watermarks(zone, 0);
+		zone_set_pcp(zone, 0, 1);
+	}
+	d.free_at_start = node_free_pages(&d.pgdat);
+	dma_device_init(&d.dev, "dbgdev");
+	d.dev.dma_mask = d.dev.coherent_dma_mask = DMA_BIT_MASK(64);
+	d.dev.node = &d.pgdat;
+	d.buf = page_address(alloc_pages_node(&d.pgdat, GFP_KERNEL, 0));
+	d.live_before = dma_debug_live();
+	return dma_debug_enabled ? 0 : -1;
+}
+
+static void dbg_exit(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, d.dev.dma_debug_count, 0UL);
+	KUNIT_EXPECT_EQ(test, dma_debug_live(), d.live_before);
+	free_page((unsigned long)d.buf);
+	KUNIT_EXPECT_EQ(test, node_free_pages(&d.pgdat), d.free_at_start);
+	KUNIT_EXPECT_EQ(test, page_arena_destroy(&d.pgdat), 0UL);
+	page_alloc_test_chunk_free(d.chunk);
+}
+
+static bool contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncmp(hay, needle, n))
+			return true;
+	return false;
+}
+
+static void capture(void)
+{
+	out[0] = '\0';
+	d.errors_before = dma_debug_errors;
+	printk_capture_start(out, sizeof(out));
+}
+
+static unsigned long captured(void)
+{
+	printk_capture_stop();
+	return dma_debug_errors - d.errors_before;
+}
+
+static void expect(struct kunit *test, const char *needle)
+{
+	if (!contains(out, needle)) {
+		KUNIT_FAIL(test, "report lacks \"%s\"", needle);
+		kunit_info(test, "report was: %s", out);
+	}
+}
+
+/*
+ * The origin of a mapping made in fn: "mapped at fn+" where symbols exist
+ * (the kernel), "mapped at 0x" where they do not (the host).
+ */
+static void expect_origin(struct kunit *test, void (*fn)(struct kunit *))
+{
+	char sym[96], want[128], *plus;
+
+	ksym_format(sym, sizeof(sym), (unsigned long)fn);
+	plus = strchr(sym, '+');
+	if (plus)
+		plus[1] = '\0';
+	else
+		memcpy(sym, "0x", 3);
+	ksnprintf(want, sizeof(want), "mapped at %s", sym);
+	expect(test, want);
+}
+
+static void unmap_never_mapped(struct kunit *test)
+{
+	capture();
+	dma_unmap_single(&d.dev, 0x1234000, 64, DMA_TO_DEVICE);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect(test, "DMA-API: dbgdev: device driver unmaps DMA memory it has not mapped "
+		     "[device address=0x1234000] [size=64 bytes]");
+	expect(test, "called from");
+}
+
+static void double_unmap(struct kunit *test)
+{
+	dma_addr_t h = dma_map_single(&d.dev, d.buf, 128, DMA_TO_DEVICE);
+
+	dma_unmap_single(&d.dev, h, 128, DMA_TO_DEVICE);
+	capture();
+	dma_unmap_single(&d.dev, h, 128, DMA_TO_DEVICE);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect(test, "DMA-API: dbgdev: device driver unmaps DMA memory it has already unmapped (double unmap)");
+	expect(test, "first unmapped at");
+	expect_origin(test, double_unmap);
+}
+
+static void wrong_size(struct kunit *test)
+{
+	dma_addr_t h = dma_map_single(&d.dev, d.buf, 64, DMA_FROM_DEVICE);
+	char want[160];
+
+	capture();
+	dma_unmap_single(&d.dev, h, 32, DMA_FROM_DEVICE);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	ksnprintf(want, sizeof(want), "DMA-API: dbgdev: device driver frees DMA memory with different size "
+		  "[device address=%#llx] [map size=64 bytes] [unmap size=32 bytes]",
+		  (unsigned long long)h);
+	expect(test, want);
+	expect_origin(test, wrong_size);
+	expect(test, "unmapped from");
+}
+
+static void wrong_direction(struct kunit *test)
+{
+	dma_addr_t h = dma_map_single(&d.dev, d.buf, 64, DMA_TO_DEVICE);
+
+	capture();
+	dma_unmap_single(&d.dev, h, 64, DMA_FROM_DEVICE);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect(test, "frees DMA memory with different direction");
+	expect(test, "[mapped with DMA_TO_DEVICE] [unmapped with DMA_FROM_DEVICE]");
+	expect_origin(test, wrong_direction);
+}
+
+static void wrong_function(struct kunit *test)
+{
+	dma_addr_t h = dma_map_page(&d.dev, virt_to_page(d.buf), 0, 256, DMA_TO_DEVICE);
+
+	capture();
+	dma_unmap_single(&d.dev, h, 256, DMA_TO_DEVICE);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect(test, "frees DMA memory with wrong function");
+	expect(test, "[mapped as page] [unmapped as single]");
+}
+
+static void sync_unmapped(struct kunit *test)
+{
+	dma_addr_t h = dma_map_single(&d.dev, d.buf, 64, DMA_FROM_DEVICE);
+
+	dma_unmap_single(&d.dev, h, 64, DMA_FROM_DEVICE);
+	capture();
+	dma_sync_single_for_cpu(&d.dev, h + 0x10000, 64, DMA_FROM_DEVICE);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect(test, "DMA-API: dbgdev: device driver syncs DMA memory it has not mapped");
+}
+
+static void sync_outside_and_wrong_direction(struct kunit *test)
+{
+	dma_addr_t h = dma_map_single(&d.dev, d.buf, 64, DMA_FROM_DEVICE);
+
+	capture();
+	dma_sync_single_for_cpu(&d.dev, h + 32, 64, DMA_FROM_DEVICE);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect(test, "syncs DMA memory outside the mapped range");
+	expect_origin(test, sync_outside_and_wrong_direction);
+	capture();
+	dma_sync_single_for_device(&d.dev, h, 64, DMA_TO_DEVICE);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect(test, "syncs DMA memory with a different direction");
+	expect(test, "[mapped with DMA_FROM_DEVICE] [synced for device with DMA_TO_DEVICE]");
+	/* A correct sync says nothing. */
+	capture();
+	dma_sync_single_for_cpu(&d.dev, h, 64, DMA_FROM_DEVICE);
+	KUNIT_EXPECT_EQ(test, captured(), 0UL);
+	dma_unmap_single(&d.dev, h, 64, DMA_FROM_DEVICE);
+}
+
+static void live_mappings_at_detach(struct kunit *test)
+{
+	dma_addr_t h1 = dma_map_single(&d.dev, d.buf, 100, DMA_TO_DEVICE);
+	dma_addr_t ch;
+	void *c = dma_alloc_coherent(&d.dev, PAGE_SIZE, &ch, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	capture();
+	KUNIT_EXPECT_EQ(test, dma_debug_device_detach(&d.dev), 2UL);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect(test, "DMA-API: dbgdev: device driver has pending DMA allocations while released from device [count=2]");
+	expect(test, "[size=100 bytes]");
+	expect(test, "[mapped as single]");
+	expect(test, "[mapped as coherent]");
+	expect_origin(test, live_mappings_at_detach);
+	/* Still recorded: the late unmaps match. */
+	capture();
+	dma_unmap_single(&d.dev, h1, 100, DMA_TO_DEVICE);
+	dma_free_coherent(&d.dev, PAGE_SIZE, c, ch);
+	KUNIT_EXPECT_EQ(test, captured(), 0UL);
+}
+
+static void sg_entry_count_mismatch(struct kunit *test)
+{
+	struct scatterlist sg[2];
+
+	sg_init_table(sg, 2);
+	sg_set_buf(&sg[0], d.buf, 64);
+	sg_set_buf(&sg[1], d.buf + 512, 64);
+	KUNIT_ASSERT_EQ(test, dma_map_sg(&d.dev, sg, 2, DMA_TO_DEVICE), 2);
+	capture();
+	dma_unmap_sg(&d.dev, sg, 1, DMA_TO_DEVICE);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	expect(test, "frees DMA sg list with different entry count [map count=2] [unmap count=1]");
+}
+
+static struct kunit_case dma_debug_cases[] = {
+	KUNIT_CASE(unmap_never_mapped),
+	KUNIT_CASE(double_unmap),
+	KUNIT_CASE(wrong_size),
+	KUNIT_CASE(wrong_direction),
+	KUNIT_CASE(wrong_function),
+	KUNIT_CASE(sync_unmapped),
+	KUNIT_CASE(sync_outside_and_wrong_direction),
+	KUNIT_CASE(live_mappings_at_detach),
+	KUNIT_CASE(sg_entry_count_mismatch),
+	{}
+};
+
+static struct kunit_suite dma_debug_suite = {
+	.name = "dma_debug",
+	.init = dbg_init,
+	.exit = dbg_exit,
+	.test_cases = dma_debug_cases,
+};
+kunit_test_suite(dma_debug_suite);
