@@ -16,6 +16,7 @@
 #include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/workqueue.h"
+#include "mm/dma-mapping.h"
 #include "mm/memblock.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
@@ -73,6 +74,7 @@ void kernel_main(struct boot_info *bi)
 	mm_core_init();			/* memmap, zones, buddy allocator */
 	kmem_cache_init();		/* slab caches, kmalloc */
 	vmalloc_init();			/* vmalloc area allocator */
+	dma_init();			/* DMA API: bounce pool (swiotlb) */
 	sched_init();			/* this context becomes thread "main" */
 	kthread_create_idle(0);		/* CPU 0's idle thread */
 	smp_init();			/* start the other CPUs */

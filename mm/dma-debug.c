@@ -412,7 +412,7 @@ unsigned long dma_debug_device_detach(struct device *dev)
 	for (unsigned long i = 0; i < n; i++) {
 		char prefix[64];
 
-		ksnprintf(prefix, sizeof(prefix), KERN_ERR "DMA-API: %s: leaked ", dev->name);
+		ksnprintf(prefix, sizeof(prefix), "DMA-API: %s: leaked ", dev->name);
 		show_entry(&shown[i], prefix);
 	}
 	if (count > n)
