@@ -192,12 +192,16 @@ __noreturn void kthread_exit(int code)
 	sched_exit_current();
 }
 
-/* Wait until t has switched away for the last time. */
+/*
+ * Wait until t has switched away for the last time. It is on its way out
+ * (exited is set), so this is short; yielding lets it finish when it
+ * shares this CPU with us.
+ */
 static void wait_off_cpu(struct thread *t)
 {
 	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE) ||
 	       READ_ONCE(t->state) != THREAD_DEAD)
-		arch_cpu_relax();
+		yield();
 }
 
 int kthread_stop(struct thread *t)
