@@ -133,12 +133,14 @@ static void busy_threads_are_preempted(struct kunit *test)
 
 static volatile unsigned long ran_on_mask;
 
+/* Stay busy until every CPU has run one of us (or 2 s: under TCG a
+ * virtual CPU may wait long for a host core). */
 static int note_cpu(void *arg)
 {
 	(void)arg;
-	uint64_t end = clock_ns() + 60 * 1000000ULL;
+	uint64_t end = clock_ns() + 2000 * 1000000ULL;
 
-	while (clock_ns() < end)
+	while (READ_ONCE(ran_on_mask) != cpu_online_mask && clock_ns() < end)
 		__atomic_fetch_or(&ran_on_mask, 1UL << arch_cpu_id(), __ATOMIC_RELAXED);
 	return 0;
 }
