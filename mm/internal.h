@@ -8,12 +8,6 @@
 
 #include "mm/page_alloc.h"
 
-/*
- * For a rarely-run function called from a fast path: kept out of line, its
- * registers and stack do not weigh on the fast path around the call.
- */
-#define __noinline	__attribute__((noinline))
-
 /* ---- memmap.c ---- */
 
 /* Index of pfn's pageblock in r->pageblock_mt. */

@@ -143,10 +143,9 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 			account_freepages(zone, 1L << order, mt);
 			change_pageblock_range(buddy, buddy_pfn, order, mt);
 		}
-		if (buddy < page) {	/* the lower of the two starts the pair */
-			page = buddy;
-			pfn = buddy_pfn;
-		}
+		/* The lower starts the pair; min(), as an if mispredicts. */
+		page = min(page, buddy);
+		pfn &= buddy_pfn;
 		order++;
 	}
 	__add_to_free_list(page, zone, order, mt);
@@ -728,13 +727,9 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 		memset(page_address(page), 0, PAGE_SIZE << order);
 }
 
-/*
- * Allocate from the buddy lists under zone->lock. Out of line so that its
- * registers are not saved on every per-CPU allocation too.
- */
-static __noinline struct page *rmqueue_buddy(struct zone *zone,
-					     unsigned int order, int mt,
-					     unsigned int alloc_flags)
+/* Allocate from the buddy lists under zone->lock. */
+static struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
+				  int mt, unsigned int alloc_flags)
 {
 	struct page *page;
 	unsigned long flags;
