@@ -477,8 +477,10 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 	spin_lock(&pcp->lock);
 	page = list_first_entry_or_null(list, struct page, lru);
 	if (unlikely(!page)) {
-		pcp->count += rmqueue_bulk(zone, order, pcp_refill_batch(pcp, order),
-					   list, mt, alloc_flags) << order;
+		int n = rmqueue_bulk(zone, order, pcp_refill_batch(pcp, order),
+				     list, mt, alloc_flags);
+
+		pcp->count += n << order;
 		page = list_first_entry_or_null(list, struct page, lru);
 	}
 	if (likely(page)) {
