@@ -9,8 +9,10 @@
  *
  * Mapping goes through <arch/mmu.h> only (arch_map_kernel_range and
  * arch_unmap_kernel_range), the one thing each architecture must supply.
- * TLB shootdown on other CPUs is the arch's job once IPIs exist (see
- * arch/x86_64's arch_unmap_kernel_range contract).
+ * The arch flushes only this CPU's TLB on unmap; every unmap here is
+ * followed by flush_tlb_kernel_range() so no CPU keeps a stale
+ * translation to pages that go back to the allocator. That is an IPI to
+ * every CPU: vfree()/vunmap() need interrupts on, as in Linux.
  */
 #include "mm/vmalloc.h"
 #include "kernel/console.h"
@@ -18,6 +20,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
+#include "kernel/smp.h"
 #include "kernel/spinlock.h"
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
@@ -140,6 +143,15 @@ static void count_pages(long delta)
 	__atomic_fetch_add(&vmalloc_nr_pages, (unsigned long)delta, __ATOMIC_RELAXED);
 }
 
+/* Remove [va, va + size) from the page tables and from every CPU's TLB. */
+static void unmap_and_flush(unsigned long va, unsigned long size)
+{
+	if (!size)
+		return;
+	arch_unmap_kernel_range(va, size);
+	flush_tlb_kernel_range(va, va + size);
+}
+
 /* Map pages at area->addr one page at a time (they need not be adjacent). */
 static int map_area(struct vm_struct *area, struct page **pages,
 		    unsigned int count, unsigned int prot)
@@ -149,7 +161,7 @@ static int map_area(struct vm_struct *area, struct page **pages,
 
 		if (!pages[i] || arch_map_kernel_range(va, PFN_PHYS(page_to_pfn(pages[i])),
 					  PAGE_SIZE, prot)) {
-			arch_unmap_kernel_range(area->addr, (unsigned long)i * PAGE_SIZE);
+			unmap_and_flush(area->addr, (unsigned long)i * PAGE_SIZE);
 			return -1;
 		}
 	}
@@ -230,7 +242,7 @@ static struct vm_struct *unmap_area(const void *addr, unsigned long want,
 		       addr, want == VM_ALLOC ? "vmalloc" : "vmap");
 		return NULL;
 	}
-	arch_unmap_kernel_range(area->addr, (unsigned long)area->nr_pages * PAGE_SIZE);
+	unmap_and_flush(area->addr, (unsigned long)area->nr_pages * PAGE_SIZE);
 	count_pages(-(long)area->nr_pages);
 	return area;
 }

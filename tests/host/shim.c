@@ -6,6 +6,7 @@
 #include "tests/host/host.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/smp.h"
 #include "kernel/thread.h"
 #include "kernel/lib/vsprintf.h"
 #include <arch/machine.h>
@@ -86,3 +87,10 @@ struct thread host_thread = { .name = "host", .bound_cpu = -1 };
 /* No interactive console on the host: drivers that offer input are ignored. */
 void console_set_input(int (*getc)(void));
 void console_set_input(int (*getc)(void)) { (void)getc; }
+
+/* The host test binary has one address space and no TLB to shoot down. */
+void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+{
+	(void)start;
+	(void)end;
+}

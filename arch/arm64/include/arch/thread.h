@@ -14,6 +14,7 @@
 #ifndef ARCH_THREAD_H
 #define ARCH_THREAD_H
 
+#include "kernel/ipi.h"
 #include "kernel/types.h"
 #include <arch/cpu.h>
 
@@ -66,12 +67,6 @@ int arch_cpu_start(unsigned int cpu, struct thread *idle, void *stack_top);
 
 /* The firmware's number for a CPU (MPIDR affinity), for logs. */
 unsigned int arch_cpu_hwid(unsigned int cpu);
-
-enum ipi_kind {
-	IPI_RESCHEDULE,		/* look at the run queue (need_resched set) */
-	IPI_CALL_FUNC,		/* run the queued smp_call_function requests */
-	NR_IPI_KINDS,
-};
 
 /* Interrupt CPU `cpu` (GIC SGI `kind`, or BCM2836 mailbox bit); any context. */
 void arch_send_ipi(unsigned int cpu, enum ipi_kind kind);

@@ -7,6 +7,7 @@
 #ifndef ARCH_THREAD_H
 #define ARCH_THREAD_H
 
+#include "kernel/ipi.h"
 #include "kernel/types.h"
 #include <arch/cpu.h>
 
@@ -77,12 +78,6 @@ int arch_cpu_start(unsigned int cpu, struct thread *idle, void *stack_top);
 
 /* The firmware's number for a CPU (x86_64: the local APIC ID), for logs. */
 unsigned int arch_cpu_hwid(unsigned int cpu);
-
-enum ipi_kind {
-	IPI_RESCHEDULE,		/* look at the run queue (need_resched set) */
-	IPI_CALL_FUNC,		/* run the queued smp_call_function requests */
-	NR_IPI_KINDS,
-};
 
 /*
  * Interrupt CPU `cpu` (online, possibly this one); on that CPU the arch

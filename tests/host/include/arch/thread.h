@@ -3,6 +3,7 @@
 #ifndef ARCH_THREAD_H
 #define ARCH_THREAD_H
 
+#include "kernel/ipi.h"
 #include "kernel/types.h"
 
 struct arch_context {
