@@ -2,7 +2,8 @@
  * kernel/console.c - the `mm> ` prompt: reads a line with simple editing
  * (backspace, Ctrl-U to erase the line, Ctrl-C to drop it), splits it into
  * words and runs the command of that name (CONSOLE_COMMAND). Input is
- * polled; between characters the CPU sleeps until the next interrupt.
+ * polled: between characters the console thread sleeps a tick, so this
+ * CPU's idle thread (and anything else ready) runs meanwhile.
  */
 #include "kernel/console.h"
 #include "kernel/cmdline.h"
@@ -10,6 +11,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/fault.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>
 
@@ -82,7 +84,10 @@ static int read_char(void)
 
 		if (c >= 0)
 			return c;
-		arch_wait_for_interrupt();	/* the tick wakes us to poll */
+		if (sched_running)
+			sleep_ms(10);			/* one tick at HZ=100 */
+		else
+			arch_wait_for_interrupt();	/* no threads yet */
 	}
 }
 
