@@ -37,6 +37,19 @@ static int by_name(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+int kunit_sort_suites(const struct kunit_suite **suites, size_t n)
+{
+	sort(suites, n, sizeof(suites[0]), by_name);
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(suites[i - 1]->name, suites[i]->name) == 0) {
+			printk(KERN_ERR "kunit: two suites are named '%s'; "
+			       "names must be unique\n", suites[i]->name);
+			return -1;
+		}
+	}
+	return (int)n;
+}
+
 /* Fill `out` with the registered suites in name order; -1 on duplicates. */
 static int sorted_suites(const struct kunit_suite **out, size_t max)
 {
@@ -50,15 +63,7 @@ static int sorted_suites(const struct kunit_suite **out, size_t max)
 		}
 		out[n++] = *p;
 	}
-	sort(out, n, sizeof(out[0]), by_name);
-	for (size_t i = 1; i < n; i++) {
-		if (strcmp(out[i - 1]->name, out[i]->name) == 0) {
-			printk(KERN_ERR "kunit: two suites are named '%s'; "
-			       "names must be unique\n", out[i]->name);
-			return -1;
-		}
-	}
-	return (int)n;
+	return kunit_sort_suites(out, n);
 }
 
 void kunit_list(void)

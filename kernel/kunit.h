@@ -73,6 +73,12 @@ struct kunit_totals {
  */
 bool kunit_run_all(const char *glob, struct kunit_totals *totals);
 
+/*
+ * Sort suites by name in place; returns n, or -1 (printed) if two share a
+ * name. The runner applies it to the registered suites before every run.
+ */
+int kunit_sort_suites(const struct kunit_suite **suites, size_t n);
+
 /* Print the registered suites (the console's `test` with no argument). */
 void kunit_list(void);
 
