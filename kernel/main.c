@@ -16,6 +16,7 @@
 #include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/workqueue.h"
+#include "drivers/pci/pci.h"
 #include "mm/dma-mapping.h"
 #include "mm/memblock.h"
 #include "mm/page_alloc.h"
@@ -79,6 +80,7 @@ void kernel_main(struct boot_info *bi)
 	kthread_create_idle(0);		/* CPU 0's idle thread */
 	smp_init();			/* start the other CPUs */
 	workqueue_init_early();		/* system_wq and its kworker thread */
+	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
 
 	uint64_t ns = clock_ns();
 

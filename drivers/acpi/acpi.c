@@ -10,6 +10,8 @@
  *     type 0, length 1: type 0 local APIC (UID 2, APIC ID 3, flags 4),
  *     type 5 address override (address 4), type 9 x2APIC (ID 4, flags 8,
  *     UID 12).
+ *   MCFG (PCI Firmware 3.2, 4.1.2): reserved 36..43, then 16-byte entries:
+ *     base address 0, segment 8, start bus 10, end bus 11.
  */
 #include "drivers/acpi/acpi.h"
 #include "kernel/lib/string.h"
@@ -163,32 +165,40 @@ static int parse_madt(const uint8_t *t, uint64_t phys, struct acpi_madt_info *ou
 	return 0;
 }
 
-int acpi_parse_madt(uint64_t rsdp_phys, boot_map_fn map,
-		    struct acpi_madt_info *out, char *err, size_t errlen)
+/*
+ * RSDP -> XSDT or RSDT -> the table signed sig, checked. On success the
+ * table's bytes, with its physical address in *phys; the RSDP's facts go
+ * to the optional out arguments. NULL with err set otherwise.
+ */
+static const uint8_t *find_table(uint64_t rsdp_phys, boot_map_fn map,
+				 const char *sig, uint64_t *phys, char *oem_id,
+				 uint8_t *revision, bool *used_xsdt,
+				 char *err, size_t errlen)
 {
 	const uint8_t *r = map(rsdp_phys, 20);
 	uint64_t root;
 	unsigned int entry_size;
 
-	memset(out, 0, sizeof(*out));
 	if (!r) {
 		ksnprintf(err, errlen, "acpi: RSDP at 0x%llx cannot be mapped",
 			  (unsigned long long)rsdp_phys);
-		return -1;
+		return NULL;
 	}
 	if (memcmp(r, "RSD PTR ", 8)) {
 		ksnprintf(err, errlen, "acpi: no 'RSD PTR ' signature at 0x%llx",
 			  (unsigned long long)rsdp_phys);
-		return -1;
+		return NULL;
 	}
 	if (sum(r, 20)) {
 		ksnprintf(err, errlen, "acpi: RSDP at 0x%llx: checksum of the "
 			  "first 20 bytes is 0x%02x, not 0",
 			  (unsigned long long)rsdp_phys, sum(r, 20));
-		return -1;
+		return NULL;
 	}
-	memcpy(out->oem_id, r + 9, 6);
-	out->rsdp_revision = r[15];
+	if (oem_id)
+		memcpy(oem_id, r + 9, 6);
+	if (revision)
+		*revision = r[15];
 	root = rd32(r + 16);
 	entry_size = 4;
 	if (r[15] >= 2) {
@@ -199,42 +209,110 @@ int acpi_parse_madt(uint64_t rsdp_phys, boot_map_fn map,
 			ksnprintf(err, errlen, "acpi: RSDP revision %u at 0x%llx: "
 				  "length %u is outside [36, 4096]", r[15],
 				  (unsigned long long)rsdp_phys, len);
-			return -1;
+			return NULL;
 		}
 		x = map(rsdp_phys, len);
 		if (!x || sum(x, len)) {
 			ksnprintf(err, errlen, "acpi: RSDP at 0x%llx: extended "
 				  "checksum over %u bytes is not 0",
 				  (unsigned long long)rsdp_phys, len);
-			return -1;
+			return NULL;
 		}
 		if (rd64(x + 24)) {
 			root = rd64(x + 24);
 			entry_size = 8;
-			out->used_xsdt = true;
+			if (used_xsdt)
+				*used_xsdt = true;
 		}
 	}
 	const uint8_t *rt = map_table(root, entry_size == 8 ? "XSDT" : "RSDT",
 				      map, err, errlen);
 
 	if (!rt)
-		return -1;
+		return NULL;
 	uint32_t n = (rd32(rt + 4) - HDR_LEN) / entry_size;
 
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *p = rt + HDR_LEN + i * entry_size;
-		uint64_t phys = entry_size == 8 ? rd64(p) : rd32(p);
-		const uint8_t *h = map(phys, HDR_LEN);
+		uint64_t tphys = entry_size == 8 ? rd64(p) : rd32(p);
+		const uint8_t *h = map(tphys, HDR_LEN);
 
-		if (!h || memcmp(h, "APIC", 4))
+		if (!h || memcmp(h, sig, 4))
 			continue;
-		const uint8_t *madt = map_table(phys, "APIC", map, err, errlen);
-
-		if (!madt)
-			return -1;
-		return parse_madt(madt, phys, out, err, errlen);
+		*phys = tphys;
+		return map_table(tphys, sig, map, err, errlen);
 	}
-	ksnprintf(err, errlen, "acpi: the %s (%u entries) lists no MADT ('APIC')",
-		  entry_size == 8 ? "XSDT" : "RSDT", n);
-	return -1;
+	ksnprintf(err, errlen, "acpi: the %s (%u entries) lists no %s",
+		  entry_size == 8 ? "XSDT" : "RSDT", n,
+		  memcmp(sig, "APIC", 4) ? sig : "MADT ('APIC')");
+	return NULL;
+}
+
+const void *acpi_find_table(uint64_t rsdp_phys, boot_map_fn map,
+			    const char *sig, uint64_t *phys,
+			    char *err, size_t errlen)
+{
+	uint64_t p = 0;
+	const uint8_t *t = find_table(rsdp_phys, map, sig, &p, NULL, NULL,
+				      NULL, err, errlen);
+
+	if (t && phys)
+		*phys = p;
+	return t;
+}
+
+int acpi_parse_madt(uint64_t rsdp_phys, boot_map_fn map,
+		    struct acpi_madt_info *out, char *err, size_t errlen)
+{
+	uint64_t phys = 0;
+	const uint8_t *madt;
+
+	memset(out, 0, sizeof(*out));
+	madt = find_table(rsdp_phys, map, "APIC", &phys, out->oem_id,
+			  &out->rsdp_revision, &out->used_xsdt, err, errlen);
+	if (!madt)
+		return -1;
+	return parse_madt(madt, phys, out, err, errlen);
+}
+
+int acpi_parse_mcfg(uint64_t rsdp_phys, boot_map_fn map,
+		    struct acpi_mcfg_info *out, char *err, size_t errlen)
+{
+	uint64_t phys = 0;
+	const uint8_t *t;
+	uint32_t len;
+
+	memset(out, 0, sizeof(*out));
+	t = find_table(rsdp_phys, map, "MCFG", &phys, NULL, NULL, NULL,
+		       err, errlen);
+	if (!t)
+		return -1;
+	len = rd32(t + 4);
+	if (len < 44 || (len - 44) % 16) {
+		ksnprintf(err, errlen, "acpi: MCFG at 0x%llx: length %u is not "
+			  "44 + a multiple of 16", (unsigned long long)phys, len);
+		return -1;
+	}
+	for (uint32_t off = 44; off < len; off += 16) {
+		const uint8_t *e = t + off;
+		struct acpi_mcfg_entry m = {
+			.base = rd64(e), .segment = (uint16_t)(e[8] | e[9] << 8),
+			.bus_start = e[10], .bus_end = e[11],
+		};
+
+		if (m.bus_end < m.bus_start || (m.base & 0xfffff)) {
+			ksnprintf(err, errlen, "acpi: MCFG entry at offset %u: "
+				  "base 0x%llx, buses %u-%u: %s", off,
+				  (unsigned long long)m.base, m.bus_start,
+				  m.bus_end, m.bus_end < m.bus_start ?
+				  "end bus below start bus" :
+				  "base not 1 MiB aligned");
+			return -1;
+		}
+		if (out->nr < ACPI_MAX_MCFG)
+			out->entries[out->nr++] = m;
+		else
+			out->dropped++;
+	}
+	return 0;
 }

@@ -51,4 +51,33 @@ uint64_t acpi_find_rsdp(boot_map_fn map);
 int acpi_parse_madt(uint64_t rsdp_phys, boot_map_fn map,
 		    struct acpi_madt_info *out, char *err, size_t errlen);
 
+/*
+ * Find the table signed sig (4 characters, e.g. "MCFG") through the RSDP's
+ * XSDT (or RSDT): its bytes, length and checksum verified, and its
+ * physical address in *phys (may be NULL). NULL with the reason in err.
+ */
+const void *acpi_find_table(uint64_t rsdp_phys, boot_map_fn map,
+			    const char *sig, uint64_t *phys,
+			    char *err, size_t errlen);
+
+/* PCI Express memory-mapped configuration (ECAM) areas, from the MCFG. */
+#define ACPI_MAX_MCFG	8
+
+struct acpi_mcfg_entry {
+	uint64_t base;		/* ECAM of bus 0 of the segment (even if
+				 * bus_start > 0): bus b at base + (b << 20) */
+	uint16_t segment;
+	uint8_t bus_start, bus_end;
+};
+
+struct acpi_mcfg_info {
+	struct acpi_mcfg_entry entries[ACPI_MAX_MCFG];
+	unsigned int nr;
+	unsigned int dropped;	/* did not fit */
+};
+
+/* Parse the MCFG. 0, or -1 with the reason in err (no MCFG included). */
+int acpi_parse_mcfg(uint64_t rsdp_phys, boot_map_fn map,
+		    struct acpi_mcfg_info *out, char *err, size_t errlen);
+
 #endif

@@ -1,0 +1,25 @@
+/*
+ * arch/irq.h (arm64) - device interrupts for portable drivers.
+ *
+ * arch_msi_alloc(fn, arg, &addr, &data): take a free interrupt vector,
+ *	make it run fn(arg) (interrupts off, on the CPU that receives it)
+ *	and give the address/data pair a device writes to raise it (the
+ *	GICv2m or ITS doorbell). Not implemented on arm64 yet: -1, and
+ *	drivers use the wired interrupt.
+ * arch_msi_free(data): give the vector back (the device must no longer
+ *	send it).
+ * arch_irq_request(irq, fn, arg): route GIC interrupt ID irq (an SPI is
+ *	32 + the device tree's number) to fn(arg) and enable it; level or
+ *	edge as the GIC was set up. Returns 0, or -1 if irq is out of range.
+ */
+#ifndef ARCH_IRQ_H
+#define ARCH_IRQ_H
+
+#include "kernel/types.h"
+
+int arch_msi_alloc(void (*fn)(void *arg), void *arg, uint64_t *addr,
+		   uint32_t *data);
+void arch_msi_free(uint32_t data);
+int arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg);
+
+#endif

@@ -1,0 +1,12 @@
+/* arch/irq.h for host builds: no interrupts; drivers poll. */
+#ifndef ARCH_IRQ_H
+#define ARCH_IRQ_H
+#include "kernel/types.h"
+static inline int arch_msi_alloc(void (*fn)(void *arg), void *arg,
+				 uint64_t *addr, uint32_t *data)
+{ (void)fn; (void)arg; (void)addr; (void)data; return -1; }
+static inline void arch_msi_free(uint32_t data) { (void)data; }
+static inline int arch_irq_request(unsigned int irq, void (*fn)(void *arg),
+				   void *arg)
+{ (void)irq; (void)fn; (void)arg; return -1; }
+#endif

@@ -1,0 +1,347 @@
+/*
+ * tests/suites/pci_config_test.c - PCI code that needs no hardware: the
+ * ACPI MCFG reader on tables built here, and enumeration over a fake
+ * configuration space (struct pci_cfg_ops): capability walking (with a
+ * looping list), multi-function devices, a bridge firmware did not
+ * number, BAR sizing and assignment from a host window.
+ */
+#include "drivers/acpi/acpi.h"
+#include "drivers/pci/pci.h"
+#include "kernel/kunit.h"
+#include "kernel/lib/string.h"
+
+/* ---------------------------------------------------------------- MCFG */
+
+#define T_PHYS	0x20000ULL
+static uint8_t t[1024];
+
+static const void *t_map(uint64_t phys, uint64_t len)
+{
+	if (phys >= T_PHYS && phys + len <= T_PHYS + sizeof(t))
+		return t + (phys - T_PHYS);
+	return NULL;
+}
+
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+
+static void fix_sum(uint8_t *p, size_t len, size_t at)
+{
+	uint8_t s = 0;
+
+	p[at] = 0;
+	for (size_t i = 0; i < len; i++)
+		s += p[i];
+	p[at] = (uint8_t)-s;
+}
+
+/* RSDP (rev 0) at +0, RSDT at +0x40 listing a FACP at +0x80 and the
+ * MCFG at +0x100 with n entries. */
+static void build_mcfg(unsigned int n)
+{
+	uint8_t *r = t, *rsdt = t + 0x40, *facp = t + 0x80, *m = t + 0x100;
+	uint32_t mlen = 44 + 16 * n;
+
+	memset(t, 0, sizeof(t));
+	memcpy(r, "RSD PTR ", 8);
+	put32(r + 16, (uint32_t)(T_PHYS + 0x40));
+	fix_sum(r, 20, 8);
+	memcpy(rsdt, "RSDT", 4);
+	put32(rsdt + 4, 36 + 8);
+	put32(rsdt + 36, (uint32_t)(T_PHYS + 0x80));
+	put32(rsdt + 40, (uint32_t)(T_PHYS + 0x100));
+	fix_sum(rsdt, 44, 9);
+	memcpy(facp, "FACP", 4);
+	put32(facp + 4, 36);
+	fix_sum(facp, 36, 9);
+	memcpy(m, "MCFG", 4);
+	put32(m + 4, mlen);
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t *e = m + 44 + 16 * i;
+
+		put64(e, 0xb0000000ULL + 0x10000000ULL * i);
+		e[8] = (uint8_t)i;
+		e[10] = 0;
+		e[11] = 0xff;
+	}
+	fix_sum(m, mlen, 9);
+}
+
+static void mcfg_parsed(struct kunit *test)
+{
+	static struct acpi_mcfg_info mi;
+	char err[160] = "";
+	uint64_t phys = 0;
+
+	build_mcfg(2);
+	KUNIT_ASSERT_EQ(test, acpi_parse_mcfg(T_PHYS, t_map, &mi, err, sizeof(err)), 0);
+	KUNIT_ASSERT_EQ(test, mi.nr, 2u);
+	KUNIT_EXPECT_EQ(test, mi.entries[0].base, 0xb0000000ULL);
+	KUNIT_EXPECT_EQ(test, mi.entries[1].base, 0xc0000000ULL);
+	KUNIT_EXPECT_EQ(test, mi.entries[1].segment, 1);
+	KUNIT_EXPECT_EQ(test, mi.entries[0].bus_end, 0xff);
+	KUNIT_EXPECT_NOT_NULL(test, acpi_find_table(T_PHYS, t_map, "FACP", &phys,
+						    err, sizeof(err)));
+	KUNIT_EXPECT_EQ(test, phys, T_PHYS + 0x80);
+}
+
+static void bad_mcfg_rejected(struct kunit *test)
+{
+	static struct acpi_mcfg_info mi;
+	char err[160] = "";
+
+	build_mcfg(1);
+	t[0x100 + 50]++;			/* checksum */
+	KUNIT_EXPECT_EQ(test, acpi_parse_mcfg(T_PHYS, t_map, &mi, err, sizeof(err)), -1);
+	KUNIT_EXPECT_STREQ(test, err, "acpi: MCFG at 0x20100: checksum byte sum is 0x01, not 0");
+
+	build_mcfg(1);
+	put32(t + 0x100 + 4, 44 + 10);		/* not a whole entry */
+	fix_sum(t + 0x100, 54, 9);
+	KUNIT_EXPECT_EQ(test, acpi_parse_mcfg(T_PHYS, t_map, &mi, err, sizeof(err)), -1);
+	KUNIT_EXPECT_STREQ(test, err, "acpi: MCFG at 0x20100: length 54 is not 44 + a multiple of 16");
+
+	build_mcfg(1);
+	t[0x100 + 44 + 10] = 5;			/* start bus above end bus 0xff? no: */
+	t[0x100 + 44 + 11] = 2;			/* end bus 2 < start 5 */
+	fix_sum(t + 0x100, 60, 9);
+	KUNIT_EXPECT_EQ(test, acpi_parse_mcfg(T_PHYS, t_map, &mi, err, sizeof(err)), -1);
+	KUNIT_EXPECT_STREQ(test, err, "acpi: MCFG entry at offset 44: base 0xb0000000, buses 5-2: end bus below start bus");
+
+	build_mcfg(1);
+	memcpy(t + 0x100, "XXXX", 4);
+	fix_sum(t + 0x100, 60, 9);
+	KUNIT_EXPECT_EQ(test, acpi_parse_mcfg(T_PHYS, t_map, &mi, err, sizeof(err)), -1);
+	KUNIT_EXPECT_STREQ(test, err, "acpi: the RSDT (2 entries) lists no MCFG");
+}
+
+/* ---------------------------------------------------------------- fake space */
+
+#define FAKE_BUSES	2
+#define FAKE_DEVFNS	64	/* devices 0-7 */
+struct fake_fn {
+	uint8_t cfg[256];
+	uint64_t bar_size[6];		/* 0: none; 64-bit BAR: size in [i] */
+	bool present;
+};
+struct fake_space {
+	struct fake_fn fn[FAKE_BUSES][FAKE_DEVFNS];
+};
+
+static struct fake_fn *fake_get(struct pci_host *h, unsigned int bus,
+				unsigned int devfn)
+{
+	struct fake_space *fs = h->priv;
+
+	if (bus >= FAKE_BUSES || devfn >= FAKE_DEVFNS ||
+	    !fs->fn[bus][devfn].present)
+		return NULL;
+	return &fs->fn[bus][devfn];
+}
+
+static uint32_t fake_read(struct pci_host *h, unsigned int bus,
+			  unsigned int devfn, unsigned int off, int size)
+{
+	struct fake_fn *f = fake_get(h, bus, devfn);
+	uint32_t v = 0;
+
+	if (!f || off + size > 256)
+		return size == 4 ? 0xffffffff : size == 2 ? 0xffff : 0xff;
+	memcpy(&v, f->cfg + off, size);
+	return v;
+}
+
+static void fake_write(struct pci_host *h, unsigned int bus, unsigned int devfn,
+		       unsigned int off, int size, uint32_t val)
+{
+	struct fake_fn *f = fake_get(h, bus, devfn);
+
+	if (!f || off + size > 256)
+		return;
+	unsigned int nbars = (f->cfg[PCI_HEADER_TYPE] & 0x7f) == 1 ? 2 : 6;
+
+	if (off >= PCI_BAR0 && off < PCI_BAR0 + 4 * nbars && size == 4) {
+		unsigned int i = (off - PCI_BAR0) / 4;
+		uint32_t old;
+
+		memcpy(&old, f->cfg + off, 4);
+		if (f->bar_size[i]) {
+			uint64_t mask = ~(f->bar_size[i] - 1);
+
+			val = (val & (uint32_t)mask) | (old & 0xf);
+		} else if (i > 0 && (f->cfg[PCI_BAR0 + 4 * (i - 1)] & 6) == 4 &&
+			   f->bar_size[i - 1]) {
+			uint64_t mask = ~(f->bar_size[i - 1] - 1);
+
+			val &= (uint32_t)(mask >> 32);	/* upper half */
+		} else {
+			val = 0;			/* unimplemented */
+		}
+	}
+	memcpy(f->cfg + off, &val, size);
+}
+
+static struct fake_space fake_space;
+static const struct pci_cfg_ops fake_ops = { fake_read, fake_write };
+
+static struct fake_fn *fake_add(struct fake_space *fs, unsigned int bus,
+				unsigned int dev, unsigned int fn,
+				uint16_t vendor, uint16_t device, uint8_t hdr)
+{
+	struct fake_fn *f = &fs->fn[bus][PCI_DEVFN(dev, fn)];
+
+	f->present = true;
+	memcpy(f->cfg + 0, &vendor, 2);
+	memcpy(f->cfg + 2, &device, 2);
+	f->cfg[PCI_HEADER_TYPE] = hdr;
+	return f;
+}
+
+static void fake_cap(struct fake_fn *f, uint8_t at, uint8_t id, uint8_t next)
+{
+	f->cfg[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
+	if (!f->cfg[PCI_CAPABILITY_LIST])
+		f->cfg[PCI_CAPABILITY_LIST] = at;
+	f->cfg[at] = id;
+	f->cfg[at + 1] = next;
+}
+
+static struct pci_host *fake_host(struct fake_space *fs, bool assign)
+{
+	struct pci_host tmpl = {
+		.segment = 0xfe, .bus_start = 0, .bus_end = FAKE_BUSES - 1,
+		.ops = &fake_ops, .priv = fs, .assign_all = assign,
+		.mem32 = { .cpu_base = 0x10000000, .bus_base = 0x10000000,
+			   .size = 0x1000000 },
+		.mem64 = { .cpu_base = 0x8000000000ULL, .bus_base = 0x8000000000ULL,
+			   .size = 0x100000000ULL },
+	};
+
+	return pci_host_add(&tmpl);
+}
+
+static struct pci_dev *find(uint16_t vendor, uint16_t device)
+{
+	return pci_get_device(vendor, device, NULL);
+}
+
+static void capabilities_walked(struct kunit *test)
+{
+	struct fake_space *fs = &fake_space;
+
+	memset(fs, 0, sizeof(*fs));
+	struct fake_fn *f = fake_add(fs, 0, 3, 0, 0x1af4, 0x1042, 0);
+
+	fake_cap(f, 0x40, PCI_CAP_ID_VNDR, 0x50);
+	fake_cap(f, 0x50, PCI_CAP_ID_VNDR, 0x60);
+	fake_cap(f, 0x60, PCI_CAP_ID_MSIX, 0x70);
+	fake_cap(f, 0x70, PCI_CAP_ID_VNDR, 0x40);	/* loops back */
+	/* a second device whose list points below 0x40 */
+	struct fake_fn *g = fake_add(fs, 0, 4, 0, 0x1234, 0x0002, 0);
+
+	fake_cap(g, 0x20, PCI_CAP_ID_MSIX, 0);
+	struct pci_host *h = fake_host(fs, false);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_EXPECT_EQ(test, pci_scan_host(h), 2);
+	struct pci_dev *p = find(0x1af4, 0x1042);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, p->msix_cap, 0x60);
+	KUNIT_EXPECT_EQ(test, pci_find_capability(p, PCI_CAP_ID_VNDR), 0x40u);
+	KUNIT_EXPECT_EQ(test, pci_find_next_capability(p, 0x40, PCI_CAP_ID_VNDR), 0x50u);
+	KUNIT_EXPECT_EQ(test, pci_find_next_capability(p, 0x50, PCI_CAP_ID_VNDR), 0x70u);
+	/* the loop ends by the bound, having found nothing new */
+	KUNIT_EXPECT_EQ(test, pci_find_capability(p, PCI_CAP_ID_EXP), 0u);
+	KUNIT_EXPECT_EQ(test, pci_source_id(p), 0x18);
+	KUNIT_EXPECT_STREQ(test, p->name, "00fe:00:03.0");
+	KUNIT_EXPECT_PTR_EQ(test, to_pci_dev(&p->dev), p);
+	p = find(0x1234, 0x0002);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, p->msix_cap, 0);
+	pci_host_remove(h);
+}
+
+static void bridges_and_bars(struct kunit *test)
+{
+	struct fake_space *fs = &fake_space;
+
+	memset(fs, 0, sizeof(*fs));
+	/* bus 0: a multi-function device (fn 0 and 2), a bridge at 0:5.0 */
+	struct fake_fn *a = fake_add(fs, 0, 1, 0, 0x1111, 0x0001, 0x80);
+
+	a->bar_size[0] = 0x1000;			/* 32-bit mem */
+	a->cfg[PCI_BAR0 + 8] = PCI_BAR_MEM64;		/* BAR2+3: 64-bit */
+	a->bar_size[2] = 0x4000;
+	a->cfg[PCI_BAR0 + 16] = PCI_BAR_IO;		/* BAR4 io, no window */
+	a->bar_size[4] = 0x20;
+	fake_add(fs, 0, 1, 2, 0x1111, 0x0002, 0);
+	fake_add(fs, 0, 1, 4, 0xffff, 0xffff, 0);	/* absent reads as ~0 */
+	fake_add(fs, 0, 5, 0, 0x2222, 0x0001, 1);	/* bridge, unnumbered */
+	/* bus 1 (behind the bridge): one device with a 64 KiB BAR */
+	struct fake_fn *c = fake_add(fs, 1, 0, 0, 0x3333, 0x0001, 0);
+
+	c->bar_size[0] = 0x10000;
+	/* a device with a firmware-assigned BAR on bus 0 */
+	struct fake_fn *d = fake_add(fs, 0, 7, 0, 0x4444, 0x0001, 0);
+
+	d->bar_size[0] = 0x1000;
+	put32(d->cfg + PCI_BAR0, 0x20000000);
+
+	struct pci_host *h = fake_host(fs, false);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_EXPECT_EQ(test, pci_scan_host(h), 5);
+	struct pci_dev *p = find(0x1111, 0x0001);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, p->bar[0].size, 0x1000ULL);
+	KUNIT_EXPECT_EQ(test, p->bar[0].addr, 0x10000000ULL);
+	KUNIT_EXPECT_EQ(test, p->bar[2].size, 0x4000ULL);
+	KUNIT_EXPECT_EQ(test, p->bar[2].flags, (unsigned int)PCI_BAR_MEM64);
+	KUNIT_EXPECT_EQ(test, p->bar[2].addr, 0x8000000000ULL);
+	KUNIT_EXPECT_EQ(test, p->bar[3].size, 0ULL);	/* upper half */
+	KUNIT_EXPECT_EQ(test, p->bar[4].size, 0x20ULL);
+	KUNIT_EXPECT_EQ(test, p->bar[4].addr, 0ULL);	/* no I/O window */
+	uint32_t lo, hi;
+
+	memcpy(&lo, a->cfg + PCI_BAR0 + 8, 4);
+	memcpy(&hi, a->cfg + PCI_BAR0 + 12, 4);
+	KUNIT_EXPECT_EQ(test, lo, (uint32_t)PCI_BAR_MEM64);
+	KUNIT_EXPECT_EQ(test, hi, 0x80u);
+	KUNIT_EXPECT_NOT_NULL(test, find(0x1111, 0x0002));	/* function 2 */
+	struct pci_dev *br = find(0x2222, 0x0001);
+
+	KUNIT_ASSERT_NOT_NULL(test, br);
+	KUNIT_EXPECT_EQ(test, fs->fn[0][PCI_DEVFN(5, 0)].cfg[PCI_SECONDARY_BUS], 1);
+	KUNIT_EXPECT_EQ(test, fs->fn[0][PCI_DEVFN(5, 0)].cfg[PCI_SUBORDINATE_BUS], 1);
+	p = find(0x3333, 0x0001);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, p->bus, 1);
+	KUNIT_EXPECT_EQ(test, p->bar[0].size, 0x10000ULL);
+	/* 1 MiB aligned window for the bridge */
+	KUNIT_EXPECT_EQ(test, p->bar[0].addr, 0x10100000ULL);
+	uint32_t win;
+
+	memcpy(&win, fs->fn[0][PCI_DEVFN(5, 0)].cfg + PCI_MEMORY_BASE, 4);
+	KUNIT_EXPECT_EQ(test, win, 0x10101010u);
+	p = find(0x4444, 0x0001);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, p->bar[0].addr, 0x20000000ULL);	/* kept */
+	pci_host_remove(h);
+	KUNIT_EXPECT_NULL(test, find(0x1111, 0x0001));
+}
+
+static struct kunit_case pci_config_cases[] = {
+	KUNIT_CASE(mcfg_parsed),
+	KUNIT_CASE(bad_mcfg_rejected),
+	KUNIT_CASE(capabilities_walked),
+	KUNIT_CASE(bridges_and_bars),
+	{}
+};
+
+static struct kunit_suite pci_config_suite = {
+	.name = "pci_config",
+	.test_cases = pci_config_cases,
+};
+kunit_test_suite(pci_config_suite);
