@@ -1,0 +1,241 @@
+/*
+ * drivers/iommu/intel-iommu.h - the Intel VT-d DMA remapping driver (legacy
+ * mode: root table -> context tables -> second-level page tables), for
+ * QEMU q35 `-device intel-iommu` and real hardware of the same kind.
+ * Intel VT-d specification rev. 3.x/4.x; docs/drivers/intel-vtd.md.
+ *
+ * Three layers, each usable alone:
+ *  - DMAR parsing (intel-dmar.c): the ACPI DMAR table -> remapping units
+ *    (DRHD: register base, PCI segment, device scope), reserved memory
+ *    regions (RMRR). Pure: it reads memory through a boot_map_fn, so the
+ *    host tests hand it fake tables.
+ *  - second-level page tables (intel-pgtable.c): 3 or 4 levels of 512
+ *    entries over 4 KiB pages, 2 MiB superpages where allowed. Pure: table
+ *    pages come from a pg_data_t (the global node, or a test arena).
+ *  - the hardware (intel-iommu.c): registers, root/context tables,
+ *    invalidation (register-based, or the queued invalidation interface
+ *    with wait descriptors), fault recording and the fault event
+ *    interrupt, and the iommu_domain ops of mm/dma-iommu.h.
+ *
+ * A device's DMA is put behind the IOMMU with intel_iommu_attach_pci():
+ * one domain (DID + page tables) per device, so devices are isolated from
+ * each other as well as from memory nobody mapped for them. Until then a
+ * device has no context entry: with translation on, its DMA is blocked
+ * (and reported as fault reason 2). This is "default deny", not Linux's
+ * default of identity-mapping unattached devices.
+ */
+#ifndef DRIVERS_IOMMU_INTEL_IOMMU_H
+#define DRIVERS_IOMMU_INTEL_IOMMU_H
+
+#include "kernel/types.h"
+#include "kernel/spinlock.h"
+#include "boot/boot_info.h"	/* boot_map_fn */
+#include "mm/dma-iommu.h"
+#include "mm/mmzone.h"
+
+/* ------------------------------------------------------------ DMAR table */
+
+#define DMAR_MAX_UNITS		4
+#define DMAR_MAX_RMRR		8
+#define DMAR_MAX_SCOPES		16
+#define DMAR_MAX_PATH		4
+
+/* Device scope types (VT-d 8.3.1). */
+#define DMAR_SCOPE_ENDPOINT	1	/* a PCI endpoint */
+#define DMAR_SCOPE_BRIDGE	2	/* a bridge and everything below it */
+#define DMAR_SCOPE_IOAPIC	3
+#define DMAR_SCOPE_HPET		4
+#define DMAR_SCOPE_NAMESPACE	5
+
+struct dmar_scope {
+	uint8_t type;		/* DMAR_SCOPE_* */
+	uint8_t enum_id;	/* IOAPIC/HPET id */
+	uint8_t start_bus;
+	uint8_t path_len;	/* (device, function) hops from start_bus */
+	uint8_t path[DMAR_MAX_PATH][2];
+};
+
+struct dmar_drhd {		/* a DMA remapping hardware unit */
+	uint64_t reg_base;	/* physical address of its registers */
+	unsigned int reg_size;	/* bytes (from the size field; 4 KiB min) */
+	uint16_t segment;	/* PCI segment */
+	bool include_all;	/* covers every device of the segment not
+				 * listed under another unit */
+	struct dmar_scope scopes[DMAR_MAX_SCOPES];
+	unsigned int nr_scopes, scopes_dropped;
+};
+
+struct dmar_rmrr {		/* memory a device uses behind the OS's back */
+	uint16_t segment;
+	uint64_t base, limit;	/* limit is the last byte */
+	struct dmar_scope scopes[DMAR_MAX_SCOPES];
+	unsigned int nr_scopes, scopes_dropped;
+};
+
+struct dmar_info {
+	uint8_t haw;		/* host address width (bits) */
+	uint8_t flags;		/* bit 0 INTR_REMAP, bit 1 X2APIC_OPT_OUT */
+	struct dmar_drhd drhd[DMAR_MAX_UNITS];
+	unsigned int nr_drhd, drhd_dropped;
+	struct dmar_rmrr rmrr[DMAR_MAX_RMRR];
+	unsigned int nr_rmrr, rmrr_dropped;
+	unsigned int nr_skipped;	/* ATSR, RHSA, ANDD, SATC, unknown */
+};
+
+/*
+ * Parse a DMAR table of len bytes whose ACPI checksum was checked. 0, or
+ * -1 with the reason in err (bad lengths, a structure or device scope
+ * running past its container). Unknown structure types are skipped.
+ */
+int dmar_parse(const uint8_t *table, uint32_t len, struct dmar_info *out,
+	       char *err, size_t errlen);
+
+/*
+ * Find the ACPI table with signature sig (4 characters) from the RSDP,
+ * through the XSDT (or the RSDT), checking lengths and checksums. Returns
+ * the mapped table and its physical address and length, or NULL with the
+ * reason in err. (drivers/acpi has no generic lookup yet; this is ours.)
+ */
+const uint8_t *vtd_acpi_find_table(uint64_t rsdp, boot_map_fn map,
+				   const char *sig, uint64_t *phys,
+				   uint32_t *len, char *err, size_t errlen);
+
+/* Does the scope name the device bus:devfn (single-hop paths only)? */
+bool dmar_scope_matches(const struct dmar_scope *s, uint8_t bus, uint8_t devfn);
+
+/* ------------------------------------------------------------ page tables */
+
+/* Second-level entry bits (VT-d 9.8). */
+#define VTD_PTE_R	(1ULL << 0)
+#define VTD_PTE_W	(1ULL << 1)
+#define VTD_PTE_PS	(1ULL << 7)	/* a superpage (2 MiB at level 2) */
+#define VTD_PTE_ADDR	0x000ffffffffff000ULL
+
+struct vtd_pgtable {
+	uint64_t *root;		/* top-level table (a page) */
+	unsigned int levels;	/* 3 (39-bit IOVA) or 4 (48-bit) */
+	bool superpages;	/* 2 MiB pages allowed (CAP.SLLPS bit 0) */
+	pg_data_t *node;	/* table pages from here; NULL: global */
+	unsigned long nr_tables;	/* pages of tables now, root included */
+	unsigned long nr_4k, nr_2m;	/* leaf entries now */
+	unsigned long nr_splits;	/* superpages split by a partial unmap */
+};
+
+/* 0 or -ENOMEM. */
+int vtd_pgtable_init(struct vtd_pgtable *pt, unsigned int levels,
+		     bool superpages, pg_data_t *node);
+/*
+ * Map [iova, iova + size) to paddr with prot (IOMMU_READ/WRITE): 4 KiB
+ * multiples; a 2 MiB superpage wherever iova and paddr are 2 MiB aligned
+ * and 2 MiB remain. Tables are allocated GFP_ATOMIC. 0, or -ENOMEM with
+ * nothing of the range left mapped, or -EINVAL (unaligned, beyond the
+ * address width).
+ */
+int vtd_pgtable_map(struct vtd_pgtable *pt, unsigned long iova,
+		    phys_addr_t paddr, size_t size, int prot);
+/* Clear the range's leaf entries (splitting a superpage it covers only
+ * partly); returns the bytes that were mapped. Tables stay. */
+size_t vtd_pgtable_unmap(struct vtd_pgtable *pt, unsigned long iova,
+			 size_t size);
+/* The translation of iova (0 if none); *pte gets the leaf if not NULL. */
+phys_addr_t vtd_pgtable_iova_to_phys(struct vtd_pgtable *pt,
+				     unsigned long iova, uint64_t *pte);
+/* Free every table page; returns how many were freed. */
+unsigned long vtd_pgtable_free(struct vtd_pgtable *pt);
+
+/* ------------------------------------------------------------ faults */
+
+/* The fault reason code in words ("reserved" for codes it does not know). */
+const char *vtd_fault_reason_str(unsigned int reason);
+
+/* Source-id (bus << 8 | dev << 3 | fn) as "bb:dd.f" into buf (8 bytes). */
+void vtd_format_sid(uint16_t sid, char *buf, size_t len);
+
+/* ------------------------------------------------------------ hardware */
+
+#define VTD_MAX_BINDINGS	32
+
+struct vtd_domain;
+
+struct vtd_unit {
+	unsigned int index;		/* vtd0, vtd1, ... */
+	const struct dmar_drhd *drhd;
+	void *regs;			/* ioremap'd registers */
+	uint32_t ver;
+	uint64_t cap, ecap;
+	unsigned int levels;		/* page-table levels domains use */
+	unsigned int agaw_bits;		/* 39 or 48 */
+	bool qi;			/* queued invalidation in use */
+	bool caching_mode;		/* CAP.CM: not-present entries cached */
+	bool enabled;			/* translation on (GSTS.TES) */
+	unsigned int fault_irq;		/* vector, 0: faults polled only */
+	spinlock_t lock;		/* registers, queue, context tables */
+	uint64_t *root;			/* root table: 256 x 16 bytes */
+	uint64_t *ctx[256];		/* context table per bus, or NULL */
+	uint64_t *iq;			/* invalidation queue (one page) */
+	unsigned int iq_tail;		/* next descriptor slot */
+	volatile uint32_t *iq_status;	/* wait descriptors write here */
+	uint32_t iq_seq;
+	uint16_t next_did;
+	struct {
+		uint16_t sid;
+		struct vtd_domain *dom;
+		struct device *dev;
+	} bind[VTD_MAX_BINDINGS];
+	/* counters for `iommu` and the tests */
+	unsigned long nr_ctx_inv, nr_iotlb_psi, nr_iotlb_dsi, nr_iotlb_global;
+	unsigned long nr_waits, nr_map_flushes, nr_faults, nr_fault_irqs;
+	unsigned long nr_fault_overflows;
+	/* the last fault recorded, for tests and `iommu` */
+	uint16_t last_fault_sid;
+	uint8_t last_fault_reason;
+	bool last_fault_write;
+	uint64_t last_fault_addr;
+};
+
+struct vtd_domain {
+	struct iommu_domain domain;
+	struct vtd_unit *unit;
+	struct vtd_pgtable pt;
+	spinlock_t lock;		/* the page tables */
+	uint16_t did;			/* domain id */
+	char name[24];
+};
+
+/*
+ * Find the DMAR table (RSDP from boot info, else the BIOS areas), bring
+ * up every unit: tables, invalidation, fault interrupt, translation on.
+ * Returns the number of units enabled (0 without VT-d).
+ */
+int intel_iommu_init(const struct boot_info *bi);
+
+/* Units enabled, and unit i (NULL past the end). */
+unsigned int intel_iommu_nr_units(void);
+struct vtd_unit *intel_iommu_unit(unsigned int i);
+/* The unit whose scope covers bus:devfn on segment 0, or NULL. */
+struct vtd_unit *intel_iommu_unit_for(uint8_t bus, uint8_t devfn);
+
+/*
+ * Give the PCI device bus:devfn (segment 0) its own domain, point its
+ * context entry at it and route dev's DMA API through it
+ * (iommu_attach_device). Returns the domain, or NULL (no unit covers the
+ * device, out of memory, already attached).
+ */
+struct iommu_domain *intel_iommu_attach_pci(struct device *dev, uint8_t bus,
+					    uint8_t devfn);
+/* Undo it: context entry cleared and invalidated, domain freed. */
+void intel_iommu_detach_pci(struct device *dev);
+
+/* Read and clear the fault recording registers now (the interrupt's work;
+ * tests call it to not depend on interrupt timing). Returns faults seen. */
+unsigned int intel_iommu_process_faults(struct vtd_unit *u);
+
+/* ACPI and ECAM access for the kernel test (the same mapping the driver
+ * uses: ioremap). */
+uint64_t intel_iommu_rsdp(void);
+const void *vtd_map_phys(uint64_t phys, uint64_t len);
+
+/* Lines for the `iommu` command: units, their capabilities, counters. */
+void intel_iommu_show(void);
+
+#endif
