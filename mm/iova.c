@@ -315,11 +315,8 @@ void init_iova_domain_node(struct iova_domain *iovad, unsigned long granule,
 	iovad->anchor.gap = IOVA_ANCHOR - iovad->start_pfn;
 	update(&iovad->anchor);
 	iovad->root = &iovad->anchor;
-	for (int i = 0; i < IOVA_RANGE_CACHE_MAX_SIZE; i++) {
+	for (int i = 0; i < IOVA_RANGE_CACHE_MAX_SIZE; i++)
 		spin_lock_init(&iovad->rcaches[i].lock, "iova_depot");
-		for (int c = 0; c < NR_CPUS; c++)
-			spin_lock_init(&iovad->rcaches[i].cpu[c].lock, "iova_rcache");
-	}
 	iovad->fq_timeout_ns = IOVA_FQ_TIMEOUT_NS;
 	iovad->fq_max = IOVA_FQ_SIZE;
 }
@@ -491,20 +488,61 @@ static struct iova_magazine *mag_alloc(struct iova_domain *iovad)
 	return m;
 }
 
-/* Cache pfn (an order-sized range) on cpu; false if no magazine memory. */
-static bool rcache_insert(struct iova_domain *iovad, unsigned int cpu,
-			  unsigned long pfn, unsigned int order)
+/*
+ * Who may touch a CPU's magazines (c->loaded, c->prev and what they hold).
+ *
+ * Nearly always that CPU itself, from alloc_iova_fast/free_iova_fast.
+ * Interrupts off keep out everything else on the same CPU (a handler that
+ * maps DMA, or a preemption that moves us away). The only other users are
+ * another CPU emptying them (free_cpu_cached_iovas after a failed
+ * allocation, the flush queue freeing a CPU's parked ranges, the
+ * iova_for_each_cached walk) and tests playing several CPUs on one. For
+ * those, c->busy is a tiny lock: whoever uses the magazines sets it with
+ * one compare-and-swap and clears it with one store. The owner's swap
+ * finds it free unless such a rare remote user holds it, so the hit path
+ * is interrupts off, one atomic, a few loads and stores, one store,
+ * interrupts back.
+ *
+ * Why not a spinlock_t: its preemption count and lock-debugging checks
+ * cost as much as the rest of a hit, and buy nothing here (interrupts
+ * are off; the sections are the few lines below). Why not no lock at all,
+ * with remote emptying done by the owner through an IPI: callers may have
+ * interrupts off (dma_map_* under GFP_ATOMIC), and a cross-CPU call made
+ * with interrupts off can deadlock; without a fence on the owner's side
+ * nothing else can stop a remote CPU reading a magazine the owner is
+ * changing.
+ */
+static inline unsigned long rcache_lock(struct iova_cpu_rcache *c)
 {
-	struct iova_rcache *rc = &iovad->rcaches[order];
-	struct iova_cpu_rcache *c = &rc->cpu[cpu];
-	struct iova_magazine *spill = NULL, *fresh;
-	unsigned long flags;
-	bool done = false;
+	unsigned long flags = arch_irq_save();
+	unsigned int free = 0;
 
-	spin_lock_irqsave(&c->lock, flags);
-	if (c->loaded && !mag_full(c->loaded)) {
-		/* room in the loaded magazine */
-	} else if (c->prev && !mag_full(c->prev)) {
+	while (unlikely(!__atomic_compare_exchange_n(&c->busy, &free, 1, false,
+						     __ATOMIC_ACQUIRE,
+						     __ATOMIC_RELAXED))) {
+		/* Another CPU is emptying them: wait without writing. */
+		while (__atomic_load_n(&c->busy, __ATOMIC_RELAXED))
+			arch_cpu_relax();
+		free = 0;
+	}
+	return flags;
+}
+
+static inline void rcache_unlock(struct iova_cpu_rcache *c, unsigned long flags)
+{
+	__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
+	arch_irq_restore(flags);
+}
+
+/* Make room in c->loaded when it is missing or full. rcache_lock held. */
+static struct iova_magazine *rcache_insert_slow(struct iova_domain *iovad,
+						struct iova_rcache *rc,
+						struct iova_cpu_rcache *c,
+						struct iova_magazine **spill)
+{
+	struct iova_magazine *fresh;
+
+	if (c->prev && !mag_full(c->prev)) {
 		struct iova_magazine *t = c->loaded;
 
 		c->loaded = c->prev;
@@ -515,23 +553,58 @@ static bool rcache_insert(struct iova_domain *iovad, unsigned int cpu,
 	} else if ((fresh = mag_alloc(iovad))) {
 		/* Both full: the loaded one goes to the depot. */
 		spin_lock(&rc->lock);
-		if (rc->depot_size < IOVA_DEPOT_MAX)
+		if (c->loaded && rc->depot_size < IOVA_DEPOT_MAX)
 			rc->depot[rc->depot_size++] = c->loaded;
-		else
-			spill = c->loaded;
+		else	/* NULL (an earlier mag_alloc failed): nothing to spill */
+			*spill = c->loaded;
 		spin_unlock(&rc->lock);
 		c->loaded = fresh;
 	}
-	if (c->loaded && !mag_full(c->loaded)) {
-		c->loaded->pfns[c->loaded->size++] = pfn;
-		done = true;
-	}
-	spin_unlock_irqrestore(&c->lock, flags);
+	return mag_full(c->loaded) ? NULL : c->loaded;
+}
+
+/* Cache pfn (an order-sized range) on cpu; false if no magazine memory. */
+static bool rcache_insert(struct iova_domain *iovad, unsigned int cpu,
+			  unsigned long pfn, unsigned int order)
+{
+	struct iova_rcache *rc = &iovad->rcaches[order];
+	struct iova_cpu_rcache *c = &rc->cpu[cpu];
+	struct iova_magazine *spill = NULL, *m;
+	unsigned long flags = rcache_lock(c);
+
+	m = c->loaded;
+	if (unlikely(!m || m->size == IOVA_MAG_SIZE))
+		m = rcache_insert_slow(iovad, rc, c, &spill);
+	if (likely(m))
+		m->pfns[m->size++] = pfn;
+	rcache_unlock(c, flags);
 	if (spill) {			/* depot full: back to the tree */
 		mag_free_pfns(iovad, spill);
 		pool_free(iovad, &iovad->mag_pool, spill);
 	}
-	return done;
+	return m != NULL;
+}
+
+/*
+ * Fill c->loaded when it is empty: from c->prev, else from the depot;
+ * *old is an empty magazine to free after unlocking. rcache_lock held.
+ */
+static void rcache_get_slow(struct iova_rcache *rc, struct iova_cpu_rcache *c,
+			    struct iova_magazine **old)
+{
+	if (!mag_empty(c->prev)) {
+		struct iova_magazine *t = c->loaded;
+
+		c->loaded = c->prev;
+		c->prev = t;
+	} else if (READ_ONCE(rc->depot_size)) {	/* peek before locking */
+		spin_lock(&rc->lock);
+		if (rc->depot_size) {
+			*old = c->loaded;
+			c->loaded = rc->depot[--rc->depot_size];
+		}
+		spin_unlock(&rc->lock);
+	}
 }
 
 static unsigned long rcache_get(struct iova_domain *iovad, unsigned int cpu,
@@ -539,30 +612,25 @@ static unsigned long rcache_get(struct iova_domain *iovad, unsigned int cpu,
 {
 	struct iova_rcache *rc = &iovad->rcaches[order];
 	struct iova_cpu_rcache *c = &rc->cpu[cpu];
-	struct iova_magazine *old = NULL;
-	unsigned long flags, pfn = 0;
+	struct iova_magazine *old = NULL, *m;
+	unsigned long flags = rcache_lock(c), pfn = 0;
 
-	spin_lock_irqsave(&c->lock, flags);
-	if (mag_empty(c->loaded) && !mag_empty(c->prev)) {
-		struct iova_magazine *t = c->loaded;
-
-		c->loaded = c->prev;
-		c->prev = t;
-	} else if (mag_empty(c->loaded) && rc->depot_size) {
-		spin_lock(&rc->lock);
-		if (rc->depot_size) {
-			old = c->loaded;
-			c->loaded = rc->depot[--rc->depot_size];
-		}
-		spin_unlock(&rc->lock);
+	if (unlikely(mag_empty(c->loaded)))
+		rcache_get_slow(rc, c, &old);
+	m = c->loaded;
+	if (likely(!mag_empty(m))) {
+		/* The newest range is almost always under the limit: try it first. */
+		pfn = m->pfns[m->size - 1];
+		if (likely(pfn <= max_lo))
+			m->size--;
+		else
+			pfn = mag_pop(m, max_lo);
 	}
-	if (!mag_empty(c->loaded))
-		pfn = mag_pop(c->loaded, max_lo);
-	if (pfn)
+	if (likely(pfn))
 		c->hits++;
 	else
 		c->misses++;
-	spin_unlock_irqrestore(&c->lock, flags);
+	rcache_unlock(c, flags);
 	if (old)
 		pool_free(iovad, &iovad->mag_pool, old);
 	return pfn;
@@ -572,12 +640,11 @@ void free_cpu_cached_iovas(unsigned int cpu, struct iova_domain *iovad)
 {
 	for (int i = 0; i < IOVA_RANGE_CACHE_MAX_SIZE; i++) {
 		struct iova_cpu_rcache *c = &iovad->rcaches[i].cpu[cpu];
-		unsigned long flags;
+		unsigned long flags = rcache_lock(c);
 
-		spin_lock_irqsave(&c->lock, flags);
 		mag_free_pfns(iovad, c->loaded);
 		mag_free_pfns(iovad, c->prev);
-		spin_unlock_irqrestore(&c->lock, flags);
+		rcache_unlock(c, flags);
 	}
 }
 
@@ -950,12 +1017,12 @@ void iova_for_each_cached(struct iova_domain *iovad,
 		for (unsigned int c = 0; c < NR_CPUS; c++) {
 			struct iova_cpu_rcache *cc = &rc->cpu[c];
 
-			spin_lock_irqsave(&cc->lock, flags);
+			flags = rcache_lock(cc);
 			for (unsigned long i = 0; cc->loaded && i < cc->loaded->size; i++)
 				fn(cc->loaded->pfns[i], o, c, arg);
 			for (unsigned long i = 0; cc->prev && i < cc->prev->size; i++)
 				fn(cc->prev->pfns[i], o, c, arg);
-			spin_unlock_irqrestore(&cc->lock, flags);
+			rcache_unlock(cc, flags);
 		}
 		spin_lock_irqsave(&rc->lock, flags);
 		for (unsigned int d = 0; d < rc->depot_size; d++)

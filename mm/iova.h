@@ -47,8 +47,10 @@
  * (the global node, or a private arena for tests), carved by a small pool
  * in the domain and all returned by put_iova_domain().
  *
- * Locking: one lock for the tree, one per CPU per size class for the
- * magazines, one for each depot, one per CPU flush ring. Every function may
+ * Locking: one lock for the tree, one for each depot, one per CPU flush
+ * ring. A CPU's magazines are used with interrupts off and a "busy" flag
+ * taken by one compare-and-swap, which is always free unless another CPU
+ * is emptying them (see rcache_lock() in mm/iova.c). Every function may
  * be called with interrupts on or off; nothing sleeps. The flush callback
  * is called with no iova lock held, except a per-CPU ring lock when that
  * ring is full.
@@ -88,7 +90,7 @@ struct iova_magazine {
 };
 
 struct iova_cpu_rcache {
-	spinlock_t lock;		/* this CPU, or a flush from another */
+	unsigned int busy;		/* 1: someone is using these (mm/iova.c) */
 	struct iova_magazine *loaded;	/* NULL: empty, made on first free */
 	struct iova_magazine *prev;
 	unsigned long hits, misses;
