@@ -5,11 +5,17 @@
  *
  * Gap bookkeeping: every node owns the free space between its predecessor
  * (or start_pfn - 1) and itself. Inserting N below its successor S splits
- * S's gap; removing N gives N's gap and N's granules to S. S is always on
- * the path the recursive insert/remove walks (it is the lowest ancestor
- * whose left subtree holds N, or the minimum of N's right subtree that
- * takes N's place), so recomputing heights and subtree maxima on the way
- * back up keeps every node right.
+ * S's gap; removing N gives N's gap and N's granules to S. S is always an
+ * ancestor of the place where the tree changed (N goes in as S's in-order
+ * predecessor, i.e. inside S's left subtree; a removed N's successor is
+ * the lowest ancestor whose left subtree holds N, or the minimum of N's
+ * right subtree, which takes N's place), so one walk up from that place,
+ * recomputing heights and subtree maxima, keeps every node right.
+ *
+ * Nodes have parent pointers so that neither insert nor remove walks down
+ * from the root: alloc_iova's search already found S, and __free_iova is
+ * handed the node. The walk up stops as soon as a subtree's height and
+ * largest gap come out unchanged (once past S): nothing above can change.
  */
 #include "mm/iova.h"
 #include "kernel/lib/string.h"
@@ -111,29 +117,52 @@ static void update(struct iova *n)
 	n->max_gap = m;
 }
 
-static struct iova *rotate_right(struct iova *y)
+/* Put new where old was under parent (or at the root). */
+static void replace_child(struct iova_domain *iovad, struct iova *parent,
+			  struct iova *old, struct iova *new)
+{
+	if (!parent)
+		iovad->root = new;
+	else if (parent->left == old)
+		parent->left = new;
+	else
+		parent->right = new;
+	if (new)
+		new->parent = parent;
+}
+
+static struct iova *rotate_right(struct iova_domain *iovad, struct iova *y)
 {
 	struct iova *x = y->left;
 
 	y->left = x->right;
+	if (x->right)
+		x->right->parent = y;
+	replace_child(iovad, y->parent, y, x);
 	x->right = y;
+	y->parent = x;
 	update(y);
 	update(x);
 	return x;
 }
 
-static struct iova *rotate_left(struct iova *x)
+static struct iova *rotate_left(struct iova_domain *iovad, struct iova *x)
 {
 	struct iova *y = x->right;
 
 	x->right = y->left;
+	if (y->left)
+		y->left->parent = x;
+	replace_child(iovad, x->parent, x, y);
 	y->left = x;
+	x->parent = y;
 	update(x);
 	update(y);
 	return y;
 }
 
-static struct iova *balance(struct iova *n)
+/* Recompute n and restore AVL balance there; returns the subtree's new root. */
+static struct iova *balance(struct iova_domain *iovad, struct iova *n)
 {
 	int bf;
 
@@ -141,58 +170,39 @@ static struct iova *balance(struct iova *n)
 	bf = height(n->left) - height(n->right);
 	if (bf > 1) {
 		if (height(n->left->left) < height(n->left->right))
-			n->left = rotate_left(n->left);
-		return rotate_right(n);
+			rotate_left(iovad, n->left);
+		return rotate_right(iovad, n);
 	}
 	if (bf < -1) {
 		if (height(n->right->right) < height(n->right->left))
-			n->right = rotate_right(n->right);
-		return rotate_left(n);
+			rotate_right(iovad, n->right);
+		return rotate_left(iovad, n);
 	}
 	return n;
 }
 
-static struct iova *avl_insert(struct iova *root, struct iova *node)
+/*
+ * The tree changed at n (a child added or removed below it) and dirty's
+ * gap changed; dirty is n or an ancestor of n. Rebalance and recompute
+ * from n up, stopping once past dirty at a subtree whose height and
+ * largest gap did not change.
+ */
+static void fix_upwards(struct iova_domain *iovad, struct iova *n,
+			struct iova *dirty)
 {
-	if (!root)
-		return node;
-	if (node->pfn_lo < root->pfn_lo)
-		root->left = avl_insert(root->left, node);
-	else
-		root->right = avl_insert(root->right, node);
-	return balance(root);
-}
+	while (n) {
+		int h = n->height;
+		unsigned long g = n->max_gap;
+		bool was_dirty = n == dirty;
+		struct iova *top = balance(iovad, n);
 
-static struct iova *avl_remove_min(struct iova *root, struct iova **min)
-{
-	if (!root->left) {
-		*min = root;
-		return root->right;
+		if (was_dirty)
+			dirty = NULL;
+		/* Same height and maximum: every ancestor is already right. */
+		if (!dirty && top->height == h && top->max_gap == g)
+			return;
+		n = top->parent;
 	}
-	root->left = avl_remove_min(root->left, min);
-	return balance(root);
-}
-
-static struct iova *avl_remove(struct iova *root, unsigned long pfn_lo)
-{
-	if (!root)
-		return NULL;
-	if (pfn_lo < root->pfn_lo) {
-		root->left = avl_remove(root->left, pfn_lo);
-	} else if (pfn_lo > root->pfn_lo) {
-		root->right = avl_remove(root->right, pfn_lo);
-	} else {
-		struct iova *l = root->left, *r = root->right, *m;
-
-		if (!r)
-			return l;
-		/* Always take the successor up, so it is on the path. */
-		r = avl_remove_min(r, &m);
-		m->left = l;
-		m->right = r;
-		return balance(m);
-	}
-	return balance(root);
 }
 
 /* The range containing pfn. */
@@ -232,6 +242,7 @@ static void tree_insert(struct iova_domain *iovad, struct iova *node,
 			struct iova *succ, unsigned long lo, unsigned long hi)
 {
 	unsigned long gap_lo = succ->pfn_lo - succ->gap;
+	struct iova *p = succ->left;
 
 	node->pfn_lo = lo;
 	node->pfn_hi = hi;
@@ -240,17 +251,65 @@ static void tree_insert(struct iova_domain *iovad, struct iova *node,
 	node->max_gap = node->gap;
 	node->height = 1;
 	succ->gap = succ->pfn_lo - hi - 1;
-	iovad->root = avl_insert(iovad->root, node);
+	/* node is succ's in-order predecessor: succ's left child, or the
+	 * right end of succ's left subtree. No walk from the root. */
+	if (!p) {
+		succ->left = node;
+		node->parent = succ;
+	} else {
+		while (p->right)
+			p = p->right;
+		p->right = node;
+		node->parent = p;
+	}
+	fix_upwards(iovad, node->parent, succ);
 	iovad->nr_ranges++;
 }
 
 /* Take node out; its gap and granules go to its successor. Tree lock held. */
 static void tree_remove(struct iova_domain *iovad, struct iova *node)
 {
-	struct iova *succ = tree_successor(iovad, node->pfn_hi);
+	struct iova *succ, *from;
 
-	succ->gap += node->gap + iova_size(node);
-	iovad->root = avl_remove(iovad->root, node->pfn_lo);
+	if (node->right) {
+		/* The successor is the minimum of the right subtree; it takes
+		 * node's place, so the changes start where it was. */
+		succ = node->right;
+		while (succ->left)
+			succ = succ->left;
+		succ->gap += node->gap + iova_size(node);
+		if (succ == node->right) {
+			from = succ;
+		} else {
+			from = succ->parent;
+			from->left = succ->right;
+			if (succ->right)
+				succ->right->parent = from;
+			succ->right = node->right;
+			node->right->parent = succ;
+		}
+		succ->left = node->left;
+		if (node->left)
+			node->left->parent = succ;
+		replace_child(iovad, node->parent, node, succ);
+		/* What node's parent saw at this place, for the walk's
+		 * early stop; both are recomputed on the way up. */
+		succ->height = node->height;
+		succ->max_gap = node->max_gap;
+	} else {
+		/* The successor is the lowest ancestor holding node on its left. */
+		struct iova *c = node;
+
+		succ = node->parent;
+		while (succ->right == c) {
+			c = succ;
+			succ = succ->parent;
+		}
+		succ->gap += node->gap + iova_size(node);
+		from = node->parent;
+		replace_child(iovad, from, node, node->left);
+	}
+	fix_upwards(iovad, from, succ);
 	iovad->nr_ranges--;
 }
 
@@ -313,7 +372,7 @@ void init_iova_domain_node(struct iova_domain *iovad, unsigned long granule,
 	iovad->mag_pool.obj_size = sizeof(struct iova_magazine);
 	iovad->anchor.pfn_lo = iovad->anchor.pfn_hi = IOVA_ANCHOR;
 	iovad->anchor.gap = IOVA_ANCHOR - iovad->start_pfn;
-	update(&iovad->anchor);
+	update(&iovad->anchor);		/* no parent, no children: the root */
 	iovad->root = &iovad->anchor;
 	for (int i = 0; i < IOVA_RANGE_CACHE_MAX_SIZE; i++)
 		spin_lock_init(&iovad->rcaches[i].lock, "iova_depot");
@@ -938,6 +997,14 @@ static void check_node(struct iova_domain *iovad, struct iova *n,
 	if (n->gap != n->pfn_lo - cs->prev_hi - 1) {
 		pr_err("iova: range [%#lx-%#lx] gap %lu, should be %lu\n",
 		       n->pfn_lo, n->pfn_hi, n->gap, n->pfn_lo - cs->prev_hi - 1);
+		cs->ok = false;
+		return;
+	}
+	if ((n->left && n->left->parent != n) ||
+	    (n->right && n->right->parent != n) ||
+	    (n == iovad->root && n->parent)) {
+		pr_err("iova: node [%#lx-%#lx] has a wrong parent pointer around it\n",
+		       n->pfn_lo, n->pfn_hi);
 		cs->ok = false;
 		return;
 	}

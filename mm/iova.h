@@ -73,6 +73,7 @@
 /* One allocated range: a node of the range tree. */
 struct iova {
 	struct iova *left, *right;
+	struct iova *parent;		/* NULL at the root */
 	unsigned long pfn_lo, pfn_hi;	/* inclusive */
 	unsigned long gap;		/* free granules just below pfn_lo */
 	unsigned long max_gap;		/* largest gap in this subtree */
