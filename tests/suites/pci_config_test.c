@@ -230,7 +230,7 @@ static void capabilities_walked(struct kunit *test)
 	struct fake_space *fs = &fake_space;
 
 	memset(fs, 0, sizeof(*fs));
-	struct fake_fn *f = fake_add(fs, 0, 3, 0, 0x1af4, 0x1042, 0);
+	struct fake_fn *f = fake_add(fs, 0, 3, 0, 0x7e57, 0x1042, 0);
 
 	fake_cap(f, 0x40, PCI_CAP_ID_VNDR, 0x50);
 	fake_cap(f, 0x50, PCI_CAP_ID_VNDR, 0x60);
@@ -244,7 +244,7 @@ static void capabilities_walked(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	KUNIT_EXPECT_EQ(test, pci_scan_host(h), 2);
-	struct pci_dev *p = find(0x1af4, 0x1042);
+	struct pci_dev *p = find(0x7e57, 0x1042);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_EQ(test, p->msix_cap, 0x60);

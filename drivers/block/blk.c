@@ -1,0 +1,229 @@
+/*
+ * drivers/block/blk.c - the block layer's common part (contract: blk.h):
+ * the device list, request checks, synchronous helpers, `blk` command.
+ */
+#include "drivers/block/blk.h"
+#include "kernel/console.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
+#include "mm/dma-mapping.h"
+#include "mm/kmalloc.h"
+#include "mm/page_alloc.h"
+#include <arch/cpu.h>
+
+static struct list_head blk_devices = LIST_HEAD_INIT(blk_devices);
+
+void blk_register(struct block_device *bdev)
+{
+	list_add_tail(&bdev->list, &blk_devices);
+}
+
+struct block_device *blk_get(const char *name)
+{
+	struct block_device *b;
+
+	list_for_each_entry(b, &blk_devices, list)
+		if (!strcmp(b->name, name))
+			return b;
+	return NULL;
+}
+
+struct block_device *blk_first(void)
+{
+	return list_empty(&blk_devices) ? NULL :
+	       list_first_entry(&blk_devices, struct block_device, list);
+}
+
+void blk_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg)
+{
+	struct block_device *b;
+
+	list_for_each_entry(b, &blk_devices, list)
+		fn(b, arg);
+}
+
+int blk_submit(struct block_device *bdev, struct blk_request *req)
+{
+	uint64_t bytes = 0;
+
+	for (unsigned int i = 0; i < req->nr_segs; i++)
+		bytes += req->segs[i].len;
+	if (req->op != BLK_OP_FLUSH) {
+		if (!req->nr_segs || bytes % SECTOR_SIZE ||
+		    req->sector + bytes / SECTOR_SIZE > bdev->nr_sectors ||
+		    req->sector + bytes / SECTOR_SIZE < req->sector)
+			return -EINVAL;
+		if (req->nr_segs > bdev->max_segments)
+			return -EINVAL;
+	}
+	if (req->op == BLK_OP_WRITE && bdev->read_only)
+		return -EINVAL;
+	req->status = 0;
+	req->error_sector = 0;
+	return bdev->ops->submit(bdev, req);
+}
+
+void blk_complete(struct block_device *bdev, struct blk_request *req, int status)
+{
+	req->status = status;
+	if (status) {
+		req->error_sector = req->sector;
+		bdev->nr_errors++;
+	}
+	if (req->op == BLK_OP_READ)
+		bdev->nr_reads++;
+	else if (req->op == BLK_OP_WRITE)
+		bdev->nr_writes++;
+	else
+		bdev->nr_flushes++;
+	if (req->end_io)
+		req->end_io(req);
+}
+
+static void sync_end_io(struct blk_request *req)
+{
+	WRITE_ONCE(*(volatile bool *)req->private, true);
+}
+
+int blk_execute(struct block_device *bdev, struct blk_request *req)
+{
+	volatile bool done = false;
+	int err;
+
+	req->end_io = sync_end_io;
+	req->private = (void *)&done;
+	err = blk_submit(bdev, req);
+	if (err)
+		return err;
+	while (!READ_ONCE(done)) {
+		if (!bdev->irq_driven || !arch_irqs_enabled())
+			bdev->ops->poll(bdev);
+		else
+			arch_cpu_relax();
+	}
+	return req->status;
+}
+
+static int blk_rw(struct block_device *bdev, enum blk_op op, uint64_t sector,
+		  const void *buf, unsigned int count, uint64_t *error_sector)
+{
+	struct blk_segment seg = {
+		.page = virt_to_page(buf),
+		.offset = (unsigned int)((uintptr_t)buf & (PAGE_SIZE - 1)),
+		.len = count * SECTOR_SIZE,
+	};
+	struct blk_request req = {
+		.op = op, .sector = sector, .segs = &seg, .nr_segs = 1,
+	};
+	int err = blk_execute(bdev, &req);
+
+	if (err && error_sector)
+		*error_sector = req.error_sector;
+	return err;
+}
+
+int blk_read(struct block_device *bdev, uint64_t sector, void *buf,
+	     unsigned int count, uint64_t *error_sector)
+{
+	return blk_rw(bdev, BLK_OP_READ, sector, buf, count, error_sector);
+}
+
+int blk_write(struct block_device *bdev, uint64_t sector, const void *buf,
+	      unsigned int count, uint64_t *error_sector)
+{
+	return blk_rw(bdev, BLK_OP_WRITE, sector, buf, count, error_sector);
+}
+
+int blk_flush(struct block_device *bdev)
+{
+	struct blk_request req = { .op = BLK_OP_FLUSH };
+
+	return blk_execute(bdev, &req);
+}
+
+/* ---------------------------------------------------------------- blk */
+
+static void blk_list_one(struct block_device *b, void *arg)
+{
+	(void)arg;
+	printk("%-5s %10llu sectors (%llu MiB)  depth %u%s%s  %s  reads %lu "
+	       "writes %lu flushes %lu errors %lu\n", b->name,
+	       (unsigned long long)b->nr_sectors,
+	       (unsigned long long)(b->nr_sectors >> 11), b->queue_depth,
+	       b->has_flush ? " flush" : "", b->read_only ? " ro" : "",
+	       b->irq_driven ? "irq" : "polled", b->nr_reads, b->nr_writes,
+	       b->nr_flushes, b->nr_errors);
+}
+
+static void hexdump(const uint8_t *p, size_t len, uint64_t base)
+{
+	for (size_t off = 0; off < len; off += 16) {
+		char line[80];
+		size_t n = 0;
+
+		for (size_t i = 0; i < 16; i++)
+			n += ksnprintf(line + n, sizeof(line) - n, "%02x ", p[off + i]);
+		line[n++] = ' ';
+		for (size_t i = 0; i < 16; i++)
+			line[n++] = p[off + i] >= 32 && p[off + i] < 127 ?
+				    (char)p[off + i] : '.';
+		line[n] = '\0';
+		printk("%08llx  %s\n", (unsigned long long)(base + off), line);
+	}
+}
+
+static int cmd_blk(int argc, char **argv)
+{
+	struct block_device *b;
+	uint64_t sector, count = 1, bad = 0;
+	uint8_t *buf;
+	int err;
+
+	if (argc < 2 || !strcmp(argv[1], "list")) {
+		if (list_empty(&blk_devices))
+			printk("blk: no block devices\n");
+		blk_for_each(blk_list_one, NULL);
+		return 0;
+	}
+	if (argc < 4 || (strcmp(argv[1], "read") && strcmp(argv[1], "write"))) {
+		printk("usage: blk list | blk read DEV SECTOR [COUNT] | "
+		       "blk write DEV SECTOR PATTERN\n");
+		return 1;
+	}
+	b = blk_get(argv[2]);
+	if (!b) {
+		printk("blk: no device '%s'\n", argv[2]);
+		return 1;
+	}
+	if (!parse_u64(argv[3], &sector, false) ||
+	    (argv[1][0] == 'r' && argc > 4 && !parse_u64(argv[4], &count, false)) ||
+	    !count || count > 64) {
+		printk("blk: bad SECTOR or COUNT (1..64)\n");
+		return 1;
+	}
+	buf = kmalloc(count * SECTOR_SIZE, GFP_KERNEL);
+	if (!buf)
+		return 1;
+	if (argv[1][0] == 'r') {
+		err = blk_read(b, sector, buf, (unsigned int)count, &bad);
+		if (!err)
+			hexdump(buf, count * SECTOR_SIZE, sector * SECTOR_SIZE);
+	} else {
+		size_t plen = strlen(argv[4]);
+
+		for (size_t i = 0; i < SECTOR_SIZE; i++)
+			buf[i] = (uint8_t)argv[4][i % plen];
+		err = blk_write(b, sector, buf, 1, &bad);
+		if (!err)
+			printk("blk: wrote sector %llu of %s\n",
+			       (unsigned long long)sector, b->name);
+	}
+	if (err)
+		printk("blk: %s %s sector %llu: error %d at sector %llu\n",
+		       argv[1], b->name, (unsigned long long)sector, err,
+		       (unsigned long long)bad);
+	kfree(buf);
+	return err ? 1 : 0;
+}
+CONSOLE_COMMAND(blk, "block devices: blk list | read DEV SECTOR [COUNT] | write DEV SECTOR PATTERN", cmd_blk);

@@ -1,0 +1,109 @@
+/*
+ * drivers/block/blk.h - the block layer: disks as arrays of 512-byte
+ * sectors, read and written by requests. docs/drivers/virtio-blk.md.
+ *
+ * A request names an operation, a first sector and a list of segments
+ * (page, offset, len: memory the driver maps with the DMA API, so it
+ * must be direct-mapped memory: page allocator or kmalloc, not vmalloc;
+ * a segment may run over physically contiguous pages). blk_submit()
+ * queues it and returns at once; when the device is done, end_io(req)
+ * runs, possibly in interrupt context, with req->status 0 or a negative
+ * errno (-EIO: the device reported an I/O error; -EOPNOTSUPP: no flush)
+ * and req->error_sector the first sector of the failed request (virtio
+ * reports errors per request, not per sector). Several requests may be
+ * in flight; they complete in any order.
+ *
+ *	struct blk_segment seg = { page, 0, 4096 };
+ *	struct blk_request rq = { .op = BLK_OP_READ, .sector = 8,
+ *				  .segs = &seg, .nr_segs = 1 };
+ *	int err = blk_execute(bdev, &rq);	// submit and wait
+ *
+ * blk_read/blk_write do this for a direct-mapped buffer. Waiting spins
+ * (calling the driver's poll routine when interrupts are unavailable):
+ * portable code cannot sleep on a wait queue in host builds.
+ */
+#ifndef DRIVERS_BLOCK_BLK_H
+#define DRIVERS_BLOCK_BLK_H
+
+#include "kernel/types.h"
+#include "mm/list.h"
+#include "mm/dma-mapping.h"	/* EIO, EINVAL, ENOMEM */
+#include "mm/mm_types.h"
+
+#define SECTOR_SIZE	512
+#define SECTOR_SHIFT	9
+
+#ifndef EOPNOTSUPP
+#define EOPNOTSUPP	95
+#endif
+
+enum blk_op { BLK_OP_READ, BLK_OP_WRITE, BLK_OP_FLUSH };
+
+struct blk_segment {
+	struct page *page;
+	unsigned int offset;
+	unsigned int len;	/* a multiple of 512 in total */
+};
+
+struct blk_request {
+	enum blk_op op;
+	uint64_t sector;
+	struct blk_segment *segs;
+	unsigned int nr_segs;
+	void (*end_io)(struct blk_request *req);
+	void *private;			/* the submitter's */
+	int status;			/* set before end_io */
+	uint64_t error_sector;		/* when status != 0 */
+	/* driver's */
+	struct list_head queue;
+	void *driver_data;
+};
+
+struct block_device;
+
+struct block_device_ops {
+	/* Start req (or queue it); end_io later. 0 or -errno (not started). */
+	int (*submit)(struct block_device *bdev, struct blk_request *req);
+	/* Complete what the device finished (no interrupts: polling). */
+	void (*poll)(struct block_device *bdev);
+};
+
+struct block_device {
+	char name[16];			/* "vda" */
+	uint64_t nr_sectors;
+	unsigned int queue_depth;	/* requests in flight at most */
+	unsigned int max_segments;	/* per request */
+	bool has_flush, read_only;
+	const struct block_device_ops *ops;
+	void *driver_data;
+	bool irq_driven;		/* completions come by interrupt */
+	unsigned long nr_reads, nr_writes, nr_flushes, nr_errors;
+	struct list_head list;
+};
+
+/* Make bdev known (named by the driver). */
+void blk_register(struct block_device *bdev);
+struct block_device *blk_get(const char *name);
+struct block_device *blk_first(void);
+void blk_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg);
+
+/* Asynchronous: checks bounds, then the driver's submit. 0 or -errno. */
+int blk_submit(struct block_device *bdev, struct blk_request *req);
+/* Called by drivers when req is done (sets counters, runs end_io). */
+void blk_complete(struct block_device *bdev, struct blk_request *req,
+		  int status);
+
+/* Submit and wait; returns req->status. */
+int blk_execute(struct block_device *bdev, struct blk_request *req);
+
+/*
+ * Synchronous helpers on a direct-mapped buffer of count sectors.
+ * 0 or -errno; *error_sector (may be NULL) gets the failing sector.
+ */
+int blk_read(struct block_device *bdev, uint64_t sector, void *buf,
+	     unsigned int count, uint64_t *error_sector);
+int blk_write(struct block_device *bdev, uint64_t sector, const void *buf,
+	      unsigned int count, uint64_t *error_sector);
+int blk_flush(struct block_device *bdev);
+
+#endif

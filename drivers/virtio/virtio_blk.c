@@ -1,0 +1,283 @@
+/*
+ * drivers/virtio/virtio_blk.c - virtio block devices (virtio v1.2 sec.
+ * 5.2) behind the block layer (drivers/block/blk.h).
+ *
+ * A request is a descriptor chain: a 16-byte header {type, reserved,
+ * sector} the device reads, the data segments (read or written), and a
+ * status byte the device writes. Headers and status bytes of every
+ * request slot sit in one coherent DMA block; data segments are mapped
+ * with dma_map_page per request and unmapped when it completes. As many
+ * requests are in flight as the ring has descriptors for; the rest wait
+ * on a list and are started as completions free descriptors.
+ */
+#include "drivers/block/blk.h"
+#include "drivers/virtio/virtio.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
+#include "mm/kmalloc.h"
+
+#define VIRTIO_BLK_F_SIZE_MAX	1
+#define VIRTIO_BLK_F_SEG_MAX	2
+#define VIRTIO_BLK_F_RO		5
+#define VIRTIO_BLK_F_BLK_SIZE	6
+#define VIRTIO_BLK_F_FLUSH	9
+
+#define VIRTIO_BLK_T_IN		0
+#define VIRTIO_BLK_T_OUT	1
+#define VIRTIO_BLK_T_FLUSH	4
+
+#define VIRTIO_BLK_S_OK		0
+#define VIRTIO_BLK_S_IOERR	1
+#define VIRTIO_BLK_S_UNSUPP	2
+
+#define VBLK_MAX_SEGS		32
+#define VBLK_QUEUE_MAX		256
+
+struct vblk_hdr {
+	uint32_t type;
+	uint32_t reserved;
+	uint64_t sector;
+	uint8_t status;
+	uint8_t pad[15];
+};
+
+struct vblk_slot {
+	struct blk_request *req;
+	struct { dma_addr_t addr; uint32_t len; } map[VBLK_MAX_SEGS];
+	unsigned int nr_map;
+	enum dma_data_direction dir;
+	int next_free;
+};
+
+struct virtio_blk {
+	struct block_device bdev;
+	struct virtio_device *vdev;
+	struct virtqueue *vq;
+	struct vblk_hdr *hdrs;		/* coherent, one per slot */
+	dma_addr_t hdrs_dma;
+	struct vblk_slot *slots;
+	unsigned int nr_slots;
+	int free_slot;			/* list through next_free, -1: none */
+	struct list_head pending;	/* requests waiting for a slot */
+	spinlock_t lock;
+	unsigned int in_flight, max_in_flight;
+};
+
+static unsigned int vblk_count;
+
+static void unmap_slot(struct virtio_blk *vb, struct vblk_slot *s)
+{
+	for (unsigned int i = 0; i < s->nr_map; i++)
+		dma_unmap_page(vb->vdev->dma_dev, s->map[i].addr, s->map[i].len,
+			       s->dir);
+	s->nr_map = 0;
+}
+
+/* Start req in a free slot. 0, -EAGAIN (no slot or descriptors: try
+ * later), or another -errno (finished with that error). Lock held. */
+static int start_locked(struct virtio_blk *vb, struct blk_request *req)
+{
+	struct device *dev = vb->vdev->dma_dev;
+	struct vq_buf bufs[VBLK_MAX_SEGS + 2];
+	unsigned int n = 0;
+	int si = vb->free_slot;
+
+	if (si < 0)
+		return -11;
+	struct vblk_slot *s = &vb->slots[si];
+	struct vblk_hdr *h = &vb->hdrs[si];
+	dma_addr_t hdma = vb->hdrs_dma + (dma_addr_t)si * sizeof(*h);
+
+	h->type = req->op == BLK_OP_READ ? VIRTIO_BLK_T_IN :
+		  req->op == BLK_OP_WRITE ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_FLUSH;
+	h->reserved = 0;
+	h->sector = req->op == BLK_OP_FLUSH ? 0 : req->sector;
+	h->status = 0xff;
+	bufs[n++] = (struct vq_buf){ hdma, 16, false };
+	s->dir = req->op == BLK_OP_READ ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
+	s->nr_map = 0;
+	for (unsigned int i = 0; i < req->nr_segs && req->op != BLK_OP_FLUSH; i++) {
+		const struct blk_segment *g = &req->segs[i];
+		dma_addr_t a = dma_map_page(dev, g->page, g->offset, g->len, s->dir);
+
+		if (dma_mapping_error(dev, a)) {
+			unmap_slot(vb, s);
+			return -ENOMEM;
+		}
+		s->map[s->nr_map].addr = a;
+		s->map[s->nr_map].len = g->len;
+		s->nr_map++;
+		/* Merge with the previous buffer when the DMA is contiguous. */
+		if (n > 1 && bufs[n - 1].addr + bufs[n - 1].len == a)
+			bufs[n - 1].len += g->len;
+		else
+			bufs[n++] = (struct vq_buf){ a, g->len,
+						     req->op == BLK_OP_READ };
+	}
+	bufs[n++] = (struct vq_buf){ hdma + 16, 1, true };
+	if (virtqueue_add(vb->vq, bufs, n, s)) {
+		unmap_slot(vb, s);
+		return -11;
+	}
+	vb->free_slot = s->next_free;
+	s->req = req;
+	vb->in_flight++;
+	if (vb->in_flight > vb->max_in_flight)
+		vb->max_in_flight = vb->in_flight;
+	return 0;
+}
+
+/* Collect finished requests and start waiting ones; complete outside the
+ * lock (an end_io may submit again). */
+static void vblk_service(struct virtio_blk *vb)
+{
+	struct list_head done;
+	unsigned long flags;
+	struct vblk_slot *s;
+	bool kick = false;
+
+	INIT_LIST_HEAD(&done);
+	spin_lock_irqsave(&vb->lock, flags);
+	while ((s = virtqueue_get_buf(vb->vq, NULL))) {
+		int si = (int)(s - vb->slots);
+		struct blk_request *req = s->req;
+		uint8_t st = READ_ONCE(vb->hdrs[si].status);
+
+		unmap_slot(vb, s);
+		req->status = st == VIRTIO_BLK_S_OK ? 0 :
+			      st == VIRTIO_BLK_S_UNSUPP ? -EOPNOTSUPP : -EIO;
+		s->req = NULL;
+		s->next_free = vb->free_slot;
+		vb->free_slot = si;
+		vb->in_flight--;
+		list_add_tail(&req->queue, &done);
+	}
+	while (!list_empty(&vb->pending)) {
+		struct blk_request *req = list_first_entry(&vb->pending,
+						struct blk_request, queue);
+		int err = start_locked(vb, req);
+
+		if (err == -11)
+			break;
+		list_del(&req->queue);
+		if (err) {
+			req->status = err;
+			list_add_tail(&req->queue, &done);
+		} else {
+			kick = true;
+		}
+	}
+	if (kick)
+		virtqueue_kick(vb->vq);
+	spin_unlock_irqrestore(&vb->lock, flags);
+	while (!list_empty(&done)) {
+		struct blk_request *req = list_first_entry(&done,
+						struct blk_request, queue);
+
+		list_del(&req->queue);
+		blk_complete(&vb->bdev, req, req->status);
+	}
+}
+
+static void vblk_vq_done(struct virtqueue *vq)
+{
+	vblk_service(vq->vdev->priv);
+}
+
+static void vblk_poll(struct block_device *bdev)
+{
+	vblk_service(bdev->driver_data);
+}
+
+static int vblk_submit(struct block_device *bdev, struct blk_request *req)
+{
+	struct virtio_blk *vb = bdev->driver_data;
+	unsigned long flags;
+	int err;
+
+	if (req->nr_segs > VBLK_MAX_SEGS)
+		return -EINVAL;
+	if (req->op == BLK_OP_FLUSH && !bdev->has_flush) {
+		blk_complete(bdev, req, 0);	/* write-through: nothing to do */
+		return 0;
+	}
+	spin_lock_irqsave(&vb->lock, flags);
+	if (!list_empty(&vb->pending))
+		err = -11;			/* keep the order */
+	else
+		err = start_locked(vb, req);
+	if (err == -11)
+		list_add_tail(&req->queue, &vb->pending);
+	else if (!err)
+		virtqueue_kick(vb->vq);
+	spin_unlock_irqrestore(&vb->lock, flags);
+	return err == -11 ? 0 : err;
+}
+
+static const struct block_device_ops vblk_ops = {
+	.submit = vblk_submit,
+	.poll = vblk_poll,
+};
+
+int virtio_blk_probe(struct virtio_device *vdev)
+{
+	const struct virtio_config_ops *c = vdev->config;
+	struct virtio_blk *vb;
+	uint64_t want = (1ULL << VIRTIO_BLK_F_FLUSH) | (1ULL << VIRTIO_BLK_F_RO) |
+			(1ULL << VIRTIO_BLK_F_SEG_MAX) | (1ULL << VIRTIO_BLK_F_BLK_SIZE);
+
+	if (virtio_negotiate(vdev, want)) {
+		pr_err("virtio-blk %s: feature negotiation failed\n", vdev->name);
+		return -EIO;
+	}
+	vb = kzalloc(sizeof(*vb), GFP_KERNEL);
+	if (!vb)
+		return -ENOMEM;
+	vdev->priv = vb;
+	vb->vdev = vdev;
+	dma_set_mask_and_coherent(vdev->dma_dev, DMA_BIT_MASK(64));
+	vb->vq = c->setup_vq(vdev, 0, VBLK_QUEUE_MAX, vblk_vq_done);
+	if (!vb->vq) {
+		pr_err("virtio-blk %s: cannot set up the request queue\n", vdev->name);
+		c->set_status(vdev, VIRTIO_STATUS_FAILED);
+		kfree(vb);
+		return -EIO;
+	}
+	/* A one-segment request takes 3 descriptors. */
+	vb->nr_slots = vb->vq->num / 3 ? vb->vq->num / 3 : 1;
+	vb->slots = kzalloc(vb->nr_slots * sizeof(*vb->slots), GFP_KERNEL);
+	vb->hdrs = dma_alloc_coherent(vdev->dma_dev, vb->nr_slots * sizeof(*vb->hdrs),
+				      &vb->hdrs_dma, GFP_KERNEL);
+	if (!vb->slots || !vb->hdrs) {
+		c->set_status(vdev, VIRTIO_STATUS_FAILED);
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < vb->nr_slots; i++)
+		vb->slots[i].next_free = i + 1 < vb->nr_slots ? (int)i + 1 : -1;
+	vb->free_slot = 0;
+	INIT_LIST_HEAD(&vb->pending);
+	spin_lock_init(&vb->lock, "virtio-blk");
+
+	struct block_device *b = &vb->bdev;
+
+	ksnprintf(b->name, sizeof(b->name), "vd%c", 'a' + vblk_count++);
+	b->nr_sectors = c->read_config(vdev, 0, 8);
+	b->queue_depth = vb->nr_slots;
+	b->max_segments = VBLK_MAX_SEGS;
+	b->has_flush = virtio_has_feature(vdev, VIRTIO_BLK_F_FLUSH);
+	b->read_only = virtio_has_feature(vdev, VIRTIO_BLK_F_RO);
+	b->ops = &vblk_ops;
+	b->driver_data = vb;
+	b->irq_driven = vdev->irq_driven;
+	c->set_status(vdev, c->get_status(vdev) | VIRTIO_STATUS_DRIVER_OK);
+	blk_register(b);
+	pr_info("virtio-blk %s: %s, %llu sectors (%llu MiB), queue %u entries, "
+		"%u requests in flight, %s%s%s, features 0x%llx\n", b->name,
+		vdev->name, (unsigned long long)b->nr_sectors,
+		(unsigned long long)(b->nr_sectors >> 11), vb->vq->num,
+		b->queue_depth, vdev->irq_driven ? "interrupts" : "polled",
+		b->has_flush ? ", flush" : "", b->read_only ? ", read-only" : "",
+		(unsigned long long)vdev->features);
+	return 0;
+}

@@ -1,0 +1,283 @@
+/*
+ * drivers/virtio/virtio_pci.c - the virtio 1.x modern PCI transport
+ * (virtio v1.2 sec. 4.1): vendor capabilities point into BARs at the
+ * common configuration, the notification area, the ISR status and the
+ * device-specific configuration. Legacy (0.9.5) devices are not driven.
+ *
+ * Interrupts: MSI-X with one vector per queue (the configuration-change
+ * vector is left unused), else the wired INTx line through the ISR
+ * register, else polling (x86_64 has no I/O APIC driver yet).
+ */
+#include "drivers/pci/pci.h"
+#include "drivers/virtio/virtio.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
+#include "mm/kmalloc.h"
+#include <arch/mmio.h>
+
+#define VIRTIO_PCI_CAP_COMMON_CFG	1
+#define VIRTIO_PCI_CAP_NOTIFY_CFG	2
+#define VIRTIO_PCI_CAP_ISR_CFG		3
+#define VIRTIO_PCI_CAP_DEVICE_CFG	4
+
+/* Common configuration offsets. */
+#define VPC_DFSELECT	0
+#define VPC_DF		4
+#define VPC_GFSELECT	8
+#define VPC_GF		12
+#define VPC_MSIX	16
+#define VPC_NUMQ	18
+#define VPC_STATUS	20
+#define VPC_GEN		21
+#define VPC_Q_SELECT	22
+#define VPC_Q_SIZE	24
+#define VPC_Q_MSIX	26
+#define VPC_Q_ENABLE	28
+#define VPC_Q_NOFF	30
+#define VPC_Q_DESC	32
+#define VPC_Q_DRIVER	40
+#define VPC_Q_DEVICE	48
+#define VIRTIO_MSI_NO_VECTOR	0xffff
+
+#define VP_MAX_QUEUES	4
+
+struct virtio_pci {
+	struct virtio_device vdev;
+	struct pci_dev *pdev;
+	volatile uint8_t *common, *isr, *device;
+	volatile uint8_t *notify_base;
+	uint32_t notify_mult;
+	unsigned int nvec;		/* MSI-X vectors in use, 0: none */
+	struct virtqueue *vqs[VP_MAX_QUEUES];
+	unsigned int nr_vqs;
+};
+
+static struct virtio_pci *to_vp(struct virtio_device *vdev)
+{
+	return container_of(vdev, struct virtio_pci, vdev);
+}
+
+static uint64_t vp_get_features(struct virtio_device *vdev)
+{
+	struct virtio_pci *vp = to_vp(vdev);
+	uint64_t f;
+
+	writel(0, vp->common + VPC_DFSELECT);
+	f = readl(vp->common + VPC_DF);
+	writel(1, vp->common + VPC_DFSELECT);
+	return f | (uint64_t)readl(vp->common + VPC_DF) << 32;
+}
+
+static uint8_t vp_get_status(struct virtio_device *vdev)
+{
+	return readb(to_vp(vdev)->common + VPC_STATUS);
+}
+
+static void vp_set_status(struct virtio_device *vdev, uint8_t s)
+{
+	writeb(s, to_vp(vdev)->common + VPC_STATUS);
+}
+
+static int vp_finalize(struct virtio_device *vdev, uint64_t f)
+{
+	struct virtio_pci *vp = to_vp(vdev);
+
+	writel(0, vp->common + VPC_GFSELECT);
+	writel((uint32_t)f, vp->common + VPC_GF);
+	writel(1, vp->common + VPC_GFSELECT);
+	writel((uint32_t)(f >> 32), vp->common + VPC_GF);
+	vp_set_status(vdev, vp_get_status(vdev) | VIRTIO_STATUS_FEATURES_OK);
+	return (vp_get_status(vdev) & VIRTIO_STATUS_FEATURES_OK) ? 0 : -EIO;
+}
+
+static void vp_reset(struct virtio_device *vdev)
+{
+	vp_set_status(vdev, 0);
+	while (vp_get_status(vdev))	/* 4.1.4.3.2: wait for 0 */
+		;
+}
+
+static uint64_t vp_read_config(struct virtio_device *vdev, unsigned int off,
+			       unsigned int len)
+{
+	struct virtio_pci *vp = to_vp(vdev);
+	uint8_t gen;
+	uint64_t v;
+
+	do {
+		gen = readb(vp->common + VPC_GEN);
+		switch (len) {
+		case 1: v = readb(vp->device + off); break;
+		case 2: v = readw(vp->device + off); break;
+		case 4: v = readl(vp->device + off); break;
+		default:
+			v = readl(vp->device + off) |
+			    (uint64_t)readl(vp->device + off + 4) << 32;
+		}
+	} while (gen != readb(vp->common + VPC_GEN));
+	return v;
+}
+
+static void vp_notify(struct virtqueue *vq)
+{
+	writew((uint16_t)vq->index, vq->notify);
+}
+
+static void vp_vq_interrupt(void *arg)
+{
+	struct virtqueue *vq = arg;
+
+	vq->nr_irqs++;
+	if (vq->callback)
+		vq->callback(vq);
+}
+
+static void vp_intx_interrupt(void *arg)
+{
+	struct virtio_pci *vp = arg;
+
+	if (!(readb(vp->isr) & 1))	/* reading acknowledges */
+		return;
+	for (unsigned int i = 0; i < vp->nr_vqs; i++)
+		vp_vq_interrupt(vp->vqs[i]);
+}
+
+static struct virtqueue *vp_setup_vq(struct virtio_device *vdev,
+				     unsigned int index, unsigned int max,
+				     void (*callback)(struct virtqueue *vq))
+{
+	struct virtio_pci *vp = to_vp(vdev);
+	struct virtqueue *vq;
+	unsigned int num;
+	void **tokens;
+	dma_addr_t dma;
+	void *ring;
+
+	if (index >= VP_MAX_QUEUES)
+		return NULL;
+	writew((uint16_t)index, vp->common + VPC_Q_SELECT);
+	num = readw(vp->common + VPC_Q_SIZE);
+	if (!num || (num & (num - 1)))
+		return NULL;
+	while (num > max)
+		num /= 2;
+	vq = kzalloc(sizeof(*vq), GFP_KERNEL);
+	tokens = kzalloc(num * sizeof(void *), GFP_KERNEL);
+	ring = dma_alloc_coherent(vdev->dma_dev, vring_size(num), &dma, GFP_KERNEL);
+	if (!vq || !tokens || !ring) {
+		if (ring)
+			dma_free_coherent(vdev->dma_dev, vring_size(num), ring, dma);
+		kfree(tokens);
+		kfree(vq);
+		return NULL;
+	}
+	vring_init(vq, num, ring, dma, tokens);
+	vq->vdev = vdev;
+	vq->index = index;
+	vq->callback = callback;
+	vq->notify = vp->notify_base +
+		     readw(vp->common + VPC_Q_NOFF) * vp->notify_mult;
+	writew((uint16_t)num, vp->common + VPC_Q_SIZE);
+	writeq(dma, vp->common + VPC_Q_DESC);
+	writeq(dma + vring_avail_offset(num), vp->common + VPC_Q_DRIVER);
+	writeq(dma + vring_used_offset(num), vp->common + VPC_Q_DEVICE);
+	if (vp->nvec) {
+		unsigned int vec = index % vp->nvec;
+
+		if (pci_msix_vector(vp->pdev, vec, vp_vq_interrupt, vq) == 0) {
+			writew((uint16_t)vec, vp->common + VPC_Q_MSIX);
+			if (readw(vp->common + VPC_Q_MSIX) == vec)
+				vdev->irq_driven = true;
+		}
+	}
+	writew(1, vp->common + VPC_Q_ENABLE);
+	vp->vqs[vp->nr_vqs++] = vq;
+	return vq;
+}
+
+static const struct virtio_config_ops vp_ops = {
+	.get_features = vp_get_features,
+	.finalize_features = vp_finalize,
+	.get_status = vp_get_status,
+	.set_status = vp_set_status,
+	.reset = vp_reset,
+	.read_config = vp_read_config,
+	.setup_vq = vp_setup_vq,
+	.notify = vp_notify,
+};
+
+static volatile uint8_t *map_cap(struct pci_dev *pdev, unsigned int cap,
+				 uint32_t min_len)
+{
+	uint8_t bar = pci_read_config8(pdev, cap + 4);
+	uint32_t off = pci_read_config32(pdev, cap + 8);
+	uint32_t len = pci_read_config32(pdev, cap + 12);
+
+	if (len < min_len)
+		return NULL;
+	return pci_iomap(pdev, bar, off, len);
+}
+
+static int virtio_pci_probe(struct pci_dev *pdev)
+{
+	struct virtio_pci *vp;
+	unsigned int cap;
+
+	vp = kzalloc(sizeof(*vp), GFP_KERNEL);
+	if (!vp)
+		return -ENOMEM;
+	vp->pdev = pdev;
+	for (cap = pci_find_capability(pdev, PCI_CAP_ID_VNDR); cap;
+	     cap = pci_find_next_capability(pdev, cap, PCI_CAP_ID_VNDR)) {
+		uint8_t type = pci_read_config8(pdev, cap + 3);
+
+		if (type == VIRTIO_PCI_CAP_COMMON_CFG && !vp->common)
+			vp->common = map_cap(pdev, cap, 56);
+		else if (type == VIRTIO_PCI_CAP_NOTIFY_CFG && !vp->notify_base) {
+			vp->notify_base = map_cap(pdev, cap, 2);
+			vp->notify_mult = pci_read_config32(pdev, cap + 16);
+		} else if (type == VIRTIO_PCI_CAP_ISR_CFG && !vp->isr)
+			vp->isr = map_cap(pdev, cap, 1);
+		else if (type == VIRTIO_PCI_CAP_DEVICE_CFG && !vp->device)
+			vp->device = map_cap(pdev, cap, 1);
+	}
+	if (!vp->common || !vp->notify_base || !vp->isr) {
+		pr_err("virtio-pci %s: no modern virtio capabilities (legacy "
+		       "device? use disable-legacy=on)\n", pdev->name);
+		kfree(vp);
+		return -EIO;
+	}
+	pci_enable_device(pdev);
+	vp->vdev.dma_dev = &pdev->dev;
+	vp->vdev.device_id = pdev->device - 0x1040;
+	vp->vdev.config = &vp_ops;
+	vp->vdev.transport = vp;
+	ksnprintf(vp->vdev.name, sizeof(vp->vdev.name), "virtio@%s", pdev->name);
+	if (pci_msix_enable(pdev, 1) > 0) {
+		vp->nvec = 1;
+		writew(VIRTIO_MSI_NO_VECTOR, vp->common + VPC_MSIX);
+	} else if (pci_request_intx(pdev, vp_intx_interrupt, vp) == 0) {
+		vp->vdev.irq_driven = true;
+	}
+	pdev->driver_data = vp;
+	if (vp->vdev.device_id == 2)
+		return virtio_blk_probe(&vp->vdev);
+	return -EIO;
+}
+
+static const struct pci_device_id virtio_pci_ids[] = {
+	{ 0x1af4, 0x1042 },	/* block */
+	{ 0, 0 },
+};
+
+static struct pci_driver virtio_pci_driver = {
+	.name = "virtio-pci",
+	.id_table = virtio_pci_ids,
+	.probe = virtio_pci_probe,
+};
+
+void virtio_pci_init(void)
+{
+	pci_register_driver(&virtio_pci_driver);
+}
