@@ -17,6 +17,7 @@
 #include "kernel/time.h"
 #include "kernel/workqueue.h"
 #include "drivers/pci/pci.h"
+#include "drivers/virtio/virtio.h"
 #include "mm/dma-mapping.h"
 #include "mm/memblock.h"
 #include "mm/page_alloc.h"
@@ -80,6 +81,7 @@ void kernel_main(struct boot_info *bi)
 	kthread_create_idle(0);		/* CPU 0's idle thread */
 	smp_init();			/* start the other CPUs */
 	workqueue_init_early();		/* system_wq and its kworker thread */
+	virtio_pci_init();		/* virtio over PCI: virtio-blk disks */
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
 
 	uint64_t ns = clock_ns();
