@@ -16,6 +16,7 @@
 #include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/workqueue.h"
+#include "drivers/iommu/intel-iommu.h"
 #include "drivers/pci/pci.h"
 #include "drivers/virtio/virtio.h"
 #include "mm/dma-mapping.h"
@@ -81,6 +82,7 @@ void kernel_main(struct boot_info *bi)
 	kthread_create_idle(0);		/* CPU 0's idle thread */
 	smp_init();			/* start the other CPUs */
 	workqueue_init_early();		/* system_wq and its kworker thread */
+	intel_iommu_pci_init(bi);	/* VT-d (ACPI DMAR): units on, PCI hook */
 	virtio_pci_init();		/* virtio over PCI: virtio-blk disks */
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
 

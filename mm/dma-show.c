@@ -8,6 +8,7 @@
  *	iommu mappings	also every live mapping dma-debug knows, with origin
  */
 #include "mm/dma-iommu.h"
+#include "drivers/iommu/intel-iommu.h"
 #include "kernel/console.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
@@ -59,6 +60,7 @@ static int cmd_iommu(int argc, char **argv)
 	       iommu_dma_strict ? "strict: invalidate on every unmap"
 				: "lazy: per-CPU flush queue, batched invalidation",
 	       iommu_dma_strict);
+	intel_iommu_show();		/* VT-d units: invalidations, faults */
 	iommu_for_each_domain(show_domain, &count);
 	if (!count)
 		printk("no IOMMU domains: no hardware IOMMU driver has registered; "

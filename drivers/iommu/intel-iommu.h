@@ -37,7 +37,7 @@
 
 #define DMAR_MAX_UNITS		4
 #define DMAR_MAX_RMRR		8
-#define DMAR_MAX_SCOPES		16
+#define DMAR_MAX_SCOPES		64
 #define DMAR_MAX_PATH		4
 
 /* Device scope types (VT-d 8.3.1). */
@@ -153,7 +153,7 @@ void vtd_format_sid(uint16_t sid, char *buf, size_t len);
 
 /* ------------------------------------------------------------ hardware */
 
-#define VTD_MAX_BINDINGS	32
+#define VTD_MAX_BINDINGS	64
 
 struct vtd_domain;
 
@@ -209,11 +209,25 @@ struct vtd_domain {
  */
 int intel_iommu_init(const struct boot_info *bi);
 
+/*
+ * intel_iommu_init, then (if a unit is up) register with the PCI layer so
+ * every device it finds gets its own domain: call before pci_init().
+ */
+int intel_iommu_pci_init(const struct boot_info *bi);
+
 /* Units enabled, and unit i (NULL past the end). */
 unsigned int intel_iommu_nr_units(void);
 struct vtd_unit *intel_iommu_unit(unsigned int i);
 /* The unit whose scope covers bus:devfn on segment 0, or NULL. */
 struct vtd_unit *intel_iommu_unit_for(uint8_t bus, uint8_t devfn);
+
+/*
+ * A domain of unit u with its own DID and tables, attached to nothing
+ * (intel_iommu_attach_pci uses it; tests use it alone). NULL if out of
+ * memory or IDs. Free it (devices detached) with intel_iommu_domain_free.
+ */
+struct iommu_domain *intel_iommu_domain_alloc(struct vtd_unit *u);
+void intel_iommu_domain_free(struct iommu_domain *d);
 
 /*
  * Give the PCI device bus:devfn (segment 0) its own domain, point its
