@@ -2,7 +2,8 @@
  * kernel/bench.c - in-kernel benchmarks of the concurrency primitives,
  * which cannot run on the host: `bench=NAME` on the command line (runs
  * them at boot, prints the figures, leaves QEMU) or `bench NAME` at the
- * prompt. NAME is a glob over: ctxswitch, lock, ipi (`bench=*`: all).
+ * prompt. NAME is a glob over: ctxswitch, lock, ipi, blk (`bench=*`: all;
+ * blk is kernel/blk_bench.c, skipped without a disk).
  * tools/bench-qemu boots the standard machine with bench=* and prints
  * each figure with the QEMU command beside it.
  *
@@ -146,6 +147,7 @@ static const struct {
 	{ "ctxswitch", bench_ctxswitch },
 	{ "lock", bench_lock_all },
 	{ "ipi", bench_ipi },
+	{ "blk", bench_blk },
 };
 
 static char bench_glob[64];
@@ -161,7 +163,7 @@ static int bench_run(const char *glob)
 		}
 	}
 	if (!n)
-		printk("bench: nothing matches '%s' (ctxswitch, lock, ipi)\n", glob);
+		printk("bench: nothing matches '%s' (ctxswitch, lock, ipi, blk)\n", glob);
 	return n ? 0 : 1;
 }
 
@@ -172,7 +174,7 @@ static int set_bench(const char *v)
 	strlcpy(bench_glob, v, sizeof(bench_glob));
 	return 0;
 }
-KERNEL_PARAM("bench", set_bench, "GLOB: run the kernel benchmarks matching GLOB (ctxswitch, lock, ipi), then exit QEMU");
+KERNEL_PARAM("bench", set_bench, "GLOB: run the kernel benchmarks matching GLOB (ctxswitch, lock, ipi, blk), then exit QEMU");
 
 void bench_run_requested(void)
 {
@@ -186,4 +188,4 @@ static int cmd_bench(int argc, char **argv)
 {
 	return bench_run(argc > 1 ? argv[1] : "*");
 }
-CONSOLE_COMMAND(bench, "[GLOB] kernel benchmarks: ctxswitch, lock, ipi", cmd_bench);
+CONSOLE_COMMAND(bench, "[GLOB] kernel benchmarks: ctxswitch, lock, ipi, blk", cmd_bench);
