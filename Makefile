@@ -148,6 +148,7 @@ gdb: $(call DEPS,debug)
 bench: $(BENCHES)
 	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 	$(Q)if [ -x tools/bench-qemu ]; then O=$(O) bash tools/bench-qemu; fi
+	$(Q)if [ -x tools/bench-blk ]; then O=$(O) bash tools/bench-blk; fi
 
 clean:
 	rm -rf $(O)
