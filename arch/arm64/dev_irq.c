@@ -1,16 +1,41 @@
 /*
  * arch/arm64/dev_irq.c - device interrupts for portable drivers
- * (contract: arch/irq.h): wired GIC interrupts through irq_request();
- * no MSI doorbell (GICv2m/ITS) support yet.
+ * (contract: arch/irq.h): wired GIC interrupts through irq_request(), and
+ * MSIs through a GICv2m frame when the machine has one (QEMU virt with
+ * gic-version=2). No ITS (GICv3 MSIs) yet: arch_msi_alloc fails there.
+ *
+ * GICv2m (Arm's "GICv2m" extension, as in Linux's irq-gic-v2m.c): a 4 KiB
+ * frame whose MSI_TYPER gives a block of SPIs (first INTID, count); a
+ * device raises SPI n by writing n to MSI_SETSPI_NS. Each MSI is one of
+ * those SPIs, made edge-triggered.
  */
 #include "arch/arm64/irq.h"
+#include "drivers/fdt/fdt.h"
+#include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include <arch/irq.h>
+#include <arch/mmio.h>
+#include <arch/page.h>
+
+#define V2M_MSI_TYPER		0x008
+#define V2M_MSI_SETSPI_NS	0x040
+#define V2M_MAX_SPIS		64
+
+extern struct fdt arm64_boot_fdt;		/* start.c */
+void gic_v2_set_edge(unsigned int id);		/* gic_v2.c */
 
 static struct {
 	void (*fn)(void *arg);
 	void *arg;
 } dev_irqs[NR_IRQS];
+
+static struct {
+	bool probed;
+	uint64_t doorbell;		/* 0: no frame */
+	unsigned int first, nr;		/* INTIDs first .. first + nr - 1 */
+	uint64_t used;			/* bit i: first + i taken */
+} v2m;
+static DEFINE_SPINLOCK(v2m_lock);
 
 static void dev_irq_entry(unsigned int irq)
 {
@@ -28,14 +53,86 @@ int arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg)
 	return 0;
 }
 
+/* The first enabled arm,gic-v2m-frame of the boot device tree (GICv2). */
+static void v2m_probe(void)
+{
+	static struct fdt fdt;
+	const struct fdt *f = &fdt;
+	struct fdt_reg reg;
+	const void *blob;
+	void *frame;
+	uint32_t typer, first, nr;
+	char err[96];
+	int node;
+
+	v2m.probed = true;
+	if (board_cfg.intc != INTC_GICV2 || !arm64_boot_fdt.blob)
+		return;
+	/* start.c's handle reads the blob through the early map; the final
+	 * direct map does not cover it, so map it again. */
+	blob = ioremap(virt_to_phys(arm64_boot_fdt.blob),
+		       arm64_boot_fdt.totalsize);
+	if (!blob || fdt_open(&fdt, blob, arm64_boot_fdt.totalsize, err,
+			      sizeof(err)) < 0)
+		return;
+	node = fdt_node_by_compatible(f, -1, "arm,gic-v2m-frame");
+	if (node < 0 || !fdt_node_is_enabled(f, node) ||
+	    fdt_get_reg_phys(f, node, 0, &reg, NULL, 0) < 0)
+		return;
+	frame = ioremap(reg.base, 0x1000);
+	if (!frame)
+		return;
+	typer = readl((char *)frame + V2M_MSI_TYPER);
+	first = (typer >> 16) & 0x3ff;
+	nr = typer & 0x3ff;
+	/* The binding lets the tree override a frame that misreports. */
+	fdt_getprop_u32(f, node, "arm,msi-base-spi", &first);
+	fdt_getprop_u32(f, node, "arm,msi-num-spis", &nr);
+	if (first < 32 || nr == 0 || first + nr > NR_IRQS) {
+		pr_err("gicv2m: frame at 0x%llx gives SPIs %u+%u: not used\n",
+		       (unsigned long long)reg.base, first, nr);
+		return;
+	}
+	v2m.first = first;
+	v2m.nr = nr < V2M_MAX_SPIS ? nr : V2M_MAX_SPIS;
+	v2m.doorbell = reg.base + V2M_MSI_SETSPI_NS;
+	pr_info("gicv2m: MSI frame at 0x%llx, SPIs %u-%u (using %u)\n",
+		(unsigned long long)reg.base, first, first + nr - 1, v2m.nr);
+}
+
 int arch_msi_alloc(void (*fn)(void *arg), void *arg, uint64_t *addr,
 		   uint32_t *data)
 {
-	(void)fn; (void)arg; (void)addr; (void)data;
-	return -1;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&v2m_lock, flags);
+	if (!v2m.probed)
+		v2m_probe();
+	for (i = 0; i < v2m.nr; i++)
+		if (!(v2m.used & (1ULL << i)))
+			break;
+	if (!v2m.doorbell || i == v2m.nr) {
+		spin_unlock_irqrestore(&v2m_lock, flags);
+		return -1;
+	}
+	v2m.used |= 1ULL << i;
+	spin_unlock_irqrestore(&v2m_lock, flags);
+	gic_v2_set_edge(v2m.first + i);
+	arch_irq_request(v2m.first + i, fn, arg);
+	*addr = v2m.doorbell;
+	*data = v2m.first + i;
+	return 0;
 }
 
 void arch_msi_free(uint32_t data)
 {
-	(void)data;
+	unsigned long flags;
+
+	if (!v2m.doorbell || data < v2m.first || data >= v2m.first + v2m.nr)
+		return;
+	dev_irqs[data].fn = NULL;	/* stays enabled; strays are ignored */
+	spin_lock_irqsave(&v2m_lock, flags);
+	v2m.used &= ~(1ULL << (data - v2m.first));
+	spin_unlock_irqrestore(&v2m_lock, flags);
 }

@@ -19,6 +19,7 @@
 #define GICD_ICENABLER(n)	(0x180 + 4 * ((n) / 32))
 #define GICD_IPRIORITYR(n)	(0x400 + (n))
 #define GICD_ITARGETSR(n)	(0x800 + (n))
+#define GICD_ICFGR(n)		(0xc00 + 4 * ((n) / 16))
 
 #define GICD_SGIR		0xf00
 
@@ -54,6 +55,22 @@ static void gic_v2_enable(unsigned int id)
 	if (id >= 32)
 		writeb(1, dist + GICD_ITARGETSR(id));	/* to CPU 0 */
 	writel(1U << (id % 32), dist + GICD_ISENABLER(id));
+}
+
+/*
+ * Make SPI `id` edge-triggered (SPIs reset level-triggered). For the
+ * GICv2m MSI SPIs (dev_irq.c, which declares it too): a v2m frame only
+ * pulses the line, which a level-triggered SPI would lose.
+ */
+void gic_v2_set_edge(unsigned int id);
+void gic_v2_set_edge(unsigned int id)
+{
+	uint32_t v;
+
+	if (id < 32 || !dist)
+		return;
+	v = readl(dist + GICD_ICFGR(id));
+	writel(v | 2U << (2 * (id % 16)), dist + GICD_ICFGR(id));
 }
 
 /* This CPU's interface (banked per CPU): on, all priorities through. */

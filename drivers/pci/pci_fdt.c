@@ -5,9 +5,10 @@
  * QEMU virt booted with -kernel has no firmware: no bus is numbered, no
  * BAR or bridge window assigned. So the host is scanned with assign_all,
  * BARs placed in the windows `ranges` describes, and wired interrupts
- * (INTx) found through `interrupt-map`. There is no MSI doorbell on arm64
- * yet (arch_msi_alloc fails), so MSI-X is hidden from drivers of devices
- * with a routed INTx line, and they take the wired interrupt instead.
+ * (INTx) found through `interrupt-map`. Where the architecture has no
+ * MSI doorbell (arm64 GICv3: no ITS driver; arch_msi_alloc fails), MSI-X
+ * is hidden from drivers of devices with a routed INTx line, and they
+ * take the wired interrupt instead.
  */
 #include "boot/boot_info.h"
 #include "drivers/fdt/fdt.h"

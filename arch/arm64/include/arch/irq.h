@@ -3,9 +3,11 @@
  *
  * arch_msi_alloc(fn, arg, &addr, &data): take a free interrupt vector,
  *	make it run fn(arg) (interrupts off, on the CPU that receives it)
- *	and give the address/data pair a device writes to raise it (the
- *	GICv2m or ITS doorbell). Not implemented on arm64 yet: -1, and
- *	drivers use the wired interrupt.
+ *	and give the address/data pair a device writes to raise it: the
+ *	GICv2m frame's MSI_SETSPI_NS and an SPI number (edge-triggered),
+ *	when the device tree has an arm,gic-v2m-frame and the GIC is a v2.
+ *	Otherwise (GICv3: no ITS driver yet) -1, and drivers use the wired
+ *	interrupt.
  * arch_msi_free(data): give the vector back (the device must no longer
  *	send it).
  * arch_irq_request(irq, fn, arg): route GIC interrupt ID irq (an SPI is
