@@ -501,6 +501,19 @@ struct vtd_unit *intel_iommu_unit_for(uint8_t bus, uint8_t devfn)
 	return all;
 }
 
+struct vtd_unit *intel_iommu_unit_for_bridge(uint8_t bus, uint8_t devfn)
+{
+	for (unsigned int i = 0; i < nr_units; i++) {
+		const struct dmar_drhd *d = units[i].drhd;
+
+		for (unsigned int s = 0; d->segment == 0 && s < d->nr_scopes; s++)
+			if (d->scopes[s].type == DMAR_SCOPE_BRIDGE &&
+			    dmar_scope_matches(&d->scopes[s], bus, devfn))
+				return &units[i];
+	}
+	return NULL;
+}
+
 /* Identity-map the RMRRs that name bus:devfn into v (firmware's DMA). */
 static void map_rmrrs(struct vtd_domain *v, uint8_t bus, uint8_t devfn)
 {
@@ -578,7 +591,12 @@ void intel_iommu_domain_free(struct iommu_domain *d)
 struct iommu_domain *intel_iommu_attach_pci(struct device *dev, uint8_t bus,
 					    uint8_t devfn)
 {
-	struct vtd_unit *u = intel_iommu_unit_for(bus, devfn);
+	return intel_iommu_attach(intel_iommu_unit_for(bus, devfn), dev, bus, devfn);
+}
+
+struct iommu_domain *intel_iommu_attach(struct vtd_unit *u, struct device *dev,
+					uint8_t bus, uint8_t devfn)
+{
 	uint16_t sid = (uint16_t)(bus << 8 | devfn);
 	struct iommu_domain *d;
 	struct vtd_domain *v;

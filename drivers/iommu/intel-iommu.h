@@ -218,8 +218,14 @@ int intel_iommu_pci_init(const struct boot_info *bi);
 /* Units enabled, and unit i (NULL past the end). */
 unsigned int intel_iommu_nr_units(void);
 struct vtd_unit *intel_iommu_unit(unsigned int i);
-/* The unit whose scope covers bus:devfn on segment 0, or NULL. */
+/*
+ * The unit whose scope names bus:devfn on segment 0 (or that includes all
+ * PCI devices), or NULL. Devices behind a bridge are covered by the unit
+ * whose sub-hierarchy scope names the bridge: intel_iommu_unit_for_bridge
+ * (the caller knows the bridges' bus ranges: intel-pci.c).
+ */
 struct vtd_unit *intel_iommu_unit_for(uint8_t bus, uint8_t devfn);
+struct vtd_unit *intel_iommu_unit_for_bridge(uint8_t bus, uint8_t devfn);
 
 /*
  * A domain of unit u with its own DID and tables, attached to nothing
@@ -237,6 +243,9 @@ void intel_iommu_domain_free(struct iommu_domain *d);
  */
 struct iommu_domain *intel_iommu_attach_pci(struct device *dev, uint8_t bus,
 					    uint8_t devfn);
+/* The same with the unit given (devices found behind a bridge). */
+struct iommu_domain *intel_iommu_attach(struct vtd_unit *u, struct device *dev,
+					uint8_t bus, uint8_t devfn);
 /* Undo it: context entry cleared and invalidated, domain freed. */
 void intel_iommu_detach_pci(struct device *dev);
 
