@@ -16,22 +16,11 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 
-#define ACPI_HDR_LEN	36
 #define DMAR_HDR_LEN	48
-#define MAX_TABLE_LEN	(1u << 20)
 
 static uint16_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
 static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
-
-static uint8_t checksum(const uint8_t *p, size_t n)
-{
-	uint8_t s = 0;
-
-	while (n--)
-		s += *p++;
-	return s;
-}
 
 /* Device scopes in [off, end) of structure s (type name for messages). */
 static int parse_scopes(const uint8_t *t, uint32_t off, uint32_t end,
@@ -184,73 +173,4 @@ bool dmar_scope_matches(const struct dmar_scope *s, uint8_t bus, uint8_t devfn)
 		return false;
 	return s->start_bus == bus &&
 	       (uint8_t)(s->path[0][0] << 3 | (s->path[0][1] & 7)) == devfn;
-}
-
-/* Map a whole table after checking its header and checksum. */
-static const uint8_t *map_checked(uint64_t phys, boot_map_fn map, uint32_t *lenp,
-				  char *err, size_t errlen)
-{
-	const uint8_t *h = map(phys, ACPI_HDR_LEN), *t;
-	uint32_t len;
-
-	if (!h) {
-		ksnprintf(err, errlen, "acpi: table at %#llx cannot be mapped",
-			  (unsigned long long)phys);
-		return NULL;
-	}
-	len = rd32(h + 4);
-	if (len < ACPI_HDR_LEN || len > MAX_TABLE_LEN) {
-		ksnprintf(err, errlen, "acpi: %.4s at %#llx: length %u is outside "
-			  "[%u, %u]", (const char *)h, (unsigned long long)phys,
-			  len, ACPI_HDR_LEN, MAX_TABLE_LEN);
-		return NULL;
-	}
-	t = map(phys, len);
-	if (!t || checksum(t, len)) {
-		ksnprintf(err, errlen, "acpi: %.4s at %#llx: %s", (const char *)h,
-			  (unsigned long long)phys, t ? "checksum is not 0"
-						      : "cannot be mapped");
-		return NULL;
-	}
-	*lenp = len;
-	return t;
-}
-
-const uint8_t *vtd_acpi_find_table(uint64_t rsdp, boot_map_fn map,
-				   const char *sig, uint64_t *phys,
-				   uint32_t *lenp, char *err, size_t errlen)
-{
-	const uint8_t *r = map(rsdp, 36), *rt;
-	uint64_t root;
-	unsigned int esz = 4;
-	uint32_t rlen;
-
-	if (!r || memcmp(r, "RSD PTR ", 8) || checksum(r, 20)) {
-		ksnprintf(err, errlen, "acpi: no valid RSDP at %#llx",
-			  (unsigned long long)rsdp);
-		return NULL;
-	}
-	root = rd32(r + 16);
-	if (r[15] >= 2 && rd64(r + 24)) {
-		root = rd64(r + 24);
-		esz = 8;
-	}
-	rt = map_checked(root, map, &rlen, err, errlen);
-	if (!rt)
-		return NULL;
-	for (uint32_t off = ACPI_HDR_LEN; off + esz <= rlen; off += esz) {
-		uint64_t p = esz == 8 ? rd64(rt + off) : rd32(rt + off);
-		const uint8_t *h = map(p, ACPI_HDR_LEN);
-
-		if (!h || memcmp(h, sig, 4))
-			continue;
-		const uint8_t *t = map_checked(p, map, lenp, err, errlen);
-
-		if (t && phys)
-			*phys = p;
-		return t;
-	}
-	ksnprintf(err, errlen, "acpi: the %s lists no '%s' table",
-		  esz == 8 ? "XSDT" : "RSDT", sig);
-	return NULL;
 }

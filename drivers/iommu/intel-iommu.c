@@ -793,10 +793,11 @@ int intel_iommu_init(const struct boot_info *bi)
 	}
 	if (!rsdp_phys)
 		return 0;
-	t = vtd_acpi_find_table(rsdp_phys, vtd_map_phys, "DMAR", &phys, &len,
-				err, sizeof(err));
+	t = acpi_find_table(rsdp_phys, vtd_map_phys, "DMAR", &phys, err,
+			    sizeof(err));
 	if (!t)
 		return 0;		/* no VT-d: the usual case */
+	memcpy(&len, t + 4, 4);		/* checked by acpi_find_table */
 	if (dmar_parse(t, len, &dmar, err, sizeof(err))) {
 		pr_err("%s; VT-d not used\n", err);
 		return 0;

@@ -5,7 +5,8 @@
  * Intel VT-d specification rev. 3.x/4.x; docs/drivers/intel-vtd.md.
  *
  * Three layers, each usable alone:
- *  - DMAR parsing (intel-dmar.c): the ACPI DMAR table -> remapping units
+ *  - DMAR parsing (intel-dmar.c): the ACPI DMAR table (found with
+ *    drivers/acpi's acpi_find_table) -> remapping units
  *    (DRHD: register base, PCI segment, device scope), reserved memory
  *    regions (RMRR). Pure: it reads memory through a boot_map_fn, so the
  *    host tests hand it fake tables.
@@ -89,16 +90,6 @@ struct dmar_info {
  */
 int dmar_parse(const uint8_t *table, uint32_t len, struct dmar_info *out,
 	       char *err, size_t errlen);
-
-/*
- * Find the ACPI table with signature sig (4 characters) from the RSDP,
- * through the XSDT (or the RSDT), checking lengths and checksums. Returns
- * the mapped table and its physical address and length, or NULL with the
- * reason in err. (drivers/acpi has no generic lookup yet; this is ours.)
- */
-const uint8_t *vtd_acpi_find_table(uint64_t rsdp, boot_map_fn map,
-				   const char *sig, uint64_t *phys,
-				   uint32_t *len, char *err, size_t errlen);
 
 /* Does the scope name the device bus:devfn (single-hop paths only)? */
 bool dmar_scope_matches(const struct dmar_scope *s, uint8_t bus, uint8_t devfn);
