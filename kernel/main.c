@@ -16,6 +16,7 @@
 #include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/workqueue.h"
+#include "drivers/iommu/arm-smmu-v3.h"
 #include "drivers/iommu/intel-iommu.h"
 #include "drivers/pci/pci.h"
 #include "drivers/virtio/virtio.h"
@@ -83,6 +84,7 @@ void kernel_main(struct boot_info *bi)
 	smp_init();			/* start the other CPUs */
 	workqueue_init_early();		/* system_wq and its kworker thread */
 	intel_iommu_pci_init(bi);	/* VT-d (ACPI DMAR): units on, PCI hook */
+	arm_smmu_v3_pci_init(bi);	/* SMMUv3 (device tree): on, PCI hook */
 	virtio_pci_init();		/* virtio over PCI: virtio-blk disks */
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
 

@@ -9,6 +9,7 @@
  */
 #include "mm/dma-iommu.h"
 #include "drivers/iommu/intel-iommu.h"
+#include "drivers/iommu/arm-smmu-v3.h"
 #include "kernel/console.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
@@ -61,6 +62,7 @@ static int cmd_iommu(int argc, char **argv)
 				: "lazy: per-CPU flush queue, batched invalidation",
 	       iommu_dma_strict);
 	intel_iommu_show();		/* VT-d units: invalidations, faults */
+	arm_smmu_v3_show();		/* SMMUv3: commands, events */
 	iommu_for_each_domain(show_domain, &count);
 	if (!count)
 		printk("no IOMMU domains: no hardware IOMMU driver has registered; "
