@@ -112,6 +112,9 @@ static void cmdq_push(struct smmu_device *s, struct smmu_cmd c)
 	uint64_t start = arch_clock_ns();
 	uint64_t *slot;
 
+	/* Full: publish what is queued so the SMMU can make room. */
+	if (q_full(s->cmdq_prod, rd32(s, SMMU_CMDQ_CONS), s->cmdq_log2))
+		wr32(s, SMMU_CMDQ_PROD, s->cmdq_prod);
 	for (unsigned long n = 0;
 	     q_full(s->cmdq_prod, rd32(s, SMMU_CMDQ_CONS), s->cmdq_log2); n++) {
 		if (cmdq_stalled_on_error(s))
