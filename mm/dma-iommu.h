@@ -111,6 +111,9 @@ int report_iommu_fault(struct iommu_domain *d, struct device *dev,
 
 /* Apply every lazy domain's flush-queue time bound now (for a timer). */
 void iommu_dma_flush_queue_tick_all(void);
+/* Kernel only (kernel/dma_flush.c): call the above every 10 ms from a
+ * workqueue, so a quiet device's unmapped IOVAs are still flushed. */
+void dma_flush_queue_timer_init(void);
 
 /* The backend dma-mapping uses for attached devices. */
 extern const struct dma_map_ops iommu_dma_ops;
