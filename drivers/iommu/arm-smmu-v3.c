@@ -246,8 +246,10 @@ static void smmu_show(struct iommu_domain *d)
 	struct smmu_domain *m = to_smmu(d);
 
 	printk("    smmuv3 ASID %u, %u-level stage-1 tables (%u-bit input): "
-	       "%lu table pages, %lu pages mapped\n", m->asid, m->pt.levels,
-	       m->pt.ias_bits, m->pt.nr_tables, m->pt.nr_pages);
+	       "%lu table pages, %lu x 4 KiB + %lu x 2 MiB mapped, %lu block "
+	       "splits\n", m->asid, m->pt.levels, m->pt.ias_bits,
+	       m->pt.nr_tables, m->pt.nr_pages, m->pt.nr_blocks,
+	       m->pt.nr_splits);
 }
 
 static const struct iommu_domain_ops smmu_domain_ops = {
@@ -380,9 +382,10 @@ struct iommu_domain *arm_smmu_domain_alloc(struct smmu_device *s)
 	spin_unlock_irqrestore(&s->lock, flags);
 	smmu_cd_s1(m->cd, s->ias_bits, virt_to_phys(m->pt.root), s->ips, m->asid);
 	ksnprintf(m->name, sizeof(m->name), "smmu0:asid%u", m->asid);
+	m->pt.blocks = true;	/* 2 MiB blocks: the 4 KiB granule has them */
 	if (!m->asid ||
 	    iommu_domain_init(&m->domain, &smmu_domain_ops, "arm-smmu-v3",
-			      m->name, PAGE_SIZE, PAGE_SIZE,
+			      m->name, PAGE_SIZE | SMMU_BLOCK_SIZE, PAGE_SIZE,
 			      DMA_BIT_MASK(s->ias_bits), NULL)) {
 		smmu_pgtable_free(&m->pt);
 		__free_page(virt_to_page(m->cd));

@@ -229,21 +229,27 @@ int smmu_fdt_map_rid(const struct fdt *f, int host_node, uint32_t rid,
 #define S1_PTE_XN		(1ULL << 54)
 #define S1_PTE_ADDR		0x0000fffffffff000ULL
 
+#define SMMU_BLOCK_SIZE		(2UL << 20)	/* a level-2 block */
+
 struct smmu_pgtable {
 	uint64_t *root;
 	unsigned int levels;	/* 3 (39-bit input) or 4 (48-bit) */
 	unsigned int ias_bits;
+	bool blocks;		/* use 2 MiB blocks where aligned */
 	pg_data_t *node;	/* table pages from here; NULL: global */
-	unsigned long nr_tables, nr_pages;
+	unsigned long nr_tables, nr_pages, nr_blocks, nr_splits;
 };
 
 int smmu_pgtable_init(struct smmu_pgtable *pt, unsigned int levels,
 		      pg_data_t *node);
-/* 4 KiB multiples; 0, -EINVAL, or -ENOMEM with nothing of the range left
+/* 4 KiB multiples (2 MiB blocks where both addresses are 2 MiB aligned
+ * and pt->blocks); 0, -EINVAL, or -ENOMEM with nothing of the range left
  * mapped. prot: IOMMU_READ/WRITE (without WRITE the page is read-only;
  * stage 1 cannot express write-only, so WRITE alone maps read-write). */
 int smmu_pgtable_map(struct smmu_pgtable *pt, unsigned long iova,
 		     phys_addr_t paddr, size_t size, int prot);
+/* Clear the range (a block it covers only partly is split into pages
+ * first); returns the bytes that were mapped. Tables stay. */
 size_t smmu_pgtable_unmap(struct smmu_pgtable *pt, unsigned long iova,
 			  size_t size);
 phys_addr_t smmu_pgtable_iova_to_phys(struct smmu_pgtable *pt,

@@ -394,6 +394,62 @@ static void pgtable_levels(struct kunit *test, unsigned int levels)
 static void pgtable_3_levels(struct kunit *test) { pgtable_levels(test, 3); }
 static void pgtable_4_levels(struct kunit *test) { pgtable_levels(test, 4); }
 
+/* 2 MiB blocks at level 2 (the physical side is never touched). */
+static void pgtable_blocks(struct kunit *test)
+{
+	struct slab_arena a;
+	struct smmu_pgtable pt;
+	uint64_t e;
+	unsigned long tables;
+
+	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &a));
+	KUNIT_ASSERT_EQ(test, smmu_pgtable_init(&pt, 3, &a.pgdat), 0);
+	pt.blocks = true;
+	/* 4 MiB + 8 KiB at a 2 MiB-aligned pair: two blocks and two pages */
+	KUNIT_EXPECT_EQ(test, smmu_pgtable_map(&pt, 0x200000, 0x40000000,
+					       (4UL << 20) + 2 * PAGE_SIZE,
+					       IOMMU_READ | IOMMU_WRITE), 0);
+	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 2UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_pages, 2UL);
+	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x212345, &e),
+			(phys_addr_t)0x40012345);
+	KUNIT_EXPECT_EQ(test, e & 3, 1ULL);			/* block: 0b01 */
+	KUNIT_EXPECT_EQ(test, e & S1_PTE_ADDR, 0x40000000ULL);
+	KUNIT_EXPECT_NE(test, e & S1_PTE_AF, 0ULL);
+	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x5fffff, NULL),
+			(phys_addr_t)0x403fffff);
+	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x601000, &e),
+			(phys_addr_t)0x40401000);
+	KUNIT_EXPECT_EQ(test, e & 3, 3ULL);			/* page: 0b11 */
+
+	/* a page out of the first block: split into 512 pages, one cleared */
+	KUNIT_EXPECT_EQ(test, smmu_pgtable_unmap(&pt, 0x201000, PAGE_SIZE),
+			(size_t)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, pt.nr_splits, 1UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 1UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_pages, 2UL + 511);
+	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x201000, NULL),
+			(phys_addr_t)0);
+	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x202abc, &e),
+			(phys_addr_t)0x40002abc);
+	KUNIT_EXPECT_EQ(test, e & 3, 3ULL);
+	/* the whole second block at once */
+	KUNIT_EXPECT_EQ(test, smmu_pgtable_unmap(&pt, 0x400000, 2UL << 20),
+			(size_t)(2UL << 20));
+	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 0UL);
+	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x400000, NULL),
+			(phys_addr_t)0);
+	/* not 2 MiB aligned on the physical side: pages */
+	KUNIT_EXPECT_EQ(test, smmu_pgtable_map(&pt, 0x800000, 0x40001000,
+					       2UL << 20, IOMMU_READ), 0);
+	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 0UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_pages, 2UL + 511 + 512);
+
+	tables = pt.nr_tables;
+	KUNIT_EXPECT_EQ(test, smmu_pgtable_free(&pt), tables);
+	slab_arena_done(test, &a);
+}
+
 static void pgtable_enomem_leaves_nothing(struct kunit *test)
 {
 	struct slab_arena a;
@@ -428,6 +484,7 @@ static struct kunit_case arm_smmu_v3_cases[] = {
 	KUNIT_CASE(device_tree),
 	KUNIT_CASE(pgtable_3_levels),
 	KUNIT_CASE(pgtable_4_levels),
+	KUNIT_CASE(pgtable_blocks),
 	KUNIT_CASE(pgtable_enomem_leaves_nothing),
 	{}
 };
