@@ -75,7 +75,12 @@ static void reschedule_ipi_wakes_an_idle_cpu(struct kunit *test)
 	/* The target must be idle when woken; it may be busy with something
 	 * else at first, so try a few times. */
 	for (int i = 0; i < 10; i++) {
-		sleep_ms(20);
+		/* Only a wake-up of a CPU running nothing needs the IPI: wait
+		 * (up to 1 s; a loaded host can starve a virtual CPU) until the
+		 * target's last thread, e.g. the previous try's, is gone. */
+		for (int w = 0; w < 100 && sched_nr_running(target) != 0; w++)
+			sleep_ms(10);
+		sleep_ms(10);
 		before = smp_ipi_count(target, IPI_RESCHEDULE);
 		ran_on = -1;
 		t = kthread_create(note_cpu, NULL, "ipi-target");
