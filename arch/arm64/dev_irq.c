@@ -22,7 +22,6 @@
 #define V2M_MAX_SPIS		64
 
 extern struct fdt arm64_boot_fdt;		/* start.c */
-void gic_v2_set_edge(unsigned int id);		/* gic_v2.c */
 
 static struct {
 	void (*fn)(void *arg);
@@ -50,6 +49,14 @@ int arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg)
 	dev_irqs[irq].arg = arg;
 	dev_irqs[irq].fn = fn;
 	irq_request(irq, dev_irq_entry);
+	return 0;
+}
+
+int arch_irq_set_edge(unsigned int irq)
+{
+	if (irq < IRQ_PER_CPU_LIMIT || irq >= NR_IRQS || !irqchip->set_edge)
+		return -1;
+	irqchip->set_edge(irq);
 	return 0;
 }
 
@@ -118,7 +125,7 @@ int arch_msi_alloc(void (*fn)(void *arg), void *arg, uint64_t *addr,
 	}
 	v2m.used |= 1ULL << i;
 	spin_unlock_irqrestore(&v2m_lock, flags);
-	gic_v2_set_edge(v2m.first + i);
+	irqchip->set_edge(v2m.first + i);
 	arch_irq_request(v2m.first + i, fn, arg);
 	*addr = v2m.doorbell;
 	*data = v2m.first + i;

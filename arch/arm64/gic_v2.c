@@ -58,12 +58,11 @@ static void gic_v2_enable(unsigned int id)
 }
 
 /*
- * Make SPI `id` edge-triggered (SPIs reset level-triggered). For the
- * GICv2m MSI SPIs (dev_irq.c, which declares it too): a v2m frame only
- * pulses the line, which a level-triggered SPI would lose.
+ * Make SPI `id` edge-triggered (SPIs reset level-triggered): for sources
+ * that pulse the line, such as GICv2m MSIs, which a level-triggered SPI
+ * would lose.
  */
-void gic_v2_set_edge(unsigned int id);
-void gic_v2_set_edge(unsigned int id)
+static void gic_v2_set_edge(unsigned int id)
 {
 	uint32_t v;
 
@@ -94,6 +93,7 @@ static const struct irqchip gic_v2_chip = {
 	.enable = gic_v2_enable,
 	.cpu_init = gic_v2_cpu_init,
 	.send_ipi = gic_v2_send_ipi,
+	.set_edge = gic_v2_set_edge,
 };
 
 int gic_v2_init(const struct board_config *cfg)

@@ -20,6 +20,7 @@
 #define GICD_IPRIORITYR(n)	(0x0400 + (n))
 #define GICD_ISENABLER(n)	(0x0100 + 4 * ((n) / 32))
 #define GICD_IROUTER(n)		(0x6000 + 8 * (n))
+#define GICD_ICFGR(n)		(0x0c00 + 4 * ((n) / 16))
 #define GICD_CTLR_RWP		(1U << 31)
 #define GICD_CTLR_ENABLE	0x13	/* ARE_NS | EnableGrp1A | EnableGrp1 */
 
@@ -148,10 +149,20 @@ static void gic_v3_send_ipi(unsigned int target, unsigned int kind)
 	__asm__ __volatile__("isb");
 }
 
+/* SPI `id` edge-triggered: the ICFGR layout is GICv2's (bit 1 of 2). */
+static void gic_v3_set_edge(unsigned int id)
+{
+	if (id < 32 || !dist)
+		return;
+	writel(readl(dist + GICD_ICFGR(id)) | 2U << (2 * (id % 16)),
+	       dist + GICD_ICFGR(id));
+}
+
 static const struct irqchip gic_v3_chip = {
 	.enable = gic_v3_enable,
 	.cpu_init = gic_v3_cpu_init,
 	.send_ipi = gic_v3_send_ipi,
+	.set_edge = gic_v3_set_edge,
 };
 
 int gic_v3_init(const struct board_config *cfg)

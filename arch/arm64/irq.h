@@ -33,6 +33,8 @@ struct irqchip {
 	void (*enable)(unsigned int irq);	/* on this CPU, for PPIs/SGIs */
 	void (*cpu_init)(void);			/* a secondary CPU's own set-up */
 	void (*send_ipi)(unsigned int cpu, unsigned int kind);
+	/* Make SPI irq edge-triggered (they reset level); NULL if unsupported. */
+	void (*set_edge)(unsigned int irq);
 };
 extern const struct irqchip *irqchip;
 

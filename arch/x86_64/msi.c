@@ -71,3 +71,9 @@ int arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg)
 	(void)irq; (void)fn; (void)arg;
 	return -1;		/* no I/O APIC driver yet */
 }
+
+int arch_irq_set_edge(unsigned int irq)
+{
+	(void)irq;
+	return -1;		/* no wired lines yet */
+}

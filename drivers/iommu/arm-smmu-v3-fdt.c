@@ -200,10 +200,16 @@ int smmu_fdt_find(const struct fdt *f, int from, struct smmu_fdt *out,
 
 		if (!name || fdt_get_irq(f, node, (unsigned int)i, &irq, NULL, 0) < 0)
 			continue;
-		if (!strcmp(name, "eventq"))
+		/* The GIC binding's third cell: 1 or 2 = edge, 4 or 8 = level. */
+		bool edge = irq.nr_cells >= 3 && (irq.cells[2] & 3);
+
+		if (!strcmp(name, "eventq")) {
 			out->eventq_irq = irq.intid;
-		else if (!strcmp(name, "gerror"))
+			out->eventq_edge = edge;
+		} else if (!strcmp(name, "gerror")) {
 			out->gerror_irq = irq.intid;
+			out->gerror_edge = edge;
+		}
 		else if (!strcmp(name, "cmdq-sync"))
 			out->cmdq_sync_irq = irq.intid;
 		else if (!strcmp(name, "priq"))

@@ -530,11 +530,15 @@ static int smmu_probe(struct smmu_device *s)
 	if (!write_cr0(s, CR0_CMDQEN | CR0_EVENTQEN))
 		goto off;
 
-	/* Interrupts: the event queue's wired SPI and global errors. */
+	/* Interrupts: the event queue's wired SPI and global errors. Both
+	 * pulse their line (the tree says edge): a level-triggered SPI would
+	 * miss the pulse. */
 	if (s->fdt.eventq_irq &&
+	    (!s->fdt.eventq_edge || arch_irq_set_edge(s->fdt.eventq_irq) == 0) &&
 	    arch_irq_request(s->fdt.eventq_irq, eventq_interrupt, s) == 0)
 		s->eventq_irq = true;
-	if (s->fdt.gerror_irq)
+	if (s->fdt.gerror_irq &&
+	    (!s->fdt.gerror_edge || arch_irq_set_edge(s->fdt.gerror_irq) == 0))
 		arch_irq_request(s->fdt.gerror_irq, eventq_interrupt, s);
 	wr32(s, SMMU_IRQ_CTRL, IRQ_CTRL_GERROR | IRQ_CTRL_EVENTQ);
 	start = arch_clock_ns();

@@ -197,6 +197,7 @@ struct smmu_fdt {
 	uint32_t phandle;
 	uint64_t base, size;		/* CPU physical */
 	uint32_t eventq_irq, gerror_irq, cmdq_sync_irq, priq_irq; /* GIC IDs, 0: none */
+	bool eventq_edge, gerror_edge;	/* trigger type: edge (QEMU pulses) */
 	bool coherent;			/* dma-coherent */
 };
 

@@ -181,7 +181,7 @@ static void edu_dma_isolation(struct kunit *test)
 	struct smmu_device *s = arm_smmu_v3_device();
 	struct pci_dev *pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
 	uint8_t pattern[PATTERN_LEN];
-	unsigned long events, dom_faults;
+	unsigned long events, irqs, dom_faults;
 	struct iommu_domain *d;
 	struct page *src_pg, *dst_pg;
 	uint8_t *src, *dst;
@@ -231,6 +231,7 @@ static void edu_dma_isolation(struct kunit *test)
 	/* 3. the same write to the stale IOVA after the strict unmap */
 	memset(dst, 0x5a, PAGE_SIZE);
 	events = s->nr_events;
+	irqs = s->nr_event_irqs;
 	dom_faults = d->nr_faults;
 	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, hd), (phys_addr_t)0);
 	KUNIT_ASSERT_TRUE(test, edu_dma(bar, EDU_BUF, hd, EDU_CMD_TO_RAM));
@@ -240,6 +241,9 @@ static void edu_dma_isolation(struct kunit *test)
 	arm_smmu_process_events(s);		/* and whatever is left */
 	KUNIT_EXPECT_TRUE(test, all_bytes(dst, PAGE_SIZE, 0x5a));
 	KUNIT_EXPECT_GT(test, s->nr_events, events);
+	/* The fault was signalled, not only found by polling the queue. */
+	if (s->eventq_irq)
+		KUNIT_EXPECT_GT(test, s->nr_event_irqs, irqs);
 	KUNIT_EXPECT_GT(test, d->nr_faults, dom_faults);
 	KUNIT_EXPECT_EQ(test, s->last_event.id, EVT_F_TRANSLATION);
 	KUNIT_EXPECT_EQ(test, s->last_event.sid, (uint32_t)pci_source_id(pdev));

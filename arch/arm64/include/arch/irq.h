@@ -13,6 +13,9 @@
  * arch_irq_request(irq, fn, arg): route GIC interrupt ID irq (an SPI is
  *	32 + the device tree's number) to fn(arg) and enable it; level or
  *	edge as the GIC was set up. Returns 0, or -1 if irq is out of range.
+ * arch_irq_set_edge(irq): make the wired interrupt irq edge-triggered
+ *	(call before arch_irq_request) for a device that pulses its line, as
+ *	the device tree's trigger type says. 0, or -1 if it cannot.
  */
 #ifndef ARCH_IRQ_H
 #define ARCH_IRQ_H
@@ -23,5 +26,6 @@ int arch_msi_alloc(void (*fn)(void *arg), void *arg, uint64_t *addr,
 		   uint32_t *data);
 void arch_msi_free(uint32_t data);
 int arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg);
+int arch_irq_set_edge(unsigned int irq);
 
 #endif

@@ -12,6 +12,8 @@
  * arch_irq_request(irq, fn, arg): a wired line (PCI INTx through the I/O
  *	APIC). Not implemented on x86_64 yet (no I/O APIC driver): -1, and
  *	drivers fall back to polling.
+ * arch_irq_set_edge(irq): make a wired line edge-triggered; -1 here, as
+ *	there are no wired lines yet.
  */
 #ifndef ARCH_IRQ_H
 #define ARCH_IRQ_H
@@ -22,5 +24,6 @@ int arch_msi_alloc(void (*fn)(void *arg), void *arg, uint64_t *addr,
 		   uint32_t *data);
 void arch_msi_free(uint32_t data);
 int arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg);
+int arch_irq_set_edge(unsigned int irq);
 
 #endif

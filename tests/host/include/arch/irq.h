@@ -9,4 +9,5 @@ static inline void arch_msi_free(uint32_t data) { (void)data; }
 static inline int arch_irq_request(unsigned int irq, void (*fn)(void *arg),
 				   void *arg)
 { (void)irq; (void)fn; (void)arg; return -1; }
+static inline int arch_irq_set_edge(unsigned int irq) { (void)irq; return -1; }
 #endif
