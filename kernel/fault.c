@@ -6,6 +6,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
+#include <arch/machine.h>
 #include <arch/page.h>
 #include <arch/setjmp.h>
 
@@ -41,6 +42,18 @@ void fault_try_recover(const struct fault_info *fi)
 	panic_message[0] = '\0';
 	printk(KERN_INFO "fault caught by run_catching_faults(); resuming the caller\n");
 	arch_longjmp(jb, 1);
+}
+
+void crash_report_end(const struct fault_info *fi)
+{
+	printk(KERN_EMERG "---[ end of crash report ]---\n");
+	fault_try_recover(fi);		/* a test that provoked it resumes */
+	if (kernel_test_mode) {
+		printk(KERN_EMERG "test run ended by the crash above\n");
+		arch_test_exit(false);
+	}
+	printk(KERN_EMERG "System halted.\n");
+	arch_halt();
 }
 
 #define MAX_FRAMES	32

@@ -37,6 +37,14 @@ bool run_catching_faults(void (*fn)(void *), void *arg, struct fault_info *fi);
 void fault_try_recover(const struct fault_info *fi);
 
 /*
+ * The end of every crash report, for the arch trap code once it has
+ * printed the registers and backtrace: close the report, resume a test
+ * that provoked the fault (fault_try_recover), else end a test run as
+ * failed, else halt.
+ */
+__noreturn void crash_report_end(const struct fault_info *fi);
+
+/*
  * Walk the frame-pointer chain from (pc, fp), printing one line a frame.
  * A function that faults before making its frame record (a leaf, or at its
  * first instruction) is missing from that chain; `maybe_ret` is where its

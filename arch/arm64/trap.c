@@ -253,15 +253,7 @@ static void crash(struct arm64_regs *r, unsigned int kind)
 	if (f && f == ksym_lookup(maybe_ret - 1, &off))
 		maybe_ret = 0;
 	print_backtrace(r->elr, r->x[29], maybe_ret);
-	printk(KERN_EMERG "---[ end of crash report ]---\n");
-
-	fault_try_recover(&fi);		/* a test that provoked it resumes */
-	if (kernel_test_mode) {
-		printk(KERN_EMERG "test run ended by the crash above\n");
-		arch_test_exit(false);
-	}
-	printk(KERN_EMERG "System halted.\n");
-	arch_halt();
+	crash_report_end(&fi);
 }
 
 /* Called from entry.S for every exception; `kind` is the vector entry. */

@@ -165,22 +165,6 @@ void arch_mm_init(void)
 	memblock_set_current_limit(memblock_end_of_DRAM());
 }
 
-static uint64_t ioremap_next = IOREMAP_BASE;
-
-void *ioremap(phys_addr_t phys, size_t size)
-{
-	phys_addr_t base = ALIGN_DOWN(phys, PAGE_SIZE);
-	uint64_t len = ALIGN_UP(phys + size, PAGE_SIZE) - base;
-	uint64_t va = ioremap_next;
-
-	if (!size || va + len > IOREMAP_BASE + IOREMAP_SIZE)
-		return NULL;
-	ioremap_next += len + PAGE_SIZE;	/* a guard page between mappings */
-	if (arch_map_kernel_range(va, base, len, PROT_READ | PROT_WRITE | PROT_DEVICE))
-		return NULL;
-	return (void *)(uintptr_t)(va + (phys - base));
-}
-
 static uint64_t prot_flags(unsigned int prot)
 {
 	uint64_t f = PTE_P | PTE_G;

@@ -265,15 +265,7 @@ static void crash(struct trap_frame *f)
 	if (f->rsp >= PAGE_OFFSET && !(f->rsp & 7) && f->vector != 8)
 		maybe_ret = *(const unsigned long *)f->rsp;
 	print_backtrace(f->rip, f->rbp, maybe_ret);
-	printk(KERN_EMERG "---[ end of crash report ]---\n");
-
-	fault_try_recover(&fi);		/* a test that provoked it resumes */
-	if (kernel_test_mode) {
-		printk(KERN_EMERG "test run ended by the crash above\n");
-		arch_test_exit(false);
-	}
-	printk(KERN_EMERG "System halted.\n");
-	arch_halt();
+	crash_report_end(&fi);
 }
 
 /* Called from isr_common for every vector. */
