@@ -17,6 +17,7 @@
  *    write to the stale IOVA must be blocked, reported as a fault naming
  *    edu's source-id and the address, and the page must be unchanged.
  */
+#include "tests/kernel/edu.h"
 #include "drivers/iommu/intel-iommu.h"
 #include "drivers/pci/pci.h"
 #include "kernel/kunit.h"
@@ -27,17 +28,6 @@
 #include <arch/cpu.h>
 #include <arch/mmio.h>
 
-#define EDU_VENDOR	0x1234
-#define EDU_DEVICE	0x11e8
-#define EDU_ID		0x00
-#define EDU_DMA_SRC	0x80
-#define EDU_DMA_DST	0x88
-#define EDU_DMA_CNT	0x90
-#define EDU_DMA_CMD	0x98
-#define EDU_CMD_START	0x1
-#define EDU_CMD_TO_RAM	0x2
-#define EDU_BUF		0x40000ULL	/* the device's own buffer */
-#define PATTERN_LEN	64
 
 static void unit_found_and_translating(struct kunit *test)
 {
@@ -116,31 +106,6 @@ static void domain_ops_and_invalidation(struct kunit *test)
 	iommu_detach_device(d, &dev);
 	intel_iommu_domain_free(d);
 	KUNIT_EXPECT_NULL(test, dev.domain);
-}
-
-/* Run one edu DMA and wait for it (edu takes ~100 ms of virtual time). */
-static bool edu_dma(void *bar, uint64_t src, uint64_t dst, uint32_t cmd)
-{
-	uint64_t start = clock_ns();
-
-	writeq(src, (char *)bar + EDU_DMA_SRC);
-	writeq(dst, (char *)bar + EDU_DMA_DST);
-	writeq(PATTERN_LEN, (char *)bar + EDU_DMA_CNT);
-	writel(cmd | EDU_CMD_START, (char *)bar + EDU_DMA_CMD);
-	while (readl((char *)bar + EDU_DMA_CMD) & EDU_CMD_START) {
-		if (clock_ns() - start > 3000000000ULL)
-			return false;
-		arch_cpu_relax();
-	}
-	return true;
-}
-
-static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != v)
-			return false;
-	return true;
 }
 
 static void edu_dma_isolation(struct kunit *test)
