@@ -18,6 +18,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
 #include "mm/dma-mapping.h"
+#include <arch/mmio.h>
 
 #define VIRTIO_STATUS_ACKNOWLEDGE	1
 #define VIRTIO_STATUS_DRIVER		2
@@ -128,6 +129,37 @@ bool virtqueue_kick_prepare(struct virtqueue *vq);
 void *virtqueue_get_buf(struct virtqueue *vq, uint32_t *len);
 bool virtqueue_more_used(const struct virtqueue *vq);
 
+/*
+ * For transports: a queue of the largest power of two entries that is at
+ * most dev_max (what the device offers) and max (what the driver wants),
+ * its ring from dma_alloc_coherent on vdev->dma_dev. The transport then
+ * tells the device the ring's three DMA addresses (vq->ring_dma plus
+ * vring_avail_offset / vring_used_offset) and enables it. NULL if either
+ * limit is 0 or memory ran out.
+ */
+struct virtqueue *vring_create_virtqueue(struct virtio_device *vdev,
+					 unsigned int index,
+					 unsigned int dev_max, unsigned int max,
+					 void (*callback)(struct virtqueue *vq));
+/* The queue's interrupt (or a shared one that may concern it): count it
+ * and run its callback. */
+void vring_interrupt(struct virtqueue *vq);
+
+/*
+ * Read len (1, 2, 4 or 8) bytes of device configuration at p; 8 as two
+ * 32-bit reads, low first. Transports retry around it while the
+ * configuration generation changes.
+ */
+static inline uint64_t virtio_cread(const volatile uint8_t *p, unsigned int len)
+{
+	switch (len) {
+	case 1: return readb(p);
+	case 2: return readw(p);
+	case 4: return readl(p);
+	default: return readl(p) | (uint64_t)readl(p + 4) << 32;
+	}
+}
+
 /* ---------------------------------------------------------------- devices */
 
 struct virtio_config_ops {
@@ -174,6 +206,10 @@ int virtio_negotiate(struct virtio_device *vdev, uint64_t driver_features);
 
 /* Register the PCI transport's driver (binds when PCI finds devices). */
 void virtio_pci_init(void);
+
+struct boot_info;
+/* Probe the device tree's virtio,mmio transports (none without a tree). */
+void virtio_mmio_init(const struct boot_info *bi);
 
 /* Drivers of device types, probed by the transports. */
 int virtio_blk_probe(struct virtio_device *vdev);

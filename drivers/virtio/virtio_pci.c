@@ -107,14 +107,7 @@ static uint64_t vp_read_config(struct virtio_device *vdev, unsigned int off,
 
 	do {
 		gen = readb(vp->common + VPC_GEN);
-		switch (len) {
-		case 1: v = readb(vp->device + off); break;
-		case 2: v = readw(vp->device + off); break;
-		case 4: v = readl(vp->device + off); break;
-		default:
-			v = readl(vp->device + off) |
-			    (uint64_t)readl(vp->device + off + 4) << 32;
-		}
+		v = virtio_cread(vp->device + off, len);
 	} while (gen != readb(vp->common + VPC_GEN));
 	return v;
 }
@@ -126,11 +119,7 @@ static void vp_notify(struct virtqueue *vq)
 
 static void vp_vq_interrupt(void *arg)
 {
-	struct virtqueue *vq = arg;
-
-	vq->nr_irqs++;
-	if (vq->callback)
-		vq->callback(vq);
+	vring_interrupt(arg);
 }
 
 static void vp_intx_interrupt(void *arg)
@@ -150,38 +139,21 @@ static struct virtqueue *vp_setup_vq(struct virtio_device *vdev,
 	struct virtio_pci *vp = to_vp(vdev);
 	struct virtqueue *vq;
 	unsigned int num;
-	void **tokens;
-	dma_addr_t dma;
-	void *ring;
 
 	if (index >= VP_MAX_QUEUES)
 		return NULL;
 	writew((uint16_t)index, vp->common + VPC_Q_SELECT);
-	num = readw(vp->common + VPC_Q_SIZE);
-	if (!num || (num & (num - 1)))
+	vq = vring_create_virtqueue(vdev, index, readw(vp->common + VPC_Q_SIZE),
+				    max, callback);
+	if (!vq)
 		return NULL;
-	while (num > max)
-		num /= 2;
-	vq = kzalloc(sizeof(*vq), GFP_KERNEL);
-	tokens = kzalloc(num * sizeof(void *), GFP_KERNEL);
-	ring = dma_alloc_coherent(vdev->dma_dev, vring_size(num), &dma, GFP_KERNEL);
-	if (!vq || !tokens || !ring) {
-		if (ring)
-			dma_free_coherent(vdev->dma_dev, vring_size(num), ring, dma);
-		kfree(tokens);
-		kfree(vq);
-		return NULL;
-	}
-	vring_init(vq, num, ring, dma, tokens);
-	vq->vdev = vdev;
-	vq->index = index;
-	vq->callback = callback;
+	num = vq->num;
 	vq->notify = vp->notify_base +
 		     readw(vp->common + VPC_Q_NOFF) * vp->notify_mult;
 	writew((uint16_t)num, vp->common + VPC_Q_SIZE);
-	writeq(dma, vp->common + VPC_Q_DESC);
-	writeq(dma + vring_avail_offset(num), vp->common + VPC_Q_DRIVER);
-	writeq(dma + vring_used_offset(num), vp->common + VPC_Q_DEVICE);
+	writeq(vq->ring_dma, vp->common + VPC_Q_DESC);
+	writeq(vq->ring_dma + vring_avail_offset(num), vp->common + VPC_Q_DRIVER);
+	writeq(vq->ring_dma + vring_used_offset(num), vp->common + VPC_Q_DEVICE);
 	if (vp->nvec) {
 		unsigned int vec = index % vp->nvec;
 

@@ -5,6 +5,7 @@
  */
 #include "drivers/virtio/virtio.h"
 #include "kernel/lib/string.h"
+#include "mm/kmalloc.h"
 
 #ifndef ENOSPC
 #define ENOSPC	28
@@ -131,4 +132,43 @@ int virtio_negotiate(struct virtio_device *vdev, uint64_t driver_features)
 		return -EIO;
 	}
 	return 0;
+}
+
+struct virtqueue *vring_create_virtqueue(struct virtio_device *vdev,
+					 unsigned int index,
+					 unsigned int dev_max, unsigned int max,
+					 void (*callback)(struct virtqueue *vq))
+{
+	unsigned int num = 1;
+	struct virtqueue *vq;
+	void **tokens;
+	dma_addr_t dma;
+	void *ring;
+
+	if (!dev_max || !max)
+		return NULL;
+	while (num * 2 <= dev_max && num * 2 <= max)
+		num *= 2;
+	vq = kzalloc(sizeof(*vq), GFP_KERNEL);
+	tokens = kzalloc(num * sizeof(void *), GFP_KERNEL);
+	ring = dma_alloc_coherent(vdev->dma_dev, vring_size(num), &dma, GFP_KERNEL);
+	if (!vq || !tokens || !ring) {
+		if (ring)
+			dma_free_coherent(vdev->dma_dev, vring_size(num), ring, dma);
+		kfree(tokens);
+		kfree(vq);
+		return NULL;
+	}
+	vring_init(vq, num, ring, dma, tokens);
+	vq->vdev = vdev;
+	vq->index = index;
+	vq->callback = callback;
+	return vq;
+}
+
+void vring_interrupt(struct virtqueue *vq)
+{
+	vq->nr_irqs++;
+	if (vq->callback)
+		vq->callback(vq);
 }
