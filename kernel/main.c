@@ -88,6 +88,7 @@ void kernel_main(struct boot_info *bi)
 	intel_iommu_pci_init(bi);	/* VT-d (ACPI DMAR): units on, PCI hook */
 	arm_smmu_v3_pci_init(bi);	/* SMMUv3 (device tree): on, PCI hook */
 	virtio_pci_init();		/* virtio over PCI: virtio-blk disks */
+	virtio_mmio_init(bi);		/* virtio-mmio (device tree): arm64 virt */
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
 
 	uint64_t ns = clock_ns();
