@@ -6,7 +6,8 @@
  * Layers, as for VT-d:
  *  - pure encoders/decoders (arm-smmu-v3-fdt.c, arm-smmu-v3-pgtable.c):
  *    the device tree node and the PCI host's `iommu-map`, STE and CD
- *    words, commands, event records, stage-1 page tables over a pg_data_t.
+ *    words, commands, event records, the stage-1 descriptor format (the
+ *    page-table walk over a pg_data_t is the shared io-pgtable.c).
  *    The host tests run them.
  *  - the hardware (arm-smmu-v3.c): registers, stream table, command and
  *    event queues, the iommu_domain ops, and the PCI hook: one domain (ASID
@@ -19,6 +20,7 @@
 #include "kernel/types.h"
 #include "kernel/spinlock.h"
 #include "drivers/fdt/fdt.h"
+#include "drivers/iommu/io-pgtable.h"
 #include "mm/dma-iommu.h"
 #include "mm/mmzone.h"
 
@@ -230,32 +232,47 @@ int smmu_fdt_map_rid(const struct fdt *f, int host_node, uint32_t rid,
 #define S1_PTE_XN		(1ULL << 54)
 #define S1_PTE_ADDR		0x0000fffffffff000ULL
 
-#define SMMU_BLOCK_SIZE		(2UL << 20)	/* a level-2 block */
+#define SMMU_BLOCK_SIZE		IO_PGTABLE_BLOCK_SIZE	/* a level-2 block */
 
-struct smmu_pgtable {
-	uint64_t *root;
-	unsigned int levels;	/* 3 (39-bit input) or 4 (48-bit) */
-	unsigned int ias_bits;
-	bool blocks;		/* use 2 MiB blocks where aligned */
-	pg_data_t *node;	/* table pages from here; NULL: global */
-	unsigned long nr_tables, nr_pages, nr_blocks, nr_splits;
-};
+/*
+ * The tables themselves are the shared radix table of io-pgtable.h; this
+ * format (arm-smmu-v3-pgtable.c) says what the bits of a descriptor mean.
+ * The smmu_pgtable_* names are that table's operations with this format.
+ */
+extern const struct io_pgtable_fmt smmu_s1_fmt;
 
-int smmu_pgtable_init(struct smmu_pgtable *pt, unsigned int levels,
-		      pg_data_t *node);
+/* 0, -EINVAL (levels not 3 or 4) or -ENOMEM; blocks off until pt->blocks. */
+static inline int smmu_pgtable_init(struct io_pgtable *pt, unsigned int levels,
+				    pg_data_t *node)
+{
+	return io_pgtable_init(pt, &smmu_s1_fmt, levels, false, node);
+}
 /* 4 KiB multiples (2 MiB blocks where both addresses are 2 MiB aligned
  * and pt->blocks); 0, -EINVAL, or -ENOMEM with nothing of the range left
  * mapped. prot: IOMMU_READ/WRITE (without WRITE the page is read-only;
  * stage 1 cannot express write-only, so WRITE alone maps read-write). */
-int smmu_pgtable_map(struct smmu_pgtable *pt, unsigned long iova,
-		     phys_addr_t paddr, size_t size, int prot);
+static inline int smmu_pgtable_map(struct io_pgtable *pt, unsigned long iova,
+				   phys_addr_t paddr, size_t size, int prot)
+{
+	return io_pgtable_map(pt, iova, paddr, size, prot);
+}
 /* Clear the range (a block it covers only partly is split into pages
  * first); returns the bytes that were mapped. Tables stay. */
-size_t smmu_pgtable_unmap(struct smmu_pgtable *pt, unsigned long iova,
-			  size_t size);
-phys_addr_t smmu_pgtable_iova_to_phys(struct smmu_pgtable *pt,
-				      unsigned long iova, uint64_t *pte);
-unsigned long smmu_pgtable_free(struct smmu_pgtable *pt);
+static inline size_t smmu_pgtable_unmap(struct io_pgtable *pt,
+					unsigned long iova, size_t size)
+{
+	return io_pgtable_unmap(pt, iova, size);
+}
+static inline phys_addr_t smmu_pgtable_iova_to_phys(struct io_pgtable *pt,
+						    unsigned long iova,
+						    uint64_t *pte)
+{
+	return io_pgtable_iova_to_phys(pt, iova, pte);
+}
+static inline unsigned long smmu_pgtable_free(struct io_pgtable *pt)
+{
+	return io_pgtable_free(pt);
+}
 
 /* ------------------------------------------------------------ hardware */
 
@@ -295,7 +312,7 @@ struct smmu_device {
 struct smmu_domain {
 	struct iommu_domain domain;
 	struct smmu_device *smmu;
-	struct smmu_pgtable pt;
+	struct io_pgtable pt;
 	spinlock_t lock;		/* the page tables */
 	uint64_t *cd;			/* its context descriptor */
 	uint16_t asid;

@@ -401,7 +401,7 @@ static void vtd_show(struct iommu_domain *d)
 	printk("    vtd%u DID %u, %u-level second-level tables: %lu table pages, "
 	       "%lu x 4 KiB + %lu x 2 MiB entries, %lu superpage splits\n",
 	       v->unit->index, v->did, v->pt.levels, v->pt.nr_tables,
-	       v->pt.nr_4k, v->pt.nr_2m, v->pt.nr_splits);
+	       v->pt.nr_pages, v->pt.nr_blocks, v->pt.nr_splits);
 }
 
 static const struct iommu_domain_ops vtd_domain_ops = {

@@ -10,9 +10,10 @@
  *    (DRHD: register base, PCI segment, device scope), reserved memory
  *    regions (RMRR). Pure: it reads memory through a boot_map_fn, so the
  *    host tests hand it fake tables.
- *  - second-level page tables (intel-pgtable.c): 3 or 4 levels of 512
- *    entries over 4 KiB pages, 2 MiB superpages where allowed. Pure: table
- *    pages come from a pg_data_t (the global node, or a test arena).
+ *  - second-level page tables (intel-pgtable.c: the entry format; the
+ *    walk is the shared io-pgtable.c): 3 or 4 levels of 512 entries over
+ *    4 KiB pages, 2 MiB superpages where allowed. Pure: table pages come
+ *    from a pg_data_t (the global node, or a test arena).
  *  - the hardware (intel-iommu.c): registers, root/context tables,
  *    invalidation (register-based, or the queued invalidation interface
  *    with wait descriptors), fault recording and the fault event
@@ -31,6 +32,7 @@
 #include "kernel/types.h"
 #include "kernel/spinlock.h"
 #include "boot/boot_info.h"	/* boot_map_fn */
+#include "drivers/iommu/io-pgtable.h"
 #include "mm/dma-iommu.h"
 #include "mm/mmzone.h"
 
@@ -102,37 +104,49 @@ bool dmar_scope_matches(const struct dmar_scope *s, uint8_t bus, uint8_t devfn);
 #define VTD_PTE_PS	(1ULL << 7)	/* a superpage (2 MiB at level 2) */
 #define VTD_PTE_ADDR	0x000ffffffffff000ULL
 
-struct vtd_pgtable {
-	uint64_t *root;		/* top-level table (a page) */
-	unsigned int levels;	/* 3 (39-bit IOVA) or 4 (48-bit) */
-	bool superpages;	/* 2 MiB pages allowed (CAP.SLLPS bit 0) */
-	pg_data_t *node;	/* table pages from here; NULL: global */
-	unsigned long nr_tables;	/* pages of tables now, root included */
-	unsigned long nr_4k, nr_2m;	/* leaf entries now */
-	unsigned long nr_splits;	/* superpages split by a partial unmap */
-};
-
-/* 0 or -ENOMEM. */
-int vtd_pgtable_init(struct vtd_pgtable *pt, unsigned int levels,
-		     bool superpages, pg_data_t *node);
 /*
- * Map [iova, iova + size) to paddr with prot (IOMMU_READ/WRITE): 4 KiB
- * multiples; a 2 MiB superpage wherever iova and paddr are 2 MiB aligned
- * and 2 MiB remain. Tables are allocated GFP_ATOMIC. 0, or -ENOMEM with
- * nothing of the range left mapped, or -EINVAL (unaligned, beyond the
- * address width).
+ * The tables themselves are the shared radix table of io-pgtable.h; this
+ * format (intel-pgtable.c) says what the bits of an entry mean. The
+ * vtd_pgtable_* names are that table's operations with this format.
  */
-int vtd_pgtable_map(struct vtd_pgtable *pt, unsigned long iova,
-		    phys_addr_t paddr, size_t size, int prot);
+extern const struct io_pgtable_fmt vtd_sl_fmt;
+
+/* 0, -EINVAL (levels not 3 or 4) or -ENOMEM. superpages: CAP.SLLPS bit 0. */
+static inline int vtd_pgtable_init(struct io_pgtable *pt, unsigned int levels,
+				   bool superpages, pg_data_t *node)
+{
+	return io_pgtable_init(pt, &vtd_sl_fmt, levels, superpages, node);
+}
+/*
+ * Map [iova, iova + size) to paddr with prot (IOMMU_READ/WRITE, at least
+ * one: an entry with neither is not present): 4 KiB multiples; a 2 MiB
+ * superpage wherever iova and paddr are 2 MiB aligned and 2 MiB remain.
+ * 0, -ENOMEM with nothing of the range left mapped, or -EINVAL.
+ */
+static inline int vtd_pgtable_map(struct io_pgtable *pt, unsigned long iova,
+				  phys_addr_t paddr, size_t size, int prot)
+{
+	return io_pgtable_map(pt, iova, paddr, size, prot);
+}
 /* Clear the range's leaf entries (splitting a superpage it covers only
  * partly); returns the bytes that were mapped. Tables stay. */
-size_t vtd_pgtable_unmap(struct vtd_pgtable *pt, unsigned long iova,
-			 size_t size);
+static inline size_t vtd_pgtable_unmap(struct io_pgtable *pt,
+				       unsigned long iova, size_t size)
+{
+	return io_pgtable_unmap(pt, iova, size);
+}
 /* The translation of iova (0 if none); *pte gets the leaf if not NULL. */
-phys_addr_t vtd_pgtable_iova_to_phys(struct vtd_pgtable *pt,
-				     unsigned long iova, uint64_t *pte);
+static inline phys_addr_t vtd_pgtable_iova_to_phys(struct io_pgtable *pt,
+						   unsigned long iova,
+						   uint64_t *pte)
+{
+	return io_pgtable_iova_to_phys(pt, iova, pte);
+}
 /* Free every table page; returns how many were freed. */
-unsigned long vtd_pgtable_free(struct vtd_pgtable *pt);
+static inline unsigned long vtd_pgtable_free(struct io_pgtable *pt)
+{
+	return io_pgtable_free(pt);
+}
 
 /* ------------------------------------------------------------ faults */
 
@@ -187,7 +201,7 @@ struct vtd_unit {
 struct vtd_domain {
 	struct iommu_domain domain;
 	struct vtd_unit *unit;
-	struct vtd_pgtable pt;
+	struct io_pgtable pt;
 	spinlock_t lock;		/* the page tables */
 	uint16_t did;			/* domain id */
 	char name[24];

@@ -14,203 +14,57 @@
  */
 #include "drivers/iommu/intel-iommu.h"
 #include "kernel/lib/string.h"
-#include "mm/page_alloc.h"
-
-#define ENTRIES		512
-#define PRESENT		(VTD_PTE_R | VTD_PTE_W)
-#define SZ_2M		(2UL << 20)
-
-static unsigned int index_at(unsigned long iova, unsigned int level)
-{
-	return (unsigned int)(iova >> (12 + 9 * (level - 1))) & (ENTRIES - 1);
-}
-
-static uint64_t *table_alloc(struct vtd_pgtable *pt)
-{
-	gfp_t gfp = GFP_ATOMIC | __GFP_ZERO | __GFP_NOWARN;
-	struct page *pg = pt->node ? alloc_pages_node(pt->node, gfp, 0)
-				   : alloc_pages(gfp, 0);
-
-	if (!pg)
-		return NULL;
-	pt->nr_tables++;
-	return page_address(pg);
-}
-
-static uint64_t *next_table(uint64_t e)
-{
-	return phys_to_virt(e & VTD_PTE_ADDR);
-}
-
-int vtd_pgtable_init(struct vtd_pgtable *pt, unsigned int levels,
-		     bool superpages, pg_data_t *node)
-{
-	memset(pt, 0, sizeof(*pt));
-	pt->levels = levels;
-	pt->superpages = superpages;
-	pt->node = node;
-	pt->root = table_alloc(pt);
-	return pt->root ? 0 : -ENOMEM;
-}
 
 /*
- * The entry for iova at level `want` (1: 4 KiB leaf, 2: 2 MiB), making
- * tables on the way if alloc. NULL if a table is missing (or could not be
- * made), or a superpage sits above the wanted level (*big gets it then).
+ * The walk, the splits and the counts are io-pgtable.c's; what follows is
+ * only what the bits of a VT-d second-level entry mean.
  */
-static uint64_t *walk(struct vtd_pgtable *pt, unsigned long iova,
-		      unsigned int want, bool alloc, uint64_t **big)
+#define PRESENT		(VTD_PTE_R | VTD_PTE_W)
+
+/* R and W as asked; 0 (refused) for neither: such an entry is absent. */
+static uint64_t vtd_prot_to_attrs(int prot)
 {
-	uint64_t *table = pt->root;
-
-	if (big)
-		*big = NULL;
-	for (unsigned int level = pt->levels; level > want; level--) {
-		uint64_t *e = &table[index_at(iova, level)];
-
-		if (*e & PRESENT && *e & VTD_PTE_PS) {
-			if (big)
-				*big = e;
-			return NULL;
-		}
-		if (!(*e & PRESENT)) {
-			uint64_t *next;
-
-			if (!alloc || !(next = table_alloc(pt)))
-				return NULL;
-			*e = virt_to_phys(next) | PRESENT;
-		}
-		table = next_table(*e);
-	}
-	return &table[index_at(iova, want)];
+	return ((prot & IOMMU_READ) ? VTD_PTE_R : 0) |
+	       ((prot & IOMMU_WRITE) ? VTD_PTE_W : 0);
 }
 
-int vtd_pgtable_map(struct vtd_pgtable *pt, unsigned long iova,
-		    phys_addr_t paddr, size_t size, int prot)
+/* A non-leaf entry grants both rights: the leaf's are the ones that count. */
+static uint64_t vtd_mk_table(phys_addr_t phys)
 {
-	uint64_t bits = ((prot & IOMMU_READ) ? VTD_PTE_R : 0) |
-			((prot & IOMMU_WRITE) ? VTD_PTE_W : 0);
-	size_t done = 0;
-
-	if ((iova | paddr | size) & (PAGE_SIZE - 1) || !bits ||
-	    (pt->levels < 4 && ((iova + size - 1) >> 39)) ||
-	    ((iova + size - 1) >> 48) || iova + size < iova)
-		return -EINVAL;
-	while (done < size) {
-		unsigned long va = iova + done;
-		phys_addr_t pa = paddr + done;
-		bool huge = pt->superpages && !(va & (SZ_2M - 1)) &&
-			    !(pa & (SZ_2M - 1)) && size - done >= SZ_2M;
-		uint64_t *e = walk(pt, va, huge ? 2 : 1, true, NULL);
-
-		if (!e)
-			break;
-		if (huge) {
-			*e = pa | bits | VTD_PTE_PS;
-			pt->nr_2m++;
-			done += SZ_2M;
-		} else {
-			*e = pa | bits;
-			pt->nr_4k++;
-			done += PAGE_SIZE;
-		}
-	}
-	if (done < size) {
-		vtd_pgtable_unmap(pt, iova, done);	/* nothing left mapped */
-		return -ENOMEM;
-	}
-	return 0;
+	return (phys & VTD_PTE_ADDR) | PRESENT;
 }
 
-/* Replace the 2 MiB entry *e by a table of 512 4 KiB entries; false if no memory. */
-static bool split(struct vtd_pgtable *pt, uint64_t *e)
+/* PS marks a superpage: at level 2, the entry maps 2 MiB itself. */
+static uint64_t vtd_mk_leaf(phys_addr_t paddr, uint64_t attrs, bool block)
 {
-	uint64_t *t = table_alloc(pt), v = *e;
-
-	if (!t)
-		return false;
-	for (int i = 0; i < ENTRIES; i++)
-		t[i] = ((v & VTD_PTE_ADDR) + (uint64_t)i * PAGE_SIZE) | (v & PRESENT);
-	*e = virt_to_phys(t) | PRESENT;
-	pt->nr_2m--;
-	pt->nr_4k += ENTRIES;
-	pt->nr_splits++;
-	return true;
+	return (paddr & VTD_PTE_ADDR) | attrs | (block ? VTD_PTE_PS : 0);
 }
 
-size_t vtd_pgtable_unmap(struct vtd_pgtable *pt, unsigned long iova, size_t size)
+static uint64_t vtd_leaf_attrs(uint64_t e)
 {
-	size_t off = 0, done = 0;
-
-	while (off < size) {
-		unsigned long va = iova + off;
-		uint64_t *big, *e = walk(pt, va, 1, false, &big);
-
-		if (big) {
-			if (!(va & (SZ_2M - 1)) && size - off >= SZ_2M) {
-				*big = 0;
-				pt->nr_2m--;
-				off += SZ_2M;
-				done += SZ_2M;
-				continue;
-			}
-			if (!split(pt, big)) {	/* cannot: drop it all */
-				*big = 0;
-				pt->nr_2m--;
-				off += SZ_2M - (va & (SZ_2M - 1));
-				continue;
-			}
-			e = walk(pt, va, 1, false, NULL);
-		}
-		if (e && (*e & PRESENT)) {
-			*e = 0;
-			pt->nr_4k--;
-			done += PAGE_SIZE;
-		}
-		off += PAGE_SIZE;
-	}
-	return done;
+	return e & PRESENT;
 }
 
-phys_addr_t vtd_pgtable_iova_to_phys(struct vtd_pgtable *pt, unsigned long iova,
-				     uint64_t *ptep)
+static bool vtd_is_present(uint64_t e)
 {
-	uint64_t *big, *e = walk(pt, iova, 1, false, &big);
-
-	if (ptep)
-		*ptep = 0;
-	if (big) {
-		if (ptep)
-			*ptep = *big;
-		return (*big & VTD_PTE_ADDR) + (iova & (SZ_2M - 1));
-	}
-	if (!e || !(*e & PRESENT))
-		return 0;
-	if (ptep)
-		*ptep = *e;
-	return (*e & VTD_PTE_ADDR) | (iova & (PAGE_SIZE - 1));
+	return e & PRESENT;
 }
 
-static unsigned long free_level(uint64_t *table, unsigned int level)
+static bool vtd_is_block(uint64_t e)
 {
-	unsigned long n = 1;
-
-	if (level > 1)
-		for (int i = 0; i < ENTRIES; i++)
-			if ((table[i] & PRESENT) && !(table[i] & VTD_PTE_PS))
-				n += free_level(next_table(table[i]), level - 1);
-	free_page((unsigned long)table);
-	return n;
+	return e & VTD_PTE_PS;
 }
 
-unsigned long vtd_pgtable_free(struct vtd_pgtable *pt)
-{
-	unsigned long n = pt->root ? free_level(pt->root, pt->levels) : 0;
-
-	pt->root = NULL;
-	pt->nr_tables -= n;
-	return n;
-}
+const struct io_pgtable_fmt vtd_sl_fmt = {
+	.name = "vt-d second level",
+	.addr_mask = VTD_PTE_ADDR,
+	.prot_to_attrs = vtd_prot_to_attrs,
+	.mk_table = vtd_mk_table,
+	.mk_leaf = vtd_mk_leaf,
+	.leaf_attrs = vtd_leaf_attrs,
+	.is_present = vtd_is_present,
+	.is_block = vtd_is_block,
+};
 
 /* ------------------------------------------------------------ fault words */
 

@@ -319,7 +319,7 @@ static void device_tree(struct kunit *test)
 }
 
 /* Walk by hand: the entry at each level must be what the format says. */
-static uint64_t hand_walk(struct smmu_pgtable *pt, unsigned long iova,
+static uint64_t hand_walk(struct io_pgtable *pt, unsigned long iova,
 			  struct kunit *test)
 {
 	uint64_t *t = pt->root, e = 0;
@@ -339,7 +339,7 @@ static uint64_t hand_walk(struct smmu_pgtable *pt, unsigned long iova,
 static void pgtable_levels(struct kunit *test, unsigned int levels)
 {
 	struct slab_arena a;
-	struct smmu_pgtable pt;
+	struct io_pgtable pt;
 	struct page *pg;
 	phys_addr_t pa;
 	unsigned long top = (1UL << (12 + 9 * levels)) - PAGE_SIZE;
@@ -398,7 +398,7 @@ static void pgtable_4_levels(struct kunit *test) { pgtable_levels(test, 4); }
 static void pgtable_blocks(struct kunit *test)
 {
 	struct slab_arena a;
-	struct smmu_pgtable pt;
+	struct io_pgtable pt;
 	uint64_t e;
 	unsigned long tables;
 
@@ -453,7 +453,7 @@ static void pgtable_blocks(struct kunit *test)
 static void pgtable_enomem_leaves_nothing(struct kunit *test)
 {
 	struct slab_arena a;
-	struct smmu_pgtable pt;
+	struct io_pgtable pt;
 	static struct page *hog[1024];
 	unsigned int nhog = 0;
 	int ret;

@@ -248,7 +248,7 @@ static void dmar_found_through_xsdt(struct kunit *test)
 static void pgtable_map_walk_unmap(struct kunit *test)
 {
 	struct slab_arena a;
-	struct vtd_pgtable pt;
+	struct io_pgtable pt;
 	uint64_t pte;
 
 	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &a));
@@ -274,7 +274,7 @@ static void pgtable_map_walk_unmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 0x100000, 0, 4096, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_unmap(&pt, 0x4000, 0x5000), (size_t)0x3000);
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 0x5000, NULL), (phys_addr_t)0);
-	KUNIT_EXPECT_EQ(test, pt.nr_4k, 0UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_pages, 0UL);
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_free(&pt), 3UL);
 	slab_arena_done(test, &a);
 }
@@ -282,7 +282,7 @@ static void pgtable_map_walk_unmap(struct kunit *test)
 static void pgtable_superpages(struct kunit *test)
 {
 	struct slab_arena a;
-	struct vtd_pgtable pt;
+	struct io_pgtable pt;
 	const unsigned long M2 = 2UL << 20;
 	uint64_t pte;
 
@@ -291,8 +291,8 @@ static void pgtable_superpages(struct kunit *test)
 	/* 2 MiB + 4 KiB, both aligned: one superpage, one 4 KiB page */
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 4 * M2, 16 * M2, M2 + 4096,
 					      IOMMU_READ | IOMMU_WRITE), 0);
-	KUNIT_EXPECT_EQ(test, pt.nr_2m, 1UL);
-	KUNIT_EXPECT_EQ(test, pt.nr_4k, 1UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 1UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_pages, 1UL);
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 4 * M2 + 0x12345, &pte),
 			(phys_addr_t)(16 * M2 + 0x12345));
 	KUNIT_EXPECT_TRUE(test, pte & VTD_PTE_PS);
@@ -301,19 +301,19 @@ static void pgtable_superpages(struct kunit *test)
 	/* physical address not 2 MiB aligned: 4 KiB pages only */
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 8 * M2, 16 * M2 + 4096, M2,
 					      IOMMU_READ), 0);
-	KUNIT_EXPECT_EQ(test, pt.nr_2m, 1UL);
-	KUNIT_EXPECT_EQ(test, pt.nr_4k, 513UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 1UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_pages, 513UL);
 	/* unmapping one page of the superpage splits it */
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_unmap(&pt, 4 * M2 + 4096, 4096),
 			(size_t)4096);
 	KUNIT_EXPECT_EQ(test, pt.nr_splits, 1UL);
-	KUNIT_EXPECT_EQ(test, pt.nr_2m, 0UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 0UL);
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 4 * M2 + 4096, NULL), (phys_addr_t)0);
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 4 * M2 + 8192, NULL),
 			(phys_addr_t)(16 * M2 + 8192));
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_unmap(&pt, 0, 16 * M2),
 			(size_t)(2 * M2 + 4096 - 4096));
-	KUNIT_EXPECT_EQ(test, pt.nr_4k, 0UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_pages, 0UL);
 	vtd_pgtable_free(&pt);
 	KUNIT_EXPECT_EQ(test, pt.nr_tables, 0UL);
 	slab_arena_done(test, &a);
@@ -323,7 +323,7 @@ static void pgtable_superpages(struct kunit *test)
 static void pgtable_enomem_leaves_nothing(struct kunit *test)
 {
 	struct slab_arena a;
-	struct vtd_pgtable pt;
+	struct io_pgtable pt;
 	static struct page *hog[1100];
 	unsigned int n = 0;
 
@@ -340,7 +340,7 @@ static void pgtable_enomem_leaves_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 0x1ff000, 0x40000000, 0x2000,
 					      IOMMU_WRITE), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 0x1ff000, NULL), (phys_addr_t)0);
-	KUNIT_EXPECT_EQ(test, pt.nr_4k, 0UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_pages, 0UL);
 	while (n)
 		__free_pages(hog[--n], 0);
 	vtd_pgtable_free(&pt);
