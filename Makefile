@@ -154,8 +154,9 @@ clean:
 	rm -rf $(O)
 
 help:
-	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: kernel iso image host-test test-mm debug gdb bench clean"
+	@sed -n '/^#/!q; s/^# \{0,1\}//p' Makefile
+	@echo "Other targets: kernel, iso (x86_64), image and images (arm64), host-test,"
+	@echo "test-mm, debug, gdb, fuzz, bench, clean. README.md explains each."
 
 # Fuzz targets (tests/fuzz) bring their own rules.
 -include tests/fuzz/fuzz.mk
