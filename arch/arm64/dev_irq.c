@@ -2,7 +2,9 @@
  * arch/arm64/dev_irq.c - device interrupts for portable drivers
  * (contract: arch/irq.h): wired GIC interrupts through irq_request(), and
  * MSIs through a GICv2m frame when the machine has one (QEMU virt with
- * gic-version=2). No ITS (GICv3 MSIs) yet: arch_msi_alloc fails there.
+ * gic-version=2) or through the GICv3 ITS (gic_v3_its.c; QEMU virt with
+ * gic-version=3), which needs the requester's device ID: only
+ * arch_msi_alloc_dev gives one.
  *
  * GICv2m (Arm's "GICv2m" extension, as in Linux's irq-gic-v2m.c): a 4 KiB
  * frame whose MSI_TYPER gives a block of SPIs (first INTID, count); a
@@ -60,27 +62,39 @@ int arch_irq_set_edge(unsigned int irq)
 	return 0;
 }
 
+/* The boot device tree, opened once; NULL if there is none. start.c's
+ * handle reads the blob through the early map; the final direct map does
+ * not cover it, so map it again. */
+static const struct fdt *boot_fdt(void)
+{
+	static struct fdt fdt;
+	static bool tried, ok;
+	const void *blob;
+	char err[96];
+
+	if (!tried) {
+		tried = true;
+		if (!arm64_boot_fdt.blob)
+			return NULL;
+		blob = ioremap(virt_to_phys(arm64_boot_fdt.blob),
+			       arm64_boot_fdt.totalsize);
+		ok = blob && fdt_open(&fdt, blob, arm64_boot_fdt.totalsize,
+				      err, sizeof(err)) == 0;
+	}
+	return ok ? &fdt : NULL;
+}
+
 /* The first enabled arm,gic-v2m-frame of the boot device tree (GICv2). */
 static void v2m_probe(void)
 {
-	static struct fdt fdt;
-	const struct fdt *f = &fdt;
+	const struct fdt *f;
 	struct fdt_reg reg;
-	const void *blob;
 	void *frame;
 	uint32_t typer, first, nr;
-	char err[96];
 	int node;
 
 	v2m.probed = true;
-	if (board_cfg.intc != INTC_GICV2 || !arm64_boot_fdt.blob)
-		return;
-	/* start.c's handle reads the blob through the early map; the final
-	 * direct map does not cover it, so map it again. */
-	blob = ioremap(virt_to_phys(arm64_boot_fdt.blob),
-		       arm64_boot_fdt.totalsize);
-	if (!blob || fdt_open(&fdt, blob, arm64_boot_fdt.totalsize, err,
-			      sizeof(err)) < 0)
+	if (board_cfg.intc != INTC_GICV2 || !(f = boot_fdt()))
 		return;
 	node = fdt_node_by_compatible(f, -1, "arm,gic-v2m-frame");
 	if (node < 0 || !fdt_node_is_enabled(f, node) ||
@@ -107,6 +121,32 @@ static void v2m_probe(void)
 		(unsigned long long)reg.base, first, first + nr - 1, v2m.nr);
 }
 
+/* Find the MSI controller once: a v2m frame on a GICv2, the ITS on a
+ * GICv3. Called with v2m_lock held. */
+static void msi_probe(void)
+{
+	const struct fdt *f;
+
+	if (v2m.probed)
+		return;
+	v2m_probe();
+	if (board_cfg.intc == INTC_GICV3 && (f = boot_fdt()))
+		gic_v3_its_init(f);
+}
+
+int arch_msi_alloc_dev(uint32_t devid, void (*fn)(void *arg), void *arg,
+		       uint64_t *addr, uint32_t *data)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&v2m_lock, flags);
+	msi_probe();
+	spin_unlock_irqrestore(&v2m_lock, flags);
+	if (gic_v3_its_up())
+		return gic_v3_its_msi_alloc(devid, fn, arg, addr, data);
+	return arch_msi_alloc(fn, arg, addr, data);
+}
+
 int arch_msi_alloc(void (*fn)(void *arg), void *arg, uint64_t *addr,
 		   uint32_t *data)
 {
@@ -114,8 +154,7 @@ int arch_msi_alloc(void (*fn)(void *arg), void *arg, uint64_t *addr,
 	unsigned int i;
 
 	spin_lock_irqsave(&v2m_lock, flags);
-	if (!v2m.probed)
-		v2m_probe();
+	msi_probe();
 	for (i = 0; i < v2m.nr; i++)
 		if (!(v2m.used & (1ULL << i)))
 			break;
@@ -136,6 +175,8 @@ void arch_msi_free(uint32_t data)
 {
 	unsigned long flags;
 
+	if (gic_v3_its_msi_free(data))
+		return;
 	if (!v2m.doorbell || data < v2m.first || data >= v2m.first + v2m.nr)
 		return;
 	dev_irqs[data].fn = NULL;	/* stays enabled; strays are ignored */

@@ -3,7 +3,8 @@
  * the distributor (GICD_*) handles shared interrupts (SPIs), one
  * redistributor per CPU (GICR_*, two 64 KiB frames: RD and SGI) handles
  * that CPU's SGIs and PPIs (the timers), and the CPU interface is a set of
- * system registers (ICC_*_EL1) instead of memory.
+ * system registers (ICC_*_EL1) instead of memory. INTIDs from 8192 are
+ * LPIs, which the ITS (gic_v3_its.c) raises for MSIs.
  */
 #include "arch/arm64/irq.h"
 #include "arch/arm64/trap.h"
@@ -52,7 +53,7 @@
 #define ICC_SGI1R_EL1	"S3_0_C12_C11_5"
 
 static volatile char *dist, *rbase;
-static uint64_t rsize;
+static uint64_t rsize, rbase_phys;
 static volatile char *rdists[NR_CPUS];	/* each CPU's RD frame */
 
 static void gic_v3_handle(struct arm64_regs *regs)
@@ -63,7 +64,10 @@ static void gic_v3_handle(struct arm64_regs *regs)
 
 		if (id >= INTID_SPURIOUS && id < 8192)
 			return;
-		irq_dispatch(id);
+		if (id >= 8192)
+			gic_v3_its_handle(id);	/* an LPI: an ITS MSI */
+		else
+			irq_dispatch(id);
 		write_icc(ICC_EOIR1_EL1, id);
 	}
 }
@@ -149,6 +153,25 @@ static void gic_v3_send_ipi(unsigned int target, unsigned int kind)
 	__asm__ __volatile__("isb");
 }
 
+int gic_v3_rdist(unsigned int cpu, volatile char **va, uint64_t *pa)
+{
+	if (cpu >= NR_CPUS || !rdists[cpu])
+		return -1;
+	*va = rdists[cpu];
+	*pa = rbase_phys + (uint64_t)(rdists[cpu] - rbase);
+	return 0;
+}
+
+uint32_t gic_v3_dist_typer(void)
+{
+	return dist ? readl(dist + GICD_TYPER) : 0;
+}
+
+unsigned int gic_v3_dist_id_bits(void)
+{
+	return ((gic_v3_dist_typer() >> 19) & 0x1f) + 1;
+}
+
 /* SPI `id` edge-triggered: the ICFGR layout is GICv2's (bit 1 of 2). */
 static void gic_v3_set_edge(unsigned int id)
 {
@@ -174,6 +197,7 @@ int gic_v3_init(const struct board_config *cfg)
 		rsize = MAX_REDIST_MAP;
 	dist = ioremap(cfg->intc_base[0], 0x10000);
 	rbase = ioremap(cfg->intc_base[1], rsize);
+	rbase_phys = cfg->intc_base[1];
 	if (!dist || !rbase) {
 		pr_err("gic-v3: cannot map the registers\n");
 		return -1;

@@ -28,6 +28,29 @@ int gic_v2_init(const struct board_config *cfg);
 int gic_v3_init(const struct board_config *cfg);
 int bcm2836_intc_init(const struct board_config *cfg);
 
+/* GICv3 internals for the ITS driver (gic_v3.c): CPU cpu's redistributor
+ * RD frame (mapped and physical), GICD_TYPER, and its IDbits + 1. */
+int gic_v3_rdist(unsigned int cpu, volatile char **va, uint64_t *pa);
+uint32_t gic_v3_dist_typer(void);
+unsigned int gic_v3_dist_id_bits(void);
+
+/*
+ * The GICv3 ITS (gic_v3_its.c). gic_v3_its_init: find the device tree's
+ * arm,gic-v3-its, enable LPIs on the boot CPU's redistributor and start
+ * the ITS; 0, or -1 (no ITS, or unusable: printed). gic_v3_its_up: it
+ * started. gic_v3_its_msi_alloc: an LPI for event `*data` of device
+ * devid, running fn(arg) on CPU 0; *addr is GITS_TRANSLATER. 0, or -1.
+ * gic_v3_its_msi_free: false if no ITS is up (the caller's frame owns
+ * data), else unmaps event data. gic_v3_its_handle: an LPI was taken.
+ */
+struct fdt;
+int gic_v3_its_init(const struct fdt *f);
+bool gic_v3_its_up(void);
+int gic_v3_its_msi_alloc(uint32_t devid, void (*fn)(void *arg), void *arg,
+			 uint64_t *addr, uint32_t *data);
+bool gic_v3_its_msi_free(uint32_t data);
+void gic_v3_its_handle(unsigned int intid);
+
 /* The controller in use: set by its init function. */
 struct irqchip {
 	void (*enable)(unsigned int irq);	/* on this CPU, for PPIs/SGIs */

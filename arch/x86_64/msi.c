@@ -52,6 +52,13 @@ int arch_msi_alloc(void (*fn)(void *arg), void *arg, uint64_t *addr,
 	return ret;
 }
 
+int arch_msi_alloc_dev(uint32_t devid, void (*fn)(void *arg), void *arg,
+		       uint64_t *addr, uint32_t *data)
+{
+	(void)devid;		/* the local APIC needs no device ID */
+	return arch_msi_alloc(fn, arg, addr, data);
+}
+
 void arch_msi_free(uint32_t data)
 {
 	unsigned long flags;

@@ -447,6 +447,19 @@ int pci_msix_enable(struct pci_dev *pdev, unsigned int nvec)
 	return (int)nvec;
 }
 
+uint32_t pci_msi_devid(const struct pci_dev *pdev)
+{
+	const struct pci_host *h = pdev->host;
+	uint32_t rid = pci_source_id(pdev);
+
+	if (!h || !h->msi_len)
+		return rid;
+	rid &= h->msi_rid_mask;
+	if (rid < h->msi_rid_base || rid - h->msi_rid_base >= h->msi_len)
+		return rid;
+	return h->msi_devid_base + (rid - h->msi_rid_base);
+}
+
 int pci_msix_vector(struct pci_dev *pdev, unsigned int idx,
 		    void (*fn)(void *arg), void *arg)
 {
@@ -456,7 +469,7 @@ int pci_msix_vector(struct pci_dev *pdev, unsigned int idx,
 
 	if (!pdev->msix_enabled || idx >= pdev->msix_nvec)
 		return -1;
-	if (arch_msi_alloc(fn, arg, &addr, &data))
+	if (arch_msi_alloc_dev(pci_msi_devid(pdev), fn, arg, &addr, &data))
 		return -1;
 	e = (char *)pdev->msix_table + 16 * idx;
 	writel((uint32_t)addr, e);

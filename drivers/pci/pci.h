@@ -105,6 +105,10 @@ struct pci_host {
 	/* arm64: wired interrupts (interrupt-map): spi of pin 1..4 for
 	 * device slot d = spi_base[(d + pin - 1) % 4]; 0: none. */
 	uint32_t intx_spi[4];
+	/* arm64: the device tree's msi-map (one entry): requester ID r
+	 * (& msi_rid_mask) in msi_rid_base.. +msi_len is MSI device ID
+	 * msi_devid_base + (r - msi_rid_base). msi_len 0: the ID is r. */
+	uint32_t msi_rid_mask, msi_rid_base, msi_devid_base, msi_len;
 	struct list_head list;
 };
 
@@ -151,6 +155,10 @@ static inline uint16_t pci_source_id(const struct pci_dev *pdev)
 {
 	return (uint16_t)(pdev->bus << 8 | pdev->devfn);
 }
+
+/* The device ID an MSI controller sees for pdev's writes (the GICv3 ITS:
+ * the requester ID through the host's msi-map). */
+uint32_t pci_msi_devid(const struct pci_dev *pdev);
 
 /* ---------------------------------------------------------------- access */
 

@@ -5,10 +5,13 @@
  * QEMU virt booted with -kernel has no firmware: no bus is numbered, no
  * BAR or bridge window assigned. So the host is scanned with assign_all,
  * BARs placed in the windows `ranges` describes, and wired interrupts
- * (INTx) found through `interrupt-map`. Where the architecture has no
- * MSI doorbell (arm64 GICv3: no ITS driver; arch_msi_alloc fails), MSI-X
- * is hidden from drivers of devices with a routed INTx line, and they
- * take the wired interrupt instead.
+ * (INTx) found through `interrupt-map`. MSI device IDs come from
+ * `msi-map` (the GICv3 ITS needs them). Where the architecture gives no
+ * MSI doorbell for the host's devices (no ITS or v2m frame), or the
+ * doorbell write would go through an IOMMU (`iommu-map`: the doorbell is
+ * not mapped in the device's IOMMU domain), MSI-X is hidden from drivers
+ * of devices with a routed INTx line, and they take the wired interrupt
+ * instead.
  */
 #include "boot/boot_info.h"
 #include "drivers/fdt/fdt.h"
@@ -213,6 +216,28 @@ static int read_ranges(const struct fdt *f, int node, struct pci_host *h,
 	return 0;
 }
 
+/* `msi-map` (<rid-base msi-controller msi-base length>, one entry used)
+ * and `msi-map-mask` into *h; absent: device ID = requester ID. */
+static int read_msi_map(const struct fdt *f, int node, struct pci_host *h,
+			char *err, size_t errlen)
+{
+	uint32_t len, mask = 0xffff;
+	const uint8_t *m = fdt_getprop(f, node, "msi-map", &len);
+
+	if (!m)
+		return 0;
+	if (len < 16 || len % 16)
+		return fail(err, errlen, -FDT_ERR_BADVALUE,
+			    "msi-map is not <rid ctrl base len> entries",
+			    f, node);
+	fdt_getprop_u32(f, node, "msi-map-mask", &mask);
+	h->msi_rid_mask = mask;
+	h->msi_rid_base = fdt_be32(m);
+	h->msi_devid_base = fdt_be32(m + 8);
+	h->msi_len = fdt_be32(m + 12);
+	return 0;
+}
+
 int pci_fdt_host(const struct fdt *f, int node, struct pci_host *tmpl,
 		 char *err, size_t errlen)
 {
@@ -252,6 +277,9 @@ int pci_fdt_host(const struct fdt *f, int node, struct pci_host *tmpl,
 	ret = read_ranges(f, node, tmpl, err, errlen);
 	if (ret < 0)
 		return ret;
+	ret = read_msi_map(f, node, tmpl, err, errlen);
+	if (ret < 0)
+		return ret;
 	tmpl->assign_all = true;
 	tmpl->next_bus = tmpl->bus_start;
 	if (pci_fdt_intx(f, node, tmpl->intx_spi, err, errlen) < 0) {
@@ -284,13 +312,17 @@ static void hide_msix(struct pci_dev *pdev, void *arg)
 	}
 }
 
-/* True if the architecture can give a device an MSI doorbell. */
-static bool arch_has_msi(void)
+/* True if the architecture can give the devices of host h an MSI
+ * doorbell (tried for the requester ID of the host's first bus, 00.0). */
+static bool arch_has_msi(const struct pci_host *h)
 {
+	struct pci_dev probe = { .host = (struct pci_host *)h,
+				 .bus = h->bus_start };
 	uint64_t addr;
 	uint32_t data;
 
-	if (arch_msi_alloc(msi_probe_fn, NULL, &addr, &data))
+	if (arch_msi_alloc_dev(pci_msi_devid(&probe), msi_probe_fn, NULL,
+			       &addr, &data))
 		return false;
 	arch_msi_free(data);
 	return true;
@@ -344,14 +376,19 @@ int pci_fdt_probe(const struct boot_info *bi)
 			(unsigned long long)h->io.size,
 			h->intx_spi[0], h->intx_spi[1], h->intx_spi[2],
 			h->intx_spi[3]);
-		if (!arch_has_msi()) {
+		bool behind_iommu = fdt_getprop(&fdt, node, "iommu-map",
+						NULL) != NULL;
+
+		if (behind_iommu || !arch_has_msi(h)) {
 			struct hide_msix hm = { h, 0 };
 
 			pci_for_each_dev(hide_msix, &hm);
 			if (hm.n)
-				pr_info("pci: no MSI doorbell: %u devices use "
-					"their wired interrupt instead of "
-					"MSI-X\n", hm.n);
+				pr_info("pci: %s: %u devices use their wired "
+					"interrupt instead of MSI-X\n",
+					behind_iommu ? "MSI doorbell not mapped "
+					"through the IOMMU" : "no MSI doorbell",
+					hm.n);
 		}
 		hosts++;
 	}

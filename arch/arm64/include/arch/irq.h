@@ -6,10 +6,15 @@
  *	and give the address/data pair a device writes to raise it: the
  *	GICv2m frame's MSI_SETSPI_NS and an SPI number (edge-triggered),
  *	when the device tree has an arm,gic-v2m-frame and the GIC is a v2.
- *	Otherwise (GICv3: no ITS driver yet) -1, and drivers use the wired
- *	interrupt.
+ *	Otherwise -1 (a GICv3's ITS must know the writer's device ID: use
+ *	arch_msi_alloc_dev), and drivers use the wired interrupt.
+ * arch_msi_alloc_dev(devid, fn, arg, &addr, &data): the same for an MSI
+ *	written by the device whose bus-level device ID is devid (PCI: the
+ *	requester ID through the host's msi-map). On a GICv3 with an ITS:
+ *	an LPI taken by CPU 0, address = GITS_TRANSLATER, data = the event
+ *	ID (never 0); otherwise as arch_msi_alloc (devid unused).
  * arch_msi_free(data): give the vector back (the device must no longer
- *	send it).
+ *	send it). Either allocator's data.
  * arch_irq_request(irq, fn, arg): route GIC interrupt ID irq (an SPI is
  *	32 + the device tree's number) to fn(arg) and enable it; level or
  *	edge as the GIC was set up. Returns 0, or -1 if irq is out of range.
@@ -24,6 +29,8 @@
 
 int arch_msi_alloc(void (*fn)(void *arg), void *arg, uint64_t *addr,
 		   uint32_t *data);
+int arch_msi_alloc_dev(uint32_t devid, void (*fn)(void *arg), void *arg,
+		       uint64_t *addr, uint32_t *data);
 void arch_msi_free(uint32_t data);
 int arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg);
 int arch_irq_set_edge(unsigned int irq);

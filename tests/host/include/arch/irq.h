@@ -5,6 +5,9 @@
 static inline int arch_msi_alloc(void (*fn)(void *arg), void *arg,
 				 uint64_t *addr, uint32_t *data)
 { (void)fn; (void)arg; (void)addr; (void)data; return -1; }
+static inline int arch_msi_alloc_dev(uint32_t devid, void (*fn)(void *arg),
+				     void *arg, uint64_t *addr, uint32_t *data)
+{ (void)devid; return arch_msi_alloc(fn, arg, addr, data); }
 static inline void arch_msi_free(uint32_t data) { (void)data; }
 static inline int arch_irq_request(unsigned int irq, void (*fn)(void *arg),
 				   void *arg)
