@@ -162,6 +162,12 @@ found:
 static int slot_of(struct io_tlb_pool *p, phys_addr_t tlb, size_t size,
 		   const char *what, struct device *dev)
 {
+	/* Outside the pool: a handle that was never a bounce mapping. */
+	if (tlb < p->start || ((tlb - p->start) >> IO_TLB_SHIFT) >= p->nslabs) {
+		pr_err("swiotlb: %s: %s of %#llx+%zu: outside the bounce pool\n",
+		       dev->name, what, (unsigned long long)tlb, size);
+		return -1;
+	}
 	unsigned int i = (unsigned int)((tlb - p->start) >> IO_TLB_SHIFT);
 
 	if ((tlb & (IO_TLB_SIZE - 1)) || i < p->first || !p->slots[i].nslots ||

@@ -13,6 +13,7 @@
  */
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
+#include "kernel/printk.h"
 #include "mm/dma-mapping.h"
 #include "mm/page_alloc.h"
 #include "mm/swiotlb.h"
@@ -343,6 +344,25 @@ static void iommu_translates_and_enforces_direction(struct kunit *test)
 	drop_domain(d);
 }
 
+/* A handle outside the pool is refused before any slot is looked at. */
+static void bounce_unmap_outside_pool_refused(struct kunit *test)
+{
+	static char log[512];
+	unsigned int used = a.pool.used;
+
+	printk_capture_start(log, sizeof(log));
+	swiotlb_tbl_unmap_single(&a.dev, a.pool.end + PAGE_SIZE, 64, DMA_FROM_DEVICE);
+	swiotlb_tbl_unmap_single(&a.dev, a.pool.start - PAGE_SIZE, 64, DMA_FROM_DEVICE);
+	swiotlb_sync_single_for_cpu(&a.dev, a.pool.end, 64, DMA_FROM_DEVICE);
+	printk_capture_stop();
+	KUNIT_EXPECT_EQ(test, a.pool.used, used);
+	bool said = false;
+
+	for (const char *q = log; *q && !said; q++)
+		said = !strncmp(q, "outside the bounce pool", 23);
+	KUNIT_EXPECT_TRUE(test, said);
+}
+
 /* The security promise: after a strict unmap the device is stopped at once. */
 static void iommu_strict_unmap_stops_device(struct kunit *test)
 {
@@ -456,6 +476,7 @@ static struct kunit_case dma_cases[] = {
 	KUNIT_CASE(bounce_bidirectional_and_sg),
 	KUNIT_CASE(bounce_pool_full_fails_cleanly),
 	KUNIT_CASE(force_bounce_even_when_reachable),
+	KUNIT_CASE(bounce_unmap_outside_pool_refused),
 	KUNIT_CASE(iommu_translates_and_enforces_direction),
 	KUNIT_CASE(iommu_strict_unmap_stops_device),
 	KUNIT_CASE(iommu_lazy_unmap_delays_the_flush),
