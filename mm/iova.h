@@ -143,7 +143,8 @@ struct iova_domain {
 	/* Flush queue (lazy invalidation); fq_flush NULL: not set up. */
 	void (*fq_flush)(struct iova_domain *iovad);
 	void *fq_cookie;		/* for the callback's owner */
-	uint64_t (*fq_clock)(void);	/* clock_ns, or a test's clock */
+	uint64_t (*fq_clock)(void);	/* NULL: clock_ns; else a test's clock
+					 * (the periodic tick then skips it) */
 	uint64_t fq_timeout_ns;
 	unsigned int fq_max;		/* ring entries used, <= IOVA_FQ_SIZE */
 	uint64_t fq_flush_start_cnt, fq_flush_finish_cnt;
