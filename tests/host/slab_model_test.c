@@ -9,7 +9,7 @@
  *
  * Replay a failing seed: build/host/unit slab_model --seed N
  */
-#include "tests/suites/slab_test_arena.h"
+#include "tests/suites/test_arena.h"
 #include "kernel/lib/random.h"
 #include "mm/kmalloc.h"
 #include "mm/slab_internal.h"
@@ -34,7 +34,7 @@ struct mobj {
 static struct mcache caches[MAX_CACHES];
 static struct mobj live[MAX_LIVE];
 static unsigned int nr_live;
-static struct slab_arena arena;
+static struct test_arena arena;
 static struct kmalloc_set ks;
 
 static void fill(struct mobj *o)
@@ -82,7 +82,7 @@ static void slab_model_random(struct kunit *test)
 	unsigned long created = 0, destroyed = 0;
 
 	prng_seed(&r, test->seed);
-	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &arena));
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &arena, 0));
 	KUNIT_ASSERT_EQ(test, kmalloc_set_init(&ks, &arena.pgdat, "mkm", 0), 0);
 	memset(caches, 0, sizeof(caches));
 	nr_live = 0;
@@ -160,7 +160,7 @@ static void slab_model_random(struct kunit *test)
 	kunit_info(test, "%lu caches created, %lu destroyed, %u objects", created, destroyed, tag);
 	KUNIT_EXPECT_GT(test, created, 10UL);
 	KUNIT_EXPECT_GT(test, destroyed, 5UL);
-	slab_arena_done(test, &arena);	/* every page back */
+	test_arena_done(test, &arena);	/* every page back */
 }
 
 static struct kunit_case slab_model_cases[] = {

@@ -10,7 +10,7 @@
  * Replay a failing seed: build/host/unit vmalloc_model --seed N
  */
 #include "tests/host/host.h"
-#include "tests/suites/slab_test_arena.h"
+#include "tests/suites/test_arena.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/random.h"
 #include "kernel/lib/string.h"
@@ -45,7 +45,7 @@ static struct {
 	char msg[1024];
 } M;
 
-static struct slab_arena arena;
+static struct test_arena arena;
 
 #define CHECK(test, cond, fmt, ...) do { \
 	if (!(cond)) { \
@@ -358,7 +358,7 @@ static void random_areas_match_model(struct kunit *test)
 	memset(&M, 0, sizeof(M));
 	vmalloc_init();
 	check_empty(test);
-	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &arena));
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &arena, 0));
 	for (int i = 0; i < ARENA_PAGES; i++)
 		KUNIT_ASSERT_NOT_NULL(test, M.pages[i] =
 			alloc_pages_node(&arena.pgdat, GFP_KERNEL, 0));
@@ -428,7 +428,7 @@ static void random_areas_match_model(struct kunit *test)
 	check_empty(test);
 	for (int i = 0; i < ARENA_PAGES; i++)
 		__free_page(M.pages[i]);
-	slab_arena_done(test, &arena);
+	test_arena_done(test, &arena);
 }
 
 static struct kunit_case vmalloc_model_cases[] = {

@@ -34,7 +34,7 @@
 #include "kernel/lib/string.h"
 #include "mm/page_alloc.h"
 #include "tests/data/qemu_virt_dtb.h"
-#include "tests/suites/slab_test_arena.h"
+#include "tests/suites/test_arena.h"
 
 static const uint8_t smmu_dtb[] __aligned(8) = {
 	0xd0, 0x0d, 0xfe, 0xed, 0x00, 0x00, 0x04, 0xc5, 0x00, 0x00, 0x00, 0x38,
@@ -338,14 +338,14 @@ static uint64_t hand_walk(struct io_pgtable *pt, unsigned long iova,
 
 static void pgtable_levels(struct kunit *test, unsigned int levels)
 {
-	struct slab_arena a;
+	struct test_arena a;
 	struct io_pgtable pt;
 	struct page *pg;
 	phys_addr_t pa;
 	unsigned long top = (1UL << (12 + 9 * levels)) - PAGE_SIZE;
 	uint64_t e;
 
-	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &a));
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 	KUNIT_ASSERT_EQ(test, smmu_pgtable_init(&pt, levels, &a.pgdat), 0);
 	KUNIT_EXPECT_EQ(test, pt.ias_bits, 12 + 9 * levels);
 	pg = alloc_pages_node(&a.pgdat, GFP_KERNEL, 2);
@@ -388,7 +388,7 @@ static void pgtable_levels(struct kunit *test, unsigned int levels)
 
 	KUNIT_EXPECT_EQ(test, smmu_pgtable_free(&pt), 2UL * levels - 1);
 	__free_pages(pg, 2);
-	slab_arena_done(test, &a);
+	test_arena_done(test, &a);
 }
 
 static void pgtable_3_levels(struct kunit *test) { pgtable_levels(test, 3); }
@@ -397,12 +397,12 @@ static void pgtable_4_levels(struct kunit *test) { pgtable_levels(test, 4); }
 /* 2 MiB blocks at level 2 (the physical side is never touched). */
 static void pgtable_blocks(struct kunit *test)
 {
-	struct slab_arena a;
+	struct test_arena a;
 	struct io_pgtable pt;
 	uint64_t e;
 	unsigned long tables;
 
-	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &a));
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 	KUNIT_ASSERT_EQ(test, smmu_pgtable_init(&pt, 3, &a.pgdat), 0);
 	pt.blocks = true;
 	/* 4 MiB + 8 KiB at a 2 MiB-aligned pair: two blocks and two pages */
@@ -447,18 +447,18 @@ static void pgtable_blocks(struct kunit *test)
 
 	tables = pt.nr_tables;
 	KUNIT_EXPECT_EQ(test, smmu_pgtable_free(&pt), tables);
-	slab_arena_done(test, &a);
+	test_arena_done(test, &a);
 }
 
 static void pgtable_enomem_leaves_nothing(struct kunit *test)
 {
-	struct slab_arena a;
+	struct test_arena a;
 	struct io_pgtable pt;
 	static struct page *hog[1024];
 	unsigned int nhog = 0;
 	int ret;
 
-	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &a));
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 	KUNIT_ASSERT_EQ(test, smmu_pgtable_init(&pt, 3, &a.pgdat), 0);
 	/* leave exactly one free page: the map needs two tables per 1 GiB */
 	while (node_free_pages(&a.pgdat) > 1 && nhog < ARRAY_SIZE(hog))
@@ -473,7 +473,7 @@ static void pgtable_enomem_leaves_nothing(struct kunit *test)
 	for (unsigned int i = 0; i < nhog; i++)
 		__free_page(hog[i]);
 	smmu_pgtable_free(&pt);
-	slab_arena_done(test, &a);
+	test_arena_done(test, &a);
 }
 
 static struct kunit_case arm_smmu_v3_cases[] = {

@@ -15,16 +15,12 @@
 #include "kernel/printk.h"
 #include "mm/dma-mapping.h"
 #include "mm/page_alloc.h"
+#include "tests/suites/test_arena.h"
 
-#define CHUNK_SIZE	(4UL << 20)
-
-void *page_alloc_test_chunk(void);
-void page_alloc_test_chunk_free(void *chunk);
 
 static struct {
-	pg_data_t pgdat;
-	void *chunk;
-	unsigned long free_at_start, errors_before, live_before;
+	struct test_arena arena;
+	unsigned long errors_before, live_before;
 	struct device dev;
 	char *buf;
 } d;
@@ -32,26 +28,13 @@ static char out[4096];
 
 static int dbg_init(struct kunit *test)
 {
-	struct mem_range r;
-	struct zone *zone;
-
 	memset(&d, 0, sizeof(d));
-	d.chunk = page_alloc_test_chunk();
-	if (!d.chunk)
+	if (!test_arena_make(test, &d.arena, 0))
 		return -1;
-	r.start = virt_to_phys(d.chunk);
-	r.end = r.start + CHUNK_SIZE;
-	if (page_arena_init(&d.pgdat, &r, 1, 0) < 0)
-		return -1;
-	for_each_populated_zone_in(zone, &d.pgdat) {
-		zone_set_watermarks(zone, 0);
-		zone_set_pcp(zone, 0, 1);
-	}
-	d.free_at_start = node_free_pages(&d.pgdat);
 	dma_device_init(&d.dev, "dbgdev");
 	d.dev.dma_mask = d.dev.coherent_dma_mask = DMA_BIT_MASK(64);
-	d.dev.node = &d.pgdat;
-	d.buf = page_address(alloc_pages_node(&d.pgdat, GFP_KERNEL, 0));
+	d.dev.node = &d.arena.pgdat;
+	d.buf = page_address(alloc_pages_node(&d.arena.pgdat, GFP_KERNEL, 0));
 	d.live_before = dma_debug_live();
 	return dma_debug_enabled ? 0 : -1;
 }
@@ -61,9 +44,7 @@ static void dbg_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.dev.dma_debug_count, 0UL);
 	KUNIT_EXPECT_EQ(test, dma_debug_live(), d.live_before);
 	free_page((unsigned long)d.buf);
-	KUNIT_EXPECT_EQ(test, node_free_pages(&d.pgdat), d.free_at_start);
-	KUNIT_EXPECT_EQ(test, page_arena_destroy(&d.pgdat), 0UL);
-	page_alloc_test_chunk_free(d.chunk);
+	test_arena_done(test, &d.arena);
 }
 
 static bool contains(const char *hay, const char *needle)

@@ -16,45 +16,27 @@
 #include "kernel/printk.h"
 #include "mm/dma-mapping.h"
 #include "mm/page_alloc.h"
+#include "tests/suites/test_arena.h"
 #include "mm/swiotlb.h"
 #include "mm/test_iommu.h"
 
-#define CHUNK_SIZE	(4UL << 20)
 #define POOL_BYTES	(256UL << 10)
 
-void *page_alloc_test_chunk(void);
-void page_alloc_test_chunk_free(void *chunk);
-
 static struct {
-	pg_data_t pgdat;
-	void *chunk;
-	unsigned long free_at_start;
+	struct test_arena arena;
 	struct io_tlb_pool pool;
 	struct device dev;
 } a;
 
 static int dma_case_init(struct kunit *test)
 {
-	struct mem_range r;
-	struct zone *zone;
-
 	memset(&a, 0, sizeof(a));
-	a.chunk = page_alloc_test_chunk();
-	if (!a.chunk)
+	if (!test_arena_make(test, &a.arena, POOL_BYTES))
 		return -1;
-	if (swiotlb_init_pool(&a.pool, "test", a.chunk, POOL_BYTES))
+	if (swiotlb_init_pool(&a.pool, "test", a.arena.chunk, POOL_BYTES))
 		return -1;
-	r.start = virt_to_phys(a.chunk) + POOL_BYTES;
-	r.end = virt_to_phys(a.chunk) + CHUNK_SIZE;
-	if (page_arena_init(&a.pgdat, &r, 1, 0) < 0)
-		return -1;
-	for_each_populated_zone_in(zone, &a.pgdat) {
-		zone_set_watermarks(zone, 0);
-		zone_set_pcp(zone, 0, 1);
-	}
-	a.free_at_start = node_free_pages(&a.pgdat);
 	dma_device_init(&a.dev, "testdev");
-	a.dev.node = &a.pgdat;
+	a.dev.node = &a.arena.pgdat;
 	a.dev.dma_io_tlb_mem = &a.pool;
 	return 0;
 }
@@ -63,14 +45,12 @@ static void dma_case_exit(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, dma_debug_device_detach(&a.dev), 0UL);
 	KUNIT_EXPECT_EQ(test, a.pool.used, 0U);
-	KUNIT_EXPECT_EQ(test, node_free_pages(&a.pgdat), a.free_at_start);
-	KUNIT_EXPECT_EQ(test, page_arena_destroy(&a.pgdat), 0UL);
-	page_alloc_test_chunk_free(a.chunk);
+	test_arena_done(test, &a.arena);
 }
 
 static char *arena_buf(unsigned int order)
 {
-	struct page *pg = alloc_pages_node(&a.pgdat, GFP_KERNEL, order);
+	struct page *pg = alloc_pages_node(&a.arena.pgdat, GFP_KERNEL, order);
 
 	return pg ? page_address(pg) : NULL;
 }
@@ -292,7 +272,7 @@ static uint64_t fake_clock(void)
 
 static struct iommu_domain *make_domain(struct kunit *test, bool strict)
 {
-	struct iommu_domain *d = test_iommu_domain_alloc(&a.pgdat, 48);
+	struct iommu_domain *d = test_iommu_domain_alloc(&a.arena.pgdat, 48);
 
 	if (!d)
 		return NULL;

@@ -10,7 +10,7 @@
 #include "drivers/iommu/intel-iommu.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
-#include "tests/suites/slab_test_arena.h"
+#include "tests/suites/test_arena.h"
 
 #define TABLES_PHYS	0x20000ULL
 #define TABLES_SIZE	4096
@@ -247,11 +247,11 @@ static void dmar_found_through_xsdt(struct kunit *test)
 
 static void pgtable_map_walk_unmap(struct kunit *test)
 {
-	struct slab_arena a;
+	struct test_arena a;
 	struct io_pgtable pt;
 	uint64_t pte;
 
-	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &a));
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 	KUNIT_ASSERT_EQ(test, vtd_pgtable_init(&pt, 3, false, &a.pgdat), 0);
 	KUNIT_EXPECT_EQ(test, pt.nr_tables, 1UL);
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 0x5000, 0x12345000, 0x3000,
@@ -276,17 +276,17 @@ static void pgtable_map_walk_unmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 0x5000, NULL), (phys_addr_t)0);
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 0UL);
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_free(&pt), 3UL);
-	slab_arena_done(test, &a);
+	test_arena_done(test, &a);
 }
 
 static void pgtable_superpages(struct kunit *test)
 {
-	struct slab_arena a;
+	struct test_arena a;
 	struct io_pgtable pt;
 	const unsigned long M2 = 2UL << 20;
 	uint64_t pte;
 
-	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &a));
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 	KUNIT_ASSERT_EQ(test, vtd_pgtable_init(&pt, 4, true, &a.pgdat), 0);
 	/* 2 MiB + 4 KiB, both aligned: one superpage, one 4 KiB page */
 	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 4 * M2, 16 * M2, M2 + 4096,
@@ -316,18 +316,18 @@ static void pgtable_superpages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 0UL);
 	vtd_pgtable_free(&pt);
 	KUNIT_EXPECT_EQ(test, pt.nr_tables, 0UL);
-	slab_arena_done(test, &a);
+	test_arena_done(test, &a);
 }
 
 /* Out of table memory half way: -ENOMEM and nothing of the range mapped. */
 static void pgtable_enomem_leaves_nothing(struct kunit *test)
 {
-	struct slab_arena a;
+	struct test_arena a;
 	struct io_pgtable pt;
 	static struct page *hog[1100];
 	unsigned int n = 0;
 
-	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &a));
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 	KUNIT_ASSERT_EQ(test, vtd_pgtable_init(&pt, 3, false, &a.pgdat), 0);
 	/* leave 2 pages: one level-2 and one level-1 table */
 	while (node_free_pages(&a.pgdat) > 2 && n < ARRAY_SIZE(hog)) {
@@ -344,7 +344,7 @@ static void pgtable_enomem_leaves_nothing(struct kunit *test)
 	while (n)
 		__free_pages(hog[--n], 0);
 	vtd_pgtable_free(&pt);
-	slab_arena_done(test, &a);
+	test_arena_done(test, &a);
 }
 
 static void fault_words(struct kunit *test)

@@ -11,7 +11,7 @@
 #include "drivers/iommu/io-pgtable.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/random.h"
-#include "tests/suites/slab_test_arena.h"
+#include "tests/suites/test_arena.h"
 
 #define M2	IO_PGTABLE_BLOCK_SIZE
 
@@ -22,12 +22,12 @@ static void pages_every_format(struct kunit *test)
 {
 	for (unsigned int f = 0; f < ARRAY_SIZE(fmts); f++) {
 		for (unsigned int levels = 3; levels <= 4; levels++) {
-			struct slab_arena a;
+			struct test_arena a;
 			struct io_pgtable pt;
 			unsigned long top = (1UL << (12 + 9 * levels)) - PAGE_SIZE;
 			uint64_t e;
 
-			KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &a));
+			KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 			KUNIT_ASSERT_EQ(test, io_pgtable_init(&pt, fmts[f], levels,
 							      true, &a.pgdat), 0);
 			KUNIT_EXPECT_EQ(test, pt.nr_tables, 1UL);
@@ -67,7 +67,7 @@ static void pages_every_format(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, io_pgtable_free(&pt),
 					(unsigned long)(2 * levels - 1));
 			KUNIT_EXPECT_EQ(test, pt.nr_tables, 0UL);
-			slab_arena_done(test, &a);
+			test_arena_done(test, &a);
 		}
 	}
 }
@@ -78,12 +78,12 @@ static void blocks_every_format(struct kunit *test)
 {
 	for (unsigned int f = 0; f < ARRAY_SIZE(fmts); f++) {
 		const struct io_pgtable_fmt *fmt = fmts[f];
-		struct slab_arena a;
+		struct test_arena a;
 		struct io_pgtable pt;
 		uint64_t blk, pg;
 		unsigned long tables;
 
-		KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &a));
+		KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 		KUNIT_ASSERT_EQ(test, io_pgtable_init(&pt, fmt, 3, true, &a.pgdat), 0);
 		KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 2 * M2, 16 * M2,
 						     2 * M2 + PAGE_SIZE,
@@ -147,7 +147,7 @@ static void blocks_every_format(struct kunit *test)
 
 		tables = pt.nr_tables;
 		KUNIT_EXPECT_EQ(test, io_pgtable_free(&pt), tables);
-		slab_arena_done(test, &a);
+		test_arena_done(test, &a);
 	}
 }
 
@@ -158,11 +158,11 @@ static void split_without_memory(struct kunit *test)
 	static struct page *hog[1100];
 
 	for (unsigned int f = 0; f < ARRAY_SIZE(fmts); f++) {
-		struct slab_arena a;
+		struct test_arena a;
 		struct io_pgtable pt;
 		unsigned int n = 0;
 
-		KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &a));
+		KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 		KUNIT_ASSERT_EQ(test, io_pgtable_init(&pt, fmts[f], 3, true, &a.pgdat), 0);
 		KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, M2, 4 * M2, M2,
 						     IOMMU_READ | IOMMU_WRITE), 0);
@@ -185,7 +185,7 @@ static void split_without_memory(struct kunit *test)
 		while (n)
 			__free_pages(hog[--n], 0);
 		KUNIT_EXPECT_EQ(test, io_pgtable_free(&pt), 2UL);
-		slab_arena_done(test, &a);
+		test_arena_done(test, &a);
 	}
 }
 
@@ -228,14 +228,14 @@ static void random_against_model(struct kunit *test)
 	const unsigned long base = WIN_BASE;
 
 	for (unsigned int f = 0; f < ARRAY_SIZE(fmts); f++) {
-		struct slab_arena a;
+		struct test_arena a;
 		struct io_pgtable pt;
 		struct prng r;
 		bool ok = true;
 
 		prng_seed(&r, test->seed + f);
 		memset(model, 0, sizeof(model));
-		KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &a));
+		KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 		KUNIT_ASSERT_EQ(test, io_pgtable_init(&pt, fmts[f], 4, true, &a.pgdat), 0);
 		for (unsigned int op = 0; op < 200 && ok; op++) {
 			bool big = prng_below(&r, 2);
@@ -288,7 +288,7 @@ static void random_against_model(struct kunit *test)
 			kunit_info(test, "format %s: replay with --seed %llu",
 				   fmts[f]->name, (unsigned long long)test->seed);
 		io_pgtable_free(&pt);
-		slab_arena_done(test, &a);
+		test_arena_done(test, &a);
 	}
 }
 

@@ -10,40 +10,22 @@
 #include "kernel/lib/string.h"
 #include "mm/iova.h"
 #include "mm/page_alloc.h"
+#include "tests/suites/test_arena.h"
 
-#define CHUNK_SIZE	(4UL << 20)
 #define PFN32		(0xffffffffUL >> 12)		/* 32-bit mask, 4 KiB granule */
 #define PFN64		((~0UL) >> 12)
 
-void *page_alloc_test_chunk(void);
-void page_alloc_test_chunk_free(void *chunk);
-
 static struct {
-	pg_data_t pgdat;
-	void *chunk;
-	unsigned long free_at_start;
+	struct test_arena arena;
 	struct iova_domain iovad;
 } t;
 
 static int iova_case_init(struct kunit *test)
 {
-	struct mem_range r;
-	struct zone *zone;
-
 	memset(&t, 0, sizeof(t));
-	t.chunk = page_alloc_test_chunk();
-	if (!t.chunk)
+	if (!test_arena_make(test, &t.arena, 0))
 		return -1;
-	r.start = virt_to_phys(t.chunk);
-	r.end = r.start + CHUNK_SIZE;
-	if (page_arena_init(&t.pgdat, &r, 1, 0) < 0)
-		return -1;
-	for_each_populated_zone_in(zone, &t.pgdat) {
-		zone_set_watermarks(zone, 0);
-		zone_set_pcp(zone, 0, 1);
-	}
-	t.free_at_start = node_free_pages(&t.pgdat);
-	init_iova_domain_node(&t.iovad, 4096, 1, &t.pgdat);
+	init_iova_domain_node(&t.iovad, 4096, 1, &t.arena.pgdat);
 	return 0;
 }
 
@@ -51,9 +33,7 @@ static void iova_case_exit(struct kunit *test)
 {
 	KUNIT_EXPECT_TRUE(test, iova_check(&t.iovad));
 	put_iova_domain(&t.iovad);
-	KUNIT_EXPECT_EQ(test, node_free_pages(&t.pgdat), t.free_at_start);
-	KUNIT_EXPECT_EQ(test, page_arena_destroy(&t.pgdat), 0UL);
-	page_alloc_test_chunk_free(t.chunk);
+	test_arena_done(test, &t.arena);
 }
 
 static void alloc_is_top_down_below_limit(struct kunit *test)

@@ -3,15 +3,15 @@
  * large allocations and kfree, on a kmalloc set over a private arena
  * (kmalloc_from); every page is back at the end. Host and kernel.
  */
-#include "tests/suites/slab_test_arena.h"
+#include "tests/suites/test_arena.h"
 #include "mm/kmalloc.h"
 
-static struct slab_arena arena;
+static struct test_arena arena;
 static struct kmalloc_set ks;
 
 static int km_init(struct kunit *test)
 {
-	if (!slab_arena_make(test, &arena))
+	if (!test_arena_make(test, &arena, 0))
 		return -1;
 	return kmalloc_set_init(&ks, &arena.pgdat, "tkm", 0);
 }
@@ -19,7 +19,7 @@ static int km_init(struct kunit *test)
 static void km_exit(struct kunit *test)
 {
 	kmalloc_set_destroy(&ks);
-	slab_arena_done(test, &arena);
+	test_arena_done(test, &arena);
 }
 
 /* Every size maps to the smallest class that holds it, 96 and 192 too. */

@@ -6,24 +6,24 @@
  * is captured and checked: what, which cache, which object, and the
  * alloc/free tracks. Host and kernel.
  */
-#include "tests/suites/slab_test_arena.h"
+#include "tests/suites/test_arena.h"
 #include "kernel/cmdline.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
 #include "mm/slab_internal.h"
 
-static struct slab_arena arena;
+static struct test_arena arena;
 static char out[8192];
 static unsigned long reports_before;
 
 static int dbg_init(struct kunit *test)
 {
-	return slab_arena_make(test, &arena) ? 0 : -1;
+	return test_arena_make(test, &arena, 0) ? 0 : -1;
 }
 
 static void dbg_exit(struct kunit *test)
 {
-	slab_arena_done(test, &arena);
+	test_arena_done(test, &arena);
 }
 
 static struct kmem_cache *make(const char *name, unsigned int size,

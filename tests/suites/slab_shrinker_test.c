@@ -5,7 +5,7 @@
  * reclaimable objects (SLAB_RECLAIM_ACCOUNT) whose freed slabs go back to
  * the buddy allocator. Host and kernel, on a private arena.
  */
-#include "tests/suites/slab_test_arena.h"
+#include "tests/suites/test_arena.h"
 #include "mm/shrinker.h"
 #include "mm/slab.h"
 
@@ -139,11 +139,11 @@ static unsigned long item_scan(struct shrinker *s, struct shrink_control *sc)
 
 static void shrinker_returns_pages(struct kunit *test)
 {
-	struct slab_arena arena;
+	struct test_arena arena;
 	struct shrinker *s;
 	unsigned long before, full, freed;
 
-	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &arena));
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &arena, 0));
 	icache.cache = kmem_cache_create_node(&arena.pgdat, "test_items",
 					      sizeof(struct item), 0,
 					      SLAB_RECLAIM_ACCOUNT, NULL);
@@ -186,7 +186,7 @@ static void shrinker_returns_pages(struct kunit *test)
 	shrinker_free(s);
 	kmem_cache_destroy(icache.cache);
 	icache.cache = NULL;
-	slab_arena_done(test, &arena);
+	test_arena_done(test, &arena);
 }
 
 static struct kunit_case shrinker_cases[] = {

@@ -4,21 +4,21 @@
  * reclaimable pages, leak reports. Every case ends with every arena page
  * back in the buddy lists. Runs on the host and in the kernel.
  */
-#include "tests/suites/slab_test_arena.h"
+#include "tests/suites/test_arena.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
 #include "mm/slab_internal.h"
 
-static struct slab_arena arena;
+static struct test_arena arena;
 
 static int slab_case_init(struct kunit *test)
 {
-	return slab_arena_make(test, &arena) ? 0 : -1;
+	return test_arena_make(test, &arena, 0) ? 0 : -1;
 }
 
 static void slab_case_exit(struct kunit *test)
 {
-	slab_arena_done(test, &arena);
+	test_arena_done(test, &arena);
 }
 
 static struct kmem_cache *make(const char *name, unsigned int size,

@@ -4,7 +4,7 @@
  * crash-report description and vmallocinfo. Host and kernel (on the host
  * mappings are bookkeeping, so nothing here touches the memory).
  */
-#include "tests/suites/slab_test_arena.h"
+#include "tests/suites/test_arena.h"
 #include "kernel/printk.h"
 #include "mm/vmalloc.h"
 #include <arch/mmu.h>
@@ -36,7 +36,7 @@ static void areas_have_guard_pages(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, get_vm_area_caller(0, VM_MAP, 0));
 }
 
-static struct slab_arena arena;
+static struct test_arena arena;
 
 /* vmap maps the pages; the guard stays unmapped; vunmap unmaps. */
 static void vmap_maps_pages_and_not_guard(struct kunit *test)
@@ -45,7 +45,7 @@ static void vmap_maps_pages_and_not_guard(struct kunit *test)
 	unsigned long va;
 	void *p;
 
-	KUNIT_ASSERT_TRUE(test, slab_arena_make(test, &arena));
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &arena, 0));
 	for (int i = 0; i < 4; i++)
 		KUNIT_ASSERT_NOT_NULL(test, pages[i] = alloc_pages_node(&arena.pgdat, GFP_KERNEL, 0));
 	p = vmap(pages, 4, 0, PROT_READ | PROT_WRITE);
@@ -62,7 +62,7 @@ static void vmap_maps_pages_and_not_guard(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, find_vm_area(p));
 	for (int i = 0; i < 4; i++)
 		__free_page(pages[i]);
-	slab_arena_done(test, &arena);
+	test_arena_done(test, &arena);
 }
 
 static char out[2048];

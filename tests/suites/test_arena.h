@@ -1,29 +1,33 @@
 /*
- * tests/suites/slab_test_arena.h - a private page arena for the slab,
- * kmalloc and shrinker suites, so their page counts are exact and nothing
- * they do touches the global node. Memory comes from
- * page_alloc_test_chunk() (the host and kernel runners each provide it).
+ * tests/suites/test_arena.h - a private page arena for allocator suites
+ * (slab, kmalloc, shrinker, IOVA, DMA), so their page counts are exact and
+ * nothing they do touches the global node. Memory comes from
+ * page_alloc_test_chunk() (the host and kernel runners each provide it);
+ * a suite may keep the first `skip` bytes of the chunk for itself (the DMA
+ * suites put a bounce pool there).
  */
-#ifndef TESTS_SUITES_SLAB_TEST_ARENA_H
-#define TESTS_SUITES_SLAB_TEST_ARENA_H
+#ifndef TESTS_SUITES_TEST_ARENA_H
+#define TESTS_SUITES_TEST_ARENA_H
 
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "mm/page_alloc.h"
 
-#define SLAB_ARENA_CHUNK	(4UL << 20)
+#define TEST_ARENA_CHUNK	(4UL << 20)
 
 void *page_alloc_test_chunk(void);
 void page_alloc_test_chunk_free(void *chunk);
 
-struct slab_arena {
+struct test_arena {
 	pg_data_t pgdat;
 	void *chunk;
 	unsigned long free_at_start;
 };
 
-/* Build a 4 MiB arena (watermarks 0, no per-CPU lists). */
-static inline bool slab_arena_make(struct kunit *test, struct slab_arena *a)
+/* Build an arena over a 4 MiB chunk less its first `skip` bytes
+ * (page aligned): watermarks 0, no per-CPU lists. */
+static inline bool test_arena_make(struct kunit *test, struct test_arena *a,
+				   size_t skip)
 {
 	struct mem_range r;
 	struct zone *zone;
@@ -34,8 +38,8 @@ static inline bool slab_arena_make(struct kunit *test, struct slab_arena *a)
 		kunit_info(test, "no memory for the arena");
 		return false;
 	}
-	r.start = virt_to_phys(a->chunk);
-	r.end = r.start + SLAB_ARENA_CHUNK;
+	r.start = virt_to_phys(a->chunk) + skip;
+	r.end = virt_to_phys(a->chunk) + TEST_ARENA_CHUNK;
 	if (page_arena_init(&a->pgdat, &r, 1, 0) < 0)
 		return false;
 	for_each_populated_zone_in(zone, &a->pgdat) {
@@ -49,7 +53,7 @@ static inline bool slab_arena_make(struct kunit *test, struct slab_arena *a)
 }
 
 /* Check every page came back, then give the memory back. */
-static inline void slab_arena_done(struct kunit *test, struct slab_arena *a)
+static inline void test_arena_done(struct kunit *test, struct test_arena *a)
 {
 	if (a->pgdat.nr_ranges) {
 		KUNIT_EXPECT_EQ(test, node_free_pages(&a->pgdat), a->free_at_start);
