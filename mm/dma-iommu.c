@@ -12,6 +12,8 @@
 
 bool iommu_dma_strict = true;
 
+static void iommu_dma_unmap_msi_pages(struct iommu_domain *d);
+
 static int set_iommu_strict(const char *v)
 {
 	return param_parse_bool(v, &iommu_dma_strict) ? 0 : -1;
@@ -49,6 +51,7 @@ int iommu_domain_init(struct iommu_domain *d, const struct iommu_domain_ops *ops
 	d->aperture_end = aperture_end;
 	d->fault_rs = (struct ratelimit)RATELIMIT_INIT(1000000000ULL);
 	INIT_LIST_HEAD(&d->devices);
+	spin_lock_init(&d->msi_lock, "iommu_msi");
 	init_iova_domain_node(&d->iovad, granule,
 			      max((unsigned long)(aperture_start / granule), 1UL), node);
 	iommu_set_dma_strict(d, iommu_dma_strict);
@@ -72,6 +75,7 @@ void iommu_domain_exit(struct iommu_domain *d)
 	unsigned long flags;
 
 	iova_flush_queue_flush(&d->iovad);
+	iommu_dma_unmap_msi_pages(d);
 	spin_lock_irqsave(&domains_lock, flags);
 	list_del(&d->list);
 	spin_unlock_irqrestore(&domains_lock, flags);
@@ -367,3 +371,80 @@ const struct dma_map_ops iommu_dma_ops = {
 	.sync_single_for_device = iommu_dma_sync,
 	.dma_supported = iommu_dma_supported,
 };
+
+/* ---------------------------------------------------------------- MSIs */
+
+/*
+ * Why a mapping: behind an IOMMU that translates MSI writes (an SMMU) a
+ * device's MSI is one more DMA write, so it reaches the interrupt
+ * controller only if the doorbell is mapped in the device's domain. One
+ * page per doorbell, write-only: the device can ring it and do nothing
+ * else there. Its IOVA comes from the domain's own tree (not the caches),
+ * so dma_map_*() cannot hand it out while it is mapped.
+ */
+int iommu_dma_prepare_msi(struct device *dev, phys_addr_t doorbell,
+			  uint64_t *msi_addr)
+{
+	struct iommu_domain *d = dev->domain;
+	unsigned long granule, flags, limit;
+	struct iommu_msi_page *mp = NULL;
+	phys_addr_t page;
+	struct iova *iova;
+	int ret = 0;
+
+	if (!d || !d->ops->msi_translated) {
+		*msi_addr = doorbell;
+		return 0;
+	}
+	granule = d->iovad.granule;
+	page = doorbell & ~(phys_addr_t)(granule - 1);
+	spin_lock_irqsave(&d->msi_lock, flags);
+	for (unsigned int i = 0; i < d->nr_msi_pages; i++)
+		if (d->msi_pages[i].phys == page)
+			mp = &d->msi_pages[i];
+	if (!mp) {
+		if (d->nr_msi_pages == IOMMU_MAX_MSI_PAGES) {
+			ret = -ENOSPC;
+			goto out;
+		}
+		limit = (unsigned long)(min((uint64_t)d->aperture_end,
+					    DMA_BIT_MASK(32)) >> iova_shift(&d->iovad));
+		iova = alloc_iova(&d->iovad, 1, limit, true);
+		if (!iova) {
+			ret = -ENOSPC;
+			goto out;
+		}
+		mp = &d->msi_pages[d->nr_msi_pages];
+		mp->phys = page;
+		mp->iova = (dma_addr_t)iova->pfn_lo << iova_shift(&d->iovad);
+		mp->users = 0;
+		if (d->ops->map(d, (unsigned long)mp->iova, page, granule,
+				IOMMU_WRITE | IOMMU_MMIO)) {
+			__free_iova(&d->iovad, iova);
+			ret = -ENOMEM;
+			goto out;
+		}
+		d->nr_msi_pages++;
+		pr_info("iommu: %s: MSI doorbell page %#llx mapped at IOVA %#llx (write-only)\n",
+			d->name, (unsigned long long)page,
+			(unsigned long long)mp->iova);
+	}
+	mp->users++;
+	*msi_addr = mp->iova + (doorbell - page);
+out:
+	spin_unlock_irqrestore(&d->msi_lock, flags);
+	return ret;
+}
+
+/* iommu_domain_exit: the devices are gone; unmap the doorbells (their
+ * IOVAs go back with the whole tree). */
+static void iommu_dma_unmap_msi_pages(struct iommu_domain *d)
+{
+	unsigned long granule = d->iovad.granule;
+
+	for (unsigned int i = 0; i < d->nr_msi_pages; i++) {
+		d->ops->unmap(d, (unsigned long)d->msi_pages[i].iova, granule);
+		d->ops->iotlb_sync(d, (unsigned long)d->msi_pages[i].iova, granule);
+	}
+	d->nr_msi_pages = 0;
+}

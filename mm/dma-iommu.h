@@ -33,6 +33,11 @@
  *   flush_iotlb_all(d): invalidate everything of the domain and wait (the
  *	flush queue's batch). Must not sleep.
  *   iova_to_phys(d, iova): the current page-table translation, 0 if none.
+ *   msi_translated (a flag, not a function): true if the IOMMU translates
+ *	a device's MSI writes like any other DMA write (Arm SMMU), so an MSI
+ *	doorbell must be mapped in the device's domain for its MSIs to arrive;
+ *	false if the IOMMU recognises MSIs and passes them on untranslated
+ *	(Intel VT-d: a write to 0xFEEx_xxxx is an interrupt request, not DMA).
  * Faults: the driver's fault handler calls report_iommu_fault(), which
  * counts and reports them (rate-limited) with the device and address.
  */
@@ -47,6 +52,9 @@
 
 #define IOMMU_READ	(1 << 0)	/* device may read memory (DMA_TO_DEVICE) */
 #define IOMMU_WRITE	(1 << 1)	/* device may write memory (DMA_FROM_DEVICE) */
+#define IOMMU_MMIO	(1 << 2)	/* device registers (an MSI doorbell), not RAM:
+					 * drivers whose tables carry memory types
+					 * map it uncached */
 
 #define IOMMU_FAULT_READ	0x0
 #define IOMMU_FAULT_WRITE	0x1
@@ -63,6 +71,19 @@ struct iommu_domain_ops {
 	phys_addr_t (*iova_to_phys)(struct iommu_domain *d, unsigned long iova);
 	/* optional: extra lines for the `iommu` command */
 	void (*show)(struct iommu_domain *d);
+	/* MSI writes go through the tables (see the contract above). */
+	bool msi_translated;
+};
+
+/* MSI doorbell pages one domain can map: the GICv3 ITS's GITS_TRANSLATER
+ * page, a GICv2m frame, ... (a machine has one or two). */
+#define IOMMU_MAX_MSI_PAGES	2
+
+/* One doorbell page mapped in a domain, for the domain's life. */
+struct iommu_msi_page {
+	phys_addr_t phys;		/* the doorbell's page */
+	dma_addr_t iova;		/* where the domain's devices write it */
+	unsigned int users;		/* vectors that were given it */
 };
 
 struct iommu_domain {
@@ -81,6 +102,10 @@ struct iommu_domain {
 	unsigned long mapped_bytes;	/* now */
 	unsigned long nr_sync, nr_flush_all, nr_faults;
 	struct ratelimit fault_rs;
+	/* MSI doorbells mapped in this domain (iommu_dma_prepare_msi). */
+	spinlock_t msi_lock;
+	unsigned int nr_msi_pages;
+	struct iommu_msi_page msi_pages[IOMMU_MAX_MSI_PAGES];
 };
 
 /* Policy for new domains: true = strict (`iommu.strict=1`). */
@@ -104,6 +129,27 @@ void iommu_set_dma_strict(struct iommu_domain *d, bool strict);
 /* Route dev's DMA through d / back to direct. 0 or -EBUSY. */
 int iommu_attach_device(struct iommu_domain *d, struct device *dev);
 void iommu_detach_device(struct iommu_domain *d, struct device *dev);
+
+/*
+ * The address dev must write to ring the MSI doorbell at physical address
+ * doorbell (the GICv3 ITS's GITS_TRANSLATER, a GICv2m frame's
+ * MSI_SETSPI_NS, x86's local APIC window), in *msi_addr:
+ *  - doorbell itself when dev is in no IOMMU domain, or when its IOMMU
+ *    does not translate MSI writes (ops->msi_translated false);
+ *  - otherwise an IOVA in dev's domain + the doorbell's offset in its
+ *    page. The page is mapped the first time any device of the domain
+ *    asks (then shared, and kept until iommu_domain_exit): write-only, as
+ *    device memory (IOMMU_WRITE | IOMMU_MMIO), at one granule taken from
+ *    the domain's IOVA tree below 4 GiB (so a device that can only send
+ *    32-bit MSI addresses reaches it), which the DMA API therefore never
+ *    hands out. The device gains the right to write that one page: what
+ *    an MSI is.
+ * Returns 0, -ENOSPC (no IOVA left, or IOMMU_MAX_MSI_PAGES other doorbell
+ * pages already mapped) or -ENOMEM (the driver's tables). May be called
+ * with interrupts off; nothing sleeps.
+ */
+int iommu_dma_prepare_msi(struct device *dev, phys_addr_t doorbell,
+			  uint64_t *msi_addr);
 
 /* For drivers' fault handlers: count, report (rate-limited); returns -ENOSYS-like 0. */
 int report_iommu_fault(struct iommu_domain *d, struct device *dev,

@@ -57,6 +57,9 @@
 #ifndef EINVAL
 #define EINVAL	22
 #endif
+#ifndef ENOSPC
+#define ENOSPC	28
+#endif
 
 #define DMA_BIT_MASK(n)		(((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
 #define DMA_MAPPING_ERROR	(~(dma_addr_t)0)

@@ -15,6 +15,22 @@
 #include "kernel/printk.h"
 #include "mm/swiotlb.h"
 
+/* Which MSI doorbells the domain's devices reach, and where. */
+static void show_msi(struct iommu_domain *d)
+{
+	if (!d->ops->msi_translated) {
+		printk("  msi: not translated by this IOMMU (interrupt requests pass as they are)\n");
+		return;
+	}
+	if (!d->nr_msi_pages)
+		printk("  msi: no doorbell mapped\n");
+	for (unsigned int i = 0; i < d->nr_msi_pages; i++)
+		printk("  msi: doorbell page %#llx at IOVA %#llx, write-only, %u vectors\n",
+		       (unsigned long long)d->msi_pages[i].phys,
+		       (unsigned long long)d->msi_pages[i].iova,
+		       d->msi_pages[i].users);
+}
+
 static void show_domain(struct iommu_domain *d, void *arg)
 {
 	struct iova_domain *iovad = &d->iovad;
@@ -45,6 +61,7 @@ static void show_domain(struct iommu_domain *d, void *arg)
 	printk("  iova: %lu ranges (%lu reserved), %lu cached in magazines (%lu depot), cache %lu hits %lu misses, %lu pages of nodes\n",
 	       st.ranges, st.reserved, st.cached, st.depot_mags, st.hits,
 	       st.misses, st.pool_pages);
+	show_msi(d);
 	if (d->ops->show)
 		d->ops->show(d);
 }

@@ -161,6 +161,7 @@ static const struct iommu_domain_ops test_iommu_ops = {
 	.flush_iotlb_all = t_flush_all,
 	.iova_to_phys = t_iova_to_phys,
 	.show = t_show,
+	.msi_translated = true,		/* like an SMMU: MSIs are DMA writes */
 };
 
 struct iommu_domain *test_iommu_domain_alloc(pg_data_t *node,

@@ -6,10 +6,11 @@
  * address, 4 levels (starting at level 0) 48 bits.
  *
  *   table descriptor (levels 0-2): next table | 0b11
- *   page descriptor  (level 3):    page | AF | SH=inner | AP | nG | XN | AttrIndx 0 | 0b11
+ *   page descriptor  (level 3):    page | AF | SH=inner | AP | nG | XN | AttrIndx | 0b11
  *   block descriptor (level 2):    2 MiB | the same attributes | 0b01
  * AP[2] (bit 7) makes a page read-only; AP[1] (bit 6) "unprivileged" is
- * set as Linux does for device streams. AF is set so the walk never takes
+ * set as Linux does for device streams. AttrIndx 0 (normal write-back) for
+ * memory, 1 (device nGnRE) for IOMMU_MMIO. AF is set so the walk never takes
  * an access-flag fault (the SMMU does not update it: no HTTU). With
  * pt->blocks, 2 MiB blocks are used where iova and paddr are 2 MiB aligned
  * and 2 MiB remain; unmapping part of a block splits it into pages.
@@ -28,9 +29,11 @@
 /* Never 0 (VALID is in it): any prot maps, at least read-only. */
 static uint64_t s1_prot_to_attrs(int prot)
 {
+	/* MAIR attr0: normal write-back memory; attr1: device nGnRE, for
+	 * registers (an MSI doorbell), which must not be cached or merged. */
 	uint64_t attrs = S1_PTE_VALID | S1_PTE_AF | S1_PTE_SH_ISH |
-			 S1_PTE_ATTRIDX(0) | S1_PTE_NG | S1_PTE_AP_UNPRIV |
-			 S1_PTE_XN;
+			 S1_PTE_ATTRIDX((prot & IOMMU_MMIO) ? 1 : 0) |
+			 S1_PTE_NG | S1_PTE_AP_UNPRIV | S1_PTE_XN;
 
 	if (!(prot & IOMMU_WRITE))
 		attrs |= S1_PTE_AP_RDONLY;

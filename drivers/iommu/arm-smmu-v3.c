@@ -259,6 +259,9 @@ static const struct iommu_domain_ops smmu_domain_ops = {
 	.flush_iotlb_all = smmu_flush_all,
 	.iova_to_phys = smmu_iova_to_phys,
 	.show = smmu_show,
+	/* An MSI is a write like any other to the SMMU: the doorbell must be
+	 * mapped (mm/dma-iommu.c, iommu_dma_prepare_msi). */
+	.msi_translated = true,
 };
 
 /* ------------------------------------------------------------ events */

@@ -411,6 +411,9 @@ static const struct iommu_domain_ops vtd_domain_ops = {
 	.flush_iotlb_all = vtd_flush_all,
 	.iova_to_phys = vtd_iova_to_phys,
 	.show = vtd_show,
+	/* Writes to 0xFEEx_xxxx are interrupt requests, never translated
+	 * (VT-d spec, "Handling Requests to Interrupt Address Range"). */
+	.msi_translated = false,
 };
 
 /* ------------------------------------------------------------ faults */
