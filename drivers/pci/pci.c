@@ -7,6 +7,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
+#include "mm/dma-iommu.h"
 #include <arch/irq.h>
 #include <arch/mmio.h>
 
@@ -471,6 +472,12 @@ int pci_msix_vector(struct pci_dev *pdev, unsigned int idx,
 		return -1;
 	if (arch_msi_alloc_dev(pci_msi_devid(pdev), fn, arg, &addr, &data))
 		return -1;
+	/* Behind an IOMMU that translates MSIs the device writes the
+	 * doorbell through its domain: an IOVA, not addr. */
+	if (iommu_dma_prepare_msi(&pdev->dev, addr, &addr)) {
+		arch_msi_free(data);
+		return -1;
+	}
 	e = (char *)pdev->msix_table + 16 * idx;
 	writel((uint32_t)addr, e);
 	writel((uint32_t)(addr >> 32), e + 4);

@@ -7,11 +7,10 @@
  * BARs placed in the windows `ranges` describes, and wired interrupts
  * (INTx) found through `interrupt-map`. MSI device IDs come from
  * `msi-map` (the GICv3 ITS needs them). Where the architecture gives no
- * MSI doorbell for the host's devices (no ITS or v2m frame), or the
- * doorbell write would go through an IOMMU (`iommu-map`: the doorbell is
- * not mapped in the device's IOMMU domain), MSI-X is hidden from drivers
- * of devices with a routed INTx line, and they take the wired interrupt
- * instead.
+ * MSI doorbell for the host's devices (no ITS or v2m frame), MSI-X is
+ * hidden from drivers of devices with a routed INTx line, and they take
+ * the wired interrupt instead. Behind an IOMMU (`iommu-map`) MSI-X is
+ * kept: pci_msix_vector maps the doorbell in the device's domain.
  */
 #include "boot/boot_info.h"
 #include "drivers/fdt/fdt.h"
@@ -376,19 +375,14 @@ int pci_fdt_probe(const struct boot_info *bi)
 			(unsigned long long)h->io.size,
 			h->intx_spi[0], h->intx_spi[1], h->intx_spi[2],
 			h->intx_spi[3]);
-		bool behind_iommu = fdt_getprop(&fdt, node, "iommu-map",
-						NULL) != NULL;
-
-		if (behind_iommu || !arch_has_msi(h)) {
+		if (!arch_has_msi(h)) {
 			struct hide_msix hm = { h, 0 };
 
 			pci_for_each_dev(hide_msix, &hm);
 			if (hm.n)
-				pr_info("pci: %s: %u devices use their wired "
-					"interrupt instead of MSI-X\n",
-					behind_iommu ? "MSI doorbell not mapped "
-					"through the IOMMU" : "no MSI doorbell",
-					hm.n);
+				pr_info("pci: no MSI doorbell: %u devices use "
+					"their wired interrupt instead of "
+					"MSI-X\n", hm.n);
 		}
 		hosts++;
 	}
