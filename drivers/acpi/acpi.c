@@ -8,8 +8,11 @@
  *     checksum 9 (whole table sums to 0), OEM ID 10.
  *   MADT (5.2.12): local APIC address 36, flags 40, entries from 44, each
  *     type 0, length 1: type 0 local APIC (UID 2, APIC ID 3, flags 4),
+ *     type 1 I/O APIC (ID 2, address 4, GSI base 8), type 2 interrupt
+ *     source override (bus 2, source 3, GSI 4, flags 8: MPS INTI flags),
  *     type 5 address override (address 4), type 9 x2APIC (ID 4, flags 8,
  *     UID 12).
+ *   FADT (5.2.9): DSDT 40 (32-bit), X_DSDT 140 (64-bit, length >= 148).
  *   MCFG (PCI Firmware 3.2, 4.1.2): reserved 36..43, then 16-byte entries:
  *     base address 0, segment 8, start bus 10, end bus 11.
  */
@@ -100,6 +103,59 @@ static const uint8_t *map_table(uint64_t phys, const char *want, boot_map_fn map
 	return t;
 }
 
+/* MADT type 1, length checked: an I/O APIC. */
+static int madt_ioapic(const uint8_t *e, uint32_t off, struct acpi_madt_info *out,
+		       char *err, size_t errlen)
+{
+	struct acpi_ioapic io = { .id = e[2], .address = rd32(e + 4),
+				  .gsi_base = rd32(e + 8) };
+
+	if (io.address == 0 || (io.address & 0xf)) {
+		ksnprintf(err, errlen, "acpi: MADT entry type 1 at offset %u: "
+			  "I/O APIC address 0x%x is %s", off, io.address,
+			  io.address ? "not 16-byte aligned" : "0");
+		return -1;
+	}
+	if (out->nr_ioapics < ACPI_MAX_IOAPICS)
+		out->ioapics[out->nr_ioapics++] = io;
+	else
+		out->ioapics_dropped++;
+	return 0;
+}
+
+/* MADT type 2, length checked: an ISA interrupt source override. */
+static int madt_iso(const uint8_t *e, uint32_t off, struct acpi_madt_info *out,
+		    char *err, size_t errlen)
+{
+	uint16_t flags = (uint16_t)(e[8] | e[9] << 8);
+	struct acpi_iso iso = { .source = e[3], .gsi = rd32(e + 4),
+				.flags = flags };
+	const char *what = NULL;
+	unsigned int val = 0;
+
+	if (e[2] != 0) {
+		what = "bus"; val = e[2];
+	} else if (e[3] > 15) {
+		what = "source"; val = e[3];
+	} else if (ACPI_MPS_POLARITY(flags) == 2) {
+		what = "polarity"; val = 2;
+	} else if (ACPI_MPS_TRIGGER(flags) == 2) {
+		what = "trigger mode"; val = 2;
+	}
+	if (what) {
+		ksnprintf(err, errlen, "acpi: MADT entry type 2 at offset %u: "
+			  "%s %u is %s", off, what, val,
+			  e[2] ? "not 0 (ISA)" : e[3] > 15 ? "not an ISA IRQ (0-15)" :
+			  "reserved");
+		return -1;
+	}
+	if (out->nr_isos < ACPI_MAX_ISOS)
+		out->isos[out->nr_isos++] = iso;
+	else
+		out->isos_dropped++;
+	return 0;
+}
+
 static int parse_madt(const uint8_t *t, uint64_t phys, struct acpi_madt_info *out,
 		      char *err, size_t errlen)
 {
@@ -129,7 +185,8 @@ static int parse_madt(const uint8_t *t, uint64_t phys, struct acpi_madt_info *ou
 				  elen < 2 ? "is less than 2" : "runs past the table end");
 			return -1;
 		}
-		static const uint8_t min_len[10] = { [0] = 8, [5] = 12, [9] = 16 };
+		static const uint8_t min_len[10] = { [0] = 8, [1] = 12, [2] = 10,
+						     [5] = 12, [9] = 16 };
 
 		if (type < 10 && min_len[type] && elen < min_len[type]) {
 			ksnprintf(err, errlen, "acpi: MADT entry type %u at offset "
@@ -151,6 +208,12 @@ static int parse_madt(const uint8_t *t, uint64_t phys, struct acpi_madt_info *ou
 				.uid = rd32(e + 12), .enabled = rd32(e + 8) & 1,
 				.online_capable = rd32(e + 8) & 2 };
 			is_cpu = true;
+		} else if (type == 1) {
+			if (madt_ioapic(e, off, out, err, errlen))
+				return -1;
+		} else if (type == 2) {
+			if (madt_iso(e, off, out, err, errlen))
+				return -1;
 		} else if (type == 5) {
 			out->lapic_phys = rd64(e + 4);
 		}
@@ -315,4 +378,40 @@ int acpi_parse_mcfg(uint64_t rsdp_phys, boot_map_fn map,
 			out->dropped++;
 	}
 	return 0;
+}
+
+const void *acpi_find_dsdt(uint64_t rsdp_phys, boot_map_fn map, uint32_t *len,
+			   uint64_t *phys, char *err, size_t errlen)
+{
+	uint64_t fphys = 0, dphys;
+	const uint8_t *f, *d;
+	uint32_t flen;
+
+	f = find_table(rsdp_phys, map, "FACP", &fphys, NULL, NULL, NULL,
+		       err, errlen);
+	if (!f)
+		return NULL;
+	flen = rd32(f + 4);
+	if (flen < 44) {
+		ksnprintf(err, errlen, "acpi: FADT at 0x%llx: length %u is too "
+			  "short for its DSDT field (offset 40)",
+			  (unsigned long long)fphys, flen);
+		return NULL;
+	}
+	dphys = rd32(f + 40);
+	if (flen >= 148 && rd64(f + 140))
+		dphys = rd64(f + 140);
+	if (!dphys) {
+		ksnprintf(err, errlen, "acpi: FADT at 0x%llx: DSDT and X_DSDT "
+			  "are both 0", (unsigned long long)fphys);
+		return NULL;
+	}
+	d = map_table(dphys, "DSDT", map, err, errlen);
+	if (!d)
+		return NULL;
+	if (len)
+		*len = rd32(d + 4);
+	if (phys)
+		*phys = dphys;
+	return d;
 }

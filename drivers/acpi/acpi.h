@@ -25,12 +25,37 @@ struct acpi_cpu {
 	bool online_capable;	/* may be enabled later (flags bit 1) */
 };
 
+#define ACPI_MAX_IOAPICS	8
+#define ACPI_MAX_ISOS		16
+
+/* MADT type 1: an I/O APIC, whose inputs are GSIs gsi_base, gsi_base+1... */
+struct acpi_ioapic {
+	uint8_t id;		/* I/O APIC ID */
+	uint32_t address;	/* its registers (physical) */
+	uint32_t gsi_base;	/* GSI of its input 0 */
+};
+
+/* MPS INTI flags (ACPI 6.5 table 5.50): polarity bits 1:0, trigger 3:2. */
+#define ACPI_MPS_POLARITY(f)	((unsigned int)(f) & 3)	/* 0 bus default, 1 high, 3 low */
+#define ACPI_MPS_TRIGGER(f)	(((unsigned int)(f) >> 2) & 3) /* 0 bus default, 1 edge, 3 level */
+
+/* MADT type 2: ISA IRQ `source` arrives on `gsi`, with these flags. */
+struct acpi_iso {
+	uint8_t source;		/* ISA IRQ 0-15 (bus is always 0, ISA) */
+	uint32_t gsi;
+	uint16_t flags;		/* ACPI_MPS_POLARITY / ACPI_MPS_TRIGGER */
+};
+
 struct acpi_madt_info {
 	uint64_t lapic_phys;	/* local APIC registers (override applied) */
 	bool pcat_compat;	/* legacy 8259 PICs present (flags bit 0) */
 	struct acpi_cpu cpus[ACPI_MAX_CPUS];	/* in table order */
 	unsigned int nr_cpus;
 	unsigned int cpus_dropped;	/* did not fit in cpus[] */
+	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];	/* in table order */
+	unsigned int nr_ioapics, ioapics_dropped;
+	struct acpi_iso isos[ACPI_MAX_ISOS];
+	unsigned int nr_isos, isos_dropped;
 	char oem_id[7];
 	uint8_t rsdp_revision;
 	bool used_xsdt;
@@ -45,8 +70,10 @@ uint64_t acpi_find_rsdp(boot_map_fn map);
 
 /*
  * From the RSDP at rsdp_phys, find the MADT (through the XSDT when the
- * RSDP has one, the RSDT otherwise) and list its processors. Returns 0,
- * or -1 with the reason in err.
+ * RSDP has one, the RSDT otherwise) and list its processors, I/O APICs
+ * and interrupt source overrides. Returns 0, or -1 with the reason in
+ * err: a malformed entry is named by offset, field and value, e.g.
+ *   "acpi: MADT entry type 2 at offset 60: bus 1 is not 0 (ISA)"
  */
 int acpi_parse_madt(uint64_t rsdp_phys, boot_map_fn map,
 		    struct acpi_madt_info *out, char *err, size_t errlen);
@@ -79,5 +106,15 @@ struct acpi_mcfg_info {
 /* Parse the MCFG. 0, or -1 with the reason in err (no MCFG included). */
 int acpi_parse_mcfg(uint64_t rsdp_phys, boot_map_fn map,
 		    struct acpi_mcfg_info *out, char *err, size_t errlen);
+
+/*
+ * The DSDT (the AML of the machine's devices), through the FADT ("FACP"):
+ * its X_DSDT (offset 140) when the FADT is long enough and it is set,
+ * else its 32-bit DSDT (offset 40). The whole table, checksum verified,
+ * with its length in *len and address in *phys (may be NULL); NULL with
+ * the reason in err.
+ */
+const void *acpi_find_dsdt(uint64_t rsdp_phys, boot_map_fn map, uint32_t *len,
+			   uint64_t *phys, char *err, size_t errlen);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * tests/suites/acpi_test.c - the ACPI table reader (drivers/acpi) on
  * tables built here in fake physical memory: RSDT and XSDT paths, CPU
- * entries of both kinds, the address override, and every check that
+ * entries of both kinds, the address override, I/O APICs and interrupt
+ * source overrides, the FADT's DSDT pointer, and every check that
  * rejects a bad table, with the message it gives.
  */
 #include "drivers/acpi/acpi.h"
@@ -206,6 +207,122 @@ static void missing_madt_reported(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, err, "acpi: table at 0x7000000 cannot be mapped");
 }
 
+/* Append an entry to the MADT build() made (mlen long); new length. */
+static uint32_t madt_append(uint32_t mlen, const uint8_t *e, uint8_t len)
+{
+	uint8_t *m = tables + MADT_OFF;
+
+	memcpy(m + mlen, e, len);
+	mlen += len;
+	put32(m + 4, mlen);
+	fix_sum(m, mlen, 9);
+	return mlen;
+}
+
+static void ioapics_and_overrides(struct kunit *test)
+{
+	uint32_t mlen = build(false, false, false);
+	uint8_t io[12] = { 1, 12, 2, 0 }, iso[10] = { 2, 10, 0, 0 };
+
+	put32(io + 4, 0xfec00000);
+	put32(io + 8, 0);
+	mlen = madt_append(mlen, io, 12);
+	put32(iso + 4, 2);			/* IRQ 0 -> GSI 2, bus default */
+	mlen = madt_append(mlen, iso, 10);
+	iso[3] = 9;
+	put32(iso + 4, 9);
+	iso[8] = 0xd;				/* level (3 << 2), high (1) */
+	madt_append(mlen, iso, 10);
+	KUNIT_ASSERT_EQ(test, parse(), 0);
+	KUNIT_EXPECT_EQ(test, info.nr_cpus, 2u);
+	KUNIT_ASSERT_EQ(test, info.nr_ioapics, 1u);
+	KUNIT_EXPECT_EQ(test, info.ioapics[0].id, 2u);
+	KUNIT_EXPECT_EQ(test, info.ioapics[0].address, 0xfec00000u);
+	KUNIT_EXPECT_EQ(test, info.ioapics[0].gsi_base, 0u);
+	KUNIT_ASSERT_EQ(test, info.nr_isos, 2u);
+	KUNIT_EXPECT_EQ(test, info.isos[0].source, 0u);
+	KUNIT_EXPECT_EQ(test, info.isos[0].gsi, 2u);
+	KUNIT_EXPECT_EQ(test, info.isos[1].source, 9u);
+	KUNIT_EXPECT_EQ(test, ACPI_MPS_TRIGGER(info.isos[1].flags), 3u);
+	KUNIT_EXPECT_EQ(test, ACPI_MPS_POLARITY(info.isos[1].flags), 1u);
+}
+
+static void bad_ioapic_and_override_rejected(struct kunit *test)
+{
+	uint32_t mlen = build(false, false, false);
+	uint8_t io[12] = { 1, 12, 2, 0 }, iso[10] = { 2, 10, 0, 0 };
+
+	put32(io + 4, 0);
+	madt_append(mlen, io, 12);
+	KUNIT_EXPECT_EQ(test, parse(), -1);
+	KUNIT_EXPECT_STREQ(test, err, "acpi: MADT entry type 1 at offset 60: I/O APIC address 0x0 is 0");
+
+	mlen = build(false, false, false);
+	io[1] = 10;
+	madt_append(mlen, io, 10);
+	KUNIT_EXPECT_EQ(test, parse(), -1);
+	KUNIT_EXPECT_STREQ(test, err, "acpi: MADT entry type 1 at offset 60: length 10 is less than 12");
+
+	mlen = build(false, false, false);
+	iso[2] = 1;
+	madt_append(mlen, iso, 10);
+	KUNIT_EXPECT_EQ(test, parse(), -1);
+	KUNIT_EXPECT_STREQ(test, err, "acpi: MADT entry type 2 at offset 60: bus 1 is not 0 (ISA)");
+
+	mlen = build(false, false, false);
+	iso[2] = 0;
+	iso[3] = 16;
+	madt_append(mlen, iso, 10);
+	KUNIT_EXPECT_EQ(test, parse(), -1);
+	KUNIT_EXPECT_STREQ(test, err, "acpi: MADT entry type 2 at offset 60: source 16 is not an ISA IRQ (0-15)");
+
+	mlen = build(false, false, false);
+	iso[3] = 5;
+	iso[8] = 0x8;				/* trigger 2: reserved */
+	madt_append(mlen, iso, 10);
+	KUNIT_EXPECT_EQ(test, parse(), -1);
+	KUNIT_EXPECT_STREQ(test, err, "acpi: MADT entry type 2 at offset 60: trigger mode 2 is reserved");
+}
+
+/* The XSDT build() makes lists a 36-byte FACP at +0x180; give it a DSDT. */
+static void dsdt_through_fadt(struct kunit *test)
+{
+	uint8_t *f = tables + 0x180, *d = tables + 0x400;
+	uint32_t len = 0;
+	uint64_t phys = 0;
+	const uint8_t *t;
+
+	build(true, false, false);
+	header(d, "DSDT", 40);
+	memcpy(d + 36, "AML.", 4);		/* not read here */
+	fix_sum(d, 40, 9);
+	t = acpi_find_dsdt(TABLES_PHYS, fake_map, &len, &phys, err, sizeof(err));
+	KUNIT_EXPECT_NULL(test, t);
+	KUNIT_EXPECT_STREQ(test, err, "acpi: FADT at 0x10180: length 36 is too short for its DSDT field (offset 40)");
+
+	f = tables + 0x600;			/* a full-size FADT elsewhere */
+	header(f, "FACP", 148);
+	put64(tables + 0x100 + 36, TABLES_PHYS + 0x600);
+	fix_sum(tables + 0x100, 36 + 16, 9);
+	put32(f + 40, (uint32_t)(TABLES_PHYS + 0x400));
+	fix_sum(f, 148, 9);
+	t = acpi_find_dsdt(TABLES_PHYS, fake_map, &len, &phys, err, sizeof(err));
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_EQ(test, len, 40u);
+	KUNIT_EXPECT_EQ(test, phys, TABLES_PHYS + 0x400);
+
+	put32(f + 40, 0);			/* X_DSDT wins when set */
+	put64(f + 140, TABLES_PHYS + 0x400);
+	fix_sum(f, 148, 9);
+	KUNIT_EXPECT_NOT_NULL(test, acpi_find_dsdt(TABLES_PHYS, fake_map, &len,
+						   &phys, err, sizeof(err)));
+	put64(f + 140, 0);
+	fix_sum(f, 148, 9);
+	KUNIT_EXPECT_NULL(test, acpi_find_dsdt(TABLES_PHYS, fake_map, &len,
+					       &phys, err, sizeof(err)));
+	KUNIT_EXPECT_STREQ(test, err, "acpi: FADT at 0x10600: DSDT and X_DSDT are both 0");
+}
+
 static void rsdp_found_by_scanning(struct kunit *test)
 {
 	memset(bios, 0, sizeof(bios));
@@ -225,6 +342,9 @@ static struct kunit_case acpi_cases[] = {
 	KUNIT_CASE(bad_madt_rejected),
 	KUNIT_CASE(missing_madt_reported),
 	KUNIT_CASE(rsdp_found_by_scanning),
+	KUNIT_CASE(ioapics_and_overrides),
+	KUNIT_CASE(bad_ioapic_and_override_rejected),
+	KUNIT_CASE(dsdt_through_fadt),
 	{}
 };
 
