@@ -18,6 +18,18 @@
  *				  .segs = &seg, .nr_segs = 1 };
  *	int err = blk_execute(bdev, &rq);	// submit and wait
  *
+ * Registered buffers: a submitter that keeps the same I/O buffers for a
+ * long time (a benchmark, a driver's staging area; later swap's
+ * write-out buffers) can map them once for the disk's DMA device
+ * (bdev->dma_dev: dma_alloc_coherent, or dma_map_* left mapped) and put
+ * the DMA address of each segment in seg.dma with seg.dma_mapped = true.
+ * DMA drivers then use it as is: no map or unmap per request, so no
+ * IOMMU page-table update or IOTLB invalidation either, and memory from
+ * dma_alloc_coherent of 2 MiB or more is mapped with 2 MiB IOMMU pages
+ * (docs/drivers/virtio-blk.md, "Registered buffers"). page/offset/len
+ * still name the memory (a driver that copies uses them). The submitter
+ * keeps the mapping alive until the request has completed.
+ *
  * blk_read/blk_write do this for a direct-mapped buffer. Waiting spins
  * (calling the driver's poll routine when interrupts are unavailable):
  * portable code cannot sleep on a wait queue in host builds.
@@ -43,6 +55,8 @@ struct blk_segment {
 	struct page *page;
 	unsigned int offset;
 	unsigned int len;	/* a multiple of 512 in total */
+	bool dma_mapped;	/* registered: dma is this segment's DMA */
+	dma_addr_t dma;		/* address for bdev->dma_dev (see above) */
 };
 
 struct blk_request {
@@ -77,6 +91,7 @@ struct block_device {
 	const struct block_device_ops *ops;
 	void *driver_data;
 	bool irq_driven;		/* completions come by interrupt */
+	struct device *dma_dev;		/* what the disk DMAs as; NULL: none */
 	unsigned long nr_reads, nr_writes, nr_flushes, nr_errors;
 	struct list_head list;
 };

@@ -6,7 +6,8 @@
  * sector} the device reads, the data segments (read or written), and a
  * status byte the device writes. Headers and status bytes of every
  * request slot sit in one coherent DMA block; data segments are mapped
- * with dma_map_page per request and unmapped when it completes. As many
+ * with dma_map_page per request and unmapped when it completes, unless
+ * the submitter registered them (seg.dma_mapped: used as given). As many
  * requests are in flight as the ring has descriptors for; the rest wait
  * on a list and are started as completions free descriptors.
  */
@@ -99,15 +100,20 @@ static int start_locked(struct virtio_blk *vb, struct blk_request *req)
 	s->nr_map = 0;
 	for (unsigned int i = 0; i < req->nr_segs && req->op != BLK_OP_FLUSH; i++) {
 		const struct blk_segment *g = &req->segs[i];
-		dma_addr_t a = dma_map_page(dev, g->page, g->offset, g->len, s->dir);
+		dma_addr_t a;
 
-		if (dma_mapping_error(dev, a)) {
-			unmap_slot(vb, s);
-			return -ENOMEM;
+		if (g->dma_mapped) {
+			a = g->dma;		/* registered: the submitter's */
+		} else {
+			a = dma_map_page(dev, g->page, g->offset, g->len, s->dir);
+			if (dma_mapping_error(dev, a)) {
+				unmap_slot(vb, s);
+				return -ENOMEM;
+			}
+			s->map[s->nr_map].addr = a;
+			s->map[s->nr_map].len = g->len;
+			s->nr_map++;
 		}
-		s->map[s->nr_map].addr = a;
-		s->map[s->nr_map].len = g->len;
-		s->nr_map++;
 		/* Merge with the previous buffer when the DMA is contiguous. */
 		if (n > 1 && bufs[n - 1].addr + bufs[n - 1].len == a)
 			bufs[n - 1].len += g->len;
@@ -270,6 +276,7 @@ int virtio_blk_probe(struct virtio_device *vdev)
 	b->ops = &vblk_ops;
 	b->driver_data = vb;
 	b->irq_driven = vdev->irq_driven;
+	b->dma_dev = vdev->dma_dev;
 	c->set_status(vdev, c->get_status(vdev) | VIRTIO_STATUS_DRIVER_OK);
 	blk_register(b);
 	pr_info("virtio-blk %s: %s, %llu sectors (%llu MiB), queue %u entries, "

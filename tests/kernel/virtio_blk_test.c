@@ -40,7 +40,8 @@ static int run_all(struct kunit *test, struct block_device *b, enum blk_op op,
 
 	nr_done = 0;
 	for (int k = 0; k < NR_REQS; k++) {
-		segs[k] = (struct blk_segment){ pages + k, 0, REQ_SECTORS * 512 };
+		segs[k] = (struct blk_segment){ .page = pages + k,
+						 .len = REQ_SECTORS * 512 };
 		reqs[k] = (struct blk_request){ .op = op,
 			.sector = PAT_FIRST + (uint64_t)k * REQ_SECTORS,
 			.segs = &segs[k], .nr_segs = 1, .end_io = count_done };
@@ -91,6 +92,66 @@ static void pattern_written_and_read_back(struct kunit *test)
 	__free_pages(rp, PAT_ORDER);
 }
 
+/*
+ * Registered buffers (blk.h): a segment with dma_mapped set is used at
+ * its DMA address, not mapped again. To tell which one the driver used,
+ * each segment names a decoy page while its DMA address is the
+ * registered buffer's: reads must land in the registered buffer (whose
+ * 2 MiB come from dma_alloc_coherent, so an IOMMU maps them with a
+ * 2 MiB page) and leave the decoy alone.
+ */
+#define REG_BYTES	(2u << 20)
+
+static void registered_buffers_used_as_given(struct kunit *test)
+{
+	struct block_device *b = blk_get("vda");
+	struct blk_segment seg[2];
+	struct blk_request rq[2];
+	dma_addr_t dma;
+	uint8_t *reg, *decoy;
+
+	if (!b)
+		kunit_skip(test, "no virtio-blk disk vda");
+	if (!b->dma_dev)
+		kunit_skip(test, "%s does not do DMA", b->name);
+	reg = dma_alloc_coherent(b->dma_dev, REG_BYTES, &dma, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, reg);
+	struct page *dp = alloc_pages(GFP_KERNEL, 0);
+
+	KUNIT_ASSERT_NOT_NULL(test, dp);
+	decoy = page_address(dp);
+	memset(decoy, 0xd5, PAGE_SIZE);
+	memset(reg, 0xee, REG_BYTES);
+	/* Two 4 KiB reads of the pattern, one at each end of the buffer. */
+	for (int k = 0; k < 2; k++) {
+		size_t off = k ? REG_BYTES - PAGE_SIZE : 0;
+
+		seg[k] = (struct blk_segment){ .page = dp, .len = PAGE_SIZE,
+			.dma_mapped = true, .dma = dma + off };
+		rq[k] = (struct blk_request){ .op = BLK_OP_READ,
+			.sector = PAT_FIRST + (uint64_t)k * 8, .segs = &seg[k],
+			.nr_segs = 1 };
+		KUNIT_EXPECT_EQ(test, blk_execute(b, &rq[k]), 0);
+		for (unsigned int i = 0; i < PAGE_SIZE; i++) {
+			unsigned int sector = PAT_FIRST + (unsigned int)k * 8 + i / 512;
+
+			if (reg[off + i] != blk_pattern_byte(sector, i % 512)) {
+				KUNIT_FAIL(test, "registered buffer byte %zu is %#x, not the pattern",
+					   off + i, reg[off + i]);
+				break;
+			}
+		}
+	}
+	for (unsigned int i = 0; i < PAGE_SIZE; i++)
+		if (decoy[i] != 0xd5) {
+			KUNIT_FAIL(test, "the decoy page was written (byte %u): the driver mapped seg.page instead of using seg.dma",
+				   i);
+			break;
+		}
+	__free_pages(dp, 0);
+	dma_free_coherent(b->dma_dev, REG_BYTES, reg, dma);
+}
+
 static void bad_requests_refused(struct kunit *test)
 {
 	struct block_device *b = blk_get("vda");
@@ -127,7 +188,8 @@ static void io_error_reaches_caller(struct kunit *test)
 	 */
 	nr_done = 0;
 	for (int k = 0; k < 8; k++) {
-		segs[k] = (struct blk_segment){ p, (unsigned int)k * 512, 512 };
+		segs[k] = (struct blk_segment){ .page = p,
+			.offset = (unsigned int)k * 512, .len = 512 };
 		reqs[k] = (struct blk_request){ .op = BLK_OP_READ,
 			.sector = ERR_SECTOR - 8 + 2 * (uint64_t)k, .segs = &segs[k],
 			.nr_segs = 1, .end_io = count_done };
@@ -156,6 +218,7 @@ static void io_error_reaches_caller(struct kunit *test)
 
 static struct kunit_case virtio_blk_cases[] = {
 	KUNIT_CASE(pattern_written_and_read_back),
+	KUNIT_CASE(registered_buffers_used_as_given),
 	KUNIT_CASE(bad_requests_refused),
 	KUNIT_CASE(io_error_reaches_caller),
 	{}
