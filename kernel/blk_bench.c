@@ -50,6 +50,20 @@ static int set_case_ms(const char *v)
 }
 KERNEL_PARAM("blkbench.ms", set_case_ms, "N: milliseconds per bench=blk case (default 1500)");
 
+static unsigned int bb_only_kib;	/* 0: every size */
+
+static int set_only(const char *v)
+{
+	uint64_t kib;
+
+	if (!parse_u64(v, &kib, false) || (kib != 4 && kib != 64 && kib != 1024 && kib != 2048))
+		return -1;
+	bb_only_kib = (unsigned int)kib;
+	return 0;
+}
+KERNEL_PARAM("blkbench.size", set_only,
+	     "4|64|1024|2048: run only the bench=blk cases of this request size in KiB (e.g. to profile one)");
+
 struct bb_run {
 	struct block_device *b;
 	enum blk_op op;
@@ -300,6 +314,8 @@ void bench_blk(void)
 		uint64_t ns;
 		unsigned int i;
 
+		if (bb_only_kib && bytes != bb_only_kib << 10)
+			continue;
 		while ((PAGE_SIZE << order) < bytes)
 			order++;
 		for (i = 0; i < depth; i++) {
