@@ -13,18 +13,28 @@
  * configuration table (GICR_PROPBASER; priority, enable) and one pending
  * bit per INTID in each redistributor's pending table (GICR_PENDBASER).
  *
- * Kept small: one collection (0) on the boot CPU's redistributor, so
- * every LPI is taken by CPU 0; flat (not two-level) device table; event
- * IDs are global (event n is LPI 8192 + n, for whichever device it is
- * mapped to), so arch_msi_free(data) needs no device. Commands are
- * issued one at a time and waited for.
+ * Spreading: every CPU online when the ITS starts gets LPIs on its
+ * redistributor (one configuration table shared by all, as the
+ * architecture requires, and a pending table each) and a collection of
+ * its own, collection c -> CPU c (MAPC). Each new event goes to the
+ * collection with the fewest events (least-loaded; with equal loads the
+ * lowest CPU, so successive vectors go round robin). The LPI is then
+ * taken by that CPU: gic_v3_handle runs on whichever CPU took it and
+ * calls the vector's fn there. CPUs started after the ITS get no LPIs.
+ *
+ * Kept small: flat (not two-level) device table; event IDs are global
+ * (event n is LPI 8192 + n, for whichever device it is mapped to), so
+ * arch_msi_free(data) needs no device. Commands are issued one at a time
+ * and waited for.
  */
 #include "arch/arm64/irq.h"
 #include "drivers/fdt/fdt.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include "mm/gfp.h"
 #include "mm/page_alloc.h"
+#include <arch/cpu.h>
 #include <arch/mmio.h>
 #include <arch/page.h>
 
@@ -91,8 +101,12 @@ static struct {
 	uint64_t typer;
 	uint64_t *cmdq;
 	uint64_t cwriter;
-	uint8_t *prop;			/* LPI configuration table */
-	uint64_t target;		/* RDbase field of MAPC/SYNC */
+	uint8_t *prop;			/* LPI configuration table (shared) */
+	struct {
+		bool up;		/* LPIs on, collection cpu mapped */
+		uint64_t target;	/* RDbase field of MAPC/SYNC */
+		unsigned int nr_events;	/* events now in collection cpu */
+	} cpu[NR_CPUS];
 	uint32_t max_devices;		/* entries of the device table */
 	unsigned int itt_esize;
 	struct {
@@ -104,6 +118,9 @@ static struct {
 		void (*fn)(void *arg);
 		void *arg;
 		uint32_t devid;
+		unsigned int cpu;	/* its collection: the CPU it targets */
+		unsigned long count;	/* taken since mapped */
+		unsigned int last_cpu;	/* CPU that took it last */
 	} ev[ITS_NR_EVENTS];		/* fn NULL: free (event 0 never used) */
 } its;
 static DEFINE_SPINLOCK(its_lock);
@@ -149,31 +166,34 @@ static int its_cmd(uint64_t c0, uint64_t c1, uint64_t c2)
 	return -1;
 }
 
-static int its_sync(void)
+/* Wait until the ITS's effects on CPU cpu's redistributor are visible. */
+static int its_sync(unsigned int cpu)
 {
-	return its_cmd(ITS_CMD_SYNC, 0, its.target);
+	return its_cmd(ITS_CMD_SYNC, 0, its.cpu[cpu].target);
 }
 
-/* LPI support in the boot CPU's redistributor: configuration and pending
- * tables, then EnableLPIs (after which neither table can move). */
-static int redist_lpi_init(void)
+/* LPI support in CPU cpu's redistributor: the shared configuration table
+ * (made by the first call) and a pending table of its own, then
+ * EnableLPIs (after which neither table can move). 0, or -1. */
+static int redist_lpi_init(unsigned int cpu)
 {
 	volatile char *rd;
 	uint64_t rd_phys, typer;
 	void *pend;
 	unsigned int bits = gic_v3_dist_id_bits();
 
-	if (gic_v3_rdist(0, &rd, &rd_phys) < 0 ||
+	if (gic_v3_rdist(cpu, &rd, &rd_phys) < 0 ||
 	    !(gic_v3_dist_typer() & GICD_TYPER_LPIS))
 		return -1;
 	typer = readq(rd + GICR_TYPER);
 	if (!(typer & GICR_TYPER_PLPIS) || bits < LPI_ID_BITS)
 		return -1;
 	if (readl(rd + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS) {
-		pr_err("gic-its: LPIs already enabled by firmware\n");
+		pr_err("gic-its: CPU %u: LPIs already enabled by firmware\n", cpu);
 		return -1;
 	}
-	its.prop = table_alloc((1U << LPI_ID_BITS) - LPI_BASE, NULL);
+	if (!its.prop)
+		its.prop = table_alloc((1U << LPI_ID_BITS) - LPI_BASE, NULL);
 	/* 64 KiB aligned (PENDBASER keeps address bits 51:16). */
 	pend = table_alloc(0x10000, NULL);
 	if (!its.prop || !pend || (virt_to_phys(pend) & 0xffff))
@@ -185,8 +205,18 @@ static int redist_lpi_init(void)
 	__asm__ __volatile__("dsb sy" ::: "memory");
 	writel(readl(rd + GICR_CTLR) | GICR_CTLR_ENABLE_LPIS, rd + GICR_CTLR);
 	/* MAPC/SYNC name a redistributor by address or processor number. */
-	its.target = (its.typer & GITS_TYPER_PTA) ? (rd_phys >> 16) << 16 :
-		     ((typer >> 8) & 0xffff) << 16;
+	its.cpu[cpu].target = (its.typer & GITS_TYPER_PTA) ?
+			      (rd_phys >> 16) << 16 : ((typer >> 8) & 0xffff) << 16;
+	return 0;
+}
+
+/* Collection cpu -> CPU cpu's redistributor. 0, or -1. */
+static int its_map_collection(unsigned int cpu)
+{
+	if (its_cmd(ITS_CMD_MAPC, 0, BASER_VALID | its.cpu[cpu].target | cpu) < 0 ||
+	    its_sync(cpu) < 0)
+		return -1;
+	its.cpu[cpu].up = true;
 	return 0;
 }
 
@@ -255,7 +285,7 @@ int gic_v3_its_init(const struct fdt *f)
 	       its.base + GITS_CTLR);
 	while (!(readl(its.base + GITS_CTLR) & GITS_CTLR_QUIESCENT))
 		;
-	if (its_tables_init() < 0 || redist_lpi_init() < 0) {
+	if (its_tables_init() < 0 || redist_lpi_init(0) < 0) {
 		pr_err("gic-its: ITS at 0x%llx not usable\n",
 		       (unsigned long long)reg.base);
 		return -1;
@@ -270,15 +300,32 @@ int gic_v3_its_init(const struct fdt *f)
 	its.cwriter = 0;
 	writel(readl(its.base + GITS_CTLR) | GITS_CTLR_ENABLED,
 	       its.base + GITS_CTLR);
-	/* Collection 0 -> the boot CPU's redistributor. */
-	if (its_cmd(ITS_CMD_MAPC, 0, BASER_VALID | its.target | 0) < 0 ||
-	    its_sync() < 0)
+	/* Collection 0 -> the boot CPU; then each other online CPU. */
+	if (its_map_collection(0) < 0)
 		return -1;
+	unsigned int nr_cpus = 1;
+
+	for_each_online_cpu(cpu)
+		if (cpu != 0 && redist_lpi_init(cpu) == 0 &&
+		    its_map_collection(cpu) == 0)
+			nr_cpus++;
 	its.up = true;
-	pr_info("gic-its: ITS at 0x%llx, %u device IDs, LPIs %u-%u to CPU 0\n",
+	pr_info("gic-its: ITS at 0x%llx, %u device IDs, LPIs %u-%u over %u CPUs\n",
 		(unsigned long long)reg.base, its.max_devices, LPI_BASE + 1,
-		LPI_BASE + ITS_NR_EVENTS - 1);
+		LPI_BASE + ITS_NR_EVENTS - 1, nr_cpus);
 	return 0;
+}
+
+/* The CPU whose collection has the fewest events (lowest on a tie). */
+static unsigned int its_pick_cpu(void)
+{
+	unsigned int best = 0;
+
+	for (unsigned int cpu = 1; cpu < NR_CPUS; cpu++)
+		if (its.cpu[cpu].up &&
+		    its.cpu[cpu].nr_events < its.cpu[best].nr_events)
+			best = cpu;
+	return best;
 }
 
 bool gic_v3_its_up(void)
@@ -305,7 +352,7 @@ static void *its_device(uint32_t devid)
 	if (!itt)
 		return NULL;
 	if (its_cmd(ITS_CMD_MAPD | (uint64_t)devid << 32, ITS_EVENT_BITS - 1,
-		    BASER_VALID | virt_to_phys(itt)) < 0 || its_sync() < 0) {
+		    BASER_VALID | virt_to_phys(itt)) < 0 || its_sync(0) < 0) {
 		free_pages((unsigned long)itt, 0);
 		return NULL;
 	}
@@ -319,7 +366,7 @@ int gic_v3_its_msi_alloc(uint32_t devid, void (*fn)(void *arg), void *arg,
 			 uint64_t *addr, uint32_t *data)
 {
 	unsigned long flags;
-	unsigned int ev;
+	unsigned int ev, cpu;
 	int ret = -1;
 
 	if (!its.up || !fn)
@@ -330,21 +377,25 @@ int gic_v3_its_msi_alloc(uint32_t devid, void (*fn)(void *arg), void *arg,
 			break;
 	if (ev == ITS_NR_EVENTS || !its_device(devid))
 		goto out;
+	cpu = its_pick_cpu();
 	its.ev[ev].arg = arg;
 	its.ev[ev].fn = fn;
 	its.ev[ev].devid = devid;
+	its.ev[ev].cpu = cpu;
+	its.ev[ev].count = 0;
 	its.prop[ev] = LPI_PRIORITY | LPI_PROP_RES1 | LPI_PROP_ENABLE;
 	__asm__ __volatile__("dsb ish" ::: "memory");
-	/* MAPTI: device event -> LPI in collection 0; INV: reread its
+	/* MAPTI: device event -> LPI in collection cpu; INV: reread its
 	 * configuration byte. */
 	if (its_cmd(ITS_CMD_MAPTI | (uint64_t)devid << 32,
-		    (uint64_t)(LPI_BASE + ev) << 32 | ev, 0) < 0 ||
+		    (uint64_t)(LPI_BASE + ev) << 32 | ev, cpu) < 0 ||
 	    its_cmd(ITS_CMD_INV | (uint64_t)devid << 32, ev, 0) < 0 ||
-	    its_sync() < 0) {
+	    its_sync(cpu) < 0) {
 		its.prop[ev] = 0;
 		its.ev[ev].fn = NULL;
 		goto out;
 	}
+	its.cpu[cpu].nr_events++;
 	*addr = its.phys + GITS_TRANSLATER;
 	*data = ev;
 	ret = 0;
@@ -366,7 +417,8 @@ bool gic_v3_its_msi_free(uint32_t data)
 		uint32_t devid = its.ev[data].devid;
 
 		its_cmd(ITS_CMD_DISCARD | (uint64_t)devid << 32, data, 0);
-		its_sync();
+		its_sync(its.ev[data].cpu);
+		its.cpu[its.ev[data].cpu].nr_events--;
 		its.prop[data] = 0;
 		its.ev[data].fn = NULL;
 		its.ev[data].arg = NULL;
@@ -384,5 +436,27 @@ void gic_v3_its_handle(unsigned int intid)
 		irq_spurious_count++;
 		return;
 	}
+	its.ev[ev].count++;
+	its.ev[ev].last_cpu = arch_cpu_id();
 	fn(its.ev[ev].arg);
+}
+
+int gic_v3_its_event_info(uint32_t data, unsigned int *cpu,
+			  unsigned long *count, unsigned int *last_cpu)
+{
+	if (!its.up || data == 0 || data >= ITS_NR_EVENTS || !its.ev[data].fn)
+		return -1;
+	*cpu = its.ev[data].cpu;
+	*count = its.ev[data].count;
+	*last_cpu = its.ev[data].last_cpu;
+	return 0;
+}
+
+unsigned int gic_v3_its_nr_cpus(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		n += its.cpu[cpu].up;
+	return n;
 }

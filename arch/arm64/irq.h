@@ -36,12 +36,16 @@ unsigned int gic_v3_dist_id_bits(void);
 
 /*
  * The GICv3 ITS (gic_v3_its.c). gic_v3_its_init: find the device tree's
- * arm,gic-v3-its, enable LPIs on the boot CPU's redistributor and start
- * the ITS; 0, or -1 (no ITS, or unusable: printed). gic_v3_its_up: it
- * started. gic_v3_its_msi_alloc: an LPI for event `*data` of device
- * devid, running fn(arg) on CPU 0; *addr is GITS_TRANSLATER. 0, or -1.
+ * arm,gic-v3-its, enable LPIs on the redistributor of every online CPU,
+ * give each CPU a collection and start the ITS; 0, or -1 (no ITS, or
+ * unusable: printed). gic_v3_its_up: it started. gic_v3_its_msi_alloc:
+ * an LPI for event `*data` of device devid, targeted at the CPU with the
+ * fewest LPIs, where it runs fn(arg); *addr is GITS_TRANSLATER. 0, or -1.
  * gic_v3_its_msi_free: false if no ITS is up (the caller's frame owns
- * data), else unmaps event data. gic_v3_its_handle: an LPI was taken.
+ * data), else unmaps event data. gic_v3_its_handle: an LPI was taken (on
+ * this CPU). gic_v3_its_event_info: for the tests and diagnostics, the
+ * CPU event data targets, how often it was taken and on which CPU last;
+ * -1 if it is not mapped. gic_v3_its_nr_cpus: CPUs that take LPIs.
  */
 struct fdt;
 int gic_v3_its_init(const struct fdt *f);
@@ -50,6 +54,9 @@ int gic_v3_its_msi_alloc(uint32_t devid, void (*fn)(void *arg), void *arg,
 			 uint64_t *addr, uint32_t *data);
 bool gic_v3_its_msi_free(uint32_t data);
 void gic_v3_its_handle(unsigned int intid);
+int gic_v3_its_event_info(uint32_t data, unsigned int *cpu,
+			  unsigned long *count, unsigned int *last_cpu);
+unsigned int gic_v3_its_nr_cpus(void);
 
 /* The controller in use: set by its init function. */
 struct irqchip {

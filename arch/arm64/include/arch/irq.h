@@ -11,8 +11,12 @@
  * arch_msi_alloc_dev(devid, fn, arg, &addr, &data): the same for an MSI
  *	written by the device whose bus-level device ID is devid (PCI: the
  *	requester ID through the host's msi-map). On a GICv3 with an ITS:
- *	an LPI taken by CPU 0, address = GITS_TRANSLATER, data = the event
- *	ID (never 0); otherwise as arch_msi_alloc (devid unused).
+ *	an LPI aimed at the online CPU with the fewest (fn runs there),
+ *	address = GITS_TRANSLATER, data = the event ID (never 0);
+ *	otherwise as arch_msi_alloc (devid unused). The address is the
+ *	doorbell's physical address: behind an IOMMU that translates MSIs
+ *	the device must be given iommu_dma_prepare_msi()'s address instead
+ *	(mm/dma-iommu.h; pci_msix_vector does).
  * arch_msi_free(data): give the vector back (the device must no longer
  *	send it). Either allocator's data.
  * arch_irq_request(irq, fn, arg): route GIC interrupt ID irq (an SPI is
