@@ -126,16 +126,28 @@ primary_entry:
 
 	/* 6. Translation control, then MMU and caches on. */
 	ldr	x0, =MAIR_VALUE
+	ldr	x1, =TCR_VALUE
+	mrs	x2, id_aa64mmfr0_el1		/* IPS = the CPU's PA size */
+	and	x2, x2, #0x7
+	orr	x1, x1, x2, lsl #32
+	adrp	x2, init_l0
+	bl	enable_mmu
+	ldr	x0, =high_entry
+	br	x0
+
+/*
+ * enable_mmu: x0 = MAIR_EL1, x1 = TCR_EL1, x2 = TTBR1_EL1 (physical);
+ * TTBR0 gets the identity map, so the return (to a physical address)
+ * still has a mapping. Turns the MMU and caches on. Every core comes
+ * through here once: the boot core with the values above, the others
+ * with the boot core's (secondary_entry). Clobbers x0, x1.
+ */
+enable_mmu:
 	msr	mair_el1, x0
-	ldr	x0, =TCR_VALUE
-	mrs	x1, id_aa64mmfr0_el1		/* IPS = the CPU's PA size */
-	and	x1, x1, #0x7
-	orr	x0, x0, x1, lsl #32
-	msr	tcr_el1, x0
+	msr	tcr_el1, x1
 	adrp	x0, idmap_l0
 	msr	ttbr0_el1, x0
-	adrp	x0, init_l0
-	msr	ttbr1_el1, x0
+	msr	ttbr1_el1, x2
 	tlbi	vmalle1
 	dsb	ish
 	isb
@@ -144,8 +156,7 @@ primary_entry:
 	orr	x0, x0, x1
 	msr	sctlr_el1, x0
 	isb
-	ldr	x0, =high_entry
-	br	x0
+	ret
 
 	.ltorg
 
@@ -259,29 +270,21 @@ secondary_entry:
 	adrp	x19, secondary_boot		/* physical: MMU off */
 	add	x19, x19, :lo12:secondary_boot
 	ldr	x0, [x19, #SB_MAIR]
-	msr	mair_el1, x0
-	ldr	x0, [x19, #SB_TCR]
-	msr	tcr_el1, x0
-	adrp	x0, idmap_l0
-	msr	ttbr0_el1, x0
-	ldr	x0, [x19, #SB_TTBR1]
-	msr	ttbr1_el1, x0
-	tlbi	vmalle1
-	dsb	ish
-	isb
-	mrs	x0, sctlr_el1
-	ldr	x1, =(SCTLR_M | SCTLR_C | SCTLR_I)
-	orr	x0, x0, x1
-	msr	sctlr_el1, x0
-	isb
+	ldr	x1, [x19, #SB_TCR]
+	ldr	x2, [x19, #SB_TTBR1]
+	bl	enable_mmu
 	ldr	x0, =secondary_high
 	br	x0
 
 	.ltorg
 
 	.text
-high_entry:
-	/* Now at the kernel's virtual address: the identity map goes. */
+/*
+ * drop_idmap: called at the kernel's virtual address right after
+ * enable_mmu: walks on TTBR0 stop (TCR_EL1.EPD0) and the identity map's
+ * TLB entries go. Clobbers x0.
+ */
+drop_idmap:
 	mrs	x0, tcr_el1
 	orr	x0, x0, #TCR_EPD0
 	msr	tcr_el1, x0
@@ -290,6 +293,10 @@ high_entry:
 	tlbi	vmalle1
 	dsb	ish
 	isb
+	ret
+
+high_entry:
+	bl	drop_idmap			/* now at the kernel's VA */
 	adrp	x0, boot_stack_top
 	add	x0, x0, :lo12:boot_stack_top
 	mov	sp, x0
@@ -309,14 +316,7 @@ high_entry:
 	b	1b
 
 secondary_high:
-	mrs	x0, tcr_el1			/* identity map off, as on CPU 0 */
-	orr	x0, x0, #TCR_EPD0
-	msr	tcr_el1, x0
-	msr	ttbr0_el1, xzr
-	isb
-	tlbi	vmalle1
-	dsb	ish
-	isb
+	bl	drop_idmap			/* as on CPU 0 */
 	ldr	x19, =secondary_boot		/* now its virtual address */
 	ldr	x0, [x19, #SB_STACK]
 	mov	sp, x0
