@@ -25,10 +25,10 @@ static void show_msi(struct iommu_domain *d)
 	if (!d->nr_msi_pages)
 		printk("  msi: no doorbell mapped\n");
 	for (unsigned int i = 0; i < d->nr_msi_pages; i++)
-		printk("  msi: doorbell page %#llx at IOVA %#llx, write-only, %u vectors\n",
+		printk("  msi: doorbell page %#llx at IOVA %#llx, write-only, %u vector%s\n",
 		       (unsigned long long)d->msi_pages[i].phys,
 		       (unsigned long long)d->msi_pages[i].iova,
-		       d->msi_pages[i].users);
+		       d->msi_pages[i].users, d->msi_pages[i].users == 1 ? "" : "s");
 }
 
 static void show_domain(struct iommu_domain *d, void *arg)
