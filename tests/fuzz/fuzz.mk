@@ -11,6 +11,7 @@
 # here, in this list (it must come before the rules below):
 FUZZ_TARGETS += boot
 FUZZ_TARGETS += fdt
+FUZZ_TARGETS += acpi_prt
 
 # Seeds live in tests/fuzz/corpus/NAME/ (optional, committed); what the
 # fuzzer learns goes to $(O)/fuzz/NAME/, and crashes to $(O)/fuzz/.
