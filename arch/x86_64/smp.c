@@ -8,6 +8,7 @@
  */
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/io.h"
+#include "arch/x86_64/ioapic.h"
 #include "arch/x86_64/trap.h"
 #include "drivers/acpi/acpi.h"
 #include "kernel/lib/string.h"
@@ -113,6 +114,7 @@ static unsigned int find_cpus(void)
 		(unsigned long long)rsdp, madt.rsdp_revision, madt.oem_id,
 		madt.used_xsdt ? "XSDT" : "RSDT", madt.nr_cpus,
 		madt.nr_cpus == 1 ? "" : "s", (unsigned long long)madt.lapic_phys);
+	x86_ioapic_init(&madt);		/* wired interrupts: I/O APICs, all masked */
 	for (unsigned int i = 0; i < madt.nr_cpus; i++) {
 		const struct acpi_cpu *c = &madt.cpus[i];
 

@@ -11,11 +11,20 @@
  *	writer's device ID (arm64's ITS needs it) is not used here.
  * arch_msi_free(data): give the vector back (the device must no longer
  *	send it).
- * arch_irq_request(irq, fn, arg): a wired line (PCI INTx through the I/O
- *	APIC). Not implemented on x86_64 yet (no I/O APIC driver): -1, and
- *	drivers fall back to polling.
- * arch_irq_set_edge(irq): make a wired line edge-triggered; -1 here, as
- *	there are no wired lines yet.
+ * arch_irq_request(irq, fn, arg): a wired line; irq is an ACPI global
+ *	system interrupt (GSI: I/O APIC input, ioapic.c), e.g. a PCI
+ *	device's INTx GSI from the _PRT (pdev->irq). Programs the line's
+ *	redirection entry with a vector from the MSI pool, aimed at the
+ *	boot CPU, and unmasks it; fn(arg) then runs on each interrupt
+ *	(interrupts off) and the arch EOIs the local APIC afterwards, which
+ *	for a level-triggered line re-arms it: fn must have made the device
+ *	lower the line. Trigger mode and polarity are the firmware's (MADT
+ *	override, else _PRT/_CRS, else edge/high below GSI 16 and
+ *	level/high above). One handler per GSI (no sharing). Returns 0, or
+ *	-1 when no I/O APIC has that input, it is taken, or no vector is
+ *	left: drivers then poll.
+ * arch_irq_set_edge(irq): make GSI irq edge-triggered, now or when it is
+ *	requested. 0, or -1 when no I/O APIC has that input.
  */
 #ifndef ARCH_IRQ_H
 #define ARCH_IRQ_H
