@@ -7,6 +7,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
+#include "kernel/spinlock.h"
 #include "mm/dma-iommu.h"
 #include <arch/irq.h>
 #include <arch/mmio.h>
@@ -504,14 +505,81 @@ void pci_msix_disable(struct pci_dev *pdev)
 	pdev->msix_enabled = false;
 }
 
+/*
+ * Shared INTx lines: the arch runs intx_dispatch(line) for the line, and
+ * it calls each sharer. A sharer is written in full before nr publishes
+ * it, so an interrupt arriving during pci_request_intx sees either the
+ * old list or the new one, never half an entry.
+ */
+#define PCI_INTX_LINES	16
+
+struct intx_line {
+	unsigned int irq;		/* 0: slot free */
+	unsigned int nr;		/* sharers published */
+	struct {
+		void (*fn)(void *arg);
+		void *arg;
+		struct pci_dev *pdev;
+	} sharer[PCI_INTX_SHARERS];
+};
+
+static struct intx_line intx_lines[PCI_INTX_LINES];
+static DEFINE_SPINLOCK(intx_lock);
+
+static void intx_dispatch(void *arg)
+{
+	struct intx_line *line = arg;
+	unsigned int nr = __atomic_load_n(&line->nr, __ATOMIC_ACQUIRE);
+
+	for (unsigned int i = 0; i < nr; i++)
+		line->sharer[i].fn(line->sharer[i].arg);
+}
+
 int pci_request_intx(struct pci_dev *pdev, void (*fn)(void *arg), void *arg)
 {
+	struct intx_line *line = NULL, *free = NULL;
+	unsigned long flags;
+	int ret = -1;
+
 	if (!pdev->irq_pin || !pdev->irq)
 		return -1;
-	if (arch_irq_request(pdev->irq, fn, arg))
+	spin_lock_irqsave(&intx_lock, flags);
+	for (unsigned int i = 0; i < PCI_INTX_LINES; i++) {
+		if (intx_lines[i].irq == pdev->irq)
+			line = &intx_lines[i];
+		else if (!intx_lines[i].irq && !free)
+			free = &intx_lines[i];
+	}
+	if (!line && free && arch_irq_request(pdev->irq, intx_dispatch, free) == 0) {
+		line = free;
+		line->irq = pdev->irq;
+	}
+	if (line && line->nr < PCI_INTX_SHARERS) {
+		unsigned int n = line->nr;
+
+		line->sharer[n].fn = fn;
+		line->sharer[n].arg = arg;
+		line->sharer[n].pdev = pdev;
+		__atomic_store_n(&line->nr, n + 1, __ATOMIC_RELEASE);
+		ret = 0;
+	}
+	spin_unlock_irqrestore(&intx_lock, flags);
+	if (ret) {
+		pr_err("pci %s: INTx line %u: %s; the driver polls\n", pdev->name,
+		       pdev->irq, !line ? "the platform refused it (or too many lines)" :
+		       "too many devices share it");
 		return -1;
+	}
 	pci_write_config16(pdev, PCI_COMMAND, pci_read_config16(pdev, PCI_COMMAND) &
 			   ~PCI_COMMAND_INTX_DISABLE);
+	return 0;
+}
+
+unsigned int pci_intx_sharers(unsigned int irq)
+{
+	for (unsigned int i = 0; i < PCI_INTX_LINES; i++)
+		if (intx_lines[i].irq == irq && irq)
+			return __atomic_load_n(&intx_lines[i].nr, __ATOMIC_ACQUIRE);
 	return 0;
 }
 

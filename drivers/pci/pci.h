@@ -242,10 +242,20 @@ void pci_msix_disable(struct pci_dev *pdev);
 
 /*
  * The wired interrupt (INTx) fallback: route pdev->irq to fn(arg) through
- * arch_irq_request. 0, or -1 if the platform cannot (x86_64 without an
- * I/O APIC driver): the driver then polls.
+ * arch_irq_request. 0, or -1 if the device has no routed line or the
+ * platform cannot take it: the driver then polls.
+ *
+ * INTx lines are shared (q35 and virt wire four lines, or eight, to all
+ * slots), so several devices may request the same pdev->irq: every
+ * interrupt on the line calls every sharer's fn, in the order they came.
+ * fn must therefore check its own device (virtio: the ISR status) and
+ * return quietly when it was not the one interrupting. At most
+ * PCI_INTX_SHARERS devices a line; the next gets -1.
  */
+#define PCI_INTX_SHARERS	8
 int pci_request_intx(struct pci_dev *pdev, void (*fn)(void *arg), void *arg);
+/* How many devices share wired line irq (0: nobody requested it). */
+unsigned int pci_intx_sharers(unsigned int irq);
 
 /* ---------------------------------------------------------------- drivers */
 
