@@ -114,6 +114,10 @@ static unsigned int find_cpus(void)
 		(unsigned long long)rsdp, madt.rsdp_revision, madt.oem_id,
 		madt.used_xsdt ? "XSDT" : "RSDT", madt.nr_cpus,
 		madt.nr_cpus == 1 ? "" : "s", (unsigned long long)madt.lapic_phys);
+	if (madt.entries_skipped)
+		pr_err("smp: %u MADT entr%s skipped, the first: %s\n",
+		       madt.entries_skipped, madt.entries_skipped == 1 ? "y" : "ies",
+		       madt.skipped_why);
 	x86_ioapic_init(&madt);		/* wired interrupts: I/O APICs, all masked */
 	for (unsigned int i = 0; i < madt.nr_cpus; i++) {
 		const struct acpi_cpu *c = &madt.cpus[i];

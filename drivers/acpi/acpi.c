@@ -156,10 +156,18 @@ static int madt_iso(const uint8_t *e, uint32_t off, struct acpi_madt_info *out,
 	return 0;
 }
 
+/* Count an entry that could not be used; keep the first reason. */
+static void skip_entry(struct acpi_madt_info *out, const char *why)
+{
+	if (!out->entries_skipped++)
+		strlcpy(out->skipped_why, why, sizeof(out->skipped_why));
+}
+
 static int parse_madt(const uint8_t *t, uint64_t phys, struct acpi_madt_info *out,
 		      char *err, size_t errlen)
 {
 	uint32_t len = rd32(t + 4);
+	char why[sizeof(out->skipped_why)];
 
 	if (len < 44) {
 		ksnprintf(err, errlen, "acpi: MADT at 0x%llx: length %u is "
@@ -208,12 +216,11 @@ static int parse_madt(const uint8_t *t, uint64_t phys, struct acpi_madt_info *ou
 				.uid = rd32(e + 12), .enabled = rd32(e + 8) & 1,
 				.online_capable = rd32(e + 8) & 2 };
 			is_cpu = true;
-		} else if (type == 1) {
-			if (madt_ioapic(e, off, out, err, errlen))
-				return -1;
-		} else if (type == 2) {
-			if (madt_iso(e, off, out, err, errlen))
-				return -1;
+		} else if (type == 1 || type == 2) {
+			/* A bad one is skipped, not fatal: the CPUs stay usable. */
+			if ((type == 1 ? madt_ioapic : madt_iso)(e, off, out, why,
+								 sizeof(why)))
+				skip_entry(out, why);
 		} else if (type == 5) {
 			out->lapic_phys = rd64(e + 4);
 		}

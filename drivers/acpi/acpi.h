@@ -56,6 +56,12 @@ struct acpi_madt_info {
 	unsigned int nr_ioapics, ioapics_dropped;
 	struct acpi_iso isos[ACPI_MAX_ISOS];
 	unsigned int nr_isos, isos_dropped;
+	/* I/O APIC and override entries with impossible values: skipped,
+	 * counted, the first one's reason kept; the rest of the MADT still
+	 * counts (a wrong length, by contrast, fails the whole table: the
+	 * entries after it cannot be found). */
+	unsigned int entries_skipped;
+	char skipped_why[120];
 	char oem_id[7];
 	uint8_t rsdp_revision;
 	bool used_xsdt;
