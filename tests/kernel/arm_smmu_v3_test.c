@@ -17,6 +17,7 @@
  *    the page is unchanged.
  */
 #include "tests/kernel/edu.h"
+#include "tests/kernel/iommu_bench.h"
 #include "drivers/iommu/arm-smmu-v3.h"
 #include "drivers/pci/pci.h"
 #include "kernel/kunit.h"
@@ -284,12 +285,54 @@ static void edu_lazy_window(struct kunit *test)
 	__free_pages(pg, 0);
 }
 
+/*
+ * Not a check but a figure (docs/benchmarks.md, "DMA mapping in the
+ * kernel, per policy"): ns per dma_map_single + dma_unmap_single of one
+ * page through the SMMU, both policies, and the pieces of such a pair.
+ */
+#define BENCH_ROUNDS	2000
+
+static void map_unmap_cost(struct kunit *test)
+{
+	struct smmu_device *s = arm_smmu_v3_device();
+	static struct device dev;
+	struct iommu_domain *d;
+	struct page *pg;
+	void *buf;
+
+	if (!s)
+		kunit_skip(test, "no SMMUv3");
+	dma_device_init(&dev, "smmu-bench");
+	d = arm_smmu_domain_alloc(s);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_EQ(test, iommu_attach_device(d, &dev), 0);
+	pg = alloc_pages(GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	buf = page_address(pg);
+	for (int strict = 1; strict >= 0; strict--) {
+		unsigned long syncs = s->nr_syncs;
+		uint64_t ns;
+
+		iommu_set_dma_strict(d, strict);
+		ns = iommu_bench_pair(d, &dev, buf, BENCH_ROUNDS);
+		kunit_info(test, "bench: smmu dma_map_single+dma_unmap_single %s: %llu ns (%lu CMD_SYNCs for %d pairs)",
+			   strict ? "strict" : "lazy", (unsigned long long)ns,
+			   s->nr_syncs - syncs, BENCH_ROUNDS);
+	}
+	iommu_set_dma_strict(d, true);
+	iommu_bench_pieces(test, "smmu", d, &dev, buf, BENCH_ROUNDS);
+	iommu_detach_device(d, &dev);
+	arm_smmu_domain_free(d);
+	__free_pages(pg, 0);
+}
+
 static struct kunit_case arm_smmu_v3_hw_cases[] = {
 	KUNIT_CASE(unit_found_and_enabled),
 	KUNIT_CASE(domain_ops_and_invalidation),
 	KUNIT_CASE(pci_devices_attached),
 	KUNIT_CASE(edu_dma_isolation),
 	KUNIT_CASE(edu_lazy_window),
+	KUNIT_CASE(map_unmap_cost),
 	{}
 };
 

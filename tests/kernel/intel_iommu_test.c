@@ -18,6 +18,7 @@
  *    edu's source-id and the address, and the page must be unchanged.
  */
 #include "tests/kernel/edu.h"
+#include "tests/kernel/iommu_bench.h"
 #include "drivers/iommu/intel-iommu.h"
 #include "drivers/pci/pci.h"
 #include "kernel/kunit.h"
@@ -280,25 +281,15 @@ static void map_unmap_cost(struct kunit *test)
 	buf = page_address(pg);
 	for (int strict = 1; strict >= 0; strict--) {
 		unsigned long waits = u->nr_waits;
-		uint64_t t0;
 
 		iommu_set_dma_strict(d, strict);
-		t0 = clock_ns();
-		for (int i = 0; i < BENCH_ROUNDS; i++) {
-			dma_addr_t h = dma_map_single(&dev, buf, PAGE_SIZE,
-						      DMA_BIDIRECTIONAL);
-
-			if (dma_mapping_error(&dev, h))
-				break;
-			dma_unmap_single(&dev, h, PAGE_SIZE, DMA_BIDIRECTIONAL);
-		}
-		iova_flush_queue_flush(&d->iovad);
-		ns[strict] = (clock_ns() - t0) / BENCH_ROUNDS;
+		ns[strict] = iommu_bench_pair(d, &dev, buf, BENCH_ROUNDS);
 		kunit_info(test, "bench: vtd dma_map_single+dma_unmap_single %s: %llu ns (%lu invalidation waits for %d pairs)",
 			   strict ? "strict" : "lazy", (unsigned long long)ns[strict],
 			   u->nr_waits - waits, BENCH_ROUNDS);
 	}
 	iommu_set_dma_strict(d, true);
+	iommu_bench_pieces(test, "vtd", d, &dev, buf, BENCH_ROUNDS);
 	iommu_detach_device(d, &dev);
 	intel_iommu_domain_free(d);
 
@@ -308,24 +299,14 @@ static void map_unmap_cost(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, d);
 	KUNIT_ASSERT_EQ(test, iommu_attach_device(d, &dev), 0);
 	for (int strict = 1; strict >= 0; strict--) {
-		uint64_t t0;
-
 		iommu_set_dma_strict(d, strict);
-		t0 = clock_ns();
-		for (int i = 0; i < BENCH_ROUNDS; i++) {
-			dma_addr_t h = dma_map_single(&dev, buf, PAGE_SIZE,
-						      DMA_BIDIRECTIONAL);
-
-			if (dma_mapping_error(&dev, h))
-				break;
-			dma_unmap_single(&dev, h, PAGE_SIZE, DMA_BIDIRECTIONAL);
-		}
-		iova_flush_queue_flush(&d->iovad);
 		kunit_info(test, "bench: software test IOMMU, same loop, %s: %llu ns",
 			   strict ? "strict" : "lazy",
-			   (unsigned long long)((clock_ns() - t0) / BENCH_ROUNDS));
+			   (unsigned long long)iommu_bench_pair(d, &dev, buf,
+								BENCH_ROUNDS));
 	}
 	iommu_set_dma_strict(d, true);
+	iommu_bench_pieces(test, "software", d, &dev, buf, BENCH_ROUNDS);
 	iommu_detach_device(d, &dev);
 	test_iommu_domain_free(d);
 	__free_pages(pg, 0);
