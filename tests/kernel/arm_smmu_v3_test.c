@@ -317,7 +317,7 @@ static void map_unmap_cost(struct kunit *test)
 		ns = iommu_bench_pair(d, &dev, buf, BENCH_ROUNDS);
 		kunit_info(test, "bench: smmu dma_map_single+dma_unmap_single %s: %llu ns (%lu CMD_SYNCs for %d pairs)",
 			   strict ? "strict" : "lazy", (unsigned long long)ns,
-			   s->nr_syncs - syncs, BENCH_ROUNDS);
+			   s->nr_syncs - syncs, (IOMMU_BENCH_RUNS + 1) * BENCH_ROUNDS);
 	}
 	iommu_set_dma_strict(d, true);
 	iommu_bench_pieces(test, "smmu", d, &dev, buf, BENCH_ROUNDS);

@@ -286,7 +286,7 @@ static void map_unmap_cost(struct kunit *test)
 		ns[strict] = iommu_bench_pair(d, &dev, buf, BENCH_ROUNDS);
 		kunit_info(test, "bench: vtd dma_map_single+dma_unmap_single %s: %llu ns (%lu invalidation waits for %d pairs)",
 			   strict ? "strict" : "lazy", (unsigned long long)ns[strict],
-			   u->nr_waits - waits, BENCH_ROUNDS);
+			   u->nr_waits - waits, (IOMMU_BENCH_RUNS + 1) * BENCH_ROUNDS);
 	}
 	iommu_set_dma_strict(d, true);
 	iommu_bench_pieces(test, "vtd", d, &dev, buf, BENCH_ROUNDS);

@@ -11,6 +11,9 @@
 #include "kernel/kunit.h"
 #include "mm/dma-iommu.h"
 
+/* Each figure is the best of this many timed runs (after a warm-up). */
+#define IOMMU_BENCH_RUNS	3
+
 /*
  * ns per dma_map_single + dma_unmap_single of buf (one page) for dev,
  * the mean over rounds pairs, in d's current policy (the flush queue is
