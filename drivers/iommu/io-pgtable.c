@@ -20,12 +20,26 @@
  * What an entry's bits mean is the format's business (pt->fmt): this
  * file only asks it to make a table pointer or a leaf, and whether an
  * entry is present and whether it is a block.
+ *
+ * The fast path. A DMA mapping is usually one page, and consecutive ones
+ * land in the same 2 MiB of IOVA (the IOVA caches hand the same ranges
+ * back), so most maps and unmaps need the same level-1 table as the one
+ * before. pt->hint_table remembers it; since a level-1 table is never
+ * freed or replaced before io_pgtable_free, the hint is always right for
+ * its 2 MiB, and a hit costs one compare instead of a walk from the root
+ * (under emulation each level is several indirect calls into the format).
+ * Leaves are written without calling the format per page either: a page
+ * entry is (paddr & addr_mask) | the bits of mk_leaf(0, ...), made once
+ * per map, and an empty entry is 0 (tables start zeroed and unmap writes
+ * 0), so "was it mapped" is a test against 0.
  */
 #include "drivers/iommu/io-pgtable.h"
 #include "mm/dma-iommu.h"
 #include "kernel/lib/string.h"
 
 #define BLOCK_SIZE	IO_PGTABLE_BLOCK_SIZE
+#define BLOCK_SHIFT	21		/* the IOVA a level-1 table covers */
+#define NO_HINT		(~0UL)
 
 /* The index of iova in a table at level (1: the pages). */
 static unsigned int index_at(unsigned long iova, unsigned int level)
@@ -71,6 +85,7 @@ int io_pgtable_init(struct io_pgtable *pt, const struct io_pgtable_fmt *fmt,
 	pt->ias_bits = 12 + 9 * levels;
 	pt->blocks = blocks;
 	pt->node = node;
+	pt->hint_region = NO_HINT;
 	pt->root = table_alloc(pt);
 	return pt->root ? 0 : -ENOMEM;
 }
@@ -106,11 +121,36 @@ static uint64_t *walk(struct io_pgtable *pt, unsigned long iova,
 	return &t[index_at(iova, want)];
 }
 
+/*
+ * The level-1 entry for iova, as walk(pt, iova, 1, alloc, blk) finds it,
+ * but without the walk when iova is in the 2 MiB of the last one.
+ */
+static uint64_t *leaf_entry(struct io_pgtable *pt, unsigned long iova,
+			    bool alloc, bool *blk)
+{
+	unsigned long region = iova >> BLOCK_SHIFT;
+	uint64_t *e;
+
+	if (region == pt->hint_region) {
+		pt->nr_hint_hits++;
+		*blk = false;
+		return &pt->hint_table[index_at(iova, 1)];
+	}
+	pt->nr_walks++;
+	e = walk(pt, iova, 1, alloc, blk);
+	if (e && !*blk) {
+		pt->hint_region = region;
+		pt->hint_table = e - index_at(iova, 1);
+	}
+	return e;
+}
+
 int io_pgtable_map(struct io_pgtable *pt, unsigned long iova,
 		   phys_addr_t paddr, size_t size, int prot)
 {
 	const struct io_pgtable_fmt *fmt = pt->fmt;
 	uint64_t attrs = fmt->prot_to_attrs(prot);
+	uint64_t page_bits = fmt->mk_leaf(0, attrs, false);
 
 	if (!attrs || !size || (iova | paddr | size) & (PAGE_SIZE - 1) ||
 	    iova + size < iova || (iova + size - 1) >> pt->ias_bits)
@@ -132,14 +172,14 @@ int io_pgtable_map(struct io_pgtable *pt, unsigned long iova,
 			}
 			/* a table (or block) is there already: pages below */
 		}
-		e = walk(pt, va, 1, true, &blk);
+		e = leaf_entry(pt, va, true, &blk);
 		if (!e || blk) {
 			io_pgtable_unmap(pt, iova, done);
 			return e ? -EINVAL : -ENOMEM;
 		}
-		if (!fmt->is_present(*e))
+		if (!*e)
 			pt->nr_pages++;
-		*e = fmt->mk_leaf(pa, attrs, false);
+		*e = (pa & fmt->addr_mask) | page_bits;
 		done += PAGE_SIZE;
 	}
 	return 0;
@@ -172,7 +212,7 @@ size_t io_pgtable_unmap(struct io_pgtable *pt, unsigned long iova, size_t size)
 	for (size_t off = 0; off < size;) {
 		unsigned long va = iova + off;
 		bool blk;
-		uint64_t *e = walk(pt, va, 1, false, &blk);
+		uint64_t *e = leaf_entry(pt, va, false, &blk);
 
 		if (e && blk) {
 			unsigned long base = va & ~(BLOCK_SIZE - 1);
@@ -194,7 +234,7 @@ size_t io_pgtable_unmap(struct io_pgtable *pt, unsigned long iova, size_t size)
 			off += rest;
 			continue;
 		}
-		if (e && pt->fmt->is_present(*e)) {
+		if (e && *e) {
 			*e = 0;
 			pt->nr_pages--;
 			unmapped += PAGE_SIZE;
@@ -246,6 +286,8 @@ unsigned long io_pgtable_free(struct io_pgtable *pt)
 	unsigned long n = pt->root ? free_level(pt, pt->root, pt->levels) : 0;
 
 	pt->root = NULL;
+	pt->hint_region = NO_HINT;
+	pt->hint_table = NULL;
 	pt->nr_tables = 0;
 	pt->nr_pages = 0;
 	pt->nr_blocks = 0;

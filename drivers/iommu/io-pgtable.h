@@ -29,7 +29,9 @@ struct io_pgtable_fmt {
 	uint64_t (*prot_to_attrs)(int prot);
 	/* An entry pointing at the next level's table at phys. */
 	uint64_t (*mk_table)(phys_addr_t phys);
-	/* A leaf for paddr: a 2 MiB block (level 2) or a 4 KiB page (1). */
+	/* A leaf for paddr: a 2 MiB block (level 2) or a 4 KiB page (1).
+	 * Must be (paddr & addr_mask) | bits that do not depend on paddr:
+	 * the walk makes a run of pages from one mk_leaf(0, ...). */
 	uint64_t (*mk_leaf)(phys_addr_t paddr, uint64_t attrs, bool block);
 	/* The attrs of leaf e, as mk_leaf takes them. */
 	uint64_t (*leaf_attrs)(uint64_t e);
@@ -49,9 +51,26 @@ struct io_pgtable {
 	unsigned long nr_tables;	/* pages of tables now, root included */
 	unsigned long nr_pages, nr_blocks;	/* leaf entries now */
 	unsigned long nr_splits;	/* blocks split by a partial unmap */
+	/*
+	 * The last page table (level 1) the walk reached, and which 2 MiB of
+	 * IOVA it covers (iova >> 21; ~0UL: none). A level-1 table, once
+	 * made, stays where it is until io_pgtable_free, so this never goes
+	 * stale: the next map or unmap in the same 2 MiB skips the walk.
+	 */
+	unsigned long hint_region;
+	uint64_t *hint_table;
+	unsigned long nr_hint_hits, nr_walks;
 };
 
-/* An empty table (the root only). 0, -EINVAL (levels not 3 or 4), -ENOMEM. */
+/*
+ * Locking: calls on one table must not overlap (the drivers hold their
+ * domain's lock around each; then map and unmap of disjoint ranges from
+ * any CPU are safe). The table itself is written so the IOMMU may walk
+ * it at any moment: a new table is filled before the entry pointing at
+ * it is written.
+ *
+ * An empty table (the root only). 0, -EINVAL (levels not 3 or 4), -ENOMEM.
+ */
 int io_pgtable_init(struct io_pgtable *pt, const struct io_pgtable_fmt *fmt,
 		    unsigned int levels, bool blocks, pg_data_t *node);
 /*

@@ -202,7 +202,10 @@ static void bad_levels(struct kunit *test)
 
 /*
  * Random maps and unmaps in an 8 MiB window (2 MiB aligned pieces often,
- * so blocks come and split), checked page by page against a model.
+ * so blocks come and split), checked page by page against a model. The
+ * checks walk from the root (io_pgtable_iova_to_phys), while map and
+ * unmap mostly go through the last level-1 table's hint: a hint pointing
+ * at the wrong table, or kept across a block, shows up as a mismatch.
  */
 #define WIN_PAGES	2048
 
@@ -237,7 +240,7 @@ static void random_against_model(struct kunit *test)
 		memset(model, 0, sizeof(model));
 		KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 		KUNIT_ASSERT_EQ(test, io_pgtable_init(&pt, fmts[f], 4, true, &a.pgdat), 0);
-		for (unsigned int op = 0; op < 200 && ok; op++) {
+		for (unsigned int op = 0; op < 1000 && ok; op++) {
 			bool big = prng_below(&r, 2);
 			unsigned long first = big ? prng_below(&r, WIN_PAGES / 512) * 512
 						  : prng_below(&r, WIN_PAGES);
@@ -284,6 +287,9 @@ static void random_against_model(struct kunit *test)
 				mapped += !!model[i];
 			KUNIT_EXPECT_EQ(test, pt.nr_pages + 512 * pt.nr_blocks, mapped);
 		}
+		/* both ways of reaching a leaf were taken */
+		KUNIT_EXPECT_GT(test, pt.nr_hint_hits, 0UL);
+		KUNIT_EXPECT_GT(test, pt.nr_walks, 0UL);
 		if (!ok)
 			kunit_info(test, "format %s: replay with --seed %llu",
 				   fmts[f]->name, (unsigned long long)test->seed);
@@ -292,7 +298,70 @@ static void random_against_model(struct kunit *test)
 	}
 }
 
+/*
+ * The walk writes runs of pages from one mk_leaf(0, ...): every format
+ * must make a leaf as (paddr & addr_mask) | bits that do not depend on
+ * paddr.
+ */
+static void leaf_is_address_plus_bits(struct kunit *test)
+{
+	static const int prots[] = { IOMMU_READ, IOMMU_WRITE,
+				     IOMMU_READ | IOMMU_WRITE };
+	const phys_addr_t pas[] = { 0x1000, 0x40000000, 0x7ffffff000ULL };
+
+	for (unsigned int f = 0; f < ARRAY_SIZE(fmts); f++)
+		for (unsigned int p = 0; p < ARRAY_SIZE(prots); p++) {
+			uint64_t attrs = fmts[f]->prot_to_attrs(prots[p]);
+			uint64_t bits = fmts[f]->mk_leaf(0, attrs, false);
+
+			for (unsigned int i = 0; i < ARRAY_SIZE(pas); i++)
+				KUNIT_EXPECT_EQ(test, fmts[f]->mk_leaf(pas[i], attrs, false),
+						(pas[i] & fmts[f]->addr_mask) | bits);
+		}
+}
+
+/* The hint follows the last level-1 table and is forgotten by free. */
+static void hint_follows_the_walk(struct kunit *test)
+{
+	struct test_arena a;
+	struct io_pgtable pt;
+
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
+	KUNIT_ASSERT_EQ(test, io_pgtable_init(&pt, &vtd_sl_fmt, 3, true, &a.pgdat), 0);
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 3 * M2, 0x10000, PAGE_SIZE,
+					     IOMMU_READ), 0);
+	KUNIT_EXPECT_EQ(test, pt.nr_walks, 1UL);
+	/* the same 2 MiB: no walk; another: a walk, then the hint moves */
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 3 * M2 + 0x5000, 0x20000,
+					     PAGE_SIZE, IOMMU_WRITE), 0);
+	KUNIT_EXPECT_EQ(test, pt.nr_walks, 1UL);
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 9 * M2, 0x30000, PAGE_SIZE,
+					     IOMMU_READ), 0);
+	KUNIT_EXPECT_EQ(test, pt.nr_walks, 2UL);
+	/* back to the first: through a walk, into the right table */
+	KUNIT_EXPECT_EQ(test, io_pgtable_unmap(&pt, 3 * M2, PAGE_SIZE),
+			(size_t)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, pt.nr_walks, 3UL);
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 3 * M2, NULL),
+			(phys_addr_t)0);
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 3 * M2 + 0x5000, NULL),
+			(phys_addr_t)0x20000);
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 9 * M2, NULL),
+			(phys_addr_t)0x30000);
+	/* a block's 2 MiB never becomes the hint */
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 20 * M2, 40 * M2, M2,
+					     IOMMU_READ), 0);
+	KUNIT_EXPECT_EQ(test, io_pgtable_unmap(&pt, 20 * M2, M2), (size_t)M2);
+	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 0UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_pages, 2UL);
+	io_pgtable_free(&pt);
+	KUNIT_EXPECT_NULL(test, pt.hint_table);
+	test_arena_done(test, &a);
+}
+
 static struct kunit_case io_pgtable_cases[] = {
+	KUNIT_CASE(leaf_is_address_plus_bits),
+	KUNIT_CASE(hint_follows_the_walk),
 	KUNIT_CASE(pages_every_format),
 	KUNIT_CASE(blocks_every_format),
 	KUNIT_CASE(split_without_memory),
