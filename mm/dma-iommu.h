@@ -86,6 +86,18 @@ struct iommu_msi_page {
 	unsigned int users;		/* vectors that were given it */
 };
 
+/*
+ * The DMA layer's counters for one domain on one CPU. Each CPU writes only
+ * its own, with interrupts off and with plain stores: no locked operation
+ * and no cache line shared between CPUs on the map/unmap path. Readers
+ * add them up (iommu_dma_get_stats).
+ */
+struct iommu_dma_stats {
+	unsigned long maps, unmaps, map_errors;
+	unsigned long bytes_mapped, bytes_unmapped;	/* mapped now: the difference */
+	unsigned long syncs;		/* strict range invalidations */
+} __aligned(CACHE_LINE);
+
 struct iommu_domain {
 	const struct iommu_domain_ops *ops;
 	const char *name;		/* "vtd0:dom3", "test0", ... */
@@ -97,10 +109,10 @@ struct iommu_domain {
 	struct list_head list;		/* all domains */
 	struct list_head devices;	/* attached devices */
 	unsigned int nr_devices;
-	/* Counters for the `iommu` command. */
-	unsigned long nr_maps, nr_unmaps, nr_map_errors;
-	unsigned long mapped_bytes;	/* now */
-	unsigned long nr_sync, nr_flush_all, nr_faults;
+	/* Counters for the `iommu` command: per CPU on the hot path (read
+	 * them with iommu_dma_get_stats), shared for the rare events. */
+	struct iommu_dma_stats stats[NR_CPUS];
+	unsigned long nr_flush_all, nr_faults;
 	struct ratelimit fault_rs;
 	/* MSI doorbells mapped in this domain (iommu_dma_prepare_msi). */
 	spinlock_t msi_lock;
@@ -125,6 +137,9 @@ int iommu_domain_init(struct iommu_domain *d, const struct iommu_domain_ops *ops
 void iommu_domain_exit(struct iommu_domain *d);
 /* Strict or lazy from now on (the flush queue is drained when leaving lazy). */
 void iommu_set_dma_strict(struct iommu_domain *d, bool strict);
+
+/* The sum of every CPU's counters of d (a snapshot: CPUs keep counting). */
+void iommu_dma_get_stats(struct iommu_domain *d, struct iommu_dma_stats *sum);
 
 /* Route dev's DMA through d / back to direct. 0 or -EBUSY. */
 int iommu_attach_device(struct iommu_domain *d, struct device *dev);

@@ -35,6 +35,7 @@ static void show_domain(struct iommu_domain *d, void *arg)
 {
 	struct iova_domain *iovad = &d->iovad;
 	unsigned int *count = arg;
+	struct iommu_dma_stats ds;
 	struct iova_stats st;
 	struct list_head *pos;
 
@@ -48,13 +49,15 @@ static void show_domain(struct iommu_domain *d, void *arg)
 	for (pos = d->devices.next; pos != &d->devices; pos = pos->next)
 		pr_cont(" %s", list_entry(pos, struct device, iommu_node)->name);
 	pr_cont("%s\n", d->nr_devices ? "" : " none");
+	iommu_dma_get_stats(d, &ds);
 	printk("  mappings: %lu maps, %lu unmaps, %lu failed, %lu KiB mapped now\n",
-	       d->nr_maps, d->nr_unmaps, d->nr_map_errors, d->mapped_bytes >> 10);
+	       ds.maps, ds.unmaps, ds.map_errors,
+	       (ds.bytes_mapped - ds.bytes_unmapped) >> 10);
 	printk("  faults: %lu\n", d->nr_faults);
 	printk("  invalidations: %lu range syncs (strict), %lu full flushes\n",
-	       d->nr_sync, d->nr_flush_all);
+	       ds.syncs, d->nr_flush_all);
 	printk("  flush queue: %lu queued, %lu freed, %lu pending; flushes: %lu full, %lu timeout, %lu explicit (timeout %llu ms, %u/CPU)\n",
-	       iovad->fq_queued, iovad->fq_freed, st.fq_pending,
+	       st.fq_queued, st.fq_freed, st.fq_pending,
 	       iovad->fq_flushes[IOVA_FQ_FULL], iovad->fq_flushes[IOVA_FQ_TIMEOUT],
 	       iovad->fq_flushes[IOVA_FQ_EXPLICIT],
 	       (unsigned long long)(iovad->fq_timeout_ns / 1000000), iovad->fq_max);

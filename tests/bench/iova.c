@@ -108,6 +108,7 @@ int main(void)
 {
 	void *mem = aligned_alloc(ARENA_SIZE, ARENA_SIZE);
 	struct mem_range r = { virt_to_phys(mem), virt_to_phys(mem) + ARENA_SIZE };
+	struct iommu_dma_stats st;
 	struct iommu_domain *d;
 	struct prng rng;
 	double fast, tree0, tree1k, tree50k, direct, strict, lazy;
@@ -140,9 +141,10 @@ int main(void)
 	strict = best_of(bench_map, 500000);
 	iommu_set_dma_strict(d, false);
 	lazy = best_of(bench_map, 500000);
+	iommu_dma_get_stats(d, &st);
 	printf("test IOMMU, lazy: %lu full flushes (%lu by count, %lu by time) for %lu unmaps\n",
 	       d->nr_flush_all, d->iovad.fq_flushes[IOVA_FQ_FULL],
-	       d->iovad.fq_flushes[IOVA_FQ_TIMEOUT], d->nr_unmaps);
+	       d->iovad.fq_flushes[IOVA_FQ_TIMEOUT], st.unmaps);
 	iommu_detach_device(d, &dev);
 	test_iommu_domain_free(d);
 

@@ -121,7 +121,10 @@ static void count_attached(struct pci_dev *pdev, void *arg)
 		fa->n++;
 		if (pdev->vendor == 0x1af4 && pdev->driver) {
 			fa->virtio++;
-			fa->virtio_maps += pdev->dev.domain->nr_maps;
+			struct iommu_dma_stats st;
+
+			iommu_dma_get_stats(pdev->dev.domain, &st);
+			fa->virtio_maps += st.maps;
 		}
 	}
 }

@@ -22,6 +22,23 @@
 
 #define POOL_BYTES	(256UL << 10)
 
+
+/* The DMA layer's counters of d, summed over the CPUs. */
+static struct iommu_dma_stats stats_of(struct iommu_domain *d)
+{
+	struct iommu_dma_stats st;
+
+	iommu_dma_get_stats(d, &st);
+	return st;
+}
+
+static unsigned long mapped_now(struct iommu_domain *d)
+{
+	struct iommu_dma_stats st = stats_of(d);
+
+	return st.bytes_mapped - st.bytes_unmapped;
+}
+
 static struct {
 	struct test_arena arena;
 	struct io_tlb_pool pool;
@@ -319,7 +336,7 @@ static void iommu_translates_and_enforces_direction(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_iommu_dma_write(d, &a.dev, 0x12345000, "x", 1), -EFAULT);
 	dma_unmap_single(&a.dev, r, 64, DMA_TO_DEVICE);
 	dma_unmap_single(&a.dev, h, 64, DMA_BIDIRECTIONAL);
-	KUNIT_EXPECT_EQ(test, d->mapped_bytes, 0UL);
+	KUNIT_EXPECT_EQ(test, mapped_now(d), 0UL);
 	arena_buf_free(buf, 0);
 	drop_domain(d);
 }
@@ -358,7 +375,7 @@ static void iommu_strict_unmap_stops_device(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_iommu_dma_write(d, &a.dev, h + 100, "evil", 4), -EFAULT);
 	KUNIT_EXPECT_EQ(test, buf[100], 's');		/* memory unchanged */
 	KUNIT_EXPECT_EQ(test, d->nr_faults, 1UL);
-	KUNIT_EXPECT_EQ(test, d->nr_sync, 1UL);
+	KUNIT_EXPECT_EQ(test, stats_of(d).syncs, 1UL);
 	KUNIT_EXPECT_EQ(test, d->nr_flush_all, 0UL);
 	arena_buf_free(buf, 0);
 	drop_domain(d);
@@ -392,7 +409,7 @@ static void iommu_lazy_unmap_delays_the_flush(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iova_fq_pending(&d->iovad), 0UL);
 	KUNIT_EXPECT_EQ(test, test_iommu_dma_write(d, &a.dev, h + 20, "evil", 4), -EFAULT);
 	KUNIT_EXPECT_EQ(test, buf[20], 'l');
-	KUNIT_EXPECT_EQ(test, d->nr_sync, 0UL);		/* no per-unmap invalidation */
+	KUNIT_EXPECT_EQ(test, stats_of(d).syncs, 0UL);		/* no per-unmap invalidation */
 	arena_buf_free(buf, 0);
 	arena_buf_free(other, 0);
 	drop_domain(d);
@@ -441,7 +458,7 @@ static void iommu_masks_sg_and_coherent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_iommu_dma_write(d, &a.dev, ch + 1, "c", 1), 0);
 	KUNIT_EXPECT_EQ(test, c[1], 'c');
 	dma_free_coherent(&a.dev, 100, c, ch);
-	KUNIT_EXPECT_EQ(test, d->mapped_bytes, 0UL);
+	KUNIT_EXPECT_EQ(test, mapped_now(d), 0UL);
 	for (int i = 0; i < 3; i++)
 		arena_buf_free(b[i], 0);
 	drop_domain(d);
