@@ -817,7 +817,7 @@ static void fq_ring_free(struct iova_domain *iovad, unsigned int cpu,
 			break;
 		free_iova_fast_cpu(iovad, cpu, e->pfn, e->pages);
 		fq->head++;
-		__atomic_fetch_add(&iovad->fq_freed, 1, __ATOMIC_RELAXED);
+		fq->nr_freed++;
 	}
 }
 
@@ -888,11 +888,17 @@ void queue_iova_cpu(struct iova_domain *iovad, unsigned int cpu,
 		.counter = __atomic_load_n(&iovad->fq_flush_start_cnt, __ATOMIC_ACQUIRE),
 	};
 	fq->tail++;
-	iovad->fq_queued++;
-	uint64_t zero = 0;
+	fq->nr_queued++;
+	/* The first entry since a flush starts the clock. Look before the
+	 * compare-and-swap: it is a locked write to a line every CPU reads,
+	 * and nearly always the clock is running already. */
+	if (!__atomic_load_n(&iovad->fq_oldest_ns, __ATOMIC_RELAXED)) {
+		uint64_t zero = 0;
 
-	__atomic_compare_exchange_n(&iovad->fq_oldest_ns, &zero, now ? now : 1,
-				    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		__atomic_compare_exchange_n(&iovad->fq_oldest_ns, &zero,
+					    now ? now : 1, false,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	}
 	spin_unlock_irqrestore(&fq->lock, flags);
 	if (fq_timed_out(iovad, now)) {
 		fq_flush_iotlb(iovad, IOVA_FQ_TIMEOUT);
@@ -969,6 +975,14 @@ void iova_get_stats(struct iova_domain *iovad, struct iova_stats *st)
 	st->pool_pages = (iovad->node_pool.nr_blocks + iovad->mag_pool.nr_blocks)
 			 << POOL_BLOCK_ORDER;
 	st->fq_pending = iova_fq_pending(iovad);
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		struct iova_fq *fq = __atomic_load_n(&iovad->fq[c], __ATOMIC_ACQUIRE);
+
+		if (fq) {
+			st->fq_queued += READ_ONCE(fq->nr_queued);
+			st->fq_freed += READ_ONCE(fq->nr_freed);
+		}
+	}
 }
 
 struct check_state {

@@ -120,6 +120,7 @@ struct iova_fq_entry {
 struct iova_fq {
 	spinlock_t lock;
 	unsigned int head, tail;	/* ring: [head, tail) queued */
+	unsigned long nr_queued, nr_freed;	/* this ring's, under its lock */
 	struct iova_fq_entry entries[IOVA_FQ_SIZE];
 };
 
@@ -151,7 +152,7 @@ struct iova_domain {
 	uint64_t fq_oldest_ns;		/* queue time of oldest entry; 0 none */
 	uint64_t fq_freed_finish;	/* finish count at the last free-all */
 	struct iova_fq *fq[NR_CPUS];	/* made on each CPU's first use */
-	unsigned long fq_queued, fq_freed, fq_flushes[IOVA_FQ_NR];
+	unsigned long fq_flushes[IOVA_FQ_NR];	/* queued/freed: per ring */
 };
 
 /*
@@ -246,6 +247,7 @@ struct iova_stats {
 	unsigned long hits, misses;		/* cache, all CPUs and orders */
 	unsigned long pool_pages;		/* pages holding nodes/magazines */
 	unsigned long fq_pending;
+	unsigned long fq_queued, fq_freed;	/* flush queue, all CPUs */
 };
 void iova_get_stats(struct iova_domain *iovad, struct iova_stats *st);
 
