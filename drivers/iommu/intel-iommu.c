@@ -198,14 +198,18 @@ static void qi_push(struct vtd_unit *u, uint64_t lo, uint64_t hi)
 static void qi_submit_wait(struct vtd_unit *u)
 {
 	uint32_t seq = ++u->iq_seq;
-	uint64_t start = arch_clock_ns();
+	uint64_t start = 0;
 
 	qi_push(u, QI_WAIT | QI_WAIT_SW | QI_WAIT_FN | (uint64_t)seq << 32,
 		virt_to_phys((void *)u->iq_status));
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	wr64(u, REG_IQT, (uint64_t)u->iq_tail << 4);
 	u->nr_waits++;
+	/* The clock is read only if the answer is not there at once (QEMU
+	 * completes the batch within the IQT write). */
 	for (unsigned long n = 0; *u->iq_status != seq; n++) {
+		if (!start)
+			start = arch_clock_ns();
 		uint32_t fsts = rd32(u, REG_FSTS);
 
 		if (fsts & FSTS_IQE) {
