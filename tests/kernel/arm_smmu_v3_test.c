@@ -149,82 +149,44 @@ static void pci_devices_attached(struct kunit *test)
 static void edu_dma_isolation(struct kunit *test)
 {
 	struct smmu_device *s = arm_smmu_v3_device();
-	struct pci_dev *pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
-	uint8_t pattern[PATTERN_LEN];
 	unsigned long events, irqs, dom_faults;
-	struct iommu_domain *d;
-	struct page *src_pg, *dst_pg;
-	uint8_t *src, *dst;
-	dma_addr_t hs, hd;
-	void *bar;
+	struct edu_case c;
+	dma_addr_t hd;
 
 	if (!s)
 		kunit_skip(test, "no SMMUv3");
-	if (!pdev)
-		kunit_skip(test, "no edu device (run with -device edu)");
-	d = pdev->dev.domain;
-	KUNIT_ASSERT_NOT_NULL(test, d);		/* the PCI hook attached it */
-	pci_enable_device(pdev);
-	bar = pci_iomap(pdev, 0, 0, 0x100);
-	KUNIT_ASSERT_NOT_NULL(test, bar);
-	KUNIT_ASSERT_EQ(test, readl((char *)bar + EDU_ID) & 0xffff, 0x00edu);
-	KUNIT_ASSERT_EQ(test, dma_set_mask(&pdev->dev, DMA_BIT_MASK(28)), 0);
-	iommu_set_dma_strict(d, true);
+	if (!edu_begin(test, &c))
+		return;
 	arm_smmu_process_events(s);		/* start from an empty queue */
-
-	src_pg = alloc_pages(GFP_KERNEL, 0);
-	dst_pg = alloc_pages(GFP_KERNEL, 0);
-	KUNIT_ASSERT_NOT_NULL(test, src_pg);
-	KUNIT_ASSERT_NOT_NULL(test, dst_pg);
-	src = page_address(src_pg);
-	dst = page_address(dst_pg);
-	for (int i = 0; i < PATTERN_LEN; i++)
-		pattern[i] = (uint8_t)(0xc0 + i);
-
-	/* 1. RAM -> device: edu reads through the SMMU */
-	memcpy(src, pattern, PATTERN_LEN);
-	hs = dma_map_single(&pdev->dev, src, PAGE_SIZE, DMA_TO_DEVICE);
-	KUNIT_ASSERT_FALSE(test, dma_mapping_error(&pdev->dev, hs));
-	KUNIT_ASSERT_TRUE(test, edu_dma(bar, hs, EDU_BUF, 0));
-	dma_unmap_single(&pdev->dev, hs, PAGE_SIZE, DMA_TO_DEVICE);
-
-	/* 2. device -> RAM while mapped: must land (else step 3 proves nothing) */
-	memset(dst, 0, PAGE_SIZE);
-	hd = dma_map_single(&pdev->dev, dst, PAGE_SIZE, DMA_FROM_DEVICE);
-	KUNIT_ASSERT_FALSE(test, dma_mapping_error(&pdev->dev, hd));
-	KUNIT_ASSERT_TRUE(test, edu_dma(bar, EDU_BUF, hd, EDU_CMD_TO_RAM));
-	dma_unmap_single(&pdev->dev, hd, PAGE_SIZE, DMA_FROM_DEVICE);
-	KUNIT_EXPECT_EQ(test, memcmp(dst, pattern, PATTERN_LEN), 0);
-	if (memcmp(dst, pattern, PATTERN_LEN))
-		KUNIT_FAIL(test, "edu's write through a live mapping did not arrive");
+	hd = edu_stale_iova(test, &c, 0xc0);	/* steps 1 and 2 (edu.h) */
+	if (!hd) {
+		edu_end(&c);
+		return;
+	}
 
 	/* 3. the same write to the stale IOVA after the strict unmap */
-	memset(dst, 0x5a, PAGE_SIZE);
 	events = s->nr_events;
 	irqs = s->nr_event_irqs;
-	dom_faults = d->nr_faults;
-	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, hd), (phys_addr_t)0);
-	KUNIT_ASSERT_TRUE(test, edu_dma(bar, EDU_BUF, hd, EDU_CMD_TO_RAM));
+	dom_faults = c.d->nr_faults;
+	KUNIT_EXPECT_TRUE(test, edu_dma(c.bar, EDU_BUF, hd, EDU_CMD_TO_RAM));
 	for (uint64_t t0 = clock_ns(); s->eventq_irq && s->nr_events == events &&
 	     clock_ns() - t0 < 200000000ULL;)
 		arch_cpu_relax();		/* the eventq interrupt, if it comes */
 	arm_smmu_process_events(s);		/* and whatever is left */
-	KUNIT_EXPECT_TRUE(test, all_bytes(dst, PAGE_SIZE, 0x5a));
+	KUNIT_EXPECT_TRUE(test, all_bytes(c.dst, PAGE_SIZE, 0x5a));
 	KUNIT_EXPECT_GT(test, s->nr_events, events);
 	/* The fault was signalled, not only found by polling the queue. */
 	if (s->eventq_irq)
 		KUNIT_EXPECT_GT(test, s->nr_event_irqs, irqs);
-	KUNIT_EXPECT_GT(test, d->nr_faults, dom_faults);
+	KUNIT_EXPECT_GT(test, c.d->nr_faults, dom_faults);
 	KUNIT_EXPECT_EQ(test, s->last_event.id, EVT_F_TRANSLATION);
-	KUNIT_EXPECT_EQ(test, s->last_event.sid, (uint32_t)pci_source_id(pdev));
+	KUNIT_EXPECT_EQ(test, s->last_event.sid, (uint32_t)pci_source_id(c.pdev));
 	KUNIT_EXPECT_EQ(test, s->last_event.addr & ~0xfffULL, hd & ~0xfffULL);
 	KUNIT_EXPECT_FALSE(test, s->last_event.read);
 	kunit_info(test, "blocked: edu %s write to stale IOVA %#llx: %s, %lu event interrupts",
-		   pdev->name, (unsigned long long)hd,
+		   c.pdev->name, (unsigned long long)hd,
 		   smmu_event_name(s->last_event.id), s->nr_event_irqs);
-
-	__free_pages(src_pg, 0);
-	__free_pages(dst_pg, 0);
+	edu_end(&c);
 }
 
 /*
@@ -233,59 +195,25 @@ static void edu_dma_isolation(struct kunit *test)
  * land (reported, not required); after the flush queue's TLBI_NH_ASID the
  * same write must be stopped. This is what iommu.strict=1 buys.
  */
+static unsigned long smmu_events(void *unit)
+{
+	return ((struct smmu_device *)unit)->nr_events;
+}
+
+static void smmu_drain(void *unit)
+{
+	arm_smmu_process_events(unit);
+}
+
 static void edu_lazy_window(struct kunit *test)
 {
 	struct smmu_device *s = arm_smmu_v3_device();
-	struct pci_dev *pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
-	struct iommu_domain *d;
-	unsigned long events;
-	struct page *pg;
-	uint8_t *dst;
-	dma_addr_t h;
-	void *bar;
-	bool landed;
+	const struct edu_iommu ops = { s, smmu_events, smmu_drain };
 
 	if (!s)
 		kunit_skip(test, "no SMMUv3");
-	if (!pdev)
-		kunit_skip(test, "no edu device (run with -device edu)");
-	d = pdev->dev.domain;
-	KUNIT_ASSERT_NOT_NULL(test, d);
-	pci_enable_device(pdev);
-	bar = pci_iomap(pdev, 0, 0, 0x100);
-	KUNIT_ASSERT_NOT_NULL(test, bar);
-	KUNIT_ASSERT_EQ(test, dma_set_mask(&pdev->dev, DMA_BIT_MASK(28)), 0);
-	pg = alloc_pages(GFP_KERNEL, 0);
-	KUNIT_ASSERT_NOT_NULL(test, pg);
-	dst = page_address(pg);
-
-	iommu_set_dma_strict(d, false);
-	memset(dst, 0, PAGE_SIZE);
-	h = dma_map_single(&pdev->dev, dst, PAGE_SIZE, DMA_FROM_DEVICE);
-	KUNIT_ASSERT_FALSE(test, dma_mapping_error(&pdev->dev, h));
-	KUNIT_ASSERT_TRUE(test, edu_dma(bar, EDU_BUF, h, EDU_CMD_TO_RAM));
-	KUNIT_EXPECT_FALSE(test, all_bytes(dst, PATTERN_LEN, 0));	/* it wrote */
-	dma_unmap_single(&pdev->dev, h, PAGE_SIZE, DMA_FROM_DEVICE);
-	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, h), (phys_addr_t)0);
-
-	memset(dst, 0x5a, PAGE_SIZE);
-	KUNIT_ASSERT_TRUE(test, edu_dma(bar, EDU_BUF, h, EDU_CMD_TO_RAM));
-	landed = !all_bytes(dst, PATTERN_LEN, 0x5a);
-	kunit_info(test, "lazy unmap, before the flush: edu's write through the stale TLB entry %s",
-		   landed ? "LANDED (the window strict mode closes)" : "was blocked");
-
-	iova_flush_queue_flush(&d->iovad);
-	arm_smmu_process_events(s);
-	memset(dst, 0x5a, PAGE_SIZE);
-	events = s->nr_events;
-	KUNIT_ASSERT_TRUE(test, edu_dma(bar, EDU_BUF, h, EDU_CMD_TO_RAM));
-	arm_smmu_process_events(s);
-	KUNIT_EXPECT_TRUE(test, all_bytes(dst, PAGE_SIZE, 0x5a));
-	KUNIT_EXPECT_GT(test, s->nr_events, events);
+	edu_lazy_window_case(test, &ops);
 	KUNIT_EXPECT_EQ(test, s->last_event.id, EVT_F_TRANSLATION);
-
-	iommu_set_dma_strict(d, true);
-	__free_pages(pg, 0);
 }
 
 /*

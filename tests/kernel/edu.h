@@ -27,4 +27,55 @@ bool edu_dma(void *bar, uint64_t src, uint64_t dst, uint32_t cmd);
 /* True if all n bytes at p are v. */
 bool all_bytes(const uint8_t *p, size_t n, uint8_t v);
 
+/*
+ * The parts of the DMA-isolation cases both IOMMU suites share
+ * (intel_iommu_test.c, arm_smmu_v3_test.c); what differs is how a unit
+ * records a blocked access, which the suite supplies.
+ */
+struct kunit;
+struct pci_dev;
+struct page;
+struct iommu_domain;
+
+struct edu_iommu {
+	void *unit;
+	unsigned long (*nr_faults)(void *unit);	/* faults/events recorded */
+	void (*drain)(void *unit);		/* read its fault/event queue now */
+};
+
+struct edu_case {
+	struct pci_dev *pdev;
+	struct iommu_domain *d;		/* the domain the PCI hook attached */
+	void *bar;			/* BAR0 */
+	struct page *src_pg, *dst_pg;
+	uint8_t *src, *dst;		/* one page each */
+};
+
+/*
+ * Find edu, check it sits in an IOMMU domain, enable it, map BAR0, check
+ * its ID, set its 28-bit mask and give it a source and a destination
+ * page. False: the case already skipped (no edu) or failed; return.
+ */
+bool edu_begin(struct kunit *test, struct edu_case *c);
+void edu_end(struct edu_case *c);
+
+/*
+ * Steps 1 and 2 of the isolation case, strict mode: edu reads the
+ * pattern (first byte `first`, then +1...) from a mapped page, then
+ * writes it back into c->dst through a live mapping, which must land
+ * (the control: without it, a blocked write below proves nothing). The
+ * destination is then unmapped and filled with 0x5a. Returns the stale
+ * IOVA, or 0 if the case failed.
+ */
+uint64_t edu_stale_iova(struct kunit *test, struct edu_case *c, uint8_t first);
+
+/*
+ * The lazy window: after a lazy unmap the table entry is gone but the
+ * unit's TLB may still hold it, so a write to the stale IOVA may land
+ * (reported, not required); after the flush queue's invalidation the
+ * same write must be stopped and recorded (u->nr_faults grows) and the
+ * page left alone. Leaves the domain strict again.
+ */
+void edu_lazy_window_case(struct kunit *test, const struct edu_iommu *u);
+
 #endif

@@ -112,83 +112,42 @@ static void domain_ops_and_invalidation(struct kunit *test)
 static void edu_dma_isolation(struct kunit *test)
 {
 	struct vtd_unit *u = intel_iommu_unit(0);
-	struct pci_dev *pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
-	uint8_t pattern[PATTERN_LEN];
 	unsigned long faults, dom_faults, irqs;
-	struct iommu_domain *d;
-	struct page *src_pg, *dst_pg;
-	uint8_t *src, *dst;
-	dma_addr_t hs, hd;
-	void *bar;
+	struct edu_case c;
+	dma_addr_t hd;
 
 	if (!u)
 		kunit_skip(test, "no VT-d unit");
-	if (!pdev)
-		kunit_skip(test, "no edu device (run with -device edu)");
-	d = pdev->dev.domain;
-	KUNIT_ASSERT_NOT_NULL(test, d);		/* the PCI hook attached it */
-	pci_enable_device(pdev);
-	bar = pci_iomap(pdev, 0, 0, 0x100);
-	KUNIT_ASSERT_NOT_NULL(test, bar);
-	KUNIT_ASSERT_EQ(test, readl((char *)bar + EDU_ID) & 0xffff, 0x00edu);
-	KUNIT_ASSERT_EQ(test, dma_set_mask(&pdev->dev, DMA_BIT_MASK(28)), 0);
-	iommu_set_dma_strict(d, true);
-
-	src_pg = alloc_pages(GFP_KERNEL, 0);
-	dst_pg = alloc_pages(GFP_KERNEL, 0);
-	KUNIT_ASSERT_NOT_NULL(test, src_pg);
-	KUNIT_ASSERT_NOT_NULL(test, dst_pg);
-	src = page_address(src_pg);
-	dst = page_address(dst_pg);
-	for (int i = 0; i < PATTERN_LEN; i++)
-		pattern[i] = (uint8_t)(0xa0 + i);
-
-	/* 1. RAM -> device buffer: the device reads through the IOMMU */
-	memcpy(src, pattern, PATTERN_LEN);
-	hs = dma_map_single(&pdev->dev, src, PAGE_SIZE, DMA_TO_DEVICE);
-	KUNIT_ASSERT_FALSE(test, dma_mapping_error(&pdev->dev, hs));
-	KUNIT_EXPECT_LT(test, hs, DMA_BIT_MASK(28));
-	KUNIT_ASSERT_TRUE(test, edu_dma(bar, hs, EDU_BUF, 0));
-	dma_unmap_single(&pdev->dev, hs, PAGE_SIZE, DMA_TO_DEVICE);
-
-	/* 2. device -> RAM while mapped: the write must land (control) */
-	memset(dst, 0, PAGE_SIZE);
-	hd = dma_map_single(&pdev->dev, dst, PAGE_SIZE, DMA_FROM_DEVICE);
-	KUNIT_ASSERT_FALSE(test, dma_mapping_error(&pdev->dev, hd));
-	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, hd), virt_to_phys(dst));
-	KUNIT_ASSERT_TRUE(test, edu_dma(bar, EDU_BUF, hd, EDU_CMD_TO_RAM));
-	dma_unmap_single(&pdev->dev, hd, PAGE_SIZE, DMA_FROM_DEVICE);
-	KUNIT_EXPECT_EQ(test, memcmp(dst, pattern, PATTERN_LEN), 0);
-	if (memcmp(dst, pattern, PATTERN_LEN))
-		KUNIT_FAIL(test, "edu's write through a live mapping did not arrive: "
-			   "the isolation check below would prove nothing");
+	if (!edu_begin(test, &c))
+		return;
+	hd = edu_stale_iova(test, &c, 0xa0);	/* steps 1 and 2 (edu.h) */
+	if (!hd) {
+		edu_end(&c);
+		return;
+	}
 
 	/* 3. the same write to the stale IOVA after a strict unmap */
-	memset(dst, 0x5a, PAGE_SIZE);
 	faults = u->nr_faults;
-	dom_faults = d->nr_faults;
+	dom_faults = c.d->nr_faults;
 	irqs = u->nr_fault_irqs;
-	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, hd), (phys_addr_t)0);
-	KUNIT_ASSERT_TRUE(test, edu_dma(bar, EDU_BUF, hd, EDU_CMD_TO_RAM));
+	KUNIT_EXPECT_TRUE(test, edu_dma(c.bar, EDU_BUF, hd, EDU_CMD_TO_RAM));
 	for (uint64_t t0 = clock_ns(); u->fault_irq && u->nr_faults == faults &&
 	     clock_ns() - t0 < 1000000000ULL;)
 		arch_cpu_relax();		/* the fault interrupt (<= 1 s) */
 	intel_iommu_process_faults(u);		/* and anything it left */
-	KUNIT_EXPECT_TRUE(test, all_bytes(dst, PAGE_SIZE, 0x5a));
+	KUNIT_EXPECT_TRUE(test, all_bytes(c.dst, PAGE_SIZE, 0x5a));
 	KUNIT_EXPECT_GT(test, u->nr_faults, faults);
-	KUNIT_EXPECT_GT(test, d->nr_faults, dom_faults);
-	KUNIT_EXPECT_EQ(test, u->last_fault_sid, pci_source_id(pdev));
+	KUNIT_EXPECT_GT(test, c.d->nr_faults, dom_faults);
+	KUNIT_EXPECT_EQ(test, u->last_fault_sid, pci_source_id(c.pdev));
 	KUNIT_EXPECT_EQ(test, u->last_fault_addr, hd & ~0xfffULL);
 	KUNIT_EXPECT_TRUE(test, u->last_fault_write);
 	KUNIT_EXPECT_EQ(test, u->last_fault_reason, 5);	/* write not allowed */
 	if (u->fault_irq)
 		KUNIT_EXPECT_GT(test, u->nr_fault_irqs, irqs);
 	kunit_info(test, "blocked: edu %s write to stale IOVA %#llx, reason %u (%s)",
-		   pdev->name, (unsigned long long)hd, u->last_fault_reason,
+		   c.pdev->name, (unsigned long long)hd, u->last_fault_reason,
 		   vtd_fault_reason_str(u->last_fault_reason));
-
-	__free_pages(src_pg, 0);
-	__free_pages(dst_pg, 0);
+	edu_end(&c);
 }
 
 /*
@@ -198,59 +157,24 @@ static void edu_dma_isolation(struct kunit *test)
  * the case says so). After the flush queue's invalidation the same write
  * must be blocked. This is what iommu.strict=1 buys.
  */
+static unsigned long vtd_faults(void *unit)
+{
+	return ((struct vtd_unit *)unit)->nr_faults;
+}
+
+static void vtd_drain(void *unit)
+{
+	intel_iommu_process_faults(unit);
+}
+
 static void edu_lazy_window(struct kunit *test)
 {
 	struct vtd_unit *u = intel_iommu_unit(0);
-	struct pci_dev *pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
-	struct iommu_domain *d;
-	unsigned long faults;
-	struct page *pg;
-	uint8_t *dst;
-	dma_addr_t h;
-	void *bar;
-	bool landed;
+	const struct edu_iommu ops = { u, vtd_faults, vtd_drain };
 
 	if (!u)
 		kunit_skip(test, "no VT-d unit");
-	if (!pdev)
-		kunit_skip(test, "no edu device (run with -device edu)");
-	d = pdev->dev.domain;
-	KUNIT_ASSERT_NOT_NULL(test, d);
-	pci_enable_device(pdev);
-	bar = pci_iomap(pdev, 0, 0, 0x100);
-	KUNIT_ASSERT_NOT_NULL(test, bar);
-	KUNIT_ASSERT_EQ(test, dma_set_mask(&pdev->dev, DMA_BIT_MASK(28)), 0);
-	pg = alloc_pages(GFP_KERNEL, 0);
-	KUNIT_ASSERT_NOT_NULL(test, pg);
-	dst = page_address(pg);
-
-	iommu_set_dma_strict(d, false);
-	memset(dst, 0, PAGE_SIZE);
-	h = dma_map_single(&pdev->dev, dst, PAGE_SIZE, DMA_FROM_DEVICE);
-	KUNIT_ASSERT_FALSE(test, dma_mapping_error(&pdev->dev, h));
-	KUNIT_ASSERT_TRUE(test, edu_dma(bar, EDU_BUF, h, EDU_CMD_TO_RAM));
-	KUNIT_EXPECT_FALSE(test, all_bytes(dst, PATTERN_LEN, 0));  /* it wrote */
-	dma_unmap_single(&pdev->dev, h, PAGE_SIZE, DMA_FROM_DEVICE);
-	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, h), (phys_addr_t)0);
-
-	/* inside the window: the table says no, the IOTLB may say yes */
-	memset(dst, 0x5a, PAGE_SIZE);
-	KUNIT_ASSERT_TRUE(test, edu_dma(bar, EDU_BUF, h, EDU_CMD_TO_RAM));
-	landed = !all_bytes(dst, PATTERN_LEN, 0x5a);
-	kunit_info(test, "lazy unmap, before the flush: edu's write through the stale IOTLB entry %s",
-		   landed ? "LANDED (the window strict mode closes)" : "was blocked");
-
-	/* after the flush queue's invalidation: blocked for sure */
-	iova_flush_queue_flush(&d->iovad);
-	memset(dst, 0x5a, PAGE_SIZE);
-	faults = u->nr_faults;
-	KUNIT_ASSERT_TRUE(test, edu_dma(bar, EDU_BUF, h, EDU_CMD_TO_RAM));
-	intel_iommu_process_faults(u);
-	KUNIT_EXPECT_TRUE(test, all_bytes(dst, PAGE_SIZE, 0x5a));
-	KUNIT_EXPECT_GT(test, u->nr_faults, faults);
-
-	iommu_set_dma_strict(d, true);
-	__free_pages(pg, 0);
+	edu_lazy_window_case(test, &ops);
 }
 
 /*
