@@ -163,15 +163,38 @@ static unsigned long limit_pfn(struct iommu_domain *d, uint64_t mask)
 	return (unsigned long)(limit >> iova_shift(&d->iovad));
 }
 
+/*
+ * Large and small mappings live apart: a mapping of at least the unit's
+ * smallest large page (2 MiB) takes its IOVA from the top half of what
+ * the device can reach, anything smaller from the bottom half, and only
+ * when its half is full does either use the whole. Why: the I/O page
+ * table keeps a leaf table once it made one (freeing it safely would
+ * need the unit's cached pointer to it invalidated first), and a 2 MiB
+ * slot holding a leaf table can only be mapped with 512 small pages. Kept
+ * apart, 2 MiB-aligned buffers keep finding slots where a 2 MiB IOMMU
+ * page fits, which is what the emulated units need to translate a large
+ * transfer cheaply (docs/mm/dma.md).
+ */
 static dma_addr_t alloc_iova_for(struct iommu_domain *d, size_t size,
 				 uint64_t mask)
 {
 	struct iova_domain *iovad = &d->iovad;
-	unsigned long pfn;
+	unsigned long large = d->pgsize_bitmap & ~iovad->granule;
+	unsigned long pages = size >> iova_shift(iovad);
+	unsigned long limit = limit_pfn(d, mask);
+	unsigned long start = iovad->start_pfn;
+	unsigned long half = start + (limit - start + 1) / 2 - 1; /* last pfn of the bottom half */
+	unsigned long pfn = 0;
 
 	if (!d->strict)
 		iova_flush_queue_tick(iovad);	/* the time bound, on map */
-	pfn = alloc_iova_fast(iovad, size >> iova_shift(iovad), limit_pfn(d, mask), true);
+	large &= -large;			/* the smallest large page, 0: none */
+	/* Small: the bottom half. Large: from the top down, as before, so
+	 * they fill the top half (which small ones leave alone) first. */
+	if (large && size < large && half > start + pages)
+		pfn = alloc_iova_fast(iovad, pages, half, false);
+	if (!pfn)
+		pfn = alloc_iova_fast(iovad, pages, limit, true);
 	return pfn ? (dma_addr_t)pfn << iova_shift(iovad) : 0;
 }
 
