@@ -6,7 +6,7 @@
  *
  * Interrupts: MSI-X with one vector per queue (the configuration-change
  * vector is left unused), else the wired INTx line through the ISR
- * register, else polling (x86_64 has no I/O APIC driver yet).
+ * register (shared lines: pci_request_intx), else polling.
  */
 #include "drivers/pci/pci.h"
 #include "drivers/virtio/virtio.h"
