@@ -379,6 +379,16 @@ void pci_for_each_dev(void (*fn)(struct pci_dev *pdev, void *arg), void *arg)
 		fn(pdev, arg);
 }
 
+struct pci_dev *pci_dev_of(const struct device *dev)
+{
+	struct pci_dev *pdev;
+
+	list_for_each_entry(pdev, &pci_devices, node)
+		if (&pdev->dev == dev)
+			return pdev;
+	return NULL;
+}
+
 struct pci_dev *pci_get_device(uint16_t vendor, uint16_t device,
 			       struct pci_dev *from)
 {

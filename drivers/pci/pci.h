@@ -217,6 +217,9 @@ void pci_host_remove(struct pci_host *h);
 /* ---------------------------------------------------------------- devices */
 
 void pci_for_each_dev(void (*fn)(struct pci_dev *pdev, void *arg), void *arg);
+/* The PCI function whose DMA view is dev (e.g. a block device's
+ * dma_dev), or NULL if dev is not a PCI function's. */
+struct pci_dev *pci_dev_of(const struct device *dev);
 struct pci_dev *pci_get_device(uint16_t vendor, uint16_t device,
 			       struct pci_dev *from);
 

@@ -29,30 +29,14 @@ struct intx_disks {
 	unsigned int nr;
 };
 
-struct find_pdev {
-	struct device *dev;
-	struct pci_dev *pdev;
-};
-
-static void match_dev(struct pci_dev *pdev, void *arg)
-{
-	struct find_pdev *f = arg;
-
-	if (&pdev->dev == f->dev)
-		f->pdev = pdev;
-}
-
 /* Block devices on PCI functions that take their interrupts by INTx. */
 static void collect(struct block_device *b, void *arg)
 {
 	struct intx_disks *all = arg;
-	struct find_pdev f = { b->dma_dev, NULL };
+	struct pci_dev *pdev = b->dma_dev ? pci_dev_of(b->dma_dev) : NULL;
 
-	if (!b->dma_dev || all->nr == MAX_DISKS)
-		return;
-	pci_for_each_dev(match_dev, &f);
-	if (f.pdev && !f.pdev->msix_enabled && f.pdev->irq)
-		all->d[all->nr++] = (struct intx_disk){ b, f.pdev };
+	if (pdev && !pdev->msix_enabled && pdev->irq && all->nr < MAX_DISKS)
+		all->d[all->nr++] = (struct intx_disk){ b, pdev };
 }
 
 static volatile bool read_done;

@@ -70,45 +70,31 @@ static void redirection_entry_programmed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, arch_irq_set_edge(1000), -1);
 }
 
-struct find_pdev {
-	struct device *dev;
-	struct pci_dev *pdev;
-};
-
-static void match_dev(struct pci_dev *pdev, void *arg)
-{
-	struct find_pdev *f = arg;
-
-	if (&pdev->dev == f->dev)
-		f->pdev = pdev;
-}
-
 static void intx_completes_virtio_blk(struct kunit *test)
 {
 	struct block_device *b = blk_get("vda");
-	struct find_pdev f = { NULL, NULL };
 	unsigned long before;
 	struct page *p;
 
 	if (!b)
 		kunit_skip(test, "no virtio-blk disk vda");
-	f.dev = b->dma_dev;
-	pci_for_each_dev(match_dev, &f);
-	if (!f.pdev)
+	struct pci_dev *pdev = pci_dev_of(b->dma_dev);
+
+	if (!pdev)
 		kunit_skip(test, "vda is not a PCI device");
-	if (f.pdev->msix_cap)
+	if (pdev->msix_cap)
 		kunit_skip(test, "vda has MSI-X");
-	KUNIT_ASSERT_NE(test, f.pdev->irq, 0u);		/* routed by the _PRT */
+	KUNIT_ASSERT_NE(test, pdev->irq, 0u);		/* routed by the _PRT */
 	KUNIT_ASSERT_TRUE(test, b->irq_driven);		/* not polled */
 	KUNIT_ASSERT_TRUE(test, arch_irqs_enabled());
 	p = alloc_pages(GFP_KERNEL, 0);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	before = ioapic_irq_count(f.pdev->irq);
+	before = ioapic_irq_count(pdev->irq);
 	KUNIT_EXPECT_EQ(test, blk_read(b, 0, page_address(p), 8, NULL), 0);
-	KUNIT_EXPECT_GT(test, ioapic_irq_count(f.pdev->irq), before);
+	KUNIT_EXPECT_GT(test, ioapic_irq_count(pdev->irq), before);
 	kunit_info(test, "%s: INTx pin %c, GSI %u, %lu interrupts so far",
-		   f.pdev->name, 'A' + f.pdev->irq_pin - 1, f.pdev->irq,
-		   ioapic_irq_count(f.pdev->irq));
+		   pdev->name, 'A' + pdev->irq_pin - 1, pdev->irq,
+		   ioapic_irq_count(pdev->irq));
 	__free_pages(p, 0);
 }
 
