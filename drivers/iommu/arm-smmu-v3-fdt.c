@@ -109,6 +109,16 @@ struct smmu_cmd smmu_cmd_tlbi_nh_va(uint16_t asid, uint64_t va, bool leaf)
 		   (va & ~0xfffULL) | (leaf ? 1 : 0));
 }
 
+struct smmu_cmd smmu_cmd_tlbi_nh_va_range(uint16_t asid, uint64_t va,
+					  unsigned int scale, unsigned int num,
+					  bool leaf)
+{
+	/* word 0: NUM 16:12, SCALE 24:20; word 1: TG 11:10 (1: 4 KiB). */
+	return cmd(CMD_TLBI_NH_VA | (uint64_t)(num & 31) << 12 |
+		   (uint64_t)(scale & 31) << 20 | (uint64_t)asid << 48,
+		   (va & ~0xfffULL) | 1ULL << 10 | (leaf ? 1 : 0));
+}
+
 struct smmu_cmd smmu_cmd_tlbi_nh_asid(uint16_t asid)
 {
 	return cmd(CMD_TLBI_NH_ASID | (uint64_t)asid << 48, 0);

@@ -193,7 +193,13 @@ static size_t smmu_unmap(struct iommu_domain *d, unsigned long iova, size_t size
 	return done;
 }
 
-/* Leaf invalidation page by page for small ranges, else the whole ASID. */
+/*
+ * Strict invalidation of [iova, iova + size). With range invalidation
+ * (SMMUv3.2 IDR3.RIL, which QEMU offers) a few commands cover any range:
+ * each takes the low bits of what is left, (num + 1) << scale pages, so
+ * 16 pages are one command and 33 are two. Without it, page by page for
+ * small ranges, else the whole ASID.
+ */
 static void smmu_iotlb_sync(struct iommu_domain *d, unsigned long iova,
 			    size_t size)
 {
@@ -202,7 +208,20 @@ static void smmu_iotlb_sync(struct iommu_domain *d, unsigned long iova,
 	unsigned long flags, pages = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 
 	spin_lock_irqsave(&s->lock, flags);
-	if (pages > 16) {
+	if (s->feat.range_inval) {
+		uint64_t va = iova & ~(uint64_t)(PAGE_SIZE - 1);
+
+		while (pages) {
+			unsigned int scale = (unsigned int)__builtin_ctzl(pages);
+			unsigned long num = (pages >> scale) & 31;
+
+			s->nr_tlbi_va++;
+			cmdq_push(s, smmu_cmd_tlbi_nh_va_range(m->asid, va, scale,
+							       (unsigned int)num - 1, true));
+			va += (uint64_t)(num << scale) << PAGE_SHIFT;
+			pages -= num << scale;
+		}
+	} else if (pages > 16) {
 		s->nr_tlbi_asid++;
 		cmdq_push(s, smmu_cmd_tlbi_nh_asid(m->asid));
 	} else {
@@ -488,6 +507,7 @@ static int smmu_probe(struct smmu_device *s)
 		pr_err("smmuv3: %s; not used\n", err);
 		return -1;
 	}
+	s->feat.range_inval = rd32(s, SMMU_IDR3) & IDR3_RIL;
 	/*
 	 * Stage-1 input size: 39 bits, 3 levels. 512 GiB of IOVA is plenty
 	 * for DMA, and every IOTLB miss costs one table read fewer than with
@@ -558,11 +578,13 @@ static int smmu_probe(struct smmu_device *s)
 	r = rd32(s, SMMU_AIDR);
 	pr_info("smmuv3: at %#llx, SMMUv3.%u, stage 1%s, %u-bit stream IDs "
 		"(linear table of %u), %u-bit output, %u-level tables "
-		"(%u-bit IOVA), cmdq %u, eventq %u entries, translation on\n",
+		"(%u-bit IOVA), cmdq %u, eventq %u entries, %s invalidation, "
+		"translation on\n",
 		(unsigned long long)s->fdt.base, r & 0xf,
 		s->feat.s2 ? " (and 2)" : "", s->feat.sid_bits,
 		1u << s->strtab_log2, smmu_oas_bits(s->ips), s->levels,
-		s->ias_bits, 1u << s->cmdq_log2, 1u << s->evtq_log2);
+		s->ias_bits, 1u << s->cmdq_log2, 1u << s->evtq_log2,
+		s->feat.range_inval ? "range" : "page");
 	pr_info("smmuv3: eventq interrupt %s (GIC %u); events also read on demand (`iommu`, tests)\n",
 		s->eventq_irq ? "requested" : "not available", s->fdt.eventq_irq);
 	return 0;

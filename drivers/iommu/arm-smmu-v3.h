@@ -29,6 +29,7 @@ struct boot_info;
 /* ------------------------------------------------------------ registers */
 #define SMMU_IDR0		0x00
 #define SMMU_IDR1		0x04
+#define SMMU_IDR3		0x0c
 #define SMMU_IDR5		0x14
 #define SMMU_IIDR		0x18
 #define SMMU_AIDR		0x1c
@@ -60,6 +61,7 @@ struct boot_info;
 #define IDR1_SIDSIZE(r)		((r) & 0x3f)
 #define IDR1_EVENTQS(r)		(((r) >> 16) & 0x1f)
 #define IDR1_CMDQS(r)		(((r) >> 21) & 0x1f)
+#define IDR3_RIL		(1u << 10)	/* range invalidation (SMMUv3.2) */
 #define IDR5_OAS(r)		((r) & 7)
 #define IDR5_GRAN4K		(1u << 4)
 #define IDR5_GRAN16K		(1u << 5)
@@ -80,6 +82,7 @@ struct boot_info;
 struct smmu_features {
 	bool s1, s2, aarch64_tables, coherent, asid16, linear_only;
 	bool gran4k, gran16k, gran64k;
+	bool range_inval;		/* IDR3.RIL: TLBI by address range */
 	unsigned int sid_bits;		/* IDR1.SIDSIZE */
 	unsigned int cmdq_log2, eventq_log2;	/* max entries, log2 */
 	unsigned int oas_bits;		/* output (physical) address size */
@@ -156,6 +159,11 @@ struct smmu_cmd smmu_cmd_cfgi_ste(uint32_t sid);
 struct smmu_cmd smmu_cmd_cfgi_cd(uint32_t sid);
 struct smmu_cmd smmu_cmd_cfgi_all(void);
 struct smmu_cmd smmu_cmd_tlbi_nh_va(uint16_t asid, uint64_t va, bool leaf);
+/* TLBI_NH_VA of a range (SMMUv3.2, IDR3.RIL): (num + 1) << scale 4 KiB
+ * pages from va (TG = 4 KiB); num < 32, scale < 32. */
+struct smmu_cmd smmu_cmd_tlbi_nh_va_range(uint16_t asid, uint64_t va,
+					  unsigned int scale, unsigned int num,
+					  bool leaf);
 struct smmu_cmd smmu_cmd_tlbi_nh_asid(uint16_t asid);
 struct smmu_cmd smmu_cmd_tlbi_nsnh_all(void);
 struct smmu_cmd smmu_cmd_sync(void);	/* CS = none: completion by CONS */

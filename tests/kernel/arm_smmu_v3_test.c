@@ -90,6 +90,18 @@ static void domain_ops_and_invalidation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, h), (phys_addr_t)0);
 	KUNIT_EXPECT_GT(test, s->nr_tlbi_va, va);
 
+	/* 16 pages: one range command when the SMMU has them, 16 if not */
+	KUNIT_EXPECT_EQ(test, d->ops->map(d, 0x200000, virt_to_phys(buf) & ~0xfffffULL,
+					  16 * PAGE_SIZE, IOMMU_READ), 0);
+	KUNIT_EXPECT_EQ(test, d->ops->unmap(d, 0x200000, 16 * PAGE_SIZE),
+			(size_t)(16 * PAGE_SIZE));
+	va = s->nr_tlbi_va;
+	d->ops->iotlb_sync(d, 0x200000, 16 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, s->nr_tlbi_va, va + (s->feat.range_inval ? 1 : 16));
+	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, 0x20f000), (phys_addr_t)0);
+	kunit_info(test, "16-page strict invalidation: %lu TLBI_NH_VA (%s invalidation)",
+		   s->nr_tlbi_va - va, s->feat.range_inval ? "range" : "page");
+
 	/* lazy: nothing at unmap, TLBI_NH_ASID at the flush */
 	iommu_set_dma_strict(d, false);
 	h = dma_map_single(&dev, buf, 512, DMA_FROM_DEVICE);

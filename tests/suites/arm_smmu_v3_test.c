@@ -228,6 +228,13 @@ static void command_words(struct kunit *test)
 	c = smmu_cmd_tlbi_nh_va(3, 0x7fff123456, true);
 	KUNIT_EXPECT_EQ(test, c.w[0], 0x0003000000000012ULL);
 	KUNIT_EXPECT_EQ(test, c.w[1], 0x7fff123001ULL);
+	/* 16 pages (NUM 0, SCALE 4), TG 4 KiB, leaf */
+	c = smmu_cmd_tlbi_nh_va_range(3, 0x7fff120000, 4, 0, true);
+	KUNIT_EXPECT_EQ(test, c.w[0], 0x0003000000400012ULL);
+	KUNIT_EXPECT_EQ(test, c.w[1], 0x7fff120401ULL);
+	c = smmu_cmd_tlbi_nh_va_range(3, 0x1000, 31, 31, false);
+	KUNIT_EXPECT_EQ(test, c.w[0], 0x0003000001f1f012ULL);
+	KUNIT_EXPECT_EQ(test, c.w[1], 0x1400ULL);
 	c = smmu_cmd_tlbi_nh_asid(0x1234);
 	KUNIT_EXPECT_EQ(test, c.w[0], 0x1234000000000011ULL);
 	c = smmu_cmd_sync();
