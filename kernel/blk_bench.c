@@ -281,6 +281,34 @@ static void print_iops(const char *kind, unsigned int depth,
 	       (unsigned long long)BB_SEED, (unsigned long long)(b->nr_sectors >> 11));
 }
 
+/*
+ * The read cases of one request size: sequential reads of what the
+ * writes covered (below `written`, not sparse holes), and for 4 KiB also
+ * random reads over the whole disk. Labels "seq"/"rand read" for
+ * per-request buffers, "reg"/"reg rand read" for registered ones.
+ */
+static void read_cases(struct bb_run *run, const struct bb_buf *bufs,
+		       unsigned int depth, unsigned int bytes, uint64_t written,
+		       bool registered)
+{
+	uint64_t ns;
+
+	run->op = BLK_OP_READ;
+	run->random = false;
+	run->limit = max(written, (uint64_t)depth * (bytes / SECTOR_SIZE));
+	ns = bb_case(run, bufs, depth, bytes);
+	if (ns)
+		print_mibs(registered ? "reg" : "seq", "read", bytes, depth, run, ns);
+	if (bytes != 4096)
+		return;
+	run->random = true;
+	run->limit = run->b->nr_sectors;
+	ns = bb_case(run, bufs, depth, bytes);
+	if (ns)
+		print_iops(registered ? "reg rand read" : "rand read", depth,
+			   run->b, run, ns);
+}
+
 void bench_blk(void)
 {
 	struct block_device *b = blk_first();
@@ -350,20 +378,7 @@ void bench_blk(void)
 			       err ? " (failed)" : "");
 		}
 
-		/* Read back what the writes covered (not sparse holes). */
-		run.op = BLK_OP_READ;
-		run.limit = max(written, (uint64_t)depth * (bytes / SECTOR_SIZE));
-		ns = bb_case(&run, bufs, depth, bytes);
-		if (ns)
-			print_mibs("seq", "read", bytes, depth, &run, ns);
-
-		if (bytes == 4096) {
-			run.random = true;
-			run.limit = b->nr_sectors;
-			ns = bb_case(&run, bufs, depth, bytes);
-			if (ns)
-				print_iops("rand read", depth, b, &run, ns);
-		}
+		read_cases(&run, bufs, depth, bytes, written, false);
 		for (i = 0; i < depth; i++)
 			__free_pages(bufs[i].page, order);
 
@@ -371,18 +386,7 @@ void bench_blk(void)
 			continue;
 		for (i = 0; i < depth; i++)
 			bufs[i] = reg_buf(i, bytes);
-		run.random = false;
-		run.limit = max(written, (uint64_t)depth * (bytes / SECTOR_SIZE));
-		ns = bb_case(&run, bufs, depth, bytes);
-		if (ns)
-			print_mibs("reg", "read", bytes, depth, &run, ns);
-		if (bytes == 4096) {
-			run.random = true;
-			run.limit = b->nr_sectors;
-			ns = bb_case(&run, bufs, depth, bytes);
-			if (ns)
-				print_iops("reg rand read", depth, b, &run, ns);
-		}
+		read_cases(&run, bufs, depth, bytes, written, true);
 	}
 	if (have_reg)
 		reg_free(b);
