@@ -129,6 +129,33 @@ void iommu_for_each_domain(void (*fn)(struct iommu_domain *d, void *arg),
 	spin_unlock_irqrestore(&domains_lock, flags);
 }
 
+struct iommu_binding *iommu_binding_find(struct iommu_bindings *t, uint32_t sid)
+{
+	for (int i = 0; i < IOMMU_MAX_BINDINGS; i++)
+		if (t->b[i].dom && t->b[i].sid == sid)
+			return &t->b[i];
+	return NULL;
+}
+
+struct iommu_binding *iommu_binding_add(struct iommu_bindings *t, uint32_t sid,
+					struct iommu_domain *dom,
+					struct device *dev)
+{
+	if (iommu_binding_find(t, sid))
+		return NULL;
+	for (int i = 0; i < IOMMU_MAX_BINDINGS; i++) {
+		struct iommu_binding *b = &t->b[i];
+
+		if (b->dom)
+			continue;
+		b->sid = sid;
+		b->dev = dev;
+		__atomic_store_n(&b->dom, dom, __ATOMIC_RELEASE);	/* publishes it */
+		return b;
+	}
+	return NULL;
+}
+
 /*
  * The periodic tick bounds real time, so it skips a domain running on an
  * injected clock (a test's): whoever owns that clock drives its bound.

@@ -179,6 +179,37 @@ void dma_flush_queue_timer_init(void);
 /* The backend dma-mapping uses for attached devices. */
 extern const struct dma_map_ops iommu_dma_ops;
 
+/*
+ * Which requester a unit's tables send to which domain. Each IOMMU driver
+ * keeps one table a unit, filled as it attaches devices, to name the
+ * device and domain behind a fault by the requester ID the hardware
+ * reports (VT-d source-id, SMMU StreamID). Changed under the unit's lock;
+ * a fault handler may read it without.
+ */
+#define IOMMU_MAX_BINDINGS	64
+
+struct iommu_binding {
+	uint32_t sid;			/* requester ID */
+	struct iommu_domain *dom;	/* NULL: the slot is free */
+	struct device *dev;
+};
+
+struct iommu_bindings {
+	struct iommu_binding b[IOMMU_MAX_BINDINGS];
+};
+
+/* The binding of sid, or NULL. */
+struct iommu_binding *iommu_binding_find(struct iommu_bindings *t, uint32_t sid);
+/* Record sid -> dom, dev. The new binding, or NULL if sid is bound
+ * already or every slot is taken. */
+struct iommu_binding *iommu_binding_add(struct iommu_bindings *t, uint32_t sid,
+					struct iommu_domain *dom,
+					struct device *dev);
+static inline void iommu_binding_del(struct iommu_binding *b)
+{
+	b->dom = NULL;
+}
+
 /* Walk the domain list (the `iommu` command). */
 void iommu_for_each_domain(void (*fn)(struct iommu_domain *d, void *arg),
 			   void *arg);

@@ -176,7 +176,7 @@ static int smmu_map(struct iommu_domain *d, unsigned long iova,
 	/* Invalid entries are never cached (no TLB entry for a fault), so a
 	 * new mapping needs no invalidation. */
 	spin_lock_irqsave(&m->lock, flags);
-	ret = smmu_pgtable_map(&m->pt, iova, paddr, size, prot);
+	ret = io_pgtable_map(&m->pt, iova, paddr, size, prot);
 	spin_unlock_irqrestore(&m->lock, flags);
 	return ret;
 }
@@ -188,7 +188,7 @@ static size_t smmu_unmap(struct iommu_domain *d, unsigned long iova, size_t size
 	size_t done;
 
 	spin_lock_irqsave(&m->lock, flags);
-	done = smmu_pgtable_unmap(&m->pt, iova, size);
+	done = io_pgtable_unmap(&m->pt, iova, size);
 	spin_unlock_irqrestore(&m->lock, flags);
 	return done;
 }
@@ -255,7 +255,7 @@ static phys_addr_t smmu_iova_to_phys(struct iommu_domain *d, unsigned long iova)
 	phys_addr_t pa;
 
 	spin_lock_irqsave(&m->lock, flags);
-	pa = smmu_pgtable_iova_to_phys(&m->pt, iova, NULL);
+	pa = io_pgtable_iova_to_phys(&m->pt, iova, NULL);
 	spin_unlock_irqrestore(&m->lock, flags);
 	return pa;
 }
@@ -284,14 +284,6 @@ static const struct iommu_domain_ops smmu_domain_ops = {
 };
 
 /* ------------------------------------------------------------ events */
-
-static int binding_of(struct smmu_device *s, uint32_t sid)
-{
-	for (int i = 0; i < SMMU_MAX_BINDINGS; i++)
-		if (s->bind[i].dom && s->bind[i].sid == sid)
-			return i;
-	return -1;
-}
 
 static void report_gerror(struct smmu_device *s)
 {
@@ -323,23 +315,22 @@ unsigned int arm_smmu_process_events(struct smmu_device *s)
 	while ((prod & q_mask(log2)) != cons) {
 		const uint64_t *rec = &s->evtq[q_idx(cons, log2) * 4];
 		struct smmu_event ev;
-		int b;
+		struct iommu_binding *b;
 
 		smmu_decode_event(rec, &ev);
 		cons = (cons + 1) & q_mask(log2);
 		n++;
 		s->nr_events++;
 		s->last_event = ev;
-		b = binding_of(s, ev.sid);
+		b = iommu_binding_find(&s->bind, ev.sid);
 		if (__ratelimit(&event_rs))
 			pr_err("smmuv3: event %s (%#x): %s: stream %#x (%s), %s, input address %#llx\n",
 			       smmu_event_name(ev.id), ev.id, smmu_event_desc(ev.id),
-			       ev.sid, b >= 0 && s->bind[b].dev->name ?
-			       s->bind[b].dev->name : "not attached",
+			       ev.sid, b && b->dev->name ? b->dev->name : "not attached",
 			       ev.read ? "read" : "write",
 			       (unsigned long long)ev.addr);
-		if (b >= 0 && ev.id >= EVT_F_TRANSLATION && ev.id <= EVT_F_PERMISSION)
-			report_iommu_fault(&s->bind[b].dom->domain, s->bind[b].dev,
+		if (b && ev.id >= EVT_F_TRANSLATION && ev.id <= EVT_F_PERMISSION)
+			report_iommu_fault(b->dom, b->dev,
 					   (unsigned long)ev.addr,
 					   ev.read ? IOMMU_FAULT_READ
 						   : IOMMU_FAULT_WRITE);
@@ -409,7 +400,7 @@ struct iommu_domain *arm_smmu_domain_alloc(struct smmu_device *s)
 	    iommu_domain_init(&m->domain, &smmu_domain_ops, "arm-smmu-v3",
 			      m->name, PAGE_SIZE | SMMU_BLOCK_SIZE, PAGE_SIZE,
 			      DMA_BIT_MASK(s->ias_bits), NULL)) {
-		smmu_pgtable_free(&m->pt);
+		io_pgtable_free(&m->pt);
 		__free_page(virt_to_page(m->cd));
 		kfree(m);
 		return NULL;
@@ -423,7 +414,7 @@ void arm_smmu_domain_free(struct iommu_domain *d)
 
 	iommu_domain_exit(d);
 	smmu_flush_all(d);
-	smmu_pgtable_free(&m->pt);
+	io_pgtable_free(&m->pt);
 	__free_page(virt_to_page(m->cd));
 	kfree(m);
 }
@@ -453,7 +444,7 @@ struct iommu_domain *arm_smmu_attach(struct smmu_device *s,
 	struct iommu_domain *d;
 	struct smmu_domain *m;
 	unsigned long flags;
-	int slot = -1;
+	struct iommu_binding *b;
 
 	if (!s || !s->enabled || dev->domain || sid >= (1u << s->strtab_log2))
 		return NULL;
@@ -462,24 +453,19 @@ struct iommu_domain *arm_smmu_attach(struct smmu_device *s,
 		return NULL;
 	m = to_smmu(d);
 	spin_lock_irqsave(&s->lock, flags);
-	for (int i = 0; i < SMMU_MAX_BINDINGS && slot < 0; i++)
-		if (!s->bind[i].dom)
-			slot = i;
-	if (slot < 0 || binding_of(s, sid) >= 0) {
+	b = iommu_binding_add(&s->bind, sid, d, dev);
+	if (!b) {
 		spin_unlock_irqrestore(&s->lock, flags);
 		arm_smmu_domain_free(d);
 		return NULL;
 	}
-	s->bind[slot].sid = sid;
-	s->bind[slot].dom = m;
-	s->bind[slot].dev = dev;
 	smmu_ste_s1(ste, virt_to_phys(m->cd));
 	write_ste(s, sid, ste);
 	spin_unlock_irqrestore(&s->lock, flags);
 	if (iommu_attach_device(d, dev)) {
 		spin_lock_irqsave(&s->lock, flags);
 		write_ste(s, sid, NULL);
-		s->bind[slot].dom = NULL;
+		iommu_binding_del(b);
 		spin_unlock_irqrestore(&s->lock, flags);
 		arm_smmu_domain_free(d);
 		return NULL;
@@ -668,9 +654,11 @@ void arm_smmu_v3_show(void)
 	printk("  events %lu (%lu interrupts, %lu overflows), global errors %lu\n",
 	       s->nr_events, s->nr_event_irqs, s->nr_evtq_overflows,
 	       s->nr_gerrors);
-	for (int i = 0; i < SMMU_MAX_BINDINGS; i++)
-		if (s->bind[i].dom)
-			printk("  stream %#x -> %s (%s)\n", s->bind[i].sid,
-			       s->bind[i].dom->name, s->bind[i].dev->name ?
-			       s->bind[i].dev->name : "?");
+	for (int i = 0; i < IOMMU_MAX_BINDINGS; i++) {
+		const struct iommu_binding *b = &s->bind.b[i];
+
+		if (b->dom)
+			printk("  stream %#x -> %s (%s)\n", b->sid, b->dom->name,
+			       b->dev->name ? b->dev->name : "?");
+	}
 }

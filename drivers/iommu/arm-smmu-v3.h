@@ -245,7 +245,7 @@ int smmu_fdt_map_rid(const struct fdt *f, int host_node, uint32_t rid,
 /*
  * The tables themselves are the shared radix table of io-pgtable.h; this
  * format (arm-smmu-v3-pgtable.c) says what the bits of a descriptor mean.
- * The smmu_pgtable_* names are that table's operations with this format.
+ * smmu_pgtable_init makes a table of this format.
  */
 extern const struct io_pgtable_fmt smmu_s1_fmt;
 
@@ -255,36 +255,11 @@ static inline int smmu_pgtable_init(struct io_pgtable *pt, unsigned int levels,
 {
 	return io_pgtable_init(pt, &smmu_s1_fmt, levels, false, node);
 }
-/* 4 KiB multiples (2 MiB blocks where both addresses are 2 MiB aligned
- * and pt->blocks); 0, -EINVAL, or -ENOMEM with nothing of the range left
- * mapped. prot: IOMMU_READ/WRITE (without WRITE the page is read-only;
- * stage 1 cannot express write-only, so WRITE alone maps read-write). */
-static inline int smmu_pgtable_map(struct io_pgtable *pt, unsigned long iova,
-				   phys_addr_t paddr, size_t size, int prot)
-{
-	return io_pgtable_map(pt, iova, paddr, size, prot);
-}
-/* Clear the range (a block it covers only partly is split into pages
- * first); returns the bytes that were mapped. Tables stay. */
-static inline size_t smmu_pgtable_unmap(struct io_pgtable *pt,
-					unsigned long iova, size_t size)
-{
-	return io_pgtable_unmap(pt, iova, size);
-}
-static inline phys_addr_t smmu_pgtable_iova_to_phys(struct io_pgtable *pt,
-						    unsigned long iova,
-						    uint64_t *pte)
-{
-	return io_pgtable_iova_to_phys(pt, iova, pte);
-}
-static inline unsigned long smmu_pgtable_free(struct io_pgtable *pt)
-{
-	return io_pgtable_free(pt);
-}
+/* Then io_pgtable_map/unmap/iova_to_phys/free (io-pgtable.h) on it. Stage
+ * 1 cannot express write-only: IOMMU_WRITE alone maps read-write. */
 
 /* ------------------------------------------------------------ hardware */
 
-#define SMMU_MAX_BINDINGS	64
 
 struct smmu_domain;
 
@@ -305,11 +280,7 @@ struct smmu_device {
 	unsigned int evtq_log2;
 	uint16_t next_asid;
 	bool eventq_irq;		/* the wired interrupt was requested */
-	struct {
-		uint32_t sid;
-		struct smmu_domain *dom;
-		struct device *dev;
-	} bind[SMMU_MAX_BINDINGS];
+	struct iommu_bindings bind;	/* StreamID -> domain, device */
 	/* counters for `iommu` and the tests */
 	unsigned long nr_cmds, nr_syncs, nr_cfgi_ste, nr_cfgi_cd;
 	unsigned long nr_tlbi_va, nr_tlbi_asid, nr_events, nr_event_irqs;

@@ -338,7 +338,7 @@ static int vtd_map(struct iommu_domain *d, unsigned long iova,
 	int ret;
 
 	spin_lock_irqsave(&v->lock, flags);
-	ret = vtd_pgtable_map(&v->pt, iova, paddr, size, prot);
+	ret = io_pgtable_map(&v->pt, iova, paddr, size, prot);
 	spin_unlock_irqrestore(&v->lock, flags);
 	/*
 	 * Caching mode: the unit (a virtual one, usually) may cache "not
@@ -361,7 +361,7 @@ static size_t vtd_unmap(struct iommu_domain *d, unsigned long iova, size_t size)
 	size_t done;
 
 	spin_lock_irqsave(&v->lock, flags);
-	done = vtd_pgtable_unmap(&v->pt, iova, size);
+	done = io_pgtable_unmap(&v->pt, iova, size);
 	spin_unlock_irqrestore(&v->lock, flags);
 	return done;
 }
@@ -393,7 +393,7 @@ static phys_addr_t vtd_iova_to_phys(struct iommu_domain *d, unsigned long iova)
 	phys_addr_t pa;
 
 	spin_lock_irqsave(&v->lock, flags);
-	pa = vtd_pgtable_iova_to_phys(&v->pt, iova, NULL);
+	pa = io_pgtable_iova_to_phys(&v->pt, iova, NULL);
 	spin_unlock_irqrestore(&v->lock, flags);
 	return pa;
 }
@@ -422,15 +422,6 @@ static const struct iommu_domain_ops vtd_domain_ops = {
 
 /* ------------------------------------------------------------ faults */
 
-/* The device and domain behind a source-id (unit lock held or not: reads). */
-static int binding_of(struct vtd_unit *u, uint16_t sid)
-{
-	for (int i = 0; i < VTD_MAX_BINDINGS; i++)
-		if (u->bind[i].dom && u->bind[i].sid == sid)
-			return i;
-	return -1;
-}
-
 unsigned int intel_iommu_process_faults(struct vtd_unit *u)
 {
 	unsigned int fro = CAP_FRO(u->cap), nfr = CAP_NFR(u->cap), n = 0, i;
@@ -444,7 +435,7 @@ unsigned int intel_iommu_process_faults(struct vtd_unit *u)
 		unsigned int off = fro + i * 16;
 		uint64_t hi = rd64(u, off + 8), lo;
 		char sid_s[8];
-		int b;
+		struct iommu_binding *b;
 
 		if (!(hi & FRCD_F))
 			continue;
@@ -457,15 +448,15 @@ unsigned int intel_iommu_process_faults(struct vtd_unit *u)
 		u->last_fault_write = !(hi & FRCD_T_READ);
 		u->last_fault_addr = lo & ~0xfffULL;
 		vtd_format_sid(u->last_fault_sid, sid_s, sizeof(sid_s));
-		b = binding_of(u, u->last_fault_sid);
+		b = iommu_binding_find(&u->bind, u->last_fault_sid);
 		pr_err("vtd%u: DMA %s fault: device %s (%s), address %#llx, reason %u: %s\n",
 		       u->index, u->last_fault_write ? "write" : "read", sid_s,
-		       b >= 0 ? u->bind[b].dev->name : "not attached",
+		       b ? b->dev->name : "not attached",
 		       (unsigned long long)u->last_fault_addr,
 		       u->last_fault_reason,
 		       vtd_fault_reason_str(u->last_fault_reason));
-		if (b >= 0)
-			report_iommu_fault(&u->bind[b].dom->domain, u->bind[b].dev,
+		if (b)
+			report_iommu_fault(b->dom, b->dev,
 					   (unsigned long)u->last_fault_addr,
 					   u->last_fault_write ? IOMMU_FAULT_WRITE
 							       : IOMMU_FAULT_READ);
@@ -534,7 +525,7 @@ static void map_rmrrs(struct vtd_domain *v, uint8_t bus, uint8_t devfn)
 				continue;
 			reserve_iova(&v->domain.iovad, base >> PAGE_SHIFT,
 				     (end >> PAGE_SHIFT) - 1);
-			if (vtd_pgtable_map(&v->pt, base, base, end - base,
+			if (io_pgtable_map(&v->pt, base, base, end - base,
 					    IOMMU_READ | IOMMU_WRITE))
 				pr_err("vtd%u: RMRR %#llx-%#llx: no memory for its "
 				       "identity map\n", v->unit->index,
@@ -575,7 +566,7 @@ struct iommu_domain *intel_iommu_domain_alloc(struct vtd_unit *u)
 	    iommu_domain_init(&v->domain, &vtd_domain_ops, "intel-vtd", v->name,
 			      PAGE_SIZE | (CAP_SLLPS(u->cap) & 1 ? (2UL << 20) : 0),
 			      PAGE_SIZE, DMA_BIT_MASK(u->agaw_bits), NULL)) {
-		vtd_pgtable_free(&v->pt);
+		io_pgtable_free(&v->pt);
 		kfree(v);
 		return NULL;
 	}
@@ -591,7 +582,7 @@ void intel_iommu_domain_free(struct iommu_domain *d)
 	spin_lock_irqsave(&v->unit->lock, flags);
 	flush_iotlb_domain(v->unit, v->did);
 	spin_unlock_irqrestore(&v->unit->lock, flags);
-	vtd_pgtable_free(&v->pt);
+	io_pgtable_free(&v->pt);
 	kfree(v);
 }
 
@@ -608,7 +599,7 @@ struct iommu_domain *intel_iommu_attach(struct vtd_unit *u, struct device *dev,
 	struct iommu_domain *d;
 	struct vtd_domain *v;
 	unsigned long flags;
-	int slot = -1;
+	struct iommu_binding *b;
 
 	if (!u || dev->domain || !(d = intel_iommu_domain_alloc(u)))
 		return NULL;
@@ -616,11 +607,6 @@ struct iommu_domain *intel_iommu_attach(struct vtd_unit *u, struct device *dev,
 	map_rmrrs(v, bus, devfn);
 
 	spin_lock_irqsave(&u->lock, flags);
-	for (int i = 0; i < VTD_MAX_BINDINGS && slot < 0; i++)
-		if (!u->bind[i].dom)
-			slot = i;
-	if (slot < 0 || binding_of(u, sid) >= 0)
-		goto fail_locked;
 	if (!u->ctx[bus]) {
 		struct page *pg = alloc_pages(GFP_ATOMIC | __GFP_ZERO, 0);
 
@@ -630,9 +616,9 @@ struct iommu_domain *intel_iommu_attach(struct vtd_unit *u, struct device *dev,
 		u->root[bus * 2 + 1] = 0;
 		u->root[bus * 2] = virt_to_phys(u->ctx[bus]) | 1;
 	}
-	u->bind[slot].sid = sid;
-	u->bind[slot].dom = v;
-	u->bind[slot].dev = dev;
+	b = iommu_binding_add(&u->bind, sid, d, dev);
+	if (!b)
+		goto fail_locked;
 	/* hi: address width (1: 39-bit 3-level, 2: 48-bit 4-level), DID;
 	 * lo: table, translation type 0 (untranslated requests only), P. */
 	u->ctx[bus][devfn * 2 + 1] = (u->levels == 4 ? 2 : 1) | (uint64_t)v->did << 8;
@@ -662,18 +648,20 @@ void intel_iommu_detach_pci(struct device *dev)
 	for (unsigned int i = 0; i < nr_units; i++) {
 		struct vtd_unit *u = &units[i];
 
-		for (int b = 0; b < VTD_MAX_BINDINGS; b++) {
-			struct vtd_domain *v = u->bind[b].dom;
-			uint16_t sid = u->bind[b].sid;
+		for (int k = 0; k < IOMMU_MAX_BINDINGS; k++) {
+			struct iommu_binding *b = &u->bind.b[k];
+			uint16_t sid = (uint16_t)b->sid;
+			struct vtd_domain *v;
 			unsigned long flags;
 
-			if (!v || u->bind[b].dev != dev)
+			if (!b->dom || b->dev != dev)
 				continue;
+			v = to_vtd(b->dom);
 			spin_lock_irqsave(&u->lock, flags);
 			u->ctx[sid >> 8][(sid & 0xff) * 2] = 0;
 			u->ctx[sid >> 8][(sid & 0xff) * 2 + 1] = 0;
 			flush_context(u, v->did, sid);
-			u->bind[b].dom = NULL;
+			iommu_binding_del(b);
 			spin_unlock_irqrestore(&u->lock, flags);
 			iommu_detach_device(&v->domain, dev);
 			intel_iommu_domain_free(&v->domain);

@@ -106,8 +106,8 @@ bool dmar_scope_matches(const struct dmar_scope *s, uint8_t bus, uint8_t devfn);
 
 /*
  * The tables themselves are the shared radix table of io-pgtable.h; this
- * format (intel-pgtable.c) says what the bits of an entry mean. The
- * vtd_pgtable_* names are that table's operations with this format.
+ * format (intel-pgtable.c) says what the bits of an entry mean;
+ * vtd_pgtable_init makes a table of this format.
  */
 extern const struct io_pgtable_fmt vtd_sl_fmt;
 
@@ -117,36 +117,8 @@ static inline int vtd_pgtable_init(struct io_pgtable *pt, unsigned int levels,
 {
 	return io_pgtable_init(pt, &vtd_sl_fmt, levels, superpages, node);
 }
-/*
- * Map [iova, iova + size) to paddr with prot (IOMMU_READ/WRITE, at least
- * one: an entry with neither is not present): 4 KiB multiples; a 2 MiB
- * superpage wherever iova and paddr are 2 MiB aligned and 2 MiB remain.
- * 0, -ENOMEM with nothing of the range left mapped, or -EINVAL.
- */
-static inline int vtd_pgtable_map(struct io_pgtable *pt, unsigned long iova,
-				  phys_addr_t paddr, size_t size, int prot)
-{
-	return io_pgtable_map(pt, iova, paddr, size, prot);
-}
-/* Clear the range's leaf entries (splitting a superpage it covers only
- * partly); returns the bytes that were mapped. Tables stay. */
-static inline size_t vtd_pgtable_unmap(struct io_pgtable *pt,
-				       unsigned long iova, size_t size)
-{
-	return io_pgtable_unmap(pt, iova, size);
-}
-/* The translation of iova (0 if none); *pte gets the leaf if not NULL. */
-static inline phys_addr_t vtd_pgtable_iova_to_phys(struct io_pgtable *pt,
-						   unsigned long iova,
-						   uint64_t *pte)
-{
-	return io_pgtable_iova_to_phys(pt, iova, pte);
-}
-/* Free every table page; returns how many were freed. */
-static inline unsigned long vtd_pgtable_free(struct io_pgtable *pt)
-{
-	return io_pgtable_free(pt);
-}
+/* Then io_pgtable_map/unmap/iova_to_phys/free (io-pgtable.h) on it: 2 MiB
+ * superpages wherever iova and paddr are 2 MiB aligned and 2 MiB remain. */
 
 /* ------------------------------------------------------------ faults */
 
@@ -158,7 +130,6 @@ void vtd_format_sid(uint16_t sid, char *buf, size_t len);
 
 /* ------------------------------------------------------------ hardware */
 
-#define VTD_MAX_BINDINGS	64
 
 struct vtd_domain;
 
@@ -182,11 +153,7 @@ struct vtd_unit {
 	volatile uint32_t *iq_status;	/* wait descriptors write here */
 	uint32_t iq_seq;
 	uint16_t next_did;
-	struct {
-		uint16_t sid;
-		struct vtd_domain *dom;
-		struct device *dev;
-	} bind[VTD_MAX_BINDINGS];
+	struct iommu_bindings bind;	/* source-id -> domain, device */
 	/* counters for `iommu` and the tests */
 	unsigned long nr_ctx_inv, nr_iotlb_psi, nr_iotlb_dsi, nr_iotlb_global;
 	unsigned long nr_waits, nr_map_flushes, nr_faults, nr_fault_irqs;

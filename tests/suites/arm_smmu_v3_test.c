@@ -359,11 +359,11 @@ static void pgtable_levels(struct kunit *test, unsigned int levels)
 	KUNIT_ASSERT_NOT_NULL(test, pg);
 	pa = virt_to_phys(page_address(pg));
 
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_map(&pt, 0x100000, pa, 4 * PAGE_SIZE,
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 0x100000, pa, 4 * PAGE_SIZE,
 					       IOMMU_READ | IOMMU_WRITE), 0);
 	KUNIT_EXPECT_EQ(test, pt.nr_tables, (unsigned long)levels);
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 4UL);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x102abc, NULL),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x102abc, NULL),
 			pa + 0x2abc);
 	e = hand_walk(&pt, 0x101000, test);
 	KUNIT_EXPECT_EQ(test, e & S1_PTE_ADDR, (uint64_t)pa + PAGE_SIZE);
@@ -371,29 +371,29 @@ static void pgtable_levels(struct kunit *test, unsigned int levels)
 	KUNIT_EXPECT_NE(test, e & S1_PTE_XN, 0ULL);
 
 	/* read-only (DMA_TO_DEVICE) at the top of the input range */
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_map(&pt, top, pa, PAGE_SIZE,
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, top, pa, PAGE_SIZE,
 					       IOMMU_READ), 0);
 	e = hand_walk(&pt, top, test);
 	KUNIT_EXPECT_NE(test, e & S1_PTE_AP_RDONLY, 0ULL);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, top, NULL), pa);
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, top, NULL), pa);
 	/* past the input range, unaligned: refused */
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_map(&pt, top + PAGE_SIZE, pa,
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, top + PAGE_SIZE, pa,
 					       PAGE_SIZE, IOMMU_READ), -EINVAL);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_map(&pt, 0x200800, pa, PAGE_SIZE,
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 0x200800, pa, PAGE_SIZE,
 					       IOMMU_READ), -EINVAL);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, top + PAGE_SIZE, NULL),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, top + PAGE_SIZE, NULL),
 			(phys_addr_t)0);
 
 	/* unmap counts what was mapped, across a hole */
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_unmap(&pt, 0x101000, 8 * PAGE_SIZE),
+	KUNIT_EXPECT_EQ(test, io_pgtable_unmap(&pt, 0x101000, 8 * PAGE_SIZE),
 			(size_t)3 * PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x101000, NULL),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x101000, NULL),
 			(phys_addr_t)0);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x100000, NULL), pa);
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x100000, NULL), pa);
 	KUNIT_EXPECT_EQ(test, hand_walk(&pt, 0x102000, test), 0ULL);
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 2UL);
 
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_free(&pt), 2UL * levels - 1);
+	KUNIT_EXPECT_EQ(test, io_pgtable_free(&pt), 2UL * levels - 1);
 	__free_pages(pg, 2);
 	test_arena_done(test, &a);
 }
@@ -413,47 +413,47 @@ static void pgtable_blocks(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, smmu_pgtable_init(&pt, 3, &a.pgdat), 0);
 	pt.blocks = true;
 	/* 4 MiB + 8 KiB at a 2 MiB-aligned pair: two blocks and two pages */
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_map(&pt, 0x200000, 0x40000000,
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 0x200000, 0x40000000,
 					       (4UL << 20) + 2 * PAGE_SIZE,
 					       IOMMU_READ | IOMMU_WRITE), 0);
 	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 2UL);
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 2UL);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x212345, &e),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x212345, &e),
 			(phys_addr_t)0x40012345);
 	KUNIT_EXPECT_EQ(test, e & 3, 1ULL);			/* block: 0b01 */
 	KUNIT_EXPECT_EQ(test, e & S1_PTE_ADDR, 0x40000000ULL);
 	KUNIT_EXPECT_NE(test, e & S1_PTE_AF, 0ULL);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x5fffff, NULL),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x5fffff, NULL),
 			(phys_addr_t)0x403fffff);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x601000, &e),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x601000, &e),
 			(phys_addr_t)0x40401000);
 	KUNIT_EXPECT_EQ(test, e & 3, 3ULL);			/* page: 0b11 */
 
 	/* a page out of the first block: split into 512 pages, one cleared */
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_unmap(&pt, 0x201000, PAGE_SIZE),
+	KUNIT_EXPECT_EQ(test, io_pgtable_unmap(&pt, 0x201000, PAGE_SIZE),
 			(size_t)PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, pt.nr_splits, 1UL);
 	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 1UL);
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 2UL + 511);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x201000, NULL),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x201000, NULL),
 			(phys_addr_t)0);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x202abc, &e),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x202abc, &e),
 			(phys_addr_t)0x40002abc);
 	KUNIT_EXPECT_EQ(test, e & 3, 3ULL);
 	/* the whole second block at once */
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_unmap(&pt, 0x400000, 2UL << 20),
+	KUNIT_EXPECT_EQ(test, io_pgtable_unmap(&pt, 0x400000, 2UL << 20),
 			(size_t)(2UL << 20));
 	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 0UL);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x400000, NULL),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x400000, NULL),
 			(phys_addr_t)0);
 	/* not 2 MiB aligned on the physical side: pages */
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_map(&pt, 0x800000, 0x40001000,
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 0x800000, 0x40001000,
 					       2UL << 20, IOMMU_READ), 0);
 	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 0UL);
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 2UL + 511 + 512);
 
 	tables = pt.nr_tables;
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_free(&pt), tables);
+	KUNIT_EXPECT_EQ(test, io_pgtable_free(&pt), tables);
 	test_arena_done(test, &a);
 }
 
@@ -471,15 +471,15 @@ static void pgtable_enomem_leaves_nothing(struct kunit *test)
 	while (node_free_pages(&a.pgdat) > 1 && nhog < ARRAY_SIZE(hog))
 		hog[nhog++] = alloc_pages_node(&a.pgdat, GFP_KERNEL | __GFP_NOWARN, 0);
 	KUNIT_ASSERT_EQ(test, node_free_pages(&a.pgdat), 1UL);
-	ret = smmu_pgtable_map(&pt, 0x40000000, 0x80000000, PAGE_SIZE,
+	ret = io_pgtable_map(&pt, 0x40000000, 0x80000000, PAGE_SIZE,
 			       IOMMU_READ | IOMMU_WRITE);
 	KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 0UL);
-	KUNIT_EXPECT_EQ(test, smmu_pgtable_iova_to_phys(&pt, 0x40000000, NULL),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x40000000, NULL),
 			(phys_addr_t)0);
 	for (unsigned int i = 0; i < nhog; i++)
 		__free_page(hog[i]);
-	smmu_pgtable_free(&pt);
+	io_pgtable_free(&pt);
 	test_arena_done(test, &a);
 }
 

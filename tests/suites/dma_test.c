@@ -417,6 +417,38 @@ static void iommu_large_and_small_iovas_apart(struct kunit *test)
 	arena_buf_free(buf, 0);
 }
 
+/* The requester -> domain table both IOMMU drivers keep (dma-iommu.h). */
+static void iommu_bindings_find_add_del(struct kunit *test)
+{
+	static struct iommu_bindings t;
+	static struct iommu_domain dom[2];
+	struct device dev2;
+	struct iommu_binding *b;
+
+	memset(&t, 0, sizeof(t));
+	dma_device_init(&dev2, "other");
+	KUNIT_EXPECT_NULL(test, iommu_binding_find(&t, 0x10));
+	b = iommu_binding_add(&t, 0x10, &dom[0], &a.dev);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_PTR_EQ(test, iommu_binding_find(&t, 0x10), b);
+	KUNIT_EXPECT_PTR_EQ(test, b->dom, &dom[0]);
+	KUNIT_EXPECT_PTR_EQ(test, b->dev, &a.dev);
+	/* one binding a requester */
+	KUNIT_EXPECT_NULL(test, iommu_binding_add(&t, 0x10, &dom[1], &dev2));
+	KUNIT_EXPECT_PTR_EQ(test, iommu_binding_find(&t, 0x10)->dom, &dom[0]);
+	/* full: IOMMU_MAX_BINDINGS in all */
+	for (uint32_t sid = 1; sid < IOMMU_MAX_BINDINGS; sid++)
+		KUNIT_EXPECT_NOT_NULL(test, iommu_binding_add(&t, 0x100 + sid, &dom[1], &dev2));
+	KUNIT_EXPECT_NULL(test, iommu_binding_add(&t, 0x200, &dom[1], &dev2));
+	/* a freed slot is found free again, and the old sid is gone */
+	iommu_binding_del(b);
+	KUNIT_EXPECT_NULL(test, iommu_binding_find(&t, 0x10));
+	b = iommu_binding_add(&t, 0x200, &dom[1], &dev2);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, b->sid, 0x200u);
+	KUNIT_EXPECT_PTR_EQ(test, iommu_binding_find(&t, 0x101)->dom, &dom[1]);
+}
+
 /* A handle outside the pool is refused before any slot is looked at. */
 static void bounce_unmap_outside_pool_refused(struct kunit *test)
 {
@@ -555,6 +587,7 @@ static struct kunit_case dma_cases[] = {
 	KUNIT_CASE(iommu_lazy_unmap_delays_the_flush),
 	KUNIT_CASE(iommu_masks_sg_and_coherent),
 	KUNIT_CASE(iommu_large_and_small_iovas_apart),
+	KUNIT_CASE(iommu_bindings_find_add_del),
 	{}
 };
 

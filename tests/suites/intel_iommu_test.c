@@ -254,28 +254,28 @@ static void pgtable_map_walk_unmap(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 	KUNIT_ASSERT_EQ(test, vtd_pgtable_init(&pt, 3, false, &a.pgdat), 0);
 	KUNIT_EXPECT_EQ(test, pt.nr_tables, 1UL);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 0x5000, 0x12345000, 0x3000,
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 0x5000, 0x12345000, 0x3000,
 					      IOMMU_READ), 0);
 	/* root + level 2 + level 1 */
 	KUNIT_EXPECT_EQ(test, pt.nr_tables, 3UL);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 0x5123, &pte),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x5123, &pte),
 			(phys_addr_t)0x12345123);
 	KUNIT_EXPECT_EQ(test, pte, 0x12345000ULL | VTD_PTE_R);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 0x7fff, NULL),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x7fff, NULL),
 			(phys_addr_t)0x12347fff);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 0x8000, NULL), (phys_addr_t)0);
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x8000, NULL), (phys_addr_t)0);
 	/* the walk by hand: the level-3 entry points at a table with R|W */
 	KUNIT_EXPECT_EQ(test, pt.root[0] & 3, 3ULL);
 	/* beyond 39 bits with 3 levels, unaligned, no rights */
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 1UL << 39, 0, 4096, IOMMU_READ),
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 1UL << 39, 0, 4096, IOMMU_READ),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 0x100, 0, 4096, IOMMU_READ),
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 0x100, 0, 4096, IOMMU_READ),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 0x100000, 0, 4096, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_unmap(&pt, 0x4000, 0x5000), (size_t)0x3000);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 0x5000, NULL), (phys_addr_t)0);
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 0x100000, 0, 4096, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, io_pgtable_unmap(&pt, 0x4000, 0x5000), (size_t)0x3000);
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x5000, NULL), (phys_addr_t)0);
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 0UL);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_free(&pt), 3UL);
+	KUNIT_EXPECT_EQ(test, io_pgtable_free(&pt), 3UL);
 	test_arena_done(test, &a);
 }
 
@@ -289,32 +289,32 @@ static void pgtable_superpages(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 	KUNIT_ASSERT_EQ(test, vtd_pgtable_init(&pt, 4, true, &a.pgdat), 0);
 	/* 2 MiB + 4 KiB, both aligned: one superpage, one 4 KiB page */
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 4 * M2, 16 * M2, M2 + 4096,
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 4 * M2, 16 * M2, M2 + 4096,
 					      IOMMU_READ | IOMMU_WRITE), 0);
 	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 1UL);
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 1UL);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 4 * M2 + 0x12345, &pte),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 4 * M2 + 0x12345, &pte),
 			(phys_addr_t)(16 * M2 + 0x12345));
 	KUNIT_EXPECT_TRUE(test, pte & VTD_PTE_PS);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 5 * M2 + 0x10, NULL),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 5 * M2 + 0x10, NULL),
 			(phys_addr_t)(17 * M2 + 0x10));
 	/* physical address not 2 MiB aligned: 4 KiB pages only */
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 8 * M2, 16 * M2 + 4096, M2,
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 8 * M2, 16 * M2 + 4096, M2,
 					      IOMMU_READ), 0);
 	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 1UL);
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 513UL);
 	/* unmapping one page of the superpage splits it */
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_unmap(&pt, 4 * M2 + 4096, 4096),
+	KUNIT_EXPECT_EQ(test, io_pgtable_unmap(&pt, 4 * M2 + 4096, 4096),
 			(size_t)4096);
 	KUNIT_EXPECT_EQ(test, pt.nr_splits, 1UL);
 	KUNIT_EXPECT_EQ(test, pt.nr_blocks, 0UL);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 4 * M2 + 4096, NULL), (phys_addr_t)0);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 4 * M2 + 8192, NULL),
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 4 * M2 + 4096, NULL), (phys_addr_t)0);
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 4 * M2 + 8192, NULL),
 			(phys_addr_t)(16 * M2 + 8192));
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_unmap(&pt, 0, 16 * M2),
+	KUNIT_EXPECT_EQ(test, io_pgtable_unmap(&pt, 0, 16 * M2),
 			(size_t)(2 * M2 + 4096 - 4096));
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 0UL);
-	vtd_pgtable_free(&pt);
+	io_pgtable_free(&pt);
 	KUNIT_EXPECT_EQ(test, pt.nr_tables, 0UL);
 	test_arena_done(test, &a);
 }
@@ -337,13 +337,13 @@ static void pgtable_enomem_leaves_nothing(struct kunit *test)
 		n++;
 	}
 	/* 4 MiB spanning two level-1 tables: the second one cannot be made */
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_map(&pt, 0x1ff000, 0x40000000, 0x2000,
+	KUNIT_EXPECT_EQ(test, io_pgtable_map(&pt, 0x1ff000, 0x40000000, 0x2000,
 					      IOMMU_WRITE), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, vtd_pgtable_iova_to_phys(&pt, 0x1ff000, NULL), (phys_addr_t)0);
+	KUNIT_EXPECT_EQ(test, io_pgtable_iova_to_phys(&pt, 0x1ff000, NULL), (phys_addr_t)0);
 	KUNIT_EXPECT_EQ(test, pt.nr_pages, 0UL);
 	while (n)
 		__free_pages(hog[--n], 0);
-	vtd_pgtable_free(&pt);
+	io_pgtable_free(&pt);
 	test_arena_done(test, &a);
 }
 
