@@ -5,6 +5,7 @@
  * Portable: the same file runs the suites on the host.
  */
 #include "kernel/kunit.h"
+#include "kernel/cmdline.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
@@ -21,6 +22,73 @@ void kunit_set_seed(uint64_t seed)
 {
 	next_seed = seed;
 }
+
+/* kunit.expect=KEY:VALUE,... kept as given; looked up by key on demand. */
+static char expectations[256];
+
+int kunit_set_expectations(const char *list)
+{
+	expectations[0] = '\0';
+	if (!list || !*list)
+		return 0;
+	if (strlen(list) >= sizeof(expectations)) {
+		printk(KERN_ERR "kunit: kunit.expect= is longer than %zu characters\n",
+		       sizeof(expectations) - 1);
+		return -1;
+	}
+	/* Every item must be KEY:VALUE with a non-empty key and value. */
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		const char *colon = strchr(p, ':');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (!colon || colon >= p + len || colon == p || colon + 1 == p + len) {
+			printk(KERN_ERR "kunit: kunit.expect item '%.*s' is not KEY:VALUE\n",
+			       (int)len, p);
+			return -1;
+		}
+		p += len + (end ? 1 : 0);
+	}
+	strlcpy(expectations, list, sizeof(expectations));
+	return 0;
+}
+
+const char *kunit_expectation(const char *key)
+{
+	static char value[64];
+	size_t klen = strlen(key);
+
+	for (const char *p = expectations; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == ':') {
+			size_t vlen = len - klen - 1;
+
+			if (vlen >= sizeof(value))
+				vlen = sizeof(value) - 1;
+			memcpy(value, p + klen + 1, vlen);
+			value[vlen] = '\0';
+			return value;
+		}
+		p += len + (end ? 1 : 0);
+	}
+	return NULL;
+}
+
+bool kunit_expectation_u64(const char *key, uint64_t *out)
+{
+	const char *v = kunit_expectation(key);
+
+	return v && parse_u64(v, out, false);
+}
+
+static int set_expect(const char *v)
+{
+	return kunit_set_expectations(v);
+}
+KERNEL_PARAM("kunit.expect", set_expect,
+	     "KEY:VALUE,...: what the test harness promises about this machine");
 
 int __kunit_strcmp(const char *a, const char *b)
 {

@@ -85,6 +85,24 @@ void kunit_list(void);
 /* Seed for the next run (0: take one from the clock). */
 void kunit_set_seed(uint64_t seed);
 
+/*
+ * What the harness promises about the machine under test, so that a case
+ * checks the hardware its configuration exists for rather than whatever
+ * the driver happened to detect. tools/run-tests passes them on the
+ * command line as `kunit.expect=KEY:VALUE,KEY:VALUE` (the host runner:
+ * `--expect KEY:VALUE,...`); keys are dotted names such as
+ * `vtd.levels:4` or `smmu.ril:1`, listed in docs/testing.md.
+ *
+ * kunit_expectation() returns the value given for key (a pointer into a
+ * static copy, valid until the next kunit_set_expectations), or NULL when
+ * the harness said nothing about it; a case then tests what it can and
+ * must not assume either way. kunit_expectation_u64() parses the value as
+ * a number; false when absent or not a number.
+ */
+int kunit_set_expectations(const char *list);	/* -1 (printed) if malformed */
+const char *kunit_expectation(const char *key);
+bool kunit_expectation_u64(const char *key, uint64_t *out);
+
 /* ---- what the macros call ---- */
 void kunit_fail_at(struct kunit *test, const char *file, int line,
 		   bool is_assert, const char *fmt, ...) __printf(5, 6);

@@ -17,6 +17,8 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+/* The first place needle starts in hay, or NULL. */
+char *strstr(const char *hay, const char *needle);
 
 /* Copy at most size-1 bytes and always terminate; returns strlen(src). */
 size_t strlcpy(char *dst, const char *src, size_t size);

@@ -3,7 +3,7 @@
  * into this binary (portable suites from tests/suites and host-only ones
  * from tests/host) and prints KTAP.
  *
- *   build/host/unit [GLOB] [--seed N]
+ *   build/host/unit [GLOB] [--seed N] [--expect KEY:VALUE,...] [--list]
  */
 #include "tests/host/host.h"
 #include "kernel/kunit.h"
@@ -26,11 +26,14 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			kunit_set_seed(seed);
+		} else if (strcmp(argv[i], "--expect") == 0 && i + 1 < argc) {
+			if (kunit_set_expectations(argv[++i]) != 0)
+				return 2;
 		} else if (strcmp(argv[i], "--list") == 0) {
 			kunit_list();
 			return 0;
 		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "usage: %s [GLOB] [--seed N] [--list]\n", argv[0]);
+			fprintf(stderr, "usage: %s [GLOB] [--seed N] [--expect KEY:VALUE,...] [--list]\n", argv[0]);
 			return 2;
 		} else {
 			glob = argv[i];
