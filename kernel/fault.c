@@ -31,6 +31,11 @@ bool run_catching_faults(void (*fn)(void *), void *arg, struct fault_info *fi)
 	return false;
 }
 
+void fault_catch_abandon(void)
+{
+	catch_point = NULL;
+}
+
 void fault_try_recover(const struct fault_info *fi)
 {
 	struct arch_jmp_buf *jb = catch_point;

@@ -32,6 +32,13 @@ struct fault_info {
  */
 bool run_catching_faults(void (*fn)(void *), void *arg, struct fault_info *fi);
 
+/*
+ * Forget a run_catching_faults() whose caller was abandoned without
+ * returning (the test runner does this when a case ends early, from inside
+ * the function being run). Harmless when nothing is being caught.
+ */
+void fault_catch_abandon(void);
+
 /* Called by the arch trap code after the report; returns only if nobody
  * is catching (the caller then stops the machine). */
 void fault_try_recover(const struct fault_info *fi);

@@ -3,9 +3,17 @@
  * the `kunit_suites` section, sorts them by name, refuses duplicates, runs
  * the ones matching a glob and prints KTAP v1 as Linux's KUnit does.
  * Portable: the same file runs the suites on the host.
+ *
+ * A case runs under a resume point: ASSERT and skip jump back to it from
+ * any depth (kunit_end_case). Around each case the runner snapshots the
+ * debug-report counters (kernel/lib/diag.h) and the thread's preemption
+ * count and held locks, and fails the case if they differ from what the
+ * case declared or started with.
  */
 #include "kernel/kunit.h"
 #include "kernel/cmdline.h"
+#include "kernel/fault.h"
+#include "kernel/thread.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
@@ -222,6 +230,105 @@ void kunit_do_skip(struct kunit *test, const char *fmt, ...)
 	va_end(ap);
 }
 
+void kunit_end_case(struct kunit *test)
+{
+	if (test->resume && test->owner == arch_current())
+		arch_longjmp(test->resume, 1);
+	/* Another thread: the failure is recorded; its caller returns. */
+}
+
+void kunit_expect_reports(struct kunit *test, enum diag_kind kind, unsigned long n)
+{
+	if ((unsigned int)kind < NR_DIAG_KINDS)
+		test->expected_reports[kind] += n;
+}
+
+/* Reports the cases declared and saw, summed since boot: the rest are
+ * unexpected (boot, kthreads after their case, more than declared). */
+static unsigned long reports_absorbed;
+
+/* Runs in progress: the runner's own tests run suites inside a case. Only
+ * the outermost run judges unexpected reports, and only outermost cases
+ * absorb what they declared, so nothing is counted twice. */
+static int run_depth;
+
+static unsigned long reports_total(void)
+{
+	unsigned long sum = 0;
+
+	for (int k = 0; k < NR_DIAG_KINDS; k++)
+		sum += diag_count(k);
+	return sum;
+}
+
+/*
+ * Run the case's function under a resume point. noinline keeps the
+ * setjmp in a frame of its own, with nothing live across it but `test`.
+ */
+static __attribute__((noinline)) void run_case_body(struct kunit *test,
+						    const struct kunit_case *c)
+{
+	struct arch_jmp_buf resume;
+	/* A capture already running belongs to an outer case (the runner's
+	 * own tests); only one the case started is stopped. */
+	char *const outer_capture = printk_capture_buffer();
+
+	if (arch_setjmp(&resume) != 0) {
+		/* Ended early by ASSERT or skip: undo what the jump skipped. */
+		test->resume = NULL;
+		if (printk_capture_buffer() != outer_capture)
+			printk_capture_stop();
+		fault_catch_abandon();
+		return;
+	}
+	test->resume = &resume;
+	test->owner = arch_current();
+	c->run_case(test);
+	test->resume = NULL;
+}
+
+/* One case: init, body, exit, then the checks the runner makes itself. */
+static void run_case(const struct kunit_suite *s, const struct kunit_case *c,
+		     struct kunit *test)
+{
+	struct thread *self = arch_current();
+	int preempt_before = self->preempt_count;
+	unsigned int held_before = self->nr_held;
+	unsigned long before[NR_DIAG_KINDS];
+
+	for (int k = 0; k < NR_DIAG_KINDS; k++)
+		before[k] = diag_count(k);
+	if (s->init && s->init(test) != 0) {
+		kunit_fail_at(test, __FILE__, __LINE__, true, "the suite's init failed");
+		return;
+	}
+	run_case_body(test, c);
+	if (s->exit)
+		s->exit(test);
+
+	if (self->preempt_count != preempt_before || self->nr_held != held_before) {
+		kunit_fail_at(test, __FILE__, __LINE__, false,
+			      "the case ended with preemption count %d and %u lock(s) "
+			      "held, but started with %d and %u (a lock left held, or "
+			      "an ASSERT between lock and unlock?)",
+			      self->preempt_count, self->nr_held, preempt_before,
+			      held_before);
+		self->preempt_count = preempt_before;	/* let the run go on */
+		self->nr_held = held_before;
+	}
+	for (int k = 0; k < NR_DIAG_KINDS; k++) {
+		unsigned long seen = diag_count(k) - before[k];
+		unsigned long want = test->expected_reports[k];
+
+		if (run_depth == 1)
+			reports_absorbed += seen < want ? seen : want;
+		if (seen != want)
+			kunit_fail_at(test, __FILE__, __LINE__, false,
+				      "%lu %s report(s) during the case, %lu declared "
+				      "(kunit_expect_reports)", seen, diag_name(k), want);
+	}
+}
+
 /* Run one suite as a KTAP subtest; returns its result line's verdict. */
 static bool run_suite(const struct kunit_suite *s, unsigned int index,
 		      struct kunit_totals *tot)
@@ -232,6 +339,12 @@ static bool run_suite(const struct kunit_suite *s, unsigned int index,
 		ncases++;
 	printk("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", s->name, ncases);
 
+	if (ncases == 0) {
+		printk("    # %s: the suite has no cases\n", s->name);
+		printk("not ok %u %s\n", index, s->name);
+		tot->suites++;
+		return false;
+	}
 	if (s->suite_init && s->suite_init() != 0) {
 		printk("    # %s: suite_init failed\n", s->name);
 		printk("not ok %u %s\n", index, s->name);
@@ -245,14 +358,7 @@ static bool run_suite(const struct kunit_suite *s, unsigned int index,
 
 		i++;
 		test.seed = next_seed ? next_seed : arch_clock_ns() ^ 0x6b756e6974ULL;
-		if (s->init && s->init(&test) != 0) {
-			kunit_fail_at(&test, __FILE__, __LINE__, true,
-				      "the suite's init failed");
-		} else {
-			c->run_case(&test);
-			if (s->exit)
-				s->exit(&test);
-		}
+		run_case(s, c, &test);
 		if (test.failed) {
 			printk("        # %s: seed %llu (replay with kunit.seed=%llu)\n",
 			       c->name, (unsigned long long)test.seed,
@@ -279,16 +385,18 @@ static bool run_suite(const struct kunit_suite *s, unsigned int index,
 	return fail == 0;
 }
 
-bool kunit_run_all(const char *glob, struct kunit_totals *totals)
+/* Run the suites of a sorted array that match glob (n < 0: registration
+ * was refused; nothing runs and the run fails). */
+static bool run_sorted(const struct kunit_suite **suites, int n,
+		       const char *glob, struct kunit_totals *totals)
 {
-	static const struct kunit_suite *suites[MAX_SUITES];
 	struct kunit_totals tot = { 0 };
-	int n = sorted_suites(suites, MAX_SUITES);
 	unsigned int selected = 0, index = 0;
 	bool ok = n >= 0;
 
 	if (n < 0)
 		n = 0;
+	run_depth++;
 	for (int i = 0; i < n; i++)
 		if (glob_match(glob, suites[i]->name))
 			selected++;
@@ -301,9 +409,39 @@ bool kunit_run_all(const char *glob, struct kunit_totals *totals)
 	}
 	printk("# Totals: pass:%u fail:%u skip:%u total:%u\n", tot.passed,
 	       tot.failed, tot.skipped, tot.passed + tot.failed + tot.skipped);
-	if (selected == 0)
+
+	unsigned long total = reports_total();
+
+	tot.unexpected_reports = total - reports_absorbed;
+	printk("# Reports:");
+	for (int k = 0; k < NR_DIAG_KINDS; k++)
+		printk(KERN_CONT " %s:%lu", diag_name(k), diag_count(k));
+	printk(KERN_CONT " unexpected:%lu\n", tot.unexpected_reports);
+	if (tot.unexpected_reports)
+		printk("# %lu report(s) no case declared: see the reports above "
+		       "(a case fails for its own; the rest came from outside any "
+		       "case)\n", tot.unexpected_reports);
+	if (selected == 0) {
 		printk("# no suite matches '%s'\n", glob);
+		ok = false;
+	}
+	if (tot.unexpected_reports && run_depth == 1)
+		ok = false;
+	run_depth--;
 	if (totals)
 		*totals = tot;
 	return ok;
+}
+
+bool kunit_run_all(const char *glob, struct kunit_totals *totals)
+{
+	static const struct kunit_suite *suites[MAX_SUITES];
+
+	return run_sorted(suites, sorted_suites(suites, MAX_SUITES), glob, totals);
+}
+
+bool kunit_run_suites(const struct kunit_suite **suites, size_t n,
+		      const char *glob, struct kunit_totals *totals)
+{
+	return run_sorted(suites, kunit_sort_suites(suites, n), glob, totals);
 }

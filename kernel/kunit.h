@@ -21,8 +21,23 @@
  *	};
  *	kunit_test_suite(example_suite);
  *
- * EXPECT records a failure and carries on; ASSERT records it and returns
- * from the test function (so use ASSERT only in the test function itself).
+ * EXPECT records a failure and carries on. ASSERT records it and ends the
+ * case; kunit_skip() marks the case skipped and ends it. Both work from any
+ * depth of helper functions: the runner keeps a resume point (arch_setjmp)
+ * and jumps back to it, then runs the suite's exit hook as usual. So a
+ * helper may assert or skip, and its caller never goes on with the setup
+ * that failed. Two limits, both checked:
+ *  - only the thread running the case can end it; an ASSERT on another
+ *    thread or CPU records the failure and returns from the function it is
+ *    in (report results to the case and assert there);
+ *  - a case must not end while holding a spinlock or with preemption off:
+ *    the runner reports that as a failure (the lock stays held).
+ *
+ * Reports of the kernel's debug checks (WARN_ON, bad page state, slab and
+ * DMA-API debugging, the lock debugger; kernel/lib/diag.h) fail the case
+ * that caused them. A case that provokes them on purpose declares how many
+ * with kunit_expect_reports(); the count must then match exactly.
+ *
  * Each case gets a fresh `struct kunit`; test->seed is the seed for any
  * randomness in the case (printed, and settable with `kunit.seed=N`, so a
  * failing random run replays).
@@ -31,6 +46,8 @@
 #define KERNEL_KUNIT_H
 
 #include "kernel/types.h"
+#include "kernel/lib/diag.h"
+#include <arch/setjmp.h>
 
 struct kunit {
 	const char *name;	/* the running case */
@@ -39,6 +56,11 @@ struct kunit {
 	char skip_reason[64];
 	uint64_t seed;		/* for randomised tests: replay with kunit.seed= */
 	void *priv;		/* for the suite's init/exit */
+
+	/* The runner's own (set before the case starts). */
+	struct arch_jmp_buf *resume;	/* where ASSERT and skip jump to */
+	const void *owner;		/* the thread running the case */
+	unsigned long expected_reports[NR_DIAG_KINDS];
 };
 
 struct kunit_case {
@@ -64,14 +86,35 @@ struct kunit_suite {
 
 struct kunit_totals {
 	unsigned int suites, passed, failed, skipped;
+	unsigned long unexpected_reports;	/* since boot, see kernel/lib/diag.h */
 };
 
 /*
- * Run every suite whose name matches glob, in name order, printing KTAP v1.
- * Returns false if any case failed or if registration is broken (duplicate
- * names), true otherwise. Totals are optional.
+ * Run every suite whose name matches glob, in name order, printing KTAP v1
+ * and, last, two summary lines:
+ *	# Totals: pass:P fail:F skip:S total:T
+ *	# Reports: warn:0 bad_page:0 slab:0 dma_api:0 lockdep:0 unexpected:0
+ * (report counts since boot; "unexpected" are those no case declared).
+ * Returns false if any case failed, if the glob matched no suite, if a
+ * selected suite has no cases, if there was an unexpected report, or if
+ * registration is broken (duplicate names); true otherwise. Totals are
+ * optional.
  */
 bool kunit_run_all(const char *glob, struct kunit_totals *totals);
+
+/*
+ * The same over a given array of suites (sorted here; duplicates refused),
+ * for the runner's own tests.
+ */
+bool kunit_run_suites(const struct kunit_suite **suites, size_t n,
+		      const char *glob, struct kunit_totals *totals);
+
+/*
+ * Declare that this case provokes n more reports of one kind (on top of
+ * any declared before). At the end of the case the number seen must equal
+ * the number declared, kind by kind.
+ */
+void kunit_expect_reports(struct kunit *test, enum diag_kind kind, unsigned long n);
 
 /*
  * Sort suites by name in place; returns n, or -1 (printed) if two share a
@@ -116,6 +159,8 @@ void kunit_str_fail(struct kunit *test, const char *file, int line,
 		    const char *right_text, const char *left,
 		    const char *right);
 void kunit_do_skip(struct kunit *test, const char *fmt, ...) __printf(2, 3);
+/* End the case now if called on the case's own thread; else return. */
+void kunit_end_case(struct kunit *test);
 
 #define __KUNIT_BINARY(test, is_assert, left, op, right) ({ \
 	__typeof__(left) __l = (left); \
@@ -175,26 +220,33 @@ int __kunit_strcmp(const char *a, const char *b);	/* NULL-safe */
 #define KUNIT_EXPECT_STREQ(t, a, b)	((void)__KUNIT_STR(t, false, a, ==, b))
 #define KUNIT_EXPECT_STRNEQ(t, a, b)	((void)__KUNIT_STR(t, false, a, !=, b))
 
-#define __KUNIT_ASSERT(check) do { if (!(check)) return; } while (0)
-#define KUNIT_ASSERT_TRUE(t, c)		__KUNIT_ASSERT(__KUNIT_TRUE(t, true, c, true, #c))
-#define KUNIT_ASSERT_FALSE(t, c)	__KUNIT_ASSERT(__KUNIT_TRUE(t, true, c, false, #c))
-#define KUNIT_ASSERT_EQ(t, a, b)	__KUNIT_ASSERT(__KUNIT_BINARY(t, true, a, ==, b))
-#define KUNIT_ASSERT_NE(t, a, b)	__KUNIT_ASSERT(__KUNIT_BINARY(t, true, a, !=, b))
-#define KUNIT_ASSERT_LT(t, a, b)	__KUNIT_ASSERT(__KUNIT_BINARY(t, true, a, <, b))
-#define KUNIT_ASSERT_LE(t, a, b)	__KUNIT_ASSERT(__KUNIT_BINARY(t, true, a, <=, b))
-#define KUNIT_ASSERT_GT(t, a, b)	__KUNIT_ASSERT(__KUNIT_BINARY(t, true, a, >, b))
-#define KUNIT_ASSERT_GE(t, a, b)	__KUNIT_ASSERT(__KUNIT_BINARY(t, true, a, >=, b))
-#define KUNIT_ASSERT_PTR_EQ(t, a, b)	__KUNIT_ASSERT(__KUNIT_PTR(t, true, a, ==, b))
-#define KUNIT_ASSERT_NULL(t, p)		__KUNIT_ASSERT(__KUNIT_PTR(t, true, p, ==, NULL))
-#define KUNIT_ASSERT_NOT_NULL(t, p)	__KUNIT_ASSERT(__KUNIT_PTR(t, true, p, !=, NULL))
-#define KUNIT_ASSERT_STREQ(t, a, b)	__KUNIT_ASSERT(__KUNIT_STR(t, true, a, ==, b))
+/* On another thread kunit_end_case() returns; the helper then returns. */
+#define __KUNIT_ASSERT(t, check) do { \
+	if (!(check)) { \
+		kunit_end_case(t); \
+		return; \
+	} \
+} while (0)
+#define KUNIT_ASSERT_TRUE(t, c)		__KUNIT_ASSERT(t, __KUNIT_TRUE(t, true, c, true, #c))
+#define KUNIT_ASSERT_FALSE(t, c)	__KUNIT_ASSERT(t, __KUNIT_TRUE(t, true, c, false, #c))
+#define KUNIT_ASSERT_EQ(t, a, b)	__KUNIT_ASSERT(t, __KUNIT_BINARY(t, true, a, ==, b))
+#define KUNIT_ASSERT_NE(t, a, b)	__KUNIT_ASSERT(t, __KUNIT_BINARY(t, true, a, !=, b))
+#define KUNIT_ASSERT_LT(t, a, b)	__KUNIT_ASSERT(t, __KUNIT_BINARY(t, true, a, <, b))
+#define KUNIT_ASSERT_LE(t, a, b)	__KUNIT_ASSERT(t, __KUNIT_BINARY(t, true, a, <=, b))
+#define KUNIT_ASSERT_GT(t, a, b)	__KUNIT_ASSERT(t, __KUNIT_BINARY(t, true, a, >, b))
+#define KUNIT_ASSERT_GE(t, a, b)	__KUNIT_ASSERT(t, __KUNIT_BINARY(t, true, a, >=, b))
+#define KUNIT_ASSERT_PTR_EQ(t, a, b)	__KUNIT_ASSERT(t, __KUNIT_PTR(t, true, a, ==, b))
+#define KUNIT_ASSERT_NULL(t, p)		__KUNIT_ASSERT(t, __KUNIT_PTR(t, true, p, ==, NULL))
+#define KUNIT_ASSERT_NOT_NULL(t, p)	__KUNIT_ASSERT(t, __KUNIT_PTR(t, true, p, !=, NULL))
+#define KUNIT_ASSERT_STREQ(t, a, b)	__KUNIT_ASSERT(t, __KUNIT_STR(t, true, a, ==, b))
 
 #define KUNIT_FAIL(t, fmt, ...) \
 	kunit_fail_at(t, __FILE__, __LINE__, false, fmt, ##__VA_ARGS__)
 
-/* Mark the case skipped (not failed) and return from the test function. */
+/* Mark the case skipped (not failed) and end it (see the top). */
 #define kunit_skip(t, fmt, ...) do { \
 	kunit_do_skip(t, fmt, ##__VA_ARGS__); \
+	kunit_end_case(t); \
 	return; \
 } while (0)
 

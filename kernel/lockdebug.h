@@ -7,9 +7,6 @@
 
 #include "kernel/types.h"
 
-/* Reports printed so far ("BUG: lock debug: ..."). */
-extern unsigned long lockdebug_reports;
-
 /*
  * Check that the caller may sleep: no spinlock held, preemption and
  * interrupts on. Reports (does not stop) otherwise. Every function that

@@ -5,6 +5,7 @@
  */
 #include "kernel/panic.h"
 #include "kernel/fault.h"
+#include "kernel/lib/diag.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
 #include <arch/machine.h>
@@ -24,6 +25,7 @@ void panic(const char *fmt, ...)
 
 void warn_slowpath(const char *file, int line, const char *cond)
 {
+	diag_report(DIAG_WARN);
 	printk(KERN_WARNING "------------[ cut here ]------------\n");
 	printk(KERN_WARNING "WARNING: %s at %s:%d\n", cond, file, line);
 	print_backtrace((unsigned long)__builtin_return_address(0),

@@ -18,6 +18,7 @@ static bool at_line_start = true;
 
 static char *capture_buf;
 static size_t capture_size, capture_len;
+static bool capture_quiet;		/* captured text stays off the consoles */
 
 int console_loglevel = 7;
 bool printk_time = true;
@@ -40,7 +41,7 @@ static void emit(const char *s, size_t n, bool to_console)
 		capture_len += c;
 		capture_buf[capture_len] = '\0';
 	}
-	if (to_console)
+	if (to_console && !(capture_buf && capture_quiet))
 		for (struct console *con = consoles; con; con = con->next)
 			con->write(con, s, n);
 }
@@ -139,17 +140,33 @@ void register_console(struct console *con)
 	spin_unlock_irqrestore(&printk_lock, flags);
 }
 
-void printk_capture_start(char *buf, size_t size)
+static void capture_start(char *buf, size_t size, bool quiet)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&printk_lock, flags);
+	capture_quiet = quiet;
 	capture_buf = size ? buf : NULL;
 	capture_size = size;
 	capture_len = 0;
 	if (size)
 		buf[0] = '\0';
 	spin_unlock_irqrestore(&printk_lock, flags);
+}
+
+void printk_capture_start(char *buf, size_t size)
+{
+	capture_start(buf, size, false);
+}
+
+void printk_capture_start_quiet(char *buf, size_t size)
+{
+	capture_start(buf, size, true);
+}
+
+char *printk_capture_buffer(void)
+{
+	return __atomic_load_n(&capture_buf, __ATOMIC_RELAXED);
 }
 
 size_t printk_capture_stop(void)

@@ -76,6 +76,14 @@ extern int console_loglevel;
  */
 void printk_capture_start(char *buf, size_t size);
 size_t printk_capture_stop(void);
+/*
+ * The same, but what is captured is not written to the consoles (it still
+ * goes to the log ring, so `dmesg` shows it). For output that would read
+ * as a verdict of its own, e.g. KTAP from the runner's tests of itself.
+ */
+void printk_capture_start_quiet(char *buf, size_t size);
+/* The buffer being captured into, or NULL. */
+char *printk_capture_buffer(void);
 
 /* Copy the newest `size - 1` bytes of the log ring into buf; returns length. */
 size_t log_buf_read(char *buf, size_t size);

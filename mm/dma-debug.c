@@ -14,6 +14,7 @@
 #include "mm/dma-internal.h"
 #include "kernel/cmdline.h"
 #include "kernel/ksyms.h"
+#include "kernel/lib/diag.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
@@ -41,7 +42,6 @@ struct dma_debug_entry {
 };
 
 bool dma_debug_enabled = true;
-unsigned long dma_debug_errors;
 
 static DEFINE_SPINLOCK(dma_debug_lock);
 static struct dma_debug_entry pool[DMA_DEBUG_ENTRIES];
@@ -176,6 +176,7 @@ void debug_dma_map(struct device *dev, dma_addr_t addr, size_t size,
 	if (list_empty(&free_entries)) {
 		dma_debug_enabled = false;
 		spin_unlock_irqrestore(&dma_debug_lock, flags);
+		diag_report(DIAG_DMA_API);	/* the checks stop: say so loudly */
 		pr_err("DMA-API: debugging out of memory (%d records) - disabling\n",
 		       DMA_DEBUG_ENTRIES);
 		return;
@@ -205,7 +206,7 @@ static void report_not_mapped(struct device *dev, dma_addr_t addr, size_t size,
 
 	if (r)
 		copy = *r;
-	dma_debug_errors++;
+	diag_report(DIAG_DMA_API);
 	spin_unlock_irqrestore(&dma_debug_lock, flags);
 	if (r) {
 		char sym[96];
@@ -249,7 +250,7 @@ bool debug_dma_unmap(struct device *dev, dma_addr_t addr, size_t *size,
 	bad_type = e->type != type;
 	forget_locked(e, caller);
 	if (bad_size || bad_dir || bad_type)
-		dma_debug_errors++;
+		diag_report(DIAG_DMA_API);
 	spin_unlock_irqrestore(&dma_debug_lock, flags);
 
 	if (bad_type)
@@ -323,7 +324,7 @@ bool debug_dma_unmap_sg(struct device *dev, struct scatterlist *sgl,
 	spin_unlock_irqrestore(&dma_debug_lock, flags);
 	if (call_ents != nents) {
 		spin_lock_irqsave(&dma_debug_lock, flags);
-		dma_debug_errors++;
+		diag_report(DIAG_DMA_API);
 		spin_unlock_irqrestore(&dma_debug_lock, flags);
 		printk(KERN_ERR "DMA-API: %s: device driver frees DMA sg list with different entry count "
 		       "[map count=%d] [unmap count=%d]\n", dev->name, call_ents, nents);
@@ -363,7 +364,7 @@ bool debug_dma_sync(struct device *dev, dma_addr_t addr, size_t size,
 	else if (e->type == DMA_DEBUG_COHERENT)
 		what = "that is coherent (no sync needed)";
 	if (what)
-		dma_debug_errors++;
+		diag_report(DIAG_DMA_API);
 	spin_unlock_irqrestore(&dma_debug_lock, flags);
 	if (!what)
 		return true;
@@ -403,7 +404,7 @@ unsigned long dma_debug_device_detach(struct device *dev)
 	     pos != &dev->dma_debug_list && n < DMA_DEBUG_SHOW_LEAKS; pos = pos->next)
 		shown[n++] = *list_entry(pos, struct dma_debug_entry, dev_list);
 	if (count)
-		dma_debug_errors++;
+		diag_report(DIAG_DMA_API);
 	spin_unlock_irqrestore(&dma_debug_lock, flags);
 	if (!count)
 		return 0;

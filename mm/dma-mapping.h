@@ -215,7 +215,6 @@ void dma_init(void);
 /* ---------------------------------------------------------------- debug */
 
 extern bool dma_debug_enabled;
-extern unsigned long dma_debug_errors;	/* reports printed so far */
 
 /*
  * The driver of dev is going away: report each mapping still live (they

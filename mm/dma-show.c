@@ -12,6 +12,7 @@
 #include "drivers/iommu/arm-smmu-v3.h"
 #include "kernel/console.h"
 #include "kernel/lib/string.h"
+#include "kernel/lib/diag.h"
 #include "kernel/printk.h"
 #include "mm/swiotlb.h"
 
@@ -92,7 +93,7 @@ static int cmd_iommu(int argc, char **argv)
 	else
 		printk("swiotlb: no bounce pool\n");
 	printk("dma-debug: %s, %lu live mappings, %lu errors reported\n",
-	       dma_debug_enabled ? "on" : "off", dma_debug_live(), dma_debug_errors);
+	       dma_debug_enabled ? "on" : "off", dma_debug_live(), diag_count(DIAG_DMA_API));
 	if (argc == 2)
 		dma_debug_show(NULL);
 	return 0;

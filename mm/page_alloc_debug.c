@@ -6,6 +6,7 @@
 #include "mm/internal.h"
 #include "kernel/cmdline.h"
 #include "kernel/lib/string.h"
+#include "kernel/lib/diag.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/panic.h"
 
@@ -30,6 +31,7 @@ void bad_page(struct page *page, const char *reason)
 	unsigned long pfn = page_to_pfn(page);
 
 	page_pgdat(page)->nr_bad_pages++;
+	diag_report(DIAG_BAD_PAGE);
 	pr_err("BUG: Bad page state: pfn:%#lx %s\n", pfn, reason);
 	pr_err("page: pfn:%#lx state:%s refcount:%d order:%u flags:%#x zone:%s pageblock:%s\n",
 	       pfn, page_state(page), page_count(page), page->order,

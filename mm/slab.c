@@ -23,6 +23,7 @@
  */
 #include "mm/slab_internal.h"
 #include "kernel/console.h"
+#include "kernel/lib/diag.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -632,7 +633,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		spin_unlock_irqrestore(&s->list_lock, flags);
 		discard_list(s, &discard);
 		s->debug_reports++;
-		__atomic_fetch_add(&slab_debug_reports, 1, __ATOMIC_RELAXED);
+		diag_report(DIAG_SLAB);
 		pr_err("kmem_cache_destroy %s: Slab cache still has objects: "
 		       "%lu in use; cache and its slabs leaked\n", s->name, leaked);
 		spin_lock_irqsave(&s->list_lock, flags);

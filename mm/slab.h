@@ -182,7 +182,6 @@ void show_slabinfo(void);
  */
 unsigned long kmem_cache_validate(struct kmem_cache *s);
 /* Problems debug mode reported, all caches (tests compare before/after). */
-extern unsigned long slab_debug_reports;
 /* Debug flags `slab_debug=` asks for a cache of this name (0: none). */
 slab_flags_t slab_debug_flags_for(const char *name);
 

@@ -14,16 +14,16 @@
  * it. The tracks keep a few return addresses of the last alloc and free.
  *
  * Every problem prints one report in SLUB's shape ("BUG cache: what",
- * the object, its slab, the tracks) and is counted in slab_debug_reports.
+ * the object, its slab, the tracks) and is counted (kernel/lib/diag.h, DIAG_SLAB).
  * The damaged bytes are restored so the run can carry on.
  */
 #include "mm/slab_internal.h"
 #include "kernel/cmdline.h"
 #include "kernel/ksyms.h"
+#include "kernel/lib/diag.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
 
-unsigned long slab_debug_reports;
 
 /* ---------------------------------------------------------------- options */
 
@@ -178,7 +178,7 @@ static void slab_report(struct kmem_cache *s, struct slab *slab, void *obj,
 	va_list ap;
 
 	s->debug_reports++;
-	__atomic_fetch_add(&slab_debug_reports, 1, __ATOMIC_RELAXED);
+	diag_report(DIAG_SLAB);
 	pr_err("=============================================================================\n");
 	pr_err("BUG %s: %s\n", s->name, bug);
 	pr_err("-----------------------------------------------------------------------------\n");

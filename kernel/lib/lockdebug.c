@@ -16,10 +16,10 @@
  */
 #include "kernel/spinlock.h"
 #include "kernel/lockdebug.h"
+#include "kernel/lib/diag.h"
 #include "kernel/printk.h"
 
 bool lock_debug = true;
-unsigned long lockdebug_reports;
 
 static const char *lock_name(const spinlock_t *l)
 {
@@ -31,7 +31,7 @@ void lockdebug_report_start(const char *what, const char *kind,
 {
 	struct thread *t = arch_current();
 
-	lockdebug_reports++;
+	diag_report(DIAG_LOCKDEP);
 	printk(KERN_ERR "BUG: lock debug: %s %s '%s'\n", what, kind, name);
 	printk(KERN_ERR "  thread '%s' (id %u) on CPU %u at %s:%d\n",
 	       t->name, t->id, arch_cpu_id(), file, line);

@@ -13,7 +13,6 @@
 
 extern jmp_buf *host_panic_jmp;
 extern char host_panic_msg[256];
-extern unsigned int host_warn_count;
 
 void host_console_init(void);
 

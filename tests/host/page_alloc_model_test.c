@@ -226,6 +226,7 @@ static void bad_frees_panic_when_asked(struct kunit *test)
 	panicked = HOST_EXPECT_PANIC(__free_pages(page, 1));
 	KUNIT_EXPECT_TRUE(test, panicked);
 	page_alloc_panic_on_bad_page = false;
+	kunit_expect_reports(test, DIAG_BAD_PAGE, 2);
 	KUNIT_EXPECT_EQ(test, M.pgdat.nr_bad_pages, 2UL);
 	model_destroy(test);
 }

@@ -132,6 +132,7 @@ static void warn_on_reports_and_continues(struct kunit *test)
 {
 	bool fired;
 
+	kunit_expect_reports(test, DIAG_WARN, 1);
 	printk_capture_start(report, sizeof(report));
 	fired = WARN_ON(report[0] == '\0');
 	printk_capture_stop();

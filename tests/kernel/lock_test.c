@@ -11,6 +11,7 @@
  */
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
+#include "kernel/lib/diag.h"
 #include "kernel/lib/string.h"
 #include "kernel/lockdebug.h"
 #include "kernel/mutex.h"
@@ -163,15 +164,16 @@ static bool contains(const char *hay, const char *needle)
 
 static void debugger_catches_recursion(struct kunit *test)
 {
-	unsigned long before = lockdebug_reports;
+	unsigned long before = diag_count(DIAG_LOCKDEP);
 
+	kunit_expect_reports(test, DIAG_LOCKDEP, 1);
 	KUNIT_ASSERT_TRUE(test, lock_debug);
 	capture();
 	spin_lock(&dbg_lock);
 	spin_lock(&dbg_lock);		/* the misuse: would hang without the debugger */
 	spin_unlock(&dbg_lock);
 	end_capture();
-	KUNIT_EXPECT_EQ(test, lockdebug_reports, before + 1);
+	KUNIT_EXPECT_EQ(test, diag_count(DIAG_LOCKDEP), before + 1);
 	EXPECT_REPORT(test, "BUG: lock debug: recursive locking of spinlock 'dbg_lock'");
 	EXPECT_REPORT(test, "thread 'main'");
 	EXPECT_REPORT(test, "held by this thread since tests/kernel/lock_test.c:");
@@ -181,6 +183,7 @@ static void debugger_catches_recursion(struct kunit *test)
 
 static void debugger_catches_unlock_of_free_lock(struct kunit *test)
 {
+	kunit_expect_reports(test, DIAG_LOCKDEP, 1);
 	capture();
 	spin_unlock(&dbg_lock);
 	end_capture();
@@ -208,6 +211,7 @@ static void debugger_catches_unlock_by_non_owner(struct kunit *test)
 
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two CPUs (the holder spins with the lock)");
+	kunit_expect_reports(test, DIAG_LOCKDEP, 1);
 	init_completion(&holder_has_it);
 	init_completion(&holder_may_go);
 	t = kthread_run(holder, NULL, "holder");
@@ -226,6 +230,7 @@ static void debugger_catches_unlock_by_non_owner(struct kunit *test)
 
 static void debugger_catches_sleep_with_spinlock(struct kunit *test)
 {
+	kunit_expect_reports(test, DIAG_LOCKDEP, 1);
 	capture();
 	spin_lock(&dbg_lock);
 	sleep_ms(10);			/* the misuse */
@@ -237,6 +242,7 @@ static void debugger_catches_sleep_with_spinlock(struct kunit *test)
 
 static void debugger_catches_sleep_with_irqs_off(struct kunit *test)
 {
+	kunit_expect_reports(test, DIAG_LOCKDEP, 1);
 	capture();
 	arch_irq_disable();
 	mutex_lock(&dbg_mutex);		/* the misuse (free mutex: no real sleep) */
@@ -249,6 +255,7 @@ static void debugger_catches_sleep_with_irqs_off(struct kunit *test)
 
 static void debugger_catches_mutex_misuse(struct kunit *test)
 {
+	kunit_expect_reports(test, DIAG_LOCKDEP, 2);
 	capture();
 	mutex_lock(&dbg_mutex);
 	mutex_lock(&dbg_mutex);		/* recursion */

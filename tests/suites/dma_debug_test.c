@@ -9,6 +9,7 @@
  * Host and kernel (direct backend, over a private arena).
  */
 #include "kernel/kunit.h"
+#include "kernel/lib/diag.h"
 #include "kernel/ksyms.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
@@ -60,14 +61,14 @@ static bool contains(const char *hay, const char *needle)
 static void capture(void)
 {
 	out[0] = '\0';
-	d.errors_before = dma_debug_errors;
+	d.errors_before = diag_count(DIAG_DMA_API);
 	printk_capture_start(out, sizeof(out));
 }
 
 static unsigned long captured(void)
 {
 	printk_capture_stop();
-	return dma_debug_errors - d.errors_before;
+	return diag_count(DIAG_DMA_API) - d.errors_before;
 }
 
 static void expect(struct kunit *test, const char *needle)
@@ -100,6 +101,7 @@ static void unmap_never_mapped(struct kunit *test)
 {
 	capture();
 	dma_unmap_single(&d.dev, 0x1234000, 64, DMA_TO_DEVICE);
+	kunit_expect_reports(test, DIAG_DMA_API, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect(test, "DMA-API: dbgdev: device driver unmaps DMA memory it has not mapped "
 		     "[device address=0x1234000] [size=64 bytes]");
@@ -113,6 +115,7 @@ static void double_unmap(struct kunit *test)
 	dma_unmap_single(&d.dev, h, 128, DMA_TO_DEVICE);
 	capture();
 	dma_unmap_single(&d.dev, h, 128, DMA_TO_DEVICE);
+	kunit_expect_reports(test, DIAG_DMA_API, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect(test, "DMA-API: dbgdev: device driver unmaps DMA memory it has already unmapped (double unmap)");
 	expect(test, "first unmapped at");
@@ -126,6 +129,7 @@ static void wrong_size(struct kunit *test)
 
 	capture();
 	dma_unmap_single(&d.dev, h, 32, DMA_FROM_DEVICE);
+	kunit_expect_reports(test, DIAG_DMA_API, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	ksnprintf(want, sizeof(want), "DMA-API: dbgdev: device driver frees DMA memory with different size "
 		  "[device address=%#llx] [map size=64 bytes] [unmap size=32 bytes]",
@@ -141,6 +145,7 @@ static void wrong_direction(struct kunit *test)
 
 	capture();
 	dma_unmap_single(&d.dev, h, 64, DMA_FROM_DEVICE);
+	kunit_expect_reports(test, DIAG_DMA_API, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect(test, "frees DMA memory with different direction");
 	expect(test, "[mapped with DMA_TO_DEVICE] [unmapped with DMA_FROM_DEVICE]");
@@ -153,6 +158,7 @@ static void wrong_function(struct kunit *test)
 
 	capture();
 	dma_unmap_single(&d.dev, h, 256, DMA_TO_DEVICE);
+	kunit_expect_reports(test, DIAG_DMA_API, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect(test, "frees DMA memory with wrong function");
 	expect(test, "[mapped as page] [unmapped as single]");
@@ -165,6 +171,7 @@ static void sync_unmapped(struct kunit *test)
 	dma_unmap_single(&d.dev, h, 64, DMA_FROM_DEVICE);
 	capture();
 	dma_sync_single_for_cpu(&d.dev, h + 0x10000, 64, DMA_FROM_DEVICE);
+	kunit_expect_reports(test, DIAG_DMA_API, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect(test, "DMA-API: dbgdev: device driver syncs DMA memory it has not mapped");
 }
@@ -175,11 +182,13 @@ static void sync_outside_and_wrong_direction(struct kunit *test)
 
 	capture();
 	dma_sync_single_for_cpu(&d.dev, h + 32, 64, DMA_FROM_DEVICE);
+	kunit_expect_reports(test, DIAG_DMA_API, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect(test, "syncs DMA memory outside the mapped range");
 	expect_origin(test, sync_outside_and_wrong_direction);
 	capture();
 	dma_sync_single_for_device(&d.dev, h, 64, DMA_TO_DEVICE);
+	kunit_expect_reports(test, DIAG_DMA_API, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect(test, "syncs DMA memory with a different direction");
 	expect(test, "[mapped with DMA_FROM_DEVICE] [synced for device with DMA_TO_DEVICE]");
@@ -199,6 +208,7 @@ static void live_mappings_at_detach(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	capture();
 	KUNIT_EXPECT_EQ(test, dma_debug_device_detach(&d.dev), 2UL);
+	kunit_expect_reports(test, DIAG_DMA_API, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect(test, "DMA-API: dbgdev: device driver has pending DMA allocations while released from device [count=2]");
 	expect(test, "[size=100 bytes]");
@@ -222,6 +232,7 @@ static void sg_entry_count_mismatch(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, dma_map_sg(&d.dev, sg, 2, DMA_TO_DEVICE), 2);
 	capture();
 	dma_unmap_sg(&d.dev, sg, 1, DMA_TO_DEVICE);
+	kunit_expect_reports(test, DIAG_DMA_API, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect(test, "frees DMA sg list with different entry count [map count=2] [unmap count=1]");
 }

@@ -1,11 +1,16 @@
 /*
  * tests/suites/kunit_test.c - the test runner itself: suites run in name
- * order, and two suites with one name are refused rather than one of them
- * silently shadowing the other.
+ * order, two suites with one name are refused rather than one of them
+ * silently shadowing the other, and every verdict the harness relies on
+ * (not ok, skip, ASSERT ending the case from a helper, exit hooks, globs
+ * that match nothing, empty suites, debug reports, locks left held) is
+ * checked on suites run inside a case.
  */
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/preempt.h"
 
 static struct kunit_case no_cases[] = { {} };
 static struct kunit_suite s_b = { .name = "bravo", .test_cases = no_cases };
@@ -67,11 +72,223 @@ static void expectations_are_looked_up_by_key(struct kunit *test)
 	kunit_set_expectations(NULL);
 }
 
+/*
+ * The runner's verdicts, checked by running small suites of its own
+ * through kunit_run_suites() and reading what they printed. `reached`
+ * records which lines of the inner cases ran.
+ */
+static char inner_log[6144];
+static unsigned int reached;
+#define REACHED(bit)	(reached |= 1u << (bit))
+
+static void helper_asserts(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, 1, 2);
+	REACHED(0);			/* never: the assert ended the case */
+}
+
+static void helper_skips(struct kunit *test)
+{
+	kunit_skip(test, "no such device");
+	REACHED(1);
+}
+
+static void inner_expect_fails(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, 1, 2);
+	REACHED(2);			/* EXPECT carries on */
+}
+
+static void inner_assert_in_helper(struct kunit *test)
+{
+	helper_asserts(test);
+	REACHED(3);			/* never */
+}
+
+static void inner_skip_in_helper(struct kunit *test)
+{
+	helper_skips(test);
+	REACHED(4);			/* never */
+}
+
+static void inner_passes(struct kunit *test)
+{
+	REACHED(5);
+}
+
+static void inner_warns_undeclared(struct kunit *test)
+{
+	WARN_ON(true);
+}
+
+static void inner_warns_declared(struct kunit *test)
+{
+	kunit_expect_reports(test, DIAG_WARN, 1);
+	WARN_ON(true);
+}
+
+static void inner_declares_more_than_seen(struct kunit *test)
+{
+	kunit_expect_reports(test, DIAG_WARN, 2);
+	WARN_ON(true);
+}
+
+/* What a spin_lock() without its unlock leaves behind, minus the lock
+ * itself (which nobody could take back cleanly). */
+static void inner_returns_holding_lock(struct kunit *test)
+{
+	preempt_disable();
+}
+
+static struct kunit_case verdict_cases[] = {
+	KUNIT_CASE(inner_expect_fails),
+	KUNIT_CASE(inner_assert_in_helper),
+	KUNIT_CASE(inner_skip_in_helper),
+	KUNIT_CASE(inner_passes),
+	{}
+};
+static struct kunit_suite verdict_suite = { .name = "verdicts", .test_cases = verdict_cases };
+
+static void exit_hook_fails(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, false);
+}
+static struct kunit_case exit_cases[] = { KUNIT_CASE(inner_passes), {} };
+static struct kunit_suite exit_suite = {
+	.name = "exit_hook", .test_cases = exit_cases, .exit = exit_hook_fails,
+};
+
+static struct kunit_case report_cases[] = {
+	KUNIT_CASE(inner_warns_undeclared),
+	KUNIT_CASE(inner_warns_declared),
+	KUNIT_CASE(inner_declares_more_than_seen),
+	{}
+};
+static struct kunit_suite report_suite = { .name = "reports", .test_cases = report_cases };
+
+static struct kunit_case lock_cases[] = { KUNIT_CASE(inner_returns_holding_lock), {} };
+static struct kunit_suite lock_suite = { .name = "held_lock", .test_cases = lock_cases };
+
+static struct kunit_suite empty_suite = { .name = "empty", .test_cases = no_cases };
+
+/* Run the given suites with glob; the log lands in inner_log. */
+static bool run_inner(const struct kunit_suite **list, size_t n, const char *glob,
+		      struct kunit_totals *tot)
+{
+	bool ok;
+
+	reached = 0;
+	printk_capture_start_quiet(inner_log, sizeof(inner_log));
+	ok = kunit_run_suites(list, n, glob, tot);
+	printk_capture_stop();
+	return ok;
+}
+
+static bool logged(const char *s)
+{
+	return strstr(inner_log, s) != NULL;
+}
+
+static void failing_expect_gives_not_ok_and_fails_the_run(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &verdict_suite };
+	struct kunit_totals tot;
+
+	KUNIT_EXPECT_FALSE(test, run_inner(list, 1, "*", &tot));
+	KUNIT_EXPECT_TRUE(test, logged("    not ok 1 inner_expect_fails\n"));
+	KUNIT_EXPECT_TRUE(test, logged("not ok 1 verdicts\n"));
+	KUNIT_EXPECT_TRUE(test, reached & (1u << 2));
+	KUNIT_EXPECT_EQ(test, tot.failed, 2u);		/* expect + assert */
+	KUNIT_EXPECT_EQ(test, tot.skipped, 1u);
+	KUNIT_EXPECT_EQ(test, tot.passed, 1u);
+	KUNIT_EXPECT_TRUE(test, logged("# Totals: pass:1 fail:2 skip:1 total:4"));
+}
+
+static void assert_in_a_helper_ends_the_case(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &verdict_suite };
+
+	run_inner(list, 1, "*", NULL);
+	KUNIT_EXPECT_TRUE(test, logged("    not ok 2 inner_assert_in_helper\n"));
+	KUNIT_EXPECT_FALSE(test, reached & (1u << 0));
+	KUNIT_EXPECT_FALSE(test, reached & (1u << 3));
+	KUNIT_EXPECT_TRUE(test, reached & (1u << 5));	/* the next case ran */
+}
+
+static void skip_in_a_helper_counts_as_skip(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &verdict_suite };
+
+	run_inner(list, 1, "*", NULL);
+	KUNIT_EXPECT_TRUE(test, logged("    ok 3 inner_skip_in_helper # SKIP no such device\n"));
+	KUNIT_EXPECT_FALSE(test, reached & (1u << 1));
+	KUNIT_EXPECT_FALSE(test, reached & (1u << 4));
+}
+
+static void exit_hook_failure_counts(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &exit_suite };
+	struct kunit_totals tot;
+
+	KUNIT_EXPECT_FALSE(test, run_inner(list, 1, "*", &tot));
+	KUNIT_EXPECT_TRUE(test, logged("    not ok 1 inner_passes\n"));
+	KUNIT_EXPECT_EQ(test, tot.failed, 1u);
+}
+
+static void unmatched_glob_fails(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &exit_suite };
+	struct kunit_totals tot;
+
+	KUNIT_EXPECT_FALSE(test, run_inner(list, 1, "nosuch*", &tot));
+	KUNIT_EXPECT_TRUE(test, logged("# no suite matches 'nosuch*'"));
+	KUNIT_EXPECT_EQ(test, tot.suites, 0u);
+}
+
+static void suite_without_cases_fails(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &empty_suite };
+
+	KUNIT_EXPECT_FALSE(test, run_inner(list, 1, "*", NULL));
+	KUNIT_EXPECT_TRUE(test, logged("not ok 1 empty\n"));
+}
+
+static void reports_must_match_what_the_case_declared(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &report_suite };
+
+	kunit_expect_reports(test, DIAG_WARN, 3);	/* the inner cases' */
+	run_inner(list, 1, "*", NULL);
+	KUNIT_EXPECT_TRUE(test, logged("    not ok 1 inner_warns_undeclared\n"));
+	KUNIT_EXPECT_TRUE(test, logged("1 warn report(s) during the case, 0 declared"));
+	KUNIT_EXPECT_TRUE(test, logged("    ok 2 inner_warns_declared\n"));
+	KUNIT_EXPECT_TRUE(test, logged("    not ok 3 inner_declares_more_than_seen\n"));
+	KUNIT_EXPECT_TRUE(test, logged("1 warn report(s) during the case, 2 declared"));
+}
+
+static void case_ending_with_a_lock_held_fails(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &lock_suite };
+
+	KUNIT_EXPECT_FALSE(test, run_inner(list, 1, "*", NULL));
+	KUNIT_EXPECT_TRUE(test, logged("    not ok 1 inner_returns_holding_lock\n"));
+	KUNIT_EXPECT_TRUE(test, logged("(a lock left held"));
+	/* The runner restored the count, so this case ends balanced. */
+}
+
 static struct kunit_case kunit_cases[] = {
 	KUNIT_CASE(suites_are_sorted_by_name),
 	KUNIT_CASE(duplicate_names_are_refused),
 	KUNIT_CASE(empty_list_is_fine),
 	KUNIT_CASE(expectations_are_looked_up_by_key),
+	KUNIT_CASE(failing_expect_gives_not_ok_and_fails_the_run),
+	KUNIT_CASE(assert_in_a_helper_ends_the_case),
+	KUNIT_CASE(skip_in_a_helper_counts_as_skip),
+	KUNIT_CASE(exit_hook_failure_counts),
+	KUNIT_CASE(unmatched_glob_fails),
+	KUNIT_CASE(suite_without_cases_fails),
+	KUNIT_CASE(reports_must_match_what_the_case_declared),
+	KUNIT_CASE(case_ending_with_a_lock_held_fails),
 	{}
 };
 

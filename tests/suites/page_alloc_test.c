@@ -406,6 +406,7 @@ static void double_free_and_bad_order_reported(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, contains(buf, "double free"));
 	KUNIT_EXPECT_TRUE(test, contains(buf, pfn));
 	KUNIT_EXPECT_TRUE(test, contains(buf, "state:free"));
+	kunit_expect_reports(test, DIAG_BAD_PAGE, 1);
 	KUNIT_EXPECT_EQ(test, A()->nr_bad_pages, 1UL);
 
 	printk_capture_start(buf, sizeof(buf));
@@ -416,6 +417,7 @@ static void double_free_and_bad_order_reported(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, contains(buf, "bad order: freed with a different order"));
 	KUNIT_EXPECT_TRUE(test, contains(buf, "not the first page of a block"));
 	KUNIT_EXPECT_TRUE(test, contains(buf, "above MAX_PAGE_ORDER"));
+	kunit_expect_reports(test, DIAG_BAD_PAGE, 3);	/* 1 declared above */
 	KUNIT_EXPECT_EQ(test, A()->nr_bad_pages, 4UL);
 	KUNIT_EXPECT_EQ(test, page_count(two), 1);	/* left alone */
 	__free_pages(two, 2);
@@ -438,6 +440,7 @@ static void use_after_free_caught_by_poison(struct kunit *test)
 	printk_capture_stop();
 	KUNIT_EXPECT_PTR_EQ(test, again, page);
 	KUNIT_EXPECT_TRUE(test, contains(buf, "use after free"));
+	kunit_expect_reports(test, DIAG_BAD_PAGE, 1);
 	KUNIT_EXPECT_EQ(test, A()->nr_bad_pages, 1UL);
 	if (again)
 		__free_pages(again, 0);

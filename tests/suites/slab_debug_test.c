@@ -9,6 +9,7 @@
 #include "tests/suites/test_arena.h"
 #include "kernel/cmdline.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/lib/diag.h"
 #include "kernel/printk.h"
 #include "mm/slab_internal.h"
 
@@ -35,14 +36,14 @@ static struct kmem_cache *make(const char *name, unsigned int size,
 static void capture(void)
 {
 	out[0] = '\0';
-	reports_before = slab_debug_reports;
+	reports_before = diag_count(DIAG_SLAB);
 	printk_capture_start(out, sizeof(out));
 }
 
 static unsigned long captured(void)
 {
 	printk_capture_stop();
-	return slab_debug_reports - reports_before;
+	return diag_count(DIAG_SLAB) - reports_before;
 }
 
 /* The report names the problem, the cache and the object. */
@@ -72,6 +73,7 @@ static void write_past_end_detected(struct kunit *test)
 	o[40] = 'X';			/* one past the end */
 	capture();
 	kmem_cache_free(s, o);
+	kunit_expect_reports(test, DIAG_SLAB, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect_report(test, "Right Redzone overwritten", "dbg-rz", o);
 	KUNIT_EXPECT_TRUE(test, slab_contains(out, "first byte 0x58 instead of 0xcc (0 bytes after the object's end)"));
@@ -92,6 +94,7 @@ static void write_before_start_detected(struct kunit *test)
 	o[-3] = 0;
 	capture();
 	kmem_cache_free(s, o);
+	kunit_expect_reports(test, DIAG_SLAB, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect_report(test, "Left Redzone overwritten", "dbg-lrz", o);
 	KUNIT_EXPECT_TRUE(test, slab_contains(out, "(3 bytes before the object)"));
@@ -111,6 +114,7 @@ static void use_after_free_detected(struct kunit *test)
 	capture();
 	KUNIT_EXPECT_EQ(test, kmem_cache_validate(s), 1UL);
 	again = kmem_cache_alloc(s, GFP_KERNEL);	/* LIFO: the same one */
+	kunit_expect_reports(test, DIAG_SLAB, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);		/* validate repaired it */
 	KUNIT_EXPECT_PTR_EQ(test, again, o);
 	expect_report(test, "Poison overwritten", "dbg-uaf", o);
@@ -121,6 +125,7 @@ static void use_after_free_detected(struct kunit *test)
 	again[0] = 2;
 	capture();
 	o = kmem_cache_alloc(s, GFP_KERNEL);
+	kunit_expect_reports(test, DIAG_SLAB, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect_report(test, "Poison overwritten", "dbg-uaf", o);
 	kmem_cache_free(s, o);
@@ -139,6 +144,7 @@ static void double_free_detected(struct kunit *test)
 	kmem_cache_free(s, o);
 	capture();
 	kmem_cache_free(s, o);
+	kunit_expect_reports(test, DIAG_SLAB, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect_report(test, "Object already free", "dbg-df", o);
 	KUNIT_EXPECT_TRUE(test, slab_contains(out, "double free"));
@@ -148,6 +154,7 @@ static void double_free_detected(struct kunit *test)
 	kmem_cache_free(p, o);
 	capture();
 	kmem_cache_free(p, o);
+	kunit_expect_reports(test, DIAG_SLAB, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect_report(test, "Object already free", "dbg-df-nored", o);
 	kmem_cache_destroy(s);
@@ -165,6 +172,7 @@ static void wrong_cache_detected(struct kunit *test)
 	o = kmem_cache_alloc(a, GFP_KERNEL);
 	capture();
 	kmem_cache_free(b, o);
+	kunit_expect_reports(test, DIAG_SLAB, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect_report(test, "Wrong slab cache", "dbg-b", o);
 	KUNIT_EXPECT_TRUE(test, slab_contains(out, "the object belongs to cache dbg-a; not freed"));
@@ -184,10 +192,12 @@ static void bad_pointers_detected(struct kunit *test)
 	o = kmem_cache_alloc(s, GFP_KERNEL);
 	capture();
 	kmem_cache_free(s, o + 8);
+	kunit_expect_reports(test, DIAG_SLAB, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect_report(test, "Invalid object pointer", "dbg-ptr", NULL);
 	capture();
 	kmem_cache_free(s, not_slab);
+	kunit_expect_reports(test, DIAG_SLAB, 1);
 	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	expect_report(test, "Object not in a slab", "dbg-ptr", NULL);
 	kmem_cache_free(s, o);
@@ -208,7 +218,8 @@ static void leak_reported_with_track(struct kunit *test)
 	KUNIT_EXPECT_NE(test, t->addrs[0], 0UL);	/* our call site */
 	capture();
 	kmem_cache_destroy(s);
-	captured();
+	kunit_expect_reports(test, DIAG_SLAB, 1);
+	KUNIT_EXPECT_EQ(test, captured(), 1UL);
 	ksnprintf(want, sizeof(want), "object %p still allocated", o);
 	KUNIT_EXPECT_TRUE(test, slab_contains(out, want));
 	ksnprintf(want, sizeof(want), "[<%016lx>]", t->addrs[0]);

@@ -313,6 +313,7 @@ static void destroy_with_objects_reports(struct kunit *test)
 	printk_capture_start(capture, sizeof(capture));
 	kmem_cache_destroy(s);
 	printk_capture_stop();
+	kunit_expect_reports(test, DIAG_SLAB, 1);
 	KUNIT_EXPECT_TRUE(test, slab_contains(capture, "kmem_cache_destroy tleak: Slab cache still has objects: 1 in use"));
 	KUNIT_EXPECT_TRUE(test, slab_contains(capture, "still allocated"));
 	/* The cache still works: free the object and destroy it for real. */
