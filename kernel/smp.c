@@ -9,8 +9,10 @@
  * interrupts on, so it still answers requests aimed at its own CPU.
  */
 #include "kernel/smp.h"
+#include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/kthread.h"
+#include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
@@ -37,6 +39,36 @@ struct cpu_calls {
 static DEFINE_PER_CPU(struct cpu_calls, cpu_calls);
 
 static unsigned int nr_possible = 1;
+static unsigned int max_cpus = NR_CPUS;		/* maxcpus= */
+static unsigned int expected_cpus;		/* expect_cpus=, 0: no promise */
+
+static int set_maxcpus(const char *v)
+{
+	uint64_t n;
+
+	if (!v || !parse_u64(v, &n, false) || n < 1 || n > NR_CPUS)
+		return -1;
+	max_cpus = (unsigned int)n;
+	return 0;
+}
+KERNEL_PARAM("maxcpus", set_maxcpus, "N: start at most N CPUs (the boot CPU counts)");
+
+static int set_expect_cpus(const char *v)
+{
+	uint64_t n;
+
+	if (!v || !parse_u64(v, &n, false) || n < 1 || n > NR_CPUS)
+		return -1;
+	expected_cpus = (unsigned int)n;
+	return 0;
+}
+KERNEL_PARAM("expect_cpus", set_expect_cpus,
+	     "N: the machine has N CPUs; fewer online is an error (test harness)");
+
+unsigned int smp_expected_cpus(void)
+{
+	return expected_cpus;
+}
 
 unsigned int num_online_cpus(void)
 {
@@ -63,6 +95,10 @@ void smp_init(void)
 	unsigned long failed = 0;
 
 	for (unsigned int cpu = 1; cpu < nr_possible; cpu++) {
+		if (cpu >= max_cpus) {
+			pr_info("smp: CPU %u not started (maxcpus=%u)\n", cpu, max_cpus);
+			continue;
+		}
 		struct thread *idle = kthread_create_idle(cpu);
 
 		if (!idle) {
@@ -94,6 +130,10 @@ void smp_init(void)
 	list[n] = '\0';
 	pr_info("smp: %u of %u CPUs online (%s)%s\n", num_online_cpus(),
 		nr_possible, list, failed ? "; see the errors above" : "");
+	if (expected_cpus && num_online_cpus() != expected_cpus)
+		pr_err("smp: expect_cpus=%u, but %u CPU(s) are online (%s) of %u the "
+		       "firmware lists%s\n", expected_cpus, num_online_cpus(), list,
+		       nr_possible, max_cpus < nr_possible ? "; maxcpus= stopped the rest" : "");
 }
 
 /* ---------------------------------------------------------------- calls */

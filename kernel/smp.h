@@ -31,6 +31,8 @@ void smp_early_init(void);
 void smp_init(void);
 /* The number of CPUs online. */
 unsigned int num_online_cpus(void);
+/* expect_cpus=N from the command line (the harness's promise), else 0. */
+unsigned int smp_expected_cpus(void);
 
 int smp_call_function_single(unsigned int cpu, smp_call_func_t fn, void *arg);
 void smp_call_function_many(unsigned long mask, smp_call_func_t fn, void *arg);
