@@ -25,6 +25,24 @@ static void cpus_online_have_distinct_ids(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (unsigned int)__builtin_popcountl(seen), num_online_cpus());
 }
 
+/*
+ * Every CPU the machine has came up. The harness says how many it gave
+ * QEMU (expect_cpus=N, from -smp N); without that promise there is
+ * nothing to compare with, so the case skips (and the harness, which
+ * always makes the promise, fails a skip here).
+ */
+static void expected_cpus_online(struct kunit *test)
+{
+	unsigned int want = smp_expected_cpus();
+
+	if (!want)
+		kunit_skip(test, "no expect_cpus=N on the command line");
+	if (num_online_cpus() != want)
+		KUNIT_FAIL(test, "expect_cpus=%u, but %u CPU(s) are online (mask %#lx): "
+			   "secondary CPUs did not start (see the smp: lines at boot)",
+			   want, num_online_cpus(), cpu_online_mask);
+}
+
 static DEFINE_PER_CPU(unsigned int, hits);
 static DEFINE_PER_CPU(unsigned int, hit_cpu);
 
@@ -145,6 +163,7 @@ static void tlb_shootdown_seen_on_remote_cpu(struct kunit *test)
 
 static struct kunit_case smp_cases[] = {
 	KUNIT_CASE(cpus_online_have_distinct_ids),
+	KUNIT_CASE(expected_cpus_online),
 	KUNIT_CASE(call_function_reaches_every_cpu),
 	KUNIT_CASE(reschedule_ipi_wakes_an_idle_cpu),
 	KUNIT_CASE(tlb_shootdown_seen_on_remote_cpu),
