@@ -1,9 +1,10 @@
-# tests/fuzz/fuzz.mk - libFuzzer targets for the code that parses what the
-# boot loader hands over (included by the Makefile).
+# tests/fuzz/fuzz.mk - fuzz targets for the code that parses what the boot
+# loader and the firmware hand over (included by the Makefile).
 #
-#   make fuzz                      build and run every target FUZZ_SECONDS each
+#   make fuzz-replay               replay every saved input (seconds, gcc only)
+#   make fuzz                      run every target FUZZ_SECONDS each (clang)
 #   make fuzz FUZZ_SECONDS=300     longer
-#   make fuzz FUZZ=boot            only some targets
+#   make fuzz FUZZ=boot            only some targets (fuzz-replay too)
 #   make $(O)/host/fuzz-boot       build one; run it by hand with libFuzzer flags
 #
 # A target NAME is tests/fuzz/NAME_fuzz.c defining LLVMFuzzerTestOneInput,
@@ -13,8 +14,10 @@ FUZZ_TARGETS += boot
 FUZZ_TARGETS += fdt
 FUZZ_TARGETS += acpi_prt
 
-# Seeds live in tests/fuzz/corpus/NAME/ (optional, committed); what the
-# fuzzer learns goes to $(O)/fuzz/NAME/, and crashes to $(O)/fuzz/.
+# Inputs live in tests/fuzz/corpus/NAME/ (committed, at least one: it is
+# the target's regression set) and tests/fuzz/crashes/NAME/ (past
+# crashers, kept after their fix). What `make fuzz` learns goes to the
+# scratch corpus $(O)/fuzz/NAME/, and what crashes to $(O)/fuzz/NAME-crash-*.
 FUZZ         ?= $(FUZZ_TARGETS)
 FUZZ_SECONDS ?= 20
 FUZZ_CC      := clang
@@ -48,6 +51,34 @@ $(O)/host/fuzz-%: $(FUZZ_OBJ)/tests/fuzz/%_fuzz.o $(FUZZ_LIB)
 	$(patsubst %,$(FUZZ_OBJ)/tests/fuzz/%_fuzz.o,$(FUZZ_TARGETS))
 
 -include $(FUZZ_OBJS:.o=.d) $(patsubst %,$(FUZZ_OBJ)/tests/fuzz/%_fuzz.d,$(FUZZ_TARGETS))
+
+# ---------------------------------------------------------------- replay
+# The corpora as regression tests: each target's LLVMFuzzerTestOneInput,
+# built by gcc with the host tests' sanitizers (their objects are shared
+# with build/host/unit), linked with tests/fuzz/replay.c's main, which
+# feeds it every saved input. One line a target; exit 1 if any failed.
+REPLAY_SRCS := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
+	       kernel/printk.c tests/host/shim.c
+REPLAY_LIB  := $(O)/host/obj/libreplay.a
+$(REPLAY_LIB): $(patsubst %.c,$(HOBJ)/%.o,$(REPLAY_SRCS))
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/host/replay-%: $(HOBJ)/tests/fuzz/%_fuzz.o $(HOBJ)/tests/fuzz/replay.o \
+		    $(REPLAY_LIB)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HCC) $(HFLAGS) -o $@ $^ -lm
+
+.SECONDARY: $(HOBJ)/tests/fuzz/replay.o \
+	$(patsubst %,$(HOBJ)/tests/fuzz/%_fuzz.o,$(FUZZ_TARGETS))
+-include $(HOBJ)/tests/fuzz/replay.d \
+	$(patsubst %,$(HOBJ)/tests/fuzz/%_fuzz.d,$(FUZZ_TARGETS))
+
+.PHONY: fuzz-replay
+fuzz-replay: $(patsubst %,$(O)/host/replay-%,$(FUZZ))
+	$(Q)fail=0; for t in $(FUZZ); do \
+		$(O)/host/replay-$$t $$t tests/fuzz/corpus/$$t \
+			tests/fuzz/crashes/$$t || fail=1; \
+	done; exit $$fail
 
 .PHONY: fuzz
 fuzz: $(patsubst %,$(O)/host/fuzz-%,$(FUZZ))
