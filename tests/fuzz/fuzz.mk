@@ -19,7 +19,7 @@ FUZZ_TARGETS += acpi_prt
 # crashers, kept after their fix). What `make fuzz` learns goes to the
 # scratch corpus $(O)/fuzz/NAME/, and what crashes to $(O)/fuzz/NAME-crash-*.
 FUZZ         ?= $(FUZZ_TARGETS)
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 60
 FUZZ_CC      := clang
 FUZZ_SAN     := address,undefined
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g $(WARN) -I. -Itests/host/include \
@@ -80,12 +80,29 @@ fuzz-replay: $(patsubst %,$(O)/host/replay-%,$(FUZZ))
 			tests/fuzz/crashes/$$t || fail=1; \
 	done; exit $$fail
 
+# ---------------------------------------------------------------- fuzz
+# Each target runs FUZZ_SECONDS with libFuzzer, growing its scratch corpus
+# from the committed one (which it never writes). Every target runs even
+# if one crashes; the run then fails and says how to keep the crasher.
 .PHONY: fuzz
 fuzz: $(patsubst %,$(O)/host/fuzz-%,$(FUZZ))
-	$(Q)set -e; for t in $(FUZZ); do \
+	$(Q)fail=; for t in $(FUZZ); do \
 		echo "== fuzz-$$t for $(FUZZ_SECONDS)s"; \
 		mkdir -p $(O)/fuzz/$$t; \
-		$(O)/host/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) \
+		$(O)/host/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 			-artifact_prefix=$(O)/fuzz/$$t- -print_final_stats=1 \
-			$(O)/fuzz/$$t $(wildcard tests/fuzz/corpus/$$t); \
-	done
+			$(O)/fuzz/$$t tests/fuzz/corpus/$$t \
+			$(wildcard tests/fuzz/crashes/$$t) || fail="$$fail $$t"; \
+	done; \
+	echo "== The scratch corpora are $(O)/fuzz/NAME/. To add what they found to the"; \
+	echo "   committed regression set: $(O)/host/fuzz-NAME -merge=1 tests/fuzz/corpus/NAME $(O)/fuzz/NAME"; \
+	[ -z "$$fail" ] && exit 0; \
+	for t in $$fail; do \
+		echo "== fuzz-$$t FAILED; its input(s):"; \
+		ls -t $(O)/fuzz/$$t-crash-* $(O)/fuzz/$$t-leak-* \
+			$(O)/fuzz/$$t-timeout-* $(O)/fuzz/$$t-oom-* 2>/dev/null | sed 's/^/     /'; \
+		echo "   Reproduce: $(O)/host/fuzz-$$t FILE (or $(O)/host/replay-$$t $$t DIR)."; \
+		echo "   Fix the bug, then keep the input as a regression test, named for what it broke:"; \
+		echo "     mkdir -p tests/fuzz/crashes/$$t && cp FILE tests/fuzz/crashes/$$t/WHAT-IT-BROKE"; \
+		echo "     make fuzz-replay      (fails before the fix, passes after; commit input and fix)"; \
+	done; exit 1
