@@ -24,6 +24,7 @@
  * runs longer than REPLAY_TIMEOUT seconds.
  */
 #include "kernel/printk.h"
+#include "tests/fuzz/fuzz.h"
 
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
@@ -41,8 +42,6 @@
 #define REPLAY_TIMEOUT	10	/* seconds an input may run */
 #define __stringify_1(x)	#x
 #define __stringify(x)		__stringify_1(x)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* UBSan's options hook (no header declares it). */
 const char *__ubsan_default_options(void);
