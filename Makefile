@@ -156,7 +156,7 @@ clean:
 help:
 	@sed -n '/^#/!q; s/^# \{0,1\}//p' Makefile
 	@echo "Other targets: kernel, iso (x86_64), image and images (arm64), host-test,"
-	@echo "test-mm, debug, gdb, fuzz, bench, clean. README.md explains each."
+	@echo "test-mm, debug, gdb, fuzz, fuzz-replay, bench, clean. README.md explains each."
 
 # Fuzz targets (tests/fuzz) bring their own rules.
 -include tests/fuzz/fuzz.mk

@@ -9,12 +9,9 @@
  */
 #include "drivers/acpi/acpi_prt.h"
 #include "kernel/lib/string.h"
+#include "tests/fuzz/fuzz.h"
 
 #include <stdlib.h>
-
-#define CHECK(c) do { if (!(c)) __builtin_trap(); } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -14,6 +14,7 @@
  */
 #include "boot/boot_info.h"
 #include "kernel/lib/string.h"
+#include "tests/fuzz/fuzz.h"
 
 #include <stdlib.h>
 
@@ -29,8 +30,6 @@ static const void *fuzz_map(uint64_t phys, uint64_t len)
 		return NULL;
 	return fuzz_buf + (phys - FUZZ_PHYS);
 }
-
-#define CHECK(c) do { if (!(c)) __builtin_trap(); } while (0)
 
 static void check_result(int ret, const struct boot_info *bi,
 			 const char *err, size_t errlen)
@@ -65,8 +64,6 @@ static void check_result(int ret, const struct boot_info *bi,
 	CHECK(bi->kernel_start == 0x200000 && bi->kernel_end == 0x400000);
 	boot_info_print(bi);	/* no console: exercises the formatting */
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

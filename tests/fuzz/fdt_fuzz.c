@@ -16,10 +16,9 @@
 #include "boot/boot_info.h"
 #include "drivers/fdt/fdt.h"
 #include "kernel/lib/string.h"
+#include "tests/fuzz/fuzz.h"
 
 #include <stdlib.h>
-
-#define CHECK(c) do { if (!(c)) __builtin_trap(); } while (0)
 
 static char err[200];
 
@@ -121,8 +120,6 @@ static void check_boot_info(const struct boot_info *bi, uint64_t phys,
 }
 
 static struct boot_info bi;
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
