@@ -76,13 +76,14 @@ static void start_inputs(void)
 	}
 }
 
-/* The polled inputs' waiting bytes into the ring. */
+/* The polled inputs' waiting bytes into the ring (at most a ringful each,
+ * so a UART that never runs dry cannot hold the thread here). */
 static void poll_inputs(void)
 {
 	for (struct console_input *in = inputs; in; in = in->next) {
-		int c;
+		int c, budget = INPUT_RING_SIZE;
 
-		while (!in->by_irq && (c = in->poll(in)) >= 0) {
+		while (!in->by_irq && budget-- > 0 && (c = in->poll(in)) >= 0) {
 			char ch = (char)c;
 
 			console_input_push(&ch, 1);
