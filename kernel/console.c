@@ -1,17 +1,26 @@
 /*
  * kernel/console.c - the `mm> ` prompt: reads a line with simple editing
- * (backspace, Ctrl-U to erase the line, Ctrl-C to drop it), splits it into
- * words and runs the command of that name (CONSOLE_COMMAND). Input is
- * polled: between characters the console thread sleeps a tick, so this
- * CPU's idle thread (and anything else ready) runs meanwhile.
+ * (kernel/lib/line_edit.h), splits it into words and runs the command of
+ * that name (CONSOLE_COMMAND).
+ *
+ * How a typed character gets here (docs/console.md): the UART raises its
+ * receive interrupt; the driver's handler drains the hardware FIFO into
+ * console_input_push(), which queues the bytes in a ring (kfifo) and wakes
+ * the wait queue the console thread sleeps on; the thread takes them out
+ * one by one and feeds the line editor. Only an input without a usable
+ * interrupt is polled, every 10 ms (said at the first prompt).
  */
 #include "kernel/console.h"
 #include "kernel/cmdline.h"
 #include "kernel/kunit.h"
+#include "kernel/lib/kfifo.h"
+#include "kernel/lib/line_edit.h"
 #include "kernel/lib/string.h"
 #include "kernel/fault.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/spinlock.h"
+#include "kernel/wait.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>
 
@@ -20,12 +29,66 @@ extern const struct console_command *const __stop_console_cmds[];
 
 #define LINE_MAX	256
 #define MAX_ARGS	16
+#define INPUT_RING_SIZE	4096	/* a 4000-character paste fits whole */
+#define POLL_MS		10	/* one tick at HZ=100 */
 
-static int (*input_getc)(void);
+static struct console_input *inputs;
+static bool any_polled;			/* some input has no interrupt */
 
-void console_set_input(int (*getc)(void))
+static unsigned char input_buf[INPUT_RING_SIZE];
+static struct kfifo input_ring = {
+	.buf = input_buf, .mask = INPUT_RING_SIZE - 1,
+};
+/* Producers are interrupt handlers of up to two UARTs and the polling
+ * thread: they take this lock; the console thread reads without it. */
+static DEFINE_SPINLOCK(input_lock);
+static DECLARE_WAIT_QUEUE_HEAD(input_wait);
+
+void console_add_input(struct console_input *in)
 {
-	input_getc = getc;
+	in->next = inputs;
+	inputs = in;
+}
+
+void console_input_push(const char *s, size_t n)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&input_lock, flags);
+	for (size_t i = 0; i < n; i++)
+		kfifo_put(&input_ring, (unsigned char)s[i]);
+	spin_unlock_irqrestore(&input_lock, flags);
+	wake_up(&input_wait);
+}
+
+/* Ask every input for its interrupt; note the ones left polled. */
+static void start_inputs(void)
+{
+	for (struct console_input *in = inputs; in; in = in->next) {
+		in->by_irq = in->start_irq && in->start_irq(in) == 0;
+		if (in->by_irq) {
+			pr_info("console: %s input by interrupt\n", in->name);
+		} else {
+			any_polled = true;
+			pr_info("console: %s has no receive interrupt: its input "
+				"is polled every %d ms\n", in->name, POLL_MS);
+		}
+	}
+}
+
+/* The polled inputs' waiting bytes into the ring (at most a ringful each,
+ * so a UART that never runs dry cannot hold the thread here). */
+static void poll_inputs(void)
+{
+	for (struct console_input *in = inputs; in; in = in->next) {
+		int c, budget = INPUT_RING_SIZE;
+
+		while (!in->by_irq && budget-- > 0 && (c = in->poll(in)) >= 0) {
+			char ch = (char)c;
+
+			console_input_push(&ch, 1);
+		}
+	}
 }
 
 static const struct console_command *find_command(const char *name)
@@ -77,64 +140,55 @@ int console_execute(char *line)
 	return status;
 }
 
+/* The next typed byte: sleeps on input_wait until one is queued. */
 static int read_char(void)
 {
-	for (;;) {
-		int c = input_getc ? input_getc() : -1;
+	unsigned char c;
 
-		if (c >= 0)
-			return c;
-		if (sched_running)
-			sleep_ms(10);			/* one tick at HZ=100 */
-		else
+	for (;;) {
+		unsigned long dropped = kfifo_take_dropped(&input_ring);
+
+		if (dropped)
+			pr_warn("console: input ring full: %lu typed bytes "
+				"dropped\n", dropped);
+		if (any_polled || !sched_running)
+			poll_inputs();
+		if (kfifo_get(&input_ring, &c))
+			break;
+		if (!sched_running)
 			arch_wait_for_interrupt();	/* no threads yet */
+		else if (any_polled)
+			wait_event_timeout(input_wait,
+					   !kfifo_is_empty(&input_ring), POLL_MS);
+		else
+			wait_event(input_wait, !kfifo_is_empty(&input_ring));
 	}
+	return c;
 }
 
-static void echo(const char *s)
+static void echo(void *ctx, const char *s)
 {
+	(void)ctx;
 	printk(KERN_CONT "%s", s);
 }
 
 void console_run(void)
 {
-	char line[LINE_MAX];
+	static char line[LINE_MAX];
+	struct line_edit ed;
 
+	start_inputs();
+	line_edit_init(&ed, line, sizeof(line), echo, NULL);
 	printk("Type `help` for commands.\n");
 	for (;;) {
-		size_t n = 0;
+		enum line_edit_result r;
 
 		printk_time = false;	/* no timestamps on what is typed */
 		printk("mm> ");
-		for (;;) {
-			int c = read_char();
-
-			if (c == '\r' || c == '\n') {
-				echo("\n");
-				break;
-			} else if (c == 0x7f || c == '\b') {
-				if (n) {
-					n--;
-					echo("\b \b");
-				}
-			} else if (c == 0x15) {		/* Ctrl-U */
-				while (n) {
-					n--;
-					echo("\b \b");
-				}
-			} else if (c == 0x03) {		/* Ctrl-C */
-				n = 0;
-				echo("^C\n");
-				break;
-			} else if (c >= ' ' && c < 0x7f && n + 1 < sizeof(line)) {
-				char s[2] = { (char)c, '\0' };
-
-				line[n++] = (char)c;
-				echo(s);
-			}
-		}
-		line[n] = '\0';
-		console_execute(line);
+		while ((r = line_edit_feed(&ed, read_char())) == LINE_EDIT_MORE)
+			;
+		if (r == LINE_EDIT_DONE)
+			console_execute(line);
 		printk_time = true;
 	}
 }

@@ -67,6 +67,27 @@ static int intc_from_dt(const struct fdt *fdt, struct board_config *cfg,
 	return -1;
 }
 
+/*
+ * The UART's receive interrupt in the controller's numbering, or 0 (none,
+ * or a form this kernel does not route: the console polls). A GIC takes
+ * the INTID; behind the BCM2836 the BCM2835 controller's <bank n> binding
+ * applies (bank 1: GPU interrupts 0-31, bank 2: 32-63).
+ */
+static uint32_t uart_irq_from_dt(const struct fdt *fdt, int node,
+				 enum board_intc intc)
+{
+	struct fdt_irq irq;
+
+	if (fdt_get_irq(fdt, node, 0, &irq, NULL, 0) < 0)
+		return 0;
+	if (intc == INTC_GICV2 || intc == INTC_GICV3)
+		return irq.intid >= 32 ? irq.intid : 0;
+	if (intc == INTC_BCM2836 && irq.nr_cells == 2 &&
+	    (irq.cells[0] == 1 || irq.cells[0] == 2) && irq.cells[1] < 32)
+		return BCM2835_GPU_IRQ(32 * (irq.cells[0] - 1) + irq.cells[1]);
+	return 0;
+}
+
 static int config_from_dt(const struct fdt *fdt, struct board_config *cfg,
 			  char *err, size_t errlen)
 {
@@ -96,6 +117,7 @@ static int config_from_dt(const struct fdt *fdt, struct board_config *cfg,
 
 	if (intc_from_dt(fdt, cfg, err, errlen) < 0)
 		return -1;
+	cfg->uart.irq = uart_irq_from_dt(fdt, uart.node, cfg->intc);
 
 	if (fdt_find_timer(fdt, &timer, err, errlen) < 0)
 		return -1;

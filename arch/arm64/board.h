@@ -28,7 +28,18 @@ struct board_uart {
 	enum fdt_uart_type type;
 	uint64_t base, size;	/* CPU physical */
 	uint32_t clock_hz;	/* 0: keep the firmware's baud rate */
+	uint32_t irq;		/* the controller's number (GIC INTID, or
+				 * BCM2835_GPU_IRQ(n)); 0: none, polled */
 };
+
+/*
+ * The Raspberry Pi 2/3's peripheral ("GPU") interrupts 0-63, as the
+ * BCM2836 controller numbers them: they reach the cores through the
+ * BCM2835 interrupt controller (ARM peripherals, 7.5) and the local
+ * controller's source 8. Pi 3: the PL011 is 57, the AUX block 29.
+ */
+#define BCM2835_GPU_IRQ_BASE	64
+#define BCM2835_GPU_IRQ(n)	(BCM2835_GPU_IRQ_BASE + (n))
 
 struct board {
 	const char *name;			/* "QEMU virt", "Raspberry Pi 4" */

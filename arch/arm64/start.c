@@ -76,10 +76,12 @@ static void start_uart(const struct board_uart *bu, unsigned int i, bool input)
 	if (bu->type == FDT_UART_PL011) {
 		pl011[i].base = regs;
 		pl011[i].clock_hz = bu->clock_hz;
+		pl011[i].irq = bu->irq;
 		pl011_init(&pl011[i], CONSOLE_BAUD);
 		pl011_register_console(&pl011[i], i ? "ttyAMA1" : "ttyAMA0", input);
 	} else if (bu->type == FDT_UART_BCM2835_AUX) {
 		aux[i].base = regs;
+		aux[i].irq = bu->irq;
 		bcm2835_aux_register_console(&aux[i], i ? "ttyS1" : "ttyS0", input);
 	}
 }
@@ -173,8 +175,8 @@ void arm64_start(uint64_t x0, uint64_t entry_count)
 		panic("board: %s", err);	/* no console yet: see the log ring */
 
 	start_uart(&board_cfg.uart, 0, true);
-	if (!board_cfg.from_dt)
-		start_uart(&board_cfg.uart2, 1, false);
+	if (!board_cfg.from_dt)		/* a Pi's second UART: typed at too */
+		start_uart(&board_cfg.uart2, 1, true);
 	log_board(x0, dtb);
 
 	if (dtb) {

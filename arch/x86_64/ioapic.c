@@ -247,3 +247,13 @@ unsigned long ioapic_irq_count(unsigned int gsi)
 {
 	return gsi < MAX_GSI ? READ_ONCE(lines[gsi].count) : 0;
 }
+
+int ioapic_isa_gsi(unsigned int isa_irq)
+{
+	unsigned int gsi = isa_irq, pin;
+
+	for (unsigned int i = 0; i < nr_isos; i++)
+		if (isos[i].source == isa_irq)
+			gsi = isos[i].gsi;
+	return find(gsi, &pin) < 0 ? -1 : (int)gsi;
+}

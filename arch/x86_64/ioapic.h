@@ -11,6 +11,9 @@
  *	no I/O APIC has that input.
  * ioapic_free(gsi): mask the line and give its vector back.
  * ioapic_irq_count(gsi): interrupts delivered on gsi since requested.
+ * ioapic_isa_gsi(isa_irq): the GSI an ISA IRQ (0-15) arrives on: its MADT
+ *	interrupt source override, else the same number (ACPI 6.5, 5.2.12.5);
+ *	-1 if no I/O APIC has that input (no MADT yet, or no I/O APIC).
  */
 #ifndef ARCH_X86_64_IOAPIC_H
 #define ARCH_X86_64_IOAPIC_H
@@ -29,5 +32,6 @@ void x86_ioapic_init(const struct acpi_madt_info *madt);
 int ioapic_read_rte(unsigned int gsi, uint64_t *rte);
 void ioapic_free(unsigned int gsi);
 unsigned long ioapic_irq_count(unsigned int gsi);
+int ioapic_isa_gsi(unsigned int isa_irq);
 
 #endif

@@ -4,6 +4,7 @@
  * boot_info, and hands over to the portable kernel_main().
  */
 #include "arch/x86_64/io.h"
+#include "arch/x86_64/ioapic.h"
 #include "arch/x86_64/trap.h"
 #include "boot/boot_info.h"
 #include "drivers/serial/ns16550.h"
@@ -14,6 +15,7 @@
 #include <arch/page.h>
 
 #define COM1 0x3f8
+#define COM1_ISA_IRQ 4
 #define PROTO_MB2 1
 #define PROTO_PVH 2
 #define EARLY_MAP_LIMIT 0x100000000ULL	/* boot.asm direct-maps 4 GiB */
@@ -34,7 +36,15 @@ static void pio_write(struct ns16550 *u, unsigned int reg, uint8_t v)
 	outb((uint16_t)(u->base + reg), v);
 }
 
-static struct ns16550 com1 = { .base = COM1, .read = pio_read, .write = pio_write };
+/* COM1 raises ISA IRQ 4; the MADT says on which I/O APIC input. */
+static int com1_irq(struct ns16550 *u)
+{
+	(void)u;
+	return ioapic_isa_gsi(COM1_ISA_IRQ);
+}
+
+static struct ns16550 com1 = { .base = COM1, .read = pio_read, .write = pio_write,
+			       .irq = com1_irq };
 
 /* The boot tables direct-map the first 4 GiB: the loader's data is there. */
 static const void *early_map(uint64_t phys, uint64_t len)

@@ -1,16 +1,20 @@
 /*
- * drivers/serial/bcm2835_aux.c - BCM2835 mini UART, polled. Registers
- * from "BCM2835 ARM Peripherals", 2.2.2, relative to AUX_MU_IO_REG
- * (0x7e215040 on the VideoCore bus).
+ * drivers/serial/bcm2835_aux.c - BCM2835 mini UART: output polled, input
+ * by interrupt. Registers from "BCM2835 ARM Peripherals", 2.2.2, relative
+ * to AUX_MU_IO_REG (0x7e215040 on the VideoCore bus). The data sheet has
+ * the two AUX_MU_IER_REG enable bits swapped (its errata): bit 0 enables
+ * the receive interrupt, as on a 16550.
  */
 #include "drivers/serial/bcm2835_aux.h"
-#include "kernel/console.h"
+#include <arch/irq.h>
 #include <arch/mmio.h>
 
 enum {
 	MU_IO = 0x00,		/* data */
+	MU_IER = 0x04,		/* interrupt enable */
 	MU_LSR = 0x14,		/* line status */
 };
+#define IER_RX		(1U << 0)
 #define LSR_DATA_READY	(1U << 0)
 #define LSR_TX_EMPTY	(1U << 5)	/* room for at least one byte */
 
@@ -39,11 +43,39 @@ static void aux_console_write(struct console *con, const char *s, size_t len)
 	}
 }
 
-static struct bcm2835_aux *input_uart;
-
-static int aux_console_getc(void)
+/* The receive interrupt: it stays raised while the FIFO holds a byte, so
+ * take them all. */
+static void aux_rx_interrupt(void *arg)
 {
-	return bcm2835_aux_getc(input_uart);
+	struct bcm2835_aux *u = arg;
+	char buf[32];
+	size_t n = 0;
+	int c;
+
+	while ((c = bcm2835_aux_getc(u)) >= 0) {
+		buf[n++] = (char)c;
+		if (n == sizeof(buf)) {
+			console_input_push(buf, n);
+			n = 0;
+		}
+	}
+	if (n)
+		console_input_push(buf, n);
+}
+
+static int aux_input_poll(struct console_input *in)
+{
+	return bcm2835_aux_getc(container_of(in, struct bcm2835_aux, input));
+}
+
+static int aux_input_start_irq(struct console_input *in)
+{
+	struct bcm2835_aux *u = container_of(in, struct bcm2835_aux, input);
+
+	if (!u->irq || arch_irq_request(u->irq, aux_rx_interrupt, u) < 0)
+		return -1;
+	writel(IER_RX, (volatile char *)u->base + MU_IER);
+	return 0;
 }
 
 void bcm2835_aux_register_console(struct bcm2835_aux *u, const char *name,
@@ -53,7 +85,9 @@ void bcm2835_aux_register_console(struct bcm2835_aux *u, const char *name,
 	u->con.write = aux_console_write;
 	register_console(&u->con);
 	if (input) {
-		input_uart = u;
-		console_set_input(aux_console_getc);
+		u->input.name = name;
+		u->input.poll = aux_input_poll;
+		u->input.start_irq = aux_input_start_irq;
+		console_add_input(&u->input);
 	}
 }

@@ -1,9 +1,10 @@
 /*
- * drivers/serial/ns16550.c - 16550 UART, polled. Register map from the
- * National Semiconductor PC16550D data sheet.
+ * drivers/serial/ns16550.c - 16550 UART: output polled, input by the
+ * receive interrupt. Register map from the National Semiconductor
+ * PC16550D data sheet.
  */
 #include "drivers/serial/ns16550.h"
-#include "kernel/console.h"
+#include <arch/irq.h>
 
 enum {
 	UART_RBR = 0, UART_THR = 0, UART_DLL = 0,	/* DLAB=1: divisor low */
@@ -13,6 +14,9 @@ enum {
 	UART_MCR = 4,
 	UART_LSR = 5,
 };
+#define IER_RDI		0x01		/* received data available (and timeout) */
+#define MCR_DTR_RTS	0x03
+#define MCR_OUT2	0x08		/* PC: gates the UART's line to the interrupt controller */
 #define LCR_8N1		0x03
 #define LCR_DLAB	0x80
 #define LSR_DATA_READY	0x01
@@ -28,7 +32,7 @@ void ns16550_init(struct ns16550 *u, unsigned int baud, unsigned int clock_hz)
 	u->write(u, UART_DLM, (divisor >> 8) & 0xff);
 	u->write(u, UART_LCR, LCR_8N1);
 	u->write(u, UART_FCR, 0x07);		/* enable and clear FIFOs */
-	u->write(u, UART_MCR, 0x03);		/* DTR, RTS */
+	u->write(u, UART_MCR, MCR_DTR_RTS);
 }
 
 void ns16550_putc(struct ns16550 *u, char c)
@@ -56,11 +60,43 @@ static void ns16550_console_write(struct console *con, const char *s, size_t len
 	}
 }
 
-static struct ns16550 *input_uart;
-
-static int ns16550_console_getc(void)
+/*
+ * The receive interrupt: take every byte the FIFO holds. Reading RBR until
+ * LSR says empty is what lowers the interrupt (data sheet, table IV), so
+ * an edge-triggered line rises again for the next byte.
+ */
+static void ns16550_rx_interrupt(void *arg)
 {
-	return ns16550_getc(input_uart);
+	struct ns16550 *u = arg;
+	char buf[32];
+	size_t n = 0;
+
+	while (u->read(u, UART_LSR) & LSR_DATA_READY) {
+		buf[n++] = (char)u->read(u, UART_RBR);
+		if (n == sizeof(buf)) {
+			console_input_push(buf, n);
+			n = 0;
+		}
+	}
+	if (n)
+		console_input_push(buf, n);
+}
+
+static int ns16550_input_poll(struct console_input *in)
+{
+	return ns16550_getc(container_of(in, struct ns16550, input));
+}
+
+static int ns16550_input_start_irq(struct console_input *in)
+{
+	struct ns16550 *u = container_of(in, struct ns16550, input);
+	int irq = u->irq ? u->irq(u) : -1;
+
+	if (irq < 0 || arch_irq_request((unsigned int)irq, ns16550_rx_interrupt, u) < 0)
+		return -1;
+	u->write(u, UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+	u->write(u, UART_IER, IER_RDI);	/* raises it at once if bytes wait */
+	return 0;
 }
 
 void ns16550_register_console(struct ns16550 *u, const char *name)
@@ -68,6 +104,8 @@ void ns16550_register_console(struct ns16550 *u, const char *name)
 	u->con.name = name;
 	u->con.write = ns16550_console_write;
 	register_console(&u->con);
-	input_uart = u;
-	console_set_input(ns16550_console_getc);
+	u->input.name = name;
+	u->input.poll = ns16550_input_poll;
+	u->input.start_irq = ns16550_input_start_irq;
+	console_add_input(&u->input);
 }

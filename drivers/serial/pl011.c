@@ -1,9 +1,10 @@
 /*
- * drivers/serial/pl011.c - PL011 UART, polled. Register map from the
- * PrimeCell UART (PL011) Technical Reference Manual, Arm DDI 0183, 3.2.
+ * drivers/serial/pl011.c - PL011 UART: output polled, input by interrupt.
+ * Register map from the PrimeCell UART (PL011) Technical Reference
+ * Manual, Arm DDI 0183, 3.2.
  */
 #include "drivers/serial/pl011.h"
-#include "kernel/console.h"
+#include <arch/irq.h>
 #include <arch/mmio.h>
 
 enum {
@@ -24,6 +25,8 @@ enum {
 #define CR_UARTEN	(1U << 0)
 #define CR_TXE		(1U << 8)
 #define CR_RXE		(1U << 9)
+#define INT_RX		(1U << 4)	/* IMSC/ICR: receive (FIFO at its level) */
+#define INT_RT		(1U << 6)	/* receive timeout (bytes left below the level) */
 
 static uint32_t rd(struct pl011 *u, unsigned int reg)
 {
@@ -92,11 +95,42 @@ static void pl011_console_write(struct console *con, const char *s, size_t len)
 	}
 }
 
-static struct pl011 *input_uart;
-
-static int pl011_console_getc(void)
+/*
+ * The receive interrupt: clear it first, then take every byte the FIFO
+ * holds, so a byte that lands after the last read raises it afresh
+ * instead of being cleared unseen.
+ */
+static void pl011_rx_interrupt(void *arg)
 {
-	return pl011_getc(input_uart);
+	struct pl011 *u = arg;
+	char buf[32];
+	size_t n = 0;
+
+	wr(u, UARTICR, INT_RX | INT_RT);
+	while (!(rd(u, UARTFR) & FR_RXFE)) {
+		buf[n++] = (char)(rd(u, UARTDR) & 0xff);
+		if (n == sizeof(buf)) {
+			console_input_push(buf, n);
+			n = 0;
+		}
+	}
+	if (n)
+		console_input_push(buf, n);
+}
+
+static int pl011_input_poll(struct console_input *in)
+{
+	return pl011_getc(container_of(in, struct pl011, input));
+}
+
+static int pl011_input_start_irq(struct console_input *in)
+{
+	struct pl011 *u = container_of(in, struct pl011, input);
+
+	if (!u->irq || arch_irq_request(u->irq, pl011_rx_interrupt, u) < 0)
+		return -1;
+	wr(u, UARTIMSC, INT_RX | INT_RT);	/* raises it at once if bytes wait */
+	return 0;
 }
 
 void pl011_register_console(struct pl011 *u, const char *name, bool input)
@@ -105,7 +139,9 @@ void pl011_register_console(struct pl011 *u, const char *name, bool input)
 	u->con.write = pl011_console_write;
 	register_console(&u->con);
 	if (input) {
-		input_uart = u;
-		console_set_input(pl011_console_getc);
+		u->input.name = name;
+		u->input.poll = pl011_input_poll;
+		u->input.start_irq = pl011_input_start_irq;
+		console_add_input(&u->input);
 	}
 }

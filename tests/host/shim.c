@@ -6,6 +6,7 @@
 #include "tests/host/host.h"
 #include "kernel/fault.h"
 #include "kernel/panic.h"
+#include "kernel/console.h"
 #include "kernel/lib/diag.h"
 #include "kernel/printk.h"
 #include "kernel/smp.h"
@@ -92,8 +93,8 @@ unsigned long cpu_online_mask = 1;
 struct thread host_thread = { .name = "host", .bound_cpu = -1 };
 
 /* No interactive console on the host: drivers that offer input are ignored. */
-void console_set_input(int (*getc)(void));
-void console_set_input(int (*getc)(void)) { (void)getc; }
+void console_add_input(struct console_input *in) { (void)in; }
+void console_input_push(const char *s, size_t n) { (void)s; (void)n; }
 
 /* The host test binary has one address space and no TLB to shoot down. */
 void flush_tlb_kernel_range(unsigned long start, unsigned long end)

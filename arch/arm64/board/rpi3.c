@@ -9,9 +9,10 @@
  * own controller is not used. No PSCI: the firmware parks cores 1-3 in a
  * spin table.
  *
- * Without a device tree both UARTs get the console: the PL011 (QEMU's
- * first serial port) and the mini UART (the header's GPIO 14/15 pins by
- * default on a real board, and QEMU's second serial port).
+ * Without a device tree both UARTs get the console, output and input: the
+ * PL011 (QEMU's first serial port) and the mini UART (the header's GPIO
+ * 14/15 pins by default on a real board, and QEMU's second serial port).
+ * Their receive interrupts are GPU interrupts 57 and 29.
  */
 #include "arch/arm64/board.h"
 
@@ -26,8 +27,8 @@ const struct board board_rpi3 = {
 	.ram_base = 0,
 	.ram_size = 0x3c000000,
 	.periph_base = 0x3f000000,
-	.uart = { FDT_UART_PL011, 0x3f201000, 0x1000, 0 },
-	.uart2 = { FDT_UART_BCM2835_AUX, 0x3f215040, 0x40, 0 },
+	.uart = { FDT_UART_PL011, 0x3f201000, 0x1000, 0, BCM2835_GPU_IRQ(57) },
+	.uart2 = { FDT_UART_BCM2835_AUX, 0x3f215040, 0x40, 0, BCM2835_GPU_IRQ(29) },
 	.intc = INTC_BCM2836,
 	.intc_base = { 0x40000000, 0 },
 	.timer_irq = 3,			/* CNTVIRQ */

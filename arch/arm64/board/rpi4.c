@@ -21,8 +21,9 @@ const struct board board_rpi4 = {
 	.ram_base = 0,
 	.ram_size = 0x3b400000,		/* the first GiB minus the firmware's part */
 	.periph_base = 0xfe000000,
-	.uart = { FDT_UART_PL011, 0xfe201000, 0x200, 0 },
-	.uart2 = { FDT_UART_BCM2835_AUX, 0xfe215040, 0x40, 0 },
+	/* BCM2711: VideoCore interrupt n is GIC SPI 64 + n (INTID 96 + n). */
+	.uart = { FDT_UART_PL011, 0xfe201000, 0x200, 0, 96 + 57 },
+	.uart2 = { FDT_UART_BCM2835_AUX, 0xfe215040, 0x40, 0, 96 + 29 },
 	.intc = INTC_GICV2,
 	.intc_base = { 0xff841000, 0xff842000 },
 	.timer_irq = 27,		/* PPI 11: the virtual timer */
