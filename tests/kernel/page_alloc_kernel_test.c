@@ -70,12 +70,29 @@ static void every_free_page_comes_back(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
 }
 
-/* Free every other page of a large region: no order-1 block is left in
- * it, and once the rest is freed large blocks form again. */
+/* Is page a free block of exactly this order on a buddy list? */
+static bool free_block_of_order(struct page *page, unsigned int order)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	ok = PageBuddy(page) && page->order == order;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return ok;
+}
+
+/*
+ * Free every other page of a MAX_PAGE_ORDER block: each comes back as an
+ * order-0 block (its buddy is in use, so no order-1 block forms in the
+ * region). Free the rest: the region merges back into the one block it
+ * was, on the free lists as order MAX_PAGE_ORDER, and can be had again.
+ */
 static void high_order_after_fragmentation(struct kunit *test)
 {
 	unsigned long before = settled_free_pages();
-	struct page *big;
+	struct page *big, *again;
 
 	if (!totalram_pages())
 		kunit_skip(test, "no global node");
@@ -91,14 +108,27 @@ static void high_order_after_fragmentation(struct kunit *test)
 		__free_pages(big + i, 0);
 	drain_all_pages(NULL);
 	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
+	for (unsigned long i = 0; i < MAX_ORDER_NR_PAGES; i += 2)
+		if (!free_block_of_order(big + i, 0)) {
+			KUNIT_FAIL(test, "page %lu of the region: buddy %d order %u, want a free order-0 block",
+				   i, PageBuddy(big + i), big[i].order);
+			break;
+		}
 	for (unsigned long i = 1; i < MAX_ORDER_NR_PAGES; i += 2)
 		__free_pages(big + i, 0);
 	drain_all_pages(NULL);
-	big = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER);
-	KUNIT_EXPECT_NOT_NULL(test, big);
-	if (big)
-		__free_pages(big, MAX_PAGE_ORDER);
+	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
+	KUNIT_EXPECT_TRUE(test, free_block_of_order(big, MAX_PAGE_ORDER));
+	if (!PageBuddy(big) || big->order != MAX_PAGE_ORDER)
+		kunit_info(test, "head pfn %#lx: buddy %d order %u, want order %d",
+			   page_to_pfn(big), PageBuddy(big), big->order,
+			   MAX_PAGE_ORDER);
+	again = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+	KUNIT_EXPECT_NOT_NULL(test, again);
+	if (again)
+		__free_pages(again, MAX_PAGE_ORDER);
 	KUNIT_EXPECT_EQ(test, settled_free_pages(), before);
+	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
 }
 
 /* Ordinary allocations stop at min; atomic ones go lower; MEMALLOC to 0. */
