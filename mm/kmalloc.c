@@ -128,7 +128,8 @@ size_t ksize(const void *p)
 	return PAGE_SIZE << page->order;
 }
 
-void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+void *krealloc_from(struct kmalloc_set *ks, const void *p, size_t new_size,
+		    gfp_t gfp)
 {
 	size_t old;
 	void *n;
@@ -143,7 +144,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 			memset((char *)p + new_size, 0, old - new_size);
 		return (void *)p;
 	}
-	n = kmalloc(new_size, gfp);
+	n = __kmalloc(ks, new_size, gfp, _THIS_FRAME);
 	if (!n)
 		return NULL;
 	if (!ZERO_OR_NULL_PTR(p)) {
@@ -151,6 +152,11 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		kfree(p);
 	}
 	return n;
+}
+
+void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	return krealloc_from(&kmalloc_global, p, new_size, gfp);
 }
 
 /* ---------------------------------------------------------------- sets */

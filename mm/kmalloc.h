@@ -64,5 +64,8 @@ int kmalloc_set_init(struct kmalloc_set *ks, pg_data_t *node,
 /* Destroy the set's caches (everything from it must be freed). */
 void kmalloc_set_destroy(struct kmalloc_set *ks);
 void *kmalloc_from(struct kmalloc_set *ks, size_t size, gfp_t gfp);
+/* krealloc whose new memory, when p must move, comes from ks. */
+void *krealloc_from(struct kmalloc_set *ks, const void *p, size_t new_size,
+		    gfp_t gfp);
 
 #endif

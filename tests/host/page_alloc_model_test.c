@@ -2,6 +2,13 @@
  * tests/host/page_alloc_model_test.c - host-only page allocator tests:
  * a long randomised run checked against a reference model after every
  * step, and the checks that panic (with page_alloc_panic_on_bad_page).
+ * The model knows which pages are free, so it knows when an allocation
+ * must succeed (a free aligned run of the order, in a zone the gfp may
+ * use, above that zone's min watermark and reserve: the allocator drains
+ * the per-CPU lists before it gives up); a failure then is a bug. Every
+ * live block holds a pattern, checked before it is freed and every
+ * CHECK_EVERY steps, so a block handed out twice or written by the
+ * allocator shows.
  * Also provides the host's page_alloc_test_chunk() for the portable suite.
  *
  * Replay a failing seed: build/host/unit page_alloc_model --seed N
@@ -33,20 +40,28 @@ void page_alloc_test_chunk_free(void *chunk)
 
 #define MODEL_CHUNKS	3		/* 12 MiB: DMA32 | hole | NORMAL ... */
 #define MAX_LIVE	512
+#define CHECK_EVERY	5000
+#define ZONE_PAGES	(CHUNK_SIZE / PAGE_SIZE)
+
+/* M.allocated[]: what the model believes each pfn of the arena is. */
+enum { PFN_FREE, PFN_OURS, PFN_UNMANAGED };
 
 struct live {
 	struct page *page;
 	unsigned int order;
 	gfp_t gfp;
+	uint8_t tag;		/* the pattern: page i holds tag + i */
 };
 
 static struct {
 	pg_data_t pgdat;
 	char *mem;
 	unsigned long base_pfn, npages;
-	uint8_t *allocated;		/* the model: 1 = allocated by us */
+	uint8_t *allocated;		/* the model: PFN_* per pfn */
+	unsigned long zone_free[MAX_NR_ZONES];	/* PFN_FREE pages per zone */
 	struct live live[MAX_LIVE];
 	unsigned int nr_live;
+	unsigned long must, may_fail;	/* failures checked: required/allowed */
 } M;
 
 static const gfp_t model_gfps[] = {
@@ -54,6 +69,23 @@ static const gfp_t model_gfps[] = {
 	GFP_KERNEL | __GFP_RECLAIMABLE, GFP_ATOMIC, GFP_DMA32,
 	GFP_DMA32 | __GFP_MOVABLE, __GFP_MEMALLOC,
 };
+
+/* Chunk 0 is DMA32, chunk 2 NORMAL; the hole between is unmanaged. */
+static enum zone_type model_zone(unsigned long off)
+{
+	return off < ZONE_PAGES ? ZONE_DMA32 : ZONE_NORMAL;
+}
+
+static void mark_free_block(struct page *page, unsigned int order, void *arg)
+{
+	unsigned long off = page_to_pfn(page) - M.base_pfn;
+
+	(void)arg;
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		M.allocated[off + i] = PFN_FREE;
+		M.zone_free[model_zone(off + i)]++;
+	}
+}
 
 /* Build a node over 3 chunks: chunk 0 DMA32, a hole, chunk 2 NORMAL. */
 static bool model_make(struct kunit *test, bool grouping)
@@ -72,9 +104,82 @@ static bool model_make(struct kunit *test, bool grouping)
 	set_mobility_grouping(&M.pgdat, grouping);
 	M.base_pfn = PHYS_PFN(base);
 	M.npages = MODEL_CHUNKS * CHUNK_SIZE / PAGE_SIZE;
-	M.allocated = calloc(M.npages, 1);
+	M.allocated = malloc(M.npages);
 	M.nr_live = 0;
-	return M.allocated != NULL;
+	if (!M.allocated)
+		return false;
+	/* The one time the model asks the allocator: what starts free (all
+	 * but the memmap it carved). From here on the model keeps count. */
+	memset(M.allocated, PFN_UNMANAGED, M.npages);
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		zone_for_each_free_block(&M.pgdat.node_zones[z],
+					 mark_free_block, NULL);
+	return true;
+}
+
+/*
+ * Must alloc_pages_node(gfp, order) succeed now? Yes if some zone the gfp
+ * may use (its own, then lower) has, counting only what the model knows
+ * is free: more than min watermark + lowmem_reserve pages left after the
+ * block (__GFP_MEMALLOC ignores watermarks), and a naturally aligned run
+ * of 2^order free pages (after the drain, the buddy has merged it).
+ * Conservative: __GFP_HIGH's lower watermark is not counted on.
+ */
+static bool model_must_succeed(gfp_t gfp, unsigned int order)
+{
+	enum zone_type highest = (gfp & __GFP_DMA32) ? ZONE_DMA32 : ZONE_NORMAL;
+	unsigned long n = 1UL << order;
+
+	for (int z = (int)highest; z >= 0; z--) {
+		struct zone *zone = &M.pgdat.node_zones[z];
+		unsigned long start = z == ZONE_DMA32 ? 0 : 2 * ZONE_PAGES;
+
+		if (!(gfp & __GFP_MEMALLOC) &&
+		    (long)M.zone_free[z] - (long)(n - 1) <=
+		    (long)(min_wmark_pages(zone) + zone->lowmem_reserve[highest]))
+			continue;
+		for (unsigned long off = start; off < start + ZONE_PAGES; off += n) {
+			unsigned long i = 0;
+
+			while (i < n && M.allocated[off + i] == PFN_FREE)
+				i++;
+			if (i == n)
+				return true;
+		}
+	}
+	return false;
+}
+
+static void fill_block(struct page *page, unsigned int order, uint8_t tag)
+{
+	for (unsigned long i = 0; i < (1UL << order); i++)
+		memset((char *)page_address(page) + i * PAGE_SIZE,
+		       (uint8_t)(tag + i), PAGE_SIZE);
+}
+
+/* The live block still holds its pattern. */
+static bool block_intact(struct kunit *test, const struct live *l)
+{
+	for (unsigned long i = 0; i < (1UL << l->order); i++) {
+		const uint8_t *p = (const uint8_t *)page_address(l->page) + i * PAGE_SIZE;
+
+		for (unsigned long k = 0; k < PAGE_SIZE; k++)
+			if (p[k] != (uint8_t)(l->tag + i)) {
+				KUNIT_FAIL(test, "order-%u block at pfn %#lx: byte %#lx of page %lu is %#x, want %#x",
+					   l->order, page_to_pfn(l->page), k, i,
+					   p[k], (uint8_t)(l->tag + i));
+				return false;
+			}
+	}
+	return true;
+}
+
+static bool all_blocks_intact(struct kunit *test)
+{
+	for (unsigned int i = 0; i < M.nr_live; i++)
+		if (!block_intact(test, &M.live[i]))
+			return false;
+	return true;
 }
 
 static void model_destroy(struct kunit *test)
@@ -112,9 +217,19 @@ static bool model_alloc(struct kunit *test, struct prng *rng, unsigned long step
 	gfp_t gfp = model_gfps[prng_below(rng, ARRAY_SIZE(model_gfps))] | __GFP_NOWARN;
 	struct page *page = alloc_pages_node(&M.pgdat, gfp, order);
 	unsigned long pfn, off;
+	uint8_t tag = (uint8_t)prng_below(rng, 256);
 
-	if (!page)
-		return true;	/* allowed: memory is finite */
+	if (!page) {
+		if (!model_must_succeed(gfp, order)) {
+			M.may_fail++;
+			return true;	/* memory is finite */
+		}
+		M.must++;
+		KUNIT_FAIL(test, "step %lu: order-%u alloc (gfp %#x) failed; the model has room (free DMA32 %lu NORMAL %lu)",
+			   step, order, (unsigned int)gfp, M.zone_free[ZONE_DMA32],
+			   M.zone_free[ZONE_NORMAL]);
+		return false;
+	}
 	pfn = page_to_pfn(page);
 	off = pfn - M.base_pfn;
 	if (off + (1UL << order) > M.npages || (pfn & ((1UL << order) - 1)) ||
@@ -129,12 +244,14 @@ static bool model_alloc(struct kunit *test, struct prng *rng, unsigned long step
 		return false;
 	}
 	for (unsigned long i = 0; i < (1UL << order); i++) {
-		if (M.allocated[off + i]) {
-			KUNIT_FAIL(test, "step %lu: pfn %#lx handed out twice",
-				   step, pfn + i);
+		if (M.allocated[off + i] != PFN_FREE) {
+			KUNIT_FAIL(test, "step %lu: pfn %#lx handed out while %s",
+				   step, pfn + i, M.allocated[off + i] == PFN_OURS ?
+				   "allocated" : "not managed");
 			return false;
 		}
-		M.allocated[off + i] = 1;
+		M.allocated[off + i] = PFN_OURS;
+		M.zone_free[model_zone(off + i)]--;
 	}
 	if (gfp & __GFP_ZERO) {
 		const unsigned char *mem = page_address(page);
@@ -145,21 +262,26 @@ static bool model_alloc(struct kunit *test, struct prng *rng, unsigned long step
 				return false;
 			}
 	}
-	memset(page_address(page), (int)(step & 0x7f), PAGE_SIZE << order);
-	M.live[M.nr_live++] = (struct live){ page, order, gfp };
+	fill_block(page, order, tag);
+	M.live[M.nr_live++] = (struct live){ page, order, gfp, tag };
 	return true;
 }
 
-static void model_free(struct kunit *test, struct prng *rng)
+/* Free a random live block, checking its pattern first. */
+static bool model_free(struct kunit *test, struct prng *rng)
 {
 	unsigned int i = (unsigned int)prng_below(rng, M.nr_live);
 	struct live l = M.live[i];
 	unsigned long off = page_to_pfn(l.page) - M.base_pfn;
+	bool ok = block_intact(test, &l);
 
 	M.live[i] = M.live[--M.nr_live];
-	for (unsigned long k = 0; k < (1UL << l.order); k++)
-		M.allocated[off + k] = 0;
+	for (unsigned long k = 0; k < (1UL << l.order); k++) {
+		M.allocated[off + k] = PFN_FREE;
+		M.zone_free[model_zone(off + k)]++;
+	}
 	__free_pages(l.page, l.order);
+	return ok;
 }
 
 static void run_model(struct kunit *test, bool grouping, unsigned long steps)
@@ -183,13 +305,20 @@ static void run_model(struct kunit *test, bool grouping, unsigned long steps)
 			zone_set_watermarks(&M.pgdat.node_zones[prng_below(&rng, 2)],
 					    prng_below(&rng, 128));
 		} else if (M.nr_live == MAX_LIVE || (M.nr_live && op < 50)) {
-			model_free(test, &rng);
+			if (!model_free(test, &rng))
+				break;
 		} else if (!model_alloc(test, &rng, step)) {
 			break;
 		}
 		if (!model_consistent(test, step))
 			break;
+		if (step % CHECK_EVERY == 0 && !all_blocks_intact(test))
+			break;
 	}
+	kunit_info(test, "%lu failed allocations the model allowed, %lu it did not",
+		   M.may_fail, M.must);
+	/* The run must reach exhaustion, or the prediction went untested. */
+	KUNIT_EXPECT_GT(test, M.may_fail, 0UL);
 	while (M.nr_live)
 		model_free(test, &rng);
 	KUNIT_EXPECT_TRUE(test, model_consistent(test, steps));

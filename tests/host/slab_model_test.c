@@ -4,8 +4,13 @@
  * flags are created and destroyed while objects are allocated and freed
  * at random. Every live object is filled with a pattern naming it, and
  * all of them are checked after every step batch, so an object handed out
- * twice or overwritten by the allocator shows. At each destroy and at the
- * end the arena must have every page back.
+ * twice or overwritten by the allocator shows; an object is also checked
+ * just before it is freed. At each destroy and at the end the arena must
+ * have every page back. An allocation may fail only when the model says
+ * it can: the cache's slabs have no free object (the model counts the
+ * live objects of each cache) and the arena has no free block of the
+ * cache's slab order (the page allocator's own state: it is tested
+ * elsewhere); for kmalloc beyond the caches, no block of the needed order.
  *
  * Replay a failing seed: build/host/unit slab_model --seed N
  */
@@ -51,9 +56,17 @@ static bool intact(const struct mobj *o)
 	return true;
 }
 
-static void free_obj(unsigned int i)
+static bool intact(const struct mobj *o);
+
+/* Free live object i after checking its pattern; false if it was not intact. */
+static bool free_obj(struct kunit *test, unsigned int i)
 {
 	struct mobj *o = &live[i];
+	bool ok = intact(o);
+
+	if (!ok)
+		KUNIT_FAIL(test, "object %u (%p, %u bytes, cache %u) corrupted when freed",
+			   o->tag, o->p, o->size, o->cache);
 
 	if (o->cache == MAX_CACHES) {
 		kfree(o->p);
@@ -62,6 +75,65 @@ static void free_obj(unsigned int i)
 		caches[o->cache].live--;
 	}
 	live[i] = live[--nr_live];
+	return ok;
+}
+
+/* Does the arena have a free block of at least 2^order pages? */
+static bool arena_has_block(unsigned int order)
+{
+	struct zone *zone;
+
+	for_each_populated_zone_in(zone, &arena.pgdat)
+		for (unsigned int o = order; o < NR_PAGE_ORDERS; o++)
+			if (zone->free_area[o].nr_free)
+				return true;
+	return false;
+}
+
+static unsigned int pages_order(size_t size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+/* The kmalloc_set cache that serves size. */
+static struct kmem_cache *kmalloc_cache_of(size_t size)
+{
+	for (unsigned int i = 0; i < KMALLOC_NR_CLASSES; i++)
+		if (ks.caches[i]->object_size == kmalloc_size_class(size))
+			return ks.caches[i];
+	return NULL;
+}
+
+/* Live objects the model has in cache s (kmalloc objects by class). */
+static unsigned long model_in_use(struct kmem_cache *s)
+{
+	unsigned long n = 0;
+
+	for (unsigned int i = 0; i < nr_live; i++) {
+		const struct mobj *o = &live[i];
+
+		if (o->cache < MAX_CACHES ? caches[o->cache].s == s :
+		    (o->size <= KMALLOC_MAX_CACHE_SIZE &&
+		     kmalloc_cache_of(o->size) == s))
+			n++;
+	}
+	return n;
+}
+
+/* Must allocating o->size bytes from cache c (MAX_CACHES: kmalloc) succeed? */
+static bool model_must_succeed(unsigned int c, unsigned int size)
+{
+	struct kmem_cache *s;
+
+	if (c == MAX_CACHES && size > KMALLOC_MAX_CACHE_SIZE)
+		return arena_has_block(pages_order(size));
+	s = c == MAX_CACHES ? kmalloc_cache_of(size) : caches[c].s;
+	return s->nr_slabs * s->objects > model_in_use(s) ||
+	       arena_has_block(s->order);
 }
 
 static bool check_all(struct kunit *test)
@@ -79,7 +151,7 @@ static void slab_model_random(struct kunit *test)
 {
 	struct prng r;
 	uint32_t tag = 0;
-	unsigned long created = 0, destroyed = 0;
+	unsigned long created = 0, destroyed = 0, failures = 0;
 
 	prng_seed(&r, test->seed);
 	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &arena, 0));
@@ -88,16 +160,21 @@ static void slab_model_random(struct kunit *test)
 	nr_live = 0;
 	for (int step = 0; step < STEPS; step++) {
 		unsigned int op = (unsigned int)prng_below(&r, 100);
+		/* One phase in four mostly allocates, and asks kmalloc for
+		 * pages: the arena fills up, so failures are tested too. */
+		bool pressure = (step / 5000) % 4 == 3;
 		unsigned int c = (unsigned int)prng_below(&r, MAX_CACHES + 1);
 
 		if (op < 2 && c < MAX_CACHES && prng_below(&r, 10) == 0) {
 			/* Destroy (after freeing its objects) or create. */
 			if (caches[c].s) {
 				for (unsigned int i = 0; i < nr_live;)
-					if (live[i].cache == c)
-						free_obj(i);
-					else
+					if (live[i].cache == c) {
+						if (!free_obj(test, i))
+							return;
+					} else {
 						i++;
+					}
 				KUNIT_ASSERT_EQ(test, kmem_cache_objects_in_use(caches[c].s), 0UL);
 				kmem_cache_destroy(caches[c].s);
 				caches[c].s = NULL;
@@ -112,12 +189,17 @@ static void slab_model_random(struct kunit *test)
 					f |= SLAB_RECLAIM_ACCOUNT;
 				caches[c].s = kmem_cache_create_node(&arena.pgdat, "model",
 					size, aligns[prng_below(&r, ARRAY_SIZE(aligns))], f, NULL);
+				/* The cache itself takes pages from the arena. */
+				if (!caches[c].s && !arena_has_block(pages_order(sizeof(struct kmem_cache)))) {
+					failures++;
+					continue;
+				}
 				KUNIT_ASSERT_NOT_NULL(test, caches[c].s);
 				caches[c].size = size;
 				caches[c].live = 0;
 				created++;
 			}
-		} else if (op < 55 && nr_live < MAX_LIVE) {
+		} else if (op < (pressure ? 90u : 55u) && nr_live < MAX_LIVE) {
 			struct mobj *o = &live[nr_live];
 
 			if (c < MAX_CACHES && !caches[c].s)
@@ -125,21 +207,31 @@ static void slab_model_random(struct kunit *test)
 			o->cache = c;
 			o->tag = ++tag;
 			if (c == MAX_CACHES) {
-				o->size = 1 + (unsigned int)prng_below(&r,
+				o->size = pressure ? 4096 + (unsigned int)prng_below(&r, 8000) :
+					1 + (unsigned int)prng_below(&r,
 					prng_below(&r, 10) ? 512 : 12000);
 				o->p = kmalloc_from(&ks, o->size, GFP_KERNEL | __GFP_NOWARN);
 			} else {
 				o->size = caches[c].size;
 				o->p = kmem_cache_alloc(caches[c].s, GFP_KERNEL | __GFP_NOWARN);
 			}
-			if (!o->p)
+			if (!o->p) {
+				if (model_must_succeed(c, o->size)) {
+					KUNIT_FAIL(test, "step %d: %u bytes from %s failed with room (%u live)",
+						   step, o->size, c == MAX_CACHES ?
+						   "kmalloc" : "a cache", nr_live);
+					return;
+				}
+				failures++;
 				continue;	/* the arena is full: fine */
+			}
 			if (c < MAX_CACHES)
 				caches[c].live++;
 			fill(o);
 			nr_live++;
 		} else if (nr_live) {
-			free_obj((unsigned int)prng_below(&r, nr_live));
+			if (!free_obj(test, (unsigned int)prng_below(&r, nr_live)))
+				return;
 		}
 		if (step % 1000 == 0 && !check_all(test))
 			return;
@@ -150,16 +242,18 @@ static void slab_model_random(struct kunit *test)
 	}
 	KUNIT_EXPECT_TRUE(test, check_all(test));
 	while (nr_live)
-		free_obj(nr_live - 1);
+		free_obj(test, nr_live - 1);
 	for (unsigned int i = 0; i < MAX_CACHES; i++)
 		if (caches[i].s) {
 			KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(caches[i].s), 0UL);
 			kmem_cache_destroy(caches[i].s);
 		}
 	kmalloc_set_destroy(&ks);
-	kunit_info(test, "%lu caches created, %lu destroyed, %u objects", created, destroyed, tag);
+	kunit_info(test, "%lu caches created, %lu destroyed, %u objects, %lu allowed failures",
+		   created, destroyed, tag, failures);
 	KUNIT_EXPECT_GT(test, created, 10UL);
 	KUNIT_EXPECT_GT(test, destroyed, 5UL);
+	KUNIT_EXPECT_GT(test, failures, 0UL);	/* the arena did fill up */
 	test_arena_done(test, &arena);	/* every page back */
 }
 

@@ -2,7 +2,12 @@
  * tests/kernel/intel_iommu_test.c - the VT-d driver on the machine's real
  * (emulated) unit: QEMU q35 with `-device intel-iommu -device edu`
  * (tools/run-tests x86_64-vtd). Every case skips without a VT-d unit, so
- * the suite is harmless everywhere else.
+ * the suite is harmless everywhere else - unless the configuration
+ * promises one: kunit.expect=vtd.levels:N,vtd.caching_mode:B (x86_64-vtd:
+ * 3 and 0, QEMU's default aw-bits=39; x86_64-vtd-cm48: 4 and 1). Then a
+ * missing unit fails every case, and the unit must be exactly that: CAP
+ * advertises it, the driver chose it, and behaves so (4-level tables
+ * map IOVAs above 2^39; in caching mode a map invalidates too).
  *
  *  - the unit is found through the DMAR table and translating;
  *  - map/unmap through the domain ops of a domain made for an absent
@@ -29,16 +34,64 @@
 #include <arch/cpu.h>
 #include <arch/mmio.h>
 
+#define VTD_REG_CAP	0x08
+#define VTD_REG_GSTS	0x1c
 
-static void unit_found_and_translating(struct kunit *test)
+/* Does the configuration promise a VT-d unit (any vtd.* expectation)? */
+static bool vtd_promised(void)
+{
+	return kunit_expectation("vtd.levels") ||
+	       kunit_expectation("vtd.caching_mode");
+}
+
+/*
+ * The unit the case runs on, or NULL: then the case has been marked
+ * skipped (no unit, none promised) or failed (promised, not found) and
+ * must return.
+ */
+static struct vtd_unit *vtd_unit_for(struct kunit *test)
 {
 	struct vtd_unit *u = intel_iommu_unit(0);
 
+	if (u)
+		return u;
+	if (vtd_promised())
+		KUNIT_FAIL(test, "the configuration promises a VT-d unit (kunit.expect=vtd.*), the driver found none");
+	else
+		kunit_do_skip(test, "no VT-d unit (run with -device intel-iommu)");
+	return NULL;
+}
+
+
+/*
+ * The unit is on and the driver's view matches the hardware's CAP
+ * register and, when given, what the configuration promises.
+ */
+static void unit_found_and_translating(struct kunit *test)
+{
+	struct vtd_unit *u = vtd_unit_for(test);
+	uint64_t cap, want;
+	unsigned int sagaw;
+
 	if (!u)
-		kunit_skip(test, "no VT-d unit (run with -device intel-iommu)");
+		return;
+	cap = readq((char *)u->regs + VTD_REG_CAP);
+	sagaw = (unsigned int)(cap >> 8) & 0x1f;	/* bit 1: 3-level, 2: 4-level */
 	KUNIT_EXPECT_TRUE(test, u->enabled);
-	KUNIT_EXPECT_TRUE(test, readl((char *)u->regs + 0x1c) & (1u << 31));	/* GSTS.TES */
+	KUNIT_EXPECT_TRUE(test, readl((char *)u->regs + VTD_REG_GSTS) & (1u << 31));	/* TES */
 	KUNIT_EXPECT_TRUE(test, u->levels == 3 || u->levels == 4);
+	KUNIT_EXPECT_TRUE(test, sagaw & (1u << (u->levels - 2)));
+	KUNIT_EXPECT_EQ(test, u->agaw_bits, u->levels == 4 ? 48u : 39u);
+	/* CAP.CM (bit 7) is what the driver must honour. */
+	KUNIT_EXPECT_EQ(test, (unsigned int)u->caching_mode, (unsigned int)((cap >> 7) & 1));
+	if (kunit_expectation_u64("vtd.levels", &want)) {
+		KUNIT_EXPECT_EQ(test, (uint64_t)u->levels, want);
+		KUNIT_EXPECT_TRUE(test, sagaw & (1u << (want - 2)));
+	}
+	if (kunit_expectation_u64("vtd.caching_mode", &want)) {
+		KUNIT_EXPECT_EQ(test, (uint64_t)u->caching_mode, want);
+		KUNIT_EXPECT_EQ(test, (cap >> 7) & 1, want);
+	}
 	KUNIT_EXPECT_NOT_NULL(test, u->root);
 	kunit_info(test, "vtd0: %u-level tables, %s invalidation, caching mode %d, fault %s",
 		   u->levels, u->qi ? "queued" : "register", u->caching_mode,
@@ -47,16 +100,17 @@ static void unit_found_and_translating(struct kunit *test)
 
 static void domain_ops_and_invalidation(struct kunit *test)
 {
-	struct vtd_unit *u = intel_iommu_unit(0);
+	struct vtd_unit *u = vtd_unit_for(test);
 	static struct device dev;
 	struct iommu_domain *d;
 	struct page *pg;
-	unsigned long psi, dsi, waits;
+	unsigned long psi, dsi, waits, map_flushes, cm;
+	unsigned int levels;
 	dma_addr_t h;
 	void *buf;
 
 	if (!u)
-		kunit_skip(test, "no VT-d unit");
+		return;
 	/* a domain of its own, no context entry points at it: no device
 	 * can reach it, but the DMA API and the invalidations run for real */
 	dma_device_init(&dev, "vtd-test");
@@ -67,11 +121,35 @@ static void domain_ops_and_invalidation(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, pg);
 	buf = page_address(pg);
 
-	/* the ops directly */
+	/* the domain's tables have the unit's depth */
+	levels = container_of(d, struct vtd_domain, domain)->pt.levels;
+	KUNIT_EXPECT_EQ(test, levels, u->levels);
+
+	/* the ops directly; when the hardware is in caching mode (CAP.CM) a
+	 * map invalidates (the unit may have cached "not present"),
+	 * otherwise it must not cost one */
+	cm = (readq((char *)u->regs + VTD_REG_CAP) >> 7) & 1;
+	map_flushes = u->nr_map_flushes;
+	psi = u->nr_iotlb_psi;
 	KUNIT_EXPECT_EQ(test, d->ops->map(d, 0x100000, virt_to_phys(buf), PAGE_SIZE,
 					  IOMMU_READ | IOMMU_WRITE), 0);
 	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, 0x100123),
 			virt_to_phys(buf) + 0x123);
+	KUNIT_EXPECT_EQ(test, u->nr_map_flushes, map_flushes + cm);
+	KUNIT_EXPECT_EQ(test, u->nr_iotlb_psi, psi + cm);
+
+	/* 4 levels reach IOVAs above 2^39; 3 levels must refuse them */
+	if (levels == 4) {
+		KUNIT_EXPECT_EQ(test, d->ops->map(d, 1UL << 40, virt_to_phys(buf),
+						  PAGE_SIZE, IOMMU_READ), 0);
+		KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, (1UL << 40) + 0x45),
+				virt_to_phys(buf) + 0x45);
+		KUNIT_EXPECT_EQ(test, d->ops->unmap(d, 1UL << 40, PAGE_SIZE), (size_t)PAGE_SIZE);
+		d->ops->iotlb_sync(d, 1UL << 40, PAGE_SIZE);
+	} else {
+		KUNIT_EXPECT_NE(test, d->ops->map(d, 1UL << 40, virt_to_phys(buf),
+						  PAGE_SIZE, IOMMU_READ), 0);
+	}
 	psi = u->nr_iotlb_psi;
 	waits = u->nr_waits;
 	KUNIT_EXPECT_EQ(test, d->ops->unmap(d, 0x100000, PAGE_SIZE), (size_t)PAGE_SIZE);
@@ -111,13 +189,13 @@ static void domain_ops_and_invalidation(struct kunit *test)
 
 static void edu_dma_isolation(struct kunit *test)
 {
-	struct vtd_unit *u = intel_iommu_unit(0);
+	struct vtd_unit *u = vtd_unit_for(test);
 	unsigned long faults, dom_faults, irqs;
 	struct edu_case c;
 	dma_addr_t hd;
 
 	if (!u)
-		kunit_skip(test, "no VT-d unit");
+		return;
 	if (!edu_begin(test, &c))
 		return;
 	hd = edu_stale_iova(test, &c, 0xa0);	/* steps 1 and 2 (edu.h) */
@@ -169,11 +247,11 @@ static void vtd_drain(void *unit)
 
 static void edu_lazy_window(struct kunit *test)
 {
-	struct vtd_unit *u = intel_iommu_unit(0);
+	struct vtd_unit *u = vtd_unit_for(test);
 	const struct edu_iommu ops = { u, vtd_faults, vtd_drain };
 
 	if (!u)
-		kunit_skip(test, "no VT-d unit");
+		return;
 	edu_lazy_window_case(test, &ops);
 }
 
@@ -187,7 +265,7 @@ static void edu_lazy_window(struct kunit *test)
 
 static void map_unmap_cost(struct kunit *test)
 {
-	struct vtd_unit *u = intel_iommu_unit(0);
+	struct vtd_unit *u = vtd_unit_for(test);
 	static struct device dev;
 	struct iommu_domain *d;
 	uint64_t ns[2];
@@ -195,7 +273,7 @@ static void map_unmap_cost(struct kunit *test)
 	void *buf;
 
 	if (!u)
-		kunit_skip(test, "no VT-d unit");
+		return;
 	dma_device_init(&dev, "vtd-bench");
 	d = intel_iommu_domain_alloc(u);
 	KUNIT_ASSERT_NOT_NULL(test, d);

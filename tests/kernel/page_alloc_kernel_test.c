@@ -1,13 +1,18 @@
 /*
  * tests/kernel/page_alloc_kernel_test.c - the global page allocator, in
  * the kernel: every free page can be allocated and comes back (xv6's
- * countfree), high-order allocations after fragmentation, watermarks, and
- * drain_all_pages(). Also provides the kernel's page_alloc_test_chunk()
+ * countfree), high-order allocations after fragmentation, watermarks,
+ * drain_all_pages(), and RAM above 4 GiB (kunit.expect=mem.above_4g:N
+ * says how much the configuration has: N bytes, or 1 for "some").
+ * Also provides the kernel's page_alloc_test_chunk()
  * for the portable suite (arenas nest inside global memory).
  */
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "mm/internal.h"
+#include "mm/memblock.h"
+#include "mm/vmalloc.h"
+#include <arch/mmu.h>
 
 void *page_alloc_test_chunk(void);
 void page_alloc_test_chunk_free(void *chunk);
@@ -70,12 +75,29 @@ static void every_free_page_comes_back(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
 }
 
-/* Free every other page of a large region: no order-1 block is left in
- * it, and once the rest is freed large blocks form again. */
+/* Is page a free block of exactly this order on a buddy list? */
+static bool free_block_of_order(struct page *page, unsigned int order)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	ok = PageBuddy(page) && page->order == order;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return ok;
+}
+
+/*
+ * Free every other page of a MAX_PAGE_ORDER block: each comes back as an
+ * order-0 block (its buddy is in use, so no order-1 block forms in the
+ * region). Free the rest: the region merges back into the one block it
+ * was, on the free lists as order MAX_PAGE_ORDER, and can be had again.
+ */
 static void high_order_after_fragmentation(struct kunit *test)
 {
 	unsigned long before = settled_free_pages();
-	struct page *big;
+	struct page *big, *again;
 
 	if (!totalram_pages())
 		kunit_skip(test, "no global node");
@@ -91,14 +113,27 @@ static void high_order_after_fragmentation(struct kunit *test)
 		__free_pages(big + i, 0);
 	drain_all_pages(NULL);
 	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
+	for (unsigned long i = 0; i < MAX_ORDER_NR_PAGES; i += 2)
+		if (!free_block_of_order(big + i, 0)) {
+			KUNIT_FAIL(test, "page %lu of the region: buddy %d order %u, want a free order-0 block",
+				   i, PageBuddy(big + i), big[i].order);
+			break;
+		}
 	for (unsigned long i = 1; i < MAX_ORDER_NR_PAGES; i += 2)
 		__free_pages(big + i, 0);
 	drain_all_pages(NULL);
-	big = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER);
-	KUNIT_EXPECT_NOT_NULL(test, big);
-	if (big)
-		__free_pages(big, MAX_PAGE_ORDER);
+	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
+	KUNIT_EXPECT_TRUE(test, free_block_of_order(big, MAX_PAGE_ORDER));
+	if (!PageBuddy(big) || big->order != MAX_PAGE_ORDER)
+		kunit_info(test, "head pfn %#lx: buddy %d order %u, want order %d",
+			   page_to_pfn(big), PageBuddy(big), big->order,
+			   MAX_PAGE_ORDER);
+	again = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+	KUNIT_EXPECT_NOT_NULL(test, again);
+	if (again)
+		__free_pages(again, MAX_PAGE_ORDER);
 	KUNIT_EXPECT_EQ(test, settled_free_pages(), before);
+	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
 }
 
 /* Ordinary allocations stop at min; atomic ones go lower; MEMALLOC to 0. */
@@ -144,11 +179,146 @@ static void drain_all_cpus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nr_free_pages(), before);
 }
 
+#define SZ_4G	(1ULL << 32)
+
+/* Bytes of RAM above 4 GiB that the node has struct pages for. */
+static uint64_t node_ram_above_4g(void)
+{
+	uint64_t bytes = 0;
+	pg_data_t *pgdat = NODE_DATA(0);
+
+	for (unsigned int i = 0; i < pgdat->nr_ranges; i++) {
+		const struct memmap_range *r = &memmap_ranges[pgdat->range_ids[i]];
+
+		for (unsigned long pfn = r->start_pfn; pfn < r->end_pfn; pfn++)
+			if (PFN_PHYS(pfn) >= SZ_4G && memblock_is_memory(PFN_PHYS(pfn)))
+				bytes += PAGE_SIZE;
+	}
+	return bytes;
+}
+
+/* Page i of the block holds words (tag, pfn, i, word index). */
+static uint64_t pattern_word(uint64_t tag, unsigned long pfn, unsigned long w)
+{
+	return tag ^ ((uint64_t)pfn << 16) ^ w;
+}
+
+static void fill_page(void *va, unsigned long pfn, uint64_t tag)
+{
+	uint64_t *p = va;
+
+	for (unsigned long w = 0; w < PAGE_SIZE / 8; w++)
+		p[w] = pattern_word(tag, pfn, w);
+}
+
+/* The page at va holds fill_page(pfn, tag); fails the case if not. */
+static bool page_holds(struct kunit *test, const void *va, unsigned long pfn,
+		       uint64_t tag, const char *through)
+{
+	const uint64_t *p = va;
+
+	for (unsigned long w = 0; w < PAGE_SIZE / 8; w++)
+		if (p[w] != pattern_word(tag, pfn, w)) {
+			KUNIT_FAIL(test, "pfn %#lx word %lu read through %s (%p): %#llx, want %#llx",
+				   pfn, w, through, va, (unsigned long long)p[w],
+				   (unsigned long long)pattern_word(tag, pfn, w));
+			return false;
+		}
+	return true;
+}
+
+/*
+ * RAM above 4 GiB is there (as much as the configuration promises), the
+ * allocator hands it out (GFP_KERNEL takes ZONE_NORMAL first; lower
+ * pages are set aside until a high one comes), and it is usable: a
+ * pattern written through the direct map reads back through it and
+ * through a vmap alias, and the other way round. GFP_DMA32 never gets it.
+ */
+static void memory_above_4g_is_used(struct kunit *test)
+{
+	uint64_t want = 0, have = node_ram_above_4g();
+	bool expected = kunit_expectation_u64("mem.above_4g", &want);
+	struct page *high = NULL, *block, *low_chain = NULL, *dma, *vpages[3];
+	unsigned long tries = 0, pfn;
+	void *va;
+	uint8_t *v;
+
+	if (expected) {
+		if (want == 1)
+			KUNIT_ASSERT_GT(test, have, 0ULL);
+		else
+			KUNIT_ASSERT_EQ(test, have, want);
+	} else if (!have) {
+		kunit_skip(test, "no RAM above 4 GiB here");
+	}
+	kunit_info(test, "%llu MiB of RAM above 4 GiB", (unsigned long long)(have >> 20));
+
+	/* Take pages until one is above 4 GiB; keep the low ones aside. */
+	while ((high = alloc_page(GFP_KERNEL | __GFP_NOWARN)) &&
+	       PFN_PHYS(page_to_pfn(high)) < SZ_4G) {
+		high->private = (unsigned long)low_chain;
+		low_chain = high;
+		tries++;
+	}
+	while (low_chain) {
+		struct page *next = (struct page *)low_chain->private;
+
+		low_chain->private = 0;
+		__free_page(low_chain);
+		low_chain = next;
+	}
+	KUNIT_ASSERT_NOT_NULL(test, high);
+	kunit_info(test, "pfn %#lx after %lu pages below 4 GiB", page_to_pfn(high), tries);
+
+	/* A high-order block up there too, every page of it written. */
+	block = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER);
+	if (block && PFN_PHYS(page_to_pfn(block)) < SZ_4G) {
+		__free_pages(block, MAX_PAGE_ORDER);
+		block = NULL;
+	}
+	if (block) {
+		pfn = page_to_pfn(block);
+		for (unsigned long i = 0; i < MAX_ORDER_NR_PAGES; i++)
+			fill_page(page_address(block + i), pfn + i, 0x4b4b);
+		for (unsigned long i = 0; i < MAX_ORDER_NR_PAGES; i++)
+			if (!page_holds(test, page_address(block + i), pfn + i,
+					0x4b4b, "the direct map"))
+				break;
+		__free_pages(block, MAX_PAGE_ORDER);
+	} else {
+		kunit_info(test, "no order-%d block above 4 GiB", MAX_PAGE_ORDER);
+	}
+
+	/* The high page through two aliases: direct map and a vmap. */
+	pfn = page_to_pfn(high);
+	dma = alloc_page(GFP_DMA32);
+	KUNIT_EXPECT_NOT_NULL(test, dma);
+	if (dma)
+		KUNIT_EXPECT_LT(test, PFN_PHYS(page_to_pfn(dma)), ARCH_DMA32_LIMIT);
+	vpages[0] = dma ? dma : high;
+	vpages[1] = high;
+	vpages[2] = dma ? dma : high;
+	fill_page(page_address(high), pfn, 0x1234);
+	va = vmap(vpages, 3, 0, PROT_READ | PROT_WRITE);
+	KUNIT_EXPECT_NOT_NULL(test, va);
+	if (va) {
+		v = (uint8_t *)va + PAGE_SIZE;
+		page_holds(test, v, pfn, 0x1234, "a vmap");
+		fill_page(v, pfn, 0x5678);
+		page_holds(test, page_address(high), pfn, 0x5678, "the direct map");
+		vunmap(va);
+	}
+	if (dma)
+		__free_page(dma);
+	__free_page(high);
+}
+
 static struct kunit_case page_alloc_kernel_cases[] = {
 	KUNIT_CASE(every_free_page_comes_back),
 	KUNIT_CASE(high_order_after_fragmentation),
 	KUNIT_CASE(global_watermarks),
 	KUNIT_CASE(drain_all_cpus),
+	KUNIT_CASE(memory_above_4g_is_used),
 	{}
 };
 

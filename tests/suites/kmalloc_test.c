@@ -88,28 +88,86 @@ static void zero_and_null(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ksize(ZERO_SIZE_PTR), 0UL);
 }
 
-/* krealloc keeps the contents; in place while the class has room. */
+/* The first n bytes of p hold the pattern fill_pattern() wrote. */
+static void fill_pattern(char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (char)(i * 7 + 3);
+}
+
+static bool has_pattern(struct kunit *test, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != (char)(i * 7 + 3)) {
+			KUNIT_FAIL(test, "byte %zu of %zu lost: %#x", i, n,
+				   (unsigned int)(unsigned char)p[i]);
+			return false;
+		}
+	return true;
+}
+
+/*
+ * krealloc keeps the contents: in place while the block has room, and
+ * through each move (slab class to a bigger class, to pages); the old
+ * memory is freed by the move; a failed move leaves p as it was.
+ */
 static void krealloc_keeps_contents(struct kunit *test)
 {
+	unsigned long pages;
 	char *p = kmalloc_from(&ks, 40, GFP_KERNEL), *q;
+	struct kmem_cache *c64;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	for (int i = 0; i < 40; i++)
-		p[i] = (char)i;
-	q = krealloc(p, 60, GFP_KERNEL);	/* 64-byte class: in place */
+	c64 = virt_to_page(p)->slab->cache;
+	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(c64), 1UL);
+	fill_pattern(p, 40);
+	q = krealloc_from(&ks, p, 60, GFP_KERNEL);	/* 64-byte class: in place */
 	KUNIT_EXPECT_PTR_EQ(test, q, p);
-	/* Growing past the class moves it (to the global kmalloc set in the
-	 * kernel; here: only when one exists, so go through the set). */
-	q = kmalloc_from(&ks, 5000, GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, has_pattern(test, q, 40));
+	fill_pattern(q, 64);
+
+	/* Past the class: a new object of the 128 class, the old one freed. */
+	p = krealloc_from(&ks, q, 100, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_PTR_NE(test, p, q);
+	KUNIT_EXPECT_EQ(test, ksize(p), 128UL);
+	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(c64), 0UL);
+	KUNIT_EXPECT_TRUE(test, has_pattern(test, p, 64));
+	fill_pattern(p, 128);
+
+	/* Past the caches: whole pages, all 128 bytes carried over. */
+	q = krealloc_from(&ks, p, 3 * PAGE_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, q);
-	memcpy(q, p, 40);
-	kfree(p);
-	for (int i = 0; i < 40; i++)
-		if (q[i] != (char)i) {
-			KUNIT_FAIL(test, "byte %d lost", i);
-			break;
-		}
-	KUNIT_EXPECT_PTR_EQ(test, krealloc(q, 0, GFP_KERNEL), ZERO_SIZE_PTR);
+	KUNIT_EXPECT_FALSE(test, PageSlab(virt_to_page(q)));
+	KUNIT_EXPECT_EQ(test, ksize(q), 4 * PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, has_pattern(test, q, 128));
+	fill_pattern(q, 4 * PAGE_SIZE);
+	pages = node_free_pages(&arena.pgdat);
+
+	/* Pages to more pages: every byte of the old block moves, and the
+	 * old 4 pages go back. */
+	p = krealloc_from(&ks, q, 5 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_PTR_NE(test, p, q);
+	KUNIT_EXPECT_EQ(test, ksize(p), 8 * PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, has_pattern(test, p, 4 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, node_free_pages(&arena.pgdat), pages + 4 - 8);
+
+	/* Shrinking stays in place; a move that cannot be done returns NULL
+	 * and leaves the block and its contents alone. */
+	KUNIT_EXPECT_PTR_EQ(test, krealloc_from(&ks, p, 100, GFP_KERNEL), p);
+	KUNIT_EXPECT_NULL(test, krealloc_from(&ks, p, 64UL << 20,
+					      GFP_KERNEL | __GFP_NOWARN));
+	KUNIT_EXPECT_TRUE(test, has_pattern(test, p, 4 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, node_free_pages(&arena.pgdat), pages + 4 - 8);
+
+	/* NULL allocates; size 0 frees. */
+	q = krealloc_from(&ks, NULL, 24, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, ksize(q), 32UL);
+	KUNIT_EXPECT_PTR_EQ(test, krealloc_from(&ks, q, 0, GFP_KERNEL), ZERO_SIZE_PTR);
+	KUNIT_EXPECT_PTR_EQ(test, krealloc_from(&ks, p, 0, GFP_KERNEL), ZERO_SIZE_PTR);
+	/* km_exit checks every page of the arena came back. */
 }
 
 static struct kunit_case kmalloc_cases[] = {
