@@ -286,17 +286,22 @@ static void objects_keep_alignment(struct kunit *test)
 /* slab_debug=NAME turns debugging on for the caches it names. */
 static void command_line_selects_caches(struct kunit *test)
 {
+	/* Was the boot's slab_debug=on? The later suites must keep it. */
+	bool all_on = slab_debug_flags_for("dbg-cl-probe") != 0;
 	struct kmem_cache *a, *b;
 
 	KUNIT_EXPECT_EQ(test, cmdline_parse("slab_debug=dbg-cl-*,other"), 0);
 	a = make("dbg-cl-x", 64, 0);
 	KUNIT_EXPECT_EQ(test, cmdline_parse("slab_debug=off"), 0);
 	b = make("dbg-cl-x", 64, 0);
+	KUNIT_EXPECT_EQ(test, slab_debug_flags_for("other"), 0u);
+	KUNIT_EXPECT_EQ(test, cmdline_parse(all_on ? "slab_debug=on" :
+					    "slab_debug=off"), 0);
+	KUNIT_EXPECT_EQ(test, slab_debug_flags_for("dbg-cl-probe") != 0, all_on);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_EXPECT_EQ(test, a->flags & SLAB_DEBUG_FLAGS, SLAB_DEBUG_FLAGS);
 	KUNIT_EXPECT_EQ(test, b->flags & SLAB_DEBUG_FLAGS, 0u);
-	KUNIT_EXPECT_EQ(test, slab_debug_flags_for("other"), 0u);
 	kmem_cache_destroy(a);
 	kmem_cache_destroy(b);
 }
