@@ -521,6 +521,15 @@ static bool cache_layout(struct kmem_cache *s)
 		align = sizeof(void *);
 	if (s->flags & SLAB_HWCACHE_ALIGN && align < CACHE_LINE)
 		align = CACHE_LINE;
+	/*
+	 * kmalloc promises that a power-of-two size is naturally aligned
+	 * (up to a page), as Linux does. Without debugging the stride alone
+	 * gives that; with red zones and tracks the slot is bigger than the
+	 * object, so only the cache's alignment can keep the promise.
+	 */
+	if ((s->flags & SLAB_KMALLOC) &&
+	    (s->object_size & (s->object_size - 1)) == 0)
+		align = max(align, min(s->object_size, (unsigned int)PAGE_SIZE));
 	s->align = align;
 	if (slab_debug_on(s)) {
 		slab_debug_layout(s);

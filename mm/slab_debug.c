@@ -4,7 +4,7 @@
  * A debug cache lays each slot out as
  *
  *   | left red zone | object | right red zone | free pointer | tracks |
- *                   ^ the pointer callers see
+ *                   ^ the pointer callers see: aligned to s->align
  *
  * Red zones hold RED_ACTIVE while the object is allocated and
  * RED_INACTIVE while it is free, so their state also tells a double free.
@@ -72,13 +72,20 @@ slab_flags_t slab_debug_flags_for(const char *name)
 
 /* ---------------------------------------------------------------- layout */
 
+/*
+ * Slots start at the slab's first byte (page aligned) and the stride is a
+ * multiple of s->align, so an object keeps the cache's alignment exactly
+ * when its offset in the slot does: the left red zone is a word, padded
+ * up to s->align (a kmalloc-4096 object gets a 4 KiB left red zone, as in
+ * Linux). Everything else goes after the object.
+ */
 void slab_debug_layout(struct kmem_cache *s)
 {
 	unsigned int size = ALIGN_UP(s->object_size, (unsigned int)sizeof(void *));
 
 	s->red_left_pad = 0;
 	if (s->flags & SLAB_RED_ZONE) {
-		s->red_left_pad = s->align;
+		s->red_left_pad = ALIGN_UP((unsigned int)sizeof(void *), s->align);
 		size += sizeof(void *);		/* the right red zone */
 	}
 	s->offset = size;			/* free pointer after it */

@@ -228,20 +228,80 @@ static void leak_reported_with_track(struct kunit *test)
 	kmem_cache_destroy(s);
 }
 
+/*
+ * Red zones and tracks must not cost the object its alignment: every
+ * object of a debug cache keeps the cache's alignment, and a kmalloc
+ * cache of a power-of-two size keeps kmalloc's natural alignment
+ * (min(size, PAGE_SIZE)), as it does without debugging. One slab and a
+ * bit of the next, so every slot position is checked.
+ */
+static void objects_keep_alignment(struct kunit *test)
+{
+	static const struct {
+		unsigned int size, align;
+		slab_flags_t flags;
+		unsigned long want;
+	} cases[] = {
+		{ 40, 64, 0, 64 },
+		{ 100, 256, 0, 256 },
+		{ 24, 0, SLAB_HWCACHE_ALIGN, CACHE_LINE },
+		{ 8, 0, SLAB_KMALLOC, 8 },
+		{ 64, 0, SLAB_KMALLOC, 64 },
+		{ 256, 0, SLAB_KMALLOC, 256 },
+		{ 4096, 0, SLAB_KMALLOC, PAGE_SIZE },
+		{ 8192, 0, SLAB_KMALLOC, PAGE_SIZE },
+		{ 96, 0, SLAB_KMALLOC, 8 },	/* not a power of two */
+	};
+	static void *objs[SLAB_MAX_OBJECTS + 1];
+
+	for (unsigned int k = 0; k < ARRAY_SIZE(cases); k++) {
+		struct kmem_cache *s;
+		unsigned int n, bad = 0;
+
+		s = kmem_cache_create_node(&arena.pgdat, "dbg-align",
+					   cases[k].size, cases[k].align,
+					   cases[k].flags | SLAB_DEBUG_FLAGS,
+					   NULL);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		KUNIT_EXPECT_GE(test, s->red_left_pad, (unsigned int)sizeof(void *));
+		n = s->objects + 1;
+		for (unsigned int i = 0; i < n; i++) {
+			objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+			if ((uintptr_t)objs[i] % cases[k].want && !bad++)
+				KUNIT_FAIL(test, "size %u align %u flags 0x%x: "
+					   "object %u at %p is not %lu-aligned",
+					   cases[k].size, cases[k].align,
+					   cases[k].flags, i, objs[i],
+					   cases[k].want);
+			memset(objs[i], 0x5a, cases[k].size);
+		}
+		for (unsigned int i = 0; i < n; i++)
+			kmem_cache_free(s, objs[i]);
+		KUNIT_EXPECT_EQ(test, kmem_cache_validate(s), 0UL);
+		kmem_cache_destroy(s);
+	}
+}
+
 /* slab_debug=NAME turns debugging on for the caches it names. */
 static void command_line_selects_caches(struct kunit *test)
 {
+	/* Was the boot's slab_debug=on? The later suites must keep it. */
+	bool all_on = slab_debug_flags_for("dbg-cl-probe") != 0;
 	struct kmem_cache *a, *b;
 
 	KUNIT_EXPECT_EQ(test, cmdline_parse("slab_debug=dbg-cl-*,other"), 0);
 	a = make("dbg-cl-x", 64, 0);
 	KUNIT_EXPECT_EQ(test, cmdline_parse("slab_debug=off"), 0);
 	b = make("dbg-cl-x", 64, 0);
+	KUNIT_EXPECT_EQ(test, slab_debug_flags_for("other"), 0u);
+	KUNIT_EXPECT_EQ(test, cmdline_parse(all_on ? "slab_debug=on" :
+					    "slab_debug=off"), 0);
+	KUNIT_EXPECT_EQ(test, slab_debug_flags_for("dbg-cl-probe") != 0, all_on);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_EXPECT_EQ(test, a->flags & SLAB_DEBUG_FLAGS, SLAB_DEBUG_FLAGS);
 	KUNIT_EXPECT_EQ(test, b->flags & SLAB_DEBUG_FLAGS, 0u);
-	KUNIT_EXPECT_EQ(test, slab_debug_flags_for("other"), 0u);
 	kmem_cache_destroy(a);
 	kmem_cache_destroy(b);
 }
@@ -254,6 +314,7 @@ static struct kunit_case dbg_cases[] = {
 	KUNIT_CASE(wrong_cache_detected),
 	KUNIT_CASE(bad_pointers_detected),
 	KUNIT_CASE(leak_reported_with_track),
+	KUNIT_CASE(objects_keep_alignment),
 	KUNIT_CASE(command_line_selects_caches),
 	{}
 };
