@@ -17,6 +17,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
+#include <arch/cpu.h>
 #include <arch/machine.h>
 
 extern const struct kunit_suite *const __start_kunit_suites[];
@@ -232,9 +233,15 @@ void kunit_do_skip(struct kunit *test, const char *fmt, ...)
 
 void kunit_end_case(struct kunit *test)
 {
-	if (test->resume && test->owner == arch_current())
+	/*
+	 * Jump only from the case's own thread with interrupts on: with them
+	 * off this may be an interrupt handler (a timer callback) that
+	 * interrupted the case, and leaving it by a jump would skip its end
+	 * of interrupt. Otherwise the failure is recorded and the function
+	 * that asserted returns, as plain C would.
+	 */
+	if (test->resume && test->owner == arch_current() && arch_irqs_enabled())
 		arch_longjmp(test->resume, 1);
-	/* Another thread: the failure is recorded; its caller returns. */
 }
 
 void kunit_expect_reports(struct kunit *test, enum diag_kind kind, unsigned long n)

@@ -27,9 +27,11 @@
  * and jumps back to it, then runs the suite's exit hook as usual. So a
  * helper may assert or skip, and its caller never goes on with the setup
  * that failed. Two limits, both checked:
- *  - only the thread running the case can end it; an ASSERT on another
- *    thread or CPU records the failure and returns from the function it is
- *    in (report results to the case and assert there);
+ *  - only the thread running the case can end it, and only with
+ *    interrupts on (with them off it may be an interrupt handler); an
+ *    ASSERT on another thread or CPU, in a timer callback or with
+ *    interrupts off records the failure and returns from the function it
+ *    is in (report results to the case and assert there);
  *  - a case must not end while holding a spinlock or with preemption off:
  *    the runner reports that as a failure (the lock stays held).
  *

@@ -11,6 +11,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/preempt.h"
+#include <arch/cpu.h>
 
 static struct kunit_case no_cases[] = { {} };
 static struct kunit_suite s_b = { .name = "bravo", .test_cases = no_cases };
@@ -116,6 +117,15 @@ static void inner_passes(struct kunit *test)
 	REACHED(5);
 }
 
+/* With interrupts off (as in an interrupt handler) ASSERT must not jump. */
+static void inner_assert_with_irqs_off(struct kunit *test)
+{
+	arch_irq_disable();
+	helper_asserts(test);
+	REACHED(6);
+	arch_irq_enable();
+}
+
 static void inner_warns_undeclared(struct kunit *test)
 {
 	WARN_ON(true);
@@ -145,6 +155,7 @@ static struct kunit_case verdict_cases[] = {
 	KUNIT_CASE(inner_assert_in_helper),
 	KUNIT_CASE(inner_skip_in_helper),
 	KUNIT_CASE(inner_passes),
+	KUNIT_CASE(inner_assert_with_irqs_off),
 	{}
 };
 static struct kunit_suite verdict_suite = { .name = "verdicts", .test_cases = verdict_cases };
@@ -198,10 +209,10 @@ static void failing_expect_gives_not_ok_and_fails_the_run(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, logged("    not ok 1 inner_expect_fails\n"));
 	KUNIT_EXPECT_TRUE(test, logged("not ok 1 verdicts\n"));
 	KUNIT_EXPECT_TRUE(test, reached & (1u << 2));
-	KUNIT_EXPECT_EQ(test, tot.failed, 2u);		/* expect + assert */
+	KUNIT_EXPECT_EQ(test, tot.failed, 3u);	/* expect, assert, irqs-off assert */
 	KUNIT_EXPECT_EQ(test, tot.skipped, 1u);
 	KUNIT_EXPECT_EQ(test, tot.passed, 1u);
-	KUNIT_EXPECT_TRUE(test, logged("# Totals: pass:1 fail:2 skip:1 total:4"));
+	KUNIT_EXPECT_TRUE(test, logged("# Totals: pass:1 fail:3 skip:1 total:5"));
 }
 
 static void assert_in_a_helper_ends_the_case(struct kunit *test)
@@ -213,6 +224,16 @@ static void assert_in_a_helper_ends_the_case(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, reached & (1u << 0));
 	KUNIT_EXPECT_FALSE(test, reached & (1u << 3));
 	KUNIT_EXPECT_TRUE(test, reached & (1u << 5));	/* the next case ran */
+}
+
+static void assert_with_irqs_off_returns_instead(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &verdict_suite };
+
+	run_inner(list, 1, "*", NULL);
+	KUNIT_EXPECT_TRUE(test, logged("    not ok 5 inner_assert_with_irqs_off\n"));
+	KUNIT_EXPECT_TRUE(test, reached & (1u << 6));
+	KUNIT_EXPECT_TRUE(test, arch_irqs_enabled());
 }
 
 static void skip_in_a_helper_counts_as_skip(struct kunit *test)
@@ -284,6 +305,7 @@ static struct kunit_case kunit_cases[] = {
 	KUNIT_CASE(failing_expect_gives_not_ok_and_fails_the_run),
 	KUNIT_CASE(assert_in_a_helper_ends_the_case),
 	KUNIT_CASE(skip_in_a_helper_counts_as_skip),
+	KUNIT_CASE(assert_with_irqs_off_returns_instead),
 	KUNIT_CASE(exit_hook_failure_counts),
 	KUNIT_CASE(unmatched_glob_fails),
 	KUNIT_CASE(suite_without_cases_fails),
