@@ -50,6 +50,14 @@ void memmap_for_each_range(void (*fn)(struct memmap_range *r, void *arg),
 void zone_init_free_lists(struct zone *zone);
 /* Give [start_pfn, end_pfn) to the buddy lists (boot / arena creation). */
 void free_pfn_range(unsigned long start_pfn, unsigned long end_pfn);
+/*
+ * Return CPU cpu's per-CPU pages of zone (drain_pages: of every zone of
+ * the global node) to the buddy lists, from any CPU: pcp->lock keeps the
+ * owner out meanwhile, so no IPI is needed. Linux's names; tests use them
+ * to drain one chosen CPU, drain_all_pages() does every CPU.
+ */
+void drain_pages_zone(unsigned int cpu, struct zone *zone);
+void drain_pages(unsigned int cpu);
 /* Batch and high for a zone's per-CPU lists from its size. */
 void zone_pcp_update(struct zone *zone);
 /* Free blocks of the zone, under zone->lock, ascending pfn: fn per block. */

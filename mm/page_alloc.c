@@ -515,7 +515,7 @@ static void free_unref_page(struct zone *zone, struct page *page,
 	arch_irq_restore(flags);
 }
 
-static void drain_pages_zone(unsigned int cpu, struct zone *zone)
+void drain_pages_zone(unsigned int cpu, struct zone *zone)
 {
 	struct per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
 	unsigned long flags;
@@ -524,6 +524,14 @@ static void drain_pages_zone(unsigned int cpu, struct zone *zone)
 	if (pcp->count)
 		free_pcppages_bulk(zone, pcp->count, pcp);
 	spin_unlock_irqrestore(&pcp->lock, flags);
+}
+
+void drain_pages(unsigned int cpu)
+{
+	struct zone *zone;
+
+	for_each_populated_zone_in(zone, &contig_page_data)
+		drain_pages_zone(cpu, zone);
 }
 
 void drain_all_pages(struct zone *zone)

@@ -1,13 +1,22 @@
 /*
  * tests/kernel/lock_test.c - spinlocks, mutexes and the lock debugger.
  *
- * Contended cases run three threads: on one CPU they are preempted while
- * they hold or wait for a lock, on two they also spin against each other.
- * (Not more: QEMU runs each virtual CPU on a host thread, and with more
- * spinning CPUs than host cores a ticket lock crawls whenever the host
- * deschedules the CPU whose turn it is.) The debugger cases misuse
- * a lock on purpose, capture the console (printk_capture_start) and check
- * the report names the lock and the places involved.
+ * Contended cases run three threads, bound to CPUs 0, 1, 0 (all on CPU 0
+ * with one CPU): on one CPU they are preempted while they hold or wait for
+ * a lock, on two they also spin against each other. (Not more: QEMU runs
+ * each virtual CPU on a host thread, and with more spinning CPUs than host
+ * cores a ticket lock crawls whenever the host deschedules the CPU whose
+ * turn it is.) They start together behind a barrier, and with two CPUs
+ * each CPU must prove it contended with the other: a trylock that failed
+ * while the other CPU's thread was inside the critical section. A run in
+ * which the CPUs took turns (one CPU doing everything) fails. Workers keep
+ * going past ROUNDS until every CPU has that proof (10 s at most: a host
+ * may stop a virtual CPU for a while, so the barrier alone guarantees no
+ * overlap); the counter must equal the rounds they report.
+ *
+ * The debugger cases misuse a lock on purpose, capture the console
+ * (printk_capture_start) and check the report names the lock and the
+ * places involved.
  */
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
@@ -15,10 +24,12 @@
 #include "kernel/lib/string.h"
 #include "kernel/lockdebug.h"
 #include "kernel/mutex.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
 #include "kernel/spinlock.h"
+#include "kernel/time.h"
 #include "kernel/wait.h"
 
 #define NR_WORKERS_MAX	3
@@ -37,34 +48,131 @@ static void slow_increment(void)
 	counter = v + 1;
 }
 
+#define OVERLAP_NS	10000000000ULL	/* give up proving overlap: 10 s */
+
+struct lock_worker {
+	struct thread *t;
+	unsigned int cpu;
+	unsigned long rounds;		/* increments it made */
+};
+
+static struct lock_worker workers[NR_WORKERS_MAX];
+static unsigned int nr_started, nr_arrived;
+static bool want_overlap;		/* two CPUs: prove they overlapped */
+static uint64_t overlap_deadline;
+static volatile bool inside[NR_CPUS];	/* a thread of CPU c holds the lock */
+static unsigned long overlaps[NR_CPUS];	/* contended while another CPU was inside */
+
+/*
+ * The start line: spin (yielding, so a co-worker on this CPU gets to run)
+ * until every worker has arrived. The first one through sets the deadline.
+ */
+static void start_barrier(void)
+{
+	uint64_t zero = 0;
+
+	__atomic_fetch_add(&nr_arrived, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&nr_arrived, __ATOMIC_SEQ_CST) < nr_started)
+		yield();
+	__atomic_compare_exchange_n(&overlap_deadline, &zero,
+				    clock_ns() + OVERLAP_NS, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Our trylock failed. While the lock stays held (a bounded while: the
+ * holder may be a preempted thread of this CPU), look for a thread of
+ * another CPU inside: seeing one proves both CPUs were in the lock's
+ * window at the same time.
+ */
+static void note_contention(unsigned int me, bool (*held)(void))
+{
+	for (int spins = 0; spins < 1000 && held(); spins++) {
+		for (unsigned int c = 0; c < NR_CPUS; c++) {
+			if (c != me && READ_ONCE(inside[c])) {
+				__atomic_fetch_add(&overlaps[me], 1, __ATOMIC_RELAXED);
+				return;
+			}
+		}
+		arch_cpu_relax();
+	}
+}
+
+static bool spinlock_held(void) { return spin_is_locked(&counter_lock); }
+static bool mutex_held(void) { return mutex_is_locked(&counter_mutex); }
+
+/* Keep going: ROUNDS done, then (two CPUs) until both proved overlap. */
+static bool more_rounds(unsigned long i, unsigned long rounds)
+{
+	if (i < rounds)
+		return true;
+	return want_overlap &&
+	       (!__atomic_load_n(&overlaps[0], __ATOMIC_RELAXED) ||
+		!__atomic_load_n(&overlaps[1], __ATOMIC_RELAXED)) &&
+	       clock_ns() < __atomic_load_n(&overlap_deadline, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Every HOLD_EVERY-th round holds the lock for HOLD_US: long enough that a
+ * CPU running at the same time will find it held and see who is inside.
+ */
+#define HOLD_EVERY	16
+#define HOLD_US		20
+
+static void critical_section(unsigned int me, unsigned long round)
+{
+	WRITE_ONCE(inside[me], true);
+	slow_increment();
+	if (!(round % HOLD_EVERY))
+		udelay(HOLD_US);
+	WRITE_ONCE(inside[me], false);
+}
+
 static int spin_worker(void *arg)
 {
-	for (int i = 0; i < ROUNDS; i++) {
-		unsigned long flags;
+	struct lock_worker *w = arg;
+	unsigned long i;
 
-		if (i & 1) {
-			spin_lock_irqsave(&counter_lock, flags);
-			slow_increment();
-			spin_unlock_irqrestore(&counter_lock, flags);
-		} else {
-			spin_lock(&counter_lock);
-			slow_increment();
-			spin_unlock(&counter_lock);
+	start_barrier();
+	for (i = 0; more_rounds(i, ROUNDS); i++) {
+		unsigned long flags = 0;
+		bool irqsave = i & 1, got = spin_trylock(&counter_lock);
+
+		if (!got) {
+			note_contention(w->cpu, spinlock_held);
+			if (irqsave)
+				spin_lock_irqsave(&counter_lock, flags);
+			else
+				spin_lock(&counter_lock);
 		}
+		critical_section(w->cpu, i);
+		if (!got && irqsave)
+			spin_unlock_irqrestore(&counter_lock, flags);
+		else
+			spin_unlock(&counter_lock);
 	}
-	return (int)(uintptr_t)arg;
+	w->rounds = i;
+	return 0;
 }
 
 static int mutex_worker(void *arg)
 {
-	for (int i = 0; i < ROUNDS / 10; i++) {
-		mutex_lock(&counter_mutex);
-		slow_increment();
+	struct lock_worker *w = arg;
+	unsigned long i;
+
+	start_barrier();
+	for (i = 0; more_rounds(i, ROUNDS / 10); i++) {
+		if (!mutex_trylock(&counter_mutex)) {
+			note_contention(w->cpu, mutex_held);
+			mutex_lock(&counter_mutex);
+		}
+		critical_section(w->cpu, i);
 		if (!(i % 50))
 			yield();	/* sleep-capable section: others queue up */
 		mutex_unlock(&counter_mutex);
 	}
-	return (int)(uintptr_t)arg;
+	w->rounds = i;
+	return 0;
 }
 
 static unsigned int nr_workers(void)
@@ -72,33 +180,72 @@ static unsigned int nr_workers(void)
 	return min(num_online_cpus() + 1, (unsigned int)NR_WORKERS_MAX);
 }
 
-static void run_workers(struct kunit *test, int (*fn)(void *))
+/* Run the workers from the barrier; returns the increments they made. */
+static unsigned long run_workers(struct kunit *test, int (*fn)(void *))
 {
-	struct thread *t[NR_WORKERS_MAX];
 	unsigned int n = nr_workers();
+	unsigned long total = 0;
 
+	counter = 0;
+	nr_started = n;
+	nr_arrived = 0;
+	overlap_deadline = 0;
+	want_overlap = num_online_cpus() >= 2;
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		inside[c] = false;
+		overlaps[c] = 0;
+	}
 	for (unsigned int i = 0; i < n; i++) {
-		t[i] = kthread_run(fn, (void *)(uintptr_t)(i + 100), "locker%u", i);
-		KUNIT_ASSERT_NOT_NULL(test, t[i]);
+		struct lock_worker *w = &workers[i];
+
+		w->cpu = want_overlap ? i % 2 : 0;
+		w->rounds = 0;
+		w->t = kthread_create(fn, w, "locker%u", i);
+		KUNIT_EXPECT_NOT_NULL(test, w->t);
+		if (!w->t) {
+			n = nr_started = i;	/* the others need not wait */
+			break;
+		}
+		kthread_bind(w->t, w->cpu);
 	}
 	for (unsigned int i = 0; i < n; i++)
-		KUNIT_EXPECT_EQ(test, kthread_stop(t[i]), (int)(i + 100));
+		wake_up_process(workers[i].t);
+	for (unsigned int i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, kthread_stop(workers[i].t), 0);
+		total += workers[i].rounds;
+	}
+	kunit_info(test, "%u threads, %lu increments; contended while another CPU was inside: CPU 0 %lu times, CPU 1 %lu",
+		   n, total, overlaps[0], overlaps[1]);
+	return total;
+}
+
+/* With two CPUs, each must have contended while the other was inside. */
+static void expect_overlap(struct kunit *test)
+{
+	if (!want_overlap)
+		kunit_skip(test, "one CPU: counted exactly; overlap needs two");
+	KUNIT_EXPECT_GT(test, overlaps[0], 0UL);
+	KUNIT_EXPECT_GT(test, overlaps[1], 0UL);
 }
 
 static void contended_spinlock_counts_exactly(struct kunit *test)
 {
-	counter = 0;
-	run_workers(test, spin_worker);
-	KUNIT_EXPECT_EQ(test, counter, (unsigned long)nr_workers() * ROUNDS);
+	unsigned long total = run_workers(test, spin_worker);
+
+	KUNIT_EXPECT_GE(test, total, (unsigned long)nr_workers() * ROUNDS);
+	KUNIT_EXPECT_EQ(test, counter, total);
 	KUNIT_EXPECT_FALSE(test, spin_is_locked(&counter_lock));
+	expect_overlap(test);
 }
 
 static void contended_mutex_counts_exactly(struct kunit *test)
 {
-	counter = 0;
-	run_workers(test, mutex_worker);
-	KUNIT_EXPECT_EQ(test, counter, (unsigned long)nr_workers() * (ROUNDS / 10));
+	unsigned long total = run_workers(test, mutex_worker);
+
+	KUNIT_EXPECT_GE(test, total, (unsigned long)nr_workers() * (ROUNDS / 10));
+	KUNIT_EXPECT_EQ(test, counter, total);
 	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&counter_mutex));
+	expect_overlap(test);
 }
 
 static DEFINE_MUTEX(handoff_mutex);
@@ -125,8 +272,8 @@ static void mutex_is_handed_to_the_waiter(struct kunit *test)
 	t = kthread_run(handoff_waiter, NULL, "handoff");
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	/* Wait until it sleeps on the mutex. */
-	for (int i = 0; i < 200 && handoff_mutex.waiters.next == &handoff_mutex.waiters; i++)
-		sleep_ms(1);
+	for (int i = 0; i < 1000 && handoff_mutex.waiters.next == &handoff_mutex.waiters; i++)
+		sleep_ms(10);	/* 10 s, a hang check: its CPU may be slow to run it */
 	KUNIT_EXPECT_TRUE(test, handoff_mutex.waiters.next != &handoff_mutex.waiters);
 	mutex_unlock(&handoff_mutex);
 	/* Hand-off: the waiter owns it now, before it has even run. */

@@ -48,6 +48,10 @@ static void stop_wakes_a_sleeping_thread(struct kunit *test)
 	struct thread *t = kthread_run(until_stopped, &loops, "sleeper");
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
+	/* Until it has looped (and so sleeps between loops): its CPU may
+	 * not run it for a while on a loaded host. 10 s: a hang check. */
+	for (int i = 0; i < 1000 && !READ_ONCE(loops); i++)
+		sleep_ms(10);
 	sleep_ms(30);
 	KUNIT_EXPECT_EQ(test, kthread_stop(t), 7);
 	KUNIT_EXPECT_GT(test, loops, 0UL);
@@ -133,12 +137,12 @@ static void busy_threads_are_preempted(struct kunit *test)
 
 static volatile unsigned long ran_on_mask;
 
-/* Stay busy until every CPU has run one of us (or 2 s: under TCG a
- * virtual CPU may wait long for a host core). */
+/* Stay busy until every CPU has run one of us (or 10 s, a hang check:
+ * under TCG a virtual CPU may wait long for a host core). */
 static int note_cpu(void *arg)
 {
 	(void)arg;
-	uint64_t end = clock_ns() + 2000 * 1000000ULL;
+	uint64_t end = clock_ns() + 10000 * 1000000ULL;
 
 	while (READ_ONCE(ran_on_mask) != cpu_online_mask && clock_ns() < end)
 		__atomic_fetch_or(&ran_on_mask, 1UL << arch_cpu_id(), __ATOMIC_RELAXED);
@@ -171,7 +175,8 @@ static void sleep_lasts_at_least_its_time(struct kunit *test)
 	uint64_t ms = (clock_ns() - t0) / 1000000;
 
 	KUNIT_EXPECT_GE(test, ms, 30ULL);
-	KUNIT_EXPECT_LT(test, ms, 30ULL + 500);	/* TCG: generous */
+	/* How late a sleeper runs depends on the host: a hang check only. */
+	KUNIT_EXPECT_LT(test, ms, 10000ULL);
 }
 
 /* ---------------------------------------------------------------- stress */
@@ -240,8 +245,8 @@ static void stress_creates_and_ends_threads(struct kunit *test)
 	}
 	while (nj)
 		KUNIT_EXPECT_EQ(test, kthread_stop(joinable[--nj]), 0);
-	/* Detached ones free themselves; give them 2 s to finish. */
-	for (int i = 0; i < 200 && (READ_ONCE(stress_done) != created ||
+	/* Detached ones free themselves; wait for them (10 s: a hang check). */
+	for (int i = 0; i < 1000 && (READ_ONCE(stress_done) != created ||
 				    nr_threads() != threads_before); i++) {
 		stress_gen++;
 		wake_up(&stress_wq);
