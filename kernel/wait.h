@@ -68,6 +68,10 @@ bool waitqueue_active(struct wait_queue_head *wq);
 /*
  * Sleep until cond or `ms` milliseconds. Returns 0 if it timed out with
  * cond still false, otherwise the ticks that were left (at least 1).
+ * Time is counted in ticks, as in Linux: a timeout lasts at least
+ * msecs_to_jiffies(ms) ticks of jiffies. When the tick is behind the clock
+ * as the wait starts (a CPU the host did not run for a while catches up
+ * its missed ticks at once), the wait in clock time is that much shorter.
  */
 #define wait_event_timeout(wq, cond, ms) ({ \
 	struct wait_queue_entry __we = { 0 }; \

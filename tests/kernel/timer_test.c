@@ -163,7 +163,10 @@ static void wait_event_timeout_times_out_and_wakes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wait_event_timeout(to_wq, to_flag, 50), 0L);
 	uint64_t ms = (clock_ns() - t0) / 1000000;
 
-	KUNIT_EXPECT_GE(test, ms, 50ULL);
+	/* The promise is in ticks (kernel/wait.h). Not in clock time: if
+	 * CPU 0's tick was behind when the wait began (its vCPU was not run
+	 * for a while), the missed ticks come at once. Seen on raspi3b under
+	 * load: 44 ms of clock for 5 ticks. */
 	KUNIT_EXPECT_GE(test, jiffies - j0, msecs_to_jiffies(50));
 	KUNIT_EXPECT_LT(test, ms, 10000ULL);	/* a hang check, not a latency */
 
