@@ -12,6 +12,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
+#include "kernel/time.h"
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
 #include "mm/vmalloc.h"
@@ -110,58 +111,97 @@ static void guard_page_overrun_caught(struct kunit *test)
 
 static struct kmem_cache *shared;
 static volatile bool go;
+static unsigned int arrived;
+static bool overlap_seen;		/* some round overlapped another CPU's */
+static uint64_t overlap_deadline;	/* ...or give up looking then */
 
 struct worker {
 	unsigned int id;
 	unsigned long errors;
 	unsigned int cpus_seen;
+	unsigned long progress;		/* rounds done, read by the others */
+	unsigned long overlaps;		/* rounds in which a worker on another
+					 * CPU made progress */
 };
+static struct worker w[NTHREADS];
+
+/* Progress of the workers that have run on a CPU other than this one. */
+static unsigned long others_progress(const struct worker *self)
+{
+	unsigned long sum = 0;
+	unsigned int cpu = arch_cpu_id();
+
+	for (unsigned int i = 0; i < NTHREADS; i++)
+		if (&w[i] != self && (READ_ONCE(w[i].cpus_seen) & ~(1u << cpu)))
+			sum += READ_ONCE(w[i].progress);
+	return sum;
+}
 
 static int worker_fn(void *arg)
 {
-	struct worker *w = arg;
+	struct worker *wk = arg;
 	uint32_t *held[HELD];
 
+	/* Barrier: nobody starts until every worker is here. */
+	__atomic_fetch_add(&arrived, 1, __ATOMIC_SEQ_CST);
 	while (!go)
 		yield();
-	for (int r = 0; r < ROUNDS; r++) {
-		unsigned int n = 1 + (unsigned int)((r * 7 + w->id) % HELD);
+	/* ROUNDS, then on until an overlap was seen: under load the host may
+	 * run the CPUs in turn for a while. */
+	for (int r = 0; r < ROUNDS || (!READ_ONCE(overlap_seen) &&
+				       clock_ns() < overlap_deadline); r++) {
+		unsigned long others = others_progress(wk);
+
+		unsigned int n = 1 + (unsigned int)((r * 7 + wk->id) % HELD);
 
 		for (unsigned int i = 0; i < n; i++) {
 			held[i] = kmem_cache_alloc(shared, GFP_KERNEL);
 			if (!held[i]) {
-				w->errors++;
+				wk->errors++;
 				n = i;
 				break;
 			}
 			/* Claim it: a second owner would see a stamp not its own. */
-			held[i][0] = w->id;
+			held[i][0] = wk->id;
 			held[i][1] = (uint32_t)i;
 		}
-		w->cpus_seen |= 1u << arch_cpu_id();
 		if (r % 8 == 0)
 			yield();
 		for (unsigned int i = 0; i < n; i++) {
-			if (held[i][0] != w->id || held[i][1] != i)
-				w->errors++;	/* handed out twice */
+			if (held[i][0] != wk->id || held[i][1] != i)
+				wk->errors++;	/* handed out twice */
 			kmem_cache_free(shared, held[i]);
 		}
+		if (others_progress(wk) != others) {
+			wk->overlaps++;		/* both CPUs were inside */
+			WRITE_ONCE(overlap_seen, true);
+		}
+		WRITE_ONCE(wk->progress, wk->progress + 1);
+		WRITE_ONCE(wk->cpus_seen, wk->cpus_seen | 1u << arch_cpu_id());
 	}
 	return 0;
 }
 
+/*
+ * Four threads on two or more CPUs allocate and free from one cache.
+ * They start behind a barrier, and the case proves they overlapped: a
+ * round counts when a worker on another CPU made progress during it. A
+ * run where the CPUs took turns (no overlap) fails rather than passes.
+ */
 static void concurrent_alloc_free_no_duplicates(struct kunit *test)
 {
-	static struct worker w[NTHREADS];
 	struct thread *t[NTHREADS];
 	unsigned int ncpu = num_online_cpus(), seen = 0;
-	unsigned long before = nr_free_pages();
+	unsigned long before = nr_free_pages(), overlaps = 0;
 
 	if (ncpu < 2)
 		kunit_skip(test, "needs -smp 2 or more (%u CPU online)", ncpu);
 	shared = kmem_cache_create("test_concurrent", 48, 0, 0, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, shared);
 	go = false;
+	arrived = 0;
+	overlap_seen = false;
+	overlap_deadline = clock_ns() + 10ULL * 1000 * 1000 * 1000;
 	for (unsigned int i = 0; i < NTHREADS; i++) {
 		w[i] = (struct worker){ .id = i + 1 };
 		t[i] = kthread_create(worker_fn, &w[i], "slabtest%u", i);
@@ -169,13 +209,18 @@ static void concurrent_alloc_free_no_duplicates(struct kunit *test)
 		kthread_bind(t[i], i % ncpu);
 		wake_up_process(t[i]);
 	}
+	while (__atomic_load_n(&arrived, __ATOMIC_SEQ_CST) < NTHREADS)
+		yield();
 	go = true;
 	for (unsigned int i = 0; i < NTHREADS; i++) {
 		kthread_stop(t[i]);
 		KUNIT_EXPECT_EQ(test, w[i].errors, 0UL);
 		seen |= w[i].cpus_seen;
+		overlaps += w[i].overlaps;
 	}
+	kunit_info(test, "%lu rounds overlapped a worker on another CPU", overlaps);
 	KUNIT_EXPECT_GE(test, __builtin_popcount(seen), 2);
+	KUNIT_EXPECT_GT(test, overlaps, 0UL);
 	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(shared), 0UL);
 	kmem_cache_destroy(shared);
 	/* Per-CPU page lists may keep a few pages; the slabs came back. */
