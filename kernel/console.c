@@ -61,6 +61,23 @@ void console_input_push(const char *s, size_t n)
 	wake_up(&input_wait);
 }
 
+void console_input_receive(struct console_input *in)
+{
+	char buf[32];
+	size_t n = 0;
+	int c, budget = INPUT_RING_SIZE;
+
+	while (budget-- > 0 && (c = in->poll(in)) >= 0) {
+		buf[n++] = (char)c;
+		if (n == sizeof(buf)) {
+			console_input_push(buf, n);
+			n = 0;
+		}
+	}
+	if (n)
+		console_input_push(buf, n);
+}
+
 /* Ask every input for its interrupt; note the ones left polled. */
 static void start_inputs(void)
 {
@@ -80,15 +97,9 @@ static void start_inputs(void)
  * so a UART that never runs dry cannot hold the thread here). */
 static void poll_inputs(void)
 {
-	for (struct console_input *in = inputs; in; in = in->next) {
-		int c, budget = INPUT_RING_SIZE;
-
-		while (!in->by_irq && budget-- > 0 && (c = in->poll(in)) >= 0) {
-			char ch = (char)c;
-
-			console_input_push(&ch, 1);
-		}
-	}
+	for (struct console_input *in = inputs; in; in = in->next)
+		if (!in->by_irq)
+			console_input_receive(in);
 }
 
 static const struct console_command *find_command(const char *name)

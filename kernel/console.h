@@ -59,4 +59,9 @@ void console_add_input(struct console_input *in);
  * ring full are dropped, counted and reported by the console thread. */
 void console_input_push(const char *s, size_t n);
 
+/* Move the bytes waiting in `in` (read with in->poll until it says none,
+ * at most one ring's worth) into the ring: a driver's receive interrupt
+ * handler, after acknowledging the interrupt, and the polled path. */
+void console_input_receive(struct console_input *in);
+
 #endif

@@ -48,19 +48,8 @@ static void aux_console_write(struct console *con, const char *s, size_t len)
 static void aux_rx_interrupt(void *arg)
 {
 	struct bcm2835_aux *u = arg;
-	char buf[32];
-	size_t n = 0;
-	int c;
 
-	while ((c = bcm2835_aux_getc(u)) >= 0) {
-		buf[n++] = (char)c;
-		if (n == sizeof(buf)) {
-			console_input_push(buf, n);
-			n = 0;
-		}
-	}
-	if (n)
-		console_input_push(buf, n);
+	console_input_receive(&u->input);
 }
 
 static int aux_input_poll(struct console_input *in)

@@ -68,18 +68,8 @@ static void ns16550_console_write(struct console *con, const char *s, size_t len
 static void ns16550_rx_interrupt(void *arg)
 {
 	struct ns16550 *u = arg;
-	char buf[32];
-	size_t n = 0;
 
-	while (u->read(u, UART_LSR) & LSR_DATA_READY) {
-		buf[n++] = (char)u->read(u, UART_RBR);
-		if (n == sizeof(buf)) {
-			console_input_push(buf, n);
-			n = 0;
-		}
-	}
-	if (n)
-		console_input_push(buf, n);
+	console_input_receive(&u->input);
 }
 
 static int ns16550_input_poll(struct console_input *in)

@@ -103,19 +103,9 @@ static void pl011_console_write(struct console *con, const char *s, size_t len)
 static void pl011_rx_interrupt(void *arg)
 {
 	struct pl011 *u = arg;
-	char buf[32];
-	size_t n = 0;
 
 	wr(u, UARTICR, INT_RX | INT_RT);
-	while (!(rd(u, UARTFR) & FR_RXFE)) {
-		buf[n++] = (char)(rd(u, UARTDR) & 0xff);
-		if (n == sizeof(buf)) {
-			console_input_push(buf, n);
-			n = 0;
-		}
-	}
-	if (n)
-		console_input_push(buf, n);
+	console_input_receive(&u->input);
 }
 
 static int pl011_input_poll(struct console_input *in)

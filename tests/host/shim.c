@@ -95,6 +95,7 @@ struct thread host_thread = { .name = "host", .bound_cpu = -1 };
 /* No interactive console on the host: drivers that offer input are ignored. */
 void console_add_input(struct console_input *in) { (void)in; }
 void console_input_push(const char *s, size_t n) { (void)s; (void)n; }
+void console_input_receive(struct console_input *in) { (void)in; }
 
 /* The host test binary has one address space and no TLB to shoot down. */
 void flush_tlb_kernel_range(unsigned long start, unsigned long end)
