@@ -60,7 +60,10 @@ static struct lock_worker workers[NR_WORKERS_MAX];
 static unsigned int nr_started, nr_arrived;
 static bool want_overlap;		/* two CPUs: prove they overlapped */
 static uint64_t overlap_deadline;
-static volatile bool inside[NR_CPUS];	/* a thread of CPU c holds the lock */
+static volatile bool inside[NR_CPUS];	/* a thread of CPU c holds the lock:
+					 * set just after taking it, cleared
+					 * just before letting it go */
+static unsigned int waiters[NR_CPUS];	/* threads of CPU c waiting for it */
 static unsigned long overlaps[NR_CPUS];	/* contended while another CPU was inside */
 
 /*
@@ -80,22 +83,47 @@ static void start_barrier(void)
 }
 
 /*
- * Our trylock failed. While the lock stays held (a bounded while: the
+ * Our trylock failed. While the lock stays held (for at most 2 ms: the
  * holder may be a preempted thread of this CPU), look for a thread of
  * another CPU inside: seeing one proves both CPUs were in the lock's
- * window at the same time.
+ * window at the same time. A mutex stays locked while it is handed to a
+ * woken waiter that has not run yet, so the holder may take a while to
+ * show up inside; waiting by the clock, not a spin count, lets it.
  */
 static void note_contention(unsigned int me, bool (*held)(void))
 {
-	for (int spins = 0; spins < 1000 && held(); spins++) {
+	uint64_t until = clock_ns() + 2000000;
+
+	__atomic_fetch_add(&waiters[me], 1, __ATOMIC_SEQ_CST);
+	while (held() && clock_ns() < until) {
 		for (unsigned int c = 0; c < NR_CPUS; c++) {
 			if (c != me && READ_ONCE(inside[c])) {
 				__atomic_fetch_add(&overlaps[me], 1, __ATOMIC_RELAXED);
-				return;
+				return;		/* the caller still waits */
 			}
 		}
 		arch_cpu_relax();
 	}
+}
+
+/* The wait that note_contention() began is over: we hold the lock. */
+static void end_contention(unsigned int me)
+{
+	__atomic_fetch_sub(&waiters[me], 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * We hold the lock: mark this CPU inside, and count the other side of the
+ * same event, a thread of another CPU waiting for the lock right now (a
+ * mutex waiter may not see us in time: its CPU is not always run while it
+ * waits, but we see it).
+ */
+static void enter_locked(unsigned int me)
+{
+	WRITE_ONCE(inside[me], true);
+	for (unsigned int c = 0; c < NR_CPUS; c++)
+		if (c != me && __atomic_load_n(&waiters[c], __ATOMIC_SEQ_CST))
+			__atomic_fetch_add(&overlaps[c], 1, __ATOMIC_RELAXED);
 }
 
 static bool spinlock_held(void) { return spin_is_locked(&counter_lock); }
@@ -121,31 +149,34 @@ static bool more_rounds(unsigned long i, unsigned long rounds)
 
 static void critical_section(unsigned int me, unsigned long round)
 {
-	WRITE_ONCE(inside[me], true);
 	slow_increment();
 	if (!(round % HOLD_EVERY))
 		udelay(HOLD_US);
-	WRITE_ONCE(inside[me], false);
 }
 
 static int spin_worker(void *arg)
 {
 	struct lock_worker *w = arg;
 	unsigned long i;
+	unsigned int me;
 
 	start_barrier();
+	me = arch_cpu_id();	/* where it really runs, not where it was bound */
 	for (i = 0; more_rounds(i, ROUNDS); i++) {
 		unsigned long flags = 0;
 		bool irqsave = i & 1, got = spin_trylock(&counter_lock);
 
 		if (!got) {
-			note_contention(w->cpu, spinlock_held);
+			note_contention(me, spinlock_held);
 			if (irqsave)
 				spin_lock_irqsave(&counter_lock, flags);
 			else
 				spin_lock(&counter_lock);
+			end_contention(me);
 		}
-		critical_section(w->cpu, i);
+		enter_locked(me);
+		critical_section(me, i);
+		WRITE_ONCE(inside[me], false);
 		if (!got && irqsave)
 			spin_unlock_irqrestore(&counter_lock, flags);
 		else
@@ -159,16 +190,21 @@ static int mutex_worker(void *arg)
 {
 	struct lock_worker *w = arg;
 	unsigned long i;
+	unsigned int me;
 
 	start_barrier();
+	me = arch_cpu_id();	/* where it really runs, not where it was bound */
 	for (i = 0; more_rounds(i, ROUNDS / 10); i++) {
 		if (!mutex_trylock(&counter_mutex)) {
-			note_contention(w->cpu, mutex_held);
+			note_contention(me, mutex_held);
 			mutex_lock(&counter_mutex);
+			end_contention(me);
 		}
-		critical_section(w->cpu, i);
+		enter_locked(me);
+		critical_section(me, i);
 		if (!(i % 50))
 			yield();	/* sleep-capable section: others queue up */
+		WRITE_ONCE(inside[me], false);
 		mutex_unlock(&counter_mutex);
 	}
 	w->rounds = i;
@@ -193,6 +229,7 @@ static unsigned long run_workers(struct kunit *test, int (*fn)(void *))
 	want_overlap = num_online_cpus() >= 2;
 	for (unsigned int c = 0; c < NR_CPUS; c++) {
 		inside[c] = false;
+		waiters[c] = 0;
 		overlaps[c] = 0;
 	}
 	for (unsigned int i = 0; i < n; i++) {
