@@ -229,6 +229,7 @@ void kunit_do_skip(struct kunit *test, const char *fmt, ...)
 	va_start(ap, fmt);
 	kvsnprintf(test->skip_reason, sizeof(test->skip_reason), fmt, ap);
 	va_end(ap);
+	kunit_end_case(test);
 }
 
 void kunit_end_case(struct kunit *test)

@@ -160,6 +160,9 @@ void kunit_str_fail(struct kunit *test, const char *file, int line,
 		    bool is_assert, const char *left_text, const char *op,
 		    const char *right_text, const char *left,
 		    const char *right);
+/* Mark the case skipped and end it (kunit_end_case); a helper that must
+ * return a value calls this and returns, for the cases where it cannot
+ * end the case (another thread). */
 void kunit_do_skip(struct kunit *test, const char *fmt, ...) __printf(2, 3);
 /* End the case now if called on the case's own thread; else return. */
 void kunit_end_case(struct kunit *test);
@@ -248,7 +251,6 @@ int __kunit_strcmp(const char *a, const char *b);	/* NULL-safe */
 /* Mark the case skipped (not failed) and end it (see the top). */
 #define kunit_skip(t, fmt, ...) do { \
 	kunit_do_skip(t, fmt, ##__VA_ARGS__); \
-	kunit_end_case(t); \
 	return; \
 } while (0)
 

@@ -94,6 +94,20 @@ static void helper_skips(struct kunit *test)
 	REACHED(1);
 }
 
+/* Like tests/kernel/edu.c's edu_begin(): a helper that returns a value. */
+static bool helper_finds_no_device(struct kunit *test)
+{
+	kunit_do_skip(test, "no edu device");
+	return false;
+}
+
+static void inner_value_helper_skips(struct kunit *test)
+{
+	if (!helper_finds_no_device(test))
+		REACHED(7);		/* never: the skip ended the case */
+	KUNIT_EXPECT_TRUE(test, false);	/* never */
+}
+
 static void inner_expect_fails(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, 1, 2);
@@ -156,6 +170,7 @@ static struct kunit_case verdict_cases[] = {
 	KUNIT_CASE(inner_skip_in_helper),
 	KUNIT_CASE(inner_passes),
 	KUNIT_CASE(inner_assert_with_irqs_off),
+	KUNIT_CASE(inner_value_helper_skips),
 	{}
 };
 static struct kunit_suite verdict_suite = { .name = "verdicts", .test_cases = verdict_cases };
@@ -210,9 +225,9 @@ static void failing_expect_gives_not_ok_and_fails_the_run(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, logged("not ok 1 verdicts\n"));
 	KUNIT_EXPECT_TRUE(test, reached & (1u << 2));
 	KUNIT_EXPECT_EQ(test, tot.failed, 3u);	/* expect, assert, irqs-off assert */
-	KUNIT_EXPECT_EQ(test, tot.skipped, 1u);
+	KUNIT_EXPECT_EQ(test, tot.skipped, 2u);
 	KUNIT_EXPECT_EQ(test, tot.passed, 1u);
-	KUNIT_EXPECT_TRUE(test, logged("# Totals: pass:1 fail:3 skip:1 total:5"));
+	KUNIT_EXPECT_TRUE(test, logged("# Totals: pass:1 fail:3 skip:2 total:6"));
 }
 
 static void assert_in_a_helper_ends_the_case(struct kunit *test)
@@ -244,6 +259,9 @@ static void skip_in_a_helper_counts_as_skip(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, logged("    ok 3 inner_skip_in_helper # SKIP no such device\n"));
 	KUNIT_EXPECT_FALSE(test, reached & (1u << 1));
 	KUNIT_EXPECT_FALSE(test, reached & (1u << 4));
+	/* The edu_lazy_window bug: a helper that skips and returns false. */
+	KUNIT_EXPECT_TRUE(test, logged("    ok 6 inner_value_helper_skips # SKIP no edu device\n"));
+	KUNIT_EXPECT_FALSE(test, reached & (1u << 7));
 }
 
 static void exit_hook_failure_counts(struct kunit *test)
