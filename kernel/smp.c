@@ -42,25 +42,26 @@ static unsigned int nr_possible = 1;
 static unsigned int max_cpus = NR_CPUS;		/* maxcpus= */
 static unsigned int expected_cpus;		/* expect_cpus=, 0: no promise */
 
-static int set_maxcpus(const char *v)
+/* A CPU count option's value, 1..NR_CPUS, into *out; -1 if it is not. */
+static int parse_cpu_count(const char *v, unsigned int *out)
 {
 	uint64_t n;
 
 	if (!v || !parse_u64(v, &n, false) || n < 1 || n > NR_CPUS)
 		return -1;
-	max_cpus = (unsigned int)n;
+	*out = (unsigned int)n;
 	return 0;
+}
+
+static int set_maxcpus(const char *v)
+{
+	return parse_cpu_count(v, &max_cpus);
 }
 KERNEL_PARAM("maxcpus", set_maxcpus, "N: start at most N CPUs (the boot CPU counts)");
 
 static int set_expect_cpus(const char *v)
 {
-	uint64_t n;
-
-	if (!v || !parse_u64(v, &n, false) || n < 1 || n > NR_CPUS)
-		return -1;
-	expected_cpus = (unsigned int)n;
-	return 0;
+	return parse_cpu_count(v, &expected_cpus);
 }
 KERNEL_PARAM("expect_cpus", set_expect_cpus,
 	     "N: the machine has N CPUs; fewer online is an error (test harness)");
