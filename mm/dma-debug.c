@@ -323,9 +323,7 @@ bool debug_dma_unmap_sg(struct device *dev, struct scatterlist *sgl,
 	call_ents = e->sg_call_ents;
 	spin_unlock_irqrestore(&dma_debug_lock, flags);
 	if (call_ents != nents) {
-		spin_lock_irqsave(&dma_debug_lock, flags);
-		diag_report(DIAG_DMA_API);
-		spin_unlock_irqrestore(&dma_debug_lock, flags);
+		diag_report(DIAG_DMA_API);	/* atomic: no lock needed */
 		printk(KERN_ERR "DMA-API: %s: device driver frees DMA sg list with different entry count "
 		       "[map count=%d] [unmap count=%d]\n", dev->name, call_ents, nents);
 		report_caller(dev, "unmapped from", caller);
