@@ -1,0 +1,151 @@
+/*
+ * mm/pgtable.h - the one page-table walker: every radix page table in the
+ * kernel (the CPU's kernel tables, user address spaces, and the IOMMUs'
+ * tables) is walked by mm/pgtable.c over an entry format its owner
+ * supplies (struct pgtable_fmt). The walker knows the shape (512 entries
+ * of 8 bytes a level, 9 VA bits per level over 4 KiB pages, 3 or 4
+ * levels, leaves at level 1 (4 KiB), level 2 (2 MiB) or level 3 (1 GiB)
+ * where the format allows); the format knows what the bits mean.
+ *
+ * Levels count up from the pages: level 1 holds 4 KiB leaves, the root is
+ * at pt->levels.
+ *
+ * STATUS: the contract below is the first draft, written before the
+ * implementation; mm/pgtable.c's author may refine it (and must keep this
+ * comment block true).
+ */
+#ifndef MM_PGTABLE_H
+#define MM_PGTABLE_H
+
+#include "kernel/types.h"
+#include "mm/page_alloc.h"
+
+#define PGTABLE_ENTRIES		512
+#define PGTABLE_LEVEL_SHIFT(l)	(12 + 9 * ((l) - 1))	/* VA bits below */
+#define PGTABLE_LEVEL_SIZE(l)	(1UL << PGTABLE_LEVEL_SHIFT(l))
+
+/*
+ * An entry format. "attrs" are a leaf's permission and attribute bits,
+ * made once per call from the owner's prot (PROT_* for CPU tables,
+ * IOMMU_READ/WRITE for IOMMU tables) and copied to each page when a
+ * block is split. Every function is pure.
+ */
+struct pgtable_fmt {
+	const char *name;
+	uint64_t addr_mask;		/* the output-address bits of an entry */
+	unsigned int leaf_levels;	/* BIT(level) for each level that may
+					 * hold a leaf; BIT(1) always */
+	/* The attrs for prot; 0 if the format cannot map prot (-EINVAL). */
+	uint64_t (*prot_to_attrs)(unsigned int prot);
+	/* The prot that attrs stand for (reports, protect, tests). */
+	unsigned int (*attrs_to_prot)(uint64_t attrs);
+	/* An entry pointing at the next level's table at phys. */
+	uint64_t (*mk_table)(phys_addr_t phys);
+	/* A leaf for paddr at level. Must be (paddr & addr_mask) | bits that
+	 * do not depend on paddr. */
+	uint64_t (*mk_leaf)(phys_addr_t paddr, uint64_t attrs,
+			    unsigned int level);
+	/* The attrs of leaf e, as mk_leaf takes them. */
+	uint64_t (*leaf_attrs)(uint64_t e);
+	/* Does e translate anything (a table or a leaf)? */
+	bool (*is_present)(uint64_t e);
+	/* Is the present entry e at level (> 1) a leaf (a block)? */
+	bool (*is_leaf)(uint64_t e, unsigned int level);
+	/*
+	 * Non-present entries that carry a payload (swap entries, migration
+	 * entries): payload_bits wide; 0 and NULL for formats without them
+	 * (the IOMMUs'). The entry must test !is_present and != 0.
+	 */
+	unsigned int payload_bits;
+	uint64_t (*mk_nonpresent)(uint64_t payload);
+	uint64_t (*nonpresent_payload)(uint64_t e);
+	/* Leaf bits the hardware (or the fault path) sets: 0 if none. */
+	uint64_t young_bit, dirty_bit;
+	/* The virtual address of a table at phys (NULL: phys_to_virt). */
+	void *(*table_virt)(phys_addr_t phys);
+	/* Called after a table entry is written, before anyone may walk it
+	 * (a barrier, or a cache clean for a non-coherent walker); may be
+	 * NULL. */
+	void (*sync)(void);
+};
+
+struct pgtable {
+	const struct pgtable_fmt *fmt;
+	uint64_t *root;			/* the table at level `levels` */
+	unsigned int levels;		/* 3 or 4 */
+	/* The VA range this table may map (inclusive end): the kernel half,
+	 * the user half, or [0, 2^(12 + 9 * levels)) for an IOMMU. Index
+	 * bits above the top level are ignored, so sign-extended kernel
+	 * addresses work. */
+	unsigned long va_start, va_last;
+	pg_data_t *node;		/* table pages from here; NULL: global */
+	/* Table allocator (zeroed page; NULL when out): NULL means the page
+	 * allocator, GFP_ATOMIC | __GFP_ZERO, from node. Boot code passes
+	 * memblock's. free_table NULL: __free_page. */
+	void *(*alloc_table)(struct pgtable *pt);
+	void (*free_table)(struct pgtable *pt, void *table);
+	unsigned long nr_tables;	/* table pages now, root included */
+	unsigned long nr_leaves[5];	/* present leaves now, by level */
+	unsigned long nr_splits;	/* blocks split by unmap or protect */
+	/* The last level-1 table reached and the 2 MiB it covers (the
+	 * io-pgtable fast path; see mm/pgtable.c). */
+	unsigned long hint_region;
+	uint64_t *hint_table;
+	unsigned long nr_hint_hits, nr_walks;
+};
+
+/*
+ * Locking: calls on one table must not overlap (the owner holds its lock
+ * around each). Tables are written so hardware may walk them at any
+ * moment: a new table is filled before the entry pointing at it. TLB and
+ * IOTLB flushing is the caller's: the walker returns what changed.
+ */
+
+/* An empty table (the root only). 0, -EINVAL, -ENOMEM. */
+int pgtable_init(struct pgtable *pt, const struct pgtable_fmt *fmt,
+		 unsigned int levels, unsigned long va_start,
+		 unsigned long va_last, pg_data_t *node);
+/*
+ * Map [va, va + size) to paddr with prot: page-aligned; the largest leaf
+ * the format allows at each step, up to max_leaf bytes (PAGE_SIZE forces
+ * pages), where va and paddr are aligned and nothing is there yet.
+ * 0; -EINVAL (unaligned, empty, outside the range, a prot the format
+ * refuses, or a page already mapped / inside a block); -ENOMEM. On
+ * failure nothing of the range is left mapped.
+ */
+int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t paddr,
+		size_t size, unsigned int prot, size_t max_leaf);
+/*
+ * Clear the range's leaves and non-present payloads, splitting a block
+ * covered only in part. Returns the bytes of the range that were mapped.
+ * Tables stay until pgtable_free.
+ */
+size_t pgtable_unmap(struct pgtable *pt, unsigned long va, size_t size);
+/*
+ * Give the range's present leaves prot (splitting a block covered only in
+ * part); holes are skipped. Returns the bytes changed, or -EINVAL/-ENOMEM
+ * (nothing changed then).
+ */
+long pgtable_protect(struct pgtable *pt, unsigned long va, size_t size,
+		     unsigned int prot);
+/* The translation of va (0 if none); *pte and *level get the leaf. */
+phys_addr_t pgtable_translate(struct pgtable *pt, unsigned long va,
+			      uint64_t *pte, unsigned int *level);
+/* Store / read a non-present payload in the level-1 entry of va. */
+int pgtable_set_nonpresent(struct pgtable *pt, unsigned long va,
+			   uint64_t payload);
+/*
+ * Visit every leaf and non-present payload in [va, va + size), ascending:
+ * fn(va, entry, level, arg); a non-zero return stops the walk and is
+ * returned.
+ */
+int pgtable_walk(struct pgtable *pt, unsigned long va, size_t size,
+		 int (*fn)(unsigned long va, uint64_t *entry,
+			   unsigned int level, void *arg),
+		 void *arg);
+/* Free every table page reachable inside [va_start, va_last] (entries of
+ * the root outside it are left: shared kernel half) and the root; the
+ * count of pages freed. */
+unsigned long pgtable_free(struct pgtable *pt);
+
+#endif
