@@ -358,9 +358,12 @@ int iounmap_area(const volatile void *addr, unsigned long caller)
 {
 	unsigned long va = ALIGN_DOWN((unsigned long)(uintptr_t)addr, PAGE_SIZE);
 	const char *why;
-	struct vm_struct *area = claim_area(va, VM_IOREMAP, &why);
+	struct vm_struct *area;
 	char owner[96];
 
+	if (!addr)			/* as iounmap(NULL) is in Linux */
+		return 0;
+	area = claim_area(va, VM_IOREMAP, &why);
 	if (!area) {
 		ksym_format(owner, sizeof(owner), caller);
 		pr_err("iounmap(%p) from %s: not an ioremap address: %s\n",

@@ -91,7 +91,8 @@ void show_vmallocinfo(void);
  * new VM_IOREMAP area, and return the address of phys there, or NULL
  * (no room, no descriptor, no page-table memory).
  * iounmap_area: addr is what ioremap_in returned (any address in the
- * area's first page); unmap the area and free it for reuse. Returns 0,
+ * area's first page; NULL is ignored); unmap the area and free it for
+ * reuse. Returns 0,
  * or -1 if addr is not a live ioremap area (freed already, vmalloc's,
  * nothing): reported with what it is and caller's name, and a WARN.
  * Interrupts on (the unmap flushes every CPU's TLB).
