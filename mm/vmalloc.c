@@ -79,13 +79,16 @@ struct vm_struct *__get_vm_area_caller(unsigned long size, unsigned long flags,
 	if (!size || start >= end || size > end - start)
 		return NULL;
 	need = ALIGN_UP(size, PAGE_SIZE) + PAGE_SIZE;	/* + guard */
+	if (need < size)
+		return NULL;
 	spin_lock_irqsave(&vmap_lock, irq);
 	pool_init_locked();
 	room = gap_tree_fit_lowest(&vmap_area_tree, need, PAGE_SIZE, start,
 				   end - 1, &fit);
 	if (!room || !area_free) {
 		spin_unlock_irqrestore(&vmap_lock, irq);
-		pr_warn("vmalloc: no room for %lu bytes (%s)\n", size,
+		pr_warn("vmalloc: no room for %lu bytes in [%#lx, %#lx) (%s)\n",
+			size, start, end,
 			area_free ? "address range full" : "all area descriptors in use");
 		return NULL;
 	}
