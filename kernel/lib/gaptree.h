@@ -26,7 +26,7 @@
  * walk stops as soon as a subtree's height and largest gap come out
  * unchanged (nothing above can change then).
  *
- * The user of this is the IOVA allocator (mm/iova.c, top-down below a
+ * Its users are the IOVA allocator (mm/iova.c, top-down below a
  * device's DMA limit), vmalloc and ioremap (mm/vmalloc.c, bottom-up inside
  * their windows), and next the VMAs of an address space. Linux uses an
  * augmented red-black tree (IOVA, vmalloc's free areas) and the maple
