@@ -6,14 +6,14 @@
  *	vfree(table);
  *
  * vmalloc gathers single pages from the page allocator and maps them side
- * by side in [VMALLOC_START, VMALLOC_END) (<arch/mmu.h>). Each area is
+ * by side in [VMALLOC_START, VMALLOC_END] (<arch/mmu.h>). Each area is
  * followed by one unmapped guard page, so running off the end of an area
  * faults instead of corrupting the next one; the crash report names the
  * area and its owner (the code that called vmalloc). vmap maps pages the
  * caller already has. Use kmalloc for small or physically contiguous
  * memory; vmalloc for big buffers that need neither.
  *
- * The same area allocator hands out ioremap's windows (ioremap_in below;
+ * The same area allocator hands out ioremap's areas (ioremap_in below;
  * <arch/mmio.h> has ioremap/iounmap): one gap tree (kernel/lib/gaptree.h)
  * holds every area, each request searching its own window, lowest fit
  * first. Finding room, freeing and looking up an area are O(log areas).
