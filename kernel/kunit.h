@@ -210,6 +210,22 @@ void kunit_end_case(struct kunit *test);
 })
 int __kunit_strcmp(const char *a, const char *b);	/* NULL-safe */
 
+/* On failure: the needle, and the whole haystack line by line. */
+#define __KUNIT_STR_CONTAINS(test, is_assert, hay, needle, want) ({ \
+	const char *__h = (hay); \
+	const char *__n = (needle); \
+	bool __ok = __kunit_str_contains(__h, __n) == (want); \
+	if (!__ok) \
+		kunit_contains_fail(test, __FILE__, __LINE__, is_assert, \
+				    want, #hay, #needle, __h, __n); \
+	__ok; \
+})
+bool __kunit_str_contains(const char *hay, const char *needle);	/* NULL: no */
+void kunit_contains_fail(struct kunit *test, const char *file, int line,
+			 bool is_assert, bool want, const char *hay_text,
+			 const char *needle_text, const char *hay,
+			 const char *needle);
+
 #define KUNIT_EXPECT_TRUE(t, c)		((void)__KUNIT_TRUE(t, false, c, true, #c))
 #define KUNIT_EXPECT_FALSE(t, c)	((void)__KUNIT_TRUE(t, false, c, false, #c))
 #define KUNIT_EXPECT_EQ(t, a, b)	((void)__KUNIT_BINARY(t, false, a, ==, b))
@@ -224,6 +240,11 @@ int __kunit_strcmp(const char *a, const char *b);	/* NULL-safe */
 #define KUNIT_EXPECT_NOT_NULL(t, p)	((void)__KUNIT_PTR(t, false, p, !=, NULL))
 #define KUNIT_EXPECT_STREQ(t, a, b)	((void)__KUNIT_STR(t, false, a, ==, b))
 #define KUNIT_EXPECT_STRNEQ(t, a, b)	((void)__KUNIT_STR(t, false, a, !=, b))
+/* hay (a message, a captured report) has needle somewhere in it, or not. */
+#define KUNIT_EXPECT_STR_CONTAINS(t, hay, needle) \
+	((void)__KUNIT_STR_CONTAINS(t, false, hay, needle, true))
+#define KUNIT_EXPECT_STR_NOT_CONTAINS(t, hay, needle) \
+	((void)__KUNIT_STR_CONTAINS(t, false, hay, needle, false))
 
 /* On another thread kunit_end_case() returns; the helper then returns. */
 #define __KUNIT_ASSERT(t, check) do { \
@@ -244,6 +265,8 @@ int __kunit_strcmp(const char *a, const char *b);	/* NULL-safe */
 #define KUNIT_ASSERT_NULL(t, p)		__KUNIT_ASSERT(t, __KUNIT_PTR(t, true, p, ==, NULL))
 #define KUNIT_ASSERT_NOT_NULL(t, p)	__KUNIT_ASSERT(t, __KUNIT_PTR(t, true, p, !=, NULL))
 #define KUNIT_ASSERT_STREQ(t, a, b)	__KUNIT_ASSERT(t, __KUNIT_STR(t, true, a, ==, b))
+#define KUNIT_ASSERT_STR_CONTAINS(t, hay, needle) \
+	__KUNIT_ASSERT(t, __KUNIT_STR_CONTAINS(t, true, hay, needle, true))
 
 #define KUNIT_FAIL(t, fmt, ...) \
 	kunit_fail_at(t, __FILE__, __LINE__, false, fmt, ##__VA_ARGS__)
