@@ -331,20 +331,7 @@ static DEFINE_MUTEX(dbg_mutex);
 static void capture(void) { report[0] = '\0'; printk_capture_start(report, sizeof(report)); }
 static void end_capture(void) { printk_capture_stop(); }
 
-static bool contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncmp(hay, needle, n))
-			return true;
-	return false;
-}
-
-#define EXPECT_REPORT(test, text) do { \
-	if (!contains(report, text)) \
-		KUNIT_FAIL(test, "report lacks \"%s\"; it was:\n%s", text, report); \
-} while (0)
+#define EXPECT_REPORT(test, text)	KUNIT_EXPECT_STR_CONTAINS(test, report, text)
 
 static void debugger_catches_recursion(struct kunit *test)
 {

@@ -48,16 +48,6 @@ static void dbg_exit(struct kunit *test)
 	test_arena_done(test, &d.arena);
 }
 
-static bool contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncmp(hay, needle, n))
-			return true;
-	return false;
-}
-
 static void capture(void)
 {
 	out[0] = '\0';
@@ -73,10 +63,7 @@ static unsigned long captured(void)
 
 static void expect(struct kunit *test, const char *needle)
 {
-	if (!contains(out, needle)) {
-		KUNIT_FAIL(test, "report lacks \"%s\"", needle);
-		kunit_info(test, "report was: %s", out);
-	}
+	KUNIT_EXPECT_STR_CONTAINS(test, out, needle);
 }
 
 /*
