@@ -23,6 +23,7 @@
  */
 #include "tests/kernel/edu.h"
 #include "tests/kernel/iommu_bench.h"
+#include "tests/kernel/iommu_case.h"
 #include "drivers/iommu/arm-smmu-v3.h"
 #include "drivers/pci/pci.h"
 #include "kernel/kunit.h"
@@ -88,10 +89,10 @@ static void unit_found_and_enabled(struct kunit *test)
 static void domain_ops_and_invalidation(struct kunit *test)
 {
 	struct smmu_device *s = smmu_for(test);
-	static struct device dev;
+	static struct iommu_case c;
 	unsigned long va, asid, syncs;
 	struct iommu_domain *d;
-	struct page *pg;
+	struct device *dev = &c.dev;
 	dma_addr_t h;
 	void *buf;
 	bool ril;
@@ -99,13 +100,12 @@ static void domain_ops_and_invalidation(struct kunit *test)
 	if (!s)
 		return;
 	ril = smmu_has_ril(s);
-	dma_device_init(&dev, "smmu-test");
-	d = arm_smmu_domain_alloc(s);
-	KUNIT_ASSERT_NOT_NULL(test, d);
-	KUNIT_ASSERT_EQ(test, iommu_attach_device(d, &dev), 0);
-	pg = alloc_pages(GFP_KERNEL, 0);
-	KUNIT_ASSERT_NOT_NULL(test, pg);
-	buf = page_address(pg);
+	/* a domain of its own that no device can reach (iommu_case.h) */
+	if (!iommu_case_begin(test, &c, "smmu-test", arm_smmu_domain_alloc(s),
+			      arm_smmu_domain_free))
+		return;
+	d = c.d;
+	buf = c.buf;
 
 	KUNIT_EXPECT_EQ(test, d->ops->map(d, 0x100000, virt_to_phys(buf),
 					  PAGE_SIZE, IOMMU_READ | IOMMU_WRITE), 0);
@@ -122,11 +122,11 @@ static void domain_ops_and_invalidation(struct kunit *test)
 
 	/* strict through the DMA API: unmap = TLBI_NH_VA + CMD_SYNC */
 	iommu_set_dma_strict(d, true);
-	h = dma_map_single(&dev, buf, 512, DMA_TO_DEVICE);
-	KUNIT_ASSERT_FALSE(test, dma_mapping_error(&dev, h));
+	h = dma_map_single(dev, buf, 512, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, h));
 	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, h), virt_to_phys(buf));
 	va = s->nr_tlbi_va;
-	dma_unmap_single(&dev, h, 512, DMA_TO_DEVICE);
+	dma_unmap_single(dev, h, 512, DMA_TO_DEVICE);
 	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, h), (phys_addr_t)0);
 	KUNIT_EXPECT_GT(test, s->nr_tlbi_va, va);
 
@@ -145,20 +145,18 @@ static void domain_ops_and_invalidation(struct kunit *test)
 
 	/* lazy: nothing at unmap, TLBI_NH_ASID at the flush */
 	iommu_set_dma_strict(d, false);
-	h = dma_map_single(&dev, buf, 512, DMA_FROM_DEVICE);
-	KUNIT_ASSERT_FALSE(test, dma_mapping_error(&dev, h));
+	h = dma_map_single(dev, buf, 512, DMA_FROM_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, h));
 	va = s->nr_tlbi_va;
 	asid = s->nr_tlbi_asid;
-	dma_unmap_single(&dev, h, 512, DMA_FROM_DEVICE);
+	dma_unmap_single(dev, h, 512, DMA_FROM_DEVICE);
 	KUNIT_EXPECT_EQ(test, s->nr_tlbi_va, va);
 	iova_flush_queue_flush(&d->iovad);
 	KUNIT_EXPECT_GT(test, s->nr_tlbi_asid, asid);
 	iommu_set_dma_strict(d, true);
 
-	__free_pages(pg, 0);
-	iommu_detach_device(d, &dev);
-	arm_smmu_domain_free(d);
-	KUNIT_EXPECT_NULL(test, dev.domain);
+	iommu_case_end(&c);
+	KUNIT_EXPECT_NULL(test, c.dev.domain);
 }
 
 struct find_attached {
@@ -279,35 +277,26 @@ static void edu_lazy_window(struct kunit *test)
 static void map_unmap_cost(struct kunit *test)
 {
 	struct smmu_device *s = smmu_for(test);
-	static struct device dev;
-	struct iommu_domain *d;
-	struct page *pg;
-	void *buf;
+	static struct iommu_case c;
 
 	if (!s)
 		return;
-	dma_device_init(&dev, "smmu-bench");
-	d = arm_smmu_domain_alloc(s);
-	KUNIT_ASSERT_NOT_NULL(test, d);
-	KUNIT_ASSERT_EQ(test, iommu_attach_device(d, &dev), 0);
-	pg = alloc_pages(GFP_KERNEL, 0);
-	KUNIT_ASSERT_NOT_NULL(test, pg);
-	buf = page_address(pg);
+	if (!iommu_case_begin(test, &c, "smmu-bench", arm_smmu_domain_alloc(s),
+			      arm_smmu_domain_free))
+		return;
 	for (int strict = 1; strict >= 0; strict--) {
 		unsigned long syncs = s->nr_syncs;
 		uint64_t ns;
 
-		iommu_set_dma_strict(d, strict);
-		ns = iommu_bench_pair(d, &dev, buf, BENCH_ROUNDS);
+		iommu_set_dma_strict(c.d, strict);
+		ns = iommu_bench_pair(c.d, &c.dev, c.buf, BENCH_ROUNDS);
 		kunit_info(test, "bench: smmu dma_map_single+dma_unmap_single %s: %llu ns (%lu CMD_SYNCs for %d pairs)",
 			   strict ? "strict" : "lazy", (unsigned long long)ns,
 			   s->nr_syncs - syncs, (IOMMU_BENCH_RUNS + 1) * BENCH_ROUNDS);
 	}
-	iommu_set_dma_strict(d, true);
-	iommu_bench_pieces(test, "smmu", d, &dev, buf, BENCH_ROUNDS);
-	iommu_detach_device(d, &dev);
-	arm_smmu_domain_free(d);
-	__free_pages(pg, 0);
+	iommu_set_dma_strict(c.d, true);
+	iommu_bench_pieces(test, "smmu", c.d, &c.dev, c.buf, BENCH_ROUNDS);
+	iommu_case_end(&c);
 }
 
 static struct kunit_case arm_smmu_v3_hw_cases[] = {

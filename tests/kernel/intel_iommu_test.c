@@ -24,6 +24,7 @@
  */
 #include "tests/kernel/edu.h"
 #include "tests/kernel/iommu_bench.h"
+#include "tests/kernel/iommu_case.h"
 #include "drivers/iommu/intel-iommu.h"
 #include "drivers/pci/pci.h"
 #include "kernel/kunit.h"
@@ -101,9 +102,9 @@ static void unit_found_and_translating(struct kunit *test)
 static void domain_ops_and_invalidation(struct kunit *test)
 {
 	struct vtd_unit *u = vtd_unit_for(test);
-	static struct device dev;
+	static struct iommu_case c;
 	struct iommu_domain *d;
-	struct page *pg;
+	struct device *dev = &c.dev;
 	unsigned long psi, dsi, waits, map_flushes, cm;
 	unsigned int levels;
 	dma_addr_t h;
@@ -111,15 +112,12 @@ static void domain_ops_and_invalidation(struct kunit *test)
 
 	if (!u)
 		return;
-	/* a domain of its own, no context entry points at it: no device
-	 * can reach it, but the DMA API and the invalidations run for real */
-	dma_device_init(&dev, "vtd-test");
-	d = intel_iommu_domain_alloc(u);
-	KUNIT_ASSERT_NOT_NULL(test, d);
-	KUNIT_ASSERT_EQ(test, iommu_attach_device(d, &dev), 0);
-	pg = alloc_pages(GFP_KERNEL, 0);
-	KUNIT_ASSERT_NOT_NULL(test, pg);
-	buf = page_address(pg);
+	/* a domain of its own that no device can reach (iommu_case.h) */
+	if (!iommu_case_begin(test, &c, "vtd-test", intel_iommu_domain_alloc(u),
+			      intel_iommu_domain_free))
+		return;
+	d = c.d;
+	buf = c.buf;
 
 	/* the domain's tables have the unit's depth */
 	levels = container_of(d, struct vtd_domain, domain)->pt.levels;
@@ -161,30 +159,28 @@ static void domain_ops_and_invalidation(struct kunit *test)
 
 	/* through the DMA API, strict: unmap = page-selective + wait */
 	iommu_set_dma_strict(d, true);
-	h = dma_map_single(&dev, buf, 512, DMA_TO_DEVICE);
-	KUNIT_ASSERT_FALSE(test, dma_mapping_error(&dev, h));
+	h = dma_map_single(dev, buf, 512, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, h));
 	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, h), virt_to_phys(buf));
 	psi = u->nr_iotlb_psi;
-	dma_unmap_single(&dev, h, 512, DMA_TO_DEVICE);
+	dma_unmap_single(dev, h, 512, DMA_TO_DEVICE);
 	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, h), (phys_addr_t)0);
 	KUNIT_EXPECT_GT(test, u->nr_iotlb_psi, psi);
 
 	/* lazy: no invalidation at unmap, one domain-selective at the flush */
 	iommu_set_dma_strict(d, false);
-	h = dma_map_single(&dev, buf, 512, DMA_FROM_DEVICE);
-	KUNIT_ASSERT_FALSE(test, dma_mapping_error(&dev, h));
+	h = dma_map_single(dev, buf, 512, DMA_FROM_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, h));
 	psi = u->nr_iotlb_psi;
 	dsi = u->nr_iotlb_dsi;
-	dma_unmap_single(&dev, h, 512, DMA_FROM_DEVICE);
+	dma_unmap_single(dev, h, 512, DMA_FROM_DEVICE);
 	KUNIT_EXPECT_EQ(test, u->nr_iotlb_psi, psi);
 	iova_flush_queue_flush(&d->iovad);
 	KUNIT_EXPECT_GT(test, u->nr_iotlb_dsi, dsi);
 	iommu_set_dma_strict(d, true);
 
-	__free_pages(pg, 0);
-	iommu_detach_device(d, &dev);
-	intel_iommu_domain_free(d);
-	KUNIT_EXPECT_NULL(test, dev.domain);
+	iommu_case_end(&c);
+	KUNIT_EXPECT_NULL(test, c.dev.domain);
 }
 
 static void edu_dma_isolation(struct kunit *test)
@@ -266,52 +262,42 @@ static void edu_lazy_window(struct kunit *test)
 static void map_unmap_cost(struct kunit *test)
 {
 	struct vtd_unit *u = vtd_unit_for(test);
-	static struct device dev;
-	struct iommu_domain *d;
+	static struct iommu_case c;
 	uint64_t ns[2];
-	struct page *pg;
-	void *buf;
 
 	if (!u)
 		return;
-	dma_device_init(&dev, "vtd-bench");
-	d = intel_iommu_domain_alloc(u);
-	KUNIT_ASSERT_NOT_NULL(test, d);
-	KUNIT_ASSERT_EQ(test, iommu_attach_device(d, &dev), 0);
-	pg = alloc_pages(GFP_KERNEL, 0);
-	KUNIT_ASSERT_NOT_NULL(test, pg);
-	buf = page_address(pg);
+	if (!iommu_case_begin(test, &c, "vtd-bench", intel_iommu_domain_alloc(u),
+			      intel_iommu_domain_free))
+		return;
 	for (int strict = 1; strict >= 0; strict--) {
 		unsigned long waits = u->nr_waits;
 
-		iommu_set_dma_strict(d, strict);
-		ns[strict] = iommu_bench_pair(d, &dev, buf, BENCH_ROUNDS);
+		iommu_set_dma_strict(c.d, strict);
+		ns[strict] = iommu_bench_pair(c.d, &c.dev, c.buf, BENCH_ROUNDS);
 		kunit_info(test, "bench: vtd dma_map_single+dma_unmap_single %s: %llu ns (%lu invalidation waits for %d pairs)",
 			   strict ? "strict" : "lazy", (unsigned long long)ns[strict],
 			   u->nr_waits - waits, (IOMMU_BENCH_RUNS + 1) * BENCH_ROUNDS);
 	}
-	iommu_set_dma_strict(d, true);
-	iommu_bench_pieces(test, "vtd", d, &dev, buf, BENCH_ROUNDS);
-	iommu_detach_device(d, &dev);
-	intel_iommu_domain_free(d);
+	iommu_set_dma_strict(c.d, true);
+	iommu_bench_pieces(test, "vtd", c.d, &c.dev, c.buf, BENCH_ROUNDS);
+	iommu_case_end(&c);
 
 	/* The same loop over the software IOMMU (mm/test_iommu.c): what the
 	 * generic DMA-API path costs here without any hardware. */
-	d = test_iommu_domain_alloc(NULL, 39);
-	KUNIT_ASSERT_NOT_NULL(test, d);
-	KUNIT_ASSERT_EQ(test, iommu_attach_device(d, &dev), 0);
+	if (!iommu_case_begin(test, &c, "vtd-bench", test_iommu_domain_alloc(NULL, 39),
+			      test_iommu_domain_free))
+		return;
 	for (int strict = 1; strict >= 0; strict--) {
-		iommu_set_dma_strict(d, strict);
+		iommu_set_dma_strict(c.d, strict);
 		kunit_info(test, "bench: software test IOMMU, same loop, %s: %llu ns",
 			   strict ? "strict" : "lazy",
-			   (unsigned long long)iommu_bench_pair(d, &dev, buf,
+			   (unsigned long long)iommu_bench_pair(c.d, &c.dev, c.buf,
 								BENCH_ROUNDS));
 	}
-	iommu_set_dma_strict(d, true);
-	iommu_bench_pieces(test, "software", d, &dev, buf, BENCH_ROUNDS);
-	iommu_detach_device(d, &dev);
-	test_iommu_domain_free(d);
-	__free_pages(pg, 0);
+	iommu_set_dma_strict(c.d, true);
+	iommu_bench_pieces(test, "software", c.d, &c.dev, c.buf, BENCH_ROUNDS);
+	iommu_case_end(&c);
 }
 
 static struct kunit_case intel_vtd_cases[] = {
