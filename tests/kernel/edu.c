@@ -13,10 +13,10 @@
 #include <arch/mmio.h>
 
 /*
- * Assertions inside a helper: the KUNIT_ASSERT_* macros return from the
- * function they are in, which here is the helper, not the case. These
- * report the same way and give the result, so the helper can return
- * false and its caller end the case.
+ * Assertions inside a helper that must clean up: a KUNIT_ASSERT_* here
+ * would end the whole case at once (kernel/kunit.h), leaking edu's pages
+ * and leaving the domain lazy. These report as an assertion but only give
+ * the result, so the helper returns and its caller cleans up and returns.
  */
 #define CHECK_TRUE(t, c)	__KUNIT_TRUE(t, true, c, true, #c)
 #define CHECK_FALSE(t, c)	__KUNIT_TRUE(t, true, c, false, #c)
