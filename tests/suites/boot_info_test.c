@@ -14,6 +14,7 @@
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "tests/suites/test_bytes.h"
 
 /* ---------------------------------------------------------------- memory */
 
@@ -55,9 +56,6 @@ static int boot_test_init(struct kunit *test)
 	memset(err, 0, sizeof(err));
 	return 0;
 }
-
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
 #define EXPECT_ERR(test, ret, want) do { \
 	KUNIT_EXPECT_EQ(test, (ret), -1); \

@@ -11,6 +11,7 @@
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "tests/suites/test_arena.h"
+#include "tests/suites/test_bytes.h"
 
 #define TABLES_PHYS	0x20000ULL
 #define TABLES_SIZE	4096
@@ -22,20 +23,6 @@ static const void *fake_map(uint64_t phys, uint64_t len)
 	if (phys >= TABLES_PHYS && phys + len <= TABLES_PHYS + TABLES_SIZE)
 		return tables + (phys - TABLES_PHYS);
 	return NULL;
-}
-
-static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-
-static void fix_sum(uint8_t *p, size_t len, size_t at)
-{
-	uint8_t s = 0;
-
-	p[at] = 0;
-	for (size_t i = 0; i < len; i++)
-		s += p[i];
-	p[at] = (uint8_t)-s;
 }
 
 /* A DMAR at +0x200 with what QEMU's q35 gives (one DRHD, INCLUDE_PCI_ALL,

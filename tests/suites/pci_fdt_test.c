@@ -10,6 +10,7 @@
 #include "kernel/lib/string.h"
 
 #include "tests/data/qemu_virt_dtb.h"
+#include "tests/suites/test_bytes.h"
 
 static uint8_t dtb_copy[sizeof(qemu_virt_dtb)] __aligned(8);
 static char err[160];
@@ -33,14 +34,6 @@ static uint8_t *map_cell(const struct fdt *f, int node, unsigned int i)
 	if (!p || 4 * i + 4 > len)
 		return NULL;
 	return dtb_copy + (p - dtb_copy) + 4 * i;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 static void qemu_virt_host(struct kunit *test)
