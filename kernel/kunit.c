@@ -221,6 +221,23 @@ void kunit_str_fail(struct kunit *test, const char *file, int line,
 		      right_text, right ? right : "(null)");
 }
 
+void kunit_capture_start(struct kunit *test, char *buf, size_t size)
+{
+	for (int k = 0; k < NR_DIAG_KINDS; k++)
+		test->capture_from[k] = diag_count((enum diag_kind)k);
+	test->capturing = buf && size;
+	if (test->capturing)
+		printk_capture_start(buf, size);
+}
+
+unsigned long kunit_capture_stop(struct kunit *test, enum diag_kind kind)
+{
+	if (test->capturing)
+		printk_capture_stop();
+	test->capturing = false;
+	return diag_count(kind) - test->capture_from[kind];
+}
+
 bool __kunit_str_contains(const char *hay, const char *needle)
 {
 	return hay && needle && strstr(hay, needle);

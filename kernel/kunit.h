@@ -63,6 +63,8 @@ struct kunit {
 	struct arch_jmp_buf *resume;	/* where ASSERT and skip jump to */
 	const void *owner;		/* the thread running the case */
 	unsigned long expected_reports[NR_DIAG_KINDS];
+	unsigned long capture_from[NR_DIAG_KINDS];	/* kunit_capture_start */
+	bool capturing;
 };
 
 struct kunit_case {
@@ -117,6 +119,34 @@ bool kunit_run_suites(const struct kunit_suite **suites, size_t n,
  * the number declared, kind by kind.
  */
 void kunit_expect_reports(struct kunit *test, enum diag_kind kind, unsigned long n);
+
+/*
+ * A case that provokes a debug report on purpose and checks what it said:
+ *
+ *	kunit_capture_start(test, buf, sizeof(buf));
+ *	kfree(p); kfree(p);				// the misuse
+ *	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_SLAB, 1);
+ *	KUNIT_EXPECT_STR_CONTAINS(test, buf, "double free");
+ *
+ * kunit_capture_start() notes every report counter and captures what
+ * printk prints into buf (cleared first; the console still shows it; buf
+ * NULL: count only). KUNIT_EXPECT_CAPTURED_REPORTS() stops the capture,
+ * declares n reports of kind for the case (kunit_expect_reports) and
+ * expects exactly n of them since the start, so each report is pinned to
+ * the call that made it. kunit_capture_stop() stops and returns that
+ * count without checking. One capture at a time: printk has one buffer.
+ */
+void kunit_capture_start(struct kunit *test, char *buf, size_t size);
+unsigned long kunit_capture_stop(struct kunit *test, enum diag_kind kind);
+#define KUNIT_EXPECT_CAPTURED_REPORTS(t, kind, n) do { \
+	unsigned long __want = (n); \
+	unsigned long __seen = kunit_capture_stop(t, kind); \
+	kunit_expect_reports(t, kind, __want); \
+	if (__seen != __want) \
+		kunit_fail_at(t, __FILE__, __LINE__, false, \
+			      "Expected %lu %s report(s) during the capture, " \
+			      "but %lu came", __want, diag_name(kind), __seen); \
+} while (0)
 
 /*
  * Sort suites by name in place; returns n, or -1 (printed) if two share a

@@ -4,8 +4,8 @@
  * silently shadowing the other, and every verdict the harness relies on
  * (not ok, skip, ASSERT ending the case from a helper, exit hooks, globs
  * that match nothing, empty suites, debug reports, locks left held, what a
- * failed substring expectation prints) is checked on suites run inside a
- * case.
+ * failed substring expectation prints, reports counted inside a capture)
+ * is checked on suites run inside a case.
  */
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
@@ -193,6 +193,38 @@ static struct kunit_case report_cases[] = {
 	{}
 };
 static struct kunit_suite report_suite = { .name = "reports", .test_cases = report_cases };
+
+/* A capture pins reports to the calls inside it (kunit_capture_start). */
+static void inner_capture_counts_reports(struct kunit *test)
+{
+	kunit_capture_start(test, NULL, 0);
+	WARN_ON(true);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 1);
+	REACHED(11);
+}
+
+static void inner_capture_count_differs(struct kunit *test)
+{
+	kunit_capture_start(test, NULL, 0);
+	WARN_ON(true);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 2);
+}
+
+static void inner_report_before_capture_not_counted(struct kunit *test)
+{
+	kunit_expect_reports(test, DIAG_WARN, 1);
+	WARN_ON(true);
+	kunit_capture_start(test, NULL, 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
+static struct kunit_case capture_cases[] = {
+	KUNIT_CASE(inner_capture_counts_reports),
+	KUNIT_CASE(inner_capture_count_differs),
+	KUNIT_CASE(inner_report_before_capture_not_counted),
+	{}
+};
+static struct kunit_suite capture_suite = { .name = "capture", .test_cases = capture_cases };
 
 /* KUNIT_*_STR_CONTAINS: a failure shows the needle and the whole haystack. */
 static const char two_lines[] = "first line\nsecond line";
@@ -400,6 +432,32 @@ static void contains_failure_shows_needle_and_haystack(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, logged("# inner_long_line_is_cut:     | xxxxxxxxxxEND\n"));
 }
 
+static void captured_reports_are_counted_where_they_happen(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &capture_suite };
+	struct kunit_totals tot;
+	static char buf[512];
+
+	kunit_expect_reports(test, DIAG_WARN, 3);	/* the inner cases' */
+	KUNIT_EXPECT_FALSE(test, run_inner(list, 1, "*", &tot));
+	KUNIT_EXPECT_TRUE(test, logged("    ok 1 inner_capture_counts_reports\n"));
+	KUNIT_EXPECT_TRUE(test, reached & (1u << 11));
+	KUNIT_EXPECT_TRUE(test, logged("    not ok 2 inner_capture_count_differs\n"));
+	KUNIT_EXPECT_TRUE(test, logged("# inner_capture_count_differs: Expected 2 warn report(s) during the capture, but 1 came\n"));
+	KUNIT_EXPECT_TRUE(test, logged("    ok 3 inner_report_before_capture_not_counted\n"));
+	KUNIT_EXPECT_EQ(test, tot.failed, 1u);
+
+	/* with a buffer: the report's text, and the capture ends */
+	kunit_capture_start(test, buf, sizeof(buf));
+	WARN_ON(test == NULL);
+	WARN_ON(true);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 1);
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "WARNING");	/* the host's words differ */
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "kunit_test.c:");
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, buf, "test == NULL");
+	KUNIT_EXPECT_PTR_NE(test, printk_capture_buffer(), buf);
+}
+
 static struct kunit_case kunit_cases[] = {
 	KUNIT_CASE(suites_are_sorted_by_name),
 	KUNIT_CASE(duplicate_names_are_refused),
@@ -415,6 +473,7 @@ static struct kunit_case kunit_cases[] = {
 	KUNIT_CASE(reports_must_match_what_the_case_declared),
 	KUNIT_CASE(case_ending_with_a_lock_held_fails),
 	KUNIT_CASE(contains_failure_shows_needle_and_haystack),
+	KUNIT_CASE(captured_reports_are_counted_where_they_happen),
 	{}
 };
 
