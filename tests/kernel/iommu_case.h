@@ -6,7 +6,9 @@
  * points at the domain, so no real device can reach it, but the DMA API
  * and the unit's invalidations run for real.
  *
- *	static struct iommu_case c;	// static: a struct device is large
+ *	// static: a case that ends early (ASSERT) leaves the device on the
+ *	// domain's list, so it must outlive the case's stack frame
+ *	static struct iommu_case c;
  *
  *	if (!iommu_case_begin(test, &c, "vtd-test",
  *			      intel_iommu_domain_alloc(u), intel_iommu_domain_free))
