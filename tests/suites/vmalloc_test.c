@@ -78,16 +78,16 @@ static void describe_names_area_and_guard(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	a->nr_pages = 2;	/* as if mapped */
 	KUNIT_EXPECT_TRUE(test, vmalloc_describe(a->addr + 8, buf, sizeof(buf)));
-	KUNIT_EXPECT_TRUE(test, slab_contains(buf, "vmalloc area"));
-	KUNIT_EXPECT_TRUE(test, slab_contains(buf, "(2 pages) from"));
-	KUNIT_EXPECT_FALSE(test, slab_contains(buf, "guard page"));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "vmalloc area");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "(2 pages) from");
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, buf, "guard page");
 	KUNIT_EXPECT_TRUE(test, vmalloc_describe(a->addr + 2 * PAGE_SIZE, buf, sizeof(buf)));
-	KUNIT_EXPECT_TRUE(test, slab_contains(buf, "guard page, an overrun past the area's end"));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "guard page, an overrun past the area's end");
 	KUNIT_EXPECT_FALSE(test, vmalloc_describe(0x1000, buf, sizeof(buf)));
 	printk_capture_start(out, sizeof(out));
 	show_vmallocinfo();
 	printk_capture_stop();
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, "pages=2 vmap"));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "pages=2 vmap");
 	a->nr_pages = 0;
 	free_vm_area(a);
 }
