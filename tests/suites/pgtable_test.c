@@ -368,11 +368,22 @@ static void unmap_splits_blocks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pt.nr_splits, 3UL);
 	KUNIT_EXPECT_EQ(test, pt.nr_leaves[2], 509UL);
 	KUNIT_EXPECT_EQ(test, pt.nr_leaves[1], 511UL + 511);
+	/* all of a block but its last page, then all but its first: each
+	 * split, the one page left */
+	KUNIT_EXPECT_EQ(test, pgtable_unmap(&pt, va + 30 * M2, M2 - PAGE_SIZE),
+			(size_t)(M2 - PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, pgtable_translate(&pt, va + 31 * M2 - PAGE_SIZE, NULL, NULL),
+			pa + 31 * M2 - PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, pgtable_unmap(&pt, va + 31 * M2 + PAGE_SIZE, M2 - PAGE_SIZE),
+			(size_t)(M2 - PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, pgtable_translate(&pt, va + 31 * M2, NULL, NULL), pa + 31 * M2);
+	KUNIT_EXPECT_EQ(test, pt.nr_splits, 5UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_leaves[2], 507UL);
+	KUNIT_EXPECT_EQ(test, pt.nr_leaves[1], 511UL + 511 + 2);
 	/* a page inside a block cannot be mapped */
 	KUNIT_EXPECT_EQ(test, pgtable_map(&pt, va + 20 * M2, 0, PAGE_SIZE, PR, G1), -EINVAL);
-	/* the whole GiB: what is left of it */
-	KUNIT_EXPECT_EQ(test, pgtable_unmap(&pt, va, G1),
-			(size_t)(G1 - M2 - 2 * PAGE_SIZE));
+	/* the whole GiB: what is left of it (3 blocks' worth is gone) */
+	KUNIT_EXPECT_EQ(test, pgtable_unmap(&pt, va, G1), (size_t)(G1 - 3 * M2));
 	KUNIT_EXPECT_EQ(test, pt.nr_leaves[1] + pt.nr_leaves[2] + pt.nr_leaves[3], 0UL);
 	pgtable_free(&pt);
 	KUNIT_EXPECT_EQ(test, t.live, 0UL);
