@@ -214,4 +214,18 @@ static inline void iommu_binding_del(struct iommu_binding *b)
 void iommu_for_each_domain(void (*fn)(struct iommu_domain *d, void *arg),
 			   void *arg);
 
+/*
+ * A hardware IOMMU driver's own lines in the `iommu` command (its units:
+ * translation state, invalidations, faults, requester bindings), printed
+ * before the domains in the order drivers registered. The driver
+ * registers once at init (again is a no-op); r lives for the kernel's
+ * life. The DMA layer shows what drivers give it and never names one.
+ */
+struct iommu_report {
+	const char *name;		/* the driver: "intel-vtd", ... */
+	void (*show)(void);		/* prints nothing if it has no unit */
+	struct iommu_report *next;	/* the DMA layer's */
+};
+void iommu_register_report(struct iommu_report *r);
+
 #endif

@@ -317,7 +317,4 @@ struct iommu_domain *arm_smmu_attach(struct smmu_device *s,
  * Returns the records consumed. Also reports GERROR. */
 unsigned int arm_smmu_process_events(struct smmu_device *s);
 
-/* Lines for the `iommu` command. */
-void arm_smmu_v3_show(void);
-
 #endif

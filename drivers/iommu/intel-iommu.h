@@ -230,7 +230,4 @@ unsigned int intel_iommu_process_faults(struct vtd_unit *u);
 uint64_t intel_iommu_rsdp(void);
 const void *vtd_map_phys(uint64_t phys, uint64_t len);
 
-/* Lines for the `iommu` command: units, their capabilities, counters. */
-void intel_iommu_show(void);
-
 #endif
