@@ -15,7 +15,7 @@
 #ifndef MM_TEST_IOMMU_H
 #define MM_TEST_IOMMU_H
 
-#include "mm/dma-iommu.h"
+#include "drivers/iommu/iommu.h"
 
 #define TEST_IOMMU_IOTLB	64	/* entries, direct-mapped by IOVA pfn */
 #define TEST_IOMMU_BITS		48

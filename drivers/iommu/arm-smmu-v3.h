@@ -21,7 +21,7 @@
 #include "kernel/spinlock.h"
 #include "drivers/fdt/fdt.h"
 #include "drivers/iommu/io-pgtable.h"
-#include "mm/dma-iommu.h"
+#include "drivers/iommu/iommu.h"
 #include "mm/mmzone.h"
 
 struct boot_info;

@@ -33,7 +33,7 @@
 #include "kernel/spinlock.h"
 #include "boot/boot_info.h"	/* boot_map_fn */
 #include "drivers/iommu/io-pgtable.h"
-#include "mm/dma-iommu.h"
+#include "drivers/iommu/iommu.h"
 #include "mm/mmzone.h"
 
 /* ------------------------------------------------------------ DMAR table */
