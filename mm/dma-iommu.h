@@ -173,7 +173,7 @@ int iommu_dma_prepare_msi(struct device *dev, phys_addr_t doorbell,
 
 /* Apply every lazy domain's flush-queue time bound now (for a timer). */
 void iommu_dma_flush_queue_tick_all(void);
-/* Kernel only (kernel/dma_flush.c): call the above every 10 ms from a
+/* Kernel only (mm/dma_flush_kthread.c): call the above every 10 ms from a
  * workqueue, so a quiet device's unmapped IOVAs are still flushed. */
 void dma_flush_queue_timer_init(void);
 

@@ -1,5 +1,5 @@
 /*
- * kernel/dma_flush.c - the time bound of the IOMMU's lazy flush queues.
+ * mm/dma_flush_kthread.c - the time bound of the IOMMU's lazy flush queues.
  *
  * In lazy mode (iommu.strict=0) an unmapped IOVA waits in a per-CPU flush
  * queue until one IOTLB invalidation covers a whole batch. mm/iova.c
