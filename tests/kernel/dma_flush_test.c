@@ -10,7 +10,7 @@
 #include "mm/dma-mapping.h"
 #include "mm/iova.h"
 #include "mm/page_alloc.h"
-#include "mm/test_iommu.h"
+#include "drivers/iommu/test_iommu.h"
 
 static void quiet_lazy_domain_is_flushed_by_the_timer(struct kunit *test)
 {

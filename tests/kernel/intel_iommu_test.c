@@ -29,7 +29,7 @@
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "kernel/time.h"
-#include "mm/test_iommu.h"
+#include "drivers/iommu/test_iommu.h"
 #include "mm/page_alloc.h"
 #include <arch/cpu.h>
 #include <arch/mmio.h>
@@ -295,7 +295,7 @@ static void map_unmap_cost(struct kunit *test)
 	iommu_detach_device(d, &dev);
 	intel_iommu_domain_free(d);
 
-	/* The same loop over the software IOMMU (mm/test_iommu.c): what the
+	/* The same loop over the software IOMMU (drivers/iommu/test_iommu.c): what the
 	 * generic DMA-API path costs here without any hardware. */
 	d = test_iommu_domain_alloc(NULL, 39);
 	KUNIT_ASSERT_NOT_NULL(test, d);
