@@ -1,5 +1,5 @@
 /*
- * kernel/blk_bench.c - virtio-blk throughput through the block layer:
+ * tests/kernel/blk_bench.c - virtio-blk throughput through the block layer:
  * `bench=blk` (kernel/bench.c runs it) on the first block device. For
  * 4 KiB, 64 KiB, 1 MiB and 2 MiB requests (bb_sizes): sequential writes
  * from sector 0, a flush (timed on its own), then sequential reads of
