@@ -14,7 +14,7 @@
 #define KERNEL_DEVICE_H
 
 #include "kernel/types.h"
-#include "mm/list.h"
+#include "kernel/lib/list.h"
 
 struct dma_map_ops;
 struct iommu_domain;

@@ -55,7 +55,7 @@
 #include "kernel/printk.h"
 #include "mm/dma-mapping.h"
 #include "mm/iova.h"
-#include "mm/list.h"
+#include "kernel/lib/list.h"
 
 #define IOMMU_READ	(1 << 0)	/* device may read memory (DMA_TO_DEVICE) */
 #define IOMMU_WRITE	(1 << 1)	/* device may write memory (DMA_FROM_DEVICE) */

@@ -40,7 +40,7 @@
 #include "kernel/errno.h"
 #include "kernel/types.h"
 #include "mm/gfp.h"
-#include "mm/list.h"
+#include "kernel/lib/list.h"
 #include "mm/mm_types.h"
 #include "mm/mmzone.h"
 

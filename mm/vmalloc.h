@@ -21,7 +21,7 @@
 
 #include "kernel/types.h"
 #include "mm/gfp.h"
-#include "mm/list.h"
+#include "kernel/lib/list.h"
 
 struct page;
 

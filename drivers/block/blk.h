@@ -39,7 +39,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/types.h"
-#include "mm/list.h"
+#include "kernel/lib/list.h"
 #include "mm/dma-mapping.h"
 #include "mm/mm_types.h"
 
