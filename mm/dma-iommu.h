@@ -23,6 +23,7 @@
  *     queues the IOVA on the per-CPU flush queue, which later invalidates
  *     the whole IOTLB (ops->flush_iotlb_all) and frees a batch (lazy).
  * The policy is `iommu.strict=1|0` (default 1, strict) for new domains.
+ *
  * The ops contract (what a hardware driver must do):
  *   map(d, iova, paddr, size, prot): make [iova, iova + size) translate to
  *	[paddr, ...) with prot (IOMMU_READ: the device may read memory,
@@ -148,7 +149,6 @@ void iommu_set_dma_strict(struct iommu_domain *d, bool strict);
 
 /* The sum of every CPU's counters of d (a snapshot: CPUs keep counting). */
 void iommu_dma_get_stats(struct iommu_domain *d, struct iommu_dma_stats *sum);
-
 
 /*
  * The address dev must write to ring the MSI doorbell at physical address
