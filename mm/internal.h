@@ -227,6 +227,26 @@ void free_pfn_range(unsigned long start_pfn, unsigned long end_pfn);
  */
 void bad_page(struct page *page, const char *reason);
 extern bool page_alloc_panic_on_bad_page;
+/*
+ * Linux's PAGE_FLAGS_CHECK_AT_FREE: owner state a page must have dropped
+ * before it is freed (unlocked, clean, written back, off the LRU lists,
+ * not a slab page). The other owner flags (referenced, uptodate,
+ * swapbacked, swapcache) may stay set; allocation clears them.
+ */
+#define PAGE_FLAGS_CHECK_AT_FREE					\
+	((1UL << PG_locked) | (1UL << PG_dirty) | (1UL << PG_writeback) |	\
+	 (1UL << PG_lru) | (1UL << PG_active) | (1UL << PG_unevictable) |	\
+	 (1UL << PG_slab))
+/*
+ * Debugging (page_alloc.debug=on) only. free_page_is_bad: does any page of
+ * the 2^order block still carry owner state (a PAGE_FLAGS_CHECK_AT_FREE
+ * flag, a ->mapping, a _mapcount >= 0)? Reports the first such page with
+ * bad_page() and the reason, and returns true. check_new_page_owner_state:
+ * the same on allocation, where owner state means a write to a free
+ * page's struct page (a use after free).
+ */
+bool free_page_is_bad(struct page *page, unsigned int order);
+void check_new_page_owner_state(struct page *page, unsigned int order);
 /* Fill 2^order pages with PAGE_POISON; check they still hold it. */
 void kernel_poison_pages(struct page *page, unsigned int order);
 void check_poison_pages(struct page *page, unsigned int order);

@@ -6,7 +6,7 @@
  * Memory ranges are split at the DMA32 limit, so each memmap range lies in
  * one zone. Ranges of one zone separated by a hole smaller than a
  * pageblock are joined and the hole's pages marked reserved: that bounds
- * the memmap spent on holes at 512 struct pages (16 KiB) per small hole,
+ * the memmap spent on holes at 512 struct pages (32 KiB) per small hole,
  * and large holes cost nothing (see docs/mm/page_alloc.md).
  */
 #include "mm/internal.h"
@@ -99,7 +99,8 @@ static int add_piece(pg_data_t *pgdat, const struct piece *p, void *mem)
 	for (unsigned long i = 0; i < n; i++) {
 		struct page *page = &r.memmap[i];
 
-		*page = (struct page){ .range_id = (uint8_t)id };
+		*page = (struct page){ .range_id = (uint8_t)id,
+				       ._mapcount = -1 };
 		__SetPageReserved(page);
 		set_page_count(page, 1);
 		INIT_LIST_HEAD(&page->lru);

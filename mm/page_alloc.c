@@ -337,20 +337,29 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp)
 	return alloc_flags;
 }
 
-/* Set up a block just taken off a list for its new owner. */
+/*
+ * Set up a block just taken off a list for its new owner: every owner
+ * field of the head page clear (flags but the migratetype, mapping,
+ * index, private; _mapcount -1). Tail pages are as their last owner
+ * left them, which the free checks (debug) require to be clear.
+ */
 static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 			  int mt)
 {
 	if (unlikely(page_alloc_debug)) {
 		if (page_count(page) || PageReserved(page) || PageBuddy(page))
 			bad_page(page, "allocating a page that is not free");
+		else
+			check_new_page_owner_state(page, order);
 		check_poison_pages(page, order);
 	}
 	set_page_count(page, 1);
 	page->order = (uint8_t)order;
-	page->flags = (uint16_t)((page->flags & ~PG_mt_mask) |
-				 ((unsigned int)mt << PG_mt_shift));
+	page->flags = (unsigned long)mt << PG_mt_shift;
+	page->mapping = NULL;
+	page->index = 0;
 	page->private = 0;
+	page->_mapcount = -1;
 	if (gfp & __GFP_ZERO)
 		memset(page_address(page), 0, PAGE_SIZE << order);
 }
@@ -509,15 +518,25 @@ static void free_one_page(struct zone *zone, struct page *page,
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
-/* The last reference is gone: give the block back. */
+/*
+ * The last reference is gone: give the block back. Under debugging, a
+ * block whose owner left state behind (free_page_is_bad) is reported and
+ * leaked with refcount 1 instead.
+ */
 static void free_the_page(struct page *page, unsigned int order)
 {
 	struct zone *zone = page_zone(page);
 	unsigned long pfn = page_to_pfn(page);
 	int mt;
 
-	if (unlikely(page_alloc_debug))
+	if (unlikely(page_alloc_debug)) {
+		/* Report and leak it as it was while held: refcount 1. */
+		set_page_count(page, 1);
+		if (free_page_is_bad(page, order))
+			return;
+		set_page_count(page, 0);
 		kernel_poison_pages(page, order);
+	}
 	mt = get_pfnblock_migratetype(page, pfn);
 	if (order <= PAGE_ALLOC_COSTLY_ORDER && zone->pcp_high &&
 	    mt != MIGRATE_ISOLATE) {
