@@ -28,6 +28,24 @@
 #include "mm/mmzone.h"
 #include <arch/page.h>
 
+/* ---------------------------------------------------------------- sizes */
+
+/*
+ * The order of the smallest block of pages that holds size bytes:
+ * get_order(1) = get_order(PAGE_SIZE) = 0, get_order(PAGE_SIZE + 1) = 1,
+ * get_order(4 MiB) = 10. Linux's name and result. Where Linux leaves
+ * get_order(0) undefined, here it is 0 (one page). Sizes beyond
+ * MAX_PAGE_ORDER give orders beyond it, which alloc_pages() refuses.
+ * A compile-time constant when size is.
+ */
+static inline unsigned int get_order(size_t size)
+{
+	if (size <= PAGE_SIZE)
+		return 0;
+	return (unsigned int)(8 * sizeof(unsigned long) -
+			      __builtin_clzl((unsigned long)(size - 1) >> PAGE_SHIFT));
+}
+
 /* ---------------------------------------------------------------- pfns */
 
 #define PFN_PHYS(pfn)	((phys_addr_t)(pfn) << PAGE_SHIFT)
