@@ -28,11 +28,30 @@
 #include "mm/mmzone.h"
 #include <arch/page.h>
 
+/* ---------------------------------------------------------------- sizes */
+
+/*
+ * The order of the smallest block of pages that holds size bytes:
+ * get_order(1) = get_order(PAGE_SIZE) = 0, get_order(PAGE_SIZE + 1) = 1,
+ * get_order(4 MiB) = 10. Linux's name and result. Where Linux leaves
+ * get_order(0) undefined, here it is 0 (one page). Sizes beyond
+ * MAX_PAGE_ORDER give orders beyond it, which alloc_pages() refuses.
+ * A compile-time constant when size is.
+ */
+static inline unsigned int get_order(size_t size)
+{
+	if (size <= PAGE_SIZE)
+		return 0;
+	return (unsigned int)(8 * sizeof(unsigned long) -
+			      __builtin_clzl((unsigned long)(size - 1) >> PAGE_SHIFT));
+}
+
 /* ---------------------------------------------------------------- pfns */
 
 #define PFN_PHYS(pfn)	((phys_addr_t)(pfn) << PAGE_SHIFT)
 #define PHYS_PFN(pa)	((unsigned long)((pa) >> PAGE_SHIFT))
 
+/* The memmap range holding page (for the inline conversions below). */
 static inline struct memmap_range *page_range(const struct page *page)
 {
 	return &memmap_ranges[page->range_id];
@@ -77,15 +96,14 @@ static inline struct page *virt_to_page(const void *addr)
 
 /* Pageblock migratetype of the block holding page. */
 int get_pageblock_migratetype(const struct page *page);
-/* Set it (the caller moves free pages: see move_freepages_block()). */
-void set_pageblock_migratetype(struct page *page, int migratetype);
 
 /* ---------------------------------------------------------------- alloc */
 
 /*
  * Allocate 2^order contiguous pages, honouring gfp (zone, mobility,
- * watermarks, __GFP_ZERO). The head page has refcount 1. On failure
- * returns NULL and, unless __GFP_NOWARN, prints one rate-limited report.
+ * watermarks, __GFP_ZERO). The head page has refcount 1 and every owner
+ * field clear (mm/mm_types.h). On failure returns NULL and, unless
+ * __GFP_NOWARN, prints one rate-limited report.
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 struct page *alloc_pages_node(pg_data_t *pgdat, gfp_t gfp, unsigned int order);
@@ -93,8 +111,10 @@ struct page *alloc_pages_node(pg_data_t *pgdat, gfp_t gfp, unsigned int order);
 
 /*
  * Drop a reference to a block from alloc_pages() with the same order;
- * the last reference frees it. Freeing a free page or with the wrong
- * order is reported (pfn and state) and the pages are leaked, not freed.
+ * the last reference frees it, and its owner must have cleared the owner
+ * state first. Freeing a free page or with the wrong order (and, under
+ * page_alloc.debug, a page with owner state left) is reported (pfn and
+ * state) and the pages are leaked, not freed.
  */
 void __free_pages(struct page *page, unsigned int order);
 #define __free_page(page)		__free_pages(page, 0)
@@ -145,37 +165,12 @@ void mm_core_init(void);
 
 /* ---------------------------------------------------------------- tuning */
 
-/* Recompute min/low/high of every zone from min_free_kbytes rules. */
-void setup_per_zone_wmarks(pg_data_t *pgdat);
+/* For private arenas (tests, benchmarks, labs); the boot sizes its own. */
+
 /* Set one zone's watermarks directly: low = min + min/4, high = min + min/2. */
 void zone_set_watermarks(struct zone *zone, unsigned long min_pages);
 /* Set the per-CPU list size of a zone (high 0: bypass the lists). */
 void zone_set_pcp(struct zone *zone, int high, int batch);
-
-/*
- * Test whether an allocation of 2^order pages with these ALLOC_ flags
- * may proceed in zone against watermark mark (pages).
- */
-bool zone_watermark_ok(struct zone *zone, unsigned int order,
-		       unsigned long mark, enum zone_type highest_zoneidx,
-		       unsigned int alloc_flags);
-
-/* alloc_flags: which watermark, and which reserves. */
-#define ALLOC_WMARK_MIN		WMARK_MIN
-#define ALLOC_WMARK_LOW		WMARK_LOW
-#define ALLOC_WMARK_HIGH	WMARK_HIGH
-#define ALLOC_WMARK_MASK	0x03u
-#define ALLOC_NO_WATERMARKS	0x04u	/* __GFP_MEMALLOC: ignore them */
-#define ALLOC_MIN_RESERVE	0x08u	/* __GFP_HIGH: min / 2 */
-#define ALLOC_NON_BLOCK		0x10u	/* atomic: a further quarter off */
-#define ALLOC_CMA		0x20u	/* movable: may use CMA pageblocks */
-
-/*
- * Move the free pages of page's pageblock to migratetype's lists and set
- * the block's type. Returns the number of free pages moved. For the CMA
- * and isolation work; takes zone->lock.
- */
-unsigned long move_freepages_block(struct page *page, int migratetype);
 
 /*
  * Mobility grouping on/off for a node (off: every block counts as one
@@ -202,8 +197,10 @@ extern unsigned long (*page_alloc_try_to_free_pages)(pg_data_t *pgdat,
 
 /*
  * DEBUG_PAGEALLOC-style checks (`page_alloc.debug=on`): fill freed pages
- * with PAGE_POISON and check them on allocation. State checks (double
- * free, bad order, bad page) are always on and cheap.
+ * with PAGE_POISON and check them on allocation, and check that a page
+ * freed carries no owner state (locked, dirty, writeback, LRU, mapped,
+ * ->mapping: docs/mm/struct-page.md). The allocator's own state checks
+ * (double free, bad order, reserved page) are always on and cheap.
  */
 #define PAGE_POISON	0xaa
 extern bool page_alloc_debug;
@@ -224,7 +221,5 @@ void show_buddyinfo(pg_data_t *pgdat);
 void show_pagetypeinfo(pg_data_t *pgdat);
 void show_zoneinfo(pg_data_t *pgdat);
 void show_meminfo(pg_data_t *pgdat);
-/* The allocation-failure report's per-zone part ("DMA32: 3*4kB (U) ..."). */
-void show_free_areas(pg_data_t *pgdat);
 
 #endif
