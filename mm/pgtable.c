@@ -42,7 +42,6 @@
  */
 #include "mm/pgtable.h"
 #include "kernel/lib/string.h"
-#include "mm/dma-mapping.h"	/* the errno values, for now */
 
 #define HINT_SHIFT	PGTABLE_LEVEL_SHIFT(2)	/* the VA a level-1 table covers */
 #define NO_HINT		(~0UL)
