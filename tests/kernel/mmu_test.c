@@ -9,9 +9,14 @@
  * (mm/fault.h); destroying an address space gives back every table page;
  * and the kernel-side fault report says what the kernel table holds.
  *
- * A missing TLB flush is not reliably visible under QEMU's TCG, so the
- * ASID/PCID allocator's promises are tested directly in
- * tests/suites/asid_test.c instead. Kernel only.
+ * The TLB: QEMU's TCG keeps a translation in each CPU's software TLB until
+ * something flushes it, so a missing flush shows when a CPU reads, stays
+ * loaded, and reads again after a remap (the two remap cases; removing
+ * the unmap's flush fails both). That is not a promise TCG makes (an
+ * entry may be evicted first), so these cases can miss a bug but never
+ * fail a correct kernel; a switch in between flushes anyway, and which
+ * switch must flush is the ASID/PCID allocator's business, tested
+ * directly in tests/suites/asid_test.c. Kernel only.
  */
 #include "kernel/fault.h"
 #include "kernel/kunit.h"
@@ -309,6 +314,63 @@ static void remap_with_flush_reads_the_new_page(struct kunit *test)
 	__free_page(pb);
 }
 
+struct remote_read {
+	struct arch_mm *mm;		/* load it first; NULL: keep what is loaded */
+	bool unload;			/* and unload it after */
+	uint64_t value;
+};
+
+static void read_on_this_cpu(void *arg)
+{
+	struct remote_read *r = arg;
+
+	if (r->mm)
+		arch_switch_mm(r->mm);
+	r->value = READ_ONCE(*(volatile uint64_t *)UVA);
+	if (r->unload)
+		arch_switch_mm(NULL);
+}
+
+/*
+ * Another CPU loads the address space, reads A and stays loaded (its
+ * TLB may keep the translation); this CPU points the page at B, and the
+ * unmap must flush every CPU that ran the address space (x86_64 by IPI,
+ * arm64 by broadcast TLBI); the other CPU, never switched in between,
+ * reads B.
+ */
+static void remap_is_seen_by_another_cpu(struct kunit *test)
+{
+	unsigned int remote = num_online_cpus() - 1;
+	struct page *pa = page_with(0xa1), *pb = page_with(0xb1);
+	struct remote_read r = { 0 };
+	struct arch_mm mm;
+
+	KUNIT_ASSERT_NOT_NULL(test, pa);
+	KUNIT_ASSERT_NOT_NULL(test, pb);
+	if (remote == 0) {
+		__free_page(pa);
+		__free_page(pb);
+		kunit_skip(test, "one CPU");
+	}
+	KUNIT_ASSERT_EQ(test, arch_mm_create(&mm), 0);
+	KUNIT_ASSERT_EQ(test, arch_mm_map(&mm, UVA, page_phys(pa), PAGE_SIZE, RW_USER), 0);
+	r.mm = &mm;
+	KUNIT_ASSERT_EQ(test, smp_call_function_single(remote, read_on_this_cpu, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.value, 0xa1ULL);
+	KUNIT_EXPECT_TRUE(test, mm.cpus & (1UL << remote));
+
+	KUNIT_EXPECT_EQ(test, arch_mm_unmap(&mm, UVA, PAGE_SIZE), (size_t)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, arch_mm_map(&mm, UVA, page_phys(pb), PAGE_SIZE, RW_USER), 0);
+	r.mm = NULL;
+	r.unload = true;
+	KUNIT_EXPECT_EQ(test, smp_call_function_single(remote, read_on_this_cpu, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.value, 0xb1ULL);
+
+	arch_mm_destroy(&mm);
+	__free_page(pa);
+	__free_page(pb);
+}
+
 static void kernel_fault_report_says_what_the_table_holds(struct kunit *test)
 {
 	struct page *p = page_with(3);
@@ -360,6 +422,7 @@ static struct kunit_case mmu_cases[] = {
 	KUNIT_CASE(nonpresent_payload_reads_back_and_faults),
 	KUNIT_CASE(destroy_frees_every_table),
 	KUNIT_CASE(remap_with_flush_reads_the_new_page),
+	KUNIT_CASE(remap_is_seen_by_another_cpu),
 	KUNIT_CASE(kernel_fault_report_says_what_the_table_holds),
 	KUNIT_CASE(kernel_range_outside_the_windows_is_refused),
 	{}

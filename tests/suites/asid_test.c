@@ -1,9 +1,10 @@
 /*
  * tests/suites/asid_test.c - the generation-rollover ASID/PCID allocator
  * (mm/asid.h) on a private 2-bit instance: three numbers, so a rollover
- * comes after the third address space. A missing TLB flush cannot be
- * seen under QEMU's TCG (it does not model stale entries faithfully), so
- * the promises the TLB depends on are checked here, directly: numbers are
+ * comes after the third address space. Which switch must flush the TLB
+ * cannot be seen reliably under QEMU's TCG (a switch may flush its soft
+ * TLB anyway), so the promises the TLB depends on are checked here,
+ * directly: numbers are
  * unique within a generation, a CPU keeps the number it runs across a
  * rollover, and every CPU is told to flush once after one. Host and
  * kernel.
