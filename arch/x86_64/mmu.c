@@ -346,6 +346,10 @@ static void flush_mm_local(void *arg)
 	bool current = cpu_mm[cpu] == mm;
 	size_t pages = f->size / PAGE_SIZE;
 
+	/* A CPU that never loaded mm caches nothing of it (and may not
+	 * have PCIDs on yet: INVPCID of a PCID other than 0 would fault). */
+	if (!(READ_ONCE(mm->cpus) & (1UL << cpu)))
+		return;
 	if (!have_pcid) {
 		/* Entries of an address space that is not loaded went with
 		 * the CR3 write that unloaded it. */
