@@ -126,14 +126,19 @@ static int init_common(struct pgtable *pt, const struct pgtable_fmt *fmt,
 		       unsigned int levels, unsigned long va_start,
 		       unsigned long va_last)
 {
-	unsigned int ll = fmt->leaf_levels;
-	unsigned long span = 1UL << (12 + 9 * levels);	/* levels <= 4 */
+	unsigned int top = 1;	/* the highest leaf level */
+	unsigned long span;
 
 	if (levels != 3 && levels != 4)
 		return -EINVAL;
-	/* leaves at 1, then each level above contiguously, none above root */
-	if (!(ll & BIT(1)) || (ll & (ll + 2)) || (ll >> (levels + 1)))
+	/* leaves at level 1 and each level above it up to top, no gap,
+	 * none above the root */
+	while (fmt->leaf_levels & BIT(top + 1))
+		top++;
+	if (!(fmt->leaf_levels & BIT(1)) || fmt->leaf_levels != BIT(top + 1) - 2 ||
+	    top > levels)
 		return -EINVAL;
+	span = 1UL << PGTABLE_LEVEL_SHIFT(levels + 1);
 	if (va_start > va_last || (va_start & (PAGE_SIZE - 1)) ||
 	    ((va_last + 1) & (PAGE_SIZE - 1)) ||
 	    (va_start & ~(span - 1)) != (va_last & ~(span - 1)))

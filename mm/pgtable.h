@@ -152,7 +152,8 @@ int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t paddr,
  * covered only in part (if no table page is left for the split, the whole
  * block goes: the range loses more than asked, never keeps more).
  * Returns the bytes of the range that were mapped (payloads not counted).
- * Tables stay until pgtable_free. Outside the table's range: 0.
+ * Tables stay until pgtable_free. A range that is unaligned, empty or not
+ * wholly inside the table's range: 0, nothing done.
  */
 size_t pgtable_unmap(struct pgtable *pt, unsigned long va, size_t size);
 /*

@@ -7,7 +7,6 @@
  */
 #include "drivers/iommu/io-pgtable.h"
 #include "kernel/lib/string.h"
-#include "mm/dma-mapping.h"	/* the errno values, for now */
 
 /* The counts the drivers read, from the walker's. */
 static void update_counts(struct io_pgtable *pt)

@@ -332,6 +332,60 @@ static void leaf_is_address_plus_bits(struct kunit *test)
 		}
 }
 
+/*
+ * What each format says about its own entries: attrs_to_prot undoes
+ * prot_to_attrs (Arm stage 1 cannot say write-only: it maps read-write),
+ * leaves at every level it lists are leaves and tables are not, and a
+ * 1 GiB leaf (which the drivers do not ask for yet) translates.
+ */
+static void formats_describe_their_entries(struct kunit *test)
+{
+	static const int prots[] = { IOMMU_READ, IOMMU_WRITE,
+				     IOMMU_READ | IOMMU_WRITE };
+
+	for (unsigned int p = 0; p < ARRAY_SIZE(prots); p++) {
+		KUNIT_EXPECT_EQ(test, vtd_sl_fmt.attrs_to_prot(
+				vtd_sl_fmt.prot_to_attrs(prots[p])), (unsigned int)prots[p]);
+		KUNIT_EXPECT_EQ(test, smmu_s1_fmt.attrs_to_prot(
+				smmu_s1_fmt.prot_to_attrs(prots[p])),
+				(unsigned int)(prots[p] == IOMMU_READ ? IOMMU_READ :
+					       IOMMU_READ | IOMMU_WRITE));
+	}
+	KUNIT_EXPECT_EQ(test, smmu_s1_fmt.attrs_to_prot(smmu_s1_fmt.prot_to_attrs(
+			IOMMU_WRITE | IOMMU_MMIO)),
+			(unsigned int)(IOMMU_READ | IOMMU_WRITE | IOMMU_MMIO));
+	for (unsigned int f = 0; f < ARRAY_SIZE(fmts); f++) {
+		const struct pgtable_fmt *fmt = fmts[f];
+		uint64_t attrs = fmt->prot_to_attrs(IOMMU_READ);
+		struct test_arena a;
+		struct pgtable pt;
+		uint64_t pte;
+		unsigned int level;
+
+		KUNIT_EXPECT_EQ(test, fmt->leaf_levels, (unsigned int)(BIT(1) | BIT(2) | BIT(3)));
+		for (unsigned int l = 2; l <= 3; l++) {
+			KUNIT_EXPECT_TRUE(test, fmt->is_leaf(fmt->mk_leaf(1UL << 30, attrs, l), l));
+			KUNIT_EXPECT_FALSE(test, fmt->is_leaf(fmt->mk_table(0x5000), l));
+		}
+		KUNIT_EXPECT_TRUE(test, fmt->is_present(fmt->mk_leaf(0, attrs, 1)));
+		KUNIT_EXPECT_FALSE(test, fmt->is_present(0));
+
+		KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
+		KUNIT_ASSERT_EQ(test, pgtable_init(&pt, fmt, 3, 0, (1UL << 39) - 1,
+						   &a.pgdat), 0);
+		KUNIT_EXPECT_EQ(test, pgtable_map(&pt, 1UL << 30, 5UL << 30, 1UL << 30,
+						  IOMMU_READ, 1UL << 30), 0);
+		KUNIT_EXPECT_EQ(test, pgtable_translate(&pt, (1UL << 30) + 0x123456, &pte,
+							&level),
+				(phys_addr_t)((5UL << 30) + 0x123456));
+		KUNIT_EXPECT_EQ(test, level, 3U);
+		KUNIT_EXPECT_EQ(test, fmt->leaf_attrs(pte), fmt->leaf_attrs(
+				fmt->mk_leaf(0, attrs, 3)));
+		KUNIT_EXPECT_EQ(test, pgtable_free(&pt), 1UL);
+		test_arena_done(test, &a);
+	}
+}
+
 /* The hint follows the last level-1 table and is forgotten by free. */
 static void hint_follows_the_walk(struct kunit *test)
 {
@@ -373,6 +427,7 @@ static void hint_follows_the_walk(struct kunit *test)
 
 static struct kunit_case io_pgtable_cases[] = {
 	KUNIT_CASE(leaf_is_address_plus_bits),
+	KUNIT_CASE(formats_describe_their_entries),
 	KUNIT_CASE(hint_follows_the_walk),
 	KUNIT_CASE(pages_every_format),
 	KUNIT_CASE(blocks_every_format),
