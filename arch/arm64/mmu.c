@@ -33,6 +33,7 @@
 #include "kernel/spinlock.h"
 #include "mm/asid.h"
 #include "mm/memblock.h"
+#include "mm/arch_mm.h"
 #include "mm/page_alloc.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>

@@ -24,6 +24,7 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
 #include "kernel/smp.h"
+#include "mm/arch_mm.h"
 #include "mm/page_alloc.h"
 #include <arch/cpu.h>
 #include <arch/mmu.h>

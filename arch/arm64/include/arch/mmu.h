@@ -21,7 +21,8 @@
  *     is held (never spins: it runs inside fault handlers).
  * One lock serialises changes to the kernel table; callers need none.
  *
- * User address spaces (struct arch_mm; nothing runs in user mode yet).
+ * User address spaces (struct arch_mm, mm/arch_mm.h; nothing runs in user
+ * mode yet).
  * Calls on one arch_mm must not overlap (its owner holds a lock around
  * each); different arch_mms are independent.
  *   arch_mm_create(mm): an empty user half. arm64: a TTBR0 root; the
@@ -45,7 +46,6 @@
 #define ARCH_MMU_H
 
 #include "kernel/types.h"
-#include "mm/pgtable.h"
 
 #define PROT_READ	0x1
 #define PROT_WRITE	0x2
@@ -60,11 +60,9 @@
 /* The user half: [0, TASK_SIZE). */
 #define TASK_SIZE	(1UL << 48)
 
-struct arch_mm {
-	struct pgtable pgt;		/* the user half (TTBR0's table) */
-	uint64_t asid;			/* generation | ASID (mm/asid.h); 0 none */
-	unsigned long cpus;		/* CPUs that loaded it (bit n = CPU n) */
-};
+/* One user address space's MMU state: mm/arch_mm.h defines it (the same
+ * fields on every arch; this header includes nothing from mm/). */
+struct arch_mm;
 
 int arch_map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 			  unsigned int prot);

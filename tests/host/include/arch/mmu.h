@@ -71,29 +71,17 @@ int arch_map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 void arch_unmap_kernel_range(unsigned long va, size_t size);
 bool arch_kernel_pte_present(unsigned long va);
 
-/* ---- host stand-ins for the rest of the arch MMU contract (mm/fault.c
- * and the mmu engineer's branch); the user-address-space half has no
- * host stand-in yet: no portable code calls it. ---- */
+/* ---- host stand-ins for the rest of the arch MMU contract (added with
+ * mm/fault.c; tests/host/host_mmu_contract.c defines them). The user
+ * address-space half has none yet: no portable code calls it. ---- */
 
 /*
  * arch_kernel_translate(): what the host's kernel table holds at va, as
- * on the CPUs: 1 and the leaf; 0 if nothing; -EINVAL outside vmalloc
- * (the host has no ioremap window). No lock to be busy on the host.
+ * on the CPUs: 1 and the leaf's address, PROT_* and level; 0 if nothing;
+ * -EINVAL outside vmalloc (the host has no ioremap window). There is no
+ * lock to find busy on the host.
  */
-#include "mm/pgtable.h"
-
-static inline int arch_kernel_translate(unsigned long va, phys_addr_t *pa,
-					unsigned int *prot, unsigned int *level)
-{
-	uint64_t pte = 0;
-
-	if (va < VMALLOC_START || va > VMALLOC_END)
-		return -22;		/* -EINVAL */
-	*pa = pgtable_translate(host_kernel_pgtable(), va, &pte, level);
-	if (!(pte & HOST_PTE_V))
-		return 0;
-	*prot = host_pte_fmt.attrs_to_prot(host_pte_fmt.leaf_attrs(pte));
-	return 1;
-}
+int arch_kernel_translate(unsigned long va, phys_addr_t *pa,
+			  unsigned int *prot, unsigned int *level);
 
 #endif
