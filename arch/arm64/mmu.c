@@ -1,7 +1,8 @@
 /*
- * arch/arm64/mmu.c - the kernel's page tables (VMSAv8-64 with a 4 KiB
- * granule and 48-bit VAs: four levels, 512 entries each; level 1 and 2
- * entries may be 1 GiB and 2 MiB blocks). Arm ARM D8 describes the walk.
+ * arch/arm64/mmu.c - the kernel's page tables and user address spaces
+ * (VMSAv8-64 with a 4 KiB granule and 48-bit VAs: four levels, 512 entries
+ * each; Arm ARM D8 describes the walk), walked by mm/pgtable.c over the
+ * formats of arch/arm64/pgtable.c. The contract is arch/mmu.h's.
  *
  * head.S left TTBR1 with the kernel image in 2 MiB blocks (everything
  * writable and executable) and switched the identity map off. Then:
@@ -17,40 +18,57 @@
  *        executable;
  *      the ioremap window carried over (its level-1 table is shared, so
  *        mappings made before and after the switch all stay valid).
+ *
+ * User address spaces live in TTBR0 with the ASID in its top bits
+ * (TCR_EL1.A1 = 0, 8-bit ASIDs: TCR_EL1.AS = 0); the kernel stays in
+ * TTBR1, so nothing is shared or copied. With no user address space
+ * loaded, TTBR0 points at an empty table with ASID 0.
  */
 #include "arch/arm64/mmu.h"
-#include "arch/arm64/sysreg.h"
+#include "arch/arm64/pgtable.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "kernel/spinlock.h"
+#include "mm/asid.h"
 #include "mm/memblock.h"
+#include "mm/arch_mm.h"
 #include "mm/page_alloc.h"
+#include <arch/cpu.h>
 #include <arch/machine.h>
 #include <arch/mmio.h>
 #include <arch/mmu.h>
 #include <arch/page.h>
 
+#ifndef EINVAL
+#define EINVAL	22
+#endif
+#ifndef EBUSY
+#define EBUSY	16
+#endif
+
 #define SZ_2M		(1UL << 21)
 #define SZ_1G		(1UL << 30)
 #define EARLY_POOL_PAGES 24
-
-/* Descriptor attributes (everything but the address and the type bits). */
-#define ATTR_NORMAL	(PTE_ATTRINDX(MT_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_UXN)
-#define ATTR_KERNEL_RW	(ATTR_NORMAL | PTE_PXN)
-#define ATTR_KERNEL_RX	(ATTR_NORMAL | PTE_AP_RO)
-#define ATTR_KERNEL_RO	(ATTR_NORMAL | PTE_AP_RO | PTE_PXN)
-#define ATTR_DEVICE	(PTE_ATTRINDX(MT_DEVICE_nGnRE) | PTE_AF | PTE_PXN | PTE_UXN)
+#define KERNEL_HALF	0xffff000000000000UL
+#define FLUSH_ALL_PAGES	32	/* beyond this, one flush by ASID is cheaper */
 
 extern uint64_t init_l0[512];	/* head.S */
 extern char _head[], _text[], _etext[], _data[], _kernel_end[];
 
 uint64_t kimage_voffset;		/* head.S stores it; declared in page.h */
 
-static uint64_t *kernel_pgd = init_l0;	/* what TTBR1 points at */
+static struct pgtable early_pgt;	/* head.S's tables, then the pool's */
+static struct pgtable final_pgt;	/* arch_mm_init()'s */
+static struct pgtable *kernel_pgt = &early_pgt;	/* what TTBR1 points at */
+static DEFINE_SPINLOCK(kernel_pgt_lock);
 static uint64_t early_pool[EARLY_POOL_PAGES][512] __aligned(PAGE_SIZE);
 static unsigned int early_pool_used;
-static bool pt_from_memblock;
-static unsigned long mapped_4k, mapped_2m, mapped_1g;
+
+static uint64_t empty_user_root[512] __aligned(PAGE_SIZE);
+static struct asid_allocator asids;
+static struct arch_mm *cpu_mm[NR_CPUS];	/* what each CPU has loaded */
 
 phys_addr_t arm64_kernel_phys_base(void)
 {
@@ -58,113 +76,52 @@ phys_addr_t arm64_kernel_phys_base(void)
 }
 
 /*
- * A zeroed page for a page table: the static pool until memblock knows
- * RAM, then memblock, then the page allocator once it runs. NULL when out
- * of memory.
+ * A zeroed page for the early tables (NULL when the pool is used up); but
+ * the root asked for by pgtable_init_alloc() is head.S's init_l0, adopted
+ * as it is: the kernel image is mapped from it (init_l1, init_l2).
  */
-static uint64_t *pt_alloc(void)
+static void *early_alloc_table(struct pgtable *pt)
 {
-	if (pt_from_memblock) {
-		if (totalram_pages())
-			return (uint64_t *)get_zeroed_page(GFP_KERNEL);
-		return memblock_alloc(PAGE_SIZE, PAGE_SIZE);
-	}
+	if (!pt->root)
+		return init_l0;
 	if (early_pool_used == EARLY_POOL_PAGES)
 		return NULL;
 	return early_pool[early_pool_used++];
 }
 
-/* Tables live either in the kernel image (head.S's, the pool) or in RAM
- * handed out by memblock (reached through the direct map). */
-static uint64_t *table_virt(uint64_t desc)
-{
-	phys_addr_t pa = desc & PTE_ADDR_MASK;
-	phys_addr_t kstart = virt_to_phys(_head), kend = virt_to_phys(_kernel_end);
-
-	if (pa >= kstart && pa < kend)
-		return (uint64_t *)(uintptr_t)(pa + kimage_voffset);
-	return phys_to_virt(pa);
-}
-
-/* The table below entry *e, made if missing; NULL if a block is there or
- * no memory was left. */
-static uint64_t *next_table(uint64_t *e)
-{
-	if (!(*e & PTE_VALID)) {
-		uint64_t *t = pt_alloc();
-
-		if (!t)
-			return NULL;
-		__asm__ __volatile__("dsb ishst" ::: "memory");
-		*e = virt_to_phys(t) | PTE_TABLE;
-		return t;
-	}
-	if ((*e & 3) != PTE_TABLE)
-		return NULL;
-	return table_virt(*e);
-}
-
 /*
- * Map [va, va + size) to pa with attributes `prot`, with blocks of at most
- * max_block. Entries already valid are left alone (a block there already
- * covers the range: the early maps overlap). Returns 0, or -1 if page-table
- * memory ran out.
+ * A zeroed page for the final tables: memblock until the page allocator
+ * runs, then the page allocator (under kernel_pgt_lock: no sleeping).
  */
-static int map_range(uint64_t *pgd, uint64_t va, uint64_t pa, uint64_t size,
-		     uint64_t prot, uint64_t max_block)
+static void *kernel_alloc_table(struct pgtable *pt)
 {
-	while (size) {
-		uint64_t *l1 = next_table(&pgd[(va >> 39) & 511]);
-		uint64_t step;
+	(void)pt;
+	if (totalram_pages())
+		return (void *)get_zeroed_page(GFP_ATOMIC);
+	return memblock_alloc(PAGE_SIZE, PAGE_SIZE);
+}
 
-		if (!l1)
-			return -1;
-		uint64_t *l1e = &l1[(va >> 30) & 511];
-
-		if (max_block >= SZ_1G && IS_ALIGNED(va | pa, SZ_1G) &&
-		    size >= SZ_1G && !(*l1e & PTE_VALID)) {
-			*l1e = pa | prot | PTE_BLOCK;
-			mapped_1g++;
-			step = SZ_1G;
-			goto next;
-		}
-		if ((*l1e & 3) == PTE_BLOCK) {	/* already mapped by a block */
-			step = SZ_1G - (va & (SZ_1G - 1));
-			goto next;
-		}
-		uint64_t *l2 = next_table(l1e);
-
-		if (!l2)
-			return -1;
-		uint64_t *l2e = &l2[(va >> 21) & 511];
-
-		if (max_block >= SZ_2M && IS_ALIGNED(va | pa, SZ_2M) &&
-		    size >= SZ_2M && !(*l2e & PTE_VALID)) {
-			*l2e = pa | prot | PTE_BLOCK;
-			mapped_2m++;
-			step = SZ_2M;
-			goto next;
-		}
-		if ((*l2e & 3) == PTE_BLOCK) {
-			step = SZ_2M - (va & (SZ_2M - 1));
-			goto next;
-		}
-		uint64_t *l3 = next_table(l2e);
-
-		if (!l3)
-			return -1;
-		if (!(l3[(va >> 12) & 511] & PTE_VALID)) {
-			l3[(va >> 12) & 511] = pa | prot | PTE_PAGE;
-			mapped_4k++;
-		}
-		step = PAGE_SIZE;
-next:
-		if (step > size)
-			step = size;
-		va += step, pa += step, size -= step;
-	}
-	/* New entries only (never a live one changed): no TLB flush needed. */
+/* After new entries (never a changed live one): no TLB flush needed. */
+static void map_barrier(void)
+{
 	__asm__ __volatile__("dsb ishst\n\tisb" ::: "memory");
+}
+
+/* Map the 2 MiB blocks of [start, end) not mapped yet (early maps overlap). */
+static int early_map_blocks(phys_addr_t start, phys_addr_t end)
+{
+	for (phys_addr_t pa = start; pa < end; pa += SZ_2M) {
+		uint64_t pte = 0;
+		unsigned int level;
+
+		pgtable_translate(&early_pgt, PAGE_OFFSET + pa, &pte, &level);
+		if (pte & PTE_VALID)
+			continue;
+		if (pgtable_map(&early_pgt, PAGE_OFFSET + pa, pa, SZ_2M,
+				PROT_READ | PROT_WRITE, SZ_2M))
+			return -1;
+	}
+	map_barrier();
 	return 0;
 }
 
@@ -172,8 +129,9 @@ void arm64_mmu_early_init(void)
 {
 	phys_addr_t base = arm64_kernel_phys_base();
 
-	if (map_range(kernel_pgd, PAGE_OFFSET + base, base, EARLY_DIRECT_MAP_SIZE,
-		      ATTR_KERNEL_RW, SZ_2M))
+	if (pgtable_init_alloc(&early_pgt, &arm64_kernel_fmt, 4, KERNEL_HALF, ~0UL,
+			       early_alloc_table, NULL, NULL) ||
+	    early_map_blocks(base, base + EARLY_DIRECT_MAP_SIZE))
 		for (;;)	/* cannot happen: the pool is sized for it */
 			;
 }
@@ -182,43 +140,58 @@ void *arm64_early_map(phys_addr_t phys, uint64_t len)
 {
 	phys_addr_t start = ALIGN_DOWN(phys, SZ_2M);
 	phys_addr_t end = ALIGN_UP(phys + len, SZ_2M);
+	unsigned long flags;
+	int r;
 
 	if (!len || phys + len < phys || phys + len > (1ULL << 47))
 		return NULL;
-	if (map_range(kernel_pgd, PAGE_OFFSET + start, start, end - start,
-		      ATTR_KERNEL_RW, SZ_2M))
-		return NULL;
-	return phys_to_virt(phys);
+	spin_lock_irqsave(&kernel_pgt_lock, flags);
+	r = early_map_blocks(start, end);
+	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
+	return r ? NULL : phys_to_virt(phys);
 }
 
-static void map_kernel_image(uint64_t *pgd)
+static void map_or_panic(unsigned long va, phys_addr_t pa, size_t size,
+			 unsigned int prot, size_t max_leaf)
 {
-	uint64_t text = (uint64_t)_text, etext = ALIGN_UP((uint64_t)_etext, PAGE_SIZE);
-	uint64_t data = (uint64_t)_data, end = (uint64_t)_kernel_end;
+	int r = pgtable_map(&final_pgt, va, pa, size, prot, max_leaf);
 
-	if (map_range(pgd, text, virt_to_phys(_text), etext - text, ATTR_KERNEL_RX, PAGE_SIZE) ||
-	    map_range(pgd, etext, virt_to_phys((void *)etext), data - etext,
-		      ATTR_KERNEL_RO, PAGE_SIZE) ||
-	    map_range(pgd, data, virt_to_phys(_data), end - data, ATTR_KERNEL_RW, PAGE_SIZE))
-		panic("mmu: cannot map the kernel image");
+	if (r)
+		panic("mmu: cannot map 0x%lx (error %d)", va, r);
+}
+
+static void map_kernel_image(void)
+{
+	unsigned long text = (unsigned long)_text;
+	unsigned long etext = ALIGN_UP((unsigned long)_etext, PAGE_SIZE);
+	unsigned long data = (unsigned long)_data, end = (unsigned long)_kernel_end;
+
+	map_or_panic(text, virt_to_phys(_text), etext - text,
+		     PROT_READ | PROT_EXEC, PAGE_SIZE);
+	map_or_panic(etext, virt_to_phys((void *)etext), data - etext,
+		     PROT_READ, PAGE_SIZE);
+	map_or_panic(data, virt_to_phys(_data), end - data,
+		     PROT_READ | PROT_WRITE, PAGE_SIZE);
 }
 
 void arch_mm_init(void)
 {
 	phys_addr_t start, end;
-	uint64_t i, *pgd;
 	unsigned int io = (IOREMAP_BASE >> 39) & 511;
+	unsigned long flags;
+	uint64_t i;
+	int r;
 
-	pt_from_memblock = true;
-	mapped_4k = mapped_2m = mapped_1g = 0;
-	pgd = pt_alloc();
-	pgd[io] = kernel_pgd[io];		/* ioremap window: shared */
+	r = pgtable_init_alloc(&final_pgt, &arm64_kernel_fmt, 4, KERNEL_HALF, ~0UL,
+			       kernel_alloc_table, NULL, NULL);
+	if (r)
+		panic("mmu: no memory for the kernel's top-level table (%d)", r);
+	spin_lock_irqsave(&kernel_pgt_lock, flags);
+	final_pgt.root[io] = early_pgt.root[io];	/* ioremap window: shared */
 	for_each_mem_range(i, &start, &end)
-		if (map_range(pgd, PAGE_OFFSET + start, start, end - start,
-			      ATTR_KERNEL_RW, SZ_1G))
-			panic("mmu: cannot map RAM 0x%llx-0x%llx",
-			      (unsigned long long)start, (unsigned long long)end);
-	map_kernel_image(pgd);
+		map_or_panic(PAGE_OFFSET + start, start, end - start,
+			     PROT_READ | PROT_WRITE, SZ_1G);
+	map_kernel_image();
 
 	/* The new tables map the kernel at the same place: switch, then drop
 	 * every cached translation of the old ones. */
@@ -227,72 +200,204 @@ void arch_mm_init(void)
 			     "isb\n\t"
 			     "tlbi vmalle1\n\t"
 			     "dsb ish\n\t"
-			     "isb" : : "r"(virt_to_phys(pgd)) : "memory");
-	kernel_pgd = pgd;
+			     "isb" : : "r"(virt_to_phys(final_pgt.root)) : "memory");
+	kernel_pgt = &final_pgt;
+	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
 	pr_info("mmu: direct map of %llu MiB at 0x%lx: %lu x 1 GiB, %lu x 2 MiB, "
 		"%lu x 4 KiB; kernel image W^X at 0x%lx (physical 0x%llx)\n",
 		(unsigned long long)(memblock_phys_mem_size() >> 20), PAGE_OFFSET,
-		mapped_1g, mapped_2m, mapped_4k, (unsigned long)_text,
+		final_pgt.nr_leaves[3], final_pgt.nr_leaves[2],
+		final_pgt.nr_leaves[1], (unsigned long)_text,
 		(unsigned long long)virt_to_phys(_text));
+	asid_allocator_init(&asids, 8, "asids");
+	pr_info("mmu: user address spaces: 255 ASIDs (8-bit)\n");
 	memblock_set_current_limit(memblock_end_of_DRAM());
 }
 
-static uint64_t prot_attrs(unsigned int prot)
+/* ------------------------------------------------------ kernel mappings */
+
+static bool in_windows(unsigned long va, size_t size)
 {
-	uint64_t a;
+	unsigned long last = va + size - 1;
 
-	if (prot & PROT_DEVICE)
-		return ATTR_DEVICE;
-	a = ATTR_NORMAL;
-	if (!(prot & PROT_WRITE))
-		a |= PTE_AP_RO;
-	if (!(prot & PROT_EXEC))
-		a |= PTE_PXN;
-	return a;
-}
-
-/* The level-3 entry for va, or NULL if a level above is missing (or a
- * block maps it). */
-static uint64_t *lookup_pte(unsigned long va)
-{
-	uint64_t *e = &kernel_pgd[(va >> 39) & 511];
-
-	for (int shift = 30; shift >= 12; shift -= 9) {
-		if ((*e & 3) != PTE_TABLE)
-			return NULL;
-		e = table_virt(*e) + ((va >> shift) & 511);
-	}
-	return e;
+	if (!size || last < va)
+		return false;
+	return (va >= VMALLOC_START && last <= VMALLOC_END) ||
+	       (va >= IOREMAP_BASE && last <= IOREMAP_BASE + IOREMAP_SIZE - 1);
 }
 
 int arch_map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 			  unsigned int prot)
 {
-	if (map_range(kernel_pgd, va, pa, size, prot_attrs(prot), PAGE_SIZE)) {
-		arch_unmap_kernel_range(va, size);
+	unsigned long flags;
+	int r;
+
+	if (!in_windows(va, size))
 		return -1;
-	}
-	return 0;
+	spin_lock_irqsave(&kernel_pgt_lock, flags);
+	r = pgtable_map(kernel_pgt, va, pa, size, prot, PAGE_SIZE);
+	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
+	map_barrier();
+	return r ? -1 : 0;
 }
 
 void arch_unmap_kernel_range(unsigned long va, size_t size)
 {
-	for (unsigned long a = va; a < va + size; a += PAGE_SIZE) {
-		uint64_t *pte = lookup_pte(a);
+	unsigned long flags;
+	size_t gone;
 
-		if (pte && (*pte & PTE_VALID)) {
-			*pte = 0;
-			__asm__ __volatile__("dsb ishst\n\t"
-					     "tlbi vaae1is, %0\n\t"
-					     "dsb ish\n\t"
-					     "isb" : : "r"(a >> 12) : "memory");
-		}
-	}
+	spin_lock_irqsave(&kernel_pgt_lock, flags);
+	gone = pgtable_unmap(kernel_pgt, va, size);
+	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
+	if (!gone)
+		return;
+	/* Broadcast to the inner-shareable domain: every CPU's copy goes. */
+	__asm__ __volatile__("dsb ishst" ::: "memory");
+	for (unsigned long a = va; a < va + size; a += PAGE_SIZE)
+		__asm__ __volatile__("tlbi vaae1is, %0" : : "r"(a >> 12) : "memory");
+	__asm__ __volatile__("dsb ish\n\tisb" ::: "memory");
 }
 
 bool arch_kernel_pte_present(unsigned long va)
 {
-	uint64_t *pte = lookup_pte(va);
+	unsigned long flags;
+	uint64_t pte = 0;
+	unsigned int level;
 
-	return pte && (*pte & PTE_VALID);
+	spin_lock_irqsave(&kernel_pgt_lock, flags);
+	pgtable_translate(kernel_pgt, va & PAGE_MASK, &pte, &level);
+	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
+	return pte & PTE_VALID;
+}
+
+int arch_kernel_translate(unsigned long va, phys_addr_t *pa,
+			  unsigned int *prot, unsigned int *level)
+{
+	unsigned long flags = arch_irq_save();
+	uint64_t pte = 0;
+
+	if (!in_windows(va & PAGE_MASK, PAGE_SIZE)) {
+		arch_irq_restore(flags);
+		return -EINVAL;
+	}
+	if (!spin_trylock(&kernel_pgt_lock)) {
+		arch_irq_restore(flags);
+		return -EBUSY;
+	}
+	*pa = pgtable_translate(kernel_pgt, va, &pte, level);
+	spin_unlock(&kernel_pgt_lock);
+	arch_irq_restore(flags);
+	if (!(pte & PTE_VALID))
+		return 0;
+	*prot = arm64_kernel_fmt.attrs_to_prot(arm64_kernel_fmt.leaf_attrs(pte));
+	return 1;
+}
+
+/* ------------------------------------------------------ user address spaces */
+
+int arch_mm_create(struct arch_mm *mm)
+{
+	memset(mm, 0, sizeof(*mm));
+	return pgtable_init(&mm->pgt, &arm64_user_fmt, 4, 0, TASK_SIZE - 1, NULL);
+}
+
+void arch_mm_destroy(struct arch_mm *mm)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		BUG_ON(READ_ONCE(cpu_mm[cpu]) == mm);
+	pgtable_free(&mm->pgt);
+	/* Its ASID is not handed out again before the next rollover, which
+	 * flushes every CPU: stale entries tagged with it never match. */
+	mm->asid = 0;
+}
+
+int arch_mm_map(struct arch_mm *mm, unsigned long va, phys_addr_t pa,
+		size_t size, unsigned int prot)
+{
+	int r = pgtable_map(&mm->pgt, va, pa, size, prot, SZ_1G);
+
+	map_barrier();
+	return r;
+}
+
+size_t arch_mm_unmap(struct arch_mm *mm, unsigned long va, size_t size)
+{
+	size_t gone = pgtable_unmap(&mm->pgt, va, size);
+
+	if (gone)
+		arch_flush_tlb_mm_range(mm, va, size);
+	return gone;
+}
+
+long arch_mm_protect(struct arch_mm *mm, unsigned long va, size_t size,
+		     unsigned int prot)
+{
+	long changed = pgtable_protect(&mm->pgt, va, size, prot);
+
+	if (changed > 0)
+		arch_flush_tlb_mm_range(mm, va, size);
+	return changed;
+}
+
+void arch_switch_mm(struct arch_mm *mm)
+{
+	unsigned int cpu = arch_cpu_id(), asid;
+	uint64_t tcr;
+	bool flush;
+
+	if (!mm) {
+		/* ASID 0 never tags a user entry: no flush needed. */
+		__asm__ __volatile__("msr ttbr0_el1, %0\n\tisb"
+				     : : "r"(virt_to_phys(empty_user_root)) : "memory");
+		WRITE_ONCE(cpu_mm[cpu], NULL);
+		return;
+	}
+	asid = asid_switch(&asids, &mm->asid, cpu, &flush);
+	if (flush)	/* a rollover: every ASID goes, on this CPU */
+		__asm__ __volatile__("dsb nshst\n\ttlbi vmalle1\n\tdsb nsh\n\tisb"
+				     ::: "memory");
+	__atomic_fetch_or(&mm->cpus, 1UL << cpu, __ATOMIC_RELAXED);
+	WRITE_ONCE(cpu_mm[cpu], mm);
+	__asm__ __volatile__("msr ttbr0_el1, %0\n\tisb"
+			     : : "r"(virt_to_phys(mm->pgt.root) | ((uint64_t)asid << 48))
+			     : "memory");
+	/* head.S turned TTBR0 walks off (EPD0) when it dropped the identity
+	 * map; the first user switch on each CPU turns them back on. */
+	__asm__ __volatile__("mrs %0, tcr_el1" : "=r"(tcr));
+	if (tcr & TCR_EPD0)
+		__asm__ __volatile__("msr tcr_el1, %0\n\tisb"
+				     : : "r"(tcr & ~TCR_EPD0) : "memory");
+}
+
+/*
+ * TLBI ... IS broadcasts to every CPU in the inner-shareable domain, so a
+ * flush here reaches every CPU that may cache mm: no IPI needed.
+ */
+void arch_flush_tlb_mm(struct arch_mm *mm)
+{
+	uint64_t asid = (uint64_t)asid_number(&asids, mm->asid) << 48;
+
+	if (!mm->asid)
+		return;			/* never ran: nothing cached */
+	__asm__ __volatile__("dsb ishst\n\ttlbi aside1is, %0\n\tdsb ish\n\tisb"
+			     : : "r"(asid) : "memory");
+}
+
+void arch_flush_tlb_mm_range(struct arch_mm *mm, unsigned long va, size_t size)
+{
+	uint64_t asid = (uint64_t)asid_number(&asids, mm->asid) << 48;
+	unsigned long start = va & PAGE_MASK, end = ALIGN_UP(va + size, PAGE_SIZE);
+
+	if (!mm->asid)
+		return;
+	if ((end - start) / PAGE_SIZE > FLUSH_ALL_PAGES) {
+		arch_flush_tlb_mm(mm);
+		return;
+	}
+	__asm__ __volatile__("dsb ishst" ::: "memory");
+	for (unsigned long a = start; a < end; a += PAGE_SIZE)
+		__asm__ __volatile__("tlbi vae1is, %0"
+				     : : "r"(asid | ((a >> 12) & ((1UL << 44) - 1)))
+				     : "memory");
+	__asm__ __volatile__("dsb ish\n\tisb" ::: "memory");
 }

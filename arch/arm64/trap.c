@@ -12,6 +12,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
+#include "mm/fault.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>
 #include <arch/page.h>
@@ -198,7 +199,46 @@ static void print_registers(const struct arm64_regs *r)
 	printk(KERN_EMERG "x29: %016llx (fp)\n", (unsigned long long)r->x[29]);
 }
 
-static void crash(struct arm64_regs *r, unsigned int kind)
+static bool is_abort(unsigned int ec)
+{
+	return ec == EC_DABT_CUR || ec == EC_DABT_LOW ||
+	       ec == EC_IABT_CUR || ec == EC_IABT_LOW;
+}
+
+/*
+ * An instruction or data abort in portable terms: the fault status code
+ * (ISS bits 5:0) gives the kind and the Arm level of the walk (0-3, which
+ * mm/pgtable.h counts the other way: 4-1); WnR (bit 6) a write, unless CM
+ * (bit 8) says it was cache maintenance. False if it is not a page fault
+ * with a valid FAR.
+ */
+static bool page_fault_decode(const struct arm64_regs *r, struct page_fault *pf)
+{
+	unsigned int ec = ESR_EC(r->esr), iss = ESR_ISS(r->esr);
+	unsigned int fsc = iss & 0x3f;
+
+	if (!is_abort(ec) || (iss & (1U << 10)))	/* FnV: FAR not valid */
+		return false;
+	pf->addr = r->far;
+	pf->pc = r->elr;
+	pf->user = ec == EC_DABT_LOW || ec == EC_IABT_LOW;
+	if (ec == EC_IABT_CUR || ec == EC_IABT_LOW)
+		pf->access = FAULT_EXEC;
+	else
+		pf->access = (iss & (1U << 6)) && !(iss & (1U << 8)) ?
+			     FAULT_WRITE : FAULT_READ;
+	pf->level = 4 - (fsc & 3);
+	switch (fsc & 0x3c) {
+	case 0x04: pf->type = FAULT_NOT_PRESENT; break;
+	case 0x08: pf->type = FAULT_ACCESS_FLAG; break;
+	case 0x0c: pf->type = FAULT_PERMISSION; break;
+	default: pf->type = FAULT_OTHER; pf->level = 0; break;
+	}
+	return true;
+}
+
+static __noreturn void crash(struct arm64_regs *r, unsigned int kind,
+			     const struct page_fault *pf)
 {
 	unsigned int ec = ESR_EC(r->esr);
 	bool sync = (kind & 3) == 0;
@@ -226,8 +266,7 @@ static void crash(struct arm64_regs *r, unsigned int kind)
 		       arch_cpu_id());
 		arm64_esr_words(words, sizeof(words), r->esr);
 		printk(KERN_EMERG "  cause: %s\n", words);
-		if (ec == EC_DABT_CUR || ec == EC_DABT_LOW ||
-		    ec == EC_IABT_CUR || ec == EC_IABT_LOW) {
+		if (is_abort(ec)) {
 			if (!(r->esr & (1U << 10))) {	/* FnV: FAR is valid */
 				fi.addr = r->far;
 				fi.addr_valid = true;
@@ -235,6 +274,8 @@ static void crash(struct arm64_regs *r, unsigned int kind)
 			describe_address(where, sizeof(where), r->far);
 			printk(KERN_EMERG "  faulting address: 0x%016llx, %s\n",
 			       (unsigned long long)r->far, where);
+			if (pf)
+				page_fault_report(pf);
 		}
 	} else {
 		printk(KERN_EMERG "Unexpected %s (vector entry %u), ESR 0x%08llx, on CPU %u\n",
@@ -260,6 +301,8 @@ static void crash(struct arm64_regs *r, unsigned int kind)
 void arm64_trap(struct arm64_regs *r, unsigned int kind);
 void arm64_trap(struct arm64_regs *r, unsigned int kind)
 {
+	struct page_fault pf;
+
 	if (kind == 5 && arm64_irq_handler) {		/* IRQ from EL1h */
 		arm64_irq_handler(r);
 		if (sched_preempt_irq)
@@ -273,5 +316,11 @@ void arm64_trap(struct arm64_regs *r, unsigned int kind)
 		r->elr += 4;
 		return;
 	}
-	crash(r, kind);
+	/* Synchronous, from EL1 or EL0 (AArch64): a page fault first. */
+	if ((kind == 4 || kind == 8) && page_fault_decode(r, &pf)) {
+		if (do_page_fault(&pf) == 0)
+			return;		/* resolved: retry the access */
+		crash(r, kind, &pf);
+	}
+	crash(r, kind, NULL);
 }

@@ -1,143 +1,128 @@
 /*
- * arch/x86_64/mmu.c - the kernel's page tables (4-level paging, SDM vol. 3
- * ch. 4.5).
+ * arch/x86_64/mmu.c - the kernel's page table and user address spaces
+ * (4-level paging, SDM vol. 3, 4.5), walked by mm/pgtable.c over the
+ * formats of arch/x86_64/pgtable.c. The contract is arch/mmu.h's.
  *
  * The boot code left temporary tables: the first 4 GiB identity-mapped and
  * direct-mapped with 2 MiB pages, and the kernel at -2 GiB. arch_mm_init()
- * replaces them with tables built from memblock's view of RAM:
+ * replaces them with a table built from memblock's view of RAM:
  *   - the kernel image at KERNEL_BASE in 4 KiB pages with W^X permissions
  *     (text read-only + executable, rodata read-only, data and bss
  *     writable, nothing else executable);
  *   - every RAM range in the direct map, with the largest pages that fit
  *     (1 GiB where the CPU has them, then 2 MiB, then 4 KiB), not executable;
- *   - no identity map: a stray low pointer now faults.
- * ioremap() maps device registers uncached in their own window.
+ *   - no identity map: a stray low pointer now faults;
+ *   - a level-3 table under every top-level entry of the vmalloc and
+ *     ioremap windows, made now so the kernel half's 256 top-level entries
+ *     never change again: a user PML4 copies them once, at creation, and
+ *     stays in step with every later vmalloc or ioremap.
+ *
+ * PCIDs (SDM vol. 3, 4.10.1): with CR4.PCIDE each TLB entry is tagged with
+ * the 12-bit PCID in CR3's low bits, and a CR3 write with bit 63 set keeps
+ * the entries of other PCIDs, so switching address spaces costs no flush.
+ * PCIDE is set on each CPU at its first arch_switch_mm(), not at boot: the
+ * SMP trampoline copies the boot CPU's CR4 in 32-bit mode, where setting
+ * PCIDE faults.
  */
+#include "arch/x86_64/pgtable.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "kernel/smp.h"
+#include "kernel/spinlock.h"
+#include "mm/asid.h"
 #include "mm/memblock.h"
+#include "mm/arch_mm.h"
 #include "mm/page_alloc.h"
 #include "arch/x86_64/io.h"
+#include <arch/cpu.h>
 #include <arch/machine.h>
-#include <arch/mmio.h>
 #include <arch/mmu.h>
 #include <arch/page.h>
 
-#define PTE_P		(1ULL << 0)
-#define PTE_W		(1ULL << 1)
-#define PTE_PWT		(1ULL << 3)
-#define PTE_PCD		(1ULL << 4)
-#define PTE_PS		(1ULL << 7)	/* large page (in PDPT or PD) */
-#define PTE_G		(1ULL << 8)
-#define PTE_NX		(1ULL << 63)
-#define PTE_ADDR	0x000ffffffffff000ULL
+#ifndef EINVAL
+#define EINVAL	22
+#endif
+#ifndef EBUSY
+#define EBUSY	16
+#endif
 
-#define SZ_2M		(1ULL << 21)
-#define SZ_1G		(1ULL << 30)
+#define SZ_2M		(1UL << 21)
+#define SZ_1G		(1UL << 30)
+#define CR3_NOFLUSH	(1UL << 63)
+#define CR4_PGE		(1UL << 7)
+#define CR4_PCIDE	(1UL << 17)
+#define KERNEL_HALF	0xffff800000000000UL
+#define FLUSH_ALL_PAGES	32	/* beyond this, one full flush is cheaper */
 
 extern char _text[], _etext[], _data[], _kernel_end[];
-extern char _boot_start[];
 
-static uint64_t *kernel_pml4;
-static bool have_gbpages, have_nx;
-static uint64_t nx_bit;
-static unsigned long mapped_4k, mapped_2m, mapped_1g;
+static struct pgtable kernel_pgt;
+static DEFINE_SPINLOCK(kernel_pgt_lock);
+static bool have_gbpages, have_pcid, have_invpcid;
+
+static struct asid_allocator pcids;
+static bool pcide_on[NR_CPUS];		/* CR4.PCIDE set on this CPU */
+static struct arch_mm *cpu_mm[NR_CPUS];	/* what each CPU has loaded */
 
 /*
- * A zeroed page for a page table: from memblock during boot, from the page
- * allocator once it runs (it has all memory then). NULL when out of memory.
+ * A zeroed page for a kernel page table: from memblock during boot, from
+ * the page allocator once it runs (it has all memory then; the caller
+ * holds kernel_pgt_lock, so it must not sleep). NULL when out of memory.
  */
-static uint64_t *pt_alloc(void)
+static void *kernel_alloc_table(struct pgtable *pt)
 {
+	(void)pt;
 	if (totalram_pages())
-		return (uint64_t *)get_zeroed_page(GFP_KERNEL);
+		return (void *)get_zeroed_page(GFP_ATOMIC);
 	return memblock_alloc(PAGE_SIZE, PAGE_SIZE);
 }
 
-/* The table one level down from entry *e, made if missing (NULL: no memory). */
-static uint64_t *next_table(uint64_t *e)
-{
-	if (!(*e & PTE_P)) {
-		uint64_t *t = pt_alloc();
-
-		if (!t)
-			return NULL;
-		*e = virt_to_phys(t) | PTE_P | PTE_W;
-		return t;
-	}
-	BUG_ON(*e & PTE_PS);	/* a large page is in the way */
-	return phys_to_virt(*e & PTE_ADDR);
-}
-
-/*
- * Map [va, va+size) to pa with `flags`, using pages of at most max_page.
- * Returns 0, or -1 when a page table could not be allocated (what was
- * mapped before that stays mapped: the caller unmaps it).
- */
-static int map_range(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags,
-		     uint64_t max_page)
-{
-	while (size) {
-		uint64_t *pdpt = next_table(&kernel_pml4[(va >> 39) & 511]);
-
-		if (!pdpt)
-			return -1;
-		uint64_t *pdpte = &pdpt[(va >> 30) & 511];
-
-		if (max_page >= SZ_1G && have_gbpages && IS_ALIGNED(va, SZ_1G) &&
-		    IS_ALIGNED(pa, SZ_1G) && size >= SZ_1G && !(*pdpte & PTE_P)) {
-			*pdpte = pa | flags | PTE_PS;
-			va += SZ_1G, pa += SZ_1G, size -= SZ_1G;
-			mapped_1g++;
-			continue;
-		}
-		uint64_t *pd = next_table(pdpte);
-
-		if (!pd)
-			return -1;
-		uint64_t *pde = &pd[(va >> 21) & 511];
-
-		if (max_page >= SZ_2M && IS_ALIGNED(va, SZ_2M) &&
-		    IS_ALIGNED(pa, SZ_2M) && size >= SZ_2M && !(*pde & PTE_P)) {
-			*pde = pa | flags | PTE_PS;
-			va += SZ_2M, pa += SZ_2M, size -= SZ_2M;
-			mapped_2m++;
-			continue;
-		}
-		uint64_t *pt = next_table(pde);
-
-		if (!pt)
-			return -1;
-		pt[(va >> 12) & 511] = pa | flags;
-		va += PAGE_SIZE, pa += PAGE_SIZE, size -= PAGE_SIZE;
-		mapped_4k++;
-	}
-	return 0;
-}
-
 /* Boot-time mappings must succeed: there is no one to report failure to. */
-static void map_range_or_panic(uint64_t va, uint64_t pa, uint64_t size,
-			       uint64_t flags, uint64_t max_page)
+static void map_or_panic(unsigned long va, phys_addr_t pa, size_t size,
+			 unsigned int prot, size_t max_leaf)
 {
-	if (map_range(va, pa, size, flags, max_page))
-		panic("mmu: out of memory for page tables mapping 0x%llx",
-		      (unsigned long long)va);
+	int r = pgtable_map(&kernel_pgt, va, pa, size, prot, max_leaf);
+
+	if (r)
+		panic("mmu: cannot map 0x%lx (error %d)", va, r);
 }
 
 static void map_kernel_image(void)
 {
-	uint64_t text = (uint64_t)_text, etext = ALIGN_UP((uint64_t)_etext, PAGE_SIZE);
-	uint64_t data = (uint64_t)_data, end = (uint64_t)_kernel_end;
+	unsigned long text = (unsigned long)_text;
+	unsigned long etext = ALIGN_UP((unsigned long)_etext, PAGE_SIZE);
+	unsigned long data = (unsigned long)_data, end = (unsigned long)_kernel_end;
 
-	/* text: read-only, executable */
-	map_range_or_panic(text, virt_to_phys(_text), etext - text, PTE_P | PTE_G, PAGE_SIZE);
-	/* rodata: read-only */
-	map_range_or_panic(etext, virt_to_phys((void *)etext), data - etext,
-		  PTE_P | PTE_G | nx_bit, PAGE_SIZE);
-	/* data, bss, symbol table: writable, not executable */
-	map_range_or_panic(data, virt_to_phys(_data), end - data,
-		  PTE_P | PTE_W | PTE_G | nx_bit, PAGE_SIZE);
+	map_or_panic(text, virt_to_phys(_text), etext - text,
+		     PROT_READ | PROT_EXEC, PAGE_SIZE);
+	map_or_panic(etext, virt_to_phys((void *)etext), data - etext,
+		     PROT_READ, PAGE_SIZE);
+	/* data, bss, symbol table */
+	map_or_panic(data, virt_to_phys(_data), end - data,
+		     PROT_READ | PROT_WRITE, PAGE_SIZE);
+}
+
+/* Give every top-level entry of [start, last] a table now (see the top). */
+static void prefill_top_level(unsigned long start, unsigned long last)
+{
+	for (unsigned long i = (start >> 39) & 511; i <= ((last >> 39) & 511); i++) {
+		void *t;
+
+		if (kernel_pgt.root[i])
+			continue;
+		t = kernel_alloc_table(&kernel_pgt);
+		if (!t)
+			panic("mmu: out of memory for the kernel's tables");
+		kernel_pgt.root[i] = x86_kernel_fmt.mk_table(virt_to_phys(t));
+		kernel_pgt.nr_tables++;
+	}
+}
+
+static void write_cr3(uint64_t v)
+{
+	__asm__ __volatile__("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
 void arch_mm_init(void)
@@ -145,77 +130,277 @@ void arch_mm_init(void)
 	uint32_t a, b, c, d;
 	phys_addr_t start, end;
 	uint64_t i;
+	int r;
 
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
 	have_gbpages = d & (1U << 26);
-	have_nx = d & (1U << 20);
-	nx_bit = have_nx ? PTE_NX : 0;
+	x86_nx_bit = (d & (1U << 20)) ? PTE_NX : 0;
+	cpuid(1, 0, &a, &b, &c, &d);
+	have_pcid = c & (1U << 17);
+	cpuid(7, 0, &a, &b, &c, &d);
+	have_invpcid = have_pcid && (b & (1U << 10));
 
-	kernel_pml4 = pt_alloc();
+	r = pgtable_init_alloc(&kernel_pgt, &x86_kernel_fmt, 4, KERNEL_HALF, ~0UL,
+			       kernel_alloc_table, NULL, NULL);
+	if (r)
+		panic("mmu: no memory for the kernel's top-level table (%d)", r);
 	for_each_mem_range(i, &start, &end)
-		map_range_or_panic(PAGE_OFFSET + start, start, end - start,
-			  PTE_P | PTE_W | PTE_G | nx_bit, SZ_1G);
+		map_or_panic(PAGE_OFFSET + start, start, end - start,
+			     PROT_READ | PROT_WRITE, have_gbpages ? SZ_1G : SZ_2M);
 	map_kernel_image();
+	prefill_top_level(VMALLOC_START, VMALLOC_END);
+	prefill_top_level(IOREMAP_BASE, IOREMAP_BASE + IOREMAP_SIZE - 1);
 
-	__asm__ __volatile__("mov %0, %%cr3" : : "r"(virt_to_phys(kernel_pml4)) : "memory");
+	write_cr3(virt_to_phys(kernel_pgt.root));
 	pr_info("mmu: direct map of %llu MiB at 0x%lx: %lu x 1 GiB, %lu x 2 MiB, "
 		"%lu x 4 KiB pages; kernel image W^X%s\n",
 		(unsigned long long)(memblock_phys_mem_size() >> 20), PAGE_OFFSET,
-		mapped_1g, mapped_2m, mapped_4k, have_nx ? "" : " (no NX on this CPU)");
+		kernel_pgt.nr_leaves[3], kernel_pgt.nr_leaves[2],
+		kernel_pgt.nr_leaves[1], x86_nx_bit ? "" : " (no NX on this CPU)");
+	asid_allocator_init(&pcids, 12, "pcids");
+	pr_info("mmu: user address spaces: %s\n",
+		!have_pcid ? "no PCIDs, every switch flushes the TLB" :
+		have_invpcid ? "4095 PCIDs, INVPCID" : "4095 PCIDs, no INVPCID");
 	memblock_set_current_limit(memblock_end_of_DRAM());
 }
 
-static uint64_t prot_flags(unsigned int prot)
+/* ------------------------------------------------------ kernel mappings */
+
+static bool in_windows(unsigned long va, size_t size)
 {
-	uint64_t f = PTE_P | PTE_G;
+	unsigned long last = va + size - 1;
 
-	if (prot & PROT_WRITE)
-		f |= PTE_W;
-	if (!(prot & PROT_EXEC))
-		f |= nx_bit;
-	if (prot & PROT_DEVICE)
-		f |= PTE_PCD | PTE_PWT;
-	return f;
-}
-
-/* The 4 KiB entry for va, or NULL if a level above is missing. */
-static uint64_t *lookup_pte(unsigned long va)
-{
-	uint64_t *e = &kernel_pml4[(va >> 39) & 511];
-
-	for (int shift = 30; shift >= 12; shift -= 9) {
-		if (!(*e & PTE_P) || (*e & PTE_PS))
-			return NULL;
-		e = (uint64_t *)phys_to_virt(*e & PTE_ADDR) + ((va >> shift) & 511);
-	}
-	return e;
+	if (!size || last < va)
+		return false;
+	return (va >= VMALLOC_START && last <= VMALLOC_END) ||
+	       (va >= IOREMAP_BASE && last <= IOREMAP_BASE + IOREMAP_SIZE - 1);
 }
 
 int arch_map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 			  unsigned int prot)
 {
-	if (map_range(va, pa, size, prot_flags(prot), PAGE_SIZE)) {
-		arch_unmap_kernel_range(va, size);
+	unsigned long flags;
+	int r;
+
+	if (!in_windows(va, size))
 		return -1;
-	}
-	return 0;
+	spin_lock_irqsave(&kernel_pgt_lock, flags);
+	r = pgtable_map(&kernel_pgt, va, pa, size, prot, PAGE_SIZE);
+	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
+	return r ? -1 : 0;
 }
 
 void arch_unmap_kernel_range(unsigned long va, size_t size)
 {
-	for (unsigned long a = va; a < va + size; a += PAGE_SIZE) {
-		uint64_t *pte = lookup_pte(a);
+	unsigned long flags;
+	size_t gone;
 
-		if (pte && (*pte & PTE_P)) {
-			*pte = 0;
-			__asm__ __volatile__("invlpg (%0)" : : "r"(a) : "memory");
-		}
-	}
+	spin_lock_irqsave(&kernel_pgt_lock, flags);
+	gone = pgtable_unmap(&kernel_pgt, va, size);
+	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
+	if (gone)
+		arch_flush_tlb_local_range(va, size);
 }
 
 bool arch_kernel_pte_present(unsigned long va)
 {
-	uint64_t *pte = lookup_pte(va);
+	unsigned long flags;
+	uint64_t pte = 0;
+	unsigned int level;
 
-	return pte && (*pte & PTE_P);
+	spin_lock_irqsave(&kernel_pgt_lock, flags);
+	pgtable_translate(&kernel_pgt, va & PAGE_MASK, &pte, &level);
+	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
+	return pte & PTE_P;
+}
+
+int arch_kernel_translate(unsigned long va, phys_addr_t *pa,
+			  unsigned int *prot, unsigned int *level)
+{
+	unsigned long flags = arch_irq_save();
+	uint64_t pte = 0;
+
+	if (!in_windows(va & PAGE_MASK, PAGE_SIZE)) {
+		arch_irq_restore(flags);
+		return -EINVAL;
+	}
+	if (!spin_trylock(&kernel_pgt_lock)) {
+		arch_irq_restore(flags);
+		return -EBUSY;
+	}
+	*pa = pgtable_translate(&kernel_pgt, va, &pte, level);
+	spin_unlock(&kernel_pgt_lock);
+	arch_irq_restore(flags);
+	if (!(pte & PTE_P))
+		return 0;
+	*prot = x86_kernel_fmt.attrs_to_prot(x86_kernel_fmt.leaf_attrs(pte));
+	return 1;
+}
+
+/* ------------------------------------------------------ user address spaces */
+
+int arch_mm_create(struct arch_mm *mm)
+{
+	int r;
+
+	memset(mm, 0, sizeof(*mm));
+	r = pgtable_init(&mm->pgt, &x86_user_fmt, 4, 0, TASK_SIZE - 1, NULL);
+	if (r)
+		return r;
+	/* The kernel half: the same level-3 tables as every address space. */
+	memcpy(mm->pgt.root + 256, kernel_pgt.root + 256, 256 * sizeof(uint64_t));
+	return 0;
+}
+
+void arch_mm_destroy(struct arch_mm *mm)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		BUG_ON(READ_ONCE(cpu_mm[cpu]) == mm);
+	pgtable_free(&mm->pgt);
+	/* Its PCID is not handed out again before the next rollover, which
+	 * flushes every CPU: stale entries tagged with it never match. */
+	mm->asid = 0;
+}
+
+int arch_mm_map(struct arch_mm *mm, unsigned long va, phys_addr_t pa,
+		size_t size, unsigned int prot)
+{
+	return pgtable_map(&mm->pgt, va, pa, size, prot,
+			   have_gbpages ? SZ_1G : SZ_2M);
+}
+
+size_t arch_mm_unmap(struct arch_mm *mm, unsigned long va, size_t size)
+{
+	size_t gone = pgtable_unmap(&mm->pgt, va, size);
+
+	if (gone)
+		arch_flush_tlb_mm_range(mm, va, size);
+	return gone;
+}
+
+long arch_mm_protect(struct arch_mm *mm, unsigned long va, size_t size,
+		     unsigned int prot)
+{
+	long changed = pgtable_protect(&mm->pgt, va, size, prot);
+
+	if (changed > 0)
+		arch_flush_tlb_mm_range(mm, va, size);
+	return changed;
+}
+
+static uint64_t read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+void arch_switch_mm(struct arch_mm *mm)
+{
+	unsigned int cpu = arch_cpu_id(), pcid;
+	bool flush;
+
+	if (have_pcid && !pcide_on[cpu]) {
+		/* CR3's PCID bits must be 0 here: they are (kernel table). */
+		__asm__ __volatile__("mov %0, %%cr4" : : "r"(read_cr4() | CR4_PCIDE)
+				     : "memory");
+		pcide_on[cpu] = true;
+	}
+	if (!mm) {
+		/* PCID 0 never holds user entries: no flush needed. */
+		write_cr3(virt_to_phys(kernel_pgt.root) | (have_pcid ? CR3_NOFLUSH : 0));
+		WRITE_ONCE(cpu_mm[cpu], NULL);
+		return;
+	}
+	pcid = asid_switch(&pcids, &mm->asid, cpu, &flush);
+	if (flush)
+		arch_flush_tlb_local_all();	/* a rollover: every PCID goes */
+	__atomic_fetch_or(&mm->cpus, 1UL << cpu, __ATOMIC_RELAXED);
+	WRITE_ONCE(cpu_mm[cpu], mm);
+	if (have_pcid)
+		write_cr3(virt_to_phys(mm->pgt.root) | pcid | CR3_NOFLUSH);
+	else
+		write_cr3(virt_to_phys(mm->pgt.root));
+}
+
+/* INVPCID (SDM vol. 2): type 0 one address in one PCID, 1 one PCID. */
+static void invpcid(unsigned long type, unsigned int pcid, unsigned long va)
+{
+	struct { uint64_t pcid, va; } desc = { pcid, va };
+
+	__asm__ __volatile__("invpcid %0, %1" : : "m"(desc), "r"(type) : "memory");
+}
+
+struct mm_flush {
+	struct arch_mm *mm;
+	unsigned long va;
+	size_t size;			/* 0: all of mm */
+};
+
+/* This CPU's part of a flush. */
+static void flush_mm_local(void *arg)
+{
+	struct mm_flush *f = arg;
+	struct arch_mm *mm = f->mm;
+	unsigned int cpu = arch_cpu_id();
+	bool current = cpu_mm[cpu] == mm;
+	size_t pages = f->size / PAGE_SIZE;
+
+	/* A CPU that never loaded mm caches nothing of it (and may not
+	 * have PCIDs on yet: INVPCID of a PCID other than 0 would fault). */
+	if (!(READ_ONCE(mm->cpus) & (1UL << cpu)))
+		return;
+	if (!have_pcid) {
+		/* Entries of an address space that is not loaded went with
+		 * the CR3 write that unloaded it. */
+		if (current && (!f->size || pages > FLUSH_ALL_PAGES))
+			write_cr3(virt_to_phys(mm->pgt.root));
+		else if (current)
+			arch_flush_tlb_local_range(f->va, f->size);
+		return;
+	}
+	if (!mm->asid)
+		return;			/* never ran: nothing cached */
+	if (f->size && pages <= FLUSH_ALL_PAGES && (current || have_invpcid)) {
+		for (unsigned long a = f->va; a < f->va + f->size; a += PAGE_SIZE) {
+			if (current)	/* INVLPG: the current PCID's entry */
+				__asm__ __volatile__("invlpg (%0)" : : "r"(a) : "memory");
+			else
+				invpcid(0, asid_number(&pcids, mm->asid), a);
+		}
+	} else if (have_invpcid) {
+		invpcid(1, asid_number(&pcids, mm->asid), 0);
+	} else if (current) {
+		/* A CR3 write without the no-flush bit drops its PCID's entries. */
+		write_cr3(virt_to_phys(mm->pgt.root) | asid_number(&pcids, mm->asid));
+	} else {
+		arch_flush_tlb_local_all();
+	}
+}
+
+static void flush_mm(struct mm_flush *f)
+{
+	unsigned long flags = arch_irq_save();
+	unsigned long others = f->mm->cpus & ~(1UL << arch_cpu_id());
+
+	flush_mm_local(f);
+	arch_irq_restore(flags);
+	if (others)
+		smp_call_function_many(others, flush_mm_local, f);
+}
+
+void arch_flush_tlb_mm(struct arch_mm *mm)
+{
+	struct mm_flush f = { mm, 0, 0 };
+
+	flush_mm(&f);
+}
+
+void arch_flush_tlb_mm_range(struct arch_mm *mm, unsigned long va, size_t size)
+{
+	unsigned long start = va & PAGE_MASK;
+	struct mm_flush f = { mm, start, ALIGN_UP(va + size, PAGE_SIZE) - start };
+
+	flush_mm(&f);
 }

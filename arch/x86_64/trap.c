@@ -10,6 +10,7 @@
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "mm/fault.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>
 #include <arch/page.h>
@@ -216,7 +217,24 @@ static void print_registers(const struct trap_frame *f)
 	       (unsigned long long)read_cr(3), (unsigned long long)read_cr(4));
 }
 
-static void crash(struct trap_frame *f)
+/*
+ * A page fault in portable terms (SDM vol. 3, 4.7, the error code: P,
+ * W/R, U/S, RSVD, I/D). x86 does not say at which level the walk stopped.
+ */
+static void page_fault_decode(const struct trap_frame *f, struct page_fault *pf)
+{
+	uint64_t err = f->error;
+
+	pf->addr = read_cr(2);
+	pf->pc = f->rip;
+	pf->access = (err & 16) ? FAULT_EXEC : (err & 2) ? FAULT_WRITE : FAULT_READ;
+	pf->type = (err & 8) ? FAULT_OTHER :
+		   (err & 1) ? FAULT_PERMISSION : FAULT_NOT_PRESENT;
+	pf->user = err & 4;
+	pf->level = 0;
+}
+
+static __noreturn void crash(struct trap_frame *f, const struct page_fault *pf)
 {
 	struct fault_info fi = {
 		.vector = f->vector,
@@ -247,6 +265,8 @@ static void crash(struct trap_frame *f)
 		describe_address(where, sizeof(where), fi.addr);
 		printk(KERN_EMERG "  cause: %s\n", words);
 		printk(KERN_EMERG "  faulting address: 0x%016lx, %s\n", fi.addr, where);
+		if (pf)
+			page_fault_report(pf);
 	} else if (f->vector == 10 || f->vector == 11 || f->vector == 12 ||
 		   f->vector == 13) {
 		selector_words(words, sizeof(words), f->error);
@@ -272,6 +292,8 @@ static void crash(struct trap_frame *f)
 void x86_trap(struct trap_frame *f);
 void x86_trap(struct trap_frame *f)
 {
+	struct page_fault pf;
+
 	if (f->vector >= 32 && irq_handlers[f->vector]) {
 		irq_handlers[f->vector](f);
 		sched_preempt_irq();	/* time slice over, or a wake-up: switch */
@@ -279,5 +301,11 @@ void x86_trap(struct trap_frame *f)
 	}
 	if (f->vector == IRQ_SPURIOUS_VECTOR)
 		return;
-	crash(f);
+	if (f->vector == 14) {
+		page_fault_decode(f, &pf);
+		if (do_page_fault(&pf) == 0)
+			return;		/* resolved: retry the access */
+		crash(f, &pf);
+	}
+	crash(f, NULL);
 }

@@ -71,4 +71,37 @@ int arch_map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
 void arch_unmap_kernel_range(unsigned long va, size_t size);
 bool arch_kernel_pte_present(unsigned long va);
 
+/* ---- host stand-ins for the rest of the arch MMU contract
+ * (tests/host/host_mmu_contract.c defines them). ---- */
+
+/*
+ * arch_kernel_translate(): what the host's kernel table holds at va, as
+ * on the CPUs: 1 and the leaf's address, PROT_* and level; 0 if nothing;
+ * -EINVAL outside vmalloc (the host has no ioremap window). There is no
+ * lock to find busy on the host.
+ */
+int arch_kernel_translate(unsigned long va, phys_addr_t *pa,
+			  unsigned int *prot, unsigned int *level);
+
+/*
+ * User address spaces (struct arch_mm, mm/arch_mm.h) in the host format,
+ * table pages from malloc: create, destroy, map, unmap and protect do
+ * what they do on the CPUs; there is no TLB, so switching only records
+ * the current address space and the flushes do nothing.
+ */
+#define TASK_SIZE	(1UL << 47)
+
+struct arch_mm;
+int arch_mm_create(struct arch_mm *mm);
+void arch_mm_destroy(struct arch_mm *mm);
+int arch_mm_map(struct arch_mm *mm, unsigned long va, phys_addr_t pa,
+		size_t size, unsigned int prot);
+size_t arch_mm_unmap(struct arch_mm *mm, unsigned long va, size_t size);
+long arch_mm_protect(struct arch_mm *mm, unsigned long va, size_t size,
+		     unsigned int prot);
+void arch_switch_mm(struct arch_mm *mm);
+void arch_flush_tlb_mm(struct arch_mm *mm);
+void arch_flush_tlb_mm_range(struct arch_mm *mm, unsigned long va,
+			     size_t size);
+
 #endif
