@@ -5,14 +5,8 @@
 #include "mm/fault.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
+#include "kernel/errno.h"
 #include <arch/mmu.h>
-
-#ifndef EFAULT
-#define EFAULT	14
-#endif
-#ifndef EINVAL
-#define EINVAL	22
-#endif
 
 int do_page_fault(const struct page_fault *pf)
 {

@@ -38,15 +38,9 @@
 #include <arch/cpu.h>
 #include <arch/machine.h>
 #include <arch/mmio.h>
+#include "kernel/errno.h"
 #include <arch/mmu.h>
 #include <arch/page.h>
-
-#ifndef EINVAL
-#define EINVAL	22
-#endif
-#ifndef EBUSY
-#define EBUSY	16
-#endif
 
 #define SZ_2M		(1UL << 21)
 #define SZ_1G		(1UL << 30)
