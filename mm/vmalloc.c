@@ -24,6 +24,7 @@
 #include "kernel/spinlock.h"
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
+#include "mm/vmstat.h"
 #include <arch/mmu.h>
 
 #define VMALLOC_MAX_AREAS	512
@@ -32,7 +33,6 @@ static struct vm_struct area_pool[VMALLOC_MAX_AREAS];
 static struct vm_struct *area_free;		/* unused descriptors */
 static struct list_head vmap_areas = LIST_HEAD_INIT(vmap_areas);
 static DEFINE_SPINLOCK(vmap_lock);
-static unsigned long vmalloc_nr_pages;		/* mapped, all areas */
 static bool pool_ready;
 
 static void pool_init_locked(void)
@@ -140,7 +140,7 @@ bool is_vmalloc_addr(const void *addr)
 
 static void count_pages(long delta)
 {
-	__atomic_fetch_add(&vmalloc_nr_pages, (unsigned long)delta, __ATOMIC_RELAXED);
+	mod_node_page_state(&contig_page_data, NR_VMALLOC, delta);
 }
 
 /* Remove [va, va + size) from the page tables and from every CPU's TLB. */
@@ -275,7 +275,7 @@ void vunmap(const void *addr)
 
 unsigned long vmalloc_used_pages(void)
 {
-	return __atomic_load_n(&vmalloc_nr_pages, __ATOMIC_RELAXED);
+	return node_page_state_snapshot(&contig_page_data, NR_VMALLOC);
 }
 
 bool vmalloc_describe(unsigned long addr, char *buf, size_t size)
