@@ -351,10 +351,46 @@ static int migration_types(char *buf, size_t size, unsigned int types)
 	return kscnprintf(buf, size, "(%s) ", s);
 }
 
+/* Pages on the node's per-CPU lists (free, but not in NR_FREE_PAGES). */
+static unsigned long node_pcp_pages(pg_data_t *pgdat)
+{
+	unsigned long n = 0;
+	struct zone *zone;
+
+	for_each_populated_zone_in(zone, pgdat)
+		for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+			n += (unsigned long)READ_ONCE(per_cpu_ptr(zone->pcp, cpu)->count);
+	return n;
+}
+
 void show_free_areas(pg_data_t *pgdat)
 {
 	struct zone *zone;
 
+	/* Linux's summary of the node's counters, in pages. */
+	printk("active_anon:%lu inactive_anon:%lu isolated_anon:%lu\n"
+	       " active_file:%lu inactive_file:%lu isolated_file:%lu\n"
+	       " unevictable:%lu dirty:%lu writeback:%lu\n"
+	       " slab_reclaimable:%lu slab_unreclaimable:%lu\n"
+	       " mapped:%lu shmem:%lu pagetables:%lu\n"
+	       " kernel_misc_reclaimable:%lu\n"
+	       " free:%lu free_pcp:%lu free_cma:%lu\n",
+	       node_stat(pgdat, NR_ACTIVE_ANON), node_stat(pgdat, NR_INACTIVE_ANON),
+	       node_stat(pgdat, NR_ISOLATED_ANON),
+	       node_stat(pgdat, NR_ACTIVE_FILE), node_stat(pgdat, NR_INACTIVE_FILE),
+	       node_stat(pgdat, NR_ISOLATED_FILE),
+	       node_stat(pgdat, NR_UNEVICTABLE), node_stat(pgdat, NR_FILE_DIRTY),
+	       node_stat(pgdat, NR_WRITEBACK),
+	       node_stat(pgdat, NR_SLAB_RECLAIMABLE_B),
+	       node_stat(pgdat, NR_SLAB_UNRECLAIMABLE_B),
+	       node_stat(pgdat, NR_FILE_MAPPED), node_stat(pgdat, NR_SHMEM),
+	       node_stat(pgdat, NR_PAGETABLE),
+	       node_stat(pgdat, NR_KERNEL_MISC_RECLAIMABLE),
+	       sum_zone_node_page_state(pgdat, NR_FREE_PAGES),
+	       node_pcp_pages(pgdat), cma_free_kb(pgdat) >> (PAGE_SHIFT - 10));
+	printk("Node %d kernel_stack:%lukB pagetables:%lukB vmalloc:%lukB\n",
+	       pgdat->node_id, node_stat(pgdat, NR_KERNEL_STACK_KB),
+	       K(node_stat(pgdat, NR_PAGETABLE)), K(node_stat(pgdat, NR_VMALLOC)));
 	for_each_populated_zone_in(zone, pgdat) {
 		unsigned long nr[NR_PAGE_ORDERS], total = 0, flags;
 		unsigned int types[NR_PAGE_ORDERS];

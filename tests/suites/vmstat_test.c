@@ -313,6 +313,7 @@ static void meminfo_reads_the_counters(struct kunit *test)
 						      0, NULL);
 	void *obj;
 	unsigned long slab;
+	char want[96];
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	obj = kmem_cache_alloc(s, GFP_KERNEL);
@@ -355,6 +356,17 @@ static void meminfo_reads_the_counters(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "  per-node stats\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "  vm stats threshold: "));
 	KUNIT_EXPECT_EQ(test, value_of(buf, "      nr_slab_unreclaimable"), (long)slab);
+
+	/* The allocation failure report starts with the same counters. */
+	printk_capture_start(buf, sizeof(buf));
+	show_free_areas(A());
+	printk_capture_stop();
+	ksnprintf(want, sizeof(want), " slab_reclaimable:0 slab_unreclaimable:%lu\n",
+		  slab);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, want));
+	ksnprintf(want, sizeof(want), " free:%lu free_pcp:0 free_cma:0\n",
+		  free_counter());
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, want));
 
 	kmem_cache_free(s, obj);
 	kmem_cache_destroy(s);
