@@ -1,12 +1,12 @@
 /*
- * mm/mm_init.c - building a node: memmap, zones, watermarks, per-CPU
- * lists. The boot builds the global node from memblock (mm_core_init);
- * tests and labs build private arenas over memory they own.
+ * mm/mm_init.c - building a node: memmap, zones, free lists, watermarks,
+ * per-CPU lists. The boot builds the global node from memblock
+ * (mm_core_init); tests and labs build private arenas over memory they own.
  *
  * Memory ranges are split at the DMA32 limit, so each memmap range lies in
  * one zone. Ranges of one zone separated by a hole smaller than a
  * pageblock are joined and the hole's pages marked reserved: that bounds
- * the memmap spent on holes at 512 struct pages (16 KiB) per small hole,
+ * the memmap spent on holes at 512 struct pages (32 KiB) per small hole,
  * and large holes cost nothing (see docs/mm/page_alloc.md).
  */
 #include "mm/internal.h"
@@ -100,7 +100,8 @@ static int add_piece(pg_data_t *pgdat, const struct piece *p, void *mem)
 	for (unsigned long i = 0; i < n; i++) {
 		struct page *page = &r.memmap[i];
 
-		*page = (struct page){ .range_id = (uint8_t)id };
+		*page = (struct page){ .range_id = (uint8_t)id,
+				       ._mapcount = -1 };
 		__SetPageReserved(page);
 		set_page_count(page, 1);
 		INIT_LIST_HEAD(&page->lru);
@@ -263,4 +264,70 @@ void mm_core_init(void)
 		totalram_pages() << (PAGE_SHIFT - 10),
 		(unsigned long long)(memblock_phys_mem_size() >> 10),
 		memmap_bytes >> 10);
+}
+
+/* ================================================================ free lists */
+
+void zone_init_free_lists(struct zone *zone)
+{
+	spin_lock_init(&zone->lock, "zone->lock");
+	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++) {
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+			INIT_LIST_HEAD(&zone->free_area[o].free_list[mt]);
+		zone->free_area[o].nr_free = 0;
+	}
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
+
+		spin_lock_init(&pcp->lock, "pcp->lock");
+		for (int i = 0; i < NR_PCP_LISTS; i++)
+			INIT_LIST_HEAD(&pcp->lists[i]);
+	}
+}
+
+/* Largest order a block at pfn may have and still end by end_pfn. */
+static unsigned int max_block_order(unsigned long pfn, unsigned long end_pfn)
+{
+	unsigned int order = MAX_PAGE_ORDER;
+
+	while (order && ((pfn & ((1UL << order) - 1)) ||
+			 pfn + (1UL << order) > end_pfn))
+		order--;
+	return order;
+}
+
+void free_pfn_range(unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned long pfn = start_pfn;
+
+	while (pfn < end_pfn) {
+		struct page *page = pfn_to_page(pfn);
+		const struct memmap_range *r;
+		unsigned long stop, flags;
+
+		if (!page) {	/* a hole: skip to the next range, if any */
+			pfn++;
+			continue;
+		}
+		r = page_range(page);
+		stop = min(end_pfn, r->end_pfn);
+		while (pfn < stop) {
+			unsigned int order = max_block_order(pfn, stop);
+			struct zone *zone = r->zone;
+
+			page = r->memmap + (pfn - r->start_pfn);
+			for (unsigned long i = 0; i < (1UL << order); i++) {
+				__ClearPageReserved(&page[i]);
+				set_page_count(&page[i], 0);
+			}
+			if (page_alloc_debug)
+				kernel_poison_pages(page, order);
+			spin_lock_irqsave(&zone->lock, flags);
+			zone->managed_pages += 1UL << order;
+			__free_one_page(page, pfn, zone, order,
+					get_pfnblock_migratetype(page, pfn));
+			spin_unlock_irqrestore(&zone->lock, flags);
+			pfn += 1UL << order;
+		}
+	}
 }

@@ -1,6 +1,7 @@
 /*
- * mm/page_alloc.c - the buddy allocator: free lists, per-CPU lists,
- * fallback between migratetypes, watermarks and the public API.
+ * mm/page_alloc.c - the buddy allocator's hot path: merging and splitting
+ * blocks, the per-CPU lists, the watermark check, alloc_pages() and
+ * __free_pages().
  *
  * A free block of 2^order pages starts at a pfn aligned to 2^order. Its
  * "buddy" is the block of the same order it was split from, at
@@ -15,6 +16,18 @@
  *   alloc_pages_node / __free_pages      API, gfp -> zones, watermarks
  *   rmqueue_pcplist / free_unref_page    this CPU's lists (pcp->lock)
  *   __rmqueue / __free_one_page          buddy lists (zone->lock)
+ *
+ * The allocator's other files (docs/mm/page_alloc.md, "Files"):
+ *   page_alloc_fallback.c  taking from another migratetype's lists, and
+ *                          changing a pageblock's type
+ *   page_alloc_zone.c      per-zone settings: pcp sizing and draining,
+ *                          watermark setup, counters
+ *   mm_init.c, memmap.c    building a node; pfn <-> struct page
+ *   page_alloc_debug.c     bad_page(), poisoning, buddy_check()
+ * Everything an allocation or a free runs through on its fast path stays
+ * in this file or in static inlines in mm/internal.h, so the compiler can
+ * inline it as before the split; the other files run when a list is empty
+ * of the wanted type, or at setup.
  */
 #include "mm/internal.h"
 #include "kernel/lib/string.h"
@@ -33,74 +46,6 @@ unsigned long (*page_alloc_try_to_free_pages)(pg_data_t *pgdat, gfp_t gfp,
 
 /* ================================================================ buddy */
 
-static inline void account_freepages(struct zone *zone, long nr, int mt)
-{
-	zone->free_pages += nr;
-	zone->nr_free_mt[mt] += nr;
-}
-
-/*
- * zone->lock held. The __ forms leave free_pages and nr_free_mt to the
- * caller: a split or merge of many levels counts its pages once, not once
- * per level (each count is a read-modify-write of one shared word).
- */
-static inline void __add_to_free_list(struct page *page, struct zone *zone,
-				      unsigned int order, int mt)
-{
-	struct free_area *area = &zone->free_area[order];
-
-	page->order = (uint8_t)order;
-	__SetPageBuddy(page);
-	list_add(&page->lru, &area->free_list[mt]);
-	area->nr_free++;
-}
-
-static inline void __del_page_from_free_list(struct page *page,
-					     struct zone *zone,
-					     unsigned int order)
-{
-	list_del(&page->lru);
-	__ClearPageBuddy(page);
-	zone->free_area[order].nr_free--;
-}
-
-static inline void add_to_free_list(struct page *page, struct zone *zone,
-				    unsigned int order, int mt)
-{
-	__add_to_free_list(page, zone, order, mt);
-	account_freepages(zone, 1L << order, mt);
-}
-
-/* mt is the list the page is on. */
-static inline void del_page_from_free_list(struct page *page,
-					   struct zone *zone,
-					   unsigned int order, int mt)
-{
-	__del_page_from_free_list(page, zone, order);
-	account_freepages(zone, -(1L << order), mt);
-}
-
-/* zone->lock held. */
-static inline void move_to_free_list(struct page *page, struct zone *zone,
-				     unsigned int order, int old_mt, int new_mt)
-{
-	list_move(&page->lru, &zone->free_area[order].free_list[new_mt]);
-	account_freepages(zone, -(1L << order), old_mt);
-	account_freepages(zone, 1L << order, new_mt);
-}
-
-/* Set the type of every pageblock in a block of 2^order pages. */
-static void change_pageblock_range(struct page *page, unsigned long pfn,
-				   unsigned int order, int mt)
-{
-	struct memmap_range *r = page_range(page);
-	unsigned long n = order > pageblock_order ?
-			  1UL << (order - pageblock_order) : 1;
-
-	for (unsigned long i = 0; i < n; i++)
-		r->pageblock_mt[pageblock_index(r, pfn) + i] = (uint8_t)mt;
-}
-
 /* CMA and isolated blocks never merge with blocks of another type. */
 static inline bool migratetype_is_mergeable(int mt)
 {
@@ -112,8 +57,8 @@ static inline bool migratetype_is_mergeable(int mt)
  * with its buddy as long as the buddy is free and the same size.
  * zone->lock held.
  */
-static void __free_one_page(struct page *page, unsigned long pfn,
-			    struct zone *zone, unsigned int order, int mt)
+void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
+		     unsigned int order, int mt)
 {
 	const struct memmap_range *r = page_range(page);
 
@@ -151,26 +96,8 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 	__add_to_free_list(page, zone, order, mt);
 }
 
-/*
- * Split a free block of 2^high pages until its first 2^low pages are left,
- * returning each unused upper half to the free lists. zone->lock held.
- */
-static inline void expand(struct zone *zone, struct page *page,
-			  unsigned int low, unsigned int high, int mt)
-{
-	unsigned long size = 1UL << high;
-
-	account_freepages(zone, (1L << high) - (1L << low), mt);
-	while (high > low) {
-		high--;
-		size >>= 1;
-		__add_to_free_list(&page[size], zone, high, mt);
-	}
-}
-
 /* Take the smallest free block of type mt that fits. zone->lock held. */
-static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order,
-				       int mt)
+struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int mt)
 {
 	for (unsigned int o = order; o < NR_PAGE_ORDERS; o++) {
 		struct page *page = list_first_entry_or_null(
@@ -183,188 +110,6 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order,
 		return page;
 	}
 	return NULL;
-}
-
-/* ================================================================ fallback */
-
-/* Which types an allocation may take from when its own lists are empty. */
-static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
-	[MIGRATE_UNMOVABLE]   = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
-	[MIGRATE_MOVABLE]     = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
-	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE,   MIGRATE_MOVABLE },
-};
-
-/*
- * May an allocation of start_mt that found a fallback block of 2^order
- * claim the block's whole pageblock? Big blocks yes; unmovable and
- * reclaimable always try, so they pollute as few pageblocks as possible.
- */
-static bool can_steal_fallback(const struct zone *zone, unsigned int order,
-			       int start_mt)
-{
-	return order >= pageblock_order / 2 ||
-	       start_mt == MIGRATE_UNMOVABLE ||
-	       start_mt == MIGRATE_RECLAIMABLE ||
-	       zone->zone_pgdat->mobility_grouping_disabled;
-}
-
-/* First fallback type with a free block of this order, or -1. */
-static int find_suitable_fallback(struct zone *zone, unsigned int order,
-				  int start_mt, bool *can_steal)
-{
-	struct free_area *area = &zone->free_area[order];
-
-	if (!area->nr_free)
-		return -1;
-	for (int i = 0; i < MIGRATE_PCPTYPES - 1; i++) {
-		int mt = fallbacks[start_mt][i];
-
-		if (!list_empty(&area->free_list[mt])) {
-			*can_steal = can_steal_fallback(zone, order, start_mt);
-			return mt;
-		}
-	}
-	return -1;
-}
-
-/*
- * Count the pageblock at start_pfn: free pages, and allocated pages that
- * were allocated movable. False if the block is not wholly in one range.
- * zone->lock held.
- */
-static bool scan_pageblock(struct page *page, unsigned long start_pfn,
-			   unsigned long *free, unsigned long *movable)
-{
-	const struct memmap_range *r = page_range(page);
-	unsigned long end_pfn = start_pfn + pageblock_nr_pages;
-
-	if (start_pfn < r->start_pfn || end_pfn > r->end_pfn)
-		return false;
-	*free = *movable = 0;
-	for (unsigned long pfn = start_pfn; pfn < end_pfn;) {
-		struct page *p = r->memmap + (pfn - r->start_pfn);
-		unsigned long n = 1;
-
-		if (PageBuddy(p)) {
-			n = 1UL << p->order;
-			*free += n;
-		} else if (page_count(p) > 0 && !PageReserved(p)) {
-			n = 1UL << p->order;
-			if ((p->flags & PG_mt_mask) >> PG_mt_shift ==
-			    MIGRATE_MOVABLE)
-				*movable += n;
-		}
-		pfn += n;
-	}
-	return true;
-}
-
-/* Move the free blocks in [start, start + pageblock) to new_mt's lists. */
-static unsigned long move_freepages(struct zone *zone, struct page *page,
-				    unsigned long start_pfn, int old_mt,
-				    int new_mt)
-{
-	const struct memmap_range *r = page_range(page);
-	unsigned long end_pfn = min(ALIGN_DOWN(start_pfn, pageblock_nr_pages) +
-				    pageblock_nr_pages, r->end_pfn);
-	unsigned long moved = 0;
-
-	for (unsigned long pfn = start_pfn; pfn < end_pfn;) {
-		struct page *p = r->memmap + (pfn - r->start_pfn);
-
-		if (!PageBuddy(p)) {
-			pfn++;
-			continue;
-		}
-		move_to_free_list(p, zone, p->order, old_mt, new_mt);
-		moved += 1UL << p->order;
-		pfn += 1UL << p->order;
-	}
-	return moved;
-}
-
-/*
- * Allocate 2^order pages for start_mt out of page, a free block of
- * 2^cur_order pages of another type, claiming its pageblock when that
- * keeps types apart: a block of a pageblock or more changes type
- * outright; a smaller one converts its pageblock when at least half of
- * the pageblock is free or already used alike; otherwise the allocation
- * just borrows the pages. zone->lock held.
- */
-static struct page *steal_suitable_fallback(struct zone *zone,
-					    struct page *page,
-					    unsigned int cur_order,
-					    unsigned int order, int start_mt,
-					    bool whole_block)
-{
-	unsigned long pfn = page_to_pfn(page);
-	int block_mt = get_pfnblock_migratetype(page, pfn);
-	unsigned long block_pfn = ALIGN_DOWN(pfn, pageblock_nr_pages);
-	unsigned long free, movable, alike;
-
-	if (cur_order >= pageblock_order) {
-		del_page_from_free_list(page, zone, cur_order, block_mt);
-		change_pageblock_range(page, pfn, cur_order, start_mt);
-		expand(zone, page, order, cur_order, start_mt);
-		zone->events[ZE_STEAL_BLOCK] += 1UL << (cur_order - pageblock_order);
-		return page;
-	}
-	if (whole_block && scan_pageblock(page, block_pfn, &free, &movable)) {
-		if (start_mt == MIGRATE_MOVABLE)
-			alike = movable;
-		else if (block_mt == MIGRATE_MOVABLE)
-			alike = pageblock_nr_pages - (free + movable);
-		else
-			alike = 0;
-		if (free + alike >= pageblock_nr_pages / 2 ||
-		    zone->zone_pgdat->mobility_grouping_disabled) {
-			move_freepages(zone, page, block_pfn, block_mt,
-				       start_mt);
-			change_pageblock_range(page, block_pfn,
-					       pageblock_order, start_mt);
-			zone->events[ZE_STEAL_BLOCK]++;
-			return __rmqueue_smallest(zone, order, start_mt);
-		}
-	}
-	del_page_from_free_list(page, zone, cur_order, block_mt);
-	expand(zone, page, order, cur_order, block_mt);
-	zone->events[ZE_STEAL_PAGE]++;
-	return page;
-}
-
-/*
- * Allocate from another type's lists. Take the largest fallback block, so
- * that the pageblock claimed is a fresh one and types stay clustered;
- * but a movable allocation that may not claim the block takes the
- * smallest, so it breaks up as little as possible. zone->lock held.
- */
-static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order,
-				       int start_mt)
-{
-	bool can_steal = false;
-	int fallback_mt = -1;
-	int o;
-
-	for (o = MAX_PAGE_ORDER; o >= (int)order; o--) {
-		fallback_mt = find_suitable_fallback(zone, o, start_mt,
-						     &can_steal);
-		if (fallback_mt >= 0)
-			break;
-	}
-	if (fallback_mt < 0)
-		return NULL;
-	if (!can_steal && start_mt == MIGRATE_MOVABLE && o > (int)order) {
-		for (o = order; o <= MAX_PAGE_ORDER; o++) {
-			fallback_mt = find_suitable_fallback(zone, o, start_mt,
-							     &can_steal);
-			if (fallback_mt >= 0)
-				break;
-		}
-	}
-	return steal_suitable_fallback(zone,
-		list_first_entry(&zone->free_area[o].free_list[fallback_mt],
-				 struct page, lru),
-		o, order, start_mt, can_steal);
 }
 
 /*
@@ -402,8 +147,8 @@ static inline unsigned int pcp_index(unsigned int order, int mt)
  * Return count pages from pcp to the zone, coldest first, taking lists in
  * turn. pcp->lock held; takes zone->lock.
  */
-static void free_pcppages_bulk(struct zone *zone, int count,
-			       struct per_cpu_pages *pcp)
+void free_pcppages_bulk(struct zone *zone, int count,
+			struct per_cpu_pages *pcp)
 {
 	spin_lock(&zone->lock);
 	while (count > 0 && pcp->count > 0) {
@@ -515,86 +260,6 @@ static void free_unref_page(struct zone *zone, struct page *page,
 	arch_irq_restore(flags);
 }
 
-void drain_pages_zone(unsigned int cpu, struct zone *zone)
-{
-	struct per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
-	unsigned long flags;
-
-	spin_lock_irqsave(&pcp->lock, flags);
-	if (pcp->count)
-		free_pcppages_bulk(zone, pcp->count, pcp);
-	spin_unlock_irqrestore(&pcp->lock, flags);
-}
-
-void drain_pages(unsigned int cpu)
-{
-	struct zone *zone;
-
-	for_each_populated_zone_in(zone, &contig_page_data)
-		drain_pages_zone(cpu, zone);
-}
-
-void drain_all_pages(struct zone *zone)
-{
-	if (!zone) {
-		drain_node_pages(&contig_page_data);
-		return;
-	}
-	for_each_online_cpu(cpu)
-		drain_pages_zone(cpu, zone);
-}
-
-void drain_node_pages(pg_data_t *pgdat)
-{
-	struct zone *zone;
-
-	for_each_populated_zone_in(zone, pgdat)
-		drain_all_pages(zone);
-}
-
-/*
- * Linux's zone_batchsize(): about a quarter of a 1/1024th of the zone, at
- * most 1 MiB, rounded to 2^n - 1 (odd batches spread over cache colours).
- * high: the low watermark shared among the CPUs, at least 4 batches.
- */
-void zone_pcp_update(struct zone *zone)
-{
-	unsigned long batch = min(zone->managed_pages >> 10,
-				  (1UL << 20) / PAGE_SIZE) / 4;
-	unsigned int ncpus = (unsigned int)__builtin_popcountl(cpu_online_mask);
-	unsigned long high;
-
-	if (batch < 1)
-		batch = 1;
-	batch += batch / 2;
-	batch = (1UL << (63 - __builtin_clzl(batch))) - 1;	/* 2^n - 1 */
-	if (batch < 1)
-		batch = 1;
-	high = max(low_wmark_pages(zone) / (ncpus + 1), 4 * batch);
-	zone_set_pcp(zone, (int)high, (int)batch);
-}
-
-void zone_set_pcp(struct zone *zone, int high, int batch)
-{
-	if (batch < 1)
-		batch = 1;
-	if (high && high < batch)
-		high = batch;
-	zone->pcp_high = high;
-	zone->pcp_batch = batch;
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		struct per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
-		unsigned long flags;
-
-		spin_lock_irqsave(&pcp->lock, flags);
-		pcp->high = high;
-		pcp->batch = batch;
-		if (pcp->count && pcp->count >= high)
-			free_pcppages_bulk(zone, pcp->count, pcp);
-		spin_unlock_irqrestore(&pcp->lock, flags);
-	}
-}
-
 /* ================================================================ watermarks */
 
 bool zone_watermark_ok(struct zone *zone, unsigned int order,
@@ -648,53 +313,6 @@ static inline bool zone_watermark_fast(struct zone *zone, unsigned int order,
 				 alloc_flags);
 }
 
-static unsigned long int_sqrt(unsigned long x)
-{
-	unsigned long r = 0;
-
-	while ((r + 1) * (r + 1) <= x)
-		r++;
-	return r;
-}
-
-/*
- * Linux's rules: min_free_kbytes = sqrt(16 * lowmem kB), clamped to
- * [128 kB, 256 MiB], shared among zones by size; low and high sit a
- * quarter of min (or 0.1% of the zone) and twice that above min. A zone
- * also keeps lowmem_reserve pages from allocations that could have used a
- * higher zone (1/256 of the higher zones' size, for DMA32).
- */
-void setup_per_zone_wmarks(pg_data_t *pgdat)
-{
-	unsigned long total = node_managed_pages(pgdat);
-	unsigned long kbytes = total << (PAGE_SHIFT - 10);
-	unsigned long min_kb = int_sqrt(kbytes * 16);
-	struct zone *zone;
-
-	min_kb = min(max(min_kb, 128UL), 262144UL);
-	for_each_populated_zone_in(zone, pgdat) {
-		unsigned long min_pages = total ? (min_kb >> (PAGE_SHIFT - 10)) *
-					  zone->managed_pages / total : 0;
-		unsigned long gap = max(min_pages / 4,
-					zone->managed_pages * 10 / 10000);
-
-		zone->_watermark[WMARK_MIN] = min_pages;
-		zone->_watermark[WMARK_LOW] = min_pages + gap;
-		zone->_watermark[WMARK_HIGH] = min_pages + 2 * gap;
-		for (int z = 0; z < MAX_NR_ZONES; z++)
-			zone->lowmem_reserve[z] = 0;
-	}
-	pgdat->node_zones[ZONE_DMA32].lowmem_reserve[ZONE_NORMAL] =
-		pgdat->node_zones[ZONE_NORMAL].managed_pages / 256;
-}
-
-void zone_set_watermarks(struct zone *zone, unsigned long min_pages)
-{
-	zone->_watermark[WMARK_MIN] = min_pages;
-	zone->_watermark[WMARK_LOW] = min_pages + min_pages / 4;
-	zone->_watermark[WMARK_HIGH] = min_pages + min_pages / 2;
-}
-
 /* ================================================================ alloc */
 
 static inline enum zone_type gfp_zone(gfp_t gfp)
@@ -719,20 +337,29 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp)
 	return alloc_flags;
 }
 
-/* Set up a block just taken off a list for its new owner. */
+/*
+ * Set up a block just taken off a list for its new owner: every owner
+ * field of the head page clear (flags but the migratetype, mapping,
+ * index, private; _mapcount -1). Tail pages are as their last owner
+ * left them, which the free checks (debug) require to be clear.
+ */
 static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 			  int mt)
 {
 	if (unlikely(page_alloc_debug)) {
 		if (page_count(page) || PageReserved(page) || PageBuddy(page))
 			bad_page(page, "allocating a page that is not free");
+		else
+			check_new_page_owner_state(page, order);
 		check_poison_pages(page, order);
 	}
 	set_page_count(page, 1);
 	page->order = (uint8_t)order;
-	page->flags = (uint16_t)((page->flags & ~PG_mt_mask) |
-				 ((unsigned int)mt << PG_mt_shift));
+	page->flags = (unsigned long)mt << PG_mt_shift;
+	page->mapping = NULL;
+	page->index = 0;
 	page->private = 0;
+	page->_mapcount = -1;
 	if (gfp & __GFP_ZERO)
 		memset(page_address(page), 0, PAGE_SIZE << order);
 }
@@ -891,15 +518,25 @@ static void free_one_page(struct zone *zone, struct page *page,
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
-/* The last reference is gone: give the block back. */
+/*
+ * The last reference is gone: give the block back. Under debugging, a
+ * block whose owner left state behind (free_page_is_bad) is reported and
+ * leaked with refcount 1 instead.
+ */
 static void free_the_page(struct page *page, unsigned int order)
 {
 	struct zone *zone = page_zone(page);
 	unsigned long pfn = page_to_pfn(page);
 	int mt;
 
-	if (unlikely(page_alloc_debug))
+	if (unlikely(page_alloc_debug)) {
+		/* Report and leak it as it was while held: refcount 1. */
+		set_page_count(page, 1);
+		if (free_page_is_bad(page, order))
+			return;
+		set_page_count(page, 0);
 		kernel_poison_pages(page, order);
+	}
 	mt = get_pfnblock_migratetype(page, pfn);
 	if (order <= PAGE_ALLOC_COSTLY_ORDER && zone->pcp_high &&
 	    mt != MIGRATE_ISOLATE) {
@@ -959,180 +596,3 @@ void free_pages(unsigned long addr, unsigned int order)
 		__free_pages(virt_to_page((void *)addr), order);
 }
 
-/* ================================================================ misc */
-
-unsigned long node_free_pages(pg_data_t *pgdat)
-{
-	unsigned long n = 0;
-	struct zone *zone;
-
-	for_each_populated_zone_in(zone, pgdat) {
-		n += READ_ONCE(zone->free_pages);
-		for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-			n += (unsigned long)READ_ONCE(per_cpu_ptr(zone->pcp, cpu)->count);
-	}
-	return n;
-}
-
-unsigned long node_managed_pages(pg_data_t *pgdat)
-{
-	unsigned long n = 0;
-	struct zone *zone;
-
-	for_each_populated_zone_in(zone, pgdat)
-		n += zone->managed_pages;
-	return n;
-}
-
-unsigned long nr_free_pages(void)
-{
-	return node_free_pages(&contig_page_data);
-}
-
-unsigned long totalram_pages(void)
-{
-	return node_managed_pages(&contig_page_data);
-}
-
-void set_mobility_grouping(pg_data_t *pgdat, bool enabled)
-{
-	pgdat->mobility_grouping_disabled = !enabled;
-}
-
-void zone_init_free_lists(struct zone *zone)
-{
-	spin_lock_init(&zone->lock, "zone->lock");
-	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++) {
-		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-			INIT_LIST_HEAD(&zone->free_area[o].free_list[mt]);
-		zone->free_area[o].nr_free = 0;
-	}
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		struct per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
-
-		spin_lock_init(&pcp->lock, "pcp->lock");
-		for (int i = 0; i < NR_PCP_LISTS; i++)
-			INIT_LIST_HEAD(&pcp->lists[i]);
-	}
-}
-
-/* Largest order a block at pfn may have and still end by end_pfn. */
-static unsigned int max_block_order(unsigned long pfn, unsigned long end_pfn)
-{
-	unsigned int order = MAX_PAGE_ORDER;
-
-	while (order && ((pfn & ((1UL << order) - 1)) ||
-			 pfn + (1UL << order) > end_pfn))
-		order--;
-	return order;
-}
-
-void free_pfn_range(unsigned long start_pfn, unsigned long end_pfn)
-{
-	unsigned long pfn = start_pfn;
-
-	while (pfn < end_pfn) {
-		struct page *page = pfn_to_page(pfn);
-		const struct memmap_range *r;
-		unsigned long stop, flags;
-
-		if (!page) {	/* a hole: skip to the next range, if any */
-			pfn++;
-			continue;
-		}
-		r = page_range(page);
-		stop = min(end_pfn, r->end_pfn);
-		while (pfn < stop) {
-			unsigned int order = max_block_order(pfn, stop);
-			struct zone *zone = r->zone;
-
-			page = r->memmap + (pfn - r->start_pfn);
-			for (unsigned long i = 0; i < (1UL << order); i++) {
-				__ClearPageReserved(&page[i]);
-				set_page_count(&page[i], 0);
-			}
-			if (page_alloc_debug)
-				kernel_poison_pages(page, order);
-			spin_lock_irqsave(&zone->lock, flags);
-			zone->managed_pages += 1UL << order;
-			__free_one_page(page, pfn, zone, order,
-					get_pfnblock_migratetype(page, pfn));
-			spin_unlock_irqrestore(&zone->lock, flags);
-			pfn += 1UL << order;
-		}
-	}
-}
-
-void zone_for_each_free_block(struct zone *zone,
-			      void (*fn)(struct page *page, unsigned int order,
-					 void *arg),
-			      void *arg)
-{
-	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++)
-		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
-			struct page *page;
-
-			list_for_each_entry(page,
-					    &zone->free_area[o].free_list[mt],
-					    lru)
-				fn(page, o, arg);
-		}
-}
-
-/*
- * If page's pageblock lies inside a larger free block, split that block
- * into pageblocks so the one pageblock can change type. zone->lock held.
- */
-static void split_large_buddy(struct zone *zone, struct page *page,
-			      unsigned long pfn)
-{
-	const struct memmap_range *r = page_range(page);
-
-	for (unsigned int o = pageblock_order + 1; o <= MAX_PAGE_ORDER; o++) {
-		unsigned long head_pfn = pfn & ~((1UL << o) - 1);
-		struct page *head;
-		int mt;
-
-		if (head_pfn < r->start_pfn)
-			return;
-		head = r->memmap + (head_pfn - r->start_pfn);
-		if (!PageBuddy(head) || head->order != o)
-			continue;
-		mt = get_pfnblock_migratetype(head, head_pfn);
-		del_page_from_free_list(head, zone, o, mt);
-		for (unsigned long i = 0; i < (1UL << o); i += pageblock_nr_pages)
-			add_to_free_list(head + i, zone, pageblock_order, mt);
-		return;
-	}
-}
-
-unsigned long move_freepages_block(struct page *page, int migratetype)
-{
-	struct zone *zone = page_zone(page);
-	unsigned long pfn = page_to_pfn(page);
-	unsigned long block_pfn = ALIGN_DOWN(pfn, pageblock_nr_pages);
-	unsigned long flags, moved = 0;
-	int old;
-
-	spin_lock_irqsave(&zone->lock, flags);
-	old = get_pfnblock_migratetype(page, pfn);
-	if (old != migratetype) {
-		const struct memmap_range *r = page_range(page);
-		unsigned long first = max(block_pfn, r->start_pfn);
-
-		struct page *head = r->memmap + (first - r->start_pfn);
-
-		split_large_buddy(zone, page, pfn);
-		moved = move_freepages(zone, head, first, old, migratetype);
-		change_pageblock_range(page, pfn, 0, migratetype);
-		/* A wholly free block may now merge with its neighbours. */
-		if (PageBuddy(head) && head->order >= pageblock_order) {
-			del_page_from_free_list(head, zone, head->order,
-						migratetype);
-			__free_one_page(head, first, zone, pageblock_order,
-					migratetype);
-		}
-	}
-	spin_unlock_irqrestore(&zone->lock, flags);
-	return moved;
-}

@@ -33,6 +33,7 @@
 #define PFN_PHYS(pfn)	((phys_addr_t)(pfn) << PAGE_SHIFT)
 #define PHYS_PFN(pa)	((unsigned long)((pa) >> PAGE_SHIFT))
 
+/* The memmap range holding page (for the inline conversions below). */
 static inline struct memmap_range *page_range(const struct page *page)
 {
 	return &memmap_ranges[page->range_id];
@@ -77,8 +78,6 @@ static inline struct page *virt_to_page(const void *addr)
 
 /* Pageblock migratetype of the block holding page. */
 int get_pageblock_migratetype(const struct page *page);
-/* Set it (the caller moves free pages: see move_freepages_block()). */
-void set_pageblock_migratetype(struct page *page, int migratetype);
 
 /* ---------------------------------------------------------------- alloc */
 
@@ -145,37 +144,12 @@ void mm_core_init(void);
 
 /* ---------------------------------------------------------------- tuning */
 
-/* Recompute min/low/high of every zone from min_free_kbytes rules. */
-void setup_per_zone_wmarks(pg_data_t *pgdat);
+/* For private arenas (tests, benchmarks, labs); the boot sizes its own. */
+
 /* Set one zone's watermarks directly: low = min + min/4, high = min + min/2. */
 void zone_set_watermarks(struct zone *zone, unsigned long min_pages);
 /* Set the per-CPU list size of a zone (high 0: bypass the lists). */
 void zone_set_pcp(struct zone *zone, int high, int batch);
-
-/*
- * Test whether an allocation of 2^order pages with these ALLOC_ flags
- * may proceed in zone against watermark mark (pages).
- */
-bool zone_watermark_ok(struct zone *zone, unsigned int order,
-		       unsigned long mark, enum zone_type highest_zoneidx,
-		       unsigned int alloc_flags);
-
-/* alloc_flags: which watermark, and which reserves. */
-#define ALLOC_WMARK_MIN		WMARK_MIN
-#define ALLOC_WMARK_LOW		WMARK_LOW
-#define ALLOC_WMARK_HIGH	WMARK_HIGH
-#define ALLOC_WMARK_MASK	0x03u
-#define ALLOC_NO_WATERMARKS	0x04u	/* __GFP_MEMALLOC: ignore them */
-#define ALLOC_MIN_RESERVE	0x08u	/* __GFP_HIGH: min / 2 */
-#define ALLOC_NON_BLOCK		0x10u	/* atomic: a further quarter off */
-#define ALLOC_CMA		0x20u	/* movable: may use CMA pageblocks */
-
-/*
- * Move the free pages of page's pageblock to migratetype's lists and set
- * the block's type. Returns the number of free pages moved. For the CMA
- * and isolation work; takes zone->lock.
- */
-unsigned long move_freepages_block(struct page *page, int migratetype);
 
 /*
  * Mobility grouping on/off for a node (off: every block counts as one
@@ -224,7 +198,5 @@ void show_buddyinfo(pg_data_t *pgdat);
 void show_pagetypeinfo(pg_data_t *pgdat);
 void show_zoneinfo(pg_data_t *pgdat);
 void show_meminfo(pg_data_t *pgdat);
-/* The allocation-failure report's per-zone part ("DMA32: 3*4kB (U) ..."). */
-void show_free_areas(pg_data_t *pgdat);
 
 #endif

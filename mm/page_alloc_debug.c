@@ -26,19 +26,106 @@ static const char *page_state(const struct page *page)
 	return page_count(page) > 0 ? "allocated" : "free or a tail page";
 }
 
+/* Names of the set flags, "locked|dirty" (Linux's %pGp), into buf. */
+static const char *page_flags_str(unsigned long flags, char *buf, size_t size)
+{
+	static const char *const names[PG_mt_shift] = {
+		[PG_locked] = "locked", [PG_referenced] = "referenced",
+		[PG_uptodate] = "uptodate", [PG_dirty] = "dirty",
+		[PG_lru] = "lru", [PG_active] = "active",
+		[PG_writeback] = "writeback", [PG_swapbacked] = "swapbacked",
+		[PG_swapcache] = "swapcache", [PG_unevictable] = "unevictable",
+		[PG_reserved] = "reserved", [PG_buddy] = "buddy",
+		[PG_pcp] = "pcp", [PG_slab] = "slab",
+	};
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int bit = 0; bit < PG_mt_shift; bit++)
+		if (flags & (1UL << bit))
+			len += kscnprintf(buf + len, size - len, "%s%s",
+					  len ? "|" : "", names[bit]);
+	return buf;
+}
+
 void bad_page(struct page *page, const char *reason)
 {
 	unsigned long pfn = page_to_pfn(page);
+	unsigned long flags = READ_ONCE(page->flags);
+	char names[160];
 
 	page_pgdat(page)->nr_bad_pages++;
 	diag_report(DIAG_BAD_PAGE);
 	pr_err("BUG: Bad page state: pfn:%#lx %s\n", pfn, reason);
-	pr_err("page: pfn:%#lx state:%s refcount:%d order:%u flags:%#x zone:%s pageblock:%s\n",
-	       pfn, page_state(page), page_count(page), page->order,
-	       page->flags, page_zone(page)->name,
+	pr_err("page: pfn:%#lx state:%s refcount:%d mapcount:%d mapping:%p index:%#lx order:%u\n",
+	       pfn, page_state(page), page_count(page), page_mapcount(page),
+	       (void *)page->mapping, page->index, page->order);
+	pr_err("page: flags:%#lx(%s) zone:%s pageblock:%s\n",
+	       flags, page_flags_str(flags, names, sizeof(names)),
+	       page_zone(page)->name,
 	       migratetype_names[get_pfnblock_migratetype(page, pfn)]);
 	if (page_alloc_panic_on_bad_page)
 		panic("bad page state (pfn %#lx): %s", pfn, reason);
+}
+
+/* ---------------------------------------------------------------- owner state */
+
+/* Why page still carries owner state (NULL: it carries none). */
+static const char *owner_state(const struct page *page)
+{
+	unsigned long flags = READ_ONCE(page->flags) & PAGE_FLAGS_CHECK_AT_FREE;
+
+	if (flags & (1UL << PG_locked))
+		return "page still locked (PG_locked)";
+	if (flags & (1UL << PG_dirty))
+		return "page still dirty (PG_dirty): its data was never written back";
+	if (flags & (1UL << PG_writeback))
+		return "page still under writeback (PG_writeback)";
+	if (flags & (1UL << PG_lru))
+		return "page still on an LRU list (PG_lru)";
+	if (flags & (1UL << PG_active))
+		return "page still marked active (PG_active)";
+	if (flags & (1UL << PG_unevictable))
+		return "page still marked unevictable (PG_unevictable)";
+	if (flags & (1UL << PG_slab))
+		return "page still owned by slab (PG_slab)";
+	if (page_mapped(page))
+		return "nonzero mapcount: page still mapped in a page table";
+	if (READ_ONCE(page->mapping))
+		return "non-NULL mapping: page still in the page cache or anonymous";
+	return NULL;
+}
+
+bool free_page_is_bad(struct page *page, unsigned int order)
+{
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		const char *why = owner_state(&page[i]);
+		char reason[128];
+
+		if (likely(!why))
+			continue;
+		ksnprintf(reason, sizeof(reason), "freeing a page with owner state: %s%s",
+			  why, i ? " (a tail page of the block)" : "");
+		bad_page(&page[i], reason);
+		return true;
+	}
+	return false;
+}
+
+void check_new_page_owner_state(struct page *page, unsigned int order)
+{
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		const char *why = owner_state(&page[i]);
+		char reason[128];
+
+		if (likely(!why))
+			continue;
+		ksnprintf(reason, sizeof(reason),
+			  "allocating a page with owner state (written while free?): %s",
+			  why);
+		bad_page(&page[i], reason);
+		return;
+	}
 }
 
 /* ---------------------------------------------------------------- poison */
