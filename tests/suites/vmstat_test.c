@@ -14,6 +14,7 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
 #include "mm/slab_internal.h"
+#include "mm/internal.h"
 #include "mm/vmalloc.h"
 #include "mm/vmstat.h"
 #include <arch/mmu.h>
