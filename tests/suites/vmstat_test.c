@@ -373,7 +373,19 @@ static void meminfo_reads_the_counters(struct kunit *test)
 	kmem_cache_destroy(s);
 }
 
+/* Every item has its /proc/vmstat name (a missing one would print NULL). */
+static void every_item_named(struct kunit *test)
+{
+	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+		KUNIT_EXPECT_TRUE(test, zone_stat_names[i] &&
+				  !strncmp(zone_stat_names[i], "nr_", 3));
+	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
+		KUNIT_EXPECT_TRUE(test, node_stat_names[i] &&
+				  !strncmp(node_stat_names[i], "nr_", 3));
+}
+
 static struct kunit_case vmstat_cases[] = {
+	KUNIT_CASE(every_item_named),
 	KUNIT_CASE(free_pages_follows_the_buddy),
 	KUNIT_CASE(slab_pages_counted_in_bytes),
 	KUNIT_CASE(vmap_pages_counted),
