@@ -1,36 +1,27 @@
 /*
- * kernel/ioremap.c - ioremap(): device registers mapped uncached into the
- * ioremap window (IOREMAP_BASE, IOREMAP_SIZE from <arch/page.h>) through
- * the arch's arch_map_kernel_range(PROT_DEVICE). Windows are handed out
- * upward and never reused (devices are found once, at boot), each followed
- * by an unmapped guard page so a driver running off its registers faults.
+ * kernel/ioremap.c - ioremap()/iounmap() in the arch's ioremap window
+ * (IOREMAP_BASE, IOREMAP_SIZE from <arch/page.h>), on vmalloc's area
+ * allocator (mm/vmalloc.c: ioremap_in, iounmap_area), as Linux's
+ * mm/ioremap.c is: a VM_IOREMAP area, mapped with PROT_DEVICE, followed by
+ * an unmapped guard page so a driver running off its registers faults,
+ * listed in `vmallocinfo` as "ioremap" and named in crash reports.
+ *
+ * This file stays out of mm/ because mm/ is also built for the host, where
+ * <arch/mmio.h> maps "registers" one to one so driver tests can run on
+ * plain memory; the mechanics themselves are in mm/vmalloc.c and tested
+ * on the host there.
  */
-#include "kernel/spinlock.h"
+#include "mm/vmalloc.h"
 #include <arch/mmio.h>
-#include <arch/mmu.h>
 #include <arch/page.h>
-
-static uint64_t ioremap_next = IOREMAP_BASE;
-static DEFINE_SPINLOCK(ioremap_lock);
 
 void *ioremap(phys_addr_t phys, size_t size)
 {
-	phys_addr_t base = ALIGN_DOWN(phys, PAGE_SIZE);
-	uint64_t len = ALIGN_UP(phys + size, PAGE_SIZE) - base;
-	unsigned long flags;
-	uint64_t va;
+	return ioremap_in(phys, size, IOREMAP_BASE, IOREMAP_BASE + IOREMAP_SIZE,
+			  (unsigned long)__builtin_return_address(0));
+}
 
-	if (!size)
-		return NULL;
-	spin_lock_irqsave(&ioremap_lock, flags);	/* CPUs probe in parallel */
-	va = ioremap_next;
-	if (va + len > IOREMAP_BASE + IOREMAP_SIZE) {
-		spin_unlock_irqrestore(&ioremap_lock, flags);
-		return NULL;
-	}
-	ioremap_next += len + PAGE_SIZE;		/* the guard page */
-	spin_unlock_irqrestore(&ioremap_lock, flags);
-	if (arch_map_kernel_range(va, base, len, PROT_READ | PROT_WRITE | PROT_DEVICE))
-		return NULL;
-	return (void *)(uintptr_t)(va + (phys - base));
+void iounmap(volatile void *addr)
+{
+	iounmap_area(addr, (unsigned long)__builtin_return_address(0));
 }

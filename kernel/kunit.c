@@ -221,6 +221,66 @@ void kunit_str_fail(struct kunit *test, const char *file, int line,
 		      right_text, right ? right : "(null)");
 }
 
+void kunit_capture_start(struct kunit *test, char *buf, size_t size)
+{
+	for (int k = 0; k < NR_DIAG_KINDS; k++)
+		test->capture_from[k] = diag_count((enum diag_kind)k);
+	test->capturing = buf && size;
+	if (test->capturing)
+		printk_capture_start(buf, size);
+}
+
+unsigned long kunit_capture_stop(struct kunit *test, enum diag_kind kind)
+{
+	if (test->capturing)
+		printk_capture_stop();
+	test->capturing = false;
+	return diag_count(kind) - test->capture_from[kind];
+}
+
+bool __kunit_str_contains(const char *hay, const char *needle)
+{
+	return hay && needle && strstr(hay, needle);
+}
+
+/* Longest piece of a haystack line printed as one diagnostic line. */
+#define HAY_PIECE	160
+
+void kunit_contains_fail(struct kunit *test, const char *file, int line,
+			 bool is_assert, bool want, const char *hay_text,
+			 const char *needle_text, const char *hay,
+			 const char *needle)
+{
+	const char *p, *end;
+
+	kunit_fail_at(test, file, line, is_assert,
+		      "Expected %s %s %s, but\n    %s == \"%s\"", hay_text,
+		      want ? "to contain" : "not to contain", needle_text,
+		      needle_text, needle ? needle : "(null)");
+	if (!hay) {
+		kunit_info(test, "    %s == (null)", hay_text);
+		return;
+	}
+	/*
+	 * The length is taken once: if hay is the buffer printk is still
+	 * capturing into, what is printed here is not printed again.
+	 */
+	end = hay + strlen(hay);
+	kunit_info(test, "    %s == (%lu bytes)%s", hay_text,
+		   (unsigned long)(end - hay), end > hay ? ":" : "");
+	for (p = hay; p < end;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = (nl && nl < end ? nl : end) - p;
+
+		if (n > HAY_PIECE)
+			n = HAY_PIECE;
+		kunit_info(test, "    | %.*s", (int)n, p);
+		p += n;
+		if (p < end && *p == '\n')
+			p++;
+	}
+}
+
 void kunit_do_skip(struct kunit *test, const char *fmt, ...)
 {
 	va_list ap;

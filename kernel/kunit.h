@@ -63,6 +63,8 @@ struct kunit {
 	struct arch_jmp_buf *resume;	/* where ASSERT and skip jump to */
 	const void *owner;		/* the thread running the case */
 	unsigned long expected_reports[NR_DIAG_KINDS];
+	unsigned long capture_from[NR_DIAG_KINDS];	/* kunit_capture_start */
+	bool capturing;
 };
 
 struct kunit_case {
@@ -117,6 +119,34 @@ bool kunit_run_suites(const struct kunit_suite **suites, size_t n,
  * the number declared, kind by kind.
  */
 void kunit_expect_reports(struct kunit *test, enum diag_kind kind, unsigned long n);
+
+/*
+ * A case that provokes a debug report on purpose and checks what it said:
+ *
+ *	kunit_capture_start(test, buf, sizeof(buf));
+ *	kfree(p); kfree(p);				// the misuse
+ *	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_SLAB, 1);
+ *	KUNIT_EXPECT_STR_CONTAINS(test, buf, "double free");
+ *
+ * kunit_capture_start() notes every report counter and captures what
+ * printk prints into buf (cleared first; the console still shows it; buf
+ * NULL: count only). KUNIT_EXPECT_CAPTURED_REPORTS() stops the capture,
+ * declares n reports of kind for the case (kunit_expect_reports) and
+ * expects exactly n of them since the start, so each report is pinned to
+ * the call that made it. kunit_capture_stop() stops and returns that
+ * count without checking. One capture at a time: printk has one buffer.
+ */
+void kunit_capture_start(struct kunit *test, char *buf, size_t size);
+unsigned long kunit_capture_stop(struct kunit *test, enum diag_kind kind);
+#define KUNIT_EXPECT_CAPTURED_REPORTS(t, kind, n) do { \
+	unsigned long __want = (n); \
+	unsigned long __seen = kunit_capture_stop(t, kind); \
+	kunit_expect_reports(t, kind, __want); \
+	if (__seen != __want) \
+		kunit_fail_at(t, __FILE__, __LINE__, false, \
+			      "Expected %lu %s report(s) during the capture, " \
+			      "but %lu came", __want, diag_name(kind), __seen); \
+} while (0)
 
 /*
  * Sort suites by name in place; returns n, or -1 (printed) if two share a
@@ -210,6 +240,22 @@ void kunit_end_case(struct kunit *test);
 })
 int __kunit_strcmp(const char *a, const char *b);	/* NULL-safe */
 
+/* On failure: the needle, and the whole haystack line by line. */
+#define __KUNIT_STR_CONTAINS(test, is_assert, hay, needle, want) ({ \
+	const char *__h = (hay); \
+	const char *__n = (needle); \
+	bool __ok = __kunit_str_contains(__h, __n) == (want); \
+	if (!__ok) \
+		kunit_contains_fail(test, __FILE__, __LINE__, is_assert, \
+				    want, #hay, #needle, __h, __n); \
+	__ok; \
+})
+bool __kunit_str_contains(const char *hay, const char *needle);	/* NULL: no */
+void kunit_contains_fail(struct kunit *test, const char *file, int line,
+			 bool is_assert, bool want, const char *hay_text,
+			 const char *needle_text, const char *hay,
+			 const char *needle);
+
 #define KUNIT_EXPECT_TRUE(t, c)		((void)__KUNIT_TRUE(t, false, c, true, #c))
 #define KUNIT_EXPECT_FALSE(t, c)	((void)__KUNIT_TRUE(t, false, c, false, #c))
 #define KUNIT_EXPECT_EQ(t, a, b)	((void)__KUNIT_BINARY(t, false, a, ==, b))
@@ -224,6 +270,11 @@ int __kunit_strcmp(const char *a, const char *b);	/* NULL-safe */
 #define KUNIT_EXPECT_NOT_NULL(t, p)	((void)__KUNIT_PTR(t, false, p, !=, NULL))
 #define KUNIT_EXPECT_STREQ(t, a, b)	((void)__KUNIT_STR(t, false, a, ==, b))
 #define KUNIT_EXPECT_STRNEQ(t, a, b)	((void)__KUNIT_STR(t, false, a, !=, b))
+/* hay (a message, a captured report) has needle somewhere in it, or not. */
+#define KUNIT_EXPECT_STR_CONTAINS(t, hay, needle) \
+	((void)__KUNIT_STR_CONTAINS(t, false, hay, needle, true))
+#define KUNIT_EXPECT_STR_NOT_CONTAINS(t, hay, needle) \
+	((void)__KUNIT_STR_CONTAINS(t, false, hay, needle, false))
 
 /* On another thread kunit_end_case() returns; the helper then returns. */
 #define __KUNIT_ASSERT(t, check) do { \
@@ -244,6 +295,8 @@ int __kunit_strcmp(const char *a, const char *b);	/* NULL-safe */
 #define KUNIT_ASSERT_NULL(t, p)		__KUNIT_ASSERT(t, __KUNIT_PTR(t, true, p, ==, NULL))
 #define KUNIT_ASSERT_NOT_NULL(t, p)	__KUNIT_ASSERT(t, __KUNIT_PTR(t, true, p, !=, NULL))
 #define KUNIT_ASSERT_STREQ(t, a, b)	__KUNIT_ASSERT(t, __KUNIT_STR(t, true, a, ==, b))
+#define KUNIT_ASSERT_STR_CONTAINS(t, hay, needle) \
+	__KUNIT_ASSERT(t, __KUNIT_STR_CONTAINS(t, true, hay, needle, true))
 
 #define KUNIT_FAIL(t, fmt, ...) \
 	kunit_fail_at(t, __FILE__, __LINE__, false, fmt, ##__VA_ARGS__)

@@ -1,23 +1,11 @@
 /*
- * mm/iova.c - the IOVA allocator: a gap-augmented AVL tree of allocated
- * ranges, per-CPU magazine caches, and the flush queue. See mm/iova.h for
- * the contract and docs/mm/dma.md for the design.
- *
- * Gap bookkeeping: every node owns the free space between its predecessor
- * (or start_pfn - 1) and itself. Inserting N below its successor S splits
- * S's gap; removing N gives N's gap and N's granules to S. S is always an
- * ancestor of the place where the tree changed (N goes in as S's in-order
- * predecessor, i.e. inside S's left subtree; a removed N's successor is
- * the lowest ancestor whose left subtree holds N, or the minimum of N's
- * right subtree, which takes N's place), so one walk up from that place,
- * recomputing heights and subtree maxima, keeps every node right.
- *
- * Nodes have parent pointers so that neither insert nor remove walks down
- * from the root: alloc_iova's search already found S, and __free_iova is
- * handed the node. The walk up stops as soon as a subtree's height and
- * largest gap come out unchanged (once past S): nothing above can change.
+ * mm/iova.c - the IOVA allocator: a range tree (the gap tree of
+ * kernel/lib/gaptree.h, searched top-down below the device's limit),
+ * per-CPU magazine caches, and the flush queue. See mm/iova.h for the
+ * contract and docs/mm/dma.md for the design.
  */
 #include "mm/iova.h"
+#include "kernel/lib/gaptree.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
@@ -92,258 +80,7 @@ static void pool_destroy(struct iova_objpool *p)
 	p->nr_blocks = p->in_use = 0;
 }
 
-/* ---------------------------------------------------------------- AVL */
-
-static inline int height(const struct iova *n)
-{
-	return n ? n->height : 0;
-}
-
-static inline unsigned long max_gap(const struct iova *n)
-{
-	return n ? n->max_gap : 0;
-}
-
-static void update(struct iova *n)
-{
-	unsigned long m = n->gap;
-	int hl = height(n->left), hr = height(n->right);
-
-	n->height = 1 + (hl > hr ? hl : hr);
-	if (max_gap(n->left) > m)
-		m = max_gap(n->left);
-	if (max_gap(n->right) > m)
-		m = max_gap(n->right);
-	n->max_gap = m;
-}
-
-/* Put new where old was under parent (or at the root). */
-static void replace_child(struct iova_domain *iovad, struct iova *parent,
-			  struct iova *old, struct iova *new)
-{
-	if (!parent)
-		iovad->root = new;
-	else if (parent->left == old)
-		parent->left = new;
-	else
-		parent->right = new;
-	if (new)
-		new->parent = parent;
-}
-
-static struct iova *rotate_right(struct iova_domain *iovad, struct iova *y)
-{
-	struct iova *x = y->left;
-
-	y->left = x->right;
-	if (x->right)
-		x->right->parent = y;
-	replace_child(iovad, y->parent, y, x);
-	x->right = y;
-	y->parent = x;
-	update(y);
-	update(x);
-	return x;
-}
-
-static struct iova *rotate_left(struct iova_domain *iovad, struct iova *x)
-{
-	struct iova *y = x->right;
-
-	x->right = y->left;
-	if (y->left)
-		y->left->parent = x;
-	replace_child(iovad, x->parent, x, y);
-	y->left = x;
-	x->parent = y;
-	update(x);
-	update(y);
-	return y;
-}
-
-/* Recompute n and restore AVL balance there; returns the subtree's new root. */
-static struct iova *balance(struct iova_domain *iovad, struct iova *n)
-{
-	int bf;
-
-	update(n);
-	bf = height(n->left) - height(n->right);
-	if (bf > 1) {
-		if (height(n->left->left) < height(n->left->right))
-			rotate_left(iovad, n->left);
-		return rotate_right(iovad, n);
-	}
-	if (bf < -1) {
-		if (height(n->right->right) < height(n->right->left))
-			rotate_right(iovad, n->right);
-		return rotate_left(iovad, n);
-	}
-	return n;
-}
-
-/*
- * The tree changed at n (a child added or removed below it) and dirty's
- * gap changed; dirty is n or an ancestor of n. Rebalance and recompute
- * from n up, stopping once past dirty at a subtree whose height and
- * largest gap did not change.
- */
-static void fix_upwards(struct iova_domain *iovad, struct iova *n,
-			struct iova *dirty)
-{
-	while (n) {
-		int h = n->height;
-		unsigned long g = n->max_gap;
-		bool was_dirty = n == dirty;
-		struct iova *top = balance(iovad, n);
-
-		if (was_dirty)
-			dirty = NULL;
-		/* Same height and maximum: every ancestor is already right. */
-		if (!dirty && top->height == h && top->max_gap == g)
-			return;
-		n = top->parent;
-	}
-}
-
-/* The range containing pfn. */
-static struct iova *tree_find(struct iova_domain *iovad, unsigned long pfn)
-{
-	struct iova *n = iovad->root;
-
-	while (n) {
-		if (pfn < n->pfn_lo)
-			n = n->left;
-		else if (pfn > n->pfn_hi)
-			n = n->right;
-		else
-			return n;
-	}
-	return NULL;
-}
-
-/* The lowest range starting above pfn (the anchor at worst). */
-static struct iova *tree_successor(struct iova_domain *iovad, unsigned long pfn)
-{
-	struct iova *n = iovad->root, *best = NULL;
-
-	while (n) {
-		if (n->pfn_lo > pfn) {
-			best = n;
-			n = n->left;
-		} else {
-			n = n->right;
-		}
-	}
-	return best;
-}
-
-/* Put node = [lo, hi] into the gap of its successor succ. Tree lock held. */
-static void tree_insert(struct iova_domain *iovad, struct iova *node,
-			struct iova *succ, unsigned long lo, unsigned long hi)
-{
-	unsigned long gap_lo = succ->pfn_lo - succ->gap;
-	struct iova *p = succ->left;
-
-	node->pfn_lo = lo;
-	node->pfn_hi = hi;
-	node->left = node->right = NULL;
-	node->gap = lo - gap_lo;
-	node->max_gap = node->gap;
-	node->height = 1;
-	succ->gap = succ->pfn_lo - hi - 1;
-	/* node is succ's in-order predecessor: succ's left child, or the
-	 * right end of succ's left subtree. No walk from the root. */
-	if (!p) {
-		succ->left = node;
-		node->parent = succ;
-	} else {
-		while (p->right)
-			p = p->right;
-		p->right = node;
-		node->parent = p;
-	}
-	fix_upwards(iovad, node->parent, succ);
-	iovad->nr_ranges++;
-}
-
-/* Take node out; its gap and granules go to its successor. Tree lock held. */
-static void tree_remove(struct iova_domain *iovad, struct iova *node)
-{
-	struct iova *succ, *from;
-
-	if (node->right) {
-		/* The successor is the minimum of the right subtree; it takes
-		 * node's place, so the changes start where it was. */
-		succ = node->right;
-		while (succ->left)
-			succ = succ->left;
-		succ->gap += node->gap + iova_size(node);
-		if (succ == node->right) {
-			from = succ;
-		} else {
-			from = succ->parent;
-			from->left = succ->right;
-			if (succ->right)
-				succ->right->parent = from;
-			succ->right = node->right;
-			node->right->parent = succ;
-		}
-		succ->left = node->left;
-		if (node->left)
-			node->left->parent = succ;
-		replace_child(iovad, node->parent, node, succ);
-		/* What node's parent saw at this place, for the walk's
-		 * early stop; both are recomputed on the way up. */
-		succ->height = node->height;
-		succ->max_gap = node->max_gap;
-	} else {
-		/* The successor is the lowest ancestor holding node on its left. */
-		struct iova *c = node;
-
-		succ = node->parent;
-		while (succ->right == c) {
-			c = succ;
-			succ = succ->parent;
-		}
-		succ->gap += node->gap + iova_size(node);
-		from = node->parent;
-		replace_child(iovad, from, node, node->left);
-	}
-	fix_upwards(iovad, from, succ);
-	iovad->nr_ranges--;
-}
-
-/*
- * The highest aligned [lo, lo + size) at or below limit inside a gap of
- * n's subtree: returns the node owning that gap and sets *lo. Subtrees
- * whose largest gap is too small are never entered; the right subtree is
- * skipped when all of it lies above limit.
- */
-static struct iova *find_fit(struct iova *n, unsigned long size,
-			     unsigned long align_mask, unsigned long limit,
-			     unsigned long *lo)
-{
-	struct iova *r;
-
-	if (!n || n->max_gap < size)
-		return NULL;
-	if (n->pfn_hi < limit && (r = find_fit(n->right, size, align_mask, limit, lo)))
-		return r;
-	if (n->gap >= size) {
-		unsigned long gap_lo = n->pfn_lo - n->gap;
-		unsigned long top = n->pfn_lo - 1 < limit ? n->pfn_lo - 1 : limit;
-
-		if (top >= gap_lo && top - gap_lo + 1 >= size) {
-			unsigned long cand = (top - size + 1) & align_mask;
-
-			if (cand >= gap_lo) {
-				*lo = cand;
-				return n;
-			}
-		}
-	}
-	return find_fit(n->left, size, align_mask, limit, lo);
-}
+/* ---------------------------------------------------------------- sizes */
 
 static inline unsigned int fls_long(unsigned long x)
 {
@@ -370,10 +107,7 @@ void init_iova_domain_node(struct iova_domain *iovad, unsigned long granule,
 	iovad->node = pgdat;
 	iovad->node_pool.obj_size = sizeof(struct iova);
 	iovad->mag_pool.obj_size = sizeof(struct iova_magazine);
-	iovad->anchor.pfn_lo = iovad->anchor.pfn_hi = IOVA_ANCHOR;
-	iovad->anchor.gap = IOVA_ANCHOR - iovad->start_pfn;
-	update(&iovad->anchor);		/* no parent, no children: the root */
-	iovad->root = &iovad->anchor;
+	gap_tree_init(&iovad->tree, iovad->start_pfn, IOVA_ANCHOR - 1);
 	for (int i = 0; i < IOVA_RANGE_CACHE_MAX_SIZE; i++)
 		spin_lock_init(&iovad->rcaches[i].lock, "iova_depot");
 	iovad->fq_timeout_ns = IOVA_FQ_TIMEOUT_NS;
@@ -399,28 +133,43 @@ void put_iova_domain(struct iova_domain *iovad)
 
 /* ---------------------------------------------------------------- tree */
 
+static inline struct iova *to_iova(struct gap_node *n)
+{
+	return n ? container_of(n, struct iova, node) : NULL;
+}
+
+/* Take iova out of the tree (its node goes back to the pool). Lock held. */
+static void tree_remove(struct iova_domain *iovad, struct iova *iova)
+{
+	gap_tree_remove(&iovad->tree, &iova->node);
+	iovad->nr_ranges--;
+	iovad->tree_frees++;
+}
+
 struct iova *alloc_iova(struct iova_domain *iovad, unsigned long size,
 			unsigned long limit_pfn, bool size_aligned)
 {
-	unsigned long align_mask = ~0UL, lo, flags;
-	struct iova *node, *succ;
+	unsigned long align = 1, flags;
+	struct gap_fit fit;
+	struct iova *node;
 
 	if (!size || limit_pfn < iovad->start_pfn || limit_pfn >= IOVA_ANCHOR)
 		return NULL;
 	if (size_aligned)
-		align_mask <<= order_base_2(size);
+		align <<= order_base_2(size);
 	node = pool_alloc(iovad, &iovad->node_pool);
 	if (!node)
 		return NULL;
 	spin_lock_irqsave(&iovad->lock, flags);
-	succ = find_fit(iovad->root, size, align_mask, limit_pfn, &lo);
-	if (!succ) {
+	if (!gap_tree_fit_highest(&iovad->tree, size, align, iovad->start_pfn,
+				  limit_pfn, &fit)) {
 		iovad->tree_fails++;
 		spin_unlock_irqrestore(&iovad->lock, flags);
 		pool_free(iovad, &iovad->node_pool, node);
 		return NULL;
 	}
-	tree_insert(iovad, node, succ, lo, lo + size - 1);
+	gap_tree_insert_fit(&iovad->tree, &node->node, &fit, size);
+	iovad->nr_ranges++;
 	iovad->tree_allocs++;
 	spin_unlock_irqrestore(&iovad->lock, flags);
 	return node;
@@ -432,9 +181,7 @@ struct iova *find_iova(struct iova_domain *iovad, unsigned long pfn)
 	struct iova *n;
 
 	spin_lock_irqsave(&iovad->lock, flags);
-	n = tree_find(iovad, pfn);
-	if (n == &iovad->anchor)
-		n = NULL;
+	n = to_iova(gap_tree_find(&iovad->tree, pfn));
 	spin_unlock_irqrestore(&iovad->lock, flags);
 	return n;
 }
@@ -445,7 +192,6 @@ void __free_iova(struct iova_domain *iovad, struct iova *iova)
 
 	spin_lock_irqsave(&iovad->lock, flags);
 	tree_remove(iovad, iova);
-	iovad->tree_frees++;
 	spin_unlock_irqrestore(&iovad->lock, flags);
 	pool_free(iovad, &iovad->node_pool, iova);
 }
@@ -456,13 +202,12 @@ void free_iova(struct iova_domain *iovad, unsigned long pfn)
 	struct iova *n;
 
 	spin_lock_irqsave(&iovad->lock, flags);
-	n = tree_find(iovad, pfn);
-	if (!n || n == &iovad->anchor) {
+	n = to_iova(gap_tree_find(&iovad->tree, pfn));
+	if (!n) {
 		spin_unlock_irqrestore(&iovad->lock, flags);
 		return;
 	}
 	tree_remove(iovad, n);
-	iovad->tree_frees++;
 	spin_unlock_irqrestore(&iovad->lock, flags);
 	pool_free(iovad, &iovad->node_pool, n);
 }
@@ -471,7 +216,7 @@ struct iova *reserve_iova(struct iova_domain *iovad, unsigned long pfn_lo,
 			  unsigned long pfn_hi)
 {
 	unsigned long flags;
-	struct iova *node, *succ;
+	struct iova *node;
 
 	if (pfn_lo > pfn_hi || pfn_lo < iovad->start_pfn || pfn_hi >= IOVA_ANCHOR)
 		return NULL;
@@ -479,13 +224,12 @@ struct iova *reserve_iova(struct iova_domain *iovad, unsigned long pfn_lo,
 	if (!node)
 		return NULL;
 	spin_lock_irqsave(&iovad->lock, flags);
-	succ = tree_successor(iovad, pfn_hi);
-	if (succ->pfn_lo - succ->gap > pfn_lo) {	/* not all free */
-		spin_unlock_irqrestore(&iovad->lock, flags);
+	if (gap_tree_insert(&iovad->tree, &node->node, pfn_lo, pfn_hi)) {
+		spin_unlock_irqrestore(&iovad->lock, flags);	/* not all free */
 		pool_free(iovad, &iovad->node_pool, node);
 		return NULL;
 	}
-	tree_insert(iovad, node, succ, pfn_lo, pfn_hi);
+	iovad->nr_ranges++;
 	iovad->nr_reserved++;
 	spin_unlock_irqrestore(&iovad->lock, flags);
 	return node;
@@ -526,11 +270,10 @@ static void mag_free_pfns(struct iova_domain *iovad, struct iova_magazine *m)
 		return;
 	spin_lock_irqsave(&iovad->lock, flags);
 	for (unsigned long i = 0; i < m->size; i++) {
-		struct iova *node = tree_find(iovad, m->pfns[i]);
+		struct iova *node = to_iova(gap_tree_find(&iovad->tree, m->pfns[i]));
 
-		if (node && node != &iovad->anchor) {
+		if (node) {
 			tree_remove(iovad, node);
-			iovad->tree_frees++;
 			pool_free(iovad, &iovad->node_pool, node);
 		}
 	}
@@ -985,105 +728,36 @@ void iova_get_stats(struct iova_domain *iovad, struct iova_stats *st)
 	}
 }
 
-struct check_state {
-	unsigned long prev_hi, count;
-	bool ok;
-};
-
-static void check_node(struct iova_domain *iovad, struct iova *n,
-		       struct check_state *cs)
-{
-	unsigned long m;
-	int hl, hr;
-
-	if (!n || !cs->ok)
-		return;
-	check_node(iovad, n->left, cs);
-	if (!cs->ok)
-		return;
-	if (n->pfn_lo > n->pfn_hi || n->pfn_lo <= cs->prev_hi ||
-	    n->pfn_lo < iovad->start_pfn) {
-		pr_err("iova: range [%#lx-%#lx] out of order or overlaps (previous ends %#lx)\n",
-		       n->pfn_lo, n->pfn_hi, cs->prev_hi);
-		cs->ok = false;
-		return;
-	}
-	if (n->gap != n->pfn_lo - cs->prev_hi - 1) {
-		pr_err("iova: range [%#lx-%#lx] gap %lu, should be %lu\n",
-		       n->pfn_lo, n->pfn_hi, n->gap, n->pfn_lo - cs->prev_hi - 1);
-		cs->ok = false;
-		return;
-	}
-	if ((n->left && n->left->parent != n) ||
-	    (n->right && n->right->parent != n) ||
-	    (n == iovad->root && n->parent)) {
-		pr_err("iova: node [%#lx-%#lx] has a wrong parent pointer around it\n",
-		       n->pfn_lo, n->pfn_hi);
-		cs->ok = false;
-		return;
-	}
-	hl = height(n->left);
-	hr = height(n->right);
-	m = n->gap;
-	if (max_gap(n->left) > m)
-		m = max_gap(n->left);
-	if (max_gap(n->right) > m)
-		m = max_gap(n->right);
-	if (n->max_gap != m || n->height != 1 + (hl > hr ? hl : hr) ||
-	    hl - hr > 1 || hr - hl > 1) {
-		pr_err("iova: node [%#lx-%#lx] max_gap %lu (want %lu) height %d (children %d/%d)\n",
-		       n->pfn_lo, n->pfn_hi, n->max_gap, m, n->height, hl, hr);
-		cs->ok = false;
-		return;
-	}
-	cs->prev_hi = n->pfn_hi;
-	cs->count++;
-	check_node(iovad, n->right, cs);
-}
-
 bool iova_check(struct iova_domain *iovad)
 {
-	struct check_state cs = { .prev_hi = iovad->start_pfn - 1, .ok = true };
 	unsigned long flags;
+	bool ok;
 
 	spin_lock_irqsave(&iovad->lock, flags);
-	check_node(iovad, iovad->root, &cs);
-	if (cs.ok && cs.count != iovad->nr_ranges + 1) {
-		pr_err("iova: %lu nodes in the tree, %lu ranges counted\n",
-		       cs.count, iovad->nr_ranges + 1);
-		cs.ok = false;
+	ok = gap_tree_check(&iovad->tree, "iova");
+	if (ok && iovad->tree.nr != iovad->nr_ranges) {
+		pr_err("iova: %lu ranges in the tree, %lu counted\n",
+		       iovad->tree.nr, iovad->nr_ranges);
+		ok = false;
 	}
-	if (cs.ok && cs.prev_hi != IOVA_ANCHOR) {
-		pr_err("iova: the anchor is not the last node\n");
-		cs.ok = false;
-	}
-	if (cs.ok && iovad->node_pool.in_use != iovad->nr_ranges) {
+	if (ok && iovad->node_pool.in_use != iovad->nr_ranges) {
 		pr_err("iova: %lu nodes in use, %lu ranges\n",
 		       iovad->node_pool.in_use, iovad->nr_ranges);
-		cs.ok = false;
+		ok = false;
 	}
 	spin_unlock_irqrestore(&iovad->lock, flags);
-	return cs.ok;
-}
-
-static void walk(struct iova_domain *iovad, struct iova *n,
-		 void (*fn)(const struct iova *iova, void *arg), void *arg)
-{
-	if (!n)
-		return;
-	walk(iovad, n->left, fn, arg);
-	if (n != &iovad->anchor)
-		fn(n, arg);
-	walk(iovad, n->right, fn, arg);
+	return ok;
 }
 
 void iova_for_each(struct iova_domain *iovad,
 		   void (*fn)(const struct iova *iova, void *arg), void *arg)
 {
 	unsigned long flags;
+	struct gap_node *n;
 
 	spin_lock_irqsave(&iovad->lock, flags);
-	walk(iovad, iovad->root, fn, arg);
+	gap_tree_for_each(n, &iovad->tree)
+		fn(to_iova(n), arg);
 	spin_unlock_irqrestore(&iovad->lock, flags);
 }
 

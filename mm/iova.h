@@ -13,9 +13,10 @@
  * Addresses are counted in granules ("pfns" of the IOVA space, granule =
  * the IOMMU's smallest page). Three layers:
  *
- *  1. A range tree: every allocated range [pfn_lo, pfn_hi] is a node of an
- *     AVL tree ordered by address. Each node also records the free gap just
- *     below it and the largest gap anywhere in its subtree, so "the highest
+ *  1. A range tree: every allocated range [pfn_lo, pfn_hi] is a node of a
+ *     gap tree (kernel/lib/gaptree.h), an AVL tree ordered by address in
+ *     which each node also records the free gap just below it and the
+ *     largest gap anywhere in its subtree, so "the highest
  *     free, aligned range of n granules below limit" is found by walking
  *     down the tree, skipping every subtree whose largest gap is too small:
  *     O(log n) in the common case, whatever the fragmentation (Linux walks
@@ -59,6 +60,7 @@
 #define MM_IOVA_H
 
 #include "kernel/types.h"
+#include "kernel/lib/gaptree.h"
 #include "kernel/percpu.h"
 #include "kernel/spinlock.h"
 #include "mm/mmzone.h"
@@ -70,15 +72,22 @@
 #define IOVA_FQ_TIMEOUT_NS	(10ULL * 1000 * 1000)	/* 10 ms, as Linux */
 #define IOVA_ANCHOR		(~0UL)	/* pfn of the sentinel above all ranges */
 
-/* One allocated range: a node of the range tree. */
+/*
+ * One allocated range: a node of the range tree. pfn_lo and pfn_hi are
+ * the node's start and last under Linux's names (the gap tree promises
+ * those are its first two members); read them, never write them.
+ */
 struct iova {
-	struct iova *left, *right;
-	struct iova *parent;		/* NULL at the root */
-	unsigned long pfn_lo, pfn_hi;	/* inclusive */
-	unsigned long gap;		/* free granules just below pfn_lo */
-	unsigned long max_gap;		/* largest gap in this subtree */
-	int height;			/* AVL height (leaf: 1) */
+	union {
+		struct gap_node node;
+		struct {
+			unsigned long pfn_lo, pfn_hi;	/* inclusive */
+		};
+	};
 };
+_Static_assert(offsetof(struct iova, pfn_lo) == offsetof(struct gap_node, start) &&
+	       offsetof(struct iova, pfn_hi) == offsetof(struct gap_node, last),
+	       "struct iova's names alias the gap node's range");
 
 static inline unsigned long iova_size(const struct iova *iova)
 {
@@ -128,8 +137,7 @@ enum iova_fq_reason { IOVA_FQ_FULL, IOVA_FQ_TIMEOUT, IOVA_FQ_EXPLICIT, IOVA_FQ_N
 
 struct iova_domain {
 	spinlock_t lock;		/* the tree, node pool, counters */
-	struct iova *root;
-	struct iova anchor;		/* at IOVA_ANCHOR: its gap is the top */
+	struct gap_tree tree;		/* the ranges; anchor at IOVA_ANCHOR */
 	unsigned long granule;		/* bytes per pfn, a power of two */
 	unsigned int shift;		/* log2(granule) */
 	unsigned long start_pfn;	/* lowest pfn ever handed out */

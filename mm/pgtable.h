@@ -8,33 +8,38 @@
  * where the format allows); the format knows what the bits mean.
  *
  * Levels count up from the pages: level 1 holds 4 KiB leaves, the root is
- * at pt->levels.
- *
- * STATUS: the contract below is the first draft, written before the
- * implementation; mm/pgtable.c's author may refine it (and must keep this
- * comment block true).
+ * at pt->levels. An entry is one of:
+ *   0                  empty (tables start zeroed; unmap writes 0);
+ *   a table pointer    (levels > 1) to the next level's table;
+ *   a leaf             a 4 KiB page (level 1) or a block (level 2 or 3);
+ *   a payload          non-present but not 0: a swap or migration entry,
+ *                      at level 1 only (pgtable_set_nonpresent).
+ * docs/mm/pgtable.md tells the whole story.
  */
 #ifndef MM_PGTABLE_H
 #define MM_PGTABLE_H
 
 #include "kernel/types.h"
+#include "mm/dma-mapping.h"	/* the errno values, until they have a header */
 #include "mm/page_alloc.h"
 
 #define PGTABLE_ENTRIES		512
 #define PGTABLE_LEVEL_SHIFT(l)	(12 + 9 * ((l) - 1))	/* VA bits below */
 #define PGTABLE_LEVEL_SIZE(l)	(1UL << PGTABLE_LEVEL_SHIFT(l))
+#define PGTABLE_MAX_LEVELS	4
 
 /*
  * An entry format. "attrs" are a leaf's permission and attribute bits,
  * made once per call from the owner's prot (PROT_* for CPU tables,
  * IOMMU_READ/WRITE for IOMMU tables) and copied to each page when a
- * block is split. Every function is pure.
+ * block is split. Every function is pure. The empty entry is 0.
  */
 struct pgtable_fmt {
 	const char *name;
 	uint64_t addr_mask;		/* the output-address bits of an entry */
 	unsigned int leaf_levels;	/* BIT(level) for each level that may
-					 * hold a leaf; BIT(1) always */
+					 * hold a leaf: BIT(1), BIT(1) | BIT(2)
+					 * or BIT(1) | BIT(2) | BIT(3) */
 	/* The attrs for prot; 0 if the format cannot map prot (-EINVAL). */
 	uint64_t (*prot_to_attrs)(unsigned int prot);
 	/* The prot that attrs stand for (reports, protect, tests). */
@@ -42,7 +47,8 @@ struct pgtable_fmt {
 	/* An entry pointing at the next level's table at phys. */
 	uint64_t (*mk_table)(phys_addr_t phys);
 	/* A leaf for paddr at level. Must be (paddr & addr_mask) | bits that
-	 * do not depend on paddr. */
+	 * do not depend on paddr: the walker writes a run of pages from one
+	 * mk_leaf(0, attrs, 1). */
 	uint64_t (*mk_leaf)(phys_addr_t paddr, uint64_t attrs,
 			    unsigned int level);
 	/* The attrs of leaf e, as mk_leaf takes them. */
@@ -59,13 +65,16 @@ struct pgtable_fmt {
 	unsigned int payload_bits;
 	uint64_t (*mk_nonpresent)(uint64_t payload);
 	uint64_t (*nonpresent_payload)(uint64_t e);
-	/* Leaf bits the hardware (or the fault path) sets: 0 if none. */
+	/* Leaf bits the hardware (or the fault path) sets: 0 if none.
+	 * pgtable_protect keeps them. */
 	uint64_t young_bit, dirty_bit;
 	/* The virtual address of a table at phys (NULL: phys_to_virt). */
 	void *(*table_virt)(phys_addr_t phys);
-	/* Called after a table entry is written, before anyone may walk it
-	 * (a barrier, or a cache clean for a non-coherent walker); may be
-	 * NULL. */
+	/* Called after a new table is filled and before the entry pointing
+	 * at it is written, so a hardware walker that follows the entry
+	 * sees the contents (arm64: dsb ishst; a cache clean for a
+	 * non-coherent walker). NULL: a release fence, enough for a
+	 * coherent walker. */
 	void (*sync)(void);
 };
 
@@ -74,21 +83,25 @@ struct pgtable {
 	uint64_t *root;			/* the table at level `levels` */
 	unsigned int levels;		/* 3 or 4 */
 	/* The VA range this table may map (inclusive end): the kernel half,
-	 * the user half, or [0, 2^(12 + 9 * levels)) for an IOMMU. Index
-	 * bits above the top level are ignored, so sign-extended kernel
-	 * addresses work. */
+	 * the user half, or [0, 2^(12 + 9 * levels)) for an IOMMU. It lies
+	 * inside one 2^(12 + 9 * levels) span; index bits above the top
+	 * level are ignored, so sign-extended kernel addresses work. */
 	unsigned long va_start, va_last;
 	pg_data_t *node;		/* table pages from here; NULL: global */
-	/* Table allocator (zeroed page; NULL when out): NULL means the page
-	 * allocator, GFP_ATOMIC | __GFP_ZERO, from node. Boot code passes
-	 * memblock's. free_table NULL: __free_page. */
+	/* Table allocator (a zeroed page, NULL when out): NULL means the
+	 * page allocator, GFP_ATOMIC | __GFP_ZERO, from node. Boot code
+	 * passes memblock's (pgtable_init_alloc). free_table NULL:
+	 * __free_page. `private` is the hooks' own. */
 	void *(*alloc_table)(struct pgtable *pt);
 	void (*free_table)(struct pgtable *pt, void *table);
+	void *private;
 	unsigned long nr_tables;	/* table pages now, root included */
-	unsigned long nr_leaves[5];	/* present leaves now, by level */
+	unsigned long nr_leaves[PGTABLE_MAX_LEVELS + 1]; /* present leaves
+					 * now, by level ([1]: 4 KiB pages) */
+	unsigned long nr_nonpresent;	/* level-1 payload entries now */
 	unsigned long nr_splits;	/* blocks split by unmap or protect */
-	/* The last level-1 table reached and the 2 MiB it covers (the
-	 * io-pgtable fast path; see mm/pgtable.c). */
+	/* The last level-1 table reached and the 2 MiB it covers (va >> 21;
+	 * ~0UL: none), the io-pgtable fast path; see mm/pgtable.c. */
 	unsigned long hint_region;
 	uint64_t *hint_table;
 	unsigned long nr_hint_hits, nr_walks;
@@ -101,43 +114,80 @@ struct pgtable {
  * IOTLB flushing is the caller's: the walker returns what changed.
  */
 
-/* An empty table (the root only). 0, -EINVAL, -ENOMEM. */
+/*
+ * An empty table (the root only), table pages from the page allocator of
+ * node (NULL: any). 0; -EINVAL (levels not 3 or 4, an empty or unaligned
+ * range, a range wider than the table reaches, a format whose
+ * leaf_levels is not BIT(1) and the levels above it); -ENOMEM.
+ */
 int pgtable_init(struct pgtable *pt, const struct pgtable_fmt *fmt,
 		 unsigned int levels, unsigned long va_start,
 		 unsigned long va_last, pg_data_t *node);
 /*
+ * pgtable_init with the owner's table allocator for every table, the
+ * root included (boot code: memblock's; a pool). free_table may be NULL
+ * if the table is never freed.
+ */
+int pgtable_init_alloc(struct pgtable *pt, const struct pgtable_fmt *fmt,
+		       unsigned int levels, unsigned long va_start,
+		       unsigned long va_last,
+		       void *(*alloc_table)(struct pgtable *pt),
+		       void (*free_table)(struct pgtable *pt, void *table),
+		       void *private);
+/*
  * Map [va, va + size) to paddr with prot: page-aligned; the largest leaf
  * the format allows at each step, up to max_leaf bytes (PAGE_SIZE forces
- * pages), where va and paddr are aligned and nothing is there yet.
+ * pages), where va and paddr are aligned, the rest of the range covers
+ * it and the entry is empty (an empty table already there takes smaller
+ * leaves under it).
  * 0; -EINVAL (unaligned, empty, outside the range, a prot the format
- * refuses, or a page already mapped / inside a block); -ENOMEM. On
- * failure nothing of the range is left mapped.
+ * refuses, or an entry in the way: a page or a payload already there, or
+ * a block around the page); -ENOMEM. On failure nothing of the range is
+ * left mapped (what was there before stays).
  */
 int pgtable_map(struct pgtable *pt, unsigned long va, phys_addr_t paddr,
 		size_t size, unsigned int prot, size_t max_leaf);
 /*
  * Clear the range's leaves and non-present payloads, splitting a block
- * covered only in part. Returns the bytes of the range that were mapped.
- * Tables stay until pgtable_free.
+ * covered only in part (if no table page is left for the split, the whole
+ * block goes: the range loses more than asked, never keeps more).
+ * Returns the bytes of the range that were mapped (payloads not counted).
+ * Tables stay until pgtable_free. A range that is unaligned, empty or not
+ * wholly inside the table's range: 0, nothing done.
  */
 size_t pgtable_unmap(struct pgtable *pt, unsigned long va, size_t size);
 /*
  * Give the range's present leaves prot (splitting a block covered only in
- * part); holes are skipped. Returns the bytes changed, or -EINVAL/-ENOMEM
- * (nothing changed then).
+ * part); holes and payloads are skipped; young and dirty bits are kept.
+ * Returns the bytes changed, or -EINVAL (unaligned, empty, outside the
+ * range, a prot the format refuses) / -ENOMEM (no page for a split): no
+ * translation or permission changed then.
  */
 long pgtable_protect(struct pgtable *pt, unsigned long va, size_t size,
 		     unsigned int prot);
-/* The translation of va (0 if none); *pte and *level get the leaf. */
+/*
+ * The translation of va (0 if none). *pte gets the entry found for va (a
+ * leaf, a payload, or 0) and *level its level (0 if none); either may be
+ * NULL. Since physical address 0 may be mapped, *pte tells for sure.
+ */
 phys_addr_t pgtable_translate(struct pgtable *pt, unsigned long va,
 			      uint64_t *pte, unsigned int *level);
-/* Store / read a non-present payload in the level-1 entry of va. */
+/*
+ * Store a non-present payload (< 2^payload_bits) in the level-1 entry of
+ * va (page aligned), making the tables down to it. The entry must be
+ * empty or a payload; a present page must be unmapped (and its TLB entry
+ * flushed) first. 0; -EINVAL (no payloads in this format, too wide,
+ * outside the range, a page or block there); -ENOMEM. It is read back
+ * with pgtable_translate and fmt->nonpresent_payload.
+ */
 int pgtable_set_nonpresent(struct pgtable *pt, unsigned long va,
 			   uint64_t payload);
 /*
  * Visit every leaf and non-present payload in [va, va + size), ascending:
- * fn(va, entry, level, arg); a non-zero return stops the walk and is
- * returned.
+ * fn(va of the leaf's start, entry, level, arg); a block partly in the
+ * range is visited once. fn may change a leaf's attribute bits in place
+ * (clear the young bit, say; the TLB flush is the caller's) but not make
+ * or remove entries. A non-zero return stops the walk and is returned.
  */
 int pgtable_walk(struct pgtable *pt, unsigned long va, size_t size,
 		 int (*fn)(unsigned long va, uint64_t *entry,
@@ -145,7 +195,7 @@ int pgtable_walk(struct pgtable *pt, unsigned long va, size_t size,
 		 void *arg);
 /* Free every table page reachable inside [va_start, va_last] (entries of
  * the root outside it are left: shared kernel half) and the root; the
- * count of pages freed. */
+ * count of pages freed. The counts go to 0 (nr_splits stays). */
 unsigned long pgtable_free(struct pgtable *pt);
 
 #endif

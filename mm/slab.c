@@ -488,8 +488,9 @@ unsigned long kmem_cache_shrink(struct kmem_cache *s)
  * Largest slab: 16 pages. One above PAGE_ALLOC_COSTLY_ORDER (Linux's
  * slub_max_order) so that objects of 2-8 KiB get 31/15/7 per slab instead
  * of 15/7/3: a 4096-byte batch then visits the page allocator half as
- * often (~40% fewer instructions). The price: such slabs need a free
- * 64 KiB block, which a fragmented node may lack before smaller ones.
+ * often (docs/mm/slab.md, "Measured", has the instruction counts). The
+ * price: such slabs need a free 64 KiB block, which a fragmented node may
+ * lack before smaller ones.
  */
 #define SLAB_MAX_ORDER	(PAGE_ALLOC_COSTLY_ORDER + 1)
 

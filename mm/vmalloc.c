@@ -1,24 +1,31 @@
 /*
- * mm/vmalloc.c - vmalloc, vmap and the area allocator under them.
+ * mm/vmalloc.c - vmalloc, vmap, ioremap's areas and the area allocator
+ * under them.
  *
- * The vmalloc range is handed out first-fit from a list of areas sorted by
- * address; the gaps between them are the free space. Every area carries
- * one unmapped guard page at its end, so areas never touch: an overrun
- * faults on the guard, an underrun on the previous area's guard. Area
- * descriptors come from a fixed pool (no allocation under vmap_lock).
+ * Areas are nodes of one gap tree (kernel/lib/gaptree.h) over the whole
+ * address space, in bytes; each request searches only its own window
+ * (vmalloc's [VMALLOC_START, VMALLOC_END], ioremap's window) for the
+ * lowest free range that fits, so finding, freeing and looking up an area
+ * are O(log areas). Every area carries one unmapped guard page at its
+ * end, so areas never touch: an overrun faults on the guard, an underrun
+ * on the previous area's guard. Area descriptors come from a fixed pool
+ * (no allocation under vmap_lock, and ioremap works before any allocator
+ * does).
  *
  * Mapping goes through <arch/mmu.h> only (arch_map_kernel_range and
  * arch_unmap_kernel_range), the one thing each architecture must supply.
  * The arch flushes only this CPU's TLB on unmap; every unmap here is
  * followed by flush_tlb_kernel_range() so no CPU keeps a stale
  * translation to pages that go back to the allocator. That is an IPI to
- * every CPU: vfree()/vunmap() need interrupts on, as in Linux.
+ * every CPU: vfree()/vunmap()/iounmap() need interrupts on, as in Linux.
  */
 #include "mm/vmalloc.h"
 #include "kernel/console.h"
 #include "kernel/ksyms.h"
+#include "kernel/lib/gaptree.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/smp.h"
 #include "kernel/spinlock.h"
@@ -28,10 +35,12 @@
 #include <arch/mmu.h>
 
 #define VMALLOC_MAX_AREAS	512
+#define VM_UNMAPPING		0x80	/* being freed: a second free is refused */
 
 static struct vm_struct area_pool[VMALLOC_MAX_AREAS];
 static struct vm_struct *area_free;		/* unused descriptors */
-static struct list_head vmap_areas = LIST_HEAD_INIT(vmap_areas);
+/* Every area, vmalloc's and ioremap's; the space is all addresses. */
+static struct gap_tree vmap_area_tree;
 static DEFINE_SPINLOCK(vmap_lock);
 static bool pool_ready;
 
@@ -40,9 +49,10 @@ static void pool_init_locked(void)
 	if (pool_ready)
 		return;
 	for (int i = VMALLOC_MAX_AREAS - 1; i >= 0; i--) {
-		area_pool[i].list.next = (struct list_head *)area_free;
+		area_pool[i].next_free = area_free;
 		area_free = &area_pool[i];
 	}
+	gap_tree_init(&vmap_area_tree, 0, ~0UL - 1);
 	pool_ready = true;
 }
 
@@ -57,41 +67,48 @@ void vmalloc_init(void)
 		(VMALLOC_END - VMALLOC_START + 1) >> 30, VMALLOC_START);
 }
 
-struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags,
-				     unsigned long caller)
+struct vm_struct *__get_vm_area_caller(unsigned long size, unsigned long flags,
+				       unsigned long start, unsigned long end,
+				       unsigned long caller)
 {
-	unsigned long irq, addr = VMALLOC_START, need;
-	struct list_head *pos;
-	struct vm_struct *area, *a;
+	unsigned long irq, need;
+	struct vm_struct *area;
+	struct gap_fit fit;
+	bool room;
 
-	if (!size || size > VMALLOC_END - VMALLOC_START)
+	if (!size || start >= end || size > end - start)
 		return NULL;
 	need = ALIGN_UP(size, PAGE_SIZE) + PAGE_SIZE;	/* + guard */
+	if (need < size)
+		return NULL;
 	spin_lock_irqsave(&vmap_lock, irq);
 	pool_init_locked();
-	/* First fit: the first gap before an area, or after the last. */
-	for (pos = vmap_areas.next; pos != &vmap_areas; pos = pos->next) {
-		a = list_entry(pos, struct vm_struct, list);
-		if (a->addr - addr >= need)
-			break;
-		addr = a->addr + a->size;
-	}
-	if (VMALLOC_END - addr + 1 < need || !area_free) {
+	room = gap_tree_fit_lowest(&vmap_area_tree, need, PAGE_SIZE, start,
+				   end - 1, &fit);
+	if (!room || !area_free) {
 		spin_unlock_irqrestore(&vmap_lock, irq);
-		pr_warn("vmalloc: no room for %lu bytes (%s)\n", size,
+		pr_warn("vmalloc: no room for %lu bytes in [%#lx, %#lx) (%s)\n",
+			size, start, end,
 			area_free ? "address range full" : "all area descriptors in use");
 		return NULL;
 	}
 	area = area_free;
-	area_free = (struct vm_struct *)area->list.next;
+	area_free = area->next_free;
 	memset(area, 0, sizeof(*area));
-	area->addr = addr;
+	gap_tree_insert_fit(&vmap_area_tree, &area->node, &fit, need);
+	area->addr = fit.start;
 	area->size = need;
 	area->flags = flags;
 	area->caller = caller;
-	list_add_tail(&area->list, pos);	/* before pos: stays sorted */
 	spin_unlock_irqrestore(&vmap_lock, irq);
 	return area;
+}
+
+struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags,
+				     unsigned long caller)
+{
+	return __get_vm_area_caller(size, flags, VMALLOC_START, VMALLOC_END + 1,
+				    caller);
 }
 
 void free_vm_area(struct vm_struct *area)
@@ -99,25 +116,18 @@ void free_vm_area(struct vm_struct *area)
 	unsigned long irq;
 
 	spin_lock_irqsave(&vmap_lock, irq);
-	list_del(&area->list);
-	area->list.next = (struct list_head *)area_free;
+	gap_tree_remove(&vmap_area_tree, &area->node);
+	area->flags = 0;
+	area->next_free = area_free;
 	area_free = area;
 	spin_unlock_irqrestore(&vmap_lock, irq);
 }
 
 static struct vm_struct *find_locked(unsigned long addr)
 {
-	struct list_head *pos;
+	struct gap_node *n = gap_tree_find(&vmap_area_tree, addr);
 
-	for (pos = vmap_areas.next; pos != &vmap_areas; pos = pos->next) {
-		struct vm_struct *a = list_entry(pos, struct vm_struct, list);
-
-		if (addr < a->addr)
-			return NULL;
-		if (addr < a->addr + a->size)
-			return a;
-	}
-	return NULL;
+	return n ? container_of(n, struct vm_struct, node) : NULL;
 }
 
 struct vm_struct *find_vm_area(const void *addr)
@@ -126,6 +136,7 @@ struct vm_struct *find_vm_area(const void *addr)
 	struct vm_struct *a;
 
 	spin_lock_irqsave(&vmap_lock, irq);
+	pool_init_locked();
 	a = find_locked((unsigned long)addr);
 	spin_unlock_irqrestore(&vmap_lock, irq);
 	return a;
@@ -231,15 +242,60 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags,
 	return (void *)area->addr;
 }
 
+static const char *kind_name(unsigned long flags)
+{
+	if (flags & VM_ALLOC)
+		return "vmalloc";
+	if (flags & VM_MAP)
+		return "vmap";
+	if (flags & VM_IOREMAP)
+		return "ioremap";
+	return "reserved";
+}
+
+/*
+ * Claim the area starting at addr, of a kind in want, for freeing: the
+ * first caller gets it, and a second free of the same area (even racing
+ * on another CPU) is refused. The area stays in the tree, so its
+ * addresses are not handed out again while they are being unmapped.
+ * Returns NULL with *why saying what addr is instead.
+ */
+static struct vm_struct *claim_area(unsigned long addr, unsigned long want,
+				    const char **why)
+{
+	unsigned long irq;
+	struct vm_struct *a;
+
+	*why = NULL;
+	spin_lock_irqsave(&vmap_lock, irq);
+	pool_init_locked();
+	a = find_locked(addr);
+	if (!a)
+		*why = "in no area (never mapped, or freed already)";
+	else if (a->flags & VM_UNMAPPING)
+		*why = "in an area being freed already";
+	else if (a->addr != addr)
+		*why = "inside an area, not at its start";
+	else if (!(a->flags & want))
+		*why = a->flags & VM_ALLOC ? "a vmalloc area" :
+		       a->flags & VM_MAP ? "a vmap area" :
+		       a->flags & VM_IOREMAP ? "an ioremap area" : "a reserved area";
+	else
+		a->flags |= VM_UNMAPPING;
+	spin_unlock_irqrestore(&vmap_lock, irq);
+	return *why ? NULL : a;
+}
+
 /* Take the area of addr (which must be its start) out of use. */
 static struct vm_struct *unmap_area(const void *addr, unsigned long want,
 				    const char *fn)
 {
-	struct vm_struct *area = find_vm_area(addr);
+	const char *why = NULL;
+	struct vm_struct *area = claim_area((unsigned long)addr, want, &why);
 
-	if (!area || area->addr != (unsigned long)addr || !(area->flags & want)) {
-		pr_err("%s(%p): not the start of a %s area; ignored\n", fn,
-		       addr, want == VM_ALLOC ? "vmalloc" : "vmap");
+	if (!area) {
+		pr_err("%s(%p): not the start of a %s area (%s); ignored\n", fn,
+		       addr, kind_name(want), why);
 		return NULL;
 	}
 	unmap_and_flush(area->addr, (unsigned long)area->nr_pages * PAGE_SIZE);
@@ -278,44 +334,110 @@ unsigned long vmalloc_used_pages(void)
 	return node_page_state_snapshot(&contig_page_data, NR_VMALLOC);
 }
 
-bool vmalloc_describe(unsigned long addr, char *buf, size_t size)
+/* Map [phys, phys + size) as device registers in an area of [start, end). */
+void *ioremap_in(phys_addr_t phys, size_t size, unsigned long start,
+		 unsigned long end, unsigned long caller)
 {
-	struct vm_struct *a;
+	phys_addr_t base = ALIGN_DOWN(phys, PAGE_SIZE);
+	unsigned long len;
+	struct vm_struct *area;
+
+	if (!size || phys + size < phys)
+		return NULL;
+	len = (unsigned long)(ALIGN_UP(phys + size, PAGE_SIZE) - base);
+	area = __get_vm_area_caller(len, VM_IOREMAP, start, end, caller);
+	if (!area)
+		return NULL;
+	area->phys_addr = base;
+	if (arch_map_kernel_range(area->addr, base, len,
+				  PROT_READ | PROT_WRITE | PROT_DEVICE)) {
+		free_vm_area(area);
+		return NULL;
+	}
+	return (void *)(uintptr_t)(area->addr + (phys - base));
+}
+
+int iounmap_area(const volatile void *addr, unsigned long caller)
+{
+	unsigned long va = ALIGN_DOWN((unsigned long)(uintptr_t)addr, PAGE_SIZE);
+	const char *why;
+	struct vm_struct *area;
 	char owner[96];
 
-	if (addr < VMALLOC_START || addr > VMALLOC_END)
-		return false;
+	if (!addr)			/* as iounmap(NULL) is in Linux */
+		return 0;
+	area = claim_area(va, VM_IOREMAP, &why);
+	if (!area) {
+		ksym_format(owner, sizeof(owner), caller);
+		pr_err("iounmap(%p) from %s: not an ioremap address: %s\n",
+		       (const void *)addr, owner, why);
+		WARN_ON(!area);
+		return -1;
+	}
+	unmap_and_flush(area->addr, area->size - PAGE_SIZE);	/* not the guard */
+	free_vm_area(area);
+	return 0;
+}
+
+/* One line for an area: "vmalloc area 0x...-0x... (3 pages) from owner". */
+static void describe_area(const struct vm_struct *a, unsigned long addr,
+			  char *buf, size_t size)
+{
+	unsigned long mapped = a->size - PAGE_SIZE;
+	char owner[96];
+
+	ksym_format(owner, sizeof(owner), a->caller);
+	if (a->flags & VM_IOREMAP)
+		ksnprintf(buf, size, "ioremap area %#lx-%#lx (phys %#llx) from %s%s",
+			  a->addr, a->addr + mapped, (unsigned long long)a->phys_addr,
+			  owner, addr >= a->addr + mapped ?
+			  ": guard page, an overrun past the registers' end" : "");
+	else
+		ksnprintf(buf, size, "vmalloc area %#lx-%#lx (%u pages) from %s%s",
+			  a->addr, a->addr + mapped,
+			  a->nr_pages, owner,
+			  addr >= a->addr + (unsigned long)a->nr_pages * PAGE_SIZE ?
+			  ": guard page, an overrun past the area's end" : "");
+}
+
+bool vmalloc_describe(unsigned long addr, char *buf, size_t size)
+{
+	bool in_range = addr >= VMALLOC_START && addr <= VMALLOC_END;
+	struct vm_struct *a;
+
 	/* A crash report may come from under vmap_lock: do not wait for it. */
 	if (!spin_trylock(&vmap_lock)) {
-		ksnprintf(buf, size, "vmalloc range (areas locked)");
-		return true;
+		if (in_range)
+			ksnprintf(buf, size, "vmalloc range (areas locked)");
+		return in_range;
 	}
-	a = find_locked(addr);
-	if (!a) {
-		spin_unlock(&vmap_lock);
+	a = pool_ready ? find_locked(addr) : NULL;
+	if (a)
+		describe_area(a, addr, buf, size);
+	else if (in_range)
 		ksnprintf(buf, size, "vmalloc range, in no area (never mapped)");
-		return true;
-	}
-	ksym_format(owner, sizeof(owner), a->caller);
-	ksnprintf(buf, size, "vmalloc area %#lx-%#lx (%u pages) from %s%s",
-		  a->addr, a->addr + a->size - PAGE_SIZE, a->nr_pages, owner,
-		  addr >= a->addr + (unsigned long)a->nr_pages * PAGE_SIZE ?
-		  ": guard page, an overrun past the area's end" : "");
 	spin_unlock(&vmap_lock);
-	return true;
+	return a || in_range;
 }
 
 void show_vmallocinfo(void)
 {
 	unsigned long irq;
-	struct list_head *pos;
+	struct gap_node *n;
 	char owner[96];
 
 	spin_lock_irqsave(&vmap_lock, irq);
-	for (pos = vmap_areas.next; pos != &vmap_areas; pos = pos->next) {
-		struct vm_struct *a = list_entry(pos, struct vm_struct, list);
+	pool_init_locked();
+	gap_tree_for_each(n, &vmap_area_tree) {
+		struct vm_struct *a = container_of(n, struct vm_struct, node);
 
 		ksym_format(owner, sizeof(owner), a->caller);
+		if (a->flags & VM_IOREMAP) {
+			printk("%#018lx-%#018lx %7lu %s phys=%#llx ioremap\n",
+			       a->addr, a->addr + a->size, a->size, owner,
+			       (unsigned long long)a->phys_addr);
+			continue;
+		}
 		printk("%#018lx-%#018lx %7lu %s pages=%u%s%s\n", a->addr,
 		       a->addr + a->size, a->size, owner, a->nr_pages,
 		       a->flags & VM_ALLOC ? " vmalloc" : "",

@@ -11,18 +11,6 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 
-static __printf(3, 4) void seterr(char *err, size_t errlen,
-				  const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	kvsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static const char *node_path(const struct fdt *f, int node, char *buf,
 			     size_t len)
 {
@@ -89,7 +77,7 @@ int fdt_find_uart(const struct fdt *f, struct fdt_uart *uart, char *err,
 			    fdt_node_is_enabled(f, node))
 				break;
 		if (node < 0) {
-			seterr(err, errlen, "fdt: no usable stdout-path and no enabled pl011, bcm2835-aux-uart or ns16550 node");
+			boot_err(err, errlen, "fdt: no usable stdout-path and no enabled pl011, bcm2835-aux-uart or ns16550 node");
 			return node;
 		}
 	}
@@ -141,7 +129,7 @@ int fdt_find_gic(const struct fdt *f, struct fdt_gic *gic, char *err,
 		if (gic_version(f, node) && fdt_node_is_enabled(f, node))
 			break;
 	if (node < 0) {
-		seterr(err, errlen, "fdt: no enabled GIC (arm,gic-v3, arm,gic-400, arm,cortex-a15-gic, ...)");
+		boot_err(err, errlen, "fdt: no enabled GIC (arm,gic-v3, arm,gic-400, arm,cortex-a15-gic, ...)");
 		return node;
 	}
 	ret = fdt_get_reg_phys(f, node, 0, &r0, err, errlen);
@@ -193,30 +181,30 @@ int fdt_get_irq(const struct fdt *f, int node, unsigned int index,
 
 	memset(irq, 0, sizeof(*irq));
 	if (intc < 0) {
-		seterr(err, errlen, "fdt: %s: no interrupt-parent names a controller",
-		       node_path(f, node, path, sizeof(path)));
+		boot_err(err, errlen, "fdt: %s: no interrupt-parent names a controller",
+			 node_path(f, node, path, sizeof(path)));
 		return intc;
 	}
 	if (fdt_getprop_u32(f, intc, "#interrupt-cells", &ncells) < 0 ||
 	    ncells < 1 || ncells > 3) {
-		seterr(err, errlen, "fdt: %s: #interrupt-cells missing or not 1..3",
-		       node_path(f, intc, path, sizeof(path)));
+		boot_err(err, errlen, "fdt: %s: #interrupt-cells missing or not 1..3",
+			 node_path(f, intc, path, sizeof(path)));
 		return -FDT_ERR_BADCELLS;
 	}
 	p = fdt_getprop(f, node, "interrupts", &len);
 	if (!p) {
-		seterr(err, errlen, "fdt: %s has no interrupts",
-		       node_path(f, node, path, sizeof(path)));
+		boot_err(err, errlen, "fdt: %s has no interrupts",
+			 node_path(f, node, path, sizeof(path)));
 		return -FDT_ERR_NOTFOUND;
 	}
 	if (len % (ncells * 4)) {
-		seterr(err, errlen, "fdt: %s: interrupts length %u is not a multiple of %u cells",
-		       node_path(f, node, path, sizeof(path)), len, ncells);
+		boot_err(err, errlen, "fdt: %s: interrupts length %u is not a multiple of %u cells",
+			 node_path(f, node, path, sizeof(path)), len, ncells);
 		return -FDT_ERR_BADVALUE;
 	}
 	if (index >= len / (ncells * 4)) {
-		seterr(err, errlen, "fdt: %s: no interrupt %u",
-		       node_path(f, node, path, sizeof(path)), index);
+		boot_err(err, errlen, "fdt: %s: no interrupt %u",
+			 node_path(f, node, path, sizeof(path)), index);
 		return -FDT_ERR_NOTFOUND;
 	}
 	p += index * ncells * 4;
@@ -232,9 +220,9 @@ int fdt_get_irq(const struct fdt *f, int node, unsigned int index,
 		case 2: irq->intid = 4096 + irq->cells[1]; break; /* ESPI */
 		case 3: irq->intid = 1056 + irq->cells[1]; break; /* EPPI */
 		default:
-			seterr(err, errlen, "fdt: %s: interrupt %u has GIC type %u",
-			       node_path(f, node, path, sizeof(path)), index,
-			       irq->cells[0]);
+			boot_err(err, errlen, "fdt: %s: interrupt %u has GIC type %u",
+				 node_path(f, node, path, sizeof(path)), index,
+				 irq->cells[0]);
 			return -FDT_ERR_BADVALUE;
 		}
 	}
@@ -252,7 +240,7 @@ int fdt_find_timer(const struct fdt *f, struct fdt_timer *timer, char *err,
 	if (node < 0)
 		node = fdt_node_by_compatible(f, -1, "arm,armv7-timer");
 	if (node < 0) {
-		seterr(err, errlen, "fdt: no arm,armv8-timer or arm,armv7-timer node");
+		boot_err(err, errlen, "fdt: no arm,armv8-timer or arm,armv7-timer node");
 		return node;
 	}
 	timer->node = node;
@@ -289,7 +277,7 @@ int fdt_find_psci(const struct fdt *f, struct fdt_psci *psci, char *err,
 	if (node < 0)
 		node = fdt_path(f, "/psci");
 	if (node < 0) {
-		seterr(err, errlen, "fdt: no /psci node");
+		boot_err(err, errlen, "fdt: no /psci node");
 		return node;
 	}
 	method = fdt_getprop_string(f, node, "method");
@@ -298,9 +286,9 @@ int fdt_find_psci(const struct fdt *f, struct fdt_psci *psci, char *err,
 	} else if (method && !strcmp(method, "smc")) {
 		psci->method = FDT_PSCI_SMC;
 	} else {
-		seterr(err, errlen, "fdt: /psci method is %s%.16s%s (want \"hvc\" or \"smc\")",
-		       method ? "\"" : "", method ? method : "missing",
-		       method ? "\"" : "");
+		boot_err(err, errlen, "fdt: /psci method is %s%.16s%s (want \"hvc\" or \"smc\")",
+			 method ? "\"" : "", method ? method : "missing",
+			 method ? "\"" : "");
 		return -FDT_ERR_BADVALUE;
 	}
 	psci->v0_2 = fdt_node_is_compatible(f, node, "arm,psci-0.2") ||
@@ -316,7 +304,7 @@ int fdt_find_cpus(const struct fdt *f, struct fdt_cpu *cpus, unsigned int max,
 	int cpus_node = fdt_path(f, "/cpus"), node, count = 0;
 
 	if (cpus_node < 0) {
-		seterr(err, errlen, "fdt: no /cpus node");
+		boot_err(err, errlen, "fdt: no /cpus node");
 		return cpus_node;
 	}
 	for (node = fdt_first_child(f, cpus_node); node >= 0;
@@ -361,9 +349,9 @@ static int add_range(struct boot_info *bi, uint64_t base, uint64_t size,
 	if (!size)
 		return 0;
 	if (base + size < base) {
-		seterr(err, errlen, "fdt: %s: 0x%llx + 0x%llx wraps past 2^64",
-		       what, (unsigned long long)base,
-		       (unsigned long long)size);
+		boot_err(err, errlen, "fdt: %s: 0x%llx + 0x%llx wraps past 2^64",
+			 what, (unsigned long long)base,
+			 (unsigned long long)size);
 		return -1;
 	}
 	if (bi->nr_mem >= BOOT_MAX_MEM_RANGES) {
@@ -466,7 +454,7 @@ static int chosen(const struct fdt *f, struct boot_info *bi, char *err,
 	if (args) {
 		strlcpy(bi->cmdline, args, sizeof(bi->cmdline));
 	} else if (fdt_getprop(f, node, "bootargs", NULL)) {
-		seterr(err, errlen, "fdt: /chosen bootargs is not a NUL-terminated string");
+		boot_err(err, errlen, "fdt: /chosen bootargs is not a NUL-terminated string");
 		return -1;
 	}
 
@@ -475,15 +463,15 @@ static int chosen(const struct fdt *f, struct boot_info *bi, char *err,
 	if (rs == -FDT_ERR_NOTFOUND && re == -FDT_ERR_NOTFOUND)
 		return 0;
 	if (rs < 0 || re < 0) {
-		seterr(err, errlen, "fdt: /chosen linux,initrd-start/end: %s",
-		       rs == -FDT_ERR_NOTFOUND || re == -FDT_ERR_NOTFOUND ?
-		       "only one of the pair is given" :
-		       "not one or two cells");
+		boot_err(err, errlen, "fdt: /chosen linux,initrd-start/end: %s",
+			 rs == -FDT_ERR_NOTFOUND || re == -FDT_ERR_NOTFOUND ?
+			 "only one of the pair is given" :
+			 "not one or two cells");
 		return -1;
 	}
 	if (end < start) {
-		seterr(err, errlen, "fdt: /chosen linux,initrd-end 0x%llx is below linux,initrd-start 0x%llx",
-		       (unsigned long long)end, (unsigned long long)start);
+		boot_err(err, errlen, "fdt: /chosen linux,initrd-end 0x%llx is below linux,initrd-start 0x%llx",
+			 (unsigned long long)end, (unsigned long long)start);
 		return -1;
 	}
 	if (end > start) {

@@ -247,7 +247,7 @@ int smmu_fdt_map_rid(const struct fdt *f, int host_node, uint32_t rid,
  * format (arm-smmu-v3-pgtable.c) says what the bits of a descriptor mean.
  * smmu_pgtable_init makes a table of this format.
  */
-extern const struct io_pgtable_fmt smmu_s1_fmt;
+extern const struct pgtable_fmt smmu_s1_fmt;
 
 /* 0, -EINVAL (levels not 3 or 4) or -ENOMEM; blocks off until pt->blocks. */
 static inline int smmu_pgtable_init(struct io_pgtable *pt, unsigned int levels,

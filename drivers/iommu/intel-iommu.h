@@ -109,7 +109,7 @@ bool dmar_scope_matches(const struct dmar_scope *s, uint8_t bus, uint8_t devfn);
  * format (intel-pgtable.c) says what the bits of an entry mean;
  * vtd_pgtable_init makes a table of this format.
  */
-extern const struct io_pgtable_fmt vtd_sl_fmt;
+extern const struct pgtable_fmt vtd_sl_fmt;
 
 /* 0, -EINVAL (levels not 3 or 4) or -ENOMEM. superpages: CAP.SLLPS bit 0. */
 static inline int vtd_pgtable_init(struct io_pgtable *pt, unsigned int levels,

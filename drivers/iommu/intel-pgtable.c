@@ -8,6 +8,7 @@
  *                    that count are the leaf's)
  *   leaf (level 1):  page address | W? | R?
  *   leaf (level 2):  2 MiB page address | PS | W? | R?
+ *   leaf (level 3):  1 GiB page address | PS | W? | R?
  * An entry with neither R nor W is not present. Bit 11 (SNP) and the
  * memory-type bits stay 0: QEMU treats SNP as reserved unless the unit
  * has snoop control.
@@ -16,16 +17,25 @@
 #include "kernel/lib/string.h"
 
 /*
- * The walk, the splits and the counts are io-pgtable.c's; what follows is
- * only what the bits of a VT-d second-level entry mean.
+ * The walk, the splits and the counts are mm/pgtable.c's; what follows is
+ * only what the bits of a VT-d second-level entry mean. The format has
+ * leaves at levels 1-3 (PS marks a 2 MiB or 1 GiB superpage); the driver
+ * asks for at most 2 MiB (io_pgtable_map), the size CAP.SLLPS bit 0
+ * promises.
  */
 #define PRESENT		(VTD_PTE_R | VTD_PTE_W)
 
 /* R and W as asked; 0 (refused) for neither: such an entry is absent. */
-static uint64_t vtd_prot_to_attrs(int prot)
+static uint64_t vtd_prot_to_attrs(unsigned int prot)
 {
 	return ((prot & IOMMU_READ) ? VTD_PTE_R : 0) |
 	       ((prot & IOMMU_WRITE) ? VTD_PTE_W : 0);
+}
+
+static unsigned int vtd_attrs_to_prot(uint64_t attrs)
+{
+	return ((attrs & VTD_PTE_R) ? IOMMU_READ : 0) |
+	       ((attrs & VTD_PTE_W) ? IOMMU_WRITE : 0);
 }
 
 /* A non-leaf entry grants both rights: the leaf's are the ones that count. */
@@ -34,10 +44,11 @@ static uint64_t vtd_mk_table(phys_addr_t phys)
 	return (phys & VTD_PTE_ADDR) | PRESENT;
 }
 
-/* PS marks a superpage: at level 2, the entry maps 2 MiB itself. */
-static uint64_t vtd_mk_leaf(phys_addr_t paddr, uint64_t attrs, bool block)
+/* PS marks a superpage: above level 1, the entry maps the block itself. */
+static uint64_t vtd_mk_leaf(phys_addr_t paddr, uint64_t attrs,
+			    unsigned int level)
 {
-	return (paddr & VTD_PTE_ADDR) | attrs | (block ? VTD_PTE_PS : 0);
+	return (paddr & VTD_PTE_ADDR) | attrs | (level > 1 ? VTD_PTE_PS : 0);
 }
 
 static uint64_t vtd_leaf_attrs(uint64_t e)
@@ -50,20 +61,23 @@ static bool vtd_is_present(uint64_t e)
 	return e & PRESENT;
 }
 
-static bool vtd_is_block(uint64_t e)
+static bool vtd_is_leaf(uint64_t e, unsigned int level)
 {
+	(void)level;
 	return e & VTD_PTE_PS;
 }
 
-const struct io_pgtable_fmt vtd_sl_fmt = {
+const struct pgtable_fmt vtd_sl_fmt = {
 	.name = "vt-d second level",
 	.addr_mask = VTD_PTE_ADDR,
+	.leaf_levels = BIT(1) | BIT(2) | BIT(3),
 	.prot_to_attrs = vtd_prot_to_attrs,
+	.attrs_to_prot = vtd_attrs_to_prot,
 	.mk_table = vtd_mk_table,
 	.mk_leaf = vtd_mk_leaf,
 	.leaf_attrs = vtd_leaf_attrs,
 	.is_present = vtd_is_present,
-	.is_block = vtd_is_block,
+	.is_leaf = vtd_is_leaf,
 };
 
 /* ------------------------------------------------------------ fault words */

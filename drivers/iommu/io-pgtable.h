@@ -1,65 +1,36 @@
 /*
- * drivers/iommu/io-pgtable.h - one radix IOMMU page table for every
- * format whose tables look like x86's and AArch64's own with a 4 KiB
- * granule: 512 entries of 8 bytes a level, 9 IOVA bits per level, 3
- * levels for a 39-bit IOVA space or 4 for 48 bits, 2 MiB blocks one level
- * above the pages. Linux's io-pgtable has the same split: the walk here,
- * the bit layout of an entry in a small format descriptor beside each
- * driver (VT-d second level: intel-pgtable.c; Arm stage 1:
- * arm-smmu-v3-pgtable.c).
+ * drivers/iommu/io-pgtable.h - an IOMMU's page table: the one walker
+ * (mm/pgtable.h) over an IOMMU entry format whose tables look like x86's
+ * and AArch64's own with a 4 KiB granule: 512 entries of 8 bytes a level,
+ * 9 IOVA bits per level, 3 levels for a 39-bit IOVA space or 4 for 48
+ * bits, 2 MiB blocks one level above the pages. Linux's io-pgtable has
+ * the same split: the walk in one place, the bit layout of an entry in a
+ * small struct pgtable_fmt beside each driver (VT-d second level:
+ * intel-pgtable.c; Arm stage 1: arm-smmu-v3-pgtable.c).
+ *
+ * This layer only adds what the drivers share: the IOVA space is
+ * [0, 2^ias_bits), leaves are pages or (when pt->blocks) 2 MiB blocks,
+ * and the counts their reports print.
  */
 #ifndef DRIVERS_IOMMU_IO_PGTABLE_H
 #define DRIVERS_IOMMU_IO_PGTABLE_H
 
 #include "kernel/types.h"
-#include "mm/page_alloc.h"
+#include "mm/pgtable.h"
 
-#define IO_PGTABLE_ENTRIES	512
-#define IO_PGTABLE_BLOCK_SIZE	(2UL << 20)	/* a level-2 leaf */
-
-/*
- * An entry format. "attrs" are the format's permission and attribute
- * bits of a leaf, made once per map from IOMMU_READ/WRITE and copied to
- * each page when a block is split. Every function is pure.
- */
-struct io_pgtable_fmt {
-	const char *name;
-	uint64_t addr_mask;		/* the output address bits of an entry */
-	/* The attrs for prot; 0 if the format cannot map prot (-EINVAL). */
-	uint64_t (*prot_to_attrs)(int prot);
-	/* An entry pointing at the next level's table at phys. */
-	uint64_t (*mk_table)(phys_addr_t phys);
-	/* A leaf for paddr: a 2 MiB block (level 2) or a 4 KiB page (1).
-	 * Must be (paddr & addr_mask) | bits that do not depend on paddr:
-	 * the walk makes a run of pages from one mk_leaf(0, ...). */
-	uint64_t (*mk_leaf)(phys_addr_t paddr, uint64_t attrs, bool block);
-	/* The attrs of leaf e, as mk_leaf takes them. */
-	uint64_t (*leaf_attrs)(uint64_t e);
-	/* Does e translate anything (a table or a leaf)? */
-	bool (*is_present)(uint64_t e);
-	/* Is the present entry e, found above the page level, a block? */
-	bool (*is_block)(uint64_t e);
-};
+#define IO_PGTABLE_ENTRIES	PGTABLE_ENTRIES
+#define IO_PGTABLE_BLOCK_SIZE	PGTABLE_LEVEL_SIZE(2)	/* a level-2 leaf */
 
 struct io_pgtable {
-	const struct io_pgtable_fmt *fmt;
-	uint64_t *root;		/* top-level table (a page) */
-	unsigned int levels;	/* 3 (39-bit IOVA) or 4 (48-bit) */
-	unsigned int ias_bits;	/* 12 + 9 * levels */
+	struct pgtable pgt;	/* the walker's table */
 	bool blocks;		/* 2 MiB blocks allowed where aligned */
-	pg_data_t *node;	/* table pages from here; NULL: global */
+	unsigned int ias_bits;	/* 12 + 9 * levels */
+	/* For the drivers' reports and tests, as of the last call: */
+	unsigned int levels;	/* 3 (39-bit IOVA) or 4 (48-bit) */
+	uint64_t *root;		/* top-level table (a page) */
 	unsigned long nr_tables;	/* pages of tables now, root included */
 	unsigned long nr_pages, nr_blocks;	/* leaf entries now */
 	unsigned long nr_splits;	/* blocks split by a partial unmap */
-	/*
-	 * The last page table (level 1) the walk reached, and which 2 MiB of
-	 * IOVA it covers (iova >> 21; ~0UL: none). A level-1 table, once
-	 * made, stays where it is until io_pgtable_free, so this never goes
-	 * stale: the next map or unmap in the same 2 MiB skips the walk.
-	 */
-	unsigned long hint_region;
-	uint64_t *hint_table;
-	unsigned long nr_hint_hits, nr_walks;
 };
 
 /*
@@ -69,17 +40,19 @@ struct io_pgtable {
  * it at any moment: a new table is filled before the entry pointing at
  * it is written.
  *
- * An empty table (the root only). 0, -EINVAL (levels not 3 or 4), -ENOMEM.
+ * An empty table (the root only) of format fmt, table pages from node
+ * (NULL: any). 0, -EINVAL (levels not 3 or 4), -ENOMEM.
  */
-int io_pgtable_init(struct io_pgtable *pt, const struct io_pgtable_fmt *fmt,
+int io_pgtable_init(struct io_pgtable *pt, const struct pgtable_fmt *fmt,
 		    unsigned int levels, bool blocks, pg_data_t *node);
 /*
  * Map [iova, iova + size) to paddr with prot (IOMMU_READ/WRITE): 4 KiB
  * multiples; a 2 MiB block wherever pt->blocks, iova and paddr are 2 MiB
  * aligned, 2 MiB remain and no table is there already. Tables are
  * allocated GFP_ATOMIC. 0; -EINVAL (unaligned, empty, beyond ias_bits, a
- * prot the format refuses, or a page inside an existing block); -ENOMEM.
- * On failure nothing of the range is left mapped.
+ * prot the format refuses, a page mapped already, or a page inside an
+ * existing block); -ENOMEM. On failure nothing of the range is left
+ * mapped.
  */
 int io_pgtable_map(struct io_pgtable *pt, unsigned long iova,
 		   phys_addr_t paddr, size_t size, int prot);

@@ -7,8 +7,8 @@
  * are off (they would be measured too; the magazine hit takes no spinlock
  * now, so lock debugging no longer touches it). The magazine case calls
  * alloc_iova_fast/free_iova_fast exactly as a driver's map/unmap does (this
- * CPU, a 32-bit limit, flush_rcache on). Goals from issue 7: <= 15 ns with
- * the magazines, <= 150 ns through the tree.
+ * CPU, a 32-bit limit, flush_rcache on). The goals and the last figures
+ * are in docs/benchmarks.md ("IOVA allocator and DMA mapping").
  *
  *   make O=build bench   (or build/host/bench-iova after a build)
  */

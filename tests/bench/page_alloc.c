@@ -81,8 +81,9 @@ static int cmp_double(const void *a, const void *b)
 
 /*
  * ns per pair: BATCH allocations, then freed in random order. The median
- * round (rounds <= 2000) is reported: a round is ~20 us, so most rounds
- * run undisturbed by other programs on a shared machine.
+ * round (rounds <= 2000) is reported: a round is far shorter than a
+ * scheduler time slice, so most rounds run undisturbed by other programs
+ * on a shared machine.
  */
 static double bench_batch(unsigned int order, int rounds, struct prng *rng)
 {

@@ -467,8 +467,8 @@ static void refusal_is_reported(struct kunit *test)
 	printk_capture_start(log, sizeof(log));
 	KUNIT_EXPECT_EQ(test, memblock_add_in(&mb, 0x30000, 0x1000), -1);
 	printk_capture_stop();
-	KUNIT_EXPECT_NOT_NULL(test, strstr(log, "[0x30000-0x30fff]"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(log, "memory list full"));
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "[0x30000-0x30fff]");
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "memory list full");
 	KUNIT_EXPECT_EQ(test, mb.memory.cnt, 2UL);
 	KUNIT_EXPECT_EQ(test, memblock_phys_mem_size_in(&mb), 0x2000ULL);
 }

@@ -41,6 +41,7 @@ struct edu_iommu {
 	void *unit;
 	unsigned long (*nr_faults)(void *unit);	/* faults/events recorded */
 	void (*drain)(void *unit);		/* read its fault/event queue now */
+	bool irq;		/* it signals faults by interrupt (else polled) */
 };
 
 struct edu_case {
@@ -70,11 +71,22 @@ void edu_end(struct edu_case *c);
 uint64_t edu_stale_iova(struct kunit *test, struct edu_case *c, uint8_t first);
 
 /*
+ * Step 3: with c->dst filled with 0x5a and hd no longer mapped to it
+ * (edu_stale_iova), edu writes to hd again. The write must be stopped:
+ * the page keeps its fill, and the unit and the domain each record a
+ * fault (when the unit signals faults by interrupt, up to 1 s is given
+ * for it; then its queue is drained). False if edu did not finish the
+ * DMA (reported); the caller then cleans up and returns.
+ */
+bool edu_expect_blocked(struct kunit *test, struct edu_case *c, uint64_t hd,
+			const struct edu_iommu *u);
+
+/*
  * The lazy window: after a lazy unmap the table entry is gone but the
  * unit's TLB may still hold it, so a write to the stale IOVA may land
  * (reported, not required); after the flush queue's invalidation the
- * same write must be stopped and recorded (u->nr_faults grows) and the
- * page left alone. Leaves the domain strict again.
+ * same write must be stopped (edu_expect_blocked). Leaves the domain
+ * strict again.
  */
 void edu_lazy_window_case(struct kunit *test, const struct edu_iommu *u);
 

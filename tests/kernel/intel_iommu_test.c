@@ -24,6 +24,7 @@
  */
 #include "tests/kernel/edu.h"
 #include "tests/kernel/iommu_bench.h"
+#include "tests/kernel/iommu_case.h"
 #include "drivers/iommu/intel-iommu.h"
 #include "drivers/pci/pci.h"
 #include "kernel/kunit.h"
@@ -101,9 +102,9 @@ static void unit_found_and_translating(struct kunit *test)
 static void domain_ops_and_invalidation(struct kunit *test)
 {
 	struct vtd_unit *u = vtd_unit_for(test);
-	static struct device dev;
+	static struct iommu_case c;
 	struct iommu_domain *d;
-	struct page *pg;
+	struct device *dev = &c.dev;
 	unsigned long psi, dsi, waits, map_flushes, cm;
 	unsigned int levels;
 	dma_addr_t h;
@@ -111,15 +112,12 @@ static void domain_ops_and_invalidation(struct kunit *test)
 
 	if (!u)
 		return;
-	/* a domain of its own, no context entry points at it: no device
-	 * can reach it, but the DMA API and the invalidations run for real */
-	dma_device_init(&dev, "vtd-test");
-	d = intel_iommu_domain_alloc(u);
-	KUNIT_ASSERT_NOT_NULL(test, d);
-	KUNIT_ASSERT_EQ(test, iommu_attach_device(d, &dev), 0);
-	pg = alloc_pages(GFP_KERNEL, 0);
-	KUNIT_ASSERT_NOT_NULL(test, pg);
-	buf = page_address(pg);
+	/* a domain of its own that no device can reach (iommu_case.h) */
+	if (!iommu_case_begin(test, &c, "vtd-test", intel_iommu_domain_alloc(u),
+			      intel_iommu_domain_free))
+		return;
+	d = c.d;
+	buf = c.buf;
 
 	/* the domain's tables have the unit's depth */
 	levels = container_of(d, struct vtd_domain, domain)->pt.levels;
@@ -161,41 +159,52 @@ static void domain_ops_and_invalidation(struct kunit *test)
 
 	/* through the DMA API, strict: unmap = page-selective + wait */
 	iommu_set_dma_strict(d, true);
-	h = dma_map_single(&dev, buf, 512, DMA_TO_DEVICE);
-	KUNIT_ASSERT_FALSE(test, dma_mapping_error(&dev, h));
+	h = dma_map_single(dev, buf, 512, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, h));
 	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, h), virt_to_phys(buf));
 	psi = u->nr_iotlb_psi;
-	dma_unmap_single(&dev, h, 512, DMA_TO_DEVICE);
+	dma_unmap_single(dev, h, 512, DMA_TO_DEVICE);
 	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, h), (phys_addr_t)0);
 	KUNIT_EXPECT_GT(test, u->nr_iotlb_psi, psi);
 
 	/* lazy: no invalidation at unmap, one domain-selective at the flush */
 	iommu_set_dma_strict(d, false);
-	h = dma_map_single(&dev, buf, 512, DMA_FROM_DEVICE);
-	KUNIT_ASSERT_FALSE(test, dma_mapping_error(&dev, h));
+	h = dma_map_single(dev, buf, 512, DMA_FROM_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, h));
 	psi = u->nr_iotlb_psi;
 	dsi = u->nr_iotlb_dsi;
-	dma_unmap_single(&dev, h, 512, DMA_FROM_DEVICE);
+	dma_unmap_single(dev, h, 512, DMA_FROM_DEVICE);
 	KUNIT_EXPECT_EQ(test, u->nr_iotlb_psi, psi);
 	iova_flush_queue_flush(&d->iovad);
 	KUNIT_EXPECT_GT(test, u->nr_iotlb_dsi, dsi);
 	iommu_set_dma_strict(d, true);
 
-	__free_pages(pg, 0);
-	iommu_detach_device(d, &dev);
-	intel_iommu_domain_free(d);
-	KUNIT_EXPECT_NULL(test, dev.domain);
+	iommu_case_end(&c);
+	KUNIT_EXPECT_NULL(test, c.dev.domain);
+}
+
+/* How the isolation cases (edu.h) see a VT-d unit's faults. */
+static unsigned long vtd_faults(void *unit)
+{
+	return ((struct vtd_unit *)unit)->nr_faults;
+}
+
+static void vtd_drain(void *unit)
+{
+	intel_iommu_process_faults(unit);
 }
 
 static void edu_dma_isolation(struct kunit *test)
 {
 	struct vtd_unit *u = vtd_unit_for(test);
-	unsigned long faults, dom_faults, irqs;
+	struct edu_iommu ops;
+	unsigned long irqs;
 	struct edu_case c;
 	dma_addr_t hd;
 
 	if (!u)
 		return;
+	ops = (struct edu_iommu){ u, vtd_faults, vtd_drain, u->fault_irq != 0 };
 	if (!edu_begin(test, &c))
 		return;
 	hd = edu_stale_iova(test, &c, 0xa0);	/* steps 1 and 2 (edu.h) */
@@ -205,17 +214,11 @@ static void edu_dma_isolation(struct kunit *test)
 	}
 
 	/* 3. the same write to the stale IOVA after a strict unmap */
-	faults = u->nr_faults;
-	dom_faults = c.d->nr_faults;
 	irqs = u->nr_fault_irqs;
-	KUNIT_EXPECT_TRUE(test, edu_dma(c.bar, EDU_BUF, hd, EDU_CMD_TO_RAM));
-	for (uint64_t t0 = clock_ns(); u->fault_irq && u->nr_faults == faults &&
-	     clock_ns() - t0 < 1000000000ULL;)
-		arch_cpu_relax();		/* the fault interrupt (<= 1 s) */
-	intel_iommu_process_faults(u);		/* and anything it left */
-	KUNIT_EXPECT_TRUE(test, all_bytes(c.dst, PAGE_SIZE, 0x5a));
-	KUNIT_EXPECT_GT(test, u->nr_faults, faults);
-	KUNIT_EXPECT_GT(test, c.d->nr_faults, dom_faults);
+	if (!edu_expect_blocked(test, &c, hd, &ops)) {
+		edu_end(&c);
+		return;
+	}
 	KUNIT_EXPECT_EQ(test, u->last_fault_sid, pci_source_id(c.pdev));
 	KUNIT_EXPECT_EQ(test, u->last_fault_addr, hd & ~0xfffULL);
 	KUNIT_EXPECT_TRUE(test, u->last_fault_write);
@@ -235,23 +238,14 @@ static void edu_dma_isolation(struct kunit *test)
  * the case says so). After the flush queue's invalidation the same write
  * must be blocked. This is what iommu.strict=1 buys.
  */
-static unsigned long vtd_faults(void *unit)
-{
-	return ((struct vtd_unit *)unit)->nr_faults;
-}
-
-static void vtd_drain(void *unit)
-{
-	intel_iommu_process_faults(unit);
-}
-
 static void edu_lazy_window(struct kunit *test)
 {
 	struct vtd_unit *u = vtd_unit_for(test);
-	const struct edu_iommu ops = { u, vtd_faults, vtd_drain };
+	struct edu_iommu ops;
 
 	if (!u)
 		return;
+	ops = (struct edu_iommu){ u, vtd_faults, vtd_drain, u->fault_irq != 0 };
 	edu_lazy_window_case(test, &ops);
 }
 
@@ -266,52 +260,42 @@ static void edu_lazy_window(struct kunit *test)
 static void map_unmap_cost(struct kunit *test)
 {
 	struct vtd_unit *u = vtd_unit_for(test);
-	static struct device dev;
-	struct iommu_domain *d;
+	static struct iommu_case c;
 	uint64_t ns[2];
-	struct page *pg;
-	void *buf;
 
 	if (!u)
 		return;
-	dma_device_init(&dev, "vtd-bench");
-	d = intel_iommu_domain_alloc(u);
-	KUNIT_ASSERT_NOT_NULL(test, d);
-	KUNIT_ASSERT_EQ(test, iommu_attach_device(d, &dev), 0);
-	pg = alloc_pages(GFP_KERNEL, 0);
-	KUNIT_ASSERT_NOT_NULL(test, pg);
-	buf = page_address(pg);
+	if (!iommu_case_begin(test, &c, "vtd-bench", intel_iommu_domain_alloc(u),
+			      intel_iommu_domain_free))
+		return;
 	for (int strict = 1; strict >= 0; strict--) {
 		unsigned long waits = u->nr_waits;
 
-		iommu_set_dma_strict(d, strict);
-		ns[strict] = iommu_bench_pair(d, &dev, buf, BENCH_ROUNDS);
+		iommu_set_dma_strict(c.d, strict);
+		ns[strict] = iommu_bench_pair(c.d, &c.dev, c.buf, BENCH_ROUNDS);
 		kunit_info(test, "bench: vtd dma_map_single+dma_unmap_single %s: %llu ns (%lu invalidation waits for %d pairs)",
 			   strict ? "strict" : "lazy", (unsigned long long)ns[strict],
 			   u->nr_waits - waits, (IOMMU_BENCH_RUNS + 1) * BENCH_ROUNDS);
 	}
-	iommu_set_dma_strict(d, true);
-	iommu_bench_pieces(test, "vtd", d, &dev, buf, BENCH_ROUNDS);
-	iommu_detach_device(d, &dev);
-	intel_iommu_domain_free(d);
+	iommu_set_dma_strict(c.d, true);
+	iommu_bench_pieces(test, "vtd", c.d, &c.dev, c.buf, BENCH_ROUNDS);
+	iommu_case_end(&c);
 
 	/* The same loop over the software IOMMU (mm/test_iommu.c): what the
 	 * generic DMA-API path costs here without any hardware. */
-	d = test_iommu_domain_alloc(NULL, 39);
-	KUNIT_ASSERT_NOT_NULL(test, d);
-	KUNIT_ASSERT_EQ(test, iommu_attach_device(d, &dev), 0);
+	if (!iommu_case_begin(test, &c, "vtd-bench", test_iommu_domain_alloc(NULL, 39),
+			      test_iommu_domain_free))
+		return;
 	for (int strict = 1; strict >= 0; strict--) {
-		iommu_set_dma_strict(d, strict);
+		iommu_set_dma_strict(c.d, strict);
 		kunit_info(test, "bench: software test IOMMU, same loop, %s: %llu ns",
 			   strict ? "strict" : "lazy",
-			   (unsigned long long)iommu_bench_pair(d, &dev, buf,
+			   (unsigned long long)iommu_bench_pair(c.d, &c.dev, c.buf,
 								BENCH_ROUNDS));
 	}
-	iommu_set_dma_strict(d, true);
-	iommu_bench_pieces(test, "software", d, &dev, buf, BENCH_ROUNDS);
-	iommu_detach_device(d, &dev);
-	test_iommu_domain_free(d);
-	__free_pages(pg, 0);
+	iommu_set_dma_strict(c.d, true);
+	iommu_bench_pieces(test, "software", c.d, &c.dev, c.buf, BENCH_ROUNDS);
+	iommu_case_end(&c);
 }
 
 static struct kunit_case intel_vtd_cases[] = {

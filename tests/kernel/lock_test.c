@@ -328,36 +328,16 @@ static char report[2048];
 static DEFINE_SPINLOCK(dbg_lock);
 static DEFINE_MUTEX(dbg_mutex);
 
-static void capture(void) { report[0] = '\0'; printk_capture_start(report, sizeof(report)); }
-static void end_capture(void) { printk_capture_stop(); }
-
-static bool contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncmp(hay, needle, n))
-			return true;
-	return false;
-}
-
-#define EXPECT_REPORT(test, text) do { \
-	if (!contains(report, text)) \
-		KUNIT_FAIL(test, "report lacks \"%s\"; it was:\n%s", text, report); \
-} while (0)
+#define EXPECT_REPORT(test, text)	KUNIT_EXPECT_STR_CONTAINS(test, report, text)
 
 static void debugger_catches_recursion(struct kunit *test)
 {
-	unsigned long before = diag_count(DIAG_LOCKDEP);
-
-	kunit_expect_reports(test, DIAG_LOCKDEP, 1);
 	KUNIT_ASSERT_TRUE(test, lock_debug);
-	capture();
+	kunit_capture_start(test, report, sizeof(report));
 	spin_lock(&dbg_lock);
 	spin_lock(&dbg_lock);		/* the misuse: would hang without the debugger */
 	spin_unlock(&dbg_lock);
-	end_capture();
-	KUNIT_EXPECT_EQ(test, diag_count(DIAG_LOCKDEP), before + 1);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_LOCKDEP, 1);
 	EXPECT_REPORT(test, "BUG: lock debug: recursive locking of spinlock 'dbg_lock'");
 	EXPECT_REPORT(test, "thread 'main'");
 	EXPECT_REPORT(test, "held by this thread since tests/kernel/lock_test.c:");
@@ -367,10 +347,9 @@ static void debugger_catches_recursion(struct kunit *test)
 
 static void debugger_catches_unlock_of_free_lock(struct kunit *test)
 {
-	kunit_expect_reports(test, DIAG_LOCKDEP, 1);
-	capture();
+	kunit_capture_start(test, report, sizeof(report));
 	spin_unlock(&dbg_lock);
-	end_capture();
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_LOCKDEP, 1);
 	EXPECT_REPORT(test, "BUG: lock debug: unlock of spinlock 'dbg_lock'");
 	EXPECT_REPORT(test, "not held");
 	KUNIT_EXPECT_FALSE(test, spin_is_locked(&dbg_lock));
@@ -395,15 +374,14 @@ static void debugger_catches_unlock_by_non_owner(struct kunit *test)
 
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two CPUs (the holder spins with the lock)");
-	kunit_expect_reports(test, DIAG_LOCKDEP, 1);
 	init_completion(&holder_has_it);
 	init_completion(&holder_may_go);
 	t = kthread_run(holder, NULL, "holder");
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	wait_for_completion(&holder_has_it);
-	capture();
+	kunit_capture_start(test, report, sizeof(report));
 	spin_unlock(&dbg_lock);		/* the misuse: main does not hold it */
-	end_capture();
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_LOCKDEP, 1);
 	KUNIT_EXPECT_TRUE(test, spin_is_locked(&dbg_lock));	/* left held */
 	complete(&holder_may_go);
 	kthread_stop(t);
@@ -414,38 +392,35 @@ static void debugger_catches_unlock_by_non_owner(struct kunit *test)
 
 static void debugger_catches_sleep_with_spinlock(struct kunit *test)
 {
-	kunit_expect_reports(test, DIAG_LOCKDEP, 1);
-	capture();
+	kunit_capture_start(test, report, sizeof(report));
 	spin_lock(&dbg_lock);
 	sleep_ms(10);			/* the misuse */
 	spin_unlock(&dbg_lock);
-	end_capture();
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_LOCKDEP, 1);
 	EXPECT_REPORT(test, "BUG: lock debug: sleeping function called while holding spinlock 'dbg_lock'");
 	EXPECT_REPORT(test, "taken at tests/kernel/lock_test.c:");
 }
 
 static void debugger_catches_sleep_with_irqs_off(struct kunit *test)
 {
-	kunit_expect_reports(test, DIAG_LOCKDEP, 1);
-	capture();
+	kunit_capture_start(test, report, sizeof(report));
 	arch_irq_disable();
 	mutex_lock(&dbg_mutex);		/* the misuse (free mutex: no real sleep) */
 	mutex_unlock(&dbg_mutex);
 	arch_irq_enable();
-	end_capture();
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_LOCKDEP, 1);
 	EXPECT_REPORT(test, "BUG: lock debug: sleeping function called with interrupts 'disabled'");
 	EXPECT_REPORT(test, "at tests/kernel/lock_test.c:");
 }
 
 static void debugger_catches_mutex_misuse(struct kunit *test)
 {
-	kunit_expect_reports(test, DIAG_LOCKDEP, 2);
-	capture();
+	kunit_capture_start(test, report, sizeof(report));
 	mutex_lock(&dbg_mutex);
 	mutex_lock(&dbg_mutex);		/* recursion */
 	mutex_unlock(&dbg_mutex);
 	mutex_unlock(&dbg_mutex);	/* not held any more */
-	end_capture();
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_LOCKDEP, 2);
 	EXPECT_REPORT(test, "BUG: lock debug: recursive locking of mutex 'dbg_mutex'");
 	EXPECT_REPORT(test, "held by this thread since tests/kernel/lock_test.c:");
 	EXPECT_REPORT(test, "BUG: lock debug: unlock of mutex 'dbg_mutex'");

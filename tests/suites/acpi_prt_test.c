@@ -16,17 +16,6 @@ static size_t tlen;
 static struct acpi_prt prt;
 static char err[160];
 
-/* Does s contain sub? (NULL if not: for KUNIT_EXPECT_NOT_NULL) */
-static const char *contains(const char *s, const char *sub)
-{
-	size_t n = strlen(sub);
-
-	for (; *s; s++)
-		if (!strncmp(s, sub, n))
-			return s;
-	return NULL;
-}
-
 /* Append bytes. */
 static void put(uint8_t *out, size_t *n, const void *p, size_t len)
 {
@@ -202,7 +191,7 @@ static void method_prt_picks_the_apic_table(struct kunit *test)
 			memcpy(table + i + 1, "PRTP", 4);
 	KUNIT_EXPECT_EQ(test, parse(), -1);
 	KUNIT_EXPECT_EQ(test, strncmp(err, "acpi: DSDT offset 0x", 20), 0);
-	KUNIT_EXPECT_NOT_NULL(test, contains(err, "link \\_SB_.LNKA offers several interrupts"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "link \\_SB_.LNKA offers several interrupts");
 }
 
 static void unknown_opcode_cuts_one_scope(struct kunit *test)
@@ -266,7 +255,7 @@ static void malformed_aml_refused(struct kunit *test)
 	n = bridge(aml, inner, in, NULL, 0);
 	make_table(aml, n);
 	KUNIT_EXPECT_EQ(test, parse(), -1);
-	KUNIT_EXPECT_NOT_NULL(test, contains(err, "_PRT entry does not have 4 elements"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "_PRT entry does not have 4 elements");
 
 	e = 1;
 	in = 0;
@@ -275,7 +264,7 @@ static void malformed_aml_refused(struct kunit *test)
 	in += wrap(inner + in, "\x12", 1, ents, 1, ents + 1, e - 1);
 	make_table(aml, bridge(aml, inner, in, NULL, 0));
 	KUNIT_EXPECT_EQ(test, parse(), -1);
-	KUNIT_EXPECT_NOT_NULL(test, contains(err, "{0xffff, 4, 0x0, 16}: pin is not 0-3"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "{0xffff, 4, 0x0, 16}: pin is not 0-3");
 
 	/* Every truncation of a good table fails cleanly or parses. */
 	for (size_t cut = 0; cut < tlen; cut++) {

@@ -8,6 +8,7 @@
 #include "drivers/acpi/acpi.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
+#include "tests/suites/test_bytes.h"
 
 #define TABLES_PHYS	0x10000ULL
 #define TABLES_SIZE	4096
@@ -27,19 +28,6 @@ static const void *fake_map(uint64_t phys, uint64_t len)
 	if (phys == 0x40e && len <= 2)
 		return bda;
 	return NULL;
-}
-
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-
-static void fix_sum(uint8_t *p, size_t len, size_t at)
-{
-	uint8_t s = 0;
-
-	p[at] = 0;
-	for (size_t i = 0; i < len; i++)
-		s += p[i];
-	p[at] = (uint8_t)-s;
 }
 
 static void header(uint8_t *t, const char *sig, uint32_t len)

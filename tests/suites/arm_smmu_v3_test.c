@@ -168,11 +168,11 @@ static void idr_decoding(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, smmu_decode_idr(QEMU_IDR0 & ~IDR0_S1P, QEMU_IDR1,
 					      QEMU_IDR5, &f, err, sizeof(err)), -1);
-	KUNIT_EXPECT_TRUE(test, slab_contains(err, "stage 1"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "stage 1");
 	KUNIT_EXPECT_EQ(test, smmu_decode_idr(QEMU_IDR0, QEMU_IDR1,
 					      QEMU_IDR5 & ~IDR5_GRAN4K, &f, err,
 					      sizeof(err)), -1);
-	KUNIT_EXPECT_TRUE(test, slab_contains(err, "4 KiB"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "4 KiB");
 	KUNIT_EXPECT_EQ(test, smmu_decode_idr(QEMU_IDR0 & ~(3u << 2), QEMU_IDR1,
 					      QEMU_IDR5, &f, err, sizeof(err)), -1);
 	KUNIT_EXPECT_EQ(test, smmu_decode_idr(QEMU_IDR0 | 3u << 21, QEMU_IDR1,
@@ -270,8 +270,8 @@ static void event_records(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, smmu_event_name(EVT_F_ADDR_SIZE), "F_ADDR_SIZE");
 	KUNIT_EXPECT_STREQ(test, smmu_event_name(EVT_C_BAD_STE), "C_BAD_STE");
 	KUNIT_EXPECT_STREQ(test, smmu_event_name(0x7f), "UNKNOWN");
-	KUNIT_EXPECT_TRUE(test, slab_contains(smmu_event_desc(EVT_F_TRANSLATION),
-					      "not mapped"));
+	KUNIT_EXPECT_STR_CONTAINS(test, smmu_event_desc(EVT_F_TRANSLATION),
+					      "not mapped");
 }
 
 static void device_tree(struct kunit *test)

@@ -14,6 +14,7 @@
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "tests/suites/test_bytes.h"
 
 /* ---------------------------------------------------------------- memory */
 
@@ -56,25 +57,10 @@ static int boot_test_init(struct kunit *test)
 	return 0;
 }
 
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-
 #define EXPECT_ERR(test, ret, want) do { \
 	KUNIT_EXPECT_EQ(test, (ret), -1); \
-	if (!strstr_simple(err, want)) \
-		KUNIT_FAIL(test, "error \"%s\" does not mention \"%s\"", \
-			   err, want); \
+	KUNIT_EXPECT_STR_CONTAINS(test, err, want); \
 } while (0)
-
-static bool strstr_simple(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (strncmp(hay, needle, n) == 0)
-			return true;
-	return n == 0;
-}
 
 /* ---------------------------------------------------------------- multiboot2 */
 
@@ -407,7 +393,7 @@ static void mb2_total_size_truncates_tags(struct kunit *test)
 	mbi_end();
 	put32(mbi_build, 24);	/* cuts the command line tag short */
 	EXPECT_ERR(test, mbi_parse(), "runs past total_size 24");
-	KUNIT_EXPECT_TRUE(test, strstr_simple(err, "tag 1 (command line)"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "tag 1 (command line)");
 	(void)off;
 }
 
@@ -421,7 +407,7 @@ static void mb2_tag_past_end(struct kunit *test)
 	mbi_end();
 	put32(mbi_build + off + 4, 4000);
 	EXPECT_ERR(test, mbi_parse(), "size 4000 runs past total_size");
-	KUNIT_EXPECT_TRUE(test, strstr_simple(err, "tag 2 (boot loader name)"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "tag 2 (boot loader name)");
 }
 
 static void mb2_missing_end_tag(struct kunit *test)
@@ -450,7 +436,7 @@ static void mb2_zero_size_tag(struct kunit *test)
 	mbi_end();
 	put32(mbi_build + off + 4, 0);
 	EXPECT_ERR(test, mbi_parse(), "size 0 is smaller than 8");
-	KUNIT_EXPECT_TRUE(test, strstr_simple(err, "tag 1 (command line)"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "tag 1 (command line)");
 }
 
 /*
@@ -484,7 +470,7 @@ static void mb2_unterminated_strings(struct kunit *test)
 		EXPECT_ERR(test, mbi_parse(), "not NUL-terminated");
 		(void)off;
 	}
-	KUNIT_EXPECT_TRUE(test, strstr_simple(err, "tag 2 (boot loader name)"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "tag 2 (boot loader name)");
 
 	/* An empty string tag has no room for the NUL either. */
 	boot_test_init(test);
@@ -501,7 +487,7 @@ static void mb2_unterminated_strings(struct kunit *test)
 	mbi_mmap(three, 1);
 	mbi_end();
 	EXPECT_ERR(test, mbi_parse(), "tag 3 (module)");
-	KUNIT_EXPECT_TRUE(test, strstr_simple(err, "not NUL-terminated"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "not NUL-terminated");
 }
 
 static void mb2_cmdline_truncated(struct kunit *test)
@@ -623,7 +609,7 @@ static void mb2_range_overflow(struct kunit *test)
 	mbi_mmap(bad, 2);
 	mbi_end();
 	EXPECT_ERR(test, mbi_parse(), "entry 1");
-	KUNIT_EXPECT_TRUE(test, strstr_simple(err, "overflows"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "overflows");
 
 	/* EFI: NumberOfPages so large that the byte count overflows. */
 	boot_test_init(test);
@@ -657,7 +643,7 @@ static void mb2_bad_rsdp(struct kunit *test)
 	mbi_mmap(three, 1);
 	mbi_end();
 	EXPECT_ERR(test, mbi_parse(), "tag 15 (ACPI new RSDP)");
-	KUNIT_EXPECT_TRUE(test, strstr_simple(err, "too small"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "too small");
 
 	boot_test_init(test);
 	mbi_start();
@@ -854,7 +840,7 @@ static void pvh_unreadable_pointers(struct kunit *test)
 	pvh_build();
 	pvh_set_module(1, 0x2000000, 0x100, 0x7000);
 	EXPECT_ERR(test, pvh_run(), "module 1");
-	KUNIT_EXPECT_TRUE(test, strstr_simple(err, "cmdline_paddr 0x7000"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "cmdline_paddr 0x7000");
 
 	/* A pointer whose range wraps past the top of memory. */
 	boot_test_init(test);
@@ -884,13 +870,13 @@ static void pvh_range_overflow(struct kunit *test)
 	pvh_build();
 	pvh_set_memmap(2, 0xfffffffffffff000ULL, 0x1000, 1);
 	EXPECT_ERR(test, pvh_run(), "memmap entry 2");
-	KUNIT_EXPECT_TRUE(test, strstr_simple(err, "overflows"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "overflows");
 
 	boot_test_init(test);
 	pvh_build();
 	pvh_set_module(1, 0xffffffffffff0000ULL, 0x10000, 0);
 	EXPECT_ERR(test, pvh_run(), "module 1");
-	KUNIT_EXPECT_TRUE(test, strstr_simple(err, "overflows"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "overflows");
 
 	/* Ending exactly at the top of memory is fine. */
 	boot_test_init(test);
@@ -977,13 +963,13 @@ static void print_looks_like_linux(struct kunit *test)
 	printk_capture_start(log, sizeof(log));
 	boot_info_print(&bi);
 	printk_capture_stop();
-	KUNIT_EXPECT_TRUE(test, strstr_simple(log,
-		"[mem 0x0000000000000000-0x000000000009fbff] usable"));
-	KUNIT_EXPECT_TRUE(test, strstr_simple(log,
-		"[mem 0x00000000000f0000-0x00000000000fffff] reserved"));
-	KUNIT_EXPECT_TRUE(test, strstr_simple(log, "console=ttyS0 pvh"));
-	KUNIT_EXPECT_TRUE(test, strstr_simple(log, "initrd"));
-	KUNIT_EXPECT_TRUE(test, strstr_simple(log, "RSDP 0x00000000000f5a70"));
+	KUNIT_EXPECT_STR_CONTAINS(test, log,
+		"[mem 0x0000000000000000-0x000000000009fbff] usable");
+	KUNIT_EXPECT_STR_CONTAINS(test, log,
+		"[mem 0x00000000000f0000-0x00000000000fffff] reserved");
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "console=ttyS0 pvh");
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "initrd");
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "RSDP 0x00000000000f5a70");
 }
 
 static struct kunit_case boot_info_cases[] = {

@@ -213,7 +213,7 @@ static void line_edit_takes_a_line_that_just_fits(struct kunit *test)
 }
 
 /*
- * The issue's case: a 4000-character paste into a 256-byte line. One
+ * A paste longer than the line: 4000 characters into a 256-byte line. One
  * message, the line ends cancelled at its newline (the console prints
  * the prompt again), nothing of it comes back as a line, and the next
  * command is read whole.

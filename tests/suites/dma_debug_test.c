@@ -21,7 +21,7 @@
 
 static struct {
 	struct test_arena arena;
-	unsigned long errors_before, live_before;
+	unsigned long live_before;
 	struct device dev;
 	char *buf;
 } d;
@@ -48,35 +48,9 @@ static void dbg_exit(struct kunit *test)
 	test_arena_done(test, &d.arena);
 }
 
-static bool contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncmp(hay, needle, n))
-			return true;
-	return false;
-}
-
-static void capture(void)
-{
-	out[0] = '\0';
-	d.errors_before = diag_count(DIAG_DMA_API);
-	printk_capture_start(out, sizeof(out));
-}
-
-static unsigned long captured(void)
-{
-	printk_capture_stop();
-	return diag_count(DIAG_DMA_API) - d.errors_before;
-}
-
 static void expect(struct kunit *test, const char *needle)
 {
-	if (!contains(out, needle)) {
-		KUNIT_FAIL(test, "report lacks \"%s\"", needle);
-		kunit_info(test, "report was: %s", out);
-	}
+	KUNIT_EXPECT_STR_CONTAINS(test, out, needle);
 }
 
 /*
@@ -99,10 +73,9 @@ static void expect_origin(struct kunit *test, void (*fn)(struct kunit *))
 
 static void unmap_never_mapped(struct kunit *test)
 {
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	dma_unmap_single(&d.dev, 0x1234000, 64, DMA_TO_DEVICE);
-	kunit_expect_reports(test, DIAG_DMA_API, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_DMA_API, 1);
 	expect(test, "DMA-API: dbgdev: device driver unmaps DMA memory it has not mapped "
 		     "[device address=0x1234000] [size=64 bytes]");
 	expect(test, "called from");
@@ -113,10 +86,9 @@ static void double_unmap(struct kunit *test)
 	dma_addr_t h = dma_map_single(&d.dev, d.buf, 128, DMA_TO_DEVICE);
 
 	dma_unmap_single(&d.dev, h, 128, DMA_TO_DEVICE);
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	dma_unmap_single(&d.dev, h, 128, DMA_TO_DEVICE);
-	kunit_expect_reports(test, DIAG_DMA_API, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_DMA_API, 1);
 	expect(test, "DMA-API: dbgdev: device driver unmaps DMA memory it has already unmapped (double unmap)");
 	expect(test, "first unmapped at");
 	expect_origin(test, double_unmap);
@@ -127,10 +99,9 @@ static void wrong_size(struct kunit *test)
 	dma_addr_t h = dma_map_single(&d.dev, d.buf, 64, DMA_FROM_DEVICE);
 	char want[160];
 
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	dma_unmap_single(&d.dev, h, 32, DMA_FROM_DEVICE);
-	kunit_expect_reports(test, DIAG_DMA_API, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_DMA_API, 1);
 	ksnprintf(want, sizeof(want), "DMA-API: dbgdev: device driver frees DMA memory with different size "
 		  "[device address=%#llx] [map size=64 bytes] [unmap size=32 bytes]",
 		  (unsigned long long)h);
@@ -143,10 +114,9 @@ static void wrong_direction(struct kunit *test)
 {
 	dma_addr_t h = dma_map_single(&d.dev, d.buf, 64, DMA_TO_DEVICE);
 
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	dma_unmap_single(&d.dev, h, 64, DMA_FROM_DEVICE);
-	kunit_expect_reports(test, DIAG_DMA_API, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_DMA_API, 1);
 	expect(test, "frees DMA memory with different direction");
 	expect(test, "[mapped with DMA_TO_DEVICE] [unmapped with DMA_FROM_DEVICE]");
 	expect_origin(test, wrong_direction);
@@ -156,10 +126,9 @@ static void wrong_function(struct kunit *test)
 {
 	dma_addr_t h = dma_map_page(&d.dev, virt_to_page(d.buf), 0, 256, DMA_TO_DEVICE);
 
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	dma_unmap_single(&d.dev, h, 256, DMA_TO_DEVICE);
-	kunit_expect_reports(test, DIAG_DMA_API, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_DMA_API, 1);
 	expect(test, "frees DMA memory with wrong function");
 	expect(test, "[mapped as page] [unmapped as single]");
 }
@@ -169,10 +138,9 @@ static void sync_unmapped(struct kunit *test)
 	dma_addr_t h = dma_map_single(&d.dev, d.buf, 64, DMA_FROM_DEVICE);
 
 	dma_unmap_single(&d.dev, h, 64, DMA_FROM_DEVICE);
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	dma_sync_single_for_cpu(&d.dev, h + 0x10000, 64, DMA_FROM_DEVICE);
-	kunit_expect_reports(test, DIAG_DMA_API, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_DMA_API, 1);
 	expect(test, "DMA-API: dbgdev: device driver syncs DMA memory it has not mapped");
 }
 
@@ -180,22 +148,20 @@ static void sync_outside_and_wrong_direction(struct kunit *test)
 {
 	dma_addr_t h = dma_map_single(&d.dev, d.buf, 64, DMA_FROM_DEVICE);
 
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	dma_sync_single_for_cpu(&d.dev, h + 32, 64, DMA_FROM_DEVICE);
-	kunit_expect_reports(test, DIAG_DMA_API, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_DMA_API, 1);
 	expect(test, "syncs DMA memory outside the mapped range");
 	expect_origin(test, sync_outside_and_wrong_direction);
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	dma_sync_single_for_device(&d.dev, h, 64, DMA_TO_DEVICE);
-	kunit_expect_reports(test, DIAG_DMA_API, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_DMA_API, 1);
 	expect(test, "syncs DMA memory with a different direction");
 	expect(test, "[mapped with DMA_FROM_DEVICE] [synced for device with DMA_TO_DEVICE]");
 	/* A correct sync says nothing. */
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	dma_sync_single_for_cpu(&d.dev, h, 64, DMA_FROM_DEVICE);
-	KUNIT_EXPECT_EQ(test, captured(), 0UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_DMA_API, 0);
 	dma_unmap_single(&d.dev, h, 64, DMA_FROM_DEVICE);
 }
 
@@ -206,20 +172,19 @@ static void live_mappings_at_detach(struct kunit *test)
 	void *c = dma_alloc_coherent(&d.dev, PAGE_SIZE, &ch, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	KUNIT_EXPECT_EQ(test, dma_debug_device_detach(&d.dev), 2UL);
-	kunit_expect_reports(test, DIAG_DMA_API, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_DMA_API, 1);
 	expect(test, "DMA-API: dbgdev: device driver has pending DMA allocations while released from device [count=2]");
 	expect(test, "[size=100 bytes]");
 	expect(test, "[mapped as single]");
 	expect(test, "[mapped as coherent]");
 	expect_origin(test, live_mappings_at_detach);
 	/* Still recorded: the late unmaps match. */
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	dma_unmap_single(&d.dev, h1, 100, DMA_TO_DEVICE);
 	dma_free_coherent(&d.dev, PAGE_SIZE, c, ch);
-	KUNIT_EXPECT_EQ(test, captured(), 0UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_DMA_API, 0);
 }
 
 static void sg_entry_count_mismatch(struct kunit *test)
@@ -230,10 +195,9 @@ static void sg_entry_count_mismatch(struct kunit *test)
 	sg_set_buf(&sg[0], d.buf, 64);
 	sg_set_buf(&sg[1], d.buf + 512, 64);
 	KUNIT_ASSERT_EQ(test, dma_map_sg(&d.dev, sg, 2, DMA_TO_DEVICE), 2);
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	dma_unmap_sg(&d.dev, sg, 1, DMA_TO_DEVICE);
-	kunit_expect_reports(test, DIAG_DMA_API, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_DMA_API, 1);
 	expect(test, "frees DMA sg list with different entry count [map count=2] [unmap count=1]");
 }
 

@@ -19,39 +19,15 @@
 #include "tests/data/qemu_virt_dtb.h"
 #include "tests/data/rpi4_dtb.h"
 #include "tests/data/virt_dtb.h"
+#include "tests/suites/test_bytes.h"
 
 /* ---------------------------------------------------------------- helpers */
-
-static bool contains(const char *s, const char *sub)
-{
-	size_t n = strlen(sub);
-
-	for (; *s; s++)
-		if (!strncmp(s, sub, n))
-			return true;
-	return !n;
-}
 
 /* A failed call: negative return and a message with `sub` in it. */
 #define EXPECT_ERR(test, ret, err, sub) do { \
 	KUNIT_EXPECT_LT(test, (int)(ret), 0); \
-	if (!contains(err, sub)) \
-		KUNIT_FAIL(test, "error \"%s\" does not say \"%s\"", err, sub); \
+	KUNIT_EXPECT_STR_CONTAINS(test, err, sub); \
 } while (0)
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-	put_be32(p, (uint32_t)(v >> 32));
-	put_be32(p + 4, (uint32_t)v);
-}
 
 /* ---------------------------------------------------------------- builder */
 

@@ -11,6 +11,7 @@
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "tests/suites/test_arena.h"
+#include "tests/suites/test_bytes.h"
 
 #define TABLES_PHYS	0x20000ULL
 #define TABLES_SIZE	4096
@@ -22,31 +23,6 @@ static const void *fake_map(uint64_t phys, uint64_t len)
 	if (phys >= TABLES_PHYS && phys + len <= TABLES_PHYS + TABLES_SIZE)
 		return tables + (phys - TABLES_PHYS);
 	return NULL;
-}
-
-/* Does s contain w? (the kernel's string library has no strstr) */
-static bool contains(const char *s, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (; *s; s++)
-		if (!memcmp(s, w, n))
-			return true;
-	return !n;
-}
-
-static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-
-static void fix_sum(uint8_t *p, size_t len, size_t at)
-{
-	uint8_t s = 0;
-
-	p[at] = 0;
-	for (size_t i = 0; i < len; i++)
-		s += p[i];
-	p[at] = (uint8_t)-s;
 }
 
 /* A DMAR at +0x200 with what QEMU's q35 gives (one DRHD, INCLUDE_PCI_ALL,
@@ -143,8 +119,7 @@ static void expect_bad(struct kunit *test, uint32_t len, const char *want)
 	put32(tables + DMAR_OFF + 4, len);
 	KUNIT_EXPECT_EQ(test, dmar_parse(tables + DMAR_OFF, len, &info, err,
 					 sizeof(err)), -1);
-	if (!contains(err, want))
-		KUNIT_FAIL(test, "message '%s' lacks '%s'", err, want);
+	KUNIT_EXPECT_STR_CONTAINS(test, err, want);
 }
 
 static void dmar_malformed(struct kunit *test)
@@ -240,7 +215,7 @@ static void dmar_found_through_xsdt(struct kunit *test)
 	tables[DMAR_OFF + 40] ^= 1;		/* break the checksum */
 	KUNIT_EXPECT_NULL(test, acpi_find_table(TABLES_PHYS, fake_map, "DMAR",
 						NULL, err, sizeof(err)));
-	KUNIT_EXPECT_TRUE(test, contains(err, "checksum"));
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "checksum");
 }
 
 /* ------------------------------------------------------------ page tables */
@@ -351,10 +326,10 @@ static void fault_words(struct kunit *test)
 {
 	char buf[8];
 
-	KUNIT_EXPECT_TRUE(test, contains(vtd_fault_reason_str(5), "write"));
-	KUNIT_EXPECT_TRUE(test, contains(vtd_fault_reason_str(6), "read"));
-	KUNIT_EXPECT_TRUE(test, contains(vtd_fault_reason_str(2), "context entry"));
-	KUNIT_EXPECT_TRUE(test, contains(vtd_fault_reason_str(0x22), "interrupt"));
+	KUNIT_EXPECT_STR_CONTAINS(test, vtd_fault_reason_str(5), "write");
+	KUNIT_EXPECT_STR_CONTAINS(test, vtd_fault_reason_str(6), "read");
+	KUNIT_EXPECT_STR_CONTAINS(test, vtd_fault_reason_str(2), "context entry");
+	KUNIT_EXPECT_STR_CONTAINS(test, vtd_fault_reason_str(0x22), "interrupt");
 	KUNIT_EXPECT_STREQ(test, vtd_fault_reason_str(0x99), "unknown fault reason");
 	vtd_format_sid(0x0018, buf, sizeof(buf));	/* 00:03.0 */
 	KUNIT_EXPECT_STREQ(test, buf, "00:03.0");

@@ -3,11 +3,13 @@
  * order, two suites with one name are refused rather than one of them
  * silently shadowing the other, and every verdict the harness relies on
  * (not ok, skip, ASSERT ending the case from a helper, exit hooks, globs
- * that match nothing, empty suites, debug reports, locks left held) is
- * checked on suites run inside a case.
+ * that match nothing, empty suites, debug reports, locks left held, what a
+ * failed substring expectation prints, reports counted inside a capture)
+ * is checked on suites run inside a case.
  */
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/preempt.h"
@@ -69,7 +71,7 @@ static void expectations_are_looked_up_by_key(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kunit_set_expectations(":1"), -1);
 	printk_capture_stop();
 	KUNIT_EXPECT_NULL(test, kunit_expectation("vtd.levels"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(log, "'oops' is not KEY:VALUE"));
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "'oops' is not KEY:VALUE");
 	kunit_set_expectations(NULL);
 }
 
@@ -191,6 +193,93 @@ static struct kunit_case report_cases[] = {
 	{}
 };
 static struct kunit_suite report_suite = { .name = "reports", .test_cases = report_cases };
+
+/* A capture pins reports to the calls inside it (kunit_capture_start). */
+static void inner_capture_counts_reports(struct kunit *test)
+{
+	kunit_capture_start(test, NULL, 0);
+	WARN_ON(true);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 1);
+	REACHED(11);
+}
+
+static void inner_capture_count_differs(struct kunit *test)
+{
+	kunit_capture_start(test, NULL, 0);
+	WARN_ON(true);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 2);
+}
+
+static void inner_report_before_capture_not_counted(struct kunit *test)
+{
+	kunit_expect_reports(test, DIAG_WARN, 1);
+	WARN_ON(true);
+	kunit_capture_start(test, NULL, 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
+static struct kunit_case capture_cases[] = {
+	KUNIT_CASE(inner_capture_counts_reports),
+	KUNIT_CASE(inner_capture_count_differs),
+	KUNIT_CASE(inner_report_before_capture_not_counted),
+	{}
+};
+static struct kunit_suite capture_suite = { .name = "capture", .test_cases = capture_cases };
+
+/* KUNIT_*_STR_CONTAINS: a failure shows the needle and the whole haystack. */
+static const char two_lines[] = "first line\nsecond line";
+static char long_line[180];
+
+static void inner_contains_holds(struct kunit *test)
+{
+	KUNIT_EXPECT_STR_CONTAINS(test, two_lines, "line\nsecond");
+	KUNIT_EXPECT_STR_CONTAINS(test, two_lines, "");
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, two_lines, "third");
+	KUNIT_ASSERT_STR_CONTAINS(test, two_lines, "first");
+	REACHED(8);
+}
+
+static void inner_contains_fails(struct kunit *test)
+{
+	KUNIT_EXPECT_STR_CONTAINS(test, two_lines, "third");
+	REACHED(9);			/* EXPECT carries on */
+}
+
+static void inner_not_contains_fails(struct kunit *test)
+{
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, two_lines, "second");
+}
+
+static void inner_null_contains_nothing(struct kunit *test)
+{
+	const char *none = NULL;
+
+	KUNIT_EXPECT_STR_CONTAINS(test, none, "x");
+}
+
+static void inner_long_line_is_cut(struct kunit *test)
+{
+	memset(long_line, 'x', 170);
+	strlcpy(long_line + 170, "END", sizeof(long_line) - 170);
+	KUNIT_EXPECT_STR_CONTAINS(test, long_line, "START");
+}
+
+static void inner_assert_contains_ends(struct kunit *test)
+{
+	KUNIT_ASSERT_STR_CONTAINS(test, two_lines, "third");
+	REACHED(10);			/* never */
+}
+
+static struct kunit_case contains_cases[] = {
+	KUNIT_CASE(inner_contains_holds),
+	KUNIT_CASE(inner_contains_fails),
+	KUNIT_CASE(inner_not_contains_fails),
+	KUNIT_CASE(inner_null_contains_nothing),
+	KUNIT_CASE(inner_long_line_is_cut),
+	KUNIT_CASE(inner_assert_contains_ends),
+	{}
+};
+static struct kunit_suite contains_suite = { .name = "contains", .test_cases = contains_cases };
 
 static struct kunit_case lock_cases[] = { KUNIT_CASE(inner_returns_holding_lock), {} };
 static struct kunit_suite lock_suite = { .name = "held_lock", .test_cases = lock_cases };
@@ -315,6 +404,60 @@ static void case_ending_with_a_lock_held_fails(struct kunit *test)
 	/* The runner restored the count, so this case ends balanced. */
 }
 
+static void contains_failure_shows_needle_and_haystack(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &contains_suite };
+	struct kunit_totals tot;
+	char want[200];
+
+	KUNIT_EXPECT_FALSE(test, run_inner(list, 1, "*", &tot));
+	KUNIT_EXPECT_EQ(test, tot.passed, 1u);
+	KUNIT_EXPECT_EQ(test, tot.failed, 5u);
+	KUNIT_EXPECT_TRUE(test, reached & (1u << 8));
+	KUNIT_EXPECT_TRUE(test, reached & (1u << 9));
+	KUNIT_EXPECT_FALSE(test, reached & (1u << 10));
+
+	KUNIT_EXPECT_TRUE(test, logged("# inner_contains_fails: Expected two_lines to contain \"third\", but\n"));
+	KUNIT_EXPECT_TRUE(test, logged("# inner_contains_fails:     \"third\" == \"third\"\n"));
+	KUNIT_EXPECT_TRUE(test, logged("# inner_contains_fails:     two_lines == (22 bytes):\n"));
+	KUNIT_EXPECT_TRUE(test, logged("# inner_contains_fails:     | first line\n"));
+	KUNIT_EXPECT_TRUE(test, logged("# inner_contains_fails:     | second line\n"));
+	KUNIT_EXPECT_TRUE(test, logged("# inner_not_contains_fails: Expected two_lines not to contain \"second\", but\n"));
+	KUNIT_EXPECT_TRUE(test, logged("# inner_null_contains_nothing:     none == (null)\n"));
+	KUNIT_EXPECT_TRUE(test, logged("# inner_assert_contains_ends: ASSERTION FAILED at "));
+
+	/* a line longer than one diagnostic line goes out in pieces */
+	ksnprintf(want, sizeof(want), "# inner_long_line_is_cut:     | %.160s\n", long_line);
+	KUNIT_EXPECT_TRUE(test, logged(want));
+	KUNIT_EXPECT_TRUE(test, logged("# inner_long_line_is_cut:     | xxxxxxxxxxEND\n"));
+}
+
+static void captured_reports_are_counted_where_they_happen(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &capture_suite };
+	struct kunit_totals tot;
+	static char buf[512];
+
+	kunit_expect_reports(test, DIAG_WARN, 3);	/* the inner cases' */
+	KUNIT_EXPECT_FALSE(test, run_inner(list, 1, "*", &tot));
+	KUNIT_EXPECT_TRUE(test, logged("    ok 1 inner_capture_counts_reports\n"));
+	KUNIT_EXPECT_TRUE(test, reached & (1u << 11));
+	KUNIT_EXPECT_TRUE(test, logged("    not ok 2 inner_capture_count_differs\n"));
+	KUNIT_EXPECT_TRUE(test, logged("# inner_capture_count_differs: Expected 2 warn report(s) during the capture, but 1 came\n"));
+	KUNIT_EXPECT_TRUE(test, logged("    ok 3 inner_report_before_capture_not_counted\n"));
+	KUNIT_EXPECT_EQ(test, tot.failed, 1u);
+
+	/* with a buffer: the report's text, and the capture ends */
+	kunit_capture_start(test, buf, sizeof(buf));
+	WARN_ON(test == NULL);
+	WARN_ON(true);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 1);
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "WARNING");	/* the host's words differ */
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "kunit_test.c:");
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, buf, "test == NULL");
+	KUNIT_EXPECT_PTR_NE(test, printk_capture_buffer(), buf);
+}
+
 static struct kunit_case kunit_cases[] = {
 	KUNIT_CASE(suites_are_sorted_by_name),
 	KUNIT_CASE(duplicate_names_are_refused),
@@ -329,6 +472,8 @@ static struct kunit_case kunit_cases[] = {
 	KUNIT_CASE(suite_without_cases_fails),
 	KUNIT_CASE(reports_must_match_what_the_case_declared),
 	KUNIT_CASE(case_ending_with_a_lock_held_fails),
+	KUNIT_CASE(contains_failure_shows_needle_and_haystack),
+	KUNIT_CASE(captured_reports_are_counted_where_they_happen),
 	{}
 };
 

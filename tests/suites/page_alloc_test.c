@@ -70,16 +70,6 @@ static bool arena_make(struct kunit *test, unsigned int nr, bool dma32,
 	return buddy_check(&arena.pgdat);
 }
 
-static bool contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncmp(hay, needle, n))
-			return true;
-	return false;
-}
-
 static bool debug_was_on;
 
 static int pa_suite_init(void)
@@ -371,10 +361,10 @@ static void failure_report_once(struct kunit *test)
 	big = alloc_pages_node(A(), GFP_KERNEL | __GFP_ZERO, MAX_PAGE_ORDER);
 	printk_capture_stop();
 	KUNIT_EXPECT_NULL(test, big);
-	KUNIT_EXPECT_TRUE(test, contains(buf, "page allocation failure: order:10"));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "GFP_KERNEL|__GFP_ZERO"));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "Normal: "));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "*2048kB (M)"));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "page allocation failure: order:10");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "GFP_KERNEL|__GFP_ZERO");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "Normal: ");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "*2048kB (M)");
 	KUNIT_EXPECT_EQ(test, normal()->events[ZE_ALLOC_FAIL], 1UL);
 
 	printk_capture_start(buf, sizeof(buf));
@@ -382,7 +372,7 @@ static void failure_report_once(struct kunit *test)
 	big = alloc_pages_node(A(), GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER);
 	printk_capture_stop();
 	KUNIT_EXPECT_NULL(test, big);
-	KUNIT_EXPECT_FALSE(test, contains(buf, "page allocation failure"));
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, buf, "page allocation failure");
 }
 
 static void double_free_and_bad_order_reported(struct kunit *test)
@@ -402,10 +392,10 @@ static void double_free_and_bad_order_reported(struct kunit *test)
 	__free_pages(page, 0);				/* double free */
 	printk_capture_stop();
 	ksnprintf(pfn, sizeof(pfn), "pfn:%#lx", page_to_pfn(page));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "Bad page state"));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "double free"));
-	KUNIT_EXPECT_TRUE(test, contains(buf, pfn));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "state:free"));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "Bad page state");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "double free");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, pfn);
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "state:free");
 	kunit_expect_reports(test, DIAG_BAD_PAGE, 1);
 	KUNIT_EXPECT_EQ(test, A()->nr_bad_pages, 1UL);
 
@@ -414,9 +404,9 @@ static void double_free_and_bad_order_reported(struct kunit *test)
 	__free_pages(two + 1, 0);			/* a tail page */
 	__free_pages(two, MAX_PAGE_ORDER + 1);		/* impossible order */
 	printk_capture_stop();
-	KUNIT_EXPECT_TRUE(test, contains(buf, "bad order: freed with a different order"));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "not the first page of a block"));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "above MAX_PAGE_ORDER"));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "bad order: freed with a different order");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "not the first page of a block");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "above MAX_PAGE_ORDER");
 	kunit_expect_reports(test, DIAG_BAD_PAGE, 3);	/* 1 declared above */
 	KUNIT_EXPECT_EQ(test, A()->nr_bad_pages, 4UL);
 	KUNIT_EXPECT_EQ(test, page_count(two), 1);	/* left alone */
@@ -439,7 +429,7 @@ static void use_after_free_caught_by_poison(struct kunit *test)
 	again = alloc_pages_node(A(), GFP_KERNEL, 0);
 	printk_capture_stop();
 	KUNIT_EXPECT_PTR_EQ(test, again, page);
-	KUNIT_EXPECT_TRUE(test, contains(buf, "use after free"));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "use after free");
 	kunit_expect_reports(test, DIAG_BAD_PAGE, 1);
 	KUNIT_EXPECT_EQ(test, A()->nr_bad_pages, 1UL);
 	if (again)
@@ -624,7 +614,7 @@ static void buddy_check_finds_corruption(struct kunit *test)
 	printk_capture_stop();
 	normal()->free_area[3].nr_free--;
 	KUNIT_EXPECT_FALSE(test, ok);
-	KUNIT_EXPECT_TRUE(test, contains(buf, "order 3"));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "order 3");
 }
 
 static void proc_format_reports(struct kunit *test)
@@ -641,33 +631,33 @@ static void proc_format_reports(struct kunit *test)
 	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++)
 		len += ksnprintf(want + len, sizeof(want) - len, "%6lu ",
 				 normal()->free_area[o].nr_free);
-	KUNIT_EXPECT_TRUE(test, contains(buf, want));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, want);
 
 	printk_capture_start(buf, sizeof(buf));
 	show_meminfo(A());
 	printk_capture_stop();
 	ksnprintf(want, sizeof(want), "MemTotal:       %8lu kB",
 		  node_managed_pages(A()) * (PAGE_SIZE / 1024));
-	KUNIT_EXPECT_TRUE(test, contains(buf, want));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, want);
 	ksnprintf(want, sizeof(want), "MemFree:        %8lu kB",
 		  node_free_pages(A()) * (PAGE_SIZE / 1024));
-	KUNIT_EXPECT_TRUE(test, contains(buf, want));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "MemAvailable:"));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, want);
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "MemAvailable:");
 
 	printk_capture_start(buf, sizeof(buf));
 	show_pagetypeinfo(A());
 	printk_capture_stop();
-	KUNIT_EXPECT_TRUE(test, contains(buf, "Page block order: 9"));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "Node    0, zone   Normal, type    Unmovable"));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "Number of blocks type     Unmovable      Movable"));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "Page block order: 9");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "Node    0, zone   Normal, type    Unmovable");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "Number of blocks type     Unmovable      Movable");
 
 	printk_capture_start(buf, sizeof(buf));
 	show_zoneinfo(A());
 	printk_capture_stop();
 	ksnprintf(want, sizeof(want), "  pages free     %lu", normal()->free_pages);
-	KUNIT_EXPECT_TRUE(test, contains(buf, want));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "        protection: (0, 0)"));
-	KUNIT_EXPECT_TRUE(test, contains(buf, "    cpu: 0"));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, want);
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "        protection: (0, 0)");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "    cpu: 0");
 }
 
 static void gfp_flags_in_words(struct kunit *test)

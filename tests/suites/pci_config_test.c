@@ -9,6 +9,7 @@
 #include "drivers/pci/pci.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
+#include "tests/suites/test_bytes.h"
 
 /* ---------------------------------------------------------------- MCFG */
 
@@ -20,19 +21,6 @@ static const void *t_map(uint64_t phys, uint64_t len)
 	if (phys >= T_PHYS && phys + len <= T_PHYS + sizeof(t))
 		return t + (phys - T_PHYS);
 	return NULL;
-}
-
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-
-static void fix_sum(uint8_t *p, size_t len, size_t at)
-{
-	uint8_t s = 0;
-
-	p[at] = 0;
-	for (size_t i = 0; i < len; i++)
-		s += p[i];
-	p[at] = (uint8_t)-s;
 }
 
 /* RSDP (rev 0) at +0, RSDT at +0x40 listing a FACP at +0x80 and the

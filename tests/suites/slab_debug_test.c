@@ -15,7 +15,6 @@
 
 static struct test_arena arena;
 static char out[8192];
-static unsigned long reports_before;
 
 static int dbg_init(struct kunit *test)
 {
@@ -33,19 +32,6 @@ static struct kmem_cache *make(const char *name, unsigned int size,
 	return kmem_cache_create_node(&arena.pgdat, name, size, 0, flags, NULL);
 }
 
-static void capture(void)
-{
-	out[0] = '\0';
-	reports_before = diag_count(DIAG_SLAB);
-	printk_capture_start(out, sizeof(out));
-}
-
-static unsigned long captured(void)
-{
-	printk_capture_stop();
-	return diag_count(DIAG_SLAB) - reports_before;
-}
-
 /* The report names the problem, the cache and the object. */
 static void expect_report(struct kunit *test, const char *bug, const char *cache,
 			  const void *obj)
@@ -53,13 +39,11 @@ static void expect_report(struct kunit *test, const char *bug, const char *cache
 	char want[96];
 
 	ksnprintf(want, sizeof(want), "BUG %s: %s", cache, bug);
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, want));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
 	if (obj) {
 		ksnprintf(want, sizeof(want), "Object %p @offset=", obj);
-		KUNIT_EXPECT_TRUE(test, slab_contains(out, want));
+		KUNIT_EXPECT_STR_CONTAINS(test, out, want);
 	}
-	if (!slab_contains(out, bug))
-		kunit_info(test, "report was: %s", out);
 }
 
 static void write_past_end_detected(struct kunit *test)
@@ -71,15 +55,14 @@ static void write_past_end_detected(struct kunit *test)
 	o = kmem_cache_alloc(s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	o[40] = 'X';			/* one past the end */
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	kmem_cache_free(s, o);
-	kunit_expect_reports(test, DIAG_SLAB, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_SLAB, 1);
 	expect_report(test, "Right Redzone overwritten", "dbg-rz", o);
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, "first byte 0x58 instead of 0xcc (0 bytes after the object's end)"));
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, "INFO: Allocated on cpu"));
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, "INFO: Freed: never"));
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, "INFO: Detected in:"));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "first byte 0x58 instead of 0xcc (0 bytes after the object's end)");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "INFO: Allocated on cpu");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "INFO: Freed: never");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "INFO: Detected in:");
 	KUNIT_EXPECT_EQ(test, kmem_cache_validate(s), 0UL);	/* repaired */
 	kmem_cache_destroy(s);
 }
@@ -92,12 +75,11 @@ static void write_before_start_detected(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	o = kmem_cache_alloc(s, GFP_KERNEL);
 	o[-3] = 0;
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	kmem_cache_free(s, o);
-	kunit_expect_reports(test, DIAG_SLAB, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_SLAB, 1);
 	expect_report(test, "Left Redzone overwritten", "dbg-lrz", o);
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, "(3 bytes before the object)"));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "(3 bytes before the object)");
 	kmem_cache_destroy(s);
 }
 
@@ -111,22 +93,20 @@ static void use_after_free_detected(struct kunit *test)
 	o = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, o);
 	o[17] = 1;			/* use after free */
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	KUNIT_EXPECT_EQ(test, kmem_cache_validate(s), 1UL);
 	again = kmem_cache_alloc(s, GFP_KERNEL);	/* LIFO: the same one */
-	kunit_expect_reports(test, DIAG_SLAB, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);		/* validate repaired it */
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_SLAB, 1);		/* validate repaired it */
 	KUNIT_EXPECT_PTR_EQ(test, again, o);
 	expect_report(test, "Poison overwritten", "dbg-uaf", o);
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, "@offset=17: first byte 0x1 instead of 0x6b"));
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, "INFO: Freed on cpu"));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "@offset=17: first byte 0x1 instead of 0x6b");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "INFO: Freed on cpu");
 	/* Without validate, the next allocation finds it. */
 	kmem_cache_free(s, again);
 	again[0] = 2;
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	o = kmem_cache_alloc(s, GFP_KERNEL);
-	kunit_expect_reports(test, DIAG_SLAB, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_SLAB, 1);
 	expect_report(test, "Poison overwritten", "dbg-uaf", o);
 	kmem_cache_free(s, o);
 	kmem_cache_destroy(s);
@@ -142,20 +122,18 @@ static void double_free_detected(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	o = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, o);
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	kmem_cache_free(s, o);
-	kunit_expect_reports(test, DIAG_SLAB, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_SLAB, 1);
 	expect_report(test, "Object already free", "dbg-df", o);
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, "double free"));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "double free");
 	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(s), 0UL);
 	/* Without red zones the freelist tells. */
 	o = kmem_cache_alloc(p, GFP_KERNEL);
 	kmem_cache_free(p, o);
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	kmem_cache_free(p, o);
-	kunit_expect_reports(test, DIAG_SLAB, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_SLAB, 1);
 	expect_report(test, "Object already free", "dbg-df-nored", o);
 	kmem_cache_destroy(s);
 	kmem_cache_destroy(p);
@@ -170,13 +148,12 @@ static void wrong_cache_detected(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	o = kmem_cache_alloc(a, GFP_KERNEL);
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	kmem_cache_free(b, o);
-	kunit_expect_reports(test, DIAG_SLAB, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_SLAB, 1);
 	expect_report(test, "Wrong slab cache", "dbg-b", o);
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, "the object belongs to cache dbg-a; not freed"));
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, "INFO: Allocated on cpu"));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "the object belongs to cache dbg-a; not freed");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "INFO: Allocated on cpu");
 	kmem_cache_free(a, o);		/* the right one still works */
 	kmem_cache_destroy(a);
 	kmem_cache_destroy(b);
@@ -190,15 +167,13 @@ static void bad_pointers_detected(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	o = kmem_cache_alloc(s, GFP_KERNEL);
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	kmem_cache_free(s, o + 8);
-	kunit_expect_reports(test, DIAG_SLAB, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_SLAB, 1);
 	expect_report(test, "Invalid object pointer", "dbg-ptr", NULL);
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	kmem_cache_free(s, not_slab);
-	kunit_expect_reports(test, DIAG_SLAB, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_SLAB, 1);
 	expect_report(test, "Object not in a slab", "dbg-ptr", NULL);
 	kmem_cache_free(s, o);
 	kmem_cache_destroy(s);
@@ -216,14 +191,13 @@ static void leak_reported_with_track(struct kunit *test)
 	o = kmem_cache_alloc(s, GFP_KERNEL);
 	t = (struct slab_track *)((char *)o + s->offset + sizeof(void *));
 	KUNIT_EXPECT_NE(test, t->addrs[0], 0UL);	/* our call site */
-	capture();
+	kunit_capture_start(test, out, sizeof(out));
 	kmem_cache_destroy(s);
-	kunit_expect_reports(test, DIAG_SLAB, 1);
-	KUNIT_EXPECT_EQ(test, captured(), 1UL);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_SLAB, 1);
 	ksnprintf(want, sizeof(want), "object %p still allocated", o);
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, want));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
 	ksnprintf(want, sizeof(want), "[<%016lx>]", t->addrs[0]);
-	KUNIT_EXPECT_TRUE(test, slab_contains(out, want));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
 	kmem_cache_free(s, o);
 	kmem_cache_destroy(s);
 }

@@ -64,14 +64,4 @@ static inline void test_arena_done(struct kunit *test, struct test_arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static inline bool slab_contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncmp(hay, needle, n))
-			return true;
-	return false;
-}
-
 #endif

@@ -3,9 +3,13 @@
  *
  * ioremap() maps a physical range of device registers as Device-nGnRE
  * memory into the kernel's ioremap window and returns its virtual address
- * (NULL if the window or page-table memory ran out). It works from the
- * first line of C on, before memblock knows any RAM (early page tables come
- * from a small static pool).
+ * (NULL if the window, the area descriptors or page-table memory ran
+ * out). It works from the first line of C on, before memblock knows any
+ * RAM (early page tables come from a small static pool; area descriptors
+ * from vmalloc's static pool). iounmap() takes that address, unmaps the
+ * registers and frees the window for reuse; an address that is not a
+ * live ioremap is reported (WARN) and ignored. Both are in
+ * kernel/ioremap.c, on vmalloc's area allocator.
  *
  * Accessors are single aligned loads and stores (ldr/str of the right
  * width, never split or merged by the compiler). As in Linux, readX() is
@@ -19,6 +23,7 @@
 #include "kernel/types.h"
 
 void *ioremap(phys_addr_t phys, size_t size);
+void iounmap(volatile void *addr);
 
 #define __iormb()	__asm__ __volatile__("dmb oshld" ::: "memory")
 #define __iowmb()	__asm__ __volatile__("dmb oshst" ::: "memory")

@@ -3,7 +3,10 @@
  *
  * ioremap() maps a physical range of device registers uncached into the
  * kernel's ioremap window and returns its virtual address (NULL if the
- * window or page-table memory ran out). Accessors are volatile and ordered
+ * window, the area descriptors or page-table memory ran out). iounmap()
+ * takes that address, unmaps the registers and frees the window for
+ * reuse; an address that is not a live ioremap is reported (WARN) and
+ * ignored. Both are in kernel/ioremap.c, on vmalloc's area allocator. Accessors are volatile and ordered
  * with respect to each other; x86 needs no further barriers for UC memory.
  */
 #ifndef ARCH_MMIO_H
@@ -12,6 +15,7 @@
 #include "kernel/types.h"
 
 void *ioremap(phys_addr_t phys, size_t size);
+void iounmap(volatile void *addr);
 
 static inline uint8_t readb(const volatile void *a)  { return *(const volatile uint8_t *)a; }
 static inline uint16_t readw(const volatile void *a) { return *(const volatile uint16_t *)a; }

@@ -3,6 +3,7 @@
 #define ARCH_MMIO_H
 #include "kernel/types.h"
 static inline void *ioremap(phys_addr_t phys, size_t size) { (void)size; return (void *)(uintptr_t)phys; }
+static inline void iounmap(volatile void *addr) { (void)addr; }
 static inline uint8_t readb(const volatile void *a)  { return *(const volatile uint8_t *)a; }
 static inline uint16_t readw(const volatile void *a) { return *(const volatile uint16_t *)a; }
 static inline uint32_t readl(const volatile void *a) { return *(const volatile uint32_t *)a; }

@@ -1,10 +1,18 @@
 /*
- * arch/mmu.h for host builds: the kernel-mapping interface vmalloc uses,
- * as bookkeeping only. Host tests exercise the vmalloc area allocator;
- * nothing is really mapped at these addresses, so host code must not
- * touch vmalloc memory. A bit per page of the range records "mapped", so
- * tests can check that guard pages stay unmapped and vfree unmaps.
- * host_mmu_fail_after makes the Nth next map call fail (0: never).
+ * arch/mmu.h for host builds: the host is a third architecture with a
+ * software page-table format of its own (tests/host/host_mmu.c), walked
+ * by the portable walker (mm/pgtable.c) like the CPUs' formats, so page
+ * table code runs under AddressSanitizer. Nothing is really mapped at
+ * these addresses: host code must not touch vmalloc memory.
+ *
+ * The kernel-mapping interface vmalloc and ioremap use, with the same
+ * contracts as on the CPUs (arch/x86_64/include/arch/mmu.h):
+ * arch_map_kernel_range() maps [va, va + size) to [pa, pa + size) with
+ * prot in 4 KiB pages; 0, or -1 (no table memory, outside the vmalloc
+ * range, or a page mapped already; nothing is left half-mapped).
+ * arch_unmap_kernel_range() removes the mappings; arch_kernel_pte_present()
+ * tells whether va is mapped. host_mmu_fail_after makes the Nth next map
+ * call fail (0: never), for the vmalloc model test.
  */
 #ifndef ARCH_MMU_H
 #define ARCH_MMU_H
@@ -15,55 +23,52 @@
 #define PROT_READ	0x1
 #define PROT_WRITE	0x2
 #define PROT_EXEC	0x4
-#define PROT_DEVICE	0x8
+#define PROT_DEVICE	0x8	/* uncached device registers */
+#define PROT_USER	0x10	/* user space may use it */
 
 /* 256 MiB of pretend address space, never dereferenced on the host. */
 #define VMALLOC_START	0x0000100000000000UL
 #define VMALLOC_END	(VMALLOC_START + (256UL << 20) - 1)
-#define HOST_VMALLOC_PAGES	((256UL << 20) >> PAGE_SHIFT)
 
-/* Weak: one copy whichever files include this. */
-__attribute__((weak)) uint8_t host_vmalloc_mapped[HOST_VMALLOC_PAGES / 8];
-__attribute__((weak)) unsigned int host_mmu_fail_after;
+/*
+ * The host entry format, host_pte_fmt (leaves at levels 1, 2 and 3):
+ *
+ *   bit  0      V   present (a table or a leaf)
+ *   bit  1      L   leaf (with V): a page at level 1, a block above;
+ *                   without V: a non-present payload entry
+ *   bits 2-5    R W X U   read, write, execute, user
+ *   bit  6      A   young (accessed)
+ *   bit  7      D   dirty
+ *   bit  8      DEV device memory (uncached)
+ *   bits 12-51      the output address (a table's, a page's or a block's)
+ *
+ * A payload entry is payload << 2 | L: 62 bits of payload, V clear.
+ */
+#define HOST_PTE_V	BIT(0)
+#define HOST_PTE_L	BIT(1)
+#define HOST_PTE_R	BIT(2)
+#define HOST_PTE_W	BIT(3)
+#define HOST_PTE_X	BIT(4)
+#define HOST_PTE_U	BIT(5)
+#define HOST_PTE_A	BIT(6)
+#define HOST_PTE_D	BIT(7)
+#define HOST_PTE_DEV	BIT(8)
+#define HOST_PTE_ADDR	0x000ffffffffff000ULL
+#define HOST_PTE_PAYLOAD_SHIFT	2
 
-static inline bool host_pte_bit(unsigned long va, int set)
-{
-	unsigned long i = (va - VMALLOC_START) >> PAGE_SHIFT;
-	bool was = host_vmalloc_mapped[i / 8] & (1u << (i % 8));
+struct pgtable;
+struct pgtable_fmt;
+extern const struct pgtable_fmt host_pte_fmt;
 
-	if (set > 0)
-		host_vmalloc_mapped[i / 8] |= (uint8_t)(1u << (i % 8));
-	else if (set == 0)
-		host_vmalloc_mapped[i / 8] &= (uint8_t)~(1u << (i % 8));
-	return was;
-}
+extern unsigned int host_mmu_fail_after;
 
-static inline bool arch_kernel_pte_present(unsigned long va)
-{
-	if (va < VMALLOC_START || va > VMALLOC_END)
-		return false;
-	return host_pte_bit(va, -1);
-}
+/* The host's kernel table (4 levels over the vmalloc range), made on
+ * first use; its table pages come from malloc. */
+struct pgtable *host_kernel_pgtable(void);
 
-static inline void arch_unmap_kernel_range(unsigned long va, size_t size)
-{
-	for (unsigned long a = va; a < va + size; a += PAGE_SIZE)
-		host_pte_bit(a, 0);
-}
-
-static inline int arch_map_kernel_range(unsigned long va, phys_addr_t pa,
-					size_t size, unsigned int prot)
-{
-	(void)pa;
-	(void)prot;
-	if (host_mmu_fail_after && --host_mmu_fail_after == 0)
-		return -1;
-	for (unsigned long a = va; a < va + size; a += PAGE_SIZE)
-		if (a < VMALLOC_START || a > VMALLOC_END || host_pte_bit(a, -1))
-			return -1;	/* outside, or mapped already */
-	for (unsigned long a = va; a < va + size; a += PAGE_SIZE)
-		host_pte_bit(a, 1);
-	return 0;
-}
+int arch_map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
+			  unsigned int prot);
+void arch_unmap_kernel_range(unsigned long va, size_t size);
+bool arch_kernel_pte_present(unsigned long va);
 
 #endif
