@@ -336,7 +336,7 @@ static void meminfo_reads_the_counters(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, value_of(buf, "VmallocUsed"), 0L);	/* not this node */
 	KUNIT_EXPECT_EQ(test, value_of(buf, "Cached"), 0L);
 	/* Linux's format, and the registered lines where they asked to be. */
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "SUnreclaim:     "));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "SUnreclaim:     ");
 	KUNIT_EXPECT_TRUE(test, next_line_is(buf, "VmallocChunk:", "CmaTotal:"));
 	KUNIT_EXPECT_TRUE(test, next_line_is(buf, "CmaTotal:", "CmaFree:"));
 	KUNIT_EXPECT_TRUE(test, next_line_is(buf, "MemFree:", "MemAvailable:"));
@@ -354,8 +354,8 @@ static void meminfo_reads_the_counters(struct kunit *test)
 	printk_capture_start(buf, sizeof(buf));
 	show_zoneinfo(A());
 	printk_capture_stop();
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "  per-node stats\n"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "  vm stats threshold: "));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "  per-node stats\n");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "  vm stats threshold: ");
 	KUNIT_EXPECT_EQ(test, value_of(buf, "      nr_slab_unreclaimable"), (long)slab);
 
 	/* The allocation failure report starts with the same counters. */
@@ -364,10 +364,10 @@ static void meminfo_reads_the_counters(struct kunit *test)
 	printk_capture_stop();
 	ksnprintf(want, sizeof(want), " slab_reclaimable:0 slab_unreclaimable:%lu\n",
 		  slab);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, want));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, want);
 	ksnprintf(want, sizeof(want), " free:%lu free_pcp:0 free_cma:0\n",
 		  free_counter());
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, want));
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, want);
 
 	kmem_cache_free(s, obj);
 	kmem_cache_destroy(s);
