@@ -15,6 +15,7 @@
 #include "kernel/printk.h"
 #include "mm/slab_internal.h"
 #include "mm/internal.h"
+#include "mm/kmalloc.h"
 #include "mm/vmalloc.h"
 #include "mm/vmstat.h"
 #include <arch/mmu.h>
@@ -160,6 +161,25 @@ static void slab_pages_counted_in_bytes(struct kunit *test)
 	kmem_cache_destroy(u);
 	KUNIT_EXPECT_EQ(test, slab_bytes(NR_SLAB_UNRECLAIMABLE_B), unrec);
 	KUNIT_EXPECT_EQ(test, slab_bytes(NR_SLAB_RECLAIMABLE_B), rec);
+}
+
+/* A kmalloc above the largest class is a page block, counted as slab. */
+static void large_kmalloc_counted(struct kunit *test)
+{
+	static struct kmalloc_set set;
+	unsigned long unrec;
+	void *p;
+
+	KUNIT_ASSERT_EQ(test, kmalloc_set_init(&set, A(), "vmstat_k", 0), 0);
+	unrec = slab_bytes(NR_SLAB_UNRECLAIMABLE_B);
+	p = kmalloc_from(&set, 3 * PAGE_SIZE, GFP_KERNEL);	/* order 2 */
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, PageSlab(virt_to_page(p)));
+	KUNIT_EXPECT_EQ(test, slab_bytes(NR_SLAB_UNRECLAIMABLE_B), unrec + 4 * PAGE_SIZE);
+	kfree(p);
+	KUNIT_EXPECT_EQ(test, slab_bytes(NR_SLAB_UNRECLAIMABLE_B), unrec);
+	kmalloc_set_destroy(&set);
+	KUNIT_EXPECT_EQ(test, slab_bytes(NR_SLAB_UNRECLAIMABLE_B), 0UL);
 }
 
 /*
@@ -388,6 +408,7 @@ static struct kunit_case vmstat_cases[] = {
 	KUNIT_CASE(every_item_named),
 	KUNIT_CASE(free_pages_follows_the_buddy),
 	KUNIT_CASE(slab_pages_counted_in_bytes),
+	KUNIT_CASE(large_kmalloc_counted),
 	KUNIT_CASE(vmap_pages_counted),
 	KUNIT_CASE(fold_at_threshold),
 	KUNIT_CASE(random_updates_match_model),
