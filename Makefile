@@ -34,12 +34,16 @@ $(O)/.deps-%: tools/deps
 
 # ---------------------------------------------------------------- sources
 # Portable code: compiled into every kernel and (all but string.c) the host.
-PORTABLE_SRCS := $(wildcard kernel/lib/*.c boot/*.c mm/*.c drivers/*/*.c)
+# mm/*_kthread.c is mm code that runs in a kernel thread or from a timer
+# (a work item): kernel only (docs/conventions.md, "Kernel-only mm code").
+KERNEL_ONLY_SRCS := $(wildcard mm/*_kthread.c)
+PORTABLE_SRCS := $(filter-out $(KERNEL_ONLY_SRCS), \
+		 $(wildcard kernel/lib/*.c boot/*.c mm/*.c drivers/*/*.c))
 # tests/kernel/ARCH_*.c are one architecture's own suites.
 ALL_ARCHES    := x86_64 arm64
 KERNEL_TESTS  := $(filter-out $(foreach a,$(filter-out $(ARCH),$(ALL_ARCHES)),tests/kernel/$(a)_%), \
 		 $(wildcard tests/kernel/*.c))
-KERNEL_SRCS   := $(wildcard kernel/*.c) $(PORTABLE_SRCS) \
+KERNEL_SRCS   := $(wildcard kernel/*.c) $(PORTABLE_SRCS) $(KERNEL_ONLY_SRCS) \
 		 $(wildcard tests/suites/*.c) $(KERNEL_TESTS)
 HOST_SRCS     := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
 		 kernel/printk.c kernel/kunit.c kernel/cmdline.c \

@@ -3,7 +3,7 @@
  * which cannot run on the host: `bench=NAME` on the command line (runs
  * them at boot, prints the figures, leaves QEMU) or `bench NAME` at the
  * prompt. NAME is a glob over: ctxswitch, lock, ipi, blk (`bench=*`: all;
- * blk is kernel/blk_bench.c, skipped without a disk).
+ * blk is tests/kernel/blk_bench.c, skipped without a disk).
  * tools/bench-qemu boots the standard machine with bench=* and prints
  * each figure with the QEMU command beside it.
  *

@@ -5,7 +5,7 @@
 /* With bench=GLOB: run those benchmarks, print figures, leave QEMU. */
 void bench_run_requested(void);
 
-/* bench=blk: virtio-blk throughput and IOPS (kernel/blk_bench.c). */
+/* bench=blk: virtio-blk throughput and IOPS (tests/kernel/blk_bench.c). */
 void bench_blk(void);
 
 #endif

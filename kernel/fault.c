@@ -6,6 +6,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
+#include "mm/vmalloc.h"		/* vmalloc_describe: names the area */
 #include <arch/machine.h>
 #include <arch/page.h>
 #include <arch/setjmp.h>
@@ -103,17 +104,6 @@ void print_backtrace(unsigned long pc, unsigned long fp, unsigned long maybe_ret
 		fp = next;
 	}
 	printk(KERN_EMERG "  ... (more than %d frames)\n", MAX_FRAMES);
-}
-
-/*
- * Names a vmalloc area and its owner (mm/vmalloc.c); false if addr is not
- * in the vmalloc range. Weak so this file does not depend on mm/.
- */
-bool vmalloc_describe(unsigned long addr, char *buf, size_t size);
-__attribute__((weak)) bool vmalloc_describe(unsigned long addr, char *buf,
-					     size_t size)
-{
-	return false;
 }
 
 void describe_address(char *buf, size_t size, unsigned long addr)

@@ -63,12 +63,6 @@ static int set_dma_debug(const char *v)
 }
 KERNEL_PARAM("dma_debug", set_dma_debug, "on|off: check DMA API use (default on)");
 
-/* Without kernel/ksyms.c (host builds) addresses print as numbers. */
-__attribute__((weak)) void ksym_format(char *buf, size_t size, unsigned long addr)
-{
-	ksnprintf(buf, size, "%#lx", addr);
-}
-
 static void where(char *buf, size_t size, unsigned long caller)
 {
 	if (caller)

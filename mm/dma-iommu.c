@@ -1,7 +1,8 @@
 /*
  * mm/dma-iommu.c - the DMA API over an IOMMU domain (iommu_dma_ops): IOVA
  * allocation, map/unmap through the driver's ops, strict or lazy
- * invalidation. See mm/dma-iommu.h for the driver contract.
+ * invalidation, MSI doorbells, the domain list. See mm/dma-iommu.h for
+ * the driver contract; domains are made by drivers/iommu/iommu.c.
  */
 #include "mm/dma-iommu.h"
 #include "mm/dma-internal.h"
@@ -33,33 +34,18 @@ static void fq_flush(struct iova_domain *iovad)
 	d->ops->flush_iotlb_all(d);
 }
 
-int iommu_domain_init(struct iommu_domain *d, const struct iommu_domain_ops *ops,
-		      const char *driver, const char *name,
-		      unsigned long pgsize_bitmap, dma_addr_t aperture_start,
-		      dma_addr_t aperture_end, pg_data_t *node)
+void iommu_dma_init_domain(struct iommu_domain *d, pg_data_t *node)
 {
-	unsigned long granule, flags;
+	unsigned long granule = d->pgsize_bitmap & -d->pgsize_bitmap;	/* smallest page */
+	unsigned long flags;
 
-	if (!ops || !pgsize_bitmap || aperture_end <= aperture_start)
-		return -EINVAL;
-	granule = pgsize_bitmap & -pgsize_bitmap;	/* smallest page */
-	memset(d, 0, sizeof(*d));
-	d->ops = ops;
-	d->driver = driver;
-	d->name = name;
-	d->pgsize_bitmap = pgsize_bitmap;
-	d->aperture_start = aperture_start;
-	d->aperture_end = aperture_end;
-	d->fault_rs = (struct ratelimit)RATELIMIT_INIT(1000000000ULL);
-	INIT_LIST_HEAD(&d->devices);
 	spin_lock_init(&d->msi_lock, "iommu_msi");
 	init_iova_domain_node(&d->iovad, granule,
-			      max((unsigned long)(aperture_start / granule), 1UL), node);
+			      max((unsigned long)(d->aperture_start / granule), 1UL), node);
 	iommu_set_dma_strict(d, iommu_dma_strict);
 	spin_lock_irqsave(&domains_lock, flags);
 	list_add_tail(&d->list, &domains);
 	spin_unlock_irqrestore(&domains_lock, flags);
-	return 0;
 }
 
 void iommu_set_dma_strict(struct iommu_domain *d, bool strict)
@@ -71,7 +57,7 @@ void iommu_set_dma_strict(struct iommu_domain *d, bool strict)
 		iova_domain_init_flush_queue(&d->iovad, fq_flush, d, NULL);
 }
 
-void iommu_domain_exit(struct iommu_domain *d)
+void iommu_dma_exit_domain(struct iommu_domain *d)
 {
 	unsigned long flags;
 
@@ -81,40 +67,6 @@ void iommu_domain_exit(struct iommu_domain *d)
 	list_del(&d->list);
 	spin_unlock_irqrestore(&domains_lock, flags);
 	put_iova_domain(&d->iovad);
-}
-
-int iommu_attach_device(struct iommu_domain *d, struct device *dev)
-{
-	if (dev->domain)
-		return -EBUSY;
-	if (!dev->iommu_node.next)
-		INIT_LIST_HEAD(&dev->iommu_node);
-	dev->domain = d;
-	dev->dma_ops = &iommu_dma_ops;
-	list_add_tail(&dev->iommu_node, &d->devices);
-	d->nr_devices++;
-	return 0;
-}
-
-void iommu_detach_device(struct iommu_domain *d, struct device *dev)
-{
-	if (dev->domain != d)
-		return;
-	list_del_init(&dev->iommu_node);
-	d->nr_devices--;
-	dev->domain = NULL;
-	dev->dma_ops = NULL;
-}
-
-int report_iommu_fault(struct iommu_domain *d, struct device *dev,
-		       unsigned long iova, int flags)
-{
-	__atomic_fetch_add(&d->nr_faults, 1, __ATOMIC_RELAXED);
-	if (__ratelimit(&d->fault_rs))
-		pr_err("iommu: %s: %s fault at IOVA %#lx in domain %s: not mapped or not allowed\n",
-		       dev ? dev->name : "?", (flags & IOMMU_FAULT_WRITE) ? "write" : "read",
-		       iova, d->name);
-	return 0;
 }
 
 void iommu_for_each_domain(void (*fn)(struct iommu_domain *d, void *arg),
@@ -127,33 +79,6 @@ void iommu_for_each_domain(void (*fn)(struct iommu_domain *d, void *arg),
 	for (pos = domains.next; pos != &domains; pos = pos->next)
 		fn(list_entry(pos, struct iommu_domain, list), arg);
 	spin_unlock_irqrestore(&domains_lock, flags);
-}
-
-struct iommu_binding *iommu_binding_find(struct iommu_bindings *t, uint32_t sid)
-{
-	for (int i = 0; i < IOMMU_MAX_BINDINGS; i++)
-		if (t->b[i].dom && t->b[i].sid == sid)
-			return &t->b[i];
-	return NULL;
-}
-
-struct iommu_binding *iommu_binding_add(struct iommu_bindings *t, uint32_t sid,
-					struct iommu_domain *dom,
-					struct device *dev)
-{
-	if (iommu_binding_find(t, sid))
-		return NULL;
-	for (int i = 0; i < IOMMU_MAX_BINDINGS; i++) {
-		struct iommu_binding *b = &t->b[i];
-
-		if (b->dom)
-			continue;
-		b->sid = sid;
-		b->dev = dev;
-		__atomic_store_n(&b->dom, dom, __ATOMIC_RELEASE);	/* publishes it */
-		return b;
-	}
-	return NULL;
 }
 
 /*

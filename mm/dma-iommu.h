@@ -1,11 +1,19 @@
 /*
  * mm/dma-iommu.h - DMA through an IOMMU: the contract between the DMA API
- * and an IOMMU driver (Intel VT-d, Arm SMMUv3, or the software test IOMMU
- * in mm/test_iommu.c).
+ * and an IOMMU driver (Intel VT-d, Arm SMMUv3, or the software test IOMMU),
+ * and the DMA layer's side of a domain.
+ *
+ * The DMA API is mm's; the drivers are above it (drivers/iommu/). So the
+ * contract a driver implements is declared here, below both: struct
+ * iommu_domain_ops and struct iommu_domain, which the map path reads on
+ * every call. What only drivers share (creating a domain, attaching
+ * devices, fault reports, requester-ID tables) is the IOMMU core,
+ * drivers/iommu/iommu.h. docs/mm/dma.md, "Where the code lives".
  *
  * A driver describes each translation context it creates as a struct
  * iommu_domain (embedded in its own structure) with iommu_domain_ops, and
- * calls iommu_domain_init(). Devices are put in a domain with
+ * calls iommu_domain_init() (drivers/iommu/iommu.h), which ends in
+ * iommu_dma_init_domain() here. Devices are put in a domain with
  * iommu_attach_device(): from then on their DMA API calls go through
  * iommu_dma_ops, which
  *   - allocates an IOVA range below the device's mask (mm/iova.h),
@@ -38,8 +46,8 @@
  *	doorbell must be mapped in the device's domain for its MSIs to arrive;
  *	false if the IOMMU recognises MSIs and passes them on untranslated
  *	(Intel VT-d: a write to 0xFEEx_xxxx is an interrupt request, not DMA).
- * Faults: the driver's fault handler calls report_iommu_fault(), which
- * counts and reports them (rate-limited) with the device and address.
+ * Faults: the driver's fault handler calls report_iommu_fault()
+ * (drivers/iommu/iommu.h).
  */
 #ifndef MM_DMA_IOMMU_H
 #define MM_DMA_IOMMU_H
@@ -48,16 +56,13 @@
 #include "kernel/printk.h"
 #include "mm/dma-mapping.h"
 #include "mm/iova.h"
-#include "mm/list.h"
+#include "kernel/lib/list.h"
 
 #define IOMMU_READ	(1 << 0)	/* device may read memory (DMA_TO_DEVICE) */
 #define IOMMU_WRITE	(1 << 1)	/* device may write memory (DMA_FROM_DEVICE) */
 #define IOMMU_MMIO	(1 << 2)	/* device registers (an MSI doorbell), not RAM:
 					 * drivers whose tables carry memory types
 					 * map it uncached */
-
-#define IOMMU_FAULT_READ	0x0
-#define IOMMU_FAULT_WRITE	0x1
 
 struct iommu_domain;
 
@@ -98,6 +103,11 @@ struct iommu_dma_stats {
 	unsigned long syncs;		/* strict range invalidations */
 } __aligned(CACHE_LINE);
 
+/*
+ * One translation context. The IOMMU core (drivers/iommu/iommu.c) fills
+ * ops, names, page sizes and aperture, and keeps the devices and fault
+ * counts; the DMA layer (mm/dma-iommu.c) keeps the rest.
+ */
 struct iommu_domain {
 	const struct iommu_domain_ops *ops;
 	const char *name;		/* "vtd0:dom3", "test0", ... */
@@ -124,26 +134,21 @@ struct iommu_domain {
 extern bool iommu_dma_strict;
 
 /*
- * Set up d (ops and name filled by the caller's arguments) and add it to
- * the domain list. IOVAs come from pages of node (NULL: global) and start
- * at aperture_start (at least one page: a DMA address is never 0).
- * Returns 0 or -EINVAL.
+ * The DMA layer's side of a new domain (iommu_domain_init calls it, with
+ * ops, names, page sizes and aperture filled in): its IOVA space, from
+ * pages of node (NULL: global), starting at aperture_start (at least one
+ * page: a DMA address is never 0); the current strict/lazy policy; the
+ * domain list (the flush-queue tick and the `iommu` command walk it).
  */
-int iommu_domain_init(struct iommu_domain *d, const struct iommu_domain_ops *ops,
-		      const char *driver, const char *name,
-		      unsigned long pgsize_bitmap, dma_addr_t aperture_start,
-		      dma_addr_t aperture_end, pg_data_t *node);
-/* Flush, free every IOVA, remove from the list. Devices must be detached. */
-void iommu_domain_exit(struct iommu_domain *d);
+void iommu_dma_init_domain(struct iommu_domain *d, pg_data_t *node);
+/* Flush, unmap the MSI doorbells, free every IOVA, leave the list.
+ * Devices must be detached (iommu_domain_exit calls it). */
+void iommu_dma_exit_domain(struct iommu_domain *d);
 /* Strict or lazy from now on (the flush queue is drained when leaving lazy). */
 void iommu_set_dma_strict(struct iommu_domain *d, bool strict);
 
 /* The sum of every CPU's counters of d (a snapshot: CPUs keep counting). */
 void iommu_dma_get_stats(struct iommu_domain *d, struct iommu_dma_stats *sum);
-
-/* Route dev's DMA through d / back to direct. 0 or -EBUSY. */
-int iommu_attach_device(struct iommu_domain *d, struct device *dev);
-void iommu_detach_device(struct iommu_domain *d, struct device *dev);
 
 /*
  * The address dev must write to ring the MSI doorbell at physical address
@@ -166,52 +171,31 @@ void iommu_detach_device(struct iommu_domain *d, struct device *dev);
 int iommu_dma_prepare_msi(struct device *dev, phys_addr_t doorbell,
 			  uint64_t *msi_addr);
 
-/* For drivers' fault handlers: count, report (rate-limited); returns -ENOSYS-like 0. */
-int report_iommu_fault(struct iommu_domain *d, struct device *dev,
-		       unsigned long iova, int flags);
-
 /* Apply every lazy domain's flush-queue time bound now (for a timer). */
 void iommu_dma_flush_queue_tick_all(void);
-/* Kernel only (kernel/dma_flush.c): call the above every 10 ms from a
+/* Kernel only (mm/dma_flush_kthread.c): call the above every 10 ms from a
  * workqueue, so a quiet device's unmapped IOVAs are still flushed. */
 void dma_flush_queue_timer_init(void);
 
 /* The backend dma-mapping uses for attached devices. */
 extern const struct dma_map_ops iommu_dma_ops;
 
-/*
- * Which requester a unit's tables send to which domain. Each IOMMU driver
- * keeps one table a unit, filled as it attaches devices, to name the
- * device and domain behind a fault by the requester ID the hardware
- * reports (VT-d source-id, SMMU StreamID). Changed under the unit's lock;
- * a fault handler may read it without.
- */
-#define IOMMU_MAX_BINDINGS	64
-
-struct iommu_binding {
-	uint32_t sid;			/* requester ID */
-	struct iommu_domain *dom;	/* NULL: the slot is free */
-	struct device *dev;
-};
-
-struct iommu_bindings {
-	struct iommu_binding b[IOMMU_MAX_BINDINGS];
-};
-
-/* The binding of sid, or NULL. */
-struct iommu_binding *iommu_binding_find(struct iommu_bindings *t, uint32_t sid);
-/* Record sid -> dom, dev. The new binding, or NULL if sid is bound
- * already or every slot is taken. */
-struct iommu_binding *iommu_binding_add(struct iommu_bindings *t, uint32_t sid,
-					struct iommu_domain *dom,
-					struct device *dev);
-static inline void iommu_binding_del(struct iommu_binding *b)
-{
-	b->dom = NULL;
-}
-
 /* Walk the domain list (the `iommu` command). */
 void iommu_for_each_domain(void (*fn)(struct iommu_domain *d, void *arg),
 			   void *arg);
+
+/*
+ * A hardware IOMMU driver's own lines in the `iommu` command (its units:
+ * translation state, invalidations, faults, requester bindings), printed
+ * before the domains in the order drivers registered. The driver
+ * registers once at init (again is a no-op); r lives for the kernel's
+ * life. The DMA layer shows what drivers give it and never names one.
+ */
+struct iommu_report {
+	const char *name;		/* the driver: "intel-vtd", ... */
+	void (*show)(void);		/* prints nothing if it has no unit */
+	struct iommu_report *next;	/* the DMA layer's */
+};
+void iommu_register_report(struct iommu_report *r);
 
 #endif

@@ -36,30 +36,13 @@
 #ifndef MM_DMA_MAPPING_H
 #define MM_DMA_MAPPING_H
 
+#include "kernel/device.h"
+#include "kernel/errno.h"
 #include "kernel/types.h"
 #include "mm/gfp.h"
-#include "mm/list.h"
+#include "kernel/lib/list.h"
 #include "mm/mm_types.h"
 #include "mm/mmzone.h"
-
-#ifndef EIO
-#define EIO	5
-#endif
-#ifndef ENOMEM
-#define ENOMEM	12
-#endif
-#ifndef EFAULT
-#define EFAULT	14
-#endif
-#ifndef EBUSY
-#define EBUSY	16
-#endif
-#ifndef EINVAL
-#define EINVAL	22
-#endif
-#ifndef ENOSPC
-#define ENOSPC	28
-#endif
 
 #define DMA_BIT_MASK(n)		(((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
 #define DMA_MAPPING_ERROR	(~(dma_addr_t)0)
@@ -107,11 +90,10 @@ void *sg_virt(const struct scatterlist *sg);
 
 /* ---------------------------------------------------------------- device */
 
-struct device;
-struct iommu_domain;
-struct io_tlb_pool;
-
-/* What a backend provides. NULL dma_ops means the direct backend. */
+/*
+ * What a backend provides; a device's dma_ops (kernel/device.h) points at
+ * one. NULL dma_ops means the direct backend.
+ */
 struct dma_map_ops {
 	const char *name;
 	dma_addr_t (*map_page)(struct device *dev, struct page *page,
@@ -132,27 +114,6 @@ struct dma_map_ops {
 	void (*sync_single_for_device)(struct device *dev, dma_addr_t addr,
 				       size_t size, enum dma_data_direction dir);
 	bool (*dma_supported)(struct device *dev, uint64_t mask);
-};
-
-/*
- * The DMA view of a device (the minimal part of Linux's struct device; a
- * bus driver embeds it in its own device structure). dma_mask is a value
- * here, not Linux's pointer.
- */
-struct device {
-	const char *name;
-	uint64_t dma_mask;		/* streaming mappings (map_*) */
-	uint64_t coherent_dma_mask;	/* dma_alloc_coherent */
-	uint64_t bus_dma_limit;		/* 0, or the highest address the bus
-					 * reaches (e.g. the Pi 4's PCIe) */
-	bool dma_force_bounce;		/* direct: bounce everything */
-	const struct dma_map_ops *dma_ops;	/* NULL: direct */
-	struct iommu_domain *domain;	/* when attached to one */
-	struct io_tlb_pool *dma_io_tlb_mem;	/* bounce pool; NULL: global */
-	pg_data_t *node;		/* coherent memory from; NULL: global */
-	struct list_head iommu_node;	/* in domain->devices */
-	struct list_head dma_debug_list;	/* live mappings (dma-debug) */
-	unsigned long dma_debug_count;
 };
 
 /* Name the device and give it Linux's defaults (32-bit masks, direct). */

@@ -8,13 +8,38 @@
  *	iommu mappings	also every live mapping dma-debug knows, with origin
  */
 #include "mm/dma-iommu.h"
-#include "drivers/iommu/intel-iommu.h"
-#include "drivers/iommu/arm-smmu-v3.h"
 #include "kernel/console.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/diag.h"
 #include "kernel/printk.h"
+#include "kernel/spinlock.h"
 #include "mm/swiotlb.h"
+
+static struct iommu_report *reports;
+static DEFINE_SPINLOCK(reports_lock);
+
+void iommu_register_report(struct iommu_report *r)
+{
+	struct iommu_report **p;
+	unsigned long flags;
+
+	spin_lock_irqsave(&reports_lock, flags);
+	for (p = &reports; *p && *p != r; p = &(*p)->next)
+		;
+	if (!*p) {
+		r->next = NULL;
+		*p = r;
+	}
+	spin_unlock_irqrestore(&reports_lock, flags);
+}
+
+/* Each driver's own lines. Registration only ever appends, so the list
+ * is walked without the lock (a report may take its own locks). */
+static void show_drivers(void)
+{
+	for (struct iommu_report *r = READ_ONCE(reports); r; r = READ_ONCE(r->next))
+		r->show();
+}
 
 /* Which MSI doorbells the domain's devices reach, and where. */
 static void show_msi(struct iommu_domain *d)
@@ -82,8 +107,7 @@ static int cmd_iommu(int argc, char **argv)
 	       iommu_dma_strict ? "strict: invalidate on every unmap"
 				: "lazy: per-CPU flush queue, batched invalidation",
 	       iommu_dma_strict);
-	intel_iommu_show();		/* VT-d units: invalidations, faults */
-	arm_smmu_v3_show();		/* SMMUv3: commands, events */
+	show_drivers();			/* the units: VT-d, SMMUv3, ... */
 	iommu_for_each_domain(show_domain, &count);
 	if (!count)
 		printk("no IOMMU domains: no hardware IOMMU driver has registered; "

@@ -23,7 +23,7 @@
 #define MM_MM_TYPES_H
 
 #include "kernel/types.h"
-#include "mm/list.h"
+#include "kernel/lib/list.h"
 
 struct slab;
 struct address_space;

@@ -20,7 +20,7 @@
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
-#include "mm/list.h"
+#include "kernel/lib/list.h"
 #include "mm/mm_types.h"
 #include <arch/page.h>
 

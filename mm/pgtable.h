@@ -20,7 +20,7 @@
 #define MM_PGTABLE_H
 
 #include "kernel/types.h"
-#include "mm/dma-mapping.h"	/* the errno values, until they have a header */
+#include "kernel/errno.h"
 #include "mm/page_alloc.h"
 
 #define PGTABLE_ENTRIES		512

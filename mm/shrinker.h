@@ -20,7 +20,7 @@
 
 #include "kernel/types.h"
 #include "mm/gfp.h"
-#include "mm/list.h"
+#include "kernel/lib/list.h"
 
 #define DEF_PRIORITY	12
 #define DEFAULT_SEEKS	2	/* cost to recreate an object: a seek + a read */

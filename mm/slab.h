@@ -28,7 +28,7 @@
 #include "kernel/percpu.h"
 #include "kernel/spinlock.h"
 #include "mm/gfp.h"
-#include "mm/list.h"
+#include "kernel/lib/list.h"
 #include "mm/mmzone.h"
 
 typedef unsigned int slab_flags_t;

@@ -139,12 +139,6 @@ static void set_track(struct kmem_cache *s, void *obj, int which,
 	t->cpu = arch_cpu_id();
 }
 
-/* Without kernel/ksyms.c (host builds) addresses print as numbers. */
-__attribute__((weak)) void ksym_format(char *buf, size_t size, unsigned long addr)
-{
-	ksnprintf(buf, size, "0x%lx", addr);
-}
-
 static void print_addrs(const unsigned long *addrs)
 {
 	char sym[96];

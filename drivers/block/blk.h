@@ -37,17 +37,14 @@
 #ifndef DRIVERS_BLOCK_BLK_H
 #define DRIVERS_BLOCK_BLK_H
 
+#include "kernel/errno.h"
 #include "kernel/types.h"
-#include "mm/list.h"
-#include "mm/dma-mapping.h"	/* EIO, EINVAL, ENOMEM */
+#include "kernel/lib/list.h"
+#include "mm/dma-mapping.h"
 #include "mm/mm_types.h"
 
 #define SECTOR_SIZE	512
 #define SECTOR_SHIFT	9
-
-#ifndef EOPNOTSUPP
-#define EOPNOTSUPP	95
-#endif
 
 enum blk_op { BLK_OP_READ, BLK_OP_WRITE, BLK_OP_FLUSH };
 

@@ -612,11 +612,19 @@ static int smmu_pci_hook(struct pci_dev *pdev)
 	return 0;
 }
 
+/* Lines for the `iommu` command: the unit, its counters and bindings. */
+static void arm_smmu_v3_show(void);
+static struct iommu_report smmu_report = {
+	.name = "arm-smmu-v3",
+	.show = arm_smmu_v3_show,
+};
+
 int arm_smmu_v3_pci_init(const struct boot_info *bi)
 {
 	const void *blob;
 	char err[128];
 
+	iommu_register_report(&smmu_report);
 	if (!bi->dtb || !bi->dtb_size)
 		return 0;
 	blob = ioremap(bi->dtb, bi->dtb_size);
@@ -637,7 +645,7 @@ int arm_smmu_v3_pci_init(const struct boot_info *bi)
 	return 1;
 }
 
-void arm_smmu_v3_show(void)
+static void arm_smmu_v3_show(void)
 {
 	struct smmu_device *s = &smmu;
 

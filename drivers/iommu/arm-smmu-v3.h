@@ -21,7 +21,7 @@
 #include "kernel/spinlock.h"
 #include "drivers/fdt/fdt.h"
 #include "drivers/iommu/io-pgtable.h"
-#include "mm/dma-iommu.h"
+#include "drivers/iommu/iommu.h"
 #include "mm/mmzone.h"
 
 struct boot_info;
@@ -316,8 +316,5 @@ struct iommu_domain *arm_smmu_attach(struct smmu_device *s,
 /* Read the event queue now (the interrupt's work; tests call it).
  * Returns the records consumed. Also reports GERROR. */
 unsigned int arm_smmu_process_events(struct smmu_device *s);
-
-/* Lines for the `iommu` command. */
-void arm_smmu_v3_show(void);
 
 #endif

@@ -771,6 +771,13 @@ static int unit_init(struct vtd_unit *u, unsigned int index,
 	return 0;
 }
 
+/* Lines for the `iommu` command: units, their capabilities, counters. */
+static void intel_iommu_show(void);
+static struct iommu_report vtd_report = {
+	.name = "intel-vtd",
+	.show = intel_iommu_show,
+};
+
 int intel_iommu_init(const struct boot_info *bi)
 {
 	const uint8_t *t;
@@ -778,6 +785,7 @@ int intel_iommu_init(const struct boot_info *bi)
 	uint32_t len;
 	char err[160];
 
+	iommu_register_report(&vtd_report);
 	if (bi->dtb || !bi->acpi_rsdp) {
 		/* No ACPI from the loader: device-tree machines have no DMAR. */
 		if (bi->dtb)
@@ -813,7 +821,7 @@ int intel_iommu_init(const struct boot_info *bi)
 	return (int)nr_units;
 }
 
-void intel_iommu_show(void)
+static void intel_iommu_show(void)
 {
 	for (unsigned int i = 0; i < nr_units; i++) {
 		struct vtd_unit *u = &units[i];

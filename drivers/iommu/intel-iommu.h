@@ -33,7 +33,7 @@
 #include "kernel/spinlock.h"
 #include "boot/boot_info.h"	/* boot_map_fn */
 #include "drivers/iommu/io-pgtable.h"
-#include "mm/dma-iommu.h"
+#include "drivers/iommu/iommu.h"
 #include "mm/mmzone.h"
 
 /* ------------------------------------------------------------ DMAR table */
@@ -229,8 +229,5 @@ unsigned int intel_iommu_process_faults(struct vtd_unit *u);
  * uses: ioremap). */
 uint64_t intel_iommu_rsdp(void);
 const void *vtd_map_phys(uint64_t phys, uint64_t len);
-
-/* Lines for the `iommu` command: units, their capabilities, counters. */
-void intel_iommu_show(void);
 
 #endif

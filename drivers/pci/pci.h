@@ -28,7 +28,7 @@
 
 #include "kernel/types.h"
 #include "mm/dma-mapping.h"
-#include "mm/list.h"
+#include "kernel/lib/list.h"
 
 /* Configuration space registers (PCI Local Bus 3.0, PCIe 6.0 ch. 7). */
 #define PCI_VENDOR_ID		0x00

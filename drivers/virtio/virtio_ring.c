@@ -4,12 +4,9 @@
  * takes one descriptor per buffer.
  */
 #include "drivers/virtio/virtio.h"
+#include "kernel/errno.h"
 #include "kernel/lib/string.h"
 #include "mm/kmalloc.h"
-
-#ifndef ENOSPC
-#define ENOSPC	28
-#endif
 
 /* The device sees memory through DMA: order our stores/loads with it. */
 #define virtio_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)

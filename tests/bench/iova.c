@@ -18,7 +18,7 @@
 #include "mm/dma-mapping.h"
 #include "mm/iova.h"
 #include "mm/page_alloc.h"
-#include "mm/test_iommu.h"
+#include "drivers/iommu/test_iommu.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
  */
 #include "tests/host/host.h"
 #include "kernel/fault.h"
+#include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/console.h"
 #include "kernel/lib/diag.h"
@@ -102,4 +103,11 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 {
 	(void)start;
 	(void)end;
+}
+
+/* No symbol table on the host (the kernel's is made at link time by
+ * tools/gensyms): an address prints as a number. */
+void ksym_format(char *buf, size_t size, unsigned long addr)
+{
+	ksnprintf(buf, size, "0x%lx", addr);
 }

@@ -1,7 +1,7 @@
 /*
  * tests/kernel/dma_flush_test.c - the lazy flush queue's time bound when
  * the device goes quiet: nothing maps or unmaps after the last unmap, yet
- * within a few ticks the stale translation is gone (kernel/dma_flush.c).
+ * within a few ticks the stale translation is gone (mm/dma_flush_kthread.c).
  * Uses the software test IOMMU over the kernel's own memory, real clock.
  */
 #include "kernel/kunit.h"
@@ -10,7 +10,7 @@
 #include "mm/dma-mapping.h"
 #include "mm/iova.h"
 #include "mm/page_alloc.h"
-#include "mm/test_iommu.h"
+#include "drivers/iommu/test_iommu.h"
 
 static void quiet_lazy_domain_is_flushed_by_the_timer(struct kunit *test)
 {

@@ -30,7 +30,7 @@
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "kernel/time.h"
-#include "mm/test_iommu.h"
+#include "drivers/iommu/test_iommu.h"
 #include "mm/page_alloc.h"
 #include <arch/cpu.h>
 #include <arch/mmio.h>
@@ -281,7 +281,7 @@ static void map_unmap_cost(struct kunit *test)
 	iommu_bench_pieces(test, "vtd", c.d, &c.dev, c.buf, BENCH_ROUNDS);
 	iommu_case_end(&c);
 
-	/* The same loop over the software IOMMU (mm/test_iommu.c): what the
+	/* The same loop over the software IOMMU (drivers/iommu/test_iommu.c): what the
 	 * generic DMA-API path costs here without any hardware. */
 	if (!iommu_case_begin(test, &c, "vtd-bench", test_iommu_domain_alloc(NULL, 39),
 			      test_iommu_domain_free))

@@ -18,7 +18,7 @@
 #include "mm/page_alloc.h"
 #include "tests/suites/test_arena.h"
 #include "mm/swiotlb.h"
-#include "mm/test_iommu.h"
+#include "drivers/iommu/test_iommu.h"
 
 #define POOL_BYTES	(256UL << 10)
 

@@ -1,7 +1,7 @@
 /*
  * tests/suites/iommu_msi_test.c - iommu_dma_prepare_msi (mm/dma-iommu.h):
  * the address a device writes to raise an MSI. Over the software IOMMU
- * (mm/test_iommu.c, which translates MSI writes as an SMMU does) and a
+ * (drivers/iommu/test_iommu.c, which translates MSI writes as an SMMU does) and a
  * private page arena; an arena page plays the doorbell. Checked: a device
  * without a domain, or in a domain whose IOMMU does not translate MSIs
  * (VT-d), gets the physical doorbell; otherwise the doorbell's page is
@@ -13,7 +13,7 @@
 #include "kernel/lib/string.h"
 #include "mm/dma-mapping.h"
 #include "mm/page_alloc.h"
-#include "mm/test_iommu.h"
+#include "drivers/iommu/test_iommu.h"
 #include "tests/suites/test_arena.h"
 
 static struct {

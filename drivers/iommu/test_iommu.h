@@ -1,5 +1,5 @@
 /*
- * mm/test_iommu.h - a software IOMMU: an iommu_domain whose "hardware" is
+ * drivers/iommu/test_iommu.h - a software IOMMU: an iommu_domain whose "hardware" is
  * a four-level page table in memory (9 bits per level over 4 KiB pages,
  * 48-bit IOVAs, like VT-d second-level and SMMUv3 stage-1 tables) and a
  * small IOTLB that caches translations until it is invalidated, exactly
@@ -12,10 +12,10 @@
  *    IOTLB entry until the flush queue invalidates it: the window the
  *    strict policy closes.
  */
-#ifndef MM_TEST_IOMMU_H
-#define MM_TEST_IOMMU_H
+#ifndef DRIVERS_IOMMU_TEST_IOMMU_H
+#define DRIVERS_IOMMU_TEST_IOMMU_H
 
-#include "mm/dma-iommu.h"
+#include "drivers/iommu/iommu.h"
 
 #define TEST_IOMMU_IOTLB	64	/* entries, direct-mapped by IOVA pfn */
 #define TEST_IOMMU_BITS		48

@@ -1,9 +1,9 @@
 /*
- * kernel/blk_bench.c - virtio-blk throughput through the block layer
- * (issue 7): `bench=blk` (kernel/bench.c runs it) on the first block
- * device. For 4 KiB, 64 KiB, 1 MiB and 2 MiB requests (bb_sizes):
- * sequential writes from sector 0, a flush (timed on its own), then
- * sequential reads of what was written; after the 4 KiB pair, 4 KiB reads
+ * tests/kernel/blk_bench.c - virtio-blk throughput through the block layer:
+ * `bench=blk` (kernel/bench.c runs it) on the first block device. For
+ * 4 KiB, 64 KiB, 1 MiB and 2 MiB requests (bb_sizes): sequential writes
+ * from sector 0, a flush (timed on its own), then sequential reads of
+ * what was written; after the 4 KiB pair, 4 KiB reads
  * at random 4 KiB-aligned sectors over the whole disk (fixed seed). Each
  * case keeps BB_DEPTH requests in flight: every completion (end_io, in
  * interrupt context) submits the next one until the case's time is up

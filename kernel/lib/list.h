@@ -1,12 +1,12 @@
 /*
- * mm/list.h - the doubly linked circular list, Linux's `struct list_head`.
+ * kernel/lib/list.h - the doubly linked circular list, Linux's `struct list_head`.
  *
  * A list is a head node whose next/prev point at the first/last entry; an
  * empty list points at itself. Entries embed a `struct list_head` and are
  * found again with list_entry() (container_of). Every operation is O(1).
  */
-#ifndef MM_LIST_H
-#define MM_LIST_H
+#ifndef KERNEL_LIB_LIST_H
+#define KERNEL_LIB_LIST_H
 
 #include "kernel/types.h"
 

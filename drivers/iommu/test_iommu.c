@@ -1,10 +1,10 @@
 /*
- * mm/test_iommu.c - the software IOMMU. See mm/test_iommu.h.
+ * drivers/iommu/test_iommu.c - the software IOMMU (drivers/iommu/test_iommu.h).
  *
  * Entry format (all levels): bit 0 present, bit 1 readable by the device,
  * bit 2 writable, bits 12..51 the next table's or the page's address.
  */
-#include "mm/test_iommu.h"
+#include "drivers/iommu/test_iommu.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "mm/page_alloc.h"

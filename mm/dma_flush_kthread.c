@@ -1,5 +1,5 @@
 /*
- * kernel/dma_flush.c - the time bound of the IOMMU's lazy flush queues.
+ * mm/dma_flush_kthread.c - the time bound of the IOMMU's lazy flush queues.
  *
  * In lazy mode (iommu.strict=0) an unmapped IOVA waits in a per-CPU flush
  * queue until one IOTLB invalidation covers a whole batch. mm/iova.c
@@ -9,6 +9,12 @@
  * on indefinitely: this work item applies the time bound every 10 ms.
  * It runs in thread context (a workqueue), not in the timer interrupt,
  * because an invalidation may wait for the IOMMU.
+ *
+ * Kernel only (the *_kthread.c convention, docs/conventions.md): the host
+ * has no workqueue. The step it repeats is portable:
+ * iommu_dma_flush_queue_tick_all() (mm/dma-iommu.c) applies
+ * iova_flush_queue_tick() (mm/iova.c, host-tested by the iova suites) to
+ * every lazy domain.
  */
 #include "kernel/workqueue.h"
 #include "mm/dma-iommu.h"
