@@ -154,9 +154,7 @@ void *dma_direct_alloc(struct device *dev, size_t size, dma_addr_t *handle,
 void dma_direct_free(struct device *dev, size_t size, void *vaddr,
 		     dma_addr_t handle)
 {
-	unsigned int order = 0;
+	unsigned int order = get_order(size);
 
-	while ((PAGE_SIZE << order) < size)
-		order++;
 	__free_pages(virt_to_page(vaddr), order);
 }

@@ -362,10 +362,8 @@ static void *iommu_dma_alloc(struct device *dev, size_t size,
 static void iommu_dma_free(struct device *dev, size_t size, void *vaddr,
 			   dma_addr_t handle)
 {
-	unsigned int order = 0;
+	unsigned int order = get_order(size);
 
-	while ((PAGE_SIZE << order) < size)
-		order++;
 	unmap_and_free(dev->domain, handle, PAGE_SIZE << order);
 	__free_pages(virt_to_page(vaddr), order);
 }

@@ -213,10 +213,8 @@ void dma_sync_single_for_device(struct device *dev, dma_addr_t addr,
 struct page *dma_alloc_pages_for(struct device *dev, size_t size, gfp_t gfp,
 				 unsigned int *order)
 {
-	unsigned int o = 0;
+	unsigned int o = get_order(size);
 
-	while ((PAGE_SIZE << o) < size)
-		o++;
 	*order = o;
 	gfp |= __GFP_ZERO | __GFP_NOWARN;
 	return dev->node ? alloc_pages_node(dev->node, gfp, o) : alloc_pages(gfp, o);

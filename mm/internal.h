@@ -46,15 +46,18 @@ void memmap_range_remove(unsigned int id);
 /* Call fn for every range in the table (any node), ascending pfn. */
 void memmap_for_each_range(void (*fn)(struct memmap_range *r, void *arg),
 			   void *arg);
-
-/* ---- memmap.c (pageblocks) ---- */
-
-/* Set a pageblock's migratetype (the caller moves free pages: see
- * move_freepages_block()). */
+/*
+ * Set a pageblock's migratetype (the caller moves its free pages: see
+ * move_freepages_block()).
+ */
 void set_pageblock_migratetype(struct page *page, int migratetype);
 
-/* ---- the buddy free lists (static inline: on the hot path) ---- */
+/*
+ * ---- the buddy free lists: static inlines, because both page_alloc.c
+ * (the hot path) and page_alloc_fallback.c use them ----
+ */
 
+/* Count nr free pages (negative: taken) in zone and in its type mt. */
 static inline void account_freepages(struct zone *zone, long nr, int mt)
 {
 	zone->free_pages += nr;

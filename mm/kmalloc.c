@@ -45,11 +45,7 @@ size_t kmalloc_size_class(size_t size)
 
 static unsigned int order_of(size_t size)
 {
-	unsigned int order = 0;
-
-	while ((PAGE_SIZE << order) < size)
-		order++;
-	return order;
+	return get_order(size);
 }
 
 static void *kmalloc_large(pg_data_t *node, size_t size, gfp_t gfp)

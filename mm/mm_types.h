@@ -5,10 +5,10 @@
  * 64 bytes per 4 KiB page, as Linux's: 1.56% of RAM, 16 MiB of memmap per
  * GiB. It was 32 bytes while only the allocator and slab used it; the
  * page cache, rmap, the LRU and migration need mapping, index and
- * _mapcount as well (24 more bytes), and 56 would split struct pages
- * across cache lines. At 64, each struct page is one cache line (the
- * memmap is page-aligned), so two CPUs working on neighbouring pages do
- * not share a line. docs/mm/struct-page.md has the whole story: who owns
+ * _mapcount as well, and flags became a long for atomic bit operations:
+ * 58 bytes, which alignment rounds to 64. At 64, each struct page is one
+ * cache line (the memmap is page-aligned), so two CPUs working on
+ * neighbouring pages do not share a line. docs/mm/struct-page.md has the whole story: who owns
  * each field in which state, the flags table, the cost.
  *
  * Ownership: the page allocator owns a page while it is free; whoever
@@ -35,7 +35,7 @@ struct page {
 	unsigned long flags;	/* PG_* bits below; changed atomically by
 				 * owners, see "Flags" */
 	struct list_head lru;	/* free: buddy or per-CPU list; else the
-				 * owner's (the LRU lists, a slab list) */
+				 * owner's (an LRU list) */
 	struct address_space *mapping;	/* page cache: the file's; anonymous:
 					 * the anon_vma | PAGE_MAPPING_ANON;
 					 * else NULL */

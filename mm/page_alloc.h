@@ -28,6 +28,24 @@
 #include "mm/mmzone.h"
 #include <arch/page.h>
 
+/* ---------------------------------------------------------------- sizes */
+
+/*
+ * The order of the smallest block of pages that holds size bytes:
+ * get_order(1) = get_order(PAGE_SIZE) = 0, get_order(PAGE_SIZE + 1) = 1,
+ * get_order(4 MiB) = 10. Linux's name and result. Where Linux leaves
+ * get_order(0) undefined, here it is 0 (one page). Sizes beyond
+ * MAX_PAGE_ORDER give orders beyond it, which alloc_pages() refuses.
+ * A compile-time constant when size is.
+ */
+static inline unsigned int get_order(size_t size)
+{
+	if (size <= PAGE_SIZE)
+		return 0;
+	return (unsigned int)(8 * sizeof(unsigned long) -
+			      __builtin_clzl((unsigned long)(size - 1) >> PAGE_SHIFT));
+}
+
 /* ---------------------------------------------------------------- pfns */
 
 #define PFN_PHYS(pfn)	((phys_addr_t)(pfn) << PAGE_SHIFT)
@@ -83,8 +101,9 @@ int get_pageblock_migratetype(const struct page *page);
 
 /*
  * Allocate 2^order contiguous pages, honouring gfp (zone, mobility,
- * watermarks, __GFP_ZERO). The head page has refcount 1. On failure
- * returns NULL and, unless __GFP_NOWARN, prints one rate-limited report.
+ * watermarks, __GFP_ZERO). The head page has refcount 1 and every owner
+ * field clear (mm/mm_types.h). On failure returns NULL and, unless
+ * __GFP_NOWARN, prints one rate-limited report.
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 struct page *alloc_pages_node(pg_data_t *pgdat, gfp_t gfp, unsigned int order);
@@ -92,8 +111,10 @@ struct page *alloc_pages_node(pg_data_t *pgdat, gfp_t gfp, unsigned int order);
 
 /*
  * Drop a reference to a block from alloc_pages() with the same order;
- * the last reference frees it. Freeing a free page or with the wrong
- * order is reported (pfn and state) and the pages are leaked, not freed.
+ * the last reference frees it, and its owner must have cleared the owner
+ * state first. Freeing a free page or with the wrong order (and, under
+ * page_alloc.debug, a page with owner state left) is reported (pfn and
+ * state) and the pages are leaked, not freed.
  */
 void __free_pages(struct page *page, unsigned int order);
 #define __free_page(page)		__free_pages(page, 0)
@@ -176,8 +197,10 @@ extern unsigned long (*page_alloc_try_to_free_pages)(pg_data_t *pgdat,
 
 /*
  * DEBUG_PAGEALLOC-style checks (`page_alloc.debug=on`): fill freed pages
- * with PAGE_POISON and check them on allocation. State checks (double
- * free, bad order, bad page) are always on and cheap.
+ * with PAGE_POISON and check them on allocation, and check that a page
+ * freed carries no owner state (locked, dirty, writeback, LRU, mapped,
+ * ->mapping: docs/mm/struct-page.md). The allocator's own state checks
+ * (double free, bad order, reserved page) are always on and cheap.
  */
 #define PAGE_POISON	0xaa
 extern bool page_alloc_debug;

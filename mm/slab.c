@@ -560,11 +560,7 @@ static bool cache_layout(struct kmem_cache *s)
 
 static int cache_struct_order(void)
 {
-	unsigned int order = 0;
-
-	while ((PAGE_SIZE << order) < sizeof(struct kmem_cache))
-		order++;
-	return (int)order;
+	return (int)get_order(sizeof(struct kmem_cache));
 }
 
 struct kmem_cache *kmem_cache_create_node(pg_data_t *node, const char *name,

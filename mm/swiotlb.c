@@ -57,11 +57,9 @@ int swiotlb_init_pool(struct io_tlb_pool *pool, const char *name,
 
 int swiotlb_init(size_t bytes)
 {
-	unsigned int order = 0;
+	unsigned int order = get_order(bytes);
 	struct page *pg;
 
-	while ((PAGE_SIZE << order) < bytes)
-		order++;
 	pg = alloc_pages(GFP_KERNEL | GFP_DMA32 | __GFP_NOWARN, order);
 	if (!pg) {
 		pr_warn("swiotlb: no %zu KiB for the bounce pool\n", bytes >> 10);

@@ -167,12 +167,10 @@ static const struct iommu_domain_ops test_iommu_ops = {
 struct iommu_domain *test_iommu_domain_alloc(pg_data_t *node,
 					     unsigned int aperture_bits)
 {
-	unsigned int order = 0;
+	unsigned int order = get_order(sizeof(struct test_iommu_domain));
 	struct test_iommu_domain *t;
 	struct page *pg;
 
-	while ((PAGE_SIZE << order) < sizeof(*t))
-		order++;
 	pg = node ? alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO, order)
 		  : alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
 	if (!pg)

@@ -210,6 +210,45 @@ static bool model_consistent(struct kunit *test, unsigned long step)
 	return true;
 }
 
+/*
+ * A block just allocated: its head has every owner field clear, and no
+ * page of it carries state the free checks forbid (docs/mm/struct-page.md).
+ */
+static bool owner_fields_clear(struct kunit *test, struct page *page,
+			       unsigned int order, unsigned long step)
+{
+	if ((page->flags & PAGE_FLAGS_OWNER) || page->mapping || page->index ||
+	    page->private || page->_mapcount != -1) {
+		KUNIT_FAIL(test, "step %lu: order-%u block at pfn %#lx handed out with owner state: flags %#lx mapping %p index %lu private %#lx _mapcount %d",
+			   step, order, page_to_pfn(page), page->flags,
+			   (void *)page->mapping, page->index, page->private,
+			   page->_mapcount);
+		return false;
+	}
+	for (unsigned long i = 1; i < (1UL << order); i++)
+		if ((page[i].flags & PAGE_FLAGS_CHECK_AT_FREE) ||
+		    page[i].mapping || page[i]._mapcount != -1) {
+			KUNIT_FAIL(test, "step %lu: page %lu of the order-%u block at pfn %#lx has owner state",
+				   step, i, order, page_to_pfn(page));
+			return false;
+		}
+	return true;
+}
+
+/* Leave owner state the free checks allow, for the next owner to not see. */
+static void scribble_owner_state(struct page *page, unsigned int order,
+				 uint8_t tag)
+{
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		SetPageReferenced(&page[i]);
+		if (tag & 1)
+			SetPageSwapBacked(&page[i]);
+	}
+	SetPageUptodate(page);
+	page->index = tag;
+	page->private = (unsigned long)tag << 8;
+}
+
 static bool model_alloc(struct kunit *test, struct prng *rng, unsigned long step)
 {
 	unsigned int order = prng_below(rng, 4) ? (unsigned int)prng_below(rng, 4) :
@@ -262,6 +301,9 @@ static bool model_alloc(struct kunit *test, struct prng *rng, unsigned long step
 				return false;
 			}
 	}
+	if (!owner_fields_clear(test, page, order, step))
+		return false;
+	scribble_owner_state(page, order, tag);
 	fill_block(page, order, tag);
 	M.live[M.nr_live++] = (struct live){ page, order, gfp, tag };
 	return true;

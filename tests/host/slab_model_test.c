@@ -92,11 +92,7 @@ static bool arena_has_block(unsigned int order)
 
 static unsigned int pages_order(size_t size)
 {
-	unsigned int order = 0;
-
-	while ((PAGE_SIZE << order) < size)
-		order++;
-	return order;
+	return get_order(size);
 }
 
 /* The kmalloc_set cache that serves size. */

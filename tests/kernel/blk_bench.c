@@ -344,8 +344,7 @@ void bench_blk(void)
 
 		if (bb_only_kib && bytes != bb_only_kib << 10)
 			continue;
-		while ((PAGE_SIZE << order) < bytes)
-			order++;
+		order = get_order(bytes);
 		for (i = 0; i < depth; i++) {
 			bufs[i] = (struct bb_buf){ alloc_pages(GFP_KERNEL, order), 0, false };
 			if (!bufs[i].page)

@@ -4,6 +4,7 @@
  */
 #include "tests/kernel/iommu_case.h"
 #include "kernel/lib/string.h"
+#include "drivers/iommu/iommu.h"
 #include "mm/page_alloc.h"
 
 bool iommu_case_begin(struct kunit *test, struct iommu_case *c,

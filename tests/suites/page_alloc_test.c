@@ -673,6 +673,38 @@ static void gfp_flags_in_words(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, gfp_flags_str(1u << 20, buf, sizeof(buf)), "0x100000");
 }
 
+/* The order of the smallest block holding size bytes, at the edges. */
+static void get_order_edges(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, get_order(0), 0u);	/* ours; Linux: undefined */
+	KUNIT_EXPECT_EQ(test, get_order(1), 0u);
+	KUNIT_EXPECT_EQ(test, get_order(PAGE_SIZE - 1), 0u);
+	KUNIT_EXPECT_EQ(test, get_order(PAGE_SIZE), 0u);
+	KUNIT_EXPECT_EQ(test, get_order(PAGE_SIZE + 1), 1u);
+	KUNIT_EXPECT_EQ(test, get_order(2 * PAGE_SIZE), 1u);
+	KUNIT_EXPECT_EQ(test, get_order(2 * PAGE_SIZE + 1), 2u);
+	KUNIT_EXPECT_EQ(test, get_order(4UL << 20), (unsigned int)MAX_PAGE_ORDER);
+	KUNIT_EXPECT_EQ(test, get_order((4UL << 20) + 1),
+			(unsigned int)MAX_PAGE_ORDER + 1);	/* above the largest */
+	KUNIT_EXPECT_EQ(test, get_order(1UL << 30), 30u - PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, get_order((1UL << 40) + 1), 41u - PAGE_SHIFT);
+	/* Against the definition, around every power of two up to 2^40. */
+	for (unsigned int bit = 0; bit <= 40; bit++) {
+		for (long d = -1; d <= 1; d++) {
+			size_t size = (size_t)((1L << bit) + d);
+			unsigned int order = 0;
+
+			if (!size)
+				continue;
+			while ((PAGE_SIZE << order) < size)
+				order++;
+			if (get_order(size) != order)
+				kunit_info(test, "size %#zx", size);
+			KUNIT_EXPECT_EQ(test, get_order(size), order);
+		}
+	}
+}
+
 static struct kunit_case page_alloc_cases[] = {
 	KUNIT_CASE(alloc_free_roundtrip),
 	KUNIT_CASE(split_then_merge),
@@ -692,6 +724,7 @@ static struct kunit_case page_alloc_cases[] = {
 	KUNIT_CASE(buddy_check_finds_corruption),
 	KUNIT_CASE(proc_format_reports),
 	KUNIT_CASE(gfp_flags_in_words),
+	KUNIT_CASE(get_order_edges),
 	{}
 };
 
