@@ -19,6 +19,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/time.h"
 #include "mm/page_alloc.h"
+#include "mm/vmstat.h"
 #include <arch/thread.h>
 
 #define STACK_MAGIC	0x57ac6b0757ac6b07ULL	/* at the stack's lowest word */
@@ -62,6 +63,8 @@ void kthread_free(struct thread *t)
 		if (*(uint64_t *)t->stack != STACK_MAGIC)
 			pr_err("kthread: thread '%s' overran its %lu-byte stack\n",
 			       t->name, (unsigned long)t->stack_size);
+		mod_node_page_state(page_pgdat(t->stack_page), NR_KERNEL_STACK_KB,
+				    -(long)(THREAD_STACK_SIZE / 1024));
 		__free_pages(t->stack_page, THREAD_STACK_ORDER);
 	}
 	spin_lock_irqsave(&threads_lock, flags);
@@ -96,6 +99,8 @@ static struct thread *thread_alloc(int (*fn)(void *), void *arg,
 		kthread_free(t);
 		return NULL;
 	}
+	mod_node_page_state(page_pgdat(page), NR_KERNEL_STACK_KB,
+			    THREAD_STACK_SIZE / 1024);
 	kvsnprintf(t->name, sizeof(t->name), fmt, ap);
 	t->stack_page = page;
 	t->stack = page_address(page);

@@ -10,6 +10,7 @@
  */
 #include "mm/kmalloc.h"
 #include "mm/slab_internal.h"
+#include "mm/vmstat.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -60,7 +61,12 @@ static void *kmalloc_large(pg_data_t *node, size_t size, gfp_t gfp)
 		return NULL;
 	}
 	page = alloc_pages_node(node, gfp | __GFP_COMP, order);
-	return page ? page_address(page) : NULL;
+	if (!page)
+		return NULL;
+	/* Counted as unreclaimable slab, as Linux counts large kmallocs. */
+	mod_node_page_state(page_pgdat(page), NR_SLAB_UNRECLAIMABLE_B,
+			    (long)PAGE_SIZE << order);
+	return page_address(page);
 }
 
 static inline __attribute__((always_inline)) void *
@@ -107,6 +113,8 @@ void kfree(const void *p)
 		WARN_ON(1);
 		return;
 	}
+	mod_node_page_state(page_pgdat(page), NR_SLAB_UNRECLAIMABLE_B,
+			    -((long)PAGE_SIZE << page->order));
 	__free_pages(page, page->order);
 }
 

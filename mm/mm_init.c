@@ -11,6 +11,7 @@
  */
 #include "mm/internal.h"
 #include "mm/memblock.h"
+#include "mm/vmstat.h"
 #include "kernel/lib/string.h"
 
 #define HOLE_JOIN_PAGES	pageblock_nr_pages
@@ -128,6 +129,7 @@ static void pgdat_finish(pg_data_t *pgdat)
 	setup_per_zone_wmarks(pgdat);
 	for_each_populated_zone_in(zone, pgdat)
 		zone_pcp_update(zone);
+	refresh_zone_stat_thresholds(pgdat);
 	if (pgdat->nr_ranges) {
 		const struct memmap_range *first = &memmap_ranges[pgdat->range_ids[0]];
 		const struct memmap_range *last =

@@ -88,6 +88,69 @@ enum zone_event {
 	NR_ZONE_EVENTS
 };
 
+/*
+ * Counters with Linux's names, read by meminfo, vmstat and zoneinfo. The
+ * API is in mm/vmstat.h; docs/mm/vmstat.md says who feeds each item (an
+ * item no component feeds yet reads 0). Zone items count pages of one
+ * zone, node items pages (or, for _B, bytes; _KB, KiB) of one node.
+ */
+enum zone_stat_item {
+	NR_FREE_PAGES,		/* buddy lists: zone->free_pages, exact */
+	NR_ZONE_LRU_BASE,	/* the LRU lists' pages in this zone */
+	NR_ZONE_INACTIVE_ANON = NR_ZONE_LRU_BASE,
+	NR_ZONE_ACTIVE_ANON,
+	NR_ZONE_INACTIVE_FILE,
+	NR_ZONE_ACTIVE_FILE,
+	NR_ZONE_UNEVICTABLE,
+	NR_ZONE_WRITE_PENDING,	/* dirty + writeback */
+	NR_MLOCK,		/* mlock()ed pages */
+	NR_BOUNCE,		/* block-layer bounce buffers */
+	NR_VM_ZONE_STAT_ITEMS
+};
+
+enum node_stat_item {
+	NR_LRU_BASE,
+	NR_INACTIVE_ANON = NR_LRU_BASE,
+	NR_ACTIVE_ANON,
+	NR_INACTIVE_FILE,
+	NR_ACTIVE_FILE,
+	NR_UNEVICTABLE,
+	NR_SLAB_RECLAIMABLE_B,	/* bytes in slabs of SLAB_RECLAIM_ACCOUNT caches */
+	NR_SLAB_UNRECLAIMABLE_B,/* bytes in other slabs and cache structs */
+	NR_ISOLATED_ANON,	/* taken off the LRU for migration/reclaim */
+	NR_ISOLATED_FILE,
+	NR_ANON_MAPPED,		/* anonymous pages mapped by a process */
+	NR_FILE_MAPPED,		/* page-cache pages mapped by a process */
+	NR_FILE_PAGES,		/* the page cache (shmem and swap cache too) */
+	NR_FILE_DIRTY,
+	NR_WRITEBACK,
+	NR_SHMEM,
+	NR_DIRTIED,		/* pages ever dirtied (an event count) */
+	NR_WRITTEN,		/* pages ever written back (an event count) */
+	NR_KERNEL_MISC_RECLAIMABLE,	/* reclaimable kernel memory, not slab */
+	NR_KERNEL_STACK_KB,	/* KiB of thread stacks */
+	NR_PAGETABLE,		/* page-table pages */
+	NR_SWAPCACHE,		/* pages in the swap cache */
+	NR_VMALLOC,		/* pages mapped by vmalloc and vmap */
+	NR_VM_NODE_STAT_ITEMS
+};
+
+/*
+ * One CPU's not-yet-folded changes to a zone's or a node's counters: an
+ * update moves only these until one leaves [-stat_threshold,
+ * stat_threshold], then the whole difference is added to the shared
+ * counter (mm/vmstat.c). Both fit one cache line.
+ */
+struct per_cpu_zonestat {
+	int8_t vm_stat_diff[NR_VM_ZONE_STAT_ITEMS];
+	int8_t stat_threshold;
+};
+
+struct per_cpu_nodestat {
+	int8_t stat_threshold;
+	int8_t vm_node_stat_diff[NR_VM_NODE_STAT_ITEMS];
+};
+
 struct pglist_data;
 
 struct zone {
@@ -105,12 +168,23 @@ struct zone {
 
 	spinlock_t lock;
 	struct free_area free_area[NR_PAGE_ORDERS];
-	unsigned long free_pages;		 /* in the buddy lists */
-	unsigned long nr_free_mt[MIGRATE_TYPES]; /* the same, by list type */
+	unsigned long nr_free_mt[MIGRATE_TYPES]; /* free_pages by list type */
+	/*
+	 * The zone's counters (mm/vmstat.h). NR_FREE_PAGES is the buddy's
+	 * own free count, under its old name free_pages too: one word,
+	 * written only under zone->lock, never through a per-CPU diff, so
+	 * the watermark checks read an exact count.
+	 */
+	union {
+		long vm_stat[NR_VM_ZONE_STAT_ITEMS];
+		unsigned long free_pages;	 /* in the buddy lists */
+	};
 	unsigned long events[NR_ZONE_EVENTS];
 
 	DEFINE_PER_CPU(struct per_cpu_pages, pcp);
+	DEFINE_PER_CPU(struct per_cpu_zonestat, per_cpu_zonestats);
 };
+_Static_assert(NR_FREE_PAGES == 0, "zone->free_pages is vm_stat[NR_FREE_PAGES]");
 
 static inline bool populated_zone(const struct zone *zone)
 {
@@ -144,6 +218,8 @@ typedef struct pglist_data {
 	bool mobility_grouping_disabled;	/* one free list for all */
 	struct ratelimit nopage_rs;		/* allocation failure reports */
 	unsigned long nr_bad_pages;		/* bad page reports */
+	long vm_stat[NR_VM_NODE_STAT_ITEMS];	/* mm/vmstat.h */
+	DEFINE_PER_CPU(struct per_cpu_nodestat, per_cpu_nodestats);
 } pg_data_t;
 
 /* The kernel's one node (Linux's name for the !NUMA node). */

@@ -1,13 +1,18 @@
 /*
- * mm/show_mem.c - the page allocator's reports, in Linux's /proc formats
- * (/proc/buddyinfo, /proc/pagetypeinfo, /proc/zoneinfo, /proc/meminfo),
- * the console commands that print them, and the allocation failure
- * report. Each printer takes a node, so tests can run them on an arena.
+ * mm/show_mem.c - the memory reports, in Linux's /proc formats
+ * (/proc/buddyinfo, /proc/pagetypeinfo, /proc/zoneinfo, /proc/meminfo,
+ * /proc/vmstat), the console commands that print them, and the allocation
+ * failure report. Each printer takes a node, so tests can run them on an
+ * arena. Besides the page allocator's own structures they read only the
+ * zone and node counters (mm/vmstat.h) and the MEMINFO_LINE registrations:
+ * no other component is called by name.
  */
 #include "mm/internal.h"
-#include "mm/slab.h"
+#include "mm/vmstat.h"
 #include "kernel/console.h"
+#include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include <arch/mmu.h>
 
 #define K(pages)	((pages) << (PAGE_SHIFT - 10))
 
@@ -100,9 +105,16 @@ static const char *const zone_event_names[NR_ZONE_EVENTS] = {
 	"alloc_fail", "steal_block", "steal_page", "pcp_refill", "pcp_spill",
 };
 
+/* A node item in pages (the _B items are kept in pages) or KiB. */
+static unsigned long node_stat(pg_data_t *pgdat, enum node_stat_item item)
+{
+	return node_page_state_snapshot(pgdat, item);
+}
+
 void show_zoneinfo(pg_data_t *pgdat)
 {
 	struct zone *zone;
+	bool node_done = false;
 
 	for_each_populated_zone_in(zone, pgdat) {
 		char prot[64];
@@ -112,6 +124,13 @@ void show_zoneinfo(pg_data_t *pgdat)
 			len += kscnprintf(prot + len, sizeof(prot) - len, "%s%lu",
 					  z ? ", " : "", zone->lowmem_reserve[z]);
 		printk("Node %d, zone %8s\n", pgdat->node_id, zone->name);
+		if (!node_done) {	/* with the node's first zone, as Linux */
+			printk("  per-node stats\n");
+			for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
+				printk("      %-12s %lu\n", node_stat_names[i],
+				       node_stat(pgdat, i));
+			node_done = true;
+		}
 		printk("  pages free     %lu\n", READ_ONCE(zone->free_pages));
 		printk("        boost    0\n");
 		printk("        min      %lu\n", min_wmark_pages(zone));
@@ -122,9 +141,11 @@ void show_zoneinfo(pg_data_t *pgdat)
 		printk("        managed  %lu\n", zone->managed_pages);
 		printk("        cma      %lu\n", zone->nr_free_mt[MIGRATE_CMA]);
 		printk("        protection: (%s)\n", prot);
-		printk("      %-12s %lu\n", "nr_free_pages", zone->free_pages);
+		for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+			printk("      %-12s %lu\n", zone_stat_names[i],
+			       zone_page_state_snapshot(zone, i));
 		printk("      %-12s %lu\n", "nr_free_cma",
-		       zone->nr_free_mt[MIGRATE_CMA]);
+		       READ_ONCE(zone->nr_free_mt[MIGRATE_CMA]));
 		for (int e = 0; e < NR_ZONE_EVENTS; e++)
 			printk("      %-12s %lu\n", zone_event_names[e],
 			       zone->events[e]);
@@ -136,26 +157,49 @@ void show_zoneinfo(pg_data_t *pgdat)
 			printk("              count: %d\n", READ_ONCE(pcp->count));
 			printk("              high:  %d\n", pcp->high);
 			printk("              batch: %d\n", pcp->batch);
+			printk("  vm stats threshold: %d\n",
+			       per_cpu_ptr(zone->per_cpu_zonestats,
+					   cpu)->stat_threshold);
 		}
 		printk("  node_unreclaimable:  0\n");
 		printk("  start_pfn:           %lu\n", zone->zone_start_pfn);
 	}
 }
 
-static void meminfo_line(const char *name, unsigned long pages)
+/* ---------------------------------------------------------------- meminfo */
+
+/* The MEMINFO_LINE registrations (a linker section, as console_cmds). */
+extern const struct meminfo_line *const __start_meminfo_lines[];
+extern const struct meminfo_line *const __stop_meminfo_lines[];
+
+struct meminfo_val {
+	const char *name;
+	unsigned long kb;
+};
+
+static void meminfo_print(const char *name, unsigned long kb)
 {
-	char label[20];
+	char label[24];
 
 	ksnprintf(label, sizeof(label), "%s:", name);
-	printk("%-16s%8lu kB\n", label, K(pages));
+	printk("%-16s%8lu kB\n", label, kb);
 }
 
-void show_meminfo(pg_data_t *pgdat)
+/* Registered lines placed after `after`. */
+static void meminfo_registered(pg_data_t *pgdat, const char *after)
 {
-	unsigned long free = node_free_pages(pgdat), reserve = 0, cma = 0;
+	for (const struct meminfo_line *const *l = __start_meminfo_lines;
+	     l < __stop_meminfo_lines; l++)
+		if (!strcmp((*l)->after, after))
+			meminfo_print((*l)->name, (*l)->kb(pgdat));
+}
+
+/* What the allocator keeps back: Linux's totalreserve_pages. */
+static unsigned long node_reserve_pages(pg_data_t *pgdat)
+{
+	unsigned long reserve = 0;
 	struct zone *zone;
 
-	/* What the allocator keeps back: Linux's totalreserve_pages. */
 	for_each_populated_zone_in(zone, pgdat) {
 		unsigned long max_res = 0;
 
@@ -163,25 +207,134 @@ void show_meminfo(pg_data_t *pgdat)
 			max_res = max(max_res, zone->lowmem_reserve[z]);
 		reserve += min(max_res + high_wmark_pages(zone),
 			       zone->managed_pages);
-		for (unsigned int i = 0; i < pgdat->nr_ranges; i++) {
-			const struct memmap_range *r =
-				&memmap_ranges[pgdat->range_ids[i]];
-
-			if (r->zone != zone)
-				continue;
-			for (unsigned long b = 0;
-			     b < pageblock_bytes(r->start_pfn, r->end_pfn); b++)
-				if (r->pageblock_mt[b] == MIGRATE_CMA)
-					cma += pageblock_nr_pages;
-		}
 	}
-	meminfo_line("MemTotal", node_managed_pages(pgdat));
-	meminfo_line("MemFree", free);
-	meminfo_line("MemAvailable", free > reserve ? free - reserve : 0);
-	meminfo_line("CmaTotal", cma);
-	meminfo_line("CmaFree", pgdat->node_zones[ZONE_DMA32].nr_free_mt[MIGRATE_CMA] +
-		     pgdat->node_zones[ZONE_NORMAL].nr_free_mt[MIGRATE_CMA]);
-	meminfo_slab_lines(pgdat, meminfo_line);	/* Slab..VmallocUsed: mm/slab.c */
+	return reserve;
+}
+
+/*
+ * Linux's si_mem_available(): free pages above the reserves, plus the
+ * part of the page cache and of reclaimable kernel memory that reclaim
+ * could give back without going below the low watermarks.
+ */
+static unsigned long mem_available(pg_data_t *pgdat, unsigned long free,
+				   unsigned long kreclaimable)
+{
+	unsigned long wmark_low = 0, pagecache, reserve = node_reserve_pages(pgdat);
+	long available = (long)free - (long)reserve;
+	struct zone *zone;
+
+	for_each_populated_zone_in(zone, pgdat)
+		wmark_low += low_wmark_pages(zone);
+	pagecache = node_stat(pgdat, NR_ACTIVE_FILE) +
+		    node_stat(pgdat, NR_INACTIVE_FILE);
+	pagecache -= min(pagecache / 2, wmark_low);
+	available += (long)pagecache;
+	available += (long)(kreclaimable - min(kreclaimable / 2, wmark_low));
+	return available < 0 ? 0 : (unsigned long)available;
+}
+
+void show_meminfo(pg_data_t *pgdat)
+{
+#define P(item)	K(node_stat(pgdat, item))
+	unsigned long free = sum_zone_node_page_state(pgdat, NR_FREE_PAGES);
+	unsigned long file = node_stat(pgdat, NR_FILE_PAGES);
+	unsigned long swapcached = node_stat(pgdat, NR_SWAPCACHE);
+	unsigned long buffers = 0;	/* no block-device page cache yet */
+	unsigned long cached = file > swapcached + buffers ?
+			       file - swapcached - buffers : 0;
+	unsigned long srec = node_stat(pgdat, NR_SLAB_RECLAIMABLE_B);
+	unsigned long sunrec = node_stat(pgdat, NR_SLAB_UNRECLAIMABLE_B);
+	unsigned long krec = srec + node_stat(pgdat, NR_KERNEL_MISC_RECLAIMABLE);
+	const struct meminfo_val v[] = {
+		{ "MemTotal",		K(node_managed_pages(pgdat)) },
+		{ "MemFree",		K(free) },
+		{ "MemAvailable",	K(mem_available(pgdat, free, krec)) },
+		{ "Buffers",		K(buffers) },
+		{ "Cached",		K(cached) },
+		{ "SwapCached",		K(swapcached) },
+		{ "Active",		P(NR_ACTIVE_ANON) + P(NR_ACTIVE_FILE) },
+		{ "Inactive",		P(NR_INACTIVE_ANON) + P(NR_INACTIVE_FILE) },
+		{ "Active(anon)",	P(NR_ACTIVE_ANON) },
+		{ "Inactive(anon)",	P(NR_INACTIVE_ANON) },
+		{ "Active(file)",	P(NR_ACTIVE_FILE) },
+		{ "Inactive(file)",	P(NR_INACTIVE_FILE) },
+		{ "Unevictable",	P(NR_UNEVICTABLE) },
+		{ "Mlocked",		K(sum_zone_node_page_state(pgdat, NR_MLOCK)) },
+		{ "Dirty",		P(NR_FILE_DIRTY) },
+		{ "Writeback",		P(NR_WRITEBACK) },
+		{ "AnonPages",		P(NR_ANON_MAPPED) },
+		{ "Mapped",		P(NR_FILE_MAPPED) },
+		{ "Shmem",		P(NR_SHMEM) },
+		{ "KReclaimable",	K(krec) },
+		{ "Slab",		K(srec + sunrec) },
+		{ "SReclaimable",	K(srec) },
+		{ "SUnreclaim",		K(sunrec) },
+		{ "KernelStack",	node_stat(pgdat, NR_KERNEL_STACK_KB) },
+		{ "PageTables",		P(NR_PAGETABLE) },
+		{ "Bounce",		K(sum_zone_node_page_state(pgdat, NR_BOUNCE)) },
+		{ "VmallocTotal",	(VMALLOC_END - VMALLOC_START + 1) >> 10 },
+		{ "VmallocUsed",	P(NR_VMALLOC) },
+		{ "VmallocChunk",	0 },	/* Linux prints 0 too */
+	};
+#undef P
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(v); i++) {
+		meminfo_print(v[i].name, v[i].kb);
+		meminfo_registered(pgdat, v[i].name);
+	}
+	/* Registrations whose `after` names no line go last. */
+	for (const struct meminfo_line *const *l = __start_meminfo_lines;
+	     l < __stop_meminfo_lines; l++) {
+		bool placed = false;
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(v); i++)
+			placed |= !strcmp((*l)->after, v[i].name);
+		if (!placed)
+			meminfo_print((*l)->name, (*l)->kb(pgdat));
+	}
+}
+
+/*
+ * The page allocator's own lines: pageblocks set aside for CMA and the
+ * free pages in them. (They move to mm/cma.c when it comes.)
+ */
+static unsigned long cma_total_kb(pg_data_t *pgdat)
+{
+	unsigned long cma = 0;
+
+	for (unsigned int i = 0; i < pgdat->nr_ranges; i++) {
+		const struct memmap_range *r = &memmap_ranges[pgdat->range_ids[i]];
+
+		for (unsigned long b = 0;
+		     b < pageblock_bytes(r->start_pfn, r->end_pfn); b++)
+			if (r->pageblock_mt[b] == MIGRATE_CMA)
+				cma += pageblock_nr_pages;
+	}
+	return K(cma);
+}
+MEMINFO_LINE(CmaTotal, "VmallocChunk", cma_total_kb);
+
+static unsigned long cma_free_kb(pg_data_t *pgdat)
+{
+	unsigned long n = 0;
+	struct zone *zone;
+
+	for_each_populated_zone_in(zone, pgdat)
+		n += READ_ONCE(zone->nr_free_mt[MIGRATE_CMA]);
+	return K(n);
+}
+MEMINFO_LINE(CmaFree, "CmaTotal", cma_free_kb);
+
+/* ---------------------------------------------------------------- vmstat */
+
+void show_vmstat(pg_data_t *pgdat)
+{
+	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+		printk("%s %lu\n", zone_stat_names[i],
+		       sum_zone_node_page_state(pgdat, i));
+	printk("nr_free_cma %lu\n", cma_free_kb(pgdat) >> (PAGE_SHIFT - 10));
+	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
+		printk("%s %lu\n", node_stat_names[i], node_stat(pgdat, i));
 }
 
 /* "(UM) ": the types that have free blocks of some order. */
@@ -198,10 +351,46 @@ static int migration_types(char *buf, size_t size, unsigned int types)
 	return kscnprintf(buf, size, "(%s) ", s);
 }
 
+/* Pages on the node's per-CPU lists (free, but not in NR_FREE_PAGES). */
+static unsigned long node_pcp_pages(pg_data_t *pgdat)
+{
+	unsigned long n = 0;
+	struct zone *zone;
+
+	for_each_populated_zone_in(zone, pgdat)
+		for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+			n += (unsigned long)READ_ONCE(per_cpu_ptr(zone->pcp, cpu)->count);
+	return n;
+}
+
 void show_free_areas(pg_data_t *pgdat)
 {
 	struct zone *zone;
 
+	/* Linux's summary of the node's counters, in pages. */
+	printk("active_anon:%lu inactive_anon:%lu isolated_anon:%lu\n"
+	       " active_file:%lu inactive_file:%lu isolated_file:%lu\n"
+	       " unevictable:%lu dirty:%lu writeback:%lu\n"
+	       " slab_reclaimable:%lu slab_unreclaimable:%lu\n"
+	       " mapped:%lu shmem:%lu pagetables:%lu\n"
+	       " kernel_misc_reclaimable:%lu\n"
+	       " free:%lu free_pcp:%lu free_cma:%lu\n",
+	       node_stat(pgdat, NR_ACTIVE_ANON), node_stat(pgdat, NR_INACTIVE_ANON),
+	       node_stat(pgdat, NR_ISOLATED_ANON),
+	       node_stat(pgdat, NR_ACTIVE_FILE), node_stat(pgdat, NR_INACTIVE_FILE),
+	       node_stat(pgdat, NR_ISOLATED_FILE),
+	       node_stat(pgdat, NR_UNEVICTABLE), node_stat(pgdat, NR_FILE_DIRTY),
+	       node_stat(pgdat, NR_WRITEBACK),
+	       node_stat(pgdat, NR_SLAB_RECLAIMABLE_B),
+	       node_stat(pgdat, NR_SLAB_UNRECLAIMABLE_B),
+	       node_stat(pgdat, NR_FILE_MAPPED), node_stat(pgdat, NR_SHMEM),
+	       node_stat(pgdat, NR_PAGETABLE),
+	       node_stat(pgdat, NR_KERNEL_MISC_RECLAIMABLE),
+	       sum_zone_node_page_state(pgdat, NR_FREE_PAGES),
+	       node_pcp_pages(pgdat), cma_free_kb(pgdat) >> (PAGE_SHIFT - 10));
+	printk("Node %d kernel_stack:%lukB pagetables:%lukB vmalloc:%lukB\n",
+	       pgdat->node_id, node_stat(pgdat, NR_KERNEL_STACK_KB),
+	       K(node_stat(pgdat, NR_PAGETABLE)), K(node_stat(pgdat, NR_VMALLOC)));
 	for_each_populated_zone_in(zone, pgdat) {
 		unsigned long nr[NR_PAGE_ORDERS], total = 0, flags;
 		unsigned int types[NR_PAGE_ORDERS];
@@ -281,3 +470,10 @@ static int cmd_meminfo(int argc, char **argv)
 	return 0;
 }
 CONSOLE_COMMAND(meminfo, "memory totals (/proc/meminfo)", cmd_meminfo);
+
+static int cmd_vmstat(int argc, char **argv)
+{
+	show_vmstat(&contig_page_data);
+	return 0;
+}
+CONSOLE_COMMAND(vmstat, "zone and node counters (/proc/vmstat)", cmd_vmstat);

@@ -27,7 +27,7 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "mm/vmalloc.h"
+#include "mm/vmstat.h"
 
 static struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
 static DEFINE_SPINLOCK(slab_caches_lock);
@@ -89,6 +89,13 @@ static void place_slab(struct kmem_cache *s, struct slab *slab)
 
 /* ---------------------------------------------------------------- slabs */
 
+/* The counter a cache's slab pages go to (Linux's cache_vmstat_idx()). */
+static inline enum node_stat_item cache_vmstat_idx(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_RECLAIM_ACCOUNT) ? NR_SLAB_RECLAIMABLE_B :
+						   NR_SLAB_UNRECLAIMABLE_B;
+}
+
 /* Slab pages: what the caller's gfp may choose, plus the cache's own. */
 #define SLAB_GFP_KEEP	(__GFP_HIGH | __GFP_MEMALLOC | __GFP_NOMEMALLOC | \
 			 __GFP_IO | __GFP_FS | __GFP_RECLAIM | __GFP_NOWARN | \
@@ -107,6 +114,7 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 				s->order);
 	if (!page)
 		return NULL;
+	mod_node_page_state(page_pgdat(page), cache_vmstat_idx(s), (long)bytes);
 	base = page_address(page);
 	slab = (struct slab *)(base + bytes - sizeof(struct slab));
 	BUG_ON(slab != cache_obj_slab(s, base));	/* blocks are aligned */
@@ -148,6 +156,8 @@ static void discard_slab(struct kmem_cache *s, struct slab *slab)
 		__ClearPageSlab(page + i);
 		page[i].private = 0;
 	}
+	mod_node_page_state(page_pgdat(page), cache_vmstat_idx(s),
+			    -(long)(PAGE_SIZE << s->order));
 	__free_pages(page, s->order);
 }
 
@@ -576,6 +586,8 @@ struct kmem_cache *kmem_cache_create_node(pg_data_t *node, const char *name,
 		pr_err("kmem_cache_create(%s): no memory for the cache\n", name);
 		goto fail;
 	}
+	/* Linux keeps cache structs in the (unreclaimable) kmem_cache cache. */
+	mod_node_page_state(node, NR_SLAB_UNRECLAIMABLE_B, (long)PAGE_SIZE << order);
 	s = page_address(page);
 	strlcpy(s->name, name, sizeof(s->name));
 	s->object_size = size;
@@ -590,6 +602,8 @@ struct kmem_cache *kmem_cache_create_node(pg_data_t *node, const char *name,
 	if (!cache_layout(s)) {
 		pr_err("kmem_cache_create(%s): object of %u bytes does not fit a slab\n",
 		       name, size);
+		mod_node_page_state(node, NR_SLAB_UNRECLAIMABLE_B,
+				    -((long)PAGE_SIZE << order));
 		__free_pages(page, (unsigned int)order);
 		goto fail;
 	}
@@ -669,6 +683,8 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	spin_lock_irqsave(&slab_caches_lock, flags);
 	list_del(&s->list);
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	mod_node_page_state(s->node, NR_SLAB_UNRECLAIMABLE_B,
+			    -((long)PAGE_SIZE << s->cache_order));
 	__free_pages(virt_to_page(s), s->cache_order);
 }
 
@@ -683,30 +699,6 @@ static void cache_counts(struct kmem_cache *s, unsigned long *active,
 	*active = kmem_cache_objects_in_use(s);
 	if (*active > *total)
 		*active = *total;
-}
-
-void slab_page_counts(pg_data_t *pgdat, unsigned long *reclaimable,
-		      unsigned long *unreclaimable)
-{
-	struct kmem_cache *s;
-	unsigned long flags;
-
-	*reclaimable = *unreclaimable = 0;
-	spin_lock_irqsave(&slab_caches_lock, flags);
-	for (struct list_head *p = slab_caches.next; p != &slab_caches; p = p->next) {
-		unsigned long pages;
-
-		s = list_entry(p, struct kmem_cache, list);
-
-		if (s->node != pgdat)
-			continue;
-		pages = (READ_ONCE(s->nr_slabs) << s->order) + (1UL << s->cache_order);
-		if (s->flags & SLAB_RECLAIM_ACCOUNT)
-			*reclaimable += pages;
-		else
-			*unreclaimable += pages;
-	}
-	spin_unlock_irqrestore(&slab_caches_lock, flags);
 }
 
 void show_slabinfo(void)
@@ -730,18 +722,6 @@ void show_slabinfo(void)
 		       slabs, slabs, 0u);
 	}
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
-}
-
-void meminfo_slab_lines(pg_data_t *pgdat,
-			void (*line)(const char *name, unsigned long pages))
-{
-	unsigned long rec, unrec;
-
-	slab_page_counts(pgdat, &rec, &unrec);
-	line("Slab", rec + unrec);
-	line("SReclaimable", rec);
-	line("SUnreclaim", unrec);
-	line("VmallocUsed", pgdat == &contig_page_data ? vmalloc_used_pages() : 0);
 }
 
 static int cmd_slabinfo(int argc, char **argv)

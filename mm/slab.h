@@ -162,15 +162,6 @@ unsigned long kmem_cache_objects_in_use(struct kmem_cache *s);
 /* Boot: the kmalloc caches and the `slab_debug=` settings. */
 void kmem_cache_init(void);
 
-/* Pages in slabs (and cache structs) of pgdat's reclaimable / other caches. */
-void slab_page_counts(pg_data_t *pgdat, unsigned long *reclaimable,
-		      unsigned long *unreclaimable);
-/*
- * meminfo's Slab, SReclaimable, SUnreclaim and VmallocUsed lines for
- * pgdat (called by show_meminfo() in mm/show_mem.c with its line printer).
- */
-void meminfo_slab_lines(pg_data_t *pgdat,
-			void (*line)(const char *name, unsigned long pages));
 /* Linux's /proc/slabinfo (the `slabinfo` console command). */
 void show_slabinfo(void);
 

@@ -31,6 +31,7 @@
 #include "kernel/spinlock.h"
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
+#include "mm/vmstat.h"
 #include <arch/mmu.h>
 
 #define VMALLOC_MAX_AREAS	512
@@ -41,7 +42,6 @@ static struct vm_struct *area_free;		/* unused descriptors */
 /* Every area, vmalloc's and ioremap's; the space is all addresses. */
 static struct gap_tree vmap_area_tree;
 static DEFINE_SPINLOCK(vmap_lock);
-static unsigned long vmalloc_nr_pages;		/* mapped, all areas */
 static bool pool_ready;
 
 static void pool_init_locked(void)
@@ -151,7 +151,7 @@ bool is_vmalloc_addr(const void *addr)
 
 static void count_pages(long delta)
 {
-	__atomic_fetch_add(&vmalloc_nr_pages, (unsigned long)delta, __ATOMIC_RELAXED);
+	mod_node_page_state(&contig_page_data, NR_VMALLOC, delta);
 }
 
 /* Remove [va, va + size) from the page tables and from every CPU's TLB. */
@@ -331,7 +331,7 @@ void vunmap(const void *addr)
 
 unsigned long vmalloc_used_pages(void)
 {
-	return __atomic_load_n(&vmalloc_nr_pages, __ATOMIC_RELAXED);
+	return node_page_state_snapshot(&contig_page_data, NR_VMALLOC);
 }
 
 /* Map [phys, phys + size) as device registers in an area of [start, end). */
