@@ -114,7 +114,8 @@ $(O)/host/unit: $(HOBJS)
 # Benchmarks: optimised, no sanitizers (they would be measured too).
 BENCH_FLAGS := $(COMMON_CFLAGS) -Itests/host/include -DHOST_BUILD -O2 -DNDEBUG
 BENCH_SRCS  := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
-	       kernel/printk.c kernel/cmdline.c tests/host/shim.c
+	       kernel/printk.c kernel/cmdline.c tests/host/shim.c \
+	       tests/host/host_mmu.c tests/host/host_mmu_contract.c
 $(O)/host/bench-%: tests/bench/%.c $(BENCH_SRCS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
@@ -123,7 +124,7 @@ $(O)/host/bench-%: tests/bench/%.c $(BENCH_SRCS)
 BENCHES := $(patsubst tests/bench/%.c,$(O)/host/bench-%,$(wildcard tests/bench/*.c))
 
 # ---------------------------------------------------------------- targets
-.PHONY: all kernel host-test test test-mm run debug gdb iso bench clean help image
+.PHONY: all kernel host-test test test-mm run debug gdb iso bench bench-build clean help image
 
 all: kernel
 
@@ -148,6 +149,8 @@ debug: kernel $(call DEPS,run-$(ARCH)) $(call DEPS,debug)
 
 gdb: $(call DEPS,debug)
 	$(Q)O=$(O) bash tools/gdb $(ARCH)
+
+bench-build: $(BENCHES)
 
 bench: $(BENCHES)
 	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
