@@ -129,7 +129,8 @@ enum node_stat_item {
 	NR_WRITTEN,		/* pages ever written back (an event count) */
 	NR_KERNEL_MISC_RECLAIMABLE,	/* reclaimable kernel memory, not slab */
 	NR_KERNEL_STACK_KB,	/* KiB of thread stacks */
-	NR_PAGETABLE,		/* page-table pages */
+	NR_PAGETABLE,		/* page-table pages of the CPU's tables */
+	NR_SECONDARY_PAGETABLE,	/* page-table pages of devices (IOMMUs) */
 	NR_SWAPCACHE,		/* pages in the swap cache */
 	NR_VMALLOC,		/* pages mapped by vmalloc and vmap */
 	NR_VM_NODE_STAT_ITEMS

@@ -42,6 +42,7 @@
  */
 #include "mm/pgtable.h"
 #include "kernel/lib/string.h"
+#include "mm/vmstat.h"
 
 #define HINT_SHIFT	PGTABLE_LEVEL_SHIFT(2)	/* the VA a level-1 table covers */
 #define NO_HINT		(~0UL)
@@ -59,20 +60,31 @@ static inline unsigned long table_span(unsigned int level)
 	return 1UL << PGTABLE_LEVEL_SHIFT(level + 1);
 }
 
-/* A zeroed (all entries empty) table page, counted; NULL if no memory. */
+/* The node counter of the table pages the walker allocates itself. */
+static inline enum node_stat_item table_stat(const struct pgtable *pt)
+{
+	return pt->fmt->secondary ? NR_SECONDARY_PAGETABLE : NR_PAGETABLE;
+}
+
+/* A zeroed (all entries empty) table page, counted in pt->nr_tables;
+ * NULL if no memory. */
+void *pgtable_page_alloc(struct pgtable *pt)
+{
+	gfp_t gfp = GFP_ATOMIC | __GFP_ZERO | __GFP_NOWARN;
+	struct page *pg = pt->node ? alloc_pages_node(pt->node, gfp, 0)
+				   : alloc_pages(gfp, 0);
+
+	if (!pg)
+		return NULL;
+	mod_node_page_state(page_pgdat(pg), table_stat(pt), 1);
+	return page_address(pg);
+}
+
 static uint64_t *table_alloc(struct pgtable *pt)
 {
-	uint64_t *t;
+	uint64_t *t = pt->alloc_table ? pt->alloc_table(pt)
+				      : pgtable_page_alloc(pt);
 
-	if (pt->alloc_table) {
-		t = pt->alloc_table(pt);
-	} else {
-		gfp_t gfp = GFP_ATOMIC | __GFP_ZERO | __GFP_NOWARN;
-		struct page *pg = pt->node ? alloc_pages_node(pt->node, gfp, 0)
-					   : alloc_pages(gfp, 0);
-
-		t = pg ? page_address(pg) : NULL;
-	}
 	if (t)
 		pt->nr_tables++;
 	return t;
@@ -80,10 +92,16 @@ static uint64_t *table_alloc(struct pgtable *pt)
 
 static void table_free(struct pgtable *pt, uint64_t *t)
 {
-	if (pt->free_table)
+	struct page *pg;
+
+	if (pt->free_table) {
 		pt->free_table(pt, t);
-	else
-		__free_page(virt_to_page(t));
+		return;
+	}
+	pg = virt_to_page(t);
+	if (!pt->alloc_table)		/* counted by table_alloc */
+		mod_node_page_state(page_pgdat(pg), table_stat(pt), -1);
+	__free_page(pg);
 }
 
 /* The table the present, non-leaf entry e points at. */

@@ -76,6 +76,14 @@ struct pgtable_fmt {
 	 * non-coherent walker). NULL: a release fence, enough for a
 	 * coherent walker. */
 	void (*sync)(void);
+	/*
+	 * Which counter the table pages the walker allocates itself (no
+	 * alloc_table hook) go to: false for the CPU's tables
+	 * (NR_PAGETABLE, meminfo's PageTables), true for a device's
+	 * (NR_SECONDARY_PAGETABLE, SecPageTables: the IOMMUs), as Linux
+	 * splits them. Owners with their own allocator count their own.
+	 */
+	bool secondary;
 };
 
 struct pgtable {
@@ -88,10 +96,11 @@ struct pgtable {
 	 * level are ignored, so sign-extended kernel addresses work. */
 	unsigned long va_start, va_last;
 	pg_data_t *node;		/* table pages from here; NULL: global */
-	/* Table allocator (a zeroed page, NULL when out): NULL means the
-	 * page allocator, GFP_ATOMIC | __GFP_ZERO, from node. Boot code
-	 * passes memblock's (pgtable_init_alloc). free_table NULL:
-	 * __free_page. `private` is the hooks' own. */
+	/* Table allocator (a zeroed page, NULL when out): NULL means
+	 * pgtable_page_alloc(). Boot code passes memblock's
+	 * (pgtable_init_alloc). free_table NULL: __free_page, uncounted
+	 * from the node's page-table counter if alloc_table is NULL too.
+	 * `private` is the hooks' own. */
 	void *(*alloc_table)(struct pgtable *pt);
 	void (*free_table)(struct pgtable *pt, void *table);
 	void *private;
@@ -128,6 +137,13 @@ int pgtable_init(struct pgtable *pt, const struct pgtable_fmt *fmt,
  * root included (boot code: memblock's; a pool). free_table may be NULL
  * if the table is never freed.
  */
+/*
+ * The walker's own table allocator, for hooks that use it once the page
+ * allocator runs: a zeroed page from pt->node (GFP_ATOMIC), counted in
+ * the node's NR_PAGETABLE (NR_SECONDARY_PAGETABLE for a secondary
+ * format). NULL when out of memory.
+ */
+void *pgtable_page_alloc(struct pgtable *pt);
 int pgtable_init_alloc(struct pgtable *pt, const struct pgtable_fmt *fmt,
 		       unsigned int levels, unsigned long va_start,
 		       unsigned long va_last,

@@ -271,6 +271,7 @@ void show_meminfo(pg_data_t *pgdat)
 		{ "SUnreclaim",		K(sunrec) },
 		{ "KernelStack",	node_stat(pgdat, NR_KERNEL_STACK_KB) },
 		{ "PageTables",		P(NR_PAGETABLE) },
+		{ "SecPageTables",	P(NR_SECONDARY_PAGETABLE) },
 		{ "Bounce",		K(sum_zone_node_page_state(pgdat, NR_BOUNCE)) },
 		{ "VmallocTotal",	(VMALLOC_END - VMALLOC_START + 1) >> 10 },
 		{ "VmallocUsed",	P(NR_VMALLOC) },

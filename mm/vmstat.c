@@ -42,6 +42,7 @@ const char *const node_stat_names[NR_VM_NODE_STAT_ITEMS] = {
 	[NR_KERNEL_MISC_RECLAIMABLE]	= "nr_kernel_misc_reclaimable",
 	[NR_KERNEL_STACK_KB]		= "nr_kernel_stack",
 	[NR_PAGETABLE]			= "nr_page_table_pages",
+	[NR_SECONDARY_PAGETABLE]	= "nr_sec_page_table_pages",
 	[NR_SWAPCACHE]			= "nr_swapcached",
 	[NR_VMALLOC]			= "nr_vmalloc",
 };

@@ -89,9 +89,8 @@ static void *early_alloc_table(struct pgtable *pt)
  */
 static void *kernel_alloc_table(struct pgtable *pt)
 {
-	(void)pt;
 	if (totalram_pages())
-		return (void *)get_zeroed_page(GFP_ATOMIC);
+		return pgtable_page_alloc(pt);
 	return memblock_alloc(PAGE_SIZE, PAGE_SIZE);
 }
 

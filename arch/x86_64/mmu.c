@@ -67,9 +67,8 @@ static struct arch_mm *cpu_mm[NR_CPUS];	/* what each CPU has loaded */
  */
 static void *kernel_alloc_table(struct pgtable *pt)
 {
-	(void)pt;
 	if (totalram_pages())
-		return (void *)get_zeroed_page(GFP_ATOMIC);
+		return pgtable_page_alloc(pt);
 	return memblock_alloc(PAGE_SIZE, PAGE_SIZE);
 }
 

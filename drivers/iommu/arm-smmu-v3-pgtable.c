@@ -79,6 +79,7 @@ static bool s1_is_leaf(uint64_t e, unsigned int level)
 /* Blocks at Arm levels 1 and 2; the driver asks for at most 2 MiB. */
 const struct pgtable_fmt smmu_s1_fmt = {
 	.name = "arm stage 1",
+	.secondary = true,
 	.addr_mask = S1_PTE_ADDR,
 	.leaf_levels = BIT(1) | BIT(2) | BIT(3),
 	.prot_to_attrs = s1_prot_to_attrs,

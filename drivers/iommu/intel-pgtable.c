@@ -69,6 +69,7 @@ static bool vtd_is_leaf(uint64_t e, unsigned int level)
 
 const struct pgtable_fmt vtd_sl_fmt = {
 	.name = "vt-d second level",
+	.secondary = true,
 	.addr_mask = VTD_PTE_ADDR,
 	.leaf_levels = BIT(1) | BIT(2) | BIT(3),
 	.prot_to_attrs = vtd_prot_to_attrs,

@@ -284,29 +284,31 @@ static struct gap_node *fit_highest(struct gap_node *n, unsigned long size,
 				    unsigned long mask, unsigned long lo,
 				    unsigned long hi, unsigned long *start)
 {
-	struct gap_node *r;
-	unsigned long glo;
+	/* Right subtree, this gap, then down the left: a loop, not a call. */
+	for (; n && n->max_gap >= size; n = n->left) {
+		struct gap_node *r;
+		unsigned long glo;
 
-	if (!n || n->max_gap < size)
-		return NULL;
-	if (n->last < hi && (r = fit_highest(n->right, size, mask, lo, hi, start)))
-		return r;
-	glo = gap_lo(n);
-	if (n->gap >= size) {
-		unsigned long top = n->start - 1 < hi ? n->start - 1 : hi;
-		unsigned long bottom = glo > lo ? glo : lo;
+		if (n->last < hi &&
+		    (r = fit_highest(n->right, size, mask, lo, hi, start)))
+			return r;
+		glo = gap_lo(n);
+		if (n->gap >= size) {
+			unsigned long top = n->start - 1 < hi ? n->start - 1 : hi;
+			unsigned long bottom = glo > lo ? glo : lo;
 
-		if (top >= bottom && top - bottom + 1 >= size) {
-			unsigned long cand = (top - size + 1) & mask;
+			if (top >= bottom && top - bottom + 1 >= size) {
+				unsigned long cand = (top - size + 1) & mask;
 
-			if (cand >= bottom) {
-				*start = cand;
-				return n;
+				if (cand >= bottom) {
+					*start = cand;
+					return n;
+				}
 			}
 		}
+		if (lo >= glo)	/* the left subtree lies below lo */
+			return NULL;
 	}
-	if (lo < glo)		/* the left subtree lies below this gap */
-		return fit_highest(n->left, size, mask, lo, hi, start);
 	return NULL;
 }
 
@@ -315,28 +317,28 @@ static struct gap_node *fit_lowest(struct gap_node *n, unsigned long size,
 				   unsigned long mask, unsigned long lo,
 				   unsigned long hi, unsigned long *start)
 {
-	struct gap_node *r;
-	unsigned long glo;
+	for (; n && n->max_gap >= size; n = n->right) {
+		struct gap_node *r;
+		unsigned long glo = gap_lo(n);
 
-	if (!n || n->max_gap < size)
-		return NULL;
-	glo = gap_lo(n);
-	if (lo < glo && (r = fit_lowest(n->left, size, mask, lo, hi, start)))
-		return r;
-	if (n->gap >= size && glo <= hi) {
-		unsigned long top = n->start - 1 < hi ? n->start - 1 : hi;
-		unsigned long bottom = glo > lo ? glo : lo;
-		unsigned long cand = bottom & mask;
+		if (lo < glo &&
+		    (r = fit_lowest(n->left, size, mask, lo, hi, start)))
+			return r;
+		if (n->gap >= size && glo <= hi) {
+			unsigned long top = n->start - 1 < hi ? n->start - 1 : hi;
+			unsigned long bottom = glo > lo ? glo : lo;
+			unsigned long cand = bottom & mask;
 
-		if (cand < bottom)
-			cand += ~mask + 1;	/* round up; 0 if it wraps */
-		if (cand >= bottom && cand <= top && top - cand + 1 >= size) {
-			*start = cand;
-			return n;
+			if (cand < bottom)
+				cand += ~mask + 1;	/* round up; 0 if it wraps */
+			if (cand >= bottom && cand <= top && top - cand + 1 >= size) {
+				*start = cand;
+				return n;
+			}
 		}
+		if (n->last >= hi)	/* the right subtree lies above hi */
+			return NULL;
 	}
-	if (n->last < hi)
-		return fit_lowest(n->right, size, mask, lo, hi, start);
 	return NULL;
 }
 

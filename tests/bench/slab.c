@@ -188,7 +188,7 @@ static void print_table(const char *title, struct ctx **cs, int n)
 }
 
 /* Per object: slot bytes beyond the class size, the slab's unused tail and
- * descriptor shared out, and struct page (32 bytes per page) shared out. */
+ * descriptor shared out, and each page's struct page shared out. */
 static void print_overhead(struct ctx *c)
 {
 	printf("memory overhead per object (kmalloc classes, debug off)\n");
@@ -198,7 +198,7 @@ static void print_overhead(struct ctx *c)
 		struct kmem_cache *s = c->ks.caches[i];
 		double slab = (double)(PAGE_SIZE << s->order);
 		double slack = (slab - (double)s->objects * s->object_size) / s->objects;
-		double pg = 32.0 * (1 << s->order) / s->objects;
+		double pg = (double)sizeof(struct page) * (1 << s->order) / s->objects;
 
 		printf("  %-6u %6u %6u %5u %9.1f B  %9.2f B  %7.1f%%\n",
 		       s->object_size, s->size, s->objects, 1u << s->order, slack,

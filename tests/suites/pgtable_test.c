@@ -11,6 +11,7 @@
  */
 #include "kernel/kunit.h"
 #include "mm/pgtable.h"
+#include "mm/vmstat.h"
 #include "tests/suites/test_arena.h"
 
 #define M2	PGTABLE_LEVEL_SIZE(2)
@@ -673,19 +674,32 @@ static void enomem_leaves_nothing(struct kunit *test)
 	test_arena_done(test, &t.a);
 }
 
-/* Without hooks the tables come from the page allocator of node. */
+/*
+ * Without hooks the tables come from the page allocator of node, and
+ * are counted in its PageTables, or SecPageTables for a device's format.
+ */
 static void tables_from_node(struct kunit *test)
 {
+	struct pgtable_fmt device_fmt = test_fmt;
 	struct test_arena a;
-	struct pgtable pt;
+	struct pgtable pt, dev;
 	unsigned long before;
 
+	device_fmt.secondary = true;
 	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
 	before = node_free_pages(&a.pgdat);
 	KUNIT_ASSERT_EQ(test, pgtable_init(&pt, &test_fmt, 3, 0, (1UL << 39) - 1, &a.pgdat), 0);
 	KUNIT_EXPECT_EQ(test, pgtable_map(&pt, G1, 0, PAGE_SIZE, PR, G1), 0);
 	KUNIT_EXPECT_EQ(test, node_free_pages(&a.pgdat), before - 3);
+	KUNIT_EXPECT_EQ(test, node_page_state_snapshot(&a.pgdat, NR_PAGETABLE), 3UL);
+	KUNIT_ASSERT_EQ(test, pgtable_init(&dev, &device_fmt, 3, 0, (1UL << 39) - 1, &a.pgdat), 0);
+	KUNIT_EXPECT_EQ(test, pgtable_map(&dev, 0, 0, PAGE_SIZE, PR, PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, node_page_state_snapshot(&a.pgdat, NR_SECONDARY_PAGETABLE), 3UL);
+	KUNIT_EXPECT_EQ(test, node_page_state_snapshot(&a.pgdat, NR_PAGETABLE), 3UL);
 	KUNIT_EXPECT_EQ(test, pgtable_free(&pt), 3UL);
+	KUNIT_EXPECT_EQ(test, pgtable_free(&dev), 3UL);
+	KUNIT_EXPECT_EQ(test, node_page_state_snapshot(&a.pgdat, NR_PAGETABLE), 0UL);
+	KUNIT_EXPECT_EQ(test, node_page_state_snapshot(&a.pgdat, NR_SECONDARY_PAGETABLE), 0UL);
 	test_arena_done(test, &a);
 }
 
