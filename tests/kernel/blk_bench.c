@@ -217,7 +217,7 @@ static void print_mibs(const char *kind, const char *what, unsigned int bytes,
 }
 
 /*
- * 2 MiB: not in the issue; each buffer is a 2 MiB-aligned block, so
+ * 2 MiB: no goal is set for it; each buffer is a 2 MiB-aligned block, so
  * with an IOMMU the DMA API can map it with one 2 MiB IOMMU page (if the
  * unit has them and the IOVA is aligned): what large pages save.
  */
