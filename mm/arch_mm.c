@@ -7,11 +7,57 @@
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
+#include "mm/memblock.h"
+#include "mm/page_alloc.h"
 #include <arch/cpu.h>
 #include <arch/page.h>
 
 DEFINE_SPINLOCK(kernel_pgt_lock);
 struct arch_mm *cpu_loaded_mm[NR_CPUS];
+
+/* ------------------------------------------------------ building the kernel table */
+
+void *kernel_pgtable_alloc(struct pgtable *pt)
+{
+	if (totalram_pages())
+		return pgtable_page_alloc(pt);
+	return memblock_alloc(PAGE_SIZE, PAGE_SIZE);
+}
+
+/* Boot-time mappings must succeed: there is no one to report failure to. */
+static void map_or_panic(struct pgtable *pt, unsigned long va, phys_addr_t pa,
+			 size_t size, unsigned int prot, size_t max_leaf)
+{
+	int r = pgtable_map(pt, va, pa, size, prot, max_leaf);
+
+	if (r)
+		panic("mmu: cannot map 0x%lx (error %d)", va, r);
+}
+
+void map_mem(struct pgtable *pt, size_t max_leaf)
+{
+	phys_addr_t start, end;
+	uint64_t i;
+
+	for_each_mem_range(i, &start, &end)
+		map_or_panic(pt, PAGE_OFFSET + start, start, end - start,
+			     PROT_READ | PROT_WRITE, max_leaf);
+}
+
+void map_kernel(struct pgtable *pt, const void *text, const void *etext,
+		const void *data, const void *end)
+{
+	unsigned long t = (unsigned long)text, d = (unsigned long)data;
+	unsigned long et = ALIGN_UP((unsigned long)etext, PAGE_SIZE);
+
+	map_or_panic(pt, t, virt_to_phys(text), et - t,
+		     PROT_READ | PROT_EXEC, PAGE_SIZE);
+	map_or_panic(pt, et, virt_to_phys((void *)et), d - et,
+		     PROT_READ, PAGE_SIZE);
+	/* data, bss, symbol table */
+	map_or_panic(pt, d, virt_to_phys(data), (unsigned long)end - d,
+		     PROT_READ | PROT_WRITE, PAGE_SIZE);
+}
 
 /* ------------------------------------------------------ kernel mappings */
 

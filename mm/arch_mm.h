@@ -97,6 +97,23 @@ long arch_mm_protect(struct arch_mm *mm, unsigned long va, size_t size,
 		     unsigned int prot);
 
 /*
+ * ---- For arch_mm_init(), which builds the kernel table (boot only).
+ * kernel_pgtable_alloc(): a zeroed page for a kernel table (the
+ *   pgtable's alloc callback): from memblock during boot, from the page
+ *   allocator once it runs (callers hold kernel_pgt_lock then: it never
+ *   sleeps). NULL when out of memory.
+ * map_mem(): every RAM range of memblock into the direct map at
+ *   PAGE_OFFSET, read-write and not executable, in leaves up to max_leaf.
+ * map_kernel(): the kernel image W^X in 4 KiB pages: [text, etext)
+ *   read-only and executable, [etext, data) read-only, [data, end)
+ *   read-write (data, bss, symbols). Both panic when they cannot map.
+ */
+void *kernel_pgtable_alloc(struct pgtable *pt);
+void map_mem(struct pgtable *pt, size_t max_leaf);
+void map_kernel(struct pgtable *pt, const void *text, const void *etext,
+		const void *data, const void *end);
+
+/*
  * ---- What each architecture supplies (arch/<arch>/mmu.c; the host's in
  * tests/host/host_mmu*.c). One more, inline in <arch/mmu.h>:
  * arch_map_barrier(), called after new entries were written (never a

@@ -82,17 +82,6 @@ static void *early_alloc_table(struct pgtable *pt)
 	return early_pool[early_pool_used++];
 }
 
-/*
- * A zeroed page for the final tables: memblock until the page allocator
- * runs, then the page allocator (under kernel_pgt_lock: no sleeping).
- */
-static void *kernel_alloc_table(struct pgtable *pt)
-{
-	if (totalram_pages())
-		return pgtable_page_alloc(pt);
-	return memblock_alloc(PAGE_SIZE, PAGE_SIZE);
-}
-
 /* Map the 2 MiB blocks of [start, end) not mapped yet (early maps overlap). */
 static int early_map_blocks(phys_addr_t start, phys_addr_t end)
 {
@@ -137,47 +126,20 @@ void *arm64_early_map(phys_addr_t phys, uint64_t len)
 	return r ? NULL : phys_to_virt(phys);
 }
 
-static void map_or_panic(unsigned long va, phys_addr_t pa, size_t size,
-			 unsigned int prot, size_t max_leaf)
-{
-	int r = pgtable_map(&final_pgt, va, pa, size, prot, max_leaf);
-
-	if (r)
-		panic("mmu: cannot map 0x%lx (error %d)", va, r);
-}
-
-static void map_kernel_image(void)
-{
-	unsigned long text = (unsigned long)_text;
-	unsigned long etext = ALIGN_UP((unsigned long)_etext, PAGE_SIZE);
-	unsigned long data = (unsigned long)_data, end = (unsigned long)_kernel_end;
-
-	map_or_panic(text, virt_to_phys(_text), etext - text,
-		     PROT_READ | PROT_EXEC, PAGE_SIZE);
-	map_or_panic(etext, virt_to_phys((void *)etext), data - etext,
-		     PROT_READ, PAGE_SIZE);
-	map_or_panic(data, virt_to_phys(_data), end - data,
-		     PROT_READ | PROT_WRITE, PAGE_SIZE);
-}
-
 void arch_mm_init(void)
 {
-	phys_addr_t start, end;
 	unsigned int io = (IOREMAP_BASE >> 39) & 511;
 	unsigned long flags;
-	uint64_t i;
 	int r;
 
 	r = pgtable_init_alloc(&final_pgt, &arm64_kernel_fmt, 4, KERNEL_HALF, ~0UL,
-			       kernel_alloc_table, NULL, NULL);
+			       kernel_pgtable_alloc, NULL, NULL);
 	if (r)
 		panic("mmu: no memory for the kernel's top-level table (%d)", r);
 	spin_lock_irqsave(&kernel_pgt_lock, flags);
 	final_pgt.root[io] = early_pgt.root[io];	/* ioremap window: shared */
-	for_each_mem_range(i, &start, &end)
-		map_or_panic(PAGE_OFFSET + start, start, end - start,
-			     PROT_READ | PROT_WRITE, SZ_1G);
-	map_kernel_image();
+	map_mem(&final_pgt, SZ_1G);
+	map_kernel(&final_pgt, _text, _etext, _data, _kernel_end);
 
 	/* The new tables map the kernel at the same place: switch, then drop
 	 * every cached translation of the old ones. */

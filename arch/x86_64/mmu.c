@@ -59,43 +59,6 @@ static bool have_gbpages, have_pcid, have_invpcid;
 static struct asid_allocator pcids;
 static bool pcide_on[NR_CPUS];		/* CR4.PCIDE set on this CPU */
 
-/*
- * A zeroed page for a kernel page table: from memblock during boot, from
- * the page allocator once it runs (it has all memory then; the caller
- * holds kernel_pgt_lock, so it must not sleep). NULL when out of memory.
- */
-static void *kernel_alloc_table(struct pgtable *pt)
-{
-	if (totalram_pages())
-		return pgtable_page_alloc(pt);
-	return memblock_alloc(PAGE_SIZE, PAGE_SIZE);
-}
-
-/* Boot-time mappings must succeed: there is no one to report failure to. */
-static void map_or_panic(unsigned long va, phys_addr_t pa, size_t size,
-			 unsigned int prot, size_t max_leaf)
-{
-	int r = pgtable_map(&kernel_pgt, va, pa, size, prot, max_leaf);
-
-	if (r)
-		panic("mmu: cannot map 0x%lx (error %d)", va, r);
-}
-
-static void map_kernel_image(void)
-{
-	unsigned long text = (unsigned long)_text;
-	unsigned long etext = ALIGN_UP((unsigned long)_etext, PAGE_SIZE);
-	unsigned long data = (unsigned long)_data, end = (unsigned long)_kernel_end;
-
-	map_or_panic(text, virt_to_phys(_text), etext - text,
-		     PROT_READ | PROT_EXEC, PAGE_SIZE);
-	map_or_panic(etext, virt_to_phys((void *)etext), data - etext,
-		     PROT_READ, PAGE_SIZE);
-	/* data, bss, symbol table */
-	map_or_panic(data, virt_to_phys(_data), end - data,
-		     PROT_READ | PROT_WRITE, PAGE_SIZE);
-}
-
 /* Give every top-level entry of [start, last] a table now (see the top). */
 static void prefill_top_level(unsigned long start, unsigned long last)
 {
@@ -104,7 +67,7 @@ static void prefill_top_level(unsigned long start, unsigned long last)
 
 		if (kernel_pgt.root[i])
 			continue;
-		t = kernel_alloc_table(&kernel_pgt);
+		t = kernel_pgtable_alloc(&kernel_pgt);
 		if (!t)
 			panic("mmu: out of memory for the kernel's tables");
 		kernel_pgt.root[i] = x86_kernel_fmt.mk_table(virt_to_phys(t));
@@ -120,8 +83,6 @@ static void write_cr3(uint64_t v)
 void arch_mm_init(void)
 {
 	uint32_t a, b, c, d;
-	phys_addr_t start, end;
-	uint64_t i;
 	int r;
 
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
@@ -133,13 +94,11 @@ void arch_mm_init(void)
 	have_invpcid = have_pcid && (b & (1U << 10));
 
 	r = pgtable_init_alloc(&kernel_pgt, &x86_kernel_fmt, 4, KERNEL_HALF, ~0UL,
-			       kernel_alloc_table, NULL, NULL);
+			       kernel_pgtable_alloc, NULL, NULL);
 	if (r)
 		panic("mmu: no memory for the kernel's top-level table (%d)", r);
-	for_each_mem_range(i, &start, &end)
-		map_or_panic(PAGE_OFFSET + start, start, end - start,
-			     PROT_READ | PROT_WRITE, have_gbpages ? SZ_1G : SZ_2M);
-	map_kernel_image();
+	map_mem(&kernel_pgt, have_gbpages ? SZ_1G : SZ_2M);
+	map_kernel(&kernel_pgt, _text, _etext, _data, _kernel_end);
 	prefill_top_level(VMALLOC_START, VMALLOC_END);
 	prefill_top_level(IOREMAP_BASE, IOREMAP_BASE + IOREMAP_SIZE - 1);
 
