@@ -6,6 +6,7 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 
 int do_page_fault(const struct page_fault *pf)

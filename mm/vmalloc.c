@@ -12,9 +12,9 @@
  * (no allocation under vmap_lock, and ioremap works before any allocator
  * does).
  *
- * Mapping goes through <arch/mmu.h> only (arch_map_kernel_range and
- * arch_unmap_kernel_range), the one thing each architecture must supply.
- * The arch flushes only this CPU's TLB on unmap; every unmap here is
+ * Mapping goes through the MMU interface only (mm/arch_mm.h:
+ * arch_map_kernel_range and arch_unmap_kernel_range). The unmap flushes
+ * only this CPU's TLB (arm64: every CPU's); every unmap here is
  * followed by flush_tlb_kernel_range() so no CPU keeps a stale
  * translation to pages that go back to the allocator. That is an IPI to
  * every CPU: vfree()/vunmap()/iounmap() need interrupts on, as in Linux.
@@ -32,6 +32,7 @@
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
 #include "mm/vmstat.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 
 #define VMALLOC_MAX_AREAS	512

@@ -2,7 +2,8 @@
  * arch/arm64/mmu.c - the kernel's page tables and user address spaces
  * (VMSAv8-64 with a 4 KiB granule and 48-bit VAs: four levels, 512 entries
  * each; Arm ARM D8 describes the walk), walked by mm/pgtable.c over the
- * formats of arch/arm64/pgtable.c. The contract is arch/mmu.h's.
+ * formats of arch/arm64/pgtable.c: the arm64 primitives of the MMU
+ * interface, whose portable half and contract are mm/arch_mm.[ch].
  *
  * head.S left TTBR1 with the kernel image in 2 MiB blocks (everything
  * writable and executable) and switched the identity map off. Then:
@@ -56,13 +57,11 @@ uint64_t kimage_voffset;		/* head.S stores it; declared in page.h */
 static struct pgtable early_pgt;	/* head.S's tables, then the pool's */
 static struct pgtable final_pgt;	/* arch_mm_init()'s */
 static struct pgtable *kernel_pgt = &early_pgt;	/* what TTBR1 points at */
-static DEFINE_SPINLOCK(kernel_pgt_lock);
 static uint64_t early_pool[EARLY_POOL_PAGES][512] __aligned(PAGE_SIZE);
 static unsigned int early_pool_used;
 
 static uint64_t empty_user_root[512] __aligned(PAGE_SIZE);
 static struct asid_allocator asids;
-static struct arch_mm *cpu_mm[NR_CPUS];	/* what each CPU has loaded */
 
 phys_addr_t arm64_kernel_phys_base(void)
 {
@@ -83,23 +82,6 @@ static void *early_alloc_table(struct pgtable *pt)
 	return early_pool[early_pool_used++];
 }
 
-/*
- * A zeroed page for the final tables: memblock until the page allocator
- * runs, then the page allocator (under kernel_pgt_lock: no sleeping).
- */
-static void *kernel_alloc_table(struct pgtable *pt)
-{
-	if (totalram_pages())
-		return pgtable_page_alloc(pt);
-	return memblock_alloc(PAGE_SIZE, PAGE_SIZE);
-}
-
-/* After new entries (never a changed live one): no TLB flush needed. */
-static void map_barrier(void)
-{
-	__asm__ __volatile__("dsb ishst\n\tisb" ::: "memory");
-}
-
 /* Map the 2 MiB blocks of [start, end) not mapped yet (early maps overlap). */
 static int early_map_blocks(phys_addr_t start, phys_addr_t end)
 {
@@ -114,7 +96,7 @@ static int early_map_blocks(phys_addr_t start, phys_addr_t end)
 				PROT_READ | PROT_WRITE, SZ_2M))
 			return -1;
 	}
-	map_barrier();
+	arch_map_barrier();
 	return 0;
 }
 
@@ -144,47 +126,20 @@ void *arm64_early_map(phys_addr_t phys, uint64_t len)
 	return r ? NULL : phys_to_virt(phys);
 }
 
-static void map_or_panic(unsigned long va, phys_addr_t pa, size_t size,
-			 unsigned int prot, size_t max_leaf)
-{
-	int r = pgtable_map(&final_pgt, va, pa, size, prot, max_leaf);
-
-	if (r)
-		panic("mmu: cannot map 0x%lx (error %d)", va, r);
-}
-
-static void map_kernel_image(void)
-{
-	unsigned long text = (unsigned long)_text;
-	unsigned long etext = ALIGN_UP((unsigned long)_etext, PAGE_SIZE);
-	unsigned long data = (unsigned long)_data, end = (unsigned long)_kernel_end;
-
-	map_or_panic(text, virt_to_phys(_text), etext - text,
-		     PROT_READ | PROT_EXEC, PAGE_SIZE);
-	map_or_panic(etext, virt_to_phys((void *)etext), data - etext,
-		     PROT_READ, PAGE_SIZE);
-	map_or_panic(data, virt_to_phys(_data), end - data,
-		     PROT_READ | PROT_WRITE, PAGE_SIZE);
-}
-
 void arch_mm_init(void)
 {
-	phys_addr_t start, end;
 	unsigned int io = (IOREMAP_BASE >> 39) & 511;
 	unsigned long flags;
-	uint64_t i;
 	int r;
 
 	r = pgtable_init_alloc(&final_pgt, &arm64_kernel_fmt, 4, KERNEL_HALF, ~0UL,
-			       kernel_alloc_table, NULL, NULL);
+			       kernel_pgtable_alloc, NULL, NULL);
 	if (r)
 		panic("mmu: no memory for the kernel's top-level table (%d)", r);
 	spin_lock_irqsave(&kernel_pgt_lock, flags);
 	final_pgt.root[io] = early_pgt.root[io];	/* ioremap window: shared */
-	for_each_mem_range(i, &start, &end)
-		map_or_panic(PAGE_OFFSET + start, start, end - start,
-			     PROT_READ | PROT_WRITE, SZ_1G);
-	map_kernel_image();
+	map_mem(&final_pgt, SZ_1G);
+	map_kernel(&final_pgt, _text, _etext, _data, _kernel_end);
 
 	/* The new tables map the kernel at the same place: switch, then drop
 	 * every cached translation of the old ones. */
@@ -207,129 +162,31 @@ void arch_mm_init(void)
 	memblock_set_current_limit(memblock_end_of_DRAM());
 }
 
-/* ------------------------------------------------------ kernel mappings */
+/* ------------------------------------------------------ primitives */
 
-static bool in_windows(unsigned long va, size_t size)
+struct pgtable *arch_kernel_pgtable(void)
 {
-	unsigned long last = va + size - 1;
-
-	if (!size || last < va)
-		return false;
-	return (va >= VMALLOC_START && last <= VMALLOC_END) ||
-	       (va >= IOREMAP_BASE && last <= IOREMAP_BASE + IOREMAP_SIZE - 1);
+	return kernel_pgt;
 }
 
-int arch_map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
-			  unsigned int prot)
+/* Broadcast to the inner-shareable domain: every CPU's copy goes. */
+void arch_flush_tlb_kernel_range(unsigned long va, size_t size)
 {
-	unsigned long flags;
-	int r;
-
-	if (!in_windows(va, size))
-		return -1;
-	spin_lock_irqsave(&kernel_pgt_lock, flags);
-	r = pgtable_map(kernel_pgt, va, pa, size, prot, PAGE_SIZE);
-	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
-	map_barrier();
-	return r ? -1 : 0;
-}
-
-void arch_unmap_kernel_range(unsigned long va, size_t size)
-{
-	unsigned long flags;
-	size_t gone;
-
-	spin_lock_irqsave(&kernel_pgt_lock, flags);
-	gone = pgtable_unmap(kernel_pgt, va, size);
-	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
-	if (!gone)
-		return;
-	/* Broadcast to the inner-shareable domain: every CPU's copy goes. */
 	__asm__ __volatile__("dsb ishst" ::: "memory");
 	for (unsigned long a = va; a < va + size; a += PAGE_SIZE)
 		__asm__ __volatile__("tlbi vaae1is, %0" : : "r"(a >> 12) : "memory");
 	__asm__ __volatile__("dsb ish\n\tisb" ::: "memory");
 }
 
-bool arch_kernel_pte_present(unsigned long va)
+/* TTBR0's own root: the kernel stays in TTBR1, nothing is copied. */
+int arch_pgd_alloc(struct pgtable *pgt)
 {
-	unsigned long flags;
-	uint64_t pte = 0;
-	unsigned int level;
-
-	spin_lock_irqsave(&kernel_pgt_lock, flags);
-	pgtable_translate(kernel_pgt, va & PAGE_MASK, &pte, &level);
-	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
-	return pte & PTE_VALID;
+	return pgtable_init(pgt, &arm64_user_fmt, 4, 0, TASK_SIZE - 1, NULL);
 }
 
-int arch_kernel_translate(unsigned long va, phys_addr_t *pa,
-			  unsigned int *prot, unsigned int *level)
+size_t arch_mm_max_leaf(void)
 {
-	unsigned long flags = arch_irq_save();
-	uint64_t pte = 0;
-
-	if (!in_windows(va & PAGE_MASK, PAGE_SIZE)) {
-		arch_irq_restore(flags);
-		return -EINVAL;
-	}
-	if (!spin_trylock(&kernel_pgt_lock)) {
-		arch_irq_restore(flags);
-		return -EBUSY;
-	}
-	*pa = pgtable_translate(kernel_pgt, va, &pte, level);
-	spin_unlock(&kernel_pgt_lock);
-	arch_irq_restore(flags);
-	if (!(pte & PTE_VALID))
-		return 0;
-	*prot = arm64_kernel_fmt.attrs_to_prot(arm64_kernel_fmt.leaf_attrs(pte));
-	return 1;
-}
-
-/* ------------------------------------------------------ user address spaces */
-
-int arch_mm_create(struct arch_mm *mm)
-{
-	memset(mm, 0, sizeof(*mm));
-	return pgtable_init(&mm->pgt, &arm64_user_fmt, 4, 0, TASK_SIZE - 1, NULL);
-}
-
-void arch_mm_destroy(struct arch_mm *mm)
-{
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		BUG_ON(READ_ONCE(cpu_mm[cpu]) == mm);
-	pgtable_free(&mm->pgt);
-	/* Its ASID is not handed out again before the next rollover, which
-	 * flushes every CPU: stale entries tagged with it never match. */
-	mm->asid = 0;
-}
-
-int arch_mm_map(struct arch_mm *mm, unsigned long va, phys_addr_t pa,
-		size_t size, unsigned int prot)
-{
-	int r = pgtable_map(&mm->pgt, va, pa, size, prot, SZ_1G);
-
-	map_barrier();
-	return r;
-}
-
-size_t arch_mm_unmap(struct arch_mm *mm, unsigned long va, size_t size)
-{
-	size_t gone = pgtable_unmap(&mm->pgt, va, size);
-
-	if (gone)
-		arch_flush_tlb_mm_range(mm, va, size);
-	return gone;
-}
-
-long arch_mm_protect(struct arch_mm *mm, unsigned long va, size_t size,
-		     unsigned int prot)
-{
-	long changed = pgtable_protect(&mm->pgt, va, size, prot);
-
-	if (changed > 0)
-		arch_flush_tlb_mm_range(mm, va, size);
-	return changed;
+	return SZ_1G;
 }
 
 void arch_switch_mm(struct arch_mm *mm)
@@ -342,7 +199,7 @@ void arch_switch_mm(struct arch_mm *mm)
 		/* ASID 0 never tags a user entry: no flush needed. */
 		__asm__ __volatile__("msr ttbr0_el1, %0\n\tisb"
 				     : : "r"(virt_to_phys(empty_user_root)) : "memory");
-		WRITE_ONCE(cpu_mm[cpu], NULL);
+		WRITE_ONCE(cpu_loaded_mm[cpu], NULL);
 		return;
 	}
 	asid = asid_switch(&asids, &mm->asid, cpu, &flush);
@@ -350,7 +207,7 @@ void arch_switch_mm(struct arch_mm *mm)
 		__asm__ __volatile__("dsb nshst\n\ttlbi vmalle1\n\tdsb nsh\n\tisb"
 				     ::: "memory");
 	__atomic_fetch_or(&mm->cpus, 1UL << cpu, __ATOMIC_RELAXED);
-	WRITE_ONCE(cpu_mm[cpu], mm);
+	WRITE_ONCE(cpu_loaded_mm[cpu], mm);
 	__asm__ __volatile__("msr ttbr0_el1, %0\n\tisb"
 			     : : "r"(virt_to_phys(mm->pgt.root) | ((uint64_t)asid << 48))
 			     : "memory");

@@ -1,7 +1,8 @@
 /*
  * arch/x86_64/mmu.c - the kernel's page table and user address spaces
  * (4-level paging, SDM vol. 3, 4.5), walked by mm/pgtable.c over the
- * formats of arch/x86_64/pgtable.c. The contract is arch/mmu.h's.
+ * formats of arch/x86_64/pgtable.c: the x86_64 primitives of the MMU
+ * interface, whose portable half and contract are mm/arch_mm.[ch].
  *
  * The boot code left temporary tables: the first 4 GiB identity-mapped and
  * direct-mapped with 2 MiB pages, and the kernel at -2 GiB. arch_mm_init()
@@ -53,49 +54,10 @@
 extern char _text[], _etext[], _data[], _kernel_end[];
 
 static struct pgtable kernel_pgt;
-static DEFINE_SPINLOCK(kernel_pgt_lock);
 static bool have_gbpages, have_pcid, have_invpcid;
 
 static struct asid_allocator pcids;
 static bool pcide_on[NR_CPUS];		/* CR4.PCIDE set on this CPU */
-static struct arch_mm *cpu_mm[NR_CPUS];	/* what each CPU has loaded */
-
-/*
- * A zeroed page for a kernel page table: from memblock during boot, from
- * the page allocator once it runs (it has all memory then; the caller
- * holds kernel_pgt_lock, so it must not sleep). NULL when out of memory.
- */
-static void *kernel_alloc_table(struct pgtable *pt)
-{
-	if (totalram_pages())
-		return pgtable_page_alloc(pt);
-	return memblock_alloc(PAGE_SIZE, PAGE_SIZE);
-}
-
-/* Boot-time mappings must succeed: there is no one to report failure to. */
-static void map_or_panic(unsigned long va, phys_addr_t pa, size_t size,
-			 unsigned int prot, size_t max_leaf)
-{
-	int r = pgtable_map(&kernel_pgt, va, pa, size, prot, max_leaf);
-
-	if (r)
-		panic("mmu: cannot map 0x%lx (error %d)", va, r);
-}
-
-static void map_kernel_image(void)
-{
-	unsigned long text = (unsigned long)_text;
-	unsigned long etext = ALIGN_UP((unsigned long)_etext, PAGE_SIZE);
-	unsigned long data = (unsigned long)_data, end = (unsigned long)_kernel_end;
-
-	map_or_panic(text, virt_to_phys(_text), etext - text,
-		     PROT_READ | PROT_EXEC, PAGE_SIZE);
-	map_or_panic(etext, virt_to_phys((void *)etext), data - etext,
-		     PROT_READ, PAGE_SIZE);
-	/* data, bss, symbol table */
-	map_or_panic(data, virt_to_phys(_data), end - data,
-		     PROT_READ | PROT_WRITE, PAGE_SIZE);
-}
 
 /* Give every top-level entry of [start, last] a table now (see the top). */
 static void prefill_top_level(unsigned long start, unsigned long last)
@@ -105,7 +67,7 @@ static void prefill_top_level(unsigned long start, unsigned long last)
 
 		if (kernel_pgt.root[i])
 			continue;
-		t = kernel_alloc_table(&kernel_pgt);
+		t = kernel_pgtable_alloc(&kernel_pgt);
 		if (!t)
 			panic("mmu: out of memory for the kernel's tables");
 		kernel_pgt.root[i] = x86_kernel_fmt.mk_table(virt_to_phys(t));
@@ -121,8 +83,6 @@ static void write_cr3(uint64_t v)
 void arch_mm_init(void)
 {
 	uint32_t a, b, c, d;
-	phys_addr_t start, end;
-	uint64_t i;
 	int r;
 
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
@@ -134,13 +94,11 @@ void arch_mm_init(void)
 	have_invpcid = have_pcid && (b & (1U << 10));
 
 	r = pgtable_init_alloc(&kernel_pgt, &x86_kernel_fmt, 4, KERNEL_HALF, ~0UL,
-			       kernel_alloc_table, NULL, NULL);
+			       kernel_pgtable_alloc, NULL, NULL);
 	if (r)
 		panic("mmu: no memory for the kernel's top-level table (%d)", r);
-	for_each_mem_range(i, &start, &end)
-		map_or_panic(PAGE_OFFSET + start, start, end - start,
-			     PROT_READ | PROT_WRITE, have_gbpages ? SZ_1G : SZ_2M);
-	map_kernel_image();
+	map_mem(&kernel_pgt, have_gbpages ? SZ_1G : SZ_2M);
+	map_kernel(&kernel_pgt, _text, _etext, _data, _kernel_end);
 	prefill_top_level(VMALLOC_START, VMALLOC_END);
 	prefill_top_level(IOREMAP_BASE, IOREMAP_BASE + IOREMAP_SIZE - 1);
 
@@ -157,128 +115,33 @@ void arch_mm_init(void)
 	memblock_set_current_limit(memblock_end_of_DRAM());
 }
 
-/* ------------------------------------------------------ kernel mappings */
+/* ------------------------------------------------------ primitives */
 
-static bool in_windows(unsigned long va, size_t size)
+struct pgtable *arch_kernel_pgtable(void)
 {
-	unsigned long last = va + size - 1;
-
-	if (!size || last < va)
-		return false;
-	return (va >= VMALLOC_START && last <= VMALLOC_END) ||
-	       (va >= IOREMAP_BASE && last <= IOREMAP_BASE + IOREMAP_SIZE - 1);
+	return &kernel_pgt;
 }
 
-int arch_map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
-			  unsigned int prot)
+/* This CPU only: others by flush_tlb_kernel_range() (kernel/smp.h). */
+void arch_flush_tlb_kernel_range(unsigned long va, size_t size)
 {
-	unsigned long flags;
-	int r;
-
-	if (!in_windows(va, size))
-		return -1;
-	spin_lock_irqsave(&kernel_pgt_lock, flags);
-	r = pgtable_map(&kernel_pgt, va, pa, size, prot, PAGE_SIZE);
-	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
-	return r ? -1 : 0;
+	arch_flush_tlb_local_range(va, size);
 }
 
-void arch_unmap_kernel_range(unsigned long va, size_t size)
+int arch_pgd_alloc(struct pgtable *pgt)
 {
-	unsigned long flags;
-	size_t gone;
+	int r = pgtable_init(pgt, &x86_user_fmt, 4, 0, TASK_SIZE - 1, NULL);
 
-	spin_lock_irqsave(&kernel_pgt_lock, flags);
-	gone = pgtable_unmap(&kernel_pgt, va, size);
-	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
-	if (gone)
-		arch_flush_tlb_local_range(va, size);
-}
-
-bool arch_kernel_pte_present(unsigned long va)
-{
-	unsigned long flags;
-	uint64_t pte = 0;
-	unsigned int level;
-
-	spin_lock_irqsave(&kernel_pgt_lock, flags);
-	pgtable_translate(&kernel_pgt, va & PAGE_MASK, &pte, &level);
-	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
-	return pte & PTE_P;
-}
-
-int arch_kernel_translate(unsigned long va, phys_addr_t *pa,
-			  unsigned int *prot, unsigned int *level)
-{
-	unsigned long flags = arch_irq_save();
-	uint64_t pte = 0;
-
-	if (!in_windows(va & PAGE_MASK, PAGE_SIZE)) {
-		arch_irq_restore(flags);
-		return -EINVAL;
-	}
-	if (!spin_trylock(&kernel_pgt_lock)) {
-		arch_irq_restore(flags);
-		return -EBUSY;
-	}
-	*pa = pgtable_translate(&kernel_pgt, va, &pte, level);
-	spin_unlock(&kernel_pgt_lock);
-	arch_irq_restore(flags);
-	if (!(pte & PTE_P))
-		return 0;
-	*prot = x86_kernel_fmt.attrs_to_prot(x86_kernel_fmt.leaf_attrs(pte));
-	return 1;
-}
-
-/* ------------------------------------------------------ user address spaces */
-
-int arch_mm_create(struct arch_mm *mm)
-{
-	int r;
-
-	memset(mm, 0, sizeof(*mm));
-	r = pgtable_init(&mm->pgt, &x86_user_fmt, 4, 0, TASK_SIZE - 1, NULL);
 	if (r)
 		return r;
 	/* The kernel half: the same level-3 tables as every address space. */
-	memcpy(mm->pgt.root + 256, kernel_pgt.root + 256, 256 * sizeof(uint64_t));
+	memcpy(pgt->root + 256, kernel_pgt.root + 256, 256 * sizeof(uint64_t));
 	return 0;
 }
 
-void arch_mm_destroy(struct arch_mm *mm)
+size_t arch_mm_max_leaf(void)
 {
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		BUG_ON(READ_ONCE(cpu_mm[cpu]) == mm);
-	pgtable_free(&mm->pgt);
-	/* Its PCID is not handed out again before the next rollover, which
-	 * flushes every CPU: stale entries tagged with it never match. */
-	mm->asid = 0;
-}
-
-int arch_mm_map(struct arch_mm *mm, unsigned long va, phys_addr_t pa,
-		size_t size, unsigned int prot)
-{
-	return pgtable_map(&mm->pgt, va, pa, size, prot,
-			   have_gbpages ? SZ_1G : SZ_2M);
-}
-
-size_t arch_mm_unmap(struct arch_mm *mm, unsigned long va, size_t size)
-{
-	size_t gone = pgtable_unmap(&mm->pgt, va, size);
-
-	if (gone)
-		arch_flush_tlb_mm_range(mm, va, size);
-	return gone;
-}
-
-long arch_mm_protect(struct arch_mm *mm, unsigned long va, size_t size,
-		     unsigned int prot)
-{
-	long changed = pgtable_protect(&mm->pgt, va, size, prot);
-
-	if (changed > 0)
-		arch_flush_tlb_mm_range(mm, va, size);
-	return changed;
+	return have_gbpages ? SZ_1G : SZ_2M;
 }
 
 static uint64_t read_cr4(void)
@@ -303,14 +166,14 @@ void arch_switch_mm(struct arch_mm *mm)
 	if (!mm) {
 		/* PCID 0 never holds user entries: no flush needed. */
 		write_cr3(virt_to_phys(kernel_pgt.root) | (have_pcid ? CR3_NOFLUSH : 0));
-		WRITE_ONCE(cpu_mm[cpu], NULL);
+		WRITE_ONCE(cpu_loaded_mm[cpu], NULL);
 		return;
 	}
 	pcid = asid_switch(&pcids, &mm->asid, cpu, &flush);
 	if (flush)
 		arch_flush_tlb_local_all();	/* a rollover: every PCID goes */
 	__atomic_fetch_or(&mm->cpus, 1UL << cpu, __ATOMIC_RELAXED);
-	WRITE_ONCE(cpu_mm[cpu], mm);
+	WRITE_ONCE(cpu_loaded_mm[cpu], mm);
 	if (have_pcid)
 		write_cr3(virt_to_phys(mm->pgt.root) | pcid | CR3_NOFLUSH);
 	else
@@ -337,7 +200,7 @@ static void flush_mm_local(void *arg)
 	struct mm_flush *f = arg;
 	struct arch_mm *mm = f->mm;
 	unsigned int cpu = arch_cpu_id();
-	bool current = cpu_mm[cpu] == mm;
+	bool current = cpu_loaded_mm[cpu] == mm;
 	size_t pages = f->size / PAGE_SIZE;
 
 	/* A CPU that never loaded mm caches nothing of it (and may not

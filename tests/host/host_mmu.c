@@ -1,9 +1,11 @@
 /*
- * tests/host/host_mmu.c - the host's MMU (contract: tests/host/include/
- * arch/mmu.h): a software entry format for the portable walker, and the
- * kernel table vmalloc maps into, with table pages from malloc so that
- * AddressSanitizer watches every access the walker makes.
+ * tests/host/host_mmu.c - the host's MMU primitives (mm/arch_mm.h;
+ * tests/host/include/arch/mmu.h): a software entry format for the
+ * portable walker, and the kernel table vmalloc maps into, with table
+ * pages from malloc (the user tables' too) so that AddressSanitizer
+ * watches every access the walker makes.
  */
+#include "mm/arch_mm.h"
 #include "mm/pgtable.h"
 #include <arch/mmu.h>
 
@@ -15,9 +17,17 @@
 #define HOST_PROTS	(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_DEVICE | \
 			 PROT_USER)
 
-/* Refused: no access at all, or a bit the format does not know. */
+unsigned int host_mmu_fail_after;
+
+/*
+ * Refused: no access at all, or a bit the format does not know; and the
+ * host_mmu_fail_after'th call from now (fault injection: pgtable_map and
+ * pgtable_protect ask this first, so the change fails before it starts).
+ */
 static uint64_t host_prot_to_attrs(unsigned int prot)
 {
+	if (host_mmu_fail_after && --host_mmu_fail_after == 0)
+		return 0;
 	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) || (prot & ~HOST_PROTS))
 		return 0;
 	return HOST_PTE_V | HOST_PTE_L |
@@ -98,12 +108,10 @@ const struct pgtable_fmt host_pte_fmt = {
 
 /* ------------------------------------------------------ the kernel table */
 
-unsigned int host_mmu_fail_after;
-
 static struct pgtable kernel_pgtable;
 
 /* A zeroed, page-aligned table page from malloc, so ASan sees overruns. */
-static void *host_table_alloc(struct pgtable *pt)
+void *host_table_alloc(struct pgtable *pt)
 {
 	void *t = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
 
@@ -113,13 +121,14 @@ static void *host_table_alloc(struct pgtable *pt)
 	return t;
 }
 
-static void host_table_free(struct pgtable *pt, void *table)
+void host_table_free(struct pgtable *pt, void *table)
 {
 	(void)pt;
 	free(table);
 }
 
-struct pgtable *host_kernel_pgtable(void)
+/* Four levels over the vmalloc range, made on first use. */
+struct pgtable *arch_kernel_pgtable(void)
 {
 	if (!kernel_pgtable.root &&
 	    pgtable_init_alloc(&kernel_pgtable, &host_pte_fmt, 4, VMALLOC_START,
@@ -129,24 +138,8 @@ struct pgtable *host_kernel_pgtable(void)
 	return &kernel_pgtable;
 }
 
-int arch_map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
-			  unsigned int prot)
+void arch_flush_tlb_kernel_range(unsigned long va, size_t size)
 {
-	if (host_mmu_fail_after && --host_mmu_fail_after == 0)
-		return -1;
-	return pgtable_map(host_kernel_pgtable(), va, pa, size, prot,
-			   PAGE_SIZE) ? -1 : 0;
-}
-
-void arch_unmap_kernel_range(unsigned long va, size_t size)
-{
-	pgtable_unmap(host_kernel_pgtable(), va, size);
-}
-
-bool arch_kernel_pte_present(unsigned long va)
-{
-	uint64_t pte;
-
-	pgtable_translate(host_kernel_pgtable(), va & PAGE_MASK, &pte, NULL);
-	return pte & HOST_PTE_V;
+	(void)va;
+	(void)size;
 }

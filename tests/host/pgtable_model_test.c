@@ -14,6 +14,7 @@
 #include "kernel/lib/random.h"
 #include "kernel/lib/string.h"
 #include "mm/pgtable.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 
 #include <stdlib.h>
@@ -92,7 +93,7 @@ static void pages_basic(struct kunit *test)
  * vmalloc range only, refused twice, fault injection. */
 static void host_kernel_table(struct kunit *test)
 {
-	struct pgtable *pt = host_kernel_pgtable();
+	struct pgtable *pt = arch_kernel_pgtable();
 	unsigned long va = VMALLOC_END + 1 - 2 * PAGE_SIZE;
 	unsigned long leaves = pt->nr_leaves[1];
 	uint64_t pte;

@@ -16,6 +16,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "mm/vmalloc.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 
 #define MODEL_STEPS	10000

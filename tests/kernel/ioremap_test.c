@@ -14,6 +14,7 @@
 #include "mm/page_alloc.h"
 #include "mm/vmalloc.h"
 #include <arch/mmio.h>
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 #include <arch/page.h>
 

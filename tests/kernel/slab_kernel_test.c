@@ -16,6 +16,7 @@
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
 #include "mm/vmalloc.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 
 static char report[8192];

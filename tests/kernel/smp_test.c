@@ -11,6 +11,7 @@
 #include "kernel/sched.h"
 #include "kernel/smp.h"
 #include "mm/page_alloc.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 #include <arch/page.h>
 

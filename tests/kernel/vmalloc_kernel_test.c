@@ -12,6 +12,7 @@
 #include "kernel/kunit.h"
 #include "mm/page_alloc.h"
 #include "mm/vmalloc.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 
 #define NPAGES	5

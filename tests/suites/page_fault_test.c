@@ -10,6 +10,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "mm/fault.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 #include <arch/page.h>
 

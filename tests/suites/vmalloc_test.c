@@ -9,6 +9,7 @@
 #include "tests/suites/test_arena.h"
 #include "kernel/printk.h"
 #include "mm/vmalloc.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 
 static void areas_have_guard_pages(struct kunit *test)

@@ -2,17 +2,14 @@
  * arch/mmu.h for host builds: the host is a third architecture with a
  * software page-table format of its own (tests/host/host_mmu.c), walked
  * by the portable walker (mm/pgtable.c) like the CPUs' formats, so page
- * table code runs under AddressSanitizer. Nothing is really mapped at
- * these addresses: host code must not touch vmalloc memory.
- *
- * The kernel-mapping interface vmalloc and ioremap use, with the same
- * contracts as on the CPUs (arch/x86_64/include/arch/mmu.h):
- * arch_map_kernel_range() maps [va, va + size) to [pa, pa + size) with
- * prot in 4 KiB pages; 0, or -1 (no table memory, outside the vmalloc
- * range, or a page mapped already; nothing is left half-mapped).
- * arch_unmap_kernel_range() removes the mappings; arch_kernel_pte_present()
- * tells whether va is mapped. host_mmu_fail_after makes the Nth next map
- * call fail (0: never), for the vmalloc model test.
+ * table code - the MMU interface's portable half, mm/arch_mm.c, included
+ * - runs under AddressSanitizer. Nothing is really mapped at these
+ * addresses: host code must not touch vmalloc memory. The interface and
+ * its contract are mm/arch_mm.h's; the host supplies the constants and
+ * primitives: table pages from malloc, no TLB (the flushes and the
+ * barrier do nothing, a switch only records the address space).
+ * host_mmu_fail_after makes the Nth next kernel map (or any protection
+ * change) fail (0: never), for the vmalloc model test.
  */
 #ifndef ARCH_MMU_H
 #define ARCH_MMU_H
@@ -29,6 +26,13 @@
 /* 256 MiB of pretend address space, never dereferenced on the host. */
 #define VMALLOC_START	0x0000100000000000UL
 #define VMALLOC_END	(VMALLOC_START + (256UL << 20) - 1)
+
+/* The host has no ioremap window: it names the vmalloc one again. */
+#define IOREMAP_BASE	VMALLOC_START
+#define IOREMAP_SIZE	(VMALLOC_END - VMALLOC_START + 1)
+
+/* The user half: [0, TASK_SIZE). */
+#define TASK_SIZE	(1UL << 47)
 
 /*
  * The host entry format, host_pte_fmt (leaves at levels 1, 2 and 3):
@@ -56,52 +60,20 @@
 #define HOST_PTE_ADDR	0x000ffffffffff000ULL
 #define HOST_PTE_PAYLOAD_SHIFT	2
 
-struct pgtable;
 struct pgtable_fmt;
 extern const struct pgtable_fmt host_pte_fmt;
 
 extern unsigned int host_mmu_fail_after;
 
-/* The host's kernel table (4 levels over the vmalloc range), made on
- * first use; its table pages come from malloc. */
-struct pgtable *host_kernel_pgtable(void);
+/* A zeroed, page-aligned table page from malloc (NULL when out of
+ * memory), and back: the host's tables, kernel and user. */
+struct pgtable;
+void *host_table_alloc(struct pgtable *pt);
+void host_table_free(struct pgtable *pt, void *table);
 
-int arch_map_kernel_range(unsigned long va, phys_addr_t pa, size_t size,
-			  unsigned int prot);
-void arch_unmap_kernel_range(unsigned long va, size_t size);
-bool arch_kernel_pte_present(unsigned long va);
-
-/* ---- host stand-ins for the rest of the arch MMU contract
- * (tests/host/host_mmu_contract.c defines them). ---- */
-
-/*
- * arch_kernel_translate(): what the host's kernel table holds at va, as
- * on the CPUs: 1 and the leaf's address, PROT_* and level; 0 if nothing;
- * -EINVAL outside vmalloc (the host has no ioremap window). There is no
- * lock to find busy on the host.
- */
-int arch_kernel_translate(unsigned long va, phys_addr_t *pa,
-			  unsigned int *prot, unsigned int *level);
-
-/*
- * User address spaces (struct arch_mm, mm/arch_mm.h) in the host format,
- * table pages from malloc: create, destroy, map, unmap and protect do
- * what they do on the CPUs; there is no TLB, so switching only records
- * the current address space and the flushes do nothing.
- */
-#define TASK_SIZE	(1UL << 47)
-
-struct arch_mm;
-int arch_mm_create(struct arch_mm *mm);
-void arch_mm_destroy(struct arch_mm *mm);
-int arch_mm_map(struct arch_mm *mm, unsigned long va, phys_addr_t pa,
-		size_t size, unsigned int prot);
-size_t arch_mm_unmap(struct arch_mm *mm, unsigned long va, size_t size);
-long arch_mm_protect(struct arch_mm *mm, unsigned long va, size_t size,
-		     unsigned int prot);
-void arch_switch_mm(struct arch_mm *mm);
-void arch_flush_tlb_mm(struct arch_mm *mm);
-void arch_flush_tlb_mm_range(struct arch_mm *mm, unsigned long va,
-			     size_t size);
+/* No TLB, no table walker: nothing to order. */
+static inline void arch_map_barrier(void)
+{
+}
 
 #endif
