@@ -8,7 +8,8 @@
  * asks for the TLB flush a change needs. What differs per architecture
  * is the small set of arch_* primitives declared at the end of this
  * header (and the inline ones and the constants of <arch/mmu.h>: the
- * PROT_* bits, the window bounds, TASK_SIZE). The entry formats (struct
+ * window bounds, TASK_SIZE). The PROT_* bits below are portable: each
+ * arch's formats translate them (prot_to_attrs). The entry formats (struct
  * pgtable_fmt) are each arch's too, in arch/<arch>/pgtable.c.
  *
  * Kernel mappings. Addresses and sizes are page aligned and lie in the
@@ -56,6 +57,13 @@
 #include "kernel/types.h"
 #include "mm/pgtable.h"
 #include <arch/mmu.h>
+
+/* What a CPU mapping allows, in every arch's format. */
+#define PROT_READ	0x1
+#define PROT_WRITE	0x2
+#define PROT_EXEC	0x4
+#define PROT_DEVICE	0x8	/* device registers: uncached, never executed */
+#define PROT_USER	0x10	/* user mode may use it (user tables only) */
 
 /*
  * What the MMU interface keeps for one user address space. Owned by

@@ -8,6 +8,7 @@
  *   arm64_user_fmt     nG, PXN       sets AP[1]  direct map
  */
 #include "arch/arm64/pgtable.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 #include <arch/page.h>
 

@@ -12,6 +12,7 @@
  * tagged with their address space's PCID).
  */
 #include "arch/x86_64/pgtable.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 
 uint64_t x86_nx_bit;

@@ -12,6 +12,7 @@
 #include "mm/internal.h"
 #include "mm/memblock.h"
 #include "mm/vmalloc.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 
 void *page_alloc_test_chunk(void);

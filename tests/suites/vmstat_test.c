@@ -18,6 +18,7 @@
 #include "mm/kmalloc.h"
 #include "mm/vmalloc.h"
 #include "mm/vmstat.h"
+#include "mm/arch_mm.h"
 #include <arch/mmu.h>
 
 static struct test_arena arena;

@@ -10,12 +10,6 @@
 
 #include "kernel/types.h"
 
-#define PROT_READ	0x1
-#define PROT_WRITE	0x2
-#define PROT_EXEC	0x4
-#define PROT_DEVICE	0x8	/* device registers: Device-nGnRE */
-#define PROT_USER	0x10	/* user mode may use it (user tables only) */
-
 /* Where vmalloc areas live (inside the kernel half, below the ioremap
  * window; IOREMAP_BASE and IOREMAP_SIZE are in <arch/page.h>). */
 #define VMALLOC_START	0xffffa00000000000UL

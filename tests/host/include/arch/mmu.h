@@ -17,12 +17,6 @@
 #include "kernel/types.h"
 #include <arch/page.h>
 
-#define PROT_READ	0x1
-#define PROT_WRITE	0x2
-#define PROT_EXEC	0x4
-#define PROT_DEVICE	0x8	/* uncached device registers */
-#define PROT_USER	0x10	/* user space may use it */
-
 /* 256 MiB of pretend address space, never dereferenced on the host. */
 #define VMALLOC_START	0x0000100000000000UL
 #define VMALLOC_END	(VMALLOC_START + (256UL << 20) - 1)
