@@ -12,9 +12,10 @@
 int do_page_fault(const struct page_fault *pf)
 {
 	(void)pf;
-	/* LAB: look up the faulting address's VMA; map a page on a
-	 * not-present fault, copy it on a write to a copy-on-write page,
-	 * read it back from swap when the entry holds a payload. */
+	/* Nothing to handle yet: no address space has VMAs. With them,
+	 * this looks up the faulting address's VMA, maps a page on a
+	 * not-present fault, copies it on a write to a copy-on-write page,
+	 * and reads it back from swap when the entry holds a payload. */
 	return -EFAULT;
 }
 

@@ -6,7 +6,7 @@
  * handled" does the crash report follow, and it then names the reason in
  * the same words on both architectures (page_fault_report()).
  *
- * LAB: do_page_fault() is where demand paging, copy-on-write, swap-in and
+ * do_page_fault() is where demand paging, copy-on-write, swap-in and
  * the access/dirty-bit faults of reclaim plug in, once address spaces have
  * VMAs. Today it handles nothing.
  */
