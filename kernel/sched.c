@@ -19,6 +19,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
+#include "mm/mm.h"
 #include <arch/cpu.h>
 #include <arch/thread.h>
 
@@ -106,6 +107,21 @@ uint64_t sched_idle_ns(unsigned int cpu)
 
 /* ---------------------------------------------------------------- switch */
 
+/*
+ * Load the address space the next thread runs in. No lazy TLB: a kernel
+ * thread gets the kernel-only table, so an mm is never loaded on a CPU
+ * that does not run one of its threads (mmput() may free it as soon as
+ * its last thread switched away). With PCIDs/ASIDs the switch keeps the
+ * other address spaces' TLB entries, so this costs a register write.
+ */
+static void switch_mm_irqs_off(struct mm_struct *mm)
+{
+	struct arch_mm *want = mm ? &mm->arch : NULL;
+
+	if (cpu_loaded_mm[arch_cpu_id()] != want)
+		arch_switch_mm(want);
+}
+
 void sched_finish_switch(void)
 {
 	struct rq *rq = this_rq();
@@ -151,6 +167,7 @@ static void __schedule(bool preempt)
 	rq->curr = next;
 	rq->prev = prev;
 	arch_set_current(next);
+	switch_mm_irqs_off(next->mm);
 	arch_context_switch(&prev->ctx, &next->ctx);
 	/* Back in prev, on whichever CPU switched to it. */
 	sched_finish_switch();

@@ -29,6 +29,8 @@ enum thread_state {
 #define THREAD_MAX_HELD_LOCKS	8
 
 struct spinlock;
+struct mm_struct;
+struct process;
 
 struct thread {
 	int preempt_count;		/* > 0: this thread may not be preempted */
@@ -49,6 +51,14 @@ struct thread {
 	void *stack;			/* lowest address of the stack */
 	size_t stack_size;
 	void *stack_page;		/* struct page * when from alloc_pages */
+
+	/* User space: a process's thread has both; a kernel thread neither.
+	 * The scheduler loads mm's page table when it switches to the
+	 * thread (NULL: the kernel's only); the arch keeps the thread's
+	 * user registers on its stack and its FPU/SIMD and TLS state in
+	 * ctx. */
+	struct mm_struct *mm;
+	struct process *proc;
 
 	int (*fn)(void *);
 	void *arg;

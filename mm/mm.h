@@ -1,0 +1,193 @@
+/*
+ * mm/mm.h - user address spaces: struct mm_struct, its VMAs, and what the
+ * rest of the kernel asks of them (Linux: include/linux/mm.h, mm_types.h).
+ *
+ * An address space is a page table (struct arch_mm, mm/arch_mm.h) plus
+ * the list of what may be mapped where (the VMAs, in a gap tree ordered by
+ * address, kernel/lib/gaptree.h). Pages are mapped lazily: do_mmap() only
+ * records a VMA; the first access faults and handle_mm_fault() fills in
+ * the page (demand zero, copy-on-write after fork). The process layer
+ * (kernel/process.c) owns one mm per process and calls these functions
+ * from its system calls; this component knows nothing of processes.
+ *
+ * Addresses are user virtual addresses in [0, TASK_SIZE). Lengths are
+ * rounded up to pages where the system call says so (mmap, munmap,
+ * mprotect, madvise); an address that must be aligned and is not gives
+ * -EINVAL, as the man pages say.
+ *
+ * Locking: mm->lock (a spinlock: nothing here sleeps yet; the page cache
+ * will need it to become a sleeping lock) serialises every change to the
+ * VMAs and the page table of one mm, and faults. Calls on different mms
+ * are independent. Pages shared between mms (COW after fork, shared
+ * anonymous memory) are counted by their struct page refcount and
+ * _mapcount; the rmap (mm/rmap.h) finds every PTE that maps one.
+ */
+#ifndef MM_MM_H
+#define MM_MM_H
+
+#include "kernel/lib/gaptree.h"
+#include "kernel/spinlock.h"
+#include "kernel/types.h"
+#include "mm/arch_mm.h"
+#include "mm/fault.h"
+
+/* vm_area_struct.vm_flags (Linux's names and meaning). */
+#define VM_READ		0x00000001UL
+#define VM_WRITE	0x00000002UL
+#define VM_EXEC		0x00000004UL
+#define VM_SHARED	0x00000008UL
+#define VM_MAYREAD	0x00000010UL	/* mprotect may add PROT_READ */
+#define VM_MAYWRITE	0x00000020UL
+#define VM_MAYEXEC	0x00000040UL
+#define VM_GROWSDOWN	0x00000100UL	/* the stack: grows down on a fault */
+#define VM_LOCKED	0x00002000UL
+#define VM_DONTCOPY	0x00020000UL	/* not inherited by fork */
+#define VM_ACCOUNT	0x00100000UL	/* counted in Committed_AS */
+
+/* mmap's prot and flags: Linux's values (the same on both arches). */
+#define MAP_SHARED	0x01
+#define MAP_PRIVATE	0x02
+#define MAP_TYPE	0x0f
+#define MAP_FIXED	0x10
+#define MAP_ANONYMOUS	0x20
+#define MAP_GROWSDOWN	0x0100
+#define MAP_DENYWRITE	0x0800
+#define MAP_EXECUTABLE	0x1000
+#define MAP_LOCKED	0x2000
+#define MAP_NORESERVE	0x4000
+#define MAP_POPULATE	0x8000
+#define MAP_NONBLOCK	0x10000
+#define MAP_STACK	0x20000
+#define MAP_FIXED_NOREPLACE 0x100000
+
+#define MADV_NORMAL	0
+#define MADV_RANDOM	1
+#define MADV_SEQUENTIAL	2
+#define MADV_WILLNEED	3
+#define MADV_DONTNEED	4
+#define MADV_FREE	8
+#define MADV_COLD	20
+#define MADV_PAGEOUT	21
+
+/* RSS counters by type (Linux: MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES). */
+enum mm_counter {
+	MM_FILEPAGES,
+	MM_ANONPAGES,
+	MM_SHMEMPAGES,
+	NR_MM_COUNTERS,
+};
+
+struct mm_struct;
+struct anon_vma;
+struct shared_anon;
+
+/*
+ * One mapping: [vm_start, vm_end) with one set of flags. vm_node's range
+ * is [vm_start >> PAGE_SHIFT, (vm_end >> PAGE_SHIFT) - 1] in the mm's gap
+ * tree. vm_pgoff is the page offset of vm_start in what it maps (the
+ * shared object, later a file), so that splitting a VMA keeps every page
+ * at the same offset.
+ */
+struct vm_area_struct {
+	struct gap_node vm_node;	/* in mm->vmas; first member */
+	struct mm_struct *vm_mm;
+	unsigned long vm_start, vm_end;
+	unsigned long vm_flags;		/* VM_* */
+	unsigned long vm_pgoff;
+	struct anon_vma *anon_vma;	/* private anonymous pages (rmap) */
+	struct shared_anon *shared;	/* MAP_SHARED|MAP_ANONYMOUS pages */
+	const char *name;		/* "[heap]", "[stack]", a program's
+					 * path; NULL: anonymous */
+};
+
+struct mm_struct {
+	struct arch_mm arch;		/* the page table, ASID/PCID */
+	spinlock_t lock;		/* see the header comment */
+	int users;			/* references: mmget() / mmput() */
+	struct gap_tree vmas;		/* struct vm_area_struct, by page */
+	unsigned long map_count;	/* VMAs */
+	unsigned long total_vm;		/* pages in all VMAs */
+	unsigned long committed;	/* pages counted in Committed_AS */
+	long rss[NR_MM_COUNTERS];	/* pages mapped, by type */
+	unsigned long start_brk, brk;	/* the heap: [start_brk, brk) */
+	unsigned long start_stack;	/* top of the initial stack */
+	unsigned long stack_limit;	/* RLIMIT_STACK, bytes */
+	unsigned long mmap_base;	/* top-down mmap starts below here */
+	unsigned long arg_start, arg_end, env_start, env_end;
+	unsigned long pgfault, pgmajfault;	/* faults taken in this mm */
+};
+
+/* ---- lifetime */
+
+/* An empty address space (no VMAs, an empty user page table), users = 1.
+ * NULL when out of memory. */
+struct mm_struct *mm_alloc(void);
+/* fork: a copy of old whose private writable pages are shared
+ * copy-on-write (both sides read-only until one writes) and whose shared
+ * mappings stay shared; VM_DONTCOPY VMAs are left out. NULL on -ENOMEM
+ * (nothing leaks). old->lock is taken. */
+struct mm_struct *dup_mm(struct mm_struct *old);
+void mmget(struct mm_struct *mm);
+/* Drop a reference; the last unmaps everything, frees every page no one
+ * else maps and every table. The mm must not be loaded on any CPU. */
+void mmput(struct mm_struct *mm);
+
+/* ---- the system calls' work (each takes mm->lock itself) */
+
+/* mmap of anonymous memory (MAP_ANONYMOUS with MAP_PRIVATE or
+ * MAP_SHARED; other flags as Linux). Returns the address, or a negative
+ * errno (-EINVAL, -ENOMEM, -EEXIST for MAP_FIXED_NOREPLACE); test with
+ * IS_ERR_VALUE(). MAP_POPULATE faults every page in before returning. */
+long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
+	     unsigned long prot, unsigned long flags, unsigned long pgoff);
+/* A fixed private mapping with a name (exec's program segments, the
+ * stack): as do_mmap(MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS) plus extra
+ * vm_flags (VM_GROWSDOWN). */
+long mm_map_fixed(struct mm_struct *mm, unsigned long addr, unsigned long len,
+		  unsigned long prot, unsigned long vm_flags, const char *name);
+int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
+int do_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len,
+		unsigned long prot);
+/* brk(2): moves the end of the heap; returns the new break (the old one
+ * when the request is refused), as the system call does. */
+unsigned long do_brk(struct mm_struct *mm, unsigned long brk);
+int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
+	       int advice);
+
+/* ---- faults */
+
+/* What handle_mm_fault() decided (Linux's VM_FAULT_* in spirit). */
+enum vm_fault_result {
+	VM_FAULT_DONE = 0,	/* mapped: retry the access */
+	VM_FAULT_SIGSEGV,	/* no VMA, or the VMA forbids the access */
+	VM_FAULT_OOM,		/* no page to be had */
+};
+
+/* Resolve a fault at addr in mm: find the VMA (growing the stack down to
+ * its limit, leaving a guard gap), check the access against its flags,
+ * and map a zeroed page (demand zero), the shared page, or a private
+ * copy (write to a COW page). Takes mm->lock. */
+enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
+				     enum fault_access access);
+
+/* ---- access to an mm that need not be loaded (exec, tests, ptrace-like) */
+
+/* Copy len bytes between buf and [addr, addr + len) of mm, faulting pages
+ * in as a user access with `write` would (so COW and demand zero apply,
+ * and a protection the access lacks fails). Returns bytes copied. */
+size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
+			size_t len, bool write);
+
+/* ---- reports */
+
+/* The VMA holding addr, or NULL. Caller holds mm->lock. */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+/* The VMAs, one line each in /proc/PID/maps format, to printk. */
+void show_maps(struct mm_struct *mm);
+/* Same, for one address (the crash report's "in VMA ..." line):
+ * writes e.g. "55550000-55551000 r-xp 00000000 00:00 0 /bin/faulttest"
+ * or "no VMA" into buf. Does not spin: "mm busy" if the lock is held. */
+const char *describe_vma(struct mm_struct *mm, unsigned long addr, char *buf,
+			 size_t size);
+
+#endif
