@@ -12,7 +12,8 @@
  *	const char *const arch_syscall_names[] = { [0] = "read", ... };
  *
  * and its entry code (SYSCALL on x86_64, SVC on arm64) saves the user
- * registers (struct user_regs, <arch/user.h>) and calls do_syscall().
+ * registers (struct pt_regs, <arch/user.h>) and calls do_syscall()
+ * (kernel/entry.h).
  * Every sys_* function is portable (kernel/, one file per area) and is
  * written with SYSCALL_DEFINEn, which unpacks the six raw arguments into
  * typed parameters:
@@ -28,8 +29,6 @@
 #define KERNEL_SYSCALL_H
 
 #include "kernel/types.h"
-
-struct user_regs;
 
 typedef long (*syscall_fn_t)(const unsigned long *args);
 
@@ -87,25 +86,6 @@ extern const char *const arch_syscall_names[];
 				 __SC_CAST(t2, 2), __SC_CAST(t3, 3), \
 				 __SC_CAST(t4, 4), __SC_CAST(t5, 5)); } \
 	static long __do_sys_##name(t0 a0, t1 a1, t2 a2, t3 a3, t4 a4, t5 a5)
-
-/*
- * Called by the arch's system-call entry with interrupts on, in the
- * calling process's thread: looks the number up in arch_syscall_table,
- * runs it and stores the result in regs (user_regs_set_return()). An
- * unknown number returns -ENOSYS and is counted (syscall_unknown_show()).
- * The arch then calls exit_to_user_mode(regs).
- */
-void do_syscall(struct user_regs *regs);
-
-/*
- * The last portable code before any return to user mode (after a system
- * call, an interrupt or an exception taken from user mode), interrupts
- * off: runs the scheduler if a switch is due and acts on pending signals
- * (a fatal one ends the process here and never returns; a caught one
- * makes the arch build a signal frame in regs). Returns with interrupts
- * off; the arch then restores regs and returns to user mode.
- */
-void exit_to_user_mode(struct user_regs *regs);
 
 /* Print the unknown system calls seen so far, by number and name. */
 void syscall_unknown_show(void);

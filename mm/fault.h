@@ -33,7 +33,10 @@ struct page_fault {
 	unsigned long pc;		/* the instruction that faulted */
 	enum fault_access access;
 	enum fault_type type;
-	bool user;			/* from user mode (none yet) */
+	bool user;			/* from user mode */
+	bool uaccess;			/* kernel mode, in a user-memory
+					 * accessor (kernel/uaccess.h: its
+					 * pc is in the exception table) */
 	unsigned int level;		/* mm/pgtable.h level the walk stopped
 					 * at (1 = 4 KiB leaves); 0 unknown */
 };

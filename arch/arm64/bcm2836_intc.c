@@ -48,7 +48,7 @@ static void bcm2835_gpu_handle(void)
 	}
 }
 
-static void bcm2836_handle(struct arm64_regs *regs)
+static void bcm2836_handle(struct pt_regs *regs)
 {
 	uint32_t pending = readl(local + LOCAL_IRQ_PENDING(arch_cpu_id()));
 

@@ -5,12 +5,12 @@
  * {synchronous, IRQ, FIQ, SError} taken from {EL1 using SP_EL0, EL1 using
  * SP_EL1, EL0 in AArch64, EL0 in AArch32}. The kernel always runs on
  * SP_EL1, so only "EL1h" IRQs are expected; every other entry reports a
- * crash. Each entry saves all registers into a struct arm64_regs
- * (arch/arm64/trap.h) on the current stack and calls
+ * crash. Each entry saves all registers into a struct pt_regs
+ * (<arch/user.h>) on the current stack and calls
  * arm64_trap(regs, entry number). If that returns, the registers are
  * restored (ELR/SPSR possibly changed by C) and ERET resumes.
  */
-#define REGS_SIZE	304	/* sizeof(struct arm64_regs), 16-aligned */
+#define REGS_SIZE	304	/* sizeof(struct pt_regs), 16-aligned */
 
 	.macro	ventry n
 	.balign	0x80

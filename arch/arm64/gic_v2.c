@@ -35,7 +35,7 @@
 static volatile char *dist, *cpu;
 static uint8_t cpu_mask[NR_CPUS];	/* GICD_SGIR target bit of each CPU */
 
-static void gic_v2_handle(struct arm64_regs *regs)
+static void gic_v2_handle(struct pt_regs *regs)
 {
 	(void)regs;
 	for (;;) {

@@ -56,7 +56,7 @@ static volatile char *dist, *rbase;
 static uint64_t rsize, rbase_phys;
 static volatile char *rdists[NR_CPUS];	/* each CPU's RD frame */
 
-static void gic_v3_handle(struct arm64_regs *regs)
+static void gic_v3_handle(struct pt_regs *regs)
 {
 	(void)regs;
 	for (;;) {

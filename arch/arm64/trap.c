@@ -29,7 +29,7 @@
 
 #define HLT_SEMIHOSTING	0xd45e0000U	/* hlt #0xf000 */
 
-void (*arm64_irq_handler)(struct arm64_regs *regs);
+void (*arm64_irq_handler)(struct pt_regs *regs);
 /* kernel/sched.c: may switch threads at the end of an interrupt. Weak while
  * the scheduler is not in every tree this builds in. */
 void sched_preempt_irq(void) __attribute__((weak));
@@ -180,7 +180,7 @@ static uint64_t read_sysreg_ttbr1(void)
 	return v;
 }
 
-static void print_registers(const struct arm64_regs *r)
+static void print_registers(const struct pt_regs *r)
 {
 	printk(KERN_EMERG "pc : %016llx  lr : %016llx  sp : %016llx\n",
 	       (unsigned long long)r->elr, (unsigned long long)r->x[30],
@@ -212,7 +212,7 @@ static bool is_abort(unsigned int ec)
  * (bit 8) says it was cache maintenance. False if it is not a page fault
  * with a valid FAR.
  */
-static bool page_fault_decode(const struct arm64_regs *r, struct page_fault *pf)
+static bool page_fault_decode(const struct pt_regs *r, struct page_fault *pf)
 {
 	unsigned int ec = ESR_EC(r->esr), iss = ESR_ISS(r->esr);
 	unsigned int fsc = iss & 0x3f;
@@ -237,7 +237,7 @@ static bool page_fault_decode(const struct arm64_regs *r, struct page_fault *pf)
 	return true;
 }
 
-static __noreturn void crash(struct arm64_regs *r, unsigned int kind,
+static __noreturn void crash(struct pt_regs *r, unsigned int kind,
 			     const struct page_fault *pf)
 {
 	unsigned int ec = ESR_EC(r->esr);
@@ -298,8 +298,8 @@ static __noreturn void crash(struct arm64_regs *r, unsigned int kind,
 }
 
 /* Called from entry.S for every exception; `kind` is the vector entry. */
-void arm64_trap(struct arm64_regs *r, unsigned int kind);
-void arm64_trap(struct arm64_regs *r, unsigned int kind)
+void arm64_trap(struct pt_regs *r, unsigned int kind);
+void arm64_trap(struct pt_regs *r, unsigned int kind)
 {
 	struct page_fault pf;
 

@@ -2,7 +2,7 @@
 ;
 ; Every one of the 256 vectors gets a stub that makes the stack look the
 ; same (an error code, real or 0, then the vector number), saves all
-; general registers into a struct trap_frame (arch/x86_64/trap.h) and calls
+; general registers into a struct pt_regs (<arch/user.h>) and calls
 ; x86_trap(frame). On return the registers are restored and iretq resumes.
 
 section .text

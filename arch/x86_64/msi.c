@@ -25,7 +25,7 @@ static struct {
 } msi_table[256];
 static DEFINE_SPINLOCK(msi_lock);
 
-static void msi_interrupt(struct trap_frame *f)
+static void msi_interrupt(struct pt_regs *f)
 {
 	unsigned int v = f->vector & 0xff;
 

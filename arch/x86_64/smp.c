@@ -164,7 +164,7 @@ static uint64_t tramp_pml4[512] __aligned(4096);
 static uint64_t tramp_pdpt[512] __aligned(4096);
 static uint64_t tramp_pd[512] __aligned(4096);
 
-static void ipi_interrupt(struct trap_frame *f);
+static void ipi_interrupt(struct pt_regs *f);
 
 unsigned int arch_smp_early_init(void)
 {
@@ -287,7 +287,7 @@ __noreturn void x86_ap_main(unsigned int cpu)
 
 /* ---------------------------------------------------------------- IPIs */
 
-static void ipi_interrupt(struct trap_frame *f)
+static void ipi_interrupt(struct pt_regs *f)
 {
 	lapic_write(APIC_EOI, 0);
 	smp_ipi_handler(f->vector == IPI_RESCHEDULE_VECTOR ? IPI_RESCHEDULE

@@ -66,7 +66,7 @@ static void pit_wait_end(void)
 }
 
 
-static void timer_interrupt(struct trap_frame *f)
+static void timer_interrupt(struct pt_regs *f)
 {
 	(void)f;
 	lapic_write(APIC_EOI, 0);

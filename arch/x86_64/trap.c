@@ -77,7 +77,7 @@ struct idt_entry {
 
 static struct idt_entry idt[256] __aligned(16);
 extern const uint64_t isr_stub_table[256];
-static void (*irq_handlers[256])(struct trap_frame *);
+static void (*irq_handlers[256])(struct pt_regs *);
 
 static void idt_set(unsigned int v, uint64_t handler, unsigned int ist)
 {
@@ -115,7 +115,7 @@ void x86_trap_init_cpu(unsigned int cpu)
 	idt_load();
 }
 
-void x86_set_irq_handler(unsigned int vector, void (*fn)(struct trap_frame *))
+void x86_set_irq_handler(unsigned int vector, void (*fn)(struct pt_regs *))
 {
 	irq_handlers[vector] = fn;
 }
@@ -191,7 +191,7 @@ static uint64_t read_cr(int n)
 	return v;
 }
 
-static void print_registers(const struct trap_frame *f)
+static void print_registers(const struct pt_regs *f)
 {
 	printk(KERN_EMERG "RIP: %04llx:%016llx  RSP: %04llx:%016llx\n",
 	       (unsigned long long)f->cs, (unsigned long long)f->rip,
@@ -221,7 +221,7 @@ static void print_registers(const struct trap_frame *f)
  * A page fault in portable terms (SDM vol. 3, 4.7, the error code: P,
  * W/R, U/S, RSVD, I/D). x86 does not say at which level the walk stopped.
  */
-static void page_fault_decode(const struct trap_frame *f, struct page_fault *pf)
+static void page_fault_decode(const struct pt_regs *f, struct page_fault *pf)
 {
 	uint64_t err = f->error;
 
@@ -234,7 +234,7 @@ static void page_fault_decode(const struct trap_frame *f, struct page_fault *pf)
 	pf->level = 0;
 }
 
-static __noreturn void crash(struct trap_frame *f, const struct page_fault *pf)
+static __noreturn void crash(struct pt_regs *f, const struct page_fault *pf)
 {
 	struct fault_info fi = {
 		.vector = f->vector,
@@ -289,8 +289,8 @@ static __noreturn void crash(struct trap_frame *f, const struct page_fault *pf)
 }
 
 /* Called from isr_common for every vector. */
-void x86_trap(struct trap_frame *f);
-void x86_trap(struct trap_frame *f)
+void x86_trap(struct pt_regs *f);
+void x86_trap(struct pt_regs *f)
 {
 	struct page_fault pf;
 

@@ -1,0 +1,81 @@
+/*
+ * arch/user.h (x86_64) - user mode: the registers saved on entry from
+ * ring 3, and what the portable process code asks of the CPU.
+ * docs/arch-boundary.md tables the same contract for every architecture.
+ *
+ * Every entry into the kernel from user mode (SYSCALL, an interrupt, an
+ * exception) saves the user registers in one struct pt_regs at the
+ * very top of the thread's kernel stack (TSS.rsp0 points there), so
+ * task_pt_regs(t) always finds them. The entry code then calls the
+ * portable side (kernel/entry.h): do_syscall(), user_page_fault() or
+ * user_exception(), and exit_to_user_mode() last, before SYSRET/IRETQ.
+ */
+#ifndef ARCH_USER_H
+#define ARCH_USER_H
+
+#include "kernel/types.h"
+
+/* The frame the interrupt stubs and the SYSCALL entry build (entry.asm),
+ * lowest address first. Also the kernel's own trap frame. */
+struct pt_regs {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;	/* pushed by the CPU */
+};
+
+struct thread;
+
+static inline unsigned long instruction_pointer(const struct pt_regs *r)
+{
+	return r->rip;
+}
+
+static inline unsigned long user_stack_pointer(const struct pt_regs *r)
+{
+	return r->rsp;
+}
+
+/* The system-call number and its six arguments (rdi, rsi, rdx, r10, r8,
+ * r9: Linux's x86_64 convention; rax holds the number). */
+static inline unsigned long syscall_get_nr(const struct pt_regs *r)
+{
+	return r->rax;
+}
+
+static inline void syscall_get_arguments(const struct pt_regs *r,
+					  unsigned long args[6])
+{
+	args[0] = r->rdi;
+	args[1] = r->rsi;
+	args[2] = r->rdx;
+	args[3] = r->r10;
+	args[4] = r->r8;
+	args[5] = r->r9;
+}
+
+static inline void syscall_set_return_value(struct pt_regs *r, long v)
+{
+	r->rax = (uint64_t)v;
+}
+
+/* The frame from user mode at the top of t's kernel stack. */
+struct pt_regs *task_pt_regs(struct thread *t);
+
+/* A fresh frame for a new program (execve): every register 0 but the
+ * entry pc and the stack pointer, ring 3, interrupts on. */
+void start_thread(struct pt_regs *r, unsigned long pc,
+			 unsigned long sp);
+
+/* Leave the kernel for user mode with the registers in r, which must be
+ * task_pt_regs(current): the kernel stack is reset to just below it.
+ * Interrupts may be on or off. Never returns. */
+__attribute__((noreturn)) void arch_enter_user(struct pt_regs *r);
+
+/* fork: give child (a new thread, not started) a copy of parent's
+ * per-thread user state (FPU/SSE registers, FS base for TLS). */
+void arch_copy_user_state(struct thread *child, const struct thread *parent);
+/* execve: the initial FPU state, no TLS. */
+void arch_reset_user_state(struct thread *t);
+
+#endif
