@@ -13,6 +13,7 @@
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/syscall.h"
 #include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/workqueue.h"
@@ -90,6 +91,7 @@ void kernel_main(struct boot_info *bi)
 	virtio_pci_init();		/* virtio over PCI: virtio-blk disks */
 	virtio_mmio_init(bi);		/* virtio-mmio (device tree): arm64 virt */
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
+	syscall_init();			/* the system-call table, by number */
 
 	uint64_t ns = clock_ns();
 
