@@ -1,20 +1,15 @@
 /*
  * kernel/entry.c - the portable side of entering the kernel from user
  * mode and leaving it (kernel/entry.h).
- *
- * SCAFFOLD: a thread that runs in user mode without a process (the arch
- * tests do this) ends with kthread_exit() when it exits or faults. The
- * process layer (kernel/process.c, kernel/signal.c) takes over exit and
- * the fatal-fault path.
+ * The way back (exit_to_user_mode) and the fault paths are in
+ * kernel/signal.c, where signals are acted on.
  */
 #include "kernel/entry.h"
 #include "kernel/errno.h"
-#include "kernel/kthread.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
-#include "mm/fault.h"
 #include <arch/cpu.h>
 #include <arch/user.h>
 
@@ -93,43 +88,4 @@ void syscall_unknown_show(void)
 	}
 	if (!any)
 		printk("  no unknown system calls\n");
-}
-
-void exit_to_user_mode(struct pt_regs *regs)
-{
-	(void)regs;
-	sched_preempt_irq();
-}
-
-void user_page_fault(const struct page_fault *pf, struct pt_regs *regs)
-{
-	char why[64];
-
-	if (do_page_fault(pf) == 0)
-		return;
-	printk("user fault: %s at %#lx, pc %#lx (thread %s)\n",
-	       page_fault_reason(pf, why, sizeof(why)), pf->addr,
-	       instruction_pointer(regs), current->name);
-	arch_irq_enable();
-	kthread_exit(-EFAULT);
-}
-
-void user_exception(int sig, const char *what, struct pt_regs *regs,
-		    unsigned long addr)
-{
-	printk("user exception: %s (signal %d) at %#lx, pc %#lx (thread %s)\n",
-	       what, sig, addr, instruction_pointer(regs), current->name);
-	arch_irq_enable();
-	kthread_exit(-EFAULT);
-}
-
-/* SCAFFOLD: the process layer replaces these with process exit. */
-SYSCALL_DEFINE1(exit, int, code)
-{
-	kthread_exit(code & 0xff);
-}
-
-SYSCALL_DEFINE1(exit_group, int, code)
-{
-	kthread_exit(code & 0xff);
 }
