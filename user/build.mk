@@ -1,0 +1,52 @@
+# user/build.mk - the user programs, their C library, and the initramfs
+# archive the kernel carries (docs/user.md). Included from the Makefile
+# after KOBJS is set: it adds the archive's object to the kernel link.
+#
+# Programs are static ELF executables (ET_EXEC, not PIE) linked at the
+# usual 0x400000, symbols kept (the kernel's fault report names the
+# function), built by the kernel's own toolchain for ARCH. They speak only
+# Linux's system-call ABI, so the x86_64 ones also run on the host:
+# `make user-host-check`.
+
+UCC_x86_64 := gcc
+UCC_arm64  := aarch64-linux-gnu-gcc
+UCC_ARCHFLAGS_x86_64 :=
+UCC_ARCHFLAGS_arm64  := -mbranch-protection=none -mno-outline-atomics
+UCC     := $(UCC_$(ARCH))
+UOUT    := $(O)/$(ARCH)/user
+UCFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-unused-parameter -MMD -MP \
+	-ffreestanding -fno-tree-loop-distribute-patterns -fno-stack-protector \
+	-fno-pie -fno-asynchronous-unwind-tables $(UCC_ARCHFLAGS_$(ARCH)) \
+	-nostdinc -isystem $(shell $(UCC) -print-file-name=include 2>/dev/null) \
+	-Iuser/lib -Iuser/lib/arch/$(ARCH) -Iarch/$(ARCH)/include -I.
+ULDFLAGS := -nostdlib -static -no-pie -Wl,-Ttext-segment=0x400000 \
+	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,--build-id=none
+
+ULIB_SRCS  := $(wildcard user/lib/*.c) $(wildcard user/lib/arch/$(ARCH)/*.S)
+ULIB_OBJS  := $(patsubst %,$(UOUT)/obj/%.o,$(ULIB_SRCS))
+UPROGS     := $(patsubst user/bin/%.c,%,$(wildcard user/bin/*.c))
+UBINS      := $(addprefix $(UOUT)/bin/,$(UPROGS))
+UPROG_OBJS := $(patsubst %,$(UOUT)/obj/user/bin/%.c.o,$(UPROGS))
+# Keep the objects (make would delete them as intermediates).
+.SECONDARY: $(ULIB_OBJS) $(UPROG_OBJS)
+
+$(UOUT)/obj/%.o: % | $(call DEPS,build-$(ARCH))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UCC     $<")
+	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
+
+$(UOUT)/bin/%: $(UOUT)/obj/user/bin/%.c.o $(ULIB_OBJS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  ULD     $@")
+	$(Q)$(UCC) $(ULDFLAGS) -o $@ $^ -lgcc
+
+-include $(patsubst %.o,%.d,$(ULIB_OBJS) $(UPROG_OBJS))
+
+.PHONY: user user-host-check
+user: $(UBINS)
+
+# The x86_64 programs run on this (x86_64 Linux) host: each must do what it
+# says there too (user/host-check).
+user-host-check:
+	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 user
+	$(Q)bash user/host-check $(O)/x86_64/user/bin
