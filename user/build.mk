@@ -18,7 +18,7 @@ UCFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-unused-parameter -MMD -MP \
 	-ffreestanding -fno-tree-loop-distribute-patterns -fno-stack-protector \
 	-fno-pie -fno-asynchronous-unwind-tables $(UCC_ARCHFLAGS_$(ARCH)) \
 	-nostdinc -isystem $(shell $(UCC) -print-file-name=include 2>/dev/null) \
-	-Iuser/lib -Iuser/lib/arch/$(ARCH) -Iarch/$(ARCH)/include -I.
+	-Iuser/lib -Iuser/lib/arch/$(ARCH) -I$(UOUT)/gen -Iarch/$(ARCH)/include -I.
 ULDFLAGS := -nostdlib -static -no-pie -Wl,-Ttext-segment=0x400000 \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,--build-id=none
 
@@ -34,6 +34,15 @@ $(UOUT)/obj/%.o: % | $(call DEPS,build-$(ARCH))
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  UCC     $<")
 	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
+
+# The system calls this arch's <arch/unistd.h> names, as a C table
+# ({ number, "name" },) for sysfuzz: one source for the numbers.
+$(UOUT)/gen/syscall_names.h: arch/$(ARCH)/include/arch/unistd.h
+	@mkdir -p $(dir $@)
+	$(Q)$(UCC) -dM -E -x c $< | awk '$$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ \
+		{ print "{ " $$3 ", \"" substr($$2, 6) "\" }," }' | sort -n -k2 > $@.tmp
+	$(Q)mv $@.tmp $@
+$(UOUT)/obj/user/bin/sysfuzz.c.o: $(UOUT)/gen/syscall_names.h
 
 $(UOUT)/bin/%: $(UOUT)/obj/user/bin/%.c.o $(ULIB_OBJS)
 	@mkdir -p $(dir $@)
