@@ -59,3 +59,38 @@ user: $(UBINS)
 user-host-check:
 	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 user
 	$(Q)bash user/host-check $(O)/x86_64/user/bin
+
+# ---------------------------------------------------------------- initramfs
+# build/<arch>/initramfs.cpio (newc, tools/mkcpio): /bin/<program> for each
+# program above, /bin/busybox (Debian's busybox-static, fetched by
+# tools/fetch-busybox into build/, never committed) and /bin/<applet> ->
+# busybox for each applet busybox --list names (the amd64 build's list,
+# for both arches). The kernel links it in section .initramfs (linker.ld:
+# between __initramfs_start and __initramfs_end).
+BUSYBOX_DIR := $(O)/$(ARCH)/busybox
+INITRAMFS   := $(O)/$(ARCH)/initramfs.cpio
+INITRAMFS_O := $(KOBJ)/user/initramfs.o
+
+$(BUSYBOX_DIR)/applets: tools/fetch-busybox
+	$(Q)bash tools/fetch-busybox $(ARCH) $(BUSYBOX_DIR)
+
+$(INITRAMFS): $(UBINS) $(BUSYBOX_DIR)/applets tools/mkcpio
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)rm -rf $(UOUT)/root && mkdir -p $(UOUT)/root/bin
+	$(Q)cp $(UBINS) $(BUSYBOX_DIR)/busybox $(UOUT)/root/bin/
+	$(Q)for a in $$(cat $(BUSYBOX_DIR)/applets); do \
+		[ -e $(UOUT)/root/bin/$$a ] || ln -s busybox $(UOUT)/root/bin/$$a; done
+	$(Q)python3 tools/mkcpio $(UOUT)/root > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(INITRAMFS_O): $(INITRAMFS) | $(call DEPS,build-$(ARCH))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  INCBIN  $<")
+	$(Q)printf '\t.section .initramfs, "a"\n\t.balign 4\n\t.incbin "%s"\n' \
+		$(abspath $<) > $(@:.o=.S)
+	$(Q)$(KCC) -c $(@:.o=.S) -o $@
+
+KOBJS += $(INITRAMFS_O)
+
+.PHONY: initramfs
+initramfs: $(INITRAMFS)

@@ -121,7 +121,7 @@ static void syscalls(void)
 	EFAULT_ON("readlinkat of /bin/sh into the kernel",
 		  sys_raw(__NR_readlinkat, AT_FDCWD, "/bin/sh", KDATA, 64));
 	EFAULT_ON("getcwd into the kernel", sys_raw(__NR_getcwd, KDATA, 64));
-	dirfd = openat(AT_FDCWD, "/", O_RDONLY | 0200000 /* O_DIRECTORY */, 0);
+	dirfd = openat(AT_FDCWD, "/", O_RDONLY | O_DIRECTORY, 0);
 	if (dirfd < 0) {
 		result("getdents64 into the kernel", 0, "cannot open / to try it");
 	} else {

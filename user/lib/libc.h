@@ -99,6 +99,7 @@ extern int errno;
 #define O_WRONLY	1
 #define O_RDWR		2
 #define O_CLOEXEC	02000000
+#define O_DIRECTORY	UARCH_O_DIRECTORY
 
 #define PROT_NONE	0
 #define PROT_READ	1
