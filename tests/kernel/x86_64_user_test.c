@@ -125,6 +125,7 @@ static const uint8_t prog_state[] = {
 
 static struct mm_struct test_mm;
 static struct page *code_page, *data_page, *stack_page;
+static unsigned long free_before;
 
 static uint8_t *data_kva(void)
 {
@@ -138,6 +139,8 @@ static void space_create(struct kunit *test, const uint8_t *prog, size_t len)
 	unsigned int rx = PROT_READ | PROT_EXEC | PROT_USER;
 	unsigned int rw = PROT_READ | PROT_WRITE | PROT_USER;
 
+	drain_all_pages(NULL);
+	free_before = nr_free_pages();
 	memset(&test_mm, 0, sizeof(test_mm));
 	code_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
 	data_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
@@ -155,13 +158,16 @@ static void space_create(struct kunit *test, const uint8_t *prog, size_t len)
 					  PFN_PHYS(page_to_pfn(stack_page)), PAGE_SIZE, rw), 0);
 }
 
-/* Every thread in it has ended (and switched away: kthread_stop). */
-static void space_destroy(void)
+/* Every thread in it has ended (and switched away: kthread_stop). Then
+ * every page is back: the tables, the three pages, the threads' stacks. */
+static void space_destroy(struct kunit *test)
 {
 	arch_mm_destroy(&test_mm.arch);
 	__free_page(code_page);
 	__free_page(data_page);
 	__free_page(stack_page);
+	drain_all_pages(NULL);
+	KUNIT_EXPECT_EQ(test, nr_free_pages(), free_before);
 }
 
 /* ------------------------------------------------------------ threads */
@@ -218,7 +224,7 @@ static void syscall_round_trip_enosys_then_exit(struct kunit *test)
 	/* exit(-ENOSYS): the call's result reached user code in rax, rbx
 	 * and r12 survived, and __NR_exit ended the thread. */
 	KUNIT_EXPECT_EQ(test, kthread_stop(t), (-ENOSYS) & 0xff);
-	space_destroy();
+	space_destroy(test);
 }
 
 static void user_page_fault_ends_the_thread_not_the_kernel(struct kunit *test)
@@ -233,7 +239,7 @@ static void user_page_fault_ends_the_thread_not_the_kernel(struct kunit *test)
 	code = kthread_stop(t);
 	/* exit(0) right after the load was never reached. */
 	KUNIT_EXPECT_NE(test, code, 0);
-	space_destroy();
+	space_destroy(test);
 }
 
 struct uaccess_result {
@@ -316,7 +322,7 @@ static void uaccess_good_unmapped_and_kernel_addresses(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ur.nostac, (long)-EFAULT);
 	else
 		KUNIT_EXPECT_EQ(test, ur.nostac, 0L);
-	space_destroy();
+	space_destroy(test);
 }
 
 static void smep_smap_on_where_the_cpu_has_them(struct kunit *test)
@@ -367,7 +373,7 @@ static void timer_preempts_a_user_busy_loop(struct kunit *test)
 	WRITE_ONCE(data_kva()[0], 1);	/* let the spinner leave */
 	KUNIT_EXPECT_EQ(test, kthread_stop(spin), 7);
 	KUNIT_EXPECT_EQ(test, kthread_stop(w), 0);
-	space_destroy();
+	space_destroy(test);
 }
 
 static void fpu_and_fs_base_kept_per_thread(struct kunit *test)
@@ -398,7 +404,7 @@ static void fpu_and_fs_base_kept_per_thread(struct kunit *test)
 	 * 1: xmm0 changed, 2: the FS base changed, 3: arch_prctl failed. */
 	KUNIT_EXPECT_EQ(test, kthread_stop(t[0]), 0);
 	KUNIT_EXPECT_EQ(test, kthread_stop(t[1]), 0);
-	space_destroy();
+	space_destroy(test);
 }
 
 static struct kunit_case x86_64_user_cases[] = {
