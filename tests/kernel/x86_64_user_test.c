@@ -407,6 +407,104 @@ static void fpu_and_fs_base_kept_per_thread(struct kunit *test)
 	space_destroy(test);
 }
 
+struct sigframe_result {
+	int setup, setup_no_restorer, setup_bad_stack;
+	long ret;
+	struct pt_regs before, handler, after;
+	uint64_t blocked;
+};
+
+static struct sigframe_result sr;
+
+#define HANDLER		0x400100UL
+#define RESTORER	0x400200UL
+#define SA_RESTORER	0x04000000UL
+
+/* With test_mm loaded: build a frame for regs that were interrupted at
+ * some pc, "return" from the handler (its ret pops pretcode), restore. */
+static int sigframe_fn(void *arg)
+{
+	struct pt_regs r;
+	uint64_t *eflags;
+
+	(void)arg;
+	start_thread(&r, CODE_VA + 0x10, STACK_TOP - 0x40);
+	r.rax = 1; r.rbx = 2; r.rcx = 3; r.rdx = 4; r.rsi = 5; r.rdi = 6;
+	r.rbp = 7; r.r8 = 8; r.r9 = 9; r.r10 = 10; r.r11 = 11; r.r12 = 12;
+	r.r13 = 13; r.r14 = 14; r.r15 = 15;
+	r.rflags |= 1;			/* CF */
+	sr.before = r;
+	sr.setup_no_restorer = arch_setup_rt_frame(&r, 10, HANDLER, RESTORER,
+						   0, 0x5555);
+	sr.setup = arch_setup_rt_frame(&r, 10, HANDLER, RESTORER, SA_RESTORER,
+				       0x5555);
+	sr.handler = r;
+	r.rsp += 8;			/* the handler's ret */
+	r.rax = 0xdead;			/* clobbered by the handler */
+	/* The handler (or an attacker) sets IOPL 3 in the saved eflags
+	 * (uc_mcontext.eflags, frame + 8 + 40 + 136): refused. */
+	eflags = (uint64_t *)((uint8_t *)page_address(stack_page) +
+			      (sr.handler.rsp - STACK_VA) + 8 + 40 + 136);
+	*eflags |= 0x3000;
+	sr.ret = arch_rt_sigreturn(&r, &sr.blocked);
+	sr.after = r;
+	r.rsp = UNMAPPED_VA + 0x800;
+	sr.setup_bad_stack = arch_setup_rt_frame(&r, 10, HANDLER, RESTORER,
+						 SA_RESTORER, 0);
+	return 0;
+}
+
+static void signal_frame_round_trip(struct kunit *test)
+{
+	struct thread *t;
+	const uint8_t *stack;
+	uint64_t word;
+	unsigned long off;
+
+	space_create(test, prog_fault, sizeof(prog_fault));
+	memset(&sr, 0, sizeof(sr));
+	t = kthread_create(sigframe_fn, NULL, "sigframe");
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->mm = &test_mm;
+	wake_up_process(t);
+	KUNIT_EXPECT_EQ(test, kthread_stop(t), 0);
+
+	KUNIT_EXPECT_EQ(test, sr.setup_no_restorer, -EFAULT);
+	KUNIT_EXPECT_EQ(test, sr.setup, 0);
+	/* The handler runs as if called: rsp 16-byte aligned minus 8, below
+	 * the red zone; handler(sig, &info, &uc). */
+	KUNIT_EXPECT_EQ(test, (sr.handler.rsp + 8) % 16, 0UL);
+	KUNIT_EXPECT_LT(test, sr.handler.rsp, sr.before.rsp - 128 - 512);
+	KUNIT_EXPECT_EQ(test, sr.handler.rip, HANDLER);
+	KUNIT_EXPECT_EQ(test, sr.handler.rdi, 10UL);
+	KUNIT_EXPECT_EQ(test, sr.handler.rdx, sr.handler.rsp + 8);	/* &uc */
+	KUNIT_EXPECT_EQ(test, sr.handler.rsi, sr.handler.rsp + 8 + 304);	/* &info */
+	/* Linux's offsets, read back through the direct map: pretcode at
+	 * 0, uc_mcontext.rip at 8 + 40 + 128, uc_sigmask at 8 + 296. */
+	stack = page_address(stack_page);
+	off = sr.handler.rsp - STACK_VA;
+	KUNIT_ASSERT_LT(test, off, PAGE_SIZE - 440);
+	memcpy(&word, stack + off, 8);
+	KUNIT_EXPECT_EQ(test, word, RESTORER);
+	memcpy(&word, stack + off + 8 + 40 + 128, 8);
+	KUNIT_EXPECT_EQ(test, word, CODE_VA + 0x10);
+	memcpy(&word, stack + off + 8 + 296, 8);
+	KUNIT_EXPECT_EQ(test, word, 0x5555ULL);
+	/* And back: every register, the mask; IOPL stays 0. */
+	KUNIT_EXPECT_EQ(test, sr.ret, 0L);
+	KUNIT_EXPECT_EQ(test, sr.blocked, 0x5555ULL);
+	KUNIT_EXPECT_EQ(test, sr.after.rip, sr.before.rip);
+	KUNIT_EXPECT_EQ(test, sr.after.rsp, sr.before.rsp);
+	KUNIT_EXPECT_EQ(test, sr.after.rax, 1ULL);
+	KUNIT_EXPECT_EQ(test, sr.after.rcx, 3ULL);
+	KUNIT_EXPECT_EQ(test, sr.after.r11, 11ULL);
+	KUNIT_EXPECT_EQ(test, sr.after.r15, 15ULL);
+	KUNIT_EXPECT_EQ(test, sr.after.rflags, sr.before.rflags);
+	KUNIT_EXPECT_EQ(test, sr.after.cs, (uint64_t)USER_CS);
+	KUNIT_EXPECT_EQ(test, sr.setup_bad_stack, -EFAULT);
+	space_destroy(test);
+}
+
 static struct kunit_case x86_64_user_cases[] = {
 	KUNIT_CASE(syscall_round_trip_enosys_then_exit),
 	KUNIT_CASE(user_page_fault_ends_the_thread_not_the_kernel),
@@ -414,6 +512,7 @@ static struct kunit_case x86_64_user_cases[] = {
 	KUNIT_CASE(smep_smap_on_where_the_cpu_has_them),
 	KUNIT_CASE(timer_preempts_a_user_busy_loop),
 	KUNIT_CASE(fpu_and_fs_base_kept_per_thread),
+	KUNIT_CASE(signal_frame_round_trip),
 	{}
 };
 
