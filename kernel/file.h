@@ -155,6 +155,8 @@ struct file {
  */
 struct file *file_alloc(const struct file_operations *ops,
 			unsigned int f_flags, void *private_data);
+/* Open files in the whole kernel (Linux's file-nr): leak checks. */
+unsigned long get_nr_files(void);
 /* Take / drop a reference; the last fput() calls release and frees. */
 struct file *get_file(struct file *f);
 void fput(struct file *f);
