@@ -124,6 +124,7 @@ struct files_struct *files_dup(struct files_struct *old)
 			files->fd[fd] = get_file(old->fd[fd]);
 	memcpy(files->cloexec, old->cloexec, sizeof(files->cloexec));
 	files->cwd = old->cwd;
+	files->exe = old->exe;
 	spin_unlock_irqrestore(&old->lock, flags);
 	return files;
 }

@@ -180,6 +180,9 @@ struct files_struct {
 	struct file *fd[NR_OPEN_MAX];
 	unsigned long cloexec[NR_OPEN_MAX / (8 * sizeof(unsigned long))];
 	const struct initramfs_node *cwd;	/* NULL: "/" */
+	/* The running program's file, for /proc/self/exe (Linux keeps it
+	 * in mm->exe_file): set by execve through initramfs_set_exe(). */
+	const struct initramfs_node *exe;
 };
 
 /* An empty table (cwd "/"); NULL when out of memory. */
@@ -188,7 +191,7 @@ struct files_struct *files_alloc(void);
  * for a new process; NULL when out of memory. */
 struct files_struct *files_alloc_console(void);
 /* fork: a copy sharing every open file (a reference each), the
- * close-on-exec bits and cwd; NULL when out of memory. */
+ * close-on-exec bits, cwd and exe; NULL when out of memory. */
 struct files_struct *files_dup(struct files_struct *files);
 /* execve: close every descriptor marked close-on-exec. */
 void files_close_on_exec(struct files_struct *files);

@@ -501,6 +501,28 @@ static void path_lookup_follows_links_and_refuses_loops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, "/loop1", true, &n), -ELOOP);
 	KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, "/self/x", false, &n), -ELOOP);
 	KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, "/loop1", false, &n), 0);
+	/* /proc/self/exe leads to the program execve recorded. */
+	{
+		struct files_struct *files = current_files();
+		const struct initramfs_node *old = files->exe, *bb;
+		char target[64];
+
+		KUNIT_ASSERT_EQ(test, initramfs_walk(&fs, NULL, "/bin/busybox",
+						     true, &bb), 0);
+		files->exe = bb;
+		KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, "/proc/self/exe",
+						     true, &n), 0);
+		KUNIT_EXPECT_PTR_EQ(test, n, bb);
+		KUNIT_ASSERT_EQ(test, initramfs_walk(&fs, NULL, "/proc/self/exe",
+						     false, &n), 0);
+		KUNIT_EXPECT_EQ(test, initramfs_readlink(n, target,
+							 sizeof(target)), 0);
+		KUNIT_EXPECT_STREQ(test, target, "/bin/busybox");
+		files->exe = NULL;
+		KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, "/proc/self/exe",
+						     true, &n), -ENOENT);
+		files->exe = old;
+	}
 	memset(longname, 'a', 256);
 	KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, longname, true, &n),
 			-ENAMETOOLONG);
