@@ -70,6 +70,7 @@ typedef long ssize_t;
 #define AT_FDCWD		(-100)
 #define AT_SYMLINK_NOFOLLOW	0x100
 #define AT_EACCESS		0x200
+#define AT_NO_AUTOMOUNT		0x800	/* accepted; nothing automounts */
 #define AT_EMPTY_PATH		0x1000
 
 /* st_mode: the type bits and the permission bits (octal, as Linux). */

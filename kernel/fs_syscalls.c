@@ -661,7 +661,7 @@ static long do_fstatat(int dfd, const char *upath, struct stat *ust,
 	struct kstat k;
 	int r;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH))
 		return -EINVAL;
 	r = resolve_at(dfd, upath, !(flags & AT_SYMLINK_NOFOLLOW),
 		       (unsigned int)flags, &n, &f);
@@ -719,7 +719,8 @@ SYSCALL_DEFINE5(statx, int, dfd, const char *, path, int, flags,
 	struct statx sx;
 	int r;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH |
+		      AT_STATX_SYNC_TYPE))
 		return -EINVAL;
 	if (mask & 0x80000000U)		/* STATX__RESERVED */
 		return -EINVAL;
