@@ -9,8 +9,23 @@
 #ifndef KERNEL_ERRNO_H
 #define KERNEL_ERRNO_H
 
+#ifndef EPERM
+#define EPERM		1	/* operation not permitted */
+#endif
+#ifndef ENOENT
+#define ENOENT		2	/* no such file or directory */
+#endif
+#ifndef EINTR
+#define EINTR		4	/* interrupted by a signal */
+#endif
 #ifndef EIO
 #define EIO		5	/* I/O error (the device reported one) */
+#endif
+#ifndef ENXIO
+#define ENXIO		6	/* no such device or address */
+#endif
+#ifndef EBADF
+#define EBADF		9	/* bad file descriptor (or not open for that) */
 #endif
 #ifndef EAGAIN
 #define EAGAIN		11	/* try again (no slot free now) */
@@ -18,20 +33,59 @@
 #ifndef ENOMEM
 #define ENOMEM		12	/* out of memory (or of address space) */
 #endif
+#ifndef EACCES
+#define EACCES		13	/* permission denied */
+#endif
 #ifndef EFAULT
 #define EFAULT		14	/* bad address (a DMA fault, a bad pointer) */
 #endif
 #ifndef EBUSY
 #define EBUSY		16	/* already in use */
 #endif
+#ifndef EEXIST
+#define EEXIST		17	/* file exists */
+#endif
+#ifndef ENOTDIR
+#define ENOTDIR		20	/* a path component is not a directory */
+#endif
+#ifndef EISDIR
+#define EISDIR		21	/* is a directory */
+#endif
 #ifndef EINVAL
 #define EINVAL		22	/* invalid argument */
+#endif
+#ifndef EMFILE
+#define EMFILE		24	/* too many open files (RLIMIT_NOFILE) */
+#endif
+#ifndef ENOTTY
+#define ENOTTY		25	/* not a terminal (ioctl) */
 #endif
 #ifndef ENOSPC
 #define ENOSPC		28	/* no space left (a table or ring is full) */
 #endif
+#ifndef ESPIPE
+#define ESPIPE		29	/* illegal seek (a pipe or tty) */
+#endif
+#ifndef EROFS
+#define EROFS		30	/* read-only file system */
+#endif
+#ifndef EPIPE
+#define EPIPE		32	/* broken pipe (no reader) */
+#endif
+#ifndef ERANGE
+#define ERANGE		34	/* result too large (a buffer too small) */
+#endif
+#ifndef ENAMETOOLONG
+#define ENAMETOOLONG	36	/* file name too long */
+#endif
 #ifndef ENOSYS
 #define ENOSYS		38	/* not implemented */
+#endif
+#ifndef ELOOP
+#define ELOOP		40	/* too many symbolic links */
+#endif
+#ifndef EOVERFLOW
+#define EOVERFLOW	75	/* value too large for its type */
 #endif
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP	95	/* operation not supported by the device */
