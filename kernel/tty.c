@@ -17,7 +17,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
-#include "kernel/file_uaccess.h"
+#include "kernel/uaccess.h"
 #include "kernel/wait.h"
 
 #define SIGINT		2

@@ -17,6 +17,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/syscall.h"
 #include "kernel/tty.h"
 #include "kernel/wait.h"
 #include "mm/kmalloc.h"
@@ -637,6 +638,97 @@ static void bad_trees_are_refused_with_a_reason(struct kunit *test)
 	}
 }
 
+/* ------------------------------------------------------ system calls */
+
+/*
+ * The system calls driven from a kernel thread (the console's table:
+ * the terminal on 0, 1, 2). A kernel address is never a user pointer, so
+ * each call that takes one answers -EFAULT for it, before touching it;
+ * and the argument checks that need no user memory answer as Linux does.
+ * A call this architecture lacks (__NR_none) is skipped.
+ */
+#define SKIPPED	(-9999L)
+#define UIO_MAXIOV_TEST	1024
+
+static long sc(long nr, unsigned long a0, unsigned long a1, unsigned long a2,
+	       unsigned long a3)
+{
+	unsigned long args[6] = { a0, a1, a2, a3, 0, 0 };
+	syscall_fn_t fn;
+
+	if (nr == __NR_none)
+		return SKIPPED;
+	fn = syscall_lookup((unsigned long)nr);
+	return fn ? fn(args) : -ENOSYS;
+}
+
+#define EXPECT_SC(test, want, nr, ...) do { \
+	long __sc_ret = sc(nr, __VA_ARGS__); \
+	if (__sc_ret != SKIPPED) \
+		KUNIT_EXPECT_EQ(test, __sc_ret, (long)(want)); \
+} while (0)
+
+static void syscalls_refuse_kernel_pointers_and_bad_arguments(struct kunit *test)
+{
+	static char kbuf[256] = "/bin";
+	unsigned long k = (unsigned long)kbuf;
+	unsigned long at = (unsigned long)(long)AT_FDCWD;
+
+	/* Kernel pointers: -EFAULT, whatever the call. */
+	EXPECT_SC(test, -EFAULT, __NR_read, 0, k, 16, 0);
+	EXPECT_SC(test, -EFAULT, __NR_write, 1, k, 16, 0);
+	EXPECT_SC(test, -EFAULT, __NR_readv, 0, k, 1, 0);
+	EXPECT_SC(test, -EFAULT, __NR_writev, 1, k, 1, 0);
+	EXPECT_SC(test, -EFAULT, __NR_pipe2, k, 0, 0, 0);
+	EXPECT_SC(test, -EFAULT, __NR_pipe, k, 0, 0, 0);
+	EXPECT_SC(test, -EFAULT, __NR_fstat, 1, k, 0, 0);
+	EXPECT_SC(test, -EFAULT, __NR_newfstatat, at, k, 0, 0);
+	EXPECT_SC(test, -EFAULT, __NR_statx, at, k, 0, 0x7ff);
+	EXPECT_SC(test, -EFAULT, __NR_openat, at, k, 0, 0);
+	EXPECT_SC(test, -EFAULT, __NR_open, k, 0, 0, 0);
+	EXPECT_SC(test, -EFAULT, __NR_readlinkat, at, k, 1, 16);
+	EXPECT_SC(test, -EFAULT, __NR_faccessat, at, k, 0, 0);
+	EXPECT_SC(test, -EFAULT, __NR_chdir, k, 0, 0, 0);
+	EXPECT_SC(test, -EFAULT, __NR_getcwd, k, 256, 0, 0);
+	EXPECT_SC(test, -EFAULT, __NR_ioctl, 0, TCGETS, k, 0);
+	EXPECT_SC(test, -EFAULT, __NR_ioctl, 1, TIOCGWINSZ, k, 0);
+	EXPECT_SC(test, -EFAULT, __NR_ppoll, k, 1, 0, 0);
+	EXPECT_SC(test, -EFAULT, __NR_poll, k, 1, 0, 0);
+	EXPECT_SC(test, -EFAULT, __NR_mkdirat, at, k, 0755, 0);
+	EXPECT_SC(test, -EFAULT, __NR_unlinkat, at, k, 0, 0);
+	/* Bad descriptors and arguments. */
+	EXPECT_SC(test, -EBADF, __NR_close, (unsigned long)-1, 0, 0, 0);
+	EXPECT_SC(test, -EBADF, __NR_close, 5000, 0, 0, 0);
+	EXPECT_SC(test, -EBADF, __NR_read, 999, k, 1, 0);
+	EXPECT_SC(test, -EBADF, __NR_read, 1, k, 1, 0);	/* fd 1: write only */
+	EXPECT_SC(test, -EBADF, __NR_dup2, 0, NR_OPEN_MAX, 0, 0);
+	EXPECT_SC(test, -EINVAL, __NR_dup3, 0, 0, 0, 0);	/* same fd */
+	EXPECT_SC(test, -EINVAL, __NR_dup3, 0, 9, 1, 0);	/* bad flags */
+	EXPECT_SC(test, -EINVAL, __NR_pipe2, k, 1, 0, 0);	/* flags first */
+	EXPECT_SC(test, -EINVAL, __NR_fcntl, 0, 9999, 0, 0);
+	EXPECT_SC(test, -EINVAL, __NR_fcntl, 0, F_DUPFD, NR_OPEN_MAX, 0);
+	EXPECT_SC(test, -ESPIPE, __NR_lseek, 0, 0, SEEK_SET, 0);	/* a tty */
+	EXPECT_SC(test, -EINVAL, __NR_lseek, 0, 0, 7, 0);
+	EXPECT_SC(test, -ESPIPE, __NR_pread64, 0, k, 1, 0);
+	EXPECT_SC(test, -ENOTTY, __NR_ioctl, 0, 0x12345678, 0, 0);
+	EXPECT_SC(test, -ENOTDIR, __NR_getdents64, 0, k, 256, 0);
+	EXPECT_SC(test, -EINVAL, __NR_readv, 0, k, UIO_MAXIOV_TEST + 1, 0);
+	EXPECT_SC(test, -EINVAL, __NR_poll, k, NR_OPEN_MAX + 1, 0, 0);
+	EXPECT_SC(test, -EFAULT, __NR_read, 0, k, 0, 0);	/* as Linux: before count */
+	/* fcntl on the console's fds: flags, cloexec, dup above a floor. */
+	EXPECT_SC(test, O_RDWR, __NR_fcntl, 0, F_GETFL, 0, 0);
+	EXPECT_SC(test, 0, __NR_fcntl, 0, F_GETFD, 0, 0);
+	{
+		long fd = sc(__NR_fcntl, 1, F_DUPFD_CLOEXEC, 100, 0);
+
+		KUNIT_ASSERT_GE(test, fd, 100L);
+		EXPECT_SC(test, FD_CLOEXEC, __NR_fcntl, (unsigned long)fd,
+			  F_GETFD, 0, 0);
+		EXPECT_SC(test, 0, __NR_close, (unsigned long)fd, 0, 0, 0);
+	}
+	KUNIT_EXPECT_EQ(test, files_count(current_files()), 3U);
+}
+
 static struct kunit_case file_cases[] = {
 	KUNIT_CASE(fd_table_gives_lowest_free_and_stops_at_the_limit),
 	KUNIT_CASE(dup_cloexec_and_fork_copy),
@@ -650,6 +742,7 @@ static struct kunit_case file_cases[] = {
 	KUNIT_CASE(path_lookup_follows_links_and_refuses_loops),
 	KUNIT_CASE(directory_lists_sorted_and_files_read_back),
 	KUNIT_CASE(bad_trees_are_refused_with_a_reason),
+	KUNIT_CASE(syscalls_refuse_kernel_pointers_and_bad_arguments),
 	{}
 };
 
