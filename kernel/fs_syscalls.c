@@ -124,33 +124,6 @@ static ssize_t do_write(struct file *f, const char *ubuf, size_t count,
 	return done;
 }
 
-/*
- * Copy a NUL-ended string of at most n bytes from user memory, a piece
- * at a time that never crosses a page, so a string ending just before
- * an unmapped page is still read whole. Its length, n if no NUL came, or
- * -EFAULT. (strncpy_from_user's contract, on copy_from_user alone: arm64
- * has no strncpy_from_user yet.)
- */
-static long copy_string_from_user(char *dst, const char *src, long n)
-{
-	long done = 0;
-
-	while (done < n) {
-		unsigned long a = (unsigned long)src + (unsigned long)done;
-		long chunk = (long)(4096 - (a & 4095));
-
-		if (chunk > n - done)
-			chunk = n - done;
-		if (copy_from_user(dst + done, (const void *)a, (size_t)chunk))
-			return -EFAULT;
-		for (long i = 0; i < chunk; i++)
-			if (dst[done + i] == '\0')
-				return done + i;
-		done += chunk;
-	}
-	return n;
-}
-
 /* A path from user memory into a new PATH_MAX buffer (kfree it):
  * -EFAULT, -ENAMETOOLONG, -ENOMEM. */
 static long getname(const char *upath, char **out)
@@ -160,7 +133,7 @@ static long getname(const char *upath, char **out)
 
 	if (!buf)
 		return -ENOMEM;
-	len = copy_string_from_user(buf, upath, PATH_MAX);
+	len = strncpy_from_user(buf, upath, PATH_MAX);
 	if (len < 0 || len >= PATH_MAX) {
 		kfree(buf);
 		return len < 0 ? -EFAULT : -ENAMETOOLONG;
