@@ -364,8 +364,8 @@ static long mmap_locked(struct mm_struct *mm, unsigned long addr,
 	long r;
 
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
-		    !range_free(mm, addr, len))
+		/* NOREPLACE wins over MAP_FIXED when both are given (Linux). */
+		if ((flags & MAP_FIXED_NOREPLACE) && !range_free(mm, addr, len))
 			return -EEXIST;
 		r = __do_munmap(mm, addr, addr + len);
 		if (r)

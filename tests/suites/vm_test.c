@@ -97,6 +97,8 @@ static void errnos(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, do_mmap(mm, A, 4096, RW, PRIV | MAP_FIXED, 0), (long)A);
 	KUNIT_EXPECT_EQ(test, do_mmap(mm, A, 4096, RW, PRIV | MAP_FIXED_NOREPLACE, 0),
 			(long)-EEXIST);
+	KUNIT_EXPECT_EQ(test, do_mmap(mm, A, 4096, RW, PRIV | MAP_FIXED | MAP_FIXED_NOREPLACE, 0),
+			(long)-EEXIST);
 	KUNIT_EXPECT_EQ(test, do_munmap(mm, A + 1, 4096), -EINVAL);
 	KUNIT_EXPECT_EQ(test, do_munmap(mm, A, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, do_munmap(mm, A + 8192, 4096), 0);	/* nothing there */
