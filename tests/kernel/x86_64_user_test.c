@@ -242,6 +242,37 @@ static void user_page_fault_ends_the_thread_not_the_kernel(struct kunit *test)
 	space_destroy(test);
 }
 
+/* Each ends the thread by an exception before its exit(0):
+ *	ud2			#UD: SIGILL
+ *	int3			#BP (the one DPL-3 gate): SIGTRAP
+ *	xor ecx, ecx / div ecx	#DE: SIGFPE
+ *	int 0x80		a DPL-0 gate: #GP, SIGSEGV
+ * then	xor edi, edi / mov eax, 60 / syscall */
+#define EXIT0	0x31, 0xff, 0xb8, 0x3c, 0x00, 0x00, 0x00, 0x0f, 0x05
+static const uint8_t prog_ud2[] = { 0x0f, 0x0b, EXIT0 };
+static const uint8_t prog_int3[] = { 0xcc, EXIT0 };
+static const uint8_t prog_div0[] = { 0x31, 0xc9, 0xf7, 0xf1, EXIT0 };
+static const uint8_t prog_int80[] = { 0xcd, 0x80, EXIT0 };
+
+static void user_exceptions_end_the_thread_not_the_kernel(struct kunit *test)
+{
+	static const struct { const uint8_t *code; size_t len; } progs[] = {
+		{ prog_ud2, sizeof(prog_ud2) }, { prog_int3, sizeof(prog_int3) },
+		{ prog_div0, sizeof(prog_div0) }, { prog_int80, sizeof(prog_int80) },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(progs); i++) {
+		struct uthread u = { 0 };
+		struct thread *t;
+
+		space_create(test, progs[i].code, progs[i].len);
+		t = user_thread(&u, -1);
+		KUNIT_ASSERT_NOT_NULL(test, t);
+		KUNIT_EXPECT_NE(test, kthread_stop(t), 0);	/* exit(0) not reached */
+		space_destroy(test);
+	}
+}
+
 struct uaccess_result {
 	size_t good_to, good_from, unmapped_from, unmapped_to, partial;
 	size_t kernel_from, kernel_to, clear, clear_unmapped;
@@ -508,6 +539,7 @@ static void signal_frame_round_trip(struct kunit *test)
 static struct kunit_case x86_64_user_cases[] = {
 	KUNIT_CASE(syscall_round_trip_enosys_then_exit),
 	KUNIT_CASE(user_page_fault_ends_the_thread_not_the_kernel),
+	KUNIT_CASE(user_exceptions_end_the_thread_not_the_kernel),
 	KUNIT_CASE(uaccess_good_unmapped_and_kernel_addresses),
 	KUNIT_CASE(smep_smap_on_where_the_cpu_has_them),
 	KUNIT_CASE(timer_preempts_a_user_busy_loop),
