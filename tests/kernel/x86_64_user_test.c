@@ -356,6 +356,60 @@ static void uaccess_good_unmapped_and_kernel_addresses(struct kunit *test)
 	space_destroy(test);
 }
 
+struct demand_result {
+	unsigned long rw, ro;
+	size_t to, from, to_ro, from_ro;
+	char back[12];
+};
+
+static struct demand_result dr;
+
+/* Runs with a real address space (mm/mm.h) loaded: its pages are not
+ * there until touched, so every copy below faults first. */
+static int demand_fn(void *arg)
+{
+	char *rw = (char *)dr.rw, *ro = (char *)dr.ro;
+	char buf[12];
+
+	(void)arg;
+	/* Straddles two pages, neither faulted in yet: both demand-zero
+	 * through the uaccess path, and the copy retried. */
+	dr.to = copy_to_user(rw + PAGE_SIZE - 6, "hello, page!", 12);
+	dr.from = copy_from_user(dr.back, rw + PAGE_SIZE - 6, 12);
+	dr.from_ro = copy_from_user(buf, ro, sizeof(buf));	/* zeroes */
+	dr.to_ro = copy_to_user(ro, buf, sizeof(buf));	/* refused */
+	return 0;
+}
+
+static void uaccess_faults_in_demand_zero_pages(struct kunit *test)
+{
+	struct mm_struct *mm;
+	struct thread *t;
+
+	memset(&dr, 0, sizeof(dr));
+	mm = mm_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	dr.rw = (unsigned long)do_mmap(mm, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	dr.ro = (unsigned long)do_mmap(mm, 0, PAGE_SIZE, PROT_READ,
+				       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_LT(test, dr.rw, TASK_SIZE);
+	KUNIT_ASSERT_LT(test, dr.ro, TASK_SIZE);
+	t = kthread_create(demand_fn, NULL, "demand");
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->mm = mm;
+	wake_up_process(t);
+	KUNIT_EXPECT_EQ(test, kthread_stop(t), 0);
+	KUNIT_EXPECT_EQ(test, dr.to, 0UL);
+	KUNIT_EXPECT_EQ(test, dr.from, 0UL);
+	KUNIT_EXPECT_EQ(test, memcmp(dr.back, "hello, page!", 12), 0);
+	KUNIT_EXPECT_EQ(test, dr.from_ro, 0UL);
+	KUNIT_EXPECT_EQ(test, dr.to_ro, 12UL);
+	/* Pages after mmput() are mm's to account (its slab caches keep
+	 * some): this case does not count them. */
+	mmput(mm);
+}
+
 static void smep_smap_on_where_the_cpu_has_them(struct kunit *test)
 {
 	uint32_t a, b, c, d;
@@ -541,6 +595,7 @@ static struct kunit_case x86_64_user_cases[] = {
 	KUNIT_CASE(user_page_fault_ends_the_thread_not_the_kernel),
 	KUNIT_CASE(user_exceptions_end_the_thread_not_the_kernel),
 	KUNIT_CASE(uaccess_good_unmapped_and_kernel_addresses),
+	KUNIT_CASE(uaccess_faults_in_demand_zero_pages),
 	KUNIT_CASE(smep_smap_on_where_the_cpu_has_them),
 	KUNIT_CASE(timer_preempts_a_user_busy_loop),
 	KUNIT_CASE(fpu_and_fs_base_kept_per_thread),
