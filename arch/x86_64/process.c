@@ -133,12 +133,17 @@ void arch_copy_user_state(struct thread *child, const struct thread *parent)
 void arch_reset_user_state(struct thread *t)
 {
 	unsigned long flags = arch_irq_save();
+	bool user = t->ctx.user;
 
 	x86_init_user_context(&t->ctx);
-	if (t == current)
+	t->ctx.user = user;
+	if (t == current && user) {
+		/* execve from a running program: its registers become the
+		 * initial state now, so registers and ctx agree at the next
+		 * switch whichever way the kernel returns to user mode. */
+		fxrstor(t->ctx.fxsave);
 		wrmsr(MSR_FS_BASE, 0);
-	/* t->ctx.user is false now: its next arch_enter_user loads the
-	 * initial FPU image. */
+	}
 	arch_irq_restore(flags);
 }
 

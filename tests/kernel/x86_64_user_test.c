@@ -242,6 +242,37 @@ static void user_page_fault_ends_the_thread_not_the_kernel(struct kunit *test)
 	space_destroy(test);
 }
 
+/* Each ends the thread by an exception before its exit(0):
+ *	ud2			#UD: SIGILL
+ *	int3			#BP (the one DPL-3 gate): SIGTRAP
+ *	xor ecx, ecx / div ecx	#DE: SIGFPE
+ *	int 0x80		a DPL-0 gate: #GP, SIGSEGV
+ * then	xor edi, edi / mov eax, 60 / syscall */
+#define EXIT0	0x31, 0xff, 0xb8, 0x3c, 0x00, 0x00, 0x00, 0x0f, 0x05
+static const uint8_t prog_ud2[] = { 0x0f, 0x0b, EXIT0 };
+static const uint8_t prog_int3[] = { 0xcc, EXIT0 };
+static const uint8_t prog_div0[] = { 0x31, 0xc9, 0xf7, 0xf1, EXIT0 };
+static const uint8_t prog_int80[] = { 0xcd, 0x80, EXIT0 };
+
+static void user_exceptions_end_the_thread_not_the_kernel(struct kunit *test)
+{
+	static const struct { const uint8_t *code; size_t len; } progs[] = {
+		{ prog_ud2, sizeof(prog_ud2) }, { prog_int3, sizeof(prog_int3) },
+		{ prog_div0, sizeof(prog_div0) }, { prog_int80, sizeof(prog_int80) },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(progs); i++) {
+		struct uthread u = { 0 };
+		struct thread *t;
+
+		space_create(test, progs[i].code, progs[i].len);
+		t = user_thread(&u, -1);
+		KUNIT_ASSERT_NOT_NULL(test, t);
+		KUNIT_EXPECT_NE(test, kthread_stop(t), 0);	/* exit(0) not reached */
+		space_destroy(test);
+	}
+}
+
 struct uaccess_result {
 	size_t good_to, good_from, unmapped_from, unmapped_to, partial;
 	size_t kernel_from, kernel_to, clear, clear_unmapped;
@@ -323,6 +354,60 @@ static void uaccess_good_unmapped_and_kernel_addresses(struct kunit *test)
 	else
 		KUNIT_EXPECT_EQ(test, ur.nostac, 0L);
 	space_destroy(test);
+}
+
+struct demand_result {
+	unsigned long rw, ro;
+	size_t to, from, to_ro, from_ro;
+	char back[12];
+};
+
+static struct demand_result dr;
+
+/* Runs with a real address space (mm/mm.h) loaded: its pages are not
+ * there until touched, so every copy below faults first. */
+static int demand_fn(void *arg)
+{
+	char *rw = (char *)dr.rw, *ro = (char *)dr.ro;
+	char buf[12];
+
+	(void)arg;
+	/* Straddles two pages, neither faulted in yet: both demand-zero
+	 * through the uaccess path, and the copy retried. */
+	dr.to = copy_to_user(rw + PAGE_SIZE - 6, "hello, page!", 12);
+	dr.from = copy_from_user(dr.back, rw + PAGE_SIZE - 6, 12);
+	dr.from_ro = copy_from_user(buf, ro, sizeof(buf));	/* zeroes */
+	dr.to_ro = copy_to_user(ro, buf, sizeof(buf));	/* refused */
+	return 0;
+}
+
+static void uaccess_faults_in_demand_zero_pages(struct kunit *test)
+{
+	struct mm_struct *mm;
+	struct thread *t;
+
+	memset(&dr, 0, sizeof(dr));
+	mm = mm_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	dr.rw = (unsigned long)do_mmap(mm, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	dr.ro = (unsigned long)do_mmap(mm, 0, PAGE_SIZE, PROT_READ,
+				       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_LT(test, dr.rw, TASK_SIZE);
+	KUNIT_ASSERT_LT(test, dr.ro, TASK_SIZE);
+	t = kthread_create(demand_fn, NULL, "demand");
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->mm = mm;
+	wake_up_process(t);
+	KUNIT_EXPECT_EQ(test, kthread_stop(t), 0);
+	KUNIT_EXPECT_EQ(test, dr.to, 0UL);
+	KUNIT_EXPECT_EQ(test, dr.from, 0UL);
+	KUNIT_EXPECT_EQ(test, memcmp(dr.back, "hello, page!", 12), 0);
+	KUNIT_EXPECT_EQ(test, dr.from_ro, 0UL);
+	KUNIT_EXPECT_EQ(test, dr.to_ro, 12UL);
+	/* Pages after mmput() are mm's to account (its slab caches keep
+	 * some): this case does not count them. */
+	mmput(mm);
 }
 
 static void smep_smap_on_where_the_cpu_has_them(struct kunit *test)
@@ -508,7 +593,9 @@ static void signal_frame_round_trip(struct kunit *test)
 static struct kunit_case x86_64_user_cases[] = {
 	KUNIT_CASE(syscall_round_trip_enosys_then_exit),
 	KUNIT_CASE(user_page_fault_ends_the_thread_not_the_kernel),
+	KUNIT_CASE(user_exceptions_end_the_thread_not_the_kernel),
 	KUNIT_CASE(uaccess_good_unmapped_and_kernel_addresses),
+	KUNIT_CASE(uaccess_faults_in_demand_zero_pages),
 	KUNIT_CASE(smep_smap_on_where_the_cpu_has_them),
 	KUNIT_CASE(timer_preempts_a_user_busy_loop),
 	KUNIT_CASE(fpu_and_fs_base_kept_per_thread),
