@@ -11,6 +11,7 @@
 #define KERNEL_PROCESS_H
 
 #include "kernel/lib/list.h"
+#include "kernel/signal.h"
 #include "kernel/thread.h"
 #include "kernel/types.h"
 #include <arch/thread.h>
@@ -36,6 +37,8 @@ struct process {
 	struct mm_struct *mm;		/* read by all; NULL once exited */
 	struct files_struct *files;	/* kernel/file.c: the fd table */
 	int exit_code;			/* wait4's status word once a zombie */
+	struct signal_state signal;	/* kernel/signal.c: dispositions,
+					 * mask, pending */
 	char name[PROCESS_NAME_LEN];	/* the program's base name */
 };
 
