@@ -88,8 +88,10 @@ static uint64_t read_in(struct arch_mm *mm, unsigned long va)
 	struct fault_info fi;
 
 	arch_switch_mm(mm);
+	arch_user_access_begin();	/* SMAP/PAN: reading a user page */
 	if (run_catching_faults(do_load, &l, &fi))
 		l.value = FAULTED;
+	arch_user_access_end();
 	arch_switch_mm(NULL);
 	arch_irq_restore(flags);
 	return l.value;
@@ -115,7 +117,9 @@ static bool faults_in(struct arch_mm *mm, void (*fn)(void *), unsigned long va,
 	memset(report, 0, sizeof(report));
 	arch_switch_mm(mm);
 	printk_capture_start(report, sizeof(report));
+	arch_user_access_begin();
 	caught = run_catching_faults(fn, (void *)va, fi);
+	arch_user_access_end();
 	printk_capture_stop();
 	arch_switch_mm(NULL);
 	arch_irq_restore(flags);
@@ -299,10 +303,12 @@ static void remap_with_flush_reads_the_new_page(struct kunit *test)
 	/* Stay loaded throughout, so a stale entry could be used. */
 	flags = arch_irq_save();
 	arch_switch_mm(&mm);
+	arch_user_access_begin();
 	first = *(volatile uint64_t *)UVA;
 	arch_mm_unmap(&mm, UVA, PAGE_SIZE);	/* flushes the page */
 	arch_mm_map(&mm, UVA, page_phys(pb), PAGE_SIZE, RW_USER);
 	second = *(volatile uint64_t *)UVA;
+	arch_user_access_end();
 	arch_flush_tlb_mm(&mm);
 	arch_switch_mm(NULL);
 	arch_irq_restore(flags);
@@ -327,7 +333,9 @@ static void read_on_this_cpu(void *arg)
 
 	if (r->mm)
 		arch_switch_mm(r->mm);
+	arch_user_access_begin();
 	r->value = READ_ONCE(*(volatile uint64_t *)UVA);
+	arch_user_access_end();
 	if (r->unload)
 		arch_switch_mm(NULL);
 }
