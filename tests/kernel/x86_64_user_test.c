@@ -125,6 +125,7 @@ static const uint8_t prog_state[] = {
 
 static struct mm_struct test_mm;
 static struct page *code_page, *data_page, *stack_page;
+static unsigned long free_before;
 
 static uint8_t *data_kva(void)
 {
@@ -138,6 +139,8 @@ static void space_create(struct kunit *test, const uint8_t *prog, size_t len)
 	unsigned int rx = PROT_READ | PROT_EXEC | PROT_USER;
 	unsigned int rw = PROT_READ | PROT_WRITE | PROT_USER;
 
+	drain_all_pages(NULL);
+	free_before = nr_free_pages();
 	memset(&test_mm, 0, sizeof(test_mm));
 	code_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
 	data_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
@@ -155,13 +158,16 @@ static void space_create(struct kunit *test, const uint8_t *prog, size_t len)
 					  PFN_PHYS(page_to_pfn(stack_page)), PAGE_SIZE, rw), 0);
 }
 
-/* Every thread in it has ended (and switched away: kthread_stop). */
-static void space_destroy(void)
+/* Every thread in it has ended (and switched away: kthread_stop). Then
+ * every page is back: the tables, the three pages, the threads' stacks. */
+static void space_destroy(struct kunit *test)
 {
 	arch_mm_destroy(&test_mm.arch);
 	__free_page(code_page);
 	__free_page(data_page);
 	__free_page(stack_page);
+	drain_all_pages(NULL);
+	KUNIT_EXPECT_EQ(test, nr_free_pages(), free_before);
 }
 
 /* ------------------------------------------------------------ threads */
@@ -218,7 +224,7 @@ static void syscall_round_trip_enosys_then_exit(struct kunit *test)
 	/* exit(-ENOSYS): the call's result reached user code in rax, rbx
 	 * and r12 survived, and __NR_exit ended the thread. */
 	KUNIT_EXPECT_EQ(test, kthread_stop(t), (-ENOSYS) & 0xff);
-	space_destroy();
+	space_destroy(test);
 }
 
 static void user_page_fault_ends_the_thread_not_the_kernel(struct kunit *test)
@@ -233,7 +239,7 @@ static void user_page_fault_ends_the_thread_not_the_kernel(struct kunit *test)
 	code = kthread_stop(t);
 	/* exit(0) right after the load was never reached. */
 	KUNIT_EXPECT_NE(test, code, 0);
-	space_destroy();
+	space_destroy(test);
 }
 
 struct uaccess_result {
@@ -316,7 +322,7 @@ static void uaccess_good_unmapped_and_kernel_addresses(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ur.nostac, (long)-EFAULT);
 	else
 		KUNIT_EXPECT_EQ(test, ur.nostac, 0L);
-	space_destroy();
+	space_destroy(test);
 }
 
 static void smep_smap_on_where_the_cpu_has_them(struct kunit *test)
@@ -367,7 +373,7 @@ static void timer_preempts_a_user_busy_loop(struct kunit *test)
 	WRITE_ONCE(data_kva()[0], 1);	/* let the spinner leave */
 	KUNIT_EXPECT_EQ(test, kthread_stop(spin), 7);
 	KUNIT_EXPECT_EQ(test, kthread_stop(w), 0);
-	space_destroy();
+	space_destroy(test);
 }
 
 static void fpu_and_fs_base_kept_per_thread(struct kunit *test)
@@ -398,7 +404,105 @@ static void fpu_and_fs_base_kept_per_thread(struct kunit *test)
 	 * 1: xmm0 changed, 2: the FS base changed, 3: arch_prctl failed. */
 	KUNIT_EXPECT_EQ(test, kthread_stop(t[0]), 0);
 	KUNIT_EXPECT_EQ(test, kthread_stop(t[1]), 0);
-	space_destroy();
+	space_destroy(test);
+}
+
+struct sigframe_result {
+	int setup, setup_no_restorer, setup_bad_stack;
+	long ret;
+	struct pt_regs before, handler, after;
+	uint64_t blocked;
+};
+
+static struct sigframe_result sr;
+
+#define HANDLER		0x400100UL
+#define RESTORER	0x400200UL
+#define SA_RESTORER	0x04000000UL
+
+/* With test_mm loaded: build a frame for regs that were interrupted at
+ * some pc, "return" from the handler (its ret pops pretcode), restore. */
+static int sigframe_fn(void *arg)
+{
+	struct pt_regs r;
+	uint64_t *eflags;
+
+	(void)arg;
+	start_thread(&r, CODE_VA + 0x10, STACK_TOP - 0x40);
+	r.rax = 1; r.rbx = 2; r.rcx = 3; r.rdx = 4; r.rsi = 5; r.rdi = 6;
+	r.rbp = 7; r.r8 = 8; r.r9 = 9; r.r10 = 10; r.r11 = 11; r.r12 = 12;
+	r.r13 = 13; r.r14 = 14; r.r15 = 15;
+	r.rflags |= 1;			/* CF */
+	sr.before = r;
+	sr.setup_no_restorer = arch_setup_rt_frame(&r, 10, HANDLER, RESTORER,
+						   0, 0x5555);
+	sr.setup = arch_setup_rt_frame(&r, 10, HANDLER, RESTORER, SA_RESTORER,
+				       0x5555);
+	sr.handler = r;
+	r.rsp += 8;			/* the handler's ret */
+	r.rax = 0xdead;			/* clobbered by the handler */
+	/* The handler (or an attacker) sets IOPL 3 in the saved eflags
+	 * (uc_mcontext.eflags, frame + 8 + 40 + 136): refused. */
+	eflags = (uint64_t *)((uint8_t *)page_address(stack_page) +
+			      (sr.handler.rsp - STACK_VA) + 8 + 40 + 136);
+	*eflags |= 0x3000;
+	sr.ret = arch_rt_sigreturn(&r, &sr.blocked);
+	sr.after = r;
+	r.rsp = UNMAPPED_VA + 0x800;
+	sr.setup_bad_stack = arch_setup_rt_frame(&r, 10, HANDLER, RESTORER,
+						 SA_RESTORER, 0);
+	return 0;
+}
+
+static void signal_frame_round_trip(struct kunit *test)
+{
+	struct thread *t;
+	const uint8_t *stack;
+	uint64_t word;
+	unsigned long off;
+
+	space_create(test, prog_fault, sizeof(prog_fault));
+	memset(&sr, 0, sizeof(sr));
+	t = kthread_create(sigframe_fn, NULL, "sigframe");
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->mm = &test_mm;
+	wake_up_process(t);
+	KUNIT_EXPECT_EQ(test, kthread_stop(t), 0);
+
+	KUNIT_EXPECT_EQ(test, sr.setup_no_restorer, -EFAULT);
+	KUNIT_EXPECT_EQ(test, sr.setup, 0);
+	/* The handler runs as if called: rsp 16-byte aligned minus 8, below
+	 * the red zone; handler(sig, &info, &uc). */
+	KUNIT_EXPECT_EQ(test, (sr.handler.rsp + 8) % 16, 0UL);
+	KUNIT_EXPECT_LT(test, sr.handler.rsp, sr.before.rsp - 128 - 512);
+	KUNIT_EXPECT_EQ(test, sr.handler.rip, HANDLER);
+	KUNIT_EXPECT_EQ(test, sr.handler.rdi, 10UL);
+	KUNIT_EXPECT_EQ(test, sr.handler.rdx, sr.handler.rsp + 8);	/* &uc */
+	KUNIT_EXPECT_EQ(test, sr.handler.rsi, sr.handler.rsp + 8 + 304);	/* &info */
+	/* Linux's offsets, read back through the direct map: pretcode at
+	 * 0, uc_mcontext.rip at 8 + 40 + 128, uc_sigmask at 8 + 296. */
+	stack = page_address(stack_page);
+	off = sr.handler.rsp - STACK_VA;
+	KUNIT_ASSERT_LT(test, off, PAGE_SIZE - 440);
+	memcpy(&word, stack + off, 8);
+	KUNIT_EXPECT_EQ(test, word, RESTORER);
+	memcpy(&word, stack + off + 8 + 40 + 128, 8);
+	KUNIT_EXPECT_EQ(test, word, CODE_VA + 0x10);
+	memcpy(&word, stack + off + 8 + 296, 8);
+	KUNIT_EXPECT_EQ(test, word, 0x5555ULL);
+	/* And back: every register, the mask; IOPL stays 0. */
+	KUNIT_EXPECT_EQ(test, sr.ret, 0L);
+	KUNIT_EXPECT_EQ(test, sr.blocked, 0x5555ULL);
+	KUNIT_EXPECT_EQ(test, sr.after.rip, sr.before.rip);
+	KUNIT_EXPECT_EQ(test, sr.after.rsp, sr.before.rsp);
+	KUNIT_EXPECT_EQ(test, sr.after.rax, 1ULL);
+	KUNIT_EXPECT_EQ(test, sr.after.rcx, 3ULL);
+	KUNIT_EXPECT_EQ(test, sr.after.r11, 11ULL);
+	KUNIT_EXPECT_EQ(test, sr.after.r15, 15ULL);
+	KUNIT_EXPECT_EQ(test, sr.after.rflags, sr.before.rflags);
+	KUNIT_EXPECT_EQ(test, sr.after.cs, (uint64_t)USER_CS);
+	KUNIT_EXPECT_EQ(test, sr.setup_bad_stack, -EFAULT);
+	space_destroy(test);
 }
 
 static struct kunit_case x86_64_user_cases[] = {
@@ -408,6 +512,7 @@ static struct kunit_case x86_64_user_cases[] = {
 	KUNIT_CASE(smep_smap_on_where_the_cpu_has_them),
 	KUNIT_CASE(timer_preempts_a_user_busy_loop),
 	KUNIT_CASE(fpu_and_fs_base_kept_per_thread),
+	KUNIT_CASE(signal_frame_round_trip),
 	{}
 };
 
