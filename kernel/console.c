@@ -1,7 +1,8 @@
 /*
  * kernel/console.c - the `mm> ` prompt: reads a line with simple editing
- * (kernel/lib/line_edit.h), splits it into words and runs the command of
- * that name (CONSOLE_COMMAND).
+ * (kernel/lib/line_edit.h), splits it into words as a shell would
+ * (kernel/lib/argv_split.h: quotes and backslashes) and runs the command
+ * of that name (CONSOLE_COMMAND).
  *
  * How a typed character gets here (docs/console.md): the UART raises its
  * receive interrupt; the driver's handler drains the hardware FIFO into
@@ -13,6 +14,7 @@
 #include "kernel/console.h"
 #include "kernel/cmdline.h"
 #include "kernel/kunit.h"
+#include "kernel/lib/argv_split.h"
 #include "kernel/lib/kfifo.h"
 #include "kernel/lib/line_edit.h"
 #include "kernel/lib/string.h"
@@ -118,25 +120,15 @@ static const struct console_command *find_command(const char *name)
 int console_execute(char *line)
 {
 	char *argv[MAX_ARGS + 1];
-	int argc = 0;
-	char *p = line;
+	char why[64];
+	int argc = argv_split(line, argv, MAX_ARGS, why, sizeof(why));
 
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		if (argc == MAX_ARGS) {
-			printk("console: more than %d words; nothing run\n", MAX_ARGS);
-			return 1;
-		}
-		argv[argc++] = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		if (*p)
-			*p++ = '\0';
+	/* Words as a shell splits them (quotes, backslashes), so every
+	 * command takes "a b" as one argument. */
+	if (argc < 0) {
+		printk("console: %s; nothing run\n", why);
+		return 1;
 	}
-	argv[argc] = NULL;
 	if (argc == 0)
 		return 0;
 

@@ -15,6 +15,9 @@
 #ifndef ENOENT
 #define ENOENT		2	/* no such file or directory */
 #endif
+#ifndef ESRCH
+#define ESRCH		3	/* no such process */
+#endif
 #ifndef EINTR
 #define EINTR		4	/* interrupted by a signal */
 #endif
@@ -24,8 +27,17 @@
 #ifndef ENXIO
 #define ENXIO		6	/* no such device or address */
 #endif
+#ifndef E2BIG
+#define E2BIG		7	/* argument list too long */
+#endif
+#ifndef ENOEXEC
+#define ENOEXEC		8	/* not an executable format the kernel loads */
+#endif
 #ifndef EBADF
-#define EBADF		9	/* bad file descriptor (or not open for that) */
+#define EBADF		9	/* bad file descriptor */
+#endif
+#ifndef ECHILD
+#define ECHILD		10	/* no child process to wait for */
 #endif
 #ifndef EAGAIN
 #define EAGAIN		11	/* try again (no slot free now) */
@@ -43,10 +55,16 @@
 #define EBUSY		16	/* already in use */
 #endif
 #ifndef EEXIST
-#define EEXIST		17	/* file exists */
+#define EEXIST		17	/* already exists */
+#endif
+#ifndef EXDEV
+#define EXDEV		18	/* cross-device link */
+#endif
+#ifndef ENODEV
+#define ENODEV		19	/* no such device (or mapping type) */
 #endif
 #ifndef ENOTDIR
-#define ENOTDIR		20	/* a path component is not a directory */
+#define ENOTDIR		20	/* not a directory */
 #endif
 #ifndef EISDIR
 #define EISDIR		21	/* is a directory */
@@ -54,32 +72,44 @@
 #ifndef EINVAL
 #define EINVAL		22	/* invalid argument */
 #endif
+#ifndef ENFILE
+#define ENFILE		23	/* too many open files in the system */
+#endif
 #ifndef EMFILE
-#define EMFILE		24	/* too many open files (RLIMIT_NOFILE) */
+#define EMFILE		24	/* too many open files */
 #endif
 #ifndef ENOTTY
-#define ENOTTY		25	/* not a terminal (ioctl) */
+#define ENOTTY		25	/* not a terminal */
+#endif
+#ifndef EFBIG
+#define EFBIG		27	/* file too large */
 #endif
 #ifndef ENOSPC
 #define ENOSPC		28	/* no space left (a table or ring is full) */
 #endif
 #ifndef ESPIPE
-#define ESPIPE		29	/* illegal seek (a pipe or tty) */
+#define ESPIPE		29	/* illegal seek (a pipe) */
 #endif
 #ifndef EROFS
 #define EROFS		30	/* read-only file system */
 #endif
 #ifndef EPIPE
-#define EPIPE		32	/* broken pipe (no reader) */
+#define EPIPE		32	/* broken pipe */
+#endif
+#ifndef EDOM
+#define EDOM		33	/* argument out of domain */
 #endif
 #ifndef ERANGE
-#define ERANGE		34	/* result too large (a buffer too small) */
+#define ERANGE		34	/* result out of range */
 #endif
 #ifndef ENAMETOOLONG
 #define ENAMETOOLONG	36	/* file name too long */
 #endif
 #ifndef ENOSYS
 #define ENOSYS		38	/* not implemented */
+#endif
+#ifndef ENOTEMPTY
+#define ENOTEMPTY	39	/* directory not empty */
 #endif
 #ifndef ELOOP
 #define ELOOP		40	/* too many symbolic links */
