@@ -19,6 +19,7 @@
 #include "kernel/sched.h"
 #include "kernel/thread.h"
 #include <arch/cpu.h>
+#include <arch/mmu.h>
 #include <arch/thread.h>
 #include <arch/user.h>
 
@@ -31,11 +32,11 @@ _Static_assert(__builtin_offsetof(struct arch_context, user) == 16, "CTX_USER");
 _Static_assert(__builtin_offsetof(struct arch_context, fpsimd) == 32, "CTX_FPSIMD");
 _Static_assert(__builtin_offsetof(struct arch_fpsimd_state, fpsr) == 512, "fpsr");
 
-static bool has_pan;
+bool arm64_has_pan;	/* <arch/mmu.h> */
 
 bool arm64_cpu_has_pan(void)
 {
-	return has_pan;
+	return arm64_has_pan;
 }
 
 /*
@@ -75,7 +76,7 @@ void arm64_user_cpu_init(void)
 
 	if ((mmfr1 >> ID_MMFR1_PAN_SHIFT) & 0xf) {
 		__asm__ __volatile__(".inst 0xd500419f" ::: "memory"); /* msr pan, #1 */
-		has_pan = true;
+		arm64_has_pan = true;
 	}
 }
 
@@ -84,7 +85,7 @@ void arm64_user_report(void)
 {
 	pr_info("user: EL0 with SVC; %s; UXN on kernel pages, PXN on user "
 		"pages; FP/SIMD and TPIDR_EL0 per thread\n",
-		has_pan ? "PAN on (uaccess by LDTR/STTR)" :
+		arm64_has_pan ? "PAN on (uaccess by LDTR/STTR)" :
 			  "no PAN on this CPU (uaccess by LDTR/STTR)");
 }
 

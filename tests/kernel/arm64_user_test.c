@@ -43,13 +43,16 @@
 #define STR_(x)	#x
 #define STR(x)	STR_(x)
 
-/* The address space: code, data (flag word + stack), a read-only page,
- * then nothing. */
+/* The address space (an mm from mm_alloc, with these pages mapped into
+ * its table directly, outside any VMA): code, data (flag word + stack), a
+ * read-only page, then nothing; and one anonymous VMA (do_mmap, faulted
+ * in on demand by mm) at UANON. */
 #define UCODE	0x400000UL
 #define UDATA	0x401000UL
 #define URO	0x402000UL
 #define UHOLE	0x403000UL
 #define USTACK_TOP (UDATA + PAGE_SIZE)
+#define UANON	0x500000UL
 
 /*
  * The user programs. Position-independent, each ends with exit(code):
@@ -60,6 +63,8 @@
  *   store_ro_prog x2 = UDATA: store to URO, then exit(7)
  *   udf_prog      udf, then exit(7)
  *   exit42_prog   exit(42)
+ *   anon_prog     x2 = UDATA: store 42 at UANON (a demand-zero fault),
+ *                 load it back, exit(what it read)
  *   spin_prog     x0 = seed, x2 = flag address: v0-v31 = seed + i,
  *                 TPIDR_EL0 = seed, FPCR.RMode = seed & 3; loop checking
  *                 them until the flag word is nonzero; exit(0), or
@@ -71,6 +76,7 @@ extern const char load_prog[], load_prog_end[];
 extern const char store_ro_prog[], store_ro_prog_end[];
 extern const char udf_prog[], udf_prog_end[];
 extern const char exit42_prog[], exit42_prog_end[];
+extern const char anon_prog[], anon_prog_end[];
 extern const char spin_prog[], spin_prog_end[];
 __asm__(
 	".pushsection .rodata.arm64_user_test, \"a\"\n"
@@ -121,6 +127,15 @@ __asm__(
 	EXIT(42)
 	"exit42_prog_end:\n"
 
+	"anon_prog:\n"
+	" add x1, x2, #0xff000\n"	/* UANON */
+	" mov x3, #42\n"
+	" str x3, [x1]\n"
+	" ldr x0, [x1]\n"
+	" mov x8, #" STR(__NR_exit) "\n"
+	" svc #0\n"
+	"anon_prog_end:\n"
+
 	"spin_prog:\n"
 	" .irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
 	"  add x3, x0, #\\i\n"
@@ -154,7 +169,7 @@ __asm__(
 
 /* ------------------------------------------------------------ the space */
 
-static struct mm_struct umm;		/* only .arch is used */
+static struct mm_struct *umm;
 static struct page *ucode, *udata, *uro;
 
 static struct page *zeroed_page(void)
@@ -176,27 +191,33 @@ static bool space_create(struct kunit *test, const char *prog, const char *end)
 	ucode = zeroed_page();
 	udata = zeroed_page();
 	uro = zeroed_page();
-	if (!ucode || !udata || !uro || arch_mm_create(&umm.arch)) {
+	umm = mm_alloc();
+	if (!ucode || !udata || !uro || !umm) {
 		KUNIT_FAIL(test, "out of memory for the test's address space");
 		return false;
 	}
 	memcpy(page_address(ucode), prog, (size_t)(end - prog));
 	sync_icache(page_address(ucode), PAGE_SIZE);
 	memcpy(page_address(uro), "read-only user page", 20);
-	KUNIT_EXPECT_EQ(test, arch_mm_map(&umm.arch, UCODE, virt_to_phys(page_address(ucode)),
+	KUNIT_EXPECT_EQ(test, arch_mm_map(&umm->arch, UCODE, virt_to_phys(page_address(ucode)),
 					  PAGE_SIZE, PROT_READ | PROT_EXEC | PROT_USER), 0);
-	KUNIT_EXPECT_EQ(test, arch_mm_map(&umm.arch, UDATA, virt_to_phys(page_address(udata)),
+	KUNIT_EXPECT_EQ(test, arch_mm_map(&umm->arch, UDATA, virt_to_phys(page_address(udata)),
 					  PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_USER), 0);
-	KUNIT_EXPECT_EQ(test, arch_mm_map(&umm.arch, URO, virt_to_phys(page_address(uro)),
+	KUNIT_EXPECT_EQ(test, arch_mm_map(&umm->arch, URO, virt_to_phys(page_address(uro)),
 					  PAGE_SIZE, PROT_READ | PROT_USER), 0);
+	KUNIT_EXPECT_EQ(test, do_mmap(umm, UANON, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), (long)UANON);
 	return true;
 }
 
 static void space_destroy(void)
 {
-	if (umm.arch.pgt.root)
-		arch_mm_destroy(&umm.arch);
-	memset(&umm, 0, sizeof(umm));
+	if (umm) {
+		/* Our pages are outside the VMAs: unmap them ourselves. */
+		arch_mm_unmap(&umm->arch, UCODE, 3 * PAGE_SIZE);
+		mmput(umm);		/* the VMA's pages and every table */
+	}
+	umm = NULL;
 	if (ucode)
 		__free_pages(ucode, 0);
 	if (udata)
@@ -242,7 +263,7 @@ static struct thread *user_thread(struct user_start *u, int cpu)
 
 	if (!t)
 		return NULL;
-	t->mm = &umm;
+	t->mm = umm;
 	if (cpu >= 0)
 		kthread_bind(t, (unsigned int)cpu);
 	wake_up_process(t);
@@ -268,9 +289,13 @@ static int run_prog(struct kunit *test, const char *prog, const char *end)
 
 static void syscall_round_trip(struct kunit *test)
 {
-	unsigned long before = nr_free_pages();
+	unsigned long before;
 
 	/* -ENOSYS reached user code in x0, and nothing else changed. */
+	KUNIT_EXPECT_EQ(test, run_prog(test, syscall_prog, syscall_prog_end), ENOSYS);
+	/* Again, now that the slab caches for mms and VMAs have their
+	 * pages: every page comes back. */
+	before = nr_free_pages();
 	KUNIT_EXPECT_EQ(test, run_prog(test, syscall_prog, syscall_prog_end), ENOSYS);
 	KUNIT_EXPECT_EQ(test, nr_free_pages(), before);
 }
@@ -283,6 +308,8 @@ static void user_faults_end_the_thread(struct kunit *test)
 	KUNIT_EXPECT_NE(test, run_prog(test, store_ro_prog, store_ro_prog_end), 7);
 	KUNIT_EXPECT_NE(test, run_prog(test, udf_prog, udf_prog_end), 7);
 	KUNIT_EXPECT_EQ(test, run_prog(test, exit42_prog, exit42_prog_end), 42);
+	/* A fault mm resolves (demand zero) is retried, not fatal. */
+	KUNIT_EXPECT_EQ(test, run_prog(test, anon_prog, anon_prog_end), 42);
 }
 
 /* ------------------------------------------------------------ uaccess */
@@ -295,7 +322,7 @@ static void uaccess_good_bad_and_kernel_addresses(struct kunit *test)
 
 	if (!space_create(test, exit42_prog, exit42_prog_end))
 		goto out;
-	use_mm(&umm);
+	use_mm(umm);
 	/* Good addresses. */
 	memset(buf, 0, sizeof(buf));
 	KUNIT_EXPECT_EQ(test, copy_from_user(buf, ro, 20), 0UL);
@@ -308,6 +335,20 @@ static void uaccess_good_bad_and_kernel_addresses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, clear_user(data + 3, 5), 0UL);
 	KUNIT_EXPECT_STREQ(test, (char *)page_address(udata) + 8, ", user");
 	KUNIT_EXPECT_EQ(test, ((char *)page_address(udata))[3], 0);
+
+	/* The portable strncpy_from_user on top of it. */
+	KUNIT_EXPECT_EQ(test, copy_to_user(data + 3, "hello, user", 12), 0UL);
+	KUNIT_EXPECT_EQ(test, strncpy_from_user(buf, data + 3, sizeof(buf)), 11L);
+	KUNIT_EXPECT_EQ(test, strncpy_from_user(buf, data + 3, 4), 4L);
+	KUNIT_EXPECT_EQ(test, strncpy_from_user(buf, kernel_buf, 4), (long)-EFAULT);
+
+	/* Not present yet, but in a VMA: mm faults it in and the copy
+	 * carries on (demand zero, then the data). */
+	KUNIT_EXPECT_EQ(test, copy_to_user((char *)UANON + 100, "lazy", 5), 0UL);
+	memset(buf, 0, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, copy_from_user(buf, (char *)UANON + 98, 8), 0UL);
+	KUNIT_EXPECT_STREQ(test, buf + 2, "lazy");
+	KUNIT_EXPECT_EQ(test, buf[0], 0);
 
 	/* Unmapped: all of it, or the bytes past the last mapped one. */
 	KUNIT_EXPECT_EQ(test, copy_from_user(buf, (void *)UHOLE, 16), 16UL);
@@ -379,7 +420,7 @@ static void pan_stops_kernel_access_to_user_pages(struct kunit *test)
 	KUNIT_EXPECT_NE(test, read_pan() & PSR_PAN, 0UL);
 	if (!space_create(test, exit42_prog, exit42_prog_end))
 		goto out;
-	use_mm(&umm);
+	use_mm(umm);
 	KUNIT_EXPECT_TRUE(test, faults(kernel_load, (void *)URO));
 	KUNIT_EXPECT_STR_CONTAINS(test, report, "permission fault on a read");
 	KUNIT_EXPECT_STR_CONTAINS(test, report, "PAN: the kernel touched user memory");
@@ -398,13 +439,13 @@ static void uxn_pxn_bits_and_a_kernel_jump_to_user_code(struct kunit *test)
 	if (!space_create(test, exit42_prog, exit42_prog_end))
 		goto out;
 	/* User code: EL0 may run it, EL1 may not; user data: neither. */
-	pgtable_translate(&umm.arch.pgt, UCODE, &pte, &level);
+	pgtable_translate(&umm->arch.pgt, UCODE, &pte, &level);
 	KUNIT_EXPECT_EQ(test, level, 1U);
 	KUNIT_EXPECT_NE(test, pte & PTE_PXN, 0UL);
 	KUNIT_EXPECT_EQ(test, pte & PTE_UXN, 0UL);
 	KUNIT_EXPECT_NE(test, pte & PTE_USER, 0UL);
 	KUNIT_EXPECT_NE(test, pte & PTE_NG, 0UL);
-	pgtable_translate(&umm.arch.pgt, UDATA, &pte, &level);
+	pgtable_translate(&umm->arch.pgt, UDATA, &pte, &level);
 	KUNIT_EXPECT_NE(test, pte & PTE_PXN, 0UL);
 	KUNIT_EXPECT_NE(test, pte & PTE_UXN, 0UL);
 	/* Kernel text: EL1 runs it, EL0 may not. */
@@ -412,7 +453,7 @@ static void uxn_pxn_bits_and_a_kernel_jump_to_user_code(struct kunit *test)
 	KUNIT_EXPECT_NE(test, pte & PTE_UXN, 0UL);
 	KUNIT_EXPECT_EQ(test, pte & PTE_PXN, 0UL);
 
-	use_mm(&umm);
+	use_mm(umm);
 	KUNIT_EXPECT_TRUE(test, faults(kernel_call, (void *)UCODE));
 	KUNIT_EXPECT_STR_CONTAINS(test, report, "Instruction abort from EL1");
 	KUNIT_EXPECT_STR_CONTAINS(test, report, "permission fault on an instruction fetch");

@@ -26,14 +26,26 @@ static inline void arch_map_barrier(void)
 	__asm__ __volatile__("dsb ishst\n\tisb" ::: "memory");
 }
 
-/* Let the kernel touch user mappings directly until _end (with PAN on:
- * clear PSTATE.PAN). No PAN yet: nothing to do. */
+/* Set at boot where the CPU has PAN (arch/arm64/process.c). */
+extern bool arm64_has_pan;
+
+/*
+ * Let the kernel touch user mappings directly until _end: PSTATE.PAN
+ * cleared, then set again (where the CPU has PAN; a no-op elsewhere). The
+ * uaccess routines do not need it (LDTR/STTR); tests that read through
+ * user translations do. Do not sleep in between: PAN is the CPU's, not
+ * the thread's.
+ */
 static inline void arch_user_access_begin(void)
 {
+	if (arm64_has_pan)
+		__asm__ __volatile__(".inst 0xd500409f" ::: "memory"); /* msr pan, #0 */
 }
 
 static inline void arch_user_access_end(void)
 {
+	if (arm64_has_pan)
+		__asm__ __volatile__(".inst 0xd500419f" ::: "memory"); /* msr pan, #1 */
 }
 
 #endif

@@ -19,13 +19,16 @@
  * exception frame. */
 struct pt_regs {
 	uint64_t x[31];		/* x0-x30; x29 is fp, x30 is lr */
-	uint64_t sp;		/* the stack pointer before the exception */
+	uint64_t sp;		/* the stack pointer before the exception
+				 * (from EL0: SP_EL0, written back on
+				 * the way out) */
 	uint64_t elr;		/* where it happened (or where to resume) */
 	uint64_t spsr;		/* PSTATE at the time */
 	uint64_t esr;		/* syndrome: exception class + details */
 	uint64_t far;		/* faulting address, for aborts */
 	uint64_t kind;		/* vector table entry, 0-15 */
-	uint64_t orig_x0;	/* x0 at a system call (x0 is its result) */
+	uint64_t orig_x0;	/* x0 at a system call (x0 is its result);
+				 * set for SVC only */
 };
 _Static_assert(sizeof(struct pt_regs) == 304, "entry.S REGS_SIZE");
 
@@ -69,19 +72,23 @@ static inline void syscall_set_return_value(struct pt_regs *r, long v)
 struct pt_regs *task_pt_regs(struct thread *t);
 
 /* A fresh frame for a new program (execve): every register 0 but the
- * entry pc and the stack pointer, EL0t, interrupts unmasked. */
+ * entry pc and the stack pointer, EL0t, interrupts unmasked. Does not
+ * touch FP/SIMD or TPIDR_EL0 (arch_reset_user_state does). */
 void start_thread(struct pt_regs *r, unsigned long pc,
 			 unsigned long sp);
 
 /* Leave the kernel for EL0 with the registers in r, which must be
- * task_pt_regs(current): the kernel stack is reset to just below it.
- * Never returns. */
+ * task_pt_regs(current): the kernel stack is reset to just below it, the
+ * SPSR sanitised (EL0t, DAIF clear). A thread that never had user state
+ * gets zeroed FP/SIMD registers and TPIDR_EL0 first. Never returns. */
 __attribute__((noreturn)) void arch_enter_user(struct pt_regs *r);
 
 /* fork: give child (a new thread, not started) a copy of parent's
- * per-thread user state (FP/SIMD registers, TPIDR_EL0 for TLS). */
+ * per-thread user state (q0-q31, FPSR, FPCR; TPIDR_EL0 for TLS), read
+ * from the CPU when parent is current. */
 void arch_copy_user_state(struct thread *child, const struct thread *parent);
-/* execve: the initial FP/SIMD state, no TLS. */
+/* execve: the initial FP/SIMD state (all zero, FPCR 0), TPIDR_EL0 0
+ * (glibc sets it itself with msr); live at once if t is current. */
 void arch_reset_user_state(struct thread *t);
 
 /* What execve tells a program about this CPU (kernel/exec.c): the ELF
