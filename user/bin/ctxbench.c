@@ -13,6 +13,14 @@
  *
  *   ctxbench: <ROUNDS> round trips, <ns> ns per switch (2 switches a round trip)
  *
+ * then the same calls without a switch, for comparison: the parent alone
+ * writes one byte to a pipe and reads it back, ROUNDS times:
+ *
+ *   ctxbench: no switch: <ns> ns per write+read in one process
+ *
+ * The difference between the two figures is what the switch itself
+ * (scheduler, address space, wake-up) costs.
+ *
  * Exit 0; 1 if pipe2, fork, a read or a write failed or the child did not
  * exit 0; 2 on bad arguments (with the usage line). Runs on Linux unchanged.
  */
@@ -44,7 +52,7 @@ static void echo_loop(int in, int out, unsigned long rounds)
 int main(int argc, char **argv, char **envp)
 {
 	unsigned long rounds = 20000, r;
-	int ping[2], pong[2], status;
+	int ping[2], pong[2], solo[2], status;
 	uint64_t t0, t1;
 	pid_t pid;
 	char c = 'x';
@@ -91,5 +99,22 @@ int main(int argc, char **argv, char **envp)
 	}
 	printf("ctxbench: %lu round trips, %llu ns per switch (2 switches a round trip)\n",
 	       rounds, (unsigned long long)((t1 - t0) / (2 * rounds)));
+
+	/* The baseline: the same two calls on one pipe, no other process. */
+	if (pipe2(solo, 0) < 0) {
+		printf("ctxbench: pipe2 failed: %s\n", strerror(errno));
+		return 1;
+	}
+	t0 = now_ns();
+	for (r = 0; r < rounds; r++) {
+		if (write(solo[1], &c, 1) != 1 || read(solo[0], &c, 1) != 1) {
+			printf("ctxbench: no switch: round %lu: %s\n", r,
+			       strerror(errno));
+			return 1;
+		}
+	}
+	t1 = now_ns();
+	printf("ctxbench: no switch: %llu ns per write+read in one process\n",
+	       (unsigned long long)((t1 - t0) / rounds));
 	return 0;
 }
