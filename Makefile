@@ -159,6 +159,8 @@ bench: $(BENCHES)
 	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 	$(Q)if [ -x tools/bench-qemu ]; then O=$(O) bash tools/bench-qemu; fi
 	$(Q)if [ -x tools/bench-blk ]; then O=$(O) bash tools/bench-blk; fi
+	$(Q)if [ -x tools/bench-linux ]; then O=$(O) bash tools/bench-linux; fi
+	$(Q)if [ -x tools/bench-user ]; then O=$(O) python3 tools/bench-user; fi
 
 clean:
 	rm -rf $(O)
