@@ -111,6 +111,7 @@ void arch_mm_init(void)
 	asid_allocator_init(&pcids, 12, "pcids");
 	pr_info("mmu: user address spaces: %s\n",
 		!have_pcid ? "no PCIDs, every switch flushes the TLB" :
+		pcids.single ? "PCIDs off (asid=off): a switch to another address space flushes" :
 		have_invpcid ? "4095 PCIDs, INVPCID" : "4095 PCIDs, no INVPCID");
 	memblock_set_current_limit(memblock_end_of_DRAM());
 }
