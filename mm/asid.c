@@ -44,7 +44,6 @@ void asid_allocator_init(struct asid_allocator *a, unsigned int bits,
 	a->bits = bits;
 	a->generation = 1UL << bits;
 	a->next = 1;
-	a->single = asid_disabled;
 	asid_test_and_set(a, 0);		/* the kernel's */
 }
 

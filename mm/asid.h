@@ -28,8 +28,9 @@
  * PCID 0 with the kernel's table; arm64 ASID 0 with an empty TTBR0).
  * Instances are independent (a test builds its own with 2 bits).
  *
- * `asid=off` on the command line (for measuring what ASIDs buy) makes
- * every allocator made after it single-numbered: every address space gets
+ * `asid=off` on the command line (for measuring what ASIDs buy) sets
+ * asid_disabled, and the arch then makes its allocator single-numbered
+ * (a->single = true after asid_allocator_init): every address space gets
  * number 1, and a CPU flushes its whole TLB whenever it switches to an
  * address space other than the last one it ran (a switch to a kernel
  * thread and back costs nothing), which is how a CPU without ASIDs/PCIDs
@@ -59,7 +60,7 @@ struct asid_allocator {
 					 * serial numbers that never repeat */
 };
 
-/* Set by `asid=off`: allocators made afterwards are single-numbered. */
+/* Set by `asid=off`: the arch makes its allocator single-numbered. */
 extern bool asid_disabled;
 
 /* An allocator of 2^bits - 1 numbers (1 <= bits <= ASID_MAX_BITS). */
