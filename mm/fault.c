@@ -6,17 +6,36 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
+#include "kernel/thread.h"
 #include "mm/arch_mm.h"
+#include "mm/mm.h"
 #include <arch/mmu.h>
+#include <arch/thread.h>
 
+/*
+ * A fault from user mode, or from a user-memory accessor on a user
+ * address, is the running thread's address space's: handle_mm_fault()
+ * decides (0 mapped, -EFAULT: SIGSEGV or the accessor's -EFAULT,
+ * -ENOMEM: out of memory). Anything else in kernel mode is a kernel bug:
+ * -EFAULT, and the crash report follows.
+ */
 int do_page_fault(const struct page_fault *pf)
 {
-	(void)pf;
-	/* Nothing to handle yet: no address space has VMAs. With them,
-	 * this looks up the faulting address's VMA, maps a page on a
-	 * not-present fault, copies it on a write to a copy-on-write page,
-	 * and reads it back from swap when the entry holds a payload. */
-	return -EFAULT;
+	struct mm_struct *mm;
+
+	if (!pf->user && !(pf->uaccess && pf->addr < TASK_SIZE))
+		return -EFAULT;
+	mm = arch_current()->mm;
+	if (!mm)
+		return -EFAULT;
+	switch (handle_mm_fault(mm, pf->addr, pf->access)) {
+	case VM_FAULT_DONE:
+		return 0;
+	case VM_FAULT_OOM:
+		return -ENOMEM;
+	default:
+		return -EFAULT;
+	}
 }
 
 static const char *const access_words[] = {

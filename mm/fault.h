@@ -6,9 +6,10 @@
  * handled" does the crash report follow, and it then names the reason in
  * the same words on both architectures (page_fault_report()).
  *
- * do_page_fault() is where demand paging, copy-on-write, swap-in and
- * the access/dirty-bit faults of reclaim plug in, once address spaces have
- * VMAs. Today it handles nothing.
+ * do_page_fault() hands user faults (and user-memory accessors' faults
+ * on user addresses) to the running thread's address space
+ * (handle_mm_fault, mm/mm.h): demand zero, copy-on-write, stack growth;
+ * swap-in and the access/dirty-bit faults of reclaim plug in there.
  */
 #ifndef MM_FAULT_H
 #define MM_FAULT_H
@@ -43,9 +44,12 @@ struct page_fault {
 
 /*
  * Try to resolve the fault (map what should be there). Returns 0 when it
- * did and the access may be retried, -EFAULT when it did not: the caller
- * then reports it (a kernel fault: crash report; a user fault, later: a
- * signal). Runs in the trap handler with interrupts as the fault left them.
+ * did and the access may be retried; -EFAULT when it did not: the caller
+ * then reports it (a kernel fault: crash report; a user fault: SIGSEGV;
+ * a user-memory accessor: its -EFAULT); -ENOMEM when no page was to be
+ * had (a user fault: the OOM killer's business). Runs in the trap
+ * handler with interrupts as the fault left them; takes the mm's lock,
+ * so no kernel code may touch user memory while holding it.
  */
 int do_page_fault(const struct page_fault *pf);
 

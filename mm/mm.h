@@ -28,8 +28,45 @@
 #include "kernel/lib/gaptree.h"
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
+#include "kernel/lib/list.h"
 #include "mm/arch_mm.h"
 #include "mm/fault.h"
+#include "mm/mmzone.h"
+
+/* Errnos the system calls here return (Linux's numbers), in case
+ * kernel/errno.h does not have them yet. */
+#include "kernel/errno.h"
+#ifndef EPERM
+#define EPERM	1
+#endif
+#ifndef EACCES
+#define EACCES	13
+#endif
+#ifndef EEXIST
+#define EEXIST	17
+#endif
+#ifndef ENODEV
+#define ENODEV	19
+#endif
+
+/* A negative errno returned in an unsigned long (do_mmap's address). */
+#ifndef IS_ERR_VALUE
+#define IS_ERR_VALUE(x)	((unsigned long)(x) >= (unsigned long)-4095)
+#endif
+
+/* The lowest address mmap may use (Linux's default vm.mmap_min_addr):
+ * page 0 and its neighbours are never mappable, so a NULL dereference in
+ * user mode always faults. A MAP_FIXED request below it is -EPERM. */
+#define MMAP_MIN_ADDR	0x10000UL
+/* The gap kept between a growing stack and the mapping below it (Linux's
+ * stack_guard_gap: 256 pages, 1 MiB). */
+#define STACK_GUARD_GAP	(256UL << PAGE_SHIFT)
+/* The default stack limit (RLIMIT_STACK) and the gap mmap_base leaves
+ * above it for the stack. */
+#define DEFAULT_STACK_LIMIT	(8UL << 20)
+#define MMAP_BASE_GAP		(128UL << 20)
+/* Longest VMA name kept ("[heap]", a program's path; longer is cut). */
+#define VMA_NAME_LEN	48
 
 /* vm_area_struct.vm_flags (Linux's names and meaning). */
 #define VM_READ		0x00000001UL
@@ -47,6 +84,7 @@
 /* mmap's prot and flags: Linux's values (the same on both arches). */
 #define MAP_SHARED	0x01
 #define MAP_PRIVATE	0x02
+#define MAP_SHARED_VALIDATE 0x03
 #define MAP_TYPE	0x0f
 #define MAP_FIXED	0x10
 #define MAP_ANONYMOUS	0x20
@@ -80,6 +118,7 @@ enum mm_counter {
 struct mm_struct;
 struct anon_vma;
 struct shared_anon;
+struct kmalloc_set;
 
 /*
  * One mapping: [vm_start, vm_end) with one set of flags. vm_node's range
@@ -94,10 +133,12 @@ struct vm_area_struct {
 	unsigned long vm_start, vm_end;
 	unsigned long vm_flags;		/* VM_* */
 	unsigned long vm_pgoff;
-	struct anon_vma *anon_vma;	/* private anonymous pages (rmap) */
+	struct anon_vma *anon_vma;	/* private anonymous pages (rmap):
+					 * NULL until the first page */
+	struct list_head anon_vma_node;	/* in anon_vma->vmas */
 	struct shared_anon *shared;	/* MAP_SHARED|MAP_ANONYMOUS pages */
-	const char *name;		/* "[heap]", "[stack]", a program's
-					 * path; NULL: anonymous */
+	char name[VMA_NAME_LEN];	/* "[heap]", "[stack]", a program's
+					 * path; "": anonymous */
 };
 
 struct mm_struct {
@@ -115,6 +156,11 @@ struct mm_struct {
 	unsigned long mmap_base;	/* top-down mmap starts below here */
 	unsigned long arg_start, arg_end, env_start, env_end;
 	unsigned long pgfault, pgmajfault;	/* faults taken in this mm */
+	/* Where this mm's pages and its bookkeeping (the mm, VMAs, anon_vmas,
+	 * shared objects) come from: NULL = the kernel's (alloc_pages,
+	 * kmalloc). Tests pass a private arena so every page is counted. */
+	pg_data_t *node;
+	struct kmalloc_set *ks;
 };
 
 /* ---- lifetime */
@@ -122,6 +168,9 @@ struct mm_struct {
 /* An empty address space (no VMAs, an empty user page table), users = 1.
  * NULL when out of memory. */
 struct mm_struct *mm_alloc(void);
+/* The same with pages from node and bookkeeping from ks (either NULL:
+ * the kernel's); dup_mm() gives the child the parent's. */
+struct mm_struct *mm_alloc_node(pg_data_t *node, struct kmalloc_set *ks);
 /* fork: a copy of old whose private writable pages are shared
  * copy-on-write (both sides read-only until one writes) and whose shared
  * mappings stay shared; VM_DONTCOPY VMAs are left out. NULL on -ENOMEM

@@ -336,6 +336,8 @@ void show_vmstat(pg_data_t *pgdat)
 	printk("nr_free_cma %lu\n", cma_free_kb(pgdat) >> (PAGE_SHIFT - 10));
 	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
 		printk("%s %lu\n", node_stat_names[i], node_stat(pgdat, i));
+	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
+		printk("%s %lu\n", vm_event_names[i], global_vm_event(i));
 }
 
 /* "(UM) ": the types that have free blocks of some order. */

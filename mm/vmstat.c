@@ -222,3 +222,24 @@ unsigned long global_node_page_state(enum node_stat_item item)
 {
 	return node_page_state(&contig_page_data, item);
 }
+
+/* ---------------------------------------------------------------- events */
+
+const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
+	[PGFAULT]	= "pgfault",
+	[PGMAJFAULT]	= "pgmajfault",
+};
+
+static unsigned long vm_events[NR_VM_EVENT_ITEMS];
+
+/* One shared atomic counter per event: faults are not yet frequent
+ * enough for Linux's per-CPU event counters to pay. */
+void count_vm_event(enum vm_event_item item)
+{
+	__atomic_add_fetch(&vm_events[item], 1, __ATOMIC_RELAXED);
+}
+
+unsigned long global_vm_event(enum vm_event_item item)
+{
+	return __atomic_load_n(&vm_events[item], __ATOMIC_RELAXED);
+}

@@ -138,8 +138,24 @@ struct meminfo_line {
 	__used __section("meminfo_lines") __aligned(sizeof(void *)) = \
 		&__meminfo_##lname
 
+/* ---------------------------------------------------------------- events */
+
+/*
+ * Event counters (Linux's enum vm_event_item, /proc/vmstat's second
+ * half): things that happen, never decrease, kept for the whole kernel
+ * (not per node). count_vm_event() from any context.
+ */
+enum vm_event_item {
+	PGFAULT,		/* page faults handled (handle_mm_fault) */
+	PGMAJFAULT,		/* of them, needing I/O (swap-in): 0 until swap */
+	NR_VM_EVENT_ITEMS,
+};
+extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+void count_vm_event(enum vm_event_item item);
+unsigned long global_vm_event(enum vm_event_item item);
+
 /* Linux's /proc/vmstat: every zone item (summed over zones), then every
- * node item, one "name value" per line. */
+ * node item, then the events, one "name value" per line. */
 void show_vmstat(pg_data_t *pgdat);
 
 #endif

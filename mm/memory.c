@@ -1,0 +1,549 @@
+/*
+ * mm/memory.c - the pages of user address spaces: mm lifetime (mm_alloc,
+ * dup_mm, mmput), page faults (demand zero, copy-on-write, stack growth),
+ * unmapping ranges, shared anonymous memory, access_remote_vm.
+ * Contracts: mm/mm.h; the picture: docs/mm/vm.md.
+ */
+#include "mm/vm_internal.h"
+#include "mm/rmap.h"
+#include "mm/kmalloc.h"
+#include "mm/page_alloc.h"
+#include "mm/vmstat.h"
+#include "kernel/errno.h"
+#include "kernel/lib/string.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+
+/* ---------------------------------------------------------------- pages */
+
+static struct page *alloc_user_page(struct mm_struct *mm)
+{
+	gfp_t gfp = GFP_HIGHUSER_MOVABLE | __GFP_ZERO | __GFP_NOWARN;
+
+	return mm->node ? alloc_pages_node(mm->node, gfp, 0) : alloc_page(gfp);
+}
+
+void put_user_page(struct page *page)
+{
+	if (!put_page_testzero(page))
+		return;
+	/* The last reference: clear what the owner set, then free. */
+	page->mapping = NULL;
+	page->index = 0;
+	page->flags &= ~PAGE_FLAGS_OWNER;
+	page_mapcount_reset(page);
+	set_page_count(page, 1);
+	__free_page(page);
+}
+
+static enum mm_counter page_counter(const struct page *page)
+{
+	return PageAnon(page) ? MM_ANONPAGES : MM_SHMEMPAGES;
+}
+
+static struct page *pa_page(phys_addr_t pa)
+{
+	struct page *page = pfn_to_page(PHYS_PFN(pa));
+
+	BUG_ON(!page);
+	return page;
+}
+
+/* ---------------------------------------------------------------- walks */
+
+#define PTE_BATCH	32
+
+/* Present level-1 leaves of a range, a batch at a time. */
+struct pte_batch {
+	const struct pgtable_fmt *fmt;
+	unsigned int n;
+	unsigned long va[PTE_BATCH];
+	phys_addr_t pa[PTE_BATCH];
+	unsigned int prot[PTE_BATCH];
+};
+
+static int collect_pte(unsigned long va, uint64_t *e, unsigned int level,
+		       void *arg)
+{
+	struct pte_batch *b = arg;
+
+	if (!b->fmt->is_present(*e))
+		return 0;	/* a payload: swap's, later */
+	BUG_ON(level != 1);	/* user pages are mapped one by one */
+	b->va[b->n] = va;
+	b->pa[b->n] = *e & b->fmt->addr_mask;
+	b->prot[b->n] = b->fmt->attrs_to_prot(b->fmt->leaf_attrs(*e));
+	return ++b->n == PTE_BATCH;
+}
+
+/* Fill b with the next present PTEs at or above *cur below end; advances
+ * *cur. Returns how many. */
+static unsigned int next_ptes(struct mm_struct *mm, unsigned long *cur,
+			      unsigned long end, struct pte_batch *b)
+{
+	b->fmt = mm->arch.pgt.fmt;
+	b->n = 0;
+	if (*cur >= end)
+		return 0;
+	pgtable_walk(&mm->arch.pgt, *cur, end - *cur, collect_pte, b);
+	*cur = b->n == PTE_BATCH ? b->va[b->n - 1] + PAGE_SIZE : end;
+	return b->n;
+}
+
+/* Unmap [start, end) of vma; flush: the TLB needs it (not at exit). */
+static void zap_range(struct vm_area_struct *vma, unsigned long start,
+		      unsigned long end, bool flush)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long cur = start;
+	struct pte_batch b;
+
+	while (next_ptes(mm, &cur, end, &b)) {
+		/* Runs of neighbouring pages go in one unmap (one flush). */
+		for (unsigned int i = 0; i < b.n;) {
+			unsigned int j = i + 1;
+
+			while (j < b.n && b.va[j] == b.va[j - 1] + PAGE_SIZE)
+				j++;
+			if (flush)
+				arch_mm_unmap(&mm->arch, b.va[i],
+					      (j - i) * PAGE_SIZE);
+			else
+				pgtable_unmap(&mm->arch.pgt, b.va[i],
+					      (j - i) * PAGE_SIZE);
+			i = j;
+		}
+		for (unsigned int i = 0; i < b.n; i++) {
+			struct page *page = pa_page(b.pa[i]);
+
+			mm->rss[page_counter(page)]--;
+			page_remove_rmap(page);
+			put_user_page(page);
+		}
+	}
+}
+
+void zap_page_range(struct vm_area_struct *vma, unsigned long start,
+		    unsigned long end)
+{
+	zap_range(vma, start, end, true);
+}
+
+void change_protection(struct vm_area_struct *vma, unsigned long start,
+		       unsigned long end)
+{
+	unsigned int prot = vm_pte_prot(vma->vm_flags);
+
+	/* Private pages stay read-only: the first write decides whether
+	 * the page is this mapping's alone (made writable) or shared with
+	 * a fork relative (copied). */
+	if (!(vma->vm_flags & VM_SHARED))
+		prot &= ~PROT_WRITE;
+	arch_mm_protect(&vma->vm_mm->arch, start, end - start, prot);
+}
+
+/* ---------------------------------------------------------------- shared */
+
+struct shared_anon *shared_anon_alloc(struct mm_struct *mm,
+				      unsigned long nr_pages)
+{
+	struct shared_anon *s = vm_zalloc(mm, sizeof(*s) +
+					  nr_pages * sizeof(struct page *));
+
+	if (!s)
+		return NULL;
+	s->refcount = 1;
+	s->nr_pages = nr_pages;
+	s->node = mm->node;
+	return s;
+}
+
+void shared_anon_get(struct shared_anon *s)
+{
+	__atomic_add_fetch(&s->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void shared_anon_put(struct shared_anon *s)
+{
+	if (__atomic_sub_fetch(&s->refcount, 1, __ATOMIC_ACQ_REL))
+		return;
+	for (unsigned long i = 0; i < s->nr_pages; i++) {
+		struct page *page = s->pages[i];
+
+		if (!page)
+			continue;
+		mod_node_page_state(page_pgdat(page), NR_SHMEM, -1);
+		put_user_page(page);
+	}
+	kfree(s);
+}
+
+/* ---------------------------------------------------------------- faults */
+
+static bool access_allowed(const struct vm_area_struct *vma,
+			   enum fault_access access)
+{
+	switch (access) {
+	case FAULT_WRITE:
+		return vma->vm_flags & VM_WRITE;
+	case FAULT_EXEC:
+		return vma->vm_flags & VM_EXEC;
+	default:
+		return vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC);
+	}
+}
+
+/*
+ * A fault below a VM_GROWSDOWN VMA: grow it down to the page of addr if
+ * that stays within stack_limit below start_stack (the VMA's end when
+ * exec set none) and STACK_GUARD_GAP above the VMA below. The stack VMA,
+ * or NULL (SIGSEGV).
+ */
+static struct vm_area_struct *expand_stack(struct mm_struct *mm,
+					   unsigned long addr)
+{
+	struct vm_area_struct *vma = vma_above(mm, addr), *prev;
+	unsigned long start = addr & ~(PAGE_SIZE - 1), top, grow;
+
+	if (!vma || !(vma->vm_flags & VM_GROWSDOWN) || start < MMAP_MIN_ADDR)
+		return NULL;
+	top = mm->start_stack ? mm->start_stack : vma->vm_end;
+	if (top < vma->vm_end)
+		top = vma->vm_end;
+	if (top - start > mm->stack_limit)
+		return NULL;
+	prev = vma_prev(mm, vma);
+	if (prev && (prev->vm_end > start || start - prev->vm_end < STACK_GUARD_GAP))
+		return NULL;
+	grow = (vma->vm_start - start) >> PAGE_SHIFT;
+	if (vma->vm_pgoff < grow)
+		return NULL;
+	vma->vm_pgoff -= grow;	/* pages already there keep their index */
+	vma_set_range(mm, vma, start, vma->vm_end);
+	return vma;
+}
+
+/* First touch of a private page: a zeroed page of its own. */
+static enum vm_fault_result do_anonymous_page(struct mm_struct *mm,
+					      struct vm_area_struct *vma,
+					      unsigned long va)
+{
+	struct page *page;
+
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	/* LAB (docs/labs/02-page-faults.md): lazy zero pages. A read fault
+	 * could map one shared zeroed page read-only here instead of a
+	 * page of its own, and copy only on the first write. */
+	page = alloc_user_page(mm);
+	if (!page)
+		return VM_FAULT_OOM;
+	__SetPageSwapBacked(page);
+	if (arch_mm_map(&mm->arch, va, PFN_PHYS(page_to_pfn(page)), PAGE_SIZE,
+			vm_pte_prot(vma->vm_flags))) {
+		put_user_page(page);
+		return VM_FAULT_OOM;
+	}
+	page_add_new_anon_rmap(page, vma, va);
+	mm->rss[MM_ANONPAGES]++;
+	return VM_FAULT_DONE;
+}
+
+/* A shared anonymous page: the object's page at this offset. */
+static enum vm_fault_result do_shared_page(struct mm_struct *mm,
+					   struct vm_area_struct *vma,
+					   unsigned long va)
+{
+	struct shared_anon *s = vma->shared;
+	pgoff_t idx = linear_page_index(vma, va);
+	struct page *page, *none = NULL;
+
+	if (idx >= s->nr_pages)
+		return VM_FAULT_SIGSEGV;
+	page = __atomic_load_n(&s->pages[idx], __ATOMIC_ACQUIRE);
+	if (!page) {
+		page = alloc_user_page(mm);
+		if (!page)
+			return VM_FAULT_OOM;
+		page->index = idx;
+		__SetPageSwapBacked(page);
+		/* Another mm sharing the object may have filled it. */
+		if (__atomic_compare_exchange_n(&s->pages[idx], &none, page, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			mod_node_page_state(page_pgdat(page), NR_SHMEM, 1);
+		} else {
+			put_user_page(page);
+			page = none;
+		}
+	}
+	if (arch_mm_map(&mm->arch, va, PFN_PHYS(page_to_pfn(page)), PAGE_SIZE,
+			vm_pte_prot(vma->vm_flags)))
+		return VM_FAULT_OOM;
+	get_page(page);
+	page_dup_rmap(page);
+	mm->rss[MM_SHMEMPAGES]++;
+	return VM_FAULT_DONE;
+}
+
+/*
+ * A write to a present read-only page of a private writable VMA: the page
+ * is shared copy-on-write (after fork) or was made read-only by mprotect.
+ * If this PTE is its only mapping and nobody else holds it, it becomes
+ * writable in place; otherwise this mapping gets a copy of its own.
+ */
+static enum vm_fault_result do_wp_page(struct mm_struct *mm,
+				       struct vm_area_struct *vma,
+				       unsigned long va, phys_addr_t pa)
+{
+	struct page *old = pa_page(pa), *page;
+	unsigned int prot = vm_pte_prot(vma->vm_flags);
+
+	/* LAB (docs/labs/02-page-faults.md): copy-on-write. The reuse test
+	 * and the copy below are what the lab asks students to write. */
+	if (PageAnon(old) && page_mapcount(old) == 1 && page_count(old) == 1) {
+		arch_mm_protect(&mm->arch, va, PAGE_SIZE, prot);
+		return VM_FAULT_DONE;
+	}
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	page = alloc_user_page(mm);
+	if (!page)
+		return VM_FAULT_OOM;
+	__SetPageSwapBacked(page);
+	memcpy(page_address(page), page_address(old), PAGE_SIZE);
+	arch_mm_unmap(&mm->arch, va, PAGE_SIZE);
+	mm->rss[page_counter(old)]--;
+	page_remove_rmap(old);
+	put_user_page(old);
+	/* The level-1 table stays after an unmap: this map needs no memory. */
+	if (arch_mm_map(&mm->arch, va, PFN_PHYS(page_to_pfn(page)), PAGE_SIZE,
+			prot))
+		panic("do_wp_page: remap of %lx failed", va);
+	page_add_new_anon_rmap(page, vma, va);
+	mm->rss[MM_ANONPAGES]++;
+	return VM_FAULT_DONE;
+}
+
+enum vm_fault_result __handle_mm_fault(struct mm_struct *mm,
+				       unsigned long addr,
+				       enum fault_access access)
+{
+	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
+	unsigned long va = addr & ~(PAGE_SIZE - 1);
+	struct vm_area_struct *vma;
+	unsigned int have, want;
+	uint64_t pte = 0;
+	phys_addr_t pa;
+
+	mm->pgfault++;
+	count_vm_event(PGFAULT);
+	if (addr >= TASK_SIZE)
+		return VM_FAULT_SIGSEGV;
+	vma = find_vma(mm, addr);
+	if (!vma)
+		vma = expand_stack(mm, addr);
+	if (!vma || !access_allowed(vma, access))
+		return VM_FAULT_SIGSEGV;
+	pa = pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+	if (!fmt->is_present(pte)) {
+		if (pte)
+			return VM_FAULT_SIGSEGV;	/* a payload: no swap yet */
+		if (vma->vm_flags & VM_SHARED)
+			return do_shared_page(mm, vma, va);
+		return do_anonymous_page(mm, vma, va);
+	}
+	have = fmt->attrs_to_prot(fmt->leaf_attrs(pte));
+	if (access == FAULT_WRITE && !(have & PROT_WRITE) &&
+	    !(vma->vm_flags & VM_SHARED))
+		return do_wp_page(mm, vma, va, pa & ~(phys_addr_t)(PAGE_SIZE - 1));
+	want = vm_pte_prot(vma->vm_flags);
+	if (!(vma->vm_flags & VM_SHARED))
+		want = (want & ~PROT_WRITE) | (have & PROT_WRITE);
+	if ((have & (PROT_READ | PROT_WRITE | PROT_EXEC | PROT_USER)) != want)
+		arch_mm_protect(&mm->arch, va, PAGE_SIZE, want);
+	/* Otherwise spurious: another CPU's stale TLB entry, already fixed. */
+	return VM_FAULT_DONE;
+}
+
+enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
+				     enum fault_access access)
+{
+	enum vm_fault_result r;
+
+	spin_lock(&mm->lock);
+	r = __handle_mm_fault(mm, addr, access);
+	spin_unlock(&mm->lock);
+	return r;
+}
+
+/* ---------------------------------------------------------------- lifetime */
+
+struct mm_struct *mm_alloc_node(pg_data_t *node, struct kmalloc_set *ks)
+{
+	struct mm_struct *mm = ks ?
+		kmalloc_from(ks, sizeof(*mm), GFP_KERNEL | __GFP_ZERO) :
+		kzalloc(sizeof(*mm), GFP_KERNEL);
+
+	if (!mm)
+		return NULL;
+	spin_lock_init(&mm->lock, "mm");
+	mm->users = 1;
+	mm->node = node;
+	mm->ks = ks;
+	gap_tree_init(&mm->vmas, MMAP_MIN_ADDR >> PAGE_SHIFT,
+		      (TASK_SIZE >> PAGE_SHIFT) - 1);
+	mm->stack_limit = DEFAULT_STACK_LIMIT;
+	mm->mmap_base = TASK_SIZE - MMAP_BASE_GAP - DEFAULT_STACK_LIMIT;
+	if (arch_mm_create(&mm->arch)) {
+		kfree(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+struct mm_struct *mm_alloc(void)
+{
+	return mm_alloc_node(NULL, NULL);
+}
+
+void mmget(struct mm_struct *mm)
+{
+	__atomic_add_fetch(&mm->users, 1, __ATOMIC_RELAXED);
+}
+
+/* Copy vma's PTEs from old to new (fork), private writable pages
+ * read-only in both. 0 or -ENOMEM. */
+static int copy_ptes(struct mm_struct *old, struct mm_struct *new,
+		     struct vm_area_struct *vma)
+{
+	unsigned long cur = vma->vm_start;
+	struct pte_batch b;
+
+	if (!(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE))
+		arch_mm_protect(&old->arch, vma->vm_start,
+				vma->vm_end - vma->vm_start,
+				vm_pte_prot(vma->vm_flags) & ~PROT_WRITE);
+	while (next_ptes(old, &cur, vma->vm_end, &b)) {
+		for (unsigned int i = 0; i < b.n; i++) {
+			struct page *page = pa_page(b.pa[i]);
+
+			if (arch_mm_map(&new->arch, b.va[i], b.pa[i], PAGE_SIZE,
+					b.prot[i]))
+				return -ENOMEM;
+			get_page(page);
+			page_dup_rmap(page);
+			new->rss[page_counter(page)]++;
+		}
+	}
+	return 0;
+}
+
+struct mm_struct *dup_mm(struct mm_struct *old)
+{
+	struct mm_struct *new = mm_alloc_node(old->node, old->ks);
+	struct gap_node *n;
+	int r = 0;
+
+	if (!new)
+		return NULL;
+	spin_lock(&old->lock);
+	new->start_brk = old->start_brk;
+	new->brk = old->brk;
+	new->start_stack = old->start_stack;
+	new->stack_limit = old->stack_limit;
+	new->mmap_base = old->mmap_base;
+	new->arg_start = old->arg_start;
+	new->arg_end = old->arg_end;
+	new->env_start = old->env_start;
+	new->env_end = old->env_end;
+	gap_tree_for_each(n, &old->vmas) {
+		struct vm_area_struct *v = container_of(n, struct vm_area_struct,
+							vm_node), *nv;
+
+		if (v->vm_flags & VM_DONTCOPY)
+			continue;
+		nv = vma_dup(new, v);
+		if (!nv) {
+			r = -ENOMEM;
+			break;
+		}
+		if (vma_insert(new, nv))
+			panic("dup_mm: VMAs overlap");
+		r = copy_ptes(old, new, v);
+		if (r)
+			break;
+	}
+	spin_unlock(&old->lock);
+	if (r) {
+		mmput(new);
+		return NULL;
+	}
+	return new;
+}
+
+void mmput(struct mm_struct *mm)
+{
+	struct gap_node *n;
+
+	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL))
+		return;
+	/* Nobody runs in it: unmap without TLB flushes (its ASID/PCID is
+	 * not reused before a flush, mm/asid.h). */
+	while ((n = gap_tree_first(&mm->vmas))) {
+		struct vm_area_struct *v = container_of(n, struct vm_area_struct,
+							vm_node);
+
+		zap_range(v, v->vm_start, v->vm_end, false);
+		vma_unlink(mm, v);
+		vma_free(v);
+	}
+	arch_mm_destroy(&mm->arch);
+	kfree(mm);
+}
+
+/* ---------------------------------------------------------------- remote */
+
+size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
+			size_t len, bool write)
+{
+	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
+	enum fault_access a = write ? FAULT_WRITE : FAULT_READ;
+	size_t done = 0;
+	int tries = 0;
+
+	spin_lock(&mm->lock);
+	while (done < len) {
+		unsigned long va = addr + done;
+		size_t off = va & (PAGE_SIZE - 1);
+		size_t chunk = min(PAGE_SIZE - off, len - done);
+		struct vm_area_struct *vma = find_vma(mm, va);
+		uint64_t pte = 0;
+		phys_addr_t pa = 0;
+		unsigned int have = 0;
+		char *p;
+
+		if (va < addr || va >= TASK_SIZE)
+			break;
+		if (vma && access_allowed(vma, a)) {
+			pa = pgtable_translate(&mm->arch.pgt, va - off, &pte, NULL);
+			if (fmt->is_present(pte))
+				have = fmt->attrs_to_prot(fmt->leaf_attrs(pte));
+		}
+		if (!(have & PROT_USER) || (write && !(have & PROT_WRITE))) {
+			/* As the user access would: fault it in, or fail. */
+			if (++tries > 3 ||
+			    __handle_mm_fault(mm, va, a) != VM_FAULT_DONE)
+				break;
+			continue;
+		}
+		tries = 0;
+		p = (char *)page_address(pa_page(pa)) + off;
+		if (write)
+			memcpy(p, (char *)buf + done, chunk);
+		else
+			memcpy((char *)buf + done, p, chunk);
+		done += chunk;
+	}
+	spin_unlock(&mm->lock);
+	return done;
+}

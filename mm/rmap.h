@@ -1,0 +1,87 @@
+/*
+ * mm/rmap.h - the reverse map of anonymous pages: from a page, every
+ * (mm, VMA, address) whose page-table entry maps it (Linux: mm/rmap.c,
+ * struct anon_vma). Swap-out (unmap a page everywhere before writing it)
+ * and CMA migration (move a page, then point every PTE at the copy) walk
+ * it; docs/mm/vm.md explains the design.
+ *
+ * Design: one anon_vma per fork family. A private VMA gets an anon_vma
+ * at its first anonymous page; fork links the child's copy of the VMA to
+ * the same anon_vma; splitting a VMA links both halves. Every anonymous
+ * page points at its anon_vma (page->mapping | PAGE_MAPPING_ANON) and
+ * keeps its linear index (page->index = vm_pgoff + page offset in the
+ * VMA), which fork, split and merge preserve. A walk visits each VMA on
+ * the anon_vma's list, computes where the page would be in it and checks
+ * the PTE there really maps this page (after a COW break it maps the
+ * copy, and is skipped). Simpler than Linux's anon_vma_chain (which
+ * gives each generation its own anon_vma so a walk skips VMAs that never
+ * shared the page) and gives the same answer; the cost is visiting
+ * unrelated VMAs of a large fork family.
+ *
+ * Locking. anon_vma->lock protects its VMA list. Lock order: mm->lock,
+ * then anon_vma->lock (the fault path links VMAs under mm->lock). A walk
+ * holds anon_vma->lock and so may take an mm's lock only with a trylock:
+ * a busy mm makes rmap_walk() return -EAGAIN after visiting the others
+ * (the caller retries later, as Linux's try_to_unmap may fail); an mm the
+ * caller already holds (rwc->locked_mm) is visited without locking.
+ *
+ * Contract for swap and migration: rmap_one() is called with the visited
+ * mm's lock held and the PTE at `address` mapping `page`; it may change
+ * that PTE through arch_mm_* (unmap, set a payload with
+ * pgtable_set_nonpresent, map another page) and must keep the page's
+ * _mapcount, _refcount and the mm's rss in step (page_remove_rmap(),
+ * put_user_page()). It returns 0 to go on, anything else to stop the
+ * walk (returned by rmap_walk).
+ */
+#ifndef MM_RMAP_H
+#define MM_RMAP_H
+
+#include "kernel/lib/list.h"
+#include "kernel/spinlock.h"
+#include "mm/mm.h"
+
+struct anon_vma {
+	spinlock_t lock;
+	struct list_head vmas;		/* vm_area_struct.anon_vma_node */
+	int refcount;			/* VMAs linked (under lock) */
+	struct kmalloc_set *ks;		/* where it came from */
+};
+
+/* Give vma an anon_vma if it has none (its first anonymous page).
+ * Caller holds vma->vm_mm->lock. 0 or -ENOMEM. */
+int anon_vma_prepare(struct vm_area_struct *vma);
+/* Link vma (not linked yet) to av: fork's child, a split's new half. */
+void anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av);
+/* Unlink vma from its anon_vma; the last VMA frees the anon_vma. */
+void unlink_anon_vma(struct vm_area_struct *vma);
+
+/* The linear index of addr in vma (what page->index holds). */
+static inline pgoff_t linear_page_index(const struct vm_area_struct *vma,
+					unsigned long addr)
+{
+	return vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+}
+
+/* A new anonymous page mapped once at addr of vma (which has an
+ * anon_vma): sets mapping and index, _mapcount 0, counts AnonPages. */
+void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma,
+			    unsigned long addr);
+/* One more PTE maps the page (fork copied it). */
+void page_dup_rmap(struct page *page);
+/* One PTE less maps the page; the last one uncounts AnonPages (anonymous
+ * pages) or Shmem mappings stay counted by their object. */
+void page_remove_rmap(struct page *page);
+
+struct rmap_walk_control {
+	int (*rmap_one)(struct page *page, struct vm_area_struct *vma,
+			unsigned long address, void *arg);
+	void *arg;
+	struct mm_struct *locked_mm;	/* held by the caller: not locked */
+};
+
+/* Visit every PTE mapping the anonymous page (see the header comment).
+ * Returns 0, rmap_one's non-zero value, -EAGAIN (an mm was busy and was
+ * skipped) or -EINVAL (not an anonymous page). */
+int rmap_walk(struct page *page, struct rmap_walk_control *rwc);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * mm/vm_internal.h - what the address-space files share among themselves
+ * (mm/mmap.c: VMAs; mm/memory.c: pages and faults; mm/rmap.c). Not for
+ * other components: they use mm/mm.h and mm/rmap.h.
+ */
+#ifndef MM_VM_INTERNAL_H
+#define MM_VM_INTERNAL_H
+
+#include "mm/mm.h"
+
+/* ---- mm/mmap.c */
+
+/* Zeroed bookkeeping memory from the mm's kmalloc set; kfree() frees. */
+void *vm_zalloc(struct mm_struct *mm, size_t size);
+/* The PTE protection a VMA's pages get (PROT_* | PROT_USER; a PROT_NONE
+ * VMA's pages stay mapped for the kernel only, see docs/mm/vm.md). */
+unsigned int vm_pte_prot(unsigned long vm_flags);
+/* The first VMA that ends above addr (Linux's find_vma), or NULL. */
+struct vm_area_struct *vma_above(struct mm_struct *mm, unsigned long addr);
+struct vm_area_struct *vma_next(struct mm_struct *mm,
+				struct vm_area_struct *vma);
+struct vm_area_struct *vma_prev(struct mm_struct *mm,
+				struct vm_area_struct *vma);
+/* Put a VMA in the tree / take it out, keeping map_count, total_vm and
+ * committed (Committed_AS) right. vma_insert: 0 or -1 (overlap). */
+int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
+/* Free a VMA taken out of the tree: drops its anon_vma link and its
+ * shared object's reference. */
+void vma_free(struct vm_area_struct *vma);
+/* A new VMA in mm like old (flags, name, offset, range; its anon_vma
+ * linked, its shared object referenced); not in the tree yet. */
+struct vm_area_struct *vma_dup(struct mm_struct *mm,
+			       const struct vm_area_struct *old);
+/* Change a linked VMA's range (its pages stay where they are). */
+void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma,
+		   unsigned long start, unsigned long end);
+
+/* ---- mm/memory.c */
+
+/* Unmap [start, end) of vma (inside it): every page's mapping goes,
+ * pages nobody maps any more are freed. */
+void zap_page_range(struct vm_area_struct *vma, unsigned long start,
+		    unsigned long end);
+/* Make the PTEs of [start, end) of vma match its flags (mprotect). */
+void change_protection(struct vm_area_struct *vma, unsigned long start,
+		       unsigned long end);
+/* handle_mm_fault with mm->lock held. */
+enum vm_fault_result __handle_mm_fault(struct mm_struct *mm,
+				       unsigned long addr,
+				       enum fault_access access);
+/* Drop a reference to a user page; the last one clears its owner state
+ * and frees it. */
+void put_user_page(struct page *page);
+
+/* ---- shared anonymous memory (mm/memory.c): Linux's shmem object for
+ * MAP_SHARED|MAP_ANONYMOUS, pages by offset, one reference per VMA. */
+struct shared_anon {
+	int refcount;			/* VMAs pointing at it */
+	unsigned long nr_pages;
+	pg_data_t *node;		/* where its pages come from */
+	struct page *pages[];		/* NULL until first touched */
+};
+struct shared_anon *shared_anon_alloc(struct mm_struct *mm,
+				      unsigned long nr_pages);
+void shared_anon_get(struct shared_anon *s);
+void shared_anon_put(struct shared_anon *s);
+
+/* Committed_AS in pages (every mm's VM_ACCOUNT pages). */
+extern long vm_committed_pages;
+
+#endif
