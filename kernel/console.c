@@ -22,6 +22,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
+#include "kernel/tty.h"
 #include "kernel/wait.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>
@@ -56,6 +57,9 @@ void console_input_push(const char *s, size_t n)
 {
 	unsigned long flags;
 
+	/* A program in the foreground has the terminal (kernel/tty.h). */
+	if (tty_receive(s, n))
+		return;
 	spin_lock_irqsave(&input_lock, flags);
 	for (size_t i = 0; i < n; i++)
 		kfifo_put(&input_ring, (unsigned char)s[i]);

@@ -114,6 +114,9 @@
 #ifndef ELOOP
 #define ELOOP		40	/* too many symbolic links */
 #endif
+#ifndef EOVERFLOW
+#define EOVERFLOW	75	/* value too large for its type */
+#endif
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP	95	/* operation not supported by the device */
 #endif

@@ -7,6 +7,8 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/fault.h"
+#include "kernel/file.h"
+#include "kernel/initramfs.h"
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
@@ -92,6 +94,8 @@ void kernel_main(struct boot_info *bi)
 	virtio_mmio_init(bi);		/* virtio-mmio (device tree): arm64 virt */
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
 	syscall_init();			/* the system-call table, by number */
+	files_init();			/* the console's fd 0, 1, 2 */
+	initramfs_init();		/* the embedded cpio -> /bin, /dev */
 
 	uint64_t ns = clock_ns();
 

@@ -1,0 +1,226 @@
+/*
+ * kernel/pipe.c - pipes: a one-page byte ring between a read end and a
+ * write end (Linux: fs/pipe.c, with one buffer instead of a ring of
+ * pages).
+ *
+ * A reader sleeps while the ring is empty and some write end is open;
+ * with none open it gets end of file (0). A writer sleeps while there is
+ * no room; a write of at most PIPE_BUF_SIZE bytes goes in whole or not
+ * at all (POSIX's atomic pipe write), a longer one in pieces. With no
+ * read end open a write fails with -EPIPE and the writer gets SIGPIPE.
+ * O_NONBLOCK turns each sleep into -EAGAIN (or the bytes done so far).
+ * A pending signal ends a sleep with -EINTR (or the bytes done so far).
+ */
+#include "kernel/errno.h"
+#include "kernel/file.h"
+#include "kernel/lib/string.h"
+#include "kernel/sched.h"
+#include "kernel/spinlock.h"
+#include "kernel/wait.h"
+#include "mm/kmalloc.h"
+
+struct pipe {
+	spinlock_t lock;
+	unsigned int head, count;	/* oldest byte, bytes queued */
+	unsigned int readers, writers;	/* open ends */
+	struct wait_queue_head rd_wait, wr_wait;
+	char buf[PIPE_BUF_SIZE];
+};
+
+/* Copy up to n bytes out of the ring; lock held. */
+static size_t ring_take(struct pipe *p, char *to, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n && p->count) {
+		size_t run = min(min(n - done, (size_t)p->count),
+				 (size_t)(PIPE_BUF_SIZE - p->head));
+
+		memcpy(to + done, p->buf + p->head, run);
+		p->head = (p->head + (unsigned int)run) % PIPE_BUF_SIZE;
+		p->count -= (unsigned int)run;
+		done += run;
+	}
+	return done;
+}
+
+/* Copy up to n bytes into the ring; lock held. */
+static size_t ring_put(struct pipe *p, const char *from, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n && p->count < PIPE_BUF_SIZE) {
+		unsigned int tail = (p->head + p->count) % PIPE_BUF_SIZE;
+		size_t run = min(min(n - done, (size_t)(PIPE_BUF_SIZE - p->count)),
+				 (size_t)(PIPE_BUF_SIZE - tail));
+
+		memcpy(p->buf + tail, from + done, run);
+		p->count += (unsigned int)run;
+		done += run;
+	}
+	return done;
+}
+
+static ssize_t pipe_read(struct file *f, char *buf, size_t n, loff_t *pos)
+{
+	struct pipe *p = f->private_data;
+	struct wait_queue_entry we = { 0 };
+	unsigned long flags;
+	ssize_t ret;
+
+	if (!n)
+		return 0;
+	for (;;) {
+		prepare_to_wait(&p->rd_wait, &we);
+		spin_lock_irqsave(&p->lock, flags);
+		if (p->count || !p->writers) {
+			ret = (ssize_t)ring_take(p, buf, n);
+			spin_unlock_irqrestore(&p->lock, flags);
+			break;
+		}
+		spin_unlock_irqrestore(&p->lock, flags);
+		if (f->f_flags & O_NONBLOCK) {
+			ret = -EAGAIN;
+			break;
+		}
+		if (file_interrupted()) {
+			ret = -EINTR;
+			break;
+		}
+		schedule();
+	}
+	finish_wait(&p->rd_wait, &we);
+	if (ret > 0) {
+		wake_up(&p->wr_wait);
+		poll_wake_all();
+	}
+	return ret;
+}
+
+static ssize_t pipe_write(struct file *f, const char *buf, size_t n,
+			  loff_t *pos)
+{
+	struct pipe *p = f->private_data;
+	struct wait_queue_entry we = { 0 };
+	bool atomic = n <= PIPE_BUF_SIZE;
+	unsigned long flags;
+	size_t done = 0;
+	ssize_t ret;
+
+	for (;;) {
+		prepare_to_wait(&p->wr_wait, &we);
+		spin_lock_irqsave(&p->lock, flags);
+		if (!p->readers) {
+			spin_unlock_irqrestore(&p->lock, flags);
+			ret = -EPIPE;
+			break;
+		}
+		if (!atomic || PIPE_BUF_SIZE - p->count >= n - done)
+			done += ring_put(p, buf + done, n - done);
+		spin_unlock_irqrestore(&p->lock, flags);
+		if (done) {
+			wake_up(&p->rd_wait);
+			poll_wake_all();
+		}
+		if (done == n) {
+			ret = (ssize_t)n;
+			break;
+		}
+		if (f->f_flags & O_NONBLOCK) {
+			ret = done ? (ssize_t)done : -EAGAIN;
+			break;
+		}
+		if (file_interrupted()) {
+			ret = done ? (ssize_t)done : -EINTR;
+			break;
+		}
+		schedule();
+	}
+	finish_wait(&p->wr_wait, &we);
+	if (ret == -EPIPE) {
+		if (done)
+			ret = (ssize_t)done;
+		else
+			file_sigpipe();
+	}
+	return ret;
+}
+
+static unsigned int pipe_poll(struct file *f)
+{
+	struct pipe *p = f->private_data;
+	unsigned int mask = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&p->lock, flags);
+	if (file_readable(f)) {
+		if (p->count)
+			mask |= POLLIN | POLLRDNORM;
+		if (!p->writers)
+			mask |= POLLHUP;
+	}
+	if (file_writable(f)) {
+		if (p->count < PIPE_BUF_SIZE)
+			mask |= POLLOUT | POLLWRNORM;
+		if (!p->readers)
+			mask |= POLLERR;
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+	return mask;
+}
+
+static void pipe_release(struct file *f)
+{
+	struct pipe *p = f->private_data;
+	unsigned long flags;
+	bool last;
+
+	spin_lock_irqsave(&p->lock, flags);
+	if (file_readable(f))
+		p->readers--;
+	else
+		p->writers--;
+	last = !p->readers && !p->writers;
+	spin_unlock_irqrestore(&p->lock, flags);
+	/* The other end learns: EOF for a reader, EPIPE for a writer. */
+	wake_up(&p->rd_wait);
+	wake_up(&p->wr_wait);
+	poll_wake_all();
+	if (last)
+		kfree(p);
+}
+
+static void pipe_getattr(struct file *f, struct kstat *st)
+{
+	st->mode = S_IFIFO | 0600;
+	st->size = 0;
+}
+
+static const struct file_operations pipe_fops = {
+	.read = pipe_read,
+	.write = pipe_write,
+	.poll = pipe_poll,
+	.getattr = pipe_getattr,
+	.release = pipe_release,
+};
+
+int pipe_create(struct file *ends[2], unsigned int f_flags)
+{
+	struct pipe *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	spin_lock_init(&p->lock, "pipe");
+	init_waitqueue_head(&p->rd_wait, "pipe rd_wait");
+	init_waitqueue_head(&p->wr_wait, "pipe wr_wait");
+	p->readers = p->writers = 1;
+	ends[0] = file_alloc(&pipe_fops, O_RDONLY | (f_flags & O_NONBLOCK), p);
+	ends[1] = file_alloc(&pipe_fops, O_WRONLY | (f_flags & O_NONBLOCK), p);
+	if (!ends[0] || !ends[1]) {
+		kfree(ends[0]);
+		kfree(ends[1]);
+		kfree(p);
+		return -ENOMEM;
+	}
+	return 0;
+}
