@@ -65,6 +65,9 @@ KOBJS := $(patsubst %.c,$(KOBJ)/%.o,$(KERNEL_SRCS)) \
 	 $(patsubst %,$(KOBJ)/%.o,$(ARCH_ASM_SRCS)) \
 	 $(patsubst %.c,$(KOBJ)/%.o,$(ARCH_SRCS))
 
+# The user programs and the initramfs the kernel links (user/build.mk).
+include user/build.mk
+
 $(KOBJ)/%.o: %.c | $(call DEPS,build-$(ARCH))
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")

@@ -95,7 +95,7 @@ static int add_entry(struct initramfs *fs, const struct cpio_entry *e,
 	case S_IFREG: kind = NODE_REG; break;
 	case S_IFLNK: kind = NODE_LNK; break;
 	default:
-		ksnprintf(err, errlen, "cpio: offset %#zx: '%s': file type %#o "
+		ksnprintf(err, errlen, "cpio: offset 0x%zx: '%s': file type %#o "
 			  "is not held (only directories, files, symlinks)",
 			  e->offset, e->name, e->mode & S_IFMT);
 		return -EINVAL;
@@ -120,7 +120,7 @@ static int add_entry(struct initramfs *fs, const struct cpio_entry *e,
 			if (*q != '/')
 				last = false;
 		if (len > NAME_MAX || (len == 2 && !memcmp(p, "..", 2))) {
-			ksnprintf(err, errlen, "cpio: offset %#zx: '%s': %s",
+			ksnprintf(err, errlen, "cpio: offset 0x%zx: '%s': %s",
 				  e->offset, e->name, len > NAME_MAX ?
 				  "a name over 255 bytes" : "'..' in a name");
 			return -EINVAL;
@@ -134,7 +134,7 @@ static int add_entry(struct initramfs *fs, const struct cpio_entry *e,
 			if (!c)
 				return -ENOMEM;
 			if (c->kind != NODE_DIR) {
-				ksnprintf(err, errlen, "cpio: offset %#zx: '%s': "
+				ksnprintf(err, errlen, "cpio: offset 0x%zx: '%s': "
 					  "'%.*s' is not a directory",
 					  e->offset, e->name, (int)len, p);
 				return -EINVAL;
@@ -144,7 +144,7 @@ static int add_entry(struct initramfs *fs, const struct cpio_entry *e,
 			continue;
 		}
 		if (c && !(c->kind == NODE_DIR && kind == NODE_DIR)) {
-			ksnprintf(err, errlen, "cpio: offset %#zx: '%s' is in "
+			ksnprintf(err, errlen, "cpio: offset 0x%zx: '%s' is in "
 				  "the archive twice", e->offset, e->name);
 			return -EINVAL;
 		}
@@ -156,7 +156,7 @@ static int add_entry(struct initramfs *fs, const struct cpio_entry *e,
 		c->data = e->data;
 		c->size = e->size;
 		if (kind == NODE_LNK && (e->size == 0 || e->size >= PATH_MAX)) {
-			ksnprintf(err, errlen, "cpio: offset %#zx: '%s': symlink "
+			ksnprintf(err, errlen, "cpio: offset 0x%zx: '%s': symlink "
 				  "target of %zu bytes", e->offset, e->name,
 				  e->size);
 			return -EINVAL;

@@ -82,6 +82,9 @@
 #define VM_ACCOUNT	0x00100000UL	/* counted in Committed_AS */
 
 /* mmap's prot and flags: Linux's values (the same on both arches). */
+/* mmap prot: PROT_READ/WRITE/EXEC as mm/arch_mm.h (Linux's values). */
+#define PROT_NONE	0x0
+
 #define MAP_SHARED	0x01
 #define MAP_PRIVATE	0x02
 #define MAP_SHARED_VALIDATE 0x03

@@ -26,7 +26,7 @@ static int fail(const struct cpio_iter *it, size_t off, char *err,
 {
 	(void)it;
 	if (err && errlen)
-		ksnprintf(err, errlen, "cpio: offset %#zx: %s%s", off, what,
+		ksnprintf(err, errlen, "cpio: offset 0x%zx: %s%s", off, what,
 			  detail ? detail : "");
 	return -1;
 }

@@ -1,0 +1,96 @@
+/*
+ * memhog SIZE [PASSES] - map SIZE bytes (K/M/G suffixes) of anonymous
+ * memory, write a pattern in every page, read it all back and verify.
+ *
+ * Each pass: mmap (no MAP_POPULATE: every first touch is a demand-zero
+ * fault), write every 8-byte word of every page with a value derived from
+ * the page's index, the word's index and a seed (new each pass and each
+ * process, so a page that went to the wrong place or the wrong process is
+ * caught), read everything back, munmap. One line a pass:
+ *
+ *   memhog: <MiB> MiB written at <rate> MiB/s, verified at <rate> MiB/s, <N> mismatches
+ *
+ * N counts words that differ. Exit 0 only if every pass had none; 1 on a
+ * mismatch or a failed mmap; 2 on bad arguments (with the usage line).
+ */
+#include "libc.h"
+
+#define PAGE_SIZE	4096UL
+#define WORDS		(PAGE_SIZE / sizeof(uint64_t))
+
+/* The value of word w of page p: a mix of both and the seed, so no two
+ * pages and no two words hold the same value. */
+static inline uint64_t pattern(uint64_t seed, uint64_t p, uint64_t w)
+{
+	uint64_t z = seed ^ (p * 0x9e3779b97f4a7c15ULL) ^ (w << 48);
+
+	z = (z ^ (z >> 31)) * 0xbf58476d1ce4e5b9ULL;
+	return z ^ (z >> 29);
+}
+
+/* MiB per second for bytes in ns nanoseconds. */
+static uint64_t rate(uint64_t bytes, uint64_t ns)
+{
+	if (ns == 0)
+		ns = 1;
+	return (uint64_t)((unsigned __int128)bytes * 1000000000u / ns >> 20);
+}
+
+static void usage(void)
+{
+	dprintf(2, "usage: memhog SIZE[K|M|G] [PASSES]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	uint64_t size, pages, bad_total = 0, p, w, t0, t1, t2;
+	unsigned long passes = 1, pass;
+	int ok;
+
+	if (argc < 2 || argc > 3)
+		usage();
+	size = parse_size(argv[1], &ok);
+	if (!ok || size == 0)
+		usage();
+	if (argc == 3) {
+		char *end;
+
+		passes = strtoul(argv[2], &end, 10);
+		if (*end || passes == 0 || argv[2][0] == '-')
+			usage();
+	}
+	pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+	size = pages * PAGE_SIZE;
+
+	for (pass = 0; pass < passes; pass++) {
+		uint64_t seed = now_ns() ^ ((uint64_t)getpid() << 32) ^ pass;
+		uint64_t bad = 0;
+		uint64_t *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (mem == MAP_FAILED) {
+			printf("memhog: mmap of %llu bytes failed: %s\n",
+			       (unsigned long long)size, strerror(errno));
+			return 1;
+		}
+		t0 = now_ns();
+		for (p = 0; p < pages; p++)
+			for (w = 0; w < WORDS; w++)
+				mem[p * WORDS + w] = pattern(seed, p, w);
+		t1 = now_ns();
+		for (p = 0; p < pages; p++)
+			for (w = 0; w < WORDS; w++)
+				if (mem[p * WORDS + w] != pattern(seed, p, w))
+					bad++;
+		t2 = now_ns();
+		munmap(mem, size);
+		printf("memhog: %llu MiB written at %llu MiB/s, verified at %llu MiB/s, %llu mismatches\n",
+		       (unsigned long long)(size >> 20),
+		       (unsigned long long)rate(size, t1 - t0),
+		       (unsigned long long)rate(size, t2 - t1),
+		       (unsigned long long)bad);
+		bad_total += bad;
+	}
+	return bad_total ? 1 : 0;
+}

@@ -1,0 +1,251 @@
+/*
+ * user/lib/libc.h - the small C library our user programs link with.
+ *
+ * It speaks only Linux's system-call ABI (numbers from the kernel's own
+ * <arch/unistd.h>, error numbers from kernel/errno.h: one source for
+ * both), so a program built with it runs on our kernel and, unchanged, on
+ * a Linux host of the same architecture. Conventions follow the C library
+ * a student knows: a wrapper returns -1 and sets errno on failure.
+ * __syscall6() and sys_raw() return Linux's raw -errno instead; tests that
+ * check an exact error use those.
+ *
+ * One header on purpose: the whole interface fits on a few screens.
+ */
+#ifndef USER_LIBC_H
+#define USER_LIBC_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <arch/unistd.h>
+#include "kernel/errno.h"
+#include "uarch.h"
+
+/* Linux's error numbers: kernel/errno.h has the ones the kernel uses so
+ * far; the rest a program may meet, with the same guard. */
+#ifndef EPERM
+#define EPERM	1
+#endif
+#ifndef ENOENT
+#define ENOENT	2
+#endif
+#ifndef ESRCH
+#define ESRCH	3
+#endif
+#ifndef EINTR
+#define EINTR	4
+#endif
+#ifndef ENXIO
+#define ENXIO	6
+#endif
+#ifndef E2BIG
+#define E2BIG	7
+#endif
+#ifndef ENOEXEC
+#define ENOEXEC	8
+#endif
+#ifndef EBADF
+#define EBADF	9
+#endif
+#ifndef ECHILD
+#define ECHILD	10
+#endif
+#ifndef EACCES
+#define EACCES	13
+#endif
+#ifndef EEXIST
+#define EEXIST	17
+#endif
+#ifndef ENOTDIR
+#define ENOTDIR	20
+#endif
+#ifndef EISDIR
+#define EISDIR	21
+#endif
+#ifndef EMFILE
+#define EMFILE	24
+#endif
+#ifndef ENOTTY
+#define ENOTTY	25
+#endif
+#ifndef EPIPE
+#define EPIPE	32
+#endif
+#ifndef ERANGE
+#define ERANGE	34
+#endif
+#ifndef ENAMETOOLONG
+#define ENAMETOOLONG	36
+#endif
+
+typedef long ssize_t;
+typedef int pid_t;
+
+/* ---------------------------------------------------------- system calls */
+/* The instruction itself (user/lib/arch/<arch>/syscall.S). */
+long __syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+/* Any call by number, raw result: a value or -errno. */
+#define sys_raw(nr, ...)	sys_raw_n(nr, __VA_ARGS__, 0, 0, 0, 0, 0, 0)
+#define sys_raw_n(nr, a, b, c, d, e, f, ...) \
+	__syscall6((nr), (long)(a), (long)(b), (long)(c), (long)(d), \
+		   (long)(e), (long)(f))
+/* A raw result turned into the C convention: -1 with errno set. */
+long __syscall_ret(long r);
+
+extern int errno;
+
+#define AT_FDCWD	(-100)
+#define O_RDONLY	0
+#define O_WRONLY	1
+#define O_RDWR		2
+#define O_CLOEXEC	02000000
+#define O_DIRECTORY	UARCH_O_DIRECTORY
+
+#define PROT_NONE	0
+#define PROT_READ	1
+#define PROT_WRITE	2
+#define PROT_EXEC	4
+#define MAP_SHARED	0x01
+#define MAP_PRIVATE	0x02
+#define MAP_FIXED	0x10
+#define MAP_ANONYMOUS	0x20
+#define MAP_POPULATE	0x8000
+#define MAP_FAILED	((void *)-1)
+
+#define CLOCK_REALTIME	0
+#define CLOCK_MONOTONIC	1
+
+#define SIGHUP	1
+#define SIGINT	2
+#define SIGQUIT	3
+#define SIGILL	4
+#define SIGTRAP	5
+#define SIGABRT	6
+#define SIGBUS	7
+#define SIGFPE	8
+#define SIGKILL	9
+#define SIGUSR1	10
+#define SIGSEGV	11
+#define SIGUSR2	12
+#define SIGPIPE	13
+#define SIGALRM	14
+#define SIGTERM	15
+#define SIGCHLD	17
+
+/* wait4's status word, as Linux packs it. */
+#define WIFEXITED(s)	(((s) & 0x7f) == 0)
+#define WEXITSTATUS(s)	(((s) >> 8) & 0xff)
+#define WIFSIGNALED(s)	(((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
+#define WTERMSIG(s)	((s) & 0x7f)
+
+struct timespec {
+	long tv_sec;
+	long tv_nsec;
+};
+
+struct iovec {
+	void *iov_base;
+	size_t iov_len;
+};
+
+ssize_t read(int fd, void *buf, size_t n);
+ssize_t write(int fd, const void *buf, size_t n);
+int openat(int dirfd, const char *path, int flags, int mode);
+int close(int fd);
+int pipe2(int fds[2], int flags);
+int dup3(int oldfd, int newfd, int flags);
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off);
+int munmap(void *addr, size_t len);
+int mprotect(void *addr, size_t len, int prot);
+/* fork() is clone(SIGCHLD): arm64 has no fork call, and the same call on
+ * both arches keeps the kernel's one path under test. */
+pid_t fork(void);
+pid_t wait4(pid_t pid, int *status, int options, void *rusage);
+pid_t waitpid(pid_t pid, int *status, int options);
+int execve(const char *path, char *const argv[], char *const envp[]);
+pid_t getpid(void);
+pid_t getppid(void);
+int kill(pid_t pid, int sig);
+int clock_gettime(int clk, struct timespec *ts);
+int nanosleep(const struct timespec *req, struct timespec *rem);
+int sched_yield(void);
+/* End the process (exit_group: every thread). No atexit handlers. */
+__attribute__((noreturn)) void exit(int code);
+__attribute__((noreturn)) void _exit(int code);
+
+/* Run fn(arg) in a child (fork; the child exits 0 if fn returns) and
+ * return its wait4 status, or -1 with errno if fork or wait4 failed. */
+int run_in_child(void (*fn)(void *), void *arg);
+
+/* Nanoseconds of CLOCK_MONOTONIC. */
+uint64_t now_ns(void);
+/* Sleep for ms milliseconds. */
+void sleep_ms(unsigned long ms);
+/* The signal's name ("SIGSEGV"), or "signal N" in a static buffer. */
+const char *signame(int sig);
+/* Describe a wait4 status: "exited 0", "killed by SIGSEGV". */
+const char *status_str(int status);
+
+/* ---------------------------------------------------------- start-up */
+/* crt0 calls this with the initial stack; it calls main and exits. */
+__attribute__((noreturn)) void __libc_start(long *sp);
+int main(int argc, char **argv, char **envp);
+extern char **environ;
+/* A value from the auxiliary vector (AT_PAGESZ...), or 0. */
+#define AT_PAGESZ	6
+#define AT_RANDOM	25
+unsigned long getauxval(unsigned long type);
+
+/* ---------------------------------------------------------- strings */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strcpy(char *dst, const char *src);
+char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
+const char *strerror(int err);
+
+/* ---------------------------------------------------------- numbers */
+int atoi(const char *s);
+long atol(const char *s);
+/* C's strtoul: base 0 (0x.., 0.., decimal), 2..36. */
+unsigned long strtoul(const char *s, char **end, int base);
+long strtol(const char *s, char **end, int base);
+/* A size with an optional K, M or G suffix (powers of 1024); 0 and *ok = 0
+ * when s is not one. */
+uint64_t parse_size(const char *s, int *ok);
+
+/* A seeded generator (splitmix64): the same seed, the same sequence. */
+struct prng {
+	uint64_t state;
+};
+void prng_seed(struct prng *p, uint64_t seed);
+uint64_t prng_next(struct prng *p);
+/* Uniform in [0, n) (n > 0). */
+uint64_t prng_below(struct prng *p, uint64_t n);
+
+/* ---------------------------------------------------------- output */
+/* %d %i %u %x %X %o %s %c %p %% with flags '-' '0', a width, and the
+ * lengths l, ll, z. Returns the length the full output would have. */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* printf writes each call with one write() (lines from several processes
+ * do not interleave); at most 1023 bytes a call. */
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int puts(const char *s);
+
+/* ---------------------------------------------------------- memory */
+/* malloc on mmap: size classes of 16..2048 bytes on free lists; larger
+ * blocks are mappings of their own. */
+void *malloc(size_t n);
+void *calloc(size_t n, size_t size);
+void *realloc(void *p, size_t n);
+void free(void *p);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * user/lib/stdlib.c - numbers from strings, and a seeded generator.
+ */
+#include "libc.h"
+
+static int digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return 99;
+}
+
+unsigned long strtoul(const char *s, char **end, int base)
+{
+	unsigned long v = 0;
+	int neg = 0, any = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	if ((base == 0 || base == 16) && s[0] == '0' &&
+	    (s[1] == 'x' || s[1] == 'X') && digit(s[2]) < 16) {
+		s += 2;
+		base = 16;
+	} else if (base == 0) {
+		base = s[0] == '0' ? 8 : 10;
+	}
+	for (; digit(*s) < base; s++, any = 1)
+		v = v * (unsigned long)base + (unsigned long)digit(*s);
+	if (end)
+		*end = (char *)s;
+	(void)any;
+	return neg ? -v : v;
+}
+
+long strtol(const char *s, char **end, int base)
+{
+	return (long)strtoul(s, end, base);
+}
+
+long atol(const char *s)
+{
+	return strtol(s, NULL, 10);
+}
+
+int atoi(const char *s)
+{
+	return (int)atol(s);
+}
+
+uint64_t parse_size(const char *s, int *ok)
+{
+	char *end;
+	uint64_t v, mul = 1;
+
+	*ok = 0;
+	if (!s || digit(*s) > 9)
+		return 0;
+	v = strtoul(s, &end, 10);
+	switch (*end) {
+	case 'k': case 'K': mul = 1ULL << 10; end++; break;
+	case 'm': case 'M': mul = 1ULL << 20; end++; break;
+	case 'g': case 'G': mul = 1ULL << 30; end++; break;
+	}
+	if (*end || v > (~0ULL) / mul)
+		return 0;
+	*ok = 1;
+	return v * mul;
+}
+
+void prng_seed(struct prng *p, uint64_t seed)
+{
+	p->state = seed;
+}
+
+/* splitmix64 (Steele, Lea and Flood, 2014): every seed gives a good
+ * sequence, and the state is one word. */
+uint64_t prng_next(struct prng *p)
+{
+	uint64_t z = (p->state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+uint64_t prng_below(struct prng *p, uint64_t n)
+{
+	return prng_next(p) % n;
+}
