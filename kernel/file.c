@@ -15,6 +15,13 @@
 
 /* ------------------------------------------------------------ struct file */
 
+static unsigned long nr_files;
+
+unsigned long get_nr_files(void)
+{
+	return __atomic_load_n(&nr_files, __ATOMIC_RELAXED);
+}
+
 struct file *file_alloc(const struct file_operations *ops,
 			unsigned int f_flags, void *private_data)
 {
@@ -22,6 +29,7 @@ struct file *file_alloc(const struct file_operations *ops,
 
 	if (!f)
 		return NULL;
+	__atomic_fetch_add(&nr_files, 1, __ATOMIC_RELAXED);
 	f->f_count = 1;
 	f->f_flags = f_flags;
 	f->f_op = ops;
@@ -44,6 +52,7 @@ void fput(struct file *f)
 		return;
 	if (f->f_op->release)
 		f->f_op->release(f);
+	__atomic_fetch_sub(&nr_files, 1, __ATOMIC_RELAXED);
 	kfree(f);
 }
 
@@ -115,6 +124,7 @@ struct files_struct *files_dup(struct files_struct *old)
 			files->fd[fd] = get_file(old->fd[fd]);
 	memcpy(files->cloexec, old->cloexec, sizeof(files->cloexec));
 	files->cwd = old->cwd;
+	files->exe = old->exe;
 	spin_unlock_irqrestore(&old->lock, flags);
 	return files;
 }

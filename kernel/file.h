@@ -70,6 +70,7 @@ typedef long ssize_t;
 #define AT_FDCWD		(-100)
 #define AT_SYMLINK_NOFOLLOW	0x100
 #define AT_EACCESS		0x200
+#define AT_NO_AUTOMOUNT		0x800	/* accepted; nothing automounts */
 #define AT_EMPTY_PATH		0x1000
 
 /* st_mode: the type bits and the permission bits (octal, as Linux). */
@@ -155,6 +156,8 @@ struct file {
  */
 struct file *file_alloc(const struct file_operations *ops,
 			unsigned int f_flags, void *private_data);
+/* Open files in the whole kernel (Linux's file-nr): leak checks. */
+unsigned long get_nr_files(void);
 /* Take / drop a reference; the last fput() calls release and frees. */
 struct file *get_file(struct file *f);
 void fput(struct file *f);
@@ -178,6 +181,9 @@ struct files_struct {
 	struct file *fd[NR_OPEN_MAX];
 	unsigned long cloexec[NR_OPEN_MAX / (8 * sizeof(unsigned long))];
 	const struct initramfs_node *cwd;	/* NULL: "/" */
+	/* The running program's file, for /proc/self/exe (Linux keeps it
+	 * in mm->exe_file): set by execve through initramfs_set_exe(). */
+	const struct initramfs_node *exe;
 };
 
 /* An empty table (cwd "/"); NULL when out of memory. */
@@ -186,7 +192,7 @@ struct files_struct *files_alloc(void);
  * for a new process; NULL when out of memory. */
 struct files_struct *files_alloc_console(void);
 /* fork: a copy sharing every open file (a reference each), the
- * close-on-exec bits and cwd; NULL when out of memory. */
+ * close-on-exec bits, cwd and exe; NULL when out of memory. */
 struct files_struct *files_dup(struct files_struct *files);
 /* execve: close every descriptor marked close-on-exec. */
 void files_close_on_exec(struct files_struct *files);

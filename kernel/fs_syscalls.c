@@ -661,7 +661,7 @@ static long do_fstatat(int dfd, const char *upath, struct stat *ust,
 	struct kstat k;
 	int r;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH))
 		return -EINVAL;
 	r = resolve_at(dfd, upath, !(flags & AT_SYMLINK_NOFOLLOW),
 		       (unsigned int)flags, &n, &f);
@@ -719,7 +719,8 @@ SYSCALL_DEFINE5(statx, int, dfd, const char *, path, int, flags,
 	struct statx sx;
 	int r;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH |
+		      AT_STATX_SYNC_TYPE))
 		return -EINVAL;
 	if (mask & 0x80000000U)		/* STATX__RESERVED */
 		return -EINVAL;
@@ -1068,4 +1069,178 @@ SYSCALL_DEFINE5(ppoll, struct pollfd *, fds, unsigned int, nfds,
 		     ts.tv_sec * 1000 + (ts.tv_nsec + 999999) / 1000000;
 	}
 	return do_poll(fds, nfds, ms);
+}
+
+/* ------------------------------------------------ a read-only tree says so */
+
+/*
+ * The calls that would change the tree. The path is still copied first
+ * (a bad pointer is -EFAULT, a long path -ENAMETOOLONG, as Linux checks
+ * them before the file system is asked); then -EROFS. The VFS of the next
+ * issue gives them a writable file system.
+ */
+static long read_only_path(const char *upath)
+{
+	char *path;
+	long len = getname(upath, &path);
+
+	if (len < 0)
+		return len;
+	kfree(path);
+	return len ? -EROFS : -ENOENT;
+}
+
+static long read_only_paths(const char *a, const char *b)
+{
+	long r = read_only_path(a);
+
+	return r == -EROFS ? read_only_path(b) : r;
+}
+
+SYSCALL_DEFINE2(mkdir, const char *, path, int, mode)
+{
+	return read_only_path(path);
+}
+
+SYSCALL_DEFINE3(mkdirat, int, dfd, const char *, path, int, mode)
+{
+	return read_only_path(path);
+}
+
+SYSCALL_DEFINE1(rmdir, const char *, path)
+{
+	return read_only_path(path);
+}
+
+SYSCALL_DEFINE1(unlink, const char *, path)
+{
+	return read_only_path(path);
+}
+
+SYSCALL_DEFINE3(unlinkat, int, dfd, const char *, path, int, flags)
+{
+	return read_only_path(path);
+}
+
+SYSCALL_DEFINE2(rename, const char *, from, const char *, to)
+{
+	return read_only_paths(from, to);
+}
+
+SYSCALL_DEFINE4(renameat, int, olddfd, const char *, from, int, newdfd,
+		const char *, to)
+{
+	return read_only_paths(from, to);
+}
+
+SYSCALL_DEFINE5(renameat2, int, olddfd, const char *, from, int, newdfd,
+		const char *, to, unsigned int, flags)
+{
+	return read_only_paths(from, to);
+}
+
+SYSCALL_DEFINE2(symlink, const char *, target, const char *, path)
+{
+	return read_only_paths(target, path);
+}
+
+SYSCALL_DEFINE3(symlinkat, const char *, target, int, dfd, const char *, path)
+{
+	return read_only_paths(target, path);
+}
+
+SYSCALL_DEFINE2(link, const char *, from, const char *, to)
+{
+	return read_only_paths(from, to);
+}
+
+SYSCALL_DEFINE5(linkat, int, olddfd, const char *, from, int, newdfd,
+		const char *, to, int, flags)
+{
+	return read_only_paths(from, to);
+}
+
+SYSCALL_DEFINE2(chmod, const char *, path, int, mode)
+{
+	return read_only_path(path);
+}
+
+SYSCALL_DEFINE3(fchmodat, int, dfd, const char *, path, int, mode)
+{
+	return read_only_path(path);
+}
+
+SYSCALL_DEFINE3(chown, const char *, path, int, uid, int, gid)
+{
+	return read_only_path(path);
+}
+
+SYSCALL_DEFINE3(lchown, const char *, path, int, uid, int, gid)
+{
+	return read_only_path(path);
+}
+
+SYSCALL_DEFINE5(fchownat, int, dfd, const char *, path, int, uid, int, gid,
+		int, flags)
+{
+	return read_only_path(path);
+}
+
+SYSCALL_DEFINE2(truncate, const char *, path, long, length)
+{
+	return read_only_path(path);
+}
+
+/* An fd that is open: -EROFS for what changes it (nothing here is
+ * writable), 0 for a flush (nothing is ever dirty). */
+static long fd_check(int fd, long ok)
+{
+	struct file *f = fdget(fd);
+
+	if (!f)
+		return -EBADF;
+	fput(f);
+	return ok;
+}
+
+SYSCALL_DEFINE2(fchmod, int, fd, int, mode)
+{
+	return fd_check(fd, -EROFS);
+}
+
+SYSCALL_DEFINE3(fchown, int, fd, int, uid, int, gid)
+{
+	return fd_check(fd, -EROFS);
+}
+
+SYSCALL_DEFINE2(ftruncate, int, fd, long, length)
+{
+	struct file *f = fdget(fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	/* Linux: -EINVAL unless a regular file open for writing. */
+	r = file_writable(f) && f->f_node && S_ISREG(f->f_node->mode) ?
+		-EROFS : -EINVAL;
+	fput(f);
+	return length < 0 ? -EINVAL : r;
+}
+
+SYSCALL_DEFINE4(utimensat, int, dfd, const char *, path, const void *, times,
+		int, flags)
+{
+	if (!path)		/* futimens(fd): the fd itself */
+		return fd_check(dfd, -EROFS);
+	return read_only_path(path);
+}
+
+SYSCALL_DEFINE1(fsync, int, fd)
+{
+	return fd_check(fd, 0);
+}
+
+SYSCALL_DEFINE1(fdatasync, int, fd)
+{
+	return fd_check(fd, 0);
 }

@@ -254,9 +254,12 @@ static int link_target(const struct initramfs_node *n, char *buf,
 		       size_t size)
 {
 	if (n->kind == NODE_PROC_SELF_EXE) {
-		/* The process layer stores the path a program was run
-		 * by; until it does, the link leads nowhere. */
-		return -ENOENT;
+		struct files_struct *files = current_files();
+
+		if (!files || !files->exe)
+			return -ENOENT;	/* a kernel thread: no program */
+		return initramfs_node_path(files->exe, buf, size) < 0 ?
+			-ENAMETOOLONG : 0;
 	}
 	if (n->size >= size)
 		return -ENAMETOOLONG;
@@ -422,6 +425,19 @@ int initramfs_lookup(const char *path, const void **data, size_t *size)
 		return -EACCES;
 	*data = n->data;
 	*size = n->size;
+	return 0;
+}
+
+int initramfs_set_exe(struct files_struct *files, const char *path)
+{
+	const struct initramfs_node *n;
+	int r = initramfs_walk(initramfs_root(), current_cwd(), path, true, &n);
+
+	if (r < 0)
+		return r;
+	if (n->kind != NODE_REG)
+		return -EACCES;
+	files->exe = n;
 	return 0;
 }
 

@@ -70,6 +70,7 @@ int initramfs_node_path(const struct initramfs_node *n, char *buf,
 			size_t size);
 
 struct file;
+struct files_struct;
 struct kstat;
 
 /* What stat() says about a node. */
@@ -101,6 +102,14 @@ void initramfs_init(void);
  * file).
  */
 int initramfs_lookup(const char *path, const void **data, size_t *size);
+
+/*
+ * For execve, at its point of no return: record the program's file
+ * (path resolved as initramfs_lookup does, from the current cwd) in
+ * files->exe, so /proc/self/exe leads to it in this process and in its
+ * forks. 0, or -errno and files->exe unchanged.
+ */
+int initramfs_set_exe(struct files_struct *files, const char *path);
 
 /*
  * For the console's `run NAME`: a NAME with a '/' is a path; otherwise

@@ -217,9 +217,17 @@ int pipe_create(struct file *ends[2], unsigned int f_flags)
 	ends[0] = file_alloc(&pipe_fops, O_RDONLY | (f_flags & O_NONBLOCK), p);
 	ends[1] = file_alloc(&pipe_fops, O_WRONLY | (f_flags & O_NONBLOCK), p);
 	if (!ends[0] || !ends[1]) {
-		kfree(ends[0]);
-		kfree(ends[1]);
-		kfree(p);
+		/* Release the end that exists as if the other were closed:
+		 * the last release frees the pipe. */
+		if (ends[0]) {
+			p->writers = 0;
+			fput(ends[0]);
+		} else if (ends[1]) {
+			p->readers = 0;
+			fput(ends[1]);
+		} else {
+			kfree(p);
+		}
 		return -ENOMEM;
 	}
 	return 0;

@@ -5,8 +5,10 @@
  * One terminal. Its state is under tty.lock (taken with interrupts off:
  * the UART's interrupt handler feeds it). Two buffers: the line being
  * edited (canonical mode), and the read queue of what readers may take.
- * The read queue holds 16-bit cells so an end of file (^D on an empty
- * line) can sit in it between lines, as a cell no byte can be.
+ * The read queue holds 16-bit cells so the end of a line that has no
+ * byte for it can sit in it between lines, as a cell no byte can be: ^D
+ * on an empty line (end of file: that read returns 0) and ^D after text
+ * (the read returns the text without a newline).
  */
 #include "kernel/tty.h"
 #include "kernel/errno.h"
@@ -23,7 +25,8 @@
 
 #define LINE_MAX	255		/* a canonical line, without its '\n' */
 #define QUEUE_SIZE	4096		/* cells; a power of two */
-#define CELL_EOF	0x100		/* ^D: read() returns 0 once */
+#define CELL_EOF	0x100		/* ^D on an empty line: read() returns 0 */
+#define CELL_PUSH	0x101		/* ^D after text: ends the line, no byte */
 
 static const struct termios default_termios = {
 	.c_iflag = ICRNL | IXON,
@@ -45,7 +48,7 @@ static struct {
 	uint16_t queue[QUEUE_SIZE];	/* readable cells */
 	unsigned int head, count;	/* oldest cell, cells queued */
 	unsigned int lines;		/* canonical: '\n' and EOF cells queued */
-	void (*intr)(int pgrp, int sig);
+	tty_intr_fn intr;
 	struct wait_queue_head read_wait;
 } tty = {
 	.lock = SPINLOCK_INIT("tty.lock"),
@@ -105,8 +108,7 @@ static void commit_line(uint16_t end)
 		return;			/* full: the line is dropped */
 	for (unsigned int i = 0; i < tty.line_len; i++)
 		queue_put((unsigned char)tty.line[i]);
-	if (end != CELL_EOF || tty.line_len == 0)
-		queue_put(end);
+	queue_put(end == CELL_EOF && tty.line_len ? CELL_PUSH : end);
 	tty.line_len = 0;
 	tty.lines++;
 }
@@ -209,7 +211,7 @@ bool tty_receive(const char *s, size_t n)
 			spin_lock_irqsave(&tty.lock, flags);
 		}
 	}
-	void (*intr)(int, int) = tty.intr;
+	tty_intr_fn intr = tty.intr;
 
 	spin_unlock_irqrestore(&tty.lock, flags);
 	wake_up(&tty.read_wait);
@@ -239,9 +241,9 @@ int tty_get_foreground(void)
 	return READ_ONCE(tty.pgrp);
 }
 
-void tty_set_intr_handler(void (*fn)(int pgrp, int sig))
+tty_intr_fn tty_set_intr_handler(tty_intr_fn fn)
 {
-	WRITE_ONCE(tty.intr, fn);
+	return __atomic_exchange_n(&tty.intr, fn, __ATOMIC_ACQ_REL);
 }
 
 void tty_get_termios(struct termios *t)
@@ -293,7 +295,7 @@ static size_t take(char *buf, size_t n)
 			break;			/* the EOF waits for the next read */
 		tty.head = (tty.head + 1) & (QUEUE_SIZE - 1);
 		tty.count--;
-		if (cell == CELL_EOF) {
+		if (cell == CELL_EOF || cell == CELL_PUSH) {
 			tty.lines--;
 			break;
 		}

@@ -114,9 +114,11 @@ int tty_get_foreground(void);
  * Register fn to be called when ^C (SIGINT) or ^\ (SIGQUIT) is typed
  * while ISIG is set and a program has the terminal: fn(pgrp, sig) with
  * the foreground group. Called from the UART's interrupt handler
- * (interrupts off): fn must not sleep.
+ * (interrupts off): fn must not sleep. Returns the handler it replaces
+ * (tests put it back).
  */
-void tty_set_intr_handler(void (*fn)(int pgrp, int sig));
+typedef void (*tty_intr_fn)(int pgrp, int sig);
+tty_intr_fn tty_set_intr_handler(tty_intr_fn fn);
 
 /*
  * Bytes typed at the console: if a program has the terminal, feed them

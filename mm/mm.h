@@ -168,8 +168,10 @@ struct mm_struct {
 
 /* ---- lifetime */
 
-/* An empty address space (no VMAs, an empty user page table), users = 1.
- * NULL when out of memory. */
+/* An empty address space (no VMAs, an empty user page table), users = 1,
+ * stack_limit 8 MiB, mmap_base below the stack's room; exec sets
+ * start_stack, start_brk = brk and the arg/env bounds. NULL when out of
+ * memory. */
 struct mm_struct *mm_alloc(void);
 /* The same with pages from node and bookkeeping from ks (either NULL:
  * the kernel's); dup_mm() gives the child the parent's. */
@@ -181,7 +183,9 @@ struct mm_struct *mm_alloc_node(pg_data_t *node, struct kmalloc_set *ks);
 struct mm_struct *dup_mm(struct mm_struct *old);
 void mmget(struct mm_struct *mm);
 /* Drop a reference; the last unmaps everything, frees every page no one
- * else maps and every table. The mm must not be loaded on any CPU. */
+ * else maps and every table. The mm must not be loaded on any CPU (the
+ * last put comes after its last thread switched away: the scheduler does
+ * not keep an mm loaded for a kernel thread). */
 void mmput(struct mm_struct *mm);
 
 /* ---- the system calls' work (each takes mm->lock itself) */
@@ -218,7 +222,8 @@ enum vm_fault_result {
 /* Resolve a fault at addr in mm: find the VMA (growing the stack down to
  * its limit, leaving a guard gap), check the access against its flags,
  * and map a zeroed page (demand zero), the shared page, or a private
- * copy (write to a COW page). Takes mm->lock. */
+ * copy (write to a COW page). Takes mm->lock; counts pgfault. Read needs
+ * any of VM_READ/WRITE/EXEC, write VM_WRITE, exec VM_EXEC. */
 enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
 				     enum fault_access access);
 
@@ -226,7 +231,10 @@ enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
 
 /* Copy len bytes between buf and [addr, addr + len) of mm, faulting pages
  * in as a user access with `write` would (so COW and demand zero apply,
- * and a protection the access lacks fails). Returns bytes copied. */
+ * the stack grows, and a protection the access lacks fails: there is no
+ * FOLL_FORCE, so exec maps a read-only segment writable, fills it, then
+ * do_mprotect()s it). Returns bytes copied (short at the first page that
+ * fails). Takes mm->lock; mm need not be loaded anywhere. */
 size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			size_t len, bool write);
 

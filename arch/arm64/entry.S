@@ -1,14 +1,21 @@
 /*
- * arch/arm64/entry.S - the exception vector table, and setjmp/longjmp.
+ * arch/arm64/entry.S - the exception vector table, the way into EL0, and
+ * setjmp/longjmp.
  *
  * VBAR_EL1 points at a 2 KiB-aligned table of 16 entries, 0x80 bytes each:
  * {synchronous, IRQ, FIQ, SError} taken from {EL1 using SP_EL0, EL1 using
  * SP_EL1, EL0 in AArch64, EL0 in AArch32}. The kernel always runs on
- * SP_EL1, so only "EL1h" IRQs are expected; every other entry reports a
- * crash. Each entry saves all registers into a struct pt_regs
- * (<arch/user.h>) on the current stack and calls
- * arm64_trap(regs, entry number). If that returns, the registers are
- * restored (ELR/SPSR possibly changed by C) and ERET resumes.
+ * SP_EL1. Each entry saves all registers into a struct pt_regs
+ * (<arch/user.h>) on the current stack and calls arm64_trap(regs, entry
+ * number). If that returns, the registers are restored (ELR/SPSR possibly
+ * changed by C) and ERET resumes.
+ *
+ * From EL0 the CPU switches to SP_EL1, which while a thread runs in user
+ * mode sits at the very top of its kernel stack: the frame lands exactly
+ * at task_pt_regs(current). Its `sp` slot holds SP_EL0 (the user's stack
+ * pointer), written back on the way out, which leaves SP_EL1 at the top
+ * again. Which way out is decided by the saved SPSR's mode: EL0t means a
+ * return to user mode (C has checked the frame, arm64_trap).
  */
 #define REGS_SIZE	304	/* sizeof(struct pt_regs), 16-aligned */
 
@@ -56,8 +63,12 @@ trap_common:
 	stp	x24, x25, [sp, #192]
 	stp	x26, x27, [sp, #208]
 	stp	x28, x29, [sp, #224]
-	add	x1, sp, #REGS_SIZE		/* sp before the exception */
-	stp	x30, x1, [sp, #240]
+	cmp	x0, #8				/* from EL0? */
+	b.lo	1f
+	mrs	x1, sp_el0			/* the user's sp */
+	b	2f
+1:	add	x1, sp, #REGS_SIZE		/* sp before the exception */
+2:	stp	x30, x1, [sp, #240]
 	mrs	x2, elr_el1
 	mrs	x3, spsr_el1
 	stp	x2, x3, [sp, #256]
@@ -68,9 +79,17 @@ trap_common:
 	mov	x1, x0
 	mov	x0, sp
 	bl	arm64_trap
+/* Restore the frame at sp and ERET; from EL0t frames SP_EL0 too. Entered
+ * with interrupts masked (ELR/SPSR must not change under us). */
+ret_from_exception:
 	ldp	x2, x3, [sp, #256]
 	msr	elr_el1, x2
 	msr	spsr_el1, x3
+	tst	x3, #0xf			/* M[3:0] = 0: EL0t */
+	b.ne	3f
+	ldr	x2, [sp, #248]
+	msr	sp_el0, x2
+3:
 	ldp	x0, x1, [sp, #0]
 	ldp	x2, x3, [sp, #16]
 	ldp	x4, x5, [sp, #32]
@@ -89,6 +108,18 @@ trap_common:
 	ldr	x30, [sp, #240]
 	add	sp, sp, #REGS_SIZE
 	eret
+
+/*
+ * void arm64_enter_user(struct pt_regs *regs): leave for EL0 with regs,
+ * which is task_pt_regs(current) and has been checked (an EL0t SPSR).
+ * The kernel stack restarts just below regs, so nothing of the caller's
+ * frames survives.
+ */
+	.global	arm64_enter_user
+arm64_enter_user:
+	msr	daifset, #0xf
+	mov	sp, x0
+	b	ret_from_exception
 
 /*
  * int arch_setjmp(struct arch_jmp_buf *b): saves x19-x28, fp, lr, sp and

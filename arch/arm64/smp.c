@@ -16,6 +16,7 @@
 #include "arch/arm64/irq.h"
 #include "arch/arm64/mmu.h"
 #include "arch/arm64/smp.h"
+#include "arch/arm64/trap.h"
 #include "drivers/fdt/fdt.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
@@ -179,6 +180,7 @@ int arch_cpu_start(unsigned int cpu, struct thread *idle, void *stack_top)
 void arm64_secondary_start(unsigned int cpu);
 void arm64_secondary_start(unsigned int cpu)
 {
+	arm64_user_cpu_init();		/* EL0 controls, FP/SIMD, PAN */
 	irq_cpu_init();			/* its GIC redistributor / CPU interface */
 	arm64_timer_cpu_init();		/* its own tick */
 	smp_secondary_entry(cpu);	/* interrupts still off */

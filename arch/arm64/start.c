@@ -16,6 +16,7 @@
 #include "arch/arm64/board.h"
 #include "arch/arm64/mmu.h"
 #include "arch/arm64/smp.h"
+#include "arch/arm64/trap.h"
 #include "boot/boot_info.h"
 #include "drivers/fdt/fdt.h"
 #include "drivers/serial/bcm2835_aux.h"
@@ -178,6 +179,8 @@ void arm64_start(uint64_t x0, uint64_t entry_count)
 	if (!board_cfg.from_dt)		/* a Pi's second UART: typed at too */
 		start_uart(&board_cfg.uart2, 1, true);
 	log_board(x0, dtb);
+	arm64_user_cpu_init();		/* EL0 controls, FP/SIMD, PAN */
+	arm64_user_report();
 
 	if (dtb) {
 		if (fdt_to_boot_info(arm64_boot_fdt.blob, arm64_boot_fdt.totalsize, dtb, &boot_info,

@@ -19,6 +19,32 @@
 #define SCTLR_SA		(_UL(1) << 3)	/* stack alignment check */
 #define SCTLR_I			(_UL(1) << 12)	/* instruction cache */
 #define SCTLR_EL1_RES1		_UL(0x30d00800)	/* RES1 bits; all else off */
+/* What EL0 may do (arch/arm64/process.c sets these on every CPU). */
+#define SCTLR_SA0		(_UL(1) << 4)	/* EL0 sp alignment check */
+#define SCTLR_DZE		(_UL(1) << 14)	/* EL0 may DC ZVA (memset) */
+#define SCTLR_UCT		(_UL(1) << 15)	/* EL0 may read CTR_EL0 */
+#define SCTLR_nTWE		(_UL(1) << 18)	/* EL0 WFE not trapped */
+#define SCTLR_SPAN		(_UL(1) << 23)	/* 0: PAN set on entry to EL1 */
+#define SCTLR_UCI		(_UL(1) << 26)	/* EL0 cache maintenance */
+
+/* CPACR_EL1.FPEN = 0b11: FP/SIMD not trapped at EL0 or EL1. */
+#define CPACR_FPEN		(_UL(3) << 20)
+
+/* ID_AA64MMFR1_EL1.PAN (bits 23:20): nonzero when PAN exists. */
+#define ID_MMFR1_PAN_SHIFT	20
+
+/* PSTATE / SPSR bits. */
+#define PSR_MODE_MASK		_UL(0xf)
+#define PSR_MODE_EL0t		_UL(0)
+#define PSR_MODE32		(_UL(1) << 4)	/* AArch32: never for us */
+#define PSR_F			(_UL(1) << 6)
+#define PSR_I			(_UL(1) << 7)
+#define PSR_A			(_UL(1) << 8)
+#define PSR_D			(_UL(1) << 9)
+#define PSR_PAN			(_UL(1) << 22)
+#define PSR_SS			(_UL(1) << 21)
+#define PSR_IL			(_UL(1) << 20)
+#define PSR_NZCV		(_UL(0xf) << 28)
 
 /* SCR_EL3 */
 #define SCR_NS			(_UL(1) << 0)

@@ -5,6 +5,7 @@
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include <arch/thread.h>
+#include <arch/user.h>
 
 struct arm64_cpu_local arm64_cpu_locals[NR_CPUS];
 
@@ -19,11 +20,17 @@ struct switch_frame {
 
 void arm64_thread_start(void);		/* thread_asm.S */
 
+/*
+ * The top struct pt_regs of every stack is kept free: it is where the
+ * entry from EL0 saves the user registers (task_pt_regs()), so the
+ * thread's kernel frames start below it.
+ */
 void arch_thread_init(struct arch_context *ctx, void *stack_top,
 		      void (*entry)(void *), void *arg)
 {
-	struct switch_frame *f = (struct switch_frame *)
-		(((unsigned long)stack_top & ~15UL) - sizeof(*f));
+	unsigned long top = ((unsigned long)stack_top & ~15UL) -
+			    sizeof(struct pt_regs);
+	struct switch_frame *f = (struct switch_frame *)(top - sizeof(*f));
 
 	for (int i = 0; i < 10; i++)
 		f->x19_x28[i] = 0;

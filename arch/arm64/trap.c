@@ -7,7 +7,10 @@
  * fault status code (DFSC/IFSC, bits 5:0) says which check failed and at
  * which level of the page-table walk.
  */
+#include "arch/arm64/sysreg.h"
 #include "arch/arm64/trap.h"
+#include "kernel/entry.h"
+#include "kernel/extable.h"
 #include "kernel/fault.h"
 #include "kernel/ksyms.h"
 #include "kernel/lib/vsprintf.h"
@@ -15,12 +18,19 @@
 #include "mm/fault.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>
+#include <arch/mmu.h>
 #include <arch/page.h>
 
 #define ESR_EC(esr)	(((esr) >> 26) & 0x3f)
 #define ESR_ISS(esr)	((esr) & 0x1ffffff)
 
 #define EC_UNKNOWN	0x00
+#define EC_ILLEGAL	0x0e
+#define EC_SVC64	0x15
+#define EC_SYS64	0x18
+#define EC_PC_ALIGN	0x22
+#define EC_SP_ALIGN	0x26
+#define EC_FP_EXC64	0x2c
 #define EC_IABT_LOW	0x20
 #define EC_IABT_CUR	0x21
 #define EC_DABT_LOW	0x24
@@ -28,6 +38,13 @@
 #define EC_BRK64	0x3c
 
 #define HLT_SEMIHOSTING	0xd45e0000U	/* hlt #0xf000 */
+
+/* Linux's signal numbers (the same on every architecture). */
+#define SIGILL		4
+#define SIGTRAP		5
+#define SIGBUS		7
+#define SIGFPE		8
+#define SIGSEGV		11
 
 void (*arm64_irq_handler)(struct pt_regs *regs);
 /* kernel/sched.c: may switch threads at the end of an interrupt. Weak while
@@ -221,6 +238,7 @@ static bool page_fault_decode(const struct pt_regs *r, struct page_fault *pf)
 		return false;
 	pf->addr = r->far;
 	pf->pc = r->elr;
+	pf->uaccess = false;
 	pf->user = ec == EC_DABT_LOW || ec == EC_IABT_LOW;
 	if (ec == EC_IABT_CUR || ec == EC_IABT_LOW)
 		pf->access = FAULT_EXEC;
@@ -235,6 +253,17 @@ static bool page_fault_decode(const struct pt_regs *r, struct page_fault *pf)
 	default: pf->type = FAULT_OTHER; pf->level = 0; break;
 	}
 	return true;
+}
+
+/* Would EL0 be allowed to read va in the current address space? (AT
+ * S1E0R: a stage 1 walk with EL0's permissions; PAR_EL1.F = 0 if so.) */
+static bool el0_may_read(unsigned long va)
+{
+	uint64_t par;
+
+	__asm__ __volatile__("at s1e0r, %1\n\tisb\n\tmrs %0, par_el1"
+			     : "=r"(par) : "r"(va) : "memory");
+	return !(par & 1);
 }
 
 static __noreturn void crash(struct pt_regs *r, unsigned int kind,
@@ -276,6 +305,17 @@ static __noreturn void crash(struct pt_regs *r, unsigned int kind,
 			       (unsigned long long)r->far, where);
 			if (pf)
 				page_fault_report(pf);
+			if (pf && !pf->user && pf->type == FAULT_PERMISSION &&
+			    pf->access != FAULT_EXEC && (r->spsr & PSR_PAN) &&
+			    el0_may_read(r->far))
+				printk(KERN_EMERG "  PAN: the kernel touched user "
+				       "memory outside the uaccess routines "
+				       "(kernel/uaccess.h)\n");
+			else if (pf && !pf->user && pf->access == FAULT_EXEC &&
+				 r->far < TASK_SIZE)
+				printk(KERN_EMERG "  PXN: the kernel jumped to a "
+				       "user address (user pages are never "
+				       "executable in EL1)\n");
 		}
 	} else {
 		printk(KERN_EMERG "Unexpected %s (vector entry %u), ESR 0x%08llx, on CPU %u\n",
@@ -297,6 +337,92 @@ static __noreturn void crash(struct pt_regs *r, unsigned int kind,
 	crash_report_end(&fi);
 }
 
+/*
+ * A synchronous exception from EL0 (AArch64), interrupts masked on entry:
+ * a system call, a page fault, or anything else as a signal (kernel/entry.h
+ * says what each portable call does). The portable side runs with
+ * interrupts on, as the interrupted user code had them.
+ */
+static void el0_sync(struct pt_regs *r)
+{
+	unsigned int ec = ESR_EC(r->esr), fsc = ESR_ISS(r->esr) & 0x3f;
+	struct page_fault pf;
+	char words[192];
+
+	arch_irq_enable();
+	switch (ec) {
+	case EC_SVC64:
+		r->orig_x0 = r->x[0];
+		do_syscall(r);
+		break;
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		if (fsc == 0x21) {
+			user_exception(SIGBUS, "alignment fault", r, r->far);
+		} else if (page_fault_decode(r, &pf)) {
+			user_page_fault(&pf, r);
+		} else {
+			arm64_esr_words(words, sizeof(words), r->esr);
+			user_exception(SIGBUS, words, r, r->far);
+		}
+		break;
+	case EC_UNKNOWN:
+		user_exception(SIGILL, "undefined instruction", r, r->elr);
+		break;
+	case EC_SYS64:
+	case EC_ILLEGAL:
+		user_exception(SIGILL, arm64_esr_class_name(r->esr), r, r->elr);
+		break;
+	case EC_PC_ALIGN:
+		user_exception(SIGBUS, "PC alignment fault", r, r->elr);
+		break;
+	case EC_SP_ALIGN:
+		user_exception(SIGBUS, "SP alignment fault", r, r->sp);
+		break;
+	case EC_BRK64:
+		user_exception(SIGTRAP, "BRK instruction", r, r->elr);
+		break;
+	case EC_FP_EXC64:
+		user_exception(SIGFPE, "floating-point exception", r, r->elr);
+		break;
+	default:
+		user_exception(SIGSEGV, arm64_esr_class_name(r->esr), r, r->elr);
+		break;
+	}
+	arch_irq_disable();
+}
+
+/* Every way back to EL0 ends here: the portable exit work (preemption,
+ * signals), then a frame that can only resume EL0t. */
+static void el0_exit(struct pt_regs *r)
+{
+	exit_to_user_mode(r);
+	r->spsr = arm64_user_spsr(r->spsr);
+}
+
+/*
+ * A kernel abort at an instruction with an exception-table entry (a
+ * user-memory accessor, uaccess.S): let mm resolve it as a user access
+ * would be (demand zero, COW), with interrupts as the accessor had them;
+ * if it cannot, resume at the fixup, which returns what was not copied.
+ */
+static bool el1_uaccess_fault(struct pt_regs *r, struct page_fault *pf)
+{
+	unsigned long fixup = search_exception_tables(r->elr);
+	int ret;
+
+	if (!fixup)
+		return false;
+	pf->uaccess = true;
+	if (!(r->spsr & PSR_I))
+		arch_irq_enable();
+	ret = do_page_fault(pf);
+	arch_irq_disable();
+	if (ret != 0)
+		r->elr = fixup;
+	return true;
+}
+
 /* Called from entry.S for every exception; `kind` is the vector entry. */
 void arm64_trap(struct pt_regs *r, unsigned int kind);
 void arm64_trap(struct pt_regs *r, unsigned int kind)
@@ -309,6 +435,16 @@ void arm64_trap(struct pt_regs *r, unsigned int kind)
 			sched_preempt_irq();
 		return;
 	}
+	if (kind == 8) {				/* sync from EL0 */
+		el0_sync(r);
+		el0_exit(r);
+		return;
+	}
+	if (kind == 9 && arm64_irq_handler) {		/* IRQ from EL0 */
+		arm64_irq_handler(r);
+		el0_exit(r);			/* the timer preempts user code */
+		return;
+	}
 	/* arch_test_exit's semihosting call on a machine without it. */
 	if (kind == 4 && ESR_EC(r->esr) == EC_UNKNOWN && arm64_semihosting_probe &&
 	    *(const uint32_t *)r->elr == HLT_SEMIHOSTING) {
@@ -316,8 +452,11 @@ void arm64_trap(struct pt_regs *r, unsigned int kind)
 		r->elr += 4;
 		return;
 	}
-	/* Synchronous, from EL1 or EL0 (AArch64): a page fault first. */
-	if ((kind == 4 || kind == 8) && page_fault_decode(r, &pf)) {
+	/* Synchronous from EL1: a uaccess fault, else a page fault mm may
+	 * resolve, else the crash report. */
+	if (kind == 4 && page_fault_decode(r, &pf)) {
+		if (el1_uaccess_fault(r, &pf))
+			return;
 		if (do_page_fault(&pf) == 0)
 			return;		/* resolved: retry the access */
 		crash(r, kind, &pf);

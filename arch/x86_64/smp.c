@@ -10,6 +10,7 @@
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/ioapic.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/user.h"
 #include "drivers/acpi/acpi.h"
 #include "kernel/lib/string.h"
 #include "kernel/percpu.h"
@@ -65,11 +66,16 @@ extern char arch_thread_start[];
 void arch_thread_init(struct arch_context *ctx, void *stack_top,
 		      void (*entry)(void *), void *arg)
 {
-	/* What arch_context_switch pops: r15 r14 r13 r12 rbx rbp, then the
+	/* The top struct pt_regs is the frame of user-mode entries
+	 * (task_pt_regs); the kernel stack proper starts below it. What
+	 * arch_context_switch pops: r15 r14 r13 r12 rbx rbp, then the
 	 * return address; above it a zero word ends backtraces and keeps
 	 * the stack 16-byte aligned at arch_thread_start's call. */
 	uint64_t *sp = (uint64_t *)ALIGN_DOWN((uintptr_t)stack_top, 16);
 
+	ctx->stack_top = (unsigned long)sp;
+	sp = (uint64_t *)((struct pt_regs *)sp - 1);
+	x86_init_user_context(ctx);
 	*--sp = 0;
 	*--sp = 0;
 	*--sp = (uint64_t)arch_thread_start;

@@ -3,7 +3,11 @@
  * a crash report in words (Intel SDM vol. 3, ch. 6 "Interrupt and
  * Exception Handling" lists the vectors and error codes decoded here).
  */
+#include "arch/x86_64/io.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/user.h"
+#include "kernel/entry.h"
+#include "kernel/extable.h"
 #include "kernel/fault.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
@@ -13,6 +17,7 @@
 #include "mm/fault.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>
+#include <arch/mmu.h>
 #include <arch/page.h>
 
 /* ------------------------------------------------------------ GDT, TSS */
@@ -29,7 +34,10 @@ struct tss {
 /* One GDT and TSS per CPU: a TSS is marked busy when loaded, and each CPU
  * needs its own emergency stacks. */
 static struct tss tss[NR_CPUS];
-static uint64_t gdt[NR_CPUS][7];	/* null, code, data, TSS (two slots), spare */
+/* null, kernel code 0x08, kernel data 0x10, (32-bit user code 0x18: left
+ * empty), user data 0x23, user code 0x2b, TSS 0x30 (two slots); the
+ * order is SYSCALL/SYSRET's (arch/x86_64/user.h). */
+static uint64_t gdt[NR_CPUS][8];
 /* Separate stacks for faults that may come from a broken stack. */
 static uint8_t ist_double_fault[NR_CPUS][8192] __aligned(16);
 static uint8_t ist_nmi[NR_CPUS][8192] __aligned(16);
@@ -44,10 +52,12 @@ static void gdt_init(unsigned int cpu)
 
 	g[1] = 0x00af9a000000ffffULL;		/* 0x08 kernel code, 64-bit */
 	g[2] = 0x00cf92000000ffffULL;		/* 0x10 kernel data */
-	g[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+	g[4] = 0x00cff2000000ffffULL;		/* 0x20 user data, DPL 3 */
+	g[5] = 0x00affa000000ffffULL;		/* 0x28 user code, 64-bit, DPL 3 */
+	g[6] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
 	       (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
-	       (((base >> 24) & 0xff) << 56);	/* 0x18 available 64-bit TSS */
-	g[4] = base >> 32;
+	       (((base >> 24) & 0xff) << 56);	/* 0x30 available 64-bit TSS */
+	g[7] = base >> 32;
 	t->ist[0] = (uint64_t)(ist_double_fault[cpu] + sizeof(ist_double_fault[cpu]));
 	t->ist[1] = (uint64_t)(ist_nmi[cpu] + sizeof(ist_nmi[cpu]));
 	t->iomap_base = sizeof(*t);
@@ -62,8 +72,76 @@ static void gdt_init(unsigned int cpu)
 		"lretq\n"
 		"1: movw $0x10, %%ax\n\t"
 		"movw %%ax, %%ds\n\t movw %%ax, %%es\n\t movw %%ax, %%ss\n\t"
-		"movw $0x18, %%ax\n\t ltr %%ax"
+		"movw $0x30, %%ax\n\t ltr %%ax"
 		: : "m"(ptr) : "rax", "memory");
+}
+
+void x86_set_kernel_stack(unsigned long top)
+{
+	tss[arch_cpu_id()].rsp[0] = top;
+	__asm__ __volatile__("movq %0, %%gs:%c1" : : "r"(top),
+			     "i"(offsetof(struct x86_cpu_local, kernel_stack))
+			     : "memory");
+}
+
+/* ------------------------------------------------------------ user mode */
+
+#define CR0_MP		(1UL << 1)
+#define CR0_EM		(1UL << 2)
+#define CR0_TS		(1UL << 3)
+#define CR0_NE		(1UL << 5)
+#define CR4_OSFXSR	(1UL << 9)
+#define CR4_OSXMMEXCPT	(1UL << 10)
+#define CR4_SMEP	(1UL << 20)
+#define CR4_SMAP	(1UL << 21)
+#define EFER_SCE	(1UL << 0)
+
+bool x86_have_smep, x86_have_smap;
+extern char x86_syscall_entry[];
+
+/*
+ * Everything ring 3 needs on this CPU: SYSCALL (EFER.SCE; STAR's
+ * selectors, LSTAR the entry, FMASK clears IF DF TF NT AC IOPL on entry),
+ * the FPU for user programs (x87 native errors, FXSAVE and SSE with its
+ * exceptions; no XSAVE: see process.c), and SMEP/SMAP where CPUID has
+ * them. The boot CPU decides, the others follow it (the SMP trampoline
+ * also copies the boot CPU's CR4).
+ */
+void x86_user_init_cpu(unsigned int cpu)
+{
+	uint64_t cr0, cr4;
+
+	if (cpu == 0) {
+		uint32_t a, b, c, d;
+
+		cpuid(0, 0, &a, &b, &c, &d);
+		if (a >= 7) {
+			cpuid(7, 0, &a, &b, &c, &d);
+			x86_have_smep = b & (1U << 7);
+			x86_have_smap = b & (1U << 20);
+		}
+	}
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	wrmsr(MSR_STAR, ((uint64_t)USER32_CS << 48) | ((uint64_t)KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)x86_syscall_entry);
+	wrmsr(MSR_FMASK, X86_RFLAGS_IF | X86_RFLAGS_TF | X86_RFLAGS_DF |
+			 X86_RFLAGS_NT | X86_RFLAGS_AC | X86_RFLAGS_IOPL);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);	/* user GS base until a program sets one */
+
+	__asm__ __volatile__("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
+	cr0 = (cr0 & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE;
+	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+	if (x86_have_smep)
+		cr4 |= CR4_SMEP;
+	if (x86_have_smap)
+		cr4 |= CR4_SMAP;
+	__asm__ __volatile__("mov %0, %%cr0; mov %1, %%cr4" : : "r"(cr0), "r"(cr4)
+			     : "memory");
+	__asm__ __volatile__("fninit");
+	if (cpu == 0)
+		pr_info("x86: ring 3 by SYSCALL/SYSRET; SMEP %s, SMAP %s; FPU by FXSAVE\n",
+			x86_have_smep ? "on" : "not on this CPU",
+			x86_have_smap ? "on" : "not on this CPU");
 }
 
 /* ------------------------------------------------------------ IDT */
@@ -79,13 +157,15 @@ static struct idt_entry idt[256] __aligned(16);
 extern const uint64_t isr_stub_table[256];
 static void (*irq_handlers[256])(struct pt_regs *);
 
-static void idt_set(unsigned int v, uint64_t handler, unsigned int ist)
+/* An interrupt gate; dpl 3 lets user code raise it with INT n. */
+static void idt_set(unsigned int v, uint64_t handler, unsigned int ist,
+		    unsigned int dpl)
 {
 	idt[v] = (struct idt_entry) {
 		.offset_low = handler & 0xffff,
-		.selector = 0x08,
+		.selector = KERNEL_CS,
 		.ist = ist,
-		.type_attr = 0x8e,	/* present, ring 0, interrupt gate */
+		.type_attr = 0x8e | dpl << 5,	/* present, interrupt gate */
 		.offset_mid = (handler >> 16) & 0xffff,
 		.offset_high = handler >> 32,
 	};
@@ -103,9 +183,13 @@ static void idt_load(void)
 void x86_trap_init(void)
 {
 	gdt_init(0);
+	/* Only #BP (int3, a debugger's breakpoint) may be raised from user
+	 * mode; any other INT n there is a #GP. */
 	for (unsigned int v = 0; v < 256; v++)
-		idt_set(v, isr_stub_table[v], v == 8 ? 1 : v == 2 ? 2 : 0);
+		idt_set(v, isr_stub_table[v], v == 8 ? 1 : v == 2 ? 2 : 0,
+			v == 3 ? 3 : 0);
 	idt_load();
+	x86_user_init_cpu(0);
 }
 
 /* A secondary CPU: its own GDT and TSS, the shared IDT. */
@@ -113,6 +197,7 @@ void x86_trap_init_cpu(unsigned int cpu)
 {
 	gdt_init(cpu);
 	idt_load();
+	x86_user_init_cpu(cpu);
 }
 
 void x86_set_irq_handler(unsigned int vector, void (*fn)(struct pt_regs *))
@@ -234,7 +319,10 @@ static void page_fault_decode(const struct pt_regs *f, struct page_fault *pf)
 	pf->level = 0;
 }
 
-static __noreturn void crash(struct pt_regs *f, const struct page_fault *pf)
+/* pf: the decoded page fault, if it is one; why: a kernel bug the
+ * handler recognised (SMAP, SMEP), or NULL. */
+static __noreturn void crash(struct pt_regs *f, const struct page_fault *pf,
+			     const char *why)
 {
 	struct fault_info fi = {
 		.vector = f->vector,
@@ -265,6 +353,8 @@ static __noreturn void crash(struct pt_regs *f, const struct page_fault *pf)
 		describe_address(where, sizeof(where), fi.addr);
 		printk(KERN_EMERG "  cause: %s\n", words);
 		printk(KERN_EMERG "  faulting address: 0x%016lx, %s\n", fi.addr, where);
+		if (why)
+			printk(KERN_EMERG "  %s\n", why);
 		if (pf)
 			page_fault_report(pf);
 	} else if (f->vector == 10 || f->vector == 11 || f->vector == 12 ||
@@ -288,24 +378,131 @@ static __noreturn void crash(struct pt_regs *f, const struct page_fault *pf)
 	crash_report_end(&fi);
 }
 
-/* Called from isr_common for every vector. */
+/* ------------------------------------------------------------ dispatch */
+
+/* Linux's signal numbers (x86 and arm64 share them). */
+#define SIGILL		4
+#define SIGTRAP		5
+#define SIGBUS		7
+#define SIGFPE		8
+#define SIGSEGV		11
+
+/*
+ * An exception in user mode, interrupts on: the portable side decides
+ * (kernel/entry.h): resolve a page fault, or signal the process. Linux's
+ * choice of signal for each vector.
+ */
+static void user_trap(struct pt_regs *f)
+{
+	struct page_fault pf;
+	int sig = SIGSEGV;
+	unsigned long addr = 0;
+
+	if (f->vector == 14) {
+		page_fault_decode(f, &pf);	/* CR2 before anything faults */
+		arch_irq_enable();
+		user_page_fault(&pf, f);
+		arch_irq_disable();
+		return;
+	}
+	switch (f->vector) {
+	case 0: case 16: case 19:	/* #DE, #MF, #XM */
+		sig = SIGFPE;
+		addr = f->rip;
+		break;
+	case 6:				/* #UD */
+		sig = SIGILL;
+		addr = f->rip;
+		break;
+	case 1: case 3:			/* #DB, #BP */
+		sig = SIGTRAP;
+		addr = f->rip;
+		break;
+	case 17:			/* #AC */
+		sig = SIGBUS;
+		break;
+	default:			/* #GP, #SS, #NP, #BR, #OF, ... */
+		break;
+	}
+	arch_irq_enable();
+	user_exception(sig, exception_names[f->vector] ? exception_names[f->vector]
+			     : "Unexpected exception", f, addr);
+	arch_irq_disable();
+}
+
+/*
+ * A page fault in kernel mode. At a pc with an exception-table entry (a
+ * user-memory accessor, <arch/uaccess.h>) mm may resolve it (the page is
+ * faulted in and the copy retried); if it cannot, the copy resumes at the
+ * fixup and reports what it did not copy. A kernel access to a user
+ * address anywhere else is a kernel bug: SMAP or SMEP, when the CPU has
+ * them, is what stopped it, and the report says so.
+ */
+static void kernel_page_fault(struct pt_regs *f)
+{
+	struct page_fault pf;
+	unsigned long fixup = search_exception_tables(f->rip);
+	const char *why = NULL;
+	int r;
+
+	page_fault_decode(f, &pf);
+	if (pf.addr < TASK_SIZE && (f->error & 1)) {
+		if (pf.access == FAULT_EXEC && x86_have_smep)
+			why = "SMEP: the kernel tried to execute a user page";
+		else if (x86_have_smap && !(f->rflags & X86_RFLAGS_AC))
+			why = "SMAP: the kernel touched a user page outside "
+			      "the uaccess routines (kernel/uaccess.h)";
+	}
+	if (fixup && why) {
+		f->rip = fixup;		/* refused: nothing for mm to do */
+		return;
+	}
+	if (fixup) {
+		pf.uaccess = true;
+		if (f->rflags & X86_RFLAGS_IF)
+			arch_irq_enable();	/* as in the system call */
+		r = do_page_fault(&pf);
+		arch_irq_disable();
+		if (r != 0)
+			f->rip = fixup;
+		return;
+	}
+	if (pf.addr < TASK_SIZE)
+		crash(f, &pf, why ? why : "a kernel access to a user address "
+		      "outside the uaccess routines (kernel/uaccess.h)");
+	if (do_page_fault(&pf) == 0)
+		return;		/* resolved: retry the access */
+	crash(f, &pf, NULL);
+}
+
+/* Called from isr_common for every vector. From user mode (CPL 3) the
+ * way back always goes through exit_to_user_mode(): preemption of user
+ * code by the timer, and signals, happen there. */
 void x86_trap(struct pt_regs *f);
 void x86_trap(struct pt_regs *f)
 {
-	struct page_fault pf;
+	bool from_user = user_mode(f);
 
 	if (f->vector >= 32 && irq_handlers[f->vector]) {
 		irq_handlers[f->vector](f);
-		sched_preempt_irq();	/* time slice over, or a wake-up: switch */
+		if (from_user)
+			exit_to_user_mode(f);
+		else
+			sched_preempt_irq();	/* time slice over, or a wake-up */
 		return;
 	}
 	if (f->vector == IRQ_SPURIOUS_VECTOR)
 		return;
-	if (f->vector == 14) {
-		page_fault_decode(f, &pf);
-		if (do_page_fault(&pf) == 0)
-			return;		/* resolved: retry the access */
-		crash(f, &pf);
+	/* NMI, #DF and #MC come on their own stacks and are the kernel's. */
+	if (from_user && f->vector < 32 && f->vector != 2 && f->vector != 8 &&
+	    f->vector != 18) {
+		user_trap(f);
+		exit_to_user_mode(f);
+		return;
 	}
-	crash(f, NULL);
+	if (f->vector == 14) {
+		kernel_page_fault(f);
+		return;
+	}
+	crash(f, NULL, NULL);
 }

@@ -32,7 +32,10 @@
 #define UVA	0x400000UL			/* 4 MiB: a user address */
 #define UVA_FAR	(1UL << 40)			/* another top-level entry */
 #define KVA	(VMALLOC_END + 1 - (2UL << 30))	/* far from vmalloc's areas */
-#define RW_USER	(PROT_READ | PROT_WRITE | PROT_USER)
+/* The pages these tests map in user address spaces are read and written
+ * by the kernel itself, which PAN (arm64) and SMAP (x86_64) forbid for
+ * pages user mode may use: so no PROT_USER. */
+#define RW_KERNEL	(PROT_READ | PROT_WRITE)
 
 static char report[8192];
 
@@ -88,8 +91,10 @@ static uint64_t read_in(struct arch_mm *mm, unsigned long va)
 	struct fault_info fi;
 
 	arch_switch_mm(mm);
+	arch_user_access_begin();	/* SMAP/PAN: reading a user page */
 	if (run_catching_faults(do_load, &l, &fi))
 		l.value = FAULTED;
+	arch_user_access_end();
 	arch_switch_mm(NULL);
 	arch_irq_restore(flags);
 	return l.value;
@@ -115,7 +120,9 @@ static bool faults_in(struct arch_mm *mm, void (*fn)(void *), unsigned long va,
 	memset(report, 0, sizeof(report));
 	arch_switch_mm(mm);
 	printk_capture_start(report, sizeof(report));
+	arch_user_access_begin();
 	caught = run_catching_faults(fn, (void *)va, fi);
+	arch_user_access_end();
 	printk_capture_stop();
 	arch_switch_mm(NULL);
 	arch_irq_restore(flags);
@@ -132,8 +139,8 @@ static void two_spaces_see_their_own_page(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, arch_mm_create(&a), 0);
 	KUNIT_ASSERT_EQ(test, arch_mm_create(&b), 0);
-	KUNIT_ASSERT_EQ(test, arch_mm_map(&a, UVA, page_phys(pa), PAGE_SIZE, RW_USER), 0);
-	KUNIT_ASSERT_EQ(test, arch_mm_map(&b, UVA, page_phys(pb), PAGE_SIZE, RW_USER), 0);
+	KUNIT_ASSERT_EQ(test, arch_mm_map(&a, UVA, page_phys(pa), PAGE_SIZE, RW_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, arch_mm_map(&b, UVA, page_phys(pb), PAGE_SIZE, RW_KERNEL), 0);
 
 	KUNIT_EXPECT_EQ(test, read_in(&a, UVA), 0xaaaaULL);
 	KUNIT_EXPECT_EQ(test, read_in(&b, UVA), 0xbbbbULL);
@@ -162,11 +169,11 @@ static void read_only_page_gives_a_permission_fault(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 
 	KUNIT_ASSERT_EQ(test, arch_mm_create(&mm), 0);
-	KUNIT_ASSERT_EQ(test, arch_mm_map(&mm, UVA, page_phys(p), PAGE_SIZE, RW_USER), 0);
+	KUNIT_ASSERT_EQ(test, arch_mm_map(&mm, UVA, page_phys(p), PAGE_SIZE, RW_KERNEL), 0);
 	KUNIT_EXPECT_FALSE(test, faults_in(&mm, do_write, UVA + 8, &fi));
 	KUNIT_EXPECT_EQ(test, ((uint64_t *)page_address(p))[1], 0x5a5aULL);
 
-	KUNIT_EXPECT_EQ(test, arch_mm_protect(&mm, UVA, PAGE_SIZE, PROT_READ | PROT_USER),
+	KUNIT_EXPECT_EQ(test, arch_mm_protect(&mm, UVA, PAGE_SIZE, PROT_READ),
 			(long)PAGE_SIZE);
 	KUNIT_EXPECT_TRUE(test, faults_in(&mm, do_write, UVA + 16, &fi));
 	KUNIT_EXPECT_EQ(test, fi.addr, UVA + 16);
@@ -188,7 +195,7 @@ static void unmapped_page_gives_a_not_present_fault(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 
 	KUNIT_ASSERT_EQ(test, arch_mm_create(&mm), 0);
-	KUNIT_ASSERT_EQ(test, arch_mm_map(&mm, UVA, page_phys(p), PAGE_SIZE, RW_USER), 0);
+	KUNIT_ASSERT_EQ(test, arch_mm_map(&mm, UVA, page_phys(p), PAGE_SIZE, RW_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, read_in(&mm, UVA), 0x4321ULL);
 	KUNIT_EXPECT_EQ(test, arch_mm_unmap(&mm, UVA, PAGE_SIZE), (size_t)PAGE_SIZE);
 	KUNIT_EXPECT_TRUE(test, faults_in(&mm, do_read, UVA, &fi));
@@ -236,7 +243,7 @@ static void nonpresent_payload_reads_back_and_faults(struct kunit *test)
 	widest = fmt->payload_bits >= 64 ? ~0ULL : (1ULL << fmt->payload_bits) - 1;
 	/* The table for UVA exists once a neighbour is mapped. */
 	KUNIT_ASSERT_EQ(test, arch_mm_map(&mm, UVA + PAGE_SIZE, page_phys(p), PAGE_SIZE,
-					  RW_USER), 0);
+					  RW_KERNEL), 0);
 	for (int i = 0; i < 3; i++) {
 		payload = i == 0 ? 0 : i == 1 ? 0x0123456789abcdefULL & widest : widest;
 		KUNIT_ASSERT_EQ(test, pgtable_set_nonpresent(&mm.pgt, UVA, payload), 0);
@@ -272,7 +279,7 @@ static void destroy_frees_every_table(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, arch_mm_create(&mm), 0);
 	for (unsigned int i = 0; i < ARRAY_SIZE(vas); i++) {
 		KUNIT_ASSERT_EQ(test, arch_mm_map(&mm, vas[i], page_phys(p), PAGE_SIZE,
-						  RW_USER), 0);
+						  RW_KERNEL), 0);
 		KUNIT_EXPECT_EQ(test, read_in(&mm, vas[i]), 7ULL);
 	}
 	/* The root; for UVA three tables; UVA + 1 GiB a level-2 and a
@@ -295,14 +302,16 @@ static void remap_with_flush_reads_the_new_page(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, pb);
 
 	KUNIT_ASSERT_EQ(test, arch_mm_create(&mm), 0);
-	KUNIT_ASSERT_EQ(test, arch_mm_map(&mm, UVA, page_phys(pa), PAGE_SIZE, RW_USER), 0);
+	KUNIT_ASSERT_EQ(test, arch_mm_map(&mm, UVA, page_phys(pa), PAGE_SIZE, RW_KERNEL), 0);
 	/* Stay loaded throughout, so a stale entry could be used. */
 	flags = arch_irq_save();
 	arch_switch_mm(&mm);
+	arch_user_access_begin();
 	first = *(volatile uint64_t *)UVA;
 	arch_mm_unmap(&mm, UVA, PAGE_SIZE);	/* flushes the page */
-	arch_mm_map(&mm, UVA, page_phys(pb), PAGE_SIZE, RW_USER);
+	arch_mm_map(&mm, UVA, page_phys(pb), PAGE_SIZE, RW_KERNEL);
 	second = *(volatile uint64_t *)UVA;
+	arch_user_access_end();
 	arch_flush_tlb_mm(&mm);
 	arch_switch_mm(NULL);
 	arch_irq_restore(flags);
@@ -327,7 +336,9 @@ static void read_on_this_cpu(void *arg)
 
 	if (cpu_loaded_mm[arch_cpu_id()] != r->mm)
 		arch_switch_mm(r->mm);
+	arch_user_access_begin();
 	r->value = READ_ONCE(*(volatile uint64_t *)UVA);
+	arch_user_access_end();
 	if (r->unload)
 		arch_switch_mm(NULL);
 }
@@ -356,14 +367,14 @@ static void remap_is_seen_by_another_cpu(struct kunit *test)
 		kunit_skip(test, "one CPU");
 	}
 	KUNIT_ASSERT_EQ(test, arch_mm_create(&mm), 0);
-	KUNIT_ASSERT_EQ(test, arch_mm_map(&mm, UVA, page_phys(pa), PAGE_SIZE, RW_USER), 0);
+	KUNIT_ASSERT_EQ(test, arch_mm_map(&mm, UVA, page_phys(pa), PAGE_SIZE, RW_KERNEL), 0);
 	r.mm = &mm;
 	KUNIT_ASSERT_EQ(test, smp_call_function_single(remote, read_on_this_cpu, &r), 0);
 	KUNIT_EXPECT_EQ(test, r.value, 0xa1ULL);
 	KUNIT_EXPECT_TRUE(test, mm.cpus & (1UL << remote));
 
 	KUNIT_EXPECT_EQ(test, arch_mm_unmap(&mm, UVA, PAGE_SIZE), (size_t)PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, arch_mm_map(&mm, UVA, page_phys(pb), PAGE_SIZE, RW_USER), 0);
+	KUNIT_EXPECT_EQ(test, arch_mm_map(&mm, UVA, page_phys(pb), PAGE_SIZE, RW_KERNEL), 0);
 	r.unload = true;
 	KUNIT_EXPECT_EQ(test, smp_call_function_single(remote, read_on_this_cpu, &r), 0);
 	KUNIT_EXPECT_EQ(test, r.value, 0xb1ULL);

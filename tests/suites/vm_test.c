@@ -10,6 +10,8 @@
  */
 #include "tests/suites/test_arena.h"
 #include "kernel/lib/string.h"
+#include "kernel/printk.h"
+#include "mm/page_alloc.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/vmstat.h"
@@ -378,6 +380,36 @@ static void populate_and_counters(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, node_page_state_snapshot(&arena.pgdat, NR_ANON_MAPPED), anon0);
 }
 
+/* meminfo and vmstat carry the new counters with Linux's names; maps
+ * lists every VMA. */
+static void reports_name_the_counters(struct kunit *test)
+{
+	static char log[16384];
+	struct mm_struct *mm = new_mm(test);
+	size_t n;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	mm->start_brk = mm->brk = 0x555555560000UL;
+	do_brk(mm, mm->brk + PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, A, PAGE_SIZE, PROT_READ | PROT_EXEC,
+				      PRIV | MAP_FIXED, 0), (long)A);
+	printk_capture_start_quiet(log, sizeof(log));
+	show_meminfo(&arena.pgdat);
+	show_vmstat(&arena.pgdat);
+	show_maps(mm);
+	n = printk_capture_stop();
+	KUNIT_EXPECT_LT(test, n, sizeof(log));
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "AnonPages:");
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "PageTables:");
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "Committed_AS:");
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "] pgfault ");
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "] pgmajfault 0\n");
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "40000000-40001000 r-xp 00000000 00:00 0\n");
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "555555560000-555555561000 rw-p 00000000 00:00 0");
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "                          [heap]\n");
+	mmput(mm);
+}
+
 static struct kunit_case vm_cases[] = {
 	KUNIT_CASE(errnos),
 	KUNIT_CASE(demand_zero_and_munmap),
@@ -389,6 +421,7 @@ static struct kunit_case vm_cases[] = {
 	KUNIT_CASE(madvise_dontneed),
 	KUNIT_CASE(placement_top_down),
 	KUNIT_CASE(populate_and_counters),
+	KUNIT_CASE(reports_name_the_counters),
 	{}
 };
 

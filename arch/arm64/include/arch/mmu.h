@@ -26,4 +26,14 @@ static inline void arch_map_barrier(void)
 	__asm__ __volatile__("dsb ishst\n\tisb" ::: "memory");
 }
 
+/* Let the kernel touch user mappings directly until _end (with PAN on:
+ * clear PSTATE.PAN). No PAN yet: nothing to do. */
+static inline void arch_user_access_begin(void)
+{
+}
+
+static inline void arch_user_access_end(void)
+{
+}
+
 #endif

@@ -20,9 +20,31 @@
 
 /* ---------------------------------------------------------------- threads */
 
-/* A switched-out thread's registers live on its own stack; this finds them. */
+/*
+ * A thread's FP/SIMD registers (user mode's only: the kernel is built
+ * with -mgeneral-regs-only and never touches them): q0-q31, FPSR, FPCR.
+ */
+struct arch_fpsimd_state {
+	uint64_t vregs[64];		/* q0-q31, low half first */
+	uint32_t fpsr, fpcr;
+	uint64_t pad;
+};
+
+/*
+ * A switched-out thread's general registers live on its own stack (sp
+ * finds them). A thread that has run in user mode (`user` set by
+ * arch_enter_user / arch_copy_user_state / arch_reset_user_state) also
+ * owns the FP/SIMD registers and TPIDR_EL0 (its TLS pointer): while it
+ * runs they are live in the CPU, while it is switched out they are here
+ * (arch_context_switch saves and loads them). Offsets are used by
+ * thread_asm.S.
+ */
 struct arch_context {
-	unsigned long sp;
+	unsigned long sp;		/* 0 */
+	unsigned long tpidr_el0;	/* 8 */
+	unsigned long user;		/* 16: nonzero: switch the state below */
+	unsigned long pad;
+	struct arch_fpsimd_state fpsimd __attribute__((aligned(16)));	/* 32 */
 };
 
 static inline struct thread *arch_current(void)
@@ -48,7 +70,8 @@ void arch_thread_init(struct arch_context *ctx, void *stack_top,
 		      void (*entry)(void *), void *arg);
 
 /* Save the running thread's callee-saved registers and sp in prev, resume
- * next. Interrupts off; returns when another switch resumes prev. */
+ * next; for threads with user state also FP/SIMD and TPIDR_EL0. Interrupts
+ * off; returns when another switch resumes prev. */
 void arch_context_switch(struct arch_context *prev, struct arch_context *next);
 
 /* ---------------------------------------------------------------- SMP */

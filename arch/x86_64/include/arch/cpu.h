@@ -54,6 +54,9 @@ struct x86_cpu_local {
 	unsigned int cpu;		/* logical number, 0 = boot CPU */
 	unsigned int apic_id;
 	struct thread *curr_thread;	/* the thread running here */
+	/* For the SYSCALL entry (entry.asm reads them by offset): */
+	unsigned long kernel_stack;	/* the running thread's stack top */
+	unsigned long user_rsp;		/* scratch: user rsp at entry */
 };
 extern struct x86_cpu_local x86_cpu_locals[];
 

@@ -18,6 +18,27 @@
 /* The user half: [0, TASK_SIZE). */
 #define TASK_SIZE	(1UL << 47)
 
+/*
+ * Let the kernel load and store through user mappings directly, until
+ * arch_user_access_end(): SMAP (CR4.SMAP) otherwise faults every kernel
+ * access to a user page. Only the uaccess routines (kernel/uaccess.h)
+ * and tests that check translations by reading through them need this.
+ * STAC/CLAC set and clear EFLAGS.AC; they are #UD without SMAP.
+ */
+extern bool x86_have_smap;
+
+static inline void arch_user_access_begin(void)
+{
+	if (x86_have_smap)
+		__asm__ __volatile__("stac" ::: "memory");
+}
+
+static inline void arch_user_access_end(void)
+{
+	if (x86_have_smap)
+		__asm__ __volatile__("clac" ::: "memory");
+}
+
 /* New entries need no barrier: x86 table walks see stores in order. */
 static inline void arch_map_barrier(void)
 {

@@ -13,9 +13,21 @@
 
 /* ---------------------------------------------------------------- threads */
 
-/* A switched-out thread's registers live on its own stack; this finds them. */
+/*
+ * A switched-out thread's callee-saved registers live on its own stack;
+ * sp finds them. The rest is per-thread CPU state that does not fit
+ * there: where the stack ends (TSS.rsp0 and the SYSCALL entry's stack,
+ * with one struct pt_regs just below it, <arch/user.h>), and for a
+ * thread that runs in user mode its FS base (TLS) and FPU/SSE
+ * registers, which the kernel itself never uses (-mgeneral-regs-only).
+ */
 struct arch_context {
 	unsigned long sp;
+	unsigned long stack_top;	/* the stack's end, exclusive */
+	unsigned long fs_base;		/* user TLS (arch_prctl ARCH_SET_FS) */
+	bool user;			/* has user state: switch fs/FPU */
+	uint8_t fxsave[512] __aligned(16);	/* FXSAVE image (SDM vol. 1,
+						 * 10.5.1); x87 and SSE only */
 };
 
 /*

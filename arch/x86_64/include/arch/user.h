@@ -78,4 +78,31 @@ void arch_copy_user_state(struct thread *child, const struct thread *parent);
 /* execve: the initial FPU state, no TLS. */
 void arch_reset_user_state(struct thread *t);
 
+/*
+ * Signal delivery (the `signal` part calls these from exit_to_user_mode,
+ * on the current thread, with r = task_pt_regs(current)).
+ *
+ * arch_setup_rt_frame: push Linux's x86_64 rt_sigframe on the user stack
+ * (below the 128-byte red zone): pretcode (= restorer, where the
+ * handler's `ret` goes: it calls rt_sigreturn), a ucontext (uc_flags,
+ * uc_link, uc_stack, the sigcontext with every register, rflags, the
+ * segments, trapno/err/cr2 and a pointer to the 512-byte FXSAVE image
+ * saved just above, then uc_sigmask = blocked) and a siginfo (si_signo
+ * = sig; the rest 0). Then r runs handler(sig, &info, &uc): rdi, rsi,
+ * rdx, rsp 16-byte aligned minus 8 (as after a call), TF and DF clear.
+ * SA_RESTORER must be in sa_flags (as every x86_64 libc does); without
+ * it, or if the stack cannot be written: -EFAULT and r is unchanged.
+ *
+ * arch_rt_sigreturn: from the frame at r->rsp - 8 (the handler's `ret`
+ * popped pretcode), restore every register into r (user cs/ss, only the
+ * user-changeable rflags bits), the FPU registers (MXCSR's reserved bits
+ * dropped) and put uc_sigmask in *blocked. 0 or -EFAULT (r may then be
+ * half restored: the caller kills the process). The system call's result
+ * must then be r->rax, which this restored.
+ */
+int arch_setup_rt_frame(struct pt_regs *r, int sig, unsigned long handler,
+			unsigned long restorer, unsigned long sa_flags,
+			uint64_t blocked);
+long arch_rt_sigreturn(struct pt_regs *r, uint64_t *blocked);
+
 #endif

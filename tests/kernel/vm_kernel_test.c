@@ -1,0 +1,149 @@
+/*
+ * tests/kernel/vm_kernel_test.c - address spaces on several CPUs at once
+ * (kernel only: threads). One parent mm and a child per CPU, forked from
+ * it, share private pages copy-on-write and a shared anonymous mapping.
+ * Each CPU's thread, bound to its CPU, breaks COW on random pages of its
+ * own mm, writes its own slot of the shared mapping, and forks and puts
+ * a grandchild now and then - so page refcounts and mapcounts, the
+ * anon_vma's VMA list and the shared object's references change from
+ * several CPUs at once. At the end every value is checked (the parent's
+ * pages untouched, each child's its own, every slot of the shared page
+ * its CPU's last value) and every page of the arena is back.
+ */
+#include "tests/suites/test_arena.h"
+#include "kernel/kthread.h"
+#include "kernel/lib/random.h"
+#include "kernel/sched.h"
+#include "kernel/smp.h"
+#include "mm/mm.h"
+
+#define A		0x40000000UL
+#define NPRIV		32
+#define ITERS		400
+
+static struct test_arena arena;
+
+struct worker {
+	struct mm_struct *mm;
+	unsigned int cpu;
+	unsigned long shared;
+	uint64_t seed;
+	uint64_t mine[NPRIV];	/* what this mm's private pages hold */
+	uint64_t last_slot;
+	unsigned long bad, forks;
+	struct thread *t;
+};
+
+static struct worker workers[NR_CPUS];
+
+static bool rd(struct mm_struct *mm, unsigned long va, uint64_t *v)
+{
+	return access_remote_vm(mm, va, v, sizeof(*v), false) == sizeof(*v);
+}
+
+static bool wr(struct mm_struct *mm, unsigned long va, uint64_t v)
+{
+	return access_remote_vm(mm, va, &v, sizeof(v), true) == sizeof(v);
+}
+
+static int worker_fn(void *arg)
+{
+	struct worker *w = arg;
+	struct prng r;
+	uint64_t v;
+
+	prng_seed(&r, w->seed);
+	for (int i = 0; i < ITERS; i++) {
+		unsigned int pg = (unsigned int)prng_below(&r, NPRIV);
+		uint64_t val = ((uint64_t)w->cpu << 32) | (uint64_t)i;
+
+		if (!wr(w->mm, A + pg * PAGE_SIZE, val) ||
+		    !rd(w->mm, A + pg * PAGE_SIZE, &v) || v != val)
+			w->bad++;
+		w->mine[pg] = val;
+		w->last_slot = val;
+		if (!wr(w->mm, w->shared + w->cpu * 8, val))
+			w->bad++;
+		if (i % 50 == 0) {
+			struct mm_struct *g = dup_mm(w->mm);
+
+			if (!g || !wr(g, A, 0xdead) || !rd(w->mm, A, &v) ||
+			    v != w->mine[0])
+				w->bad++;
+			if (g)
+				mmput(g);
+			w->forks++;
+		}
+	}
+	return 0;
+}
+
+static void forked_mms_on_every_cpu(struct kunit *test)
+{
+	struct mm_struct *parent;
+	unsigned int n = 0;
+	long shared;
+	uint64_t v;
+
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &arena, 0));
+	parent = mm_alloc_node(&arena.pgdat, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, parent);
+	KUNIT_ASSERT_EQ(test, do_mmap(parent, A, NPRIV * PAGE_SIZE,
+				      PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), (long)A);
+	shared = do_mmap(parent, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(shared));
+	for (unsigned int pg = 0; pg < NPRIV; pg++)
+		KUNIT_ASSERT_TRUE(test, wr(parent, A + pg * PAGE_SIZE, 1000 + pg));
+
+	for_each_online_cpu(cpu) {
+		struct worker *w = &workers[n];
+
+		*w = (struct worker){ .cpu = cpu, .shared = (unsigned long)shared,
+				      .seed = test->seed + cpu };
+		w->mm = dup_mm(parent);
+		KUNIT_ASSERT_NOT_NULL(test, w->mm);
+		for (unsigned int pg = 0; pg < NPRIV; pg++)
+			w->mine[pg] = 1000 + pg;
+		w->t = kthread_create(worker_fn, w, "vmsmp%u", cpu);
+		KUNIT_ASSERT_NOT_NULL(test, w->t);
+		kthread_bind(w->t, cpu);
+		n++;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		wake_up_process(workers[i].t);
+	for (unsigned int i = 0; i < n; i++)
+		kthread_stop(workers[i].t);
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct worker *w = &workers[i];
+
+		KUNIT_EXPECT_EQ(test, w->bad, 0UL);
+		for (unsigned int pg = 0; pg < NPRIV; pg++) {
+			KUNIT_EXPECT_TRUE(test, rd(w->mm, A + pg * PAGE_SIZE, &v));
+			KUNIT_EXPECT_EQ(test, v, w->mine[pg]);
+		}
+		KUNIT_EXPECT_TRUE(test, rd(parent, w->shared + w->cpu * 8, &v));
+		KUNIT_EXPECT_EQ(test, v, w->last_slot);
+		mmput(w->mm);
+	}
+	for (unsigned int pg = 0; pg < NPRIV; pg++) {
+		KUNIT_EXPECT_TRUE(test, rd(parent, A + pg * PAGE_SIZE, &v));
+		KUNIT_EXPECT_EQ(test, v, 1000ULL + pg);
+	}
+	kunit_info(test, "%u CPUs, %d iterations each", n, ITERS);
+	mmput(parent);
+	test_arena_done(test, &arena);	/* every page back */
+}
+
+static struct kunit_case vm_smp_cases[] = {
+	KUNIT_CASE(forked_mms_on_every_cpu),
+	{}
+};
+
+static struct kunit_suite vm_smp_suite = {
+	.name = "vm_smp",
+	.test_cases = vm_smp_cases,
+};
+kunit_test_suite(vm_smp_suite);

@@ -1,0 +1,189 @@
+/*
+ * tests/suites/rmap_test.c - the reverse map of anonymous pages
+ * (mm/rmap.h): rmap_walk visits exactly the (mm, address) pairs whose
+ * PTE maps the page, through a fork tree, after COW breaks, after munmap
+ * of parts and VMA splits; busy mms are reported (-EAGAIN), a caller's
+ * own locked mm is visited, a non-zero rmap_one stops the walk. Host and
+ * kernel, on a private arena.
+ */
+#include "tests/suites/test_arena.h"
+#include "mm/kmalloc.h"
+#include "mm/mm.h"
+#include "mm/rmap.h"
+
+static struct test_arena arena;
+static struct kmalloc_set ks;
+
+static int rmap_init(struct kunit *test)
+{
+	if (!test_arena_make(test, &arena, 0))
+		return -1;
+	return kmalloc_set_init(&ks, &arena.pgdat, "trmap", 0);
+}
+
+static void rmap_exit(struct kunit *test)
+{
+	kmalloc_set_destroy(&ks);
+	test_arena_done(test, &arena);
+}
+
+#define A	0x40000000UL
+#define PRIV	(MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED)
+#define RW	(PROT_READ | PROT_WRITE)
+
+struct visits {
+	int n;
+	struct mm_struct *mm[8];
+	unsigned long addr[8];
+	int stop_at;		/* return 1 at this visit (0: never) */
+};
+
+static int record(struct page *page, struct vm_area_struct *vma,
+		  unsigned long address, void *arg)
+{
+	struct visits *v = arg;
+
+	(void)page;
+	if (v->n < 8) {
+		v->mm[v->n] = vma->vm_mm;
+		v->addr[v->n] = address;
+	}
+	v->n++;
+	return v->n == v->stop_at;
+}
+
+/* The page mapped at va of mm (after faulting it in for reading). */
+static struct page *page_at(struct mm_struct *mm, unsigned long va)
+{
+	uint64_t pte = 0, x;
+	phys_addr_t pa;
+
+	access_remote_vm(mm, va, &x, sizeof(x), false);
+	pa = pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+	if (!mm->arch.pgt.fmt->is_present(pte))
+		return NULL;
+	return pfn_to_page(PHYS_PFN(pa));
+}
+
+static int walk(struct page *page, struct visits *v, struct mm_struct *locked)
+{
+	struct rmap_walk_control rwc = { .rmap_one = record, .arg = v,
+					 .locked_mm = locked };
+
+	v->n = 0;
+	return rmap_walk(page, &rwc);
+}
+
+static bool visited(struct visits *v, struct mm_struct *mm, unsigned long addr)
+{
+	for (int i = 0; i < v->n && i < 8; i++)
+		if (v->mm[i] == mm && v->addr[i] == addr)
+			return true;
+	return false;
+}
+
+static void poke(struct mm_struct *mm, unsigned long va, uint64_t x)
+{
+	access_remote_vm(mm, va, &x, sizeof(x), true);
+}
+
+static void fork_tree_and_cow_breaks(struct kunit *test)
+{
+	struct mm_struct *p = mm_alloc_node(&arena.pgdat, &ks), *c1, *c2, *g;
+	unsigned long va = A + PAGE_SIZE;
+	struct page *page, *copy;
+	struct visits v = { 0 };
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, do_mmap(p, A, 4 * PAGE_SIZE, RW, PRIV, 0), (long)A);
+	poke(p, va, 1);
+	page = page_at(p, va);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), 0);
+	KUNIT_EXPECT_EQ(test, v.n, 1);
+	KUNIT_EXPECT_TRUE(test, visited(&v, p, va));
+
+	c1 = dup_mm(p);
+	c2 = dup_mm(p);
+	KUNIT_ASSERT_NOT_NULL(test, c1);
+	KUNIT_ASSERT_NOT_NULL(test, c2);
+	g = dup_mm(c1);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	KUNIT_EXPECT_EQ(test, page_mapcount(page), 4);
+	KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), 0);
+	KUNIT_EXPECT_EQ(test, v.n, 4);
+	KUNIT_EXPECT_TRUE(test, visited(&v, p, va) && visited(&v, c1, va) &&
+			  visited(&v, c2, va) && visited(&v, g, va));
+
+	/* c1 writes: it gets a copy; the original is mapped by three. */
+	poke(c1, va, 2);
+	copy = page_at(c1, va);
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	KUNIT_EXPECT_PTR_NE(test, copy, page);
+	KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), 0);
+	KUNIT_EXPECT_EQ(test, v.n, 3);
+	KUNIT_EXPECT_FALSE(test, visited(&v, c1, va));
+	KUNIT_EXPECT_EQ(test, walk(copy, &v, NULL), 0);
+	KUNIT_EXPECT_EQ(test, v.n, 1);
+	KUNIT_EXPECT_TRUE(test, visited(&v, c1, va));
+
+	/* munmap of part of c2's VMA (the page among it), and a split of
+	 * p's VMA elsewhere: p still found at the same address. */
+	KUNIT_EXPECT_EQ(test, do_munmap(c2, A, 2 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, do_mprotect(p, A + 3 * PAGE_SIZE, PAGE_SIZE, PROT_READ), 0);
+	KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), 0);
+	KUNIT_EXPECT_EQ(test, v.n, 2);
+	KUNIT_EXPECT_TRUE(test, visited(&v, p, va) && visited(&v, g, va));
+
+	/* A busy mm is skipped and reported; the caller's own is visited. */
+	spin_lock(&g->lock);
+	KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, v.n, 1);
+	KUNIT_EXPECT_EQ(test, walk(page, &v, g), 0);
+	KUNIT_EXPECT_EQ(test, v.n, 2);
+	spin_unlock(&g->lock);
+	/* rmap_one's non-zero value stops the walk and is returned. */
+	v.stop_at = 1;
+	KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), 1);
+	KUNIT_EXPECT_EQ(test, v.n, 1);
+	v.stop_at = 0;
+
+	mmput(g);
+	mmput(p);
+	/* Only c1's copy is left, mapped once. */
+	KUNIT_EXPECT_EQ(test, walk(copy, &v, NULL), 0);
+	KUNIT_EXPECT_EQ(test, v.n, 1);
+	mmput(c1);
+	mmput(c2);
+}
+
+/* A page of a shared anonymous mapping is not in the anonymous rmap. */
+static void shared_pages_are_not_anon(struct kunit *test)
+{
+	struct mm_struct *mm = mm_alloc_node(&arena.pgdat, &ks);
+	struct visits v = { 0 };
+	struct page *page;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, A, PAGE_SIZE, RW,
+				      MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, 0), (long)A);
+	page = page_at(mm, A);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_FALSE(test, PageAnon(page));
+	KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), -EINVAL);
+	mmput(mm);
+}
+
+static struct kunit_case rmap_cases[] = {
+	KUNIT_CASE(fork_tree_and_cow_breaks),
+	KUNIT_CASE(shared_pages_are_not_anon),
+	{}
+};
+
+static struct kunit_suite rmap_suite = {
+	.name = "rmap",
+	.init = rmap_init,
+	.exit = rmap_exit,
+	.test_cases = rmap_cases,
+};
+kunit_test_suite(rmap_suite);
