@@ -5,6 +5,7 @@
  * kernel/signal.c, where signals are acted on.
  */
 #include "kernel/entry.h"
+#include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -89,3 +90,14 @@ void syscall_unknown_show(void)
 	if (!any)
 		printk("  no unknown system calls\n");
 }
+
+static int cmd_syscalls(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printk("unknown system calls (answered -ENOSYS), by number:\n");
+	syscall_unknown_show();
+	return 0;
+}
+CONSOLE_COMMAND(syscalls, "unknown system calls programs made, by number",
+		cmd_syscalls);

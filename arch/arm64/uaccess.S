@@ -104,27 +104,3 @@ arch_clear_user:
 	extable	.Lclr_word, .Lclr_bytes
 	extable	.Lclr_byte, .Lclr_done
 
-/* long arch_strncpy_from_user(char *dst (x0), const char *src (x1), long n (x2)) */
-	.global	arch_strncpy_from_user
-arch_strncpy_from_user:
-	mov	x3, #0				/* bytes copied before the NUL */
-.Lsfu_loop:
-	cmp	x3, x2
-	b.ge	.Lsfu_full
-.Lsfu_byte:
-	ldtrb	w4, [x1]
-	strb	w4, [x0, x3]
-	add	x1, x1, #1
-	cbz	w4, .Lsfu_nul
-	add	x3, x3, #1
-	b	.Lsfu_loop
-.Lsfu_nul:
-	mov	x0, x3
-	ret
-.Lsfu_full:
-	mov	x0, x2
-	ret
-.Lsfu_fault:
-	mov	x0, #-EFAULT
-	ret
-	extable	.Lsfu_byte, .Lsfu_fault

@@ -13,6 +13,7 @@
 FUZZ_TARGETS += boot
 FUZZ_TARGETS += fdt
 FUZZ_TARGETS += acpi_prt
+FUZZ_TARGETS += elf
 FUZZ_TARGETS += cpio
 
 # Inputs live in tests/fuzz/corpus/NAME/ (committed, at least one: it is

@@ -302,9 +302,9 @@ static void uaccess_good_bad_and_kernel_addresses(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf, "read-only user page");
 	KUNIT_EXPECT_EQ(test, copy_to_user(data + 3, "hello, user", 12), 0UL);
 	KUNIT_EXPECT_STREQ(test, (char *)page_address(udata) + 3, "hello, user");
-	KUNIT_EXPECT_EQ(test, arch_strncpy_from_user(buf, data + 3, sizeof(buf)), 11L);
+	KUNIT_EXPECT_EQ(test, strncpy_from_user(buf, data + 3, sizeof(buf)), 11L);
 	KUNIT_EXPECT_STREQ(test, buf, "hello, user");
-	KUNIT_EXPECT_EQ(test, arch_strncpy_from_user(buf, data + 3, 5), 5L);
+	KUNIT_EXPECT_EQ(test, strncpy_from_user(buf, data + 3, 5), 5L);
 	KUNIT_EXPECT_EQ(test, clear_user(data + 3, 5), 0UL);
 	KUNIT_EXPECT_STREQ(test, (char *)page_address(udata) + 8, ", user");
 	KUNIT_EXPECT_EQ(test, ((char *)page_address(udata))[3], 0);
@@ -314,10 +314,10 @@ static void uaccess_good_bad_and_kernel_addresses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, copy_from_user(buf, (char *)UHOLE - 5, 16), 11UL);
 	KUNIT_EXPECT_EQ(test, copy_to_user((void *)(UHOLE + 8), buf, 8), 8UL);
 	KUNIT_EXPECT_EQ(test, clear_user((void *)UHOLE, 9), 9UL);
-	KUNIT_EXPECT_EQ(test, arch_strncpy_from_user(buf, (char *)UHOLE, 8), (long)-EFAULT);
+	KUNIT_EXPECT_EQ(test, strncpy_from_user(buf, (char *)UHOLE, 8), (long)-EFAULT);
 	/* A string running into the hole. */
 	memset((char *)page_address(uro) + PAGE_SIZE - 4, 'x', 4);
-	KUNIT_EXPECT_EQ(test, arch_strncpy_from_user(buf, (char *)UHOLE - 4, 16), (long)-EFAULT);
+	KUNIT_EXPECT_EQ(test, strncpy_from_user(buf, (char *)UHOLE - 4, 16), (long)-EFAULT);
 
 	/* Read-only: the copy stops, nothing is written. */
 	KUNIT_EXPECT_EQ(test, copy_to_user(ro, "x", 1), 1UL);

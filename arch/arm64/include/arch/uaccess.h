@@ -19,12 +19,5 @@ size_t arch_copy_from_user(void *to, const void *from, size_t n);
 size_t arch_copy_to_user(void *to, const void *from, size_t n);
 /* Zero n bytes of user memory; return the number NOT zeroed. */
 size_t arch_clear_user(void *to, size_t n);
-/*
- * strncpy_from_user's loop (the caller has checked [src, src + n) with
- * access_ok): copy bytes up to and including the first NUL, at most n.
- * Returns the string's length if a NUL came within n bytes, n if not (dst
- * then has no NUL), -EFAULT if a byte could not be read.
- */
-long arch_strncpy_from_user(char *dst, const char *src, long n);
 
 #endif

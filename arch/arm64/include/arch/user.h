@@ -41,6 +41,12 @@ static inline unsigned long user_stack_pointer(const struct pt_regs *r)
 	return r->sp;
 }
 
+/* clone(2) with a new stack: the child starts on it. */
+static inline void user_stack_pointer_set(struct pt_regs *r, unsigned long sp)
+{
+	r->sp = sp;
+}
+
 /* The number is in x8, the arguments in x0-x5 (Linux's arm64 ABI). */
 static inline unsigned long syscall_get_nr(const struct pt_regs *r)
 {
@@ -77,5 +83,15 @@ __attribute__((noreturn)) void arch_enter_user(struct pt_regs *r);
 void arch_copy_user_state(struct thread *child, const struct thread *parent);
 /* execve: the initial FP/SIMD state, no TLS. */
 void arch_reset_user_state(struct thread *t);
+
+/* What execve tells a program about this CPU (kernel/exec.c): the ELF
+ * machine it loads, AT_HWCAP, AT_PLATFORM, and uname's machine. */
+#define ELF_ARCH_MACHINE	183 /* EM_AARCH64 */
+#define ELF_HWCAP		0x3UL	/* HWCAP_FP | HWCAP_ASIMD */
+#define ELF_PLATFORM		"aarch64"
+#define UTS_MACHINE		"aarch64"
+/* clone(2)'s argument order: 1 = (flags, sp, ptid, tls, ctid) as on
+ * arm64, 0 = (flags, sp, ptid, ctid, tls) as on x86_64. */
+#define ARCH_CLONE_BACKWARDS	1
 
 #endif

@@ -36,6 +36,12 @@ static inline unsigned long user_stack_pointer(const struct pt_regs *r)
 	return r->rsp;
 }
 
+/* clone(2) with a new stack: the child starts on it. */
+static inline void user_stack_pointer_set(struct pt_regs *r, unsigned long sp)
+{
+	r->rsp = sp;
+}
+
 /* The system-call number and its six arguments (rdi, rsi, rdx, r10, r8,
  * r9: Linux's x86_64 convention; rax holds the number). */
 static inline unsigned long syscall_get_nr(const struct pt_regs *r)
@@ -77,6 +83,16 @@ __attribute__((noreturn)) void arch_enter_user(struct pt_regs *r);
 void arch_copy_user_state(struct thread *child, const struct thread *parent);
 /* execve: the initial FPU state, no TLS. */
 void arch_reset_user_state(struct thread *t);
+
+/* What execve tells a program about this CPU (kernel/exec.c): the ELF
+ * machine it loads, AT_HWCAP, AT_PLATFORM, and uname's machine. */
+#define ELF_ARCH_MACHINE	62 /* EM_X86_64 */
+#define ELF_HWCAP		0UL	/* glibc reads CPUID itself */
+#define ELF_PLATFORM		"x86_64"
+#define UTS_MACHINE		"x86_64"
+/* clone(2)'s argument order: 1 = (flags, sp, ptid, tls, ctid) as on
+ * arm64, 0 = (flags, sp, ptid, ctid, tls) as on x86_64. */
+#define ARCH_CLONE_BACKWARDS	0
 
 /*
  * Signal delivery (the `signal` part calls these from exit_to_user_mode,

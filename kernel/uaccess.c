@@ -1,8 +1,6 @@
 /*
- * arch/x86_64/uaccess.c - strncpy_from_user (kernel/uaccess.h) on top of
- * the copy primitive. Nothing in it is x86-specific; it lives here until
- * every architecture has <arch/uaccess.h> and it can move to a portable
- * kernel/uaccess.c.
+ * kernel/uaccess.c - strncpy_from_user (kernel/uaccess.h), once for every
+ * architecture, on top of the arch's copy primitive.
  */
 #include "kernel/errno.h"
 #include "kernel/uaccess.h"
