@@ -14,6 +14,7 @@
  * A program missing from the initramfs skips its case (tools/run-tests
  * lists these cases as MUST_RUN where the initramfs is built in).
  */
+#include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/initramfs.h"
 #include "kernel/kunit.h"
@@ -292,7 +293,36 @@ static void oom_kills_the_hog(struct kunit *test)
 	expect_memory_back(test, &before);
 }
 
+/* The console's commands (kernel/proc_console.c) as typed. */
+static void console_run_wait_ps_kill(struct kunit *test)
+{
+	char l1[] = "run busybox sh -c 'exit 3'";
+	char l2[] = "run busybox sleep 1 &";
+	char l3[] = "ps";
+	char l4[] = "wait";
+	char l5[] = "kill -SIGFOO 1";
+	char l6[] = "kill 32000";
+	char path[64];
+
+	find_program(test, "busybox", path, sizeof(path));
+	kunit_capture_start(test, out, sizeof(out));
+	KUNIT_EXPECT_EQ(test, console_execute(l1), 1);
+	KUNIT_EXPECT_EQ(test, console_execute(l2), 0);
+	KUNIT_EXPECT_EQ(test, console_execute(l3), 0);
+	KUNIT_EXPECT_EQ(test, console_execute(l4), 0);
+	KUNIT_EXPECT_EQ(test, console_execute(l5), 1);
+	KUNIT_EXPECT_EQ(test, console_execute(l6), 1);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "run: busybox exited with status 3");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "[1] ");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "  PID  PPID STAT      VSZ      RSS COMMAND");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, " busybox exited with status 0");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "kill: '-SIGFOO' is not a signal");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "kill: no process 32000");
+}
+
 static struct kunit_case user_cases[] = {
+	KUNIT_CASE(console_run_wait_ps_kill),
 	KUNIT_CASE(memhog_32m),
 	KUNIT_CASE(memhog_on_every_cpu),
 	KUNIT_CASE(forktest_tree),
