@@ -11,10 +11,12 @@
 #include "kernel/kthread.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/oom.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
 #include "mm/fault.h"
+#include "mm/mm.h"
 #include <arch/cpu.h>
 #include <arch/user.h>
 
@@ -261,19 +263,44 @@ int send_signal(struct process *p, int sig)
 	return 0;
 }
 
-/*
- * SCAFFOLD until the process table lands (kernel/process.c's lookup):
- * only the calling process can be found.
- */
+/* Does p match kill(2)'s pid <= 0 forms, sent by `me` (NULL: the
+ * kernel)? 0: my process group; -1: every process but me; < -1: the
+ * group -pid. */
+static bool kill_group_matches(const struct process *p,
+			       const struct process *me, int pid)
+{
+	if (pid == -1)
+		return p != me;
+	if (pid == 0)
+		return !me || p->pgid == me->pgid;
+	return p->pgid == -pid;
+}
+
 int kill_pid(int pid, int sig)
 {
-	struct process *p = current ? current->proc : NULL;
+	struct process *me = current ? current->proc : NULL;
+	struct process *p;
+	unsigned long flags;
+	int ret = -ESRCH;
 
 	if (sig != 0 && !valid_signal(sig))
 		return -EINVAL;
-	if (pid <= 0 || !p || p->pid != pid)
+	if (pid == (int)0x80000000)	/* -INT_MIN names no group */
 		return -ESRCH;
-	return send_signal(p, sig);
+	spin_lock_irqsave(&process_lock, flags);
+	if (pid > 0) {
+		p = find_process_by_pid(pid);
+		if (p)
+			ret = send_signal(p, sig);
+	} else {
+		for_each_process(p) {
+			if (!kill_group_matches(p, me, pid))
+				continue;
+			ret = send_signal(p, sig);
+		}
+	}
+	spin_unlock_irqrestore(&process_lock, flags);
+	return ret;
 }
 
 bool signal_pending(struct thread *t)
@@ -303,33 +330,12 @@ void signal_exec_reset(struct process *p)
 	signal_state_exec(&p->signal);
 }
 
-/* ---------------------------------------------------- the console's ^C */
-
-static int foreground_pid;
-
-void signal_set_foreground(int pid)
-{
-	WRITE_ONCE(foreground_pid, pid);
-}
-
-void signal_console_interrupt(void)
-{
-	int pid = READ_ONCE(foreground_pid);
-
-	if (pid)
-		kill_pid(pid, SIGINT);
-}
-
 /* ------------------------------------------------------------- delivery */
 
-/*
- * End the current process because of sig. Interrupts on. Never returns.
- * SCAFFOLD until the process layer's exit lands: the thread ends with
- * the wait status a signal gives.
- */
+/* End the current process because of sig. Interrupts on. */
 static __noreturn void do_signal_exit(int sig)
 {
-	kthread_exit(signal_exit_status(sig));
+	do_exit(signal_exit_status(sig));
 }
 
 /*
@@ -390,6 +396,14 @@ static bool do_signal(struct pt_regs *regs, struct process *p)
 	spin_lock_irqsave(&ss->lock, flags);
 	ss->blocked = saved;
 	spin_unlock_irqrestore(&ss->lock, flags);
+	{
+		char sb[16];
+
+		printk("%s[%d]: killed by SIGSEGV: no signal frame for %s "
+		       "(handler 0x%lx, sp 0x%lx)\n", p->name, p->pid,
+		       signal_name(sig, sb, sizeof(sb)), ka.handler,
+		       user_stack_pointer(regs));
+	}
 	sig = SIGSEGV;
 fatal:
 	spin_lock_irqsave(&ss->lock, flags);
@@ -443,25 +457,37 @@ static bool force_sig_fault(struct process *p, int sig)
 }
 
 /*
- * The report of a process killed by a fault, one line of what and two of
- * where (docs/console.md, "When a program is killed"):
+ * The report of a process killed by a fault: what, where in its address
+ * space, where in its program (docs/console.md, "When a program is
+ * killed"; the words are stable, tests match them):
  *   faulttest[12]: killed by SIGSEGV: write to a read-only page at 0x400000
- *     pc 0x401136, sp 0x7ffffffde8a0
+ *     address 0x400000: 00400000-00401000 r-xp 00000000 00:00 0 /bin/faulttest
+ *     pc 0x401136 <write_readonly+0x16> in /bin/faulttest, sp 0x7ffffffde8a0
  */
 static void fault_report(struct process *p, int sig, const char *what,
 			 unsigned long addr, bool has_addr,
 			 struct pt_regs *regs)
 {
-	char sb[16];
+	char sb[16], vma[128], sym[96];
+	unsigned long pc = instruction_pointer(regs);
+	const char *fn = process_symbolize(p, pc, sym, sizeof(sym));
+	const char *prog = p->has_exe ? p->exe_path : p->name;
 
 	if (has_addr)
-		printk("%s[%d]: killed by %s: %s at %#lx\n", p->name, p->pid,
+		printk("%s[%d]: killed by %s: %s at 0x%lx\n", p->name, p->pid,
 		       signal_name(sig, sb, sizeof(sb)), what, addr);
 	else
 		printk("%s[%d]: killed by %s: %s\n", p->name, p->pid,
 		       signal_name(sig, sb, sizeof(sb)), what);
-	printk("  pc %#lx, sp %#lx\n", instruction_pointer(regs),
-	       user_stack_pointer(regs));
+	if (has_addr && p->mm)
+		printk("  address 0x%lx: %s\n", addr,
+		       describe_vma(p->mm, addr, vma, sizeof(vma)));
+	if (fn)
+		printk("  pc 0x%lx <%s> in %s, sp 0x%lx\n", pc, fn, prog,
+		       user_stack_pointer(regs));
+	else
+		printk("  pc 0x%lx in %s, sp 0x%lx\n", pc, prog,
+		       user_stack_pointer(regs));
 }
 
 /* A thread in user mode without a process (the arch tests make them):
@@ -486,13 +512,9 @@ void user_page_fault(const struct page_fault *pf, struct pt_regs *regs)
 	page_fault_reason(pf, why, sizeof(why));
 	if (!p)
 		orphan_thread_fault(why, pf->addr, regs);
-	/* -ENOMEM: no page to be had. SCAFFOLD until the OOM killer:
-	 * the process that asked dies of it (SIGKILL, as Linux's
-	 * VM_FAULT_OOM without a victim). */
+	/* No page to be had: kill someone (maybe p), then retry. */
 	if (ret == -ENOMEM) {
-		printk("%s[%d]: out of memory at %#lx: killed\n", p->name,
-		       p->pid, pf->addr);
-		send_signal(p, SIGKILL);
+		out_of_memory();
 		return;
 	}
 	if (force_sig_fault(p, SIGSEGV))
