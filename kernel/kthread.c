@@ -300,7 +300,7 @@ static int cmd_ps(int argc, char **argv)
 {
 	(void)argv;
 	if (argc > 1) {
-		printk("ps: takes no arguments\n");
+		printk("threads: takes no arguments\n");
 		return 1;
 	}
 	printk("  ID NAME            STATE    CPU   RUNTIME(ms) SWITCHES\n");
@@ -308,4 +308,6 @@ static int cmd_ps(int argc, char **argv)
 	printk("%u threads\n", nr_threads());
 	return 0;
 }
-CONSOLE_COMMAND(ps, "threads: id, name, state, CPU, run time, switches", cmd_ps);
+/* `ps` (kernel/proc_console.c) lists processes, then runs this. */
+CONSOLE_COMMAND(threads, "kernel threads: id, name, state, CPU, run time, switches",
+		cmd_ps);

@@ -11,10 +11,12 @@
 #include "kernel/kthread.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/oom.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
 #include "mm/fault.h"
+#include "mm/mm.h"
 #include <arch/cpu.h>
 #include <arch/user.h>
 
@@ -261,19 +263,44 @@ int send_signal(struct process *p, int sig)
 	return 0;
 }
 
-/*
- * SCAFFOLD until the process table lands (kernel/process.c's lookup):
- * only the calling process can be found.
- */
+/* Does p match kill(2)'s pid <= 0 forms, sent by `me` (NULL: the
+ * kernel)? 0: my process group; -1: every process but me; < -1: the
+ * group -pid. */
+static bool kill_group_matches(const struct process *p,
+			       const struct process *me, int pid)
+{
+	if (pid == -1)
+		return p != me;
+	if (pid == 0)
+		return !me || p->pgid == me->pgid;
+	return p->pgid == -pid;
+}
+
 int kill_pid(int pid, int sig)
 {
-	struct process *p = current ? current->proc : NULL;
+	struct process *me = current ? current->proc : NULL;
+	struct process *p;
+	unsigned long flags;
+	int ret = -ESRCH;
 
 	if (sig != 0 && !valid_signal(sig))
 		return -EINVAL;
-	if (pid <= 0 || !p || p->pid != pid)
+	if (pid == (int)0x80000000)	/* -INT_MIN names no group */
 		return -ESRCH;
-	return send_signal(p, sig);
+	spin_lock_irqsave(&process_lock, flags);
+	if (pid > 0) {
+		p = find_process_by_pid(pid);
+		if (p)
+			ret = send_signal(p, sig);
+	} else {
+		for_each_process(p) {
+			if (!kill_group_matches(p, me, pid))
+				continue;
+			ret = send_signal(p, sig);
+		}
+	}
+	spin_unlock_irqrestore(&process_lock, flags);
+	return ret;
 }
 
 bool signal_pending(struct thread *t)
@@ -303,47 +330,68 @@ void signal_exec_reset(struct process *p)
 	signal_state_exec(&p->signal);
 }
 
-/* ---------------------------------------------------- the console's ^C */
-
-static int foreground_pid;
-
-void signal_set_foreground(int pid)
-{
-	WRITE_ONCE(foreground_pid, pid);
-}
-
-void signal_console_interrupt(void)
-{
-	int pid = READ_ONCE(foreground_pid);
-
-	if (pid)
-		kill_pid(pid, SIGINT);
-}
-
 /* ------------------------------------------------------------- delivery */
 
-/*
- * End the current process because of sig. Interrupts on. Never returns.
- * SCAFFOLD until the process layer's exit lands: the thread ends with
- * the wait status a signal gives.
- */
+/* End the current process because of sig. Interrupts on. */
 static __noreturn void do_signal_exit(int sig)
 {
-	kthread_exit(signal_exit_status(sig));
+	do_exit(signal_exit_status(sig));
 }
 
 /*
- * Build the frame that runs ka's handler for sig on the way out. 0, or
- * a negative errno when the frame could not be written (the process is
- * then killed with SIGSEGV, as Linux does).
- * SCAFFOLD until the arch parts' arch_setup_rt_frame() lands: no frame
- * can be built, so a handled signal ends the process as if unhandled.
+ * Build the frame that runs ka's handler for sig on the way out (the
+ * arch's rt_sigframe, <arch/user.h>). 0, or a negative errno when the
+ * frame could not be written (the process is then killed with SIGSEGV,
+ * as Linux does). Called with interrupts off; the frame is written with
+ * them on, since writing the user stack may fault pages in (and the fault
+ * path may send TLB-flush IPIs).
  */
 static int setup_rt_frame(struct pt_regs *regs, int sig,
 			  const struct k_sigaction *ka, sigset_t saved)
 {
-	(void)regs; (void)sig; (void)ka; (void)saved;
-	return -ENOSYS;
+	unsigned long restorer = ka->restorer, flags = ka->flags;
+	int ret;
+
+	if (!(flags & SA_RESTORER)) {
+		/* No restorer given (glibc on arm64): exec's trampoline. */
+		restorer = USER_SIGPAGE;
+		flags |= SA_RESTORER;
+	}
+	arch_irq_enable();
+	ret = arch_setup_rt_frame(regs, sig, ka->handler, restorer, flags,
+				  saved);
+	arch_irq_disable();
+	return ret;
+}
+
+/*
+ * rt_sigreturn: the handler returned (through its restorer, which makes
+ * this call); put back the registers and the mask the frame saved. A
+ * frame that cannot be read or is not one we built kills the process
+ * with SIGSEGV. Returns the restored return-value register, so that
+ * do_syscall()'s store of the result leaves it as it was.
+ */
+long signal_rt_sigreturn(struct pt_regs *regs)
+{
+	struct process *p = current_process();
+	unsigned long flags;
+	uint64_t blocked;
+
+	if (!p)
+		return -ENOSYS;
+	if (arch_rt_sigreturn(regs, &blocked) != 0) {
+		printk("%s[%d]: killed by SIGSEGV: bad signal frame at sp 0x%lx\n",
+		       p->name, p->pid, user_stack_pointer(regs));
+		spin_lock_irqsave(&p->signal.lock, flags);
+		if (!p->signal.group_exit_sig)
+			p->signal.group_exit_sig = SIGSEGV;
+		spin_unlock_irqrestore(&p->signal.lock, flags);
+		do_signal_exit(SIGSEGV);
+	}
+	spin_lock_irqsave(&p->signal.lock, flags);
+	p->signal.blocked = blocked & ~SIG_UNCATCHABLE;
+	spin_unlock_irqrestore(&p->signal.lock, flags);
+	return regs_return_value(regs);
 }
 
 /* Act on one pending signal, if any. Interrupts off. Returns true when
@@ -390,6 +438,14 @@ static bool do_signal(struct pt_regs *regs, struct process *p)
 	spin_lock_irqsave(&ss->lock, flags);
 	ss->blocked = saved;
 	spin_unlock_irqrestore(&ss->lock, flags);
+	{
+		char sb[16];
+
+		printk("%s[%d]: killed by SIGSEGV: no signal frame for %s "
+		       "(handler 0x%lx, sp 0x%lx)\n", p->name, p->pid,
+		       signal_name(sig, sb, sizeof(sb)), ka.handler,
+		       user_stack_pointer(regs));
+	}
 	sig = SIGSEGV;
 fatal:
 	spin_lock_irqsave(&ss->lock, flags);
@@ -443,25 +499,37 @@ static bool force_sig_fault(struct process *p, int sig)
 }
 
 /*
- * The report of a process killed by a fault, one line of what and two of
- * where (docs/console.md, "When a program is killed"):
+ * The report of a process killed by a fault: what, where in its address
+ * space, where in its program (docs/console.md, "When a program is
+ * killed"; the words are stable, tests match them):
  *   faulttest[12]: killed by SIGSEGV: write to a read-only page at 0x400000
- *     pc 0x401136, sp 0x7ffffffde8a0
+ *     address 0x400000: 00400000-00401000 r-xp 00000000 00:00 0 /bin/faulttest
+ *     pc 0x401136 <write_readonly+0x16> in /bin/faulttest, sp 0x7ffffffde8a0
  */
 static void fault_report(struct process *p, int sig, const char *what,
 			 unsigned long addr, bool has_addr,
 			 struct pt_regs *regs)
 {
-	char sb[16];
+	char sb[16], vma[128], sym[96];
+	unsigned long pc = instruction_pointer(regs);
+	const char *fn = process_symbolize(p, pc, sym, sizeof(sym));
+	const char *prog = p->has_exe ? p->exe_path : p->name;
 
 	if (has_addr)
-		printk("%s[%d]: killed by %s: %s at %#lx\n", p->name, p->pid,
+		printk("%s[%d]: killed by %s: %s at 0x%lx\n", p->name, p->pid,
 		       signal_name(sig, sb, sizeof(sb)), what, addr);
 	else
 		printk("%s[%d]: killed by %s: %s\n", p->name, p->pid,
 		       signal_name(sig, sb, sizeof(sb)), what);
-	printk("  pc %#lx, sp %#lx\n", instruction_pointer(regs),
-	       user_stack_pointer(regs));
+	if (has_addr && p->mm)
+		printk("  address 0x%lx: %s\n", addr,
+		       describe_vma(p->mm, addr, vma, sizeof(vma)));
+	if (fn)
+		printk("  pc 0x%lx <%s> in %s, sp 0x%lx\n", pc, fn, prog,
+		       user_stack_pointer(regs));
+	else
+		printk("  pc 0x%lx in %s, sp 0x%lx\n", pc, prog,
+		       user_stack_pointer(regs));
 }
 
 /* A thread in user mode without a process (the arch tests make them):
@@ -486,13 +554,9 @@ void user_page_fault(const struct page_fault *pf, struct pt_regs *regs)
 	page_fault_reason(pf, why, sizeof(why));
 	if (!p)
 		orphan_thread_fault(why, pf->addr, regs);
-	/* -ENOMEM: no page to be had. SCAFFOLD until the OOM killer:
-	 * the process that asked dies of it (SIGKILL, as Linux's
-	 * VM_FAULT_OOM without a victim). */
+	/* No page to be had: kill someone (maybe p), then retry. */
 	if (ret == -ENOMEM) {
-		printk("%s[%d]: out of memory at %#lx: killed\n", p->name,
-		       p->pid, pf->addr);
-		send_signal(p, SIGKILL);
+		out_of_memory();
 		return;
 	}
 	if (force_sig_fault(p, SIGSEGV))

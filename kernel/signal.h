@@ -186,7 +186,11 @@ int signal_from_name(const char *name);
  * Any context. -EINVAL for a bad number. */
 int send_signal(struct process *p, int sig);
 
-/* kill(2) for the kernel: the console's `kill`, the OOM killer. */
+/* kill(2)'s work, for the system call and the kernel (the console's
+ * `kill`, its ^C): pid > 0 that process; 0 the sender's process group
+ * (every process when the kernel sends); -1 every process but the
+ * sender; < -1 the group -pid. sig 0 only checks that one exists.
+ * 0, -EINVAL (bad sig), -ESRCH (no such process). Any context. */
 int kill_pid(int pid, int sig);
 
 /* A deliverable signal waits for t's process (the sleeping system calls
@@ -210,9 +214,10 @@ static inline int signal_exit_status(int sig)
 	return sig & 0x7f;
 }
 
-/* The console's Ctrl-C: SIGINT to the foreground program (if any). */
-void signal_console_interrupt(void);
-/* Which process the console waits on in the foreground (0: none). */
-void signal_set_foreground(int pid);
+/* rt_sigreturn's work (kernel/signal_syscalls.c registers the call):
+ * restore the registers and mask the handler's frame saved; returns the
+ * restored return-value register. Kills the process on a bad frame. */
+struct pt_regs;
+long signal_rt_sigreturn(struct pt_regs *regs);
 
 #endif

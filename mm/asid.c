@@ -5,8 +5,24 @@
  * between address spaces of the current generation costs one lock round.
  */
 #include "mm/asid.h"
+#include "kernel/cmdline.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
+
+bool asid_disabled;
+
+static int set_asid(const char *val)
+{
+	if (!strcmp(val, "off"))
+		asid_disabled = true;
+	else if (!strcmp(val, "on"))
+		asid_disabled = false;
+	else
+		return -1;
+	return 0;
+}
+KERNEL_PARAM("asid", set_asid,
+	     "on|off: tag TLB entries with ASIDs/PCIDs (default on); off flushes on every address-space switch");
 
 #define LONG_BITS	(8 * sizeof(unsigned long))
 
@@ -104,6 +120,17 @@ unsigned int asid_switch(struct asid_allocator *a, uint64_t *id,
 	uint64_t mine;
 
 	spin_lock_irqsave(&a->lock, flags);
+	if (a->single) {
+		/* One number: flush unless this CPU ran this address space
+		 * last. Serial ids never repeat, so a new address space at a
+		 * freed one's memory still counts as another. */
+		if (!*id)
+			*id = ++a->nr_allocated;
+		*flush = a->active[cpu] != *id;
+		a->active[cpu] = *id;
+		spin_unlock_irqrestore(&a->lock, flags);
+		return 1;
+	}
 	mine = *id;
 	if (!mine || (mine & ~((1UL << a->bits) - 1)) != a->generation) {
 		mine = asid_new(a, mine);

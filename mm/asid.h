@@ -27,6 +27,14 @@
  * Number 0 is never handed out: it is the kernel-only context (x86_64
  * PCID 0 with the kernel's table; arm64 ASID 0 with an empty TTBR0).
  * Instances are independent (a test builds its own with 2 bits).
+ *
+ * `asid=off` on the command line (for measuring what ASIDs buy) sets
+ * asid_disabled, and the arch then makes its allocator single-numbered
+ * (a->single = true after asid_allocator_init): every address space gets
+ * number 1, and a CPU flushes its whole TLB whenever it switches to an
+ * address space other than the last one it ran (a switch to a kernel
+ * thread and back costs nothing), which is how a CPU without ASIDs/PCIDs
+ * behaves.
  */
 #ifndef MM_ASID_H
 #define MM_ASID_H
@@ -48,7 +56,12 @@ struct asid_allocator {
 	unsigned long flush_pending;	/* CPUs to flush before their next
 					 * user switch (bit n = CPU n) */
 	unsigned long nr_rollovers, nr_allocated;
+	bool single;			/* asid=off: number 1 for all; ids are
+					 * serial numbers that never repeat */
 };
+
+/* Set by `asid=off`: the arch makes its allocator single-numbered. */
+extern bool asid_disabled;
 
 /* An allocator of 2^bits - 1 numbers (1 <= bits <= ASID_MAX_BITS). */
 void asid_allocator_init(struct asid_allocator *a, unsigned int bits,
@@ -69,7 +82,7 @@ unsigned int asid_switch(struct asid_allocator *a, uint64_t *id,
 static inline unsigned int asid_number(const struct asid_allocator *a,
 				       uint64_t id)
 {
-	return id & ((1UL << a->bits) - 1);
+	return a->single ? 1 : id & ((1UL << a->bits) - 1);
 }
 
 #endif

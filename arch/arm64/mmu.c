@@ -158,7 +158,10 @@ void arch_mm_init(void)
 		final_pgt.nr_leaves[1], (unsigned long)_text,
 		(unsigned long long)virt_to_phys(_text));
 	asid_allocator_init(&asids, 8, "asids");
-	pr_info("mmu: user address spaces: 255 ASIDs (8-bit)\n");
+	asids.single = asid_disabled;	/* asid=off */
+	pr_info("mmu: user address spaces: %s\n", asids.single ?
+		"ASIDs off (asid=off): a switch to another address space flushes" :
+		"255 ASIDs (8-bit)");
 	memblock_set_current_limit(memblock_end_of_DRAM());
 }
 

@@ -109,8 +109,10 @@ void arch_mm_init(void)
 		kernel_pgt.nr_leaves[3], kernel_pgt.nr_leaves[2],
 		kernel_pgt.nr_leaves[1], x86_nx_bit ? "" : " (no NX on this CPU)");
 	asid_allocator_init(&pcids, 12, "pcids");
+	pcids.single = asid_disabled;	/* asid=off */
 	pr_info("mmu: user address spaces: %s\n",
 		!have_pcid ? "no PCIDs, every switch flushes the TLB" :
+		pcids.single ? "PCIDs off (asid=off): a switch to another address space flushes" :
 		have_invpcid ? "4095 PCIDs, INVPCID" : "4095 PCIDs, no INVPCID");
 	memblock_set_current_limit(memblock_end_of_DRAM());
 }

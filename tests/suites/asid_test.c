@@ -94,8 +94,41 @@ static void numbers_of_one_generation_never_repeat(struct kunit *test)
 	KUNIT_EXPECT_GE(test, a.nr_rollovers, 5UL);
 }
 
+/*
+ * asid=off: one number for all, and a CPU flushes exactly when it
+ * switches to an address space other than the one it ran last (a new
+ * address space counts as another even if it reuses a freed one's id
+ * slot: ids are serial).
+ */
+static void asid_off_flushes_on_every_change_of_address_space(struct kunit *test)
+{
+	uint64_t x = 0, y = 0, z = 0;
+	bool flush;
+
+	asid_allocator_init(&a, 8, "test-asid-off");
+	a.single = true;			/* what asid=off makes the arch do */
+
+	KUNIT_EXPECT_EQ(test, sw(&x, 0, &flush), 1U);
+	KUNIT_EXPECT_TRUE(test, flush);		/* first: nothing known */
+	KUNIT_EXPECT_EQ(test, sw(&x, 0, &flush), 1U);
+	KUNIT_EXPECT_FALSE(test, flush);	/* same space again */
+	KUNIT_EXPECT_EQ(test, sw(&y, 0, &flush), 1U);
+	KUNIT_EXPECT_TRUE(test, flush);		/* another space */
+	KUNIT_EXPECT_NE(test, x, y);
+	KUNIT_EXPECT_EQ(test, sw(&y, 1, &flush), 1U);
+	KUNIT_EXPECT_TRUE(test, flush);		/* CPU 1 ran none yet */
+	KUNIT_EXPECT_EQ(test, sw(&x, 0, &flush), 1U);
+	KUNIT_EXPECT_TRUE(test, flush);		/* back to x on CPU 0 */
+	/* A new space (id 0) is never taken for the last one. */
+	KUNIT_EXPECT_EQ(test, sw(&z, 0, &flush), 1U);
+	KUNIT_EXPECT_TRUE(test, flush);
+	KUNIT_EXPECT_EQ(test, asid_number(&a, z), 1U);
+	KUNIT_EXPECT_EQ(test, a.nr_rollovers, 0UL);
+}
+
 static struct kunit_case asid_cases[] = {
 	KUNIT_CASE(numbers_are_unique_and_stable),
+	KUNIT_CASE(asid_off_flushes_on_every_change_of_address_space),
 	KUNIT_CASE(rollover_keeps_running_numbers_and_flushes_each_cpu_once),
 	KUNIT_CASE(numbers_of_one_generation_never_repeat),
 	{}

@@ -63,6 +63,12 @@ static inline void syscall_get_arguments(const struct pt_regs *r,
 		args[i] = r->x[i];
 }
 
+/* The return-value register (what rt_sigreturn gives back). */
+static inline long regs_return_value(const struct pt_regs *r)
+{
+	return (long)r->x[0];
+}
+
 static inline void syscall_set_return_value(struct pt_regs *r, long v)
 {
 	r->x[0] = (uint64_t)v;
@@ -132,5 +138,17 @@ int arch_setup_rt_frame(struct pt_regs *r, int sig, unsigned long handler,
 			unsigned long restorer, unsigned long sa_flags,
 			uint64_t blocked);
 long arch_rt_sigreturn(struct pt_regs *r, uint64_t *blocked);
+
+/* The signal-return trampoline exec maps at USER_SIGPAGE ("[sigpage]"):
+ * machine code that calls rt_sigreturn, and its size. */
+static inline const uint8_t *arch_sigreturn_code(size_t *size)
+{
+	/* mov x8, #139 (__NR_rt_sigreturn); svc #0 */
+	static const uint8_t code[] = { 0x68, 0x11, 0x80, 0xd2,
+					0x01, 0x00, 0x00, 0xd4 };
+
+	*size = sizeof(code);
+	return code;
+}
 
 #endif
