@@ -618,23 +618,34 @@ SYSCALL_DEFINE2(fstat, int, fd, struct stat *, ust)
 	return r;
 }
 
-static long do_fstatat(int dfd, const char *upath, struct stat *ust,
-		       int flags)
+/* The kstat of (dfd, upath), resolved as the stat calls' flags say
+ * (AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH): 0, or resolve_at's errno. */
+static int stat_at(int dfd, const char *upath, int flags, struct kstat *k)
 {
 	const struct initramfs_node *n;
 	struct file *f;
+	int r = resolve_at(dfd, upath, !(flags & AT_SYMLINK_NOFOLLOW),
+			   (unsigned int)flags, &n, &f);
+
+	if (r < 0)
+		return r;
+	kstat_of(n, f, k);
+	if (f)
+		fput(f);
+	return 0;
+}
+
+static long do_fstatat(int dfd, const char *upath, struct stat *ust,
+		       int flags)
+{
 	struct kstat k;
 	int r;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH))
 		return -EINVAL;
-	r = resolve_at(dfd, upath, !(flags & AT_SYMLINK_NOFOLLOW),
-		       (unsigned int)flags, &n, &f);
+	r = stat_at(dfd, upath, flags, &k);
 	if (r < 0)
 		return r;
-	kstat_of(n, f, &k);
-	if (f)
-		fput(f);
 	return put_stat(&k, ust);
 }
 
@@ -678,8 +689,6 @@ _Static_assert(sizeof(struct statx) == 256, "struct statx is 256 bytes");
 SYSCALL_DEFINE5(statx, int, dfd, const char *, path, int, flags,
 		unsigned int, mask, struct statx *, ubuf)
 {
-	const struct initramfs_node *n;
-	struct file *f;
 	struct kstat k;
 	struct statx sx;
 	int r;
@@ -689,13 +698,9 @@ SYSCALL_DEFINE5(statx, int, dfd, const char *, path, int, flags,
 		return -EINVAL;
 	if (mask & 0x80000000U)		/* STATX__RESERVED */
 		return -EINVAL;
-	r = resolve_at(dfd, path, !(flags & AT_SYMLINK_NOFOLLOW),
-		       (unsigned int)flags, &n, &f);
+	r = stat_at(dfd, path, flags, &k);
 	if (r < 0)
 		return r;
-	kstat_of(n, f, &k);
-	if (f)
-		fput(f);
 	memset(&sx, 0, sizeof(sx));
 	sx.stx_mask = STATX_BASIC_STATS;
 	sx.stx_blksize = k.blksize;
