@@ -140,7 +140,7 @@ static ssize_t pipe_write(struct file *f, const char *buf, size_t n,
 			file_sigpipe();
 		return ret;
 	}
-	return (ssize_t)w.done;	/* a sleep ended part-way: what went in */
+	return (ssize_t)w.done;	/* ended part-way (-EAGAIN, -EINTR, -EPIPE) */
 }
 
 static unsigned int pipe_poll(struct file *f)
