@@ -9,7 +9,9 @@
  *
  * The new address space, from the top:
  *
- *	STACK_TOP ----------------  (TASK_SIZE - 16 MiB)
+ *	USER_SIGPAGE + 4 KiB -----
+ *	  [sigpage]                 the signal-return trampoline (r-x)
+ *	STACK_TOP = USER_SIGPAGE --  (TASK_SIZE - 16 MiB)
  *	  "path\0"                  AT_EXECFN
  *	  "x86_64\0"                AT_PLATFORM
  *	  argv and envp strings
@@ -42,7 +44,7 @@
 #include <arch/mmu.h>
 #include <arch/user.h>
 
-#define STACK_TOP		(TASK_SIZE - (16UL << 20))
+#define STACK_TOP		USER_SIGPAGE
 #define STACK_GAP		(1UL << 20)	/* between stack and mmap */
 #define STACK_INIT_SIZE		(128UL << 10)	/* mapped at exec */
 #define STACK_LIMIT_MAX		(1UL << 30)	/* an infinite rlimit */
@@ -214,6 +216,28 @@ static int put_bytes(struct mm_struct *mm, unsigned long addr,
 		0 : -ENOMEM;
 }
 
+/*
+ * The signal-return trampoline, one page "[sigpage]" at USER_SIGPAGE:
+ * the arch's two instructions that call rt_sigreturn. A handler
+ * installed without SA_RESTORER returns there (glibc on arm64 gives no
+ * restorer: Linux points such handlers at its vDSO's trampoline; we map
+ * this page instead of a vDSO).
+ */
+static int setup_sigpage(struct mm_struct *mm)
+{
+	size_t n;
+	const uint8_t *code = arch_sigreturn_code(&n);
+	long r;
+
+	r = mm_map_fixed(mm, USER_SIGPAGE, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			 0, "[sigpage]");
+	if (r < 0)
+		return (int)r;
+	if (access_remote_vm(mm, USER_SIGPAGE, (void *)code, n, true) != n)
+		return -ENOMEM;
+	return do_mprotect(mm, USER_SIGPAGE, PAGE_SIZE, PROT_READ | PROT_EXEC);
+}
+
 /* The stack VMA, the strings, auxv and the vectors; *sp_out is where
  * the program starts with argc. */
 static int setup_stack(struct mm_struct *mm, const struct arg_strings *as,
@@ -361,6 +385,8 @@ int exec_prepare(struct linux_binprm *bprm, const char *path,
 	if (!r)
 		r = setup_stack(bprm->mm, &as, &bprm->exe, path, limit,
 				&bprm->sp);
+	if (!r)
+		r = setup_sigpage(bprm->mm);
 	if (r) {
 		mmput(bprm->mm);
 		bprm->mm = NULL;

@@ -29,6 +29,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/thread.h"
 #include "kernel/types.h"
+#include <arch/mmu.h>
 #include <arch/thread.h>
 
 struct files_struct;		/* kernel/file.h */
@@ -40,6 +41,10 @@ enum process_state {
 };
 
 #define PROCESS_NAME_LEN	16
+
+/* Where exec maps the signal-return trampoline (kernel/exec.c): a handler
+ * without SA_RESTORER returns to it. The initial stack ends just below. */
+#define USER_SIGPAGE		(TASK_SIZE - (16UL << 20))
 #define PID_MAX			32768	/* pids are 1 .. PID_MAX - 1 */
 
 /* Resource limits (Linux's numbering, the same on both arches). */

@@ -339,17 +339,59 @@ static __noreturn void do_signal_exit(int sig)
 }
 
 /*
- * Build the frame that runs ka's handler for sig on the way out. 0, or
- * a negative errno when the frame could not be written (the process is
- * then killed with SIGSEGV, as Linux does).
- * SCAFFOLD until the arch parts' arch_setup_rt_frame() lands: no frame
- * can be built, so a handled signal ends the process as if unhandled.
+ * Build the frame that runs ka's handler for sig on the way out (the
+ * arch's rt_sigframe, <arch/user.h>). 0, or a negative errno when the
+ * frame could not be written (the process is then killed with SIGSEGV,
+ * as Linux does). Called with interrupts off; the frame is written with
+ * them on, since writing the user stack may fault pages in (and the fault
+ * path may send TLB-flush IPIs).
  */
 static int setup_rt_frame(struct pt_regs *regs, int sig,
 			  const struct k_sigaction *ka, sigset_t saved)
 {
-	(void)regs; (void)sig; (void)ka; (void)saved;
-	return -ENOSYS;
+	unsigned long restorer = ka->restorer, flags = ka->flags;
+	int ret;
+
+	if (!(flags & SA_RESTORER)) {
+		/* No restorer given (glibc on arm64): exec's trampoline. */
+		restorer = USER_SIGPAGE;
+		flags |= SA_RESTORER;
+	}
+	arch_irq_enable();
+	ret = arch_setup_rt_frame(regs, sig, ka->handler, restorer, flags,
+				  saved);
+	arch_irq_disable();
+	return ret;
+}
+
+/*
+ * rt_sigreturn: the handler returned (through its restorer, which makes
+ * this call); put back the registers and the mask the frame saved. A
+ * frame that cannot be read or is not one we built kills the process
+ * with SIGSEGV. Returns the restored return-value register, so that
+ * do_syscall()'s store of the result leaves it as it was.
+ */
+long signal_rt_sigreturn(struct pt_regs *regs)
+{
+	struct process *p = current_process();
+	unsigned long flags;
+	uint64_t blocked;
+
+	if (!p)
+		return -ENOSYS;
+	if (arch_rt_sigreturn(regs, &blocked) != 0) {
+		printk("%s[%d]: killed by SIGSEGV: bad signal frame at sp 0x%lx\n",
+		       p->name, p->pid, user_stack_pointer(regs));
+		spin_lock_irqsave(&p->signal.lock, flags);
+		if (!p->signal.group_exit_sig)
+			p->signal.group_exit_sig = SIGSEGV;
+		spin_unlock_irqrestore(&p->signal.lock, flags);
+		do_signal_exit(SIGSEGV);
+	}
+	spin_lock_irqsave(&p->signal.lock, flags);
+	p->signal.blocked = blocked & ~SIG_UNCATCHABLE;
+	spin_unlock_irqrestore(&p->signal.lock, flags);
+	return regs_return_value(regs);
 }
 
 /* Act on one pending signal, if any. Interrupts off. Returns true when

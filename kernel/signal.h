@@ -214,4 +214,10 @@ static inline int signal_exit_status(int sig)
 	return sig & 0x7f;
 }
 
+/* rt_sigreturn's work (kernel/signal_syscalls.c registers the call):
+ * restore the registers and mask the handler's frame saved; returns the
+ * restored return-value register. Kills the process on a bad frame. */
+struct pt_regs;
+long signal_rt_sigreturn(struct pt_regs *regs);
+
 #endif

@@ -2,7 +2,7 @@
  * kernel/signal_syscalls.c - the signal system calls (Linux's names,
  * numbers from <arch/unistd.h>, errnos as the man pages give them) over
  * kernel/signal.h: rt_sigaction, rt_sigprocmask, rt_sigpending,
- * rt_sigsuspend, pause, sigaltstack, kill, tkill, tgkill.
+ * rt_sigsuspend, rt_sigreturn, pause, sigaltstack, kill, tkill, tgkill.
  *
  * Every pointer argument is a user address, copied through
  * kernel/uaccess.h (-EFAULT). The sigset_t of the rt_ calls is 8 bytes
@@ -14,6 +14,7 @@
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
+#include <arch/user.h>
 
 static struct signal_state *my_signals(void)
 {
@@ -119,6 +120,12 @@ SYSCALL_DEFINE2(rt_sigsuspend, const sigset_t *, umask, size_t, sigsetsize)
 	ss->blocked = mask & ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
 	spin_unlock_irqrestore(&ss->lock, flags);
 	return sleep_for_signal();
+}
+
+/* The end of a handler: kernel/signal.c restores what the frame saved. */
+SYSCALL_DEFINE0(rt_sigreturn)
+{
+	return signal_rt_sigreturn(task_pt_regs(current));
 }
 
 SYSCALL_DEFINE0(pause)

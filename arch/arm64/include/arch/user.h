@@ -63,6 +63,12 @@ static inline void syscall_get_arguments(const struct pt_regs *r,
 		args[i] = r->x[i];
 }
 
+/* The return-value register (what rt_sigreturn gives back). */
+static inline long regs_return_value(const struct pt_regs *r)
+{
+	return (long)r->x[0];
+}
+
 static inline void syscall_set_return_value(struct pt_regs *r, long v)
 {
 	r->x[0] = (uint64_t)v;
@@ -100,5 +106,49 @@ void arch_reset_user_state(struct thread *t);
 /* clone(2)'s argument order: 1 = (flags, sp, ptid, tls, ctid) as on
  * arm64, 0 = (flags, sp, ptid, ctid, tls) as on x86_64. */
 #define ARCH_CLONE_BACKWARDS	1
+
+/*
+ * Signal delivery (the `signal` part calls these from exit_to_user_mode
+ * and sys_rt_sigreturn, on the current thread, r = task_pt_regs(current)).
+ *
+ * arch_setup_rt_frame: push Linux's arm64 rt_sigframe on the user stack:
+ * just below sp (16-aligned) a frame record {x29, pc} for backtraces,
+ * below it the frame: siginfo (si_signo = sig; the rest 0), then a
+ * ucontext (uc_flags 0, uc_link 0, uc_stack SS_DISABLE, uc_sigmask =
+ * blocked, padding to Linux's 128-byte sigset, and at offset 176 the
+ * sigcontext: fault_address (FAR for an abort), x0-x30, sp, pc, pstate,
+ * then in __reserved an fpsimd_context {0x46508001, 528, fpsr, fpcr,
+ * q0-q31} and a {0, 0} end record). The FP/SIMD registers are read live
+ * from the CPU (they stay there while the thread is in the kernel). Then
+ * r runs handler(sig, &info, &uc): x0-x2, sp = the frame, x29 = the frame
+ * record, x30 = restorer, pstate sanitised (EL0t, DAIF clear, NZCV kept).
+ * SA_RESTORER must be in sa_flags (glibc always gives it); without it,
+ * or if the stack cannot be written: -EFAULT and r is unchanged.
+ *
+ * arch_rt_sigreturn: from the frame at r->sp (the restorer runs with sp
+ * back at it; it must be 16-aligned), restore x0-x30, sp, pc, pstate
+ * (only NZCV from the frame; EL0t, interrupts on) into r, the FP/SIMD
+ * registers (made live at once; the first record must be an
+ * fpsimd_context of size 528, else -EFAULT) and put uc_sigmask in
+ * *blocked. 0 or -EFAULT (nothing changed then but, possibly, FP/SIMD:
+ * the caller kills the process). The system call's result must then be
+ * r->x[0], which this restored.
+ */
+int arch_setup_rt_frame(struct pt_regs *r, int sig, unsigned long handler,
+			unsigned long restorer, unsigned long sa_flags,
+			uint64_t blocked);
+long arch_rt_sigreturn(struct pt_regs *r, uint64_t *blocked);
+
+/* The signal-return trampoline exec maps at USER_SIGPAGE ("[sigpage]"):
+ * machine code that calls rt_sigreturn, and its size. */
+static inline const uint8_t *arch_sigreturn_code(size_t *size)
+{
+	/* mov x8, #139 (__NR_rt_sigreturn); svc #0 */
+	static const uint8_t code[] = { 0x68, 0x11, 0x80, 0xd2,
+					0x01, 0x00, 0x00, 0xd4 };
+
+	*size = sizeof(code);
+	return code;
+}
 
 #endif

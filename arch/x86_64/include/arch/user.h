@@ -60,6 +60,12 @@ static inline void syscall_get_arguments(const struct pt_regs *r,
 	args[5] = r->r9;
 }
 
+/* The return-value register (what rt_sigreturn gives back). */
+static inline long regs_return_value(const struct pt_regs *r)
+{
+	return (long)r->rax;
+}
+
 static inline void syscall_set_return_value(struct pt_regs *r, long v)
 {
 	r->rax = (uint64_t)v;
@@ -120,5 +126,16 @@ int arch_setup_rt_frame(struct pt_regs *r, int sig, unsigned long handler,
 			unsigned long restorer, unsigned long sa_flags,
 			uint64_t blocked);
 long arch_rt_sigreturn(struct pt_regs *r, uint64_t *blocked);
+
+/* The signal-return trampoline exec maps at USER_SIGPAGE ("[sigpage]"):
+ * machine code that calls rt_sigreturn, and its size. */
+static inline const uint8_t *arch_sigreturn_code(size_t *size)
+{
+	/* mov $15, %eax (__NR_rt_sigreturn); syscall */
+	static const uint8_t code[] = { 0xb8, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05 };
+
+	*size = sizeof(code);
+	return code;
+}
 
 #endif
