@@ -20,6 +20,13 @@
  *   stack_kb    NR_KERNEL_STACK_KB  slab_objects  over every cache
  *   threads     nr_threads()        processes   nr_processes()
  * free and slab are kept too, only to print when something differs.
+ *
+ * Why not just free pages: after a run, free pages are often a few to a
+ * few dozen lower and slab pages higher by exactly as many (a CPU's slab
+ * or sheaf keeps a slab page for its next object; kmem_cache_shrink only
+ * empties this CPU's). And why slab objects: a leaked VMA (one small kmalloc
+ * object) usually sits in a slab page that stays anyway, so free + slab
+ * pages does not move; the object count does.
  */
 #ifndef TESTS_KERNEL_MEM_CHECK_H
 #define TESTS_KERNEL_MEM_CHECK_H
