@@ -1,6 +1,6 @@
 /*
  * kernel/extable.h - the exception table: instructions that may fault on
- * purpose (the user-memory accessors of <arch/uaccess.h>) and where to go
+ * purpose (the user-memory accessors of kernel/uaccess.h) and where to go
  * when they do. Each entry is made beside its instruction by the arch's
  * assembly (an _ASM_EXTABLE-like macro) into the linker section
  * `__ex_table` (linker.ld: __start___ex_table .. __stop___ex_table).

@@ -9,6 +9,7 @@
 #include "kernel/process.h"
 #include "kernel/sched.h"
 #include "kernel/tty.h"
+#include "kernel/wait.h"
 #include "mm/kmalloc.h"
 
 #define BITS_PER_LONG	(8 * sizeof(unsigned long))
@@ -322,6 +323,29 @@ void file_sigpipe(void)
 
 	if (current_process() && ops && ops->sigpipe)
 		ops->sigpipe();
+}
+
+ssize_t file_wait_io(struct file *f, struct wait_queue_head *wq,
+		     ssize_t (*attempt)(struct file *f, void *arg), void *arg)
+{
+	struct wait_queue_entry we = { 0 };
+	ssize_t ret;
+
+	for (;;) {
+		prepare_to_wait(wq, &we);
+		ret = attempt(f, arg);
+		if (ret != -EAGAIN)
+			break;
+		if (f->f_flags & O_NONBLOCK)
+			break;
+		if (file_interrupted()) {
+			ret = -EINTR;
+			break;
+		}
+		schedule();
+	}
+	finish_wait(wq, &we);
+	return ret;
 }
 
 /* ------------------------------------------------------ /dev/null, /dev/zero */

@@ -255,6 +255,20 @@ bool file_interrupted(void);
 /* Send SIGPIPE to the current process (if the signal layer is there). */
 void file_sigpipe(void);
 
+/*
+ * The sleep of a read or write on a pipe or the terminal. Calls
+ * attempt(f, arg) until it answers anything but -EAGAIN, and returns that
+ * answer. -EAGAIN means "nothing can be done yet": attempt is called with
+ * the current thread already queued on wq and marked sleeping, so a
+ * wake_up(wq) between its check and the sleep is not lost; it takes its
+ * own locks and must not sleep. Between attempts an O_NONBLOCK file ends
+ * the wait with -EAGAIN and a pending signal with -EINTR (the caller
+ * turns these into the bytes already done, if any).
+ */
+struct wait_queue_head;
+ssize_t file_wait_io(struct file *f, struct wait_queue_head *wq,
+		     ssize_t (*attempt)(struct file *f, void *arg), void *arg);
+
 /* /dev/null and /dev/zero, opened with f_flags. */
 struct file *dev_null_open(unsigned int f_flags);
 struct file *dev_zero_open(unsigned int f_flags);

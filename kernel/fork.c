@@ -112,12 +112,7 @@ static long do_fork(unsigned long flags, unsigned long newsp,
 
 	pid = process_attach(child, parent);
 	if (pid < 0) {
-		t->proc = NULL;
-		t->mm = NULL;
-		files_put(child->files);
-		mmput(child->mm);
-		kthread_stop(t);
-		process_free(child);
+		process_discard(child, t);
 		return pid;
 	}
 	if ((flags & CLONE_PARENT_SETTID) && parent_tid) {

@@ -38,60 +38,27 @@ static struct file *fdget(int fd)
 	return fget(current_files(), fd);
 }
 
-/* Read up to count bytes from f at *pos into user memory. */
-static ssize_t do_read(struct file *f, char *ubuf, size_t count, loff_t *pos)
+/*
+ * Move up to count bytes between user memory at ubuf and f at *pos
+ * through a kernel bounce buffer, BOUNCE_SIZE bytes at a time: from f to
+ * the user for a read, from the user to f for a write. Returns the bytes
+ * moved, or an errno when none were: -EBADF (f not open for that
+ * direction), -EISDIR (a read of a directory), -EINVAL (f cannot do it),
+ * -EFAULT (ubuf not all user memory, or a copy that faulted), -ENOMEM, or
+ * the file's own error. Stops at the first short chunk; a read of a pipe
+ * or the terminal (no tree node) also stops after its first chunk, as
+ * they return what they have while a file of the tree fills the request.
+ */
+static ssize_t do_rw(struct file *f, char *ubuf, size_t count, loff_t *pos,
+		     bool write)
 {
 	ssize_t done = 0;
 	char *bounce;
 
-	if (!file_readable(f))
+	if (write ? !file_writable(f) : !file_readable(f))
 		return -EBADF;
-	if (!f->f_op->read)
-		return f->f_op->iterate ? -EISDIR : -EINVAL;
-	if (count > MAX_RW_COUNT)
-		count = MAX_RW_COUNT;
-	if (!access_ok(ubuf, count))
-		return -EFAULT;
-	if (!count)
-		return 0;
-	bounce = kmalloc(min(count, (size_t)BOUNCE_SIZE), GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
-	while ((size_t)done < count) {
-		size_t chunk = min(count - (size_t)done, (size_t)BOUNCE_SIZE);
-		ssize_t r = f->f_op->read(f, bounce, chunk, pos);
-
-		if (r < 0) {
-			if (!done)
-				done = r;
-			break;
-		}
-		if (copy_to_user(ubuf + done, bounce, (size_t)r)) {
-			if (!done)
-				done = -EFAULT;
-			break;
-		}
-		done += r;
-		/* A file of the tree fills the whole request; a pipe or the
-		 * terminal returns what it has. */
-		if ((size_t)r < chunk || !f->f_node)
-			break;
-	}
-	kfree(bounce);
-	return done;
-}
-
-/* Write count bytes from user memory to f at *pos. */
-static ssize_t do_write(struct file *f, const char *ubuf, size_t count,
-			loff_t *pos)
-{
-	ssize_t done = 0;
-	char *bounce;
-
-	if (!file_writable(f))
-		return -EBADF;
-	if (!f->f_op->write)
-		return -EINVAL;
+	if (write ? !f->f_op->write : !f->f_op->read)
+		return !write && f->f_op->iterate ? -EISDIR : -EINVAL;
 	if (count > MAX_RW_COUNT)
 		count = MAX_RW_COUNT;
 	if (!access_ok(ubuf, count))
@@ -105,19 +72,21 @@ static ssize_t do_write(struct file *f, const char *ubuf, size_t count,
 		size_t chunk = min(count - (size_t)done, (size_t)BOUNCE_SIZE);
 		ssize_t r;
 
-		if (copy_from_user(bounce, ubuf + done, chunk)) {
-			if (!done)
-				done = -EFAULT;
-			break;
+		if (write) {
+			r = copy_from_user(bounce, ubuf + done, chunk)
+				? -EFAULT : f->f_op->write(f, bounce, chunk, pos);
+		} else {
+			r = f->f_op->read(f, bounce, chunk, pos);
+			if (r > 0 && copy_to_user(ubuf + done, bounce, (size_t)r))
+				r = -EFAULT;
 		}
-		r = f->f_op->write(f, bounce, chunk, pos);
 		if (r < 0) {
 			if (!done)
 				done = r;
 			break;
 		}
 		done += r;
-		if ((size_t)r < chunk)
+		if ((size_t)r < chunk || (!write && !f->f_node))
 			break;
 	}
 	kfree(bounce);
@@ -212,7 +181,7 @@ SYSCALL_DEFINE3(read, int, fd, char *, buf, size_t, count)
 
 	if (!f)
 		return -EBADF;
-	r = do_read(f, buf, count, &f->f_pos);
+	r = do_rw(f, buf, count, &f->f_pos, false);
 	fput(f);
 	return r;
 }
@@ -224,7 +193,7 @@ SYSCALL_DEFINE3(write, int, fd, const char *, buf, size_t, count)
 
 	if (!f)
 		return -EBADF;
-	r = do_write(f, buf, count, &f->f_pos);
+	r = do_rw(f, (char *)buf, count, &f->f_pos, true);
 	fput(f);
 	return r;
 }
@@ -240,10 +209,8 @@ static long do_pio(int fd, char *buf, size_t count, loff_t pos, bool write)
 		r = -EINVAL;
 	else if (!f->f_op->llseek)
 		r = -ESPIPE;		/* a pipe or the terminal */
-	else if (write)
-		r = do_write(f, buf, count, &pos);
 	else
-		r = do_read(f, buf, count, &pos);
+		r = do_rw(f, buf, count, &pos, write);
 	fput(f);
 	return r;
 }
@@ -295,10 +262,8 @@ static long do_iov(int fd, const struct iovec *uiov, int iovcnt, bool write)
 
 		if (!iov[i].iov_len)
 			continue;
-		r = write ? do_write(f, iov[i].iov_base, iov[i].iov_len,
-				     &f->f_pos)
-			  : do_read(f, iov[i].iov_base, iov[i].iov_len,
-				    &f->f_pos);
+		r = do_rw(f, iov[i].iov_base, iov[i].iov_len, &f->f_pos,
+			  write);
 		if (r < 0) {
 			if (!done)
 				done = r;
@@ -653,23 +618,34 @@ SYSCALL_DEFINE2(fstat, int, fd, struct stat *, ust)
 	return r;
 }
 
-static long do_fstatat(int dfd, const char *upath, struct stat *ust,
-		       int flags)
+/* The kstat of (dfd, upath), resolved as the stat calls' flags say
+ * (AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH): 0, or resolve_at's errno. */
+static int stat_at(int dfd, const char *upath, int flags, struct kstat *k)
 {
 	const struct initramfs_node *n;
 	struct file *f;
+	int r = resolve_at(dfd, upath, !(flags & AT_SYMLINK_NOFOLLOW),
+			   (unsigned int)flags, &n, &f);
+
+	if (r < 0)
+		return r;
+	kstat_of(n, f, k);
+	if (f)
+		fput(f);
+	return 0;
+}
+
+static long do_fstatat(int dfd, const char *upath, struct stat *ust,
+		       int flags)
+{
 	struct kstat k;
 	int r;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH))
 		return -EINVAL;
-	r = resolve_at(dfd, upath, !(flags & AT_SYMLINK_NOFOLLOW),
-		       (unsigned int)flags, &n, &f);
+	r = stat_at(dfd, upath, flags, &k);
 	if (r < 0)
 		return r;
-	kstat_of(n, f, &k);
-	if (f)
-		fput(f);
 	return put_stat(&k, ust);
 }
 
@@ -713,8 +689,6 @@ _Static_assert(sizeof(struct statx) == 256, "struct statx is 256 bytes");
 SYSCALL_DEFINE5(statx, int, dfd, const char *, path, int, flags,
 		unsigned int, mask, struct statx *, ubuf)
 {
-	const struct initramfs_node *n;
-	struct file *f;
 	struct kstat k;
 	struct statx sx;
 	int r;
@@ -724,13 +698,9 @@ SYSCALL_DEFINE5(statx, int, dfd, const char *, path, int, flags,
 		return -EINVAL;
 	if (mask & 0x80000000U)		/* STATX__RESERVED */
 		return -EINVAL;
-	r = resolve_at(dfd, path, !(flags & AT_SYMLINK_NOFOLLOW),
-		       (unsigned int)flags, &n, &f);
+	r = stat_at(dfd, path, flags, &k);
 	if (r < 0)
 		return r;
-	kstat_of(n, f, &k);
-	if (f)
-		fput(f);
 	memset(&sx, 0, sizeof(sx));
 	sx.stx_mask = STATX_BASIC_STATS;
 	sx.stx_blksize = k.blksize;

@@ -414,15 +414,24 @@ static const struct initramfs_node *current_cwd(void)
 	return files ? files->cwd : NULL;
 }
 
-int initramfs_lookup(const char *path, const void **data, size_t *size)
+/* The regular file at path (from the current directory, symbolic links
+ * followed): the walk's errno, or -EACCES for anything but a file. */
+static int lookup_reg(const char *path, const struct initramfs_node **n)
 {
-	const struct initramfs_node *n;
-	int r = initramfs_walk(initramfs_root(), current_cwd(), path, true, &n);
+	int r = initramfs_walk(initramfs_root(), current_cwd(), path, true, n);
 
 	if (r < 0)
 		return r;
-	if (n->kind != NODE_REG)
-		return -EACCES;
+	return (*n)->kind == NODE_REG ? 0 : -EACCES;
+}
+
+int initramfs_lookup(const char *path, const void **data, size_t *size)
+{
+	const struct initramfs_node *n;
+	int r = lookup_reg(path, &n);
+
+	if (r < 0)
+		return r;
 	*data = n->data;
 	*size = n->size;
 	return 0;
@@ -431,12 +440,10 @@ int initramfs_lookup(const char *path, const void **data, size_t *size)
 int initramfs_set_exe(struct files_struct *files, const char *path)
 {
 	const struct initramfs_node *n;
-	int r = initramfs_walk(initramfs_root(), current_cwd(), path, true, &n);
+	int r = lookup_reg(path, &n);
 
 	if (r < 0)
 		return r;
-	if (n->kind != NODE_REG)
-		return -EACCES;
 	files->exe = n;
 	return 0;
 }

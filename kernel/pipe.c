@@ -61,35 +61,36 @@ static size_t ring_put(struct pipe *p, const char *from, size_t n)
 	return done;
 }
 
+struct pipe_read_state {
+	char *buf;
+	size_t n;
+};
+
+/* One attempt of pipe_read (file_wait_io): the bytes there, 0 at end of
+ * file, -EAGAIN while the ring is empty and a write end is open. */
+static ssize_t pipe_read_once(struct file *f, void *arg)
+{
+	struct pipe *p = f->private_data;
+	struct pipe_read_state *rd = arg;
+	unsigned long flags;
+	ssize_t ret = -EAGAIN;
+
+	spin_lock_irqsave(&p->lock, flags);
+	if (p->count || !p->writers)
+		ret = (ssize_t)ring_take(p, rd->buf, rd->n);
+	spin_unlock_irqrestore(&p->lock, flags);
+	return ret;
+}
+
 static ssize_t pipe_read(struct file *f, char *buf, size_t n, loff_t *pos)
 {
 	struct pipe *p = f->private_data;
-	struct wait_queue_entry we = { 0 };
-	unsigned long flags;
+	struct pipe_read_state rd = { buf, n };
 	ssize_t ret;
 
 	if (!n)
 		return 0;
-	for (;;) {
-		prepare_to_wait(&p->rd_wait, &we);
-		spin_lock_irqsave(&p->lock, flags);
-		if (p->count || !p->writers) {
-			ret = (ssize_t)ring_take(p, buf, n);
-			spin_unlock_irqrestore(&p->lock, flags);
-			break;
-		}
-		spin_unlock_irqrestore(&p->lock, flags);
-		if (f->f_flags & O_NONBLOCK) {
-			ret = -EAGAIN;
-			break;
-		}
-		if (file_interrupted()) {
-			ret = -EINTR;
-			break;
-		}
-		schedule();
-	}
-	finish_wait(&p->rd_wait, &we);
+	ret = file_wait_io(f, &p->rd_wait, pipe_read_once, &rd);
 	if (ret > 0) {
 		wake_up(&p->wr_wait);
 		poll_wake_all();
@@ -97,53 +98,49 @@ static ssize_t pipe_read(struct file *f, char *buf, size_t n, loff_t *pos)
 	return ret;
 }
 
+struct pipe_write_state {
+	const char *buf;
+	size_t n, done;
+};
+
+/* One attempt of pipe_write (file_wait_io): put in what fits (all or
+ * nothing for an atomic write) and wake the readers; n once all is in,
+ * -EPIPE with no read end open, else -EAGAIN. */
+static ssize_t pipe_write_once(struct file *f, void *arg)
+{
+	struct pipe *p = f->private_data;
+	struct pipe_write_state *w = arg;
+	bool atomic = w->n <= PIPE_BUF_SIZE;
+	unsigned long flags;
+
+	spin_lock_irqsave(&p->lock, flags);
+	if (!p->readers) {
+		spin_unlock_irqrestore(&p->lock, flags);
+		return -EPIPE;
+	}
+	if (!atomic || PIPE_BUF_SIZE - p->count >= w->n - w->done)
+		w->done += ring_put(p, w->buf + w->done, w->n - w->done);
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (w->done) {
+		wake_up(&p->rd_wait);
+		poll_wake_all();
+	}
+	return w->done == w->n ? (ssize_t)w->n : -EAGAIN;
+}
+
 static ssize_t pipe_write(struct file *f, const char *buf, size_t n,
 			  loff_t *pos)
 {
 	struct pipe *p = f->private_data;
-	struct wait_queue_entry we = { 0 };
-	bool atomic = n <= PIPE_BUF_SIZE;
-	unsigned long flags;
-	size_t done = 0;
-	ssize_t ret;
+	struct pipe_write_state w = { buf, n, 0 };
+	ssize_t ret = file_wait_io(f, &p->wr_wait, pipe_write_once, &w);
 
-	for (;;) {
-		prepare_to_wait(&p->wr_wait, &we);
-		spin_lock_irqsave(&p->lock, flags);
-		if (!p->readers) {
-			spin_unlock_irqrestore(&p->lock, flags);
-			ret = -EPIPE;
-			break;
-		}
-		if (!atomic || PIPE_BUF_SIZE - p->count >= n - done)
-			done += ring_put(p, buf + done, n - done);
-		spin_unlock_irqrestore(&p->lock, flags);
-		if (done) {
-			wake_up(&p->rd_wait);
-			poll_wake_all();
-		}
-		if (done == n) {
-			ret = (ssize_t)n;
-			break;
-		}
-		if (f->f_flags & O_NONBLOCK) {
-			ret = done ? (ssize_t)done : -EAGAIN;
-			break;
-		}
-		if (file_interrupted()) {
-			ret = done ? (ssize_t)done : -EINTR;
-			break;
-		}
-		schedule();
-	}
-	finish_wait(&p->wr_wait, &we);
-	if (ret == -EPIPE) {
-		if (done)
-			ret = (ssize_t)done;
-		else
+	if (ret >= 0 || !w.done) {
+		if (ret == -EPIPE)
 			file_sigpipe();
+		return ret;
 	}
-	return ret;
+	return (ssize_t)w.done;	/* ended part-way (-EAGAIN, -EINTR, -EPIPE) */
 }
 
 static unsigned int pipe_poll(struct file *f)

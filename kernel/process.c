@@ -125,6 +125,18 @@ void process_free(struct process *p)
 	kfree(p);
 }
 
+void process_discard(struct process *p, struct thread *t)
+{
+	t->proc = NULL;
+	t->mm = NULL;
+	mmput(p->mm);
+	p->mm = NULL;
+	files_put(p->files);
+	p->files = NULL;
+	kthread_stop(t);
+	process_free(p);
+}
+
 void process_wake_waiters(struct process *p)
 {
 	(void)p;
@@ -177,14 +189,7 @@ static int spawn(struct linux_binprm *bprm)
 	exec_commit(p, bprm);
 	pid = process_attach(p, NULL);
 	if (pid < 0) {
-		/* Undo: the thread never ran. */
-		t->proc = NULL;
-		t->mm = NULL;
-		mmput(p->mm);
-		p->mm = NULL;
-		files_put(p->files);
-		kthread_stop(t);
-		process_free(p);
+		process_discard(p, t);
 		return pid;
 	}
 	kthread_detach(t);

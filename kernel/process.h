@@ -171,6 +171,9 @@ struct process *process_alloc(void);
 int process_attach(struct process *p, struct process *parent);
 /* Free a process that never ran or was reaped (not in the table). */
 void process_free(struct process *p);
+/* Undo a new process p whose thread t never ran, when process_attach
+ * refused it: p's mm and files are put, t is stopped, p is freed. */
+void process_discard(struct process *p, struct thread *t);
 /* Take p (a zombie, process_lock held) out of the table and its parent's
  * children; the caller frees it after dropping the lock. */
 void process_unlink(struct process *p);

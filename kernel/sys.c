@@ -269,7 +269,9 @@ static struct process *lookup(int pid)
 	return pid ? find_process_by_pid(pid) : self();
 }
 
-SYSCALL_DEFINE1(getpgid, int, pid)
+/* getpgid and getsid: the process group (or, with sid, the session) of
+ * process `pid` (0: the caller); -ESRCH if there is no such process. */
+static int get_pgid_or_sid(int pid, bool sid)
 {
 	unsigned long flags;
 	struct process *p;
@@ -279,9 +281,14 @@ SYSCALL_DEFINE1(getpgid, int, pid)
 		return -ESRCH;
 	spin_lock_irqsave(&process_lock, flags);
 	p = lookup(pid);
-	r = p ? p->pgid : -ESRCH;
+	r = !p ? -ESRCH : sid ? p->sid : p->pgid;
 	spin_unlock_irqrestore(&process_lock, flags);
 	return r;
+}
+
+SYSCALL_DEFINE1(getpgid, int, pid)
+{
+	return get_pgid_or_sid(pid, false);
 }
 
 SYSCALL_DEFINE0(getpgrp)
@@ -291,17 +298,7 @@ SYSCALL_DEFINE0(getpgrp)
 
 SYSCALL_DEFINE1(getsid, int, pid)
 {
-	unsigned long flags;
-	struct process *p;
-	int r;
-
-	if (pid < 0)
-		return -ESRCH;
-	spin_lock_irqsave(&process_lock, flags);
-	p = lookup(pid);
-	r = p ? p->sid : -ESRCH;
-	spin_unlock_irqrestore(&process_lock, flags);
-	return r;
+	return get_pgid_or_sid(pid, true);
 }
 
 /* setpgid: the caller or one of its children; pgid 0 = the pid. */

@@ -308,35 +308,33 @@ static size_t take(char *buf, size_t n)
 	return done;
 }
 
+struct tty_read_state {
+	char *buf;
+	size_t n;
+};
+
+/* One attempt of tty_read (file_wait_io): a line (canonical mode) or
+ * the bytes there; -EAGAIN while there is nothing to read. */
+static ssize_t tty_read_once(struct file *f, void *arg)
+{
+	struct tty_read_state *rd = arg;
+	unsigned long flags;
+	ssize_t ret = -EAGAIN;
+
+	spin_lock_irqsave(&tty.lock, flags);
+	if (readable())
+		ret = tty.pgrp ? (ssize_t)take(rd->buf, rd->n) : 0;
+	spin_unlock_irqrestore(&tty.lock, flags);
+	return ret;
+}
+
 static ssize_t tty_read(struct file *f, char *buf, size_t n, loff_t *pos)
 {
-	struct wait_queue_entry we = { 0 };
-	unsigned long flags;
-	ssize_t ret;
+	struct tty_read_state rd = { buf, n };
 
 	if (!n)
 		return 0;
-	for (;;) {
-		prepare_to_wait(&tty.read_wait, &we);
-		spin_lock_irqsave(&tty.lock, flags);
-		if (readable()) {
-			ret = tty.pgrp ? (ssize_t)take(buf, n) : 0;
-			spin_unlock_irqrestore(&tty.lock, flags);
-			break;
-		}
-		spin_unlock_irqrestore(&tty.lock, flags);
-		if (f->f_flags & O_NONBLOCK) {
-			ret = -EAGAIN;
-			break;
-		}
-		if (file_interrupted()) {
-			ret = -EINTR;
-			break;
-		}
-		schedule();
-	}
-	finish_wait(&tty.read_wait, &we);
-	return ret;
+	return file_wait_io(f, &tty.read_wait, tty_read_once, &rd);
 }
 
 /* The bytes as printk text: one printk per 256 bytes (NUL bytes, which

@@ -27,7 +27,17 @@
 
 #include "kernel/types.h"
 #include <arch/mmu.h>
-#include <arch/uaccess.h>
+
+/*
+ * The arch primitives under the functions below (arch/x86_64/uaccess.asm,
+ * arch/arm64/uaccess.S; each arch's way is in docs/arch-boundary.md).
+ * They do not check the range (access_ok does, here); each instruction of
+ * theirs that touches user memory has an exception-table entry. Copy or
+ * zero n bytes and return the number NOT done (0: all of them).
+ */
+size_t arch_copy_from_user(void *to, const void *from, size_t n);
+size_t arch_copy_to_user(void *to, const void *from, size_t n);
+size_t arch_clear_user(void *to, size_t n);
 
 /* The whole range [addr, addr + size) is in the user half. */
 static inline bool access_ok(const void *addr, size_t size)

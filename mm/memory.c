@@ -223,6 +223,25 @@ static struct vm_area_struct *expand_stack(struct mm_struct *mm,
 	return vma;
 }
 
+/*
+ * A new zeroed page for a private anonymous mapping in vma: vma's
+ * anon_vma is ready for page_add_new_anon_rmap and the page is marked
+ * swap-backed. NULL when out of memory (nothing else changed but, at
+ * most, a new anon_vma that the VMA keeps).
+ */
+static struct page *alloc_anon_page(struct mm_struct *mm,
+				    struct vm_area_struct *vma)
+{
+	struct page *page;
+
+	if (anon_vma_prepare(vma))
+		return NULL;
+	page = alloc_user_page(mm);
+	if (page)
+		__SetPageSwapBacked(page);
+	return page;
+}
+
 /* First touch of a private page: a zeroed page of its own. */
 static enum vm_fault_result do_anonymous_page(struct mm_struct *mm,
 					      struct vm_area_struct *vma,
@@ -230,15 +249,12 @@ static enum vm_fault_result do_anonymous_page(struct mm_struct *mm,
 {
 	struct page *page;
 
-	if (anon_vma_prepare(vma))
-		return VM_FAULT_OOM;
 	/* LAB (docs/labs/02-page-faults.md): lazy zero pages. A read fault
 	 * could map one shared zeroed page read-only here instead of a
 	 * page of its own, and copy only on the first write. */
-	page = alloc_user_page(mm);
+	page = alloc_anon_page(mm, vma);
 	if (!page)
 		return VM_FAULT_OOM;
-	__SetPageSwapBacked(page);
 	if (arch_mm_map(&mm->arch, va, PFN_PHYS(page_to_pfn(page)), PAGE_SIZE,
 			vm_pte_prot(vma->vm_flags))) {
 		put_user_page(page);
@@ -304,12 +320,9 @@ static enum vm_fault_result do_wp_page(struct mm_struct *mm,
 		arch_mm_protect(&mm->arch, va, PAGE_SIZE, prot);
 		return VM_FAULT_DONE;
 	}
-	if (anon_vma_prepare(vma))
-		return VM_FAULT_OOM;
-	page = alloc_user_page(mm);
+	page = alloc_anon_page(mm, vma);
 	if (!page)
 		return VM_FAULT_OOM;
-	__SetPageSwapBacked(page);
 	memcpy(page_address(page), page_address(old), PAGE_SIZE);
 	arch_mm_unmap(&mm->arch, va, PAGE_SIZE);
 	mm->rss[page_counter(old)]--;

@@ -1,6 +1,6 @@
 /*
  * arch/arm64/uaccess.S - copying to and from user memory (the contract:
- * <arch/uaccess.h>, kernel/uaccess.h).
+ * kernel/uaccess.h).
  *
  * Every access to user memory is an LDTR/STTR (Arm ARM C6.2: "load/store
  * register (unprivileged)"): executed at EL1 it is checked against EL0's

@@ -432,7 +432,7 @@ static void user_trap(struct pt_regs *f)
 
 /*
  * A page fault in kernel mode. At a pc with an exception-table entry (a
- * user-memory accessor, <arch/uaccess.h>) mm may resolve it (the page is
+ * user-memory accessor, kernel/uaccess.h) mm may resolve it (the page is
  * faulted in and the copy retried); if it cannot, the copy resumes at the
  * fixup and reports what it did not copy. A kernel access to a user
  * address anywhere else is a kernel bug: SMAP or SMEP, when the CPU has

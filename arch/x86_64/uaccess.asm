@@ -1,6 +1,6 @@
-; arch/x86_64/uaccess.asm - copying to and from user memory
-; (<arch/uaccess.h>). Each routine has exactly one instruction that may
-; fault on a user address, and an __ex_table entry {insn, fixup} for it
+; arch/x86_64/uaccess.asm - copying to and from user memory (the
+; contract: kernel/uaccess.h). Each routine has exactly one instruction
+; that may fault on a user address, and an __ex_table entry {insn, fixup} for it
 ; (kernel/extable.h): the page-fault handler resumes at the fixup when
 ; the fault cannot be resolved. `rep movsb` faults with rcx = the bytes
 ; not yet copied, which is what the routines return.
