@@ -2,9 +2,10 @@
  * user/lib/libc.h - the small C library our user programs link with.
  *
  * It speaks only Linux's system-call ABI (numbers from the kernel's own
- * <arch/unistd.h>, error numbers from kernel/errno.h: one source for
- * both), so a program built with it runs on our kernel and, unchanged, on
- * a Linux host of the same architecture. Conventions follow the C library
+ * <arch/unistd.h>, error numbers from kernel/errno.h, mmap and signal
+ * constants from kernel/abi/: one source for both), so a program built
+ * with it runs on our kernel and, unchanged, on a Linux host of the same
+ * architecture. Conventions follow the C library
  * a student knows: a wrapper returns -1 and sets errno on failure.
  * __syscall6() and sys_raw() return Linux's raw -errno instead; tests that
  * check an exact error use those.
@@ -18,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <arch/unistd.h>
+#include "kernel/abi/mman.h"
+#include "kernel/abi/signal.h"
 #include "kernel/errno.h"
 #include "uarch.h"
 
@@ -101,36 +104,10 @@ extern int errno;
 #define O_CLOEXEC	02000000
 #define O_DIRECTORY	UARCH_O_DIRECTORY
 
-#define PROT_NONE	0
-#define PROT_READ	1
-#define PROT_WRITE	2
-#define PROT_EXEC	4
-#define MAP_SHARED	0x01
-#define MAP_PRIVATE	0x02
-#define MAP_FIXED	0x10
-#define MAP_ANONYMOUS	0x20
-#define MAP_POPULATE	0x8000
 #define MAP_FAILED	((void *)-1)
 
 #define CLOCK_REALTIME	0
 #define CLOCK_MONOTONIC	1
-
-#define SIGHUP	1
-#define SIGINT	2
-#define SIGQUIT	3
-#define SIGILL	4
-#define SIGTRAP	5
-#define SIGABRT	6
-#define SIGBUS	7
-#define SIGFPE	8
-#define SIGKILL	9
-#define SIGUSR1	10
-#define SIGSEGV	11
-#define SIGUSR2	12
-#define SIGPIPE	13
-#define SIGALRM	14
-#define SIGTERM	15
-#define SIGCHLD	17
 
 /* wait4's status word, as Linux packs it. */
 #define WIFEXITED(s)	(((s) & 0x7f) == 0)
