@@ -22,6 +22,8 @@
 #include "kernel/abi/mman.h"
 #include "kernel/abi/signal.h"
 #include "kernel/errno.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
 #include "uarch.h"
 
 /* Linux's error numbers: kernel/errno.h has the ones the kernel uses so
@@ -174,15 +176,10 @@ extern char **environ;
 unsigned long getauxval(unsigned long type);
 
 /* ---------------------------------------------------------- strings */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
+/* mem*, strlen, strcmp, strchr, strstr, strlcpy, parse_u64...: the
+ * kernel's kernel/lib/string.h, whose code (kernel/lib/string.c and
+ * strutil.c) this library compiles too. Here: what the kernel lacks. */
 char *strcpy(char *dst, const char *src);
-char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 const char *strerror(int err);
 
@@ -192,8 +189,8 @@ long atol(const char *s);
 /* C's strtoul: base 0 (0x.., 0.., decimal), 2..36. */
 unsigned long strtoul(const char *s, char **end, int base);
 long strtol(const char *s, char **end, int base);
-/* A size with an optional K, M or G suffix (powers of 1024); 0 and *ok = 0
- * when s is not one. */
+/* A size with an optional K, M or G suffix (powers of 1024), decimal or
+ * 0x hex (parse_u64's syntax); 0 and *ok = 0 when s is not one. */
 uint64_t parse_size(const char *s, int *ok);
 
 /* A seeded generator (splitmix64): the same seed, the same sequence. */
@@ -206,8 +203,9 @@ uint64_t prng_next(struct prng *p);
 uint64_t prng_below(struct prng *p, uint64_t n);
 
 /* ---------------------------------------------------------- output */
-/* %d %i %u %x %X %o %s %c %p %% with flags '-' '0', a width, and the
- * lengths l, ll, z. Returns the length the full output would have. */
+/* The kernel's formatting (kernel/lib/vsprintf.h: kvsnprintf, whose
+ * conversions, flags, widths and lengths these take) under C's names.
+ * Returns the length the full output would have. */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -1,5 +1,7 @@
 /*
- * user/lib/stdlib.c - numbers from strings, and a seeded generator.
+ * user/lib/stdlib.c - numbers from strings (C's strtoul and friends; sizes
+ * with a suffix are kernel/lib/strutil.c's parse_u64), and a seeded
+ * generator.
  */
 #include "libc.h"
 
@@ -55,22 +57,12 @@ int atoi(const char *s)
 
 uint64_t parse_size(const char *s, int *ok)
 {
-	char *end;
-	uint64_t v, mul = 1;
+	uint64_t v;
 
-	*ok = 0;
-	if (!s || digit(*s) > 9)
-		return 0;
-	v = strtoul(s, &end, 10);
-	switch (*end) {
-	case 'k': case 'K': mul = 1ULL << 10; end++; break;
-	case 'm': case 'M': mul = 1ULL << 20; end++; break;
-	case 'g': case 'G': mul = 1ULL << 30; end++; break;
-	}
-	if (*end || v > (~0ULL) / mul)
-		return 0;
-	*ok = 1;
-	return v * mul;
+	/* The kernel's own size parser (kernel/lib/strutil.c, compiled into
+	 * this library too): the console and the programs read "64M" alike. */
+	*ok = parse_u64(s, &v, true);
+	return *ok ? v : 0;
 }
 
 void prng_seed(struct prng *p, uint64_t seed)
