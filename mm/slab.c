@@ -449,6 +449,18 @@ unsigned long kmem_cache_objects_in_use(struct kmem_cache *s)
 	return alloc - freed;
 }
 
+unsigned long kmem_objects_in_use_total(void)
+{
+	unsigned long flags, n = 0;
+
+	spin_lock_irqsave(&slab_caches_lock, flags);
+	for (struct list_head *p = slab_caches.next; p != &slab_caches; p = p->next)
+		n += kmem_cache_objects_in_use(list_entry(p, struct kmem_cache,
+							  list));
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	return n;
+}
+
 /* Move every kept empty slab to discard; returns how many. Under list_lock. */
 static unsigned long shrink_empty_locked(struct kmem_cache *s,
 					 struct list_head *discard)

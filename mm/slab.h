@@ -158,6 +158,13 @@ struct slab *virt_to_slab(const void *addr);
 
 /* Objects handed out and not freed (exact when no CPU is mid-call). */
 unsigned long kmem_cache_objects_in_use(struct kmem_cache *s);
+/*
+ * The same summed over every cache on the cache list (a cache on no list,
+ * as a host test's private one before create returns, is not counted).
+ * Leak checks compare it before and after: a leaked object shows even when
+ * its slab's page would have stayed anyway.
+ */
+unsigned long kmem_objects_in_use_total(void);
 
 /* Boot: the kmalloc caches and the `slab_debug=` settings. */
 void kmem_cache_init(void);

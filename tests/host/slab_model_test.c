@@ -253,8 +253,49 @@ static void slab_model_random(struct kunit *test)
 	test_arena_done(test, &arena);	/* every page back */
 }
 
+/*
+ * kmem_objects_in_use_total() sees an object whatever cache it is in, and
+ * whether it sits in a CPU's slab or not: the leak checks of the kernel
+ * suites (tests/kernel/mem_check.c) rely on it.
+ */
+static void slab_objects_in_use_total(struct kunit *test)
+{
+	struct kmem_cache *a, *b;
+	unsigned long before;
+	void *obj[5];
+
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &arena, 0));
+	a = kmem_cache_create_node(&arena.pgdat, "total_a", 40, 0, 0, NULL);
+	b = kmem_cache_create_node(&arena.pgdat, "total_b", 700, 0,
+				   SLAB_DEBUG_FLAGS, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	before = kmem_objects_in_use_total();
+	for (unsigned int i = 0; i < ARRAY_SIZE(obj); i++) {
+		obj[i] = kmem_cache_alloc(i % 2 ? b : a, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
+		KUNIT_EXPECT_EQ(test, kmem_objects_in_use_total(), before + i + 1);
+	}
+	kmem_cache_free(b, obj[1]);
+	kmem_cache_free(a, obj[0]);
+	KUNIT_EXPECT_EQ(test, kmem_objects_in_use_total(), before + 3);
+	/* Emptied slabs go back, objects counted stay counted. */
+	kmem_cache_shrink(a);
+	kmem_cache_shrink(b);
+	KUNIT_EXPECT_EQ(test, kmem_objects_in_use_total(), before + 3);
+	kmem_cache_free(a, obj[2]);
+	kmem_cache_free(b, obj[3]);
+	kmem_cache_free(a, obj[4]);
+	KUNIT_EXPECT_EQ(test, kmem_objects_in_use_total(), before);
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+	KUNIT_EXPECT_EQ(test, kmem_objects_in_use_total(), before);
+	test_arena_done(test, &arena);
+}
+
 static struct kunit_case slab_model_cases[] = {
 	KUNIT_CASE(slab_model_random),
+	KUNIT_CASE(slab_objects_in_use_total),
 	{}
 };
 

@@ -28,6 +28,7 @@
 #include "kernel/thread.h"
 #include "kernel/uaccess.h"
 #include "mm/arch_mm.h"
+#include "tests/kernel/mem_check.h"
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include <arch/cpu.h>
@@ -145,8 +146,13 @@ static void sync_icache(void *va, size_t size)
 	__asm__ __volatile__("dsb ish\n\tic ialluis\n\tdsb ish\n\tisb" ::: "memory");
 }
 
+/* What memory looked like before the address space was built: every
+ * page, page table and object comes back at space_destroy(). */
+static struct mem_snapshot space_before;
+
 static bool space_create(struct kunit *test)
 {
+	mem_snapshot_quiet(&space_before);
 	ucode = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
 	ustack = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
 	umm = mm_alloc();
@@ -163,7 +169,7 @@ static bool space_create(struct kunit *test)
 	return true;
 }
 
-static void space_destroy(void)
+static void space_destroy(struct kunit *test)
 {
 	if (umm) {
 		arch_mm_unmap(&umm->arch, UCODE, PAGE_SIZE);
@@ -176,6 +182,7 @@ static void space_destroy(void)
 	if (ustack)
 		__free_pages(ustack, 2);
 	ucode = ustack = NULL;
+	mem_expect_back(test, &space_before);
 }
 
 /* ------------------------------------------------- the test-only calls */
@@ -319,7 +326,7 @@ static void signal_frame_round_trip_in_el0(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sr.live_after.vregs[2 * 7 + 1], 0x207ULL);
 	KUNIT_EXPECT_EQ(test, (uint64_t)sr.live_after.fpcr, FPCR_PROG);
 out:
-	space_destroy();
+	space_destroy(test);
 }
 
 static struct {
@@ -397,7 +404,7 @@ static void bad_and_hostile_frames(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hr.misaligned_setup, 0);
 	KUNIT_EXPECT_EQ(test, hr.misaligned, -EFAULT);
 out:
-	space_destroy();
+	space_destroy(test);
 }
 
 static struct kunit_case arm64_signal_cases[] = {

@@ -35,6 +35,7 @@
 #include "mm/arch_mm.h"
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
+#include "tests/kernel/mem_check.h"
 #include <arch/cpu.h>
 #include <arch/page.h>
 #include <arch/unistd.h>
@@ -185,9 +186,13 @@ static void sync_icache(void *va, size_t size)
 	__asm__ __volatile__("dsb ish\n\tic ialluis\n\tdsb ish\n\tisb" ::: "memory");
 }
 
+/* Memory before space_create, for space_destroy's leak check. */
+static struct mem_snapshot space_before;
+
 /* The address space with prog at UCODE; false if out of memory. */
 static bool space_create(struct kunit *test, const char *prog, const char *end)
 {
+	mem_snapshot_quiet(&space_before);
 	ucode = zeroed_page();
 	udata = zeroed_page();
 	uro = zeroed_page();
@@ -210,7 +215,9 @@ static bool space_create(struct kunit *test, const char *prog, const char *end)
 	return true;
 }
 
-static void space_destroy(void)
+/* Tear the space down (its threads have ended: kthread_stop); then
+ * memory must be back to what it was before space_create. */
+static void space_destroy(struct kunit *test)
 {
 	if (umm) {
 		/* Our pages are outside the VMAs: unmap them ourselves. */
@@ -225,6 +232,7 @@ static void space_destroy(void)
 	if (uro)
 		__free_pages(uro, 0);
 	ucode = udata = uro = NULL;
+	mem_expect_back(test, &space_before);
 }
 
 /* Run the current kernel thread in the test's address space (Linux's
@@ -283,21 +291,15 @@ static int run_prog(struct kunit *test, const char *prog, const char *end)
 		if (t)
 			code = kthread_stop(t);
 	}
-	space_destroy();
+	space_destroy(test);
 	return code;
 }
 
 static void syscall_round_trip(struct kunit *test)
 {
-	unsigned long before;
-
-	/* -ENOSYS reached user code in x0, and nothing else changed. */
+	/* -ENOSYS reached user code in x0, and nothing else changed
+	 * (space_destroy checks that memory came back). */
 	KUNIT_EXPECT_EQ(test, run_prog(test, syscall_prog, syscall_prog_end), ENOSYS);
-	/* Again, now that the slab caches for mms and VMAs have their
-	 * pages: every page comes back. */
-	before = nr_free_pages();
-	KUNIT_EXPECT_EQ(test, run_prog(test, syscall_prog, syscall_prog_end), ENOSYS);
-	KUNIT_EXPECT_EQ(test, nr_free_pages(), before);
 }
 
 static void user_faults_end_the_thread(struct kunit *test)
@@ -374,7 +376,7 @@ static void uaccess_good_bad_and_kernel_addresses(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, kernel_buf, "kernel secret");
 	use_mm(NULL);
 out:
-	space_destroy();
+	space_destroy(test);
 }
 
 /* ------------------------------------------------------------ PAN, PXN */
@@ -427,7 +429,7 @@ static void pan_stops_kernel_access_to_user_pages(struct kunit *test)
 	KUNIT_EXPECT_NE(test, read_pan() & PSR_PAN, 0UL);	/* still on */
 	use_mm(NULL);
 out:
-	space_destroy();
+	space_destroy(test);
 }
 
 static void uxn_pxn_bits_and_a_kernel_jump_to_user_code(struct kunit *test)
@@ -460,7 +462,7 @@ static void uxn_pxn_bits_and_a_kernel_jump_to_user_code(struct kunit *test)
 	KUNIT_EXPECT_STR_CONTAINS(test, report, "PXN: the kernel jumped to a user address");
 	use_mm(NULL);
 out:
-	space_destroy();
+	space_destroy(test);
 }
 
 /* ------------------------------------------------------------ switching */
@@ -500,7 +502,7 @@ static void timer_preempts_a_user_busy_loop(struct kunit *test)
 	if (b)
 		KUNIT_EXPECT_EQ(test, kthread_stop(b), 42);
 out:
-	space_destroy();
+	space_destroy(test);
 }
 
 static void fpsimd_and_tls_survive_switches(struct kunit *test)
@@ -526,7 +528,7 @@ static void fpsimd_and_tls_survive_switches(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kthread_stop(a), 0);
 	KUNIT_EXPECT_EQ(test, kthread_stop(b), 0);
 out:
-	space_destroy();
+	space_destroy(test);
 }
 
 static struct kunit_case arm64_user_cases[] = {

@@ -15,6 +15,7 @@
 #include "kernel/sched.h"
 #include "kernel/time.h"
 #include "mm/page_alloc.h"
+#include "tests/kernel/mem_check.h"
 #include "tests/kernel/user_code.h"
 #include <arch/user.h>
 
@@ -56,50 +57,6 @@ static void make_image(void)
 	memcpy(image + 0x1000, user_code_exit_argc, user_code_exit_argc_size);
 }
 
-/*
- * Wait (up to a second) until the reaped processes' threads are freed
- * (a dead thread's stack goes after its last switch, on whichever CPU
- * ran it) and, given free_target, until the free page count is back to
- * it, draining the per-CPU page lists each time. A real leak still shows:
- * the count never comes back.
- */
-static void settle_to(unsigned int threads_before, unsigned long free_target)
-{
-	uint64_t end = clock_ns() + 1000000000ULL;
-
-	while (nr_threads() > threads_before && clock_ns() < end)
-		yield();
-	drain_all_pages(NULL);
-	while (free_target && nr_free_pages() != free_target &&
-	       clock_ns() < end) {
-		yield();
-		drain_all_pages(NULL);
-	}
-}
-
-static void settle(unsigned int threads_before)
-{
-	settle_to(threads_before, 0);
-}
-
-/* Before counting: let threads that earlier cases' processes left behind
- * finish dying (the count holds still for 20 ms). */
-static unsigned int quiesce(void)
-{
-	uint64_t end = clock_ns() + 1000000000ULL;
-	unsigned int n;
-
-	do {
-		uint64_t until = clock_ns() + 20000000ULL;
-
-		n = nr_threads();
-		while (clock_ns() < until)
-			yield();
-	} while (nr_threads() != n && clock_ns() < end);
-	drain_all_pages(NULL);
-	return n;
-}
-
 static const char *const argv2[] = { "exit", "two", NULL };
 static const char *const envp1[] = { "HOME=/", NULL };
 
@@ -113,17 +70,11 @@ static int run(const char *const *argv, const char *const *envp)
 
 static void spawn_runs_and_exits_with_status(struct kunit *test)
 {
-	unsigned int threads = quiesce();
-	unsigned long free_before;
+	struct mem_snapshot before;
 	int pid, status;
 
 	make_image();
-	/* Warm up: the first runs fill the slab caches (and their per-CPU
-	 * parts) that a run allocates from, on whichever CPUs it runs. */
-	for (int i = 0; i < 4; i++)
-		KUNIT_ASSERT_EQ(test, run(argv2, envp1), 42 << 8);
-	settle(threads);
-	free_before = nr_free_pages();
+	mem_snapshot_quiet(&before);
 
 	pid = process_spawn_image("exit_argc", image, sizeof(image), argv2,
 				  envp1);
@@ -133,9 +84,7 @@ static void spawn_runs_and_exits_with_status(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, process_wait(pid), -ECHILD);
 	KUNIT_EXPECT_EQ(test, run((const char *const[]){ "a", NULL }, NULL),
 			41 << 8);
-	settle_to(threads, free_before);
-	KUNIT_EXPECT_EQ(test, nr_threads(), threads);
-	KUNIT_EXPECT_EQ(test, nr_free_pages(), free_before);
+	mem_expect_back(test, &before);
 }
 
 static void pids_are_positive_and_freed_after_wait(struct kunit *test)
@@ -165,12 +114,10 @@ static void pids_are_positive_and_freed_after_wait(struct kunit *test)
 
 static void bad_program_is_refused(struct kunit *test)
 {
-	unsigned int before = nr_processes();
-	unsigned long free_before;
+	struct mem_snapshot before;
 
 	make_image();
-	quiesce();
-	free_before = nr_free_pages();
+	mem_snapshot_quiet(&before);
 	put(18, 3 /* EM_386 */, 2);
 	KUNIT_EXPECT_EQ(test, process_spawn_image("bad", image,
 						  sizeof(image), argv2, NULL),
@@ -180,9 +127,7 @@ static void bad_program_is_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, process_spawn_image("bad", image,
 						  sizeof(image), argv2, NULL),
 			-ENOEXEC);
-	KUNIT_EXPECT_EQ(test, nr_processes(), before);
-	settle_to(nr_threads(), free_before);
-	KUNIT_EXPECT_EQ(test, nr_free_pages(), free_before);
+	mem_expect_back(test, &before);
 }
 
 /* More strings than execve takes: -E2BIG, nothing left behind. */
@@ -190,14 +135,15 @@ static const char *many[5000];
 
 static void too_many_arguments(struct kunit *test)
 {
-	unsigned int before = nr_processes();
+	struct mem_snapshot before;
 
 	make_image();
 	for (unsigned int i = 0; i < ARRAY_SIZE(many) - 1; i++)
 		many[i] = "x";
 	many[ARRAY_SIZE(many) - 1] = NULL;
+	mem_snapshot_quiet(&before);
 	KUNIT_EXPECT_EQ(test, run(many, NULL), -E2BIG);
-	KUNIT_EXPECT_EQ(test, nr_processes(), before);
+	mem_expect_back(test, &before);
 }
 
 static bool in_initramfs(const char *path)
@@ -221,17 +167,16 @@ static int run_path(struct kunit *test, const char *path,
 /* Our forktest: a tree of fork, COW writes and wait4 (user/bin). */
 static void forktest_tree_exits_zero(struct kunit *test)
 {
-	unsigned int threads = quiesce(), procs = nr_processes();
+	struct mem_snapshot before;
 
 	if (!in_initramfs("/bin/forktest"))
 		kunit_skip(test, "no /bin/forktest in the initramfs");
+	mem_snapshot_quiet(&before);
 	KUNIT_EXPECT_EQ(test, run_path(test, "/bin/forktest",
 				       (const char *const[]){ "forktest", "2",
 							      "2", NULL }),
 			0);
-	settle(threads);
-	KUNIT_EXPECT_EQ(test, nr_processes(), procs);
-	KUNIT_EXPECT_EQ(test, nr_threads(), threads);
+	mem_expect_back(test, &before);
 }
 
 /* Debian's busybox, unmodified: its static glibc start-up (brk, TLS,
@@ -239,8 +184,11 @@ static void forktest_tree_exits_zero(struct kunit *test)
  * waiting for it: `false` gives 1, which sh passes on. */
 static void busybox_sh_forks_execs_waits(struct kunit *test)
 {
+	struct mem_snapshot before;
+
 	if (!in_initramfs("/bin/busybox"))
 		kunit_skip(test, "no /bin/busybox in the initramfs");
+	mem_snapshot_quiet(&before);
 	KUNIT_EXPECT_EQ(test, run_path(test, "/bin/busybox",
 				       (const char *const[]){ "busybox", "true",
 							      NULL }),
@@ -249,6 +197,7 @@ static void busybox_sh_forks_execs_waits(struct kunit *test)
 				       (const char *const[]){ "sh", "-c",
 				       "/bin/false; exit $(($? + 6))", NULL }),
 			7 << 8);
+	mem_expect_back(test, &before);
 }
 
 static struct kunit_case process_cases[] = {

@@ -5,11 +5,11 @@
  * from the console (kunit_capture_start: a program's stdout is the
  * tty, which prints through printk) and their exit status checked.
  *
- * After every program, memory is checked to be back: the user pages and
- * page tables (AnonPages, PageTables: exactly as before), and every page
- * either free again or kept by a slab cache for its next object (free +
- * slab pages as before; per-CPU lists drained first). A page lost by a
- * fault, fork, exit or the OOM killer shows as a difference.
+ * After every program, memory is checked to be back (tests/kernel/
+ * mem_check.h: pages neither free nor in a slab, AnonPages, PageTables,
+ * slab objects, thread stacks, threads, processes, all exactly as
+ * before). A page or object lost by a fault, fork, exit or the OOM
+ * killer shows as a difference.
  *
  * A program missing from the initramfs skips its case (tools/run-tests
  * lists these cases as MUST_RUN where the initramfs is built in).
@@ -26,57 +26,12 @@
 #include "kernel/smp.h"
 #include "kernel/time.h"
 #include "mm/page_alloc.h"
-#include "mm/vmstat.h"
+#include "tests/kernel/mem_check.h"
 
 static const char *const test_envp[] = { "PATH=/bin", "HOME=/", NULL };
 
 #define OUT_SIZE	16384
 static char out[OUT_SIZE];
-
-/* What the allocators hold that a program could have leaked. */
-struct mem_snapshot {
-	unsigned long free_plus_slab;	/* pages */
-	unsigned long anon, pagetables;	/* pages */
-};
-
-static void mem_snapshot(struct mem_snapshot *m)
-{
-	pg_data_t *pgdat = NODE_DATA(0);
-
-	/* Exact counts: the CPUs' vmstat differences added in, the per-CPU
-	 * free lists given back (_B items are read in pages). */
-	drain_all_pages(NULL);
-	m->free_plus_slab = nr_free_pages() +
-		node_page_state_snapshot(pgdat, NR_SLAB_RECLAIMABLE_B) +
-		node_page_state_snapshot(pgdat, NR_SLAB_UNRECLAIMABLE_B);
-	m->anon = node_page_state_snapshot(pgdat, NR_ANON_MAPPED);
-	m->pagetables = node_page_state_snapshot(pgdat, NR_PAGETABLE);
-}
-
-static bool mem_equal(const struct mem_snapshot *a,
-		      const struct mem_snapshot *b)
-{
-	return a->free_plus_slab == b->free_plus_slab && a->anon == b->anon &&
-	       a->pagetables == b->pagetables;
-}
-
-/* Memory back to `before`: a thread's stack is freed by the scheduler
- * after its last switch, so give the exits a moment (2 s at most). */
-static void expect_memory_back(struct kunit *test,
-			       const struct mem_snapshot *before)
-{
-	struct mem_snapshot now;
-
-	for (int i = 0; i < 200; i++) {
-		mem_snapshot(&now);
-		if (mem_equal(&now, before))
-			return;
-		sleep_ms(10);
-	}
-	KUNIT_EXPECT_EQ(test, now.free_plus_slab, before->free_plus_slab);
-	KUNIT_EXPECT_EQ(test, now.anon, before->anon);
-	KUNIT_EXPECT_EQ(test, now.pagetables, before->pagetables);
-}
 
 /* The path of a program, or skip the case if the initramfs has none. */
 static void find_program(struct kunit *test, const char *name, char *path,
@@ -108,13 +63,13 @@ static void run(struct kunit *test, const char *const *argv, int *status)
 	int pid;
 
 	find_program(test, argv[0], path, sizeof(path));
-	mem_snapshot(&before);
+	mem_snapshot_quiet(&before);
 	kunit_capture_start(test, out, sizeof(out));
 	pid = process_spawn(path, argv, test_envp);
 	*status = pid > 0 ? process_wait(pid) : pid;
 	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
 	KUNIT_ASSERT_GT(test, pid, 0);
-	expect_memory_back(test, &before);
+	mem_expect_back(test, &before);
 }
 
 #define EXITED(code)	((code) << 8)
@@ -139,7 +94,7 @@ static void memhog_on_every_cpu(struct kunit *test)
 	struct mem_snapshot before;
 	int pids[NR_CPUS];
 
-	mem_snapshot(&before);
+	mem_snapshot_quiet(&before);
 	kunit_capture_start(test, out, sizeof(out));
 	for (unsigned int i = 0; i < n; i++)
 		start(test, argv, &pids[i]);
@@ -152,7 +107,7 @@ static void memhog_on_every_cpu(struct kunit *test)
 	for (const char *s = out; (s = strstr(s, ", 0 mismatches")); s++)
 		lines++;
 	KUNIT_EXPECT_EQ(test, lines, n * 2);
-	expect_memory_back(test, &before);
+	mem_expect_back(test, &before);
 }
 
 static void forktest_tree(struct kunit *test)
@@ -247,7 +202,7 @@ static void kill_ends_a_sleeping_program(struct kunit *test)
 	uint64_t t0;
 	int pid;
 
-	mem_snapshot(&before);
+	mem_snapshot_quiet(&before);
 	start(test, argv, &pid);
 	sleep_ms(100);
 	KUNIT_EXPECT_EQ(test, kill_pid(pid, 0), 0);		/* it exists */
@@ -256,7 +211,7 @@ static void kill_ends_a_sleeping_program(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, process_wait(pid), SIGTERM);
 	KUNIT_EXPECT_LT(test, clock_ns() - t0, 5000000000ULL);	/* not 20 s */
 	KUNIT_EXPECT_EQ(test, kill_pid(pid, 0), -ESRCH);	/* reaped */
-	expect_memory_back(test, &before);
+	mem_expect_back(test, &before);
 }
 
 /* A memhog bigger than RAM is killed by the OOM killer with Linux's
@@ -277,7 +232,7 @@ static void oom_kills_the_hog(struct kunit *test)
 			   totalram_pages() >> (20 - PAGE_SHIFT));
 	ksnprintf(size, sizeof(size), "%luM",
 		  (totalram_pages() >> (20 - PAGE_SHIFT)) + 64);
-	mem_snapshot(&before);
+	mem_snapshot_quiet(&before);
 	kunit_capture_start(test, out, sizeof(out));
 	start(test, small, &small_pid);
 	start(test, hog, &hog_pid);
@@ -290,7 +245,7 @@ static void oom_kills_the_hog(struct kunit *test)
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "Out of memory: Killed process");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "(memhog) total-vm:");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, ", 0 mismatches");
-	expect_memory_back(test, &before);
+	mem_expect_back(test, &before);
 }
 
 /* The console's commands (kernel/proc_console.c) as typed. */

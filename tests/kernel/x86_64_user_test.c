@@ -26,6 +26,7 @@
 #include "kernel/uaccess.h"
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
+#include "tests/kernel/mem_check.h"
 #include <arch/cpu.h>
 #include <arch/page.h>
 #include <arch/user.h>
@@ -125,7 +126,7 @@ static const uint8_t prog_state[] = {
 
 static struct mm_struct test_mm;
 static struct page *code_page, *data_page, *stack_page;
-static unsigned long free_before;
+static struct mem_snapshot space_before;	/* for space_destroy */
 
 static uint8_t *data_kva(void)
 {
@@ -139,8 +140,7 @@ static void space_create(struct kunit *test, const uint8_t *prog, size_t len)
 	unsigned int rx = PROT_READ | PROT_EXEC | PROT_USER;
 	unsigned int rw = PROT_READ | PROT_WRITE | PROT_USER;
 
-	drain_all_pages(NULL);
-	free_before = nr_free_pages();
+	mem_snapshot_quiet(&space_before);
 	memset(&test_mm, 0, sizeof(test_mm));
 	code_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
 	data_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
@@ -158,16 +158,16 @@ static void space_create(struct kunit *test, const uint8_t *prog, size_t len)
 					  PFN_PHYS(page_to_pfn(stack_page)), PAGE_SIZE, rw), 0);
 }
 
-/* Every thread in it has ended (and switched away: kthread_stop). Then
- * every page is back: the tables, the three pages, the threads' stacks. */
+/* Every thread in it has ended (kthread_stop). Then memory is back to
+ * what it was before space_create (tests/kernel/mem_check.h): the
+ * tables, the three pages, the threads' stacks. */
 static void space_destroy(struct kunit *test)
 {
 	arch_mm_destroy(&test_mm.arch);
 	__free_page(code_page);
 	__free_page(data_page);
 	__free_page(stack_page);
-	drain_all_pages(NULL);
-	KUNIT_EXPECT_EQ(test, nr_free_pages(), free_before);
+	mem_expect_back(test, &space_before);
 }
 
 /* ------------------------------------------------------------ threads */
