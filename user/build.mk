@@ -24,8 +24,10 @@ ULDFLAGS := -nostdlib -static -no-pie -Wl,-Ttext-segment=0x400000 \
 
 # The kernel's freestanding string and formatting code is the library's
 # too (one implementation: string.c for mem*/str*, strutil.c for
-# parse_u64, vsprintf.c for printf's formatting); user/lib adds the rest.
-ULIB_KSRCS := kernel/lib/string.c kernel/lib/strutil.c kernel/lib/vsprintf.c
+# parse_u64, vsprintf.c for printf's formatting, random.c for struct prng);
+# user/lib adds the rest.
+ULIB_KSRCS := kernel/lib/string.c kernel/lib/strutil.c kernel/lib/vsprintf.c \
+	      kernel/lib/random.c
 ULIB_SRCS  := $(wildcard user/lib/*.c) $(ULIB_KSRCS) \
 	      $(wildcard user/lib/arch/$(ARCH)/*.S)
 ULIB_OBJS  := $(patsubst %,$(UOUT)/obj/%.o,$(ULIB_SRCS))

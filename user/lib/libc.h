@@ -22,6 +22,7 @@
 #include "kernel/abi/mman.h"
 #include "kernel/abi/signal.h"
 #include "kernel/errno.h"
+#include "kernel/lib/random.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "uarch.h"
@@ -193,14 +194,9 @@ long strtol(const char *s, char **end, int base);
  * 0x hex (parse_u64's syntax); 0 and *ok = 0 when s is not one. */
 uint64_t parse_size(const char *s, int *ok);
 
-/* A seeded generator (splitmix64): the same seed, the same sequence. */
-struct prng {
-	uint64_t state;
-};
-void prng_seed(struct prng *p, uint64_t seed);
-uint64_t prng_next(struct prng *p);
-/* Uniform in [0, n) (n > 0). */
-uint64_t prng_below(struct prng *p, uint64_t n);
+/* A seeded generator, struct prng with prng_seed, prng_next, prng_below:
+ * the kernel's kernel/lib/random.h (xoshiro256**; the same seed, the same
+ * sequence), whose code this library compiles too. */
 
 /* ---------------------------------------------------------- output */
 /* The kernel's formatting (kernel/lib/vsprintf.h: kvsnprintf, whose

@@ -1,7 +1,7 @@
 /*
  * user/lib/stdlib.c - numbers from strings (C's strtoul and friends; sizes
- * with a suffix are kernel/lib/strutil.c's parse_u64), and a seeded
- * generator.
+ * with a suffix are kernel/lib/strutil.c's parse_u64). The seeded generator
+ * is the kernel's kernel/lib/random.c, compiled into this library too.
  */
 #include "libc.h"
 
@@ -63,25 +63,4 @@ uint64_t parse_size(const char *s, int *ok)
 	 * this library too): the console and the programs read "64M" alike. */
 	*ok = parse_u64(s, &v, true);
 	return *ok ? v : 0;
-}
-
-void prng_seed(struct prng *p, uint64_t seed)
-{
-	p->state = seed;
-}
-
-/* splitmix64 (Steele, Lea and Flood, 2014): every seed gives a good
- * sequence, and the state is one word. */
-uint64_t prng_next(struct prng *p)
-{
-	uint64_t z = (p->state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-uint64_t prng_below(struct prng *p, uint64_t n)
-{
-	return prng_next(p) % n;
 }
