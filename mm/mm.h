@@ -34,21 +34,7 @@
 #include "mm/fault.h"
 #include "mm/mmzone.h"
 
-/* Errnos the system calls here return (Linux's numbers), in case
- * kernel/errno.h does not have them yet. */
 #include "kernel/errno.h"
-#ifndef EPERM
-#define EPERM	1
-#endif
-#ifndef EACCES
-#define EACCES	13
-#endif
-#ifndef EEXIST
-#define EEXIST	17
-#endif
-#ifndef ENODEV
-#define ENODEV	19
-#endif
 
 /* A negative errno returned in an unsigned long (do_mmap's address). */
 #ifndef IS_ERR_VALUE

@@ -27,63 +27,6 @@
 #include "kernel/lib/vsprintf.h"
 #include "uarch.h"
 
-/* Linux's error numbers: kernel/errno.h has the ones the kernel uses so
- * far; the rest a program may meet, with the same guard. */
-#ifndef EPERM
-#define EPERM	1
-#endif
-#ifndef ENOENT
-#define ENOENT	2
-#endif
-#ifndef ESRCH
-#define ESRCH	3
-#endif
-#ifndef EINTR
-#define EINTR	4
-#endif
-#ifndef ENXIO
-#define ENXIO	6
-#endif
-#ifndef E2BIG
-#define E2BIG	7
-#endif
-#ifndef ENOEXEC
-#define ENOEXEC	8
-#endif
-#ifndef EBADF
-#define EBADF	9
-#endif
-#ifndef ECHILD
-#define ECHILD	10
-#endif
-#ifndef EACCES
-#define EACCES	13
-#endif
-#ifndef EEXIST
-#define EEXIST	17
-#endif
-#ifndef ENOTDIR
-#define ENOTDIR	20
-#endif
-#ifndef EISDIR
-#define EISDIR	21
-#endif
-#ifndef EMFILE
-#define EMFILE	24
-#endif
-#ifndef ENOTTY
-#define ENOTTY	25
-#endif
-#ifndef EPIPE
-#define EPIPE	32
-#endif
-#ifndef ERANGE
-#define ERANGE	34
-#endif
-#ifndef ENAMETOOLONG
-#define ENAMETOOLONG	36
-#endif
-
 typedef long ssize_t;
 typedef int pid_t;
 
@@ -199,12 +142,12 @@ uint64_t parse_size(const char *s, int *ok);
  * sequence), whose code this library compiles too. */
 
 /* ---------------------------------------------------------- output */
-/* The kernel's formatting (kernel/lib/vsprintf.h: kvsnprintf, whose
- * conversions, flags, widths and lengths these take) under C's names.
- * Returns the length the full output would have. */
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* snprintf and vsnprintf are the kernel's ksnprintf and kvsnprintf
+ * (kernel/lib/vsprintf.h: the conversions, flags, widths and lengths they
+ * take; compiled into this library) under C's names. They return the
+ * length the full output would have. */
+#define snprintf	ksnprintf
+#define vsnprintf	kvsnprintf
 /* printf writes each call with one write() (lines from several processes
  * do not interleave); at most 1023 bytes a call. */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,25 +1,9 @@
 /*
  * user/lib/printf.c - formatted output. The formatting is the kernel's own
  * kvsnprintf (kernel/lib/vsprintf.c, compiled into this library too:
- * user/build.mk); this file gives it C's names and does the write(2).
+ * user/build.mk; libc.h names it vsnprintf); this file does the write(2).
  */
 #include "libc.h"
-
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	return kvsnprintf(buf, size, fmt, ap);
-}
-
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = kvsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
 
 /* Format into a buffer and write it with one write(): at most 1023 bytes,
  * the rest cut. */
