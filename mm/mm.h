@@ -27,27 +27,14 @@
 
 #include "kernel/lib/gaptree.h"
 #include "kernel/spinlock.h"
+#include "kernel/abi/mman.h"	/* PROT_*, MAP_*, MADV_*: Linux's values */
 #include "kernel/types.h"
 #include "kernel/lib/list.h"
 #include "mm/arch_mm.h"
 #include "mm/fault.h"
 #include "mm/mmzone.h"
 
-/* Errnos the system calls here return (Linux's numbers), in case
- * kernel/errno.h does not have them yet. */
 #include "kernel/errno.h"
-#ifndef EPERM
-#define EPERM	1
-#endif
-#ifndef EACCES
-#define EACCES	13
-#endif
-#ifndef EEXIST
-#define EEXIST	17
-#endif
-#ifndef ENODEV
-#define ENODEV	19
-#endif
 
 /* A negative errno returned in an unsigned long (do_mmap's address). */
 #ifndef IS_ERR_VALUE
@@ -80,35 +67,6 @@
 #define VM_LOCKED	0x00002000UL
 #define VM_DONTCOPY	0x00020000UL	/* not inherited by fork */
 #define VM_ACCOUNT	0x00100000UL	/* counted in Committed_AS */
-
-/* mmap's prot and flags: Linux's values (the same on both arches). */
-/* mmap prot: PROT_READ/WRITE/EXEC as mm/arch_mm.h (Linux's values). */
-#define PROT_NONE	0x0
-
-#define MAP_SHARED	0x01
-#define MAP_PRIVATE	0x02
-#define MAP_SHARED_VALIDATE 0x03
-#define MAP_TYPE	0x0f
-#define MAP_FIXED	0x10
-#define MAP_ANONYMOUS	0x20
-#define MAP_GROWSDOWN	0x0100
-#define MAP_DENYWRITE	0x0800
-#define MAP_EXECUTABLE	0x1000
-#define MAP_LOCKED	0x2000
-#define MAP_NORESERVE	0x4000
-#define MAP_POPULATE	0x8000
-#define MAP_NONBLOCK	0x10000
-#define MAP_STACK	0x20000
-#define MAP_FIXED_NOREPLACE 0x100000
-
-#define MADV_NORMAL	0
-#define MADV_RANDOM	1
-#define MADV_SEQUENTIAL	2
-#define MADV_WILLNEED	3
-#define MADV_DONTNEED	4
-#define MADV_FREE	8
-#define MADV_COLD	20
-#define MADV_PAGEOUT	21
 
 /* RSS counters by type (Linux: MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES). */
 enum mm_counter {

@@ -22,7 +22,14 @@ UCFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-unused-parameter -MMD -MP \
 ULDFLAGS := -nostdlib -static -no-pie -Wl,-Ttext-segment=0x400000 \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,--build-id=none
 
-ULIB_SRCS  := $(wildcard user/lib/*.c) $(wildcard user/lib/arch/$(ARCH)/*.S)
+# The kernel's freestanding string and formatting code is the library's
+# too (one implementation: string.c for mem*/str*, strutil.c for
+# parse_u64, vsprintf.c for printf's formatting, random.c for struct prng);
+# user/lib adds the rest.
+ULIB_KSRCS := kernel/lib/string.c kernel/lib/strutil.c kernel/lib/vsprintf.c \
+	      kernel/lib/random.c
+ULIB_SRCS  := $(wildcard user/lib/*.c) $(ULIB_KSRCS) \
+	      $(wildcard user/lib/arch/$(ARCH)/*.S)
 ULIB_OBJS  := $(patsubst %,$(UOUT)/obj/%.o,$(ULIB_SRCS))
 UPROGS     := $(patsubst user/bin/%.c,%,$(wildcard user/bin/*.c))
 UBINS      := $(addprefix $(UOUT)/bin/,$(UPROGS))

@@ -2,7 +2,8 @@
  * kernel/lib/string.c - the C library's memory and string functions for a
  * freestanding kernel. Plain loops: the compiler turns the hot ones into
  * word-sized moves, and clarity matters more here than the last cycle.
- * Only built into the kernel; host builds use the C library.
+ * Built into the kernel and into the user C library (user/build.mk); host
+ * builds use the host's C library.
  */
 #include "kernel/lib/string.h"
 

@@ -1,7 +1,7 @@
 /*
  * kernel/lib/strutil.c - string helpers the C library does not have (or the
  * host's lacks): strlcpy, glob_match, parse_u64, sort. Portable; built into
- * the kernel and the host tests.
+ * the kernel, the host tests and the user C library (user/build.mk).
  */
 #include "kernel/lib/string.h"
 

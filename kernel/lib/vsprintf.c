@@ -1,6 +1,7 @@
 /*
  * kernel/lib/vsprintf.c - printf-style formatting into a bounded buffer.
  * See vsprintf.h for the conversions supported. No floating point.
+ * The user C library's printf formats with it too (user/build.mk).
  */
 #include "kernel/lib/vsprintf.h"
 #include "kernel/lib/string.h"

@@ -2,9 +2,10 @@
  * user/lib/libc.h - the small C library our user programs link with.
  *
  * It speaks only Linux's system-call ABI (numbers from the kernel's own
- * <arch/unistd.h>, error numbers from kernel/errno.h: one source for
- * both), so a program built with it runs on our kernel and, unchanged, on
- * a Linux host of the same architecture. Conventions follow the C library
+ * <arch/unistd.h>, error numbers from kernel/errno.h, mmap and signal
+ * constants from kernel/abi/: one source for both), so a program built
+ * with it runs on our kernel and, unchanged, on a Linux host of the same
+ * architecture. Conventions follow the C library
  * a student knows: a wrapper returns -1 and sets errno on failure.
  * __syscall6() and sys_raw() return Linux's raw -errno instead; tests that
  * check an exact error use those.
@@ -18,65 +19,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <arch/unistd.h>
+#include "kernel/abi/mman.h"
+#include "kernel/abi/signal.h"
 #include "kernel/errno.h"
+#include "kernel/lib/random.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
 #include "uarch.h"
-
-/* Linux's error numbers: kernel/errno.h has the ones the kernel uses so
- * far; the rest a program may meet, with the same guard. */
-#ifndef EPERM
-#define EPERM	1
-#endif
-#ifndef ENOENT
-#define ENOENT	2
-#endif
-#ifndef ESRCH
-#define ESRCH	3
-#endif
-#ifndef EINTR
-#define EINTR	4
-#endif
-#ifndef ENXIO
-#define ENXIO	6
-#endif
-#ifndef E2BIG
-#define E2BIG	7
-#endif
-#ifndef ENOEXEC
-#define ENOEXEC	8
-#endif
-#ifndef EBADF
-#define EBADF	9
-#endif
-#ifndef ECHILD
-#define ECHILD	10
-#endif
-#ifndef EACCES
-#define EACCES	13
-#endif
-#ifndef EEXIST
-#define EEXIST	17
-#endif
-#ifndef ENOTDIR
-#define ENOTDIR	20
-#endif
-#ifndef EISDIR
-#define EISDIR	21
-#endif
-#ifndef EMFILE
-#define EMFILE	24
-#endif
-#ifndef ENOTTY
-#define ENOTTY	25
-#endif
-#ifndef EPIPE
-#define EPIPE	32
-#endif
-#ifndef ERANGE
-#define ERANGE	34
-#endif
-#ifndef ENAMETOOLONG
-#define ENAMETOOLONG	36
-#endif
 
 typedef long ssize_t;
 typedef int pid_t;
@@ -101,36 +50,10 @@ extern int errno;
 #define O_CLOEXEC	02000000
 #define O_DIRECTORY	UARCH_O_DIRECTORY
 
-#define PROT_NONE	0
-#define PROT_READ	1
-#define PROT_WRITE	2
-#define PROT_EXEC	4
-#define MAP_SHARED	0x01
-#define MAP_PRIVATE	0x02
-#define MAP_FIXED	0x10
-#define MAP_ANONYMOUS	0x20
-#define MAP_POPULATE	0x8000
 #define MAP_FAILED	((void *)-1)
 
 #define CLOCK_REALTIME	0
 #define CLOCK_MONOTONIC	1
-
-#define SIGHUP	1
-#define SIGINT	2
-#define SIGQUIT	3
-#define SIGILL	4
-#define SIGTRAP	5
-#define SIGABRT	6
-#define SIGBUS	7
-#define SIGFPE	8
-#define SIGKILL	9
-#define SIGUSR1	10
-#define SIGSEGV	11
-#define SIGUSR2	12
-#define SIGPIPE	13
-#define SIGALRM	14
-#define SIGTERM	15
-#define SIGCHLD	17
 
 /* wait4's status word, as Linux packs it. */
 #define WIFEXITED(s)	(((s) & 0x7f) == 0)
@@ -197,15 +120,10 @@ extern char **environ;
 unsigned long getauxval(unsigned long type);
 
 /* ---------------------------------------------------------- strings */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
+/* mem*, strlen, strcmp, strchr, strstr, strlcpy, parse_u64...: the
+ * kernel's kernel/lib/string.h, whose code (kernel/lib/string.c and
+ * strutil.c) this library compiles too. Here: what the kernel lacks. */
 char *strcpy(char *dst, const char *src);
-char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 const char *strerror(int err);
 
@@ -215,25 +133,21 @@ long atol(const char *s);
 /* C's strtoul: base 0 (0x.., 0.., decimal), 2..36. */
 unsigned long strtoul(const char *s, char **end, int base);
 long strtol(const char *s, char **end, int base);
-/* A size with an optional K, M or G suffix (powers of 1024); 0 and *ok = 0
- * when s is not one. */
+/* A size with an optional K, M or G suffix (powers of 1024), decimal or
+ * 0x hex (parse_u64's syntax); 0 and *ok = 0 when s is not one. */
 uint64_t parse_size(const char *s, int *ok);
 
-/* A seeded generator (splitmix64): the same seed, the same sequence. */
-struct prng {
-	uint64_t state;
-};
-void prng_seed(struct prng *p, uint64_t seed);
-uint64_t prng_next(struct prng *p);
-/* Uniform in [0, n) (n > 0). */
-uint64_t prng_below(struct prng *p, uint64_t n);
+/* A seeded generator, struct prng with prng_seed, prng_next, prng_below:
+ * the kernel's kernel/lib/random.h (xoshiro256**; the same seed, the same
+ * sequence), whose code this library compiles too. */
 
 /* ---------------------------------------------------------- output */
-/* %d %i %u %x %X %o %s %c %p %% with flags '-' '0', a width, and the
- * lengths l, ll, z. Returns the length the full output would have. */
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* snprintf and vsnprintf are the kernel's ksnprintf and kvsnprintf
+ * (kernel/lib/vsprintf.h: the conversions, flags, widths and lengths they
+ * take; compiled into this library) under C's names. They return the
+ * length the full output would have. */
+#define snprintf	ksnprintf
+#define vsnprintf	kvsnprintf
 /* printf writes each call with one write() (lines from several processes
  * do not interleave); at most 1023 bytes a call. */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,5 +1,7 @@
 /*
- * user/lib/stdlib.c - numbers from strings, and a seeded generator.
+ * user/lib/stdlib.c - numbers from strings (C's strtoul and friends; sizes
+ * with a suffix are kernel/lib/strutil.c's parse_u64). The seeded generator
+ * is the kernel's kernel/lib/random.c, compiled into this library too.
  */
 #include "libc.h"
 
@@ -55,41 +57,10 @@ int atoi(const char *s)
 
 uint64_t parse_size(const char *s, int *ok)
 {
-	char *end;
-	uint64_t v, mul = 1;
+	uint64_t v;
 
-	*ok = 0;
-	if (!s || digit(*s) > 9)
-		return 0;
-	v = strtoul(s, &end, 10);
-	switch (*end) {
-	case 'k': case 'K': mul = 1ULL << 10; end++; break;
-	case 'm': case 'M': mul = 1ULL << 20; end++; break;
-	case 'g': case 'G': mul = 1ULL << 30; end++; break;
-	}
-	if (*end || v > (~0ULL) / mul)
-		return 0;
-	*ok = 1;
-	return v * mul;
-}
-
-void prng_seed(struct prng *p, uint64_t seed)
-{
-	p->state = seed;
-}
-
-/* splitmix64 (Steele, Lea and Flood, 2014): every seed gives a good
- * sequence, and the state is one word. */
-uint64_t prng_next(struct prng *p)
-{
-	uint64_t z = (p->state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-uint64_t prng_below(struct prng *p, uint64_t n)
-{
-	return prng_next(p) % n;
+	/* The kernel's own size parser (kernel/lib/strutil.c, compiled into
+	 * this library too): the console and the programs read "64M" alike. */
+	*ok = parse_u64(s, &v, true);
+	return *ok ? v : 0;
 }

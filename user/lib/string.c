@@ -1,76 +1,10 @@
 /*
- * user/lib/string.c - the <string.h> functions programs use. Plain loops:
- * the compiler may also call memcpy/memset itself, so they must exist.
+ * user/lib/string.c - the <string.h> functions the kernel's
+ * kernel/lib/string.c does not have. mem*, strlen, strcmp, strchr... are
+ * that file itself, compiled into this library too (user/build.mk): one
+ * implementation for both sides.
  */
 #include "libc.h"
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	while (n--)
-		*d++ = *s++;
-	return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n)
-{
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	if (d < s || d >= s + n)
-		return memcpy(dst, src, n);
-	while (n--)
-		d[n] = s[n];
-	return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-	unsigned char *d = dst;
-
-	while (n--)
-		*d++ = (unsigned char)c;
-	return dst;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const unsigned char *x = a, *y = b;
-
-	for (; n; n--, x++, y++)
-		if (*x != *y)
-			return *x - *y;
-	return 0;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
-int strncmp(const char *a, const char *b, size_t n)
-{
-	for (; n; n--, a++, b++) {
-		if (*a != *b)
-			return (unsigned char)*a - (unsigned char)*b;
-		if (!*a)
-			return 0;
-	}
-	return 0;
-}
 
 char *strcpy(char *dst, const char *src)
 {
@@ -79,16 +13,6 @@ char *strcpy(char *dst, const char *src)
 	while ((*d++ = *src++))
 		;
 	return dst;
-}
-
-char *strchr(const char *s, int c)
-{
-	for (;; s++) {
-		if (*s == (char)c)
-			return (char *)s;
-		if (!*s)
-			return NULL;
-	}
 }
 
 char *strrchr(const char *s, int c)
