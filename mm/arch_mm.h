@@ -54,14 +54,13 @@
 
 #include "kernel/percpu.h"
 #include "kernel/spinlock.h"
+#include "kernel/abi/mman.h"
 #include "kernel/types.h"
 #include "mm/pgtable.h"
 #include <arch/mmu.h>
 
 /* What a CPU mapping allows, in every arch's format. */
-#define PROT_READ	0x1
-#define PROT_WRITE	0x2
-#define PROT_EXEC	0x4
+/* PROT_READ, PROT_WRITE, PROT_EXEC: Linux's values, kernel/abi/mman.h. */
 #define PROT_DEVICE	0x8	/* device registers: uncached, never executed */
 #define PROT_USER	0x10	/* user mode may use it (user tables only) */
 

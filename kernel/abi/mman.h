@@ -5,10 +5,8 @@
  * ABI only: #defines and nothing else, so both sides of the system-call
  * boundary include this one file (the kernel through mm/mm.h, the user C
  * library through user/lib/libc.h) and a value is written once.
- * PROT_READ, PROT_WRITE and PROT_EXEC are mm/arch_mm.h's mapping flags,
- * which take Linux's values on purpose; they are repeated here, token for
- * token (C allows an identical redefinition), so user space need not see
- * mm/arch_mm.h.
+ * PROT_READ, PROT_WRITE and PROT_EXEC are also the kernel's mapping flags
+ * (mm/arch_mm.h includes this file and adds PROT_DEVICE and PROT_USER).
  */
 #ifndef KERNEL_ABI_MMAN_H
 #define KERNEL_ABI_MMAN_H
