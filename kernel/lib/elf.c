@@ -306,7 +306,9 @@ const char *elf_symbolize(const struct elf_image *img, uint64_t addr,
 	bool found = false;
 	unsigned int n, i;
 
-	if (!buf || !size || addr < img->bias)
+	/* Only the program's own image has its symbols: a pc elsewhere (a
+	 * jump into the kernel, the stack) must not become "_end+0x...". */
+	if (!buf || !size || addr < img->load_start || addr >= img->load_end)
 		return NULL;
 	a = addr - img->bias;
 	n = img->size >= ELF64_EHDR_SIZE ? RD16(d, E_SHNUM) : 0;

@@ -100,8 +100,8 @@ void elf_get_phdr(const struct elf_image *img, unsigned int i,
 /*
  * The function symbol (from .symtab, STT_FUNC or STT_NOTYPE with a
  * non-zero value) that holds addr, a biased address: "main+0x14" into
- * buf. NULL if the file has no usable symbol table or no symbol covers
- * addr. Malformed section headers or symbol tables are treated as none.
+ * buf. NULL if addr is outside the loaded image, the file has no usable
+ * symbol table, or no symbol covers addr. Malformed section headers or symbol tables are treated as none.
  */
 const char *elf_symbolize(const struct elf_image *img, uint64_t addr,
 			  char *buf, size_t size);

@@ -140,6 +140,10 @@ static void faulttest_all(struct kunit *test)
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "]: killed by SIGSEGV: write to a read-only page at");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "]: killed by SIGILL: ");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, " in /bin/faulttest, sp ");
+	/* The pc named by the function it is in (the program's .symtab). */
+	KUNIT_EXPECT_STR_CONTAINS(test, out, " <null_read+0x");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, " <null_write+0x");
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "<_end+");
 }
 
 static void kattack_is_stopped(struct kunit *test)

@@ -340,13 +340,14 @@ static void make_with_symbols(void)
 	put(40, SHOFF, 8);		/* e_shoff */
 	put(58, ELF64_SHDR_SIZE, 2);
 	put(60, 3, 2);			/* null, .symtab, .strtab */
-	memcpy(file + STROFF, "\0_start\0main\0data_obj\0", 23);
+	memcpy(file + STROFF, "\0_start\0main\0data_obj\0_end\0", 28);
 	put_sym(1, 1, 0x12, 0x401000, 0x10);	/* _start, GLOBAL FUNC */
 	put_sym(2, 8, 0x12, 0x401010, 0x40);	/* main */
 	put_sym(3, 13, 0x11, 0x402800, 0x8);	/* data_obj: OBJECT */
-	put_shdr(1, 2 /* SHT_SYMTAB */, SYMOFF, 4 * ELF64_SYM_SIZE, 2,
+	put_sym(4, 22, 0x10, 0x403000, 0);	/* _end: GLOBAL NOTYPE, size 0 */
+	put_shdr(1, 2 /* SHT_SYMTAB */, SYMOFF, 5 * ELF64_SYM_SIZE, 2,
 		 ELF64_SYM_SIZE);
-	put_shdr(2, 3 /* SHT_STRTAB */, STROFF, 23, 0, 0);
+	put_shdr(2, 3 /* SHT_STRTAB */, STROFF, 28, 0, 0);
 }
 
 static void symbolizes_from_symtab(struct kunit *test)
@@ -367,6 +368,10 @@ static void symbolizes_from_symtab(struct kunit *test)
 					      sizeof(buf)));
 	KUNIT_EXPECT_NULL(test, elf_symbolize(&img, 0x1000, buf,
 					      sizeof(buf)));
+	/* Outside the program's image (a jump into the kernel): no symbol,
+	 * though the size-0 _end lies below it. */
+	KUNIT_EXPECT_NULL(test, elf_symbolize(&img, 0xffffffff80100000ULL,
+					      buf, sizeof(buf)));
 }
 
 static void broken_symtab_gives_no_symbol(struct kunit *test)
