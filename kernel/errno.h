@@ -9,6 +9,8 @@
 #ifndef KERNEL_ERRNO_H
 #define KERNEL_ERRNO_H
 
+#include "kernel/types.h"
+
 #ifndef EPERM
 #define EPERM		1	/* operation not permitted */
 #endif
@@ -120,5 +122,27 @@
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP	95	/* operation not supported by the device */
 #endif
+
+#ifndef EMLINK
+#define EMLINK		31	/* too many links */
+#endif
+#ifndef EUCLEAN
+#define EUCLEAN		117	/* structure needs cleaning (a corrupt file system) */
+#endif
+#define EFSCORRUPTED	EUCLEAN	/* Linux's name in file systems */
+
+/*
+ * A pointer or an errno in one return value (Linux's ERR_PTR): the top
+ * 4095 addresses are never valid pointers, so -errno cast to a pointer
+ * cannot be mistaken for one.
+ */
+#define MAX_ERRNO	4095
+static inline void *ERR_PTR(long error) { return (void *)error; }
+static inline long PTR_ERR(const void *ptr) { return (long)ptr; }
+static inline bool IS_ERR(const void *ptr)
+{
+	return (unsigned long)ptr >= (unsigned long)-MAX_ERRNO;
+}
+static inline bool IS_ERR_OR_NULL(const void *ptr) { return !ptr || IS_ERR(ptr); }
 
 #endif

@@ -107,6 +107,27 @@ struct kstat {
 };
 
 struct file;
+struct inode;
+struct vfsmount;
+struct address_space;
+struct vm_area_struct;
+
+/*
+ * Readahead's state of one open file (mm/readahead.c; Linux's
+ * file_ra_state): the current window [start, start + size) in pages, of
+ * which the last async_size are the look-ahead part (its first page
+ * carries PG_readahead), and the position of the previous read for
+ * sequential detection. ra_pages is the window's limit (0: readahead is
+ * off for this file). Kept here because struct file holds it; only
+ * mm/readahead.c reads or changes it.
+ */
+struct file_ra_state {
+	unsigned long start;
+	unsigned int size;
+	unsigned int async_size;
+	unsigned int ra_pages;
+	loff_t prev_pos;
+};
 
 /* getdents64: the operation calls actor once per entry, from *pos on,
  * until it returns false (the user's buffer is full). */
@@ -137,6 +158,12 @@ struct file_operations {
 	/* Until the VFS brings inodes: what fstat says about the file. */
 	void (*getattr)(struct file *f, struct kstat *st);
 	void (*release)(struct file *f);
+	/* mmap of the file: set vma->vm_ops (and check the mode); 0 or
+	 * -errno (-ENODEV when NULL: the file cannot be mapped). */
+	int (*mmap)(struct file *f, struct vm_area_struct *vma);
+	/* fsync/fdatasync: write [start, end] and the metadata; 0 or -errno
+	 * (-EINVAL when NULL, as Linux for a file that cannot sync). */
+	int (*fsync)(struct file *f, loff_t start, loff_t end, int datasync);
 };
 
 struct initramfs_node;
@@ -148,6 +175,12 @@ struct file {
 	const struct file_operations *f_op;
 	void *private_data;			/* the operations' own */
 	const struct initramfs_node *f_node;	/* initramfs files: the node */
+	/* Files of a file system (fs/fs.h): the inode (a reference), where
+	 * it was opened (a reference to the mount), its page cache. */
+	struct inode *f_inode;
+	struct vfsmount *f_mnt;
+	struct address_space *f_mapping;
+	struct file_ra_state f_ra;
 };
 
 /*

@@ -80,6 +80,43 @@ struct mm_struct;
 struct anon_vma;
 struct shared_anon;
 struct kmalloc_set;
+struct file;
+struct address_space;
+struct vm_area_struct;
+
+/*
+ * A fault in a VMA that maps something (a file): what its vm_ops get.
+ * fault() finds or reads the page at pgoff and returns it in ->page with
+ * a reference (and VM_FAULT_LOCKED if it is returned locked); the core
+ * maps it (read, or private COW copy). page_mkwrite() is called before a
+ * write makes a shared file page writable: the file system may refuse
+ * (VM_FAULT_SIGBUS: no space), the page cache marks the page dirty.
+ */
+struct vm_fault {
+	struct vm_area_struct *vma;
+	unsigned long address;		/* page-aligned */
+	pgoff_t pgoff;			/* in the file, pages */
+	unsigned int flags;		/* FAULT_FLAG_* */
+	struct page *page;		/* fault(): out; page_mkwrite(): in */
+};
+#define FAULT_FLAG_WRITE	0x01
+#define FAULT_FLAG_USER		0x02	/* from user mode (else uaccess) */
+
+/* What a vm_ops handler returns: 0 or a set of these. */
+typedef unsigned int vm_fault_t;
+#define VM_FAULT_ERR_OOM	0x0001	/* no memory */
+#define VM_FAULT_SIGBUS		0x0002	/* beyond the file's end, I/O error */
+#define VM_FAULT_MAJOR		0x0004	/* needed I/O (counted pgmajfault) */
+#define VM_FAULT_LOCKED		0x0008	/* ->page is returned locked */
+#define VM_FAULT_NOPAGE		0x0010	/* the handler mapped it itself */
+
+struct vm_operations_struct {
+	void (*open)(struct vm_area_struct *vma);	/* a copy (fork, split) */
+	void (*close)(struct vm_area_struct *vma);	/* unmapped */
+	vm_fault_t (*fault)(struct vm_fault *vmf);
+	vm_fault_t (*page_mkwrite)(struct vm_fault *vmf);
+	const char *name;				/* for reports */
+};
 
 /*
  * One mapping: [vm_start, vm_end) with one set of flags. vm_node's range
@@ -98,6 +135,10 @@ struct vm_area_struct {
 					 * NULL until the first page */
 	struct list_head anon_vma_node;	/* in anon_vma->vmas */
 	struct shared_anon *shared;	/* MAP_SHARED|MAP_ANONYMOUS pages */
+	struct file *vm_file;		/* a file mapping: the file (a
+					 * reference); vm_pgoff in pages */
+	const struct vm_operations_struct *vm_ops;	/* NULL: anonymous */
+	struct list_head shared_node;	/* in vm_file's mapping->i_mmap */
 	char name[VMA_NAME_LEN];	/* "[heap]", "[stack]", a program's
 					 * path; "": anonymous */
 };

@@ -60,7 +60,7 @@ _Static_assert(sizeof(struct page) == 64, "struct page changed size: update "
 /* ---------------------------------------------------------------- flags */
 
 /*
- * Owner flags (bits 0-9) are set and cleared with atomic bit operations
+ * Owner flags (bits 0-15) are set and cleared with atomic bit operations
  * (SetPageDirty, TestClearPageDirty, ...) because other CPUs may change
  * or read them while the owner holds the page: writeback clears
  * PG_writeback from I/O completion, reclaim tests PG_referenced while a
@@ -69,7 +69,7 @@ _Static_assert(sizeof(struct page) == 64, "struct page changed size: update "
  * must be atomic; the __SetPage/__ClearPage forms are for a page nobody
  * else can see yet (just allocated, or being freed).
  *
- * Allocator flags (bits 10 and up: reserved, buddy, pcp, slab, the
+ * Allocator flags (bits 16 and up: reserved, buddy, pcp, slab, the
  * migratetype) are changed only by the page allocator while the page is
  * free and by slab on pages it has just allocated, so they use plain
  * (non-atomic) stores. Everyone may test any flag at any time.
@@ -85,6 +85,12 @@ enum pageflags {
 	PG_swapbacked,
 	PG_swapcache,
 	PG_unevictable,
+	PG_error,	/* an I/O error happened on this page (read or write) */
+	PG_readahead,	/* readahead marker: reaching it starts the next batch */
+	PG_workingset,	/* was active before eviction (refault detection) */
+	PG_idle,	/* page_idle: marked idle, no access seen since */
+	PG_young,	/* page_idle: an accessed bit was cleared for it */
+	PG_reclaim,	/* reclaim wants it freed once writeback ends */
 	PG_reserved,	/* never given to the allocator (hole, firmware, kernel) */
 	PG_buddy,	/* head of a free block in a buddy free list */
 	PG_pcp,		/* on a per-CPU free list (order in ->order) */
@@ -137,6 +143,12 @@ PAGEFLAG(Writeback, PG_writeback)
 PAGEFLAG(SwapBacked, PG_swapbacked)
 PAGEFLAG(SwapCache, PG_swapcache)
 PAGEFLAG(Unevictable, PG_unevictable)
+PAGEFLAG(Error, PG_error)
+PAGEFLAG(Readahead, PG_readahead)
+PAGEFLAG(Workingset, PG_workingset)
+PAGEFLAG(Idle, PG_idle)
+PAGEFLAG(Young, PG_young)
+PAGEFLAG(Reclaim, PG_reclaim)
 __PAGEFLAG(Reserved, PG_reserved)
 __PAGEFLAG(Buddy, PG_buddy)
 __PAGEFLAG(Pcp, PG_pcp)

@@ -210,6 +210,41 @@ struct memmap_range {
 #define MAX_MEMMAP_RANGES	64	/* all nodes together */
 #define MAX_NODE_RANGES		16	/* per node */
 
+/*
+ * The LRU lists of one node (Linux's lruvec; mm/lru.h has the API and
+ * docs/mm/reclaim.md the picture). One set per node, shared by every
+ * user of the node: no per-cgroup lists here (issue 14's "the seed").
+ */
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	NR_LRU_LISTS,
+};
+
+struct lruvec {
+	spinlock_t lru_lock;			/* the lists and nr_pages */
+	struct list_head lists[NR_LRU_LISTS];	/* page->lru; head = newest */
+	unsigned long nr_pages[NR_LRU_LISTS];
+	/* Workingset clock (mm/workingset.c): evictions and activations,
+	 * which a shadow entry records to measure a refault's distance. */
+	unsigned long nonresident_age;
+	/* Scan balance between anon and file (Linux's reclaim_stat). */
+	unsigned long recent_scanned[2], recent_rotated[2];
+};
+
+/* kswapd's and direct reclaim's state of a node (mm/vmscan.c). */
+struct reclaim_state_node {
+	void *kswapd;				/* its thread (kernel only) */
+	void *kswapd_wait;			/* its wait queue (kernel only) */
+	unsigned int kswapd_order;		/* largest order wanted */
+	int kswapd_failures;			/* runs that freed nothing */
+	bool kswapd_running;			/* awake and reclaiming */
+	void *reclaim_wait;			/* throttled direct reclaimers */
+};
+
 typedef struct pglist_data {
 	struct zone node_zones[MAX_NR_ZONES];
 	int node_id;
@@ -220,6 +255,8 @@ typedef struct pglist_data {
 	struct ratelimit nopage_rs;		/* allocation failure reports */
 	unsigned long nr_bad_pages;		/* bad page reports */
 	long vm_stat[NR_VM_NODE_STAT_ITEMS];	/* mm/vmstat.h */
+	struct lruvec __lruvec;			/* mm/lru.h: node_lruvec() */
+	struct reclaim_state_node reclaim;	/* mm/vmscan.c */
 	DEFINE_PER_CPU(struct per_cpu_nodestat, per_cpu_nodestats);
 } pg_data_t;
 

@@ -35,6 +35,9 @@ static const char *page_flags_str(unsigned long flags, char *buf, size_t size)
 		[PG_lru] = "lru", [PG_active] = "active",
 		[PG_writeback] = "writeback", [PG_swapbacked] = "swapbacked",
 		[PG_swapcache] = "swapcache", [PG_unevictable] = "unevictable",
+		[PG_error] = "error", [PG_readahead] = "readahead",
+		[PG_workingset] = "workingset", [PG_idle] = "idle",
+		[PG_young] = "young", [PG_reclaim] = "reclaim",
 		[PG_reserved] = "reserved", [PG_buddy] = "buddy",
 		[PG_pcp] = "pcp", [PG_slab] = "slab",
 	};

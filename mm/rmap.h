@@ -84,4 +84,42 @@ struct rmap_walk_control {
  * skipped) or -EINVAL (not an anonymous page). */
 int rmap_walk(struct page *page, struct rmap_walk_control *rwc);
 
+/* ------------------------------------------------ file pages (issue 14)
+ *
+ * A page-cache page is mapped by the VMAs of its mapping's i_mmap list
+ * (vma->vm_file->f_mapping); a VMA maps page index i at vm_start +
+ * ((i - vm_pgoff) << PAGE_SHIFT) when that is inside it. rmap_walk()
+ * takes both kinds of page. A MAP_PRIVATE file VMA maps the cache's page
+ * until a write copies it (then the copy is an anonymous page of that
+ * VMA's anon_vma).
+ */
+struct address_space;
+/* Link / unlink a file VMA in its mapping's i_mmap (mmap, split, fork,
+ * munmap). */
+void vma_link_file(struct vm_area_struct *vma);
+void vma_unlink_file(struct vm_area_struct *vma);
+/* One more PTE maps a page-cache page (NR_FILE_MAPPED on the first). */
+void page_add_file_rmap(struct page *page);
+
+/*
+ * Reclaim's questions (the page is locked):
+ * page_referenced: how many PTEs mapping page had their accessed bit
+ * set; the bits are cleared (and the TLB entries flushed) so the next
+ * look sees only new accesses. *vm_flags gets the union of those VMAs'
+ * flags (VM_LOCKED: keep it).
+ * try_to_unmap: remove every PTE mapping page (the dirty bit of each is
+ * moved to the page: set_page_dirty); true when none is left.
+ * page_mkclean: write-protect and clean every PTE of a shared file
+ * mapping of page (writeback is starting), so the next store faults and
+ * dirties the page again; the number of PTEs that were dirty.
+ */
+int page_referenced(struct page *page, unsigned long *vm_flags);
+bool try_to_unmap(struct page *page);
+int page_mkclean(struct page *page);
+/* Unmap pages [start, start + nr) (page offsets) of mapping from every
+ * process (truncate). Private COW copies are kept (as Linux, with
+ * even_cows = false). */
+void unmap_mapping_pages(struct address_space *mapping, pgoff_t start,
+			 pgoff_t nr);
+
 #endif

@@ -228,6 +228,28 @@ unsigned long global_node_page_state(enum node_stat_item item)
 const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGFAULT]	= "pgfault",
 	[PGMAJFAULT]	= "pgmajfault",
+	[PGPGIN]	= "pgpgin",
+	[PGPGOUT]	= "pgpgout",
+	[PGACTIVATE]	= "pgactivate",
+	[PGDEACTIVATE]	= "pgdeactivate",
+	[PGREFILL]	= "pgrefill",
+	[PGSCAN_KSWAPD]	= "pgscan_kswapd",
+	[PGSCAN_DIRECT]	= "pgscan_direct",
+	[PGSTEAL_KSWAPD] = "pgsteal_kswapd",
+	[PGSTEAL_DIRECT] = "pgsteal_direct",
+	[PGSTEAL_ANON]	= "pgsteal_anon",
+	[PGSTEAL_FILE]	= "pgsteal_file",
+	[PGROTATED]	= "pgrotated",
+	[ALLOCSTALL]	= "allocstall",
+	[KSWAPD_LOW_WMARK_HIT_QUICKLY] = "kswapd_low_wmark_hit_quickly",
+	[KSWAPD_HIGH_WMARK_HIT_QUICKLY] = "kswapd_high_wmark_hit_quickly",
+	[DROP_PAGECACHE] = "drop_pagecache",
+	[DROP_SLAB]	= "drop_slab",
+	[WORKINGSET_REFAULT_ANON] = "workingset_refault_anon",
+	[WORKINGSET_REFAULT_FILE] = "workingset_refault_file",
+	[WORKINGSET_ACTIVATE_FILE] = "workingset_activate_file",
+	[WORKINGSET_NODERECLAIM] = "workingset_nodereclaim",
+	[DIRECT_RECLAIM_WRITE] = "direct_reclaim_write",
 };
 
 static unsigned long vm_events[NR_VM_EVENT_ITEMS];
@@ -237,6 +259,11 @@ static unsigned long vm_events[NR_VM_EVENT_ITEMS];
 void count_vm_event(enum vm_event_item item)
 {
 	__atomic_add_fetch(&vm_events[item], 1, __ATOMIC_RELAXED);
+}
+
+void count_vm_events(enum vm_event_item item, unsigned long n)
+{
+	__atomic_add_fetch(&vm_events[item], n, __ATOMIC_RELAXED);
 }
 
 unsigned long global_vm_event(enum vm_event_item item)

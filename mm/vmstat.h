@@ -147,11 +147,31 @@ struct meminfo_line {
  */
 enum vm_event_item {
 	PGFAULT,		/* page faults handled (handle_mm_fault) */
-	PGMAJFAULT,		/* of them, needing I/O (swap-in): 0 until swap */
+	PGMAJFAULT,		/* of them, needing I/O (a file read, swap-in) */
+	PGPGIN, PGPGOUT,	/* KiB read from / written to disk (page cache) */
+	PGACTIVATE,		/* pages moved inactive -> active */
+	PGDEACTIVATE,		/* pages moved active -> inactive */
+	PGREFILL,		/* active pages scanned to refill inactive */
+	PGSCAN_KSWAPD,		/* inactive pages scanned by kswapd */
+	PGSCAN_DIRECT,		/* ... by direct reclaim */
+	PGSTEAL_KSWAPD,		/* pages reclaimed by kswapd */
+	PGSTEAL_DIRECT,		/* ... by direct reclaim */
+	PGSTEAL_ANON, PGSTEAL_FILE,	/* reclaimed, by type (both reclaimers) */
+	PGROTATED,		/* pages put back at the inactive tail */
+	ALLOCSTALL,		/* entries into direct reclaim */
+	KSWAPD_LOW_WMARK_HIT_QUICKLY, KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+	DROP_PAGECACHE, DROP_SLAB,	/* drop_caches runs */
+	WORKINGSET_REFAULT_ANON,	/* Linux keeps these per node; one */
+	WORKINGSET_REFAULT_FILE,	/* node here, so an event is the same */
+	WORKINGSET_ACTIVATE_FILE,	/* refaults put straight on active */
+	WORKINGSET_NODERECLAIM,	/* shadow entries reclaimed */
+	DIRECT_RECLAIM_WRITE,	/* writes issued from direct reclaim: must
+				 * stay 0 (mm/vmscan.c never writes there) */
 	NR_VM_EVENT_ITEMS,
 };
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
 void count_vm_event(enum vm_event_item item);
+void count_vm_events(enum vm_event_item item, unsigned long n);
 unsigned long global_vm_event(enum vm_event_item item);
 
 /* Linux's /proc/vmstat: every zone item (summed over zones), then every

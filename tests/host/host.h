@@ -30,4 +30,8 @@ void host_console_init(void);
 	__panicked; \
 })
 
+/* What schedule() runs on the host while a wait's condition is false
+ * (tests/host/sleep.c): complete queued I/O; true if it did anything. */
+void host_set_idle_work(bool (*fn)(void));
+
 #endif

@@ -1,0 +1,349 @@
+/*
+ * mm/filemap.h - the page cache: a file's pages in memory, found by their
+ * offset, read from and written back to the file's store by its file
+ * system. docs/mm/filemap.md.
+ *
+ * An `address_space` is one file's cache (Linux's name: it maps offsets in
+ * the file to pages). Its pages sit in an xarray (mm/xarray.h) indexed by
+ * page offset; a slot may instead hold a shadow (a value entry left by
+ * reclaim, mm/workingset.h) so a refault can be recognised. Dirty and
+ * writeback pages carry the PAGECACHE_TAG_DIRTY / _WRITEBACK marks, so
+ * writeback finds them without a scan.
+ *
+ * The page cache sits below fs/ (mm/ never includes fs/): a file system
+ * gives each inode an address_space with its address_space_operations
+ * (how to read a page, write one back, prepare a buffered write), and the
+ * page cache calls them. The file's size lives here (->size), because
+ * every read and fault must stop at it; fs/ sets it through i_size_write.
+ *
+ * A page in the cache:
+ *  - holds one reference for the cache (page->mapping = the mapping,
+ *    page->index = its offset) and is on an LRU list (mm/lru.h);
+ *  - is locked (PG_locked) while its contents or identity change: while
+ *    it is read, while it is truncated or reclaimed, during a buffered
+ *    write into it, while writeback starts. lock_page() sleeps;
+ *  - is uptodate (PG_uptodate) once it holds the file's data;
+ *  - is dirty (PG_dirty + the dirty mark) when newer than the disk, under
+ *    writeback (PG_writeback + the mark) while being written.
+ *
+ * Locking, outermost first: the inode's own lock (fs/) > page lock >
+ * mapping->i_pages_lock (a spinlock: the index, nrpages, marks) >
+ * lruvec->lru_lock. i_mmap_lock (the VMAs mapping the file, for rmap) is
+ * taken inside the page lock, never with i_pages_lock held. Nothing here
+ * may be called with a spinlock held unless it says so: reads, writes
+ * and faults sleep (I/O, lock_page, allocation with GFP_KERNEL).
+ *
+ * Errors: a read that fails leaves the page !uptodate with PG_error, and
+ * the caller gets -EIO; a failed write-back sets AS_EIO on the mapping,
+ * reported once by the next fsync (filemap_check_errors()).
+ */
+#ifndef MM_FILEMAP_H
+#define MM_FILEMAP_H
+
+#include "kernel/file.h"
+#include "kernel/lib/list.h"
+#include "kernel/spinlock.h"
+#include "kernel/types.h"
+#include "mm/gfp.h"
+#include "mm/mm.h"
+#include "mm/mm_types.h"
+#include "mm/xarray.h"
+
+/* The xarray marks the page cache uses (Linux's names). */
+#define PAGECACHE_TAG_DIRTY	XA_MARK_0
+#define PAGECACHE_TAG_WRITEBACK	XA_MARK_1
+#define PAGECACHE_TAG_TOWRITE	XA_MARK_2
+
+struct address_space;
+struct writeback_control;
+
+/* What to write, for ->writepage and do_writepages(). */
+enum writeback_sync_modes {
+	WB_SYNC_NONE,	/* start writes, do not wait (flusher) */
+	WB_SYNC_ALL,	/* write and wait for every page (fsync, sync) */
+};
+
+struct writeback_control {
+	long nr_to_write;		/* pages: decremented per page written */
+	long pages_skipped;
+	loff_t range_start, range_end;	/* bytes, inclusive; 0, LLONG_MAX: all */
+	enum writeback_sync_modes sync_mode;
+	bool for_reclaim;		/* never set: reclaim does not write
+					 * (mm/vmscan.c; counted as
+					 * DIRECT_RECLAIM_WRITE if it were) */
+	bool for_background;		/* the flusher's background pass */
+};
+
+/*
+ * What a file system provides (Linux's address_space_operations, reduced
+ * to what this kernel uses). Each may sleep.
+ */
+struct address_space_operations {
+	/*
+	 * Read page (locked, in the cache, not uptodate) from the store.
+	 * When the data is in: SetPageUptodate (or SetPageError on failure),
+	 * then unlock_page. It may finish before returning (synchronous) or
+	 * later from I/O completion. Returns 0, or -errno when it could not
+	 * even start (the page is unlocked then too). Beyond the end of the
+	 * file (a hole, a partial last page) it zero-fills.
+	 */
+	int (*read_folio)(struct file *file, struct page *page);
+	/*
+	 * Optional: start reading nr locked, !uptodate pages already in the
+	 * cache, at consecutive offsets from pages[0]->index (readahead:
+	 * one request for many pages). Each page ends as in read_folio.
+	 * Without it, read_folio is called for each.
+	 */
+	void (*readahead)(struct address_space *mapping, struct page **pages,
+			  unsigned int nr);
+	/*
+	 * Write back page: locked, its dirty bit already cleared
+	 * (clear_page_dirty_for_io). Calls set_page_writeback(), unlocks,
+	 * and calls end_page_writeback() when the write is done (any
+	 * context). On an error: mapping_set_error(mapping, err) in the
+	 * completion. Returns 0 or -errno (not started: redirty the page).
+	 */
+	int (*writepage)(struct page *page, struct writeback_control *wbc);
+	/*
+	 * Buffered write of len bytes at pos (within one page): find or make
+	 * the page (locked, with a reference, in *pagep), make the parts of
+	 * it outside [pos, pos + len) uptodate if the page is not (read or
+	 * zero), and reserve the store (allocate blocks: -ENOSPC here, before
+	 * anything is copied). Then write_end: copied bytes were copied in;
+	 * mark the page dirty, move the size, unlock and put the page;
+	 * returns copied (or less). filemap's simple_write_begin/end do this
+	 * for a file system with no blocks to reserve.
+	 */
+	int (*write_begin)(struct file *file, struct address_space *mapping,
+			   loff_t pos, unsigned int len, struct page **pagep);
+	int (*write_end)(struct file *file, struct address_space *mapping,
+			 loff_t pos, unsigned int len, unsigned int copied,
+			 struct page *page);
+	/* Optional: page is leaving the cache (truncate, reclaim); drop what
+	 * the file system keeps in page->private. */
+	void (*invalidate_folio)(struct page *page);
+};
+
+/* mapping->flags */
+#define AS_EIO		0	/* a write-back failed with an I/O error */
+#define AS_ENOSPC	1	/* a write-back failed for lack of space */
+#define AS_UNEVICTABLE	2	/* never reclaim (ramfs-like) */
+
+struct address_space {
+	void *host;			/* the owner (fs: the inode) */
+	struct xarray i_pages;		/* pages and shadows, by page offset */
+	spinlock_t i_pages_lock;	/* i_pages, nrpages, nrshadows, marks */
+	unsigned long nrpages;		/* pages in the cache */
+	unsigned long nrshadows;	/* workingset shadows in i_pages */
+	loff_t size;			/* the file's size in bytes (i_size) */
+	const struct address_space_operations *a_ops;
+	unsigned long flags;		/* AS_* bits, atomic */
+	/* The VMAs mapping this file (vm_area_struct.shared_node): rmap
+	 * for file pages walks them. */
+	struct list_head i_mmap;
+	spinlock_t i_mmap_lock;
+	unsigned long nr_mmaps;
+	/* Writeback: where the last pass stopped (cyclic writeback), and the
+	 * link in the list of mappings with dirty pages (the flusher's). */
+	pgoff_t writeback_index;
+	struct list_head dirty_link;
+	unsigned long dirtied_when;	/* jiffies-like ms when first dirtied */
+	pg_data_t *node;		/* where its pages come from: NULL =
+					 * the kernel's (tests: an arena) */
+	const char *name;		/* for reports: "vda:12" (dev:ino) */
+};
+
+/* An empty cache of a file with a_ops; host is the owner. */
+void address_space_init(struct address_space *mapping,
+			const struct address_space_operations *a_ops,
+			void *host);
+
+static inline void mapping_set_error(struct address_space *mapping, int err)
+{
+	if (err)
+		__atomic_fetch_or(&mapping->flags,
+				  1UL << (err == -ENOSPC ? AS_ENOSPC : AS_EIO),
+				  __ATOMIC_RELAXED);
+}
+/* The error a write-back hit since the last call (-EIO/-ENOSPC), and
+ * clear it: fsync reports it once. 0 if none. */
+int filemap_check_errors(struct address_space *mapping);
+
+/* --------------------------------------------------------------- lookup */
+
+/* The page at index with a reference taken (put_page() when done), or
+ * NULL (none, or a shadow). Does not wait for it to be uptodate. */
+struct page *find_get_page(struct address_space *mapping, pgoff_t index);
+/* The same, locked (sleeps for the lock; NULL if it was truncated
+ * meanwhile). */
+struct page *find_lock_page(struct address_space *mapping, pgoff_t index);
+/* The page at index, locked and with a reference: the cached one, or a
+ * new one (not uptodate) added to the cache and the LRU. NULL: -ENOMEM. */
+struct page *find_or_create_page(struct address_space *mapping,
+				 pgoff_t index, gfp_t gfp);
+/*
+ * Add page (new, locked by the caller with __SetPageLocked, not yet
+ * visible) to the cache at index and to the LRU (active if its shadow
+ * says it refaulted within the working set). Takes the cache's
+ * reference. 0, -EEXIST (a page is there), -ENOMEM.
+ */
+int add_to_page_cache_lru(struct page *page, struct address_space *mapping,
+			  pgoff_t index, gfp_t gfp);
+/*
+ * Take page (locked, clean, not under writeback, unmapped) out of the
+ * cache and drop the cache's reference; shadow, if not NULL, is left in
+ * its slot (reclaim: mm/workingset.h). Counts NR_FILE_PAGES.
+ */
+void __delete_from_page_cache(struct page *page, void *shadow);
+void delete_from_page_cache(struct page *page);
+/*
+ * An uptodate page of the file at index, with a reference: from the cache
+ * or read now (synchronously). file may be NULL (metadata reads). The
+ * page or an ERR_PTR: -EIO (read failed), -ENOMEM.
+ */
+struct page *read_mapping_page(struct address_space *mapping, pgoff_t index,
+			       struct file *file);
+
+/* --------------------------------------------------------- page state */
+
+/* Sleep until page's lock is ours (lock_page) / until it is unlocked by
+ * whoever holds it (wait_on_page_locked) / until writeback ends.
+ * unlock_page() (mm/mm_types.h) wakes the sleepers through
+ * wake_up_page(). */
+void lock_page(struct page *page);
+void wait_on_page_locked(struct page *page);
+void wait_on_page_writeback(struct page *page);
+void wake_up_page(struct page *page, int bit);
+/* unlock_page() plus the wake-up: what page-cache code calls. */
+void unlock_page_wake(struct page *page);
+
+/*
+ * Mark a page-cache page dirty (Linux's set_page_dirty for a file
+ * without buffers): PG_dirty, the dirty mark, NR_FILE_DIRTY and
+ * NR_DIRTIED, and the mapping on the flusher's list. True if it was
+ * clean. The page is locked or mapped (its mapping is stable).
+ */
+bool set_page_dirty(struct page *page);
+/* Writeback is about to start on a locked dirty page: clear PG_dirty and
+ * the dirty mark (counting NR_FILE_DIRTY down), re-arm write protection
+ * of its shared mappings (mm/rmap.h page_mkclean) so a later store faults
+ * and dirties it again. True if it was dirty. */
+bool clear_page_dirty_for_io(struct page *page);
+/* I/O starts / ends: PG_writeback and its mark, NR_WRITEBACK, NR_WRITTEN,
+ * and wake_up_page. end_page_writeback may run in interrupt context. */
+void set_page_writeback(struct page *page);
+void end_page_writeback(struct page *page);
+
+/* ------------------------------------------------------- read, write */
+
+/*
+ * read(2) of a cached file: copy up to n bytes at *pos into the kernel
+ * buffer buf, reading pages as needed with readahead (the file's f_ra),
+ * marking each page accessed; stops at mapping->size. Advances *pos.
+ * Bytes copied, 0 at the end, or -errno (-EIO) if nothing was copied.
+ */
+ssize_t filemap_read(struct file *file, char *buf, size_t n, loff_t *pos);
+/*
+ * write(2) through the cache: for each page, ->write_begin, copy, and
+ * ->write_end. Advances *pos; bytes written or -errno (-ENOSPC, -EFBIG)
+ * if none. The caller holds the inode's lock and has applied O_APPEND.
+ */
+ssize_t generic_perform_write(struct file *file, const char *buf, size_t n,
+			      loff_t *pos);
+/* write_begin/end for a file system with nothing to reserve. */
+int simple_write_begin(struct file *file, struct address_space *mapping,
+		       loff_t pos, unsigned int len, struct page **pagep);
+int simple_write_end(struct file *file, struct address_space *mapping,
+		     loff_t pos, unsigned int len, unsigned int copied,
+		     struct page *page);
+
+/* ---------------------------------------------------------- mappings */
+
+/* The vm_ops of a mapped cached file: fault = filemap_fault (find or read
+ * the page, with readahead around the fault), page_mkwrite =
+ * filemap_page_mkwrite (lock, check it is still in the file, dirty). */
+extern const struct vm_operations_struct generic_file_vm_ops;
+vm_fault_t filemap_fault(struct vm_fault *vmf);
+vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf);
+/* file_operations.mmap of a cached file: vma->vm_ops. */
+int generic_file_mmap(struct file *file, struct vm_area_struct *vma);
+
+/* --------------------------------------------------------- readahead */
+
+/* The window limit for new opens, in pages (boot option readahead=KB,
+ * 0: off; default 128 KiB, Linux's). */
+extern unsigned int readahead_max_pages;
+void file_ra_state_init(struct file_ra_state *ra);
+/*
+ * Linux's on-demand readahead: a read of req_count pages at index missed
+ * the cache (sync) or hit a PG_readahead page (async). Detects sequential
+ * access (index follows the previous window or prev_pos) and grows the
+ * window (x2 or x4, up to ra_pages); a random read gets no readahead.
+ * Pages are added to the cache and read; nothing waits for them.
+ */
+void page_cache_sync_readahead(struct address_space *mapping,
+			       struct file_ra_state *ra, struct file *file,
+			       pgoff_t index, unsigned long req_count);
+void page_cache_async_readahead(struct address_space *mapping,
+				struct file_ra_state *ra, struct file *file,
+				struct page *page, pgoff_t index,
+				unsigned long req_count);
+/* Readahead counters (vmstat-style, for the bench and tests). */
+struct readahead_stats {
+	unsigned long sync, async;	/* windows started */
+	unsigned long pages;		/* pages read ahead */
+	unsigned long hits;		/* read-ahead pages later read */
+};
+void readahead_get_stats(struct readahead_stats *st);
+
+/* --------------------------------------------------------- writeback */
+
+/* Write the dirty pages of mapping as wbc says (->writepage for each,
+ * from writeback_index on for WB_SYNC_NONE). 0 or the first -errno. */
+int do_writepages(struct address_space *mapping,
+		  struct writeback_control *wbc);
+/* Write [start, end] (bytes, inclusive) and wait for it: fsync's data
+ * part. 0 or -errno (including an earlier write-back error). */
+int filemap_write_and_wait_range(struct address_space *mapping,
+				 loff_t start, loff_t end);
+static inline int filemap_write_and_wait(struct address_space *mapping)
+{
+	return filemap_write_and_wait_range(mapping, 0, (loff_t)(~0ULL >> 1));
+}
+/* Wait for writeback already started on [start, end]. */
+int filemap_fdatawait_range(struct address_space *mapping, loff_t start,
+			    loff_t end);
+/*
+ * The flusher's work: write back dirty pages of every mapping on the
+ * dirty list (oldest first), up to nr_pages (0: all); returns pages
+ * written. wakeup_flusher_threads() asks the flusher thread
+ * (mm/writeback_kthread.c) to do it soon; the page cache works without
+ * the thread (host tests call writeback_dirty_mappings directly).
+ */
+unsigned long writeback_dirty_mappings(unsigned long nr_pages,
+				       enum writeback_sync_modes mode);
+void wakeup_flusher_threads(void);
+extern void (*writeback_wakeup_hook)(void);	/* set by the flusher */
+/* A mapping is going away (its inode is evicted): off the dirty list. */
+void mapping_forget_dirty(struct address_space *mapping);
+
+/* --------------------------------------------------------- truncation */
+
+/* Drop every page at byte offset >= lstart (the part of a partial page
+ * beyond lstart is zeroed), waiting for writeback and removing mappings
+ * of them (mm/rmap.h). Shadows go too. The inode's lock is held. */
+void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
+/* truncate(2)'s page-cache part: size = newsize, unmap and drop pages
+ * beyond it. */
+void truncate_pagecache(struct address_space *mapping, loff_t newsize);
+/* Drop clean, unlocked, unmapped pages of [start, end] (page offsets):
+ * drop_caches. Returns pages dropped. */
+unsigned long invalidate_mapping_pages(struct address_space *mapping,
+				       pgoff_t start, pgoff_t end);
+
+/* ------------------------------------------------------ accounting */
+
+/* Pages of page cache now (Cached + Buffers), dirty, under writeback. */
+unsigned long pagecache_nr_pages(void);
+
+#endif
