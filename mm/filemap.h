@@ -128,6 +128,8 @@ struct address_space_operations {
 #define AS_EIO		0	/* a write-back failed with an I/O error */
 #define AS_ENOSPC	1	/* a write-back failed for lack of space */
 #define AS_UNEVICTABLE	2	/* never reclaim (ramfs-like) */
+#define AS_BDEV		3	/* a block device's cache (file systems'
+				 * metadata): its pages are meminfo's Buffers */
 
 struct address_space {
 	void *host;			/* the owner (fs: the inode) */
@@ -343,7 +345,8 @@ unsigned long invalidate_mapping_pages(struct address_space *mapping,
 
 /* ------------------------------------------------------ accounting */
 
-/* Pages of page cache now (Cached + Buffers), dirty, under writeback. */
-unsigned long pagecache_nr_pages(void);
+/* Pages now in AS_BDEV mappings (meminfo's Buffers; Cached excludes
+ * them, as Linux). */
+unsigned long nr_blockdev_pages(void);
 
 #endif
