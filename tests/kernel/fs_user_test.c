@@ -16,7 +16,9 @@
  *   fs.big_sha:HEX      the first 32 hex digits of its pattern's sha256
  *   fs.map_sha:HEX      the same for the MAP_SHARED file (below)
  *   fs.small:vdb        a small ext2 disk, to fill to ENOSPC
- *   fs.bad:6            vda..vdf: five corrupt superblocks and a good disk
+ *   fs.bad:7            vda..vdf: five corrupt superblocks and a good disk;
+ *                       vdg: a corrupt inode and directory entry, whose
+ *                       inode numbers are fs.badptr_ino, fs.baddir_ino
  * Without fs.root (fs.bad), the suite fs_user (fs_user_bad) skips: the
  * configurations without these disks run it too.
  *
@@ -416,7 +418,8 @@ kunit_test_suite(fs_user_suite);
  * with mke2fs and corrupts one superblock field each). root=vda was
  * refused at boot (the host check finds the reason in the boot log);
  * each mount is refused with a reason that names the field, nothing is
- * mounted, and the kernel carries on: the good disk mounts and reads.
+ * mounted, and the kernel carries on: the good disk mounts and reads; a
+ * corrupt inode and directory entry give an error and a reason.
  */
 static const struct {
 	const char *dev, *why;
@@ -463,9 +466,40 @@ static void the_kernel_carries_on_with_a_good_disk(struct kunit *test)
 	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
 }
 
+/*
+ * vdg mounts (its superblock is good), but reading a file whose block
+ * pointer is out of range, and listing a directory with a malformed entry,
+ * fail with EIO (or EUCLEAN, Linux's EFSCORRUPTED) and a reason on the
+ * console naming the inode; then the disk unmounts.
+ */
+static void corrupt_inode_and_directory_fail_with_the_reason(struct kunit *test)
+{
+	const char *ptr_ino = promised(test, "fs.badptr_ino");
+	const char *dir_ino = promised(test, "fs.baddir_ino");
+	char want[32];
+	int status;
+
+	capture(test);
+	KUNIT_ASSERT_EQ(test, console("mount vdg /mnt"), 0);
+	status = sh(test, "cat /mnt/badptr > /dev/null");
+	KUNIT_EXPECT_NE(test, status, EXITED(0));
+	KUNIT_EXPECT_EQ(test, status & 0x7f, 0);	/* an error, not a signal */
+	ksnprintf(want, sizeof(want), "inode %s", ptr_ino);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	status = sh(test, "ls /mnt/baddir");
+	KUNIT_EXPECT_NE(test, status, EXITED(0));
+	ksnprintf(want, sizeof(want), "inode %s", dir_ino);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "Input/output error") ||
+			  strstr(out, "Structure needs cleaning"));
+	KUNIT_EXPECT_EQ(test, console("umount /mnt"), 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
 static struct kunit_case fs_user_bad_cases[] = {
 	KUNIT_CASE(corrupt_superblocks_are_refused_with_the_reason),
 	KUNIT_CASE(the_kernel_carries_on_with_a_good_disk),
+	KUNIT_CASE(corrupt_inode_and_directory_fail_with_the_reason),
 	{}
 };
 
