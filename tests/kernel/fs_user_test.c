@@ -57,14 +57,20 @@ static char out[OUT_SIZE];
 #define AFTER_SEED	"5"
 #define AFTER_SIZE	"64K"
 
-/* The value the harness promised for key, or skip the case. */
+/* The value the harness promised for key, or skip the case. A copy:
+ * kunit_expectation's buffer is reused by the next lookup, and a case
+ * may hold up to four values. */
 static const char *promised(struct kunit *test, const char *key)
 {
+	static char copies[4][64];
+	static unsigned int next;
 	const char *v = kunit_expectation(key);
+	char *c = copies[next++ % ARRAY_SIZE(copies)];
 
 	if (!v)
 		kunit_do_skip(test, "no disk promised (kunit.expect=%s)", key);
-	return v;
+	strlcpy(c, v ? v : "", sizeof(copies[0]));
+	return c;
 }
 
 /* Start /bin/argv[0]; its pid. */
