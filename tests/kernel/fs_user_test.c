@@ -200,7 +200,7 @@ static void big_file_written_and_synced(struct kunit *test)
 static void big_file_read_back_after_drop_caches(struct kunit *test)
 {
 	const char *sha = promised(test, "fs.big_sha");
-	const char *const argv[] = { "sha256sum", "/mnt/big", NULL };
+	const char *const argv[] = { "busybox", "sha256sum", "/mnt/big", NULL };
 	unsigned long cached_before, cached_after, min_free = ~0UL;
 	unsigned long scan0, steal0, scan1, steal1, wmin = min_wmark_total();
 	int pid, status;
