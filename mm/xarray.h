@@ -70,7 +70,7 @@ void *xa_load(const struct xarray *xa, unsigned long index);
  * NULL), or XA_ERR_NOMEM when a node could not be had (nothing changed).
  * Storing over an entry keeps its marks unless entry is NULL or a value.
  */
-#define XA_ERR_NOMEM	((void *)-ENOMEM)	/* never a valid entry: bit 1 set */
+#define XA_ERR_NOMEM	((void *)-ENOMEM)	/* the top page of the address space: never an entry */
 static inline bool xa_is_err(const void *e) { return e == XA_ERR_NOMEM; }
 void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp);
 /* xa_store(xa, index, NULL, 0): never fails. */
