@@ -7,6 +7,7 @@
 #include "mm/vm_internal.h"
 #include "mm/rmap.h"
 #include "mm/kmalloc.h"
+#include "mm/lru.h"
 #include "mm/page_alloc.h"
 #include "mm/vmstat.h"
 #include "kernel/errno.h"
@@ -25,15 +26,7 @@ static struct page *alloc_user_page(struct mm_struct *mm)
 
 void put_user_page(struct page *page)
 {
-	if (!put_page_testzero(page))
-		return;
-	/* The last reference: clear what the owner set, then free. */
-	page->mapping = NULL;
-	page->index = 0;
-	page->flags &= ~PAGE_FLAGS_OWNER;
-	page_mapcount_reset(page);
-	set_page_count(page, 1);
-	__free_page(page);
+	put_page(page);		/* mm/lru.h: off the LRU, cleared, freed */
 }
 
 static enum mm_counter page_counter(const struct page *page)
