@@ -227,6 +227,11 @@ void __delete_from_page_cache(struct page *page, void *shadow)
 	struct address_space *mapping = page->mapping;
 	unsigned long flags;
 
+	/* While the page is still the mapping's: the file system may
+	 * look at both to drop what it keeps in page->private. */
+	if (mapping->a_ops && mapping->a_ops->invalidate_folio)
+		mapping->a_ops->invalidate_folio(page);
+
 	spin_lock_irqsave(&mapping->i_pages_lock, flags);
 	xa_store(&mapping->i_pages, page->index, shadow, GFP_NOWAIT);
 	mapping->nrpages--;
@@ -244,8 +249,6 @@ void __delete_from_page_cache(struct page *page, void *shadow)
 	page->mapping = NULL;
 	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
 
-	if (mapping->a_ops && mapping->a_ops->invalidate_folio)
-		mapping->a_ops->invalidate_folio(page);
 	ClearPageReadahead(page);
 	put_page(page);			/* the cache's reference */
 }
