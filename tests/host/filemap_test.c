@@ -9,7 +9,8 @@
  *  - after each step the counts agree with the pages: nrpages, and the
  *    node's NR_FILE_PAGES, NR_FILE_DIRTY, NR_WRITEBACK equal the pages
  *    found in the index with PG_dirty / PG_writeback; the dirty and
- *    writeback marks match the flags; the index's own invariants hold;
+ *    writeback marks match the flags; every cached page is on an LRU
+ *    list; the index's and the LRU lists' own invariants hold;
  *  - after filemap_write_and_wait the store equals the model;
  *  - at the end, everything truncated: no page, count or node left, every
  *    arena page back.
@@ -65,6 +66,7 @@ static void check_state(struct kunit *test, unsigned long step)
 	void *entry;
 
 	KUNIT_ASSERT_EQ(test, xa_check(&m->i_pages), 0);
+	KUNIT_ASSERT_EQ(test, lruvec_check(node_lruvec(&node)), 0);
 	xa_for_each_range(&m->i_pages, index, entry, 0, ~0UL) {
 		struct page *page = entry;
 
@@ -93,6 +95,9 @@ static void check_state(struct kunit *test, unsigned long step)
 				   "mark %d", step, index, PageWriteback(page),
 				   xa_get_mark(&m->i_pages, index,
 					       PAGECACHE_TAG_WRITEBACK));
+		if (!PageLRU(page))
+			KUNIT_FAIL(test, "step %lu: page %lu is not on an LRU "
+				   "list", step, index);
 		if (PageLocked(page) && !read_queued(page))
 			KUNIT_FAIL(test, "step %lu: page %lu left locked",
 				   step, index);
