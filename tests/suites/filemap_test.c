@@ -10,6 +10,7 @@
 #include "mm/filemap.h"
 #include "mm/lru.h"
 #include "mm/vmstat.h"
+#include "mm/workingset.h"
 #include "tests/suites/memstore.h"
 #include "tests/suites/test_arena.h"
 
@@ -323,6 +324,41 @@ static void filemap_page_lock_bits(struct kunit *test)
 	fm_teardown(test);
 }
 
+/* Reclaim's way out: the page leaves a shadow in its slot; reading it
+ * again replaces the shadow and counts a refault; truncation drops
+ * shadows with the pages. */
+static void filemap_shadow_then_refault(struct kunit *test)
+{
+	unsigned long refaults;
+	struct page *page;
+
+	if (!fm_setup(test, false, false))
+		return;
+	env.f.f_ra.ra_pages = 0;
+	fill(buf, 3 * 4096, 29);
+	fm_write(0, buf, 3 * 4096);
+	KUNIT_EXPECT_EQ(test, filemap_write_and_wait(&env.ms.mapping), 0);
+	for (pgoff_t i = 0; i < 2; i++) {
+		page = find_lock_page(&env.ms.mapping, i);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		__delete_from_page_cache(page, workingset_eviction(page));
+		unlock_page_wake(page);
+		put_page(page);
+	}
+	KUNIT_EXPECT_EQ(test, env.ms.mapping.nrpages, 1UL);
+	KUNIT_EXPECT_EQ(test, env.ms.mapping.nrshadows, 2UL);
+	KUNIT_EXPECT_EQ(test, fm_stat(NR_FILE_PAGES), 1UL);
+	KUNIT_EXPECT_NULL(test, find_get_page(&env.ms.mapping, 0));
+	refaults = global_vm_event(WORKINGSET_REFAULT_FILE);
+	KUNIT_EXPECT_EQ(test, fm_read(0, buf2, 4096), 4096);
+	KUNIT_EXPECT_EQ(test, memcmp(buf2, buf, 4096), 0);
+	KUNIT_EXPECT_EQ(test, global_vm_event(WORKINGSET_REFAULT_FILE),
+			refaults + 1);
+	KUNIT_EXPECT_EQ(test, env.ms.mapping.nrshadows, 1UL);
+	KUNIT_EXPECT_EQ(test, env.ms.mapping.nrpages, 2UL);
+	fm_teardown(test);	/* checks the other shadow went too */
+}
+
 static struct kunit_case filemap_cases[] = {
 	KUNIT_CASE(filemap_write_then_read_back),
 	KUNIT_CASE(filemap_fsync_writes_the_store),
@@ -334,6 +370,7 @@ static struct kunit_case filemap_cases[] = {
 	KUNIT_CASE(filemap_flusher_writes_expired_mappings),
 	KUNIT_CASE(filemap_fault_and_mkwrite),
 	KUNIT_CASE(filemap_page_lock_bits),
+	KUNIT_CASE(filemap_shadow_then_refault),
 	{}
 };
 
