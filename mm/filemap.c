@@ -341,10 +341,15 @@ ssize_t filemap_read(struct file *file, char *buf, size_t n, loff_t *pos)
 	ssize_t done = 0;
 	int err = 0;
 
+	if (*pos < 0)
+		return -EINVAL;
 	while (n) {
 		loff_t isize = __atomic_load_n(&mapping->size, __ATOMIC_RELAXED);
 		pgoff_t index = (pgoff_t)(*pos >> PAGE_SHIFT);
-		pgoff_t last = (pgoff_t)((*pos + n - 1) >> PAGE_SHIFT);
+		/* The request's last page, for readahead's sizing only (a
+		 * huge n must not overflow the position). */
+		size_t span = n < ((size_t)1 << 30) ? n : (size_t)1 << 30;
+		pgoff_t last = (pgoff_t)((*pos + (loff_t)span - 1) >> PAGE_SHIFT);
 		size_t offset = *pos & (PAGE_SIZE - 1), chunk;
 		struct page *page;
 

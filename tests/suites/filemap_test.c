@@ -92,6 +92,10 @@ static void filemap_write_then_read_back(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(buf2, buf + 4000, 3 * 4096 + 100 - 4000), 0);
 	KUNIT_EXPECT_EQ(test, fm_read(3 * 4096 + 100, buf2, 10), 0);
 	KUNIT_EXPECT_EQ(test, fm_read(1 << 20, buf2, 10), 0);
+	/* A huge count stops at the end of the file; a negative position
+	 * is refused. */
+	KUNIT_EXPECT_EQ(test, fm_read(100, buf2, ~(size_t)0 >> 1), 3 * 4096);
+	KUNIT_EXPECT_EQ(test, fm_read(-1, buf2, 10), -EINVAL);
 	/* Nothing was read from the store: the pages were written whole or
 	 * lay beyond the old end. */
 	KUNIT_EXPECT_EQ(test, env.ms.reads, 0UL);
