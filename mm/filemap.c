@@ -418,6 +418,8 @@ ssize_t generic_perform_write(struct file *file, const char *buf, size_t n,
 	ssize_t done = 0;
 	int err = 0;
 
+	if (*pos < 0)
+		return -EINVAL;
 	while (n) {
 		size_t offset = *pos & (PAGE_SIZE - 1);
 		unsigned int bytes = (unsigned int)(PAGE_SIZE - offset);

@@ -96,6 +96,8 @@ static void filemap_write_then_read_back(struct kunit *test)
 	 * is refused. */
 	KUNIT_EXPECT_EQ(test, fm_read(100, buf2, ~(size_t)0 >> 1), 3 * 4096);
 	KUNIT_EXPECT_EQ(test, fm_read(-1, buf2, 10), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fm_write(-4096, buf, 10), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fm_write((loff_t)1 << 43, buf, 10), -EFBIG);
 	/* Nothing was read from the store: the pages were written whole or
 	 * lay beyond the old end. */
 	KUNIT_EXPECT_EQ(test, env.ms.reads, 0UL);
