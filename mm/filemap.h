@@ -152,6 +152,8 @@ struct address_space {
 	pgoff_t writeback_index;
 	struct list_head dirty_link;
 	unsigned long dirtied_when;	/* jiffies-like ms when first dirtied */
+	unsigned int wb_passes;		/* writeback passes using it now
+					 * (mapping_forget_dirty waits) */
 	pg_data_t *node;		/* where its pages come from: NULL =
 					 * the kernel's (tests: an arena) */
 	const char *name;		/* for reports: "vda:12" (dev:ino) */

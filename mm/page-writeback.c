@@ -29,12 +29,13 @@ unsigned int dirty_expire_ms = 30000;
  * The mappings with dirty pages, oldest first (the flusher's list). A
  * mapping joins at its first dirty page (dirtied_when = then) and leaves
  * when a writeback pass finds it clean, or when its inode goes.
- * wb_busy is the mapping a pass is writing now (without the lock held):
- * mapping_forget_dirty waits for it, so the mapping outlives the pass.
+ * A pass writes a mapping without the lock held, counting itself in
+ * mapping->wb_passes (the flusher and a sync may both be at work):
+ * mapping_forget_dirty waits for that to drop to 0, so the mapping
+ * outlives every pass using it.
  */
 static struct list_head dirty_mappings = LIST_HEAD_INIT(dirty_mappings);
 static spinlock_t dirty_lock = SPINLOCK_INIT("dirty mappings");
-static struct address_space *wb_busy;
 static DECLARE_WAIT_QUEUE_HEAD(wb_idle);
 
 void (*writeback_wakeup_hook)(void);
@@ -399,7 +400,7 @@ unsigned long writeback_mappings_older_than(unsigned long older_than,
 					   dirty_link);
 		list_del_init(&mapping->dirty_link);
 		dirtied_when = mapping->dirtied_when;
-		wb_busy = mapping;
+		mapping->wb_passes++;
 		spin_unlock_irqrestore(&dirty_lock, flags);
 
 		do_writepages(mapping, &wbc);
@@ -409,7 +410,7 @@ unsigned long writeback_mappings_older_than(unsigned long older_than,
 		written += (unsigned long)(before - wbc.nr_to_write);
 
 		spin_lock_irqsave(&dirty_lock, flags);
-		wb_busy = NULL;
+		mapping->wb_passes--;
 		if (mapping_has_dirty(mapping) &&
 		    list_empty(&mapping->dirty_link)) {
 			mapping->dirtied_when = dirtied_when;
@@ -458,10 +459,11 @@ void mapping_forget_dirty(struct address_space *mapping)
 
 	spin_lock_irqsave(&dirty_lock, flags);
 	list_del_init(&mapping->dirty_link);
-	while (wb_busy == mapping) {
+	while (mapping->wb_passes) {
 		spin_unlock_irqrestore(&dirty_lock, flags);
-		wait_event(wb_idle, READ_ONCE(wb_busy) != mapping);
+		wait_event(wb_idle, !READ_ONCE(mapping->wb_passes));
 		spin_lock_irqsave(&dirty_lock, flags);
+		/* The pass may have put it back on the list. */
 		list_del_init(&mapping->dirty_link);
 	}
 	spin_unlock_irqrestore(&dirty_lock, flags);
