@@ -199,10 +199,94 @@ static void filemap_flusher_writes_dirty_pages(struct kunit *test)
 	fk_teardown(test);
 }
 
+/*
+ * Two writeback passes at once (the flusher's and a sync's), each on its
+ * own mapping, with slow write-backs: X's pass ends first, and
+ * mapping_forget_dirty(Y) must still wait for Y's pass (an inode
+ * eviction frees the mapping right after it).
+ */
+static struct memstore ms_y;
+static unsigned char store_y[4 * 4096];
+static struct address_space_operations slow_aops;
+static bool pass_x_done, pass_y_done, x_started, y_started;
+
+static int slow_writepage(struct page *page, struct writeback_control *wbc)
+{
+	bool x = page->mapping == &ms.mapping;
+
+	WRITE_ONCE(*(x ? &x_started : &y_started), true);
+	sleep_ms(x ? 30 : 100);
+	return memstore_writepage(page, wbc);
+}
+
+static int pass_x(void *arg)
+{
+	(void)arg;
+	writeback_mappings_older_than(1, 0, WB_SYNC_NONE);	/* X only */
+	WRITE_ONCE(pass_x_done, true);
+	return 0;
+}
+
+static int pass_y(void *arg)
+{
+	(void)arg;
+	writeback_dirty_mappings(0, WB_SYNC_ALL);		/* Y */
+	WRITE_ONCE(pass_y_done, true);
+	return 0;
+}
+
+static void filemap_forget_waits_for_every_pass(struct kunit *test)
+{
+	struct thread *tx, *ty;
+	struct file fx, fy;
+	char data[3 * 4096];
+	loff_t pos;
+
+	if (!fk_setup(test))
+		return;
+	memstore_init(&ms_y, store_y, sizeof(store_y), &arena.pgdat, false);
+	slow_aops = *ms.mapping.a_ops;
+	slow_aops.writepage = slow_writepage;
+	ms.mapping.a_ops = &slow_aops;
+	ms_y.mapping.a_ops = &slow_aops;
+	memstore_file(&ms, &fx);
+	memstore_file(&ms_y, &fy);
+	memset(data, 0x11, sizeof(data));
+	pos = 0;
+	generic_perform_write(&fx, data, sizeof(data), &pos);
+	pos = 0;
+	generic_perform_write(&fy, data, sizeof(data), &pos);
+	ms.mapping.dirtied_when = 0;	/* X is old, Y is new */
+	pass_x_done = pass_y_done = x_started = y_started = false;
+	tx = kthread_run(pass_x, NULL, "passx");
+	KUNIT_ASSERT_NOT_NULL(test, tx);
+	while (!READ_ONCE(x_started))	/* X's pass is writing X */
+		sleep_ms(1);
+	ty = kthread_run(pass_y, NULL, "passy");
+	KUNIT_ASSERT_NOT_NULL(test, ty);
+	while (!READ_ONCE(y_started))	/* Y's pass is writing Y */
+		sleep_ms(1);
+	while (!READ_ONCE(pass_x_done))
+		sleep_ms(5);
+	/* Y is being written (by pass Y or by the flusher, whichever took
+	 * it first) and X's pass is over. */
+	KUNIT_EXPECT_LT(test, READ_ONCE(ms_y.writes), 3UL);
+	mapping_forget_dirty(&ms_y.mapping);
+	/* It returned only once Y's pass was done with Y. */
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ms_y.writes), 3UL);
+	kthread_stop(tx);
+	kthread_stop(ty);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(pass_y_done));
+	truncate_pagecache(&ms_y.mapping, 0);
+	memstore_destroy(&ms_y);
+	fk_teardown(test);
+}
+
 static struct kunit_case filemap_kernel_cases[] = {
 	KUNIT_CASE(filemap_lock_page_contention),
 	KUNIT_CASE(filemap_writeback_wait_sleeps),
 	KUNIT_CASE(filemap_flusher_writes_dirty_pages),
+	KUNIT_CASE(filemap_forget_waits_for_every_pass),
 	{}
 };
 
