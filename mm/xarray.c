@@ -120,6 +120,14 @@ static struct kmem_cache *xa_cache(struct xarray *xa, gfp_t gfp)
 	return c;
 }
 
+void xarray_init(void)
+{
+	struct xarray xa = XARRAY_INIT;
+
+	if (!xa_cache(&xa, GFP_KERNEL))
+		pr_err("xarray: no memory for the xa_node cache\n");
+}
+
 static struct xa_node *xa_node_alloc(struct xarray *xa, gfp_t gfp)
 {
 	struct kmem_cache *c;

@@ -152,6 +152,10 @@ unsigned long xa_next_hole(const struct xarray *xa, unsigned long start,
  * is left empty, still using its node_cache. */
 void xa_destroy(struct xarray *xa);
 
+/* Boot (Linux's radix_tree_init): make the kernel's node cache now rather
+ * than at the first node allocation that may sleep. May sleep. */
+void xarray_init(void);
+
 /*
  * A cache of nodes over a private node (a test's arena): set it in
  * xa->node_cache after xa_init(). kmem_cache_destroy() it once every array

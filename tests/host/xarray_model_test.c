@@ -4,7 +4,8 @@
  * go to both: stores of pointers and value entries, erases, loads, mark
  * set/clear/get, xa_find/xa_find_after with every filter and random
  * bounds, xa_next_hole, preload (xa_reserve, then a store that must not
- * allocate), and stores made to fail at their 1st, 2nd or 3rd node
+ * allocate), reserves with no store (the stash stays bounded), and
+ * stores made to fail at their 1st, 2nd or 3rd node
  * allocation (the array, compared in full, must be unchanged). After every
  * operation xa_check() must pass and the counts must be the model's; every
  * few operations, and at each scenario's end, the whole array is compared
@@ -45,6 +46,7 @@ static struct {
 	uintptr_t next_ptr;
 	/* What the run did, to check it went where it should. */
 	unsigned long stores, erases, finds_hit, finds_miss, nomem, preloads;
+	unsigned long reserves;
 } M;
 
 #define CHECK(test, cond, fmt, ...) ({ \
@@ -321,6 +323,19 @@ static bool one_step(struct kunit *test, struct prng *r)
 			return false;
 		model_store(index, entry);
 		M.preloads++;
+	} else if (op < 97) {				/* reserve, no store */
+		unsigned long before = xa_nodes_in_use();
+
+		if (!CHECK(test, xa_reserve(&M.xa, index, GFP_KERNEL) == 0,
+			   "reserve %#lx failed", index))
+			return false;
+		/* Never more spares than the deepest store could use. */
+		if (!CHECK(test, M.xa.nr_stash <= XA_STASH_MAX &&
+			   xa_nodes_in_use() - before <= 21,
+			   "reserve %#lx: stash %u, %lu new nodes", index,
+			   M.xa.nr_stash, xa_nodes_in_use() - before))
+			return false;
+		M.reserves++;
 	} else if (!(full && !e)) {			/* a store that fails */
 		unsigned long before = xa_nodes_in_use();
 
@@ -409,7 +424,8 @@ static void xarray_random_ops_match_model(struct kunit *test)
 		KUNIT_EXPECT_GT(test, M.erases, 4000UL);
 		KUNIT_EXPECT_GT(test, M.finds_hit, 1000UL);
 		KUNIT_EXPECT_GT(test, M.finds_miss, 100UL);
-		KUNIT_EXPECT_GT(test, M.nomem, 50UL);
+		KUNIT_EXPECT_GT(test, M.nomem, 30UL);
+		KUNIT_EXPECT_GT(test, M.reserves, 300UL);
 		KUNIT_EXPECT_GT(test, M.preloads, 500UL);
 		kunit_info(test, "%lu stores, %lu erases, %lu finds (%lu none), "
 			   "%lu preloads, %lu failed stores", M.stores,
