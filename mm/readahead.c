@@ -33,8 +33,11 @@ static int set_readahead(const char *value)
 {
 	uint64_t kb;
 
-	if (!parse_u64(value, &kb, false) || kb > 64 * 1024)
+	if (!value || !parse_u64(value, &kb, false) || kb > 64 * 1024) {
+		pr_err("readahead=%s: want KB from 0 (off) to 65536\n",
+		       value ? value : "");
 		return -1;
+	}
 	readahead_max_pages = (unsigned int)(kb * 1024 / PAGE_SIZE);
 	return 0;
 }

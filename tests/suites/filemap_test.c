@@ -5,7 +5,9 @@
  * each case ends with all pages back (test_arena_done). Runs on the host
  * and in the kernel; the long randomised model is tests/host/filemap_test.c.
  */
+#include "kernel/cmdline.h"
 #include "kernel/kunit.h"
+#include "kernel/printk.h"
 #include "kernel/lib/string.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
@@ -365,6 +367,30 @@ static void filemap_shadow_then_refault(struct kunit *test)
 	fm_teardown(test);	/* checks the other shadow went too */
 }
 
+/* readahead=KB sets the window limit new opens get; 0 turns it off; a
+ * missing or bad value is refused and changes nothing. */
+static void filemap_readahead_boot_option(struct kunit *test)
+{
+	unsigned int saved = readahead_max_pages;
+	struct file_ra_state ra;
+	static char log[2048];
+
+	KUNIT_EXPECT_EQ(test, cmdline_parse("readahead=64"), 0);
+	KUNIT_EXPECT_EQ(test, readahead_max_pages, 16U);
+	file_ra_state_init(&ra);
+	KUNIT_EXPECT_EQ(test, ra.ra_pages, 16U);
+	KUNIT_EXPECT_EQ(test, cmdline_parse("readahead=0"), 0);
+	KUNIT_EXPECT_EQ(test, readahead_max_pages, 0U);
+	printk_capture_start(log, sizeof(log));
+	KUNIT_EXPECT_EQ(test, cmdline_parse("readahead"), 1);
+	KUNIT_EXPECT_EQ(test, cmdline_parse("readahead=lots"), 1);
+	KUNIT_EXPECT_EQ(test, cmdline_parse("readahead=1000000"), 1);
+	printk_capture_stop();
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "readahead=lots: want KB");
+	KUNIT_EXPECT_EQ(test, readahead_max_pages, 0U);
+	readahead_max_pages = saved;
+}
+
 static struct kunit_case filemap_cases[] = {
 	KUNIT_CASE(filemap_write_then_read_back),
 	KUNIT_CASE(filemap_fsync_writes_the_store),
@@ -377,6 +403,7 @@ static struct kunit_case filemap_cases[] = {
 	KUNIT_CASE(filemap_fault_and_mkwrite),
 	KUNIT_CASE(filemap_page_lock_bits),
 	KUNIT_CASE(filemap_shadow_then_refault),
+	KUNIT_CASE(filemap_readahead_boot_option),
 	{}
 };
 
