@@ -30,6 +30,7 @@
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
+#include "mm/vmscan.h"
 #include <arch/machine.h>
 
 unsigned long cpu_online_mask = 1;	/* the boot CPU */
@@ -87,6 +88,7 @@ void kernel_main(struct boot_info *bi)
 	sched_init();			/* this context becomes thread "main" */
 	kthread_create_idle(0);		/* CPU 0's idle thread */
 	smp_init();			/* start the other CPUs */
+	vmscan_init();			/* reclaim: kswapd, direct reclaim hook */
 	workqueue_init_early();		/* system_wq and its kworker thread */
 	dma_flush_queue_timer_init();	/* lazy IOMMU flushes bounded in time */
 	writeback_init();		/* the flusher thread: dirty pages out */
