@@ -19,6 +19,7 @@
 #include "mm/lru.h"
 #include "mm/page_alloc.h"
 #include "mm/rmap.h"
+#include "mm/vmscan.h"
 #include "mm/vmstat.h"
 
 /* Linux's dirty_writeback_centisecs and dirty_expire_centisecs, in ms. */
@@ -156,6 +157,8 @@ void set_page_writeback(struct page *page)
 void end_page_writeback(struct page *page)
 {
 	struct address_space *mapping = page->mapping;
+	pg_data_t *pgdat = page_pgdat(page);
+	void (*wake)(pg_data_t *pgdat);
 	unsigned long flags;
 
 	if (!PageWriteback(page)) {
@@ -173,10 +176,14 @@ void end_page_writeback(struct page *page)
 			      PAGECACHE_TAG_WRITEBACK);
 		spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
 	}
-	mod_node_page_state(page_pgdat(page), NR_WRITEBACK, -1);
-	mod_node_page_state(page_pgdat(page), NR_WRITTEN, 1);
+	mod_node_page_state(pgdat, NR_WRITEBACK, -1);
+	mod_node_page_state(pgdat, NR_WRITTEN, 1);
 	ClearPageWriteback(page);
 	wake_up_page(page, PG_writeback);	/* hashes the address only */
+	/* Direct reclaimers throttled on writeback may go on (vmscan). */
+	wake = READ_ONCE(reclaim_wake_throttled_hook);
+	if (wake)
+		wake(pgdat);
 }
 
 /* ------------------------------------------------------- do_writepages */

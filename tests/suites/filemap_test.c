@@ -11,6 +11,7 @@
 #include "kernel/lib/string.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
+#include "mm/vmscan.h"
 #include "mm/vmstat.h"
 #include "mm/workingset.h"
 #include "tests/suites/memstore.h"
@@ -106,17 +107,34 @@ static void filemap_write_then_read_back(struct kunit *test)
 	fm_teardown(test);
 }
 
+static unsigned int throttle_wakes;
+static pg_data_t *throttle_woken_node;
+
+static void count_throttle_wake(pg_data_t *pgdat)
+{
+	throttle_wakes++;
+	throttle_woken_node = pgdat;
+}
+
 /* fsync writes every dirty page and waits: the store holds the bytes,
  * the dirty and writeback counts are back to 0. (Queued I/O: the host
  * model test, tests/host/filemap_test.c.) */
 static void filemap_fsync_writes_the_store(struct kunit *test)
 {
 	{
+		void (*saved)(pg_data_t *) = reclaim_wake_throttled_hook;
+
 		if (!fm_setup(test, false, false))
 			return;
 		fill(buf, 5 * 4096, 3);
 		KUNIT_EXPECT_EQ(test, fm_write(0, buf, 5 * 4096), 5 * 4096);
+		/* Each ended write-back wakes throttled reclaimers. */
+		throttle_wakes = 0;
+		reclaim_wake_throttled_hook = count_throttle_wake;
 		KUNIT_EXPECT_EQ(test, filemap_write_and_wait(&env.ms.mapping), 0);
+		reclaim_wake_throttled_hook = saved;
+		KUNIT_EXPECT_EQ(test, throttle_wakes, 5U);
+		KUNIT_EXPECT_PTR_EQ(test, throttle_woken_node, &env.arena.pgdat);
 		KUNIT_EXPECT_EQ(test, memcmp(store_bytes, buf, 5 * 4096), 0);
 		KUNIT_EXPECT_EQ(test, env.ms.writes, 5UL);
 		KUNIT_EXPECT_EQ(test, fm_stat(NR_FILE_DIRTY), 0UL);
