@@ -17,7 +17,7 @@
  * simple. LAB: a per-CPU batch would go in lru_cache_add, drained before
  * reclaim isolates and before lruvec_check.
  */
-#include "mm/lru.h"
+#include "mm/lru_internal.h"
 #include "mm/page_alloc.h"
 #include "mm/vmstat.h"
 #include "mm/workingset.h"
@@ -220,6 +220,27 @@ void rotate_reclaimable_page(struct page *page)
 		count_vm_event(PGROTATED);
 }
 
+/* A page whose last reference went and which is off its list: clear what
+ * its owner set, then free it. */
+static void free_user_page(struct page *page)
+{
+	if (unlikely(page_mapped(page) || PageWriteback(page) ||
+		     page_mapping(page)))
+		pr_err("put_page: pfn %#lx freed while %s (flags %#lx)\n",
+		       page_to_pfn(page),
+		       page_mapped(page) ? "mapped" :
+		       PageWriteback(page) ? "under writeback" :
+		       "still in a page cache", page->flags);
+	/* Clear what the owner set, then free. */
+	page->mapping = NULL;
+	page->index = 0;
+	page->private = 0;
+	page->flags &= ~PAGE_FLAGS_OWNER;
+	page_mapcount_reset(page);
+	set_page_count(page, 1);
+	__free_page(page);
+}
+
 void put_page(struct page *page)
 {
 	if (!put_page_testzero(page))
@@ -238,21 +259,89 @@ void put_page(struct page *page)
 		del_page_from_lru_list(page, lruvec, page_lru(page));
 		spin_unlock_irqrestore(&lruvec->lru_lock, flags);
 	}
-	if (unlikely(page_mapped(page) || PageWriteback(page) ||
-		     page_mapping(page)))
-		pr_err("put_page: pfn %#lx freed while %s (flags %#lx)\n",
-		       page_to_pfn(page),
-		       page_mapped(page) ? "mapped" :
-		       PageWriteback(page) ? "under writeback" :
-		       "still in a page cache", page->flags);
-	/* Clear what the owner set, then free. */
-	page->mapping = NULL;
-	page->index = 0;
-	page->private = 0;
-	page->flags &= ~PAGE_FLAGS_OWNER;
-	page_mapcount_reset(page);
-	set_page_count(page, 1);
-	__free_page(page);
+	free_user_page(page);
+}
+
+/* A reference, unless the page's last one is already gone (Linux's
+ * get_page_unless_zero). */
+static bool get_page_unless_zero(struct page *page)
+{
+	int32_t c = __atomic_load_n(&page->_refcount, __ATOMIC_RELAXED);
+
+	while (c > 0)
+		if (__atomic_compare_exchange_n(&page->_refcount, &c, c + 1,
+						false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+unsigned long isolate_lru_pages(struct lruvec *lruvec, enum lru_list lru,
+				unsigned long nr_to_scan,
+				struct list_head *dst,
+				unsigned long *nr_scanned)
+{
+	struct list_head *src = &lruvec->lists[lru];
+	struct list_head *pos;
+	unsigned long scanned = 0, taken = 0, flags;
+
+	spin_lock_irqsave(&lruvec->lru_lock, flags);
+	pos = src->prev;
+	while (pos != src && scanned < nr_to_scan) {
+		struct page *page = list_entry(pos, struct page, lru);
+
+		pos = pos->prev;
+		scanned++;
+		if (!get_page_unless_zero(page))
+			continue;	/* being freed: put_page removes it */
+		ClearPageLRU(page);
+		del_page_from_lru_list(page, lruvec, lru);
+		list_add_tail(&page->lru, dst);
+		__mod_node_page_state(lruvec_pgdat(lruvec),
+				      isolated_item(page), 1);
+		taken++;
+	}
+	spin_unlock_irqrestore(&lruvec->lru_lock, flags);
+	*nr_scanned = scanned;
+	return taken;
+}
+
+void putback_lru_pages(struct lruvec *lruvec, struct list_head *list)
+{
+	unsigned long flags, nr_active = 0;
+	struct list_head to_free = LIST_HEAD_INIT(to_free);
+
+	spin_lock_irqsave(&lruvec->lru_lock, flags);
+	/* Oldest (list head) first, each to its list's head. */
+	while (!list_empty(list)) {
+		struct page *page = list_first_entry(list, struct page, lru);
+		enum lru_list lru = page_lru(page);
+
+		list_del(&page->lru);
+		__mod_node_page_state(lruvec_pgdat(lruvec),
+				      isolated_item(page), -1);
+		/* On the list before reclaim's reference goes, so a put_page
+		 * that drops the last one meanwhile finds it there. */
+		SetPageLRU(page);
+		add_page_to_lru_list(page, lruvec, lru);
+		if (PageActive(page))
+			nr_active++;
+		if (put_page_testzero(page)) {
+			/* Reclaim's was the last reference. */
+			ClearPageLRU(page);
+			del_page_from_lru_list(page, lruvec, lru);
+			list_add(&page->lru, &to_free);
+		}
+	}
+	spin_unlock_irqrestore(&lruvec->lru_lock, flags);
+	__atomic_fetch_add(&lruvec->nonresident_age, nr_active,
+			   __ATOMIC_RELAXED);
+	while (!list_empty(&to_free)) {
+		struct page *page = list_first_entry(&to_free, struct page, lru);
+
+		list_del_init(&page->lru);
+		free_user_page(page);
+	}
 }
 
 unsigned long lruvec_lru_size(struct lruvec *lruvec, enum lru_list lru)

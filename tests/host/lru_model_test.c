@@ -17,7 +17,7 @@
 #include "tests/suites/test_arena.h"
 #include "kernel/lib/random.h"
 #include "kernel/panic.h"
-#include "mm/lru.h"
+#include "mm/lru_internal.h"
 #include "mm/vmstat.h"
 
 #define NPAGES	192
@@ -26,7 +26,7 @@
 struct mpage {
 	struct page *page;	/* NULL: not held */
 	int refs;
-	bool on_lru, isolated, added;
+	bool on_lru, isolated, added, batched;
 	bool referenced, active, anon, unevictable;
 };
 
@@ -36,6 +36,10 @@ static int mlist[NR_LRU_LISTS][NPAGES];
 static int mlen[NR_LRU_LISTS];
 static unsigned long m_activate, m_deactivate, m_rotated;
 static struct test_arena arena;
+/* One batch isolated by isolate_lru_pages at a time: its pages, oldest
+ * first, and the real list it is on. */
+static int batch[NPAGES], nr_batch;
+static struct list_head batch_list;
 
 static enum lru_list mlru(const struct mpage *p)
 {
@@ -126,7 +130,7 @@ static bool compare(struct kunit *test, unsigned long ev0[3],
 				   mp[i].on_lru, mp[i].refs);
 			return false;
 		}
-		if (mp[i].isolated)
+		if (mp[i].isolated || mp[i].batched)
 			iso[mp[i].anon ? 0 : 1]++;
 	}
 	KUNIT_EXPECT_EQ(test, node_page_state_snapshot(&arena.pgdat,
@@ -162,7 +166,7 @@ static void lru_model_random(struct kunit *test)
 				 global_vm_event(PGROTATED) };
 	unsigned long iso0[2];
 	struct lruvec *lruvec;
-	unsigned long counts[12] = { 0 }, allocs = 0;
+	unsigned long counts[14] = { 0 }, allocs = 0;
 	struct prng r;
 
 	prng_seed(&r, test->seed);
@@ -172,12 +176,13 @@ static void lru_model_random(struct kunit *test)
 	iso0[1] = node_page_state_snapshot(&arena.pgdat, NR_ISOLATED_FILE);
 	memset(mp, 0, sizeof(mp));
 	memset(mlen, 0, sizeof(mlen));
+	nr_batch = 0;
 	m_activate = m_deactivate = m_rotated = 0;
 
 	for (int step = 0; step < STEPS; step++) {
 		int i = (int)prng_below(&r, NPAGES);
 		struct mpage *p = &mp[i];
-		unsigned int op = (unsigned int)prng_below(&r, 12);
+		unsigned int op = (unsigned int)prng_below(&r, 14);
 
 		if (!p->page) {
 			/* An empty slot: allocate a page for it. */
@@ -261,9 +266,56 @@ static void lru_model_random(struct kunit *test)
 			get_page(p->page);
 			p->refs++;
 			break;
+		case 12: {		/* reclaim: isolate a batch from a tail */
+			enum lru_list l = (enum lru_list)prng_below(&r, NR_LRU_LISTS);
+			unsigned long n = prng_below(&r, 9), scanned, taken;
+
+			if (nr_batch)
+				break;
+			INIT_LIST_HEAD(&batch_list);
+			taken = isolate_lru_pages(lruvec, l, n, &batch_list,
+						  &scanned);
+			KUNIT_ASSERT_EQ(test, scanned,
+					min(n, (unsigned long)mlen[l]));
+			KUNIT_ASSERT_EQ(test, taken, scanned);
+			while (nr_batch < (int)taken) {
+				int j = mlist[l][mlen[l] - 1];
+
+				mlist_del(j);
+				mp[j].on_lru = false;
+				mp[j].batched = true;
+				mp[j].refs++;		/* reclaim's reference */
+				batch[nr_batch++] = j;
+			}
+			{	/* dst holds them oldest first */
+				struct page *page;
+				int k = 0;
+
+				list_for_each_entry(page, &batch_list, lru)
+					KUNIT_ASSERT_EQ(test, index_of(page),
+							batch[k++]);
+			}
+			break;
+		}
+		case 13:		/* reclaim: put the batch back */
+			if (!nr_batch)
+				break;
+			putback_lru_pages(lruvec, &batch_list);
+			KUNIT_ASSERT_TRUE(test, list_empty(&batch_list));
+			for (int k = 0; k < nr_batch; k++) {
+				int j = batch[k];
+
+				mp[j].batched = false;
+				mp[j].on_lru = true;
+				mlist_add(j, false);
+				do_put(j);	/* reclaim's; may be the last */
+			}
+			nr_batch = 0;
+			break;
 		case 9: case 10: case 11:	/* put_page */
-			/* The isolator holds a reference: never its last. */
-			if (p->isolated && p->refs == 1)
+			/* The isolator (or reclaim's batch) holds a reference:
+			 * never put that one here. */
+			if ((p->isolated || p->batched) && p->refs == 1)
 				break;
 			put_page(p->page);
 			do_put(i);
@@ -280,10 +332,20 @@ static void lru_model_random(struct kunit *test)
 	}
 	KUNIT_ASSERT_TRUE(test, compare(test, ev0, iso0));
 	kunit_info(test, "allocs %lu, adds %lu, accesses %lu, deactivates %lu, rotates %lu, "
-		   "isolates %lu; activated %lu, deactivated %lu, rotated %lu",
+		   "isolates %lu, batches %lu; activated %lu, deactivated %lu, rotated %lu",
 		   allocs, counts[0] + counts[1], counts[2] + counts[3], counts[4],
-		   counts[5], counts[6], m_activate, m_deactivate, m_rotated);
+		   counts[5], counts[6], counts[12], m_activate, m_deactivate, m_rotated);
 	/* Everything back: each page's last put frees it. */
+	if (nr_batch) {
+		putback_lru_pages(lruvec, &batch_list);
+		for (int k = 0; k < nr_batch; k++) {
+			mp[batch[k]].batched = false;
+			mp[batch[k]].on_lru = true;
+			mlist_add(batch[k], false);
+			do_put(batch[k]);
+		}
+		nr_batch = 0;
+	}
 	for (int i = 0; i < NPAGES; i++) {
 		if (!mp[i].page)
 			continue;
