@@ -51,7 +51,7 @@ int ext2_dir_next(const struct ext2_sb_info *sbi, unsigned long ino,
 	de->offset = off;
 	de->rec_len = e.rec_len;
 	de->name_len = e.inode ? e.name_len : 0;
-	de->file_type = sbi->filetype ? e.file_type : 0;
+	de->file_type = sbi->filetype && e.inode ? e.file_type : 0;
 	de->name = (const char *)p + sizeof(e);
 	*offset = off + e.rec_len;
 	return 1;

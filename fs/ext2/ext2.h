@@ -295,7 +295,7 @@ int ext2_bmap(struct ext2_sb_info *sbi, unsigned long ino,
 
 /* One entry as found in a directory block. */
 struct ext2_dirent {
-	uint32_t inode;			/* 0: unused (skip it) */
+	uint32_t inode;			/* 0: unused (skip it; no name, type 0) */
 	unsigned int offset;		/* in the block */
 	unsigned int rec_len, name_len;
 	unsigned int file_type;		/* EXT2_FT_*, 0 without filetype */
