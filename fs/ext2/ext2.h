@@ -181,6 +181,11 @@ struct ext2_sb_info {
 	/* Read len bytes at byte offset off of the disk into buf: 0, or
 	 * -EIO (the device failed; the reader has reported it). */
 	int (*read)(void *ctx, uint64_t off, void *buf, size_t len);
+	/* Write len bytes at off (the kernel: into the block device's
+	 * cache, dirty, written back by sync): 0 or -EIO. NULL: read-only. */
+	int (*write)(void *ctx, uint64_t off, const void *buf, size_t len);
+	/* Seconds since 1970 for timestamps (NULL: 0). */
+	long long (*now)(void);
 	void *ctx;
 	char id[16];			/* "vda": for messages */
 
@@ -321,5 +326,110 @@ int ext2_dir_find(struct ext2_sb_info *sbi, unsigned long dir,
 		  uint32_t *ino, void *scratch, char *err, size_t errlen);
 /* The dir entry file_type (EXT2_FT_*) for an i_mode. */
 unsigned int ext2_ftype_from_mode(unsigned int mode);
+/*
+ * Add the entry name -> ino (of type ftype) to directory dir (raw, which
+ * may grow by a block: the caller writes raw back): in the first gap
+ * large enough, else in a new block. 0, -ENOSPC, -EUCLEAN, -EIO.
+ */
+int ext2_add_entry(struct ext2_sb_info *sbi, unsigned long dir,
+		   struct ext2_inode *raw, const char *name, size_t len,
+		   uint32_t ino, unsigned int ftype, void *scratch, char *err,
+		   size_t errlen);
+/* Remove the entry name from dir: 0 and *ino, -ENOENT, -EUCLEAN, -EIO. */
+int ext2_delete_entry(struct ext2_sb_info *sbi, unsigned long dir,
+		      const struct ext2_inode *raw, const char *name,
+		      size_t len, uint32_t *ino, void *scratch, char *err,
+		      size_t errlen);
+/* True if dir holds only "." and "..": 1, 0, or -errno. */
+int ext2_dir_empty(struct ext2_sb_info *sbi, unsigned long dir,
+		   const struct ext2_inode *raw, void *scratch, char *err,
+		   size_t errlen);
+
+/* -------------------------------- balloc.c, ialloc.c: the group bitmaps */
+
+/*
+ * Allocate a free block, the first at or after goal in goal's group, else
+ * in the next group with free blocks: its bit set, the group's and the
+ * superblock's free counts down. 0 and *block, -ENOSPC (no free block),
+ * -EUCLEAN (a bitmap that offers metadata), -EIO.
+ */
+int ext2_new_block(struct ext2_sb_info *sbi, uint32_t goal, uint32_t *block,
+		   char *err, size_t errlen);
+/* Free block: its bit cleared, the counts up. -EUCLEAN if it was free. */
+int ext2_free_block(struct ext2_sb_info *sbi, uint32_t block, char *err,
+		    size_t errlen);
+/*
+ * Allocate an inode: a directory in the group with the most free inodes
+ * and blocks above average (spreading directories), anything else in its
+ * parent's group, else the next with a free inode. Counts (and used_dirs)
+ * updated; the caller writes the inode. 0 and *ino, -ENOSPC, -EIO.
+ */
+int ext2_new_inode(struct ext2_sb_info *sbi, unsigned long dir, bool is_dir,
+		   uint32_t *ino, char *err, size_t errlen);
+int ext2_free_inode(struct ext2_sb_info *sbi, uint32_t ino, bool is_dir,
+		    char *err, size_t errlen);
+/* Set (val) or clear bit of the bitmap in block bitmap: the bit's old
+ * value (0/1) or -EIO. */
+int ext2_change_bit(struct ext2_sb_info *sbi, uint32_t bitmap, uint32_t bit,
+		    bool val);
+/* Write the superblock's free counts and the group descriptors. */
+int ext2_write_super(struct ext2_sb_info *sbi);
+
+/* ------------------------------------- inode.c: writing inodes and maps */
+
+/* Write raw to inode ino's place on disk (the first 128 bytes; whole:
+ * zero the rest of s_inode_size too, for a new inode). */
+int ext2_write_inode_raw(struct ext2_sb_info *sbi, unsigned long ino,
+			 const struct ext2_inode *raw, bool whole);
+/*
+ * ext2_bmap that allocates: a hole at lblk gets a new block (and the
+ * indirect blocks on its way, zeroed), near the previous block of the
+ * file (goal) or the inode's group; raw's i_block and i_blocks change
+ * (the caller writes raw). 0 and *pblk, *new true if it was a hole;
+ * -ENOSPC (nothing changed but indirect blocks already linked), -EUCLEAN,
+ * -EFBIG, -EIO.
+ */
+int ext2_get_block(struct ext2_sb_info *sbi, unsigned long ino,
+		   struct ext2_inode *raw, uint64_t lblk, uint32_t *pblk,
+		   bool *new, char *err, size_t errlen);
+/*
+ * Free every block of the file from block from on (data and the indirect
+ * blocks left empty), updating raw's i_block and i_blocks. 0, -EUCLEAN,
+ * -EIO.
+ */
+int ext2_truncate_blocks(struct ext2_sb_info *sbi, unsigned long ino,
+			 struct ext2_inode *raw, uint64_t from, char *err,
+			 size_t errlen);
+
+/* ------------------------------------------- namei.c: name space changes */
+
+/*
+ * Each takes directory dir by number, a scratch block (sbi->block_size
+ * bytes), and returns 0 or -errno with any corruption's reason in err.
+ * The VFS has checked that a new name does not exist yet and that the
+ * directories are locked. create/mkdir/symlink give the new inode in
+ * *ino; -ENOSPC leaves nothing allocated.
+ */
+int ext2_do_create(struct ext2_sb_info *sbi, unsigned long dir,
+		   const char *name, size_t len, unsigned int mode,
+		   uint32_t *ino, void *scratch, char *err, size_t errlen);
+int ext2_do_mkdir(struct ext2_sb_info *sbi, unsigned long dir,
+		  const char *name, size_t len, unsigned int mode,
+		  uint32_t *ino, void *scratch, char *err, size_t errlen);
+int ext2_do_symlink(struct ext2_sb_info *sbi, unsigned long dir,
+		    const char *name, size_t len, const char *target,
+		    uint32_t *ino, void *scratch, char *err, size_t errlen);
+/* Remove a non-directory (-EISDIR) / an empty directory (-ENOTDIR,
+ * -ENOTEMPTY); the last link frees the inode and its blocks. */
+int ext2_do_unlink(struct ext2_sb_info *sbi, unsigned long dir,
+		   const char *name, size_t len, void *scratch, char *err,
+		   size_t errlen);
+int ext2_do_rmdir(struct ext2_sb_info *sbi, unsigned long dir,
+		  const char *name, size_t len, void *scratch, char *err,
+		  size_t errlen);
+/* A regular file's new size: blocks past it freed (indirect ones too),
+ * the tail of its last block zeroed; growing leaves a hole. */
+int ext2_do_setsize(struct ext2_sb_info *sbi, uint32_t ino, uint64_t size,
+		    char *err, size_t errlen);
 
 #endif

@@ -218,3 +218,171 @@ int ext2_bmap(struct ext2_sb_info *sbi, unsigned long ino,
 	*pblk = block;
 	return 0;
 }
+
+/* ------------------------------------------------------------ writing */
+
+static const uint8_t zeros[1 << EXT2_MAX_BLOCK_LOG];
+
+int ext2_write_inode_raw(struct ext2_sb_info *sbi, unsigned long ino,
+			 const struct ext2_inode *raw, bool whole)
+{
+	uint64_t off = ext2_inode_offset(sbi, ino);
+	int ret = 0;
+
+	if (!sbi->write)
+		return -EROFS;
+	if (!off)
+		return -EUCLEAN;
+	if (whole && sbi->inode_size > sizeof(*raw))
+		ret = sbi->write(sbi->ctx, off, zeros, sbi->inode_size);
+	return ret ?: sbi->write(sbi->ctx, off, raw, sizeof(*raw));
+}
+
+int ext2_get_block(struct ext2_sb_info *sbi, unsigned long ino,
+		   struct ext2_inode *raw, uint64_t lblk, uint32_t *pblk,
+		   bool *new, char *err, size_t errlen)
+{
+	unsigned int offsets[4];
+	int depth = ext2_block_to_path(sbi, lblk, offsets);
+	uint32_t cur, goal, parent = 0;
+	uint64_t slot = 0;
+	int ret;
+
+	*new = false;
+	*pblk = 0;
+	if (!depth) {
+		ksnprintf(err, errlen, "inode %lu: block %llu past the block map",
+			  ino, (unsigned long long)lblk);
+		return -EFBIG;
+	}
+	/* Goal: just after the file's previous block, else the start of
+	 * the inode's group. */
+	goal = ext2_group_first_block(sbi, (ino - 1) / sbi->inodes_per_group);
+	if (lblk && ext2_bmap(sbi, ino, raw, lblk - 1, &cur, err, errlen) == 0 &&
+	    cur)
+		goal = cur + 1;
+	for (int level = 0; level < depth; level++) {
+		if (level == 0) {
+			cur = raw->i_block[offsets[0]];
+		} else {
+			slot = ((uint64_t)parent << sbi->block_bits) +
+			       offsets[level] * 4ULL;
+			ret = sbi->read(sbi->ctx, slot, &cur, sizeof(cur));
+			if (ret)
+				return ret;
+		}
+		if (cur == 0) {
+			ret = ext2_new_block(sbi, goal, &cur, err, errlen);
+			if (ret)
+				return ret;
+			if (level < depth - 1) {
+				ret = sbi->write(sbi->ctx, (uint64_t)cur <<
+						 sbi->block_bits, zeros,
+						 sbi->block_size);
+				if (ret)
+					return ret;
+			} else {
+				*new = true;
+			}
+			if (level == 0)
+				raw->i_block[offsets[0]] = cur;
+			else if ((ret = sbi->write(sbi->ctx, slot, &cur,
+						   sizeof(cur))))
+				return ret;
+			raw->i_blocks += sbi->block_size / 512;
+			goal = cur + 1;
+		} else if (ext2_block_bad(sbi, cur)) {
+			return FAIL("inode %lu: block pointer %u %s (blocks %u)",
+				    ino, cur, ext2_block_bad(sbi, cur),
+				    sbi->blocks_count);
+		}
+		parent = cur;
+	}
+	*pblk = cur;
+	return 0;
+}
+
+struct trunc {
+	struct ext2_sb_info *sbi;
+	unsigned long ino;
+	struct ext2_inode *raw;
+	uint64_t from;
+	char *err;
+	size_t errlen;
+};
+
+/* Free the part at or after t->from of the subtree under *blk (level 0:
+ * a data block; 1..3: indirect) whose first file block is start; *blk
+ * becomes 0 if the whole subtree went. */
+static int free_branch(struct trunc *t, uint32_t *blk, int level,
+		       uint64_t start)
+{
+	struct ext2_sb_info *sbi = t->sbi;
+	uint64_t a = sbi->addr_per_block, span = 1;
+	char *err = t->err;
+	size_t errlen = t->errlen;
+	int ret;
+
+	for (int l = 0; l < level; l++)
+		span *= a;
+	if (*blk == 0 || start + span <= t->from)
+		return 0;
+	if (ext2_block_bad(sbi, *blk))
+		return FAIL("inode %lu: block pointer %u %s (blocks %u)",
+			    t->ino, *blk, ext2_block_bad(sbi, *blk),
+			    sbi->blocks_count);
+	if (level > 0) {
+		uint64_t child = span / a;
+
+		for (uint64_t i = 0; i < a; i++) {
+			uint64_t cs = start + i * child;
+			uint64_t off = ((uint64_t)*blk << sbi->block_bits) + i * 4;
+			uint32_t c;
+
+			if (cs + child <= t->from)
+				continue;
+			ret = sbi->read(sbi->ctx, off, &c, sizeof(c));
+			if (ret)
+				return ret;
+			if (!c)
+				continue;
+			ret = free_branch(t, &c, level - 1, cs);
+			if (ret)
+				return ret;
+			if (!c && (ret = sbi->write(sbi->ctx, off, &c, sizeof(c))))
+				return ret;
+		}
+		if (start < t->from)
+			return 0;	/* blocks before from stay under it */
+	}
+	ret = ext2_free_block(sbi, *blk, err, errlen);
+	if (ret)
+		return ret;
+	t->raw->i_blocks -= sbi->block_size / 512;
+	*blk = 0;
+	return 0;
+}
+
+int ext2_truncate_blocks(struct ext2_sb_info *sbi, unsigned long ino,
+			 struct ext2_inode *raw, uint64_t from, char *err,
+			 size_t errlen)
+{
+	struct trunc t = { sbi, ino, raw, from, err, errlen };
+	uint64_t a = sbi->addr_per_block;
+	int ret = 0;
+
+	if (ext2_inode_is_fast_symlink(sbi, raw))
+		return 0;
+	for (int i = 0; i < EXT2_NDIR_BLOCKS && !ret; i++)
+		ret = free_branch(&t, &raw->i_block[i], 0, i);
+	if (!ret)
+		ret = free_branch(&t, &raw->i_block[EXT2_IND_BLOCK], 1,
+				  EXT2_NDIR_BLOCKS);
+	if (!ret)
+		ret = free_branch(&t, &raw->i_block[EXT2_DIND_BLOCK], 2,
+				  EXT2_NDIR_BLOCKS + a);
+	if (!ret)
+		ret = free_branch(&t, &raw->i_block[EXT2_TIND_BLOCK], 3,
+				  EXT2_NDIR_BLOCKS + a + a * a);
+	return ret;
+}

@@ -19,6 +19,7 @@
 #include "tests/host/host.h"
 #include "fs/ext2/ext2.h"
 #include "kernel/kunit.h"
+#include "kernel/lib/random.h"
 #include "kernel/lib/string.h"
 
 #include <fcntl.h>
@@ -47,6 +48,21 @@ static int mem_read(void *ctx, uint64_t off, void *buf, size_t len)
 		return -EIO;
 	memcpy(buf, img->data + off, len);
 	return 0;
+}
+
+static int mem_write(void *ctx, uint64_t off, const void *buf, size_t len)
+{
+	struct image *img = ctx;
+
+	if (off > img->size || len > img->size - off)
+		return -EIO;
+	memcpy(img->data + off, buf, len);
+	return 0;
+}
+
+static long long fixed_now(void)
+{
+	return 1700000000;
 }
 
 static int sh(const char *fmt, ...) __printf(1, 2);
@@ -179,6 +195,8 @@ static int mount_image(struct image *img, struct ext2_sb_info *sbi, char *err,
 
 	memset(sbi, 0, sizeof(*sbi));
 	sbi->read = mem_read;
+	sbi->write = mem_write;
+	sbi->now = fixed_now;
 	sbi->ctx = img;
 	strcpy(sbi->id, "img");
 	ret = ext2_parse_super(sbi, img->data + EXT2_SUPER_OFFSET, img->size,
@@ -497,7 +515,327 @@ static void ext2_refuses_malformed_images(struct kunit *test)
 	drop_image(&img);
 }
 
+/* ------------------------------------------------------------ writing */
+
+/* Save the image and ask e2fsck -fn about it: its exit status. */
+static int fsck(struct ext2_sb_info *sbi, struct image *img)
+{
+	FILE *f;
+
+	ext2_write_super(sbi);
+	f = fopen(img->path, "wb");
+	fwrite(img->data, 1, img->size, f);
+	fclose(f);
+	return sh(E2PATH "e2fsck -fn %s > %s/fsck.log 2>&1 || "
+		  "{ cat %s/fsck.log; exit 1; }", img->path, img->dir, img->dir);
+}
+
+/* debugfs's bytes of path equal want[0..len). */
+static bool debugfs_matches(struct image *img, const char *path,
+			    const uint8_t *want, size_t len)
+{
+	char out[128];
+	struct image got = { 0 };
+	bool same;
+
+	snprintf(out, sizeof(out), "%s/cat.out", img->dir);
+	if (sh(E2PATH "debugfs -R 'cat %s' %s > %s 2>/dev/null", path,
+	       img->path, out))
+		return false;
+	strcpy(got.path, out);
+	if (!load_image(&got))
+		return false;
+	same = got.size == len && (!len || !memcmp(got.data, want, len));
+	free(got.data);
+	return same;
+}
+
+/*
+ * The page cache's part in a write(2), done directly: allocate the
+ * blocks of [off, off + len) (zeroing the rest of a new block), copy,
+ * move the size. Bytes written (short at ENOSPC) or -errno.
+ */
+static long write_data(struct ext2_sb_info *sbi, uint32_t ino, uint64_t off,
+		       const uint8_t *buf, size_t len, char *err,
+		       size_t errlen)
+{
+	static const uint8_t zeros[4096];
+	struct ext2_inode raw;
+	size_t done = 0;
+	int ret = ext2_read_inode_raw(sbi, ino, &raw, err, errlen);
+
+	while (!ret && done < len) {
+		uint64_t pos = off + done;
+		uint32_t in = pos % sbi->block_size, pblk;
+		size_t n = min((size_t)(sbi->block_size - in), len - done);
+		bool new;
+
+		ret = ext2_get_block(sbi, ino, &raw, pos >> sbi->block_bits,
+				     &pblk, &new, err, errlen);
+		if (ret)
+			break;
+		if (new)
+			mem_write(sbi->ctx, (uint64_t)pblk << sbi->block_bits,
+				  zeros, sbi->block_size);
+		mem_write(sbi->ctx, ((uint64_t)pblk << sbi->block_bits) + in,
+			  buf + done, n);
+		done += n;
+	}
+	if (off + done > ext2_isize(&raw)) {
+		raw.i_size = off + done;
+		raw.i_size_high = (off + done) >> 32;
+	}
+	ext2_write_inode_raw(sbi, ino, &raw, false);
+	return done ? (long)done : ret;
+}
+
+/* A model of the tree: every file and directory by path. */
+#define MAX_NODES	96
+struct node {
+	char path[64];
+	bool used, dir;
+	uint32_t ino;
+	uint8_t *data;
+	size_t size;
+};
+
+/* The model holds a file's first CAP bytes (files are compared if no
+ * larger; a far write is checked by e2fsck only). */
+#define CAP	(3U << 20)
+
+static void model_resize(struct node *n, size_t size)
+{
+	size_t have = min(n->size, (size_t)CAP), want = min(size, (size_t)CAP);
+
+	n->data = realloc(n->data, want + 1);
+	if (want > have)
+		memset(n->data + have, 0, want - have);
+	n->size = size;
+}
+
+static void model_write(struct node *n, uint64_t off, const uint8_t *buf,
+			size_t len)
+{
+	if (off + len > n->size)
+		model_resize(n, off + len);
+	if (off < CAP)
+		memcpy(n->data + off, buf, min(len, (size_t)(CAP - off)));
+}
+
+static int pick(struct prng *r, struct node *nodes, bool dir, bool used)
+{
+	int n = 0, cand[MAX_NODES];
+
+	for (int i = 0; i < MAX_NODES; i++)
+		if (nodes[i].used == used && (!used || nodes[i].dir == dir))
+			cand[n++] = i;
+	return n ? cand[prng_below(r, n)] : -1;
+}
+
+/* The directory part of path (its inode), and the last name. */
+static uint32_t parent_of(struct ext2_sb_info *sbi, const char *path,
+			  const char **name)
+{
+	char dir[64];
+	struct ext2_inode raw;
+	char err[160];
+	uint32_t ino;
+	const char *slash = strrchr(path, '/');
+
+	memcpy(dir, path, slash - path);
+	dir[slash - path] = '\0';
+	*name = slash + 1;
+	if (lookup(sbi, dir[0] ? dir : "/", &ino, &raw, err, sizeof(err)))
+		return 0;
+	return ino;
+}
+
+static bool dir_has_children(struct node *nodes, const char *path)
+{
+	size_t len = strlen(path);
+
+	for (int i = 0; i < MAX_NODES; i++)
+		if (nodes[i].used && !strncmp(nodes[i].path, path, len) &&
+		    nodes[i].path[len] == '/')
+			return true;
+	return false;
+}
+
+static void ext2_random_ops_match_model(struct kunit *test)
+{
+	struct node nodes[MAX_NODES];
+	struct ext2_sb_info sbi;
+	struct image img;
+	struct prng r;
+	char err[200];
+	uint8_t *scratch, *buf;
+	unsigned int serial = 0, compared = 0;
+
+	if (!have_e2fsprogs(test) || !make_image(test, &img, 1024, "", 8192))
+		return;
+	KUNIT_ASSERT_EQ(test, mount_image(&img, &sbi, err, sizeof(err)), 0);
+	prng_seed(&r, test->seed);
+	memset(nodes, 0, sizeof(nodes));
+	scratch = malloc(sbi.block_size);
+	buf = malloc(64 * 1024);
+	for (int step = 0; step < 600; step++) {
+		int op = prng_below(&r, 10), i, d;
+		const char *name;
+		uint32_t dir;
+		int ret = 0;
+
+		err[0] = '\0';
+		if (op <= 1 || op == 9) {		/* create or mkdir */
+			i = pick(&r, nodes, false, false);
+			d = pick(&r, nodes, true, true);
+			if (i < 0)
+				continue;
+			snprintf(nodes[i].path, sizeof(nodes[i].path), "%s/%c%u",
+				 d >= 0 && strlen(nodes[d].path) < 40 ?
+				 nodes[d].path : "", op == 9 ? 'd' : 'f',
+				 serial++);
+			dir = parent_of(&sbi, nodes[i].path, &name);
+			KUNIT_ASSERT_NE(test, dir, 0U);
+			if (op == 9)
+				ret = ext2_do_mkdir(&sbi, dir, name, strlen(name),
+						    0755, &nodes[i].ino, scratch,
+						    err, sizeof(err));
+			else
+				ret = ext2_do_create(&sbi, dir, name, strlen(name),
+						     0x8000 | 0644, &nodes[i].ino,
+						     scratch, err, sizeof(err));
+			if (ret == 0) {
+				nodes[i].used = true;
+				nodes[i].dir = op == 9;
+				nodes[i].size = 0;
+			}
+		} else if (op <= 4) {			/* write */
+			i = pick(&r, nodes, false, true);
+			if (i < 0)
+				continue;
+			uint64_t off = prng_below(&r, 4) ? prng_below(&r, 300 * 1024)
+					: prng_below(&r, 70ULL << 20);
+			size_t len = 1 + prng_below(&r, 64 * 1024);
+			long n;
+
+			if (off > (2U << 20))		/* far: a little */
+				len = min(len, (size_t)3000);
+			for (size_t k = 0; k < len; k++)
+				buf[k] = prng_next(&r);
+			n = write_data(&sbi, nodes[i].ino, off, buf, len, err,
+				       sizeof(err));
+			if (n < 0 && n != -ENOSPC)
+				ret = n;
+			if (n > 0)
+				model_write(&nodes[i], off, buf, n);
+		} else if (op <= 6) {			/* truncate */
+			i = pick(&r, nodes, false, true);
+			if (i < 0)
+				continue;
+			size_t size = prng_below(&r, nodes[i].size + 20000);
+
+			if (nodes[i].size > CAP && size > CAP)
+				size = prng_below(&r, CAP);
+			ret = ext2_do_setsize(&sbi, nodes[i].ino, size, err,
+					      sizeof(err));
+			if (ret == 0)
+				model_resize(&nodes[i], size);
+		} else if (op <= 8) {			/* unlink or rmdir */
+			bool isdir = op == 8;
+
+			i = pick(&r, nodes, isdir, true);
+			if (i < 0 || (isdir && dir_has_children(nodes,
+								nodes[i].path)))
+				continue;
+			dir = parent_of(&sbi, nodes[i].path, &name);
+			KUNIT_ASSERT_NE(test, dir, 0U);
+			ret = (isdir ? ext2_do_rmdir : ext2_do_unlink)(&sbi, dir,
+					name, strlen(name), scratch, err,
+					sizeof(err));
+			if (ret == 0) {
+				nodes[i].used = false;
+				free(nodes[i].data);
+				nodes[i].data = NULL;
+			}
+		}
+		if (ret && ret != -ENOSPC) {
+			KUNIT_FAIL(test, "step %d op %d: %d (%s)", step, op, ret,
+				   err);
+			break;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, fsck(&sbi, &img), 0);
+	for (int i = 0; i < MAX_NODES; i++) {
+		if (!nodes[i].used || nodes[i].dir || nodes[i].size > CAP)
+			continue;
+		compared++;
+		if (!debugfs_matches(&img, nodes[i].path, nodes[i].data,
+				     nodes[i].size))
+			KUNIT_FAIL(test, "%s: debugfs reads other bytes (%zu "
+				   "expected)", nodes[i].path, nodes[i].size);
+	}
+	kunit_info(test, "%u files compared, %u of %u blocks free", compared,
+		   sbi.sb.s_free_blocks_count, sbi.blocks_count);
+	KUNIT_EXPECT_GE(test, compared, 3U);
+	for (int i = 0; i < MAX_NODES; i++)
+		free(nodes[i].data);
+	free(scratch);
+	free(buf);
+	unmount_image(&sbi);
+	drop_image(&img);
+}
+
+/* Writing until the disk is full: ENOSPC with the bytes written so far,
+ * nothing half-allocated (e2fsck clean); freeing gives the space back. */
+static void ext2_fills_to_enospc(struct kunit *test)
+{
+	struct ext2_sb_info sbi;
+	struct image img;
+	char err[200];
+	uint8_t *scratch, *buf;
+	uint32_t ino, free0;
+	long n, total = 0;
+
+	if (!have_e2fsprogs(test) || !make_image(test, &img, 4096, "", 4096))
+		return;
+	KUNIT_ASSERT_EQ(test, mount_image(&img, &sbi, err, sizeof(err)), 0);
+	scratch = malloc(sbi.block_size);
+	buf = malloc(1 << 20);
+	fill(buf, 1 << 20, 77);
+	free0 = sbi.sb.s_free_blocks_count;
+	KUNIT_ASSERT_EQ(test, ext2_do_create(&sbi, EXT2_ROOT_INO, "big", 3,
+					     0x8000 | 0644, &ino, scratch, err,
+					     sizeof(err)), 0);
+	while ((n = write_data(&sbi, ino, total, buf, 1 << 20, err,
+			       sizeof(err))) == 1 << 20)
+		total += n;
+	KUNIT_EXPECT_GT(test, n, 0L);		/* a short write first */
+	total += n;
+	KUNIT_EXPECT_LT(test, n, 1L << 20);
+	KUNIT_EXPECT_EQ(test, sbi.sb.s_free_blocks_count, 0U);
+	KUNIT_EXPECT_EQ(test, write_data(&sbi, ino, total, buf, 100, err,
+					 sizeof(err)), (long)-ENOSPC);
+	KUNIT_EXPECT_EQ(test, ext2_do_create(&sbi, EXT2_ROOT_INO, "z", 1,
+					     0x8000, &ino, scratch, err,
+					     sizeof(err)) == 0 ? 0 : 1, 0);
+	/* A new directory needs a block: none. */
+	KUNIT_EXPECT_EQ(test, ext2_do_mkdir(&sbi, EXT2_ROOT_INO, "dd", 2, 0755,
+					    &ino, scratch, err, sizeof(err)),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, fsck(&sbi, &img), 0);
+	KUNIT_EXPECT_EQ(test, ext2_do_unlink(&sbi, EXT2_ROOT_INO, "big", 3,
+					     scratch, err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, sbi.sb.s_free_blocks_count, free0);
+	KUNIT_EXPECT_EQ(test, fsck(&sbi, &img), 0);
+	free(scratch);
+	free(buf);
+	unmount_image(&sbi);
+	drop_image(&img);
+}
+
 static struct kunit_case ext2_cases[] = {
+	KUNIT_CASE(ext2_random_ops_match_model),
+	KUNIT_CASE(ext2_fills_to_enospc),
 	KUNIT_CASE(ext2_reads_mke2fs_images),
 	KUNIT_CASE(ext2_refuses_malformed_images),
 	{}
