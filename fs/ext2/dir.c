@@ -234,6 +234,40 @@ int ext2_delete_entry(struct ext2_sb_info *sbi, unsigned long dir,
 	return -ENOENT;
 }
 
+int ext2_set_entry(struct ext2_sb_info *sbi, unsigned long dir,
+		   const struct ext2_inode *raw, const char *name, size_t len,
+		   uint32_t ino, unsigned int ftype, void *scratch, char *err,
+		   size_t errlen)
+{
+	uint64_t nblocks = ext2_isize(raw) >> sbi->block_bits;
+	struct ext2_dirent de;
+	uint32_t pblk;
+	int ret;
+
+	for (uint64_t lblk = 0; lblk < nblocks; lblk++) {
+		unsigned int off = 0;
+
+		ret = read_dir_block(sbi, dir, raw, lblk, &pblk, scratch, err,
+				     errlen);
+		if (ret)
+			return ret;
+		while ((ret = ext2_dir_next(sbi, dir, lblk, scratch, &off, &de,
+					    err, errlen)) == 1) {
+			if (!de.inode || de.name_len != len ||
+			    memcmp(de.name, name, len))
+				continue;
+			put_entry(sbi, scratch, de.offset, ino, de.rec_len,
+				  name, len, ftype);
+			return sbi->write(sbi->ctx, (uint64_t)pblk <<
+					  sbi->block_bits, scratch,
+					  sbi->block_size);
+		}
+		if (ret < 0)
+			return ret;
+	}
+	return -ENOENT;
+}
+
 int ext2_dir_empty(struct ext2_sb_info *sbi, unsigned long dir,
 		   const struct ext2_inode *raw, void *scratch, char *err,
 		   size_t errlen)

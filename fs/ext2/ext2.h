@@ -340,6 +340,12 @@ int ext2_delete_entry(struct ext2_sb_info *sbi, unsigned long dir,
 		      const struct ext2_inode *raw, const char *name,
 		      size_t len, uint32_t *ino, void *scratch, char *err,
 		      size_t errlen);
+/* Point the entry name of dir at ino (of type ftype) instead: rename's
+ * replace, and a moved directory's "..". 0, -ENOENT, -EUCLEAN, -EIO. */
+int ext2_set_entry(struct ext2_sb_info *sbi, unsigned long dir,
+		   const struct ext2_inode *raw, const char *name, size_t len,
+		   uint32_t ino, unsigned int ftype, void *scratch, char *err,
+		   size_t errlen);
 /* True if dir holds only "." and "..": 1, 0, or -errno. */
 int ext2_dir_empty(struct ext2_sb_info *sbi, unsigned long dir,
 		   const struct ext2_inode *raw, void *scratch, char *err,
@@ -427,6 +433,18 @@ int ext2_do_unlink(struct ext2_sb_info *sbi, unsigned long dir,
 int ext2_do_rmdir(struct ext2_sb_info *sbi, unsigned long dir,
 		  const char *name, size_t len, void *scratch, char *err,
 		  size_t errlen);
+/*
+ * Move old_dir/old_name to new_dir/new_name, replacing a target there (a
+ * non-directory by a non-directory, an empty directory by a directory:
+ * else -EISDIR, -ENOTDIR, -ENOTEMPTY). A directory moved to another
+ * parent gets its ".." changed and the parents' link counts moved; one
+ * moved into its own subtree is -EINVAL, and a ".." chain that loops on
+ * disk is -EUCLEAN ("directory cycle through '..'").
+ */
+int ext2_do_rename(struct ext2_sb_info *sbi, unsigned long old_dir,
+		   const char *old_name, size_t old_len, unsigned long new_dir,
+		   const char *new_name, size_t new_len, void *scratch,
+		   char *err, size_t errlen);
 /* A regular file's new size: blocks past it freed (indirect ones too),
  * the tail of its last block zeroed; growing leaves a hole. */
 int ext2_do_setsize(struct ext2_sb_info *sbi, uint32_t ino, uint64_t size,

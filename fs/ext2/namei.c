@@ -13,6 +13,9 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 
+#define FAIL_CORRUPT(err, errlen, ...) \
+	({ ksnprintf(err, errlen, __VA_ARGS__); -EUCLEAN; })
+
 static uint32_t now(const struct ext2_sb_info *sbi)
 {
 	return sbi->now ? (uint32_t)sbi->now() : 0;
@@ -242,6 +245,114 @@ int ext2_do_rmdir(struct ext2_sb_info *sbi, unsigned long dir,
 		  size_t errlen)
 {
 	return remove_entry(sbi, dir, name, len, true, scratch, err, errlen);
+}
+
+/* Whether dir is ino or below it, following ".." to the root: 1, 0,
+ * -EUCLEAN (a ".." chain that loops or ends off the tree), -EIO. */
+static int is_below(struct ext2_sb_info *sbi, uint32_t dir, uint32_t ino,
+		    void *scratch, char *err, size_t errlen)
+{
+	struct ext2_inode raw;
+	int ret;
+
+	for (uint32_t steps = 0; steps <= sbi->inodes_count; steps++) {
+		if (dir == ino)
+			return 1;
+		if (dir == EXT2_ROOT_INO)
+			return 0;
+		ret = ext2_read_inode_raw(sbi, dir, &raw, err, errlen);
+		if (!ret)
+			ret = ext2_dir_find(sbi, dir, &raw, "..", 2, &dir,
+					    scratch, err, errlen);
+		if (ret == -ENOENT || ret == -ENOTDIR)
+			return FAIL_CORRUPT(err, errlen, "inode %u: no \"..\" "
+					    "on the way to the root", dir);
+		if (ret)
+			return ret;
+	}
+	return FAIL_CORRUPT(err, errlen, "directory cycle through \"..\" "
+			    "at inode %u", dir);
+}
+
+int ext2_do_rename(struct ext2_sb_info *sbi, unsigned long old_dir,
+		   const char *old_name, size_t old_len, unsigned long new_dir,
+		   const char *new_name, size_t new_len, void *scratch,
+		   char *err, size_t errlen)
+{
+	struct ext2_inode odraw, ndraw, raw, traw;
+	struct ext2_inode *nd = old_dir == new_dir ? &odraw : &ndraw;
+	uint32_t ino, target = 0, unused;
+	bool is_dir;
+	int ret;
+
+	ret = ext2_read_inode_raw(sbi, old_dir, &odraw, err, errlen);
+	if (!ret && nd != &odraw)
+		ret = ext2_read_inode_raw(sbi, new_dir, nd, err, errlen);
+	if (!ret)
+		ret = ext2_dir_find(sbi, old_dir, &odraw, old_name, old_len,
+				    &ino, scratch, err, errlen);
+	if (!ret)
+		ret = ext2_read_inode_raw(sbi, ino, &raw, err, errlen);
+	if (ret)
+		return ret;
+	is_dir = (raw.i_mode & 0xF000) == 0x4000;
+	if (is_dir && old_dir != new_dir) {
+		ret = is_below(sbi, new_dir, ino, scratch, err, errlen);
+		if (ret)
+			return ret < 0 ? ret : -EINVAL;
+	}
+	ret = ext2_dir_find(sbi, new_dir, nd, new_name, new_len, &target,
+			    scratch, err, errlen);
+	if (ret && ret != -ENOENT)
+		return ret;
+	if (target == ino)
+		return 0;			/* two names of one file */
+	if (target) {
+		ret = ext2_read_inode_raw(sbi, target, &traw, err, errlen);
+		if (ret)
+			return ret;
+		if (((traw.i_mode & 0xF000) == 0x4000) != is_dir)
+			return is_dir ? -ENOTDIR : -EISDIR;
+		if (is_dir) {
+			ret = ext2_dir_empty(sbi, target, &traw, scratch, err,
+					     errlen);
+			if (ret <= 0)
+				return ret ?: -ENOTEMPTY;
+		}
+		ret = ext2_set_entry(sbi, new_dir, nd, new_name, new_len, ino,
+				     ext2_ftype_from_mode(raw.i_mode), scratch,
+				     err, errlen);
+	} else {
+		ret = ext2_add_entry(sbi, new_dir, nd, new_name, new_len, ino,
+				     ext2_ftype_from_mode(raw.i_mode), scratch,
+				     err, errlen);
+	}
+	if (ret)
+		return ret;
+	ret = ext2_delete_entry(sbi, old_dir, &odraw, old_name, old_len,
+				&unused, scratch, err, errlen);
+	if (ret)
+		return ret;
+	if (is_dir && old_dir != new_dir) {
+		ret = ext2_set_entry(sbi, ino, &raw, "..", 2, new_dir,
+				     EXT2_FT_DIR, scratch, err, errlen);
+		if (ret)
+			return ret;
+		odraw.i_links_count--;
+		nd->i_links_count++;
+	}
+	if (target && is_dir)
+		nd->i_links_count--;		/* the target's ".." */
+	odraw.i_mtime = odraw.i_ctime = nd->i_mtime = nd->i_ctime = now(sbi);
+	raw.i_ctime = now(sbi);
+	ret = ext2_write_inode_raw(sbi, ino, &raw, false);
+	if (!ret)
+		ret = ext2_write_inode_raw(sbi, old_dir, &odraw, false);
+	if (!ret && nd != &odraw)
+		ret = ext2_write_inode_raw(sbi, new_dir, nd, false);
+	if (!ret && target)
+		ret = drop_link(sbi, target, &traw, err, errlen);
+	return ret;
 }
 
 int ext2_do_setsize(struct ext2_sb_info *sbi, uint32_t ino, uint64_t size,

@@ -14,7 +14,13 @@
  *    and ro_compat features, a group descriptor, an inode's mode, size
  *    and link count, a block pointer out of range and into metadata, a
  *    directory entry's rec_len and name_len): the documented refusal or
- *    -EUCLEAN with the reason naming the field and its value.
+ *    -EUCLEAN with the reason naming the field and its value; a ".."
+ *    cycle is found (-EUCLEAN) when a directory is moved below it.
+ *  - ext2_random_ops_match_model: random create/mkdir/write/truncate/
+ *    unlink/rmdir/rename against a model of the tree (--seed N replays),
+ *    then e2fsck -fn exits 0 and debugfs reads every file's bytes.
+ *  - ext2_fills_to_enospc: a short write, then -ENOSPC, e2fsck clean;
+ *    unlink gives all the space back.
  */
 #include "tests/host/host.h"
 #include "fs/ext2/ext2.h"
@@ -510,6 +516,36 @@ static void ext2_refuses_malformed_images(struct kunit *test)
 		if (sbi.gd)
 			unmount_image(&sbi);
 	}
+
+	/* A ".." cycle: /d/e's ".." names /d/e/f, whose ".." is /d/e.
+	 * Moving a directory under /d/e/f must not loop, nor trust it. */
+	uint32_t e, f, root_ino;
+	struct ext2_inode eraw;
+	uint8_t *scratch = malloc(clean.block_size);
+
+	memcpy(img.data, orig, img.size);
+	KUNIT_ASSERT_EQ(test, lookup(&clean, "/d/e/f", &f, &raw, err,
+				     sizeof(err)), 0);
+	KUNIT_ASSERT_EQ(test, lookup(&clean, "/d/e", &e, &eraw, err,
+				     sizeof(err)), 0);
+	KUNIT_ASSERT_EQ(test, ext2_set_entry(&clean, e, &eraw, "..", 2, f,
+					     EXT2_FT_DIR, scratch, err,
+					     sizeof(err)), 0);
+	KUNIT_ASSERT_EQ(test, mount_image(&img, &sbi, err, sizeof(err)), 0);
+	KUNIT_ASSERT_EQ(test, lookup(&sbi, "/", &root_ino, &raw, err,
+				     sizeof(err)), 0);
+	err[0] = '\0';
+	KUNIT_EXPECT_EQ(test, ext2_do_rename(&sbi, root_ino, "emptydir", 8, f,
+					     "x", 1, scratch, err, sizeof(err)),
+			-EUCLEAN);
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "directory cycle through \"..\"");
+	/* Into its own subtree (no corruption): -EINVAL. */
+	memcpy(img.data, orig, img.size);
+	KUNIT_EXPECT_EQ(test, ext2_do_rename(&sbi, root_ino, "d", 1, f, "x", 1,
+					     scratch, err, sizeof(err)),
+			-EINVAL);
+	unmount_image(&sbi);
+	free(scratch);
 	unmount_image(&clean);
 	free(orig);
 	drop_image(&img);
@@ -661,6 +697,18 @@ static bool dir_has_children(struct node *nodes, const char *path)
 	return false;
 }
 
+/* The longest path at or below path. */
+static size_t deepest_below(struct node *nodes, const char *path)
+{
+	size_t len = strlen(path), deepest = len;
+
+	for (int i = 0; i < MAX_NODES; i++)
+		if (nodes[i].used && !strncmp(nodes[i].path, path, len) &&
+		    nodes[i].path[len] == '/')
+			deepest = max(deepest, strlen(nodes[i].path));
+	return deepest;
+}
+
 static void ext2_random_ops_match_model(struct kunit *test)
 {
 	struct node nodes[MAX_NODES];
@@ -679,13 +727,13 @@ static void ext2_random_ops_match_model(struct kunit *test)
 	scratch = malloc(sbi.block_size);
 	buf = malloc(64 * 1024);
 	for (int step = 0; step < 600; step++) {
-		int op = prng_below(&r, 10), i, d;
+		int op = prng_below(&r, 15), i, d;
 		const char *name;
 		uint32_t dir;
 		int ret = 0;
 
 		err[0] = '\0';
-		if (op <= 1 || op == 9) {		/* create or mkdir */
+		if (op <= 1 || op >= 12 || op == 9) {	/* create, mkdir */
 			i = pick(&r, nodes, false, false);
 			d = pick(&r, nodes, true, true);
 			if (i < 0)
@@ -756,6 +804,70 @@ static void ext2_random_ops_match_model(struct kunit *test)
 				nodes[i].used = false;
 				free(nodes[i].data);
 				nodes[i].data = NULL;
+			}
+		} else if (op == 10) {			/* rename to a new name */
+			i = pick(&r, nodes, prng_below(&r, 2), true);
+			d = pick(&r, nodes, true, true);
+			if (i < 0)
+				continue;
+			const char *dpath = d >= 0 && strlen(nodes[d].path) < 40 ?
+					    nodes[d].path : "";
+			char to[64];
+			const char *oname, *nname;
+			uint32_t odir, ndir;
+			size_t plen = strlen(nodes[i].path);
+			bool into_self = nodes[i].dir &&
+					 !strncmp(dpath, nodes[i].path, plen) &&
+					 (dpath[plen] == '/' || !dpath[plen]);
+
+			snprintf(to, sizeof(to), "%s/%c%u", dpath,
+				 nodes[i].dir ? 'd' : 'f', serial++);
+			if (deepest_below(nodes, nodes[i].path) - plen +
+			    strlen(to) > 60)
+				continue;	/* the model's paths are short */
+			odir = parent_of(&sbi, nodes[i].path, &oname);
+			ndir = parent_of(&sbi, to, &nname);
+			ret = ext2_do_rename(&sbi, odir, oname, strlen(oname),
+					     ndir, nname, strlen(nname), scratch,
+					     err, sizeof(err));
+			if (into_self) {
+				KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+				ret = 0;
+			} else if (ret == 0) {
+				/* The node and everything below it move. */
+				char old[64];
+
+				strcpy(old, nodes[i].path);
+				for (int k = 0; k < MAX_NODES; k++) {
+					char *p = nodes[k].path;
+
+					if (!nodes[k].used || strncmp(p, old, plen) ||
+					    (p[plen] && p[plen] != '/'))
+						continue;
+					char rest[64];
+
+					strcpy(rest, p + plen);
+					snprintf(p, sizeof(nodes[k].path), "%s%s",
+						 to, rest);
+				}
+			}
+		} else if (op == 11) {			/* rename over a file */
+			i = pick(&r, nodes, false, true);
+			d = pick(&r, nodes, false, true);
+			if (i < 0 || d < 0 || i == d)
+				continue;
+			const char *oname, *nname;
+			uint32_t odir = parent_of(&sbi, nodes[i].path, &oname);
+			uint32_t ndir = parent_of(&sbi, nodes[d].path, &nname);
+
+			ret = ext2_do_rename(&sbi, odir, oname, strlen(oname),
+					     ndir, nname, strlen(nname), scratch,
+					     err, sizeof(err));
+			if (ret == 0) {
+				free(nodes[d].data);
+				strcpy(nodes[i].path, nodes[d].path);
+				nodes[d].used = false;
+				nodes[d].data = NULL;
 			}
 		}
 		if (ret && ret != -ENOSPC) {
