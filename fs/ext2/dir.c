@@ -147,6 +147,9 @@ int ext2_add_entry(struct ext2_sb_info *sbi, unsigned long dir,
 
 	if (len == 0 || len > EXT2_NAME_LEN)
 		return -EINVAL;
+	/* An htree index would not know the new name: the directory
+	 * becomes a plain linear one, which e2fsck accepts. */
+	raw->i_flags &= ~EXT2_INDEX_FL;
 	for (uint64_t lblk = 0; lblk < nblocks; lblk++) {
 		unsigned int off = 0;
 

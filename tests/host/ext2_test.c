@@ -945,7 +945,70 @@ static void ext2_fills_to_enospc(struct kunit *test)
 	drop_image(&img);
 }
 
+/* An htree directory (made by e2fsck -D) reads as a linear one, and
+ * adding to it leaves a linear directory that e2fsck accepts. */
+static void ext2_htree_dir_reads_linear(struct kunit *test)
+{
+	struct ext2_sb_info sbi;
+	struct ext2_inode raw;
+	struct image img;
+	char err[200], name[64];
+	uint8_t *scratch, *data;
+	uint32_t big, ino;
+
+	if (!have_e2fsprogs(test) || !make_image(test, &img, 1024, "", 8192))
+		return;
+	sh("mkdir -p %s/src2/big", img.dir);
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "big/a-fairly-long-file-name-%d", i);
+		char dir[96];
+
+		snprintf(dir, sizeof(dir), "%s/src2", img.dir);
+		write_file(dir, name, 10 + i, i);
+	}
+	free(img.data);
+	KUNIT_ASSERT_EQ(test, sh(E2PATH "mke2fs -q -F -t ext2 -b 1024 -d %s/src2 "
+				 "%s 8192k >/dev/null && e2fsck -fyD %s "
+				 ">/dev/null 2>&1; e2fsck -fn %s >/dev/null 2>&1",
+				 img.dir, img.path, img.path, img.path), 0);
+	KUNIT_ASSERT_TRUE(test, load_image(&img));
+	KUNIT_ASSERT_EQ(test, mount_image(&img, &sbi, err, sizeof(err)), 0);
+	KUNIT_ASSERT_EQ(test, lookup(&sbi, "/big", &big, &raw, err,
+				     sizeof(err)), 0);
+	KUNIT_EXPECT_TRUE(test, raw.i_flags & EXT2_INDEX_FL);
+	for (int i = 0; i < 300; i += 37) {
+		uint8_t want[400];
+
+		snprintf(name, sizeof(name), "/big/a-fairly-long-file-name-%d", i);
+		KUNIT_ASSERT_EQ(test, lookup(&sbi, name, &ino, &raw, err,
+					     sizeof(err)), 0);
+		KUNIT_ASSERT_EQ(test, read_file(&sbi, ino, &raw, &data, err,
+						sizeof(err)), 0);
+		fill(want, 10 + i, i);
+		KUNIT_EXPECT_TRUE(test, !memcmp(data, want, 10 + i));
+		free(data);
+	}
+	scratch = malloc(sbi.block_size);
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "new-%d", i);
+		KUNIT_ASSERT_EQ(test, ext2_do_create(&sbi, big, name,
+						     strlen(name), 0x8000 | 0644,
+						     &ino, scratch, err,
+						     sizeof(err)), 0);
+	}
+	KUNIT_ASSERT_EQ(test, ext2_do_unlink(&sbi, big,
+					     "a-fairly-long-file-name-7", 25,
+					     scratch, err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, fsck(&sbi, &img), 0);
+	KUNIT_EXPECT_EQ(test, sh(E2PATH "debugfs -R 'stat /big/new-39' %s 2>&1 | "
+				 "grep -q 'Type: regular'", img.path), 0);
+	free(scratch);
+	unmount_image(&sbi);
+	drop_image(&img);
+}
+
 static struct kunit_case ext2_cases[] = {
+	KUNIT_CASE(ext2_htree_dir_reads_linear),
 	KUNIT_CASE(ext2_random_ops_match_model),
 	KUNIT_CASE(ext2_fills_to_enospc),
 	KUNIT_CASE(ext2_reads_mke2fs_images),
