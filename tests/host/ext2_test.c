@@ -23,7 +23,9 @@
  *    unlink gives all the space back.
  */
 #include "tests/host/host.h"
+#include "tests/host/blkfile.h"
 #include "fs/ext2/ext2.h"
+#include "mm/page_alloc.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/random.h"
 #include "kernel/lib/string.h"
@@ -266,9 +268,11 @@ static int read_file(struct ext2_sb_info *sbi, uint32_t ino,
 			free(buf);
 			return ret;
 		}
-		if (pblk)
-			mem_read(sbi->ctx, (uint64_t)pblk << sbi->block_bits,
-				 buf + off, n);
+		if (pblk && (ret = sbi->read(sbi->ctx, (uint64_t)pblk <<
+					     sbi->block_bits, buf + off, n))) {
+			free(buf);
+			return ret;
+		}
 	}
 	*out = buf;
 	return 0;
@@ -1007,7 +1011,106 @@ static void ext2_htree_dir_reads_linear(struct kunit *test)
 	drop_image(&img);
 }
 
+/* ext2 over the block layer: a bounce page read by blk_read. */
+struct bdev_ctx {
+	struct block_device *bdev;
+	struct page *bounce;
+};
+
+static int bdev_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	struct bdev_ctx *c = ctx;
+	uint8_t *mem = page_address(c->bounce);
+
+	while (len) {
+		uint64_t sector = off / SECTOR_SIZE;
+		unsigned int in = off % SECTOR_SIZE;
+		size_t n = min(len, (size_t)(PAGE_SIZE - in));
+		unsigned int count = DIV_ROUND_UP(in + n, SECTOR_SIZE);
+		int ret = blk_read(c->bdev, sector, mem, count, NULL);
+
+		if (ret)
+			return ret;
+		memcpy(buf, mem + in, n);
+		buf = (uint8_t *)buf + n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void ext2_reads_through_block_layer(struct kunit *test)
+{
+	static struct blkfile bf;	/* stays in the block layer's list */
+	static pg_data_t node;
+	size_t arena = 1 << 20;
+	void *mem = aligned_alloc(arena, arena);
+	struct mem_range r = { virt_to_phys(mem), virt_to_phys(mem) + arena };
+	struct bdev_ctx ctx;
+	struct ext2_sb_info sbi;
+	struct ext2_inode raw;
+	struct image img;
+	uint8_t raw_sb[1024], *data, *want;
+	char err[200];
+	uint32_t ino, pblk;
+
+	if (!have_e2fsprogs(test) || !make_image(test, &img, 1024, "", 8192))
+		return;
+	KUNIT_ASSERT_EQ(test, page_arena_init(&node, &r, 1, 0), 0);
+	ctx.bounce = alloc_pages_node(&node, GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, ctx.bounce);
+	KUNIT_ASSERT_EQ(test, blkfile_open(&bf, img.path, "ext2t", true), 0);
+	ctx.bdev = &bf.bdev;
+
+	memset(&sbi, 0, sizeof(sbi));
+	sbi.read = bdev_read;
+	sbi.ctx = &ctx;
+	KUNIT_ASSERT_EQ(test, bdev_read(&ctx, EXT2_SUPER_OFFSET, raw_sb,
+					sizeof(raw_sb)), 0);
+	KUNIT_ASSERT_EQ(test, ext2_parse_super(&sbi, raw_sb,
+					       bf.bdev.nr_sectors * SECTOR_SIZE,
+					       err, sizeof(err)), 0);
+	sbi.gd = malloc(ext2_gd_bytes(&sbi));
+	KUNIT_ASSERT_EQ(test, ext2_load_group_desc(&sbi, err, sizeof(err)), 0);
+	KUNIT_ASSERT_EQ(test, lookup(&sbi, "/double", &ino, &raw, err,
+				     sizeof(err)), 0);
+	KUNIT_ASSERT_EQ(test, read_file(&sbi, ino, &raw, &data, err,
+					sizeof(err)), 0);
+	want = malloc(files[4].len);
+	fill(want, files[4].len, 4);
+	KUNIT_EXPECT_TRUE(test, !memcmp(data, want, files[4].len));
+	KUNIT_EXPECT_GT(test, bf.bdev.nr_reads, 300UL);
+	free(data);
+
+	/* A failing data block: -EIO, nothing else. */
+	KUNIT_ASSERT_EQ(test, ext2_bmap(&sbi, ino, &raw, 100, &pblk, err,
+					sizeof(err)), 0);
+	bf.fail_sector = (uint64_t)pblk * 2;
+	KUNIT_EXPECT_EQ(test, read_file(&sbi, ino, &raw, &data, err,
+					sizeof(err)), -EIO);
+	/* A failing indirect block: -EIO with its number. */
+	bf.fail_sector = (uint64_t)raw.i_block[EXT2_DIND_BLOCK] * 2; /* entry 0 */
+	err[0] = '\0';
+	KUNIT_EXPECT_EQ(test, ext2_bmap(&sbi, ino, &raw, 300, &pblk, err,
+					sizeof(err)), -EIO);
+	KUNIT_EXPECT_STR_CONTAINS(test, err, "cannot read indirect block");
+	KUNIT_EXPECT_GT(test, bf.bdev.nr_errors, 1UL);
+	bf.fail_sector = ~0ULL;
+	KUNIT_EXPECT_EQ(test, ext2_bmap(&sbi, ino, &raw, 300, &pblk, err,
+					sizeof(err)), 0);
+	KUNIT_EXPECT_NE(test, pblk, 0U);
+
+	blkfile_close(&bf);
+	free(want);
+	free(sbi.gd);
+	__free_pages(ctx.bounce, 0);
+	KUNIT_EXPECT_EQ(test, page_arena_destroy(&node), 0UL);
+	free(mem);
+	drop_image(&img);
+}
+
 static struct kunit_case ext2_cases[] = {
+	KUNIT_CASE(ext2_reads_through_block_layer),
 	KUNIT_CASE(ext2_htree_dir_reads_linear),
 	KUNIT_CASE(ext2_random_ops_match_model),
 	KUNIT_CASE(ext2_fills_to_enospc),
