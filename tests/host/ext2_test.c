@@ -24,6 +24,7 @@
  */
 #include "tests/host/host.h"
 #include "tests/host/blkfile.h"
+#include "tests/host/ext2_image.h"
 #include "fs/ext2/ext2.h"
 #include "mm/page_alloc.h"
 #include "kernel/kunit.h"
@@ -37,16 +38,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define E2PATH "PATH=\"$PATH:/sbin:/usr/sbin\" "
 
 /* ---------------------------------------------------------- helpers */
 
-struct image {
-	uint8_t *data;
-	size_t size;
-	char dir[64];			/* the temporary directory */
-	char path[96];			/* its image file */
-};
 
 static int mem_read(void *ctx, uint64_t off, void *buf, size_t len)
 {
@@ -68,13 +62,13 @@ static int mem_write(void *ctx, uint64_t off, const void *buf, size_t len)
 	return 0;
 }
 
-static long long fixed_now(void)
+long long fixed_now(void)
 {
 	return 1700000000;
 }
 
-static int sh(const char *fmt, ...) __printf(1, 2);
-static int sh(const char *fmt, ...)
+int sh(const char *fmt, ...) __printf(1, 2);
+int sh(const char *fmt, ...)
 {
 	char cmd[1024];
 	va_list ap;
@@ -87,7 +81,7 @@ static int sh(const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static bool have_e2fsprogs(struct kunit *test)
+bool have_e2fsprogs(struct kunit *test)
 {
 	if (sh(E2PATH "command -v mke2fs >/dev/null && command -v e2fsck "
 	       ">/dev/null && command -v debugfs >/dev/null") == 0)
@@ -97,7 +91,7 @@ static bool have_e2fsprogs(struct kunit *test)
 }
 
 /* Deterministic bytes for file n. */
-static void fill(uint8_t *buf, size_t len, unsigned int n)
+void fill(uint8_t *buf, size_t len, unsigned int n)
 {
 	uint32_t x = 0x9e3779b9u * (n + 1);
 
@@ -156,7 +150,7 @@ static const struct { const char *name; size_t len; } files[] = {
 #define SPARSE_DATA	"tail"
 #define SLOW_LINK	"a-symlink-target-longer-than-sixty-bytes/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
-static bool make_image(struct kunit *test, struct image *img, unsigned int bs,
+bool make_image(struct kunit *test, struct image *img, unsigned int bs,
 		       const char *opts, unsigned int kib)
 {
 	char src[96];
@@ -188,7 +182,7 @@ static bool make_image(struct kunit *test, struct image *img, unsigned int bs,
 	return true;
 }
 
-static void drop_image(struct image *img)
+void drop_image(struct image *img)
 {
 	free(img->data);
 	img->data = NULL;
@@ -222,7 +216,7 @@ static void unmount_image(struct ext2_sb_info *sbi)
 }
 
 /* Resolve an absolute path to an inode number (no symlinks followed). */
-static int lookup(struct ext2_sb_info *sbi, const char *path, uint32_t *ino,
+int lookup(struct ext2_sb_info *sbi, const char *path, uint32_t *ino,
 		  struct ext2_inode *raw, char *err, size_t errlen)
 {
 	uint8_t *scratch = malloc(sbi->block_size);
@@ -571,7 +565,7 @@ static int fsck(struct ext2_sb_info *sbi, struct image *img)
 }
 
 /* debugfs's bytes of path equal want[0..len). */
-static bool debugfs_matches(struct image *img, const char *path,
+bool debugfs_matches(struct image *img, const char *path,
 			    const uint8_t *want, size_t len)
 {
 	char out[128];
@@ -595,7 +589,7 @@ static bool debugfs_matches(struct image *img, const char *path,
  * blocks of [off, off + len) (zeroing the rest of a new block), copy,
  * move the size. Bytes written (short at ENOSPC) or -errno.
  */
-static long write_data(struct ext2_sb_info *sbi, uint32_t ino, uint64_t off,
+long write_data(struct ext2_sb_info *sbi, uint32_t ino, uint64_t off,
 		       const uint8_t *buf, size_t len, char *err,
 		       size_t errlen)
 {
@@ -614,11 +608,14 @@ static long write_data(struct ext2_sb_info *sbi, uint32_t ino, uint64_t off,
 				     &pblk, &new, err, errlen);
 		if (ret)
 			break;
-		if (new)
-			mem_write(sbi->ctx, (uint64_t)pblk << sbi->block_bits,
-				  zeros, sbi->block_size);
-		mem_write(sbi->ctx, ((uint64_t)pblk << sbi->block_bits) + in,
-			  buf + done, n);
+		if (new && (ret = sbi->write(sbi->ctx, (uint64_t)pblk <<
+					     sbi->block_bits, zeros,
+					     sbi->block_size)))
+			break;
+		ret = sbi->write(sbi->ctx, ((uint64_t)pblk << sbi->block_bits) +
+				 in, buf + done, n);
+		if (ret)
+			break;
 		done += n;
 	}
 	if (off + done > ext2_isize(&raw)) {
