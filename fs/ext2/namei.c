@@ -55,9 +55,14 @@ static int link_new(struct ext2_sb_info *sbi, unsigned long dir,
 				 err, errlen);
 
 	if (ret) {
+		/* Unlinked as it was made: blocks, then a deleted inode (no
+		 * links, a dtime: what e2fsck expects of a free one). */
 		char e2[8];
 
 		ext2_truncate_blocks(sbi, ino, raw, 0, e2, sizeof(e2));
+		raw->i_links_count = 0;
+		raw->i_dtime = now(sbi) ?: 1;
+		ext2_write_inode_raw(sbi, ino, raw, false);
 		ext2_free_inode(sbi, ino, is_dir, e2, sizeof(e2));
 		return ret;
 	}

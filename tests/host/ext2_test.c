@@ -935,6 +935,22 @@ static void ext2_fills_to_enospc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ext2_do_mkdir(&sbi, EXT2_ROOT_INO, "dd", 2, 0755,
 					    &ino, scratch, err, sizeof(err)),
 			-ENOSPC);
+	/* Entries until the root directory needs a block: the new inode is
+	 * given back (free count and a deleted inode on disk). */
+	char name[201];
+	uint32_t ifree = 0;
+	int i, ret = 0;
+
+	for (i = 0; i < 40 && !ret; i++) {
+		memset(name, 'a' + i % 26, 200);
+		name[0] = 'A' + i;
+		ifree = sbi.sb.s_free_inodes_count;
+		ret = ext2_do_create(&sbi, EXT2_ROOT_INO, name, 200, 0x8000 | 0644,
+				     &ino, scratch, err, sizeof(err));
+	}
+	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+	KUNIT_EXPECT_LT(test, i, 40);
+	KUNIT_EXPECT_EQ(test, sbi.sb.s_free_inodes_count, ifree);
 	KUNIT_EXPECT_EQ(test, fsck(&sbi, &img), 0);
 	KUNIT_EXPECT_EQ(test, ext2_do_unlink(&sbi, EXT2_ROOT_INO, "big", 3,
 					     scratch, err, sizeof(err)), 0);
