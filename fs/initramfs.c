@@ -160,7 +160,8 @@ static int add_entry(struct initramfs *fs, const struct cpio_entry *e,
 	}
 }
 
-/* The nodes every tree has: /dev/{null,zero,console,tty}, /proc/self/exe.
+/* The nodes every tree has: /dev/{null,zero,console,tty}, /proc/self/exe,
+ * and the directories /mnt and /tmp to mount on.
  * An archive may hold /dev and /proc as directories, not these names. */
 static int add_specials(struct initramfs *fs, char *err, size_t errlen)
 {
@@ -177,6 +178,19 @@ static int add_specials(struct initramfs *fs, char *err, size_t errlen)
 		{ "proc/self", "exe", NODE_PROC_SELF_EXE, S_IFLNK | 0777 },
 	};
 
+	/* Mount points: /mnt (root=DEV) and /tmp, unless the archive has
+	 * them. */
+	static const char *const mount_dirs[] = { "mnt", "tmp" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(mount_dirs); i++) {
+		const struct initramfs_node *d;
+
+		if (initramfs_walk(fs, NULL, mount_dirs[i], false, &d) == 0)
+			continue;
+		if (!new_node(fs, fs->root, mount_dirs[i],
+			      strlen(mount_dirs[i]), NODE_DIR, S_IFDIR | 0755))
+			return -ENOMEM;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(specials); i++) {
 		const struct initramfs_node *d;
 		struct initramfs_node *dir;

@@ -7,8 +7,9 @@
  * bytes can be handed to execve without a copy.
  *
  * Beside what the archive holds, the tree always has /dev/null,
- * /dev/zero, /dev/console and /dev/tty (the terminal), and
- * /proc/self/exe (a symlink to the running program's path).
+ * /dev/zero, /dev/console and /dev/tty (the terminal), /proc/self/exe (a
+ * symlink to the running program's path), and /mnt and /tmp (empty
+ * directories to mount file systems on).
  *
  * Path lookup is Linux's: absolute, or relative to a directory (the
  * process's cwd); "." and ".."; symbolic links followed, at most
