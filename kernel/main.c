@@ -26,6 +26,7 @@
 #include "mm/dma-mapping.h"
 #include "mm/memblock.h"
 #include "mm/dma-iommu.h"
+#include "mm/filemap.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
@@ -88,6 +89,7 @@ void kernel_main(struct boot_info *bi)
 	smp_init();			/* start the other CPUs */
 	workqueue_init_early();		/* system_wq and its kworker thread */
 	dma_flush_queue_timer_init();	/* lazy IOMMU flushes bounded in time */
+	writeback_init();		/* the flusher thread: dirty pages out */
 	intel_iommu_pci_init(bi);	/* VT-d (ACPI DMAR): units on, PCI hook */
 	arm_smmu_v3_pci_init(bi);	/* SMMUv3 (device tree): on, PCI hook */
 	virtio_pci_init();		/* virtio over PCI: virtio-blk disks */

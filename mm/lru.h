@@ -62,6 +62,13 @@ void deactivate_page(struct page *page);
  * it was on one. Counts NR_ISOLATED_*; putback_lru_page undoes it. */
 bool isolate_lru_page(struct page *page);
 void putback_lru_page(struct page *page);
+/*
+ * Writeback ended on a page reclaim wanted (end_page_writeback, when it
+ * clears PG_reclaim; any context): move it to its inactive list's tail,
+ * so the next reclaim pass frees it first (PGROTATED). Nothing if it is
+ * not on an inactive list.
+ */
+void rotate_reclaimable_page(struct page *page);
 
 /*
  * Drop a reference to a user page (anonymous or page cache). The last
@@ -72,6 +79,9 @@ void put_page(struct page *page);
 
 /* Pages on each list of the node, and in total (meminfo, vmstat). */
 unsigned long lruvec_lru_size(struct lruvec *lruvec, enum lru_list lru);
+
+/* "inactive_file" etc. (reports, tests). */
+const char *lru_list_name(enum lru_list lru);
 
 /* Check the lists' invariants (flags match the list, counts match):
  * 0 or -EINVAL with a report. Host model tests call it after each step. */

@@ -7,6 +7,7 @@
 #include "mm/vm_internal.h"
 #include "mm/rmap.h"
 #include "mm/kmalloc.h"
+#include "mm/lru.h"
 #include "mm/page_alloc.h"
 #include "mm/vmstat.h"
 #include "kernel/errno.h"
@@ -25,15 +26,7 @@ static struct page *alloc_user_page(struct mm_struct *mm)
 
 void put_user_page(struct page *page)
 {
-	if (!put_page_testzero(page))
-		return;
-	/* The last reference: clear what the owner set, then free. */
-	page->mapping = NULL;
-	page->index = 0;
-	page->flags &= ~PAGE_FLAGS_OWNER;
-	page_mapcount_reset(page);
-	set_page_count(page, 1);
-	__free_page(page);
+	put_page(page);		/* mm/lru.h: off the LRU, cleared, freed */
 }
 
 static enum mm_counter page_counter(const struct page *page)
@@ -383,9 +376,9 @@ enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
 {
 	enum vm_fault_result r;
 
-	spin_lock(&mm->lock);
+	mmap_read_lock(mm);
 	r = __handle_mm_fault(mm, addr, access);
-	spin_unlock(&mm->lock);
+	mmap_read_unlock(mm);
 	return r;
 }
 
@@ -399,7 +392,7 @@ struct mm_struct *mm_alloc_node(pg_data_t *node, struct kmalloc_set *ks)
 
 	if (!mm)
 		return NULL;
-	spin_lock_init(&mm->lock, "mm");
+	mutex_init(&mm->mmap_lock, "mmap_lock");
 	mm->users = 1;
 	mm->node = node;
 	mm->ks = ks;
@@ -459,7 +452,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 
 	if (!new)
 		return NULL;
-	spin_lock(&old->lock);
+	mmap_write_lock(old);
 	new->start_brk = old->start_brk;
 	new->brk = old->brk;
 	new->start_stack = old->start_stack;
@@ -486,7 +479,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		if (r)
 			break;
 	}
-	spin_unlock(&old->lock);
+	mmap_write_unlock(old);
 	if (r) {
 		mmput(new);
 		return NULL;
@@ -524,7 +517,7 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 	size_t done = 0;
 	int tries = 0;
 
-	spin_lock(&mm->lock);
+	mmap_read_lock(mm);
 	while (done < len) {
 		unsigned long va = addr + done;
 		size_t off = va & (PAGE_SIZE - 1);
@@ -557,6 +550,6 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			memcpy((char *)buf + done, p, chunk);
 		done += chunk;
 	}
-	spin_unlock(&mm->lock);
+	mmap_read_unlock(mm);
 	return done;
 }

@@ -427,9 +427,9 @@ long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		vm_flags |= VM_GROWSDOWN;
 	if (flags & MAP_LOCKED)
 		vm_flags |= VM_LOCKED;
-	spin_lock(&mm->lock);
+	mmap_write_lock(mm);
 	r = mmap_locked(mm, addr, len, vm_flags, flags, NULL);
-	spin_unlock(&mm->lock);
+	mmap_write_unlock(mm);
 	return r;
 }
 
@@ -450,9 +450,9 @@ long mm_map_fixed(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	vm_flags &= ~VM_SHARED;
 	if (prot & PROT_WRITE)
 		vm_flags |= VM_ACCOUNT;
-	spin_lock(&mm->lock);
+	mmap_write_lock(mm);
 	r = mmap_locked(mm, addr, len, vm_flags, MAP_FIXED | MAP_PRIVATE, name);
-	spin_unlock(&mm->lock);
+	mmap_write_unlock(mm);
 	return r;
 }
 
@@ -464,9 +464,9 @@ int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len)
 	    len > TASK_SIZE - addr)
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
-	spin_lock(&mm->lock);
+	mmap_write_lock(mm);
 	r = __do_munmap(mm, addr, addr + len);
-	spin_unlock(&mm->lock);
+	mmap_write_unlock(mm);
 	return r;
 }
 
@@ -523,7 +523,7 @@ int do_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		return -ENOMEM;
 	end = addr + ALIGN_UP(len, PAGE_SIZE);
 	want = prot_to_vm_flags(prot);
-	spin_lock(&mm->lock);
+	mmap_write_lock(mm);
 	if (!range_mapped(mm, addr, end)) {
 		r = -ENOMEM;
 		goto out;
@@ -553,7 +553,7 @@ int do_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	}
 	merge_range(mm, addr, end);
 out:
-	spin_unlock(&mm->lock);
+	mmap_write_unlock(mm);
 	return r;
 }
 
@@ -561,7 +561,7 @@ unsigned long do_brk(struct mm_struct *mm, unsigned long brk)
 {
 	unsigned long old_end, new_end, r;
 
-	spin_lock(&mm->lock);
+	mmap_write_lock(mm);
 	if (!mm->start_brk || brk < mm->start_brk || brk > TASK_SIZE)
 		goto out;
 	old_end = ALIGN_UP(mm->brk, PAGE_SIZE);
@@ -579,7 +579,7 @@ unsigned long do_brk(struct mm_struct *mm, unsigned long brk)
 	mm->brk = brk;
 out:
 	r = mm->brk;
-	spin_unlock(&mm->lock);
+	mmap_write_unlock(mm);
 	return r;
 }
 
@@ -605,7 +605,7 @@ int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	if (len > TASK_SIZE || addr > TASK_SIZE - ALIGN_UP(len, PAGE_SIZE))
 		return -EINVAL;
 	end = addr + ALIGN_UP(len, PAGE_SIZE);
-	spin_lock(&mm->lock);
+	mmap_write_lock(mm);
 	if (!range_mapped(mm, addr, end))
 		r = -ENOMEM;	/* what is mapped is still advised, as Linux */
 	if (advice == MADV_DONTNEED || advice == MADV_FREE) {
@@ -621,7 +621,7 @@ int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	}
 	/* MADV_COLD and MADV_PAGEOUT come with reclaim and swap; the
 	 * other advice changes nothing here yet. */
-	spin_unlock(&mm->lock);
+	mmap_write_unlock(mm);
 	return r;
 }
 
@@ -651,12 +651,12 @@ void show_maps(struct mm_struct *mm)
 	char line[160];
 	struct gap_node *n;
 
-	spin_lock(&mm->lock);
+	mmap_read_lock(mm);
 	gap_tree_for_each(n, &mm->vmas) {
 		format_vma(line, sizeof(line), to_vma(n));
 		printk("%s\n", line);
 	}
-	spin_unlock(&mm->lock);
+	mmap_read_unlock(mm);
 }
 
 const char *describe_vma(struct mm_struct *mm, unsigned long addr, char *buf,
@@ -664,7 +664,7 @@ const char *describe_vma(struct mm_struct *mm, unsigned long addr, char *buf,
 {
 	struct vm_area_struct *v;
 
-	if (!spin_trylock(&mm->lock)) {
+	if (!mmap_read_trylock(mm)) {
 		ksnprintf(buf, size, "mm busy");
 		return buf;
 	}
@@ -673,7 +673,7 @@ const char *describe_vma(struct mm_struct *mm, unsigned long addr, char *buf,
 		format_vma(buf, size, v);
 	else
 		ksnprintf(buf, size, "no VMA");
-	spin_unlock(&mm->lock);
+	mmap_read_unlock(mm);
 	return buf;
 }
 

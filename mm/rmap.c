@@ -76,7 +76,7 @@ void page_remove_rmap(struct page *page)
 		mod_node_page_state(page_pgdat(page), NR_ANON_MAPPED, -1);
 }
 
-/* Does the PTE at va of mm map page? (Caller holds mm->lock.) */
+/* Does the PTE at va of mm map page? (Caller holds mm->mmap_lock.) */
 static bool pte_maps(struct mm_struct *mm, unsigned long va, struct page *page)
 {
 	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
@@ -107,14 +107,14 @@ int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 		    idx - vma->vm_pgoff >= (vma->vm_end - vma->vm_start) >> PAGE_SHIFT)
 			continue;
 		va = vma->vm_start + ((idx - vma->vm_pgoff) << PAGE_SHIFT);
-		if (!mine && !spin_trylock(&mm->lock)) {
+		if (!mine && !mmap_read_trylock(mm)) {
 			busy = true;
 			continue;
 		}
 		if (pte_maps(mm, va, page))
 			r = rwc->rmap_one(page, vma, va, rwc->arg);
 		if (!mine)
-			spin_unlock(&mm->lock);
+			mmap_read_unlock(mm);
 		if (r)
 			break;
 	}

@@ -18,8 +18,8 @@
  * shared the page) and gives the same answer; the cost is visiting
  * unrelated VMAs of a large fork family.
  *
- * Locking. anon_vma->lock protects its VMA list. Lock order: mm->lock,
- * then anon_vma->lock (the fault path links VMAs under mm->lock). A walk
+ * Locking. anon_vma->lock protects its VMA list. Lock order: mm->mmap_lock,
+ * then anon_vma->lock (the fault path links VMAs under mmap_lock). A walk
  * holds anon_vma->lock and so may take an mm's lock only with a trylock:
  * a busy mm makes rmap_walk() return -EAGAIN after visiting the others
  * (the caller retries later, as Linux's try_to_unmap may fail); an mm the
@@ -48,7 +48,7 @@ struct anon_vma {
 };
 
 /* Give vma an anon_vma if it has none (its first anonymous page).
- * Caller holds vma->vm_mm->lock. 0 or -ENOMEM. */
+ * Caller holds vma->vm_mm->mmap_lock. 0 or -ENOMEM. */
 int anon_vma_prepare(struct vm_area_struct *vma);
 /* Link vma (not linked yet) to av: fork's child, a split's new half. */
 void anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av);

@@ -45,7 +45,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start,
 /* Make the PTEs of [start, end) of vma match its flags (mprotect). */
 void change_protection(struct vm_area_struct *vma, unsigned long start,
 		       unsigned long end);
-/* handle_mm_fault with mm->lock held. */
+/* handle_mm_fault with mm->mmap_lock held. */
 enum vm_fault_result __handle_mm_fault(struct mm_struct *mm,
 				       unsigned long addr,
 				       enum fault_access access);

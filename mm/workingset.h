@@ -10,8 +10,9 @@
  * refault distance is the clock's advance since its eviction: how many
  * pages were evicted or activated meanwhile. Had the active list been
  * that much bigger, the page would have stayed: so if the distance is at
- * most the active file list's size (plus the anon lists while there is
- * no swap to age them), the refaulting page belongs to the working set
+ * most the active file list's size (plus the anon lists once there is
+ * swap to make room from them, as Linux), the refaulting page belongs to
+ * the working set
  * and goes straight to the active list (WORKINGSET_ACTIVATE_FILE). Every
  * refault counts WORKINGSET_REFAULT_FILE: a thrashing file set shows up
  * as that counter climbing while the cache stays full.
