@@ -450,6 +450,7 @@ static enum vm_fault_result do_anonymous_page(struct mm_struct *mm,
 		return VM_FAULT_OOM;
 	}
 	page_add_new_anon_rmap(page, vma, va);
+	lru_cache_add(page);		/* inactive anon: reclaim sees it */
 	mm->rss[MM_ANONPAGES]++;
 	return VM_FAULT_DONE;
 }
@@ -476,6 +477,7 @@ static enum vm_fault_result do_shared_page(struct mm_struct *mm,
 		if (__atomic_compare_exchange_n(&s->pages[idx], &none, page, false,
 						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 			mod_node_page_state(page_pgdat(page), NR_SHMEM, 1);
+			lru_cache_add(page);	/* swap-backed: the anon lists */
 		} else {
 			put_user_page(page);
 			page = none;
@@ -522,6 +524,7 @@ static enum vm_fault_result do_wp_page(struct mm_struct *mm,
 			prot))
 		panic("do_wp_page: remap of %lx failed", va);
 	page_add_new_anon_rmap(page, vma, va);
+	lru_cache_add(page);		/* inactive anon: reclaim sees it */
 	mm->rss[MM_ANONPAGES]++;
 	return VM_FAULT_DONE;
 }
@@ -610,6 +613,7 @@ static enum vm_fault_result do_file_fault(struct mm_struct *mm,
 			return VM_FAULT_OOM;
 		}
 		page_add_new_anon_rmap(copy, vma, va);
+		lru_cache_add(copy);
 		mm->rss[MM_ANONPAGES]++;
 		return VM_FAULT_DONE;
 	}

@@ -535,7 +535,8 @@ static void rmap_unmap_and_mkclean(struct kunit *test)
 	mmput(m1);
 }
 
-/* MADV_COLD moves the range's pages to the inactive list. */
+/* MADV_COLD moves the range's pages, file and anonymous, to the
+ * inactive lists. */
 static void madv_cold(struct kunit *test)
 {
 	struct mm_struct *mm = new_mm(test);
@@ -551,6 +552,19 @@ static void madv_cold(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, do_madvise(mm, A, PAGE_SIZE, MADV_COLD), 0);
 	KUNIT_EXPECT_FALSE(test, PageActive(page));
 	KUNIT_EXPECT_TRUE(test, PageLRU(page));
+	/* A private anonymous page is on the (anon) LRU from its fault on,
+	 * and MADV_COLD moves it too. */
+	KUNIT_EXPECT_EQ(test, map(mm, B, PAGE_SIZE, RW, PRIVATE | MAP_ANONYMOUS,
+				  0), (long)B);
+	KUNIT_EXPECT_TRUE(test, poke(mm, B, 1));
+	page = mapped(mm, B, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_TRUE(test, PageLRU(page) && PageSwapBacked(page));
+	mark_page_accessed(page);
+	mark_page_accessed(page);
+	KUNIT_EXPECT_TRUE(test, PageActive(page));
+	KUNIT_EXPECT_EQ(test, do_madvise(mm, B, PAGE_SIZE, MADV_COLD), 0);
+	KUNIT_EXPECT_FALSE(test, PageActive(page));
 	mmput(mm);
 }
 
