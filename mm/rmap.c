@@ -241,11 +241,20 @@ int page_referenced(struct page *page, unsigned long *vm_flags)
 	};
 
 	*vm_flags = 0;
-	if (!page_mapped(page) || (!PageAnon(page) && !page_mapping(page)))
-		return 0;
-	/* A busy mm may have used the page: count it as one reference, so
-	 * reclaim errs on the side of keeping the page (Linux does too). */
-	if (rmap_walk(page, &rwc) == -EAGAIN)
+	if (page_mapped(page) && (PageAnon(page) || page_mapping(page))) {
+		/* A busy mm may have used the page: count it as one
+		 * reference, so reclaim errs on the side of keeping the page
+		 * (Linux does too). */
+		if (rmap_walk(page, &rwc) == -EAGAIN)
+			ra.referenced++;
+		/* An access seen ends the page's idle period (page_idle). */
+		if (ra.referenced)
+			ClearPageIdle(page);
+	}
+	/* Idle tracking harvested an accessed bit before reclaim looked: it
+	 * left PG_young so the access still counts here (Linux's
+	 * folio_test_clear_young). */
+	if (TestClearPageYoung(page))
 		ra.referenced++;
 	*vm_flags = ra.vm_flags;
 	return ra.referenced;

@@ -110,7 +110,9 @@ void page_add_file_rmap(struct page *page);
  * flag itself, takes an access-flag fault that sets it again). *vm_flags
  * gets the union of those VMAs' flags (VM_LOCKED: keep it; the walk stops
  * there). A busy mm, skipped, counts as one reference: reclaim errs on
- * the side of keeping the page. Anonymous and file pages alike.
+ * the side of keeping the page. A PG_young left by idle tracking (an
+ * accessed bit it harvested, mm/page_idle.h) is cleared and counts as one
+ * more; a reference found clears PG_idle. Anonymous and file pages alike.
  * try_to_unmap: remove every PTE mapping a page-cache page (the dirty bit
  * of each is moved to the page: set_page_dirty); true when none is left.
  * Anonymous pages need swap: false (unless unmapped already). A VM_LOCKED

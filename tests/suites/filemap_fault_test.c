@@ -477,6 +477,17 @@ static void rmap_referenced(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, peek(m2, A), 'b');	/* one new access */
 	lock_page(page);
 	KUNIT_EXPECT_EQ(test, page_referenced(page, &flags), 1);
+	/* Idle tracking's PG_young counts once, and goes; a reference
+	 * found ends PG_idle. */
+	SetPageYoung(page);
+	SetPageIdle(page);
+	KUNIT_EXPECT_EQ(test, page_referenced(page, &flags), 1);
+	KUNIT_EXPECT_FALSE(test, PageYoung(page));
+	KUNIT_EXPECT_EQ(test, page_referenced(page, &flags), 0);
+	KUNIT_EXPECT_TRUE(test, PageIdle(page));
+	KUNIT_EXPECT_EQ(test, peek(m2, A), 'b');
+	KUNIT_EXPECT_EQ(test, page_referenced(page, &flags), 1);
+	KUNIT_EXPECT_FALSE(test, PageIdle(page));
 	unlock_page_wake(page);
 	mmput(m2);
 	mmput(m1);
