@@ -598,8 +598,8 @@ static enum vm_fault_result do_file_fault(struct mm_struct *mm,
 		unlock_page_wake(page);
 
 	if (write && !(vma->vm_flags & VM_SHARED)) {
-		/* LAB (docs/labs/02-page-faults.md): a private file page
-		 * written at once is copied at once. */
+		/* A private file page written at once is copied at once
+		 * (the file's page is never mapped writable here). */
 		copy = alloc_anon_page(mm, vma);
 		if (!copy) {
 			put_page(page);
