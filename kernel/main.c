@@ -30,6 +30,7 @@
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
+#include "mm/xarray.h"
 #include <arch/machine.h>
 
 unsigned long cpu_online_mask = 1;	/* the boot CPU */
@@ -82,6 +83,7 @@ void kernel_main(struct boot_info *bi)
 	smp_early_init();		/* CPUs from firmware; AP start page */
 	mm_core_init();			/* memmap, zones, buddy allocator */
 	kmem_cache_init();		/* slab caches, kmalloc */
+	xarray_init();			/* the page-cache index node cache */
 	vmalloc_init();			/* vmalloc area allocator */
 	dma_init();			/* DMA API: bounce pool (swiotlb) */
 	sched_init();			/* this context becomes thread "main" */
