@@ -11,7 +11,6 @@
  * fault forever): the test checks that first and skips with the reason.
  */
 #include "kernel/kunit.h"
-#include "kernel/initramfs.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
 #include "mm/mm.h"
@@ -87,15 +86,14 @@ static void idlehog_odd_pages_idle(struct kunit *test)
 {
 	static const char *const argv[] = { "idlehog", "256", "5", NULL };
 	static const char *const envp[] = { "PATH=/bin", NULL };
-	const void *data;
+	char path[64];
 	struct mm_struct *mm = NULL;
 	struct idle_count c;
 	unsigned long wrong_idle = 0, wrong_used = 0;
-	size_t size;
 	int pid, waited;
 
-	if (initramfs_lookup("/bin/idlehog", &data, &size))
-		kunit_skip(test, "no /bin/idlehog in the initramfs");
+	/* /bin/idlehog is always in the initramfs (user/Makefile). */
+	KUNIT_ASSERT_EQ(test, program_find("idlehog", path, sizeof(path)), 0);
 	if (!fault_sets_young())
 		kunit_skip(test, "the fault path does not set the accessed bit "
 			   "of a present page yet (arm64 would fault forever)");
