@@ -69,7 +69,8 @@ struct kstatfs {
 
 struct inode_operations {
 	/* The entry name[0..len) of dir: 0 and *out (a reference), or
-	 * -ENOENT, -EIO / -EUCLEAN (a corrupt directory, reported). */
+	 * -ENOENT, -EIO / -EUCLEAN (a corrupt directory, reported). The VFS
+	 * asks for ".." too (the parent; the root's is itself), never ".". */
 	int (*lookup)(struct inode *dir, const char *name, size_t len,
 		      struct inode **out);
 	/* Make a regular file (create), directory or symlink in dir. The
@@ -114,6 +115,11 @@ struct super_operations {
 	/* The last reference went: if i_nlink is 0, free its blocks and the
 	 * inode on disk. The page cache is already truncated. */
 	void (*evict_inode)(struct inode *inode);
+	/* Optional, called under a spinlock (must not sleep): the last
+	 * reference went; true to evict the inode now
+	 * rather than keep it cached (an in-memory file system, whose
+	 * inodes cost nothing to make again). */
+	bool (*drop_inode)(struct inode *inode);
 	/* Write the super_block's own metadata (bitmaps, counts, superblock);
 	 * wait: and flush the disk's cache. */
 	int (*sync_fs)(struct super_block *sb, bool wait);
@@ -141,6 +147,7 @@ struct super_block {
 	unsigned long s_blocksize;
 	unsigned int s_blocksize_bits;
 	unsigned long s_dev;		/* major << 8 | minor, for stat */
+	loff_t s_maxbytes;		/* the largest file (0: no limit) */
 	bool s_readonly;		/* mounted read-only (or errors) */
 	struct inode *s_root;
 	void *s_fs_info;
@@ -309,5 +316,66 @@ extern const struct file_operations generic_ro_fops;
 /* Boot: the inode cache, the initramfs as "/", and `root=DEV` (mounted
  * on /mnt, see docs/fs/vfs.md). */
 void vfs_init(void);
+/* vfs_init's portable part: the inode cache, and the initramfs of the
+ * archive [initramfs, +size) mounted on "/" (a refused archive is
+ * reported and an empty tree, with /dev and /proc, mounted instead). */
+void vfs_init_root(const void *initramfs, size_t size);
+
+/* ------------------------------------------------ helpers of the VFS */
+
+/* Take / drop a mount's reference. */
+struct vfsmount *mntget(struct vfsmount *mnt);
+void mntput(struct vfsmount *mnt);
+/* Call fn for each mount, oldest first (the console's `mount`). */
+void for_each_mount(void (*fn)(const struct vfsmount *mnt, void *arg),
+		    void *arg);
+
+/*
+ * How fs/ reaches the running process, registered by kernel/file.c (fs/
+ * is built for the host too, which has no processes): get_cwd takes
+ * references on the current directory; exe_path writes the running
+ * program's path (/proc/self/exe), 0 or -ENOENT. Without them relative
+ * paths start at the root and there is no program.
+ */
+struct vfs_task_ops {
+	void (*get_cwd)(struct path *out);
+	int (*exe_path)(char *buf, size_t size);
+};
+void vfs_set_task_ops(const struct vfs_task_ops *ops);
+int vfs_exe_path(char *buf, size_t size);
+
+/*
+ * Character devices by number (i_rdev: major << 8 | minor): the kernel
+ * registers how to open /dev/null, /dev/zero, /dev/console; opening an
+ * inode with that rdev opens the device. -EBUSY if taken, -ENOSPC.
+ */
+typedef struct file *(*chrdev_open_t)(unsigned int f_flags);
+int register_chrdev_open(unsigned long rdev, chrdev_open_t open);
+/* The device's file, or an ERR_PTR (-ENXIO: none registered). */
+struct file *chrdev_open(unsigned long rdev, unsigned int f_flags);
+
+/* Change the name space (the system calls' work). Each resolves its
+ * paths from base like kern_path and returns 0 or -errno as Linux. */
+int vfs_mkdirat(const struct path *base, const char *path, unsigned int mode);
+int vfs_symlinkat(const char *target, const struct path *base,
+		  const char *path);
+/* rmdir: true for AT_REMOVEDIR. */
+int vfs_unlinkat(const struct path *base, const char *path, bool rmdir);
+#define RENAME_NOREPLACE	1
+int vfs_renameat(const struct path *obase, const char *opath,
+		 const struct path *nbase, const char *npath,
+		 unsigned int flags);
+/* truncate/ftruncate: -EISDIR, -EINVAL (negative), -EROFS, -EFBIG. */
+int vfs_truncate(struct inode *inode, loff_t size);
+/* A symlink's target: length (not NUL-terminated in buf) or -errno. */
+int vfs_readlink(struct inode *inode, char *buf, size_t size);
+/* The absolute path of a directory into buf (getcwd): its length, or
+ * -ERANGE, -ENOENT (removed). Found by walking ".." and searching each
+ * parent for the child's inode number (there is no dentry cache). */
+int vfs_path_name(const struct path *dir, char *buf, size_t size);
+/* statfs of the file system holding inode. */
+int vfs_statfs(struct inode *inode, struct kstatfs *st);
+/* write_inode_now + sync_fs of one file system (syncfs). */
+int sync_filesystem(struct super_block *sb);
 
 #endif

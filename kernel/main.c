@@ -8,7 +8,7 @@
 #include "kernel/console.h"
 #include "kernel/fault.h"
 #include "kernel/file.h"
-#include "kernel/initramfs.h"
+#include "fs/fs.h"
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
@@ -99,7 +99,7 @@ void kernel_main(struct boot_info *bi)
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
 	syscall_init();			/* the system-call table, by number */
 	files_init();			/* the console's fd 0, 1, 2 */
-	initramfs_init();		/* the embedded cpio -> /bin, /dev */
+	vfs_init();			/* initramfs on /, root=DEV on /mnt */
 
 	uint64_t ns = clock_ns();
 

@@ -147,6 +147,8 @@ struct vm_area_struct {
 					 * reference); vm_pgoff in pages */
 	const struct vm_operations_struct *vm_ops;	/* NULL: anonymous */
 	struct list_head shared_node;	/* in vm_file's mapping->i_mmap */
+	unsigned long vm_dev, vm_ino;	/* the file's st_dev and st_ino
+					 * (its getattr at mmap), for maps */
 	char name[VMA_NAME_LEN];	/* "[heap]", "[stack]", a program's
 					 * path; "": anonymous */
 };
@@ -178,6 +180,7 @@ struct mm_struct {
 #define mmap_read_lock(mm)	mutex_lock(&(mm)->mmap_lock)
 #define mmap_read_unlock(mm)	mutex_unlock(&(mm)->mmap_lock)
 #define mmap_read_trylock(mm)	mutex_trylock(&(mm)->mmap_lock)
+#define mmap_write_trylock(mm)	mutex_trylock(&(mm)->mmap_lock)
 #define mmap_write_lock(mm)	mutex_lock(&(mm)->mmap_lock)
 #define mmap_write_unlock(mm)	mutex_unlock(&(mm)->mmap_lock)
 
@@ -211,6 +214,19 @@ void mmput(struct mm_struct *mm);
  * IS_ERR_VALUE(). MAP_POPULATE faults every page in before returning. */
 long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	     unsigned long prot, unsigned long flags, unsigned long pgoff);
+/*
+ * The same for a file (NULL, or ignored with MAP_ANONYMOUS) from page
+ * pgoff on: the VMA takes a reference on file and its ->mmap sets the
+ * vm_ops. Errors as the man page: -ENODEV (the file has no ->mmap),
+ * -EACCES (not opened for reading; PROT_WRITE with MAP_SHARED and not
+ * opened for writing), -EOVERFLOW (pgoff + pages wraps), and do_mmap's.
+ * A MAP_SHARED mapping of a file not opened for writing loses
+ * VM_MAYWRITE (mprotect cannot add PROT_WRITE). Faults read the file
+ * through vm_ops->fault; may sleep.
+ */
+long do_mmap_file(struct mm_struct *mm, struct file *file, unsigned long addr,
+		  unsigned long len, unsigned long prot, unsigned long flags,
+		  unsigned long pgoff);
 /* A fixed private mapping with a name (exec's program segments, the
  * stack): as do_mmap(MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS) plus extra
  * vm_flags (VM_GROWSDOWN). */
@@ -224,6 +240,18 @@ int do_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len,
 unsigned long do_brk(struct mm_struct *mm, unsigned long brk);
 int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	       int advice);
+/*
+ * msync(2) of [addr, addr + len): the dirty bits of the range's shared
+ * file PTEs go to their pages (set_page_dirty); MS_SYNC then writes the
+ * range of each file back and waits (its f_op->fsync of the range, as
+ * Linux's vfs_fsync_range; its error returned, -EINVAL without one); MS_ASYNC starts nothing more (the flusher writes
+ * dirty pages, as Linux since 2.6.19). Errors: -EINVAL (addr unaligned,
+ * unknown flags, MS_SYNC with MS_ASYNC), -ENOMEM (part of the range is
+ * not mapped: the rest is still synced), -EBUSY (MS_INVALIDATE over a
+ * VM_LOCKED mapping). Sleeps.
+ */
+int do_msync(struct mm_struct *mm, unsigned long addr, unsigned long len,
+	     int flags);
 
 /* ---- faults */
 
@@ -232,6 +260,8 @@ enum vm_fault_result {
 	VM_FAULT_DONE = 0,	/* mapped: retry the access */
 	VM_FAULT_SIGSEGV,	/* no VMA, or the VMA forbids the access */
 	VM_FAULT_OOM,		/* no page to be had */
+	VM_FAULT_BUS,		/* SIGBUS: a file page beyond the end of the
+				 * file, or one that could not be read */
 };
 
 /* Resolve a fault at addr in mm: find the VMA (growing the stack down to

@@ -1,0 +1,21 @@
+/*
+ * tests/kernel/vfs_testfs.h - "testfs", a tiny writable file system held
+ * in memory, for the VFS's tests (host and kernel) before a disk file
+ * system is there: files, directories and symlinks, with data in kmalloc
+ * buffers (no page cache). Mount it with do_mount(NULL, dir, "testfs").
+ */
+#ifndef TESTS_KERNEL_VFS_TESTFS_H
+#define TESTS_KERNEL_VFS_TESTFS_H
+
+#include "fs/fs.h"
+
+/* Register the type (once; later calls do nothing). */
+void testfs_register(void);
+/* Nodes alive in every testfs (leak checks: 0 once all are unmounted). */
+unsigned long testfs_nr_nodes(void);
+
+/* The name space needs a root: mount an empty initramfs on "/" unless
+ * something is there (the kernel has booted with one). */
+void vfs_test_ensure_root(void);
+
+#endif
