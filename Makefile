@@ -163,6 +163,7 @@ bench: $(BENCHES)
 	$(Q)if [ -x tools/bench-blk ]; then O=$(O) bash tools/bench-blk; fi
 	$(Q)if [ -x tools/bench-linux ]; then O=$(O) bash tools/bench-linux; fi
 	$(Q)if [ -x tools/bench-user ]; then O=$(O) python3 tools/bench-user; fi
+	$(Q)if [ -x tools/bench-filemap ]; then O=$(O) python3 tools/bench-filemap; fi
 
 clean:
 	rm -rf $(O)

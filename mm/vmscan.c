@@ -32,6 +32,7 @@
 #include "mm/shrinker.h"
 #include "mm/vmstat.h"
 #include "mm/workingset.h"
+#include "kernel/time.h"
 
 /* Linux's: failed kswapd runs before it stops trying; throttled waits of
  * a direct reclaimer before it reports no progress. */
@@ -330,6 +331,7 @@ unsigned long shrink_node(pg_data_t *pgdat, struct scan_control *sc)
 {
 	struct lruvec *lruvec = node_lruvec(pgdat);
 	unsigned long nr_reclaimed = sc->nr_reclaimed;
+	uint64_t t0 = clock_ns();
 	unsigned long nr_file;
 
 	nr_file = scan_target(lruvec, LRU_INACTIVE_FILE, sc->priority) +
@@ -356,6 +358,9 @@ unsigned long shrink_node(pg_data_t *pgdat, struct scan_control *sc)
 		WRITE_ONCE(pgdat->reclaim.kswapd_failures, 0);
 	if (nr_reclaimed && reclaim_wake_throttled_hook)
 		reclaim_wake_throttled_hook(pgdat);
+	/* The time of reclaim, for make bench's ns per page (vmstat.h). */
+	count_vm_events(sc->is_kswapd ? RECLAIM_NS_KSWAPD : RECLAIM_NS_DIRECT,
+			(unsigned long)(clock_ns() - t0));
 	return nr_reclaimed;
 }
 
