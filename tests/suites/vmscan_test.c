@@ -1,5 +1,5 @@
 /*
- * tests/host/vmscan_test.c - reclaim (mm/vmscan.c, mm/workingset.c) on a
+ * tests/suites/vmscan_test.c - reclaim (mm/vmscan.c, mm/workingset.c) on a
  * private node, with a fake file whose store counts the writes asked of
  * it. Pages of the fake file are clean, dirty, under writeback or mapped
  * (a _mapcount no PTE backs, so rmap finds nothing to unmap); reclaim must
