@@ -16,7 +16,8 @@
  * reference goes (put_page) or when reclaim isolates it (which holds a
  * reference while it works).
  *
- * Locking: lruvec->lru_lock (a spinlock, irqs on) guards the lists and
+ * Locking: lruvec->lru_lock (a spinlock, taken with irqs off: a page is
+ * rotated from I/O completion) guards the lists and
  * counts; taken inside the page lock and inside mapping->i_pages_lock,
  * never the other way. Any function here may be called with neither.
  */
