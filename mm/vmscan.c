@@ -75,26 +75,6 @@ static bool inactive_is_low(struct lruvec *lruvec, enum lru_list inactive_lru)
 	return inactive * ratio < active;
 }
 
-/* ------------------------------------------------------ rmap */
-
-/*
- * TEMPORARY, until the rmap of file pages (mm/rmap.h's page_referenced
- * and try_to_unmap, the fmap part) is merged: reclaim cannot see a
- * mapped page's accessed bits nor unmap it, so it treats every mapped
- * page as referenced once (kept, never freed). The next commit calls
- * rmap here instead.
- */
-static int page_mapped_referenced(struct page *page, unsigned long *vm_flags)
-{
-	*vm_flags = 0;
-	return 1;
-}
-
-static bool page_unmap(struct page *page)
-{
-	return false;
-}
-
 /* ------------------------------------------------------ active list */
 
 /*
@@ -122,7 +102,7 @@ static void shrink_active_list(unsigned long nr_to_scan, struct lruvec *lruvec,
 		list_del(&page->lru);
 		/* LAB: which active pages deserve another round. */
 		if (page_mapped(page) && trylock_page(page)) {
-			int referenced = page_mapped_referenced(page, &vm_flags);
+			int referenced = page_referenced(page, &vm_flags);
 
 			unlock_page_wake(page);
 			if (referenced && (vm_flags & VM_EXEC) && file) {
@@ -174,7 +154,7 @@ static enum page_references page_check_references(struct page *page,
 	bool referenced_page;
 
 	if (page_mapped(page))
-		referenced_ptes = page_mapped_referenced(page, &vm_flags);
+		referenced_ptes = page_referenced(page, &vm_flags);
 	referenced_page = TestClearPageReferenced(page);
 
 	/* LAB: the replacement decision for an inactive page. */
@@ -262,7 +242,7 @@ static unsigned long shrink_page_list(struct list_head *page_list,
 		if (mapping->flags & (1UL << AS_UNEVICTABLE))
 			goto keep_locked;
 		if (page_mapped(page)) {
-			if (!sc->may_unmap || !page_unmap(page))
+			if (!sc->may_unmap || !try_to_unmap(page))
 				goto keep_locked;
 			/* try_to_unmap moved the PTEs' dirty bits to the page. */
 		}
