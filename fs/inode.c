@@ -50,22 +50,6 @@ long long current_time_sec(void)
 	return (long long)(arch_clock_ns() / 1000000000ULL);
 }
 
-/*
- * An empty page cache for inode. Until mm/filemap.c is merged this sets
- * the fields by hand (no file system here caches pages yet); it becomes
- * address_space_init(mapping, NULL, inode) then.
- */
-static void init_mapping(struct address_space *mapping, struct inode *inode)
-{
-	memset(mapping, 0, sizeof(*mapping));
-	mapping->host = inode;
-	xa_init(&mapping->i_pages);
-	spin_lock_init(&mapping->i_pages_lock, "i_pages_lock");
-	spin_lock_init(&mapping->i_mmap_lock, "i_mmap_lock");
-	INIT_LIST_HEAD(&mapping->i_mmap);
-	INIT_LIST_HEAD(&mapping->dirty_link);
-}
-
 /* A new inode of sb, not yet hashed: the common fields set. */
 static struct inode *alloc_inode(struct super_block *sb, unsigned long ino)
 {
@@ -80,7 +64,7 @@ static struct inode *alloc_inode(struct super_block *sb, unsigned long ino)
 	inode->i_nlink = 1;
 	inode->i_count = 1;
 	inode->i_mapping = &inode->i_data;
-	init_mapping(&inode->i_data, inode);
+	address_space_init(&inode->i_data, NULL, inode);	/* fs sets a_ops */
 	mutex_init(&inode->i_rwsem, "i_rwsem");
 	INIT_LIST_HEAD(&inode->i_lru);
 	INIT_LIST_HEAD(&inode->i_hash);
@@ -212,11 +196,17 @@ static void evict(struct inode *inode)
 {
 	const struct super_operations *op = inode->i_sb->s_op;
 
+	/* A linked file keeps its data: what is dirty goes to disk first
+	 * (umount; the shrinker never picks an inode with pages). */
+	if (inode->i_nlink && inode->i_data.nrpages)
+		filemap_write_and_wait(&inode->i_data);
 	if (inode->i_state & I_DIRTY && inode->i_nlink && op->write_inode)
 		op->write_inode(inode, false);
-	/* (Its pages: truncate_inode_pages, once mm/filemap.c is in.) */
+	mapping_forget_dirty(&inode->i_data);	/* off the flusher's list */
+	truncate_inode_pages(&inode->i_data, 0);	/* pages and shadows */
 	if (op->evict_inode)
 		op->evict_inode(inode);
+	xa_destroy(&inode->i_data.i_pages);	/* any node left */
 	free_inode(inode);
 }
 
@@ -294,6 +284,13 @@ static unsigned long prune(unsigned long nr, struct super_block *sb)
 
 		spin_lock_irqsave(&inode_hash_lock, flags);
 		list_for_each_entry(it, &inode_unused, i_lru) {
+			/* The shrinker and drop_caches leave an inode with
+			 * pages in its cache: reclaim takes those first (the
+			 * inode goes when they are gone), and a dirty page
+			 * must never be written from reclaim. umount takes
+			 * all (its pages are written in evict). */
+			if (!sb && it->i_data.nrpages)
+				continue;
 			if (!sb || it->i_sb == sb) {
 				inode = it;
 				break;

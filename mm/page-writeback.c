@@ -117,10 +117,10 @@ bool clear_page_dirty_for_io(struct page *page)
 	 * Write-protect the shared mappings first: a store after this
 	 * faults, and page_mkwrite dirties the page again, so data written
 	 * during the I/O is never lost. A PTE found dirty moves its bit to
-	 * the page. (fmap: page_mkclean() from mm/rmap.h goes here once
-	 * file mappings are merged; until then no page-cache page is ever
-	 * mapped, so there is nothing to clean.)
+	 * the page.
 	 */
+	if (page_mapped(page) && page_mkclean(page))
+		set_page_dirty(page);
 	if (!TestClearPageDirty(page))
 		return false;
 	spin_lock_irqsave(&mapping->i_pages_lock, flags);

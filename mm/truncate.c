@@ -66,6 +66,10 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 		lock_page(page);
 		wait_on_page_writeback(page);
 		if (page->mapping == mapping) {
+			/* Out of every page table first: a store through a
+			 * PTE would otherwise dirty a page that is gone. */
+			if (page_mapped(page))
+				unmap_mapping_pages(mapping, page->index, 1);
 			cancel_dirty_page(page);
 			delete_from_page_cache(page);
 		}
@@ -79,16 +83,16 @@ void truncate_pagecache(struct address_space *mapping, loff_t newsize)
 {
 	pgoff_t first = (pgoff_t)((newsize + PAGE_SIZE - 1) >> PAGE_SHIFT);
 
-	(void)first;
 	__atomic_store_n(&mapping->size, newsize, __ATOMIC_RELAXED);
 	/*
-	 * fmap: unmap_mapping_pages(mapping, first, ...) from mm/rmap.h goes
-	 * before and after this once file mappings are merged (unmap first
-	 * so the pages are not in use through page tables while they go;
-	 * again after, for a fault that raced in between, as Linux's
-	 * truncate_pagecache()). Until then no page-cache page is mapped.
+	 * Unmap first, so the pages are not in use through page tables while
+	 * they go; again after, for a fault that raced in between (it found
+	 * the page before it left the cache). Private COW copies stay: they
+	 * belong to the process now.
 	 */
+	unmap_mapping_pages(mapping, first, ~0UL - first);
 	truncate_inode_pages(mapping, newsize);
+	unmap_mapping_pages(mapping, first, ~0UL - first);
 }
 
 unsigned long invalidate_mapping_pages(struct address_space *mapping,
