@@ -11,6 +11,7 @@
 #include "fs/fs.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
+#include "mm/vmstat.h"
 #include "tests/kernel/vfs_testfs.h"
 #include <arch/fcntl.h>
 
@@ -260,7 +261,30 @@ static void getcwd_walks_up_through_mounts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfs_unlinkat(NULL, "/tmp/a", true), 0);
 }
 
+/* testfs counts evictions of linked inodes; drop_caches 2 must evict
+ * an unused one, and count itself. */
+static void drop_caches_evicts_unused_inodes(struct kunit *test)
+{
+	unsigned long slab = global_vm_event(DROP_SLAB);
+	unsigned long pc = global_vm_event(DROP_PAGECACHE);
+	unsigned long ev;
+
+	KUNIT_ASSERT_EQ(test, open_err("/tmp/k", O_CREAT | O_WRONLY), 0L);
+	KUNIT_ASSERT_NOT_NULL(test, inode_at("/tmp/k"));	/* cached, unused */
+	ev = testfs_nr_evicted();
+	drop_caches(1);
+	KUNIT_EXPECT_EQ(test, testfs_nr_evicted(), ev);	/* pages only */
+	KUNIT_EXPECT_EQ(test, global_vm_event(DROP_PAGECACHE), pc + 1);
+	drop_caches(2);
+	KUNIT_EXPECT_GT(test, testfs_nr_evicted(), ev);
+	KUNIT_EXPECT_EQ(test, global_vm_event(DROP_SLAB), slab + 1);
+	/* Evicted, not lost: the file is read from its file system again. */
+	KUNIT_EXPECT_NOT_NULL(test, inode_at("/tmp/k"));
+	KUNIT_EXPECT_EQ(test, vfs_unlinkat(NULL, "/tmp/k", false), 0);
+}
+
 static struct kunit_case vfs_cases[] = {
+	KUNIT_CASE(drop_caches_evicts_unused_inodes),
 	KUNIT_CASE(files_written_and_read_back),
 	KUNIT_CASE(mounts_are_crossed_both_ways),
 	KUNIT_CASE(name_space_errnos_are_linuxs),

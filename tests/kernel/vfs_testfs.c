@@ -27,11 +27,16 @@ struct tsb {
 	unsigned long next_ino;
 };
 
-static unsigned long nr_nodes;
+static unsigned long nr_nodes, nr_evicted;
 
 unsigned long testfs_nr_nodes(void)
 {
 	return nr_nodes;
+}
+
+unsigned long testfs_nr_evicted(void)
+{
+	return nr_evicted;
 }
 
 static struct tsb *tsb_of(struct super_block *sb)
@@ -346,6 +351,7 @@ static void t_evict_inode(struct inode *inode)
 {
 	struct tnode *t = tnode_of(inode);
 
+	nr_evicted++;
 	if (t && !inode->i_nlink)
 		tnode_free(inode->i_sb, t);
 }

@@ -13,6 +13,8 @@
 void testfs_register(void);
 /* Nodes alive in every testfs (leak checks: 0 once all are unmounted). */
 unsigned long testfs_nr_nodes(void);
+/* Inodes of testfs evicted so far (any reason). */
+unsigned long testfs_nr_evicted(void);
 
 /* The name space needs a root: mount an empty initramfs on "/" unless
  * something is there (the kernel has booted with one). */
