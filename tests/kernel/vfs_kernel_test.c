@@ -12,7 +12,7 @@
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "mm/vmstat.h"
-#include "tests/kernel/vfs_testfs.h"
+#include "tests/suites/vfs_testfs.h"
 #include <arch/fcntl.h>
 
 static unsigned long files_before;

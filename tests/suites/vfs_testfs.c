@@ -1,9 +1,9 @@
 /*
- * tests/kernel/vfs_testfs.c - testfs (vfs_testfs.h): every node is a
+ * tests/suites/vfs_testfs.c - testfs (vfs_testfs.h): every node is a
  * struct tnode in a table by inode number; directories keep their
  * children in a list, in creation order.
  */
-#include "tests/kernel/vfs_testfs.h"
+#include "tests/suites/vfs_testfs.h"
 #include "fs/initramfs.h"
 #include "kernel/lib/string.h"
 #include "mm/kmalloc.h"

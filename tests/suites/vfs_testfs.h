@@ -1,11 +1,11 @@
 /*
- * tests/kernel/vfs_testfs.h - "testfs", a tiny writable file system held
+ * tests/suites/vfs_testfs.h - "testfs", a tiny writable file system held
  * in memory, for the VFS's tests (host and kernel) before a disk file
  * system is there: files, directories and symlinks, with data in kmalloc
  * buffers (no page cache). Mount it with do_mount(NULL, dir, "testfs").
  */
-#ifndef TESTS_KERNEL_VFS_TESTFS_H
-#define TESTS_KERNEL_VFS_TESTFS_H
+#ifndef TESTS_SUITES_VFS_TESTFS_H
+#define TESTS_SUITES_VFS_TESTFS_H
 
 #include "fs/fs.h"
 
@@ -17,7 +17,8 @@ unsigned long testfs_nr_nodes(void);
 unsigned long testfs_nr_evicted(void);
 
 /* The name space needs a root: mount an empty initramfs on "/" unless
- * something is there (the kernel has booted with one). */
+ * something is there (the kernel has booted with one; a host test has
+ * not). */
 void vfs_test_ensure_root(void);
 
 #endif
