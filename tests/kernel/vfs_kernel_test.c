@@ -11,6 +11,7 @@
 #include "fs/fs.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
+#include "kernel/process.h"
 #include "mm/vmstat.h"
 #include "tests/suites/vfs_testfs.h"
 #include <arch/fcntl.h>
@@ -283,7 +284,47 @@ static void drop_caches_evicts_unused_inodes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfs_unlinkat(NULL, "/tmp/k", false), 0);
 }
 
+/*
+ * The system calls, as busybox makes them: a tree made, written, moved
+ * and removed on testfs, and the errnos it reports in words (EEXIST,
+ * EROFS, ENOENT, EXDEV then EROFS for mv's copy).
+ */
+static char out[4096];
+
+static void busybox_changes_the_tree(struct kunit *test)
+{
+	static const char script[] =
+		"cd /tmp && mkdir d && cd d && pwd && echo hello > f && "
+		"cat f && mv f g && ls && rm g && cd .. && rmdir d && "
+		"echo abc > t && truncate -s 1 t && cat t && echo; "
+		"mkdir /tmp; mkdir /bin/x; rmdir /tmp/nope; mv /tmp/t /bin/t; "
+		"rm /tmp/t && echo done";
+	const char *const argv[] = { "busybox", "sh", "-c", script, NULL };
+	const char *const envp[] = { "PATH=/bin", NULL };
+	char path[64];
+	int pid, status;
+
+	if (program_find("busybox", path, sizeof(path)))
+		kunit_skip(test, "no busybox in the initramfs");
+	kunit_capture_start(test, out, sizeof(out));
+	pid = process_spawn(path, argv, envp);
+	KUNIT_ASSERT_GT(test, pid, 0);
+	status = process_wait(pid);
+	KUNIT_EXPECT_EQ(test, status, 0);
+	/* Each line is captured with its printk time stamp. */
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "] /tmp/d\n");	/* getcwd */
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "] hello\n");	/* write, read */
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "] g\n");		/* rename, getdents */
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "] a\n");		/* truncate */
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "'/tmp': File exists");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "'/bin/x': Read-only file system");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "'/tmp/nope': No such file or directory");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "can't create '/bin/t': Read-only");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "done");
+}
+
 static struct kunit_case vfs_cases[] = {
+	KUNIT_CASE(busybox_changes_the_tree),
 	KUNIT_CASE(drop_caches_evicts_unused_inodes),
 	KUNIT_CASE(files_written_and_read_back),
 	KUNIT_CASE(mounts_are_crossed_both_ways),
