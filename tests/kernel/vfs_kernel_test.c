@@ -287,7 +287,8 @@ static void drop_caches_evicts_unused_inodes(struct kunit *test)
 /*
  * The system calls, as busybox makes them: a tree made, written, moved
  * and removed on testfs, and the errnos it reports in words (EEXIST,
- * EROFS, ENOENT, EXDEV then EROFS for mv's copy).
+ * EROFS, ENOENT, EXDEV then EROFS for mv's copy, ENOTEMPTY, EINVAL for
+ * a directory moved into itself, EISDIR).
  */
 static char out[4096];
 
@@ -298,7 +299,9 @@ static void busybox_changes_the_tree(struct kunit *test)
 		"cat f && mv f g && ls && rm g && cd .. && rmdir d && "
 		"echo abc > t && truncate -s 1 t && cat t && echo; "
 		"mkdir /tmp; mkdir /bin/x; rmdir /tmp/nope; mv /tmp/t /bin/t; "
-		"rm /tmp/t && echo done";
+		"mkdir -p /tmp/p/q && rmdir /tmp/p; mv /tmp/p /tmp/p/q/r; "
+		"cat /tmp/p; rm /tmp/p; ln -s t /tmp/s && readlink /tmp/s && cat /tmp/s && echo; "
+		"rm -r /tmp/p /tmp/s && rm /tmp/t && echo done";
 	const char *const argv[] = { "busybox", "sh", "-c", script, NULL };
 	const char *const envp[] = { "PATH=/bin", NULL };
 	char path[64];
@@ -320,6 +323,11 @@ static void busybox_changes_the_tree(struct kunit *test)
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "'/bin/x': Read-only file system");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "'/tmp/nope': No such file or directory");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "can't create '/bin/t': Read-only");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "'/tmp/p': Directory not empty");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "Invalid argument");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "cat: read error: Is a directory");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "'/tmp/p' is a directory");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "] t\n");		/* readlink */
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "done");
 }
 
