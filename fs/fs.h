@@ -381,6 +381,10 @@ int vfs_readlink(struct inode *inode, char *buf, size_t size);
  * -ERANGE, -ENOENT (removed). Found by walking ".." and searching each
  * parent for the child's inode number (there is no dentry cache). */
 int vfs_path_name(const struct path *dir, char *buf, size_t size);
+/* The canonical absolute path of path (from the cwd; symlinks, ".",
+ * "..", mounts resolved) into buf: its length, or -errno (execve's
+ * /proc/self/exe). */
+int vfs_real_path(const char *path, char *buf, size_t size);
 /* statfs of the file system holding inode. */
 int vfs_statfs(struct inode *inode, struct kstatfs *st);
 /* write_inode_now + sync_fs of one file system (syncfs). */

@@ -295,6 +295,8 @@ static char out[4096];
 static void busybox_changes_the_tree(struct kunit *test)
 {
 	static const char script[] =
+		"cd /bin && ./busybox readlink /proc/self/exe; "
+		"cd /tmp/.. && bin/sh -c 'readlink /proc/self/exe'; "
 		"cd /tmp && mkdir d && cd d && pwd && echo hello > f && "
 		"cat f && mv f g && ls && rm g && cd .. && rmdir d && "
 		"echo abc > t && truncate -s 1 t && cat t && echo; "
@@ -315,6 +317,11 @@ static void busybox_changes_the_tree(struct kunit *test)
 	status = process_wait(pid);
 	KUNIT_EXPECT_EQ(test, status, 0);
 	/* Each line is captured with its printk time stamp. */
+	/* execve of a relative path, of a symlink: /proc/self/exe is the
+	 * program's canonical absolute path, twice. */
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "] /bin/busybox\n");
+	KUNIT_EXPECT_STR_CONTAINS(test, strstr(out, "] /bin/busybox\n") + 1,
+				  "] /bin/busybox\n");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "] /tmp/d\n");	/* getcwd */
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "] hello\n");	/* write, read */
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "] g\n");		/* rename, getdents */
