@@ -14,36 +14,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "mm/kmalloc.h"
-#include "mm/page_alloc.h"
-#include "mm/slab.h"
 #include "tests/suites/vfs_testfs.h"
-
-/* tests/host/page_alloc_model_test.c: a 4 MiB aligned chunk. */
-void *page_alloc_test_chunk(void);
-
-#define HOST_CHUNK	(4UL << 20)
-
-/* The host build has no kernel memory until someone makes it: give the
- * global node a 4 MiB arena and start kmalloc on it, once. */
-static bool host_mm_ready(void)
-{
-	static bool ready;
-	struct mem_range r;
-	void *chunk;
-
-	if (ready)
-		return true;
-	chunk = page_alloc_test_chunk();
-	if (!chunk)
-		return false;
-	r.start = virt_to_phys(chunk);
-	r.end = r.start + HOST_CHUNK;
-	if (page_arena_init(&contig_page_data, &r, 1, 0) < 0)
-		return false;
-	kmem_cache_init();
-	ready = true;
-	return true;
-}
 
 /* ------------------------------------------------------------- model */
 
@@ -308,7 +279,7 @@ static void lookups_match_the_model(struct kunit *test)
 	unsigned long checked = 0, errors = 0;
 
 	prng_seed(&rng, test->seed);
-	if (!host_mm_ready())
+	if (!vfs_test_ensure_mm())
 		kunit_skip(test, "no memory for the host's kmalloc");
 	vfs_test_ensure_root();
 	testfs_register();

@@ -7,6 +7,8 @@
 #include "fs/initramfs.h"
 #include "kernel/lib/string.h"
 #include "mm/kmalloc.h"
+#include "mm/page_alloc.h"
+#include "mm/slab.h"
 
 #define TESTFS_MAX_INO	4096
 
@@ -411,6 +413,28 @@ void testfs_register(void)
 {
 	if (!get_fs_type("testfs"))
 		register_filesystem(&testfs_type);
+}
+
+/* A 4 MiB chunk for an arena (tests/host/page_alloc_model_test.c on the
+ * host, tests/kernel/page_alloc_kernel_test.c in the kernel). */
+void *page_alloc_test_chunk(void);
+
+bool vfs_test_ensure_mm(void)
+{
+	struct mem_range r;
+	void *chunk;
+
+	if (contig_page_data.nr_ranges)
+		return true;		/* the kernel, or done already */
+	chunk = page_alloc_test_chunk();
+	if (!chunk)
+		return false;
+	r.start = virt_to_phys(chunk);
+	r.end = r.start + (4UL << 20);
+	if (page_arena_init(&contig_page_data, &r, 1, 0) < 0)
+		return false;
+	kmem_cache_init();
+	return true;
 }
 
 void vfs_test_ensure_root(void)

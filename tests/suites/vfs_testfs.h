@@ -16,6 +16,10 @@ unsigned long testfs_nr_nodes(void);
 /* Inodes of testfs evicted so far (any reason). */
 unsigned long testfs_nr_evicted(void);
 
+/* Kernel memory for the VFS: the host build has none until a test
+ * makes it; this gives the global node a 4 MiB arena and starts kmalloc
+ * on it, once (in the kernel it is there already). False: no memory. */
+bool vfs_test_ensure_mm(void);
 /* The name space needs a root: mount an empty initramfs on "/" unless
  * something is there (the kernel has booted with one; a host test has
  * not). */
