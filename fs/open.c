@@ -216,6 +216,8 @@ int vfs_truncate(struct inode *inode, loff_t size)
 	r = sb_may_write(inode->i_sb);
 	if (r < 0)
 		return r;
+	if (inode->i_sb->s_maxbytes && size > inode->i_sb->s_maxbytes)
+		return -EFBIG;
 	if (!inode->i_op || !inode->i_op->setsize)
 		return -EPERM;
 	mutex_lock(&inode->i_rwsem);

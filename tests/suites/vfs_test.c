@@ -93,6 +93,12 @@ static void files_written_and_read_back(struct kunit *test)
 	pos = 0;
 	KUNIT_EXPECT_EQ(test, kernel_write(f, "cd", 2, &pos), 2L);
 	KUNIT_EXPECT_EQ(test, i_size_read(f->f_inode), 4LL);
+	/* truncate: past the file system's largest file, below 0. */
+	KUNIT_EXPECT_EQ(test, vfs_truncate(f->f_inode, TESTFS_MAX_BYTES + 1),
+			-EFBIG);
+	KUNIT_EXPECT_EQ(test, vfs_truncate(f->f_inode, -1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vfs_truncate(f->f_inode, 2), 0);
+	KUNIT_EXPECT_EQ(test, i_size_read(f->f_inode), 2LL);
 	fput(f);
 	/* The same file by other paths: one inode. */
 	KUNIT_EXPECT_PTR_EQ(test, inode_at("/tmp/a/../a/./f"),

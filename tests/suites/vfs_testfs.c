@@ -395,6 +395,7 @@ static int t_fill_super(struct super_block *sb, char *err, size_t errlen)
 	t->next_ino = 1;
 	sb->s_fs_info = t;
 	sb->s_op = &t_sops;
+	sb->s_maxbytes = TESTFS_MAX_BYTES;
 	sb->s_dev = 0x700 | (unsigned long)((unsigned long)sb >> 8 & 0xff);
 	root = tnode_new(sb, NULL, "", 0, S_IFDIR | 0755);
 	sb->s_root = root ? iget(sb, root->ino) : NULL;

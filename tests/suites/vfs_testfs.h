@@ -9,6 +9,9 @@
 
 #include "fs/fs.h"
 
+/* The largest file testfs holds (its s_maxbytes). */
+#define TESTFS_MAX_BYTES	(1 << 20)
+
 /* Register the type (once; later calls do nothing). */
 void testfs_register(void);
 /* Nodes alive in every testfs (leak checks: 0 once all are unmounted). */
