@@ -202,8 +202,8 @@ static void evict(struct inode *inode)
 		filemap_write_and_wait(&inode->i_data);
 	if (inode->i_state & I_DIRTY && inode->i_nlink && op->write_inode)
 		op->write_inode(inode, false);
-	mapping_forget_dirty(&inode->i_data);	/* off the flusher's list */
 	truncate_inode_pages(&inode->i_data, 0);	/* pages and shadows */
+	mapping_forget_dirty(&inode->i_data);	/* off the flusher's list */
 	if (op->evict_inode)
 		op->evict_inode(inode);
 	xa_destroy(&inode->i_data.i_pages);	/* any node left */
@@ -353,7 +353,9 @@ int sync_sb_inodes(struct super_block *sb, bool wait)
 		spin_unlock_irqrestore(&inode_hash_lock, flags);
 		if (!inode)
 			return err;
-		/* (Its pages first: filemap_write_and_wait, with filemap.) */
+		r = filemap_write_and_wait(inode->i_mapping);
+		if (!err)
+			err = r;
 		r = write_inode_now(inode, wait);
 		if (!err)
 			err = r;
