@@ -222,6 +222,36 @@ int add_to_page_cache_lru(struct page *page, struct address_space *mapping,
 	return 0;
 }
 
+/*
+ * Shadows are kept only while they can matter (mm/workingset.h): a file
+ * read once from end to end, bigger than memory, would otherwise keep a
+ * shadow for every page it ever had, and the index nodes holding them,
+ * for as long as its inode is cached. When a mapping holds twice as many
+ * shadows as the node has pages, at least half of them are stale (each
+ * eviction has its own clock value, and only a node's worth of them can
+ * be recent), so one walk erasing them all costs O(1) per eviction,
+ * amortised. i_pages_lock held; page is the page being evicted.
+ */
+static void prune_stale_shadows(struct address_space *mapping,
+				struct page *page)
+{
+	unsigned long index = 0, pruned = 0;
+	void *entry;
+
+	while ((entry = xa_find(&mapping->i_pages, &index, ~0UL,
+				XA_PRESENT))) {
+		if (xa_is_value(entry) &&
+		    workingset_shadow_stale(page, entry)) {
+			xa_erase(&mapping->i_pages, index);
+			mapping->nrshadows--;
+			pruned++;
+		}
+		if (index++ == ~0UL)
+			break;
+	}
+	count_vm_events(WORKINGSET_NODERECLAIM, pruned);
+}
+
 void __delete_from_page_cache(struct page *page, void *shadow)
 {
 	struct address_space *mapping = page->mapping;
@@ -235,8 +265,9 @@ void __delete_from_page_cache(struct page *page, void *shadow)
 	spin_lock_irqsave(&mapping->i_pages_lock, flags);
 	xa_store(&mapping->i_pages, page->index, shadow, GFP_NOWAIT);
 	mapping->nrpages--;
-	if (shadow)
-		mapping->nrshadows++;
+	if (shadow && ++mapping->nrshadows >
+		      2 * node_managed_pages(page_pgdat(page)))
+		prune_stale_shadows(mapping, page);
 	mod_node_page_state(page_pgdat(page), NR_FILE_PAGES, -1);
 	if (PageDirty(page)) {
 		/* Only truncation drops a dirty page (it cancelled it);

@@ -84,3 +84,14 @@ void workingset_activation(struct page *page)
 {
 	workingset_age_nonresident(page_lruvec(page), 1);
 }
+
+bool workingset_shadow_stale(struct page *page, void *shadow)
+{
+	struct lruvec *lruvec = page_lruvec(page);
+	unsigned long eviction, distance;
+
+	eviction = (xa_to_value(shadow) >> 1) & EVICTION_MASK;
+	distance = (read_clock(lruvec) - eviction) & EVICTION_MASK;
+	/* The active list can never be bigger than the node. */
+	return distance > node_managed_pages(page_pgdat(page));
+}

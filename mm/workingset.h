@@ -30,6 +30,14 @@ void *workingset_eviction(struct page *page);
  * PG_active (and PG_workingset) if the distance says it belongs to the
  * working set. */
 void workingset_refault(struct page *page, void *shadow);
+/*
+ * Could shadow (a value entry of page's mapping) still activate a
+ * refault? false once its distance is beyond the node's size: no active
+ * list could have kept it, so the shadow is noise and may be erased
+ * (WORKINGSET_NODERECLAIM; Linux's shadow-node shrinker). page is any
+ * page of the node, for its clock.
+ */
+bool workingset_shadow_stale(struct page *page, void *shadow);
 /* page moved to the active list: ticks the clock. */
 void workingset_activation(struct page *page);
 

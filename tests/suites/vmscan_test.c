@@ -291,6 +291,43 @@ static void vmscan_refault_distance(struct kunit *test)
 	fake_done(test);
 }
 
+/* Reading a file many times the node's size leaves at most twice the
+ * node's pages in shadows: the stale ones are erased, the recent kept. */
+static void vmscan_shadows_bounded(struct kunit *test)
+{
+	unsigned long pruned0 = global_vm_event(WORKINGSET_NODERECLAIM);
+	unsigned long managed, index = 0, max_seen = 0;
+
+	KUNIT_ASSERT_TRUE(test, fake_make(test));
+	managed = node_managed_pages(&arena.pgdat);
+	while (index < 5 * managed) {
+		for (unsigned int i = 0; i < 64; i++)
+			fake_page(test, index++);
+		evict_all();
+		if (fake.nrshadows > max_seen)
+			max_seen = fake.nrshadows;
+	}
+	kunit_info(test, "%lu pages read, node of %lu pages, at most %lu "
+		   "shadows, %lu pruned", index, managed, max_seen,
+		   global_vm_event(WORKINGSET_NODERECLAIM) - pruned0);
+	KUNIT_EXPECT_LE(test, max_seen, 2 * managed);
+	KUNIT_EXPECT_GE(test, global_vm_event(WORKINGSET_NODERECLAIM) - pruned0,
+			index - 2 * managed);
+	/* The index agrees with the count, and the newest shadow is kept. */
+	{
+		unsigned long i = 0, n = 0;
+		void *e;
+
+		while ((e = xa_find(&fake.i_pages, &i, ~0UL, XA_PRESENT))) {
+			n += xa_is_value(e);
+			i++;
+		}
+		KUNIT_EXPECT_EQ(test, n, fake.nrshadows);
+	}
+	KUNIT_EXPECT_TRUE(test, xa_is_value(xa_load(&fake.i_pages, index - 1)));
+	fake_done(test);
+}
+
 /* Direct reclaim facing only dirty pages: wakes the flushers, writes
  * nothing, and reports no progress (the allocator may OOM). */
 static void vmscan_direct_never_writes(struct kunit *test)
@@ -355,6 +392,7 @@ static void vmscan_anon_only_aged(struct kunit *test)
 }
 
 static struct kunit_case vmscan_cases[] = {
+	KUNIT_CASE(vmscan_shadows_bounded),
 	KUNIT_CASE(vmscan_frees_clean_only),
 	KUNIT_CASE(vmscan_activates_and_ages),
 	KUNIT_CASE(vmscan_refault_distance),
