@@ -120,7 +120,7 @@ $(O)/host/unit: $(HOBJS)
 BENCH_FLAGS := $(COMMON_CFLAGS) -Itests/host/include -DHOST_BUILD -O2 -DNDEBUG
 BENCH_SRCS  := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
 	       kernel/printk.c kernel/cmdline.c tests/host/shim.c \
-	       tests/host/host_mmu.c tests/host/host_mmu_contract.c
+	       tests/host/host_mmu.c tests/host/host_mmu_contract.c tests/host/sleep.c
 $(O)/host/bench-%: tests/bench/%.c $(BENCH_SRCS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
@@ -163,6 +163,7 @@ bench: $(BENCHES)
 	$(Q)if [ -x tools/bench-blk ]; then O=$(O) bash tools/bench-blk; fi
 	$(Q)if [ -x tools/bench-linux ]; then O=$(O) bash tools/bench-linux; fi
 	$(Q)if [ -x tools/bench-user ]; then O=$(O) python3 tools/bench-user; fi
+	$(Q)if [ -x tools/bench-filemap ]; then O=$(O) python3 tools/bench-filemap; fi
 
 clean:
 	rm -rf $(O)

@@ -69,20 +69,25 @@ struct kstatfs {
 
 struct inode_operations {
 	/* The entry name[0..len) of dir: 0 and *out (a reference), or
-	 * -ENOENT, -EIO / -EUCLEAN (a corrupt directory, reported). */
+	 * -ENOENT, -EIO / -EUCLEAN (a corrupt directory, reported). The VFS
+	 * asks for ".." too (the parent; the root's is itself), never ".". */
 	int (*lookup)(struct inode *dir, const char *name, size_t len,
 		      struct inode **out);
 	/* Make a regular file (create), directory or symlink in dir. The
-	 * VFS has checked that name does not exist. 0 and *out, or -errno
-	 * (-ENOSPC, -EMLINK, -EIO). */
+	 * VFS has checked that name does not exist and holds dir's
+	 * i_rwsem. 0 and *out (create: the new inode with a reference,
+	 * e.g. iget of the number just written), or -errno (-ENOSPC,
+	 * -EMLINK, -EIO). */
 	int (*create)(struct inode *dir, const char *name, size_t len,
 		      unsigned int mode, struct inode **out);
 	int (*mkdir)(struct inode *dir, const char *name, size_t len,
 		     unsigned int mode);
 	int (*symlink)(struct inode *dir, const char *name, size_t len,
 		       const char *target);
-	/* Remove the entry (a non-directory / an empty directory); the inode
-	 * goes when its last link and reference do. -ENOTEMPTY. */
+	/* Remove the entry (a non-directory / an empty directory) and
+	 * drop the inode's link count (drop_nlink on the cached inode: the
+	 * VFS holds a reference to it); the inode goes when its last link
+	 * and reference do (iput -> evict_inode). -ENOTEMPTY. */
 	int (*unlink)(struct inode *dir, const char *name, size_t len);
 	int (*rmdir)(struct inode *dir, const char *name, size_t len);
 	/* Move an entry, replacing a target that exists (the VFS has checked
@@ -105,8 +110,10 @@ struct super_operations {
 	 * initialises the common fields); free it. */
 	struct inode *(*alloc_inode)(struct super_block *sb);
 	void (*free_inode)(struct inode *inode);
-	/* Fill a new (I_NEW) inode from disk: 0 or -errno (-EUCLEAN with a
-	 * reason printed for a corrupt inode). */
+	/* Fill a new (I_NEW) inode from disk: i_mode, i_nlink, times,
+	 * the size (i_size_write), i_op, i_fop and i_data.a_ops (the VFS
+	 * has address_space_init'ed i_data with no a_ops). 0 or -errno
+	 * (-EUCLEAN with a reason printed for a corrupt inode). */
 	int (*read_inode)(struct inode *inode);
 	/* Write the inode's fields to its disk block (through the block
 	 * device's cache; wait: written to disk too). */
@@ -114,6 +121,11 @@ struct super_operations {
 	/* The last reference went: if i_nlink is 0, free its blocks and the
 	 * inode on disk. The page cache is already truncated. */
 	void (*evict_inode)(struct inode *inode);
+	/* Optional, called under a spinlock (must not sleep): the last
+	 * reference went; true to evict the inode now
+	 * rather than keep it cached (an in-memory file system, whose
+	 * inodes cost nothing to make again). */
+	bool (*drop_inode)(struct inode *inode);
 	/* Write the super_block's own metadata (bitmaps, counts, superblock);
 	 * wait: and flush the disk's cache. */
 	int (*sync_fs)(struct super_block *sb, bool wait);
@@ -121,6 +133,8 @@ struct super_operations {
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 };
 
+/* A file system registers its type once at boot (register_filesystem,
+ * from its init function called by vfs_init's caller). */
 struct file_system_type {
 	const char *name;		/* "ext2" */
 	bool requires_dev;		/* mounts a block device */
@@ -141,6 +155,7 @@ struct super_block {
 	unsigned long s_blocksize;
 	unsigned int s_blocksize_bits;
 	unsigned long s_dev;		/* major << 8 | minor, for stat */
+	loff_t s_maxbytes;		/* the largest file (0: no limit) */
 	bool s_readonly;		/* mounted read-only (or errors) */
 	struct inode *s_root;
 	void *s_fs_info;
@@ -309,5 +324,70 @@ extern const struct file_operations generic_ro_fops;
 /* Boot: the inode cache, the initramfs as "/", and `root=DEV` (mounted
  * on /mnt, see docs/fs/vfs.md). */
 void vfs_init(void);
+/* vfs_init's portable part: the inode cache, and the initramfs of the
+ * archive [initramfs, +size) mounted on "/" (a refused archive is
+ * reported and an empty tree, with /dev and /proc, mounted instead). */
+void vfs_init_root(const void *initramfs, size_t size);
+
+/* ------------------------------------------------ helpers of the VFS */
+
+/* Take / drop a mount's reference. */
+struct vfsmount *mntget(struct vfsmount *mnt);
+void mntput(struct vfsmount *mnt);
+/* Call fn for each mount, oldest first (the console's `mount`). */
+void for_each_mount(void (*fn)(const struct vfsmount *mnt, void *arg),
+		    void *arg);
+
+/*
+ * How fs/ reaches the running process, registered by kernel/file.c (fs/
+ * is built for the host too, which has no processes): get_cwd takes
+ * references on the current directory; exe_path writes the running
+ * program's path (/proc/self/exe), 0 or -ENOENT. Without them relative
+ * paths start at the root and there is no program.
+ */
+struct vfs_task_ops {
+	void (*get_cwd)(struct path *out);
+	int (*exe_path)(char *buf, size_t size);
+};
+void vfs_set_task_ops(const struct vfs_task_ops *ops);
+int vfs_exe_path(char *buf, size_t size);
+
+/*
+ * Character devices by number (i_rdev: major << 8 | minor): the kernel
+ * registers how to open /dev/null, /dev/zero, /dev/console; opening an
+ * inode with that rdev opens the device. -EBUSY if taken, -ENOSPC.
+ */
+typedef struct file *(*chrdev_open_t)(unsigned int f_flags);
+int register_chrdev_open(unsigned long rdev, chrdev_open_t open);
+/* The device's file, or an ERR_PTR (-ENXIO: none registered). */
+struct file *chrdev_open(unsigned long rdev, unsigned int f_flags);
+
+/* Change the name space (the system calls' work). Each resolves its
+ * paths from base like kern_path and returns 0 or -errno as Linux. */
+int vfs_mkdirat(const struct path *base, const char *path, unsigned int mode);
+int vfs_symlinkat(const char *target, const struct path *base,
+		  const char *path);
+/* rmdir: true for AT_REMOVEDIR. */
+int vfs_unlinkat(const struct path *base, const char *path, bool rmdir);
+#define RENAME_NOREPLACE	1
+int vfs_renameat(const struct path *obase, const char *opath,
+		 const struct path *nbase, const char *npath,
+		 unsigned int flags);
+/* truncate/ftruncate: -EISDIR, -EINVAL (negative), -EROFS, -EFBIG. */
+int vfs_truncate(struct inode *inode, loff_t size);
+/* A symlink's target: length (not NUL-terminated in buf) or -errno. */
+int vfs_readlink(struct inode *inode, char *buf, size_t size);
+/* The absolute path of a directory into buf (getcwd): its length, or
+ * -ERANGE, -ENOENT (removed). Found by walking ".." and searching each
+ * parent for the child's inode number (there is no dentry cache). */
+int vfs_path_name(const struct path *dir, char *buf, size_t size);
+/* The canonical absolute path of path (from the cwd; symlinks, ".",
+ * "..", mounts resolved) into buf: its length, or -errno (execve's
+ * /proc/self/exe). */
+int vfs_real_path(const char *path, char *buf, size_t size);
+/* statfs of the file system holding inode. */
+int vfs_statfs(struct inode *inode, struct kstatfs *st);
+/* write_inode_now + sync_fs of one file system (syncfs). */
+int sync_filesystem(struct super_block *sb);
 
 #endif

@@ -29,7 +29,6 @@
  */
 #include "kernel/errno.h"
 #include "kernel/file.h"
-#include "kernel/initramfs.h"
 #include "kernel/lib/random.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
@@ -40,6 +39,7 @@
 #include "kernel/uaccess.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
+#include "mm/vmalloc.h"
 #include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <arch/user.h>
@@ -462,6 +462,7 @@ SYSCALL_DEFINE3(execve, const char *, upath, const char *const *, argv,
 	char path[64];
 	const void *data;
 	size_t size;
+	void *buf;
 	int r;
 
 	if (!p)
@@ -469,10 +470,19 @@ SYSCALL_DEFINE3(execve, const char *, upath, const char *const *, argv,
 	r = get_user_path(path, sizeof(path), upath);
 	if (r)
 		return r;
-	r = initramfs_lookup(path, &data, &size);
+	r = program_open(path, &data, &size, &buf);
 	if (r)
 		return r;
+	/* /proc/self/exe names the program by its absolute path; one too
+	 * long for exe_path stays as given. */
+	program_abs_path(path, sizeof(path));
 	r = exec_prepare(&bprm, path, data, size, argv, envp, true);
+	if (buf) {
+		/* A copy: nothing may read it once loaded (no symbols). */
+		bprm.exe.data = NULL;
+		bprm.exe.size = 0;
+		vfree(buf);
+	}
 	if (r)
 		return r;
 	exec_commit(p, &bprm);

@@ -3,6 +3,7 @@
  * the two simplest devices, /dev/null and /dev/zero.
  */
 #include "kernel/file.h"
+#include "fs/fs.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
@@ -14,58 +15,7 @@
 
 #define BITS_PER_LONG	(8 * sizeof(unsigned long))
 
-/* ------------------------------------------------------------ struct file */
-
-static unsigned long nr_files;
-
-unsigned long get_nr_files(void)
-{
-	return __atomic_load_n(&nr_files, __ATOMIC_RELAXED);
-}
-
-struct file *file_alloc(const struct file_operations *ops,
-			unsigned int f_flags, void *private_data)
-{
-	struct file *f = kzalloc(sizeof(*f), GFP_KERNEL);
-
-	if (!f)
-		return NULL;
-	__atomic_fetch_add(&nr_files, 1, __ATOMIC_RELAXED);
-	f->f_count = 1;
-	f->f_flags = f_flags;
-	f->f_op = ops;
-	f->private_data = private_data;
-	return f;
-}
-
-struct file *get_file(struct file *f)
-{
-	__atomic_fetch_add(&f->f_count, 1, __ATOMIC_RELAXED);
-	return f;
-}
-
-void fput(struct file *f)
-{
-	int left = __atomic_sub_fetch(&f->f_count, 1, __ATOMIC_ACQ_REL);
-
-	BUG_ON(left < 0);
-	if (left)
-		return;
-	if (f->f_op->release)
-		f->f_op->release(f);
-	__atomic_fetch_sub(&nr_files, 1, __ATOMIC_RELAXED);
-	kfree(f);
-}
-
-void file_getattr(struct file *f, struct kstat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->mode = S_IFCHR | 0666;
-	st->nlink = 1;
-	st->blksize = 4096;
-	if (f->f_op->getattr)
-		f->f_op->getattr(f, st);
-}
+/* struct file itself (file_alloc, fput): fs/file_table.c. */
 
 /* -------------------------------------------------------- the fd table */
 
@@ -124,8 +74,10 @@ struct files_struct *files_dup(struct files_struct *old)
 		if (old->fd[fd])
 			files->fd[fd] = get_file(old->fd[fd]);
 	memcpy(files->cloexec, old->cloexec, sizeof(files->cloexec));
-	files->cwd = old->cwd;
-	files->exe = old->exe;
+	if (old->cwd) {
+		files->cwd_mnt = mntget(old->cwd_mnt);
+		files->cwd = ihold(old->cwd);
+	}
 	spin_unlock_irqrestore(&old->lock, flags);
 	return files;
 }
@@ -160,6 +112,7 @@ void files_put(struct files_struct *files)
 	if (!files)
 		return;
 	close_where(files, false);
+	files_set_cwd(files, NULL, NULL);
 	kfree(files);
 }
 
@@ -294,11 +247,69 @@ struct files_struct *current_files(void)
 	return console_files;
 }
 
+void files_set_cwd(struct files_struct *files, struct vfsmount *mnt,
+		   struct inode *dir)
+{
+	struct vfsmount *old_mnt;
+	struct inode *old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&files->lock, flags);
+	old_mnt = files->cwd_mnt;
+	old = files->cwd;
+	files->cwd_mnt = mnt;
+	files->cwd = dir;
+	spin_unlock_irqrestore(&files->lock, flags);
+	if (old)
+		iput(old);
+	if (old_mnt)
+		mntput(old_mnt);
+}
+
+/* The VFS asks for the current directory and program here. */
+static void task_get_cwd(struct path *out)
+{
+	struct files_struct *files = current_files();
+	unsigned long flags;
+
+	out->mnt = NULL;
+	out->inode = NULL;
+	if (!files)
+		return;
+	spin_lock_irqsave(&files->lock, flags);
+	if (files->cwd) {
+		out->mnt = mntget(files->cwd_mnt);
+		out->inode = ihold(files->cwd);
+	}
+	spin_unlock_irqrestore(&files->lock, flags);
+}
+
+static int task_exe_path(char *buf, size_t size)
+{
+	struct process *p = current_process();
+
+	if (!p || !p->has_exe)
+		return -ENOENT;		/* a kernel thread: no program */
+	if (strlen(p->exe_path) >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, p->exe_path, strlen(p->exe_path) + 1);
+	return 0;
+}
+
+static const struct vfs_task_ops task_ops = {
+	.get_cwd = task_get_cwd,
+	.exe_path = task_exe_path,
+};
+
 void files_init(void)
 {
 	console_files = files_alloc_console();
 	if (!console_files)
 		panic("files: no memory for the console's descriptor table");
+	vfs_set_task_ops(&task_ops);
+	register_chrdev_open(1 << 8 | 3, dev_null_open);
+	register_chrdev_open(1 << 8 | 5, dev_zero_open);
+	register_chrdev_open(5 << 8 | 1, tty_open);
 }
 
 /* ---------------------------------------------------------------- signals */

@@ -3,8 +3,9 @@
  * struct file_operations, struct files_struct).
  *
  * A `struct file` is one open of something: the console (kernel/tty.h),
- * one end of a pipe (kernel/pipe.c), a file or directory of the initramfs
- * (kernel/initramfs.h), /dev/null or /dev/zero. It is reference counted:
+ * one end of a pipe (kernel/pipe.c), a file or directory of a file system
+ * (fs/fs.h: f_inode, f_mnt), /dev/null or /dev/zero. It is reference
+ * counted (fs/file_table.c):
  * dup(), fork() and a pending read each hold a reference, and the
  * operations' release() runs when the last one goes (fput).
  *
@@ -14,7 +15,7 @@
  * also holds the process's working directory (Linux keeps that apart, in
  * fs_struct; there is one per process here too).
  *
- * Operations take KERNEL buffers: the system calls (kernel/fs_syscalls.c)
+ * Operations take KERNEL buffers: the system calls (fs/ *_syscalls.c)
  * copy through a bounce buffer with copy_from_user/copy_to_user, so every
  * operation can be driven from a kernel thread in a test. Only ioctl's
  * argument is a user pointer, as in Linux.
@@ -104,6 +105,9 @@ struct kstat {
 	unsigned int nlink;
 	long long size;
 	unsigned int blksize;
+	unsigned int uid, gid;
+	unsigned long long blocks;	/* 512-byte units */
+	long long atime, mtime, ctime;	/* seconds */
 };
 
 struct file;
@@ -166,15 +170,12 @@ struct file_operations {
 	int (*fsync)(struct file *f, loff_t start, loff_t end, int datasync);
 };
 
-struct initramfs_node;
-
 struct file {
 	int f_count;				/* references (atomic) */
 	unsigned int f_flags;			/* O_* given to open, F_SETFL */
 	loff_t f_pos;
 	const struct file_operations *f_op;
 	void *private_data;			/* the operations' own */
-	const struct initramfs_node *f_node;	/* initramfs files: the node */
 	/* Files of a file system (fs/fs.h): the inode (a reference), where
 	 * it was opened (a reference to the mount), its page cache. */
 	struct inode *f_inode;
@@ -213,10 +214,10 @@ struct files_struct {
 	spinlock_t lock;
 	struct file *fd[NR_OPEN_MAX];
 	unsigned long cloexec[NR_OPEN_MAX / (8 * sizeof(unsigned long))];
-	const struct initramfs_node *cwd;	/* NULL: "/" */
-	/* The running program's file, for /proc/self/exe (Linux keeps it
-	 * in mm->exe_file): set by execve through initramfs_set_exe(). */
-	const struct initramfs_node *exe;
+	/* The working directory (fs/fs.h's struct path, references held;
+	 * NULL: "/"). Changed under lock. */
+	struct vfsmount *cwd_mnt;
+	struct inode *cwd;
 };
 
 /* An empty table (cwd "/"); NULL when out of memory. */
@@ -225,7 +226,7 @@ struct files_struct *files_alloc(void);
  * for a new process; NULL when out of memory. */
 struct files_struct *files_alloc_console(void);
 /* fork: a copy sharing every open file (a reference each), the
- * close-on-exec bits, cwd and exe; NULL when out of memory. */
+ * close-on-exec bits and cwd; NULL when out of memory. */
 struct files_struct *files_dup(struct files_struct *files);
 /* execve: close every descriptor marked close-on-exec. */
 void files_close_on_exec(struct files_struct *files);
@@ -265,8 +266,15 @@ unsigned int files_count(struct files_struct *files);
  */
 struct files_struct *current_files(void);
 
-/* Make the console table (boot, once, after the slab allocator). */
+/* Make the console table (boot, once, after the slab allocator), and
+ * register with the VFS: the current directory and program (the
+ * process's exe_path, for /proc/self/exe), and the
+ * character devices (null, zero, console, tty). */
 void files_init(void);
+/* Set the working directory (the caller's references on mnt and dir
+ * pass to the table; the old ones are dropped). NULL, NULL: "/". */
+void files_set_cwd(struct files_struct *files, struct vfsmount *mnt,
+		   struct inode *dir);
 
 /* Wake every thread sleeping in poll(): a pipe or the tty changed. */
 void poll_wake_all(void);

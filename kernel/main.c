@@ -8,7 +8,7 @@
 #include "kernel/console.h"
 #include "kernel/fault.h"
 #include "kernel/file.h"
-#include "kernel/initramfs.h"
+#include "fs/fs.h"
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
@@ -26,9 +26,12 @@
 #include "mm/dma-mapping.h"
 #include "mm/memblock.h"
 #include "mm/dma-iommu.h"
+#include "mm/filemap.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
+#include "mm/vmscan.h"
+#include "mm/xarray.h"
 #include <arch/machine.h>
 
 unsigned long cpu_online_mask = 1;	/* the boot CPU */
@@ -81,13 +84,16 @@ void kernel_main(struct boot_info *bi)
 	smp_early_init();		/* CPUs from firmware; AP start page */
 	mm_core_init();			/* memmap, zones, buddy allocator */
 	kmem_cache_init();		/* slab caches, kmalloc */
+	xarray_init();			/* the page-cache index node cache */
 	vmalloc_init();			/* vmalloc area allocator */
 	dma_init();			/* DMA API: bounce pool (swiotlb) */
 	sched_init();			/* this context becomes thread "main" */
 	kthread_create_idle(0);		/* CPU 0's idle thread */
 	smp_init();			/* start the other CPUs */
+	vmscan_init();			/* reclaim: kswapd, direct reclaim hook */
 	workqueue_init_early();		/* system_wq and its kworker thread */
 	dma_flush_queue_timer_init();	/* lazy IOMMU flushes bounded in time */
+	writeback_init();		/* the flusher thread: dirty pages out */
 	intel_iommu_pci_init(bi);	/* VT-d (ACPI DMAR): units on, PCI hook */
 	arm_smmu_v3_pci_init(bi);	/* SMMUv3 (device tree): on, PCI hook */
 	virtio_pci_init();		/* virtio over PCI: virtio-blk disks */
@@ -95,7 +101,7 @@ void kernel_main(struct boot_info *bi)
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
 	syscall_init();			/* the system-call table, by number */
 	files_init();			/* the console's fd 0, 1, 2 */
-	initramfs_init();		/* the embedded cpio -> /bin, /dev */
+	vfs_init();			/* initramfs on /, root=DEV on /mnt */
 
 	uint64_t ns = clock_ns();
 

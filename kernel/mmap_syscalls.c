@@ -4,11 +4,12 @@
  * (Linux: mm/mmap.c, mm/mprotect.c, mm/madvise.c, mm/mremap.c entry
  * points).
  *
- * Only anonymous memory exists yet: mmap of a file descriptor answers
- * -ENODEV until the page cache comes (Linux's answer for a file that
- * cannot be mapped).
+ * mmap of a file descriptor maps the open file (mm/mm.h do_mmap_file:
+ * the file's ->mmap decides whether it can be; -ENODEV when it cannot);
+ * msync writes a shared file mapping back.
  */
 #include "kernel/errno.h"
+#include "kernel/file.h"
 #include "kernel/process.h"
 #include "kernel/syscall.h"
 #include "mm/mm.h"
@@ -59,13 +60,33 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len,
 		return -EINVAL;
 	if (type == MAP_SHARED_VALIDATE && (flags & ~(unsigned long)MAP_VALID))
 		return -EOPNOTSUPP;
-	if (!(flags & MAP_ANONYMOUS))
-		return fd < 0 ? -EBADF : -ENODEV;	/* no page cache yet */
 	if (type == MAP_SHARED_VALIDATE)
 		flags = (flags & ~(unsigned long)MAP_TYPE) | MAP_SHARED;
-	return do_mmap(mm, addr, len, prot & (PROT_READ | PROT_WRITE |
-					     PROT_EXEC), flags,
-		       off >> PAGE_SHIFT);
+	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
+	if (!(flags & MAP_ANONYMOUS)) {
+		struct file *f = fd < 0 ? NULL : fget(current_files(), fd);
+		long r;
+
+		if (!f)
+			return -EBADF;
+		/* The VMA takes its own reference; ours goes. */
+		r = do_mmap_file(mm, f, addr, len, prot, flags,
+				 off >> PAGE_SHIFT);
+		fput(f);
+		return r;
+	}
+	return do_mmap(mm, addr, len, prot, flags, 0);
+}
+
+SYSCALL_DEFINE3(msync, unsigned long, addr, unsigned long, len, int, flags)
+{
+	struct mm_struct *mm = current_mm();
+
+	if (!mm)
+		return -EINVAL;
+	if (len > TASK_SIZE)
+		return -ENOMEM;
+	return do_msync(mm, addr, len, flags);
 }
 
 SYSCALL_DEFINE2(munmap, unsigned long, addr, unsigned long, len)

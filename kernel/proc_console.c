@@ -9,13 +9,12 @@
  *	[1] 7				background: job 1 is pid 7
  *	mm> wait			every background job, how each ended
  *
- * A program is found by name in /bin of the initramfs (or by a path with
- * a '/'), started with process_spawn() (kernel/process.h) and reaped by
+ * A program is found by name in /bin (or by a path with a '/', on any
+ * file system), started with process_spawn() (kernel/process.h) and reaped by
  * process_wait(): programs started here have no parent process.
  */
 #include "kernel/console.h"
 #include "kernel/errno.h"
-#include "kernel/initramfs.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
@@ -81,7 +80,7 @@ static int cmd_run(int argc, char **argv)
 		printk("run: usage: run PROGRAM [ARGS...] [&]\n");
 		return 1;
 	}
-	r = initramfs_find_program(argv[1], path, sizeof(path));
+	r = program_find(argv[1], path, sizeof(path));
 	if (r == -ENOENT) {
 		printk("run: %s: no such program\n", argv[1]);
 		return 1;

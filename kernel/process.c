@@ -5,7 +5,9 @@
 #include "kernel/process.h"
 #include "kernel/errno.h"
 #include "kernel/file.h"
-#include "kernel/initramfs.h"
+#include "fs/fs.h"
+#include "fs/initramfs.h"
+#include "kernel/lib/vsprintf.h"
 #include "kernel/kthread.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
@@ -14,6 +16,7 @@
 #include "kernel/wait.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
+#include "mm/vmalloc.h"
 #include <arch/cpu.h>
 #include <arch/user.h>
 
@@ -209,16 +212,81 @@ int process_spawn_image(const char *name, const void *data, size_t size,
 	return spawn(&bprm);
 }
 
+/* The largest program read from a file system (busybox is ~2 MiB). */
+#define PROGRAM_MAX_SIZE	(64UL << 20)
+
+int program_open(const char *path, const void **data, size_t *size,
+		 void **buf)
+{
+	struct file *f = file_open_at(NULL, path, O_RDONLY, 0);
+	int r = 0;
+
+	*buf = NULL;
+	if (IS_ERR(f))
+		return (int)PTR_ERR(f);
+	if (!f->f_inode || !S_ISREG(f->f_inode->i_mode))
+		r = -EACCES;
+	else if ((*data = initramfs_file_bytes(f->f_inode, size)) == NULL) {
+		r = kernel_read_file(f, buf, size, PROGRAM_MAX_SIZE);
+		*data = *buf;
+	}
+	fput(f);
+	return r;
+}
+
+int program_abs_path(char *path, size_t size)
+{
+	char *abs = kmalloc(PATH_MAX, GFP_KERNEL);
+	int r;
+
+	if (!abs)
+		return -ENOMEM;
+	r = vfs_real_path(path, abs, PATH_MAX);
+	if (r >= 0 && (size_t)r >= size)
+		r = -ENAMETOOLONG;
+	if (r >= 0)
+		memcpy(path, abs, (size_t)r + 1);
+	kfree(abs);
+	return r < 0 ? r : 0;
+}
+
+int program_find(const char *name, char *buf, size_t size)
+{
+	const void *data;
+	size_t len;
+	void *copy;
+	int n = strchr(name, '/') ? ksnprintf(buf, size, "%s", name)
+				  : ksnprintf(buf, size, "/bin/%s", name);
+	int r;
+
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	r = program_open(buf, &data, &len, &copy);
+	vfree(copy);
+	return r;
+}
+
 int process_spawn(const char *path, const char *const *argv,
 		  const char *const *envp)
 {
 	const void *data;
 	size_t size;
-	int r = initramfs_lookup(path, &data, &size);
+	struct linux_binprm bprm;
+	void *buf;
+	int r = program_open(path, &data, &size, &buf);
 
 	if (r)
 		return r;
-	return process_spawn_image(path, data, size, argv, envp);
+	r = exec_prepare(&bprm, path, data, size, argv, envp, false);
+	if (buf) {
+		/* A copy: nothing may read it once loaded (no symbols). */
+		bprm.exe.data = NULL;
+		bprm.exe.size = 0;
+		vfree(buf);
+	}
+	if (r)
+		return r;
+	return spawn(&bprm);
 }
 
 /* Reap the parentless zombie `pid`; -EAGAIN while it runs. */

@@ -123,8 +123,27 @@ struct process *find_process_by_pid(int pid);
 struct mm_struct *process_get_mm(struct process *p);
 
 /*
- * Start a new process that runs the program at `path` (looked up in the
- * initramfs) with argv and envp (kernel strings, NULL-ended; envp may be
+ * The program at path (from the current directory, through the VFS: any
+ * file system) for execve: its bytes in *data, *size. Initramfs files are
+ * handed over in place (*buf NULL: they live for ever); any other file is
+ * read into a vmalloc'ed *buf, which the caller vfrees once the program
+ * is loaded. 0, or -ENOENT, -ENOTDIR, -ELOOP, -EACCES (not a regular
+ * file), -EFBIG, -EIO, -ENOMEM.
+ */
+int program_open(const char *path, const void **data, size_t *size,
+		 void **buf);
+/* Make a program path canonical and absolute (from the current
+ * directory, symlinks followed), in place: what /proc/self/exe shows.
+ * 0, or -errno with path left as it was (-ENAMETOOLONG: over size). */
+int program_abs_path(char *path, size_t size);
+/* For the console's `run NAME`: a NAME with a '/' is a path; otherwise
+ * /bin/NAME. Writes the path into buf: 0 if it is a regular file
+ * (through symlinks), or -errno as program_open. */
+int program_find(const char *name, char *buf, size_t size);
+
+/*
+ * Start a new process that runs the program at `path` (looked up through
+ * the VFS) with argv and envp (kernel strings, NULL-ended; envp may be
  * NULL). It has no parent: its caller reaps it with process_wait().
  * Returns its pid, or -errno (-ENOENT, -ENOEXEC with the reason printed
  * as "execve PATH: REASON", -E2BIG, -ENOMEM, -EAGAIN with no pid or

@@ -559,6 +559,15 @@ void user_page_fault(const struct page_fault *pf, struct pt_regs *regs)
 		out_of_memory();
 		return;
 	}
+	/* A file page beyond the end of the file, or unreadable: SIGBUS,
+	 * as Linux. */
+	if (ret == -EIO) {
+		if (force_sig_fault(p, SIGBUS))
+			fault_report(p, SIGBUS, "access to a file page beyond "
+				     "its end or unreadable", pf->addr, true,
+				     regs);
+		return;
+	}
 	if (force_sig_fault(p, SIGSEGV))
 		fault_report(p, SIGSEGV, why, pf->addr, true, regs);
 }

@@ -16,7 +16,7 @@
  * A fault from user mode, or from a user-memory accessor on a user
  * address, is the running thread's address space's: handle_mm_fault()
  * decides (0 mapped, -EFAULT: SIGSEGV or the accessor's -EFAULT,
- * -ENOMEM: out of memory). Anything else in kernel mode is a kernel bug:
+ * -ENOMEM: out of memory, -EIO: SIGBUS, a file page that is not there). Anything else in kernel mode is a kernel bug:
  * -EFAULT, and the crash report follows.
  */
 int do_page_fault(const struct page_fault *pf)
@@ -33,6 +33,8 @@ int do_page_fault(const struct page_fault *pf)
 		return 0;
 	case VM_FAULT_OOM:
 		return -ENOMEM;
+	case VM_FAULT_BUS:
+		return -EIO;
 	default:
 		return -EFAULT;
 	}

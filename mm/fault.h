@@ -47,9 +47,12 @@ struct page_fault {
  * did and the access may be retried; -EFAULT when it did not: the caller
  * then reports it (a kernel fault: crash report; a user fault: SIGSEGV;
  * a user-memory accessor: its -EFAULT); -ENOMEM when no page was to be
- * had (a user fault: the OOM killer's business). Runs in the trap
- * handler with interrupts as the fault left them; takes the mm's lock,
- * so no kernel code may touch user memory while holding it.
+ * had (a user fault: the OOM killer's business); -EIO when a file page
+ * is not there to map (beyond the end of the file, a read that failed: a
+ * user fault gets SIGBUS, an accessor its -EFAULT). Runs in the trap
+ * handler with interrupts on (the arch enables them when the fault came
+ * from code that had them); takes the mm's mmap_lock, which sleeps, so
+ * no kernel code may touch user memory while holding it.
  */
 int do_page_fault(const struct page_fault *pf);
 

@@ -101,7 +101,9 @@ struct address_space_operations {
 	 * (clear_page_dirty_for_io). Calls set_page_writeback(), unlocks,
 	 * and calls end_page_writeback() when the write is done (any
 	 * context). On an error: mapping_set_error(mapping, err) in the
-	 * completion. Returns 0 or -errno (not started: redirty the page).
+	 * completion. Returns 0, or -errno when it did not start: the page
+	 * is then still locked and do_writepages dirties it again and
+	 * unlocks it (the error is returned, not kept in the mapping).
 	 */
 	int (*writepage)(struct page *page, struct writeback_control *wbc);
 	/*
@@ -150,6 +152,8 @@ struct address_space {
 	pgoff_t writeback_index;
 	struct list_head dirty_link;
 	unsigned long dirtied_when;	/* jiffies-like ms when first dirtied */
+	unsigned int wb_passes;		/* writeback passes using it now
+					 * (mapping_forget_dirty waits) */
 	pg_data_t *node;		/* where its pages come from: NULL =
 					 * the kernel's (tests: an arena) */
 	const char *name;		/* for reports: "vda:12" (dev:ino) */
@@ -231,6 +235,9 @@ bool set_page_dirty(struct page *page);
  * of its shared mappings (mm/rmap.h page_mkclean) so a later store faults
  * and dirties it again. True if it was dirty. */
 bool clear_page_dirty_for_io(struct page *page);
+/* Truncation: forget a locked page's dirty state (NR_FILE_DIRTY, the
+ * marks) without writing it; it is leaving the cache. */
+void cancel_dirty_page(struct page *page);
 /* I/O starts / ends: PG_writeback and its mark, NR_WRITEBACK, NR_WRITTEN,
  * and wake_up_page. end_page_writeback may run in interrupt context. */
 void set_page_writeback(struct page *page);
@@ -261,9 +268,22 @@ int simple_write_end(struct file *file, struct address_space *mapping,
 
 /* ---------------------------------------------------------- mappings */
 
-/* The vm_ops of a mapped cached file: fault = filemap_fault (find or read
- * the page, with readahead around the fault), page_mkwrite =
- * filemap_page_mkwrite (lock, check it is still in the file, dirty). */
+/*
+ * The vm_ops of a mapped cached file (Linux's filemap_fault and
+ * filemap_page_mkwrite):
+ * filemap_fault finds or reads the page at vmf->pgoff (with read-around
+ * readahead on a miss) and returns it in vmf->page with a reference,
+ * LOCKED (VM_FAULT_LOCKED; the caller maps it, then unlock_page_wake),
+ * uptodate and still in the mapping; | VM_FAULT_MAJOR when it was read.
+ * VM_FAULT_SIGBUS beyond the end of the file or on a read error,
+ * VM_FAULT_ERR_OOM when no page could be had.
+ * filemap_page_mkwrite: vmf->page (referenced, unlocked) is about to be
+ * made writable: lock it, check it is still in the file, set_page_dirty,
+ * wait for writeback in progress; returns VM_FAULT_LOCKED (the caller
+ * makes the PTE writable, then unlock_page_wake: so page_mkclean, which
+ * needs the page lock, cannot come in between), or VM_FAULT_NOPAGE (it
+ * was truncated meanwhile: the caller retries the fault).
+ */
 extern const struct vm_operations_struct generic_file_vm_ops;
 vm_fault_t filemap_fault(struct vm_fault *vmf);
 vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf);
@@ -297,6 +317,12 @@ struct readahead_stats {
 	unsigned long hits;		/* read-ahead pages later read */
 };
 void readahead_get_stats(struct readahead_stats *st);
+void readahead_count_hit(void);		/* filemap_read's */
+/* A fault missed the cache (Linux's do_sync_mmap_readahead): read
+ * ra_pages around index, or stream on if the faults are sequential. */
+void page_cache_read_around(struct address_space *mapping,
+			    struct file_ra_state *ra, struct file *file,
+			    pgoff_t index);
 
 /* --------------------------------------------------------- writeback */
 
@@ -326,6 +352,18 @@ unsigned long writeback_dirty_mappings(unsigned long nr_pages,
 				       enum writeback_sync_modes mode);
 void wakeup_flusher_threads(void);
 extern void (*writeback_wakeup_hook)(void);	/* set by the flusher */
+/* The same for the mappings first dirtied at or before older_than (ms
+ * of clock_ns(); ~0UL: all). */
+unsigned long writeback_mappings_older_than(unsigned long older_than,
+					    unsigned long nr_pages,
+					    enum writeback_sync_modes mode);
+/* The flusher's periodic pass: mappings dirty longer than
+ * dirty_expire_ms (Linux's dirty_expire_centisecs, 30 s). */
+unsigned long writeback_expired_mappings(void);
+extern unsigned int dirty_writeback_ms;	/* flusher period, 5 s */
+extern unsigned int dirty_expire_ms;		/* 30 s */
+/* Start the flusher thread (kernel only: mm/writeback_kthread.c). */
+void writeback_init(void);
 /* A mapping is going away (its inode is evicted): off the dirty list. */
 void mapping_forget_dirty(struct address_space *mapping);
 

@@ -16,7 +16,8 @@
  * reference goes (put_page) or when reclaim isolates it (which holds a
  * reference while it works).
  *
- * Locking: lruvec->lru_lock (a spinlock, irqs on) guards the lists and
+ * Locking: lruvec->lru_lock (a spinlock, taken with irqs off: a page is
+ * rotated from I/O completion) guards the lists and
  * counts; taken inside the page lock and inside mapping->i_pages_lock,
  * never the other way. Any function here may be called with neither.
  */
@@ -62,6 +63,13 @@ void deactivate_page(struct page *page);
  * it was on one. Counts NR_ISOLATED_*; putback_lru_page undoes it. */
 bool isolate_lru_page(struct page *page);
 void putback_lru_page(struct page *page);
+/*
+ * Writeback ended on a page reclaim wanted (end_page_writeback, when it
+ * clears PG_reclaim; any context): move it to its inactive list's tail,
+ * so the next reclaim pass frees it first (PGROTATED). Nothing if it is
+ * not on an inactive list.
+ */
+void rotate_reclaimable_page(struct page *page);
 
 /*
  * Drop a reference to a user page (anonymous or page cache). The last
@@ -72,6 +80,9 @@ void put_page(struct page *page);
 
 /* Pages on each list of the node, and in total (meminfo, vmstat). */
 unsigned long lruvec_lru_size(struct lruvec *lruvec, enum lru_list lru);
+
+/* "inactive_file" etc. (reports, tests). */
+const char *lru_list_name(enum lru_list lru);
 
 /* Check the lists' invariants (flags match the list, counts match):
  * 0 or -EINVAL with a report. Host model tests call it after each step. */

@@ -1,14 +1,18 @@
 /*
  * mm/memory.c - the pages of user address spaces: mm lifetime (mm_alloc,
- * dup_mm, mmput), page faults (demand zero, copy-on-write, stack growth),
- * unmapping ranges, shared anonymous memory, access_remote_vm.
+ * dup_mm, mmput), page faults (demand zero, copy-on-write, stack growth,
+ * file pages through the VMA's vm_ops), unmapping ranges, shared
+ * anonymous memory, access_remote_vm.
  * Contracts: mm/mm.h; the picture: docs/mm/vm.md.
  */
 #include "mm/vm_internal.h"
 #include "mm/rmap.h"
 #include "mm/kmalloc.h"
+#include "mm/lru.h"
 #include "mm/page_alloc.h"
 #include "mm/vmstat.h"
+#include "mm/filemap.h"
+#include "mm/lru.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
@@ -25,20 +29,22 @@ static struct page *alloc_user_page(struct mm_struct *mm)
 
 void put_user_page(struct page *page)
 {
-	if (!put_page_testzero(page))
-		return;
-	/* The last reference: clear what the owner set, then free. */
-	page->mapping = NULL;
-	page->index = 0;
-	page->flags &= ~PAGE_FLAGS_OWNER;
-	page_mapcount_reset(page);
-	set_page_count(page, 1);
-	__free_page(page);
+	put_page(page);		/* mm/lru.h: off the LRU, cleared, freed */
 }
 
+/* Which rss counter a mapped page is in: private anonymous pages,
+ * shared anonymous pages (swap-backed, no anon_vma), or page-cache pages
+ * (neither: not swap-backed). */
 static enum mm_counter page_counter(const struct page *page)
 {
-	return PageAnon(page) ? MM_ANONPAGES : MM_SHMEMPAGES;
+	if (PageAnon(page))
+		return MM_ANONPAGES;
+	return PageSwapBacked(page) ? MM_SHMEMPAGES : MM_FILEPAGES;
+}
+
+static bool is_file_page(const struct page *page)
+{
+	return page_counter(page) == MM_FILEPAGES;
 }
 
 static struct page *pa_page(phys_addr_t pa)
@@ -60,6 +66,7 @@ struct pte_batch {
 	unsigned long va[PTE_BATCH];
 	phys_addr_t pa[PTE_BATCH];
 	unsigned int prot[PTE_BATCH];
+	bool dirty[PTE_BATCH];
 };
 
 static int collect_pte(unsigned long va, uint64_t *e, unsigned int level,
@@ -73,6 +80,7 @@ static int collect_pte(unsigned long va, uint64_t *e, unsigned int level,
 	b->va[b->n] = va;
 	b->pa[b->n] = *e & b->fmt->addr_mask;
 	b->prot[b->n] = b->fmt->attrs_to_prot(b->fmt->leaf_attrs(*e));
+	b->dirty[b->n] = *e & b->fmt->dirty_bit;
 	return ++b->n == PTE_BATCH;
 }
 
@@ -90,20 +98,78 @@ static unsigned int next_ptes(struct mm_struct *mm, unsigned long *cur,
 	return b->n;
 }
 
-/* Unmap [start, end) of vma; flush: the TLB needs it (not at exit). */
+struct bits_arg {
+	uint64_t clear, set, old;
+};
+
+static int update_bits(unsigned long va, uint64_t *e, unsigned int level,
+		       void *arg)
+{
+	struct bits_arg *a = arg;
+
+	(void)va;
+	if (level != 1 || !(*e))
+		return 0;
+	/* Atomic: the CPU may set accessed/dirty bits at the same time. */
+	a->old = __atomic_fetch_and(e, ~a->clear, __ATOMIC_RELAXED);
+	if (a->set)
+		__atomic_fetch_or(e, a->set, __ATOMIC_RELAXED);
+	return 1;
+}
+
+uint64_t pte_update_bits(struct mm_struct *mm, unsigned long va,
+			 uint64_t clear, uint64_t set)
+{
+	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
+	struct bits_arg a = { clear, set, 0 };
+	uint64_t pte = 0;
+
+	va &= ~(PAGE_SIZE - 1);
+	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+	if (!fmt->is_present(pte))
+		return 0;
+	pgtable_walk(&mm->arch.pgt, va, PAGE_SIZE, update_bits, &a);
+	return a.old;
+}
+
+/* The PTEs of one page went: its counters, its dirty bit, its reference. */
+static void unmapped_page(struct mm_struct *mm, struct page *page, bool dirty)
+{
+	/* A dirty PTE of a file page: the data must reach the file. */
+	if (dirty && is_file_page(page))
+		set_page_dirty(page);
+	mm->rss[page_counter(page)]--;
+	page_remove_rmap(page);
+	put_page(page);
+}
+
+/*
+ * Unmap [start, end) of vma; flush: the TLB needs it (not at exit).
+ * only: unmap just the pages of this page cache (truncate: private COW
+ * copies stay); NULL: every page.
+ */
 static void zap_range(struct vm_area_struct *vma, unsigned long start,
-		      unsigned long end, bool flush)
+		      unsigned long end, bool flush,
+		      const struct address_space *only)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long cur = start;
 	struct pte_batch b;
+	bool drop[PTE_BATCH];
 
 	while (next_ptes(mm, &cur, end, &b)) {
+		for (unsigned int i = 0; i < b.n; i++)
+			drop[i] = !only || page_mapping(pa_page(b.pa[i])) == only;
 		/* Runs of neighbouring pages go in one unmap (one flush). */
 		for (unsigned int i = 0; i < b.n;) {
 			unsigned int j = i + 1;
 
-			while (j < b.n && b.va[j] == b.va[j - 1] + PAGE_SIZE)
+			if (!drop[i]) {
+				i++;
+				continue;
+			}
+			while (j < b.n && drop[j] &&
+			       b.va[j] == b.va[j - 1] + PAGE_SIZE)
 				j++;
 			if (flush)
 				arch_mm_unmap(&mm->arch, b.va[i],
@@ -113,20 +179,142 @@ static void zap_range(struct vm_area_struct *vma, unsigned long start,
 					      (j - i) * PAGE_SIZE);
 			i = j;
 		}
-		for (unsigned int i = 0; i < b.n; i++) {
-			struct page *page = pa_page(b.pa[i]);
-
-			mm->rss[page_counter(page)]--;
-			page_remove_rmap(page);
-			put_user_page(page);
-		}
+		/* The dirty bits were read before the unmap: a shared file
+		 * page that is writable was dirtied when it became so
+		 * (do_page_mkwrite), so a store racing with it loses
+		 * nothing. */
+		for (unsigned int i = 0; i < b.n; i++)
+			if (drop[i])
+				unmapped_page(mm, pa_page(b.pa[i]), b.dirty[i]);
 	}
+}
+
+void zap_file_pte(struct mm_struct *mm, unsigned long va, struct page *page)
+{
+	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
+	uint64_t pte = 0;
+	unsigned int prot;
+
+	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+	prot = fmt->attrs_to_prot(fmt->leaf_attrs(pte));
+	/* Stop stores first, so the dirty bit read next is final. */
+	if (prot & PROT_WRITE)
+		arch_mm_protect(&mm->arch, va, PAGE_SIZE, prot & ~PROT_WRITE);
+	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+	arch_mm_unmap(&mm->arch, va, PAGE_SIZE);
+	unmapped_page(mm, page, pte & fmt->dirty_bit);
+}
+
+/* The part [*s, *e) of file VMA v that maps pages [start, start + nr) of
+ * mapping (nr 0 or past the end: to the end of the file); false if none. */
+static bool vma_file_range(const struct vm_area_struct *v,
+			   const struct address_space *mapping, pgoff_t start,
+			   pgoff_t nr, unsigned long *s, unsigned long *e)
+{
+	pgoff_t first = v->vm_pgoff, last;
+
+	if (!v->vm_file || v->vm_file->f_mapping != mapping)
+		return false;
+	last = first + ((v->vm_end - v->vm_start) >> PAGE_SHIFT);
+	if (start >= last || (nr && start + nr > start && start + nr <= first))
+		return false;
+	*s = v->vm_start + ((max(start, first) - first) << PAGE_SHIFT);
+	*e = (!nr || start + nr > last || start + nr < start) ? v->vm_end :
+	     v->vm_start + ((start + nr - first) << PAGE_SHIFT);
+	return true;
+}
+
+void zap_mapping_range(struct mm_struct *mm, struct address_space *mapping,
+		       pgoff_t start, pgoff_t nr)
+{
+	struct gap_node *n;
+	unsigned long s, e;
+
+	gap_tree_for_each(n, &mm->vmas) {
+		struct vm_area_struct *v = container_of(n, struct vm_area_struct,
+							vm_node);
+
+		if (vma_file_range(v, mapping, start, nr, &s, &e))
+			zap_range(v, s, e, true, mapping);
+	}
+}
+
+struct maps_arg {
+	const struct pgtable_fmt *fmt;
+	const struct address_space *mapping;
+};
+
+static int maps_page_of(unsigned long va, uint64_t *e, unsigned int level,
+			void *arg)
+{
+	struct maps_arg *a = arg;
+	uint64_t pte = READ_ONCE(*e);
+	struct page *page;
+
+	(void)va;
+	if (level != 1 || !a->fmt->is_present(pte))
+		return 0;
+	page = pfn_to_page(PHYS_PFN(pte & a->fmt->addr_mask));
+	return page && page_mapping(page) == a->mapping;
+}
+
+bool vma_maps_mapping_range(struct vm_area_struct *vma,
+			    struct address_space *mapping, pgoff_t start,
+			    pgoff_t nr)
+{
+	struct maps_arg a = { vma->vm_mm->arch.pgt.fmt, mapping };
+	unsigned long s, e;
+
+	if (!vma_file_range(vma, mapping, start, nr, &s, &e))
+		return false;
+	return pgtable_walk(&vma->vm_mm->arch.pgt, s, e - s, maps_page_of, &a);
 }
 
 void zap_page_range(struct vm_area_struct *vma, unsigned long start,
 		    unsigned long end)
 {
-	zap_range(vma, start, end, true);
+	zap_range(vma, start, end, true, NULL);
+}
+
+void msync_dirty_ptes(struct vm_area_struct *vma, unsigned long start,
+		      unsigned long end)
+{
+	unsigned long cur = start;
+	struct pte_batch b;
+
+	/* The PTE bits stay: page_mkclean clears them, with the write
+	 * protection, when writeback starts (clearing one here would need a
+	 * TLB flush, or the CPU would not set it again). */
+	while (next_ptes(vma->vm_mm, &cur, end, &b))
+		for (unsigned int i = 0; i < b.n; i++) {
+			struct page *page = pa_page(b.pa[i]);
+
+			if (b.dirty[i] && is_file_page(page))
+				set_page_dirty(page);
+		}
+}
+
+void cold_page_range(struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	uint64_t young = mm->arch.pgt.fmt->young_bit;
+	unsigned long cur = start;
+	struct pte_batch b;
+
+	while (next_ptes(mm, &cur, end, &b))
+		for (unsigned int i = 0; i < b.n; i++) {
+			struct page *page = pa_page(b.pa[i]);
+
+			/* Pages others map too are not this process's to
+			 * judge (Linux skips them as well). */
+			if (page_mapcount(page) != 1)
+				continue;
+			if (young && (pte_update_bits(mm, b.va[i], young, 0) & young))
+				arch_flush_tlb_mm_range(&mm->arch, b.va[i],
+							PAGE_SIZE);
+			deactivate_page(page);
+		}
 }
 
 void change_protection(struct vm_area_struct *vma, unsigned long start,
@@ -136,8 +324,9 @@ void change_protection(struct vm_area_struct *vma, unsigned long start,
 
 	/* Private pages stay read-only: the first write decides whether
 	 * the page is this mapping's alone (made writable) or shared with
-	 * a fork relative (copied). */
-	if (!(vma->vm_flags & VM_SHARED))
+	 * a fork relative (copied). Shared file pages too: the first write
+	 * goes through page_mkwrite, which dirties the page. */
+	if (!(vma->vm_flags & VM_SHARED) || vma->vm_ops)
 		prot &= ~PROT_WRITE;
 	arch_mm_protect(&vma->vm_mm->arch, start, end - start, prot);
 }
@@ -261,6 +450,7 @@ static enum vm_fault_result do_anonymous_page(struct mm_struct *mm,
 		return VM_FAULT_OOM;
 	}
 	page_add_new_anon_rmap(page, vma, va);
+	lru_cache_add(page);		/* inactive anon: reclaim sees it */
 	mm->rss[MM_ANONPAGES]++;
 	return VM_FAULT_DONE;
 }
@@ -287,6 +477,7 @@ static enum vm_fault_result do_shared_page(struct mm_struct *mm,
 		if (__atomic_compare_exchange_n(&s->pages[idx], &none, page, false,
 						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 			mod_node_page_state(page_pgdat(page), NR_SHMEM, 1);
+			lru_cache_add(page);	/* swap-backed: the anon lists */
 		} else {
 			put_user_page(page);
 			page = none;
@@ -327,13 +518,147 @@ static enum vm_fault_result do_wp_page(struct mm_struct *mm,
 	arch_mm_unmap(&mm->arch, va, PAGE_SIZE);
 	mm->rss[page_counter(old)]--;
 	page_remove_rmap(old);
-	put_user_page(old);
+	put_page(old);
 	/* The level-1 table stays after an unmap: this map needs no memory. */
 	if (arch_mm_map(&mm->arch, va, PFN_PHYS(page_to_pfn(page)), PAGE_SIZE,
 			prot))
 		panic("do_wp_page: remap of %lx failed", va);
 	page_add_new_anon_rmap(page, vma, va);
+	lru_cache_add(page);		/* inactive anon: reclaim sees it */
 	mm->rss[MM_ANONPAGES]++;
+	return VM_FAULT_DONE;
+}
+
+/* ---------------------------------------------------------------- files */
+
+static enum vm_fault_result fault_error(vm_fault_t ret)
+{
+	if (ret & VM_FAULT_ERR_OOM)
+		return VM_FAULT_OOM;
+	return VM_FAULT_BUS;
+}
+
+/*
+ * Ask the file (vm_ops->page_mkwrite, the page cache's: it dirties the
+ * page) before a shared file page becomes writable; the page is held by
+ * the caller, unlocked, and is unlocked again on return. 0 (go on),
+ * VM_FAULT_NOPAGE (the page was truncated meanwhile: map nothing, the
+ * access faults again), VM_FAULT_SIGBUS or VM_FAULT_ERR_OOM.
+ */
+static vm_fault_t do_page_mkwrite(struct vm_area_struct *vma,
+				  unsigned long va, struct page *page)
+{
+	struct vm_fault vmf = {
+		.vma = vma, .address = va, .page = page,
+		.pgoff = linear_page_index(vma, va), .flags = FAULT_FLAG_WRITE,
+	};
+	vm_fault_t ret;
+
+	if (!vma->vm_ops->page_mkwrite)
+		return 0;
+	ret = vma->vm_ops->page_mkwrite(&vmf);
+	if (ret & VM_FAULT_LOCKED)
+		unlock_page_wake(page);
+	return ret & (VM_FAULT_SIGBUS | VM_FAULT_ERR_OOM | VM_FAULT_NOPAGE);
+}
+
+/*
+ * No PTE in a file VMA: vm_ops->fault finds (or reads) the page. A read,
+ * or any access to a private mapping but a write, maps the cache's page
+ * read-only; a write to a private mapping maps a copy of its own (an
+ * anonymous page: the file is not changed); a write to a shared mapping
+ * asks page_mkwrite, then maps the page writable and dirty.
+ */
+static enum vm_fault_result do_file_fault(struct mm_struct *mm,
+					  struct vm_area_struct *vma,
+					  unsigned long va,
+					  enum fault_access access)
+{
+	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
+	bool write = access == FAULT_WRITE;
+	struct vm_fault vmf = {
+		.vma = vma, .address = va, .pgoff = linear_page_index(vma, va),
+		.flags = write ? FAULT_FLAG_WRITE : 0,
+	};
+	unsigned int prot = vm_pte_prot(vma->vm_flags) & ~PROT_WRITE;
+	struct page *page, *copy;
+	vm_fault_t ret;
+
+	ret = vma->vm_ops->fault(&vmf);
+	if (ret & (VM_FAULT_SIGBUS | VM_FAULT_ERR_OOM))
+		return fault_error(ret);
+	if (ret & VM_FAULT_NOPAGE)
+		return VM_FAULT_DONE;
+	page = vmf.page;
+	if (ret & VM_FAULT_MAJOR) {
+		mm->pgmajfault++;
+		count_vm_event(PGMAJFAULT);
+	}
+	if (ret & VM_FAULT_LOCKED)
+		unlock_page_wake(page);
+
+	if (write && !(vma->vm_flags & VM_SHARED)) {
+		/* A private file page written at once is copied at once
+		 * (the file's page is never mapped writable here). */
+		copy = alloc_anon_page(mm, vma);
+		if (!copy) {
+			put_page(page);
+			return VM_FAULT_OOM;
+		}
+		memcpy(page_address(copy), page_address(page), PAGE_SIZE);
+		put_page(page);
+		if (arch_mm_map(&mm->arch, va, PFN_PHYS(page_to_pfn(copy)),
+				PAGE_SIZE, vm_pte_prot(vma->vm_flags))) {
+			put_user_page(copy);
+			return VM_FAULT_OOM;
+		}
+		page_add_new_anon_rmap(copy, vma, va);
+		lru_cache_add(copy);
+		mm->rss[MM_ANONPAGES]++;
+		return VM_FAULT_DONE;
+	}
+	if (write) {
+		ret = do_page_mkwrite(vma, va, page);
+		if (ret) {
+			put_page(page);
+			return ret == VM_FAULT_NOPAGE ? VM_FAULT_DONE :
+			       fault_error(ret);
+		}
+		prot |= PROT_WRITE;
+	}
+	/* The fault's reference becomes the PTE's. */
+	if (arch_mm_map(&mm->arch, va, PFN_PHYS(page_to_pfn(page)), PAGE_SIZE,
+			prot)) {
+		put_page(page);
+		return VM_FAULT_OOM;
+	}
+	if (write)
+		pte_update_bits(mm, va, 0, fmt->dirty_bit);
+	page_add_file_rmap(page);
+	mm->rss[MM_FILEPAGES]++;
+	return VM_FAULT_DONE;
+}
+
+/* A write to a present read-only page of a shared file mapping: the
+ * first store since it was mapped or cleaned (page_mkclean). */
+static enum vm_fault_result do_shared_wp(struct mm_struct *mm,
+					 struct vm_area_struct *vma,
+					 unsigned long va, phys_addr_t pa)
+{
+	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
+	struct page *page = pa_page(pa);
+	vm_fault_t ret;
+
+	get_page(page);
+	ret = do_page_mkwrite(vma, va, page);
+	if (!ret) {
+		arch_mm_protect(&mm->arch, va, PAGE_SIZE,
+				vm_pte_prot(vma->vm_flags));
+		pte_update_bits(mm, va, 0, fmt->dirty_bit);
+	}
+	put_page(page);
+	if (ret && ret != VM_FAULT_NOPAGE)
+		return fault_error(ret);
 	return VM_FAULT_DONE;
 }
 
@@ -361,19 +686,29 @@ enum vm_fault_result __handle_mm_fault(struct mm_struct *mm,
 	if (!fmt->is_present(pte)) {
 		if (pte)
 			return VM_FAULT_SIGSEGV;	/* a payload: no swap yet */
+		if (vma->vm_ops)
+			return do_file_fault(mm, vma, va, access);
 		if (vma->vm_flags & VM_SHARED)
 			return do_shared_page(mm, vma, va);
 		return do_anonymous_page(mm, vma, va);
 	}
 	have = fmt->attrs_to_prot(fmt->leaf_attrs(pte));
-	if (access == FAULT_WRITE && !(have & PROT_WRITE) &&
-	    !(vma->vm_flags & VM_SHARED))
-		return do_wp_page(mm, vma, va, pa & ~(phys_addr_t)(PAGE_SIZE - 1));
+	pa &= ~(phys_addr_t)(PAGE_SIZE - 1);
+	if (access == FAULT_WRITE && !(have & PROT_WRITE)) {
+		if (!(vma->vm_flags & VM_SHARED))
+			return do_wp_page(mm, vma, va, pa);
+		if (vma->vm_ops)
+			return do_shared_wp(mm, vma, va, pa);
+	}
 	want = vm_pte_prot(vma->vm_flags);
-	if (!(vma->vm_flags & VM_SHARED))
+	if (!(vma->vm_flags & VM_SHARED) || vma->vm_ops)
 		want = (want & ~PROT_WRITE) | (have & PROT_WRITE);
 	if ((have & (PROT_READ | PROT_WRITE | PROT_EXEC | PROT_USER)) != want)
 		arch_mm_protect(&mm->arch, va, PAGE_SIZE, want);
+	else if (fmt->young_bit && !(pte & fmt->young_bit))
+		/* page_referenced cleared the accessed bit and the CPU does
+		 * not set it itself (arm64: an access-flag fault). */
+		pte_update_bits(mm, va, 0, fmt->young_bit);
 	/* Otherwise spurious: another CPU's stale TLB entry, already fixed. */
 	return VM_FAULT_DONE;
 }
@@ -383,9 +718,9 @@ enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
 {
 	enum vm_fault_result r;
 
-	spin_lock(&mm->lock);
+	mmap_read_lock(mm);
 	r = __handle_mm_fault(mm, addr, access);
-	spin_unlock(&mm->lock);
+	mmap_read_unlock(mm);
 	return r;
 }
 
@@ -399,7 +734,7 @@ struct mm_struct *mm_alloc_node(pg_data_t *node, struct kmalloc_set *ks)
 
 	if (!mm)
 		return NULL;
-	spin_lock_init(&mm->lock, "mm");
+	mutex_init(&mm->mmap_lock, "mmap_lock");
 	mm->users = 1;
 	mm->node = node;
 	mm->ks = ks;
@@ -443,6 +778,12 @@ static int copy_ptes(struct mm_struct *old, struct mm_struct *new,
 			if (arch_mm_map(&new->arch, b.va[i], b.pa[i], PAGE_SIZE,
 					b.prot[i]))
 				return -ENOMEM;
+			/* A writable shared file page is dirty (it went
+			 * through page_mkwrite): the child's PTE says so too,
+			 * so page_mkclean finds it. */
+			if (vma->vm_ops && (b.prot[i] & PROT_WRITE))
+				pte_update_bits(new, b.va[i], 0,
+						new->arch.pgt.fmt->dirty_bit);
 			get_page(page);
 			page_dup_rmap(page);
 			new->rss[page_counter(page)]++;
@@ -459,7 +800,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 
 	if (!new)
 		return NULL;
-	spin_lock(&old->lock);
+	mmap_write_lock(old);
 	new->start_brk = old->start_brk;
 	new->brk = old->brk;
 	new->start_stack = old->start_stack;
@@ -486,7 +827,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		if (r)
 			break;
 	}
-	spin_unlock(&old->lock);
+	mmap_write_unlock(old);
 	if (r) {
 		mmput(new);
 		return NULL;
@@ -501,15 +842,18 @@ void mmput(struct mm_struct *mm)
 	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL))
 		return;
 	/* Nobody runs in it: unmap without TLB flushes (its ASID/PCID is
-	 * not reused before a flush, mm/asid.h). */
+	 * not reused before a flush, mm/asid.h). The lock keeps rmap walks
+	 * (which reach this mm through its VMAs, with a trylock) out. */
+	mmap_write_lock(mm);
 	while ((n = gap_tree_first(&mm->vmas))) {
 		struct vm_area_struct *v = container_of(n, struct vm_area_struct,
 							vm_node);
 
-		zap_range(v, v->vm_start, v->vm_end, false);
+		zap_range(v, v->vm_start, v->vm_end, false, NULL);
 		vma_unlink(mm, v);
 		vma_free(v);
 	}
+	mmap_write_unlock(mm);
 	arch_mm_destroy(&mm->arch);
 	kfree(mm);
 }
@@ -524,7 +868,7 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 	size_t done = 0;
 	int tries = 0;
 
-	spin_lock(&mm->lock);
+	mmap_read_lock(mm);
 	while (done < len) {
 		unsigned long va = addr + done;
 		size_t off = va & (PAGE_SIZE - 1);
@@ -550,6 +894,9 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			continue;
 		}
 		tries = 0;
+		/* As the MMU would: accessed, and dirty after a store. */
+		pte_update_bits(mm, va - off, 0, fmt->young_bit |
+				(write ? fmt->dirty_bit : 0));
 		p = (char *)page_address(pa_page(pa)) + off;
 		if (write)
 			memcpy(p, (char *)buf + done, chunk);
@@ -557,6 +904,6 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			memcpy((char *)buf + done, p, chunk);
 		done += chunk;
 	}
-	spin_unlock(&mm->lock);
+	mmap_read_unlock(mm);
 	return done;
 }

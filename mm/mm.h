@@ -15,10 +15,17 @@
  * mprotect, madvise); an address that must be aligned and is not gives
  * -EINVAL, as the man pages say.
  *
- * Locking: mm->lock (a spinlock: nothing here sleeps yet; the page cache
- * will need it to become a sleeping lock) serialises every change to the
- * VMAs and the page table of one mm, and faults. Calls on different mms
- * are independent. Pages shared between mms (COW after fork, shared
+ * Locking: mm->mmap_lock (a sleeping lock, struct mutex: a fault in a
+ * file mapping sleeps for I/O and for the page lock) serialises every
+ * change to the VMAs and the page table of one mm, and faults. Linux's
+ * mmap_lock is a reader/writer semaphore; here readers (faults, reports,
+ * access_remote_vm) and writers (mmap, munmap, mprotect, brk, madvise)
+ * alike take the one mutex, through mmap_read_lock/mmap_write_lock so the
+ * intent is written down where a rwsem would later make the difference.
+ * It may be taken only where sleeping is allowed (no spinlock held,
+ * interrupts on); the scheduler never takes it, and reports that run
+ * from a fault (describe_vma) only try it. Calls on different mms are
+ * independent. Pages shared between mms (COW after fork, shared
  * anonymous memory) are counted by their struct page refcount and
  * _mapcount; the rmap (mm/rmap.h) finds every PTE that maps one.
  */
@@ -26,6 +33,7 @@
 #define MM_MM_H
 
 #include "kernel/lib/gaptree.h"
+#include "kernel/mutex.h"
 #include "kernel/spinlock.h"
 #include "kernel/abi/mman.h"	/* PROT_*, MAP_*, MADV_*: Linux's values */
 #include "kernel/types.h"
@@ -139,13 +147,15 @@ struct vm_area_struct {
 					 * reference); vm_pgoff in pages */
 	const struct vm_operations_struct *vm_ops;	/* NULL: anonymous */
 	struct list_head shared_node;	/* in vm_file's mapping->i_mmap */
+	unsigned long vm_dev, vm_ino;	/* the file's st_dev and st_ino
+					 * (its getattr at mmap), for maps */
 	char name[VMA_NAME_LEN];	/* "[heap]", "[stack]", a program's
 					 * path; "": anonymous */
 };
 
 struct mm_struct {
 	struct arch_mm arch;		/* the page table, ASID/PCID */
-	spinlock_t lock;		/* see the header comment */
+	struct mutex mmap_lock;		/* see the header comment */
 	int users;			/* references: mmget() / mmput() */
 	struct gap_tree vmas;		/* struct vm_area_struct, by page */
 	unsigned long map_count;	/* VMAs */
@@ -165,6 +175,15 @@ struct mm_struct {
 	struct kmalloc_set *ks;
 };
 
+/* Taking mm->mmap_lock (see the header comment: one mutex for both kinds
+ * for now). Macros, so lock debugging names the caller's file:line. */
+#define mmap_read_lock(mm)	mutex_lock(&(mm)->mmap_lock)
+#define mmap_read_unlock(mm)	mutex_unlock(&(mm)->mmap_lock)
+#define mmap_read_trylock(mm)	mutex_trylock(&(mm)->mmap_lock)
+#define mmap_write_trylock(mm)	mutex_trylock(&(mm)->mmap_lock)
+#define mmap_write_lock(mm)	mutex_lock(&(mm)->mmap_lock)
+#define mmap_write_unlock(mm)	mutex_unlock(&(mm)->mmap_lock)
+
 /* ---- lifetime */
 
 /* An empty address space (no VMAs, an empty user page table), users = 1,
@@ -178,7 +197,7 @@ struct mm_struct *mm_alloc_node(pg_data_t *node, struct kmalloc_set *ks);
 /* fork: a copy of old whose private writable pages are shared
  * copy-on-write (both sides read-only until one writes) and whose shared
  * mappings stay shared; VM_DONTCOPY VMAs are left out. NULL on -ENOMEM
- * (nothing leaks). old->lock is taken. */
+ * (nothing leaks). old->mmap_lock is taken. */
 struct mm_struct *dup_mm(struct mm_struct *old);
 void mmget(struct mm_struct *mm);
 /* Drop a reference; the last unmaps everything, frees every page no one
@@ -187,7 +206,7 @@ void mmget(struct mm_struct *mm);
  * not keep an mm loaded for a kernel thread). */
 void mmput(struct mm_struct *mm);
 
-/* ---- the system calls' work (each takes mm->lock itself) */
+/* ---- the system calls' work (each takes mm->mmap_lock itself) */
 
 /* mmap of anonymous memory (MAP_ANONYMOUS with MAP_PRIVATE or
  * MAP_SHARED; other flags as Linux). Returns the address, or a negative
@@ -195,6 +214,19 @@ void mmput(struct mm_struct *mm);
  * IS_ERR_VALUE(). MAP_POPULATE faults every page in before returning. */
 long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	     unsigned long prot, unsigned long flags, unsigned long pgoff);
+/*
+ * The same for a file (NULL, or ignored with MAP_ANONYMOUS) from page
+ * pgoff on: the VMA takes a reference on file and its ->mmap sets the
+ * vm_ops. Errors as the man page: -ENODEV (the file has no ->mmap),
+ * -EACCES (not opened for reading; PROT_WRITE with MAP_SHARED and not
+ * opened for writing), -EOVERFLOW (pgoff + pages wraps), and do_mmap's.
+ * A MAP_SHARED mapping of a file not opened for writing loses
+ * VM_MAYWRITE (mprotect cannot add PROT_WRITE). Faults read the file
+ * through vm_ops->fault; may sleep.
+ */
+long do_mmap_file(struct mm_struct *mm, struct file *file, unsigned long addr,
+		  unsigned long len, unsigned long prot, unsigned long flags,
+		  unsigned long pgoff);
 /* A fixed private mapping with a name (exec's program segments, the
  * stack): as do_mmap(MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS) plus extra
  * vm_flags (VM_GROWSDOWN). */
@@ -208,6 +240,18 @@ int do_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len,
 unsigned long do_brk(struct mm_struct *mm, unsigned long brk);
 int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	       int advice);
+/*
+ * msync(2) of [addr, addr + len): the dirty bits of the range's shared
+ * file PTEs go to their pages (set_page_dirty); MS_SYNC then writes the
+ * range of each file back and waits (its f_op->fsync of the range, as
+ * Linux's vfs_fsync_range; its error returned, -EINVAL without one); MS_ASYNC starts nothing more (the flusher writes
+ * dirty pages, as Linux since 2.6.19). Errors: -EINVAL (addr unaligned,
+ * unknown flags, MS_SYNC with MS_ASYNC), -ENOMEM (part of the range is
+ * not mapped: the rest is still synced), -EBUSY (MS_INVALIDATE over a
+ * VM_LOCKED mapping). Sleeps.
+ */
+int do_msync(struct mm_struct *mm, unsigned long addr, unsigned long len,
+	     int flags);
 
 /* ---- faults */
 
@@ -216,12 +260,15 @@ enum vm_fault_result {
 	VM_FAULT_DONE = 0,	/* mapped: retry the access */
 	VM_FAULT_SIGSEGV,	/* no VMA, or the VMA forbids the access */
 	VM_FAULT_OOM,		/* no page to be had */
+	VM_FAULT_BUS,		/* SIGBUS: a file page beyond the end of the
+				 * file, or one that could not be read */
 };
 
 /* Resolve a fault at addr in mm: find the VMA (growing the stack down to
  * its limit, leaving a guard gap), check the access against its flags,
  * and map a zeroed page (demand zero), the shared page, or a private
- * copy (write to a COW page). Takes mm->lock; counts pgfault. Read needs
+ * copy (write to a COW page). Takes mm->mmap_lock (may sleep); counts
+ * pgfault. Read needs
  * any of VM_READ/WRITE/EXEC, write VM_WRITE, exec VM_EXEC. */
 enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
 				     enum fault_access access);
@@ -233,19 +280,21 @@ enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
  * the stack grows, and a protection the access lacks fails: there is no
  * FOLL_FORCE, so exec maps a read-only segment writable, fills it, then
  * do_mprotect()s it). Returns bytes copied (short at the first page that
- * fails). Takes mm->lock; mm need not be loaded anywhere. */
+ * fails). Takes mm->mmap_lock (may sleep); mm need not be loaded
+ * anywhere. */
 size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			size_t len, bool write);
 
 /* ---- reports */
 
-/* The VMA holding addr, or NULL. Caller holds mm->lock. */
+/* The VMA holding addr, or NULL. Caller holds mm->mmap_lock. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 /* The VMAs, one line each in /proc/PID/maps format, to printk. */
 void show_maps(struct mm_struct *mm);
 /* Same, for one address (the crash report's "in VMA ..." line):
  * writes e.g. "55550000-55551000 r-xp 00000000 00:00 0 /bin/faulttest"
- * or "no VMA" into buf. Does not spin: "mm busy" if the lock is held. */
+ * or "no VMA" into buf. Never sleeps: "mm busy" if the lock is held
+ * (it runs from fault reports and the OOM killer). */
 const char *describe_vma(struct mm_struct *mm, unsigned long addr, char *buf,
 			 size_t size);
 

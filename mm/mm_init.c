@@ -10,6 +10,7 @@
  * and large holes cost nothing (see docs/mm/page_alloc.md).
  */
 #include "mm/internal.h"
+#include "mm/lru.h"
 #include "mm/memblock.h"
 #include "mm/vmstat.h"
 #include "kernel/lib/string.h"
@@ -73,6 +74,7 @@ static void pgdat_reset(pg_data_t *pgdat)
 		zone->idx = (enum zone_type)z;
 		zone_init_free_lists(zone);
 	}
+	lruvec_init(node_lruvec(pgdat));
 }
 
 /*

@@ -1,7 +1,8 @@
 /*
  * mm/mmap.c - the VMAs of an address space: the gap tree that holds them,
  * split and merge, and the system calls' work on them (mmap, munmap,
- * mprotect, brk, madvise), placement (get_unmapped_area) and the
+ * mprotect, brk, madvise, msync), file mappings (the VMA holds the file and
+ * sits in its mapping's i_mmap), placement (get_unmapped_area) and the
  * /proc/PID/maps report. Pages are mm/memory.c's. Contracts: mm/mm.h.
  */
 #include "mm/vm_internal.h"
@@ -13,6 +14,9 @@
 #include "kernel/printk.h"
 #include "kernel/panic.h"
 #include "mm/vmstat.h"
+#include "mm/filemap.h"
+#include "mm/lru.h"
+#include "kernel/file.h"
 
 long vm_committed_pages;
 
@@ -151,6 +155,7 @@ static struct vm_area_struct *vma_alloc(struct mm_struct *mm)
 	if (vma) {
 		vma->vm_mm = mm;
 		INIT_LIST_HEAD(&vma->anon_vma_node);
+		INIT_LIST_HEAD(&vma->shared_node);
 	}
 	return vma;
 }
@@ -161,6 +166,12 @@ void vma_free(struct vm_area_struct *vma)
 		unlink_anon_vma(vma);
 	if (vma->shared)
 		shared_anon_put(vma->shared);
+	if (vma->vm_file) {
+		if (vma->vm_ops && vma->vm_ops->close)
+			vma->vm_ops->close(vma);
+		vma_unlink_file(vma);
+		fput(vma->vm_file);
+	}
 	kfree(vma);
 }
 
@@ -183,6 +194,15 @@ struct vm_area_struct *vma_dup(struct mm_struct *mm,
 	}
 	if (old->anon_vma)
 		anon_vma_link(vma, old->anon_vma);
+	if (old->vm_file) {
+		vma->vm_file = get_file(old->vm_file);
+		vma->vm_ops = old->vm_ops;
+		vma->vm_dev = old->vm_dev;
+		vma->vm_ino = old->vm_ino;
+		vma_link_file(vma);
+		if (vma->vm_ops && vma->vm_ops->open)
+			vma->vm_ops->open(vma);
+	}
 	return vma;
 }
 
@@ -214,6 +234,7 @@ static bool can_merge(const struct vm_area_struct *a,
 {
 	return a->vm_end == b->vm_start && a->vm_flags == b->vm_flags &&
 	       !strcmp(a->name, b->name) && a->shared == b->shared &&
+	       a->vm_file == b->vm_file && a->vm_ops == b->vm_ops &&
 	       b->vm_pgoff == a->vm_pgoff + vma_pages(a) &&
 	       (!a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma);
 }
@@ -314,21 +335,52 @@ static int __do_munmap(struct mm_struct *mm, unsigned long start,
 
 /* A new VMA over the free range [addr, addr + len), merged with its
  * neighbours where it can be. 0 or -ENOMEM. */
+/* A file mapping's identity for /proc/PID/maps: the device and inode
+ * number fstat gives (the file's own getattr: mm does not know inodes). */
+static void vma_file_id(struct vm_area_struct *vma, struct file *file)
+{
+	struct kstat st;
+
+	memset(&st, 0, sizeof(st));
+	if (file->f_op && file->f_op->getattr)
+		file->f_op->getattr(file, &st);
+	vma->vm_dev = st.dev;
+	vma->vm_ino = st.ino;
+}
+
+/*
+ * A new VMA over the free range [addr, addr + len), merged with its
+ * neighbours where it can be. A file mapping (file not NULL, pgoff its
+ * first page) takes a reference on the file, lets the file's ->mmap set
+ * vm_ops, and joins the file's i_mmap. 0, -ENOMEM, or ->mmap's error.
+ */
 static int mmap_region(struct mm_struct *mm, unsigned long addr,
 		       unsigned long len, unsigned long vm_flags,
-		       const char *name, struct shared_anon *shared)
+		       const char *name, struct shared_anon *shared,
+		       struct file *file, unsigned long pgoff)
 {
 	struct vm_area_struct *vma = vma_alloc(mm);
+	int r;
 
 	if (!vma)
 		return -ENOMEM;
 	vma->vm_start = addr;
 	vma->vm_end = addr + len;
 	vma->vm_flags = vm_flags;
-	vma->vm_pgoff = shared ? 0 : addr >> PAGE_SHIFT;
+	vma->vm_pgoff = shared ? 0 : file ? pgoff : addr >> PAGE_SHIFT;
 	vma->shared = shared;
 	if (name)
 		strlcpy(vma->name, name, sizeof(vma->name));
+	if (file) {
+		r = file->f_op->mmap(file, vma);
+		if (r || !vma->vm_ops || !vma->vm_ops->fault) {
+			kfree(vma);
+			return r ? r : -ENODEV;
+		}
+		vma->vm_file = get_file(file);
+		vma_file_id(vma, file);
+		vma_link_file(vma);
+	}
 	if (vma_insert(mm, vma))
 		panic("mmap_region: [%lx, %lx) is not free", addr, addr + len);
 	merge_range(mm, addr, addr + len);
@@ -358,7 +410,8 @@ static void populate(struct mm_struct *mm, unsigned long start,
 
 static long mmap_locked(struct mm_struct *mm, unsigned long addr,
 			unsigned long len, unsigned long vm_flags,
-			unsigned long flags, const char *name)
+			unsigned long flags, const char *name,
+			struct file *file, unsigned long pgoff)
 {
 	struct shared_anon *shared = NULL;
 	long r;
@@ -376,12 +429,12 @@ static long mmap_locked(struct mm_struct *mm, unsigned long addr,
 			return r;
 		addr = (unsigned long)r;
 	}
-	if (vm_flags & VM_SHARED) {
+	if ((vm_flags & VM_SHARED) && !file) {
 		shared = shared_anon_alloc(mm, len >> PAGE_SHIFT);
 		if (!shared)
 			return -ENOMEM;
 	}
-	r = mmap_region(mm, addr, len, vm_flags, name, shared);
+	r = mmap_region(mm, addr, len, vm_flags, name, shared, file, pgoff);
 	if (r) {
 		if (shared)
 			shared_anon_put(shared);
@@ -395,10 +448,18 @@ static long mmap_locked(struct mm_struct *mm, unsigned long addr,
 long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	     unsigned long prot, unsigned long flags, unsigned long pgoff)
 {
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF;		/* a file mapping needs its file */
+	return do_mmap_file(mm, NULL, addr, len, prot, flags, pgoff);
+}
+
+long do_mmap_file(struct mm_struct *mm, struct file *file, unsigned long addr,
+		  unsigned long len, unsigned long prot, unsigned long flags,
+		  unsigned long pgoff)
+{
 	unsigned long type = flags & MAP_TYPE, vm_flags;
 	long r;
 
-	(void)pgoff;		/* anonymous memory: no offset */
 	if (!len)
 		return -EINVAL;
 	if (len > TASK_SIZE)
@@ -407,8 +468,25 @@ long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	if (type != MAP_SHARED && type != MAP_PRIVATE &&
 	    type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV;		/* file mappings: the page cache */
+	if (flags & MAP_ANONYMOUS)
+		file = NULL;		/* the fd is ignored, as Linux */
+	else if (!file)
+		return -EBADF;
+	if (file) {
+		/* The man page's order: a file that cannot be mapped, then
+		 * the open mode against the mapping asked for. */
+		if (!file->f_op || !file->f_op->mmap)
+			return -ENODEV;
+		if (!file_readable(file))
+			return -EACCES;
+		if (type != MAP_PRIVATE && (prot & PROT_WRITE) &&
+		    !file_writable(file))
+			return -EACCES;
+		if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+			return -EOVERFLOW;
+	} else {
+		pgoff = 0;	/* anonymous memory: no offset */
+	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
@@ -423,13 +501,17 @@ long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		vm_flags |= VM_SHARED;
 	else if ((prot & PROT_WRITE) && !(flags & MAP_NORESERVE))
 		vm_flags |= VM_ACCOUNT;
+	/* A shared mapping of a file opened read-only can never be made
+	 * writable: mprotect(PROT_WRITE) then gives -EACCES (Linux). */
+	if (file && type != MAP_PRIVATE && !file_writable(file))
+		vm_flags &= ~VM_MAYWRITE;
 	if (flags & MAP_GROWSDOWN)
 		vm_flags |= VM_GROWSDOWN;
 	if (flags & MAP_LOCKED)
 		vm_flags |= VM_LOCKED;
-	spin_lock(&mm->lock);
-	r = mmap_locked(mm, addr, len, vm_flags, flags, NULL);
-	spin_unlock(&mm->lock);
+	mmap_write_lock(mm);
+	r = mmap_locked(mm, addr, len, vm_flags, flags, NULL, file, pgoff);
+	mmap_write_unlock(mm);
 	return r;
 }
 
@@ -450,9 +532,10 @@ long mm_map_fixed(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	vm_flags &= ~VM_SHARED;
 	if (prot & PROT_WRITE)
 		vm_flags |= VM_ACCOUNT;
-	spin_lock(&mm->lock);
-	r = mmap_locked(mm, addr, len, vm_flags, MAP_FIXED | MAP_PRIVATE, name);
-	spin_unlock(&mm->lock);
+	mmap_write_lock(mm);
+	r = mmap_locked(mm, addr, len, vm_flags, MAP_FIXED | MAP_PRIVATE, name,
+			NULL, 0);
+	mmap_write_unlock(mm);
 	return r;
 }
 
@@ -464,9 +547,9 @@ int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len)
 	    len > TASK_SIZE - addr)
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
-	spin_lock(&mm->lock);
+	mmap_write_lock(mm);
 	r = __do_munmap(mm, addr, addr + len);
-	spin_unlock(&mm->lock);
+	mmap_write_unlock(mm);
 	return r;
 }
 
@@ -523,7 +606,7 @@ int do_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		return -ENOMEM;
 	end = addr + ALIGN_UP(len, PAGE_SIZE);
 	want = prot_to_vm_flags(prot);
-	spin_lock(&mm->lock);
+	mmap_write_lock(mm);
 	if (!range_mapped(mm, addr, end)) {
 		r = -ENOMEM;
 		goto out;
@@ -553,7 +636,7 @@ int do_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	}
 	merge_range(mm, addr, end);
 out:
-	spin_unlock(&mm->lock);
+	mmap_write_unlock(mm);
 	return r;
 }
 
@@ -561,7 +644,7 @@ unsigned long do_brk(struct mm_struct *mm, unsigned long brk)
 {
 	unsigned long old_end, new_end, r;
 
-	spin_lock(&mm->lock);
+	mmap_write_lock(mm);
 	if (!mm->start_brk || brk < mm->start_brk || brk > TASK_SIZE)
 		goto out;
 	old_end = ALIGN_UP(mm->brk, PAGE_SIZE);
@@ -573,13 +656,13 @@ unsigned long do_brk(struct mm_struct *mm, unsigned long brk)
 		if (!range_free(mm, old_end, new_end - old_end) ||
 		    mmap_region(mm, old_end, new_end - old_end,
 				VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE |
-				VM_MAYEXEC | VM_ACCOUNT, "[heap]", NULL))
+				VM_MAYEXEC | VM_ACCOUNT, "[heap]", NULL, NULL, 0))
 			goto out;
 	}
 	mm->brk = brk;
 out:
 	r = mm->brk;
-	spin_unlock(&mm->lock);
+	mmap_write_unlock(mm);
 	return r;
 }
 
@@ -605,7 +688,7 @@ int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	if (len > TASK_SIZE || addr > TASK_SIZE - ALIGN_UP(len, PAGE_SIZE))
 		return -EINVAL;
 	end = addr + ALIGN_UP(len, PAGE_SIZE);
-	spin_lock(&mm->lock);
+	mmap_write_lock(mm);
 	if (!range_mapped(mm, addr, end))
 		r = -ENOMEM;	/* what is mapped is still advised, as Linux */
 	if (advice == MADV_DONTNEED || advice == MADV_FREE) {
@@ -619,9 +702,83 @@ int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
 				       min(v->vm_end, end));
 		}
 	}
-	/* MADV_COLD and MADV_PAGEOUT come with reclaim and swap; the
-	 * other advice changes nothing here yet. */
-	spin_unlock(&mm->lock);
+	if (advice == MADV_COLD)
+		for (v = vma_above(mm, addr); v && v->vm_start < end;
+		     v = vma_next(mm, v))
+			if (!(v->vm_flags & VM_LOCKED))
+				cold_page_range(v, max(v->vm_start, addr),
+						min(v->vm_end, end));
+	/* MADV_PAGEOUT needs swap (anonymous pages) and a reclaim entry
+	 * for single pages: accepted, does nothing yet. The other advice
+	 * changes nothing here yet. */
+	mmap_write_unlock(mm);
+	return r;
+}
+
+int do_msync(struct mm_struct *mm, unsigned long addr, unsigned long len,
+	     int flags)
+{
+	unsigned long end, cur, start;
+	int r = 0, err;
+
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+		return -EINVAL;
+	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	end = addr + len;
+	if (end < addr)
+		return -ENOMEM;
+	if (end == addr)
+		return 0;
+	/*
+	 * One VMA at a time: the write-back sleeps and must not hold the
+	 * mm's lock (a fault of the flusher's would wait on it), so the VMA
+	 * is looked up again after each (Linux's loop does the same).
+	 */
+	cur = addr;
+	mmap_read_lock(mm);
+	while (cur < end) {
+		struct vm_area_struct *v = vma_above(mm, cur);
+		struct file *file;
+		loff_t fstart, fend;
+
+		if (!v || v->vm_start >= end) {
+			r = -ENOMEM;
+			break;
+		}
+		if (v->vm_start > cur) {
+			r = -ENOMEM;	/* a hole: the rest is still synced */
+			cur = v->vm_start;
+		}
+		if ((flags & MS_INVALIDATE) && (v->vm_flags & VM_LOCKED)) {
+			r = -EBUSY;
+			break;
+		}
+		start = cur;
+		cur = min(v->vm_end, end);
+		if (!v->vm_file || !(v->vm_flags & VM_SHARED))
+			continue;
+		fstart = (loff_t)linear_page_index(v, start) << PAGE_SHIFT;
+		fend = ((loff_t)linear_page_index(v, cur) << PAGE_SHIFT) - 1;
+		msync_dirty_ptes(v, start, cur);
+		if (!(flags & MS_SYNC))
+			continue;
+		file = get_file(v->vm_file);
+		mmap_read_unlock(mm);
+		/* Linux's vfs_fsync_range: the file system's fsync writes
+		 * the pages (filemap_write_and_wait_range) and what it
+		 * keeps about them. */
+		err = file->f_op->fsync ?
+		      file->f_op->fsync(file, fstart, fend, 1) : -EINVAL;
+		fput(file);
+		if (err && !r)
+			r = err;
+		mmap_read_lock(mm);
+	}
+	mmap_read_unlock(mm);
 	return r;
 }
 
@@ -630,12 +787,16 @@ int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
 /* One /proc/PID/maps line (no newline). */
 static void format_vma(char *buf, size_t size, const struct vm_area_struct *v)
 {
-	int len = ksnprintf(buf, size, "%08lx-%08lx %c%c%c%c %08lx 00:00 0",
+	/* A file's: the offset in bytes, the device as major:minor in hex
+	 * (dev is major << 8 | minor) and the inode number, as Linux. */
+	unsigned long off = v->vm_file ? v->vm_pgoff << PAGE_SHIFT : 0;
+	int len = ksnprintf(buf, size, "%08lx-%08lx %c%c%c%c %08lx %02lx:%02lx %lu",
 			    v->vm_start, v->vm_end,
 			    (v->vm_flags & VM_READ) ? 'r' : '-',
 			    (v->vm_flags & VM_WRITE) ? 'w' : '-',
 			    (v->vm_flags & VM_EXEC) ? 'x' : '-',
-			    (v->vm_flags & VM_SHARED) ? 's' : 'p', 0UL);
+			    (v->vm_flags & VM_SHARED) ? 's' : 'p', off,
+			    v->vm_dev >> 8, v->vm_dev & 0xff, v->vm_ino);
 
 	if (v->name[0] && len >= 0 && (size_t)len < size) {
 		/* Linux pads the name to column 73. */
@@ -651,12 +812,12 @@ void show_maps(struct mm_struct *mm)
 	char line[160];
 	struct gap_node *n;
 
-	spin_lock(&mm->lock);
+	mmap_read_lock(mm);
 	gap_tree_for_each(n, &mm->vmas) {
 		format_vma(line, sizeof(line), to_vma(n));
 		printk("%s\n", line);
 	}
-	spin_unlock(&mm->lock);
+	mmap_read_unlock(mm);
 }
 
 const char *describe_vma(struct mm_struct *mm, unsigned long addr, char *buf,
@@ -664,7 +825,7 @@ const char *describe_vma(struct mm_struct *mm, unsigned long addr, char *buf,
 {
 	struct vm_area_struct *v;
 
-	if (!spin_trylock(&mm->lock)) {
+	if (!mmap_read_trylock(mm)) {
 		ksnprintf(buf, size, "mm busy");
 		return buf;
 	}
@@ -673,7 +834,7 @@ const char *describe_vma(struct mm_struct *mm, unsigned long addr, char *buf,
 		format_vma(buf, size, v);
 	else
 		ksnprintf(buf, size, "no VMA");
-	spin_unlock(&mm->lock);
+	mmap_read_unlock(mm);
 	return buf;
 }
 

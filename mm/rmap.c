@@ -1,14 +1,18 @@
 /*
- * mm/rmap.c - the reverse map of anonymous pages (mm/rmap.h has the
- * design, the locking and the contract for swap and migration).
+ * mm/rmap.c - the reverse map of anonymous pages and of page-cache pages
+ * (mm/rmap.h has the design, the locking and the contract for swap,
+ * migration and reclaim), and reclaim's questions built on it:
+ * page_referenced, try_to_unmap, page_mkclean, unmap_mapping_pages.
  */
 #include "mm/rmap.h"
 #include "mm/vm_internal.h"
+#include "mm/filemap.h"
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
 #include "mm/vmstat.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
+#include "kernel/printk.h"
 
 int anon_vma_prepare(struct vm_area_struct *vma)
 {
@@ -72,11 +76,15 @@ void page_remove_rmap(struct page *page)
 	int left = __atomic_sub_fetch(&page->_mapcount, 1, __ATOMIC_RELAXED);
 
 	BUG_ON(left < -1);
-	if (left == -1 && PageAnon(page))
+	if (left != -1)
+		return;
+	if (PageAnon(page))
 		mod_node_page_state(page_pgdat(page), NR_ANON_MAPPED, -1);
+	else if (!PageSwapBacked(page))		/* a page-cache page */
+		mod_node_page_state(page_pgdat(page), NR_FILE_MAPPED, -1);
 }
 
-/* Does the PTE at va of mm map page? (Caller holds mm->lock.) */
+/* Does the PTE at va of mm map page? (Caller holds mm->mmap_lock.) */
 static bool pte_maps(struct mm_struct *mm, unsigned long va, struct page *page)
 {
 	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
@@ -86,6 +94,10 @@ static bool pte_maps(struct mm_struct *mm, unsigned long va, struct page *page)
 	return fmt->is_present(pte) && PHYS_PFN(pa) == page_to_pfn(page);
 }
 
+static int rmap_visit(struct page *page, struct vm_area_struct *vma,
+		      struct rmap_walk_control *rwc, bool *busy);
+static int rmap_walk_file(struct page *page, struct rmap_walk_control *rwc);
+
 int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 {
 	struct anon_vma *av;
@@ -94,27 +106,11 @@ int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 	bool busy = false;
 
 	if (!PageAnon(page))
-		return -EINVAL;
+		return page_mapping(page) ? rmap_walk_file(page, rwc) : -EINVAL;
 	av = page_rmapping(page);
 	spin_lock(&av->lock);
 	list_for_each_entry(vma, &av->vmas, anon_vma_node) {
-		struct mm_struct *mm = vma->vm_mm;
-		pgoff_t idx = page->index;
-		unsigned long va;
-		bool mine = mm == rwc->locked_mm;
-
-		if (idx < vma->vm_pgoff ||
-		    idx - vma->vm_pgoff >= (vma->vm_end - vma->vm_start) >> PAGE_SHIFT)
-			continue;
-		va = vma->vm_start + ((idx - vma->vm_pgoff) << PAGE_SHIFT);
-		if (!mine && !spin_trylock(&mm->lock)) {
-			busy = true;
-			continue;
-		}
-		if (pte_maps(mm, va, page))
-			r = rwc->rmap_one(page, vma, va, rwc->arg);
-		if (!mine)
-			spin_unlock(&mm->lock);
+		r = rmap_visit(page, vma, rwc, &busy);
 		if (r)
 			break;
 	}
@@ -122,4 +118,264 @@ int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 	if (!r && busy)
 		r = -EAGAIN;
 	return r;
+}
+
+/* ------------------------------------------------------------ file pages */
+
+void vma_link_file(struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+
+	spin_lock(&mapping->i_mmap_lock);
+	list_add_tail(&vma->shared_node, &mapping->i_mmap);
+	mapping->nr_mmaps++;
+	spin_unlock(&mapping->i_mmap_lock);
+}
+
+void vma_unlink_file(struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+
+	spin_lock(&mapping->i_mmap_lock);
+	list_del(&vma->shared_node);
+	INIT_LIST_HEAD(&vma->shared_node);
+	mapping->nr_mmaps--;
+	spin_unlock(&mapping->i_mmap_lock);
+}
+
+void page_add_file_rmap(struct page *page)
+{
+	if (__atomic_add_fetch(&page->_mapcount, 1, __ATOMIC_RELAXED) == 0)
+		mod_node_page_state(page_pgdat(page), NR_FILE_MAPPED, 1);
+}
+
+/* Where vma would map the page at index idx, or 0 if outside it. */
+static unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t idx)
+{
+	if (idx < vma->vm_pgoff ||
+	    idx - vma->vm_pgoff >= (vma->vm_end - vma->vm_start) >> PAGE_SHIFT)
+		return 0;
+	return vma->vm_start + ((idx - vma->vm_pgoff) << PAGE_SHIFT);
+}
+
+/* One VMA of a walk: lock its mm (unless the caller holds it), check the
+ * PTE maps page, call rmap_one. *busy when the mm's lock was held. */
+static int rmap_visit(struct page *page, struct vm_area_struct *vma,
+		      struct rmap_walk_control *rwc, bool *busy)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long va = vma_address(vma, page->index);
+	bool mine = mm == rwc->locked_mm;
+	int r = 0;
+
+	if (!va)
+		return 0;
+	if (!mine && !mmap_read_trylock(mm)) {
+		*busy = true;
+		return 0;
+	}
+	if (pte_maps(mm, va, page))
+		r = rwc->rmap_one(page, vma, va, rwc->arg);
+	if (!mine)
+		mmap_read_unlock(mm);
+	return r;
+}
+
+/* A page-cache page: the VMAs of its mapping's i_mmap (shared and private
+ * mappings; a private one's PTE maps the cache's page until a write
+ * copies it, and then maps the copy, which pte_maps skips). */
+static int rmap_walk_file(struct page *page, struct rmap_walk_control *rwc)
+{
+	struct address_space *mapping = page_mapping(page);
+	struct vm_area_struct *vma;
+	bool busy = false;
+	int r = 0;
+
+	spin_lock(&mapping->i_mmap_lock);
+	list_for_each_entry(vma, &mapping->i_mmap, shared_node) {
+		r = rmap_visit(page, vma, rwc, &busy);
+		if (r)
+			break;
+	}
+	spin_unlock(&mapping->i_mmap_lock);
+	if (!r && busy)
+		r = -EAGAIN;
+	return r;
+}
+
+/* page_referenced: clear each PTE's accessed bit, count those set. */
+struct referenced_arg {
+	int referenced;
+	unsigned long vm_flags;
+};
+
+static int referenced_one(struct page *page, struct vm_area_struct *vma,
+			  unsigned long va, void *arg)
+{
+	struct referenced_arg *ra = arg;
+	struct mm_struct *mm = vma->vm_mm;
+	uint64_t young = mm->arch.pgt.fmt->young_bit;
+
+	(void)page;
+	if (vma->vm_flags & VM_LOCKED) {
+		/* mlocked: reclaim keeps it, no need to look further. */
+		ra->vm_flags |= VM_LOCKED;
+		ra->referenced++;
+		return 1;
+	}
+	if (young && (pte_update_bits(mm, va, young, 0) & young)) {
+		/* The TLB may cache the entry with its bit set: without the
+		 * flush, x86 would not set the bit again on the next access. */
+		arch_flush_tlb_mm_range(&mm->arch, va, PAGE_SIZE);
+		ra->referenced++;
+		ra->vm_flags |= vma->vm_flags;
+	}
+	return 0;
+}
+
+int page_referenced(struct page *page, unsigned long *vm_flags)
+{
+	struct referenced_arg ra = { 0, 0 };
+	struct rmap_walk_control rwc = {
+		.rmap_one = referenced_one, .arg = &ra,
+	};
+
+	*vm_flags = 0;
+	if (page_mapped(page) && (PageAnon(page) || page_mapping(page))) {
+		/* A busy mm may have used the page: count it as one
+		 * reference, so reclaim errs on the side of keeping the page
+		 * (Linux does too). */
+		if (rmap_walk(page, &rwc) == -EAGAIN)
+			ra.referenced++;
+		/* An access seen ends the page's idle period (page_idle). */
+		if (ra.referenced)
+			ClearPageIdle(page);
+	}
+	/* Idle tracking harvested an accessed bit before reclaim looked: it
+	 * left PG_young so the access still counts here (Linux's
+	 * folio_test_clear_young). */
+	if (TestClearPageYoung(page))
+		ra.referenced++;
+	*vm_flags = ra.vm_flags;
+	return ra.referenced;
+}
+
+/* try_to_unmap: drop one file PTE, its dirty bit moved to the page. */
+static int unmap_one(struct page *page, struct vm_area_struct *vma,
+		     unsigned long va, void *arg)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	(void)arg;
+	if (vma->vm_flags & VM_LOCKED)
+		return 1;		/* mlocked: stays mapped */
+	zap_file_pte(mm, va, page);
+	return 0;
+}
+
+bool try_to_unmap(struct page *page)
+{
+	struct rmap_walk_control rwc = { .rmap_one = unmap_one };
+
+	/* Anonymous pages need a swap slot to go to: not yet. */
+	if (PageAnon(page) || !page_mapping(page))
+		return !page_mapped(page);
+	if (page_mapped(page))
+		rmap_walk(page, &rwc);
+	return !page_mapped(page);
+}
+
+/* page_mkclean: write-protect one shared PTE, clearing its dirty bit. */
+static int mkclean_one(struct page *page, struct vm_area_struct *vma,
+		       unsigned long va, void *arg)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
+	int *cleaned = arg;
+	uint64_t pte = 0;
+	unsigned int prot;
+
+	(void)page;
+	if (!(vma->vm_flags & VM_SHARED))
+		return 0;	/* private PTEs of file pages are read-only */
+	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+	prot = fmt->attrs_to_prot(fmt->leaf_attrs(pte));
+	if (prot & PROT_WRITE)
+		arch_mm_protect(&mm->arch, va, PAGE_SIZE, prot & ~PROT_WRITE);
+	/* A shared file PTE is made writable only with its dirty bit set
+	 * (do_page_mkwrite), and the CPU sets it on a write too. */
+	if (pte_update_bits(mm, va, fmt->dirty_bit, 0) & fmt->dirty_bit)
+		(*cleaned)++;
+	return 0;
+}
+
+int page_mkclean(struct page *page)
+{
+	int cleaned = 0;
+	struct rmap_walk_control rwc = {
+		.rmap_one = mkclean_one, .arg = &cleaned,
+	};
+
+	if (PageAnon(page) || !page_mapping(page) || !page_mapped(page))
+		return 0;
+	rmap_walk(page, &rwc);
+	return cleaned;
+}
+
+/* A reference on mm unless its last one is already gone (it is being torn
+ * down: mmput unmaps it by itself). */
+static bool mmget_not_zero(struct mm_struct *mm)
+{
+	int n = __atomic_load_n(&mm->users, __ATOMIC_RELAXED);
+
+	while (n)
+		if (__atomic_compare_exchange_n(&mm->users, &n, n + 1, false,
+						__ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+/*
+ * Unmapping takes each mm's mmap_lock, a mutex, and the i_mmap walk holds
+ * a spinlock: an mm whose lock is free is unmapped during the walk; a
+ * busy one is taken out of the walk with a reference, waited for, then
+ * the walk starts again. Only mms that still map a page of the range are
+ * waited for: truncate calls this with a page locked, and a fault that
+ * holds its mmap_lock while it waits for that page lock has not mapped
+ * the page yet, so it is never waited for (no deadlock).
+ */
+void unmap_mapping_pages(struct address_space *mapping, pgoff_t start,
+			 pgoff_t nr)
+{
+	struct vm_area_struct *vma;
+	struct mm_struct *wait;
+
+	if (!nr)
+		return;
+	do {
+		wait = NULL;
+		spin_lock(&mapping->i_mmap_lock);
+		list_for_each_entry(vma, &mapping->i_mmap, shared_node) {
+			struct mm_struct *mm = vma->vm_mm;
+
+			if (!vma_maps_mapping_range(vma, mapping, start, nr))
+				continue;
+			if (mmap_write_trylock(mm)) {
+				zap_mapping_range(mm, mapping, start, nr);
+				mmap_write_unlock(mm);
+			} else if (mmget_not_zero(mm)) {
+				wait = mm;
+				break;
+			}
+			/* users 0: mmput is unmapping it already */
+		}
+		spin_unlock(&mapping->i_mmap_lock);
+		if (wait) {
+			mmap_write_lock(wait);
+			zap_mapping_range(wait, mapping, start, nr);
+			mmap_write_unlock(wait);
+			mmput(wait);
+		}
+	} while (wait);
 }

@@ -1,7 +1,7 @@
 /*
- * mm/rmap.h - the reverse map of anonymous pages: from a page, every
- * (mm, VMA, address) whose page-table entry maps it (Linux: mm/rmap.c,
- * struct anon_vma). Swap-out (unmap a page everywhere before writing it)
+ * mm/rmap.h - the reverse map: from a page, every (mm, VMA, address)
+ * whose page-table entry maps it (Linux: mm/rmap.c, struct anon_vma;
+ * page-cache pages through their mapping's i_mmap, at the end). Swap-out (unmap a page everywhere before writing it)
  * and CMA migration (move a page, then point every PTE at the copy) walk
  * it; docs/mm/vm.md explains the design.
  *
@@ -18,8 +18,8 @@
  * shared the page) and gives the same answer; the cost is visiting
  * unrelated VMAs of a large fork family.
  *
- * Locking. anon_vma->lock protects its VMA list. Lock order: mm->lock,
- * then anon_vma->lock (the fault path links VMAs under mm->lock). A walk
+ * Locking. anon_vma->lock protects its VMA list. Lock order: mm->mmap_lock,
+ * then anon_vma->lock (the fault path links VMAs under mmap_lock). A walk
  * holds anon_vma->lock and so may take an mm's lock only with a trylock:
  * a busy mm makes rmap_walk() return -EAGAIN after visiting the others
  * (the caller retries later, as Linux's try_to_unmap may fail); an mm the
@@ -48,7 +48,7 @@ struct anon_vma {
 };
 
 /* Give vma an anon_vma if it has none (its first anonymous page).
- * Caller holds vma->vm_mm->lock. 0 or -ENOMEM. */
+ * Caller holds vma->vm_mm->mmap_lock. 0 or -ENOMEM. */
 int anon_vma_prepare(struct vm_area_struct *vma);
 /* Link vma (not linked yet) to av: fork's child, a split's new half. */
 void anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av);
@@ -79,9 +79,10 @@ struct rmap_walk_control {
 	struct mm_struct *locked_mm;	/* held by the caller: not locked */
 };
 
-/* Visit every PTE mapping the anonymous page (see the header comment).
- * Returns 0, rmap_one's non-zero value, -EAGAIN (an mm was busy and was
- * skipped) or -EINVAL (not an anonymous page). */
+/* Visit every PTE mapping the page, anonymous (its anon_vma's VMAs) or
+ * page-cache (its mapping's i_mmap VMAs, under i_mmap_lock, a spinlock:
+ * rmap_one may not sleep). Returns 0, rmap_one's non-zero value, -EAGAIN
+ * (an mm was busy and was skipped) or -EINVAL (neither kind). */
 int rmap_walk(struct page *page, struct rmap_walk_control *rwc);
 
 /* ------------------------------------------------ file pages (issue 14)
@@ -105,10 +106,17 @@ void page_add_file_rmap(struct page *page);
  * Reclaim's questions (the page is locked):
  * page_referenced: how many PTEs mapping page had their accessed bit
  * set; the bits are cleared (and the TLB entries flushed) so the next
- * look sees only new accesses. *vm_flags gets the union of those VMAs'
- * flags (VM_LOCKED: keep it).
- * try_to_unmap: remove every PTE mapping page (the dirty bit of each is
- * moved to the page: set_page_dirty); true when none is left.
+ * look sees only new accesses (arm64, whose CPU does not set the access
+ * flag itself, takes an access-flag fault that sets it again). *vm_flags
+ * gets the union of those VMAs' flags (VM_LOCKED: keep it; the walk stops
+ * there). A busy mm, skipped, counts as one reference: reclaim errs on
+ * the side of keeping the page. A PG_young left by idle tracking (an
+ * accessed bit it harvested, mm/page_idle.h) is cleared and counts as one
+ * more; a reference found clears PG_idle. Anonymous and file pages alike.
+ * try_to_unmap: remove every PTE mapping a page-cache page (the dirty bit
+ * of each is moved to the page: set_page_dirty); true when none is left.
+ * Anonymous pages need swap: false (unless unmapped already). A VM_LOCKED
+ * VMA keeps its PTE.
  * page_mkclean: write-protect and clean every PTE of a shared file
  * mapping of page (writeback is starting), so the next store faults and
  * dirties the page again; the number of PTEs that were dirty.
@@ -118,7 +126,10 @@ bool try_to_unmap(struct page *page);
 int page_mkclean(struct page *page);
 /* Unmap pages [start, start + nr) (page offsets) of mapping from every
  * process (truncate). Private COW copies are kept (as Linux, with
- * even_cows = false). */
+ * even_cows = false). Sleeps (each mm's mmap_lock); may be called with a
+ * page of the range locked (truncate does): only mms that map a page of
+ * the range are waited for, and a fault waiting for that page lock has
+ * not mapped it. */
 void unmap_mapping_pages(struct address_space *mapping, pgoff_t start,
 			 pgoff_t nr);
 

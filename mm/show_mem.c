@@ -7,6 +7,7 @@
  * zone and node counters (mm/vmstat.h) and the MEMINFO_LINE registrations:
  * no other component is called by name.
  */
+#include "mm/filemap.h"
 #include "mm/internal.h"
 #include "mm/vmstat.h"
 #include "kernel/console.h"
@@ -239,7 +240,9 @@ void show_meminfo(pg_data_t *pgdat)
 	unsigned long free = sum_zone_node_page_state(pgdat, NR_FREE_PAGES);
 	unsigned long file = node_stat(pgdat, NR_FILE_PAGES);
 	unsigned long swapcached = node_stat(pgdat, NR_SWAPCACHE);
-	unsigned long buffers = 0;	/* no block-device page cache yet */
+	/* Buffers: the block devices' caches (file systems' metadata),
+	 * counted for every node: there is one node (mm/filemap.c). */
+	unsigned long buffers = min(nr_blockdev_pages(), file);
 	unsigned long cached = file > swapcached + buffers ?
 			       file - swapcached - buffers : 0;
 	unsigned long srec = node_stat(pgdat, NR_SLAB_RECLAIMABLE_B);

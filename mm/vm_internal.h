@@ -25,11 +25,14 @@ struct vm_area_struct *vma_prev(struct mm_struct *mm,
  * committed (Committed_AS) right. vma_insert: 0 or -1 (overlap). */
 int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
-/* Free a VMA taken out of the tree: drops its anon_vma link and its
- * shared object's reference. */
+/* Free a VMA taken out of the tree: drops its anon_vma link, its shared
+ * object's reference, and a file VMA's i_mmap link and file reference
+ * (vm_ops->close first). */
 void vma_free(struct vm_area_struct *vma);
 /* A new VMA in mm like old (flags, name, offset, range; its anon_vma
- * linked, its shared object referenced); not in the tree yet. */
+ * linked, its shared object referenced, its file referenced and the VMA
+ * linked in the file's i_mmap, vm_ops->open called); not in the tree
+ * yet. */
 struct vm_area_struct *vma_dup(struct mm_struct *mm,
 			       const struct vm_area_struct *old);
 /* Change a linked VMA's range (its pages stay where they are). */
@@ -42,10 +45,40 @@ void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma,
  * pages nobody maps any more are freed. */
 void zap_page_range(struct vm_area_struct *vma, unsigned long start,
 		    unsigned long end);
+/* msync: the dirty bits of [start, end)'s PTEs of a shared file VMA go
+ * to their pages (set_page_dirty). */
+void msync_dirty_ptes(struct vm_area_struct *vma, unsigned long start,
+		      unsigned long end);
+/* MADV_COLD: the pages of [start, end) that only this PTE maps lose
+ * their accessed bit and go to the inactive list (deactivate_page). */
+void cold_page_range(struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end);
 /* Make the PTEs of [start, end) of vma match its flags (mprotect). */
 void change_protection(struct vm_area_struct *vma, unsigned long start,
 		       unsigned long end);
-/* handle_mm_fault with mm->lock held. */
+/* Clear then set bits (the accessed and dirty bits: fmt->young_bit,
+ * dirty_bit) of the level-1 entry mapping va, atomically against the
+ * CPU's own updates; returns the entry as it was (0: nothing mapped).
+ * No TLB flush: the caller's, where one is needed. mmap_lock held. */
+uint64_t pte_update_bits(struct mm_struct *mm, unsigned long va,
+			 uint64_t clear, uint64_t set);
+/* Unmap the PTE at va (mapping page, a page-cache page): its dirty bit
+ * goes to the page (set_page_dirty), the rss, _mapcount and the PTE's
+ * reference are dropped. try_to_unmap's step; mmap_lock held. */
+void zap_file_pte(struct mm_struct *mm, unsigned long va, struct page *page);
+/* Unmap mm's PTEs of pages [start, start + nr) of mapping (nr 0: to the
+ * end) in every VMA of mm mapping that file; private COW copies stay.
+ * unmap_mapping_pages' step; mmap_lock held. */
+void zap_mapping_range(struct mm_struct *mm, struct address_space *mapping,
+		       pgoff_t start, pgoff_t nr);
+/* Does vma map any page [start, start + nr) of mapping? Reads the page
+ * table without the mm's lock (tables live as long as the VMA is linked),
+ * so the answer is a hint: unmap_mapping_pages' way of finding the mms
+ * that need its lock. */
+bool vma_maps_mapping_range(struct vm_area_struct *vma,
+			    struct address_space *mapping, pgoff_t start,
+			    pgoff_t nr);
+/* handle_mm_fault with mm->mmap_lock held. */
 enum vm_fault_result __handle_mm_fault(struct mm_struct *mm,
 				       unsigned long addr,
 				       enum fault_access access);

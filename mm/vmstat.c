@@ -250,6 +250,8 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[WORKINGSET_ACTIVATE_FILE] = "workingset_activate_file",
 	[WORKINGSET_NODERECLAIM] = "workingset_nodereclaim",
 	[DIRECT_RECLAIM_WRITE] = "direct_reclaim_write",
+	[RECLAIM_NS_KSWAPD] = "reclaim_ns_kswapd",
+	[RECLAIM_NS_DIRECT] = "reclaim_ns_direct",
 };
 
 static unsigned long vm_events[NR_VM_EVENT_ITEMS];

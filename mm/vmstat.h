@@ -167,6 +167,13 @@ enum vm_event_item {
 	WORKINGSET_NODERECLAIM,	/* shadow entries reclaimed */
 	DIRECT_RECLAIM_WRITE,	/* writes issued from direct reclaim: must
 				 * stay 0 (mm/vmscan.c never writes there) */
+	/* Time spent reclaiming, in ns (clock_ns), by who reclaimed: the
+	 * time of each shrink_node() call, added when it returns (is_kswapd
+	 * picks the counter). Not in Linux; `make bench` divides each by
+	 * PGSTEAL_KSWAPD / PGSTEAL_DIRECT for the ns of reclaim per page
+	 * (docs/benchmarks.md, tools/bench-filemap). */
+	RECLAIM_NS_KSWAPD,
+	RECLAIM_NS_DIRECT,
 	NR_VM_EVENT_ITEMS,
 };
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];

@@ -18,14 +18,20 @@
  * larger indices are stored and shrinks when the top node holds only its
  * first slot. An array holding only index 0 holds it with no node.
  *
- * Memory: nodes come from a slab cache (GFP given per call). xa_store()
- * and xa_reserve() may allocate; the rest never allocate. A failed
- * allocation leaves the array as it was.
+ * Memory: nodes come from a slab cache (GFP given per call): the
+ * kernel's "xa_node" cache over the global node, or the array's own
+ * xa->node_cache when a test set one (xa_node_cache_create() over a
+ * private arena; the host's global node has no memory, so host tests must
+ * set one). The kernel's cache is made at the first node allocation whose
+ * gfp may sleep (xa_reserve(GFP_KERNEL) is one). xa_store() and
+ * xa_reserve() may allocate; the rest never allocate. A failed allocation
+ * leaves the array's entries and marks as they were.
  *
  * Locking: none inside. The owner serialises every call on one array with
- * its own lock (address_space->i_pages_lock). Nothing here sleeps, unless
- * gfp allows it: the page cache calls xa_reserve(GFP_KERNEL) without its
- * spinlock, then xa_store(GFP_NOWAIT) under it (Linux's preload).
+ * its own lock (address_space->i_pages_lock), except xa_reserve(), which
+ * may run without it. Nothing here sleeps, unless gfp allows it: the page
+ * cache calls xa_reserve(GFP_KERNEL) without its spinlock, then
+ * xa_store(GFP_NOWAIT) under it (Linux's preload).
  */
 #ifndef MM_XARRAY_H
 #define MM_XARRAY_H
@@ -45,12 +51,20 @@ typedef unsigned int xa_mark_t;
 #define XA_PRESENT	8U	/* xa_find(): any entry, marked or not */
 
 struct xa_node;
+struct kmem_cache;
+struct pglist_data;
 
 struct xarray {
 	void *xa_head;			/* an entry (only index 0) or a node */
 	unsigned long nr_entries;	/* present entries (values included) */
 	unsigned long nr_values;	/* of them, value entries */
 	unsigned int marks_set;		/* bit m: some entry has mark m */
+	struct kmem_cache *node_cache;	/* where nodes come from: NULL =
+					 * the kernel's (tests: an arena's) */
+	struct xa_node *stash;		/* nodes xa_reserve() set aside */
+	unsigned int nr_stash;		/* about how many (a hint) */
+	unsigned int height;		/* levels of nodes; 0: xa_head is an
+					 * entry or NULL */
 };
 
 #define XARRAY_INIT	{ 0 }
@@ -69,17 +83,38 @@ void *xa_load(const struct xarray *xa, unsigned long index);
  * Put entry (NULL erases) at index. Returns the entry that was there (or
  * NULL), or XA_ERR_NOMEM when a node could not be had (nothing changed).
  * Storing over an entry keeps its marks unless entry is NULL or a value.
+ * entry must be a 4-byte aligned pointer or a value entry (anything else,
+ * XA_ERR_NOMEM included, is a bug: BUG_ON).
  */
-#define XA_ERR_NOMEM	((void *)-ENOMEM)	/* never a valid entry: bit 1 set */
+#define XA_ERR_NOMEM	((void *)-ENOMEM)	/* the top page of the address space: never an entry */
 static inline bool xa_is_err(const void *e) { return e == XA_ERR_NOMEM; }
 void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp);
 /* xa_store(xa, index, NULL, 0): never fails. */
 void *xa_erase(struct xarray *xa, unsigned long index);
 /*
- * Make sure a later xa_store() at index needs no allocation (the nodes on
- * its path exist): 0 or -ENOMEM. What it allocated stays until the array
- * is destroyed or the path empties.
+ * Preload (Linux: radix_tree_preload, xas_nomem): set aside in the array's
+ * stash the nodes a later xa_store() at index can need, so that the store
+ * need not allocate. 0 or -ENOMEM (the nodes it did get stay stashed).
+ *
+ * The one call that may run without the owner's lock, so gfp may sleep:
+ * it reads only xa->height (a hint) and pushes nodes onto the stash
+ * atomically. Stores take stashed nodes before allocating. If the array
+ * grew between the two (another store), a store may still need a node:
+ * with GFP_NOWAIT it may then fail with XA_ERR_NOMEM, changing no entry
+ * (nodes it got go to the stash), and the caller goes round again:
+ *
+ *	do {
+ *		if (xa_reserve(&m->i_pages, index, GFP_KERNEL))
+ *			return -ENOMEM;
+ *		spin_lock(&m->i_pages_lock);
+ *		old = xa_store(&m->i_pages, index, page, GFP_NOWAIT);
+ *		spin_unlock(&m->i_pages_lock);
+ *	} while (xa_is_err(old));
+ *
+ * Stashed nodes stay until stores use them or xa_destroy() (at most
+ * XA_STASH_MAX are kept after a store; xa_nodes_in_use() counts them).
  */
+#define XA_STASH_MAX	24
 int xa_reserve(struct xarray *xa, unsigned long index, gfp_t gfp);
 
 /* Marks on a present entry (set/clear on an absent index do nothing). */
@@ -111,8 +146,20 @@ unsigned long xa_next_hole(const struct xarray *xa, unsigned long start,
 	for (index = 0, entry = xa_find(xa, &index, ~0UL, filter);	\
 	     entry; entry = xa_find_after(xa, &index, ~0UL, filter))
 
-/* Free every node (the entries are the caller's). */
+/* Free every node and the stash (the entries are the caller's); the array
+ * is left empty, still using its node_cache. */
 void xa_destroy(struct xarray *xa);
+
+/* Boot (Linux's radix_tree_init): make the kernel's node cache now rather
+ * than at the first node allocation that may sleep. May sleep. */
+void xarray_init(void);
+
+/*
+ * A cache of nodes over a private node (a test's arena): set it in
+ * xa->node_cache after xa_init(). kmem_cache_destroy() it once every array
+ * using it is destroyed. NULL if it cannot be made.
+ */
+struct kmem_cache *xa_node_cache_create(struct pglist_data *node);
 
 /* Nodes allocated now, in all arrays (leak checks, slabinfo's count). */
 unsigned long xa_nodes_in_use(void);

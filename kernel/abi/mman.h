@@ -44,4 +44,9 @@
 #define MADV_COLD	20
 #define MADV_PAGEOUT	21
 
+/* msync's flags. */
+#define MS_ASYNC	1
+#define MS_INVALIDATE	2
+#define MS_SYNC		4
+
 #endif

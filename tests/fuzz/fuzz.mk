@@ -15,6 +15,9 @@ FUZZ_TARGETS += fdt
 FUZZ_TARGETS += acpi_prt
 FUZZ_TARGETS += elf
 FUZZ_TARGETS += cpio
+FUZZ_TARGETS += ext2_super
+FUZZ_TARGETS += ext2_inode
+FUZZ_TARGETS += ext2_dir
 
 # Inputs live in tests/fuzz/corpus/NAME/ (committed, at least one: it is
 # the target's regression set) and tests/fuzz/crashes/NAME/ (past

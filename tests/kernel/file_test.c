@@ -11,7 +11,7 @@
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/file.h"
-#include "kernel/initramfs.h"
+#include "fs/initramfs.h"
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
@@ -502,28 +502,9 @@ static void path_lookup_follows_links_and_refuses_loops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, "/loop1", true, &n), -ELOOP);
 	KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, "/self/x", false, &n), -ELOOP);
 	KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, "/loop1", false, &n), 0);
-	/* /proc/self/exe leads to the program execve recorded. */
-	{
-		struct files_struct *files = current_files();
-		const struct initramfs_node *old = files->exe, *bb;
-		char target[64];
-
-		KUNIT_ASSERT_EQ(test, initramfs_walk(&fs, NULL, "/bin/busybox",
-						     true, &bb), 0);
-		files->exe = bb;
-		KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, "/proc/self/exe",
-						     true, &n), 0);
-		KUNIT_EXPECT_PTR_EQ(test, n, bb);
-		KUNIT_ASSERT_EQ(test, initramfs_walk(&fs, NULL, "/proc/self/exe",
-						     false, &n), 0);
-		KUNIT_EXPECT_EQ(test, initramfs_readlink(n, target,
-							 sizeof(target)), 0);
-		KUNIT_EXPECT_STREQ(test, target, "/bin/busybox");
-		files->exe = NULL;
-		KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, "/proc/self/exe",
-						     true, &n), -ENOENT);
-		files->exe = old;
-	}
+	/* /proc/self/exe: a kernel thread runs no program. */
+	KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, "/proc/self/exe", true, &n),
+			-ENOENT);
 	memset(longname, 'a', 256);
 	KUNIT_EXPECT_EQ(test, initramfs_walk(&fs, NULL, longname, true, &n),
 			-ENAMETOOLONG);
@@ -548,29 +529,44 @@ static bool collect(struct dir_context *ctx, const char *name, size_t len,
 	return true;
 }
 
+/* The tree of the test archive as a file system, opened through the VFS
+ * from its root (a mount of its own, not in the name space). */
+static struct vfsmount tree_mnt;
+
+static struct file *tree_open(struct super_block *sb, const char *path,
+			      unsigned int flags)
+{
+	struct path root = { &tree_mnt, sb->s_root };
+
+	tree_mnt.mnt_sb = sb;
+	tree_mnt.mnt_parent = &tree_mnt;
+	return file_open_at(&root, path, flags, 0);
+}
+
 static void directory_lists_sorted_and_files_read_back(struct kunit *test)
 {
 	size_t len = build_tree_archive();
-	const struct initramfs_node *n;
-	struct initramfs fs;
+	struct super_block *sb;
 	struct names names = { .ctx.actor = collect };
 	struct file *f;
 	char err[160], buf[16];
-	int e;
 
-	KUNIT_ASSERT_EQ(test, initramfs_build(&fs, arc, len, err, sizeof(err)), 0);
-	KUNIT_ASSERT_EQ(test, initramfs_walk(&fs, NULL, "/bin", true, &n), 0);
-	f = initramfs_open(n, O_RDONLY, &e);
-	KUNIT_ASSERT_NOT_NULL(test, f);
+	sb = initramfs_mount_tree(arc, len, err, sizeof(err));
+	KUNIT_ASSERT_NOT_NULL(test, sb);
+	f = tree_open(sb, "bin", O_RDONLY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
 	KUNIT_EXPECT_EQ(test, f->f_op->iterate(f, &names.ctx, &f->f_pos), 0);
 	KUNIT_EXPECT_STREQ(test, names.list, ". .. busybox etc motd sh ");
 	fput(f);
 
-	KUNIT_ASSERT_EQ(test, initramfs_walk(&fs, NULL, "/etc/motd", true, &n), 0);
-	KUNIT_EXPECT_NULL(test, initramfs_open(n, O_WRONLY, &e));
-	KUNIT_EXPECT_EQ(test, e, -EROFS);
-	f = initramfs_open(n, O_RDONLY, &e);
-	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(tree_open(sb, "etc/motd", O_WRONLY)),
+			(long)-EROFS);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(tree_open(sb, "etc/new", O_WRONLY | O_CREAT)),
+			(long)-EROFS);
+	f = tree_open(sb, "bin/motd", O_RDONLY);	/* an absolute symlink */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(f), (long)-ENOENT); /* "/" is not this tree */
+	f = tree_open(sb, "bin/etc/motd", O_RDONLY);	/* a relative one */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
 	KUNIT_EXPECT_EQ(test, rd(f, buf, 4), 4L);
 	KUNIT_EXPECT_EQ(test, rd(f, buf + 4, sizeof(buf)), 2L);
 	KUNIT_EXPECT_EQ(test, rd(f, buf, sizeof(buf)), 0L);
@@ -579,10 +575,9 @@ static void directory_lists_sorted_and_files_read_back(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(f, buf, sizeof(buf)), 3L);
 	KUNIT_EXPECT_EQ(test, memcmp(buf, "lo\n", 3), 0);
 	fput(f);
-	KUNIT_ASSERT_EQ(test, initramfs_walk(&fs, NULL, "/bin", true, &n), 0);
-	KUNIT_EXPECT_NULL(test, initramfs_open(n, O_RDWR, &e));
-	KUNIT_EXPECT_EQ(test, e, -EISDIR);
-	initramfs_free(&fs);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(tree_open(sb, "bin", O_RDWR)),
+			(long)-EISDIR);
+	initramfs_kill_sb(sb);
 }
 
 /* Build a tree from one bad archive: refused, with `why` in the reason. */

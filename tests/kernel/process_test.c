@@ -6,7 +6,6 @@
  * back. Bad programs and bad arguments are refused before anything runs.
  */
 #include "kernel/errno.h"
-#include "kernel/initramfs.h"
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/elf.h"
@@ -148,10 +147,9 @@ static void too_many_arguments(struct kunit *test)
 
 static bool in_initramfs(const char *path)
 {
-	const void *data;
-	size_t size;
+	char buf[64];
 
-	return initramfs_lookup(path, &data, &size) == 0;
+	return program_find(path, buf, sizeof(buf)) == 0;
 }
 
 /* A program from the initramfs, run to its end: its status word. */

@@ -16,7 +16,6 @@
  */
 #include "kernel/console.h"
 #include "kernel/errno.h"
-#include "kernel/initramfs.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
@@ -37,7 +36,7 @@ static char out[OUT_SIZE];
 static void find_program(struct kunit *test, const char *name, char *path,
 			 size_t size)
 {
-	int r = initramfs_find_program(name, path, size);
+	int r = program_find(name, path, size);
 
 	if (r)
 		kunit_skip(test, "no %s in the initramfs (error %d)", name, r);

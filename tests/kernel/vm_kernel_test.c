@@ -9,13 +9,25 @@
  * several CPUs at once. At the end every value is checked (the parent's
  * pages untouched, each child's its own, every slot of the shared page
  * its CPU's last value) and every page of the arena is back.
+ *
+ * A second case does the same for a file: each CPU's own mm maps one
+ * file MAP_SHARED (tests/suites/memstore.h under the real page cache),
+ * stores its own slot of every page, msyncs now and then, and CPU 0 also
+ * asks reclaim's rmap questions (page_referenced, try_to_unmap) of
+ * random pages - faults, page_mkwrite, page_mkclean from writeback and
+ * the i_mmap walks race. At the end the store holds every CPU's last
+ * value in every page.
  */
 #include "tests/suites/test_arena.h"
 #include "kernel/kthread.h"
 #include "kernel/lib/random.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
+#include "mm/filemap.h"
+#include "mm/lru.h"
 #include "mm/mm.h"
+#include "mm/rmap.h"
+#include "tests/suites/memstore.h"
 
 #define A		0x40000000UL
 #define NPRIV		32
@@ -137,8 +149,128 @@ static void forked_mms_on_every_cpu(struct kunit *test)
 	test_arena_done(test, &arena);	/* every page back */
 }
 
+/* ------------------------------------------------ a shared file mapping */
+
+#define FPAGES		8
+#define FITERS		300
+
+static struct memstore fstore;
+static unsigned char fdata[FPAGES * PAGE_SIZE];
+static struct file ffile;
+static struct address_space_operations faops;
+
+/* The store's writepage after what clear_page_dirty_for_io will do once
+ * filemap calls rmap: write-protect the page's shared PTEs. */
+static int fwritepage(struct page *page, struct writeback_control *wbc)
+{
+	page_mkclean(page);
+	return memstore_writepage(page, wbc);
+}
+
+static int ffsync(struct file *f, loff_t start, loff_t end, int datasync)
+{
+	(void)datasync;
+	return filemap_write_and_wait_range(f->f_mapping, start, end);
+}
+
+static const struct file_operations ffops = {
+	.mmap = generic_file_mmap,
+	.fsync = ffsync,
+};
+
+static int file_worker_fn(void *arg)
+{
+	struct worker *w = arg;
+	struct prng r;
+	uint64_t v;
+
+	prng_seed(&r, w->seed);
+	for (int i = 0; i < FITERS; i++) {
+		unsigned int pg = (unsigned int)prng_below(&r, FPAGES);
+		unsigned long va = A + pg * PAGE_SIZE + w->cpu * 8;
+		uint64_t val = ((uint64_t)w->cpu << 32) | (uint64_t)(i + 1);
+
+		if (!wr(w->mm, va, val) || !rd(w->mm, va, &v) || v != val)
+			w->bad++;
+		w->mine[pg] = val;
+		if (i % 40 == 0 &&
+		    do_msync(w->mm, A, FPAGES * PAGE_SIZE, MS_SYNC))
+			w->bad++;
+		if (w->cpu == 0 && i % 3 == 0) {
+			struct page *page = find_lock_page(&fstore.mapping,
+							   prng_below(&r, FPAGES));
+			unsigned long flags;
+
+			if (page) {
+				page_referenced(page, &flags);
+				if (i % 2)
+					try_to_unmap(page);
+				unlock_page_wake(page);
+				put_page(page);
+			}
+		}
+	}
+	return 0;
+}
+
+static void shared_file_on_every_cpu(struct kunit *test)
+{
+	unsigned int n = 0;
+
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &arena, 0));
+	memstore_init(&fstore, fdata, sizeof(fdata), &arena.pgdat, false);
+	faops = *fstore.mapping.a_ops;
+	faops.writepage = fwritepage;
+	fstore.mapping.a_ops = &faops;
+	fstore.mapping.size = sizeof(fdata);
+	memstore_file(&fstore, &ffile);
+	ffile.f_op = &ffops;
+
+	for_each_online_cpu(cpu) {
+		struct worker *w = &workers[n];
+
+		*w = (struct worker){ .cpu = cpu, .seed = test->seed + cpu };
+		w->mm = mm_alloc_node(&arena.pgdat, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, w->mm);
+		KUNIT_ASSERT_EQ(test, do_mmap_file(w->mm, &ffile, A,
+						   FPAGES * PAGE_SIZE,
+						   PROT_READ | PROT_WRITE,
+						   MAP_SHARED | MAP_FIXED, 0), (long)A);
+		w->t = kthread_create(file_worker_fn, w, "vmfile%u", cpu);
+		KUNIT_ASSERT_NOT_NULL(test, w->t);
+		kthread_bind(w->t, cpu);
+		n++;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		wake_up_process(workers[i].t);
+	for (unsigned int i = 0; i < n; i++)
+		kthread_stop(workers[i].t);
+
+	KUNIT_EXPECT_EQ(test, do_msync(workers[0].mm, A, FPAGES * PAGE_SIZE,
+				       MS_SYNC), 0);
+	for (unsigned int i = 0; i < n; i++) {
+		struct worker *w = &workers[i];
+
+		KUNIT_EXPECT_EQ(test, w->bad, 0UL);
+		for (unsigned int pg = 0; pg < FPAGES; pg++) {
+			uint64_t v;
+
+			memcpy(&v, fdata + pg * PAGE_SIZE + w->cpu * 8, 8);
+			KUNIT_EXPECT_EQ(test, v, w->mine[pg]);
+		}
+		mmput(w->mm);
+	}
+	KUNIT_EXPECT_EQ(test, ffile.f_count, 1);
+	kunit_info(test, "%u CPUs, %d iterations each, %lu pages written "
+		   "back", n, FITERS, fstore.writes);
+	truncate_inode_pages(&fstore.mapping, 0);
+	memstore_destroy(&fstore);
+	test_arena_done(test, &arena);	/* every page back */
+}
+
 static struct kunit_case vm_smp_cases[] = {
 	KUNIT_CASE(forked_mms_on_every_cpu),
+	KUNIT_CASE(shared_file_on_every_cpu),
 	{}
 };
 

@@ -142,6 +142,8 @@ static void space_create(struct kunit *test, const uint8_t *prog, size_t len)
 
 	mem_snapshot_quiet(&space_before);
 	memset(&test_mm, 0, sizeof(test_mm));
+	/* Faults take mmap_lock, a mutex now: a zeroed one is not valid. */
+	mutex_init(&test_mm.mmap_lock, "test_mm");
 	code_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
 	data_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
 	stack_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);

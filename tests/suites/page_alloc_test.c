@@ -316,6 +316,12 @@ static void watermarks_and_reserves(struct kunit *test)
 	const unsigned long min = 64;
 	struct page *head = NULL, *page;
 
+	/* The kernel's own hooks (mm/vmscan.c) are put back at the end. */
+	void (*saved_wakeup)(struct zone *, gfp_t, unsigned int) =
+		page_alloc_wakeup_kswapd;
+	unsigned long (*saved_reclaim)(pg_data_t *, gfp_t, unsigned int) =
+		page_alloc_try_to_free_pages;
+
 	KUNIT_ASSERT_TRUE(test, arena_make(test, 1, false, false));
 	zone_set_watermarks(normal(), min);
 	kswapd_wakeups = 0;
@@ -330,7 +336,7 @@ static void watermarks_and_reserves(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, normal()->free_pages, min / 2 - min / 8);
 	take_until_fail(&head, __GFP_MEMALLOC);
 	KUNIT_EXPECT_EQ(test, normal()->free_pages, 0UL);
-	page_alloc_wakeup_kswapd = NULL;
+	page_alloc_wakeup_kswapd = saved_wakeup;
 
 	/* Direct reclaim: the hook frees a page and the allocation retries. */
 	reclaimable_page = head;
@@ -338,7 +344,7 @@ static void watermarks_and_reserves(struct kunit *test)
 	page_alloc_try_to_free_pages = free_held_page;
 	zone_set_watermarks(normal(), 0);
 	page = alloc_pages_node(A(), GFP_KERNEL, 0);
-	page_alloc_try_to_free_pages = NULL;
+	page_alloc_try_to_free_pages = saved_reclaim;
 	KUNIT_EXPECT_NOT_NULL(test, page);
 	KUNIT_EXPECT_NULL(test, reclaimable_page);
 	if (page)

@@ -136,12 +136,12 @@ static void fork_tree_and_cow_breaks(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, visited(&v, p, va) && visited(&v, g, va));
 
 	/* A busy mm is skipped and reported; the caller's own is visited. */
-	spin_lock(&g->lock);
+	mmap_write_lock(g);
 	KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), -EAGAIN);
 	KUNIT_EXPECT_EQ(test, v.n, 1);
 	KUNIT_EXPECT_EQ(test, walk(page, &v, g), 0);
 	KUNIT_EXPECT_EQ(test, v.n, 2);
-	spin_unlock(&g->lock);
+	mmap_write_unlock(g);
 	/* rmap_one's non-zero value stops the walk and is returned. */
 	v.stop_at = 1;
 	KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), 1);

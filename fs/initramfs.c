@@ -1,22 +1,17 @@
 /*
- * kernel/initramfs.c - the read-only tree from the embedded cpio archive
- * (kernel/initramfs.h): building it, looking paths up in it.
+ * fs/initramfs.c - the read-only tree from a cpio archive (fs/initramfs.h):
+ * building it, looking paths up in it, and serving it to the VFS as the
+ * file system "initramfs" (mounted on "/" at boot: kernel/fs_console.c).
  */
-#include "kernel/initramfs.h"
+#include "fs/initramfs.h"
+#include "fs/internal.h"
 #include "kernel/errno.h"
-#include "kernel/file.h"
 #include "kernel/lib/cpio.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/process.h"
-#include "kernel/tty.h"
 #include "mm/kmalloc.h"
-
-extern const char __initramfs_start[], __initramfs_end[];
-
-static struct initramfs boot_fs;
-static bool boot_fs_ok;
 
 static int name_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
@@ -165,7 +160,8 @@ static int add_entry(struct initramfs *fs, const struct cpio_entry *e,
 	}
 }
 
-/* The nodes every tree has: /dev/{null,zero,console,tty}, /proc/self/exe.
+/* The nodes every tree has: /dev/{null,zero,console,tty}, /proc/self/exe,
+ * and the directories /mnt and /tmp to mount on.
  * An archive may hold /dev and /proc as directories, not these names. */
 static int add_specials(struct initramfs *fs, char *err, size_t errlen)
 {
@@ -182,6 +178,19 @@ static int add_specials(struct initramfs *fs, char *err, size_t errlen)
 		{ "proc/self", "exe", NODE_PROC_SELF_EXE, S_IFLNK | 0777 },
 	};
 
+	/* Mount points: /mnt (root=DEV) and /tmp, unless the archive has
+	 * them. */
+	static const char *const mount_dirs[] = { "mnt", "tmp" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(mount_dirs); i++) {
+		const struct initramfs_node *d;
+
+		if (initramfs_walk(fs, NULL, mount_dirs[i], false, &d) == 0)
+			continue;
+		if (!new_node(fs, fs->root, mount_dirs[i],
+			      strlen(mount_dirs[i]), NODE_DIR, S_IFDIR | 0755))
+			return -ENOMEM;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(specials); i++) {
 		const struct initramfs_node *d;
 		struct initramfs_node *dir;
@@ -253,14 +262,8 @@ fail:
 static int link_target(const struct initramfs_node *n, char *buf,
 		       size_t size)
 {
-	if (n->kind == NODE_PROC_SELF_EXE) {
-		struct files_struct *files = current_files();
-
-		if (!files || !files->exe)
-			return -ENOENT;	/* a kernel thread: no program */
-		return initramfs_node_path(files->exe, buf, size) < 0 ?
-			-ENAMETOOLONG : 0;
-	}
+	if (n->kind == NODE_PROC_SELF_EXE)
+		return vfs_exe_path(buf, size);	/* -ENOENT: no program */
 	if (n->size >= size)
 		return -ENAMETOOLONG;
 	memcpy(buf, n->data, n->size);
@@ -375,96 +378,26 @@ int initramfs_node_path(const struct initramfs_node *n, char *buf,
 	return (int)len;
 }
 
-/* --------------------------------------------------------------- boot tree */
-
-const struct initramfs *initramfs_root(void)
-{
-	return boot_fs_ok ? &boot_fs : NULL;
-}
-
-void initramfs_init(void)
-{
-	size_t size = (size_t)(__initramfs_end - __initramfs_start);
-	char err[160];
-	int r;
-
-	r = initramfs_build(&boot_fs, __initramfs_start, size, err,
-			    sizeof(err));
-	if (r < 0) {
-		pr_err("initramfs: archive of %zu bytes refused: %s; booting "
-		       "on without programs\n", size, err);
-		r = initramfs_build(&boot_fs, NULL, 0, err, sizeof(err));
-		if (r < 0) {
-			pr_err("initramfs: %s\n", err);
-			return;
-		}
-	} else if (!size) {
-		pr_info("initramfs: no archive in this kernel (no programs)\n");
-	} else {
-		pr_info("initramfs: %lu entries from a %zu-byte archive\n",
-			boot_fs.nr_nodes, size);
-	}
-	boot_fs_ok = true;
-}
-
-static const struct initramfs_node *current_cwd(void)
-{
-	struct files_struct *files = current_files();
-
-	return files ? files->cwd : NULL;
-}
-
-/* The regular file at path (from the current directory, symbolic links
- * followed): the walk's errno, or -EACCES for anything but a file. */
-static int lookup_reg(const char *path, const struct initramfs_node **n)
-{
-	int r = initramfs_walk(initramfs_root(), current_cwd(), path, true, n);
-
-	if (r < 0)
-		return r;
-	return (*n)->kind == NODE_REG ? 0 : -EACCES;
-}
-
-int initramfs_lookup(const char *path, const void **data, size_t *size)
-{
-	const struct initramfs_node *n;
-	int r = lookup_reg(path, &n);
-
-	if (r < 0)
-		return r;
-	*data = n->data;
-	*size = n->size;
-	return 0;
-}
-
-int initramfs_set_exe(struct files_struct *files, const char *path)
-{
-	const struct initramfs_node *n;
-	int r = lookup_reg(path, &n);
-
-	if (r < 0)
-		return r;
-	files->exe = n;
-	return 0;
-}
-
-int initramfs_find_program(const char *name, char *buf, size_t size)
-{
-	const void *data;
-	size_t len;
-	int n = strchr(name, '/') ? ksnprintf(buf, size, "%s", name)
-				  : ksnprintf(buf, size, "/bin/%s", name);
-
-	if (n < 0 || (size_t)n >= size)
-		return -ENAMETOOLONG;
-	return initramfs_lookup(buf, &data, &len);
-}
-
 /* ------------------------------------------------------------ open files */
+
+/*
+ * The file system. Inode numbers are the nodes' (1 for the root); the
+ * super block keeps a table from number to node. A node's inode holds
+ * the node in i_private.
+ */
+struct initramfs_sb {
+	struct initramfs tree;
+	struct initramfs_node **by_ino;		/* [1..nr_nodes] */
+};
+
+static const struct initramfs_node *node_of(const struct inode *inode)
+{
+	return inode->i_private;
+}
 
 static ssize_t reg_read(struct file *f, char *buf, size_t n, loff_t *pos)
 {
-	const struct initramfs_node *node = f->f_node;
+	const struct initramfs_node *node = node_of(f->f_inode);
 
 	if (*pos < 0)
 		return -EINVAL;
@@ -476,49 +409,31 @@ static ssize_t reg_read(struct file *f, char *buf, size_t n, loff_t *pos)
 	return (ssize_t)n;
 }
 
-static loff_t node_llseek(struct file *f, loff_t off, int whence)
-{
-	const struct initramfs_node *node = f->f_node;
-	loff_t base;
-
-	switch (whence) {
-	case SEEK_SET: base = 0; break;
-	case SEEK_CUR: base = f->f_pos; break;
-	case SEEK_END: base = node->kind == NODE_REG ? (loff_t)node->size : 0;
-		break;
-	default: return -EINVAL;
-	}
-	if ((off > 0 && base > (loff_t)(~0ULL >> 1) - off) || base + off < 0)
-		return -EINVAL;
-	f->f_pos = base + off;
-	return f->f_pos;
-}
-
 static unsigned int dtype(const struct initramfs_node *n)
 {
 	switch (n->kind) {
-	case NODE_DIR: return 4;		/* DT_DIR */
-	case NODE_REG: return 8;		/* DT_REG */
+	case NODE_DIR: return DT_DIR;
+	case NODE_REG: return DT_REG;
 	case NODE_LNK:
-	case NODE_PROC_SELF_EXE: return 10;	/* DT_LNK */
-	default: return 2;			/* DT_CHR */
+	case NODE_PROC_SELF_EXE: return DT_LNK;
+	default: return DT_CHR;
 	}
 }
 
 /* Positions: 0 is ".", 1 "..", 2 + i the i-th entry. */
 static int dir_iterate(struct file *f, struct dir_context *ctx, loff_t *pos)
 {
-	const struct initramfs_node *dir = f->f_node;
+	const struct initramfs_node *dir = node_of(f->f_inode);
 	const struct initramfs_node *c = dir->children;
 	loff_t i;
 
 	if (*pos == 0) {
-		if (!ctx->actor(ctx, ".", 1, 1, dir->ino, 4))
+		if (!ctx->actor(ctx, ".", 1, 1, dir->ino, DT_DIR))
 			return 0;
 		*pos = 1;
 	}
 	if (*pos == 1) {
-		if (!ctx->actor(ctx, "..", 2, 2, dir->parent->ino, 4))
+		if (!ctx->actor(ctx, "..", 2, 2, dir->parent->ino, DT_DIR))
 			return 0;
 		*pos = 2;
 	}
@@ -533,22 +448,11 @@ static int dir_iterate(struct file *f, struct dir_context *ctx, loff_t *pos)
 	return 0;
 }
 
-static void node_getattr(struct file *f, struct kstat *st)
-{
-	const struct initramfs_node *n = f->f_node;
-
-	initramfs_node_stat(n, st);
-}
-
 static const struct file_operations reg_fops = {
-	.read = reg_read, .llseek = node_llseek, .getattr = node_getattr,
+	.read = reg_read, .llseek = generic_file_llseek,
 };
 static const struct file_operations dir_fops = {
-	.llseek = node_llseek, .iterate = dir_iterate, .getattr = node_getattr,
-};
-/* O_PATH opens (and symlinks opened with O_PATH|O_NOFOLLOW). */
-static const struct file_operations path_fops = {
-	.getattr = node_getattr,
+	.llseek = generic_file_llseek, .iterate = dir_iterate,
 };
 
 void initramfs_node_stat(const struct initramfs_node *n, struct kstat *st)
@@ -556,10 +460,11 @@ void initramfs_node_stat(const struct initramfs_node *n, struct kstat *st)
 	memset(st, 0, sizeof(*st));
 	st->mode = n->mode;
 	st->ino = n->ino;
-	st->dev = 1;			/* the one file system */
+	st->dev = 1;			/* the first file system */
 	st->nlink = n->kind == NODE_DIR ? 2 : 1;
 	st->size = n->kind == NODE_REG || n->kind == NODE_LNK ?
 		   (long long)n->size : 0;
+	st->blocks = ((unsigned long long)st->size + 511) / 512;
 	st->blksize = 4096;
 	switch (n->kind) {
 	case NODE_DEV_NULL: st->rdev = 1 << 8 | 3; break;
@@ -569,58 +474,196 @@ void initramfs_node_stat(const struct initramfs_node *n, struct kstat *st)
 	}
 }
 
-struct file *initramfs_open(const struct initramfs_node *n,
-			    unsigned int f_flags, int *err)
-{
-	const struct file_operations *ops;
-	struct file *f;
-
-	if (f_flags & O_PATH) {
-		ops = &path_fops;
-	} else {
-		switch (n->kind) {
-		case NODE_DEV_NULL:
-			f = dev_null_open(f_flags);
-			goto special;
-		case NODE_DEV_ZERO:
-			f = dev_zero_open(f_flags);
-			goto special;
-		case NODE_DEV_TTY:
-			f = tty_open(f_flags);
-			goto special;
-		case NODE_DIR:
-			if ((f_flags & O_ACCMODE) != O_RDONLY) {
-				*err = -EISDIR;
-				return NULL;
-			}
-			ops = &dir_fops;
-			break;
-		case NODE_REG:
-			if ((f_flags & O_ACCMODE) != O_RDONLY) {
-				*err = -EROFS;
-				return NULL;
-			}
-			ops = &reg_fops;
-			break;
-		default:
-			*err = -ELOOP;	/* a symlink not followed */
-			return NULL;
-		}
-	}
-	f = file_alloc(ops, f_flags, NULL);
-	if (f)
-		f->f_node = n;
-	*err = f ? 0 : -ENOMEM;
-	return f;
-special:
-	*err = f ? 0 : -ENOMEM;
-	return f;
-}
-
 int initramfs_readlink(const struct initramfs_node *n, char *buf,
 		       size_t size)
 {
 	if (!is_link(n))
 		return -EINVAL;
 	return link_target(n, buf, size);
+}
+
+static int iramfs_lookup(struct inode *dir, const char *name, size_t len,
+			 struct inode **out)
+{
+	const struct initramfs_node *d = node_of(dir), *c;
+	struct inode *inode;
+
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		c = d->parent;
+	else
+		c = child(d, name, len);
+	if (!c)
+		return -ENOENT;
+	inode = iget(dir->i_sb, c->ino);
+	if (IS_ERR(inode))
+		return (int)PTR_ERR(inode);
+	*out = inode;
+	return 0;
+}
+
+static int iramfs_readlink(struct inode *inode, char *buf, size_t size)
+{
+	int r = initramfs_readlink(node_of(inode), buf, size);
+
+	return r < 0 ? r : (int)strlen(buf);
+}
+
+static const struct inode_operations iramfs_iops = {
+	.lookup = iramfs_lookup,
+	.readlink = iramfs_readlink,
+};
+
+static int iramfs_read_inode(struct inode *inode)
+{
+	struct initramfs_sb *fs = inode->i_sb->s_fs_info;
+	const struct initramfs_node *n;
+	struct kstat st;
+
+	if (inode->i_ino == 0 || inode->i_ino > fs->tree.nr_nodes)
+		return -EIO;
+	n = fs->by_ino[inode->i_ino];
+	initramfs_node_stat(n, &st);
+	inode->i_private = (void *)n;
+	inode->i_mode = st.mode;
+	inode->i_nlink = st.nlink;
+	inode->i_rdev = st.rdev;
+	inode->i_blocks = st.blocks;
+	i_size_write(inode, n->kind == NODE_DIR ? 0 : st.size);
+	inode->i_op = &iramfs_iops;
+	inode->i_fop = n->kind == NODE_DIR ? &dir_fops :
+		       n->kind == NODE_REG ? &reg_fops : NULL;
+	inode->i_mapping->flags |= 1UL << AS_UNEVICTABLE;
+	return 0;
+}
+
+static int iramfs_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	struct initramfs_sb *fs = sb->s_fs_info;
+
+	st->f_type = 0x858458f6;	/* Linux's RAMFS_MAGIC */
+	st->f_bsize = 4096;
+	st->f_files = fs->tree.nr_nodes;
+	return 0;
+}
+
+/* The tree is in memory: an unused inode is not worth keeping. */
+static bool iramfs_drop_inode(struct inode *inode)
+{
+	return true;
+}
+
+static const struct super_operations iramfs_sops = {
+	.read_inode = iramfs_read_inode,
+	.drop_inode = iramfs_drop_inode,
+	.statfs = iramfs_statfs,
+};
+
+const void *initramfs_file_bytes(const struct inode *inode, size_t *size)
+{
+	const struct initramfs_node *n;
+
+	if (inode->i_sb->s_op != &iramfs_sops || !S_ISREG(inode->i_mode))
+		return NULL;
+	n = node_of(inode);
+	*size = n->size;
+	return n->data;
+}
+
+static struct file_system_type initramfs_type = { .name = "initramfs" };
+
+static void index_nodes(struct initramfs_node **by_ino,
+			struct initramfs_node *n)
+{
+	for (; n; n = n->next) {
+		by_ino[n->ino] = n;
+		index_nodes(by_ino, n->children);
+	}
+}
+
+struct super_block *initramfs_mount_tree(const void *archive, size_t size,
+					 char *err, size_t errlen)
+{
+	struct initramfs_sb *fs = kzalloc(sizeof(*fs), GFP_KERNEL);
+	struct super_block *sb = alloc_super(&initramfs_type);
+	struct inode *root;
+
+	if (!fs || !sb) {
+		ksnprintf(err, errlen, "initramfs: out of memory");
+		goto fail;
+	}
+	if (initramfs_build(&fs->tree, archive, size, err, errlen) < 0)
+		goto fail;
+	fs->by_ino = kzalloc(sizeof(*fs->by_ino) * (fs->tree.nr_nodes + 1),
+			     GFP_KERNEL);
+	if (!fs->by_ino) {
+		ksnprintf(err, errlen, "initramfs: out of memory");
+		initramfs_free(&fs->tree);
+		goto fail;
+	}
+	index_nodes(fs->by_ino, fs->tree.root);
+	sb->s_op = &iramfs_sops;
+	sb->s_fs_info = fs;
+	sb->s_readonly = true;
+	sb->s_dev = 1;
+	sb->s_active = 1;
+	ksnprintf(sb->s_id, sizeof(sb->s_id), "initramfs");
+	root = iget(sb, fs->tree.root->ino);
+	if (IS_ERR(root)) {
+		ksnprintf(err, errlen, "initramfs: root inode: error %ld",
+			  PTR_ERR(root));
+		kfree(fs->by_ino);
+		initramfs_free(&fs->tree);
+		goto fail;
+	}
+	sb->s_root = root;
+	return sb;
+fail:
+	kfree(fs);
+	if (sb)
+		free_super(sb);
+	return NULL;
+}
+
+void initramfs_kill_sb(struct super_block *sb)
+{
+	struct initramfs_sb *fs = sb->s_fs_info;
+	unsigned long busy;
+
+	sb->s_active = 0;
+	iput(sb->s_root);
+	busy = evict_sb_inodes(sb);
+	WARN_ON(busy);
+	kfree(fs->by_ino);
+	initramfs_free(&fs->tree);
+	kfree(fs);
+	free_super(sb);
+}
+
+void vfs_init_root(const void *archive, size_t size)
+{
+	struct super_block *sb;
+	char err[160];
+
+	inode_cache_init();
+	sb = initramfs_mount_tree(archive, size, err, sizeof(err));
+	if (!sb) {
+		pr_err("initramfs: archive of %zu bytes refused: %s; booting "
+		       "on without programs\n", size, err);
+		sb = initramfs_mount_tree(NULL, 0, err, sizeof(err));
+		if (!sb) {
+			pr_err("initramfs: %s\n", err);
+			return;
+		}
+	} else if (!size) {
+		pr_info("initramfs: no archive in this kernel (no programs)\n");
+	} else {
+		pr_info("initramfs: %lu entries from a %zu-byte archive, "
+			"mounted on /\n",
+			((struct initramfs_sb *)sb->s_fs_info)->tree.nr_nodes,
+			size);
+	}
+	if (mount_root_sb(sb, "initramfs") < 0) {
+		pr_err("vfs: cannot mount the initramfs on /\n");
+		initramfs_kill_sb(sb);
+	}
 }

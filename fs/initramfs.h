@@ -1,5 +1,5 @@
 /*
- * kernel/initramfs.h - the read-only file tree the kernel carries: the
+ * fs/initramfs.h - the read-only file tree the kernel carries: the
  * newc cpio archive linked between __initramfs_start and __initramfs_end
  * (the `user` build puts our programs and busybox there), parsed once at
  * boot into directories, regular files and symbolic links. File data
@@ -7,22 +7,21 @@
  * bytes can be handed to execve without a copy.
  *
  * Beside what the archive holds, the tree always has /dev/null,
- * /dev/zero, /dev/console and /dev/tty (the terminal), and
- * /proc/self/exe (a symlink to the running program's path).
+ * /dev/zero, /dev/console and /dev/tty (the terminal), /proc/self/exe (a
+ * symlink to the running program's path), and /mnt and /tmp (empty
+ * directories to mount file systems on).
  *
  * Path lookup is Linux's: absolute, or relative to a directory (the
  * process's cwd); "." and ".."; symbolic links followed, at most
  * MAXSYMLINKS of them in one lookup (-ELOOP); -ENOENT, -ENOTDIR,
  * -ENAMETOOLONG (a component over NAME_MAX, a path over PATH_MAX).
  */
-#ifndef KERNEL_INITRAMFS_H
-#define KERNEL_INITRAMFS_H
+#ifndef FS_INITRAMFS_H
+#define FS_INITRAMFS_H
 
 #include "kernel/types.h"
 
-#define PATH_MAX	4096
-#define NAME_MAX	255
-#define MAXSYMLINKS	40
+#include "fs/fs.h"
 
 enum initramfs_kind {
 	NODE_DIR, NODE_REG, NODE_LNK,
@@ -69,53 +68,30 @@ int initramfs_walk(const struct initramfs *fs,
 int initramfs_node_path(const struct initramfs_node *n, char *buf,
 			size_t size);
 
-struct file;
-struct files_struct;
 struct kstat;
 
 /* What stat() says about a node. */
 void initramfs_node_stat(const struct initramfs_node *n, struct kstat *st);
-/*
- * Open a node with open()'s flags: a file with f_node set, or the device
- * the node stands for. NULL with *err: -EROFS (a regular file opened for
- * writing), -EISDIR, -ELOOP (a symlink, without O_PATH), -ENOMEM.
- */
-struct file *initramfs_open(const struct initramfs_node *n,
-			    unsigned int f_flags, int *err);
 /* A symlink's target into buf, NUL-terminated: 0, -EINVAL (not a
  * symlink), -ENAMETOOLONG, -ENOENT (/proc/self/exe with no program). */
 int initramfs_readlink(const struct initramfs_node *n, char *buf,
 		       size_t size);
 
-/* The tree built at boot (initramfs_init); NULL before, or if the
- * archive was refused. */
-const struct initramfs *initramfs_root(void);
-
-/* Parse the embedded archive (boot, once, after kmalloc works): refuses a
- * malformed one with the reason and boots on with an empty tree. */
-void initramfs_init(void);
-
 /*
- * For execve: resolve path in the boot tree (relative paths from the
- * current process's cwd), following symlinks, to a regular file's bytes.
- * 0, or -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EACCES (not a regular
- * file).
+ * The initramfs as a file system of the VFS (type "initramfs", read-only:
+ * every write is -EROFS): the tree of an archive in memory (which must
+ * outlive it), as a super block ready to mount. Its regular files are
+ * read directly from the archive, not through the page cache: the
+ * archive is kernel memory that lives for ever, so a cache would only
+ * hold a second copy. NULL on failure, with the reason in err.
  */
-int initramfs_lookup(const char *path, const void **data, size_t *size);
-
-/*
- * For execve, at its point of no return: record the program's file
- * (path resolved as initramfs_lookup does, from the current cwd) in
- * files->exe, so /proc/self/exe leads to it in this process and in its
- * forks. 0, or -errno and files->exe unchanged.
- */
-int initramfs_set_exe(struct files_struct *files, const char *path);
-
-/*
- * For the console's `run NAME`: a NAME with a '/' is a path; otherwise
- * /bin/NAME. Writes the path to run into buf; 0 if it names a regular
- * file (through symlinks), or -errno as initramfs_lookup.
- */
-int initramfs_find_program(const char *name, char *buf, size_t size);
+struct super_block;
+struct super_block *initramfs_mount_tree(const void *archive, size_t size,
+					 char *err, size_t errlen);
+/* The bytes of an initramfs regular file, in place (they live as long
+ * as the archive): NULL if inode is not one. */
+const void *initramfs_file_bytes(const struct inode *inode, size_t *size);
+/* Unmounted tree of initramfs_mount_tree (tests): free it. */
+void initramfs_kill_sb(struct super_block *sb);
 
 #endif

@@ -1,0 +1,157 @@
+/*
+ * fs/buffer.c - metadata through the block device's page cache
+ * (fs/buffer.h).
+ */
+#include "fs/buffer.h"
+#include "kernel/errno.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
+#include "mm/lru.h"
+
+static unsigned int page_sectors(struct block_device *bdev, pgoff_t index)
+{
+	uint64_t first = (uint64_t)index << (PAGE_SHIFT - SECTOR_SHIFT);
+	uint64_t left = bdev->nr_sectors > first ? bdev->nr_sectors - first : 0;
+
+	return min(left, (uint64_t)(PAGE_SIZE >> SECTOR_SHIFT));
+}
+
+/*
+ * Read or write page's sectors and wait (blk_execute): metadata I/O is
+ * synchronous here (one page at a time, no allocation on the I/O path).
+ * 0 or -errno, reported with the sector.
+ */
+static int bdev_page_io(struct page *page, enum blk_op op)
+{
+	struct bdev_cache *bc = page->mapping->host;
+	unsigned int n = page_sectors(bc->bdev, page->index);
+	struct blk_segment seg = { .page = page, .len = n * SECTOR_SIZE };
+	struct blk_request req = {
+		.op = op, .segs = &seg, .nr_segs = 1,
+		.sector = (uint64_t)page->index << (PAGE_SHIFT - SECTOR_SHIFT),
+	};
+	int err;
+
+	if (!n)
+		return -EINVAL;
+	if (n < PAGE_SIZE >> SECTOR_SHIFT && op == BLK_OP_READ)
+		memset(page_address(page), 0, PAGE_SIZE);
+	err = blk_execute(bc->bdev, &req);
+	if (err)
+		printk(KERN_ERR "buffer: %s: %s of sector %llu failed (%d)\n",
+		       bc->name, op == BLK_OP_READ ? "read" : "write",
+		       (unsigned long long)(req.status ? req.error_sector :
+					    req.sector), err);
+	return err;
+}
+
+static int bdev_read_folio(struct file *file, struct page *page)
+{
+	if (bdev_page_io(page, BLK_OP_READ))
+		SetPageError(page);
+	else
+		SetPageUptodate(page);
+	unlock_page_wake(page);
+	return 0;
+}
+
+static int bdev_writepage(struct page *page, struct writeback_control *wbc)
+{
+	int err;
+
+	set_page_writeback(page);
+	unlock_page_wake(page);
+	err = bdev_page_io(page, BLK_OP_WRITE);
+	if (err) {
+		SetPageError(page);
+		mapping_set_error(page->mapping, err);
+	}
+	end_page_writeback(page);
+	return 0;
+}
+
+static const struct address_space_operations bdev_aops = {
+	.read_folio = bdev_read_folio,
+	.writepage = bdev_writepage,
+};
+
+void bdev_cache_init(struct bdev_cache *bc, struct block_device *bdev,
+		     pg_data_t *node)
+{
+	address_space_init(&bc->mapping, &bdev_aops, bc);
+	bc->bdev = bdev;
+	bc->mapping.node = node;
+	bc->mapping.size = bdev->nr_sectors * SECTOR_SIZE;
+	__atomic_fetch_or(&bc->mapping.flags, 1UL << AS_BDEV, __ATOMIC_RELAXED);
+	ksnprintf(bc->name, sizeof(bc->name), "%s", bdev->name);
+	bc->mapping.name = bc->name;
+}
+
+/* Copy between buf and the disk's bytes [off, off + len), page by page;
+ * write: into locked pages, marking them dirty. */
+static int bdev_copy(struct bdev_cache *bc, uint64_t off, void *buf,
+		     size_t len, bool write)
+{
+	if (off > (uint64_t)bc->mapping.size ||
+	    len > (uint64_t)bc->mapping.size - off)
+		return -EINVAL;
+	if (write && bc->bdev->read_only)
+		return -EROFS;
+	while (len) {
+		unsigned int in = off & (PAGE_SIZE - 1);
+		size_t n = min(len, (size_t)(PAGE_SIZE - in));
+		struct page *page = read_mapping_page(&bc->mapping,
+						      off >> PAGE_SHIFT, NULL);
+		char *mem;
+
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		mem = (char *)page_address(page) + in;
+		if (write) {
+			lock_page(page);
+			if (page->mapping != &bc->mapping) {	/* reclaimed */
+				unlock_page_wake(page);
+				put_page(page);
+				continue;
+			}
+			wait_on_page_writeback(page);	/* keep it stable */
+			memcpy(mem, buf, n);
+			set_page_dirty(page);
+			unlock_page_wake(page);
+		} else {
+			memcpy(buf, mem, n);
+		}
+		put_page(page);
+		buf = (char *)buf + n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int bdev_read(struct bdev_cache *bc, uint64_t off, void *buf, size_t len)
+{
+	return bdev_copy(bc, off, buf, len, false);
+}
+
+int bdev_write(struct bdev_cache *bc, uint64_t off, const void *buf,
+	       size_t len)
+{
+	return bdev_copy(bc, off, (void *)buf, len, true);
+}
+
+int bdev_sync(struct bdev_cache *bc)
+{
+	int err = filemap_write_and_wait(&bc->mapping);
+	int ferr = bc->bdev->has_flush ? blk_flush(bc->bdev) : 0;
+
+	return err ?: ferr;
+}
+
+void bdev_cache_release(struct bdev_cache *bc)
+{
+	truncate_inode_pages(&bc->mapping, 0);
+	mapping_forget_dirty(&bc->mapping);
+	xa_destroy(&bc->mapping.i_pages);	/* its empty nodes */
+}

@@ -1,0 +1,477 @@
+/*
+ * mm/page-writeback.c - dirty pages and their way back to the store:
+ * set_page_dirty, the writeback state of a page, do_writepages, fsync's
+ * write-and-wait, and the list of dirty mappings the flusher thread
+ * (mm/writeback_kthread.c) works through. docs/mm/filemap.md, "Dirtying
+ * and writeback".
+ *
+ * The next issue puts balance_dirty_pages() on top: a writer that dirties
+ * a page (generic_perform_write, page_mkwrite) will be throttled there
+ * when too much of memory is dirty. Here the flusher writes what is older
+ * than dirty_expire_ms every dirty_writeback_ms, and sync/fsync write
+ * everything they are asked for, synchronously.
+ */
+#include "kernel/lib/list.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include "kernel/wait.h"
+#include "mm/filemap.h"
+#include "mm/lru.h"
+#include "mm/page_alloc.h"
+#include "mm/rmap.h"
+#include "mm/vmscan.h"
+#include "mm/vmstat.h"
+
+/* Linux's dirty_writeback_centisecs and dirty_expire_centisecs, in ms. */
+unsigned int dirty_writeback_ms = 5000;
+unsigned int dirty_expire_ms = 30000;
+
+/*
+ * The mappings with dirty pages, oldest first (the flusher's list). A
+ * mapping joins at its first dirty page (dirtied_when = then) and leaves
+ * when a writeback pass finds it clean, or when its inode goes.
+ * A pass writes a mapping without the lock held, counting itself in
+ * mapping->wb_passes (the flusher and a sync may both be at work):
+ * mapping_forget_dirty waits for that to drop to 0, so the mapping
+ * outlives every pass using it.
+ */
+static struct list_head dirty_mappings = LIST_HEAD_INIT(dirty_mappings);
+static spinlock_t dirty_lock = SPINLOCK_INIT("dirty mappings");
+static DECLARE_WAIT_QUEUE_HEAD(wb_idle);
+
+void (*writeback_wakeup_hook)(void);
+
+static unsigned long now_ms(void)
+{
+	return (unsigned long)(clock_ns() / 1000000);
+}
+
+int filemap_check_errors(struct address_space *mapping)
+{
+	unsigned long old = __atomic_fetch_and(&mapping->flags,
+			~((1UL << AS_EIO) | (1UL << AS_ENOSPC)), __ATOMIC_RELAXED);
+
+	if (old & (1UL << AS_ENOSPC))
+		return -ENOSPC;
+	if (old & (1UL << AS_EIO))
+		return -EIO;
+	return 0;
+}
+
+/* ---------------------------------------------------------- page state */
+
+static void mapping_mark_dirty(struct address_space *mapping)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dirty_lock, flags);
+	if (list_empty(&mapping->dirty_link)) {
+		mapping->dirtied_when = now_ms();
+		list_add_tail(&mapping->dirty_link, &dirty_mappings);
+	}
+	spin_unlock_irqrestore(&dirty_lock, flags);
+}
+
+bool set_page_dirty(struct page *page)
+{
+	struct address_space *mapping = page_mapping(page);
+	unsigned long flags;
+
+	if (TestSetPageDirty(page))
+		return false;
+	if (!mapping)
+		return true;	/* anonymous, or no longer in a file */
+	spin_lock_irqsave(&mapping->i_pages_lock, flags);
+	if (page->mapping == mapping) {
+		xa_set_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_DIRTY);
+		mod_node_page_state(page_pgdat(page), NR_FILE_DIRTY, 1);
+		mod_node_page_state(page_pgdat(page), NR_DIRTIED, 1);
+	}
+	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
+	mapping_mark_dirty(mapping);
+	return true;
+}
+
+/* Cancel page's dirty state without writing it (truncate): the page is
+ * locked and about to leave the cache. */
+void cancel_dirty_page(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+	unsigned long flags;
+
+	if (!TestClearPageDirty(page))
+		return;
+	spin_lock_irqsave(&mapping->i_pages_lock, flags);
+	xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_DIRTY);
+	xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_TOWRITE);
+	mod_node_page_state(page_pgdat(page), NR_FILE_DIRTY, -1);
+	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
+}
+
+bool clear_page_dirty_for_io(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+	unsigned long flags;
+
+	/*
+	 * Write-protect the shared mappings first: a store after this
+	 * faults, and page_mkwrite dirties the page again, so data written
+	 * during the I/O is never lost. A PTE found dirty moves its bit to
+	 * the page.
+	 */
+	if (page_mapped(page) && page_mkclean(page))
+		set_page_dirty(page);
+	if (!TestClearPageDirty(page))
+		return false;
+	spin_lock_irqsave(&mapping->i_pages_lock, flags);
+	xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_DIRTY);
+	mod_node_page_state(page_pgdat(page), NR_FILE_DIRTY, -1);
+	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
+	return true;
+}
+
+void set_page_writeback(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+	unsigned long flags;
+
+	if (TestSetPageWriteback(page)) {
+		pr_warn("filemap: page %lu of %s already under writeback\n",
+			page->index, mapping->name ? mapping->name : "?");
+		return;
+	}
+	spin_lock_irqsave(&mapping->i_pages_lock, flags);
+	xa_set_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_WRITEBACK);
+	xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_TOWRITE);
+	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
+	mod_node_page_state(page_pgdat(page), NR_WRITEBACK, 1);
+	count_vm_events(PGPGOUT, PAGE_SIZE / 1024);
+}
+
+/*
+ * Runs in the I/O completion (an interrupt): takes only spinlocks with
+ * interrupts off, never sleeps. Everything that touches the page is
+ * done while PG_writeback is still set, because a truncate waiting for
+ * it may free the page the moment the bit clears.
+ */
+void end_page_writeback(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+	pg_data_t *pgdat = page_pgdat(page);
+	void (*wake)(pg_data_t *pgdat);
+	unsigned long flags;
+
+	if (!PageWriteback(page)) {
+		pr_warn("filemap: end_page_writeback on a page not under "
+			"writeback\n");
+		return;
+	}
+	/* PG_reclaim: reclaim met the page under writeback and wants it
+	 * freed soon: to the inactive list's tail, where it looks next. */
+	if (TestClearPageReclaim(page))
+		rotate_reclaimable_page(page);
+	if (mapping) {
+		spin_lock_irqsave(&mapping->i_pages_lock, flags);
+		xa_clear_mark(&mapping->i_pages, page->index,
+			      PAGECACHE_TAG_WRITEBACK);
+		spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
+	}
+	mod_node_page_state(pgdat, NR_WRITEBACK, -1);
+	mod_node_page_state(pgdat, NR_WRITTEN, 1);
+	ClearPageWriteback(page);
+	wake_up_page(page, PG_writeback);	/* hashes the address only */
+	/* Direct reclaimers throttled on writeback may go on (vmscan). */
+	wake = READ_ONCE(reclaim_wake_throttled_hook);
+	if (wake)
+		wake(pgdat);
+}
+
+/* ------------------------------------------------------- do_writepages */
+
+/* Mark every dirty page of [start, end] TOWRITE: a WB_SYNC_ALL pass then
+ * writes those and only those, so it ends while others keep dirtying. */
+static void tag_pages_for_writeback(struct address_space *mapping,
+				    pgoff_t start, pgoff_t end)
+{
+	unsigned long flags, index = start;
+	void *entry;
+
+	spin_lock_irqsave(&mapping->i_pages_lock, flags);
+	for (entry = xa_find(&mapping->i_pages, &index, end,
+			     PAGECACHE_TAG_DIRTY);
+	     entry; entry = xa_find_after(&mapping->i_pages, &index, end,
+					  PAGECACHE_TAG_DIRTY))
+		xa_set_mark(&mapping->i_pages, index, PAGECACHE_TAG_TOWRITE);
+	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
+}
+
+/* The next page at index >= *index (<= end) with mark, referenced. */
+static struct page *next_marked_page(struct address_space *mapping,
+				     pgoff_t *index, pgoff_t end, xa_mark_t mark)
+{
+	unsigned long flags, i = *index;
+	struct page *page;
+
+	spin_lock_irqsave(&mapping->i_pages_lock, flags);
+	page = xa_find(&mapping->i_pages, &i, end, mark);
+	if (page)
+		get_page(page);
+	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
+	*index = i;
+	return page;
+}
+
+static void clear_towrite(struct address_space *mapping, pgoff_t index)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&mapping->i_pages_lock, flags);
+	xa_clear_mark(&mapping->i_pages, index, PAGECACHE_TAG_TOWRITE);
+	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
+}
+
+/*
+ * Write the dirty pages of [start, end]: 0 or the first error. Stops
+ * early (WB_SYNC_NONE) when wbc->nr_to_write runs out; *next is the
+ * index after the last page looked at.
+ */
+static int write_cache_pages(struct address_space *mapping,
+			     struct writeback_control *wbc,
+			     pgoff_t start, pgoff_t end, pgoff_t *next)
+{
+	bool sync = wbc->sync_mode == WB_SYNC_ALL;
+	xa_mark_t tag = sync ? PAGECACHE_TAG_TOWRITE : PAGECACHE_TAG_DIRTY;
+	pgoff_t index = start;
+	int ret = 0;
+
+	if (sync)
+		tag_pages_for_writeback(mapping, start, end);
+	while (index <= end) {
+		struct page *page = next_marked_page(mapping, &index, end, tag);
+		int err;
+
+		if (!page)
+			break;
+		*next = index + 1;
+		lock_page(page);
+		if (page->mapping != mapping || !PageDirty(page)) {
+			/* Truncated, or written by someone else meanwhile. */
+			if (page->mapping == mapping)
+				clear_towrite(mapping, index);
+			goto skip;
+		}
+		if (PageWriteback(page)) {
+			if (!sync) {
+				wbc->pages_skipped++;
+				goto skip;
+			}
+			wait_on_page_writeback(page);
+		}
+		if (!clear_page_dirty_for_io(page)) {
+			clear_towrite(mapping, index);
+			goto skip;
+		}
+		err = mapping->a_ops->writepage(page, wbc);
+		if (err) {
+			/* Not started: still locked; dirty again, try later. */
+			clear_towrite(mapping, index);
+			set_page_dirty(page);
+			unlock_page_wake(page);
+			if (!ret)
+				ret = err;
+		}
+		put_page(page);
+		index++;
+		if (!err && --wbc->nr_to_write <= 0 && !sync)
+			return ret;
+		continue;
+skip:
+		unlock_page_wake(page);
+		put_page(page);
+		index++;
+	}
+	*next = index;
+	return ret;
+}
+
+int do_writepages(struct address_space *mapping,
+		  struct writeback_control *wbc)
+{
+	pgoff_t start = (pgoff_t)(wbc->range_start >> PAGE_SHIFT);
+	pgoff_t end = (pgoff_t)(wbc->range_end >> PAGE_SHIFT);
+	pgoff_t next = start;
+	bool cyclic = wbc->sync_mode == WB_SYNC_NONE && wbc->range_start == 0 &&
+		      (unsigned long long)wbc->range_end >= (~0ULL >> 1);
+	int ret;
+
+	if (!mapping->a_ops || !mapping->a_ops->writepage)
+		return 0;
+	if (!cyclic)
+		return write_cache_pages(mapping, wbc, start, end, &next);
+	/* Cyclic: from where the last pass stopped to the end, then wrap
+	 * around, so a small nr_to_write does not write the head only. */
+	start = mapping->writeback_index;
+	ret = write_cache_pages(mapping, wbc, start, ~0UL, &next);
+	if (wbc->nr_to_write > 0 && start > 0) {
+		int err = write_cache_pages(mapping, wbc, 0, start - 1, &next);
+
+		if (!ret)
+			ret = err;
+	}
+	mapping->writeback_index = wbc->nr_to_write > 0 ? 0 : next;
+	return ret;
+}
+
+int filemap_fdatawait_range(struct address_space *mapping, loff_t start,
+			    loff_t end)
+{
+	pgoff_t index = (pgoff_t)(start >> PAGE_SHIFT);
+	pgoff_t last = (pgoff_t)(end >> PAGE_SHIFT);
+	struct page *page;
+
+	while (index <= last &&
+	       (page = next_marked_page(mapping, &index, last,
+					PAGECACHE_TAG_WRITEBACK))) {
+		wait_on_page_writeback(page);
+		put_page(page);
+		if (index++ == last)
+			break;
+	}
+	return filemap_check_errors(mapping);
+}
+
+int filemap_write_and_wait_range(struct address_space *mapping,
+				 loff_t start, loff_t end)
+{
+	struct writeback_control wbc = {
+		.nr_to_write = (long)(~0UL >> 1),
+		.range_start = start,
+		.range_end = end,
+		.sync_mode = WB_SYNC_ALL,
+	};
+	int err = do_writepages(mapping, &wbc);
+	int err2 = filemap_fdatawait_range(mapping, start, end);
+
+	return err ? err : err2;
+}
+
+/* ------------------------------------------------ the dirty mapping list */
+
+static bool mapping_has_dirty(struct address_space *mapping)
+{
+	unsigned long flags;
+	bool dirty;
+
+	spin_lock_irqsave(&mapping->i_pages_lock, flags);
+	dirty = xa_marked(&mapping->i_pages, PAGECACHE_TAG_DIRTY);
+	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
+	return dirty;
+}
+
+/*
+ * Write back the mappings dirtied at or before `older_than` (ms; ~0: all),
+ * oldest first, up to nr_pages (0: no limit). A mapping still dirty
+ * afterwards goes back to the list's tail, keeping its dirtied_when
+ * unless it was written clean meanwhile. Pages written.
+ */
+unsigned long writeback_mappings_older_than(unsigned long older_than,
+					    unsigned long nr_pages,
+					    enum writeback_sync_modes mode)
+{
+	struct list_head io, *pos, *next;
+	unsigned long flags, written = 0;
+	struct address_space *mapping;
+
+	/* This pass's work: what is on the list now (later dirtiers wait
+	 * for the next pass, so a busy writer cannot keep us here). */
+	INIT_LIST_HEAD(&io);
+	spin_lock_irqsave(&dirty_lock, flags);
+	for (pos = dirty_mappings.next; pos != &dirty_mappings; pos = next) {
+		next = pos->next;
+		mapping = list_entry(pos, struct address_space, dirty_link);
+		if (mapping->dirtied_when <= older_than)
+			list_move_tail(pos, &io);
+	}
+	while (!list_empty(&io)) {
+		struct writeback_control wbc = {
+			.nr_to_write = nr_pages ? (long)(nr_pages - written) :
+				       (long)(~0UL >> 1),
+			.range_end = (loff_t)(~0ULL >> 1),
+			.sync_mode = mode,
+			.for_background = mode == WB_SYNC_NONE,
+		};
+		unsigned long dirtied_when;
+		long before = wbc.nr_to_write;
+
+		mapping = list_first_entry(&io, struct address_space,
+					   dirty_link);
+		list_del_init(&mapping->dirty_link);
+		dirtied_when = mapping->dirtied_when;
+		mapping->wb_passes++;
+		spin_unlock_irqrestore(&dirty_lock, flags);
+
+		do_writepages(mapping, &wbc);
+		if (mode == WB_SYNC_ALL)
+			filemap_fdatawait_range(mapping, 0,
+						(loff_t)(~0ULL >> 1));
+		written += (unsigned long)(before - wbc.nr_to_write);
+
+		spin_lock_irqsave(&dirty_lock, flags);
+		mapping->wb_passes--;
+		if (mapping_has_dirty(mapping) &&
+		    list_empty(&mapping->dirty_link)) {
+			mapping->dirtied_when = dirtied_when;
+			list_add_tail(&mapping->dirty_link, &dirty_mappings);
+		}
+		wake_up(&wb_idle);
+		if (nr_pages && written >= nr_pages)
+			break;
+	}
+	/* Left over (the page budget ran out): back to the head, oldest. */
+	while (!list_empty(&io))
+		list_move(io.prev, &dirty_mappings);
+	spin_unlock_irqrestore(&dirty_lock, flags);
+	return written;
+}
+
+unsigned long writeback_dirty_mappings(unsigned long nr_pages,
+				       enum writeback_sync_modes mode)
+{
+	return writeback_mappings_older_than(~0UL, nr_pages, mode);
+}
+
+/* The mappings dirtied more than dirty_expire_ms ago: the flusher's
+ * periodic pass (Linux's wb_check_old_data_flush). */
+unsigned long writeback_expired_mappings(void)
+{
+	unsigned long now = now_ms();
+
+	if (now < dirty_expire_ms)
+		return 0;
+	return writeback_mappings_older_than(now - dirty_expire_ms, 0,
+					     WB_SYNC_NONE);
+}
+
+void wakeup_flusher_threads(void)
+{
+	void (*hook)(void) = READ_ONCE(writeback_wakeup_hook);
+
+	if (hook)
+		hook();
+}
+
+void mapping_forget_dirty(struct address_space *mapping)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dirty_lock, flags);
+	list_del_init(&mapping->dirty_link);
+	while (mapping->wb_passes) {
+		spin_unlock_irqrestore(&dirty_lock, flags);
+		wait_event(wb_idle, !READ_ONCE(mapping->wb_passes));
+		spin_lock_irqsave(&dirty_lock, flags);
+		/* The pass may have put it back on the list. */
+		list_del_init(&mapping->dirty_link);
+	}
+	spin_unlock_irqrestore(&dirty_lock, flags);
+}

@@ -1,0 +1,474 @@
+/*
+ * mm/vmscan.c - reclaim: taking pages back from a node's LRU lists and
+ * from the shrinkers. Contracts: mm/vmscan.h; the picture and the
+ * reasons: docs/mm/reclaim.md.
+ *
+ *   shrink_node                 one pass over a node (kswapd and direct)
+ *     shrink_active_list        active -> inactive, keeping the ratio
+ *     shrink_inactive_list      isolate a batch from the tail, and per page
+ *       page_check_references   activate, keep, or reclaim it
+ *       shrink_page_list        free the clean ones, rotate the rest
+ *     shrink_slab               the caches, in proportion (priority)
+ *   try_to_free_pages           direct reclaim (the allocator's hook)
+ *   balance_pgdat               kswapd's work (its thread: vmscan_kthread.c)
+ *
+ * Nothing here writes a page: there is no call of ->writepage, no
+ * writeback_control and no do_writepages in this file. A dirty page is
+ * the flushers' (wakeup_flusher_threads); reclaim marks it PG_reclaim so
+ * that end_page_writeback rotates it to the inactive tail, where the
+ * next pass frees it.
+ *
+ * Lock order: page lock > mapping->i_pages_lock > lru_lock. Pages are
+ * isolated under lru_lock, then locked with trylock_page with no other
+ * lock held; nothing here waits for a page lock.
+ */
+#include "mm/vmscan.h"
+#include "mm/filemap.h"
+#include "mm/internal.h"
+#include "mm/lru_internal.h"
+#include "mm/mm.h"
+#include "mm/page_alloc.h"
+#include "mm/rmap.h"
+#include "mm/shrinker.h"
+#include "mm/vmstat.h"
+#include "mm/workingset.h"
+#include "kernel/time.h"
+
+/* Linux's: failed kswapd runs before it stops trying; throttled waits of
+ * a direct reclaimer before it reports no progress. */
+#define MAX_RECLAIM_RETRIES	16
+
+void (*reclaim_throttle_hook)(pg_data_t *pgdat);
+void (*reclaim_wake_throttled_hook)(pg_data_t *pgdat);
+
+static inline bool page_is_file_lru(const struct page *page)
+{
+	return !PageSwapBacked(page);
+}
+
+/* ------------------------------------------------------ list balance */
+
+/* Integer square root (for the inactive ratio). */
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0;
+
+	while ((r + 1) * (r + 1) <= x)
+		r++;
+	return r;
+}
+
+/*
+ * Is the inactive list of this type too small (Linux's inactive_is_low)?
+ * The inactive:active target is 1:1 below 1 GiB of the type, then
+ * 1:sqrt(10 * GiB): 1:3 at 1 GiB, 1:10 at 10 GiB. A big active list
+ * protects the working set; the inactive list must stay long enough
+ * that a page on it gets a fair chance of a second access.
+ */
+static bool inactive_is_low(struct lruvec *lruvec, enum lru_list inactive_lru)
+{
+	unsigned long inactive = lruvec_lru_size(lruvec, inactive_lru);
+	unsigned long active = lruvec_lru_size(lruvec, inactive_lru + 1);
+	unsigned long gb = (inactive + active) >> (30 - PAGE_SHIFT);
+	unsigned long ratio = gb ? int_sqrt(10 * gb) : 1;
+
+	return inactive * ratio < active;
+}
+
+/* ------------------------------------------------------ active list */
+
+/*
+ * Move up to nr_to_scan pages from the tail of the active list lru to the
+ * inactive list (PGDEACTIVATE), marking them PG_workingset: they were in
+ * the working set, and a refault after their eviction says so. A mapped
+ * executable file page whose PTEs were referenced stays active (Linux's
+ * protection of program text; PGREFILL counts every page looked at).
+ */
+static void shrink_active_list(unsigned long nr_to_scan, struct lruvec *lruvec,
+			       struct scan_control *sc, enum lru_list lru)
+{
+	struct list_head l_hold = LIST_HEAD_INIT(l_hold);
+	struct list_head l_back = LIST_HEAD_INIT(l_back);
+	unsigned long nr_scanned, nr_deactivate = 0, nr_rotated = 0;
+	int file = (lru == LRU_ACTIVE_FILE);
+
+	isolate_lru_pages(lruvec, lru, nr_to_scan, &l_hold, &nr_scanned);
+	count_vm_events(PGREFILL, nr_scanned);
+	lruvec->recent_scanned[file] += nr_scanned;
+	while (!list_empty(&l_hold)) {
+		struct page *page = list_first_entry(&l_hold, struct page, lru);
+		unsigned long vm_flags = 0;
+
+		list_del(&page->lru);
+		/* LAB: which active pages deserve another round. */
+		if (page_mapped(page) && trylock_page(page)) {
+			int referenced = page_referenced(page, &vm_flags);
+
+			unlock_page_wake(page);
+			if (referenced && (vm_flags & VM_EXEC) && file) {
+				nr_rotated++;
+				list_add_tail(&page->lru, &l_back);
+				continue;
+			}
+		}
+		ClearPageActive(page);
+		SetPageWorkingset(page);
+		nr_deactivate++;
+		list_add_tail(&page->lru, &l_back);
+	}
+	lruvec->recent_rotated[file] += nr_rotated;
+	sc->nr_rotated += nr_rotated;
+	count_vm_events(PGDEACTIVATE, nr_deactivate);
+	putback_lru_pages(lruvec, &l_back);
+}
+
+/* ---------------------------------------------------- inactive list */
+
+enum page_references {
+	PAGEREF_RECLAIM,	/* nobody used it: free it if clean */
+	PAGEREF_KEEP,		/* used once, through a mapping: one more round */
+	PAGEREF_ACTIVATE,	/* used again: to the active list */
+};
+
+/*
+ * Linux's page_check_references, with page locked. docs/mm/reclaim.md
+ * has the table:
+ *
+ *   PTEs referenced | PG_referenced | result
+ *   ----------------+---------------+-----------------------------------
+ *   VM_LOCKED       |  any          | ACTIVATE (mlocked: keep it)
+ *   >= 2, or 1      |  set          | ACTIVATE (used twice)
+ *   1, VM_EXEC file |  clear        | ACTIVATE (program text)
+ *   1               |  clear        | KEEP, PG_referenced set
+ *   0               |  set, file    | RECLAIM (one read() was all)
+ *   0               |  clear        | RECLAIM
+ *
+ * PG_referenced is cleared by the look (TestClear): a page needs a new
+ * access between two passes to be kept again.
+ */
+static enum page_references page_check_references(struct page *page,
+						  struct scan_control *sc)
+{
+	unsigned long vm_flags = 0;
+	int referenced_ptes = 0;
+	bool referenced_page;
+
+	if (page_mapped(page))
+		referenced_ptes = page_referenced(page, &vm_flags);
+	referenced_page = TestClearPageReferenced(page);
+
+	/* LAB: the replacement decision for an inactive page. */
+	if (vm_flags & VM_LOCKED)
+		return PAGEREF_ACTIVATE;
+	if (referenced_ptes) {
+		/* Mapped and used: one more trip round the inactive list,
+		 * promoted if it is used again by then. */
+		SetPageReferenced(page);
+		if (referenced_page || referenced_ptes > 1)
+			return PAGEREF_ACTIVATE;
+		if ((vm_flags & VM_EXEC) && page_is_file_lru(page))
+			return PAGEREF_ACTIVATE;
+		return PAGEREF_KEEP;
+	}
+	return PAGEREF_RECLAIM;
+}
+
+/*
+ * Can a page be taken out of its mapping now? Clean, not under
+ * writeback, unmapped, and nobody but the cache and reclaim holding it
+ * (a reader that has just found it keeps it).
+ */
+static bool page_freeable(struct page *page)
+{
+	return !PageDirty(page) && !PageWriteback(page) &&
+	       !page_mapped(page) && page_count(page) == 2;
+}
+
+/*
+ * Dirty or under writeback: not ours to write. Mark it so the end of its
+ * write rotates it to the inactive tail, count it, and leave it on the
+ * inactive list. Here is where Linux before 3.2 (direct reclaim) and
+ * before 4.x (kswapd) called pageout(): the would-be write is counted in
+ * sc->nr_dirty, never issued.
+ */
+static void reclaim_leave_dirty(struct page *page, struct scan_control *sc)
+{
+	if (PageWriteback(page))
+		sc->nr_writeback++;
+	else
+		sc->nr_dirty++;
+	SetPageReclaim(page);
+}
+
+/*
+ * Decide each isolated page of page_list (reclaim holds a reference to
+ * each): freed ones leave the list, the rest stay on it for putback.
+ * Returns pages freed.
+ */
+static unsigned long shrink_page_list(struct list_head *page_list,
+				      struct lruvec *lruvec,
+				      struct scan_control *sc)
+{
+	struct list_head ret = LIST_HEAD_INIT(ret);
+	unsigned long nr_reclaimed = 0;
+
+	while (!list_empty(page_list)) {
+		struct page *page = list_first_entry(page_list, struct page,
+						     lru);
+		struct address_space *mapping;
+
+		list_del(&page->lru);
+		if (!trylock_page(page)) {
+			sc->nr_congested++;	/* someone is working on it */
+			goto keep;
+		}
+		mapping = page_mapping(page);
+
+		if (PageWriteback(page)) {
+			reclaim_leave_dirty(page, sc);
+			goto keep_locked;
+		}
+		switch (page_check_references(page, sc)) {
+		case PAGEREF_ACTIVATE:
+			goto activate_locked;
+		case PAGEREF_KEEP:
+			goto keep_locked;
+		case PAGEREF_RECLAIM:
+			break;
+		}
+		/* Anonymous pages have nowhere to go until swap (issue 16). */
+		if (!page_is_file_lru(page) || !mapping)
+			goto keep_locked;
+		if (mapping->flags & (1UL << AS_UNEVICTABLE))
+			goto keep_locked;
+		if (page_mapped(page)) {
+			if (!sc->may_unmap || !try_to_unmap(page))
+				goto keep_locked;
+			/* try_to_unmap moved the PTEs' dirty bits to the page. */
+		}
+		if (PageDirty(page)) {
+			reclaim_leave_dirty(page, sc);
+			goto keep_locked;
+		}
+		if (!page_freeable(page))
+			goto keep_locked;
+		/* Clean and unmapped: out of the cache, leaving a shadow. */
+		__delete_from_page_cache(page, workingset_eviction(page));
+		unlock_page_wake(page);
+		put_page(page);			/* reclaim's: the last one */
+		nr_reclaimed++;
+		continue;
+
+activate_locked:
+		SetPageActive(page);
+		sc->nr_activated++;
+		count_vm_event(PGACTIVATE);
+keep_locked:
+		unlock_page_wake(page);
+keep:
+		list_add_tail(&page->lru, &ret);
+	}
+	while (!list_empty(&ret))
+		list_move_tail(ret.next, page_list);
+	return nr_reclaimed;
+}
+
+/*
+ * Reclaim from the tail of inactive list lru: isolate up to nr_to_scan
+ * pages, decide each, put the survivors back. Returns pages freed.
+ */
+static unsigned long shrink_inactive_list(unsigned long nr_to_scan,
+					  struct lruvec *lruvec,
+					  struct scan_control *sc,
+					  enum lru_list lru)
+{
+	struct list_head page_list = LIST_HEAD_INIT(page_list);
+	unsigned long nr_scanned, nr_taken, nr_reclaimed;
+	int file = (lru == LRU_INACTIVE_FILE);
+
+	nr_taken = isolate_lru_pages(lruvec, lru, nr_to_scan, &page_list,
+				     &nr_scanned);
+	sc->nr_scanned += nr_scanned;
+	lruvec->recent_scanned[file] += nr_taken;
+	count_vm_events(sc->is_kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT,
+			nr_scanned);
+	if (!nr_taken)
+		return 0;
+	nr_reclaimed = shrink_page_list(&page_list, lruvec, sc);
+	/* The freed pages are no longer isolated; putback uncounts the rest. */
+	mod_node_page_state(container_of(lruvec, pg_data_t, __lruvec),
+			    file ? NR_ISOLATED_FILE : NR_ISOLATED_ANON,
+			    -(long)nr_reclaimed);
+	putback_lru_pages(lruvec, &page_list);
+	count_vm_events(sc->is_kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT,
+			nr_reclaimed);
+	count_vm_events(file ? PGSTEAL_FILE : PGSTEAL_ANON, nr_reclaimed);
+	return nr_reclaimed;
+}
+
+/* --------------------------------------------------------- a node */
+
+/*
+ * How much of each list one pass scans (Linux's get_scan_count, without
+ * swap): the file lists size >> priority; the anonymous lists are never
+ * scanned for freeing, since without swap nothing could be done with
+ * them. At priority 0 everything is looked at.
+ */
+static unsigned long scan_target(struct lruvec *lruvec, enum lru_list lru,
+				 int priority)
+{
+	unsigned long size = lruvec_lru_size(lruvec, lru);
+	unsigned long scan = size >> priority;
+
+	/* A small list would never be looked at before priority ~0:
+	 * look at a batch of it as soon as pressure has risen a little. */
+	if (!scan && size && priority < DEF_PRIORITY)
+		scan = min(size, SWAP_CLUSTER_MAX);
+	return scan;
+}
+
+unsigned long shrink_node(pg_data_t *pgdat, struct scan_control *sc)
+{
+	struct lruvec *lruvec = node_lruvec(pgdat);
+	unsigned long nr_reclaimed = sc->nr_reclaimed;
+	uint64_t t0 = clock_ns();
+	unsigned long nr_file;
+
+	nr_file = scan_target(lruvec, LRU_INACTIVE_FILE, sc->priority) +
+		  scan_target(lruvec, LRU_ACTIVE_FILE, sc->priority);
+	while (nr_file && sc->nr_reclaimed < sc->nr_to_reclaim) {
+		unsigned long batch = min(nr_file, SWAP_CLUSTER_MAX);
+
+		if (inactive_is_low(lruvec, LRU_INACTIVE_FILE))
+			shrink_active_list(batch, lruvec, sc, LRU_ACTIVE_FILE);
+		sc->nr_reclaimed += shrink_inactive_list(batch, lruvec, sc,
+							 LRU_INACTIVE_FILE);
+		nr_file -= batch;
+	}
+	/* Anonymous pages are only aged (no swap): the lists stay balanced
+	 * so that the inactive one shows what is really cold. */
+	if (inactive_is_low(lruvec, LRU_INACTIVE_ANON))
+		shrink_active_list(SWAP_CLUSTER_MAX, lruvec, sc,
+				   LRU_ACTIVE_ANON);
+	/* The caches give back in proportion to the same priority. */
+	shrink_slab(sc->gfp_mask, sc->priority);
+
+	nr_reclaimed = sc->nr_reclaimed - nr_reclaimed;
+	if (nr_reclaimed)
+		WRITE_ONCE(pgdat->reclaim.kswapd_failures, 0);
+	if (nr_reclaimed && reclaim_wake_throttled_hook)
+		reclaim_wake_throttled_hook(pgdat);
+	/* The time of reclaim, for make bench's ns per page (vmstat.h). */
+	count_vm_events(sc->is_kswapd ? RECLAIM_NS_KSWAPD : RECLAIM_NS_DIRECT,
+			(unsigned long)(clock_ns() - t0));
+	return nr_reclaimed;
+}
+
+void reclaim_throttle(pg_data_t *pgdat)
+{
+	if (reclaim_throttle_hook)
+		reclaim_throttle_hook(pgdat);
+}
+
+/* ---------------------------------------------------- direct reclaim */
+
+/* One round of priorities, DEF_PRIORITY down to 0, until enough. */
+static void do_try_to_free_pages(pg_data_t *pgdat, struct scan_control *sc)
+{
+	for (int prio = DEF_PRIORITY; prio >= 0; prio--) {
+		sc->priority = prio;
+		shrink_node(pgdat, sc);
+		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
+			break;
+	}
+}
+
+unsigned long try_to_free_pages(pg_data_t *pgdat, gfp_t gfp,
+				unsigned int order)
+{
+	struct scan_control sc = {
+		.nr_to_reclaim = SWAP_CLUSTER_MAX,
+		.gfp_mask = gfp,
+		.order = order,
+		.priority = DEF_PRIORITY,
+		.may_writepage = false,		/* never, by construction */
+		.may_unmap = true,
+		.may_swap = false,
+		.is_kswapd = false,
+	};
+
+	count_vm_event(ALLOCSTALL);
+	for (int retries = 0;; retries++) {
+		sc.nr_dirty = sc.nr_writeback = sc.nr_congested = 0;
+		do_try_to_free_pages(pgdat, &sc);
+		if (sc.nr_reclaimed)
+			break;
+		/*
+		 * Nothing freed. If only dirty or writeback pages stood in
+		 * the way, memory will come back once they are written:
+		 * ask the flushers and wait (throttled), never write here.
+		 * Pages other reclaimers hold (isolated, or locked) come back
+		 * soon too. If nothing at all could be had, say so (the OOM
+		 * killer).
+		 */
+		if (!sc.nr_dirty && !sc.nr_writeback && !sc.nr_congested &&
+		    !node_page_state(pgdat, NR_ISOLATED_FILE))
+			break;
+		if (retries >= MAX_RECLAIM_RETRIES)
+			break;
+		if (sc.nr_dirty)
+			wakeup_flusher_threads();
+		reclaim_throttle(pgdat);
+	}
+	return sc.nr_reclaimed;
+}
+
+/* -------------------------------------------------------------- kswapd */
+
+bool pgdat_balanced(pg_data_t *pgdat, unsigned int order)
+{
+	struct zone *zone;
+
+	(void)order;	/* no compaction: kswapd balances order-0 pages */
+	for_each_populated_zone_in(zone, pgdat)
+		if (!zone_watermark_ok(zone, 0, high_wmark_pages(zone),
+				       zone->idx, 0))
+			return false;
+	return true;
+}
+
+unsigned long balance_pgdat(pg_data_t *pgdat, unsigned int order)
+{
+	struct scan_control sc = {
+		.gfp_mask = GFP_KERNEL,
+		.order = order,
+		.may_writepage = false,
+		.may_unmap = true,
+		.may_swap = false,
+		.is_kswapd = true,
+	};
+	unsigned long reclaimed = 0;
+
+	for (int prio = DEF_PRIORITY; prio >= 0; prio--) {
+		unsigned long got;
+
+		if (pgdat_balanced(pgdat, order))
+			break;
+		sc.priority = prio;
+		sc.nr_reclaimed = 0;
+		/* As Linux: aim at the high watermark's worth at once. */
+		sc.nr_to_reclaim = SWAP_CLUSTER_MAX;
+		got = shrink_node(pgdat, &sc);
+		reclaimed += got;
+		/* What it freed may wait on the per-CPU lists, where the
+		 * watermarks do not see it: give it to the zones. */
+		if (got)
+			drain_node_pages(pgdat);
+		/* Progress at this priority: stay gentle, try again. */
+		if (got >= sc.nr_to_reclaim)
+			prio++;
+	}
+	if (!reclaimed)
+		pgdat->reclaim.kswapd_failures++;
+	return reclaimed;
+}
