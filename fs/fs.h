@@ -74,16 +74,20 @@ struct inode_operations {
 	int (*lookup)(struct inode *dir, const char *name, size_t len,
 		      struct inode **out);
 	/* Make a regular file (create), directory or symlink in dir. The
-	 * VFS has checked that name does not exist. 0 and *out, or -errno
-	 * (-ENOSPC, -EMLINK, -EIO). */
+	 * VFS has checked that name does not exist and holds dir's
+	 * i_rwsem. 0 and *out (create: the new inode with a reference,
+	 * e.g. iget of the number just written), or -errno (-ENOSPC,
+	 * -EMLINK, -EIO). */
 	int (*create)(struct inode *dir, const char *name, size_t len,
 		      unsigned int mode, struct inode **out);
 	int (*mkdir)(struct inode *dir, const char *name, size_t len,
 		     unsigned int mode);
 	int (*symlink)(struct inode *dir, const char *name, size_t len,
 		       const char *target);
-	/* Remove the entry (a non-directory / an empty directory); the inode
-	 * goes when its last link and reference do. -ENOTEMPTY. */
+	/* Remove the entry (a non-directory / an empty directory) and
+	 * drop the inode's link count (drop_nlink on the cached inode: the
+	 * VFS holds a reference to it); the inode goes when its last link
+	 * and reference do (iput -> evict_inode). -ENOTEMPTY. */
 	int (*unlink)(struct inode *dir, const char *name, size_t len);
 	int (*rmdir)(struct inode *dir, const char *name, size_t len);
 	/* Move an entry, replacing a target that exists (the VFS has checked
@@ -106,8 +110,10 @@ struct super_operations {
 	 * initialises the common fields); free it. */
 	struct inode *(*alloc_inode)(struct super_block *sb);
 	void (*free_inode)(struct inode *inode);
-	/* Fill a new (I_NEW) inode from disk: 0 or -errno (-EUCLEAN with a
-	 * reason printed for a corrupt inode). */
+	/* Fill a new (I_NEW) inode from disk: i_mode, i_nlink, times,
+	 * the size (i_size_write), i_op, i_fop and i_data.a_ops (the VFS
+	 * has address_space_init'ed i_data with no a_ops). 0 or -errno
+	 * (-EUCLEAN with a reason printed for a corrupt inode). */
 	int (*read_inode)(struct inode *inode);
 	/* Write the inode's fields to its disk block (through the block
 	 * device's cache; wait: written to disk too). */
@@ -127,6 +133,8 @@ struct super_operations {
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 };
 
+/* A file system registers its type once at boot (register_filesystem,
+ * from its init function called by vfs_init's caller). */
 struct file_system_type {
 	const char *name;		/* "ext2" */
 	bool requires_dev;		/* mounts a block device */
@@ -373,6 +381,10 @@ int vfs_readlink(struct inode *inode, char *buf, size_t size);
  * -ERANGE, -ENOENT (removed). Found by walking ".." and searching each
  * parent for the child's inode number (there is no dentry cache). */
 int vfs_path_name(const struct path *dir, char *buf, size_t size);
+/* The canonical absolute path of path (from the cwd; symlinks, ".",
+ * "..", mounts resolved) into buf: its length, or -errno (execve's
+ * /proc/self/exe). */
+int vfs_real_path(const char *path, char *buf, size_t size);
 /* statfs of the file system holding inode. */
 int vfs_statfs(struct inode *inode, struct kstatfs *st);
 /* write_inode_now + sync_fs of one file system (syncfs). */

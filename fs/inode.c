@@ -50,22 +50,6 @@ long long current_time_sec(void)
 	return (long long)(arch_clock_ns() / 1000000000ULL);
 }
 
-/*
- * An empty page cache for inode. Until mm/filemap.c is merged this sets
- * the fields by hand (no file system here caches pages yet); it becomes
- * address_space_init(mapping, NULL, inode) then.
- */
-static void init_mapping(struct address_space *mapping, struct inode *inode)
-{
-	memset(mapping, 0, sizeof(*mapping));
-	mapping->host = inode;
-	xa_init(&mapping->i_pages);
-	spin_lock_init(&mapping->i_pages_lock, "i_pages_lock");
-	spin_lock_init(&mapping->i_mmap_lock, "i_mmap_lock");
-	INIT_LIST_HEAD(&mapping->i_mmap);
-	INIT_LIST_HEAD(&mapping->dirty_link);
-}
-
 /* A new inode of sb, not yet hashed: the common fields set. */
 static struct inode *alloc_inode(struct super_block *sb, unsigned long ino)
 {
@@ -80,7 +64,7 @@ static struct inode *alloc_inode(struct super_block *sb, unsigned long ino)
 	inode->i_nlink = 1;
 	inode->i_count = 1;
 	inode->i_mapping = &inode->i_data;
-	init_mapping(&inode->i_data, inode);
+	address_space_init(&inode->i_data, NULL, inode);
 	mutex_init(&inode->i_rwsem, "i_rwsem");
 	INIT_LIST_HEAD(&inode->i_lru);
 	INIT_LIST_HEAD(&inode->i_hash);
@@ -214,7 +198,8 @@ static void evict(struct inode *inode)
 
 	if (inode->i_state & I_DIRTY && inode->i_nlink && op->write_inode)
 		op->write_inode(inode, false);
-	/* (Its pages: truncate_inode_pages, once mm/filemap.c is in.) */
+	truncate_inode_pages(&inode->i_data, 0);
+	mapping_forget_dirty(&inode->i_data);
 	if (op->evict_inode)
 		op->evict_inode(inode);
 	free_inode(inode);
@@ -356,7 +341,9 @@ int sync_sb_inodes(struct super_block *sb, bool wait)
 		spin_unlock_irqrestore(&inode_hash_lock, flags);
 		if (!inode)
 			return err;
-		/* (Its pages first: filemap_write_and_wait, with filemap.) */
+		r = filemap_write_and_wait(inode->i_mapping);
+		if (!err)
+			err = r;
 		r = write_inode_now(inode, wait);
 		if (!err)
 			err = r;

@@ -669,3 +669,79 @@ int vfs_path_name(const struct path *dir, char *buf, size_t size)
 	memmove(buf, buf + at, size - at);
 	return (int)(size - at - 1);
 }
+
+/*
+ * The canonical absolute path of the file path names (symlinks followed,
+ * ".", ".." and mounts resolved) into buf: its length, or -errno. The
+ * last component's name comes from the path (or a link's target), its
+ * directory's from vfs_path_name.
+ */
+int vfs_real_path(const char *path, char *buf, size_t size)
+{
+	char *cur = kmalloc(PATH_MAX, GFP_KERNEL);
+	struct path dir;
+	int links = 0, r;
+
+	if (!cur)
+		return -ENOMEM;
+	if (strnlen(path, PATH_MAX) >= PATH_MAX) {
+		kfree(cur);
+		return -ENAMETOOLONG;
+	}
+	memcpy(cur, path, strlen(path) + 1);
+	r = kern_path(NULL, ".", LOOKUP_FOLLOW, &dir, NULL, NULL);
+	while (r == 0) {
+		const char *last;
+		size_t len;
+		struct path parent;
+		struct inode *inode;
+
+		r = kern_path(&dir, cur, LOOKUP_PARENT, &parent, &last, &len);
+		if (r < 0)
+			break;
+		path_put(&dir);
+		dir = parent;
+		if (!len || is_dot(last, len)) {
+			/* "/", "." or "..": the directory itself. */
+			struct path p;
+
+			r = kern_path(&dir, cur, LOOKUP_FOLLOW, &p, NULL, NULL);
+			if (r == 0) {
+				r = vfs_path_name(&p, buf, size);
+				path_put(&p);
+			}
+			break;
+		}
+		r = lookup_one(dir.inode, last, len, &inode);
+		if (r < 0)
+			break;
+		if (S_ISLNK(inode->i_mode)) {
+			r = ++links > MAXSYMLINKS ? -ELOOP :
+			    vfs_readlink(inode, cur, PATH_MAX - 1);
+			iput(inode);
+			if (r >= 0) {
+				cur[r] = '\0';
+				r = 0;
+			}
+			continue;
+		}
+		iput(inode);
+		r = vfs_path_name(&dir, buf, size);
+		if (r >= 0) {
+			size_t at = (size_t)r == 1 ? 1 : (size_t)r + 1;
+
+			if (at + len + 1 > size) {
+				r = -ERANGE;
+			} else {
+				buf[at - 1] = '/';
+				memcpy(buf + at, last, len);
+				buf[at + len] = '\0';
+				r = (int)(at + len);
+			}
+		}
+		break;
+	}
+	path_put(&dir);
+	kfree(cur);
+	return r;
+}

@@ -79,6 +79,7 @@ struct file *vfs_open(const struct path *path, unsigned int flags)
 	f->f_inode = ihold(inode);
 	f->f_mnt = mntget(path->mnt);
 	f->f_mapping = inode->i_mapping;
+	file_ra_state_init(&f->f_ra);
 	return f;
 }
 
@@ -215,9 +216,13 @@ int vfs_truncate(struct inode *inode, loff_t size)
 	r = sb_may_write(inode->i_sb);
 	if (r < 0)
 		return r;
+	if (inode->i_sb->s_maxbytes && size > inode->i_sb->s_maxbytes)
+		return -EFBIG;
 	if (!inode->i_op || !inode->i_op->setsize)
 		return -EPERM;
 	mutex_lock(&inode->i_rwsem);
+	if (size < i_size_read(inode))
+		truncate_pagecache(inode->i_mapping, size);
 	r = inode->i_op->setsize(inode, size);
 	if (r == 0) {
 		i_size_write(inode, size);

@@ -473,6 +473,9 @@ SYSCALL_DEFINE3(execve, const char *, upath, const char *const *, argv,
 	r = program_open(path, &data, &size, &buf);
 	if (r)
 		return r;
+	/* /proc/self/exe names the program by its absolute path; one too
+	 * long for exe_path stays as given. */
+	program_abs_path(path, sizeof(path));
 	r = exec_prepare(&bprm, path, data, size, argv, envp, true);
 	if (buf) {
 		/* A copy: nothing may read it once loaded (no symbols). */

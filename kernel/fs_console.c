@@ -1,12 +1,13 @@
 /*
  * kernel/fs_console.c - the VFS at boot and on the console: vfs_init
  * (the initramfs mounted as "/", then `root=DEV` on /mnt), and the
- * commands mount, umount and sync. docs/fs/vfs.md.
+ * commands mount, umount, sync and drop_caches. docs/fs/vfs.md.
  *
  *	mm> mount			vda on /mnt type ext2 (rw)
  *	mm> mount vdb /data		(the file system is recognised)
  *	mm> umount /data
  *	mm> sync
+ *	mm> drop_caches 3
  */
 #include "fs/fs.h"
 #include "kernel/cmdline.h"
@@ -106,3 +107,15 @@ static int cmd_sync(int argc, char **argv)
 	return 0;
 }
 CONSOLE_COMMAND(sync, "write every dirty page and inode back to the disks", cmd_sync);
+
+static int cmd_drop_caches(int argc, char **argv)
+{
+	if (argc != 2 || argv[1][1] || argv[1][0] < '1' || argv[1][0] > '3') {
+		printk("drop_caches: usage: drop_caches 1|2|3 (1 page cache, "
+		       "2 inodes and slab, 3 both)\n");
+		return 1;
+	}
+	drop_caches(argv[1][0] - '0');
+	return 0;
+}
+CONSOLE_COMMAND(drop_caches, "1|2|3: drop clean page cache (1), unused inodes and slab (2), or both (3)", cmd_drop_caches);

@@ -234,6 +234,22 @@ int program_open(const char *path, const void **data, size_t *size,
 	return r;
 }
 
+int program_abs_path(char *path, size_t size)
+{
+	char *abs = kmalloc(PATH_MAX, GFP_KERNEL);
+	int r;
+
+	if (!abs)
+		return -ENOMEM;
+	r = vfs_real_path(path, abs, PATH_MAX);
+	if (r >= 0 && (size_t)r >= size)
+		r = -ENAMETOOLONG;
+	if (r >= 0)
+		memcpy(path, abs, (size_t)r + 1);
+	kfree(abs);
+	return r < 0 ? r : 0;
+}
+
 int program_find(const char *name, char *buf, size_t size)
 {
 	const void *data;

@@ -132,6 +132,10 @@ struct mm_struct *process_get_mm(struct process *p);
  */
 int program_open(const char *path, const void **data, size_t *size,
 		 void **buf);
+/* Make a program path canonical and absolute (from the current
+ * directory, symlinks followed), in place: what /proc/self/exe shows.
+ * 0, or -errno with path left as it was (-ENAMETOOLONG: over size). */
+int program_abs_path(char *path, size_t size);
 /* For the console's `run NAME`: a NAME with a '/' is a path; otherwise
  * /bin/NAME. Writes the path into buf: 0 if it is a regular file
  * (through symlinks), or -errno as program_open. */

@@ -1,12 +1,14 @@
 /*
- * tests/kernel/vfs_testfs.c - testfs (vfs_testfs.h): every node is a
+ * tests/suites/vfs_testfs.c - testfs (vfs_testfs.h): every node is a
  * struct tnode in a table by inode number; directories keep their
  * children in a list, in creation order.
  */
-#include "tests/kernel/vfs_testfs.h"
+#include "tests/suites/vfs_testfs.h"
 #include "fs/initramfs.h"
 #include "kernel/lib/string.h"
 #include "mm/kmalloc.h"
+#include "mm/page_alloc.h"
+#include "mm/slab.h"
 
 #define TESTFS_MAX_INO	4096
 
@@ -27,11 +29,16 @@ struct tsb {
 	unsigned long next_ino;
 };
 
-static unsigned long nr_nodes;
+static unsigned long nr_nodes, nr_evicted;
 
 unsigned long testfs_nr_nodes(void)
 {
 	return nr_nodes;
+}
+
+unsigned long testfs_nr_evicted(void)
+{
+	return nr_evicted;
 }
 
 static struct tsb *tsb_of(struct super_block *sb)
@@ -346,6 +353,7 @@ static void t_evict_inode(struct inode *inode)
 {
 	struct tnode *t = tnode_of(inode);
 
+	nr_evicted++;
 	if (t && !inode->i_nlink)
 		tnode_free(inode->i_sb, t);
 }
@@ -387,6 +395,7 @@ static int t_fill_super(struct super_block *sb, char *err, size_t errlen)
 	t->next_ino = 1;
 	sb->s_fs_info = t;
 	sb->s_op = &t_sops;
+	sb->s_maxbytes = TESTFS_MAX_BYTES;
 	sb->s_dev = 0x700 | (unsigned long)((unsigned long)sb >> 8 & 0xff);
 	root = tnode_new(sb, NULL, "", 0, S_IFDIR | 0755);
 	sb->s_root = root ? iget(sb, root->ino) : NULL;
@@ -405,6 +414,28 @@ void testfs_register(void)
 {
 	if (!get_fs_type("testfs"))
 		register_filesystem(&testfs_type);
+}
+
+/* A 4 MiB chunk for an arena (tests/host/page_alloc_model_test.c on the
+ * host, tests/kernel/page_alloc_kernel_test.c in the kernel). */
+void *page_alloc_test_chunk(void);
+
+bool vfs_test_ensure_mm(void)
+{
+	struct mem_range r;
+	void *chunk;
+
+	if (contig_page_data.nr_ranges)
+		return true;		/* the kernel, or done already */
+	chunk = page_alloc_test_chunk();
+	if (!chunk)
+		return false;
+	r.start = virt_to_phys(chunk);
+	r.end = r.start + (4UL << 20);
+	if (page_arena_init(&contig_page_data, &r, 1, 0) < 0)
+		return false;
+	kmem_cache_init();
+	return true;
 }
 
 void vfs_test_ensure_root(void)
