@@ -266,6 +266,22 @@ void drop_nlink(struct inode *inode)
 }
 
 /*
+ * Whether evicting inode now would lose data: its pages are dirty or
+ * being written (evict truncates the page cache). The shrinker and
+ * drop_caches leave such an inode for after the flusher or sync; umount
+ * has synced first. Under inode_hash_lock (the marks are read racily:
+ * an inode dirtied just after is still unused, so no page goes with it
+ * unwritten but by a race with a store through a mapping, which holds a
+ * reference anyway).
+ */
+static bool inode_unsynced(struct inode *inode)
+{
+	return (inode->i_state & I_DIRTY) ||
+	       xa_marked(&inode->i_data.i_pages, PAGECACHE_TAG_DIRTY) ||
+	       xa_marked(&inode->i_data.i_pages, PAGECACHE_TAG_WRITEBACK);
+}
+
+/*
  * Evict up to nr unused inodes (oldest first) that satisfy keep == NULL
  * or belong to sb: the shrinker, drop_caches and umount.
  */
@@ -279,7 +295,7 @@ static unsigned long prune(unsigned long nr, struct super_block *sb)
 
 		spin_lock_irqsave(&inode_hash_lock, flags);
 		list_for_each_entry(it, &inode_unused, i_lru) {
-			if (!sb || it->i_sb == sb) {
+			if (sb ? it->i_sb == sb : !inode_unsynced(it)) {
 				inode = it;
 				break;
 			}
