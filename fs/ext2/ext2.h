@@ -450,4 +450,9 @@ int ext2_do_rename(struct ext2_sb_info *sbi, unsigned long old_dir,
 int ext2_do_setsize(struct ext2_sb_info *sbi, uint32_t ino, uint64_t size,
 		    char *err, size_t errlen);
 
+/* ------------------------------------------- vfs.c: ext2 under the VFS */
+
+/* Register the "ext2" file system type (fs/fs.h): once, from vfs_init. */
+void init_ext2_fs(void);
+
 #endif
