@@ -201,24 +201,13 @@ static void ext2_evict_inode(struct inode *inode)
 {
 	struct super_block *sb = inode->i_sb;
 	struct ext2_mount *m = EXT2_SB(sb);
-	struct ext2_inode *raw = &EXT2_I(inode)->raw;
-	bool is_dir = S_ISDIR(raw->i_mode);
 	int r;
 
-	if (inode->i_nlink || sb->s_readonly || !m->sbi.write)
+	if (inode->i_nlink || !m->sbi.write)
 		return;
 	mutex_lock(&sb->s_lock);
-	r = ext2_truncate_blocks(&m->sbi, inode->i_ino, raw, 0, m->err,
-				 sizeof(m->err));
-	if (!r) {
-		raw->i_links_count = 0;
-		raw->i_dtime = (uint32_t)current_time_sec() ?: 1;
-		raw->i_size = raw->i_size_high = 0;
-		r = ext2_write_inode_raw(&m->sbi, inode->i_ino, raw, false);
-	}
-	if (!r)
-		r = ext2_free_inode(&m->sbi, (uint32_t)inode->i_ino, is_dir,
-				    m->err, sizeof(m->err));
+	r = ext2_delete_inode(&m->sbi, (uint32_t)inode->i_ino,
+			      &EXT2_I(inode)->raw, m->err, sizeof(m->err));
 	if (r)
 		pr_err("ext2: %s: inode %lu: not freed (error %d)%s%s\n",
 		       m->sbi.id, inode->i_ino, r, m->err[0] ? ": " : "",
@@ -666,6 +655,7 @@ static int ext2_fill_super(struct super_block *sb, char *err, size_t errlen)
 		sb->s_readonly = true;
 	if (!sb->s_readonly)
 		m->sbi.write = ext2_bc_write;
+	m->sbi.defer_delete = true;	/* ext2_evict_inode frees */
 
 	sb->s_op = &ext2_sops;
 	sb->s_blocksize = m->sbi.block_size;
