@@ -45,9 +45,21 @@ static struct list_head *hash_head(struct super_block *sb, unsigned long ino)
 	return &inode_hash[h % INODE_HASH_SIZE];
 }
 
+/* Seconds added to the time since boot (vfs_clock_advance). */
+static long long clock_offset;
+
 long long current_time_sec(void)
 {
-	return (long long)(arch_clock_ns() / 1000000000ULL);
+	return __atomic_load_n(&clock_offset, __ATOMIC_RELAXED) +
+	       (long long)(arch_clock_ns() / 1000000000ULL);
+}
+
+void vfs_clock_advance(long long t)
+{
+	long long now = current_time_sec();
+
+	if (t > now)
+		__atomic_fetch_add(&clock_offset, t - now, __ATOMIC_RELAXED);
 }
 
 /* A new inode of sb, not yet hashed: the common fields set. */

@@ -653,6 +653,7 @@ static int ext2_fill_super(struct super_block *sb, char *err, size_t errlen)
 		return refuse(sb, m, r, err, errlen);
 	if (m->sbi.readonly)
 		sb->s_readonly = true;
+	vfs_clock_advance(max(m->sbi.sb.s_wtime, m->sbi.sb.s_mtime));
 	if (!sb->s_readonly)
 		m->sbi.write = ext2_bc_write;
 	m->sbi.defer_delete = true;	/* ext2_evict_inode frees */
