@@ -117,9 +117,19 @@ static void rio_add(struct rio_builder *b, struct page *page,
 	}
 	rio_submit(b);
 	rio = kzalloc(sizeof(*rio) + b->max * sizeof(struct blk_segment),
-		      GFP_KERNEL);
+		      GFP_KERNEL | __GFP_NOWARN);
 	if (!rio) {
-		SetPageError(page);
+		/* No memory for a request: read this block now, waiting. */
+		struct blk_segment seg = { .page = page, .offset = off,
+					   .len = len };
+		struct blk_request req = { .op = BLK_OP_READ, .segs = &seg,
+					   .nr_segs = 1, .sector = sector };
+
+		if (blk_execute(b->bdev, &req)) {
+			pr_err("ext2: %s: read of sector %llu failed\n",
+			       b->m->sbi.id, (unsigned long long)sector);
+			SetPageError(page);
+		}
 		return;
 	}
 	rio->m = b->m;
