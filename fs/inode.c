@@ -281,10 +281,9 @@ void drop_nlink(struct inode *inode)
  * Whether evicting inode now would lose data: its pages are dirty or
  * being written (evict truncates the page cache). The shrinker and
  * drop_caches leave such an inode for after the flusher or sync; umount
- * has synced first. Under inode_hash_lock (the marks are read racily:
- * an inode dirtied just after is still unused, so no page goes with it
- * unwritten but by a race with a store through a mapping, which holds a
- * reference anyway).
+ * has synced first. Under inode_hash_lock; the marks are read without
+ * the mapping's lock (a page dirtied just after needs a reference to the
+ * inode: an open file or a mapping, so the inode is not unused then).
  */
 static bool inode_unsynced(struct inode *inode)
 {
@@ -347,26 +346,41 @@ unsigned long evict_sb_inodes(struct super_block *sb)
 	return busy;
 }
 
-/* Write every dirty inode of sb (sync, umount). First error or 0. */
+/*
+ * Write every dirty inode of sb (sync, umount): its dirty pages (whether
+ * write() or a store through a shared mapping dirtied them: the page
+ * cache's dirty mark says so, as Linux's I_DIRTY_PAGES) and then the
+ * inode. Each inode once, in list order (a reference on the last one
+ * keeps the place), so a page that cannot be written and is dirtied again
+ * cannot loop. First error or 0.
+ */
 int sync_sb_inodes(struct super_block *sb, bool wait)
 {
+	struct inode *prev = NULL;
 	int err = 0;
 
 	for (;;) {
 		struct inode *inode = NULL, *it;
 		unsigned long flags;
+		bool past = prev == NULL;
 		int r;
 
 		spin_lock_irqsave(&inode_hash_lock, flags);
 		list_for_each_entry(it, &sb->s_inodes, i_sb_list) {
-			if ((it->i_state & I_DIRTY) &&
-			    !(it->i_state & (I_NEW | I_FREEING))) {
+			if (!past) {
+				past = it == prev;
+				continue;
+			}
+			if (!(it->i_state & (I_NEW | I_FREEING)) &&
+			    inode_unsynced(it)) {
 				inode = it;
 				__iget(inode);
 				break;
 			}
 		}
 		spin_unlock_irqrestore(&inode_hash_lock, flags);
+		if (prev)
+			iput(prev);
 		if (!inode)
 			return err;
 		r = filemap_write_and_wait(inode->i_mapping);
@@ -375,9 +389,9 @@ int sync_sb_inodes(struct super_block *sb, bool wait)
 		r = write_inode_now(inode, wait);
 		if (!err)
 			err = r;
-		/* A write_inode that leaves it dirty would loop: clear. */
+		/* A write_inode that leaves it dirty: clear (written). */
 		__atomic_fetch_and(&inode->i_state, ~I_DIRTY, __ATOMIC_RELAXED);
-		iput(inode);
+		prev = inode;
 	}
 }
 
