@@ -168,7 +168,11 @@ static void read_page_blocks(struct rio_builder *b, struct inode *inode,
 	for (unsigned int i = 0; i < per && first + i < end && !r; i++)
 		r = ext2_bmap(&m->sbi, inode->i_ino, &ei->raw, first + i,
 			      &pblk[i], m->err, sizeof(m->err));
-	ext2_report(m, r);
+	if (r && !ei->read_error_reported) {
+		ei->read_error_reported = true;	/* once: readahead retries */
+		ext2_report(m, r);
+	}
+	m->err[0] = '\0';
 	mutex_unlock(&inode->i_sb->s_lock);
 	if (r) {
 		SetPageError(page);

@@ -38,6 +38,7 @@ struct ext2_mount {
 struct ext2_inode_info {
 	struct ext2_inode raw;
 	char name[24];			/* i_data.name: "vda:12" */
+	bool read_error_reported;	/* a bad block map was printed */
 	struct inode vfs_inode;
 };
 
