@@ -4,7 +4,8 @@
  * block device's cache shares pages with file data) on a queued host
  * block device (tests/host/blkfile.h: reads complete later, as a disk's
  * do), mounted with do_mount and used through the VFS calls: read back,
- * written, truncated, renamed, removed (once while still open), unmounted,
+ * written and fsync'ed (debugfs reads it while still mounted), truncated,
+ * renamed, removed (once while still open), unmounted,
  * then checked by e2fsck -fn and debugfs, and read again after a new
  * mount. The glue is fs/ext2/vfs.c and file.c (docs/fs/ext2.md).
  */
@@ -99,6 +100,9 @@ static void ext2_through_the_vfs(struct kunit *test)
 						   n, &pos), (ssize_t)n);
 		done += n;
 	}
+	/* fsync: the data, the inode and the metadata are on the disk. */
+	KUNIT_EXPECT_EQ(test, f->f_op->fsync(f, 0, (loff_t)(~0ULL >> 1), 0), 0);
+	KUNIT_EXPECT_TRUE(test, debugfs_matches(&img, "/new", newf, nlen));
 	fput(f);
 	file_is(test, "/tmp/new", newf, nlen);
 
