@@ -1,0 +1,508 @@
+/*
+ * tests/kernel/fs_user_test.c - the file system end to end: unmodified
+ * busybox applets and our pattern programs (user/bin/pattern.h) on an
+ * ext2 disk that the host made with mke2fs and checks after the run with
+ * e2fsck and debugfs (tools/run-tests, tools/check-ext2; docs/testing.md).
+ *
+ * Programs are started with process_spawn() as the console's `run` does,
+ * their output captured from the console, their exit status checked; the
+ * console's own commands (mount, umount, drop_caches) are run with
+ * console_execute() as if typed.
+ *
+ * What the machine holds is promised by the harness (kunit.expect=, so a
+ * disk that is missing or not mounted fails rather than skips):
+ *   fs.root:vda         the ext2 disk mounted on /mnt by root=vda
+ *   fs.big:SIZE         the size of the big file (at least 4x RAM: 128M)
+ *   fs.big_sha:HEX      the first 32 hex digits of its pattern's sha256
+ *   fs.map_sha:HEX      the same for the MAP_SHARED file (below)
+ *   fs.small:vdb        a small ext2 disk, to fill to ENOSPC
+ *   fs.bad:7            vda..vdf: five corrupt superblocks and a good disk;
+ *                       vdg: a corrupt inode and directory entry, whose
+ *                       inode numbers are fs.badptr_ino, fs.baddir_ino
+ * Without fs.root (fs.bad), the suite fs_user (fs_user_bad) skips: the
+ * configurations without these disks run it too.
+ *
+ * Suite fs_user runs its cases in order, each on what the one before
+ * left: the big file, the shared file, the ENOSPC disk, then unmount.
+ * The host check after the run reads /big, /pat, /mapped and /small's
+ * /after back out of the images and runs e2fsck -fn on both.
+ */
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/kunit.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/process.h"
+#include "kernel/sched.h"
+#include "mm/mmzone.h"
+#include "mm/page_alloc.h"
+#include "mm/vmstat.h"
+
+static const char *const test_envp[] = { "PATH=/bin", "HOME=/", NULL };
+
+#define OUT_SIZE	16384
+static char out[OUT_SIZE];
+
+#define EXITED(code)	((code) << 8)
+
+/* The seeds and sizes of the files the host checks (tools/run-tests
+ * ext2_check computes the same). */
+#define PAT_SEED	"2"
+#define PAT_SIZE	"16M"
+#define PAT_BYTES	"16777216"
+#define MAP_SEED	"3"
+#define MAP_FILE_KIB	"1024"		/* dd bs=1k count=1024 */
+#define MAP_OFF		"65536"
+#define MAP_LEN		"200000"
+#define AFTER_SEED	"5"
+#define AFTER_SIZE	"64K"
+
+/* The value the harness promised for key, or skip the case. A copy:
+ * kunit_expectation's buffer is reused by the next lookup, and a case
+ * may hold up to four values. */
+static const char *promised(struct kunit *test, const char *key)
+{
+	static char copies[4][64];
+	static unsigned int next;
+	const char *v = kunit_expectation(key);
+	char *c = copies[next++ % ARRAY_SIZE(copies)];
+
+	if (!v)
+		kunit_do_skip(test, "no disk promised (kunit.expect=%s)", key);
+	strlcpy(c, v ? v : "", sizeof(copies[0]));
+	return c;
+}
+
+/* Start /bin/argv[0]; its pid. */
+static int start(struct kunit *test, const char *const *argv)
+{
+	char path[64];
+	int pid;
+
+	ksnprintf(path, sizeof(path), "/bin/%s", argv[0]);
+	pid = process_spawn(path, argv, test_envp);
+	if (pid <= 0) {
+		KUNIT_FAIL(test, "process_spawn %s: error %d", path, pid);
+		kunit_end_case(test);
+	}
+	return pid;
+}
+
+/* Run `busybox sh -c cmd` to its end, output appended to `out` (the
+ * capture is the caller's); its wait status. */
+static int sh(struct kunit *test, const char *cmd)
+{
+	const char *const argv[] = { "busybox", "sh", "-c", cmd, NULL };
+
+	return process_wait(start(test, argv));
+}
+
+/* The same, formatted. */
+static __printf(2, 3) int shf(struct kunit *test, const char *fmt, ...)
+{
+	static char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return sh(test, cmd);
+}
+
+/* A console command as typed (the line is copied: commands cut it up). */
+static int console(const char *line)
+{
+	static char buf[128];
+
+	strlcpy(buf, line, sizeof(buf));
+	return console_execute(buf);
+}
+
+static void capture(struct kunit *test)
+{
+	memset(out, 0, sizeof(out));
+	kunit_capture_start(test, out, sizeof(out));
+}
+
+/* A size in bytes from "256M". */
+static uint64_t size_bytes(struct kunit *test, const char *s)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (*p == 'K')
+		v <<= 10;
+	else if (*p == 'M')
+		v <<= 20;
+	else if (*p == 'G')
+		v <<= 30;
+	else if (*p)
+		KUNIT_FAIL(test, "fs.big:%s is not a size", s);
+	return v;
+}
+
+static unsigned long min_wmark_total(void)
+{
+	struct zone *zone;
+	unsigned long n = 0;
+
+	for_each_populated_zone_in(zone, &contig_page_data)
+		n += min_wmark_pages(zone);
+	return n;
+}
+
+/* The disk root=vda mounted is on /mnt, as ext2, as the console says. */
+static void root_disk_is_mounted_on_mnt(struct kunit *test)
+{
+	const char *dev = promised(test, "fs.root");
+	char want[64];
+
+	capture(test);
+	KUNIT_EXPECT_EQ(test, console("mount"), 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	ksnprintf(want, sizeof(want), "%s on /mnt type ext2", dev);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+}
+
+/*
+ * A file four times the size of RAM written by the pattern program
+ * (64 KiB write()s through the page cache: the file is the shell's
+ * redirection), then sync; stat gives the size. (Not through a pipe to
+ * dd: under TCG a pipe costs several times the file system's own time;
+ * dd conv=fsync writes in direct_reclaim_never_writes.)
+ */
+static void big_file_written_and_synced(struct kunit *test)
+{
+	const char *size = promised(test, "fs.big");
+	uint64_t bytes = size_bytes(test, size);
+	char want[48];
+
+	/* The promise the next case's "4x RAM" rests on. */
+	KUNIT_ASSERT_GE(test, bytes, 4 * (uint64_t)totalram_pages() * PAGE_SIZE);
+	capture(test);
+	KUNIT_EXPECT_EQ(test, shf(test, "pattern 1 %s > /mnt/big && sync && "
+				  "stat -c 'size %%s' /mnt/big", size), EXITED(0));
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	ksnprintf(want, sizeof(want), "size %llu\n", (unsigned long long)bytes);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "Out of memory");
+}
+
+/*
+ * drop_caches 3 empties the page cache; then sha256sum reads the whole
+ * file back from the disk and must print the host's hash. The read is of
+ * a file 4x RAM: memory stays bounded (free memory sampled every 5 ms
+ * never under the min watermark, nobody OOM-killed) and reclaim is what
+ * made room (pgscan and pgsteal moved, by kswapd or direct reclaim).
+ */
+static void big_file_read_back_after_drop_caches(struct kunit *test)
+{
+	const char *sha = promised(test, "fs.big_sha");
+	const char *const argv[] = { "busybox", "sha256sum", "/mnt/big", NULL };
+	unsigned long cached_before, cached_after, min_free = ~0UL;
+	unsigned long scan0, steal0, scan1, steal1, wmin = min_wmark_total();
+	int pid, status;
+
+	capture(test);
+	cached_before = global_node_page_state(NR_FILE_PAGES);
+	KUNIT_EXPECT_EQ(test, console("drop_caches 3"), 0);
+	cached_after = global_node_page_state(NR_FILE_PAGES);
+	/* Everything that was the big file's (clean, synced) is gone. */
+	KUNIT_EXPECT_LT(test, cached_after, cached_before / 2 + 1);
+
+	scan0 = global_vm_event(PGSCAN_KSWAPD) + global_vm_event(PGSCAN_DIRECT);
+	steal0 = global_vm_event(PGSTEAL_KSWAPD) + global_vm_event(PGSTEAL_DIRECT);
+	pid = start(test, argv);
+	while ((status = process_wait_nohang(pid)) == -EAGAIN) {
+		unsigned long f = global_zone_page_state(NR_FREE_PAGES);
+
+		if (f < min_free)
+			min_free = f;
+		sleep_ms(5);
+	}
+	scan1 = global_vm_event(PGSCAN_KSWAPD) + global_vm_event(PGSCAN_DIRECT);
+	steal1 = global_vm_event(PGSTEAL_KSWAPD) + global_vm_event(PGSTEAL_DIRECT);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	KUNIT_EXPECT_EQ(test, status, EXITED(0));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, sha);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "  /mnt/big");
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "Out of memory");
+	KUNIT_EXPECT_GE(test, min_free, wmin);
+	KUNIT_EXPECT_GT(test, scan1 - scan0, 0UL);
+	KUNIT_EXPECT_GT(test, steal1 - steal0, 0UL);
+	kunit_info(test, "read 4x RAM: free never below %lu pages (min "
+		   "watermark %lu), %lu scanned, %lu reclaimed", min_free, wmin,
+		   scan1 - scan0, steal1 - steal0);
+}
+
+/*
+ * Two programs at once on one file, cold from the disk: one reads it
+ * with read() (pattern -c), one maps it and reads the mapping (mapread,
+ * every page a filemap_fault): both see every byte.
+ */
+static void two_programs_read_and_map_one_file(struct kunit *test)
+{
+	const char *const reader[] = { "pattern", "-c", PAT_SEED, PAT_SIZE,
+				       "/mnt/pat", NULL };
+	const char *const mapper[] = { "mapread", PAT_SEED, "/mnt/pat", NULL };
+	int p1, p2;
+
+	promised(test, "fs.root");
+	capture(test);
+	KUNIT_ASSERT_EQ(test, sh(test, "pattern " PAT_SEED " " PAT_SIZE
+				 " > /mnt/pat && sync"), EXITED(0));
+	KUNIT_EXPECT_EQ(test, console("drop_caches 1"), 0);
+	p1 = start(test, reader);
+	p2 = start(test, mapper);
+	KUNIT_EXPECT_EQ(test, process_wait(p1), EXITED(0));
+	KUNIT_EXPECT_EQ(test, process_wait(p2), EXITED(0));
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "pattern: /mnt/pat: " PAT_BYTES
+				  " bytes read, 0 bad blocks\n");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "mapread: /mnt/pat: " PAT_BYTES
+				  " bytes mapped, 0 bad blocks\n");
+}
+
+/*
+ * A MAP_SHARED write reaches the file: read() (sha256sum) sees it at
+ * once, and again from the disk after drop_caches; a MAP_PRIVATE write
+ * to the same file changes nothing in it. The host reads /mapped out of
+ * the image afterwards.
+ */
+static void map_shared_write_reaches_read_and_disk(struct kunit *test)
+{
+	const char *sha = promised(test, "fs.map_sha");
+	const char *p;
+
+	capture(test);
+	KUNIT_ASSERT_EQ(test, sh(test, "dd if=/dev/zero of=/mnt/mapped bs=1k "
+				 "count=" MAP_FILE_KIB), EXITED(0));
+	KUNIT_EXPECT_EQ(test, sh(test, "mapfile " MAP_SEED " /mnt/mapped "
+				 MAP_OFF " " MAP_LEN), EXITED(0));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "mapfile: wrote " MAP_LEN
+				  " bytes at " MAP_OFF " through MAP_SHARED, msync 0\n");
+	KUNIT_EXPECT_EQ(test, sh(test, "sha256sum /mnt/mapped"), EXITED(0));
+	/* A private write to the same pages: the file must not change. */
+	KUNIT_EXPECT_EQ(test, sh(test, "mapfile -p 4 /mnt/mapped 0 8192"),
+			EXITED(0));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "through MAP_PRIVATE\n");
+	KUNIT_EXPECT_EQ(test, console("drop_caches 1"), 0);
+	KUNIT_EXPECT_EQ(test, sh(test, "sync; sha256sum /mnt/mapped"), EXITED(0));
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	/* The hash twice: after the write, after the private write and a
+	 * drop of the cache. */
+	p = strstr(out, sha);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	if (p)
+		KUNIT_EXPECT_NOT_NULL(test, strstr(p + 1, sha));
+}
+
+/*
+ * Direct reclaim never writes: dd conv=fsync dirties file pages (twice RAM) while
+ * memhog allocates and touches half of RAM, four times. Direct reclaim
+ * must have run (pgscan_direct moved, or the case proves nothing), and
+ * direct_reclaim_write stays where it was. Nobody is OOM-killed.
+ */
+static void direct_reclaim_never_writes(struct kunit *test)
+{
+	unsigned long ram_mib = totalram_pages() >> (20 - PAGE_SHIFT);
+	unsigned long w0, w1, d0, d1;
+	char dd_cmd[96], hog[16], want[32];
+	const char *const dd[] = { "busybox", "sh", "-c", dd_cmd, NULL };
+	const char *const hogv[] = { "memhog", hog, "4", NULL };
+	int p1, p2;
+
+	promised(test, "fs.root");
+	ksnprintf(dd_cmd, sizeof(dd_cmd), "dd if=/dev/zero of=/mnt/dirty bs=64k "
+		  "count=%lu conv=fsync", ram_mib * 2 * 16);
+	ksnprintf(hog, sizeof(hog), "%luM", ram_mib / 2);
+	capture(test);
+	w0 = global_vm_event(DIRECT_RECLAIM_WRITE);
+	d0 = global_vm_event(PGSCAN_DIRECT);
+	p1 = start(test, dd);
+	p2 = start(test, hogv);
+	KUNIT_EXPECT_EQ(test, process_wait(p1), EXITED(0));
+	KUNIT_EXPECT_EQ(test, process_wait(p2), EXITED(0));
+	w1 = global_vm_event(DIRECT_RECLAIM_WRITE);
+	d1 = global_vm_event(PGSCAN_DIRECT);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	KUNIT_EXPECT_EQ(test, w1 - w0, 0UL);
+	KUNIT_EXPECT_GT(test, d1 - d0, 0UL);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, ", 0 mismatches");
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "Out of memory");
+	/* Debian's busybox dd prints only its records lines (it is built
+	 * without the "bytes copied" one): every block whole. */
+	ksnprintf(want, sizeof(want), "%lu+0 records out\n", ram_mib * 2 * 16);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	kunit_info(test, "%lu pages scanned by direct reclaim, %lu written "
+		   "from it", d1 - d0, w1 - w0);
+	/* The host checks that its blocks came back (e2fsck) and it is gone. */
+	capture(test);
+	KUNIT_EXPECT_EQ(test, sh(test, "rm /mnt/dirty && sync"), EXITED(0));
+	kunit_capture_stop(test, DIAG_WARN);
+}
+
+/*
+ * Filling a disk gives ENOSPC: dd stops with "No space left on device"
+ * and exit status 1. The file system stays consistent (the host runs
+ * e2fsck -fn on it): removing the file gives its blocks back, a new file
+ * is written, and the disk unmounts.
+ */
+static void enospc_on_a_full_disk(struct kunit *test)
+{
+	const char *dev = promised(test, "fs.small");
+	char line[64];
+
+	capture(test);
+	KUNIT_ASSERT_EQ(test, sh(test, "mkdir -p /mnt/small"), EXITED(0));
+	ksnprintf(line, sizeof(line), "mount %s /mnt/small", dev);
+	KUNIT_ASSERT_EQ(test, console(line), 0);
+	KUNIT_EXPECT_EQ(test, sh(test, "dd if=/dev/zero of=/mnt/small/fill bs=4k"),
+			EXITED(1));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "No space left on device");
+	KUNIT_EXPECT_EQ(test, sh(test, "sync; rm /mnt/small/fill && pattern "
+				 AFTER_SEED " " AFTER_SIZE " > /mnt/small/after "
+				 "&& sync"), EXITED(0));
+	KUNIT_EXPECT_EQ(test, console("umount /mnt/small"), 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
+/*
+ * Everything reaches the disk: sync, umount /mnt, mount the disk again
+ * and read a file back from it cold, umount again (the host's checks
+ * then see a cleanly unmounted file system).
+ */
+static void sync_umount_mount_and_read_back(struct kunit *test)
+{
+	const char *dev = promised(test, "fs.root");
+	char line[64];
+
+	capture(test);
+	KUNIT_EXPECT_EQ(test, sh(test, "sync"), EXITED(0));
+	KUNIT_ASSERT_EQ(test, console("umount /mnt"), 0);
+	ksnprintf(line, sizeof(line), "mount %s /mnt", dev);
+	KUNIT_ASSERT_EQ(test, console(line), 0);
+	KUNIT_EXPECT_EQ(test, sh(test, "pattern -c " PAT_SEED " " PAT_SIZE
+				 " /mnt/pat"), EXITED(0));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, " bytes read, 0 bad blocks\n");
+	KUNIT_EXPECT_EQ(test, console("umount /mnt"), 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
+static struct kunit_case fs_user_cases[] = {
+	KUNIT_CASE(root_disk_is_mounted_on_mnt),
+	KUNIT_CASE(big_file_written_and_synced),
+	KUNIT_CASE(big_file_read_back_after_drop_caches),
+	KUNIT_CASE(two_programs_read_and_map_one_file),
+	KUNIT_CASE(map_shared_write_reaches_read_and_disk),
+	KUNIT_CASE(direct_reclaim_never_writes),
+	KUNIT_CASE(enospc_on_a_full_disk),
+	KUNIT_CASE(sync_umount_mount_and_read_back),
+	{}
+};
+
+static struct kunit_suite fs_user_suite = {
+	.name = "fs_user",
+	.test_cases = fs_user_cases,
+};
+kunit_test_suite(fs_user_suite);
+
+/* ---------------------------------------------------------------------- */
+
+/*
+ * fs_user_bad: malformed images (tools/run-tests badfs_setup makes them
+ * with mke2fs and corrupts one superblock field each). root=vda was
+ * refused at boot (the host check finds the reason in the boot log);
+ * each mount is refused with a reason that names the field, nothing is
+ * mounted, and the kernel carries on: the good disk mounts and reads; a
+ * corrupt inode and directory entry give an error and a reason.
+ */
+static const struct {
+	const char *dev, *why;
+} bad_disks[] = {
+	{ "vda", "s_magic" },			/* bad magic */
+	{ "vdb", "s_blocks_per_group" },	/* 0 */
+	{ "vdc", "s_inodes_count" },		/* one more than the groups hold */
+	{ "vdd", "s_log_block_size" },		/* 512 KiB blocks */
+	{ "vde", "free" },			/* more free blocks than blocks */
+};
+#define GOOD_DISK	"vdf"
+
+static void corrupt_superblocks_are_refused_with_the_reason(struct kunit *test)
+{
+	char line[64];
+
+	promised(test, "fs.bad");
+	for (size_t i = 0; i < ARRAY_SIZE(bad_disks); i++) {
+		capture(test);
+		ksnprintf(line, sizeof(line), "mount %s /mnt", bad_disks[i].dev);
+		KUNIT_EXPECT_NE(test, console(line), 0);
+		KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+		KUNIT_EXPECT_STR_CONTAINS(test, out, bad_disks[i].dev);
+		KUNIT_EXPECT_STR_CONTAINS(test, out, bad_disks[i].why);
+		/* Nothing is mounted there. */
+		capture(test);
+		KUNIT_EXPECT_EQ(test, console("mount"), 0);
+		kunit_capture_stop(test, DIAG_WARN);
+		ksnprintf(line, sizeof(line), "%s on ", bad_disks[i].dev);
+		KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, line);
+	}
+}
+
+static void the_kernel_carries_on_with_a_good_disk(struct kunit *test)
+{
+	promised(test, "fs.bad");
+	capture(test);
+	KUNIT_EXPECT_EQ(test, sh(test, "ls /bin/busybox"), EXITED(0));
+	KUNIT_ASSERT_EQ(test, console("mount " GOOD_DISK " /mnt"), 0);
+	KUNIT_EXPECT_EQ(test, sh(test, "pattern -c 6 64K /mnt/ok"), EXITED(0));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "pattern: /mnt/ok: 65536 bytes "
+				  "read, 0 bad blocks\n");
+	KUNIT_EXPECT_EQ(test, console("umount /mnt"), 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
+/*
+ * vdg mounts (its superblock is good), but reading a file whose block
+ * pointer is out of range, and listing a directory with a malformed entry,
+ * fail with EIO (or EUCLEAN, Linux's EFSCORRUPTED) and a reason on the
+ * console naming the inode; then the disk unmounts.
+ */
+static void corrupt_inode_and_directory_fail_with_the_reason(struct kunit *test)
+{
+	const char *ptr_ino = promised(test, "fs.badptr_ino");
+	const char *dir_ino = promised(test, "fs.baddir_ino");
+	char want[32];
+	int status;
+
+	capture(test);
+	KUNIT_ASSERT_EQ(test, console("mount vdg /mnt"), 0);
+	status = sh(test, "cat /mnt/badptr > /dev/null");
+	KUNIT_EXPECT_NE(test, status, EXITED(0));
+	KUNIT_EXPECT_EQ(test, status & 0x7f, 0);	/* an error, not a signal */
+	ksnprintf(want, sizeof(want), "inode %s", ptr_ino);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	status = sh(test, "ls /mnt/baddir");
+	KUNIT_EXPECT_NE(test, status, EXITED(0));
+	ksnprintf(want, sizeof(want), "inode %s", dir_ino);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "Input/output error") ||
+			  strstr(out, "Structure needs cleaning"));
+	KUNIT_EXPECT_EQ(test, console("umount /mnt"), 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
+static struct kunit_case fs_user_bad_cases[] = {
+	KUNIT_CASE(corrupt_superblocks_are_refused_with_the_reason),
+	KUNIT_CASE(the_kernel_carries_on_with_a_good_disk),
+	KUNIT_CASE(corrupt_inode_and_directory_fail_with_the_reason),
+	{}
+};
+
+static struct kunit_suite fs_user_bad_suite = {
+	.name = "fs_user_bad",
+	.test_cases = fs_user_bad_cases,
+};
+kunit_test_suite(fs_user_bad_suite);

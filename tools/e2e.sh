@@ -1,0 +1,134 @@
+# tools/e2e.sh - sourced by tools/run-tests and tools/fs-linux-check: the
+# ext2 configurations' disk images, the promises made to the kernel about
+# them, and the host's checks after a run. Each function reads cur_name
+# (the configuration) and cur_mem (its RAM, "32M"); O is the build dir.
+
+# Strip "[    0.123456] " stamps (tools/run-tests has the same).
+declare -F strip_stamps >/dev/null ||
+	strip_stamps() { sed -E 's/^\[ *[0-9]+\.[0-9]+\] //'; }
+
+# The ext2 configurations (tests/kernel/fs_user_test.c, docs/testing.md):
+# images made here by mke2fs in build/e2e/NAME/ (never committed), the
+# files' expected hashes from the pattern the guest's programs write
+# (tools/check-ext2 pattern), promised to the kernel with kunit.expect=.
+# x86_64-ext2, arm64-virt-ext2: vda (4 KiB blocks, 6x RAM + 64 MiB) is
+# root=vda on /mnt; vdb (4 MiB, 1 KiB blocks) is filled to ENOSPC.
+E2E_BIG_SEED=1			# fs_user_test.c: pattern 1 SIZE > /mnt/big
+E2E_PAT="2 16M"			# PAT_SEED, PAT_SIZE
+E2E_MAPPED="3 1M 65536 200000"	# MAP_SEED, the file, MAP_OFF, MAP_LEN
+E2E_AFTER="5 64K"		# AFTER_SEED, AFTER_SIZE (on vdb)
+E2E_OK="6 64K"			# the good disk of the -bad configurations
+# e2e_sha KIND ARGS: tools/check-ext2's hash, kept in build/e2e/ (the big
+# file's takes seconds and every set-up runs twice).
+e2e_sha() {
+	local f="$O/e2e/sha-${*// /-}"
+	mkdir -p "$O/e2e"
+	if [ ! -s "$f" ]; then
+		python3 tools/check-ext2 "$@" >"$f.tmp" && mv "$f.tmp" "$f" || return 1
+	fi
+	cat "$f"
+}
+e2e_big_size() { echo "$(( 4 * ${cur_mem%M} ))M"; }
+# e2e_drives IMG...: each a virtio-blk-pci disk (vda, vdb, ... in order).
+e2e_drives() {
+	local i=0 img
+	QEMU_EXTRA=""
+	for img in "$@"; do
+		QEMU_EXTRA+=" -drive file=$img,if=none,id=e$i,format=raw"
+		QEMU_EXTRA+=" -device virtio-blk-pci,drive=e$i,disable-legacy=on"
+		i=$((i + 1))
+	done
+	export QEMU_EXTRA
+}
+ext2_setup() {
+	local d="$O/e2e/$cur_name" big bigsha mapsha
+	big=$(e2e_big_size)
+	mkdir -p "$d" && rm -f "$d"/*.img || return 1
+	# The big file (4x RAM), direct_reclaim_never_writes' (2x RAM) and room.
+	truncate -s "$(( 6 * ${cur_mem%M} + 64 ))M" "$d/vda.img" &&
+		mke2fs -q -F -t ext2 -b 4096 "$d/vda.img" &&
+		truncate -s 4M "$d/vdb.img" &&
+		mke2fs -q -F -t ext2 -b 1024 "$d/vdb.img" || return 1
+	bigsha=$(e2e_sha pattern "$E2E_BIG_SEED" "$big" --sha256) &&
+		mapsha=$(e2e_sha mapped $E2E_MAPPED) || return 1
+	e2e_drives "$d/vda.img" "$d/vdb.img"
+	# kunit.expect= values are at most 63 characters: half the hash.
+	KERNEL_EXTRA="root=vda kunit.expect=fs.root:vda,fs.big:$big,fs.big_sha:${bigsha:0:32}"
+	KERNEL_EXTRA+=",fs.map_sha:${mapsha:0:32},fs.small:vdb"
+	export KERNEL_EXTRA
+}
+# After the run: e2fsck -fn on both images, every file the suite left read
+# back with debugfs and hashed, the ones it removed absent, and the
+# guest's own sha256sum of /mnt/big the host's (when the suite ran to its
+# end: GLOB may have left it out).
+ext2_check() {
+	local d="$O/e2e/$cur_name" big bigsha
+	strip_stamps <"$1" | grep -q '^ *ok [0-9]* sync_umount_mount_and_read_back$' ||
+		{ echo "fs_user did not run: nothing to check"; return 0; }
+	big=$(e2e_big_size)
+	bigsha=$(e2e_sha pattern "$E2E_BIG_SEED" "$big" --sha256) || return 1
+	python3 tools/check-ext2 image "$d/vda.img" "/big=$bigsha" \
+		"/pat=$(e2e_sha pattern $E2E_PAT --sha256)" \
+		"/mapped=$(e2e_sha mapped $E2E_MAPPED)" /dirty=absent || return 1
+	python3 tools/check-ext2 image "$d/vdb.img" \
+		"/after=$(e2e_sha pattern $E2E_AFTER --sha256)" /fill=absent || return 1
+	strip_stamps <"$1" | grep -q "^$bigsha  /mnt/big" ||
+		{ echo "the guest's sha256sum of /mnt/big is not the host's $bigsha"; return 1; }
+	echo "ok   the guest's sha256sum of /mnt/big is the host's"
+}
+# x86_64-ext2-bad, arm64-virt-ext2-bad: seven 8 MiB images; five with one
+# superblock field corrupted (vda is root=vda), vdf good with /ok, vdg
+# with a corrupt inode (block pointer) and directory entry.
+BAD_FIELDS=("s_magic 0x1234" "s_blocks_per_group 0" "s_inodes_count s_inodes_count+1"
+	    "s_log_block_size 9" "s_free_blocks_count s_blocks_count+100")
+badfs_setup() {
+	local d="$O/e2e/$cur_name" i dev imgs=() devs=(vda vdb vdc vdd vde vdf)
+	mkdir -p "$d/ok" && rm -f "$d"/*.img || return 1
+	python3 tools/check-ext2 pattern $E2E_OK >"$d/ok/ok" || return 1
+	for i in 0 1 2 3 4 5; do
+		dev=${devs[$i]}
+		truncate -s 8M "$d/$dev.img" || return 1
+		if [ $i = 5 ]; then
+			mke2fs -q -F -t ext2 -b 1024 -d "$d/ok" "$d/$dev.img" || return 1
+		else
+			mke2fs -q -F -t ext2 -b 1024 "$d/$dev.img" || return 1
+			# shellcheck disable=SC2086
+			python3 tools/check-ext2 corrupt "$d/$dev.img" ${BAD_FIELDS[$i]} >/dev/null || return 1
+		fi
+		imgs+=("$d/$dev.img")
+	done
+	# vdg: a good superblock, but /badptr's first block pointer is out of
+	# range and /baddir's ".." entry has rec_len 5.
+	mke2fs -q -F -t ext2 -b 1024 "$d/vdg.img" 8M &&
+		debugfs -w -f - "$d/vdg.img" >/dev/null 2>&1 <<-EOF || return 1
+		write $d/ok/ok badptr
+		mkdir baddir
+		write $d/ok/ok baddir/a
+		sif badptr block[0] 9999999
+		EOF
+	python3 tools/check-ext2 corrupt-dir "$d/vdg.img" /baddir >/dev/null || return 1
+	imgs+=("$d/vdg.img")
+	local ptr_ino dir_ino
+	ptr_ino=$(debugfs -R "stat /badptr" "$d/vdg.img" 2>/dev/null | sed -n 's/^Inode: \([0-9]*\).*/\1/p')
+	dir_ino=$(debugfs -R "stat /baddir" "$d/vdg.img" 2>/dev/null | sed -n 's/^Inode: \([0-9]*\).*/\1/p')
+	[ -n "$ptr_ino" ] && [ -n "$dir_ino" ] || return 1
+	(cd "$d" && sha256sum vd[a-e].img >before.sha) || return 1
+	e2e_drives "${imgs[@]}"
+	KERNEL_EXTRA="root=vda kunit.expect=fs.bad:7,fs.badptr_ino:$ptr_ino,fs.baddir_ino:$dir_ino"
+	export KERNEL_EXTRA
+}
+# The boot refused root=vda with the reason (before any suite ran, lines
+# naming vda and s_magic); the
+# refused disks are byte for byte as they were (nothing was written to
+# them); the good one passes e2fsck -fn with /ok intact.
+badfs_check() {
+	local d="$O/e2e/$cur_name"
+	local boot
+	boot=$(strip_stamps <"$1" | sed '/^KTAP version 1/,$d')
+	grep -q 's_magic' <<<"$boot" && grep -q 'vda' <<<"$boot" ||
+		{ echo "the boot log has no refusal of root=vda naming s_magic"; return 1; }
+	(cd "$d" && sha256sum --quiet -c before.sha) ||
+		{ echo "a refused disk was written to"; return 1; }
+	python3 tools/check-ext2 image "$d/vdf.img" "/ok=$(e2e_sha pattern $E2E_OK --sha256)"
+}
+
