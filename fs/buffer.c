@@ -56,13 +56,68 @@ static int bdev_read_folio(struct file *file, struct page *page)
 	return 0;
 }
 
+/*
+ * page->private of a bdev page: which of its sectors bdev_write changed
+ * (bit n: sector n of the page), so write-back writes those and no
+ * others. The rest of the page may be a file's data block (1 KiB blocks
+ * share a page with metadata), written through the file's own page cache:
+ * writing the whole page would put back the stale copy cached here.
+ */
+static unsigned long sector_mask(unsigned int in, size_t n)
+{
+	unsigned int first = in >> SECTOR_SHIFT;
+	unsigned int last = (unsigned int)((in + n - 1) >> SECTOR_SHIFT);
+
+	return ((2UL << last) - 1) & ~((1UL << first) - 1);
+}
+
+/* Write the runs of dirty sectors in mask; 0 or the first -errno. */
+static int bdev_write_sectors(struct page *page, unsigned long mask)
+{
+	struct bdev_cache *bc = page->mapping->host;
+	unsigned int n = page_sectors(bc->bdev, page->index), s = 0;
+	int err = 0;
+
+	while (s < n) {
+		unsigned int e = s;
+
+		if (!(mask & (1UL << s))) {
+			s++;
+			continue;
+		}
+		while (e < n && (mask & (1UL << e)))
+			e++;
+		struct blk_segment seg = { .page = page,
+					   .offset = s << SECTOR_SHIFT,
+					   .len = (e - s) << SECTOR_SHIFT };
+		struct blk_request req = {
+			.op = BLK_OP_WRITE, .segs = &seg, .nr_segs = 1,
+			.sector = ((uint64_t)page->index <<
+				   (PAGE_SHIFT - SECTOR_SHIFT)) + s,
+		};
+		int r = blk_execute(bc->bdev, &req);
+
+		if (r) {
+			printk(KERN_ERR "buffer: %s: write of sector %llu "
+			       "failed (%d)\n", bc->name,
+			       (unsigned long long)req.sector, r);
+			if (!err)
+				err = r;
+		}
+		s = e;
+	}
+	return err;
+}
+
 static int bdev_writepage(struct page *page, struct writeback_control *wbc)
 {
+	unsigned long mask = page->private;
 	int err;
 
+	page->private = 0;
 	set_page_writeback(page);
 	unlock_page_wake(page);
-	err = bdev_page_io(page, BLK_OP_WRITE);
+	err = bdev_write_sectors(page, mask);
 	if (err) {
 		SetPageError(page);
 		mapping_set_error(page->mapping, err);
@@ -71,9 +126,15 @@ static int bdev_writepage(struct page *page, struct writeback_control *wbc)
 	return 0;
 }
 
+static void bdev_invalidate_folio(struct page *page)
+{
+	page->private = 0;
+}
+
 static const struct address_space_operations bdev_aops = {
 	.read_folio = bdev_read_folio,
 	.writepage = bdev_writepage,
+	.invalidate_folio = bdev_invalidate_folio,
 };
 
 void bdev_cache_init(struct bdev_cache *bc, struct block_device *bdev,
@@ -117,6 +178,7 @@ static int bdev_copy(struct bdev_cache *bc, uint64_t off, void *buf,
 			}
 			wait_on_page_writeback(page);	/* keep it stable */
 			memcpy(mem, buf, n);
+			page->private |= sector_mask(in, n);
 			set_page_dirty(page);
 			unlock_page_wake(page);
 		} else {
@@ -147,6 +209,25 @@ int bdev_sync(struct bdev_cache *bc)
 	int ferr = bc->bdev->has_flush ? blk_flush(bc->bdev) : 0;
 
 	return err ?: ferr;
+}
+
+void bdev_forget(struct bdev_cache *bc, uint64_t off, size_t len)
+{
+	while (len && off < (uint64_t)bc->mapping.size) {
+		unsigned int in = off & (PAGE_SIZE - 1);
+		size_t n = min(len, (size_t)(PAGE_SIZE - in));
+		struct page *page = find_lock_page(&bc->mapping,
+						   off >> PAGE_SHIFT);
+
+		if (page) {
+			wait_on_page_writeback(page);
+			page->private &= ~sector_mask(in, n);
+			unlock_page_wake(page);
+			put_page(page);
+		}
+		off += n;
+		len -= n;
+	}
 }
 
 void bdev_cache_release(struct bdev_cache *bc)

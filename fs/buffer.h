@@ -43,6 +43,14 @@ int bdev_write(struct bdev_cache *bc, uint64_t off, const void *buf,
 /* Write back every dirty page, wait, and flush the disk: 0 or the first
  * -errno (a write-back error is reported once). */
 int bdev_sync(struct bdev_cache *bc);
+/*
+ * Bytes [off, off + len) of the disk are no longer metadata (a freed
+ * block that now holds a file's data, written through the file's page
+ * cache): forget any change cached here for them, so write-back never
+ * puts the old metadata over the new data. A page's write-back writes
+ * only the sectors bdev_write changed (page->private holds them).
+ */
+void bdev_forget(struct bdev_cache *bc, uint64_t off, size_t len);
 /* Drop every cached page and the index (after bdev_sync: unmount). */
 void bdev_cache_release(struct bdev_cache *bc);
 

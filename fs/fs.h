@@ -227,6 +227,12 @@ void inc_nlink(struct inode *inode);
 void drop_nlink(struct inode *inode);
 /* The current time in seconds (for i_mtime). */
 long long current_time_sec(void);
+/* The kernel has no real-time clock: a file system that knows a time
+ * (ext2's superblock: when it was last written) moves the clock to it
+ * if it is behind, so new timestamps are not older than the disk's (and
+ * e2fsck does not take a deletion time of a few seconds for an orphan
+ * list's link). Never moves it back. */
+void vfs_clock_advance(long long t);
 
 /* Evict unused inodes (and their pages) of every super block:
  * drop_caches mode 2; inode shrinker. Returns inodes evicted. */

@@ -45,9 +45,21 @@ static struct list_head *hash_head(struct super_block *sb, unsigned long ino)
 	return &inode_hash[h % INODE_HASH_SIZE];
 }
 
+/* Seconds added to the time since boot (vfs_clock_advance). */
+static long long clock_offset;
+
 long long current_time_sec(void)
 {
-	return (long long)(arch_clock_ns() / 1000000000ULL);
+	return __atomic_load_n(&clock_offset, __ATOMIC_RELAXED) +
+	       (long long)(arch_clock_ns() / 1000000000ULL);
+}
+
+void vfs_clock_advance(long long t)
+{
+	long long now = current_time_sec();
+
+	if (t > now)
+		__atomic_fetch_add(&clock_offset, t - now, __ATOMIC_RELAXED);
 }
 
 /* A new inode of sb, not yet hashed: the common fields set. */
@@ -271,6 +283,21 @@ void drop_nlink(struct inode *inode)
 }
 
 /*
+ * Whether evicting inode now would lose data: its pages are dirty or
+ * being written (evict truncates the page cache). The shrinker and
+ * drop_caches leave such an inode for after the flusher or sync; umount
+ * has synced first. Under inode_hash_lock; the marks are read without
+ * the mapping's lock (a page dirtied just after needs a reference to the
+ * inode: an open file or a mapping, so the inode is not unused then).
+ */
+static bool inode_unsynced(struct inode *inode)
+{
+	return (inode->i_state & I_DIRTY) ||
+	       xa_marked(&inode->i_data.i_pages, PAGECACHE_TAG_DIRTY) ||
+	       xa_marked(&inode->i_data.i_pages, PAGECACHE_TAG_WRITEBACK);
+}
+
+/*
  * Evict up to nr unused inodes (oldest first) that satisfy keep == NULL
  * or belong to sb: the shrinker, drop_caches and umount.
  */
@@ -285,13 +312,12 @@ static unsigned long prune(unsigned long nr, struct super_block *sb)
 		spin_lock_irqsave(&inode_hash_lock, flags);
 		list_for_each_entry(it, &inode_unused, i_lru) {
 			/* The shrinker and drop_caches leave an inode with
-			 * pages in its cache: reclaim takes those first (the
-			 * inode goes when they are gone), and a dirty page
-			 * must never be written from reclaim. umount takes
-			 * all (its pages are written in evict). */
-			if (!sb && it->i_data.nrpages)
-				continue;
-			if (!sb || it->i_sb == sb) {
+			 * pages in its cache or anything unwritten: reclaim
+			 * takes the pages first (the inode goes when they are
+			 * gone), and reclaim never writes. umount takes all
+			 * (evict writes what is dirty). */
+			if (sb ? it->i_sb == sb :
+			    !it->i_data.nrpages && !inode_unsynced(it)) {
 				inode = it;
 				break;
 			}
@@ -331,26 +357,41 @@ unsigned long evict_sb_inodes(struct super_block *sb)
 	return busy;
 }
 
-/* Write every dirty inode of sb (sync, umount). First error or 0. */
+/*
+ * Write every dirty inode of sb (sync, umount): its dirty pages (whether
+ * write() or a store through a shared mapping dirtied them: the page
+ * cache's dirty mark says so, as Linux's I_DIRTY_PAGES) and then the
+ * inode. Each inode once, in list order (a reference on the last one
+ * keeps the place), so a page that cannot be written and is dirtied again
+ * cannot loop. First error or 0.
+ */
 int sync_sb_inodes(struct super_block *sb, bool wait)
 {
+	struct inode *prev = NULL;
 	int err = 0;
 
 	for (;;) {
 		struct inode *inode = NULL, *it;
 		unsigned long flags;
+		bool past = prev == NULL;
 		int r;
 
 		spin_lock_irqsave(&inode_hash_lock, flags);
 		list_for_each_entry(it, &sb->s_inodes, i_sb_list) {
-			if ((it->i_state & I_DIRTY) &&
-			    !(it->i_state & (I_NEW | I_FREEING))) {
+			if (!past) {
+				past = it == prev;
+				continue;
+			}
+			if (!(it->i_state & (I_NEW | I_FREEING)) &&
+			    inode_unsynced(it)) {
 				inode = it;
 				__iget(inode);
 				break;
 			}
 		}
 		spin_unlock_irqrestore(&inode_hash_lock, flags);
+		if (prev)
+			iput(prev);
 		if (!inode)
 			return err;
 		r = filemap_write_and_wait(inode->i_mapping);
@@ -359,9 +400,9 @@ int sync_sb_inodes(struct super_block *sb, bool wait)
 		r = write_inode_now(inode, wait);
 		if (!err)
 			err = r;
-		/* A write_inode that leaves it dirty would loop: clear. */
+		/* A write_inode that leaves it dirty: clear (written). */
 		__atomic_fetch_and(&inode->i_state, ~I_DIRTY, __ATOMIC_RELAXED);
-		iput(inode);
+		prev = inode;
 	}
 }
 

@@ -29,6 +29,15 @@ static bool is_reg_file(const struct file *f)
 	return f->f_inode && S_ISREG(f->f_inode->i_mode);
 }
 
+/* Whether a read fills the whole request, chunk after chunk: a regular
+ * file, and a file that never waits (no poll: always ready, as /dev/zero
+ * and /dev/null; Linux's /dev/zero fills a 64 KiB read too). A pipe or
+ * the terminal returns what it has, or the next chunk could block. */
+static bool read_fills(const struct file *f)
+{
+	return is_reg_file(f) || !f->f_op->poll;
+}
+
 /*
  * Move up to count bytes between user memory at ubuf and f at *pos
  * through a kernel bounce buffer, BOUNCE_SIZE bytes at a time: from f to
@@ -37,8 +46,8 @@ static bool is_reg_file(const struct file *f)
  * direction), -EISDIR (a read of a directory), -EINVAL (f cannot do it),
  * -EFAULT (ubuf not all user memory, or a copy that faulted), -ENOMEM, or
  * the file's own error. Stops at the first short chunk; a read of a pipe
- * or the terminal (not a regular file) also stops after its first chunk,
- * as they return what they have while a regular file fills the request.
+ * or the terminal also stops after its first chunk, as they return what
+ * they have while a regular file or /dev/zero fills the request.
  */
 static ssize_t do_rw(struct file *f, char *ubuf, size_t count, loff_t *pos,
 		     bool write)
@@ -77,7 +86,7 @@ static ssize_t do_rw(struct file *f, char *ubuf, size_t count, loff_t *pos,
 			break;
 		}
 		done += r;
-		if ((size_t)r < chunk || (!write && !is_reg_file(f)))
+		if ((size_t)r < chunk || (!write && !read_fills(f)))
 			break;
 	}
 	kfree(bounce);

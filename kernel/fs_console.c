@@ -9,6 +9,7 @@
  *	mm> sync
  *	mm> drop_caches 3
  */
+#include "fs/ext2/ext2.h"
 #include "fs/fs.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -31,6 +32,7 @@ KERNEL_PARAM("root", set_root, "DEV: mount disk DEV's file system on /mnt at boo
 
 void vfs_init(void)
 {
+	init_ext2_fs();		/* before root= can ask for it */
 	vfs_init_root(__initramfs_start,
 		      (size_t)(__initramfs_end - __initramfs_start));
 	if (root_dev[0]) {

@@ -204,6 +204,11 @@ struct ext2_sb_info {
 	bool filetype;			/* dir entries carry file_type */
 	bool sparse_super, large_file;
 	bool readonly;			/* unknown ro_compat feature */
+	/* The kernel: an inode's last link going leaves its blocks and its
+	 * number allocated (links 0) until its last user is gone, when the
+	 * caller calls ext2_delete_inode (an open file stays readable, its
+	 * number is not reused while it is in memory). false: at once. */
+	bool defer_delete;
 	struct ext2_super_block sb;	/* the disk's copy, as read */
 	struct ext2_group_desc *gd;	/* groups_count, by the caller */
 };
@@ -445,9 +450,19 @@ int ext2_do_rename(struct ext2_sb_info *sbi, unsigned long old_dir,
 		   const char *old_name, size_t old_len, unsigned long new_dir,
 		   const char *new_name, size_t new_len, void *scratch,
 		   char *err, size_t errlen);
+/* Free an inode whose last link went (raw: its copy; with
+ * defer_delete, what unlink/rmdir/rename left): its blocks, a dtime, its
+ * bit. 0, -EUCLEAN, -EIO. */
+int ext2_delete_inode(struct ext2_sb_info *sbi, uint32_t ino,
+		      struct ext2_inode *raw, char *err, size_t errlen);
 /* A regular file's new size: blocks past it freed (indirect ones too),
  * the tail of its last block zeroed; growing leaves a hole. */
 int ext2_do_setsize(struct ext2_sb_info *sbi, uint32_t ino, uint64_t size,
 		    char *err, size_t errlen);
+
+/* ------------------------------------------- vfs.c: ext2 under the VFS */
+
+/* Register the "ext2" file system type (fs/fs.h): once, from vfs_init. */
+void init_ext2_fs(void);
 
 #endif

@@ -180,20 +180,13 @@ int ext2_do_symlink(struct ext2_sb_info *sbi, unsigned long dir,
 			       err, errlen);
 }
 
-/* Drop a link of ino (raw); the last one frees its blocks and itself. */
-static int drop_link(struct ext2_sb_info *sbi, uint32_t ino,
-		     struct ext2_inode *raw, char *err, size_t errlen)
+int ext2_delete_inode(struct ext2_sb_info *sbi, uint32_t ino,
+		      struct ext2_inode *raw, char *err, size_t errlen)
 {
 	bool is_dir = (raw->i_mode & 0xF000) == 0x4000;
 	int ret;
 
-	raw->i_ctime = now(sbi);
-	if (is_dir)
-		raw->i_links_count = 0;		/* "." goes with it */
-	else
-		raw->i_links_count--;
-	if (raw->i_links_count)
-		return ext2_write_inode_raw(sbi, ino, raw, false);
+	raw->i_links_count = 0;
 	ret = ext2_truncate_blocks(sbi, ino, raw, 0, err, errlen);
 	if (ret)
 		return ret;
@@ -201,6 +194,21 @@ static int drop_link(struct ext2_sb_info *sbi, uint32_t ino,
 	raw->i_size = raw->i_size_high = 0;
 	ret = ext2_write_inode_raw(sbi, ino, raw, false);
 	return ret ?: ext2_free_inode(sbi, ino, is_dir, err, errlen);
+}
+
+/* Drop a link of ino (raw); the last one frees its blocks and itself,
+ * or with sbi->defer_delete leaves that to ext2_delete_inode. */
+static int drop_link(struct ext2_sb_info *sbi, uint32_t ino,
+		     struct ext2_inode *raw, char *err, size_t errlen)
+{
+	raw->i_ctime = now(sbi);
+	if ((raw->i_mode & 0xF000) == 0x4000)
+		raw->i_links_count = 0;		/* "." goes with it */
+	else
+		raw->i_links_count--;
+	if (raw->i_links_count || sbi->defer_delete)
+		return ext2_write_inode_raw(sbi, ino, raw, false);
+	return ext2_delete_inode(sbi, ino, raw, err, errlen);
 }
 
 static int remove_entry(struct ext2_sb_info *sbi, unsigned long dir,
