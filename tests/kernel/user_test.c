@@ -179,6 +179,46 @@ static void busybox_sh_pipe(struct kunit *test)
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "6\n");
 }
 
+/* Our /bin/dd (user/bin/dd.c; busybox's has no third line): GNU's three
+ * summary lines on the console, /dev/zero to /dev/null in 4 KiB blocks. */
+static void dd_prints_gnu_summary(struct kunit *test)
+{
+	const char *const argv[] = {
+		"dd", "if=/dev/zero", "of=/dev/null", "bs=4k", "count=256", NULL,
+	};
+	int status;
+
+	run(test, argv, &status);
+	KUNIT_EXPECT_EQ(test, status, EXITED(0));
+	/* Each console line carries printk's time stamp: a line at a time. */
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "] 256+0 records in\n");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "] 256+0 records out\n");
+	KUNIT_EXPECT_STR_CONTAINS(test, out,
+		"] 1048576 bytes (1.0 MB, 1.0 MiB) copied, ");
+}
+
+/* A script must name /bin/dd (busybox sh would run its own applet for a
+ * bare dd): ours writes the blocks to a pipe, and a bad operand exits 1
+ * with GNU's words before anything is copied. */
+static void busybox_sh_runs_bin_dd(struct kunit *test)
+{
+	const char *const argv[] = {
+		"busybox", "sh", "-c",
+		"/bin/dd if=/dev/zero bs=1000 count=3 | busybox wc -c; "
+		"/bin/dd bs=1x; echo status $?", NULL,
+	};
+	int status;
+
+	run(test, argv, &status);
+	KUNIT_EXPECT_EQ(test, status, EXITED(0));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "] 3+0 records out\n");
+	KUNIT_EXPECT_STR_CONTAINS(test, out,
+		"] 3000 bytes (3.0 kB, 2.9 KiB) copied, ");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "] 3000\n");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "] dd: invalid number: '1x'\n");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "] status 1\n");
+}
+
 /* A handler: the shell's trap catches SIGUSR1 it sends itself (kill,
  * rt_sigaction, the signal frame, rt_sigreturn) and carries on. */
 static void busybox_trap_runs_the_handler(struct kunit *test)
@@ -289,6 +329,8 @@ static struct kunit_case user_cases[] = {
 	KUNIT_CASE(sysfuzz_runs_to_the_end),
 	KUNIT_CASE(busybox_sh_pipe),
 	KUNIT_CASE(busybox_trap_runs_the_handler),
+	KUNIT_CASE(dd_prints_gnu_summary),
+	KUNIT_CASE(busybox_sh_runs_bin_dd),
 	KUNIT_CASE(kill_ends_a_sleeping_program),
 	KUNIT_CASE(oom_kills_the_hog),
 	{}

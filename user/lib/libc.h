@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <arch/stat.h>
 #include <arch/unistd.h>
 #include "kernel/abi/mman.h"
 #include "kernel/abi/signal.h"
@@ -47,8 +48,23 @@ extern int errno;
 #define O_RDONLY	0
 #define O_WRONLY	1
 #define O_RDWR		2
+#define O_CREAT		0100
+#define O_EXCL		0200
+#define O_TRUNC		01000
 #define O_CLOEXEC	02000000
 #define O_DIRECTORY	UARCH_O_DIRECTORY
+
+/* lseek's whence, and st_mode's type bits (struct stat is the arch's own
+ * layout, <arch/stat.h>, the file the kernel fills). Linux's values, the
+ * same on both arches and as kernel/file.h's. */
+#define SEEK_SET	0
+#define SEEK_CUR	1
+#define SEEK_END	2
+#define S_IFMT		0170000
+#define S_IFREG		0100000
+#define S_IFDIR		0040000
+#define S_ISREG(m)	(((m) & S_IFMT) == S_IFREG)
+#define S_ISDIR(m)	(((m) & S_IFMT) == S_IFDIR)
 
 #define MAP_FAILED	((void *)-1)
 
@@ -75,6 +91,11 @@ ssize_t read(int fd, void *buf, size_t n);
 ssize_t write(int fd, const void *buf, size_t n);
 int openat(int dirfd, const char *path, int flags, int mode);
 int close(int fd);
+long lseek(int fd, long off, int whence);
+int fstat(int fd, struct stat *st);
+int ftruncate(int fd, long length);
+int fsync(int fd);
+int fdatasync(int fd);
 int pipe2(int fds[2], int flags);
 int dup3(int oldfd, int newfd, int flags);
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off);

@@ -45,6 +45,21 @@ const char *strerror(int err)
 	case EFAULT: return "Bad address";
 	case EINVAL: return "Invalid argument";
 	case ENOSYS: return "Function not implemented";
+	case ENXIO: return "No such device or address";
+	case EEXIST: return "File exists";
+	case ENODEV: return "No such device";
+	case ENOTDIR: return "Not a directory";
+	case EISDIR: return "Is a directory";
+	case EMFILE: return "Too many open files";
+	case EFBIG: return "File too large";
+	case ENOSPC: return "No space left on device";
+	case ESPIPE: return "Illegal seek";
+	case EROFS: return "Read-only file system";
+	case EPIPE: return "Broken pipe";
+	case ENAMETOOLONG: return "File name too long";
+	case ENOTEMPTY: return "Directory not empty";
+	case ELOOP: return "Too many levels of symbolic links";
+	case EOVERFLOW: return "Value too large for defined data type";
 	}
 	snprintf(buf, sizeof(buf), "error %d", err);
 	return buf;

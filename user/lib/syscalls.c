@@ -37,6 +37,31 @@ int close(int fd)
 	return (int)SYS(__NR_close, fd);
 }
 
+long lseek(int fd, long off, int whence)
+{
+	return SYS(__NR_lseek, fd, off, whence);
+}
+
+int fstat(int fd, struct stat *st)
+{
+	return (int)SYS(__NR_fstat, fd, st);
+}
+
+int ftruncate(int fd, long length)
+{
+	return (int)SYS(__NR_ftruncate, fd, length);
+}
+
+int fsync(int fd)
+{
+	return (int)SYS(__NR_fsync, fd);
+}
+
+int fdatasync(int fd)
+{
+	return (int)SYS(__NR_fdatasync, fd);
+}
+
 int pipe2(int fds[2], int flags)
 {
 	return (int)SYS(__NR_pipe2, fds, flags);
