@@ -277,7 +277,7 @@ static void map_shared_write_reaches_read_and_disk(struct kunit *test)
 	const char *p;
 
 	capture(test);
-	KUNIT_ASSERT_EQ(test, sh(test, "dd if=/dev/zero of=/mnt/mapped bs=1k "
+	KUNIT_ASSERT_EQ(test, sh(test, "/bin/dd if=/dev/zero of=/mnt/mapped bs=1k "
 				 "count=" MAP_FILE_KIB), EXITED(0));
 	KUNIT_EXPECT_EQ(test, sh(test, "mapfile " MAP_SEED " /mnt/mapped "
 				 MAP_OFF " " MAP_LEN), EXITED(0));
@@ -350,7 +350,7 @@ static void direct_reclaim_never_writes(struct kunit *test)
 	int p1, p2;
 
 	promised(test, "fs.root");
-	ksnprintf(dd_cmd, sizeof(dd_cmd), "dd if=/dev/zero of=/mnt/dirty bs=64k "
+	ksnprintf(dd_cmd, sizeof(dd_cmd), "/bin/dd if=/dev/zero of=/mnt/dirty bs=64k "
 		  "count=%lu conv=fsync", ram_mib * 2 * 16);
 	ksnprintf(hog, sizeof(hog), "%luM", ram_mib / 2);
 	capture(test);
@@ -367,10 +367,14 @@ static void direct_reclaim_never_writes(struct kunit *test)
 	KUNIT_EXPECT_GT(test, d1 - d0, 0UL);
 	KUNIT_EXPECT_STR_CONTAINS(test, out, ", 0 mismatches");
 	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "Out of memory");
-	/* Debian's busybox dd prints only its records lines (it is built
-	 * without the "bytes copied" one): every block whole. */
+	/* Our dd (user/bin/dd.c: busybox's has no summary line): every
+	 * block whole, and GNU's "N bytes (..) copied, T s, R MB/s". */
 	ksnprintf(want, sizeof(want), "%lu+0 records out\n", ram_mib * 2 * 16);
 	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	ksnprintf(want, sizeof(want), "%lu bytes (", ram_mib * 2 << 20);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, " copied, ");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "B/s\n");
 	kunit_info(test, "%lu pages scanned by direct reclaim, %lu written "
 		   "from it", d1 - d0, w1 - w0);
 	/* The host checks that its blocks came back (e2fsck) and it is gone. */
@@ -394,9 +398,10 @@ static void enospc_on_a_full_disk(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, sh(test, "mkdir -p /mnt/small"), EXITED(0));
 	ksnprintf(line, sizeof(line), "mount %s /mnt/small", dev);
 	KUNIT_ASSERT_EQ(test, console(line), 0);
-	KUNIT_EXPECT_EQ(test, sh(test, "dd if=/dev/zero of=/mnt/small/fill bs=4k"),
+	KUNIT_EXPECT_EQ(test, sh(test, "/bin/dd if=/dev/zero of=/mnt/small/fill bs=4k"),
 			EXITED(1));
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "No space left on device");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, " copied, ");	/* what was */
 	KUNIT_EXPECT_EQ(test, sh(test, "sync; rm /mnt/small/fill && pattern "
 				 AFTER_SEED " " AFTER_SIZE " > /mnt/small/after "
 				 "&& sync"), EXITED(0));
