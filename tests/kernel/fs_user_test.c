@@ -320,7 +320,7 @@ static void busybox_tools_on_ext2(struct kunit *test)
 				 "truncate -s " TOOLS_CUT " /mnt/d/t && "
 				 "stat -c 'size %s links %h' /mnt/d/t /mnt/d/e && "
 				 "rm /mnt/d/c && rmdir /mnt/gone && "
-				 "echo LS && ls /mnt/d && ls -a /mnt/d/e && sync"),
+				 "echo LS && ls -1 /mnt/d && ls -1a /mnt/d/e && sync"),
 			EXITED(0));
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "size " TOOLS_CUT " links 1\n");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "size 4096 links 2\n");
