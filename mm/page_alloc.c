@@ -448,7 +448,11 @@ static struct page *__alloc_pages_slowpath(pg_data_t *pgdat, gfp_t gfp,
 
 	/* HOOK: direct reclaim (mm/vmscan.c) plugs in here. */
 	if ((gfp & __GFP_DIRECT_RECLAIM) && page_alloc_try_to_free_pages) {
-		for (int tries = 0; tries < 16; tries++) {
+		/* As Linux's should_reclaim_retry: while reclaim makes
+		 * progress, try again (what it freed may have gone to
+		 * another task first); give up when it makes none, or after
+		 * a bound that stops a livelock. */
+		for (int tries = 0; tries < 256; tries++) {
 			unsigned long progress =
 				page_alloc_try_to_free_pages(pgdat, gfp, order);
 

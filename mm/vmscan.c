@@ -38,7 +38,7 @@
  * a direct reclaimer before it reports no progress. */
 #define MAX_RECLAIM_RETRIES	16
 
-void (*reclaim_throttle_hook)(pg_data_t *pgdat);
+bool (*reclaim_throttle_hook)(pg_data_t *pgdat);
 void (*reclaim_wake_throttled_hook)(pg_data_t *pgdat);
 
 static inline bool page_is_file_lru(const struct page *page)
@@ -364,10 +364,9 @@ unsigned long shrink_node(pg_data_t *pgdat, struct scan_control *sc)
 	return nr_reclaimed;
 }
 
-void reclaim_throttle(pg_data_t *pgdat)
+bool reclaim_throttle(pg_data_t *pgdat)
 {
-	if (reclaim_throttle_hook)
-		reclaim_throttle_hook(pgdat);
+	return reclaim_throttle_hook && reclaim_throttle_hook(pgdat);
 }
 
 /* ---------------------------------------------------- direct reclaim */
@@ -398,7 +397,8 @@ unsigned long try_to_free_pages(pg_data_t *pgdat, gfp_t gfp,
 	};
 
 	count_vm_event(ALLOCSTALL);
-	for (int retries = 0;; retries++) {
+	/* retries: waits in which nothing happened; waits: all of them. */
+	for (int retries = 0, waits = 0;; waits++) {
 		sc.nr_dirty = sc.nr_writeback = sc.nr_congested = 0;
 		do_try_to_free_pages(pgdat, &sc);
 		if (sc.nr_reclaimed)
@@ -414,11 +414,20 @@ unsigned long try_to_free_pages(pg_data_t *pgdat, gfp_t gfp,
 		if (!sc.nr_dirty && !sc.nr_writeback && !sc.nr_congested &&
 		    !node_page_state(pgdat, NR_ISOLATED_FILE))
 			break;
-		if (retries >= MAX_RECLAIM_RETRIES)
+		if (retries >= MAX_RECLAIM_RETRIES ||
+		    waits >= 16 * MAX_RECLAIM_RETRIES)
 			break;
 		if (sc.nr_dirty)
 			wakeup_flusher_threads();
-		reclaim_throttle(pgdat);
+		/*
+		 * Woken by progress (kswapd freed pages, a writeback ended)
+		 * does not count against us: another task may have taken
+		 * what was freed, and the dirty pages are still on their way
+		 * to the disk. Only waits in which nothing at all happened
+		 * bring the OOM killer nearer.
+		 */
+		if (!reclaim_throttle(pgdat))
+			retries++;
 	}
 	return sc.nr_reclaimed;
 }

@@ -76,11 +76,12 @@ void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order);
 /*
  * Wait (throttled) for writeback or reclaim progress: a direct reclaimer
  * that found only dirty or writeback pages sleeps up to ~100 ms, or until
- * end_page_writeback/kswapd wakes it. Kernel only (the hook is set by
- * mm/vmscan_kthread.c; on the host it returns at once).
+ * end_page_writeback/kswapd wakes it. true if woken by such progress,
+ * false if the wait timed out. Kernel only (the hook is set by
+ * mm/vmscan_kthread.c; on the host it returns false at once).
  */
-void reclaim_throttle(pg_data_t *pgdat);
-extern void (*reclaim_throttle_hook)(pg_data_t *pgdat);
+bool reclaim_throttle(pg_data_t *pgdat);
+extern bool (*reclaim_throttle_hook)(pg_data_t *pgdat);
 extern void (*reclaim_wake_throttled_hook)(pg_data_t *pgdat);
 
 /* Install the hooks into the page allocator; start kswapd (kernel). */

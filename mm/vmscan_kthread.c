@@ -120,16 +120,17 @@ static int kswapd(void *arg)
 	return 0;
 }
 
-static void throttle_wait(pg_data_t *pgdat)
+static bool throttle_wait(pg_data_t *pgdat)
 {
 	struct kswapd_state *ks = ks_of(pgdat);
 	unsigned long seen;
 
 	if (!ks)
-		return;
+		return false;
 	seen = READ_ONCE(ks->progress);
 	wait_event_timeout(ks->throttle, READ_ONCE(ks->progress) != seen,
 			   THROTTLE_MS);
+	return READ_ONCE(ks->progress) != seen;
 }
 
 /* Any context (end_page_writeback runs from I/O completion). */
