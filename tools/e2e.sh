@@ -17,6 +17,8 @@ E2E_BIG_SEED=1			# fs_user_test.c: pattern 1 SIZE > /mnt/big
 E2E_PAT="2 16M"			# PAT_SEED, PAT_SIZE
 E2E_MAPPED="3 1M 65536 200000"	# MAP_SEED, the file, MAP_OFF, MAP_LEN
 E2E_AFTER="5 64K"		# AFTER_SEED, AFTER_SIZE (on vdb)
+E2E_TOOLS="7 100K"		# TOOLS_SEED, TOOLS_SIZE: /d/e/b
+E2E_TOOLS_CUT="7 5000"		# the same cut to TOOLS_CUT: /d/t
 E2E_OK="6 64K"			# the good disk of the -bad configurations
 # e2e_sha KIND ARGS: tools/check-ext2's hash, kept in build/e2e/ (the big
 # file's takes seconds and every set-up runs twice).
@@ -69,7 +71,10 @@ ext2_check() {
 	bigsha=$(e2e_sha pattern "$E2E_BIG_SEED" "$big" --sha256) || return 1
 	python3 tools/check-ext2 image "$d/vda.img" "/big=$bigsha" \
 		"/pat=$(e2e_sha pattern $E2E_PAT --sha256)" \
-		"/mapped=$(e2e_sha mapped $E2E_MAPPED)" /dirty=absent || return 1
+		"/mapped=$(e2e_sha mapped $E2E_MAPPED)" /dirty=absent \
+		"/d/e/b=$(e2e_sha pattern $E2E_TOOLS --sha256)" \
+		"/d/t=$(e2e_sha pattern $E2E_TOOLS_CUT --sha256)" \
+		/d/a=absent /d/c=absent /gone=absent || return 1
 	python3 tools/check-ext2 image "$d/vdb.img" \
 		"/after=$(e2e_sha pattern $E2E_AFTER --sha256)" /fill=absent || return 1
 	strip_stamps <"$1" | grep -q "^$bigsha  /mnt/big" ||

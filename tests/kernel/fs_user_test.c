@@ -277,7 +277,7 @@ static void map_shared_write_reaches_read_and_disk(struct kunit *test)
 	const char *p;
 
 	capture(test);
-	KUNIT_ASSERT_EQ(test, sh(test, "dd if=/dev/zero of=/mnt/mapped bs=1k "
+	KUNIT_ASSERT_EQ(test, sh(test, "/bin/dd if=/dev/zero of=/mnt/mapped bs=1k "
 				 "count=" MAP_FILE_KIB), EXITED(0));
 	KUNIT_EXPECT_EQ(test, sh(test, "mapfile " MAP_SEED " /mnt/mapped "
 				 MAP_OFF " " MAP_LEN), EXITED(0));
@@ -300,6 +300,41 @@ static void map_shared_write_reaches_read_and_disk(struct kunit *test)
 }
 
 /*
+ * The name space through busybox's applets, unmodified: mkdir, cp, cmp,
+ * mv (rename), truncate (ftruncate), stat, rm (unlink), rmdir, ls
+ * (getdents64), and the errors they must get (ENOTEMPTY, ENOENT, a cmp
+ * that differs). The host then finds /d/e/b and /d/t with the right
+ * bytes and /d/a, /d/c, /gone absent (tools/e2e.sh ext2_check).
+ */
+#define TOOLS_SEED	"7"
+#define TOOLS_SIZE	"100K"
+#define TOOLS_CUT	"5000"
+static void busybox_tools_on_ext2(struct kunit *test)
+{
+	promised(test, "fs.root");
+	capture(test);
+	KUNIT_EXPECT_EQ(test, sh(test, "mkdir -p /mnt/d/e /mnt/gone && "
+				 "pattern " TOOLS_SEED " " TOOLS_SIZE " > /mnt/d/a && "
+				 "cp /mnt/d/a /mnt/d/e/b && cmp /mnt/d/a /mnt/d/e/b && "
+				 "mv /mnt/d/a /mnt/d/c && cp /mnt/d/c /mnt/d/t && "
+				 "truncate -s " TOOLS_CUT " /mnt/d/t && "
+				 "stat -c 'size %s links %h' /mnt/d/t /mnt/d/e && "
+				 "rm /mnt/d/c && rmdir /mnt/gone && "
+				 "echo LS: $(ls /mnt/d) / $(ls -a /mnt/d/e) && sync"),
+			EXITED(0));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "size " TOOLS_CUT " links 1\n");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "size 4096 links 2\n");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "LS: e t / . .. b\n");
+	KUNIT_EXPECT_EQ(test, sh(test, "rmdir /mnt/d"), EXITED(1));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "Directory not empty");
+	KUNIT_EXPECT_EQ(test, sh(test, "cat /mnt/d/c"), EXITED(1));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "No such file or directory");
+	KUNIT_EXPECT_EQ(test, sh(test, "cmp /mnt/d/e/b /mnt/d/t"), EXITED(1));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "EOF on /mnt/d/t");
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
+/*
  * Direct reclaim never writes: dd conv=fsync dirties file pages (twice RAM) while
  * memhog allocates and touches half of RAM, four times. Direct reclaim
  * must have run (pgscan_direct moved, or the case proves nothing), and
@@ -315,7 +350,7 @@ static void direct_reclaim_never_writes(struct kunit *test)
 	int p1, p2;
 
 	promised(test, "fs.root");
-	ksnprintf(dd_cmd, sizeof(dd_cmd), "dd if=/dev/zero of=/mnt/dirty bs=64k "
+	ksnprintf(dd_cmd, sizeof(dd_cmd), "/bin/dd if=/dev/zero of=/mnt/dirty bs=64k "
 		  "count=%lu conv=fsync", ram_mib * 2 * 16);
 	ksnprintf(hog, sizeof(hog), "%luM", ram_mib / 2);
 	capture(test);
@@ -332,10 +367,14 @@ static void direct_reclaim_never_writes(struct kunit *test)
 	KUNIT_EXPECT_GT(test, d1 - d0, 0UL);
 	KUNIT_EXPECT_STR_CONTAINS(test, out, ", 0 mismatches");
 	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "Out of memory");
-	/* Debian's busybox dd prints only its records lines (it is built
-	 * without the "bytes copied" one): every block whole. */
+	/* Our dd (user/bin/dd.c: busybox's has no summary line): every
+	 * block whole, and GNU's "N bytes (..) copied, T s, R MB/s". */
 	ksnprintf(want, sizeof(want), "%lu+0 records out\n", ram_mib * 2 * 16);
 	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	ksnprintf(want, sizeof(want), "%lu bytes (", ram_mib * 2 << 20);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, " copied, ");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "B/s\n");
 	kunit_info(test, "%lu pages scanned by direct reclaim, %lu written "
 		   "from it", d1 - d0, w1 - w0);
 	/* The host checks that its blocks came back (e2fsck) and it is gone. */
@@ -359,9 +398,10 @@ static void enospc_on_a_full_disk(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, sh(test, "mkdir -p /mnt/small"), EXITED(0));
 	ksnprintf(line, sizeof(line), "mount %s /mnt/small", dev);
 	KUNIT_ASSERT_EQ(test, console(line), 0);
-	KUNIT_EXPECT_EQ(test, sh(test, "dd if=/dev/zero of=/mnt/small/fill bs=4k"),
+	KUNIT_EXPECT_EQ(test, sh(test, "/bin/dd if=/dev/zero of=/mnt/small/fill bs=4k"),
 			EXITED(1));
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "No space left on device");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, " copied, ");	/* what was */
 	KUNIT_EXPECT_EQ(test, sh(test, "sync; rm /mnt/small/fill && pattern "
 				 AFTER_SEED " " AFTER_SIZE " > /mnt/small/after "
 				 "&& sync"), EXITED(0));
@@ -397,6 +437,7 @@ static struct kunit_case fs_user_cases[] = {
 	KUNIT_CASE(big_file_read_back_after_drop_caches),
 	KUNIT_CASE(two_programs_read_and_map_one_file),
 	KUNIT_CASE(map_shared_write_reaches_read_and_disk),
+	KUNIT_CASE(busybox_tools_on_ext2),
 	KUNIT_CASE(direct_reclaim_never_writes),
 	KUNIT_CASE(enospc_on_a_full_disk),
 	KUNIT_CASE(sync_umount_mount_and_read_back),
