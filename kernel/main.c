@@ -31,6 +31,7 @@
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
 #include "mm/vmscan.h"
+#include "mm/vmstat.h"
 #include "mm/xarray.h"
 #include <arch/machine.h>
 
@@ -93,6 +94,7 @@ void kernel_main(struct boot_info *bi)
 	vmscan_init();			/* reclaim: kswapd, direct reclaim hook */
 	workqueue_init_early();		/* system_wq and its kworker thread */
 	dma_flush_queue_timer_init();	/* lazy IOMMU flushes bounded in time */
+	vmstat_shepherd_init();		/* per-CPU counter differences folded, 1 s */
 	writeback_init();		/* the flusher thread: dirty pages out */
 	intel_iommu_pci_init(bi);	/* VT-d (ACPI DMAR): units on, PCI hook */
 	arm_smmu_v3_pci_init(bi);	/* SMMUv3 (device tree): on, PCI hook */

@@ -136,6 +136,25 @@ void refresh_cpu_vm_stats(pg_data_t *pgdat)
 	arch_irq_restore(flags);
 }
 
+bool cpu_vm_stats_need_fold(pg_data_t *pgdat, unsigned int cpu)
+{
+	struct per_cpu_nodestat *np = per_cpu_ptr(pgdat->per_cpu_nodestats, cpu);
+
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+		struct per_cpu_zonestat *zp = per_cpu_ptr(zone->per_cpu_zonestats,
+							  cpu);
+
+		for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+			if (READ_ONCE(zp->vm_stat_diff[i]))
+				return true;
+	}
+	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
+		if (READ_ONCE(np->vm_node_stat_diff[i]))
+			return true;
+	return false;
+}
+
 /*
  * Linux's calculate_normal_threshold(): more CPUs and more memory make
  * shared-counter updates costlier, so each CPU may drift further. Counted

@@ -72,6 +72,26 @@ void mod_node_page_state(pg_data_t *pgdat, enum node_stat_item item,
 void refresh_cpu_vm_stats(pg_data_t *pgdat);
 
 /*
+ * Whether `cpu` holds a difference of pgdat that no update of its own
+ * may ever fold (any nonzero one: a CPU that goes quiet keeps it
+ * forever). Read from another CPU, racing with updates: a hint.
+ */
+bool cpu_vm_stats_need_fold(pg_data_t *pgdat, unsigned int cpu);
+
+/*
+ * The shepherd (Linux's vmstat_shepherd + vmstat_update): every
+ * VMSTAT_INTERVAL_MS it has each CPU that holds differences fold them,
+ * so a shared counter is never stale for longer than that, even for
+ * counters only idle CPUs changed last. Readers that decide by a
+ * counter (dirty throttling, reclaim) rely on it: without it the
+ * shared dirty count can stay 32 pages a CPU too high for ever, and a
+ * writer waiting for it to fall waits for ever. mm/vmstat_kthread.c,
+ * started by kernel_main once system_wq exists.
+ */
+#define VMSTAT_INTERVAL_MS	1000
+void vmstat_shepherd_init(void);
+
+/*
  * Set every CPU's stat_threshold of pgdat's zones and of pgdat from the
  * node's size (Linux's calculate_normal_threshold()); 0 until then, which
  * folds every update at once. The page allocator calls it when it builds

@@ -14,6 +14,12 @@
  * folds its own differences (a cross-CPU call) and the shared counter
  * must equal it too, with every difference 0.
  *
+ * shepherd_folds_quiet_cpus: every online CPU adds one page to an item
+ * nothing else changes (NR_KERNEL_MISC_RECLAIMABLE, no feeder yet), less
+ * than its threshold, and then does nothing more with it: the shared
+ * counter must not move at once, and must show all of it within three
+ * shepherd intervals (mm/vmstat_kthread.c), then the same going back.
+ *
  * thread_stacks_counted, vmalloc_counted: kthread_create() and vmalloc()
  * move NR_KERNEL_STACK_KB and NR_VMALLOC of the kernel's node by exactly
  * their size, and freeing moves them back.
@@ -171,6 +177,64 @@ static void every_cpu_folds_without_loss(struct kunit *test)
 						       cpu)->vm_node_stat_diff[FOLD_ITEM], 0);
 }
 
+#define QUIET_ITEM	NR_KERNEL_MISC_RECLAIMABLE
+
+static void quiet_add(void *arg)
+{
+	__mod_node_page_state(&contig_page_data, QUIET_ITEM, (long)arg);
+}
+
+/* Every online CPU adds delta (in an IPI, so on itself); the number of
+ * CPUs that did. */
+static long quiet_add_everywhere(struct kunit *test, long delta)
+{
+	long n = 0;
+
+	for_each_online_cpu(cpu) {
+		KUNIT_EXPECT_EQ(test, smp_call_function_single(cpu, quiet_add,
+							       (void *)delta), 0);
+		n++;
+	}
+	return n;
+}
+
+static bool shared_reaches(unsigned long want)
+{
+	uint64_t deadline = clock_ns() + 3ULL * VMSTAT_INTERVAL_MS * 1000000;
+
+	while (clock_ns() < deadline) {
+		if (node_page_state(&contig_page_data, QUIET_ITEM) == want)
+			return true;
+		sleep_ms(10);
+	}
+	return false;
+}
+
+static void shepherd_folds_quiet_cpus(struct kunit *test)
+{
+	unsigned long before = node_page_state_snapshot(&contig_page_data,
+							QUIET_ITEM);
+	long n;
+
+	for_each_online_cpu(cpu)
+		KUNIT_ASSERT_GT(test, (int)per_cpu_ptr(contig_page_data.per_cpu_nodestats,
+						       cpu)->stat_threshold, 1);
+	KUNIT_ASSERT_TRUE(test, shared_reaches(before));
+	n = quiet_add_everywhere(test, 1);
+	/* Under every threshold: nothing reached the shared counter yet. */
+	KUNIT_EXPECT_EQ(test, node_page_state(&contig_page_data, QUIET_ITEM),
+			before);
+	KUNIT_EXPECT_EQ(test, node_page_state_snapshot(&contig_page_data,
+						       QUIET_ITEM),
+			before + (unsigned long)n);
+	KUNIT_EXPECT_TRUE(test, shared_reaches(before + (unsigned long)n));
+	quiet_add_everywhere(test, -1);
+	KUNIT_EXPECT_TRUE(test, shared_reaches(before));
+	for_each_online_cpu(cpu)
+		KUNIT_EXPECT_EQ(test, (int)per_cpu_ptr(contig_page_data.per_cpu_nodestats,
+						       cpu)->vm_node_stat_diff[QUIET_ITEM], 0);
+}
+
 static int idle_fn(void *arg)
 {
 	while (!kthread_should_stop())
@@ -210,6 +274,7 @@ static void vmalloc_counted(struct kunit *test)
 
 static struct kunit_case vmstat_smp_cases[] = {
 	KUNIT_CASE(every_cpu_folds_without_loss),
+	KUNIT_CASE(shepherd_folds_quiet_cpus),
 	KUNIT_CASE(thread_stacks_counted),
 	KUNIT_CASE(vmalloc_counted),
 	{}

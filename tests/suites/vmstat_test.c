@@ -246,8 +246,10 @@ static void fold_at_threshold(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, node_page_state(A(), item), (unsigned long)t + 1);
 	KUNIT_EXPECT_EQ(test, node_page_state_snapshot(A(), item),
 			(unsigned long)t - 2);
+	KUNIT_EXPECT_TRUE(test, cpu_vm_stats_need_fold(A(), arch_cpu_id()));
 	refresh_cpu_vm_stats(A());
 	KUNIT_EXPECT_EQ(test, node_page_state(A(), item), (unsigned long)t - 2);
+	KUNIT_EXPECT_FALSE(test, cpu_vm_stats_need_fold(A(), arch_cpu_id()));
 	/* A change bigger than the threshold goes straight through. */
 	__mod_node_page_state(A(), item, 2L * t);
 	KUNIT_EXPECT_EQ(test, node_page_state(A(), item), 3UL * t - 2);
@@ -259,7 +261,9 @@ static void fold_at_threshold(struct kunit *test)
 	mod_zone_page_state(&A()->node_zones[ZONE_NORMAL], NR_BOUNCE, 5);
 	KUNIT_EXPECT_EQ(test, sum_zone_node_page_state(A(), NR_BOUNCE), 5UL);
 	dec_zone_page_state(&A()->node_zones[ZONE_NORMAL], NR_BOUNCE);
+	KUNIT_EXPECT_TRUE(test, cpu_vm_stats_need_fold(A(), arch_cpu_id()));
 	refresh_cpu_vm_stats(A());
+	KUNIT_EXPECT_FALSE(test, cpu_vm_stats_need_fold(A(), arch_cpu_id()));
 	KUNIT_EXPECT_EQ(test, zone_page_state(&A()->node_zones[ZONE_NORMAL],
 					      NR_BOUNCE), 4UL);
 	mod_zone_page_state(&A()->node_zones[ZONE_NORMAL], NR_BOUNCE, -4);
