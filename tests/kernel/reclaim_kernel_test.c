@@ -5,10 +5,15 @@
  * Both cases first take the node's free memory away in large blocks
  * (held, unreclaimable, as a memory hog would), so that a few thousand
  * page-cache pages are enough to reach the watermarks whatever the
- * machine's size; the blocks are given back at the end.
+ * machine's size; the blocks are given back at the end. They are taken
+ * zone by zone, so that each zone ends just above its own mark (plus the
+ * reserve it keeps from NORMAL allocations): on the two-zone 6 GiB
+ * machine a node-wide hold drained NORMAL to min, left DMA32 at its
+ * reserve, and then neither could kswapd balance the node nor could the
+ * loaders get a first page.
  *
  * kswapd_wakes_below_low_sleeps_above_high: free memory is held down to
- * a little above the low watermark; clean pages of a fake file are then
+ * a little above the high watermark; clean pages of a fake file are then
  * added until an allocation falls below low and wakes kswapd. kswapd must
  * run (pgscan_kswapd and pgsteal_kswapd move) and stop with every zone
  * above its high watermark, with no direct reclaim needed by the test's
@@ -65,8 +70,22 @@ static unsigned long node_wmark(enum zone_watermarks w)
 	return n;
 }
 
-/* Hold free memory until at most `leave` pages above the mark are free
- * (allocations that neither reclaim nor wake kswapd). */
+/*
+ * Hold free memory until each zone has at most `leave` pages above what a
+ * GFP_KERNEL allocation may not take from it: the mark plus the zone's
+ * lowmem_reserve against NORMAL allocations (0 for the highest zone; on
+ * the 6 GiB machine DMA32 keeps about 4000 pages from them). Zone by
+ * zone, lowest first, with a gfp whose highest zone is that zone and no
+ * reclaim flags (nothing reclaims or wakes kswapd), so that every zone
+ * ends just above its own mark: a node held as a whole would drain the
+ * highest zone to its min (allocations try it first) and leave the lower
+ * one full, and no reclaim could then make the node balanced.
+ */
+static gfp_t zone_gfp(enum zone_type idx)
+{
+	return idx == ZONE_DMA32 ? GFP_DMA32 : 0;
+}
+
 static bool hold_memory_down_to(enum zone_watermarks w, unsigned long leave)
 {
 	held = vmalloc(MAX_HELD * sizeof(*held));
@@ -74,13 +93,26 @@ static bool hold_memory_down_to(enum zone_watermarks w, unsigned long leave)
 		return false;
 	nr_held = 0;
 	drain_all_pages(NULL);
-	while (nr_held < MAX_HELD && node_free() > node_wmark(w) + leave +
-	       (1UL << HOLD_ORDER)) {
-		struct page *p = alloc_pages(__GFP_NOWARN, HOLD_ORDER);
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &contig_page_data.node_zones[z];
+		unsigned long floor;
 
-		if (!p)
-			break;
-		held[nr_held++] = p;
+		if (!populated_zone(zone))
+			continue;
+		floor = zone->_watermark[w] + zone->lowmem_reserve[ZONE_NORMAL] +
+			leave + (1UL << HOLD_ORDER);
+		while (nr_held < MAX_HELD && READ_ONCE(zone->free_pages) > floor) {
+			struct page *p = alloc_pages(__GFP_NOWARN | zone_gfp(z),
+						     HOLD_ORDER);
+
+			if (!p)
+				break;
+			if (page_zone(p) != zone) {	/* this zone said no */
+				__free_pages(p, HOLD_ORDER);
+				break;
+			}
+			held[nr_held++] = p;
+		}
 	}
 	return true;
 }
