@@ -82,6 +82,19 @@ static struct page *page_at(struct mm_struct *mm, unsigned long va)
 						 : NULL;
 }
 
+static bool last_page_written(struct mm_struct *mm)
+{
+	struct page *page;
+	bool written;
+
+	mmap_read_lock(mm);
+	page = page_at(mm, HOG_ADDR + (HOG_PAGES - 1) * PAGE_SIZE);
+	written = page && READ_ONCE(*(volatile uint64_t *)page_address(page)) ==
+			  HOG_PAGES - 1;
+	mmap_read_unlock(mm);
+	return written;
+}
+
 static void idlehog_odd_pages_idle(struct kunit *test)
 {
 	static const char *const argv[] = { "idlehog", "256", "5", NULL };
@@ -99,15 +112,21 @@ static void idlehog_odd_pages_idle(struct kunit *test)
 			   "of a present page yet (arm64 would fault forever)");
 	pid = process_spawn("/bin/idlehog", argv, envp);
 	KUNIT_ASSERT_GT(test, pid, 0);
-	/* Wait until it has written all its pages. */
+	/*
+	 * Wait until it has written all its pages: the last one holds its
+	 * index (it writes them in order). Not "rss >= 256": its stack and
+	 * data are anonymous pages too, so that came a few pages early and
+	 * the last odd pages were written after the mark (seen used).
+	 */
 	for (waited = 0; waited < 5000; waited += 20) {
 		if (!mm)
 			mm = mm_of(pid);
-		if (mm && mm->rss[MM_ANONPAGES] >= HOG_PAGES)
+		if (mm && last_page_written(mm))
 			break;
 		sleep_ms(20);
 	}
 	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_TRUE(test, last_page_written(mm));
 	KUNIT_ASSERT_GE(test, mm->rss[MM_ANONPAGES], (long)HOG_PAGES);
 	KUNIT_EXPECT_GE(test, mm_idle_mark(mm), (unsigned long)HOG_PAGES);
 	sleep_ms(2500);		/* it writes the even pages from 1 s on */
