@@ -11,7 +11,8 @@
  * when reclaim looks); reclaim demotes active pages to keep the inactive
  * list big enough, and frees inactive pages nobody used.
  *
- * A page is on a list iff PG_lru; PG_active says which of the pair. The
+ * A page is on a list iff PG_lru; PG_active says which of the pair. A
+ * page just added may wait in a per-CPU batch first (lru_cache_add). The
  * list does not hold a reference: the page leaves its list when its last
  * reference goes (put_page) or when reclaim isolates it (which holds a
  * reference while it works).
@@ -48,9 +49,18 @@ static inline enum lru_list page_lru(const struct page *page)
 /* Empty lists (node init; tests' private nodes). */
 void lruvec_init(struct lruvec *lruvec);
 
-/* A new page (anonymous: PG_swapbacked set; page cache: clear) goes on
- * its LRU list: inactive, or active if PG_active/PG_workingset say so. */
+/*
+ * A new page (anonymous: PG_swapbacked set; page cache: clear) goes on
+ * its LRU list: inactive, or active if PG_active/PG_workingset say so.
+ * Not at once: it waits in this CPU's add batch (holding a reference,
+ * PG_lru clear) until the batch is full or someone drains it, so that
+ * lru_lock is taken once for LRU_ADD_BATCH pages (mm/lru.c).
+ */
 void lru_cache_add(struct page *page);
+#define LRU_ADD_BATCH	15	/* pages a batch holds (Linux's PAGEVEC_SIZE) */
+/* Every CPU's add batch onto the lists, from any CPU (no IPIs: each
+ * batch has its own lock). Reclaim and lruvec_check call it first. */
+void lru_add_drain_all(void);
 /*
  * An access through read()/write() or a fault (Linux's
  * mark_page_accessed): inactive+unreferenced -> referenced;
@@ -77,6 +87,17 @@ void rotate_reclaimable_page(struct page *page);
  * frees it. What every user of LRU pages calls instead of __free_page.
  */
 void put_page(struct page *page);
+
+/*
+ * put_page() on each of n pages, taking lru_lock once for all the pages
+ * whose last reference went rather than once each (Linux's
+ * release_pages, what munmap's batched frees use). With many CPUs
+ * unmapping at once a lock taken per page makes them queue for it page
+ * by page: on the 8-CPU machine, 8 memhogs exiting together took a
+ * minute (a ticket lock hands itself to the next waiter even when the
+ * host has not scheduled that vCPU).
+ */
+void release_pages(struct page **pages, unsigned int n);
 
 /* Pages on each list of the node, and in total (meminfo, vmstat). */
 unsigned long lruvec_lru_size(struct lruvec *lruvec, enum lru_list lru);

@@ -132,7 +132,8 @@ uint64_t pte_update_bits(struct mm_struct *mm, unsigned long va,
 	return a.old;
 }
 
-/* The PTEs of one page went: its counters, its dirty bit, its reference. */
+/* The PTEs of one page went: its counters and its dirty bit. The
+ * caller drops its reference (zap_range: a batch at once). */
 static void unmapped_page(struct mm_struct *mm, struct page *page, bool dirty)
 {
 	/* A dirty PTE of a file page: the data must reach the file. */
@@ -140,7 +141,6 @@ static void unmapped_page(struct mm_struct *mm, struct page *page, bool dirty)
 		set_page_dirty(page);
 	mm->rss[page_counter(page)]--;
 	page_remove_rmap(page);
-	put_page(page);
 }
 
 /*
@@ -156,6 +156,8 @@ static void zap_range(struct vm_area_struct *vma, unsigned long start,
 	unsigned long cur = start;
 	struct pte_batch b;
 	bool drop[PTE_BATCH];
+	struct page *put[PTE_BATCH];
+	unsigned int nr_put;
 
 	while (next_ptes(mm, &cur, end, &b)) {
 		for (unsigned int i = 0; i < b.n; i++)
@@ -183,9 +185,13 @@ static void zap_range(struct vm_area_struct *vma, unsigned long start,
 		 * page that is writable was dirtied when it became so
 		 * (do_page_mkwrite), so a store racing with it loses
 		 * nothing. */
+		nr_put = 0;
 		for (unsigned int i = 0; i < b.n; i++)
-			if (drop[i])
-				unmapped_page(mm, pa_page(b.pa[i]), b.dirty[i]);
+			if (drop[i]) {
+				put[nr_put] = pa_page(b.pa[i]);
+				unmapped_page(mm, put[nr_put++], b.dirty[i]);
+			}
+		release_pages(put, nr_put);	/* lru_lock once, not per page */
 	}
 }
 
@@ -203,6 +209,7 @@ void zap_file_pte(struct mm_struct *mm, unsigned long va, struct page *page)
 	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
 	arch_mm_unmap(&mm->arch, va, PAGE_SIZE);
 	unmapped_page(mm, page, pte & fmt->dirty_bit);
+	put_page(page);
 }
 
 /* The part [*s, *e) of file VMA v that maps pages [start, start + nr) of

@@ -12,6 +12,7 @@
 #include "mm/internal.h"
 #include "mm/lru.h"
 #include "mm/memblock.h"
+#include "mm/lru.h"
 #include "mm/vmstat.h"
 #include "kernel/lib/string.h"
 
@@ -206,6 +207,9 @@ unsigned long page_arena_destroy(pg_data_t *pgdat)
 {
 	unsigned long in_use;
 
+	/* Pages of this node waiting in LRU add batches hold a reference
+	 * (and the batches would touch them after the node is gone). */
+	lru_add_drain_all();
 	drain_node_pages(pgdat);
 	in_use = node_managed_pages(pgdat) - node_free_pages(pgdat);
 	remove_ranges(pgdat);

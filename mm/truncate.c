@@ -102,6 +102,9 @@ unsigned long invalidate_mapping_pages(struct address_space *mapping,
 	pgoff_t index = start;
 	struct page *page;
 
+	/* A page waiting in an LRU add batch holds the batch's reference:
+	 * put it on its list, or it would look busy below. */
+	lru_add_drain_all();
 	while (index <= end &&
 	       (page = next_page(mapping, &index, end, false))) {
 		if (trylock_page(page)) {

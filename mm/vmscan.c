@@ -334,6 +334,7 @@ unsigned long shrink_node(pg_data_t *pgdat, struct scan_control *sc)
 	uint64_t t0 = clock_ns();
 	unsigned long nr_file;
 
+	lru_add_drain_all();		/* pages still in add batches too */
 	nr_file = scan_target(lruvec, LRU_INACTIVE_FILE, sc->priority) +
 		  scan_target(lruvec, LRU_ACTIVE_FILE, sc->priority);
 	while (nr_file && sc->nr_reclaimed < sc->nr_to_reclaim) {

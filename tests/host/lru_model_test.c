@@ -382,8 +382,10 @@ static void lru_put_page_clears(struct kunit *test)
 	SetPageReferenced(page);
 	SetPageUptodate(page);
 	lru_cache_add(page);
-	mark_page_accessed(page);	/* referenced -> active */
+	mark_page_accessed(page);	/* referenced -> active (in the batch) */
 	KUNIT_EXPECT_TRUE(test, PageActive(page));
+	KUNIT_EXPECT_EQ(test, lruvec_lru_size(lruvec, LRU_ACTIVE_FILE), 0UL);
+	lru_add_drain_all();		/* ... onto the active list */
 	KUNIT_EXPECT_EQ(test, lruvec_lru_size(lruvec, LRU_ACTIVE_FILE), 1UL);
 	KUNIT_EXPECT_EQ(test, node_page_state_snapshot(&arena.pgdat,
 						       NR_ACTIVE_FILE), 1UL);

@@ -7,6 +7,7 @@
 #include "kernel/process.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
+#include "mm/lru.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 #include "mm/vmstat.h"
@@ -15,6 +16,7 @@ void mem_snapshot(struct mem_snapshot *m)
 {
 	pg_data_t *pgdat = NODE_DATA(0);
 
+	lru_add_drain_all();	/* pages the LRU add batches hold */
 	drain_all_pages(NULL);
 	m->threads = nr_threads();
 	m->processes = nr_processes();

@@ -563,13 +563,14 @@ static void madv_cold(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, do_madvise(mm, A, PAGE_SIZE, MADV_COLD), 0);
 	KUNIT_EXPECT_FALSE(test, PageActive(page));
 	KUNIT_EXPECT_TRUE(test, PageLRU(page));
-	/* A private anonymous page is on the (anon) LRU from its fault on,
-	 * and MADV_COLD moves it too. */
+	/* A private anonymous page goes to the (anon) LRU from its fault on
+	 * (through this CPU's add batch), and MADV_COLD moves it too. */
 	KUNIT_EXPECT_EQ(test, map(mm, B, PAGE_SIZE, RW, PRIVATE | MAP_ANONYMOUS,
 				  0), (long)B);
 	KUNIT_EXPECT_TRUE(test, poke(mm, B, 1));
 	page = mapped(mm, B, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, page);
+	lru_add_drain_all();
 	KUNIT_EXPECT_TRUE(test, PageLRU(page) && PageSwapBacked(page));
 	mark_page_accessed(page);
 	mark_page_accessed(page);

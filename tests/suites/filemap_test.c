@@ -338,6 +338,7 @@ static void filemap_page_lock_bits(struct kunit *test)
 		return;
 	page = find_or_create_page(&env.ms.mapping, 0, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, page);
+	lru_add_drain_all();	/* the LRU add batch's reference goes */
 	KUNIT_EXPECT_FALSE(test, trylock_page(page));
 	unlock_page_wake(page);
 	lock_page(page);

@@ -43,9 +43,17 @@ static void lru_moves(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 
-	/* A new file page enters the inactive head. */
+	/* A new page waits in this CPU's add batch, holding a reference,
+	 * until the batch is drained (or fills: lru_add_batch_fills). */
 	lru_cache_add(a);
 	lru_cache_add(b);
+	KUNIT_EXPECT_FALSE(test, PageLRU(a));
+	KUNIT_EXPECT_EQ(test, page_count(a), 2);
+	KUNIT_EXPECT_EQ(test, lruvec_lru_size(lruvec, LRU_INACTIVE_FILE), 0UL);
+	lru_add_drain_all();
+	KUNIT_EXPECT_TRUE(test, PageLRU(a));
+	KUNIT_EXPECT_EQ(test, page_count(a), 1);
+	/* A new file page enters the inactive head. */
 	KUNIT_EXPECT_TRUE(test, at_head(b, LRU_INACTIVE_FILE));
 	KUNIT_EXPECT_TRUE(test, at_tail(a, LRU_INACTIVE_FILE));
 	KUNIT_EXPECT_EQ(test, lruvec_lru_size(lruvec, LRU_INACTIVE_FILE), 2UL);
@@ -113,6 +121,52 @@ static void lru_moves(struct kunit *test)
 	test_arena_done(test, &arena);
 }
 
+/*
+ * The add batch: LRU_ADD_BATCH - 1 new pages wait off the lists, each
+ * with the batch's reference; the one that fills the batch puts them
+ * all on the inactive list at once, and the references go. A page used
+ * twice while it waits goes to the active list instead.
+ */
+static void lru_add_batch_fills(struct kunit *test)
+{
+	struct page *p[LRU_ADD_BATCH];
+	struct lruvec *lruvec;
+	unsigned long flags;
+
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &arena, 0));
+	lruvec = node_lruvec(&arena.pgdat);
+	lru_add_drain_all();
+	for (unsigned int i = 0; i < LRU_ADD_BATCH; i++) {
+		p[i] = alloc_pages_node(&arena.pgdat, GFP_HIGHUSER_MOVABLE, 0);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	flags = arch_irq_save();	/* one CPU's batch throughout */
+	for (unsigned int i = 0; i < LRU_ADD_BATCH - 1; i++)
+		lru_cache_add(p[i]);
+	mark_page_accessed(p[0]);
+	mark_page_accessed(p[0]);	/* used twice while waiting */
+	for (unsigned int i = 0; i < LRU_ADD_BATCH - 1; i++) {
+		KUNIT_EXPECT_FALSE(test, PageLRU(p[i]));
+		KUNIT_EXPECT_EQ(test, page_count(p[i]), 2);
+	}
+	KUNIT_EXPECT_EQ(test, lruvec_lru_size(lruvec, LRU_INACTIVE_FILE), 0UL);
+	lru_cache_add(p[LRU_ADD_BATCH - 1]);
+	arch_irq_restore(flags);
+	for (unsigned int i = 0; i < LRU_ADD_BATCH; i++) {
+		KUNIT_EXPECT_TRUE(test, PageLRU(p[i]));
+		KUNIT_EXPECT_EQ(test, page_count(p[i]), 1);
+	}
+	KUNIT_EXPECT_TRUE(test, PageActive(p[0]));
+	KUNIT_EXPECT_EQ(test, lruvec_lru_size(lruvec, LRU_ACTIVE_FILE), 1UL);
+	KUNIT_EXPECT_EQ(test, lruvec_lru_size(lruvec, LRU_INACTIVE_FILE),
+			(unsigned long)LRU_ADD_BATCH - 1);
+	KUNIT_EXPECT_EQ(test, lruvec_check(lruvec), 0);
+	for (unsigned int i = 0; i < LRU_ADD_BATCH; i++)
+		put_page(p[i]);
+	KUNIT_EXPECT_EQ(test, lruvec_lru_size(lruvec, LRU_INACTIVE_FILE), 0UL);
+	test_arena_done(test, &arena);
+}
+
 /* Anonymous pages have their own pair of lists. */
 static void lru_anon_lists(struct kunit *test)
 {
@@ -126,6 +180,7 @@ static void lru_anon_lists(struct kunit *test)
 	SetPageSwapBacked(p);
 	SetPageActive(p);		/* enters active, as a refault would */
 	lru_cache_add(p);
+	lru_add_drain_all();
 	KUNIT_EXPECT_TRUE(test, at_head(p, LRU_ACTIVE_ANON));
 	KUNIT_EXPECT_EQ(test, node_page_state_snapshot(&arena.pgdat,
 						       NR_ACTIVE_ANON), 1UL);
@@ -139,6 +194,7 @@ static void lru_anon_lists(struct kunit *test)
 
 static struct kunit_case lru_cases[] = {
 	KUNIT_CASE(lru_moves),
+	KUNIT_CASE(lru_add_batch_fills),
 	KUNIT_CASE(lru_anon_lists),
 	{}
 };

@@ -12,6 +12,7 @@
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "mm/page_alloc.h"
+#include "mm/lru.h"
 
 #define TEST_ARENA_CHUNK	(4UL << 20)
 
@@ -56,6 +57,9 @@ static inline bool test_arena_make(struct kunit *test, struct test_arena *a,
 static inline void test_arena_done(struct kunit *test, struct test_arena *a)
 {
 	if (a->pgdat.nr_ranges) {
+		/* Pages freed but still waiting in an LRU add batch (which
+		 * holds a reference until it drains) come back here. */
+		lru_add_drain_all();
 		KUNIT_EXPECT_EQ(test, node_free_pages(&a->pgdat), a->free_at_start);
 		KUNIT_EXPECT_EQ(test, page_arena_destroy(&a->pgdat), 0UL);
 	}

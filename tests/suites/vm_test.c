@@ -39,6 +39,7 @@ static unsigned long data_pages(void)
 {
 	pg_data_t *n = &arena.pgdat;
 
+	lru_add_drain_all();	/* freed pages the add batch still holds */
 	return node_managed_pages(n) - node_free_pages(n) -
 	       node_page_state_snapshot(n, NR_SLAB_UNRECLAIMABLE_B) -
 	       node_page_state_snapshot(n, NR_SLAB_RECLAIMABLE_B);

@@ -106,6 +106,9 @@ static struct page *fake_page(struct kunit *test, pgoff_t index)
 		SetPageUptodate(page);
 	unlock_page_wake(page);
 	put_page(page);
+	/* On its list now, not in the add batch: these cases are about
+	 * the lists (lru_test covers the batch). */
+	lru_add_drain_all();
 	return page;
 }
 
