@@ -60,7 +60,11 @@ static void each_process(oom_visit_fn visit, void *arg)
 	spin_unlock_irqrestore(&process_lock, flags);
 }
 
-/* Is the victim of the last kill still alive (not yet a zombie)? */
+/* Is the victim of the last kill still alive (not yet a zombie)? Not
+ * "has it an mm": exit takes p->mm away before mmput() frees the pages,
+ * and an allocation failing in between chose a second victim (the small
+ * memhog of user.oom_kills_the_hog, 1 ms after the hog). A process
+ * becomes a zombie only after its memory is back. */
 static bool victim_still_dying(void)
 {
 	int pid = READ_ONCE(oom_victim_pid);
@@ -72,8 +76,7 @@ static bool victim_still_dying(void)
 		return false;
 	spin_lock_irqsave(&process_lock, flags);
 	p = find_process_by_pid(pid);
-	alive = p && p->state != PROCESS_ZOMBIE && p->mm &&
-		p->signal.oom_victim;
+	alive = p && p->state != PROCESS_ZOMBIE && p->signal.oom_victim;
 	spin_unlock_irqrestore(&process_lock, flags);
 	if (!alive)
 		WRITE_ONCE(oom_victim_pid, 0);
