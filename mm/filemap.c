@@ -477,6 +477,8 @@ ssize_t generic_perform_write(struct file *file, const char *buf, size_t n,
 		*pos += copied;
 		done += copied;
 		n -= (size_t)copied;
+		/* No page lock held: the writer may wait here. */
+		balance_dirty_pages_ratelimited(mapping);
 	}
 	return done ? done : err;
 }

@@ -362,6 +362,27 @@ unsigned long writeback_mappings_older_than(unsigned long older_than,
 unsigned long writeback_expired_mappings(void);
 extern unsigned int dirty_writeback_ms;	/* flusher period, 5 s */
 extern unsigned int dirty_expire_ms;		/* 30 s */
+/*
+ * The dirty limit (Linux's vm.dirty_ratio and dirty_background_ratio, of
+ * the dirtyable memory: free pages above the zones' high watermarks plus
+ * the file LRU, Linux's global_dirtyable_memory). A writer that dirtied
+ * a page calls balance_dirty_pages_ratelimited(): above the background
+ * limit the flusher is woken; above the limit the writer waits for
+ * writeback to make progress (never writing itself), at most
+ * DIRTY_MAX_WAITS x 100 ms a page. Why now, before the next issue's
+ * IO-less control law: with every file page dirty, direct reclaim has
+ * nothing clean to take and can only wait for the flusher; when a
+ * writer holds the file system's lock while it reclaims (ext2 allocating
+ * blocks) the flusher cannot write either, and the waits ran out into
+ * the OOM killer (fs_user.direct_reclaim_never_writes, 32 MiB machine).
+ * The limit keeps most file pages clean, as it does in Linux.
+ */
+extern unsigned int dirty_ratio;		/* %, 20 */
+extern unsigned int dirty_background_ratio;	/* %, 10 */
+#define DIRTY_MAX_WAITS	50
+unsigned long global_dirtyable_memory(void);
+void global_dirty_limits(unsigned long *background, unsigned long *limit);
+void balance_dirty_pages_ratelimited(struct address_space *mapping);
 /* Start the flusher thread (kernel only: mm/writeback_kthread.c). */
 void writeback_init(void);
 /* A mapping is going away (its inode is evicted): off the dirty list. */

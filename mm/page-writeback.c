@@ -452,6 +452,55 @@ unsigned long writeback_expired_mappings(void)
 					     WB_SYNC_NONE);
 }
 
+/* ------------------------------------------------------ the dirty limit */
+
+unsigned int dirty_ratio = 20;
+unsigned int dirty_background_ratio = 10;
+
+unsigned long global_dirtyable_memory(void)
+{
+	unsigned long free = 0;
+	struct zone *zone;
+
+	for_each_populated_zone_in(zone, &contig_page_data) {
+		unsigned long f = READ_ONCE(zone->free_pages);
+		unsigned long high = high_wmark_pages(zone);
+
+		free += f > high ? f - high : 0;
+	}
+	return free + global_node_page_state(NR_INACTIVE_FILE) +
+	       global_node_page_state(NR_ACTIVE_FILE);
+}
+
+void global_dirty_limits(unsigned long *background, unsigned long *limit)
+{
+	unsigned long dirtyable = global_dirtyable_memory();
+
+	*background = dirtyable * dirty_background_ratio / 100;
+	*limit = dirtyable * dirty_ratio / 100;
+}
+
+void balance_dirty_pages_ratelimited(struct address_space *mapping)
+{
+	(void)mapping;	/* one limit for every device, until the next issue */
+	for (int waits = 0;; waits++) {
+		unsigned long nr = global_node_page_state(NR_FILE_DIRTY) +
+				   global_node_page_state(NR_WRITEBACK);
+		unsigned long background, limit;
+
+		global_dirty_limits(&background, &limit);
+		if (nr > background)
+			wakeup_flusher_threads();
+		if (nr <= limit || waits >= DIRTY_MAX_WAITS)
+			return;
+		/* Until a writeback ends (or kswapd frees), 100 ms at most;
+		 * the host build has nothing to wait with. */
+		if (!reclaim_throttle_hook)
+			return;
+		reclaim_throttle(&contig_page_data);
+	}
+}
+
 void wakeup_flusher_threads(void)
 {
 	void (*hook)(void) = READ_ONCE(writeback_wakeup_hook);

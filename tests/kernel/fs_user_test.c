@@ -336,7 +336,9 @@ static void busybox_tools_on_ext2(struct kunit *test)
 
 /*
  * Direct reclaim never writes: dd conv=fsync dirties file pages (twice RAM) while
- * memhog allocates and touches half of RAM, four times. Direct reclaim
+ * memhog allocates and touches two thirds of RAM, eight times (with the
+ * dirty limit most file pages are clean, and half of RAM four times no
+ * longer outran kswapd: direct reclaim did not run). Direct reclaim
  * must have run (pgscan_direct moved, or the case proves nothing), and
  * direct_reclaim_write stays where it was. Nobody is OOM-killed.
  */
@@ -346,13 +348,13 @@ static void direct_reclaim_never_writes(struct kunit *test)
 	unsigned long w0, w1, d0, d1;
 	char dd_cmd[96], hog[16], want[32];
 	const char *const dd[] = { "busybox", "sh", "-c", dd_cmd, NULL };
-	const char *const hogv[] = { "memhog", hog, "4", NULL };
+	const char *const hogv[] = { "memhog", hog, "8", NULL };
 	int p1, p2;
 
 	promised(test, "fs.root");
 	ksnprintf(dd_cmd, sizeof(dd_cmd), "/bin/dd if=/dev/zero of=/mnt/dirty bs=64k "
 		  "count=%lu conv=fsync", ram_mib * 2 * 16);
-	ksnprintf(hog, sizeof(hog), "%luM", ram_mib / 2);
+	ksnprintf(hog, sizeof(hog), "%luM", ram_mib * 2 / 3);
 	capture(test);
 	w0 = global_vm_event(DIRECT_RECLAIM_WRITE);
 	d0 = global_vm_event(PGSCAN_DIRECT);
