@@ -129,18 +129,14 @@ static void lru_add_pages(struct page **pages, unsigned int n)
 	release_pages(pages, n);
 }
 
-/* Take everything out of batch b (into out); how many. */
-static unsigned int batch_take(struct lru_add_batch *b, struct page **out)
+/* Take everything out of batch b (into out); how many. b->lock held. */
+static unsigned int __batch_take(struct lru_add_batch *b, struct page **out)
 {
-	unsigned long flags;
-	unsigned int n;
+	unsigned int n = b->nr;
 
-	spin_lock_irqsave(&b->lock, flags);
-	n = b->nr;
 	for (unsigned int i = 0; i < n; i++)
 		out[i] = b->pages[i];
 	b->nr = 0;
-	spin_unlock_irqrestore(&b->lock, flags);
 	return n;
 }
 
@@ -159,12 +155,8 @@ void lru_cache_add(struct page *page)
 	b = this_cpu_ptr(lru_add_batches);
 	spin_lock_irqsave(&b->lock, flags);
 	b->pages[b->nr++] = page;
-	if (b->nr == LRU_ADD_BATCH) {
-		for (unsigned int i = 0; i < b->nr; i++)
-			full[i] = b->pages[i];
-		n = b->nr;
-		b->nr = 0;
-	}
+	if (b->nr == LRU_ADD_BATCH)	/* under the lock: nobody adds to it */
+		n = __batch_take(b, full);
 	spin_unlock_irqrestore(&b->lock, flags);
 	if (n)
 		lru_add_pages(full, n);
@@ -203,11 +195,14 @@ void lru_add_drain_all(void)
 
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct lru_add_batch *b = per_cpu_ptr(lru_add_batches, cpu);
+		unsigned long flags;
 		unsigned int n;
 
 		if (!READ_ONCE(b->nr))
 			continue;
-		n = batch_take(b, pages);
+		spin_lock_irqsave(&b->lock, flags);
+		n = __batch_take(b, pages);
+		spin_unlock_irqrestore(&b->lock, flags);
 		if (n)
 			lru_add_pages(pages, n);
 	}
