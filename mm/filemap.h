@@ -107,6 +107,15 @@ struct address_space_operations {
 	 */
 	int (*writepage)(struct page *page, struct writeback_control *wbc);
 	/*
+	 * Optional: write back what wbc asks of mapping (Linux's
+	 * writepages), usually write_cache_pages() with a callback that
+	 * gathers pages contiguous on the disk into one request and
+	 * submits it without waiting. Without it do_writepages calls
+	 * writepage for each dirty page.
+	 */
+	int (*writepages)(struct address_space *mapping,
+			  struct writeback_control *wbc);
+	/*
 	 * Buffered write of len bytes at pos (within one page): find or make
 	 * the page (locked, with a reference, in *pagep), make the parts of
 	 * it outside [pos, pos + len) uptodate if the page is not (read or
@@ -330,6 +339,19 @@ void page_cache_read_around(struct address_space *mapping,
  * from writeback_index on for WB_SYNC_NONE). 0 or the first -errno. */
 int do_writepages(struct address_space *mapping,
 		  struct writeback_control *wbc);
+/*
+ * The walk do_writepages makes (for a writepages op to reuse): each dirty
+ * page of wbc's range (from writeback_index on, wrapping, for a cyclic
+ * WB_SYNC_NONE pass), locked, its dirty bit cleared
+ * (clear_page_dirty_for_io), goes to fn(page, wbc, data), whose contract
+ * is writepage's: set_page_writeback, unlock, end_page_writeback later;
+ * or -errno with the page still locked (it is dirtied again). Honors
+ * nr_to_write; 0 or the first -errno.
+ */
+typedef int (*writepage_t)(struct page *page, struct writeback_control *wbc,
+			   void *data);
+int write_cache_pages(struct address_space *mapping,
+		      struct writeback_control *wbc, writepage_t fn, void *data);
 /* Write [start, end] (bytes, inclusive) and wait for it: fsync's data
  * part. 0 or -errno (including an earlier write-back error). */
 int filemap_write_and_wait_range(struct address_space *mapping,

@@ -235,9 +235,10 @@ static void clear_towrite(struct address_space *mapping, pgoff_t index)
  * early (WB_SYNC_NONE) when wbc->nr_to_write runs out; *next is the
  * index after the last page looked at.
  */
-static int write_cache_pages(struct address_space *mapping,
+static int write_cache_range(struct address_space *mapping,
 			     struct writeback_control *wbc,
-			     pgoff_t start, pgoff_t end, pgoff_t *next)
+			     pgoff_t start, pgoff_t end, pgoff_t *next,
+			     writepage_t fn, void *data)
 {
 	bool sync = wbc->sync_mode == WB_SYNC_ALL;
 	xa_mark_t tag = sync ? PAGECACHE_TAG_TOWRITE : PAGECACHE_TAG_DIRTY;
@@ -271,7 +272,7 @@ static int write_cache_pages(struct address_space *mapping,
 			clear_towrite(mapping, index);
 			goto skip;
 		}
-		err = mapping->a_ops->writepage(page, wbc);
+		err = fn(page, wbc, data);
 		if (err) {
 			/* Not started: still locked; dirty again, try later. */
 			clear_towrite(mapping, index);
@@ -294,8 +295,8 @@ skip:
 	return ret;
 }
 
-int do_writepages(struct address_space *mapping,
-		  struct writeback_control *wbc)
+int write_cache_pages(struct address_space *mapping,
+		      struct writeback_control *wbc, writepage_t fn, void *data)
 {
 	pgoff_t start = (pgoff_t)(wbc->range_start >> PAGE_SHIFT);
 	pgoff_t end = (pgoff_t)(wbc->range_end >> PAGE_SHIFT);
@@ -304,22 +305,40 @@ int do_writepages(struct address_space *mapping,
 		      (unsigned long long)wbc->range_end >= (~0ULL >> 1);
 	int ret;
 
-	if (!mapping->a_ops || !mapping->a_ops->writepage)
-		return 0;
 	if (!cyclic)
-		return write_cache_pages(mapping, wbc, start, end, &next);
+		return write_cache_range(mapping, wbc, start, end, &next, fn,
+					 data);
 	/* Cyclic: from where the last pass stopped to the end, then wrap
 	 * around, so a small nr_to_write does not write the head only. */
 	start = mapping->writeback_index;
-	ret = write_cache_pages(mapping, wbc, start, ~0UL, &next);
+	ret = write_cache_range(mapping, wbc, start, ~0UL, &next, fn, data);
 	if (wbc->nr_to_write > 0 && start > 0) {
-		int err = write_cache_pages(mapping, wbc, 0, start - 1, &next);
+		int err = write_cache_range(mapping, wbc, 0, start - 1, &next,
+					    fn, data);
 
 		if (!ret)
 			ret = err;
 	}
 	mapping->writeback_index = wbc->nr_to_write > 0 ? 0 : next;
 	return ret;
+}
+
+static int call_writepage(struct page *page, struct writeback_control *wbc,
+			  void *data)
+{
+	return ((struct address_space *)data)->a_ops->writepage(page, wbc);
+}
+
+int do_writepages(struct address_space *mapping,
+		  struct writeback_control *wbc)
+{
+	if (!mapping->a_ops)
+		return 0;
+	if (mapping->a_ops->writepages)
+		return mapping->a_ops->writepages(mapping, wbc);
+	if (!mapping->a_ops->writepage)
+		return 0;
+	return write_cache_pages(mapping, wbc, call_writepage, mapping);
 }
 
 int filemap_fdatawait_range(struct address_space *mapping, loff_t start,
