@@ -25,6 +25,9 @@
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
+#include "kernel/time.h"
+#include "mm/filemap.h"
+#include "mm/mm.h"
 
 /*
  * Every bdi, noop_bdi first. noop_bdi is set up statically (mappings are
@@ -183,6 +186,46 @@ int bdi_set_max_ratio(struct backing_dev_info *bdi, unsigned int ratio)
 		bdi->max_ratio = ratio;
 	spin_unlock_irqrestore(&bdi_lock, flags);
 	return ret;
+}
+
+/*
+ * What Linux's debugfs bdi/NAME/stats shows, in its format (kB, kBps),
+ * plus the control law's rates and the flusher's counts.
+ */
+void bdi_show(struct backing_dev_info *bdi)
+{
+	struct bdi_writeback *wb = &bdi->wb;
+	unsigned long bg, thresh, wb_thresh, nr_dirty = 0, flags;
+	struct address_space *m;
+	uint64_t now = clock_ns() / 1000000;
+
+	global_dirty_limits(&bg, &thresh);
+	wb_thresh = wb_calc_thresh(wb, thresh, now);
+	spin_lock_irqsave(&wb->list_lock, flags);
+	list_for_each_entry(m, &wb->b_dirty, dirty_link)
+		nr_dirty++;
+	spin_unlock_irqrestore(&wb->list_lock, flags);
+#define K(pages) ((pages) * (PAGE_SIZE / 1024))
+	printk("bdi %s:\n", bdi->name);
+	printk("BdiWriteback:       %10lu kB\n", K(wb_stat(wb, WB_WRITEBACK)));
+	printk("BdiReclaimable:     %10lu kB\n", K(wb_stat(wb, WB_RECLAIMABLE)));
+	printk("BdiDirtyThresh:     %10lu kB\n", K(wb_thresh));
+	printk("DirtyThresh:        %10lu kB\n", K(thresh));
+	printk("BackgroundThresh:   %10lu kB\n", K(bg));
+	printk("BdiDirtied:         %10lu kB\n", K(wb_stat(wb, WB_DIRTIED)));
+	printk("BdiWritten:         %10lu kB\n", K(wb_stat(wb, WB_WRITTEN)));
+	printk("BdiWriteBandwidth:  %10lu kBps\n", K(wb->avg_write_bandwidth));
+	printk("DirtyRatelimit:     %10lu kBps\n", K(wb->dirty_ratelimit));
+	printk("BalancedDirtyRatelimit: %6lu kBps\n",
+	       K(wb->balanced_dirty_ratelimit));
+	printk("b_dirty:            %10lu\n", nr_dirty);
+	printk("min_ratio:          %10u\n", bdi->min_ratio);
+	printk("max_ratio:          %10u\n", bdi->max_ratio);
+	printk("flusher:            %10s\n", wb->flusher ? "running" : "none");
+	printk("background_passes:  %10lu\n", wb->nr_background);
+	printk("periodic_passes:    %10lu\n", wb->nr_periodic);
+	printk("writer_pauses:      %10lu\n", wb->nr_pauses);
+#undef K
 }
 
 /* ------------------------------------------- shares of the completions */

@@ -119,6 +119,8 @@ void bdi_unregister(struct backing_dev_info *bdi);
 void bdi_for_each(void (*fn)(struct backing_dev_info *bdi, void *arg),
 		  void *arg);
 struct backing_dev_info *bdi_find(const char *name);
+/* Its state in Linux's debugfs bdi/NAME/stats format, on the console. */
+void bdi_show(struct backing_dev_info *bdi);
 /* min_ratio/max_ratio: 0 or -EINVAL (the sum of min_ratios stays < 100,
  * min <= max <= 100). */
 int bdi_set_min_ratio(struct backing_dev_info *bdi, unsigned int ratio);
