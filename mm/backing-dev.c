@@ -260,6 +260,39 @@ void wb_writeout_inc(struct bdi_writeback *wb, uint64_t now_ms)
 	completions_all.events++;
 	wb->completions.events++;
 	spin_unlock_irqrestore(&completions_lock, flags);
+	WRITE_ONCE(wb->last_completion, now_ms);
+}
+
+bool wb_stalled(const struct bdi_writeback *wb, uint64_t now_ms)
+{
+	uint64_t last = READ_ONCE(wb->last_completion);
+
+	return wb_stat(wb, WB_WRITEBACK) && now_ms > last + WB_STALL_MS;
+}
+
+struct stalled_args {
+	const struct bdi_writeback *self;
+	uint64_t now_ms;
+	unsigned long pages;
+};
+
+static void add_if_stalled(struct backing_dev_info *bdi, void *arg)
+{
+	struct stalled_args *a = arg;
+	struct bdi_writeback *wb = &bdi->wb;
+
+	if (wb != a->self && wb_stalled(wb, a->now_ms))
+		a->pages += wb_stat(wb, WB_RECLAIMABLE) +
+			    wb_stat(wb, WB_WRITEBACK);
+}
+
+unsigned long dirty_stalled_elsewhere(const struct bdi_writeback *wb,
+				      uint64_t now_ms)
+{
+	struct stalled_args a = { .self = wb, .now_ms = now_ms };
+
+	bdi_for_each(add_if_stalled, &a);
+	return a.pages;
 }
 
 void wb_writeout_fraction(struct bdi_writeback *wb, uint64_t now_ms,
@@ -390,6 +423,13 @@ void wb_position_ratio(struct dirty_throttle_control *dtc,
  * with the old estimate over BW_PERIOD_MS (a 4 s window); then
  * avg_write_bandwidth follows it only when both moved the same way (a
  * filter against single spikes).
+ *
+ * Departure from Linux: Linux weighs its initial guess (100 MiB/s) as a
+ * full window of history, so on an 8 MiB/s disk the estimate needs some
+ * 20 s to come down and the writers overfill the pool meanwhile. Here
+ * the old estimate weighs only as much history as was measured
+ * (bw_history), so the first interval sets the estimate and the window
+ * fills as Linux's from then on.
  */
 void wb_update_write_bandwidth(struct bdi_writeback *wb,
 			       unsigned long elapsed_ms,
@@ -399,19 +439,27 @@ void wb_update_write_bandwidth(struct bdi_writeback *wb,
 	unsigned long old = wb->write_bandwidth;
 	unsigned long pages = written - min(written, wb->written_stamp);
 	unsigned long long bw = (unsigned long long)pages * 1000;
+	unsigned long history;
 
-	if (elapsed_ms > BW_PERIOD_MS) {
+	if (elapsed_ms >= BW_PERIOD_MS) {
 		bw /= elapsed_ms;
 		avg = (unsigned long)bw;
+		wb->bw_history = BW_PERIOD_MS;
 		goto out;
 	}
-	bw += (unsigned long long)wb->write_bandwidth *
-	      (BW_PERIOD_MS - elapsed_ms);
-	bw /= BW_PERIOD_MS;
-	if (avg > old && old >= (unsigned long)bw)
-		avg -= (avg - old) >> 3;
-	if (avg < old && old <= (unsigned long)bw)
-		avg += (old - avg) >> 3;
+	history = min(wb->bw_history, BW_PERIOD_MS - elapsed_ms);
+	bw += (unsigned long long)old * history;
+	bw /= elapsed_ms + history;
+	if (!wb->bw_history) {
+		avg = (unsigned long)bw;	/* the first measurement */
+	} else {
+		if (avg > old && old >= (unsigned long)bw)
+			avg -= (avg - old) >> 3;
+		if (avg < old && old <= (unsigned long)bw)
+			avg += (old - avg) >> 3;
+	}
+	wb->bw_history = min(wb->bw_history + elapsed_ms,
+			     (unsigned long)BW_PERIOD_MS);
 out:
 	wb->write_bandwidth = (unsigned long)bw;
 	wb->avg_write_bandwidth = max(avg, 1UL);
@@ -491,6 +539,13 @@ void wb_update_dirty_ratelimit(struct bdi_writeback *wb,
 		dirty_ratelimit += step;
 	else
 		dirty_ratelimit -= min(step, dirty_ratelimit);
+	/* Departure from Linux: one writer never needs to dirty faster
+	 * than the device writes (balanced is capped so already), so the
+	 * rate is capped there too; it then starts at the device's speed
+	 * instead of stepping down from 100 MiB/s for 20 s. The position
+	 * ratio (up to 2, and 8 for a device below half its share) still
+	 * lets writers refill a pool that ran low. */
+	dirty_ratelimit = min(dirty_ratelimit, write_bw);
 	wb->dirty_ratelimit = max(dirty_ratelimit, 1UL);
 	wb->balanced_dirty_ratelimit = balanced;
 
@@ -530,6 +585,13 @@ void wb_update_bandwidth(struct bdi_writeback *wb,
 	}
 	dirtied = wb_stat(wb, WB_DIRTIED);
 	written = wb_stat(wb, WB_WRITTEN);
+	if (written == wb->written_stamp && !wb_stat(wb, WB_WRITEBACK)) {
+		/* Idle: nothing to measure (and idle is not slow). */
+		wb->dirtied_stamp = dirtied;
+		wb->bw_time_stamp = now_ms;
+		spin_unlock_irqrestore(&wb->bw_lock, flags);
+		return;
+	}
 	if (update_ratelimit && dtc) {
 		update_dirty_limit(dtc);
 		wb_update_dirty_ratelimit(wb, dtc, dirtied, elapsed);

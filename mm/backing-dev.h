@@ -76,10 +76,13 @@ struct bdi_writeback {
 	unsigned long written_stamp;	/* WB_WRITTEN then */
 	unsigned long write_bandwidth;	/* pages/s, smoothed over BW_PERIOD */
 	unsigned long avg_write_bandwidth;	/* and once more (spikes) */
+	unsigned long bw_history;	/* ms measured, up to BW_PERIOD_MS:
+					 * the initial guess weighs nothing */
 	unsigned long dirty_ratelimit;	/* pages/s a single dirtier may dirty
 					 * at pos_ratio 1 */
 	unsigned long balanced_dirty_ratelimit;	/* its estimate now */
 	bool dirty_exceeded;		/* over its limit: poll more often */
+	uint64_t last_completion;	/* ms of its last finished page */
 	struct wb_completions completions;
 
 	/* The flusher (mm/writeback_kthread.c). */
@@ -138,6 +141,20 @@ static inline unsigned long wb_stat(const struct bdi_writeback *wb,
 
 	return v > 0 ? (unsigned long)v : 0;
 }
+
+/*
+ * A device is stalled when it has pages under writeback and has finished
+ * none for WB_STALL_MS (a dead disk, a server gone). Writers to other
+ * devices then leave its pages out of their dirty count and out of the
+ * dirtyable memory (dirty_stalled_elsewhere), so one stuck device cannot
+ * hold every writer at the global limit: a departure from Linux, which
+ * lets such writers through one short pause at a time.
+ */
+#define WB_STALL_MS	1000
+bool wb_stalled(const struct bdi_writeback *wb, uint64_t now_ms);
+/* The dirty + writeback pages of the stalled devices other than wb. */
+unsigned long dirty_stalled_elsewhere(const struct bdi_writeback *wb,
+				      uint64_t now_ms);
 
 /* A page of wb's finished writeback: its share of completions grows. */
 void wb_writeout_inc(struct bdi_writeback *wb, uint64_t now_ms);

@@ -673,14 +673,23 @@ static void balance_dirty_pages(struct bdi_writeback *wb,
 		unsigned long nr_reclaimable;
 		bool (*pause)(struct bdi_writeback *wb, unsigned long ms);
 
+		uint64_t now = now_ms();
+		unsigned long stalled = wb_stalled(wb, now) ? 0 :
+					dirty_stalled_elsewhere(wb, now);
+
 		nr_reclaimable = global_node_page_state(NR_FILE_DIRTY);
 		dtc.avail = global_dirtyable_memory();
 		dtc.dirty = nr_reclaimable +
 			    global_node_page_state(NR_WRITEBACK);
+		/* Another device that stopped completing writes is left out
+		 * (mm/backing-dev.h, WB_STALL_MS): its pages cannot move, so
+		 * they count neither as dirty nor as dirtyable here. */
+		dtc.avail -= min(stalled, dtc.avail);
+		dtc.dirty -= min(stalled, dtc.dirty);
 		dirty_limits_of(dtc.avail, &dtc.bg_thresh, &dtc.thresh);
 		if (nr_reclaimable > dtc.bg_thresh)
 			wb_start_background_writeback(wb);
-		balance_dirty_pages_step(wb, t, &dtc, now_ms(), me->id, &d);
+		balance_dirty_pages_step(wb, t, &dtc, now, me->id, &d);
 		if (d.throttled)
 			wb_start_background_writeback(wb);
 		pause = READ_ONCE(dirty_pause_hook);
