@@ -576,6 +576,7 @@ void wb_update_bandwidth(struct bdi_writeback *wb,
 			 uint64_t now_ms, bool update_ratelimit)
 {
 	unsigned long flags, elapsed, dirtied, written;
+	bool busy;
 
 	spin_lock_irqsave(&wb->bw_lock, flags);
 	elapsed = (unsigned long)(now_ms - wb->bw_time_stamp);
@@ -585,10 +586,16 @@ void wb_update_bandwidth(struct bdi_writeback *wb,
 	}
 	dirtied = wb_stat(wb, WB_DIRTIED);
 	written = wb_stat(wb, WB_WRITTEN);
-	if (written == wb->written_stamp && !wb_stat(wb, WB_WRITEBACK)) {
-		/* Idle: nothing to measure (and idle is not slow). */
+	busy = READ_ONCE(wb->flushing) || wb_stat(wb, WB_WRITEBACK);
+	if ((written == wb->written_stamp && !busy) ||
+	    (!wb->bw_history && !wb->bw_busy_at_stamp)) {
+		/* Idle: nothing to measure (idle is not slow). And the first
+		 * measurement, which sets the estimate alone, must cover an
+		 * interval busy from its start, not the flusher's ramp-up. */
 		wb->dirtied_stamp = dirtied;
+		wb->written_stamp = written;
 		wb->bw_time_stamp = now_ms;
+		wb->bw_busy_at_stamp = busy;
 		spin_unlock_irqrestore(&wb->bw_lock, flags);
 		return;
 	}
@@ -600,6 +607,7 @@ void wb_update_bandwidth(struct bdi_writeback *wb,
 	wb->dirtied_stamp = dirtied;
 	wb->written_stamp = written;
 	wb->bw_time_stamp = now_ms;
+	wb->bw_busy_at_stamp = busy;
 	spin_unlock_irqrestore(&wb->bw_lock, flags);
 }
 
@@ -616,6 +624,7 @@ void wb_bandwidth_estimate_start(struct bdi_writeback *wb, uint64_t now_ms)
 		wb->dirtied_stamp = wb_stat(wb, WB_DIRTIED);
 		wb->written_stamp = wb_stat(wb, WB_WRITTEN);
 		wb->bw_time_stamp = now_ms;
+		wb->bw_busy_at_stamp = false;
 	}
 	spin_unlock_irqrestore(&wb->bw_lock, flags);
 }

@@ -78,6 +78,10 @@ struct bdi_writeback {
 	unsigned long avg_write_bandwidth;	/* and once more (spikes) */
 	unsigned long bw_history;	/* ms measured, up to BW_PERIOD_MS:
 					 * the initial guess weighs nothing */
+	bool bw_busy_at_stamp;		/* writing when the stamps were set:
+					 * the first measurement needs it */
+	bool flushing;			/* its flusher is in a background or
+					 * write-all pass */
 	unsigned long dirty_ratelimit;	/* pages/s a single dirtier may dirty
 					 * at pos_ratio 1 */
 	unsigned long balanced_dirty_ratelimit;	/* its estimate now */

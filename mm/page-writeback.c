@@ -745,6 +745,7 @@ unsigned long wb_do_writeback(struct bdi_writeback *wb)
 	unsigned long written = 0, n;
 	uint64_t now;
 
+	WRITE_ONCE(wb->flushing, true);
 	if (work & (1UL << WB_WORK_ALL))
 		written += wb_writeback(wb, ~0UL, 0, WB_SYNC_NONE);
 	if ((work & (1UL << WB_WORK_BACKGROUND)) || wb_over_bg_thresh(wb)) {
@@ -760,6 +761,7 @@ unsigned long wb_do_writeback(struct bdi_writeback *wb)
 				break;
 		}
 	}
+	WRITE_ONCE(wb->flushing, false);
 	now = now_ms();
 	if (now >= wb->last_old_flush + dirty_writeback_ms) {
 		wb->last_old_flush = now;
