@@ -271,11 +271,16 @@ static void sysctl_check_finds_bad_tables(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, sysctl_check(&test_set));
 }
 
-/* The registered tables: well formed, and every value in its range (or
- * 0, "unset", for a tunable whose minimum is above 0, as Linux's
- * vm.dirty_bytes). */
+/* The registered tables: well formed, every value in its range (or 0,
+ * "unset", for the _bytes whose minimum is above 0, as in Linux), and
+ * the vm tunables issue 15 asks for are there. */
 static void sysctl_registered_tables(struct kunit *test)
 {
+	static const char *const want[] = {
+		"vm.dirty_ratio", "vm.dirty_background_ratio",
+		"vm.dirty_bytes", "vm.dirty_background_bytes",
+		"vm.dirty_writeback_centisecs", "vm.dirty_expire_centisecs",
+	};
 	struct ctl_set set = sysctl_registered();
 	const struct ctl_table_header *const *h;
 
@@ -291,6 +296,8 @@ static void sysctl_registered_tables(struct kunit *test)
 			KUNIT_EXPECT_TRUE(test, !v || (v >= t->min &&
 							 v <= t->max));
 		}
+	for (unsigned int i = 0; i < ARRAY_SIZE(want); i++)
+		KUNIT_EXPECT_NOT_NULL(test, sysctl_find(&set, want[i]));
 }
 
 static struct kunit_case sysctl_cases[] = {
