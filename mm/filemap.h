@@ -403,9 +403,19 @@ extern unsigned int dirty_expire_ms;		/* 30 s */
  */
 extern unsigned int dirty_ratio;		/* %, 20 */
 extern unsigned int dirty_background_ratio;	/* %, 10 */
+/* In bytes instead (Linux's vm.dirty_bytes, dirty_background_bytes): when
+ * not 0 they apply and their ratio is 0 (the console's sysctl keeps one
+ * of each pair 0). */
+extern unsigned long dirty_bytes;
+extern unsigned long dirty_background_bytes;
 unsigned long global_dirtyable_memory(void);
-void dirty_limits_of(unsigned long avail, unsigned long *background,
-		     unsigned long *limit);
+/* The background and hard limits, in pages, for `dirtyable` pages: the
+ * bytes when set (rounded up to pages), else the ratios; a background
+ * limit at or above the hard one is cut to half of it. */
+void dirty_limits_for(unsigned long dirtyable, unsigned long *background,
+		      unsigned long *limit);
+/* The same for global_dirtyable_memory() (vmstat's nr_dirty_threshold,
+ * nr_dirty_background_threshold). */
 void global_dirty_limits(unsigned long *background, unsigned long *limit);
 void balance_dirty_pages_ratelimited(struct address_space *mapping);
 /* Start the flusher threads (kernel only: mm/writeback_kthread.c). */

@@ -10,6 +10,7 @@
  */
 #include "kernel/lib/list.h"
 #include "kernel/printk.h"
+#include "kernel/sysctl.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "kernel/wait.h"
@@ -587,6 +588,8 @@ void mapping_forget_dirty(struct address_space *mapping)
 
 unsigned int dirty_ratio = 20;
 unsigned int dirty_background_ratio = 10;
+unsigned long dirty_bytes;		/* 0: dirty_ratio applies */
+unsigned long dirty_background_bytes;	/* 0: dirty_background_ratio applies */
 
 unsigned long global_dirtyable_memory(void)
 {
@@ -603,14 +606,24 @@ unsigned long global_dirtyable_memory(void)
 	       global_node_page_state(NR_ACTIVE_FILE);
 }
 
-/* The thresholds for avail pages of dirtyable memory (Linux's
- * domain_dirty_limits): the background one below the other. */
-void dirty_limits_of(unsigned long avail, unsigned long *background,
-		     unsigned long *limit)
+/* Linux's domain_dirty_limits for the global domain, without the boost
+ * it gives real-time tasks. */
+void dirty_limits_for(unsigned long dirtyable, unsigned long *background,
+		      unsigned long *limit)
 {
-	unsigned long bg = avail * dirty_background_ratio / 100;
-	unsigned long thresh = avail * dirty_ratio / 100;
+	unsigned long bytes = READ_ONCE(dirty_bytes);
+	unsigned long bg_bytes = READ_ONCE(dirty_background_bytes);
+	unsigned long thresh, bg;
 
+	if (bytes)
+		thresh = DIV_ROUND_UP(bytes, PAGE_SIZE);
+	else
+		thresh = dirtyable * READ_ONCE(dirty_ratio) / 100;
+	if (bg_bytes)
+		bg = DIV_ROUND_UP(bg_bytes, PAGE_SIZE);
+	else
+		bg = dirtyable * READ_ONCE(dirty_background_ratio) / 100;
+	/* Background writeback must start before writers are throttled. */
 	if (bg >= thresh)
 		bg = thresh / 2;
 	*background = bg;
@@ -619,7 +632,7 @@ void dirty_limits_of(unsigned long avail, unsigned long *background,
 
 void global_dirty_limits(unsigned long *background, unsigned long *limit)
 {
-	dirty_limits_of(global_dirtyable_memory(), background, limit);
+	dirty_limits_for(global_dirtyable_memory(), background, limit);
 }
 
 /* Does wb's flusher have background work: dirty (not yet under
@@ -686,7 +699,7 @@ static void balance_dirty_pages(struct bdi_writeback *wb,
 		 * they count neither as dirty nor as dirtyable here. */
 		dtc.avail -= min(stalled, dtc.avail);
 		dtc.dirty -= min(stalled, dtc.dirty);
-		dirty_limits_of(dtc.avail, &dtc.bg_thresh, &dtc.thresh);
+		dirty_limits_for(dtc.avail, &dtc.bg_thresh, &dtc.thresh);
 		if (nr_reclaimable > dtc.bg_thresh)
 			wb_start_background_writeback(wb);
 		balance_dirty_pages_step(wb, t, &dtc, now, me->id, &d);
@@ -700,6 +713,73 @@ static void balance_dirty_pages(struct bdi_writeback *wb,
 			return;		/* a fatal signal, or done */
 	}
 }
+
+/*
+ * The tunables at the console, /proc/sys/vm's names (kernel/sysctl.h).
+ * A ratio and its _bytes exclude each other, as in Linux: writing one sets
+ * the other to 0, and 0 bytes means "use the ratio". The handlers write
+ * the new value's partner after it is stored, so a reader never finds
+ * both 0. Linux's dirty_ratio_handler and dirty_bytes_handler only do so
+ * when the value changed; the background ones always; so here.
+ */
+static void dirty_ratio_handler(const struct ctl_table *t, unsigned long old)
+{
+	if (READ_ONCE(dirty_ratio) != old)
+		WRITE_ONCE(dirty_bytes, 0);
+}
+
+static void dirty_bytes_handler(const struct ctl_table *t, unsigned long old)
+{
+	if (READ_ONCE(dirty_bytes) != old)
+		WRITE_ONCE(dirty_ratio, 0);
+}
+
+static void dirty_background_ratio_handler(const struct ctl_table *t,
+					   unsigned long old)
+{
+	WRITE_ONCE(dirty_background_bytes, 0);
+}
+
+static void dirty_background_bytes_handler(const struct ctl_table *t,
+					   unsigned long old)
+{
+	WRITE_ONCE(dirty_background_ratio, 0);
+}
+
+/* Linux's ranges, but vm.dirty_writeback_centisecs: Linux takes 0 as "no
+ * periodic writeback"; our flusher (mm/writeback_kthread.c) would wake
+ * without pause, so 0 is refused. The centisecs are kept in ms. */
+static const struct ctl_table vm_page_writeback_sysctls[] = {
+	{ .procname = "vm.dirty_background_ratio",
+	  .data = &dirty_background_ratio, .type = CTL_UINT,
+	  .min = 0, .max = 100,
+	  .unit = "% of dirtyable memory where the flusher starts",
+	  .handler = dirty_background_ratio_handler },
+	{ .procname = "vm.dirty_background_bytes",
+	  .data = &dirty_background_bytes, .type = CTL_ULONG,
+	  .min = 1, .max = ~0UL,
+	  .unit = "bytes, instead of vm.dirty_background_ratio",
+	  .handler = dirty_background_bytes_handler },
+	{ .procname = "vm.dirty_ratio",
+	  .data = &dirty_ratio, .type = CTL_UINT,
+	  .min = 0, .max = 100,
+	  .unit = "% of dirtyable memory where writers wait",
+	  .handler = dirty_ratio_handler },
+	{ .procname = "vm.dirty_bytes",
+	  .data = &dirty_bytes, .type = CTL_ULONG,
+	  .min = 2 * PAGE_SIZE, .max = ~0UL,
+	  .unit = "bytes, instead of vm.dirty_ratio",
+	  .handler = dirty_bytes_handler },
+	{ .procname = "vm.dirty_writeback_centisecs",
+	  .data = &dirty_writeback_ms, .type = CTL_UINT, .scale = 10,
+	  .min = 1, .max = ~0U / 10,
+	  .unit = "1/100 s between the flusher's periodic passes" },
+	{ .procname = "vm.dirty_expire_centisecs",
+	  .data = &dirty_expire_ms, .type = CTL_UINT, .scale = 10,
+	  .min = 0, .max = ~0U / 10,
+	  .unit = "1/100 s dirty before the periodic pass writes it" },
+};
+REGISTER_SYSCTL_TABLE(vm_page_writeback_sysctls);
 
 void balance_dirty_pages_ratelimited(struct address_space *mapping)
 {
