@@ -49,17 +49,26 @@ int errseq_check(errseq_t *eseq, errseq_t since)
 
 int errseq_check_and_advance(errseq_t *eseq, errseq_t *since)
 {
-	errseq_t old = errseq_load(eseq), new;
+	errseq_t cursor, old, new;
 
-	if (old == *since)
-		return 0;
-	/* Mark it seen, so the next error bumps the counter. If a new error
-	 * comes in between, the swap fails and the cursor below differs
-	 * from the value: that error is reported by the next call. */
-	new = old | ERRSEQ_SEEN;
-	if (new != old)
-		__atomic_compare_exchange_n(eseq, &old, new, false,
-					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-	*since = new;
+	do {
+		cursor = errseq_load(since);
+		old = errseq_load(eseq);
+		if (old == cursor)
+			return 0;
+		/* Mark it seen, so the next error bumps the counter. If a
+		 * new error comes in between, this swap fails and the cursor
+		 * set below differs from the value: the next call reports
+		 * that error. */
+		new = old | ERRSEQ_SEEN;
+		if (new != old)
+			__atomic_compare_exchange_n(eseq, &old, new, false,
+						    __ATOMIC_ACQ_REL,
+						    __ATOMIC_ACQUIRE);
+		/* Another caller moved the cursor meanwhile: look again
+		 * from where it left it. */
+	} while (!__atomic_compare_exchange_n(since, &cursor, new, false,
+					      __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
 	return -(int)(new & ERRSEQ_ERRNO_MASK);
 }

@@ -58,8 +58,9 @@ int errseq_check(errseq_t *eseq, errseq_t since);
 /*
  * errseq_check, and then move *since to the current value and mark the
  * error seen: the next call with the same cursor returns 0 until a new
- * error is recorded. Callers that share *since serialise (or use
- * compare-and-swap on it, as file_check_and_advance_wb_err does).
+ * error is recorded. *since may be shared (one open file, two threads in
+ * fsync): it moves by compare-and-swap, so exactly one caller reports
+ * each error to it (Linux serialises with the file's f_lock instead).
  */
 int errseq_check_and_advance(errseq_t *eseq, errseq_t *since);
 
