@@ -77,7 +77,7 @@ static struct inode *alloc_inode(struct super_block *sb, unsigned long ino)
 	inode->i_count = 1;
 	inode->i_mapping = &inode->i_data;
 	address_space_init(&inode->i_data, NULL, inode);	/* fs sets a_ops */
-	inode->i_data.sb_wb_err = &sb->s_wb_err;	/* syncfs hears of its errors */
+	inode->i_data.sb_wb_err = &sb->s_wb_err;	/* syncfs hears of them */
 	mutex_init(&inode->i_rwsem, "i_rwsem");
 	INIT_LIST_HEAD(&inode->i_lru);
 	INIT_LIST_HEAD(&inode->i_hash);

@@ -362,7 +362,7 @@ static int ext2_writepage(struct page *page, struct writeback_control *wbc)
 	if (size - start < (loff_t)PAGE_SIZE)
 		memset((char *)page_address(page) + (size - start), 0,
 		       (size_t)(PAGE_SIZE - (size - start)));
-	ClearPageError(page);	/* it tells of this write, not the last one */
+	ClearPageError(page);	/* it tells of this write, not the last */
 	set_page_writeback(page);
 	unlock_page_wake(page);
 	for (unsigned int i = 0; i < nr;) {
