@@ -586,6 +586,16 @@ void mapping_forget_dirty(struct address_space *mapping)
 
 /* ------------------------------------------------------ the dirty limits */
 
+/*
+ * The exact count (the shared counter lags by up to stat_threshold pages
+ * a CPU, which is most of a small limit): a look costs a sum over the
+ * CPUs, once every nr_dirtied_pause pages.
+ */
+static unsigned long dirty_pages_now(enum node_stat_item item)
+{
+	return node_page_state_snapshot(&contig_page_data, item);
+}
+
 unsigned int dirty_ratio = 20;
 unsigned int dirty_background_ratio = 10;
 unsigned long dirty_bytes;		/* 0: dirty_ratio applies */
@@ -641,7 +651,7 @@ void global_dirty_limits(unsigned long *background, unsigned long *limit)
 bool wb_over_bg_thresh(struct bdi_writeback *wb)
 {
 	unsigned long bg, thresh, wb_bg;
-	unsigned long dirty = global_node_page_state(NR_FILE_DIRTY);
+	unsigned long dirty = dirty_pages_now(NR_FILE_DIRTY);
 	unsigned long reclaimable = wb_stat(wb, WB_RECLAIMABLE);
 
 	if (!reclaimable)
@@ -690,10 +700,9 @@ static void balance_dirty_pages(struct bdi_writeback *wb,
 		unsigned long stalled = wb_stalled(wb, now) ? 0 :
 					dirty_stalled_elsewhere(wb, now);
 
-		nr_reclaimable = global_node_page_state(NR_FILE_DIRTY);
+		nr_reclaimable = dirty_pages_now(NR_FILE_DIRTY);
 		dtc.avail = global_dirtyable_memory();
-		dtc.dirty = nr_reclaimable +
-			    global_node_page_state(NR_WRITEBACK);
+		dtc.dirty = nr_reclaimable + dirty_pages_now(NR_WRITEBACK);
 		/* Another device that stopped completing writes is left out
 		 * (mm/backing-dev.h, WB_STALL_MS): its pages cannot move, so
 		 * they count neither as dirty nor as dirtyable here. */
