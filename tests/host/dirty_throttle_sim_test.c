@@ -68,6 +68,8 @@ struct sim {
 	long max_pause;
 	unsigned long nr_pauses;
 	unsigned long idle_ms;		/* device idle after the first second */
+	unsigned long pool_peak;	/* the highest dirty + writeback */
+	unsigned long limit_ms;		/* ms with the pool at the limit */
 	unsigned long last_pos_ratio, last_task_ratelimit;
 	long last_pause;
 	/* per 200 ms period: dirty_ratelimit at its end, the pool's range */
@@ -231,6 +233,9 @@ static void sim_run(struct kunit *test, struct sim *s, int nr_writers,
 				sim_writer_page(test, s, (k + n) % nr_writers,
 						now);
 		pool = s->nr_dirty + s->nr_writeback;
+		s->pool_peak = max(s->pool_peak, pool);
+		if (pool >= SIM_THRESH)
+			s->limit_ms++;
 		if (now % PERIOD_MS == 0 || pool < s->pool_min[p])
 			s->pool_min[p] = pool;
 		if (now % PERIOD_MS == 0 || pool > s->pool_max[p])
@@ -419,8 +424,9 @@ static void sim_check(struct kunit *test, const struct sim *s)
 		}
 		(void)first;
 	}
-	kunit_info(test, "longest pause %ld ms (of %lu pauses); device idle %lu ms after the first second",
-		   s->max_pause, s->nr_pauses, s->idle_ms);
+	kunit_info(test, "longest pause %ld ms (of %lu pauses); device idle %lu ms after the first second; the pool peaked at %lu (limit %lu) and was at or over the limit for %lu ms",
+		   s->max_pause, s->nr_pauses, s->idle_ms, s->pool_peak,
+		   SIM_THRESH, s->limit_ms);
 	KUNIT_EXPECT_LE(test, s->max_pause, (long)MAX_PAUSE_MS);
 	KUNIT_EXPECT_EQ(test, s->idle_ms, 0UL);
 }

@@ -703,8 +703,10 @@ static void step_done(void)
 	bdi_unregister(&step_bdi);
 }
 
-static void step(struct bdi_writeback *wb, struct dirty_throttle_task *t,
-		 unsigned long dirty, uint64_t now, struct bdp_decision *d)
+/* One round; the position ratio it used. */
+static unsigned long step(struct bdi_writeback *wb,
+			  struct dirty_throttle_task *t, unsigned long dirty,
+			  uint64_t now, struct bdp_decision *d)
 {
 	struct dirty_throttle_control dtc = {
 		.avail = 120000, .dirty = dirty,
@@ -712,6 +714,7 @@ static void step(struct bdi_writeback *wb, struct dirty_throttle_task *t,
 	};
 
 	balance_dirty_pages_step(wb, t, &dtc, now, 1, d);
+	return dtc.pos_ratio;
 }
 
 static void dirty_throttle_step_freerun(struct kunit *test)
@@ -749,11 +752,14 @@ static void dirty_throttle_step_pause(struct kunit *test)
 	struct dirty_throttle_task t = { .nr_dirtied = 32,
 					 .dirty_paused_when = now };
 	struct bdp_decision d;
+	unsigned long pos;
 	long period;
 
 	/* At the setpoint, 32 pages at ~2048 pages/s: ~15 ms. */
-	step(wb, &t, T_SETPOINT, now, &d);
+	pos = step(wb, &t, T_SETPOINT, now, &d);
 	KUNIT_EXPECT_TRUE(test, d.throttled);
+	/* task_ratelimit = dirty_ratelimit * pos_ratio */
+	KUNIT_EXPECT_EQ(test, d.task_ratelimit, 2048 * pos / ONE);
 	KUNIT_EXPECT_GE(test, d.task_ratelimit, 2048UL * 99 / 100);
 	KUNIT_EXPECT_LE(test, d.task_ratelimit, 2048UL);
 	period = (long)(1000 * 32 / d.task_ratelimit);
@@ -762,6 +768,13 @@ static void dirty_throttle_step_pause(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t.dirty_paused_when, now + (uint64_t)period);
 	KUNIT_EXPECT_EQ(test, t.nr_dirtied, 0);
 	KUNIT_EXPECT_EQ(test, t.nr_dirtied_pause, 32);
+
+	/* Below the setpoint the writer may go faster: pos_ratio > 1. */
+	t.nr_dirtied = 32;
+	pos = step(wb, &t, 19500, now, &d);
+	KUNIT_EXPECT_GT(test, pos, ONE);
+	KUNIT_EXPECT_EQ(test, d.task_ratelimit, 2048 * pos / ONE);
+	KUNIT_EXPECT_EQ(test, d.period_ms, (long)(1000 * 32 / d.task_ratelimit));
 
 	/* Pages worth 5 s: one MAX_PAUSE sleep, and another max_pause of
 	 * the debt counted as slept. */
