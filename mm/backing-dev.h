@@ -190,6 +190,12 @@ struct dirty_throttle_control {
 /* The global domain's hard limit: follows thresh up at once and down
  * by 1/32 of the gap per BANDWIDTH_INTERVAL (Linux's dirty_limit). */
 extern unsigned long global_dirty_limit;
+/*
+ * Percent of the position curve that is linear instead of cubic
+ * (vm.dirty_pos_linear; 0 is Linux's pure cube): pos_ratio = 1 +
+ * (1 - w) x^3 + w x, x = (setpoint - dirty) / (limit - setpoint).
+ */
+extern unsigned int dirty_pos_linear;
 
 static inline unsigned long dirty_freerun_ceiling(unsigned long thresh,
 						  unsigned long bg_thresh)
