@@ -787,6 +787,11 @@ static const struct ctl_table vm_page_writeback_sysctls[] = {
 	  .data = &dirty_expire_ms, .type = CTL_UINT, .scale = 10,
 	  .min = 0, .max = ~0U / 10,
 	  .unit = "1/100 s dirty before the periodic pass writes it" },
+	/* Ours, not Linux's (docs/mm/writeback.md, "Departures"). */
+	{ .procname = "vm.dirty_pos_linear",
+	  .data = &dirty_pos_linear, .type = CTL_UINT,
+	  .min = 0, .max = 100,
+	  .unit = "% of the position curve that is linear (0: Linux's cube)" },
 };
 REGISTER_SYSCTL_TABLE(vm_page_writeback_sysctls);
 
