@@ -453,9 +453,13 @@ static void writeback_fair_between_files(struct kunit *test)
 		store_done(test, &st_a, false);
 		goto out;
 	}
-	bdi_test.wb.avg_write_bandwidth = 1000;
+	/* While dirtying, a chunk larger than the files: the flusher must
+	 * not start on its own (wb_keep_busy starts it at a chunk). */
+	bdi_test.wb.avg_write_bandwidth = 1UL << 30;
 	if (!dirty_store(test, &st_a, pages) || !dirty_store(test, &st_b, pages))
 		goto done;
+	bdi_test.wb.avg_write_bandwidth = 1000;
+	KUNIT_EXPECT_EQ(test, wb_writeback_chunk(&bdi_test.wb), chunk);
 	a0 = st_a.other_ios;
 	b0 = st_b.other_ios;
 	KUNIT_EXPECT_EQ(test, wb_writeback(&bdi_test.wb, ~0UL, 2 * chunk,
