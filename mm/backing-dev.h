@@ -86,7 +86,8 @@ struct bdi_writeback {
 					 * at pos_ratio 1 */
 	unsigned long balanced_dirty_ratelimit;	/* its estimate now */
 	bool dirty_exceeded;		/* over its limit: poll more often */
-	uint64_t last_completion;	/* ms of its last finished page */
+	uint64_t last_completion;	/* ms of its last finished page, or
+					 * of the first in flight after idle */
 	struct wb_completions completions;
 
 	/* The flusher (mm/writeback_kthread.c). */

@@ -171,7 +171,11 @@ void set_page_writeback(struct page *page)
 	xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_TOWRITE);
 	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
 	mod_node_page_state(page_pgdat(page), NR_WRITEBACK, 1);
-	wb_stat_mod(mapping->wb, WB_WRITEBACK, 1);
+	/* The first page in flight on an idle device: the stall clock
+	 * (wb_stalled) starts now, not at its last completion long ago. */
+	if (!__atomic_fetch_add(&mapping->wb->stat[WB_WRITEBACK], 1,
+				__ATOMIC_RELAXED))
+		WRITE_ONCE(mapping->wb->last_completion, now_ms());
 	count_vm_events(PGPGOUT, PAGE_SIZE / 1024);
 }
 
