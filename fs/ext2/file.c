@@ -617,8 +617,9 @@ static void wio_init(struct wio_builder *b, struct address_space *mapping)
 		b->max = 1;
 }
 
-/* One page (the op's fallback, do_writepages without writepages): its
- * runs submitted at once, not waited for. */
+/* One page (the a_ops contract's single-page write; do_writepages uses
+ * writepages): the same code, its runs submitted at once, not waited
+ * for. */
 static int ext2_writepage(struct page *page, struct writeback_control *wbc)
 {
 	struct wio_builder b;
