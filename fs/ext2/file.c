@@ -356,6 +356,8 @@ static int ext2_write_begin(struct file *file, struct address_space *mapping,
 #define EXT2_WB_MAX_SEG		(64U << 10)	/* one segment (swiotlb) */
 #define EXT2_WB_INFLIGHT	(4UL << 20)	/* a mount's writes in flight */
 
+unsigned int ext2_wb_fail_alloc;
+
 /* One write request in flight and the pages it writes. */
 struct ext2_wio {
 	struct blk_request req;
@@ -506,8 +508,14 @@ static void wio_add(struct wio_builder *b, struct page *page,
 	if (READ_ONCE(m->wb_inflight) >= EXT2_WB_INFLIGHT)
 		wait_event(m->wb_wait,
 			   READ_ONCE(m->wb_inflight) < EXT2_WB_INFLIGHT);
-	wio = kzalloc(sizeof(*wio) + b->max * sizeof(struct blk_segment),
-		      GFP_NOIO | __GFP_NOWARN);
+	if (ext2_wb_fail_alloc) {
+		ext2_wb_fail_alloc--;
+		wio = NULL;
+	} else {
+		wio = kzalloc(sizeof(*wio) +
+			      b->max * sizeof(struct blk_segment),
+			      GFP_NOIO | __GFP_NOWARN);
+	}
 	if (!wio) {
 		struct blk_segment seg = { .page = page, .offset = off,
 					   .len = len };

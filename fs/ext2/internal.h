@@ -64,6 +64,9 @@ void ext2_raw_to_inode(struct inode *inode);
 
 /* fs/ext2/file.c */
 extern const struct address_space_operations ext2_aops;
+/* Fault injection for tests: the next N write-back requests get no
+ * memory (each run is then written synchronously). Not locked. */
+extern unsigned int ext2_wb_fail_alloc;
 extern const struct file_operations ext2_file_fops;
 extern const struct inode_operations ext2_file_iops;
 

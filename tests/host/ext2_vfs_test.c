@@ -210,8 +210,9 @@ static void write_at(struct kunit *test, struct file *f, const uint8_t *buf,
  * started by the flusher's step or by fsync; the disk must have seen
  * requests of many pages, far fewer than one a page. Two files written
  * in turns of 1 KiB (so each page's blocks are apart on the disk: one
- * request a block). A write error: fsync gives -EIO once. Then e2fsck
- * and debugfs find every byte.
+ * request a block). A write error: fsync gives -EIO once. No memory for
+ * requests: one synchronous request a run. Then e2fsck and debugfs find
+ * every byte.
  */
 static void ext2_writeback_large_requests(struct kunit *test)
 {
@@ -283,6 +284,19 @@ static void ext2_writeback_large_requests(struct kunit *test)
 		bf->fail_sector = ~0ULL;
 		KUNIT_EXPECT_EQ(test, f->f_op->fsync(f, 0, (loff_t)(~0ULL >> 1),
 						     0), 0);
+
+		/* No memory for requests: each run written at once, waited
+		 * for. The same bytes again, so the disk keeps the right
+		 * ones; one request a run, none left in flight. */
+		write_at(test, f, big + (2 << 20), 64 << 10, 2 << 20);
+		reqs = bf->bdev.nr_writes;
+		ext2_wb_fail_alloc = ~0U;
+		flush_file(test, f);
+		ext2_wb_fail_alloc = 0;
+		KUNIT_EXPECT_GE(test, bf->bdev.nr_writes - reqs,
+				(unsigned long)(64 << 10) / PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, EXT2_SB(f->f_inode->i_sb)->wb_inflight,
+				0UL);
 		fput(f);
 
 		/* Two files in turns of 1 KiB: their blocks interleave. */
