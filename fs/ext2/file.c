@@ -11,13 +11,17 @@
  * readahead batch, go in one request (blk_submit, completed in end_io,
  * where the page is unlocked). A write allocates its blocks in
  * write_begin, so -ENOSPC reaches the writer before anything is copied;
- * writepage allocates only what a mapped store left as a hole.
+ * write-back allocates only what a mapped store left as a hole, and
+ * writes the dirty pages whose blocks follow each other on the disk in
+ * one request (writepages), ended in end_io as reads are.
  */
 #include "fs/ext2/internal.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
+#include "kernel/wait.h"
 #include "mm/kmalloc.h"
 #include "mm/lru.h"
+#include "mm/page_alloc.h"
 
 #define EXT2_MAX_PAGE_BLOCKS	(PAGE_SIZE >> EXT2_MIN_BLOCK_LOG)
 #define EXT2_READ_SEGS		32	/* segments of one read request */
@@ -328,80 +332,338 @@ static int ext2_write_begin(struct file *file, struct address_space *mapping,
 }
 
 /*
- * Write page's blocks inside the file (allocating holes a shared mapping
- * filled), synchronously, one request per run of blocks that follow each
- * other on the disk. The part of the last page past the end of the file
- * is zeroed first, so the disk never gets what a mapping left there.
+ * Write-back. A page's blocks inside the file are mapped (holes a shared
+ * mapping filled are allocated) and the part of the last page past the
+ * end of the file zeroed (prepare_page_write); then each run of blocks
+ * that follow each other on the disk is added to the write request being
+ * built, which grows across pages while the disk blocks go on following
+ * each other (Linux's mpage_writepages), up to EXT2_WB_MAX_BYTES or the
+ * disk's segments. A request is submitted (blk_submit, not waited for)
+ * when the next run does not follow it, when it is full, and at the end
+ * of the pass; its end_io ends the writeback of its pages. As for reads,
+ * page->private counts a page's pieces in flight (plus one held while
+ * the page is being added): with 1 KiB blocks a page's blocks may lie in
+ * several requests, and the last one to complete ends the writeback.
+ *
+ * Pages in flight are bounded per mount (one mount per disk) by
+ * EXT2_WB_INFLIGHT bytes: a pass that would start a request beyond it
+ * waits for completions first, so the flusher turns dirty pages into
+ * writeback only as fast as the disk takes them (Linux bounds it with the
+ * request queue's nr_requests). No request memory: the run is written at
+ * once with blk_execute, so write-back always makes progress.
  */
-static int ext2_writepage(struct page *page, struct writeback_control *wbc)
+#define EXT2_WB_MAX_BYTES	(1U << 20)	/* one write request */
+#define EXT2_WB_MAX_SEG		(64U << 10)	/* one segment (swiotlb) */
+#define EXT2_WB_INFLIGHT	(4UL << 20)	/* a mount's writes in flight */
+
+unsigned int ext2_wb_fail_alloc;
+
+/* One write request in flight and the pages it writes. */
+struct ext2_wio {
+	struct blk_request req;
+	struct ext2_mount *m;
+	struct address_space *mapping;
+	unsigned long ino;
+	unsigned int nr, bytes;
+	struct blk_segment segs[];
+};
+
+struct wio_builder {
+	struct ext2_mount *m;
+	struct block_device *bdev;
+	struct address_space *mapping;
+	struct ext2_wio *wio;		/* being filled */
+	uint64_t next;			/* the sector after it */
+	unsigned int max;		/* segments per request */
+};
+
+/* One piece of page written (or failed: PG_error set before): the last
+ * one ends its writeback. Any context. */
+static void page_wpiece_done(struct page *page)
 {
-	struct address_space *mapping = page->mapping;
-	struct inode *inode = mapping_inode(mapping);
-	struct ext2_mount *m = EXT2_SB(inode->i_sb);
-	unsigned int bits = m->sbi.block_bits;
+	if (!__atomic_sub_fetch(&page->private, 1, __ATOMIC_ACQ_REL))
+		end_page_writeback(page);
+}
+
+/* One line a failed request: the file, its first page, the blocks and
+ * where on the disk they start. */
+static void wb_report(struct ext2_mount *m, unsigned long ino, pgoff_t index,
+		      uint64_t sector, unsigned int bytes, int err)
+{
+	unsigned int shift = m->sbi.block_bits - SECTOR_SHIFT;
+
+	pr_err("ext2: %s: inode %lu: write-back of page %lu failed (%d): "
+	       "blocks %llu-%llu, sector %llu\n", m->sbi.id, ino, index, err,
+	       (unsigned long long)(sector >> shift),
+	       (unsigned long long)((sector >> shift) +
+				    (bytes >> m->sbi.block_bits) - 1),
+	       (unsigned long long)sector);
+}
+
+/* The pages a segment covers (it may run over contiguous page frames):
+ * each holds one piece of it. */
+static unsigned int seg_pages(const struct blk_segment *seg)
+{
+	return DIV_ROUND_UP(seg->offset + seg->len, (unsigned int)PAGE_SIZE);
+}
+
+static struct page *seg_page(const struct blk_segment *seg, unsigned int k)
+{
+	return k ? pfn_to_page(page_to_pfn(seg->page) + k) : seg->page;
+}
+
+/*
+ * May run in interrupt context (spinlocks only: end_page_writeback's
+ * contract). Everything that needs the mount or the mapping is done
+ * before the first page's writeback ends: an unmount or evict waiting
+ * for it may free them the moment the last one does.
+ */
+static void wio_end_io(struct blk_request *req)
+{
+	struct ext2_wio *wio = container_of(req, struct ext2_wio, req);
+	struct ext2_mount *m = wio->m;
+	struct blk_segment *seg;
+
+	if (req->status) {
+		wb_report(m, wio->ino, wio->segs[0].page->index, req->sector,
+			  wio->bytes, req->status);
+		mapping_set_error(wio->mapping, req->status);
+		for (seg = wio->segs; seg < wio->segs + wio->nr; seg++)
+			for (unsigned int k = 0; k < seg_pages(seg); k++)
+				SetPageError(seg_page(seg, k));
+	}
+	__atomic_sub_fetch(&m->wb_inflight, wio->bytes, __ATOMIC_RELEASE);
+	wake_up(&m->wb_wait);
+	for (seg = wio->segs; seg < wio->segs + wio->nr; seg++)
+		for (unsigned int k = 0; k < seg_pages(seg); k++)
+			page_wpiece_done(seg_page(seg, k));
+	kfree(wio);
+}
+
+static void wio_submit(struct wio_builder *b)
+{
+	struct ext2_wio *wio = b->wio;
+	int r;
+
+	if (!wio)
+		return;
+	b->wio = NULL;
+	wio->req.nr_segs = wio->nr;
+	__atomic_add_fetch(&b->m->wb_inflight, wio->bytes, __ATOMIC_RELAXED);
+	r = blk_submit(b->bdev, &wio->req);
+	if (r) {
+		wio->req.status = r;
+		wio_end_io(&wio->req);
+	}
+}
+
+/* Can [page + off, len) extend the request's last segment in memory?
+ * True if it did; *new_page if it starts a page the segment did not
+ * cover yet. */
+static bool seg_extend(struct blk_segment *last, struct page *page,
+		       unsigned int off, unsigned int len, bool *new_page)
+{
+	unsigned int end = last->offset + last->len;
+
+	if (last->len + len > EXT2_WB_MAX_SEG)
+		return false;
+	if (end <= PAGE_SIZE && last->page == page && end == off) {
+		*new_page = false;
+	} else if (!off && !(end & (PAGE_SIZE - 1)) &&
+		   page_to_pfn(page) == page_to_pfn(last->page) +
+					end / PAGE_SIZE) {
+		*new_page = true;	/* the next page frame in memory */
+	} else {
+		return false;
+	}
+	last->len += len;
+	return true;
+}
+
+/* Write disk blocks [pblk, pblk + nblk) from page at off (under
+ * writeback, holding a piece count): appended to the request being built
+ * if they follow it on the disk and it has room, else in a new one. */
+static void wio_add(struct wio_builder *b, struct page *page,
+		    unsigned int off, uint32_t pblk, unsigned int nblk)
+{
+	struct ext2_mount *m = b->m;
+	unsigned int bits = m->sbi.block_bits, len = nblk << bits;
+	uint64_t sector = (uint64_t)pblk << (bits - SECTOR_SHIFT);
+	struct ext2_wio *wio = b->wio;
+	bool new_page;
+
+	if (wio && sector == b->next && wio->bytes + len <= EXT2_WB_MAX_BYTES) {
+		if (seg_extend(&wio->segs[wio->nr - 1], page, off, len,
+			       &new_page)) {
+			if (new_page)
+				__atomic_add_fetch(&page->private, 1,
+						   __ATOMIC_RELAXED);
+			goto added;
+		}
+		if (wio->nr < b->max) {
+			wio->segs[wio->nr++] = (struct blk_segment){
+				.page = page, .offset = off, .len = len };
+			__atomic_add_fetch(&page->private, 1, __ATOMIC_RELAXED);
+			goto added;
+		}
+	}
+	wio_submit(b);
+	/* Nothing of ours is unsubmitted now: wait for room, then take
+	 * memory that reclaim cannot get back by writing (GFP_NOIO). */
+	if (READ_ONCE(m->wb_inflight) >= EXT2_WB_INFLIGHT)
+		wait_event(m->wb_wait,
+			   READ_ONCE(m->wb_inflight) < EXT2_WB_INFLIGHT);
+	if (ext2_wb_fail_alloc) {
+		ext2_wb_fail_alloc--;
+		wio = NULL;
+	} else {
+		wio = kzalloc(sizeof(*wio) +
+			      b->max * sizeof(struct blk_segment),
+			      GFP_NOIO | __GFP_NOWARN);
+	}
+	if (!wio) {
+		struct blk_segment seg = { .page = page, .offset = off,
+					   .len = len };
+		struct blk_request req = { .op = BLK_OP_WRITE, .segs = &seg,
+					   .nr_segs = 1, .sector = sector };
+		int r = blk_execute(b->bdev, &req);
+
+		if (r) {
+			wb_report(m, mapping_inode(b->mapping)->i_ino,
+				  page->index, sector, len, r);
+			mapping_set_error(b->mapping, r);
+			SetPageError(page);
+		}
+		return;
+	}
+	wio->m = m;
+	wio->mapping = b->mapping;
+	wio->ino = mapping_inode(b->mapping)->i_ino;
+	wio->req.op = BLK_OP_WRITE;
+	wio->req.sector = sector;
+	wio->req.segs = wio->segs;
+	wio->req.end_io = wio_end_io;
+	wio->segs[0] = (struct blk_segment){ .page = page, .offset = off,
+					     .len = len };
+	wio->nr = 1;
+	__atomic_add_fetch(&page->private, 1, __ATOMIC_RELAXED);
+	b->wio = wio;
+	b->next = sector;
+added:
+	wio->bytes += len;
+	b->next += len >> SECTOR_SHIFT;
+}
+
+/*
+ * For writing page (locked): map its blocks inside the file into pblk[]
+ * (allocating holes a shared mapping filled) and zero the part past the
+ * end of the file, so the disk never gets what a mapping left there.
+ * The blocks to write (0: the page is past the end, truncated meanwhile)
+ * or -errno (nothing started).
+ */
+static int prepare_page_write(struct page *page, uint32_t *pblk)
+{
+	struct inode *inode = mapping_inode(page->mapping);
+	unsigned int bits = inode->i_sb->s_blocksize_bits;
 	loff_t size = i_size_read(inode);
 	loff_t start = (loff_t)page->index << PAGE_SHIFT;
 	uint64_t first = (uint64_t)page->index << (PAGE_SHIFT - bits);
-	uint32_t pblk[EXT2_MAX_PAGE_BLOCKS];
 	unsigned int nr;
-	int r, err = 0;
+	int r;
 
-	(void)wbc;
-	if (start >= size) {		/* truncated meanwhile */
-		set_page_writeback(page);
-		unlock_page_wake(page);
-		end_page_writeback(page);
+	if (start >= size)
 		return 0;
-	}
 	nr = (unsigned int)min((uint64_t)(PAGE_SIZE >> bits),
-			       DIV_ROUND_UP((uint64_t)size, m->sbi.block_size) -
+			       DIV_ROUND_UP((uint64_t)size, 1ULL << bits) -
 			       first);
 	r = map_blocks(inode, first, nr, pblk, 0);
 	if (r)
-		return r;		/* still locked: do_writepages redirties */
+		return r;
 	if (size - start < (loff_t)PAGE_SIZE)
 		memset((char *)page_address(page) + (size - start), 0,
 		       (size_t)(PAGE_SIZE - (size - start)));
-	ClearPageError(page);	/* it tells of this write, not the last */
+	return (int)nr;
+}
+
+/* Start writing page (locked, dirty bit cleared) through b: under
+ * writeback and unlocked on 0; -errno with it still locked. */
+static int write_page(struct page *page, struct writeback_control *wbc,
+		      void *data)
+{
+	struct wio_builder *b = data;
+	unsigned int bits = b->m->sbi.block_bits;
+	uint32_t pblk[EXT2_MAX_PAGE_BLOCKS];
+	int nr = prepare_page_write(page, pblk);
+
+	(void)wbc;
+	if (nr < 0)
+		return nr;		/* still locked: do_writepages redirties */
+	ClearPageError(page);
 	set_page_writeback(page);
+	page->private = 1;		/* ours until every run is added */
 	unlock_page_wake(page);
-	for (unsigned int i = 0; i < nr;) {
-		unsigned int j = i + 1;
+	for (int i = 0; i < nr;) {
+		int j = i + 1;
 
 		while (j < nr && pblk[j] == pblk[j - 1] + 1)
 			j++;
-		struct blk_segment seg = { .page = page, .offset = i << bits,
-					   .len = (j - i) << bits };
-		struct blk_request req = {
-			.op = BLK_OP_WRITE, .segs = &seg, .nr_segs = 1,
-			.sector = (uint64_t)pblk[i] << (bits - SECTOR_SHIFT),
-		};
-		r = blk_execute(inode->i_sb->s_bdev, &req);
-		if (r) {
-			/* Said here, where the place is known: fsync only
-			 * returns -EIO (docs/mm/filemap.md, "Write-back
-			 * errors"). */
-			pr_err("ext2: %s: inode %lu: write-back of page %lu "
-			       "failed (%d): block %u, sector %llu\n",
-			       m->sbi.id, inode->i_ino, page->index, r,
-			       pblk[i], (unsigned long long)req.sector);
-			if (!err)
-				err = r;
-		}
+		wio_add(b, page, (unsigned int)i << bits, pblk[i],
+			(unsigned int)(j - i));
 		i = j;
 	}
-	if (err) {
-		SetPageError(page);
-		mapping_set_error(mapping, err);
-	}
-	end_page_writeback(page);
+	page_wpiece_done(page);
 	return 0;
+}
+
+static void wio_init(struct wio_builder *b, struct address_space *mapping)
+{
+	struct super_block *sb = mapping_inode(mapping)->i_sb;
+
+	b->m = EXT2_SB(sb);
+	b->bdev = sb->s_bdev;
+	b->mapping = mapping;
+	b->wio = NULL;
+	b->next = 0;
+	b->max = min(sb->s_bdev->max_segments,
+		     EXT2_WB_MAX_BYTES / (unsigned int)PAGE_SIZE);
+	if (!b->max)
+		b->max = 1;
+}
+
+/* One page (the a_ops contract's single-page write; do_writepages uses
+ * writepages): the same code, its runs submitted at once, not waited
+ * for. */
+static int ext2_writepage(struct page *page, struct writeback_control *wbc)
+{
+	struct wio_builder b;
+	int r;
+
+	wio_init(&b, page->mapping);
+	r = write_page(page, wbc, &b);
+	wio_submit(&b);
+	return r;
+}
+
+/* What wbc asks of mapping, in requests as large as the disk layout
+ * allows; a WB_SYNC_ALL caller waits for PG_writeback afterwards
+ * (filemap_fdatawait_range). */
+static int ext2_writepages(struct address_space *mapping,
+			   struct writeback_control *wbc)
+{
+	struct wio_builder b;
+	int r;
+
+	wio_init(&b, mapping);
+	r = write_cache_pages(mapping, wbc, write_page, &b);
+	wio_submit(&b);
+	return r;
 }
 
 const struct address_space_operations ext2_aops = {
 	.read_folio = ext2_read_folio,
 	.readahead = ext2_readahead,
 	.writepage = ext2_writepage,
+	.writepages = ext2_writepages,
 	.write_begin = ext2_write_begin,
 	.write_end = simple_write_end,
 };

@@ -18,6 +18,7 @@
 #include "fs/buffer.h"
 #include "fs/ext2/ext2.h"
 #include "fs/fs.h"
+#include "kernel/wait.h"
 
 /* One mounted ext2 (sb->s_fs_info). */
 struct ext2_mount {
@@ -26,6 +27,8 @@ struct ext2_mount {
 	struct super_block *sb;
 	void *scratch;			/* one block, under s_lock */
 	char err[160];			/* a reason, under s_lock */
+	unsigned long wb_inflight;	/* bytes of file writes in flight */
+	struct wait_queue_head wb_wait;	/* for wb_inflight to drop */
 };
 
 /*
@@ -61,6 +64,9 @@ void ext2_raw_to_inode(struct inode *inode);
 
 /* fs/ext2/file.c */
 extern const struct address_space_operations ext2_aops;
+/* Fault injection for tests: the next N write-back requests get no
+ * memory (each run is then written synchronously). Not locked. */
+extern unsigned int ext2_wb_fail_alloc;
 extern const struct file_operations ext2_file_fops;
 extern const struct inode_operations ext2_file_iops;
 

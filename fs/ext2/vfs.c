@@ -621,6 +621,7 @@ static int ext2_fill_super(struct super_block *sb, char *err, size_t errlen)
 	if (!m)
 		return -ENOMEM;
 	m->sb = sb;
+	init_waitqueue_head(&m->wb_wait, "ext2 writeback");
 	bdev_cache_init(&m->bc, bdev, NULL);
 	sb->s_fs_info = m;
 	sb->s_bdev_mapping = &m->bc.mapping;

@@ -21,6 +21,10 @@ static int do_io(struct blkfile *bf, struct blk_request *req)
 		return fsync(bf->fd) ? -EIO : 0;
 	for (unsigned int i = 0; i < req->nr_segs; i++)
 		bytes += req->segs[i].len;
+	if (req->op == BLK_OP_WRITE) {
+		bf->write_bytes += bytes;
+		bf->max_write_bytes = max(bf->max_write_bytes, bytes);
+	}
 	if (bf->fail_sector >= req->sector &&
 	    bf->fail_sector < req->sector + bytes / SECTOR_SIZE)
 		return -EIO;

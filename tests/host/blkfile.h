@@ -20,6 +20,9 @@ struct blkfile {
 	int fd;
 	bool queued;			/* complete later, not in submit */
 	uint64_t fail_sector;		/* ~0: none */
+	/* Write requests done (bdev.nr_writes counts them too): their
+	 * bytes and the largest, so a test sees how writes were batched. */
+	uint64_t write_bytes, max_write_bytes;
 	struct list_head pending;	/* queued requests, oldest first */
 	struct list_head link;		/* in the list of open blkfiles */
 };

@@ -17,6 +17,7 @@
 #include "fs/fs.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
 
@@ -265,9 +266,171 @@ static void ext2_write_error_reaches_every_file(struct kunit *test)
 	drop_image(&img);
 }
 
+/* The flusher's step for one file: start writing its dirty pages
+ * (WB_SYNC_NONE, not waited for), then let the disk finish them. */
+static void flush_file(struct kunit *test, struct file *f)
+{
+	struct writeback_control wbc = {
+		.nr_to_write = (long)(~0UL >> 1),
+		.range_end = (loff_t)(~0ULL >> 1),
+		.sync_mode = WB_SYNC_NONE,
+		.for_background = true,
+	};
+
+	KUNIT_EXPECT_EQ(test, do_writepages(f->f_inode->i_mapping, &wbc), 0);
+	blkfile_complete_all();
+}
+
+/* The disk sector of f's byte pos (its block mapped with ext2_bmap). */
+static uint64_t file_sector(struct file *f, loff_t pos)
+{
+	struct inode *inode = f->f_inode;
+	struct ext2_mount *m = EXT2_SB(inode->i_sb);
+	uint32_t pblk = 0;
+
+	mutex_lock(&inode->i_sb->s_lock);
+	ext2_bmap(&m->sbi, inode->i_ino, &EXT2_I(inode)->raw,
+		  (uint64_t)pos >> m->sbi.block_bits, &pblk, m->err,
+		  sizeof(m->err));
+	mutex_unlock(&inode->i_sb->s_lock);
+	return (uint64_t)pblk << (m->sbi.block_bits - SECTOR_SHIFT);
+}
+
+static void write_at(struct kunit *test, struct file *f, const uint8_t *buf,
+		     size_t len, loff_t pos)
+{
+	KUNIT_EXPECT_EQ(test, kernel_write(f, (const char *)buf, len, &pos),
+			(ssize_t)len);
+}
+
+/*
+ * Write-back in large requests (ext2_writepages), on 1 and 4 KiB blocks:
+ * a 4 MiB file (and a partial last page) written in 512 KiB steps, each
+ * started by the flusher's step or by fsync; the disk must have seen
+ * requests of many pages, far fewer than one a page. Two files written
+ * in turns of 1 KiB (so each page's blocks are apart on the disk: one
+ * request a block). A write error: fsync gives -EIO once. No memory for
+ * requests: one synchronous request a run. Then e2fsck and debugfs find
+ * every byte.
+ */
+static void ext2_writeback_large_requests(struct kunit *test)
+{
+	static struct blkfile bfs[2];	/* stay in the block layer's list */
+	static const unsigned int bsizes[2] = { 1024, 4096 };
+	size_t blen = (4 << 20) + 1234, alen = 64 << 10, step = 512 << 10;
+	uint8_t *big = malloc(blen), *a = malloc(alen), *b = malloc(alen);
+
+	KUNIT_ASSERT_TRUE(test, vfs_test_ensure_mm());
+	vfs_test_ensure_root();
+	if (!get_fs_type("ext2"))
+		init_ext2_fs();
+	fill(big, blen, 11);
+	fill(a, alen, 12);
+	fill(b, alen, 13);
+	for (int i = 0; i < 2; i++) {
+		struct blkfile *bf = &bfs[i];
+		char name[16];
+		struct image img;
+		struct file *f, *fa, *fb;
+		unsigned long reqs;
+		uint64_t bytes, bad;
+
+		if (!have_e2fsprogs(test) ||
+		    !make_image(test, &img, bsizes[i], "", 16384))
+			break;
+		ksnprintf(name, sizeof(name), "e2wb%u", bsizes[i] >> 10);
+		KUNIT_ASSERT_EQ(test, blkfile_open(bf, img.path, name, true), 0);
+		KUNIT_ASSERT_EQ(test, do_mount(name, "/tmp", "ext2", false), 0);
+
+		f = file_open_at(NULL, "/tmp/big", O_CREAT | O_WRONLY, 0644);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+		reqs = bf->bdev.nr_writes;
+		bytes = bf->write_bytes;
+		for (size_t done = 0; done < blen; done += step) {
+			write_at(test, f, big + done, min(step, blen - done),
+				 (loff_t)done);
+			if (done / step % 2)
+				KUNIT_EXPECT_EQ(test, f->f_op->fsync(f, 0,
+					(loff_t)(~0ULL >> 1), 0), 0);
+			else
+				flush_file(test, f);
+			/* The host has 4 MiB: room for the next step. */
+			invalidate_mapping_pages(f->f_inode->i_mapping, 0,
+						 ~(pgoff_t)0);
+		}
+		KUNIT_EXPECT_EQ(test, f->f_op->fsync(f, 0, (loff_t)(~0ULL >> 1),
+						     0), 0);
+		reqs = bf->bdev.nr_writes - reqs;
+		bytes = bf->write_bytes - bytes;
+		kunit_info(test, "%u-byte blocks: %lu write requests, %llu "
+			   "bytes, the largest %llu", bsizes[i], reqs,
+			   (unsigned long long)bytes,
+			   (unsigned long long)bf->max_write_bytes);
+		/* The file's 1025 pages plus metadata, in requests of 16
+		 * pages or more on average; the largest of 64 KiB or more. */
+		KUNIT_EXPECT_GE(test, bytes, (uint64_t)blen);
+		KUNIT_EXPECT_LE(test, (uint64_t)reqs, bytes / (16 * 4096) + 40);
+		KUNIT_EXPECT_GE(test, bf->max_write_bytes, (uint64_t)64 << 10);
+
+		/* A write error: reported once, by the next fsync. The same
+		 * bytes are written, so the disk keeps the right ones. */
+		write_at(test, f, big + (1 << 20), 256 << 10, 1 << 20);
+		bad = file_sector(f, (1 << 20) + (100 << 10));
+		KUNIT_EXPECT_NE(test, bad, 0ULL);
+		bf->fail_sector = bad;
+		KUNIT_EXPECT_EQ(test, f->f_op->fsync(f, 0, (loff_t)(~0ULL >> 1),
+						     0), -EIO);
+		bf->fail_sector = ~0ULL;
+		KUNIT_EXPECT_EQ(test, f->f_op->fsync(f, 0, (loff_t)(~0ULL >> 1),
+						     0), 0);
+
+		/* No memory for requests: each run written at once, waited
+		 * for. The same bytes again, so the disk keeps the right
+		 * ones; one request a run, none left in flight. */
+		write_at(test, f, big + (2 << 20), 64 << 10, 2 << 20);
+		reqs = bf->bdev.nr_writes;
+		ext2_wb_fail_alloc = ~0U;
+		flush_file(test, f);
+		ext2_wb_fail_alloc = 0;
+		KUNIT_EXPECT_GE(test, bf->bdev.nr_writes - reqs,
+				(unsigned long)(64 << 10) / PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, EXT2_SB(f->f_inode->i_sb)->wb_inflight,
+				0UL);
+		fput(f);
+
+		/* Two files in turns of 1 KiB: their blocks interleave. */
+		fa = file_open_at(NULL, "/tmp/a", O_CREAT | O_WRONLY, 0644);
+		fb = file_open_at(NULL, "/tmp/b", O_CREAT | O_WRONLY, 0644);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(fa) || IS_ERR(fb));
+		for (size_t off = 0; off < alen; off += 1024) {
+			write_at(test, fa, a + off, 1024, (loff_t)off);
+			write_at(test, fb, b + off, 1024, (loff_t)off);
+		}
+		flush_file(test, fa);
+		KUNIT_EXPECT_EQ(test, fb->f_op->fsync(fb, 0,
+				(loff_t)(~0ULL >> 1), 0), 0);
+		fput(fa);
+		fput(fb);
+
+		KUNIT_ASSERT_EQ(test, do_umount("/tmp"), 0);
+		KUNIT_EXPECT_EQ(test, sh(E2PATH "e2fsck -fn %s >/dev/null 2>&1",
+					 img.path), 0);
+		KUNIT_EXPECT_TRUE(test, debugfs_matches(&img, "/big", big,
+							blen));
+		KUNIT_EXPECT_TRUE(test, debugfs_matches(&img, "/a", a, alen));
+		KUNIT_EXPECT_TRUE(test, debugfs_matches(&img, "/b", b, alen));
+		blkfile_close(bf);
+		drop_image(&img);
+	}
+	free(big);
+	free(a);
+	free(b);
+}
+
 static struct kunit_case ext2_vfs_cases[] = {
 	KUNIT_CASE(ext2_through_the_vfs),
 	KUNIT_CASE(ext2_write_error_reaches_every_file),
+	KUNIT_CASE(ext2_writeback_large_requests),
 	{}
 };
 
