@@ -226,6 +226,7 @@ void bdi_show(struct backing_dev_info *bdi)
 	printk("flusher:            %10s\n", wb->flusher ? "running" : "none");
 	printk("background_passes:  %10lu\n", wb->nr_background);
 	printk("periodic_passes:    %10lu\n", wb->nr_periodic);
+	printk("writer_looks:       %10lu\n", wb->nr_looks);
 	printk("writer_pauses:      %10lu\n", wb->nr_pauses);
 #undef K
 }

@@ -95,6 +95,7 @@ struct bdi_writeback {
 	unsigned long nr_background;	/* background passes run */
 	unsigned long nr_periodic;	/* expired-inode passes run */
 	unsigned long nr_pauses;	/* writers paused on it */
+	unsigned long nr_looks;		/* balance_dirty_pages rounds */
 	void *flusher;			/* the thread; NULL: none */
 	struct wait_queue_head flusher_wait;	/* it sleeps here */
 	uint64_t last_old_flush;	/* ms of the last periodic pass */

@@ -733,6 +733,7 @@ static void balance_dirty_pages(struct bdi_writeback *wb,
 		dirty_limits_for(dtc.avail, &dtc.bg_thresh, &dtc.thresh);
 		if (nr_reclaimable > dtc.bg_thresh || wb_keep_busy(wb))
 			wb_start_background_writeback(wb);
+		__atomic_fetch_add(&wb->nr_looks, 1, __ATOMIC_RELAXED);
 		balance_dirty_pages_step(wb, t, &dtc, now, me->id, &d);
 		if (d.throttled)
 			wb_start_background_writeback(wb);
