@@ -142,6 +142,7 @@ void bdev_cache_init(struct bdev_cache *bc, struct block_device *bdev,
 {
 	address_space_init(&bc->mapping, &bdev_aops, bc);
 	bc->bdev = bdev;
+	bc->mapping.wb = &bdev->bdi.wb;
 	bc->mapping.node = node;
 	bc->mapping.size = bdev->nr_sectors * SECTOR_SIZE;
 	__atomic_fetch_or(&bc->mapping.flags, 1UL << AS_BDEV, __ATOMIC_RELAXED);

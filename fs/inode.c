@@ -15,6 +15,7 @@
  * inode_hash_lock (a spinlock) covers the hash, i_count, i_state, the
  * unused list and every s_inodes list. Nothing that sleeps runs under it.
  */
+#include "drivers/block/blk.h"
 #include "fs/internal.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
@@ -77,6 +78,8 @@ static struct inode *alloc_inode(struct super_block *sb, unsigned long ino)
 	inode->i_count = 1;
 	inode->i_mapping = &inode->i_data;
 	address_space_init(&inode->i_data, NULL, inode);	/* fs sets a_ops */
+	if (sb->s_bdev)		/* written back by its device's flusher */
+		inode->i_data.wb = &sb->s_bdev->bdi.wb;
 	mutex_init(&inode->i_rwsem, "i_rwsem");
 	INIT_LIST_HEAD(&inode->i_lru);
 	INIT_LIST_HEAD(&inode->i_hash);

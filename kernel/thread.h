@@ -32,6 +32,19 @@ struct spinlock;
 struct mm_struct;
 struct process;
 
+/*
+ * A dirtier's state in the IO-less dirty throttling (mm/backing-dev.h,
+ * balance_dirty_pages): only the thread itself touches it. Zero is a
+ * valid start (the first look comes after DIRTY_POLL_THRESH pages).
+ */
+struct dirty_throttle_task {
+	int nr_dirtied;			/* pages since its last look */
+	int nr_dirtied_pause;		/* look again after this many */
+	uint64_t dirty_paused_when;	/* ms: when its last pause ended
+					 * (its "virtual time") */
+	unsigned long total_dirtied;	/* ever: the trace's progress */
+};
+
 struct thread {
 	int preempt_count;		/* > 0: this thread may not be preempted */
 	volatile int state;		/* enum thread_state */
@@ -59,6 +72,7 @@ struct thread {
 	 * ctx. */
 	struct mm_struct *mm;
 	struct process *proc;
+	struct dirty_throttle_task dirty;	/* balance_dirty_pages */
 
 	int (*fn)(void *);
 	void *arg;

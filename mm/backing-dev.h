@@ -31,7 +31,9 @@
 
 #include "kernel/lib/list.h"
 #include "kernel/spinlock.h"
+#include "kernel/thread.h"
 #include "kernel/types.h"
+#include "kernel/wait.h"
 
 struct address_space;
 
@@ -86,6 +88,8 @@ struct bdi_writeback {
 	unsigned long nr_periodic;	/* expired-inode passes run */
 	unsigned long nr_pauses;	/* writers paused on it */
 	void *flusher;			/* the thread; NULL: none */
+	struct wait_queue_head flusher_wait;	/* it sleeps here */
+	uint64_t last_old_flush;	/* ms of the last periodic pass */
 };
 
 #define WB_WORK_BACKGROUND	0	/* over the background threshold */
@@ -103,11 +107,15 @@ struct backing_dev_info {
 /* Mappings without a device of their own write back through this one
  * (no flusher thread of its own: the default flusher serves it). */
 extern struct backing_dev_info noop_bdi;
+/* Set by the flushers (mm/writeback_kthread.c): start bdi's thread. */
+extern void (*bdi_register_hook)(struct backing_dev_info *bdi);
 
 /* Set up bdi named name (its flusher starts when bdi_register runs in
  * the kernel, or now if the flushers are up). */
 void bdi_init(struct backing_dev_info *bdi, const char *name);
 void bdi_register(struct backing_dev_info *bdi);
+/* Off the list (host tests' disks; nothing dirty, no flusher). */
+void bdi_unregister(struct backing_dev_info *bdi);
 void bdi_for_each(void (*fn)(struct backing_dev_info *bdi, void *arg),
 		  void *arg);
 struct backing_dev_info *bdi_find(const char *name);
@@ -213,16 +221,8 @@ unsigned long wb_min_pause(const struct bdi_writeback *wb,
 /* Pages that may be dirtied between looks below the freerun ceiling. */
 unsigned long dirty_poll_interval(unsigned long dirty, unsigned long thresh);
 
-/*
- * A dirtier's state (Linux keeps it in task_struct; here struct thread
- * has one, the host tests one per simulated writer).
- */
-struct dirty_throttle_task {
-	int nr_dirtied;			/* since its last look */
-	int nr_dirtied_pause;		/* look again after this many */
-	uint64_t dirty_paused_when;	/* ms: its "virtual time" */
-	unsigned long total_dirtied;	/* for the trace: its progress */
-};
+/* A dirtier's state: struct dirty_throttle_task, in struct thread
+ * (kernel/thread.h); the host tests keep one per simulated writer. */
 
 /* What one balance_dirty_pages round decided (also traced). */
 struct bdp_decision {
@@ -236,7 +236,8 @@ struct bdp_decision {
 /*
  * One round of balance_dirty_pages for a writer that dirtied
  * t->nr_dirtied pages of wb, at now_ms, with the dirty state in dtc
- * (avail, dirty, thresh, bg_thresh filled in by the caller):
+ * (avail, dirty, thresh, bg_thresh filled in by the caller; who names
+ * the writer in the trace):
  * updates t and wb, returns the pause. Pure apart from wb's state: the
  * kernel's loop (balance_dirty_pages) sleeps on its result; the host
  * simulation advances its clock.
@@ -244,7 +245,25 @@ struct bdp_decision {
 void balance_dirty_pages_step(struct bdi_writeback *wb,
 			      struct dirty_throttle_task *t,
 			      struct dirty_throttle_control *dtc,
-			      uint64_t now_ms, struct bdp_decision *d);
+			      uint64_t now_ms, unsigned int who,
+			      struct bdp_decision *d);
+
+/* ----------------------------------------------------- the flushers */
+
+/* Set by mm/writeback_kthread.c: ask wb's flusher for work (a WB_WORK_*
+ * bit) and wake it. Any context. */
+extern void (*wb_wakeup_hook)(struct bdi_writeback *wb, unsigned int work);
+/* Set by mm/writeback_kthread.c: sleep ms (killable); false when a fatal
+ * signal is pending. NULL (the host): balance_dirty_pages never sleeps. */
+extern bool (*dirty_pause_hook)(struct bdi_writeback *wb, unsigned long ms);
+/* One round of a flusher's work; pages written (mm/page-writeback.c). */
+unsigned long wb_do_writeback(struct bdi_writeback *wb);
+/* wb_writeback, wb_writeback_expired: mm/filemap.h (they take its
+ * writeback modes). */
+/* Pages of one mapping a background pass writes before the next's. */
+unsigned long wb_writeback_chunk(const struct bdi_writeback *wb);
+bool wb_over_bg_thresh(struct bdi_writeback *wb);
+void wb_start_background_writeback(struct bdi_writeback *wb);
 
 /* ---------------------------------------------------------- the trace */
 

@@ -11,6 +11,7 @@
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/wait.h"
+#include "mm/backing-dev.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
 #include "mm/page_alloc.h"
@@ -30,6 +31,7 @@ void address_space_init(struct address_space *mapping,
 	spin_lock_init(&mapping->i_mmap_lock, "i_mmap");
 	INIT_LIST_HEAD(&mapping->i_mmap);
 	INIT_LIST_HEAD(&mapping->dirty_link);
+	mapping->wb = &noop_bdi.wb;
 	mapping->a_ops = a_ops;
 	mapping->host = host;
 }

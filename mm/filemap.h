@@ -55,6 +55,7 @@
 #define PAGECACHE_TAG_TOWRITE	XA_MARK_2
 
 struct address_space;
+struct bdi_writeback;
 struct writeback_control;
 
 /* What to write, for ->writepage and do_writepages(). */
@@ -107,6 +108,15 @@ struct address_space_operations {
 	 */
 	int (*writepage)(struct page *page, struct writeback_control *wbc);
 	/*
+	 * Optional: write back what wbc asks of mapping (Linux's
+	 * writepages), usually write_cache_pages() with a callback that
+	 * gathers pages contiguous on the disk into one request and
+	 * submits it without waiting. Without it do_writepages calls
+	 * writepage for each dirty page.
+	 */
+	int (*writepages)(struct address_space *mapping,
+			  struct writeback_control *wbc);
+	/*
 	 * Buffered write of len bytes at pos (within one page): find or make
 	 * the page (locked, with a reference, in *pagep), make the parts of
 	 * it outside [pos, pos + len) uptodate if the page is not (read or
@@ -150,6 +160,9 @@ struct address_space {
 	/* Writeback: where the last pass stopped (cyclic writeback), and the
 	 * link in the list of mappings with dirty pages (the flusher's). */
 	pgoff_t writeback_index;
+	struct bdi_writeback *wb;	/* whose flusher writes it, whose
+					 * limits its writers obey (set by
+					 * the file system; noop_bdi's) */
 	struct list_head dirty_link;
 	unsigned long dirtied_when;	/* jiffies-like ms when first dirtied */
 	unsigned int wb_passes;		/* writeback passes using it now
@@ -330,6 +343,19 @@ void page_cache_read_around(struct address_space *mapping,
  * from writeback_index on for WB_SYNC_NONE). 0 or the first -errno. */
 int do_writepages(struct address_space *mapping,
 		  struct writeback_control *wbc);
+/*
+ * The walk do_writepages makes (for a writepages op to reuse): each dirty
+ * page of wbc's range (from writeback_index on, wrapping, for a cyclic
+ * WB_SYNC_NONE pass), locked, its dirty bit cleared
+ * (clear_page_dirty_for_io), goes to fn(page, wbc, data), whose contract
+ * is writepage's: set_page_writeback, unlock, end_page_writeback later;
+ * or -errno with the page still locked (it is dirtied again). Honors
+ * nr_to_write; 0 or the first -errno.
+ */
+typedef int (*writepage_t)(struct page *page, struct writeback_control *wbc,
+			   void *data);
+int write_cache_pages(struct address_space *mapping,
+		      struct writeback_control *wbc, writepage_t fn, void *data);
 /* Write [start, end] (bytes, inclusive) and wait for it: fsync's data
  * part. 0 or -errno (including an earlier write-back error). */
 int filemap_write_and_wait_range(struct address_space *mapping,
@@ -351,7 +377,13 @@ int filemap_fdatawait_range(struct address_space *mapping, loff_t start,
 unsigned long writeback_dirty_mappings(unsigned long nr_pages,
 				       enum writeback_sync_modes mode);
 void wakeup_flusher_threads(void);
-extern void (*writeback_wakeup_hook)(void);	/* set by the flusher */
+/* The same for one device: wb's mappings dirtied at or before older_than
+ * (ms; ~0UL: all), oldest first, a chunk of each in turn (WB_SYNC_NONE),
+ * up to nr_pages (0: all). Pages written. */
+unsigned long wb_writeback(struct bdi_writeback *wb, unsigned long older_than,
+			   unsigned long nr_pages,
+			   enum writeback_sync_modes mode);
+unsigned long wb_writeback_expired(struct bdi_writeback *wb);
 /* The same for the mappings first dirtied at or before older_than (ms
  * of clock_ns(); ~0UL: all). */
 unsigned long writeback_mappings_older_than(unsigned long older_than,
@@ -363,27 +395,20 @@ unsigned long writeback_expired_mappings(void);
 extern unsigned int dirty_writeback_ms;	/* flusher period, 5 s */
 extern unsigned int dirty_expire_ms;		/* 30 s */
 /*
- * The dirty limit (Linux's vm.dirty_ratio and dirty_background_ratio, of
+ * The dirty limits (Linux's vm.dirty_ratio and dirty_background_ratio, of
  * the dirtyable memory: free pages above the zones' high watermarks plus
  * the file LRU, Linux's global_dirtyable_memory). A writer that dirtied
- * a page calls balance_dirty_pages_ratelimited(): above the background
- * limit the flusher is woken; above the limit the writer waits for
- * writeback to make progress (never writing itself), at most
- * DIRTY_MAX_WAITS x 100 ms a page. Why now, before the next issue's
- * IO-less control law: with every file page dirty, direct reclaim has
- * nothing clean to take and can only wait for the flusher; when a
- * writer holds the file system's lock while it reclaims (ext2 allocating
- * blocks) the flusher cannot write either, and the waits ran out into
- * the OOM killer (fs_user.direct_reclaim_never_writes, 32 MiB machine).
- * The limit keeps most file pages clean, as it does in Linux.
+ * pages calls balance_dirty_pages_ratelimited(), where the IO-less
+ * control law may make it sleep (mm/backing-dev.h, docs/mm/writeback.md).
  */
 extern unsigned int dirty_ratio;		/* %, 20 */
 extern unsigned int dirty_background_ratio;	/* %, 10 */
-#define DIRTY_MAX_WAITS	50
 unsigned long global_dirtyable_memory(void);
+void dirty_limits_of(unsigned long avail, unsigned long *background,
+		     unsigned long *limit);
 void global_dirty_limits(unsigned long *background, unsigned long *limit);
 void balance_dirty_pages_ratelimited(struct address_space *mapping);
-/* Start the flusher thread (kernel only: mm/writeback_kthread.c). */
+/* Start the flusher threads (kernel only: mm/writeback_kthread.c). */
 void writeback_init(void);
 /* A mapping is going away (its inode is evicted): off the dirty list. */
 void mapping_forget_dirty(struct address_space *mapping);

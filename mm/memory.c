@@ -566,7 +566,13 @@ static vm_fault_t do_page_mkwrite(struct vm_area_struct *vma,
 	ret = vma->vm_ops->page_mkwrite(&vmf);
 	if (ret & VM_FAULT_LOCKED)
 		unlock_page_wake(page);
-	return ret & (VM_FAULT_SIGBUS | VM_FAULT_ERR_OOM | VM_FAULT_NOPAGE);
+	ret &= VM_FAULT_SIGBUS | VM_FAULT_ERR_OOM | VM_FAULT_NOPAGE;
+	/* Stores through a shared mapping dirty the file as write() does,
+	 * and are throttled the same way (the page lock is dropped: the
+	 * writer may sleep here). */
+	if (!ret && vma->vm_file && vma->vm_file->f_mapping)
+		balance_dirty_pages_ratelimited(vma->vm_file->f_mapping);
+	return ret;
 }
 
 /*

@@ -1,20 +1,19 @@
 /*
  * mm/page-writeback.c - dirty pages and their way back to the store:
- * set_page_dirty, the writeback state of a page, do_writepages, fsync's
- * write-and-wait, and the list of dirty mappings the flusher thread
- * (mm/writeback_kthread.c) works through. docs/mm/filemap.md, "Dirtying
- * and writeback".
- *
- * The next issue puts balance_dirty_pages() on top: a writer that dirties
- * a page (generic_perform_write, page_mkwrite) will be throttled there
- * when too much of memory is dirty. Here the flusher writes what is older
- * than dirty_expire_ms every dirty_writeback_ms, and sync/fsync write
- * everything they are asked for, synchronously.
+ * set_page_dirty and the accounting per node and per device
+ * (mm/backing-dev.h), the writeback state of a page, do_writepages,
+ * fsync's write-and-wait, each device's list of dirty mappings that its
+ * flusher (mm/writeback_kthread.c) works through, the dirty limits, and
+ * balance_dirty_pages: the loop a writer runs after dirtying, which only
+ * ever sleeps (the control law is mm/backing-dev.c).
+ * docs/mm/writeback.md.
  */
 #include "kernel/lib/list.h"
 #include "kernel/printk.h"
+#include "kernel/thread.h"
 #include "kernel/time.h"
 #include "kernel/wait.h"
+#include "mm/backing-dev.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
 #include "mm/page_alloc.h"
@@ -27,19 +26,17 @@ unsigned int dirty_writeback_ms = 5000;
 unsigned int dirty_expire_ms = 30000;
 
 /*
- * The mappings with dirty pages, oldest first (the flusher's list). A
- * mapping joins at its first dirty page (dirtied_when = then) and leaves
- * when a writeback pass finds it clean, or when its inode goes.
- * A pass writes a mapping without the lock held, counting itself in
- * mapping->wb_passes (the flusher and a sync may both be at work):
- * mapping_forget_dirty waits for that to drop to 0, so the mapping
- * outlives every pass using it.
+ * Each device's mappings with dirty pages, oldest first, on its wb's
+ * b_dirty under wb->list_lock. A mapping joins at its first dirty page
+ * (dirtied_when = then) and leaves when a writeback pass finds it
+ * clean, or when its inode goes. A pass writes a mapping without the
+ * lock held, counting itself in mapping->wb_passes (the flusher and a
+ * sync may both be at work): mapping_forget_dirty waits for that to
+ * drop to 0, so the mapping outlives every pass using it.
  */
-static struct list_head dirty_mappings = LIST_HEAD_INIT(dirty_mappings);
-static spinlock_t dirty_lock = SPINLOCK_INIT("dirty mappings");
 static DECLARE_WAIT_QUEUE_HEAD(wb_idle);
 
-void (*writeback_wakeup_hook)(void);
+void (*wb_wakeup_hook)(struct bdi_writeback *wb, unsigned int work);
 
 static unsigned long now_ms(void)
 {
@@ -62,14 +59,43 @@ int filemap_check_errors(struct address_space *mapping)
 
 static void mapping_mark_dirty(struct address_space *mapping)
 {
+	struct bdi_writeback *wb = mapping->wb;
 	unsigned long flags;
+	bool was_idle = false;
 
-	spin_lock_irqsave(&dirty_lock, flags);
+	spin_lock_irqsave(&wb->list_lock, flags);
 	if (list_empty(&mapping->dirty_link)) {
 		mapping->dirtied_when = now_ms();
-		list_add_tail(&mapping->dirty_link, &dirty_mappings);
+		was_idle = list_empty(&wb->b_dirty);
+		list_add_tail(&mapping->dirty_link, &wb->b_dirty);
 	}
-	spin_unlock_irqrestore(&dirty_lock, flags);
+	spin_unlock_irqrestore(&wb->list_lock, flags);
+	if (was_idle)
+		wb_bandwidth_estimate_start(wb, now_ms());
+}
+
+/*
+ * A page of mapping became dirty: the node's and the device's counts,
+ * and the dirtier's (balance_dirty_pages reads how many it dirtied).
+ */
+static void account_page_dirtied(struct page *page,
+				 struct address_space *mapping)
+{
+	struct dirty_throttle_task *t = &arch_current()->dirty;
+
+	mod_node_page_state(page_pgdat(page), NR_FILE_DIRTY, 1);
+	mod_node_page_state(page_pgdat(page), NR_DIRTIED, 1);
+	wb_stat_mod(mapping->wb, WB_RECLAIMABLE, 1);
+	wb_stat_mod(mapping->wb, WB_DIRTIED, 1);
+	t->nr_dirtied++;
+	t->total_dirtied++;
+}
+
+static void account_page_cleaned(struct page *page,
+				 struct address_space *mapping)
+{
+	mod_node_page_state(page_pgdat(page), NR_FILE_DIRTY, -1);
+	wb_stat_mod(mapping->wb, WB_RECLAIMABLE, -1);
 }
 
 bool set_page_dirty(struct page *page)
@@ -84,8 +110,7 @@ bool set_page_dirty(struct page *page)
 	spin_lock_irqsave(&mapping->i_pages_lock, flags);
 	if (page->mapping == mapping) {
 		xa_set_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_DIRTY);
-		mod_node_page_state(page_pgdat(page), NR_FILE_DIRTY, 1);
-		mod_node_page_state(page_pgdat(page), NR_DIRTIED, 1);
+		account_page_dirtied(page, mapping);
 	}
 	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
 	mapping_mark_dirty(mapping);
@@ -104,7 +129,7 @@ void cancel_dirty_page(struct page *page)
 	spin_lock_irqsave(&mapping->i_pages_lock, flags);
 	xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_DIRTY);
 	xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_TOWRITE);
-	mod_node_page_state(page_pgdat(page), NR_FILE_DIRTY, -1);
+	account_page_cleaned(page, mapping);
 	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
 }
 
@@ -125,7 +150,7 @@ bool clear_page_dirty_for_io(struct page *page)
 		return false;
 	spin_lock_irqsave(&mapping->i_pages_lock, flags);
 	xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_DIRTY);
-	mod_node_page_state(page_pgdat(page), NR_FILE_DIRTY, -1);
+	account_page_cleaned(page, mapping);
 	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
 	return true;
 }
@@ -145,6 +170,7 @@ void set_page_writeback(struct page *page)
 	xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_TOWRITE);
 	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
 	mod_node_page_state(page_pgdat(page), NR_WRITEBACK, 1);
+	wb_stat_mod(mapping->wb, WB_WRITEBACK, 1);
 	count_vm_events(PGPGOUT, PAGE_SIZE / 1024);
 }
 
@@ -178,6 +204,12 @@ void end_page_writeback(struct page *page)
 	}
 	mod_node_page_state(pgdat, NR_WRITEBACK, -1);
 	mod_node_page_state(pgdat, NR_WRITTEN, 1);
+	if (mapping) {
+		/* The device's bandwidth and share of the limit grow. */
+		wb_stat_mod(mapping->wb, WB_WRITEBACK, -1);
+		wb_stat_mod(mapping->wb, WB_WRITTEN, 1);
+		wb_writeout_inc(mapping->wb, now_ms());
+	}
 	ClearPageWriteback(page);
 	wake_up_page(page, PG_writeback);	/* hashes the address only */
 	/* Direct reclaimers throttled on writeback may go on (vmscan). */
@@ -235,9 +267,10 @@ static void clear_towrite(struct address_space *mapping, pgoff_t index)
  * early (WB_SYNC_NONE) when wbc->nr_to_write runs out; *next is the
  * index after the last page looked at.
  */
-static int write_cache_pages(struct address_space *mapping,
+static int write_cache_range(struct address_space *mapping,
 			     struct writeback_control *wbc,
-			     pgoff_t start, pgoff_t end, pgoff_t *next)
+			     pgoff_t start, pgoff_t end, pgoff_t *next,
+			     writepage_t fn, void *data)
 {
 	bool sync = wbc->sync_mode == WB_SYNC_ALL;
 	xa_mark_t tag = sync ? PAGECACHE_TAG_TOWRITE : PAGECACHE_TAG_DIRTY;
@@ -271,7 +304,7 @@ static int write_cache_pages(struct address_space *mapping,
 			clear_towrite(mapping, index);
 			goto skip;
 		}
-		err = mapping->a_ops->writepage(page, wbc);
+		err = fn(page, wbc, data);
 		if (err) {
 			/* Not started: still locked; dirty again, try later. */
 			clear_towrite(mapping, index);
@@ -294,8 +327,8 @@ skip:
 	return ret;
 }
 
-int do_writepages(struct address_space *mapping,
-		  struct writeback_control *wbc)
+int write_cache_pages(struct address_space *mapping,
+		      struct writeback_control *wbc, writepage_t fn, void *data)
 {
 	pgoff_t start = (pgoff_t)(wbc->range_start >> PAGE_SHIFT);
 	pgoff_t end = (pgoff_t)(wbc->range_end >> PAGE_SHIFT);
@@ -304,22 +337,40 @@ int do_writepages(struct address_space *mapping,
 		      (unsigned long long)wbc->range_end >= (~0ULL >> 1);
 	int ret;
 
-	if (!mapping->a_ops || !mapping->a_ops->writepage)
-		return 0;
 	if (!cyclic)
-		return write_cache_pages(mapping, wbc, start, end, &next);
+		return write_cache_range(mapping, wbc, start, end, &next, fn,
+					 data);
 	/* Cyclic: from where the last pass stopped to the end, then wrap
 	 * around, so a small nr_to_write does not write the head only. */
 	start = mapping->writeback_index;
-	ret = write_cache_pages(mapping, wbc, start, ~0UL, &next);
+	ret = write_cache_range(mapping, wbc, start, ~0UL, &next, fn, data);
 	if (wbc->nr_to_write > 0 && start > 0) {
-		int err = write_cache_pages(mapping, wbc, 0, start - 1, &next);
+		int err = write_cache_range(mapping, wbc, 0, start - 1, &next,
+					    fn, data);
 
 		if (!ret)
 			ret = err;
 	}
 	mapping->writeback_index = wbc->nr_to_write > 0 ? 0 : next;
 	return ret;
+}
+
+static int call_writepage(struct page *page, struct writeback_control *wbc,
+			  void *data)
+{
+	return ((struct address_space *)data)->a_ops->writepage(page, wbc);
+}
+
+int do_writepages(struct address_space *mapping,
+		  struct writeback_control *wbc)
+{
+	if (!mapping->a_ops)
+		return 0;
+	if (mapping->a_ops->writepages)
+		return mapping->a_ops->writepages(mapping, wbc);
+	if (!mapping->a_ops->writepage)
+		return 0;
+	return write_cache_pages(mapping, wbc, call_writepage, mapping);
 }
 
 int filemap_fdatawait_range(struct address_space *mapping, loff_t start,
@@ -369,33 +420,56 @@ static bool mapping_has_dirty(struct address_space *mapping)
 }
 
 /*
- * Write back the mappings dirtied at or before `older_than` (ms; ~0: all),
- * oldest first, up to nr_pages (0: no limit). A mapping still dirty
- * afterwards goes back to the list's tail, keeping its dirtied_when
- * unless it was written clean meanwhile. Pages written.
+ * How much of one mapping a WB_SYNC_NONE pass writes before moving on to
+ * the next: half a second of the device's bandwidth, at least 4 MiB
+ * (Linux's writeback_chunk_size and MIN_WRITEBACK_PAGES). Large enough
+ * for long sequential runs on the disk, small enough that every dirty
+ * file gets its turn often.
  */
-unsigned long writeback_mappings_older_than(unsigned long older_than,
-					    unsigned long nr_pages,
-					    enum writeback_sync_modes mode)
+#define MIN_WRITEBACK_PAGES	(4096UL * 1024 / PAGE_SIZE)
+
+unsigned long wb_writeback_chunk(const struct bdi_writeback *wb)
+{
+	unsigned long pages = wb->avg_write_bandwidth / 2;
+
+	if (pages < MIN_WRITEBACK_PAGES)
+		return MIN_WRITEBACK_PAGES;
+	return pages - pages % MIN_WRITEBACK_PAGES;
+}
+
+/*
+ * Write back wb's mappings dirtied at or before `older_than` (ms; ~0:
+ * all), oldest first, up to nr_pages (0: no limit). WB_SYNC_NONE writes
+ * at most a chunk of each mapping, then the next one's (fair between
+ * files); a mapping still dirty goes back to the list's tail, keeping its
+ * dirtied_when unless it was written clean meanwhile. WB_SYNC_ALL writes
+ * and waits for all of each. Pages written.
+ */
+unsigned long wb_writeback(struct bdi_writeback *wb, unsigned long older_than,
+			   unsigned long nr_pages,
+			   enum writeback_sync_modes mode)
 {
 	struct list_head io, *pos, *next;
 	unsigned long flags, written = 0;
+	unsigned long chunk = wb_writeback_chunk(wb);
 	struct address_space *mapping;
 
 	/* This pass's work: what is on the list now (later dirtiers wait
 	 * for the next pass, so a busy writer cannot keep us here). */
 	INIT_LIST_HEAD(&io);
-	spin_lock_irqsave(&dirty_lock, flags);
-	for (pos = dirty_mappings.next; pos != &dirty_mappings; pos = next) {
+	spin_lock_irqsave(&wb->list_lock, flags);
+	for (pos = wb->b_dirty.next; pos != &wb->b_dirty; pos = next) {
 		next = pos->next;
 		mapping = list_entry(pos, struct address_space, dirty_link);
 		if (mapping->dirtied_when <= older_than)
 			list_move_tail(pos, &io);
 	}
 	while (!list_empty(&io)) {
+		long budget = nr_pages ? (long)(nr_pages - written) :
+				(long)(~0UL >> 1);
 		struct writeback_control wbc = {
-			.nr_to_write = nr_pages ? (long)(nr_pages - written) :
-				       (long)(~0UL >> 1),
+			.nr_to_write = mode == WB_SYNC_NONE ?
+				       min(budget, (long)chunk) : budget,
 			.range_end = (loff_t)(~0ULL >> 1),
 			.sync_mode = mode,
 			.for_background = mode == WB_SYNC_NONE,
@@ -408,7 +482,7 @@ unsigned long writeback_mappings_older_than(unsigned long older_than,
 		list_del_init(&mapping->dirty_link);
 		dirtied_when = mapping->dirtied_when;
 		mapping->wb_passes++;
-		spin_unlock_irqrestore(&dirty_lock, flags);
+		spin_unlock_irqrestore(&wb->list_lock, flags);
 
 		do_writepages(mapping, &wbc);
 		if (mode == WB_SYNC_ALL)
@@ -416,12 +490,12 @@ unsigned long writeback_mappings_older_than(unsigned long older_than,
 						(loff_t)(~0ULL >> 1));
 		written += (unsigned long)(before - wbc.nr_to_write);
 
-		spin_lock_irqsave(&dirty_lock, flags);
+		spin_lock_irqsave(&wb->list_lock, flags);
 		mapping->wb_passes--;
 		if (mapping_has_dirty(mapping) &&
 		    list_empty(&mapping->dirty_link)) {
 			mapping->dirtied_when = dirtied_when;
-			list_add_tail(&mapping->dirty_link, &dirty_mappings);
+			list_add_tail(&mapping->dirty_link, &wb->b_dirty);
 		}
 		wake_up(&wb_idle);
 		if (nr_pages && written >= nr_pages)
@@ -429,9 +503,37 @@ unsigned long writeback_mappings_older_than(unsigned long older_than,
 	}
 	/* Left over (the page budget ran out): back to the head, oldest. */
 	while (!list_empty(&io))
-		list_move(io.prev, &dirty_mappings);
-	spin_unlock_irqrestore(&dirty_lock, flags);
+		list_move(io.prev, &wb->b_dirty);
+	spin_unlock_irqrestore(&wb->list_lock, flags);
 	return written;
+}
+
+struct wb_all_args {
+	unsigned long older_than, nr_pages, written;
+	enum writeback_sync_modes mode;
+};
+
+static void writeback_one_bdi(struct backing_dev_info *bdi, void *arg)
+{
+	struct wb_all_args *a = arg;
+
+	if (a->nr_pages && a->written >= a->nr_pages)
+		return;
+	a->written += wb_writeback(&bdi->wb, a->older_than,
+				   a->nr_pages ? a->nr_pages - a->written : 0,
+				   a->mode);
+}
+
+/* Every device's, one after the other (sync, the tests). */
+unsigned long writeback_mappings_older_than(unsigned long older_than,
+					    unsigned long nr_pages,
+					    enum writeback_sync_modes mode)
+{
+	struct wb_all_args a = { .older_than = older_than,
+				 .nr_pages = nr_pages, .mode = mode };
+
+	bdi_for_each(writeback_one_bdi, &a);
+	return a.written;
 }
 
 unsigned long writeback_dirty_mappings(unsigned long nr_pages,
@@ -440,19 +542,48 @@ unsigned long writeback_dirty_mappings(unsigned long nr_pages,
 	return writeback_mappings_older_than(~0UL, nr_pages, mode);
 }
 
-/* The mappings dirtied more than dirty_expire_ms ago: the flusher's
- * periodic pass (Linux's wb_check_old_data_flush). */
-unsigned long writeback_expired_mappings(void)
+/* The mappings dirtied more than dirty_expire_ms ago: the periodic pass
+ * (Linux's wb_check_old_data_flush). */
+unsigned long wb_writeback_expired(struct bdi_writeback *wb)
 {
 	unsigned long now = now_ms();
 
 	if (now < dirty_expire_ms)
 		return 0;
-	return writeback_mappings_older_than(now - dirty_expire_ms, 0,
-					     WB_SYNC_NONE);
+	return wb_writeback(wb, now - dirty_expire_ms, 0, WB_SYNC_NONE);
 }
 
-/* ------------------------------------------------------ the dirty limit */
+static void expire_one_bdi(struct backing_dev_info *bdi, void *arg)
+{
+	*(unsigned long *)arg += wb_writeback_expired(&bdi->wb);
+}
+
+unsigned long writeback_expired_mappings(void)
+{
+	unsigned long written = 0;
+
+	bdi_for_each(expire_one_bdi, &written);
+	return written;
+}
+
+void mapping_forget_dirty(struct address_space *mapping)
+{
+	struct bdi_writeback *wb = mapping->wb;
+	unsigned long flags;
+
+	spin_lock_irqsave(&wb->list_lock, flags);
+	list_del_init(&mapping->dirty_link);
+	while (mapping->wb_passes) {
+		spin_unlock_irqrestore(&wb->list_lock, flags);
+		wait_event(wb_idle, !READ_ONCE(mapping->wb_passes));
+		spin_lock_irqsave(&wb->list_lock, flags);
+		/* The pass may have put it back on the list. */
+		list_del_init(&mapping->dirty_link);
+	}
+	spin_unlock_irqrestore(&wb->list_lock, flags);
+}
+
+/* ------------------------------------------------------ the dirty limits */
 
 unsigned int dirty_ratio = 20;
 unsigned int dirty_background_ratio = 10;
@@ -472,55 +603,160 @@ unsigned long global_dirtyable_memory(void)
 	       global_node_page_state(NR_ACTIVE_FILE);
 }
 
+/* The thresholds for avail pages of dirtyable memory (Linux's
+ * domain_dirty_limits): the background one below the other. */
+void dirty_limits_of(unsigned long avail, unsigned long *background,
+		     unsigned long *limit)
+{
+	unsigned long bg = avail * dirty_background_ratio / 100;
+	unsigned long thresh = avail * dirty_ratio / 100;
+
+	if (bg >= thresh)
+		bg = thresh / 2;
+	*background = bg;
+	*limit = thresh;
+}
+
 void global_dirty_limits(unsigned long *background, unsigned long *limit)
 {
-	unsigned long dirtyable = global_dirtyable_memory();
+	dirty_limits_of(global_dirtyable_memory(), background, limit);
+}
 
-	*background = dirtyable * dirty_background_ratio / 100;
-	*limit = dirtyable * dirty_ratio / 100;
+/* Does wb's flusher have background work: dirty (not yet under
+ * writeback) pages over the background threshold, globally or of this
+ * device's share? (Linux's wb_over_bg_thresh.) */
+bool wb_over_bg_thresh(struct bdi_writeback *wb)
+{
+	unsigned long bg, thresh, wb_bg;
+	unsigned long dirty = global_node_page_state(NR_FILE_DIRTY);
+	unsigned long reclaimable = wb_stat(wb, WB_RECLAIMABLE);
+
+	if (!reclaimable)
+		return false;
+	global_dirty_limits(&bg, &thresh);
+	if (dirty > bg)
+		return true;
+	wb_bg = thresh ? wb_calc_thresh(wb, thresh, now_ms()) * bg / thresh : 0;
+	return reclaimable > wb_bg;
+}
+
+/* ------------------------------------------------- balance_dirty_pages */
+
+bool (*dirty_pause_hook)(struct bdi_writeback *wb, unsigned long ms);
+
+void wb_start_background_writeback(struct bdi_writeback *wb)
+{
+	void (*hook)(struct bdi_writeback *wb, unsigned int work);
+
+	if (__atomic_load_n(&wb->work, __ATOMIC_RELAXED) &
+	    (1UL << WB_WORK_BACKGROUND))
+		return;		/* asked already */
+	hook = READ_ONCE(wb_wakeup_hook);
+	if (hook)
+		hook(wb, WB_WORK_BACKGROUND);
+}
+
+/*
+ * The writer's loop (IO-less): take a look at the dirty state, let the
+ * control law (balance_dirty_pages_step, mm/backing-dev.c) decide a
+ * pause, sleep it. It loops only while the law says the device is at
+ * its hard limit (task_ratelimit 0); a fatal signal ends it at once.
+ */
+static void balance_dirty_pages(struct bdi_writeback *wb,
+				struct dirty_throttle_task *t)
+{
+	struct thread *me = arch_current();
+
+	for (;;) {
+		struct dirty_throttle_control dtc = { 0 };
+		struct bdp_decision d;
+		unsigned long nr_reclaimable;
+		bool (*pause)(struct bdi_writeback *wb, unsigned long ms);
+
+		nr_reclaimable = global_node_page_state(NR_FILE_DIRTY);
+		dtc.avail = global_dirtyable_memory();
+		dtc.dirty = nr_reclaimable +
+			    global_node_page_state(NR_WRITEBACK);
+		dirty_limits_of(dtc.avail, &dtc.bg_thresh, &dtc.thresh);
+		if (nr_reclaimable > dtc.bg_thresh)
+			wb_start_background_writeback(wb);
+		balance_dirty_pages_step(wb, t, &dtc, now_ms(), me->id, &d);
+		if (d.throttled)
+			wb_start_background_writeback(wb);
+		pause = READ_ONCE(dirty_pause_hook);
+		if (d.pause_ms <= 0 || !pause)
+			return;		/* no sleep, or nothing to sleep with
+					 * (the host build) */
+		if (!pause(wb, (unsigned long)d.pause_ms) || !d.again)
+			return;		/* a fatal signal, or done */
+	}
 }
 
 void balance_dirty_pages_ratelimited(struct address_space *mapping)
 {
-	(void)mapping;	/* one limit for every device, until the next issue */
-	for (int waits = 0;; waits++) {
-		unsigned long nr = global_node_page_state(NR_FILE_DIRTY) +
-				   global_node_page_state(NR_WRITEBACK);
-		unsigned long background, limit;
+	struct dirty_throttle_task *t = &arch_current()->dirty;
+	struct bdi_writeback *wb = mapping->wb;
+	int ratelimit = t->nr_dirtied_pause ? t->nr_dirtied_pause :
+			DIRTY_POLL_THRESH;
 
-		global_dirty_limits(&background, &limit);
-		if (nr > background)
-			wakeup_flusher_threads();
-		if (nr <= limit || waits >= DIRTY_MAX_WAITS)
-			return;
-		/* Until a writeback ends (or kswapd frees), 100 ms at most;
-		 * the host build has nothing to wait with. */
-		if (!reclaim_throttle_hook)
-			return;
-		reclaim_throttle(&contig_page_data);
-	}
+	/* Over its limit: look every 32 KiB, so no writer overshoots. */
+	if (wb->dirty_exceeded)
+		ratelimit = min(ratelimit, 8);
+	if (t->nr_dirtied >= ratelimit)
+		balance_dirty_pages(wb, t);
+}
+
+static void wake_one_flusher(struct backing_dev_info *bdi, void *arg)
+{
+	void (*hook)(struct bdi_writeback *wb, unsigned int work);
+
+	(void)arg;
+	hook = READ_ONCE(wb_wakeup_hook);
+	if (hook)
+		hook(&bdi->wb, WB_WORK_ALL);
 }
 
 void wakeup_flusher_threads(void)
 {
-	void (*hook)(void) = READ_ONCE(writeback_wakeup_hook);
-
-	if (hook)
-		hook();
+	bdi_for_each(wake_one_flusher, NULL);
 }
 
-void mapping_forget_dirty(struct address_space *mapping)
+/*
+ * One round of a flusher's work (the thread, mm/writeback_kthread.c,
+ * calls it when woken or every dirty_writeback_ms): what was asked
+ * (everything: sync, reclaim), background writeback in chunks while
+ * dirty memory is over the background threshold (the bandwidth
+ * estimate is updated between chunks), then the periodic pass of what
+ * expired. Pages written.
+ */
+unsigned long wb_do_writeback(struct bdi_writeback *wb)
 {
-	unsigned long flags;
+	unsigned long work = __atomic_exchange_n(&wb->work, 0,
+						 __ATOMIC_ACQ_REL);
+	unsigned long written = 0, n;
+	uint64_t now;
 
-	spin_lock_irqsave(&dirty_lock, flags);
-	list_del_init(&mapping->dirty_link);
-	while (mapping->wb_passes) {
-		spin_unlock_irqrestore(&dirty_lock, flags);
-		wait_event(wb_idle, !READ_ONCE(mapping->wb_passes));
-		spin_lock_irqsave(&dirty_lock, flags);
-		/* The pass may have put it back on the list. */
-		list_del_init(&mapping->dirty_link);
+	if (work & (1UL << WB_WORK_ALL))
+		written += wb_writeback(wb, ~0UL, 0, WB_SYNC_NONE);
+	if ((work & (1UL << WB_WORK_BACKGROUND)) || wb_over_bg_thresh(wb)) {
+		wb->nr_background++;
+		while (wb_over_bg_thresh(wb)) {
+			/* Oldest first, a chunk at a time, only what was
+			 * dirty when the pass began (no livelock). */
+			n = wb_writeback(wb, now_ms(), wb_writeback_chunk(wb),
+					 WB_SYNC_NONE);
+			wb_update_bandwidth(wb, NULL, now_ms(), false);
+			written += n;
+			if (!n)
+				break;
+		}
 	}
-	spin_unlock_irqrestore(&dirty_lock, flags);
+	now = now_ms();
+	if (now >= wb->last_old_flush + dirty_writeback_ms) {
+		wb->last_old_flush = now;
+		wb->nr_periodic++;
+		written += wb_writeback_expired(wb);
+	}
+	wb_update_bandwidth(wb, NULL, now_ms(), false);
+	return written;
 }

@@ -17,6 +17,8 @@ static struct list_head blk_devices = LIST_HEAD_INIT(blk_devices);
 void blk_register(struct block_device *bdev)
 {
 	list_add_tail(&bdev->list, &blk_devices);
+	bdi_init(&bdev->bdi, bdev->name);
+	bdi_register(&bdev->bdi);
 }
 
 struct block_device *blk_get(const char *name)

@@ -40,6 +40,7 @@
 #include "kernel/errno.h"
 #include "kernel/types.h"
 #include "kernel/lib/list.h"
+#include "mm/backing-dev.h"
 #include "mm/dma-mapping.h"
 #include "mm/mm_types.h"
 
@@ -91,6 +92,9 @@ struct block_device {
 	struct device *dma_dev;		/* what the disk DMAs as; NULL: none */
 	unsigned long nr_reads, nr_writes, nr_flushes, nr_errors;
 	struct list_head list;
+	/* Its writeback: flusher, bandwidth, dirty limits (set up by
+	 * blk_register; file systems on it point their mappings here). */
+	struct backing_dev_info bdi;
 };
 
 /* Make bdev known (named by the driver). */

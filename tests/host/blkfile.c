@@ -107,6 +107,7 @@ int blkfile_open(struct blkfile *bf, const char *path, const char *name,
 void blkfile_close(struct blkfile *bf)
 {
 	blkfile_poll(&bf->bdev);
+	bdi_unregister(&bf->bdev.bdi);
 	list_del(&bf->link);
 	close(bf->fd);
 	bf->fd = -1;

@@ -20,6 +20,7 @@
 #include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/wait.h"
+#include "mm/backing-dev.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
 #include "mm/vmstat.h"
@@ -164,7 +165,7 @@ static void filemap_flusher_writes_dirty_pages(struct kunit *test)
 	uint64_t t0, took_ms;
 	char data[3 * 4096];
 
-	if (!writeback_wakeup_hook)
+	if (!wb_wakeup_hook)
 		kunit_skip(test, "no flusher thread (writeback_init not run)");
 	if (!fk_setup(test))
 		return;

@@ -12,6 +12,7 @@
  */
 #include "tests/suites/test_arena.h"
 #include "kernel/panic.h"
+#include "mm/backing-dev.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
 #include "mm/slab.h"
@@ -47,8 +48,10 @@ static const struct address_space_operations fake_aops = {
 	.writepage = fake_writepage,
 };
 
-static void count_flusher_wakeup(void)
+static void count_flusher_wakeup(struct bdi_writeback *wb, unsigned int work)
 {
+	(void)wb;
+	(void)work;
 	flusher_wakeups++;
 }
 
@@ -337,7 +340,8 @@ static void vmscan_direct_never_writes(struct kunit *test)
 {
 	unsigned long write0 = global_vm_event(DIRECT_RECLAIM_WRITE);
 	unsigned long stall0 = global_vm_event(ALLOCSTALL);
-	void (*old_hook)(void) = writeback_wakeup_hook;
+	void (*old_hook)(struct bdi_writeback *wb, unsigned int work) =
+		wb_wakeup_hook;
 
 	KUNIT_ASSERT_TRUE(test, fake_make(test));
 	for (unsigned int i = 0; i < 64; i++) {
@@ -348,10 +352,10 @@ static void vmscan_direct_never_writes(struct kunit *test)
 		unlock_page_wake(page);
 	}
 	flusher_wakeups = 0;
-	writeback_wakeup_hook = count_flusher_wakeup;
+	wb_wakeup_hook = count_flusher_wakeup;
 	KUNIT_EXPECT_EQ(test, try_to_free_pages(&arena.pgdat, GFP_KERNEL, 0),
 			0UL);
-	writeback_wakeup_hook = old_hook;
+	wb_wakeup_hook = old_hook;
 	KUNIT_EXPECT_GT(test, flusher_wakeups, 0UL);
 	KUNIT_EXPECT_EQ(test, fake_writes, 0UL);
 	KUNIT_EXPECT_EQ(test, global_vm_event(DIRECT_RECLAIM_WRITE), write0);
