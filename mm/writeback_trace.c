@@ -39,11 +39,16 @@
  *	ratelimit dirty writeback bg_thresh thresh limit setpoint wb_dirty
  *		  wb_thresh wb_setpoint pos_ratio task_ratelimit
  *		  dirty_ratelimit balanced_dirty_ratelimit write_bw
- *		  avg_write_bw dirty_rate
+ *		  avg_write_bw dirty_rate period_ms (the interval measured)
  *	sample	  dirty writeback bg_thresh thresh limit setpoint wb_dirty
  *		  wb_thresh dirty_ratelimit balanced_dirty_ratelimit
  *		  write_bw avg_write_bw
  *	mark	  (none)
+ *
+ * In a sample, dirty and writeback are the global counts, wb_dirty the
+ * device's dirty + writeback pages and wb_thresh its share of thresh; in
+ * the bdi=all line wb_dirty is dirty + writeback, wb_thresh is thresh and
+ * write_bw the devices' sum.
  *
  * pos_ratio is printed as a decimal fraction with four places (1.0127 is
  * 1037 << RATELIMIT_CALC_SHIFT's 1024); pause_ms and period_ms may be
@@ -57,7 +62,9 @@
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include <arch/page.h>
+#include "mm/filemap.h"
 #include "mm/vmalloc.h"
+#include "mm/vmstat.h"
 #include "mm/writeback_trace.h"
 
 /* ------------------------------------------------------------ a ring */
@@ -165,7 +172,7 @@ static const struct trace_field {
 	F(avg_write_bw, F_ULONG, T_ALL),
 	F(dirty_rate, F_ULONG, T_RL),
 	F(pause_ms, F_LONG, T_BDP),
-	F(period_ms, F_LONG, T_BDP),
+	F(period_ms, F_LONG, T_LAW),
 	F(nr_dirtied, F_ULONG, T_BDP),
 	F(total_dirtied, F_ULONG, T_BDP),
 #undef F
@@ -425,4 +432,63 @@ void wb_trace_dump(void)
 	printk("wbt: type=end printed=%llu lost=%llu\n",
 	       (unsigned long long)printed,
 	       (unsigned long long)(end - printed));
+}
+
+/* -------------------------------------------------------- the sampler */
+
+struct sample_ctx {
+	uint64_t now_ms;
+	struct wb_trace_event global;	/* the fields every sample shares */
+	unsigned long write_bw, avg_write_bw;	/* summed for "all" */
+};
+
+static unsigned long read_ulong(const unsigned long *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static void sample_bdi(struct backing_dev_info *bdi, void *arg)
+{
+	struct sample_ctx *c = arg;
+	struct bdi_writeback *wb = &bdi->wb;
+	struct wb_trace_event ev = c->global;
+
+	if (!bdi->registered)
+		return;
+	strlcpy(ev.bdi, bdi->name, sizeof(ev.bdi));
+	ev.wb_dirty = wb_stat(wb, WB_RECLAIMABLE) + wb_stat(wb, WB_WRITEBACK);
+	ev.wb_thresh = wb_calc_thresh(wb, ev.thresh, c->now_ms);
+	ev.write_bw = read_ulong(&wb->write_bandwidth);
+	ev.avg_write_bw = read_ulong(&wb->avg_write_bandwidth);
+	ev.dirty_ratelimit = read_ulong(&wb->dirty_ratelimit);
+	ev.balanced_dirty_ratelimit =
+		read_ulong(&wb->balanced_dirty_ratelimit);
+	c->write_bw += ev.write_bw;
+	c->avg_write_bw += ev.avg_write_bw;
+	wb_trace(&ev);
+}
+
+void wb_trace_sample(uint64_t now_ns)
+{
+	struct sample_ctx c;
+	struct wb_trace_event *g = &c.global;
+
+	memset(&c, 0, sizeof(c));
+	c.now_ms = now_ns / 1000000;
+	g->time_ns = now_ns;
+	g->type = WB_TRACE_SAMPLE;
+	g->dirty = global_node_page_state(NR_FILE_DIRTY);
+	g->writeback = global_node_page_state(NR_WRITEBACK);
+	global_dirty_limits(&g->bg_thresh, &g->thresh);
+	g->limit = hard_dirty_limit(read_ulong(&global_dirty_limit),
+				    g->thresh);
+	g->setpoint = dirty_setpoint(g->thresh, g->bg_thresh, g->limit);
+	bdi_for_each(sample_bdi, &c);
+	/* The global line: the whole pool against the whole limit. */
+	strlcpy(g->bdi, "all", sizeof(g->bdi));
+	g->wb_dirty = g->dirty + g->writeback;
+	g->wb_thresh = g->thresh;
+	g->write_bw = c.write_bw;
+	g->avg_write_bw = c.avg_write_bw;
+	wb_trace(g);
 }

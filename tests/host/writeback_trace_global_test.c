@@ -11,6 +11,8 @@
 #include "kernel/printk.h"
 #include "mm/writeback_trace.h"
 
+#include <stdlib.h>
+
 static struct wb_trace_event slots[16];
 static char out[16384];
 
@@ -163,12 +165,59 @@ static void time_zero_means_now(struct kunit *test)
 	wb_trace_clear();
 }
 
+/*
+ * The sampler's step: a line per registered device with its own
+ * counters and rates, and the bdi=all line with the global pool, after
+ * them. A device that is not registered is not sampled.
+ */
+static void sample_has_a_line_per_device_and_one_for_all(struct kunit *test)
+{
+	static struct backing_dev_info fast, idle;
+	const char *f, *a;
+
+	bdi_init(&fast, "tstfast");
+	bdi_init(&idle, "tstidle");	/* never registered */
+	bdi_register(&fast);
+	wb_stat_mod(&fast.wb, WB_RECLAIMABLE, 300);
+	wb_stat_mod(&fast.wb, WB_WRITEBACK, 20);
+	fast.wb.write_bandwidth = 2048;
+	fast.wb.avg_write_bandwidth = 2000;
+	fast.wb.dirty_ratelimit = 1500;
+	fast.wb.balanced_dirty_ratelimit = 1400;
+
+	KUNIT_ASSERT_EQ(test, wb_trace_start_buf(slots, ARRAY_SIZE(slots)), 0);
+	wb_trace_sample(2500000000ULL);
+	wb_trace_stop();
+	dump();
+	f = strstr(out, "wbt: t=2.500000 type=sample bdi=tstfast who=0 ");
+	a = strstr(out, "wbt: t=2.500000 type=sample bdi=all who=0 ");
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_TRUE(test, f < a);
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "tstidle");
+	*strchr(f, '\n') = '\0';
+	KUNIT_EXPECT_STR_CONTAINS(test, f, " wb_dirty=320 ");
+	KUNIT_EXPECT_STR_CONTAINS(test, f, " dirty_ratelimit=1500 "
+				  "balanced_dirty_ratelimit=1400 write_bw=2048 "
+				  "avg_write_bw=2000");
+	/* all: the sum of the devices' bandwidths (others may be registered
+	 * by other suites, each at INIT_BW), the pool's dirty + writeback. */
+	KUNIT_ASSERT_NOT_NULL(test, strstr(a, " write_bw="));
+	KUNIT_EXPECT_GE(test, strtoul(strstr(a, " write_bw=") + 10, NULL, 10),
+			2048ul);
+	wb_trace_clear();
+	wb_stat_mod(&fast.wb, WB_RECLAIMABLE, -300);
+	wb_stat_mod(&fast.wb, WB_WRITEBACK, -20);
+	bdi_unregister(&fast);
+}
+
 static struct kunit_case writeback_trace_global_cases[] = {
 	KUNIT_CASE(nothing_is_recorded_while_off),
 	KUNIT_CASE(dump_prints_begin_events_end),
 	KUNIT_CASE(overflow_is_counted_and_reported),
 	KUNIT_CASE(restart_appends_and_clear_forgets),
 	KUNIT_CASE(time_zero_means_now),
+	KUNIT_CASE(sample_has_a_line_per_device_and_one_for_all),
 	{}
 };
 
