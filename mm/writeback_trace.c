@@ -385,6 +385,11 @@ void wb_trace_get_stats(struct wb_trace_stats *s)
 	spin_unlock_irqrestore(&trace_ring.lock, flags);
 }
 
+bool wb_trace_get(uint64_t seq, struct wb_trace_event *out)
+{
+	return wb_trace_ring_get(&trace_ring, seq, out);
+}
+
 void wb_trace_mark(const char *label)
 {
 	struct wb_trace_event ev;

@@ -110,6 +110,10 @@ struct wb_trace_stats {
 };
 void wb_trace_get_stats(struct wb_trace_stats *s);
 
+/* Copy the global ring's event seq (0 is the first since the last
+ * clear) into *out: false if it is not, or no longer, there. */
+bool wb_trace_get(uint64_t seq, struct wb_trace_event *out);
+
 /* Record a WB_TRACE_MARK event now, label (<= 7 chars) in its bdi. */
 void wb_trace_mark(const char *label);
 
