@@ -48,7 +48,7 @@ KERNEL_TESTS  := $(filter-out $(foreach a,$(filter-out $(ARCH),$(ALL_ARCHES)),te
 KERNEL_SRCS   := $(wildcard kernel/*.c) $(PORTABLE_SRCS) $(KERNEL_ONLY_SRCS) \
 		 $(wildcard tests/suites/*.c) $(KERNEL_TESTS)
 HOST_SRCS     := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
-		 kernel/printk.c kernel/kunit.c kernel/cmdline.c \
+		 kernel/printk.c kernel/kunit.c kernel/cmdline.c kernel/sysctl.c \
 		 $(wildcard tests/suites/*.c tests/host/*.c)
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \

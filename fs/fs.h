@@ -166,6 +166,10 @@ struct super_block {
 	struct list_head s_inodes;	/* every cached inode */
 	struct list_head s_list;	/* in the list of super blocks */
 	int s_active;			/* mounts */
+	/* Every write-back error of its files (mapping_set_error records
+	 * here too, through each mapping's sb_wb_err): syncfs reports each
+	 * once to each open file (file.f_sb_err). */
+	errseq_t s_wb_err;
 };
 
 /* i_state bits. */
@@ -395,5 +399,9 @@ int vfs_real_path(const char *path, char *buf, size_t size);
 int vfs_statfs(struct inode *inode, struct kstatfs *st);
 /* write_inode_now + sync_fs of one file system (syncfs). */
 int sync_filesystem(struct super_block *sb);
+/* syncfs(2) of the file system holding f: sync_filesystem, then the
+ * write-back errors of any of its files since f last asked (or was
+ * opened), once (errseq, sb->s_wb_err). 0 or -errno. */
+int vfs_syncfs(struct file *f);
 
 #endif

@@ -80,6 +80,7 @@ static struct inode *alloc_inode(struct super_block *sb, unsigned long ino)
 	address_space_init(&inode->i_data, NULL, inode);	/* fs sets a_ops */
 	if (sb->s_bdev)		/* written back by its device's flusher */
 		inode->i_data.wb = &sb->s_bdev->bdi.wb;
+	inode->i_data.sb_wb_err = &sb->s_wb_err;	/* syncfs hears of them */
 	mutex_init(&inode->i_rwsem, "i_rwsem");
 	INIT_LIST_HEAD(&inode->i_lru);
 	INIT_LIST_HEAD(&inode->i_hash);

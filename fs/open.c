@@ -80,6 +80,10 @@ struct file *vfs_open(const struct path *path, unsigned int flags)
 	f->f_mnt = mntget(path->mnt);
 	f->f_mapping = inode->i_mapping;
 	file_ra_state_init(&f->f_ra);
+	/* Write-back errors from here on (and one nobody was told of yet). */
+	if (f->f_mapping)
+		f->f_wb_err = filemap_sample_wb_err(f->f_mapping);
+	f->f_sb_err = errseq_sample(&inode->i_sb->s_wb_err);
 	return f;
 }
 

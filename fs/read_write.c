@@ -79,13 +79,15 @@ loff_t generic_file_llseek(struct file *f, loff_t off, int whence)
  * fsync: the data of [start, end], then the inode, then the file
  * system's own metadata (its sync_fs, which flushes the disk's cache).
  * fdatasync skips the inode unless its size changed (not tracked here:
- * the inode is written when dirty either way).
+ * the inode is written when dirty either way). A write-back error is
+ * reported once to each open file, whoever else was told of it
+ * (file_write_and_wait_range; docs/mm/filemap.md, "Write-back errors").
  */
 int generic_file_fsync(struct file *f, loff_t start, loff_t end, int datasync)
 {
 	struct inode *inode = f->f_inode;
 	struct super_block *sb = inode->i_sb;
-	int r = filemap_write_and_wait_range(inode->i_mapping, start, end);
+	int r = file_write_and_wait_range(f, start, end);
 	int r2 = write_inode_now(inode, true);
 	int r3 = 0;
 

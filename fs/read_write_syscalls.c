@@ -321,6 +321,8 @@ SYSCALL_DEFINE1(fdatasync, int, fd)
 	return do_fsync(fd, 1);
 }
 
+/* sync(2) reports nothing, as Linux: the errors stay recorded for each
+ * open file's fsync and syncfs. */
 SYSCALL_DEFINE0(sync)
 {
 	sync_filesystems(true);
@@ -330,12 +332,11 @@ SYSCALL_DEFINE0(sync)
 SYSCALL_DEFINE1(syncfs, int, fd)
 {
 	struct file *f = fdget(fd);
-	long r = 0;
+	long r;
 
 	if (!f)
 		return -EBADF;
-	if (f->f_inode)
-		r = sync_filesystem(f->f_inode->i_sb);
+	r = vfs_syncfs(f);
 	fput(f);
 	return r;
 }

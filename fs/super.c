@@ -107,6 +107,19 @@ int sync_filesystem(struct super_block *sb)
 	return err ? err : r;
 }
 
+int vfs_syncfs(struct file *f)
+{
+	struct super_block *sb;
+	int r, r2;
+
+	if (!f->f_inode)
+		return 0;
+	sb = f->f_inode->i_sb;
+	r = sync_filesystem(sb);
+	r2 = errseq_check_and_advance(&sb->s_wb_err, &f->f_sb_err);
+	return r ? r : r2;
+}
+
 static void sync_one(struct super_block *sb, void *arg)
 {
 	bool wait = *(bool *)arg;

@@ -30,6 +30,7 @@
 #ifndef KERNEL_FILE_H
 #define KERNEL_FILE_H
 
+#include "kernel/lib/errseq.h"
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
 
@@ -182,6 +183,11 @@ struct file {
 	struct vfsmount *f_mnt;
 	struct address_space *f_mapping;
 	struct file_ra_state f_ra;
+	/* Cursors into the write-back errors of the file's page cache and of
+	 * its file system, taken at open (kernel/lib/errseq.h): fsync and
+	 * syncfs report each error since once to this open file. */
+	errseq_t f_wb_err;
+	errseq_t f_sb_err;
 };
 
 /*

@@ -42,6 +42,7 @@ struct dirty_throttle_task {
 	int nr_dirtied_pause;		/* look again after this many */
 	uint64_t dirty_paused_when;	/* ms: when its last pause ended
 					 * (its "virtual time") */
+	unsigned int period_carry_us;	/* the periods' sub-ms remainders */
 	unsigned long total_dirtied;	/* ever: the trace's progress */
 };
 

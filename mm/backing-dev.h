@@ -76,10 +76,17 @@ struct bdi_writeback {
 	unsigned long written_stamp;	/* WB_WRITTEN then */
 	unsigned long write_bandwidth;	/* pages/s, smoothed over BW_PERIOD */
 	unsigned long avg_write_bandwidth;	/* and once more (spikes) */
+	unsigned long bw_history;	/* ms measured, up to BW_PERIOD_MS:
+					 * the initial guess weighs nothing */
+	bool bw_busy_at_stamp;		/* writing when the stamps were set:
+					 * the first measurement needs it */
+	bool flushing;			/* its flusher is in a background or
+					 * write-all pass */
 	unsigned long dirty_ratelimit;	/* pages/s a single dirtier may dirty
 					 * at pos_ratio 1 */
 	unsigned long balanced_dirty_ratelimit;	/* its estimate now */
 	bool dirty_exceeded;		/* over its limit: poll more often */
+	uint64_t last_completion;	/* ms of its last finished page */
 	struct wb_completions completions;
 
 	/* The flusher (mm/writeback_kthread.c). */
@@ -119,6 +126,8 @@ void bdi_unregister(struct backing_dev_info *bdi);
 void bdi_for_each(void (*fn)(struct backing_dev_info *bdi, void *arg),
 		  void *arg);
 struct backing_dev_info *bdi_find(const char *name);
+/* Its state in Linux's debugfs bdi/NAME/stats format, on the console. */
+void bdi_show(struct backing_dev_info *bdi);
 /* min_ratio/max_ratio: 0 or -EINVAL (the sum of min_ratios stays < 100,
  * min <= max <= 100). */
 int bdi_set_min_ratio(struct backing_dev_info *bdi, unsigned int ratio);
@@ -136,6 +145,20 @@ static inline unsigned long wb_stat(const struct bdi_writeback *wb,
 
 	return v > 0 ? (unsigned long)v : 0;
 }
+
+/*
+ * A device is stalled when it has pages under writeback and has finished
+ * none for WB_STALL_MS (a dead disk, a server gone). Writers to other
+ * devices then leave its pages out of their dirty count and out of the
+ * dirtyable memory (dirty_stalled_elsewhere), so one stuck device cannot
+ * hold every writer at the global limit: a departure from Linux, which
+ * lets such writers through one short pause at a time.
+ */
+#define WB_STALL_MS	1000
+bool wb_stalled(const struct bdi_writeback *wb, uint64_t now_ms);
+/* The dirty + writeback pages of the stalled devices other than wb. */
+unsigned long dirty_stalled_elsewhere(const struct bdi_writeback *wb,
+				      uint64_t now_ms);
 
 /* A page of wb's finished writeback: its share of completions grows. */
 void wb_writeout_inc(struct bdi_writeback *wb, uint64_t now_ms);
@@ -167,6 +190,12 @@ struct dirty_throttle_control {
 /* The global domain's hard limit: follows thresh up at once and down
  * by 1/32 of the gap per BANDWIDTH_INTERVAL (Linux's dirty_limit). */
 extern unsigned long global_dirty_limit;
+/*
+ * Percent of the position curve that is linear instead of cubic
+ * (vm.dirty_pos_linear; 0 is Linux's pure cube): pos_ratio = 1 +
+ * (1 - w) x^3 + w x, x = (setpoint - dirty) / (limit - setpoint).
+ */
+extern unsigned int dirty_pos_linear;
 
 static inline unsigned long dirty_freerun_ceiling(unsigned long thresh,
 						  unsigned long bg_thresh)

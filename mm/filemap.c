@@ -625,3 +625,39 @@ int generic_file_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_ops = &generic_file_vm_ops;
 	return 0;
 }
+
+/* ----------------------------------------------------- write-back errors */
+
+int file_check_and_advance_wb_err(struct file *file)
+{
+	struct address_space *mapping = file->f_mapping;
+	/* Two fsyncs of one file at once: only one reports the error
+	 * (errseq_check_and_advance moves the cursor by compare-and-swap). */
+	int err = errseq_check_and_advance(&mapping->wb_err, &file->f_wb_err);
+
+	if (!err)
+		return 0;
+	/* Reported now: the old-style flags have nothing left to say. */
+	__atomic_fetch_and(&mapping->flags,
+			   ~((1UL << AS_EIO) | (1UL << AS_ENOSPC)),
+			   __ATOMIC_RELAXED);
+	return err;
+}
+
+int file_write_and_wait_range(struct file *file, loff_t start, loff_t end)
+{
+	struct address_space *mapping = file->f_mapping;
+	struct writeback_control wbc = {
+		.nr_to_write = (long)(~0UL >> 1),
+		.range_start = start,
+		.range_end = end,
+		.sync_mode = WB_SYNC_ALL,
+	};
+	int err = do_writepages(mapping, &wbc), err2;
+
+	/* Its return is the old-style flag, whose every error is also in
+	 * wb_err: this file's cursor says which of them are news to it. */
+	(void)filemap_fdatawait_range(mapping, start, end);
+	err2 = file_check_and_advance_wb_err(file);
+	return err ? err : err2;
+}

@@ -34,13 +34,19 @@
  * and faults sleep (I/O, lock_page, allocation with GFP_KERNEL).
  *
  * Errors: a read that fails leaves the page !uptodate with PG_error, and
- * the caller gets -EIO; a failed write-back sets AS_EIO on the mapping,
- * reported once by the next fsync (filemap_check_errors()).
+ * the caller gets -EIO. A failed write-back (mapping_set_error) is
+ * recorded in mapping->wb_err (an errseq_t, kernel/lib/errseq.h) and
+ * reported once to each open file that calls fsync after it
+ * (file_check_and_advance_wb_err); the page stays in the cache, clean,
+ * uptodate and PG_error (docs/mm/filemap.md, "Write-back errors"). The
+ * older AS_EIO/AS_ENOSPC bits are set too, for callers with no file
+ * (sync, umount: filemap_check_errors(), reported once to whoever asks).
  */
 #ifndef MM_FILEMAP_H
 #define MM_FILEMAP_H
 
 #include "kernel/file.h"
+#include "kernel/lib/errseq.h"
 #include "kernel/lib/list.h"
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
@@ -170,6 +176,10 @@ struct address_space {
 	pg_data_t *node;		/* where its pages come from: NULL =
 					 * the kernel's (tests: an arena) */
 	const char *name;		/* for reports: "vda:12" (dev:ino) */
+	/* Write-back errors: this file's, and its file system's (syncfs;
+	 * set by fs/, NULL for a cache with no file system). */
+	errseq_t wb_err;
+	errseq_t *sb_wb_err;
 };
 
 /* An empty cache of a file with a_ops; host is the owner. */
@@ -177,16 +187,45 @@ void address_space_init(struct address_space *mapping,
 			const struct address_space_operations *a_ops,
 			void *host);
 
+/*
+ * A write-back of mapping's pages failed with err (-EIO, -ENOSPC; 0:
+ * nothing): record it for every open file (wb_err), the file system
+ * (*sb_wb_err) and the old-style flag. Any context (I/O completion).
+ */
 static inline void mapping_set_error(struct address_space *mapping, int err)
 {
-	if (err)
-		__atomic_fetch_or(&mapping->flags,
-				  1UL << (err == -ENOSPC ? AS_ENOSPC : AS_EIO),
-				  __ATOMIC_RELAXED);
+	if (!err)
+		return;
+	errseq_set(&mapping->wb_err, err);
+	if (mapping->sb_wb_err)
+		errseq_set(mapping->sb_wb_err, err);
+	__atomic_fetch_or(&mapping->flags,
+			  1UL << (err == -ENOSPC ? AS_ENOSPC : AS_EIO),
+			  __ATOMIC_RELAXED);
 }
 /* The error a write-back hit since the last call (-EIO/-ENOSPC), and
- * clear it: fsync reports it once. 0 if none. */
+ * clear it: reported once, to whichever caller comes first (sync,
+ * umount). 0 if none. fsync uses the per-file form below. */
 int filemap_check_errors(struct address_space *mapping);
+/* A new open file's cursor into mapping->wb_err (errseq_sample: an error
+ * no one was told of yet is reported to it too). */
+static inline errseq_t filemap_sample_wb_err(struct address_space *mapping)
+{
+	return errseq_sample(&mapping->wb_err);
+}
+/*
+ * The write-back error recorded on file's mapping since file last asked
+ * (or was opened), or 0; moves file's cursor, so each open file is told
+ * of each error once (Linux's file_check_and_advance_wb_err). Clears
+ * AS_EIO/AS_ENOSPC too: the error is reported now.
+ */
+int file_check_and_advance_wb_err(struct file *file);
+/*
+ * fsync's data part for an open file: write [start, end] back and wait
+ * (filemap_write_and_wait_range without its flag check), then
+ * file_check_and_advance_wb_err. 0 or -errno.
+ */
+int file_write_and_wait_range(struct file *file, loff_t start, loff_t end);
 
 /* --------------------------------------------------------------- lookup */
 
@@ -403,9 +442,19 @@ extern unsigned int dirty_expire_ms;		/* 30 s */
  */
 extern unsigned int dirty_ratio;		/* %, 20 */
 extern unsigned int dirty_background_ratio;	/* %, 10 */
+/* In bytes instead (Linux's vm.dirty_bytes, dirty_background_bytes): when
+ * not 0 they apply and their ratio is 0 (the console's sysctl keeps one
+ * of each pair 0). */
+extern unsigned long dirty_bytes;
+extern unsigned long dirty_background_bytes;
 unsigned long global_dirtyable_memory(void);
-void dirty_limits_of(unsigned long avail, unsigned long *background,
-		     unsigned long *limit);
+/* The background and hard limits, in pages, for `dirtyable` pages: the
+ * bytes when set (rounded up to pages), else the ratios; a background
+ * limit at or above the hard one is cut to half of it. */
+void dirty_limits_for(unsigned long dirtyable, unsigned long *background,
+		      unsigned long *limit);
+/* The same for global_dirtyable_memory() (vmstat's nr_dirty_threshold,
+ * nr_dirty_background_threshold). */
 void global_dirty_limits(unsigned long *background, unsigned long *limit);
 void balance_dirty_pages_ratelimited(struct address_space *mapping);
 /* Start the flusher threads (kernel only: mm/writeback_kthread.c). */

@@ -10,6 +10,7 @@
  */
 #include "kernel/lib/list.h"
 #include "kernel/printk.h"
+#include "kernel/sysctl.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "kernel/wait.h"
@@ -585,8 +586,20 @@ void mapping_forget_dirty(struct address_space *mapping)
 
 /* ------------------------------------------------------ the dirty limits */
 
+/*
+ * The exact count (the shared counter lags by up to stat_threshold pages
+ * a CPU, which is most of a small limit): a look costs a sum over the
+ * CPUs, once every nr_dirtied_pause pages.
+ */
+static unsigned long dirty_pages_now(enum node_stat_item item)
+{
+	return node_page_state_snapshot(&contig_page_data, item);
+}
+
 unsigned int dirty_ratio = 20;
 unsigned int dirty_background_ratio = 10;
+unsigned long dirty_bytes;		/* 0: dirty_ratio applies */
+unsigned long dirty_background_bytes;	/* 0: dirty_background_ratio applies */
 
 unsigned long global_dirtyable_memory(void)
 {
@@ -603,14 +616,24 @@ unsigned long global_dirtyable_memory(void)
 	       global_node_page_state(NR_ACTIVE_FILE);
 }
 
-/* The thresholds for avail pages of dirtyable memory (Linux's
- * domain_dirty_limits): the background one below the other. */
-void dirty_limits_of(unsigned long avail, unsigned long *background,
-		     unsigned long *limit)
+/* Linux's domain_dirty_limits for the global domain, without the boost
+ * it gives real-time tasks. */
+void dirty_limits_for(unsigned long dirtyable, unsigned long *background,
+		      unsigned long *limit)
 {
-	unsigned long bg = avail * dirty_background_ratio / 100;
-	unsigned long thresh = avail * dirty_ratio / 100;
+	unsigned long bytes = READ_ONCE(dirty_bytes);
+	unsigned long bg_bytes = READ_ONCE(dirty_background_bytes);
+	unsigned long thresh, bg;
 
+	if (bytes)
+		thresh = DIV_ROUND_UP(bytes, PAGE_SIZE);
+	else
+		thresh = dirtyable * READ_ONCE(dirty_ratio) / 100;
+	if (bg_bytes)
+		bg = DIV_ROUND_UP(bg_bytes, PAGE_SIZE);
+	else
+		bg = dirtyable * READ_ONCE(dirty_background_ratio) / 100;
+	/* Background writeback must start before writers are throttled. */
 	if (bg >= thresh)
 		bg = thresh / 2;
 	*background = bg;
@@ -619,7 +642,7 @@ void dirty_limits_of(unsigned long avail, unsigned long *background,
 
 void global_dirty_limits(unsigned long *background, unsigned long *limit)
 {
-	dirty_limits_of(global_dirtyable_memory(), background, limit);
+	dirty_limits_for(global_dirtyable_memory(), background, limit);
 }
 
 /* Does wb's flusher have background work: dirty (not yet under
@@ -628,7 +651,7 @@ void global_dirty_limits(unsigned long *background, unsigned long *limit)
 bool wb_over_bg_thresh(struct bdi_writeback *wb)
 {
 	unsigned long bg, thresh, wb_bg;
-	unsigned long dirty = global_node_page_state(NR_FILE_DIRTY);
+	unsigned long dirty = dirty_pages_now(NR_FILE_DIRTY);
 	unsigned long reclaimable = wb_stat(wb, WB_RECLAIMABLE);
 
 	if (!reclaimable)
@@ -673,14 +696,22 @@ static void balance_dirty_pages(struct bdi_writeback *wb,
 		unsigned long nr_reclaimable;
 		bool (*pause)(struct bdi_writeback *wb, unsigned long ms);
 
-		nr_reclaimable = global_node_page_state(NR_FILE_DIRTY);
+		uint64_t now = now_ms();
+		unsigned long stalled = wb_stalled(wb, now) ? 0 :
+					dirty_stalled_elsewhere(wb, now);
+
+		nr_reclaimable = dirty_pages_now(NR_FILE_DIRTY);
 		dtc.avail = global_dirtyable_memory();
-		dtc.dirty = nr_reclaimable +
-			    global_node_page_state(NR_WRITEBACK);
-		dirty_limits_of(dtc.avail, &dtc.bg_thresh, &dtc.thresh);
+		dtc.dirty = nr_reclaimable + dirty_pages_now(NR_WRITEBACK);
+		/* Another device that stopped completing writes is left out
+		 * (mm/backing-dev.h, WB_STALL_MS): its pages cannot move, so
+		 * they count neither as dirty nor as dirtyable here. */
+		dtc.avail -= min(stalled, dtc.avail);
+		dtc.dirty -= min(stalled, dtc.dirty);
+		dirty_limits_for(dtc.avail, &dtc.bg_thresh, &dtc.thresh);
 		if (nr_reclaimable > dtc.bg_thresh)
 			wb_start_background_writeback(wb);
-		balance_dirty_pages_step(wb, t, &dtc, now_ms(), me->id, &d);
+		balance_dirty_pages_step(wb, t, &dtc, now, me->id, &d);
 		if (d.throttled)
 			wb_start_background_writeback(wb);
 		pause = READ_ONCE(dirty_pause_hook);
@@ -691,6 +722,73 @@ static void balance_dirty_pages(struct bdi_writeback *wb,
 			return;		/* a fatal signal, or done */
 	}
 }
+
+/*
+ * The tunables at the console, /proc/sys/vm's names (kernel/sysctl.h).
+ * A ratio and its _bytes exclude each other, as in Linux: writing one sets
+ * the other to 0, and 0 bytes means "use the ratio". The handlers write
+ * the new value's partner after it is stored, so a reader never finds
+ * both 0. Linux's dirty_ratio_handler and dirty_bytes_handler only do so
+ * when the value changed; the background ones always; so here.
+ */
+static void dirty_ratio_handler(const struct ctl_table *t, unsigned long old)
+{
+	if (READ_ONCE(dirty_ratio) != old)
+		WRITE_ONCE(dirty_bytes, 0);
+}
+
+static void dirty_bytes_handler(const struct ctl_table *t, unsigned long old)
+{
+	if (READ_ONCE(dirty_bytes) != old)
+		WRITE_ONCE(dirty_ratio, 0);
+}
+
+static void dirty_background_ratio_handler(const struct ctl_table *t,
+					   unsigned long old)
+{
+	WRITE_ONCE(dirty_background_bytes, 0);
+}
+
+static void dirty_background_bytes_handler(const struct ctl_table *t,
+					   unsigned long old)
+{
+	WRITE_ONCE(dirty_background_ratio, 0);
+}
+
+/* Linux's ranges, but vm.dirty_writeback_centisecs: Linux takes 0 as "no
+ * periodic writeback"; our flusher (mm/writeback_kthread.c) would wake
+ * without pause, so 0 is refused. The centisecs are kept in ms. */
+static const struct ctl_table vm_page_writeback_sysctls[] = {
+	{ .procname = "vm.dirty_background_ratio",
+	  .data = &dirty_background_ratio, .type = CTL_UINT,
+	  .min = 0, .max = 100,
+	  .unit = "% of dirtyable memory where the flusher starts",
+	  .handler = dirty_background_ratio_handler },
+	{ .procname = "vm.dirty_background_bytes",
+	  .data = &dirty_background_bytes, .type = CTL_ULONG,
+	  .min = 1, .max = ~0UL,
+	  .unit = "bytes, instead of vm.dirty_background_ratio",
+	  .handler = dirty_background_bytes_handler },
+	{ .procname = "vm.dirty_ratio",
+	  .data = &dirty_ratio, .type = CTL_UINT,
+	  .min = 0, .max = 100,
+	  .unit = "% of dirtyable memory where writers wait",
+	  .handler = dirty_ratio_handler },
+	{ .procname = "vm.dirty_bytes",
+	  .data = &dirty_bytes, .type = CTL_ULONG,
+	  .min = 2 * PAGE_SIZE, .max = ~0UL,
+	  .unit = "bytes, instead of vm.dirty_ratio",
+	  .handler = dirty_bytes_handler },
+	{ .procname = "vm.dirty_writeback_centisecs",
+	  .data = &dirty_writeback_ms, .type = CTL_UINT, .scale = 10,
+	  .min = 1, .max = ~0U / 10,
+	  .unit = "1/100 s between the flusher's periodic passes" },
+	{ .procname = "vm.dirty_expire_centisecs",
+	  .data = &dirty_expire_ms, .type = CTL_UINT, .scale = 10,
+	  .min = 0, .max = ~0U / 10,
+	  .unit = "1/100 s dirty before the periodic pass writes it" },
+};
+REGISTER_SYSCTL_TABLE(vm_page_writeback_sysctls);
 
 void balance_dirty_pages_ratelimited(struct address_space *mapping)
 {
@@ -736,6 +834,7 @@ unsigned long wb_do_writeback(struct bdi_writeback *wb)
 	unsigned long written = 0, n;
 	uint64_t now;
 
+	WRITE_ONCE(wb->flushing, true);
 	if (work & (1UL << WB_WORK_ALL))
 		written += wb_writeback(wb, ~0UL, 0, WB_SYNC_NONE);
 	if ((work & (1UL << WB_WORK_BACKGROUND)) || wb_over_bg_thresh(wb)) {
@@ -751,6 +850,7 @@ unsigned long wb_do_writeback(struct bdi_writeback *wb)
 				break;
 		}
 	}
+	WRITE_ONCE(wb->flushing, false);
 	now = now_ms();
 	if (now >= wb->last_old_flush + dirty_writeback_ms) {
 		wb->last_old_flush = now;

@@ -333,12 +333,18 @@ MEMINFO_LINE(CmaFree, "CmaTotal", cma_free_kb);
 
 void show_vmstat(pg_data_t *pgdat)
 {
+	unsigned long background, limit;
+
 	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
 		printk("%s %lu\n", zone_stat_names[i],
 		       sum_zone_node_page_state(pgdat, i));
 	printk("nr_free_cma %lu\n", cma_free_kb(pgdat) >> (PAGE_SHIFT - 10));
 	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
 		printk("%s %lu\n", node_stat_names[i], node_stat(pgdat, i));
+	/* Where Linux puts them: computed now, for the whole machine. */
+	global_dirty_limits(&background, &limit);
+	printk("nr_dirty_threshold %lu\n", limit);
+	printk("nr_dirty_background_threshold %lu\n", background);
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		printk("%s %lu\n", vm_event_names[i], global_vm_event(i));
 }

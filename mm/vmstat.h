@@ -202,7 +202,9 @@ void count_vm_events(enum vm_event_item item, unsigned long n);
 unsigned long global_vm_event(enum vm_event_item item);
 
 /* Linux's /proc/vmstat: every zone item (summed over zones), then every
- * node item, then the events, one "name value" per line. */
+ * node item, nr_dirty_threshold and nr_dirty_background_threshold (the
+ * whole machine's, global_dirty_limits), then the events, one "name
+ * value" per line. */
 void show_vmstat(pg_data_t *pgdat);
 
 #endif

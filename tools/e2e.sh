@@ -83,7 +83,9 @@ ext2_check() {
 }
 # x86_64-ext2-bad, arm64-virt-ext2-bad: seven 8 MiB images; five with one
 # superblock field corrupted (vda is root=vda), vdf good with /ok, vdg
-# with a corrupt inode (block pointer) and directory entry.
+# with a corrupt inode (block pointer) and directory entry; and vdh, good,
+# whose writes to the first block of /victim fail (QEMU blkdebug), for the
+# write-back error case (docs/mm/filemap.md, "Write-back errors").
 BAD_FIELDS=("s_magic 0x1234" "s_blocks_per_group 0" "s_inodes_count s_inodes_count+1"
 	    "s_log_block_size 9" "s_free_blocks_count s_blocks_count+100")
 badfs_setup() {
@@ -113,6 +115,16 @@ badfs_setup() {
 		EOF
 	python3 tools/check-ext2 corrupt-dir "$d/vdg.img" /baddir >/dev/null || return 1
 	imgs+=("$d/vdg.img")
+	# vdh: /victim (64 KiB); every write covering its first block's first
+	# sector fails with EIO; reads and every other write work.
+	local vblk
+	mkdir -p "$d/wb" && cp "$d/ok/ok" "$d/wb/victim" &&
+		mke2fs -q -F -t ext2 -b 1024 -d "$d/wb" "$d/vdh.img" 8M || return 1
+	vblk=$(debugfs -R "bmap /victim 0" "$d/vdh.img" 2>/dev/null)
+	[ -n "$vblk" ] && [ "$vblk" -gt 0 ] || return 1
+	printf '[inject-error]\nevent = "write_aio"\niotype = "write"\nerrno = "5"\nsector = "%d"\n' \
+		$((vblk * 2)) >"$d/vdh-blkdebug.conf" || return 1
+	imgs+=("blkdebug:$d/vdh-blkdebug.conf:$d/vdh.img")
 	local ptr_ino dir_ino
 	ptr_ino=$(debugfs -R "stat /badptr" "$d/vdg.img" 2>/dev/null | sed -n 's/^Inode: \([0-9]*\).*/\1/p')
 	dir_ino=$(debugfs -R "stat /baddir" "$d/vdg.img" 2>/dev/null | sed -n 's/^Inode: \([0-9]*\).*/\1/p')
@@ -120,6 +132,7 @@ badfs_setup() {
 	(cd "$d" && sha256sum vd[a-e].img >before.sha) || return 1
 	e2e_drives "${imgs[@]}"
 	KERNEL_EXTRA="root=vda kunit.expect=fs.bad:7,fs.badptr_ino:$ptr_ino,fs.baddir_ino:$dir_ino"
+	KERNEL_EXTRA+=",fs.wb_err:vdh,fs.wb_err_sector:$((vblk * 2))"
 	export KERNEL_EXTRA
 }
 # The boot refused root=vda with the reason (before any suite ran, lines
@@ -134,6 +147,9 @@ badfs_check() {
 		{ echo "the boot log has no refusal of root=vda naming s_magic"; return 1; }
 	(cd "$d" && sha256sum --quiet -c before.sha) ||
 		{ echo "a refused disk was written to"; return 1; }
+	# The failed write-back left vdh consistent (only data failed).
+	e2fsck -fn "$d/vdh.img" >/dev/null 2>&1 ||
+		{ echo "e2fsck -fn finds vdh.img inconsistent"; return 1; }
 	python3 tools/check-ext2 image "$d/vdf.img" "/ok=$(e2e_sha pattern $E2E_OK --sha256)"
 }
 

@@ -362,6 +362,7 @@ static int ext2_writepage(struct page *page, struct writeback_control *wbc)
 	if (size - start < (loff_t)PAGE_SIZE)
 		memset((char *)page_address(page) + (size - start), 0,
 		       (size_t)(PAGE_SIZE - (size - start)));
+	ClearPageError(page);	/* it tells of this write, not the last */
 	set_page_writeback(page);
 	unlock_page_wake(page);
 	for (unsigned int i = 0; i < nr;) {
@@ -377,8 +378,13 @@ static int ext2_writepage(struct page *page, struct writeback_control *wbc)
 		};
 		r = blk_execute(inode->i_sb->s_bdev, &req);
 		if (r) {
-			pr_err("ext2: %s: inode %lu: write of block %u failed "
-			       "(%d)\n", m->sbi.id, inode->i_ino, pblk[i], r);
+			/* Said here, where the place is known: fsync only
+			 * returns -EIO (docs/mm/filemap.md, "Write-back
+			 * errors"). */
+			pr_err("ext2: %s: inode %lu: write-back of page %lu "
+			       "failed (%d): block %u, sector %llu\n",
+			       m->sbi.id, inode->i_ino, page->index, r,
+			       pblk[i], (unsigned long long)req.sector);
 			if (!err)
 				err = r;
 		}

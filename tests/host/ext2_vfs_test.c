@@ -13,9 +13,12 @@
 #include "tests/host/blkfile.h"
 #include "tests/host/ext2_image.h"
 #include "tests/suites/vfs_testfs.h"
+#include "fs/ext2/internal.h"
 #include "fs/fs.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
+#include "mm/filemap.h"
+#include "mm/lru.h"
 
 /* The host's C library (its headers' loff_t is not the kernel's). */
 void *malloc(size_t size);
@@ -164,8 +167,107 @@ static void ext2_through_the_vfs(struct kunit *test)
 	drop_image(&img);
 }
 
+static int fsync_of(struct file *f)
+{
+	return f->f_op->fsync(f, 0, (loff_t)(~0ULL >> 1), 0);
+}
+
+/*
+ * A write-back that fails on the disk (the block under /double's first
+ * page fails every request): fsync reports -EIO once to each file open
+ * when it failed, fdatasync and syncfs keep their own cursors, a file
+ * opened after the report hears nothing, sync(2)'s pass before any fsync
+ * takes nothing from them, and the page keeps the data written (clean,
+ * PG_error) while the disk keeps the old bytes.
+ */
+static void ext2_write_error_reaches_every_file(struct kunit *test)
+{
+	static struct blkfile bf;	/* stays in the block layer's list */
+	size_t dlen = 300 * 1024 + 11;
+	uint8_t *dbl = malloc(dlen), got[4096], mine[4096];
+	struct file *f1, *f2, *f3;
+	struct page *page;
+	struct image img;
+	loff_t pos = 0;
+
+	if (!have_e2fsprogs(test) || !make_image(test, &img, 1024, "", 8192))
+		return;
+	KUNIT_ASSERT_TRUE(test, vfs_test_ensure_mm());
+	vfs_test_ensure_root();
+	if (!get_fs_type("ext2"))
+		init_ext2_fs();
+	KUNIT_ASSERT_EQ(test, blkfile_open(&bf, img.path, "e2err", true), 0);
+	KUNIT_ASSERT_EQ(test, do_mount("e2err", "/tmp", "ext2", false), 0);
+	fill(dbl, dlen, 4);
+
+	f1 = file_open_at(NULL, "/tmp/double", O_RDWR, 0);
+	f2 = file_open_at(NULL, "/tmp/double", O_RDWR, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f1));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f2));
+	bf.fail_sector = (uint64_t)EXT2_I(f1->f_inode)->raw.i_block[0] * 2;
+	memset(mine, 0x5a, sizeof(mine));
+	KUNIT_ASSERT_EQ(test, kernel_write(f1, mine, sizeof(mine), &pos),
+			(ssize_t)sizeof(mine));
+	/* sync(2) writes it back first: it fails, and sync says nothing. */
+	sync_filesystems(true);
+	KUNIT_EXPECT_GT(test, bf.bdev.nr_errors, 0UL);
+
+	KUNIT_EXPECT_EQ(test, fsync_of(f1), -EIO);
+	KUNIT_EXPECT_EQ(test, fsync_of(f1), 0);
+	KUNIT_EXPECT_EQ(test, f2->f_op->fsync(f2, 0, 4095, 1), -EIO);
+	KUNIT_EXPECT_EQ(test, fsync_of(f2), 0);
+	/* syncfs: the file system's cursor, once per file too. */
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f1), -EIO);
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f1), 0);
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f2), -EIO);
+	/* Opened after the error was reported: nothing. */
+	f3 = file_open_at(NULL, "/tmp/double", O_RDONLY, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f3));
+	KUNIT_EXPECT_EQ(test, fsync_of(f3), 0);
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f3), 0);
+
+	/* The page: still in the cache with what was written, clean,
+	 * PG_error; a read returns it. */
+	page = find_get_page(f1->f_mapping, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_FALSE(test, PageDirty(page));
+	KUNIT_EXPECT_TRUE(test, PageUptodate(page));
+	KUNIT_EXPECT_TRUE(test, PageError(page));
+	put_page(page);
+	pos = 0;
+	KUNIT_EXPECT_EQ(test, kernel_read(f3, got, sizeof(got), &pos),
+			(ssize_t)sizeof(got));
+	KUNIT_EXPECT_TRUE(test, !memcmp(got, mine, sizeof(got)));
+
+	/* The disk works again and the page is written anew: it reaches
+	 * the disk, PG_error goes, and no file hears of an error. */
+	bf.fail_sector = ~0ULL;
+	pos = 0;
+	KUNIT_EXPECT_EQ(test, kernel_write(f2, mine, sizeof(mine), &pos),
+			(ssize_t)sizeof(mine));
+	KUNIT_EXPECT_EQ(test, fsync_of(f2), 0);
+	KUNIT_EXPECT_EQ(test, fsync_of(f1), 0);
+	page = find_get_page(f1->f_mapping, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_FALSE(test, PageError(page));
+	put_page(page);
+	memcpy(dbl, mine, sizeof(mine));
+	KUNIT_EXPECT_TRUE(test, debugfs_matches(&img, "/double", dbl, dlen));
+
+	fput(f1);
+	fput(f2);
+	fput(f3);
+	KUNIT_ASSERT_EQ(test, do_umount("/tmp"), 0);
+	KUNIT_EXPECT_EQ(test, sh(E2PATH "e2fsck -fn %s >/dev/null 2>&1",
+				 img.path), 0);
+	blkfile_close(&bf);
+	free(dbl);
+	drop_image(&img);
+}
+
 static struct kunit_case ext2_vfs_cases[] = {
 	KUNIT_CASE(ext2_through_the_vfs),
+	KUNIT_CASE(ext2_write_error_reaches_every_file),
 	{}
 };
 

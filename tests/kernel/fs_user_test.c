@@ -19,6 +19,8 @@
  *   fs.bad:7            vda..vdf: five corrupt superblocks and a good disk;
  *                       vdg: a corrupt inode and directory entry, whose
  *                       inode numbers are fs.badptr_ino, fs.baddir_ino
+ *   fs.wb_err:vdh       a good disk whose writes of sector
+ *                       fs.wb_err_sector (/victim's first block) fail
  * Without fs.root (fs.bad), the suite fs_user (fs_user_bad) skips: the
  * configurations without these disks run it too.
  *
@@ -27,6 +29,7 @@
  * The host check after the run reads /big, /pat, /mapped and /small's
  * /after back out of the images and runs e2fsck -fn on both.
  */
+#include "fs/fs.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/kunit.h"
@@ -34,6 +37,8 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
+#include "mm/filemap.h"
+#include "mm/lru.h"
 #include "mm/mmzone.h"
 #include "mm/page_alloc.h"
 #include "mm/vmstat.h"
@@ -537,10 +542,78 @@ static void corrupt_inode_and_directory_fail_with_the_reason(struct kunit *test)
 	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
 }
 
+/*
+ * A disk that fails writes (vdh, QEMU blkdebug: every write of /victim's
+ * first block is an EIO): two files open on /victim, one writes its first
+ * page, the console's `sync` writes it back and says nothing, then each
+ * file hears of the error from fsync once (fdatasync and syncfs too, on
+ * their own cursors), and a file opened after the reports hears nothing.
+ * The page keeps what was written (clean, PG_error: a read returns it),
+ * and the console names the disk, the inode, the page and the sector.
+ * The host check runs e2fsck -fn on vdh afterwards.
+ */
+static void a_failed_write_back_is_reported_to_each_file(struct kunit *test)
+{
+	const char *dev = promised(test, "fs.wb_err");
+	const char *sector = promised(test, "fs.wb_err_sector");
+	static char data[4096], got[4096];
+	struct file *f1, *f2, *f3;
+	struct page *page;
+	char line[64];
+	loff_t pos = 0;
+
+	capture(test);
+	ksnprintf(line, sizeof(line), "mount %s /mnt", dev);
+	KUNIT_ASSERT_EQ(test, console(line), 0);
+	f1 = file_open_at(NULL, "/mnt/victim", O_RDWR, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f1));
+	f2 = file_open_at(NULL, "/mnt/victim", O_RDWR, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f2));
+	memset(data, 0x5a, sizeof(data));
+	KUNIT_EXPECT_EQ(test, kernel_write(f1, data, sizeof(data), &pos),
+			(ssize_t)sizeof(data));
+	KUNIT_EXPECT_EQ(test, console("sync"), 0);	/* tells no one */
+
+	KUNIT_EXPECT_EQ(test, f1->f_op->fsync(f1, 0, (loff_t)(~0ULL >> 1), 0), -EIO);
+	KUNIT_EXPECT_EQ(test, f1->f_op->fsync(f1, 0, (loff_t)(~0ULL >> 1), 0), 0);
+	KUNIT_EXPECT_EQ(test, f2->f_op->fsync(f2, 0, (loff_t)(~0ULL >> 1), 1), -EIO);
+	KUNIT_EXPECT_EQ(test, f2->f_op->fsync(f2, 0, (loff_t)(~0ULL >> 1), 0), 0);
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f1), -EIO);
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f1), 0);
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f2), -EIO);
+	f3 = file_open_at(NULL, "/mnt/victim", O_RDONLY, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f3));
+	KUNIT_EXPECT_EQ(test, f3->f_op->fsync(f3, 0, (loff_t)(~0ULL >> 1), 0), 0);
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f3), 0);
+
+	page = find_get_page(f1->f_mapping, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_FALSE(test, PageDirty(page));
+	KUNIT_EXPECT_TRUE(test, PageUptodate(page));
+	KUNIT_EXPECT_TRUE(test, PageError(page));
+	put_page(page);
+	pos = 0;
+	KUNIT_EXPECT_EQ(test, kernel_read(f3, got, sizeof(got), &pos),
+			(ssize_t)sizeof(got));
+	KUNIT_EXPECT_EQ(test, memcmp(got, data, sizeof(got)), 0);
+
+	fput(f1);
+	fput(f2);
+	fput(f3);
+	KUNIT_EXPECT_EQ(test, console("umount /mnt"), 0);
+	ksnprintf(line, sizeof(line), "ext2: %s: inode ", dev);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, line);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "write-back of page 0 failed (-5)");
+	ksnprintf(line, sizeof(line), "sector %s\n", sector);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, line);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
 static struct kunit_case fs_user_bad_cases[] = {
 	KUNIT_CASE(corrupt_superblocks_are_refused_with_the_reason),
 	KUNIT_CASE(the_kernel_carries_on_with_a_good_disk),
 	KUNIT_CASE(corrupt_inode_and_directory_fail_with_the_reason),
+	KUNIT_CASE(a_failed_write_back_is_reported_to_each_file),
 	{}
 };
 

@@ -182,6 +182,62 @@ static void filemap_write_error_reported_once(struct kunit *test)
 	fm_teardown(test);
 }
 
+/*
+ * Write-back errors with errseq semantics (docs/mm/filemap.md, "Write-back
+ * errors"): each file open when a write-back failed hears of it once from
+ * fsync, whoever asked first (a sync-style filemap_write_and_wait, which
+ * takes the old flag, included); a file opened after it was reported does
+ * not. The page whose write failed stays in the cache, clean, uptodate,
+ * PG_error, with the data written: a read still returns it, and nothing
+ * writes it again on its own.
+ */
+static void filemap_write_error_reported_to_each_file(struct kunit *test)
+{
+	struct file f2, f3;
+	struct page *page;
+
+	if (!fm_setup(test, false, false))
+		return;
+	memstore_file(&env.ms, &f2);
+	fill(buf, 2 * 4096, 6);
+	fm_write(0, buf, 2 * 4096);
+	env.ms.fail_write_index = 1;
+	/* sync(2)'s kind of caller takes the flag first: no file loses it. */
+	KUNIT_EXPECT_EQ(test, filemap_write_and_wait(&env.ms.mapping), -EIO);
+	KUNIT_EXPECT_EQ(test, file_write_and_wait_range(&env.f, 0, 8191), -EIO);
+	KUNIT_EXPECT_EQ(test, file_write_and_wait_range(&env.f, 0, 8191), 0);
+	KUNIT_EXPECT_EQ(test, file_check_and_advance_wb_err(&f2), -EIO);
+	KUNIT_EXPECT_EQ(test, file_check_and_advance_wb_err(&f2), 0);
+	memstore_file(&env.ms, &f3);	/* opened after: nothing to tell */
+	KUNIT_EXPECT_EQ(test, file_write_and_wait_range(&f3, 0, 8191), 0);
+	/* The failed page: in the cache, clean, not under writeback,
+	 * uptodate, PG_error; the store has the old bytes, a read the new. */
+	page = find_get_page(&env.ms.mapping, 1);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_FALSE(test, PageDirty(page));
+	KUNIT_EXPECT_FALSE(test, PageWriteback(page));
+	KUNIT_EXPECT_TRUE(test, PageUptodate(page));
+	KUNIT_EXPECT_TRUE(test, PageError(page));
+	put_page(page);
+	KUNIT_EXPECT_NE(test, memcmp(store_bytes + 4096, buf + 4096, 4096), 0);
+	KUNIT_EXPECT_EQ(test, fm_read(4096, buf2, 4096), 4096);
+	KUNIT_EXPECT_EQ(test, memcmp(buf2, buf + 4096, 4096), 0);
+	KUNIT_EXPECT_EQ(test, fm_stat(NR_FILE_DIRTY), 0UL);
+	/* A second failure: every file hears of it, f3 too. */
+	env.ms.fail_write_index = 0;
+	fm_write(0, buf, 100);
+	KUNIT_EXPECT_EQ(test, file_write_and_wait_range(&f3, 0, 8191), -EIO);
+	KUNIT_EXPECT_EQ(test, file_check_and_advance_wb_err(&env.f), -EIO);
+	KUNIT_EXPECT_EQ(test, file_check_and_advance_wb_err(&f2), -EIO);
+	KUNIT_EXPECT_EQ(test, file_check_and_advance_wb_err(&f3), 0);
+	/* Written again and it succeeds: nothing more to report. */
+	env.ms.fail_write_index = -1;
+	fm_write(4096, buf + 4096, 4096);
+	KUNIT_EXPECT_EQ(test, file_write_and_wait_range(&env.f, 0, 8191), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(store_bytes, buf, 2 * 4096), 0);
+	fm_teardown(test);
+}
+
 /* Truncation drops the pages beyond the end, zeroes the partial page's
  * tail, and a file grown again reads zeros there. */
 static void filemap_truncate_zeroes_the_tail(struct kunit *test)
@@ -415,6 +471,7 @@ static struct kunit_case filemap_cases[] = {
 	KUNIT_CASE(filemap_fsync_writes_the_store),
 	KUNIT_CASE(filemap_read_error_is_eio),
 	KUNIT_CASE(filemap_write_error_reported_once),
+	KUNIT_CASE(filemap_write_error_reported_to_each_file),
 	KUNIT_CASE(filemap_truncate_zeroes_the_tail),
 	KUNIT_CASE(filemap_invalidate_keeps_dirty_pages),
 	KUNIT_CASE(filemap_sync_pass_ends_while_dirtying),

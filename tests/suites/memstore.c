@@ -44,9 +44,10 @@ static void complete_write(struct memstore *ms, struct page *page)
 	if (off + (loff_t)n > (loff_t)ms->cap)
 		n = off < (loff_t)ms->cap ? (size_t)(ms->cap - off) : 0;
 	ms->writes++;
-	if ((long)page->index == ms->fail_write_index)
+	if ((long)page->index == ms->fail_write_index) {
+		SetPageError(page);	/* as ext2: the page keeps the data */
 		mapping_set_error(&ms->mapping, -EIO);
-	else
+	} else
 		memcpy(ms->data + off, page_address(page), n);
 	end_page_writeback(page);
 }
@@ -168,4 +169,5 @@ void memstore_file(struct memstore *ms, struct file *f)
 	f->f_flags = O_RDWR;
 	f->f_mapping = &ms->mapping;
 	file_ra_state_init(&f->f_ra);
+	f->f_wb_err = filemap_sample_wb_err(&ms->mapping);	/* as open */
 }

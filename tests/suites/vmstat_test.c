@@ -19,6 +19,7 @@
 #include "mm/vmalloc.h"
 #include "mm/vmstat.h"
 #include "mm/arch_mm.h"
+#include "mm/filemap.h"
 #include <arch/mmu.h>
 
 static struct test_arena arena;
@@ -398,6 +399,39 @@ static void meminfo_reads_the_counters(struct kunit *test)
 	kmem_cache_destroy(s);
 }
 
+/*
+ * vmstat prints nr_dirty_threshold and nr_dirty_background_threshold
+ * (global_dirty_limits, computed at read time) where Linux does: after
+ * the last node item, before the events. The limits are set in bytes for
+ * the case, so they do not move with the machine's free memory.
+ */
+static void vmstat_dirty_thresholds(struct kunit *test)
+{
+	unsigned long saved_bytes = dirty_bytes;
+	unsigned long saved_bg_bytes = dirty_background_bytes;
+	char first[64], second[64];
+
+	dirty_bytes = 64 * PAGE_SIZE;
+	dirty_background_bytes = 16 * PAGE_SIZE + 1;	/* rounds up */
+	printk_capture_start_quiet(buf, sizeof(buf));
+	show_vmstat(A());
+	printk_capture_stop();
+	dirty_bytes = saved_bytes;
+	dirty_background_bytes = saved_bg_bytes;
+	KUNIT_EXPECT_EQ(test, value_of(buf, "nr_dirty_threshold"), 64L);
+	KUNIT_EXPECT_EQ(test, value_of(buf, "nr_dirty_background_threshold"),
+			17L);
+	ksnprintf(first, sizeof(first), "%s ",
+		  node_stat_names[NR_VM_NODE_STAT_ITEMS - 1]);
+	KUNIT_EXPECT_TRUE(test, next_line_is(buf, first, "nr_dirty_threshold "));
+	KUNIT_EXPECT_TRUE(test, next_line_is(buf, "nr_dirty_threshold ",
+					     "nr_dirty_background_threshold "));
+	ksnprintf(second, sizeof(second), "%s ", vm_event_names[0]);
+	KUNIT_EXPECT_TRUE(test, next_line_is(buf,
+					     "nr_dirty_background_threshold ",
+					     second));
+}
+
 /* Every item has its /proc/vmstat name (a missing one would print NULL). */
 static void every_item_named(struct kunit *test)
 {
@@ -418,6 +452,7 @@ static struct kunit_case vmstat_cases[] = {
 	KUNIT_CASE(fold_at_threshold),
 	KUNIT_CASE(random_updates_match_model),
 	KUNIT_CASE(meminfo_reads_the_counters),
+	KUNIT_CASE(vmstat_dirty_thresholds),
 	{}
 };
 

@@ -1,0 +1,998 @@
+/*
+ * tests/host/dirty_throttle_test.c - the IO-less dirty throttling control
+ * law (mm/backing-dev.c) against the formulas of issue 15, each computed
+ * here on its own: in floating point with a tolerance where the law
+ * works in fixed point (<< RATELIMIT_CALC_SHIFT), exactly where the law
+ * is integer arithmetic. Then a randomised run against a reference model
+ * of the invariants (replay: build/host/unit dirty_throttle --seed N).
+ * The simulated device is in dirty_throttle_sim_test.c.
+ *
+ * The numbers of the tables: a 512 MiB machine, avail 120000 pages,
+ * thresh 20% = 24000, bg 10% = 12000, so freerun 18000, limit 24000,
+ * setpoint 21000 and limit - setpoint 3000.
+ *
+ * Completions (a device's share) are counted per 3 s period of the
+ * clock passed in, lazily; every case here runs on a clock of its own,
+ * far from the others' (fresh_epoch()), so no other case's or suite's
+ * completions count in its shares.
+ */
+#include "tests/host/host.h"
+#include "kernel/errno.h"
+#include "kernel/kunit.h"
+#include "kernel/lib/random.h"
+#include "mm/backing-dev.h"
+
+#include <math.h>
+
+#define ONE		(1UL << RATELIMIT_CALC_SHIFT)
+#define FX(v)		((long)((v) * ONE))	/* printable: /1024 */
+#define T_THRESH	24000UL
+#define T_BG		12000UL
+#define T_SETPOINT	21000UL
+
+/* A clock value no other case has used (2^32 ms apart, from 2^40). */
+static uint64_t fresh_epoch(void)
+{
+	static uint64_t next = 1ULL << 40;
+
+	next += 1ULL << 32;
+	return next;
+}
+
+/* bdi set up and registered; it gets every completion of its epoch. */
+static void make_bdi(struct backing_dev_info *bdi, const char *name,
+		     uint64_t now, unsigned long completions)
+{
+	bdi_init(bdi, name);
+	bdi_register(bdi);
+	for (unsigned long i = 0; i < completions; i++)
+		wb_writeout_inc(&bdi->wb, now);
+}
+
+/* --------------------------------------------- the formulas, on their own */
+
+/* Issue 15: 1 + ((setpoint - dirty) / (limit - setpoint))^3 in [0, 2]. */
+static double ref_polynom(double setpoint, double dirty, double limit)
+{
+	double x = (setpoint - dirty) / (limit - setpoint);
+	double r = 1 + x * x * x;
+
+	return r < 0 ? 0 : r > 2 ? 2 : r;
+}
+
+/*
+ * The tolerance for the fixed point: 6/1024 (the quotient x truncated
+ * costs up to 3 x^2 / 1024, the two shifts 2/1024), plus what the law's denominator (limit - setpoint
+ * + 1, Linux's `| 1`, so it never divides by 0) changes.
+ */
+static double polynom_tol(double setpoint, double dirty, double limit)
+{
+	double a = ref_polynom(setpoint, dirty, limit);
+	double b = ref_polynom(setpoint, dirty, limit + 1);
+
+	return 6.0 / ONE + fabs(a - b);
+}
+
+/*
+ * The global curve times the device's line (the issue's "per-device
+ * line"; Linux's wb_position_ratio), in reals.
+ */
+static double ref_position(unsigned long thresh, unsigned long bg,
+			   unsigned long limit, unsigned long dirty,
+			   unsigned long wb_thresh, unsigned long wb_dirty,
+			   unsigned long write_bw, double *wb_setpoint)
+{
+	/* the setpoint in whole pages, as the issue's formulas give it */
+	double setpoint = (double)(((thresh + bg) / 2 + limit) / 2);
+	double r, share, span, x_int, wbt;
+
+	if (dirty >= limit)
+		return 0;
+	r = ref_polynom(setpoint, (double)dirty, (double)limit);
+	wbt = (double)min(wb_thresh, thresh);
+	if (wbt < (double)((limit - dirty) / 8))
+		wbt = (double)((limit - dirty) / 8);
+	share = wbt / (double)thresh;
+	*wb_setpoint = setpoint * share;
+	span = ((double)thresh - wbt + 8.0 * (double)write_bw) * share;
+	x_int = *wb_setpoint + span;
+	if ((double)wb_dirty < x_int - span / 4)
+		r *= (x_int - (double)wb_dirty) / (x_int - *wb_setpoint);
+	else
+		r /= 4;
+	if ((double)wb_dirty < wbt / 2) {
+		if ((double)wb_dirty > wbt / 16)
+			r *= wbt / 2 / (double)wb_dirty;
+		else
+			r *= 8;
+	}
+	return r;
+}
+
+/* ------------------------------------------------- thresholds, exactly */
+
+static void dirty_throttle_setpoint_formulas(struct kunit *test)
+{
+	/* freerun = (thresh + bg) / 2, setpoint = (freerun + limit) / 2 */
+	KUNIT_EXPECT_EQ(test, dirty_freerun_ceiling(T_THRESH, T_BG), 18000UL);
+	KUNIT_EXPECT_EQ(test, dirty_setpoint(T_THRESH, T_BG, T_THRESH),
+			T_SETPOINT);
+	KUNIT_EXPECT_EQ(test, dirty_freerun_ceiling(1001, 500), 750UL);
+	KUNIT_EXPECT_EQ(test, dirty_setpoint(1001, 500, 1200), 975UL);
+	/* The hard limit: the higher of the followed limit and thresh. */
+	KUNIT_EXPECT_EQ(test, hard_dirty_limit(30000, T_THRESH), 30000UL);
+	KUNIT_EXPECT_EQ(test, hard_dirty_limit(20000, T_THRESH), T_THRESH);
+}
+
+/* ------------------------------------------------------ the global curve */
+
+static const struct {
+	unsigned long thresh, bg, limit, dirty;
+} polynom_rows[] = {
+	{ T_THRESH, T_BG, T_THRESH, 21000 },	/* setpoint: 1.0 */
+	{ T_THRESH, T_BG, T_THRESH, 19500 },	/* x = 1/2: 1.125 */
+	{ T_THRESH, T_BG, T_THRESH, 22500 },	/* x = -1/2: 0.875 */
+	{ T_THRESH, T_BG, T_THRESH, 23000 },	/* x = -2/3: 0.704 */
+	{ T_THRESH, T_BG, T_THRESH, 18000 },	/* freerun, x = 1: 2.0 */
+	{ T_THRESH, T_BG, T_THRESH, 15000 },	/* x = 2: 9, clamped to 2 */
+	{ T_THRESH, T_BG, T_THRESH, 0 },	/* far below: clamped to 2 */
+	{ T_THRESH, T_BG, T_THRESH, 23999 },	/* just below the limit */
+	{ T_THRESH, T_BG, T_THRESH, 24000 },	/* the limit: 0 */
+	{ T_THRESH, T_BG, T_THRESH, 30000 },	/* beyond: clamped to 0 */
+	{ T_THRESH, T_BG, 28000, 25000 },	/* a limit above thresh */
+	{ 1000, 500, 1000, 950 },		/* small: limit - setpoint 125 */
+	{ 1000, 500, 1000, 820 },
+	{ 4000000, 2000000, 4000000, 3600000 },	/* 16 GiB of dirty */
+};
+
+static void dirty_throttle_pos_ratio_polynom(struct kunit *test)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(polynom_rows); i++) {
+		unsigned long th = polynom_rows[i].thresh;
+		unsigned long bg = polynom_rows[i].bg;
+		unsigned long limit = polynom_rows[i].limit;
+		unsigned long dirty = polynom_rows[i].dirty;
+		unsigned long sp = dirty_setpoint(th, bg, limit);
+		unsigned long got = pos_ratio_polynom(sp, dirty, limit);
+		double want = ref_polynom((double)sp, (double)dirty,
+					  (double)limit);
+		double tol = polynom_tol((double)sp, (double)dirty,
+					 (double)limit);
+
+		KUNIT_EXPECT_LE(test, got, 2 * ONE);
+		if (fabs((double)got / ONE - want) > tol)
+			KUNIT_FAIL(test, "row %u: pos_ratio_polynom(%lu, %lu, %lu) = %lu/1024, formula %ld/1024 (tol %ld/1024)",
+				   i, sp, dirty, limit, got, FX(want),
+				   FX(tol));
+	}
+	/* Exact where the issue says so: 1.0 at the setpoint, 2 far below. */
+	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 21000, 24000), ONE);
+	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 0, 24000), 2 * ONE);
+	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 30000, 24000), 0UL);
+	/* At the limit the polynomial is 2/1024, not 0 (the +1 of its
+	 * denominator); the position ratio, which is what writers use,
+	 * is exactly 0 there. */
+	KUNIT_EXPECT_LE(test, pos_ratio_polynom(21000, 24000, 24000), 4UL);
+}
+
+/* ------------------------------------------------------ the device line */
+
+static const struct {
+	const char *what;
+	unsigned long dirty, wb_thresh, wb_dirty, write_bw;
+} position_rows[] = {
+	{ "one wb at the setpoint", 21000, T_THRESH, 21000, 2048 },
+	{ "one wb below", 19500, T_THRESH, 19500, 2048 },
+	{ "one wb above", 22500, T_THRESH, 22500, 2048 },
+	{ "slow wb, just inside the line", 21500, T_THRESH, 21500, 100 },
+	{ "slow wb, on the quarter floor", 21700, T_THRESH, 21700, 100 },
+	{ "half share at its setpoint", 21000, 12000, 10500, 2048 },
+	{ "half share over its setpoint", 21000, 12000, 14000, 2048 },
+	{ "half share, boosted below wb_thresh/2", 21000, 12000, 4000, 2048 },
+	{ "half share, boosted 8x", 21000, 12000, 500, 2048 },
+	{ "tiny share lifted to (limit-dirty)/8", 19000, 100, 200, 2048 },
+	{ "wb_thresh above thresh is thresh", 21000, 30000, 21000, 2048 },
+};
+
+static void dirty_throttle_position_ratio(struct kunit *test)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(position_rows); i++) {
+		struct dirty_throttle_control dtc = {
+			.avail = 120000,
+			.thresh = T_THRESH,
+			.bg_thresh = T_BG,
+			.limit = T_THRESH,
+			.dirty = position_rows[i].dirty,
+			.wb_thresh = position_rows[i].wb_thresh,
+			.wb_dirty = position_rows[i].wb_dirty,
+		};
+		double wb_sp = 0, want;
+
+		want = ref_position(T_THRESH, T_BG, T_THRESH, dtc.dirty,
+				    dtc.wb_thresh, dtc.wb_dirty,
+				    position_rows[i].write_bw, &wb_sp);
+		wb_position_ratio(&dtc, position_rows[i].write_bw);
+		/* 1% for the 16-bit share and the truncated quotients, and
+		 * 6/1024 for the global curve's fixed point. */
+		if (fabs((double)dtc.pos_ratio / ONE - want) >
+		    0.01 * want + 6.0 / ONE)
+			KUNIT_FAIL(test, "%s: pos_ratio %lu/1024, formula %ld/1024",
+				   position_rows[i].what, dtc.pos_ratio,
+				   FX(want));
+		if (fabs((double)dtc.wb_setpoint - wb_sp) > 2)
+			KUNIT_FAIL(test, "%s: wb_setpoint %lu, formula %ld",
+				   position_rows[i].what, dtc.wb_setpoint,
+				   (long)wb_sp);
+	}
+}
+
+/* At and past the limit the ratio is 0, whatever the device's line. */
+static void dirty_throttle_position_ratio_zero_at_limit(struct kunit *test)
+{
+	unsigned long dirty[] = { 24000, 24001, 40000 };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(dirty); i++) {
+		struct dirty_throttle_control dtc = {
+			.thresh = T_THRESH, .bg_thresh = T_BG,
+			.limit = T_THRESH, .dirty = dirty[i],
+			.wb_thresh = 12000, .wb_dirty = 100,	/* boosted */
+		};
+
+		wb_position_ratio(&dtc, 2048);
+		KUNIT_EXPECT_EQ(test, dtc.pos_ratio, 0UL);
+	}
+}
+
+/* --------------------------------------------------------------- shares */
+
+/* Two devices with completions 3:1 get thresholds 3:1; shares halve
+ * together every 3 s, so the proportion stays. */
+static void dirty_throttle_shares_follow_completions(struct kunit *test)
+{
+	static struct backing_dev_info a, b;
+	uint64_t now = fresh_epoch();
+	unsigned long num, den;
+
+	make_bdi(&a, "sha", now, 300);
+	make_bdi(&b, "shb", now, 100);
+	KUNIT_EXPECT_EQ(test, wb_calc_thresh(&a.wb, T_THRESH, now), 18000UL);
+	KUNIT_EXPECT_EQ(test, wb_calc_thresh(&b.wb, T_THRESH, now), 6000UL);
+	wb_writeout_fraction(&a.wb, now, &num, &den);
+	KUNIT_EXPECT_EQ(test, num, 300UL);
+	KUNIT_EXPECT_EQ(test, den, 400UL);
+
+	/* One period on: everything halved. */
+	now += COMPLETIONS_PERIOD_MS;
+	wb_writeout_fraction(&a.wb, now, &num, &den);
+	KUNIT_EXPECT_EQ(test, num, 150UL);
+	KUNIT_EXPECT_EQ(test, den, 200UL);
+	KUNIT_EXPECT_EQ(test, wb_calc_thresh(&b.wb, T_THRESH, now), 6000UL);
+
+	/* Now only b completes: after 200 of its pages b has 250 of 400. */
+	for (int i = 0; i < 200; i++)
+		wb_writeout_inc(&b.wb, now);
+	KUNIT_EXPECT_EQ(test, wb_calc_thresh(&b.wb, T_THRESH, now),
+			T_THRESH * 250 / 400);
+	/* Two periods later: a quarter each. */
+	now += 2 * COMPLETIONS_PERIOD_MS;
+	wb_writeout_fraction(&b.wb, now, &num, &den);
+	KUNIT_EXPECT_EQ(test, num, 62UL);
+	KUNIT_EXPECT_EQ(test, den, 100UL);
+	bdi_unregister(&a);
+	bdi_unregister(&b);
+}
+
+static void dirty_throttle_min_max_ratio(struct kunit *test)
+{
+	static struct backing_dev_info a, b;
+	uint64_t now = fresh_epoch();
+
+	make_bdi(&a, "mma", now, 300);
+	make_bdi(&b, "mmb", now, 100);
+
+	/* a is sure of 10%: the other 90% is shared 3:1. */
+	KUNIT_ASSERT_EQ(test, bdi_set_min_ratio(&a, 10), 0);
+	KUNIT_EXPECT_EQ(test, wb_calc_thresh(&a.wb, T_THRESH, now),
+			T_THRESH * 90 / 100 * 3 / 4 + T_THRESH / 10);
+	KUNIT_EXPECT_EQ(test, wb_calc_thresh(&b.wb, T_THRESH, now),
+			T_THRESH * 90 / 100 / 4);
+	/* b may use at most 20%: its share is cut there. */
+	KUNIT_ASSERT_EQ(test, bdi_set_max_ratio(&b, 20), 0);
+	KUNIT_EXPECT_EQ(test, wb_calc_thresh(&b.wb, T_THRESH, now), 4800UL);
+	KUNIT_ASSERT_EQ(test, bdi_set_max_ratio(&b, 2), 0);
+	KUNIT_EXPECT_EQ(test, wb_calc_thresh(&b.wb, T_THRESH, now), 480UL);
+	KUNIT_ASSERT_EQ(test, bdi_set_max_ratio(&b, 100), 0);
+
+	/* The sum of min_ratios stays below 100. */
+	KUNIT_EXPECT_EQ(test, bdi_set_min_ratio(&b, 90), -EINVAL);
+	KUNIT_EXPECT_EQ(test, bdi_set_min_ratio(&b, 89), 0);
+	KUNIT_EXPECT_EQ(test, bdi_set_min_ratio(&a, 11), -EINVAL);
+	KUNIT_EXPECT_EQ(test, a.min_ratio, 10U);
+	KUNIT_EXPECT_EQ(test, bdi_set_min_ratio(&b, 0), 0);
+	KUNIT_EXPECT_EQ(test, bdi_set_min_ratio(&a, 100), -EINVAL);
+	/* max below min is refused, and min above max. */
+	KUNIT_EXPECT_EQ(test, bdi_set_max_ratio(&a, 5), -EINVAL);
+	KUNIT_EXPECT_EQ(test, a.max_ratio, 100U);
+	KUNIT_EXPECT_EQ(test, bdi_set_max_ratio(&a, 101), -EINVAL);
+	KUNIT_ASSERT_EQ(test, bdi_set_max_ratio(&b, 20), 0);
+	KUNIT_EXPECT_EQ(test, bdi_set_min_ratio(&b, 30), -EINVAL);
+	KUNIT_EXPECT_EQ(test, b.min_ratio, 0U);
+
+	/* Put the global sum back for the other cases. */
+	KUNIT_EXPECT_EQ(test, bdi_set_min_ratio(&a, 0), 0);
+	KUNIT_EXPECT_EQ(test, wb_calc_thresh(&a.wb, T_THRESH, now), 18000UL);
+	bdi_unregister(&a);
+	bdi_unregister(&b);
+}
+
+/* ------------------------------------------------------- write bandwidth */
+
+/* Issue 15: bw = (written * 1000 / elapsed * elapsed + old * (4096 -
+ * elapsed)) / 4096; over the window it is reset to the measured rate. */
+static unsigned long ref_write_bw(unsigned long old, unsigned long pages,
+				  unsigned long elapsed)
+{
+	if (elapsed > BW_PERIOD_MS)
+		return pages * 1000 / elapsed;
+	return (pages * 1000 + old * (BW_PERIOD_MS - elapsed)) / BW_PERIOD_MS;
+}
+
+static void dirty_throttle_write_bandwidth(struct kunit *test)
+{
+	static struct backing_dev_info a;
+	struct bdi_writeback *wb = &a.wb;
+	unsigned long bw, avg;
+
+	bdi_init(&a, "bw");
+	wb->write_bandwidth = wb->avg_write_bandwidth = 1000;
+	wb->written_stamp = 5000;
+
+	/* 400 pages in 200 ms (2000 pages/s) moves bw 200/4096 of the way;
+	 * avg stays (bw moved, but avg was not on the other side). */
+	wb_update_write_bandwidth(wb, 200, 5400);
+	bw = ref_write_bw(1000, 400, 200);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, bw);
+	KUNIT_EXPECT_EQ(test, bw, 1048UL);
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 1000UL);
+	/* Again: bw keeps rising, so avg follows by 1/8 of its gap. */
+	wb_update_write_bandwidth(wb, 200, 5400);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, ref_write_bw(1048, 400, 200));
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 1000UL + (48 >> 3));
+	/* A spike: bw up at 3000 and now falling back; avg (below) does
+	 * not follow, it moves only while bw keeps moving away from it. */
+	avg = wb->avg_write_bandwidth;
+	wb->write_bandwidth = 3000;
+	wb_update_write_bandwidth(wb, 200, 5000);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, ref_write_bw(3000, 0, 200));
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, avg);
+
+	/* The 4096 ms window: a longer gap replaces both estimates. */
+	wb->write_bandwidth = wb->avg_write_bandwidth = 25600;
+	wb_update_write_bandwidth(wb, 5000, 5000 + 10240);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 2048UL);
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 2048UL);
+	/* Exactly the window still averages (old weight 0). */
+	wb_update_write_bandwidth(wb, BW_PERIOD_MS, 5000 + 4096);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 1000UL);
+	/* Nothing written for longer than the window: 0, avg kept >= 1. */
+	wb_update_write_bandwidth(wb, 6000, 5000);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 0UL);
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 1UL);
+
+	/* Through wb_update_bandwidth: nothing before 200 ms. */
+	bdi_init(&a, "bw");
+	wb->bw_time_stamp = 1000;
+	wb_stat_mod(wb, WB_WRITTEN, 2048);
+	wb_update_bandwidth(wb, NULL, 1199, false);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, (unsigned long)INIT_BW);
+	KUNIT_EXPECT_EQ(test, wb->bw_time_stamp, 1000ULL);
+	wb_update_bandwidth(wb, NULL, 1200, false);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth,
+			ref_write_bw(INIT_BW, 2048, 200));
+	KUNIT_EXPECT_EQ(test, wb->written_stamp, 2048UL);
+	KUNIT_EXPECT_EQ(test, wb->bw_time_stamp, 1200ULL);
+}
+
+/* ----------------------------------------------------- dirty_ratelimit */
+
+/*
+ * Issue 15's rule, written out on its own: task_ratelimit =
+ * dirty_ratelimit * pos_ratio (+1, so a tiny rate can grow);
+ * balanced = task_ratelimit * write_bw / dirty_rate, at most write_bw;
+ * dirty_ratelimit moves towards balanced only when balanced, the last
+ * balanced and task_ratelimit all lie beyond it on the side the
+ * setpoint asks for, by 1/8 of the smallest gap (less when the gap is
+ * small against the rate: >> rate / (2 gap + 1)); never below 1.
+ */
+struct rl_ref {
+	unsigned long task, balanced, rate, dirty_rate;
+};
+
+static void ref_ratelimit(unsigned long rate, unsigned long last_balanced,
+			  unsigned long pos_ratio, unsigned long write_bw,
+			  unsigned long dirtied, unsigned long elapsed,
+			  bool below_setpoint, struct rl_ref *r)
+{
+	unsigned long gap = 0, x;
+
+	r->dirty_rate = dirtied * 1000 / elapsed;
+	r->task = rate * pos_ratio / ONE + 1;
+	/* dirty_rate | 1: never a division by 0 (Linux's); the same here
+	 * so the comparison can be exact */
+	r->balanced = r->task * write_bw / (r->dirty_rate | 1);
+	if (r->balanced > write_bw)
+		r->balanced = write_bw;
+	if (below_setpoint) {
+		x = min(min(last_balanced, r->balanced), r->task);
+		gap = rate < x ? x - rate : 0;
+	} else {
+		x = max(max(last_balanced, r->balanced), r->task);
+		gap = rate > x ? rate - x : 0;
+	}
+	if (rate / (2 * gap + 1) < 64)
+		gap = ((gap >> (rate / (2 * gap + 1))) + 7) / 8;
+	else
+		gap = 0;
+	if (rate < r->balanced)
+		rate += gap;
+	else
+		rate -= min(gap, rate);
+	r->rate = max(rate, 1UL);
+}
+
+static const struct {
+	const char *what;
+	unsigned long dirty;		/* setpoint 21000 */
+	unsigned long rate, last_balanced, pos_ratio, write_bw, dirtied;
+	int moves;			/* +1 up, -1 down, 0 stays */
+} ratelimit_rows[] = {
+	{ "below, all three agree: up a little", 19500, 1000, 3000, 1152,
+	  4096, 225, +1 },
+	{ "below, far from balanced: up 1/8 of the gap", 18000, 100, 3000,
+	  2048, 4096, 40, +1 },
+	{ "below, last balanced disagrees: stays", 19500, 1000, 500, 1152,
+	  4096, 225, 0 },
+	{ "below, new balanced disagrees: stays", 19500, 1000, 3000, 1152,
+	  4096, 2000, 0 },
+	{ "above, all three agree: down", 22500, 4000, 1000, 896, 2048, 700,
+	  -1 },
+	{ "above, last balanced disagrees: stays", 22500, 4000, 5000, 896,
+	  8192, 700, 0 },
+	{ "above, far from balanced: down 1/8 of the gap", 23500, 8000, 100,
+	  300, 2048, 4000, -1 },
+	{ "at the setpoint counts as above", 21000, 3000, 1000, 800, 2048,
+	  469, -1 },
+};
+
+static void dirty_throttle_ratelimit_step_rule(struct kunit *test)
+{
+	static struct backing_dev_info a;
+	struct bdi_writeback *wb = &a.wb;
+
+	bdi_init(&a, "rl");
+	for (unsigned int i = 0; i < ARRAY_SIZE(ratelimit_rows); i++) {
+		struct dirty_throttle_control dtc = {
+			.thresh = T_THRESH, .bg_thresh = T_BG,
+			.limit = T_THRESH, .dirty = ratelimit_rows[i].dirty,
+			.pos_ratio = ratelimit_rows[i].pos_ratio,
+		};
+		unsigned long rate = ratelimit_rows[i].rate;
+		struct rl_ref r;
+
+		wb->dirty_ratelimit = rate;
+		wb->balanced_dirty_ratelimit = ratelimit_rows[i].last_balanced;
+		wb->avg_write_bandwidth = ratelimit_rows[i].write_bw;
+		wb->dirtied_stamp = 100000;
+		ref_ratelimit(rate, ratelimit_rows[i].last_balanced,
+			      ratelimit_rows[i].pos_ratio,
+			      ratelimit_rows[i].write_bw,
+			      ratelimit_rows[i].dirtied, 200,
+			      ratelimit_rows[i].dirty < T_SETPOINT, &r);
+		wb_update_dirty_ratelimit(wb, &dtc,
+					  100000 + ratelimit_rows[i].dirtied,
+					  200);
+		if (wb->dirty_ratelimit != r.rate ||
+		    wb->balanced_dirty_ratelimit != r.balanced)
+			KUNIT_FAIL(test, "%s: rate %lu -> %lu (rule: %lu), balanced %lu (rule: %lu)",
+				   ratelimit_rows[i].what, rate,
+				   wb->dirty_ratelimit, r.rate,
+				   wb->balanced_dirty_ratelimit, r.balanced);
+		/* The direction, stated, not only computed. */
+		if (ratelimit_rows[i].moves > 0)
+			KUNIT_EXPECT_GT(test, wb->dirty_ratelimit, rate);
+		else if (ratelimit_rows[i].moves < 0)
+			KUNIT_EXPECT_LT(test, wb->dirty_ratelimit, rate);
+		else
+			KUNIT_EXPECT_EQ(test, wb->dirty_ratelimit, rate);
+		/* Never past balanced. */
+		if (wb->dirty_ratelimit > rate)
+			KUNIT_EXPECT_LE(test, wb->dirty_ratelimit, r.balanced);
+		if (wb->dirty_ratelimit < rate)
+			KUNIT_EXPECT_GE(test, wb->dirty_ratelimit, r.balanced);
+	}
+
+	/* The 1/8, by the numbers: gap 101 (task 201 against 100) and rate
+	 * small against it: a step of ceil(101 / 8) = 13. */
+	KUNIT_EXPECT_EQ(test, ({
+		struct dirty_throttle_control dtc = {
+			.thresh = T_THRESH, .bg_thresh = T_BG,
+			.limit = T_THRESH, .dirty = 18000, .pos_ratio = 2 * ONE,
+		};
+		wb->dirty_ratelimit = 100;
+		wb->balanced_dirty_ratelimit = 3000;
+		wb->avg_write_bandwidth = 4096;
+		wb->dirtied_stamp = 0;
+		wb_update_dirty_ratelimit(wb, &dtc, 40, 200);
+		wb->dirty_ratelimit; }), 113UL);
+}
+
+/* balanced is capped at write_bw; the rate never drops below 1; no
+ * time, no update. */
+static void dirty_throttle_ratelimit_bounds(struct kunit *test)
+{
+	static struct backing_dev_info a;
+	struct bdi_writeback *wb = &a.wb;
+	struct dirty_throttle_control dtc = {
+		.thresh = T_THRESH, .bg_thresh = T_BG, .limit = T_THRESH,
+		.dirty = 19000, .pos_ratio = 2 * ONE,
+	};
+	unsigned long dirtied = 0;
+
+	bdi_init(&a, "rlb");
+	wb->avg_write_bandwidth = 2048;
+	wb->dirty_ratelimit = 25600;
+	wb_update_dirty_ratelimit(wb, &dtc, 1, 200);	/* 5 pages/s */
+	KUNIT_EXPECT_EQ(test, wb->balanced_dirty_ratelimit, 2048UL);
+
+	/* A writer racing at the hard limit for a minute of updates: the
+	 * rate falls, to 1 at the least. */
+	dtc.dirty = 23990;
+	dtc.pos_ratio = 0;
+	for (int i = 0; i < 3000; i++) {
+		dirtied += 100000;
+		wb_update_dirty_ratelimit(wb, &dtc, dirtied, 200);
+		wb->dirtied_stamp = dirtied;
+		KUNIT_ASSERT_GE(test, wb->dirty_ratelimit, 1UL);
+	}
+	KUNIT_EXPECT_LE(test, wb->dirty_ratelimit, 2UL);
+
+	/* No time passed: nothing changes. */
+	wb->dirty_ratelimit = 500;
+	wb_update_dirty_ratelimit(wb, &dtc, dirtied + 1000, 0);
+	KUNIT_EXPECT_EQ(test, wb->dirty_ratelimit, 500UL);
+}
+
+/* ---------------------------------------------------------------- pauses */
+
+static void dirty_throttle_max_pause(struct kunit *test)
+{
+	static const struct {
+		unsigned long bw, wb_dirty;
+	} rows[] = {
+		{ 2048, 21000 }, { 25600, 3000 }, { 512, 100 }, { 1, 0 },
+		{ 8192, 12000 }, { 127, 199 }, { 128, 400 },
+	};
+	static struct backing_dev_info a;
+
+	bdi_init(&a, "mp");
+	for (unsigned int i = 0; i < ARRAY_SIZE(rows); i++) {
+		unsigned long want = rows[i].wb_dirty /
+				     (1 + rows[i].bw / 128) + 1;
+
+		a.wb.avg_write_bandwidth = rows[i].bw;
+		if (want > 200)
+			want = 200;
+		KUNIT_EXPECT_EQ(test, wb_max_pause(&a.wb, rows[i].wb_dirty),
+				want);
+	}
+}
+
+/* Linux's wb_min_pause with ms for jiffies and 10 ms per doubling of
+ * writers: what the next nr_dirtied_pause is and the least pause. */
+static unsigned long ref_min_pause(unsigned long avg_bw, unsigned long rl,
+				   unsigned long max_pause,
+				   unsigned long task, unsigned long *pages)
+{
+	long hi = 63 - __builtin_clzl(avg_bw), lo = 63 - __builtin_clzl(rl);
+	long t = 10 + (hi > lo ? (hi - lo) * 10 : 0);
+	unsigned long p;
+
+	if (t > 1 + (long)max_pause / 2)
+		t = 1 + (long)max_pause / 2;
+	p = rl * (unsigned long)t / 1024;
+	if (p < DIRTY_POLL_THRESH) {
+		t = (long)max_pause;
+		p = rl * (unsigned long)t / 1024;
+		if (p > DIRTY_POLL_THRESH) {
+			p = DIRTY_POLL_THRESH;
+			t = (long)(1000 * DIRTY_POLL_THRESH / rl);
+		}
+	}
+	if (1000 * p / (task + 1) > max_pause) {
+		t = (long)max_pause;
+		p = task * (unsigned long)t / 1024;
+	}
+	*pages = p ? p : 1;
+	return (unsigned long)(p >= DIRTY_POLL_THRESH ? 1 + t / 2 : t);
+}
+
+static void dirty_throttle_min_pause(struct kunit *test)
+{
+	static const struct {
+		unsigned long bw, rl, task, max_pause;
+		unsigned long want_min, want_pages;
+	} rows[] = {
+		/* one writer on an 8 MiB/s disk: 32 pages, ~15 ms each */
+		{ 2048, 2048, 2048, 200, 8, 32 },
+		/* two writers on 32 MiB/s: 20 ms target, 80 pages */
+		{ 8192, 4096, 4096, 200, 11, 80 },
+		/* task rate far below: pages cut so the pause fits */
+		{ 25600, 25600, 100, 200, 200, 19 },
+		/* a crawl: one page at a time */
+		{ 512, 5, 5, 50, 50, 1 },
+		/* fast: 10 ms worth, 250 pages */
+		{ 25600, 25600, 25600, 200, 6, 250 },
+	};
+	static struct backing_dev_info a;
+
+	bdi_init(&a, "mnp");
+	for (unsigned int i = 0; i < ARRAY_SIZE(rows); i++) {
+		unsigned long ref_pages, ref;
+		int pages = -1;
+		unsigned long got;
+
+		a.wb.avg_write_bandwidth = rows[i].bw;
+		a.wb.dirty_ratelimit = rows[i].rl;
+		got = wb_min_pause(&a.wb, rows[i].max_pause, rows[i].task,
+				   rows[i].rl, &pages);
+		ref = ref_min_pause(rows[i].bw, rows[i].rl, rows[i].max_pause,
+				    rows[i].task, &ref_pages);
+		KUNIT_EXPECT_EQ(test, got, ref);
+		KUNIT_EXPECT_EQ(test, (unsigned long)pages, ref_pages);
+		KUNIT_EXPECT_EQ(test, got, rows[i].want_min);
+		KUNIT_EXPECT_EQ(test, (unsigned long)pages, rows[i].want_pages);
+		KUNIT_EXPECT_LE(test, got, rows[i].max_pause);
+		/* Where the rates allow 32 pages within max_pause, at
+		 * least the poll threshold between looks. */
+		if (rows[i].rl * rows[i].max_pause / 1024 >= DIRTY_POLL_THRESH &&
+		    1000 * DIRTY_POLL_THRESH / (rows[i].task + 1) <=
+		    rows[i].max_pause)
+			KUNIT_EXPECT_GE(test, pages, DIRTY_POLL_THRESH);
+	}
+}
+
+static void dirty_throttle_poll_interval(struct kunit *test)
+{
+	/* 1 << (log2(thresh - dirty) / 2): the square root, a power of 2 */
+	KUNIT_EXPECT_EQ(test, dirty_poll_interval(0, T_THRESH), 128UL);
+	KUNIT_EXPECT_EQ(test, dirty_poll_interval(10000, T_THRESH), 64UL);
+	KUNIT_EXPECT_EQ(test, dirty_poll_interval(20000, T_THRESH), 32UL);
+	KUNIT_EXPECT_EQ(test, dirty_poll_interval(23996, T_THRESH), 2UL);
+	KUNIT_EXPECT_EQ(test, dirty_poll_interval(23999, T_THRESH), 1UL);
+	KUNIT_EXPECT_EQ(test, dirty_poll_interval(T_THRESH, T_THRESH), 1UL);
+	KUNIT_EXPECT_EQ(test, dirty_poll_interval(30000, T_THRESH), 1UL);
+}
+
+/* ------------------------------------------------ balance_dirty_pages_step */
+
+/*
+ * A device that has every completion (wb_thresh = thresh), writes 8 MiB/s
+ * and whose rate is 2048 pages/s; its bandwidth was just updated (no
+ * update during the case). wb_dirty = dirty.
+ */
+static struct backing_dev_info step_bdi;
+static unsigned long saved_limit;
+
+static struct bdi_writeback *step_setup(uint64_t now, unsigned long dirty)
+{
+	struct bdi_writeback *wb = &step_bdi.wb;
+
+	make_bdi(&step_bdi, "step", now, 100);
+	wb->avg_write_bandwidth = wb->write_bandwidth = 2048;
+	wb->dirty_ratelimit = 2048;
+	wb->bw_time_stamp = now;
+	wb_stat_mod(wb, WB_RECLAIMABLE, (long)dirty);
+	saved_limit = global_dirty_limit;
+	global_dirty_limit = T_THRESH;
+	return wb;
+}
+
+static void step_done(void)
+{
+	global_dirty_limit = saved_limit;
+	bdi_unregister(&step_bdi);
+}
+
+/* One round; the position ratio it used. */
+static unsigned long step(struct bdi_writeback *wb,
+			  struct dirty_throttle_task *t, unsigned long dirty,
+			  uint64_t now, struct bdp_decision *d)
+{
+	struct dirty_throttle_control dtc = {
+		.avail = 120000, .dirty = dirty,
+		.thresh = T_THRESH, .bg_thresh = T_BG,
+	};
+
+	balance_dirty_pages_step(wb, t, &dtc, now, 1, d);
+	return dtc.pos_ratio;
+}
+
+static void dirty_throttle_step_freerun(struct kunit *test)
+{
+	uint64_t now = fresh_epoch();
+	struct bdi_writeback *wb = step_setup(now, 10000);
+	struct dirty_throttle_task t = { .nr_dirtied = 500 };
+	struct bdp_decision d;
+
+	wb->dirty_exceeded = true;
+	step(wb, &t, 10000, now, &d);
+	KUNIT_EXPECT_FALSE(test, d.throttled);
+	KUNIT_EXPECT_EQ(test, d.pause_ms, 0L);
+	KUNIT_EXPECT_EQ(test, t.nr_dirtied, 0);
+	KUNIT_EXPECT_EQ(test, (unsigned long)t.nr_dirtied_pause,
+			dirty_poll_interval(10000, T_THRESH));
+	KUNIT_EXPECT_EQ(test, t.dirty_paused_when, now);
+	KUNIT_EXPECT_FALSE(test, wb->dirty_exceeded);
+	/* freerun itself is still free */
+	t.nr_dirtied = 64;
+	step(wb, &t, 18000, now, &d);
+	KUNIT_EXPECT_FALSE(test, d.throttled);
+	KUNIT_EXPECT_EQ(test, t.nr_dirtied_pause, 64);	/* sqrt(6000) */
+	/* one page above is not */
+	t.nr_dirtied = 32;
+	step(wb, &t, 18001, now, &d);
+	KUNIT_EXPECT_TRUE(test, d.throttled);
+	step_done();
+}
+
+static void dirty_throttle_step_pause(struct kunit *test)
+{
+	uint64_t now = fresh_epoch();
+	struct bdi_writeback *wb = step_setup(now, T_SETPOINT);
+	struct dirty_throttle_task t = { .nr_dirtied = 32,
+					 .dirty_paused_when = now };
+	struct bdp_decision d;
+	unsigned long pos;
+	long period;
+
+	/* At the setpoint, 32 pages at ~2048 pages/s: ~15 ms. */
+	pos = step(wb, &t, T_SETPOINT, now, &d);
+	KUNIT_EXPECT_TRUE(test, d.throttled);
+	/* task_ratelimit = dirty_ratelimit * pos_ratio */
+	KUNIT_EXPECT_EQ(test, d.task_ratelimit, 2048 * pos / ONE);
+	KUNIT_EXPECT_GE(test, d.task_ratelimit, 2048UL * 99 / 100);
+	KUNIT_EXPECT_LE(test, d.task_ratelimit, 2048UL);
+	period = (long)(1000 * 32 / d.task_ratelimit);
+	KUNIT_EXPECT_EQ(test, d.period_ms, period);
+	KUNIT_EXPECT_EQ(test, d.pause_ms, period);
+	KUNIT_EXPECT_EQ(test, t.dirty_paused_when, now + (uint64_t)period);
+	KUNIT_EXPECT_EQ(test, t.nr_dirtied, 0);
+	KUNIT_EXPECT_EQ(test, t.nr_dirtied_pause, 32);
+
+	/* Below the setpoint the writer may go faster: pos_ratio > 1. */
+	t.nr_dirtied = 32;
+	pos = step(wb, &t, 19500, now, &d);
+	KUNIT_EXPECT_GT(test, pos, ONE);
+	KUNIT_EXPECT_EQ(test, d.task_ratelimit, 2048 * pos / ONE);
+	KUNIT_EXPECT_EQ(test, d.period_ms, (long)(1000 * 32 / d.task_ratelimit));
+
+	/* Pages worth 5 s: one MAX_PAUSE sleep, and another max_pause of
+	 * the debt counted as slept. */
+	t.nr_dirtied = 10000;
+	t.dirty_paused_when = now;
+	step(wb, &t, T_SETPOINT, now, &d);
+	KUNIT_EXPECT_EQ(test, d.pause_ms, (long)MAX_PAUSE_MS);
+	KUNIT_EXPECT_EQ(test, t.dirty_paused_when, now + 2 * MAX_PAUSE_MS);
+
+	/* At the hard limit: task_ratelimit 0, the longest pause, again. */
+	t.nr_dirtied = 8;
+	step(wb, &t, T_THRESH, now, &d);
+	KUNIT_EXPECT_EQ(test, d.task_ratelimit, 0UL);
+	KUNIT_EXPECT_EQ(test, (unsigned long)d.pause_ms,
+			wb_max_pause(wb, T_SETPOINT));
+	KUNIT_EXPECT_LE(test, d.pause_ms, (long)MAX_PAUSE_MS);
+	KUNIT_EXPECT_TRUE(test, d.again);
+	step_done();
+}
+
+/* Think time: a writer that was away longer than its pages are worth
+ * owes no pause; the credit is bounded at 1000 ms. */
+static void dirty_throttle_step_think_time(struct kunit *test)
+{
+	uint64_t now = fresh_epoch();
+	struct bdi_writeback *wb = step_setup(now, T_SETPOINT);
+	struct dirty_throttle_task t;
+	struct bdp_decision d;
+	int free_rounds = 0;
+
+	/* Paused 5 s ago: no pause now, and the 5 s are not banked. */
+	t = (struct dirty_throttle_task){ .nr_dirtied = 32,
+					  .dirty_paused_when = now - 5000 };
+	step(wb, &t, T_SETPOINT, now, &d);
+	KUNIT_EXPECT_EQ(test, d.pause_ms, 0L);
+	KUNIT_EXPECT_EQ(test, t.dirty_paused_when, now);
+	KUNIT_EXPECT_EQ(test, t.nr_dirtied, 0);
+	t.nr_dirtied = 32;
+	step(wb, &t, T_SETPOINT, now, &d);
+	KUNIT_EXPECT_GT(test, d.pause_ms, 0L);
+
+	/* Paused 500 ms ago (within the bound): about 500 ms of pages go
+	 * free, 32 pages (~15 ms) at a time, then the pauses start. */
+	t = (struct dirty_throttle_task){ .dirty_paused_when = now - 500 };
+	for (int i = 0; i < 100; i++) {
+		t.nr_dirtied = 32;
+		step(wb, &t, T_SETPOINT, now, &d);
+		if (d.pause_ms)
+			break;
+		free_rounds++;
+	}
+	KUNIT_EXPECT_GE(test, free_rounds, 500 / 16 - 1);
+	KUNIT_EXPECT_LE(test, free_rounds, 500 / 15 + 1);
+	KUNIT_EXPECT_LE(test, d.pause_ms, 16L);
+
+	/* Paused 1001 ms ago: beyond the bound, reset to now. */
+	t = (struct dirty_throttle_task){ .nr_dirtied = 32,
+					  .dirty_paused_when = now - 1016 };
+	step(wb, &t, T_SETPOINT, now, &d);
+	KUNIT_EXPECT_EQ(test, d.pause_ms, 0L);
+	KUNIT_EXPECT_EQ(test, t.dirty_paused_when, now);
+	step_done();
+}
+
+/* --------------------------------------------------------- the random run */
+
+/*
+ * Random dirty states in the ranges balance_dirty_pages meets (bg <
+ * thresh as dirty_limits_of makes them, limit >= thresh, dirty up to 1.5
+ * limit, any device share and bandwidth) against what the formulas
+ * predict exactly:
+ *  - pos_ratio_polynom in [0, 2048] and within its tolerance of the real
+ *    polynomial; non-increasing in dirty;
+ *  - wb_position_ratio 0 iff dirty >= limit (where the real product is
+ *    clear of the fixed point's last bits); non-increasing in dirty;
+ *  - balance_dirty_pages_step: the pause in [0, MAX_PAUSE_MS],
+ *    nr_dirtied_pause >= 1, task_ratelimit <= the rate * pos_ratio.
+ */
+static void dirty_throttle_random_model(struct kunit *test)
+{
+	static struct backing_dev_info a;
+	struct bdi_writeback *wb = &a.wb;
+	uint64_t now = fresh_epoch();
+	unsigned long saved = global_dirty_limit;
+	struct prng r;
+	int bad = 0;
+
+	prng_seed(&r, test->seed);
+	make_bdi(&a, "rnd", now, 1000);
+	for (int iter = 0; iter < 20000 && bad < 5; iter++) {
+		unsigned long thresh = 64 + prng_below(&r, 1UL << 22);
+		unsigned long bg = prng_below(&r, thresh);
+		unsigned long limit = thresh + (prng_below(&r, 4) ?
+				0 : prng_below(&r, thresh / 4 + 1));
+		unsigned long sp = dirty_setpoint(thresh, bg, limit);
+		unsigned long dirty = prng_below(&r, limit + limit / 2);
+		unsigned long dirty2 = dirty + prng_below(&r, limit / 8 + 1);
+		unsigned long wb_thresh = prng_below(&r, thresh + thresh / 8);
+		unsigned long wb_dirty = prng_below(&r, dirty + 1);
+		unsigned long bw = 1 + prng_below(&r, 1UL << 16);
+		unsigned long rl = 1 + prng_below(&r, bw);
+		unsigned long p1, p2;
+		struct dirty_throttle_control c1 = {
+			.thresh = thresh, .bg_thresh = bg, .limit = limit,
+			.dirty = dirty, .wb_thresh = wb_thresh,
+			.wb_dirty = wb_dirty,
+		}, c2 = c1;
+		double ref, wb_sp;
+
+		/* The global curve, where balance_dirty_pages uses it:
+		 * above freerun, up to the limit (wb_position_ratio returns
+		 * 0 beyond). Outside, |x| = |setpoint - dirty| / (limit -
+		 * setpoint) is unbounded when thresh - bg is a few pages,
+		 * and its cube overflows (signed, UBSan) from |x| ~ 2^17:
+		 * e.g. pos_ratio_polynom(1000, 100000000, 1002). */
+		if (dirty > dirty_freerun_ceiling(thresh, bg) &&
+		    dirty2 <= limit) {
+			double want = ref_polynom((double)sp, (double)dirty,
+						  (double)limit);
+			double tol = polynom_tol((double)sp, (double)dirty,
+						 (double)limit);
+
+			p1 = pos_ratio_polynom(sp, dirty, limit);
+			p2 = pos_ratio_polynom(sp, dirty2, limit);
+			if (p1 > 2 * ONE || p2 > p1 ||
+			    fabs((double)p1 / ONE - want) > tol) {
+				KUNIT_FAIL(test, "polynom(%lu, %lu, %lu) = %lu (formula %ld), at %lu: %lu",
+					   sp, dirty, limit, p1, FX(want), dirty2,
+					   p2);
+				bad++;
+			}
+		}
+
+		if (dirty <= dirty_freerun_ceiling(thresh, bg))
+			c1.dirty = c2.dirty = dirty =
+				dirty_freerun_ceiling(thresh, bg) + 1;
+		c2.dirty = dirty2 = max(dirty2, dirty);
+		wb_position_ratio(&c1, bw);
+		wb_position_ratio(&c2, bw);
+		ref = ref_position(thresh, bg, limit, dirty, wb_thresh,
+				   wb_dirty, bw, &wb_sp);
+		if ((dirty >= limit) != (c1.pos_ratio == 0) &&
+		    (dirty >= limit || ref > 4.0 / ONE)) {
+			KUNIT_FAIL(test, "pos_ratio %lu at dirty %lu, limit %lu (formula %ld)",
+				   c1.pos_ratio, dirty, limit, FX(ref));
+			bad++;
+		}
+		if (c2.pos_ratio > c1.pos_ratio) {
+			KUNIT_FAIL(test, "pos_ratio rises with dirty: %lu at %lu, %lu at %lu (thresh %lu bg %lu limit %lu wb_thresh %lu wb_dirty %lu bw %lu)",
+				   c1.pos_ratio, dirty, c2.pos_ratio, dirty2,
+				   thresh, bg, limit, wb_thresh, wb_dirty, bw);
+			bad++;
+		}
+
+		/* One step of a writer with this state. */
+		{
+			struct dirty_throttle_task t = {
+				.nr_dirtied = (int)prng_below(&r, 4096),
+				.nr_dirtied_pause = 32,
+				.dirty_paused_when = now -
+					prng_below(&r, 3000),
+			};
+			struct dirty_throttle_control dtc = {
+				.avail = thresh * 5, .dirty = dirty,
+				.thresh = thresh, .bg_thresh = bg,
+			};
+			struct bdp_decision d;
+
+			global_dirty_limit = limit;
+			wb->avg_write_bandwidth = wb->write_bandwidth = bw;
+			wb->dirty_ratelimit = rl;
+			wb->bw_time_stamp = now;	/* no update */
+			wb->stat[WB_RECLAIMABLE] = (long)wb_dirty;
+			wb->stat[WB_WRITEBACK] = 0;
+			balance_dirty_pages_step(wb, &t, &dtc, now, 1, &d);
+			if (d.pause_ms < 0 || d.pause_ms > MAX_PAUSE_MS ||
+			    t.nr_dirtied_pause < 1 ||
+			    d.task_ratelimit >
+			    (unsigned long)((unsigned __int128)rl *
+					    dtc.pos_ratio >> 10)) {
+				KUNIT_FAIL(test, "step: pause %ld, nr_dirtied_pause %d, task_ratelimit %lu (dirty %lu thresh %lu bg %lu limit %lu wb_dirty %lu bw %lu rate %lu)",
+					   d.pause_ms, t.nr_dirtied_pause,
+					   d.task_ratelimit, dirty, thresh,
+					   bg, limit, wb_dirty, bw, rl);
+				bad++;
+			}
+		}
+	}
+	wb->stat[WB_RECLAIMABLE] = 0;
+	global_dirty_limit = saved;
+	bdi_unregister(&a);
+	if (test->failed)
+		KUNIT_FAIL(test, "replay: build/host/unit dirty_throttle --seed %llu",
+			   (unsigned long long)test->seed);
+}
+
+static struct kunit_case dirty_throttle_cases[] = {
+	KUNIT_CASE(dirty_throttle_setpoint_formulas),
+	KUNIT_CASE(dirty_throttle_pos_ratio_polynom),
+	KUNIT_CASE(dirty_throttle_position_ratio),
+	KUNIT_CASE(dirty_throttle_position_ratio_zero_at_limit),
+	KUNIT_CASE(dirty_throttle_shares_follow_completions),
+	KUNIT_CASE(dirty_throttle_min_max_ratio),
+	KUNIT_CASE(dirty_throttle_write_bandwidth),
+	KUNIT_CASE(dirty_throttle_ratelimit_step_rule),
+	KUNIT_CASE(dirty_throttle_ratelimit_bounds),
+	KUNIT_CASE(dirty_throttle_max_pause),
+	KUNIT_CASE(dirty_throttle_min_pause),
+	KUNIT_CASE(dirty_throttle_poll_interval),
+	KUNIT_CASE(dirty_throttle_step_freerun),
+	KUNIT_CASE(dirty_throttle_step_pause),
+	KUNIT_CASE(dirty_throttle_step_think_time),
+	KUNIT_CASE(dirty_throttle_random_model),
+	{}
+};
+
+static struct kunit_suite dirty_throttle_suite = {
+	.name = "dirty_throttle",
+	.test_cases = dirty_throttle_cases,
+};
+kunit_test_suite(dirty_throttle_suite);
