@@ -45,6 +45,8 @@
  *		  write_bw avg_write_bw
  *	mark	  (none)
  *
+ * In bdp and ratelimit lines dirty is what the law saw, dtc->dirty
+ * (NR_FILE_DIRTY + NR_WRITEBACK), and writeback is 0.
  * In a sample, dirty and writeback are the global counts, wb_dirty the
  * device's dirty + writeback pages and wb_thresh its share of thresh; in
  * the bdi=all line wb_dirty is dirty + writeback, wb_thresh is thresh and
