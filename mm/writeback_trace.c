@@ -484,8 +484,11 @@ void wb_trace_sample(uint64_t now_ns)
 	c.now_ms = now_ns / 1000000;
 	g->time_ns = now_ns;
 	g->type = WB_TRACE_SAMPLE;
-	g->dirty = global_node_page_state(NR_FILE_DIRTY);
-	g->writeback = global_node_page_state(NR_WRITEBACK);
+	/* Exact (the CPUs' unfolded differences included), as the law
+	 * reads them: the folded counters lag by up to a threshold a CPU. */
+	g->dirty = node_page_state_snapshot(&contig_page_data, NR_FILE_DIRTY);
+	g->writeback = node_page_state_snapshot(&contig_page_data,
+						NR_WRITEBACK);
 	global_dirty_limits(&g->bg_thresh, &g->thresh);
 	g->limit = hard_dirty_limit(read_ulong(&global_dirty_limit),
 				    g->thresh);
