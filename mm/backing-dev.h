@@ -292,6 +292,8 @@ unsigned long wb_do_writeback(struct bdi_writeback *wb);
 /* Pages of one mapping a background pass writes before the next's. */
 unsigned long wb_writeback_chunk(const struct bdi_writeback *wb);
 bool wb_over_bg_thresh(struct bdi_writeback *wb);
+/* A chunk dirty and under half a chunk in flight: write now anyway. */
+bool wb_keep_busy(struct bdi_writeback *wb);
 void wb_start_background_writeback(struct bdi_writeback *wb);
 
 /* ---------------------------------------------------------- the trace */

@@ -36,6 +36,8 @@
 #include "kernel/lib/string.h"
 #include "mm/backing-dev.h"
 
+#include <stdlib.h>
+
 #define SIM_AVAIL	120000UL
 #define SIM_THRESH	24000UL
 #define SIM_BG		12000UL
@@ -211,7 +213,16 @@ static void sim_run(struct kunit *test, struct sim *s, int nr_writers,
 		    uint64_t base)
 {
 	unsigned long saved_limit = global_dirty_limit;
+	unsigned int saved_linear = dirty_pos_linear;
+	const char *linear = getenv("DIRTY_POS_LINEAR");
 
+	/* The lab's knob (docs/labs/04-writeback.md): DIRTY_POS_LINEAR=0
+	 * runs Linux's pure cube, which this test is expected to fail. */
+	if (linear) {
+		dirty_pos_linear = (unsigned int)atoi(linear);
+		kunit_info(test, "DIRTY_POS_LINEAR: the position curve is %u%% "
+			   "linear", dirty_pos_linear);
+	}
 	memset(s, 0, sizeof(*s));
 	s->base = base;
 	s->nr_writers = nr_writers;
@@ -256,6 +267,7 @@ static void sim_run(struct kunit *test, struct sim *s, int nr_writers,
 	wb_stat_mod(&s->bdi.wb, WB_WRITEBACK, -(long)s->nr_writeback);
 	bdi_unregister(&s->bdi);
 	global_dirty_limit = saved_limit;
+	dirty_pos_linear = saved_linear;
 }
 
 /*

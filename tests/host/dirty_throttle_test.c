@@ -11,6 +11,21 @@
  * thresh 20% = 24000, bg 10% = 12000, so freerun 18000, limit 24000,
  * setpoint 21000 and limit - setpoint 3000.
  *
+ * The law departs from Linux's in five places (the "departure" comments
+ * in mm/backing-dev.c); the references here are the law as documented
+ * there, and each departure has a case of its own:
+ *  - the position curve is 1 + (1 - w) x^3 + w x, w = dirty_pos_linear
+ *    / 100 (0: Linux's, the issue's pure cube), with x clamped to
+ *    [-2, 2] before the cube: both w = 0 and the default w = 50 are
+ *    checked, dirty_pos_linear restored after;
+ *  - write_bandwidth weighs the old estimate by the history measured
+ *    (bw_history), the first measurement sets it, and only an interval
+ *    busy from its start is measured first; idle intervals are skipped;
+ *  - dirty_ratelimit steps by ceil(gap / 8) (no shift damping) and is
+ *    capped at avg_write_bandwidth;
+ *  - periods are counted in us, the sub-ms remainder carried;
+ *  - the global hard limit moves once an interval for the whole domain.
+ *
  * Completions (a device's share) are counted per 3 s period of the
  * clock passed in, lazily; every case here runs on a clock of its own,
  * far from the others' (fresh_epoch()), so no other case's or suite's
@@ -51,24 +66,51 @@ static void make_bdi(struct backing_dev_info *bdi, const char *name,
 
 /* --------------------------------------------- the formulas, on their own */
 
-/* Issue 15: 1 + ((setpoint - dirty) / (limit - setpoint))^3 in [0, 2]. */
-static double ref_polynom(double setpoint, double dirty, double limit)
+/* The curve's linear part, in percent: Linux's (the issue's) and ours. */
+static const unsigned int linear_w[] = { 0, 50 };
+
+/* Set dirty_pos_linear; the old value, for restore_linear(). */
+static unsigned int set_linear(unsigned int w)
+{
+	unsigned int old = dirty_pos_linear;
+
+	dirty_pos_linear = w;
+	return old;
+}
+
+/*
+ * Issue 15 (w = 0): 1 + ((setpoint - dirty) / (limit - setpoint))^3 in
+ * [0, 2]. Our departure: 1 + (1 - w) x^3 + w x, w = dirty_pos_linear /
+ * 100, x clamped to [-2, 2] (which changes nothing in reals: |x| >= 1
+ * already gives 0 or 2 for any w in [0, 1]).
+ */
+static double ref_polynom(double setpoint, double dirty, double limit,
+			  unsigned int w_pct)
 {
 	double x = (setpoint - dirty) / (limit - setpoint);
-	double r = 1 + x * x * x;
+	double w = w_pct / 100.0;
+	double r;
 
+	if (x > 2)
+		x = 2;
+	if (x < -2)
+		x = -2;
+	r = 1 + (1 - w) * x * x * x + w * x;
 	return r < 0 ? 0 : r > 2 ? 2 : r;
 }
 
 /*
  * The tolerance for the fixed point: 6/1024 (the quotient x truncated
- * costs up to 3 x^2 / 1024, the two shifts 2/1024), plus what the law's denominator (limit - setpoint
- * + 1, Linux's `| 1`, so it never divides by 0) changes.
+ * costs up to 3 x^2 / 1024, the two shifts 2/1024; in the blend the
+ * cube's share of that, w/1024 for x and 1/1024 for the / 100), plus
+ * what the law's denominator (limit - setpoint + 1, Linux's `| 1`, so
+ * it never divides by 0) changes.
  */
-static double polynom_tol(double setpoint, double dirty, double limit)
+static double polynom_tol(double setpoint, double dirty, double limit,
+			  unsigned int w)
 {
-	double a = ref_polynom(setpoint, dirty, limit);
-	double b = ref_polynom(setpoint, dirty, limit + 1);
+	double a = ref_polynom(setpoint, dirty, limit, w);
+	double b = ref_polynom(setpoint, dirty, limit + 1, w);
 
 	return 6.0 / ONE + fabs(a - b);
 }
@@ -80,7 +122,8 @@ static double polynom_tol(double setpoint, double dirty, double limit)
 static double ref_position(unsigned long thresh, unsigned long bg,
 			   unsigned long limit, unsigned long dirty,
 			   unsigned long wb_thresh, unsigned long wb_dirty,
-			   unsigned long write_bw, double *wb_setpoint)
+			   unsigned long write_bw, unsigned int w,
+			   double *wb_setpoint)
 {
 	/* the setpoint in whole pages, as the issue's formulas give it */
 	double setpoint = (double)(((thresh + bg) / 2 + limit) / 2);
@@ -88,7 +131,7 @@ static double ref_position(unsigned long thresh, unsigned long bg,
 
 	if (dirty >= limit)
 		return 0;
-	r = ref_polynom(setpoint, (double)dirty, (double)limit);
+	r = ref_polynom(setpoint, (double)dirty, (double)limit, w);
 	wbt = (double)min(wb_thresh, thresh);
 	if (wbt < (double)((limit - dirty) / 8))
 		wbt = (double)((limit - dirty) / 8);
@@ -147,32 +190,81 @@ static const struct {
 
 static void dirty_throttle_pos_ratio_polynom(struct kunit *test)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(polynom_rows); i++) {
-		unsigned long th = polynom_rows[i].thresh;
-		unsigned long bg = polynom_rows[i].bg;
-		unsigned long limit = polynom_rows[i].limit;
-		unsigned long dirty = polynom_rows[i].dirty;
-		unsigned long sp = dirty_setpoint(th, bg, limit);
-		unsigned long got = pos_ratio_polynom(sp, dirty, limit);
-		double want = ref_polynom((double)sp, (double)dirty,
-					  (double)limit);
-		double tol = polynom_tol((double)sp, (double)dirty,
-					 (double)limit);
+	unsigned int saved = dirty_pos_linear;
 
-		KUNIT_EXPECT_LE(test, got, 2 * ONE);
-		if (fabs((double)got / ONE - want) > tol)
-			KUNIT_FAIL(test, "row %u: pos_ratio_polynom(%lu, %lu, %lu) = %lu/1024, formula %ld/1024 (tol %ld/1024)",
-				   i, sp, dirty, limit, got, FX(want),
-				   FX(tol));
+	for (unsigned int k = 0; k < ARRAY_SIZE(linear_w); k++) {
+		unsigned int w = linear_w[k];
+
+		set_linear(w);
+		for (unsigned int i = 0; i < ARRAY_SIZE(polynom_rows); i++) {
+			unsigned long th = polynom_rows[i].thresh;
+			unsigned long bg = polynom_rows[i].bg;
+			unsigned long limit = polynom_rows[i].limit;
+			unsigned long dirty = polynom_rows[i].dirty;
+			unsigned long sp = dirty_setpoint(th, bg, limit);
+			unsigned long got = pos_ratio_polynom(sp, dirty, limit);
+			double want = ref_polynom((double)sp, (double)dirty,
+						  (double)limit, w);
+			double tol = polynom_tol((double)sp, (double)dirty,
+						 (double)limit, w);
+
+			KUNIT_EXPECT_LE(test, got, 2 * ONE);
+			if (fabs((double)got / ONE - want) > tol)
+				KUNIT_FAIL(test, "w %u%%, row %u: pos_ratio_polynom(%lu, %lu, %lu) = %lu/1024, formula %ld/1024 (tol %ld/1024)",
+					   w, i, sp, dirty, limit, got,
+					   FX(want), FX(tol));
+		}
+		/* Exact where the issue says so: 1.0 at the setpoint, 2 far
+		 * below, 0 beyond the limit; the same ends for any w. */
+		KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 21000, 24000),
+				ONE);
+		KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 0, 24000),
+				2 * ONE);
+		KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 30000, 24000),
+				0UL);
+		/* At the limit the polynomial is a few /1024, not 0 (the +1
+		 * of its denominator); the position ratio, which is what
+		 * writers use, is exactly 0 there. */
+		KUNIT_EXPECT_LE(test, pos_ratio_polynom(21000, 24000, 24000),
+				4UL);
+		/*
+		 * x clamped to [-2, 2] before the cube: with limit - setpoint
+		 * a page or two, |x| is ~2^35 and its cube overflowed (signed:
+		 * UBSan stops the run). Now 0 or 2 exactly.
+		 */
+		KUNIT_EXPECT_EQ(test,
+				pos_ratio_polynom(1000, 100000000, 1002), 0UL);
+		KUNIT_EXPECT_EQ(test,
+				pos_ratio_polynom(100000000, 0, 100000001),
+				2 * ONE);
+		KUNIT_EXPECT_EQ(test, pos_ratio_polynom(1000, 1000, 1001), ONE);
 	}
-	/* Exact where the issue says so: 1.0 at the setpoint, 2 far below. */
-	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 21000, 24000), ONE);
-	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 0, 24000), 2 * ONE);
-	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 30000, 24000), 0UL);
-	/* At the limit the polynomial is 2/1024, not 0 (the +1 of its
-	 * denominator); the position ratio, which is what writers use,
-	 * is exactly 0 there. */
-	KUNIT_EXPECT_LE(test, pos_ratio_polynom(21000, 24000, 24000), 4UL);
+
+	/*
+	 * The fixed point by hand. x = 1/2 (1.125 cubed, 1.3125 blended: 1
+	 * + 0.5/8 + 0.5/2) is 1500 * 1024 / 3001 = 511; 511^2 >> 10 = 255,
+	 * 255 * 511 >> 10 = 127: 1024 + 127, and with w = 50 1024 + (127 *
+	 * 50 + 511 * 50) / 100 = 1024 + 319. x = -1/2: the cube -128 (the
+	 * shift floors), 1024 - 128 and 1024 - (128 + 511) * 50 / 100.
+	 */
+	set_linear(0);
+	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 19500, 24000), 1151UL);
+	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 22500, 24000), 896UL);
+	set_linear(50);
+	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 19500, 24000), 1343UL);
+	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 22500, 24000), 705UL);
+	/* The point of the departure: a slope at the setpoint. 300 pages
+	 * (x = 1/10) above it the cube gives 1 - 1/1000, the blend about
+	 * 1 - 0.05. */
+	set_linear(0);
+	KUNIT_EXPECT_GE(test, pos_ratio_polynom(21000, 21300, 24000), ONE - 2);
+	set_linear(50);
+	KUNIT_EXPECT_LE(test, pos_ratio_polynom(21000, 21300, 24000),
+			ONE - 48);
+	KUNIT_EXPECT_GE(test, pos_ratio_polynom(21000, 20700, 24000),
+			ONE + 48);
+	set_linear(saved);
+	KUNIT_EXPECT_EQ(test, dirty_pos_linear, saved);
 }
 
 /* ------------------------------------------------------ the device line */
@@ -196,7 +288,12 @@ static const struct {
 
 static void dirty_throttle_position_ratio(struct kunit *test)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(position_rows); i++) {
+	unsigned int saved = dirty_pos_linear;
+
+	for (unsigned int n = 0;
+	     n < ARRAY_SIZE(linear_w) * ARRAY_SIZE(position_rows); n++) {
+		unsigned int i = n % ARRAY_SIZE(position_rows);
+		unsigned int w = linear_w[n / ARRAY_SIZE(position_rows)];
 		struct dirty_throttle_control dtc = {
 			.avail = 120000,
 			.thresh = T_THRESH,
@@ -208,39 +305,45 @@ static void dirty_throttle_position_ratio(struct kunit *test)
 		};
 		double wb_sp = 0, want;
 
+		set_linear(w);
 		want = ref_position(T_THRESH, T_BG, T_THRESH, dtc.dirty,
 				    dtc.wb_thresh, dtc.wb_dirty,
-				    position_rows[i].write_bw, &wb_sp);
+				    position_rows[i].write_bw, w, &wb_sp);
 		wb_position_ratio(&dtc, position_rows[i].write_bw);
 		/* 1% for the 16-bit share and the truncated quotients, and
 		 * 6/1024 for the global curve's fixed point. */
 		if (fabs((double)dtc.pos_ratio / ONE - want) >
 		    0.01 * want + 6.0 / ONE)
-			KUNIT_FAIL(test, "%s: pos_ratio %lu/1024, formula %ld/1024",
-				   position_rows[i].what, dtc.pos_ratio,
+			KUNIT_FAIL(test, "w %u%%, %s: pos_ratio %lu/1024, formula %ld/1024",
+				   w, position_rows[i].what, dtc.pos_ratio,
 				   FX(want));
 		if (fabs((double)dtc.wb_setpoint - wb_sp) > 2)
-			KUNIT_FAIL(test, "%s: wb_setpoint %lu, formula %ld",
-				   position_rows[i].what, dtc.wb_setpoint,
+			KUNIT_FAIL(test, "w %u%%, %s: wb_setpoint %lu, formula %ld",
+				   w, position_rows[i].what, dtc.wb_setpoint,
 				   (long)wb_sp);
 	}
+	set_linear(saved);
 }
 
 /* At and past the limit the ratio is 0, whatever the device's line. */
 static void dirty_throttle_position_ratio_zero_at_limit(struct kunit *test)
 {
 	unsigned long dirty[] = { 24000, 24001, 40000 };
+	unsigned int saved = dirty_pos_linear;
 
-	for (unsigned int i = 0; i < ARRAY_SIZE(dirty); i++) {
+	for (unsigned int n = 0; n < 2 * ARRAY_SIZE(dirty); n++) {
+		unsigned int i = n % ARRAY_SIZE(dirty);
 		struct dirty_throttle_control dtc = {
 			.thresh = T_THRESH, .bg_thresh = T_BG,
 			.limit = T_THRESH, .dirty = dirty[i],
 			.wb_thresh = 12000, .wb_dirty = 100,	/* boosted */
 		};
 
+		set_linear(linear_w[n / ARRAY_SIZE(dirty)]);
 		wb_position_ratio(&dtc, 2048);
 		KUNIT_EXPECT_EQ(test, dtc.pos_ratio, 0UL);
 	}
+	set_linear(saved);
 }
 
 /* --------------------------------------------------------------- shares */
@@ -327,14 +430,23 @@ static void dirty_throttle_min_max_ratio(struct kunit *test)
 
 /* ------------------------------------------------------- write bandwidth */
 
-/* Issue 15: bw = (written * 1000 / elapsed * elapsed + old * (4096 -
- * elapsed)) / 4096; over the window it is reset to the measured rate. */
+/*
+ * Issue 15: bw = (written * 1000 / elapsed * elapsed + old * (4096 -
+ * elapsed)) / 4096. Our departure: the old estimate weighs only the
+ * history measured, h = min(bw_history, 4096 - elapsed), so bw = (pages
+ * * 1000 + old * h) / (elapsed + h); with a full history (4096) that is
+ * the issue's. An interval of the window or more resets to the measured
+ * rate.
+ */
 static unsigned long ref_write_bw(unsigned long old, unsigned long pages,
-				  unsigned long elapsed)
+				  unsigned long elapsed, unsigned long history)
 {
-	if (elapsed > BW_PERIOD_MS)
+	unsigned long h;
+
+	if (elapsed >= BW_PERIOD_MS)
 		return pages * 1000 / elapsed;
-	return (pages * 1000 + old * (BW_PERIOD_MS - elapsed)) / BW_PERIOD_MS;
+	h = min(history, BW_PERIOD_MS - elapsed);
+	return (pages * 1000 + old * h) / (elapsed + h);
 }
 
 static void dirty_throttle_write_bandwidth(struct kunit *test)
@@ -343,54 +455,143 @@ static void dirty_throttle_write_bandwidth(struct kunit *test)
 	struct bdi_writeback *wb = &a.wb;
 	unsigned long bw, avg;
 
+	/* The first measurement (no history): it alone is the estimate,
+	 * both of them; the 100 MiB/s guess weighs nothing. */
 	bdi_init(&a, "bw");
-	wb->write_bandwidth = wb->avg_write_bandwidth = 1000;
+	KUNIT_EXPECT_EQ(test, wb->bw_history, 0UL);
 	wb->written_stamp = 5000;
+	wb_update_write_bandwidth(wb, 200, 5400);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 2000UL);
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 2000UL);
+	KUNIT_EXPECT_EQ(test, wb->bw_history, 200UL);
+	/* The second weighs the 200 ms measured against its own 200 ms:
+	 * (800 * 1000 + 2000 * 200) / 400; avg was on the other side. */
+	wb_update_write_bandwidth(wb, 200, 5800);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth,
+			ref_write_bw(2000, 800, 200, 200));
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 3000UL);
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 2000UL);
+	KUNIT_EXPECT_EQ(test, wb->bw_history, 400UL);
+	/* Partway: h = min(1000, 4096 - 200). */
+	wb->write_bandwidth = wb->avg_write_bandwidth = 1000;
+	wb->bw_history = 1000;
+	wb_update_write_bandwidth(wb, 200, 5400);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth,
+			ref_write_bw(1000, 400, 200, 1000));
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 1166UL);
+	KUNIT_EXPECT_EQ(test, wb->bw_history, 1200UL);
+	/* Nearly full: h = 4096 - 300 (not 4000), and the history stops
+	 * at the window. */
+	wb->write_bandwidth = wb->avg_write_bandwidth = 1000;
+	wb->bw_history = 4000;
+	wb_update_write_bandwidth(wb, 300, 5600);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth,
+			ref_write_bw(1000, 600, 300, 4000));
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 1073UL);
+	KUNIT_EXPECT_EQ(test, wb->bw_history, (unsigned long)BW_PERIOD_MS);
 
+	/* A full window of history: Linux's (the issue's) average. */
+	wb->write_bandwidth = wb->avg_write_bandwidth = 1000;
 	/* 400 pages in 200 ms (2000 pages/s) moves bw 200/4096 of the way;
 	 * avg stays (bw moved, but avg was not on the other side). */
 	wb_update_write_bandwidth(wb, 200, 5400);
-	bw = ref_write_bw(1000, 400, 200);
+	bw = ref_write_bw(1000, 400, 200, BW_PERIOD_MS);
 	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, bw);
 	KUNIT_EXPECT_EQ(test, bw, 1048UL);
 	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 1000UL);
 	/* Again: bw keeps rising, so avg follows by 1/8 of its gap. */
 	wb_update_write_bandwidth(wb, 200, 5400);
-	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, ref_write_bw(1048, 400, 200));
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth,
+			ref_write_bw(1048, 400, 200, BW_PERIOD_MS));
 	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 1000UL + (48 >> 3));
 	/* A spike: bw up at 3000 and now falling back; avg (below) does
 	 * not follow, it moves only while bw keeps moving away from it. */
 	avg = wb->avg_write_bandwidth;
 	wb->write_bandwidth = 3000;
 	wb_update_write_bandwidth(wb, 200, 5000);
-	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, ref_write_bw(3000, 0, 200));
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth,
+			ref_write_bw(3000, 0, 200, BW_PERIOD_MS));
 	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, avg);
 
 	/* The 4096 ms window: a longer gap replaces both estimates. */
 	wb->write_bandwidth = wb->avg_write_bandwidth = 25600;
+	wb->bw_history = 0;
 	wb_update_write_bandwidth(wb, 5000, 5000 + 10240);
 	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 2048UL);
 	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 2048UL);
-	/* Exactly the window still averages (old weight 0). */
+	KUNIT_EXPECT_EQ(test, wb->bw_history, (unsigned long)BW_PERIOD_MS);
+	/* Exactly the window replaces them too (Linux: only longer). */
+	wb->write_bandwidth = wb->avg_write_bandwidth = 25600;
 	wb_update_write_bandwidth(wb, BW_PERIOD_MS, 5000 + 4096);
 	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 1000UL);
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 1000UL);
 	/* Nothing written for longer than the window: 0, avg kept >= 1. */
 	wb_update_write_bandwidth(wb, 6000, 5000);
 	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 0UL);
 	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 1UL);
+}
 
-	/* Through wb_update_bandwidth: nothing before 200 ms. */
-	bdi_init(&a, "bw");
+/*
+ * Through wb_update_bandwidth: an update at most every 200 ms; the first
+ * measurement only over an interval busy from its start (pages under
+ * writeback or the flusher in a pass when the stamps were taken), not
+ * the flusher's ramp-up; idle intervals (nothing written, nothing under
+ * writeback, no pass) skipped, their stamps moved on.
+ */
+static void dirty_throttle_bandwidth_update(struct kunit *test)
+{
+	static struct backing_dev_info a;
+	struct bdi_writeback *wb = &a.wb;
+
+	bdi_init(&a, "bwu");
 	wb->bw_time_stamp = 1000;
 	wb_stat_mod(wb, WB_WRITTEN, 2048);
+	/* Nothing before 200 ms. */
 	wb_update_bandwidth(wb, NULL, 1199, false);
 	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, (unsigned long)INIT_BW);
 	KUNIT_EXPECT_EQ(test, wb->bw_time_stamp, 1000ULL);
+	/* 2048 pages written, but the interval did not start busy: the
+	 * ramp-up is not measured, only the stamps move (busy now: a
+	 * pass is on). */
+	wb->flushing = true;
 	wb_update_bandwidth(wb, NULL, 1200, false);
-	KUNIT_EXPECT_EQ(test, wb->write_bandwidth,
-			ref_write_bw(INIT_BW, 2048, 200));
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, (unsigned long)INIT_BW);
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, (unsigned long)INIT_BW);
+	KUNIT_EXPECT_EQ(test, wb->bw_history, 0UL);
 	KUNIT_EXPECT_EQ(test, wb->written_stamp, 2048UL);
 	KUNIT_EXPECT_EQ(test, wb->bw_time_stamp, 1200ULL);
+	KUNIT_EXPECT_TRUE(test, wb->bw_busy_at_stamp);
+	/* Busy from the start: the first measurement, 400 pages in 200 ms,
+	 * is the estimate. */
+	wb->flushing = false;
+	wb_stat_mod(wb, WB_WRITEBACK, 64);
+	wb_stat_mod(wb, WB_WRITTEN, 400);
+	wb_update_bandwidth(wb, NULL, 1400, false);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 2000UL);
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 2000UL);
+	KUNIT_EXPECT_EQ(test, wb->bw_history, 200UL);
+	KUNIT_EXPECT_EQ(test, wb->written_stamp, 2448UL);
+	KUNIT_EXPECT_EQ(test, wb->bw_time_stamp, 1400ULL);
+	/* Idle (nothing written, nothing under writeback, no pass): idle
+	 * is not slow, nothing measured, the stamps move on. */
+	wb_stat_mod(wb, WB_WRITEBACK, -64);
+	wb_stat_mod(wb, WB_DIRTIED, 300);
+	wb_update_bandwidth(wb, NULL, 2400, false);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 2000UL);
+	KUNIT_EXPECT_EQ(test, wb->bw_history, 200UL);
+	KUNIT_EXPECT_EQ(test, wb->bw_time_stamp, 2400ULL);
+	KUNIT_EXPECT_EQ(test, wb->dirtied_stamp, 300UL);
+	KUNIT_EXPECT_FALSE(test, wb->bw_busy_at_stamp);
+	/* Nothing written while pages are under writeback is slow, not
+	 * idle: measured (0 pages against the 200 ms of history). Once
+	 * measured, an interval need not have started busy. */
+	wb_stat_mod(wb, WB_WRITEBACK, 64);
+	wb_update_bandwidth(wb, NULL, 2600, false);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth,
+			ref_write_bw(2000, 0, 200, 200));
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 1000UL);
+	KUNIT_EXPECT_EQ(test, wb->bw_history, 400UL);
+	wb_stat_mod(wb, WB_WRITEBACK, -64);
 }
 
 /* ----------------------------------------------------- dirty_ratelimit */
@@ -401,8 +602,10 @@ static void dirty_throttle_write_bandwidth(struct kunit *test)
  * balanced = task_ratelimit * write_bw / dirty_rate, at most write_bw;
  * dirty_ratelimit moves towards balanced only when balanced, the last
  * balanced and task_ratelimit all lie beyond it on the side the
- * setpoint asks for, by 1/8 of the smallest gap (less when the gap is
- * small against the rate: >> rate / (2 gap + 1)); never below 1.
+ * setpoint asks for, by 1/8 of the smallest gap; never below 1.
+ * Linux damps the step further where the gap is small against the rate
+ * (>> rate / (2 gap + 1)); our departure steps ceil(gap / 8) always,
+ * and caps the rate at avg_write_bandwidth (then at least 1).
  */
 struct rl_ref {
 	unsigned long task, balanced, rate, dirty_rate;
@@ -429,15 +632,12 @@ static void ref_ratelimit(unsigned long rate, unsigned long last_balanced,
 		x = max(max(last_balanced, r->balanced), r->task);
 		gap = rate > x ? rate - x : 0;
 	}
-	if (rate / (2 * gap + 1) < 64)
-		gap = ((gap >> (rate / (2 * gap + 1))) + 7) / 8;
-	else
-		gap = 0;
+	gap = (gap + 7) / 8;
 	if (rate < r->balanced)
 		rate += gap;
 	else
 		rate -= min(gap, rate);
-	r->rate = max(rate, 1UL);
+	r->rate = max(min(rate, write_bw), 1UL);
 }
 
 static const struct {
@@ -454,14 +654,21 @@ static const struct {
 	  4096, 225, 0 },
 	{ "below, new balanced disagrees: stays", 19500, 1000, 3000, 1152,
 	  4096, 2000, 0 },
-	{ "above, all three agree: down", 22500, 4000, 1000, 896, 2048, 700,
+	{ "above, all three agree: down", 22500, 4000, 1000, 896, 8192, 2800,
 	  -1 },
 	{ "above, last balanced disagrees: stays", 22500, 4000, 5000, 896,
 	  8192, 700, 0 },
 	{ "above, far from balanced: down 1/8 of the gap", 23500, 8000, 100,
-	  300, 2048, 4000, -1 },
-	{ "at the setpoint counts as above", 21000, 3000, 1000, 800, 2048,
-	  469, -1 },
+	  300, 8192, 4000, -1 },
+	{ "at the setpoint counts as above", 21000, 3000, 1000, 800, 4096,
+	  938, -1 },
+	/* The cap (a departure): the rate is at most avg_write_bandwidth,
+	 * also when the estimates disagree (no step at all). */
+	{ "above write_bw, estimates disagree: capped", 19500, 3000, 500,
+	  1152, 2048, 225, -1 },
+	{ "above write_bw, stepping down: capped", 22500, 4000, 1000, 896,
+	  2048, 700, -1 },
+	{ "write_bw 0: the rate is 1", 21000, 3000, 1000, 800, 0, 469, -1 },
 };
 
 static void dirty_throttle_ratelimit_step_rule(struct kunit *test)
@@ -511,8 +718,8 @@ static void dirty_throttle_ratelimit_step_rule(struct kunit *test)
 			KUNIT_EXPECT_GE(test, wb->dirty_ratelimit, r.balanced);
 	}
 
-	/* The 1/8, by the numbers: gap 101 (task 201 against 100) and rate
-	 * small against it: a step of ceil(101 / 8) = 13. */
+	/* The 1/8, by the numbers: gap 101 (task 201 against 100): a step
+	 * of ceil(101 / 8) = 13. */
 	KUNIT_EXPECT_EQ(test, ({
 		struct dirty_throttle_control dtc = {
 			.thresh = T_THRESH, .bg_thresh = T_BG,
@@ -524,6 +731,33 @@ static void dirty_throttle_ratelimit_step_rule(struct kunit *test)
 		wb->dirtied_stamp = 0;
 		wb_update_dirty_ratelimit(wb, &dtc, 40, 200);
 		wb->dirty_ratelimit; }), 113UL);
+	/* A gap small against the rate: task 1000 * 1039 / 1024 + 1 = 1015
+	 * against 1000, balanced 4096 (capped), last 3000: gap 15, a step
+	 * of ceil(15 / 8) = 2. Linux's damping (>> 1000 / 31) made it 0. */
+	KUNIT_EXPECT_EQ(test, ({
+		struct dirty_throttle_control dtc = {
+			.thresh = T_THRESH, .bg_thresh = T_BG,
+			.limit = T_THRESH, .dirty = 20000, .pos_ratio = 1039,
+		};
+		wb->dirty_ratelimit = 1000;
+		wb->balanced_dirty_ratelimit = 3000;
+		wb->avg_write_bandwidth = 4096;
+		wb->dirtied_stamp = 0;
+		wb_update_dirty_ratelimit(wb, &dtc, 200, 200);
+		wb->dirty_ratelimit; }), 1002UL);
+	/* The row "below, all three agree": task 1126 against 1000, gap
+	 * 126, a step of 16 (Linux's: ((126 >> 3) + 7) / 8 = 2). */
+	KUNIT_EXPECT_EQ(test, ({
+		struct dirty_throttle_control dtc = {
+			.thresh = T_THRESH, .bg_thresh = T_BG,
+			.limit = T_THRESH, .dirty = 19500, .pos_ratio = 1152,
+		};
+		wb->dirty_ratelimit = 1000;
+		wb->balanced_dirty_ratelimit = 3000;
+		wb->avg_write_bandwidth = 4096;
+		wb->dirtied_stamp = 0;
+		wb_update_dirty_ratelimit(wb, &dtc, 225, 200);
+		wb->dirty_ratelimit; }), 1016UL);
 }
 
 /* balanced is capped at write_bw; the rate never drops below 1; no
@@ -560,6 +794,79 @@ static void dirty_throttle_ratelimit_bounds(struct kunit *test)
 	wb->dirty_ratelimit = 500;
 	wb_update_dirty_ratelimit(wb, &dtc, dirtied + 1000, 0);
 	KUNIT_EXPECT_EQ(test, wb->dirty_ratelimit, 500UL);
+}
+
+/* ------------------------------------------------------ the hard limit */
+
+/* One measured interval of wb ending at now, with dtc: the bandwidth
+ * and ratelimit update, and with it the hard limit's. */
+static void limit_tick(struct bdi_writeback *wb, unsigned long thresh,
+		       unsigned long dirty, uint64_t now)
+{
+	struct dirty_throttle_control dtc = {
+		.avail = 120000, .thresh = thresh, .bg_thresh = T_BG,
+		.limit = hard_dirty_limit(global_dirty_limit, thresh),
+		.dirty = dirty, .pos_ratio = ONE,
+	};
+
+	wb->stat[WB_WRITEBACK] = 100;		/* busy */
+	wb_stat_mod(wb, WB_WRITTEN, 100);
+	wb->bw_history = BW_PERIOD_MS;
+	wb->bw_time_stamp = now - BANDWIDTH_INTERVAL_MS;
+	wb_update_bandwidth(wb, &dtc, now, true);
+	wb->stat[WB_WRITEBACK] = 0;
+}
+
+/*
+ * The hard limit follows thresh up at once and down by 1/32 of the gap
+ * an interval (never below dirty). Our departure: once an interval for
+ * the whole domain (Linux moves it at every device's update, so with
+ * two devices it fell twice as fast), except that a rise of thresh
+ * above it is taken at once.
+ */
+static void dirty_throttle_dirty_limit(struct kunit *test)
+{
+	static struct backing_dev_info a, b;
+	uint64_t now = fresh_epoch();
+	unsigned long saved = global_dirty_limit;
+
+	bdi_init(&a, "dla");
+	bdi_init(&b, "dlb");
+	/* thresh above the limit: taken at once (and the domain's clock
+	 * set, whatever other suites left in it). */
+	global_dirty_limit = 20000;
+	limit_tick(&a.wb, T_THRESH, 20000, now);
+	KUNIT_EXPECT_EQ(test, global_dirty_limit, T_THRESH);
+
+	/* thresh fell (a sudden 30000 -> 24000): an interval later the
+	 * limit moves 1/32 of the gap down... */
+	global_dirty_limit = 30000;
+	limit_tick(&a.wb, T_THRESH, 20000, now + 200);
+	KUNIT_EXPECT_EQ(test, global_dirty_limit, 30000UL - (6000 >> 5));
+	/* ...and not again for the other device in the same interval */
+	limit_tick(&b.wb, T_THRESH, 20000, now + 200);
+	KUNIT_EXPECT_EQ(test, global_dirty_limit, 29813UL);
+	limit_tick(&b.wb, T_THRESH, 20000, now + 399);
+	KUNIT_EXPECT_EQ(test, global_dirty_limit, 29813UL);
+	/* the next interval, whichever device */
+	limit_tick(&b.wb, T_THRESH, 20000, now + 400);
+	KUNIT_EXPECT_EQ(test, global_dirty_limit, 29813UL - (5813 >> 5));
+	/* never below what is dirty */
+	limit_tick(&a.wb, T_THRESH, 29700, now + 600);
+	KUNIT_EXPECT_EQ(test, global_dirty_limit, 29632UL);
+	limit_tick(&a.wb, T_THRESH, 29000, now + 800);
+	KUNIT_EXPECT_EQ(test, global_dirty_limit, 29632UL - (632 >> 5));
+	/* thresh rising above the limit within the interval: at once */
+	limit_tick(&b.wb, 35000, 20000, now + 850);
+	KUNIT_EXPECT_EQ(test, global_dirty_limit, 35000UL);
+
+	/* Leave the domain's clock at 200 ms (a rise is taken at any
+	 * time), so suites on an earlier clock than this case's update
+	 * their limit as before. */
+	global_dirty_limit = 0;
+	limit_tick(&a.wb, T_THRESH, 0, BANDWIDTH_INTERVAL_MS);
+	KUNIT_EXPECT_EQ(test, global_dirty_limit, T_THRESH);
+	global_dirty_limit = saved;
 }
 
 /* ---------------------------------------------------------------- pauses */
@@ -703,6 +1010,25 @@ static void step_done(void)
 	bdi_unregister(&step_bdi);
 }
 
+/*
+ * The period of pages at task pages/s (our departure from Linux's whole
+ * ms): counted in us, the sub-ms remainders carried in *carry_us, a ms
+ * added whenever they reach one.
+ */
+static long ref_period(unsigned int *carry_us, unsigned long pages,
+		       unsigned long task)
+{
+	unsigned long us = 1000000 * pages / task;
+	long period = (long)(us / 1000);
+
+	*carry_us += (unsigned int)(us % 1000);
+	if (*carry_us >= 1000) {
+		*carry_us -= 1000;
+		period++;
+	}
+	return period;
+}
+
 /* One round; the position ratio it used. */
 static unsigned long step(struct bdi_writeback *wb,
 			  struct dirty_throttle_task *t, unsigned long dirty,
@@ -753,6 +1079,7 @@ static void dirty_throttle_step_pause(struct kunit *test)
 					 .dirty_paused_when = now };
 	struct bdp_decision d;
 	unsigned long pos;
+	unsigned int carry = 0;
 	long period;
 
 	/* At the setpoint, 32 pages at ~2048 pages/s: ~15 ms. */
@@ -762,8 +1089,9 @@ static void dirty_throttle_step_pause(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.task_ratelimit, 2048 * pos / ONE);
 	KUNIT_EXPECT_GE(test, d.task_ratelimit, 2048UL * 99 / 100);
 	KUNIT_EXPECT_LE(test, d.task_ratelimit, 2048UL);
-	period = (long)(1000 * 32 / d.task_ratelimit);
+	period = ref_period(&carry, 32, d.task_ratelimit);
 	KUNIT_EXPECT_EQ(test, d.period_ms, period);
+	KUNIT_EXPECT_EQ(test, t.period_carry_us, carry);
 	KUNIT_EXPECT_EQ(test, d.pause_ms, period);
 	KUNIT_EXPECT_EQ(test, t.dirty_paused_when, now + (uint64_t)period);
 	KUNIT_EXPECT_EQ(test, t.nr_dirtied, 0);
@@ -774,7 +1102,9 @@ static void dirty_throttle_step_pause(struct kunit *test)
 	pos = step(wb, &t, 19500, now, &d);
 	KUNIT_EXPECT_GT(test, pos, ONE);
 	KUNIT_EXPECT_EQ(test, d.task_ratelimit, 2048 * pos / ONE);
-	KUNIT_EXPECT_EQ(test, d.period_ms, (long)(1000 * 32 / d.task_ratelimit));
+	KUNIT_EXPECT_EQ(test, d.period_ms,
+			ref_period(&carry, 32, d.task_ratelimit));
+	KUNIT_EXPECT_EQ(test, t.period_carry_us, carry);
 
 	/* Pages worth 5 s: one MAX_PAUSE sleep, and another max_pause of
 	 * the debt counted as slept. */
@@ -792,6 +1122,66 @@ static void dirty_throttle_step_pause(struct kunit *test)
 			wb_max_pause(wb, T_SETPOINT));
 	KUNIT_EXPECT_LE(test, d.pause_ms, (long)MAX_PAUSE_MS);
 	KUNIT_EXPECT_TRUE(test, d.again);
+	step_done();
+}
+
+/*
+ * The period in us, the remainder carried (a departure): 64 pages at
+ * 7000 pages/s are 9142 us, so ten back-to-back rounds are 91420 us:
+ * 91 ms of pauses from no carry (92 at most from any), where whole ms
+ * made them 90 and the writer 1.6% fast.
+ */
+static void dirty_throttle_step_period_carry(struct kunit *test)
+{
+	uint64_t now = fresh_epoch();
+	struct bdi_writeback *wb = step_setup(now, T_SETPOINT);
+	struct dirty_throttle_task t = { .dirty_paused_when = now };
+	struct bdp_decision d;
+	unsigned int carry = 0;
+	unsigned long pos;
+	long sum = 0, ref_sum = 0;
+
+	/* A rate that makes task_ratelimit exactly 7000 at the setpoint
+	 * (pos_ratio is a hair under 1 there: the share's 16 bits), on a
+	 * device a little faster (one writer: 10 ms pauses, min_pause 6). */
+	wb->avg_write_bandwidth = wb->write_bandwidth = 7100;
+	t.nr_dirtied = 0;
+	pos = step(wb, &t, T_SETPOINT, now, &d);
+	KUNIT_ASSERT_GT(test, pos, 0UL);
+	wb->dirty_ratelimit = (7000 * ONE + pos - 1) / pos;
+	t = (struct dirty_throttle_task){ .dirty_paused_when = now };
+	for (int i = 0; i < 10; i++) {
+		t.nr_dirtied = 64;
+		step(wb, &t, T_SETPOINT, now, &d);
+		KUNIT_ASSERT_EQ(test, d.task_ratelimit, 7000UL);
+		KUNIT_EXPECT_EQ(test, d.period_ms,
+				ref_period(&carry, 64, 7000));
+		KUNIT_EXPECT_EQ(test, d.pause_ms, d.period_ms);
+		KUNIT_EXPECT_EQ(test, t.period_carry_us, carry);
+		KUNIT_EXPECT_GE(test, d.period_ms, 9L);
+		KUNIT_EXPECT_LE(test, d.period_ms, 10L);
+		sum += d.period_ms;
+		now = t.dirty_paused_when;	/* back when the pause ends */
+	}
+	KUNIT_EXPECT_EQ(test, sum, 91L);
+	KUNIT_EXPECT_EQ(test, t.period_carry_us, 9142U * 10 % 1000);
+	/* From any carry: 91 or 92, never 90. */
+	for (unsigned int c0 = 0; c0 < 1000; c0 += 111) {
+		t = (struct dirty_throttle_task){ .dirty_paused_when = now,
+						  .period_carry_us = c0 };
+		carry = c0;
+		sum = ref_sum = 0;
+		for (int i = 0; i < 10; i++) {
+			t.nr_dirtied = 64;
+			step(wb, &t, T_SETPOINT, now, &d);
+			sum += d.period_ms;
+			ref_sum += ref_period(&carry, 64, 7000);
+			now = t.dirty_paused_when;
+		}
+		KUNIT_EXPECT_EQ(test, sum, ref_sum);
+		KUNIT_EXPECT_GE(test, sum, 91L);
+		KUNIT_EXPECT_LE(test, sum, 92L);
+	}
 	step_done();
 }
 
@@ -845,9 +1235,11 @@ static void dirty_throttle_step_think_time(struct kunit *test)
  * Random dirty states in the ranges balance_dirty_pages meets (bg <
  * thresh as dirty_limits_of makes them, limit >= thresh, dirty up to 1.5
  * limit, any device share and bandwidth) against what the formulas
- * predict exactly:
+ * predict exactly, half the rounds with Linux's pure cube (w = 0), half
+ * with the default blend (w = 50):
  *  - pos_ratio_polynom in [0, 2048] and within its tolerance of the real
- *    polynomial; non-increasing in dirty;
+ *    polynomial, for any dirty (x is clamped, so no overflow however
+ *    far from the setpoint); non-increasing in dirty;
  *  - wb_position_ratio 0 iff dirty >= limit (where the real product is
  *    clear of the fixed point's last bits); non-increasing in dirty;
  *  - balance_dirty_pages_step: the pause in [0, MAX_PAUSE_MS],
@@ -859,12 +1251,14 @@ static void dirty_throttle_random_model(struct kunit *test)
 	struct bdi_writeback *wb = &a.wb;
 	uint64_t now = fresh_epoch();
 	unsigned long saved = global_dirty_limit;
+	unsigned int saved_w = dirty_pos_linear;
 	struct prng r;
 	int bad = 0;
 
 	prng_seed(&r, test->seed);
 	make_bdi(&a, "rnd", now, 1000);
-	for (int iter = 0; iter < 20000 && bad < 5; iter++) {
+	for (int iter = 0; iter < 40000 && bad < 5; iter++) {
+		unsigned int w = linear_w[iter % ARRAY_SIZE(linear_w)];
 		unsigned long thresh = 64 + prng_below(&r, 1UL << 22);
 		unsigned long bg = prng_below(&r, thresh);
 		unsigned long limit = thresh + (prng_below(&r, 4) ?
@@ -884,26 +1278,24 @@ static void dirty_throttle_random_model(struct kunit *test)
 		}, c2 = c1;
 		double ref, wb_sp;
 
-		/* The global curve, where balance_dirty_pages uses it:
-		 * above freerun, up to the limit (wb_position_ratio returns
-		 * 0 beyond). Outside, |x| = |setpoint - dirty| / (limit -
-		 * setpoint) is unbounded when thresh - bg is a few pages,
-		 * and its cube overflows (signed, UBSan) from |x| ~ 2^17:
-		 * e.g. pos_ratio_polynom(1000, 100000000, 1002). */
-		if (dirty > dirty_freerun_ceiling(thresh, bg) &&
-		    dirty2 <= limit) {
+		set_linear(w);
+		/* The global curve, wherever dirty is: |x| = |setpoint -
+		 * dirty| / (limit - setpoint) is unbounded when thresh - bg
+		 * is a few pages; unclamped, its cube overflowed (signed,
+		 * UBSan) from |x| ~ 2^17. */
+		{
 			double want = ref_polynom((double)sp, (double)dirty,
-						  (double)limit);
+						  (double)limit, w);
 			double tol = polynom_tol((double)sp, (double)dirty,
-						 (double)limit);
+						 (double)limit, w);
 
 			p1 = pos_ratio_polynom(sp, dirty, limit);
 			p2 = pos_ratio_polynom(sp, dirty2, limit);
 			if (p1 > 2 * ONE || p2 > p1 ||
 			    fabs((double)p1 / ONE - want) > tol) {
-				KUNIT_FAIL(test, "polynom(%lu, %lu, %lu) = %lu (formula %ld), at %lu: %lu",
-					   sp, dirty, limit, p1, FX(want), dirty2,
-					   p2);
+				KUNIT_FAIL(test, "w %u%%: polynom(%lu, %lu, %lu) = %lu (formula %ld), at %lu: %lu",
+					   w, sp, dirty, limit, p1, FX(want),
+					   dirty2, p2);
 				bad++;
 			}
 		}
@@ -915,16 +1307,16 @@ static void dirty_throttle_random_model(struct kunit *test)
 		wb_position_ratio(&c1, bw);
 		wb_position_ratio(&c2, bw);
 		ref = ref_position(thresh, bg, limit, dirty, wb_thresh,
-				   wb_dirty, bw, &wb_sp);
+				   wb_dirty, bw, w, &wb_sp);
 		if ((dirty >= limit) != (c1.pos_ratio == 0) &&
 		    (dirty >= limit || ref > 4.0 / ONE)) {
-			KUNIT_FAIL(test, "pos_ratio %lu at dirty %lu, limit %lu (formula %ld)",
-				   c1.pos_ratio, dirty, limit, FX(ref));
+			KUNIT_FAIL(test, "w %u%%: pos_ratio %lu at dirty %lu, limit %lu (formula %ld)",
+				   w, c1.pos_ratio, dirty, limit, FX(ref));
 			bad++;
 		}
 		if (c2.pos_ratio > c1.pos_ratio) {
-			KUNIT_FAIL(test, "pos_ratio rises with dirty: %lu at %lu, %lu at %lu (thresh %lu bg %lu limit %lu wb_thresh %lu wb_dirty %lu bw %lu)",
-				   c1.pos_ratio, dirty, c2.pos_ratio, dirty2,
+			KUNIT_FAIL(test, "w %u%%: pos_ratio rises with dirty: %lu at %lu, %lu at %lu (thresh %lu bg %lu limit %lu wb_thresh %lu wb_dirty %lu bw %lu)",
+				   w, c1.pos_ratio, dirty, c2.pos_ratio, dirty2,
 				   thresh, bg, limit, wb_thresh, wb_dirty, bw);
 			bad++;
 		}
@@ -955,8 +1347,8 @@ static void dirty_throttle_random_model(struct kunit *test)
 			    d.task_ratelimit >
 			    (unsigned long)((unsigned __int128)rl *
 					    dtc.pos_ratio >> 10)) {
-				KUNIT_FAIL(test, "step: pause %ld, nr_dirtied_pause %d, task_ratelimit %lu (dirty %lu thresh %lu bg %lu limit %lu wb_dirty %lu bw %lu rate %lu)",
-					   d.pause_ms, t.nr_dirtied_pause,
+				KUNIT_FAIL(test, "w %u%%: step: pause %ld, nr_dirtied_pause %d, task_ratelimit %lu (dirty %lu thresh %lu bg %lu limit %lu wb_dirty %lu bw %lu rate %lu)",
+					   w, d.pause_ms, t.nr_dirtied_pause,
 					   d.task_ratelimit, dirty, thresh,
 					   bg, limit, wb_dirty, bw, rl);
 				bad++;
@@ -965,6 +1357,7 @@ static void dirty_throttle_random_model(struct kunit *test)
 	}
 	wb->stat[WB_RECLAIMABLE] = 0;
 	global_dirty_limit = saved;
+	set_linear(saved_w);
 	bdi_unregister(&a);
 	if (test->failed)
 		KUNIT_FAIL(test, "replay: build/host/unit dirty_throttle --seed %llu",
@@ -979,13 +1372,16 @@ static struct kunit_case dirty_throttle_cases[] = {
 	KUNIT_CASE(dirty_throttle_shares_follow_completions),
 	KUNIT_CASE(dirty_throttle_min_max_ratio),
 	KUNIT_CASE(dirty_throttle_write_bandwidth),
+	KUNIT_CASE(dirty_throttle_bandwidth_update),
 	KUNIT_CASE(dirty_throttle_ratelimit_step_rule),
 	KUNIT_CASE(dirty_throttle_ratelimit_bounds),
+	KUNIT_CASE(dirty_throttle_dirty_limit),
 	KUNIT_CASE(dirty_throttle_max_pause),
 	KUNIT_CASE(dirty_throttle_min_pause),
 	KUNIT_CASE(dirty_throttle_poll_interval),
 	KUNIT_CASE(dirty_throttle_step_freerun),
 	KUNIT_CASE(dirty_throttle_step_pause),
+	KUNIT_CASE(dirty_throttle_step_period_carry),
 	KUNIT_CASE(dirty_throttle_step_think_time),
 	KUNIT_CASE(dirty_throttle_random_model),
 	{}

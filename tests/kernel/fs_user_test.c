@@ -37,6 +37,7 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
+#include "mm/backing-dev.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
 #include "mm/mmzone.h"
@@ -305,6 +306,42 @@ static void map_shared_write_reaches_read_and_disk(struct kunit *test)
 }
 
 /*
+ * Stores through a MAP_SHARED mapping are throttled as write() is (issue
+ * 15): with a 2 MiB limit, a program storing 16 MiB through a mapping
+ * gets paused in page_mkwrite (the disk's writer_pauses grows while only
+ * it dirties), and its bytes are right (mapfile checks them back).
+ */
+static void map_shared_writes_are_throttled(struct kunit *test)
+{
+	const char *dev = promised(test, "fs.root");
+	unsigned long saved = dirty_bytes, saved_bg = dirty_background_bytes;
+	unsigned int saved_ratio = dirty_ratio, saved_bg_ratio =
+		dirty_background_ratio;
+	struct backing_dev_info *bdi = bdi_find(dev);
+	unsigned long p0;
+
+	KUNIT_ASSERT_NOT_NULL(test, bdi);
+	capture(test);
+	KUNIT_ASSERT_EQ(test, sh(test, "/bin/dd if=/dev/zero of=/mnt/mthrottle "
+				 "bs=1M count=16 && sync"), EXITED(0));
+	dirty_bytes = 2UL << 20;
+	dirty_background_bytes = 1UL << 20;
+	p0 = bdi->wb.nr_pauses;
+	KUNIT_EXPECT_EQ(test, sh(test, "mapfile 5 /mnt/mthrottle 0 16777216"),
+			EXITED(0));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "mapfile: wrote 16777216 bytes at 0 "
+				  "through MAP_SHARED, msync 0\n");
+	kunit_info(test, "16 MiB stored through MAP_SHARED with a 2 MiB limit: "
+		   "%lu pauses", bdi->wb.nr_pauses - p0);
+	KUNIT_EXPECT_GT(test, bdi->wb.nr_pauses, p0);
+	dirty_bytes = saved;
+	dirty_background_bytes = saved_bg;
+	dirty_ratio = saved_ratio;
+	dirty_background_ratio = saved_bg_ratio;
+	KUNIT_EXPECT_EQ(test, sh(test, "rm /mnt/mthrottle && sync"), EXITED(0));
+}
+
+/*
  * The name space through busybox's applets, unmodified: mkdir, cp, cmp,
  * mv (rename), truncate (ftruncate), stat, rm (unlink), rmdir, ls
  * (getdents64), and the errors they must get (ENOTEMPTY, ENOENT, a cmp
@@ -444,6 +481,7 @@ static struct kunit_case fs_user_cases[] = {
 	KUNIT_CASE(big_file_read_back_after_drop_caches),
 	KUNIT_CASE(two_programs_read_and_map_one_file),
 	KUNIT_CASE(map_shared_write_reaches_read_and_disk),
+	KUNIT_CASE(map_shared_writes_are_throttled),
 	KUNIT_CASE(busybox_tools_on_ext2),
 	KUNIT_CASE(direct_reclaim_never_writes),
 	KUNIT_CASE(enospc_on_a_full_disk),

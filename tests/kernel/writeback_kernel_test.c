@@ -22,6 +22,8 @@
  *    the limit and goes on when the device completes again.
  *  - stalled_device_does_not_stall_others: a writer to a fast device is
  *    not held back by a shut one holding the limit's worth of pages.
+ *  - fair_between_files: a pass writes a chunk of each dirty file in
+ *    turn, not one file to its end.
  */
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
@@ -405,11 +407,84 @@ out:
 	limits_restore();
 }
 
+/* Dirty pages of a store, written in this thread (no throttling: the
+ * limits are set far above). */
+static bool dirty_store(struct kunit *test, struct wb_store *st,
+			unsigned long pages)
+{
+	struct file f;
+	loff_t pos = 0;
+	char buf[4096];
+
+	memstore_file(&st->ms, &f);
+	memset(buf, 0x77, sizeof(buf));
+	for (unsigned long i = 0; i < pages; i++)
+		if (generic_perform_write(&f, buf, sizeof(buf), &pos) !=
+		    (ssize_t)sizeof(buf)) {
+			KUNIT_FAIL(test, "write of page %lu failed", i);
+			return false;
+		}
+	return true;
+}
+
+/*
+ * Background writeback is fair between files: a pass writes a chunk of
+ * the oldest dirty file, then a chunk of the next, not the first one
+ * to the end (wb_writeback). Two files of 1.5 chunks each, a budget of
+ * two chunks: one chunk of each; the next pass: the rest of each.
+ */
+static void writeback_fair_between_files(struct kunit *test)
+{
+	unsigned long chunk, pages, a0, b0, len;
+
+	limits_set();
+	dirty_bytes = 256UL << 20;		/* nothing throttles, */
+	dirty_background_bytes = 128UL << 20;	/* nor starts the flusher */
+	if (!store_make(test, &st_a, &bdi_test, "wbtest", PAGE_SIZE))
+		goto out;
+	bdi_test.wb.avg_write_bandwidth = 1000;	/* the smallest chunk */
+	chunk = wb_writeback_chunk(&bdi_test.wb);
+	pages = chunk + chunk / 2;
+	len = pages * PAGE_SIZE;
+	store_done(test, &st_a, false);
+	if (!store_make(test, &st_a, &bdi_test, "wbtest", len))
+		goto out;
+	if (!store_make(test, &st_b, &bdi_test, "wbtest", len)) {
+		store_done(test, &st_a, false);
+		goto out;
+	}
+	/* While dirtying, a chunk larger than the files: the flusher must
+	 * not start on its own (wb_keep_busy starts it at a chunk). */
+	bdi_test.wb.avg_write_bandwidth = 1UL << 30;
+	if (!dirty_store(test, &st_a, pages) || !dirty_store(test, &st_b, pages))
+		goto done;
+	bdi_test.wb.avg_write_bandwidth = 1000;
+	KUNIT_EXPECT_EQ(test, wb_writeback_chunk(&bdi_test.wb), chunk);
+	a0 = st_a.other_ios;
+	b0 = st_b.other_ios;
+	KUNIT_EXPECT_EQ(test, wb_writeback(&bdi_test.wb, ~0UL, 2 * chunk,
+					   WB_SYNC_NONE), 2 * chunk);
+	KUNIT_EXPECT_EQ(test, st_a.other_ios - a0, chunk);
+	KUNIT_EXPECT_EQ(test, st_b.other_ios - b0, chunk);
+	KUNIT_EXPECT_EQ(test, wb_writeback(&bdi_test.wb, ~0UL, 0, WB_SYNC_NONE),
+			2 * (pages - chunk));
+	KUNIT_EXPECT_EQ(test, st_a.other_ios - a0, pages);
+	KUNIT_EXPECT_EQ(test, st_b.other_ios - b0, pages);
+	kunit_info(test, "two files of %lu pages, chunk %lu: the first pass "
+		   "wrote %lu + %lu", pages, chunk, chunk, chunk);
+done:
+	store_done(test, &st_b, false);
+	store_done(test, &st_a, false);
+out:
+	limits_restore();
+}
+
 static struct kunit_case writeback_kernel_cases[] = {
 	KUNIT_CASE(writeback_writers_only_sleep),
 	KUNIT_CASE(writeback_background_starts_at_threshold),
 	KUNIT_CASE(writeback_writer_past_limit_waits),
 	KUNIT_CASE(writeback_stalled_device_does_not_stall_others),
+	KUNIT_CASE(writeback_fair_between_files),
 	{}
 };
 
