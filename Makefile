@@ -167,7 +167,7 @@ bench: $(BENCHES)
 	$(Q)if [ -x tools/bench-dirty ]; then O=$(O) python3 tools/bench-dirty; fi
 
 # The dirty-throttling plots (docs/mm/writeback.md): boots tools/bench-dirty
-# on ARCH and draws its traces into $(O)/plots/dirty/; TRACE="FILE..."
+# on ARCH and draws its traces into $(O)/plot-dirty/; TRACE="FILE..."
 # draws saved traces (wbt: lines) instead.
 plot-dirty: $(call DEPS,plot)
 	$(Q)O=$(O) python3 tools/plot-dirty $(if $(TRACE),--trace $(TRACE),$(ARCH))
