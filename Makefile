@@ -129,7 +129,7 @@ $(O)/host/bench-%: tests/bench/%.c $(BENCH_SRCS)
 BENCHES := $(patsubst tests/bench/%.c,$(O)/host/bench-%,$(wildcard tests/bench/*.c))
 
 # ---------------------------------------------------------------- targets
-.PHONY: all kernel host-test test test-mm run debug gdb iso bench bench-build clean help image
+.PHONY: all kernel host-test test test-mm run debug gdb iso bench bench-build clean help image plot-dirty
 
 all: kernel
 
@@ -164,6 +164,13 @@ bench: $(BENCHES)
 	$(Q)if [ -x tools/bench-linux ]; then O=$(O) bash tools/bench-linux; fi
 	$(Q)if [ -x tools/bench-user ]; then O=$(O) python3 tools/bench-user; fi
 	$(Q)if [ -x tools/bench-filemap ]; then O=$(O) python3 tools/bench-filemap; fi
+	$(Q)if [ -x tools/bench-dirty ]; then O=$(O) python3 tools/bench-dirty; fi
+
+# The dirty-throttling plots (docs/mm/writeback.md): boots tools/bench-dirty
+# on ARCH and draws its traces into $(O)/plot-dirty/; TRACE="FILE..."
+# draws saved traces (wbt: lines) instead.
+plot-dirty: $(call DEPS,plot)
+	$(Q)O=$(O) python3 tools/plot-dirty $(if $(TRACE),--trace $(TRACE),$(ARCH))
 
 clean:
 	rm -rf $(O)
@@ -171,7 +178,7 @@ clean:
 help:
 	@sed -n '/^#/!q; s/^# \{0,1\}//p' Makefile
 	@echo "Other targets: kernel, iso (x86_64), image and images (arm64), host-test,"
-	@echo "test-mm, debug, gdb, fuzz, fuzz-replay, bench, clean. README.md explains each."
+	@echo "test-mm, debug, gdb, fuzz, fuzz-replay, bench, plot-dirty, clean. README.md explains each."
 
 # Fuzz targets (tests/fuzz) bring their own rules.
 -include tests/fuzz/fuzz.mk

@@ -304,6 +304,7 @@ enum wb_trace_type {
 	WB_TRACE_BDP,		/* a balance_dirty_pages round */
 	WB_TRACE_RATELIMIT,	/* a dirty_ratelimit update */
 	WB_TRACE_SAMPLE,	/* the 100 ms sampler */
+	WB_TRACE_MARK,		/* a label (bdi) put in from the console */
 };
 
 /* One event; every field in pages, pages/s or ms. */
