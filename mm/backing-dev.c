@@ -504,6 +504,30 @@ static void update_dirty_limit(const struct dirty_throttle_control *dtc,
 		WRITE_ONCE(global_dirty_limit, limit - ((limit - thresh) >> 5));
 }
 
+/* The fields both trace events take from the dirty state and the wb
+ * (after an update: the rates are the new ones). */
+static void trace_fill(struct wb_trace_event *ev, enum wb_trace_type type,
+		       const struct bdi_writeback *wb,
+		       const struct dirty_throttle_control *dtc)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = (uint8_t)type;
+	strlcpy(ev->bdi, wb->bdi->name, sizeof(ev->bdi));
+	ev->dirty = dtc->dirty;
+	ev->bg_thresh = dtc->bg_thresh;
+	ev->thresh = dtc->thresh;
+	ev->limit = dtc->limit;
+	ev->setpoint = dirty_setpoint(dtc->thresh, dtc->bg_thresh, dtc->limit);
+	ev->wb_dirty = dtc->wb_dirty;
+	ev->wb_thresh = dtc->wb_thresh;
+	ev->wb_setpoint = dtc->wb_setpoint;
+	ev->pos_ratio = dtc->pos_ratio;
+	ev->dirty_ratelimit = wb->dirty_ratelimit;
+	ev->balanced_dirty_ratelimit = wb->balanced_dirty_ratelimit;
+	ev->write_bw = wb->write_bandwidth;
+	ev->avg_write_bw = wb->avg_write_bandwidth;
+}
+
 /*
  * One step of dirty_ratelimit (Linux's wb_update_dirty_ratelimit).
  *
@@ -571,23 +595,8 @@ void wb_update_dirty_ratelimit(struct bdi_writeback *wb,
 	wb->dirty_ratelimit = max(dirty_ratelimit, 1UL);
 	wb->balanced_dirty_ratelimit = balanced;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = WB_TRACE_RATELIMIT;
-	strlcpy(ev.bdi, wb->bdi->name, sizeof(ev.bdi));
-	ev.dirty = dtc->dirty;
-	ev.bg_thresh = dtc->bg_thresh;
-	ev.thresh = dtc->thresh;
-	ev.limit = dtc->limit;
-	ev.setpoint = setpoint;
-	ev.wb_dirty = dtc->wb_dirty;
-	ev.wb_thresh = dtc->wb_thresh;
-	ev.wb_setpoint = dtc->wb_setpoint;
-	ev.pos_ratio = dtc->pos_ratio;
+	trace_fill(&ev, WB_TRACE_RATELIMIT, wb, dtc);
 	ev.task_ratelimit = task_ratelimit;
-	ev.dirty_ratelimit = wb->dirty_ratelimit;
-	ev.balanced_dirty_ratelimit = balanced;
-	ev.write_bw = wb->write_bandwidth;
-	ev.avg_write_bw = wb->avg_write_bandwidth;
 	ev.dirty_rate = dirty_rate;
 	ev.period_ms = (long)elapsed_ms;
 	wb_trace(&ev);
@@ -724,24 +733,9 @@ static void trace_bdp(struct bdi_writeback *wb,
 {
 	struct wb_trace_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = WB_TRACE_BDP;
-	strlcpy(ev.bdi, wb->bdi->name, sizeof(ev.bdi));
+	trace_fill(&ev, WB_TRACE_BDP, wb, dtc);
 	ev.who = who;
-	ev.dirty = dtc->dirty;
-	ev.bg_thresh = dtc->bg_thresh;
-	ev.thresh = dtc->thresh;
-	ev.limit = dtc->limit;
-	ev.setpoint = dirty_setpoint(dtc->thresh, dtc->bg_thresh, dtc->limit);
-	ev.wb_dirty = dtc->wb_dirty;
-	ev.wb_thresh = dtc->wb_thresh;
-	ev.wb_setpoint = dtc->wb_setpoint;
-	ev.pos_ratio = dtc->pos_ratio;
 	ev.task_ratelimit = d->task_ratelimit;
-	ev.dirty_ratelimit = wb->dirty_ratelimit;
-	ev.balanced_dirty_ratelimit = wb->balanced_dirty_ratelimit;
-	ev.write_bw = wb->write_bandwidth;
-	ev.avg_write_bw = wb->avg_write_bandwidth;
 	ev.pause_ms = d->pause_ms;
 	ev.period_ms = d->period_ms;
 	ev.nr_dirtied = pages;
