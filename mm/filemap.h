@@ -457,6 +457,9 @@ void dirty_limits_for(unsigned long dirtyable, unsigned long *background,
  * nr_dirty_background_threshold). */
 void global_dirty_limits(unsigned long *background, unsigned long *limit);
 void balance_dirty_pages_ratelimited(struct address_space *mapping);
+/* The limits changed (a tunable): every writer looks again within 1/64
+ * of the threshold (Linux's writeback_set_ratelimit). */
+void writeback_set_ratelimit(void);
 /* Start the flusher threads (kernel only: mm/writeback_kthread.c). */
 void writeback_init(void);
 /* A mapping is going away (its inode is evicted): off the dirty list. */

@@ -758,24 +758,28 @@ static void dirty_ratio_handler(const struct ctl_table *t, unsigned long old)
 {
 	if (READ_ONCE(dirty_ratio) != old)
 		WRITE_ONCE(dirty_bytes, 0);
+	writeback_set_ratelimit();
 }
 
 static void dirty_bytes_handler(const struct ctl_table *t, unsigned long old)
 {
 	if (READ_ONCE(dirty_bytes) != old)
 		WRITE_ONCE(dirty_ratio, 0);
+	writeback_set_ratelimit();
 }
 
 static void dirty_background_ratio_handler(const struct ctl_table *t,
 					   unsigned long old)
 {
 	WRITE_ONCE(dirty_background_bytes, 0);
+	writeback_set_ratelimit();
 }
 
 static void dirty_background_bytes_handler(const struct ctl_table *t,
 					   unsigned long old)
 {
 	WRITE_ONCE(dirty_background_ratio, 0);
+	writeback_set_ratelimit();
 }
 
 /* Linux's ranges, but vm.dirty_writeback_centisecs: Linux takes 0 as "no
@@ -818,6 +822,23 @@ static const struct ctl_table vm_page_writeback_sysctls[] = {
 };
 REGISTER_SYSCTL_TABLE(vm_page_writeback_sysctls);
 
+/*
+ * The most pages any writer dirties between two looks (Linux's
+ * ratelimit_pages): 1/64 of the threshold, at least 16. A writer's own
+ * nr_dirtied_pause was sized for the limits of its last look; when the
+ * limits fall (a sysctl), this makes it look again soon. Kept by
+ * writeback_set_ratelimit(), which the tunables' handlers call.
+ */
+static int ratelimit_pages = 1024;
+
+void writeback_set_ratelimit(void)
+{
+	unsigned long bg, thresh;
+
+	global_dirty_limits(&bg, &thresh);
+	WRITE_ONCE(ratelimit_pages, (int)max(min(thresh / 64, 1UL << 20), 16UL));
+}
+
 void balance_dirty_pages_ratelimited(struct address_space *mapping)
 {
 	struct dirty_throttle_task *t = &arch_current()->dirty;
@@ -825,6 +846,7 @@ void balance_dirty_pages_ratelimited(struct address_space *mapping)
 	int ratelimit = t->nr_dirtied_pause ? t->nr_dirtied_pause :
 			DIRTY_POLL_THRESH;
 
+	ratelimit = min(ratelimit, READ_ONCE(ratelimit_pages));
 	/* Over its limit: look every 32 KiB, so no writer overshoots. */
 	if (wb->dirty_exceeded)
 		ratelimit = min(ratelimit, 8);

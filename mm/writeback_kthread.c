@@ -81,6 +81,7 @@ static bool dirty_pause(struct bdi_writeback *wb, unsigned long ms)
 
 void writeback_init(void)
 {
+	writeback_set_ratelimit();
 	wb_wakeup_hook = flusher_wakeup;
 	dirty_pause_hook = dirty_pause;
 	bdi_register_hook = flusher_start;

@@ -106,6 +106,7 @@ static void limits_set(void)
 	saved_bg_ratio = dirty_background_ratio;
 	dirty_bytes = LIMIT_BYTES;
 	dirty_background_bytes = BG_BYTES;
+	writeback_set_ratelimit();	/* as the sysctl handlers do */
 }
 
 static void limits_restore(void)
@@ -114,6 +115,7 @@ static void limits_restore(void)
 	dirty_background_bytes = saved_bg_bytes;
 	dirty_ratio = saved_ratio;
 	dirty_background_ratio = saved_bg_ratio;
+	writeback_set_ratelimit();
 }
 
 static bool store_make(struct kunit *test, struct wb_store *st,
@@ -440,6 +442,7 @@ static void writeback_fair_between_files(struct kunit *test)
 	limits_set();
 	dirty_bytes = 256UL << 20;		/* nothing throttles, */
 	dirty_background_bytes = 128UL << 20;	/* nor starts the flusher */
+	writeback_set_ratelimit();
 	if (!store_make(test, &st_a, &bdi_test, "wbtest", PAGE_SIZE))
 		goto out;
 	bdi_test.wb.avg_write_bandwidth = 1000;	/* the smallest chunk */
