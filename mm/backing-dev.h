@@ -114,7 +114,7 @@ struct backing_dev_info {
 };
 
 /* Mappings without a device of their own write back through this one
- * (no flusher thread of its own: the default flusher serves it). */
+ * (registered from the start; its flusher is "flush-none"). */
 extern struct backing_dev_info noop_bdi;
 /* Set by the flushers (mm/writeback_kthread.c): start bdi's thread. */
 extern void (*bdi_register_hook)(struct backing_dev_info *bdi);
