@@ -325,6 +325,8 @@ ssize_t kernel_write(struct file *file, const void *buf, size_t n,
 
 /* read/write/llseek/fsync/mmap of a regular file in the page cache. */
 ssize_t generic_file_read(struct file *f, char *buf, size_t n, loff_t *pos);
+ssize_t generic_file_read_iter(struct file *f, struct iov_iter *to,
+			       loff_t *pos);
 ssize_t generic_file_write(struct file *f, const char *buf, size_t n,
 			   loff_t *pos);
 loff_t generic_file_llseek(struct file *f, loff_t off, int whence);

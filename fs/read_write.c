@@ -11,9 +11,18 @@
 
 ssize_t generic_file_read(struct file *f, char *buf, size_t n, loff_t *pos)
 {
+	struct iov_iter to;
+
+	iov_iter_kbuf(&to, buf, n);
+	return generic_file_read_iter(f, &to, pos);
+}
+
+ssize_t generic_file_read_iter(struct file *f, struct iov_iter *to,
+			       loff_t *pos)
+{
 	if (*pos < 0)
 		return -EINVAL;
-	return filemap_read(f, buf, n, pos);
+	return filemap_read_iter(f, to, pos);
 }
 
 /*
@@ -99,6 +108,7 @@ int generic_file_fsync(struct file *f, loff_t start, loff_t end, int datasync)
 
 const struct file_operations generic_ro_fops = {
 	.read = generic_file_read,
+	.read_iter = generic_file_read_iter,
 	.llseek = generic_file_llseek,
 	.mmap = generic_file_mmap,
 };

@@ -4,9 +4,11 @@
  * that write back: fsync, fdatasync, sync, syncfs. Linux's names,
  * arguments and errnos.
  *
- * Every user pointer goes through kernel/uaccess.h: data is copied
+ * Every user pointer goes through kernel/uaccess.h. A file with
+ * ->read_iter (a regular file in the page cache) is read straight into
+ * the user's buffer (kernel/iov_iter.h); everything else is copied
  * through a kernel bounce buffer of at most BOUNCE_SIZE bytes at a time,
- * so the file operations only ever see kernel memory. A bad pointer is
+ * so those file operations only ever see kernel memory. A bad pointer is
  * -EFAULT, never a kernel fault.
  */
 #include "fs/fs.h"
@@ -39,7 +41,8 @@ static bool read_fills(const struct file *f)
 }
 
 /*
- * Move up to count bytes between user memory at ubuf and f at *pos
+ * Move up to count bytes between user memory at ubuf and f at *pos: a
+ * read of a file with ->read_iter in one call straight to ubuf; otherwise
  * through a kernel bounce buffer, BOUNCE_SIZE bytes at a time: from f to
  * the user for a read, from the user to f for a write. Returns the bytes
  * moved, or an errno when none were: -EBADF (f not open for that
@@ -65,6 +68,12 @@ static ssize_t do_rw(struct file *f, char *ubuf, size_t count, loff_t *pos,
 		return -EFAULT;
 	if (!count)
 		return 0;
+	if (!write && f->f_op->read_iter) {
+		struct iov_iter to;	/* straight into the user's buffer */
+
+		iov_iter_ubuf(&to, ubuf, count);
+		return f->f_op->read_iter(f, &to, pos);
+	}
 	bounce = kmalloc(min(count, (size_t)BOUNCE_SIZE), GFP_KERNEL);
 	if (!bounce)
 		return -ENOMEM;

@@ -30,6 +30,7 @@
 #ifndef KERNEL_FILE_H
 #define KERNEL_FILE_H
 
+#include "kernel/iov_iter.h"
 #include "kernel/lib/errseq.h"
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
@@ -154,6 +155,11 @@ struct dir_context {
  */
 struct file_operations {
 	ssize_t (*read)(struct file *f, char *buf, size_t n, loff_t *pos);
+	/* Optional: read straight into the iterator's buffer, user or
+	 * kernel memory (kernel/iov_iter.h). read(2), pread64 and readv use
+	 * it when present, saving the bounce buffer's copy; ->read stays
+	 * for the kernel's own readers. */
+	ssize_t (*read_iter)(struct file *f, struct iov_iter *to, loff_t *pos);
 	ssize_t (*write)(struct file *f, const char *buf, size_t n,
 			 loff_t *pos);
 	loff_t (*llseek)(struct file *f, loff_t off, int whence);

@@ -367,7 +367,7 @@ struct page *read_mapping_page(struct address_space *mapping, pgoff_t index,
 	}
 }
 
-ssize_t filemap_read(struct file *file, char *buf, size_t n, loff_t *pos)
+ssize_t filemap_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
 {
 	struct address_space *mapping = file->f_mapping;
 	struct file_ra_state *ra = &file->f_ra;
@@ -376,7 +376,8 @@ ssize_t filemap_read(struct file *file, char *buf, size_t n, loff_t *pos)
 
 	if (*pos < 0)
 		return -EINVAL;
-	while (n) {
+	while (to->count) {
+		size_t n = to->count, copied;
 		loff_t isize = __atomic_load_n(&mapping->size, __ATOMIC_RELAXED);
 		pgoff_t index = (pgoff_t)(*pos >> PAGE_SHIFT);
 		/* The request's last page, for readahead's sizing only (a
@@ -424,18 +425,32 @@ ssize_t filemap_read(struct file *file, char *buf, size_t n, loff_t *pos)
 			chunk = n;
 		if ((loff_t)chunk > isize - *pos)
 			chunk = (size_t)(isize - *pos);
-		memcpy(buf + done, (char *)page_address(page) + offset, chunk);
+		/* Only a reference is held here: the copy may fault in the
+		 * user's page (even a mapping of this very file). */
+		copied = copy_to_iter((char *)page_address(page) + offset,
+				      chunk, to);
 		/* One access per page, not per read() of it. */
 		if (ra->prev_pos < 0 || (pgoff_t)(ra->prev_pos >> PAGE_SHIFT) != index ||
 		    offset == 0)
 			mark_page_accessed(page);
 		put_page(page);
 		ra->prev_pos = *pos;
-		*pos += chunk;
-		done += chunk;
-		n -= chunk;
+		*pos += copied;
+		done += copied;
+		if (copied < chunk) {
+			err = -EFAULT;
+			break;
+		}
 	}
 	return done ? done : err;
+}
+
+ssize_t filemap_read(struct file *file, char *buf, size_t n, loff_t *pos)
+{
+	struct iov_iter to;
+
+	iov_iter_kbuf(&to, buf, n);
+	return filemap_read_iter(file, &to, pos);
 }
 
 /* ------------------------------------------------------------ writing */

@@ -298,11 +298,17 @@ void end_page_writeback(struct page *page);
 /* ------------------------------------------------------- read, write */
 
 /*
- * read(2) of a cached file: copy up to n bytes at *pos into the kernel
- * buffer buf, reading pages as needed with readahead (the file's f_ra),
- * marking each page accessed; stops at mapping->size. Advances *pos.
- * Bytes copied, 0 at the end, or -errno (-EIO) if nothing was copied.
+ * read(2) of a cached file: copy up to to->count bytes at *pos straight
+ * from the cached pages into the iterator (a user buffer for the system
+ * call: one copy, no bounce buffer), reading pages as needed with
+ * readahead (the file's f_ra), marking each page accessed; stops at
+ * mapping->size. Advances *pos and the iterator. Bytes copied, 0 at the
+ * end, or -errno if nothing was copied (-EIO; -EFAULT when the user
+ * buffer's first page cannot be written). Holds only a page reference
+ * while it copies, so the copy may fault (kernel/iov_iter.h).
+ * filemap_read is the same into a kernel buffer of n bytes.
  */
+ssize_t filemap_read_iter(struct file *file, struct iov_iter *to, loff_t *pos);
 ssize_t filemap_read(struct file *file, char *buf, size_t n, loff_t *pos);
 /*
  * write(2) through the cache: for each page, ->write_begin, copy, and

@@ -743,6 +743,7 @@ const struct inode_operations ext2_file_iops = {
  * issue. */
 const struct file_operations ext2_file_fops = {
 	.read = generic_file_read,
+	.read_iter = generic_file_read_iter,
 	.write = generic_file_write,
 	.llseek = generic_file_llseek,
 	.mmap = generic_file_mmap,

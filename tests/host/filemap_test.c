@@ -5,7 +5,8 @@
  * (tests/suites/memstore.h) whose I/O completes later (queued, finished
  * by the host's idle work while someone waits, or by a random step),
  * checked against a byte array of what the file holds:
- *  - every read returns exactly the model's bytes (and stops at its size);
+ *  - every read returns exactly the model's bytes (and stops at its size,
+ *    or where its "user" buffer stops being writable: tests/host/host.h);
  *  - after each step the counts agree with the pages: nrpages, and the
  *    node's NR_FILE_PAGES, NR_FILE_DIRTY, NR_WRITEBACK equal the pages
  *    found in the index with PG_dirty / PG_writeback; the dirty and
@@ -121,7 +122,7 @@ static void model_truncate(loff_t size)
 
 static void filemap_random_ops_match_model(struct kunit *test)
 {
-	unsigned long steps = 20000, reads = 0, eofs = 0;
+	unsigned long steps = 20000, reads = 0, eofs = 0, faults = 0;
 	struct prng rng;
 
 	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &arena, 0));
@@ -148,14 +149,33 @@ static void filemap_random_ops_match_model(struct kunit *test)
 			pos = 0;
 		if (op < 35) {				/* read */
 			loff_t p = pos;
-			ssize_t n = filemap_read(&f, (char *)buf, len, &p);
 			ssize_t want = pos >= model_size ? 0 :
 				(ssize_t)(model_size - pos < (loff_t)len ?
 					  model_size - pos : (loff_t)len);
+			ssize_t n;
 
+			if (prng_below(&rng, 4)) {
+				n = filemap_read(&f, (char *)buf, len, &p);
+			} else {
+				/* Into "user" memory whose bytes from a
+				 * random offset on fault: the read stops
+				 * there, exactly (-EFAULT if at once). */
+				struct iov_iter to;
+				size_t room = prng_below(&rng, 3) ? len :
+					prng_below(&rng, len + 1);
+
+				iov_iter_ubuf(&to, (char *)buf, len);
+				host_user_fault_at = (char *)buf + room;
+				n = filemap_read_iter(&f, &to, &p);
+				host_user_fault_at = NULL;
+				if ((ssize_t)room < want)
+					want = room ? (ssize_t)room : -EFAULT;
+				faults += room < len;
+			}
 			reads++;
 			eofs += want < (ssize_t)len;
 			KUNIT_EXPECT_EQ(test, n, want);
+			KUNIT_EXPECT_EQ(test, p, pos + (n > 0 ? n : 0));
 			if (n > 0 && memcmp(buf, model + pos, (size_t)n))
 				KUNIT_FAIL(test, "step %lu: read %zu at %lld "
 					   "differs from the model", step, len,
@@ -200,8 +220,9 @@ static void filemap_random_ops_match_model(struct kunit *test)
 		}
 		check_state(test, step);
 	}
-	kunit_info(test, "%lu reads (%lu at the end), %lu pages read, %lu "
-		   "written", reads, eofs, ms.reads, ms.writes);
+	kunit_info(test, "%lu reads (%lu at the end, %lu into a buffer "
+		   "that faults), %lu pages read, %lu written", reads, eofs,
+		   faults, ms.reads, ms.writes);
 
 	KUNIT_EXPECT_EQ(test, filemap_write_and_wait(&ms.mapping), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(store, model, (size_t)model_size), 0);

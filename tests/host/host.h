@@ -34,4 +34,10 @@ void host_console_init(void);
  * (tests/host/sleep.c): complete queued I/O; true if it did anything. */
 void host_set_idle_work(bool (*fn)(void));
 
+/* The host's "user memory" is this process's own (tests/host/shim.c's
+ * arch_copy_to_user/arch_copy_from_user/arch_clear_user are memcpy and
+ * memset). A test sets host_user_fault_at to make every user byte at or
+ * above it fail, as an unmapped user page would; NULL: none fails. */
+extern char *host_user_fault_at;
+
 #endif

@@ -4,6 +4,7 @@
  * panic() aborts (or returns to a test that expects it, see host.h).
  */
 #include "tests/host/host.h"
+#include <string.h>
 #include "kernel/fault.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
@@ -12,6 +13,7 @@
 #include "kernel/printk.h"
 #include "kernel/smp.h"
 #include "kernel/thread.h"
+#include "kernel/uaccess.h"
 #include "kernel/lib/vsprintf.h"
 #include <arch/machine.h>
 
@@ -97,6 +99,43 @@ struct thread host_thread = { .name = "host", .bound_cpu = -1 };
 void console_add_input(struct console_input *in) { (void)in; }
 void console_input_push(const char *s, size_t n) { (void)s; (void)n; }
 void console_input_receive(struct console_input *in) { (void)in; }
+
+/* User copies (kernel/uaccess.h): plain copies that stop where a test
+ * says the "user" memory ends (tests/host/host.h). */
+char *host_user_fault_at;
+
+static size_t host_user_room(const void *user, size_t n)
+{
+	const char *u = user;
+
+	if (!host_user_fault_at || u + n <= host_user_fault_at)
+		return n;
+	return u >= host_user_fault_at ? 0 : (size_t)(host_user_fault_at - u);
+}
+
+size_t arch_copy_to_user(void *to, const void *from, size_t n)
+{
+	size_t ok = host_user_room(to, n);
+
+	memcpy(to, from, ok);
+	return n - ok;
+}
+
+size_t arch_copy_from_user(void *to, const void *from, size_t n)
+{
+	size_t ok = host_user_room(from, n);
+
+	memcpy(to, from, ok);
+	return n - ok;
+}
+
+size_t arch_clear_user(void *to, size_t n)
+{
+	size_t ok = host_user_room(to, n);
+
+	memset(to, 0, ok);
+	return n - ok;
+}
 
 /* The host test binary has one address space and no TLB to shoot down. */
 void flush_tlb_kernel_range(unsigned long start, unsigned long end)

@@ -272,6 +272,29 @@ static void two_programs_read_and_map_one_file(struct kunit *test)
 }
 
 /*
+ * read(2) of a cached file copies straight into the user's buffer, so
+ * the copy itself can fault: a hole in the buffer gives a short count, a
+ * read-only page or a kernel address -EFAULT with the position kept, and
+ * a buffer that maps the very file being read is filled correctly
+ * (user/bin/readfault.c says each check). Both architectures.
+ */
+static void read_into_buffers_that_fault(struct kunit *test)
+{
+	const char *const argv[] = { "readfault", "/mnt/pat", NULL };
+
+	promised(test, "fs.root");
+	capture(test);
+	KUNIT_ASSERT_EQ(test, sh(test, "test -f /mnt/pat || { pattern "
+				 PAT_SEED " " PAT_SIZE " > /mnt/pat; }"),
+			EXITED(0));
+	KUNIT_EXPECT_EQ(test, console("drop_caches 1"), 0);
+	KUNIT_EXPECT_EQ(test, process_wait(start(test, argv)), EXITED(0));
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	KUNIT_EXPECT_STR_CONTAINS(test, out,
+				  "readfault: /mnt/pat: 10 checks, 0 failed\n");
+}
+
+/*
  * A MAP_SHARED write reaches the file: read() (sha256sum) sees it at
  * once, and again from the disk after drop_caches; a MAP_PRIVATE write
  * to the same file changes nothing in it. The host reads /mapped out of
@@ -474,6 +497,7 @@ static struct kunit_case fs_user_cases[] = {
 	KUNIT_CASE(big_file_written_and_synced),
 	KUNIT_CASE(big_file_read_back_after_drop_caches),
 	KUNIT_CASE(two_programs_read_and_map_one_file),
+	KUNIT_CASE(read_into_buffers_that_fault),
 	KUNIT_CASE(map_shared_write_reaches_read_and_disk),
 	KUNIT_CASE(map_shared_writes_are_throttled),
 	KUNIT_CASE(busybox_tools_on_ext2),
