@@ -379,6 +379,72 @@ out:
 	space_destroy(test);
 }
 
+/*
+ * The copies move 64-byte blocks, then words, then bytes; a fault in a
+ * block or word is redone byte by byte. Whatever the length and however
+ * far before a fault a copy starts, the count not copied is exact and
+ * every byte before the fault arrived: UDATA is writable with the
+ * read-only URO after it, URO is readable with nothing mapped after it.
+ */
+static void uaccess_stops_exactly_at_the_fault(struct kunit *test)
+{
+	static char src[512], dst[512];
+	static const size_t lens[] = { 7, 8, 63, 64, 65, 200, 512 };
+	char *data, *ro;
+
+	if (!space_create(test, exit42_prog, exit42_prog_end))
+		goto out;
+	data = page_address(udata);	/* what the user sees at UDATA */
+	ro = page_address(uro);		/* and at URO */
+	use_mm(umm);
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (char)(i * 7 + 1);
+	for (size_t l = 0; l < ARRAY_SIZE(lens); l++) {
+		size_t n = lens[l];
+
+		for (size_t off = 1; off <= n + 1 && !test->failed; off++) {
+			size_t want = off < n ? n - off : 0;
+			size_t room = off < n ? off : n;
+			size_t left;
+
+			/* to the user: `off` bytes before the read-only page */
+			memset(data + PAGE_SIZE - off, 0, off);
+			left = copy_to_user((char *)UDATA + PAGE_SIZE - off, src, n);
+			KUNIT_EXPECT_EQ(test, left, want);
+			KUNIT_EXPECT_EQ(test, memcmp(data + PAGE_SIZE - off, src, room), 0);
+			/* zeroing the same */
+			left = clear_user((char *)UDATA + PAGE_SIZE - off, n);
+			KUNIT_EXPECT_EQ(test, left, want);
+			for (size_t i = 0; i < room; i++)
+				if (data[PAGE_SIZE - off + i])
+					KUNIT_FAIL(test, "clear_user of %zu bytes %zu "
+						   "before the fault: byte %zu not 0",
+						   n, off, i);
+			/* from the user: `off` bytes before the hole */
+			memcpy(ro + PAGE_SIZE - off, src, off);
+			memset(dst, 0, sizeof(dst));
+			left = copy_from_user(dst, (char *)URO + PAGE_SIZE - off, n);
+			KUNIT_EXPECT_EQ(test, left, want);
+			KUNIT_EXPECT_EQ(test, memcmp(dst, src, room), 0);
+		}
+	}
+	/* And a long copy with nothing in the way, at odd alignments. */
+	for (size_t a = 0; a < 16; a++) {
+		memset(data, 0, PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, copy_to_user((char *)UDATA + a, src + a % 8,
+						   sizeof(src) - 8), 0UL);
+		KUNIT_EXPECT_EQ(test, memcmp(data + a, src + a % 8, sizeof(src) - 8), 0);
+		KUNIT_EXPECT_EQ(test, data[a + sizeof(src) - 8], 0);
+		memset(dst, 0, sizeof(dst));
+		KUNIT_EXPECT_EQ(test, copy_from_user(dst + a % 8, (char *)UDATA + a,
+						     sizeof(src) - 8), 0UL);
+		KUNIT_EXPECT_EQ(test, memcmp(dst + a % 8, src + a % 8, sizeof(src) - 8), 0);
+	}
+	use_mm(NULL);
+out:
+	space_destroy(test);
+}
+
 /* ------------------------------------------------------------ PAN, PXN */
 
 static char report[8192];
@@ -535,6 +601,7 @@ static struct kunit_case arm64_user_cases[] = {
 	KUNIT_CASE(syscall_round_trip),
 	KUNIT_CASE(user_faults_end_the_thread),
 	KUNIT_CASE(uaccess_good_bad_and_kernel_addresses),
+	KUNIT_CASE(uaccess_stops_exactly_at_the_fault),
 	KUNIT_CASE(pan_stops_kernel_access_to_user_pages),
 	KUNIT_CASE(uxn_pxn_bits_and_a_kernel_jump_to_user_code),
 	KUNIT_CASE(timer_preempts_a_user_busy_loop),
