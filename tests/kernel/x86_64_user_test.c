@@ -21,6 +21,7 @@
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
 #include "kernel/uaccess.h"
@@ -282,9 +283,57 @@ struct uaccess_result {
 	long nostac;
 	uint64_t nostac_val;
 	char back[64], s[32];
+	unsigned int edge_checks, edge_bad;	/* uaccess_edges() */
+	char edge_first[96];
 };
 
 static struct uaccess_result ur;
+
+static void edge_check(bool ok, const char *what, size_t n, size_t off)
+{
+	ur.edge_checks++;
+	if (!ok && !ur.edge_bad++)
+		ksnprintf(ur.edge_first, sizeof(ur.edge_first),
+			  "%s of %zu bytes %zu before the fault", what, n, off);
+}
+
+/*
+ * The copies move quadwords, then bytes; a fault in a quadword is redone
+ * byte by byte. Whatever the length and however far before the unmapped
+ * page after the data page a copy starts, the count not copied must be
+ * exact and every byte before the fault must have arrived.
+ */
+static void uaccess_edges(char *udata, uint8_t *kva)
+{
+	static const size_t lens[] = { 7, 8, 9, 63, 64, 65, 200, 512 };
+	static char src[512], dst[512];
+
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (char)(i * 7 + 1);
+	for (size_t l = 0; l < ARRAY_SIZE(lens); l++) {
+		size_t n = lens[l];
+
+		for (size_t off = 1; off <= n + 1; off++) {
+			size_t want = off < n ? n - off : 0;
+			size_t room = off < n ? off : n;
+			char *u = udata + PAGE_SIZE - off;
+			uint8_t *k = kva + PAGE_SIZE - off;
+			bool zero = true;
+
+			memset(k, 0, off);
+			edge_check(copy_to_user(u, src, n) == want &&
+				   !memcmp(k, src, room), "copy_to_user", n, off);
+			memset(dst, 0, sizeof(dst));
+			edge_check(copy_from_user(dst, u, n) == want &&
+				   !memcmp(dst, src, room), "copy_from_user", n, off);
+			memset(k, 0xee, off);
+			edge_check(clear_user(u, n) == want, "clear_user", n, off);
+			for (size_t i = 0; i < room; i++)
+				zero &= !k[i];
+			edge_check(zero, "clear_user's bytes", n, off);
+		}
+	}
+}
 
 /* Runs as a kernel thread with test_mm loaded (its `mm`). */
 static int uaccess_fn(void *arg)
@@ -317,6 +366,7 @@ static int uaccess_fn(void *arg)
 	/* A plain kernel load from a mapped user page, no STAC: with SMAP
 	 * it faults, and the exception table turns that into -EFAULT. */
 	ur.nostac = x86_read_nostac(udata, &ur.nostac_val);
+	uaccess_edges(udata, kva);
 	return 0;
 }
 
@@ -355,6 +405,10 @@ static void uaccess_good_unmapped_and_kernel_addresses(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ur.nostac, (long)-EFAULT);
 	else
 		KUNIT_EXPECT_EQ(test, ur.nostac, 0L);
+	KUNIT_EXPECT_EQ(test, ur.edge_checks, 4U * (8 + 9 + 10 + 64 + 65 + 66 + 201 + 513));
+	if (ur.edge_bad)
+		KUNIT_FAIL(test, "%u edge checks failed, the first: %s",
+			   ur.edge_bad, ur.edge_first);
 	space_destroy(test);
 }
 
