@@ -13,6 +13,7 @@
  */
 #include "fs/fs.h"
 #include "kernel/lib/string.h"
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "mm/kmalloc.h"
@@ -96,6 +97,10 @@ static ssize_t do_rw(struct file *f, char *ubuf, size_t count, loff_t *pos,
 		}
 		done += r;
 		if ((size_t)r < chunk || (!write && !read_fills(f)))
+			break;
+		/* Killed (say, while a throttled writer paused): no more
+		 * chunks; the process dies on its way back to user mode. */
+		if (fatal_signal_pending(current))
 			break;
 	}
 	kfree(bounce);

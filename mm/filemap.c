@@ -494,8 +494,12 @@ ssize_t generic_perform_write(struct file *file, const char *buf, size_t n,
 		*pos += copied;
 		done += copied;
 		n -= (size_t)copied;
-		/* No page lock held: the writer may wait here. */
-		balance_dirty_pages_ratelimited(mapping);
+		/* No page lock held: the writer may wait here, and stops
+		 * when killed while it waits. */
+		if (balance_dirty_pages_ratelimited(mapping)) {
+			err = -EINTR;
+			break;
+		}
 	}
 	return done ? done : err;
 }

@@ -462,7 +462,10 @@ void dirty_limits_for(unsigned long dirtyable, unsigned long *background,
 /* The same for global_dirtyable_memory() (vmstat's nr_dirty_threshold,
  * nr_dirty_background_threshold). */
 void global_dirty_limits(unsigned long *background, unsigned long *limit);
-void balance_dirty_pages_ratelimited(struct address_space *mapping);
+/* 0, or -EINTR: the writer was throttled and a fatal signal ended its
+ * pause; it must dirty nothing more (generic_perform_write stops, so a
+ * killed writer never runs past the limit on its way out). */
+int balance_dirty_pages_ratelimited(struct address_space *mapping);
 /* The limits changed (a tunable): every writer looks again within 1/64
  * of the threshold (Linux's writeback_set_ratelimit). */
 void writeback_set_ratelimit(void);

@@ -569,9 +569,10 @@ static vm_fault_t do_page_mkwrite(struct vm_area_struct *vma,
 	ret &= VM_FAULT_SIGBUS | VM_FAULT_ERR_OOM | VM_FAULT_NOPAGE;
 	/* Stores through a shared mapping dirty the file as write() does,
 	 * and are throttled the same way (the page lock is dropped: the
-	 * writer may sleep here). */
+	 * writer may sleep here; killed while it does, it dies on its way
+	 * back to user mode, before its next store). */
 	if (!ret && vma->vm_file && vma->vm_file->f_mapping)
-		balance_dirty_pages_ratelimited(vma->vm_file->f_mapping);
+		(void)balance_dirty_pages_ratelimited(vma->vm_file->f_mapping);
 	return ret;
 }
 

@@ -705,10 +705,11 @@ void wb_start_background_writeback(struct bdi_writeback *wb)
  * The writer's loop (IO-less): take a look at the dirty state, let the
  * control law (balance_dirty_pages_step, mm/backing-dev.c) decide a
  * pause, sleep it. It loops only while the law says the device is at
- * its hard limit (task_ratelimit 0); a fatal signal ends it at once.
+ * its hard limit (task_ratelimit 0); a fatal signal ends it at once:
+ * -EINTR, so the write(2) under it stops too (0 otherwise).
  */
-static void balance_dirty_pages(struct bdi_writeback *wb,
-				struct dirty_throttle_task *t)
+static int balance_dirty_pages(struct bdi_writeback *wb,
+			       struct dirty_throttle_task *t)
 {
 	struct thread *me = arch_current();
 
@@ -739,10 +740,12 @@ static void balance_dirty_pages(struct bdi_writeback *wb,
 			wb_start_background_writeback(wb);
 		pause = READ_ONCE(dirty_pause_hook);
 		if (d.pause_ms <= 0 || !pause)
-			return;		/* no sleep, or nothing to sleep with
+			return 0;	/* no sleep, or nothing to sleep with
 					 * (the host build) */
-		if (!pause(wb, (unsigned long)d.pause_ms) || !d.again)
-			return;		/* a fatal signal, or done */
+		if (!pause(wb, (unsigned long)d.pause_ms))
+			return -EINTR;	/* a fatal signal */
+		if (!d.again)
+			return 0;
 	}
 }
 
@@ -839,7 +842,7 @@ void writeback_set_ratelimit(void)
 	WRITE_ONCE(ratelimit_pages, (int)max(min(thresh / 64, 1UL << 20), 16UL));
 }
 
-void balance_dirty_pages_ratelimited(struct address_space *mapping)
+int balance_dirty_pages_ratelimited(struct address_space *mapping)
 {
 	struct dirty_throttle_task *t = &arch_current()->dirty;
 	struct bdi_writeback *wb = mapping->wb;
@@ -851,7 +854,8 @@ void balance_dirty_pages_ratelimited(struct address_space *mapping)
 	if (wb->dirty_exceeded)
 		ratelimit = min(ratelimit, 8);
 	if (t->nr_dirtied >= ratelimit)
-		balance_dirty_pages(wb, t);
+		return balance_dirty_pages(wb, t);
+	return 0;
 }
 
 static void wake_one_flusher(struct backing_dev_info *bdi, void *arg)

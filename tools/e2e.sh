@@ -12,7 +12,9 @@ declare -F strip_stamps >/dev/null ||
 # files' expected hashes from the pattern the guest's programs write
 # (tools/check-ext2 pattern), promised to the kernel with kunit.expect=.
 # x86_64-ext2, arm64-virt-ext2: vda (4 KiB blocks, 6x RAM + 64 MiB) is
-# root=vda on /mnt; vdb (4 MiB, 1 KiB blocks) is filled to ENOSPC.
+# root=vda on /mnt; vdb (4 MiB, 1 KiB blocks) is filled to ENOSPC; vdc
+# (16 MiB) is slow: QEMU lets it write 1 MiB/s, so a writer to it is
+# held by dirty throttling (the SIGKILL case).
 E2E_BIG_SEED=1			# fs_user_test.c: pattern 1 SIZE > /mnt/big
 E2E_PAT="2 16M"			# PAT_SEED, PAT_SIZE
 E2E_MAPPED="3 1M 65536 200000"	# MAP_SEED, the file, MAP_OFF, MAP_LEN
@@ -50,13 +52,17 @@ ext2_setup() {
 	truncate -s "$(( 6 * ${cur_mem%M} + 64 ))M" "$d/vda.img" &&
 		mke2fs -q -F -t ext2 -b 4096 "$d/vda.img" &&
 		truncate -s 4M "$d/vdb.img" &&
-		mke2fs -q -F -t ext2 -b 1024 "$d/vdb.img" || return 1
+		mke2fs -q -F -t ext2 -b 1024 "$d/vdb.img" &&
+		truncate -s 16M "$d/vdc.img" &&
+		mke2fs -q -F -t ext2 -b 4096 "$d/vdc.img" || return 1
 	bigsha=$(e2e_sha pattern "$E2E_BIG_SEED" "$big" --sha256) &&
 		mapsha=$(e2e_sha mapped $E2E_MAPPED) || return 1
 	e2e_drives "$d/vda.img" "$d/vdb.img"
+	QEMU_EXTRA+=" -drive file=$d/vdc.img,if=none,id=e2,format=raw,throttling.bps-write=1048576"
+	QEMU_EXTRA+=" -device virtio-blk-pci,drive=e2,disable-legacy=on"
 	# kunit.expect= values are at most 63 characters: half the hash.
 	KERNEL_EXTRA="root=vda kunit.expect=fs.root:vda,fs.big:$big,fs.big_sha:${bigsha:0:32}"
-	KERNEL_EXTRA+=",fs.map_sha:${mapsha:0:32},fs.small:vdb"
+	KERNEL_EXTRA+=",fs.map_sha:${mapsha:0:32},fs.small:vdb,fs.slow:vdc"
 	export KERNEL_EXTRA
 }
 # After the run: e2fsck -fn on both images, every file the suite left read
@@ -77,6 +83,7 @@ ext2_check() {
 		/d/a=absent /d/c=absent /gone=absent || return 1
 	python3 tools/check-ext2 image "$d/vdb.img" \
 		"/after=$(e2e_sha pattern $E2E_AFTER --sha256)" /fill=absent || return 1
+	python3 tools/check-ext2 image "$d/vdc.img" /f=absent || return 1
 	strip_stamps <"$1" | grep -q "^$bigsha  /mnt/big" ||
 		{ echo "the guest's sha256sum of /mnt/big is not the host's $bigsha"; return 1; }
 	echo "ok   the guest's sha256sum of /mnt/big is the host's"

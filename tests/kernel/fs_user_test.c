@@ -37,6 +37,8 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
+#include "kernel/signal.h"
+#include "kernel/time.h"
 #include "mm/backing-dev.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
@@ -358,6 +360,75 @@ static void map_shared_writes_are_throttled(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sh(test, "rm /mnt/mthrottle && sync"), EXITED(0));
 }
 
+/* The size of the file at path, or -1 if there is none. */
+static long long size_of(const char *path)
+{
+	struct path p;
+	long long size;
+
+	if (kern_path(NULL, path, 0, &p, NULL, NULL))
+		return -1;
+	size = i_size_read(p.inode);
+	path_put(&p);
+	return size;
+}
+
+/*
+ * A writer held by balance_dirty_pages dies at once on SIGKILL. vdc
+ * writes at 1 MiB/s (QEMU's throttling.bps-write: tools/e2e.sh), so one
+ * write(2) of 8 MiB dirties the machine's limit at once and then waits
+ * in pause after pause. Killed there, the pause ends and write(2) stops
+ * (generic_perform_write): the process is reaped within a second (an
+ * unkillable pause would finish the call first: seconds at 1 MiB/s), and
+ * the file grew by no more than a few pages after the kill (a write
+ * that went on would dirty the rest of its 8 MiB, past the limit).
+ */
+static void throttled_writer_dies_at_once_on_sigkill(struct kunit *test)
+{
+	const char *dev = promised(test, "fs.slow");
+	const char *const argv[] = { "dd", "if=/dev/zero", "of=/mnt/slow/f",
+				     "bs=8M", "count=1", NULL };
+	struct backing_dev_info *bdi = bdi_find(dev);
+	unsigned long pauses;
+	long long size0, size1;
+	uint64_t t0, t1;
+	char cmd[64];
+	int pid, waited, status;
+
+	KUNIT_ASSERT_NOT_NULL(test, bdi);
+	capture(test);
+	KUNIT_ASSERT_EQ(test, sh(test, "mkdir -p /mnt/slow"), EXITED(0));
+	ksnprintf(cmd, sizeof(cmd), "mount %s /mnt/slow", dev);
+	KUNIT_ASSERT_EQ(test, console(cmd), 0);
+	pauses = bdi->wb.nr_pauses;
+	pid = start(test, argv);
+	/* until it has been paused a few times: held at the limit */
+	for (waited = 0; waited < 20000 &&
+	     bdi->wb.nr_pauses < pauses + 5; waited += 20)
+		sleep_ms(20);
+	KUNIT_EXPECT_GE(test, bdi->wb.nr_pauses, pauses + 5);
+	size0 = size_of("/mnt/slow/f");
+	t0 = clock_ns();
+	KUNIT_EXPECT_EQ(test, kill_pid(pid, SIGKILL), 0);
+	status = process_wait(pid);
+	t1 = clock_ns();
+	size1 = size_of("/mnt/slow/f");
+	kunit_info(test, "killed after %lu pauses on %s with %lld KiB written: "
+		   "reaped in %llu ms, the file grew %lld KiB after",
+		   bdi->wb.nr_pauses - pauses, dev, size0 >> 10,
+		   (unsigned long long)((t1 - t0) / 1000000),
+		   (size1 - size0) >> 10);
+	KUNIT_EXPECT_EQ(test, status, SIGKILL);
+	KUNIT_EXPECT_GT(test, size0, 0LL);
+	KUNIT_EXPECT_LT(test, size0, 8LL << 20);
+	KUNIT_EXPECT_LE(test, (t1 - t0) / 1000000, 1000ULL);
+	KUNIT_EXPECT_LE(test, size1 - size0, 512LL << 10);
+	/* What it dirtied is dropped (rm) or written (umount syncs). */
+	KUNIT_EXPECT_EQ(test, sh(test, "rm /mnt/slow/f"), EXITED(0));
+	KUNIT_EXPECT_EQ(test, console("umount /mnt/slow"), 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
 /*
  * The name space through busybox's applets, unmodified: mkdir, cp, cmp,
  * mv (rename), truncate (ftruncate), stat, rm (unlink), rmdir, ls
@@ -500,6 +571,7 @@ static struct kunit_case fs_user_cases[] = {
 	KUNIT_CASE(read_into_buffers_that_fault),
 	KUNIT_CASE(map_shared_write_reaches_read_and_disk),
 	KUNIT_CASE(map_shared_writes_are_throttled),
+	KUNIT_CASE(throttled_writer_dies_at_once_on_sigkill),
 	KUNIT_CASE(busybox_tools_on_ext2),
 	KUNIT_CASE(direct_reclaim_never_writes),
 	KUNIT_CASE(enospc_on_a_full_disk),

@@ -13,6 +13,7 @@
 #include "kernel/kunit.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
+#include "kernel/signal.h"
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "mm/page_idle.h"
@@ -97,7 +98,8 @@ static bool last_page_written(struct mm_struct *mm)
 
 static void idlehog_odd_pages_idle(struct kunit *test)
 {
-	static const char *const argv[] = { "idlehog", "256", "5", NULL };
+	/* It would run a minute: the case measures, then kills it. */
+	static const char *const argv[] = { "idlehog", "256", "60", NULL };
 	static const char *const envp[] = { "PATH=/bin", NULL };
 	char path[64];
 	struct mm_struct *mm = NULL;
@@ -129,7 +131,7 @@ static void idlehog_odd_pages_idle(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, last_page_written(mm));
 	KUNIT_ASSERT_GE(test, mm->rss[MM_ANONPAGES], (long)HOG_PAGES);
 	KUNIT_EXPECT_GE(test, mm_idle_mark(mm), (unsigned long)HOG_PAGES);
-	sleep_ms(2500);		/* it writes the even pages from 1 s on */
+	sleep_ms(2000);		/* it writes the even pages from 1 s on */
 	mm_idle_count(mm, &c);
 	KUNIT_EXPECT_GE(test, c.anon, (unsigned long)HOG_PAGES);
 	KUNIT_EXPECT_GE(test, c.anon_idle, (unsigned long)HOG_PAGES / 2);
@@ -150,7 +152,8 @@ static void idlehog_odd_pages_idle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wrong_idle, 0UL);	/* even pages seen idle */
 	KUNIT_EXPECT_EQ(test, wrong_used, 0UL);	/* odd pages seen used */
 	mmput(mm);
-	KUNIT_EXPECT_EQ(test, process_wait(pid), 0);
+	KUNIT_EXPECT_EQ(test, kill_pid(pid, SIGKILL), 0);
+	KUNIT_EXPECT_EQ(test, process_wait(pid), SIGKILL);
 }
 
 static struct kunit_case page_idle_kernel_cases[] = {
