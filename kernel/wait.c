@@ -9,6 +9,12 @@
  */
 #include "kernel/wait.h"
 
+bool can_sleep(void)
+{
+	return sched_running && arch_irqs_enabled() &&
+	       current->preempt_count == 0;
+}
+
 void init_waitqueue_head(struct wait_queue_head *wq, const char *name)
 {
 	spin_lock_init(&wq->lock, name);

@@ -52,6 +52,15 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e);
 void wake_up(struct wait_queue_head *wq);
 void wake_up_one(struct wait_queue_head *wq);
 bool waitqueue_active(struct wait_queue_head *wq);
+/*
+ * Whether current may sleep on a wait queue now: the scheduler runs,
+ * interrupts are on and preemption is not held off (no spinlock held).
+ * Code that also runs where it may not (a block request at boot, or
+ * from a context with interrupts off) asks first and polls instead. The
+ * host build (tests/host/sleep.c) always may: its schedule() runs the
+ * host's pending work.
+ */
+bool can_sleep(void);
 
 #define wait_event(wq, cond) do { \
 	struct wait_queue_entry __we = { 0 }; \

@@ -109,7 +109,9 @@ int blk_submit(struct block_device *bdev, struct blk_request *req);
 void blk_complete(struct block_device *bdev, struct blk_request *req,
 		  int status);
 
-/* Submit and wait; returns req->status. */
+/* Submit and wait; returns req->status. The wait sleeps until the
+ * completion interrupt when the caller may sleep (kernel/wait.h,
+ * can_sleep) and the device interrupts; otherwise it polls. */
 int blk_execute(struct block_device *bdev, struct blk_request *req);
 
 /*

@@ -20,6 +20,13 @@
 static bool (*idle_work)(void);
 static unsigned int idle_rounds;
 
+/* One thread, and schedule() runs the pending work: a wait may always
+ * sleep here (kernel/wait.h). */
+bool can_sleep(void)
+{
+	return true;
+}
+
 void host_set_idle_work(bool (*fn)(void))
 {
 	idle_work = fn;
