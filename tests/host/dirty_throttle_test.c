@@ -592,6 +592,34 @@ static void dirty_throttle_bandwidth_update(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 1000UL);
 	KUNIT_EXPECT_EQ(test, wb->bw_history, 400UL);
 	wb_stat_mod(wb, WB_WRITEBACK, -64);
+	/* Idle again at 2800 (the stamp is idle); then a quiet gap: 3 s
+	 * later a pass is on and 2 pages were written. An interval that
+	 * began idle and is longer than WB_QUIET_MS measures nothing (it
+	 * would say 0.7 pages/s); the stamps move on, busy now. */
+	wb_update_bandwidth(wb, NULL, 2800, false);
+	KUNIT_EXPECT_FALSE(test, wb->bw_busy_at_stamp);
+	wb->flushing = true;
+	wb_stat_mod(wb, WB_WRITTEN, 2);
+	wb_update_bandwidth(wb, NULL, 5800, false);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 1000UL);
+	KUNIT_EXPECT_EQ(test, wb->bw_history, 400UL);
+	KUNIT_EXPECT_EQ(test, wb->bw_time_stamp, 5800ULL);
+	KUNIT_EXPECT_TRUE(test, wb->bw_busy_at_stamp);
+	/* Busy from its start: measured (400 pages in 200 ms). */
+	wb_stat_mod(wb, WB_WRITTEN, 400);
+	wb_update_bandwidth(wb, NULL, 6000, false);
+	KUNIT_EXPECT_EQ(test, wb->write_bandwidth,
+			ref_write_bw(1000, 400, 200, 400));
+	/* A short gap that began idle is part of the measurement. */
+	wb->flushing = false;
+	wb_update_bandwidth(wb, NULL, 6200, false);
+	KUNIT_EXPECT_FALSE(test, wb->bw_busy_at_stamp);
+	wb->flushing = true;
+	wb_stat_mod(wb, WB_WRITTEN, 100);
+	wb_update_bandwidth(wb, NULL, 6500, false);
+	KUNIT_EXPECT_EQ(test, wb->bw_time_stamp, 6500ULL);
+	KUNIT_EXPECT_EQ(test, wb->bw_history, 900UL);
+	wb->flushing = false;
 }
 
 /* ----------------------------------------------------- dirty_ratelimit */
