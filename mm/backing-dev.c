@@ -620,18 +620,20 @@ void wb_update_bandwidth(struct bdi_writeback *wb,
 	busy = READ_ONCE(wb->flushing) || wb_stat(wb, WB_WRITEBACK);
 	if ((written == wb->written_stamp && !busy) ||
 	    (!wb->bw_history && !wb->bw_busy_at_stamp) ||
-	    (!wb->bw_busy_at_stamp && elapsed > WB_QUIET_MS)) {
+	    elapsed > WB_QUIET_MS) {
 		/* Idle: nothing to measure (idle is not slow). The first
 		 * measurement, which sets the estimate alone, must cover an
 		 * interval busy from its start, not the flusher's ramp-up.
-		 * And a long interval that began idle (Linux's "quiet
-		 * period"): a few pages written somewhere in seconds of
-		 * nothing (an inode's periodic write-back) are not the
-		 * device's speed. Measured over the whole gap they were: a
-		 * disk that had just written 95 MB/s was estimated at 1.4
-		 * MB/s, and its next writer was throttled to that while the
-		 * estimate climbed back (the fast disk beside the slow one,
-		 * docs/benchmarks.md). */
+		 * And an interval longer than a second (Linux's "quiet
+		 * period"): a busy device is looked at every 200 ms (its
+		 * writers, its flusher between chunks), so the device was
+		 * idle for most of it, and a few pages written somewhere in
+		 * seconds of nothing (an inode's periodic write-back, the
+		 * last completions of a sync) are not its speed. Measured
+		 * over the whole gap they were: a disk that had just written
+		 * 95 MB/s was estimated at 1.4-2.7 MB/s, and its next writer
+		 * was throttled to that while the estimate climbed back (the
+		 * fast disk beside the slow one, docs/benchmarks.md). */
 		wb->dirtied_stamp = dirtied;
 		wb->written_stamp = written;
 		wb->bw_time_stamp = now_ms;

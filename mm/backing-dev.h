@@ -42,8 +42,8 @@ struct address_space;
 #define MAX_PAUSE_MS		200	/* a writer's longest sleep */
 #define DIRTY_POLL_THRESH	32	/* pages: 128 KiB between looks */
 #define BW_PERIOD_MS		4096	/* write_bw's averaging window */
-/* A bandwidth interval longer than this that began with the device idle
- * measures nothing (wb_update_bandwidth): Linux's quiet period, 1 s. */
+/* A bandwidth interval longer than this measures nothing (the device
+ * was idle for most of it; wb_update_bandwidth): Linux's quiet period. */
 #define WB_QUIET_MS	1000
 #define COMPLETIONS_PERIOD_MS	3000	/* a device's share halves per period */
 #define INIT_BW			(100 * 1024 * 1024 / 4096)	/* 100 MiB/s */
