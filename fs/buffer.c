@@ -7,6 +7,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
+#include "mm/kmalloc.h"
 #include "mm/lru.h"
 
 static unsigned int page_sectors(struct block_device *bdev, pgoff_t index)
@@ -71,7 +72,8 @@ static unsigned long sector_mask(unsigned int in, size_t n)
 	return ((2UL << last) - 1) & ~((1UL << first) - 1);
 }
 
-/* Write the runs of dirty sectors in mask; 0 or the first -errno. */
+/* Write the runs of dirty sectors in mask and wait; 0 or the first
+ * -errno. (The fallback of bdev_writepage when it has no memory.) */
 static int bdev_write_sectors(struct page *page, unsigned long mask)
 {
 	struct bdev_cache *bc = page->mapping->host;
@@ -109,6 +111,102 @@ static int bdev_write_sectors(struct page *page, unsigned long mask)
 	return err;
 }
 
+/*
+ * The asynchronous write of one page's dirty sectors: one request per
+ * run of them (at most one run in two sectors), completed in any order;
+ * the last completion ends the page's writeback. The flusher so never
+ * waits behind the file data in flight for a metadata page, and the
+ * disk's queue does not run dry while it would (docs/mm/writeback.md).
+ */
+#define BDEV_MAX_RUNS	((PAGE_SIZE >> SECTOR_SHIFT) / 2)
+
+struct bdev_wio {
+	struct page *page;
+	unsigned int pending;		/* requests not completed (atomic) */
+	int err;			/* the first error */
+	struct blk_request req[BDEV_MAX_RUNS];
+	struct blk_segment seg[BDEV_MAX_RUNS];
+};
+
+/* Drop one count; the last ends the page's writeback (with the error,
+ * if a request had one) and frees wio. */
+static void bdev_wio_put(struct bdev_wio *wio)
+{
+	struct page *page = wio->page;
+
+	if (__atomic_sub_fetch(&wio->pending, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (wio->err) {
+		SetPageError(page);
+		mapping_set_error(page->mapping, wio->err);
+	}
+	end_page_writeback(page);
+	kfree(wio);
+}
+
+static void bdev_wio_end_io(struct blk_request *req)
+{
+	struct bdev_wio *wio = req->private;
+
+	if (req->status) {
+		struct bdev_cache *bc = wio->page->mapping->host;
+		int none = 0;
+
+		printk(KERN_ERR "buffer: %s: write of sector %llu failed (%d)\n",
+		       bc->name, (unsigned long long)req->sector, req->status);
+		__atomic_compare_exchange_n(&wio->err, &none, req->status,
+					    false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED);
+	}
+	bdev_wio_put(wio);
+}
+
+/* Start the writes of the runs in mask; false if there was no memory
+ * for them (nothing started). */
+static bool bdev_write_sectors_async(struct page *page, unsigned long mask)
+{
+	struct bdev_cache *bc = page->mapping->host;
+	unsigned int n = page_sectors(bc->bdev, page->index), s = 0, nr = 0;
+	struct bdev_wio *wio = kzalloc(sizeof(*wio), GFP_NOIO | __GFP_NOWARN);
+
+	if (!wio)
+		return false;
+	wio->page = page;
+	while (s < n) {
+		unsigned int e = s;
+
+		if (!(mask & (1UL << s))) {
+			s++;
+			continue;
+		}
+		while (e < n && (mask & (1UL << e)))
+			e++;
+		wio->seg[nr] = (struct blk_segment){ .page = page,
+			.offset = s << SECTOR_SHIFT, .len = (e - s) << SECTOR_SHIFT };
+		wio->req[nr] = (struct blk_request){
+			.op = BLK_OP_WRITE, .segs = &wio->seg[nr], .nr_segs = 1,
+			.sector = ((uint64_t)page->index <<
+				   (PAGE_SHIFT - SECTOR_SHIFT)) + s,
+			.end_io = bdev_wio_end_io, .private = wio,
+		};
+		nr++;
+		s = e;
+	}
+	/* One count held while submitting, so no completion ends the
+	 * page's writeback before every request is out. */
+	wio->pending = nr + 1;
+	for (unsigned int i = 0; i < nr; i++) {
+		int r = blk_submit(bc->bdev, &wio->req[i]);
+
+		if (r) {
+			wio->req[i].status = r;
+			bdev_wio_end_io(&wio->req[i]);
+		}
+	}
+	bdev_wio_put(wio);		/* the count held while submitting */
+	return true;
+}
+
 static int bdev_writepage(struct page *page, struct writeback_control *wbc)
 {
 	unsigned long mask = page->private;
@@ -117,6 +215,8 @@ static int bdev_writepage(struct page *page, struct writeback_control *wbc)
 	page->private = 0;
 	set_page_writeback(page);
 	unlock_page_wake(page);
+	if (bdev_write_sectors_async(page, mask))
+		return 0;
 	err = bdev_write_sectors(page, mask);
 	if (err) {
 		SetPageError(page);

@@ -17,6 +17,7 @@
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 #include "mm/xarray.h"
+#include "tests/suites/vfs_testfs.h"
 
 void *malloc(size_t size);
 void free(void *p);
@@ -56,6 +57,8 @@ static void ext2_writes_through_bdev_cache(struct kunit *test)
 
 	if (!have_e2fsprogs(test) || !make_image(test, &img, 1024, "", 8192))
 		return;
+	/* kmalloc for the buffer cache's asynchronous writes. */
+	KUNIT_ASSERT_TRUE(test, vfs_test_ensure_mm());
 	KUNIT_ASSERT_EQ(test, page_arena_init(&node, &r, 1, 0), 0);
 	KUNIT_ASSERT_EQ(test, blkfile_open(&bf, img.path, "ext2c", true), 0);
 	bdev_cache_init(&bc, &bf.bdev, &node);
