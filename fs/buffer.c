@@ -72,13 +72,16 @@ static unsigned long sector_mask(unsigned int in, size_t n)
 	return ((2UL << last) - 1) & ~((1UL << first) - 1);
 }
 
-/* Write the runs of dirty sectors in mask and wait; 0 or the first
- * -errno. (The fallback of bdev_writepage when it has no memory.) */
-static int bdev_write_sectors(struct page *page, unsigned long mask)
+/* At most one run of dirty sectors in two sectors of a page. */
+#define BDEV_MAX_RUNS	((PAGE_SIZE >> SECTOR_SHIFT) / 2)
+
+/* The write requests for the runs of dirty sectors in mask, one per run,
+ * in req[] and seg[] (BDEV_MAX_RUNS each); how many. */
+static unsigned int bdev_runs(struct page *page, unsigned long mask,
+			      struct blk_request *req, struct blk_segment *seg)
 {
 	struct bdev_cache *bc = page->mapping->host;
-	unsigned int n = page_sectors(bc->bdev, page->index), s = 0;
-	int err = 0;
+	unsigned int n = page_sectors(bc->bdev, page->index), s = 0, nr = 0;
 
 	while (s < n) {
 		unsigned int e = s;
@@ -89,38 +92,56 @@ static int bdev_write_sectors(struct page *page, unsigned long mask)
 		}
 		while (e < n && (mask & (1UL << e)))
 			e++;
-		struct blk_segment seg = { .page = page,
-					   .offset = s << SECTOR_SHIFT,
-					   .len = (e - s) << SECTOR_SHIFT };
-		struct blk_request req = {
-			.op = BLK_OP_WRITE, .segs = &seg, .nr_segs = 1,
+		seg[nr] = (struct blk_segment){ .page = page,
+			.offset = s << SECTOR_SHIFT, .len = (e - s) << SECTOR_SHIFT };
+		req[nr] = (struct blk_request){
+			.op = BLK_OP_WRITE, .segs = &seg[nr], .nr_segs = 1,
 			.sector = ((uint64_t)page->index <<
 				   (PAGE_SHIFT - SECTOR_SHIFT)) + s,
 		};
-		int r = blk_execute(bc->bdev, &req);
+		nr++;
+		s = e;
+	}
+	return nr;
+}
+
+static void bdev_write_failed(struct bdev_cache *bc,
+			      const struct blk_request *req, int err)
+{
+	printk(KERN_ERR "buffer: %s: write of sector %llu failed (%d)\n",
+	       bc->name, (unsigned long long)req->sector, err);
+}
+
+/* Write the runs of dirty sectors in mask and wait; 0 or the first
+ * -errno. (The fallback of bdev_writepage when it has no memory.) */
+static int bdev_write_sectors(struct page *page, unsigned long mask)
+{
+	struct bdev_cache *bc = page->mapping->host;
+	struct blk_request req[BDEV_MAX_RUNS];
+	struct blk_segment seg[BDEV_MAX_RUNS];
+	unsigned int nr = bdev_runs(page, mask, req, seg);
+	int err = 0;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		int r = blk_execute(bc->bdev, &req[i]);
 
 		if (r) {
-			printk(KERN_ERR "buffer: %s: write of sector %llu "
-			       "failed (%d)\n", bc->name,
-			       (unsigned long long)req.sector, r);
+			bdev_write_failed(bc, &req[i], r);
 			if (!err)
 				err = r;
 		}
-		s = e;
 	}
 	return err;
 }
 
 /*
- * The asynchronous write of one page's dirty sectors: one request per
- * run of them (at most one run in two sectors), completed in any order;
- * the last completion ends the page's writeback. The flusher so never
- * sleeps behind the file data in flight for a bitmap or an inode table
- * page (half a second a page on the 8 MiB/s benchmark disk), as Linux's
- * buffer heads are written with submit_bh and not waited for.
+ * The asynchronous write of one page's dirty sectors: the same requests,
+ * completed in any order; the last completion ends the page's writeback.
+ * The flusher so never sleeps behind the file data in flight for a
+ * bitmap or an inode table page (half a second a page on the 8 MiB/s
+ * benchmark disk), as Linux's buffer heads are written with submit_bh
+ * and not waited for.
  */
-#define BDEV_MAX_RUNS	((PAGE_SIZE >> SECTOR_SHIFT) / 2)
-
 struct bdev_wio {
 	struct page *page;
 	unsigned int pending;		/* requests not completed (atomic) */
@@ -150,11 +171,9 @@ static void bdev_wio_end_io(struct blk_request *req)
 	struct bdev_wio *wio = req->private;
 
 	if (req->status) {
-		struct bdev_cache *bc = wio->page->mapping->host;
 		int none = 0;
 
-		printk(KERN_ERR "buffer: %s: write of sector %llu failed (%d)\n",
-		       bc->name, (unsigned long long)req->sector, req->status);
+		bdev_write_failed(wio->page->mapping->host, req, req->status);
 		__atomic_compare_exchange_n(&wio->err, &none, req->status,
 					    false, __ATOMIC_RELAXED,
 					    __ATOMIC_RELAXED);
@@ -167,38 +186,22 @@ static void bdev_wio_end_io(struct blk_request *req)
 static bool bdev_write_sectors_async(struct page *page, unsigned long mask)
 {
 	struct bdev_cache *bc = page->mapping->host;
-	unsigned int n = page_sectors(bc->bdev, page->index), s = 0, nr = 0;
 	struct bdev_wio *wio = kzalloc(sizeof(*wio), GFP_NOIO | __GFP_NOWARN);
+	unsigned int nr;
 
 	if (!wio)
 		return false;
 	wio->page = page;
-	while (s < n) {
-		unsigned int e = s;
-
-		if (!(mask & (1UL << s))) {
-			s++;
-			continue;
-		}
-		while (e < n && (mask & (1UL << e)))
-			e++;
-		wio->seg[nr] = (struct blk_segment){ .page = page,
-			.offset = s << SECTOR_SHIFT, .len = (e - s) << SECTOR_SHIFT };
-		wio->req[nr] = (struct blk_request){
-			.op = BLK_OP_WRITE, .segs = &wio->seg[nr], .nr_segs = 1,
-			.sector = ((uint64_t)page->index <<
-				   (PAGE_SHIFT - SECTOR_SHIFT)) + s,
-			.end_io = bdev_wio_end_io, .private = wio,
-		};
-		nr++;
-		s = e;
-	}
+	nr = bdev_runs(page, mask, wio->req, wio->seg);
 	/* One count held while submitting, so no completion ends the
 	 * page's writeback before every request is out. */
 	wio->pending = nr + 1;
 	for (unsigned int i = 0; i < nr; i++) {
-		int r = blk_submit(bc->bdev, &wio->req[i]);
+		int r;
 
+		wio->req[i].end_io = bdev_wio_end_io;
+		wio->req[i].private = wio;
+		r = blk_submit(bc->bdev, &wio->req[i]);
 		if (r) {
 			wio->req[i].status = r;
 			bdev_wio_end_io(&wio->req[i]);
