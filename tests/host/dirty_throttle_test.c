@@ -21,6 +21,8 @@
  *  - write_bandwidth weighs the old estimate by the history measured
  *    (bw_history), the first measurement sets it, and only an interval
  *    busy from its start is measured first; idle intervals are skipped;
+ *    avg_write_bandwidth is write_bandwidth until the window is full,
+ *    Linux's spike filter after;
  *  - dirty_ratelimit steps by ceil(gap / 8) (no shift damping) and is
  *    capped at avg_write_bandwidth;
  *  - periods are counted in us, the sub-ms remainder carried;
@@ -465,29 +467,35 @@ static void dirty_throttle_write_bandwidth(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 2000UL);
 	KUNIT_EXPECT_EQ(test, wb->bw_history, 200UL);
 	/* The second weighs the 200 ms measured against its own 200 ms:
-	 * (800 * 1000 + 2000 * 200) / 400; avg was on the other side. */
+	 * (800 * 1000 + 2000 * 200) / 400. The window is not full, so
+	 * avg is that average too (no filter yet: nothing old to guard). */
 	wb_update_write_bandwidth(wb, 200, 5800);
 	KUNIT_EXPECT_EQ(test, wb->write_bandwidth,
 			ref_write_bw(2000, 800, 200, 200));
 	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 3000UL);
-	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 2000UL);
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 3000UL);
 	KUNIT_EXPECT_EQ(test, wb->bw_history, 400UL);
-	/* Partway: h = min(1000, 4096 - 200). */
-	wb->write_bandwidth = wb->avg_write_bandwidth = 1000;
+	/* Partway: h = min(1000, 4096 - 200); avg follows bw down as
+	 * well, where the filter would have kept the 1000 it had. */
+	wb->write_bandwidth = 1000;
+	wb->avg_write_bandwidth = 1500;
 	wb->bw_history = 1000;
 	wb_update_write_bandwidth(wb, 200, 5400);
 	KUNIT_EXPECT_EQ(test, wb->write_bandwidth,
 			ref_write_bw(1000, 400, 200, 1000));
 	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 1166UL);
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 1166UL);
 	KUNIT_EXPECT_EQ(test, wb->bw_history, 1200UL);
 	/* Nearly full: h = 4096 - 300 (not 4000), and the history stops
-	 * at the window. */
+	 * at the window; this update still began with the window short,
+	 * so avg is bw once more. */
 	wb->write_bandwidth = wb->avg_write_bandwidth = 1000;
 	wb->bw_history = 4000;
 	wb_update_write_bandwidth(wb, 300, 5600);
 	KUNIT_EXPECT_EQ(test, wb->write_bandwidth,
 			ref_write_bw(1000, 600, 300, 4000));
 	KUNIT_EXPECT_EQ(test, wb->write_bandwidth, 1073UL);
+	KUNIT_EXPECT_EQ(test, wb->avg_write_bandwidth, 1073UL);
 	KUNIT_EXPECT_EQ(test, wb->bw_history, (unsigned long)BW_PERIOD_MS);
 
 	/* A full window of history: Linux's (the issue's) average. */
