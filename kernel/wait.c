@@ -8,11 +8,17 @@
  * queue's (inside wake_up_process).
  */
 #include "kernel/wait.h"
+#include "kernel/signal.h"
 
 bool can_sleep(void)
 {
 	return sched_running && arch_irqs_enabled() &&
 	       current->preempt_count == 0;
+}
+
+bool current_killed(void)
+{
+	return fatal_signal_pending(current);
 }
 
 void init_waitqueue_head(struct wait_queue_head *wq, const char *name)

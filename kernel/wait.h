@@ -61,6 +61,15 @@ bool waitqueue_active(struct wait_queue_head *wq);
  * host's pending work.
  */
 bool can_sleep(void);
+/*
+ * Whether current has been killed: fatal_signal_pending(current)
+ * (kernel/signal.h), for portable code, which has no `current` on the
+ * host. A long loop (a read of gigabytes from the page cache) stops
+ * here, and the process dies on its way back to user mode. The host's
+ * version says what its test asks (host_kill_after_checks,
+ * tests/host/host.h).
+ */
+bool current_killed(void);
 
 #define wait_event(wq, cond) do { \
 	struct wait_queue_entry __we = { 0 }; \

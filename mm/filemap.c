@@ -389,6 +389,11 @@ ssize_t filemap_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
 
 		if (*pos >= isize)
 			break;
+		/* Killed: the rest of a long read would be for nobody. */
+		if (current_killed()) {
+			err = -EINTR;
+			break;
+		}
 		page = find_get_page(mapping, index);
 		if (page && index >= ra->start && index < ra->start + ra->size)
 			readahead_count_hit();

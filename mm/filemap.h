@@ -302,9 +302,11 @@ void end_page_writeback(struct page *page);
  * from the cached pages into the iterator (a user buffer for the system
  * call: one copy, no bounce buffer), reading pages as needed with
  * readahead (the file's f_ra), marking each page accessed; stops at
- * mapping->size. Advances *pos and the iterator. Bytes copied, 0 at the
- * end, or -errno if nothing was copied (-EIO; -EFAULT when the user
- * buffer's first page cannot be written). Holds only a page reference
+ * mapping->size, and before each page once the caller has been killed
+ * (current_killed: the rest would be read for nobody). Advances *pos and
+ * the iterator. Bytes copied, 0 at the end, or -errno if nothing was
+ * copied (-EIO; -EFAULT when the user buffer's first page cannot be
+ * written; -EINTR when killed before the first). Holds only a page reference
  * while it copies, so the copy may fault (kernel/iov_iter.h).
  * filemap_read is the same into a kernel buffer of n bytes.
  */

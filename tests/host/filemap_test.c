@@ -122,7 +122,7 @@ static void model_truncate(loff_t size)
 
 static void filemap_random_ops_match_model(struct kunit *test)
 {
-	unsigned long steps = 20000, reads = 0, eofs = 0, faults = 0;
+	unsigned long steps = 20000, reads = 0, eofs = 0, faults = 0, kills = 0;
 	struct prng rng;
 
 	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &arena, 0));
@@ -154,7 +154,23 @@ static void filemap_random_ops_match_model(struct kunit *test)
 					  model_size - pos : (loff_t)len);
 			ssize_t n;
 
-			if (prng_below(&rng, 4)) {
+			if (!prng_below(&rng, 8)) {
+				/* Killed: the read looks before each page
+				 * (its first piece, then whole pages) and
+				 * stops at the k-th look; -EINTR if that
+				 * was the first. */
+				unsigned long k = 1 + prng_below(&rng, 4);
+				size_t first = 4096 - (size_t)(pos % 4096);
+				size_t upto = k == 1 ? 0 : first +
+					(k - 2) * (size_t)4096;
+
+				host_kill_after_checks(k);
+				n = filemap_read(&f, (char *)buf, len, &p);
+				host_kill_after_checks(0);
+				if (want > 0 && (size_t)want > upto)
+					want = upto ? (ssize_t)upto : -EINTR;
+				kills++;
+			} else if (prng_below(&rng, 4)) {
 				n = filemap_read(&f, (char *)buf, len, &p);
 			} else {
 				/* Into "user" memory whose bytes from a
@@ -221,8 +237,8 @@ static void filemap_random_ops_match_model(struct kunit *test)
 		check_state(test, step);
 	}
 	kunit_info(test, "%lu reads (%lu at the end, %lu into a buffer "
-		   "that faults), %lu pages read, %lu written", reads, eofs,
-		   faults, ms.reads, ms.writes);
+		   "that faults, %lu killed partway), %lu pages read, %lu "
+		   "written", reads, eofs, faults, kills, ms.reads, ms.writes);
 
 	KUNIT_EXPECT_EQ(test, filemap_write_and_wait(&ms.mapping), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(store, model, (size_t)model_size), 0);

@@ -40,4 +40,9 @@ void host_set_idle_work(bool (*fn)(void));
  * above it fail, as an unmapped user page would; NULL: none fails. */
 extern char *host_user_fault_at;
 
+/* current_killed() (kernel/signal.h) on the host: false for the first
+ * n - 1 times it is asked after this call, true from the n-th on; n = 0:
+ * never (the default). */
+void host_kill_after_checks(unsigned long n);
+
 #endif

@@ -27,6 +27,20 @@ bool can_sleep(void)
 	return true;
 }
 
+/* A fatal signal, when a test asks for one (tests/host/host.h). */
+static unsigned long kill_after, kill_asked;
+
+void host_kill_after_checks(unsigned long n)
+{
+	kill_after = n;
+	kill_asked = 0;
+}
+
+bool current_killed(void)
+{
+	return kill_after && ++kill_asked >= kill_after;
+}
+
 void host_set_idle_work(bool (*fn)(void))
 {
 	idle_work = fn;
