@@ -133,14 +133,27 @@ badfs_setup() {
 	python3 tools/check-ext2 corrupt-dir "$d/vdg.img" /baddir >/dev/null || return 1
 	imgs+=("$d/vdg.img")
 	# vdh: /victim (64 KiB); every write covering its first block's first
-	# sector fails with EIO; reads and every other write work.
-	local vblk
+	# sector fails with EIO. And /meta, whose inode seven files /f1../f7
+	# made before it push into a later inode table block than /victim's
+	# (checked here; no file but /f5../f7, never written, shares it):
+	# every write of that block fails too, so a change of /meta's inode
+	# fails as metadata. Reads and every other write work.
+	local vblk iblk ioff isec vib f
 	mkdir -p "$d/wb" && cp "$d/ok/ok" "$d/wb/victim" &&
 		mke2fs -q -F -t ext2 -b 1024 -d "$d/wb" "$d/vdh.img" 8M || return 1
+	for f in f1 f2 f3 f4 f5 f6 f7 meta; do echo "write $d/ok/ok $f"; done |
+		debugfs -w -f - "$d/vdh.img" >/dev/null 2>&1 || return 1
 	vblk=$(debugfs -R "bmap /victim 0" "$d/vdh.img" 2>/dev/null)
-	[ -n "$vblk" ] && [ "$vblk" -gt 0 ] || return 1
+	iblk=$(debugfs -R "imap /meta" "$d/vdh.img" 2>/dev/null | sed -n 's/.*located at block \([0-9]*\),.*/\1/p')
+	ioff=$(debugfs -R "imap /meta" "$d/vdh.img" 2>/dev/null | sed -n 's/.*, offset \(0x[0-9a-f]*\).*/\1/p')
+	vib=$(debugfs -R "imap /victim" "$d/vdh.img" 2>/dev/null | sed -n 's/.*located at block \([0-9]*\),.*/\1/p')
+	[ -n "$vblk" ] && [ "$vblk" -gt 0 ] && [ -n "$iblk" ] && [ -n "$ioff" ] && [ -n "$vib" ] || return 1
+	# The sector holding /meta's inode (the buffer cache writes only the
+	# dirty sectors of a block).
+	isec=$((iblk * 2 + ioff / 512))
+	[ "$iblk" != "$vib" ] || { echo "/meta's inode shares /victim's inode table block $vib"; return 1; }
 	printf '[inject-error]\nevent = "write_aio"\niotype = "write"\nerrno = "5"\nsector = "%d"\n' \
-		$((vblk * 2)) >"$d/vdh-blkdebug.conf" || return 1
+		$((vblk * 2)) "$isec" >"$d/vdh-blkdebug.conf" || return 1
 	imgs+=("blkdebug:$d/vdh-blkdebug.conf:$d/vdh.img")
 	local ptr_ino dir_ino
 	ptr_ino=$(debugfs -R "stat /badptr" "$d/vdg.img" 2>/dev/null | sed -n 's/^Inode: \([0-9]*\).*/\1/p')
@@ -149,7 +162,7 @@ badfs_setup() {
 	(cd "$d" && sha256sum vd[a-e].img >before.sha) || return 1
 	e2e_drives "${imgs[@]}"
 	KERNEL_EXTRA="root=vda kunit.expect=fs.bad:7,fs.badptr_ino:$ptr_ino,fs.baddir_ino:$dir_ino"
-	KERNEL_EXTRA+=",fs.wb_err:vdh,fs.wb_err_sector:$((vblk * 2))"
+	KERNEL_EXTRA+=",fs.wb_err:vdh,fs.wb_err_sector:$((vblk * 2)),fs.meta_err_sector:$isec"
 	export KERNEL_EXTRA
 }
 # The boot refused root=vda with the reason (before any suite ran, lines

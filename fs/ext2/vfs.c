@@ -623,6 +623,12 @@ static int ext2_fill_super(struct super_block *sb, char *err, size_t errlen)
 	m->sb = sb;
 	init_waitqueue_head(&m->wb_wait, "ext2 writeback");
 	bdev_cache_init(&m->bc, bdev, NULL);
+	/* A failed write of metadata (a bitmap, an inode table block) is
+	 * this file system's error: syncfs tells each open file of it once,
+	 * as for its files' data. (Linux: the block device's own inode
+	 * records it, and only sync_blockdev's return carries it, to the
+	 * first caller, which for a `sync` is nobody.) */
+	m->bc.mapping.sb_wb_err = &sb->s_wb_err;
 	sb->s_fs_info = m;
 	sb->s_bdev_mapping = &m->bc.mapping;
 	m->sbi.read = ext2_bc_read;

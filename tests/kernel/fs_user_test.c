@@ -20,7 +20,10 @@
  *                       vdg: a corrupt inode and directory entry, whose
  *                       inode numbers are fs.badptr_ino, fs.baddir_ino
  *   fs.wb_err:vdh       a good disk whose writes of sector
- *                       fs.wb_err_sector (/victim's first block) fail
+ *                       fs.wb_err_sector (/victim's first block) fail,
+ *                       and of fs.meta_err_sector (the inode table
+ *                       block that holds /meta's inode, and no other
+ *                       file's)
  * Without fs.root (fs.bad), the suite fs_user (fs_user_bad) skips: the
  * configurations without these disks run it too.
  *
@@ -737,11 +740,68 @@ static void a_failed_write_back_is_reported_to_each_file(struct kunit *test)
 	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
 }
 
+/*
+ * The same disk, a failed write of metadata: /meta's inode table block
+ * fails every write. Two files open on /meta; one byte written changes
+ * its mtime, so the console's `sync` writes the inode and the block's
+ * write fails (the buffer cache writes it asynchronously: the error
+ * comes back in its completion). Nobody was told at `sync`; then syncfs
+ * tells each file once, as for data, and a file opened later hears
+ * nothing. The console names the disk and the sector. The data write
+ * itself worked: the page is clean with no error. The host's e2fsck -fn
+ * afterwards finds vdh consistent (the old inode is whole).
+ */
+static void a_failed_metadata_write_is_reported_by_syncfs(struct kunit *test)
+{
+	const char *dev = promised(test, "fs.wb_err");
+	const char *sector = promised(test, "fs.meta_err_sector");
+	struct file *f1, *f2, *f3;
+	struct page *page;
+	char line[64];
+	loff_t pos = 0;
+
+	capture(test);
+	ksnprintf(line, sizeof(line), "mount %s /mnt", dev);
+	KUNIT_ASSERT_EQ(test, console(line), 0);
+	f1 = file_open_at(NULL, "/mnt/meta", O_RDWR, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f1));
+	f2 = file_open_at(NULL, "/mnt/meta", O_RDONLY, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f2));
+	sleep_ms(1100);		/* a second later: mtime moves */
+	KUNIT_EXPECT_EQ(test, kernel_write(f1, "M", 1, &pos), (ssize_t)1);
+	KUNIT_EXPECT_EQ(test, console("sync"), 0);	/* tells no one */
+
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f1), -EIO);
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f1), 0);
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f2), -EIO);
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f2), 0);
+	f3 = file_open_at(NULL, "/mnt/meta", O_RDONLY, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f3));
+	KUNIT_EXPECT_EQ(test, vfs_syncfs(f3), 0);
+	/* The data's own write-back worked. */
+	KUNIT_EXPECT_EQ(test, f1->f_op->fsync(f1, 0, (loff_t)(~0ULL >> 1), 1), 0);
+	page = find_get_page(f1->f_mapping, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_FALSE(test, PageDirty(page));
+	KUNIT_EXPECT_FALSE(test, PageError(page));
+	put_page(page);
+
+	fput(f1);
+	fput(f2);
+	fput(f3);
+	KUNIT_EXPECT_EQ(test, console("umount /mnt"), 0);
+	ksnprintf(line, sizeof(line), "buffer: %s: write of sector %s failed (-5)",
+		  dev, sector);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, line);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
 static struct kunit_case fs_user_bad_cases[] = {
 	KUNIT_CASE(corrupt_superblocks_are_refused_with_the_reason),
 	KUNIT_CASE(the_kernel_carries_on_with_a_good_disk),
 	KUNIT_CASE(corrupt_inode_and_directory_fail_with_the_reason),
 	KUNIT_CASE(a_failed_write_back_is_reported_to_each_file),
+	KUNIT_CASE(a_failed_metadata_write_is_reported_by_syncfs),
 	{}
 };
 
