@@ -540,6 +540,48 @@ static void dirty_throttle_write_bandwidth(struct kunit *test)
 }
 
 /*
+ * wb_keep_busy (our departure, mm/page-writeback.c): a device with a
+ * chunk dirty and less than half a chunk under writeback is written
+ * below the background threshold too; the chunk is half a second of its
+ * bandwidth in whole 4 MiB, at least 4 MiB, and exactly 4 MiB before
+ * its first measurement (the 100 MiB/s guess would make it 48 MiB).
+ */
+static void dirty_throttle_keep_busy(struct kunit *test)
+{
+	static struct backing_dev_info a;
+	struct bdi_writeback *wb = &a.wb;
+	const unsigned long min = 1024;		/* 4 MiB of 4 KiB pages */
+	/* half a second of 100 MiB/s, in whole 4 MiB: 48 MiB */
+	const unsigned long big = INIT_BW / 2 - INIT_BW / 2 % min;
+
+	bdi_init(&a, "busy");
+	KUNIT_EXPECT_EQ(test, wb->bw_history, 0UL);
+	KUNIT_EXPECT_EQ(test, wb_writeback_chunk(wb), big);
+	wb_stat_mod(wb, WB_RECLAIMABLE, (long)min - 1);
+	KUNIT_EXPECT_FALSE(test, wb_keep_busy(wb));
+	wb_stat_mod(wb, WB_RECLAIMABLE, 1);
+	KUNIT_EXPECT_TRUE(test, wb_keep_busy(wb));	/* not at 12800 */
+	wb_stat_mod(wb, WB_WRITEBACK, (long)min / 2 - 1);
+	KUNIT_EXPECT_TRUE(test, wb_keep_busy(wb));
+	wb_stat_mod(wb, WB_WRITEBACK, 1);		/* half a chunk out */
+	KUNIT_EXPECT_FALSE(test, wb_keep_busy(wb));
+	wb_stat_mod(wb, WB_WRITEBACK, -(long)min / 2);
+
+	/* Measured at 100 MiB/s: the chunk is 48 MiB, 4 MiB is not one. */
+	wb->bw_history = BANDWIDTH_INTERVAL_MS;
+	KUNIT_EXPECT_FALSE(test, wb_keep_busy(wb));
+	wb_stat_mod(wb, WB_RECLAIMABLE, (long)(big - min) - 1);
+	KUNIT_EXPECT_FALSE(test, wb_keep_busy(wb));
+	wb_stat_mod(wb, WB_RECLAIMABLE, 1);
+	KUNIT_EXPECT_TRUE(test, wb_keep_busy(wb));
+	/* Measured at 8 MiB/s: the smallest chunk again. */
+	wb->avg_write_bandwidth = 2048;
+	wb_stat_mod(wb, WB_RECLAIMABLE, -(long)(big - min));
+	KUNIT_EXPECT_TRUE(test, wb_keep_busy(wb));
+	wb_stat_mod(wb, WB_RECLAIMABLE, -(long)min);
+}
+
+/*
  * Through wb_update_bandwidth: an update at most every 200 ms; the first
  * measurement only over an interval busy from its start (pages under
  * writeback or the flusher in a pass when the stamps were taken), not
@@ -1408,6 +1450,7 @@ static struct kunit_case dirty_throttle_cases[] = {
 	KUNIT_CASE(dirty_throttle_min_max_ratio),
 	KUNIT_CASE(dirty_throttle_write_bandwidth),
 	KUNIT_CASE(dirty_throttle_bandwidth_update),
+	KUNIT_CASE(dirty_throttle_keep_busy),
 	KUNIT_CASE(dirty_throttle_ratelimit_step_rule),
 	KUNIT_CASE(dirty_throttle_ratelimit_bounds),
 	KUNIT_CASE(dirty_throttle_dirty_limit),

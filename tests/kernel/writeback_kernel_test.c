@@ -469,7 +469,10 @@ static void writeback_fair_between_files(struct kunit *test)
 		goto out;
 	}
 	/* While dirtying, a chunk larger than the files: the flusher must
-	 * not start on its own (wb_keep_busy starts it at a chunk). */
+	 * not start on its own (wb_keep_busy starts it at a chunk, and at
+	 * the smallest one on a device never measured). */
+	if (!bdi_test.wb.bw_history)
+		bdi_test.wb.bw_history = BANDWIDTH_INTERVAL_MS;
 	bdi_test.wb.avg_write_bandwidth = 1UL << 30;
 	if (!dirty_store(test, &st_a, pages) || !dirty_store(test, &st_b, pages))
 		goto done;
