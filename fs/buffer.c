@@ -254,8 +254,32 @@ void bdev_cache_init(struct bdev_cache *bc, struct block_device *bdev,
 	bc->mapping.name = bc->name;
 }
 
+/*
+ * A write of a whole page: the page, locked, filled from buf, uptodate,
+ * without reading what it replaces. Measured: ext2 zeroes every new
+ * indirect block (one per 4 MiB of a file with 4 KiB blocks) through
+ * here, and reading the block first took 450 ms on the benchmark disk
+ * (the read waited behind the 4 MiB of writes in flight) with the file
+ * system's s_lock held, stalling every other writer of the disk: two
+ * writers dirtied 14 MB/s where one dirtied 125. NULL: no memory.
+ */
+static struct page *bdev_fill_page(struct bdev_cache *bc, pgoff_t index,
+				   const void *buf)
+{
+	struct page *page = find_or_create_page(&bc->mapping, index,
+						GFP_KERNEL);
+
+	if (!page)
+		return NULL;
+	memcpy(page_address(page), buf, PAGE_SIZE);
+	if (!PageUptodate(page))
+		SetPageUptodate(page);
+	return page;
+}
+
 /* Copy between buf and the disk's bytes [off, off + len), page by page;
- * write: into locked pages, marking them dirty. */
+ * write: into locked pages, marking them dirty (a whole page is not read
+ * first: bdev_fill_page). */
 static int bdev_copy(struct bdev_cache *bc, uint64_t off, void *buf,
 		     size_t len, bool write)
 {
@@ -267,10 +291,23 @@ static int bdev_copy(struct bdev_cache *bc, uint64_t off, void *buf,
 	while (len) {
 		unsigned int in = off & (PAGE_SIZE - 1);
 		size_t n = min(len, (size_t)(PAGE_SIZE - in));
-		struct page *page = read_mapping_page(&bc->mapping,
-						      off >> PAGE_SHIFT, NULL);
+		struct page *page;
 		char *mem;
 
+		if (write && n == PAGE_SIZE) {
+			page = bdev_fill_page(bc, off >> PAGE_SHIFT, buf);
+			if (!page)
+				return -ENOMEM;
+			page->private |= sector_mask(0, PAGE_SIZE);
+			set_page_dirty(page);
+			unlock_page_wake(page);
+			put_page(page);
+			buf = (char *)buf + n;
+			off += n;
+			len -= n;
+			continue;
+		}
+		page = read_mapping_page(&bc->mapping, off >> PAGE_SHIFT, NULL);
 		if (IS_ERR(page))
 			return PTR_ERR(page);
 		mem = (char *)page_address(page) + in;

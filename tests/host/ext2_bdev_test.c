@@ -118,8 +118,74 @@ static void ext2_writes_through_bdev_cache(struct kunit *test)
 	drop_image(&img);
 }
 
+/*
+ * A write of a whole page to the block device cache does not read the
+ * page first (ext2 zeroes each new indirect block so: a read there waited
+ * behind the writes in flight with s_lock held); a partial one reads it
+ * and keeps the rest. Both read back, and reach the disk at bdev_sync.
+ */
+static void bdev_whole_page_write_reads_nothing(struct kunit *test)
+{
+	static struct blkfile bf;
+	static pg_data_t node;
+	static struct bdev_cache bc;
+	size_t arena = 4 << 20;
+	void *mem = aligned_alloc(arena, arena);
+	struct mem_range r = { virt_to_phys(mem), virt_to_phys(mem) + arena };
+	static uint8_t page[4096], got[4096], old[4096];
+	struct image img;
+	struct kmem_cache *cache;
+	unsigned long reads;
+
+	if (!have_e2fsprogs(test) || !make_image(test, &img, 4096, "", 2048))
+		return;
+	KUNIT_ASSERT_TRUE(test, vfs_test_ensure_mm());
+	KUNIT_ASSERT_EQ(test, page_arena_init(&node, &r, 1, 0), 0);
+	KUNIT_ASSERT_EQ(test, blkfile_open(&bf, img.path, "bdevw", true), 0);
+	bdev_cache_init(&bc, &bf.bdev, &node);
+	cache = xa_node_cache_create(&node);
+	bc.mapping.i_pages.node_cache = cache;
+
+	fill(page, sizeof(page), 7);
+	reads = bf.bdev.nr_reads;
+	KUNIT_EXPECT_EQ(test, bdev_write(&bc, 100 * 4096, page, 4096), 0);
+	KUNIT_EXPECT_EQ(test, bf.bdev.nr_reads, reads);	/* not read */
+	KUNIT_EXPECT_EQ(test, bdev_read(&bc, 100 * 4096, got, 4096), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(got, page, 4096), 0);
+	KUNIT_EXPECT_EQ(test, bf.bdev.nr_reads, reads);
+	/* Partial: read first (once), the rest of the page kept. */
+	KUNIT_EXPECT_EQ(test, bdev_read(&bc, 200 * 4096, old, 4096), 0);
+	KUNIT_EXPECT_EQ(test, bdev_sync(&bc), 0);
+	bdev_cache_release(&bc);
+	bdev_cache_init(&bc, &bf.bdev, &node);
+	bc.mapping.i_pages.node_cache = cache;
+	reads = bf.bdev.nr_reads;
+	KUNIT_EXPECT_EQ(test, bdev_write(&bc, 200 * 4096 + 512, page, 512), 0);
+	KUNIT_EXPECT_EQ(test, bf.bdev.nr_reads, reads + 1);
+	KUNIT_EXPECT_EQ(test, bdev_read(&bc, 200 * 4096, got, 4096), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(got, old, 512), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(got + 512, page, 512), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(got + 1024, old + 1024, 3072), 0);
+	/* Both on the disk after a sync, as a fresh cache reads them. */
+	KUNIT_EXPECT_EQ(test, bdev_sync(&bc), 0);
+	bdev_cache_release(&bc);
+	bdev_cache_init(&bc, &bf.bdev, &node);
+	bc.mapping.i_pages.node_cache = cache;
+	KUNIT_EXPECT_EQ(test, bdev_read(&bc, 100 * 4096, got, 4096), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(got, page, 4096), 0);
+	KUNIT_EXPECT_EQ(test, bdev_read(&bc, 200 * 4096 + 512, got, 512), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(got, page, 512), 0);
+	bdev_cache_release(&bc);
+	kmem_cache_destroy(cache);
+	blkfile_close(&bf);
+	KUNIT_EXPECT_EQ(test, page_arena_destroy(&node), 0UL);
+	free(mem);
+	drop_image(&img);
+}
+
 static struct kunit_case ext2_bdev_cases[] = {
 	KUNIT_CASE(ext2_writes_through_bdev_cache),
+	KUNIT_CASE(bdev_whole_page_write_reads_nothing),
 	{}
 };
 
