@@ -412,20 +412,6 @@ void release_pages(struct page **pages, unsigned int n)
 		free_user_page(pages[i]);
 }
 
-/* A reference, unless the page's last one is already gone (Linux's
- * get_page_unless_zero). */
-static bool get_page_unless_zero(struct page *page)
-{
-	int32_t c = __atomic_load_n(&page->_refcount, __ATOMIC_RELAXED);
-
-	while (c > 0)
-		if (__atomic_compare_exchange_n(&page->_refcount, &c, c + 1,
-						false, __ATOMIC_ACQUIRE,
-						__ATOMIC_RELAXED))
-			return true;
-	return false;
-}
-
 unsigned long isolate_lru_pages(struct lruvec *lruvec, enum lru_list lru,
 				unsigned long nr_to_scan,
 				struct list_head *dst,

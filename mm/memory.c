@@ -891,6 +891,7 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 		uint64_t pte = 0;
 		phys_addr_t pa = 0;
 		unsigned int have = 0;
+		struct page *page;
 		char *p;
 
 		if (va < addr || va >= TASK_SIZE)
@@ -908,14 +909,38 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			continue;
 		}
 		tries = 0;
+		/* A reference, as get_user_pages takes one: reclaim may
+		 * unmap and free the page meanwhile (try_to_unmap needs no
+		 * mmap_lock). Then, or if the PTE moved, look again. */
+		page = pa_page(pa);
+		if (!get_page_unless_zero(page))
+			continue;
+		if (pgtable_translate(&mm->arch.pgt, va - off, &pte, NULL) != pa) {
+			put_page(page);
+			continue;
+		}
 		/* As the MMU would: accessed, and dirty after a store. */
 		pte_update_bits(mm, va - off, 0, fmt->young_bit |
 				(write ? fmt->dirty_bit : 0));
-		p = (char *)page_address(pa_page(pa)) + off;
+		p = (char *)page_address(page) + off;
 		if (write)
 			memcpy(p, (char *)buf + done, chunk);
 		else
 			memcpy((char *)buf + done, p, chunk);
+		/* And the page dirty after the store, as Linux's
+		 * set_page_dirty_lock there: a write-back that cleaned it
+		 * (page_mkclean) between our look at the PTE and the copy
+		 * would leave the new bytes in a clean page, never written
+		 * (vm_smp.shared_file_on_every_cpu caught it once in a full
+		 * run: a shared file page held an older value after msync).
+		 * The MMU's own store cannot do that: the TLB flush after
+		 * page_mkclean stops it. */
+		if (write && is_file_page(page)) {
+			lock_page(page);
+			set_page_dirty(page);
+			unlock_page_wake(page);
+		}
+		put_page(page);
 		done += chunk;
 	}
 	mmap_read_unlock(mm);

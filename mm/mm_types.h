@@ -270,6 +270,20 @@ static inline void get_page(struct page *page)
 	__atomic_fetch_add(&page->_refcount, 1, __ATOMIC_RELAXED);
 }
 
+/* A reference, unless the page's last one is already gone (Linux's
+ * get_page_unless_zero). */
+static inline bool get_page_unless_zero(struct page *page)
+{
+	int32_t c = __atomic_load_n(&page->_refcount, __ATOMIC_RELAXED);
+
+	while (c > 0)
+		if (__atomic_compare_exchange_n(&page->_refcount, &c, c + 1,
+						false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 /* Drop a reference; true if it was the last one. */
 static inline bool put_page_testzero(struct page *page)
 {
