@@ -1,25 +1,17 @@
 /*
- * kernel/mutex.c - sleeping locks (contract: kernel/mutex.h).
+ * kernel/mutex.c - sleeping locks with hand-off (contract: kernel/mutex.h).
  *
- * The owner field, the handoff flag and the FIFO of waiters are guarded
- * by wait_lock. A waiter queues itself and sleeps; the unlocker frees the
- * mutex and wakes the first waiter, which takes it when it runs unless a
- * running thread took it first. A first waiter that has waited
- * MUTEX_HANDOFF_NS and lost sets handoff: then the unlocker makes it the
- * owner before waking it (Linux's MUTEX_FLAG_HANDOFF).
+ * The owner field and the FIFO of waiters are guarded by wait_lock. A
+ * waiter queues itself and sleeps; the unlocker makes the first waiter
+ * the owner and wakes it, so the mutex is never free while someone waits.
  */
 #include "kernel/mutex.h"
 #include "kernel/printk.h"
-#include "kernel/time.h"
-
-/* How long the first waiter may lose to running threads (Linux: 1 ms). */
-#define MUTEX_HANDOFF_NS	1000000ULL
 
 void mutex_init(struct mutex *m, const char *name)
 {
 	spin_lock_init(&m->wait_lock, "mutex wait_lock");
 	m->owner = NULL;
-	m->handoff = false;
 	m->waiters.next = m->waiters.prev = &m->waiters;
 	m->name = name;
 }
@@ -69,28 +61,11 @@ void __mutex_lock(struct mutex *m, const char *file, int line)
 	m->waiters.prev->next = &me;
 	m->waiters.prev = &me;
 	me.queued = true;
-	uint64_t since = clock_ns();
-
-	for (;;) {
-		if (m->owner == current)
-			break;			/* handed to us */
-		if (!m->owner) {		/* free: ours, first come */
-			WRITE_ONCE(m->owner, current);
-			break;
-		}
-		/* Lost to a running thread: the first waiter, after long
-		 * enough, asks for the next unlock to be handed to it. */
-		if (m->waiters.next == &me && clock_ns() - since >= MUTEX_HANDOFF_NS)
-			m->handoff = true;
+	while (m->owner != current) {
 		set_current_state(THREAD_SLEEPING);
 		spin_unlock_irqrestore(&m->wait_lock, flags);
 		schedule();
 		spin_lock_irqsave(&m->wait_lock, flags);
-	}
-	if (me.queued) {
-		me.prev->next = me.next;
-		me.next->prev = me.prev;
-		me.queued = false;
 	}
 	set_current_state(THREAD_RUNNING);
 	m->file = file;
@@ -122,19 +97,13 @@ void __mutex_unlock(struct mutex *m, const char *file, int line)
 	if (m->waiters.next != &m->waiters) {
 		struct wait_queue_entry *e = m->waiters.next;
 
+		e->prev->next = e->next;
+		e->next->prev = e->prev;
+		e->queued = false;
 		next = e->thread;
-		if (m->handoff) {	/* it lost long enough: it is the owner */
-			e->prev->next = e->next;
-			e->next->prev = e->prev;
-			e->queued = false;
-			m->handoff = false;
-			set_owner(m, next, NULL, 0);
-		} else {		/* free; it takes it when it runs */
-			set_owner(m, NULL, NULL, 0);
-		}
-		wake_up_process(next);
-	} else {
-		set_owner(m, NULL, NULL, 0);
 	}
+	set_owner(m, next, NULL, 0);	/* hand-off, or free */
+	if (next)
+		wake_up_process(next);
 	spin_unlock_irqrestore(&m->wait_lock, flags);
 }

@@ -2,13 +2,8 @@
  * kernel/mutex.h - sleeping locks.
  *
  * A mutex is held by one thread at a time; others sleep until it is free.
- * mutex_unlock() frees it and wakes the thread that has waited longest,
- * which takes it when it runs, unless a running thread took it first: a
- * contended mutex then does not cost a context switch per acquisition
- * (with hand-off to every waiter, threads that take a lock per page ran
- * in a convoy, thousands of switches a second each). None starves: a
- * first waiter that has waited 1 ms and lost sets handoff, and the next
- * mutex_unlock() makes it the owner before waking it (as Linux).
+ * Hand-off: mutex_unlock() gives the mutex straight to the thread that
+ * has waited longest, so waiters are served in order and none starves.
  * Only the holder may unlock it; a mutex may not be taken twice by the
  * same thread; mutex_lock() may sleep, so not with a spinlock held or
  * interrupts off. With lock debugging on, each of these is reported
@@ -24,7 +19,6 @@ struct mutex {
 	spinlock_t wait_lock;
 	struct thread *owner;
 	struct wait_queue_entry waiters;	/* sentinel, FIFO */
-	bool handoff;		/* the next unlock gives it to the first waiter */
 	const char *name;
 	const char *file;			/* where the owner took it */
 	int line;
