@@ -908,17 +908,24 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 				break;
 			continue;
 		}
-		tries = 0;
 		/* A reference, as get_user_pages takes one: reclaim may
 		 * unmap and free the page meanwhile (try_to_unmap needs no
-		 * mmap_lock). Then, or if the PTE moved, look again. */
+		 * mmap_lock). Then, or if the PTE moved, look again (a few
+		 * times: a page that never gives a reference is not one
+		 * this can write). */
 		page = pa_page(pa);
-		if (!get_page_unless_zero(page))
-			continue;
-		if (pgtable_translate(&mm->arch.pgt, va - off, &pte, NULL) != pa) {
-			put_page(page);
+		if (!get_page_unless_zero(page)) {
+			if (++tries > 3)
+				break;
 			continue;
 		}
+		if (pgtable_translate(&mm->arch.pgt, va - off, &pte, NULL) != pa) {
+			put_page(page);
+			if (++tries > 3)
+				break;
+			continue;
+		}
+		tries = 0;
 		/* As the MMU would: accessed, and dirty after a store. */
 		pte_update_bits(mm, va - off, 0, fmt->young_bit |
 				(write ? fmt->dirty_bit : 0));
