@@ -49,6 +49,7 @@ struct backing_dev_info noop_bdi = {
 		.write_bandwidth = INIT_BW,
 		.avg_write_bandwidth = INIT_BW,
 		.dirty_ratelimit = INIT_BW,
+		.stepped_ratelimit = INIT_BW,
 		.balanced_dirty_ratelimit = INIT_BW,
 		.flusher_wait = WAIT_QUEUE_HEAD_INIT(noop_bdi.wb.flusher_wait),
 	},
@@ -96,6 +97,7 @@ void bdi_init(struct backing_dev_info *bdi, const char *name)
 	wb->write_bandwidth = INIT_BW;
 	wb->avg_write_bandwidth = INIT_BW;
 	wb->dirty_ratelimit = INIT_BW;
+	wb->stepped_ratelimit = INIT_BW;
 	wb->balanced_dirty_ratelimit = INIT_BW;
 }
 
@@ -546,11 +548,35 @@ static void trace_fill(struct wb_trace_event *ev, enum wb_trace_type type,
  * balanced = task_ratelimit * write_bw / dirty_rate: if N writers each
  * run at task_ratelimit, dirty_rate is N * task_ratelimit, so balanced
  * is write_bw / N * (1 / pos_ratio-ish): the rate that matches the
- * device. It is noisy, so dirty_ratelimit does not jump to it: it moves
- * only when balanced, the last balanced and task_ratelimit all lie on
- * the same side (towards the setpoint), by 1/8 of the smallest gap,
- * scaled down further when the gap is small compared to the rate
- * (shift), so it settles instead of chasing noise.
+ * device. It is noisy, so the rate does not jump to it: it moves only
+ * when balanced, the last balanced and task_ratelimit all lie on the
+ * same side (towards the setpoint), by 1/8 of the smallest gap (Linux
+ * scales small steps down further, see below), so it settles instead of
+ * chasing noise.
+ *
+ * Departures from Linux, both about the start, when the rate is still
+ * the initial guess (100 MiB/s) and the device's estimate is young:
+ *  - Writers get the stepped rate capped at the device's write
+ *    bandwidth (dirty_ratelimit = min(stepped_ratelimit, avg)). One
+ *    writer never needs to dirty faster than the device writes
+ *    (balanced is capped so already), so the rate starts at the
+ *    device's speed instead of stepping down from 100 MiB/s for 20 s;
+ *    the position ratio (up to 2, and 8 for a device below half its
+ *    share) still lets writers refill a pool that ran low.
+ *  - The cap is not written into the stepped rate, so a rate cut by a
+ *    low early estimate comes back as the estimate rises. Written into
+ *    it (as this code did first), the rate could only climb back by the
+ *    step rule, no further than task_ratelimit = rate * pos_ratio and
+ *    1/8 of that a period: on a loaded host the benchmark's first 324 ms
+ *    read 796 pages/s on a 2048 pages/s disk (4 MiB requests complete
+ *    in lumps), the rate took 10 s to climb back and the pool sat 4-9%
+ *    under the setpoint meanwhile. Where the estimates agree the rate
+ *    must come down, what lies over twice the device's rate goes at
+ *    once rather than by eighths (else two writers, each needing half
+ *    the device, wait ~5 s for the guess to come down by steps). Twice:
+ *    the first estimates measured on that disk were 0.39 to 1.2 of its
+ *    rate, and one as low as half still leaves the stepped rate at the
+ *    device's.
  */
 void wb_update_dirty_ratelimit(struct bdi_writeback *wb,
 			       const struct dirty_throttle_control *dtc,
@@ -561,7 +587,7 @@ void wb_update_dirty_ratelimit(struct bdi_writeback *wb,
 						      dtc->bg_thresh);
 	unsigned long setpoint = (freerun + dtc->limit) / 2;
 	unsigned long write_bw = wb->avg_write_bandwidth;
-	unsigned long dirty_ratelimit = wb->dirty_ratelimit;
+	unsigned long stepped = wb->stepped_ratelimit;
 	unsigned long dirty_rate, task_ratelimit, balanced, step = 0, x;
 	struct wb_trace_event ev;
 
@@ -569,7 +595,7 @@ void wb_update_dirty_ratelimit(struct bdi_writeback *wb,
 		return;
 	dirty_rate = (dirtied - min(dirtied, wb->dirtied_stamp)) * 1000 /
 		     elapsed_ms;
-	task_ratelimit = (unsigned long)((unsigned __int128)dirty_ratelimit *
+	task_ratelimit = (unsigned long)((unsigned __int128)wb->dirty_ratelimit *
 					 dtc->pos_ratio >> RATELIMIT_CALC_SHIFT);
 	task_ratelimit++;	/* lets a tiny rate grow again */
 	balanced = mul_div(task_ratelimit, write_bw, dirty_rate | 1);
@@ -579,13 +605,17 @@ void wb_update_dirty_ratelimit(struct bdi_writeback *wb,
 	if (dtc->dirty < setpoint) {
 		x = min(min(wb->balanced_dirty_ratelimit, balanced),
 			task_ratelimit);
-		if (dirty_ratelimit < x)
-			step = x - dirty_ratelimit;
+		if (stepped < x)
+			step = x - stepped;
 	} else {
 		x = max(max(wb->balanced_dirty_ratelimit, balanced),
 			task_ratelimit);
-		if (dirty_ratelimit > x)
-			step = dirty_ratelimit - x;
+		if (stepped > x) {
+			/* Coming down, what lies over twice the device's rate
+			 * goes at once (see above). */
+			stepped = min(stepped, max(2 * write_bw, x));
+			step = stepped - x;
+		}
 	}
 	/* Linux damps small steps further (step >> (rate / (2 step + 1)))
 	 * "not to pursue 100% rate matching", which leaves the rate some 6%
@@ -593,18 +623,13 @@ void wb_update_dirty_ratelimit(struct bdi_writeback *wb,
 	 * 32 MiB/s). Our departure: 1/8 of the gap always, when the three
 	 * estimates agree; that agreement is the noise filter. */
 	step = (step + 7) / 8;
-	if (dirty_ratelimit < balanced)
-		dirty_ratelimit += step;
+	if (stepped < balanced)
+		stepped += step;
 	else
-		dirty_ratelimit -= min(step, dirty_ratelimit);
-	/* Departure from Linux: one writer never needs to dirty faster
-	 * than the device writes (balanced is capped so already), so the
-	 * rate is capped there too; it then starts at the device's speed
-	 * instead of stepping down from 100 MiB/s for 20 s. The position
-	 * ratio (up to 2, and 8 for a device below half its share) still
-	 * lets writers refill a pool that ran low. */
-	dirty_ratelimit = min(dirty_ratelimit, write_bw);
-	wb->dirty_ratelimit = max(dirty_ratelimit, 1UL);
+		stepped -= min(step, stepped);
+	stepped = max(stepped, 1UL);
+	wb->stepped_ratelimit = stepped;
+	wb->dirty_ratelimit = max(min(stepped, write_bw), 1UL);
 	wb->balanced_dirty_ratelimit = balanced;
 
 	trace_fill(&ev, WB_TRACE_RATELIMIT, wb, dtc);

@@ -86,7 +86,10 @@ struct bdi_writeback {
 	bool flushing;			/* its flusher is in a background or
 					 * write-all pass */
 	unsigned long dirty_ratelimit;	/* pages/s a single dirtier may dirty
-					 * at pos_ratio 1 */
+					 * at pos_ratio 1: stepped_ratelimit,
+					 * at most avg_write_bandwidth */
+	unsigned long stepped_ratelimit;	/* the rate the step rule
+						 * moves, before that cap */
 	unsigned long balanced_dirty_ratelimit;	/* its estimate now */
 	bool dirty_exceeded;		/* over its limit: poll more often */
 	uint64_t last_completion;	/* ms of its last finished page, or

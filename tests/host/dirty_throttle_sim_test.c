@@ -34,7 +34,9 @@
  * as QEMU's throttle lets an idle disk take a burst, which issue 15's
  * benchmark measured at 2509 pages/s in the first 200 ms) and asks the
  * estimate and the pool to be within 2% 5 s in, where the benchmark's
- * steady state begins.
+ * steady state begins. A fourth starts it slow (its first 400 busy ms
+ * at 800 pages/s, as a loaded host measured 796) and asks the same of
+ * the pool, and the rate within 10% of the device's.
  */
 #include "tests/host/host.h"
 #include "kernel/kunit.h"
@@ -56,6 +58,7 @@
 #define CPU_PAGES_PER_MS 64	/* an unthrottled writer: 256 MiB/s */
 
 #define FAST_START_BW	2560UL	/* 10 MiB/s: dirty_throttle_sim_fast_start */
+#define SLOW_START_BW	800UL	/* 3.1 MiB/s: dirty_throttle_sim_slow_start */
 
 /* pages/s: 8, 2, 32 MiB/s of 4 KiB pages */
 static const unsigned long phase_bw[NR_PHASES] = { 2048, 512, 8192 };
@@ -71,7 +74,8 @@ struct sim {
 	uint64_t base;			/* the virtual clock's 0, in ms */
 	unsigned long nr_dirty, nr_writeback;
 	unsigned long dev_credit;	/* pages * 1000 owed by the device */
-	unsigned long fast_ms;		/* busy ms left at FAST_START_BW */
+	unsigned long start_ms;		/* busy ms left at start_bw */
+	unsigned long start_bw;
 	unsigned long chunk_left;	/* pages until the flusher's update */
 	int nr_writers;
 	struct sim_writer w[2];
@@ -175,9 +179,9 @@ static void sim_device(struct sim *s, uint64_t now, unsigned long bw)
 			s->idle_ms++;
 		return;
 	}
-	if (s->fast_ms) {
-		s->fast_ms--;
-		bw = FAST_START_BW;
+	if (s->start_ms) {
+		s->start_ms--;
+		bw = s->start_bw;
 	}
 	s->dev_credit += bw;
 	n = min(s->dev_credit / 1000, s->nr_writeback);
@@ -220,10 +224,11 @@ static void sim_trace(struct kunit *test, struct sim *s, uint64_t now,
 		   s->w[0].t.total_dirtied, s->w[1].t.total_dirtied);
 }
 
-/* Run the whole 90 s with nr_writers writers; fills sim. fast_ms: the
- * device's first busy ms at FAST_START_BW. */
+/* Run the whole 90 s with nr_writers writers; fills sim. start_ms: the
+ * device's first busy ms, written at start_bw pages/s. */
 static void sim_run(struct kunit *test, struct sim *s, int nr_writers,
-		    uint64_t base, unsigned long fast_ms)
+		    uint64_t base, unsigned long start_ms,
+		    unsigned long start_bw)
 {
 	unsigned long saved_limit = global_dirty_limit;
 	unsigned int saved_linear = dirty_pos_linear;
@@ -239,7 +244,8 @@ static void sim_run(struct kunit *test, struct sim *s, int nr_writers,
 	memset(s, 0, sizeof(*s));
 	s->base = base;
 	s->nr_writers = nr_writers;
-	s->fast_ms = fast_ms;
+	s->start_ms = start_ms;
+	s->start_bw = start_bw;
 	bdi_init(&s->bdi, nr_writers == 1 ? "sim1" : "sim2");
 	bdi_register(&s->bdi);
 	global_dirty_limit = SIM_THRESH;
@@ -459,13 +465,13 @@ static void sim_check(struct kunit *test, const struct sim *s)
 
 static void dirty_throttle_sim_one_writer(struct kunit *test)
 {
-	sim_run(test, &sim, 1, 1ULL << 48, 0);
+	sim_run(test, &sim, 1, 1ULL << 48, 0, 0);
 	sim_check(test, &sim);
 }
 
 static void dirty_throttle_sim_two_writers(struct kunit *test)
 {
-	sim_run(test, &sim, 2, (1ULL << 48) + (1ULL << 32), 0);
+	sim_run(test, &sim, 2, (1ULL << 48) + (1ULL << 32), 0, 0);
 	sim_check(test, &sim);
 }
 
@@ -487,7 +493,8 @@ static void dirty_throttle_sim_fast_start(struct kunit *test)
 {
 	unsigned long k, k_avg;
 
-	sim_run(test, &sim, 1, (1ULL << 48) + (2ULL << 32), FAST_START_MS);
+	sim_run(test, &sim, 1, (1ULL << 48) + (2ULL << 32), FAST_START_MS,
+		FAST_START_BW);
 	k = pool_settle(&sim, 0, POOL_BAND_PCT);
 	k_avg = settle(sim.avg_bw, 0, phase_bw[0], 2);
 	kunit_info(test, "first busy %lu ms at %lu pages/s, then %lu: avg_write_bandwidth within 2%% after %lu periods, the pool within 2%% of %lu after %lu",
@@ -498,10 +505,43 @@ static void dirty_throttle_sim_fast_start(struct kunit *test)
 	sim_check(test, &sim);
 }
 
+/*
+ * The other way: the device's first 400 busy ms at 800 pages/s, then
+ * 2048. The first measurement sets the estimate alone (no old guess in
+ * it), so it reads ~800, and the rate, capped at the estimate, is cut to
+ * it. Issue 15's benchmark on a loaded host did this: the first 324 ms
+ * measured 796 pages/s (4 MiB requests completing in lumps), the rate
+ * was cut to 796, and from there Linux's step rule (the rate goes up
+ * only as far as task_ratelimit = rate * pos_ratio, by 1/8 of the gap)
+ * needed 10 s to climb back: the pool sat 4-9% below the setpoint until
+ * 11 s. Asked: the pool within 2% of the setpoint by FAST_START_SETTLE
+ * periods, as for the fast start, and the rate within RL_BAND_PCT of
+ * the device's by then (within 5% it cannot be so soon: the estimate's
+ * window still holds the slow start, 1948 pages/s at 5 s). With the cut
+ * written into the rate: the pool 57 periods, the rate 38; now 17 and
+ * 12 (docs/mm/writeback.md, "Departures").
+ */
+static void dirty_throttle_sim_slow_start(struct kunit *test)
+{
+	unsigned long k, k_rl;
+
+	sim_run(test, &sim, 1, (1ULL << 48) + (3ULL << 32), FAST_START_MS,
+		SLOW_START_BW);
+	k = pool_settle(&sim, 0, POOL_BAND_PCT);
+	k_rl = rl_settle(&sim, 0, RL_BAND_PCT);
+	kunit_info(test, "first busy %lu ms at %lu pages/s, then %lu: dirty_ratelimit within %d%% after %lu periods, the pool within 2%% of %lu after %lu",
+		   FAST_START_MS, (unsigned long)SLOW_START_BW, phase_bw[0],
+		   RL_BAND_PCT, k_rl, SIM_SETPOINT, k);
+	KUNIT_EXPECT_LE(test, k_rl, FAST_START_SETTLE);
+	KUNIT_EXPECT_LE(test, k, FAST_START_SETTLE);
+	sim_check(test, &sim);
+}
+
 static struct kunit_case dirty_throttle_sim_cases[] = {
 	KUNIT_CASE(dirty_throttle_sim_one_writer),
 	KUNIT_CASE(dirty_throttle_sim_two_writers),
 	KUNIT_CASE(dirty_throttle_sim_fast_start),
+	KUNIT_CASE(dirty_throttle_sim_slow_start),
 	{}
 };
 

@@ -677,18 +677,28 @@ static void dirty_throttle_bandwidth_update(struct kunit *test)
  * Issue 15's rule, written out on its own: task_ratelimit =
  * dirty_ratelimit * pos_ratio (+1, so a tiny rate can grow);
  * balanced = task_ratelimit * write_bw / dirty_rate, at most write_bw;
- * dirty_ratelimit moves towards balanced only when balanced, the last
+ * the stepped rate moves towards balanced only when balanced, the last
  * balanced and task_ratelimit all lie beyond it on the side the
  * setpoint asks for, by 1/8 of the smallest gap; never below 1.
  * Linux damps the step further where the gap is small against the rate
  * (>> rate / (2 gap + 1)); our departure steps ceil(gap / 8) always,
- * and caps the rate at avg_write_bandwidth (then at least 1).
+ * gives writers the stepped rate capped at avg_write_bandwidth (then at
+ * least 1): dirty_ratelimit = max(min(stepped, write_bw), 1), and when
+ * the rate comes down drops what lies over twice write_bw at once.
  */
 struct rl_ref {
-	unsigned long task, balanced, rate, dirty_rate;
+	unsigned long task, balanced, stepped, rate, dirty_rate;
 };
 
-static void ref_ratelimit(unsigned long rate, unsigned long last_balanced,
+static unsigned long ref_cap(unsigned long stepped, unsigned long write_bw)
+{
+	return max(min(stepped, write_bw), 1UL);
+}
+
+/* stepped: the stepped rate before; rate: what writers had (the cap of
+ * the stepped rate at the last estimate). */
+static void ref_ratelimit(unsigned long stepped, unsigned long rate,
+			  unsigned long last_balanced,
 			  unsigned long pos_ratio, unsigned long write_bw,
 			  unsigned long dirtied, unsigned long elapsed,
 			  bool below_setpoint, struct rl_ref *r)
@@ -704,17 +714,22 @@ static void ref_ratelimit(unsigned long rate, unsigned long last_balanced,
 		r->balanced = write_bw;
 	if (below_setpoint) {
 		x = min(min(last_balanced, r->balanced), r->task);
-		gap = rate < x ? x - rate : 0;
+		gap = stepped < x ? x - stepped : 0;
 	} else {
 		x = max(max(last_balanced, r->balanced), r->task);
-		gap = rate > x ? rate - x : 0;
+		if (stepped > x) {
+			/* over twice the device's rate: at once */
+			stepped = min(stepped, max(2 * write_bw, x));
+			gap = stepped - x;
+		}
 	}
 	gap = (gap + 7) / 8;
-	if (rate < r->balanced)
-		rate += gap;
+	if (stepped < r->balanced)
+		stepped += gap;
 	else
-		rate -= min(gap, rate);
-	r->rate = max(min(rate, write_bw), 1UL);
+		stepped -= min(gap, stepped);
+	r->stepped = max(stepped, 1UL);
+	r->rate = ref_cap(r->stepped, write_bw);
 }
 
 static const struct {
@@ -739,13 +754,18 @@ static const struct {
 	  300, 8192, 4000, -1 },
 	{ "at the setpoint counts as above", 21000, 3000, 1000, 800, 4096,
 	  938, -1 },
-	/* The cap (a departure): the rate is at most avg_write_bandwidth,
-	 * also when the estimates disagree (no step at all). */
+	/* The cap (a departure): writers get the stepped rate at most
+	 * avg_write_bandwidth, also when the estimates disagree (the
+	 * stepped rate does not move); "moves" is the stepped rate's. */
 	{ "above write_bw, estimates disagree: capped", 19500, 3000, 500,
-	  1152, 2048, 225, -1 },
+	  1152, 2048, 225, 0 },
 	{ "above write_bw, stepping down: capped", 22500, 4000, 1000, 896,
 	  2048, 700, -1 },
 	{ "write_bw 0: the rate is 1", 21000, 3000, 1000, 800, 0, 469, -1 },
+	{ "above, far over twice write_bw: cut to it, then a step", 22500,
+	  25600, 1000, 896, 2048, 700, -1 },
+	{ "below, far over twice write_bw: no cut", 19500, 25600, 3000, 1152,
+	  2048, 225, 0 },
 };
 
 static void dirty_throttle_ratelimit_step_rule(struct kunit *test)
@@ -761,13 +781,17 @@ static void dirty_throttle_ratelimit_step_rule(struct kunit *test)
 			.pos_ratio = ratelimit_rows[i].pos_ratio,
 		};
 		unsigned long rate = ratelimit_rows[i].rate;
+		unsigned long capped = ref_cap(rate, ratelimit_rows[i].write_bw);
 		struct rl_ref r;
 
-		wb->dirty_ratelimit = rate;
+		/* A wb as the update leaves it: dirty_ratelimit is the
+		 * stepped rate capped at the estimate. */
+		wb->stepped_ratelimit = rate;
+		wb->dirty_ratelimit = capped;
 		wb->balanced_dirty_ratelimit = ratelimit_rows[i].last_balanced;
 		wb->avg_write_bandwidth = ratelimit_rows[i].write_bw;
 		wb->dirtied_stamp = 100000;
-		ref_ratelimit(rate, ratelimit_rows[i].last_balanced,
+		ref_ratelimit(rate, capped, ratelimit_rows[i].last_balanced,
 			      ratelimit_rows[i].pos_ratio,
 			      ratelimit_rows[i].write_bw,
 			      ratelimit_rows[i].dirtied, 200,
@@ -775,24 +799,29 @@ static void dirty_throttle_ratelimit_step_rule(struct kunit *test)
 		wb_update_dirty_ratelimit(wb, &dtc,
 					  100000 + ratelimit_rows[i].dirtied,
 					  200);
-		if (wb->dirty_ratelimit != r.rate ||
+		if (wb->stepped_ratelimit != r.stepped ||
+		    wb->dirty_ratelimit != r.rate ||
 		    wb->balanced_dirty_ratelimit != r.balanced)
-			KUNIT_FAIL(test, "%s: rate %lu -> %lu (rule: %lu), balanced %lu (rule: %lu)",
+			KUNIT_FAIL(test, "%s: stepped %lu -> %lu (rule: %lu), rate %lu (rule: %lu), balanced %lu (rule: %lu)",
 				   ratelimit_rows[i].what, rate,
+				   wb->stepped_ratelimit, r.stepped,
 				   wb->dirty_ratelimit, r.rate,
 				   wb->balanced_dirty_ratelimit, r.balanced);
 		/* The direction, stated, not only computed. */
 		if (ratelimit_rows[i].moves > 0)
-			KUNIT_EXPECT_GT(test, wb->dirty_ratelimit, rate);
+			KUNIT_EXPECT_GT(test, wb->stepped_ratelimit, rate);
 		else if (ratelimit_rows[i].moves < 0)
-			KUNIT_EXPECT_LT(test, wb->dirty_ratelimit, rate);
+			KUNIT_EXPECT_LT(test, wb->stepped_ratelimit, rate);
 		else
-			KUNIT_EXPECT_EQ(test, wb->dirty_ratelimit, rate);
+			KUNIT_EXPECT_EQ(test, wb->stepped_ratelimit, rate);
 		/* Never past balanced. */
-		if (wb->dirty_ratelimit > rate)
-			KUNIT_EXPECT_LE(test, wb->dirty_ratelimit, r.balanced);
-		if (wb->dirty_ratelimit < rate)
-			KUNIT_EXPECT_GE(test, wb->dirty_ratelimit, r.balanced);
+		if (wb->stepped_ratelimit > rate)
+			KUNIT_EXPECT_LE(test, wb->stepped_ratelimit, r.balanced);
+		if (wb->stepped_ratelimit < rate)
+			KUNIT_EXPECT_GE(test, wb->stepped_ratelimit, r.balanced);
+		/* And writers never get more than the device writes. */
+		KUNIT_EXPECT_LE(test, wb->dirty_ratelimit,
+				max(ratelimit_rows[i].write_bw, 1UL));
 	}
 
 	/* The 1/8, by the numbers: gap 101 (task 201 against 100): a step
@@ -802,7 +831,7 @@ static void dirty_throttle_ratelimit_step_rule(struct kunit *test)
 			.thresh = T_THRESH, .bg_thresh = T_BG,
 			.limit = T_THRESH, .dirty = 18000, .pos_ratio = 2 * ONE,
 		};
-		wb->dirty_ratelimit = 100;
+		wb->dirty_ratelimit = wb->stepped_ratelimit = 100;
 		wb->balanced_dirty_ratelimit = 3000;
 		wb->avg_write_bandwidth = 4096;
 		wb->dirtied_stamp = 0;
@@ -816,7 +845,7 @@ static void dirty_throttle_ratelimit_step_rule(struct kunit *test)
 			.thresh = T_THRESH, .bg_thresh = T_BG,
 			.limit = T_THRESH, .dirty = 20000, .pos_ratio = 1039,
 		};
-		wb->dirty_ratelimit = 1000;
+		wb->dirty_ratelimit = wb->stepped_ratelimit = 1000;
 		wb->balanced_dirty_ratelimit = 3000;
 		wb->avg_write_bandwidth = 4096;
 		wb->dirtied_stamp = 0;
@@ -829,12 +858,49 @@ static void dirty_throttle_ratelimit_step_rule(struct kunit *test)
 			.thresh = T_THRESH, .bg_thresh = T_BG,
 			.limit = T_THRESH, .dirty = 19500, .pos_ratio = 1152,
 		};
-		wb->dirty_ratelimit = 1000;
+		wb->dirty_ratelimit = wb->stepped_ratelimit = 1000;
 		wb->balanced_dirty_ratelimit = 3000;
 		wb->avg_write_bandwidth = 4096;
 		wb->dirtied_stamp = 0;
 		wb_update_dirty_ratelimit(wb, &dtc, 225, 200);
 		wb->dirty_ratelimit; }), 1016UL);
+
+	/* A rate cut by a low estimate comes back with the estimate. The
+	 * first interval read 796 pages/s (issue 15's benchmark on a loaded
+	 * host), so writers got 796 while the stepped rate was still the
+	 * initial 25600; the next estimate reads 1800. The stepped rate
+	 * does not move (below the setpoint it only rises), and writers get
+	 * 1800 at once. Were the cut made in the stepped rate, the step
+	 * rule would let it rise only to task_ratelimit (796 * 1.25), by
+	 * 1/8 of that gap: 796 + 25 = 821. */
+	{
+		struct dirty_throttle_control dtc = {
+			.thresh = T_THRESH, .bg_thresh = T_BG,
+			.limit = T_THRESH, .dirty = 19500, .pos_ratio = 1280,
+		};
+
+		wb->stepped_ratelimit = INIT_BW;
+		wb->dirty_ratelimit = 796;
+		wb->balanced_dirty_ratelimit = 796;
+		wb->avg_write_bandwidth = 1800;
+		wb->dirtied_stamp = 0;
+		wb_update_dirty_ratelimit(wb, &dtc, 200, 200);
+		KUNIT_EXPECT_EQ(test, wb->dirty_ratelimit, 1800UL);
+		KUNIT_EXPECT_EQ(test, wb->stepped_ratelimit, (unsigned long)INIT_BW);
+		/* Above the setpoint, it comes down towards the estimates:
+		 * the last balanced is 996 * 1800 / 1001 = 1791 (task 796 *
+		 * 1280 / 1024 + 1 = 996, 1000 pages/s dirtied), now task is
+		 * 1800 * 900 / 1024 + 1 = 1583 and balanced 1582, so x =
+		 * 1791; what lies over 2 * 1800 goes at once, then a step of
+		 * ceil((3600 - 1791) / 8) = 227. */
+		dtc.dirty = 22000;
+		dtc.pos_ratio = 900;
+		wb->dirtied_stamp = 0;
+		wb_update_dirty_ratelimit(wb, &dtc, 360, 200);
+		KUNIT_EXPECT_EQ(test, wb->stepped_ratelimit,
+				3600UL - 227);
+		KUNIT_EXPECT_EQ(test, wb->dirty_ratelimit, 1800UL);
+	}
 }
 
 /* balanced is capped at write_bw; the rate never drops below 1; no
@@ -851,7 +917,7 @@ static void dirty_throttle_ratelimit_bounds(struct kunit *test)
 
 	bdi_init(&a, "rlb");
 	wb->avg_write_bandwidth = 2048;
-	wb->dirty_ratelimit = 25600;
+	wb->dirty_ratelimit = wb->stepped_ratelimit = 25600;
 	wb_update_dirty_ratelimit(wb, &dtc, 1, 200);	/* 5 pages/s */
 	KUNIT_EXPECT_EQ(test, wb->balanced_dirty_ratelimit, 2048UL);
 
@@ -868,7 +934,7 @@ static void dirty_throttle_ratelimit_bounds(struct kunit *test)
 	KUNIT_EXPECT_LE(test, wb->dirty_ratelimit, 2UL);
 
 	/* No time passed: nothing changes. */
-	wb->dirty_ratelimit = 500;
+	wb->dirty_ratelimit = wb->stepped_ratelimit = 500;
 	wb_update_dirty_ratelimit(wb, &dtc, dirtied + 1000, 0);
 	KUNIT_EXPECT_EQ(test, wb->dirty_ratelimit, 500UL);
 }
