@@ -63,7 +63,7 @@ void (*bdi_register_hook)(struct backing_dev_info *bdi);
 
 unsigned long global_dirty_limit;
 static uint64_t dirty_limit_stamp;	/* ms of its last update */
-unsigned int dirty_pos_linear = 50;
+unsigned int dirty_pos_linear = 75;
 
 /* ------------------------------------------------------------ helpers */
 

@@ -518,7 +518,7 @@ static void dirty_throttle_sim_fast_start(struct kunit *test)
  * periods, as for the fast start, and the rate within RL_BAND_PCT of
  * the device's by then (within 5% it cannot be so soon: the estimate's
  * window still holds the slow start, 1948 pages/s at 5 s). With the cut
- * written into the rate: the pool 57 periods, the rate 38; now 17 and
+ * written into the rate: the pool 57 periods, the rate 38; now 15 and
  * 12 (docs/mm/writeback.md, "Departures").
  */
 static void dirty_throttle_sim_slow_start(struct kunit *test)

@@ -16,7 +16,7 @@
  * there, and each departure has a case of its own:
  *  - the position curve is 1 + (1 - w) x^3 + w x, w = dirty_pos_linear
  *    / 100 (0: Linux's, the issue's pure cube), with x clamped to
- *    [-2, 2] before the cube: both w = 0 and the default w = 50 are
+ *    [-2, 2] before the cube: w = 0, 50 and the default 75 are
  *    checked, dirty_pos_linear restored after;
  *  - write_bandwidth weighs the old estimate by the history measured
  *    (bw_history), the first measurement sets it, and only an interval
@@ -69,7 +69,7 @@ static void make_bdi(struct backing_dev_info *bdi, const char *name,
 /* --------------------------------------------- the formulas, on their own */
 
 /* The curve's linear part, in percent: Linux's (the issue's) and ours. */
-static const unsigned int linear_w[] = { 0, 50 };
+static const unsigned int linear_w[] = { 0, 50, 75 };
 
 /* Set dirty_pos_linear; the old value, for restore_linear(). */
 static unsigned int set_linear(unsigned int w)
@@ -255,6 +255,11 @@ static void dirty_throttle_pos_ratio_polynom(struct kunit *test)
 	set_linear(50);
 	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 19500, 24000), 1343UL);
 	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 22500, 24000), 705UL);
+	/* w = 75: 1024 + (127 * 25 + 511 * 75) / 100 = 1024 + 415, and
+	 * 1024 - (128 * 25 + 511 * 75) / 100 = 1024 - 415. */
+	set_linear(75);
+	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 19500, 24000), 1439UL);
+	KUNIT_EXPECT_EQ(test, pos_ratio_polynom(21000, 22500, 24000), 609UL);
 	/* The point of the departure: a slope at the setpoint. 300 pages
 	 * (x = 1/10) above it the cube gives 1 - 1/1000, the blend about
 	 * 1 - 0.05. */
@@ -1378,8 +1383,8 @@ static void dirty_throttle_step_think_time(struct kunit *test)
  * Random dirty states in the ranges balance_dirty_pages meets (bg <
  * thresh as dirty_limits_of makes them, limit >= thresh, dirty up to 1.5
  * limit, any device share and bandwidth) against what the formulas
- * predict exactly, half the rounds with Linux's pure cube (w = 0), half
- * with the default blend (w = 50):
+ * predict exactly, in turn with Linux's pure cube (w = 0) and
+ * with a blend (w = 50, and the default 75):
  *  - pos_ratio_polynom in [0, 2048] and within its tolerance of the real
  *    polynomial, for any dirty (x is clamped, so no overflow however
  *    far from the setpoint); non-increasing in dirty;
