@@ -2,7 +2,7 @@
  * tests/kernel/sched_test.c - threads and the scheduler: start/stop,
  * sleeping and waking, wait/wake ping-pong between two threads,
  * preemption of a thread that never yields, spreading over the CPUs,
- * and a bounded stress run that checks nothing is lost (threads, stack
+ * a woken thread placed on an idle CPU, and a bounded stress run that checks nothing is lost (threads, stack
  * pages back in the page allocator).
  */
 #include "kernel/kthread.h"
@@ -12,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/smp.h"
 #include "kernel/time.h"
+#include "kernel/timer.h"
 #include "kernel/wait.h"
 #include "mm/page_alloc.h"
 
@@ -179,6 +180,93 @@ static void sleep_lasts_at_least_its_time(struct kunit *test)
 	KUNIT_EXPECT_LT(test, ms, 10000ULL);
 }
 
+/* ---------------------------------------------------------------- wake placement */
+
+/*
+ * A thread woken while its last CPU is busy goes to an idle CPU (if
+ * there is one) at once, instead of queueing behind the busy CPU's
+ * thread until that one's slice ends or the idle CPU's next tick pulls
+ * it (kernel/sched.c, wake_target). The set-up: a sleeper whose last
+ * CPU is 0, a spinner bound to CPU 0, the test's own thread asleep (so
+ * CPU 1 idles), and a timer (its callback runs on CPU 0) that wakes the
+ * sleeper and notes where wake_up queued it: CPU 0 without wake_target,
+ * every time. Another thread may happen to run on CPU 1 just then (a
+ * flusher), which is allowed to keep the sleeper on CPU 0; so up to
+ * WP_TRIES rounds, and one placement on another CPU is asked.
+ */
+#define WP_TRIES 5
+
+static DECLARE_WAIT_QUEUE_HEAD(wp_wq);
+static volatile bool wp_go, wp_ready, wp_done;
+static volatile int wp_queued_on, wp_ran_on;
+static struct thread *wp_sleeper_thread;
+
+static int wp_sleeper(void *arg)
+{
+	(void)arg;
+	WRITE_ONCE(wp_ready, true);
+	wait_event(wp_wq, READ_ONCE(wp_go));
+	WRITE_ONCE(wp_ran_on, (int)arch_cpu_id());
+	WRITE_ONCE(wp_done, true);
+	return 0;
+}
+
+static void wp_fire(struct timer_list *tm)
+{
+	(void)tm;
+	WRITE_ONCE(wp_go, true);
+	wake_up(&wp_wq);
+	WRITE_ONCE(wp_queued_on, (int)READ_ONCE(wp_sleeper_thread->cpu));
+}
+
+static void woken_thread_goes_to_an_idle_cpu(struct kunit *test)
+{
+	unsigned long spins = 0;
+	struct thread *hog;
+	struct timer_list tm;
+	int moved = 0;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "one CPU");
+	spin_go = false;
+	hog = kthread_create(spin_forever, &spins, "wp_hog");
+	KUNIT_ASSERT_NOT_NULL(test, hog);
+	kthread_bind(hog, 0);
+	wake_up_process(hog);
+	for (int i = 0; i < 1000 && !READ_ONCE(spins); i++)
+		sleep_ms(10);
+	timer_setup(&tm, wp_fire);
+	for (int round = 0; round < WP_TRIES && !moved; round++) {
+		struct thread *t;
+
+		wp_go = wp_ready = wp_done = false;
+		wp_queued_on = wp_ran_on = -1;
+		t = kthread_create(wp_sleeper, NULL, "wp_sleeper");
+		KUNIT_ASSERT_NOT_NULL(test, t);
+		wp_sleeper_thread = t;
+		kthread_bind(t, 0);	/* its last CPU: 0, beside the hog */
+		wake_up_process(t);
+		for (int i = 0; i < 1000 && !(READ_ONCE(wp_ready) &&
+				READ_ONCE(t->state) == THREAD_SLEEPING); i++)
+			sleep_ms(10);
+		WRITE_ONCE(t->bound_cpu, -1);
+		mod_timer(&tm, jiffies + 3);
+		/* Asleep (CPU 1 idle) until the sleeper has run. */
+		for (int i = 0; i < 200 && !READ_ONCE(wp_done); i++)
+			sleep_ms(50);
+		KUNIT_EXPECT_TRUE(test, READ_ONCE(wp_done));
+		kunit_info(test, "round %d: queued on CPU %d, ran on CPU %d",
+			   round, wp_queued_on, wp_ran_on);
+		if (wp_queued_on > 0)
+			moved = 1;
+		KUNIT_EXPECT_EQ(test, kthread_stop(t), 0);
+	}
+	del_timer_sync(&tm);
+	spin_go = true;
+	kthread_stop(hog);
+	KUNIT_EXPECT_TRUE(test, moved);
+}
+
 /* ---------------------------------------------------------------- stress */
 
 #define STRESS_MS	1500
@@ -266,6 +354,7 @@ static struct kunit_case sched_cases[] = {
 	KUNIT_CASE(busy_threads_are_preempted),
 	KUNIT_CASE(threads_spread_over_cpus),
 	KUNIT_CASE(sleep_lasts_at_least_its_time),
+	KUNIT_CASE(woken_thread_goes_to_an_idle_cpu),
 	KUNIT_CASE(stress_creates_and_ends_threads),
 	{}
 };
