@@ -209,6 +209,11 @@ struct ext2_sb_info {
 	 * caller calls ext2_delete_inode (an open file stays readable, its
 	 * number is not reused while it is in memory). false: at once. */
 	bool defer_delete;
+	/* Bumped each time ext2_truncate_blocks runs (blocks may be freed):
+	 * a block number looked up before may belong to another file now.
+	 * The kernel's write-back keeps looked-up block numbers across
+	 * pages and drops them when this moved (fs/ext2/file.c). */
+	unsigned long truncate_gen;
 	struct ext2_super_block sb;	/* the disk's copy, as read */
 	struct ext2_group_desc *gd;	/* groups_count, by the caller */
 };

@@ -371,6 +371,8 @@ int ext2_truncate_blocks(struct ext2_sb_info *sbi, unsigned long ino,
 	uint64_t a = sbi->addr_per_block;
 	int ret = 0;
 
+	__atomic_add_fetch(&sbi->truncate_gen, 1, __ATOMIC_SEQ_CST);
+
 	if (ext2_inode_is_fast_symlink(sbi, raw))
 		return 0;
 	for (int i = 0; i < EXT2_NDIR_BLOCKS && !ret; i++)

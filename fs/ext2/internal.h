@@ -28,6 +28,8 @@ struct ext2_mount {
 	void *scratch;			/* one block, under s_lock */
 	char err[160];			/* a reason, under s_lock */
 	unsigned long wb_inflight;	/* bytes of file writes in flight */
+	unsigned long wb_lookups;	/* write-back's block map look-ups
+					 * under s_lock (EXT2_WB_AHEAD) */
 	struct wait_queue_head wb_wait;	/* for wb_inflight to drop */
 };
 
@@ -67,6 +69,9 @@ extern const struct address_space_operations ext2_aops;
 /* Fault injection for tests: the next N write-back requests get no
  * memory (each run is then written synchronously). Not locked. */
 extern unsigned int ext2_wb_fail_alloc;
+/* Tests: called by write-back with each page (locked) before its blocks
+ * are mapped. */
+extern void (*ext2_wb_page_hook)(struct page *page);
 extern const struct file_operations ext2_file_fops;
 extern const struct inode_operations ext2_file_iops;
 

@@ -427,10 +427,77 @@ static void ext2_writeback_large_requests(struct kunit *test)
 	free(b);
 }
 
+/*
+ * Write-back looks a file's blocks up EXT2_WB_AHEAD at a time (one s_lock
+ * hold for many pages, fs/ext2/file.c), and looks again once blocks may
+ * have been freed (truncate_gen moved). 4 KiB blocks, a 32-page file
+ * written and flushed: one look-up for the whole file. Again, with the
+ * generation bumped while page 4 is being written (as a truncate of
+ * another file would): two, and the bytes on the disk are right either
+ * way (e2fsck, debugfs).
+ */
+static unsigned long *hook_gen;
+
+static void bump_gen_at_page_4(struct page *page)
+{
+	if (page->index == 4)
+		__atomic_add_fetch(hook_gen, 1, __ATOMIC_SEQ_CST);
+}
+
+static void ext2_writeback_looks_blocks_up_ahead(struct kunit *test)
+{
+	static struct blkfile bf;
+	size_t len = 32 * PAGE_SIZE;
+	uint8_t *buf = malloc(len), *buf2 = malloc(len);
+	struct ext2_mount *m;
+	struct image img;
+	struct file *f;
+	unsigned long before;
+
+	KUNIT_ASSERT_TRUE(test, vfs_test_ensure_mm());
+	vfs_test_ensure_root();
+	if (!get_fs_type("ext2"))
+		init_ext2_fs();
+	fill(buf, len, 21);
+	fill(buf2, len, 22);
+	if (!have_e2fsprogs(test) || !make_image(test, &img, 4096, "", 16384))
+		goto out;
+	KUNIT_ASSERT_EQ(test, blkfile_open(&bf, img.path, "e2ahead", true), 0);
+	KUNIT_ASSERT_EQ(test, do_mount("e2ahead", "/tmp", "ext2", false), 0);
+	f = file_open_at(NULL, "/tmp/ahead", O_CREAT | O_WRONLY, 0644);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	m = EXT2_SB(f->f_inode->i_sb);
+
+	write_at(test, f, buf, len, 0);
+	before = m->wb_lookups;
+	flush_file(test, f);
+	KUNIT_EXPECT_EQ(test, m->wb_lookups - before, 1UL);
+
+	write_at(test, f, buf2, len, 0);
+	hook_gen = &m->sbi.truncate_gen;
+	ext2_wb_page_hook = bump_gen_at_page_4;
+	before = m->wb_lookups;
+	flush_file(test, f);
+	ext2_wb_page_hook = NULL;
+	KUNIT_EXPECT_EQ(test, m->wb_lookups - before, 2UL);
+	fput(f);
+
+	KUNIT_ASSERT_EQ(test, do_umount("/tmp"), 0);
+	KUNIT_EXPECT_EQ(test, sh(E2PATH "e2fsck -fn %s >/dev/null 2>&1",
+				 img.path), 0);
+	KUNIT_EXPECT_TRUE(test, debugfs_matches(&img, "/ahead", buf2, len));
+	blkfile_close(&bf);
+	drop_image(&img);
+out:
+	free(buf);
+	free(buf2);
+}
+
 static struct kunit_case ext2_vfs_cases[] = {
 	KUNIT_CASE(ext2_through_the_vfs),
 	KUNIT_CASE(ext2_write_error_reaches_every_file),
 	KUNIT_CASE(ext2_writeback_large_requests),
+	KUNIT_CASE(ext2_writeback_looks_blocks_up_ahead),
 	{}
 };
 
