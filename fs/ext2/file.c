@@ -577,15 +577,6 @@ added:
 	b->next += len >> SECTOR_SHIFT;
 }
 
-/*
- * For writing page (locked) through b: map its blocks inside the file
- * into pblk[] (from b's look-ahead if it has them, else under s_lock,
- * allocating holes a shared mapping filled, and looking up the next
- * pages' blocks) and zero the part past the end of the file, so the disk
- * never gets what a mapping left there.
- * The blocks to write (0: the page is past the end, truncated meanwhile)
- * or -errno (nothing started).
- */
 /* Fill b->ahead with the blocks from file block first on, up to a hole,
  * the last block of the file or EXT2_WB_AHEAD. */
 static void look_ahead(struct wio_builder *b, struct inode *inode,
@@ -626,6 +617,15 @@ static bool ahead_has(const struct wio_builder *b, uint64_t first,
 	return true;
 }
 
+/*
+ * For writing page (locked) through b: map its blocks inside the file
+ * into pblk[] (from b's look-ahead if it has them, else under s_lock,
+ * allocating holes a shared mapping filled, and looking up the next
+ * pages' blocks) and zero the part past the end of the file, so the disk
+ * never gets what a mapping left there.
+ * The blocks to write (0: the page is past the end, truncated meanwhile)
+ * or -errno (nothing started).
+ */
 static int prepare_page_write(struct wio_builder *b, struct page *page,
 			      uint32_t *pblk)
 {
