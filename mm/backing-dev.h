@@ -300,6 +300,12 @@ unsigned long wb_do_writeback(struct bdi_writeback *wb);
 /* Pages of one mapping a background pass writes before the next's. */
 unsigned long wb_writeback_chunk(const struct bdi_writeback *wb);
 bool wb_over_bg_thresh(struct bdi_writeback *wb);
+/* Its rule on numbers: dirty (global) against bg, the device's dirty
+ * (reclaimable) against its share of bg (wb_bg); a device under its
+ * share has work over the global threshold only with min_batch dirty. */
+bool bg_writeback_due(unsigned long dirty, unsigned long bg,
+		      unsigned long reclaimable, unsigned long wb_bg,
+		      unsigned long min_batch);
 /* A chunk dirty and under half a chunk in flight: write now anyway. */
 bool wb_keep_busy(struct bdi_writeback *wb);
 void wb_start_background_writeback(struct bdi_writeback *wb);

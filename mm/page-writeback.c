@@ -649,22 +649,46 @@ void global_dirty_limits(unsigned long *background, unsigned long *limit)
 	dirty_limits_for(global_dirtyable_memory(), background, limit);
 }
 
-/* Does wb's flusher have background work: dirty (not yet under
+/*
+ * Does wb's flusher have background work: dirty (not yet under
  * writeback) pages over the background threshold, globally or of this
- * device's share? (Linux's wb_over_bg_thresh.) */
+ * device's share? (Linux's wb_over_bg_thresh.)
+ *
+ * Our departure: over the global threshold, a device still under its
+ * own share of it has work only once it has MIN_WRITEBACK_PAGES (4 MiB)
+ * dirty. Linux's flusher writes whatever its device has as soon as the
+ * global pool is over, and a fast disk written beside a slow one (whose
+ * pages keep the pool over the threshold) had its flusher woken for
+ * every few hundred pages: 339 passes for 256 MiB where 4 did alone,
+ * each a wake-up and an inode walk (issue 15's fast disk beside the
+ * slow one; with this rule, three runs each, the fast dd went from 95,
+ * 108, 111 to 131, 141, 161 MiB/s). The pool still comes down: the
+ * devices' shares add up to the threshold, so while the pool is over it
+ * some device is over its share, and that one is written as before.
+ * The writers wake their flusher by the same rule (balance_dirty_pages).
+ */
+bool bg_writeback_due(unsigned long dirty, unsigned long bg,
+		      unsigned long reclaimable, unsigned long wb_bg,
+		      unsigned long min_batch)
+{
+	if (!reclaimable)
+		return false;
+	if (reclaimable > wb_bg)
+		return true;
+	return dirty > bg && reclaimable >= min_batch;
+}
+
 bool wb_over_bg_thresh(struct bdi_writeback *wb)
 {
 	unsigned long bg, thresh, wb_bg;
-	unsigned long dirty = dirty_pages_now(NR_FILE_DIRTY);
 	unsigned long reclaimable = wb_stat(wb, WB_RECLAIMABLE);
 
 	if (!reclaimable)
 		return false;
 	global_dirty_limits(&bg, &thresh);
-	if (dirty > bg)
-		return true;
 	wb_bg = thresh ? wb_calc_thresh(wb, thresh, now_ms()) * bg / thresh : 0;
-	return reclaimable > wb_bg;
+	return bg_writeback_due(dirty_pages_now(NR_FILE_DIRTY), bg,
+				reclaimable, wb_bg, MIN_WRITEBACK_PAGES);
 }
 
 /*
@@ -737,7 +761,7 @@ static int balance_dirty_pages(struct bdi_writeback *wb,
 		dtc.avail -= min(stalled, dtc.avail);
 		dtc.dirty -= min(stalled, dtc.dirty);
 		dirty_limits_for(dtc.avail, &dtc.bg_thresh, &dtc.thresh);
-		if (nr_reclaimable > dtc.bg_thresh || wb_keep_busy(wb))
+		if (wb_over_bg_thresh(wb) || wb_keep_busy(wb))
 			wb_start_background_writeback(wb);
 		__atomic_fetch_add(&wb->nr_looks, 1, __ATOMIC_RELAXED);
 		balance_dirty_pages_step(wb, t, &dtc, now, me->id, &d);

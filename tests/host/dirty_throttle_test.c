@@ -587,6 +587,40 @@ static void dirty_throttle_keep_busy(struct kunit *test)
 }
 
 /*
+ * bg_writeback_due (wb_over_bg_thresh's rule, mm/page-writeback.c): a
+ * device over its own share of the background threshold has work; under
+ * it, only while the global pool is over the threshold and with at
+ * least a batch dirty (Linux: any page, once the pool is over). Nothing
+ * dirty: never.
+ */
+static void dirty_throttle_bg_writeback_due(struct kunit *test)
+{
+	static const struct {
+		unsigned long dirty, bg, reclaimable, wb_bg;
+		bool due;
+	} rows[] = {
+		{ 0, 100, 0, 0, false },	/* nothing dirty */
+		{ 5000, 100, 0, 0, false },	/* the pool is others' */
+		{ 50, 100, 10, 5, true },	/* over its share */
+		{ 50, 100, 10, 10, false },	/* at it, pool under */
+		{ 150, 100, 10, 50, false },	/* pool over, a few pages */
+		{ 150, 100, 1023, 2000, false },/* one short of a batch */
+		{ 150, 100, 1024, 2000, true },	/* a batch */
+		{ 100, 100, 1024, 2000, false },/* pool at the threshold */
+		{ 150, 100, 2001, 2000, true },	/* over its share too */
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(rows); i++)
+		if (bg_writeback_due(rows[i].dirty, rows[i].bg,
+				     rows[i].reclaimable, rows[i].wb_bg,
+				     1024) != rows[i].due)
+			KUNIT_FAIL(test, "row %u: dirty %lu bg %lu reclaimable %lu wb_bg %lu: due should be %d",
+				   i, rows[i].dirty, rows[i].bg,
+				   rows[i].reclaimable, rows[i].wb_bg,
+				   rows[i].due);
+}
+
+/*
  * Through wb_update_bandwidth: an update at most every 200 ms; the first
  * measurement only over an interval busy from its start (pages under
  * writeback or the flusher in a pass when the stamps were taken), not
@@ -1522,6 +1556,7 @@ static struct kunit_case dirty_throttle_cases[] = {
 	KUNIT_CASE(dirty_throttle_write_bandwidth),
 	KUNIT_CASE(dirty_throttle_bandwidth_update),
 	KUNIT_CASE(dirty_throttle_keep_busy),
+	KUNIT_CASE(dirty_throttle_bg_writeback_due),
 	KUNIT_CASE(dirty_throttle_ratelimit_step_rule),
 	KUNIT_CASE(dirty_throttle_ratelimit_bounds),
 	KUNIT_CASE(dirty_throttle_dirty_limit),
