@@ -92,7 +92,7 @@ static ssize_t pipe_read(struct file *f, char *buf, size_t n, loff_t *pos)
 		return 0;
 	ret = file_wait_io(f, &p->rd_wait, pipe_read_once, &rd);
 	if (ret > 0) {
-		wake_up(&p->wr_wait);
+		wake_up_sync(&p->wr_wait);
 		poll_wake_all();
 	}
 	return ret;
@@ -122,7 +122,7 @@ static ssize_t pipe_write_once(struct file *f, void *arg)
 		w->done += ring_put(p, w->buf + w->done, w->n - w->done);
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (w->done) {
-		wake_up(&p->rd_wait);
+		wake_up_sync(&p->rd_wait);
 		poll_wake_all();
 	}
 	return w->done == w->n ? (ssize_t)w->n : -EAGAIN;

@@ -241,12 +241,18 @@ static unsigned int select_cpu(struct thread *t)
  * halted: measured, a writer and its flusher handing ext2's s_lock to
  * each other page by page, with a second disk's writer running beside
  * them, left both CPUs idle 46% of the time. A hint read without
- * locks; wake_up_process locks both queues before it acts on it.
+ * locks; wake_up_process locks both queues before it acts on it. A sync
+ * wake-up (the waker is about to sleep) goes to the waker's CPU: sent
+ * to the idle CPU, each round trip of a pipe ping-pong paid a wake-up
+ * IPI to a halted vCPU, and a switch took 47-49 us instead of 21-24.
  */
-static unsigned int wake_target(const struct thread *t, unsigned int cpu)
+static unsigned int wake_target(const struct thread *t, unsigned int cpu,
+				bool sync)
 {
 	if (t->bound_cpu >= 0 || t->state == THREAD_NEW)
 		return cpu;
+	if (sync)
+		return arch_cpu_id();	/* the waker's, soon free */
 	if (READ_ONCE(cpu_rq(cpu)->curr) == cpu_rq(cpu)->idle)
 		return cpu;
 	for_each_online_cpu(c) {
@@ -278,7 +284,7 @@ static void unlock_two(unsigned int a, unsigned int b)
 		spin_unlock(&cpu_rq(b)->lock);
 }
 
-bool wake_up_process(struct thread *t)
+static bool try_to_wake_up(struct thread *t, bool sync)
 {
 	unsigned long flags = arch_irq_save();
 	struct rq *rq;
@@ -288,7 +294,7 @@ bool wake_up_process(struct thread *t)
 		t->cpu = select_cpu(t);	/* nobody else knows t yet */
 	for (;;) {
 		cpu = READ_ONCE(t->cpu);
-		target = wake_target(t, cpu);
+		target = wake_target(t, cpu, sync);
 		lock_two(cpu, target);
 		if (t->cpu == cpu)
 			break;
@@ -316,6 +322,16 @@ bool wake_up_process(struct thread *t)
 	unlock_two(cpu, target);
 	arch_irq_restore(flags);
 	return true;
+}
+
+bool wake_up_process(struct thread *t)
+{
+	return try_to_wake_up(t, false);
+}
+
+bool wake_up_process_sync(struct thread *t)
+{
+	return try_to_wake_up(t, true);
 }
 
 /* ---------------------------------------------------------------- tick */

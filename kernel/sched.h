@@ -60,6 +60,13 @@ static inline void set_current_state(int state)
  * not sleeping. Any context, interrupts on or off.
  */
 bool wake_up_process(struct thread *t);
+/*
+ * The same, from a waker about to sleep itself (a pipe's writer that
+ * will wait for the answer): t is queued on the waker's CPU, which is
+ * about to be free, instead of being sent to an idle one (Linux's
+ * WF_SYNC). Two processes playing ping-pong stay on one CPU.
+ */
+bool wake_up_process_sync(struct thread *t);
 
 /* Ask CPU `cpu` to reschedule soon (IPI when it is another CPU). */
 void resched_cpu(unsigned int cpu);

@@ -64,7 +64,7 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-static void wake_some(struct wait_queue_head *wq, bool all)
+static void wake_some(struct wait_queue_head *wq, bool all, bool sync)
 {
 	unsigned long flags;
 
@@ -74,15 +74,19 @@ static void wake_some(struct wait_queue_head *wq, bool all)
 		struct thread *t = e->thread;
 
 		entry_del(e);
-		wake_up_process(t);
+		if (sync)
+			wake_up_process_sync(t);
+		else
+			wake_up_process(t);
 		if (!all)
 			break;
 	}
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-void wake_up(struct wait_queue_head *wq) { wake_some(wq, true); }
-void wake_up_one(struct wait_queue_head *wq) { wake_some(wq, false); }
+void wake_up(struct wait_queue_head *wq) { wake_some(wq, true, false); }
+void wake_up_one(struct wait_queue_head *wq) { wake_some(wq, false, false); }
+void wake_up_sync(struct wait_queue_head *wq) { wake_some(wq, true, true); }
 
 bool waitqueue_active(struct wait_queue_head *wq)
 {

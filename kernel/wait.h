@@ -51,6 +51,9 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e);
 /* Wake every waiter / the first one. Any context. */
 void wake_up(struct wait_queue_head *wq);
 void wake_up_one(struct wait_queue_head *wq);
+/* Wake every waiter, from a waker about to sleep (wake_up_process_sync):
+ * a pipe's ends. */
+void wake_up_sync(struct wait_queue_head *wq);
 bool waitqueue_active(struct wait_queue_head *wq);
 /*
  * Whether current may sleep on a wait queue now: the scheduler runs,

@@ -2,13 +2,15 @@
  * tests/kernel/sched_test.c - threads and the scheduler: start/stop,
  * sleeping and waking, wait/wake ping-pong between two threads,
  * preemption of a thread that never yields, spreading over the CPUs,
- * a woken thread placed on an idle CPU, and a bounded stress run that checks nothing is lost (threads, stack
+ * a woken thread placed on an idle CPU (a sync wake-up on the waker's),
+ * and a bounded stress run that checks nothing is lost (threads, stack
  * pages back in the page allocator).
  */
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/random.h"
 #include "kernel/percpu.h"
+#include "kernel/preempt.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
 #include "kernel/time.h"
@@ -267,6 +269,45 @@ static void woken_thread_goes_to_an_idle_cpu(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, moved);
 }
 
+/*
+ * A sync wake-up (the waker is about to sleep: a pipe's ends) queues the
+ * woken thread on the waker's CPU, even when its own last CPU is idle:
+ * two processes playing ping-pong stay on one CPU instead of paying a
+ * wake-up IPI to a halted vCPU each way.
+ */
+static void sync_wake_queues_on_the_wakers_cpu(struct kunit *test)
+{
+	unsigned int ncpu = num_online_cpus(), me, other;
+	struct thread *t;
+	int queued;
+
+	if (ncpu < 2)
+		kunit_skip(test, "one CPU");
+	preempt_disable();
+	me = arch_cpu_id();
+	preempt_enable();
+	other = (me + 1) % ncpu;
+	wp_go = wp_ready = wp_done = false;
+	t = kthread_create(wp_sleeper, NULL, "wp_sync");
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	kthread_bind(t, other);		/* its last CPU: another one */
+	wake_up_process(t);
+	for (int i = 0; i < 1000 && !(READ_ONCE(wp_ready) &&
+			READ_ONCE(t->state) == THREAD_SLEEPING); i++)
+		sleep_ms(10);
+	WRITE_ONCE(t->bound_cpu, -1);
+	preempt_disable();
+	me = arch_cpu_id();
+	WRITE_ONCE(wp_go, true);
+	wake_up_process_sync(t);
+	queued = (int)READ_ONCE(t->cpu);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, kthread_stop(t), 0);
+	kunit_info(test, "waker on CPU %u, the thread's last CPU %u: queued on %d, ran on %d",
+		   me, other, queued, wp_ran_on);
+	KUNIT_EXPECT_EQ(test, queued, (int)me);
+}
+
 /* ---------------------------------------------------------------- stress */
 
 #define STRESS_MS	1500
@@ -355,6 +396,7 @@ static struct kunit_case sched_cases[] = {
 	KUNIT_CASE(threads_spread_over_cpus),
 	KUNIT_CASE(sleep_lasts_at_least_its_time),
 	KUNIT_CASE(woken_thread_goes_to_an_idle_cpu),
+	KUNIT_CASE(sync_wake_queues_on_the_wakers_cpu),
 	KUNIT_CASE(stress_creates_and_ends_threads),
 	{}
 };
