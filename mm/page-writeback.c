@@ -678,17 +678,29 @@ bool bg_writeback_due(unsigned long dirty, unsigned long bg,
 	return dirty > bg && reclaimable >= min_batch;
 }
 
-bool wb_over_bg_thresh(struct bdi_writeback *wb)
+/* The same with the dirty state measured already (dirty: NR_FILE_DIRTY;
+ * bg, thresh: the limits), as the writers' look has it. */
+static bool wb_bg_work(struct bdi_writeback *wb, unsigned long dirty,
+		       unsigned long bg, unsigned long thresh)
 {
-	unsigned long bg, thresh, wb_bg;
 	unsigned long reclaimable = wb_stat(wb, WB_RECLAIMABLE);
+	unsigned long wb_bg;
 
 	if (!reclaimable)
 		return false;
-	global_dirty_limits(&bg, &thresh);
 	wb_bg = thresh ? wb_calc_thresh(wb, thresh, now_ms()) * bg / thresh : 0;
-	return bg_writeback_due(dirty_pages_now(NR_FILE_DIRTY), bg,
-				reclaimable, wb_bg, MIN_WRITEBACK_PAGES);
+	return bg_writeback_due(dirty, bg, reclaimable, wb_bg,
+				MIN_WRITEBACK_PAGES);
+}
+
+bool wb_over_bg_thresh(struct bdi_writeback *wb)
+{
+	unsigned long bg, thresh;
+
+	if (!wb_stat(wb, WB_RECLAIMABLE))
+		return false;
+	global_dirty_limits(&bg, &thresh);
+	return wb_bg_work(wb, dirty_pages_now(NR_FILE_DIRTY), bg, thresh);
 }
 
 /*
@@ -761,7 +773,8 @@ static int balance_dirty_pages(struct bdi_writeback *wb,
 		dtc.avail -= min(stalled, dtc.avail);
 		dtc.dirty -= min(stalled, dtc.dirty);
 		dirty_limits_for(dtc.avail, &dtc.bg_thresh, &dtc.thresh);
-		if (wb_over_bg_thresh(wb) || wb_keep_busy(wb))
+		if (wb_bg_work(wb, nr_reclaimable, dtc.bg_thresh, dtc.thresh) ||
+		    wb_keep_busy(wb))
 			wb_start_background_writeback(wb);
 		__atomic_fetch_add(&wb->nr_looks, 1, __ATOMIC_RELAXED);
 		balance_dirty_pages_step(wb, t, &dtc, now, me->id, &d);
