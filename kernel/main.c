@@ -21,6 +21,7 @@
 #include "kernel/workqueue.h"
 #include "drivers/iommu/arm-smmu-v3.h"
 #include "drivers/iommu/intel-iommu.h"
+#include "drivers/block/blk.h"
 #include "drivers/pci/pci.h"
 #include "drivers/virtio/virtio.h"
 #include "mm/dma-mapping.h"
@@ -29,6 +30,7 @@
 #include "mm/filemap.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 #include "mm/vmalloc.h"
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
@@ -98,12 +100,14 @@ void kernel_main(struct boot_info *bi)
 	writeback_init();		/* the flusher thread: dirty pages out */
 	intel_iommu_pci_init(bi);	/* VT-d (ACPI DMAR): units on, PCI hook */
 	arm_smmu_v3_pci_init(bi);	/* SMMUv3 (device tree): on, PCI hook */
+	blk_swap_init();		/* disks can be swap areas (swapon) */
 	virtio_pci_init();		/* virtio over PCI: virtio-blk disks */
 	virtio_mmio_init(bi);		/* virtio-mmio (device tree): arm64 virt */
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
 	syscall_init();			/* the system-call table, by number */
 	files_init();			/* the console's fd 0, 1, 2 */
 	vfs_init();			/* initramfs on /, root=DEV on /mnt */
+	swap_boot_init();		/* swap=DEV[,DEV] */
 
 	uint64_t ns = clock_ns();
 

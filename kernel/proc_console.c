@@ -179,25 +179,28 @@ static int cmd_ps(int argc, char **argv)
 		printk("ps: takes no arguments\n");
 		return 1;
 	}
-	printk("  PID  PPID STAT      VSZ      RSS COMMAND\n");
+	printk("  PID  PPID STAT      VSZ      RSS     SWAP COMMAND\n");
 	/* Under process_lock: exit drops p->mm under it before putting the
 	 * mm, so an mm seen here stays alive until the unlock. */
 	spin_lock_irqsave(&process_lock, flags);
 	for_each_process(p) {
 		struct mm_struct *mm = p->mm;
-		unsigned long vsz = 0, rss = 0;
+		unsigned long vsz = 0, rss = 0, swap = 0;
 
 		if (mm) {
 			vsz = READ_ONCE(mm->total_vm);
 			for (int i = 0; i < NR_MM_COUNTERS; i++)
-				rss += (unsigned long)READ_ONCE(mm->rss[i]);
+				if (i != MM_SWAPENTS)
+					rss += (unsigned long)
+					       READ_ONCE(mm->rss[i]);
+			swap = (unsigned long)READ_ONCE(mm->rss[MM_SWAPENTS]);
 		}
-		printk("%5d %5d %c    %8lu %8lu %s\n", p->pid,
+		printk("%5d %5d %c    %8lu %8lu %8lu %s\n", p->pid,
 		       p->parent ? p->parent->pid : 0, process_stat(p),
-		       K(vsz), K(rss), p->name);
+		       K(vsz), K(rss), K(swap), p->name);
 	}
 	spin_unlock_irqrestore(&process_lock, flags);
-	printk("(VSZ, RSS in KiB) kernel threads:\n");
+	printk("(VSZ, RSS, SWAP in KiB) kernel threads:\n");
 	return console_execute(threads_cmd);
 }
 CONSOLE_COMMAND(ps, "processes: PID PPID STAT VSZ RSS, then kernel threads",

@@ -12,7 +12,7 @@
 #include "mm/page_alloc.h"
 #include "mm/vmstat.h"
 #include "mm/filemap.h"
-#include "mm/lru.h"
+#include "mm/swap.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
@@ -143,6 +143,65 @@ static void unmapped_page(struct mm_struct *mm, struct page *page, bool dirty)
 	page_remove_rmap(page);
 }
 
+/* ---------------------------------------------------------------- swap entries */
+
+/* The swap entries (non-present payloads) of a range, a batch at a time. */
+struct swp_batch {
+	const struct pgtable_fmt *fmt;
+	unsigned int n;
+	unsigned int type;		/* MAX_SWAPFILES: any area */
+	unsigned long va[PTE_BATCH];
+	swp_entry_t entry[PTE_BATCH];
+};
+
+static int collect_swp(unsigned long va, uint64_t *e, unsigned int level,
+		       void *arg)
+{
+	struct swp_batch *b = arg;
+	uint64_t payload;
+
+	if (b->fmt->is_present(*e))
+		return 0;
+	payload = b->fmt->nonpresent_payload(*e);
+	if (!is_swap_payload(payload))
+		return 0;
+	b->va[b->n] = va;
+	b->entry[b->n] = payload_to_swp_entry(payload);
+	if (b->type != MAX_SWAPFILES && swp_type(b->entry[b->n]) != b->type)
+		return 0;
+	(void)level;
+	return ++b->n == PTE_BATCH;
+}
+
+static unsigned int next_swp(struct mm_struct *mm, unsigned long *cur,
+			     unsigned long end, struct swp_batch *b)
+{
+	b->fmt = mm->arch.pgt.fmt;
+	b->n = 0;
+	if (*cur >= end || !mm->arch.pgt.nr_nonpresent)
+		return 0;
+	pgtable_walk(&mm->arch.pgt, *cur, end - *cur, collect_swp, b);
+	*cur = b->n == PTE_BATCH ? b->va[b->n - 1] + PAGE_SIZE : end;
+	return b->n;
+}
+
+/* Drop the swap entries of [start, end): each gives back its slot
+ * reference (and the swap cache's page, when nothing else needs it). */
+static void zap_swap_entries(struct vm_area_struct *vma, unsigned long start,
+			     unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long cur = start;
+	struct swp_batch b = { .type = MAX_SWAPFILES };
+
+	while (next_swp(mm, &cur, end, &b))
+		for (unsigned int i = 0; i < b.n; i++) {
+			pgtable_unmap(&mm->arch.pgt, b.va[i], PAGE_SIZE);
+			mm->rss[MM_SWAPENTS]--;
+			free_swap_and_cache(b.entry[i]);
+		}
+}
+
 /*
  * Unmap [start, end) of vma; flush: the TLB needs it (not at exit).
  * only: unmap just the pages of this page cache (truncate: private COW
@@ -193,6 +252,9 @@ static void zap_range(struct vm_area_struct *vma, unsigned long start,
 			}
 		release_pages(put, nr_put);	/* lru_lock once, not per page */
 	}
+	/* Swap entries are anonymous pages: truncate (only) keeps them. */
+	if (!only)
+		zap_swap_entries(vma, start, end);
 }
 
 void zap_file_pte(struct mm_struct *mm, unsigned long va, struct page *page)
@@ -210,6 +272,40 @@ void zap_file_pte(struct mm_struct *mm, unsigned long va, struct page *page)
 	arch_mm_unmap(&mm->arch, va, PAGE_SIZE);
 	unmapped_page(mm, page, pte & fmt->dirty_bit);
 	put_page(page);
+}
+
+int zap_anon_pte_to_swap(struct mm_struct *mm, unsigned long va,
+			 struct page *page)
+{
+	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
+	swp_entry_t entry = page_swap_entry(page);
+	uint64_t pte = 0;
+	unsigned int prot;
+	int err;
+
+	err = swap_duplicate(entry);
+	if (err)
+		return err;
+	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+	prot = fmt->attrs_to_prot(fmt->leaf_attrs(pte));
+	/* Stop stores first, so the dirty bit read next is final. */
+	if (prot & PROT_WRITE)
+		arch_mm_protect(&mm->arch, va, PAGE_SIZE, prot & ~PROT_WRITE);
+	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+	arch_mm_unmap(&mm->arch, va, PAGE_SIZE);
+	/* The level-1 table stays after an unmap: no memory needed. */
+	if (pgtable_set_nonpresent(&mm->arch.pgt, va,
+				   swp_entry_to_payload(entry)))
+		panic("zap_anon_pte_to_swap: no swap entry at %lx", va);
+	/* A writable PTE may have been stored through whatever its dirty
+	 * bit says (an arch whose bit is set by software): count it dirty. */
+	if ((pte & fmt->dirty_bit) || (prot & PROT_WRITE))
+		SetPageDirty(page);
+	mm->rss[MM_ANONPAGES]--;
+	mm->rss[MM_SWAPENTS]++;
+	page_remove_rmap(page);
+	put_page(page);			/* the PTE's reference */
+	return 0;
 }
 
 /* The part [*s, *e) of file VMA v that maps pages [start, start + nr) of
@@ -512,6 +608,13 @@ static enum vm_fault_result do_wp_page(struct mm_struct *mm,
 	struct page *old = pa_page(pa), *page;
 	unsigned int prot = vm_pte_prot(vma->vm_flags);
 
+	/* A page back from swap that only this PTE uses: its slot copy is
+	 * about to be stale, let it go (the cache's reference with it). */
+	if (PageAnon(old) && PageSwapCache(old) && page_mapcount(old) == 1 &&
+	    trylock_page(old)) {
+		try_to_free_swap(old);
+		unlock_page_wake(old);
+	}
 	/* LAB (docs/labs/02-page-faults.md): copy-on-write. The reuse test
 	 * and the copy below are what the lab asks students to write. */
 	if (PageAnon(old) && page_mapcount(old) == 1 && page_count(old) == 1) {
@@ -676,6 +779,103 @@ static enum vm_fault_result do_shared_wp(struct mm_struct *mm,
 	return VM_FAULT_DONE;
 }
 
+/* ---------------------------------------------------------------- swap-in */
+
+/*
+ * Map page (locked, in the swap cache for entry, read) at va in place of
+ * the PTE's swap entry, and give back the entry's slot reference. Mapped
+ * writable only when this is a write and nobody else has the page or the
+ * slot (else do_wp_page copies on the write). With swap more than half
+ * full, a page only this PTE needed leaves the swap cache at once.
+ */
+static int map_swapped_page(struct mm_struct *mm, struct vm_area_struct *vma,
+			    unsigned long va, struct page *page,
+			    swp_entry_t entry, bool write)
+{
+	unsigned int prot = vm_pte_prot(vma->vm_flags);
+	bool exclusive;
+
+	if (anon_vma_prepare(vma))
+		return -ENOMEM;
+	exclusive = swap_count(entry) == 1 && !page_mapped(page);
+	if (!(write && exclusive))
+		prot &= ~PROT_WRITE;
+	pgtable_unmap(&mm->arch.pgt, va, PAGE_SIZE);	/* the entry */
+	if (arch_mm_map(&mm->arch, va, PFN_PHYS(page_to_pfn(page)), PAGE_SIZE,
+			prot)) {
+		/* The table is there, the map cannot fail... put the entry
+		 * back all the same. */
+		pgtable_set_nonpresent(&mm->arch.pgt, va,
+				       swp_entry_to_payload(entry));
+		return -ENOMEM;
+	}
+	if (!page_mapped(page))
+		page_add_new_anon_rmap(page, vma, va);
+	else
+		page_dup_rmap(page);
+	get_page(page);			/* the PTE's reference */
+	mm->rss[MM_ANONPAGES]++;
+	mm->rss[MM_SWAPENTS]--;
+	swap_free(entry);
+	if ((write && exclusive) || (exclusive && vm_swap_full()))
+		try_to_free_swap(page);
+	return 0;
+}
+
+static enum vm_fault_result do_swap_page(struct mm_struct *mm,
+					 struct vm_area_struct *vma,
+					 unsigned long va,
+					 enum fault_access access,
+					 uint64_t payload)
+{
+	swp_entry_t entry = payload_to_swp_entry(payload);
+	struct page *page;
+	bool major;
+	int err;
+
+	if (!is_swap_payload(payload) || !swap_info_get(entry)) {
+		pr_err("mm: bad swap entry %#lx at %#lx in pid's mm %p: "
+		       "killing it\n", entry.val, va, mm);
+		return VM_FAULT_BUS;
+	}
+	page = swapin_readahead(entry, vma, va, &major);
+	if (!page) {
+		/* No memory, or the slot was freed (then the PTE changed
+		 * under us, which the mmap_lock we hold rules out). */
+		return VM_FAULT_OOM;
+	}
+	lock_page(page);		/* waits for the read */
+	if (!PageSwapCache(page) || page_swap_entry(page).val != entry.val) {
+		/* Left the cache meanwhile (no memory to read it): look at
+		 * the PTE again. */
+		unlock_page_wake(page);
+		put_page(page);
+		return VM_FAULT_DONE;
+	}
+	if (!PageUptodate(page)) {
+		struct swap_info_struct *si = swap_info_get(entry);
+
+		pr_err("mm: swap-in of %#lx failed: read error on %s slot %lu;"
+		       " the process that needed it is killed\n", va,
+		       si->backend->name, swp_offset(entry));
+		/* Out of the cache, so a later fault reads the slot again. */
+		if (PageError(page) && !page_mapped(page))
+			delete_from_swap_cache(page);
+		unlock_page_wake(page);
+		put_page(page);
+		return VM_FAULT_BUS;
+	}
+	if (major) {
+		mm->pgmajfault++;
+		count_vm_event(PGMAJFAULT);
+	}
+	err = map_swapped_page(mm, vma, va, page, entry,
+			       access == FAULT_WRITE);
+	unlock_page_wake(page);
+	put_page(page);			/* swapin's reference */
+	return err ? VM_FAULT_OOM : VM_FAULT_DONE;
+}
+
 enum vm_fault_result __handle_mm_fault(struct mm_struct *mm,
 				       unsigned long addr,
 				       enum fault_access access)
@@ -699,7 +899,8 @@ enum vm_fault_result __handle_mm_fault(struct mm_struct *mm,
 	pa = pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
 	if (!fmt->is_present(pte)) {
 		if (pte)
-			return VM_FAULT_SIGSEGV;	/* a payload: no swap yet */
+			return do_swap_page(mm, vma, va, access,
+					    fmt->nonpresent_payload(pte));
 		if (vma->vm_ops)
 			return do_file_fault(mm, vma, va, access);
 		if (vma->vm_flags & VM_SHARED)
@@ -740,6 +941,11 @@ enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
 
 /* ---------------------------------------------------------------- lifetime */
 
+/* Every mm, for swapoff's search (Linux keeps only those that have been
+ * swapped from; one list of all is simpler and costs a link). */
+static spinlock_t mmlist_lock = SPINLOCK_INIT("mmlist_lock");
+static struct list_head mmlist = LIST_HEAD_INIT(mmlist);
+
 struct mm_struct *mm_alloc_node(pg_data_t *node, struct kmalloc_set *ks)
 {
 	struct mm_struct *mm = ks ?
@@ -760,6 +966,9 @@ struct mm_struct *mm_alloc_node(pg_data_t *node, struct kmalloc_set *ks)
 		kfree(mm);
 		return NULL;
 	}
+	spin_lock(&mmlist_lock);
+	list_add_tail(&mm->mmlist, &mmlist);
+	spin_unlock(&mmlist_lock);
 	return mm;
 }
 
@@ -768,9 +977,43 @@ struct mm_struct *mm_alloc(void)
 	return mm_alloc_node(NULL, NULL);
 }
 
+bool mmget_not_zero(struct mm_struct *mm)
+{
+	int n = __atomic_load_n(&mm->users, __ATOMIC_RELAXED);
+
+	while (n)
+		if (__atomic_compare_exchange_n(&mm->users, &n, n + 1, false,
+						__ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 void mmget(struct mm_struct *mm)
 {
 	__atomic_add_fetch(&mm->users, 1, __ATOMIC_RELAXED);
+}
+
+/* Fork: the child's PTEs name the same slots (one more reference each);
+ * the page comes back once, into each process that faults on it. */
+static int copy_swap_entries(struct mm_struct *old, struct mm_struct *new,
+			     struct vm_area_struct *vma)
+{
+	unsigned long cur = vma->vm_start;
+	struct swp_batch b = { .type = MAX_SWAPFILES };
+
+	while (next_swp(old, &cur, vma->vm_end, &b))
+		for (unsigned int i = 0; i < b.n; i++) {
+			if (swap_duplicate(b.entry[i]))
+				return -ENOMEM;
+			if (pgtable_set_nonpresent(&new->arch.pgt, b.va[i],
+					swp_entry_to_payload(b.entry[i]))) {
+				swap_free(b.entry[i]);
+				return -ENOMEM;
+			}
+			new->rss[MM_SWAPENTS]++;
+		}
+	return 0;
 }
 
 /* Copy vma's PTEs from old to new (fork), private writable pages
@@ -803,7 +1046,7 @@ static int copy_ptes(struct mm_struct *old, struct mm_struct *new,
 			new->rss[page_counter(page)]++;
 		}
 	}
-	return 0;
+	return copy_swap_entries(old, new, vma);
 }
 
 struct mm_struct *dup_mm(struct mm_struct *old)
@@ -855,6 +1098,9 @@ void mmput(struct mm_struct *mm)
 
 	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL))
 		return;
+	spin_lock(&mmlist_lock);
+	list_del(&mm->mmlist);
+	spin_unlock(&mmlist_lock);
 	/* Nobody runs in it: unmap without TLB flushes (its ASID/PCID is
 	 * not reused before a flush, mm/asid.h). The lock keeps rmap walks
 	 * (which reach this mm through its VMAs, with a trylock) out. */
@@ -952,4 +1198,78 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 	}
 	mmap_read_unlock(mm);
 	return done;
+}
+
+/* ---------------------------------------------------------------- swapoff */
+
+/*
+ * Bring back every page of area type that mm's PTEs name. 0, -ENOMEM
+ * (no memory for a page: stop, what came back stays), -EIO (a slot
+ * could not be read: the mm's process is killed by its next touch of
+ * that page, as a fault would; the entry stays).
+ */
+static int unuse_mm(struct mm_struct *mm, unsigned int type)
+{
+	struct gap_node *n;
+	int err = 0;
+
+	mmap_write_lock(mm);
+	gap_tree_for_each(n, &mm->vmas) {
+		struct vm_area_struct *v = container_of(n, struct vm_area_struct,
+							vm_node);
+		unsigned long cur = v->vm_start;
+		struct swp_batch b = { .type = type };
+
+		while (!err && next_swp(mm, &cur, v->vm_end, &b))
+			for (unsigned int i = 0; i < b.n && !err; i++) {
+				struct page *page;
+				bool major;
+
+				page = swapin_readahead(b.entry[i], v, b.va[i],
+							&major);
+				if (!page) {
+					err = -ENOMEM;
+					break;
+				}
+				lock_page(page);
+				if (!PageSwapCache(page) ||
+				    page_swap_entry(page).val != b.entry[i].val)
+					err = -ENOMEM;	/* no memory to read */
+				else if (!PageUptodate(page))
+					err = -EIO;
+				else if (map_swapped_page(mm, v, b.va[i], page,
+							  b.entry[i], false))
+					err = -ENOMEM;
+				unlock_page_wake(page);
+				put_page(page);
+			}
+		if (err)
+			break;
+	}
+	mmap_write_unlock(mm);
+	return err;
+}
+
+int try_to_unuse(unsigned int type)
+{
+	struct mm_struct *mm, *prev = NULL;
+	int err = 0;
+
+	spin_lock(&mmlist_lock);
+	list_for_each_entry(mm, &mmlist, mmlist) {
+		if (!mmget_not_zero(mm))
+			continue;	/* on its way out: its entries go too */
+		spin_unlock(&mmlist_lock);
+		if (prev)
+			mmput(prev);
+		prev = mm;
+		err = unuse_mm(mm, type);
+		spin_lock(&mmlist_lock);
+		if (err)
+			break;
+	}
+	spin_unlock(&mmlist_lock);
+	if (prev)
+		mmput(prev);
+	return err;
 }

@@ -81,6 +81,7 @@ enum mm_counter {
 	MM_FILEPAGES,
 	MM_ANONPAGES,
 	MM_SHMEMPAGES,
+	MM_SWAPENTS,		/* not pages: swap entries in its PTEs */
 	NR_MM_COUNTERS,
 };
 
@@ -173,6 +174,7 @@ struct mm_struct {
 	 * kmalloc). Tests pass a private arena so every page is counted. */
 	pg_data_t *node;
 	struct kmalloc_set *ks;
+	struct list_head mmlist;	/* every mm (swapoff searches them) */
 };
 
 /* Taking mm->mmap_lock (see the header comment: one mutex for both kinds
@@ -200,6 +202,8 @@ struct mm_struct *mm_alloc_node(pg_data_t *node, struct kmalloc_set *ks);
  * (nothing leaks). old->mmap_lock is taken. */
 struct mm_struct *dup_mm(struct mm_struct *old);
 void mmget(struct mm_struct *mm);
+/* A reference unless the mm is already on its way out (users 0). */
+bool mmget_not_zero(struct mm_struct *mm);
 /* Drop a reference; the last unmaps everything, frees every page no one
  * else maps and every table. The mm must not be loaded on any CPU (the
  * last put comes after its last thread switched away: the scheduler does

@@ -139,6 +139,11 @@ bool clear_page_dirty_for_io(struct page *page)
 	struct address_space *mapping = page->mapping;
 	unsigned long flags;
 
+	/* An anonymous page going to swap: its PTEs are gone already
+	 * (try_to_unmap), and nothing counts it as dirty. */
+	if (PageSwapBacked(page) && !page_mapping(page))
+		return TestClearPageDirty(page);
+
 	/*
 	 * Write-protect the shared mappings first: a store after this
 	 * faults, and page_mkwrite dirties the page again, so data written
@@ -158,25 +163,30 @@ bool clear_page_dirty_for_io(struct page *page)
 
 void set_page_writeback(struct page *page)
 {
-	struct address_space *mapping = page->mapping;
+	/* NULL for a swap cache page (anonymous): no index to tag, no
+	 * device writeback state; NR_WRITEBACK counts it all the same. */
+	struct address_space *mapping = page_mapping(page);
 	unsigned long flags;
 
 	if (TestSetPageWriteback(page)) {
 		pr_warn("filemap: page %lu of %s already under writeback\n",
-			page->index, mapping->name ? mapping->name : "?");
+			page->index, mapping && mapping->name ? mapping->name :
+			"?");
 		return;
 	}
+	mod_node_page_state(page_pgdat(page), NR_WRITEBACK, 1);
+	count_vm_events(PGPGOUT, PAGE_SIZE / 1024);
+	if (!mapping)
+		return;
 	spin_lock_irqsave(&mapping->i_pages_lock, flags);
 	xa_set_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_WRITEBACK);
 	xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_TOWRITE);
 	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
-	mod_node_page_state(page_pgdat(page), NR_WRITEBACK, 1);
 	/* The first page in flight on an idle device: the stall clock
 	 * (wb_stalled) starts now, not at its last completion long ago. */
 	if (!__atomic_fetch_add(&mapping->wb->stat[WB_WRITEBACK], 1,
 				__ATOMIC_RELAXED))
 		WRITE_ONCE(mapping->wb->last_completion, now_ms());
-	count_vm_events(PGPGOUT, PAGE_SIZE / 1024);
 }
 
 /*
@@ -187,7 +197,7 @@ void set_page_writeback(struct page *page)
  */
 void end_page_writeback(struct page *page)
 {
-	struct address_space *mapping = page->mapping;
+	struct address_space *mapping = page_mapping(page);
 	pg_data_t *pgdat = page_pgdat(page);
 	void (*wake)(pg_data_t *pgdat);
 	unsigned long flags;

@@ -221,5 +221,7 @@ void show_buddyinfo(pg_data_t *pgdat);
 void show_pagetypeinfo(pg_data_t *pgdat);
 void show_zoneinfo(pg_data_t *pgdat);
 void show_meminfo(pg_data_t *pgdat);
+/* MemAvailable of the kernel's node, in pages (Linux's si_mem_available). */
+unsigned long si_mem_available(void);
 
 #endif

@@ -260,7 +260,9 @@ int page_referenced(struct page *page, unsigned long *vm_flags)
 	return ra.referenced;
 }
 
-/* try_to_unmap: drop one file PTE, its dirty bit moved to the page. */
+/* try_to_unmap: drop one PTE. A file page's dirty bit moves to the page;
+ * an anonymous page's PTE becomes its swap entry (the page is in the swap
+ * cache: add_to_swap came first), holding one slot reference. */
 static int unmap_one(struct page *page, struct vm_area_struct *vma,
 		     unsigned long va, void *arg)
 {
@@ -269,16 +271,19 @@ static int unmap_one(struct page *page, struct vm_area_struct *vma,
 	(void)arg;
 	if (vma->vm_flags & VM_LOCKED)
 		return 1;		/* mlocked: stays mapped */
-	zap_file_pte(mm, va, page);
-	return 0;
+	if (!PageAnon(page)) {
+		zap_file_pte(mm, va, page);
+		return 0;
+	}
+	return zap_anon_pte_to_swap(mm, va, page) ? 1 : 0;
 }
 
 bool try_to_unmap(struct page *page)
 {
 	struct rmap_walk_control rwc = { .rmap_one = unmap_one };
 
-	/* Anonymous pages need a swap slot to go to: not yet. */
-	if (PageAnon(page) || !page_mapping(page))
+	/* An anonymous page needs a slot to name in its PTEs. */
+	if (PageAnon(page) ? !PageSwapCache(page) : !page_mapping(page))
 		return !page_mapped(page);
 	if (page_mapped(page))
 		rmap_walk(page, &rwc);
@@ -324,17 +329,6 @@ int page_mkclean(struct page *page)
 
 /* A reference on mm unless its last one is already gone (it is being torn
  * down: mmput unmaps it by itself). */
-static bool mmget_not_zero(struct mm_struct *mm)
-{
-	int n = __atomic_load_n(&mm->users, __ATOMIC_RELAXED);
-
-	while (n)
-		if (__atomic_compare_exchange_n(&mm->users, &n, n + 1, false,
-						__ATOMIC_ACQUIRE,
-						__ATOMIC_RELAXED))
-			return true;
-	return false;
-}
 
 /*
  * Unmapping takes each mm's mmap_lock, a mutex, and the i_mmap walk holds

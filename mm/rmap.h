@@ -113,10 +113,12 @@ void page_add_file_rmap(struct page *page);
  * the side of keeping the page. A PG_young left by idle tracking (an
  * accessed bit it harvested, mm/page_idle.h) is cleared and counts as one
  * more; a reference found clears PG_idle. Anonymous and file pages alike.
- * try_to_unmap: remove every PTE mapping a page-cache page (the dirty bit
- * of each is moved to the page: set_page_dirty); true when none is left.
- * Anonymous pages need swap: false (unless unmapped already). A VM_LOCKED
- * VMA keeps its PTE.
+ * try_to_unmap: remove every PTE mapping the page; true when none is left.
+ * A page-cache page's PTE dirty bits move to the page (set_page_dirty);
+ * an anonymous page must be in the swap cache (add_to_swap) and each PTE
+ * becomes its swap entry (one slot reference each, its dirty bit moved
+ * to the page); without a slot it stays mapped (false). A VM_LOCKED VMA
+ * keeps its PTE.
  * page_mkclean: write-protect and clean every PTE of a shared file
  * mapping of page (writeback is starting), so the next store faults and
  * dirties the page again; the number of PTEs that were dirty.

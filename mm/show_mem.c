@@ -191,8 +191,11 @@ static void meminfo_registered(pg_data_t *pgdat, const char *after)
 {
 	for (const struct meminfo_line *const *l = __start_meminfo_lines;
 	     l < __stop_meminfo_lines; l++)
-		if (!strcmp((*l)->after, after))
+		if (!strcmp((*l)->after, after)) {
 			meminfo_print((*l)->name, (*l)->kb(pgdat));
+			/* A line may be placed after a registered one. */
+			meminfo_registered(pgdat, (*l)->name);
+		}
 }
 
 /* What the allocator keeps back: Linux's totalreserve_pages. */
@@ -232,6 +235,17 @@ static unsigned long mem_available(pg_data_t *pgdat, unsigned long free,
 	available += (long)pagecache;
 	available += (long)(kreclaimable - min(kreclaimable / 2, wmark_low));
 	return available < 0 ? 0 : (unsigned long)available;
+}
+
+unsigned long si_mem_available(void)
+{
+	pg_data_t *pgdat = &contig_page_data;
+	unsigned long krec = node_stat(pgdat, NR_SLAB_RECLAIMABLE_B) +
+			     node_stat(pgdat, NR_KERNEL_MISC_RECLAIMABLE);
+
+	return mem_available(pgdat, sum_zone_node_page_state(pgdat,
+							     NR_FREE_PAGES),
+			     krec);
 }
 
 void show_meminfo(pg_data_t *pgdat)

@@ -66,6 +66,13 @@ uint64_t pte_update_bits(struct mm_struct *mm, unsigned long va,
  * goes to the page (set_page_dirty), the rss, _mapcount and the PTE's
  * reference are dropped. try_to_unmap's step; mmap_lock held. */
 void zap_file_pte(struct mm_struct *mm, unsigned long va, struct page *page);
+/* Replace the PTE at va (mapping page, an anonymous page in the swap
+ * cache) by the page's swap entry: takes a slot reference, moves the
+ * dirty bit to the page, drops rss, _mapcount and the PTE's reference.
+ * try_to_unmap's step; mmap_lock held. 0, or -errno (the PTE is left as
+ * it was: no slot reference could be taken). */
+int zap_anon_pte_to_swap(struct mm_struct *mm, unsigned long va,
+			 struct page *page);
 /* Unmap mm's PTEs of pages [start, start + nr) of mapping (nr 0: to the
  * end) in every VMA of mm mapping that file; private COW copies stay.
  * unmap_mapping_pages' step; mmap_lock held. */
@@ -78,6 +85,10 @@ void zap_mapping_range(struct mm_struct *mm, struct address_space *mapping,
 bool vma_maps_mapping_range(struct vm_area_struct *vma,
 			    struct address_space *mapping, pgoff_t start,
 			    pgoff_t nr);
+/* swapoff's search: bring back into every mm each page of area type
+ * (mm/swapfile.c). 0, -ENOMEM (memory is short: stopped), -EIO (a slot
+ * could not be read). */
+int try_to_unuse(unsigned int type);
 /* handle_mm_fault with mm->mmap_lock held. */
 enum vm_fault_result __handle_mm_fault(struct mm_struct *mm,
 				       unsigned long addr,

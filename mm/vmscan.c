@@ -12,11 +12,13 @@
  *   try_to_free_pages           direct reclaim (the allocator's hook)
  *   balance_pgdat               kswapd's work (its thread: vmscan_kthread.c)
  *
- * Nothing here writes a page: there is no call of ->writepage, no
- * writeback_control and no do_writepages in this file. A dirty page is
- * the flushers' (wakeup_flusher_threads); reclaim marks it PG_reclaim so
- * that end_page_writeback rotates it to the inactive tail, where the
- * next pass frees it.
+ * Nothing here writes a file page: there is no call of ->writepage, no
+ * writeback_control and no do_writepages in this file. A dirty file page
+ * is the flushers' (wakeup_flusher_threads); reclaim marks it PG_reclaim
+ * so that end_page_writeback rotates it to the inactive tail, where the
+ * next pass frees it. Anonymous pages have no flusher: reclaim gives
+ * each a swap slot and writes it (pageout_anon, mm/swap.h), as Linux
+ * does from kswapd and direct reclaim alike.
  *
  * Lock order: page lock > mapping->i_pages_lock > lru_lock. Pages are
  * isolated under lru_lock, then locked with trylock_page with no other
@@ -30,9 +32,11 @@
 #include "mm/page_alloc.h"
 #include "mm/rmap.h"
 #include "mm/shrinker.h"
+#include "mm/swap.h"
 #include "mm/vmstat.h"
 #include "mm/workingset.h"
 #include "kernel/preempt.h"
+#include "kernel/sysctl.h"
 #include "kernel/time.h"
 
 /* Linux's: failed kswapd runs before it stops trying; throttled waits of
@@ -201,6 +205,63 @@ static void reclaim_leave_dirty(struct page *page, struct scan_control *sc)
 	SetPageReclaim(page);
 }
 
+/* ------------------------------------------------------- swap-out */
+
+enum pageout_result {
+	PAGE_FREED,		/* gone: reclaim's reference dropped, unlocked */
+	PAGE_ACTIVATE,		/* no slot for it: back to the active list */
+	PAGE_KEEP_LOCKED,	/* not now: back on the list (still locked) */
+	PAGE_KEEP,		/* being written (unlocked): back on the list */
+};
+
+/*
+ * A locked anonymous (swap-backed) page that nobody used lately: the
+ * four steps of mm/swap.h. Each pass takes it as far as it can go:
+ * a slot and the swap cache, its PTEs to swap entries, the write (it
+ * stays on the inactive list; the write's end rotates it to the tail),
+ * and once clean and unmapped, out of the cache and freed.
+ */
+static enum pageout_result pageout_anon(struct page *page,
+					struct scan_control *sc)
+{
+	if (!PageSwapCache(page)) {
+		/* Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS) has
+		 * no swap entries of its own yet: it stays in memory. */
+		if (!PageAnon(page))
+			return PAGE_KEEP_LOCKED;
+		if (!sc->may_swap || !(sc->gfp_mask & __GFP_IO))
+			return PAGE_KEEP_LOCKED;
+		if (add_to_swap(page))
+			return PAGE_ACTIVATE;	/* swap is full */
+	}
+	/* A slot whose write failed holds nothing: keep the page. */
+	if (PageError(page))
+		return PAGE_ACTIVATE;
+	if (page_mapped(page)) {
+		if (!sc->may_unmap || !try_to_unmap(page))
+			return PAGE_KEEP_LOCKED;
+	}
+	if (PageDirty(page)) {
+		if (!(sc->gfp_mask & __GFP_IO))
+			return PAGE_KEEP_LOCKED;
+		if (!clear_page_dirty_for_io(page))
+			return PAGE_KEEP_LOCKED;
+		SetPageReclaim(page);	/* freed soon after the write */
+		if (swap_writepage(page))	/* unlocks it */
+			return PAGE_KEEP;
+		sc->nr_writeback++;
+		sc->nr_swapout++;
+		return PAGE_KEEP;
+	}
+	if (PageWriteback(page) || page_mapped(page) || page_count(page) != 2)
+		return PAGE_KEEP_LOCKED;	/* someone else holds it */
+	/* Clean and unmapped: the slot has the data. */
+	delete_from_swap_cache(page);
+	unlock_page_wake(page);
+	put_page(page);			/* reclaim's: the last one */
+	return PAGE_FREED;
+}
+
 /*
  * Decide each isolated page of page_list (reclaim holds a reference to
  * each): freed ones leave the list, the rest stay on it for putback.
@@ -237,8 +298,20 @@ static unsigned long shrink_page_list(struct list_head *page_list,
 		case PAGEREF_RECLAIM:
 			break;
 		}
-		/* Anonymous pages have nowhere to go until swap (issue 16). */
-		if (!page_is_file_lru(page) || !mapping)
+		if (!page_is_file_lru(page)) {
+			switch (pageout_anon(page, sc)) {
+			case PAGE_FREED:
+				nr_reclaimed++;
+				continue;
+			case PAGE_ACTIVATE:
+				goto activate_locked;
+			case PAGE_KEEP_LOCKED:
+				goto keep_locked;
+			case PAGE_KEEP:
+				goto keep;
+			}
+		}
+		if (!mapping)
 			goto keep_locked;
 		if (mapping->flags & (1UL << AS_UNEVICTABLE))
 			goto keep_locked;
@@ -328,28 +401,100 @@ static unsigned long scan_target(struct lruvec *lruvec, enum lru_list lru,
 	return scan;
 }
 
+unsigned int vm_swappiness = 60;
+
+static const struct ctl_table vmscan_sysctls[] = {
+	{ .procname = "vm.swappiness",
+	  .data = &vm_swappiness, .type = CTL_UINT,
+	  .min = 0, .max = 200,
+	  .unit = "weight of anonymous pages against file pages in reclaim "
+		  "(of 200)" },
+};
+REGISTER_SYSCTL_TABLE(vmscan_sysctls);
+
+/*
+ * How much of each list this pass scans (Linux's get_scan_count, without
+ * its rotation feedback): each list its size >> priority, the anonymous
+ * ones weighted by swappiness and the file ones by 200 - swappiness
+ * (each pair of weights out of 200). No swap room: the anonymous lists
+ * are only aged. File pages almost gone (fewer than the high
+ * watermarks): anonymous ones only. Priority 0: everything, equally.
+ */
+static void get_scan_count(pg_data_t *pgdat, struct lruvec *lruvec,
+			   struct scan_control *sc, unsigned long *nr_anon,
+			   unsigned long *nr_file)
+{
+	unsigned long anon = scan_target(lruvec, LRU_INACTIVE_ANON,
+					 sc->priority) +
+			     scan_target(lruvec, LRU_ACTIVE_ANON, sc->priority);
+	unsigned long file = scan_target(lruvec, LRU_INACTIVE_FILE,
+					 sc->priority) +
+			     scan_target(lruvec, LRU_ACTIVE_FILE, sc->priority);
+	unsigned long high = 0, free, file_pages;
+	unsigned int ap = vm_swappiness, fp = 200 - vm_swappiness;
+	struct zone *zone;
+
+	if (!sc->may_swap || !swap_has_room()) {
+		*nr_anon = 0;
+		*nr_file = file;
+		return;
+	}
+	if (sc->priority == 0) {
+		*nr_anon = anon;
+		*nr_file = file;
+		return;
+	}
+	for_each_populated_zone_in(zone, pgdat)
+		high += high_wmark_pages(zone);
+	free = sum_zone_node_page_state(pgdat, NR_FREE_PAGES);
+	file_pages = lruvec_lru_size(lruvec, LRU_INACTIVE_FILE) +
+		     lruvec_lru_size(lruvec, LRU_ACTIVE_FILE);
+	if (file_pages + free <= high) {
+		*nr_anon = anon;
+		*nr_file = 0;
+		return;
+	}
+	*nr_anon = anon * ap / 200;
+	*nr_file = file * fp / 200;
+	/* A share rounded to nothing would never be looked at. */
+	if (!*nr_anon && anon && ap)
+		*nr_anon = min(anon, SWAP_CLUSTER_MAX);
+}
+
 unsigned long shrink_node(pg_data_t *pgdat, struct scan_control *sc)
 {
 	struct lruvec *lruvec = node_lruvec(pgdat);
 	unsigned long nr_reclaimed = sc->nr_reclaimed;
 	uint64_t t0 = clock_ns();
-	unsigned long nr_file;
+	unsigned long nr_file, nr_anon;
 
 	lru_add_drain_all();		/* pages still in add batches too */
-	nr_file = scan_target(lruvec, LRU_INACTIVE_FILE, sc->priority) +
-		  scan_target(lruvec, LRU_ACTIVE_FILE, sc->priority);
-	while (nr_file && sc->nr_reclaimed < sc->nr_to_reclaim) {
-		unsigned long batch = min(nr_file, SWAP_CLUSTER_MAX);
+	get_scan_count(pgdat, lruvec, sc, &nr_anon, &nr_file);
+	while ((nr_file || nr_anon) && sc->nr_reclaimed < sc->nr_to_reclaim) {
+		if (nr_anon) {
+			unsigned long batch = min(nr_anon, SWAP_CLUSTER_MAX);
 
-		if (inactive_is_low(lruvec, LRU_INACTIVE_FILE))
-			shrink_active_list(batch, lruvec, sc, LRU_ACTIVE_FILE);
-		sc->nr_reclaimed += shrink_inactive_list(batch, lruvec, sc,
-							 LRU_INACTIVE_FILE);
-		nr_file -= batch;
+			if (inactive_is_low(lruvec, LRU_INACTIVE_ANON))
+				shrink_active_list(batch, lruvec, sc,
+						   LRU_ACTIVE_ANON);
+			sc->nr_reclaimed += shrink_inactive_list(batch, lruvec,
+						sc, LRU_INACTIVE_ANON);
+			nr_anon -= batch;
+		}
+		if (nr_file) {
+			unsigned long batch = min(nr_file, SWAP_CLUSTER_MAX);
+
+			if (inactive_is_low(lruvec, LRU_INACTIVE_FILE))
+				shrink_active_list(batch, lruvec, sc,
+						   LRU_ACTIVE_FILE);
+			sc->nr_reclaimed += shrink_inactive_list(batch, lruvec,
+						sc, LRU_INACTIVE_FILE);
+			nr_file -= batch;
+		}
 	}
-	/* Anonymous pages are only aged (no swap): the lists stay balanced
-	 * so that the inactive one shows what is really cold. */
-	if (inactive_is_low(lruvec, LRU_INACTIVE_ANON))
+	/* Without swap, anonymous pages are only aged: the lists stay
+	 * balanced so that the inactive one shows what is really cold. */
+	if (!nr_anon && inactive_is_low(lruvec, LRU_INACTIVE_ANON))
 		shrink_active_list(SWAP_CLUSTER_MAX, lruvec, sc,
 				   LRU_ACTIVE_ANON);
 	/* The caches give back in proportion to the same priority. */
@@ -394,7 +539,7 @@ unsigned long try_to_free_pages(pg_data_t *pgdat, gfp_t gfp,
 		.priority = DEF_PRIORITY,
 		.may_writepage = false,		/* never, by construction */
 		.may_unmap = true,
-		.may_swap = false,
+		.may_swap = true,
 		.is_kswapd = false,
 	};
 
@@ -414,7 +559,8 @@ unsigned long try_to_free_pages(pg_data_t *pgdat, gfp_t gfp,
 		 * killer).
 		 */
 		if (!sc.nr_dirty && !sc.nr_writeback && !sc.nr_congested &&
-		    !node_page_state(pgdat, NR_ISOLATED_FILE))
+		    !node_page_state(pgdat, NR_ISOLATED_FILE) &&
+		    !node_page_state(pgdat, NR_ISOLATED_ANON))
 			break;
 		if (retries >= MAX_RECLAIM_RETRIES ||
 		    waits >= 16 * MAX_RECLAIM_RETRIES)
@@ -455,7 +601,7 @@ unsigned long balance_pgdat(pg_data_t *pgdat, unsigned int order)
 		.order = order,
 		.may_writepage = false,
 		.may_unmap = true,
-		.may_swap = false,
+		.may_swap = true,
 		.is_kswapd = true,
 	};
 	unsigned long reclaimed = 0;

@@ -44,13 +44,18 @@ struct scan_control {
 	int priority;			/* DEF_PRIORITY down to 0 */
 	bool may_writepage;		/* false: direct reclaim and kswapd */
 	bool may_unmap;			/* unmap mapped pages */
-	bool may_swap;			/* false until swap */
+	bool may_swap;			/* anonymous pages may go to swap */
 	bool is_kswapd;			/* counts PGSCAN_KSWAPD, not _DIRECT */
 	/* results */
 	unsigned long nr_scanned, nr_reclaimed;
 	unsigned long nr_dirty, nr_writeback, nr_congested;
 	unsigned long nr_activated, nr_rotated;
+	unsigned long nr_swapout;	/* anonymous pages it started writing */
 };
+
+/* Linux's vm.swappiness (0-200, default 60): the weight of anonymous
+ * pages against file pages in a scan (mm/vmscan.c, get_scan_count). */
+extern unsigned int vm_swappiness;
 
 /* One reclaim pass over a node's LRU lists and shrinkers (host-testable:
  * tests call it on a private node). Returns pages reclaimed. */

@@ -249,6 +249,8 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGMAJFAULT]	= "pgmajfault",
 	[PGPGIN]	= "pgpgin",
 	[PGPGOUT]	= "pgpgout",
+	[PSWPIN]	= "pswpin",
+	[PSWPOUT]	= "pswpout",
 	[PGACTIVATE]	= "pgactivate",
 	[PGDEACTIVATE]	= "pgdeactivate",
 	[PGREFILL]	= "pgrefill",
@@ -269,6 +271,8 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[WORKINGSET_ACTIVATE_FILE] = "workingset_activate_file",
 	[WORKINGSET_NODERECLAIM] = "workingset_nodereclaim",
 	[DIRECT_RECLAIM_WRITE] = "direct_reclaim_write",
+	[SWAP_RA]	= "swap_ra",
+	[SWAP_RA_HIT]	= "swap_ra_hit",
 	[RECLAIM_NS_KSWAPD] = "reclaim_ns_kswapd",
 	[RECLAIM_NS_DIRECT] = "reclaim_ns_direct",
 };

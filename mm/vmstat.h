@@ -169,6 +169,7 @@ enum vm_event_item {
 	PGFAULT,		/* page faults handled (handle_mm_fault) */
 	PGMAJFAULT,		/* of them, needing I/O (a file read, swap-in) */
 	PGPGIN, PGPGOUT,	/* KiB read from / written to disk (page cache) */
+	PSWPIN, PSWPOUT,	/* pages read from / written to swap slots */
 	PGACTIVATE,		/* pages moved inactive -> active */
 	PGDEACTIVATE,		/* pages moved active -> inactive */
 	PGREFILL,		/* active pages scanned to refill inactive */
@@ -187,6 +188,9 @@ enum vm_event_item {
 	WORKINGSET_NODERECLAIM,	/* shadow entries reclaimed */
 	DIRECT_RECLAIM_WRITE,	/* writes issued from direct reclaim: must
 				 * stay 0 (mm/vmscan.c never writes there) */
+	SWAP_RA,		/* pages swap-in readahead read beside the one
+				 * faulted on */
+	SWAP_RA_HIT,		/* of them, later used (their first lookup) */
 	/* Time spent reclaiming, in ns (clock_ns), by who reclaimed: the
 	 * time of each shrink_node() call, added when it returns (is_kswapd
 	 * picks the counter). Not in Linux; `make bench` divides each by

@@ -64,6 +64,7 @@ struct blk_request {
 	unsigned int nr_segs;
 	void (*end_io)(struct blk_request *req);
 	void *private;			/* the submitter's */
+	bool swap;			/* a swap slot's I/O (mm/swap.h) */
 	int status;			/* set before end_io */
 	uint64_t error_sector;		/* when status != 0 */
 	/* driver's */
@@ -96,6 +97,10 @@ struct block_device {
 	 * blk_register; file systems on it point their mappings here). */
 	struct backing_dev_info bdi;
 };
+
+/* Block devices as swap areas (blk_swap.c): registers the lookup
+ * swapon uses. Called once at boot. */
+void blk_swap_init(void);
 
 /* Make bdev known (named by the driver). */
 void blk_register(struct block_device *bdev);

@@ -313,7 +313,7 @@ static void console_run_wait_ps_kill(struct kunit *test)
 	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "run: busybox exited with status 3");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "[1] ");
-	KUNIT_EXPECT_STR_CONTAINS(test, out, "  PID  PPID STAT      VSZ      RSS COMMAND");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "  PID  PPID STAT      VSZ      RSS     SWAP COMMAND");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, " busybox exited with status 0");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "kill: '-SIGFOO' is not a signal");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "kill: no process 32000");

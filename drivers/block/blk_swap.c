@@ -1,0 +1,96 @@
+/*
+ * drivers/block/blk_swap.c - block devices as swap backends (mm/swap.h):
+ * `swapon vdb` finds the disk by name here. A swap I/O of nr pages of
+ * consecutive slots becomes one block request of nr segments at sector
+ * slot * 8, submitted asynchronously; the driver maps the pages with the
+ * DMA API (so swap runs behind VT-d and SMMUv3 like any disk I/O).
+ */
+#include "drivers/block/blk.h"
+#include "kernel/lib/string.h"
+#include "mm/kmalloc.h"
+#include "mm/swap.h"
+
+#define SECTORS_PER_PAGE	(PAGE_SIZE / SECTOR_SIZE)
+
+/* What a swap I/O carries for us (swap_io.backend_data). */
+struct blk_swap_io {
+	struct blk_request req;
+	struct blk_segment segs[SWAP_IO_MAX_PAGES];
+};
+
+static void blk_swap_end_io(struct blk_request *req)
+{
+	struct swap_io *io = req->private;
+
+	io->status = req->status;
+	io->end_io(io);
+}
+
+static int blk_swap_submit(struct swap_backend *sb, struct swap_io *io)
+{
+	struct block_device *bdev = sb->priv;
+	struct blk_swap_io *b = (struct blk_swap_io *)io->backend_data;
+
+	for (unsigned int i = 0; i < io->nr; i++)
+		b->segs[i] = (struct blk_segment){
+			.page = io->pages[i], .offset = 0, .len = PAGE_SIZE };
+	b->req = (struct blk_request){
+		.op = io->write ? BLK_OP_WRITE : BLK_OP_READ,
+		.sector = (uint64_t)io->slot * SECTORS_PER_PAGE,
+		.segs = b->segs,
+		.nr_segs = io->nr,
+		.end_io = blk_swap_end_io,
+		.private = io,
+		.swap = true,
+	};
+	return blk_submit(bdev, &b->req);
+}
+
+static int blk_swap_read_header(struct swap_backend *sb, struct page *page)
+{
+	struct blk_segment seg = { .page = page, .offset = 0,
+				   .len = PAGE_SIZE };
+	struct blk_request req = { .op = BLK_OP_READ, .sector = 0,
+				   .segs = &seg, .nr_segs = 1 };
+	struct block_device *bdev = sb->priv;
+
+	if (bdev->nr_sectors < SECTORS_PER_PAGE)
+		return -EINVAL;
+	return blk_execute(bdev, &req);
+}
+
+static void blk_swap_release(struct swap_backend *sb)
+{
+	kfree(sb);
+}
+
+static struct swap_backend *blk_swap_lookup(const char *name)
+{
+	struct block_device *bdev = blk_get(name);
+	struct swap_backend *sb;
+
+	if (!bdev || bdev->read_only)
+		return NULL;
+	sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	if (!sb)
+		return NULL;
+	strlcpy(sb->name, bdev->name, sizeof(sb->name));
+	sb->nr_bytes = bdev->nr_sectors * SECTOR_SIZE;
+	sb->io_extra = sizeof(struct blk_swap_io);
+	sb->max_pages = bdev->max_segments < SWAP_IO_MAX_PAGES ?
+			bdev->max_segments : SWAP_IO_MAX_PAGES;
+	sb->submit = blk_swap_submit;
+	sb->read_header = blk_swap_read_header;
+	sb->release = blk_swap_release;
+	sb->priv = bdev;
+	return sb;
+}
+
+static struct swap_backend_lookup blk_swap_lookups = {
+	.lookup = blk_swap_lookup,
+};
+
+void blk_swap_init(void)
+{
+	swap_register_backend_lookup(&blk_swap_lookups);
+}

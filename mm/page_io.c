@@ -1,0 +1,180 @@
+/*
+ * mm/page_io.c - reading and writing swap slots through the area's
+ * backend (mm/swap.h: struct swap_backend; virtio-blk's is
+ * drivers/block/blk_swap.c). Everything is asynchronous: a write ends
+ * the page's writeback in its completion, a read unlocks the page.
+ *
+ * Errors lose nothing silently:
+ *  - a write error marks the slot bad (never handed out again) and leaves
+ *    the page dirty in memory, in the swap cache: it stays there until
+ *    the processes that map the entry fault it back (reclaim keeps it:
+ *    PG_error), when the slot is let go for good;
+ *  - a read error leaves the page !PG_uptodate with PG_error: the fault
+ *    that waited for it kills its process (do_swap_page) and names the
+ *    slot;
+ *  - a backend that reports itself dead makes the area SWP_DEAD: no more
+ *    slots from it, as if full.
+ */
+#include "kernel/printk.h"
+#include "mm/filemap.h"
+#include "mm/kmalloc.h"
+#include "mm/lru.h"
+#include "mm/swap.h"
+#include "mm/vmstat.h"
+
+static void swap_io_free(struct swap_io *io)
+{
+	kfree(io);
+}
+
+static struct swap_io *swap_io_alloc(struct swap_info_struct *si, gfp_t gfp)
+{
+	return kzalloc(sizeof(struct swap_io) + si->backend->io_extra,
+		       gfp | __GFP_NOWARN);
+}
+
+/* A backend that has gone away: stop using its area (once). */
+static void swap_area_dead(struct swap_info_struct *si)
+{
+	if (!(__atomic_fetch_or(&si->flags, SWP_DEAD, __ATOMIC_RELAXED) &
+	      SWP_DEAD))
+		pr_err("swap: %s stopped answering: no more swap-out to it "
+		       "(treated as full)\n", si->backend->name);
+}
+
+/* ---------------------------------------------------------------- write */
+
+static void end_swap_write(struct swap_io *io)
+{
+	struct swap_info_struct *si = io->private;
+
+	for (unsigned int i = 0; i < io->nr; i++) {
+		struct page *page = io->pages[i];
+
+		if (io->status) {
+			/* The slot may be bad: never again. The page keeps
+			 * the only copy of the data: dirty, in memory. */
+			swap_slot_mark_bad(&si->slots, io->slot + i);
+			SetPageError(page);
+			SetPageDirty(page);
+			ClearPageReclaim(page);
+		}
+		end_page_writeback(page);
+	}
+	if (io->status) {
+		__atomic_add_fetch(&si->nr_write_errors, 1, __ATOMIC_RELAXED);
+		pr_err("swap: write error %d on %s slots %lu-%lu: slot marked "
+		       "bad, page kept in memory\n", io->status,
+		       si->backend->name, io->slot, io->slot + io->nr - 1);
+	} else {
+		count_vm_events(PSWPOUT, io->nr);
+	}
+	swap_io_free(io);
+}
+
+int swap_writepage(struct page *page)
+{
+	swp_entry_t entry = page_swap_entry(page);
+	struct swap_info_struct *si = swap_info_get(entry);
+	struct swap_backend *sb = si->backend;
+	struct swap_io *io;
+	int err;
+
+	if ((si->flags & SWP_DEAD) || (sb->dead && sb->dead(sb))) {
+		swap_area_dead(si);
+		err = -EIO;
+		goto redirty;
+	}
+	/* Called from reclaim, which is making memory: no waiting. */
+	io = swap_io_alloc(si, GFP_NOWAIT);
+	if (!io) {
+		err = -ENOMEM;
+		goto redirty;
+	}
+	io->write = true;
+	io->slot = swp_offset(entry);
+	io->nr = 1;
+	io->pages[0] = page;
+	io->end_io = end_swap_write;
+	io->private = si;
+	set_page_writeback(page);
+	unlock_page_wake(page);
+	err = sb->submit(sb, io);
+	if (err) {
+		/* Not started: the same as an error at once. */
+		io->status = err;
+		end_swap_write(io);
+	}
+	return 0;
+
+redirty:
+	SetPageDirty(page);
+	unlock_page_wake(page);
+	return err;
+}
+
+/* ---------------------------------------------------------------- read */
+
+static void end_swap_read(struct swap_io *io)
+{
+	struct swap_info_struct *si = io->private;
+
+	for (unsigned int i = 0; i < io->nr; i++) {
+		struct page *page = io->pages[i];
+
+		if (io->status)
+			SetPageError(page);
+		else
+			SetPageUptodate(page);
+		unlock_page_wake(page);
+	}
+	if (io->status) {
+		__atomic_add_fetch(&si->nr_read_errors, 1, __ATOMIC_RELAXED);
+		pr_err("swap: read error %d on %s slots %lu-%lu\n", io->status,
+		       si->backend->name, io->slot, io->slot + io->nr - 1);
+	} else {
+		count_vm_events(PSWPIN, io->nr);
+	}
+	swap_io_free(io);
+}
+
+void swap_readpages(struct page **pages, unsigned int nr)
+{
+	struct swap_info_struct *si;
+	struct swap_io *io;
+	int err;
+
+	if (!nr)
+		return;
+	si = swap_info_get(page_swap_entry(pages[0]));
+	io = swap_io_alloc(si, GFP_KERNEL);
+	if (!io) {
+		/* No memory for the request: take the pages out of the swap
+		 * cache again (the data is still in the slots, the PTEs still
+		 * name them); a fault waiting on one finds it gone and looks
+		 * again. */
+		for (unsigned int i = 0; i < nr; i++) {
+			delete_from_swap_cache(pages[i]);
+			unlock_page_wake(pages[i]);
+		}
+		return;
+	}
+	io->slot = swp_offset(page_swap_entry(pages[0]));
+	io->nr = nr;
+	for (unsigned int i = 0; i < nr; i++)
+		io->pages[i] = pages[i];
+	io->end_io = end_swap_read;
+	io->private = si;
+	count_vm_events(PGPGIN, nr * (PAGE_SIZE / 1024));
+	err = si->backend->submit(si->backend, io);
+	if (err) {
+		io->status = err;
+		end_swap_read(io);
+	}
+}
+
+int swap_readpage(struct page *page)
+{
+	swap_readpages(&page, 1);
+	return 0;
+}

@@ -1,0 +1,413 @@
+/*
+ * mm/swapfile.c - the swap areas: swapon, swapoff, the table of areas
+ * and their priorities, and the slot references the rest of mm takes and
+ * drops (swap_duplicate, swap_free). Contracts in mm/swap.h; the slots
+ * themselves are mm/swap_alloc.c's, the header mm/swap_header.c's.
+ */
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "mm/kmalloc.h"
+#include "mm/lru.h"
+#include "mm/mm.h"
+#include "mm/page_alloc.h"
+#include "mm/swap.h"
+#include "mm/swap_header.h"
+#include "mm/vm_internal.h"
+#include "mm/vmstat.h"
+#include <arch/cpu.h>
+
+/*
+ * swap_lock guards the table, the avail list and each area's flags and
+ * prio. Areas on swap_avail_list are those with SWP_WRITEOK, highest
+ * prio first; among equal prios the one used last goes behind the
+ * others (round robin, as Linux's plist rotation).
+ */
+static spinlock_t swap_lock = SPINLOCK_INIT("swap_lock");
+static struct swap_info_struct *swap_info[MAX_SWAPFILES];
+static struct list_head swap_avail_list = LIST_HEAD_INIT(swap_avail_list);
+static int least_priority;		/* the last automatic priority */
+static struct list_head backend_lookups = LIST_HEAD_INIT(backend_lookups);
+
+void swap_register_backend_lookup(struct swap_backend_lookup *l)
+{
+	spin_lock(&swap_lock);
+	list_add_tail(&l->link, &backend_lookups);
+	spin_unlock(&swap_lock);
+}
+
+static struct swap_backend *find_backend(const char *name)
+{
+	struct swap_backend_lookup *l;
+
+	/* Lookups are registered at boot and never leave: no lock needed
+	 * to walk them once registered (and a lookup may sleep). */
+	list_for_each_entry(l, &backend_lookups, link) {
+		struct swap_backend *sb = l->lookup(name);
+
+		if (sb)
+			return sb;
+	}
+	return NULL;
+}
+
+struct swap_info_struct *swap_info_get(swp_entry_t entry)
+{
+	unsigned int type = swp_type(entry);
+	struct swap_info_struct *si;
+
+	if (type >= MAX_SWAPFILES)
+		return NULL;
+	si = READ_ONCE(swap_info[type]);
+	if (!si || swp_offset(entry) >= si->slots.nr_slots)
+		return NULL;
+	return si;
+}
+
+/* Keep the avail list in priority order: insert si after every area of
+ * a higher or equal priority. Under swap_lock. */
+static void avail_insert(struct swap_info_struct *si)
+{
+	struct swap_info_struct *pos;
+
+	list_for_each_entry(pos, &swap_avail_list, avail)
+		if (pos->prio < si->prio) {
+			list_add_tail(&si->avail, &pos->avail);
+			return;
+		}
+	list_add_tail(&si->avail, &swap_avail_list);
+}
+
+/* ---------------------------------------------------------------- slots */
+
+swp_entry_t get_swap_page(void)
+{
+	struct swap_info_struct *si;
+	unsigned int cpu = arch_cpu_id();
+
+	spin_lock(&swap_lock);
+	list_for_each_entry(si, &swap_avail_list, avail) {
+		unsigned long off;
+
+		if (si->flags & SWP_DEAD)
+			continue;
+		off = swap_alloc_slot(&si->slots, cpu);
+		if (!off)
+			continue;	/* full: the next priority */
+		/* Round robin among equal priorities. */
+		list_del(&si->avail);
+		avail_insert(si);
+		spin_unlock(&swap_lock);
+		return swp_entry(si->type, off);
+	}
+	spin_unlock(&swap_lock);
+	return (swp_entry_t){ 0 };
+}
+
+int swap_duplicate(swp_entry_t entry)
+{
+	struct swap_info_struct *si = swap_info_get(entry);
+
+	return si ? swap_slot_dup(&si->slots, swp_offset(entry)) : -EINVAL;
+}
+
+void swap_free(swp_entry_t entry)
+{
+	struct swap_info_struct *si = swap_info_get(entry);
+
+	if (WARN_ON(!si))
+		return;
+	swap_slot_put(&si->slots, swp_offset(entry));
+}
+
+unsigned int swap_count(swp_entry_t entry)
+{
+	struct swap_info_struct *si = swap_info_get(entry);
+
+	return si ? swap_slot_count(&si->slots, swp_offset(entry)) : 0;
+}
+
+void free_swap_and_cache(swp_entry_t entry)
+{
+	struct swap_info_struct *si = swap_info_get(entry);
+	struct page *page;
+
+	if (WARN_ON(!si))
+		return;
+	if (swap_slot_put(&si->slots, swp_offset(entry)) != SWAP_HAS_CACHE)
+		return;		/* free now, or still referenced */
+	/* Only the cache holds the slot: drop the cached copy if nobody is
+	 * using it (a page under I/O or mapped stays; reclaim or the next
+	 * fault lets it go). */
+	page = lookup_swap_cache(entry);
+	if (!page)
+		return;
+	if (trylock_page(page)) {
+		if (PageSwapCache(page) &&
+		    page_swap_entry(page).val == entry.val &&
+		    !PageWriteback(page) && !page_mapped(page))
+			try_to_free_swap(page);
+		unlock_page_wake(page);
+	}
+	put_page(page);
+}
+
+void si_swapinfo(unsigned long *total, unsigned long *free)
+{
+	*total = *free = 0;
+	spin_lock(&swap_lock);
+	for (unsigned int i = 0; i < MAX_SWAPFILES; i++) {
+		struct swap_info_struct *si = swap_info[i];
+
+		if (!si || !(si->flags & SWP_WRITEOK))
+			continue;
+		*total += si->slots.nr_usable;
+		*free += si->slots.nr_usable - READ_ONCE(si->slots.inuse);
+	}
+	spin_unlock(&swap_lock);
+}
+
+bool vm_swap_full(void)
+{
+	unsigned long total, free;
+
+	si_swapinfo(&total, &free);
+	return free * 2 < total;
+}
+
+bool swap_has_room(void)
+{
+	unsigned long total, free;
+
+	si_swapinfo(&total, &free);
+	return free > 0;
+}
+
+/* ---------------------------------------------------------------- swapon */
+
+int swapon(const char *name, int prio, char *why, size_t whylen)
+{
+	struct swap_header_info hdr;
+	struct swap_info_struct *si;
+	struct swap_backend *sb;
+	struct page *page;
+	unsigned int type;
+	int err;
+
+	why[0] = '\0';
+	sb = find_backend(name);
+	if (!sb) {
+		ksnprintf(why, whylen, "no such device");
+		return -ENODEV;
+	}
+	spin_lock(&swap_lock);
+	for (type = 0; type < MAX_SWAPFILES; type++) {
+		if (swap_info[type] && swap_info[type]->backend &&
+		    !strcmp(swap_info[type]->backend->name, sb->name)) {
+			spin_unlock(&swap_lock);
+			sb->release(sb);
+			ksnprintf(why, whylen, "swap is on already");
+			return -EBUSY;
+		}
+	}
+	for (type = 0; type < MAX_SWAPFILES && swap_info[type]; type++)
+		;
+	spin_unlock(&swap_lock);
+	if (type == MAX_SWAPFILES) {
+		sb->release(sb);
+		ksnprintf(why, whylen, "%u areas on already", MAX_SWAPFILES);
+		return -ENOSPC;
+	}
+
+	page = alloc_page(GFP_KERNEL);
+	si = kzalloc(sizeof(*si), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!page || !si)
+		goto fail;
+	err = sb->read_header(sb, page);
+	if (err) {
+		ksnprintf(why, whylen, "cannot read the header page (%d)", err);
+		goto fail;
+	}
+	err = swap_header_parse(page_address(page), sb->nr_bytes, &hdr,
+				why, whylen);
+	if (err)
+		goto fail;
+	err = swap_alloc_init(&si->slots, hdr.last_page, hdr.bad,
+			      hdr.nr_bad, NR_CPUS);
+	if (err) {
+		ksnprintf(why, whylen, "no memory for %lu slots",
+			  hdr.last_page + 1);
+		goto fail;
+	}
+	__free_page(page);
+	page = NULL;
+
+	si->backend = sb;
+	address_space_init(&si->cache, NULL, si);
+	si->cache.name = sb->name;
+	spin_lock(&swap_lock);
+	if (swap_info[type]) {		/* taken meanwhile: look again */
+		spin_unlock(&swap_lock);
+		swap_alloc_destroy(&si->slots);
+		kfree(si);
+		return swapon(name, prio, why, whylen);
+	}
+	si->type = type;
+	si->prio = prio >= 0 ? prio : --least_priority;
+	si->flags = SWP_USED | SWP_WRITEOK;
+	WRITE_ONCE(swap_info[type], si);
+	avail_insert(si);
+	spin_unlock(&swap_lock);
+	pr_info("swap: on %s: %lu KiB (%lu bad pages), priority %d\n",
+		sb->name, si->slots.nr_usable * (PAGE_SIZE / 1024),
+		(unsigned long)hdr.nr_bad, si->prio);
+	return 0;
+
+fail:
+	if (page)
+		__free_page(page);
+	kfree(si);
+	sb->release(sb);
+	if (err == -ENOMEM && !why[0])
+		ksnprintf(why, whylen, "out of memory");
+	return err;
+}
+
+/* ---------------------------------------------------------------- swapoff */
+
+static struct swap_info_struct *find_area(const char *name)
+{
+	for (unsigned int i = 0; i < MAX_SWAPFILES; i++)
+		if (swap_info[i] && !strcmp(swap_info[i]->backend->name, name))
+			return swap_info[i];
+	return NULL;
+}
+
+/*
+ * After every PTE let go of the area's slots, the swap cache still holds
+ * pages: readahead's unused ones, pages now mapped again, pages being
+ * written. Wait for the writes and take each out (a mapped page keeps its
+ * data, dirty). 0, or -EBUSY when a slot still has a PTE reference.
+ */
+static int drain_swap_cache(struct swap_info_struct *si)
+{
+	unsigned long off = 1;
+
+	while ((off = swap_alloc_next_used(&si->slots, off))) {
+		swp_entry_t entry = swp_entry(si->type, off);
+		struct page *page = lookup_swap_cache(entry);
+
+		if (swap_slot_count(&si->slots, off))
+			return -EBUSY;	/* a reference nobody could find */
+		if (page) {
+			lock_page(page);
+			wait_on_page_writeback(page);
+			if (PageSwapCache(page) &&
+			    page_swap_entry(page).val == entry.val)
+				try_to_free_swap(page);
+			unlock_page_wake(page);
+			put_page(page);
+		}
+		off++;
+	}
+	/* A slot someone was adding to the cache meanwhile: the caller
+	 * finds it still used and reports -EBUSY. */
+	return 0;
+}
+
+int swapoff(const char *name)
+{
+	struct swap_info_struct *si;
+	unsigned long avail;
+	int err;
+
+	spin_lock(&swap_lock);
+	si = find_area(name);
+	if (!si || !(si->flags & SWP_WRITEOK)) {
+		spin_unlock(&swap_lock);
+		return -EINVAL;
+	}
+	/* Linux's check: refuse at once if what is out cannot fit back. */
+	avail = si_mem_available();
+	if (READ_ONCE(si->slots.inuse) > avail) {
+		spin_unlock(&swap_lock);
+		return -ENOMEM;
+	}
+	si->flags &= ~SWP_WRITEOK;	/* no new slots from it */
+	list_del(&si->avail);
+	spin_unlock(&swap_lock);
+
+	err = try_to_unuse(si->type);
+	if (!err)
+		err = drain_swap_cache(si);
+	if (!err && swap_alloc_next_used(&si->slots, 1))
+		err = -EBUSY;		/* should not happen: reported */
+	if (err) {
+		/* Leave it on, as it was. */
+		spin_lock(&swap_lock);
+		si->flags |= SWP_WRITEOK;
+		avail_insert(si);
+		spin_unlock(&swap_lock);
+		if (err == -EBUSY)
+			pr_err("swapoff %s: slot %lu still in use after every "
+			       "process was searched\n", name,
+			       swap_alloc_next_used(&si->slots, 1));
+		return err;
+	}
+	spin_lock(&swap_lock);
+	WRITE_ONCE(swap_info[si->type], NULL);
+	/* Give back the automatic priorities above it (Linux does). */
+	if (si->prio < 0 && si->prio == least_priority)
+		least_priority++;
+	spin_unlock(&swap_lock);
+	pr_info("swap: off %s\n", name);
+	xa_destroy(&si->cache.i_pages);
+	swap_alloc_destroy(&si->slots);
+	si->backend->release(si->backend);
+	kfree(si);
+	return 0;
+}
+
+void show_swaps(void)
+{
+	printk("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+	spin_lock(&swap_lock);
+	for (unsigned int i = 0; i < MAX_SWAPFILES; i++) {
+		struct swap_info_struct *si = swap_info[i];
+		char path[24];
+
+		if (!si || !(si->flags & SWP_WRITEOK))
+			continue;
+		ksnprintf(path, sizeof(path), "/dev/%s", si->backend->name);
+		printk("%-40s%s\t%lu\t\t%lu\t\t%d\n", path, "partition",
+		       si->slots.nr_usable * (PAGE_SIZE / 1024),
+		       READ_ONCE(si->slots.inuse) * (PAGE_SIZE / 1024),
+		       si->prio);
+	}
+	spin_unlock(&swap_lock);
+}
+
+/* ---------------------------------------------------------------- meminfo */
+
+static unsigned long swap_total_kb(pg_data_t *pgdat)
+{
+	unsigned long total, free;
+
+	(void)pgdat;
+	si_swapinfo(&total, &free);
+	return total * (PAGE_SIZE / 1024);
+}
+
+static unsigned long swap_free_kb(pg_data_t *pgdat)
+{
+	unsigned long total, free;
+
+	(void)pgdat;
+	si_swapinfo(&total, &free);
+	return free * (PAGE_SIZE / 1024);
+}
+
+MEMINFO_LINE(SwapTotal, "Mlocked", swap_total_kb);
+MEMINFO_LINE(SwapFree, "SwapTotal", swap_free_kb);
