@@ -248,7 +248,10 @@ static void zap_range(struct vm_area_struct *vma, unsigned long start,
 		for (unsigned int i = 0; i < b.n; i++)
 			if (drop[i]) {
 				put[nr_put] = pa_page(b.pa[i]);
-				unmapped_page(mm, put[nr_put++], b.dirty[i]);
+				unmapped_page(mm, put[nr_put], b.dirty[i]);
+				/* Back from swap and now unmapped: the slot
+				 * and the cache's copy go too. */
+				free_swap_cache(put[nr_put++]);
 			}
 		release_pages(put, nr_put);	/* lru_lock once, not per page */
 	}
@@ -417,6 +420,34 @@ void cold_page_range(struct vm_area_struct *vma, unsigned long start,
 				arch_flush_tlb_mm_range(&mm->arch, b.va[i],
 							PAGE_SIZE);
 			deactivate_page(page);
+		}
+}
+
+void pageout_page_range(struct vm_area_struct *vma, unsigned long start,
+			unsigned long end, struct list_head *list)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	uint64_t young = mm->arch.pgt.fmt->young_bit;
+	unsigned long cur = start;
+	struct pte_batch b;
+
+	while (next_ptes(mm, &cur, end, &b))
+		for (unsigned int i = 0; i < b.n; i++) {
+			struct page *page = pa_page(b.pa[i]);
+
+			/* Only pages this PTE alone maps (as Linux), and
+			 * only user pages (anonymous or page cache). */
+			if (page_mapcount(page) != 1 || PageReserved(page))
+				continue;
+			if (young && (pte_update_bits(mm, b.va[i], young, 0) & young))
+				arch_flush_tlb_mm_range(&mm->arch, b.va[i],
+							PAGE_SIZE);
+			get_page(page);
+			if (!isolate_lru_page(page)) {
+				put_page(page);
+				continue;
+			}
+			list_add_tail(&page->lru, list);
 		}
 }
 
@@ -817,8 +848,11 @@ static int map_swapped_page(struct mm_struct *mm, struct vm_area_struct *vma,
 	mm->rss[MM_ANONPAGES]++;
 	mm->rss[MM_SWAPENTS]--;
 	swap_free(entry);
-	if ((write && exclusive) || (exclusive && vm_swap_full()))
-		try_to_free_swap(page);
+	/* A slot whose write failed (PG_error) is let go as soon as no
+	 * PTE names it: the page then gets a good slot next time. */
+	if (exclusive && (write || vm_swap_full() || PageError(page)) &&
+	    try_to_free_swap(page))
+		ClearPageError(page);
 	return 0;
 }
 

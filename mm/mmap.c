@@ -15,6 +15,7 @@
 #include "kernel/panic.h"
 #include "mm/vmstat.h"
 #include "mm/filemap.h"
+#include "mm/vmscan.h"
 #include "mm/lru.h"
 #include "kernel/file.h"
 
@@ -669,6 +670,7 @@ out:
 int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	       int advice)
 {
+	struct list_head pageout = LIST_HEAD_INIT(pageout);
 	unsigned long end;
 	struct vm_area_struct *v;
 	int r = 0;
@@ -708,10 +710,16 @@ int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
 			if (!(v->vm_flags & VM_LOCKED))
 				cold_page_range(v, max(v->vm_start, addr),
 						min(v->vm_end, end));
-	/* MADV_PAGEOUT needs swap (anonymous pages) and a reclaim entry
-	 * for single pages: accepted, does nothing yet. The other advice
-	 * changes nothing here yet. */
+	if (advice == MADV_PAGEOUT)
+		for (v = vma_above(mm, addr); v && v->vm_start < end;
+		     v = vma_next(mm, v))
+			if (!(v->vm_flags & VM_LOCKED))
+				pageout_page_range(v, max(v->vm_start, addr),
+						   min(v->vm_end, end), &pageout);
+	/* The other advice changes nothing here yet. */
 	mmap_write_unlock(mm);
+	/* Reclaim unmaps through rmap, which takes each mm's lock. */
+	reclaim_pages(&pageout);
 	return r;
 }
 

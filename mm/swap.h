@@ -234,6 +234,10 @@ void delete_from_swap_cache(struct page *page);
  * the cache (the page keeps its data, now the only copy: it is dirtied).
  * true if it was removed. */
 bool try_to_free_swap(struct page *page);
+/* An unmapped page whose last PTE just went (zap): if the swap cache
+ * holds it and no PTE names its slot, let both go (Linux's
+ * free_swap_cache). Any page; does nothing otherwise. */
+void free_swap_cache(struct page *page);
 /* The page caching entry with a reference, or NULL. */
 struct page *lookup_swap_cache(swp_entry_t entry);
 

@@ -105,8 +105,10 @@ int add_to_swap(struct page *page)
 		swap_slot_clear_cache(&si->slots, swp_offset(entry));
 		return err;
 	}
-	/* Nothing is in the slot yet: the page must be written. */
+	/* Nothing is in the slot yet: the page must be written. Its
+	 * contents are what a swap-in would read (do_swap_page checks). */
 	SetPageDirty(page);
+	SetPageUptodate(page);
 	return 0;
 }
 
@@ -148,6 +150,15 @@ bool try_to_free_swap(struct page *page)
 	/* The slot's copy is gone: the page is the only one now. */
 	SetPageDirty(page);
 	return true;
+}
+
+void free_swap_cache(struct page *page)
+{
+	if (PageSwapCache(page) && !page_mapped(page) && trylock_page(page)) {
+		if (PageSwapCache(page) && !page_mapped(page))
+			try_to_free_swap(page);
+		unlock_page_wake(page);
+	}
 }
 
 struct page *lookup_swap_cache(swp_entry_t entry)

@@ -53,6 +53,12 @@ void msync_dirty_ptes(struct vm_area_struct *vma, unsigned long start,
  * their accessed bit and go to the inactive list (deactivate_page). */
 void cold_page_range(struct vm_area_struct *vma, unsigned long start,
 		     unsigned long end);
+/* MADV_PAGEOUT: isolate the pages of [start, end) that only this PTE
+ * maps onto list (each with a reference), their accessed bits cleared;
+ * the caller gives them to reclaim_pages() once mmap_lock is dropped
+ * (rmap needs the mm's lock to unmap them). */
+void pageout_page_range(struct vm_area_struct *vma, unsigned long start,
+			unsigned long end, struct list_head *list);
 /* Make the PTEs of [start, end) of vma match its flags (mprotect). */
 void change_protection(struct vm_area_struct *vma, unsigned long start,
 		       unsigned long end);

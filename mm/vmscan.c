@@ -249,9 +249,18 @@ static enum pageout_result pageout_anon(struct page *page,
 		SetPageReclaim(page);	/* freed soon after the write */
 		if (swap_writepage(page))	/* unlocks it */
 			return PAGE_KEEP;
-		sc->nr_writeback++;
 		sc->nr_swapout++;
-		return PAGE_KEEP;
+		/* A device that finished at once (or very fast): free the
+		 * page in this pass, as Linux's shrink_folio_list does. */
+		if (!trylock_page(page)) {
+			sc->nr_writeback++;
+			return PAGE_KEEP;
+		}
+		if (PageWriteback(page) || PageDirty(page)) {
+			sc->nr_writeback++;
+			return PAGE_KEEP_LOCKED;
+		}
+		ClearPageReclaim(page);
 	}
 	if (PageWriteback(page) || page_mapped(page) || page_count(page) != 2)
 		return PAGE_KEEP_LOCKED;	/* someone else holds it */
@@ -290,7 +299,8 @@ static unsigned long shrink_page_list(struct list_head *page_list,
 			reclaim_leave_dirty(page, sc);
 			goto keep_locked;
 		}
-		switch (page_check_references(page, sc)) {
+		switch (sc->ignore_references ? PAGEREF_RECLAIM :
+			page_check_references(page, sc)) {
 		case PAGEREF_ACTIVATE:
 			goto activate_locked;
 		case PAGEREF_KEEP:
@@ -377,6 +387,54 @@ static unsigned long shrink_inactive_list(unsigned long nr_to_scan,
 	count_vm_events(sc->is_kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT,
 			nr_reclaimed);
 	count_vm_events(file ? PGSTEAL_FILE : PGSTEAL_ANON, nr_reclaimed);
+	return nr_reclaimed;
+}
+
+/*
+ * Reclaim exactly these pages now, whether or not they were used lately
+ * (MADV_PAGEOUT; Linux's reclaim_pages). Each page of list is isolated
+ * (isolate_lru_page) with a reference of the caller's, all of one node.
+ * Anonymous ones go to swap, clean file ones are dropped; dirty file pages
+ * are the flushers' as ever. The rest go back on their lists. Returns the
+ * pages freed.
+ */
+unsigned long reclaim_pages(struct list_head *page_list)
+{
+	struct scan_control sc = {
+		.nr_to_reclaim = ~0UL,
+		.gfp_mask = GFP_KERNEL,
+		.priority = DEF_PRIORITY,
+		.may_unmap = true,
+		.may_swap = true,
+		.ignore_references = true,
+	};
+	struct lruvec *lruvec;
+	unsigned long nr_reclaimed, nr_anon = 0, nr_file = 0;
+	struct page *page;
+
+	if (list_empty(page_list))
+		return 0;
+	lruvec = page_lruvec(list_first_entry(page_list, struct page, lru));
+	list_for_each_entry(page, page_list, lru) {
+		if (PageSwapBacked(page))
+			nr_anon++;
+		else
+			nr_file++;
+	}
+	nr_reclaimed = shrink_page_list(page_list, lruvec, &sc);
+	/* The freed pages are no longer isolated; putback uncounts the
+	 * rest. Which kind was freed: count what is left of each. */
+	list_for_each_entry(page, page_list, lru) {
+		if (PageSwapBacked(page))
+			nr_anon--;
+		else
+			nr_file--;
+	}
+	mod_node_page_state(container_of(lruvec, pg_data_t, __lruvec), NR_ISOLATED_ANON,
+			    -(long)nr_anon);
+	mod_node_page_state(container_of(lruvec, pg_data_t, __lruvec), NR_ISOLATED_FILE,
+			    -(long)nr_file);
+	putback_lru_pages(lruvec, page_list);
 	return nr_reclaimed;
 }
 

@@ -46,6 +46,7 @@ struct scan_control {
 	bool may_unmap;			/* unmap mapped pages */
 	bool may_swap;			/* anonymous pages may go to swap */
 	bool is_kswapd;			/* counts PGSCAN_KSWAPD, not _DIRECT */
+	bool ignore_references;		/* reclaim even recently used pages */
 	/* results */
 	unsigned long nr_scanned, nr_reclaimed;
 	unsigned long nr_dirty, nr_writeback, nr_congested;
@@ -60,6 +61,10 @@ extern unsigned int vm_swappiness;
 /* One reclaim pass over a node's LRU lists and shrinkers (host-testable:
  * tests call it on a private node). Returns pages reclaimed. */
 unsigned long shrink_node(pg_data_t *pgdat, struct scan_control *sc);
+
+/* Reclaim the isolated pages of page_list now (MADV_PAGEOUT): see
+ * mm/vmscan.c. Returns pages freed; the rest are put back. */
+unsigned long reclaim_pages(struct list_head *page_list);
 
 /* Direct reclaim (installed as page_alloc_try_to_free_pages): reclaim
  * about SWAP_CLUSTER_MAX pages, escalating priority; pages reclaimed

@@ -183,3 +183,32 @@ badfs_check() {
 	python3 tools/check-ext2 image "$d/vdf.img" "/ok=$(e2e_sha pattern $E2E_OK --sha256)"
 }
 
+
+# The swap configurations (tests/kernel/swap_user_test.c): vda, a 1 GiB
+# swap area made here by util-linux's mkswap (a sparse image in
+# build/e2e/NAME/, never committed), on at boot with swap=vda. The
+# memhogs touch 1.5x RAM in all: one on -smp 2, four at once on -smp 4.
+swap_setup() {
+	local d="$O/e2e/$cur_name" hogs=1
+	[ "${cur_smp:-2}" -ge 4 ] && hogs=4
+	mkdir -p "$d" && rm -f "$d"/*.img || return 1
+	truncate -s 1G "$d/swap.img" && mkswap "$d/swap.img" >/dev/null || return 1
+	e2e_drives "$d/swap.img"
+	KERNEL_EXTRA="swap=vda kunit.expect=swap.dev:vda,swap.hogs:$hogs"
+	KERNEL_EXTRA+=",swap.size:$(( ${cur_mem%M} * 3 / 2 ))M"
+	export KERNEL_EXTRA
+}
+# After the run: the header page is still mkswap's (no slot write ever
+# lands on page 0), and the suite ran to its end.
+swap_check() {
+	local d="$O/e2e/$cur_name" magic
+	if ! log_has '^ *ok [0-9]* swapoff_under_load$' "$1"; then
+		[ "${GLOB:-*}" = "*" ] &&
+			{ echo "swap_user did not pass its last case"; return 1; }
+		return 0
+	fi
+	magic=$(dd if="$d/swap.img" bs=1 skip=4086 count=10 2>/dev/null)
+	[ "$magic" = SWAPSPACE2 ] ||
+		{ echo "the swap header's signature is gone (found '$magic')"; return 1; }
+	echo "ok   the swap header is mkswap's"
+}

@@ -1,0 +1,233 @@
+/*
+ * tests/kernel/swap_user_test.c - swap end to end (issue 16): user
+ * programs whose anonymous memory outgrows RAM on a machine with a swap
+ * disk the host made with util-linux's mkswap (tools/e2e.sh, swap_setup;
+ * docs/testing.md). memhog (user/bin/memhog.c) writes a pattern over its
+ * memory, reads it all back and counts the words that differ; it must
+ * report 0 mismatches while the kernel swaps.
+ *
+ * The harness promises (kunit.expect=, so a missing disk fails, not
+ * skips):
+ *   swap.dev:vda     the swap area, on at boot (swap=vda)
+ *   swap.hogs:N      memhogs to run at once (1 on -smp 2, 4 on -smp 4)
+ *   swap.size:192M   memory all of them touch together (1.5x RAM)
+ * Without swap.dev the suite skips: other configurations run it too.
+ */
+#include "kernel/console.h"
+#include "kernel/kunit.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/process.h"
+#include "mm/page_alloc.h"
+#include "mm/swap.h"
+#include "mm/vmstat.h"
+
+static const char *const test_envp[] = { "PATH=/bin", "HOME=/", NULL };
+
+#define OUT_SIZE	8192
+static char out[OUT_SIZE];
+#define EXITED(code)	((code) << 8)
+#define MAX_HOGS	4
+
+static const char *promised(struct kunit *test, const char *key)
+{
+	static char copies[4][64];
+	static unsigned int next;
+	const char *v = kunit_expectation(key);
+	char *c = copies[next++ % ARRAY_SIZE(copies)];
+
+	if (!v)
+		kunit_do_skip(test, "no swap disk promised (kunit.expect=%s)",
+			      key);
+	strlcpy(c, v ? v : "", sizeof(copies[0]));
+	return c;
+}
+
+static int start(struct kunit *test, const char *const *argv)
+{
+	char path[64];
+	int pid;
+
+	ksnprintf(path, sizeof(path), "/bin/%s", argv[0]);
+	pid = process_spawn(path, argv, test_envp);
+	if (pid <= 0) {
+		KUNIT_FAIL(test, "process_spawn %s: error %d", path, pid);
+		kunit_end_case(test);
+	}
+	return pid;
+}
+
+static int console(const char *line)
+{
+	static char buf[128];
+
+	strlcpy(buf, line, sizeof(buf));
+	return console_execute(buf);
+}
+
+static void capture(struct kunit *test)
+{
+	memset(out, 0, sizeof(out));
+	kunit_capture_start(test, out, sizeof(out));
+}
+
+/* How many lines of out contain s. */
+static unsigned int count_lines(const char *s)
+{
+	unsigned int n = 0;
+
+	for (const char *p = out; (p = strstr(p, s)); p += strlen(s))
+		n++;
+	return n;
+}
+
+static uint64_t mib(struct kunit *test, const char *s)
+{
+	uint64_t v;
+	size_t n = strlen(s);
+	char buf[24];
+
+	strlcpy(buf, s, sizeof(buf));
+	if (n && buf[n - 1] == 'M')
+		buf[n - 1] = '\0';
+	if (!parse_u64(buf, &v, false))
+		KUNIT_FAIL(test, "swap.size:%s is not a size in MiB", s);
+	return v;
+}
+
+/* The area is on, as the console says (swaps: Linux's /proc/swaps). */
+static void swap_area_is_on(struct kunit *test)
+{
+	const char *dev = promised(test, "swap.dev");
+	unsigned long total, free;
+	char want[48];
+
+	capture(test);
+	KUNIT_EXPECT_EQ(test, console("swaps"), 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	ksnprintf(want, sizeof(want), "/dev/%s", dev);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "Filename");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	si_swapinfo(&total, &free);
+	KUNIT_EXPECT_GT(test, total, 0UL);
+	KUNIT_EXPECT_EQ(test, total, free);
+}
+
+/*
+ * memhog over 1.5x RAM (swap.hogs of them, each its share): every one
+ * says 0 mismatches and exits 0; pages went out and came back (pswpout,
+ * pswpin); at the end every slot is free again.
+ */
+static void memhogs_outgrow_ram_and_verify(struct kunit *test)
+{
+	const char *hogs_s = promised(test, "swap.hogs");
+	uint64_t total_mib = mib(test, promised(test, "swap.size")), nhogs;
+	unsigned long out0 = global_vm_event(PSWPOUT);
+	unsigned long in0 = global_vm_event(PSWPIN);
+	unsigned long total, free;
+	int pids[MAX_HOGS];
+	char size[16];
+
+	KUNIT_ASSERT_TRUE(test, parse_u64(hogs_s, &nhogs, false));
+	KUNIT_ASSERT_TRUE(test, nhogs >= 1 && nhogs <= MAX_HOGS);
+	/* The promise the case rests on: more than RAM in all. */
+	KUNIT_ASSERT_GT(test, total_mib << 20,
+			(uint64_t)totalram_pages() * PAGE_SIZE);
+	ksnprintf(size, sizeof(size), "%lluM",
+		  (unsigned long long)(total_mib / nhogs));
+	capture(test);
+	for (uint64_t i = 0; i < nhogs; i++) {
+		const char *const argv[] = { "memhog", size, NULL };
+
+		pids[i] = start(test, argv);
+	}
+	for (uint64_t i = 0; i < nhogs; i++)
+		KUNIT_EXPECT_EQ(test, process_wait(pids[i]), EXITED(0));
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	KUNIT_EXPECT_EQ(test, count_lines(" 0 mismatches"), (unsigned int)nhogs);
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "Out of memory");
+	KUNIT_EXPECT_GT(test, global_vm_event(PSWPOUT) - out0, 0UL);
+	KUNIT_EXPECT_GT(test, global_vm_event(PSWPIN) - in0, 0UL);
+	kunit_info(test, "%llu x memhog %s: pswpout %lu pswpin %lu",
+		   (unsigned long long)nhogs, size,
+		   global_vm_event(PSWPOUT) - out0,
+		   global_vm_event(PSWPIN) - in0);
+	si_swapinfo(&total, &free);
+	KUNIT_EXPECT_EQ(test, free, total);
+}
+
+/* fork under swap pressure: forktest's children share, copy and exit
+ * while a memhog keeps memory short. */
+static void forktest_under_swap_pressure(struct kunit *test)
+{
+	uint64_t total_mib = mib(test, promised(test, "swap.size"));
+	const char *const fork_argv[] = { "forktest", NULL };
+	char size[16];
+	int hog, fk;
+
+	ksnprintf(size, sizeof(size), "%lluM",
+		  (unsigned long long)(total_mib * 3 / 4));
+	{
+		const char *const argv[] = { "memhog", size, "2", NULL };
+
+		capture(test);
+		hog = start(test, argv);
+	}
+	fk = start(test, fork_argv);
+	KUNIT_EXPECT_EQ(test, process_wait(fk), EXITED(0));
+	KUNIT_EXPECT_EQ(test, process_wait(hog), EXITED(0));
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	KUNIT_EXPECT_EQ(test, count_lines(" 0 mismatches"), 2U);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "every copy private, all exited 0");
+}
+
+/*
+ * swapoff while a memhog is swapped out: either every page comes back
+ * (swapoff succeeds) or memory is too short and it says so, leaving the
+ * area on; either way the memhog verifies 0 mismatches. Then swapon.
+ */
+static void swapoff_under_load(struct kunit *test)
+{
+	const char *dev = promised(test, "swap.dev");
+	uint64_t total_mib = mib(test, promised(test, "swap.size"));
+	unsigned long total, free;
+	char size[16], line[32];
+	int hog, r;
+
+	/* Less than RAM, so swapoff can bring it all back. */
+	ksnprintf(size, sizeof(size), "%lluM",
+		  (unsigned long long)(total_mib / 3));
+	{
+		const char *const argv[] = { "memhog", size, "3", NULL };
+
+		capture(test);
+		hog = start(test, argv);
+	}
+	/* Push it out while it runs, then take the area away. */
+	ksnprintf(line, sizeof(line), "swapoff %s", dev);
+	r = console(line);
+	ksnprintf(line, sizeof(line), "swapon %s", dev);
+	if (r == 0)
+		KUNIT_EXPECT_EQ(test, console(line), 0);
+	KUNIT_EXPECT_EQ(test, process_wait(hog), EXITED(0));
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	KUNIT_EXPECT_EQ(test, count_lines(" 0 mismatches"), 3U);
+	si_swapinfo(&total, &free);
+	KUNIT_EXPECT_GT(test, total, 0UL);
+	kunit_info(test, "swapoff under load: %s", r ? "refused (memory short)"
+						     : "done");
+}
+
+static struct kunit_case swap_user_cases[] = {
+	KUNIT_CASE(swap_area_is_on),
+	KUNIT_CASE(memhogs_outgrow_ram_and_verify),
+	KUNIT_CASE(forktest_under_swap_pressure),
+	KUNIT_CASE(swapoff_under_load),
+	{}
+};
+
+static struct kunit_suite swap_user_suite = {
+	.name = "swap_user",
+	.test_cases = swap_user_cases,
+};
+kunit_test_suite(swap_user_suite);

@@ -1,0 +1,528 @@
+/*
+ * tests/suites/swap_test.c - swap (mm/swap.h) end to end on a private
+ * arena, host and kernel: a RAM "disk" registered as a swap backend
+ * (ram0: a swap header like mkswap's, 127 slots, errors on demand) takes
+ * the arena's anonymous pages. Each case checks what the PTEs hold (swap
+ * entries with the right slot references), what the backend saw (one
+ * write per page, reads by readahead window), and that every byte comes
+ * back: after MADV_PAGEOUT, after fork (one slot, one page for both),
+ * through write and read errors, when swap is full, across munmap and
+ * exit (slots freed), and through swapoff.
+ */
+#include "tests/suites/test_arena.h"
+#include "kernel/lib/string.h"
+#include "mm/kmalloc.h"
+#include "mm/mm.h"
+#include "mm/pgtable.h"
+#include "mm/swap.h"
+#include "mm/vm_internal.h"
+#include "mm/vmscan.h"
+#include "mm/vmstat.h"
+
+#define RAM_SLOTS	128		/* slot 0 is the header */
+#define A		0x40000000UL
+#define PRIV		(MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED)
+#define RW		(PROT_READ | PROT_WRITE)
+
+struct ram_swap {
+	struct swap_backend sb;
+	struct page *slot[RAM_SLOTS];
+	unsigned long writes, reads;	/* requests */
+	unsigned long pages_written, pages_read;
+	bool fail_writes, fail_reads;
+};
+
+static struct test_arena arena;
+static struct kmalloc_set ks;
+static struct ram_swap ram0, ram1;
+
+/* A header as util-linux's mkswap writes it (version 1, no bad pages). */
+static void write_header(struct page *page, unsigned int last_page,
+			 const char *magic)
+{
+	uint8_t *p = page_address(page);
+	uint32_t v;
+
+	memset(p, 0, PAGE_SIZE);
+	v = 1;
+	memcpy(p + 1024, &v, 4);		/* version */
+	v = last_page;
+	memcpy(p + 1028, &v, 4);		/* last_page */
+	memcpy(p + PAGE_SIZE - 10, magic, 10);
+}
+
+/* Completes at once, in submit (end_io runs before submit returns). */
+static int ram_submit(struct swap_backend *sb, struct swap_io *io)
+{
+	struct ram_swap *r = sb->priv;
+
+	if (io->slot + io->nr > RAM_SLOTS)
+		return -EINVAL;
+	if (io->write) {
+		r->writes++;
+		r->pages_written += io->nr;
+	} else {
+		r->reads++;
+		r->pages_read += io->nr;
+	}
+	io->status = 0;
+	if (io->write ? r->fail_writes : r->fail_reads)
+		io->status = -EIO;
+	else
+		for (unsigned int i = 0; i < io->nr; i++) {
+			void *slot = page_address(r->slot[io->slot + i]);
+			void *mem = page_address(io->pages[i]);
+
+			if (io->write)
+				memcpy(slot, mem, PAGE_SIZE);
+			else
+				memcpy(mem, slot, PAGE_SIZE);
+		}
+	io->end_io(io);
+	return 0;
+}
+
+static int ram_read_header(struct swap_backend *sb, struct page *page)
+{
+	struct ram_swap *r = sb->priv;
+
+	memcpy(page_address(page), page_address(r->slot[0]), PAGE_SIZE);
+	return 0;
+}
+
+static void ram_release(struct swap_backend *sb)
+{
+	(void)sb;		/* static: nothing to free */
+}
+
+static struct swap_backend *ram_lookup(const char *name)
+{
+	if (!strcmp(name, "ram0"))
+		return &ram0.sb;
+	if (!strcmp(name, "ram1"))
+		return &ram1.sb;
+	return NULL;
+}
+
+static struct swap_backend_lookup ram_lookups = { .lookup = ram_lookup };
+
+static bool ram_make(struct ram_swap *r, const char *name)
+{
+	memset(r, 0, sizeof(*r));
+	for (int i = 0; i < RAM_SLOTS; i++) {
+		r->slot[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!r->slot[i])
+			return false;
+	}
+	write_header(r->slot[0], RAM_SLOTS - 1, "SWAPSPACE2");
+	strlcpy(r->sb.name, name, sizeof(r->sb.name));
+	r->sb.nr_bytes = (uint64_t)RAM_SLOTS * PAGE_SIZE;
+	r->sb.max_pages = SWAP_IO_MAX_PAGES;
+	r->sb.submit = ram_submit;
+	r->sb.read_header = ram_read_header;
+	r->sb.release = ram_release;
+	r->sb.priv = r;
+	return true;
+}
+
+static void ram_free(struct ram_swap *r)
+{
+	for (int i = 0; i < RAM_SLOTS; i++)
+		if (r->slot[i])
+			__free_page(r->slot[i]);
+}
+
+static int swap_suite_init(struct kunit *test)
+{
+	static bool registered;
+	char why[128];
+	int r;
+
+	if (!registered) {
+		swap_register_backend_lookup(&ram_lookups);
+		registered = true;
+	}
+	if (!test_arena_make(test, &arena, 0))
+		return -1;
+	if (kmalloc_set_init(&ks, &arena.pgdat, "tswap", 0))
+		return -1;
+	if (!ram_make(&ram0, "ram0") || !ram_make(&ram1, "ram1"))
+		return -1;
+	/* Above any disk the machine swaps to: the arena's pages go here. */
+	r = swapon("ram0", SWAP_FLAG_PRIO_MASK, why, sizeof(why));
+	if (r)
+		kunit_info(test, "swapon ram0: %s (%d)", why, r);
+	return r;
+}
+
+static void swap_suite_exit(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, swapoff("ram0"), 0);
+	ram_free(&ram0);
+	ram_free(&ram1);
+	kmalloc_set_destroy(&ks);
+	test_arena_done(test, &arena);
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+static uint64_t val(unsigned int i, unsigned int gen)
+{
+	return 0x5157a9000000ULL + ((uint64_t)gen << 16) + i;
+}
+
+static bool poke(struct mm_struct *mm, unsigned long va, uint64_t x)
+{
+	return access_remote_vm(mm, va, &x, sizeof(x), true) == sizeof(x);
+}
+
+static uint64_t peek(struct mm_struct *mm, unsigned long va)
+{
+	uint64_t x = 0;
+
+	access_remote_vm(mm, va, &x, sizeof(x), false);
+	return x;
+}
+
+/* The entry at va (0 if a page or nothing is mapped there). */
+static swp_entry_t pte_entry(struct mm_struct *mm, unsigned long va)
+{
+	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
+	uint64_t pte = 0;
+
+	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+	if (!pte || fmt->is_present(pte))
+		return (swp_entry_t){ 0 };
+	return payload_to_swp_entry(fmt->nonpresent_payload(pte));
+}
+
+static phys_addr_t pte_page(struct mm_struct *mm, unsigned long va)
+{
+	uint64_t pte = 0;
+	phys_addr_t pa = pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+
+	return mm->arch.pgt.fmt->is_present(pte) ? pa : (phys_addr_t)-1;
+}
+
+static unsigned int ram0_type(void)
+{
+	for (unsigned int t = 0; t < MAX_SWAPFILES; t++) {
+		struct swap_info_struct *si = swap_info_get(swp_entry(t, 1));
+
+		if (si && si->backend == &ram0.sb)
+			return t;
+	}
+	return MAX_SWAPFILES;
+}
+
+/* A new mm with n private anonymous pages at A, page i holding val(i). */
+static struct mm_struct *mm_with_pages(struct kunit *test, unsigned int n)
+{
+	struct mm_struct *mm = mm_alloc_node(&arena.pgdat, &ks);
+
+	if (!mm)
+		return NULL;
+	if (do_mmap(mm, A, n * PAGE_SIZE, RW, PRIV, 0) != (long)A) {
+		mmput(mm);
+		return NULL;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (!poke(mm, A + i * PAGE_SIZE, val(i, 0)))
+			KUNIT_FAIL(test, "store to page %u failed", i);
+	return mm;
+}
+
+/* Every anonymous page of the arena to swap, used lately or not. */
+static unsigned long reclaim_all(void)
+{
+	struct scan_control sc = {
+		.nr_to_reclaim = ~0UL, .gfp_mask = GFP_KERNEL, .priority = 0,
+		.may_unmap = true, .may_swap = true,
+		.ignore_references = true,
+	};
+
+	return shrink_node(&arena.pgdat, &sc);
+}
+
+static unsigned long slots_in_use(void)
+{
+	struct swap_info_struct *si = swap_info_get(swp_entry(ram0_type(), 1));
+
+	return si ? si->slots.inuse : 0;
+}
+
+/* ---------------------------------------------------------------- cases */
+
+/* MADV_PAGEOUT: each PTE becomes its page's entry (ram0, one reference),
+ * one write per page; a touch reads it back, the same bytes. */
+static void pageout_and_fault_back(struct kunit *test)
+{
+	unsigned long out0 = global_vm_event(PSWPOUT);
+	unsigned long in0 = global_vm_event(PSWPIN);
+	struct mm_struct *mm = mm_with_pages(test, 4);
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_EXPECT_EQ(test, do_madvise(mm, A, 4 * PAGE_SIZE, MADV_PAGEOUT), 0);
+	KUNIT_EXPECT_EQ(test, mm->rss[MM_SWAPENTS], 4L);
+	KUNIT_EXPECT_EQ(test, mm->rss[MM_ANONPAGES], 0L);
+	for (unsigned int i = 0; i < 4; i++) {
+		swp_entry_t e = pte_entry(mm, A + i * PAGE_SIZE);
+
+		KUNIT_EXPECT_NE(test, e.val, 0UL);
+		KUNIT_EXPECT_EQ(test, swp_type(e), ram0_type());
+		KUNIT_EXPECT_EQ(test, swap_count(e), 1U);
+	}
+	KUNIT_EXPECT_EQ(test, global_vm_event(PSWPOUT) - out0, 4UL);
+	KUNIT_EXPECT_EQ(test, ram0.pages_written, 4UL);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 4UL);
+
+	for (unsigned int i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, peek(mm, A + i * PAGE_SIZE), val(i, 0));
+	KUNIT_EXPECT_GE(test, global_vm_event(PSWPIN) - in0, 1UL);
+	KUNIT_EXPECT_EQ(test, mm->rss[MM_SWAPENTS], 0L);
+	KUNIT_EXPECT_EQ(test, mm->rss[MM_ANONPAGES], 4L);
+	KUNIT_EXPECT_GT(test, mm->pgmajfault, 0UL);
+	mmput(mm);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+}
+
+/* A fault reads the aligned window of swap_ra_pages around its slot in
+ * one request; the pages it brought count swap_ra, their use swap_ra_hit
+ * and needs no more reads. */
+static void readahead_reads_the_window_once(struct kunit *test)
+{
+	unsigned long ra0 = global_vm_event(SWAP_RA);
+	unsigned long hit0 = global_vm_event(SWAP_RA_HIT);
+	struct mm_struct *mm = mm_with_pages(test, 16);
+	unsigned long win = swap_ra_pages, first, expect = 0;
+	swp_entry_t e[16];
+	unsigned long reads;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, A, 16 * PAGE_SIZE, MADV_PAGEOUT), 0);
+	for (int i = 0; i < 16; i++)
+		e[i] = pte_entry(mm, A + i * PAGE_SIZE);
+	/* What must come in with page 8: our other slots in its window. */
+	first = swp_offset(e[8]) & ~(win - 1);
+	for (int i = 0; i < 16; i++)
+		if (i != 8 && swp_offset(e[i]) >= first &&
+		    swp_offset(e[i]) < first + win)
+			expect++;
+	reads = ram0.reads;
+	KUNIT_EXPECT_EQ(test, peek(mm, A + 8 * PAGE_SIZE), val(8, 0));
+	KUNIT_EXPECT_EQ(test, global_vm_event(SWAP_RA) - ra0, expect);
+	KUNIT_EXPECT_EQ(test, ram0.reads - reads, 1UL);	/* one request */
+	KUNIT_EXPECT_GT(test, expect, 0UL);
+	/* Touch every page the window brought: no read, one hit each. */
+	reads = ram0.reads;
+	for (int i = 0; i < 16; i++)
+		if (i != 8 && swp_offset(e[i]) >= first &&
+		    swp_offset(e[i]) < first + win)
+			KUNIT_EXPECT_EQ(test, peek(mm, A + i * PAGE_SIZE),
+					val(i, 0));
+	KUNIT_EXPECT_EQ(test, ram0.reads, reads);
+	KUNIT_EXPECT_EQ(test, global_vm_event(SWAP_RA_HIT) - hit0, expect);
+	for (int i = 0; i < 16; i++)
+		KUNIT_EXPECT_EQ(test, peek(mm, A + i * PAGE_SIZE), val(i, 0));
+	mmput(mm);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+}
+
+/* A page shared after fork goes out once (one slot, two references) and
+ * comes back once: the second process maps the page the first read. A
+ * write then still copies. */
+static void fork_shares_one_slot_and_one_page(struct kunit *test)
+{
+	struct mm_struct *p = mm_with_pages(test, 1), *c;
+	unsigned long written, reads;
+	swp_entry_t ep, ec;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	c = dup_mm(p);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	written = ram0.pages_written;
+	reclaim_all();
+	ep = pte_entry(p, A);
+	ec = pte_entry(c, A);
+	KUNIT_EXPECT_NE(test, ep.val, 0UL);
+	KUNIT_EXPECT_EQ(test, ep.val, ec.val);
+	KUNIT_EXPECT_EQ(test, swap_count(ep), 2U);
+	KUNIT_EXPECT_EQ(test, ram0.pages_written - written, 1UL);
+
+	reads = ram0.pages_read;
+	KUNIT_EXPECT_EQ(test, peek(p, A), val(0, 0));
+	KUNIT_EXPECT_EQ(test, peek(c, A), val(0, 0));
+	KUNIT_EXPECT_EQ(test, ram0.pages_read - reads, 1UL);
+	KUNIT_EXPECT_EQ(test, pte_page(p, A), pte_page(c, A));
+	/* Copy-on-write still holds. */
+	KUNIT_EXPECT_TRUE(test, poke(c, A, val(0, 1)));
+	KUNIT_EXPECT_EQ(test, peek(p, A), val(0, 0));
+	KUNIT_EXPECT_EQ(test, peek(c, A), val(0, 1));
+	KUNIT_EXPECT_NE(test, pte_page(p, A), pte_page(c, A));
+	mmput(c);
+	mmput(p);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+}
+
+/* A failed write loses nothing: the page stays, dirty, and its slot is
+ * not used again; the next swap-out takes another slot. */
+static void write_error_keeps_the_page(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_pages(test, 1);
+	char out[512];
+	unsigned long reads;
+	swp_entry_t bad, next;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	ram0.fail_writes = true;
+	kunit_capture_start(test, out, sizeof(out));
+	do_madvise(mm, A, PAGE_SIZE, MADV_PAGEOUT);
+	kunit_capture_stop(test, DIAG_WARN);
+	ram0.fail_writes = false;
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "write error");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "ram0");
+	bad = pte_entry(mm, A);
+	KUNIT_EXPECT_NE(test, bad.val, 0UL);
+	/* Back from the swap cache: no read, the bytes as written. */
+	reads = ram0.reads;
+	KUNIT_EXPECT_EQ(test, peek(mm, A), val(0, 0));
+	KUNIT_EXPECT_EQ(test, ram0.reads, reads);
+	/* Out again: a new slot, and this time it is written. */
+	KUNIT_EXPECT_EQ(test, do_madvise(mm, A, PAGE_SIZE, MADV_PAGEOUT), 0);
+	next = pte_entry(mm, A);
+	KUNIT_EXPECT_NE(test, next.val, 0UL);
+	KUNIT_EXPECT_NE(test, next.val, bad.val);
+	KUNIT_EXPECT_EQ(test, peek(mm, A), val(0, 0));
+	mmput(mm);
+}
+
+/* A failed read kills the process that needed the page (SIGBUS), says
+ * which slot, and loses nothing: a later fault reads it. */
+static void read_error_fails_the_fault_only(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_pages(test, 1);
+	enum vm_fault_result r;
+	char out[512];
+	swp_entry_t e;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, A, PAGE_SIZE, MADV_PAGEOUT), 0);
+	e = pte_entry(mm, A);
+	KUNIT_ASSERT_NE(test, e.val, 0UL);
+	ram0.fail_reads = true;
+	kunit_capture_start(test, out, sizeof(out));
+	mmap_read_lock(mm);
+	r = __handle_mm_fault(mm, A, FAULT_READ);
+	mmap_read_unlock(mm);
+	kunit_capture_stop(test, DIAG_WARN);
+	ram0.fail_reads = false;
+	KUNIT_EXPECT_EQ(test, (int)r, (int)VM_FAULT_BUS);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "read error");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "slot");
+	KUNIT_EXPECT_EQ(test, pte_entry(mm, A).val, e.val);
+	KUNIT_EXPECT_EQ(test, peek(mm, A), val(0, 0));
+	mmput(mm);
+}
+
+/* Swap full: what fits goes out, the rest stays in memory, nothing is
+ * lost. */
+static void full_swap_keeps_the_rest(struct kunit *test)
+{
+	unsigned int n = RAM_SLOTS + 8;
+	struct mm_struct *mm = mm_with_pages(test, n);
+	unsigned long total, free;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	do_madvise(mm, A, n * PAGE_SIZE, MADV_PAGEOUT);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), (unsigned long)(RAM_SLOTS - 1));
+	KUNIT_EXPECT_EQ(test, mm->rss[MM_SWAPENTS], (long)(RAM_SLOTS - 1));
+	KUNIT_EXPECT_EQ(test, mm->rss[MM_ANONPAGES], (long)(n - RAM_SLOTS + 1));
+	si_swapinfo(&total, &free);
+	KUNIT_EXPECT_FALSE(test, swap_has_room() && free == 0);
+	for (unsigned int i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, peek(mm, A + i * PAGE_SIZE), val(i, 0));
+	mmput(mm);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+}
+
+/* munmap and exit give the slots back. */
+static void unmap_and_exit_free_the_slots(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_pages(test, 8);
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, A, 8 * PAGE_SIZE, MADV_PAGEOUT), 0);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 8UL);
+	KUNIT_EXPECT_EQ(test, do_munmap(mm, A, 4 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 4UL);
+	KUNIT_EXPECT_EQ(test, mm->rss[MM_SWAPENTS], 4L);
+	KUNIT_EXPECT_EQ(test, pte_entry(mm, A).val, 0UL);
+	mmput(mm);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+}
+
+/* swapoff brings every page back into the process that maps it, then
+ * the area is gone; swapon takes it again. */
+static void swapoff_brings_every_page_back(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_pages(test, 8), *c;
+	char why[128];
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	c = dup_mm(mm);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	reclaim_all();
+	KUNIT_EXPECT_EQ(test, mm->rss[MM_SWAPENTS], 8L);
+	KUNIT_EXPECT_EQ(test, c->rss[MM_SWAPENTS], 8L);
+	KUNIT_EXPECT_EQ(test, swapoff("ram0"), 0);
+	KUNIT_EXPECT_EQ(test, ram0_type(), MAX_SWAPFILES);
+	KUNIT_EXPECT_EQ(test, mm->rss[MM_SWAPENTS], 0L);
+	KUNIT_EXPECT_EQ(test, c->rss[MM_SWAPENTS], 0L);
+	for (unsigned int i = 0; i < 8; i++) {
+		KUNIT_EXPECT_NE(test, pte_page(mm, A + i * PAGE_SIZE),
+				(phys_addr_t)-1);
+		KUNIT_EXPECT_EQ(test, peek(mm, A + i * PAGE_SIZE), val(i, 0));
+		KUNIT_EXPECT_EQ(test, peek(c, A + i * PAGE_SIZE), val(i, 0));
+	}
+	KUNIT_EXPECT_EQ(test, swapoff("ram0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swapon("ram0", SWAP_FLAG_PRIO_MASK, why,
+				     sizeof(why)), 0);
+	mmput(c);
+	mmput(mm);
+}
+
+/* A bad header is refused with its reason; a second swapon of the same
+ * device is refused too. */
+static void bad_header_is_refused(struct kunit *test)
+{
+	char why[128];
+
+	write_header(ram1.slot[0], RAM_SLOTS - 1, "SWAP-SPACE");
+	KUNIT_EXPECT_EQ(test, swapon("ram1", 1, why, sizeof(why)), -EINVAL);
+	KUNIT_EXPECT_NE(test, why[0], '\0');
+	kunit_info(test, "refused: %s", why);
+	KUNIT_EXPECT_EQ(test, swapon("ram0", 1, why, sizeof(why)), -EBUSY);
+	KUNIT_EXPECT_EQ(test, swapon("nosuchdisk", 1, why, sizeof(why)),
+			-ENODEV);
+}
+
+static struct kunit_case swap_cases[] = {
+	KUNIT_CASE(pageout_and_fault_back),
+	KUNIT_CASE(readahead_reads_the_window_once),
+	KUNIT_CASE(fork_shares_one_slot_and_one_page),
+	KUNIT_CASE(write_error_keeps_the_page),
+	KUNIT_CASE(read_error_fails_the_fault_only),
+	KUNIT_CASE(full_swap_keeps_the_rest),
+	KUNIT_CASE(unmap_and_exit_free_the_slots),
+	KUNIT_CASE(swapoff_brings_every_page_back),
+	KUNIT_CASE(bad_header_is_refused),
+	{}
+};
+
+static struct kunit_suite swap_suite = {
+	.name = "swap",
+	.init = swap_suite_init,
+	.exit = swap_suite_exit,
+	.test_cases = swap_cases,
+};
+kunit_test_suite(swap_suite);
