@@ -74,6 +74,10 @@ struct thread {
 	struct mm_struct *mm;
 	struct process *proc;
 	struct dirty_throttle_task dirty;	/* balance_dirty_pages */
+	/* The mm whose mmap_lock this thread holds in a page fault
+	 * (current_locked_mm, kernel/wait.h): reclaim it enters from the
+	 * fault may work on that mm without taking the lock again. */
+	struct mm_struct *fault_locked_mm;
 
 	int (*fn)(void *);
 	void *arg;

@@ -21,6 +21,17 @@ bool current_killed(void)
 	return fatal_signal_pending(current);
 }
 
+struct mm_struct *current_locked_mm(void)
+{
+	return sched_running ? current->fault_locked_mm : NULL;
+}
+
+void set_current_locked_mm(struct mm_struct *mm)
+{
+	if (sched_running)
+		current->fault_locked_mm = mm;
+}
+
 void init_waitqueue_head(struct wait_queue_head *wq, const char *name)
 {
 	spin_lock_init(&wq->lock, name);

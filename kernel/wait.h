@@ -73,6 +73,18 @@ bool can_sleep(void);
  * tests/host/host.h).
  */
 bool current_killed(void);
+/*
+ * The mm whose mmap_lock current holds while it handles a page fault
+ * (NULL: none). Set by the fault path around its work: an allocation in
+ * the fault may enter direct reclaim, and reclaim's rmap walk takes each
+ * mm's lock with a trylock - which would always fail on this one, so a
+ * process faulting in memory could never have its own pages reclaimed.
+ * rmap visits this mm as one the caller holds (rmap_walk_control's
+ * locked_mm). The host keeps one for its single thread.
+ */
+struct mm_struct;
+struct mm_struct *current_locked_mm(void);
+void set_current_locked_mm(struct mm_struct *mm);
 
 #define wait_event(wq, cond) do { \
 	struct wait_queue_entry __we = { 0 }; \

@@ -77,6 +77,10 @@ struct arch_mm {
 					 * 0 until it first runs */
 	unsigned long cpus;		/* CPUs that loaded it since it was
 					 * made (bit n = CPU n) */
+	unsigned long stale_cpus;	/* x86_64: CPUs that must drop its
+					 * entries when they next load it (a
+					 * flush they were not interrupted
+					 * for: they were running another) */
 };
 
 /* Serialises changes to the kernel table (Linux: init_mm's

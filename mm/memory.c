@@ -17,6 +17,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/wait.h"
 
 /* ---------------------------------------------------------------- pages */
 
@@ -53,6 +54,17 @@ static struct page *pa_page(phys_addr_t pa)
 
 	BUG_ON(!page);
 	return page;
+}
+
+/* Does the PTE at va map page (present)? mmap_lock held. */
+static bool pte_maps_page(struct mm_struct *mm, unsigned long va,
+			  struct page *page)
+{
+	uint64_t pte = 0;
+	phys_addr_t pa = pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+
+	return mm->arch.pgt.fmt->is_present(pte) &&
+	       PHYS_PFN(pa) == page_to_pfn(page);
 }
 
 /* ---------------------------------------------------------------- walks */
@@ -652,9 +664,20 @@ static enum vm_fault_result do_wp_page(struct mm_struct *mm,
 		arch_mm_protect(&mm->arch, va, PAGE_SIZE, prot);
 		return VM_FAULT_DONE;
 	}
+	/* The allocation may reclaim, and reclaim may unmap old from
+	 * this very mm (current_locked_mm): hold it, and look again. */
+	get_page(old);
 	page = alloc_anon_page(mm, vma);
-	if (!page)
+	if (!page) {
+		put_page(old);
 		return VM_FAULT_OOM;
+	}
+	if (!pte_maps_page(mm, va, old)) {
+		put_user_page(page);
+		put_page(old);
+		return VM_FAULT_DONE;	/* gone meanwhile: fault again */
+	}
+	put_page(old);			/* the PTE still holds it */
 	memcpy(page_address(page), page_address(old), PAGE_SIZE);
 	arch_mm_unmap(&mm->arch, va, PAGE_SIZE);
 	mm->rss[page_counter(old)]--;
@@ -910,9 +933,28 @@ static enum vm_fault_result do_swap_page(struct mm_struct *mm,
 	return err ? VM_FAULT_OOM : VM_FAULT_DONE;
 }
 
+static enum vm_fault_result fault_locked(struct mm_struct *mm,
+					 unsigned long addr,
+					 enum fault_access access);
+
+/* The fault with mm->mmap_lock held: reclaim entered from it may work on
+ * mm too (current_locked_mm, kernel/wait.h). */
 enum vm_fault_result __handle_mm_fault(struct mm_struct *mm,
 				       unsigned long addr,
 				       enum fault_access access)
+{
+	struct mm_struct *prev = current_locked_mm();
+	enum vm_fault_result r;
+
+	set_current_locked_mm(mm);
+	r = fault_locked(mm, addr, access);
+	set_current_locked_mm(prev);
+	return r;
+}
+
+static enum vm_fault_result fault_locked(struct mm_struct *mm,
+					 unsigned long addr,
+					 enum fault_access access)
 {
 	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
 	unsigned long va = addr & ~(PAGE_SIZE - 1);

@@ -86,7 +86,7 @@ int swap_writepage(struct page *page)
 		goto redirty;
 	}
 	/* Called from reclaim, which is making memory: no waiting. */
-	io = swap_io_alloc(si, GFP_NOWAIT);
+	io = swap_io_alloc(si, GFP_NOWAIT | __GFP_MEMALLOC);
 	if (!io) {
 		err = -ENOMEM;
 		goto redirty;

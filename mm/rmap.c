@@ -5,6 +5,7 @@
  * page_referenced, try_to_unmap, page_mkclean, unmap_mapping_pages.
  */
 #include "mm/rmap.h"
+#include "kernel/wait.h"
 #include "mm/vm_internal.h"
 #include "mm/filemap.h"
 #include "mm/kmalloc.h"
@@ -238,6 +239,7 @@ int page_referenced(struct page *page, unsigned long *vm_flags)
 	struct referenced_arg ra = { 0, 0 };
 	struct rmap_walk_control rwc = {
 		.rmap_one = referenced_one, .arg = &ra,
+		.locked_mm = current_locked_mm(),
 	};
 
 	*vm_flags = 0;
@@ -280,7 +282,8 @@ static int unmap_one(struct page *page, struct vm_area_struct *vma,
 
 bool try_to_unmap(struct page *page)
 {
-	struct rmap_walk_control rwc = { .rmap_one = unmap_one };
+	struct rmap_walk_control rwc = { .rmap_one = unmap_one,
+					 .locked_mm = current_locked_mm() };
 
 	/* An anonymous page needs a slot to name in its PTEs. */
 	if (PageAnon(page) ? !PageSwapCache(page) : !page_mapping(page))

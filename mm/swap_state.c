@@ -98,8 +98,10 @@ int add_to_swap(struct page *page)
 
 	if (!entry.val)
 		return -ENOSPC;
-	/* Reclaim may not wait for memory here: it is making some. */
-	err = __add_to_swap_cache(page, entry, GFP_NOWAIT | __GFP_NOWARN);
+	/* Reclaim may not wait for memory here: it is making some, and it
+	 * may use the reserves that exist for it (__GFP_MEMALLOC). */
+	err = __add_to_swap_cache(page, entry, GFP_NOWAIT | __GFP_MEMALLOC |
+				   __GFP_NOWARN);
 	if (err) {
 		si = swap_info_get(entry);
 		swap_slot_clear_cache(&si->slots, swp_offset(entry));

@@ -36,6 +36,7 @@
 #include "mm/vmstat.h"
 #include "mm/workingset.h"
 #include "kernel/preempt.h"
+#include "kernel/printk.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
 

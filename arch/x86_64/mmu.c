@@ -176,8 +176,16 @@ void arch_switch_mm(struct arch_mm *mm)
 		arch_flush_tlb_local_all();	/* a rollover: every PCID goes */
 	__atomic_fetch_or(&mm->cpus, 1UL << cpu, __ATOMIC_RELAXED);
 	WRITE_ONCE(cpu_loaded_mm[cpu], mm);
-	if (have_pcid)
-		write_cr3(virt_to_phys(mm->pgt.root) | pcid | CR3_NOFLUSH);
+	/* Pairs with flush_mm(): it marks us stale, then looks whether we
+	 * run mm; we say we run it, then look whether we are stale. One of
+	 * the two sees the other, so no flush is lost. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_fetch_and(&mm->stale_cpus, ~(1UL << cpu), __ATOMIC_SEQ_CST) &
+	    (1UL << cpu))
+		flush = true;
+	if (have_pcid)	/* without the no-flush bit: the PCID's entries go */
+		write_cr3(virt_to_phys(mm->pgt.root) | pcid |
+			  (flush ? 0 : CR3_NOFLUSH));
 	else
 		write_cr3(virt_to_phys(mm->pgt.root));
 }
@@ -237,15 +245,32 @@ static void flush_mm_local(void *arg)
 	}
 }
 
+/*
+ * Every CPU that may cache mm's entries must drop them. Only the CPUs
+ * running mm now are interrupted; the others are marked stale and flush
+ * mm's PCID when they next load it (arch_switch_mm). Reclaim unmaps one
+ * page at a time: an IPI to every CPU that ever ran the process, for each
+ * page, cost more than the rest of swap-out under TCG.
+ */
 static void flush_mm(struct mm_flush *f)
 {
 	unsigned long flags = arch_irq_save();
-	unsigned long others = f->mm->cpus & ~(1UL << arch_cpu_id());
+	unsigned int me = arch_cpu_id();
+	unsigned long others = f->mm->cpus & ~(1UL << me), ipi = 0;
 
 	flush_mm_local(f);
 	arch_irq_restore(flags);
-	if (others)
-		smp_call_function_many(others, flush_mm_local, f);
+	for (unsigned int cpu = 0; others; cpu++, others >>= 1) {
+		if (!(others & 1))
+			continue;
+		__atomic_fetch_or(&f->mm->stale_cpus, 1UL << cpu,
+				  __ATOMIC_SEQ_CST);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (READ_ONCE(cpu_loaded_mm[cpu]) == f->mm)
+			ipi |= 1UL << cpu;
+	}
+	if (ipi)
+		smp_call_function_many(ipi, flush_mm_local, f);
 }
 
 void arch_flush_tlb_mm(struct arch_mm *mm)

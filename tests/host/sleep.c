@@ -41,6 +41,18 @@ bool current_killed(void)
 	return kill_after && ++kill_asked >= kill_after;
 }
 
+static struct mm_struct *host_locked_mm;
+
+struct mm_struct *current_locked_mm(void)
+{
+	return host_locked_mm;
+}
+
+void set_current_locked_mm(struct mm_struct *mm)
+{
+	host_locked_mm = mm;
+}
+
 void host_set_idle_work(bool (*fn)(void))
 {
 	idle_work = fn;
