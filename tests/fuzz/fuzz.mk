@@ -18,6 +18,7 @@ FUZZ_TARGETS += cpio
 FUZZ_TARGETS += ext2_super
 FUZZ_TARGETS += ext2_inode
 FUZZ_TARGETS += ext2_dir
+FUZZ_TARGETS += swap_header
 
 # Inputs live in tests/fuzz/corpus/NAME/ (committed, at least one: it is
 # the target's regression set) and tests/fuzz/crashes/NAME/ (past
