@@ -252,8 +252,8 @@ struct page *swapin_readahead(swp_entry_t entry, struct vm_area_struct *vma,
 	end = start + (win > 1 ? win : 1);
 	if (start == 0)
 		start = 1;		/* slot 0 is the header */
-	if (end > si->slots.nr_slots)
-		end = si->slots.nr_slots;
+	if (end > si->slots.last_page + 1)
+		end = si->slots.last_page + 1;
 	/* New pages of consecutive slots are read by one request. */
 	for (unsigned long o = start; o < end; o++) {
 		swp_entry_t e = swp_entry(swp_type(entry), o);

@@ -60,7 +60,7 @@ struct swap_info_struct *swap_info_get(swp_entry_t entry)
 	if (type >= MAX_SWAPFILES)
 		return NULL;
 	si = READ_ONCE(swap_info[type]);
-	if (!si || swp_offset(entry) >= si->slots.nr_slots)
+	if (!si || !swp_offset(entry) || swp_offset(entry) > si->slots.last_page)
 		return NULL;
 	return si;
 }
@@ -162,8 +162,8 @@ void si_swapinfo(unsigned long *total, unsigned long *free)
 
 		if (!si || !(si->flags & SWP_WRITEOK))
 			continue;
-		*total += si->slots.nr_usable;
-		*free += si->slots.nr_usable - READ_ONCE(si->slots.inuse);
+		*total += si->slots.nr_slots_usable;
+		*free += si->slots.nr_slots_usable - READ_ONCE(si->slots.inuse);
 	}
 	spin_unlock(&swap_lock);
 }
@@ -188,7 +188,7 @@ bool swap_has_room(void)
 
 int swapon(const char *name, int prio, char *why, size_t whylen)
 {
-	struct swap_header_info hdr;
+	struct swap_header_info *hdr = NULL;
 	struct swap_info_struct *si;
 	struct swap_backend *sb;
 	struct page *page;
@@ -222,23 +222,28 @@ int swapon(const char *name, int prio, char *why, size_t whylen)
 
 	page = alloc_page(GFP_KERNEL);
 	si = kzalloc(sizeof(*si), GFP_KERNEL);
+	hdr = kzalloc(sizeof(*hdr), GFP_KERNEL);	/* 2.6 KiB: not the stack */
 	err = -ENOMEM;
-	if (!page || !si)
+	if (!page || !si || !hdr)
 		goto fail;
 	err = sb->read_header(sb, page);
 	if (err) {
 		ksnprintf(why, whylen, "cannot read the header page (%d)", err);
 		goto fail;
 	}
-	err = swap_header_parse(page_address(page), sb->nr_bytes, &hdr,
+	err = swap_header_parse(page_address(page), sb->nr_bytes, hdr,
 				why, whylen);
 	if (err)
 		goto fail;
-	err = swap_alloc_init(&si->slots, hdr.last_page, hdr.bad,
-			      hdr.nr_bad, NR_CPUS);
-	if (err) {
-		ksnprintf(why, whylen, "no memory for %lu slots",
-			  hdr.last_page + 1);
+	err = swap_alloc_init(&si->slots, hdr->last_page, hdr->bad,
+			      hdr->nr_bad, NR_CPUS);
+	if (err == -EINVAL) {
+		ksnprintf(why, whylen, "%lu slots: more than one area may have "
+			  "(%lu)", hdr->last_page, SWAP_ALLOC_MAX_SLOTS - 1);
+		goto fail;
+	} else if (err) {
+		ksnprintf(why, whylen, "no memory for the tables of %lu slots",
+			  hdr->last_page);
 		goto fail;
 	}
 	__free_page(page);
@@ -252,6 +257,8 @@ int swapon(const char *name, int prio, char *why, size_t whylen)
 		spin_unlock(&swap_lock);
 		swap_alloc_destroy(&si->slots);
 		kfree(si);
+		kfree(hdr);
+		sb->release(sb);
 		return swapon(name, prio, why, whylen);
 	}
 	si->type = type;
@@ -260,14 +267,16 @@ int swapon(const char *name, int prio, char *why, size_t whylen)
 	WRITE_ONCE(swap_info[type], si);
 	avail_insert(si);
 	spin_unlock(&swap_lock);
-	pr_info("swap: on %s: %lu KiB (%lu bad pages), priority %d\n",
-		sb->name, si->slots.nr_usable * (PAGE_SIZE / 1024),
-		(unsigned long)hdr.nr_bad, si->prio);
+	pr_info("swap: on %s: %lu KiB (%u bad pages), priority %d\n",
+		sb->name, si->slots.nr_slots_usable * (PAGE_SIZE / 1024),
+		hdr->nr_bad, si->prio);
+	kfree(hdr);
 	return 0;
 
 fail:
 	if (page)
 		__free_page(page);
+	kfree(hdr);
 	kfree(si);
 	sb->release(sb);
 	if (err == -ENOMEM && !why[0])
@@ -382,7 +391,7 @@ void show_swaps(void)
 			continue;
 		ksnprintf(path, sizeof(path), "/dev/%s", si->backend->name);
 		printk("%-40s%s\t%lu\t\t%lu\t\t%d\n", path, "partition",
-		       si->slots.nr_usable * (PAGE_SIZE / 1024),
+		       si->slots.nr_slots_usable * (PAGE_SIZE / 1024),
 		       READ_ONCE(si->slots.inuse) * (PAGE_SIZE / 1024),
 		       si->prio);
 	}
