@@ -473,7 +473,12 @@ static void busybox_tools_on_ext2(struct kunit *test)
  * dirty limit most file pages are clean, and half of RAM four times no
  * longer outran kswapd: direct reclaim did not run). Direct reclaim
  * must have run (pgscan_direct moved, or the case proves nothing), and
- * direct_reclaim_write stays where it was. Nobody is OOM-killed.
+ * direct_reclaim_write stays where it was: the block layer counts every
+ * write request submitted by a thread in direct reclaim (blk_submit,
+ * docs/mm/reclaim.md). Nobody is OOM-killed. At the default dirty limits
+ * the flusher writes dd's pages before they reach the inactive tail, so
+ * direct reclaim meets few or no dirty pages here: the case that meets
+ * them for certain is reclaim_kernel's.
  */
 static void direct_reclaim_never_writes(struct kunit *test)
 {
