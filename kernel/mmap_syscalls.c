@@ -120,8 +120,10 @@ SYSCALL_DEFINE3(mprotect, unsigned long, addr, unsigned long, len,
 						  PROT_EXEC));
 }
 
-/* The advice values Linux knows; the ones mm does not act on yet
- * (MADV_COLD, MADV_PAGEOUT until reclaim and swap) are mm's to accept. */
+/* The advice values Linux knows, all accepted; do_madvise (mm/mmap.c)
+ * decides what each does: MADV_COLD deactivates the range's pages
+ * (cold_page_range -> deactivate_page), MADV_PAGEOUT does nothing until
+ * swap, and the rest change nothing here. */
 static bool madvise_known(int advice)
 {
 	switch (advice) {

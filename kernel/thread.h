@@ -46,8 +46,20 @@ struct dirty_throttle_task {
 	unsigned long total_dirtied;	/* ever: the trace's progress */
 };
 
+/*
+ * Thread flags (Linux's PF_* in task_struct.flags): what the thread is
+ * doing, for code below that must know. Only the thread itself changes
+ * them. Linux's PF_MEMALLOC also lets the thread into the reserves and
+ * keeps it from recursing into reclaim; here it only marks the thread as
+ * reclaiming, so that a write issued meanwhile is seen (the block
+ * layer's DIRECT_RECLAIM_WRITE, docs/mm/reclaim.md).
+ */
+#define PF_MEMALLOC	(1U << 0)	/* reclaiming: direct reclaim or kswapd */
+#define PF_KSWAPD	(1U << 1)	/* kswapd itself */
+
 struct thread {
 	int preempt_count;		/* > 0: this thread may not be preempted */
+	unsigned int flags;		/* PF_*: the thread's own */
 	volatile int state;		/* enum thread_state */
 	unsigned int cpu;		/* run queue it is on / last ran on */
 	int bound_cpu;			/* -1: any CPU (kthread_bind) */
@@ -94,5 +106,38 @@ struct thread {
 	struct spinlock *held_locks[THREAD_MAX_HELD_LOCKS];
 	bool in_lock_report;
 };
+
+/*
+ * Mark current as reclaiming (Linux's memalloc_noreclaim_save/restore,
+ * include/linux/sched/mm.h): save returns the old state for restore, so
+ * the calls nest.
+ */
+static inline unsigned int memalloc_noreclaim_save(void)
+{
+	struct thread *t = arch_current();
+	unsigned int old = t->flags & PF_MEMALLOC;
+
+	t->flags |= PF_MEMALLOC;
+	return old;
+}
+
+static inline void memalloc_noreclaim_restore(unsigned int old)
+{
+	struct thread *t = arch_current();
+
+	t->flags = (t->flags & ~PF_MEMALLOC) | old;
+}
+
+static inline bool current_is_kswapd(void)
+{
+	return arch_current()->flags & PF_KSWAPD;
+}
+
+/* Is current in direct reclaim (reclaiming, and not kswapd)? */
+static inline bool current_in_direct_reclaim(void)
+{
+	return (arch_current()->flags & (PF_MEMALLOC | PF_KSWAPD)) ==
+	       PF_MEMALLOC;
+}
 
 #endif

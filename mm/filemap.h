@@ -76,8 +76,9 @@ struct writeback_control {
 	loff_t range_start, range_end;	/* bytes, inclusive; 0, LLONG_MAX: all */
 	enum writeback_sync_modes sync_mode;
 	bool for_reclaim;		/* never set: reclaim does not write
-					 * (mm/vmscan.c; counted as
-					 * DIRECT_RECLAIM_WRITE if it were) */
+					 * (mm/vmscan.c; a write it caused
+					 * would be counted by blk_submit as
+					 * DIRECT_RECLAIM_WRITE) */
 	bool for_background;		/* the flusher's background pass */
 };
 

@@ -16,9 +16,12 @@
  * writeback_control and no do_writepages in this file. A dirty file page
  * is the flushers' (wakeup_flusher_threads); reclaim marks it PG_reclaim
  * so that end_page_writeback rotates it to the inactive tail, where the
- * next pass frees it. Anonymous pages have no flusher: reclaim gives
- * each a swap slot and writes it (pageout_anon, mm/swap.h), as Linux
- * does from kswapd and direct reclaim alike.
+ * next pass frees it. That is measured, not only promised: the thread
+ * carries PF_MEMALLOC while in try_to_free_pages, and the block layer
+ * counts every write submitted under it (DIRECT_RECLAIM_WRITE) but swap's
+ * (REQ_SWAP). Anonymous pages have no flusher: reclaim gives each a swap
+ * slot and writes it (pageout_anon, mm/swap.h), as Linux does from kswapd
+ * and direct reclaim alike.
  *
  * Lock order: page lock > mapping->i_pages_lock > lru_lock. Pages are
  * isolated under lru_lock, then locked with trylock_page with no other
@@ -38,6 +41,7 @@
 #include "kernel/preempt.h"
 #include "kernel/printk.h"
 #include "kernel/sysctl.h"
+#include "kernel/thread.h"
 #include "kernel/time.h"
 
 /* Linux's: failed kswapd runs before it stops trying; throttled waits of
@@ -602,7 +606,16 @@ unsigned long try_to_free_pages(pg_data_t *pgdat, gfp_t gfp,
 		.is_kswapd = false,
 	};
 
+	unsigned int noreclaim;
+
 	count_vm_event(ALLOCSTALL);
+	/*
+	 * The thread is in direct reclaim until it returns (PF_MEMALLOC, as
+	 * Linux's __perform_reclaim sets it): a write the block layer is
+	 * asked for meanwhile is counted as DIRECT_RECLAIM_WRITE, and this
+	 * function must never cause one.
+	 */
+	noreclaim = memalloc_noreclaim_save();
 	/* retries: waits in which nothing happened; waits: all of them. */
 	for (int retries = 0, waits = 0;; waits++) {
 		sc.nr_dirty = sc.nr_writeback = sc.nr_congested = 0;
@@ -636,6 +649,7 @@ unsigned long try_to_free_pages(pg_data_t *pgdat, gfp_t gfp,
 		if (!reclaim_throttle(pgdat))
 			retries++;
 	}
+	memalloc_noreclaim_restore(noreclaim);
 	return sc.nr_reclaimed;
 }
 

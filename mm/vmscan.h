@@ -14,9 +14,12 @@
  * pages it meets are left on the list (rotated), the flusher is woken
  * (wakeup_flusher_threads) and the reclaimer waits, throttled, for
  * writeback to make progress (reclaim_throttle) instead of issuing I/O
- * from whatever stack it is on. DIRECT_RECLAIM_WRITE counts the writes
- * it would have issued: always 0, and a test checks it. kswapd does not
- * write either: writeback is the flushers' job.
+ * from whatever stack it is on. try_to_free_pages marks the thread
+ * (PF_MEMALLOC, kernel/thread.h) while it works, and the block layer
+ * counts every file-data or metadata write submitted by a thread so
+ * marked (blk_submit: DIRECT_RECLAIM_WRITE): it must stay 0, and the
+ * tests check it. kswapd does not write either: writeback is the
+ * flushers' job.
  *
  * Anonymous pages cannot be reclaimed until there is swap (issue 16):
  * they are aged (active -> inactive) but never freed, so a node of

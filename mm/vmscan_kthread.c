@@ -25,6 +25,7 @@
  */
 #include "kernel/kthread.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include "kernel/wait.h"
 #include "mm/page_alloc.h"
 #include "mm/vmscan.h"
@@ -103,6 +104,9 @@ static int kswapd(void *arg)
 	pg_data_t *pgdat = arg;
 	struct kswapd_state *ks = ks_of(pgdat);
 
+	/* As Linux's kswapd: reclaiming, but not direct reclaim (its writes
+	 * would not count as DIRECT_RECLAIM_WRITE). */
+	current->flags |= PF_MEMALLOC | PF_KSWAPD;
 	for (;;) {
 		unsigned int order;
 

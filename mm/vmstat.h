@@ -186,8 +186,10 @@ enum vm_event_item {
 	WORKINGSET_REFAULT_FILE,	/* node here, so an event is the same */
 	WORKINGSET_ACTIVATE_FILE,	/* refaults put straight on active */
 	WORKINGSET_NODERECLAIM,	/* shadow entries reclaimed */
-	DIRECT_RECLAIM_WRITE,	/* writes issued from direct reclaim: must
-				 * stay 0 (mm/vmscan.c never writes there) */
+	DIRECT_RECLAIM_WRITE,	/* write requests (file data, metadata;
+				 * not REQ_SWAP) submitted to a disk by a
+				 * thread in direct reclaim (blk_submit,
+				 * PF_MEMALLOC): must stay 0 */
 	SWAP_RA,		/* pages swap-in readahead read beside the one
 				 * faulted on */
 	SWAP_RA_HIT,		/* of them, later used (their first lookup) */

@@ -7,10 +7,12 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
+#include "kernel/thread.h"
 #include "kernel/wait.h"
 #include "mm/dma-mapping.h"
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
+#include "mm/vmstat.h"
 #include <arch/cpu.h>
 
 static struct list_head blk_devices = LIST_HEAD_INIT(blk_devices);
@@ -62,6 +64,10 @@ int blk_submit(struct block_device *bdev, struct blk_request *req)
 	}
 	if (req->op == BLK_OP_WRITE && bdev->read_only)
 		return -EINVAL;
+	/* The measure of "direct reclaim never writes" (mm/vmscan.h). */
+	if (req->op == BLK_OP_WRITE && !(req->flags & REQ_SWAP) &&
+	    current_in_direct_reclaim())
+		count_vm_event(DIRECT_RECLAIM_WRITE);
 	req->status = 0;
 	req->error_sector = 0;
 	return bdev->ops->submit(bdev, req);

@@ -49,6 +49,15 @@
 
 enum blk_op { BLK_OP_READ, BLK_OP_WRITE, BLK_OP_FLUSH };
 
+/*
+ * Request flags (Linux's REQ_*). REQ_SWAP: the request moves anonymous
+ * pages to or from swap (issue 16). Swapping out is what reclaim does,
+ * direct reclaim included, so a swap write is not counted as
+ * DIRECT_RECLAIM_WRITE; every other write is file data or file-system
+ * metadata, which direct reclaim must never write (blk_submit).
+ */
+#define REQ_SWAP	(1U << 0)
+
 struct blk_segment {
 	struct page *page;
 	unsigned int offset;
@@ -59,12 +68,12 @@ struct blk_segment {
 
 struct blk_request {
 	enum blk_op op;
+	unsigned int flags;		/* REQ_* */
 	uint64_t sector;
 	struct blk_segment *segs;
 	unsigned int nr_segs;
 	void (*end_io)(struct blk_request *req);
 	void *private;			/* the submitter's */
-	bool swap;			/* a swap slot's I/O (mm/swap.h) */
 	int status;			/* set before end_io */
 	uint64_t error_sector;		/* when status != 0 */
 	/* driver's */
@@ -108,7 +117,14 @@ struct block_device *blk_get(const char *name);
 struct block_device *blk_first(void);
 void blk_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg);
 
-/* Asynchronous: checks bounds, then the driver's submit. 0 or -errno. */
+/*
+ * Asynchronous: checks bounds, then the driver's submit. 0 or -errno.
+ * Every write to a disk passes here, so here is where a write issued by
+ * a thread in direct reclaim (PF_MEMALLOC, not kswapd: kernel/thread.h)
+ * is counted, as vmstat's DIRECT_RECLAIM_WRITE, unless it is REQ_SWAP.
+ * Submitters run in thread context (nothing submits from an interrupt
+ * handler, which would be charged to the thread it interrupted).
+ */
 int blk_submit(struct block_device *bdev, struct blk_request *req);
 /* Called by drivers when req is done (sets counters, runs end_io). */
 void blk_complete(struct block_device *bdev, struct blk_request *req,

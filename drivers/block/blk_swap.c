@@ -41,7 +41,7 @@ static int blk_swap_submit(struct swap_backend *sb, struct swap_io *io)
 		.nr_segs = io->nr,
 		.end_io = blk_swap_end_io,
 		.private = io,
-		.swap = true,
+		.flags = REQ_SWAP,	/* not a file write (DIRECT_RECLAIM_WRITE) */
 	};
 	return blk_submit(bdev, &b->req);
 }

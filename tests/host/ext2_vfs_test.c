@@ -20,6 +20,8 @@
 #include "kernel/lib/vsprintf.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
+#include "mm/vmstat.h"
+#include "kernel/thread.h"
 
 /* The host's C library (its headers' loff_t is not the kernel's). */
 void *malloc(size_t size);
@@ -493,11 +495,77 @@ out:
 	free(buf2);
 }
 
+/*
+ * DIRECT_RECLAIM_WRITE catches every write ext2 issues: a file's data
+ * (ext2_writepages), its inode and the bitmaps (the block device's cache,
+ * fs/buffer.c), written by fsync and sync while the thread is marked as
+ * in direct reclaim (as try_to_free_pages marks it), each count one write
+ * request the disk saw; the same writes unmarked count nothing.
+ */
+static void ext2_writes_from_direct_reclaim_are_counted(struct kunit *test)
+{
+	static struct blkfile bf;
+	size_t len = 16 * PAGE_SIZE;
+	uint8_t *buf = malloc(len);
+	unsigned long w0, reqs;
+	unsigned int noreclaim;
+	struct image img;
+	struct file *f;
+
+	KUNIT_ASSERT_TRUE(test, vfs_test_ensure_mm());
+	vfs_test_ensure_root();
+	if (!get_fs_type("ext2"))
+		init_ext2_fs();
+	fill(buf, len, 31);
+	if (!have_e2fsprogs(test) || !make_image(test, &img, 1024, "", 16384))
+		goto out;
+	KUNIT_ASSERT_EQ(test, blkfile_open(&bf, img.path, "e2drw", true), 0);
+	KUNIT_ASSERT_EQ(test, do_mount("e2drw", "/tmp", "ext2", false), 0);
+	f = file_open_at(NULL, "/tmp/drw", O_CREAT | O_WRONLY, 0644);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+
+	/* Marked: data and metadata, each request counted. */
+	write_at(test, f, buf, len, 0);
+	KUNIT_EXPECT_EQ(test, vfs_mkdirat(NULL, "/tmp/drwdir", 0755), 0);
+	w0 = global_vm_event(DIRECT_RECLAIM_WRITE);
+	reqs = bf.bdev.nr_writes;
+	noreclaim = memalloc_noreclaim_save();
+	KUNIT_EXPECT_EQ(test, f->f_op->fsync(f, 0, (loff_t)(~0ULL >> 1), 0),
+			0);
+	KUNIT_EXPECT_EQ(test, sync_filesystem(f->f_inode->i_sb), 0);
+	memalloc_noreclaim_restore(noreclaim);
+	reqs = bf.bdev.nr_writes - reqs;
+	kunit_info(test, "%lu write requests while marked", reqs);
+	/* The file's blocks in a request or more, plus its inode, the
+	 * directory's block and inode, the bitmaps. */
+	KUNIT_EXPECT_GE(test, reqs, 3UL);
+	KUNIT_EXPECT_EQ(test, global_vm_event(DIRECT_RECLAIM_WRITE) - w0, reqs);
+
+	/* Unmarked: the disk is written, nothing counted. */
+	write_at(test, f, buf, len, (loff_t)len);
+	w0 = global_vm_event(DIRECT_RECLAIM_WRITE);
+	reqs = bf.bdev.nr_writes;
+	KUNIT_EXPECT_EQ(test, f->f_op->fsync(f, 0, (loff_t)(~0ULL >> 1), 0),
+			0);
+	KUNIT_EXPECT_GT(test, bf.bdev.nr_writes - reqs, 0UL);
+	KUNIT_EXPECT_EQ(test, global_vm_event(DIRECT_RECLAIM_WRITE), w0);
+	fput(f);
+
+	KUNIT_ASSERT_EQ(test, do_umount("/tmp"), 0);
+	KUNIT_EXPECT_EQ(test, sh(E2PATH "e2fsck -fn %s >/dev/null 2>&1",
+				 img.path), 0);
+	blkfile_close(&bf);
+	drop_image(&img);
+out:
+	free(buf);
+}
+
 static struct kunit_case ext2_vfs_cases[] = {
 	KUNIT_CASE(ext2_through_the_vfs),
 	KUNIT_CASE(ext2_write_error_reaches_every_file),
 	KUNIT_CASE(ext2_writeback_large_requests),
 	KUNIT_CASE(ext2_writeback_looks_blocks_up_ahead),
+	KUNIT_CASE(ext2_writes_from_direct_reclaim_are_counted),
 	{}
 };
 

@@ -27,14 +27,17 @@
  * GFP_KERNEL.
  * Every allocation must succeed (no OOM), direct reclaim must have run
  * (allocstall, pgscan_direct move), and no write may have been issued
- * from it (direct_reclaim_write stays 0; the fake store counts writes
- * issued with wbc.for_reclaim).
+ * from it (direct_reclaim_write stays 0: the fake store issues each write
+ * through the block layer, which counts those submitted by a thread in
+ * direct reclaim; and the store counts writes issued with
+ * wbc.for_reclaim).
  */
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
 #include "kernel/lib/string.h"
+#include "tests/suites/null_blk.h"
 #include "mm/filemap.h"
 #include "mm/internal.h"
 #include "mm/kmalloc.h"
@@ -140,13 +143,16 @@ static int fake_read_folio(struct file *file, struct page *page)
 	return 0;
 }
 
-/* A store that completes each write at once, counting it. */
+/* A store that writes to the null disk through the block layer (where a
+ * write from direct reclaim is counted: DIRECT_RECLAIM_WRITE), completes
+ * each write at once, and counts it. */
 static int fake_writepage(struct page *page, struct writeback_control *wbc)
 {
 	struct fake_file *f = container_of(page->mapping, struct fake_file,
 					   mapping);
 
 	__atomic_fetch_add(&f->writes, 1, __ATOMIC_RELAXED);
+	null_blk_write_page(page, 0);
 	if (wbc->for_reclaim)
 		__atomic_fetch_add(&f->reclaim_writes, 1, __ATOMIC_RELAXED);
 	set_page_writeback(page);

@@ -8,10 +8,15 @@
  * PG_reclaim. Refaults: a page read back within the refault distance goes
  * straight to the active list, one read back from further away does not.
  * Direct reclaim with nothing but dirty pages gives up (returns 0) after
- * waking the flushers, without a write.
+ * waking the flushers, without a write. The fake store writes to a null
+ * disk through the block layer, so that DIRECT_RECLAIM_WRITE would see a
+ * write reclaim caused; and the counter is shown to count a write issued
+ * while the thread is marked as in direct reclaim, and only then.
  */
 #include "tests/suites/test_arena.h"
+#include "tests/suites/null_blk.h"
 #include "kernel/panic.h"
+#include "kernel/thread.h"
 #include "mm/backing-dev.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
@@ -33,10 +38,14 @@ static int fake_read_folio(struct file *file, struct page *page)
 	return 0;
 }
 
-/* The store: a write completes at once, and is counted. */
+/* The store: a write goes to the null disk through the block layer
+ * (which counts it as DIRECT_RECLAIM_WRITE if it came from direct
+ * reclaim), completes at once, and is counted. */
 static int fake_writepage(struct page *page, struct writeback_control *wbc)
 {
+	(void)wbc;
 	fake_writes++;
+	null_blk_write_page(page, 0);
 	set_page_writeback(page);
 	unlock_page_wake(page);
 	end_page_writeback(page);
@@ -398,12 +407,59 @@ static void vmscan_anon_only_aged(struct kunit *test)
 	test_arena_done(test, &arena);
 }
 
+/*
+ * The measure itself: a write submitted while the thread is in direct
+ * reclaim (PF_MEMALLOC, as try_to_free_pages marks it) is counted, once
+ * per request, by the block layer; not before or after the section, not
+ * for kswapd (PF_KSWAPD), not for swap (REQ_SWAP), and a nested section
+ * keeps the mark until the outer one ends.
+ */
+static void vmscan_direct_reclaim_write_is_counted(struct kunit *test)
+{
+	unsigned long w0 = global_vm_event(DIRECT_RECLAIM_WRITE);
+	unsigned int saved = arch_current()->flags, outer, inner;
+	struct page *page0 = NULL;
+
+	KUNIT_ASSERT_TRUE(test, fake_make(test));
+	for (unsigned int i = 0; i < 8; i++) {
+		struct page *page = fake_page(test, i);
+
+		page0 = page0 ? page0 : page;
+		lock_page(page);
+		set_page_dirty(page);
+		unlock_page_wake(page);
+	}
+	KUNIT_EXPECT_FALSE(test, current_in_direct_reclaim());
+	/* The page cache's writeback path, from inside a section. */
+	outer = memalloc_noreclaim_save();
+	inner = memalloc_noreclaim_save();
+	memalloc_noreclaim_restore(inner);
+	KUNIT_EXPECT_TRUE(test, current_in_direct_reclaim());
+	KUNIT_EXPECT_EQ(test, filemap_write_and_wait(&fake), 0);
+	/* Swap's writes are reclaim's own business: not counted. */
+	KUNIT_EXPECT_EQ(test, null_blk_write_page(page0, REQ_SWAP), 0);
+	memalloc_noreclaim_restore(outer);
+	KUNIT_EXPECT_FALSE(test, current_in_direct_reclaim());
+	KUNIT_EXPECT_EQ(test, fake_writes, 8UL);
+	KUNIT_EXPECT_EQ(test, global_vm_event(DIRECT_RECLAIM_WRITE) - w0, 8UL);
+
+	/* Outside a section, and as kswapd: not counted. */
+	KUNIT_EXPECT_EQ(test, null_blk_write_page(page0, 0), 0);
+	arch_current()->flags |= PF_MEMALLOC | PF_KSWAPD;
+	KUNIT_EXPECT_FALSE(test, current_in_direct_reclaim());
+	KUNIT_EXPECT_EQ(test, null_blk_write_page(page0, 0), 0);
+	arch_current()->flags = saved;
+	KUNIT_EXPECT_EQ(test, global_vm_event(DIRECT_RECLAIM_WRITE) - w0, 8UL);
+	fake_done(test);
+}
+
 static struct kunit_case vmscan_cases[] = {
 	KUNIT_CASE(vmscan_shadows_bounded),
 	KUNIT_CASE(vmscan_frees_clean_only),
 	KUNIT_CASE(vmscan_activates_and_ages),
 	KUNIT_CASE(vmscan_refault_distance),
 	KUNIT_CASE(vmscan_direct_never_writes),
+	KUNIT_CASE(vmscan_direct_reclaim_write_is_counted),
 	KUNIT_CASE(vmscan_anon_only_aged),
 	{}
 };
