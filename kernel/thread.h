@@ -90,6 +90,7 @@ struct thread {
 	 * (current_locked_mm, kernel/wait.h): reclaim it enters from the
 	 * fault may work on that mm without taking the lock again. */
 	struct mm_struct *fault_locked_mm;
+	bool fault_may_retry;		/* current_fault_may_retry */
 
 	int (*fn)(void *);
 	void *arg;

@@ -32,6 +32,17 @@ void set_current_locked_mm(struct mm_struct *mm)
 		current->fault_locked_mm = mm;
 }
 
+bool current_fault_may_retry(void)
+{
+	return sched_running && current->fault_may_retry;
+}
+
+void set_current_fault_may_retry(bool may)
+{
+	if (sched_running)
+		current->fault_may_retry = may;
+}
+
 void init_waitqueue_head(struct wait_queue_head *wq, const char *name)
 {
 	spin_lock_init(&wq->lock, name);

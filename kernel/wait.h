@@ -85,6 +85,13 @@ bool current_killed(void);
 struct mm_struct;
 struct mm_struct *current_locked_mm(void);
 void set_current_locked_mm(struct mm_struct *mm);
+/*
+ * Whether the fault current is handling may give up for want of memory
+ * and be tried again after reclaiming without the mmap_lock
+ * (handle_mm_fault; mm/mm.h's fault_gfp). false outside such a fault.
+ */
+bool current_fault_may_retry(void);
+void set_current_fault_may_retry(bool may);
 
 #define wait_event(wq, cond) do { \
 	struct wait_queue_entry __we = { 0 }; \

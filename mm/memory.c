@@ -23,7 +23,7 @@
 
 static struct page *alloc_user_page(struct mm_struct *mm)
 {
-	gfp_t gfp = GFP_HIGHUSER_MOVABLE | __GFP_ZERO | __GFP_NOWARN;
+	gfp_t gfp = fault_gfp(GFP_HIGHUSER_MOVABLE | __GFP_ZERO | __GFP_NOWARN);
 
 	return mm->node ? alloc_pages_node(mm->node, gfp, 0) : alloc_page(gfp);
 }
@@ -1004,15 +1004,33 @@ static enum vm_fault_result fault_locked(struct mm_struct *mm,
 	return VM_FAULT_DONE;
 }
 
+/* Tries of a user fault that ran out of memory under its lock (fault_gfp)
+ * before the last, which reclaims under it. */
+#define FAULT_RETRIES	8
+
 enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
 				     enum fault_access access)
 {
 	enum vm_fault_result r;
 
-	mmap_read_lock(mm);
-	r = __handle_mm_fault(mm, addr, access);
-	mmap_read_unlock(mm);
-	return r;
+	for (int tries = 0;; tries++) {
+		struct page *page;
+
+		/* The last try reclaims under the lock, as before. */
+		set_current_fault_may_retry(tries < FAULT_RETRIES);
+		mmap_read_lock(mm);
+		r = __handle_mm_fault(mm, addr, access);
+		mmap_read_unlock(mm);
+		set_current_fault_may_retry(false);
+		if (r != VM_FAULT_OOM || tries == FAULT_RETRIES)
+			return r;
+		/* Reclaim (or the OOM killer) without the lock: a page's
+		 * worth, given back at once for the next try to take. */
+		page = alloc_user_page(mm);
+		if (!page)
+			return VM_FAULT_OOM;
+		put_user_page(page);
+	}
 }
 
 /* ---------------------------------------------------------------- lifetime */

@@ -37,6 +37,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/abi/mman.h"	/* PROT_*, MAP_*, MADV_*: Linux's values */
 #include "kernel/types.h"
+#include "kernel/wait.h"
 #include "kernel/lib/list.h"
 #include "mm/arch_mm.h"
 #include "mm/fault.h"
@@ -176,6 +177,20 @@ struct mm_struct {
 	struct kmalloc_set *ks;
 	struct list_head mmlist;	/* every mm (swapoff searches them) */
 };
+
+/*
+ * The gfp of a user page allocated inside a fault, with mmap_lock held.
+ * In a user fault that may be retried (handle_mm_fault) the allocation
+ * does not reclaim: reclaim's rmap could not unmap this process's pages,
+ * nor those of other processes that hold their own lock in a fault, so
+ * every faulting process would scan the others' pages in vain. It fails
+ * instead, the fault returns VM_FAULT_OOM, and handle_mm_fault reclaims
+ * with the lock dropped and tries again.
+ */
+static inline gfp_t fault_gfp(gfp_t gfp)
+{
+	return current_fault_may_retry() ? gfp & ~__GFP_DIRECT_RECLAIM : gfp;
+}
 
 /* Taking mm->mmap_lock (see the header comment: one mutex for both kinds
  * for now). Macros, so lock debugging names the caller's file:line. */

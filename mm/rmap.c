@@ -97,12 +97,35 @@ static bool pte_maps(struct mm_struct *mm, unsigned long va, struct page *page)
 
 static int rmap_visit(struct page *page, struct vm_area_struct *vma,
 		      struct rmap_walk_control *rwc, bool *busy);
+static unsigned long vma_address(const struct vm_area_struct *vma,
+				 pgoff_t idx);
 static int rmap_walk_file(struct page *page, struct rmap_walk_control *rwc);
+
+/*
+ * An anonymous page's walk holds anon_vma->lock only to find the VMAs:
+ * each one whose mm lock it gets (or the caller's own) is noted, the
+ * lock is dropped, and rmap_one runs on the noted ones with only their
+ * mm locks held - enough, since a VMA leaves its mm only under that lock.
+ * rmap_one may flush TLBs (an IPI on x86_64): under the spinlock, every
+ * other reclaimer of the same process spun behind each flush (four CPUs
+ * reclaiming four memhogs' pages spent almost all their time there).
+ * Past RMAP_BATCH VMAs (a big fork family) the rest are visited the old
+ * way, under the lock.
+ */
+#define RMAP_BATCH	8
+
+struct rmap_target {
+	struct vm_area_struct *vma;
+	unsigned long va;
+	bool mine;		/* the caller's own mm: not locked here */
+};
 
 int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 {
+	struct rmap_target t[RMAP_BATCH];
 	struct anon_vma *av;
 	struct vm_area_struct *vma;
+	unsigned int n = 0, i;
 	int r = 0;
 	bool busy = false;
 
@@ -111,11 +134,33 @@ int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 	av = page_rmapping(page);
 	spin_lock(&av->lock);
 	list_for_each_entry(vma, &av->vmas, anon_vma_node) {
-		r = rmap_visit(page, vma, rwc, &busy);
-		if (r)
-			break;
+		struct mm_struct *mm = vma->vm_mm;
+		unsigned long va = vma_address(vma, page->index);
+		bool mine = mm == rwc->locked_mm;
+
+		if (!va)
+			continue;
+		if (n == RMAP_BATCH) {
+			r = rmap_visit(page, vma, rwc, &busy);
+			if (r)
+				break;
+			continue;
+		}
+		if (!mine && !mmap_read_trylock(mm)) {
+			busy = true;
+			continue;
+		}
+		t[n++] = (struct rmap_target){ vma, va, mine };
 	}
 	spin_unlock(&av->lock);
+	for (i = 0; i < n; i++) {
+		struct mm_struct *mm = t[i].vma->vm_mm;
+
+		if (!r && pte_maps(mm, t[i].va, page))
+			r = rwc->rmap_one(page, t[i].vma, t[i].va, rwc->arg);
+		if (!t[i].mine)
+			mmap_read_unlock(mm);
+	}
 	if (!r && busy)
 		r = -EAGAIN;
 	return r;

@@ -18,6 +18,7 @@
 #include "kernel/sysctl.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
+#include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "mm/swap.h"
 #include "mm/vmstat.h"
@@ -198,7 +199,8 @@ static struct page *swap_cache_get_or_add(swp_entry_t entry, bool *new)
 			return NULL;	/* freed meanwhile */
 		if (err == -EEXIST)
 			continue;	/* someone is adding it: look again */
-		page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN);
+		page = alloc_page(fault_gfp(GFP_HIGHUSER_MOVABLE |
+					    __GFP_NOWARN));
 		if (!page) {
 			swap_slot_clear_cache(&si->slots, swp_offset(entry));
 			return NULL;

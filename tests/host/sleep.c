@@ -53,6 +53,18 @@ void set_current_locked_mm(struct mm_struct *mm)
 	host_locked_mm = mm;
 }
 
+static bool host_fault_may_retry;
+
+bool current_fault_may_retry(void)
+{
+	return host_fault_may_retry;
+}
+
+void set_current_fault_may_retry(bool may)
+{
+	host_fault_may_retry = may;
+}
+
 void host_set_idle_work(bool (*fn)(void))
 {
 	idle_work = fn;
