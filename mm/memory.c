@@ -891,8 +891,9 @@ static enum vm_fault_result do_swap_page(struct mm_struct *mm,
 	int err;
 
 	if (!is_swap_payload(payload) || !swap_info_get(entry)) {
-		pr_err("mm: bad swap entry %#lx at %#lx in pid's mm %p: "
-		       "killing it\n", entry.val, va, mm);
+		pr_err("mm: bad swap entry %#lx at %#lx (area %u is not on):"
+		       " the process that touched it is killed\n", entry.val,
+		       va, swp_type(entry));
 		return VM_FAULT_BUS;
 	}
 	page = swapin_readahead(entry, vma, va, &major);
