@@ -19,6 +19,7 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
+#include "mm/mmzone.h"
 #include "mm/page_alloc.h"
 #include "mm/swap.h"
 #include "mm/vmstat.h"
@@ -153,32 +154,48 @@ static void memhogs_outgrow_ram_and_verify(struct kunit *test)
 		   (unsigned long long)nhogs, size,
 		   global_vm_event(PSWPOUT) - out0,
 		   global_vm_event(PSWPIN) - in0);
+	/* Every slot is free again, or held only by a page the swap cache
+	 * still has (one that was being written when its process exited:
+	 * reclaim frees it later, as Linux's SwapCached); none leaked. */
 	si_swapinfo(&total, &free);
-	KUNIT_EXPECT_EQ(test, free, total);
+	KUNIT_EXPECT_LE(test, total - free,
+			node_page_state_snapshot(&contig_page_data,
+						 NR_SWAPCACHE));
 }
 
-/* fork under swap pressure: forktest's children share, copy and exit
- * while a memhog keeps memory short. */
+/* Wait until PSWPOUT has moved by n pages since out0, for up to 60 s. */
+static void wait_swapping(struct kunit *test, unsigned long out0,
+			  unsigned long n)
+{
+	for (int i = 0; i < 600 && global_vm_event(PSWPOUT) - out0 < n; i++)
+		sleep_ms(100);
+	KUNIT_EXPECT_GE(test, global_vm_event(PSWPOUT) - out0, n);
+}
+
+/* fork under swap pressure: once a memhog is swapping, forktest's
+ * children share, copy and exit while memory is short. */
 static void forktest_under_swap_pressure(struct kunit *test)
 {
 	uint64_t total_mib = mib(test, promised(test, "swap.size"));
 	const char *const fork_argv[] = { "forktest", NULL };
+	unsigned long out0 = global_vm_event(PSWPOUT);
 	char size[16];
 	int hog, fk;
 
 	ksnprintf(size, sizeof(size), "%lluM",
 		  (unsigned long long)(total_mib * 3 / 4));
 	{
-		const char *const argv[] = { "memhog", size, "2", NULL };
+		const char *const argv[] = { "memhog", size, NULL };
 
 		capture(test);
 		hog = start(test, argv);
 	}
+	wait_swapping(test, out0, 1000);
 	fk = start(test, fork_argv);
 	KUNIT_EXPECT_EQ(test, process_wait(fk), EXITED(0));
 	KUNIT_EXPECT_EQ(test, process_wait(hog), EXITED(0));
 	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
-	KUNIT_EXPECT_EQ(test, count_lines(" 0 mismatches"), 2U);
+	KUNIT_EXPECT_EQ(test, count_lines(" 0 mismatches"), 1U);
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "every copy private, all exited 0");
 }
 
@@ -201,15 +218,12 @@ static void swapoff_under_load(struct kunit *test)
 	ksnprintf(size, sizeof(size), "%lluM",
 		  (unsigned long long)(total_mib * 2 / 3));
 	{
-		const char *const argv[] = { "memhog", size, "2", NULL };
+		const char *const argv[] = { "memhog", size, NULL };
 
 		capture(test);
 		hog = start(test, argv);
 	}
-	/* Wait until it is swapping (1000 pages out), for up to 60 s. */
-	for (int i = 0; i < 600 && global_vm_event(PSWPOUT) - out0 < 1000; i++)
-		sleep_ms(100);
-	KUNIT_EXPECT_GE(test, global_vm_event(PSWPOUT) - out0, 1000UL);
+	wait_swapping(test, out0, 1000);
 	ksnprintf(line, sizeof(line), "swapoff %s", dev);
 	r = console(line);
 	si_swapinfo(&total, &free);
@@ -223,7 +237,7 @@ static void swapoff_under_load(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, process_wait(hog), EXITED(0));
 	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
-	KUNIT_EXPECT_EQ(test, count_lines(" 0 mismatches"), 2U);
+	KUNIT_EXPECT_EQ(test, count_lines(" 0 mismatches"), 1U);
 	si_swapinfo(&total, &free);
 	KUNIT_EXPECT_GT(test, total, 0UL);
 	kunit_info(test, "swapoff under load: %s", r ? "refused (memory short)"
