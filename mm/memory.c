@@ -272,20 +272,32 @@ static void zap_range(struct vm_area_struct *vma, unsigned long start,
 		zap_swap_entries(vma, start, end);
 }
 
-void zap_file_pte(struct mm_struct *mm, unsigned long va, struct page *page)
+/*
+ * Unmap the present PTE at va (and flush it): stores are stopped first
+ * (write-protect), so the dirty bit in the returned entry is final. *prot
+ * gets the protection it had.
+ */
+static uint64_t unmap_pte_final(struct mm_struct *mm, unsigned long va,
+				unsigned int *prot)
 {
 	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
 	uint64_t pte = 0;
-	unsigned int prot;
 
 	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
-	prot = fmt->attrs_to_prot(fmt->leaf_attrs(pte));
-	/* Stop stores first, so the dirty bit read next is final. */
-	if (prot & PROT_WRITE)
-		arch_mm_protect(&mm->arch, va, PAGE_SIZE, prot & ~PROT_WRITE);
+	*prot = fmt->attrs_to_prot(fmt->leaf_attrs(pte));
+	if (*prot & PROT_WRITE)
+		arch_mm_protect(&mm->arch, va, PAGE_SIZE, *prot & ~PROT_WRITE);
 	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
 	arch_mm_unmap(&mm->arch, va, PAGE_SIZE);
-	unmapped_page(mm, page, pte & fmt->dirty_bit);
+	return pte;
+}
+
+void zap_file_pte(struct mm_struct *mm, unsigned long va, struct page *page)
+{
+	unsigned int prot;
+	uint64_t pte = unmap_pte_final(mm, va, &prot);
+
+	unmapped_page(mm, page, pte & mm->arch.pgt.fmt->dirty_bit);
 	put_page(page);
 }
 
@@ -294,20 +306,14 @@ int zap_anon_pte_to_swap(struct mm_struct *mm, unsigned long va,
 {
 	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
 	swp_entry_t entry = page_swap_entry(page);
-	uint64_t pte = 0;
+	uint64_t pte;
 	unsigned int prot;
 	int err;
 
 	err = swap_duplicate(entry);
 	if (err)
 		return err;
-	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
-	prot = fmt->attrs_to_prot(fmt->leaf_attrs(pte));
-	/* Stop stores first, so the dirty bit read next is final. */
-	if (prot & PROT_WRITE)
-		arch_mm_protect(&mm->arch, va, PAGE_SIZE, prot & ~PROT_WRITE);
-	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
-	arch_mm_unmap(&mm->arch, va, PAGE_SIZE);
+	pte = unmap_pte_final(mm, va, &prot);
 	/* The level-1 table stays after an unmap: no memory needed. */
 	if (pgtable_set_nonpresent(&mm->arch.pgt, va,
 				   swp_entry_to_payload(entry)))
@@ -412,11 +418,20 @@ void msync_dirty_ptes(struct vm_area_struct *vma, unsigned long start,
 		}
 }
 
+/* Clear the accessed bit of the PTE at va, flushing its TLB entry if it
+ * was set (so the CPU sets it again on the next access). */
+static void clear_young(struct mm_struct *mm, unsigned long va)
+{
+	uint64_t young = mm->arch.pgt.fmt->young_bit;
+
+	if (young && (pte_update_bits(mm, va, young, 0) & young))
+		arch_flush_tlb_mm_range(&mm->arch, va, PAGE_SIZE);
+}
+
 void cold_page_range(struct vm_area_struct *vma, unsigned long start,
 		     unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	uint64_t young = mm->arch.pgt.fmt->young_bit;
 	unsigned long cur = start;
 	struct pte_batch b;
 
@@ -428,9 +443,7 @@ void cold_page_range(struct vm_area_struct *vma, unsigned long start,
 			 * judge (Linux skips them as well). */
 			if (page_mapcount(page) != 1)
 				continue;
-			if (young && (pte_update_bits(mm, b.va[i], young, 0) & young))
-				arch_flush_tlb_mm_range(&mm->arch, b.va[i],
-							PAGE_SIZE);
+			clear_young(mm, b.va[i]);
 			deactivate_page(page);
 		}
 }
@@ -439,7 +452,6 @@ void pageout_page_range(struct vm_area_struct *vma, unsigned long start,
 			unsigned long end, struct list_head *list)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	uint64_t young = mm->arch.pgt.fmt->young_bit;
 	unsigned long cur = start;
 	struct pte_batch b;
 
@@ -451,9 +463,7 @@ void pageout_page_range(struct vm_area_struct *vma, unsigned long start,
 			 * only user pages (anonymous or page cache). */
 			if (page_mapcount(page) != 1 || PageReserved(page))
 				continue;
-			if (young && (pte_update_bits(mm, b.va[i], young, 0) & young))
-				arch_flush_tlb_mm_range(&mm->arch, b.va[i],
-							PAGE_SIZE);
+			clear_young(mm, b.va[i]);
 			get_page(page);
 			if (!isolate_lru_page(page)) {
 				put_page(page);

@@ -524,6 +524,21 @@ static void get_scan_count(pg_data_t *pgdat, struct lruvec *lruvec,
 		*nr_anon = min(anon, SWAP_CLUSTER_MAX);
 }
 
+/* One batch of a kind (inactive: its inactive list): refill the inactive
+ * list from the active one if it is low, then reclaim from its tail. */
+static void shrink_batch(struct lruvec *lruvec, struct scan_control *sc,
+			 enum lru_list inactive, unsigned long *nr)
+{
+	unsigned long batch = min(*nr, SWAP_CLUSTER_MAX);
+
+	if (!batch)
+		return;
+	if (inactive_is_low(lruvec, inactive))
+		shrink_active_list(batch, lruvec, sc, inactive + 1);
+	sc->nr_reclaimed += shrink_inactive_list(batch, lruvec, sc, inactive);
+	*nr -= batch;
+}
+
 unsigned long shrink_node(pg_data_t *pgdat, struct scan_control *sc)
 {
 	struct lruvec *lruvec = node_lruvec(pgdat);
@@ -534,26 +549,8 @@ unsigned long shrink_node(pg_data_t *pgdat, struct scan_control *sc)
 	lru_add_drain_all();		/* pages still in add batches too */
 	get_scan_count(pgdat, lruvec, sc, &nr_anon, &nr_file);
 	while ((nr_file || nr_anon) && sc->nr_reclaimed < sc->nr_to_reclaim) {
-		if (nr_anon) {
-			unsigned long batch = min(nr_anon, SWAP_CLUSTER_MAX);
-
-			if (inactive_is_low(lruvec, LRU_INACTIVE_ANON))
-				shrink_active_list(batch, lruvec, sc,
-						   LRU_ACTIVE_ANON);
-			sc->nr_reclaimed += shrink_inactive_list(batch, lruvec,
-						sc, LRU_INACTIVE_ANON);
-			nr_anon -= batch;
-		}
-		if (nr_file) {
-			unsigned long batch = min(nr_file, SWAP_CLUSTER_MAX);
-
-			if (inactive_is_low(lruvec, LRU_INACTIVE_FILE))
-				shrink_active_list(batch, lruvec, sc,
-						   LRU_ACTIVE_FILE);
-			sc->nr_reclaimed += shrink_inactive_list(batch, lruvec,
-						sc, LRU_INACTIVE_FILE);
-			nr_file -= batch;
-		}
+		shrink_batch(lruvec, sc, LRU_INACTIVE_ANON, &nr_anon);
+		shrink_batch(lruvec, sc, LRU_INACTIVE_FILE, &nr_file);
 	}
 	/* Without swap, anonymous pages are only aged: the lists stay
 	 * balanced so that the inactive one shows what is really cold. */

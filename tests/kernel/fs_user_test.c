@@ -36,6 +36,7 @@
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/kunit.h"
+#include "tests/kernel/e2e_user.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/process.h"
@@ -48,8 +49,6 @@
 #include "mm/mmzone.h"
 #include "mm/page_alloc.h"
 #include "mm/vmstat.h"
-
-static const char *const test_envp[] = { "PATH=/bin", "HOME=/", NULL };
 
 #define OUT_SIZE	16384
 static char out[OUT_SIZE];
@@ -67,37 +66,6 @@ static char out[OUT_SIZE];
 #define MAP_LEN		"200000"
 #define AFTER_SEED	"5"
 #define AFTER_SIZE	"64K"
-
-/* The value the harness promised for key, or skip the case. A copy:
- * kunit_expectation's buffer is reused by the next lookup, and a case
- * may hold up to four values. */
-static const char *promised(struct kunit *test, const char *key)
-{
-	static char copies[4][64];
-	static unsigned int next;
-	const char *v = kunit_expectation(key);
-	char *c = copies[next++ % ARRAY_SIZE(copies)];
-
-	if (!v)
-		kunit_do_skip(test, "no disk promised (kunit.expect=%s)", key);
-	strlcpy(c, v ? v : "", sizeof(copies[0]));
-	return c;
-}
-
-/* Start /bin/argv[0]; its pid. */
-static int start(struct kunit *test, const char *const *argv)
-{
-	char path[64];
-	int pid;
-
-	ksnprintf(path, sizeof(path), "/bin/%s", argv[0]);
-	pid = process_spawn(path, argv, test_envp);
-	if (pid <= 0) {
-		KUNIT_FAIL(test, "process_spawn %s: error %d", path, pid);
-		kunit_end_case(test);
-	}
-	return pid;
-}
 
 /* Run `busybox sh -c cmd` to its end, output appended to `out` (the
  * capture is the caller's); its wait status. */
@@ -118,15 +86,6 @@ static __printf(2, 3) int shf(struct kunit *test, const char *fmt, ...)
 	kvsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
 	return sh(test, cmd);
-}
-
-/* A console command as typed (the line is copied: commands cut it up). */
-static int console(const char *line)
-{
-	static char buf[128];
-
-	strlcpy(buf, line, sizeof(buf));
-	return console_execute(buf);
 }
 
 static void capture(struct kunit *test)

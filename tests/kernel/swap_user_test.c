@@ -15,6 +15,7 @@
  */
 #include "kernel/console.h"
 #include "kernel/kunit.h"
+#include "tests/kernel/e2e_user.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/process.h"
@@ -24,48 +25,11 @@
 #include "mm/swap.h"
 #include "mm/vmstat.h"
 
-static const char *const test_envp[] = { "PATH=/bin", "HOME=/", NULL };
 
 #define OUT_SIZE	8192
 static char out[OUT_SIZE];
 #define EXITED(code)	((code) << 8)
 #define MAX_HOGS	4
-
-static const char *promised(struct kunit *test, const char *key)
-{
-	static char copies[4][64];
-	static unsigned int next;
-	const char *v = kunit_expectation(key);
-	char *c = copies[next++ % ARRAY_SIZE(copies)];
-
-	if (!v)
-		kunit_do_skip(test, "no swap disk promised (kunit.expect=%s)",
-			      key);
-	strlcpy(c, v ? v : "", sizeof(copies[0]));
-	return c;
-}
-
-static int start(struct kunit *test, const char *const *argv)
-{
-	char path[64];
-	int pid;
-
-	ksnprintf(path, sizeof(path), "/bin/%s", argv[0]);
-	pid = process_spawn(path, argv, test_envp);
-	if (pid <= 0) {
-		KUNIT_FAIL(test, "process_spawn %s: error %d", path, pid);
-		kunit_end_case(test);
-	}
-	return pid;
-}
-
-static int console(const char *line)
-{
-	static char buf[128];
-
-	strlcpy(buf, line, sizeof(buf));
-	return console_execute(buf);
-}
 
 static void capture(struct kunit *test)
 {

@@ -1,0 +1,57 @@
+/*
+ * tests/kernel/e2e_user.h - what the end-to-end suites (fs_user, swap_user)
+ * share: the harness's promises about the machine (kunit.expect=), user
+ * programs started from /bin, and console commands as if typed.
+ */
+#ifndef TESTS_KERNEL_E2E_USER_H
+#define TESTS_KERNEL_E2E_USER_H
+
+#include "kernel/console.h"
+#include "kernel/kunit.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/process.h"
+
+static const char *const test_envp[] = { "PATH=/bin", "HOME=/", NULL };
+
+/* The value the harness promised for key, or skip the case. A copy:
+ * kunit_expectation's buffer is reused by the next lookup, and a case
+ * may hold up to four values. */
+static inline const char *promised(struct kunit *test, const char *key)
+{
+	static char copies[4][64];
+	static unsigned int next;
+	const char *v = kunit_expectation(key);
+	char *c = copies[next++ % ARRAY_SIZE(copies)];
+
+	if (!v)
+		kunit_do_skip(test, "no disk promised (kunit.expect=%s)", key);
+	strlcpy(c, v ? v : "", sizeof(copies[0]));
+	return c;
+}
+
+/* Start /bin/argv[0]; its pid (a failure ends the case). */
+static inline int start(struct kunit *test, const char *const *argv)
+{
+	char path[64];
+	int pid;
+
+	ksnprintf(path, sizeof(path), "/bin/%s", argv[0]);
+	pid = process_spawn(path, argv, test_envp);
+	if (pid <= 0) {
+		KUNIT_FAIL(test, "process_spawn %s: error %d", path, pid);
+		kunit_end_case(test);
+	}
+	return pid;
+}
+
+/* A console command as typed (the line is copied: commands cut it up). */
+static inline int console(const char *line)
+{
+	static char buf[128];
+
+	strlcpy(buf, line, sizeof(buf));
+	return console_execute(buf);
+}
+
+#endif
