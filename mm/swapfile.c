@@ -139,8 +139,8 @@ void free_swap_and_cache(swp_entry_t entry)
 		return;		/* free now, or still referenced */
 	/* Only the cache holds the slot: drop the cached copy if nobody is
 	 * using it (a page under I/O or mapped stays; reclaim or the next
-	 * fault lets it go). */
-	page = lookup_swap_cache(entry);
+	 * fault lets it go). Not lookup_swap_cache: no readahead hit. */
+	page = find_get_page(&si->cache, swp_offset(entry));
 	if (!page)
 		return;
 	if (trylock_page(page)) {
@@ -306,10 +306,12 @@ static int drain_swap_cache(struct swap_info_struct *si)
 
 	while ((off = swap_alloc_next_used(&si->slots, off))) {
 		swp_entry_t entry = swp_entry(si->type, off);
-		struct page *page = lookup_swap_cache(entry);
+		struct page *page;
 
 		if (swap_slot_count(&si->slots, off))
 			return -EBUSY;	/* a reference nobody could find */
+		/* Not lookup_swap_cache: this is no use of a readahead page. */
+		page = find_get_page(&si->cache, off);
 		if (page) {
 			lock_page(page);
 			wait_on_page_writeback(page);
