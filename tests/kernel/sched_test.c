@@ -292,8 +292,12 @@ static void sync_wake_queues_on_the_wakers_cpu(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	kthread_bind(t, other);		/* its last CPU: another one */
 	wake_up_process(t);
+	/* Asleep and off its CPU: a thread that set SLEEPING but is still
+	 * its CPU's current one is woken where it is (try_to_wake_up), which
+	 * is not the case under test. */
 	for (int i = 0; i < 1000 && !(READ_ONCE(wp_ready) &&
-			READ_ONCE(t->state) == THREAD_SLEEPING); i++)
+			READ_ONCE(t->state) == THREAD_SLEEPING &&
+			!READ_ONCE(t->on_cpu)); i++)
 		sleep_ms(10);
 	WRITE_ONCE(t->bound_cpu, -1);
 	preempt_disable();
