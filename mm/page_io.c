@@ -172,9 +172,3 @@ void swap_readpages(struct page **pages, unsigned int nr)
 		end_swap_read(io);
 	}
 }
-
-int swap_readpage(struct page *page)
-{
-	swap_readpages(&page, 1);
-	return 0;
-}

@@ -261,7 +261,6 @@ int swap_writepage(struct page *page);
  * PG_uptodate, or PG_error on a read error. With no memory for the
  * request they leave the swap cache unread (a fault looks again). */
 void swap_readpages(struct page **pages, unsigned int nr);
-int swap_readpage(struct page *page);
 
 /* Readahead window (pages, a power of 2: 1 turns it off) and counters. */
 extern unsigned int swap_ra_pages;

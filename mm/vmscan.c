@@ -39,7 +39,6 @@
 #include "mm/vmstat.h"
 #include "mm/workingset.h"
 #include "kernel/preempt.h"
-#include "kernel/printk.h"
 #include "kernel/sysctl.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
@@ -254,7 +253,6 @@ static enum pageout_result pageout_anon(struct page *page,
 		SetPageReclaim(page);	/* freed soon after the write */
 		if (swap_writepage(page))	/* unlocks it */
 			return PAGE_KEEP;
-		sc->nr_swapout++;
 		/* A device that finished at once (or very fast): free the
 		 * page in this pass, as Linux's shrink_folio_list does. */
 		if (!trylock_page(page)) {

@@ -54,7 +54,6 @@ struct scan_control {
 	unsigned long nr_scanned, nr_reclaimed;
 	unsigned long nr_dirty, nr_writeback, nr_congested;
 	unsigned long nr_activated, nr_rotated;
-	unsigned long nr_swapout;	/* anonymous pages it started writing */
 };
 
 /* Linux's vm.swappiness (0-200, default 60): the weight of anonymous
