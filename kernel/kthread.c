@@ -109,6 +109,7 @@ static struct thread *thread_alloc(int (*fn)(void *), void *arg,
 	t->fn = fn;
 	t->arg = arg;
 	t->bound_cpu = -1;
+	t->wake_cpu = -1;
 	t->state = THREAD_NEW;
 	t->preempt_count = 1;	/* it starts by releasing a run-queue lock */
 	arch_thread_init(&t->ctx, (char *)t->stack + t->stack_size, thread_start, t);

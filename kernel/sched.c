@@ -39,7 +39,7 @@ static DEFINE_PER_CPU(struct rq, runqueues);
 #define this_rq()	this_cpu_ptr(runqueues)
 
 struct thread boot_thread = {
-	.state = THREAD_RUNNING, .bound_cpu = -1, .on_cpu = true,
+	.state = THREAD_RUNNING, .bound_cpu = -1, .wake_cpu = -1, .on_cpu = true,
 	.name = "main",
 };
 bool sched_running;
@@ -316,6 +316,7 @@ static bool try_to_wake_up(struct thread *t, bool sync)
 		struct rq *dst = cpu_rq(target);
 
 		enqueue(dst, t, target);
+		t->wake_cpu = (int)target;
 		if (dst->curr == dst->idle)
 			resched_cpu(target);
 	}

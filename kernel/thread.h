@@ -101,6 +101,11 @@ struct thread {
 	uint64_t runtime_ns;		/* time on a CPU, to the last switch */
 	uint64_t switched_in_ns;	/* clock_ns() when it last got a CPU */
 	uint64_t nr_switches;		/* times it was switched in */
+	/* The CPU whose queue its last wake-up put it on (-1: none yet),
+	 * written under that queue's lock. t->cpu changes when an idle CPU
+	 * pulls the thread; this does not, so it says where the wake-up
+	 * itself chose. */
+	int wake_cpu;
 
 	/* Lock debugging (kernel/lib/lockdebug.c). */
 	unsigned int nr_held;

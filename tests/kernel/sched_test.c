@@ -304,7 +304,10 @@ static void sync_wake_queues_on_the_wakers_cpu(struct kunit *test)
 	me = arch_cpu_id();
 	WRITE_ONCE(wp_go, true);
 	wake_up_process_sync(t);
-	queued = (int)READ_ONCE(t->cpu);
+	/* Not t->cpu: the other CPU is idle, and an idle CPU pulls a thread
+	 * queued behind a running one (pull_one), which under a loaded host
+	 * can happen before this line runs. */
+	queued = READ_ONCE(t->wake_cpu);
 	preempt_enable();
 	KUNIT_EXPECT_EQ(test, kthread_stop(t), 0);
 	kunit_info(test, "waker on CPU %u, the thread's last CPU %u: queued on %d, ran on %d",
