@@ -32,6 +32,36 @@ void kunit_set_seed(uint64_t seed)
 	next_seed = seed;
 }
 
+/* kunit.filter: the slowest speed a case may have and still run. */
+static enum kunit_speed max_speed = KUNIT_SPEED_SLOW;
+
+int kunit_set_filter(const char *filter)
+{
+	if (!filter[0]) {
+		max_speed = KUNIT_SPEED_SLOW;
+		return 0;
+	}
+	if (!strcmp(filter, "speed>slow")) {
+		max_speed = KUNIT_SPEED_NORMAL;
+		return 0;
+	}
+	printk(KERN_ERR "kunit: kunit.filter '%s' is not understood (the one filter: speed>slow)\n",
+	       filter);
+	return -1;
+}
+
+const char *kunit_filter(void)
+{
+	return max_speed == KUNIT_SPEED_NORMAL ? "speed>slow" : "";
+}
+
+static int set_filter(const char *v)
+{
+	return kunit_set_filter(v);
+}
+KERNEL_PARAM("kunit.filter", set_filter,
+	     "speed>slow: skip the cases declared KUNIT_CASE_SLOW");
+
 /* kunit.expect=KEY:VALUE,... kept as given; looked up by key on demand. */
 static char expectations[256];
 
@@ -426,7 +456,13 @@ static bool run_suite(const struct kunit_suite *s, unsigned int index,
 
 		i++;
 		test.seed = next_seed ? next_seed : arch_clock_ns() ^ 0x6b756e6974ULL;
-		run_case(s, c, &test);
+		if (c->speed > max_speed) {
+			test.skipped = true;
+			strlcpy(test.skip_reason, "filtered out (speed>slow)",
+				sizeof(test.skip_reason));
+		} else {
+			run_case(s, c, &test);
+		}
 		if (test.failed) {
 			printk("        # %s: seed %llu (replay with kunit.seed=%llu)\n",
 			       c->name, (unsigned long long)test.seed,

@@ -67,9 +67,24 @@ struct kunit {
 	bool capturing;
 };
 
+/*
+ * How long a case takes, as Linux's KUnit attribute `speed`. A slow case
+ * (seconds under TCG: it sleeps through timer periods, or fills memory)
+ * is declared with KUNIT_CASE_SLOW; `kunit.filter=speed>slow` on the
+ * command line then skips it (see kunit_set_filter). The test harness
+ * runs slow cases in each architecture's base configurations and filters
+ * them in the ones that exist for a boot path or a device
+ * (docs/testing.md, "Slow cases").
+ */
+enum kunit_speed {
+	KUNIT_SPEED_NORMAL = 0,	/* the default: a case that does not say */
+	KUNIT_SPEED_SLOW,
+};
+
 struct kunit_case {
 	void (*run_case)(struct kunit *test);
 	const char *name;
+	enum kunit_speed speed;
 };
 
 struct kunit_suite {
@@ -82,6 +97,8 @@ struct kunit_suite {
 };
 
 #define KUNIT_CASE(fn) { .run_case = fn, .name = #fn }
+#define KUNIT_CASE_SLOW(fn) \
+	{ .run_case = fn, .name = #fn, .speed = KUNIT_SPEED_SLOW }
 
 /* Registers a suite in the `kunit_suites` linker section. */
 #define kunit_test_suite(s) \
@@ -159,6 +176,18 @@ void kunit_list(void);
 
 /* Seed for the next run (0: take one from the clock). */
 void kunit_set_seed(uint64_t seed);
+
+/*
+ * Which cases run, by attribute, as Linux's `kunit.filter`. The one filter
+ * understood is "speed>slow": only cases faster than slow run. "" clears
+ * it. A case the filter leaves out is reported as skipped, with the
+ * reason "filtered out (speed>slow)", not left out of the KTAP as Linux
+ * does by default: the totals then still count it, and the harness can
+ * tell it from a case that skipped for want of hardware. Returns -1
+ * (printed) for a filter it does not understand.
+ */
+int kunit_set_filter(const char *filter);
+const char *kunit_filter(void);		/* the one in force ("" for none) */
 
 /*
  * What the harness promises about the machine under test, so that a case

@@ -157,7 +157,7 @@ static void idlehog_odd_pages_idle(struct kunit *test)
 }
 
 static struct kunit_case page_idle_kernel_cases[] = {
-	KUNIT_CASE(idlehog_odd_pages_idle),
+	KUNIT_CASE_SLOW(idlehog_odd_pages_idle),
 	{}
 };
 

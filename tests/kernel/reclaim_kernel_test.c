@@ -356,7 +356,7 @@ static void direct_reclaim_never_writes_under_dirtying_load(struct kunit *test)
 
 static struct kunit_case reclaim_kernel_cases[] = {
 	KUNIT_CASE(kswapd_wakes_below_low_sleeps_above_high),
-	KUNIT_CASE(direct_reclaim_never_writes_under_dirtying_load),
+	KUNIT_CASE_SLOW(direct_reclaim_never_writes_under_dirtying_load),
 	{}
 };
 

@@ -404,7 +404,7 @@ static struct kunit_case sched_cases[] = {
 	KUNIT_CASE(sleep_lasts_at_least_its_time),
 	KUNIT_CASE(woken_thread_goes_to_an_idle_cpu),
 	KUNIT_CASE(sync_wake_queues_on_the_wakers_cpu),
-	KUNIT_CASE(stress_creates_and_ends_threads),
+	KUNIT_CASE_SLOW(stress_creates_and_ends_threads),
 	{}
 };
 

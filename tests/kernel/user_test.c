@@ -320,7 +320,7 @@ static void console_run_wait_ps_kill(struct kunit *test)
 }
 
 static struct kunit_case user_cases[] = {
-	KUNIT_CASE(console_run_wait_ps_kill),
+	KUNIT_CASE_SLOW(console_run_wait_ps_kill),
 	KUNIT_CASE(memhog_32m),
 	KUNIT_CASE(memhog_on_every_cpu),
 	KUNIT_CASE(forktest_tree),
@@ -332,7 +332,7 @@ static struct kunit_case user_cases[] = {
 	KUNIT_CASE(dd_prints_gnu_summary),
 	KUNIT_CASE(busybox_sh_runs_bin_dd),
 	KUNIT_CASE(kill_ends_a_sleeping_program),
-	KUNIT_CASE(oom_kills_the_hog),
+	KUNIT_CASE_SLOW(oom_kills_the_hog),
 	{}
 };
 

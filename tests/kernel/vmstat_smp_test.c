@@ -274,7 +274,7 @@ static void vmalloc_counted(struct kunit *test)
 
 static struct kunit_case vmstat_smp_cases[] = {
 	KUNIT_CASE(every_cpu_folds_without_loss),
-	KUNIT_CASE(shepherd_folds_quiet_cpus),
+	KUNIT_CASE_SLOW(shepherd_folds_quiet_cpus),
 	KUNIT_CASE(thread_stacks_counted),
 	KUNIT_CASE(vmalloc_counted),
 	{}

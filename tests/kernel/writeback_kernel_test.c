@@ -501,7 +501,7 @@ static struct kunit_case writeback_kernel_cases[] = {
 	KUNIT_CASE(writeback_writers_only_sleep),
 	KUNIT_CASE(writeback_background_starts_at_threshold),
 	KUNIT_CASE(writeback_writer_past_limit_waits),
-	KUNIT_CASE(writeback_stalled_device_does_not_stall_others),
+	KUNIT_CASE_SLOW(writeback_stalled_device_does_not_stall_others),
 	KUNIT_CASE(writeback_fair_between_files),
 	{}
 };

@@ -61,7 +61,7 @@ static void sampler_samples_every_100ms_until_stopped(struct kunit *test)
 }
 
 static struct kunit_case writeback_trace_kthread_cases[] = {
-	KUNIT_CASE(sampler_samples_every_100ms_until_stopped),
+	KUNIT_CASE_SLOW(sampler_samples_every_100ms_until_stopped),
 	{}
 };
 

@@ -177,6 +177,19 @@ static struct kunit_case verdict_cases[] = {
 };
 static struct kunit_suite verdict_suite = { .name = "verdicts", .test_cases = verdict_cases };
 
+static void inner_slow_case(struct kunit *test)
+{
+	(void)test;
+	REACHED(8);
+}
+
+static struct kunit_case speed_cases[] = {
+	KUNIT_CASE(inner_passes),
+	KUNIT_CASE_SLOW(inner_slow_case),
+	{}
+};
+static struct kunit_suite speed_suite = { .name = "speeds", .test_cases = speed_cases };
+
 static void exit_hook_fails(struct kunit *test)
 {
 	KUNIT_EXPECT_TRUE(test, false);
@@ -353,6 +366,36 @@ static void skip_in_a_helper_counts_as_skip(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, reached & (1u << 7));
 }
 
+/* kunit.filter=speed>slow: a KUNIT_CASE_SLOW is reported skipped, with a
+ * reason the harness recognises, and does not run; without the filter it
+ * runs. An unknown filter is refused and changes nothing. */
+static void filter_skips_slow_cases_and_says_so(struct kunit *test)
+{
+	const struct kunit_suite *list[] = { &speed_suite };
+	char was[16];
+	struct kunit_totals tot;
+
+	strlcpy(was, kunit_filter(), sizeof(was));
+	KUNIT_ASSERT_EQ(test, kunit_set_filter("speed>slow"), 0);
+	KUNIT_EXPECT_TRUE(test, run_inner(list, 1, "*", &tot));
+	KUNIT_EXPECT_TRUE(test, logged("    ok 2 inner_slow_case # SKIP filtered out (speed>slow)\n"));
+	KUNIT_EXPECT_FALSE(test, reached & (1u << 8));
+	KUNIT_EXPECT_EQ(test, tot.passed, 1u);
+	KUNIT_EXPECT_EQ(test, tot.skipped, 1u);
+	printk_capture_start_quiet(inner_log, sizeof(inner_log));
+	KUNIT_EXPECT_EQ(test, kunit_set_filter("speed>fast"), -1);
+	printk_capture_stop();
+	KUNIT_EXPECT_TRUE(test, logged("kunit.filter 'speed>fast' is not understood"));
+	KUNIT_EXPECT_STREQ(test, kunit_filter(), "speed>slow");
+
+	KUNIT_ASSERT_EQ(test, kunit_set_filter(""), 0);
+	KUNIT_EXPECT_TRUE(test, run_inner(list, 1, "*", &tot));
+	KUNIT_EXPECT_TRUE(test, logged("    ok 2 inner_slow_case\n"));
+	KUNIT_EXPECT_TRUE(test, reached & (1u << 8));
+	KUNIT_EXPECT_EQ(test, tot.passed, 2u);
+	KUNIT_EXPECT_EQ(test, kunit_set_filter(was), 0);
+}
+
 static void exit_hook_failure_counts(struct kunit *test)
 {
 	const struct kunit_suite *list[] = { &exit_suite };
@@ -468,6 +511,7 @@ static struct kunit_case kunit_cases[] = {
 	KUNIT_CASE(skip_in_a_helper_counts_as_skip),
 	KUNIT_CASE(assert_with_irqs_off_returns_instead),
 	KUNIT_CASE(exit_hook_failure_counts),
+	KUNIT_CASE(filter_skips_slow_cases_and_says_so),
 	KUNIT_CASE(unmatched_glob_fails),
 	KUNIT_CASE(suite_without_cases_fails),
 	KUNIT_CASE(reports_must_match_what_the_case_declared),

@@ -1,0 +1,3 @@
+	.section .initramfs, "a"
+	.balign 4
+	.incbin "/work/wt/slow/b/arm64/initramfs.cpio"
