@@ -4,6 +4,7 @@
 #include "kernel/time.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
+#include "kernel/profile.h"
 #include "kernel/sched.h"
 #include "kernel/timer.h"
 #include <arch/cpu.h>
@@ -17,6 +18,7 @@ void timer_tick(void)
 		jiffies++;
 		run_timers();
 	}
+	profile_tick();
 	sched_tick();
 }
 

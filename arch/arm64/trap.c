@@ -15,6 +15,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
+#include "kernel/profile.h"
 #include "mm/fault.h"
 #include <arch/cpu.h>
 #include <arch/machine.h>
@@ -430,7 +431,10 @@ void arm64_trap(struct pt_regs *r, unsigned int kind)
 	struct page_fault pf;
 
 	if (kind == 5 && arm64_irq_handler) {		/* IRQ from EL1h */
+		struct pt_regs *old = set_irq_regs(r);
+
 		arm64_irq_handler(r);
+		set_irq_regs(old);
 		if (sched_preempt_irq)
 			sched_preempt_irq();
 		return;
@@ -441,7 +445,10 @@ void arm64_trap(struct pt_regs *r, unsigned int kind)
 		return;
 	}
 	if (kind == 9 && arm64_irq_handler) {		/* IRQ from EL0 */
+		struct pt_regs *old = set_irq_regs(r);
+
 		arm64_irq_handler(r);
+		set_irq_regs(old);
 		el0_exit(r);			/* the timer preempts user code */
 		return;
 	}

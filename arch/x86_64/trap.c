@@ -13,6 +13,7 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "kernel/profile.h"
 #include "kernel/sched.h"
 #include "mm/fault.h"
 #include <arch/cpu.h>
@@ -484,7 +485,10 @@ void x86_trap(struct pt_regs *f)
 	bool from_user = user_mode(f);
 
 	if (f->vector >= 32 && irq_handlers[f->vector]) {
+		struct pt_regs *old = set_irq_regs(f);
+
 		irq_handlers[f->vector](f);
+		set_irq_regs(old);
 		if (from_user)
 			exit_to_user_mode(f);
 		else
