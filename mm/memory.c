@@ -912,7 +912,20 @@ static enum vm_fault_result do_swap_page(struct mm_struct *mm,
 		 * under us, which the mmap_lock we hold rules out). */
 		return VM_FAULT_OOM;
 	}
-	lock_page(page);		/* waits for the read */
+	if (!trylock_page(page)) {
+		/* The read is still on its way. Where the fault may be tried
+		 * again, wait for it without mmap_lock: held, it would keep
+		 * reclaim's rmap out of this whole process for the length
+		 * of a disk read (every page it scanned of ours counted as
+		 * busy), as Linux's lock_page_or_retry avoids. */
+		if (current_fault_may_retry()) {
+			mmap_read_unlock(mm);
+			wait_on_page_locked(page);
+			put_page(page);
+			return VM_FAULT_RETRY;
+		}
+		lock_page(page);	/* waits for the read */
+	}
 	if (!PageSwapCache(page) || page_swap_entry(page).val != entry.val) {
 		/* Left the cache meanwhile (no memory to read it): look at
 		 * the PTE again. */
@@ -1031,8 +1044,11 @@ enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
 		set_current_fault_may_retry(tries < FAULT_RETRIES);
 		mmap_read_lock(mm);
 		r = __handle_mm_fault(mm, addr, access);
-		mmap_read_unlock(mm);
+		if (r != VM_FAULT_RETRY)	/* RETRY dropped it */
+			mmap_read_unlock(mm);
 		set_current_fault_may_retry(false);
+		if (r == VM_FAULT_RETRY)
+			continue;	/* waited for a read: look again */
 		if (r != VM_FAULT_OOM || tries == FAULT_RETRIES)
 			return r;
 		/* Reclaim (or the OOM killer) without the lock: a page's

@@ -281,6 +281,9 @@ enum vm_fault_result {
 	VM_FAULT_OOM,		/* no page to be had */
 	VM_FAULT_BUS,		/* SIGBUS: a file page beyond the end of the
 				 * file, or one that could not be read */
+	VM_FAULT_RETRY,		/* inside handle_mm_fault only: the fault
+				 * dropped mmap_lock to wait for a read (Linux's
+				 * lock_page_or_retry) and must be tried again */
 };
 
 /* Resolve a fault at addr in mm: find the VMA (growing the stack down to

@@ -68,6 +68,16 @@ struct pgtable_fmt {
 	/* Leaf bits the hardware (or the fault path) sets: 0 if none.
 	 * pgtable_protect keeps them. */
 	uint64_t young_bit, dirty_bit;
+	/*
+	 * Reclaim's aging may clear young_bit without a TLB flush (x86_64,
+	 * as Linux's ptep_clear_flush_young there): a CPU that still caches
+	 * the entry does not set the bit again until the entry leaves its
+	 * TLB, so a page in use may look unused once, and at worst is
+	 * reclaimed and faulted back. The flush it saves is an IPI to every
+	 * CPU running the mm, for each page aged. false: flush (arm64,
+	 * where the flush is a broadcast TLBI, no IPI).
+	 */
+	bool young_clear_no_flush;
 	/* The virtual address of a table at phys (NULL: phys_to_virt). */
 	void *(*table_virt)(phys_addr_t phys);
 	/* Called after a new table is filled and before the entry pointing

@@ -271,8 +271,10 @@ static int referenced_one(struct page *page, struct vm_area_struct *vma,
 	}
 	if (young && (pte_update_bits(mm, va, young, 0) & young)) {
 		/* The TLB may cache the entry with its bit set: without the
-		 * flush, x86 would not set the bit again on the next access. */
-		arch_flush_tlb_mm_range(&mm->arch, va, PAGE_SIZE);
+		 * flush, the CPU would not set the bit again on the next
+		 * access. A format may accept that (young_clear_no_flush). */
+		if (!mm->arch.pgt.fmt->young_clear_no_flush)
+			arch_flush_tlb_mm_range(&mm->arch, va, PAGE_SIZE);
 		ra->referenced++;
 		ra->vm_flags |= vma->vm_flags;
 	}
@@ -287,13 +289,13 @@ int page_referenced(struct page *page, unsigned long *vm_flags)
 		.locked_mm = current_locked_mm(),
 	};
 
+	bool contended = false;
+
 	*vm_flags = 0;
 	if (page_mapped(page) && (PageAnon(page) || page_mapping(page))) {
-		/* A busy mm may have used the page: count it as one
-		 * reference, so reclaim errs on the side of keeping the page
-		 * (Linux does too). */
-		if (rmap_walk(page, &rwc) == -EAGAIN)
-			ra.referenced++;
+		/* A busy mm was skipped: whether it used the page is not
+		 * known (below). */
+		contended = rmap_walk(page, &rwc) == -EAGAIN;
 		/* An access seen ends the page's idle period (page_idle). */
 		if (ra.referenced)
 			ClearPageIdle(page);
@@ -304,6 +306,10 @@ int page_referenced(struct page *page, unsigned long *vm_flags)
 	if (TestClearPageYoung(page))
 		ra.referenced++;
 	*vm_flags = ra.vm_flags;
+	/* Nothing seen, and a mapper not asked: -1, as Linux's
+	 * folio_referenced on rmap lock contention. */
+	if (contended && !ra.referenced)
+		return -1;
 	return ra.referenced;
 }
 

@@ -109,8 +109,9 @@ void page_add_file_rmap(struct page *page);
  * look sees only new accesses (arm64, whose CPU does not set the access
  * flag itself, takes an access-flag fault that sets it again). *vm_flags
  * gets the union of those VMAs' flags (VM_LOCKED: keep it; the walk stops
- * there). A busy mm, skipped, counts as one reference: reclaim errs on
- * the side of keeping the page. A PG_young left by idle tracking (an
+ * there). A busy mm is skipped: when nothing else showed a reference the
+ * answer is -1, "not known" (Linux's rmap-contention result). A PG_young
+ * left by idle tracking (an
  * accessed bit it harvested, mm/page_idle.h) is cleared and counts as one
  * more; a reference found clears PG_idle. Anonymous and file pages alike.
  * try_to_unmap: remove every PTE mapping the page; true when none is left.

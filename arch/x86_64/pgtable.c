@@ -120,6 +120,7 @@ static uint64_t x86_nonpresent_payload(uint64_t e)
 	.mk_nonpresent = x86_mk_nonpresent, \
 	.nonpresent_payload = x86_nonpresent_payload, \
 	.young_bit = PTE_A, \
+	.young_clear_no_flush = true, \
 	.dirty_bit = PTE_D
 
 const struct pgtable_fmt x86_kernel_fmt = {
