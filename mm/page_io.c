@@ -72,12 +72,34 @@ static void end_swap_write(struct swap_io *io)
 	swap_io_free(io);
 }
 
-int swap_writepage(struct page *page)
+/* Submit io; a request that could not even start ends as a failed write. */
+static void swap_io_submit_write(struct swap_io *io)
+{
+	struct swap_info_struct *si = io->private;
+	int err = si->backend->submit(si->backend, io);
+
+	if (err) {
+		/* Not started: the same as an error at once. */
+		io->status = err;
+		end_swap_write(io);
+	}
+}
+
+void swap_plug_flush(struct swap_plug *plug)
+{
+	struct swap_io *io = plug->io;
+
+	plug->io = NULL;
+	if (io)
+		swap_io_submit_write(io);
+}
+
+int swap_writepage_plug(struct page *page, struct swap_plug *plug)
 {
 	swp_entry_t entry = page_swap_entry(page);
 	struct swap_info_struct *si = swap_info_get(entry);
 	struct swap_backend *sb = si->backend;
-	struct swap_io *io;
+	struct swap_io *io = plug->io;
 	int err;
 
 	if ((si->flags & SWP_DEAD) || (sb->dead && sb->dead(sb))) {
@@ -85,31 +107,42 @@ int swap_writepage(struct page *page)
 		err = -EIO;
 		goto redirty;
 	}
-	/* Called from reclaim, which is making memory: no waiting. */
-	io = swap_io_alloc(si, GFP_NOWAIT | __GFP_MEMALLOC);
-	if (!io) {
-		err = -ENOMEM;
-		goto redirty;
+	/* Joins the queued request only as its next slot, on its area. */
+	if (io && (io->private != si || io->nr >= sb->max_pages ||
+		   io->slot + io->nr != swp_offset(entry))) {
+		swap_plug_flush(plug);
+		io = NULL;
 	}
-	io->write = true;
-	io->slot = swp_offset(entry);
-	io->nr = 1;
-	io->pages[0] = page;
-	io->end_io = end_swap_write;
-	io->private = si;
+	if (!io) {
+		/* Called from reclaim, which is making memory: no waiting. */
+		io = swap_io_alloc(si, GFP_NOWAIT | __GFP_MEMALLOC);
+		if (!io) {
+			err = -ENOMEM;
+			goto redirty;
+		}
+		io->write = true;
+		io->slot = swp_offset(entry);
+		io->end_io = end_swap_write;
+		io->private = si;
+		plug->io = io;
+	}
+	io->pages[io->nr++] = page;
 	set_page_writeback(page);
 	unlock_page_wake(page);
-	err = sb->submit(sb, io);
-	if (err) {
-		/* Not started: the same as an error at once. */
-		io->status = err;
-		end_swap_write(io);
-	}
 	return 0;
 
 redirty:
 	SetPageDirty(page);
 	unlock_page_wake(page);
+	return err;
+}
+
+int swap_writepage(struct page *page)
+{
+	struct swap_plug plug = { NULL };
+	int err = swap_writepage_plug(page, &plug);
+
+	swap_plug_flush(&plug);
 	return err;
 }
 

@@ -256,6 +256,24 @@ struct page *swapin_readahead(swp_entry_t entry, struct vm_area_struct *vma,
  * clear_page_dirty_for_io) to its slot, asynchronously; unlocks it.
  * 0 or -errno (the page is dirty again, unlocked). */
 int swap_writepage(struct page *page);
+
+/*
+ * Writes of consecutive slots gathered into one request, as Linux's block
+ * plug merges them: reclaim gives each batch of pages a plug, and the
+ * pages it writes in a row got their slots in a row (one CPU's cluster).
+ * swap_writepage_plug() does what swap_writepage() does but queues the
+ * page (under writeback, unlocked) instead of submitting it; a page whose
+ * slot does not follow the queued ones, or a full request, submits those
+ * first. swap_plug_flush() submits what is queued; call it before the
+ * plug goes out of scope, and before waiting on anything (a page waiting
+ * in a plug is under writeback until the flush). A write error marks
+ * every slot of its request bad.
+ */
+struct swap_plug {
+	struct swap_io *io;	/* the request being filled; NULL: none */
+};
+int swap_writepage_plug(struct page *page, struct swap_plug *plug);
+void swap_plug_flush(struct swap_plug *plug);
 /* Read locked new swap cache pages of nr consecutive slots (nr <=
  * SWAP_IO_MAX_PAGES) in one request; each is unlocked when done:
  * PG_uptodate, or PG_error on a read error. With no memory for the

@@ -227,6 +227,8 @@ enum pageout_result {
 	PAGE_ACTIVATE,		/* no slot for it: back to the active list */
 	PAGE_KEEP_LOCKED,	/* not now: back on the list (still locked) */
 	PAGE_KEEP,		/* being written (unlocked): back on the list */
+	PAGE_WRITTEN,		/* queued in the plug (unlocked): shrink_page_list
+				 * looks again once the plug is submitted */
 };
 
 /*
@@ -237,7 +239,8 @@ enum pageout_result {
  * and once clean and unmapped, out of the cache and freed.
  */
 static enum pageout_result pageout_anon(struct page *page,
-					struct scan_control *sc)
+					struct scan_control *sc,
+					struct swap_plug *plug)
 {
 	if (!PageSwapCache(page)) {
 		/* Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS) has
@@ -262,19 +265,13 @@ static enum pageout_result pageout_anon(struct page *page,
 		if (!clear_page_dirty_for_io(page))
 			return PAGE_KEEP_LOCKED;
 		SetPageReclaim(page);	/* freed soon after the write */
-		if (swap_writepage(page))	/* unlocks it */
+		/* Queued with the pages before it that got the slots before
+		 * its own: one request for the batch's run (swap_plug). The
+		 * end of the write rotates it to the tail, where the next
+		 * pass frees it. */
+		if (swap_writepage_plug(page, plug))	/* unlocks it */
 			return PAGE_KEEP;
-		/* A device that finished at once (or very fast): free the
-		 * page in this pass, as Linux's shrink_folio_list does. */
-		if (!trylock_page(page)) {
-			sc->nr_writeback++;
-			return PAGE_KEEP;
-		}
-		if (PageWriteback(page) || PageDirty(page)) {
-			sc->nr_writeback++;
-			return PAGE_KEEP_LOCKED;
-		}
-		ClearPageReclaim(page);
+		return PAGE_WRITTEN;
 	}
 	if (PageWriteback(page) || page_mapped(page) || page_count(page) != 2)
 		return PAGE_KEEP_LOCKED;	/* someone else holds it */
@@ -295,6 +292,8 @@ static unsigned long shrink_page_list(struct list_head *page_list,
 				      struct scan_control *sc)
 {
 	struct list_head ret = LIST_HEAD_INIT(ret);
+	struct list_head written = LIST_HEAD_INIT(written);
+	struct swap_plug plug = { NULL };
 	unsigned long nr_reclaimed = 0;
 
 	while (!list_empty(page_list)) {
@@ -323,7 +322,7 @@ static unsigned long shrink_page_list(struct list_head *page_list,
 			break;
 		}
 		if (!page_is_file_lru(page)) {
-			switch (pageout_anon(page, sc)) {
+			switch (pageout_anon(page, sc, &plug)) {
 			case PAGE_FREED:
 				nr_reclaimed++;
 				continue;
@@ -333,6 +332,9 @@ static unsigned long shrink_page_list(struct list_head *page_list,
 				goto keep_locked;
 			case PAGE_KEEP:
 				goto keep;
+			case PAGE_WRITTEN:
+				list_add_tail(&page->lru, &written);
+				continue;
 			}
 		}
 		if (!mapping)
@@ -364,6 +366,27 @@ activate_locked:
 keep_locked:
 		unlock_page_wake(page);
 keep:
+		list_add_tail(&page->lru, &ret);
+	}
+	swap_plug_flush(&plug);
+	/* A device that finished at once (a RAM disk; a fast one): free
+	 * those pages in this pass, as Linux's shrink_folio_list does. */
+	while (!list_empty(&written)) {
+		struct page *page = list_first_entry(&written, struct page, lru);
+
+		list_del(&page->lru);
+		if (trylock_page(page)) {
+			if (!PageWriteback(page) && !PageDirty(page) &&
+			    !page_mapped(page) && page_count(page) == 2) {
+				ClearPageReclaim(page);
+				delete_from_swap_cache(page);
+				unlock_page_wake(page);
+				put_page(page);	/* reclaim's: the last one */
+				nr_reclaimed++;
+				continue;
+			}
+			unlock_page_wake(page);
+		}
 		list_add_tail(&page->lru, &ret);
 	}
 	while (!list_empty(&ret))

@@ -253,8 +253,9 @@ static unsigned long slots_in_use(void)
 
 /* ---------------------------------------------------------------- cases */
 
-/* MADV_PAGEOUT: each PTE becomes its page's entry (ram0, one reference),
- * one write per page; a touch reads it back, the same bytes. */
+/* MADV_PAGEOUT: each PTE becomes its page's entry (ram0, one reference);
+ * the pages got consecutive slots, so they go in one write request (the
+ * swap plug); a touch reads them back, the same bytes. */
 static void pageout_and_fault_back(struct kunit *test)
 {
 	unsigned long out0 = global_vm_event(PSWPOUT);
@@ -274,6 +275,7 @@ static void pageout_and_fault_back(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, global_vm_event(PSWPOUT) - out0, 4UL);
 	KUNIT_EXPECT_EQ(test, ram0.pages_written, 4UL);
+	KUNIT_EXPECT_EQ(test, ram0.writes, 1UL);
 	KUNIT_EXPECT_EQ(test, slots_in_use(), 4UL);
 
 	for (unsigned int i = 0; i < 4; i++)
