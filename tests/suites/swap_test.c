@@ -33,6 +33,10 @@ struct ram_swap {
 };
 
 static struct test_arena arena;
+/* The RAM disks' slots: a second arena, so the suite needs nothing of the
+ * global node (it runs alone on the host too) and the first one's counts
+ * are the processes' pages only. */
+static struct test_arena disk_arena;
 static struct kmalloc_set ks;
 static struct ram_swap ram0, ram1;
 
@@ -110,7 +114,8 @@ static bool ram_make(struct ram_swap *r, const char *name)
 {
 	memset(r, 0, sizeof(*r));
 	for (int i = 0; i < RAM_SLOTS; i++) {
-		r->slot[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		r->slot[i] = alloc_pages_node(&disk_arena.pgdat,
+					      GFP_KERNEL | __GFP_ZERO, 0);
 		if (!r->slot[i])
 			return false;
 	}
@@ -142,7 +147,8 @@ static int swap_suite_init(struct kunit *test)
 		swap_register_backend_lookup(&ram_lookups);
 		registered = true;
 	}
-	if (!test_arena_make(test, &arena, 0))
+	if (!test_arena_make(test, &arena, 0) ||
+	    !test_arena_make(test, &disk_arena, 0))
 		return -1;
 	if (kmalloc_set_init(&ks, &arena.pgdat, "tswap", 0))
 		return -1;
@@ -161,6 +167,7 @@ static void swap_suite_exit(struct kunit *test)
 	ram_free(&ram0);
 	ram_free(&ram1);
 	kmalloc_set_destroy(&ks);
+	test_arena_done(test, &disk_arena);
 	test_arena_done(test, &arena);
 }
 
