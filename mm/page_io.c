@@ -12,8 +12,11 @@
  *  - a read error leaves the page !PG_uptodate with PG_error: the fault
  *    that waited for it kills its process (do_swap_page) and names the
  *    slot;
- *  - a backend that reports itself dead makes the area SWP_DEAD: no more
- *    slots from it, as if full.
+ *  - a write the backend could not start (submit() failed) touched no
+ *    disk: the page is dirty again and its slot stays good;
+ *  - a backend that reports itself dead (->dead, or submit() failing
+ *    with -ENODEV) makes the area SWP_DEAD: no more slots from it, as if
+ *    full.
  */
 #include "kernel/printk.h"
 #include "mm/filemap.h"
@@ -72,6 +75,25 @@ static void end_swap_write(struct swap_io *io)
 	swap_io_free(io);
 }
 
+/*
+ * submit() refused the write: nothing reached the device, so the slot
+ * says nothing about the disk and stays usable (a full queue, -EAGAIN,
+ * or no memory, -ENOMEM, pass). The page is dirty again; reclaim tries
+ * it later. -ENODEV: the device is gone, and the area with it.
+ */
+static void swap_write_not_started(struct swap_info_struct *si,
+				   struct swap_io *io, int err)
+{
+	if (err == -ENODEV)
+		swap_area_dead(si);
+	for (unsigned int i = 0; i < io->nr; i++) {
+		SetPageDirty(io->pages[i]);
+		ClearPageReclaim(io->pages[i]);
+		end_page_writeback(io->pages[i]);
+	}
+	swap_io_free(io);
+}
+
 int swap_writepage(struct page *page)
 {
 	swp_entry_t entry = page_swap_entry(page);
@@ -100,12 +122,9 @@ int swap_writepage(struct page *page)
 	set_page_writeback(page);
 	unlock_page_wake(page);
 	err = sb->submit(sb, io);
-	if (err) {
-		/* Not started: the same as an error at once. */
-		io->status = err;
-		end_swap_write(io);
-	}
-	return 0;
+	if (err)
+		swap_write_not_started(si, io, err);
+	return err;
 
 redirty:
 	SetPageDirty(page);
