@@ -140,10 +140,14 @@ struct swap_backend {
 
 /*
  * Drivers register lookups; swapon asks each in turn for the device
- * name. A lookup returns a new backend (released by ->release) or NULL.
+ * name. A lookup returns a new backend (released by ->release), NULL
+ * (not one of its devices), or ERR_PTR(-errno) for a device of its that
+ * cannot be swapped to, with the reason in why (-EBUSY: "in use by a
+ * mounted file system").
  */
 struct swap_backend_lookup {
-	struct swap_backend *(*lookup)(const char *name);
+	struct swap_backend *(*lookup)(const char *name, char *why,
+				       size_t whylen);
 	struct list_head link;
 };
 void swap_register_backend_lookup(struct swap_backend_lookup *l);

@@ -98,8 +98,11 @@ static void ram_release(struct swap_backend *sb)
 	(void)sb;		/* static: nothing to free */
 }
 
-static struct swap_backend *ram_lookup(const char *name)
+static struct swap_backend *ram_lookup(const char *name, char *why,
+				       size_t whylen)
 {
+	(void)why;
+	(void)whylen;
 	if (!strcmp(name, "ram0"))
 		return &ram0.sb;
 	if (!strcmp(name, "ram1"))
