@@ -162,13 +162,14 @@ void si_swapinfo(unsigned long *total, unsigned long *free)
 	for (unsigned int i = 0; i < MAX_SWAPFILES; i++) {
 		struct swap_info_struct *si = swap_info[i];
 
-		if (!si || !(si->flags & SWP_WRITEOK))
+		/* A dead area counts for nothing: no slot of it is usable,
+		 * and counted full it would make vm_swap_full() say the
+		 * areas still working are fuller than they are. */
+		if (!si || !(si->flags & SWP_WRITEOK) ||
+		    (READ_ONCE(si->flags) & SWP_DEAD))
 			continue;
 		*total += si->slots.nr_slots_usable;
-		/* A dead area is full: nothing more goes to it. */
-		if (!(READ_ONCE(si->flags) & SWP_DEAD))
-			*free += si->slots.nr_slots_usable -
-				 READ_ONCE(si->slots.inuse);
+		*free += si->slots.nr_slots_usable - READ_ONCE(si->slots.inuse);
 	}
 	spin_unlock(&swap_lock);
 }
