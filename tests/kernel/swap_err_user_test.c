@@ -99,11 +99,12 @@ static void area_off(struct kunit *test, const char *dev)
 	KUNIT_EXPECT_EQ(test, console(line), 0);
 }
 
-/* Wait until PSWPOUT has moved by n pages since out0, for up to 60 s. */
+/* Wait until PSWPOUT has moved by n pages since out0, for up to 300 s:
+ * on a loaded host a memhog filling RAM first has run at 1-2 MiB/s. */
 static void wait_swapped(struct kunit *test, unsigned long out0,
 			 unsigned long n)
 {
-	for (int i = 0; i < 600 && global_vm_event(PSWPOUT) - out0 < n; i++)
+	for (int i = 0; i < 3000 && global_vm_event(PSWPOUT) - out0 < n; i++)
 		sleep_ms(100);
 	KUNIT_ASSERT_GE(test, global_vm_event(PSWPOUT) - out0, n);
 }
@@ -111,8 +112,8 @@ static void wait_swapped(struct kunit *test, unsigned long out0,
 /*
  * Writes of some slots fail on the disk: each of those slots is marked
  * bad (never handed out again), the write error is counted and shown by
- * `swaps`, and the page it held stays in memory: memhog larger than RAM reads
- * every word back right.
+ * `swaps`, and the page it held stays in memory: a memhog larger than
+ * RAM reads every word back right.
  */
 static void write_errors_mark_slots_bad_and_keep_pages(struct kunit *test)
 {
