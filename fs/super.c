@@ -285,15 +285,8 @@ static struct super_block *read_super(struct file_system_type *type,
 	return sb;
 }
 
-static bool bdev_mounted(struct block_device *bdev)
-{
-	struct super_block *sb;
-
-	list_for_each_entry(sb, &super_blocks, s_list)
-		if (sb->s_bdev == bdev)
-			return true;
-	return false;
-}
+/* What a mounted disk's claim says to others (blk_claim). */
+static const char mount_holder[] = "a mounted file system";
 
 int do_mount(const char *devname, const char *path, const char *fstype,
 	     bool readonly)
@@ -334,8 +327,12 @@ int do_mount(const char *devname, const char *path, const char *fstype,
 			r = -ENODEV;
 			goto out;
 		}
-		if (bdev_mounted(bdev)) {
-			pr_err("mount: %s: already mounted\n", devname);
+		/* Mounted already, or a swap area: one user a disk. */
+		const char *by = "";
+
+		if (blk_claim(bdev, mount_holder, &by)) {
+			pr_err("mount: %s: refused: in use by %s\n", devname,
+			       by);
 			r = -EBUSY;
 			goto out;
 		}
@@ -357,7 +354,7 @@ int do_mount(const char *devname, const char *path, const char *fstype,
 		pr_err("mount: %s on %s refused: %s\n",
 		       devname ? devname : "none", path,
 		       err[0] ? err : "no file system recognised it");
-		goto out;
+		goto unclaim;
 	}
 	m = new_mount(sb, devname ? devname : sb->s_type->name, path);
 	if (!m) {
@@ -367,7 +364,7 @@ int do_mount(const char *devname, const char *path, const char *fstype,
 		if (sb->s_op->put_super)
 			sb->s_op->put_super(sb);
 		free_super(sb);
-		goto out;
+		goto unclaim;
 	}
 	/* The mount keeps mp's references: its parent and mount point. */
 	m->mnt_parent = mp.mnt;
@@ -376,6 +373,9 @@ int do_mount(const char *devname, const char *path, const char *fstype,
 	attach_mount(m);
 	mutex_unlock(&mount_mutex);
 	return 0;
+unclaim:
+	if (bdev)
+		blk_unclaim(bdev, mount_holder);
 out:
 	mutex_unlock(&mount_mutex);
 	path_put(&mp);
@@ -432,6 +432,8 @@ int do_umount(const char *path)
 		pr_err("umount: %s: %lu inodes still in use\n", sb->s_id, busy);
 	if (sb->s_op->put_super)
 		sb->s_op->put_super(sb);
+	if (sb->s_bdev)
+		blk_unclaim(sb->s_bdev, mount_holder);
 	free_super(sb);
 	iput(m->mnt_mountpoint);
 	mntput(m->mnt_parent);

@@ -12,8 +12,11 @@
  *  - a read error leaves the page !PG_uptodate with PG_error: the fault
  *    that waited for it kills its process (do_swap_page) and names the
  *    slot;
- *  - a backend that reports itself dead makes the area SWP_DEAD: no more
- *    slots from it, as if full.
+ *  - a write the backend could not start (submit() failed) touched no
+ *    disk: the page is dirty again and its slot stays good;
+ *  - a backend that reports itself dead (->dead, or submit() failing
+ *    with -ENODEV) makes the area SWP_DEAD: no more slots from it, as if
+ *    full.
  */
 #include "kernel/printk.h"
 #include "mm/filemap.h"
@@ -62,6 +65,8 @@ static void end_swap_write(struct swap_io *io)
 		end_page_writeback(page);
 	}
 	if (io->status) {
+		if (io->status == -ENODEV)	/* failed as the device died */
+			swap_area_dead(si);
 		__atomic_add_fetch(&si->nr_write_errors, 1, __ATOMIC_RELAXED);
 		pr_err("swap: write error %d on %s slots %lu-%lu: slot marked "
 		       "bad, page kept in memory\n", io->status,
@@ -72,17 +77,33 @@ static void end_swap_write(struct swap_io *io)
 	swap_io_free(io);
 }
 
-/* Submit io; a request that could not even start ends as a failed write. */
+/*
+ * submit() refused the write: nothing reached the device, so the slots
+ * say nothing about the disk and stay usable (a full queue, -EAGAIN, or
+ * no memory, -ENOMEM, pass). The pages are dirty again; reclaim tries
+ * them later. -ENODEV: the device is gone, and the area with it.
+ */
+static void swap_write_not_started(struct swap_info_struct *si,
+				   struct swap_io *io, int err)
+{
+	if (err == -ENODEV)
+		swap_area_dead(si);
+	for (unsigned int i = 0; i < io->nr; i++) {
+		SetPageDirty(io->pages[i]);
+		ClearPageReclaim(io->pages[i]);
+		end_page_writeback(io->pages[i]);
+	}
+	swap_io_free(io);
+}
+
+/* Submit io; one the backend refuses to start is undone as above. */
 static void swap_io_submit_write(struct swap_io *io)
 {
 	struct swap_info_struct *si = io->private;
 	int err = si->backend->submit(si->backend, io);
 
-	if (err) {
-		/* Not started: the same as an error at once. */
-		io->status = err;
-		end_swap_write(io);
-	}
+	if (err)
+		swap_write_not_started(si, io, err);
 }
 
 void swap_plug_flush(struct swap_plug *plug)
@@ -134,15 +155,6 @@ int swap_writepage_plug(struct page *page, struct swap_plug *plug)
 redirty:
 	SetPageDirty(page);
 	unlock_page_wake(page);
-	return err;
-}
-
-int swap_writepage(struct page *page)
-{
-	struct swap_plug plug = { NULL };
-	int err = swap_writepage_plug(page, &plug);
-
-	swap_plug_flush(&plug);
 	return err;
 }
 

@@ -15,7 +15,8 @@
  *      address_space indexes it by slot), and is marked dirty.
  *   2. try_to_unmap() (mm/rmap.h) replaces every PTE mapping it by the
  *      swap entry (one slot reference each, swap_map in mm/swap_alloc.h).
- *   3. swap_writepage() writes it (asynchronously, PG_writeback).
+ *   3. swap_writepage_plug() writes it (asynchronously, PG_writeback),
+ *      in one request with the batch's pages of the next slots.
  *   4. Once clean and unmapped, reclaim deletes it from the swap cache
  *      and frees it. The slot keeps the data; the PTEs keep the entry.
  * And back: a fault on a swap entry (do_swap_page, mm/memory.c) finds the
@@ -140,10 +141,14 @@ struct swap_backend {
 
 /*
  * Drivers register lookups; swapon asks each in turn for the device
- * name. A lookup returns a new backend (released by ->release) or NULL.
+ * name. A lookup returns a new backend (released by ->release), NULL
+ * (not one of its devices), or ERR_PTR(-errno) for a device of its that
+ * cannot be swapped to, with the reason in why (-EBUSY: "in use by a
+ * mounted file system").
  */
 struct swap_backend_lookup {
-	struct swap_backend *(*lookup)(const char *name);
+	struct swap_backend *(*lookup)(const char *name, char *why,
+				       size_t whylen);
 	struct list_head link;
 };
 void swap_register_backend_lookup(struct swap_backend_lookup *l);
@@ -252,22 +257,22 @@ struct vm_area_struct;
 struct page *swapin_readahead(swp_entry_t entry, struct vm_area_struct *vma,
 			      unsigned long addr, bool *major);
 
-/* Write a locked, dirty swap cache page (cleared for I/O by the caller:
- * clear_page_dirty_for_io) to its slot, asynchronously; unlocks it.
- * 0 or -errno (the page is dirty again, unlocked). */
-int swap_writepage(struct page *page);
-
 /*
- * Writes of consecutive slots gathered into one request, as Linux's block
- * plug merges them: reclaim gives each batch of pages a plug, and the
- * pages it writes in a row got their slots in a row (one CPU's cluster).
- * swap_writepage_plug() does what swap_writepage() does but queues the
- * page (under writeback, unlocked) instead of submitting it; a page whose
- * slot does not follow the queued ones, or a full request, submits those
- * first. swap_plug_flush() submits what is queued; call it before the
- * plug goes out of scope, and before waiting on anything (a page waiting
- * in a plug is under writeback until the flush). A write error marks
- * every slot of its request bad.
+ * Writing swap cache pages to their slots, asynchronously. Writes of
+ * consecutive slots are gathered into one request, as Linux's block plug
+ * merges them: reclaim gives each batch of pages a plug, and the pages it
+ * writes in a row got their slots in a row (one CPU's cluster).
+ *
+ * swap_writepage_plug() takes a locked, dirty swap cache page (cleared for
+ * I/O by the caller: clear_page_dirty_for_io), puts it under writeback,
+ * unlocks it and queues it; a page whose slot does not follow the queued
+ * ones, or a full request, submits those first. 0, or -errno (the page is
+ * dirty again, unlocked: a dead area, no memory for a request).
+ * swap_plug_flush() submits what is queued; call it before the plug goes
+ * out of scope, and before waiting on anything (a page in a plug is under
+ * writeback until the flush). A write error marks every slot of its
+ * request bad; a request the backend refuses to start leaves its pages
+ * dirty and its slots good.
  */
 struct swap_plug {
 	struct swap_io *io;	/* the request being filled; NULL: none */

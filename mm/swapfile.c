@@ -37,14 +37,16 @@ void swap_register_backend_lookup(struct swap_backend_lookup *l)
 	spin_unlock(&swap_lock);
 }
 
-static struct swap_backend *find_backend(const char *name)
+/* The backend for name, NULL, or ERR_PTR with why filled. */
+static struct swap_backend *find_backend(const char *name, char *why,
+					 size_t whylen)
 {
 	struct swap_backend_lookup *l;
 
 	/* Lookups are registered at boot and never leave: no lock needed
 	 * to walk them once registered (and a lookup may sleep). */
 	list_for_each_entry(l, &backend_lookups, link) {
-		struct swap_backend *sb = l->lookup(name);
+		struct swap_backend *sb = l->lookup(name, why, whylen);
 
 		if (sb)
 			return sb;
@@ -160,7 +162,11 @@ void si_swapinfo(unsigned long *total, unsigned long *free)
 	for (unsigned int i = 0; i < MAX_SWAPFILES; i++) {
 		struct swap_info_struct *si = swap_info[i];
 
-		if (!si || !(si->flags & SWP_WRITEOK))
+		/* A dead area counts for nothing: no slot of it is usable,
+		 * and counted full it would make vm_swap_full() say the
+		 * areas still working are fuller than they are. */
+		if (!si || !(si->flags & SWP_WRITEOK) ||
+		    (READ_ONCE(si->flags) & SWP_DEAD))
 			continue;
 		*total += si->slots.nr_slots_usable;
 		*free += si->slots.nr_slots_usable - READ_ONCE(si->slots.inuse);
@@ -196,7 +202,9 @@ int swapon(const char *name, int prio, char *why, size_t whylen)
 	int err;
 
 	why[0] = '\0';
-	sb = find_backend(name);
+	sb = find_backend(name, why, whylen);
+	if (IS_ERR(sb))
+		return (int)PTR_ERR(sb);
 	if (!sb) {
 		ksnprintf(why, whylen, "no such device");
 		return -ENODEV;
@@ -396,6 +404,21 @@ void show_swaps(void)
 		       si->slots.nr_slots_usable * (PAGE_SIZE / 1024),
 		       READ_ONCE(si->slots.inuse) * (PAGE_SIZE / 1024),
 		       si->prio);
+	}
+	/* Not in Linux's table: what went wrong, after it, one line an
+	 * area that had trouble (docs/mm/swap.md, "Errors"). */
+	for (unsigned int i = 0; i < MAX_SWAPFILES; i++) {
+		struct swap_info_struct *si = swap_info[i];
+
+		if (!si || !(si->flags & SWP_WRITEOK) ||
+		    !(si->nr_write_errors || si->nr_read_errors ||
+		      (si->flags & SWP_DEAD)))
+			continue;
+		printk("# /dev/%s: %lu write errors (their slots are bad), "
+		       "%lu read errors%s\n", si->backend->name,
+		       READ_ONCE(si->nr_write_errors),
+		       READ_ONCE(si->nr_read_errors),
+		       (si->flags & SWP_DEAD) ? ", dead: treated as full" : "");
 	}
 	spin_unlock(&swap_lock);
 }

@@ -215,3 +215,71 @@ swap_check() {
 		{ echo "the swap header's signature is gone (found '$magic')"; return 1; }
 	echo "ok   the swap header is mkswap's"
 }
+
+# The swap error configurations (tests/kernel/swap_err_user_test.c):
+# swap areas made by mkswap, each case turning its own on and off, so its
+# slots are handed out from slot 1 up. Sparse images in build/e2e/NAME/.
+#   vda  64 MiB: every write covering slots 3-5 fails (blkdebug write_aio
+#        on each slot's first sector: a request of several pages that
+#        covers one fails whole)
+#   vdb  64 MiB: every read covering slots 1-64 fails
+#   (blkdebug: an inject-error rule is armed by its event, then fails
+#   the requests covering its sector; only iotype limits their kind.
+#   Without it, swapon's header read armed vdb's rule and the first
+#   write of a slot failed instead.)
+#   vdc   8 MiB: small, for swap full
+#   vdd  16 MiB: declared dead by the suite (blk_mark_dead)
+#   vde   4 MiB: ext2, for mount against swapon
+#   vdf  64 MiB: good: the later slots of the read error case, and
+#        what the dead one cannot take
+SWAP_ERR_BAD="3 5"		# slots whose writes fail, first and last
+SWAP_ERR_RD="1 64"		# slots whose reads fail, first and last
+swap_err_setup() {
+	local d="$O/e2e/$cur_name" img size s lo hi rlo rhi
+	read -r lo hi <<<"$SWAP_ERR_BAD"
+	read -r rlo rhi <<<"$SWAP_ERR_RD"
+	mkdir -p "$d" && rm -f "$d"/*.img || return 1
+	for img in vda:64M vdb:64M vdc:8M vdd:16M vdf:64M; do
+		size=${img#*:}
+		img=${img%:*}
+		truncate -s "$size" "$d/$img.img" && chmod 600 "$d/$img.img" &&
+			mkswap "$d/$img.img" >/dev/null 2>&1 || return 1
+	done
+	truncate -s 4M "$d/vde.img" && mke2fs -q -F -t ext2 "$d/vde.img" || return 1
+	: >"$d/vda-blkdebug.conf"
+	for s in $(seq "$lo" "$hi"); do
+		printf '[inject-error]\nevent = "write_aio"\niotype = "write"\nerrno = "5"\nsector = "%d"\n\n' \
+			$((s * 8)) >>"$d/vda-blkdebug.conf"
+	done
+	: >"$d/vdb-blkdebug.conf"
+	for s in $(seq "$rlo" "$rhi"); do
+		printf '[inject-error]\nevent = "read_aio"\niotype = "read"\nerrno = "5"\nsector = "%d"\n\n' \
+			$((s * 8)) >>"$d/vdb-blkdebug.conf"
+	done
+	e2e_drives "blkdebug:$d/vda-blkdebug.conf:$d/vda.img" \
+		"blkdebug:$d/vdb-blkdebug.conf:$d/vdb.img" "$d/vdc.img" \
+		"$d/vdd.img" "$d/vde.img" "$d/vdf.img"
+	KERNEL_EXTRA="kunit.expect=swerr.wr:vda,swerr.bad_lo:$lo,swerr.bad_hi:$hi"
+	KERNEL_EXTRA+=",swerr.rd:vdb,swerr.rd_lo:$rlo,swerr.rd_hi:$rhi,swerr.small:vdc"
+	KERNEL_EXTRA+=",swerr.small_mib:8,swerr.dead:vdd,swerr.good:vdf,swerr.fs:vde"
+	export KERNEL_EXTRA
+}
+# After the run (when the suite ran to its end): every area's header is
+# still mkswap's (a failed or a refused write never lands on page 0), and
+# the ext2 disk, mounted and refused as swap, passes e2fsck -fn.
+swap_err_check() {
+	local d="$O/e2e/$cur_name" img magic
+	if ! log_has '^ *ok [0-9]* dead_disk_is_said_once_and_treated_as_full$' "$1"; then
+		[ "${GLOB:-*}" = "*" ] &&
+			{ echo "swap_err_user did not pass its last case"; return 1; }
+		return 0
+	fi
+	for img in vda vdb vdc vdd vdf; do
+		magic=$(dd if="$d/$img.img" bs=1 skip=4086 count=10 2>/dev/null)
+		[ "$magic" = SWAPSPACE2 ] ||
+			{ echo "$img: the swap header's signature is gone (found '$magic')"; return 1; }
+	done
+	e2fsck -fn "$d/vde.img" >/dev/null 2>&1 ||
+		{ echo "e2fsck -fn finds vde.img inconsistent"; return 1; }
+	echo "ok   every swap header is mkswap's, vde is clean"
+}

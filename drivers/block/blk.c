@@ -6,7 +6,9 @@
 #include "kernel/console.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/spinlock.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
 #include "mm/dma-mapping.h"
@@ -64,6 +66,8 @@ int blk_submit(struct block_device *bdev, struct blk_request *req)
 	}
 	if (req->op == BLK_OP_WRITE && bdev->read_only)
 		return -EINVAL;
+	if (blk_dead(bdev))
+		return -ENODEV;
 	/* The measure of "direct reclaim never writes" (mm/vmscan.h). */
 	if (req->op == BLK_OP_WRITE && !(req->flags & REQ_SWAP) &&
 	    current_in_direct_reclaim())
@@ -71,6 +75,44 @@ int blk_submit(struct block_device *bdev, struct blk_request *req)
 	req->status = 0;
 	req->error_sector = 0;
 	return bdev->ops->submit(bdev, req);
+}
+
+void blk_mark_dead(struct block_device *bdev, const char *why)
+{
+	if (!__atomic_exchange_n(&bdev->dead, true, __ATOMIC_RELAXED))
+		pr_err("blk: %s is dead (%s): its requests fail from now on\n",
+		       bdev->name, why);
+}
+
+static spinlock_t blk_claim_lock = SPINLOCK_INIT("blk_claim");
+
+int blk_claim(struct block_device *bdev, const char *holder,
+	      const char **by)
+{
+	unsigned long flags;
+	int r = 0;
+
+	spin_lock_irqsave(&blk_claim_lock, flags);
+	if (bdev->holder) {
+		if (by)
+			*by = bdev->holder;
+		r = -EBUSY;
+	} else {
+		bdev->holder = holder;
+	}
+	spin_unlock_irqrestore(&blk_claim_lock, flags);
+	return r;
+}
+
+void blk_unclaim(struct block_device *bdev, const char *holder)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&blk_claim_lock, flags);
+	WARN_ON(bdev->holder != holder);
+	if (bdev->holder == holder)
+		bdev->holder = NULL;
+	spin_unlock_irqrestore(&blk_claim_lock, flags);
 }
 
 void blk_complete(struct block_device *bdev, struct blk_request *req, int status)
@@ -178,12 +220,13 @@ static void blk_list_one(struct block_device *b, void *arg)
 {
 	(void)arg;
 	printk("%-5s %10llu sectors (%llu MiB)  depth %u%s%s  %s  reads %lu "
-	       "writes %lu flushes %lu errors %lu\n", b->name,
+	       "writes %lu flushes %lu errors %lu%s%s%s\n", b->name,
 	       (unsigned long long)b->nr_sectors,
 	       (unsigned long long)(b->nr_sectors >> 11), b->queue_depth,
 	       b->has_flush ? " flush" : "", b->read_only ? " ro" : "",
 	       b->irq_driven ? "irq" : "polled", b->nr_reads, b->nr_writes,
-	       b->nr_flushes, b->nr_errors);
+	       b->nr_flushes, b->nr_errors, blk_dead(b) ? "  DEAD" : "",
+	       b->holder ? "  used by " : "", b->holder ? b->holder : "");
 }
 
 static void hexdump(const uint8_t *p, size_t len, uint64_t base)

@@ -101,6 +101,8 @@ struct block_device {
 	bool irq_driven;		/* completions come by interrupt */
 	struct device *dma_dev;		/* what the disk DMAs as; NULL: none */
 	unsigned long nr_reads, nr_writes, nr_flushes, nr_errors;
+	bool dead;			/* blk_mark_dead: requests fail */
+	const char *holder;		/* blk_claim's, NULL: unclaimed */
 	struct list_head list;
 	/* Its writeback: flusher, bandwidth, dirty limits (set up by
 	 * blk_register; file systems on it point their mappings here). */
@@ -126,6 +128,31 @@ void blk_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg);
  * handler, which would be charged to the thread it interrupted).
  */
 int blk_submit(struct block_device *bdev, struct blk_request *req);
+/*
+ * The driver gave up on the device: it was unplugged, or its queue is
+ * broken (virtio's DEVICE_NEEDS_RESET). Says so once, with why; from
+ * then on blk_submit fails every request with -ENODEV, and users that
+ * keep a disk for long (swap: blk_swap.c's ->dead) stop using it. The
+ * driver fails what it still holds with -ENODEV itself. Any context.
+ * Tests call it to play a dead disk.
+ */
+void blk_mark_dead(struct block_device *bdev, const char *why);
+static inline bool blk_dead(const struct block_device *bdev)
+{
+	return __atomic_load_n(&bdev->dead, __ATOMIC_RELAXED);
+}
+
+/*
+ * A whole disk for one user at a time (Linux's exclusive open): a
+ * mounted file system, a swap area. blk_claim gives bdev to holder (a
+ * string that lives as long as the claim, said in refusals: "swap"),
+ * or returns -EBUSY with *by (may be NULL) set to the holder it has.
+ * blk_unclaim gives it back.
+ */
+int blk_claim(struct block_device *bdev, const char *holder,
+	      const char **by);
+void blk_unclaim(struct block_device *bdev, const char *holder);
+
 /* Called by drivers when req is done (sets counters, runs end_io). */
 void blk_complete(struct block_device *bdev, struct blk_request *req,
 		  int status);

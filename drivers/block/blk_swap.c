@@ -7,6 +7,7 @@
  */
 #include "drivers/block/blk.h"
 #include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
 #include "mm/kmalloc.h"
 #include "mm/swap.h"
 
@@ -59,21 +60,40 @@ static int blk_swap_read_header(struct swap_backend *sb, struct page *page)
 	return blk_execute(bdev, &req);
 }
 
+/* The driver gave up on the disk (blk_mark_dead): swap stops using it. */
+static bool blk_swap_dead(struct swap_backend *sb)
+{
+	return blk_dead(sb->priv);
+}
+
+static const char blk_swap_holder[] = "swap";
+
 static void blk_swap_release(struct swap_backend *sb)
 {
+	blk_unclaim(sb->priv, blk_swap_holder);
 	kfree(sb);
 }
 
-static struct swap_backend *blk_swap_lookup(const char *name)
+/* The disk, claimed for swap: a mounted one is refused (and mount
+ * refuses a disk swap holds, fs/super.c). */
+static struct swap_backend *blk_swap_lookup(const char *name, char *why,
+					    size_t whylen)
 {
 	struct block_device *bdev = blk_get(name);
 	struct swap_backend *sb;
+	const char *by = "";
 
 	if (!bdev || bdev->read_only)
 		return NULL;
+	if (blk_claim(bdev, blk_swap_holder, &by)) {
+		ksnprintf(why, whylen, "in use by %s", by);
+		return ERR_PTR(-EBUSY);
+	}
 	sb = kzalloc(sizeof(*sb), GFP_KERNEL);
-	if (!sb)
+	if (!sb) {
+		blk_unclaim(bdev, blk_swap_holder);
 		return NULL;
+	}
 	strlcpy(sb->name, bdev->name, sizeof(sb->name));
 	sb->nr_bytes = bdev->nr_sectors * SECTOR_SIZE;
 	sb->io_extra = sizeof(struct blk_swap_io);
@@ -81,6 +101,7 @@ static struct swap_backend *blk_swap_lookup(const char *name)
 			bdev->max_segments : SWAP_IO_MAX_PAGES;
 	sb->submit = blk_swap_submit;
 	sb->read_header = blk_swap_read_header;
+	sb->dead = blk_swap_dead;
 	sb->release = blk_swap_release;
 	sb->priv = bdev;
 	return sb;

@@ -134,6 +134,24 @@ static int start_locked(struct virtio_blk *vb, struct blk_request *req)
 	return 0;
 }
 
+/*
+ * After a failed request: has the device given up? One that sets
+ * DEVICE_NEEDS_RESET (virtio 1.2 sec. 2.1.2) answers nothing more until
+ * it is reset; a PCI device that was unplugged reads all ones. Then the
+ * disk is dead (blk_mark_dead): NULL if it is not. Asked only after an
+ * error, since a register read costs a VM exit. Lock held.
+ */
+static const char *vblk_gone(struct virtio_blk *vb)
+{
+	uint8_t st = vb->vdev->config->get_status(vb->vdev);
+
+	if (st == 0xff)
+		return "the device is gone";
+	if (st & VIRTIO_STATUS_NEEDS_RESET)
+		return "the device needs a reset";
+	return NULL;
+}
+
 /* Collect finished requests and start waiting ones; complete outside the
  * lock (an end_io may submit again). */
 static void vblk_service(struct virtio_blk *vb)
@@ -141,7 +159,8 @@ static void vblk_service(struct virtio_blk *vb)
 	struct list_head done;
 	unsigned long flags;
 	struct vblk_slot *s;
-	bool kick = false;
+	bool kick = false, failed = false;
+	const char *gone = NULL;
 
 	INIT_LIST_HEAD(&done);
 	spin_lock_irqsave(&vb->lock, flags);
@@ -153,16 +172,21 @@ static void vblk_service(struct virtio_blk *vb)
 		unmap_slot(vb, s);
 		req->status = st == VIRTIO_BLK_S_OK ? 0 :
 			      st == VIRTIO_BLK_S_UNSUPP ? -EOPNOTSUPP : -EIO;
+		failed |= st != VIRTIO_BLK_S_OK;
 		s->req = NULL;
 		s->next_free = vb->free_slot;
 		vb->free_slot = si;
 		vb->in_flight--;
 		list_add_tail(&req->queue, &done);
 	}
+	if (failed && !blk_dead(&vb->bdev))
+		gone = vblk_gone(vb);
 	while (!list_empty(&vb->pending)) {
 		struct blk_request *req = list_first_entry(&vb->pending,
 						struct blk_request, queue);
-		int err = start_locked(vb, req);
+		/* A dead device starts nothing: what waits fails. */
+		int err = gone || blk_dead(&vb->bdev) ? -ENODEV :
+			  start_locked(vb, req);
 
 		if (err == -11)
 			break;
@@ -177,6 +201,8 @@ static void vblk_service(struct virtio_blk *vb)
 	if (kick)
 		virtqueue_kick(vb->vq);
 	spin_unlock_irqrestore(&vb->lock, flags);
+	if (gone)
+		blk_mark_dead(&vb->bdev, gone);
 	while (!list_empty(&done)) {
 		struct blk_request *req = list_first_entry(&done,
 						struct blk_request, queue);

@@ -30,6 +30,7 @@ struct ram_swap {
 	unsigned long writes, reads;	/* requests */
 	unsigned long pages_written, pages_read;
 	bool fail_writes, fail_reads;
+	int refuse_writes;		/* submit() returns it: not started */
 };
 
 static struct test_arena arena;
@@ -62,6 +63,8 @@ static int ram_submit(struct swap_backend *sb, struct swap_io *io)
 
 	if (io->slot + io->nr > RAM_SLOTS)
 		return -EINVAL;
+	if (io->write && r->refuse_writes)
+		return r->refuse_writes;
 	if (io->write) {
 		r->writes++;
 		r->pages_written += io->nr;
@@ -99,8 +102,11 @@ static void ram_release(struct swap_backend *sb)
 	(void)sb;		/* static: nothing to free */
 }
 
-static struct swap_backend *ram_lookup(const char *name)
+static struct swap_backend *ram_lookup(const char *name, char *why,
+				       size_t whylen)
 {
+	(void)why;
+	(void)whylen;
 	if (!strcmp(name, "ram0"))
 		return &ram0.sb;
 	if (!strcmp(name, "ram1"))
@@ -405,6 +411,57 @@ static void write_error_keeps_the_page(struct kunit *test)
 	mmput(mm);
 }
 
+/* A write the backend could not even start (its queue full: submit()
+ * says -EAGAIN) touched no disk: the slot stays good and is used for the
+ * page's next write; the page stays in memory, dirty, nothing reported
+ * as an I/O error. */
+static void refused_write_keeps_the_slot(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_pages(test, 1);
+	struct swap_info_struct *si;
+	unsigned long errors, written, reads;
+	char out[512];
+	swp_entry_t e;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	si = swap_info_get(swp_entry(ram0_type(), 1));
+	KUNIT_ASSERT_NOT_NULL(test, si);
+	errors = si->nr_write_errors;
+	written = ram0.pages_written;
+	ram0.refuse_writes = -EAGAIN;
+	kunit_capture_start(test, out, sizeof(out));
+	do_madvise(mm, A, PAGE_SIZE, MADV_PAGEOUT);
+	kunit_capture_stop(test, DIAG_WARN);
+	ram0.refuse_writes = 0;
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "write error");
+	KUNIT_EXPECT_EQ(test, si->nr_write_errors, errors);
+	KUNIT_EXPECT_EQ(test, ram0.pages_written, written);
+	e = pte_entry(mm, A);
+	KUNIT_ASSERT_NE(test, e.val, 0UL);
+	/* The slot: one PTE, the cache, not bad; the page: dirty. */
+	KUNIT_EXPECT_EQ(test, swap_slot_map(&si->slots, swp_offset(e)),
+			SWAP_HAS_CACHE | 1U);
+	{
+		struct page *page = lookup_swap_cache(e);
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		KUNIT_EXPECT_TRUE(test, PageDirty(page));
+		KUNIT_EXPECT_FALSE(test, PageError(page));
+		KUNIT_EXPECT_FALSE(test, PageWriteback(page));
+		put_page(page);
+	}
+	/* Reclaim again: the same slot is written this time, the page
+	 * freed, and a touch reads the bytes back from it. */
+	reclaim_all();
+	KUNIT_EXPECT_EQ(test, ram0.pages_written, written + 1);
+	KUNIT_EXPECT_EQ(test, pte_entry(mm, A).val, e.val);
+	reads = ram0.reads;
+	KUNIT_EXPECT_EQ(test, peek(mm, A), val(0, 0));
+	KUNIT_EXPECT_EQ(test, ram0.reads, reads + 1);
+	mmput(mm);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+}
+
 /* A failed read kills the process that needed the page (SIGBUS), says
  * which slot, and loses nothing: a later fault reads it. */
 static void read_error_fails_the_fault_only(struct kunit *test)
@@ -520,6 +577,7 @@ static struct kunit_case swap_cases[] = {
 	KUNIT_CASE(readahead_reads_the_window_once),
 	KUNIT_CASE(fork_shares_one_slot_and_one_page),
 	KUNIT_CASE(write_error_keeps_the_page),
+	KUNIT_CASE(refused_write_keeps_the_slot),
 	KUNIT_CASE(read_error_fails_the_fault_only),
 	KUNIT_CASE(full_swap_keeps_the_rest),
 	KUNIT_CASE(unmap_and_exit_free_the_slots),

@@ -1,0 +1,357 @@
+/*
+ * tests/kernel/swap_err_user_test.c - swap's errors on real disks (issue
+ * 16: "errors lose nothing silently"), with user programs: swap areas
+ * the host made with mkswap, some served through QEMU's blkdebug so that
+ * chosen sectors fail (tools/e2e.sh, swap_err_setup; docs/testing.md).
+ * Each case turns its own area on and off again, so slots are handed
+ * out from the start of the area: cluster 0 first, slot 1 up.
+ *
+ * The harness promises (kunit.expect=; without them the suite skips):
+ *   swerr.wr:vda      writes of slots swerr.bad_lo..swerr.bad_hi fail
+ *                     (every time: blkdebug write_aio on each sector)
+ *   swerr.rd:vdb      reads of slots swerr.rd_lo..swerr.rd_hi fail
+ *   swerr.small:vdc   a small area (swerr.small_mib), for swap full
+ *   swerr.dead:vdd    a good area this suite declares dead
+ *   swerr.good:vdf    a good area, where the dead one's pages go
+ *   swerr.fs:vde      an ext2 disk, for the claim between mount and swap
+ * Each memhog is sized from RAM (128 MiB) plus a few MiB.
+ */
+#include "drivers/block/blk.h"
+#include "kernel/abi/signal.h"
+#include "kernel/console.h"
+#include "kernel/kunit.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/process.h"
+#include "kernel/sched.h"
+#include "mm/mmzone.h"
+#include "mm/page_alloc.h"
+#include "mm/swap.h"
+#include "mm/vmstat.h"
+#include "tests/kernel/e2e_user.h"
+
+#define OUT_SIZE	16384
+static char out[OUT_SIZE];
+#define EXITED(code)	((code) << 8)
+#define MERGE_SLOTS	64	/* pages QEMU may merge into one request */
+
+static void capture(struct kunit *test)
+{
+	memset(out, 0, sizeof(out));
+	kunit_capture_start(test, out, sizeof(out));
+}
+
+static unsigned int count_lines(const char *s)
+{
+	unsigned int n = 0;
+
+	for (const char *p = out; (p = strstr(p, s)); p += strlen(s))
+		n++;
+	return n;
+}
+
+static unsigned long promised_ul(struct kunit *test, const char *key)
+{
+	uint64_t v = 0;
+
+	if (!parse_u64(promised(test, key), &v, false))
+		KUNIT_FAIL(test, "%s is not a number", key);
+	return (unsigned long)v;
+}
+
+/* RAM plus extra MiB, as a memhog size. */
+static void size_over_ram(char *buf, size_t len, unsigned long extra_mib)
+{
+	ksnprintf(buf, len, "%luM",
+		  (totalram_pages() >> (20 - PAGE_SHIFT)) + extra_mib);
+}
+
+/* The area on dev (swapon at prio, -1: automatic), or the case ends. */
+static struct swap_info_struct *area_on(struct kunit *test, const char *dev,
+					int prio)
+{
+	char line[48];
+
+	if (prio >= 0)
+		ksnprintf(line, sizeof(line), "swapon %s -p %d", dev, prio);
+	else
+		ksnprintf(line, sizeof(line), "swapon %s", dev);
+	if (console(line)) {
+		KUNIT_FAIL(test, "%s refused", line);
+		kunit_end_case(test);
+	}
+	for (unsigned int t = 0; t < MAX_SWAPFILES; t++) {
+		struct swap_info_struct *si = swap_info_get(swp_entry(t, 1));
+
+		if (si && !strcmp(si->backend->name, dev))
+			return si;
+	}
+	KUNIT_FAIL(test, "swapon %s said yes, but no area is on it", dev);
+	kunit_end_case(test);
+	return NULL;
+}
+
+static void area_off(struct kunit *test, const char *dev)
+{
+	char line[48];
+
+	ksnprintf(line, sizeof(line), "swapoff %s", dev);
+	KUNIT_EXPECT_EQ(test, console(line), 0);
+}
+
+/* Wait until PSWPOUT has moved by n pages since out0, for up to 300 s:
+ * on a loaded host a memhog filling RAM first has run at 1-2 MiB/s. */
+static void wait_swapped(struct kunit *test, unsigned long out0,
+			 unsigned long n)
+{
+	for (int i = 0; i < 3000 && global_vm_event(PSWPOUT) - out0 < n; i++)
+		sleep_ms(100);
+	KUNIT_ASSERT_GE(test, global_vm_event(PSWPOUT) - out0, n);
+}
+
+/*
+ * Writes of some slots fail on the disk: each of those slots is marked
+ * bad (never handed out again), the write error is counted and shown by
+ * `swaps`, and the page it held stays in memory: a memhog larger than
+ * RAM reads every word back right.
+ */
+static void write_errors_mark_slots_bad_and_keep_pages(struct kunit *test)
+{
+	const char *dev = promised(test, "swerr.wr");
+	unsigned long lo = promised_ul(test, "swerr.bad_lo");
+	unsigned long hi = promised_ul(test, "swerr.bad_hi");
+	struct swap_info_struct *si = area_on(test, dev, -1);
+	char size[16], want[64];
+	const char *const argv[] = { "memhog", size, NULL };
+	unsigned long out0 = global_vm_event(PSWPOUT);
+	unsigned int bad_in_range = 0;
+
+	KUNIT_EXPECT_EQ(test, si->nr_write_errors, 0UL);
+	size_over_ram(size, sizeof(size), 24);
+	capture(test);
+	KUNIT_EXPECT_EQ(test, process_wait(start(test, argv)), EXITED(0));
+	KUNIT_EXPECT_EQ(test, console("swaps"), 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	KUNIT_EXPECT_EQ(test, count_lines(", 0 mismatches"), 1U);
+	KUNIT_EXPECT_GT(test, global_vm_event(PSWPOUT) - out0, 1000UL);
+	KUNIT_EXPECT_GT(test, si->nr_write_errors, 0UL);
+	/* Each failed request is reported with its slots, and each of them
+	 * is bad now. Which requests failed is QEMU's to say: its
+	 * virtio-blk merges neighbouring requests, and a merged one that
+	 * covers a failing sector fails whole (runs saw 1-3 fail for 3-5).
+	 * So: every slot reported lies near lo..hi (a merge is at most
+	 * MERGE_SLOTS long), and some request covering lo..hi failed. */
+	ksnprintf(want, sizeof(want), "swap: write error -5 on %s slots ", dev);
+	KUNIT_EXPECT_EQ(test, (unsigned long)count_lines(want),
+			si->nr_write_errors);
+	for (const char *p = out; (p = strstr(p, want)); ) {
+		unsigned long first = 0, last = 0;
+
+		p += strlen(want);
+		while (*p >= '0' && *p <= '9')
+			first = first * 10 + (unsigned long)(*p++ - '0');
+		if (*p == '-')
+			p++;
+		while (*p >= '0' && *p <= '9')
+			last = last * 10 + (unsigned long)(*p++ - '0');
+		KUNIT_EXPECT_LE(test, first, last);
+		KUNIT_EXPECT_LE(test, first, hi + MERGE_SLOTS);
+		KUNIT_EXPECT_GE(test, last + MERGE_SLOTS, lo);
+		for (unsigned long s = first; s <= last; s++)
+			if (!(swap_slot_map(&si->slots, s) & SWAP_MAP_BAD))
+				KUNIT_FAIL(test, "slot %lu: its write failed, but "
+					   "it is not marked bad (map %#x)", s,
+					   swap_slot_map(&si->slots, s));
+		if (first <= hi && last >= lo)
+			bad_in_range++;
+	}
+	KUNIT_EXPECT_GT(test, bad_in_range, 0U);
+	/* An I/O error is no dead disk (virtio-blk asks the device). */
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "is dead");
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "stopped answering");
+	ksnprintf(want, sizeof(want), "# /dev/%s: %lu write errors", dev,
+		  si->nr_write_errors);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	kunit_info(test, "%lu write errors, pswpout %lu", si->nr_write_errors,
+		   global_vm_event(PSWPOUT) - out0);
+	area_off(test, dev);
+}
+
+/*
+ * A read fails on the disk: the process whose page it was dies by SIGBUS
+ * with a report naming the area and the slot; another process swapping
+ * at the same time finishes with every word right. The victim runs
+ * alone on the failing area until it has swapped out far past the bad
+ * slots (its first pages out, which it reads back first, are there);
+ * then a good area of higher priority takes every later slot, so no
+ * page of the other process can land on the failing one.
+ */
+static void read_error_kills_only_the_process_that_needed_it(
+	struct kunit *test)
+{
+	const char *dev = promised(test, "swerr.rd");
+	unsigned long lo = promised_ul(test, "swerr.rd_lo");
+	unsigned long hi = promised_ul(test, "swerr.rd_hi");
+	const char *good = promised(test, "swerr.good");
+	struct swap_info_struct *si = area_on(test, dev, 1);
+	char vsize[16], bsize[16], want[64];
+	const char *const victim[] = { "memhog", vsize, NULL };
+	const char *const bystander[] = { "memhog", bsize, NULL };
+	unsigned long out0 = global_vm_event(PSWPOUT);
+	int v, b;
+
+	size_over_ram(vsize, sizeof(vsize), 16);
+	ksnprintf(bsize, sizeof(bsize), "%luM",
+		  totalram_pages() >> (20 - PAGE_SHIFT) >> 1);
+	capture(test);
+	v = start(test, victim);
+	wait_swapped(test, out0, 2048);		/* 8 clusters' worth */
+	area_on(test, good, 2);
+	b = start(test, bystander);
+	KUNIT_EXPECT_EQ(test, process_wait(v), SIGBUS);
+	KUNIT_EXPECT_EQ(test, process_wait(b), EXITED(0));
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	KUNIT_EXPECT_EQ(test, count_lines(", 0 mismatches"), 1U);
+	KUNIT_EXPECT_GE(test, si->nr_read_errors, 1UL);
+	/* The fault's report names the area and a slot of the failed
+	 * request: the readahead windows of 8 around the bad ones. */
+	ksnprintf(want, sizeof(want), "failed: read error on %s slot ", dev);
+	KUNIT_EXPECT_EQ(test, count_lines(want), 1U);
+	{
+		const char *p = strstr(out, want);
+		uint64_t slot = 0;
+		char num[12];
+		size_t n = 0;
+
+		if (p) {
+			p += strlen(want);
+			while (n < sizeof(num) - 1 && p[n] >= '0' && p[n] <= '9') {
+				num[n] = p[n];
+				n++;
+			}
+			num[n] = '\0';
+			KUNIT_EXPECT_TRUE(test, parse_u64(num, &slot, false));
+			KUNIT_EXPECT_GE(test, slot, lo & ~7UL);
+			KUNIT_EXPECT_LE(test, slot, hi | 7UL);
+			kunit_info(test, "victim killed on slot %llu (bad "
+				   "%lu-%lu)", (unsigned long long)slot, lo, hi);
+		}
+	}
+	KUNIT_EXPECT_STR_CONTAINS(test, out,
+				  "the process that needed it is killed");
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "is dead");
+	area_off(test, good);
+	area_off(test, dev);
+}
+
+/*
+ * Swap full is no hang: a memhog larger than RAM and the small area
+ * together is killed by the OOM killer, and its slots are all free
+ * again after.
+ */
+static void swap_full_ends_in_the_oom_killer(struct kunit *test)
+{
+	const char *dev = promised(test, "swerr.small");
+	unsigned long mib = promised_ul(test, "swerr.small_mib");
+	struct swap_info_struct *si = area_on(test, dev, -1);
+	char size[16];
+	const char *const argv[] = { "memhog", size, NULL };
+	unsigned long total, free;
+
+	size_over_ram(size, sizeof(size), mib + 32);
+	capture(test);
+	KUNIT_EXPECT_EQ(test, process_wait(start(test, argv)), SIGKILL);
+	/* Allocations failing on the way to the kill may warn. */
+	kunit_expect_reports(test, DIAG_WARN,
+			     kunit_capture_stop(test, DIAG_WARN));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "Out of memory: Killed process");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "(memhog)");
+	si_swapinfo(&total, &free);
+	KUNIT_EXPECT_EQ(test, total, si->slots.nr_slots_usable);
+	/* Every slot is free, or held only by a page still in the swap
+	 * cache (reclaim lets it go later). */
+	KUNIT_EXPECT_LE(test, total - free,
+			node_page_state_snapshot(&contig_page_data,
+						 NR_SWAPCACHE));
+	area_off(test, dev);
+}
+
+/*
+ * A disk whose driver gave up (blk_mark_dead: unplugged, or its queue
+ * broken) is said once and treated as full: swap-out goes on to the
+ * next area, and a memhog larger than RAM reads every word back right.
+ */
+static void dead_disk_is_said_once_and_treated_as_full(struct kunit *test)
+{
+	const char *dead = promised(test, "swerr.dead");
+	const char *good = promised(test, "swerr.good");
+	struct swap_info_struct *dsi = area_on(test, dead, 10);
+	struct swap_info_struct *gsi = area_on(test, good, 5);
+	char size[16], want[64];
+	const char *const argv[] = { "memhog", size, NULL };
+	unsigned long total, free, gfree;
+
+	blk_mark_dead(blk_get(dead), "the test says so");
+	size_over_ram(size, sizeof(size), 24);
+	capture(test);
+	KUNIT_EXPECT_EQ(test, process_wait(start(test, argv)), EXITED(0));
+	KUNIT_EXPECT_EQ(test, console("swaps"), 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	KUNIT_EXPECT_EQ(test, count_lines(", 0 mismatches"), 1U);
+	ksnprintf(want, sizeof(want), "swap: %s stopped answering", dead);
+	KUNIT_EXPECT_EQ(test, count_lines(want), 1U);
+	ksnprintf(want, sizeof(want), "# /dev/%s: ", dead);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "dead: treated as full");
+	KUNIT_EXPECT_TRUE(test, dsi->flags & SWP_DEAD);
+	/* The dead one counts for nothing in SwapTotal and SwapFree. */
+	si_swapinfo(&total, &free);
+	gfree = gsi->slots.nr_slots_usable - gsi->slots.inuse;
+	KUNIT_EXPECT_EQ(test, total, gsi->slots.nr_slots_usable);
+	KUNIT_EXPECT_EQ(test, free, gfree);
+	area_off(test, good);
+	area_off(test, dead);
+}
+
+/*
+ * One user a disk: a mounted disk is refused as swap, and a swap area
+ * cannot be mounted; each refusal names who has the disk.
+ */
+static void mounted_disk_and_swap_area_refuse_each_other(struct kunit *test)
+{
+	const char *fs = promised(test, "swerr.fs");
+	const char *sw = promised(test, "swerr.small");
+	char line[64], want[80];
+
+	capture(test);
+	ksnprintf(line, sizeof(line), "mount %s /mnt", fs);
+	KUNIT_ASSERT_EQ(test, console(line), 0);
+	ksnprintf(line, sizeof(line), "swapon %s", fs);
+	KUNIT_EXPECT_NE(test, console(line), 0);
+	KUNIT_EXPECT_EQ(test, console("umount /mnt"), 0);
+	area_on(test, sw, -1);
+	ksnprintf(line, sizeof(line), "mount %s /mnt", sw);
+	KUNIT_EXPECT_NE(test, console(line), 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	ksnprintf(want, sizeof(want), "swapon: %s: in use by a mounted file "
+		  "system", fs);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	ksnprintf(want, sizeof(want), "mount: %s: refused: in use by swap", sw);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	area_off(test, sw);
+}
+
+static struct kunit_case swap_err_user_cases[] = {
+	KUNIT_CASE(write_errors_mark_slots_bad_and_keep_pages),
+	KUNIT_CASE(read_error_kills_only_the_process_that_needed_it),
+	KUNIT_CASE(swap_full_ends_in_the_oom_killer),
+	KUNIT_CASE(mounted_disk_and_swap_area_refuse_each_other),
+	KUNIT_CASE(dead_disk_is_said_once_and_treated_as_full),
+	{}
+};
+
+static struct kunit_suite swap_err_user_suite = {
+	.name = "swap_err_user",
+	.test_cases = swap_err_user_cases,
+};
+kunit_test_suite(swap_err_user_suite);
