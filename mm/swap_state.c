@@ -248,6 +248,8 @@ struct page *swapin_readahead(swp_entry_t entry, struct vm_area_struct *vma,
 	page = lookup_swap_cache(entry);
 	if (page)
 		return page;
+	/* LAB: which slots to read with the one faulted on
+	 * (docs/labs/05-swap-readahead.md). */
 	if (win > si->backend->max_pages)
 		win = si->backend->max_pages;
 	start = win > 1 ? off & ~(win - 1) : off;
