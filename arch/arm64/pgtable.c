@@ -140,6 +140,7 @@ static void arm64_sync(void)
 	.mk_nonpresent = arm64_mk_nonpresent, \
 	.nonpresent_payload = arm64_nonpresent_payload, \
 	.young_bit = PTE_AF, \
+	.young_clear_no_flush = true, \
 	.dirty_bit = PTE_DIRTY, \
 	.sync = arm64_sync
 
