@@ -1,5 +1,5 @@
 /*
- * memhog SIZE [PASSES] - map SIZE bytes (K/M/G suffixes) of anonymous
+ * memhog [-v] SIZE [PASSES] - map SIZE bytes (K/M/G suffixes) of anonymous
  * memory, write a pattern in every page, read it all back and verify.
  *
  * Each pass: mmap (no MAP_POPULATE: every first touch is a demand-zero
@@ -12,6 +12,15 @@
  *
  * N counts words that differ. Exit 0 only if every pass had none; 1 on a
  * mismatch or a failed mmap; 2 on bad arguments (with the usage line).
+ *
+ * With -v, a second line a pass says how much swap was in use (sysinfo(2):
+ * totalswap - freeswap, times mem_unit) after the mmap, after the write
+ * pass and after the verify pass (before the munmap), and how long each
+ * pass took, for tools/bench-swap's figures:
+ *
+ *   memhog: swap in use: <K> KiB before, <K> KiB after the write pass, <K> KiB after the verify pass, write pass <T> ms, verify pass <T> ms
+ *
+ * (or "memhog: swap in use: unknown (sysinfo: <error>)" if the call fails).
  */
 #include "libc.h"
 
@@ -38,16 +47,35 @@ static uint64_t rate(uint64_t bytes, uint64_t ns)
 
 static void usage(void)
 {
-	dprintf(2, "usage: memhog SIZE[K|M|G] [PASSES]\n");
+	dprintf(2, "usage: memhog [-v] SIZE[K|M|G] [PASSES]\n");
 	exit(2);
+}
+
+static int sysinfo_err;	/* errno of the last failed sysinfo(2) */
+
+/* Bytes of swap in use, as sysinfo(2) reports it; -1 if the call fails. */
+static int64_t swap_in_use(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si) < 0) {
+		sysinfo_err = errno;
+		return -1;
+	}
+	return (int64_t)((si.totalswap - si.freeswap) * (uint64_t)si.mem_unit);
 }
 
 int main(int argc, char **argv, char **envp)
 {
-	uint64_t size, pages, bad_total = 0, p, w, t0, t1, t2;
+	uint64_t size, pages, bad_total = 0, p, w, t0, t1, tv, t2;
 	unsigned long passes = 1, pass;
-	int ok;
+	int ok, verbose = 0;
 
+	if (argc >= 2 && strcmp(argv[1], "-v") == 0) {
+		verbose = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 2 || argc > 3)
 		usage();
 	size = parse_size(argv[1], &ok);
@@ -66,6 +94,7 @@ int main(int argc, char **argv, char **envp)
 	for (pass = 0; pass < passes; pass++) {
 		uint64_t seed = now_ns() ^ ((uint64_t)getpid() << 32) ^ pass;
 		uint64_t bad = 0;
+		int64_t sw0 = 0, sw1 = 0, sw2 = 0;
 		uint64_t *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
 				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -74,22 +103,42 @@ int main(int argc, char **argv, char **envp)
 			       (unsigned long long)size, strerror(errno));
 			return 1;
 		}
+		if (verbose)
+			sw0 = swap_in_use();
 		t0 = now_ns();
 		for (p = 0; p < pages; p++)
 			for (w = 0; w < WORDS; w++)
 				mem[p * WORDS + w] = pattern(seed, p, w);
 		t1 = now_ns();
+		if (verbose) {
+			sw1 = swap_in_use();
+			tv = now_ns();	/* the verify pass's time leaves it out */
+		} else {
+			tv = t1;
+		}
 		for (p = 0; p < pages; p++)
 			for (w = 0; w < WORDS; w++)
 				if (mem[p * WORDS + w] != pattern(seed, p, w))
 					bad++;
 		t2 = now_ns();
+		if (verbose)
+			sw2 = swap_in_use();
 		munmap(mem, size);
 		printf("memhog: %llu MiB written at %llu MiB/s, verified at %llu MiB/s, %llu mismatches\n",
 		       (unsigned long long)(size >> 20),
 		       (unsigned long long)rate(size, t1 - t0),
-		       (unsigned long long)rate(size, t2 - t1),
+		       (unsigned long long)rate(size, t2 - tv),
 		       (unsigned long long)bad);
+		if (verbose && (sw0 < 0 || sw1 < 0 || sw2 < 0))
+			printf("memhog: swap in use: unknown (sysinfo: %s)\n",
+			       strerror(sysinfo_err));
+		else if (verbose)
+			printf("memhog: swap in use: %llu KiB before, %llu KiB after the write pass, %llu KiB after the verify pass, write pass %llu ms, verify pass %llu ms\n",
+			       (unsigned long long)sw0 >> 10,
+			       (unsigned long long)sw1 >> 10,
+			       (unsigned long long)sw2 >> 10,
+			       (unsigned long long)(t1 - t0) / 1000000,
+			       (unsigned long long)(t2 - tv) / 1000000);
 		bad_total += bad;
 	}
 	return bad_total ? 1 : 0;

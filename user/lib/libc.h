@@ -113,6 +113,19 @@ int kill(pid_t pid, int sig);
 int clock_gettime(int clk, struct timespec *ts);
 int nanosleep(const struct timespec *req, struct timespec *rem);
 int sched_yield(void);
+/* sysinfo(2)'s struct, Linux's layout on a 64-bit arch: memory and swap
+ * sizes count units of mem_unit bytes. */
+struct sysinfo {
+	long uptime;
+	unsigned long loads[3];
+	unsigned long totalram, freeram, sharedram, bufferram;
+	unsigned long totalswap, freeswap;
+	unsigned short procs, pad;
+	unsigned long totalhigh, freehigh;
+	unsigned int mem_unit;
+	char _f[4];
+};
+int sysinfo(struct sysinfo *info);
 /* End the process (exit_group: every thread). No atexit handlers. */
 __attribute__((noreturn)) void exit(int code);
 __attribute__((noreturn)) void _exit(int code);

@@ -144,6 +144,11 @@ int sched_yield(void)
 	return (int)SYS(__NR_sched_yield, 0);
 }
 
+int sysinfo(struct sysinfo *info)
+{
+	return (int)SYS(__NR_sysinfo, info);
+}
+
 void _exit(int code)
 {
 	for (;;)
