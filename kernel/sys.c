@@ -17,6 +17,7 @@
 #include "kernel/time.h"
 #include "kernel/uaccess.h"
 #include "mm/page_alloc.h"
+#include "mm/swap.h"
 #include <arch/mmu.h>
 #include <arch/user.h>
 
@@ -413,6 +414,8 @@ struct k_sysinfo {
 	char _f[4];
 };
 
+/* sysinfo(2): sizes in mem_unit (a page); the swap figures are the slots
+ * of the areas that are on (si_swapinfo, as Linux's). */
 SYSCALL_DEFINE1(sysinfo, struct k_sysinfo *, uinfo)
 {
 	struct k_sysinfo si;
@@ -421,6 +424,7 @@ SYSCALL_DEFINE1(sysinfo, struct k_sysinfo *, uinfo)
 	si.uptime = (long)(clock_ns() / 1000000000ULL);
 	si.totalram = totalram_pages();
 	si.freeram = nr_free_pages();
+	si_swapinfo(&si.totalswap, &si.freeswap);
 	si.procs = (unsigned short)nr_processes();
 	si.mem_unit = PAGE_SIZE;
 	return copy_to_user(uinfo, &si, sizeof(si)) ? -EFAULT : 0;

@@ -61,6 +61,40 @@ static uint64_t mib(struct kunit *test, const char *s)
 	return v;
 }
 
+/* The decimal number at s (0 if none). */
+static uint64_t number_at(const char *s)
+{
+	uint64_t v = 0;
+
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (uint64_t)(*s++ - '0');
+	return v;
+}
+
+/*
+ * memhog -v's swap lines in out: how many, the largest "KiB after the
+ * write pass" and the largest "KiB before" (the swap in use as sysinfo(2)
+ * told the program, so a sysinfo that leaves the swap fields 0 fails).
+ */
+static unsigned int swap_lines(uint64_t *max_after_write, uint64_t *max_before)
+{
+	const char *key = "memhog: swap in use: ";
+	unsigned int n = 0;
+
+	*max_after_write = *max_before = 0;
+	for (const char *p = out; (p = strstr(p, key)); n++) {
+		const char *w;
+
+		p += strlen(key);
+		*max_before = max(*max_before, number_at(p));
+		w = strstr(p, " KiB before, ");
+		if (w)
+			*max_after_write = max(*max_after_write,
+					       number_at(w + strlen(" KiB before, ")));
+	}
+	return n;
+}
+
 /* The area is on, as the console says (swaps: Linux's /proc/swaps). */
 static void swap_area_is_on(struct kunit *test)
 {
@@ -82,7 +116,10 @@ static void swap_area_is_on(struct kunit *test)
 /*
  * memhog over 1.5x RAM (swap.hogs of them, each its share): every one
  * says 0 mismatches and exits 0; pages went out and came back (pswpout,
- * pswpin); at the end every slot is free again.
+ * pswpin); at the end every slot is free again. Each runs with -v, so
+ * sysinfo(2) is checked too: swap was in use after some write pass (a
+ * lone memhog finds none in use before it starts), never more than the
+ * area holds.
  */
 static void memhogs_outgrow_ram_and_verify(struct kunit *test)
 {
@@ -91,6 +128,7 @@ static void memhogs_outgrow_ram_and_verify(struct kunit *test)
 	unsigned long out0 = global_vm_event(PSWPOUT);
 	unsigned long in0 = global_vm_event(PSWPIN);
 	unsigned long total, free;
+	uint64_t after_write, before;
 	int pids[MAX_HOGS];
 	char size[16];
 
@@ -103,7 +141,7 @@ static void memhogs_outgrow_ram_and_verify(struct kunit *test)
 		  (unsigned long long)(total_mib / nhogs));
 	capture(test);
 	for (uint64_t i = 0; i < nhogs; i++) {
-		const char *const argv[] = { "memhog", size, NULL };
+		const char *const argv[] = { "memhog", "-v", size, NULL };
 
 		pids[i] = start(test, argv);
 	}
@@ -114,10 +152,17 @@ static void memhogs_outgrow_ram_and_verify(struct kunit *test)
 	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "Out of memory");
 	KUNIT_EXPECT_GT(test, global_vm_event(PSWPOUT) - out0, 0UL);
 	KUNIT_EXPECT_GT(test, global_vm_event(PSWPIN) - in0, 0UL);
-	kunit_info(test, "%llu x memhog %s: pswpout %lu pswpin %lu",
+	si_swapinfo(&total, &free);
+	KUNIT_EXPECT_EQ(test, swap_lines(&after_write, &before), (unsigned int)nhogs);
+	KUNIT_EXPECT_GT(test, after_write, 0ULL);
+	KUNIT_EXPECT_LE(test, after_write, (uint64_t)total * (PAGE_SIZE / 1024));
+	if (nhogs == 1)
+		KUNIT_EXPECT_EQ(test, before, 0ULL);
+	kunit_info(test, "%llu x memhog -v %s: pswpout %lu pswpin %lu, sysinfo: up to %llu KiB of swap in use after a write pass",
 		   (unsigned long long)nhogs, size,
 		   global_vm_event(PSWPOUT) - out0,
-		   global_vm_event(PSWPIN) - in0);
+		   global_vm_event(PSWPIN) - in0,
+		   (unsigned long long)after_write);
 	/* Every slot is free again, or held only by a page the swap cache
 	 * still has (one that was being written when its process exited:
 	 * reclaim frees it later, as Linux's SwapCached); none leaked. */
