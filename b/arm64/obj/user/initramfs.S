@@ -1,3 +1,0 @@
-	.section .initramfs, "a"
-	.balign 4
-	.incbin "/work/wt/slow/b/arm64/initramfs.cpio"
