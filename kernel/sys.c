@@ -7,6 +7,7 @@
  * There are no users: every id is 0 (root), and the permission checks
  * that Linux makes on ids always pass.
  */
+#include "kernel/abi/sysinfo.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 #include "kernel/percpu.h"
@@ -403,22 +404,11 @@ SYSCALL_DEFINE1(times, struct k_tms *, ubuf)
 	return (long)jiffies;
 }
 
-struct k_sysinfo {
-	long uptime;
-	unsigned long loads[3];
-	unsigned long totalram, freeram, sharedram, bufferram;
-	unsigned long totalswap, freeswap;
-	unsigned short procs, pad;
-	unsigned long totalhigh, freehigh;
-	unsigned int mem_unit;
-	char _f[4];
-};
-
 /* sysinfo(2): sizes in mem_unit (a page); the swap figures are the slots
  * of the areas that are on (si_swapinfo, as Linux's). */
-SYSCALL_DEFINE1(sysinfo, struct k_sysinfo *, uinfo)
+SYSCALL_DEFINE1(sysinfo, struct sysinfo *, uinfo)
 {
-	struct k_sysinfo si;
+	struct sysinfo si;
 
 	memset(&si, 0, sizeof(si));
 	si.uptime = (long)(clock_ns() / 1000000000ULL);

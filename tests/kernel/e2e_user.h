@@ -11,6 +11,8 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/process.h"
+#include "kernel/sched.h"
+#include "mm/vmstat.h"
 
 static const char *const test_envp[] = { "PATH=/bin", "HOME=/", NULL };
 
@@ -52,6 +54,18 @@ static inline int console(const char *line)
 
 	strlcpy(buf, line, sizeof(buf));
 	return console_execute(buf);
+}
+
+/*
+ * Wait until pswpout has moved by n pages since out0, for up to 300 s: on
+ * a loaded host a memhog filling RAM first has run at 1-2 MiB/s. True if
+ * it did (the caller expects or asserts it).
+ */
+static inline bool wait_pswpout(unsigned long out0, unsigned long n)
+{
+	for (int i = 0; i < 3000 && global_vm_event(PSWPOUT) - out0 < n; i++)
+		sleep_ms(100);
+	return global_vm_event(PSWPOUT) - out0 >= n;
 }
 
 #endif

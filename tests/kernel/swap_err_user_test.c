@@ -99,16 +99,6 @@ static void area_off(struct kunit *test, const char *dev)
 	KUNIT_EXPECT_EQ(test, console(line), 0);
 }
 
-/* Wait until PSWPOUT has moved by n pages since out0, for up to 300 s:
- * on a loaded host a memhog filling RAM first has run at 1-2 MiB/s. */
-static void wait_swapped(struct kunit *test, unsigned long out0,
-			 unsigned long n)
-{
-	for (int i = 0; i < 3000 && global_vm_event(PSWPOUT) - out0 < n; i++)
-		sleep_ms(100);
-	KUNIT_ASSERT_GE(test, global_vm_event(PSWPOUT) - out0, n);
-}
-
 /*
  * Writes of some slots fail on the disk: each of those slots is marked
  * bad (never handed out again), the write error is counted and shown by
@@ -205,7 +195,7 @@ static void read_error_kills_only_the_process_that_needed_it(
 		  totalram_pages() >> (20 - PAGE_SHIFT) >> 1);
 	capture(test);
 	v = start(test, victim);
-	wait_swapped(test, out0, 2048);		/* 8 clusters' worth */
+	KUNIT_ASSERT_TRUE(test, wait_pswpout(out0, 2048));	/* 8 clusters' worth */
 	area_on(test, good, 2);
 	b = start(test, bystander);
 	KUNIT_EXPECT_EQ(test, process_wait(v), SIGBUS);

@@ -172,15 +172,6 @@ static void memhogs_outgrow_ram_and_verify(struct kunit *test)
 						 NR_SWAPCACHE));
 }
 
-/* Wait until PSWPOUT has moved by n pages since out0, for up to 60 s. */
-static void wait_swapping(struct kunit *test, unsigned long out0,
-			  unsigned long n)
-{
-	for (int i = 0; i < 600 && global_vm_event(PSWPOUT) - out0 < n; i++)
-		sleep_ms(100);
-	KUNIT_EXPECT_GE(test, global_vm_event(PSWPOUT) - out0, n);
-}
-
 /*
  * fork beside a memhog that outgrows RAM: forktest's children share, copy
  * and exit while the memhog fills memory and starts to swap. Not yet
@@ -235,7 +226,7 @@ static void swapoff_under_load(struct kunit *test)
 		capture(test);
 		hog = start(test, argv);
 	}
-	wait_swapping(test, out0, 1000);
+	KUNIT_EXPECT_TRUE(test, wait_pswpout(out0, 1000));
 	ksnprintf(line, sizeof(line), "swapoff %s", dev);
 	r = console(line);
 	si_swapinfo(&total, &free);

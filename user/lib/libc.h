@@ -22,6 +22,7 @@
 #include <arch/unistd.h>
 #include "kernel/abi/mman.h"
 #include "kernel/abi/signal.h"
+#include "kernel/abi/sysinfo.h"
 #include "kernel/errno.h"
 #include "kernel/lib/random.h"
 #include "kernel/lib/string.h"
@@ -113,18 +114,7 @@ int kill(pid_t pid, int sig);
 int clock_gettime(int clk, struct timespec *ts);
 int nanosleep(const struct timespec *req, struct timespec *rem);
 int sched_yield(void);
-/* sysinfo(2)'s struct, Linux's layout on a 64-bit arch: memory and swap
- * sizes count units of mem_unit bytes. */
-struct sysinfo {
-	long uptime;
-	unsigned long loads[3];
-	unsigned long totalram, freeram, sharedram, bufferram;
-	unsigned long totalswap, freeswap;
-	unsigned short procs, pad;
-	unsigned long totalhigh, freehigh;
-	unsigned int mem_unit;
-	char _f[4];
-};
+/* sysinfo(2): struct sysinfo is kernel/abi/sysinfo.h's. */
 int sysinfo(struct sysinfo *info);
 /* End the process (exit_group: every thread). No atexit handlers. */
 __attribute__((noreturn)) void exit(int code);
