@@ -47,6 +47,7 @@ static unsigned long *samples;	/* NULL when stopped and never started */
 static unsigned long nr_max;
 static unsigned long nr_taken;	/* slots claimed (may pass nr_max) */
 static bool running;
+static unsigned int in_tick;	/* ticks between their check and their store */
 
 void profile_tick(void)
 {
@@ -55,14 +56,21 @@ void profile_tick(void)
 
 	if (!READ_ONCE(running))
 		return;
-	regs = get_irq_regs();
-	if (arch_current()->is_idle)
-		pc = PC_IDLE;
-	else
-		pc = regs ? instruction_pointer(regs) : PC_NOREGS;
-	i = __atomic_fetch_add(&nr_taken, 1, __ATOMIC_RELAXED);
-	if (i < nr_max)
-		samples[i] = pc;
+	/* Announce, then look again: profile_stop clears running, then
+	 * waits for in_tick to drain, so a tick that saw running here
+	 * stores into the buffer before anyone may free it. */
+	__atomic_add_fetch(&in_tick, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&running, __ATOMIC_SEQ_CST)) {
+		regs = get_irq_regs();
+		if (arch_current()->is_idle)
+			pc = PC_IDLE;
+		else
+			pc = regs ? instruction_pointer(regs) : PC_NOREGS;
+		i = __atomic_fetch_add(&nr_taken, 1, __ATOMIC_RELAXED);
+		if (i < nr_max)
+			samples[i] = pc;
+	}
+	__atomic_sub_fetch(&in_tick, 1, __ATOMIC_RELEASE);
 }
 
 int profile_start(unsigned long max)
@@ -87,9 +95,12 @@ int profile_start(unsigned long max)
 
 void profile_stop(void)
 {
-	WRITE_ONCE(running, false);
-	/* A tick that read running before the store may still be writing
-	 * its slot; each is one store, done before its CPU's next tick. */
+	__atomic_store_n(&running, false, __ATOMIC_SEQ_CST);
+	/* A tick that saw running may still be storing its sample (on a
+	 * vCPU the host has not scheduled, for a while): wait for it, so
+	 * show and the next start may read or free the buffer. */
+	while (__atomic_load_n(&in_tick, __ATOMIC_ACQUIRE))
+		arch_cpu_relax();
 }
 
 static int by_pc(const void *a, const void *b)
