@@ -379,6 +379,36 @@ static void vmscan_direct_never_writes(struct kunit *test)
 	fake_done(test);
 }
 
+/*
+ * Direct reclaim facing only pages under writeback: it cannot free any,
+ * and scanning harder would only look at the same pages again. Each round
+ * stops at the first priority whose pass found them in other hands
+ * (reclaim_blocked) and waits, so the whole call looks at each page about
+ * once; escalating to priority 0 every round looked at each ~36 times.
+ */
+static void vmscan_direct_waits_instead_of_rescanning(struct kunit *test)
+{
+	unsigned long scan0 = global_vm_event(PGSCAN_DIRECT);
+	struct page *pages[512];
+	unsigned long scanned;
+
+	KUNIT_ASSERT_TRUE(test, fake_make(test));
+	for (unsigned int i = 0; i < ARRAY_SIZE(pages); i++) {
+		pages[i] = fake_page(test, i);
+		set_page_writeback(pages[i]);
+	}
+	KUNIT_EXPECT_EQ(test, try_to_free_pages(&arena.pgdat, GFP_KERNEL, 0),
+			0UL);
+	scanned = global_vm_event(PGSCAN_DIRECT) - scan0;
+	kunit_info(test, "%lu pages looked at for %zu under writeback",
+		   scanned, ARRAY_SIZE(pages));
+	KUNIT_EXPECT_GT(test, scanned, 0UL);
+	KUNIT_EXPECT_LE(test, scanned, 2 * ARRAY_SIZE(pages));
+	for (unsigned int i = 0; i < ARRAY_SIZE(pages); i++)
+		end_page_writeback(pages[i]);
+	fake_done(test);
+}
+
 /* Anonymous pages are aged, never freed (no swap). */
 static void vmscan_anon_only_aged(struct kunit *test)
 {
@@ -459,6 +489,7 @@ static struct kunit_case vmscan_cases[] = {
 	KUNIT_CASE(vmscan_activates_and_ages),
 	KUNIT_CASE(vmscan_refault_distance),
 	KUNIT_CASE(vmscan_direct_never_writes),
+	KUNIT_CASE(vmscan_direct_waits_instead_of_rescanning),
 	KUNIT_CASE(vmscan_direct_reclaim_write_is_counted),
 	KUNIT_CASE(vmscan_anon_only_aged),
 	{}
