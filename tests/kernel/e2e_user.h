@@ -16,6 +16,29 @@
 
 static const char *const test_envp[] = { "PATH=/bin", "HOME=/", NULL };
 
+/* A process's wait status for exit(code). */
+#define EXITED(code)	((code) << 8)
+
+/* What the console printed since capture() (each suite has its own). */
+#define OUT_SIZE	16384
+static char out[OUT_SIZE];
+
+static inline void capture(struct kunit *test)
+{
+	memset(out, 0, sizeof(out));
+	kunit_capture_start(test, out, sizeof(out));
+}
+
+/* How many times s occurs in out (a line each, for whole-line s). */
+static inline unsigned int count_lines(const char *s)
+{
+	unsigned int n = 0;
+
+	for (const char *p = out; (p = strstr(p, s)); p += strlen(s))
+		n++;
+	return n;
+}
+
 /* The value the harness promised for key, or skip the case. A copy:
  * kunit_expectation's buffer is reused by the next lookup, and a case
  * may hold up to four values. */

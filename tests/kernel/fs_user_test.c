@@ -50,11 +50,6 @@
 #include "mm/page_alloc.h"
 #include "mm/vmstat.h"
 
-#define OUT_SIZE	16384
-static char out[OUT_SIZE];
-
-#define EXITED(code)	((code) << 8)
-
 /* The seeds and sizes of the files the host checks (tools/run-tests
  * ext2_check computes the same). */
 #define PAT_SEED	"2"
@@ -86,12 +81,6 @@ static __printf(2, 3) int shf(struct kunit *test, const char *fmt, ...)
 	kvsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
 	return sh(test, cmd);
-}
-
-static void capture(struct kunit *test)
-{
-	memset(out, 0, sizeof(out));
-	kunit_capture_start(test, out, sizeof(out));
 }
 
 /* A size in bytes from "256M". */

@@ -30,25 +30,7 @@
 #include "mm/vmstat.h"
 #include "tests/kernel/e2e_user.h"
 
-#define OUT_SIZE	16384
-static char out[OUT_SIZE];
-#define EXITED(code)	((code) << 8)
 #define MERGE_SLOTS	64	/* pages QEMU may merge into one request */
-
-static void capture(struct kunit *test)
-{
-	memset(out, 0, sizeof(out));
-	kunit_capture_start(test, out, sizeof(out));
-}
-
-static unsigned int count_lines(const char *s)
-{
-	unsigned int n = 0;
-
-	for (const char *p = out; (p = strstr(p, s)); p += strlen(s))
-		n++;
-	return n;
-}
 
 static unsigned long promised_ul(struct kunit *test, const char *key)
 {

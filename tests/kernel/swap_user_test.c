@@ -25,27 +25,7 @@
 #include "mm/swap.h"
 #include "mm/vmstat.h"
 
-
-#define OUT_SIZE	8192
-static char out[OUT_SIZE];
-#define EXITED(code)	((code) << 8)
 #define MAX_HOGS	4
-
-static void capture(struct kunit *test)
-{
-	memset(out, 0, sizeof(out));
-	kunit_capture_start(test, out, sizeof(out));
-}
-
-/* How many lines of out contain s. */
-static unsigned int count_lines(const char *s)
-{
-	unsigned int n = 0;
-
-	for (const char *p = out; (p = strstr(p, s)); p += strlen(s))
-		n++;
-	return n;
-}
 
 static uint64_t mib(struct kunit *test, const char *s)
 {
