@@ -20,6 +20,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/time.h"
 #include <arch/cpu.h>
+#include <arch/machine.h>
 #include <arch/page.h>
 #include <arch/thread.h>
 
@@ -84,11 +85,36 @@ __noreturn void smp_secondary_entry(unsigned int cpu)
 	sched_secondary_start();
 }
 
+/* spinlock=: 0 ticket, 1 test-and-set, -1 not given (the machine says). */
+static int spinlock_opt = -1;
+
+static int set_spinlock(const char *v)
+{
+	if (strcmp(v, "ticket") == 0)
+		spinlock_opt = 0;
+	else if (strcmp(v, "tas") == 0)
+		spinlock_opt = 1;
+	else
+		return -1;
+	return 0;
+}
+KERNEL_PARAM("spinlock", set_spinlock,
+	     "ticket|tas: how spinlock waiters wait (default: tas in a virtual machine, ticket on hardware)");
+
 void smp_early_init(void)
 {
+	bool virt = arch_cpu_virtualized();
+
 	for (unsigned int c = 0; c < NR_CPUS; c++)
 		spin_lock_init_raw(&per_cpu_ptr(cpu_calls, c)->lock, "cpu_calls");
 	nr_possible = arch_smp_early_init();
+	/* Before the other CPUs start; safe at any time (kernel/spinlock.h). */
+	spin_lock_virt = spinlock_opt >= 0 ? spinlock_opt : virt;
+	pr_info("smp: spinlocks wait by %s (%s)\n",
+		spin_lock_virt ? "test-and-set" : "ticket",
+		spinlock_opt >= 0 ? "spinlock= option" :
+		virt ? "a virtual machine: the host may preempt a waiting CPU" :
+		"hardware");
 }
 
 void smp_init(void)

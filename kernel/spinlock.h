@@ -1,9 +1,23 @@
 /*
  * kernel/spinlock.h - spinning locks.
  *
- * A ticket lock: each locker takes the next ticket and waits until the
- * owner counter reaches it, so CPUs get the lock in the order they asked
- * (fair, unlike a test-and-set lock). Hold a spinlock only for short,
+ * Two ways to wait, one lock word (next, owner: free when they are equal):
+ *  - ticket (on real hardware): each locker takes the next ticket and waits
+ *    until owner reaches it, so CPUs get the lock in the order they asked
+ *    (fair, unlike a test-and-set lock);
+ *  - test-and-set (in a virtual machine, `spin_lock_virt`): a locker takes
+ *    the lock only when it is free (next == owner: next goes up by one,
+ *    as a ticket would), and otherwise waits until it is free again.
+ *    Unfair, but no waiter can hold the others up. With tickets, the
+ *    lock goes to the next ticket in line even when that CPU is a host
+ *    thread the host has just preempted: every CPU behind it waits for
+ *    the host to run it again (lock-waiter preemption). Four vCPUs on a
+ *    two-core host swapping at once ran 9x slower that way (docs/smp.md,
+ *    "Locks"). Linux does the same: virt_spin_lock() on x86 guests.
+ * The two agree on the lock word, so the mode may change at any time,
+ * even with locks held or waited for (the lock suite flips it under
+ * contention). kernel/smp.c picks it at boot: arch_cpu_virtualized(), or
+ * the `spinlock=ticket|tas` option. Hold a spinlock only for short,
  * non-sleeping sections: taking one turns preemption off until it is
  * released (kernel/preempt.h). The _irqsave forms also disable interrupts
  * on this CPU, for data an interrupt handler touches too.
@@ -44,6 +58,8 @@ typedef struct spinlock {
 
 /* Lock debugging switch (default on) and its hooks. */
 extern bool lock_debug;
+/* true: test-and-set waiting (a virtual machine); false: tickets. */
+extern bool spin_lock_virt;
 void lockdebug_acquire(spinlock_t *l, const char *file, int line);
 bool lockdebug_check_recursion(spinlock_t *l, const char *file, int line);
 bool lockdebug_check_release(spinlock_t *l, const char *file, int line);
@@ -60,28 +76,44 @@ static inline void spin_lock_init_raw(spinlock_t *l, const char *name)
 	l->raw = true;
 }
 
+/* Take l if nobody holds it (next == owner): next goes up by one, as if
+ * we had drawn the ticket now being served. The CAS fails whenever
+ * someone holds it or waits with a ticket (next != owner). */
+static inline bool spin_take_if_free(spinlock_t *l)
+{
+	uint16_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+	uint16_t want = owner;
+
+	return __atomic_compare_exchange_n(&l->next, &want, (uint16_t)(owner + 1),
+					   false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
 static inline void __spin_lock(spinlock_t *l, const char *file, int line)
 {
 	preempt_disable();
 	if (lock_debug && !l->raw && lockdebug_check_recursion(l, file, line))
 		return;		/* reported; taking it again would hang */
-	uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&spin_lock_virt, __ATOMIC_RELAXED)) {
+		/* Test-and-set: take it if free, else wait until it is. */
+		while (!spin_take_if_free(l))
+			while (__atomic_load_n(&l->next, __ATOMIC_RELAXED) !=
+			       __atomic_load_n(&l->owner, __ATOMIC_RELAXED))
+				arch_cpu_relax();
+	} else {
+		uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
-		arch_cpu_relax();
+		while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+			arch_cpu_relax();
+	}
 	if (lock_debug && !l->raw)
 		lockdebug_acquire(l, file, line);
 }
 
 static inline bool __spin_trylock(spinlock_t *l, const char *file, int line)
 {
-	uint16_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
-	uint16_t want = owner;
-
 	preempt_disable();
-	if (!__atomic_compare_exchange_n(&l->next, &want, (uint16_t)(owner + 1),
-					 false, __ATOMIC_ACQUIRE,
-					 __ATOMIC_RELAXED)) {
+	if (!spin_take_if_free(l)) {
 		preempt_enable();
 		return false;
 	}

@@ -45,6 +45,8 @@ struct board {
 	const char *name;			/* "QEMU virt", "Raspberry Pi 4" */
 	const char *const *compatible;		/* root compatibles, NULL-ended */
 	bool under_qemu;			/* semihosting is worth trying */
+	bool virtual_machine;			/* no such hardware: each CPU is
+						 * a host thread (arch_cpu_virtualized) */
 	/* Defaults for a boot without a device tree (0 size: none). */
 	uint64_t ram_base, ram_size;
 	uint64_t periph_base;			/* SoC peripherals */

@@ -93,3 +93,8 @@ const char *arch_machine_name(void)
 {
 	return board_cfg.model[0] ? board_cfg.model : "arm64";
 }
+
+bool arch_cpu_virtualized(void)
+{
+	return board_cfg.board && board_cfg.board->virtual_machine;
+}

@@ -46,3 +46,11 @@ const char *arch_machine_name(void)
 {
 	return "x86_64 PC";
 }
+
+bool arch_cpu_virtualized(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	return c & (1U << 31);
+}

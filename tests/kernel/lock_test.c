@@ -154,6 +154,12 @@ static void critical_section(unsigned int me, unsigned long round)
 		udelay(HOLD_US);
 }
 
+/* Mixed waiting: worker 0 flips spin_lock_virt every FLIP_EVERY rounds
+ * while the others hold and wait (spinlock_modes_agree_on_the_lock_word). */
+#define FLIP_EVERY	8
+static bool flip_modes;
+static unsigned long flips;
+
 static int spin_worker(void *arg)
 {
 	struct lock_worker *w = arg;
@@ -164,7 +170,13 @@ static int spin_worker(void *arg)
 	me = arch_cpu_id();	/* where it really runs, not where it was bound */
 	for (i = 0; more_rounds(i, ROUNDS); i++) {
 		unsigned long flags = 0;
-		bool irqsave = i & 1, got = spin_trylock(&counter_lock);
+		bool irqsave = i & 1, got;
+
+		if (flip_modes && w == &workers[0] && !(i % FLIP_EVERY)) {
+			WRITE_ONCE(spin_lock_virt, !READ_ONCE(spin_lock_virt));
+			flips++;
+		}
+		got = spin_trylock(&counter_lock);
 
 		if (!got) {
 			note_contention(me, spinlock_held);
@@ -273,6 +285,38 @@ static void contended_spinlock_counts_exactly(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, counter, total);
 	KUNIT_EXPECT_FALSE(test, spin_is_locked(&counter_lock));
 	expect_overlap(test);
+}
+
+/*
+ * Both ways of waiting (kernel/spinlock.h) exclude: tickets, test-and-set,
+ * and the two mixed. In the mixed run one worker flips the mode every
+ * FLIP_EVERY rounds, so ticket waiters and test-and-set waiters meet on
+ * the same lock; they agree on what "free" means, so the count is exact
+ * and nobody waits forever for a ticket that was never drawn.
+ */
+static void spinlock_modes_agree_on_the_lock_word(struct kunit *test)
+{
+	static const char *const names[] = { "ticket", "test-and-set", "mixed" };
+	bool mode = spin_lock_virt;
+
+	for (unsigned int m = 0; m < 3; m++) {
+		unsigned long total;
+
+		WRITE_ONCE(spin_lock_virt, m == 1);
+		flip_modes = m == 2;
+		flips = 0;
+		total = run_workers(test, spin_worker);
+		kunit_info(test, "%s: %lu increments, counter %lu, %lu flips",
+			   names[m], total, counter, flips);
+		KUNIT_EXPECT_GE(test, total, (unsigned long)nr_workers() * ROUNDS);
+		KUNIT_EXPECT_EQ(test, counter, total);
+		KUNIT_EXPECT_FALSE(test, spin_is_locked(&counter_lock));
+		if (m == 2)
+			KUNIT_EXPECT_GE(test, flips, (unsigned long)ROUNDS / FLIP_EVERY);
+		expect_overlap(test);
+	}
+	flip_modes = false;
+	WRITE_ONCE(spin_lock_virt, mode);
 }
 
 static void contended_mutex_counts_exactly(struct kunit *test)
@@ -429,6 +473,7 @@ static void debugger_catches_mutex_misuse(struct kunit *test)
 
 static struct kunit_case lock_cases[] = {
 	KUNIT_CASE(contended_spinlock_counts_exactly),
+	KUNIT_CASE(spinlock_modes_agree_on_the_lock_word),
 	KUNIT_CASE(contended_mutex_counts_exactly),
 	KUNIT_CASE(mutex_is_handed_to_the_waiter),
 	KUNIT_CASE(debugger_catches_recursion),

@@ -10,8 +10,10 @@
 #include "kernel/percpu.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
+#include "kernel/spinlock.h"
 #include "mm/page_alloc.h"
 #include "mm/arch_mm.h"
+#include <arch/machine.h>
 #include <arch/mmu.h>
 #include <arch/page.h>
 
@@ -42,6 +44,24 @@ static void expected_cpus_online(struct kunit *test)
 		KUNIT_FAIL(test, "expect_cpus=%u, but %u CPU(s) are online (mask %#lx): "
 			   "secondary CPUs did not start (see the smp: lines at boot)",
 			   want, num_online_cpus(), cpu_online_mask);
+}
+
+/*
+ * arch_cpu_virtualized() knows the machine: the harness says whether its
+ * CPUs are host threads (kunit.expect=cpu.virtualized:1 for QEMU's q35 and
+ * virt, 0 for the raspi3b model, which poses as hardware). It decides how
+ * spinlocks wait: test-and-set in a virtual machine, tickets on hardware
+ * (kernel/spinlock.h), unless spinlock= said otherwise.
+ */
+static void cpu_virtualized_is_known(struct kunit *test)
+{
+	uint64_t want;
+
+	if (!kunit_expectation_u64("cpu.virtualized", &want))
+		kunit_skip(test, "no kunit.expect=cpu.virtualized:0|1: the machine is not known");
+	KUNIT_EXPECT_EQ(test, (uint64_t)arch_cpu_virtualized(), want);
+	kunit_info(test, "virtualized: %d; spinlocks wait by %s",
+		   arch_cpu_virtualized(), spin_lock_virt ? "test-and-set" : "ticket");
 }
 
 static DEFINE_PER_CPU(unsigned int, hits);
@@ -165,6 +185,7 @@ static void tlb_shootdown_seen_on_remote_cpu(struct kunit *test)
 static struct kunit_case smp_cases[] = {
 	KUNIT_CASE(cpus_online_have_distinct_ids),
 	KUNIT_CASE(expected_cpus_online),
+	KUNIT_CASE(cpu_virtualized_is_known),
 	KUNIT_CASE(call_function_reaches_every_cpu),
 	KUNIT_CASE(reschedule_ipi_wakes_an_idle_cpu),
 	KUNIT_CASE(tlb_shootdown_seen_on_remote_cpu),

@@ -12,6 +12,7 @@ const struct board board_virt = {
 	.name = "QEMU virt",
 	.compatible = virt_compatible,
 	.under_qemu = true,
+	.virtual_machine = true,
 	.ram_base = 0x40000000,
 	.ram_size = 128UL << 20,
 	.periph_base = 0x08000000,

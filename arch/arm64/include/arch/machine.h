@@ -23,6 +23,13 @@ __noreturn void arch_halt(void);
 /* Name of the machine for the boot log ("QEMU virt", "Raspberry Pi 4"...). */
 const char *arch_machine_name(void);
 
+/* true if the CPUs are threads of a host, which may stop any of them at
+ * any instruction. The architecture has no such bit (x86's CPUID has):
+ * it is the board's word. QEMU's `virt` exists only as a virtual machine;
+ * a Raspberry Pi is hardware (even when QEMU's raspi3b plays one). Chooses
+ * how spinlocks wait (kernel/spinlock.h). */
+bool arch_cpu_virtualized(void);
+
 /* Raise the trap that reports a panic (kernel/panic.c): a BRK with the
  * immediate 0x800 (Linux's BUG_BRK_IMM), recognised by the trap handler. */
 #define ARM64_PANIC_BRK_IMM	0x800

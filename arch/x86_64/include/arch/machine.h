@@ -21,6 +21,12 @@ __noreturn void arch_halt(void);
 /* Name of the machine for the boot log ("QEMU q35", ...). */
 const char *arch_machine_name(void);
 
+/* true if the CPUs are threads of a host (a hypervisor or an emulator such
+ * as QEMU), which may stop any of them at any instruction: CPUID leaf 1,
+ * ECX bit 31 (the "hypervisor" bit, SDM vol. 2A, CPUID; reserved as 0 on
+ * hardware). Chooses how spinlocks wait (kernel/spinlock.h). */
+bool arch_cpu_virtualized(void);
+
 /* Raise the trap that reports a panic (kernel/panic.c): an invalid opcode
  * the trap handler recognises while panic_message is set. */
 static inline void arch_panic_trap(void)
