@@ -92,6 +92,11 @@ int kunit_set_expectations(const char *list)
 	return 0;
 }
 
+const char *kunit_expectations(void)
+{
+	return expectations;
+}
+
 const char *kunit_expectation(const char *key)
 {
 	static char value[64];

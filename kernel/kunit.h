@@ -205,6 +205,7 @@ const char *kunit_filter(void);		/* the one in force ("" for none) */
  */
 int kunit_set_expectations(const char *list);	/* -1 (printed) if malformed */
 const char *kunit_expectation(const char *key);
+const char *kunit_expectations(void);	/* the whole list, to save and restore */
 bool kunit_expectation_u64(const char *key, uint64_t *out);
 
 /* ---- what the macros call ---- */

@@ -49,10 +49,14 @@ static void empty_list_is_fine(struct kunit *test)
 }
 
 /* The harness's promises are found by exact key; malformed lists are
- * refused whole, so a typo cannot silently drop an expectation. */
+ * refused whole, so a typo cannot silently drop an expectation. The
+ * machine's own promises are put back at the end, for the suites after. */
 static void expectations_are_looked_up_by_key(struct kunit *test)
 {
+	char saved[256];
 	uint64_t v = 0;
+
+	strlcpy(saved, kunit_expectations(), sizeof(saved));
 
 	KUNIT_ASSERT_EQ(test, kunit_set_expectations("vtd.levels:4,smmu.ril:1,cpu:max"), 0);
 	KUNIT_EXPECT_STREQ(test, kunit_expectation("vtd.levels"), "4");
@@ -72,7 +76,8 @@ static void expectations_are_looked_up_by_key(struct kunit *test)
 	printk_capture_stop();
 	KUNIT_EXPECT_NULL(test, kunit_expectation("vtd.levels"));
 	KUNIT_EXPECT_STR_CONTAINS(test, log, "'oops' is not KEY:VALUE");
-	kunit_set_expectations(NULL);
+	KUNIT_EXPECT_EQ(test, kunit_set_expectations(saved), 0);
+	KUNIT_EXPECT_STREQ(test, kunit_expectations(), saved);
 }
 
 /*
