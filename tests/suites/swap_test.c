@@ -10,6 +10,7 @@
  * exit (slots freed), and through swapoff.
  */
 #include "tests/suites/test_arena.h"
+#include "tests/suites/vfs_testfs.h"
 #include "kernel/lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
@@ -153,6 +154,10 @@ static int swap_suite_init(struct kunit *test)
 		swap_register_backend_lookup(&ram_lookups);
 		registered = true;
 	}
+	/* swapon's tables come from the global node: on the host it exists
+	 * only once a suite has made it (this one may run alone). */
+	if (!vfs_test_ensure_mm())
+		return -1;
 	if (!test_arena_make(test, &arena, 0) ||
 	    !test_arena_make(test, &disk_arena, 0))
 		return -1;

@@ -9,6 +9,7 @@
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
+#include "mm/xarray.h"
 
 #define TESTFS_MAX_INO	4096
 
@@ -435,6 +436,7 @@ bool vfs_test_ensure_mm(void)
 	if (page_arena_init(&contig_page_data, &r, 1, 0) < 0)
 		return false;
 	kmem_cache_init();
+	xarray_init();		/* as kernel_main: the index's node cache */
 	return true;
 }
 
