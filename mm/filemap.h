@@ -284,7 +284,9 @@ void unlock_page_wake(struct page *page);
  */
 bool set_page_dirty(struct page *page);
 /* Writeback is about to start on a locked dirty page: clear PG_dirty and
- * the dirty mark (counting NR_FILE_DIRTY down), re-arm write protection
+ * the dirty mark (counting NR_FILE_DIRTY down; the mark stays if a
+ * set_page_dirty on another CPU got in between: a dirty page always has
+ * its mark), re-arm write protection
  * of its shared mappings (mm/rmap.h page_mkclean) so a later store faults
  * and dirties it again. True if it was dirty. */
 bool clear_page_dirty_for_io(struct page *page);

@@ -154,8 +154,19 @@ bool clear_page_dirty_for_io(struct page *page)
 		set_page_dirty(page);
 	if (!TestClearPageDirty(page))
 		return false;
+	/*
+	 * The mark goes only if the page is still clean, looked at under
+	 * the lock: set_page_dirty() on another CPU (a store through
+	 * access_remote_vm, a write fault) may have set PG_dirty again since
+	 * the line above, and its mark, set under this lock, may already be
+	 * in place. Clearing it regardless left a dirty page without its
+	 * mark, which no sync looks for: a store lost
+	 * (vm_smp.set_dirty_beside_clear_keeps_the_mark). Linux clears the
+	 * mark under the same check, in __folio_start_writeback().
+	 */
 	spin_lock_irqsave(&mapping->i_pages_lock, flags);
-	xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_DIRTY);
+	if (!PageDirty(page))
+		xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_DIRTY);
 	account_page_cleaned(page, mapping);
 	spin_unlock_irqrestore(&mapping->i_pages_lock, flags);
 	return true;
