@@ -302,7 +302,7 @@ void zap_file_pte(struct mm_struct *mm, unsigned long va, struct page *page)
 }
 
 int zap_anon_pte_to_swap(struct mm_struct *mm, unsigned long va,
-			 struct page *page)
+			 struct page *page, struct tlb_batch *tlb)
 {
 	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
 	swp_entry_t entry = page_swap_entry(page);
@@ -313,11 +313,17 @@ int zap_anon_pte_to_swap(struct mm_struct *mm, unsigned long va,
 	err = swap_duplicate(entry);
 	if (err)
 		return err;
-	pte = unmap_pte_final(mm, va, &prot);
-	/* The level-1 table stays after an unmap: no memory needed. */
-	if (pgtable_set_nonpresent(&mm->arch.pgt, va,
-				   swp_entry_to_payload(entry)))
-		panic("zap_anon_pte_to_swap: no swap entry at %lx", va);
+	/* One exchange: the entry in, the PTE with its final dirty bit out
+	 * (a CPU that would set the bit now walks to the entry and faults).
+	 * A CPU may still store through its TLB until the flush; such a
+	 * PTE was dirty, so the page is, and it is written only after. */
+	pte = pgtable_exchange_nonpresent(&mm->arch.pgt, va,
+					  swp_entry_to_payload(entry));
+	if (!pte)
+		panic("zap_anon_pte_to_swap: no present PTE at %lx", va);
+	if (!tlb || !tlb_batch_add(tlb, mm, va))
+		arch_flush_tlb_mm_range(&mm->arch, va, PAGE_SIZE);
+	prot = fmt->attrs_to_prot(fmt->leaf_attrs(pte));
 	/* A writable PTE may have been stored through whatever its dirty
 	 * bit says (an arch whose bit is set by software): count it dirty. */
 	if ((pte & fmt->dirty_bit) || (prot & PROT_WRITE))

@@ -110,6 +110,8 @@ void swap_plug_flush(struct swap_plug *plug)
 {
 	struct swap_io *io = plug->io;
 
+	/* No CPU may store into these pages once the device reads them. */
+	tlb_batch_flush(&plug->tlb);
 	plug->io = NULL;
 	if (io)
 		swap_io_submit_write(io);
@@ -154,6 +156,7 @@ int swap_writepage_plug(struct page *page, struct swap_plug *plug)
 
 redirty:
 	SetPageDirty(page);
+	tlb_batch_flush(&plug->tlb);	/* it is out of our hands now */
 	unlock_page_wake(page);
 	return err;
 }

@@ -514,6 +514,26 @@ int pgtable_set_nonpresent(struct pgtable *pt, unsigned long va,
 	return 0;
 }
 
+uint64_t pgtable_exchange_nonpresent(struct pgtable *pt, unsigned long va,
+				     uint64_t payload)
+{
+	const struct pgtable_fmt *fmt = pt->fmt;
+	unsigned int level;
+	uint64_t *e, old;
+
+	if (!fmt->payload_bits || !range_ok(pt, va, PAGE_SIZE) ||
+	    (fmt->payload_bits < 64 && (payload >> fmt->payload_bits)))
+		return 0;
+	e = leaf_entry(pt, va, false, &level);
+	if (!e || level != 1 || !page_present(pt, *e))
+		return 0;
+	old = __atomic_exchange_n(e, fmt->mk_nonpresent(payload),
+				  __ATOMIC_RELAXED);
+	pt->nr_leaves[1]--;
+	pt->nr_nonpresent++;
+	return old;
+}
+
 /* Visit the entries of table t (at level, covering VA from base) that
  * hold a part of [first, last]. */
 static int walk_table(struct pgtable *pt, uint64_t *t, unsigned int level,

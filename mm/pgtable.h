@@ -213,6 +213,17 @@ phys_addr_t pgtable_translate(struct pgtable *pt, unsigned long va,
 int pgtable_set_nonpresent(struct pgtable *pt, unsigned long va,
 			   uint64_t payload);
 /*
+ * Replace the present 4 KiB leaf of va by a non-present payload in one
+ * atomic exchange, and return the leaf it held. A CPU may set the leaf's
+ * accessed and dirty bits at any moment; the exchange reads them as
+ * final (a CPU that must set one later walks the tables and finds the
+ * payload: a fault). The caller flushes the TLB: until then a CPU may
+ * still use the old translation. 0 (nothing changed) when va holds no
+ * present 4 KiB leaf or the payload does not fit.
+ */
+uint64_t pgtable_exchange_nonpresent(struct pgtable *pt, unsigned long va,
+				     uint64_t payload);
+/*
  * Visit every leaf and non-present payload in [va, va + size), ascending:
  * fn(va of the leaf's start, entry, level, arg); a block partly in the
  * range is visited once. fn may change a leaf's attribute bits in place

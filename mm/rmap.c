@@ -320,20 +320,20 @@ static int unmap_one(struct page *page, struct vm_area_struct *vma,
 		     unsigned long va, void *arg)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	struct tlb_batch *tlb = arg;	/* NULL: flush each PTE now */
 
-	(void)arg;
 	if (vma->vm_flags & VM_LOCKED)
 		return 1;		/* mlocked: stays mapped */
 	if (!PageAnon(page)) {
 		zap_file_pte(mm, va, page);
 		return 0;
 	}
-	return zap_anon_pte_to_swap(mm, va, page) ? 1 : 0;
+	return zap_anon_pte_to_swap(mm, va, page, tlb) ? 1 : 0;
 }
 
-bool try_to_unmap(struct page *page)
+static bool unmap_walk(struct page *page, struct tlb_batch *tlb)
 {
-	struct rmap_walk_control rwc = { .rmap_one = unmap_one,
+	struct rmap_walk_control rwc = { .rmap_one = unmap_one, .arg = tlb,
 					 .locked_mm = current_locked_mm() };
 
 	/* An anonymous page needs a slot to name in its PTEs. */
@@ -342,6 +342,49 @@ bool try_to_unmap(struct page *page)
 	if (page_mapped(page))
 		rmap_walk(page, &rwc);
 	return !page_mapped(page);
+}
+
+bool try_to_unmap(struct page *page)
+{
+	return unmap_walk(page, NULL);
+}
+
+bool try_to_unmap_batch(struct page *page, struct tlb_batch *b)
+{
+	return unmap_walk(page, b);
+}
+
+bool tlb_batch_add(struct tlb_batch *b, struct mm_struct *mm, unsigned long va)
+{
+	if (!b->mm) {
+		/* The walk holds mm's lock, so its users are not 0 yet. */
+		mmget(mm);
+		b->mm = mm;
+		b->start = va;
+		b->end = va + PAGE_SIZE;
+	} else if (b->mm == mm) {
+		b->start = min(b->start, va);
+		b->end = max(b->end, va + PAGE_SIZE);
+	} else {
+		/* Not here: the walk holds locks, and putting the batch's
+		 * mm may be its last reference (mmput sleeps). */
+		return false;
+	}
+	b->nr++;
+	return true;
+}
+
+void tlb_batch_flush(struct tlb_batch *b)
+{
+	struct mm_struct *mm = b->mm;
+
+	if (!mm)
+		return;
+	/* The range, or (a wide one) the arch's whole-mm flush. */
+	arch_flush_tlb_mm_range(&mm->arch, b->start, b->end - b->start);
+	b->mm = NULL;
+	b->nr = 0;
+	mmput(mm);
 }
 
 /* page_mkclean: write-protect one shared PTE, clearing its dirty bit. */

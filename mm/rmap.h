@@ -126,6 +126,31 @@ void page_add_file_rmap(struct page *page);
  */
 int page_referenced(struct page *page, unsigned long *vm_flags);
 bool try_to_unmap(struct page *page);
+
+/*
+ * Deferred TLB flushes for reclaim (Linux's TTU_BATCH_FLUSH): each
+ * shootdown interrupts every CPU running the process, and reclaim unmaps
+ * pages one at a time, so it collects them and flushes once.
+ * try_to_unmap_batch() is try_to_unmap() whose anonymous PTEs become swap
+ * entries at once but whose flush is added to b. Until tlb_batch_flush()
+ * another CPU may still store through its old translation, so flush
+ * before a page's data goes to I/O (struct swap_plug does, before each
+ * submit) and before a page is freed or left unlocked for good. One mm at
+ * a time: PTEs of another mm are flushed at once. The batch holds a
+ * reference on the mm (mmget) until its flush.
+ */
+struct tlb_batch {
+	struct mm_struct *mm;		/* NULL: nothing owed */
+	unsigned long start, end;	/* the VA range to flush */
+	unsigned int nr;		/* PTEs unmapped in it */
+};
+bool try_to_unmap_batch(struct page *page, struct tlb_batch *b);
+/* Owe the flush of mm's va to b; false (flush it now) if b holds
+ * another mm. mm's lock held. */
+bool tlb_batch_add(struct tlb_batch *b, struct mm_struct *mm, unsigned long va);
+/* Flush what b owes and drop its mm reference (which may be the last:
+ * sleeps; no spinlock held). */
+void tlb_batch_flush(struct tlb_batch *b);
 int page_mkclean(struct page *page);
 /* Unmap pages [start, start + nr) (page offsets) of mapping from every
  * process (truncate). Private COW copies are kept (as Linux, with

@@ -43,6 +43,7 @@
 #include "kernel/spinlock.h"
 #include "mm/mm_types.h"
 #include "mm/filemap.h"
+#include "mm/rmap.h"
 #include "mm/swap_alloc.h"
 
 /* ---------------------------------------------------------------- entries */
@@ -273,9 +274,15 @@ struct page *swapin_readahead(swp_entry_t entry, struct vm_area_struct *vma,
  * writeback until the flush). A write error marks every slot of its
  * request bad; a request the backend refuses to start leaves its pages
  * dirty and its slots good.
+ *
+ * The plug also carries the TLB flushes its pages' unmapping owes
+ * (try_to_unmap_batch, mm/rmap.h): every submit flushes them first, so
+ * no CPU can store into a page the device is reading; so does a page
+ * given back dirty.
  */
 struct swap_plug {
 	struct swap_io *io;	/* the request being filled; NULL: none */
+	struct tlb_batch tlb;	/* flushes owed by the queued pages */
 };
 int swap_writepage_plug(struct page *page, struct swap_plug *plug);
 void swap_plug_flush(struct swap_plug *plug);

@@ -8,6 +8,8 @@
 
 #include "mm/mm.h"
 
+struct tlb_batch;
+
 /* ---- mm/mmap.c */
 
 /* Zeroed bookkeeping memory from the mm's kmalloc set; kfree() frees. */
@@ -73,12 +75,14 @@ uint64_t pte_update_bits(struct mm_struct *mm, unsigned long va,
  * reference are dropped. try_to_unmap's step; mmap_lock held. */
 void zap_file_pte(struct mm_struct *mm, unsigned long va, struct page *page);
 /* Replace the PTE at va (mapping page, an anonymous page in the swap
- * cache) by the page's swap entry: takes a slot reference, moves the
- * dirty bit to the page, drops rss, _mapcount and the PTE's reference.
- * try_to_unmap's step; mmap_lock held. 0, or -errno (the PTE is left as
- * it was: no slot reference could be taken). */
+ * cache) by the page's swap entry in one atomic exchange: takes a slot
+ * reference, moves the dirty bit to the page, drops rss, _mapcount and
+ * the PTE's reference. The TLB flush is added to tlb (a batch, flushed
+ * before the page is written or freed: mm/rmap.h), or done now if tlb is
+ * NULL. try_to_unmap's step; mmap_lock held. 0, or -errno (the PTE is
+ * left as it was: no slot reference could be taken). */
 int zap_anon_pte_to_swap(struct mm_struct *mm, unsigned long va,
-			 struct page *page);
+			 struct page *page, struct tlb_batch *tlb);
 /* Unmap mm's PTEs of pages [start, start + nr) of mapping (nr 0: to the
  * end) in every VMA of mm mapping that file; private COW copies stay.
  * unmap_mapping_pages' step; mmap_lock held. */

@@ -238,9 +238,9 @@ enum pageout_result {
  * stays on the inactive list; the write's end rotates it to the tail),
  * and once clean and unmapped, out of the cache and freed.
  */
-static enum pageout_result pageout_anon(struct page *page,
-					struct scan_control *sc,
-					struct swap_plug *plug)
+static enum pageout_result __pageout_anon(struct page *page,
+					  struct scan_control *sc,
+					  struct swap_plug *plug)
 {
 	if (!PageSwapCache(page)) {
 		/* Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS) has
@@ -256,7 +256,8 @@ static enum pageout_result pageout_anon(struct page *page,
 	if (PageError(page))
 		return PAGE_ACTIVATE;
 	if (page_mapped(page)) {
-		if (!sc->may_unmap || !try_to_unmap(page))
+		/* The flush waits in the plug (mm/rmap.h, tlb_batch). */
+		if (!sc->may_unmap || !try_to_unmap_batch(page, &plug->tlb))
 			return PAGE_KEEP_LOCKED;
 	}
 	if (PageDirty(page)) {
@@ -276,10 +277,29 @@ static enum pageout_result pageout_anon(struct page *page,
 	if (PageWriteback(page) || page_mapped(page) || page_count(page) != 2)
 		return PAGE_KEEP_LOCKED;	/* someone else holds it */
 	/* Clean and unmapped: the slot has the data. */
+	tlb_batch_flush(&plug->tlb);	/* no CPU may still reach it */
 	delete_from_swap_cache(page);
 	unlock_page_wake(page);
 	put_page(page);			/* reclaim's: the last one */
 	return PAGE_FREED;
+}
+
+/*
+ * __pageout_anon, then: a page that leaves reclaim's hands other than
+ * queued in the plug (whose submit flushes) must not be reachable through
+ * a TLB entry its unmapping left: another reclaimer could write or free
+ * it. Such cases are rare (a write refused, a page kept), so the batch
+ * is flushed for them at once.
+ */
+static enum pageout_result pageout_anon(struct page *page,
+					struct scan_control *sc,
+					struct swap_plug *plug)
+{
+	enum pageout_result r = __pageout_anon(page, sc, plug);
+
+	if (r != PAGE_WRITTEN)
+		tlb_batch_flush(&plug->tlb);
+	return r;
 }
 
 /*
