@@ -382,6 +382,7 @@ void tlb_batch_flush(struct tlb_batch *b)
 		return;
 	/* The range, or (a wide one) the arch's whole-mm flush. */
 	arch_flush_tlb_mm_range(&mm->arch, b->start, b->end - b->start);
+	count_vm_event(TLB_BATCH_FLUSH);
 	b->mm = NULL;
 	b->nr = 0;
 	mmput(mm);

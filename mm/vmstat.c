@@ -273,6 +273,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[DIRECT_RECLAIM_WRITE] = "direct_reclaim_write",
 	[SWAP_RA]	= "swap_ra",
 	[SWAP_RA_HIT]	= "swap_ra_hit",
+	[TLB_BATCH_FLUSH] = "tlb_batch_flush",
 	[RECLAIM_NS_KSWAPD] = "reclaim_ns_kswapd",
 	[RECLAIM_NS_DIRECT] = "reclaim_ns_direct",
 };

@@ -193,6 +193,8 @@ enum vm_event_item {
 	SWAP_RA,		/* pages swap-in readahead read beside the one
 				 * faulted on */
 	SWAP_RA_HIT,		/* of them, later used (their first lookup) */
+	TLB_BATCH_FLUSH,	/* TLB flushes reclaim owed for a batch of
+				 * unmapped pages (mm/rmap.h tlb_batch) */
 	/* Time spent reclaiming, in ns (clock_ns), by who reclaimed: the
 	 * time of each shrink_node() call, added when it returns (is_kswapd
 	 * picks the counter). Not in Linux; `make bench` divides each by

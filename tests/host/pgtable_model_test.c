@@ -3,7 +3,8 @@
  * over the host's software entry format (tests/host/host_mmu.c), with
  * table pages from malloc so AddressSanitizer checks every access: a
  * basic case, the host kernel table vmalloc uses, and a long random run
- * of map / unmap / protect / set_nonpresent / walk checked against a
+ * of map / unmap / protect / set_nonpresent / exchange_nonpresent / walk
+ * checked against a
  * reference model that predicts every return value and every page's
  * translation.
  *
@@ -169,6 +170,7 @@ struct model {
 	unsigned long bad;	/* mismatches seen */
 	unsigned long max_leaves[4], ops[5], refused;
 	unsigned long splits, hint_hits;	/* over all epochs */
+	unsigned long exchanged, exchange_refused;
 };
 
 static unsigned long va_of(unsigned long i)
@@ -350,6 +352,33 @@ static void op_set_nonpresent(struct model *M, unsigned long first)
 	}
 }
 
+/* Exchange a mapped 4 KiB page for a payload: the old leaf comes back
+ * (what translate showed), and the model's page becomes the payload.
+ * Nothing changes where the model has no page, or a payload, or where the
+ * page lies in a block (a reclaim exchange is for 4 KiB leaves only). */
+static void op_exchange_nonpresent(struct model *M, unsigned long first)
+{
+	uint64_t payload = prng_next(&M->r) >> HOST_PTE_PAYLOAD_SHIFT;
+	uint64_t pte = 0, want = 0, got;
+	unsigned int level = 0;
+
+	pgtable_translate(&M->pt, va_of(first), &pte, &level);
+	if (M->m[first].state == MAPPED && level == 1)
+		want = pte;
+	else
+		M->exchange_refused++;
+	got = pgtable_exchange_nonpresent(&M->pt, va_of(first), payload);
+	if (got != want && M->bad++ < 5)
+		KUNIT_FAIL(M->test, "exchange_nonpresent %#lx: %#llx, model %#llx",
+			   va_of(first), (unsigned long long)got,
+			   (unsigned long long)want);
+	if (want) {
+		M->m[first].state = PAYLOAD;
+		M->m[first].val = payload;
+		M->exchanged++;
+	}
+}
+
 /* The walk: ascending, each visit what the model has there, and every
  * page the model has in the range visited. */
 struct walk_check {
@@ -451,8 +480,11 @@ static void run_model(struct kunit *test, unsigned int levels)
 			op_unmap(M, first, n);
 		} else if (op < 82) {
 			op_protect(M, first, n);
-		} else if (op < 95) {
+		} else if (op < 89) {
 			op_set_nonpresent(M, first);
+			n = 1;
+		} else if (op < 95) {
+			op_exchange_nonpresent(M, first);
 			n = 1;
 		} else {
 			op_walk(M, first, n);
@@ -468,10 +500,15 @@ static void run_model(struct kunit *test, unsigned int levels)
 	KUNIT_EXPECT_GT(test, M->max_leaves[2], 0UL);
 	KUNIT_EXPECT_GT(test, M->splits, 0UL);
 	KUNIT_EXPECT_GT(test, M->hint_hits, 0UL);
+	/* ... and exchanged 4 KiB pages, and refused to where it must not */
+	KUNIT_EXPECT_GT(test, M->exchanged, 0UL);
+	KUNIT_EXPECT_GT(test, M->exchange_refused, 0UL);
 	kunit_info(test, "%u levels, seed %llu: %lu maps (%lu refused), %lu unmaps, "
-		   "%lu protects, %lu payloads, %lu walks, %lu splits%s", levels,
+		   "%lu protects, %lu payloads (%lu by exchange, %lu refused), "
+		   "%lu walks, %lu splits%s", levels,
 		   (unsigned long long)test->seed, M->ops[0], M->refused, M->ops[1],
-		   M->ops[2], M->ops[3], M->ops[4], M->splits,
+		   M->ops[2], M->ops[3], M->exchanged, M->exchange_refused,
+		   M->ops[4], M->splits,
 		   M->bad ? "; replay: build/host/unit pgtable_model --seed N" : "");
 	free(M->m);
 	free(M);

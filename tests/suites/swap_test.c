@@ -32,6 +32,8 @@ struct ram_swap {
 	unsigned long pages_written, pages_read;
 	bool fail_writes, fail_reads;
 	int refuse_writes;		/* submit() returns it: not started */
+	unsigned long flushes_at_write;	/* tlb_batch_flush events at the
+					 * last write's submit */
 };
 
 static struct test_arena arena;
@@ -67,6 +69,7 @@ static int ram_submit(struct swap_backend *sb, struct swap_io *io)
 	if (io->write && r->refuse_writes)
 		return r->refuse_writes;
 	if (io->write) {
+		r->flushes_at_write = global_vm_event(TLB_BATCH_FLUSH);
 		r->writes++;
 		r->pages_written += io->nr;
 	} else {
@@ -273,15 +276,19 @@ static unsigned long slots_in_use(void)
 
 /* MADV_PAGEOUT: each PTE becomes its page's entry (ram0, one reference);
  * the pages got consecutive slots, so they go in one write request (the
- * swap plug); a touch reads them back, the same bytes. */
+ * swap plug), and their unmapping owes one TLB flush, made before that
+ * request was submitted; a touch reads them back, the same bytes. */
 static void pageout_and_fault_back(struct kunit *test)
 {
 	unsigned long out0 = global_vm_event(PSWPOUT);
 	unsigned long in0 = global_vm_event(PSWPIN);
+	unsigned long flush0 = global_vm_event(TLB_BATCH_FLUSH);
 	struct mm_struct *mm = mm_with_pages(test, 4);
 
 	KUNIT_ASSERT_NOT_NULL(test, mm);
 	KUNIT_EXPECT_EQ(test, do_madvise(mm, A, 4 * PAGE_SIZE, MADV_PAGEOUT), 0);
+	KUNIT_EXPECT_EQ(test, global_vm_event(TLB_BATCH_FLUSH) - flush0, 1UL);
+	KUNIT_EXPECT_EQ(test, ram0.flushes_at_write - flush0, 1UL);
 	KUNIT_EXPECT_EQ(test, mm->rss[MM_SWAPENTS], 4L);
 	KUNIT_EXPECT_EQ(test, mm->rss[MM_ANONPAGES], 0L);
 	for (unsigned int i = 0; i < 4; i++) {
