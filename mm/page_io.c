@@ -13,7 +13,9 @@
  *    that waited for it kills its process (do_swap_page) and names the
  *    slot;
  *  - a write the backend could not start (submit() failed) touched no
- *    disk: the page is dirty again and its slot stays good;
+ *    disk: the page is dirty again and its slot stays good; a read it
+ *    could not start for want of memory or room (-ENOMEM, -EAGAIN) leaves
+ *    the swap cache, and the fault reads again;
  *  - a backend that reports itself dead (->dead, or submit() failing
  *    with -ENODEV) makes the area SWP_DEAD: no more slots from it, as if
  *    full.
@@ -186,6 +188,20 @@ static void end_swap_read(struct swap_io *io)
 	swap_io_free(io);
 }
 
+/*
+ * A read that never started (no memory for the request, or the backend
+ * refused it: -ENOMEM, -EAGAIN): take the pages out of the swap cache
+ * again. The data is still in the slots and the PTEs still name them, so
+ * this is no error: a fault waiting on one finds it gone and looks again.
+ */
+static void swap_read_not_started(struct page **pages, unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++) {
+		delete_from_swap_cache(pages[i]);
+		unlock_page_wake(pages[i]);
+	}
+}
+
 void swap_readpages(struct page **pages, unsigned int nr)
 {
 	struct swap_info_struct *si;
@@ -197,14 +213,7 @@ void swap_readpages(struct page **pages, unsigned int nr)
 	si = swap_info_get(page_swap_entry(pages[0]));
 	io = swap_io_alloc(si, GFP_KERNEL);
 	if (!io) {
-		/* No memory for the request: take the pages out of the swap
-		 * cache again (the data is still in the slots, the PTEs still
-		 * name them); a fault waiting on one finds it gone and looks
-		 * again. */
-		for (unsigned int i = 0; i < nr; i++) {
-			delete_from_swap_cache(pages[i]);
-			unlock_page_wake(pages[i]);
-		}
+		swap_read_not_started(pages, nr);
 		return;
 	}
 	io->slot = swp_offset(page_swap_entry(pages[0]));
@@ -215,7 +224,14 @@ void swap_readpages(struct page **pages, unsigned int nr)
 	io->private = si;
 	count_vm_events(PGPGIN, nr * (PAGE_SIZE / 1024));
 	err = si->backend->submit(si->backend, io);
-	if (err) {
+	if (err == -ENOMEM || err == -EAGAIN) {
+		swap_io_free(io);
+		swap_read_not_started(pages, nr);
+	} else if (err) {
+		/* -ENODEV (a dead device) and the rest: the data cannot be
+		 * had, a read error (the process that needs it is killed). */
+		if (err == -ENODEV)
+			swap_area_dead(si);
 		io->status = err;
 		end_swap_read(io);
 	}

@@ -32,6 +32,8 @@ struct ram_swap {
 	unsigned long pages_written, pages_read;
 	bool fail_writes, fail_reads;
 	int refuse_writes;		/* submit() returns it: not started */
+	unsigned int refuse_reads;	/* the next this many reads: -EAGAIN */
+	unsigned long refused_reads;
 	unsigned long flushes_at_write;	/* tlb_batch_flush events at the
 					 * last write's submit */
 };
@@ -68,6 +70,11 @@ static int ram_submit(struct swap_backend *sb, struct swap_io *io)
 		return -EINVAL;
 	if (io->write && r->refuse_writes)
 		return r->refuse_writes;
+	if (!io->write && r->refuse_reads) {
+		r->refuse_reads--;
+		r->refused_reads++;
+		return -EAGAIN;
+	}
 	if (io->write) {
 		r->flushes_at_write = global_vm_event(TLB_BATCH_FLUSH);
 		r->writes++;
@@ -584,6 +591,37 @@ static void bad_header_is_refused(struct kunit *test)
 			-ENODEV);
 }
 
+/* A read the backend could not start (-EAGAIN: its queue full) is no
+ * read error: the page leaves the swap cache unread, the fault looks
+ * again and the next read brings the bytes; the process lives. */
+static void refused_read_is_tried_again(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_pages(test, 1);
+	struct swap_info_struct *si;
+	unsigned long errors, reads, refused;
+	char out[512];
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	si = swap_info_get(swp_entry(ram0_type(), 1));
+	KUNIT_ASSERT_NOT_NULL(test, si);
+	KUNIT_EXPECT_EQ(test, do_madvise(mm, A, PAGE_SIZE, MADV_PAGEOUT), 0);
+	KUNIT_ASSERT_NE(test, pte_entry(mm, A).val, 0UL);
+	errors = si->nr_read_errors;
+	reads = ram0.reads;
+	refused = ram0.refused_reads;
+	ram0.refuse_reads = 1;
+	kunit_capture_start(test, out, sizeof(out));
+	KUNIT_EXPECT_EQ(test, peek(mm, A), val(0, 0));
+	kunit_capture_stop(test, DIAG_WARN);
+	ram0.refuse_reads = 0;
+	KUNIT_EXPECT_EQ(test, ram0.refused_reads - refused, 1UL);
+	KUNIT_EXPECT_EQ(test, ram0.reads - reads, 1UL);
+	KUNIT_EXPECT_EQ(test, si->nr_read_errors, errors);
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "read error");
+	KUNIT_EXPECT_EQ(test, pte_entry(mm, A).val, 0UL);	/* mapped again */
+	mmput(mm);
+}
+
 static struct kunit_case swap_cases[] = {
 	KUNIT_CASE(pageout_and_fault_back),
 	KUNIT_CASE(readahead_reads_the_window_once),
@@ -591,6 +629,7 @@ static struct kunit_case swap_cases[] = {
 	KUNIT_CASE(write_error_keeps_the_page),
 	KUNIT_CASE(refused_write_keeps_the_slot),
 	KUNIT_CASE(read_error_fails_the_fault_only),
+	KUNIT_CASE(refused_read_is_tried_again),
 	KUNIT_CASE(full_swap_keeps_the_rest),
 	KUNIT_CASE(unmap_and_exit_free_the_slots),
 	KUNIT_CASE(swapoff_brings_every_page_back),
