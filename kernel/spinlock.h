@@ -12,7 +12,7 @@
  *    lock goes to the next ticket in line even when that CPU is a host
  *    thread the host has just preempted: every CPU behind it waits for
  *    the host to run it again (lock-waiter preemption). Four vCPUs on a
- *    two-core host swapping at once ran 9x slower that way (docs/smp.md,
+ *    two-core host swapping at once ran 3-9x slower that way (docs/smp.md,
  *    "Locks"). Linux does the same: virt_spin_lock() on x86 guests.
  * The two agree on the lock word, so the mode may change at any time,
  * even with locks held or waited for (the lock suite flips it under
