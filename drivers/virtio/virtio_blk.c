@@ -85,7 +85,7 @@ static int start_locked(struct virtio_blk *vb, struct blk_request *req)
 	int si = vb->free_slot;
 
 	if (si < 0)
-		return -11;
+		return -EAGAIN;
 	struct vblk_slot *s = &vb->slots[si];
 	struct vblk_hdr *h = &vb->hdrs[si];
 	dma_addr_t hdma = vb->hdrs_dma + (dma_addr_t)si * sizeof(*h);
@@ -124,7 +124,7 @@ static int start_locked(struct virtio_blk *vb, struct blk_request *req)
 	bufs[n++] = (struct vq_buf){ hdma + 16, 1, true };
 	if (virtqueue_add(vb->vq, bufs, n, s)) {
 		unmap_slot(vb, s);
-		return -11;
+		return -EAGAIN;
 	}
 	vb->free_slot = s->next_free;
 	s->req = req;
