@@ -90,6 +90,8 @@ static int spinlock_opt = -1;
 
 static int set_spinlock(const char *v)
 {
+	if (!v)
+		return -1;	/* a bare "spinlock": reported as malformed */
 	if (strcmp(v, "ticket") == 0)
 		spinlock_opt = 0;
 	else if (strcmp(v, "tas") == 0)

@@ -42,8 +42,13 @@
 #include <arch/cpu.h>
 
 typedef struct spinlock {
-	uint16_t next;		/* next ticket to hand out */
-	uint16_t owner;		/* ticket now allowed in */
+	union {
+		struct {
+			uint16_t next;	/* next ticket to hand out */
+			uint16_t owner;	/* ticket now allowed in */
+		};
+		uint32_t word;		/* both, for spin_take_if_free */
+	};
 	bool raw;		/* not tracked by lock debugging */
 	const char *name;	/* for reports */
 	/* Lock debugging: who holds it and where they took it. */
@@ -77,14 +82,25 @@ static inline void spin_lock_init_raw(spinlock_t *l, const char *name)
 }
 
 /* Take l if nobody holds it (next == owner): next goes up by one, as if
- * we had drawn the ticket now being served. The CAS fails whenever
- * someone holds it or waits with a ticket (next != owner). */
+ * we had drawn the ticket now being served. One compare-and-swap of both
+ * halves, expecting them equal: it fails whenever someone holds the lock
+ * or waits with a ticket. (Comparing next alone with an owner read just
+ * before could succeed after next wrapped around 65536 tickets while
+ * the lock was held: two holders.) */
+static inline uint32_t spin_word(uint16_t next, uint16_t owner)
+{
+	spinlock_t w = { .next = next, .owner = owner };
+
+	return w.word;
+}
+
 static inline bool spin_take_if_free(spinlock_t *l)
 {
 	uint16_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
-	uint16_t want = owner;
+	uint32_t want = spin_word(owner, owner);
 
-	return __atomic_compare_exchange_n(&l->next, &want, (uint16_t)(owner + 1),
+	return __atomic_compare_exchange_n(&l->word, &want,
+					   spin_word((uint16_t)(owner + 1), owner),
 					   false, __ATOMIC_ACQUIRE,
 					   __ATOMIC_RELAXED);
 }

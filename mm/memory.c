@@ -230,6 +230,7 @@ static void zap_range(struct vm_area_struct *vma, unsigned long start,
 	struct page *put[PTE_BATCH];
 	unsigned int nr_put;
 
+	flush_tlb_batched_pending(mm);	/* its swap entries too */
 	while (next_ptes(mm, &cur, end, &b)) {
 		for (unsigned int i = 0; i < b.n; i++)
 			drop[i] = !only || page_mapping(pa_page(b.pa[i])) == only;
@@ -490,6 +491,7 @@ void change_protection(struct vm_area_struct *vma, unsigned long start,
 	 * goes through page_mkwrite, which dirties the page. */
 	if (!(vma->vm_flags & VM_SHARED) || vma->vm_ops)
 		prot &= ~PROT_WRITE;
+	flush_tlb_batched_pending(vma->vm_mm);
 	arch_mm_protect(&vma->vm_mm->arch, start, end - start, prot);
 }
 
@@ -1185,6 +1187,9 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	if (!new)
 		return NULL;
 	mmap_write_lock(old);
+	/* No store through a stale translation may reach a page the child
+	 * now shares (reclaim's batch: mm/rmap.h). */
+	flush_tlb_batched_pending(old);
 	new->start_brk = old->start_brk;
 	new->brk = old->brk;
 	new->start_stack = old->start_stack;
@@ -1351,7 +1356,8 @@ static int unuse_mm(struct mm_struct *mm, unsigned int type)
 			for (unsigned int i = 0; i < b.n && !err; i++) {
 				struct page *page;
 				bool major;
-
+				int tries = 0;
+again:
 				page = swapin_readahead(b.entry[i], v, b.va[i],
 							&major);
 				if (!page) {
@@ -1360,9 +1366,18 @@ static int unuse_mm(struct mm_struct *mm, unsigned int type)
 				}
 				lock_page(page);
 				if (!PageSwapCache(page) ||
-				    page_swap_entry(page).val != b.entry[i].val)
-					err = -ENOMEM;	/* no memory to read */
-				else if (!PageUptodate(page))
+				    page_swap_entry(page).val != b.entry[i].val) {
+					/* The read never started (no memory for
+					 * it, or the device's queue was full):
+					 * as a fault does, try again. */
+					unlock_page_wake(page);
+					put_page(page);
+					if (++tries < 8)
+						goto again;
+					err = -ENOMEM;
+					break;
+				}
+				if (!PageUptodate(page))
 					err = -EIO;
 				else if (map_swapped_page(mm, v, b.va[i], page,
 							  b.entry[i], false))

@@ -159,6 +159,8 @@ struct mm_struct {
 	struct arch_mm arch;		/* the page table, ASID/PCID */
 	struct mutex mmap_lock;		/* see the header comment */
 	int users;			/* references: mmget() / mmput() */
+	int tlb_batched;		/* reclaim's TLB batches that owe this
+					 * mm a flush (mm/rmap.h tlb_batch) */
 	struct gap_tree vmas;		/* struct vm_area_struct, by page */
 	unsigned long map_count;	/* VMAs */
 	unsigned long total_vm;		/* pages in all VMAs */

@@ -357,8 +357,13 @@ bool try_to_unmap_batch(struct page *page, struct tlb_batch *b)
 bool tlb_batch_add(struct tlb_batch *b, struct mm_struct *mm, unsigned long va)
 {
 	if (!b->mm) {
-		/* The walk holds mm's lock, so its users are not 0 yet. */
-		mmget(mm);
+		/* An mm whose last reference went is being torn down (mmput
+		 * waits for the lock the walk holds): flush it now. */
+		if (!mmget_not_zero(mm))
+			return false;
+		/* Under mm's lock: whoever takes it next sees the debt
+		 * (flush_tlb_batched_pending). */
+		__atomic_add_fetch(&mm->tlb_batched, 1, __ATOMIC_RELEASE);
 		b->mm = mm;
 		b->start = va;
 		b->end = va + PAGE_SIZE;
@@ -383,9 +388,16 @@ void tlb_batch_flush(struct tlb_batch *b)
 	/* The range, or (a wide one) the arch's whole-mm flush. */
 	arch_flush_tlb_mm_range(&mm->arch, b->start, b->end - b->start);
 	count_vm_event(TLB_BATCH_FLUSH);
+	__atomic_sub_fetch(&mm->tlb_batched, 1, __ATOMIC_RELEASE);
 	b->mm = NULL;
 	b->nr = 0;
 	mmput(mm);
+}
+
+void flush_tlb_batched_pending(struct mm_struct *mm)
+{
+	if (__atomic_load_n(&mm->tlb_batched, __ATOMIC_ACQUIRE))
+		arch_flush_tlb_mm(&mm->arch);
 }
 
 /* page_mkclean: write-protect one shared PTE, clearing its dirty bit. */

@@ -151,6 +151,15 @@ bool tlb_batch_add(struct tlb_batch *b, struct mm_struct *mm, unsigned long va);
 /* Flush what b owes and drop its mm reference (which may be the last:
  * sleeps; no spinlock held). */
 void tlb_batch_flush(struct tlb_batch *b);
+/*
+ * Reclaim's batch may still owe mm a flush after its walk let mm's lock
+ * go: a CPU may still store through a translation whose PTE is now a
+ * swap entry. Whoever then changes mm's PTEs under its lock and relies on
+ * the TLB agreeing with them (zap for munmap and MADV_DONTNEED, mprotect,
+ * fork's copy) calls this first: it flushes the whole mm while any batch
+ * owes it (Linux's flush_tlb_batched_pending). mmap_lock held.
+ */
+void flush_tlb_batched_pending(struct mm_struct *mm);
 int page_mkclean(struct page *page);
 /* Unmap pages [start, start + nr) (page offsets) of mapping from every
  * process (truncate). Private COW copies are kept (as Linux, with
