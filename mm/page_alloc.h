@@ -219,6 +219,32 @@ bool buddy_check(pg_data_t *pgdat);
 /* Linux's /proc formats; the console commands call these. */
 void show_buddyinfo(pg_data_t *pgdat);
 void show_pagetypeinfo(pg_data_t *pgdat);
+
+/*
+ * How fragmented a zone's free memory is for an order (Linux's
+ * mm/vmstat.c, debugfs extfrag/). contig_page_info counts the free
+ * blocks: every block, the pages in them, and how many blocks of the
+ * order they could give without splitting more.
+ *  - unusable_free_index: the share of free pages that cannot serve an
+ *    allocation of the order (in thousandths: 0 = all of them can).
+ *  - fragmentation_index: why an allocation of the order would fail.
+ *    -1000 if it would not (a block is free); else towards 1000 when
+ *    free memory is there but in pieces too small (compaction would
+ *    help), towards 0 when there is too little free memory (reclaim
+ *    would). 0 when nothing is free at all.
+ * show_extfrag() prints both for every zone and order, in Linux's
+ * formats (the console's `extfrag`).
+ */
+struct contig_page_info {
+	unsigned long free_pages;
+	unsigned long free_blocks_total;
+	unsigned long free_blocks_suitable;
+};
+void fill_contig_page_info(struct zone *zone, unsigned int order,
+			   struct contig_page_info *info);
+int unusable_free_index(unsigned int order, const struct contig_page_info *info);
+int fragmentation_index(unsigned int order, const struct contig_page_info *info);
+void show_extfrag(pg_data_t *pgdat);
 void show_zoneinfo(pg_data_t *pgdat);
 void show_meminfo(pg_data_t *pgdat);
 /* MemAvailable of the kernel's node, in pages (Linux's si_mem_available). */

@@ -44,6 +44,82 @@ void show_buddyinfo(pg_data_t *pgdat)
 	}
 }
 
+void fill_contig_page_info(struct zone *zone, unsigned int order,
+			   struct contig_page_info *info)
+{
+	*info = (struct contig_page_info){ 0, 0, 0 };
+	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++) {
+		unsigned long blocks = READ_ONCE(zone->free_area[o].nr_free);
+
+		info->free_blocks_total += blocks;
+		info->free_pages += blocks << o;
+		if (o >= order)	/* each splits into 2^(o - order) */
+			info->free_blocks_suitable += blocks << (o - order);
+	}
+}
+
+int unusable_free_index(unsigned int order, const struct contig_page_info *info)
+{
+	if (!info->free_pages)
+		return 0;
+	return (int)((info->free_pages -
+		      (info->free_blocks_suitable << order)) * 1000 /
+		     info->free_pages);
+}
+
+int fragmentation_index(unsigned int order, const struct contig_page_info *info)
+{
+	unsigned long requested = 1UL << order;
+
+	if (!info->free_blocks_total)
+		return 0;
+	if (info->free_blocks_suitable)
+		return -1000;
+	/* 1 - (1 + free/requested) / blocks, in thousandths: many small
+	 * blocks holding much memory give nearly 1. Clamped at 0: one block
+	 * smaller than the request gives -0.001 by the formula (Linux then
+	 * prints " 0.-01"). */
+	return max(0, 1000 - (int)((1000 + info->free_pages * 1000 / requested) /
+				   info->free_blocks_total));
+}
+
+/* One zone's line of an index: "Node 0, zone   Normal " then per order
+ * the thousandths as Linux prints them ("%d.%03d "; extfrag_index pads
+ * the units to two: "-1.000 ", " 0.490 "; only -1000 is negative). */
+static void show_index_line(pg_data_t *pgdat, struct zone *zone,
+			    int (*index)(unsigned int,
+					 const struct contig_page_info *),
+			    const char *fmt)
+{
+	char line[200];
+	int len = ksnprintf(line, sizeof(line), "Node %d, zone %8s ",
+			    pgdat->node_id, zone->name);
+
+	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++) {
+		struct contig_page_info info;
+		int i;
+
+		fill_contig_page_info(zone, o, &info);
+		i = index(o, &info);
+		len += kscnprintf(line + len, sizeof(line) - len, fmt,
+				  i / 1000, i % 1000);
+	}
+	printk("%s\n", line);
+}
+
+void show_extfrag(pg_data_t *pgdat)
+{
+	struct zone *zone;
+
+	printk("unusable_index (free pages that cannot serve the order):\n");
+	for_each_populated_zone_in(zone, pgdat)
+		show_index_line(pgdat, zone, unusable_free_index, "%d.%03d ");
+	printk("extfrag_index (-1.000: a block is free; towards 1.000: free "
+	       "memory too fragmented; towards 0: too little free memory):\n");
+	for_each_populated_zone_in(zone, pgdat)
+		show_index_line(pgdat, zone, fragmentation_index, "%2d.%03d ");
+}
+
 void show_pagetypeinfo(pg_data_t *pgdat)
 {
 	struct zone *zone;
@@ -481,6 +557,14 @@ static int cmd_pagetypeinfo(int argc, char **argv)
 }
 CONSOLE_COMMAND(pagetypeinfo, "free blocks per order and migratetype; pageblocks per type",
 		cmd_pagetypeinfo);
+
+static int cmd_extfrag(int argc, char **argv)
+{
+	show_extfrag(&contig_page_data);
+	return 0;
+}
+CONSOLE_COMMAND(extfrag, "fragmentation indices per zone and order (debugfs extfrag/)",
+		cmd_extfrag);
 
 static int cmd_zoneinfo(int argc, char **argv)
 {

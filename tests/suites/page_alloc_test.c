@@ -657,6 +657,14 @@ static void proc_format_reports(struct kunit *test)
 	KUNIT_EXPECT_STR_CONTAINS(test, buf, "Node    0, zone   Normal, type    Unmovable");
 	KUNIT_EXPECT_STR_CONTAINS(test, buf, "Number of blocks type     Unmovable      Movable");
 
+	/* Order 0 never fails while a page is free: -1.000 first. */
+	printk_capture_start(buf, sizeof(buf));
+	show_extfrag(A());
+	printk_capture_stop();
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "unusable_index");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "Node 0, zone   Normal 0.000 ");
+	KUNIT_EXPECT_STR_CONTAINS(test, buf, "Node 0, zone   Normal -1.000 ");
+
 	printk_capture_start(buf, sizeof(buf));
 	show_zoneinfo(A());
 	printk_capture_stop();
@@ -664,6 +672,45 @@ static void proc_format_reports(struct kunit *test)
 	KUNIT_EXPECT_STR_CONTAINS(test, buf, want);
 	KUNIT_EXPECT_STR_CONTAINS(test, buf, "        protection: (0, 0)");
 	KUNIT_EXPECT_STR_CONTAINS(test, buf, "    cpu: 0");
+}
+
+/* The fragmentation indices (Linux's debugfs extfrag/) against values
+ * worked out by hand from the formulas in mm/page_alloc.h. */
+static void fragmentation_indices_by_hand(struct kunit *test)
+{
+	static const struct {
+		unsigned long nr_free[4];	/* blocks of order 0-3 */
+		unsigned int order;
+		int unusable, extfrag;
+	} t[] = {
+		{ { 0, 0, 0, 0 }, 0, 0, 0 },		/* nothing free */
+		{ { 100, 0, 0, 0 }, 0, 0, -1000 },	/* a page is free */
+		/* 100 pages, none in pairs: 1 - (1 + 100/2)/100 */
+		{ { 100, 0, 0, 0 }, 1, 1000, 490 },
+		/* 4 pages + one block of 8: order 2 fits twice (8 of 12) */
+		{ { 4, 0, 0, 1 }, 2, 333, -1000 },
+		/* order 4 fits nowhere: 1 - (1 + 12/16)/5 */
+		{ { 4, 0, 0, 1 }, 4, 1000, 650 },
+		/* one page for an order-9 request: -1 by the formula, 0 */
+		{ { 1, 0, 0, 0 }, 9, 1000, 0 },
+	};
+	static struct zone z;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(t); i++) {
+		struct contig_page_info info;
+
+		memset(&z, 0, sizeof(z));
+		for (unsigned int o = 0; o < 4; o++)
+			z.free_area[o].nr_free = t[i].nr_free[o];
+		fill_contig_page_info(&z, t[i].order, &info);
+		if (unusable_free_index(t[i].order, &info) != t[i].unusable ||
+		    fragmentation_index(t[i].order, &info) != t[i].extfrag)
+			KUNIT_FAIL(test, "row %u: unusable %d (want %d), extfrag %d (want %d)",
+				   i, unusable_free_index(t[i].order, &info),
+				   t[i].unusable,
+				   fragmentation_index(t[i].order, &info),
+				   t[i].extfrag);
+	}
 }
 
 static void gfp_flags_in_words(struct kunit *test)
@@ -729,6 +776,7 @@ static struct kunit_case page_alloc_cases[] = {
 	KUNIT_CASE(small_hole_joined_and_reserved),
 	KUNIT_CASE(buddy_check_finds_corruption),
 	KUNIT_CASE(proc_format_reports),
+	KUNIT_CASE(fragmentation_indices_by_hand),
 	KUNIT_CASE(gfp_flags_in_words),
 	KUNIT_CASE(get_order_edges),
 	{}
