@@ -37,6 +37,8 @@ static enum kunit_speed max_speed = KUNIT_SPEED_SLOW;
 
 int kunit_set_filter(const char *filter)
 {
+	if (!filter)
+		return -1;	/* a bare "kunit.filter": malformed */
 	if (!filter[0]) {
 		max_speed = KUNIT_SPEED_SLOW;
 		return 0;

@@ -13,6 +13,8 @@ bool asid_disabled;
 
 static int set_asid(const char *val)
 {
+	if (!val)
+		return -1;	/* a bare "asid": reported as malformed */
 	if (!strcmp(val, "off"))
 		asid_disabled = true;
 	else if (!strcmp(val, "on"))

@@ -696,6 +696,10 @@ static enum vm_fault_result do_wp_page(struct mm_struct *mm,
 		return VM_FAULT_DONE;	/* gone meanwhile: fault again */
 	}
 	put_page(old);			/* the PTE still holds it */
+	/* A CPU could still store into old through a translation reclaim's
+	 * batch has not flushed yet (old came back from the swap cache
+	 * read-only): that store would miss the copy. */
+	flush_tlb_batched_pending(mm);
 	memcpy(page_address(page), page_address(old), PAGE_SIZE);
 	arch_mm_unmap(&mm->arch, va, PAGE_SIZE);
 	mm->rss[page_counter(old)]--;

@@ -226,12 +226,14 @@ void show_pagetypeinfo(pg_data_t *pgdat);
  * blocks: every block, the pages in them, and how many blocks of the
  * order they could give without splitting more.
  *  - unusable_free_index: the share of free pages that cannot serve an
- *    allocation of the order (in thousandths: 0 = all of them can).
+ *    allocation of the order (in thousandths: 0 = all of them can; 1000
+ *    with nothing free).
  *  - fragmentation_index: why an allocation of the order would fail.
  *    -1000 if it would not (a block is free); else towards 1000 when
  *    free memory is there but in pieces too small (compaction would
  *    help), towards 0 when there is too little free memory (reclaim
- *    would). 0 when nothing is free at all.
+ *    would). 0 when nothing is free at all, and where Linux's formula
+ *    goes below 0 (one free block, smaller than the request).
  * show_extfrag() prints both for every zone and order, in Linux's
  * formats (the console's `extfrag`).
  */

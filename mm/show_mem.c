@@ -61,7 +61,7 @@ void fill_contig_page_info(struct zone *zone, unsigned int order,
 int unusable_free_index(unsigned int order, const struct contig_page_info *info)
 {
 	if (!info->free_pages)
-		return 0;
+		return 1000;	/* no free memory: none of it can serve */
 	return (int)((info->free_pages -
 		      (info->free_blocks_suitable << order)) * 1000 /
 		     info->free_pages);
@@ -76,9 +76,9 @@ int fragmentation_index(unsigned int order, const struct contig_page_info *info)
 	if (info->free_blocks_suitable)
 		return -1000;
 	/* 1 - (1 + free/requested) / blocks, in thousandths: many small
-	 * blocks holding much memory give nearly 1. Clamped at 0: one block
-	 * smaller than the request gives -0.001 by the formula (Linux then
-	 * prints " 0.-01"). */
+	 * blocks holding much memory give nearly 1. Clamped at 0: with one
+	 * free block, smaller than the request, the formula gives
+	 * -free/requested (down to -0.500, which Linux prints " 0.-500"). */
 	return max(0, 1000 - (int)((1000 + info->free_pages * 1000 / requested) /
 				   info->free_blocks_total));
 }

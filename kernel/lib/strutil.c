@@ -49,6 +49,9 @@ bool parse_u64(const char *s, uint64_t *out, bool allow_suffix)
 	bool any = false;
 
 	if (!s)
+		return false;	/* a bare option ("loglevel"): no number */
+
+	if (!s)
 		return false;
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 		base = 16;

@@ -95,6 +95,7 @@ static void parse_numbers(struct kunit *test)
 	v = 7;
 	KUNIT_EXPECT_FALSE(test, parse_u64("18446744073709551616", &v, false));
 	KUNIT_EXPECT_FALSE(test, parse_u64("", &v, false));
+	KUNIT_EXPECT_FALSE(test, parse_u64(NULL, &v, false));	/* a bare option */
 	KUNIT_EXPECT_FALSE(test, parse_u64("0x", &v, false));
 	KUNIT_EXPECT_FALSE(test, parse_u64("12a", &v, false));
 	KUNIT_EXPECT_FALSE(test, parse_u64("64M", &v, false));

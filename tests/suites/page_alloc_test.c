@@ -683,7 +683,7 @@ static void fragmentation_indices_by_hand(struct kunit *test)
 		unsigned int order;
 		int unusable, extfrag;
 	} t[] = {
-		{ { 0, 0, 0, 0 }, 0, 0, 0 },		/* nothing free */
+		{ { 0, 0, 0, 0 }, 0, 1000, 0 },		/* nothing free */
 		{ { 100, 0, 0, 0 }, 0, 0, -1000 },	/* a page is free */
 		/* 100 pages, none in pairs: 1 - (1 + 100/2)/100 */
 		{ { 100, 0, 0, 0 }, 1, 1000, 490 },
@@ -693,6 +693,8 @@ static void fragmentation_indices_by_hand(struct kunit *test)
 		{ { 4, 0, 0, 1 }, 4, 1000, 650 },
 		/* one page for an order-9 request: -1 by the formula, 0 */
 		{ { 1, 0, 0, 0 }, 9, 1000, 0 },
+		/* one block of 4 for an order-3 request: -500, 0 */
+		{ { 0, 0, 1, 0 }, 3, 1000, 0 },
 	};
 	static struct zone z;
 
