@@ -50,9 +50,6 @@ bool parse_u64(const char *s, uint64_t *out, bool allow_suffix)
 
 	if (!s)
 		return false;	/* a bare option ("loglevel"): no number */
-
-	if (!s)
-		return false;
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 		base = 16;
 		p += 2;
