@@ -51,7 +51,10 @@ struct page {
 	uint8_t order;		/* free: block order; allocated head: order
 				 * it was allocated with */
 	uint8_t range_id;	/* which memmap range (pfn, zone) */
-	/* 6 bytes spare */
+	/* 2 bytes spare */
+	int32_t _pincount;	/* pin_user_pages pins (DMA into user
+				 * memory): a pinned page does not move
+				 * (mm/migrate.h); 0 while free */
 };
 
 _Static_assert(sizeof(struct page) == 64, "struct page changed size: update "
@@ -262,6 +265,19 @@ static inline int page_count(const struct page *page)
 static inline void set_page_count(struct page *page, int v)
 {
 	__atomic_store_n(&page->_refcount, v, __ATOMIC_RELAXED);
+}
+
+/* Pins on the page (pin_user_pages), each also a reference. */
+static inline int page_pincount(const struct page *page)
+{
+	return __atomic_load_n(&page->_pincount, __ATOMIC_ACQUIRE);
+}
+
+/* May a device be reading or writing the page (Linux's
+ * page_maybe_dma_pinned)? Then it must not move. */
+static inline bool page_maybe_dma_pinned(const struct page *page)
+{
+	return page_pincount(page) > 0;
 }
 
 /* Take another reference to an allocated page. */

@@ -96,6 +96,8 @@ static const char *owner_state(const struct page *page)
 		return "nonzero mapcount: page still mapped in a page table";
 	if (READ_ONCE(page->mapping))
 		return "non-NULL mapping: page still in the page cache or anonymous";
+	if (page_pincount(page))
+		return "nonzero pincount: page freed while pinned for DMA";
 	return NULL;
 }
 

@@ -195,6 +195,15 @@ enum vm_event_item {
 	SWAP_RA_HIT,		/* of them, later used (their first lookup) */
 	TLB_BATCH_FLUSH,	/* TLB flushes reclaim owed for a batch of
 				 * unmapped pages (mm/rmap.h tlb_batch) */
+	PGMIGRATE_SUCCESS,	/* pages migrated (mm/migrate.h) */
+	PGMIGRATE_FAIL,		/* pages migrate_pages gave up on */
+	COMPACT_STALL,		/* allocations that entered direct compaction */
+	COMPACT_FAIL,		/* ... and still failed after it */
+	COMPACT_SUCCESS,	/* ... and succeeded after it */
+	COMPACT_MIGRATE_SCANNED,	/* pages compaction's migrate scanner looked at */
+	COMPACT_FREE_SCANNED,	/* pages its free scanner looked at */
+	CMA_ALLOC_SUCCESS,	/* cma_alloc calls that succeeded */
+	CMA_ALLOC_FAIL,		/* ... that failed */
 	/* Time spent reclaiming, in ns (clock_ns), by who reclaimed: the
 	 * time of each shrink_node() call, added when it returns (is_kswapd
 	 * picks the counter). Not in Linux; `make bench` divides each by
