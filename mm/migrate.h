@@ -131,6 +131,21 @@ unsigned long migrate_pages(struct list_head *from, new_page_t get_new_page,
 int migrate_one_page(struct page *old, struct page *new,
 		     enum migrate_mode mode, struct migrate_failure *fail);
 
+/*
+ * For owners' migrate_folio hooks (struct address_space_operations):
+ * migrate_page_copy: new (locked, unseen) becomes a copy of old - data,
+ * flags, mapping, index, private. migrate_page_mapping: under the
+ * index's lock, if only the index and the migration hold old (plus
+ * extra references the owner accounts for), put new in old's slot
+ * (marks kept) and move the index's reference; 0 or -EAGAIN.
+ * filemap_migrate_folio (mm/filemap.h) is both, for a page cache with
+ * nothing of its own in the page.
+ */
+struct address_space;
+void migrate_page_copy(struct page *new, struct page *old);
+int migrate_page_mapping(struct address_space *mapping, struct page *new,
+			 struct page *old, int extra);
+
 /* ---------------------------------------------------------------- entries */
 
 /*
