@@ -472,7 +472,11 @@ static int move_page(struct page *old, struct page *new,
 	bool page_unlocked;
 	int err;
 
-	BUG_ON(page_pgdat(old) != page_pgdat(new));
+	/* The node's counts (file, swap cache, dirty, isolated) would have
+	 * to move with the page: not done here (no NUMA). */
+	if (page_pgdat(old) != page_pgdat(new))
+		return fail_with(f, old, -EINVAL, "the new page is on another "
+				 "node", 0);
 	if (!trylock_page(old))
 		return fail_with(f, old, -EAGAIN, "locked (I/O or another "
 				 "user)", 0);

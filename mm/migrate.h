@@ -111,8 +111,9 @@ void putback_movable_pages(struct list_head *list);
  * loses them); pages that could not move stay on from for the caller to
  * try again or putback_movable_pages(). A page that was busy
  * (-EAGAIN: a lock or a reference held for a moment) is tried up to 10
- * times in MIGRATE_SYNC, once in MIGRATE_ASYNC; a pinned page (-EBUSY)
- * and a page with no new page (-ENOMEM) are not tried again.
+ * times in MIGRATE_SYNC (a millisecond apart), once in MIGRATE_ASYNC; a
+ * pinned page (-EBUSY) and a page with no new page (-ENOMEM) are not
+ * tried again.
  * Returns the number of pages that did not move (0: all moved). fail,
  * if not NULL, gets the first failure. Counts PGMIGRATE_SUCCESS and
  * PGMIGRATE_FAIL. Sleeps (takes mmap_locks, page locks, waits for
@@ -125,8 +126,11 @@ unsigned long migrate_pages(struct list_head *from, new_page_t get_new_page,
 
 /*
  * Move one isolated page (not on any list) to new; what migrate_pages
- * does for each. 0 (old is freed, new is in its place), or -errno with
- * both pages as they were (new still the caller's). For tests.
+ * does for each. 0 (old is freed, new is in its place; or old was
+ * truncated meanwhile and both are freed), or -errno with both pages as
+ * they were (new still the caller's): -EAGAIN (busy: try again), -EBUSY
+ * (pinned, or nothing can move it), -EINVAL (new is on another node).
+ * For tests.
  */
 int migrate_one_page(struct page *old, struct page *new,
 		     enum migrate_mode mode, struct migrate_failure *fail);
