@@ -72,13 +72,10 @@ static unsigned int migration_payload_prot(uint64_t payload)
 
 bool isolate_movable_page(struct page *page)
 {
-	if (!get_page_unless_zero(page))
-		return false;		/* on its way to the allocator */
-	if (!isolate_lru_page(page)) {
-		put_page(page);
-		return false;
-	}
-	return true;
+	/* The reference only while it is on an LRU list: a scanner's page
+	 * may belong to anyone, and a reference we held last on a slab or
+	 * page-table page would free it the wrong way (put_page). */
+	return get_and_isolate_lru_page(page);
 }
 
 void putback_movable_pages(struct list_head *list)

@@ -95,10 +95,12 @@ struct migrate_failure {
 
 /*
  * Isolate page for migration (it stays allocated, off its LRU list):
- * takes a reference and takes it off the LRU (isolate_lru_page). false:
- * not an LRU page, or already isolated by someone (reclaim, another
- * migrator), or being freed. The page goes on the caller's list through
- * page->lru.
+ * takes a reference and takes it off the LRU, in one step under
+ * lru_lock (get_and_isolate_lru_page), so page may be any page found by
+ * its pfn. false: not on an LRU list now (another owner's page, already
+ * isolated by reclaim or another migrator, being freed, or still in an
+ * LRU add batch: lru_add_drain_all first). The page goes on the
+ * caller's list through page->lru.
  */
 bool isolate_movable_page(struct page *page);
 /* Put every page left on list back on its LRU list and drop the

@@ -146,6 +146,7 @@ static int move(struct kunit *test, struct page *page, enum migrate_mode mode,
 		KUNIT_FAIL(test, "no page to move to");
 		return -ENOMEM;
 	}
+	lru_add_drain_all();		/* a new page waits in a batch */
 	if (!isolate_movable_page(page)) {
 		__free_page(new);
 		KUNIT_FAIL(test, "page %#lx could not be isolated",
