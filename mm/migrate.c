@@ -9,6 +9,7 @@
 #include "mm/rmap.h"
 #include "mm/lru.h"
 #include "mm/filemap.h"
+#include "mm/gup.h"
 #include "mm/swap.h"
 #include "mm/page_alloc.h"
 #include "mm/vmstat.h"
@@ -360,6 +361,8 @@ static int fail_with(struct migrate_failure *f, struct page *page, int err,
 		f->refcount = page_count(page);
 		f->expected = expected;
 		f->pincount = page_pincount(page);
+		if (f->pincount)
+			page_pin_describe(page, f->pin, sizeof(f->pin));
 		f->flags = READ_ONCE(page->flags);
 		f->anon = PageAnon(page);
 	}

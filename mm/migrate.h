@@ -66,6 +66,7 @@ enum migrate_reason {
 	MR_COMPACTION,
 	MR_CONTIG_RANGE,	/* alloc_contig_range: CMA */
 	MR_SYSCALL,		/* tests and labs asking for one page */
+	MR_LONGTERM_PIN,	/* pin_user_pages: out of a CMA block first */
 	MR_TYPES
 };
 
@@ -89,6 +90,7 @@ struct migrate_failure {
 	const char *why;		/* "pinned", "extra reference", ... */
 	int refcount, expected;		/* the counts that disagreed */
 	int pincount;
+	char pin[80];			/* who pinned it (page_pin_describe) */
 	unsigned long flags;		/* page->flags when it failed */
 	bool anon;			/* anonymous, else page cache or swap */
 };

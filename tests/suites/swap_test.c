@@ -12,6 +12,7 @@
 #include "tests/suites/test_arena.h"
 #include "tests/suites/vfs_testfs.h"
 #include "kernel/lib/string.h"
+#include "mm/gup.h"
 #include "mm/kmalloc.h"
 #include "mm/lru.h"
 #include "mm/migrate.h"
@@ -468,6 +469,28 @@ static void swap_cache_page_migrates(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
 }
 
+/* Reclaim keeps a pinned page mapped (a device may be writing it); once
+ * unpinned it goes to swap like the rest. */
+static void pinned_page_is_not_swapped(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_pages(test, 2);
+	struct page *pages[1];
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, pin_user_pages(mm, A, 1, true, pages, "swap test"),
+			1L);
+	reclaim_all();
+	KUNIT_EXPECT_EQ(test, pte_page(mm, A), PFN_PHYS(page_to_pfn(pages[0])));
+	KUNIT_EXPECT_NE(test, pte_entry(mm, A + PAGE_SIZE).val, 0UL);
+	unpin_user_pages(pages, 1, true);
+	reclaim_all();
+	KUNIT_EXPECT_NE(test, pte_entry(mm, A).val, 0UL);
+	KUNIT_EXPECT_EQ(test, peek(mm, A), val(0, 0));
+	KUNIT_EXPECT_EQ(test, peek(mm, A + PAGE_SIZE), val(1, 0));
+	mmput(mm);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+}
+
 /* A failed write loses nothing: the page stays, dirty, and its slot is
  * not used again; the next swap-out takes another slot. */
 static void write_error_keeps_the_page(struct kunit *test)
@@ -738,6 +761,7 @@ static struct kunit_case swap_cases[] = {
 	KUNIT_CASE(readahead_reads_the_window_once),
 	KUNIT_CASE(fork_shares_one_slot_and_one_page),
 	KUNIT_CASE(swap_cache_page_migrates),
+	KUNIT_CASE(pinned_page_is_not_swapped),
 	KUNIT_CASE(write_error_keeps_the_page),
 	KUNIT_CASE(refused_write_keeps_the_slot),
 	KUNIT_CASE(read_error_fails_the_fault_only),
