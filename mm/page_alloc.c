@@ -342,8 +342,9 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp)
  * field of the head page clear (flags but the migratetype, mapping,
  * index, private; _mapcount -1). Tail pages are as their last owner
  * left them, which the free checks (debug) require to be clear.
+ * alloc_contig_range (mm/page_isolation.c) preps each page it takes.
  */
-static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
+void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 			  int mt)
 {
 	if (unlikely(page_alloc_debug)) {
