@@ -24,6 +24,7 @@
 #include "drivers/block/blk.h"
 #include "drivers/pci/pci.h"
 #include "drivers/virtio/virtio.h"
+#include "mm/cma.h"
 #include "mm/dma-mapping.h"
 #include "mm/memblock.h"
 #include "mm/dma-iommu.h"
@@ -82,6 +83,7 @@ void kernel_main(struct boot_info *bi)
 	cmdline_parse(bi->cmdline);	/* options; unknown ones reported */
 	boot_info_print(bi);		/* what the loader told us */
 	memblock_add_boot_info(bi);	/* RAM, minus kernel, modules, info */
+	cma_reserve_boot_regions(bi);	/* cma=: regions kept from memblock */
 	arch_mm_init();			/* page tables: direct map of all RAM */
 	arch_time_init();		/* clock, timer tick, interrupts on */
 	smp_early_init();		/* CPUs from firmware; AP start page */

@@ -1,8 +1,8 @@
 /*
  * mm/internal.h - what the page allocator's files share and nothing else
  * should use: mm/page_alloc.c, page_alloc_fallback.c, page_alloc_zone.c,
- * memmap.c, mm_init.c, page_alloc_debug.c, show_mem.c, and the
- * allocator's own tests. Grouped by the file that defines each part.
+ * memmap.c, mm_init.c, page_alloc_debug.c, show_mem.c, page_isolation.c,
+ * and the allocator's own tests. Grouped by the file that defines each part.
  * Client code includes mm/page_alloc.h only.
  */
 #ifndef MM_INTERNAL_H
@@ -163,6 +163,12 @@ static inline void expand(struct zone *zone, struct page *page,
  */
 void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
 		     unsigned int order, int mt);
+/*
+ * Hand a block just taken off the free lists to its new owner: refcount
+ * 1, owner fields clear, the migratetype mt recorded, zeroed for
+ * __GFP_ZERO; checked for poison and stray owner state under debugging.
+ */
+void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, int mt);
 /* Take the smallest free block of type mt that fits. zone->lock held. */
 struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int mt);
 /*

@@ -10,9 +10,9 @@
  * and large holes cost nothing (see docs/mm/page_alloc.md).
  */
 #include "mm/internal.h"
+#include "mm/cma.h"
 #include "mm/lru.h"
 #include "mm/memblock.h"
-#include "mm/lru.h"
 #include "mm/vmstat.h"
 #include "kernel/lib/string.h"
 
@@ -257,6 +257,9 @@ void mm_core_init(void)
 	for_each_free_mem_range(i, &start, &end)
 		free_pfn_range(PHYS_PFN(ALIGN_UP(start, PAGE_SIZE)),
 			       PHYS_PFN(ALIGN_DOWN(end, PAGE_SIZE)));
+	/* CMA regions (still reserved in memblock): MIGRATE_CMA pageblocks,
+	 * their pages free, before the watermarks count the managed pages. */
+	cma_init_reserved_areas();
 	pgdat_finish(pgdat);
 
 	for_each_populated_zone_in(zone, pgdat)

@@ -342,8 +342,9 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp)
  * field of the head page clear (flags but the migratetype, mapping,
  * index, private; _mapcount -1). Tail pages are as their last owner
  * left them, which the free checks (debug) require to be clear.
+ * alloc_contig_range (mm/page_isolation.c) preps each page it takes.
  */
-static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
+void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 			  int mt)
 {
 	if (unlikely(page_alloc_debug)) {
@@ -513,12 +514,16 @@ unsigned long get_zeroed_page(gfp_t gfp)
 /* ================================================================ free */
 
 static void free_one_page(struct zone *zone, struct page *page,
-			  unsigned long pfn, unsigned int order, int mt)
+			  unsigned long pfn, unsigned int order)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&zone->lock, flags);
-	__free_one_page(page, pfn, zone, order, mt);
+	/* The type under the lock: the block may have been isolated since
+	 * the caller looked (CMA taking it, mm/page_isolation.c), and a
+	 * page on the wrong list there could be allocated again. */
+	__free_one_page(page, pfn, zone, order,
+			get_pfnblock_migratetype(page, pfn));
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
@@ -549,7 +554,7 @@ static void free_the_page(struct page *page, unsigned int order)
 				mt < MIGRATE_PCPTYPES ? mt : MIGRATE_MOVABLE);
 		return;
 	}
-	free_one_page(zone, page, pfn, order, mt);
+	free_one_page(zone, page, pfn, order);
 }
 
 /*

@@ -376,38 +376,27 @@ void show_meminfo(pg_data_t *pgdat)
 		meminfo_print(v[i].name, v[i].kb);
 		meminfo_registered(pgdat, v[i].name);
 	}
-	/* Registrations whose `after` names no line go last. */
+	/* Registrations whose `after` names no line go last (one placed
+	 * after a registered line, CmaFree after CmaTotal, came with it). */
 	for (const struct meminfo_line *const *l = __start_meminfo_lines;
 	     l < __stop_meminfo_lines; l++) {
 		bool placed = false;
 
 		for (unsigned int i = 0; i < ARRAY_SIZE(v); i++)
 			placed |= !strcmp((*l)->after, v[i].name);
+		for (const struct meminfo_line *const *o = __start_meminfo_lines;
+		     o < __stop_meminfo_lines; o++)
+			placed |= o != l && !strcmp((*l)->after, (*o)->name);
 		if (!placed)
 			meminfo_print((*l)->name, (*l)->kb(pgdat));
 	}
 }
 
 /*
- * The page allocator's own lines: pageblocks set aside for CMA and the
- * free pages in them. (They move to mm/cma.c when it comes.)
+ * Free pages on the CMA lists (Linux's NR_FREE_CMA_PAGES): what movable
+ * allocations may still borrow. CmaTotal, the regions' size, is
+ * mm/cma.c's line; this one is the allocator's count.
  */
-static unsigned long cma_total_kb(pg_data_t *pgdat)
-{
-	unsigned long cma = 0;
-
-	for (unsigned int i = 0; i < pgdat->nr_ranges; i++) {
-		const struct memmap_range *r = &memmap_ranges[pgdat->range_ids[i]];
-
-		for (unsigned long b = 0;
-		     b < pageblock_bytes(r->start_pfn, r->end_pfn); b++)
-			if (r->pageblock_mt[b] == MIGRATE_CMA)
-				cma += pageblock_nr_pages;
-	}
-	return K(cma);
-}
-MEMINFO_LINE(CmaTotal, "VmallocChunk", cma_total_kb);
-
 static unsigned long cma_free_kb(pg_data_t *pgdat)
 {
 	unsigned long n = 0;

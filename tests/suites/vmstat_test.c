@@ -365,6 +365,8 @@ static void meminfo_reads_the_counters(struct kunit *test)
 	KUNIT_EXPECT_STR_CONTAINS(test, buf, "SUnreclaim:     ");
 	KUNIT_EXPECT_TRUE(test, next_line_is(buf, "VmallocChunk:", "CmaTotal:"));
 	KUNIT_EXPECT_TRUE(test, next_line_is(buf, "CmaTotal:", "CmaFree:"));
+	/* A line placed after a registered one is printed there only. */
+	KUNIT_EXPECT_NULL(test, strstr(strstr(buf, "CmaFree:") + 1, "CmaFree:"));
 	KUNIT_EXPECT_TRUE(test, next_line_is(buf, "MemFree:", "MemAvailable:"));
 	mod_node_page_state(A(), NR_PAGETABLE, -3);
 	mod_node_page_state(A(), NR_KERNEL_STACK_KB, -32);
