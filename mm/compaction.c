@@ -8,6 +8,7 @@
 #include "mm/migrate.h"
 #include "mm/vmstat.h"
 #include "kernel/console.h"
+#include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "kernel/sysctl.h"
 
@@ -210,6 +211,7 @@ enum compact_result compact_zone(struct compact_control *cc)
 	cc->nr_freepages = 0;
 	cc->migrate_scanned = cc->free_scanned = 0;
 	cc->nr_migrated = cc->nr_migrate_failed = 0;
+	memset(&cc->fail, 0, sizeof(cc->fail));
 	cc->migrate_pfn = zone->zone_start_pfn;
 	cc->free_pfn = ALIGN_DOWN(zone_end_pfn(zone), pageblock_nr_pages);
 	if (cc->free_pfn < cc->migrate_pfn)
@@ -231,7 +233,7 @@ enum compact_result compact_zone(struct compact_control *cc)
 			continue;
 		left = migrate_pages(&cc->migratepages, compaction_alloc,
 				     compaction_free, (unsigned long)cc,
-				     cc->mode, MR_COMPACTION, NULL);
+				     cc->mode, MR_COMPACTION, &cc->fail);
 		cc->nr_migrated += n - left;
 		cc->nr_migrate_failed += left;
 		putback_movable_pages(&cc->migratepages);

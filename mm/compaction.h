@@ -58,6 +58,7 @@ struct compact_control {
 	/* What the run did (the console and tests print it). */
 	unsigned long migrate_scanned, free_scanned;
 	unsigned long nr_migrated, nr_migrate_failed;
+	struct migrate_failure fail;	/* the first page that did not move */
 };
 
 /*

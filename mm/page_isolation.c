@@ -13,6 +13,7 @@
  * lists only through the allocator's helpers.
  */
 #include "mm/page_isolation.h"
+#include "kernel/wait.h"
 #include "mm/internal.h"
 #include "mm/lru.h"
 #include "kernel/errno.h"
@@ -349,6 +350,8 @@ out:
 	return ret;
 }
 
+static DECLARE_WAIT_QUEUE_HEAD(contig_backoff);
+
 int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 		       int migratetype, struct migrate_failure *why)
 {
@@ -367,23 +370,30 @@ int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 		return ret;
 	}
 	for (int tries = 0; tries < CONTIG_RANGE_TRIES; tries++) {
+		if (tries)	/* let a busy moment pass: 1, 2, 4 ... ms */
+			wait_event_timeout(contig_backoff, false, 1U << tries);
 		/* Pages in LRU add batches are not on a list yet. */
 		lru_add_drain_all();
 		ret = migrate_range_once(r, start_pfn, end_pfn, why);
-		if (ret != -EAGAIN)
+		if (ret == -EAGAIN)
+			continue;
+		if (ret)
 			break;
-	}
-	if (ret == -EAGAIN)
-		ret = -EBUSY;
-	if (!ret) {
 		/* Freed pages may wait on per-CPU lists. */
 		drain_all_pages(r->zone);
 		ret = take_isolated_range(r, start_pfn, end_pfn, migratetype,
 					  &bad);
-		if (ret)
-			contig_failure(why, bad, ret,
-				       "not free after migration (a reference that never goes)");
+		if (!ret)
+			break;
+		/* A page still held: by a reference let go a moment later
+		 * (a swap-cache page on its way out, an add batch), or
+		 * never. Another pass tells. */
+		contig_failure(why, bad, ret,
+			       "not free after migration (a reference that never goes)");
+		ret = -EAGAIN;
 	}
+	if (ret == -EAGAIN)
+		ret = -EBUSY;
 	undo_isolate_page_range(start_pfn, end_pfn, migratetype);
 	if (!ret && why)
 		memset(why, 0, sizeof(*why));

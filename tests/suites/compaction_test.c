@@ -126,6 +126,11 @@ static void whole_zone_joins_free_pages(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, (int)compact_zone(&cc),
 				(int)COMPACT_COMPLETE);
 		KUNIT_EXPECT_EQ(test, cc.nr_migrate_failed, 0UL);
+		if (cc.nr_migrate_failed)
+			kunit_info(test, "pfn %#lx did not move: %s (%d; count "
+				   "%d, expected %d)", cc.fail.pfn,
+				   cc.fail.why ? cc.fail.why : "?", cc.fail.err,
+				   cc.fail.refcount, cc.fail.expected);
 		moved += cc.nr_migrated;
 	}
 	kunit_info(test, "%lu pages in use, %lu moved; free in blocks of "
