@@ -22,6 +22,8 @@ struct io_tlb_pool;
 struct pglist_data;
 
 /* dma_mask is a value here, not Linux's pointer. */
+struct cma;
+
 struct device {
 	const char *name;
 	uint64_t dma_mask;		/* streaming mappings (map_*) */
@@ -33,6 +35,8 @@ struct device {
 	struct iommu_domain *domain;	/* when attached to one */
 	struct io_tlb_pool *dma_io_tlb_mem;	/* bounce pool; NULL: global */
 	struct pglist_data *node;	/* coherent memory from; NULL: global */
+	struct cma *cma_area;		/* large coherent buffers from (Linux's
+					 * name); NULL: the default region */
 	struct list_head iommu_node;	/* in domain->devices */
 	struct list_head dma_debug_list;	/* live mappings (dma-debug) */
 	unsigned long dma_debug_count;

@@ -12,6 +12,7 @@
  * address is reported as a double unmap with where the first one was.
  */
 #include "mm/dma-internal.h"
+#include "mm/page_alloc.h"
 #include "kernel/cmdline.h"
 #include "kernel/ksyms.h"
 #include "kernel/lib/diag.h"
@@ -69,6 +70,35 @@ static void where(char *buf, size_t size, unsigned long caller)
 		ksym_format(buf, size, caller - 1);	/* inside the call insn */
 	else
 		ksnprintf(buf, size, "?");
+}
+
+/*
+ * More records when the static pool runs out: a page's worth at a time,
+ * up to DMA_DEBUG_MAX_ENTRIES in all (Linux preallocates 65536 and grows
+ * too). The pool is sized for the usual load; swap under memory pressure
+ * keeps thousands of pages mapped for writes at once (a virtio-blk queue
+ * full of 32-page requests), which is no leak. Under dma_debug_lock;
+ * GFP_ATOMIC: any context may map. A page's records are never given
+ * back.
+ */
+#define DMA_DEBUG_MAX_ENTRIES	65536
+static unsigned long nr_entries = DMA_DEBUG_ENTRIES;
+
+static void grow_locked(void)
+{
+	struct page *pg;
+	struct dma_debug_entry *e;
+	unsigned long n = PAGE_SIZE / sizeof(*e);
+
+	if (nr_entries + n > DMA_DEBUG_MAX_ENTRIES)
+		return;
+	pg = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+	if (!pg)
+		return;
+	e = page_address(pg);
+	for (unsigned long i = 0; i < n; i++)
+		list_add_tail(&e[i].hash, &free_entries);
+	nr_entries += n;
 }
 
 static void init_locked(void)
@@ -167,12 +197,14 @@ void debug_dma_map(struct device *dev, dma_addr_t addr, size_t size,
 
 	spin_lock_irqsave(&dma_debug_lock, flags);
 	init_locked();
+	if (list_empty(&free_entries))
+		grow_locked();
 	if (list_empty(&free_entries)) {
 		dma_debug_enabled = false;
 		spin_unlock_irqrestore(&dma_debug_lock, flags);
 		diag_report(DIAG_DMA_API);	/* the checks stop: say so loudly */
-		pr_err("DMA-API: debugging out of memory (%d records) - disabling\n",
-		       DMA_DEBUG_ENTRIES);
+		pr_err("DMA-API: debugging out of memory (%lu records) - disabling\n",
+		       nr_entries);
 		return;
 	}
 	e = list_entry(free_entries.next, struct dma_debug_entry, hash);

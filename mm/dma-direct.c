@@ -143,7 +143,7 @@ void *dma_direct_alloc(struct device *dev, size_t size, dma_addr_t *handle,
 		return NULL;
 	*handle = phys_to_dma(dev, PFN_PHYS(page_to_pfn(pg)));
 	if (!dma_capable(dev, *handle, size, dev->coherent_dma_mask)) {
-		__free_pages(pg, order);
+		dma_free_pages_for(dev, pg, order);
 		pr_warn("dma: %s: no coherent memory below %#llx\n", dev->name,
 			(unsigned long long)dev->coherent_dma_mask);
 		return NULL;
@@ -156,5 +156,5 @@ void dma_direct_free(struct device *dev, size_t size, void *vaddr,
 {
 	unsigned int order = get_order(size);
 
-	__free_pages(virt_to_page(vaddr), order);
+	dma_free_pages_for(dev, virt_to_page(vaddr), order);
 }

@@ -30,9 +30,11 @@ bool dma_direct_supported(struct device *dev, uint64_t mask);
 bool dma_capable(struct device *dev, dma_addr_t addr, size_t size,
 		 uint64_t mask);
 
-/* Generic helpers for backends. */
+/* Generic helpers for backends: a coherent buffer's pages (2^*order,
+ * zeroed; from CMA when suitable, see mm/dma-mapping.c) and their free. */
 struct page *dma_alloc_pages_for(struct device *dev, size_t size, gfp_t gfp,
 				 unsigned int *order);
+void dma_free_pages_for(struct device *dev, struct page *pg, unsigned int order);
 
 /* dma-debug hooks (mm/dma-debug.c); caller = the driver's return address. */
 enum dma_debug_type { DMA_DEBUG_SINGLE, DMA_DEBUG_PAGE, DMA_DEBUG_SG,

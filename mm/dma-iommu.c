@@ -352,7 +352,7 @@ static void *iommu_dma_alloc(struct device *dev, size_t size,
 	a = map_phys(dev, PFN_PHYS(page_to_pfn(pg)), PAGE_SIZE << order,
 		     IOMMU_READ | IOMMU_WRITE, dev->coherent_dma_mask);
 	if (a == DMA_MAPPING_ERROR) {
-		__free_pages(pg, order);
+		dma_free_pages_for(dev, pg, order);
 		return NULL;
 	}
 	*handle = a;
@@ -365,7 +365,7 @@ static void iommu_dma_free(struct device *dev, size_t size, void *vaddr,
 	unsigned int order = get_order(size);
 
 	unmap_and_free(dev->domain, handle, PAGE_SIZE << order);
-	__free_pages(virt_to_page(vaddr), order);
+	dma_free_pages_for(dev, virt_to_page(vaddr), order);
 }
 
 /* Coherent machines: nothing to do (no bouncing behind an IOMMU here). */

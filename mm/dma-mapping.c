@@ -4,6 +4,7 @@
  * and let dma-debug see every call with the driver's return address.
  */
 #include "mm/dma-internal.h"
+#include "mm/cma.h"
 #include "kernel/cmdline.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
@@ -210,14 +211,66 @@ void dma_sync_single_for_device(struct device *dev, dma_addr_t addr,
 
 /* ---------------------------------------------------------------- coherent */
 
+/*
+ * Large coherent buffers come from CMA (Linux's dma_alloc_contiguous):
+ * a buffer of many pages is where buddy allocations of high order fail
+ * first once memory is fragmented, and CMA's region gives it back by
+ * moving the movable pages that borrowed it. Used when the device has a
+ * region (dev->cma_area, else the boot region), the buffer is more than
+ * a page, the caller may sleep (cma_alloc migrates), and - without an
+ * IOMMU - the device can reach the whole region (its coherent mask and
+ * bus limit: the Raspberry Pi's 30-bit DMA wants its region below
+ * 1 GiB). Behind an IOMMU any region does: the IOVA is what the device
+ * sees. Aligned to the buffer's order, at most 2^CMA_DMA_ALIGN pages
+ * (Linux's CONFIG_CMA_ALIGNMENT). NULL: use the buddy allocator.
+ */
+#define CMA_DMA_ALIGN	8
+
+static struct cma *dev_cma(struct device *dev)
+{
+	return dev->cma_area ? dev->cma_area : cma_default();
+}
+
+static struct page *dma_alloc_contiguous(struct device *dev, unsigned int order,
+					 gfp_t gfp)
+{
+	struct cma *cma = dev_cma(dev);
+	struct page *pg;
+
+	if (!cma || !order || !(gfp & __GFP_DIRECT_RECLAIM))
+		return NULL;
+	if (!dev->dma_ops &&
+	    !dma_capable(dev, PFN_PHYS(cma->base_pfn),
+			 (size_t)cma->count << PAGE_SHIFT,
+			 dev->coherent_dma_mask))
+		return NULL;
+	pg = cma_alloc(cma, 1UL << order, min(order, (unsigned int)CMA_DMA_ALIGN));
+	if (pg)
+		memset(page_address(pg), 0, PAGE_SIZE << order);
+	return pg;
+}
+
 struct page *dma_alloc_pages_for(struct device *dev, size_t size, gfp_t gfp,
 				 unsigned int *order)
 {
 	unsigned int o = get_order(size);
+	struct page *pg = dma_alloc_contiguous(dev, o, gfp);
 
 	*order = o;
+	if (pg)
+		return pg;
 	gfp |= __GFP_ZERO | __GFP_NOWARN;
 	return dev->node ? alloc_pages_node(dev->node, gfp, o) : alloc_pages(gfp, o);
+}
+
+void dma_free_pages_for(struct device *dev, struct page *pg, unsigned int order)
+{
+	struct cma *cma = dev_cma(dev);
+
+	/* cma_release says false for pages outside the region. */
+	if (order && cma && cma_release(cma, pg, 1UL << order))
+		return;
+	__free_pages(pg, order);
 }
 
 void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *handle,

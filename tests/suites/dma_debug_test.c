@@ -17,6 +17,7 @@
 #include "mm/dma-mapping.h"
 #include "mm/page_alloc.h"
 #include "tests/suites/test_arena.h"
+#include "tests/suites/vfs_testfs.h"
 
 
 static struct {
@@ -201,6 +202,29 @@ static void sg_entry_count_mismatch(struct kunit *test)
 	expect(test, "frees DMA sg list with different entry count [map count=2] [unmap count=1]");
 }
 
+/* More live mappings than the static pool holds (swap keeps thousands
+ * mapped for writes at once): the pool grows, every one is tracked, and
+ * debugging stays on - no report. */
+#define MANY	3000
+static dma_addr_t many[MANY];
+
+static void many_live_mappings_grow_the_pool(struct kunit *test)
+{
+	unsigned long live = dma_debug_live();
+
+	/* The records come from the kernel's node (the host makes one). */
+	KUNIT_ASSERT_TRUE(test, vfs_test_ensure_mm());
+	for (int i = 0; i < MANY; i++)
+		many[i] = dma_map_single(&d.dev, d.buf + (i % 64) * 64, 64,
+					 DMA_TO_DEVICE);
+	KUNIT_EXPECT_TRUE(test, dma_debug_enabled);
+	KUNIT_EXPECT_EQ(test, dma_debug_live(), live + MANY);
+	KUNIT_EXPECT_EQ(test, d.dev.dma_debug_count, (unsigned long)MANY);
+	for (int i = 0; i < MANY; i++)
+		dma_unmap_single(&d.dev, many[i], 64, DMA_TO_DEVICE);
+	KUNIT_EXPECT_EQ(test, dma_debug_live(), live);
+}
+
 static struct kunit_case dma_debug_cases[] = {
 	KUNIT_CASE(unmap_never_mapped),
 	KUNIT_CASE(double_unmap),
@@ -211,6 +235,7 @@ static struct kunit_case dma_debug_cases[] = {
 	KUNIT_CASE(sync_outside_and_wrong_direction),
 	KUNIT_CASE(live_mappings_at_detach),
 	KUNIT_CASE(sg_entry_count_mismatch),
+	KUNIT_CASE(many_live_mappings_grow_the_pool),
 	{}
 };
 
