@@ -239,6 +239,11 @@ static const struct address_space_operations bdev_aops = {
 	.read_folio = bdev_read_folio,
 	.writepage = bdev_writepage,
 	.invalidate_folio = bdev_invalidate_folio,
+	/* page->private (the sectors bdev_write changed) is copied with
+	 * the page; nothing else points at it. Its pages stay unmovable
+	 * (GFP_KERNEL) all the same: compaction may still move them from
+	 * a movable block a fallback put them in. */
+	.migrate_folio = filemap_migrate_folio,
 };
 
 void bdev_cache_init(struct bdev_cache *bc, struct block_device *bdev,

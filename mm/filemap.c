@@ -32,6 +32,7 @@ void address_space_init(struct address_space *mapping,
 	INIT_LIST_HEAD(&mapping->i_mmap);
 	INIT_LIST_HEAD(&mapping->dirty_link);
 	mapping->wb = &noop_bdi.wb;
+	mapping->gfp_mask = GFP_KERNEL;
 	mapping->a_ops = a_ops;
 	mapping->host = host;
 }
@@ -183,7 +184,9 @@ int add_to_page_cache_lru(struct page *page, struct address_space *mapping,
 	do {
 		/* The index's nodes, allocated where we may sleep (Linux's
 		 * preload); the store under the spinlock takes them. */
-		if (xa_reserve(&mapping->i_pages, index, gfp)) {
+		/* The index's nodes are slab memory: never movable. */
+		if (xa_reserve(&mapping->i_pages, index,
+			       gfp & ~__GFP_MOVABLE)) {
 			ret = ERR_PTR(-ENOMEM);
 			old = NULL;
 			break;
@@ -328,7 +331,8 @@ static struct page *filemap_get_uptodate(struct file *file,
 
 	page = find_get_page(mapping, index);
 	if (!page) {
-		page = find_or_create_page(mapping, index, GFP_KERNEL);
+		page = find_or_create_page(mapping, index,
+					   mapping_gfp_mask(mapping));
 		if (!page)
 			return ERR_PTR(-ENOMEM);
 	} else {
@@ -517,7 +521,8 @@ int simple_write_begin(struct file *file, struct address_space *mapping,
 	struct page *page;
 
 	for (;;) {
-		page = find_or_create_page(mapping, index, GFP_KERNEL);
+		page = find_or_create_page(mapping, index,
+					   mapping_gfp_mask(mapping));
 		if (!page)
 			return -ENOMEM;
 		if (PageUptodate(page) || len == PAGE_SIZE)

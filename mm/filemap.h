@@ -53,6 +53,7 @@
 #include "mm/gfp.h"
 #include "mm/mm.h"
 #include "mm/mm_types.h"
+#include "mm/migrate.h"
 #include "mm/xarray.h"
 
 /* The xarray marks the page cache uses (Linux's names). */
@@ -141,7 +142,19 @@ struct address_space_operations {
 	/* Optional: page is leaving the cache (truncate, reclaim); drop what
 	 * the file system keeps in page->private. */
 	void (*invalidate_folio)(struct page *page);
+	/*
+	 * Move page old's contents and place in the index to new (both
+	 * locked; old unmapped, not under writeback): mm/migrate.h. 0 or
+	 * -EAGAIN (someone else holds old: nothing changed). Without it
+	 * the mapping's pages never move: allocate them without
+	 * __GFP_MOVABLE. filemap_migrate_folio suits a file system that
+	 * keeps nothing of its own beside the page.
+	 */
+	int (*migrate_folio)(struct address_space *mapping, struct page *new,
+			     struct page *old, enum migrate_mode mode);
 };
+int filemap_migrate_folio(struct address_space *mapping, struct page *new,
+			  struct page *old, enum migrate_mode mode);
 
 /* mapping->flags */
 #define AS_EIO		0	/* a write-back failed with an I/O error */
@@ -167,6 +180,10 @@ struct address_space {
 	/* Writeback: where the last pass stopped (cyclic writeback), and the
 	 * link in the list of mappings with dirty pages (the flusher's). */
 	pgoff_t writeback_index;
+	gfp_t gfp_mask;			/* its pages' allocations (Linux's
+					 * mapping_gfp_mask): GFP_KERNEL, or
+					 * GFP_HIGHUSER_MOVABLE where the
+					 * owner can migrate them */
 	struct bdi_writeback *wb;	/* whose flusher writes it, whose
 					 * limits its writers obey (set by
 					 * the file system; noop_bdi's) */
@@ -182,6 +199,20 @@ struct address_space {
 	errseq_t wb_err;
 	errseq_t *sb_wb_err;
 };
+
+/* How the mapping's pages are allocated. A mapping whose a_ops can
+ * migrate its pages may say __GFP_MOVABLE (mm/migrate.h): they may then
+ * be lent CMA memory and be moved by compaction. */
+static inline gfp_t mapping_gfp_mask(const struct address_space *mapping)
+{
+	return mapping->gfp_mask;
+}
+
+static inline void mapping_set_gfp_mask(struct address_space *mapping,
+					gfp_t gfp)
+{
+	mapping->gfp_mask = gfp;
+}
 
 /* An empty cache of a file with a_ops; host is the owner. */
 void address_space_init(struct address_space *mapping,

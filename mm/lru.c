@@ -306,6 +306,29 @@ bool isolate_lru_page(struct page *page)
 	return taken;
 }
 
+bool get_and_isolate_lru_page(struct page *page)
+{
+	struct lruvec *lruvec = page_lruvec(page);
+	unsigned long flags;
+	bool taken = false;
+
+	if (!PageLRU(page))
+		return false;		/* a cheap look first: most are not */
+	spin_lock_irqsave(&lruvec->lru_lock, flags);
+	/* On a list under lru_lock: a user page, whose last put_page waits
+	 * for this lock to take it off; a count of 0 means that put is
+	 * under way. */
+	if (PageLRU(page) && get_page_unless_zero(page)) {
+		ClearPageLRU(page);
+		del_page_from_lru_list(page, lruvec, page_lru(page));
+		__mod_node_page_state(lruvec_pgdat(lruvec),
+				      isolated_item(page), 1);
+		taken = true;
+	}
+	spin_unlock_irqrestore(&lruvec->lru_lock, flags);
+	return taken;
+}
+
 void putback_lru_page(struct page *page)
 {
 	struct lruvec *lruvec = page_lruvec(page);

@@ -72,6 +72,15 @@ void deactivate_page(struct page *page);
 /* Take page off its list (reclaim, migration; the page is held): true if
  * it was on one. Counts NR_ISOLATED_*; putback_lru_page undoes it. */
 bool isolate_lru_page(struct page *page);
+/*
+ * The same for a page found by its pfn, of which the caller holds
+ * nothing (compaction, CMA): its reference is taken under lru_lock and
+ * only while it is on a list, so a page of any other owner (slab, a page
+ * table, a block being freed) is never touched. true: held and isolated.
+ * A page still waiting in an add batch is not on a list yet: drain
+ * (lru_add_drain_all) before a scan.
+ */
+bool get_and_isolate_lru_page(struct page *page);
 void putback_lru_page(struct page *page);
 /*
  * Writeback ended on a page reclaim wanted (end_page_writeback, when it

@@ -13,6 +13,7 @@
 #include "mm/vmstat.h"
 #include "mm/filemap.h"
 #include "mm/swap.h"
+#include "mm/migrate.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
@@ -21,11 +22,16 @@
 
 /* ---------------------------------------------------------------- pages */
 
+static struct page *alloc_user_page_gfp(struct mm_struct *mm, gfp_t gfp)
+{
+	gfp = fault_gfp(gfp | __GFP_ZERO | __GFP_NOWARN);
+	return mm->node ? alloc_pages_node(mm->node, gfp, 0) : alloc_page(gfp);
+}
+
+/* A page for a private anonymous mapping: movable (mm/migrate.h). */
 static struct page *alloc_user_page(struct mm_struct *mm)
 {
-	gfp_t gfp = fault_gfp(GFP_HIGHUSER_MOVABLE | __GFP_ZERO | __GFP_NOWARN);
-
-	return mm->node ? alloc_pages_node(mm->node, gfp, 0) : alloc_page(gfp);
+	return alloc_user_page_gfp(mm, GFP_HIGHUSER_MOVABLE);
 }
 
 void put_user_page(struct page *page)
@@ -632,7 +638,10 @@ static enum vm_fault_result do_shared_page(struct mm_struct *mm,
 		return VM_FAULT_SIGSEGV;
 	page = __atomic_load_n(&s->pages[idx], __ATOMIC_ACQUIRE);
 	if (!page) {
-		page = alloc_user_page(mm);
+		/* Not movable: only the object's array finds it, and
+		 * migration moves pages it can find through rmap or an
+		 * index (mm/migrate.h). */
+		page = alloc_user_page_gfp(mm, GFP_USER);
 		if (!page)
 			return VM_FAULT_OOM;
 		page->index = idx;
@@ -912,6 +921,12 @@ static enum vm_fault_result do_swap_page(struct mm_struct *mm,
 	bool major;
 	int err;
 
+	/* A migrator holds this mm's lock for as long as its entries are
+	 * in the table (mm/migrate.h): one seen here was left behind. */
+	if (is_migration_payload(payload))
+		panic("mm: a fault at %#lx found a migration entry for pfn "
+		      "%#lx: migration left it without holding the mm's lock "
+		      "(mm/migrate.c)", va, migration_payload_pfn(payload));
 	if (!is_swap_payload(payload) || !swap_info_get(entry)) {
 		pr_err("mm: bad swap entry %#lx at %#lx (area %u is not on):"
 		       " the process that touched it is killed\n", entry.val,

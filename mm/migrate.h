@@ -66,6 +66,7 @@ enum migrate_reason {
 	MR_COMPACTION,
 	MR_CONTIG_RANGE,	/* alloc_contig_range: CMA */
 	MR_SYSCALL,		/* tests and labs asking for one page */
+	MR_LONGTERM_PIN,	/* pin_user_pages: out of a CMA block first */
 	MR_TYPES
 };
 
@@ -89,16 +90,19 @@ struct migrate_failure {
 	const char *why;		/* "pinned", "extra reference", ... */
 	int refcount, expected;		/* the counts that disagreed */
 	int pincount;
+	char pin[80];			/* who pinned it (page_pin_describe) */
 	unsigned long flags;		/* page->flags when it failed */
 	bool anon;			/* anonymous, else page cache or swap */
 };
 
 /*
  * Isolate page for migration (it stays allocated, off its LRU list):
- * takes a reference and takes it off the LRU (isolate_lru_page). false:
- * not an LRU page, or already isolated by someone (reclaim, another
- * migrator), or being freed. The page goes on the caller's list through
- * page->lru.
+ * takes a reference and takes it off the LRU, in one step under
+ * lru_lock (get_and_isolate_lru_page), so page may be any page found by
+ * its pfn. false: not on an LRU list now (another owner's page, already
+ * isolated by reclaim or another migrator, being freed, or still in an
+ * LRU add batch: lru_add_drain_all first). The page goes on the
+ * caller's list through page->lru.
  */
 bool isolate_movable_page(struct page *page);
 /* Put every page left on list back on its LRU list and drop the
@@ -111,8 +115,9 @@ void putback_movable_pages(struct list_head *list);
  * loses them); pages that could not move stay on from for the caller to
  * try again or putback_movable_pages(). A page that was busy
  * (-EAGAIN: a lock or a reference held for a moment) is tried up to 10
- * times in MIGRATE_SYNC, once in MIGRATE_ASYNC; a pinned page (-EBUSY)
- * and a page with no new page (-ENOMEM) are not tried again.
+ * times in MIGRATE_SYNC (a millisecond apart), once in MIGRATE_ASYNC; a
+ * pinned page (-EBUSY) and a page with no new page (-ENOMEM) are not
+ * tried again.
  * Returns the number of pages that did not move (0: all moved). fail,
  * if not NULL, gets the first failure. Counts PGMIGRATE_SUCCESS and
  * PGMIGRATE_FAIL. Sleeps (takes mmap_locks, page locks, waits for
@@ -125,11 +130,29 @@ unsigned long migrate_pages(struct list_head *from, new_page_t get_new_page,
 
 /*
  * Move one isolated page (not on any list) to new; what migrate_pages
- * does for each. 0 (old is freed, new is in its place), or -errno with
- * both pages as they were (new still the caller's). For tests.
+ * does for each. 0 (old is freed, new is in its place; or old was
+ * truncated meanwhile and both are freed), or -errno with both pages as
+ * they were (new still the caller's): -EAGAIN (busy: try again), -EBUSY
+ * (pinned, or nothing can move it), -EINVAL (new is on another node).
+ * For tests.
  */
 int migrate_one_page(struct page *old, struct page *new,
 		     enum migrate_mode mode, struct migrate_failure *fail);
+
+/*
+ * For owners' migrate_folio hooks (struct address_space_operations):
+ * migrate_page_copy: new (locked, unseen) becomes a copy of old - data,
+ * flags, mapping, index, private. migrate_page_mapping: under the
+ * index's lock, if only the index and the migration hold old (plus
+ * extra references the owner accounts for), put new in old's slot
+ * (marks kept) and move the index's reference; 0 or -EAGAIN.
+ * filemap_migrate_folio (mm/filemap.h) is both, for a page cache with
+ * nothing of its own in the page.
+ */
+struct address_space;
+void migrate_page_copy(struct page *new, struct page *old);
+int migrate_page_mapping(struct address_space *mapping, struct page *new,
+			 struct page *old, int extra);
 
 /* ---------------------------------------------------------------- entries */
 

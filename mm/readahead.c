@@ -72,7 +72,8 @@ void file_ra_state_init(struct file_ra_state *ra)
 #define RA_BATCH	32	/* pages handed to the file system at once */
 /* Readahead is a guess: under memory pressure give up rather than push
  * reclaim hard for it (Linux's readahead_gfp_mask). */
-#define RA_GFP		(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN)
+#define RA_GFP(mapping)	(mapping_gfp_mask(mapping) | __GFP_NORETRY | \
+			 __GFP_NOWARN)
 
 static void read_batch(struct address_space *mapping, struct file *file,
 		       struct page **pages, unsigned int nr)
@@ -127,14 +128,14 @@ static void do_page_cache_ra(struct address_space *mapping, struct file *file,
 			continue;
 		}
 		page = mapping->node ? alloc_pages_node(mapping->node,
-							RA_GFP, 0) :
-				       alloc_page(RA_GFP);
+							RA_GFP(mapping), 0) :
+				       alloc_page(RA_GFP(mapping));
 		if (!page)
 			break;
 		__SetPageLocked(page);
 		if (i == mark && lookahead)
 			__SetPageReadahead(page);
-		err = add_to_page_cache_lru(page, mapping, i, RA_GFP);
+		err = add_to_page_cache_lru(page, mapping, i, RA_GFP(mapping));
 		if (err) {
 			page->flags &= ~PAGE_FLAGS_OWNER;
 			__free_page(page);

@@ -40,6 +40,8 @@ void anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av)
 	spin_unlock(&av->lock);
 }
 
+static spinlock_t anon_vma_free_lock = SPINLOCK_INIT("anon_vma_free");
+
 void unlink_anon_vma(struct vm_area_struct *vma)
 {
 	struct anon_vma *av = vma->anon_vma;
@@ -51,7 +53,39 @@ void unlink_anon_vma(struct vm_area_struct *vma)
 	last = --av->refcount == 0;
 	spin_unlock(&av->lock);
 	vma->anon_vma = NULL;
-	if (last)
+	if (!last)
+		return;
+	spin_lock(&anon_vma_free_lock);
+	if (av->walkers) {
+		av->dead = true;	/* the last walk frees it */
+		av = NULL;
+	}
+	spin_unlock(&anon_vma_free_lock);
+	kfree(av);
+}
+
+struct anon_vma *page_get_anon_vma(struct page *page)
+{
+	struct anon_vma *av = NULL;
+
+	spin_lock(&anon_vma_free_lock);
+	/* Mapped: a PTE in a VMA linked to it, so it is not freed yet. */
+	if (PageAnon(page) && page_mapped(page)) {
+		av = page_rmapping(page);
+		av->walkers++;
+	}
+	spin_unlock(&anon_vma_free_lock);
+	return av;
+}
+
+void put_anon_vma(struct anon_vma *av)
+{
+	bool free;
+
+	spin_lock(&anon_vma_free_lock);
+	free = --av->walkers == 0 && av->dead;
+	spin_unlock(&anon_vma_free_lock);
+	if (free)
 		kfree(av);
 }
 
@@ -120,6 +154,36 @@ struct rmap_target {
 	bool mine;		/* the caller's own mm: not locked here */
 };
 
+/* Does the caller hold mm's lock (locked_mm or the held set)? */
+static bool rwc_holds(const struct rmap_walk_control *rwc,
+		      const struct mm_struct *mm)
+{
+	if (mm == rwc->locked_mm)
+		return true;
+	for (unsigned int i = 0; i < rwc->nr_held; i++)
+		if (rwc->held[i] == mm)
+			return true;
+	return false;
+}
+
+/* Take mm's lock for a visit unless the caller holds it (*mine); false:
+ * busy, or (a walk over a held set) not one of the set. */
+static bool rwc_lock_mm(const struct rmap_walk_control *rwc,
+			struct mm_struct *mm, bool *mine)
+{
+	*mine = rwc_holds(rwc, mm);
+	if (*mine)
+		return true;
+	return !rwc->held && mmap_read_trylock(mm);
+}
+
+/* Is the PTE at va one rmap_one wants? */
+static bool rwc_pte_ok(const struct rmap_walk_control *rwc,
+		       struct mm_struct *mm, unsigned long va, struct page *page)
+{
+	return rwc->any_pte || pte_maps(mm, va, page);
+}
+
 int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 {
 	struct rmap_target t[RMAP_BATCH];
@@ -129,14 +193,16 @@ int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 	int r = 0;
 	bool busy = false;
 
-	if (!PageAnon(page))
+	if (!rwc->anon_vma && !PageAnon(page))
 		return page_mapping(page) ? rmap_walk_file(page, rwc) : -EINVAL;
-	av = page_rmapping(page);
+	av = rwc->anon_vma ? rwc->anon_vma : page_get_anon_vma(page);
+	if (!av)
+		return 0;		/* unmapped: nothing to visit */
 	spin_lock(&av->lock);
 	list_for_each_entry(vma, &av->vmas, anon_vma_node) {
 		struct mm_struct *mm = vma->vm_mm;
 		unsigned long va = vma_address(vma, page->index);
-		bool mine = mm == rwc->locked_mm;
+		bool mine;
 
 		if (!va)
 			continue;
@@ -146,7 +212,7 @@ int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 				break;
 			continue;
 		}
-		if (!mine && !mmap_read_trylock(mm)) {
+		if (!rwc_lock_mm(rwc, mm, &mine)) {
 			busy = true;
 			continue;
 		}
@@ -156,14 +222,69 @@ int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 	for (i = 0; i < n; i++) {
 		struct mm_struct *mm = t[i].vma->vm_mm;
 
-		if (!r && pte_maps(mm, t[i].va, page))
+		if (!r && rwc_pte_ok(rwc, mm, t[i].va, page))
 			r = rwc->rmap_one(page, t[i].vma, t[i].va, rwc->arg);
 		if (!t[i].mine)
 			mmap_read_unlock(mm);
 	}
+	if (!rwc->anon_vma)
+		put_anon_vma(av);
 	if (!r && busy)
 		r = -EAGAIN;
 	return r;
+}
+
+/* One VMA of rmap_collect_mms: its mm, if it maps page (unlocked read). */
+static int collect_mm(struct page *page, struct vm_area_struct *vma,
+		      struct mm_struct **mms, unsigned int *n, unsigned int max)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long va = vma_address(vma, page->index);
+
+	if (!va || !pte_maps(mm, va, page))
+		return 0;
+	for (unsigned int i = 0; i < *n; i++)
+		if (mms[i] == mm)
+			return 0;
+	if (*n == max)
+		return -EBUSY;
+	if (!mmget_not_zero(mm))
+		return -EAGAIN;		/* exiting: mmput unmaps it */
+	mms[(*n)++] = mm;
+	return 0;
+}
+
+int rmap_collect_mms(struct page *page, struct anon_vma *av,
+		     struct mm_struct **mms, unsigned int max)
+{
+	struct address_space *mapping = NULL;
+	struct vm_area_struct *vma;
+	unsigned int n = 0;
+	int err = 0;
+
+	if (PageAnon(page)) {
+		if (!av)
+			return 0;
+		spin_lock(&av->lock);
+		list_for_each_entry(vma, &av->vmas, anon_vma_node)
+			if ((err = collect_mm(page, vma, mms, &n, max)))
+				break;
+		spin_unlock(&av->lock);
+	} else {
+		mapping = page_mapping(page);
+		if (!mapping)
+			return 0;
+		spin_lock(&mapping->i_mmap_lock);
+		list_for_each_entry(vma, &mapping->i_mmap, shared_node)
+			if ((err = collect_mm(page, vma, mms, &n, max)))
+				break;
+		spin_unlock(&mapping->i_mmap_lock);
+	}
+	if (!err)
+		return (int)n;
+	while (n)
+		mmput(mms[--n]);
+	return err;
 }
 
 /* ------------------------------------------------------------ file pages */
@@ -211,16 +332,16 @@ static int rmap_visit(struct page *page, struct vm_area_struct *vma,
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long va = vma_address(vma, page->index);
-	bool mine = mm == rwc->locked_mm;
+	bool mine;
 	int r = 0;
 
 	if (!va)
 		return 0;
-	if (!mine && !mmap_read_trylock(mm)) {
+	if (!rwc_lock_mm(rwc, mm, &mine)) {
 		*busy = true;
 		return 0;
 	}
-	if (pte_maps(mm, va, page))
+	if (rwc_pte_ok(rwc, mm, va, page))
 		r = rwc->rmap_one(page, vma, va, rwc->arg);
 	if (!mine)
 		mmap_read_unlock(mm);

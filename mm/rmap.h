@@ -45,6 +45,10 @@ struct anon_vma {
 	struct list_head vmas;		/* vm_area_struct.anon_vma_node */
 	int refcount;			/* VMAs linked (under lock) */
 	struct kmalloc_set *ks;		/* where it came from */
+	/* Walks that hold it (page_get_anon_vma), and whether its last VMA
+	 * went meanwhile (the last walk frees it): anon_vma_free_lock. */
+	int walkers;
+	bool dead;
 };
 
 /* Give vma an anon_vma if it has none (its first anonymous page).
@@ -54,6 +58,18 @@ int anon_vma_prepare(struct vm_area_struct *vma);
 void anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av);
 /* Unlink vma from its anon_vma; the last VMA frees the anon_vma. */
 void unlink_anon_vma(struct vm_area_struct *vma);
+
+/*
+ * The anon_vma of a mapped anonymous page, held so it cannot be freed
+ * under a walk (NULL: the page is not mapped, or not anonymous). An
+ * anon_vma is freed when its last VMA is unlinked, which munmap and exit
+ * do after unmapping the pages, without any page's lock; a page that is
+ * still mapped has a linked VMA, and one lock (anon_vma_free_lock) makes
+ * the check and the hold one step against that free (Linux uses RCU and
+ * the anon_vma's refcount for the same thing). put_anon_vma() lets go.
+ */
+struct anon_vma *page_get_anon_vma(struct page *page);
+void put_anon_vma(struct anon_vma *av);
 
 /* The linear index of addr in vma (what page->index holds). */
 static inline pgoff_t linear_page_index(const struct vm_area_struct *vma,
@@ -77,13 +93,41 @@ struct rmap_walk_control {
 			unsigned long address, void *arg);
 	void *arg;
 	struct mm_struct *locked_mm;	/* held by the caller: not locked */
+	/*
+	 * Migration's walks: held[0..nr_held) are mms whose lock the caller
+	 * holds; with held set, only they are visited (any other mm counts
+	 * as busy). any_pte: call rmap_one at every address where a VMA
+	 * would map the page, whatever the PTE there holds (migration puts
+	 * its entries back). anon_vma: walk this one (held with
+	 * page_get_anon_vma) rather than the page's (a page being migrated
+	 * is unmapped for a while).
+	 */
+	struct mm_struct *const *held;
+	unsigned int nr_held;
+	bool any_pte;
+	struct anon_vma *anon_vma;
 };
 
 /* Visit every PTE mapping the page, anonymous (its anon_vma's VMAs) or
  * page-cache (its mapping's i_mmap VMAs, under i_mmap_lock, a spinlock:
  * rmap_one may not sleep). Returns 0, rmap_one's non-zero value, -EAGAIN
- * (an mm was busy and was skipped) or -EINVAL (neither kind). */
+ * (an mm was busy and was skipped) or -EINVAL (neither kind). An
+ * unmapped anonymous page has nothing to visit: 0. A page-cache page's
+ * caller holds its page lock (truncate could free the mapping). */
 int rmap_walk(struct page *page, struct rmap_walk_control *rwc);
+
+/*
+ * Migration's first step: the processes whose page tables map page now,
+ * each with a reference (mmget), at most max. The page tables are read
+ * without the mms' locks (they live as long as a VMA is linked, and the
+ * walk's spinlock keeps the VMA linked), so the answer is a hint the
+ * caller checks once it holds the locks. av: an anonymous page's
+ * anon_vma, held (page_get_anon_vma; NULL: unmapped, nothing to find); a
+ * page-cache page is locked. Returns how many, or -EBUSY (more than
+ * max) or -EAGAIN (one of them is exiting), holding none then.
+ */
+int rmap_collect_mms(struct page *page, struct anon_vma *av,
+		     struct mm_struct **mms, unsigned int max);
 
 /* ------------------------------------------------ file pages (issue 14)
  *

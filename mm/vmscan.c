@@ -332,6 +332,11 @@ static unsigned long shrink_page_list(struct list_head *page_list,
 			reclaim_leave_dirty(page, sc);
 			goto keep_locked;
 		}
+		/* A device may be reading or writing it (pin_user_pages):
+		 * unmapping it would cut the process off from the data the
+		 * device puts there. Kept, as Linux keeps a pinned page. */
+		if (page_maybe_dma_pinned(page))
+			goto activate_locked;
 		switch (sc->ignore_references ? PAGEREF_RECLAIM :
 			page_check_references(page, sc)) {
 		case PAGEREF_ACTIVATE:

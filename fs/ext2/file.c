@@ -745,6 +745,7 @@ const struct address_space_operations ext2_aops = {
 	.writepages = ext2_writepages,
 	.write_begin = ext2_write_begin,
 	.write_end = simple_write_end,
+	.migrate_folio = filemap_migrate_folio,
 };
 
 /* ---------------------------------------------------------- truncation */

@@ -163,6 +163,9 @@ static int ext2_read_inode(struct inode *inode)
 		inode->i_op = &ext2_file_iops;
 		inode->i_fop = &ext2_file_fops;
 		inode->i_data.a_ops = &ext2_aops;
+		/* File data moves (ext2_aops.migrate_folio): it may use
+		 * CMA's memory and be compacted. */
+		mapping_set_gfp_mask(&inode->i_data, GFP_HIGHUSER_MOVABLE);
 	} else if (S_ISDIR(inode->i_mode)) {
 		inode->i_op = &ext2_dir_iops;
 		inode->i_fop = &ext2_dir_fops;

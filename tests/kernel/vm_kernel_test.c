@@ -25,6 +25,7 @@
 #include "kernel/smp.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
+#include "mm/migrate.h"
 #include "mm/mm.h"
 #include "mm/rmap.h"
 #include "tests/suites/memstore.h"
@@ -90,8 +91,87 @@ static int worker_fn(void *arg)
 	return 0;
 }
 
-static void forked_mms_on_every_cpu(struct kunit *test)
+/*
+ * The migrator: while the workers run, a thread moves the arena's user
+ * pages (mm/migrate.h) - it scans the arena's pfns as compaction does,
+ * isolates the LRU pages it finds, moves them, alternating MIGRATE_ASYNC
+ * and MIGRATE_SYNC - so faults, COW breaks, forks, msync, writeback and
+ * reclaim's rmap questions all meet pages that are moving. Every value
+ * checked at the end must still be there.
+ */
+static bool migrator_stop;
+static unsigned long migrator_moved, migrator_tried;
+
+static struct page *arena_page(struct page *old, unsigned long private)
 {
+	(void)old;
+	(void)private;
+	return alloc_pages_node(&arena.pgdat, GFP_HIGHUSER_MOVABLE |
+				__GFP_NOWARN, 0);
+}
+
+static int migrator_fn(void *arg)
+{
+	unsigned long start = PHYS_PFN(virt_to_phys(arena.chunk));
+	unsigned long end = start + TEST_ARENA_CHUNK / PAGE_SIZE;
+	unsigned long pfn = start;
+	struct prng r;
+
+	prng_seed(&r, (uint64_t)(uintptr_t)arg);
+	for (unsigned int round = 0; !READ_ONCE(migrator_stop); round++) {
+		struct list_head list = LIST_HEAD_INIT(list);
+		unsigned long n = 0, left;
+
+		lru_add_drain_all();
+		/* On round the arena, a random stride: every page is met. */
+		for (unsigned long seen = 0; seen < 256 && n < 16;
+		     seen++, pfn += 1 + prng_below(&r, 2)) {
+			struct page *page;
+
+			if (pfn >= end)
+				pfn = start;
+			page = pfn_to_page(pfn);
+			if (page && isolate_movable_page(page)) {
+				list_add_tail(&page->lru, &list);
+				n++;
+			}
+		}
+		left = migrate_pages(&list, arena_page, NULL, 0,
+				     round & 1 ? MIGRATE_SYNC : MIGRATE_ASYNC,
+				     MR_SYSCALL, NULL);
+		putback_movable_pages(&list);
+		migrator_tried += n;
+		migrator_moved += n - left;
+		yield();
+	}
+	return 0;
+}
+
+static struct thread *start_migrator(struct kunit *test)
+{
+	struct thread *t;
+
+	migrator_stop = false;
+	migrator_moved = migrator_tried = 0;
+	t = kthread_create(migrator_fn, (void *)(uintptr_t)test->seed,
+			   "migrator");
+	if (t)
+		wake_up_process(t);
+	return t;
+}
+
+static void stop_migrator(struct kunit *test, struct thread *t)
+{
+	WRITE_ONCE(migrator_stop, true);
+	kthread_stop(t);
+	kunit_info(test, "migrator: %lu of %lu pages moved", migrator_moved,
+		   migrator_tried);
+	KUNIT_EXPECT_GT(test, migrator_moved, 0UL);
+}
+
+static void forked_mms(struct kunit *test, bool moving)
+{
+	struct thread *mig = NULL;
 	struct mm_struct *parent;
 	unsigned int n = 0;
 	long shared;
@@ -123,10 +203,16 @@ static void forked_mms_on_every_cpu(struct kunit *test)
 		kthread_bind(w->t, cpu);
 		n++;
 	}
+	if (moving) {
+		mig = start_migrator(test);
+		KUNIT_ASSERT_NOT_NULL(test, mig);
+	}
 	for (unsigned int i = 0; i < n; i++)
 		wake_up_process(workers[i].t);
 	for (unsigned int i = 0; i < n; i++)
 		kthread_stop(workers[i].t);
+	if (mig)
+		stop_migrator(test, mig);
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct worker *w = &workers[i];
@@ -147,6 +233,16 @@ static void forked_mms_on_every_cpu(struct kunit *test)
 	kunit_info(test, "%u CPUs, %d iterations each", n, ITERS);
 	mmput(parent);
 	test_arena_done(test, &arena);	/* every page back */
+}
+
+static void forked_mms_on_every_cpu(struct kunit *test)
+{
+	forked_mms(test, false);
+}
+
+static void forked_mms_while_pages_move(struct kunit *test)
+{
+	forked_mms(test, true);
 }
 
 /* ------------------------------------------------ a shared file mapping */
@@ -213,8 +309,9 @@ static int file_worker_fn(void *arg)
 	return 0;
 }
 
-static void shared_file_on_every_cpu(struct kunit *test)
+static void shared_file(struct kunit *test, bool moving)
 {
+	struct thread *mig = NULL;
 	unsigned int n = 0;
 
 	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &arena, 0));
@@ -241,10 +338,16 @@ static void shared_file_on_every_cpu(struct kunit *test)
 		kthread_bind(w->t, cpu);
 		n++;
 	}
+	if (moving) {
+		mig = start_migrator(test);
+		KUNIT_ASSERT_NOT_NULL(test, mig);
+	}
 	for (unsigned int i = 0; i < n; i++)
 		wake_up_process(workers[i].t);
 	for (unsigned int i = 0; i < n; i++)
 		kthread_stop(workers[i].t);
+	if (mig)
+		stop_migrator(test, mig);
 
 	KUNIT_EXPECT_EQ(test, do_msync(workers[0].mm, A, FPAGES * PAGE_SIZE,
 				       MS_SYNC), 0);
@@ -266,6 +369,16 @@ static void shared_file_on_every_cpu(struct kunit *test)
 	truncate_inode_pages(&fstore.mapping, 0);
 	memstore_destroy(&fstore);
 	test_arena_done(test, &arena);	/* every page back */
+}
+
+static void shared_file_on_every_cpu(struct kunit *test)
+{
+	shared_file(test, false);
+}
+
+static void shared_file_while_pages_move(struct kunit *test)
+{
+	shared_file(test, true);
 }
 
 /*
@@ -362,6 +475,8 @@ static void set_dirty_beside_clear_keeps_the_mark(struct kunit *test)
 static struct kunit_case vm_smp_cases[] = {
 	KUNIT_CASE(forked_mms_on_every_cpu),
 	KUNIT_CASE(shared_file_on_every_cpu),
+	KUNIT_CASE(forked_mms_while_pages_move),
+	KUNIT_CASE(shared_file_while_pages_move),
 	KUNIT_CASE(set_dirty_beside_clear_keeps_the_mark),
 	{}
 };

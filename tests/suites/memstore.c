@@ -116,6 +116,7 @@ static const struct address_space_operations ms_aops = {
 	.writepage = memstore_writepage,
 	.write_begin = simple_write_begin,
 	.write_end = simple_write_end,
+	.migrate_folio = filemap_migrate_folio,
 };
 
 static const struct address_space_operations ms_aops_ra = {
@@ -124,6 +125,7 @@ static const struct address_space_operations ms_aops_ra = {
 	.writepage = memstore_writepage,
 	.write_begin = simple_write_begin,
 	.write_end = simple_write_end,
+	.migrate_folio = filemap_migrate_folio,
 };
 
 void memstore_init(struct memstore *ms, unsigned char *data, size_t cap,

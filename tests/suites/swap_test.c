@@ -12,7 +12,10 @@
 #include "tests/suites/test_arena.h"
 #include "tests/suites/vfs_testfs.h"
 #include "kernel/lib/string.h"
+#include "mm/gup.h"
 #include "mm/kmalloc.h"
+#include "mm/lru.h"
+#include "mm/migrate.h"
 #include "mm/mm.h"
 #include "mm/pgtable.h"
 #include "mm/swap.h"
@@ -407,6 +410,87 @@ static void fork_shares_one_slot_and_one_page(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
 }
 
+/* A swap-cache page moves (mm/migrate.h) while one process maps it and
+ * its fork child still has the swap entry: the cache's slot holds the
+ * new page, the parent's PTE maps it, and the child's fault finds it
+ * there without reading the disk; the node's swap-cache count stays. */
+static struct page *arena_page(struct page *old, unsigned long private)
+{
+	(void)private;
+	/* Swap-in pages come from the kernel's node, not the arena. */
+	return alloc_pages_node(page_pgdat(old), GFP_HIGHUSER_MOVABLE, 0);
+}
+
+static void swap_cache_page_migrates(struct kunit *test)
+{
+	struct mm_struct *p = mm_with_pages(test, 1), *c;
+	struct list_head list = LIST_HEAD_INIT(list);
+	struct migrate_failure f = { 0 };
+	unsigned long cached0, reads;
+	struct page *old, *new;
+	swp_entry_t e;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	c = dup_mm(p);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	reclaim_all();
+	e = pte_entry(p, A);
+	KUNIT_ASSERT_NE(test, e.val, 0UL);
+	KUNIT_EXPECT_EQ(test, peek(p, A), val(0, 0));
+	old = pfn_to_page(PHYS_PFN(pte_page(p, A)));
+	KUNIT_ASSERT_TRUE(test, PageSwapCache(old));
+	KUNIT_EXPECT_EQ(test, page_swap_entry(old).val, e.val);
+	cached0 = node_page_state(page_pgdat(old), NR_SWAPCACHE);
+	lru_add_drain_all();
+	KUNIT_ASSERT_TRUE(test, isolate_movable_page(old));
+	list_add(&old->lru, &list);
+	KUNIT_EXPECT_EQ(test, migrate_pages(&list, arena_page, NULL, 0,
+					    MIGRATE_SYNC, MR_SYSCALL, &f), 0UL);
+	KUNIT_EXPECT_EQ(test, f.err, 0);
+	new = lookup_swap_cache(e);
+	KUNIT_ASSERT_NOT_NULL(test, new);
+	put_page(new);
+	KUNIT_EXPECT_PTR_NE(test, new, old);
+	KUNIT_EXPECT_TRUE(test, PageSwapCache(new) && PageAnon(new));
+	KUNIT_EXPECT_EQ(test, page_swap_entry(new).val, e.val);
+	KUNIT_EXPECT_EQ(test, pte_page(p, A), PFN_PHYS(page_to_pfn(new)));
+	KUNIT_EXPECT_EQ(test, pte_entry(c, A).val, e.val);
+	KUNIT_EXPECT_EQ(test, node_page_state(page_pgdat(new), NR_SWAPCACHE),
+			cached0);
+	reads = ram0.pages_read;
+	KUNIT_EXPECT_EQ(test, peek(c, A), val(0, 0));
+	KUNIT_EXPECT_EQ(test, ram0.pages_read, reads);
+	KUNIT_EXPECT_EQ(test, pte_page(c, A), PFN_PHYS(page_to_pfn(new)));
+	KUNIT_EXPECT_EQ(test, page_mapcount(new), 2);
+	KUNIT_EXPECT_TRUE(test, poke(c, A, val(0, 1)));
+	KUNIT_EXPECT_EQ(test, peek(p, A), val(0, 0));
+	mmput(c);
+	mmput(p);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+}
+
+/* Reclaim keeps a pinned page mapped (a device may be writing it); once
+ * unpinned it goes to swap like the rest. */
+static void pinned_page_is_not_swapped(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_pages(test, 2);
+	struct page *pages[1];
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, pin_user_pages(mm, A, 1, true, pages, "swap test"),
+			1L);
+	reclaim_all();
+	KUNIT_EXPECT_EQ(test, pte_page(mm, A), PFN_PHYS(page_to_pfn(pages[0])));
+	KUNIT_EXPECT_NE(test, pte_entry(mm, A + PAGE_SIZE).val, 0UL);
+	unpin_user_pages(pages, 1, true);
+	reclaim_all();
+	KUNIT_EXPECT_NE(test, pte_entry(mm, A).val, 0UL);
+	KUNIT_EXPECT_EQ(test, peek(mm, A), val(0, 0));
+	KUNIT_EXPECT_EQ(test, peek(mm, A + PAGE_SIZE), val(1, 0));
+	mmput(mm);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+}
+
 /* A failed write loses nothing: the page stays, dirty, and its slot is
  * not used again; the next swap-out takes another slot. */
 static void write_error_keeps_the_page(struct kunit *test)
@@ -676,6 +760,8 @@ static struct kunit_case swap_cases[] = {
 	KUNIT_CASE(pageout_and_fault_back),
 	KUNIT_CASE(readahead_reads_the_window_once),
 	KUNIT_CASE(fork_shares_one_slot_and_one_page),
+	KUNIT_CASE(swap_cache_page_migrates),
+	KUNIT_CASE(pinned_page_is_not_swapped),
 	KUNIT_CASE(write_error_keeps_the_page),
 	KUNIT_CASE(refused_write_keeps_the_slot),
 	KUNIT_CASE(read_error_fails_the_fault_only),
