@@ -239,6 +239,8 @@ static void cma_report_failure(struct cma *cma, unsigned long count,
 		why->pincount ? "pinned " : "not pinned", why->pincount,
 		why->pincount ? " time(s)" : "",
 		why->flags, why->why ? why->why : "?");
+	if (why->pincount && why->pin[0])
+		pr_warn("cma: %s:   the pin: %s\n", cma->name, why->pin);
 }
 
 struct page *cma_alloc(struct cma *cma, unsigned long count,

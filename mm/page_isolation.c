@@ -13,6 +13,7 @@
  * lists only through the allocator's helpers.
  */
 #include "mm/page_isolation.h"
+#include "mm/gup.h"
 #include "mm/internal.h"
 #include "mm/lru.h"
 #include "kernel/errno.h"
@@ -290,6 +291,8 @@ static void contig_failure(struct migrate_failure *why, unsigned long pfn,
 		.flags = page ? page->flags : 0,
 		.anon = page && PageAnon(page),
 	};
+	if (why->pincount)	/* who pinned it, as migration says it */
+		page_pin_describe(page, why->pin, sizeof(why->pin));
 }
 
 /*
