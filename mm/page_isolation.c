@@ -18,6 +18,7 @@
 #include "mm/lru.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
+#include "kernel/wait.h"
 
 /* ================================================================ ranges */
 
@@ -352,6 +353,8 @@ out:
 	return ret;
 }
 
+static DECLARE_WAIT_QUEUE_HEAD(contig_range_backoff);
+
 int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 		       int migratetype, struct migrate_failure *why)
 {
@@ -370,23 +373,34 @@ int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 		return ret;
 	}
 	for (int tries = 0; tries < CONTIG_RANGE_TRIES; tries++) {
+		if (tries)	/* let the busy moment pass (as migrate_pages) */
+			wait_event_timeout(contig_range_backoff, false, 1);
 		/* Pages in LRU add batches are not on a list yet. */
 		lru_add_drain_all();
 		ret = migrate_range_once(r, start_pfn, end_pfn, why);
-		if (ret != -EAGAIN)
+		if (ret == -EAGAIN)
+			continue;
+		if (ret)
 			break;
-	}
-	if (ret == -EAGAIN)
-		ret = -EBUSY;
-	if (!ret) {
 		/* Freed pages may wait on per-CPU lists. */
 		drain_all_pages(r->zone);
 		ret = take_isolated_range(r, start_pfn, end_pfn, migratetype,
 					  &bad);
-		if (ret)
-			contig_failure(why, bad, ret,
-				       "not free after migration (a reference that never goes)");
+		if (!ret)
+			break;
+		/*
+		 * A page in flight: taken off a per-CPU list just before the
+		 * drain (or freed onto one just after the isolation) and
+		 * being handed to its new owner, refcount 0 and on no list
+		 * while the range was walked. It is in use now: another pass
+		 * moves it.
+		 */
+		contig_failure(why, bad, -EBUSY,
+			       "not free after migration (a reference that never goes)");
+		ret = -EAGAIN;
 	}
+	if (ret == -EAGAIN)
+		ret = -EBUSY;
 	undo_isolate_page_range(start_pfn, end_pfn, migratetype);
 	if (!ret && why)
 		memset(why, 0, sizeof(*why));

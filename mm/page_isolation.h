@@ -88,7 +88,9 @@ int test_pages_isolated(unsigned long start_pfn, unsigned long end_pfn,
  *   -ENOMEM  no page outside the range to move a page to;
  *   -EINVAL  a bad range.
  * Transient business (a page locked, isolated by reclaim, waiting in an
- * LRU add batch) is retried up to CONTIG_RANGE_TRIES passes. why (may be
+ * LRU add batch, being faulted in) is retried up to CONTIG_RANGE_TRIES
+ * passes a millisecond apart (each migrate_pages call also retries a busy
+ * page 10 times). why (may be
  * NULL) gets the first page that failed: pfn, reason, counts.
  * Sleeps; no spinlock held.
  */
