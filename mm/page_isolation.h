@@ -36,12 +36,6 @@
 #include "mm/migrate.h"
 #include "mm/page_alloc.h"
 
-/* Is the pageblock holding page isolated? */
-static inline bool is_migrate_isolate_page(const struct page *page)
-{
-	return get_pageblock_migratetype(page) == MIGRATE_ISOLATE;
-}
-
 /*
  * Make every pageblock of [start_pfn, end_pfn) MIGRATE_ISOLATE, moving its
  * free pages to the isolate lists, then drain every CPU's per-CPU lists
