@@ -509,11 +509,11 @@ static bool run_sorted(const struct kunit_suite **suites, int n,
 		n = 0;
 	run_depth++;
 	for (int i = 0; i < n; i++)
-		if (glob_match(glob, suites[i]->name))
+		if (glob_match_list(glob, suites[i]->name))
 			selected++;
 	printk("KTAP version 1\n1..%u\n", selected);
 	for (int i = 0; i < n; i++) {
-		if (!glob_match(glob, suites[i]->name))
+		if (!glob_match_list(glob, suites[i]->name))
 			continue;
 		if (!run_suite(suites[i], ++index, &tot))
 			ok = false;

@@ -25,6 +25,7 @@
 #include "drivers/pci/pci.h"
 #include "drivers/virtio/virtio.h"
 #include "mm/cma.h"
+#include "mm/compaction.h"
 #include "mm/dma-mapping.h"
 #include "mm/memblock.h"
 #include "mm/dma-iommu.h"
@@ -96,6 +97,7 @@ void kernel_main(struct boot_info *bi)
 	kthread_create_idle(0);		/* CPU 0's idle thread */
 	smp_init();			/* start the other CPUs */
 	vmscan_init();			/* reclaim: kswapd, direct reclaim hook */
+	compaction_init();		/* direct compaction hook */
 	workqueue_init_early();		/* system_wq and its kworker thread */
 	dma_flush_queue_timer_init();	/* lazy IOMMU flushes bounded in time */
 	vmstat_shepherd_init();		/* per-CPU counter differences folded, 1 s */

@@ -1079,8 +1079,13 @@ enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
 		if (r != VM_FAULT_OOM || tries == FAULT_RETRIES)
 			return r;
 		/* Reclaim (or the OOM killer) without the lock: a page's
-		 * worth, given back at once for the next try to take. */
-		page = alloc_user_page(mm);
+		 * worth, given back at once for the next try to take. Not a
+		 * movable page: what failed may be a page table (never
+		 * movable), and a movable allocation is served from CMA's
+		 * free pages without reclaiming anything, so the table's
+		 * allocation would fail again until the OOM killer came
+		 * (cma_user.thousand_takes_under_load on -smp 4). */
+		page = alloc_user_page_gfp(mm, GFP_USER);
 		if (!page)
 			return VM_FAULT_OOM;
 		put_user_page(page);

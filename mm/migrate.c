@@ -544,6 +544,10 @@ int migrate_one_page(struct page *old, struct page *new,
 
 	if (err == 1) {			/* nothing to move: old goes */
 		__free_page(new);
+		/* Back on its list (the isolated count), then the
+		 * isolation's reference: the last, which frees it. */
+		putback_lru_page(old);
+		put_page(old);
 		return 0;
 	}
 	if (err)

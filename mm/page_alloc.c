@@ -41,6 +41,8 @@ const char *const migratetype_names[MIGRATE_TYPES] = {
 
 void (*page_alloc_wakeup_kswapd)(struct zone *zone, gfp_t gfp,
 				 unsigned int order);
+bool (*page_alloc_try_compaction)(pg_data_t *pgdat, enum zone_type highest,
+				  unsigned int order);
 unsigned long (*page_alloc_try_to_free_pages)(pg_data_t *pgdat, gfp_t gfp,
 					      unsigned int order);
 
@@ -447,6 +449,16 @@ static struct page *__alloc_pages_slowpath(pg_data_t *pgdat, gfp_t gfp,
 	if (page)
 		return page;
 
+	/* Free memory in pieces too small: move pages to join them, before
+	 * reclaiming more (Linux's first, asynchronous, direct compaction). */
+	if (order && (gfp & __GFP_DIRECT_RECLAIM) && page_alloc_try_compaction &&
+	    page_alloc_try_compaction(pgdat, gfp_zone(gfp), order)) {
+		page = get_page_from_freelist(pgdat, gfp, order, alloc_flags,
+					      mt);
+		if (page)
+			return page;
+	}
+
 	/* HOOK: direct reclaim (mm/vmscan.c) plugs in here. */
 	if ((gfp & __GFP_DIRECT_RECLAIM) && page_alloc_try_to_free_pages) {
 		/* As Linux's should_reclaim_retry: while reclaim makes
@@ -462,6 +474,15 @@ static struct page *__alloc_pages_slowpath(pg_data_t *pgdat, gfp_t gfp,
 						      alloc_flags, mt);
 			if (page)
 				return page;
+			/* What reclaim freed may be in pieces: join them. */
+			if (order && tries < 16 && page_alloc_try_compaction &&
+			    page_alloc_try_compaction(pgdat, gfp_zone(gfp),
+						      order)) {
+				page = get_page_from_freelist(pgdat, gfp, order,
+							      alloc_flags, mt);
+				if (page)
+					return page;
+			}
 			if (!progress || (gfp & __GFP_NORETRY))
 				break;
 		}

@@ -192,6 +192,15 @@ extern void (*page_alloc_wakeup_kswapd)(struct zone *zone, gfp_t gfp,
 extern unsigned long (*page_alloc_try_to_free_pages)(pg_data_t *pgdat,
 						     gfp_t gfp,
 						     unsigned int order);
+/*
+ * Where direct compaction plugs in (mm/compaction.c, compaction_init):
+ * for an allocation of order > 0 that may reclaim, before reclaim and
+ * between its rounds. true if a free block of the order was made in a
+ * zone of pgdat at or below highest. NULL until then.
+ */
+extern bool (*page_alloc_try_compaction)(pg_data_t *pgdat,
+					 enum zone_type highest,
+					 unsigned int order);
 
 /* ---------------------------------------------------------------- debug */
 

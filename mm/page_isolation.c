@@ -353,7 +353,7 @@ out:
 	return ret;
 }
 
-static DECLARE_WAIT_QUEUE_HEAD(contig_range_backoff);
+static DECLARE_WAIT_QUEUE_HEAD(contig_backoff);
 
 int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 		       int migratetype, struct migrate_failure *why)
@@ -373,8 +373,8 @@ int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 		return ret;
 	}
 	for (int tries = 0; tries < CONTIG_RANGE_TRIES; tries++) {
-		if (tries)	/* let the busy moment pass (as migrate_pages) */
-			wait_event_timeout(contig_range_backoff, false, 1);
+		if (tries)	/* let a busy moment pass: 2, 4, 8 ... ms */
+			wait_event_timeout(contig_backoff, false, 1U << tries);
 		/* Pages in LRU add batches are not on a list yet. */
 		lru_add_drain_all();
 		ret = migrate_range_once(r, start_pfn, end_pfn, why);
@@ -389,13 +389,14 @@ int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 		if (!ret)
 			break;
 		/*
-		 * A page in flight: taken off a per-CPU list just before the
-		 * drain (or freed onto one just after the isolation) and
-		 * being handed to its new owner, refcount 0 and on no list
-		 * while the range was walked. It is in use now: another pass
-		 * moves it.
+		 * A page still held: by a reference let go a moment later
+		 * (a swap-cache page on its way out, an add batch), or
+		 * never; or a page in flight: taken off a per-CPU list just
+		 * before the drain and handed to a new owner, refcount 0
+		 * and on no list while the range was walked, in use now.
+		 * Another pass tells (and moves it).
 		 */
-		contig_failure(why, bad, -EBUSY,
+		contig_failure(why, bad, ret,
 			       "not free after migration (a reference that never goes)");
 		ret = -EAGAIN;
 	}

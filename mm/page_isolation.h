@@ -82,10 +82,10 @@ int test_pages_isolated(unsigned long start_pfn, unsigned long end_pfn,
  *   -ENOMEM  no page outside the range to move a page to;
  *   -EINVAL  a bad range.
  * Transient business (a page locked, isolated by reclaim, waiting in an
- * LRU add batch, being faulted in) is retried up to CONTIG_RANGE_TRIES
- * passes a millisecond apart (each migrate_pages call also retries a busy
- * page 10 times). why (may be
- * NULL) gets the first page that failed: pfn, reason, counts.
+ * LRU add batch, being faulted in or freed) is retried up to
+ * CONTIG_RANGE_TRIES passes, 2, 4, 8 and 16 ms apart (each migrate_pages
+ * call also retries a busy page 10 times). why (may be NULL) gets the
+ * first page that failed: pfn, reason, counts.
  * Sleeps; no spinlock held.
  */
 #define CONTIG_RANGE_TRIES	5

@@ -197,11 +197,11 @@ enum vm_event_item {
 				 * unmapped pages (mm/rmap.h tlb_batch) */
 	PGMIGRATE_SUCCESS,	/* pages migrated (mm/migrate.h) */
 	PGMIGRATE_FAIL,		/* pages migrate_pages gave up on */
-	COMPACT_STALL,		/* allocations that entered direct compaction */
-	COMPACT_FAIL,		/* ... and still failed after it */
-	COMPACT_SUCCESS,	/* ... and succeeded after it */
-	COMPACT_MIGRATE_SCANNED,	/* pages compaction's migrate scanner looked at */
-	COMPACT_FREE_SCANNED,	/* pages its free scanner looked at */
+	COMPACTSTALL,		/* allocations that entered direct compaction */
+	COMPACTFAIL,		/* ... and still failed after it */
+	COMPACTSUCCESS,		/* ... and succeeded after it (Linux's names) */
+	COMPACTMIGRATE_SCANNED,	/* pages compaction's migrate scanner looked at */
+	COMPACTFREE_SCANNED,	/* pages its free scanner looked at */
 	CMA_ALLOC_SUCCESS,	/* cma_alloc calls that succeeded */
 	CMA_ALLOC_FAIL,		/* ... that failed */
 	/* Time spent reclaiming, in ns (clock_ns), by who reclaimed: the

@@ -196,9 +196,16 @@ swap_setup() {
 	# file in a host file system, not to a disk image QEMU serves).
 	truncate -s 1G "$d/swap.img" && chmod 600 "$d/swap.img" &&
 		mkswap "$d/swap.img" >/dev/null 2>&1 || return 1
-	e2e_drives "$d/swap.img"
-	KERNEL_EXTRA="swap=vda kunit.expect=swap.dev:vda,swap.hogs:$hogs"
+	# The CMA suite's page-cache load (cma_user: files written, mapped
+	# and read back while the region is taken).
+	truncate -s 128M "$d/cma-fs.img" &&
+		mke2fs -q -F -t ext2 -b 4096 "$d/cma-fs.img" || return 1
+	e2e_drives "$d/swap.img" "$d/cma-fs.img"
+	# cma=16M: the region the cma_user suite takes back from the
+	# programs (swap_user's memhogs borrow it too).
+	KERNEL_EXTRA="swap=vda cma=16M kunit.expect=swap.dev:vda,swap.hogs:$hogs"
 	KERNEL_EXTRA+=",swap.size:$(( ${cur_mem%M} * 3 / 2 ))M"
+	KERNEL_EXTRA+=",cma.size:16M,cma.fs:vdb"
 	export KERNEL_EXTRA
 }
 # After the run: the header page is still mkswap's (no slot write ever

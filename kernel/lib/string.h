@@ -25,6 +25,9 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 
 /* True if name matches the shell-style pattern (`*`, `?`; no classes). */
 bool glob_match(const char *pattern, const char *name);
+/* Does name match any of the comma-separated globs in patterns
+ * ("swap_user*,cma_user*")? */
+bool glob_match_list(const char *patterns, const char *name);
 
 /*
  * Parse an unsigned number in base 10, or base 16 with 0x, with an optional

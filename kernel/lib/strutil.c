@@ -42,6 +42,26 @@ bool glob_match(const char *pat, const char *name)
 	return *pat == '\0';
 }
 
+bool glob_match_list(const char *patterns, const char *name)
+{
+	char one[64];
+
+	for (const char *p = patterns;;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n < sizeof(one)) {
+			memcpy(one, p, n);
+			one[n] = '\0';
+			if (glob_match(one, name))
+				return true;
+		}
+		if (!end)
+			return false;
+		p = end + 1;
+	}
+}
+
 bool parse_u64(const char *s, uint64_t *out, bool allow_suffix)
 {
 	uint64_t v = 0, base = 10;

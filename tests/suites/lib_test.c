@@ -78,6 +78,13 @@ static void glob_patterns(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, glob_match("*x", "memblock"));
 	KUNIT_EXPECT_FALSE(test, glob_match("?", ""));
 	KUNIT_EXPECT_TRUE(test, glob_match("page_alloc*", "page_alloc_model"));
+	/* Lists: any one of them (test=swap_user*,cma_user*). */
+	KUNIT_EXPECT_TRUE(test, glob_match_list("swap_user*,cma_user*", "cma_user"));
+	KUNIT_EXPECT_TRUE(test, glob_match_list("swap_user*,cma_user*", "swap_user"));
+	KUNIT_EXPECT_FALSE(test, glob_match_list("swap_user*,cma_user*", "swap"));
+	KUNIT_EXPECT_TRUE(test, glob_match_list("*", "anything"));
+	KUNIT_EXPECT_FALSE(test, glob_match_list("a,b", "ab"));
+	KUNIT_EXPECT_TRUE(test, glob_match_list("a,,b", "b"));
 }
 
 static void parse_numbers(struct kunit *test)
