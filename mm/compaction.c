@@ -111,8 +111,10 @@ static struct page *compaction_alloc(struct page *old, unsigned long private)
 	(void)old;
 	if (list_empty(&cc->freepages))
 		isolate_freepages(cc);
-	if (list_empty(&cc->freepages))
+	if (list_empty(&cc->freepages)) {
+		cc->out_of_targets = true;	/* the scanners met */
 		return NULL;
+	}
 	page = list_first_entry(&cc->freepages, struct page, lru);
 	list_del(&page->lru);
 	cc->nr_freepages--;
@@ -210,7 +212,8 @@ enum compact_result compact_zone(struct compact_control *cc)
 	INIT_LIST_HEAD(&cc->freepages);
 	cc->nr_freepages = 0;
 	cc->migrate_scanned = cc->free_scanned = 0;
-	cc->nr_migrated = cc->nr_migrate_failed = 0;
+	cc->nr_migrated = cc->nr_migrate_failed = cc->nr_no_target = 0;
+	cc->out_of_targets = false;
 	memset(&cc->fail, 0, sizeof(cc->fail));
 	cc->migrate_pfn = zone->zone_start_pfn;
 	cc->free_pfn = ALIGN_DOWN(zone_end_pfn(zone), pageblock_nr_pages);
@@ -235,8 +238,13 @@ enum compact_result compact_zone(struct compact_control *cc)
 				     compaction_free, (unsigned long)cc,
 				     cc->mode, MR_COMPACTION, &cc->fail);
 		cc->nr_migrated += n - left;
-		cc->nr_migrate_failed += left;
+		if (cc->out_of_targets)
+			cc->nr_no_target += left;
+		else
+			cc->nr_migrate_failed += left;
 		putback_movable_pages(&cc->migratepages);
+		if (cc->out_of_targets)
+			break;		/* nothing above to move to */
 		/* The freed pages may merge with free neighbours now. */
 		drain_all_pages(zone);
 	}
@@ -304,9 +312,11 @@ void compact_node(pg_data_t *pgdat)
 
 		compact_zone(&cc);
 		printk("Node %d, zone %8s: migrate scanned %lu, free scanned "
-		       "%lu, moved %lu, not moved %lu\n", pgdat->node_id,
+		       "%lu, moved %lu, not moved %lu (busy or pinned %lu, "
+		       "no free page left above %lu)\n", pgdat->node_id,
 		       zone->name, cc.migrate_scanned, cc.free_scanned,
-		       cc.nr_migrated, cc.nr_migrate_failed);
+		       cc.nr_migrated, cc.nr_migrate_failed + cc.nr_no_target,
+		       cc.nr_migrate_failed, cc.nr_no_target);
 	}
 }
 

@@ -58,6 +58,10 @@ struct compact_control {
 	/* What the run did (the console and tests print it). */
 	unsigned long migrate_scanned, free_scanned;
 	unsigned long nr_migrated, nr_migrate_failed;
+	unsigned long nr_no_target;	/* isolated when the free scanner
+					 * ran out (the scanners met): put
+					 * back, not failures */
+	bool out_of_targets;
 	struct migrate_failure fail;	/* the first page that did not move */
 };
 
