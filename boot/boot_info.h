@@ -13,6 +13,7 @@
 
 #define BOOT_MAX_MEM_RANGES	128
 #define BOOT_MAX_MODULES	8
+#define BOOT_MAX_CMA_POOLS	4
 #define BOOT_CMDLINE_MAX	1024
 
 /* Memory range types (the e820 / multiboot2 numbering). */
@@ -36,6 +37,24 @@ struct boot_module {
 	char name[64];		/* the module's command line */
 };
 
+/*
+ * A pool of RAM the firmware lets the kernel lend out and take back: a
+ * device-tree /reserved-memory child with compatible "shared-dma-pool"
+ * and `reusable` (Linux's CMA binding). It stays usable RAM in mem[];
+ * mm/cma.c makes a CMA region of it. Either fixed (`reg`: base, size)
+ * or dynamic (base 0: `size`, with `alignment` and the first
+ * `alloc-ranges` entry when given). why: non-empty when the node is
+ * malformed (the pool is then not used, and mm says why).
+ */
+struct boot_cma_pool {
+	char name[32];		/* the node's name: "linux,cma" */
+	uint64_t base, size;
+	uint64_t align;				/* 0: none asked */
+	uint64_t alloc_start, alloc_end;	/* [start, end); 0, 0: anywhere */
+	bool is_default;	/* linux,cma-default: the kernel's default */
+	char why[64];
+};
+
 struct boot_info {
 	const char *protocol;		/* "multiboot2", "pvh", "devicetree" */
 	char loader[64];		/* boot loader name, when given */
@@ -50,6 +69,10 @@ struct boot_info {
 	struct boot_module modules[BOOT_MAX_MODULES];
 	unsigned int nr_modules;
 	unsigned int modules_dropped;	/* modules that did not fit */
+
+	struct boot_cma_pool cma_pools[BOOT_MAX_CMA_POOLS];
+	unsigned int nr_cma_pools;
+	unsigned int cma_pools_dropped;	/* pools that did not fit */
 
 	uint64_t acpi_rsdp;		/* physical; 0 when not given */
 	uint64_t dtb;			/* physical; 0 when not given */

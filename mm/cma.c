@@ -239,6 +239,8 @@ static void cma_report_failure(struct cma *cma, unsigned long count,
 		why->pincount ? "pinned " : "not pinned", why->pincount,
 		why->pincount ? " time(s)" : "",
 		why->flags, why->why ? why->why : "?");
+	if (why->pincount && why->pin[0])
+		pr_warn("cma: %s:   the pin: %s\n", cma->name, why->pin);
 }
 
 struct page *cma_alloc(struct cma *cma, unsigned long count,
@@ -482,10 +484,15 @@ static bool in_one_mem_range(phys_addr_t base, phys_addr_t size)
 	return false;
 }
 
-int cma_declare_contiguous(phys_addr_t base, phys_addr_t size,
-			   const char *name, struct cma **res)
+/*
+ * Reserve a region of size bytes: at base if not 0, else anywhere in
+ * [lo, hi) (hi 0: no limit) aligned to align (at least a pageblock).
+ * Linux's cma_declare_contiguous_nid, without nodes.
+ */
+static int cma_declare(phys_addr_t base, phys_addr_t size, phys_addr_t align,
+		       phys_addr_t lo, phys_addr_t hi, const char *name,
+		       struct cma **res)
 {
-	const phys_addr_t align = PFN_PHYS(pageblock_nr_pages);
 	const phys_addr_t limit = ARCH_DMA32_LIMIT;
 	unsigned long longs;
 	unsigned long *bitmap;
@@ -495,11 +502,19 @@ int cma_declare_contiguous(phys_addr_t base, phys_addr_t size,
 		       MAX_CMA_AREAS);
 		return -ENOSPC;
 	}
-	size = ALIGN_UP(size, align);
-	if (base & (align - 1)) {
-		pr_err("cma: %s: base %#llx is not aligned to a pageblock (%llu KiB)\n",
+	align = max(align, (phys_addr_t)PFN_PHYS(pageblock_nr_pages));
+	if (align & (align - 1)) {
+		pr_err("cma: %s: alignment %#llx is not a power of two\n", name,
+		       (unsigned long long)align);
+		return -EINVAL;
+	}
+	size = ALIGN_UP(size, PFN_PHYS(pageblock_nr_pages));
+	if (!hi)
+		hi = MEMBLOCK_ALLOC_ANYWHERE;
+	if (base & (PFN_PHYS(pageblock_nr_pages) - 1)) {
+		pr_err("cma: %s: base %#llx is not aligned to a pageblock (%lu KiB)\n",
 		       name, (unsigned long long)base,
-		       (unsigned long long)(align >> 10));
+		       (unsigned long)(PFN_PHYS(pageblock_nr_pages) >> 10));
 		return -EINVAL;
 	}
 	if (base) {
@@ -527,15 +542,17 @@ int cma_declare_contiguous(phys_addr_t base, phys_addr_t size,
 	} else {
 		/* Below 4 GiB first, for devices with 32-bit DMA masks (as
 		 * Linux does), and never across that edge: one zone. */
-		if (memblock_start_of_DRAM() < limit)
-			base = memblock_phys_alloc_range(size, align, 0, limit);
-		if (!base && memblock_end_of_DRAM() > limit)
-			base = memblock_phys_alloc_range(size, align, limit,
-							 MEMBLOCK_ALLOC_ANYWHERE);
+		if (memblock_start_of_DRAM() < limit && lo < limit)
+			base = memblock_phys_alloc_range(size, align, lo,
+							 min(hi, limit));
+		if (!base && memblock_end_of_DRAM() > limit && hi > limit)
+			base = memblock_phys_alloc_range(size, align,
+							 max(lo, limit), hi);
 		if (!base) {
-			pr_err("cma: %s: no free %llu MiB aligned to %llu KiB\n",
+			pr_err("cma: %s: no free %llu MiB aligned to %llu KiB in [%#llx-%#llx)\n",
 			       name, (unsigned long long)(size >> 20),
-			       (unsigned long long)(align >> 10));
+			       (unsigned long long)(align >> 10),
+			       (unsigned long long)lo, (unsigned long long)hi);
 			return -ENOMEM;
 		}
 	}
@@ -555,12 +572,49 @@ int cma_declare_contiguous(phys_addr_t base, phys_addr_t size,
 	return 0;
 }
 
+int cma_declare_contiguous(phys_addr_t base, phys_addr_t size,
+			   const char *name, struct cma **res)
+{
+	return cma_declare(base, size, 0, 0, 0, name, res);
+}
+
+/*
+ * The device tree's reusable shared-dma-pools (boot_info.cma_pools,
+ * drivers/fdt): the default one first, so cma_default() finds it; a
+ * cma= on the command line replaces the default one, as in Linux.
+ */
+static void cma_reserve_dt_pools(const struct boot_info *bi, bool is_default)
+{
+	for (unsigned int i = 0; i < bi->nr_cma_pools; i++) {
+		const struct boot_cma_pool *pool = &bi->cma_pools[i];
+
+		if (pool->is_default != is_default)
+			continue;
+		if (pool->why[0]) {
+			pr_err("cma: device tree pool %s: %s; not used\n",
+			       pool->name, pool->why);
+			continue;
+		}
+		if (is_default && cma_param_size) {
+			pr_info("cma: cma= on the command line replaces the device tree's %s\n",
+				pool->name);
+			continue;
+		}
+		cma_declare(pool->base, pool->size, pool->align,
+			    pool->alloc_start, pool->alloc_end, pool->name, NULL);
+	}
+}
+
 void cma_reserve_boot_regions(const struct boot_info *bi)
 {
-	(void)bi;	/* device-tree reserved-memory: not yet */
 	if (cma_param_size)
 		cma_declare_contiguous(cma_param_base, cma_param_size,
 				       "reserved", NULL);
+	cma_reserve_dt_pools(bi, true);
+	cma_reserve_dt_pools(bi, false);
+	if (bi->cma_pools_dropped)
+		pr_err("cma: %u device tree pools past the first %d left out\n",
+		       bi->cma_pools_dropped, BOOT_MAX_CMA_POOLS);
 }
 
 void cma_init_reserved_areas(void)

@@ -20,11 +20,11 @@
  * region, at the price of rounding every allocation up to a chunk).
  *
  * Where regions come from:
- *   - `cma=SIZE[@BASE]` on the command line (K/M/G suffixes): reserved
- *     from memblock by cma_reserve_boot_regions() before the buddy
- *     allocator exists, activated by cma_init_reserved_areas() when it
- *     is built (its pageblocks become MIGRATE_CMA and its pages go to the
- *     buddy lists);
+ *   - `cma=SIZE[@BASE]` on the command line (K/M/G suffixes) and the
+ *     device tree's reusable shared-dma-pools: reserved from memblock by
+ *     cma_reserve_boot_regions() before the buddy allocator exists,
+ *     activated by cma_init_reserved_areas() when it is built (its
+ *     pageblocks become MIGRATE_CMA and its pages go to the buddy lists);
  *   - cma_init_arena_region(): a region over free pageblocks of a
  *     running node (tests, labs: a private arena).
  *
@@ -112,8 +112,11 @@ void cma_destroy_arena_region(struct cma *cma);
 /* ---- boot regions (the global node) ---- */
 
 /*
- * Reserve the regions the command line (cma=) asks for from memblock,
- * with their bitmaps. After memblock_add_boot_info(), before anything
+ * Reserve from memblock, with their bitmaps, the regions the command
+ * line (cma=, named "reserved") and the device tree (bi->cma_pools:
+ * reusable shared-dma-pools, named after their node) ask for: cma= or
+ * else the device tree's linux,cma-default pool first (cma_default()),
+ * then the other pools. After memblock_add_boot_info(), before anything
  * allocates from memblock at a fixed place; failures are printed and the
  * kernel carries on without that region.
  */

@@ -13,11 +13,12 @@
  * lists only through the allocator's helpers.
  */
 #include "mm/page_isolation.h"
-#include "kernel/wait.h"
+#include "mm/gup.h"
 #include "mm/internal.h"
 #include "mm/lru.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
+#include "kernel/wait.h"
 
 /* ================================================================ ranges */
 
@@ -291,6 +292,8 @@ static void contig_failure(struct migrate_failure *why, unsigned long pfn,
 		.flags = page ? page->flags : 0,
 		.anon = page && PageAnon(page),
 	};
+	if (why->pincount)	/* who pinned it, as migration says it */
+		page_pin_describe(page, why->pin, sizeof(why->pin));
 }
 
 /*
@@ -370,7 +373,7 @@ int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 		return ret;
 	}
 	for (int tries = 0; tries < CONTIG_RANGE_TRIES; tries++) {
-		if (tries)	/* let a busy moment pass: 1, 2, 4 ... ms */
+		if (tries)	/* let a busy moment pass: 2, 4, 8 ... ms */
 			wait_event_timeout(contig_backoff, false, 1U << tries);
 		/* Pages in LRU add batches are not on a list yet. */
 		lru_add_drain_all();
@@ -385,9 +388,14 @@ int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn,
 					  &bad);
 		if (!ret)
 			break;
-		/* A page still held: by a reference let go a moment later
+		/*
+		 * A page still held: by a reference let go a moment later
 		 * (a swap-cache page on its way out, an add batch), or
-		 * never. Another pass tells. */
+		 * never; or a page in flight: taken off a per-CPU list just
+		 * before the drain and handed to a new owner, refcount 0
+		 * and on no list while the range was walked, in use now.
+		 * Another pass tells (and moves it).
+		 */
 		contig_failure(why, bad, ret,
 			       "not free after migration (a reference that never goes)");
 		ret = -EAGAIN;

@@ -36,12 +36,6 @@
 #include "mm/migrate.h"
 #include "mm/page_alloc.h"
 
-/* Is the pageblock holding page isolated? */
-static inline bool is_migrate_isolate_page(const struct page *page)
-{
-	return get_pageblock_migratetype(page) == MIGRATE_ISOLATE;
-}
-
 /*
  * Make every pageblock of [start_pfn, end_pfn) MIGRATE_ISOLATE, moving its
  * free pages to the isolate lists, then drain every CPU's per-CPU lists
@@ -88,8 +82,10 @@ int test_pages_isolated(unsigned long start_pfn, unsigned long end_pfn,
  *   -ENOMEM  no page outside the range to move a page to;
  *   -EINVAL  a bad range.
  * Transient business (a page locked, isolated by reclaim, waiting in an
- * LRU add batch) is retried up to CONTIG_RANGE_TRIES passes. why (may be
- * NULL) gets the first page that failed: pfn, reason, counts.
+ * LRU add batch, being faulted in or freed) is retried up to
+ * CONTIG_RANGE_TRIES passes, 2, 4, 8 and 16 ms apart (each migrate_pages
+ * call also retries a busy page 10 times). why (may be NULL) gets the
+ * first page that failed: pfn, reason, counts.
  * Sleeps; no spinlock held.
  */
 #define CONTIG_RANGE_TRIES	5

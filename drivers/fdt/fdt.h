@@ -358,7 +358,9 @@ int fdt_find_cpus(const struct fdt *fdt, struct fdt_cpu *cpus,
  * Fill *bi (cleared first) from the device tree at `blob` (readable for max
  * bytes, at physical address blob_phys): every enabled memory node's `reg`
  * entries as BOOT_MEM_USABLE; /memreserve/ entries, /reserved-memory
- * children with `reg`, and the blob itself as BOOT_MEM_RESERVED; /chosen
+ * children with `reg`, and the blob itself as BOOT_MEM_RESERVED, but
+ * reusable shared-dma-pool children, which go to bi->cma_pools and stay
+ * RAM (CMA lends them out); /chosen
  * bootargs as the command line; linux,initrd-start/end as module "initrd";
  * dtb/dtb_size; protocol "devicetree". Returns 0, or -1 with a message.
  */

@@ -410,6 +410,81 @@ static int memory_nodes(const struct fdt *f, struct boot_info *bi, char *err,
 	return 0;
 }
 
+/* A property of `cells` cells (the reserved-memory node's) as a u64. */
+static bool pool_cells(const struct fdt *f, int node, const char *name,
+		       int cells, uint64_t *out)
+{
+	uint32_t len;
+	const void *p = fdt_getprop(f, node, name, &len);
+
+	return p && cells > 0 && len >= 4 * (uint32_t)cells &&
+	       fdt_read_cells(p, (unsigned int)cells, out);
+}
+
+/*
+ * A reusable shared-dma-pool (Linux's CMA binding): record it in
+ * bi->cma_pools for mm/cma.c; it stays RAM. A malformed one is recorded
+ * with why set, so the kernel can say what is wrong once it can print.
+ */
+static void cma_pool(const struct fdt *f, int rm, int node, bool translate,
+		     struct boot_info *bi)
+{
+	int ac = fdt_address_cells(f, rm), sc = fdt_size_cells(f, rm);
+	struct boot_cma_pool *pool;
+	uint32_t len;
+	const void *ranges;
+
+	if (bi->nr_cma_pools == BOOT_MAX_CMA_POOLS) {
+		bi->cma_pools_dropped++;
+		return;
+	}
+	pool = &bi->cma_pools[bi->nr_cma_pools++];
+	memset(pool, 0, sizeof(*pool));
+	strlcpy(pool->name, fdt_node_name(f, node), sizeof(pool->name));
+	pool->is_default = fdt_getprop(f, node, "linux,cma-default", NULL);
+	if (fdt_getprop(f, node, "reg", NULL)) {
+		struct fdt_reg reg;
+		char e[64];
+		int ret = translate ? fdt_get_reg_phys(f, node, 0, &reg, e, sizeof(e)) :
+				      fdt_get_reg(f, node, 0, &reg, e, sizeof(e));
+
+		if (ret < 0 || !reg.size || !reg.base) {
+			strlcpy(pool->why, ret < 0 ? e : "reg: empty or at 0",
+				sizeof(pool->why));
+			return;
+		}
+		pool->base = reg.base;
+		pool->size = reg.size;
+		return;
+	}
+	if (!pool_cells(f, node, "size", sc, &pool->size) || !pool->size) {
+		strlcpy(pool->why, "neither reg nor a non-zero size",
+			sizeof(pool->why));
+		return;
+	}
+	if (fdt_getprop(f, node, "alignment", NULL) &&
+	    !pool_cells(f, node, "alignment", sc, &pool->align)) {
+		strlcpy(pool->why, "alignment: bad length", sizeof(pool->why));
+		return;
+	}
+	ranges = fdt_getprop(f, node, "alloc-ranges", &len);
+	if (ranges) {
+		uint64_t start, size;
+
+		/* The first range; Linux tries the others in turn. */
+		if (ac <= 0 || sc <= 0 || len < 4 * (uint32_t)(ac + sc) ||
+		    !fdt_read_cells(ranges, (unsigned int)ac, &start) ||
+		    !fdt_read_cells((const uint8_t *)ranges + 4 * ac,
+				    (unsigned int)sc, &size) || !size) {
+			strlcpy(pool->why, "alloc-ranges: bad length or empty",
+				sizeof(pool->why));
+			return;
+		}
+		pool->alloc_start = start;
+		pool->alloc_end = start + size;
+	}
+}
+
 static int reserved_memory(const struct fdt *f, struct boot_info *bi,
 			   char *err, size_t errlen)
 {
@@ -430,8 +505,15 @@ static int reserved_memory(const struct fdt *f, struct boot_info *bi,
 	translate = fdt_getprop(f, rm, "ranges", NULL) != NULL;
 	for (node = fdt_first_child(f, rm); node >= 0;
 	     node = fdt_next_sibling(f, node)) {
-		if (!fdt_getprop(f, node, "reg", NULL) ||
-		    !fdt_node_is_enabled(f, node))
+		if (!fdt_node_is_enabled(f, node))
+			continue;
+		/* Reusable pools stay RAM: CMA lends them out. */
+		if (fdt_node_is_compatible(f, node, "shared-dma-pool") &&
+		    fdt_getprop(f, node, "reusable", NULL)) {
+			cma_pool(f, rm, node, translate, bi);
+			continue;
+		}
+		if (!fdt_getprop(f, node, "reg", NULL))
 			continue;	/* dynamic (size/alloc-ranges): not ours */
 		if (add_reg_ranges(f, node, translate, BOOT_MEM_RESERVED, bi,
 				   err, errlen) < 0)

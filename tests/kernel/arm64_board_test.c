@@ -88,6 +88,14 @@ static void rpi4_tree_memory_map(struct kunit *test)
 	/* Below ARCH_DMA32_LIMIT there is DMA32 memory, and more above. */
 	KUNIT_EXPECT_TRUE(test, memblock_start_of_DRAM_in(&mb) < ARCH_DMA32_LIMIT);
 	KUNIT_EXPECT_TRUE(test, memblock_end_of_DRAM_in(&mb) > ARCH_DMA32_LIMIT);
+	/* The CMA pool for the 30-bit DMA: 64 MiB somewhere in the first GiB,
+	 * left RAM for CMA to lend (mm/cma.c). */
+	KUNIT_ASSERT_EQ(test, bi.nr_cma_pools, 1U);
+	KUNIT_EXPECT_STREQ(test, bi.cma_pools[0].name, "linux,cma");
+	KUNIT_EXPECT_EQ(test, bi.cma_pools[0].size, 0x4000000ULL);
+	KUNIT_EXPECT_EQ(test, bi.cma_pools[0].alloc_start, 0ULL);
+	KUNIT_EXPECT_EQ(test, bi.cma_pools[0].alloc_end, 0x40000000ULL);
+	KUNIT_EXPECT_TRUE(test, bi.cma_pools[0].is_default);
 }
 
 static void rpi4_cpus_use_the_spin_table(struct kunit *test)

@@ -7,16 +7,20 @@
  * (test_arena_done) and the free lists consistent (buddy_check).
  *
  * The cases that lend the region to an address space's anonymous pages
- * need page migration (mm/migrate.c) to take it back.
+ * take it back with page migration (mm/migrate.c); pin_user_pages
+ * (mm/gup.c) moves what it pins out of the region first.
  */
 #include "tests/suites/test_arena.h"
 #include "kernel/errno.h"
 #include "mm/cma.h"
+#include "mm/filemap.h"
+#include "mm/gup.h"
 #include "mm/internal.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/page_isolation.h"
 #include "mm/vmstat.h"
+#include "tests/suites/memstore.h"
 
 static struct test_arena arena;
 
@@ -481,6 +485,8 @@ static void pinned_anon_page_then_unpinned(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cma.last_failure.pfn, page_to_pfn(pinned));
 	KUNIT_EXPECT_STREQ(test, cma.last_failure.why, "pinned");
 	KUNIT_EXPECT_TRUE(test, cma.last_failure.anon);
+	/* Set behind pin_user_pages' back: the report says so. */
+	KUNIT_EXPECT_STR_CONTAINS(test, cma.last_failure.pin, "unrecorded");
 
 	__atomic_store_n(&pinned->_pincount, 0, __ATOMIC_RELEASE);
 	put_page(pinned);
@@ -494,11 +500,124 @@ static void pinned_anon_page_then_unpinned(struct kunit *test)
 	kmalloc_set_destroy(&ks);
 }
 
+/*
+ * A real pin (pin_user_pages, Linux's FOLL_LONGTERM rule) never stays in
+ * the region: the pinned pages move out first, so the region can be
+ * taken while the pin holds; a pin set behind gup's back is named in
+ * the report by who pinned it.
+ */
+static void long_term_pins_leave_the_region(struct kunit *test)
+{
+	unsigned int lent;
+	struct mm_struct *mm = lend_to_anon(test, &lent);
+	struct page *pinned[NPAGES], *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_EXPECT_GT(test, lent, 0U);
+	KUNIT_ASSERT_EQ(test, pin_user_pages(mm, VA, NPAGES, true, pinned,
+					     "cma test DMA"), (long)NPAGES);
+	for (unsigned long i = 0; i < NPAGES; i++)
+		KUNIT_EXPECT_FALSE(test, in_region(pinned[i]));
+	p = cma_alloc(&cma, cma.count, 0);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	if (p)
+		KUNIT_EXPECT_TRUE(test, cma_release(&cma, p, cma.count));
+	unpin_user_pages(pinned, NPAGES, true);
+	expect_patterns_outside(test, mm);
+	mmput(mm);
+	kmalloc_set_destroy(&ks);
+}
+
+/* ---- lent to the page cache: clean and dirty pages move ---- */
+
+#define FPAGES	32
+
+static struct memstore ms;
+static unsigned char store[FPAGES * PAGE_SIZE];
+static unsigned char wbuf[FPAGES * PAGE_SIZE], rbuf[FPAGES * PAGE_SIZE];
+
+static void page_cache_lent_and_taken_back(struct kunit *test)
+{
+	const size_t bytes = sizeof(wbuf);
+	unsigned long dirty0, written0, lent = 0;
+	bool was_dirty[FPAGES];
+	struct file f;
+	loff_t pos = 0;
+	struct page *p;
+
+	memstore_init(&ms, store, bytes, &arena.pgdat, false);
+	/* The store's a_ops migrate (filemap_migrate_folio): movable. */
+	mapping_set_gfp_mask(&ms.mapping, GFP_HIGHUSER_MOVABLE);
+	memstore_file(&ms, &f);
+	for (size_t i = 0; i < bytes; i++)
+		wbuf[i] = (unsigned char)(i * 31 + (i >> 12));
+	KUNIT_ASSERT_EQ(test, generic_perform_write(&f, (const char *)wbuf,
+						    bytes, &pos), (ssize_t)bytes);
+	/* The first half written back (clean), the rest left dirty. */
+	KUNIT_EXPECT_EQ(test, filemap_write_and_wait_range(&ms.mapping, 0,
+							   bytes / 2 - 1), 0);
+	for (pgoff_t i = 0; i < FPAGES; i++) {
+		struct page *page = find_get_page(&ms.mapping, i);
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		lent += in_region(page);
+		put_page(page);
+	}
+	KUNIT_EXPECT_GT(test, lent, 0UL);
+	/* In the kernel the flusher may write some back meanwhile: a page
+	 * dirty before may be clean after only if it was being written (or
+	 * was written); the store's contents at the end catch a lost dirty
+	 * bit anyway. A clean page never becomes dirty. */
+	for (pgoff_t i = 0; i < FPAGES; i++) {
+		struct page *page = find_get_page(&ms.mapping, i);
+
+		was_dirty[i] = page && PageDirty(page);
+		if (page)
+			put_page(page);
+	}
+	dirty0 = node_page_state_snapshot(&arena.pgdat, NR_FILE_DIRTY);
+	written0 = node_page_state_snapshot(&arena.pgdat, NR_WRITTEN);
+
+	p = cma_alloc(&cma, cma.count, 0);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	for (pgoff_t i = 0; i < FPAGES; i++) {
+		struct page *page = find_get_page(&ms.mapping, i);
+		bool written;
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		KUNIT_EXPECT_FALSE(test, p && in_region(page));
+		written = PageWriteback(page) || PageLocked(page) ||
+			  node_page_state_snapshot(&arena.pgdat, NR_WRITTEN) != written0;
+		/* Dirty pages move dirty; clean ones stay clean. */
+		if (was_dirty[i] && !written)
+			KUNIT_EXPECT_TRUE(test, PageDirty(page));
+		if (!was_dirty[i])
+			KUNIT_EXPECT_FALSE(test, PageDirty(page));
+		put_page(page);
+	}
+	kunit_info(test, "%lu of %d pages dirty when the region was taken",
+		   dirty0, FPAGES);
+	pos = 0;
+	KUNIT_EXPECT_EQ(test, filemap_read(&f, (char *)rbuf, bytes, &pos),
+			(ssize_t)bytes);
+	KUNIT_EXPECT_EQ(test, memcmp(rbuf, wbuf, bytes), 0);
+	if (p)
+		KUNIT_EXPECT_TRUE(test, cma_release(&cma, p, cma.count));
+	/* Written back whole after the move: the store has every byte. */
+	KUNIT_EXPECT_EQ(test, filemap_write_and_wait(&ms.mapping), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(store, wbuf, bytes), 0);
+	truncate_inode_pages(&ms.mapping, 0);
+	memstore_complete(&ms);
+	memstore_destroy(&ms);
+}
+
 static struct kunit_case cma_cases[] = {
 	KUNIT_CASE(all_free_region_allocated_and_released),
 	KUNIT_CASE(pinned_page_fails_fast_then_next_run),
 	KUNIT_CASE(lent_region_taken_back),
 	KUNIT_CASE(pinned_anon_page_then_unpinned),
+	KUNIT_CASE(long_term_pins_leave_the_region),
+	KUNIT_CASE(page_cache_lent_and_taken_back),
 	{}
 };
 

@@ -892,6 +892,83 @@ static void rpi4_boot_info(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bi.modules[0].base, 0x2eff0000ULL);
 	KUNIT_EXPECT_EQ(test, bi.modules[0].size, 0x10000ULL);
 	KUNIT_EXPECT_STREQ(test, bi.modules[0].name, "initrd");
+	/* linux,cma: reusable, so RAM lent by CMA, not a reserved range. */
+	KUNIT_EXPECT_EQ(test, bi.nr_cma_pools, 1U);
+	KUNIT_EXPECT_STREQ(test, bi.cma_pools[0].name, "linux,cma");
+	KUNIT_EXPECT_EQ(test, bi.cma_pools[0].base, 0ULL);
+	KUNIT_EXPECT_EQ(test, bi.cma_pools[0].size, 0x4000000ULL);
+	KUNIT_EXPECT_FALSE(test, bi.cma_pools[0].is_default);
+	KUNIT_EXPECT_STREQ(test, bi.cma_pools[0].why, "");
+}
+
+/*
+ * /reserved-memory's shared-dma-pools: reusable ones (dynamic with
+ * size, alignment and alloc-ranges, or fixed with reg) become CMA pools
+ * and stay RAM; a no-map one stays reserved; a malformed one is kept
+ * with the reason.
+ */
+static void reusable_pools_become_cma_pools(struct kunit *test)
+{
+	uint32_t total;
+
+	b_init();
+	b_begin("");
+	B_CELLS("#address-cells", 2);
+	B_CELLS("#size-cells", 2);
+	b_begin("memory@40000000");
+	b_prop_str("device_type", "memory");
+	B_CELLS("reg", 0, 0x40000000, 0, 0x20000000);
+	b_end();
+	b_begin("reserved-memory");
+	B_CELLS("#address-cells", 2);
+	B_CELLS("#size-cells", 2);
+	b_prop("ranges", "", 0);
+	b_begin("linux,cma");
+	b_prop_str("compatible", "shared-dma-pool");
+	b_prop("reusable", "", 0);
+	B_CELLS("size", 0, 0x4000000);
+	B_CELLS("alignment", 0, 0x400000);
+	B_CELLS("alloc-ranges", 0, 0x40000000, 0, 0x10000000);
+	b_prop("linux,cma-default", "", 0);
+	b_end();
+	b_begin("pool@50000000");
+	b_prop_str("compatible", "shared-dma-pool");
+	b_prop("reusable", "", 0);
+	B_CELLS("reg", 0, 0x50000000, 0, 0x1000000);
+	b_end();
+	b_begin("fw@5f000000");
+	b_prop_str("compatible", "shared-dma-pool");
+	b_prop("no-map", "", 0);
+	B_CELLS("reg", 0, 0x5f000000, 0, 0x100000);
+	b_end();
+	b_begin("bad");
+	b_prop_str("compatible", "shared-dma-pool");
+	b_prop("reusable", "", 0);
+	b_end();
+	b_end();
+	b_end();
+	total = b_finish();
+	KUNIT_ASSERT_EQ(test, fdt_to_boot_info(blob, total, 0, &bi, err,
+					       sizeof(err)), 0);
+	KUNIT_ASSERT_EQ(test, bi.nr_cma_pools, 3U);
+	KUNIT_EXPECT_STREQ(test, bi.cma_pools[0].name, "linux,cma");
+	KUNIT_EXPECT_EQ(test, bi.cma_pools[0].base, 0ULL);
+	KUNIT_EXPECT_EQ(test, bi.cma_pools[0].size, 0x4000000ULL);
+	KUNIT_EXPECT_EQ(test, bi.cma_pools[0].align, 0x400000ULL);
+	KUNIT_EXPECT_EQ(test, bi.cma_pools[0].alloc_start, 0x40000000ULL);
+	KUNIT_EXPECT_EQ(test, bi.cma_pools[0].alloc_end, 0x50000000ULL);
+	KUNIT_EXPECT_TRUE(test, bi.cma_pools[0].is_default);
+	KUNIT_EXPECT_STREQ(test, bi.cma_pools[0].why, "");
+	KUNIT_EXPECT_STREQ(test, bi.cma_pools[1].name, "pool@50000000");
+	KUNIT_EXPECT_EQ(test, bi.cma_pools[1].base, 0x50000000ULL);
+	KUNIT_EXPECT_EQ(test, bi.cma_pools[1].size, 0x1000000ULL);
+	KUNIT_EXPECT_FALSE(test, bi.cma_pools[1].is_default);
+	KUNIT_EXPECT_FALSE(test, has_range(&bi, 0x50000000, 0x1000000,
+					   BOOT_MEM_RESERVED));
+	KUNIT_EXPECT_TRUE(test, has_range(&bi, 0x5f000000, 0x100000,
+					  BOOT_MEM_RESERVED));
+	KUNIT_EXPECT_STREQ(test, bi.cma_pools[2].name, "bad");
+	KUNIT_EXPECT_STR_CONTAINS(test, bi.cma_pools[2].why, "size");
 }
 
 static void virt_tree(struct kunit *test)
@@ -1241,6 +1318,7 @@ static struct kunit_case fdt_cases[] = {
 	KUNIT_CASE(cells_and_reg),
 	KUNIT_CASE(rpi4_tree),
 	KUNIT_CASE(rpi4_boot_info),
+	KUNIT_CASE(reusable_pools_become_cma_pools),
 	KUNIT_CASE(virt_tree),
 	KUNIT_CASE(qemu_virt_tree),
 	KUNIT_CASE(boot_info_edges),
