@@ -13,6 +13,8 @@
 #include "tests/suites/test_arena.h"
 #include "kernel/errno.h"
 #include "mm/cma.h"
+#include "mm/dma-mapping.h"
+#include "kernel/device.h"
 #include "mm/filemap.h"
 #include "mm/gup.h"
 #include "mm/internal.h"
@@ -611,7 +613,57 @@ static void page_cache_lent_and_taken_back(struct kunit *test)
 	memstore_destroy(&ms);
 }
 
+/*
+ * dma_alloc_coherent takes buffers of more than a page from the device's
+ * region (direct DMA here: the device reaches it), zeroed, and gives
+ * them back there; a one-page buffer, an atomic caller and a device whose
+ * mask stops below the region get the buddy allocator's memory.
+ */
+static void dma_coherent_buffers_from_the_region(struct kunit *test)
+{
+	struct device dev;
+	dma_addr_t h, h1;
+	uint8_t *va, *one;
+	bool zero = true;
+
+	dma_device_init(&dev, "cmadev");
+	dev.dma_mask = dev.coherent_dma_mask = DMA_BIT_MASK(64);
+	dev.node = &arena.pgdat;
+	dev.cma_area = &cma;
+	va = dma_alloc_coherent(&dev, 64 * 1024, &h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+	KUNIT_EXPECT_TRUE(test, in_region(virt_to_page(va)));
+	KUNIT_EXPECT_EQ(test, (unsigned long long)h,
+			(unsigned long long)virt_to_phys(va));
+	KUNIT_EXPECT_EQ(test, h & (64 * 1024 - 1), 0ULL);	/* aligned */
+	KUNIT_EXPECT_EQ(test, cma.allocated, 16UL);
+	for (int i = 0; i < 64 * 1024; i++)
+		zero &= va[i] == 0;
+	KUNIT_EXPECT_TRUE(test, zero);
+	one = dma_alloc_coherent(&dev, PAGE_SIZE, &h1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, one);
+	KUNIT_EXPECT_FALSE(test, in_region(virt_to_page(one)));
+	dma_free_coherent(&dev, PAGE_SIZE, one, h1);
+	dma_free_coherent(&dev, 64 * 1024, va, h);
+	KUNIT_EXPECT_EQ(test, cma.allocated, 0UL);
+
+	/* May not sleep: no migration, the buddy allocator. */
+	va = dma_alloc_coherent(&dev, 64 * 1024, &h, GFP_ATOMIC);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+	KUNIT_EXPECT_FALSE(test, in_region(virt_to_page(va)));
+	dma_free_coherent(&dev, 64 * 1024, va, h);
+	/* A device that cannot reach the region's end. */
+	dev.coherent_dma_mask = PFN_PHYS(cma.base_pfn + cma.count) - 2;
+	va = dma_alloc_coherent(&dev, 64 * 1024, &h, GFP_KERNEL);
+	if (va) {
+		KUNIT_EXPECT_FALSE(test, in_region(virt_to_page(va)));
+		dma_free_coherent(&dev, 64 * 1024, va, h);
+	}
+	KUNIT_EXPECT_EQ(test, cma.allocated, 0UL);
+}
+
 static struct kunit_case cma_cases[] = {
+	KUNIT_CASE(dma_coherent_buffers_from_the_region),
 	KUNIT_CASE(all_free_region_allocated_and_released),
 	KUNIT_CASE(pinned_page_fails_fast_then_next_run),
 	KUNIT_CASE(lent_region_taken_back),
