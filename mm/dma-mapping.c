@@ -216,8 +216,11 @@ void dma_sync_single_for_device(struct device *dev, dma_addr_t addr,
  * a buffer of many pages is where buddy allocations of high order fail
  * first once memory is fragmented, and CMA's region gives it back by
  * moving the movable pages that borrowed it. Used when the device has a
- * region (dev->cma_area, else the boot region), the buffer is more than
- * a page, the caller may sleep (cma_alloc migrates), and - without an
+ * region (dev->cma_area, else the boot region), the buffer is large
+ * (CMA_DMA_MIN_ORDER: 64 KiB and up - a virtio ring or a command buffer
+ * of a few pages stays with the buddy allocator, where such blocks are
+ * plentiful, and does not pin part of the region for the device's
+ * life), the caller may sleep (cma_alloc migrates), and - without an
  * IOMMU - the device can reach the whole region (its coherent mask and
  * bus limit: the Raspberry Pi's 30-bit DMA wants its region below
  * 1 GiB). Behind an IOMMU any region does: the IOVA is what the device
@@ -225,6 +228,7 @@ void dma_sync_single_for_device(struct device *dev, dma_addr_t addr,
  * (Linux's CONFIG_CMA_ALIGNMENT). NULL: use the buddy allocator.
  */
 #define CMA_DMA_ALIGN	8
+#define CMA_DMA_MIN_ORDER	4
 
 static struct cma *dev_cma(struct device *dev)
 {
@@ -237,7 +241,7 @@ static struct page *dma_alloc_contiguous(struct device *dev, unsigned int order,
 	struct cma *cma = dev_cma(dev);
 	struct page *pg;
 
-	if (!cma || !order || !(gfp & __GFP_DIRECT_RECLAIM))
+	if (!cma || order < CMA_DMA_MIN_ORDER || !(gfp & __GFP_DIRECT_RECLAIM))
 		return NULL;
 	if (!dev->dma_ops &&
 	    !dma_capable(dev, PFN_PHYS(cma->base_pfn),
@@ -268,7 +272,8 @@ void dma_free_pages_for(struct device *dev, struct page *pg, unsigned int order)
 	struct cma *cma = dev_cma(dev);
 
 	/* cma_release says false for pages outside the region. */
-	if (order && cma && cma_release(cma, pg, 1UL << order))
+	if (order >= CMA_DMA_MIN_ORDER && cma &&
+	    cma_release(cma, pg, 1UL << order))
 		return;
 	__free_pages(pg, order);
 }

@@ -90,7 +90,11 @@ static void swap_area_is_on(struct kunit *test)
 	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
 	si_swapinfo(&total, &free);
 	KUNIT_EXPECT_GT(test, total, 0UL);
-	KUNIT_EXPECT_EQ(test, total, free);
+	/* Free, or (the cma suites ran first on the -smp 4 machines) held
+	 * only by pages the swap cache still has. */
+	KUNIT_EXPECT_LE(test, total - free,
+			node_page_state_snapshot(&contig_page_data,
+						 NR_SWAPCACHE));
 }
 
 /*

@@ -614,10 +614,10 @@ static void page_cache_lent_and_taken_back(struct kunit *test)
 }
 
 /*
- * dma_alloc_coherent takes buffers of more than a page from the device's
- * region (direct DMA here: the device reaches it), zeroed, and gives
- * them back there; a one-page buffer, an atomic caller and a device whose
- * mask stops below the region get the buddy allocator's memory.
+ * dma_alloc_coherent takes large buffers (64 KiB and up) from the
+ * device's region (direct DMA here: the device reaches it), zeroed, and
+ * gives them back there; a smaller buffer, an atomic caller and a device
+ * whose mask stops below the region get the buddy allocator's memory.
  */
 static void dma_coherent_buffers_from_the_region(struct kunit *test)
 {
@@ -640,10 +640,10 @@ static void dma_coherent_buffers_from_the_region(struct kunit *test)
 	for (int i = 0; i < 64 * 1024; i++)
 		zero &= va[i] == 0;
 	KUNIT_EXPECT_TRUE(test, zero);
-	one = dma_alloc_coherent(&dev, PAGE_SIZE, &h1, GFP_KERNEL);
+	one = dma_alloc_coherent(&dev, 32 * 1024, &h1, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, one);
 	KUNIT_EXPECT_FALSE(test, in_region(virt_to_page(one)));
-	dma_free_coherent(&dev, PAGE_SIZE, one, h1);
+	dma_free_coherent(&dev, 32 * 1024, one, h1);
 	dma_free_coherent(&dev, 64 * 1024, va, h);
 	KUNIT_EXPECT_EQ(test, cma.allocated, 0UL);
 
