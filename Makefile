@@ -166,6 +166,7 @@ bench: $(BENCHES)
 	$(Q)if [ -x tools/bench-filemap ]; then O=$(O) python3 tools/bench-filemap; fi
 	$(Q)if [ -x tools/bench-dirty ]; then O=$(O) python3 tools/bench-dirty; fi
 	$(Q)if [ -x tools/bench-swap ]; then O=$(O) python3 tools/bench-swap; fi
+	$(Q)if [ -x tools/bench-cma ]; then O=$(O) bash tools/bench-cma; fi
 
 # The dirty-throttling plots (docs/mm/writeback.md): boots tools/bench-dirty
 # on ARCH and draws its traces into $(O)/plot-dirty/; TRACE="FILE..."

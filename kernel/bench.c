@@ -2,8 +2,9 @@
  * kernel/bench.c - in-kernel benchmarks of the concurrency primitives,
  * which cannot run on the host: `bench=NAME` on the command line (runs
  * them at boot, prints the figures, leaves QEMU) or `bench NAME` at the
- * prompt. NAME is a glob over: ctxswitch, lock, ipi, blk (`bench=*`: all;
- * blk is tests/kernel/blk_bench.c, skipped without a disk).
+ * prompt. NAME is a glob over: ctxswitch, lock, ipi, blk, cma (`bench=*`:
+ * all; blk is tests/kernel/blk_bench.c, skipped without a disk; cma is
+ * tests/kernel/cma_bench.c, skipped without a CMA region).
  * tools/bench-qemu boots the standard machine with bench=* and prints
  * each figure with the QEMU command beside it.
  *
@@ -148,6 +149,7 @@ static const struct {
 	{ "lock", bench_lock_all },
 	{ "ipi", bench_ipi },
 	{ "blk", bench_blk },
+	{ "cma", bench_cma },
 };
 
 static char bench_glob[64];
@@ -163,7 +165,7 @@ static int bench_run(const char *glob)
 		}
 	}
 	if (!n)
-		printk("bench: nothing matches '%s' (ctxswitch, lock, ipi, blk)\n", glob);
+		printk("bench: nothing matches '%s' (ctxswitch, lock, ipi, blk, cma)\n", glob);
 	return n ? 0 : 1;
 }
 

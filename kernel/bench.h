@@ -7,5 +7,8 @@ void bench_run_requested(void);
 
 /* bench=blk: virtio-blk throughput and IOPS (tests/kernel/blk_bench.c). */
 void bench_blk(void);
+/* bench=cma: issue 17's CMA and compaction figures
+ * (tests/kernel/cma_bench.c; tools/bench-cma). */
+void bench_cma(void);
 
 #endif

@@ -200,7 +200,8 @@ static bool compact_finished(struct compact_control *cc)
 	if (cc->order < 0)
 		return false;
 	return zone_watermark_ok(zone, (unsigned int)cc->order,
-				 low_wmark_pages(zone), zone->idx, ALLOC_CMA);
+				 low_wmark_pages(zone), zone->idx,
+				 cc->alloc_flags);
 }
 
 enum compact_result compact_zone(struct compact_control *cc)
@@ -254,18 +255,23 @@ enum compact_result compact_zone(struct compact_control *cc)
 	return result;
 }
 
-enum compact_result compaction_suitable(struct zone *zone, unsigned int order)
+enum compact_result compaction_suitable(struct zone *zone, unsigned int order,
+					unsigned int alloc_flags)
 {
 	struct contig_page_info info;
 	int index;
 
+	/* A free block the allocation may take: nothing to do. (Without
+	 * ALLOC_CMA a free block in a CMA pageblock is no use: counting it
+	 * made every order-9 kernel allocation "succeed" here and fail.) */
 	if (zone_watermark_ok(zone, order, low_wmark_pages(zone), zone->idx,
-			      ALLOC_CMA))
-		return COMPACT_SUCCESS;		/* nothing to do */
+			      alloc_flags))
+		return COMPACT_SUCCESS;
 	/* Room to move pages into while a block of the order is made:
-	 * twice the block above the watermark (Linux's rule). */
+	 * twice the block above the watermark (Linux's rule; the free
+	 * scanner takes free pages of movable blocks, never CMA's). */
 	if (!zone_watermark_ok(zone, 0, low_wmark_pages(zone) + (2UL << order),
-			       zone->idx, ALLOC_CMA))
+			       zone->idx, 0))
 		return COMPACT_SKIPPED;
 	fill_contig_page_info(zone, order, &info);
 	index = fragmentation_index(order, &info);
@@ -276,20 +282,20 @@ enum compact_result compaction_suitable(struct zone *zone, unsigned int order)
 }
 
 bool try_to_compact_pages(pg_data_t *pgdat, enum zone_type highest,
-			  unsigned int order)
+			  unsigned int order, unsigned int alloc_flags)
 {
 	count_vm_event(COMPACTSTALL);
 	for (int z = (int)highest; z >= 0; z--) {
 		struct zone *zone = &pgdat->node_zones[z];
 		struct compact_control cc = {
 			.zone = zone, .order = (int)order,
-			.mode = MIGRATE_ASYNC,
+			.mode = MIGRATE_ASYNC, .alloc_flags = alloc_flags,
 		};
 		enum compact_result r;
 
 		if (!populated_zone(zone))
 			continue;
-		r = compaction_suitable(zone, order);
+		r = compaction_suitable(zone, order, alloc_flags);
 		if (r == COMPACT_SKIPPED)
 			continue;
 		if (r == COMPACT_SUCCESS || compact_zone(&cc) == COMPACT_SUCCESS) {

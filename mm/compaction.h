@@ -48,6 +48,9 @@ enum compact_result {
 struct compact_control {
 	struct zone *zone;
 	int order;			/* wanted; -1: the whole zone */
+	unsigned int alloc_flags;	/* the allocation's (ALLOC_CMA: a free
+					 * block in CMA counts), for the
+					 * check that it would succeed */
 	enum migrate_mode mode;
 	unsigned long migrate_pfn;	/* the migrate scanner's next pfn */
 	unsigned long free_pfn;		/* the free scanner's next block
@@ -73,20 +76,22 @@ struct compact_control {
  */
 enum compact_result compact_zone(struct compact_control *cc);
 
-/* Should a zone be compacted for an allocation of order (see above)?
+/* Should a zone be compacted for an allocation of order with alloc_flags
+ * (see above)?
  * COMPACT_SUCCESS (no need: a block is free), COMPACT_SKIPPED or
  * COMPACT_CONTINUE. */
-enum compact_result compaction_suitable(struct zone *zone, unsigned int order);
+enum compact_result compaction_suitable(struct zone *zone, unsigned int order,
+					unsigned int alloc_flags);
 
 /*
- * Direct compaction for an allocation of 2^order pages from pgdat's
- * zones highest and below: each where compaction is suitable,
+ * Direct compaction for an allocation of 2^order pages with alloc_flags
+ * from pgdat's zones highest and below: each where compaction is suitable,
  * asynchronously, until one has a free block of the order. true if one
  * has (compact_success; else compact_fail). The allocator's
  * page_alloc_try_compaction hook.
  */
 bool try_to_compact_pages(pg_data_t *pgdat, enum zone_type highest,
-			  unsigned int order);
+			  unsigned int order, unsigned int alloc_flags);
 
 /* The console's `compact`: every zone of pgdat, whole, MIGRATE_SYNC;
  * prints one line a zone (what the run scanned and moved). */

@@ -42,7 +42,7 @@ const char *const migratetype_names[MIGRATE_TYPES] = {
 void (*page_alloc_wakeup_kswapd)(struct zone *zone, gfp_t gfp,
 				 unsigned int order);
 bool (*page_alloc_try_compaction)(pg_data_t *pgdat, enum zone_type highest,
-				  unsigned int order);
+				  unsigned int order, unsigned int alloc_flags);
 unsigned long (*page_alloc_try_to_free_pages)(pg_data_t *pgdat, gfp_t gfp,
 					      unsigned int order);
 
@@ -452,7 +452,8 @@ static struct page *__alloc_pages_slowpath(pg_data_t *pgdat, gfp_t gfp,
 	/* Free memory in pieces too small: move pages to join them, before
 	 * reclaiming more (Linux's first, asynchronous, direct compaction). */
 	if (order && (gfp & __GFP_DIRECT_RECLAIM) && page_alloc_try_compaction &&
-	    page_alloc_try_compaction(pgdat, gfp_zone(gfp), order)) {
+	    page_alloc_try_compaction(pgdat, gfp_zone(gfp), order,
+				      alloc_flags)) {
 		page = get_page_from_freelist(pgdat, gfp, order, alloc_flags,
 					      mt);
 		if (page)
@@ -477,7 +478,7 @@ static struct page *__alloc_pages_slowpath(pg_data_t *pgdat, gfp_t gfp,
 			/* What reclaim freed may be in pieces: join them. */
 			if (order && tries < 16 && page_alloc_try_compaction &&
 			    page_alloc_try_compaction(pgdat, gfp_zone(gfp),
-						      order)) {
+						      order, alloc_flags)) {
 				page = get_page_from_freelist(pgdat, gfp, order,
 							      alloc_flags, mt);
 				if (page)

@@ -196,11 +196,14 @@ extern unsigned long (*page_alloc_try_to_free_pages)(pg_data_t *pgdat,
  * Where direct compaction plugs in (mm/compaction.c, compaction_init):
  * for an allocation of order > 0 that may reclaim, before reclaim and
  * between its rounds. true if a free block of the order was made in a
- * zone of pgdat at or below highest. NULL until then.
+ * zone of pgdat at or below highest, one the allocation may take
+ * (alloc_flags: mm/internal.h's ALLOC_*; without ALLOC_CMA a free block
+ * in a CMA pageblock does not count). NULL until then.
  */
 extern bool (*page_alloc_try_compaction)(pg_data_t *pgdat,
 					 enum zone_type highest,
-					 unsigned int order);
+					 unsigned int order,
+					 unsigned int alloc_flags);
 
 /* ---------------------------------------------------------------- debug */
 

@@ -150,7 +150,8 @@ static void whole_zone_joins_free_pages(struct kunit *test)
  * the events count it. */
 static void direct_compaction_serves_order_4(struct kunit *test)
 {
-	bool (*saved)(pg_data_t *, enum zone_type, unsigned int) =
+	bool (*saved)(pg_data_t *, enum zone_type, unsigned int,
+		      unsigned int) =
 		page_alloc_try_compaction;
 	unsigned long n = 0, stall0, ok0;
 	struct mm_struct *mm = fragment(test, &n);
@@ -192,14 +193,14 @@ static void suitable_says_when(struct kunit *test)
 		if (!zone || z->managed_pages > zone->managed_pages)
 			zone = z;
 	KUNIT_ASSERT_NOT_NULL(test, zone);
-	KUNIT_EXPECT_EQ(test, (int)compaction_suitable(zone, 4),
+	KUNIT_EXPECT_EQ(test, (int)compaction_suitable(zone, 4, 0),
 			(int)COMPACT_SUCCESS);
 	mm = fragment(test, &n);
 	KUNIT_ASSERT_NOT_NULL(test, mm);
-	KUNIT_EXPECT_EQ(test, (int)compaction_suitable(zone, 4),
+	KUNIT_EXPECT_EQ(test, (int)compaction_suitable(zone, 4, 0),
 			(int)COMPACT_CONTINUE);
 	/* An order bigger than twice the free memory: nothing to join. */
-	KUNIT_EXPECT_EQ(test, (int)compaction_suitable(zone, MAX_PAGE_ORDER),
+	KUNIT_EXPECT_EQ(test, (int)compaction_suitable(zone, MAX_PAGE_ORDER, 0),
 			(int)COMPACT_SKIPPED);
 }
 
