@@ -630,6 +630,31 @@ int memblock_add_boot_info_in(struct memblock *mb, const struct boot_info *bi)
 		if (memblock_remove_in(mb, b, e - b))
 			ret = -1;
 	}
+	/*
+	 * The loader put the kernel where the map says the firmware keeps
+	 * something (OVMF's ACPI NVS at 8 MiB, under a kernel image of more
+	 * than 7 MiB): that memory holds us now, whatever the firmware kept
+	 * there is gone, and the direct map must cover the image like any
+	 * RAM (kernel code converts image addresses to direct-map ones).
+	 * Said, and made memory again.
+	 */
+	if (bi->kernel_end > bi->kernel_start) {
+		phys_addr_t b = ALIGN_DOWN(bi->kernel_start, PAGE_SIZE);
+		phys_addr_t e = ALIGN_UP(bi->kernel_end, PAGE_SIZE);
+		bool hole = false;
+
+		for (phys_addr_t a = b; a < e && !hole; a += PAGE_SIZE)
+			hole = !memblock_is_memory_in(mb, a);
+		if (hole) {
+			pr_warn("memblock: the kernel image [%#llx-%#llx] lies "
+				"partly over memory the firmware's map does not "
+				"call usable: the loader put it there; treated "
+				"as RAM\n", (unsigned long long)b,
+				(unsigned long long)e - 1);
+			if (memblock_add_in(mb, b, e - b))
+				ret = -1;
+		}
+	}
 	if (reserve_named(mb, "kernel image", bi->kernel_start, bi->kernel_end))
 		ret = -1;
 	if (reserve_named(mb, "boot information", bi->info_start, bi->info_end))
