@@ -15,6 +15,8 @@
 #include "mm/cma.h"
 #include "mm/dma-mapping.h"
 #include "kernel/device.h"
+#include "drivers/iommu/test_iommu.h"
+#include "drivers/iommu/iommu.h"
 #include "mm/filemap.h"
 #include "mm/gup.h"
 #include "mm/internal.h"
@@ -662,8 +664,41 @@ static void dma_coherent_buffers_from_the_region(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cma.allocated, 0UL);
 }
 
+/* Behind an IOMMU (the test unit, drivers/iommu/test_iommu.h): the
+ * buffer comes from the region too, the device sees an IOVA that the
+ * unit translates to it, and it goes back at the free. */
+static void dma_coherent_behind_an_iommu(struct kunit *test)
+{
+	struct iommu_domain *d = test_iommu_domain_alloc(&arena.pgdat, 48);
+	struct device dev;
+	dma_addr_t h;
+	uint8_t *va;
+	char got[4];
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	dma_device_init(&dev, "cmaiommu");
+	dev.node = &arena.pgdat;
+	dev.cma_area = &cma;
+	KUNIT_ASSERT_EQ(test, iommu_attach_device(d, &dev), 0);
+	dma_set_mask_and_coherent(&dev, DMA_BIT_MASK(64));
+	va = dma_alloc_coherent(&dev, 128 * 1024, &h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+	KUNIT_EXPECT_TRUE(test, in_region(virt_to_page(va)));
+	KUNIT_EXPECT_EQ(test, cma.allocated, 32UL);
+	KUNIT_EXPECT_EQ(test, d->ops->iova_to_phys(d, (unsigned long)h + 4096),
+			(phys_addr_t)virt_to_phys(va + 4096));
+	memcpy(va + 4096, "cma", 4);
+	KUNIT_EXPECT_EQ(test, test_iommu_dma_read(d, &dev, h + 4096, got, 4), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(got, "cma", 4), 0);
+	dma_free_coherent(&dev, 128 * 1024, va, h);
+	KUNIT_EXPECT_EQ(test, cma.allocated, 0UL);
+	iommu_detach_device(d, &dev);
+	test_iommu_domain_free(d);
+}
+
 static struct kunit_case cma_cases[] = {
 	KUNIT_CASE(dma_coherent_buffers_from_the_region),
+	KUNIT_CASE(dma_coherent_behind_an_iommu),
 	KUNIT_CASE(all_free_region_allocated_and_released),
 	KUNIT_CASE(pinned_page_fails_fast_then_next_run),
 	KUNIT_CASE(lent_region_taken_back),
