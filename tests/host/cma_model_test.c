@@ -17,6 +17,9 @@
  *  - isolation_partial_failure: start_isolate_page_range over seven
  *    pageblocks whose fifth holds an unmovable page: -EBUSY naming it,
  *    and the four blocks it had isolated are given back exactly.
+ *  - isolation_model: random allocations, frees, isolations and undos
+ *    against a model that predicts each isolation's answer and the
+ *    isolate lists' free pages exactly (below).
  *  - cma_param: cma= values, good and malformed.
  * Host only; replay: --seed N.
  */
@@ -284,6 +287,140 @@ static void isolation_partial_failure_undone(struct kunit *test)
 	arena_done(test);
 }
 
+/*
+ * isolation_model: random allocations (orders 0-3, movable and
+ * unmovable), frees, pageblock isolations and undos on blocks 1-7,
+ * against a model of which pages each live allocation holds and which
+ * blocks are isolated. The model predicts exactly: whether an isolation
+ * succeeds (the block is movable and holds no unmovable allocation),
+ * the free pages on the isolate lists (every free page of every isolated
+ * block), the arena's free count, test_pages_isolated's answer (an
+ * isolated block with no live page); and no allocation may come from an
+ * isolated block.
+ */
+#define ISO_STEPS	4000
+#define ISO_LIVE	256
+
+static struct {
+	unsigned long pfn;
+	unsigned int order;
+	bool movable;
+} iso_live[ISO_LIVE];
+static unsigned int nr_iso_live;
+static bool iso_isolated[8];
+
+static unsigned long block_of(unsigned long pfn)
+{
+	return (pfn - A.base_pfn) / pageblock_nr_pages;
+}
+
+/* Live pages in block b, and whether one of them is unmovable. */
+static unsigned long live_in_block(unsigned long b, bool *unmovable)
+{
+	unsigned long n = 0;
+
+	*unmovable = false;
+	for (unsigned int i = 0; i < nr_iso_live; i++)
+		if (block_of(iso_live[i].pfn) == b) {
+			n += 1UL << iso_live[i].order;
+			*unmovable |= !iso_live[i].movable;
+		}
+	return n;
+}
+
+static void isolation_matches_model(struct kunit *test)
+{
+	struct prng rng;
+	struct zone *zone;
+	unsigned long free0;
+	bool um;
+
+	if (!arena_make(test))
+		return;
+	prng_seed(&rng, test->seed);
+	zone = page_zone(pfn_to_page(A.base_pfn + pageblock_nr_pages));
+	free0 = node_free_pages(&A.pgdat);
+	nr_iso_live = 0;
+	memset(iso_isolated, 0, sizeof(iso_isolated));
+	for (unsigned int step = 0; step < ISO_STEPS; step++) {
+		unsigned int op = (unsigned int)prng_below(&rng, 10);
+		unsigned long b = 1 + prng_below(&rng, 7), want_iso = 0, used = 0;
+		unsigned long first = A.base_pfn + b * pageblock_nr_pages;
+
+		if (op < 4 && nr_iso_live < ISO_LIVE) {
+			bool movable = prng_below(&rng, 4) != 0;
+			unsigned int order = (unsigned int)prng_below(&rng, 4);
+			struct page *p = alloc_pages_node(&A.pgdat, (movable ?
+					GFP_HIGHUSER_MOVABLE : GFP_KERNEL) |
+					__GFP_NOWARN, order);
+
+			if (p) {
+				unsigned long pfn = page_to_pfn(p);
+
+				if (iso_isolated[block_of(pfn)])
+					KUNIT_FAIL(test, "step %u: pfn %#lx handed "
+						   "out from an isolated block",
+						   step, pfn);
+				iso_live[nr_iso_live++] = (typeof(iso_live[0])){
+					pfn, order, movable };
+			}
+		} else if (op < 7 && nr_iso_live) {
+			unsigned int k = (unsigned int)prng_below(&rng, nr_iso_live);
+
+			__free_pages(pfn_to_page(iso_live[k].pfn), iso_live[k].order);
+			iso_live[k] = iso_live[--nr_iso_live];
+		} else if (op < 9 && !iso_isolated[b]) {
+			int mt = get_pageblock_migratetype(pfn_to_page(first));
+			bool ok;
+
+			live_in_block(b, &um);
+			ok = mt == MIGRATE_MOVABLE && !um;
+			KUNIT_EXPECT_EQ(test, start_isolate_page_range(first,
+					first + pageblock_nr_pages,
+					MIGRATE_MOVABLE), ok ? 0 : -EBUSY);
+			iso_isolated[b] = ok;
+		} else if (iso_isolated[b]) {
+			undo_isolate_page_range(first, first + pageblock_nr_pages,
+						MIGRATE_MOVABLE);
+			iso_isolated[b] = false;
+		}
+		/* The model's counts. */
+		for (unsigned long k = 1; k < 8; k++) {
+			unsigned long n = live_in_block(k, &um);
+
+			if (iso_isolated[k])
+				want_iso += pageblock_nr_pages - n;
+		}
+		for (unsigned int i = 0; i < nr_iso_live; i++)
+			used += 1UL << iso_live[i].order;
+		if (zone->nr_free_mt[MIGRATE_ISOLATE] != want_iso ||
+		    node_free_pages(&A.pgdat) != free0 - used) {
+			KUNIT_FAIL(test, "step %u (op %u, block %lu): isolated "
+				   "free %lu, model %lu; free %lu, model %lu",
+				   step, op, b, zone->nr_free_mt[MIGRATE_ISOLATE],
+				   want_iso, node_free_pages(&A.pgdat),
+				   free0 - used);
+			break;
+		}
+		if (iso_isolated[b])
+			KUNIT_EXPECT_EQ(test, test_pages_isolated(first,
+					first + pageblock_nr_pages, NULL),
+					live_in_block(b, &um) ? -EBUSY : 0);
+	}
+	for (unsigned long k = 1; k < 8; k++)
+		if (iso_isolated[k])
+			undo_isolate_page_range(A.base_pfn + k * pageblock_nr_pages,
+				A.base_pfn + (k + 1) * pageblock_nr_pages,
+				MIGRATE_MOVABLE);
+	while (nr_iso_live) {
+		nr_iso_live--;
+		__free_pages(pfn_to_page(iso_live[nr_iso_live].pfn),
+			     iso_live[nr_iso_live].order);
+	}
+	KUNIT_EXPECT_EQ(test, node_free_pages(&A.pgdat), free0);
+	arena_done(test);
+}
+
 /* ================================================================ cma= */
 
 static void cma_param_good_and_malformed(struct kunit *test)
@@ -312,6 +449,7 @@ static void cma_param_good_and_malformed(struct kunit *test)
 static struct kunit_case cma_model_cases[] = {
 	KUNIT_CASE(cma_bitmap_matches_model),
 	KUNIT_CASE(isolation_partial_failure_undone),
+	KUNIT_CASE(isolation_matches_model),
 	KUNIT_CASE(cma_param_good_and_malformed),
 	{}
 };
