@@ -296,7 +296,11 @@ static void isolation_partial_failure_undone(struct kunit *test)
  * the free pages on the isolate lists (every free page of every isolated
  * block), the arena's free count, test_pages_isolated's answer (an
  * isolated block with no live page); and no allocation may come from an
- * isolated block.
+ * isolated block. (Unmovable allocations claim their whole pageblock,
+ * so a refusal here is for the block's type; an unmovable page inside a
+ * movable block is isolation_partial_failure_undone's case. Seen
+ * failing with the isolation check refusing every block; not with it
+ * accepting unmovable pages, which only the other case catches.)
  */
 #define ISO_STEPS	4000
 #define ISO_LIVE	256
