@@ -464,13 +464,20 @@ static void direct_reclaim_never_writes(struct kunit *test)
 	ksnprintf(dd_cmd, sizeof(dd_cmd), "/bin/dd if=/dev/zero of=/mnt/dirty bs=64k "
 		  "count=%lu conv=fsync", ram_mib * 2 * 16);
 	ksnprintf(hog, sizeof(hog), "%luM", ram_mib * 2 / 3);
-	capture(test);
 	w0 = global_vm_event(DIRECT_RECLAIM_WRITE);
 	d0 = global_vm_event(PGSCAN_DIRECT);
-	p1 = start(test, dd);
-	p2 = start(test, hogv);
-	KUNIT_EXPECT_EQ(test, process_wait(p1), EXITED(0));
-	KUNIT_EXPECT_EQ(test, process_wait(p2), EXITED(0));
+	/* Until direct reclaim has run (three rounds at most): whether
+	 * kswapd keeps up with one round is the host's timing (arm64-virt-
+	 * ext2 saw no direct reclaim in one full run of four). */
+	for (int round = 0; round < 3; round++) {
+		capture(test);
+		p1 = start(test, dd);
+		p2 = start(test, hogv);
+		KUNIT_EXPECT_EQ(test, process_wait(p1), EXITED(0));
+		KUNIT_EXPECT_EQ(test, process_wait(p2), EXITED(0));
+		if (global_vm_event(PGSCAN_DIRECT) != d0)
+			break;
+	}
 	w1 = global_vm_event(DIRECT_RECLAIM_WRITE);
 	d1 = global_vm_event(PGSCAN_DIRECT);
 	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
