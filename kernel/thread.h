@@ -139,6 +139,12 @@ static inline bool current_is_kswapd(void)
 	return arch_current()->flags & PF_KSWAPD;
 }
 
+/* Is current reclaiming (direct reclaim or kswapd)? */
+static inline bool current_in_reclaim(void)
+{
+	return arch_current()->flags & PF_MEMALLOC;
+}
+
 /* Is current in direct reclaim (reclaiming, and not kswapd)? */
 static inline bool current_in_direct_reclaim(void)
 {

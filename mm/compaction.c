@@ -11,6 +11,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "kernel/sysctl.h"
+#include "kernel/thread.h"
 
 unsigned long sysctl_extfrag_threshold = 500;
 
@@ -281,10 +282,27 @@ enum compact_result compaction_suitable(struct zone *zone, unsigned int order,
 	return COMPACT_CONTINUE;
 }
 
+static bool __try_to_compact_pages(pg_data_t *pgdat, enum zone_type highest,
+				   unsigned int order, unsigned int alloc_flags);
+
 bool try_to_compact_pages(pg_data_t *pgdat, enum zone_type highest,
 			  unsigned int order, unsigned int alloc_flags)
 {
+	bool ok;
+
+	/* Not from reclaim (kswapd, direct reclaim: an allocation of theirs
+	 * that would compact would run a migrator inside reclaim). */
+	if (current_in_reclaim())
+		return false;
 	count_vm_event(COMPACTSTALL);
+	ok = __try_to_compact_pages(pgdat, highest, order, alloc_flags);
+	count_vm_event(ok ? COMPACTSUCCESS : COMPACTFAIL);
+	return ok;
+}
+
+static bool __try_to_compact_pages(pg_data_t *pgdat, enum zone_type highest,
+				   unsigned int order, unsigned int alloc_flags)
+{
 	for (int z = (int)highest; z >= 0; z--) {
 		struct zone *zone = &pgdat->node_zones[z];
 		struct compact_control cc = {
@@ -298,12 +316,9 @@ bool try_to_compact_pages(pg_data_t *pgdat, enum zone_type highest,
 		r = compaction_suitable(zone, order, alloc_flags);
 		if (r == COMPACT_SKIPPED)
 			continue;
-		if (r == COMPACT_SUCCESS || compact_zone(&cc) == COMPACT_SUCCESS) {
-			count_vm_event(COMPACTSUCCESS);
+		if (r == COMPACT_SUCCESS || compact_zone(&cc) == COMPACT_SUCCESS)
 			return true;
-		}
 	}
-	count_vm_event(COMPACTFAIL);
 	return false;
 }
 

@@ -14,7 +14,11 @@
  * who (page_pin_describe).
  *
  * Each pin_user_pages() call is recorded (what for, which mm, where) so a
- * report about a pinned page can name the pin.
+ * report about a pinned page can name the pin. fork gives the child its
+ * own copy of a pinned anonymous page at once (copy_ptes), so the
+ * parent's stores stay in the frame the device uses. Not yet: a read
+ * pin (write false) of an anonymous page already shared copy-on-write
+ * stays shared, and the parent's next store moves it to a copy.
  */
 #ifndef MM_GUP_H
 #define MM_GUP_H

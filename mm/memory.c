@@ -1171,6 +1171,30 @@ static int copy_swap_entries(struct mm_struct *old, struct mm_struct *new,
 
 /* Copy vma's PTEs from old to new (fork), private writable pages
  * read-only in both. 0 or -ENOMEM. */
+/* fork of a pinned anonymous page at va: a copy for the child, the page
+ * writable again for the parent (copy_ptes write-protected it). */
+static int copy_pinned_pte(struct mm_struct *old, struct mm_struct *new,
+			   struct vm_area_struct *vma, unsigned long va,
+			   struct page *page)
+{
+	unsigned int prot = vm_pte_prot(vma->vm_flags);
+	struct page *copy = alloc_user_page(new);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(page_address(copy), page_address(page), PAGE_SIZE);
+	if (arch_mm_map(&new->arch, va, PFN_PHYS(page_to_pfn(copy)),
+			PAGE_SIZE, prot)) {
+		put_user_page(copy);
+		return -ENOMEM;
+	}
+	page_add_new_anon_rmap(copy, vma, va);	/* same anon_vma, index */
+	lru_cache_add(copy);
+	new->rss[MM_ANONPAGES]++;
+	arch_mm_protect(&old->arch, va, PAGE_SIZE, prot);
+	return 0;
+}
+
 static int copy_ptes(struct mm_struct *old, struct mm_struct *new,
 		     struct vm_area_struct *vma)
 {
@@ -1185,6 +1209,18 @@ static int copy_ptes(struct mm_struct *old, struct mm_struct *new,
 		for (unsigned int i = 0; i < b.n; i++) {
 			struct page *page = pa_page(b.pa[i]);
 
+			/* A pinned anonymous page (a device may be writing
+			 * it) is not shared copy-on-write: the parent's next
+			 * store would move the parent to a copy and leave the
+			 * device's data to the child. The child gets its copy
+			 * now, and the parent keeps the page, writable (Linux's
+			 * page_needs_cow_for_dma). */
+			if (PageAnon(page) && page_maybe_dma_pinned(page) &&
+			    (vma->vm_flags & VM_WRITE)) {
+				if (copy_pinned_pte(old, new, vma, b.va[i], page))
+					return -ENOMEM;
+				continue;
+			}
 			if (arch_mm_map(&new->arch, b.va[i], b.pa[i], PAGE_SIZE,
 					b.prot[i]))
 				return -ENOMEM;

@@ -136,37 +136,46 @@ static void sort_mms(struct mm_set *set)
 
 /*
  * Lock every mm of the set but the one current already holds (a fault's:
- * direct compaction). Trylocks first; if one is busy and we may sleep
- * (wait), everything is let go (the page lock too: the caller's
- * unlock_page) and the locks are taken in address order, waiting - the
- * order every migrator uses, so two never wait for each other. true when
- * all are held; false: none is (busy, and we may not wait).
+ * direct compaction), with trylocks: the page lock is held, and a fault
+ * may hold its mmap_lock while it waits for that page. true when all are
+ * held. false: one was busy, and none is held now; with wait
+ * (MIGRATE_SYNC, no mm of our own held), the busy one was waited for
+ * first, alone - the page lock let go (*page_unlocked) and no other
+ * mmap_lock held - so the caller's next try is likely to get it.
+ *
+ * Never sleep on an mmap_lock while holding another: truncate holds a
+ * page lock while it waits for an mmap_lock (unmap_mapping_pages), and a
+ * fault holds its mmap_lock while it waits for a page lock, so a migrator
+ * holding mm J while waiting for mm I closes the cycle J -> I (fault in I
+ * waits for page P) -> P (truncate waits for J). (A review found it:
+ * the first version took the locks in address order, waiting, which
+ * only orders migrators among themselves.)
  */
 static bool mm_set_lock(struct mm_set *set, bool wait, struct page *page,
 			bool *page_unlocked)
 {
-	struct mm_struct *own = current_locked_mm();
+	struct mm_struct *own = current_locked_mm(), *busy = NULL;
 
 	*page_unlocked = false;
 	for (unsigned int i = 0; i < set->n; i++) {
 		if (set->mm[i] == own)
 			continue;
-		if (!mmap_read_trylock(set->mm[i]))
-			goto busy;
+		if (!mmap_read_trylock(set->mm[i])) {
+			busy = set->mm[i];
+			break;
+		}
 		set->locked[i] = true;
 	}
-	return true;
-busy:
+	if (!busy)
+		return true;
 	mm_set_unlock(set);
-	if (!wait || own)
-		return false;
-	unlock_page_wake(page);
-	*page_unlocked = true;
-	for (unsigned int i = 0; i < set->n; i++) {
-		mmap_read_lock(set->mm[i]);
-		set->locked[i] = true;
+	if (wait && !own) {
+		unlock_page_wake(page);
+		*page_unlocked = true;
+		mmap_read_lock(busy);	/* holding nothing else */
+		mmap_read_unlock(busy);
 	}
-	return true;
+	return false;
 }
 
 /* ---------------------------------------------------------------- PTEs */
@@ -511,19 +520,12 @@ static int move_page(struct page *old, struct page *new,
 				 "mapped by a process that is exiting", 0);
 	}
 	if (!mm_set_lock(&set, mode == MIGRATE_SYNC, old, &page_unlocked)) {
+		/* Tried again by migrate_pages (SYNC: after waiting for the
+		 * busy process, which is then likely free). */
 		err = fail_with(f, old, -EAGAIN, "a mapping process is busy",
 				0);
-		unlock_page_wake(old);
-		goto out;
-	}
-	if (page_unlocked && !trylock_page(old)) {
-		err = fail_with(f, old, -EAGAIN, "locked (I/O or another "
-				"user)", 0);
-		goto out;
-	}
-	if (PageWriteback(old)) {	/* started while it was unlocked */
-		unlock_page_wake(old);
-		err = -EAGAIN;
+		if (!page_unlocked)
+			unlock_page_wake(old);
 		goto out;
 	}
 	__SetPageLocked(new);
@@ -574,6 +576,10 @@ unsigned long migrate_pages(struct list_head *from, new_page_t get_new_page,
 	struct list_head failed = LIST_HEAD_INIT(failed);
 	unsigned int passes = mode == MIGRATE_SYNC ? MIGRATE_SYNC_PASSES : 1;
 	unsigned long moved = 0, left = 0;
+	/* The first page that failed for good, and the first that was busy
+	 * in the last pass: a page busy once that moved later is nobody's
+	 * reason (the caller acts on the pfn: CMA's next run). */
+	struct migrate_failure perm = { 0 }, busy = { 0 };
 	struct page *page, *next;
 
 	(void)reason;
@@ -583,18 +589,20 @@ unsigned long migrate_pages(struct list_head *from, new_page_t get_new_page,
 
 		if (pass)	/* let the busy moment pass */
 			wait_event_timeout(migrate_backoff, false, 1);
+		memset(&busy, 0, sizeof(busy));
 		list_for_each_entry_safe(page, next, from, lru) {
 			struct page *new = get_new_page(page, private);
+			struct migrate_failure f = { 0 };
 			int err;
 
 			if (!new) {
-				fail_with(fail, page, -ENOMEM,
+				fail_with(&perm, page, -ENOMEM,
 					  "no page to move it to", 0);
 				list_move_tail(&page->lru, &failed);
 				continue;
 			}
 			list_del(&page->lru);
-			err = migrate_one_page(page, new, mode, fail);
+			err = migrate_one_page(page, new, mode, &f);
 			if (!err) {
 				moved++;
 				continue;
@@ -603,14 +611,23 @@ unsigned long migrate_pages(struct list_head *from, new_page_t get_new_page,
 				put_new_page(new, private);
 			else
 				__free_page(new);
-			list_add_tail(&page->lru, err == -EAGAIN ? &retry :
-							      &failed);
+			if (err == -EAGAIN) {
+				if (!busy.err)
+					busy = f;
+				list_add_tail(&page->lru, &retry);
+			} else {
+				if (!perm.err)
+					perm = f;
+				list_add_tail(&page->lru, &failed);
+			}
 		}
 		list_splice_tail_init(&retry, from);
 	}
 	list_splice_tail_init(&failed, from);
 	list_for_each_entry(page, from, lru)
 		left++;
+	if (fail && left)
+		*fail = perm.err ? perm : busy;
 	count_vm_events(PGMIGRATE_SUCCESS, moved);
 	count_vm_events(PGMIGRATE_FAIL, left);
 	return left;

@@ -18,9 +18,9 @@
  * CMA pageblock. Pinned pages (pin_user_pages: DMA into user memory) do
  * not move while pinned: -EBUSY, with the pin named.
  *
- * One page's move (migrate_page_move in mm/migrate.c):
- *   1. find the processes mapping the page (rmap) and take their
- *      mm->mmap_lock, then the page lock of the old page;
+ * One page's move (move_page in mm/migrate.c):
+ *   1. take the old page's lock (a trylock), find the processes mapping
+ *      it (rmap), and take their mm->mmap_locks with trylocks;
  *   2. replace every PTE mapping it by a migration entry (a non-present
  *      payload naming the old page's pfn, and whether the PTE was
  *      writable) and flush the TLBs, moving dirty bits to the page;
@@ -42,12 +42,17 @@
  * never find a migration entry (it would need the lock); if one does,
  * that is a bug and is reported as one.
  *
- * Lock order: mmap_lock (several: in address order), then the page lock
- * (trylock only: truncate holds a page lock while it waits for an
- * mmap_lock), then the anon_vma / i_mmap and i_pages spinlocks. A
- * migrator already inside an mm's lock (current_locked_mm: direct
- * compaction from a fault) or in MIGRATE_ASYNC mode takes every other
- * mmap_lock with a trylock.
+ * Locks: the migrator never sleeps on a lock while it holds another of
+ * these kinds. The page lock and the mmap_locks are taken with trylocks
+ * (a fault holds its mmap_lock while it waits for a page lock; truncate
+ * holds a page lock while it waits for an mmap_lock; so a migrator
+ * holding one mmap_lock and waiting for another could close a cycle
+ * through them). When one is busy, everything is let go; MIGRATE_SYNC
+ * then waits for the busy mmap_lock alone (holding nothing) and the page
+ * is tried again; MIGRATE_ASYNC just reports it busy. The anon_vma /
+ * i_mmap and i_pages spinlocks come inside. A caller must not hold an
+ * mmap_lock other than current_locked_mm()'s (which is used, not taken
+ * again).
  */
 #ifndef MM_MIGRATE_H
 #define MM_MIGRATE_H
@@ -61,7 +66,8 @@ enum migrate_mode {
 	MIGRATE_SYNC,	/* may wait for mmap_locks and for writeback */
 };
 
-/* Why the callers wanted it moved (counted, reported). */
+/* Why the caller wants it moved (for reports and tracing; not counted
+ * apart yet). */
 enum migrate_reason {
 	MR_COMPACTION,
 	MR_CONTIG_RANGE,	/* alloc_contig_range: CMA */
@@ -119,7 +125,10 @@ void putback_movable_pages(struct list_head *list);
  * pinned page (-EBUSY) and a page with no new page (-ENOMEM) are not
  * tried again.
  * Returns the number of pages that did not move (0: all moved). fail,
- * if not NULL, gets the first failure. Counts PGMIGRATE_SUCCESS and
+ * if not NULL and a page did not move, gets why: the first page that
+ * failed for good (-EBUSY, -ENOMEM), else the first that was still busy
+ * in the last pass (a page busy once that moved later is not named).
+ * Counts PGMIGRATE_SUCCESS and
  * PGMIGRATE_FAIL. Sleeps (takes mmap_locks, page locks, waits for
  * writeback in MIGRATE_SYNC); call with no spinlock held.
  */

@@ -426,6 +426,19 @@ static struct page *get_page_from_freelist(pg_data_t *pgdat, gfp_t gfp,
 }
 
 /*
+ * May this allocation compact? It must be allowed to reclaim, and to do
+ * I/O and file-system work (__GFP_IO | __GFP_FS): the migrator may drop
+ * the last reference to a process that exited meanwhile, whose teardown
+ * closes files (Linux's direct compaction refuses GFP_NOIO too).
+ */
+static bool compaction_allowed(gfp_t gfp)
+{
+	const gfp_t need = __GFP_DIRECT_RECLAIM | __GFP_IO | __GFP_FS;
+
+	return page_alloc_try_compaction && (gfp & need) == need;
+}
+
+/*
  * Below the low watermark: wake kswapd, retry at min (with the reserves
  * gfp allows), pull pages back from the per-CPU lists, reclaim if allowed.
  */
@@ -451,7 +464,7 @@ static struct page *__alloc_pages_slowpath(pg_data_t *pgdat, gfp_t gfp,
 
 	/* Free memory in pieces too small: move pages to join them, before
 	 * reclaiming more (Linux's first, asynchronous, direct compaction). */
-	if (order && (gfp & __GFP_DIRECT_RECLAIM) && page_alloc_try_compaction &&
+	if (order && compaction_allowed(gfp) &&
 	    page_alloc_try_compaction(pgdat, gfp_zone(gfp), order,
 				      alloc_flags)) {
 		page = get_page_from_freelist(pgdat, gfp, order, alloc_flags,
@@ -476,7 +489,7 @@ static struct page *__alloc_pages_slowpath(pg_data_t *pgdat, gfp_t gfp,
 			if (page)
 				return page;
 			/* What reclaim freed may be in pieces: join them. */
-			if (order && tries < 16 && page_alloc_try_compaction &&
+			if (order && tries < 16 && compaction_allowed(gfp) &&
 			    page_alloc_try_compaction(pgdat, gfp_zone(gfp),
 						      order, alloc_flags)) {
 				page = get_page_from_freelist(pgdat, gfp, order,

@@ -175,7 +175,36 @@ static void hole_pins_nothing(struct kunit *test)
 	mmput(mm);
 }
 
+/* fork does not share a pinned anonymous page copy-on-write: the child
+ * gets a copy at once, and the parent keeps the pinned page, writable,
+ * so its stores (and the device's) stay in the same frame. */
+static void fork_copies_a_pinned_page(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with(test, 2), *child;
+	struct page *pages[1];
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, pin_user_pages(mm, A, 1, true, pages, "fork"), 1L);
+	child = dup_mm(mm);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	KUNIT_EXPECT_PTR_EQ(test, mapped(mm, A), pages[0]);
+	KUNIT_EXPECT_PTR_NE(test, mapped(child, A), pages[0]);
+	KUNIT_EXPECT_EQ(test, peek(child, A), 0x9100ULL);
+	KUNIT_EXPECT_EQ(test, page_mapcount(pages[0]), 1);
+	/* The unpinned page is shared as usual. */
+	KUNIT_EXPECT_PTR_EQ(test, mapped(child, A + PAGE_SIZE),
+			    mapped(mm, A + PAGE_SIZE));
+	poke(mm, A, 0x77);
+	KUNIT_EXPECT_PTR_EQ(test, mapped(mm, A), pages[0]);
+	KUNIT_EXPECT_EQ(test, *(uint64_t *)page_address(pages[0]), 0x77ULL);
+	KUNIT_EXPECT_EQ(test, peek(child, A), 0x9100ULL);
+	unpin_user_pages(pages, 1, true);
+	mmput(child);
+	mmput(mm);
+}
+
 static struct kunit_case gup_cases[] = {
+	KUNIT_CASE(fork_copies_a_pinned_page),
 	KUNIT_CASE(pin_holds_the_page_in_place),
 	KUNIT_CASE(pin_moves_a_page_out_of_cma),
 	KUNIT_CASE(hole_pins_nothing),
