@@ -491,10 +491,9 @@ static int move_page(struct page *old, struct page *new,
 				 "user)", 0);
 	if (PageWriteback(old)) {
 		unlock_page_wake(old);
-		if (mode == MIGRATE_ASYNC)
-			return fail_with(f, old, -EAGAIN, "under writeback", 0);
-		wait_on_page_writeback(old);
-		return -EAGAIN;		/* tried again at once */
+		if (mode == MIGRATE_SYNC)	/* then tried again */
+			wait_on_page_writeback(old);
+		return fail_with(f, old, -EAGAIN, "under writeback", 0);
 	}
 	if (!PageAnon(old) && !PageSwapCache(old) && !page_mapping(old)) {
 		unlock_page_wake(old);

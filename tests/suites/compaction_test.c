@@ -145,9 +145,9 @@ static void whole_zone_joins_free_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mm->rss[MM_ANONPAGES], rss0);
 }
 
-/* An order-4 allocation that may reclaim: without compaction it fails
- * (nothing to reclaim: no swap), with direct compaction it succeeds, and
- * the events count it. */
+/* No order-4 block is free (an allocation that may not reclaim fails);
+ * an order-4 allocation that may reclaim succeeds by direct compaction,
+ * which runs before reclaim, and the events count it. */
 static void direct_compaction_serves_order_4(struct kunit *test)
 {
 	bool (*saved)(pg_data_t *, enum zone_type, unsigned int,
@@ -160,9 +160,10 @@ static void direct_compaction_serves_order_4(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, mm);
 	/* No free block of order 4 is left to take. */
 	KUNIT_EXPECT_EQ(test, free_in_blocks(4), 0UL);
+	/* Without compaction and without reclaim (with swap on, reclaim
+	 * would make room by swapping the arena out): no block. */
 	page_alloc_try_compaction = NULL;
-	page = alloc_pages_node(&arena.pgdat, GFP_KERNEL | __GFP_NORETRY |
-				__GFP_NOWARN, 4);
+	page = alloc_pages_node(&arena.pgdat, __GFP_NOWARN, 4);
 	KUNIT_EXPECT_NULL(test, page);
 	if (page)
 		__free_pages(page, 4);
