@@ -286,16 +286,20 @@ static enum node_stat_item isolated_item(const struct page *page)
 	return PageSwapBacked(page) ? NR_ISOLATED_ANON : NR_ISOLATED_FILE;
 }
 
-bool isolate_lru_page(struct page *page)
+/*
+ * Take page off its list under lru_lock and count it isolated. get: take
+ * the reference too, and only if one can be had (the page is on a list
+ * under lru_lock, so it is a user page whose last put_page waits for
+ * this lock to take it off; a count of 0 means that put is under way).
+ */
+static bool take_off_lru(struct page *page, bool get)
 {
 	struct lruvec *lruvec = page_lruvec(page);
 	unsigned long flags;
 	bool taken = false;
 
-	if (!PageLRU(page))
-		lru_add_drain_all();	/* it may be waiting in a batch */
 	spin_lock_irqsave(&lruvec->lru_lock, flags);
-	if (PageLRU(page)) {
+	if (PageLRU(page) && (!get || get_page_unless_zero(page))) {
 		ClearPageLRU(page);
 		del_page_from_lru_list(page, lruvec, page_lru(page));
 		__mod_node_page_state(lruvec_pgdat(lruvec),
@@ -306,27 +310,18 @@ bool isolate_lru_page(struct page *page)
 	return taken;
 }
 
+bool isolate_lru_page(struct page *page)
+{
+	if (!PageLRU(page))
+		lru_add_drain_all();	/* it may be waiting in a batch */
+	return take_off_lru(page, false);
+}
+
 bool get_and_isolate_lru_page(struct page *page)
 {
-	struct lruvec *lruvec = page_lruvec(page);
-	unsigned long flags;
-	bool taken = false;
-
 	if (!PageLRU(page))
 		return false;		/* a cheap look first: most are not */
-	spin_lock_irqsave(&lruvec->lru_lock, flags);
-	/* On a list under lru_lock: a user page, whose last put_page waits
-	 * for this lock to take it off; a count of 0 means that put is
-	 * under way. */
-	if (PageLRU(page) && get_page_unless_zero(page)) {
-		ClearPageLRU(page);
-		del_page_from_lru_list(page, lruvec, page_lru(page));
-		__mod_node_page_state(lruvec_pgdat(lruvec),
-				      isolated_item(page), 1);
-		taken = true;
-	}
-	spin_unlock_irqrestore(&lruvec->lru_lock, flags);
-	return taken;
+	return take_off_lru(page, true);
 }
 
 void putback_lru_page(struct page *page)
