@@ -40,7 +40,7 @@ $(O)/.deps-%: tools/deps
 KERNEL_ONLY_SRCS := $(wildcard mm/*_kthread.c fs/*_kthread.c fs/*_syscalls.c)
 PORTABLE_SRCS := $(filter-out $(KERNEL_ONLY_SRCS), \
 		 $(wildcard kernel/lib/*.c boot/*.c mm/*.c drivers/*/*.c \
-			    fs/*.c fs/*/*.c))
+			    fs/*.c fs/*/*.c net/*.c))
 # tests/kernel/ARCH_*.c are one architecture's own suites.
 ALL_ARCHES    := x86_64 arm64
 KERNEL_TESTS  := $(filter-out $(foreach a,$(filter-out $(ARCH),$(ALL_ARCHES)),tests/kernel/$(a)_%), \
@@ -66,6 +66,9 @@ KLIBGCC = $(shell $(KCC) -print-libgcc-file-name)
 KOBJS := $(patsubst %.c,$(KOBJ)/%.o,$(KERNEL_SRCS)) \
 	 $(patsubst %,$(KOBJ)/%.o,$(ARCH_ASM_SRCS)) \
 	 $(patsubst %.c,$(KOBJ)/%.o,$(ARCH_SRCS))
+
+# The network stack: lwIP from Debian's source and our port (net/build.mk).
+include net/build.mk
 
 # The user programs and the initramfs the kernel links (user/build.mk).
 include user/build.mk

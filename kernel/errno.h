@@ -131,6 +131,41 @@
 #endif
 #define EFSCORRUPTED	EUCLEAN	/* Linux's name in file systems */
 
+/* The network's (net/): Linux's numbers. */
+#ifndef EPROTO
+#define EPROTO		71	/* protocol error (a malformed reply) */
+#endif
+#ifndef EMSGSIZE
+#define EMSGSIZE	90	/* message too long */
+#endif
+#ifndef ENETUNREACH
+#define ENETUNREACH	101	/* network unreachable (no route, no address) */
+#endif
+#ifndef ECONNABORTED
+#define ECONNABORTED	103	/* connection aborted */
+#endif
+#ifndef ECONNRESET
+#define ECONNRESET	104	/* connection reset by peer */
+#endif
+#ifndef ENOTCONN
+#define ENOTCONN	107	/* not connected */
+#endif
+#ifndef ESHUTDOWN
+#define ESHUTDOWN	108	/* cannot send after shutdown */
+#endif
+#ifndef ETIMEDOUT
+#define ETIMEDOUT	110	/* timed out */
+#endif
+#ifndef ECONNREFUSED
+#define ECONNREFUSED	111	/* connection refused */
+#endif
+#ifndef EHOSTUNREACH
+#define EHOSTUNREACH	113	/* host unreachable */
+#endif
+#ifndef EINPROGRESS
+#define EINPROGRESS	115	/* operation in progress */
+#endif
+
 /*
  * A pointer or an errno in one return value (Linux's ERR_PTR): the top
  * 4095 addresses are never valid pointers, so -errno cast to a pointer

@@ -9,6 +9,7 @@
 #include "kernel/fault.h"
 #include "kernel/file.h"
 #include "fs/fs.h"
+#include "net/net.h"
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
@@ -108,6 +109,7 @@ void kernel_main(struct boot_info *bi)
 	virtio_pci_init();		/* virtio over PCI: virtio-blk disks */
 	virtio_mmio_init(bi);		/* virtio-mmio (device tree): arm64 virt */
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
+	net_init();			/* lwIP on the network interfaces: netd */
 	syscall_init();			/* the system-call table, by number */
 	files_init();			/* the console's fd 0, 1, 2 */
 	vfs_init();			/* initramfs on /, root=DEV on /mnt */

@@ -1,0 +1,111 @@
+/*
+ * net/lwip/port.c - what lwIP asks of its platform (arch/cc.h,
+ * lwipopts.h): the clock, memory, random numbers, messages. Only netd
+ * calls lwIP, so only netd calls these. docs/net/lwip.md.
+ */
+#include "net/lwip/port.h"
+#include "kernel/lib/random.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include "mm/kmalloc.h"
+#include "lwip/sys.h"
+#include <stdlib.h>		/* atoi: net/lwip/include/libc */
+
+struct lwip_mem_stats lwip_mem;
+
+/* lwIP's clock: milliseconds, wrapping at 2^32 (lwIP compares with
+ * subtraction, so the wrap is harmless). */
+u32_t sys_now(void)
+{
+	return (u32_t)(clock_ns() / 1000000);
+}
+
+/*
+ * lwIP's heap and pools. netd must never wait for reclaim: reclaim may
+ * be waiting for a swap write that netd is carrying (docs/net/lwip.md,
+ * "Memory"). An allocation that fails is a packet dropped or a segment
+ * not queued; TCP sends it again.
+ */
+static gfp_t lwip_gfp(void)
+{
+	return GFP_NOWAIT | __GFP_NOWARN;
+}
+
+void *lwip_port_malloc(size_t size)
+{
+	void *p = kmalloc(size, lwip_gfp());
+
+	if (!p) {
+		lwip_mem.failed++;
+		return NULL;
+	}
+	lwip_mem.bytes += ksize(p);
+	if (lwip_mem.bytes > lwip_mem.peak)
+		lwip_mem.peak = lwip_mem.bytes;
+	lwip_mem.allocs++;
+	return p;
+}
+
+void *lwip_port_calloc(size_t count, size_t size)
+{
+	void *p;
+
+	if (size && count > (size_t)-1 / size)
+		return NULL;
+	p = lwip_port_malloc(count * size);
+	if (p)
+		memset(p, 0, count * size);
+	return p;
+}
+
+void lwip_port_free(void *p)
+{
+	if (!p)
+		return;
+	lwip_mem.bytes -= ksize(p);
+	kfree(p);
+}
+
+static struct prng lwip_prng;
+static bool lwip_prng_seeded;
+
+/* TCP's initial sequence numbers and ports, DHCP's transaction ids: not
+ * secrets here, but different on every boot. */
+unsigned int lwip_port_rand(void)
+{
+	if (!lwip_prng_seeded) {
+		prng_seed(&lwip_prng, clock_ns() ^ 0x6c77697020707274ULL);
+		lwip_prng_seeded = true;
+	}
+	return (unsigned int)prng_next(&lwip_prng);
+}
+
+void lwip_port_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+void lwip_port_assert(const char *msg, const char *file, int line)
+{
+	panic("lwIP assertion failed: %s (%s:%d)", msg, file, line);
+}
+
+int atoi(const char *s)
+{
+	int neg = 0, v = 0;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	return neg ? -v : v;
+}
