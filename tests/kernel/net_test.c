@@ -1,0 +1,191 @@
+/*
+ * tests/kernel/net_test.c - the network stack end to end (net/net.h,
+ * net/sock.h): lwIP over the virtio-net driver, against QEMU's user-mode
+ * network with restrict=on (tools/run-tests net_setup): the guest is
+ * 10.0.2.15/24 (ip= on the command line), 10.0.2.2 is QEMU's gateway, and
+ * 10.0.2.100:7 is a guestfwd to `cat` on the host (an echo with no host
+ * port at all). Nothing leaves QEMU's user network.
+ *
+ * Skips with "no network interface" where the machine has none; the
+ * configurations with a NIC must run every case (MUST_RUN).
+ */
+#include "kernel/errno.h"
+#include "kernel/kunit.h"
+#include "kernel/lib/random.h"
+#include "kernel/lib/string.h"
+#include "kernel/time.h"
+#include "mm/kmalloc.h"
+#include "mm/vmalloc.h"
+#include "net/inet.h"
+#include "net/lwip/port.h"
+#include "net/net.h"
+#include "net/sock.h"
+
+#define GUEST_ADDR	0x0a00020fu	/* 10.0.2.15 */
+#define GATEWAY		0x0a000202u	/* 10.0.2.2 */
+#define ECHO_ADDR	0x0a000264u	/* 10.0.2.100 (guestfwd -> cat) */
+#define ECHO_PORT	7
+
+static void need_net(struct kunit *test)
+{
+	if (!net_ready())
+		kunit_skip(test, "no network interface");
+}
+
+static void interface_has_its_address(struct kunit *test)
+{
+	struct net_if_status st;
+
+	need_net(test);
+	KUNIT_ASSERT_EQ(test, net_if_status(0, &st), 0);
+	KUNIT_EXPECT_EQ(test, st.addr, GUEST_ADDR);
+	KUNIT_EXPECT_EQ(test, st.mask, 0xffffff00u);
+	KUNIT_EXPECT_EQ(test, st.gw, GATEWAY);
+	KUNIT_EXPECT_TRUE(test, st.up);
+	KUNIT_EXPECT_TRUE(test, st.link);
+	KUNIT_EXPECT_EQ(test, net_if_status(99, &st), -ENOENT);
+}
+
+/* QEMU's user network answers ICMP echo for its own addresses. */
+static void ping_gateway_answers(struct kunit *test)
+{
+	unsigned int answered = 0;
+
+	need_net(test);
+	for (unsigned int seq = 1; seq <= 5; seq++) {
+		uint64_t rtt = 0;
+		unsigned int ttl = 0;
+		int err = net_ping(GATEWAY, 56 + seq * 100, seq, 2000, &rtt, &ttl);
+
+		KUNIT_EXPECT_EQ(test, err, 0);
+		if (!err) {
+			answered++;
+			KUNIT_EXPECT_GT(test, ttl, 0u);
+			KUNIT_EXPECT_GT(test, rtt, 0ull);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, answered, 5u);
+	/* Nobody at 10.0.2.77: no answer, in bounded time. */
+	uint64_t rtt, t0 = clock_ns();
+	unsigned int ttl;
+
+	KUNIT_EXPECT_EQ(test, net_ping(0x0a00024du, 56, 1, 300, &rtt, &ttl),
+			-ETIMEDOUT);
+	KUNIT_EXPECT_LT(test, clock_ns() - t0, 5000000000ull);
+}
+
+/*
+ * 2 MiB of a seeded pattern through the echo, in writes of random sizes
+ * with the reads interleaved (the echo's window would fill otherwise):
+ * every byte comes back, in order. The receive ring is the window, so a
+ * slow reader stalls the sender, never loses data.
+ */
+static void tcp_echo_round_trips(struct kunit *test)
+{
+	const size_t total = 2 << 20;
+	struct net_sock *s;
+	uint8_t *out, *in;
+	size_t sent = 0, got = 0;
+	struct prng r;
+	unsigned long mem_before;
+
+	need_net(test);
+	out = vmalloc(total);
+	in = vmalloc(total);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	prng_seed(&r, test->seed);
+	for (size_t i = 0; i < total; i++)
+		out[i] = (uint8_t)prng_next(&r);
+	mem_before = READ_ONCE(lwip_mem.bytes);
+	KUNIT_ASSERT_EQ(test, net_tcp_connect(ECHO_ADDR, ECHO_PORT, 5000, &s), 0);
+	while (got < total) {
+		if (sent < total && sent - got < 48 * 1024) {
+			size_t n = 1 + prng_below(&r, 20000);
+
+			if (n > total - sent)
+				n = total - sent;
+			if (net_sock_send(s, out + sent, n, 10000)) {
+				KUNIT_FAIL(test, "send failed at %zu", sent);
+				break;
+			}
+			sent += n;
+		}
+		long n = net_sock_recv(s, in + got, total - got,
+				       sent > got ? 10000 : 0);
+
+		if (n == -ETIMEDOUT && sent == got)
+			continue;
+		if (n <= 0) {
+			KUNIT_FAIL(test, "recv returned %ld at %zu of %zu", n,
+				   got, total);
+			break;
+		}
+		got += (size_t)n;
+	}
+	KUNIT_EXPECT_EQ(test, got, total);
+	KUNIT_EXPECT_EQ(test, memcmp(out, in, total), 0);
+	net_sock_close(s);
+	/* What lwIP held for the connection is back, less a TIME_WAIT
+	 * PCB's worth. */
+	KUNIT_EXPECT_LE(test, READ_ONCE(lwip_mem.bytes), mem_before + 1024);
+	vfree(out);
+	vfree(in);
+}
+
+/* A reader that waits with nothing coming times out, and the connection
+ * is still good after. */
+static void tcp_recv_times_out_and_carries_on(struct kunit *test)
+{
+	struct net_sock *s;
+	char buf[8];
+	uint64_t t0;
+
+	need_net(test);
+	KUNIT_ASSERT_EQ(test, net_tcp_connect(ECHO_ADDR, ECHO_PORT, 5000, &s), 0);
+	t0 = clock_ns();
+	KUNIT_EXPECT_EQ(test, net_sock_recv(s, buf, sizeof(buf), 200), -ETIMEDOUT);
+	KUNIT_EXPECT_GE(test, clock_ns() - t0, 150000000ull);
+	KUNIT_EXPECT_EQ(test, net_sock_send(s, "ping", 4, 1000), 0);
+	size_t got = 0;
+
+	while (got < 4) {
+		long n = net_sock_recv(s, buf + got, 4 - got, 5000);
+
+		if (n <= 0) {
+			KUNIT_FAIL(test, "recv %ld", n);
+			break;
+		}
+		got += (size_t)n;
+	}
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "ping", 4), 0);
+	net_sock_close(s);
+}
+
+/* restrict=on: QEMU refuses a connection to anything but the guestfwd. */
+static void tcp_connect_elsewhere_fails(struct kunit *test)
+{
+	struct net_sock *s = NULL;
+	int err;
+
+	need_net(test);
+	err = net_tcp_connect(GATEWAY, 9, 3000, &s);
+	KUNIT_EXPECT_TRUE(test, err == -ECONNREFUSED || err == -ETIMEDOUT ||
+			  err == -ECONNRESET);
+	KUNIT_EXPECT_NULL(test, s);
+}
+
+static struct kunit_case net_cases[] = {
+	KUNIT_CASE(interface_has_its_address),
+	KUNIT_CASE(ping_gateway_answers),
+	KUNIT_CASE(tcp_echo_round_trips),
+	KUNIT_CASE(tcp_recv_times_out_and_carries_on),
+	KUNIT_CASE(tcp_connect_elsewhere_fails),
+	{}
+};
+
+static struct kunit_suite net_suite = {
+	.name = "net",
+	.test_cases = net_cases,
+};
+kunit_test_suite(net_suite);
