@@ -47,4 +47,14 @@ void net_sock_close(struct net_sock *s);
 /* Reset the connection at once (the peer sees RST) and free. */
 void net_sock_abort(struct net_sock *s);
 
+/*
+ * Mark a connected socket as carrying the traffic that frees memory (swap:
+ * Linux's sk_set_memalloc): its segments, ACKs and retransmissions may
+ * use the memory reserves, and when memory is critical, received frames
+ * that are not its (or another memalloc socket's) are dropped
+ * (docs/mm/swap-over-network.md). 0, -ENOSPC (at most 8 such sockets),
+ * -ENOTCONN. Undone by close.
+ */
+int net_sock_set_memalloc(struct net_sock *s);
+
 #endif

@@ -164,16 +164,34 @@ static void netd_deliver(struct net_device *dev, const void *frame,
 		dev->stats.rx_dropped++;
 		return;
 	}
+	/* Whose frame it is is not known yet: it may be the swap server's
+	 * reply, so it may take the reserves (and is marked if it did). */
+	lwip_port_reserve_used = false;
+	netd_memalloc_enter();
 	p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+	netd_memalloc_leave();
 	if (!p) {
 		dev->stats.rx_dropped++;	/* no memory: TCP sends again */
 		return;
 	}
 	pbuf_take(p, frame, (u16_t)len);
+	if (!lwip_port_reserve_used) {
+		if (nif->netif.input(p, &nif->netif) != ERR_OK) {
+			pbuf_free(p);
+			dev->stats.rx_dropped++;
+		}
+		return;
+	}
+	/* Memory is critical: only a memalloc connection's segment (or
+	 * ARP) goes further (lwip_hook_ip4_input), and what lwIP allocates
+	 * for it (an ACK) may take the reserves too. */
+	p->flags |= PBUF_FLAG_PFMEMALLOC;
+	netd_memalloc_enter();
 	if (nif->netif.input(p, &nif->netif) != ERR_OK) {
 		pbuf_free(p);
 		dev->stats.rx_dropped++;
 	}
+	netd_memalloc_leave();
 }
 
 /* A frame whose pbuf chain has more pieces than the driver takes is
@@ -322,7 +340,10 @@ static int netd_main(void *unused)
 				WRITE_ONCE(netd_pending, true);
 			netd_link(net_ifs[i]);
 		}
+		/* Retransmissions may be a memalloc connection's. */
+		netd_memalloc_enter();
 		sys_check_timeouts();
+		netd_memalloc_leave();
 	}
 	return 0;
 }

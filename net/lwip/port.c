@@ -4,6 +4,7 @@
  * calls lwIP, so only netd calls these. docs/net/lwip.md.
  */
 #include "net/lwip/port.h"
+#include "net/lwip/internal.h"
 #include "kernel/lib/random.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
@@ -15,6 +16,7 @@
 #include <stdlib.h>		/* atoi: net/lwip/include/libc */
 
 struct lwip_mem_stats lwip_mem;
+bool lwip_port_reserve_used;
 
 /* lwIP's clock: milliseconds, wrapping at 2^32 (lwIP compares with
  * subtraction, so the wrap is harmless). */
@@ -27,17 +29,21 @@ u32_t sys_now(void)
  * lwIP's heap and pools. netd must never wait for reclaim: reclaim may
  * be waiting for a swap write that netd is carrying (docs/net/lwip.md,
  * "Memory"). An allocation that fails is a packet dropped or a segment
- * not queued; TCP sends it again.
+ * not queued; TCP sends it again. Work that may be a memalloc
+ * connection's may then take the reserves below the min watermark
+ * (net/lwip/memalloc.c; docs/mm/swap-over-network.md).
  */
-static gfp_t lwip_gfp(void)
-{
-	return GFP_NOWAIT | __GFP_NOWARN;
-}
-
 void *lwip_port_malloc(size_t size)
 {
-	void *p = kmalloc(size, lwip_gfp());
+	void *p = kmalloc(size, GFP_NOWAIT | __GFP_NOWARN);
 
+	if (!p && netd_memalloc_active()) {
+		p = kmalloc(size, GFP_NOWAIT | __GFP_MEMALLOC | __GFP_NOWARN);
+		if (p) {
+			lwip_mem.reserve_allocs++;
+			lwip_port_reserve_used = true;
+		}
+	}
 	if (!p) {
 		lwip_mem.failed++;
 		return NULL;

@@ -11,7 +11,19 @@
  * and refused. */
 struct lwip_mem_stats {
 	unsigned long bytes, peak, allocs, failed;
+	unsigned long reserve_allocs;	/* of allocs, from the reserves */
 };
 extern struct lwip_mem_stats lwip_mem;
+/* Set by an allocation that took the reserves; netd clears it before
+ * receiving a frame, to mark the frame's pbuf (net/lwip/memalloc.c). */
+extern bool lwip_port_reserve_used;
+
+/* What the memalloc rules did to received frames (net/lwip/memalloc.c):
+ * frames received into the reserves and kept (a memalloc connection's)
+ * or dropped (anyone else's). */
+struct net_memalloc_stats {
+	unsigned long rx_kept, rx_dropped;
+};
+extern struct net_memalloc_stats net_memalloc;
 
 #endif

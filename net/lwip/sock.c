@@ -31,6 +31,9 @@ struct net_sock {
 	size_t unacked;			/* taken, window not yet reopened */
 	bool queued;			/* on recved_socks */
 	bool connected, eof, dead;
+	bool memalloc;			/* net_sock_set_memalloc */
+	uint16_t local_port, remote_port;	/* for the memalloc table */
+	uint32_t remote_ip_n;
 	int err;			/* why dead */
 	unsigned long sent_gen;		/* bumped as lwIP frees send space */
 	struct wait_queue_head wq;
@@ -180,12 +183,16 @@ void net_sock_service(void)
 		spin_unlock_irqrestore(&recved_lock, flags);
 		if (!s)
 			return;
+		if (s->memalloc)
+			netd_memalloc_enter();
 		while (n && s->pcb) {
 			u16_t step = n > 0xffff ? 0xffff : (u16_t)n;
 
 			tcp_recved(s->pcb, step);
 			n -= step;
 		}
+		if (s->memalloc)
+			netd_memalloc_leave();
 	}
 }
 
@@ -240,6 +247,10 @@ static int do_close(void *arg)
 		list_del(&s->recved_node);
 	s->queued = false;
 	spin_unlock_irqrestore(&recved_lock, flags);
+	if (s->memalloc) {
+		net_memalloc_del(s->local_port, s->remote_ip_n, s->remote_port);
+		s->memalloc = false;
+	}
 	if (!s->pcb)
 		return 0;
 	tcp_arg(s->pcb, NULL);
@@ -307,9 +318,8 @@ struct write_arg {
 	size_t done;			/* out: bytes queued by this call */
 };
 
-static int do_write(void *arg)
+static int __do_write(struct write_arg *wa)
 {
-	struct write_arg *wa = arg;
 	struct tcp_pcb *pcb = wa->s->pcb;
 	size_t n;
 	err_t err = ERR_OK;
@@ -332,6 +342,44 @@ static int do_write(void *arg)
 		tcp_output(pcb);
 	}
 	return 0;
+}
+
+/* A memalloc socket's segments may take the reserves. */
+static int do_write(void *arg)
+{
+	struct write_arg *wa = arg;
+	bool memalloc = wa->s->memalloc;
+	int err;
+
+	if (memalloc)
+		netd_memalloc_enter();
+	err = __do_write(wa);
+	if (memalloc)
+		netd_memalloc_leave();
+	return err;
+}
+
+static int do_set_memalloc(void *arg)
+{
+	struct net_sock *s = arg;
+	int err;
+
+	if (!s->pcb)
+		return s->err ? s->err : -ENOTCONN;
+	if (s->memalloc)
+		return 0;
+	s->local_port = s->pcb->local_port;
+	s->remote_port = s->pcb->remote_port;
+	s->remote_ip_n = ip4_addr_get_u32(ip_2_ip4(&s->pcb->remote_ip));
+	err = net_memalloc_add(s->local_port, s->remote_ip_n, s->remote_port);
+	if (!err)
+		s->memalloc = true;
+	return err;
+}
+
+int net_sock_set_memalloc(struct net_sock *s)
+{
+	return net_call(do_set_memalloc, s);
 }
 
 int net_sock_send(struct net_sock *s, const void *buf, size_t len,

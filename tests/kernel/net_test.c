@@ -15,6 +15,8 @@
 #include "kernel/lib/string.h"
 #include "kernel/time.h"
 #include "mm/kmalloc.h"
+#include "mm/mm_types.h"
+#include "mm/page_alloc.h"
 #include "mm/vmalloc.h"
 #include "net/inet.h"
 #include "net/lwip/port.h"
@@ -174,12 +176,96 @@ static void tcp_connect_elsewhere_is_refused(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, s);
 }
 
+/* Take every free page an allocation without reclaim can have, so that
+ * the next one needs the reserves below the min watermark; a list through
+ * the pages' lru. Returns pages taken. */
+static unsigned long hog_to_min(struct list_head *hog)
+{
+	unsigned long n = 0;
+	struct page *page;
+
+	while (n < (1UL << 22) &&
+	       (page = alloc_page(GFP_NOWAIT | __GFP_NOWARN))) {
+		list_add(&page->lru, hog);
+		n++;
+	}
+	return n;
+}
+
+static void hog_free(struct list_head *hog)
+{
+	while (!list_empty(hog)) {
+		struct page *page = list_first_entry(hog, struct page, lru);
+
+		list_del(&page->lru);
+		__free_page(page);
+	}
+}
+
+/*
+ * The deadlock's premise (docs/mm/swap-over-network.md): memory is at the
+ * min watermark, so no ordinary allocation succeeds, and the traffic that
+ * would free memory must still flow. A memalloc connection's 1 MiB echo
+ * completes, byte for byte, with lwIP's memory taken from the reserves
+ * and its frames received into them kept. Memory is topped back down to
+ * min before every write (kswapd frees page cache meanwhile).
+ */
+static void memalloc_socket_talks_at_the_min_watermark(struct kunit *test)
+{
+	const size_t total = 1 << 20, chunk = 16384;
+	struct list_head hog = LIST_HEAD_INIT(hog);
+	unsigned long reserve0, kept0, hogged = 0;
+	struct net_sock *s;
+	uint8_t *out, *in;
+	size_t sent = 0, got = 0;
+
+	need_net(test);
+	out = vmalloc(total);
+	in = vmalloc(total);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	for (size_t i = 0; i < total; i++)
+		out[i] = (uint8_t)(i * 7 + (i >> 12));
+	KUNIT_ASSERT_EQ(test, net_tcp_connect(ECHO_ADDR, ECHO_PORT, 5000, &s), 0);
+	KUNIT_ASSERT_EQ(test, net_sock_set_memalloc(s), 0);
+	reserve0 = READ_ONCE(lwip_mem.reserve_allocs);
+	kept0 = READ_ONCE(net_memalloc.rx_kept);
+	while (got < total) {
+		if (sent < total && sent - got < 32 * 1024) {
+			hogged += hog_to_min(&hog);
+			if (net_sock_send(s, out + sent, chunk, 10000)) {
+				KUNIT_FAIL(test, "send failed at %zu", sent);
+				break;
+			}
+			sent += chunk;
+		}
+		long n = net_sock_recv(s, in + got, total - got, 10000);
+
+		if (n <= 0) {
+			KUNIT_FAIL(test, "recv returned %ld at %zu", n, got);
+			break;
+		}
+		got += (size_t)n;
+	}
+	hog_free(&hog);
+	KUNIT_EXPECT_EQ(test, got, total);
+	KUNIT_EXPECT_EQ(test, memcmp(out, in, total), 0);
+	KUNIT_EXPECT_GT(test, hogged, 0ul);
+	/* The premise held: the reserves were needed, and used. */
+	KUNIT_EXPECT_GT(test, READ_ONCE(lwip_mem.reserve_allocs), reserve0);
+	KUNIT_EXPECT_GT(test, READ_ONCE(net_memalloc.rx_kept), kept0);
+	net_sock_close(s);
+	vfree(out);
+	vfree(in);
+}
+
 static struct kunit_case net_cases[] = {
 	KUNIT_CASE(interface_has_its_address),
 	KUNIT_CASE(ping_gateway_answers),
 	KUNIT_CASE(tcp_echo_round_trips),
 	KUNIT_CASE(tcp_recv_times_out_and_carries_on),
 	KUNIT_CASE(tcp_connect_elsewhere_is_refused),
+	KUNIT_CASE(memalloc_socket_talks_at_the_min_watermark),
 	{}
 };
 

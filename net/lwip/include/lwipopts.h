@@ -102,5 +102,9 @@
 
 /* ---- hooks into the port */
 #define LWIP_RAND()			lwip_port_rand()
+#define LWIP_HOOK_FILENAME		"lwip_hooks.h"
+/* A received frame that needed the memory reserves (net/lwip/memalloc.c);
+ * lwIP's own flags use the low six bits. */
+#define PBUF_FLAG_PFMEMALLOC		0x80U
 
 #endif
