@@ -17,12 +17,74 @@
 
 struct lwip_mem_stats lwip_mem;
 bool lwip_port_reserve_used;
+bool lwip_port_fail_ordinary;
 
 /* lwIP's clock: milliseconds, wrapping at 2^32 (lwIP compares with
  * subtraction, so the wrap is harmless). */
 u32_t sys_now(void)
 {
 	return (u32_t)(clock_ns() / 1000000);
+}
+
+/*
+ * The last resort for lwIP's small objects. lwIP re-arms its timers (TCP's
+ * retransmission timer among them) by allocating a 32-byte timeout each
+ * time, and cannot survive that failing: it asserts (sys_timeout_abs),
+ * or without asserts the timer is gone for good. So objects of up to 64
+ * bytes that neither the allocator nor the reserves can give come from
+ * this static stash. Sizing: lwIP has at most 7 timeouts armed here (its
+ * cyclic timers: TCP, ARP, IP reassembly, DHCP coarse and fine; lwIP's
+ * LWIP_NUM_SYS_TIMEOUT_INTERNAL) and small objects are taken from the
+ * stash only while everything else fails, when little else can be
+ * allocated (a segment needs its pbuf too); 256 is far more than that,
+ * and costs 16 KiB.
+ */
+#define STASH_OBJ_SIZE	64
+#define STASH_OBJS	256
+
+static union stash_obj {
+	union stash_obj *next;
+	uint8_t bytes[STASH_OBJ_SIZE];
+} stash[STASH_OBJS] __aligned(16);
+static union stash_obj *stash_free;
+static bool stash_ready;
+
+static bool stash_owns(const void *p)
+{
+	return (const uint8_t *)p >= (const uint8_t *)stash &&
+	       (const uint8_t *)p < (const uint8_t *)(stash + STASH_OBJS);
+}
+
+static void stash_put(void *p)
+{
+	union stash_obj *o = p;
+
+	o->next = stash_free;
+	stash_free = o;
+	lwip_mem.stash_in_use--;
+}
+
+static void *stash_get(void)
+{
+	union stash_obj *o;
+
+	if (!stash_ready) {
+		for (unsigned int i = 0; i < STASH_OBJS; i++) {
+			stash[i].next = stash_free;
+			stash_free = &stash[i];
+		}
+		stash_ready = true;
+	}
+	o = stash_free;
+	if (!o) {
+		lwip_mem.failed++;
+		return NULL;
+	}
+	stash_free = o->next;
+	lwip_mem.stash_allocs++;
+	if (++lwip_mem.stash_in_use > lwip_mem.stash_peak)
+		lwip_mem.stash_peak = lwip_mem.stash_in_use;
+	return o;
 }
 
 /*
@@ -35,7 +97,8 @@ u32_t sys_now(void)
  */
 void *lwip_port_malloc(size_t size)
 {
-	void *p = kmalloc(size, GFP_NOWAIT | __GFP_NOWARN);
+	void *p = READ_ONCE(lwip_port_fail_ordinary) ? NULL :
+		  kmalloc(size, GFP_NOWAIT | __GFP_NOWARN);
 
 	if (!p && netd_memalloc_active()) {
 		p = kmalloc(size, GFP_NOWAIT | __GFP_MEMALLOC | __GFP_NOWARN);
@@ -44,6 +107,8 @@ void *lwip_port_malloc(size_t size)
 			lwip_port_reserve_used = true;
 		}
 	}
+	if (!p && size <= STASH_OBJ_SIZE)
+		return stash_get();
 	if (!p) {
 		lwip_mem.failed++;
 		return NULL;
@@ -71,6 +136,10 @@ void lwip_port_free(void *p)
 {
 	if (!p)
 		return;
+	if (stash_owns(p)) {
+		stash_put(p);
+		return;
+	}
 	lwip_mem.bytes -= ksize(p);
 	kfree(p);
 }

@@ -12,11 +12,21 @@
 struct lwip_mem_stats {
 	unsigned long bytes, peak, allocs, failed;
 	unsigned long reserve_allocs;	/* of allocs, from the reserves */
+	/* small objects from the static last-resort stash (port.c) */
+	unsigned long stash_allocs, stash_in_use, stash_peak;
 };
 extern struct lwip_mem_stats lwip_mem;
 /* Set by an allocation that took the reserves; netd clears it before
  * receiving a frame, to mark the frame's pbuf (net/lwip/memalloc.c). */
 extern bool lwip_port_reserve_used;
+
+/*
+ * Fault injection for tests (as Linux's fail_page_alloc): while set,
+ * lwIP's ordinary allocations fail, as they do when memory is at the min
+ * watermark and the slab caches hold nothing free, so only the reserves
+ * serve (net/lwip/memalloc.c). Never set outside a test.
+ */
+extern bool lwip_port_fail_ordinary;
 
 /* What the memalloc rules did to received frames (net/lwip/memalloc.c):
  * frames received into the reserves and kept (a memalloc connection's)

@@ -13,6 +13,7 @@
 #include "kernel/kunit.h"
 #include "kernel/lib/random.h"
 #include "kernel/lib/string.h"
+#include "kernel/sched.h"
 #include "kernel/time.h"
 #include "mm/kmalloc.h"
 #include "mm/mm_types.h"
@@ -128,8 +129,10 @@ static void tcp_echo_round_trips(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, got, total);
 	KUNIT_EXPECT_EQ(test, memcmp(out, in, total), 0);
 	net_sock_close(s);
-	/* What lwIP held for the connection is back, less a TIME_WAIT
-	 * PCB's worth. */
+	/* What lwIP held for the connection comes back once the peer has
+	 * acknowledged our FIN, less a TIME_WAIT PCB's worth. */
+	for (int i = 0; i < 200 && READ_ONCE(lwip_mem.bytes) > mem_before + 1024; i++)
+		sleep_ms(10);
 	KUNIT_EXPECT_LE(test, READ_ONCE(lwip_mem.bytes), mem_before + 1024);
 	vfree(out);
 	vfree(in);
@@ -202,22 +205,45 @@ static void hog_free(struct list_head *hog)
 	}
 }
 
+/* Read exactly len bytes (at most timeout_ms each wait). */
+static long recv_all(struct net_sock *s, uint8_t *buf, size_t len,
+		     unsigned int timeout_ms)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		long n = net_sock_recv(s, buf + got, len - got, timeout_ms);
+
+		if (n <= 0)
+			return n ? n : -ECONNRESET;
+		got += (size_t)n;
+	}
+	return (long)got;
+}
+
 /*
  * The deadlock's premise (docs/mm/swap-over-network.md): memory is at the
- * min watermark, so no ordinary allocation succeeds, and the traffic that
- * would free memory must still flow. A memalloc connection's 1 MiB echo
- * completes, byte for byte, with lwIP's memory taken from the reserves
- * and its frames received into them kept. Memory is topped back down to
- * min before every write (kswapd frees page cache meanwhile).
+ * min watermark and no ordinary allocation succeeds (the pages are taken
+ * by a hog; lwIP's ordinary allocations are failed on purpose, as they
+ * fail once the slab caches are empty too). The swap connection must
+ * still talk; nobody else may use the reserves.
+ *  - a memalloc connection's 1 MiB echo completes byte for byte, lwIP's
+ *    memory taken from the reserves (below min), its frames kept;
+ *  - an ordinary connection's echo arrives into the reserves and is
+ *    dropped (counted), and ping cannot even build its request;
+ *  - once memory is back, the ordinary connection's data arrives after
+ *    all (the echo's sender sends it again): dropped, never lost.
  */
 static void memalloc_socket_talks_at_the_min_watermark(struct kunit *test)
 {
 	const size_t total = 1 << 20, chunk = 16384;
 	struct list_head hog = LIST_HEAD_INIT(hog);
-	unsigned long reserve0, kept0, hogged = 0;
-	struct net_sock *s;
-	uint8_t *out, *in;
+	unsigned long reserve0, kept0, dropped0, hogged;
+	struct net_sock *s, *plain;
+	uint8_t *out, *in, small[64];
 	size_t sent = 0, got = 0;
+	uint64_t rtt;
+	unsigned int ttl;
 
 	need_net(test);
 	out = vmalloc(total);
@@ -228,11 +254,18 @@ static void memalloc_socket_talks_at_the_min_watermark(struct kunit *test)
 		out[i] = (uint8_t)(i * 7 + (i >> 12));
 	KUNIT_ASSERT_EQ(test, net_tcp_connect(ECHO_ADDR, ECHO_PORT, 5000, &s), 0);
 	KUNIT_ASSERT_EQ(test, net_sock_set_memalloc(s), 0);
+	KUNIT_ASSERT_EQ(test, net_tcp_connect(ECHO_ADDR, ECHO_PORT, 5000, &plain), 0);
 	reserve0 = READ_ONCE(lwip_mem.reserve_allocs);
 	kept0 = READ_ONCE(net_memalloc.rx_kept);
+	dropped0 = READ_ONCE(net_memalloc.rx_dropped);
+
+	hogged = hog_to_min(&hog);
+	KUNIT_EXPECT_GT(test, hogged, 0ul);
+	WRITE_ONCE(lwip_port_fail_ordinary, true);
+	KUNIT_EXPECT_EQ(test, net_ping(GATEWAY, 56, 1, 500, &rtt, &ttl), -ENOMEM);
 	while (got < total) {
 		if (sent < total && sent - got < 32 * 1024) {
-			hogged += hog_to_min(&hog);
+			hog_to_min(&hog);
 			if (net_sock_send(s, out + sent, chunk, 10000)) {
 				KUNIT_FAIL(test, "send failed at %zu", sent);
 				break;
@@ -247,13 +280,40 @@ static void memalloc_socket_talks_at_the_min_watermark(struct kunit *test)
 		}
 		got += (size_t)n;
 	}
-	hog_free(&hog);
 	KUNIT_EXPECT_EQ(test, got, total);
 	KUNIT_EXPECT_EQ(test, memcmp(out, in, total), 0);
-	KUNIT_EXPECT_GT(test, hogged, 0ul);
-	/* The premise held: the reserves were needed, and used. */
 	KUNIT_EXPECT_GT(test, READ_ONCE(lwip_mem.reserve_allocs), reserve0);
 	KUNIT_EXPECT_GT(test, READ_ONCE(net_memalloc.rx_kept), kept0);
+	/*
+	 * The ordinary connection: its bytes go out while memory is there,
+	 * and the echo comes back while it is not: dropped (counted), not
+	 * delivered. If the echo beat the switch, the premise did not hold:
+	 * take it and try again.
+	 */
+	memset(small, 0x5a, sizeof(small));
+	bool dropped = false;
+
+	for (int tries = 0; tries < 5 && !dropped; tries++) {
+		WRITE_ONCE(lwip_port_fail_ordinary, false);
+		KUNIT_ASSERT_EQ(test, net_sock_send(plain, small, sizeof(small), 2000), 0);
+		WRITE_ONCE(lwip_port_fail_ordinary, true);
+		if (net_sock_recv(plain, in, sizeof(small), 500) == -ETIMEDOUT) {
+			dropped = true;
+			break;
+		}
+		WRITE_ONCE(lwip_port_fail_ordinary, false);
+		recv_all(plain, in, sizeof(small), 5000);	/* the rest */
+	}
+	KUNIT_EXPECT_TRUE(test, dropped);
+	KUNIT_EXPECT_GT(test, READ_ONCE(net_memalloc.rx_dropped), dropped0);
+
+	WRITE_ONCE(lwip_port_fail_ordinary, false);
+	hog_free(&hog);
+	/* Memory is back: the echo's sender sends it again. */
+	KUNIT_EXPECT_EQ(test, recv_all(plain, in, sizeof(small), 15000),
+			(long)sizeof(small));
+	KUNIT_EXPECT_EQ(test, memcmp(in, small, sizeof(small)), 0);
+	net_sock_close(plain);
 	net_sock_close(s);
 	vfree(out);
 	vfree(in);
