@@ -49,6 +49,8 @@
 
 bool (*reclaim_throttle_hook)(pg_data_t *pgdat);
 void (*reclaim_wake_throttled_hook)(pg_data_t *pgdat);
+void (*reclaim_pfmemalloc_throttle_hook)(pg_data_t *pgdat);
+void (*reclaim_pfmemalloc_wake_hook)(pg_data_t *pgdat);
 
 static inline bool page_is_file_lru(const struct page *page)
 {
@@ -639,6 +641,19 @@ bool reclaim_throttle(pg_data_t *pgdat)
 
 /* ---------------------------------------------------- direct reclaim */
 
+bool pfmemalloc_watermark_ok(pg_data_t *pgdat)
+{
+	unsigned long reserve = 0, free;
+	struct zone *zone;
+
+	for_each_populated_zone_in(zone, pgdat)
+		reserve += min_wmark_pages(zone);
+	if (!reserve)
+		return true;
+	free = sum_zone_node_page_state(pgdat, NR_FREE_PAGES);
+	return free > reserve / 2;
+}
+
 /*
  * Did the pass that started at (scanned, waiting) find mostly pages that
  * are in someone else's hands: on their way to the disk (nr_writeback),
@@ -697,6 +712,10 @@ unsigned long try_to_free_pages(pg_data_t *pgdat, gfp_t gfp,
 
 	unsigned int noreclaim;
 
+	/* The reserves are half gone: let kswapd catch up first (the
+	 * hook decides whether current may be held, and counts it). */
+	if (reclaim_pfmemalloc_throttle_hook && !pfmemalloc_watermark_ok(pgdat))
+		reclaim_pfmemalloc_throttle_hook(pgdat);
 	count_vm_event(ALLOCSTALL);
 	/*
 	 * The thread is in direct reclaim until it returns (PF_MEMALLOC, as
@@ -781,6 +800,8 @@ unsigned long balance_pgdat(pg_data_t *pgdat, unsigned int order)
 		sc.nr_to_reclaim = SWAP_CLUSTER_MAX;
 		got = shrink_node(pgdat, &sc);
 		reclaimed += got;
+		if (reclaim_pfmemalloc_wake_hook)
+			reclaim_pfmemalloc_wake_hook(pgdat);
 		/* Nothing freed because what it found is being written or
 		 * worked on: wait for progress (a bounded number of times a
 		 * run: a disk that never answers must not stop kswapd for

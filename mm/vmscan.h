@@ -96,6 +96,21 @@ bool reclaim_throttle(pg_data_t *pgdat);
 extern bool (*reclaim_throttle_hook)(pg_data_t *pgdat);
 extern void (*reclaim_wake_throttled_hook)(pg_data_t *pgdat);
 
+/*
+ * The memory reserves below the min watermarks are for the work that
+ * frees memory (__GFP_MEMALLOC: swap I/O, the network traffic of swap
+ * over NBD). Direct reclaimers use them too (their swap writes), and many
+ * at once could empty them, leaving none for the network. So, as Linux's
+ * throttle_direct_reclaim: while free pages are at or below half the sum
+ * of the min watermarks, a user thread entering direct reclaim waits
+ * (pfmemalloc_wait, up to a second) for kswapd to bring them back.
+ * Kernel threads are never held: one of them may be what frees memory.
+ * pfmemalloc_watermark_ok: above that half (or no watermarks).
+ */
+bool pfmemalloc_watermark_ok(pg_data_t *pgdat);
+extern void (*reclaim_pfmemalloc_throttle_hook)(pg_data_t *pgdat);
+extern void (*reclaim_pfmemalloc_wake_hook)(pg_data_t *pgdat);
+
 /* Install the hooks into the page allocator; start kswapd (kernel). */
 void vmscan_init(void);
 

@@ -34,10 +34,14 @@
 #define MAX_RECLAIM_RETRIES	16	/* as mm/vmscan.c */
 #define KSWAPD_NAP_MS		100	/* Linux: HZ/10 */
 #define THROTTLE_MS		100	/* Linux: reclaim_throttle's HZ/10 */
+#define PFMEMALLOC_WAIT_MS	1000	/* Linux: HZ for callers that
+					 * cannot enter the file system */
 
 struct kswapd_state {
 	struct wait_queue_head wait;		/* kswapd sleeps here */
 	struct wait_queue_head throttle;	/* direct reclaimers */
+	struct wait_queue_head pfmemalloc_wait;	/* held while the reserves
+						 * are half used */
 	bool woken;				/* wakeup_kswapd since it looked */
 	unsigned long progress;			/* ticks at each wake-up of
 						 * the throttled */
@@ -73,10 +77,44 @@ void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order)
 	wake_up(&ks->wait);
 }
 
+/*
+ * Direct reclaim by a user thread while the reserves are half used: wake
+ * kswapd and wait until it has brought free memory above half the min
+ * watermarks, or a second (mm/vmscan.h). Kernel threads go on: the one
+ * that frees memory (the NBD client, a flusher) must never wait here.
+ */
+static void pfmemalloc_throttle(pg_data_t *pgdat)
+{
+	struct kswapd_state *ks = ks_of(pgdat);
+
+	if (!ks || !current->mm)
+		return;
+	count_vm_event(PGSCAN_DIRECT_THROTTLE);
+	WRITE_ONCE(ks->woken, true);
+	wake_up(&ks->wait);
+	wait_event_timeout(ks->pfmemalloc_wait, pfmemalloc_watermark_ok(pgdat),
+			   PFMEMALLOC_WAIT_MS);
+}
+
+/* kswapd, after each round and before it sleeps. */
+static void pfmemalloc_wake(pg_data_t *pgdat)
+{
+	struct kswapd_state *ks = ks_of(pgdat);
+
+	if (ks && waitqueue_active(&ks->pfmemalloc_wait) &&
+	    pfmemalloc_watermark_ok(pgdat))
+		wake_up(&ks->pfmemalloc_wait);
+}
+
 /* Nap, then sleep until woken, when the node is balanced (or hopeless). */
 static void kswapd_try_to_sleep(pg_data_t *pgdat, struct kswapd_state *ks)
 {
 	long left = 0;
+
+	/* Nobody may wait for a kswapd that sleeps (Linux's
+	 * prepare_kswapd_sleep wakes them all). */
+	if (waitqueue_active(&ks->pfmemalloc_wait))
+		wake_up(&ks->pfmemalloc_wait);
 
 	WRITE_ONCE(ks->woken, false);
 	if (node_hopeless(pgdat) || pgdat_balanced(pgdat, 0)) {
@@ -157,10 +195,13 @@ void vmscan_init(void)
 
 	init_waitqueue_head(&ks->wait, "kswapd_wait");
 	init_waitqueue_head(&ks->throttle, "reclaim_wait");
+	init_waitqueue_head(&ks->pfmemalloc_wait, "pfmemalloc_wait");
 	pgdat->reclaim.kswapd_wait = ks;
 	pgdat->reclaim.reclaim_wait = &ks->throttle;
 	reclaim_throttle_hook = throttle_wait;
 	reclaim_wake_throttled_hook = throttle_wake;
+	reclaim_pfmemalloc_throttle_hook = pfmemalloc_throttle;
+	reclaim_pfmemalloc_wake_hook = pfmemalloc_wake;
 	t = kthread_run(kswapd, pgdat, "kswapd%d", pgdat->node_id);
 	if (!t)
 		pr_err("vmscan: no kswapd thread: only direct reclaim\n");

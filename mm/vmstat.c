@@ -262,6 +262,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGSTEAL_FILE]	= "pgsteal_file",
 	[PGROTATED]	= "pgrotated",
 	[ALLOCSTALL]	= "allocstall",
+	[PGSCAN_DIRECT_THROTTLE] = "pgscan_direct_throttle",
 	[KSWAPD_LOW_WMARK_HIT_QUICKLY] = "kswapd_low_wmark_hit_quickly",
 	[KSWAPD_HIGH_WMARK_HIT_QUICKLY] = "kswapd_high_wmark_hit_quickly",
 	[DROP_PAGECACHE] = "drop_pagecache",

@@ -180,6 +180,8 @@ enum vm_event_item {
 	PGSTEAL_ANON, PGSTEAL_FILE,	/* reclaimed, by type (both reclaimers) */
 	PGROTATED,		/* pages put back at the inactive tail */
 	ALLOCSTALL,		/* entries into direct reclaim */
+	PGSCAN_DIRECT_THROTTLE,	/* direct reclaimers held back: the reserves
+				 * were half used (pfmemalloc_wait) */
 	KSWAPD_LOW_WMARK_HIT_QUICKLY, KSWAPD_HIGH_WMARK_HIT_QUICKLY,
 	DROP_PAGECACHE, DROP_SLAB,	/* drop_caches runs */
 	WORKINGSET_REFAULT_ANON,	/* Linux keeps these per node; one */

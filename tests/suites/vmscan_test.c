@@ -483,8 +483,71 @@ static void vmscan_direct_reclaim_write_is_counted(struct kunit *test)
 	fake_done(test);
 }
 
+static unsigned int pfmemalloc_throttled;
+
+static void count_pfmemalloc_throttle(pg_data_t *pgdat)
+{
+	(void)pgdat;
+	pfmemalloc_throttled++;
+}
+
+/*
+ * The reserves below min are half used exactly when free pages reach half
+ * the sum of the min watermarks: from there, direct reclaim first calls
+ * the throttle (kswapd's side waits there in the kernel), and not before.
+ */
+static void vmscan_direct_reclaim_held_when_reserves_half_used(struct kunit *test)
+{
+	void (*saved)(pg_data_t *) = reclaim_pfmemalloc_throttle_hook;
+	struct list_head taken = LIST_HEAD_INIT(taken);
+	unsigned long reserve = 0, free;
+	struct zone *zone;
+	struct page *page;
+
+	KUNIT_ASSERT_TRUE(test, fake_make(test));
+	for_each_populated_zone_in(zone, &arena.pgdat) {
+		zone_set_watermarks(zone, 64);	/* the arena has none */
+		reserve += min_wmark_pages(zone);
+	}
+	KUNIT_ASSERT_GT(test, reserve, 1UL);
+	reclaim_pfmemalloc_throttle_hook = count_pfmemalloc_throttle;
+	pfmemalloc_throttled = 0;
+	/* Down to one page above half the reserve: not held. */
+	for (;;) {
+		free = sum_zone_node_page_state(&arena.pgdat, NR_FREE_PAGES);
+		if (free <= reserve / 2 + 1)
+			break;
+		page = alloc_pages_node(&arena.pgdat, GFP_NOWAIT |
+					__GFP_MEMALLOC | __GFP_NOWARN, 0);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		list_add(&page->lru, &taken);
+	}
+	KUNIT_EXPECT_TRUE(test, pfmemalloc_watermark_ok(&arena.pgdat));
+	try_to_free_pages(&arena.pgdat, GFP_KERNEL, 0);
+	KUNIT_EXPECT_EQ(test, pfmemalloc_throttled, 0u);
+	/* One more: half the reserve is gone. */
+	page = alloc_pages_node(&arena.pgdat, GFP_NOWAIT | __GFP_MEMALLOC |
+				__GFP_NOWARN, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	list_add(&page->lru, &taken);
+	KUNIT_EXPECT_FALSE(test, pfmemalloc_watermark_ok(&arena.pgdat));
+	try_to_free_pages(&arena.pgdat, GFP_KERNEL, 0);
+	KUNIT_EXPECT_EQ(test, pfmemalloc_throttled, 1u);
+	/* An ordinary allocation cannot get there: only __GFP_MEMALLOC. */
+	KUNIT_EXPECT_NULL(test, alloc_pages_node(&arena.pgdat, GFP_NOWAIT |
+						 __GFP_NOWARN, 0));
+	reclaim_pfmemalloc_throttle_hook = saved;
+	while (!list_empty(&taken)) {
+		page = list_first_entry(&taken, struct page, lru);
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	fake_done(test);
+}
+
 static struct kunit_case vmscan_cases[] = {
 	KUNIT_CASE(vmscan_shadows_bounded),
+	KUNIT_CASE(vmscan_direct_reclaim_held_when_reserves_half_used),
 	KUNIT_CASE(vmscan_frees_clean_only),
 	KUNIT_CASE(vmscan_activates_and_ages),
 	KUNIT_CASE(vmscan_refault_distance),
