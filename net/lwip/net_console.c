@@ -85,6 +85,12 @@ static int cmd_net(int argc, char **argv)
 	printk("lwip: memory %lu bytes in use, peak %lu, %lu allocations, %lu refused\n",
 	       READ_ONCE(lwip_mem.bytes), READ_ONCE(lwip_mem.peak),
 	       READ_ONCE(lwip_mem.allocs), READ_ONCE(lwip_mem.failed));
+	printk("memalloc: %lu allocations from the reserves, %lu from the stash "
+	       "(%lu in use, peak %lu); frames received into the reserves: "
+	       "%lu kept, %lu dropped\n",
+	       READ_ONCE(lwip_mem.reserve_allocs), READ_ONCE(lwip_mem.stash_allocs),
+	       READ_ONCE(lwip_mem.stash_in_use), READ_ONCE(lwip_mem.stash_peak),
+	       READ_ONCE(net_memalloc.rx_kept), READ_ONCE(net_memalloc.rx_dropped));
 	return 0;
 }
 CONSOLE_COMMAND(net, "network interfaces: address, link, counters, lwIP's memory", cmd_net);
