@@ -9,6 +9,7 @@
 #include "kernel/fault.h"
 #include "kernel/file.h"
 #include "fs/fs.h"
+#include "net/nbd.h"
 #include "net/net.h"
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
@@ -113,6 +114,7 @@ void kernel_main(struct boot_info *bi)
 	syscall_init();			/* the system-call table, by number */
 	files_init();			/* the console's fd 0, 1, 2 */
 	vfs_init();			/* initramfs on /, root=DEV on /mnt */
+	nbd_boot_init();		/* nbd=ADDR:PORT/EXPORT: nbd0 */
 	swap_boot_init();		/* swap=DEV[,DEV] */
 
 	uint64_t ns = clock_ns();

@@ -83,3 +83,30 @@ uint32_t net_prefix_mask(unsigned int prefix)
 {
 	return prefix ? ~(uint32_t)0 << (32 - prefix) : 0;
 }
+
+int net_parse_endpoint(const char *s, uint16_t default_port, uint32_t *addr,
+		       uint16_t *port)
+{
+	char buf[NET_IPV4_STRLEN];
+	const char *colon;
+	uint64_t p = default_port;
+	uint32_t a;
+	size_t n;
+
+	if (!s)
+		return -EINVAL;
+	colon = strchr(s, ':');
+	n = colon ? (size_t)(colon - s) : strlen(s);
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	if (net_parse_ipv4(buf, &a))
+		return -EINVAL;
+	if (colon && (!colon[1] || !parse_u64(colon + 1, &p, false) ||
+		      p < 1 || p > 65535))
+		return -EINVAL;
+	*addr = a;
+	*port = (uint16_t)p;
+	return 0;
+}

@@ -18,6 +18,11 @@ char *net_format_ipv4(uint32_t a, char *buf);
 /* The netmask of a prefix length 0-32. */
 uint32_t net_prefix_mask(unsigned int prefix);
 
+/* "ADDR[:PORT]": the port 1-65535, or default_port when left out.
+ * 0, or -EINVAL (nothing set). */
+int net_parse_endpoint(const char *s, uint16_t default_port, uint32_t *addr,
+		       uint16_t *port);
+
 /* ip=ADDR/PREFIX[,GW] or ip=dhcp. */
 struct net_ip_config {
 	bool dhcp;

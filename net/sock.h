@@ -46,6 +46,9 @@ size_t net_sock_rx_pending(struct net_sock *s);
 void net_sock_close(struct net_sock *s);
 /* Reset the connection at once (the peer sees RST) and free. */
 void net_sock_abort(struct net_sock *s);
+/* Reset the connection but keep s: calls in progress on it (in other
+ * threads) return -ENOTCONN soon; close it once they have. */
+void net_sock_kill(struct net_sock *s);
 
 /*
  * Mark a connected socket as carrying the traffic that frees memory (swap:

@@ -478,6 +478,16 @@ long net_sock_recv(struct net_sock *s, void *buf, size_t len,
 	return (long)n;
 }
 
+void net_sock_kill(struct net_sock *s)
+{
+	struct close_arg ca = { s, true };
+
+	if (!s)
+		return;
+	net_call(do_close, &ca);
+	sock_dead(s, -ENOTCONN);
+}
+
 void net_sock_close(struct net_sock *s)
 {
 	if (s)
