@@ -40,7 +40,7 @@ $(O)/.deps-%: tools/deps
 KERNEL_ONLY_SRCS := $(wildcard mm/*_kthread.c fs/*_kthread.c fs/*_syscalls.c)
 PORTABLE_SRCS := $(filter-out $(KERNEL_ONLY_SRCS), \
 		 $(wildcard kernel/lib/*.c boot/*.c mm/*.c drivers/*/*.c \
-			    fs/*.c fs/*/*.c))
+			    net/*.c fs/*.c fs/*/*.c))
 # tests/kernel/ARCH_*.c are one architecture's own suites.
 ALL_ARCHES    := x86_64 arm64
 KERNEL_TESTS  := $(filter-out $(foreach a,$(filter-out $(ARCH),$(ALL_ARCHES)),tests/kernel/$(a)_%), \
