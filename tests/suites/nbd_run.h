@@ -126,8 +126,13 @@ struct nbd_chunker {
 
 static inline void nbd_run_bad(struct nbd_run *r, const char *what)
 {
-	if (!r->bad++)
-		strlcpy(r->bad_what, what, sizeof(r->bad_what));
+	size_t i;
+
+	if (r->bad++)
+		return;
+	for (i = 0; what[i] && i + 1 < sizeof(r->bad_what); i++)
+		r->bad_what[i] = what[i];
+	r->bad_what[i] = '\0';
 }
 
 static inline void nbd_run_send(struct nbd_run *r, const void *p, size_t n)
