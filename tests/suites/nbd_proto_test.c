@@ -222,6 +222,24 @@ static void handshake_error_replies_map_to_errnos(struct kunit *test)
 	}
 }
 
+/* A message longer than the reason keeps: the rest is skipped, whole. */
+static void handshake_long_error_message_is_skipped(struct kunit *test)
+{
+	static char text[600];
+	struct nbd_bytes s = { .n = 0 };
+
+	for (size_t i = 0; i < sizeof(text); i++)
+		text[i] = 'a' + i % 26;
+	nb_greeting(&s, NBD_FLAG_FIXED_NEWSTYLE);
+	nb_rep(&s, NBD_OPT_GO, NBD_REP_ERR_POLICY, text, sizeof(text));
+	nb_rep(&s, NBD_OPT_ABORT, NBD_REP_ACK, NULL, 0);	/* not for hs */
+	nbd_handshake_init(&hs, "swap");
+	KUNIT_EXPECT_EQ(test, nbd_handshake_input(&hs, s.b, s.n), s.n - 20);
+	KUNIT_EXPECT_EQ(test, hs.error, -EACCES);
+	KUNIT_EXPECT_STR_CONTAINS(test, hs.reason, "server says: abcdefghij");
+	KUNIT_EXPECT_EQ(test, hs.rx_off, (uint64_t)(s.n - 20));
+}
+
 /* An old server: NBD_OPT_GO unknown, NBD_OPT_EXPORT_NAME it is. */
 static void handshake_falls_back_to_export_name(struct kunit *test)
 {
@@ -685,6 +703,7 @@ static struct kunit_case nbd_proto_cases[] = {
 	KUNIT_CASE(handshake_refuses_other_servers),
 	KUNIT_CASE(handshake_client_flags_follow_server),
 	KUNIT_CASE(handshake_error_replies_map_to_errnos),
+	KUNIT_CASE(handshake_long_error_message_is_skipped),
 	KUNIT_CASE(handshake_falls_back_to_export_name),
 	KUNIT_CASE(handshake_violations_are_eproto),
 	KUNIT_CASE(requests_are_checked_before_sending),
