@@ -37,10 +37,10 @@ $(O)/.deps-%: tools/deps
 # mm/*_kthread.c is mm code that runs in a kernel thread or from a timer
 # (a work item): kernel only (docs/conventions.md, "Kernel-only mm code").
 # fs/ likewise: fs/*_kthread.c and fs/*_syscalls.c are kernel only.
-KERNEL_ONLY_SRCS := $(wildcard mm/*_kthread.c fs/*_kthread.c fs/*_syscalls.c)
+KERNEL_ONLY_SRCS := $(wildcard mm/*_kthread.c fs/*_kthread.c fs/*_syscalls.c net/*_kthread.c)
 PORTABLE_SRCS := $(filter-out $(KERNEL_ONLY_SRCS), \
 		 $(wildcard kernel/lib/*.c boot/*.c mm/*.c drivers/*/*.c \
-			    fs/*.c fs/*/*.c net/*.c))
+			    net/*.c fs/*.c fs/*/*.c))
 # tests/kernel/ARCH_*.c are one architecture's own suites.
 ALL_ARCHES    := x86_64 arm64
 KERNEL_TESTS  := $(filter-out $(foreach a,$(filter-out $(ARCH),$(ALL_ARCHES)),tests/kernel/$(a)_%), \

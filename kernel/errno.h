@@ -116,11 +116,20 @@
 #ifndef ELOOP
 #define ELOOP		40	/* too many symbolic links */
 #endif
+#ifndef EPROTO
+#define EPROTO		71	/* protocol error (a peer broke its protocol) */
+#endif
 #ifndef EOVERFLOW
 #define EOVERFLOW	75	/* value too large for its type */
 #endif
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP	95	/* operation not supported by the device */
+#endif
+#ifndef ENOTCONN
+#define ENOTCONN	107	/* not connected (the peer closed the connection) */
+#endif
+#ifndef ESHUTDOWN
+#define ESHUTDOWN	108	/* the peer is shutting down (NBD's ESHUTDOWN) */
 #endif
 
 #ifndef EMLINK
