@@ -122,6 +122,9 @@
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP	95	/* operation not supported by the device */
 #endif
+#ifndef EMSGSIZE
+#define EMSGSIZE	90	/* message too long (a frame over the MTU) */
+#endif
 
 #ifndef EMLINK
 #define EMLINK		31	/* too many links */
