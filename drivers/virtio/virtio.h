@@ -189,8 +189,10 @@ struct virtio_device {
 	const struct virtio_config_ops *config;
 	bool irq_driven;		/* queue interrupts work */
 	/* The transport delivers configuration-change notifications (sec.
-	 * 2.3): it then calls config_changed, if the driver set it, from
-	 * the interrupt. false: the driver must look for itself. */
+	 * 2.3): it then calls config_changed, if the driver set it before
+	 * DRIVER_OK, from the interrupt. Known once DRIVER_OK is set (PCI
+	 * MSI-X takes a vector for it then). false: the driver must look
+	 * for itself. */
 	bool config_irq;
 	void (*config_changed)(struct virtio_device *vdev);
 	void *priv;			/* the device driver's */

@@ -10,8 +10,9 @@
  * configuration changes (virtio-net-pci: 4, virtio-blk-pci with -smp 2:
  * 3): queue i takes vector i modulo the queue vectors, so with fewer
  * vectors than queues some share one and its handler runs each of them;
- * the last vector is the configuration-change one. With a single vector
- * the queues share it and configuration changes are not interrupted for
+ * the last vector is the configuration-change one, taken at DRIVER_OK if
+ * the driver set vdev.config_changed. With a single vector the queues
+ * share it and configuration changes are not interrupted for
  * (vdev.config_irq false: the driver looks for itself).
  */
 #include "drivers/pci/pci.h"
@@ -93,8 +94,31 @@ static uint8_t vp_get_status(struct virtio_device *vdev)
 	return readb(to_vp(vdev)->common + VPC_STATUS);
 }
 
+static int vp_request_vector(struct virtio_pci *vp, unsigned int idx);
+
+/*
+ * The configuration-change vector, for a driver that listens (set
+ * config_changed before DRIVER_OK): taken only then, so a driver that
+ * does not (virtio-blk) spends no interrupt on it, and after the queues'
+ * vectors, so theirs are spread over the CPUs as before.
+ */
+static void vp_setup_config_vector(struct virtio_pci *vp)
+{
+	unsigned int cfg = vp->nvec - 1;
+
+	if (vp->nvec < 2 || !vp->vdev.config_changed || vp->vec[cfg].requested)
+		return;
+	vp->vec[cfg].config = true;
+	if (vp_request_vector(vp, cfg))
+		return;
+	writew((uint16_t)cfg, vp->common + VPC_MSIX);
+	vp->vdev.config_irq = readw(vp->common + VPC_MSIX) == cfg;
+}
+
 static void vp_set_status(struct virtio_device *vdev, uint8_t s)
 {
+	if (s & VIRTIO_STATUS_DRIVER_OK)
+		vp_setup_config_vector(to_vp(vdev));
 	writeb(s, to_vp(vdev)->common + VPC_STATUS);
 }
 
@@ -278,18 +302,10 @@ static int virtio_pci_probe(struct pci_dev *pdev)
 		if (pci_msix_enable(pdev, n) > 0)
 			vp->nvec = n;
 	if (vp->nvec) {
-		unsigned int cfg = vp->nvec - 1;
-
+		/* The last vector is kept for configuration changes
+		 * (vp_setup_config_vector, at DRIVER_OK). */
 		vp->nqvec = vp->nvec > 1 ? vp->nvec - 1 : 1;
 		writew(VIRTIO_MSI_NO_VECTOR, vp->common + VPC_MSIX);
-		if (vp->nvec > 1) {
-			vp->vec[cfg].config = true;
-			if (vp_request_vector(vp, cfg) == 0) {
-				writew((uint16_t)cfg, vp->common + VPC_MSIX);
-				vp->vdev.config_irq =
-					readw(vp->common + VPC_MSIX) == cfg;
-			}
-		}
 	} else if (pci_request_intx(pdev, vp_intx_interrupt, vp) == 0) {
 		vp->vdev.irq_driven = true;
 		vp->vdev.config_irq = true;
