@@ -221,7 +221,9 @@ static int vnet_xmit(struct net_device *dev, const struct net_frag *frags,
  * header and an Ethernet header, longer than the buffer, or carrying
  * what we refused: a partial checksum (CSUM not negotiated, so the frame
  * as it stands is wrong) or a segmentation type. num_buffers is not
- * checked: without MRG_RXBUF the spec wants 1, but QEMU 7.2 leaves it 0.
+ * checked: without MRG_RXBUF the spec wants 1, but devices have not
+ * always set it (Linux's vhost-net did not until 2025) and nothing here
+ * needs it.
  */
 static bool vnet_rx_good(const struct virtio_net_hdr *h, uint32_t len)
 {
