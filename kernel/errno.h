@@ -125,12 +125,6 @@
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP	95	/* operation not supported by the device */
 #endif
-#ifndef ENOTCONN
-#define ENOTCONN	107	/* not connected (the peer closed the connection) */
-#endif
-#ifndef ESHUTDOWN
-#define ESHUTDOWN	108	/* the peer is shutting down (NBD's ESHUTDOWN) */
-#endif
 
 #ifndef EMLINK
 #define EMLINK		31	/* too many links */
@@ -141,9 +135,6 @@
 #define EFSCORRUPTED	EUCLEAN	/* Linux's name in file systems */
 
 /* The network's (net/): Linux's numbers. */
-#ifndef EPROTO
-#define EPROTO		71	/* protocol error (a malformed reply) */
-#endif
 #ifndef EMSGSIZE
 #define EMSGSIZE	90	/* message too long */
 #endif

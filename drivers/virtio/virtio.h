@@ -11,6 +11,8 @@
  * modulo num when used. The device reads only DMA addresses: the ring's
  * own (from dma_alloc_coherent) and the buffers' (dma_map_*), which is
  * why VIRTIO_F_ACCESS_PLATFORM can always be accepted here.
+ * Device drivers: virtio_blk.c (docs/drivers/virtio-blk.md), virtio_net.c
+ * (docs/drivers/virtio-net.md).
  */
 #ifndef DRIVERS_VIRTIO_VIRTIO_H
 #define DRIVERS_VIRTIO_VIRTIO_H
@@ -182,10 +184,17 @@ struct virtio_config_ops {
 
 struct virtio_device {
 	struct device *dma_dev;		/* for the DMA API (the PCI function's) */
-	uint32_t device_id;		/* 2: block */
+	uint32_t device_id;		/* 1: network, 2: block */
 	uint64_t features;		/* negotiated */
 	const struct virtio_config_ops *config;
 	bool irq_driven;		/* queue interrupts work */
+	/* The transport delivers configuration-change notifications (sec.
+	 * 2.3): it then calls config_changed, if the driver set it before
+	 * DRIVER_OK, from the interrupt. Known once DRIVER_OK is set (PCI
+	 * MSI-X takes a vector for it then). false: the driver must look
+	 * for itself. */
+	bool config_irq;
+	void (*config_changed)(struct virtio_device *vdev);
 	void *priv;			/* the device driver's */
 	void *transport;		/* the transport's */
 	char name[24];
@@ -195,6 +204,16 @@ static inline bool virtio_has_feature(const struct virtio_device *vdev,
 				      unsigned int bit)
 {
 	return vdev->features & (1ULL << bit);
+}
+
+/* For transports: the device says its configuration changed (a link went
+ * down, or it set DEVICE_NEEDS_RESET, sec. 2.1.2). Interrupt context. */
+static inline void virtio_config_changed(struct virtio_device *vdev)
+{
+	void (*fn)(struct virtio_device *) = vdev->config_changed;
+
+	if (fn)
+		fn(vdev);
 }
 
 /*
@@ -213,5 +232,6 @@ void virtio_mmio_init(const struct boot_info *bi);
 
 /* Drivers of device types, probed by the transports. */
 int virtio_blk_probe(struct virtio_device *vdev);
+int virtio_net_probe(struct virtio_device *vdev);
 
 #endif

@@ -8,7 +8,8 @@
  *
  * Queues come from the same split-ring code as virtio_pci.c
  * (vring_create_virtqueue). One wired interrupt (the node's SPI) serves
- * the whole device: InterruptStatus says why, InterruptACK clears it.
+ * the whole device: InterruptStatus says why (a used buffer, or a
+ * configuration change: vdev.config_changed), InterruptACK clears it.
  * DMA goes through the DMA API on the transport's own struct device
  * (direct: QEMU's SMMU sits in front of PCI only).
  */
@@ -192,6 +193,8 @@ void virtio_mmio_interrupt(void *arg)
 	/* Acknowledge first: a completion after this raises the line again,
 	 * and one before it is in the used ring the callbacks read. */
 	vm_write(vm, VIRTIO_MMIO_INTERRUPT_ACK, why);
+	if (why & VIRTIO_MMIO_INT_CONFIG)
+		virtio_config_changed(&vm->vdev);
 	if (why & VIRTIO_MMIO_INT_VRING)
 		for (unsigned int i = 0; i < vm->nr_vqs; i++)
 			vring_interrupt(vm->vqs[i]);
@@ -226,7 +229,7 @@ static int vm_probe(const struct fdt *f, int node, uint64_t phys,
 			pr_err("virtio-mmio@%llx: %s\n", (unsigned long long)phys, why);
 		return id;
 	}
-	if (id != 2) {
+	if (id != 1 && id != 2) {
 		pr_info("virtio-mmio@%llx: device ID %d: no driver\n",
 			(unsigned long long)phys, id);
 		return -EIO;
@@ -236,6 +239,10 @@ static int vm_probe(const struct fdt *f, int node, uint64_t phys,
 		return -ENOMEM;
 	virtio_mmio_setup(vm, base, phys, (uint32_t)id);
 	vm->vdev.irq_driven = vm_request_irq(vm, f, node);
+	/* One line says both why's (InterruptStatus). */
+	vm->vdev.config_irq = vm->vdev.irq_driven;
+	if (id == 1)
+		return virtio_net_probe(&vm->vdev) == 0 ? 1 : -EIO;
 	return virtio_blk_probe(&vm->vdev) == 0 ? 1 : -EIO;
 }
 

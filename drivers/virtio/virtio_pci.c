@@ -4,9 +4,16 @@
  * common configuration, the notification area, the ISR status and the
  * device-specific configuration. Legacy (0.9.5) devices are not driven.
  *
- * Interrupts: MSI-X with one vector per queue (the configuration-change
- * vector is left unused), else the wired INTx line through the ISR
- * register (shared lines: pci_request_intx), else polling.
+ * Interrupts: MSI-X, else the wired INTx line through the ISR register
+ * (shared lines: pci_request_intx), else polling. With MSI-X the function
+ * gets as many vectors as its table has, up to one per queue and one for
+ * configuration changes (virtio-net-pci: 4, virtio-blk-pci with -smp 2:
+ * 3): queue i takes vector i modulo the queue vectors, so with fewer
+ * vectors than queues some share one and its handler runs each of them;
+ * the last vector is the configuration-change one, taken at DRIVER_OK if
+ * the driver set vdev.config_changed. With a single vector the queues
+ * share it and configuration changes are not interrupted for
+ * (vdev.config_irq false: the driver looks for itself).
  */
 #include "drivers/pci/pci.h"
 #include "drivers/virtio/virtio.h"
@@ -42,13 +49,26 @@
 
 #define VP_MAX_QUEUES	4
 
+struct virtio_pci;
+
+/* One MSI-X vector: the queues it serves, or configuration changes. */
+struct vp_vector {
+	struct virtio_pci *vp;
+	struct virtqueue *vqs[VP_MAX_QUEUES];
+	unsigned int nr_vqs;		/* published after vqs[] is written */
+	bool config;
+	bool requested;			/* its handler is installed */
+};
+
 struct virtio_pci {
 	struct virtio_device vdev;
 	struct pci_dev *pdev;
 	volatile uint8_t *common, *isr, *device;
 	volatile uint8_t *notify_base;
 	uint32_t notify_mult;
-	unsigned int nvec;		/* MSI-X vectors in use, 0: none */
+	unsigned int nvec;		/* MSI-X vectors enabled, 0: none */
+	unsigned int nqvec;		/* of which serve queues */
+	struct vp_vector vec[VP_MAX_QUEUES + 1];
 	struct virtqueue *vqs[VP_MAX_QUEUES];
 	unsigned int nr_vqs;
 };
@@ -74,8 +94,31 @@ static uint8_t vp_get_status(struct virtio_device *vdev)
 	return readb(to_vp(vdev)->common + VPC_STATUS);
 }
 
+static int vp_request_vector(struct virtio_pci *vp, unsigned int idx);
+
+/*
+ * The configuration-change vector, for a driver that listens (set
+ * config_changed before DRIVER_OK): taken only then, so a driver that
+ * does not (virtio-blk) spends no interrupt on it, and after the queues'
+ * vectors, so theirs are spread over the CPUs as before.
+ */
+static void vp_setup_config_vector(struct virtio_pci *vp)
+{
+	unsigned int cfg = vp->nvec - 1;
+
+	if (vp->nvec < 2 || !vp->vdev.config_changed || vp->vec[cfg].requested)
+		return;
+	vp->vec[cfg].config = true;
+	if (vp_request_vector(vp, cfg))
+		return;
+	writew((uint16_t)cfg, vp->common + VPC_MSIX);
+	vp->vdev.config_irq = readw(vp->common + VPC_MSIX) == cfg;
+}
+
 static void vp_set_status(struct virtio_device *vdev, uint8_t s)
 {
+	if (s & VIRTIO_STATUS_DRIVER_OK)
+		vp_setup_config_vector(to_vp(vdev));
 	writeb(s, to_vp(vdev)->common + VPC_STATUS);
 }
 
@@ -117,19 +160,42 @@ static void vp_notify(struct virtqueue *vq)
 	writew((uint16_t)vq->index, vq->notify);
 }
 
-static void vp_vq_interrupt(void *arg)
+static void vp_vector_interrupt(void *arg)
 {
-	vring_interrupt(arg);
+	struct vp_vector *v = arg;
+	unsigned int n = __atomic_load_n(&v->nr_vqs, __ATOMIC_ACQUIRE);
+
+	if (v->config)
+		virtio_config_changed(&v->vp->vdev);
+	for (unsigned int i = 0; i < n; i++)
+		vring_interrupt(v->vqs[i]);
 }
 
 static void vp_intx_interrupt(void *arg)
 {
 	struct virtio_pci *vp = arg;
+	uint8_t isr = readb(vp->isr);	/* reading acknowledges */
 
-	if (!(readb(vp->isr) & 1))	/* reading acknowledges */
+	if (isr & 2)			/* configuration change */
+		virtio_config_changed(&vp->vdev);
+	if (!(isr & 1))
 		return;
 	for (unsigned int i = 0; i < vp->nr_vqs; i++)
-		vp_vq_interrupt(vp->vqs[i]);
+		vring_interrupt(vp->vqs[i]);
+}
+
+/* Install vector idx's handler once. 0, or -1 if it cannot be. */
+static int vp_request_vector(struct virtio_pci *vp, unsigned int idx)
+{
+	struct vp_vector *v = &vp->vec[idx];
+
+	if (v->requested)
+		return 0;
+	v->vp = vp;
+	if (pci_msix_vector(vp->pdev, idx, vp_vector_interrupt, v))
+		return -1;
+	v->requested = true;
+	return 0;
 }
 
 static struct virtqueue *vp_setup_vq(struct virtio_device *vdev,
@@ -155,9 +221,13 @@ static struct virtqueue *vp_setup_vq(struct virtio_device *vdev,
 	writeq(vq->ring_dma + vring_avail_offset(num), vp->common + VPC_Q_DRIVER);
 	writeq(vq->ring_dma + vring_used_offset(num), vp->common + VPC_Q_DEVICE);
 	if (vp->nvec) {
-		unsigned int vec = index % vp->nvec;
+		unsigned int vec = index % vp->nqvec;
+		struct vp_vector *v = &vp->vec[vec];
 
-		if (pci_msix_vector(vp->pdev, vec, vp_vq_interrupt, vq) == 0) {
+		/* On the vector's list before the device can raise it. */
+		v->vqs[v->nr_vqs] = vq;
+		__atomic_store_n(&v->nr_vqs, v->nr_vqs + 1, __ATOMIC_RELEASE);
+		if (vp_request_vector(vp, vec) == 0) {
 			writew((uint16_t)vec, vp->common + VPC_Q_MSIX);
 			if (readw(vp->common + VPC_Q_MSIX) == vec)
 				vdev->irq_driven = true;
@@ -226,19 +296,30 @@ static int virtio_pci_probe(struct pci_dev *pdev)
 	vp->vdev.config = &vp_ops;
 	vp->vdev.transport = vp;
 	ksnprintf(vp->vdev.name, sizeof(vp->vdev.name), "virtio@%s", pdev->name);
-	if (pci_msix_enable(pdev, 1) > 0) {
-		vp->nvec = 1;
+	/* As many vectors as the table has, up to a queue each and one for
+	 * configuration changes (pci_msix_enable refuses more than that). */
+	for (unsigned int n = VP_MAX_QUEUES + 1; n && !vp->nvec; n--)
+		if (pci_msix_enable(pdev, n) > 0)
+			vp->nvec = n;
+	if (vp->nvec) {
+		/* The last vector is kept for configuration changes
+		 * (vp_setup_config_vector, at DRIVER_OK). */
+		vp->nqvec = vp->nvec > 1 ? vp->nvec - 1 : 1;
 		writew(VIRTIO_MSI_NO_VECTOR, vp->common + VPC_MSIX);
 	} else if (pci_request_intx(pdev, vp_intx_interrupt, vp) == 0) {
 		vp->vdev.irq_driven = true;
+		vp->vdev.config_irq = true;
 	}
 	pdev->driver_data = vp;
+	if (vp->vdev.device_id == 1)
+		return virtio_net_probe(&vp->vdev);
 	if (vp->vdev.device_id == 2)
 		return virtio_blk_probe(&vp->vdev);
 	return -EIO;
 }
 
 static const struct pci_device_id virtio_pci_ids[] = {
+	{ 0x1af4, 0x1041 },	/* network */
 	{ 0x1af4, 0x1042 },	/* block */
 	{ 0, 0 },
 };

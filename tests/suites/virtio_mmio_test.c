@@ -75,6 +75,14 @@ static void count_callback(struct virtqueue *vq)
 	callbacks++;
 }
 
+static unsigned int config_changes;
+
+static void count_config_change(struct virtio_device *vdev)
+{
+	(void)vdev;
+	config_changes++;
+}
+
 /*
  * Queue set-up itself allocates (kzalloc, dma_alloc_coherent) and is
  * exercised by the arm64-virt-virtio-mmio-blk boot; here a queue on plain
@@ -102,9 +110,21 @@ static void kick_and_interrupt(struct kunit *test)
 	virtio_mmio_interrupt(&vm);		/* nothing pending: not ours */
 	KUNIT_EXPECT_EQ(test, REG(VIRTIO_MMIO_INTERRUPT_ACK), 0U);
 	REG(VIRTIO_MMIO_INTERRUPT_STATUS) = VIRTIO_MMIO_INT_CONFIG;
-	virtio_mmio_interrupt(&vm);
+	virtio_mmio_interrupt(&vm);		/* no driver listening: fine */
 	KUNIT_EXPECT_EQ(test, REG(VIRTIO_MMIO_INTERRUPT_ACK), 2U);
 	KUNIT_EXPECT_EQ(test, callbacks, 0U);
+	/* A configuration change reaches the driver that listens (a NIC's
+	 * link, DEVICE_NEEDS_RESET), and only that. */
+	config_changes = 0;
+	vm.vdev.config_changed = count_config_change;
+	virtio_mmio_interrupt(&vm);
+	KUNIT_EXPECT_EQ(test, config_changes, 1U);
+	KUNIT_EXPECT_EQ(test, callbacks, 0U);
+	REG(VIRTIO_MMIO_INTERRUPT_STATUS) = VIRTIO_MMIO_INT_VRING;
+	virtio_mmio_interrupt(&vm);
+	KUNIT_EXPECT_EQ(test, config_changes, 1U);
+	callbacks = 0;
+	vq.nr_irqs = 0;
 	REG(VIRTIO_MMIO_INTERRUPT_STATUS) = VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG;
 	virtio_mmio_interrupt(&vm);
 	KUNIT_EXPECT_EQ(test, REG(VIRTIO_MMIO_INTERRUPT_ACK), 3U);
