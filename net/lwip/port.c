@@ -13,7 +13,7 @@
 #include "kernel/time.h"
 #include "mm/kmalloc.h"
 #include "lwip/sys.h"
-#include <stdlib.h>		/* atoi: net/lwip/include/libc */
+#include "net/lwip/include/libc/stdlib.h"	/* atoi, as lwIP sees it */
 
 struct lwip_mem_stats lwip_mem;
 bool lwip_port_reserve_used;
