@@ -29,6 +29,16 @@ bool net_ready(void);
  * stack is not running. */
 int net_call(int (*fn)(void *arg), void *arg);
 
+/*
+ * Take dev from the stack for a test that drives the device itself (the
+ * virtio_net suite): netd stops polling it and dev->notify is cleared
+ * until net_device_resume. Frames that arrive meanwhile are the test's.
+ * Nothing happens for a device the stack does not have. May sleep.
+ */
+struct net_device;
+void net_device_pause(struct net_device *dev);
+void net_device_resume(struct net_device *dev);
+
 /* Wake netd (a driver's notify, a timer): any context. */
 void net_wake(void);
 

@@ -56,6 +56,7 @@ struct net_if {
 	struct netif netif;
 	struct net_device *dev;
 	bool dhcp;
+	bool paused;		/* net_device_pause: a test drives dev */
 };
 
 static struct thread *netd_thread;
@@ -332,6 +333,8 @@ static int netd_main(void *unused)
 		for (unsigned int i = 0; i < nr_net_ifs; i++) {
 			struct net_device *dev = net_ifs[i]->dev;
 
+			if (net_ifs[i]->paused)
+				continue;
 			if (!dev->irq_driven && dev->ops->poll)
 				dev->ops->poll(dev);
 			/* More than a budget waiting: come round again. */
@@ -385,6 +388,45 @@ void net_init(void)
 	netd_thread = kthread_run(netd_main, NULL, "netd");
 	if (!netd_thread)
 		pr_err("net: cannot start netd: no network\n");
+}
+
+/* ---------------------------------------------------------------- pause */
+
+struct pause_arg {
+	struct net_device *dev;
+	bool pause;
+};
+
+static int do_pause(void *arg)
+{
+	struct pause_arg *pa = arg;
+	struct net_if *nif = pa->dev->stack_data;
+
+	if (!nif || nif->paused == pa->pause)
+		return 0;
+	nif->paused = pa->pause;
+	/* In netd: once this returns, netd is not inside the driver. */
+	pa->dev->notify = pa->pause ? NULL :
+			  (void (*)(struct net_device *))net_wake;
+	return 0;
+}
+
+void net_device_pause(struct net_device *dev)
+{
+	struct pause_arg pa = { dev, true };
+
+	if (dev->stack_data)
+		net_call(do_pause, &pa);
+}
+
+void net_device_resume(struct net_device *dev)
+{
+	struct pause_arg pa = { dev, false };
+
+	if (dev->stack_data) {
+		net_call(do_pause, &pa);
+		net_wake();	/* what arrived meanwhile */
+	}
 }
 
 /* ---------------------------------------------------------------- ping */
