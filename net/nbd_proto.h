@@ -85,7 +85,8 @@
  *
  * Locking: none here. One thread (the connection's) calls everything for
  * a given nbd_conn, or the caller holds a lock around each call; the
- * callbacks run inside nbd_conn_input() and may issue new requests.
+ * callbacks run inside nbd_conn_input() and may issue new requests, but
+ * call nothing else of this API.
  */
 #ifndef NET_NBD_PROTO_H
 #define NET_NBD_PROTO_H
@@ -395,16 +396,20 @@ int nbd_conn_request(struct nbd_conn *c, uint16_t cmd, uint16_t flags,
 
 /*
  * Feed len bytes received from the server (any split of the stream).
- * Calls ops->read_data and ops->complete as replies arrive. Returns 0,
- * or -EPROTO (the connection is dead: see the top of this file).
+ * Calls ops->read_data and ops->complete as replies arrive; they may
+ * issue new requests (nbd_conn_request) and call nothing else here.
+ * Returns 0, or -EPROTO: the server broke the protocol (see the top of
+ * this file), or the connection had died before. -ENOTCONN if never
+ * started.
  */
 int nbd_conn_input(struct nbd_conn *c, const void *buf, size_t len);
 
 /*
  * The server closed the connection. Returns 0 when that is expected
- * (after NBD_CMD_DISC, nothing in flight); otherwise -EPROTO with a
- * reason (which reply was cut, how many requests were in flight): the
- * connection is dead, its requests stay in the table for a reconnect.
+ * (after NBD_CMD_DISC, nothing in flight); otherwise -ENOTCONN with a
+ * reason (which reply was cut where, how many requests were in flight):
+ * the connection is dead, its requests stay in the table for a
+ * reconnect. On a connection already dead: -EPROTO.
  */
 int nbd_conn_eof(struct nbd_conn *c);
 

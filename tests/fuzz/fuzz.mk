@@ -1,5 +1,6 @@
 # tests/fuzz/fuzz.mk - fuzz targets for the code that parses what the boot
-# loader and the firmware hand over (included by the Makefile).
+# loader and the firmware hand over, and what a network peer sends
+# (nbd_proto) (included by the Makefile).
 #
 #   make fuzz-replay               replay every saved input (seconds, gcc only)
 #   make fuzz                      run every target FUZZ_SECONDS each (clang)
