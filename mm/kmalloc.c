@@ -89,6 +89,11 @@ void *kzalloc(size_t size, gfp_t gfp)
 	return __kmalloc(&kmalloc_global, size, gfp | __GFP_ZERO, _THIS_FRAME);
 }
 
+void *kmalloc_pages(size_t size, gfp_t gfp)
+{
+	return size ? kmalloc_large(kmalloc_global.node, size, gfp) : ZERO_SIZE_PTR;
+}
+
 void *kmalloc_from(struct kmalloc_set *ks, size_t size, gfp_t gfp)
 {
 	return __kmalloc(ks, size, gfp, _THIS_FRAME);

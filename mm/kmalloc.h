@@ -47,6 +47,14 @@ void *kzalloc(size_t size, gfp_t gfp);
  * frees p and returns ZERO_SIZE_PTR.
  */
 void *krealloc(const void *p, size_t new_size, gfp_t gfp);
+/*
+ * size bytes from whole pages of their own (the smallest order that
+ * holds them), never from a slab; freed by kfree. For an allocation that
+ * may take the reserves below the min watermark (__GFP_MEMALLOC): from a
+ * slab it would take a whole slab (up to 16 pages) of them for one
+ * object and give the rest to anyone; this takes what it uses.
+ */
+void *kmalloc_pages(size_t size, gfp_t gfp);
 /* Free memory from any kmalloc set. NULL and ZERO_SIZE_PTR are ignored. */
 void kfree(const void *p);
 /* The usable size of p: its size class or its pages (>= what was asked). */

@@ -20,22 +20,109 @@
  *    with -ENODEV) makes the area SWP_DEAD: no more slots from it, as if
  *    full.
  */
+#include "kernel/lib/string.h"
 #include "kernel/printk.h"
+#include "kernel/wait.h"
 #include "mm/filemap.h"
 #include "mm/kmalloc.h"
 #include "mm/lru.h"
 #include "mm/swap.h"
 #include "mm/vmstat.h"
 
-static void swap_io_free(struct swap_io *io)
+static size_t swap_io_size(const struct swap_info_struct *si)
 {
-	kfree(io);
+	return sizeof(struct swap_io) + si->backend->io_extra;
 }
 
+int swap_io_pool_fill(struct swap_info_struct *si)
+{
+	spin_lock_init(&si->io_pool_lock, "swap_io_pool");
+	init_waitqueue_head(&si->io_pool_wait, "swap_io_pool");
+	for (si->io_pool_nr = 0; si->io_pool_nr < SWAP_IO_POOL; si->io_pool_nr++) {
+		struct swap_io *io = kzalloc(swap_io_size(si), GFP_KERNEL);
+
+		if (!io) {
+			swap_io_pool_drain(si);
+			return -ENOMEM;
+		}
+		io->pooled = true;
+		si->io_pool[si->io_pool_nr] = io;
+	}
+	return 0;
+}
+
+void swap_io_pool_drain(struct swap_info_struct *si)
+{
+	while (si->io_pool_nr)
+		kfree(si->io_pool[--si->io_pool_nr]);
+}
+
+static void swap_io_free(struct swap_info_struct *si, struct swap_io *io)
+{
+	unsigned long flags;
+
+	if (!io->pooled) {
+		kfree(io);
+		return;
+	}
+	memset(io, 0, swap_io_size(si));
+	io->pooled = true;
+	spin_lock_irqsave(&si->io_pool_lock, flags);
+	si->io_pool[si->io_pool_nr++] = io;
+	spin_unlock_irqrestore(&si->io_pool_lock, flags);
+	if (waitqueue_active(&si->io_pool_wait))
+		wake_up(&si->io_pool_wait);
+}
+
+static struct swap_io *swap_io_from_pool(struct swap_info_struct *si)
+{
+	struct swap_io *io = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&si->io_pool_lock, flags);
+	if (si->io_pool_nr) {
+		io = si->io_pool[--si->io_pool_nr];
+		si->io_pool_used++;
+	}
+	spin_unlock_irqrestore(&si->io_pool_lock, flags);
+	return io;
+}
+
+static bool swap_io_pool_has(struct swap_info_struct *si)
+{
+	return READ_ONCE(si->io_pool_nr) != 0;
+}
+
+/*
+ * A request (Linux's mempool_alloc): from the allocator when it has
+ * memory, else from the area's pool; the reserves below min are not for
+ * this (a whole high-order slab would be taken from them for one request,
+ * and the network under a swap over NBD needs them:
+ * docs/mm/swap-over-network.md). While the pool is in use memory is
+ * short, so the pool is asked first: a failing allocation costs a trip
+ * through the allocator's slow path (drains, IPIs) for nothing. With the
+ * pool empty, a caller that may sleep waits for a request in flight to
+ * end (up to 100 ms at a time, a second in all) rather than fail and have
+ * reclaim scan the same pages again; NULL then, or at once for one that
+ * may not sleep.
+ */
 static struct swap_io *swap_io_alloc(struct swap_info_struct *si, gfp_t gfp)
 {
-	return kzalloc(sizeof(struct swap_io) + si->backend->io_extra,
-		       gfp | __GFP_NOWARN);
+	struct swap_io *io = NULL;
+
+	if (READ_ONCE(si->io_pool_nr) < SWAP_IO_POOL)
+		io = swap_io_from_pool(si);
+	if (!io)
+		io = kzalloc(swap_io_size(si),
+			     (gfp & ~__GFP_MEMALLOC) | __GFP_NOWARN);
+	if (!io)
+		io = swap_io_from_pool(si);
+	for (int i = 0; !io && i < 10 && can_sleep(); i++) {
+		si->io_pool_waits++;
+		wait_event_timeout(si->io_pool_wait, swap_io_pool_has(si), 100);
+		io = swap_io_from_pool(si);
+	}
+	return io;
 }
 
 /* A backend that has gone away: stop using its area (once). */
@@ -76,7 +163,7 @@ static void end_swap_write(struct swap_io *io)
 	} else {
 		count_vm_events(PSWPOUT, io->nr);
 	}
-	swap_io_free(io);
+	swap_io_free(si, io);
 }
 
 /*
@@ -95,7 +182,7 @@ static void swap_write_not_started(struct swap_info_struct *si,
 		ClearPageReclaim(io->pages[i]);
 		end_page_writeback(io->pages[i]);
 	}
-	swap_io_free(io);
+	swap_io_free(si, io);
 }
 
 /* Submit io; one the backend refuses to start is undone as above. */
@@ -140,7 +227,7 @@ int swap_writepage_plug(struct page *page, struct swap_plug *plug)
 	}
 	if (!io) {
 		/* Called from reclaim, which is making memory: no waiting. */
-		io = swap_io_alloc(si, GFP_NOWAIT | __GFP_MEMALLOC);
+		io = swap_io_alloc(si, GFP_NOWAIT);
 		if (!io) {
 			err = -ENOMEM;
 			goto redirty;
@@ -185,7 +272,7 @@ static void end_swap_read(struct swap_io *io)
 	} else {
 		count_vm_events(PSWPIN, io->nr);
 	}
-	swap_io_free(io);
+	swap_io_free(si, io);
 }
 
 /*
@@ -225,7 +312,7 @@ void swap_readpages(struct page **pages, unsigned int nr)
 	count_vm_events(PGPGIN, nr * (PAGE_SIZE / 1024));
 	err = si->backend->submit(si->backend, io);
 	if (err == -ENOMEM || err == -EAGAIN) {
-		swap_io_free(io);
+		swap_io_free(si, io);
 		swap_read_not_started(pages, nr);
 	} else if (err) {
 		/* -ENODEV (a dead device) and the rest: the data cannot be

@@ -43,6 +43,7 @@
 #include "kernel/spinlock.h"
 #include "mm/mm_types.h"
 #include "mm/filemap.h"
+#include "kernel/wait.h"
 #include "mm/rmap.h"
 #include "mm/swap_alloc.h"
 
@@ -112,8 +113,17 @@ static inline swp_entry_t page_swap_entry(const struct page *page)
  * for its device with the DMA API).
  */
 #define SWAP_IO_MAX_PAGES	32
+/*
+ * Requests each area sets aside for swap-out when memory is out: enough
+ * for this many writes of up to SWAP_IO_MAX_PAGES pages in flight at
+ * once, which keeps the disk (or the network) busy while nothing else can
+ * be allocated. ~1.5 KiB each with a block backend's request.
+ */
+#define SWAP_IO_POOL	16
+
 struct swap_io {
 	bool write;
+	bool pooled;		/* from the area's io_pool (page_io.c) */
 	unsigned long slot;
 	unsigned int nr;
 	struct page *pages[SWAP_IO_MAX_PAGES];
@@ -171,7 +181,20 @@ struct swap_info_struct {
 	struct address_space cache;	/* the swap cache: pages by slot */
 	struct list_head avail;		/* on swap_avail_list, by prio */
 	unsigned long nr_read_errors, nr_write_errors;
+	/* I/O requests set aside at swapon for when memory is out (Linux's
+	 * bio mempools): a swap-out can always be issued (page_io.c). */
+	spinlock_t io_pool_lock;
+	struct swap_io *io_pool[SWAP_IO_POOL];
+	unsigned int io_pool_nr;
+	unsigned long io_pool_used;	/* requests the pool served */
+	unsigned long io_pool_waits;	/* times one waited for the pool */
+	struct wait_queue_head io_pool_wait;
 };
+
+/* Set aside / give back an area's io_pool (swapon, swapoff). 0 or
+ * -ENOMEM. */
+int swap_io_pool_fill(struct swap_info_struct *si);
+void swap_io_pool_drain(struct swap_info_struct *si);
 
 /* ---------------------------------------------------------------- swapon */
 

@@ -258,11 +258,18 @@ int swapon(const char *name, int prio, char *why, size_t whylen)
 	page = NULL;
 
 	si->backend = sb;
+	err = swap_io_pool_fill(si);
+	if (err) {
+		ksnprintf(why, whylen, "no memory for its I/O requests");
+		swap_alloc_destroy(&si->slots);
+		goto fail;
+	}
 	address_space_init(&si->cache, NULL, si);
 	si->cache.name = sb->name;
 	spin_lock(&swap_lock);
 	if (swap_info[type]) {		/* taken meanwhile: look again */
 		spin_unlock(&swap_lock);
+		swap_io_pool_drain(si);
 		swap_alloc_destroy(&si->slots);
 		kfree(si);
 		kfree(hdr);
@@ -383,6 +390,7 @@ int swapoff(const char *name)
 	spin_unlock(&swap_lock);
 	pr_info("swap: off %s\n", name);
 	xa_destroy(&si->cache.i_pages);
+	swap_io_pool_drain(si);
 	swap_alloc_destroy(&si->slots);
 	si->backend->release(si->backend);
 	kfree(si);

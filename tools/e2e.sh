@@ -290,3 +290,117 @@ swap_err_check() {
 		{ echo "e2fsck -fn finds vde.img inconsistent"; return 1; }
 	echo "ok   every swap header is mkswap's, vde is clean"
 }
+
+# ---------------------------------------------------------------- NBD (issue 18)
+# x86_64-nbd, arm64-virt-nbd: swap and ext2 over the network. Two
+# qemu-nbd servers on the host's loopback only (127.0.0.1, free ports),
+# reached from the guest through QEMU's user network with restrict=on:
+# 10.0.2.100:10809 is the swap export (a 512 MiB image made by mkswap,
+# on at boot: nbd= and swap=nbd0) and 10.0.2.100:10810 the ext2 export
+# (mke2fs -d with a known file, connected and mounted by the suite).
+# hostfwd=udp:127.0.0.1:PORT-10.0.2.15:9 is where the flood comes in.
+# The suite asks the host for two things by printing a line:
+#   "swap_nbd: host: restart the swap server"  kill it, wait 3 s, start
+#                                               it again on the same port
+#   "swap_nbd: host: flood"                     send unrelated UDP to the
+#                                               guest for 20 s (bounded)
+# A watcher (bounded in time) follows the log for them. Every process
+# started here is recorded in $d/*.pid and stopped by nbd_cleanup (run by
+# the harness after every boot, passed or not) or by its own time limit.
+NBD_E2E_LIMIT=900	# seconds any helper process may live
+
+nbd_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+# Each helper runs in a session of its own (setsid): its pid is its
+# process group, and cleanup stops the group (a watcher's tail and the
+# servers it restarted with it).
+nbd_serve() {	# IMG EXPORT PORT PIDFILE
+	setsid timeout "$NBD_E2E_LIMIT" qemu-nbd --bind=127.0.0.1 --port="$3" -x "$2" \
+		-f raw --cache=writeback --persistent --shared=4 "$1" \
+		>>"${1%.img}.log" 2>&1 &
+	echo $! >"$4"
+}
+nbd_cleanup() {
+	local d="$O/e2e/$cur_name" f
+	for f in "$d"/*.pid; do
+		[ -f "$f" ] || continue
+		kill -TERM -- "-$(cat "$f")" 2>/dev/null
+		rm -f "$f"
+	done
+	return 0
+}
+nbd_setup() {
+	local d="$O/e2e/$cur_name" sp fp hp logf
+	nbd_cleanup
+	mkdir -p "$d/fs-root" && rm -f "$d"/*.img "$d"/*.log || return 1
+	truncate -s 512M "$d/swap.img" && chmod 600 "$d/swap.img" &&
+		mkswap "$d/swap.img" >/dev/null 2>&1 || return 1
+	# The file the suite reads back: 1 MiB of a known pattern.
+	python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 7 + (i >> 12)) & 255 for i in range(1 << 20)))' \
+		>"$d/fs-root/pattern.bin" || return 1
+	truncate -s 64M "$d/fs.img" &&
+		mke2fs -q -F -t ext2 -b 4096 -d "$d/fs-root" "$d/fs.img" || return 1
+	sp=$(nbd_free_port) && fp=$(nbd_free_port) && hp=$(nbd_free_port) || return 1
+	echo "$sp" >"$d/swap.port"
+	echo "$hp" >"$d/flood.port"
+	nbd_serve "$d/swap.img" swap "$sp" "$d/swap-server.pid"
+	nbd_serve "$d/fs.img" disk "$fp" "$d/fs-server.pid"
+	# The boot's own log: this function's stdout is it.
+	logf=$(readlink -f /proc/self/fd/1)
+	if [ -f "$logf" ]; then
+		( exec setsid timeout "$NBD_E2E_LIMIT" bash -c '
+			tail -n0 -F "$1" 2>/dev/null | while read -r line; do
+				case "$line" in
+				*"swap_nbd: host: restart the swap server"*)
+					kill -TERM -- "-$(cat "$2/swap-server.pid")" 2>/dev/null
+					sleep 3
+					setsid timeout 900 qemu-nbd --bind=127.0.0.1 --port="$3" -x swap \
+						-f raw --cache=writeback --persistent --shared=4 \
+						"$2/swap.img" >>"$2/swap.log" 2>&1 &
+					echo $! >"$2/swap-server.pid" ;;
+				*"swap_nbd: host: flood"*)
+					timeout 30 python3 - "$4" >"$2/flood.log" 2>&1 <<"PY" &
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+end, n = time.time() + 20, 0
+while time.time() < end and n < 400000:
+    s.sendto(b"x" * 1024, ("127.0.0.1", int(sys.argv[1])))
+    n += 1
+print("flood: sent", n, "datagrams of 1024 bytes")
+PY
+					echo $! >"$2/flood.pid" ;;
+				esac
+			done' watcher "$logf" "$d" "$sp" "$hp" ) &
+		echo $! >"$d/watcher.pid"
+	fi
+	QEMU_EXTRA="-netdev user,id=n0,restrict=on"
+	QEMU_EXTRA+=",guestfwd=tcp:10.0.2.100:10809-tcp:127.0.0.1:$sp"
+	QEMU_EXTRA+=",guestfwd=tcp:10.0.2.100:10810-tcp:127.0.0.1:$fp"
+	QEMU_EXTRA+=",hostfwd=udp:127.0.0.1:$hp-10.0.2.15:9"
+	QEMU_EXTRA+=" -device virtio-net-pci,netdev=n0,disable-legacy=on"
+	export QEMU_EXTRA
+	KERNEL_EXTRA="ip=10.0.2.15/24,10.0.2.2 nbd=10.0.2.100:10809/swap swap=nbd0"
+	KERNEL_EXTRA+=" kunit.expect=nbd.swap:nbd0,nbd.fs:10.0.2.100:10810,swap.size:$(( ${cur_mem%M} * 3 / 2 ))M"
+	export KERNEL_EXTRA
+}
+# After the run: the swap header is still mkswap's, the ext2 image passes
+# e2fsck and holds the file the suite wrote, byte for byte.
+nbd_check() {
+	local d="$O/e2e/$cur_name" magic got
+	nbd_cleanup
+	if ! log_has '^ *ok [0-9]* ext2_on_nbd_read_and_written$' "$1"; then
+		[ "${GLOB:-*}" = "*" ] &&
+			{ echo "swap_nbd did not pass its ext2 case"; return 1; }
+		return 0
+	fi
+	magic=$(dd if="$d/swap.img" bs=1 skip=4086 count=10 2>/dev/null)
+	[ "$magic" = SWAPSPACE2 ] ||
+		{ echo "swap.img: the swap header's signature is gone (found '$magic')"; return 1; }
+	e2fsck -fn "$d/fs.img" >/dev/null 2>&1 ||
+		{ echo "e2fsck -fn finds fs.img inconsistent"; return 1; }
+	got=$(debugfs -R "cat /written.txt" "$d/fs.img" 2>/dev/null)
+	[ "$got" = "written over NBD" ] ||
+		{ echo "fs.img: /written.txt holds '$got', not 'written over NBD'"; return 1; }
+	echo "ok   the swap header is mkswap's; fs.img is clean and holds what the guest wrote"
+}

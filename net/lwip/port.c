@@ -100,8 +100,10 @@ void *lwip_port_malloc(size_t size)
 	void *p = READ_ONCE(lwip_port_fail_ordinary) ? NULL :
 		  kmalloc(size, GFP_NOWAIT | __GFP_NOWARN);
 
+	/* The reserves a page at a time (kmalloc_pages: never a whole
+	 * slab of them), for what may be the swap connection's. */
 	if (!p && netd_memalloc_active()) {
-		p = kmalloc(size, GFP_NOWAIT | __GFP_MEMALLOC | __GFP_NOWARN);
+		p = kmalloc_pages(size, GFP_NOWAIT | __GFP_MEMALLOC | __GFP_NOWARN);
 		if (p) {
 			lwip_mem.reserve_allocs++;
 			lwip_port_reserve_used = true;
