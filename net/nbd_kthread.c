@@ -88,6 +88,8 @@ struct nbd_device {
 	uint8_t *rxbuf;
 	struct thread *sender, *receiver;
 
+	uint64_t last_progress_ns;	/* a reply byte, or the first request
+					 * sent into an empty table */
 	/* For `nbd` and the tests. */
 	unsigned long requests, reconnects, resent, server_errors;
 	uint64_t down_since_ns, longest_down_ns;
@@ -98,6 +100,21 @@ static struct nbd_device *nbd_devs[NBD_MAX_DEVICES];
 static unsigned int nbd_count;
 static DEFINE_MUTEX(nbd_devs_lock);
 static unsigned int nbd_timeout_s = 60;
+static unsigned int nbd_io_timeout_s = 30;
+
+static int set_nbd_io_timeout(const char *value)
+{
+	uint64_t v;
+
+	if (!value || !parse_u64(value, &v, false) || v < 1 || v > 3600) {
+		pr_err("nbd: nbd.io_timeout=%s: expected seconds, 1-3600\n",
+		       value ? value : "");
+		return -1;
+	}
+	nbd_io_timeout_s = (unsigned int)v;
+	return 0;
+}
+KERNEL_PARAM("nbd.io_timeout", set_nbd_io_timeout, "seconds without a reply, with requests in flight, before an NBD connection is taken as dead and made again (30)");
 
 static int set_nbd_timeout(const char *value)
 {
@@ -196,20 +213,26 @@ static int send_all(struct net_sock *s, const void *buf, size_t len)
 }
 
 /*
- * Connect and negotiate the export: 0 with *out the memalloc socket and
- * nd->hs DONE, or -errno with why.
+ * Connect and negotiate the export on nd->sock: the first time a new
+ * socket (net_tcp_connect), after that the same one again
+ * (net_sock_reconnect: nothing allocated, so a reconnect works while
+ * memory is out and swap waits for this device). 0 with nd->hs DONE and
+ * the socket memalloc, or -errno with why (the socket left unconnected;
+ * freed if it was new).
  */
-static int nbd_open(struct nbd_device *nd, struct net_sock **out, char *why,
-		    size_t why_len)
+static int nbd_open(struct nbd_device *nd, char *why, size_t why_len)
 {
 	uint64_t deadline = clock_ns() + (uint64_t)NBD_HANDSHAKE_MS * 1000000;
+	bool fresh = !nd->sock;
 	char server[24];
 	struct net_sock *s;
 	int err;
 
-	*out = NULL;
 	fmt_server(nd, server);
-	err = net_tcp_connect(nd->addr, nd->port, NBD_CONNECT_MS, &s);
+	if (fresh)
+		err = net_tcp_connect(nd->addr, nd->port, NBD_CONNECT_MS, &nd->sock);
+	else
+		err = net_sock_reconnect(nd->sock, NBD_CONNECT_MS);
 	if (err) {
 		ksnprintf(why, why_len, "cannot connect to %s: %s", server,
 			  err == -ECONNREFUSED ? "connection refused" :
@@ -218,6 +241,15 @@ static int nbd_open(struct nbd_device *nd, struct net_sock **out, char *why,
 			  err == -ENETUNREACH ? "network unreachable (no address?)" :
 			  "error");
 		return err;
+	}
+	s = nd->sock;
+	/* Before the handshake: the server's first bytes may come into the
+	 * reserves. */
+	err = net_sock_set_memalloc(s);
+	if (err) {
+		ksnprintf(why, why_len, "%s: cannot mark the connection memalloc (%d)",
+			  server, err);
+		goto fail;
 	}
 	nbd_handshake_init(&nd->hs, nd->export);
 	for (;;) {
@@ -235,8 +267,8 @@ static int nbd_open(struct nbd_device *nd, struct net_sock **out, char *why,
 			break;
 		if (nd->hs.state == NBD_HS_FAILED) {
 			ksnprintf(why, why_len, "%s: %s", server, nd->hs.reason);
-			net_sock_close(s);
-			return nd->hs.error;
+			err = nd->hs.error;
+			goto fail;
 		}
 		if (clock_ns() > deadline) {
 			err = -ETIMEDOUT;
@@ -255,23 +287,21 @@ static int nbd_open(struct nbd_device *nd, struct net_sock **out, char *why,
 		    (size_t)got && nd->hs.state == NBD_HS_DONE) {
 			ksnprintf(why, why_len, "%s: the server sent data before any request "
 				  "(protocol error)", server);
-			net_sock_abort(s);
-			return -EPROTO;
+			err = -EPROTO;
+			goto fail;
 		}
 	}
-	err = net_sock_set_memalloc(s);
-	if (err) {
-		ksnprintf(why, why_len, "%s: cannot mark the connection memalloc (%d)",
-			  server, err);
-		net_sock_abort(s);
-		return err;
-	}
-	*out = s;
 	return 0;
 broken:
 	ksnprintf(why, why_len, "%s: the connection broke during the handshake (%s)",
 		  server, err == -ETIMEDOUT ? "timed out" : "reset");
-	net_sock_abort(s);
+fail:
+	if (fresh) {
+		net_sock_abort(s);
+		nd->sock = NULL;
+	} else {
+		net_sock_kill(s);
+	}
 	return err;
 }
 
@@ -342,20 +372,18 @@ static bool nbd_reconnect(struct nbd_device *nd, const char *why)
 	pr_warn("%s: connection to %s lost: %s; reconnecting for up to %u s "
 		"(%u requests in flight wait)\n", nd->bdev.name, server, why,
 		nbd_timeout_s, nd->conn.nr_inflight);
-	/* Stop a send blocked on the old connection, then take the socket. */
+	/* Stop a send blocked on the old connection, then take the socket
+	 * (kept: it is connected again, its memory reused). */
 	net_sock_kill(nd->sock);
 	mutex_lock(&nd->send_lock);
-	net_sock_close(nd->sock);
-	nd->sock = NULL;
 	while (clock_ns() < limit && !kthread_should_stop()) {
-		struct net_sock *s;
 		struct nbd_inflight *slot;
 		uint8_t hdr[NBD_REQUEST_SIZE];
 		unsigned int resent = 0;
 		int err;
 
 		tries++;
-		err = nbd_open(nd, &s, reason, sizeof(reason));
+		err = nbd_open(nd, reason, sizeof(reason));
 		if (!err) {
 			mutex_lock(&nd->conn_lock);
 			err = nbd_conn_start(&nd->conn, &nd->hs);
@@ -365,10 +393,9 @@ static bool nbd_reconnect(struct nbd_device *nd, const char *why)
 				ksnprintf(reason, sizeof(reason), "%s",
 					  nbd_conn_reason(&nd->conn));
 				mutex_unlock(&nd->conn_lock);
-				net_sock_close(s);
+				net_sock_kill(nd->sock);
 				break;
 			}
-			nd->sock = s;
 			while (!err && (slot = nbd_conn_resend_next(&nd->conn, hdr))) {
 				err = send_request(nd, hdr, slot->priv);
 				resent++;
@@ -382,6 +409,7 @@ static bool nbd_reconnect(struct nbd_device *nd, const char *why)
 				if (down > nd->longest_down_ns)
 					nd->longest_down_ns = down;
 				nd->down_since_ns = 0;
+				WRITE_ONCE(nd->last_progress_ns, clock_ns());
 				set_state(nd, NBD_CONNECTED);
 				mutex_unlock(&nd->send_lock);
 				pr_info("%s: reconnected to %s after %llu ms (%u tries), "
@@ -391,8 +419,7 @@ static bool nbd_reconnect(struct nbd_device *nd, const char *why)
 				return true;
 			}
 			ksnprintf(reason, sizeof(reason), "%s: resending failed", server);
-			net_sock_abort(s);
-			nd->sock = NULL;
+			net_sock_kill(nd->sock);
 		}
 		sleep_ms(backoff);
 		backoff = backoff * 2 > NBD_BACKOFF_MAX_MS ? NBD_BACKOFF_MAX_MS :
@@ -424,9 +451,22 @@ static int nbd_receiver(void *arg)
 		long n = net_sock_recv(nd->sock, nd->rxbuf, NBD_RXBUF, 1000);
 		int err;
 
-		if (n == -ETIMEDOUT)
-			continue;		/* idle */
+		if (n == -ETIMEDOUT) {
+			/* Idle, or a server that stopped answering without
+			 * closing (a path that drops everything): past
+			 * nbd.io_timeout with requests waiting, start over. */
+			if (READ_ONCE(nd->conn.nr_inflight) &&
+			    clock_ns() - READ_ONCE(nd->last_progress_ns) >
+			    (uint64_t)nbd_io_timeout_s * 1000000000ull) {
+				ksnprintf(why, sizeof(why), "no reply for %u s with %u requests in flight",
+					  nbd_io_timeout_s, READ_ONCE(nd->conn.nr_inflight));
+				if (!nbd_reconnect(nd, why))
+					break;
+			}
+			continue;
+		}
 		if (n > 0) {
+			WRITE_ONCE(nd->last_progress_ns, clock_ns());
 			mutex_lock(&nd->conn_lock);
 			err = nbd_conn_input(&nd->conn, nd->rxbuf, (size_t)n);
 			if (err)
@@ -526,6 +566,8 @@ static int nbd_sender(void *arg)
 			continue;
 		}
 		nd->requests++;
+		if (READ_ONCE(nd->conn.nr_inflight) == 1)
+			WRITE_ONCE(nd->last_progress_ns, clock_ns());
 		/* A failed send leaves the request in the table: the
 		 * receiver sees the connection die and resends it. */
 		if (send_request(nd, hdr, req))
@@ -600,7 +642,7 @@ int nbd_connect(uint32_t addr, uint16_t port, const char *export,
 	init_waitqueue_head(&nd->wq, "nbd");
 	INIT_LIST_HEAD(&nd->pending);
 	nbd_conn_init(&nd->conn, nd->slots, NBD_SLOTS, &nbd_conn_ops, nd);
-	err = nbd_open(nd, &nd->sock, why, why_len);
+	err = nbd_open(nd, why, why_len);
 	if (!err)
 		err = nbd_conn_start(&nd->conn, &nd->hs);
 	if (err) {

@@ -49,6 +49,15 @@ void net_sock_abort(struct net_sock *s);
 /* Reset the connection but keep s: calls in progress on it (in other
  * threads) return -ENOTCONN soon; close it once they have. */
 void net_sock_kill(struct net_sock *s);
+/*
+ * Connect s again to the same peer (after it died or was killed; nobody
+ * else in a call on it), waiting at most timeout_ms. Its ring is reused:
+ * nothing is allocated here but lwIP's own PCB and segments, which a
+ * memalloc socket may take from the reserves. So a connection that swap
+ * depends on can be made again while memory is out. 0 or -errno (s stays
+ * unconnected, ready for another try).
+ */
+int net_sock_reconnect(struct net_sock *s, unsigned int timeout_ms);
 
 /*
  * Mark a connected socket as carrying the traffic that frees memory (swap:

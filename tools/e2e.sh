@@ -331,7 +331,7 @@ nbd_cleanup() {
 	return 0
 }
 nbd_setup() {
-	local d="$O/e2e/$cur_name" sp fp hp logf
+	local d="$O/e2e/$cur_name" sp fp hp logf me
 	nbd_cleanup
 	mkdir -p "$d/fs-root" && rm -f "$d"/*.img "$d"/*.log || return 1
 	truncate -s 512M "$d/swap.img" && chmod 600 "$d/swap.img" &&
@@ -346,8 +346,10 @@ nbd_setup() {
 	echo "$hp" >"$d/flood.port"
 	nbd_serve "$d/swap.img" swap "$sp" "$d/swap-server.pid"
 	nbd_serve "$d/fs.img" disk "$fp" "$d/fs-server.pid"
-	# The boot's own log: this function's stdout is it.
-	logf=$(readlink -f /proc/self/fd/1)
+	# The boot's own log: this function's stdout is it (asked of this
+	# shell's pid: inside $(...) fd 1 is the substitution's pipe).
+	me=$BASHPID
+	logf=$(readlink -f "/proc/$me/fd/1")
 	if [ -f "$logf" ]; then
 		( exec setsid timeout "$NBD_E2E_LIMIT" bash -c '
 			tail -n0 -F "$1" 2>/dev/null | while read -r line; do
@@ -375,7 +377,12 @@ PY
 		echo $! >"$d/watcher.pid"
 	fi
 	QEMU_EXTRA="-netdev user,id=n0,restrict=on"
-	QEMU_EXTRA+=",guestfwd=tcp:10.0.2.100:10809-tcp:127.0.0.1:$sp"
+	# The swap export through tools/tcp-relay, a new connection to the
+	# server for each guest connection: the restart needs it (the chardev
+	# form is one connection for QEMU's life; tools/tcp-relay says more).
+	printf '#!/bin/sh\nexec python3 %s/tools/tcp-relay 127.0.0.1 %s\n' "$PWD" "$sp" >"$d/relay-swap"
+	chmod +x "$d/relay-swap"
+	QEMU_EXTRA+=",guestfwd=tcp:10.0.2.100:10809-cmd:$(readlink -f "$d/relay-swap")"
 	QEMU_EXTRA+=",guestfwd=tcp:10.0.2.100:10810-tcp:127.0.0.1:$fp"
 	QEMU_EXTRA+=",hostfwd=udp:127.0.0.1:$hp-10.0.2.15:9"
 	QEMU_EXTRA+=" -device virtio-net-pci,netdev=n0,disable-legacy=on"

@@ -31,9 +31,13 @@ struct net_sock {
 	size_t unacked;			/* taken, window not yet reopened */
 	bool queued;			/* on recved_socks */
 	bool connected, eof, dead;
-	bool memalloc;			/* net_sock_set_memalloc */
+	bool memalloc;			/* in the memalloc table now */
+	bool memalloc_wanted;		/* net_sock_set_memalloc: on every
+					 * connection it makes */
 	uint16_t local_port, remote_port;	/* for the memalloc table */
 	uint32_t remote_ip_n;
+	uint32_t addr;			/* the peer, host order */
+	uint16_t port;
 	int err;			/* why dead */
 	unsigned long sent_gen;		/* bumped as lwIP frees send space */
 	struct wait_queue_head wq;
@@ -204,10 +208,23 @@ struct connect_arg {
 	uint16_t port;
 };
 
-static int do_connect(void *arg)
+static int register_memalloc(struct net_sock *s)
 {
-	struct connect_arg *ca = arg;
-	struct net_sock *s = ca->s;
+	int err;
+
+	if (s->memalloc || !s->pcb)
+		return s->pcb ? 0 : -ENOTCONN;
+	s->local_port = s->pcb->local_port;
+	s->remote_port = s->pcb->remote_port;
+	s->remote_ip_n = ip4_addr_get_u32(ip_2_ip4(&s->pcb->remote_ip));
+	err = net_memalloc_add(s->local_port, s->remote_ip_n, s->remote_port);
+	if (!err)
+		s->memalloc = true;
+	return err;
+}
+
+static int __do_connect(struct net_sock *s)
+{
 	ip_addr_t to;
 	err_t err;
 
@@ -220,14 +237,29 @@ static int do_connect(void *arg)
 	tcp_sent(s->pcb, sock_sent_cb);
 	/* Requests and replies, not a stream: send each at once. */
 	tcp_nagle_disable(s->pcb);
-	ip_addr_set_ip4_u32(&to, lwip_htonl(ca->addr));
-	err = tcp_connect(s->pcb, &to, ca->port, sock_connected_cb);
+	ip_addr_set_ip4_u32(&to, lwip_htonl(s->addr));
+	err = tcp_connect(s->pcb, &to, s->port, sock_connected_cb);
 	if (err != ERR_OK) {
 		tcp_abort(s->pcb);	/* calls sock_err_cb: pcb NULL */
 		s->pcb = NULL;
 		return err == ERR_RTE ? -ENETUNREACH : lwip_to_errno(err);
 	}
-	return 0;
+	/* A memalloc socket's SYN-ACK may arrive into the reserves: it is
+	 * in the table before it is sent for. */
+	return s->memalloc_wanted ? register_memalloc(s) : 0;
+}
+
+static int do_connect(void *arg)
+{
+	struct net_sock *s = arg;
+	int err;
+
+	if (s->memalloc_wanted)
+		netd_memalloc_enter();
+	err = __do_connect(s);
+	if (s->memalloc_wanted)
+		netd_memalloc_leave();
+	return err;
 }
 
 /* Detach s from lwIP; gracefully (FIN) or not (RST). */
@@ -272,10 +304,25 @@ static void sock_free(struct net_sock *s, bool abort)
 	kfree(s);
 }
 
+/* Connect s (fresh or reset) to its peer, waiting at most timeout_ms. */
+static int sock_connect(struct net_sock *s, unsigned int timeout_ms)
+{
+	int err = net_call(do_connect, s);
+
+	if (!err) {
+		wait_event_timeout(s->wq, READ_ONCE(s->connected) ||
+				   READ_ONCE(s->dead), timeout_ms);
+		if (READ_ONCE(s->dead))
+			err = s->err;
+		else if (!READ_ONCE(s->connected))
+			err = -ETIMEDOUT;
+	}
+	return err;
+}
+
 int net_tcp_connect(uint32_t addr, uint16_t port, unsigned int timeout_ms,
 		    struct net_sock **out)
 {
-	struct connect_arg ca = { .addr = addr, .port = port };
 	struct net_sock *s;
 	int err;
 
@@ -293,22 +340,44 @@ int net_tcp_connect(uint32_t addr, uint16_t port, unsigned int timeout_ms,
 	spin_lock_init(&s->lock, "net_sock");
 	init_waitqueue_head(&s->wq, "net_sock");
 	INIT_LIST_HEAD(&s->recved_node);
-	ca.s = s;
-	err = net_call(do_connect, &ca);
-	if (!err) {
-		wait_event_timeout(s->wq, READ_ONCE(s->connected) ||
-				   READ_ONCE(s->dead), timeout_ms);
-		if (READ_ONCE(s->dead))
-			err = s->err;
-		else if (!READ_ONCE(s->connected))
-			err = -ETIMEDOUT;
-	}
+	s->addr = addr;
+	s->port = port;
+	err = sock_connect(s, timeout_ms);
 	if (err) {
 		sock_free(s, true);
 		return err;
 	}
 	*out = s;
 	return 0;
+}
+
+/* Back to a socket that has not connected yet (netd: nothing of it is
+ * in lwIP any more once do_close ran). */
+static int do_reset(void *arg)
+{
+	struct net_sock *s = arg;
+	struct close_arg ca = { s, true };
+	unsigned long flags;
+
+	do_close(&ca);
+	spin_lock_irqsave(&s->lock, flags);
+	s->head = s->tail = s->unacked = 0;
+	s->connected = s->eof = s->dead = false;
+	s->err = 0;
+	spin_unlock_irqrestore(&s->lock, flags);
+	return 0;
+}
+
+int net_sock_reconnect(struct net_sock *s, unsigned int timeout_ms)
+{
+	int err = net_call(do_reset, s);
+
+	if (err)
+		return err;
+	err = sock_connect(s, timeout_ms);
+	if (err)
+		net_call(do_reset, s);	/* not half connected */
+	return err;
 }
 
 struct write_arg {
@@ -362,19 +431,11 @@ static int do_write(void *arg)
 static int do_set_memalloc(void *arg)
 {
 	struct net_sock *s = arg;
-	int err;
 
 	if (!s->pcb)
 		return s->err ? s->err : -ENOTCONN;
-	if (s->memalloc)
-		return 0;
-	s->local_port = s->pcb->local_port;
-	s->remote_port = s->pcb->remote_port;
-	s->remote_ip_n = ip4_addr_get_u32(ip_2_ip4(&s->pcb->remote_ip));
-	err = net_memalloc_add(s->local_port, s->remote_ip_n, s->remote_port);
-	if (!err)
-		s->memalloc = true;
-	return err;
+	s->memalloc_wanted = true;
+	return register_memalloc(s);
 }
 
 int net_sock_set_memalloc(struct net_sock *s)
