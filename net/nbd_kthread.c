@@ -93,6 +93,7 @@ struct nbd_device {
 	/* For `nbd` and the tests. */
 	unsigned long requests, reconnects, resent, server_errors;
 	uint64_t down_since_ns, longest_down_ns;
+	uint64_t longest_stall_ns;	/* requests waiting, nothing heard */
 	char last_error[160];
 };
 
@@ -466,7 +467,12 @@ static int nbd_receiver(void *arg)
 			continue;
 		}
 		if (n > 0) {
-			WRITE_ONCE(nd->last_progress_ns, clock_ns());
+			uint64_t now = clock_ns();
+
+			if (READ_ONCE(nd->conn.nr_inflight) &&
+			    now - READ_ONCE(nd->last_progress_ns) > nd->longest_stall_ns)
+				nd->longest_stall_ns = now - READ_ONCE(nd->last_progress_ns);
+			WRITE_ONCE(nd->last_progress_ns, now);
 			mutex_lock(&nd->conn_lock);
 			err = nbd_conn_input(&nd->conn, nd->rxbuf, (size_t)n);
 			if (err)
@@ -763,13 +769,15 @@ static int cmd_nbd(int argc, char **argv)
 
 		fmt_server(nd, server);
 		printk("%s: %s export '%s', %llu MiB, %s; %u in flight, %lu requests, "
-		       "%lu server errors, %lu reconnects (%lu resent, longest down %llu ms)\n",
+		       "%lu server errors, %lu reconnects (%lu resent, longest down %llu ms), "
+		       "longest wait for the server %llu ms\n",
 		       nd->bdev.name, server, nd->export,
 		       (unsigned long long)(nd->bdev.nr_sectors >> 11),
 		       nbd_state_names[READ_ONCE(nd->state)],
 		       READ_ONCE(nd->conn.nr_inflight), nd->requests,
 		       nd->server_errors, nd->reconnects, nd->resent,
-		       (unsigned long long)(nd->longest_down_ns / 1000000));
+		       (unsigned long long)(nd->longest_down_ns / 1000000),
+		       (unsigned long long)(nd->longest_stall_ns / 1000000));
 		if (nd->last_error[0])
 			printk("  last error: %s\n", nd->last_error);
 	}
