@@ -306,22 +306,27 @@ fail:
 	return err;
 }
 
-/* Send a header and, for a WRITE, its data. Caller holds send_lock. */
+/* Send a header and, for a WRITE, its data, as one stream (they share
+ * segments). Caller holds send_lock. */
 static int send_request(struct nbd_device *nd, const uint8_t *hdr,
 			struct blk_request *req)
 {
-	int err = send_all(nd->sock, hdr, NBD_REQUEST_SIZE);
+	struct net_iov iov[1 + 64];
+	unsigned int n = 0;
 
-	if (err || req->op != BLK_OP_WRITE)
-		return err;
-	for (unsigned int i = 0; i < req->nr_segs && !err; i++) {
-		const struct blk_segment *g = &req->segs[i];
+	iov[n++] = (struct net_iov){ hdr, NBD_REQUEST_SIZE };
+	if (req->op == BLK_OP_WRITE) {
+		if (req->nr_segs > 64)
+			return -EINVAL;
+		for (unsigned int i = 0; i < req->nr_segs; i++) {
+			const struct blk_segment *g = &req->segs[i];
 
-		err = send_all(nd->sock,
-			       (uint8_t *)page_address(g->page) + g->offset,
-			       g->len);
+			iov[n++] = (struct net_iov){
+				(uint8_t *)page_address(g->page) + g->offset,
+				g->len };
+		}
 	}
-	return err;
+	return net_sock_sendv(nd->sock, iov, n, NBD_SEND_MS);
 }
 
 static void fail_pending(struct nbd_device *nd, int err)

@@ -36,6 +36,14 @@ int net_tcp_connect(uint32_t addr, uint16_t port, unsigned int timeout_ms,
 /* Queue all len bytes: 0, or -errno (then some may have been queued). */
 int net_sock_send(struct net_sock *s, const void *buf, size_t len,
 		  unsigned int timeout_ms);
+/* The same for n pieces sent as one stream: they share segments (a
+ * request's header and its data go out together). */
+struct net_iov {
+	const void *base;
+	size_t len;
+};
+int net_sock_sendv(struct net_sock *s, const struct net_iov *iov,
+		   unsigned int n, unsigned int timeout_ms);
 /* Wait for at least one byte (at most timeout_ms); take up to len. Bytes
  * taken (> 0), 0 at the peer's end of stream, or -errno. */
 long net_sock_recv(struct net_sock *s, void *buf, size_t len,

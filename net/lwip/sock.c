@@ -382,34 +382,56 @@ int net_sock_reconnect(struct net_sock *s, unsigned int timeout_ms)
 
 struct write_arg {
 	struct net_sock *s;
-	const uint8_t *buf;
-	size_t len;
+	const struct net_iov *iov;	/* what is left to send */
+	unsigned int n;
+	size_t off;			/* into iov[0] */
 	size_t done;			/* out: bytes queued by this call */
 };
 
+/*
+ * Queue as much of the iovs as lwIP takes now, every piece but the last
+ * with TCP_WRITE_FLAG_MORE, then send: a request's header and its data
+ * leave in the same segments (a 28-byte header alone in a segment costs,
+ * on QEMU's user network, a delayed ACK of the host's before the data).
+ */
 static int __do_write(struct write_arg *wa)
 {
 	struct tcp_pcb *pcb = wa->s->pcb;
-	size_t n;
 	err_t err = ERR_OK;
 
 	wa->done = 0;
 	if (!pcb)
 		return wa->s->err ? wa->s->err : -ENOTCONN;
-	n = wa->len < tcp_sndbuf(pcb) ? wa->len : tcp_sndbuf(pcb);
-	/* lwIP may refuse a big write for want of segments: halve it. */
-	while (n) {
-		err = tcp_write(pcb, wa->buf, (u16_t)n, TCP_WRITE_FLAG_COPY);
-		if (err != ERR_MEM)
+	while (wa->n) {
+		size_t left = wa->iov->len - wa->off;
+		size_t n = left < tcp_sndbuf(pcb) ? left : tcp_sndbuf(pcb);
+		bool last = wa->n == 1 && n == left;
+
+		if (n > 0xffff)
+			n = 0xffff;
+		/* lwIP may refuse a big write for want of segments: halve. */
+		while (n) {
+			err = tcp_write(pcb, (const uint8_t *)wa->iov->base + wa->off,
+					(u16_t)n, TCP_WRITE_FLAG_COPY |
+					(last ? 0 : TCP_WRITE_FLAG_MORE));
+			if (err != ERR_MEM)
+				break;
+			n /= 2;
+		}
+		if (err != ERR_OK && err != ERR_MEM)
+			return lwip_to_errno(err);
+		if (!n)
 			break;
-		n /= 2;
+		wa->done += n;
+		wa->off += n;
+		if (wa->off == wa->iov->len) {
+			wa->iov++;
+			wa->n--;
+			wa->off = 0;
+		}
 	}
-	if (err != ERR_OK && err != ERR_MEM)
-		return lwip_to_errno(err);
-	if (n) {
-		wa->done = n;
+	if (wa->done)
 		tcp_output(pcb);
-	}
 	return 0;
 }
 
@@ -443,26 +465,26 @@ int net_sock_set_memalloc(struct net_sock *s)
 	return net_call(do_set_memalloc, s);
 }
 
-int net_sock_send(struct net_sock *s, const void *buf, size_t len,
-		  unsigned int timeout_ms)
+int net_sock_sendv(struct net_sock *s, const struct net_iov *iov,
+		   unsigned int n, unsigned int timeout_ms)
 {
 	uint64_t deadline = clock_ns() + (uint64_t)timeout_ms * 1000000;
-	struct write_arg wa = { .s = s };
-	size_t off = 0;
+	struct write_arg wa = { .s = s, .iov = iov, .n = n };
 
-	while (off < len) {
+	while (wa.n && !wa.iov->len) {
+		wa.iov++;
+		wa.n--;
+	}
+	while (wa.n) {
 		unsigned long gen = READ_ONCE(s->sent_gen);
 		uint64_t now;
 		int err;
 
 		if (READ_ONCE(s->dead))
 			return s->err;
-		wa.buf = (const uint8_t *)buf + off;
-		wa.len = len - off > 0xffff ? 0xffff : len - off;
 		err = net_call(do_write, &wa);
 		if (err)
 			return err;
-		off += wa.done;
 		if (wa.done)
 			continue;
 		/* Nothing fitted: wait for the peer's ACKs to free space. */
@@ -474,6 +496,14 @@ int net_sock_send(struct net_sock *s, const void *buf, size_t len,
 				   (unsigned int)((deadline - now) / 1000000) + 1);
 	}
 	return 0;
+}
+
+int net_sock_send(struct net_sock *s, const void *buf, size_t len,
+		  unsigned int timeout_ms)
+{
+	struct net_iov iov = { buf, len };
+
+	return net_sock_sendv(s, &iov, 1, timeout_ms);
 }
 
 size_t net_sock_rx_pending(struct net_sock *s)
