@@ -81,13 +81,17 @@ void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order)
  * Direct reclaim by a user thread while the reserves are half used: wake
  * kswapd and wait until it has brought free memory above half the min
  * watermarks, or a second (mm/vmscan.h). Kernel threads go on: the one
- * that frees memory (the NBD client, a flusher) must never wait here.
+ * that frees memory (the NBD client, a flusher) must never wait here;
+ * so does everyone once kswapd has given up on the node (no one would
+ * end the wait).
  */
 static void pfmemalloc_throttle(pg_data_t *pgdat)
 {
 	struct kswapd_state *ks = ks_of(pgdat);
 
-	if (!ks || !current->mm)
+	/* kswapd has given up on the node (Linux's allow_direct_reclaim):
+	 * nobody would wake us, and direct reclaim is what is left. */
+	if (!ks || !current->mm || node_hopeless(pgdat))
 		return;
 	count_vm_event(PGSCAN_DIRECT_THROTTLE);
 	WRITE_ONCE(ks->woken, true);
