@@ -534,7 +534,11 @@ static int nbd_sender(void *arg)
 		wait_event_timeout(nd->wq, sender_has_work(nd) ||
 				   kthread_should_stop(), 1000);
 		if (READ_ONCE(nd->state) == NBD_DEAD) {
+			/* Nothing more is sent: fail what was queued (the
+			 * block layer refuses new requests to a dead disk)
+			 * and idle, not spin on "work". */
 			fail_pending(nd, -EIO);
+			sleep_ms(1000);
 			continue;
 		}
 		mutex_lock(&nd->send_lock);
@@ -678,6 +682,12 @@ int nbd_connect(uint32_t addr, uint16_t port, const char *export,
 	nd->state = NBD_CONNECTED;
 	nd->sender = kthread_run(nbd_sender, nd, "%s-tx", b->name);
 	nd->receiver = kthread_run(nbd_receiver, nd, "%s-rx", b->name);
+	/* Nobody stops them: the receiver ends when the device dies, the
+	 * sender idles; each frees itself when it ends. */
+	if (nd->sender)
+		kthread_detach(nd->sender);
+	if (nd->receiver)
+		kthread_detach(nd->receiver);
 	if (!nd->sender || !nd->receiver) {
 		/* Threads are never stopped once started (no detach yet):
 		 * a device without both is dead from the start. */
