@@ -82,7 +82,6 @@ static struct swap_io *swap_io_from_pool(struct swap_info_struct *si)
 	spin_lock_irqsave(&si->io_pool_lock, flags);
 	if (si->io_pool_nr) {
 		io = si->io_pool[--si->io_pool_nr];
-		si->io_pool_used++;
 	}
 	spin_unlock_irqrestore(&si->io_pool_lock, flags);
 	return io;
@@ -118,7 +117,6 @@ static struct swap_io *swap_io_alloc(struct swap_info_struct *si, gfp_t gfp)
 	if (!io)
 		io = swap_io_from_pool(si);
 	for (int i = 0; !io && i < 10 && can_sleep(); i++) {
-		si->io_pool_waits++;
 		wait_event_timeout(si->io_pool_wait, swap_io_pool_has(si), 100);
 		io = swap_io_from_pool(si);
 	}

@@ -186,8 +186,6 @@ struct swap_info_struct {
 	spinlock_t io_pool_lock;
 	struct swap_io *io_pool[SWAP_IO_POOL];
 	unsigned int io_pool_nr;
-	unsigned long io_pool_used;	/* requests the pool served */
-	unsigned long io_pool_waits;	/* times one waited for the pool */
 	struct wait_queue_head io_pool_wait;
 };
 
