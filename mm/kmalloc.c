@@ -137,6 +137,16 @@ size_t ksize(const void *p)
 	return PAGE_SIZE << page->order;
 }
 
+bool kmalloc_in_slab(const void *p)
+{
+	struct page *page;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return false;
+	page = virt_to_page(p);
+	return page && PageSlab(page);
+}
+
 void *krealloc_from(struct kmalloc_set *ks, const void *p, size_t new_size,
 		    gfp_t gfp)
 {

@@ -59,6 +59,9 @@ void *kmalloc_pages(size_t size, gfp_t gfp);
 void kfree(const void *p);
 /* The usable size of p: its size class or its pages (>= what was asked). */
 size_t ksize(const void *p);
+/* Is p an object in a slab (one of kmem_objects_in_use_total's), rather
+ * than pages of its own (a large kmalloc, kmalloc_pages)? */
+bool kmalloc_in_slab(const void *p);
 
 /* The size class kmalloc uses for size (its object size); 0 if pages. */
 size_t kmalloc_size_class(size_t size);

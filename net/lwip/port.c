@@ -12,6 +12,7 @@
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "mm/kmalloc.h"
+#include "net/net.h"
 #include "lwip/sys.h"
 #include "net/lwip/include/libc/stdlib.h"	/* atoi, as lwIP sees it */
 
@@ -116,6 +117,8 @@ void *lwip_port_malloc(size_t size)
 		return NULL;
 	}
 	lwip_mem.bytes += ksize(p);
+	if (kmalloc_in_slab(p))
+		WRITE_ONCE(lwip_mem.slab_objects, lwip_mem.slab_objects + 1);
 	if (lwip_mem.bytes > lwip_mem.peak)
 		lwip_mem.peak = lwip_mem.bytes;
 	lwip_mem.allocs++;
@@ -143,7 +146,14 @@ void lwip_port_free(void *p)
 		return;
 	}
 	lwip_mem.bytes -= ksize(p);
+	if (kmalloc_in_slab(p))
+		WRITE_ONCE(lwip_mem.slab_objects, lwip_mem.slab_objects - 1);
 	kfree(p);
+}
+
+unsigned long net_slab_objects(void)
+{
+	return READ_ONCE(lwip_mem.slab_objects);
 }
 
 static struct prng lwip_prng;

@@ -11,6 +11,7 @@
  * and refused. */
 struct lwip_mem_stats {
 	unsigned long bytes, peak, allocs, failed;
+	unsigned long slab_objects;	/* of bytes, objects in slabs now */
 	unsigned long reserve_allocs;	/* of allocs, from the reserves */
 	/* small objects from the static last-resort stash (port.c) */
 	unsigned long stash_allocs, stash_in_use, stash_peak;

@@ -19,6 +19,8 @@
  *   anon        NR_ANON_MAPPED      pagetables  NR_PAGETABLE
  *   stack_kb    NR_KERNEL_STACK_KB  slab_objects  over every cache
  *   threads     nr_threads()        processes   nr_processes()
+ * The network stack's slab objects are left out (net_slab_objects): its
+ * timers free them whenever they expire, not when a test's program ends.
  * free and slab are kept too, only to print when something differs.
  *
  * Why not just free pages: after a run, free pages are often a few to a
@@ -48,7 +50,8 @@ void mem_snapshot(struct mem_snapshot *m);
 
 /*
  * Wait (1 s at most) until the thread count holds still for 20 ms, so
- * threads earlier cases left dying are freed, then take a snapshot.
+ * threads earlier cases left dying are freed, then take snapshots until
+ * two in a row are alike (1 s more at most) and keep the last.
  */
 void mem_snapshot_quiet(struct mem_snapshot *m);
 
