@@ -152,12 +152,16 @@ static void end_swap_write(struct swap_io *io)
 		end_page_writeback(page);
 	}
 	if (io->status) {
-		if (io->status == -ENODEV)	/* failed as the device died */
-			swap_area_dead(si);
 		__atomic_add_fetch(&si->nr_write_errors, 1, __ATOMIC_RELAXED);
-		pr_err("swap: write error %d on %s slots %lu-%lu: slot marked "
-		       "bad, page kept in memory\n", io->status,
-		       si->backend->name, io->slot, io->slot + io->nr - 1);
+		/* Failed as the device died: said once for the area, not
+		 * for each of the (up to queue depth) writes it held. */
+		if (io->status == -ENODEV)
+			swap_area_dead(si);
+		else
+			pr_err("swap: write error %d on %s slots %lu-%lu: slot "
+			       "marked bad, page kept in memory\n", io->status,
+			       si->backend->name, io->slot,
+			       io->slot + io->nr - 1);
 	} else {
 		count_vm_events(PSWPOUT, io->nr);
 	}

@@ -20,7 +20,7 @@
  * back-off (100 ms doubling to 2 s) and resends them. Processes that need
  * those pages wait; nothing is lost. Past nbd.timeout= seconds (default
  * 60) without a connection the device is dead (blk_mark_dead): what it
- * holds fails with -EIO and swap treats it as a dead area (issue 16).
+ * holds fails with -ENODEV and swap treats it as a dead area (issue 16).
  */
 #ifndef NET_NBD_H
 #define NET_NBD_H
@@ -38,6 +38,17 @@
  */
 int nbd_connect(uint32_t addr, uint16_t port, const char *export,
 		char *name, char *why, size_t why_len);
+
+/*
+ * Close device name (nbd0...) cleanly: requests already submitted are
+ * answered, then NBD_CMD_DISC, then the connection is closed (cut if the
+ * server has not closed it within a second). The device stays, refusing
+ * requests ("disconnected" in `nbd`). 0 with why saying how it closed,
+ * or -errno with why: -ENODEV no such device, -ENOTCONN not connected
+ * (reconnecting, dead, disconnected), -EBUSY in use (mounted, swap) or
+ * requests that never drained.
+ */
+int nbd_disconnect(const char *name, char *why, size_t why_len);
 
 /* nbd=ADDR:PORT/EXPORT at boot (after the network is up). */
 void nbd_boot_init(void);

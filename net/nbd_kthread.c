@@ -58,13 +58,19 @@ enum nbd_state {
 	NBD_CONNECTED,		/* requests flow */
 	NBD_RECONNECTING,	/* requests wait; the receiver reconnects */
 	NBD_DEAD,		/* gave up: every request fails */
+	NBD_DISCONNECTED,	/* `nbd disconnect`: closed, refuses requests */
 };
 
 static const char *const nbd_state_names[] = {
 	[NBD_CONNECTED] = "connected",
 	[NBD_RECONNECTING] = "reconnecting",
 	[NBD_DEAD] = "dead",
+	[NBD_DISCONNECTED] = "disconnected",
 };
+
+/* The claim a disconnected device keeps (blk_claim), so nothing mounts
+ * it or swaps to it again: refusals say "in use by" this. */
+static const char nbd_closed_holder[] = "`nbd disconnect` (the device is closed)";
 
 struct nbd_device {
 	struct block_device bdev;
@@ -87,6 +93,7 @@ struct nbd_device {
 
 	uint8_t *rxbuf;
 	struct thread *sender, *receiver;
+	bool closed;			/* disconnected: the receiver let go */
 
 	uint64_t last_progress_ns;	/* a reply byte, or the first request
 					 * sent into an empty table */
@@ -439,10 +446,12 @@ static bool nbd_reconnect(struct nbd_device *nd, const char *why)
 	pr_err("%s: giving up: %s\n", nd->bdev.name, nd->last_error);
 	blk_mark_dead(&nd->bdev, nd->last_error);
 	mutex_lock(&nd->conn_lock);
+	/* As blk_mark_dead asks: what the device holds fails with -ENODEV
+	 * (swap then knows the area died, not a sector). */
 	for (void *priv; (priv = nbd_conn_abandon_next(&nd->conn));)
-		blk_complete(&nd->bdev, priv, -EIO);
+		blk_complete(&nd->bdev, priv, -ENODEV);
 	mutex_unlock(&nd->conn_lock);
-	fail_pending(nd, -EIO);
+	fail_pending(nd, -ENODEV);
 	return false;
 }
 
@@ -490,10 +499,17 @@ static int nbd_receiver(void *arg)
 		} else if (n == 0) {
 			mutex_lock(&nd->conn_lock);
 			err = nbd_conn_eof(&nd->conn);
+			if (!err && READ_ONCE(nd->state) == NBD_DISCONNECTED) {
+				/* The server's side of NBD_CMD_DISC. */
+				mutex_unlock(&nd->conn_lock);
+				break;
+			}
 			ksnprintf(why, sizeof(why), "%s",
 				  err ? nbd_conn_reason(&nd->conn) :
 				  "the server closed the connection");
 			mutex_unlock(&nd->conn_lock);
+		} else if (READ_ONCE(nd->state) == NBD_DISCONNECTED) {
+			break;		/* nbd_disconnect gave up waiting */
 		} else {
 			ksnprintf(why, sizeof(why), "%s",
 				  n == -ECONNRESET ? "connection reset" :
@@ -502,6 +518,21 @@ static int nbd_receiver(void *arg)
 		}
 		if (!nbd_reconnect(nd, why))
 			break;
+	}
+	if (READ_ONCE(nd->state) == NBD_DISCONNECTED) {
+		/* The sender has ended or sends nothing more (it sends only
+		 * while connected, under send_lock). */
+		mutex_lock(&nd->send_lock);
+		net_sock_close(nd->sock);
+		nd->sock = NULL;
+		mutex_unlock(&nd->send_lock);
+		/* Only when the wait for the table to drain timed out. */
+		mutex_lock(&nd->conn_lock);
+		for (void *priv; (priv = nbd_conn_abandon_next(&nd->conn));)
+			blk_complete(&nd->bdev, priv, -ENODEV);
+		mutex_unlock(&nd->conn_lock);
+		WRITE_ONCE(nd->closed, true);
+		wake_up(&nd->wq);
 	}
 	return 0;
 }
@@ -512,7 +543,7 @@ static bool sender_has_work(struct nbd_device *nd)
 	bool work;
 
 	spin_lock_irqsave(&nd->lock, flags);
-	work = nd->state == NBD_DEAD ||
+	work = nd->state == NBD_DEAD || nd->state == NBD_DISCONNECTED ||
 	       (nd->state == NBD_CONNECTED && !list_empty(&nd->pending) &&
 		READ_ONCE(nd->conn.nr_inflight) < NBD_SLOTS);
 	spin_unlock_irqrestore(&nd->lock, flags);
@@ -533,13 +564,12 @@ static int nbd_sender(void *arg)
 
 		wait_event_timeout(nd->wq, sender_has_work(nd) ||
 				   kthread_should_stop(), 1000);
-		if (READ_ONCE(nd->state) == NBD_DEAD) {
-			/* Nothing more is sent: fail what was queued (the
-			 * block layer refuses new requests to a dead disk)
-			 * and idle, not spin on "work". */
-			fail_pending(nd, -EIO);
-			sleep_ms(1000);
-			continue;
+		if (READ_ONCE(nd->state) >= NBD_DEAD) {
+			/* Nothing more is ever sent: fail what was queued
+			 * (nbd_submit queues nothing once the state says
+			 * so, under nd->lock) and end. */
+			fail_pending(nd, -ENODEV);
+			break;
 		}
 		mutex_lock(&nd->send_lock);
 		spin_lock_irqsave(&nd->lock, flags);
@@ -605,7 +635,7 @@ static int nbd_submit(struct block_device *bdev, struct blk_request *req)
 		return 0;
 	}
 	spin_lock_irqsave(&nd->lock, flags);
-	dead = nd->state == NBD_DEAD;
+	dead = nd->state >= NBD_DEAD;
 	if (!dead)
 		list_add_tail(&req->queue, &nd->pending);
 	spin_unlock_irqrestore(&nd->lock, flags);
@@ -682,8 +712,8 @@ int nbd_connect(uint32_t addr, uint16_t port, const char *export,
 	nd->state = NBD_CONNECTED;
 	nd->sender = kthread_run(nbd_sender, nd, "%s-tx", b->name);
 	nd->receiver = kthread_run(nbd_receiver, nd, "%s-rx", b->name);
-	/* Nobody stops them: the receiver ends when the device dies, the
-	 * sender idles; each frees itself when it ends. */
+	/* Nobody stops them: both end when the device dies or is
+	 * disconnected; each frees itself when it ends. */
 	if (nd->sender)
 		kthread_detach(nd->sender);
 	if (nd->receiver)
@@ -708,6 +738,88 @@ int nbd_connect(uint32_t addr, uint16_t port, const char *export,
 		b->read_only ? ", read-only" : "", b->has_flush ? ", flush" : "",
 		nd->hs.export.min_block, nd->hs.export.pref_block,
 		nd->hs.export.max_block, NBD_SLOTS);
+	return 0;
+}
+
+/*
+ * Close nbd<n> the way the protocol asks (NBD_CMD_DISC once nothing is in
+ * flight; the server then closes). The device stays listed as
+ * "disconnected" and refuses every request; its claim is kept, so
+ * nothing mounts it or swaps to it again.
+ */
+int nbd_disconnect(const char *name, char *why, size_t why_len)
+{
+	struct nbd_device *nd = NULL;
+	uint8_t hdr[NBD_REQUEST_SIZE];
+	unsigned long flags;
+	const char *by = "";
+	uint64_t end;
+	int err;
+
+	mutex_lock(&nbd_devs_lock);
+	for (unsigned int i = 0; i < nbd_count; i++)
+		if (!strcmp(nbd_devs[i]->bdev.name, name))
+			nd = nbd_devs[i];
+	mutex_unlock(&nbd_devs_lock);
+	if (!nd) {
+		ksnprintf(why, why_len, "no such NBD device");
+		return -ENODEV;
+	}
+	if (READ_ONCE(nd->state) != NBD_CONNECTED) {
+		ksnprintf(why, why_len, "it is %s, not connected",
+			  nbd_state_names[READ_ONCE(nd->state)]);
+		return -ENOTCONN;
+	}
+	/* Nobody may be using it: a file system, a swap area. */
+	if (blk_claim(&nd->bdev, nbd_closed_holder, &by)) {
+		ksnprintf(why, why_len, "in use by %s", by);
+		return -EBUSY;
+	}
+	/* What was submitted before the claim goes out and is answered
+	 * (the spec: no NBD_CMD_DISC with requests in flight). */
+	end = clock_ns() + (uint64_t)nbd_io_timeout_s * 1000000000ull;
+	for (;;) {
+		bool idle;
+
+		spin_lock_irqsave(&nd->lock, flags);
+		idle = list_empty(&nd->pending) && !READ_ONCE(nd->conn.nr_inflight);
+		spin_unlock_irqrestore(&nd->lock, flags);
+		if (idle || clock_ns() > end)
+			break;
+		sleep_ms(10);
+	}
+	mutex_lock(&nd->send_lock);
+	spin_lock_irqsave(&nd->lock, flags);
+	if (nd->state != NBD_CONNECTED || !list_empty(&nd->pending)) {
+		spin_unlock_irqrestore(&nd->lock, flags);
+		mutex_unlock(&nd->send_lock);
+		blk_unclaim(&nd->bdev, nbd_closed_holder);
+		ksnprintf(why, why_len, nd->state != NBD_CONNECTED ?
+			  "the connection broke first" :
+			  "requests still waiting after %u s", nbd_io_timeout_s);
+		return -EBUSY;
+	}
+	/* From here nbd_submit refuses, the sender ends. */
+	nd->state = NBD_DISCONNECTED;
+	spin_unlock_irqrestore(&nd->lock, flags);
+	wake_up(&nd->wq);
+	mutex_lock(&nd->conn_lock);
+	err = nbd_conn_disconnect(&nd->conn, hdr);
+	mutex_unlock(&nd->conn_lock);
+	if (!err)
+		err = net_sock_send(nd->sock, hdr, NBD_REQUEST_SIZE, NBD_SEND_MS);
+	mutex_unlock(&nd->send_lock);
+	/* The server closes its side; the receiver sees it, closes ours.
+	 * A server that stays is cut off after a second. */
+	if (err || !wait_event_timeout(nd->wq, READ_ONCE(nd->closed), 1000)) {
+		ksnprintf(why, why_len, err ? "NBD_CMD_DISC not sent (%d): connection cut" :
+			  "the server did not close in 1 s: connection cut", err);
+		net_sock_kill(nd->sock);
+		wait_event_timeout(nd->wq, READ_ONCE(nd->closed), 5000);
+	} else {
+		ksnprintf(why, why_len, "the server closed the connection");
+	}
+	set_error(nd, "disconnected: %s", why);
 	return 0;
 }
 
@@ -771,8 +883,25 @@ static int cmd_nbd(int argc, char **argv)
 		}
 		return connect_words(argv[2], argv[3]) ? 1 : 0;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "disconnect")) {
+		char why[160];
+		int err;
+
+		if (argc != 3) {
+			printk("usage: nbd disconnect nbdN\n");
+			return 1;
+		}
+		err = nbd_disconnect(argv[2], why, sizeof(why));
+		if (err)
+			printk("nbd: %s: cannot disconnect: %s (error %d)\n",
+			       argv[2], why, err);
+		else
+			printk("nbd: %s disconnected (%s)\n", argv[2], why);
+		return err ? 1 : 0;
+	}
 	if (argc != 1) {
-		printk("usage: nbd | nbd connect ADDR[:PORT] EXPORT\n");
+		printk("usage: nbd | nbd connect ADDR[:PORT] EXPORT | "
+		       "nbd disconnect nbdN\n");
 		return 1;
 	}
 	mutex_lock(&nbd_devs_lock);
@@ -799,4 +928,5 @@ static int cmd_nbd(int argc, char **argv)
 	mutex_unlock(&nbd_devs_lock);
 	return 0;
 }
-CONSOLE_COMMAND(nbd, "[connect ADDR[:PORT] EXPORT]: NBD devices, or connect one", cmd_nbd);
+CONSOLE_COMMAND(nbd, "[connect ADDR[:PORT] EXPORT | disconnect nbdN]: NBD devices, "
+		"or connect or close one", cmd_nbd);

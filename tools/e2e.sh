@@ -299,9 +299,11 @@ swap_err_check() {
 # on at boot: nbd= and swap=nbd0) and 10.0.2.100:10810 the ext2 export
 # (mke2fs -d with a known file, connected and mounted by the suite).
 # hostfwd=udp:127.0.0.1:PORT-10.0.2.15:9 is where the flood comes in.
-# The suite asks the host for two things by printing a line:
+# The suite asks the host for three things by printing a line:
 #   "swap_nbd: host: restart the swap server"  kill it, wait 3 s, start
 #                                               it again on the same port
+#   "swap_nbd: host: stop the swap server"     kill it for good (the
+#                                               suite's last case)
 #   "swap_nbd: host: flood"                     send unrelated UDP to the
 #                                               guest for 20 s (bounded)
 # A watcher (bounded in time) follows the log for them. Every process
@@ -361,6 +363,8 @@ nbd_setup() {
 						-f raw --cache=writeback --persistent --shared=4 \
 						"$2/swap.img" >>"$2/swap.log" 2>&1 &
 					echo $! >"$2/swap-server.pid" ;;
+				*"swap_nbd: host: stop the swap server"*)
+					kill -TERM -- "-$(cat "$2/swap-server.pid")" 2>/dev/null ;;
 				*"swap_nbd: host: flood"*)
 					timeout 30 python3 - "$4" >"$2/flood.log" 2>&1 <<"PY" &
 import socket, sys, time
@@ -380,15 +384,24 @@ PY
 	# The swap export through tools/tcp-relay, a new connection to the
 	# server for each guest connection: the restart needs it (the chardev
 	# form is one connection for QEMU's life; tools/tcp-relay says more).
-	printf '#!/bin/sh\nexec python3 %s/tools/tcp-relay 127.0.0.1 %s\n' "$PWD" "$sp" >"$d/relay-swap"
-	chmod +x "$d/relay-swap"
+	# Both exports go through it: the swap server's restart needs a new
+	# connection, and `nbd disconnect` a close that reaches the guest.
+	# Its stderr would be the guest's stream (QEMU gives the command the
+	# connection as fds 0, 1 and 2): to a log.
+	printf '#!/bin/sh\nexec python3 %s/tools/tcp-relay 127.0.0.1 %s 2>>%s\n' \
+		"$PWD" "$sp" "$(readlink -f "$d")/relay.log" >"$d/relay-swap"
+	printf '#!/bin/sh\nexec python3 %s/tools/tcp-relay 127.0.0.1 %s 2>>%s\n' \
+		"$PWD" "$fp" "$(readlink -f "$d")/relay.log" >"$d/relay-fs"
+	chmod +x "$d/relay-swap" "$d/relay-fs"
 	QEMU_EXTRA+=",guestfwd=tcp:10.0.2.100:10809-cmd:$(readlink -f "$d/relay-swap")"
-	QEMU_EXTRA+=",guestfwd=tcp:10.0.2.100:10810-tcp:127.0.0.1:$fp"
+	QEMU_EXTRA+=",guestfwd=tcp:10.0.2.100:10810-cmd:$(readlink -f "$d/relay-fs")"
 	QEMU_EXTRA+=",hostfwd=udp:127.0.0.1:$hp-10.0.2.15:9"
 	QEMU_EXTRA+=" -device virtio-net-pci,netdev=n0,disable-legacy=on"
 	export QEMU_EXTRA
-	KERNEL_EXTRA="ip=10.0.2.15/24,10.0.2.2 nbd=10.0.2.100:10809/swap swap=nbd0"
-	KERNEL_EXTRA+=" kunit.expect=nbd.swap:nbd0,nbd.fs:10.0.2.100:10810,swap.size:$(( ${cur_mem%M} * 3 / 2 ))M"
+	# nbd.timeout=20: the last case waits that long for a server gone
+	# for good (the restart's 3 s stay well inside it).
+	KERNEL_EXTRA="ip=10.0.2.15/24,10.0.2.2 nbd=10.0.2.100:10809/swap swap=nbd0 nbd.timeout=20"
+	KERNEL_EXTRA+=" kunit.expect=nbd.swap:nbd0,nbd.fs:10.0.2.100:10810,swap.size:$(( ${cur_mem%M} * 3 / 2 ))M,nbd.timeout:20"
 	export KERNEL_EXTRA
 }
 # After the run: the swap header is still mkswap's, the ext2 image passes

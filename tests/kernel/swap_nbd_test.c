@@ -9,10 +9,12 @@
  *   nbd.fs:10.0.2.100:10810        an ext2 export, "disk", holding
  *                                  pattern.bin (1 MiB, tools/e2e.sh)
  *   swap.size:192M                 what memhog touches (1.5x RAM)
- * and two services the suite asks for by printing a line the harness's
+ *   nbd.timeout:20                 nbd.timeout= on the command line
+ * and three services the suite asks for by printing a line the harness's
  * watcher acts on: "swap_nbd: host: flood" (unrelated UDP into the guest
- * for 20 s) and "swap_nbd: host: restart the swap server" (qemu-nbd
- * killed, started again 3 s later). After the run nbd_check verifies on
+ * for 20 s), "swap_nbd: host: restart the swap server" (qemu-nbd killed,
+ * started again 3 s later) and "swap_nbd: host: stop the swap server"
+ * (killed for good: the last case). After the run nbd_check verifies on
  * the host what the guest wrote (e2fsck, debugfs) and the swap header.
  */
 #include "kernel/console.h"
@@ -95,6 +97,57 @@ static void ext2_on_nbd_read_and_written(struct kunit *test)
 			EXITED(0));
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "written over NBD");
 	KUNIT_EXPECT_EQ(test, console("umount /mnt"), 0);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
+/* The line `nbd` prints for dev, in line (at least 256 bytes). */
+static void nbd_line(struct kunit *test, const char *dev, char *line)
+{
+	char want[16];
+	const char *l;
+
+	ksnprintf(want, sizeof(want), "%s: ", dev);
+	capture(test);
+	KUNIT_EXPECT_EQ(test, console("nbd"), 0);
+	l = strstr(out, want);
+	line[0] = 0;
+	for (size_t i = 0; l && i + 1 < 256 && l[i] && l[i] != '\n'; i++) {
+		line[i] = l[i];
+		line[i + 1] = 0;
+	}
+}
+
+/*
+ * `nbd disconnect`: refused for the swap area (in use), done for the
+ * ext2 export (NBD_CMD_DISC, the connection closed); the device then
+ * refuses a mount, says "disconnected", and cannot be closed twice.
+ */
+static void nbd_disconnect_closes_an_idle_device(struct kunit *test)
+{
+	char line[256];
+
+	promised(test, "nbd.fs");
+	capture(test);
+	KUNIT_EXPECT_NE(test, console("nbd disconnect nbd0"), 0);
+	KUNIT_EXPECT_STR_CONTAINS(test, out,
+				  "nbd: nbd0: cannot disconnect: in use by swap");
+	KUNIT_EXPECT_NE(test, console("nbd disconnect nbd7"), 0);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "nbd7: cannot disconnect: no such NBD device");
+	capture(test);
+	KUNIT_ASSERT_EQ(test, console("nbd disconnect nbd1"), 0);
+	KUNIT_EXPECT_STR_CONTAINS(test, out,
+				  "nbd: nbd1 disconnected (the server closed the connection)");
+	kunit_info(test, "%s", out);
+	KUNIT_EXPECT_NE(test, console("mount nbd1 /mnt"), 0);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "in use by `nbd disconnect`");
+	KUNIT_EXPECT_NE(test, console("nbd disconnect nbd1"), 0);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "it is disconnected, not connected");
+	nbd_line(test, "nbd1", line);
+	KUNIT_EXPECT_STR_CONTAINS(test, line, ", disconnected;");
+	KUNIT_EXPECT_STR_CONTAINS(test, line, "; 0 in flight,");
+	/* The swap device did not notice. */
+	nbd_line(test, "nbd0", line);
+	KUNIT_EXPECT_STR_CONTAINS(test, line, ", connected;");
 	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
 }
 
@@ -181,11 +234,69 @@ static void memhog_survives_a_server_restart(struct kunit *test)
 	KUNIT_EXPECT_STR_CONTAINS(test, mine, "; 0 in flight,");
 }
 
+/*
+ * The last case: the server goes away for good mid-run. For nbd.timeout
+ * seconds the device reconnects and everything that needs it waits;
+ * then it is dead, and swap treats it as a dead disk (issue 16): said
+ * once, the area full, the pages that were on it lost to the process
+ * that owned them, which is killed. The kernel carries on: a program
+ * runs after it.
+ */
+static void memhog_is_killed_when_the_server_is_gone_for_good(struct kunit *test)
+{
+	unsigned long out0 = global_vm_event(PSWPOUT);
+	char size[16], line[256], want[64];
+	uint64_t limit_s = 0, t0;
+	int pid, status;
+
+	promised(test, "nbd.timeout");
+	KUNIT_ASSERT_TRUE(test, kunit_expectation_u64("nbd.timeout", &limit_s));
+	ksnprintf(size, sizeof(size), "%lluM",
+		  (unsigned long long)size_mib(test));
+	{
+		const char *const argv[] = { "memhog", "-v", size, NULL };
+
+		capture(test);
+		pid = start(test, argv);
+	}
+	KUNIT_EXPECT_TRUE(test, wait_pswpout(out0, totalram_pages() / 4));
+	printk("swap_nbd: host: stop the swap server\n");
+	t0 = clock_ns();
+	status = process_wait(pid);
+	kunit_info(test, "memhog ended (%#x) %llu s after the server went", status,
+		   (unsigned long long)((clock_ns() - t0) / 1000000000ull));
+	KUNIT_EXPECT_NE(test, status, EXITED(0));
+	/* It did not end before the limit: the device waited that long. */
+	KUNIT_EXPECT_GE(test, (clock_ns() - t0) / 1000000000ull, limit_s - 1);
+	ksnprintf(want, sizeof(want), "unreachable for %llu s",
+		  (unsigned long long)limit_s);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	KUNIT_EXPECT_EQ(test, count_lines("swap: nbd0 stopped answering"), 1U);
+	/* Said for the area, not for each write the device held. */
+	KUNIT_EXPECT_EQ(test, count_lines("swap: write error"), 0U);
+	kunit_expect_reports(test, DIAG_WARN,
+			     kunit_capture_stop(test, DIAG_WARN));
+	capture(test);
+	KUNIT_EXPECT_EQ(test, console("swaps"), 0);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "dead: treated as full");
+	nbd_line(test, "nbd0", line);
+	KUNIT_EXPECT_STR_CONTAINS(test, line, ", dead;");
+	KUNIT_EXPECT_STR_CONTAINS(test, line, "; 0 in flight,");
+	{
+		const char *const ok[] = { "busybox", "true", NULL };
+
+		KUNIT_EXPECT_EQ(test, process_wait(start(test, ok)), EXITED(0));
+	}
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+}
+
 static struct kunit_case swap_nbd_cases[] = {
 	KUNIT_CASE(nbd_swap_area_is_on),
 	KUNIT_CASE(ext2_on_nbd_read_and_written),
+	KUNIT_CASE(nbd_disconnect_closes_an_idle_device),
 	KUNIT_CASE(memhog_swaps_to_nbd_under_a_flood),
 	KUNIT_CASE(memhog_survives_a_server_restart),
+	KUNIT_CASE(memhog_is_killed_when_the_server_is_gone_for_good),
 	{}
 };
 
