@@ -496,20 +496,17 @@ static int nbd_receiver(void *arg)
 			if (!err)
 				continue;
 			pr_err("%s: protocol error: %s\n", nd->bdev.name, why);
+		} else if (READ_ONCE(nd->state) == NBD_DISCONNECTED) {
+			/* The server's side of NBD_CMD_DISC, or nbd_disconnect
+			 * cut the connection: never reconnect. */
+			break;
 		} else if (n == 0) {
 			mutex_lock(&nd->conn_lock);
 			err = nbd_conn_eof(&nd->conn);
-			if (!err && READ_ONCE(nd->state) == NBD_DISCONNECTED) {
-				/* The server's side of NBD_CMD_DISC. */
-				mutex_unlock(&nd->conn_lock);
-				break;
-			}
 			ksnprintf(why, sizeof(why), "%s",
 				  err ? nbd_conn_reason(&nd->conn) :
 				  "the server closed the connection");
 			mutex_unlock(&nd->conn_lock);
-		} else if (READ_ONCE(nd->state) == NBD_DISCONNECTED) {
-			break;		/* nbd_disconnect gave up waiting */
 		} else {
 			ksnprintf(why, sizeof(why), "%s",
 				  n == -ECONNRESET ? "connection reset" :
