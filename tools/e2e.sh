@@ -397,7 +397,6 @@ PY
 	QEMU_EXTRA+=",guestfwd=tcp:10.0.2.100:10810-cmd:$(readlink -f "$d/relay-fs")"
 	QEMU_EXTRA+=",hostfwd=udp:127.0.0.1:$hp-10.0.2.15:9"
 	QEMU_EXTRA+=" -device virtio-net-pci,netdev=n0,disable-legacy=on"
-	QEMU_EXTRA+=" -gdb tcp:127.0.0.1:1234"	# DEBUG-ONLY
 	export QEMU_EXTRA
 	# nbd.timeout=20: the last case waits that long for a server gone
 	# for good (the restart's 3 s stay well inside it).
