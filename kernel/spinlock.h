@@ -30,7 +30,11 @@
  *  - unlock by a thread that does not hold it, or of a lock nobody holds
  *    (reported, and the lock is left as it was);
  *  - sleeping while holding any spinlock or with interrupts off (checked
- *    by might_sleep() in every function that can sleep, kernel/sched.h).
+ *    by might_sleep() in every function that can sleep, kernel/sched.h);
+ *  - a lockup: waiting for a lock more than 10 seconds (a
+ *    deadlock, or a holder that slept or never unlocked) is reported once
+ *    per wait with the holder and where it took the lock, and the wait
+ *    goes on. No lock is held that long without a bug.
  * A "raw" lock (spin_lock_init_raw) is not tracked: the scheduler's run
  * queue locks are taken by one thread and released by the next one.
  */
@@ -69,6 +73,13 @@ void lockdebug_acquire(spinlock_t *l, const char *file, int line);
 bool lockdebug_check_recursion(spinlock_t *l, const char *file, int line);
 bool lockdebug_check_release(spinlock_t *l, const char *file, int line);
 void lockdebug_release(spinlock_t *l);
+/* Called every 2^16 turns of a waiting loop: reports a lockup once the
+ * wait that *since started (0: not yet) passes spin_lockup_ns (10 s;
+ * tests lower it). */
+#define SPIN_CHECK_EVERY	(1u << 16)
+extern uint64_t spin_lockup_ns;
+void lockdebug_spinning(spinlock_t *l, uint64_t *since, const char *file,
+			int line);
 
 static inline void spin_lock_init(spinlock_t *l, const char *name)
 {
@@ -110,17 +121,26 @@ static inline void __spin_lock(spinlock_t *l, const char *file, int line)
 	preempt_disable();
 	if (lock_debug && !l->raw && lockdebug_check_recursion(l, file, line))
 		return;		/* reported; taking it again would hang */
+	unsigned int spins = 0;
+	uint64_t since = 0;
+
 	if (__atomic_load_n(&spin_lock_virt, __ATOMIC_RELAXED)) {
 		/* Test-and-set: take it if free, else wait until it is. */
 		while (!spin_take_if_free(l))
 			while (__atomic_load_n(&l->next, __ATOMIC_RELAXED) !=
-			       __atomic_load_n(&l->owner, __ATOMIC_RELAXED))
+			       __atomic_load_n(&l->owner, __ATOMIC_RELAXED)) {
 				arch_cpu_relax();
+				if (lock_debug && !(++spins % SPIN_CHECK_EVERY))
+					lockdebug_spinning(l, &since, file, line);
+			}
 	} else {
 		uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
-		while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+		while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
 			arch_cpu_relax();
+			if (lock_debug && !(++spins % SPIN_CHECK_EVERY))
+				lockdebug_spinning(l, &since, file, line);
+		}
 	}
 	if (lock_debug && !l->raw)
 		lockdebug_acquire(l, file, line);

@@ -18,8 +18,10 @@
 #include "kernel/lockdebug.h"
 #include "kernel/lib/diag.h"
 #include "kernel/printk.h"
+#include <arch/machine.h>	/* arch_clock_ns: kernel/time.h is above this */
 
 bool lock_debug = true;
+uint64_t spin_lockup_ns = 10000000000ull;
 
 static const char *lock_name(const spinlock_t *l)
 {
@@ -51,6 +53,37 @@ bool lockdebug_check_recursion(spinlock_t *l, const char *file, int line)
 	t->in_lock_report = false;
 	preempt_enable();	/* undo the caller's: the lock is not taken */
 	return true;
+}
+
+void lockdebug_spinning(spinlock_t *l, uint64_t *since, const char *file,
+			int line)
+{
+	struct thread *t = arch_current();
+	struct thread *h = READ_ONCE(l->holder);
+	uint64_t now = arch_clock_ns();
+
+	if (!*since) {
+		*since = now;
+		return;
+	}
+	if (*since == (uint64_t)-1 || t->in_lock_report ||
+	    now - *since < READ_ONCE(spin_lockup_ns))
+		return;
+	unsigned long long waited_ms = (now - *since) / 1000000;
+
+	*since = (uint64_t)-1;		/* once per wait */
+	t->in_lock_report = true;
+	lockdebug_report_start("lockup waiting for", "spinlock", lock_name(l),
+			       file, line);
+	if (l->raw || !h)
+		printk(KERN_ERR "  waited %llu ms; its holder is not tracked (a "
+		       "raw lock, or taken with lock debugging off); still "
+		       "waiting\n", waited_ms);
+	else
+		printk(KERN_ERR "  waited %llu ms; held by thread '%s' (id %u) "
+		       "since %s:%d (CPU %u); still waiting\n",
+		       waited_ms, h->name, h->id, l->file, l->line, l->cpu);
+	t->in_lock_report = false;
 }
 
 void lockdebug_acquire(spinlock_t *l, const char *file, int line)

@@ -434,6 +434,51 @@ static void debugger_catches_unlock_by_non_owner(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, spin_is_locked(&dbg_lock));
 }
 
+/* Holds dbg_lock for 600 ms, spinning (no sleeping with a spinlock). */
+static int slow_holder(void *arg)
+{
+	uint64_t until;
+
+	(void)arg;
+	spin_lock(&dbg_lock);
+	complete(&holder_has_it);
+	until = clock_ns() + 600000000ull;
+	while (clock_ns() < until)
+		arch_cpu_relax();
+	spin_unlock(&dbg_lock);
+	return 0;
+}
+
+/*
+ * A wait for a spinlock past the lockup limit (lowered here from 10 s to
+ * 200 ms) is reported once, naming the holder and where it took the
+ * lock; the wait goes on and gets the lock when the holder lets go.
+ */
+static void debugger_catches_a_spinlock_lockup(struct kunit *test)
+{
+	uint64_t old = spin_lockup_ns;
+	struct thread *t;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs (the holder spins with the lock)");
+	init_completion(&holder_has_it);
+	t = kthread_run(slow_holder, NULL, "holder");
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	wait_for_completion(&holder_has_it);
+	kunit_capture_start(test, report, sizeof(report));
+	WRITE_ONCE(spin_lockup_ns, 200000000ull);
+	spin_lock(&dbg_lock);		/* waits ~600 ms */
+	spin_unlock(&dbg_lock);
+	WRITE_ONCE(spin_lockup_ns, old);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_LOCKDEP, 1);
+	kthread_stop(t);
+	EXPECT_REPORT(test, "BUG: lock debug: lockup waiting for spinlock 'dbg_lock'");
+	EXPECT_REPORT(test, "held by thread 'holder' (id ");
+	EXPECT_REPORT(test, "since tests/kernel/lock_test.c:");
+	EXPECT_REPORT(test, "still waiting");
+	KUNIT_EXPECT_FALSE(test, spin_is_locked(&dbg_lock));
+}
+
 static void debugger_catches_sleep_with_spinlock(struct kunit *test)
 {
 	kunit_capture_start(test, report, sizeof(report));
@@ -479,6 +524,7 @@ static struct kunit_case lock_cases[] = {
 	KUNIT_CASE(debugger_catches_recursion),
 	KUNIT_CASE(debugger_catches_unlock_of_free_lock),
 	KUNIT_CASE(debugger_catches_unlock_by_non_owner),
+	KUNIT_CASE(debugger_catches_a_spinlock_lockup),
 	KUNIT_CASE(debugger_catches_sleep_with_spinlock),
 	KUNIT_CASE(debugger_catches_sleep_with_irqs_off),
 	KUNIT_CASE(debugger_catches_mutex_misuse),
