@@ -311,7 +311,8 @@ swap_err_check() {
 # the harness after every boot, passed or not) or by its own time limit.
 NBD_E2E_LIMIT=900	# seconds any helper process may live
 
-nbd_free_port() {
+# A TCP port nobody listens on at 127.0.0.1 (also run-tests' gdb stubs).
+loopback_free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 # Each helper runs in a session of its own (setsid): its pid is its
@@ -343,7 +344,7 @@ nbd_setup() {
 		>"$d/fs-root/pattern.bin" || return 1
 	truncate -s 64M "$d/fs.img" &&
 		mke2fs -q -F -t ext2 -b 4096 -d "$d/fs-root" "$d/fs.img" || return 1
-	sp=$(nbd_free_port) && fp=$(nbd_free_port) && hp=$(nbd_free_port) || return 1
+	sp=$(loopback_free_port) && fp=$(loopback_free_port) && hp=$(loopback_free_port) || return 1
 	echo "$sp" >"$d/swap.port"
 	echo "$hp" >"$d/flood.port"
 	nbd_serve "$d/swap.img" swap "$sp" "$d/swap-server.pid"
@@ -398,10 +399,10 @@ PY
 	QEMU_EXTRA+=",hostfwd=udp:127.0.0.1:$hp-10.0.2.15:9"
 	QEMU_EXTRA+=" -device virtio-net-pci,netdev=n0,disable-legacy=on"
 	export QEMU_EXTRA
-	# nbd.timeout=20: the last case waits that long for a server gone
+	# nbd.timeout=12: the last case waits that long for a server gone
 	# for good (the restart's 3 s stay well inside it).
-	KERNEL_EXTRA="ip=10.0.2.15/24,10.0.2.2 nbd=10.0.2.100:10809/swap swap=nbd0 nbd.timeout=20"
-	KERNEL_EXTRA+=" kunit.expect=nbd.swap:nbd0,nbd.fs:10.0.2.100:10810,swap.size:$(( ${cur_mem%M} * 3 / 2 ))M,nbd.timeout:20"
+	KERNEL_EXTRA="ip=10.0.2.15/24,10.0.2.2 nbd=10.0.2.100:10809/swap swap=nbd0 nbd.timeout=12"
+	KERNEL_EXTRA+=" kunit.expect=nbd.swap:nbd0,nbd.fs:10.0.2.100:10810,swap.size:$(( ${cur_mem%M} * 3 / 2 ))M,nbd.timeout:12"
 	export KERNEL_EXTRA
 }
 # After the run: the swap header is still mkswap's, the ext2 image passes
