@@ -9,7 +9,7 @@
  *   nbd.fs:10.0.2.100:10810        an ext2 export, "disk", holding
  *                                  pattern.bin (1 MiB, tools/e2e.sh)
  *   swap.size:192M                 what memhog touches (1.5x RAM)
- *   nbd.timeout:20                 nbd.timeout= on the command line
+ *   nbd.timeout:12                 nbd.timeout= on the command line
  * and three services the suite asks for by printing a line the harness's
  * watcher acts on: "swap_nbd: host: flood" (unrelated UDP into the guest
  * for 20 s), "swap_nbd: host: restart the swap server" (qemu-nbd killed,
