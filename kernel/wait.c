@@ -86,11 +86,9 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-static void wake_some(struct wait_queue_head *wq, bool all, bool sync)
+/* Wake the first waiter of wq, or all of them; wq->lock held. */
+static void wake_some_locked(struct wait_queue_head *wq, bool all, bool sync)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&wq->lock, flags);
 	while (wq->list.next != &wq->list) {
 		struct wait_queue_entry *e = wq->list.next;
 		struct thread *t = e->thread;
@@ -103,6 +101,14 @@ static void wake_some(struct wait_queue_head *wq, bool all, bool sync)
 		if (!all)
 			break;
 	}
+}
+
+static void wake_some(struct wait_queue_head *wq, bool all, bool sync)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	wake_some_locked(wq, all, sync);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
@@ -125,6 +131,16 @@ void init_completion(struct completion *c)
 	init_waitqueue_head(&c->wait, "completion");
 }
 
+/*
+ * The count and the wake-up under one hold of the lock, and nothing of c
+ * touched after it is dropped: a waiter sees "done" only under that lock
+ * (try_consume), so once it has seen it, complete() is finished with c,
+ * and c may go - it is often on the waiter's stack (net_call,
+ * kthread_stop). Dropping the lock between the two let a waiter that had
+ * not slept yet take "done", return and reuse its stack while complete()
+ * was still to wake the queue in it: a crash in wake_some seen once in
+ * 35 boots of tools/bench-nbd (netd completing a net_call).
+ */
 void complete(struct completion *c)
 {
 	unsigned long flags;
@@ -132,8 +148,8 @@ void complete(struct completion *c)
 	spin_lock_irqsave(&c->wait.lock, flags);
 	if (c->done < COMPLETE_ALL)
 		c->done++;
+	wake_some_locked(&c->wait, false, false);
 	spin_unlock_irqrestore(&c->wait.lock, flags);
-	wake_up_one(&c->wait);
 }
 
 void complete_all(struct completion *c)
@@ -142,8 +158,8 @@ void complete_all(struct completion *c)
 
 	spin_lock_irqsave(&c->wait.lock, flags);
 	c->done = COMPLETE_ALL;
+	wake_some_locked(&c->wait, true, false);
 	spin_unlock_irqrestore(&c->wait.lock, flags);
-	wake_up(&c->wait);
 }
 
 /* Take one "done" if there is one. */

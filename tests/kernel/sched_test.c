@@ -8,6 +8,7 @@
  */
 #include "kernel/kthread.h"
 #include "kernel/kunit.h"
+#include "kernel/lib/string.h"
 #include "kernel/lib/random.h"
 #include "kernel/percpu.h"
 #include "kernel/preempt.h"
@@ -395,10 +396,93 @@ static void stress_creates_and_ends_threads(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nr_free_pages(), free_before);
 }
 
+/* ---------------------------------------------------------------- completions */
+
+/*
+ * A completion on the waiter's stack (net_call, kthread_stop) must be
+ * finished with by complete() the moment the waiter can see it done:
+ * the waiter returns and its frame is reused. Two threads on two CPUs
+ * hand completions back and forth; the waiter watches "done" itself
+ * (so it need not sleep), takes it, and scribbles over the completion as
+ * the next call's frame would. complete() that touched the completion
+ * after making it done (it once woke the queue after dropping the lock)
+ * then takes a garbage lock and walks a garbage list: seen crashing
+ * within the first few thousand rounds here with that bug put back.
+ */
+#define HANDOFFS	20000
+
+static struct completion *volatile handed;	/* waiter -> completer */
+static volatile unsigned long handoffs_done;
+
+static int completer(void *arg)
+{
+	(void)arg;
+	while (!kthread_should_stop()) {
+		struct completion *c = READ_ONCE(handed);
+
+		if (!c) {
+			arch_cpu_relax();
+			continue;
+		}
+		WRITE_ONCE(handed, NULL);
+		complete(c);
+	}
+	return 0;
+}
+
+static __attribute__((noinline)) void one_handoff(void)
+{
+	struct completion c;
+
+	init_completion(&c);
+	WRITE_ONCE(handed, &c);
+	while (!READ_ONCE(c.done))
+		arch_cpu_relax();
+	wait_for_completion(&c);
+	memset(&c, 0x5a, sizeof(c));	/* the frame, reused */
+	__asm__ volatile("" ::: "memory");
+}
+
+static int handoff_waiter(void *arg)
+{
+	(void)arg;
+	for (unsigned long i = 0; i < HANDOFFS; i++) {
+		one_handoff();
+		WRITE_ONCE(handoffs_done, i + 1);
+	}
+	while (!kthread_should_stop())
+		sleep_ms(1);
+	return 0;
+}
+
+static void completion_on_the_stack_outlives_complete(struct kunit *test)
+{
+	struct thread *w, *c;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs (the race is between them)");
+	handed = NULL;
+	handoffs_done = 0;
+	c = kthread_create(completer, NULL, "completer");
+	w = kthread_create(handoff_waiter, NULL, "waiter");
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	kthread_bind(c, 1);
+	kthread_bind(w, 0);
+	wake_up_process(c);
+	wake_up_process(w);
+	for (int i = 0; i < 3000 && READ_ONCE(handoffs_done) < HANDOFFS; i++)
+		sleep_ms(10);
+	kthread_stop(w);
+	kthread_stop(c);
+	KUNIT_EXPECT_EQ(test, handoffs_done, (unsigned long)HANDOFFS);
+}
+
 static struct kunit_case sched_cases[] = {
 	KUNIT_CASE(thread_runs_and_is_stopped),
 	KUNIT_CASE(stop_wakes_a_sleeping_thread),
 	KUNIT_CASE(wait_wake_ping_pong),
+	KUNIT_CASE(completion_on_the_stack_outlives_complete),
 	KUNIT_CASE(busy_threads_are_preempted),
 	KUNIT_CASE(threads_spread_over_cpus),
 	KUNIT_CASE(sleep_lasts_at_least_its_time),
