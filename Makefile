@@ -160,6 +160,10 @@ gdb: $(call DEPS,debug)
 
 bench-build: $(BENCHES)
 
+# Boots an arch of tools/bench-nbd in make bench (its 50-boot hang count
+# is run by hand: docs/benchmarks.md, "Swap over NBD").
+NBD_BOOTS ?= 5
+
 bench: $(BENCHES)
 	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 	$(Q)if [ -x tools/bench-qemu ]; then O=$(O) bash tools/bench-qemu; fi
@@ -170,6 +174,8 @@ bench: $(BENCHES)
 	$(Q)if [ -x tools/bench-dirty ]; then O=$(O) python3 tools/bench-dirty; fi
 	$(Q)if [ -x tools/bench-swap ]; then O=$(O) python3 tools/bench-swap; fi
 	$(Q)if [ -x tools/bench-cma ]; then O=$(O) bash tools/bench-cma; fi
+	$(Q)if [ -x tools/bench-nbd ]; then O=$(O) python3 tools/bench-nbd $(NBD_BOOTS) && \
+		O=$(O) python3 tools/bench-nbd --arch arm64 $(NBD_BOOTS); fi
 
 # The dirty-throttling plots (docs/mm/writeback.md): boots tools/bench-dirty
 # on ARCH and draws its traces into $(O)/plot-dirty/; TRACE="FILE..."
