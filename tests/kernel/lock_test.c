@@ -434,7 +434,7 @@ static void debugger_catches_unlock_by_non_owner(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, spin_is_locked(&dbg_lock));
 }
 
-/* Holds dbg_lock for 600 ms, spinning (no sleeping with a spinlock). */
+/* Holds dbg_lock for 300 ms, spinning (no sleeping with a spinlock). */
 static int slow_holder(void *arg)
 {
 	uint64_t until;
@@ -442,7 +442,7 @@ static int slow_holder(void *arg)
 	(void)arg;
 	spin_lock(&dbg_lock);
 	complete(&holder_has_it);
-	until = clock_ns() + 600000000ull;
+	until = clock_ns() + 300000000ull;
 	while (clock_ns() < until)
 		arch_cpu_relax();
 	spin_unlock(&dbg_lock);
@@ -451,7 +451,7 @@ static int slow_holder(void *arg)
 
 /*
  * A wait for a spinlock past the lockup limit (lowered here from 10 s to
- * 200 ms) is reported once, naming the holder and where it took the
+ * 100 ms) is reported once, naming the holder and where it took the
  * lock; the wait goes on and gets the lock when the holder lets go.
  */
 static void debugger_catches_a_spinlock_lockup(struct kunit *test)
@@ -466,8 +466,8 @@ static void debugger_catches_a_spinlock_lockup(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	wait_for_completion(&holder_has_it);
 	kunit_capture_start(test, report, sizeof(report));
-	WRITE_ONCE(spin_lockup_ns, 200000000ull);
-	spin_lock(&dbg_lock);		/* waits ~600 ms */
+	WRITE_ONCE(spin_lockup_ns, 100000000ull);
+	spin_lock(&dbg_lock);		/* waits ~300 ms */
 	spin_unlock(&dbg_lock);
 	WRITE_ONCE(spin_lockup_ns, old);
 	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_LOCKDEP, 1);
