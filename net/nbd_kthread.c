@@ -53,6 +53,7 @@
 #define NBD_SEND_MS		30000	/* a send that makes no progress */
 #define NBD_BACKOFF_MIN_MS	100
 #define NBD_BACKOFF_MAX_MS	2000
+#define NBD_BOOT_WAIT_MS	10000	/* nbd= waits this long for ip=dhcp */
 
 enum nbd_state {
 	NBD_CONNECTED,		/* requests flow */
@@ -859,6 +860,7 @@ static int connect_words(const char *server, const char *export)
 void nbd_boot_init(void)
 {
 	char *slash;
+	int err;
 
 	if (!boot_nbd[0])
 		return;
@@ -868,6 +870,15 @@ void nbd_boot_init(void)
 		return;
 	}
 	*slash = 0;
+	/* With ip=dhcp the lease may not be there yet. */
+	err = net_wait_address(NBD_BOOT_WAIT_MS);
+	if (err) {
+		pr_err("nbd: nbd=%s/%s: %s; not connected\n", boot_nbd, slash + 1,
+		       err == -ETIMEDOUT ? "no address from DHCP in 10 s" :
+		       err == -ENODEV ? "no network (a NIC and ip= are needed)" :
+		       "no address (ip= is needed)");
+		return;
+	}
 	connect_words(boot_nbd, slash + 1);
 }
 

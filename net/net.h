@@ -64,6 +64,16 @@ struct net_if_status {
 int net_if_status(unsigned int index, struct net_if_status *st);
 
 /*
+ * Wait until the first interface has an address (ip=dhcp: until the
+ * DHCP server answered), at most timeout_ms. 0 (saying how long it took
+ * when it had to wait), -ETIMEDOUT, -ENETUNREACH (no address and no
+ * DHCP to give one), -ENODEV (no stack). May sleep. For what needs the
+ * network at boot (nbd=), as Linux's ip=dhcp holds the boot until the
+ * lease.
+ */
+int net_wait_address(unsigned int timeout_ms);
+
+/*
  * Slab objects the stack holds now (of kmem_objects_in_use_total). They
  * come and go on the stack's own clock - a connection's TIME_WAIT ends
  * two minutes after it closed, ARP entries expire, segments are

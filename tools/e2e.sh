@@ -401,8 +401,13 @@ PY
 	export QEMU_EXTRA
 	# nbd.timeout=12: the last case waits that long for a server gone
 	# for good (the restart's 3 s stay well inside it).
-	KERNEL_EXTRA="ip=10.0.2.15/24,10.0.2.2 nbd=10.0.2.100:10809/swap swap=nbd0 nbd.timeout=12"
+	# x86_64 a static address; arm64 asks QEMU's DHCP server (the same
+	# 10.0.2.15), so nbd= at boot waits for the lease (net_wait_address).
+	local ip="ip=10.0.2.15/24,10.0.2.2"
+	[[ $cur_name == arm64* ]] && ip="ip=dhcp"
+	KERNEL_EXTRA="$ip nbd=10.0.2.100:10809/swap swap=nbd0 nbd.timeout=12"
 	KERNEL_EXTRA+=" kunit.expect=nbd.swap:nbd0,nbd.fs:10.0.2.100:10810,swap.size:$(( ${cur_mem%M} * 3 / 2 ))M,nbd.timeout:12"
+	[[ $ip == ip=dhcp ]] && KERNEL_EXTRA+=",net.dhcp:1"
 	export KERNEL_EXTRA
 }
 # After the run: the swap header is still mkswap's, the ext2 image passes

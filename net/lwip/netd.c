@@ -570,3 +570,32 @@ int net_if_status(unsigned int index, struct net_if_status *st)
 	st->index = index;
 	return net_call(get_if_status, st);
 }
+
+int net_wait_address(unsigned int timeout_ms)
+{
+	uint64_t start = clock_ns();
+	uint64_t end = start + (uint64_t)timeout_ms * 1000000ull;
+	struct net_if_status st;
+	bool waited = false;
+	int err;
+
+	for (;;) {
+		err = net_if_status(0, &st);
+		if (err)
+			return err;
+		if (st.addr)
+			break;
+		if (!st.dhcp)
+			return -ENETUNREACH;	/* nothing will give one */
+		if (clock_ns() >= end)
+			return -ETIMEDOUT;
+		waited = true;
+		sleep_ms(50);
+	}
+	if (waited)
+		pr_info("net: %s: address %u.%u.%u.%u from DHCP after %llu ms\n",
+			st.dev->name, st.addr >> 24, st.addr >> 16 & 255,
+			st.addr >> 8 & 255, st.addr & 255,
+			(unsigned long long)((clock_ns() - start) / 1000000));
+	return 0;
+}

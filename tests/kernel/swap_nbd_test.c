@@ -10,6 +10,7 @@
  *                                  pattern.bin (1 MiB, tools/e2e.sh)
  *   swap.size:192M                 what memhog touches (1.5x RAM)
  *   nbd.timeout:12                 nbd.timeout= on the command line
+ *   net.dhcp:1                     (arm64) ip=dhcp: nbd= waited for the lease
  * and three services the suite asks for by printing a line the harness's
  * watcher acts on: "swap_nbd: host: flood" (unrelated UDP into the guest
  * for 20 s), "swap_nbd: host: restart the swap server" (qemu-nbd killed,
@@ -69,6 +70,13 @@ static void nbd_swap_area_is_on(struct kunit *test)
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "connected");
 	ksnprintf(want, sizeof(want), "/dev/%s", dev);
 	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	/* net.dhcp (arm64-virt-nbd): the address came from DHCP, and nbd=
+	 * waited for it at boot rather than fail. */
+	if (kunit_expectation("net.dhcp")) {
+		capture(test);
+		KUNIT_EXPECT_EQ(test, console("net"), 0);
+		KUNIT_EXPECT_STR_CONTAINS(test, out, "10.0.2.15/24 (dhcp)");
+	}
 }
 
 /*
