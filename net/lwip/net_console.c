@@ -19,11 +19,6 @@
 
 #include "lwip/stats.h"
 
-static void print_ipv4(const char *label, uint32_t a)
-{
-	printk("%s%u.%u.%u.%u", label, a >> 24, a >> 16 & 255, a >> 8 & 255,
-	       a & 255);
-}
 
 static unsigned int mask_prefix(uint32_t mask)
 {
@@ -58,11 +53,17 @@ static int cmd_net(int argc, char **argv)
 		       st.link ? "up" : "down", dev->mtu,
 		       dev->irq_driven ? "interrupts" : "polled");
 		if (st.addr) {
-			print_ipv4("  inet ", st.addr);
-			printk("/%u", mask_prefix(st.mask));
-			if (st.gw)
-				print_ipv4(" gateway ", st.gw);
-			printk("%s\n", st.dhcp ? " (dhcp)" : " (static)");
+			/* One printk a line: a line left open is ended by
+			 * the next message (kernel/printk.h). */
+			char a[NET_IPV4_STRLEN], g[NET_IPV4_STRLEN + 9] = "";
+
+			if (st.gw) {
+				strlcpy(g, " gateway ", sizeof(g));
+				net_format_ipv4(st.gw, g + 9);
+			}
+			printk("  inet %s/%u%s%s\n", net_format_ipv4(st.addr, a),
+			       mask_prefix(st.mask), g,
+			       st.dhcp ? " (dhcp)" : " (static)");
 		} else {
 			printk("  inet none%s\n", st.dhcp ? " (dhcp: waiting)" : "");
 		}
