@@ -812,7 +812,12 @@ int nbd_disconnect(const char *name, char *why, size_t why_len)
 	if (err || !wait_event_timeout(nd->wq, READ_ONCE(nd->closed), 1000)) {
 		ksnprintf(why, why_len, err ? "NBD_CMD_DISC not sent (%d): connection cut" :
 			  "the server did not close in 1 s: connection cut", err);
-		net_sock_kill(nd->sock);
+		/* The receiver may be closing the socket right now (it does
+		 * so under send_lock, and sets closed). */
+		mutex_lock(&nd->send_lock);
+		if (nd->sock && !READ_ONCE(nd->closed))
+			net_sock_kill(nd->sock);
+		mutex_unlock(&nd->send_lock);
 		wait_event_timeout(nd->wq, READ_ONCE(nd->closed), 5000);
 	} else {
 		ksnprintf(why, why_len, "the server closed the connection");
