@@ -76,7 +76,6 @@ void lockdebug_release(spinlock_t *l);
 /* Called every 2^16 turns of a waiting loop: reports a lockup once the
  * wait that *since started (0: not yet) passes spin_lockup_ns (10 s;
  * tests lower it). */
-#define SPIN_CHECK_EVERY	(1u << 16)
 extern uint64_t spin_lockup_ns;
 void lockdebug_spinning(spinlock_t *l, uint64_t *since, const char *file,
 			int line);
@@ -116,31 +115,26 @@ static inline bool spin_take_if_free(spinlock_t *l)
 					   __ATOMIC_RELAXED);
 }
 
+/* The waits, out of line (kernel/lib/spinlock.c): a lock taken at the
+ * first try costs one atomic and a compare inline; only a waiter calls. */
+void spin_lock_wait_free(spinlock_t *l, const char *file, int line);
+void spin_lock_wait_ticket(spinlock_t *l, uint16_t ticket, const char *file,
+			   int line);
+
 static inline void __spin_lock(spinlock_t *l, const char *file, int line)
 {
 	preempt_disable();
 	if (lock_debug && !l->raw && lockdebug_check_recursion(l, file, line))
 		return;		/* reported; taking it again would hang */
-	unsigned int spins = 0;
-	uint64_t since = 0;
-
 	if (__atomic_load_n(&spin_lock_virt, __ATOMIC_RELAXED)) {
 		/* Test-and-set: take it if free, else wait until it is. */
-		while (!spin_take_if_free(l))
-			while (__atomic_load_n(&l->next, __ATOMIC_RELAXED) !=
-			       __atomic_load_n(&l->owner, __ATOMIC_RELAXED)) {
-				arch_cpu_relax();
-				if (lock_debug && !(++spins % SPIN_CHECK_EVERY))
-					lockdebug_spinning(l, &since, file, line);
-			}
+		if (!spin_take_if_free(l))
+			spin_lock_wait_free(l, file, line);
 	} else {
 		uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
-		while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
-			arch_cpu_relax();
-			if (lock_debug && !(++spins % SPIN_CHECK_EVERY))
-				lockdebug_spinning(l, &since, file, line);
-		}
+		if (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+			spin_lock_wait_ticket(l, ticket, file, line);
 	}
 	if (lock_debug && !l->raw)
 		lockdebug_acquire(l, file, line);
