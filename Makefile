@@ -36,8 +36,10 @@ $(O)/.deps-%: tools/deps
 # Portable code: compiled into every kernel and (all but string.c) the host.
 # mm/*_kthread.c is mm code that runs in a kernel thread or from a timer
 # (a work item): kernel only (docs/conventions.md, "Kernel-only mm code").
-# fs/ likewise: fs/*_kthread.c and fs/*_syscalls.c are kernel only.
-KERNEL_ONLY_SRCS := $(wildcard mm/*_kthread.c fs/*_kthread.c fs/*_syscalls.c net/*_kthread.c)
+# fs/ likewise: fs/*_kthread.c and fs/*_syscalls.c are kernel only; so are
+# drivers/*/*_kthread.c (a driver's timers and threads).
+KERNEL_ONLY_SRCS := $(wildcard mm/*_kthread.c fs/*_kthread.c fs/*_syscalls.c net/*_kthread.c \
+			      drivers/*/*_kthread.c)
 PORTABLE_SRCS := $(filter-out $(KERNEL_ONLY_SRCS), \
 		 $(wildcard kernel/lib/*.c boot/*.c mm/*.c drivers/*/*.c \
 			    net/*.c fs/*.c fs/*/*.c))

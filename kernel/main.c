@@ -110,6 +110,7 @@ void kernel_main(struct boot_info *bi)
 	virtio_pci_init();		/* virtio over PCI: virtio-blk disks */
 	virtio_mmio_init(bi);		/* virtio-mmio (device tree): arm64 virt */
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
+	virtio_blk_watchdog_init();	/* disks that stop answering are looked at */
 	net_init();			/* lwIP on the network interfaces: netd */
 	syscall_init();			/* the system-call table, by number */
 	files_init();			/* the console's fd 0, 1, 2 */

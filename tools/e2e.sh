@@ -235,10 +235,13 @@ swap_check() {
 #   Without it, swapon's header read armed vdb's rule and the first
 #   write of a slot failed instead.)
 #   vdc   8 MiB: small, for swap full
-#   vdd  16 MiB: declared dead by the suite (blk_mark_dead)
+#   vdd  16 MiB: broken by the suite (a request QEMU refuses: NEEDS_RESET)
 #   vde   4 MiB: ext2, for mount against swapon
 #   vdf  64 MiB: good: the later slots of the read error case, and
 #        what the dead one cannot take
+#   vdg  16 MiB: in a PCI Express slot (a root port with a power
+#        controller): the suite powers the slot off and QEMU removes the
+#        disk, unannounced to its driver (virtio_blk.io_timeout=2)
 SWAP_ERR_BAD="3 5"		# slots whose writes fail, first and last
 SWAP_ERR_RD="1 64"		# slots whose reads fail, first and last
 swap_err_setup() {
@@ -246,7 +249,7 @@ swap_err_setup() {
 	read -r lo hi <<<"$SWAP_ERR_BAD"
 	read -r rlo rhi <<<"$SWAP_ERR_RD"
 	mkdir -p "$d" && rm -f "$d"/*.img || return 1
-	for img in vda:64M vdb:64M vdc:8M vdd:16M vdf:64M; do
+	for img in vda:64M vdb:64M vdc:8M vdd:16M vdf:64M vdg:16M; do
 		size=${img#*:}
 		img=${img%:*}
 		truncate -s "$size" "$d/$img.img" && chmod 600 "$d/$img.img" &&
@@ -266,9 +269,13 @@ swap_err_setup() {
 	e2e_drives "blkdebug:$d/vda-blkdebug.conf:$d/vda.img" \
 		"blkdebug:$d/vdb-blkdebug.conf:$d/vdb.img" "$d/vdc.img" \
 		"$d/vdd.img" "$d/vde.img" "$d/vdf.img"
-	KERNEL_EXTRA="kunit.expect=swerr.wr:vda,swerr.bad_lo:$lo,swerr.bad_hi:$hi"
+	QEMU_EXTRA+=" -device pcie-root-port,id=rp0,chassis=1,slot=1"
+	QEMU_EXTRA+=" -drive file=$d/vdg.img,if=none,id=e6,format=raw"
+	QEMU_EXTRA+=" -device virtio-blk-pci,drive=e6,bus=rp0,disable-legacy=on"
+	KERNEL_EXTRA="virtio_blk.io_timeout=2 kunit.expect=swerr.wr:vda,swerr.bad_lo:$lo,swerr.bad_hi:$hi"
 	KERNEL_EXTRA+=",swerr.rd:vdb,swerr.rd_lo:$rlo,swerr.rd_hi:$rhi,swerr.small:vdc"
 	KERNEL_EXTRA+=",swerr.small_mib:8,swerr.dead:vdd,swerr.good:vdf,swerr.fs:vde"
+	KERNEL_EXTRA+=",swerr.slot:vdg"
 	export KERNEL_EXTRA
 }
 # After the run (when the suite ran to its end): every area's header is
@@ -276,12 +283,12 @@ swap_err_setup() {
 # the ext2 disk, mounted and refused as swap, passes e2fsck -fn.
 swap_err_check() {
 	local d="$O/e2e/$cur_name" img magic
-	if ! log_has '^ *ok [0-9]* dead_disk_is_said_once_and_treated_as_full$' "$1"; then
+	if ! log_has '^ *ok [0-9]* pulled_disk_is_said_once_and_treated_as_full$' "$1"; then
 		[ "${GLOB:-*}" = "*" ] &&
 			{ echo "swap_err_user did not pass its last case"; return 1; }
 		return 0
 	fi
-	for img in vda vdb vdc vdd vdf; do
+	for img in vda vdb vdc vdd vdf vdg; do
 		magic=$(dd if="$d/$img.img" bs=1 skip=4086 count=10 2>/dev/null)
 		[ "$magic" = SWAPSPACE2 ] ||
 			{ echo "$img: the swap header's signature is gone (found '$magic')"; return 1; }

@@ -166,8 +166,14 @@ static int size_bar(struct pci_dev *pdev, int i, bool assign)
 	struct pci_host *h = pdev->host;
 
 	if (assign && (h->assign_all || !addr)) {
-		struct pci_window *w = io ? &h->io :
-			(is64 && h->mem64.size) ? &h->mem64 : &h->mem32;
+		/* A bridge forwards 32-bit non-prefetchable memory and, in
+		 * its prefetchable window, 64-bit (PCI-to-PCI Bridge 1.2,
+		 * 3.2.5.8-9): below one, a non-prefetchable 64-bit BAR must
+		 * be given a 32-bit address. */
+		bool wide = is64 && h->mem64.size &&
+			    (!h->bridge_depth ||
+			     ((lo & PCI_BAR_PREFETCH) && !h->narrow_depth));
+		struct pci_window *w = io ? &h->io : wide ? &h->mem64 : &h->mem32;
 		uint64_t bus_addr = window_alloc(w, size);
 
 		if (!bus_addr) {
@@ -238,12 +244,48 @@ static struct pci_dev *add_device(struct pci_host *h, unsigned int bus,
 
 static unsigned int scan_bus(struct pci_host *h, unsigned int bus, int *found);
 
+/*
+ * The bridge's prefetchable window: what its devices took of the host's
+ * 64-bit window since start, in 1 MiB units, or closed (base above
+ * limit) if they took none. The upper halves exist when the bridge
+ * says its window is 64-bit (type 1 in the low bits).
+ */
+static bool pref_window_is64(struct pci_dev *br)
+{
+	return (pci_read_config16(br, PCI_PREF_MEMORY_BASE) & 0xf) == 1;
+}
+
+static void set_pref_window(struct pci_dev *br, struct pci_host *h,
+			    uint64_t start)
+{
+	uint64_t end = h->mem64.size ? ALIGN_UP(h->mem64.next, 1 << 20) : 0;
+	bool is64 = pref_window_is64(br);
+
+	if (!h->mem64.size || end <= start || (!is64 && (end - 1) >> 32)) {
+		pci_write_config32(br, PCI_PREF_MEMORY_BASE, 0x0000fff0);
+		if (is64) {
+			pci_write_config32(br, PCI_PREF_BASE_UPPER32, 0xffffffff);
+			pci_write_config32(br, PCI_PREF_LIMIT_UPPER32, 0);
+		}
+		return;
+	}
+	h->mem64.next = end;
+	pci_write_config32(br, PCI_PREF_MEMORY_BASE,
+			   (uint32_t)((start >> 16) & 0xfff0) |
+			   (uint32_t)(((end - 1) >> 16) & 0xfff0) << 16);
+	if (is64) {
+		pci_write_config32(br, PCI_PREF_BASE_UPPER32, (uint32_t)(start >> 32));
+		pci_write_config32(br, PCI_PREF_LIMIT_UPPER32,
+				   (uint32_t)((end - 1) >> 32));
+	}
+}
+
 static void scan_bridge(struct pci_host *h, struct pci_dev *pdev, int *found)
 {
 	unsigned int sec = pci_read_config8(pdev, PCI_SECONDARY_BUS);
 	unsigned int sub = pci_read_config8(pdev, PCI_SUBORDINATE_BUS);
 	bool assign = h->assign_all || sec <= pdev->bus || sec > h->bus_end;
-	uint64_t mem_start = 0;
+	uint64_t mem_start = 0, pref_start = 0;
 
 	if (assign) {
 		if (h->next_bus > h->bus_end) {
@@ -261,11 +303,24 @@ static void scan_bridge(struct pci_host *h, struct pci_dev *pdev, int *found)
 						 1 << 20);
 			mem_start = h->mem32.next;
 		}
+		if (h->mem64.size) {
+			h->mem64.next = ALIGN_UP(h->mem64.next > h->mem64.bus_base ?
+						 h->mem64.next : h->mem64.bus_base,
+						 1 << 20);
+			pref_start = h->mem64.next;
+		}
 	} else if (sec >= h->next_bus) {
 		h->next_bus = sec + 1;
 	}
+	bool narrow = !pref_window_is64(pdev);
+
+	h->bridge_depth++;
+	h->narrow_depth += narrow;
 	sub = scan_bus(h, sec, found);
+	h->bridge_depth--;
+	h->narrow_depth -= narrow;
 	if (assign) {
+		set_pref_window(pdev, h, pref_start);
 		pci_write_config8(pdev, PCI_SUBORDINATE_BUS, (uint8_t)sub);
 		if (h->mem32.size) {
 			uint64_t end = ALIGN_UP(h->mem32.next, 1 << 20);
@@ -278,7 +333,6 @@ static void scan_bridge(struct pci_host *h, struct pci_dev *pdev, int *found)
 			} else {
 				pci_write_config32(pdev, PCI_MEMORY_BASE, 0x0000fff0);
 			}
-			pci_write_config32(pdev, PCI_PREF_MEMORY_BASE, 0x0000fff0);
 			pci_write_config16(pdev, PCI_COMMAND,
 				pci_read_config16(pdev, PCI_COMMAND) |
 				PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
@@ -387,6 +441,43 @@ struct pci_dev *pci_dev_of(const struct device *dev)
 		if (&pdev->dev == dev)
 			return pdev;
 	return NULL;
+}
+
+struct pci_dev *pci_bridge_of_bus(struct pci_host *h, unsigned int bus)
+{
+	struct pci_dev *pdev;
+
+	list_for_each_entry(pdev, &pci_devices, node)
+		if (pdev->host == h && pdev->hdr_type == 1 &&
+		    pci_read_config8(pdev, PCI_SECONDARY_BUS) == bus)
+			return pdev;
+	return NULL;
+}
+
+/* The PCI Express capability's registers used for slots (offsets from
+ * the capability; PCIe 6.0 sec. 7.5.3). */
+#define PCI_EXP_FLAGS		0x02	/* bit 8: a slot is implemented */
+#define PCI_EXP_FLAGS_SLOT	(1u << 8)
+#define PCI_EXP_SLTCAP		0x14
+#define PCI_EXP_SLTCAP_PCP	(1u << 1)	/* power controller present */
+#define PCI_EXP_SLTCTL		0x18
+#define PCI_EXP_SLTCTL_PIC	(3u << 8)	/* power indicator: 3 = off */
+#define PCI_EXP_SLTCTL_PCC	(1u << 10)	/* power controller: 1 = off */
+
+int pcie_slot_power_off(struct pci_dev *pdev)
+{
+	struct pci_dev *br = pci_bridge_of_bus(pdev->host, pdev->bus);
+	unsigned int cap = br ? pci_find_capability(br, PCI_CAP_ID_EXP) : 0;
+	uint16_t ctl;
+
+	if (!cap || !(pci_read_config16(br, cap + PCI_EXP_FLAGS) & PCI_EXP_FLAGS_SLOT) ||
+	    !(pci_read_config32(br, cap + PCI_EXP_SLTCAP) & PCI_EXP_SLTCAP_PCP))
+		return -ENODEV;
+	ctl = pci_read_config16(br, cap + PCI_EXP_SLTCTL);
+	pci_write_config16(br, cap + PCI_EXP_SLTCTL,
+			   ctl | PCI_EXP_SLTCTL_PIC | PCI_EXP_SLTCTL_PCC);
+	pr_info("pci %s: slot powered off (the card may be pulled)\n", br->name);
+	return 0;
 }
 
 struct pci_dev *pci_get_device(uint16_t vendor, uint16_t device,

@@ -102,6 +102,9 @@ struct pci_host {
 	struct pci_window mem32, mem64, io;
 	bool assign_all;		/* no firmware: assign every BAR */
 	unsigned int next_bus;		/* for bridges without a number */
+	/* Scanning below this many bridges, and below this many whose
+	 * prefetchable window is 32-bit only. */
+	unsigned int bridge_depth, narrow_depth;
 	/* arm64: wired interrupts (interrupt-map): spi of pin 1..4 for
 	 * device slot d = spi_base[(d + pin - 1) % 4]; 0: none. */
 	uint32_t intx_spi[4];
@@ -222,6 +225,19 @@ void pci_for_each_dev(void (*fn)(struct pci_dev *pdev, void *arg), void *arg);
 struct pci_dev *pci_dev_of(const struct device *dev);
 struct pci_dev *pci_get_device(uint16_t vendor, uint16_t device,
 			       struct pci_dev *from);
+/* The type-1 bridge of host h whose secondary bus is bus, or NULL (bus
+ * is the host's root bus, or nothing leads to it). */
+struct pci_dev *pci_bridge_of_bus(struct pci_host *h, unsigned int bus);
+
+/*
+ * Power off the PCI Express slot pdev sits in, as a hot-plug controller
+ * does before its card is pulled (PCIe 6.0 sec. 7.5.3.10, Slot Control:
+ * Power Controller Control off, Power Indicator off). Nothing tells the
+ * driver: on QEMU the device is gone at once (its registers read all
+ * ones), which is how the tests pull a disk from under its driver.
+ * 0, or -ENODEV if pdev's bridge has no slot with a power controller.
+ */
+int pcie_slot_power_off(struct pci_dev *pdev);
 
 /* Turn on memory decoding (+ I/O) and bus mastering. */
 void pci_enable_device(struct pci_dev *pdev);

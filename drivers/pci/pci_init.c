@@ -22,22 +22,6 @@ static const void *acpi_map(uint64_t phys, uint64_t len)
 	return ioremap(phys, len);
 }
 
-/* The type-1 bridge of host h whose secondary bus is bus, or NULL. */
-struct bridge_search {
-	struct pci_host *h;
-	unsigned int bus;
-	struct pci_dev *found;
-};
-
-static void match_bridge(struct pci_dev *pdev, void *arg)
-{
-	struct bridge_search *s = arg;
-
-	if (pdev->host == s->h && pdev->hdr_type == 1 && !s->found &&
-	    pci_read_config8(pdev, PCI_SECONDARY_BUS) == s->bus)
-		s->found = pdev;
-}
-
 struct intx_ctx {
 	struct pci_host *h;
 	const struct acpi_prt *prt;
@@ -59,16 +43,15 @@ static void route_intx(struct pci_dev *pdev, void *arg)
 	if (pdev->host != c->h || pin < 1 || pin > 4)
 		return;
 	for (int hops = 0; bus != c->h->bus_start; hops++) {
-		struct bridge_search s = { c->h, bus, NULL };
+		struct pci_dev *br = pci_bridge_of_bus(c->h, bus);
 
-		pci_for_each_dev(match_bridge, &s);
-		if (!s.found || hops > 255) {
+		if (!br || hops > 255) {
 			c->unrouted++;
 			return;
 		}
 		pin = pci_swizzle_pin(slot, pin);
-		slot = PCI_SLOT(s.found->devfn);
-		bus = s.found->bus;
+		slot = PCI_SLOT(br->devfn);
+		bus = br->bus;
 	}
 	e = acpi_prt_find(c->prt, slot, pin);
 	if (!e || !e->gsi) {

@@ -232,6 +232,31 @@ void virtio_mmio_init(const struct boot_info *bi);
 
 /* Drivers of device types, probed by the transports. */
 int virtio_blk_probe(struct virtio_device *vdev);
+/*
+ * virtio-blk's watchdog step: every disk with requests in flight of which
+ * none finished for virtio_blk.io_timeout= seconds before `now`
+ * (clock_ns) has its device asked whether it is still there (docs/
+ * drivers/virtio-blk.md, "A device that gives up"). Called every second
+ * by the timer of virtio_blk_kthread.c; any context.
+ */
+void virtio_blk_check_stalls(uint64_t now);
+/* Start that timer (kernel only). */
+void virtio_blk_watchdog_init(void);
+/*
+ * For the tests: start req, a flush (BLK_OP_FLUSH), on virtio disk bdev
+ * as a chain with no status byte, one the device can only refuse (virtio
+ * 1.2 sec. 5.2.6: a request ends in the byte the device writes). QEMU
+ * answers it as a device that gave up does, with DEVICE_NEEDS_RESET and
+ * a configuration-change interrupt: the way to break a real device on
+ * purpose. 0 (req completes as any request does, -ENODEV once the
+ * driver found the device gone), -EINVAL if bdev is not a virtio disk or
+ * req not a flush, -ENODEV if the device is gone already, -EAGAIN if no
+ * slot is free.
+ */
+struct block_device;
+struct blk_request;
+int virtio_blk_submit_malformed(struct block_device *bdev,
+				struct blk_request *req);
 int virtio_net_probe(struct virtio_device *vdev);
 
 #endif

@@ -10,12 +10,22 @@
  * the submitter registered them (seg.dma_mapped: used as given). As many
  * requests are in flight as the ring has descriptors for; the rest wait
  * on a list and are started as completions free descriptors.
+ *
+ * A device that gives up is noticed three ways: a failed request, a
+ * configuration-change interrupt (a device setting DEVICE_NEEDS_RESET
+ * sends one), and a watchdog that looks at the device when requests have
+ * gone unanswered for virtio_blk.io_timeout= seconds (an unplugged
+ * device answers nothing and interrupts nobody). Then the device is
+ * reset, so it can no longer touch memory, and everything it held fails
+ * with -ENODEV (blk_mark_dead).
  */
 #include "drivers/block/blk.h"
 #include "drivers/virtio/virtio.h"
 #include "kernel/lib/string.h"
+#include "kernel/cmdline.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
+#include "kernel/time.h"
 #include "mm/kmalloc.h"
 
 #define VIRTIO_BLK_F_SIZE_MAX	1
@@ -63,9 +73,36 @@ struct virtio_blk {
 	struct list_head pending;	/* requests waiting for a slot */
 	spinlock_t lock;
 	unsigned int in_flight, max_in_flight;
+	bool killed;			/* reset after it gave up: no ring */
+	/* The watchdog: when a request last finished (or the first of a
+	 * busy spell started), and whether a stall was reported. */
+	uint64_t last_progress;		/* clock_ns */
+	bool stall_reported;
+	struct list_head node;		/* in vblk_disks */
 };
 
 static unsigned int vblk_count;
+/* Every virtio disk, for the watchdog. Disks are probed at boot, before
+ * the watchdog's timer starts, and never removed: no lock. */
+static struct list_head vblk_disks = LIST_HEAD_INIT(vblk_disks);
+
+/* Seconds a request may go unanswered before the device is looked at
+ * (virtio_blk.io_timeout=; Linux's block layer waits 30 s too). */
+static unsigned int vblk_io_timeout_s = 30;
+
+static int set_vblk_io_timeout(const char *value)
+{
+	uint64_t v;
+
+	if (!value || !parse_u64(value, &v, false) || v < 1 || v > 3600) {
+		pr_err("virtio-blk: virtio_blk.io_timeout=%s: expected seconds, 1-3600\n",
+		       value ? value : "");
+		return -1;
+	}
+	vblk_io_timeout_s = (unsigned int)v;
+	return 0;
+}
+KERNEL_PARAM("virtio_blk.io_timeout", set_vblk_io_timeout, "seconds a virtio-blk request may go unanswered before the driver asks the device whether it is still there (30)");
 
 static void unmap_slot(struct virtio_blk *vb, struct vblk_slot *s)
 {
@@ -76,8 +113,10 @@ static void unmap_slot(struct virtio_blk *vb, struct vblk_slot *s)
 }
 
 /* Start req in a free slot. 0, -EAGAIN (no slot or descriptors: try
- * later), or another -errno (finished with that error). Lock held. */
-static int start_locked(struct virtio_blk *vb, struct blk_request *req)
+ * later), or another -errno (finished with that error). `malformed`
+ * leaves out the status byte (virtio_blk_submit_malformed). Lock held. */
+static int __start_locked(struct virtio_blk *vb, struct blk_request *req,
+			  bool malformed)
 {
 	struct device *dev = vb->vdev->dma_dev;
 	struct vq_buf bufs[VBLK_MAX_SEGS + 2];
@@ -121,35 +160,114 @@ static int start_locked(struct virtio_blk *vb, struct blk_request *req)
 			bufs[n++] = (struct vq_buf){ a, g->len,
 						     req->op == BLK_OP_READ };
 	}
-	bufs[n++] = (struct vq_buf){ hdma + 16, 1, true };
+	if (!malformed)
+		bufs[n++] = (struct vq_buf){ hdma + 16, 1, true };
 	if (virtqueue_add(vb->vq, bufs, n, s)) {
 		unmap_slot(vb, s);
 		return -EAGAIN;
 	}
 	vb->free_slot = s->next_free;
 	s->req = req;
-	vb->in_flight++;
+	if (!vb->in_flight++)
+		vb->last_progress = clock_ns();
 	if (vb->in_flight > vb->max_in_flight)
 		vb->max_in_flight = vb->in_flight;
 	return 0;
 }
 
+static int start_locked(struct virtio_blk *vb, struct blk_request *req)
+{
+	return __start_locked(vb, req, false);
+}
+
 /*
- * After a failed request: has the device given up? One that sets
- * DEVICE_NEEDS_RESET (virtio 1.2 sec. 2.1.2) answers nothing more until
- * it is reset; a PCI device that was unplugged reads all ones. Then the
- * disk is dead (blk_mark_dead): NULL if it is not. Asked only after an
- * error, since a register read costs a VM exit. Lock held.
+ * Has the device given up? One that sets DEVICE_NEEDS_RESET (virtio 1.2
+ * sec. 2.1.2) answers nothing more until it is reset; one that was
+ * unplugged reads all ones or 0. Then the disk is dead (blk_mark_dead):
+ * NULL if it is not. Asked only after an error, a configuration change
+ * or a stall, since a register read costs a VM exit. Lock held.
  */
 static const char *vblk_gone(struct virtio_blk *vb)
 {
 	uint8_t st = vb->vdev->config->get_status(vb->vdev);
 
-	if (st == 0xff)
+	/* An unplugged PCI device reads all ones on real hardware; QEMU
+	 * gives 0 for the hole it leaves. Status 0 is a reset device, and
+	 * only the driver resets it: one that reads 0 is not ours any more. */
+	if (st == 0xff || st == 0)
 		return "the device is gone";
 	if (st & VIRTIO_STATUS_NEEDS_RESET)
 		return "the device needs a reset";
 	return NULL;
+}
+
+/*
+ * The device gave up: reset it (writing 0 to its status; QEMU finishes or
+ * drops what it was doing before the write returns, and a reset device
+ * touches no memory), then fail every request it held or that waits,
+ * moving them to done. Lock held; the caller marks the disk dead.
+ */
+static void vblk_kill_locked(struct virtio_blk *vb, struct list_head *done)
+{
+	if (vb->killed)
+		return;
+	vb->killed = true;
+	vb->vdev->config->set_status(vb->vdev, 0);
+	for (unsigned int i = 0; i < vb->nr_slots; i++) {
+		struct vblk_slot *s = &vb->slots[i];
+
+		if (!s->req)
+			continue;
+		unmap_slot(vb, s);
+		s->req->status = -ENODEV;
+		list_add_tail(&s->req->queue, done);
+		s->req = NULL;
+		s->next_free = vb->free_slot;
+		vb->free_slot = (int)i;
+		vb->in_flight--;
+	}
+}
+
+static void vblk_complete_list(struct virtio_blk *vb, struct list_head *done)
+{
+	while (!list_empty(done)) {
+		struct blk_request *req = list_first_entry(done,
+						struct blk_request, queue);
+
+		list_del(&req->queue);
+		blk_complete(&vb->bdev, req, req->status);
+	}
+}
+
+/* Ask the device whether it gave up (told by `why`); if it did, kill it,
+ * mark the disk dead and fail what it held. True if it is dead. */
+static bool vblk_check(struct virtio_blk *vb, const char *why)
+{
+	struct list_head done;
+	unsigned long flags;
+	const char *gone;
+
+	INIT_LIST_HEAD(&done);
+	spin_lock_irqsave(&vb->lock, flags);
+	gone = vb->killed ? NULL : vblk_gone(vb);
+	if (gone) {
+		vblk_kill_locked(vb, &done);
+		while (!list_empty(&vb->pending)) {
+			struct blk_request *req = list_first_entry(&vb->pending,
+						struct blk_request, queue);
+
+			list_move_tail(&req->queue, &done);
+			req->status = -ENODEV;
+		}
+	}
+	spin_unlock_irqrestore(&vb->lock, flags);
+	if (gone) {
+		pr_err("virtio-blk %s: found after %s: %s\n", vb->bdev.name,
+		       why, gone);
+		blk_mark_dead(&vb->bdev, gone);
+	}
+	vblk_complete_list(vb, &done);
+	return vb->killed;
 }
 
 /* Collect finished requests and start waiting ones; complete outside the
@@ -164,7 +282,7 @@ static void vblk_service(struct virtio_blk *vb)
 
 	INIT_LIST_HEAD(&done);
 	spin_lock_irqsave(&vb->lock, flags);
-	while ((s = virtqueue_get_buf(vb->vq, NULL))) {
+	while (!vb->killed && (s = virtqueue_get_buf(vb->vq, NULL))) {
 		int si = (int)(s - vb->slots);
 		struct blk_request *req = s->req;
 		uint8_t st = READ_ONCE(vb->hdrs[si].status);
@@ -177,15 +295,18 @@ static void vblk_service(struct virtio_blk *vb)
 		s->next_free = vb->free_slot;
 		vb->free_slot = si;
 		vb->in_flight--;
+		vb->last_progress = clock_ns();
 		list_add_tail(&req->queue, &done);
 	}
 	if (failed && !blk_dead(&vb->bdev))
 		gone = vblk_gone(vb);
+	if (gone)
+		vblk_kill_locked(vb, &done);
 	while (!list_empty(&vb->pending)) {
 		struct blk_request *req = list_first_entry(&vb->pending,
 						struct blk_request, queue);
 		/* A dead device starts nothing: what waits fails. */
-		int err = gone || blk_dead(&vb->bdev) ? -ENODEV :
+		int err = gone || vb->killed || blk_dead(&vb->bdev) ? -ENODEV :
 			  start_locked(vb, req);
 
 		if (err == -11)
@@ -203,13 +324,49 @@ static void vblk_service(struct virtio_blk *vb)
 	spin_unlock_irqrestore(&vb->lock, flags);
 	if (gone)
 		blk_mark_dead(&vb->bdev, gone);
-	while (!list_empty(&done)) {
-		struct blk_request *req = list_first_entry(&done,
-						struct blk_request, queue);
+	vblk_complete_list(vb, &done);
+}
 
-		list_del(&req->queue);
-		blk_complete(&vb->bdev, req, req->status);
+/* The configuration changed: a device that gives up says so this way. */
+static void vblk_config_changed(struct virtio_device *vdev)
+{
+	struct virtio_blk *vb = vdev->priv;
+
+	if (vb)
+		vblk_check(vb, "a configuration change");
+}
+
+/*
+ * The watchdog's step for one disk (virtio_blk_check_stalls): if requests
+ * are in flight and none has finished for vblk_io_timeout_s at `now`, ask
+ * the device whether it is still there. A device that is (a slow disk, a
+ * stopped host) is reported once and waited for.
+ */
+static void vblk_check_stall(struct virtio_blk *vb, uint64_t now)
+{
+	unsigned int n = READ_ONCE(vb->in_flight);
+
+	if (!n || READ_ONCE(vb->killed)) {
+		vb->stall_reported = false;
+		return;
 	}
+	if (now - READ_ONCE(vb->last_progress) <
+	    (uint64_t)vblk_io_timeout_s * 1000000000ULL)
+		return;
+	if (vblk_check(vb, "a stall") || vb->stall_reported)
+		return;
+	vb->stall_reported = true;
+	pr_warn("virtio-blk %s: %u request%s unanswered for %u s; the device "
+		"says it is still there, so they are waited for\n",
+		vb->bdev.name, n, n == 1 ? "" : "s", vblk_io_timeout_s);
+}
+
+void virtio_blk_check_stalls(uint64_t now)
+{
+	struct virtio_blk *vb;
+
+	list_for_each_entry(vb, &vblk_disks, node)
+		vblk_check_stall(vb, now);
 }
 
 static void vblk_vq_done(struct virtqueue *vq)
@@ -235,7 +392,9 @@ static int vblk_submit(struct block_device *bdev, struct blk_request *req)
 		return 0;
 	}
 	spin_lock_irqsave(&vb->lock, flags);
-	if (!list_empty(&vb->pending))
+	if (vb->killed)
+		err = -ENODEV;			/* the device gave up */
+	else if (!list_empty(&vb->pending))
 		err = -11;			/* keep the order */
 	else
 		err = start_locked(vb, req);
@@ -251,6 +410,23 @@ static const struct block_device_ops vblk_ops = {
 	.submit = vblk_submit,
 	.poll = vblk_poll,
 };
+
+int virtio_blk_submit_malformed(struct block_device *bdev,
+				struct blk_request *req)
+{
+	struct virtio_blk *vb = bdev->driver_data;
+	unsigned long flags;
+	int err;
+
+	if (bdev->ops != &vblk_ops || req->op != BLK_OP_FLUSH)
+		return -EINVAL;
+	spin_lock_irqsave(&vb->lock, flags);
+	err = vb->killed ? -ENODEV : __start_locked(vb, req, true);
+	if (!err)
+		virtqueue_kick(vb->vq);
+	spin_unlock_irqrestore(&vb->lock, flags);
+	return err;
+}
 
 int virtio_blk_probe(struct virtio_device *vdev)
 {
@@ -303,8 +479,10 @@ int virtio_blk_probe(struct virtio_device *vdev)
 	b->driver_data = vb;
 	b->irq_driven = vdev->irq_driven;
 	b->dma_dev = vdev->dma_dev;
+	vdev->config_changed = vblk_config_changed;	/* before DRIVER_OK */
 	c->set_status(vdev, c->get_status(vdev) | VIRTIO_STATUS_DRIVER_OK);
 	blk_register(b);
+	list_add_tail(&vb->node, &vblk_disks);
 	pr_info("virtio-blk %s: %s, %llu sectors (%llu MiB), queue %u entries, "
 		"%u requests in flight, %s%s%s, features 0x%llx\n", b->name,
 		vdev->name, (unsigned long long)b->nr_sectors,

@@ -265,11 +265,20 @@ static void bridges_and_bars(struct kunit *test)
 	a->bar_size[4] = 0x20;
 	fake_add(fs, 0, 1, 2, 0x1111, 0x0002, 0);
 	fake_add(fs, 0, 1, 4, 0xffff, 0xffff, 0);	/* absent reads as ~0 */
-	fake_add(fs, 0, 5, 0, 0x2222, 0x0001, 1);	/* bridge, unnumbered */
-	/* bus 1 (behind the bridge): one device with a 64 KiB BAR */
+	struct fake_fn *b = fake_add(fs, 0, 5, 0, 0x2222, 0x0001, 1);	/* bridge, unnumbered */
+
+	b->cfg[PCI_PREF_MEMORY_BASE] = 1;	/* its prefetchable window: 64-bit */
+	/* bus 1 (behind the bridge): one device with a 64 KiB BAR, a
+	 * 64-bit one (not prefetchable: must get a 32-bit address, as the
+	 * bridge forwards 64-bit addresses only in its prefetchable window)
+	 * and a 64-bit prefetchable one */
 	struct fake_fn *c = fake_add(fs, 1, 0, 0, 0x3333, 0x0001, 0);
 
 	c->bar_size[0] = 0x10000;
+	c->cfg[PCI_BAR0 + 8] = PCI_BAR_MEM64;
+	c->bar_size[2] = 0x4000;
+	c->cfg[PCI_BAR0 + 16] = PCI_BAR_MEM64 | PCI_BAR_PREFETCH;
+	c->bar_size[4] = 0x100000;
 	/* a device with a firmware-assigned BAR on bus 0 */
 	struct fake_fn *d = fake_add(fs, 0, 7, 0, 0x4444, 0x0001, 0);
 
@@ -313,6 +322,16 @@ static void bridges_and_bars(struct kunit *test)
 
 	memcpy(&win, fs->fn[0][PCI_DEVFN(5, 0)].cfg + PCI_MEMORY_BASE, 4);
 	KUNIT_EXPECT_EQ(test, win, 0x10101010u);
+	KUNIT_EXPECT_EQ(test, p->bar[2].addr, 0x10110000ULL);	/* below 4 GiB */
+	/* the prefetchable one in the 64-bit window, 1 MiB aligned after
+	 * bus 0's BAR, and the bridge's prefetchable window around it */
+	KUNIT_EXPECT_EQ(test, p->bar[4].addr, 0x8000100000ULL);
+	memcpy(&win, b->cfg + PCI_PREF_MEMORY_BASE, 4);
+	KUNIT_EXPECT_EQ(test, win, 0x00100010u);
+	memcpy(&win, b->cfg + PCI_PREF_BASE_UPPER32, 4);
+	KUNIT_EXPECT_EQ(test, win, 0x80u);
+	memcpy(&win, b->cfg + PCI_PREF_LIMIT_UPPER32, 4);
+	KUNIT_EXPECT_EQ(test, win, 0x80u);
 	p = find(0x4444, 0x0001);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_EQ(test, p->bar[0].addr, 0x20000000ULL);	/* kept */
