@@ -25,6 +25,7 @@
 #include "drivers/iommu/intel-iommu.h"
 #include "drivers/block/blk.h"
 #include "drivers/pci/pci.h"
+#include "drivers/block/partition.h"
 #include "drivers/virtio/virtio.h"
 #include "mm/cma.h"
 #include "mm/compaction.h"
@@ -111,6 +112,7 @@ void kernel_main(struct boot_info *bi)
 	virtio_mmio_init(bi);		/* virtio-mmio (device tree): arm64 virt */
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
 	virtio_blk_watchdog_init();	/* disks that stop answering are looked at */
+	blk_scan_all_partitions();	/* MBR partitions: vda1, vda2, ... */
 	net_init();			/* lwIP on the network interfaces: netd */
 	syscall_init();			/* the system-call table, by number */
 	files_init();			/* the console's fd 0, 1, 2 */

@@ -315,7 +315,7 @@ static unsigned long shrink_page_list(struct list_head *page_list,
 {
 	struct list_head ret = LIST_HEAD_INIT(ret);
 	struct list_head written = LIST_HEAD_INIT(written);
-	struct swap_plug plug = { NULL };
+	struct swap_plug plug = { .io = NULL };
 	unsigned long nr_reclaimed = 0;
 
 	while (!list_empty(page_list)) {

@@ -74,6 +74,7 @@ int blk_submit(struct block_device *bdev, struct blk_request *req)
 		count_vm_event(DIRECT_RECLAIM_WRITE);
 	req->status = 0;
 	req->error_sector = 0;
+	req->part = NULL;
 	return bdev->ops->submit(bdev, req);
 }
 
@@ -93,12 +94,18 @@ int blk_claim(struct block_device *bdev, const char *holder,
 	int r = 0;
 
 	spin_lock_irqsave(&blk_claim_lock, flags);
-	if (bdev->holder) {
+	if (bdev->holder || (bdev->whole && bdev->whole->holder)) {
 		if (by)
-			*by = bdev->holder;
+			*by = bdev->holder ? bdev->holder : bdev->whole->holder;
+		r = -EBUSY;
+	} else if (bdev->part_claims) {
+		if (by)
+			*by = "a partition's user";
 		r = -EBUSY;
 	} else {
 		bdev->holder = holder;
+		if (bdev->whole)
+			bdev->whole->part_claims++;
 	}
 	spin_unlock_irqrestore(&blk_claim_lock, flags);
 	return r;
@@ -110,27 +117,76 @@ void blk_unclaim(struct block_device *bdev, const char *holder)
 
 	spin_lock_irqsave(&blk_claim_lock, flags);
 	WARN_ON(bdev->holder != holder);
-	if (bdev->holder == holder)
+	if (bdev->holder == holder) {
 		bdev->holder = NULL;
+		if (bdev->whole)
+			bdev->whole->part_claims--;
+	}
 	spin_unlock_irqrestore(&blk_claim_lock, flags);
 }
 
-void blk_complete(struct block_device *bdev, struct blk_request *req, int status)
+static void count_request(struct block_device *bdev, struct blk_request *req,
+			  int status)
 {
-	req->status = status;
-	if (status) {
-		req->error_sector = req->sector;
+	if (status)
 		bdev->nr_errors++;
-	}
 	if (req->op == BLK_OP_READ)
 		bdev->nr_reads++;
 	else if (req->op == BLK_OP_WRITE)
 		bdev->nr_writes++;
 	else
 		bdev->nr_flushes++;
+}
+
+/* A partition's request back in the partition's sectors. */
+static void unshift_request(struct blk_request *req)
+{
+	struct block_device *part = req->part;
+
+	if (req->op != BLK_OP_FLUSH)
+		req->sector -= part->start_sect;
+	req->part = NULL;
+}
+
+void blk_complete(struct block_device *bdev, struct blk_request *req, int status)
+{
+	req->status = status;
+	count_request(bdev, req, status);
+	if (req->part) {
+		count_request(req->part, req, status);
+		unshift_request(req);
+	}
+	if (status)
+		req->error_sector = req->sector;
 	if (req->end_io)
 		req->end_io(req);
 }
+
+/* A partition passes its requests to its disk, shifted by its start;
+ * blk_complete shifts them back. */
+static int part_submit(struct block_device *part, struct blk_request *req)
+{
+	struct block_device *disk = part->whole;
+	int r;
+
+	if (req->op != BLK_OP_FLUSH)
+		req->sector += part->start_sect;
+	req->part = part;
+	r = disk->ops->submit(disk, req);
+	if (r)
+		unshift_request(req);	/* not started: the caller's again */
+	return r;
+}
+
+static void part_poll(struct block_device *part)
+{
+	part->whole->ops->poll(part->whole);
+}
+
+const struct block_device_ops blk_partition_ops = {
+	.submit = part_submit,
+	.poll = part_poll,
+};
 
 /*
  * Synchronous requests sleep here: one queue for all of them, because a
@@ -218,15 +274,22 @@ int blk_flush(struct block_device *bdev)
 
 static void blk_list_one(struct block_device *b, void *arg)
 {
+	char part[48] = "";
+
 	(void)arg;
-	printk("%-5s %10llu sectors (%llu MiB)  depth %u%s%s  %s  reads %lu "
-	       "writes %lu flushes %lu errors %lu%s%s%s\n", b->name,
+	if (b->whole)
+		ksnprintf(part, sizeof(part), "  partition %u of %s at %llu",
+			  b->partno, b->whole->name,
+			  (unsigned long long)b->start_sect);
+	printk("%-6s %10llu sectors (%llu MiB)  depth %u%s%s  %s  reads %lu "
+	       "writes %lu flushes %lu errors %lu%s%s%s%s\n", b->name,
 	       (unsigned long long)b->nr_sectors,
 	       (unsigned long long)(b->nr_sectors >> 11), b->queue_depth,
 	       b->has_flush ? " flush" : "", b->read_only ? " ro" : "",
 	       b->irq_driven ? "irq" : "polled", b->nr_reads, b->nr_writes,
 	       b->nr_flushes, b->nr_errors, blk_dead(b) ? "  DEAD" : "",
-	       b->holder ? "  used by " : "", b->holder ? b->holder : "");
+	       b->holder ? "  used by " : "", b->holder ? b->holder : "",
+	       part);
 }
 
 static void hexdump(const uint8_t *p, size_t len, uint64_t base)

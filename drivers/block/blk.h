@@ -79,6 +79,9 @@ struct blk_request {
 	/* driver's */
 	struct list_head queue;
 	void *driver_data;
+	/* the block layer's: the partition it was submitted to (its
+	 * sector shifted to the disk's until blk_complete), or NULL */
+	struct block_device *part;
 };
 
 struct block_device;
@@ -103,6 +106,13 @@ struct block_device {
 	unsigned long nr_reads, nr_writes, nr_flushes, nr_errors;
 	bool dead;			/* blk_mark_dead: requests fail */
 	const char *holder;		/* blk_claim's, NULL: unclaimed */
+	/* A partition (drivers/block/partition.h): its disk and where it
+	 * starts on it; NULL / 0 for a whole disk. */
+	struct block_device *whole;
+	uint64_t start_sect;
+	unsigned int partno;
+	unsigned int part_claims;	/* a disk: its partitions claimed */
+	bool scanned;			/* a disk: its table was read */
 	struct list_head list;
 	/* Its writeback: flusher, bandwidth, dirty limits (set up by
 	 * blk_register; file systems on it point their mappings here). */
@@ -139,7 +149,8 @@ int blk_submit(struct block_device *bdev, struct blk_request *req);
 void blk_mark_dead(struct block_device *bdev, const char *why);
 static inline bool blk_dead(const struct block_device *bdev)
 {
-	return __atomic_load_n(&bdev->dead, __ATOMIC_RELAXED);
+	return __atomic_load_n(&bdev->dead, __ATOMIC_RELAXED) ||
+	       (bdev->whole && __atomic_load_n(&bdev->whole->dead, __ATOMIC_RELAXED));
 }
 
 /*
@@ -147,11 +158,17 @@ static inline bool blk_dead(const struct block_device *bdev)
  * mounted file system, a swap area. blk_claim gives bdev to holder (a
  * string that lives as long as the claim, said in refusals: "swap"),
  * or returns -EBUSY with *by (may be NULL) set to the holder it has.
- * blk_unclaim gives it back.
+ * blk_unclaim gives it back. A disk and its partitions exclude each
+ * other: a partition is refused while its disk is claimed (*by: the
+ * disk's holder), and a disk while any partition is ("a partition's
+ * user"); partitions of one disk are claimed independently.
  */
 int blk_claim(struct block_device *bdev, const char *holder,
 	      const char **by);
 void blk_unclaim(struct block_device *bdev, const char *holder);
+
+/* A partition's ops (partition.h): its requests go to its disk. */
+extern const struct block_device_ops blk_partition_ops;
 
 /* Called by drivers when req is done (sets counters, runs end_io). */
 void blk_complete(struct block_device *bdev, struct blk_request *req,
