@@ -62,13 +62,85 @@ ext2_setup() {
 		mke2fs -q -F -t ext2 -b 4096 "$d/vdc.img" || return 1
 	bigsha=$(e2e_sha pattern "$E2E_BIG_SEED" "$big" --sha256) &&
 		mapsha=$(e2e_sha mapped $E2E_MAPPED) || return 1
+	part_setup "$d" || return 1
 	e2e_drives "$d/vda.img" "$d/vdb.img"
 	QEMU_EXTRA+=" -drive file=$d/vdc.img,if=none,id=e2,format=raw,throttling.bps-write=1048576"
 	QEMU_EXTRA+=" -device virtio-blk-pci,drive=e2,disable-legacy=on"
+	QEMU_EXTRA+=" -drive file=$d/vdd.img,if=none,id=e3,format=raw"
+	QEMU_EXTRA+=" -device virtio-blk-pci,drive=e3,disable-legacy=on"
+	QEMU_EXTRA+=" -drive file=$d/vde.img,if=none,id=e4,format=raw"
+	QEMU_EXTRA+=" -device virtio-blk-pci,drive=e4,disable-legacy=on"
 	# kunit.expect= values are at most 63 characters: half the hash.
 	KERNEL_EXTRA="root=vda kunit.expect=fs.root:vda,fs.big:$big,fs.big_sha:${bigsha:0:32}"
 	KERNEL_EXTRA+=",fs.map_sha:${mapsha:0:32},fs.small:vdb,fs.slow:vdc"
+	KERNEL_EXTRA+=",part.disk:vdd,part.bad:vde"
 	export KERNEL_EXTRA
+}
+
+# The partitioned disks (tests/kernel/partition_user_test.c, suite
+# fs_user_partitions): vdd, 24 MiB (49152 sectors), partitioned by sfdisk as PART_LAYOUT
+# says (sectors): 1 ext2 made by mke2fs -d (/hello), 2 a swap area made
+# by mkswap, 3 raw (the guest writes the pattern of its disk sectors),
+# the rest of the disk unpartitioned and zero. vde, 4 MiB: a table
+# whose entry 2 overlaps entry 1 (sfdisk refuses to write one, so its
+# start is patched in), which the kernel must report and not follow.
+PART_LAYOUT="2048 16384 83
+18432 16384 82
+34816 8192 83"
+PART_HELLO="written by mke2fs -d on the host"
+part_setup() {
+	local d=$1 start size type
+	mkdir -p "$d/part" && echo "$PART_HELLO" >"$d/part/hello" || return 1
+	truncate -s 24M "$d/vdd.img" || return 1
+	{ echo "label: dos"
+	  while read -r start size type; do
+		echo "start=$start, size=$size, type=$type"
+	  done <<<"$PART_LAYOUT"; } | sfdisk -q "$d/vdd.img" >/dev/null || return 1
+	read -r start size type <<<"$(sed -n 1p <<<"$PART_LAYOUT")"
+	rm -f "$d/p1.img" "$d/p2.img"
+	truncate -s $((size * 512)) "$d/p1.img" &&
+		mke2fs -q -F -t ext2 -b 1024 -d "$d/part" "$d/p1.img" &&
+		dd if="$d/p1.img" of="$d/vdd.img" bs=512 seek="$start" conv=notrunc status=none || return 1
+	read -r start size type <<<"$(sed -n 2p <<<"$PART_LAYOUT")"
+	truncate -s $((size * 512)) "$d/p2.img" && mkswap "$d/p2.img" >/dev/null 2>&1 &&
+		dd if="$d/p2.img" of="$d/vdd.img" bs=512 seek="$start" conv=notrunc status=none || return 1
+	rm -f "$d/p1.img" "$d/p2.img"
+	sfdisk -d "$d/vdd.img" >"$d/vdd.table" || return 1
+	truncate -s 4M "$d/vde.img" &&
+		printf 'label: dos\nstart=2048, size=2048, type=83\nstart=4096, size=2048, type=83\n' |
+		sfdisk -q "$d/vde.img" >/dev/null || return 1
+	# Entry 2's start (bytes 454-457 of entry 2 = 446 + 16 + 8) to 3000.
+	printf '\xb8\x0b\x00\x00' | dd of="$d/vde.img" bs=1 seek=470 conv=notrunc status=none
+}
+# After fs_user_partitions: each partition holds what it should where
+# sfdisk put it, and nothing outside them changed.
+part_check() {
+	local d="$O/e2e/$cur_name" log=$1 start size type magic
+	if ! log_has '^ *ok [0-9]* swap_on_a_partition$' "$log"; then
+		[ "${GLOB:-*}" = "*" ] &&
+			{ echo "fs_user_partitions did not pass its last case: vdd was not checked"; return 1; }
+		return 0
+	fi
+	sfdisk -d "$d/vdd.img" | cmp -s - "$d/vdd.table" ||
+		{ echo "vdd's partition table changed"; return 1; }
+	read -r start size type <<<"$(sed -n 1p <<<"$PART_LAYOUT")"
+	dd if="$d/vdd.img" of="$d/p1.img" bs=512 skip="$start" count="$size" status=none &&
+		e2fsck -fn "$d/p1.img" >/dev/null 2>&1 ||
+		{ echo "vdd1: e2fsck -fn finds the ext2 in partition 1 inconsistent"; return 1; }
+	[ "$(debugfs -R 'cat /guest' "$d/p1.img" 2>/dev/null)" = "written in partition 1" ] ||
+		{ echo "vdd1: /guest is not what the guest wrote"; return 1; }
+	rm -f "$d/p1.img"
+	read -r start size type <<<"$(sed -n 2p <<<"$PART_LAYOUT")"
+	magic=$(dd if="$d/vdd.img" bs=1 skip=$((start * 512 + 4086)) count=10 2>/dev/null)
+	[ "$magic" = SWAPSPACE2 ] ||
+		{ echo "vdd2: the swap header's signature is gone (found '$magic')"; return 1; }
+	read -r start size type <<<"$(sed -n 3p <<<"$PART_LAYOUT")"
+	python3 tools/check-disk-pattern "$d/vdd.img" "$start" "$size" || return 1
+	cmp -s -n $(((49152 - start - size) * 512)) -i $(((start + size) * 512)):0 "$d/vdd.img" /dev/zero ||
+		{ echo "vdd: the unpartitioned end of the disk was written"; return 1; }
+	log_has '^blk: vde: partition table [(]MBR[)] not read: entry 2: sectors 3000-5047 overlap entry 1.s 2048-4095$' "$log" ||
+		{ echo "vde's malformed table was not reported as expected"; return 1; }
+	echo "ok   vdd's partitions hold what they should, where sfdisk put them; vde's table refused"
 }
 # After the run: e2fsck -fn on both images, every file the suite left read
 # back with debugfs and hashed, the ones it removed absent, and the
@@ -76,6 +148,7 @@ ext2_setup() {
 # end: GLOB may have left it out).
 ext2_check() {
 	local d="$O/e2e/$cur_name" big bigsha
+	part_check "$1" || return 1
 	# Only a run that left fs_user out (GLOB) may skip the checks.
 	if ! log_has '^ *ok [0-9]* sync_umount_mount_and_read_back$' "$1"; then
 		[ "${GLOB:-*}" = "*" ] &&
