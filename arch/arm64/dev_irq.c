@@ -135,7 +135,7 @@ static void msi_probe(void)
 }
 
 int arch_msi_alloc_dev(uint32_t devid, void (*fn)(void *arg), void *arg,
-		       uint64_t *addr, uint32_t *data)
+		       uint64_t *addr, uint32_t *data, unsigned int msi_flags)
 {
 	unsigned long flags;
 
@@ -143,7 +143,8 @@ int arch_msi_alloc_dev(uint32_t devid, void (*fn)(void *arg), void *arg,
 	msi_probe();
 	spin_unlock_irqrestore(&v2m_lock, flags);
 	if (gic_v3_its_up())
-		return gic_v3_its_msi_alloc(devid, fn, arg, addr, data);
+		return gic_v3_its_msi_alloc(devid, fn, arg, addr, data,
+					    msi_flags & MSI_RARE);
 	return arch_msi_alloc(fn, arg, addr, data);
 }
 

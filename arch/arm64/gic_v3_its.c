@@ -18,7 +18,8 @@
  * architecture requires, and a pending table each) and a collection of
  * its own, collection c -> CPU c (MAPC). Each new event goes to the
  * collection with the fewest events (least-loaded; with equal loads the
- * lowest CPU, so successive vectors go round robin). The LPI is then
+ * lowest CPU, so successive vectors go round robin); a vector asked for
+ * as rare (MSI_RARE: a configuration change) goes to CPU 0 uncounted. The LPI is then
  * taken by that CPU: gic_v3_handle runs on whichever CPU took it and
  * calls the vector's fn there. CPUs started after the ITS get no LPIs.
  *
@@ -121,6 +122,7 @@ static struct {
 		unsigned int cpu;	/* its collection: the CPU it targets */
 		unsigned long count;	/* taken since mapped */
 		unsigned int last_cpu;	/* CPU that took it last */
+		bool counted;		/* in its CPU's nr_events (not rare) */
 	} ev[ITS_NR_EVENTS];		/* fn NULL: free (event 0 never used) */
 } its;
 static DEFINE_SPINLOCK(its_lock);
@@ -363,7 +365,7 @@ static void *its_device(uint32_t devid)
 }
 
 int gic_v3_its_msi_alloc(uint32_t devid, void (*fn)(void *arg), void *arg,
-			 uint64_t *addr, uint32_t *data)
+			 uint64_t *addr, uint32_t *data, bool rare)
 {
 	unsigned long flags;
 	unsigned int ev, cpu;
@@ -377,7 +379,7 @@ int gic_v3_its_msi_alloc(uint32_t devid, void (*fn)(void *arg), void *arg,
 			break;
 	if (ev == ITS_NR_EVENTS || !its_device(devid))
 		goto out;
-	cpu = its_pick_cpu();
+	cpu = rare ? 0 : its_pick_cpu();	/* CPU 0 is always up */
 	its.ev[ev].arg = arg;
 	its.ev[ev].fn = fn;
 	its.ev[ev].devid = devid;
@@ -395,7 +397,9 @@ int gic_v3_its_msi_alloc(uint32_t devid, void (*fn)(void *arg), void *arg,
 		its.ev[ev].fn = NULL;
 		goto out;
 	}
-	its.cpu[cpu].nr_events++;
+	its.ev[ev].counted = !rare;
+	if (!rare)
+		its.cpu[cpu].nr_events++;
 	*addr = its.phys + GITS_TRANSLATER;
 	*data = ev;
 	ret = 0;
@@ -418,7 +422,8 @@ bool gic_v3_its_msi_free(uint32_t data)
 
 		its_cmd(ITS_CMD_DISCARD | (uint64_t)devid << 32, data, 0);
 		its_sync(its.ev[data].cpu);
-		its.cpu[its.ev[data].cpu].nr_events--;
+		if (its.ev[data].counted)
+			its.cpu[its.ev[data].cpu].nr_events--;
 		its.prop[data] = 0;
 		its.ev[data].fn = NULL;
 		its.ev[data].arg = NULL;

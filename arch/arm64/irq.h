@@ -51,7 +51,7 @@ struct fdt;
 int gic_v3_its_init(const struct fdt *f);
 bool gic_v3_its_up(void);
 int gic_v3_its_msi_alloc(uint32_t devid, void (*fn)(void *arg), void *arg,
-			 uint64_t *addr, uint32_t *data);
+			 uint64_t *addr, uint32_t *data, bool rare);
 bool gic_v3_its_msi_free(uint32_t data);
 void gic_v3_its_handle(unsigned int intid);
 int gic_v3_its_event_info(uint32_t data, unsigned int *cpu,

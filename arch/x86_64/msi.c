@@ -79,9 +79,10 @@ int arch_msi_alloc(void (*fn)(void *arg), void *arg, uint64_t *addr,
 }
 
 int arch_msi_alloc_dev(uint32_t devid, void (*fn)(void *arg), void *arg,
-		       uint64_t *addr, uint32_t *data)
+		       uint64_t *addr, uint32_t *data, unsigned int flags)
 {
 	(void)devid;		/* the local APIC needs no device ID */
+	(void)flags;		/* nothing is spread: all to the boot CPU */
 	return arch_msi_alloc(fn, arg, addr, data);
 }
 

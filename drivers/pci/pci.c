@@ -564,7 +564,7 @@ uint32_t pci_msi_devid(const struct pci_dev *pdev)
 }
 
 int pci_msix_vector(struct pci_dev *pdev, unsigned int idx,
-		    void (*fn)(void *arg), void *arg)
+		    void (*fn)(void *arg), void *arg, unsigned int flags)
 {
 	uint64_t addr;
 	uint32_t data;
@@ -572,7 +572,7 @@ int pci_msix_vector(struct pci_dev *pdev, unsigned int idx,
 
 	if (!pdev->msix_enabled || idx >= pdev->msix_nvec)
 		return -1;
-	if (arch_msi_alloc_dev(pci_msi_devid(pdev), fn, arg, &addr, &data))
+	if (arch_msi_alloc_dev(pci_msi_devid(pdev), fn, arg, &addr, &data, flags))
 		return -1;
 	/* Behind an IOMMU that translates MSIs the device writes the
 	 * doorbell through its domain: an IOVA, not addr. */

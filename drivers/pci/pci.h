@@ -254,9 +254,10 @@ void *pci_iomap(struct pci_dev *pdev, unsigned int bar, uint64_t off,
  * table cannot be mapped. Then pci_msix_vector() per vector.
  */
 int pci_msix_enable(struct pci_dev *pdev, unsigned int nvec);
-/* Aim vector idx at a new arch interrupt running fn(arg), unmask it. */
+/* Aim vector idx at a new arch interrupt running fn(arg), unmask it.
+ * flags: MSI_RARE (<arch/irq.h>) for a vector that seldom fires. */
 int pci_msix_vector(struct pci_dev *pdev, unsigned int idx,
-		    void (*fn)(void *arg), void *arg);
+		    void (*fn)(void *arg), void *arg, unsigned int flags);
 void pci_msix_disable(struct pci_dev *pdev);
 
 /*

@@ -321,7 +321,7 @@ static bool arch_has_msi(const struct pci_host *h)
 	uint32_t data;
 
 	if (arch_msi_alloc_dev(pci_msi_devid(&probe), msi_probe_fn, NULL,
-			       &addr, &data))
+			       &addr, &data, 0))
 		return false;
 	arch_msi_free(data);
 	return true;

@@ -21,6 +21,7 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
 #include "mm/kmalloc.h"
+#include <arch/irq.h>
 #include <arch/mmio.h>
 
 #define VIRTIO_PCI_CAP_COMMON_CFG	1
@@ -192,7 +193,8 @@ static int vp_request_vector(struct virtio_pci *vp, unsigned int idx)
 	if (v->requested)
 		return 0;
 	v->vp = vp;
-	if (pci_msix_vector(vp->pdev, idx, vp_vector_interrupt, v))
+	if (pci_msix_vector(vp->pdev, idx, vp_vector_interrupt, v,
+			    v->config ? MSI_RARE : 0))
 		return -1;
 	v->requested = true;
 	return 0;

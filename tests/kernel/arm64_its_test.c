@@ -49,7 +49,7 @@ static void lpis_spread_over_online_cpus(struct kunit *test)
 		unsigned long count;
 
 		KUNIT_ASSERT_EQ(test, arch_msi_alloc_dev(pci_msi_devid(pdev),
-				nop_handler, NULL, &addr, &data[i]), 0);
+				nop_handler, NULL, &addr, &data[i], 0), 0);
 		KUNIT_ASSERT_EQ(test, gic_v3_its_event_info(data[i], &cpu, &count,
 							    &last), 0);
 		KUNIT_ASSERT_LT(test, cpu, (unsigned int)NR_CPUS);

@@ -56,7 +56,7 @@ static uint64_t physical_doorbell(struct pci_dev *pdev)
 	uint32_t data;
 
 	if (arch_msi_alloc_dev(pci_msi_devid(pdev), nop_handler, NULL, &addr,
-			       &data))
+			       &data, 0))
 		return 0;
 	arch_msi_free(data);
 	return addr;

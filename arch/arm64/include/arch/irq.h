@@ -8,10 +8,14 @@
  *	when the device tree has an arm,gic-v2m-frame and the GIC is a v2.
  *	Otherwise -1 (a GICv3's ITS must know the writer's device ID: use
  *	arch_msi_alloc_dev), and drivers use the wired interrupt.
- * arch_msi_alloc_dev(devid, fn, arg, &addr, &data): the same for an MSI
- *	written by the device whose bus-level device ID is devid (PCI: the
- *	requester ID through the host's msi-map). On a GICv3 with an ITS:
- *	an LPI aimed at the online CPU with the fewest (fn runs there),
+ * arch_msi_alloc_dev(devid, fn, arg, &addr, &data, flags): the same for
+ *	an MSI written by the device whose bus-level device ID is devid
+ *	(PCI: the requester ID through the host's msi-map). On a GICv3 with
+ *	an ITS: an LPI aimed at the online CPU with the fewest (fn runs
+ *	there; with MSI_RARE in flags, a vector that seldom fires, such as
+ *	a device's configuration change, goes to CPU 0 and is not counted,
+ *	so that it does not push the next device's queue onto the CPU the
+ *	last one's queue is on),
  *	address = GITS_TRANSLATER, data = the event ID (never 0);
  *	otherwise as arch_msi_alloc (devid unused). The address is the
  *	doorbell's physical address: behind an IOMMU that translates MSIs
@@ -33,8 +37,9 @@
 
 int arch_msi_alloc(void (*fn)(void *arg), void *arg, uint64_t *addr,
 		   uint32_t *data);
+#define MSI_RARE	1U	/* arch_msi_alloc_dev: seldom fires */
 int arch_msi_alloc_dev(uint32_t devid, void (*fn)(void *arg), void *arg,
-		       uint64_t *addr, uint32_t *data);
+		       uint64_t *addr, uint32_t *data, unsigned int flags);
 void arch_msi_free(uint32_t data);
 int arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg);
 int arch_irq_set_edge(unsigned int irq);

@@ -7,8 +7,10 @@
  *	address 0xfee00000 | boot CPU's APIC ID << 12, data = the vector
  *	(edge, fixed delivery). Returns 0, or -1 when no vector is left.
  *	The handler need not acknowledge the local APIC: the arch does.
- * arch_msi_alloc_dev(devid, fn, arg, &addr, &data): the same; the
- *	writer's device ID (arm64's ITS needs it) is not used here.
+ * arch_msi_alloc_dev(devid, fn, arg, &addr, &data, flags): the same;
+ *	the writer's device ID (arm64's ITS needs it) and flags (MSI_RARE:
+ *	a vector that seldom fires, left out where vectors are spread over
+ *	CPUs) are not used here: every vector goes to the boot CPU.
  * arch_msi_free(data): give the vector back (the device must no longer
  *	send it).
  * arch_irq_request(irq, fn, arg): a wired line; irq is an ACPI global
@@ -33,8 +35,9 @@
 
 int arch_msi_alloc(void (*fn)(void *arg), void *arg, uint64_t *addr,
 		   uint32_t *data);
+#define MSI_RARE	1U	/* arch_msi_alloc_dev: seldom fires */
 int arch_msi_alloc_dev(uint32_t devid, void (*fn)(void *arg), void *arg,
-		       uint64_t *addr, uint32_t *data);
+		       uint64_t *addr, uint32_t *data, unsigned int flags);
 void arch_msi_free(uint32_t data);
 int arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg);
 int arch_irq_set_edge(unsigned int irq);
