@@ -112,6 +112,7 @@ static int config_from_dt(const struct fdt *fdt, struct board_config *cfg,
 	cfg->uart.type = uart.type;
 	cfg->uart.base = uart.base;
 	cfg->uart.size = uart.size;
+	cfg->uart.chosen_by = uart.chosen_by;
 	cfg->uart.clock_hz = uart.clock_frequency ? uart.clock_frequency :
 			     cfg->board->uart_clock_hz;
 

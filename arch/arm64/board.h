@@ -30,6 +30,7 @@ struct board_uart {
 	uint32_t clock_hz;	/* 0: keep the firmware's baud rate */
 	uint32_t irq;		/* the controller's number (GIC INTID, or
 				 * BCM2835_GPU_IRQ(n)); 0: none, polled */
+	const char *chosen_by;	/* fdt_find_uart's rule; NULL: the board's */
 };
 
 /*

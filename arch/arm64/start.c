@@ -113,8 +113,10 @@ static void log_board(uint64_t x0, phys_addr_t dtb)
 			(unsigned long long)c->board->periph_base,
 			(unsigned long long)(c->board->ram_size >> 20),
 			(unsigned long long)c->board->ram_base);
-	pr_info("board: console %s at 0x%llx%s%s%s, %s at 0x%llx, timer interrupt %u, "
-		"PSCI %s\n", uart_name(c->uart.type), (unsigned long long)c->uart.base,
+	pr_info("board: console %s at 0x%llx (%s)%s%s%s, %s at 0x%llx, timer "
+		"interrupt %u, PSCI %s\n", uart_name(c->uart.type),
+		(unsigned long long)c->uart.base,
+		c->uart.chosen_by ? c->uart.chosen_by : "the board's default",
 		c->uart2.base ? " (and " : "", c->uart2.base ? uart_name(c->uart2.type) : "",
 		c->uart2.base ? ")" : "", intc_name(c->intc),
 		(unsigned long long)c->intc_base[0], c->timer_irq,

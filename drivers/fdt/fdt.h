@@ -250,13 +250,22 @@ struct fdt_uart {
 	uint32_t reg_io_width;		/* 1 when not given */
 	uint32_t clock_frequency;	/* 0 when not given */
 	const char *options;		/* after ':' in stdout-path, or "" */
-	bool from_stdout_path;		/* false: first enabled known UART */
+	bool from_stdout_path;		/* chosen by rule 1 below */
+	const char *chosen_by;		/* the rule, in words, for the log */
 };
 
 /*
- * The console UART: the stdout-path node when it is a known UART, else the
- * first enabled node compatible with one. 0, -FDT_ERR_NOTFOUND, or another
- * error with a message.
+ * The console UART, by the first rule that gives an enabled node
+ * (status absent or "okay") compatible with a known UART:
+ *   1. /chosen stdout-path (or linux,stdout-path; a path or an alias,
+ *      options after ':');
+ *   2. the serial0 alias: what the Raspberry Pi firmware points at the
+ *      UART on the header pins (the mini UART, or the PL011 with the
+ *      disable-bt overlay), while the other may drive Bluetooth;
+ *   3. the first such node in the tree.
+ * A disabled node is never taken: writing to a UART that is not clocked
+ * or not on the pins is how a board stays silent. 0, -FDT_ERR_NOTFOUND,
+ * or another error with a message.
  */
 int fdt_find_uart(const struct fdt *fdt, struct fdt_uart *uart,
 		  char *err, size_t errlen);

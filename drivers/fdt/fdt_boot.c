@@ -57,6 +57,13 @@ static enum fdt_uart_type uart_type(const struct fdt *f, int node)
 	return FDT_UART_NONE;
 }
 
+/* A node that can be the console: a known UART, enabled. */
+static bool usable_uart(const struct fdt *f, int node)
+{
+	return node >= 0 && uart_type(f, node) != FDT_UART_NONE &&
+	       fdt_node_is_enabled(f, node);
+}
+
 int fdt_find_uart(const struct fdt *f, struct fdt_uart *uart, char *err,
 		  size_t errlen)
 {
@@ -66,20 +73,24 @@ int fdt_find_uart(const struct fdt *f, struct fdt_uart *uart, char *err,
 	uint32_t v;
 
 	memset(uart, 0, sizeof(*uart));
-	node = fdt_stdout_node(f, &options);
-	if (node >= 0 && uart_type(f, node) != FDT_UART_NONE) {
-		uart->from_stdout_path = true;
-	} else {
+	node = fdt_stdout_node(f, &options);			/* rule 1 */
+	uart->from_stdout_path = usable_uart(f, node);
+	uart->chosen_by = "stdout-path";
+	if (!uart->from_stdout_path) {
 		options = "";
-		for (node = fdt_next_node(f, -1, NULL); node >= 0;
+		node = fdt_path(f, "serial0");			/* rule 2 */
+		uart->chosen_by = "the serial0 alias";
+	}
+	if (!usable_uart(f, node)) {
+		for (node = fdt_next_node(f, -1, NULL); node >= 0;  /* rule 3 */
 		     node = fdt_next_node(f, node, NULL))
-			if (uart_type(f, node) != FDT_UART_NONE &&
-			    fdt_node_is_enabled(f, node))
+			if (usable_uart(f, node))
 				break;
 		if (node < 0) {
 			boot_err(err, errlen, "fdt: no usable stdout-path and no enabled pl011, bcm2835-aux-uart or ns16550 node");
 			return node;
 		}
+		uart->chosen_by = "the first enabled UART";
 	}
 	ret = fdt_get_reg_phys(f, node, 0, &reg, err, errlen);
 	if (ret < 0)

@@ -6,6 +6,7 @@
  * the receive interrupt, as on a 16550.
  */
 #include "drivers/serial/bcm2835_aux.h"
+#include "drivers/serial/uart_tx.h"
 #include <arch/irq.h>
 #include <arch/mmio.h>
 
@@ -18,11 +19,17 @@ enum {
 #define LSR_DATA_READY	(1U << 0)
 #define LSR_TX_EMPTY	(1U << 5)	/* room for at least one byte */
 
+static bool aux_tx_ready(void *arg)
+{
+	struct bcm2835_aux *u = arg;
+
+	return readl((volatile char *)u->base + MU_LSR) & LSR_TX_EMPTY;
+}
+
 void bcm2835_aux_putc(struct bcm2835_aux *u, char c)
 {
-	while (!(readl((volatile char *)u->base + MU_LSR) & LSR_TX_EMPTY))
-		;
-	writel((uint8_t)c, (volatile char *)u->base + MU_IO);
+	if (uart_tx_wait(&u->tx, aux_tx_ready, u))
+		writel((uint8_t)c, (volatile char *)u->base + MU_IO);
 }
 
 int bcm2835_aux_getc(struct bcm2835_aux *u)

@@ -4,7 +4,9 @@
  * it to GPIO 14/15, the header's TX/RX pins, while the PL011 drives
  * Bluetooth. Its baud rate derives from the VPU core clock, which the
  * firmware fixes when config.txt says enable_uart=1; so this driver keeps
- * the firmware's line settings and only moves bytes. Output is polled;
+ * the firmware's line settings and only moves bytes. Output is polled,
+ * each wait for room bounded (uart_tx.h: a mini UART whose clock the
+ * firmware did not set never makes room);
  * input, once the console starts it, comes by the receive interrupt
  * (AUX_MU_IER_REG bit 0; the AUX block's one line, shared by UART1 and
  * the two SPI masters, which this kernel does not use). Without an
@@ -13,12 +15,14 @@
 #ifndef DRIVERS_SERIAL_BCM2835_AUX_H
 #define DRIVERS_SERIAL_BCM2835_AUX_H
 
+#include "drivers/serial/uart_tx.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
 
 struct bcm2835_aux {
 	volatile void *base;	/* mapped AUX_MU_IO_REG (the device tree's reg) */
 	unsigned int irq;	/* for arch_irq_request; 0: none (polled) */
+	struct uart_tx tx;	/* bounded waits for room (uart_tx.h) */
 	struct console con;
 	struct console_input input;
 };

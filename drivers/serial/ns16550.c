@@ -4,6 +4,7 @@
  * PC16550D data sheet.
  */
 #include "drivers/serial/ns16550.h"
+#include "drivers/serial/uart_tx.h"
 #include <arch/irq.h>
 
 enum {
@@ -35,11 +36,17 @@ void ns16550_init(struct ns16550 *u, unsigned int baud, unsigned int clock_hz)
 	u->write(u, UART_MCR, MCR_DTR_RTS);
 }
 
+static bool ns16550_tx_ready(void *arg)
+{
+	struct ns16550 *u = arg;
+
+	return u->read(u, UART_LSR) & LSR_THR_EMPTY;
+}
+
 void ns16550_putc(struct ns16550 *u, char c)
 {
-	while (!(u->read(u, UART_LSR) & LSR_THR_EMPTY))
-		;
-	u->write(u, UART_THR, (uint8_t)c);
+	if (uart_tx_wait(&u->tx, ns16550_tx_ready, u))
+		u->write(u, UART_THR, (uint8_t)c);
 }
 
 int ns16550_getc(struct ns16550 *u)

@@ -13,6 +13,7 @@
 #ifndef DRIVERS_SERIAL_NS16550_H
 #define DRIVERS_SERIAL_NS16550_H
 
+#include "drivers/serial/uart_tx.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
 
@@ -25,6 +26,7 @@ struct ns16550 {
 	 * GSI of its ISA IRQ), or -1; asked when the console starts input,
 	 * after the interrupt controllers are up. NULL: no interrupt. */
 	int (*irq)(struct ns16550 *u);
+	struct uart_tx tx;		/* bounded waits for room (uart_tx.h) */
 	struct console con;
 	struct console_input input;
 };

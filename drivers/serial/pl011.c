@@ -4,6 +4,7 @@
  * Manual, Arm DDI 0183, 3.2.
  */
 #include "drivers/serial/pl011.h"
+#include "drivers/serial/uart_tx.h"
 #include <arch/irq.h>
 #include <arch/mmio.h>
 
@@ -38,6 +39,16 @@ static void wr(struct pl011 *u, unsigned int reg, uint32_t v)
 	writel(v, (volatile char *)u->base + reg);
 }
 
+static bool pl011_tx_ready(void *arg)
+{
+	return !(rd(arg, UARTFR) & FR_TXFF);
+}
+
+static bool pl011_idle(void *arg)
+{
+	return !(rd(arg, UARTFR) & FR_BUSY);
+}
+
 void pl011_divisor(unsigned int clock_hz, unsigned int baud,
 		   unsigned int *ibrd, unsigned int *fbrd)
 {
@@ -58,8 +69,7 @@ void pl011_init(struct pl011 *u, unsigned int baud)
 		wr(u, UARTCR, rd(u, UARTCR) | CR_UARTEN | CR_TXE | CR_RXE);
 		return;
 	}
-	while (rd(u, UARTFR) & FR_BUSY)		/* let the last byte out */
-		;
+	uart_tx_wait(&u->tx, pl011_idle, u);	/* let the last byte out */
 	wr(u, UARTCR, 0);			/* disable while programming */
 	wr(u, UARTIMSC, 0);			/* polled: no interrupts */
 	wr(u, UARTICR, 0x7ff);
@@ -72,9 +82,8 @@ void pl011_init(struct pl011 *u, unsigned int baud)
 
 void pl011_putc(struct pl011 *u, char c)
 {
-	while (rd(u, UARTFR) & FR_TXFF)
-		;
-	wr(u, UARTDR, (uint8_t)c);
+	if (uart_tx_wait(&u->tx, pl011_tx_ready, u))
+		wr(u, UARTDR, (uint8_t)c);
 }
 
 int pl011_getc(struct pl011 *u)

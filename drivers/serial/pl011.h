@@ -4,7 +4,7 @@
  *
  * The board maps the registers (ioremap) and gives the driver their
  * virtual address, the UART's reference clock and its interrupt. Output
- * waits for room in the transmit FIFO. Input, once the console starts it,
+ * waits for room in the transmit FIFO, but not forever (uart_tx.h). Input, once the console starts it,
  * comes by the receive and receive-timeout interrupts (TRM 3.4): the
  * handler drains the receive FIFO into console_input_push(). Without an
  * interrupt the console polls pl011_getc().
@@ -12,6 +12,7 @@
 #ifndef DRIVERS_SERIAL_PL011_H
 #define DRIVERS_SERIAL_PL011_H
 
+#include "drivers/serial/uart_tx.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
 
@@ -19,6 +20,7 @@ struct pl011 {
 	volatile void *base;		/* mapped registers */
 	unsigned int clock_hz;		/* UARTCLK; 0: keep the firmware's baud */
 	unsigned int irq;		/* for arch_irq_request; 0: none (polled) */
+	struct uart_tx tx;		/* bounded waits for room (uart_tx.h) */
 	struct console con;
 	struct console_input input;
 };

@@ -971,6 +971,137 @@ static void reusable_pools_become_cma_pools(struct kunit *test)
 	KUNIT_EXPECT_STR_CONTAINS(test, bi.cma_pools[2].why, "size");
 }
 
+/* ---------------------------------------------------------------- console */
+
+/*
+ * A Raspberry Pi 3 tree as the firmware hands it over, reduced to what
+ * picks the console: the mini UART (aux) and the PL011, the serial0 and
+ * serial1 aliases, stdout-path. The firmware points serial0 at the UART
+ * on the header pins: the mini UART by default (the PL011 drives
+ * Bluetooth), the PL011 with dtoverlay=disable-bt. aux_first puts the
+ * mini UART first in the tree (the real order is the PL011 first).
+ */
+struct pi_tree {
+	const char *stdout_path;	/* NULL: none */
+	const char *serial0;		/* "pl011", "aux" or NULL: no aliases */
+	const char *pl011_status, *aux_status;	/* NULL: no property */
+	bool aux_first;
+};
+
+static void pi_uart(const char *which, const char *status)
+{
+	if (!strcmp(which, "aux")) {
+		b_begin("serial@7e215040");
+		b_prop("compatible", "brcm,bcm2835-aux-uart", 22);
+		B_CELLS("reg", 0x3f215040, 0x40);
+	} else {
+		b_begin("serial@7e201000");
+		b_prop("compatible", "arm,pl011\0arm,primecell", 24);
+		B_CELLS("reg", 0x3f201000, 0x200);
+	}
+	if (status)
+		b_prop_str("status", status);
+	b_end();
+}
+
+static void build_pi_tree(struct kunit *test, struct fdt *f,
+			  const struct pi_tree *t)
+{
+	uint32_t len;
+
+	b_init();
+	b_begin("");
+	b_prop_u32("#address-cells", 1);
+	b_prop_u32("#size-cells", 1);
+	if (t->serial0) {
+		bool pl = !strcmp(t->serial0, "pl011");
+
+		b_begin("aliases");
+		b_prop_str("serial0", pl ? "/serial@7e201000" : "/serial@7e215040");
+		b_prop_str("serial1", pl ? "/serial@7e215040" : "/serial@7e201000");
+		b_end();
+	}
+	b_begin("chosen");
+	if (t->stdout_path)
+		b_prop_str("stdout-path", t->stdout_path);
+	b_end();
+	pi_uart(t->aux_first ? "aux" : "pl011",
+		t->aux_first ? t->aux_status : t->pl011_status);
+	pi_uart(t->aux_first ? "pl011" : "aux",
+		t->aux_first ? t->pl011_status : t->aux_status);
+	b_end();
+	len = b_finish();
+	KUNIT_ASSERT_EQ(test, fdt_open(f, blob, len, err, sizeof(err)), 0);
+}
+
+static void console_choice(struct kunit *test)
+{
+	static const struct {
+		struct pi_tree t;
+		uint64_t base;			/* 0: no console */
+		const char *by, *options;
+	} cases[] = {
+		/* The firmware's default: serial0 is the mini UART. */
+		{ { "serial0:115200n8", "aux", "okay", "okay", false },
+		  0x3f215040, "stdout-path", "115200n8" },
+		/* dtoverlay=disable-bt: serial0 is the PL011. */
+		{ { "serial0:115200n8", "pl011", "okay", "okay", false },
+		  0x3f201000, "stdout-path", "115200n8" },
+		/* disable-bt with the mini UART disabled (enable_uart=0). */
+		{ { "serial0:115200n8", "pl011", "okay", "disabled", false },
+		  0x3f201000, "stdout-path", "115200n8" },
+		/* No stdout-path: serial0, not the first UART in the tree. */
+		{ { NULL, "pl011", "okay", "okay", true },
+		  0x3f201000, "the serial0 alias", "" },
+		{ { NULL, "aux", NULL, NULL, false },
+		  0x3f215040, "the serial0 alias", "" },
+		/* stdout-path names a disabled UART: serial0 instead. */
+		{ { "/serial@7e215040", "pl011", "okay", "disabled", true },
+		  0x3f201000, "the serial0 alias", "" },
+		/* ... and serial0 is that same disabled one: the other. */
+		{ { "serial0", "aux", "okay", "disabled", false },
+		  0x3f201000, "the first enabled UART", "" },
+		/* No stdout-path, no aliases: the first enabled one. */
+		{ { NULL, NULL, "disabled", "okay", false },
+		  0x3f215040, "the first enabled UART", "" },
+		{ { NULL, NULL, "okay", "okay", true },
+		  0x3f215040, "the first enabled UART", "" },
+		/* stdout-path to a node that does not exist. */
+		{ { "/nowhere:9600", "pl011", "okay", "okay", false },
+		  0x3f201000, "the serial0 alias", "" },
+		/* Nothing enabled: an error, said. */
+		{ { "serial0", "aux", "disabled", "fail", false }, 0, NULL, NULL },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct fdt f;
+		struct fdt_uart uart;
+		int r;
+
+		build_pi_tree(test, &f, &cases[i].t);
+		err[0] = '\0';
+		r = fdt_find_uart(&f, &uart, err, sizeof(err));
+		if (!cases[i].base) {
+			KUNIT_EXPECT_LT(test, r, 0);
+			KUNIT_EXPECT_STR_CONTAINS(test, err, "no usable stdout-path");
+			continue;
+		}
+		KUNIT_EXPECT_EQ(test, r, 0);
+		if (r)
+			continue;
+		if (uart.base != cases[i].base ||
+		    strcmp(uart.chosen_by, cases[i].by) ||
+		    strcmp(uart.options, cases[i].options))
+			KUNIT_FAIL(test, "case %zu: UART at 0x%llx by %s, options "
+				   "'%s'; wanted 0x%llx by %s, '%s'", i,
+				   (unsigned long long)uart.base, uart.chosen_by,
+				   uart.options, (unsigned long long)cases[i].base,
+				   cases[i].by, cases[i].options);
+		KUNIT_EXPECT_EQ(test, uart.from_stdout_path,
+				!strcmp(cases[i].by, "stdout-path"));
+	}
+}
+
 static void virt_tree(struct kunit *test)
 {
 	struct fdt f;
@@ -1317,6 +1448,7 @@ static struct kunit_case fdt_cases[] = {
 	KUNIT_CASE(nodes_and_props),
 	KUNIT_CASE(cells_and_reg),
 	KUNIT_CASE(rpi4_tree),
+	KUNIT_CASE(console_choice),
 	KUNIT_CASE(rpi4_boot_info),
 	KUNIT_CASE(reusable_pools_become_cma_pools),
 	KUNIT_CASE(virt_tree),

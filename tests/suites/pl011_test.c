@@ -7,6 +7,7 @@
 #include "drivers/serial/pl011.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
+#include "kernel/time.h"
 
 #define REG(r)	(regs[(r) / 4])
 enum { DR = 0x00, FR = 0x18, IBRD = 0x24, FBRD = 0x28, LCR_H = 0x2c, CR = 0x30 };
@@ -67,11 +68,45 @@ static void getc_follows_the_receive_flag(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, REG(DR), (uint32_t)'k');
 }
 
+/*
+ * A UART that never makes room (TXFF stuck: not clocked, not wired) does
+ * not hold the CPU: the first byte waits at most UART_TX_WAIT_NS and is
+ * dropped, the next ones are dropped at once, and once the FIFO has room
+ * output goes on. Measured with the clock the kernel has.
+ */
+static void putc_gives_up_on_a_uart_that_never_makes_room(struct kunit *test)
+{
+	struct pl011 u = { .base = regs };
+	uint64_t t0, first, rest;
+
+	memset(regs, 0, sizeof(regs));
+	REG(FR) = 1U << 5;			/* TXFF, for good */
+	t0 = clock_ns();
+	pl011_putc(&u, 'a');
+	first = clock_ns() - t0;
+	t0 = clock_ns();
+	for (int i = 0; i < 1000; i++)
+		pl011_putc(&u, 'b');
+	rest = clock_ns() - t0;
+	KUNIT_EXPECT_EQ(test, REG(DR), 0U);		/* nothing written */
+	KUNIT_EXPECT_EQ(test, u.tx.dropped, 1001UL);
+	KUNIT_EXPECT_TRUE(test, u.tx.stuck);
+	KUNIT_EXPECT_LT(test, first, 10 * UART_TX_WAIT_NS);
+	/* 1000 bytes without waiting: far less than one wait each. */
+	KUNIT_EXPECT_LT(test, rest, UART_TX_WAIT_NS * 10);
+	REG(FR) = 0;					/* room again */
+	pl011_putc(&u, 'c');
+	KUNIT_EXPECT_EQ(test, REG(DR), (uint32_t)'c');
+	KUNIT_EXPECT_FALSE(test, u.tx.stuck);
+	KUNIT_EXPECT_EQ(test, u.tx.dropped, 1001UL);
+}
+
 static struct kunit_case pl011_cases[] = {
 	KUNIT_CASE(divisor_matches_the_trm),
 	KUNIT_CASE(init_programs_8n1_and_enables),
 	KUNIT_CASE(init_without_a_clock_keeps_the_baud),
 	KUNIT_CASE(getc_follows_the_receive_flag),
+	KUNIT_CASE(putc_gives_up_on_a_uart_that_never_makes_room),
 	{}
 };
 
