@@ -46,7 +46,7 @@ RPI_BOOT = $(O)/arm64-$(1)/boot
 $(O)/arm64-%/boot/kernel8.img: $(IMAGE)
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
-$(O)/arm64-%/boot/config.txt: arch/arm64/board/config-%.txt
+$(O)/arm64-%/boot/config.txt: arch/arm64/board/config.txt
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 ARCH_IMAGES := $(IMAGE) $(DTBS) \
