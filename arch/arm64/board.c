@@ -164,3 +164,14 @@ int board_probe(const struct fdt *fdt, phys_addr_t kernel_phys, uint32_t midr,
 		  MIDR_PART(midr));
 	return -1;
 }
+
+void board_fallback(phys_addr_t kernel_phys, uint32_t midr,
+		    struct board_config *cfg)
+{
+	char err[160];
+
+	if (board_probe(NULL, kernel_phys, midr, cfg, err, sizeof(err)) < 0) {
+		memset(cfg, 0, sizeof(*cfg));
+		config_from_defaults(&board_virt, cfg);
+	}
+}

@@ -83,6 +83,15 @@ struct board_config {
  */
 int board_probe(const struct fdt *fdt, phys_addr_t kernel_phys, uint32_t midr,
 		struct board_config *cfg, char *err, size_t errlen);
+/*
+ * The board to say a boot failure on when board_probe cannot say (a
+ * device tree that cannot be read, a board it does not know): the one
+ * board_probe would choose without a tree (a Raspberry Pi 3 or 4, by the
+ * CPU, when loaded below 1 GiB), else QEMU virt. Its console UART is at
+ * a fixed address and needs no tree.
+ */
+void board_fallback(phys_addr_t kernel_phys, uint32_t midr,
+		    struct board_config *cfg);
 
 /* The config start.c chose (for arch_time_init and arch_poweroff). */
 extern struct board_config board_cfg;

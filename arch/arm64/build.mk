@@ -9,11 +9,18 @@ KOBJCOPY := $(CROSS)objcopy
 KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-stack-protector -fno-pic \
 	-fno-pie -mgeneral-regs-only -mcmodel=small -mno-outline-atomics \
 	-mbranch-protection=none -fno-asynchronous-unwind-tables \
-	-fno-unwind-tables -fno-strict-aliasing \
+	-fno-unwind-tables -fno-strict-aliasing -mfix-cortex-a53-835769 \
 	-Iarch/arm64/include -nostdinc \
 	-isystem $(shell $(KCC) -print-file-name=include 2>/dev/null)
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
-	-z noexecstack --no-warn-rwx-segments
+	-z noexecstack --no-warn-rwx-segments --fix-cortex-a53-843419
+# The Raspberry Pi 3's Cortex-A53 has two errata that compiled code can
+# meet (Arm's A53 errata notice): 835769 (a multiply-accumulate after a
+# load or store can give a wrong result), avoided by the compiler
+# (-mfix-cortex-a53-835769, a nop between them), and 843419 (an ADRP at
+# the end of a 4 KiB page can make the following load or store use a
+# wrong address), avoided by the linker (--fix-cortex-a53-843419: such
+# sequences are moved to a veneer). Linux links with both.
 ARCH_SRCS := $(wildcard arch/arm64/*.c arch/arm64/board/*.c)
 ARCH_ASM_SRCS := $(wildcard arch/arm64/*.S)
 

@@ -88,25 +88,41 @@ primary_entry:
 	ldr	x2, =_head
 	sub	x21, x2, x1			/* x21 = voffset */
 	sub	x22, x1, #TEXT_OFFSET		/* x22 = physical KERNEL_BASE */
+	/* The early map below uses 2 MiB blocks from x22: a kernel loaded
+	 * anywhere but a 2 MiB boundary + TEXT_OFFSET (the Image header's
+	 * rule; a Pi's kernel_address= set by hand can break it) would run
+	 * from wrong addresses the moment the MMU is on. Say so and stop. */
+	tst	x22, #((1 << 21) - 1)
+	b.ne	misaligned
 	adrp	x3, kimage_voffset
 	str	x21, [x3, :lo12:kimage_voffset]
 	dc	ivac, x3
 
 	/* 5. Page tables (all in BSS, so already zero). */
-	/* TTBR0: identity map of the 1 GiB block containing the kernel. */
+	/* TTBR0: identity map of the 2 MiB block holding .head.text (this
+	 * code, enable_mmu and secondary_entry), so that the instruction
+	 * after "MMU on" still has a mapping. No more: on a Raspberry Pi 3
+	 * the 1 GiB around the kernel holds the peripherals (0x3f000000),
+	 * which must never be mapped as cacheable memory. */
 	adrp	x0, idmap_l0
 	adrp	x1, idmap_l1
-	lsr	x2, x22, #39
+	adrp	x5, idmap_l2
+	adrp	x6, enable_mmu			/* its physical page */
+	lsr	x2, x6, #39
 	and	x2, x2, #511
 	orr	x3, x1, #PTE_TABLE
 	str	x3, [x0, x2, lsl #3]
-	lsr	x2, x22, #30
+	lsr	x2, x6, #30
 	and	x2, x2, #511
-	lsr	x3, x22, #30			/* the block's base */
-	lsl	x3, x3, #30
+	orr	x3, x5, #PTE_TABLE
+	str	x3, [x1, x2, lsl #3]
+	lsr	x2, x6, #21
+	and	x2, x2, #511
+	lsr	x3, x6, #21			/* the block's base */
+	lsl	x3, x3, #21
 	ldr	x4, =PTE_KERNEL_BLOCK
 	orr	x3, x3, x4
-	str	x3, [x1, x2, lsl #3]
+	str	x3, [x5, x2, lsl #3]
 
 	/* TTBR1: L0[511] -> L1; L1[510] -> L2; L2[0..] = 2 MiB blocks. */
 	adrp	x0, init_l0
@@ -158,6 +174,42 @@ enable_mmu:
 	isb
 	ret
 
+	.ltorg
+
+/*
+ * misaligned: the kernel was loaded where the early map cannot map it.
+ * With no device tree read yet, the message goes to the board's default
+ * UART at its fixed address (the PL011 the firmware set up): a Pi 3
+ * (Cortex-A53) or Pi 4 when loaded below 1 GiB, else QEMU virt's. Each
+ * character waits a bounded time for room. Then the core stops.
+ */
+misaligned:
+	mrs	x0, midr_el1
+	ubfx	x0, x0, #4, #12			/* part number */
+	ldr	x1, =0x09000000			/* QEMU virt: RAM at 1 GiB */
+	adrp	x2, _head
+	lsr	x2, x2, #30
+	cbnz	x2, 1f
+	ldr	x1, =0xfe201000			/* Pi 4 */
+	cmp	x0, #0xd03			/* Cortex-A53: Pi 3 */
+	b.ne	1f
+	ldr	x1, =0x3f201000
+1:	adr	x2, misaligned_msg
+2:	ldrb	w3, [x2], #1
+	cbz	w3, 5f
+	mov	x4, #0x100000			/* bounded wait for room */
+3:	ldr	w5, [x1, #0x18]			/* UARTFR */
+	tbz	w5, #5, 4f			/* TXFF clear */
+	subs	x4, x4, #1
+	b.ne	3b
+4:	str	w3, [x1]			/* UARTDR */
+	b	2b
+5:	wfe
+	b	5b
+
+misaligned_msg:
+	.asciz	"\r\nmm kernel: loaded at an address that is not a 2 MiB boundary + 0x80000, which the early page tables need (check kernel_address= in config.txt); stopped.\r\n"
+	.balign	4
 	.ltorg
 
 /* dcache_inval_range: invalidate data cache lines covering [x1, x2).
@@ -347,6 +399,7 @@ secondary_boot:		.skip 64
 	.global init_l0, boot_stack_top
 idmap_l0:	.skip 4096
 idmap_l1:	.skip 4096
+idmap_l2:	.skip 4096
 init_l0:	.skip 4096
 init_l1:	.skip 4096
 init_l2:	.skip 4096

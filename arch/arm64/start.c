@@ -21,6 +21,7 @@
 #include "drivers/fdt/fdt.h"
 #include "drivers/serial/bcm2835_aux.h"
 #include "drivers/serial/pl011.h"
+#include "kernel/lib/vsprintf.h"
 #include "kernel/main.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -146,6 +147,22 @@ reserve:
 	boot_add_mem(&boot_info, 0, PAGE_SIZE, BOOT_MEM_RESERVED);
 }
 
+/*
+ * A failure before the console exists: start the fallback board's UART
+ * (board_fallback) so that the panic, and the log before it, are seen on
+ * the header pins rather than only kept in the log ring.
+ */
+static __noreturn void early_panic(phys_addr_t kbase, uint32_t midr,
+				   const char *what, const char *why)
+{
+	board_fallback(kbase, midr, &board_cfg);
+	start_uart(&board_cfg.uart, 0, false);
+	panic("%s: %s (said on the %s %s at 0x%llx, the board's default: "
+	      "there is no console yet)", what, why, board_cfg.board->name,
+	      uart_name(board_cfg.uart.type),
+	      (unsigned long long)board_cfg.uart.base);
+}
+
 void arm64_start(uint64_t x0, uint64_t entry_count);
 void arm64_start(uint64_t x0, uint64_t entry_count)
 {
@@ -167,15 +184,19 @@ void arm64_start(uint64_t x0, uint64_t entry_count)
 		uint32_t size = fdt_be32((const uint8_t *)hdr + 4);
 		const void *blob = arm64_early_map(dtb, size < DTB_MAX_SIZE ? size : DTB_MAX_SIZE);
 
-		if (!blob || fdt_open(&arm64_boot_fdt, blob, DTB_MAX_SIZE, err, sizeof(err)) < 0)
-			panic("the device tree at 0x%llx is not usable: %s",
-			      (unsigned long long)dtb, blob ? err : "cannot map it");
+		if (!blob || fdt_open(&arm64_boot_fdt, blob, DTB_MAX_SIZE, err, sizeof(err)) < 0) {
+			char what[64];
+
+			ksnprintf(what, sizeof(what), "the device tree at 0x%llx "
+				  "is not usable", (unsigned long long)dtb);
+			early_panic(kbase, midr, what, blob ? err : "cannot map it");
+		}
 		r = board_probe(&arm64_boot_fdt, kbase, midr, &board_cfg, err, sizeof(err));
 	} else {
 		r = board_probe(NULL, kbase, midr, &board_cfg, err, sizeof(err));
 	}
 	if (r < 0)
-		panic("board: %s", err);	/* no console yet: see the log ring */
+		early_panic(kbase, midr, "board", err);
 
 	start_uart(&board_cfg.uart, 0, true);
 	if (!board_cfg.from_dt)		/* a Pi's second UART: typed at too */
