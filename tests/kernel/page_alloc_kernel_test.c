@@ -8,6 +8,7 @@
  * for the portable suite (arenas nest inside global memory).
  */
 #include "kernel/kunit.h"
+#include "kernel/sched.h"
 #include "kernel/lib/string.h"
 #include "mm/internal.h"
 #include "mm/memblock.h"
@@ -33,6 +34,27 @@ static unsigned long settled_free_pages(void)
 {
 	drain_all_pages(NULL);
 	return nr_free_pages();
+}
+
+/*
+ * Free pages once nobody else is freeing or taking any: two counts 200
+ * ms apart that agree (at most 5 s). The cases compare a count before
+ * with one after; other threads must not move it in between. The one
+ * that did: the network stack, which the net suites just before leave
+ * closing connections and freeing buffers for a second or so (seen:
+ * every_free_page_comes_back 2 pages over, on x86_64-virtio-blk).
+ */
+static unsigned long quiet_free_pages(void)
+{
+	unsigned long a = settled_free_pages(), b;
+
+	for (int i = 0; i < 25; i++, a = b) {
+		sleep_ms(200);
+		b = settled_free_pages();
+		if (a == b)
+			break;
+	}
+	return a;
 }
 
 /* Allocate order-`order` blocks with gfp until failure, chained through
@@ -63,7 +85,7 @@ static void give_back(void *head, unsigned int order)
 
 static void every_free_page_comes_back(struct kunit *test)
 {
-	unsigned long before = settled_free_pages(), n;
+	unsigned long before = quiet_free_pages(), n;
 	void *all;
 
 	if (!totalram_pages())
@@ -97,7 +119,7 @@ static bool free_block_of_order(struct page *page, unsigned int order)
  */
 static void high_order_after_fragmentation(struct kunit *test)
 {
-	unsigned long before = settled_free_pages();
+	unsigned long before = quiet_free_pages();
 	struct page *big, *again;
 
 	if (!totalram_pages())
@@ -140,7 +162,7 @@ static void high_order_after_fragmentation(struct kunit *test)
 /* Ordinary allocations stop at min; atomic ones go lower; MEMALLOC to 0. */
 static void global_watermarks(struct kunit *test)
 {
-	unsigned long before = settled_free_pages(), n1, n2, n3;
+	unsigned long before = quiet_free_pages(), n1, n2, n3;
 	void *a, *b, *c;
 
 	if (!totalram_pages())
@@ -162,7 +184,7 @@ static void global_watermarks(struct kunit *test)
 
 static void drain_all_cpus(struct kunit *test)
 {
-	unsigned long before = settled_free_pages();
+	unsigned long before = quiet_free_pages();
 	struct page *p[64];
 	struct zone *zone;
 
