@@ -177,6 +177,31 @@ enable_mmu:
 	.ltorg
 
 /*
+ * replace_ttbr1: x0 = the new TTBR1_EL1 (physical). Break before make
+ * (Arm ARM D8.14.1): the old and new tables map the kernel at the same
+ * addresses with different block sizes, and letting the TLB hold
+ * entries of both can give a TLB conflict abort. So walks through TTBR1
+ * stop (TCR_EL1.EPD1), every cached translation goes, and only then the
+ * new root is set and walks resume. Runs at its physical address through
+ * the identity map (arm64_replace_ttbr1 in mmu.c turns it on): nothing
+ * mapped by TTBR1 may be touched in between, not even the stack, and no
+ * exception may be taken (interrupts masked). Clobbers x1, x2.
+ */
+	.global	replace_ttbr1
+replace_ttbr1:
+	mrs	x1, tcr_el1
+	orr	x2, x1, #TCR_EPD1		/* break */
+	msr	tcr_el1, x2
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	msr	ttbr1_el1, x0			/* make */
+	msr	tcr_el1, x1
+	isb
+	ret
+
+/*
  * misaligned: the kernel was loaded where the early map cannot map it.
  * With no device tree read yet, the message goes to the board's default
  * UART at its fixed address (the PL011 the firmware set up): a Pi 3

@@ -126,6 +126,40 @@ void *arm64_early_map(phys_addr_t phys, uint64_t len)
 	return r ? NULL : phys_to_virt(phys);
 }
 
+extern char replace_ttbr1[];		/* head.S */
+extern uint64_t idmap_l0[512];		/* head.S */
+
+/*
+ * Switch TTBR1 to root by head.S's replace_ttbr1 (break before make),
+ * called at its physical address with head.S's identity map turned on
+ * for the call (TTBR0 and TCR_EL1.EPD0 as before afterwards).
+ * Interrupts masked by the caller.
+ */
+static void arm64_replace_ttbr1(phys_addr_t root)
+{
+	void (*fn)(phys_addr_t) =
+		(void (*)(phys_addr_t))(uintptr_t)virt_to_phys(replace_ttbr1);
+	uint64_t tcr, ttbr0;
+
+	__asm__ __volatile__("dsb ishst\n\t"	/* the new tables are written */
+			     "mrs %0, tcr_el1\n\t"
+			     "mrs %1, ttbr0_el1" : "=r"(tcr), "=r"(ttbr0) : : "memory");
+	__asm__ __volatile__("msr ttbr0_el1, %0\n\t"
+			     "msr tcr_el1, %1\n\t"
+			     "isb\n\t"
+			     "tlbi vmalle1\n\t"
+			     "dsb nsh\n\t"
+			     "isb" : : "r"(virt_to_phys(idmap_l0)),
+			     "r"(tcr & ~TCR_EPD0) : "memory");
+	fn(root);
+	__asm__ __volatile__("msr tcr_el1, %0\n\t"
+			     "msr ttbr0_el1, %1\n\t"
+			     "isb\n\t"
+			     "tlbi vmalle1\n\t"
+			     "dsb ish\n\t"
+			     "isb" : : "r"(tcr), "r"(ttbr0) : "memory");
+}
+
 void arch_mm_init(void)
 {
 	unsigned int io = (IOREMAP_BASE >> 39) & 511;
@@ -141,14 +175,9 @@ void arch_mm_init(void)
 	map_mem(&final_pgt, SZ_1G);
 	map_kernel(&final_pgt, _text, _etext, _data, _kernel_end);
 
-	/* The new tables map the kernel at the same place: switch, then drop
-	 * every cached translation of the old ones. */
-	__asm__ __volatile__("dsb ishst\n\t"
-			     "msr ttbr1_el1, %0\n\t"
-			     "isb\n\t"
-			     "tlbi vmalle1\n\t"
-			     "dsb ish\n\t"
-			     "isb" : : "r"(virt_to_phys(final_pgt.root)) : "memory");
+	/* The new tables map the kernel at the same place, in pages where
+	 * the old ones had 2 MiB blocks: break before make. */
+	arm64_replace_ttbr1(virt_to_phys(final_pgt.root));
 	kernel_pgt = &final_pgt;
 	spin_unlock_irqrestore(&kernel_pgt_lock, flags);
 	pr_info("mmu: direct map of %llu MiB at 0x%lx: %lu x 1 GiB, %lu x 2 MiB, "

@@ -76,6 +76,7 @@
  * write-back walks. IPS is filled from ID_AA64MMFR0_EL1 at boot. */
 #define TCR_T0SZ		(_UL(16) << 0)
 #define TCR_EPD0		(_UL(1) << 7)
+#define TCR_EPD1		(_UL(1) << 23)
 #define TCR_IRGN0_WBWA		(_UL(1) << 8)
 #define TCR_ORGN0_WBWA		(_UL(1) << 10)
 #define TCR_SH0_INNER		(_UL(3) << 12)
