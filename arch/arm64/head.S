@@ -422,6 +422,7 @@ secondary_boot:		.skip 64
 	.bss
 	.balign 4096
 	.global init_l0, boot_stack_top
+	.global	idmap_l0
 idmap_l0:	.skip 4096
 idmap_l1:	.skip 4096
 idmap_l2:	.skip 4096
