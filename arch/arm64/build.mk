@@ -69,3 +69,14 @@ else
 image: $(call RPI_BOOT,$(BOARD))/kernel8.img $(call RPI_BOOT,$(BOARD))/config.txt
 	@echo "Copy $(call RPI_BOOT,$(BOARD))/kernel8.img and config.txt to the SD card's boot partition (docs/flash-raspberry-pi.md)."
 endif
+
+# `make ARCH=arm64 BOARD=rpi3|rpi4 sdimage RPI_FIRMWARE=DIR [SD_EXT2_MB=N]
+# [SD_SWAP_MB=N]`: a whole card, build/arm64-BOARD/sd.img (tools/mksdimage:
+# sfdisk + mtools, no root), and `make ARCH=arm64 BOARD=... flash
+# DEV=/dev/sdX` writes it (tools/flash-sd: checks, then asks).
+SDIMAGE = $(O)/arm64-$(BOARD)/sd.img
+.PHONY: sdimage flash
+sdimage: $(call RPI_BOOT,$(BOARD))/kernel8.img $(call RPI_BOOT,$(BOARD))/config.txt | $(call DEPS,sdimage)
+	$(Q)bash tools/mksdimage $(BOARD) "$(RPI_FIRMWARE)" $(call RPI_BOOT,$(BOARD)) $(SDIMAGE) $(SD_EXT2_MB) $(SD_SWAP_MB)
+flash:
+	$(Q)bash tools/flash-sd $(SDIMAGE) "$(DEV)"
