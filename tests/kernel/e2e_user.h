@@ -70,6 +70,15 @@ static inline int start(struct kunit *test, const char *const *argv)
 	return pid;
 }
 
+/* Run `busybox sh -c cmd` to its end, output appended to `out` (the
+ * capture is the caller's); its wait status. */
+static inline int sh(struct kunit *test, const char *cmd)
+{
+	const char *const argv[] = { "busybox", "sh", "-c", cmd, NULL };
+
+	return process_wait(start(test, argv));
+}
+
 /* A console command as typed (the line is copied: commands cut it up). */
 static inline int console(const char *line)
 {

@@ -62,16 +62,7 @@
 #define AFTER_SEED	"5"
 #define AFTER_SIZE	"64K"
 
-/* Run `busybox sh -c cmd` to its end, output appended to `out` (the
- * capture is the caller's); its wait status. */
-static int sh(struct kunit *test, const char *cmd)
-{
-	const char *const argv[] = { "busybox", "sh", "-c", cmd, NULL };
-
-	return process_wait(start(test, argv));
-}
-
-/* The same, formatted. */
+/* sh() (e2e_user.h), formatted. */
 static __printf(2, 3) int shf(struct kunit *test, const char *fmt, ...)
 {
 	static char cmd[512];

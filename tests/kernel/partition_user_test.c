@@ -28,13 +28,6 @@
 #define P3_START	34816
 #define P3_SIZE		8192	/* raw: the pattern, type 0x83 */
 
-static int sh(struct kunit *test, const char *cmd)
-{
-	const char *const argv[] = { "busybox", "sh", "-c", cmd, NULL };
-
-	return process_wait(start(test, argv));
-}
-
 static struct block_device *part_of(struct kunit *test, const char *disk,
 				    unsigned int n)
 {

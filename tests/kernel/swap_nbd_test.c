@@ -48,13 +48,6 @@ static uint64_t size_mib(struct kunit *test)
 	return v;
 }
 
-static int sh(struct kunit *test, const char *cmd)
-{
-	const char *const argv[] = { "busybox", "sh", "-c", cmd, NULL };
-
-	return process_wait(start(test, argv));
-}
-
 /* The boot made nbd0 and swaps to it. */
 static void nbd_swap_area_is_on(struct kunit *test)
 {
