@@ -25,6 +25,17 @@ bool param_parse_bool(const char *v, bool *out)
 	return false;
 }
 
+bool param_parse_uint(const char *v, unsigned int min, unsigned int max,
+		      unsigned int *out)
+{
+	uint64_t n;
+
+	if (!v || !parse_u64(v, &n, false) || n < min || n > max)
+		return false;
+	*out = (unsigned int)n;
+	return true;
+}
+
 static const struct kernel_param *find_param(const char *name)
 {
 	for (const struct kernel_param *const *p = __start_kernel_params;

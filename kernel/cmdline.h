@@ -35,6 +35,10 @@ int cmdline_parse(const char *cmdline);
 
 /* Parse "on/off/1/0/yes/no/y/n" (NULL means on); false on anything else. */
 bool param_parse_bool(const char *value, bool *out);
+/* Parse a decimal number in [min, max] into *out; false (and *out left
+ * as it was) on anything else: no value, a suffix, out of range. */
+bool param_parse_uint(const char *value, unsigned int min, unsigned int max,
+		      unsigned int *out);
 
 /* Print the known options and their help (console `help params`). */
 void cmdline_list_params(void);

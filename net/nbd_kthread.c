@@ -113,29 +113,21 @@ static unsigned int nbd_io_timeout_s = 30;
 
 static int set_nbd_io_timeout(const char *value)
 {
-	uint64_t v;
-
-	if (!value || !parse_u64(value, &v, false) || v < 1 || v > 3600) {
-		pr_err("nbd: nbd.io_timeout=%s: expected seconds, 1-3600\n",
-		       value ? value : "");
-		return -1;
-	}
-	nbd_io_timeout_s = (unsigned int)v;
-	return 0;
+	if (param_parse_uint(value, 1, 3600, &nbd_io_timeout_s))
+		return 0;
+	pr_err("nbd: nbd.io_timeout=%s: expected seconds, 1-3600\n",
+	       value ? value : "");
+	return -1;
 }
 KERNEL_PARAM("nbd.io_timeout", set_nbd_io_timeout, "seconds without a reply, with requests in flight, before an NBD connection is taken as dead and made again (30)");
 
 static int set_nbd_timeout(const char *value)
 {
-	uint64_t v;
-
-	if (!value || !parse_u64(value, &v, false) || v < 1 || v > 86400) {
-		pr_err("nbd: nbd.timeout=%s: expected seconds, 1-86400\n",
-		       value ? value : "");
-		return -1;
-	}
-	nbd_timeout_s = (unsigned int)v;
-	return 0;
+	if (param_parse_uint(value, 1, 86400, &nbd_timeout_s))
+		return 0;
+	pr_err("nbd: nbd.timeout=%s: expected seconds, 1-86400\n",
+	       value ? value : "");
+	return -1;
 }
 KERNEL_PARAM("nbd.timeout", set_nbd_timeout, "seconds an NBD device waits for its server to come back before it fails (60)");
 

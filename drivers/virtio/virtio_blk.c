@@ -92,15 +92,11 @@ static unsigned int vblk_io_timeout_s = 30;
 
 static int set_vblk_io_timeout(const char *value)
 {
-	uint64_t v;
-
-	if (!value || !parse_u64(value, &v, false) || v < 1 || v > 3600) {
-		pr_err("virtio-blk: virtio_blk.io_timeout=%s: expected seconds, 1-3600\n",
-		       value ? value : "");
-		return -1;
-	}
-	vblk_io_timeout_s = (unsigned int)v;
-	return 0;
+	if (param_parse_uint(value, 1, 3600, &vblk_io_timeout_s))
+		return 0;
+	pr_err("virtio-blk: virtio_blk.io_timeout=%s: expected seconds, 1-3600\n",
+	       value ? value : "");
+	return -1;
 }
 KERNEL_PARAM("virtio_blk.io_timeout", set_vblk_io_timeout, "seconds a virtio-blk request may go unanswered before the driver asks the device whether it is still there (30)");
 

@@ -112,6 +112,25 @@ static void booleans(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, b);
 }
 
+static void numbers_in_a_range(struct kunit *test)
+{
+	unsigned int n = 7;
+
+	KUNIT_EXPECT_TRUE(test, param_parse_uint("30", 1, 3600, &n));
+	KUNIT_EXPECT_EQ(test, n, 30U);
+	KUNIT_EXPECT_TRUE(test, param_parse_uint("1", 1, 3600, &n));
+	KUNIT_EXPECT_TRUE(test, param_parse_uint("3600", 1, 3600, &n));
+	KUNIT_EXPECT_EQ(test, n, 3600U);
+	n = 7;
+	KUNIT_EXPECT_FALSE(test, param_parse_uint("0", 1, 3600, &n));
+	KUNIT_EXPECT_FALSE(test, param_parse_uint("3601", 1, 3600, &n));
+	KUNIT_EXPECT_FALSE(test, param_parse_uint("99999999999999999999", 1, 3600, &n));
+	KUNIT_EXPECT_FALSE(test, param_parse_uint("5s", 1, 3600, &n));
+	KUNIT_EXPECT_FALSE(test, param_parse_uint("", 1, 3600, &n));
+	KUNIT_EXPECT_FALSE(test, param_parse_uint(NULL, 1, 3600, &n));
+	KUNIT_EXPECT_EQ(test, n, 7U);		/* untouched by a refusal */
+}
+
 static struct kunit_case cmdline_cases[] = {
 	KUNIT_CASE(option_with_value_reaches_handler),
 	KUNIT_CASE(option_without_value),
@@ -122,6 +141,7 @@ static struct kunit_case cmdline_cases[] = {
 	KUNIT_CASE(overlong_word_is_reported),
 	KUNIT_CASE(empty_and_null_lines),
 	KUNIT_CASE(booleans),
+	KUNIT_CASE(numbers_in_a_range),
 	{}
 };
 
