@@ -201,13 +201,20 @@ static const char *vblk_gone(struct virtio_blk *vb)
  * The device gave up: reset it (writing 0 to its status; QEMU finishes or
  * drops what it was doing before the write returns, and a reset device
  * touches no memory), then fail every request it held or that waits,
- * moving them to done. Lock held; the caller marks the disk dead.
+ * moving them to done. Lock held; the caller then says so (vblk_dead).
  */
 static void vblk_kill_locked(struct virtio_blk *vb, struct list_head *done)
 {
 	if (vb->killed)
 		return;
 	vb->killed = true;
+	while (!list_empty(&vb->pending)) {
+		struct blk_request *req = list_first_entry(&vb->pending,
+						struct blk_request, queue);
+
+		list_move_tail(&req->queue, done);
+		req->status = -ENODEV;
+	}
 	vb->vdev->config->set_status(vb->vdev, 0);
 	for (unsigned int i = 0; i < vb->nr_slots; i++) {
 		struct vblk_slot *s = &vb->slots[i];
@@ -235,6 +242,14 @@ static void vblk_complete_list(struct virtio_blk *vb, struct list_head *done)
 	}
 }
 
+/* After vblk_kill_locked, lock dropped: say what was found and when,
+ * and mark the disk dead. */
+static void vblk_dead(struct virtio_blk *vb, const char *why, const char *gone)
+{
+	pr_err("virtio-blk %s: found after %s: %s\n", vb->bdev.name, why, gone);
+	blk_mark_dead(&vb->bdev, gone);
+}
+
 /* Ask the device whether it gave up (told by `why`); if it did, kill it,
  * mark the disk dead and fail what it held. True if it is dead. */
 static bool vblk_check(struct virtio_blk *vb, const char *why)
@@ -246,22 +261,11 @@ static bool vblk_check(struct virtio_blk *vb, const char *why)
 	INIT_LIST_HEAD(&done);
 	spin_lock_irqsave(&vb->lock, flags);
 	gone = vb->killed ? NULL : vblk_gone(vb);
-	if (gone) {
+	if (gone)
 		vblk_kill_locked(vb, &done);
-		while (!list_empty(&vb->pending)) {
-			struct blk_request *req = list_first_entry(&vb->pending,
-						struct blk_request, queue);
-
-			list_move_tail(&req->queue, &done);
-			req->status = -ENODEV;
-		}
-	}
 	spin_unlock_irqrestore(&vb->lock, flags);
-	if (gone) {
-		pr_err("virtio-blk %s: found after %s: %s\n", vb->bdev.name,
-		       why, gone);
-		blk_mark_dead(&vb->bdev, gone);
-	}
+	if (gone)
+		vblk_dead(vb, why, gone);
 	vblk_complete_list(vb, &done);
 	return vb->killed;
 }
@@ -273,7 +277,7 @@ static void vblk_service(struct virtio_blk *vb)
 	struct list_head done;
 	unsigned long flags;
 	struct vblk_slot *s;
-	bool kick = false, failed = false;
+	bool kick = false, failed = false, progress = false;
 	const char *gone = NULL;
 
 	INIT_LIST_HEAD(&done);
@@ -291,18 +295,20 @@ static void vblk_service(struct virtio_blk *vb)
 		s->next_free = vb->free_slot;
 		vb->free_slot = si;
 		vb->in_flight--;
-		vb->last_progress = clock_ns();
+		progress = true;
 		list_add_tail(&req->queue, &done);
 	}
-	if (failed && !blk_dead(&vb->bdev))
+	if (progress)
+		vb->last_progress = clock_ns();	/* for the watchdog */
+	if (failed && !vb->killed && !blk_dead(&vb->bdev))
 		gone = vblk_gone(vb);
 	if (gone)
-		vblk_kill_locked(vb, &done);
+		vblk_kill_locked(vb, &done);	/* pending emptied too */
 	while (!list_empty(&vb->pending)) {
 		struct blk_request *req = list_first_entry(&vb->pending,
 						struct blk_request, queue);
 		/* A dead device starts nothing: what waits fails. */
-		int err = gone || vb->killed || blk_dead(&vb->bdev) ? -ENODEV :
+		int err = vb->killed || blk_dead(&vb->bdev) ? -ENODEV :
 			  start_locked(vb, req);
 
 		if (err == -11)
@@ -319,7 +325,7 @@ static void vblk_service(struct virtio_blk *vb)
 		virtqueue_kick(vb->vq);
 	spin_unlock_irqrestore(&vb->lock, flags);
 	if (gone)
-		blk_mark_dead(&vb->bdev, gone);
+		vblk_dead(vb, "a failed request", gone);
 	vblk_complete_list(vb, &done);
 }
 
