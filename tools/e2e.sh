@@ -312,9 +312,12 @@ swap_check() {
 #   vde   4 MiB: ext2, for mount against swapon
 #   vdf  64 MiB: good: the later slots of the read error case, and
 #        what the dead one cannot take
-#   vdg  16 MiB: in a PCI Express slot (a root port with a power
+#   vdg   4 MiB: in a PCI Express slot (a root port with a power
 #        controller): the suite powers the slot off and QEMU removes the
-#        disk, unannounced to its driver (virtio_blk.io_timeout=2)
+#        disk, unannounced to its driver (virtio_blk.io_timeout=1). Small
+#        on purpose: every page sent to it waits, unreclaimable, until the
+#        watchdog fails its write (1-2 s); 16 MiB of them once brought the
+#        OOM killer first on arm64.
 SWAP_ERR_BAD="3 5"		# slots whose writes fail, first and last
 SWAP_ERR_RD="1 64"		# slots whose reads fail, first and last
 swap_err_setup() {
@@ -322,7 +325,7 @@ swap_err_setup() {
 	read -r lo hi <<<"$SWAP_ERR_BAD"
 	read -r rlo rhi <<<"$SWAP_ERR_RD"
 	mkdir -p "$d" && rm -f "$d"/*.img || return 1
-	for img in vda:64M vdb:64M vdc:8M vdd:16M vdf:64M vdg:16M; do
+	for img in vda:64M vdb:64M vdc:8M vdd:16M vdf:64M vdg:4M; do
 		size=${img#*:}
 		img=${img%:*}
 		truncate -s "$size" "$d/$img.img" && chmod 600 "$d/$img.img" &&
@@ -345,7 +348,7 @@ swap_err_setup() {
 	QEMU_EXTRA+=" -device pcie-root-port,id=rp0,chassis=1,slot=1"
 	QEMU_EXTRA+=" -drive file=$d/vdg.img,if=none,id=e6,format=raw"
 	QEMU_EXTRA+=" -device virtio-blk-pci,drive=e6,bus=rp0,disable-legacy=on"
-	KERNEL_EXTRA="virtio_blk.io_timeout=2 kunit.expect=swerr.wr:vda,swerr.bad_lo:$lo,swerr.bad_hi:$hi"
+	KERNEL_EXTRA="virtio_blk.io_timeout=1 kunit.expect=swerr.wr:vda,swerr.bad_lo:$lo,swerr.bad_hi:$hi"
 	KERNEL_EXTRA+=",swerr.rd:vdb,swerr.rd_lo:$rlo,swerr.rd_hi:$rhi,swerr.small:vdc"
 	KERNEL_EXTRA+=",swerr.small_mib:8,swerr.dead:vdd,swerr.good:vdf,swerr.fs:vde"
 	KERNEL_EXTRA+=",swerr.slot:vdg"

@@ -142,8 +142,11 @@ static void tcp_echo_round_trips(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(out, in, total), 0);
 	net_sock_close(s);
 	/* What lwIP held for the connection comes back once the peer has
-	 * acknowledged our FIN, less a TIME_WAIT PCB's worth. */
-	for (int i = 0; i < 200 && READ_ONCE(lwip_mem.bytes) > mem_before + 1024; i++)
+	 * acknowledged our FIN, less a TIME_WAIT PCB's worth. The peer is
+	 * QEMU's slirp, served by its main loop. Once, in a full make test
+	 * on a loaded host, 2976 bytes were still held after the 2 s this
+	 * wait was; a late ACK is the likely cause, not confirmed. */
+	for (int i = 0; i < 1000 && READ_ONCE(lwip_mem.bytes) > mem_before + 1024; i++)
 		sleep_ms(10);
 	KUNIT_EXPECT_LE(test, READ_ONCE(lwip_mem.bytes), mem_before + 1024);
 	vfree(out);

@@ -386,9 +386,10 @@ static void dead_disk_is_said_once_and_treated_as_full(struct kunit *test)
 
 /*
  * A disk pulled from its slot while swap writes to it: the device
- * vanishes (its registers read all ones) and tells nobody; requests sent
+ * vanishes (its registers read 0 on QEMU, all ones on hardware) and
+ * tells nobody; requests sent
  * to it go unanswered until the driver's watchdog (virtio_blk.io_timeout=,
- * 2 s here) looks, finds it gone, and fails them. Their pages stay in
+ * 1 s here) looks, finds it gone, and fails them. Their pages stay in
  * memory, dirty, and go to the next area: memhog still reads every word
  * back right.
  */
