@@ -86,6 +86,7 @@ static int cmd_net(int argc, char **argv)
 	printk("lwip: memory %lu bytes in use, peak %lu, %lu allocations, %lu refused\n",
 	       READ_ONCE(lwip_mem.bytes), READ_ONCE(lwip_mem.peak),
 	       READ_ONCE(lwip_mem.allocs), READ_ONCE(lwip_mem.failed));
+	lwip_port_describe();
 	printk("memalloc: %lu allocations from the reserves, %lu from the stash "
 	       "(%lu in use, peak %lu); frames received into the reserves: "
 	       "%lu kept, %lu dropped\n",

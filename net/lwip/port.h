@@ -17,6 +17,11 @@ struct lwip_mem_stats {
 	unsigned long stash_allocs, stash_in_use, stash_peak;
 };
 extern struct lwip_mem_stats lwip_mem;
+
+/* Print what lwIP holds: its pools' objects in use, its heap, and each
+ * TCP connection's state and queued bytes (net/lwip/describe.c). Runs
+ * in netd; any thread may call it. */
+void lwip_port_describe(void);
 /* Set by an allocation that took the reserves; netd clears it before
  * receiving a frame, to mark the frame's pbuf (net/lwip/memalloc.c). */
 extern bool lwip_port_reserve_used;

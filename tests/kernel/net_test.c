@@ -149,6 +149,11 @@ static void tcp_echo_round_trips(struct kunit *test)
 	for (int i = 0; i < 1000 && READ_ONCE(lwip_mem.bytes) > mem_before + 1024; i++)
 		sleep_ms(10);
 	KUNIT_EXPECT_LE(test, READ_ONCE(lwip_mem.bytes), mem_before + 1024);
+	if (READ_ONCE(lwip_mem.bytes) > mem_before + 1024) {
+		kunit_info(test, "lwIP held %lu bytes before the connection, %lu now",
+			   mem_before, READ_ONCE(lwip_mem.bytes));
+		lwip_port_describe();
+	}
 	vfree(out);
 	vfree(in);
 }
