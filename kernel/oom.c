@@ -28,6 +28,7 @@
 #include "kernel/signal.h"
 #include "mm/mm.h"
 #include "mm/oom_kill.h"
+#include "mm/page_alloc.h"
 
 #define OOM_WAIT_MS	10	/* how long a fault waits for a dying victim */
 
@@ -128,6 +129,8 @@ void out_of_memory(void)
 		send_signal(p, SIGKILL);
 	}
 	spin_unlock_irqrestore(&process_lock, flags);
+	if (mm)
+		show_mem();	/* what memory looked like when it chose */
 	if (mm)
 		mmput(mm);
 	if (p != me)

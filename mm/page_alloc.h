@@ -261,6 +261,11 @@ int fragmentation_index(unsigned int order, const struct contig_page_info *info)
 void show_extfrag(pg_data_t *pgdat);
 void show_zoneinfo(pg_data_t *pgdat);
 void show_meminfo(pg_data_t *pgdat);
+/* Linux's show_mem: the node's page counters (the LRU lists, dirty and
+ * under writeback), each zone's free pages, watermarks and free blocks,
+ * and swap's totals, through printk. For a report the reader must act
+ * on: the OOM killer's, an allocation failure's. */
+void show_mem(void);
 /* MemAvailable of the kernel's node, in pages (Linux's si_mem_available). */
 unsigned long si_mem_available(void);
 

@@ -9,6 +9,7 @@
  */
 #include "mm/filemap.h"
 #include "mm/internal.h"
+#include "mm/swap.h"
 #include "mm/vmstat.h"
 #include "kernel/console.h"
 #include "kernel/lib/string.h"
@@ -515,6 +516,15 @@ void show_free_areas(pg_data_t *pgdat)
 		}
 		printk("%s= %lukB\n", line, K(total));
 	}
+}
+
+void show_mem(void)
+{
+	unsigned long total, free;
+
+	show_free_areas(&contig_page_data);
+	si_swapinfo(&total, &free);
+	printk("Free swap  = %lukB\nTotal swap = %lukB\n", K(free), K(total));
 }
 
 void warn_alloc(pg_data_t *pgdat, gfp_t gfp, unsigned int order)
