@@ -535,12 +535,27 @@ static const struct ctl_table vmscan_sysctls[] = {
 REGISTER_SYSCTL_TABLE(vmscan_sysctls);
 
 /*
+ * A full swap area is not the end of anonymous reclaim while the swap
+ * cache holds pages: those have their slots already, and each one is
+ * freed once its write ends. Leaving the lists alone then found nothing
+ * to wait for, and the OOM killer came with every slot taken by a page
+ * still on its way to a slow disk (fs_user_partitions on the Raspberry
+ * Pi's SD card, written by PIO: 1091 pages under writeback, 0 kB of
+ * swap free, a kill).
+ */
+static bool anon_reclaimable(pg_data_t *pgdat)
+{
+	return swap_has_room() || node_page_state(pgdat, NR_SWAPCACHE);
+}
+
+/*
  * How much of each list this pass scans (Linux's get_scan_count, without
  * its rotation feedback): each list its size >> priority, the anonymous
  * ones weighted by swappiness and the file ones by 200 - swappiness
- * (each pair of weights out of 200). No swap room: the anonymous lists
- * are only aged. File pages almost gone (fewer than the high
- * watermarks): anonymous ones only. Priority 0: everything, equally.
+ * (each pair of weights out of 200). No swap room and nothing in the
+ * swap cache: the anonymous lists are only aged. File pages almost gone
+ * (fewer than the high watermarks): anonymous ones only. Priority 0:
+ * everything, equally.
  */
 static void get_scan_count(pg_data_t *pgdat, struct lruvec *lruvec,
 			   struct scan_control *sc, unsigned long *nr_anon,
@@ -556,7 +571,7 @@ static void get_scan_count(pg_data_t *pgdat, struct lruvec *lruvec,
 	unsigned int ap = vm_swappiness, fp = 200 - vm_swappiness;
 	struct zone *zone;
 
-	if (!sc->may_swap || !swap_has_room()) {
+	if (!sc->may_swap || !anon_reclaimable(pgdat)) {
 		*nr_anon = 0;
 		*nr_file = file;
 		return;
