@@ -116,6 +116,9 @@
 #ifndef ELOOP
 #define ELOOP		40	/* too many symbolic links */
 #endif
+#ifndef EILSEQ
+#define EILSEQ		84	/* illegal byte sequence (an SD CRC error) */
+#endif
 #ifndef EPROTO
 #define EPROTO		71	/* protocol error (a peer broke its protocol) */
 #endif

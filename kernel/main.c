@@ -26,6 +26,7 @@
 #include "drivers/block/blk.h"
 #include "drivers/pci/pci.h"
 #include "drivers/block/partition.h"
+#include "drivers/mmc/mmc.h"
 #include "drivers/virtio/virtio.h"
 #include "mm/cma.h"
 #include "mm/compaction.h"
@@ -110,6 +111,8 @@ void kernel_main(struct boot_info *bi)
 	blk_swap_init();		/* disks can be swap areas (swapon) */
 	virtio_pci_init();		/* virtio over PCI: virtio-blk disks */
 	virtio_mmio_init(bi);		/* virtio-mmio (device tree): arm64 virt */
+	mmc_init(bi);			/* SD cards (device tree): Raspberry Pi */
+	mmc_start_threads();		/* a thread per card runs its requests */
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
 	virtio_blk_watchdog_init();	/* disks that stop answering are looked at */
 	blk_scan_all_partitions();	/* MBR partitions: vda1, vda2, ... */

@@ -17,6 +17,7 @@
 #include "kernel/lib/vsprintf.h"
 #include <arch/machine.h>
 
+#include "kernel/time.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -38,6 +39,13 @@ uint64_t arch_clock_ns(void)
 	if (!start)
 		start = now;
 	return now - start;
+}
+
+/* kernel/time.c's busy wait, for the drivers' register settle times
+ * (drivers/mmc): the host sleeps instead. */
+void udelay(uint64_t us)
+{
+	usleep((useconds_t)us);
 }
 
 void arch_poweroff(void) { exit(0); }

@@ -1,0 +1,139 @@
+/*
+ * drivers/mmc/mmc_fdt.c - the SD controllers a device tree names, found
+ * and started (mmc.h, mmc_init). Enabled nodes only:
+ *   brcm,bcm2835-sdhost			the Pi 3's card slot
+ *   brcm,bcm2711-emmc2			the Pi 4's card slot (SDHCI)
+ *   brcm,bcm2835-sdhci, brcm,bcm2835-mmc	the Pi 3's Arasan (SDHCI),
+ *					which a firmware overlay can give the card
+ * The Pi 3 wires its one slot (GPIO 48-53) to either controller by the
+ * pins' function: ALT0 the SDHOST, ALT3 the Arasan. The firmware leaves
+ * them at ALT0; the controller the tree enables gets them here. (QEMU's
+ * raspi3b follows the pins too: the card sits on the Arasan until the
+ * pins are ALT0.) The Pi 4's EMMC2 has pins of its own.
+ */
+#include "boot/boot_info.h"
+#include "drivers/fdt/fdt.h"
+#include "drivers/mmc/bcm2835_sdhost.h"
+#include "drivers/mmc/mmc.h"
+#include "drivers/mmc/sdhci.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "mm/kmalloc.h"
+#include <arch/mmio.h>
+
+#define GPIO_FSEL(pin)		(0x04 * ((pin) / 10))	/* GPFSELn */
+#define GPIO_ALT0		4
+#define GPIO_ALT3		7
+#define SD_PIN_FIRST		48
+#define SD_PIN_LAST		53
+/* The VPU core clock SDHOST divides when the tree gives no
+ * clock-frequency: 250 MHz, what the firmware runs it at with the
+ * UART enabled (core_freq=250). */
+#define SDHOST_CORE_HZ		250000000u
+
+/* Route the card's pins to a function: GPFSEL holds 3 bits a pin. */
+static void route_sd_pins(const struct fdt *dt, unsigned int function)
+{
+	int node = fdt_node_by_compatible(dt, -1, "brcm,bcm2835-gpio");
+	struct fdt_reg reg;
+	volatile char *gpio;
+
+	if (node < 0 || fdt_get_reg_phys(dt, node, 0, &reg, NULL, 0) < 0) {
+		pr_info("mmc: no brcm,bcm2835-gpio node: the card's pins are "
+			"left as the firmware set them\n");
+		return;
+	}
+	gpio = ioremap(reg.base, 0x1000);
+	if (!gpio)
+		return;
+	for (unsigned int pin = SD_PIN_FIRST; pin <= SD_PIN_LAST; pin++) {
+		volatile char *r = gpio + GPIO_FSEL(pin);
+		unsigned int shift = 3 * (pin % 10);
+
+		writel((readl(r) & ~(7U << shift)) | function << shift, r);
+	}
+}
+
+static unsigned int clock_of(const struct fdt *dt, int node, unsigned int dflt)
+{
+	uint32_t hz;
+
+	return fdt_getprop_u32(dt, node, "clock-frequency", &hz) == 0 && hz ?
+	       hz : dflt;
+}
+
+static void add_sdhost(const struct fdt *dt, int node, const struct fdt_reg *reg)
+{
+	struct bcm2835_sdhost *h = kzalloc(sizeof(*h), GFP_KERNEL);
+	void *regs = ioremap(reg->base, 0x100);
+
+	if (!h || !regs) {
+		pr_err("mmc: sdhost@%llx: no memory\n", (unsigned long long)reg->base);
+		kfree(h);
+		return;
+	}
+	route_sd_pins(dt, GPIO_ALT0);
+	bcm2835_sdhost_setup(h, regs, reg->base, clock_of(dt, node, SDHOST_CORE_HZ));
+	if (mmc_add_host(&h->mmc))
+		kfree(h);		/* no card: said; registers stay mapped */
+}
+
+static void add_sdhci(const struct fdt *dt, int node, const struct fdt_reg *reg,
+		      bool bcm2835_pins)
+{
+	struct sdhci *h = kzalloc(sizeof(*h), GFP_KERNEL);
+	void *regs = ioremap(reg->base, 0x100);
+	char err[128];
+
+	if (!h || !regs) {
+		pr_err("mmc: sdhci@%llx: no memory\n", (unsigned long long)reg->base);
+		kfree(h);
+		return;
+	}
+	if (bcm2835_pins)
+		route_sd_pins(dt, GPIO_ALT3);
+	if (sdhci_setup(h, regs, reg->base, clock_of(dt, node, 0), err, sizeof(err))) {
+		pr_info("mmc: sdhci@%llx: %s\n", (unsigned long long)reg->base, err);
+		kfree(h);
+		return;
+	}
+	if (mmc_add_host(&h->mmc))
+		kfree(h);
+}
+
+void mmc_init(const struct boot_info *bi)
+{
+	static const struct { const char *compatible; bool sdhost, pins; } kinds[] = {
+		{ "brcm,bcm2835-sdhost", true, true },
+		{ "brcm,bcm2711-emmc2", false, false },
+		{ "brcm,bcm2835-sdhci", false, true },
+		{ "brcm,bcm2835-mmc", false, true },
+	};
+	static struct fdt dt;
+	const void *blob;
+	char err[128];
+
+	if (!bi->dtb || !bi->dtb_size)
+		return;
+	blob = ioremap(bi->dtb, bi->dtb_size);
+	if (!blob || fdt_open(&dt, blob, bi->dtb_size, err, sizeof(err)) < 0)
+		return;
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		for (int node = fdt_node_by_compatible(&dt, -1, kinds[k].compatible);
+		     node >= 0;
+		     node = fdt_node_by_compatible(&dt, node, kinds[k].compatible)) {
+			struct fdt_reg reg;
+
+			if (!fdt_node_is_enabled(&dt, node))
+				continue;
+			if (fdt_get_reg_phys(&dt, node, 0, &reg, err, sizeof(err)) < 0) {
+				pr_err("mmc: %s node: %s\n", kinds[k].compatible, err);
+				continue;
+			}
+			if (kinds[k].sdhost)
+				add_sdhost(&dt, node, &reg);
+			else
+				add_sdhci(&dt, node, &reg, kinds[k].pins);
+		}
+	}
+}
