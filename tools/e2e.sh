@@ -113,34 +113,79 @@ part_setup() {
 	printf '\xb8\x0b\x00\x00' | dd of="$d/vde.img" bs=1 seek=470 conv=notrunc status=none
 }
 # After fs_user_partitions: each partition holds what it should where
-# sfdisk put it, and nothing outside them changed.
+# sfdisk put it, and nothing outside them changed. part_check LOG [IMG]:
+# IMG (default vdd.img) without vde beside it is the Raspberry Pi's card
+# (sd_check), whose malformed-table case is vde's elsewhere.
 part_check() {
-	local d="$O/e2e/$cur_name" log=$1 start size type magic
+	local d="$O/e2e/$cur_name" log=$1 img=${2:-$O/e2e/$cur_name/vdd.img} start size type magic
 	if ! log_has '^ *ok [0-9]* swap_on_a_partition$' "$log"; then
 		[ "${GLOB:-*}" = "*" ] &&
 			{ echo "fs_user_partitions did not pass its last case: vdd was not checked"; return 1; }
 		return 0
 	fi
-	sfdisk -d "$d/vdd.img" | cmp -s - "$d/vdd.table" ||
-		{ echo "vdd's partition table changed"; return 1; }
+	sfdisk -d "$img" | cmp -s - "${img%.img}.table" ||
+		{ echo "$(basename "$img")'s partition table changed"; return 1; }
 	read -r start size type <<<"$(sed -n 1p <<<"$PART_LAYOUT")"
-	dd if="$d/vdd.img" of="$d/p1.img" bs=512 skip="$start" count="$size" status=none &&
+	dd if="$img" of="$d/p1.img" bs=512 skip="$start" count="$size" status=none &&
 		e2fsck -fn "$d/p1.img" >/dev/null 2>&1 ||
 		{ echo "vdd1: e2fsck -fn finds the ext2 in partition 1 inconsistent"; return 1; }
 	[ "$(debugfs -R 'cat /guest' "$d/p1.img" 2>/dev/null)" = "written in partition 1" ] ||
 		{ echo "vdd1: /guest is not what the guest wrote"; return 1; }
 	rm -f "$d/p1.img"
 	read -r start size type <<<"$(sed -n 2p <<<"$PART_LAYOUT")"
-	magic=$(dd if="$d/vdd.img" bs=1 skip=$((start * 512 + 4086)) count=10 2>/dev/null)
+	magic=$(dd if="$img" bs=1 skip=$((start * 512 + 4086)) count=10 2>/dev/null)
 	[ "$magic" = SWAPSPACE2 ] ||
 		{ echo "vdd2: the swap header's signature is gone (found '$magic')"; return 1; }
 	read -r start size type <<<"$(sed -n 3p <<<"$PART_LAYOUT")"
-	python3 tools/check-disk-pattern "$d/vdd.img" "$start" "$size" || return 1
-	cmp -s -n $(((49152 - start - size) * 512)) -i $(((start + size) * 512)):0 "$d/vdd.img" /dev/zero ||
+	python3 tools/check-disk-pattern "$img" "$start" "$size" || return 1
+	cmp -s -n $(((49152 - start - size) * 512)) -i $(((start + size) * 512)):0 "$img" /dev/zero ||
 		{ echo "vdd: the unpartitioned end of the disk was written"; return 1; }
-	log_has '^blk: vde: partition table [(]MBR[)] not read: entry 2: sectors 3000-5047 overlap entry 1.s 2048-4095$' "$log" ||
-		{ echo "vde's malformed table was not reported as expected"; return 1; }
-	echo "ok   vdd's partitions hold what they should, where sfdisk put them; vde's table refused"
+	if [ -z "${2:-}" ]; then
+		log_has '^blk: vde: partition table [(]MBR[)] not read: entry 2: sectors 3000-5047 overlap entry 1.s 2048-4095$' "$log" ||
+			{ echo "vde's malformed table was not reported as expected"; return 1; }
+		echo "ok   vdd's partitions hold what they should, where sfdisk put them; vde's table refused"
+	else
+		echo "ok   $(basename "$img")'s partitions hold what they should, where sfdisk put them"
+	fi
+}
+# The Raspberry Pi's card (arm64-rpi3-dtb, arm64-rpi3-sdhci; suites mmc and
+# fs_user_partitions): PART_LAYOUT's disk grown to SD_SIZE, a power of two
+# as QEMU's SD card wants: 4 GiB makes QEMU's card SDHC (block addresses,
+# the mmc suite's pattern above 2 GiB), 64 MiB SDSC (byte addresses, CSD
+# 1.0). QEMU's raspi3b takes it as its one card (-drive if=sd).
+sd_setup() {
+	local d="$O/e2e/$cur_name"
+	mkdir -p "$d" && rm -f "$d"/*.img "$d/parts" || return 1
+	part_setup "$d" || return 1
+	rm -f "$d/vde.img" "$d/vdd.table"
+	mv "$d/vdd.img" "$d/sd.img" && truncate -s "$SD_SIZE" "$d/sd.img" &&
+		sfdisk -d "$d/sd.img" >"$d/sd.table" || return 1
+	QEMU_EXTRA="-drive if=sd,file=$d/sd.img,format=raw"
+	export QEMU_EXTRA
+}
+# After the run: the mmc suite's pattern at both ends of the card, and
+# (where fs_user_partitions ran) each partition as part_check wants it.
+sd_check() {
+	local d="$O/e2e/$cur_name" log=$1 sectors
+	sectors=$(( $(stat -c %s "$d/sd.img") / 512 ))
+	if ! log_has '^ *ok [0-9]* pattern_at_both_ends$' "$log"; then
+		[ "${GLOB:-*}" = "*" ] &&
+			{ echo "mmc did not write its pattern: the card was not checked"; return 1; }
+		return 0
+	fi
+	python3 tools/check-disk-pattern "$d/sd.img" 49152 1024 &&
+		python3 tools/check-disk-pattern "$d/sd.img" $((sectors - 1024)) 1024 || return 1
+	echo "ok   the mmc suite's pattern is at sectors 49152 and $((sectors - 1024)) of sd.img"
+	[ ! -e "$d/parts" ] || part_check "$log" "$d/sd.img"
+}
+# arm64-rpi3-dtb: a 4 GiB card on the SDHOST, fs_user_partitions on it
+# too (sd_check then checks its partitions); arm64-rpi3-sdhci: 64 MiB on
+# the SDHCI, the mmc suite only.
+sdhc_setup() {
+	SD_SIZE=4G sd_setup && touch "$O/e2e/$cur_name/parts"
+}
+sdsc_setup() {
+	SD_SIZE=64M sd_setup
 }
 # After the run: e2fsck -fn on both images, every file the suite left read
 # back with debugfs and hashed, the ones it removed absent, and the

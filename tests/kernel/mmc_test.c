@@ -1,0 +1,322 @@
+/*
+ * tests/kernel/mmc_test.c - the SD card driver on QEMU's raspi3b (suite
+ * mmc): the card the harness made (tools/run-tests sd_setup: PART_LAYOUT's
+ * partitions on an image of a power-of-two size, as QEMU's SD card wants),
+ * identified, written and read through the block layer, checked against
+ * a model, and an error said with the command that failed.
+ *
+ * Promised by the harness (without them the suite skips; the Raspberry
+ * Pi configurations with a card promise them, and must run every case):
+ *   mmc.card:mmcblk0	the card's block device
+ *   mmc.sectors:N	its size in 512-byte sectors
+ *   mmc.hc:1|0		high capacity (SDHC: block addresses) or not
+ *   mmc.host:sdhost|sdhci	the controller that must drive it
+ * After the run the host checks the pattern at both ends of the card
+ * (sd_check: tools/check-disk-pattern).
+ */
+#include "drivers/block/blk.h"
+#include "drivers/block/blk_pattern.h"
+#include "drivers/mmc/mmc.h"
+#include "kernel/kunit.h"
+#include "kernel/lib/random.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "mm/kmalloc.h"
+#include "mm/page_alloc.h"
+#include "mm/vmalloc.h"
+
+/* The pattern the host checks: 1024 sectors at each end of the card, the
+ * first pair beyond PART_LAYOUT's last partition (which ends at sector
+ * 43008, tools/e2e.sh). */
+#define PAT_LOW		49152
+#define PAT_LEN		1024
+/* The model's region: 4096 sectors below the pattern at the top. */
+#define MODEL_LEN	4096
+#define MAX_IO		700		/* sectors a request: past sdhost's 511 */
+
+/* The promised card and its host; the case ends (skipped without the
+ * promise, failed without the card). */
+static struct mmc_host *card_host(struct kunit *test, struct block_device **bdev)
+{
+	const char *name = kunit_expectation("mmc.card");
+
+	if (!name) {
+		kunit_do_skip(test, "no SD card promised (kunit.expect=mmc.card)");
+		kunit_end_case(test);
+	}
+	*bdev = blk_get(name);
+	for (unsigned int i = 0; *bdev && i < mmc_nr_hosts; i++)
+		if (&mmc_hosts[i]->bdev == *bdev)
+			return mmc_hosts[i];
+	KUNIT_FAIL(test, "no SD card %s", name);
+	kunit_end_case(test);
+	return NULL;
+}
+
+static unsigned long promised_number(struct kunit *test, const char *key)
+{
+	const char *v = kunit_expectation(key);
+	unsigned long n = 0;
+
+	if (!v) {
+		KUNIT_FAIL(test, "kunit.expect=%s: not promised", key);
+		kunit_end_case(test);
+		return 0;
+	}
+	for (; *v >= '0' && *v <= '9'; v++)
+		n = n * 10 + (unsigned long)(*v - '0');
+	return n;
+}
+
+/* The card the harness made, identified as it is: its size, its kind, on
+ * the controller the device tree gave it, 4 bits wide, with a thread. */
+static void card_is_the_one_promised(struct kunit *test)
+{
+	struct block_device *b;
+	struct mmc_host *host = card_host(test, &b);
+	const char *promise = kunit_expectation("mmc.host");
+	char want_host[16] = "";
+
+	/* A copy: the next lookup reuses kunit_expectation's buffer. */
+	strlcpy(want_host, promise ? promise : "", sizeof(want_host));
+	KUNIT_EXPECT_EQ(test, b->nr_sectors, (uint64_t)promised_number(test, "mmc.sectors"));
+	KUNIT_EXPECT_EQ(test, host->card.high_capacity,
+			promised_number(test, "mmc.hc") == 1);
+	KUNIT_EXPECT_EQ(test, host->card.csd_version,
+			host->card.high_capacity ? 2U : 1U);
+	KUNIT_ASSERT_NOT_NULL(test, promise);
+	KUNIT_EXPECT_EQ(test, strncmp(host->name, want_host, strlen(want_host)), 0);
+	KUNIT_EXPECT_EQ(test, host->name[strlen(want_host)], '@');
+	KUNIT_EXPECT_EQ(test, host->width, 4U);
+	KUNIT_EXPECT_GT(test, host->clock_hz, 400000U);
+	KUNIT_EXPECT_LE(test, host->clock_hz, 50000000U);
+	KUNIT_EXPECT_TRUE(test, host->card.bus_4bit);
+	KUNIT_EXPECT_NE(test, host->card.rca, 0U);
+	KUNIT_EXPECT_TRUE(test, b->irq_driven);	/* its thread runs */
+	kunit_info(test, "%s: %s, %llu sectors, %u-bit at %u Hz, CID %08x%08x%08x%08x",
+		   b->name, host->name, (unsigned long long)b->nr_sectors,
+		   host->width, host->clock_hz, host->card.cid[0],
+		   host->card.cid[1], host->card.cid[2], host->card.cid[3]);
+}
+
+static void fill_pattern(uint8_t *buf, uint64_t first, unsigned int n)
+{
+	for (unsigned int s = 0; s < n; s++)
+		for (unsigned int i = 0; i < SECTOR_SIZE; i++)
+			buf[s * SECTOR_SIZE + i] = blk_pattern_byte(first + s, i);
+}
+
+/* The pattern at both ends of the card, through the block layer, read
+ * back; the host finds it where it should be (above 2 GiB on the SDHC
+ * card: block addressing, not bytes). */
+static void pattern_at_both_ends(struct kunit *test)
+{
+	struct block_device *b;
+	struct mmc_host *host = card_host(test, &b);
+	uint64_t starts[2] = { PAT_LOW, b->nr_sectors - PAT_LEN };
+	const unsigned int chunk = 128;
+	uint8_t *w = kmalloc(chunk * SECTOR_SIZE, GFP_KERNEL);
+	uint8_t *r = kmalloc(chunk * SECTOR_SIZE, GFP_KERNEL);
+
+	(void)host;
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (unsigned int e = 0; e < 2; e++)
+		for (unsigned int s = 0; s < PAT_LEN; s += chunk) {
+			uint64_t at = starts[e] + s;
+
+			fill_pattern(w, at, chunk);
+			KUNIT_ASSERT_EQ(test, blk_write(b, at, w, chunk, NULL), 0);
+			memset(r, 0, chunk * SECTOR_SIZE);
+			KUNIT_ASSERT_EQ(test, blk_read(b, at, r, chunk, NULL), 0);
+			if (memcmp(w, r, chunk * SECTOR_SIZE)) {
+				KUNIT_FAIL(test, "sectors %llu-%llu read back wrong",
+					   (unsigned long long)at,
+					   (unsigned long long)at + chunk - 1);
+				goto out;
+			}
+		}
+	/* One past the end is refused before it reaches the card. */
+	KUNIT_EXPECT_EQ(test, blk_read(b, b->nr_sectors, r, 1, NULL), -EINVAL);
+	kunit_info(test, "pattern at sectors %llu-%llu and %llu-%llu",
+		   (unsigned long long)starts[0],
+		   (unsigned long long)starts[0] + PAT_LEN - 1,
+		   (unsigned long long)starts[1],
+		   (unsigned long long)starts[1] + PAT_LEN - 1);
+out:
+	kfree(w);
+	kfree(r);
+}
+
+/* A request over buf's bytes [0, len) cut into up to 4 segments at random
+ * places (any lengths, the total whole sectors): the PIO iterator must
+ * cross every cut. */
+static unsigned int cut_segments(struct prng *rng, uint8_t *buf, unsigned int len,
+				 struct blk_segment *segs)
+{
+	unsigned int cuts[5], n = 1 + prng_below(rng, 4), nsegs = 0;
+
+	cuts[0] = 0;
+	for (unsigned int i = 1; i < n; i++)
+		cuts[i] = prng_below(rng, len);
+	cuts[n] = len;
+	/* sort the inner cuts (n is at most 4) */
+	for (unsigned int i = 1; i < n; i++)
+		for (unsigned int j = i + 1; j < n; j++)
+			if (cuts[j] < cuts[i]) {
+				unsigned int t = cuts[i];
+
+				cuts[i] = cuts[j];
+				cuts[j] = t;
+			}
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t *p = buf + cuts[i];
+
+		if (cuts[i + 1] == cuts[i])
+			continue;
+		segs[nsegs].page = virt_to_page(p);
+		segs[nsegs].offset = (unsigned int)((uintptr_t)p & (PAGE_SIZE - 1));
+		segs[nsegs].len = cuts[i + 1] - cuts[i];
+		segs[nsegs].dma_mapped = false;
+		nsegs++;
+	}
+	return nsegs;
+}
+
+/*
+ * Random reads and writes in a 2 MiB region near the top of the card,
+ * of 1 to 700 sectors (sdhost splits past 511) in 1 to 4 segments cut
+ * anywhere, against a model that says what every read must return.
+ */
+static void random_io_matches_a_model(struct kunit *test)
+{
+	struct block_device *b;
+	struct mmc_host *host = card_host(test, &b);
+	const unsigned int order = 9;		/* 2 MiB: MAX_IO fits */
+	uint64_t base = b->nr_sectors - PAT_LEN - MODEL_LEN;
+	struct blk_segment segs[4];
+	struct page *pg = alloc_pages(GFP_KERNEL, order);
+	uint8_t *model = vmalloc(MODEL_LEN * SECTOR_SIZE), *io;
+	struct prng rng;
+	unsigned int ops = 0, reads = 0, split = 0;
+
+	(void)host;
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	KUNIT_ASSERT_NOT_NULL(test, model);
+	io = page_address(pg);
+	prng_seed(&rng, test->seed);
+	/* The region starts as the model says: written whole. */
+	for (unsigned int i = 0; i < MODEL_LEN * SECTOR_SIZE; i++)
+		model[i] = (uint8_t)prng_next(&rng);
+	for (unsigned int s = 0; s < MODEL_LEN; s += MAX_IO) {
+		unsigned int n = MODEL_LEN - s < MAX_IO ? MODEL_LEN - s : MAX_IO;
+
+		memcpy(io, model + s * SECTOR_SIZE, n * SECTOR_SIZE);
+		KUNIT_ASSERT_EQ(test, blk_write(b, base + s, io, n, NULL), 0);
+	}
+	for (ops = 0; ops < 120; ops++) {
+		unsigned int n = 1 + prng_below(&rng, prng_below(&rng, 4) ? 16 : MAX_IO);
+		unsigned int at = prng_below(&rng, MODEL_LEN - n + 1);
+		bool write = prng_below(&rng, 2);
+		struct blk_request req = {
+			.op = write ? BLK_OP_WRITE : BLK_OP_READ,
+			.sector = base + at, .segs = segs,
+		};
+
+		if (write)
+			for (unsigned int i = 0; i < n * SECTOR_SIZE; i++)
+				io[i] = (uint8_t)prng_next(&rng);
+		else
+			memset(io, 0xa5, n * SECTOR_SIZE);
+		req.nr_segs = cut_segments(&rng, io, n * SECTOR_SIZE, segs);
+		split += n > host->max_blocks;
+		if (blk_execute(b, &req)) {
+			KUNIT_FAIL(test, "%s of %u sectors at %llu: %d",
+				   write ? "write" : "read", n,
+				   (unsigned long long)req.sector, req.status);
+			break;
+		}
+		if (write) {
+			memcpy(model + at * SECTOR_SIZE, io, n * SECTOR_SIZE);
+			continue;
+		}
+		reads++;
+		if (memcmp(model + at * SECTOR_SIZE, io, n * SECTOR_SIZE)) {
+			KUNIT_FAIL(test, "op %u: %u sectors read at %llu differ "
+				   "from what was written there", ops, n,
+				   (unsigned long long)req.sector);
+			break;
+		}
+	}
+	/* And the whole region at the end, in one pass. */
+	for (unsigned int s = 0; s < MODEL_LEN; s += MAX_IO) {
+		unsigned int n = MODEL_LEN - s < MAX_IO ? MODEL_LEN - s : MAX_IO;
+
+		KUNIT_ASSERT_EQ(test, blk_read(b, base + s, io, n, NULL), 0);
+		if (memcmp(model + s * SECTOR_SIZE, io, n * SECTOR_SIZE))
+			KUNIT_FAIL(test, "sectors %llu-%llu differ from the model "
+				   "at the end", (unsigned long long)(base + s),
+				   (unsigned long long)(base + s + n - 1));
+	}
+	KUNIT_EXPECT_GT(test, reads, 20U);
+	if (host->max_blocks < MAX_IO)		/* sdhost: 511 */
+		KUNIT_EXPECT_GT(test, split, 0U);
+	kunit_info(test, "%u requests (%u reads, %u longer than the host's %u "
+		   "blocks) in sectors %llu-%llu", ops, reads, split,
+		   host->max_blocks, (unsigned long long)base,
+		   (unsigned long long)base + MODEL_LEN - 1);
+	vfree(model);
+	__free_pages(pg, order);
+}
+
+/*
+ * A read past the end of the card (the core's own mmc_rw: the block
+ * layer would refuse it): the card answers with an error in its status,
+ * which is said with the command and its argument; the card then reads
+ * as before.
+ */
+static void an_error_names_its_command_and_the_card_carries_on(struct kunit *test)
+{
+	static char log[2048];
+	struct block_device *b;
+	struct mmc_host *host = card_host(test, &b);
+	uint64_t bad = b->nr_sectors + 8;
+	unsigned long errors = host->cmd_errors;
+	uint8_t *buf = kmalloc(SECTOR_SIZE, GFP_KERNEL);
+	char want[64];
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(log, 0, sizeof(log));
+	kunit_capture_start(test, log, sizeof(log));
+	err = mmc_rw(host, false, bad, buf, 1);
+	kunit_capture_stop(test, DIAG_WARN);
+	KUNIT_EXPECT_NE(test, err, 0);
+	KUNIT_EXPECT_EQ(test, host->cmd_errors, errors + 1);
+	ksnprintf(want, sizeof(want), "%s: CMD17 arg 0x%08x (read 1 block at sector %llu)",
+		  b->name, (uint32_t)(host->card.high_capacity ? bad : bad * SECTOR_SIZE),
+		  (unsigned long long)bad);
+	KUNIT_EXPECT_STR_CONTAINS(test, log, want);
+	/* A real card says out of range; QEMU's, address error. */
+	KUNIT_EXPECT_STR_CONTAINS(test, log, "failed: the card says ");
+	KUNIT_EXPECT_TRUE(test, strstr(log, "out of range") ||
+			  strstr(log, "address error"));
+	/* Still good. */
+	KUNIT_EXPECT_EQ(test, mmc_rw(host, false, PAT_LOW, buf, 1), 0);
+	KUNIT_EXPECT_EQ(test, buf[5], blk_pattern_byte(PAT_LOW, 5));
+	kfree(buf);
+}
+
+static struct kunit_case mmc_cases[] = {
+	KUNIT_CASE(card_is_the_one_promised),
+	KUNIT_CASE(pattern_at_both_ends),
+	KUNIT_CASE(random_io_matches_a_model),
+	KUNIT_CASE(an_error_names_its_command_and_the_card_carries_on),
+	{}
+};
+
+static struct kunit_suite mmc_suite = {
+	.name = "mmc",
+	.test_cases = mmc_cases,
+};
+kunit_test_suite(mmc_suite);
