@@ -129,6 +129,31 @@ static void log_board(uint64_t x0, phys_addr_t dtb)
 }
 
 /*
+ * The firmware's UART clock (rpi_firmware_init, after the allocators):
+ * a console PL011 started without one keeps the firmware's baud rate
+ * until now; from here its divisor is ours. A clock below 16 x the baud
+ * rate cannot give it: the firmware's setting is kept.
+ */
+static void uart_clock_from_firmware(uint32_t hz)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(pl011); i++) {
+		if (!pl011[i].base || pl011[i].clock_hz)
+			continue;
+		if (hz < 16U * CONSOLE_BAUD) {
+			pr_err("board: the firmware's UART clock %u Hz cannot give "
+			       "%u baud; the PL011 keeps the firmware's setting\n",
+			       hz, CONSOLE_BAUD);
+			continue;
+		}
+		pl011_set_baud(&pl011[i], hz, CONSOLE_BAUD);
+		pr_info("board: console PL011 at 0x%llx set to %u baud from the "
+			"firmware's UART clock (%u Hz)\n",
+			(unsigned long long)(i ? board_cfg.uart2.base : board_cfg.uart.base),
+			CONSOLE_BAUD, hz);
+	}
+}
+
+/*
  * A Raspberry Pi's VideoCore mailbox, for rpi_firmware_init(): the
  * device tree's node (read now, while the tree is mapped), else the
  * board's peripherals + 0xb880 with the Pi's bus alias. Other boards
@@ -157,6 +182,8 @@ static void find_mailbox(phys_addr_t dtb)
 		return;
 	}
 	rpi_mbox_register(&l);
+	if ((pl011[0].base && !pl011[0].clock_hz) || (pl011[1].base && !pl011[1].clock_hz))
+		rpi_firmware_on_uart_clock(uart_clock_from_firmware);
 }
 
 /* Boot information without a device tree: ATAGs, else the board's RAM. */
