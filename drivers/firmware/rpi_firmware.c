@@ -115,6 +115,24 @@ static const char *why(int e)
 	return e == -EOPNOTSUPP ? "not known to this firmware" : "malformed";
 }
 
+static void clock_str(char *buf, size_t len, const char *name, int e, uint32_t hz)
+{
+	if (e)
+		ksnprintf(buf, len, "%s %s", name, why(e));
+	else
+		ksnprintf(buf, len, "%s %u Hz", name, hz);
+}
+
+/* "0x00000000-0x3bffffff (960 MiB)", or why there is none. */
+static void range_str(char *buf, size_t len, int e, uint32_t base, uint32_t size)
+{
+	if (e)
+		strlcpy(buf, why(e), len);
+	else
+		ksnprintf(buf, len, "0x%08x-0x%08llx (%u MiB)", base,
+			  (unsigned long long)base + size - 1, size >> 20);
+}
+
 /* The usable range of the boot information that holds pa, or false. */
 static bool boot_ram_at(const struct boot_info *bi, uint64_t pa,
 			uint64_t *base, uint64_t *end)
@@ -157,7 +175,8 @@ void rpi_firmware_init(const struct boot_info *bi)
 {
 	const struct rpi_mbox_loc *l = rpi_mbox_location();
 	struct rpi_firmware_info *f = &boot_fw;
-	char err[160], rev[80], serial[32], emmc2[40];
+	char err[160], rev[128], serial[32], arm[48], vc[48];
+	char uart[40], emmc[40], core[40], emmc2[48];
 
 	if (!l)
 		return;
@@ -182,15 +201,20 @@ void rpi_firmware_init(const struct boot_info *bi)
 			  (unsigned long long)f->serial);
 	pr_info("rpi: firmware 0x%08x, %s, serial %s\n", f->firmware_rev, rev, serial);
 
+	clock_str(uart, sizeof(uart), "UART", f->uart_err, f->clock_uart);
+	clock_str(emmc, sizeof(emmc), "EMMC", f->emmc_err, f->clock_emmc);
+	clock_str(core, sizeof(core), "core", f->core_err, f->clock_core);
 	emmc2[0] = '\0';
-	if (!f->emmc2_err && f->clock_emmc2)
-		ksnprintf(emmc2, sizeof(emmc2), ", EMMC2 %u Hz", f->clock_emmc2);
-	pr_info("rpi: ARM memory 0x%08x-0x%08llx (%u MiB), VideoCore "
-		"0x%08x-0x%08llx (%u MiB); clocks: UART %u Hz, EMMC %u Hz, core "
-		"%u Hz%s\n", f->arm_base,
-		(unsigned long long)f->arm_base + f->arm_size - 1, f->arm_size >> 20,
-		f->vc_base, (unsigned long long)f->vc_base + f->vc_size - 1,
-		f->vc_size >> 20, f->clock_uart, f->clock_emmc, f->clock_core, emmc2);
+	if (!f->board_rev_err && rpi_board_rev_is_bcm2711(f->board_rev)) {
+		emmc2[0] = ',';
+		emmc2[1] = ' ';
+		clock_str(emmc2 + 2, sizeof(emmc2) - 2, "EMMC2", f->emmc2_err,
+			  f->clock_emmc2);
+	}
+	range_str(arm, sizeof(arm), f->arm_err, f->arm_base, f->arm_size);
+	range_str(vc, sizeof(vc), f->vc_err, f->vc_base, f->vc_size);
+	pr_info("rpi: ARM memory %s, VideoCore %s; clocks: %s, %s, %s%s\n",
+		arm, vc, uart, emmc, core, emmc2);
 	report_memory(bi, f);
 	if (uart_clock_hook && !f->uart_err && f->clock_uart)
 		uart_clock_hook(f->clock_uart);

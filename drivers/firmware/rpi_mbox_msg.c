@@ -249,6 +249,11 @@ static const char *rev_maker(unsigned int m)
 	return m < ARRAY_SIZE(makers) ? makers[m] : NULL;
 }
 
+bool rpi_board_rev_is_bcm2711(uint32_t rev)
+{
+	return (rev & REV_NEW_STYLE) && ((rev >> 12) & 0xf) == 3;
+}
+
 unsigned int rpi_board_rev_mem_mib(uint32_t rev)
 {
 	unsigned int mem = (rev >> 20) & 7;

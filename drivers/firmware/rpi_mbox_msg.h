@@ -110,6 +110,8 @@ const char *rpi_clock_name(uint32_t clock_id);
  * type, memory size or maker this kernel does not know: print it raw.
  */
 bool rpi_board_rev_decode(uint32_t rev, char *buf, size_t len);
+/* A BCM2711 (Pi 4 family) by a new-style code: it has EMMC2. */
+bool rpi_board_rev_is_bcm2711(uint32_t rev);
 /* The memory size the code claims, in MiB (0: not a new-style code). */
 unsigned int rpi_board_rev_mem_mib(uint32_t rev);
 
