@@ -214,6 +214,9 @@ static void board_revisions_decoded(struct kunit *test)
 		KUNIT_EXPECT_STREQ(test, b, revs[i].says ? revs[i].says : "untouched");
 		KUNIT_EXPECT_EQ(test, rpi_board_rev_mem_mib(revs[i].rev), revs[i].mib);
 	}
+	KUNIT_EXPECT_FALSE(test, rpi_board_rev_is_bcm2711(0xa02082));
+	KUNIT_EXPECT_TRUE(test, rpi_board_rev_is_bcm2711(0xc03111));
+	KUNIT_EXPECT_FALSE(test, rpi_board_rev_is_bcm2711(0x3000));	/* old style */
 }
 
 static struct kunit_case rpi_mbox_msg_cases[] = {
