@@ -26,6 +26,7 @@
 #include "drivers/block/blk.h"
 #include "drivers/pci/pci.h"
 #include "drivers/block/partition.h"
+#include "drivers/firmware/rpi_mbox.h"
 #include "drivers/mmc/mmc.h"
 #include "drivers/virtio/virtio.h"
 #include "mm/cma.h"
@@ -97,6 +98,7 @@ void kernel_main(struct boot_info *bi)
 	xarray_init();			/* the page-cache index node cache */
 	vmalloc_init();			/* vmalloc area allocator */
 	dma_init();			/* DMA API: bounce pool (swiotlb) */
+	rpi_firmware_init(bi);		/* a Pi's firmware: board, memory, clocks */
 	sched_init();			/* this context becomes thread "main" */
 	kthread_create_idle(0);		/* CPU 0's idle thread */
 	smp_init();			/* start the other CPUs */

@@ -19,9 +19,12 @@
 #include "arch/arm64/trap.h"
 #include "boot/boot_info.h"
 #include "drivers/fdt/fdt.h"
+#include "drivers/firmware/rpi_mbox.h"
 #include "drivers/serial/bcm2835_aux.h"
 #include "drivers/serial/pl011.h"
+#include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/errno.h"
 #include "kernel/main.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -125,6 +128,64 @@ static void log_board(uint64_t x0, phys_addr_t dtb)
 		"via SMC" : "none");
 }
 
+/*
+ * The firmware's UART clock (rpi_firmware_init, after the allocators):
+ * a console PL011 started without one keeps the firmware's baud rate
+ * until now; from here its divisor is ours. A clock below 16 x the baud
+ * rate cannot give it: the firmware's setting is kept.
+ */
+static void uart_clock_from_firmware(uint32_t hz)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(pl011); i++) {
+		if (!pl011[i].base || pl011[i].clock_hz)
+			continue;
+		if (hz < 16U * CONSOLE_BAUD) {
+			pr_err("board: the firmware's UART clock %u Hz cannot give "
+			       "%u baud; the PL011 keeps the firmware's setting\n",
+			       hz, CONSOLE_BAUD);
+			continue;
+		}
+		pl011_set_baud(&pl011[i], hz, CONSOLE_BAUD);
+		pr_info("board: console PL011 at 0x%llx set to %u baud from the "
+			"firmware's UART clock (%u Hz)\n",
+			(unsigned long long)(i ? board_cfg.uart2.base : board_cfg.uart.base),
+			CONSOLE_BAUD, hz);
+	}
+}
+
+/*
+ * A Raspberry Pi's VideoCore mailbox, for rpi_firmware_init(): the
+ * device tree's node (read now, while the tree is mapped), else the
+ * board's peripherals + 0xb880 with the Pi's bus alias. Other boards
+ * have none.
+ */
+static void find_mailbox(phys_addr_t dtb)
+{
+	const struct board *b = board_cfg.board;
+	struct rpi_mbox_loc l;
+	char err[160];
+	int r;
+
+	if (dtb) {
+		r = rpi_mbox_find_fdt(&arm64_boot_fdt, &l, err, sizeof(err));
+		if (r == -EINVAL)
+			pr_err("%s; the firmware will not be asked\n", err);
+		if (r < 0)
+			return;
+	} else if (b == &board_rpi3 || b == &board_rpi4) {
+		memset(&l, 0, sizeof(l));
+		l.base = b->periph_base + RPI_MBOX_OFFSET;
+		l.dma_offset = RPI_MBOX_VC_DMA_OFFSET;
+		l.dma_limit = 1ULL << 30;
+		ksnprintf(l.found_by, sizeof(l.found_by), "%s defaults", b->name);
+	} else {
+		return;
+	}
+	rpi_mbox_register(&l);
+	if ((pl011[0].base && !pl011[0].clock_hz) || (pl011[1].base && !pl011[1].clock_hz))
+		rpi_firmware_on_uart_clock(uart_clock_from_firmware);
+}
+
 /* Boot information without a device tree: ATAGs, else the board's RAM. */
 static void boot_info_without_dt(uint64_t x0)
 {
@@ -215,6 +276,7 @@ void arm64_start(uint64_t x0, uint64_t entry_count)
 	boot_info.kernel_start = virt_to_phys(_head);
 	boot_info.kernel_end = virt_to_phys(_kernel_end);
 	arm64_smp_record_cpus();	/* while the tree is still mapped */
+	find_mailbox(dtb);		/* likewise: a Pi's firmware mailbox */
 	memblock_set_current_limit(kbase + EARLY_DIRECT_MAP_SIZE);
 	kernel_main(&boot_info);
 }

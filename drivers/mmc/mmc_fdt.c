@@ -13,6 +13,8 @@
  */
 #include "boot/boot_info.h"
 #include "drivers/fdt/fdt.h"
+#include "drivers/firmware/rpi_mbox.h"
+#include "drivers/firmware/rpi_mbox_msg.h"
 #include "drivers/mmc/bcm2835_sdhost.h"
 #include "drivers/mmc/mmc.h"
 #include "drivers/mmc/sdhci.h"
@@ -26,9 +28,9 @@
 #define GPIO_ALT3		7
 #define SD_PIN_FIRST		48
 #define SD_PIN_LAST		53
-/* The VPU core clock SDHOST divides when the tree gives no
- * clock-frequency: 250 MHz, what the firmware runs it at with the
- * UART enabled (core_freq=250). */
+/* The VPU core clock SDHOST divides when neither the tree nor the
+ * firmware says: 250 MHz, what the firmware runs it at with the UART
+ * enabled (core_freq=250). */
 #define SDHOST_CORE_HZ		250000000u
 
 /* Route the card's pins to a function: GPFSEL holds 3 bits a pin. */
@@ -54,18 +56,32 @@ static void route_sd_pins(const struct fdt *dt, unsigned int function)
 	}
 }
 
-static unsigned int clock_of(const struct fdt *dt, int node, unsigned int dflt)
+/* A controller's input clock: the tree's clock-frequency, else the
+ * firmware's rate for clock id (the mailbox), else dflt (0: unknown). */
+static unsigned int clock_of(const struct fdt *dt, int node, uint32_t id,
+			     unsigned int dflt, const char **from)
 {
 	uint32_t hz;
+	char err[96];
 
-	return fdt_getprop_u32(dt, node, "clock-frequency", &hz) == 0 && hz ?
-	       hz : dflt;
+	if (fdt_getprop_u32(dt, node, "clock-frequency", &hz) == 0 && hz) {
+		*from = "device tree";
+		return hz;
+	}
+	if (rpi_firmware_clock_rate(id, &hz, err, sizeof(err)) == 0 && hz) {
+		*from = "firmware";
+		return hz;
+	}
+	*from = "default";
+	return dflt;
 }
 
 static void add_sdhost(const struct fdt *dt, int node, const struct fdt_reg *reg)
 {
 	struct bcm2835_sdhost *h = kzalloc(sizeof(*h), GFP_KERNEL);
 	void *regs = ioremap(reg->base, 0x100);
+	const char *from;
+	unsigned int hz;
 
 	if (!h || !regs) {
 		pr_err("mmc: sdhost@%llx: no memory\n", (unsigned long long)reg->base);
@@ -73,7 +89,10 @@ static void add_sdhost(const struct fdt *dt, int node, const struct fdt_reg *reg
 		return;
 	}
 	route_sd_pins(dt, GPIO_ALT0);
-	bcm2835_sdhost_setup(h, regs, reg->base, clock_of(dt, node, SDHOST_CORE_HZ));
+	hz = clock_of(dt, node, RPI_CLOCK_CORE, SDHOST_CORE_HZ, &from);
+	pr_info("mmc: sdhost@%llx: core clock %u Hz (%s)\n",
+		(unsigned long long)reg->base, hz, from);
+	bcm2835_sdhost_setup(h, regs, reg->base, hz);
 	if (mmc_add_host(&h->mmc))
 		kfree(h);		/* no card: said; registers stay mapped */
 }
@@ -83,6 +102,8 @@ static void add_sdhci(const struct fdt *dt, int node, const struct fdt_reg *reg,
 {
 	struct sdhci *h = kzalloc(sizeof(*h), GFP_KERNEL);
 	void *regs = ioremap(reg->base, 0x100);
+	const char *from;
+	unsigned int hz;
 	char err[128];
 
 	if (!h || !regs) {
@@ -92,7 +113,11 @@ static void add_sdhci(const struct fdt *dt, int node, const struct fdt_reg *reg,
 	}
 	if (bcm2835_pins)
 		route_sd_pins(dt, GPIO_ALT3);
-	if (sdhci_setup(h, regs, reg->base, clock_of(dt, node, 0), err, sizeof(err))) {
+	/* The base clock: the capabilities register's when it has one (QEMU),
+	 * else this (a real Pi's controllers leave it 0). */
+	hz = clock_of(dt, node, bcm2835_pins ? RPI_CLOCK_EMMC : RPI_CLOCK_EMMC2,
+		      0, &from);
+	if (sdhci_setup(h, regs, reg->base, hz, err, sizeof(err))) {
 		pr_info("mmc: sdhci@%llx: %s\n", (unsigned long long)reg->base, err);
 		kfree(h);
 		return;

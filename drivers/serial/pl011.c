@@ -80,6 +80,31 @@ void pl011_init(struct pl011 *u, unsigned int baud)
 	wr(u, UARTCR, CR_UARTEN | CR_TXE | CR_RXE);
 }
 
+/*
+ * A new clock, learnt after the console started (the Raspberry Pi's
+ * firmware tells it through the mailbox): once the last byte is out, the
+ * divisor is set for clock_hz and baud, 8N1 with FIFOs (the LCR_H write
+ * latches the divisor), and the control and interrupt masks are put back
+ * as they were, so console input carries on. Bytes are not queued meanwhile.
+ */
+void pl011_set_baud(struct pl011 *u, unsigned int clock_hz, unsigned int baud)
+{
+	unsigned int ibrd, fbrd;
+	uint32_t cr, imsc;
+
+	uart_tx_wait(&u->tx, pl011_idle, u);
+	cr = rd(u, UARTCR);
+	imsc = rd(u, UARTIMSC);
+	wr(u, UARTCR, 0);
+	u->clock_hz = clock_hz;
+	pl011_divisor(clock_hz, baud, &ibrd, &fbrd);
+	wr(u, UARTIBRD, ibrd);
+	wr(u, UARTFBRD, fbrd);
+	wr(u, UARTLCR_H, LCR_H_WLEN8 | LCR_H_FEN);
+	wr(u, UARTCR, cr | CR_UARTEN | CR_TXE | CR_RXE);
+	wr(u, UARTIMSC, imsc);
+}
+
 void pl011_putc(struct pl011 *u, char c)
 {
 	if (uart_tx_wait(&u->tx, pl011_tx_ready, u))

@@ -28,6 +28,9 @@ struct pl011 {
 /* Program 8N1 at `baud` (when clock_hz is known), FIFOs on, interrupts
  * masked, transmitter and receiver enabled. */
 void pl011_init(struct pl011 *u, unsigned int baud);
+/* Program the divisor for a clock learnt later (keeps interrupts and
+ * enables as they are); waits for the transmitter to be idle first. */
+void pl011_set_baud(struct pl011 *u, unsigned int clock_hz, unsigned int baud);
 void pl011_putc(struct pl011 *u, char c);
 /* A received character, or -1 if none is waiting. */
 int pl011_getc(struct pl011 *u);

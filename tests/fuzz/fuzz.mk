@@ -22,6 +22,7 @@ FUZZ_TARGETS += ext2_dir
 FUZZ_TARGETS += swap_header
 FUZZ_TARGETS += nbd_proto
 FUZZ_TARGETS += partition
+FUZZ_TARGETS += rpi_mbox
 
 # Inputs live in tests/fuzz/corpus/NAME/ (committed, at least one: it is
 # the target's regression set) and tests/fuzz/crashes/NAME/ (past

@@ -15,6 +15,8 @@
 #include "arch/arm64/board.h"
 #include "boot/boot_info.h"
 #include "drivers/fdt/fdt.h"
+#include "drivers/firmware/rpi_mbox.h"
+#include "kernel/errno.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "mm/memblock.h"
@@ -171,6 +173,30 @@ static void atag_list_from_qemu_raspi3b(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atags_to_boot_info(bad, 0x100, &bi, err, sizeof(err)), -1);
 }
 
+/*
+ * The VideoCore mailbox of each Pi tree: its reg through the soc's ranges
+ * (bus 0x7e00b880) and the soc's dma-ranges (bus 0xc0000000 = physical 0;
+ * the Pi 3's up to the peripherals, as Linux's bcm2837 tree says, the
+ * Pi 4's 1 GiB; one address cell for the parent on the Pi 3, two on the
+ * Pi 4).
+ */
+static void mailbox_found_in_the_pi_trees(struct kunit *test)
+{
+	struct rpi_mbox_loc l;
+
+	KUNIT_ASSERT_EQ(test, open_tree(arm64_dtb_rpi3, arm64_dtb_rpi3_end), 0);
+	KUNIT_ASSERT_EQ(test, rpi_mbox_find_fdt(&fdt, &l, err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, l.base, 0x3f00b880ULL);
+	KUNIT_EXPECT_EQ(test, l.dma_offset, 0xc0000000ULL);
+	KUNIT_EXPECT_EQ(test, l.dma_limit, 0x3f000000ULL);
+	KUNIT_EXPECT_STREQ(test, l.found_by, "device tree");
+	KUNIT_ASSERT_EQ(test, open_tree(arm64_dtb_rpi4, arm64_dtb_rpi4_end), 0);
+	KUNIT_ASSERT_EQ(test, rpi_mbox_find_fdt(&fdt, &l, err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, l.base, 0xfe00b880ULL);
+	KUNIT_EXPECT_EQ(test, l.dma_offset, 0xc0000000ULL);
+	KUNIT_EXPECT_EQ(test, l.dma_limit, 0x40000000ULL);
+}
+
 static struct kunit_case arm64_board_cases[] = {
 	KUNIT_CASE(rpi4_tree_gives_the_pi4_board),
 	KUNIT_CASE(rpi4_tree_memory_map),
@@ -178,6 +204,7 @@ static struct kunit_case arm64_board_cases[] = {
 	KUNIT_CASE(rpi3_tree_gives_the_local_intc),
 	KUNIT_CASE(no_tree_defaults_by_cpu),
 	KUNIT_CASE(atag_list_from_qemu_raspi3b),
+	KUNIT_CASE(mailbox_found_in_the_pi_trees),
 	{}
 };
 

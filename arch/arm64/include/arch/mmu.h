@@ -26,6 +26,21 @@ static inline void arch_map_barrier(void)
 	__asm__ __volatile__("dsb ishst\n\tisb" ::: "memory");
 }
 
+/*
+ * Cache maintenance for a buffer shared with a device that does not snoop
+ * the CPU's caches (the Raspberry Pi's VideoCore: the mailbox's property
+ * buffer). Both work by the data cache's smallest line (CTR_EL0.DminLine)
+ * over every line [va, va + len) touches, to the point of coherency, and
+ * end with DSB SY, so a device access ordered after them sees memory.
+ * clean_inval: before the device reads the buffer (what the CPU wrote
+ * reaches RAM, no copy stays). inval: before the CPU reads what the device
+ * wrote (no stale line, such as one fetched speculatively while the
+ * device owned the buffer, hides it); lines are dropped whole, so the
+ * buffer must own its first and last lines. arch/arm64/cache.c.
+ */
+void arch_dma_cache_clean_inval(void *va, size_t len);
+void arch_dma_cache_inval(void *va, size_t len);
+
 /* Set at boot where the CPU has PAN (arch/arm64/process.c). */
 extern bool arm64_has_pan;
 

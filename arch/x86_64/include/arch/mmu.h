@@ -44,4 +44,21 @@ static inline void arch_map_barrier(void)
 {
 }
 
+/*
+ * Cache maintenance for a buffer a device reads or writes by DMA: nothing
+ * to do, x86 DMA snoops the caches (the contract is arm64's
+ * <arch/mmu.h>).
+ */
+static inline void arch_dma_cache_clean_inval(void *va, size_t len)
+{
+	(void)va;
+	(void)len;
+}
+
+static inline void arch_dma_cache_inval(void *va, size_t len)
+{
+	(void)va;
+	(void)len;
+}
+
 #endif
