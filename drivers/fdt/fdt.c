@@ -1203,6 +1203,52 @@ int fdt_get_reg_phys(const struct fdt *f, int node, unsigned int index,
 	return 0;
 }
 
+int fdt_dma_range(const struct fdt *f, int node, struct fdt_dma_range *r,
+		  char *err, size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	for (int bus = fdt_parent(f, node); bus >= 0; bus = fdt_parent(f, bus)) {
+		int up = fdt_parent(f, bus);
+		int ca = fdt_address_cells(f, bus), cs = fdt_size_cells(f, bus);
+		int pa = up >= 0 ? fdt_address_cells(f, up) : 2;
+		const uint8_t *p;
+		uint32_t len, entry;
+		char path[96];
+
+		p = fdt_getprop(f, bus, "dma-ranges", &len);
+		if (!p || !len)
+			continue;		/* none, or 1:1 at this level */
+		if (ca < 0 || cs < 0 || pa < 0)
+			return -FDT_ERR_BADCELLS;
+		fdt_node_path(f, bus, path, sizeof(path));
+		entry = 4 * (uint32_t)(ca + pa + cs);
+		if (len % entry) {
+			ksnprintf(err, errlen, "%s: dma-ranges is %u bytes, not a "
+				  "multiple of %u (%d+%d+%d cells)", path, len,
+				  entry, ca, pa, cs);
+			return -FDT_ERR_BADVALUE;
+		}
+		for (uint32_t off = 0; off < len; off += entry) {
+			struct fdt_dma_range e = { .translated = true };
+
+			fdt_read_cells(p + off, (unsigned int)ca, &e.bus);
+			fdt_read_cells(p + off + 4 * ca, (unsigned int)pa, &e.cpu);
+			fdt_read_cells(p + off + 4 * (ca + pa), (unsigned int)cs, &e.size);
+			if (!e.size) {
+				ksnprintf(err, errlen, "%s: dma-ranges entry %u has "
+					  "size 0", path, off / entry);
+				return -FDT_ERR_BADVALUE;
+			}
+			if (off == 0 || (e.cpu == 0))
+				*r = e;
+			if (e.cpu == 0)
+				break;
+		}
+		return 0;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- memreserve */
 
 int fdt_get_mem_rsv(const struct fdt *f, unsigned int i, uint64_t *base,

@@ -221,6 +221,24 @@ int fdt_get_reg_phys(const struct fdt *fdt, int node, unsigned int index,
 int fdt_translate(const struct fdt *fdt, int node, uint64_t addr,
 		  uint64_t size, uint64_t *out, char *err, size_t errlen);
 
+/*
+ * What a device's DMA sees (the `dma-ranges` of the buses above it): bus
+ * address `bus` is CPU physical `cpu`, for `size` bytes. The nearest
+ * ancestor bus with a non-empty `dma-ranges` decides (an empty one maps
+ * 1:1 and the search goes on up); of its entries, the one holding CPU
+ * physical 0, else the first. None anywhere: 1:1 with no limit
+ * (translated false, size 0). The Raspberry Pi 3's soc bus says
+ * <0xc0000000 0x0 0x3f000000>: the VideoCore's alias of the first GiB.
+ * 0, or -FDT_ERR_BADVALUE / -FDT_ERR_BADCELLS with why in err.
+ */
+struct fdt_dma_range {
+	uint64_t cpu, bus, size;
+	bool translated;
+};
+
+int fdt_dma_range(const struct fdt *fdt, int node, struct fdt_dma_range *r,
+		  char *err, size_t errlen);
+
 /* ---- memory reservation block (/memreserve/) ---- */
 
 /* Entry i (0 .. fdt->nr_rsv - 1): 0, or -FDT_ERR_NOTFOUND past the end. */

@@ -45,60 +45,35 @@ static unsigned long stray_replies;
  * else's data (64 bytes: the A53's and A72's line). */
 static uint32_t dma_buf[BUF_BYTES / 4] __aligned(64);
 
-static uint64_t dma_ranges_cells(const uint8_t *p, unsigned int n)
-{
-	uint64_t v = 0;
-
-	fdt_read_cells(p, n, &v);
-	return v;
-}
-
-/* The parent bus's dma-ranges entry holding physical 0 (the first GiB). */
-static int find_dma_range(const struct fdt *fdt, int bus, struct rpi_mbox_loc *l,
+/* The window of the mailbox's bus (fdt_dma_range): the entry that holds
+ * physical 0, where the buffer lies (the first GiB). */
+static int find_dma_range(const struct fdt *fdt, int node, struct rpi_mbox_loc *l,
 			  char *err, size_t errlen)
 {
-	int gp = fdt_parent(fdt, bus);
-	int ca = fdt_address_cells(fdt, bus), cs = fdt_size_cells(fdt, bus);
-	int pa = gp >= 0 ? fdt_address_cells(fdt, gp) : 2;
-	const uint8_t *p;
-	uint32_t len;
-	int entry;
+	struct fdt_dma_range r;
+	char why[96] = "";
 
-	p = fdt_getprop(fdt, bus, "dma-ranges", &len);
-	if (!p) {
+	if (fdt_dma_range(fdt, node, &r, why, sizeof(why)) < 0) {
+		ksnprintf(err, errlen, "rpi-mbox: %s", why[0] ? why :
+			  "the mailbox's bus has bad #address-cells/#size-cells");
+		return -EINVAL;
+	}
+	if (!r.translated) {
 		l->dma_offset = RPI_MBOX_VC_DMA_OFFSET;
 		l->dma_limit = 1ULL << 30;
 		strlcpy(l->found_by, "device tree (no dma-ranges: bus = physical "
 			"+ 0xc0000000 assumed)", sizeof(l->found_by));
 		return 0;
 	}
-	if (ca < 0 || cs < 0 || pa < 0) {
-		ksnprintf(err, errlen, "rpi-mbox: the mailbox's bus has bad "
-			  "#address-cells/#size-cells");
+	if (r.cpu != 0) {
+		ksnprintf(err, errlen, "rpi-mbox: no dma-ranges entry of the "
+			  "mailbox's bus maps physical address 0");
 		return -EINVAL;
 	}
-	entry = 4 * (ca + pa + cs);
-	if (!entry || len % (uint32_t)entry) {
-		ksnprintf(err, errlen, "rpi-mbox: dma-ranges of the mailbox's "
-			  "bus is %u bytes, not a multiple of %d (%d+%d+%d cells)",
-			  len, entry, ca, pa, cs);
-		return -EINVAL;
-	}
-	for (uint32_t off = 0; off < len; off += (uint32_t)entry) {
-		uint64_t bus_addr = dma_ranges_cells(p + off, (unsigned int)ca);
-		uint64_t phys = dma_ranges_cells(p + off + 4 * ca, (unsigned int)pa);
-		uint64_t size = dma_ranges_cells(p + off + 4 * (ca + pa), (unsigned int)cs);
-
-		if (phys == 0 && size) {
-			l->dma_offset = bus_addr;
-			l->dma_limit = size;
-			strlcpy(l->found_by, "device tree", sizeof(l->found_by));
-			return 0;
-		}
-	}
-	ksnprintf(err, errlen, "rpi-mbox: no dma-ranges entry of the mailbox's "
-		  "bus maps physical address 0");
-	return -EINVAL;
+	l->dma_offset = r.bus;
+	l->dma_limit = r.size;
+	strlcpy(l->found_by, "device tree", sizeof(l->found_by));
+	return 0;
 }
 
 int rpi_mbox_find_fdt(const struct fdt *fdt, struct rpi_mbox_loc *l,
@@ -122,7 +97,7 @@ int rpi_mbox_find_fdt(const struct fdt *fdt, struct rpi_mbox_loc *l,
 		return -EINVAL;
 	}
 	l->base = reg.base;
-	return find_dma_range(fdt, fdt_parent(fdt, node), l, err, errlen);
+	return find_dma_range(fdt, node, l, err, errlen);
 }
 
 void rpi_mbox_register(const struct rpi_mbox_loc *l)

@@ -778,6 +778,88 @@ static void cells_and_reg(struct kunit *test)
 
 /* ---------------------------------------------------------------- real trees */
 
+/*
+ * fdt_dma_range: the Pi 3's soc bus (<0xc0000000 0x0 0x3f000000>: the
+ * VideoCore's alias), the Pi 4's emmc2bus beneath a 1:1 parent (an empty
+ * dma-ranges goes on up; two entries: the one holding physical 0), no
+ * dma-ranges at all (1:1, untranslated), a length that is no whole
+ * number of entries and a size of 0 refused with the bus's path.
+ */
+static void dma_ranges(struct kunit *test)
+{
+	struct fdt f;
+	struct fdt_dma_range r;
+	uint32_t total;
+
+	b_init();
+	b_begin("");
+	b_prop_u32("#address-cells", 2);
+	b_prop_u32("#size-cells", 1);
+	b_begin("soc");
+	b_prop_u32("#address-cells", 1);
+	b_prop_u32("#size-cells", 1);
+	B_CELLS("dma-ranges", 0xc0000000, 0x0, 0x0, 0x3f000000);
+	b_begin("mmc@7e202000");
+	b_end();
+	b_end();
+	b_begin("scb");
+	b_prop_u32("#address-cells", 2);
+	b_prop_u32("#size-cells", 1);
+	b_prop("dma-ranges", "", 0);
+	b_begin("emmc2bus");
+	b_prop_u32("#address-cells", 2);
+	b_prop_u32("#size-cells", 1);
+	B_CELLS("dma-ranges", 0x1, 0x0, 0x1, 0x0, 0x1000,
+		0x0, 0xc0000000, 0x0, 0x0, 0x40000000);
+	b_begin("mmc@7e340000");
+	b_end();
+	b_end();
+	b_end();
+	b_begin("plain");
+	b_begin("dev");
+	b_end();
+	b_end();
+	b_begin("bad");
+	b_prop_u32("#address-cells", 1);
+	b_prop_u32("#size-cells", 1);
+	B_CELLS("dma-ranges", 0xc0000000, 0x0, 0x0);
+	b_begin("dev");
+	b_end();
+	b_end();
+	b_begin("empty");
+	b_prop_u32("#address-cells", 1);
+	b_prop_u32("#size-cells", 1);
+	B_CELLS("dma-ranges", 0xc0000000, 0x0, 0x0, 0x0);
+	b_begin("dev");
+	b_end();
+	b_end();
+	b_end();
+	total = b_finish();
+	KUNIT_ASSERT_EQ(test, fdt_open(&f, blob, total, err, sizeof(err)), 0);
+
+	KUNIT_EXPECT_EQ(test, fdt_dma_range(&f, fdt_path(&f, "/soc/mmc@7e202000"),
+					    &r, err, sizeof(err)), 0);
+	KUNIT_EXPECT_TRUE(test, r.translated);
+	KUNIT_EXPECT_EQ(test, r.bus, 0xc0000000ULL);
+	KUNIT_EXPECT_EQ(test, r.cpu, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.size, 0x3f000000ULL);
+	KUNIT_EXPECT_EQ(test, fdt_dma_range(&f, fdt_path(&f, "/scb/emmc2bus/mmc@7e340000"),
+					    &r, err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, r.bus, 0xc0000000ULL);
+	KUNIT_EXPECT_EQ(test, r.cpu, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.size, 0x40000000ULL);
+	KUNIT_EXPECT_EQ(test, fdt_dma_range(&f, fdt_path(&f, "/plain/dev"),
+					    &r, err, sizeof(err)), 0);
+	KUNIT_EXPECT_FALSE(test, r.translated);
+	KUNIT_EXPECT_EQ(test, r.size, 0ULL);
+	EXPECT_ERR(test, fdt_dma_range(&f, fdt_path(&f, "/bad/dev"), &r, err,
+				       sizeof(err)), err,
+		   "/bad: dma-ranges is 12 bytes, not a multiple of 16 (1+2+1 cells)");
+	EXPECT_ERR(test, fdt_dma_range(&f, fdt_path(&f, "/empty/dev"), &r, err,
+				       sizeof(err)), err,
+		   "/empty: dma-ranges entry 0 has size 0");
+}
+
 static void open_const(struct kunit *test, struct fdt *f, const void *p,
 		       size_t len)
 {
@@ -1447,6 +1529,7 @@ static struct kunit_case fdt_cases[] = {
 	KUNIT_CASE(memreserve_block),
 	KUNIT_CASE(nodes_and_props),
 	KUNIT_CASE(cells_and_reg),
+	KUNIT_CASE(dma_ranges),
 	KUNIT_CASE(rpi4_tree),
 	KUNIT_CASE(console_choice),
 	KUNIT_CASE(rpi4_boot_info),
