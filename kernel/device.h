@@ -30,6 +30,13 @@ struct device {
 	uint64_t coherent_dma_mask;	/* dma_alloc_coherent */
 	uint64_t bus_dma_limit;		/* 0, or the highest address the bus
 					 * reaches (e.g. the Pi 4's PCIe) */
+	/* The bus's window (dma_device_set_window: a device tree's
+	 * dma-ranges): DMA address = physical + dma_bus_offset (mod 2^64),
+	 * and bus addresses below dma_bus_base are not RAM to the device.
+	 * 0 and 0 for 1:1. */
+	uint64_t dma_bus_offset;
+	uint64_t dma_bus_base;
+	bool dma_noncoherent;		/* does not snoop the CPU caches */
 	bool dma_force_bounce;		/* direct: bounce everything */
 	const struct dma_map_ops *dma_ops;	/* NULL: direct */
 	struct iommu_domain *domain;	/* when attached to one */

@@ -1,25 +1,42 @@
 /*
  * mm/dma-direct.c - DMA without an IOMMU: the DMA address is the physical
- * address (no offset between the CPU's and the bus's view on the machines
- * we run on), unless the device cannot reach the buffer; then it bounces
- * through the device's swiotlb pool. Memory is coherent with the CPU
- * caches on x86_64 and on QEMU's arm64 virt, so sync only bounces.
+ * address seen through the device's bus window (dma_device_set_window:
+ * physical + an offset; 1:1 on q35 and QEMU's virt), unless the device
+ * cannot reach the buffer; then it bounces through the device's swiotlb
+ * pool. A device that does not snoop the CPU's caches
+ * (dma_device_set_noncoherent: the Raspberry Pi's) gets cache maintenance
+ * at map, unmap and sync (arch_dma_cache_*, <arch/mmu.h>); the others
+ * are coherent and sync only bounces.
  */
 #include "mm/dma-internal.h"
 #include "kernel/printk.h"
 #include "mm/page_alloc.h"
 #include "mm/swiotlb.h"
+#include <arch/mmu.h>
 
 static inline dma_addr_t phys_to_dma(struct device *dev, phys_addr_t phys)
 {
-	(void)dev;
-	return phys;
+	return phys + dev->dma_bus_offset;
 }
 
 static inline phys_addr_t dma_to_phys(struct device *dev, dma_addr_t addr)
 {
-	(void)dev;
-	return addr;
+	return addr - dev->dma_bus_offset;
+}
+
+/* The buffer the device will read or write: its lines out to memory. */
+static void sync_for_device(struct device *dev, phys_addr_t phys, size_t size)
+{
+	if (dev->dma_noncoherent)
+		arch_dma_cache_clean_inval(phys_to_virt(phys), size);
+}
+
+/* Back to the CPU: drop lines that may hide what the device wrote. */
+static void sync_for_cpu(struct device *dev, phys_addr_t phys, size_t size,
+			 enum dma_data_direction dir)
+{
+	if (dev->dma_noncoherent && dir != DMA_TO_DEVICE)
+		arch_dma_cache_inval(phys_to_virt(phys), size);
 }
 
 bool dma_capable(struct device *dev, dma_addr_t addr, size_t size,
@@ -29,7 +46,7 @@ bool dma_capable(struct device *dev, dma_addr_t addr, size_t size,
 
 	if (dev->bus_dma_limit && dev->bus_dma_limit < mask)
 		mask = dev->bus_dma_limit;
-	return size && end >= addr && end <= mask;
+	return size && end >= addr && end <= mask && addr >= dev->dma_bus_base;
 }
 
 /*
@@ -60,6 +77,7 @@ static dma_addr_t map_bounce(struct device *dev, phys_addr_t phys, size_t size,
 		       (unsigned long long)dev->bus_dma_limit);
 		return DMA_MAPPING_ERROR;
 	}
+	sync_for_device(dev, tlb, size);	/* after the copy into it */
 	return phys_to_dma(dev, tlb);
 }
 
@@ -72,6 +90,7 @@ dma_addr_t dma_direct_map_page(struct device *dev, struct page *page,
 
 	if (unlikely(dev->dma_force_bounce || !dma_capable(dev, addr, size, dev->dma_mask)))
 		return map_bounce(dev, phys, size, dir);
+	sync_for_device(dev, phys, size);
 	return addr;
 }
 
@@ -80,6 +99,7 @@ void dma_direct_unmap_page(struct device *dev, dma_addr_t addr, size_t size,
 {
 	phys_addr_t phys = dma_to_phys(dev, addr);
 
+	sync_for_cpu(dev, phys, size, dir);	/* before any copy out of it */
 	if (unlikely(is_swiotlb_buffer(dev, phys)))
 		swiotlb_tbl_unmap_single(dev, phys, size, dir);
 }
@@ -89,6 +109,7 @@ void dma_direct_sync_single_for_cpu(struct device *dev, dma_addr_t addr,
 {
 	phys_addr_t phys = dma_to_phys(dev, addr);
 
+	sync_for_cpu(dev, phys, size, dir);
 	if (unlikely(is_swiotlb_buffer(dev, phys)))
 		swiotlb_sync_single_for_cpu(dev, phys, size, dir);
 }
@@ -100,6 +121,7 @@ void dma_direct_sync_single_for_device(struct device *dev, dma_addr_t addr,
 
 	if (unlikely(is_swiotlb_buffer(dev, phys)))
 		swiotlb_sync_single_for_device(dev, phys, size, dir);
+	sync_for_device(dev, phys, size);	/* after any copy into it */
 }
 
 int dma_direct_map_sg(struct device *dev, struct scatterlist *sgl, int nents,
@@ -136,6 +158,13 @@ void *dma_direct_alloc(struct device *dev, size_t size, dma_addr_t *handle,
 	unsigned int order;
 	struct page *pg;
 
+	if (dev->dma_noncoherent) {
+		/* The CPU would keep writing into its cache, unseen: this
+		 * needs an uncached mapping, which is not made yet. */
+		pr_err("dma: %s: no coherent memory for a device that does not "
+		       "snoop the caches; use streaming mappings\n", dev->name);
+		return NULL;
+	}
 	if (dev->coherent_dma_mask < ARCH_DMA32_LIMIT + (uint64_t)0)
 		gfp |= GFP_DMA32;	/* a 32-bit device: ZONE_DMA32 */
 	pg = dma_alloc_pages_for(dev, size, gfp, &order);

@@ -67,6 +67,19 @@ void dma_device_init(struct device *dev, const char *name)
 	INIT_LIST_HEAD(&dev->dma_debug_list);
 }
 
+void dma_device_set_window(struct device *dev, phys_addr_t cpu, dma_addr_t bus,
+			   uint64_t size)
+{
+	dev->dma_bus_offset = bus - cpu;
+	dev->dma_bus_base = bus;
+	dev->bus_dma_limit = size ? bus + size - 1 : 0;
+}
+
+void dma_device_set_noncoherent(struct device *dev)
+{
+	dev->dma_noncoherent = true;
+}
+
 bool dma_supported(struct device *dev, uint64_t mask)
 {
 	if (dev->dma_ops && dev->dma_ops->dma_supported)

@@ -120,6 +120,33 @@ struct dma_map_ops {
 void dma_device_init(struct device *dev, const char *name);
 
 /*
+ * The device's bus sees CPU physical [cpu, cpu + size) at bus addresses
+ * [bus, bus + size) (a device tree's dma-ranges: fdt_dma_range). Its DMA
+ * addresses are then physical + (bus - cpu), memory outside the window
+ * is bounced (the bounce pool must lie inside it), and coherent memory
+ * must come from inside it. The Raspberry Pi 3's peripherals see the
+ * first GiB at 0xc0000000 (the VideoCore's uncached alias); the Pi 4's
+ * EMMC2 only the first GiB (30 bits). Direct DMA only.
+ */
+void dma_device_set_window(struct device *dev, phys_addr_t cpu, dma_addr_t bus,
+			   uint64_t size);
+
+/*
+ * The device does not snoop the CPU's caches (the Raspberry Pi's
+ * peripherals; arm64's dma-noncoherent). Then mapping a buffer, or
+ * syncing it for the device, cleans its cache lines to memory (the device
+ * reads what the CPU wrote, and no dirty line can later be evicted over
+ * what the device writes); unmapping, or syncing for the CPU, a buffer
+ * the device may have written (FROM_DEVICE, BIDIRECTIONAL) invalidates
+ * them (the CPU reads what the device wrote, not a stale line). Buffers
+ * should own whole cache lines: invalidating a line shared with other
+ * data loses the CPU's writes to that data. dma_alloc_coherent is
+ * refused for such a device (it would need an uncached mapping, which
+ * this kernel does not make yet): use streaming mappings. Direct DMA only.
+ */
+void dma_device_set_noncoherent(struct device *dev);
+
+/*
  * Set the masks (DMA_BIT_MASK(n)): 0, or -EIO if the backend cannot give
  * the device memory it reaches (the mask is then unchanged).
  */

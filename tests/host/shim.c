@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 unsigned long host_irq_flags = 1;
+struct host_dma_cache_log host_dma_cache_log;	/* <arch/mmu.h> */
 
 jmp_buf *host_panic_jmp;
 char host_panic_msg[256];

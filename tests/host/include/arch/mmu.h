@@ -70,18 +70,31 @@ static inline void arch_map_barrier(void)
 {
 }
 
-/* DMA cache maintenance: the host has no device (arm64's <arch/mmu.h>
- * has the contract). */
+/* DMA cache maintenance: the host has no device and no caches to keep
+ * (arm64's <arch/mmu.h> has the contract); each call is counted and the
+ * last one kept, for tests/host/dma_noncoherent_test.c. */
+struct host_dma_cache_log {
+	unsigned long clean_inval, inval;	/* calls */
+	void *last_va;
+	size_t last_len;
+	bool last_was_inval;
+};
+extern struct host_dma_cache_log host_dma_cache_log;
+
 static inline void arch_dma_cache_clean_inval(void *va, size_t len)
 {
-	(void)va;
-	(void)len;
+	host_dma_cache_log.clean_inval++;
+	host_dma_cache_log.last_va = va;
+	host_dma_cache_log.last_len = len;
+	host_dma_cache_log.last_was_inval = false;
 }
 
 static inline void arch_dma_cache_inval(void *va, size_t len)
 {
-	(void)va;
-	(void)len;
+	host_dma_cache_log.inval++;
+	host_dma_cache_log.last_va = va;
+	host_dma_cache_log.last_len = len;
+	host_dma_cache_log.last_was_inval = true;
 }
 
 #endif
