@@ -5,7 +5,10 @@
  * checked against QEMU's raspi3b model only (docs/drivers/sd.md).
  */
 #include "drivers/mmc/bcm2835_sdhost.h"
+#include "drivers/dma/bcm2835_dma.h"
+#include "kernel/cmdline.h"
 #include "kernel/errno.h"
+#include "kernel/printk.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/time.h"
 #include <arch/cpu.h>
@@ -98,6 +101,120 @@ static int status_error(uint32_t hsts, bool crc_matters)
 	return 0;
 }
 
+static bool dma_off;
+
+static int set_dma(const char *value)
+{
+	unsigned int on;
+
+	if (param_parse_uint(value, 0, 1, &on)) {
+		dma_off = !on;
+		return 0;
+	}
+	pr_err("sdhost: sdhost.dma=%s: expected 0 (PIO) or 1 (DMA)\n",
+	       value ? value : "");
+	return -1;
+}
+KERNEL_PARAM("sdhost.dma", set_dma, "1: the Pi 3's SD card controller moves data by DMA when the device tree gives it a DMA engine (default); 0: by PIO");
+
+bool bcm2835_sdhost_dma_disabled(void)
+{
+	return dma_off;
+}
+
+/* Wait for the last words to leave and the card to take them: the FIFO
+ * empty and the state machine back between blocks. */
+static int wait_transfer_end(struct bcm2835_sdhost *h, uint64_t end)
+{
+	for (;;) {
+		uint32_t edm = rd(h, SDEDM);
+		unsigned int fsm = EDM_FSM(edm);
+
+		if (EDM_FIFO_LEVEL(edm) == 0 &&
+		    (fsm == FSM_DATAMODE || fsm == FSM_IDENTMODE ||
+		     fsm == FSM_READWAIT || fsm == FSM_WRITEWAIT2))
+			break;
+		if (clock_ns() > end) {
+			h->mmc.status = rd(h, SDHSTS) | edm << 16;
+			return -ETIMEDOUT;
+		}
+		arch_cpu_relax();
+	}
+	return status_error(rd(h, SDHSTS), true);
+}
+
+/* Can the engine take every piece of the data this command moves (its
+ * next blocks*blksz bytes from the iterator's place)? Words only. */
+static bool dma_fits(const struct mmc_data *d)
+{
+	unsigned int left = d->blocks * d->blksz, i = d->sg_i, off = d->sg_off;
+
+	for (; left && i < d->sg_len; i++, off = 0) {
+		unsigned int n = d->sg[i].len - off;
+
+		if (n > left)
+			n = left;
+		if (((uintptr_t)d->sg[i].addr + off) % 4 || n % 4)
+			return false;
+		left -= n;
+	}
+	return !left;
+}
+
+/*
+ * The data by DMA: each piece mapped for the SDHOST's device, one control
+ * block each, between it and the FIFO's bus address, paced by the
+ * SDHOST's DREQ; the iterator then moved past them, as PIO would.
+ */
+static int dma_data(struct bcm2835_sdhost *h, struct mmc_data *d, uint64_t end)
+{
+	enum dma_data_direction dir = d->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	struct bcm2835_dma_xfer x[MMC_MAX_SG] = { { 0 } };
+	dma_addr_t addr[MMC_MAX_SG];
+	unsigned int lens[MMC_MAX_SG];
+	unsigned int left = d->blocks * d->blksz, n = 0;
+	unsigned int timeout_ms = d->timeout_ms * d->blocks;
+	int err;
+
+	while (left && d->sg_i < d->sg_len && n < MMC_MAX_SG) {
+		struct mmc_sg *sg = &d->sg[d->sg_i];
+		unsigned int len = sg->len - d->sg_off;
+		void *p = (uint8_t *)sg->addr + d->sg_off;
+
+		if (len > left)
+			len = left;
+		lens[n] = len;
+		addr[n] = dma_map_single(&h->dev, p, len, dir);
+		if (dma_mapping_error(&h->dev, addr[n])) {
+			err = -ENOMEM;
+			goto unmap;
+		}
+		x[n] = d->write ?
+			(struct bcm2835_dma_xfer){ .src = addr[n], .dst = h->fifo_bus,
+				.len = len, .ti = BCM2835_TI_SRC_INC | BCM2835_TI_DEST_DREQ |
+				BCM2835_TI_WAIT_RESP | BCM2835_TI_PERMAP(BCM2835_DREQ_SDHOST) } :
+			(struct bcm2835_dma_xfer){ .src = h->fifo_bus, .dst = addr[n],
+				.len = len, .ti = BCM2835_TI_DEST_INC | BCM2835_TI_SRC_DREQ |
+				BCM2835_TI_WAIT_RESP | BCM2835_TI_PERMAP(BCM2835_DREQ_SDHOST) };
+		n++;
+		left -= len;
+		d->sg_off += len;
+		if (d->sg_off == sg->len) {
+			d->sg_i++;
+			d->sg_off = 0;
+		}
+	}
+	err = left ? -EINVAL : bcm2835_dma_run(h->dma, x, n, timeout_ms);
+unmap:
+	while (n--)
+		dma_unmap_single(&h->dev, addr[n], lens[n], dir);
+	if (err) {
+		h->mmc.status = rd(h, SDHSTS) | rd(h, SDEDM) << 16;
+		return err;
+	}
+	return wait_transfer_end(h, end);
+}
+
 /* Move the data through the FIFO, a word at a time as it has room or
  * words. Bounded by the data's timeout. */
 static int pio(struct bcm2835_sdhost *h, struct mmc_data *d)
@@ -134,22 +251,7 @@ static int pio(struct bcm2835_sdhost *h, struct mmc_data *d)
 				mmc_data_put_word(d, rd(h, SDDATA));
 		}
 	}
-	/* Wait for the last words to leave and the card to take them. */
-	for (;;) {
-		uint32_t edm = rd(h, SDEDM);
-		unsigned int fsm = EDM_FSM(edm);
-
-		if (EDM_FIFO_LEVEL(edm) == 0 &&
-		    (fsm == FSM_DATAMODE || fsm == FSM_IDENTMODE ||
-		     fsm == FSM_READWAIT || fsm == FSM_WRITEWAIT2))
-			break;
-		if (clock_ns() > end) {
-			h->mmc.status = rd(h, SDHSTS) | edm << 16;
-			return -ETIMEDOUT;
-		}
-		arch_cpu_relax();
-	}
-	return status_error(rd(h, SDHSTS), true);
+	return wait_transfer_end(h, end);
 }
 
 static int sdhost_request(struct mmc_host *mmc, struct mmc_command *cmd)
@@ -211,7 +313,14 @@ static int sdhost_request(struct mmc_host *mmc, struct mmc_command *cmd)
 	}
 	if (!d)
 		return 0;
-	err = pio(h, d);
+	if (h->dma && dma_fits(d)) {
+		mmc->nr_dma++;
+		err = dma_data(h, d, clock_ns() +
+			       (uint64_t)d->timeout_ms * d->blocks * 1000000);
+	} else {
+		mmc->nr_pio++;
+		err = pio(h, d);
+	}
 	wr(h, SDHSTS, HSTS_CLEAR);
 	return err;
 }
@@ -247,4 +356,18 @@ void bcm2835_sdhost_setup(struct bcm2835_sdhost *h, volatile void *regs,
 	h->mmc.f_max = 50000000;
 	h->mmc.cap_4bit = true;
 	h->mmc.max_blocks = 511;	/* SDHBLC is 9 bits */
+}
+
+void bcm2835_sdhost_use_dma(struct bcm2835_sdhost *h, struct bcm2835_dma_chan *chan,
+			    uint32_t fifo_bus)
+{
+	uint32_t edm = rd(h, SDEDM);
+
+	/* DREQ when the FIFO has 4 words of room (writes) or 4 words of
+	 * data (reads): the thresholds in SDEDM. */
+	edm &= ~(0x1fU << 9 | 0x1fU << 14);
+	edm |= 4U << 9 | 4U << 14;
+	wr(h, SDEDM, edm);
+	h->dma = chan;
+	h->fifo_bus = fifo_bus;
 }

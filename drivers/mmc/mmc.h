@@ -85,6 +85,9 @@ enum {
 			 R1_WP_VIOLATION | R1_COM_CRC_ERROR | R1_ILLEGAL_COMMAND | \
 			 R1_CARD_ECC_FAILED | R1_CC_ERROR | R1_ERROR)
 
+/* Pieces a block request may have (blk.h: max_segments). */
+#define MMC_MAX_SG	32
+
 /* Memory the data moves to or from: pieces of direct-mapped memory,
  * any lengths, blocks*blksz bytes in all. */
 struct mmc_sg {
@@ -157,6 +160,8 @@ struct mmc_host {
 	bool busy;			/* someone runs the queue */
 	struct wait_queue_head wq;	/* the host's thread waits here */
 	unsigned long cmd_errors;
+	/* data commands whose data moved by DMA, and by PIO */
+	unsigned long nr_dma, nr_pio;
 };
 
 /*

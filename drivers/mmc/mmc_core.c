@@ -369,8 +369,6 @@ int mmc_rw(struct mmc_host *host, bool write, uint64_t sector, void *buf,
 	return mmc_transfer(host, write, sector, &sg, 1, count, NULL);
 }
 
-#define MMC_MAX_SG	32
-
 static int do_request(struct mmc_host *host, struct blk_request *req)
 {
 	struct mmc_sg sg[MMC_MAX_SG];

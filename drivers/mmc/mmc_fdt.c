@@ -12,6 +12,7 @@
  * pins are ALT0.) The Pi 4's EMMC2 has pins of its own.
  */
 #include "boot/boot_info.h"
+#include "drivers/dma/bcm2835_dma.h"
 #include "drivers/fdt/fdt.h"
 #include "drivers/firmware/rpi_mbox.h"
 #include "drivers/firmware/rpi_mbox_msg.h"
@@ -76,6 +77,47 @@ static unsigned int clock_of(const struct fdt *dt, int node, uint32_t id,
 	return dflt;
 }
 
+/*
+ * The SDHOST's DMA, when the tree gives it one (dmas = <&dma DREQ>) and
+ * the engine has a channel for it: its device sees RAM through its bus's
+ * window (the VideoCore's alias) and does not snoop the caches; the FIFO
+ * is SDDATA's address on that bus (reg before `ranges`, + 0x40).
+ */
+static void sdhost_dma(const struct fdt *dt, int node, struct bcm2835_sdhost *h)
+{
+	struct fdt_dma_range win;
+	struct bcm2835_dma_chan *chan;
+	struct fdt_reg bus_reg;
+	char err[96] = "";
+
+	if (!fdt_getprop(dt, node, "dmas", NULL))
+		return;
+	if (bcm2835_sdhost_dma_disabled()) {
+		pr_info("mmc: %s: PIO (sdhost.dma=0)\n", h->name);
+		return;
+	}
+	if (fdt_get_reg(dt, node, 0, &bus_reg, err, sizeof(err)) < 0 ||
+	    fdt_dma_range(dt, node, &win, err, sizeof(err)) < 0) {
+		pr_err("mmc: %s: no DMA: %s\n", h->name, err);
+		return;
+	}
+	chan = bcm2835_dma_request(h->name);
+	if (!chan) {
+		pr_info("mmc: %s: PIO: no DMA channel free\n", h->name);
+		return;
+	}
+	dma_device_init(&h->dev, h->name);
+	h->dev.dma_mask = DMA_BIT_MASK(32);
+	h->dev.coherent_dma_mask = DMA_BIT_MASK(32);
+	if (win.translated)
+		dma_device_set_window(&h->dev, win.cpu, win.bus, win.size);
+	dma_device_set_noncoherent(&h->dev);
+	bcm2835_sdhost_use_dma(h, chan, (uint32_t)bus_reg.base + 0x40);
+	pr_info("mmc: %s: DMA on channel %u, FIFO at bus 0x%08x, RAM at bus "
+		"0x%llx\n", h->name, chan->ch, h->fifo_bus,
+		(unsigned long long)(win.translated ? win.bus : 0));
+}
+
 static void add_sdhost(const struct fdt *dt, int node, const struct fdt_reg *reg)
 {
 	struct bcm2835_sdhost *h = kzalloc(sizeof(*h), GFP_KERNEL);
@@ -93,8 +135,12 @@ static void add_sdhost(const struct fdt *dt, int node, const struct fdt_reg *reg
 	pr_info("mmc: sdhost@%llx: core clock %u Hz (%s)\n",
 		(unsigned long long)reg->base, hz, from);
 	bcm2835_sdhost_setup(h, regs, reg->base, hz);
-	if (mmc_add_host(&h->mmc))
+	sdhost_dma(dt, node, h);
+	if (mmc_add_host(&h->mmc)) {
+		if (h->dma)
+			bcm2835_dma_release(h->dma);
 		kfree(h);		/* no card: said; registers stay mapped */
+	}
 }
 
 static void add_sdhci(const struct fdt *dt, int node, const struct fdt_reg *reg,
@@ -143,6 +189,8 @@ void mmc_init(const struct boot_info *bi)
 	blob = ioremap(bi->dtb, bi->dtb_size);
 	if (!blob || fdt_open(&dt, blob, bi->dtb_size, err, sizeof(err)) < 0)
 		return;
+	if (!bcm2835_dma_engine())
+		bcm2835_dma_init_fdt(&dt);	/* the SDHOST's DMA, if any */
 	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
 		for (int node = fdt_node_by_compatible(&dt, -1, kinds[k].compatible);
 		     node >= 0;

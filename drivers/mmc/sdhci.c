@@ -244,8 +244,10 @@ static int sdhci_request(struct mmc_host *mmc, struct mmc_command *cmd)
 	} else if (cmd->flags & MMC_RSP_PRESENT) {
 		cmd->resp[0] = rd(h, RESPONSE);
 	}
-	if (d)
+	if (d) {
+		mmc->nr_pio++;
 		return pio(h, d);
+	}
 	if (cmd->flags & MMC_RSP_BUSY) {
 		/* The end of busy shows as the data line free again. */
 		if (!wait_reg(h, PRESENT, PRESENT_DAT_INHIBIT, 0, 1000)) {

@@ -11,6 +11,7 @@
  *   mmc.sectors:N	its size in 512-byte sectors
  *   mmc.hc:1|0		high capacity (SDHC: block addresses) or not
  *   mmc.host:sdhost|sdhci	the controller that must drive it
+ *   mmc.dma:1|0		its data moves by DMA, or never
  * After the run the host checks the pattern at both ends of the card
  * (sd_check: tools/check-disk-pattern).
  */
@@ -307,11 +308,66 @@ static void an_error_names_its_command_and_the_card_carries_on(struct kunit *tes
 	kfree(buf);
 }
 
+/*
+ * DMA where the host has it (promised mmc.dma:1: the SDHOST through the
+ * BCM2835 DMA engine, at the VideoCore bus's addresses): an aligned
+ * request moves by DMA and reads back right; a request whose piece is
+ * not 4-byte aligned goes by PIO and reads back right too. mmc.dma:0: no
+ * data command ever moves by DMA.
+ */
+static void dma_where_the_host_has_it(struct kunit *test)
+{
+	struct block_device *b;
+	struct mmc_host *host = card_host(test, &b);
+	bool dma = promised_number(test, "mmc.dma") == 1;
+	uint64_t at = b->nr_sectors - PAT_LEN - MODEL_LEN - 64;
+	uint8_t *w = kmalloc(32 * SECTOR_SIZE + 8, GFP_KERNEL);
+	uint8_t *r = kmalloc(32 * SECTOR_SIZE + 8, GFP_KERNEL);
+	unsigned long dma0 = host->nr_dma, pio0 = host->nr_pio;
+	struct blk_segment seg;
+	struct blk_request req = { .segs = &seg, .nr_segs = 1 };
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (unsigned int i = 0; i < 32 * SECTOR_SIZE + 8; i++)
+		w[i] = (uint8_t)(i * 7 + 3);
+	/* Aligned: 16 KiB out and back. */
+	KUNIT_ASSERT_EQ(test, blk_write(b, at, w, 32, NULL), 0);
+	memset(r, 0, 32 * SECTOR_SIZE);
+	KUNIT_ASSERT_EQ(test, blk_read(b, at, r, 32, NULL), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(w, r, 32 * SECTOR_SIZE), 0);
+	if (dma)
+		KUNIT_EXPECT_EQ(test, host->nr_dma - dma0, 2UL);
+	else
+		KUNIT_EXPECT_EQ(test, host->nr_dma, 0UL);
+	/* A piece 1 byte into its buffer: PIO, whatever the host has. */
+	pio0 = host->nr_pio;
+	seg = (struct blk_segment){ .page = virt_to_page(w + 1),
+		.offset = (unsigned int)((uintptr_t)(w + 1) & (PAGE_SIZE - 1)),
+		.len = SECTOR_SIZE };
+	req.op = BLK_OP_WRITE;
+	req.sector = at + 40;
+	KUNIT_ASSERT_EQ(test, blk_execute(b, &req), 0);
+	memset(r, 0, SECTOR_SIZE + 8);
+	seg = (struct blk_segment){ .page = virt_to_page(r + 3),
+		.offset = (unsigned int)((uintptr_t)(r + 3) & (PAGE_SIZE - 1)),
+		.len = SECTOR_SIZE };
+	req.op = BLK_OP_READ;
+	KUNIT_ASSERT_EQ(test, blk_execute(b, &req), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(w + 1, r + 3, SECTOR_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, host->nr_pio - pio0, 2UL);
+	kunit_info(test, "%s: %lu data commands by DMA, %lu by PIO so far",
+		   host->name, host->nr_dma, host->nr_pio);
+	kfree(w);
+	kfree(r);
+}
+
 static struct kunit_case mmc_cases[] = {
 	KUNIT_CASE(card_is_the_one_promised),
 	KUNIT_CASE(pattern_at_both_ends),
 	KUNIT_CASE(random_io_matches_a_model),
 	KUNIT_CASE(an_error_names_its_command_and_the_card_carries_on),
+	KUNIT_CASE(dma_where_the_host_has_it),
 	{}
 };
 
