@@ -394,4 +394,14 @@ int fdt_find_cpus(const struct fdt *fdt, struct fdt_cpu *cpus,
 int fdt_to_boot_info(const void *blob, size_t max, uint64_t blob_phys,
 		     struct boot_info *bi, char *err, size_t errlen);
 
+/*
+ * The device tree the kernel booted with (bi->dtb), mapped and opened once
+ * for every driver that finds its devices in it (virtio-mmio, PCI hosts,
+ * the SMMU, the SD controllers). ioremap: the blob need not be in the
+ * direct map (arm64 keeps it out); the reader goes byte by byte, which
+ * device memory allows. NULL when the boot had no tree, or it does not
+ * open (said once, with why).
+ */
+const struct fdt *fdt_boot_tree(const struct boot_info *bi);
+
 #endif

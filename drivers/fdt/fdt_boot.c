@@ -10,6 +10,8 @@
 #include "drivers/fdt/fdt.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
+#include <arch/mmio.h>
 
 static const char *node_path(const struct fdt *f, int node, char *buf,
 			     size_t len)
@@ -597,4 +599,29 @@ int fdt_to_boot_info(const void *blob, size_t max, uint64_t blob_phys,
 	    chosen(&f, bi, err, errlen) < 0)
 		return -1;
 	return 0;
+}
+
+const struct fdt *fdt_boot_tree(const struct boot_info *bi)
+{
+	static struct fdt tree;
+	static uint64_t opened_at;	/* the blob tree holds, 0: none yet */
+	static bool failed;
+	const void *blob;
+	char err[128];
+
+	if (!bi->dtb || !bi->dtb_size)
+		return NULL;
+	if (opened_at == bi->dtb)
+		return &tree;
+	if (failed)
+		return NULL;
+	blob = ioremap(bi->dtb, bi->dtb_size);
+	if (!blob || fdt_open(&tree, blob, bi->dtb_size, err, sizeof(err)) < 0) {
+		pr_err("fdt: the boot device tree at 0x%llx does not open: %s\n",
+		       (unsigned long long)bi->dtb, blob ? err : "not mapped");
+		failed = true;
+		return NULL;
+	}
+	opened_at = bi->dtb;
+	return &tree;
 }

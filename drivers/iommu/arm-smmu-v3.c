@@ -25,7 +25,7 @@
 #define EVTQ_LOG2_MAX	7	/* 128 records, one page */
 
 static struct smmu_device smmu;
-static struct fdt dt;
+static const struct fdt *dt;	/* the boot tree (fdt_boot_tree) */
 /* A device retrying a faulting burst makes one event per beat: print the
  * first of each 10 ms (they are all counted, and reported to the domain). */
 static struct ratelimit event_rs = RATELIMIT_INIT(10000000ULL);
@@ -583,13 +583,13 @@ off:
 /* The host bridge node whose linux,pci-domain is segment (or the only one). */
 static int host_node_for(uint16_t segment)
 {
-	for (int node = fdt_node_by_compatible(&dt, -1, "pci-host-ecam-generic");
+	for (int node = fdt_node_by_compatible(dt, -1, "pci-host-ecam-generic");
 	     node >= 0;
-	     node = fdt_node_by_compatible(&dt, node, "pci-host-ecam-generic")) {
+	     node = fdt_node_by_compatible(dt, node, "pci-host-ecam-generic")) {
 		uint32_t seg = 0;
 
-		fdt_getprop_u32(&dt, node, "linux,pci-domain", &seg);
-		if (seg == segment && fdt_node_is_enabled(&dt, node))
+		fdt_getprop_u32(dt, node, "linux,pci-domain", &seg);
+		if (seg == segment && fdt_node_is_enabled(dt, node))
 			return node;
 	}
 	return -FDT_ERR_NOTFOUND;
@@ -600,7 +600,7 @@ static int smmu_pci_hook(struct pci_dev *pdev)
 	uint32_t rid = (uint32_t)pdev->bus << 8 | pdev->devfn, ph, sid;
 	int host = host_node_for(pdev->segment);
 
-	if (host < 0 || smmu_fdt_map_rid(&dt, host, rid, &ph, &sid) < 0)
+	if (host < 0 || smmu_fdt_map_rid(dt, host, rid, &ph, &sid) < 0)
 		return 0;		/* not behind an SMMU: direct DMA */
 	if (ph != smmu.fdt.phandle)
 		return 0;		/* another IOMMU (not ours) */
@@ -621,17 +621,14 @@ static struct iommu_report smmu_report = {
 
 int arm_smmu_v3_pci_init(const struct boot_info *bi)
 {
-	const void *blob;
 	char err[128];
 
 	iommu_register_report(&smmu_report);
-	if (!bi->dtb || !bi->dtb_size)
-		return 0;
-	blob = ioremap(bi->dtb, bi->dtb_size);
-	if (!blob || fdt_open(&dt, blob, bi->dtb_size, err, sizeof(err)) < 0)
+	dt = fdt_boot_tree(bi);
+	if (!dt)
 		return 0;
 	err[0] = '\0';
-	if (smmu_fdt_find(&dt, -1, &smmu.fdt, err, sizeof(err)) < 0) {
+	if (smmu_fdt_find(dt, -1, &smmu.fdt, err, sizeof(err)) < 0) {
 		if (err[0])
 			pr_err("smmuv3: %s\n", err);
 		return 0;		/* no SMMU: the usual case */

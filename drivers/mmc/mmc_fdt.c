@@ -180,33 +180,29 @@ void mmc_init(const struct boot_info *bi)
 		{ "brcm,bcm2835-sdhci", false, true },
 		{ "brcm,bcm2835-mmc", false, true },
 	};
-	static struct fdt dt;
-	const void *blob;
+	const struct fdt *dt = fdt_boot_tree(bi);
 	char err[128];
 
-	if (!bi->dtb || !bi->dtb_size)
-		return;
-	blob = ioremap(bi->dtb, bi->dtb_size);
-	if (!blob || fdt_open(&dt, blob, bi->dtb_size, err, sizeof(err)) < 0)
+	if (!dt)
 		return;
 	if (!bcm2835_dma_engine())
-		bcm2835_dma_init_fdt(&dt);	/* the SDHOST's DMA, if any */
+		bcm2835_dma_init_fdt(dt);	/* the SDHOST's DMA, if any */
 	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
-		for (int node = fdt_node_by_compatible(&dt, -1, kinds[k].compatible);
+		for (int node = fdt_node_by_compatible(dt, -1, kinds[k].compatible);
 		     node >= 0;
-		     node = fdt_node_by_compatible(&dt, node, kinds[k].compatible)) {
+		     node = fdt_node_by_compatible(dt, node, kinds[k].compatible)) {
 			struct fdt_reg reg;
 
-			if (!fdt_node_is_enabled(&dt, node))
+			if (!fdt_node_is_enabled(dt, node))
 				continue;
-			if (fdt_get_reg_phys(&dt, node, 0, &reg, err, sizeof(err)) < 0) {
+			if (fdt_get_reg_phys(dt, node, 0, &reg, err, sizeof(err)) < 0) {
 				pr_err("mmc: %s node: %s\n", kinds[k].compatible, err);
 				continue;
 			}
 			if (kinds[k].sdhost)
-				add_sdhost(&dt, node, &reg);
+				add_sdhost(dt, node, &reg);
 			else
-				add_sdhci(&dt, node, &reg, kinds[k].pins);
+				add_sdhci(dt, node, &reg, kinds[k].pins);
 		}
 	}
 }

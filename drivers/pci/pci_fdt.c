@@ -329,29 +329,23 @@ static bool arch_has_msi(const struct pci_host *h)
 
 int pci_fdt_probe(const struct boot_info *bi)
 {
-	struct fdt fdt;
+	const struct fdt *fdt = fdt_boot_tree(bi);
 	char err[160];
 	int hosts = 0;
 
-	const void *blob = bi->dtb_size ? ioremap(bi->dtb, bi->dtb_size) : NULL;
-
-	/* ioremap: the blob need not be in the direct map (arm64 keeps it
-	 * out); the reader goes byte by byte, which device memory allows. */
-	if (!blob || fdt_open(&fdt, blob, bi->dtb_size, err, sizeof(err)) < 0) {
-		pr_err("pci: device tree: %s\n", err);
-		return 0;
-	}
-	for (int node = fdt_node_by_compatible(&fdt, -1, "pci-host-ecam-generic");
+	if (!fdt)
+		return 0;		/* no tree, or said why */
+	for (int node = fdt_node_by_compatible(fdt, -1, "pci-host-ecam-generic");
 	     node >= 0;
-	     node = fdt_node_by_compatible(&fdt, node, "pci-host-ecam-generic")) {
+	     node = fdt_node_by_compatible(fdt, node, "pci-host-ecam-generic")) {
 		struct pci_host tmpl;
 		struct pci_host *h;
 		int n;
 
-		if (!fdt_node_is_enabled(&fdt, node))
+		if (!fdt_node_is_enabled(fdt, node))
 			continue;
 		err[0] = '\0';
-		if (pci_fdt_host(&fdt, node, &tmpl, err, sizeof(err)) < 0) {
+		if (pci_fdt_host(fdt, node, &tmpl, err, sizeof(err)) < 0) {
 			pr_err("pci: %s\n", err);
 			continue;
 		}
@@ -364,7 +358,7 @@ int pci_fdt_probe(const struct boot_info *bi)
 			h->bus_start, h->bus_end,
 			(unsigned long long)(h->ecam_phys +
 					     ((uint64_t)h->bus_start << 20)),
-			fdt_node_name(&fdt, node), n);
+			fdt_node_name(fdt, node), n);
 		pr_info("pci: windows: mem32 0x%llx+0x%llx mem64 0x%llx+0x%llx "
 			"io 0x%llx+0x%llx; INTx GIC %u %u %u %u\n",
 			(unsigned long long)h->mem32.cpu_base,

@@ -266,24 +266,19 @@ static int vm_node_cmp_desc(const void *a, const void *b)
 void virtio_mmio_init(const struct boot_info *bi)
 {
 	static struct vm_node nodes[VM_MAX_NODES];
-	static struct fdt dt;
+	const struct fdt *dt = fdt_boot_tree(bi);
 	unsigned int n = 0, found = 0;
 	volatile uint8_t *page = NULL;
 	uint64_t page_phys = 0;
-	const void *blob;
 	struct fdt_reg reg;
-	char err[128];
 
-	if (!bi->dtb || !bi->dtb_size)
+	if (!dt)
 		return;
-	blob = ioremap(bi->dtb, bi->dtb_size);
-	if (!blob || fdt_open(&dt, blob, bi->dtb_size, err, sizeof(err)) < 0)
-		return;
-	for (int node = fdt_node_by_compatible(&dt, -1, "virtio,mmio");
+	for (int node = fdt_node_by_compatible(dt, -1, "virtio,mmio");
 	     node >= 0 && n < VM_MAX_NODES;
-	     node = fdt_node_by_compatible(&dt, node, "virtio,mmio")) {
-		if (!fdt_node_is_enabled(&dt, node) ||
-		    fdt_get_reg_phys(&dt, node, 0, &reg, NULL, 0) < 0 ||
+	     node = fdt_node_by_compatible(dt, node, "virtio,mmio")) {
+		if (!fdt_node_is_enabled(dt, node) ||
+		    fdt_get_reg_phys(dt, node, 0, &reg, NULL, 0) < 0 ||
 		    reg.size < VIRTIO_MMIO_CONFIG)
 			continue;
 		nodes[n].phys = reg.base;
@@ -302,7 +297,7 @@ void virtio_mmio_init(const struct boot_info *bi)
 			if (!page)
 				break;
 		}
-		if (vm_probe(&dt, nodes[i].node, phys,
+		if (vm_probe(dt, nodes[i].node, phys,
 			     page + (phys - page_phys)) > 0)
 			found++;
 	}
