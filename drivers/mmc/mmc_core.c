@@ -151,18 +151,28 @@ const char *mmc_strerror(int err)
 
 /* ------------------------------------------------------------ PIO data */
 
+/* The iterator's next byte, past pieces used up; NULL at the end. */
+static uint8_t *data_byte(struct mmc_data *d)
+{
+	while (d->sg_i < d->sg_len && d->sg_off >= d->sg[d->sg_i].len) {
+		d->sg_i++;
+		d->sg_off = 0;
+	}
+	if (d->sg_i >= d->sg_len)
+		return NULL;
+	return (uint8_t *)d->sg[d->sg_i].addr + d->sg_off++;
+}
+
 uint32_t mmc_data_next_word(struct mmc_data *d)
 {
 	uint32_t w = 0;
 
 	for (unsigned int i = 0; i < 4; i++) {
-		while (d->sg_i < d->sg_len && d->sg_off >= d->sg[d->sg_i].len) {
-			d->sg_i++;
-			d->sg_off = 0;
-		}
-		if (d->sg_i >= d->sg_len)
+		uint8_t *b = data_byte(d);
+
+		if (!b)
 			break;			/* past the end: zeros */
-		w |= (uint32_t)((uint8_t *)d->sg[d->sg_i].addr)[d->sg_off++] << (8 * i);
+		w |= (uint32_t)*b << (8 * i);
 	}
 	return w;
 }
@@ -170,13 +180,11 @@ uint32_t mmc_data_next_word(struct mmc_data *d)
 void mmc_data_put_word(struct mmc_data *d, uint32_t w)
 {
 	for (unsigned int i = 0; i < 4; i++) {
-		while (d->sg_i < d->sg_len && d->sg_off >= d->sg[d->sg_i].len) {
-			d->sg_i++;
-			d->sg_off = 0;
-		}
-		if (d->sg_i >= d->sg_len)
+		uint8_t *b = data_byte(d);
+
+		if (!b)
 			return;			/* past the end: dropped */
-		((uint8_t *)d->sg[d->sg_i].addr)[d->sg_off++] = (uint8_t)(w >> (8 * i));
+		*b = (uint8_t)(w >> (8 * i));
 	}
 }
 
