@@ -276,10 +276,11 @@ void swap_alloc_destroy(struct swap_alloc *sa)
 
 unsigned long swap_alloc_slot(struct swap_alloc *sa, unsigned int cpu)
 {
+	unsigned long flags;
 	unsigned long off;
 
 	BUG_ON(cpu >= sa->nr_cpus);
-	spin_lock(&sa->lock);
+	spin_lock_irqsave(&sa->lock, flags);
 	if (sa->inuse == sa->nr_slots_usable) {
 		off = 0;				/* full: don't look */
 	} else if ((off = alloc_from_current(sa, cpu))) {
@@ -295,85 +296,90 @@ unsigned long swap_alloc_slot(struct swap_alloc *sa, unsigned int cpu)
 	}
 	if (!off)
 		sa->nr_alloc_failed++;
-	spin_unlock(&sa->lock);
+	spin_unlock_irqrestore(&sa->lock, flags);
 	return off;
 }
 
 int swap_slot_dup(struct swap_alloc *sa, unsigned long off)
 {
+	unsigned long flags;
 	int ret = 0;
 
 	if (!slot_valid(sa, off))
 		return -EINVAL;
-	spin_lock(&sa->lock);
+	spin_lock_irqsave(&sa->lock, flags);
 	if (!slot_held(sa, off))
 		ret = -EINVAL;			/* free, or bad and unused */
 	else if ((sa->swap_map[off] & SWAP_COUNT_MASK) == SWAP_MAP_MAX)
 		ret = -EOVERFLOW;
 	else
 		sa->swap_map[off]++;
-	spin_unlock(&sa->lock);
+	spin_unlock_irqrestore(&sa->lock, flags);
 	return ret;
 }
 
 unsigned int swap_slot_put(struct swap_alloc *sa, unsigned long off)
 {
+	unsigned long flags;
 	unsigned int left;
 
 	if (WARN_ON(!slot_valid(sa, off)))
 		return 0;
-	spin_lock(&sa->lock);
+	spin_lock_irqsave(&sa->lock, flags);
 	if (!WARN_ON(!(sa->swap_map[off] & SWAP_COUNT_MASK))) {
 		sa->swap_map[off]--;
 		if (!slot_held(sa, off))
 			slot_released(sa, off);
 	}
 	left = slot_held(sa, off);
-	spin_unlock(&sa->lock);
+	spin_unlock_irqrestore(&sa->lock, flags);
 	return left;
 }
 
 unsigned int swap_slot_clear_cache(struct swap_alloc *sa, unsigned long off)
 {
+	unsigned long flags;
 	unsigned int left;
 
 	if (WARN_ON(!slot_valid(sa, off)))
 		return 0;
-	spin_lock(&sa->lock);
+	spin_lock_irqsave(&sa->lock, flags);
 	if (!WARN_ON(!(sa->swap_map[off] & SWAP_HAS_CACHE))) {
 		sa->swap_map[off] &= (uint16_t)~SWAP_HAS_CACHE;
 		if (!slot_held(sa, off))
 			slot_released(sa, off);
 	}
 	left = slot_held(sa, off);
-	spin_unlock(&sa->lock);
+	spin_unlock_irqrestore(&sa->lock, flags);
 	return left;
 }
 
 int swap_slot_set_cache(struct swap_alloc *sa, unsigned long off)
 {
+	unsigned long flags;
 	int ret = 0;
 
 	if (!slot_valid(sa, off))
 		return -EINVAL;
-	spin_lock(&sa->lock);
+	spin_lock_irqsave(&sa->lock, flags);
 	if (sa->swap_map[off] & SWAP_HAS_CACHE)
 		ret = -EEXIST;
 	else if (!(sa->swap_map[off] & SWAP_COUNT_MASK))
 		ret = -ENOENT;
 	else
 		sa->swap_map[off] |= SWAP_HAS_CACHE;
-	spin_unlock(&sa->lock);
+	spin_unlock_irqrestore(&sa->lock, flags);
 	return ret;
 }
 
 void swap_slot_mark_bad(struct swap_alloc *sa, unsigned long off)
 {
+	unsigned long flags;
 	if (WARN_ON(!slot_valid(sa, off)))
 		return;
-	spin_lock(&sa->lock);
+	spin_lock_irqsave(&sa->lock, flags);
 	slot_mark_bad(sa, off);
-	spin_unlock(&sa->lock);
+	spin_unlock_irqrestore(&sa->lock, flags);
 }
 
 unsigned int swap_slot_count(struct swap_alloc *sa, unsigned long off)
@@ -383,28 +389,30 @@ unsigned int swap_slot_count(struct swap_alloc *sa, unsigned long off)
 
 unsigned int swap_slot_map(struct swap_alloc *sa, unsigned long off)
 {
+	unsigned long flags;
 	unsigned int map;
 
 	if (!slot_valid(sa, off))
 		return 0;
-	spin_lock(&sa->lock);
+	spin_lock_irqsave(&sa->lock, flags);
 	map = sa->swap_map[off];
-	spin_unlock(&sa->lock);
+	spin_unlock_irqrestore(&sa->lock, flags);
 	return map;
 }
 
 unsigned long swap_alloc_next_used(struct swap_alloc *sa, unsigned long from)
 {
+	unsigned long flags;
 	unsigned long found = 0;
 
-	spin_lock(&sa->lock);
+	spin_lock_irqsave(&sa->lock, flags);
 	for (unsigned long off = from ? from : 1; off <= sa->last_page; off++) {
 		if (slot_held(sa, off)) {
 			found = off;
 			break;
 		}
 	}
-	spin_unlock(&sa->lock);
+	spin_unlock_irqrestore(&sa->lock, flags);
 	return found;
 }
 
@@ -414,6 +422,7 @@ unsigned long swap_alloc_next_used(struct swap_alloc *sa, unsigned long from)
 
 bool swap_alloc_check(struct swap_alloc *sa, char *why, size_t len)
 {
+	unsigned long flags;
 	unsigned long usable = 0, inuse = 0, on_free = 0, on_nonfull = 0;
 	unsigned long nr_state[4] = { 0 };
 	struct swap_cluster *ci;
@@ -421,7 +430,7 @@ bool swap_alloc_check(struct swap_alloc *sa, char *why, size_t len)
 
 	if (len)
 		why[0] = '\0';
-	spin_lock(&sa->lock);
+	spin_lock_irqsave(&sa->lock, flags);
 	for (unsigned long c = 0; c < sa->nr_clusters; c++) {
 		unsigned int used = 0;
 
@@ -503,6 +512,6 @@ bool swap_alloc_check(struct swap_alloc *sa, char *why, size_t len)
 		BROKEN("counters say %lu usable, %lu in use; the map says %lu, %lu",
 		       sa->nr_slots_usable, sa->inuse, usable, inuse);
 out:
-	spin_unlock(&sa->lock);
+	spin_unlock_irqrestore(&sa->lock, flags);
 	return ok;
 }

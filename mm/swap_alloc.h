@@ -113,7 +113,12 @@ struct swap_cpu_cluster {
 #define SWAP_NO_CLUSTER		(~0UL)
 
 struct swap_alloc {
-	spinlock_t lock;		/* everything below */
+	/* Everything below. Taken with interrupts off: a swap write that
+	 * fails marks its slots bad from its end_io, which may run in the
+	 * disk's interrupt handler (mm/page_io.c end_swap_write); a plain
+	 * spin_lock here deadlocked a CPU on itself when that interrupt
+	 * came while the CPU held the lock allocating slots. */
+	spinlock_t lock;
 	unsigned long last_page;	/* slots are 1..last_page */
 	unsigned long nr_slots;		/* swap_map's length: whole clusters */
 	uint16_t *swap_map;
