@@ -12,51 +12,7 @@
 #include "kernel/kunit.h"
 #include "kernel/lib/random.h"
 #include "kernel/lib/string.h"
-
-/* Bits [start, start+size) of a register held as mmc_bits reads it. */
-static void set_bits(uint32_t r[4], unsigned int start, unsigned int size,
-		     uint32_t v)
-{
-	for (unsigned int i = 0; i < size; i++) {
-		unsigned int b = start + i;
-		uint32_t *w = &r[3 - b / 32];
-
-		if ((v >> i) & 1)
-			*w |= 1U << (b % 32);
-		else
-			*w &= ~(1U << (b % 32));
-	}
-}
-
-/* A CSD 1.0: capacity (C_SIZE + 1) << (C_SIZE_MULT + 2 + READ_BL_LEN). */
-static void csd_v1(uint32_t csd[4], unsigned int bl_len, unsigned int c_size,
-		   unsigned int mult, uint8_t tran_speed)
-{
-	memset(csd, 0, 4 * sizeof(uint32_t));
-	set_bits(csd, 126, 2, 0);		/* CSD_STRUCTURE */
-	set_bits(csd, 112, 8, 0x0e);		/* TAAC */
-	set_bits(csd, 96, 8, tran_speed);
-	set_bits(csd, 84, 12, 0x5b5);		/* CCC */
-	set_bits(csd, 80, 4, bl_len);
-	set_bits(csd, 62, 12, c_size);
-	set_bits(csd, 47, 3, mult);
-	set_bits(csd, 22, 4, bl_len);		/* WRITE_BL_LEN */
-	set_bits(csd, 0, 8, 0x01);		/* CRC7 and the end bit */
-}
-
-/* A CSD 2.0: (C_SIZE + 1) * 512 KiB. */
-static void csd_v2(uint32_t csd[4], uint32_t c_size, uint8_t tran_speed)
-{
-	memset(csd, 0, 4 * sizeof(uint32_t));
-	set_bits(csd, 126, 2, 1);
-	set_bits(csd, 112, 8, 0x0e);
-	set_bits(csd, 96, 8, tran_speed);
-	set_bits(csd, 84, 12, 0x5b5);
-	set_bits(csd, 80, 4, 9);		/* fixed at 9 in 2.0 */
-	set_bits(csd, 48, 22, c_size);
-	set_bits(csd, 22, 4, 9);
-	set_bits(csd, 0, 8, 0x01);
-}
+#include "tests/suites/mmc_regs.h"
 
 /* Fields across word boundaries, against a plain 128-bit reference. */
 static void bits_straddle_words(struct kunit *test)
@@ -110,23 +66,23 @@ static void csd_1_0_capacity_and_speed(struct kunit *test)
 	struct mmc_card card = { 0 };
 	char err[128] = "";
 
-	csd_v1(card.csd, 10, 4095, 7, 0x32);
+	mmc_make_csd_v1(card.csd, 10, 4095, 7, 0x32);
 	KUNIT_ASSERT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), 0);
 	KUNIT_EXPECT_STREQ(test, err, "");
 	KUNIT_EXPECT_EQ(test, card.csd_version, 1U);
 	KUNIT_EXPECT_EQ(test, card.nr_sectors, 2ULL << 30 >> 9);
 	KUNIT_EXPECT_EQ(test, card.max_hz, 25000000U);
 	/* 64 MiB: (1023 + 1) << (5 + 2 + 9) = 64 Mi bytes. */
-	csd_v1(card.csd, 9, 1023, 5, 0x32);
+	mmc_make_csd_v1(card.csd, 9, 1023, 5, 0x32);
 	KUNIT_ASSERT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), 0);
 	KUNIT_EXPECT_EQ(test, card.nr_sectors, 64ULL << 20 >> 9);
 	/* 4 GiB, the most 1.0 can say (READ_BL_LEN 11). */
-	csd_v1(card.csd, 11, 4095, 7, 0x5a);
+	mmc_make_csd_v1(card.csd, 11, 4095, 7, 0x5a);
 	KUNIT_ASSERT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), 0);
 	KUNIT_EXPECT_EQ(test, card.nr_sectors, 4ULL << 30 >> 9);
 	KUNIT_EXPECT_EQ(test, card.max_hz, 50000000U);
 	/* The smallest: one unit of 4 blocks of 512 bytes. */
-	csd_v1(card.csd, 9, 0, 0, 0x32);
+	mmc_make_csd_v1(card.csd, 9, 0, 0, 0x32);
 	KUNIT_ASSERT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), 0);
 	KUNIT_EXPECT_EQ(test, card.nr_sectors, 4ULL);
 }
@@ -138,22 +94,22 @@ static void csd_2_0_capacity_and_speed(struct kunit *test)
 	struct mmc_card card = { 0 };
 	char err[128] = "";
 
-	csd_v2(card.csd, 65535, 0x5a);
+	mmc_make_csd_v2(card.csd, 65535, 0x5a);
 	KUNIT_ASSERT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), 0);
 	KUNIT_EXPECT_EQ(test, card.csd_version, 2U);
 	KUNIT_EXPECT_EQ(test, card.nr_sectors, 32ULL << 30 >> 9);
 	KUNIT_EXPECT_EQ(test, card.max_hz, 50000000U);
-	csd_v2(card.csd, 0x3fffff, 0x32);
+	mmc_make_csd_v2(card.csd, 0x3fffff, 0x32);
 	KUNIT_ASSERT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), 0);
 	KUNIT_EXPECT_EQ(test, card.nr_sectors, 2ULL << 40 >> 9);
 	KUNIT_EXPECT_EQ(test, card.max_hz, 25000000U);
 	/* Other entries of the table: 0x2a is 2.0 x 10 Mbit/s, 0x48 is
 	 * 4.0 x 100 kbit/s (the least capacity 2.0 says: 4 MiB). */
-	csd_v2(card.csd, 7, 0x2a);
+	mmc_make_csd_v2(card.csd, 7, 0x2a);
 	KUNIT_ASSERT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), 0);
 	KUNIT_EXPECT_EQ(test, card.max_hz, 20000000U);
 	KUNIT_EXPECT_EQ(test, card.nr_sectors, 8192ULL);
-	csd_v2(card.csd, 7, 0x48);
+	mmc_make_csd_v2(card.csd, 7, 0x48);
 	KUNIT_ASSERT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), 0);
 	KUNIT_EXPECT_EQ(test, card.max_hz, 400000U);
 }
@@ -164,24 +120,24 @@ static void csd_refusals_say_why(struct kunit *test)
 	struct mmc_card card = { 0 };
 	char err[128];
 
-	csd_v2(card.csd, 65535, 0x32);
-	set_bits(card.csd, 126, 2, 2);
+	mmc_make_csd_v2(card.csd, 65535, 0x32);
+	mmc_set_bits(card.csd, 126, 2, 2);
 	KUNIT_EXPECT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), -EINVAL);
 	KUNIT_EXPECT_STR_CONTAINS(test, err, "CSD structure 2 (SDUC");
-	set_bits(card.csd, 126, 2, 3);
+	mmc_set_bits(card.csd, 126, 2, 3);
 	KUNIT_EXPECT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), -EINVAL);
 	KUNIT_EXPECT_STR_CONTAINS(test, err, "CSD structure 3 (reserved)");
 	/* TRAN_SPEED: value 0 is reserved, and units past 100 Mbit/s. */
-	csd_v2(card.csd, 65535, 0x02);
+	mmc_make_csd_v2(card.csd, 65535, 0x02);
 	KUNIT_EXPECT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, err, "CSD TRAN_SPEED 0x02 names no speed");
-	csd_v1(card.csd, 9, 1023, 5, 0x34);
+	mmc_make_csd_v1(card.csd, 9, 1023, 5, 0x34);
 	KUNIT_EXPECT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, err, "CSD TRAN_SPEED 0x34 names no speed");
-	csd_v1(card.csd, 8, 1023, 5, 0x32);
+	mmc_make_csd_v1(card.csd, 8, 1023, 5, 0x32);
 	KUNIT_EXPECT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, err, "CSD 1.0 READ_BL_LEN 8 is not 9-11");
-	csd_v1(card.csd, 12, 1023, 5, 0x32);
+	mmc_make_csd_v1(card.csd, 12, 1023, 5, 0x32);
 	KUNIT_EXPECT_EQ(test, mmc_decode_csd(&card, err, sizeof(err)), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, err, "CSD 1.0 READ_BL_LEN 12 is not 9-11");
 }
@@ -191,18 +147,8 @@ static void csd_refusals_say_why(struct kunit *test)
 static void cid_fields(struct kunit *test)
 {
 	struct mmc_card card = { 0 };
-	const char *pnm = "EB1QT";
 
-	set_bits(card.cid, 120, 8, 0x1b);
-	set_bits(card.cid, 112, 8, 'S');
-	set_bits(card.cid, 104, 8, 'M');
-	for (unsigned int i = 0; i < 5; i++)
-		set_bits(card.cid, 96 - 8 * i, 8, (uint8_t)pnm[i]);
-	set_bits(card.cid, 56, 8, 0x30);
-	set_bits(card.cid, 24, 32, 0x8a3c1f07);
-	set_bits(card.cid, 12, 8, 19);
-	set_bits(card.cid, 8, 4, 5);
-	set_bits(card.cid, 0, 8, 0xff);
+	mmc_make_cid(card.cid, 0x1b, "SM", "EB1QT", 3, 0, 0x8a3c1f07, 2019, 5);
 	mmc_decode_cid(&card);
 	KUNIT_EXPECT_EQ(test, card.manfid, 0x1b);
 	KUNIT_EXPECT_STREQ(test, card.oemid, "SM");
@@ -213,8 +159,8 @@ static void cid_fields(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, card.year, 2019U);
 	KUNIT_EXPECT_EQ(test, card.month, 5U);
 	/* Bytes a name cannot print become '?'. */
-	set_bits(card.cid, 96, 8, 0x07);
-	set_bits(card.cid, 64, 8, 0xc3);
+	mmc_set_bits(card.cid, 96, 8, 0x07);
+	mmc_set_bits(card.cid, 64, 8, 0xc3);
 	mmc_decode_cid(&card);
 	KUNIT_EXPECT_STREQ(test, card.name, "?B1Q?");
 }
