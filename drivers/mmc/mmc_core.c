@@ -282,6 +282,10 @@ static int wait_ready(struct mmc_host *host, uint32_t *status)
  * CMD24/25 per host->max_blocks, CMD12 after each multi-block one, and
  * after a write CMD13 until the card has programmed it. The first error
  * is reported and returned, *bad the first sector of the failed command.
+ * Errors the card finds while it moves or programs the blocks (a
+ * write-protected block, an ECC failure) come in the status of the
+ * command after (CMD12, or CMD13 after a single write): they fail the
+ * command as an error in its own response does.
  */
 static int mmc_transfer(struct mmc_host *host, bool write, uint64_t sector,
 			struct mmc_sg *sg, unsigned int sg_len,
@@ -329,10 +333,21 @@ static int mmc_transfer(struct mmc_host *host, bool write, uint64_t sector,
 				.opcode = MMC_STOP_TRANSMISSION, .flags = MMC_RSP_R1B,
 			};
 			int serr = mmc_cmd(host, &stop);
+			uint32_t late = stop.resp[0] & R1_ERRORS;
 
+			/* A read of the card's last block may leave OUT_OF_RANGE
+			 * here (the card read ahead): the specification (4.3.3)
+			 * says to ignore it; QEMU's card says ADDRESS_ERROR. */
+			if (!write && sector + n == host->card.nr_sectors)
+				late &= ~(R1_OUT_OF_RANGE | R1_ADDRESS_ERROR);
 			if (serr && !err) {
 				report(host, &stop, what, serr, 0);
 				err = serr;
+			} else if (late && !err) {
+				/* found during the transfer (a write-protected
+				 * block, an ECC failure): said in CMD12's status */
+				report(host, &cmd, what, 0, stop.resp[0]);
+				err = -EIO;
 			}
 		}
 		if (write || err) {
@@ -346,6 +361,11 @@ static int mmc_transfer(struct mmc_host *host, bool write, uint64_t sector,
 
 				report(host, &status, "(after a write)", werr, st);
 				err = werr;
+			} else if ((st & R1_ERRORS) && !err) {
+				/* found while programming: the first status after
+				 * the write says it */
+				report(host, &cmd, what, 0, st);
+				err = -EIO;
 			}
 		}
 		if (err) {

@@ -20,7 +20,11 @@
  * (-ETIMEDOUT) once, n times or always, a data CRC error (-EILSEQ), no
  * answer to CMD8 (a 1.x card), an empty slot, a card busy for ever in
  * ACMD41, CMD13 reporting the programming state for a number of polls
- * after each write (or for ever).
+ * after each write (or for ever), write-protected sectors (WP_VIOLATION
+ * found while programming, so said in the next status: CMD12's after a
+ * multiple-block write, CMD13's after a single one). And, as the
+ * specification allows, OUT_OF_RANGE in CMD12's response after a
+ * multiple-block read of the last block, which a host must ignore.
  *
  * Every command is logged (opcode, ACMD or not, argument, response
  * flags, result), so a case checks the order and the arguments; anything
@@ -77,6 +81,7 @@ struct sdcard {
 	unsigned int acmd41_busy;	/* ACMD41s answered busy (ALWAYS) */
 	unsigned int write_busy;	/* CMD13s in prg after a write (ALWAYS) */
 	uint8_t *store;			/* nr_sectors * 512, or NULL: zeros */
+	uint64_t wp_start, wp_end;	/* write-protected sectors */
 	struct fault faults[4];
 	unsigned int nfaults;
 	/* its state */
@@ -210,6 +215,11 @@ static int read_blocks(struct sdcard *c, struct mmc_command *cmd,
 		if (crc)
 			return crc;	/* the host saw a bad CRC after block 1 */
 	}
+	/* A multiple-block read of the card's last block may leave
+	 * OUT_OF_RANGE for CMD12's response (the card reads ahead); the
+	 * specification tells hosts to ignore it there. */
+	if (op == 18 && sector + d->blocks == c->nr_sectors)
+		c->pending |= R1_OUT_OF_RANGE;
 	return 0;
 }
 
@@ -234,6 +244,11 @@ static int write_blocks(struct sdcard *c, struct mmc_command *cmd,
 		}
 		if (crc)
 			return crc;	/* a block with a bad CRC is not written */
+		if (sector + b >= c->wp_start && sector + b < c->wp_end) {
+			/* found while programming: said in the next status */
+			c->pending |= R1_WP_VIOLATION;
+			continue;
+		}
 		if (c->store)
 			memcpy(c->store + (sector + b) * SECTOR_SIZE, blk, SECTOR_SIZE);
 	}
@@ -1164,6 +1179,54 @@ static void card_busy_for_ever_after_a_write(struct kunit *test)
 	expect_no_violation(test);
 }
 
+/*
+ * Write-protected sectors 200-209: the card takes the data, refuses to
+ * program those blocks and says so in the next status (CMD13 after
+ * CMD24, CMD12 after CMD25). The write fails with -EIO, said with the
+ * data command, its argument and the card's "write protected"; what the
+ * card refused is unchanged, and no further piece is sent. A read of the
+ * last blocks, whose CMD12 may say OUT_OF_RANGE, is not an error.
+ */
+static void write_protect_fails_the_write(struct kunit *test)
+{
+	static char out[1024];
+	static uint8_t buf[20 * SECTOR_SIZE], old[20 * SECTOR_SIZE];
+	static const struct want seq[] = {
+		{ 25, 195 }, { 12, 0 }, { 13, RCA_ARG },
+	};
+
+	error_card(test, SDHC);
+	card.wp_start = 200;
+	card.wp_end = 210;
+	memcpy(old, card.store + 195 * SECTOR_SIZE, sizeof(old));
+	memset(buf, 0x77, sizeof(buf));
+	kunit_capture_start(test, out, sizeof(out));
+	KUNIT_EXPECT_EQ(test, mmc_rw(&host, true, 205, buf, 1), -EIO);
+	kunit_capture_stop(test, DIAG_WARN);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "mmcblk0: CMD24 arg 0x000000cd (write 1 "
+				  "block at sector 205) failed: the card says write protected");
+	KUNIT_EXPECT_EQ(test, card.store[205 * SECTOR_SIZE], old[10 * SECTOR_SIZE]);
+	KUNIT_EXPECT_EQ(test, host.cmd_errors, 1UL);
+	card.nlog = 0;
+	kunit_capture_start(test, out, sizeof(out));
+	KUNIT_EXPECT_EQ(test, mmc_rw(&host, true, 195, buf, 20), -EIO);
+	kunit_capture_stop(test, DIAG_WARN);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "mmcblk0: CMD25 arg 0x000000c3 (write 7 "
+				  "blocks at sector 195) failed: the card says write protected");
+	expect_log(test, 0, seq, ARRAY_SIZE(seq));
+	KUNIT_EXPECT_EQ(test, card.store[199 * SECTOR_SIZE], 0x77);	/* programmed */
+	KUNIT_EXPECT_EQ(test, memcmp(card.store + 200 * SECTOR_SIZE, old + 5 * SECTOR_SIZE,
+				     15 * SECTOR_SIZE), 0);		/* refused, not sent */
+	KUNIT_EXPECT_EQ(test, host.cmd_errors, 2UL);
+	/* Elsewhere the card writes; its last blocks read. */
+	KUNIT_EXPECT_EQ(test, mmc_rw(&host, true, 300, buf, 20), 0);
+	KUNIT_EXPECT_EQ(test, mmc_rw(&host, false, MODEL_SECTORS - 10, buf, 10), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, card.store + (MODEL_SECTORS - 10) * SECTOR_SIZE,
+				     10 * SECTOR_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, host.cmd_errors, 2UL);
+	expect_no_violation(test);
+}
+
 static struct kunit_case mmc_card_cases[] = {
 	KUNIT_CASE(sdhc_card_identified_in_order),
 	KUNIT_CASE(sdsc_card_identified_with_cmd16),
@@ -1177,6 +1240,7 @@ static struct kunit_case mmc_card_cases[] = {
 	KUNIT_CASE(read_past_the_end_says_out_of_range),
 	KUNIT_CASE(a_timeout_is_retried_but_data_is_never_sent_twice),
 	KUNIT_CASE(card_busy_for_ever_after_a_write),
+	KUNIT_CASE(write_protect_fails_the_write),
 	{}
 };
 
