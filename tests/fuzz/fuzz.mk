@@ -23,6 +23,7 @@ FUZZ_TARGETS += swap_header
 FUZZ_TARGETS += nbd_proto
 FUZZ_TARGETS += partition
 FUZZ_TARGETS += rpi_mbox
+FUZZ_TARGETS += mmc_regs
 
 # Inputs live in tests/fuzz/corpus/NAME/ (committed, at least one: it is
 # the target's regression set) and tests/fuzz/crashes/NAME/ (past
