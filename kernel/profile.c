@@ -17,6 +17,7 @@
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "mm/vmalloc.h"
+#include "kernel/spinlock.h"
 #include <arch/thread.h>
 #include <arch/user.h>
 
@@ -34,10 +35,19 @@ struct pt_regs *get_irq_regs(void)
 	return *this_cpu_ptr(irq_regs);
 }
 
+/* For the lock debugger (kernel/spinlock.h): in a handler or not. */
+static bool in_irq_handler(void)
+{
+	return get_irq_regs() != NULL;
+}
+
 struct pt_regs *set_irq_regs(struct pt_regs *regs)
 {
 	struct pt_regs **slot = this_cpu_ptr(irq_regs);
 	struct pt_regs *old = *slot;
+
+	if (!lockdebug_in_irq)
+		lockdebug_in_irq = in_irq_handler;	/* the first interrupt */
 
 	*slot = regs;
 	return old;

@@ -34,7 +34,12 @@
  *  - a lockup: waiting for a lock more than 10 seconds (a
  *    deadlock, or a holder that slept or never unlocked) is reported once
  *    per wait with the holder and where it took the lock, and the wait
- *    goes on. No lock is held that long without a bug.
+ *    goes on. No lock is held that long without a bug;
+ *  - a lock taken in an interrupt handler and elsewhere with interrupts
+ *    on (Linux lockdep's "inconsistent lock state"): reported once per
+ *    lock with both places, the first time both have happened, whether
+ *    or not the interrupt ever came at the wrong moment. The second place
+ *    must use spin_lock_irqsave.
  * A "raw" lock (spin_lock_init_raw) is not tracked: the scheduler's run
  * queue locks are taken by one thread and released by the next one.
  */
@@ -60,6 +65,13 @@ typedef struct spinlock {
 	const char *file;
 	int line;
 	unsigned int cpu;
+	/* ... and, the first time each happened, where it was taken in an
+	 * interrupt handler and where with interrupts on (both: a CPU that
+	 * holds it with interrupts on can be interrupted by a handler that
+	 * then waits for it forever: reported once). */
+	const char *irq_file, *irqs_on_file;
+	int irq_line, irqs_on_line;
+	bool irq_reported;
 } spinlock_t;
 
 #define SPINLOCK_INIT(n) { .next = 0, .owner = 0, .name = (n) }
@@ -67,6 +79,9 @@ typedef struct spinlock {
 
 /* Lock debugging switch (default on) and its hooks. */
 extern bool lock_debug;
+/* Is this CPU in an interrupt handler? Registered by kernel/profile.c,
+ * which knows (get_irq_regs); NULL: never (host builds, early boot). */
+extern bool (*lockdebug_in_irq)(void);
 /* true: test-and-set waiting (a virtual machine); false: tickets. */
 extern bool spin_lock_virt;
 void lockdebug_acquire(spinlock_t *l, const char *file, int line);

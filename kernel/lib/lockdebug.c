@@ -21,6 +21,7 @@
 #include <arch/machine.h>	/* arch_clock_ns: kernel/time.h is above this */
 
 bool lock_debug = true;
+bool (*lockdebug_in_irq)(void);
 uint64_t spin_lockup_ns = 10000000000ull;
 
 static const char *lock_name(const spinlock_t *l)
@@ -86,10 +87,40 @@ void lockdebug_spinning(spinlock_t *l, uint64_t *since, const char *file,
 	t->in_lock_report = false;
 }
 
+/* Where l is taken: in a handler, with interrupts on; both: report. */
+static void check_irq_safety(spinlock_t *l, const char *file, int line)
+{
+	struct thread *t = arch_current();
+
+	if (lockdebug_in_irq && lockdebug_in_irq()) {
+		if (!l->irq_file) {
+			l->irq_file = file;
+			l->irq_line = line;
+		}
+	} else if (arch_irqs_enabled() && !l->irqs_on_file) {
+		l->irqs_on_file = file;
+		l->irqs_on_line = line;
+	}
+	if (!l->irq_file || !l->irqs_on_file || l->irq_reported ||
+	    t->in_lock_report)
+		return;
+	l->irq_reported = true;
+	t->in_lock_report = true;
+	lockdebug_report_start("interrupt-unsafe use of", "spinlock",
+			       lock_name(l), file, line);
+	printk(KERN_ERR "  taken in an interrupt handler at %s:%d, and with "
+	       "interrupts on at %s:%d: a CPU holding it there can be "
+	       "interrupted by a handler that then waits for it forever; take "
+	       "it there with spin_lock_irqsave\n", l->irq_file, l->irq_line,
+	       l->irqs_on_file, l->irqs_on_line);
+	t->in_lock_report = false;
+}
+
 void lockdebug_acquire(spinlock_t *l, const char *file, int line)
 {
 	struct thread *t = arch_current();
 
+	check_irq_safety(l, file, line);
 	l->holder = t;
 	l->file = file;
 	l->line = line;

@@ -30,6 +30,7 @@
 #include "kernel/smp.h"
 #include "kernel/spinlock.h"
 #include "kernel/time.h"
+#include "kernel/timer.h"
 #include "kernel/wait.h"
 
 #define NR_WORKERS_MAX	3
@@ -516,6 +517,56 @@ static void debugger_catches_mutex_misuse(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&dbg_mutex));
 }
 
+/*
+ * A lock a timer callback takes (interrupt context: kernel/timer.h) and a
+ * thread takes with plain spin_lock: reported once, naming both places,
+ * though the interrupt never came while the thread held it. A lock the
+ * thread takes with spin_lock_irqsave is fine. (The bug it would have
+ * caught at once: mm/swap_alloc.c's slot lock, taken in a failed swap
+ * write's end_io, deadlocked a CPU on itself once in a loaded full run.)
+ */
+static DEFINE_SPINLOCK(irq_unsafe_lock);
+static DEFINE_SPINLOCK(irq_safe_lock);
+static volatile bool irq_taken;
+
+static void take_in_irq(struct timer_list *t)
+{
+	(void)t;
+	spin_lock(&irq_unsafe_lock);
+	spin_unlock(&irq_unsafe_lock);
+	spin_lock(&irq_safe_lock);
+	spin_unlock(&irq_safe_lock);
+	irq_taken = true;
+}
+
+static void debugger_catches_a_lock_unsafe_against_its_interrupt(struct kunit *test)
+{
+	struct timer_list t;
+	unsigned long flags;
+	uint64_t end = clock_ns() + 5000000000ull;
+
+	KUNIT_ASSERT_TRUE(test, lock_debug);
+	irq_taken = false;
+	timer_setup(&t, take_in_irq);
+	mod_timer(&t, jiffies + 1);
+	while (!irq_taken && clock_ns() < end)
+		sleep_ms(1);
+	KUNIT_ASSERT_TRUE(test, irq_taken);
+	kunit_capture_start(test, report, sizeof(report));
+	spin_lock_irqsave(&irq_safe_lock, flags);	/* right: no report */
+	spin_unlock_irqrestore(&irq_safe_lock, flags);
+	spin_lock(&irq_unsafe_lock);			/* the misuse */
+	spin_unlock(&irq_unsafe_lock);
+	spin_lock(&irq_unsafe_lock);			/* said once only */
+	spin_unlock(&irq_unsafe_lock);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_LOCKDEP, 1);
+	EXPECT_REPORT(test, "BUG: lock debug: interrupt-unsafe use of spinlock 'irq_unsafe_lock'");
+	EXPECT_REPORT(test, "taken in an interrupt handler at tests/kernel/lock_test.c:");
+	EXPECT_REPORT(test, "and with interrupts on at tests/kernel/lock_test.c:");
+	EXPECT_REPORT(test, "take it there with spin_lock_irqsave");
+	KUNIT_EXPECT_EQ(test, strstr(report, "irq_safe_lock'") == NULL, true);
+}
+
 static struct kunit_case lock_cases[] = {
 	KUNIT_CASE(contended_spinlock_counts_exactly),
 	KUNIT_CASE(spinlock_modes_agree_on_the_lock_word),
@@ -528,6 +579,7 @@ static struct kunit_case lock_cases[] = {
 	KUNIT_CASE(debugger_catches_sleep_with_spinlock),
 	KUNIT_CASE(debugger_catches_sleep_with_irqs_off),
 	KUNIT_CASE(debugger_catches_mutex_misuse),
+	KUNIT_CASE(debugger_catches_a_lock_unsafe_against_its_interrupt),
 	{}
 };
 
