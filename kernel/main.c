@@ -114,8 +114,9 @@ void kernel_main(struct boot_info *bi)
 	virtio_pci_init();		/* virtio over PCI: virtio-blk disks */
 	virtio_mmio_init(bi);		/* virtio-mmio (device tree): arm64 virt */
 	mmc_init(bi);			/* SD cards (device tree): Raspberry Pi */
-	mmc_start_threads();		/* a thread per card runs its requests */
+	sdhci_pci_init();		/* SD cards on PCI SDHCIs: ADMA2 */
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
+	mmc_start_threads();		/* a thread per card runs its requests */
 	virtio_blk_watchdog_init();	/* disks that stop answering are looked at */
 	blk_scan_all_partitions();	/* MBR partitions: vda1, vda2, ... */
 	net_init();			/* lwIP on the network interfaces: netd */

@@ -30,6 +30,11 @@
  *   zero); host->status names the controller's error bits for the report.
  *   A host never sends CMD12 on its own: the core stops multi-block
  *   transfers. Called from one thread at a time (the core serialises).
+ *   A host that moves data by DMA (through the DMA API, mm/dma-mapping.h)
+ *   maps data's pieces itself, and leaves the iterator where PIO would
+ *   (sg_i, sg_off past the last byte moved); a piece it cannot take
+ *   (alignment) makes it move that request by PIO. It counts data
+ *   commands in nr_dma and nr_pio.
  */
 #ifndef DRIVERS_MMC_MMC_H
 #define DRIVERS_MMC_MMC_H
@@ -119,6 +124,7 @@ uint32_t mmc_data_next_word(struct mmc_data *d);
 void mmc_data_put_word(struct mmc_data *d, uint32_t w);
 
 struct mmc_host;
+struct device;
 
 struct mmc_host_ops {
 	unsigned int (*set_ios)(struct mmc_host *host, unsigned int hz,
@@ -151,6 +157,9 @@ struct mmc_host {
 	unsigned int max_blocks;	/* per command */
 	uint32_t status;		/* the last error's register bits */
 	unsigned int clock_hz, width;	/* as set */
+	/* The device an SDHCI's ADMA2 goes through (a PCI function's dev,
+	 * so its IOMMU domain applies); NULL: PIO only. */
+	struct device *dma_dev;
 	/* the core's */
 	struct mmc_card card;
 	bool present;			/* a card was identified */
@@ -208,6 +217,10 @@ void mmc_start_threads(void);
  * slot) and add each: mmc_fdt.c. */
 struct boot_info;
 void mmc_init(const struct boot_info *bi);
+/* Register the driver for PCI SD host controllers (class 08.05, prog-if
+ * 0 or 1: the standard SDHCI, e.g. QEMU's sdhci-pci): each is added with
+ * DMA through its PCI function when pci_init binds it (sdhci_pci.c). */
+void sdhci_pci_init(void);
 
 /* Block I/O without the block layer (the core's own requests and the
  * tests): count blocks of 512 bytes at sector, to/from buf. 0 or -errno. */

@@ -1,12 +1,17 @@
 /*
- * drivers/mmc/sdhci.c - a standard SD host controller, PIO (sdhci.h).
- * Written from the SD Host Controller Simplified Specification; checked
- * against QEMU's sdhci model (raspi3b's Arasan) only: docs/drivers/sd.md.
+ * drivers/mmc/sdhci.c - a standard SD host controller, by ADMA2 or PIO
+ * (sdhci.h). Written from the SD Host Controller Simplified
+ * Specification; checked against QEMU's sdhci models only (raspi3b's
+ * Arasan: PIO; sdhci-pci on q35 and virt: ADMA2): docs/drivers/sd.md.
  */
 #include "drivers/mmc/sdhci.h"
+#include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
 #include "kernel/time.h"
+#include "mm/dma-mapping.h"
+#include "mm/kmalloc.h"
 #include <arch/cpu.h>
 #include <arch/mmio.h>
 
@@ -23,9 +28,13 @@ enum {
 	INT_ENABLE = 0x34,	/* which bits INT_STATUS may show */
 	SIGNAL_ENABLE = 0x38,	/* which raise the interrupt line */
 	CAPS = 0x40,
+	ADMA_ERR = 0x54,	/* ADMA error status */
+	ADMA_ADDR = 0x58,	/* ADMA system address 31:0 */
+	ADMA_ADDR_HI = 0x5c,	/* and 63:32 */
 	VERSION = 0xfc,		/* host controller version 31:16 */
 };
 
+#define XFER_DMA		(1U << 0)
 #define XFER_BLOCK_COUNT	(1U << 1)
 #define XFER_READ		(1U << 4)
 #define XFER_MULTI		(1U << 5)
@@ -41,6 +50,9 @@ enum {
 #define PRESENT_CARD		(1U << 16)
 
 #define HOST_CTL_4BIT		(1U << 1)
+#define HOST_CTL_DMA_MASK	(3U << 3)	/* DMA select */
+#define HOST_CTL_ADMA32		(2U << 3)	/* ADMA2, 32-bit addresses */
+#define HOST_CTL_ADMA64		(3U << 3)	/* ADMA2, 64-bit addresses */
 #define POWER_ON_3V3		(0x0fU << 8)	/* 3.3 V (111b) and on */
 
 #define CLOCK_INTERNAL_EN	(1U << 0)
@@ -63,8 +75,35 @@ enum {
 #define ERR_DATA_TIMEOUT	(1U << 20)
 #define ERR_DATA_CRC		(1U << 21)
 #define ERR_DATA_END_BIT	(1U << 22)
+#define ERR_ADMA		(1U << 25)	/* error status bit 9 */
+
+#define CAPS_ADMA2		(1U << 19)
+#define CAPS_64BIT		(1U << 28)	/* 64-bit system bus */
+
+/* An ADMA2 descriptor: attributes 5:0, length 31:16 (0: 64 KiB), then
+ * the data's address, 32 or 64 bits (little-endian, as both arches). */
+#define ADMA_VALID		(1U << 0)
+#define ADMA_END		(1U << 1)
+#define ADMA_ACT_TRAN		(2U << 4)	/* transfer data */
+#define ADMA_MAX_LEN		65536U
+#define ADMA_DESCS		256		/* the table's size */
+#define ADMA_DESC_SIZE(h)	((h)->adma64 ? 12U : 8U)
+#define ADMA_PIECES		MMC_MAX_SG	/* pieces of memory a request */
 
 #define CMD_TIMEOUT_MS		100
+
+/* sdhci.dma=0: PIO even where ADMA2 could run (to compare, and to see
+ * what DMA saves). */
+static bool sdhci_dma_on = true;
+
+static int set_sdhci_dma(const char *v)
+{
+	if (param_parse_bool(v, &sdhci_dma_on))
+		return 0;
+	pr_err("sdhci: sdhci.dma=%s: expected 1 or 0 (on, off)\n", v ? v : "");
+	return -1;
+}
+KERNEL_PARAM("sdhci.dma", set_sdhci_dma, "1|0: SD host controllers move data by ADMA2 where they can (default 1); 0: by PIO");
 
 static uint32_t rd(struct sdhci *h, unsigned int reg)
 {
@@ -156,6 +195,11 @@ static int wait_int(struct sdhci *h, uint32_t want, unsigned int ms)
 
 		if (st & (INT_ERROR | 0xffff0000U)) {
 			h->mmc.status = st;
+			if (st & ERR_ADMA) {	/* read before the reset clears it */
+				h->adma_err = rd(h, ADMA_ERR);
+				h->adma_at = rd(h, ADMA_ADDR) |
+					     (uint64_t)rd(h, ADMA_ADDR_HI) << 32;
+			}
 			wr(h, INT_STATUS, st);
 			reset_lines(h);
 			return error_of(st);
@@ -192,11 +236,190 @@ static int pio(struct sdhci *h, struct mmc_data *d)
 	return wait_int(h, INT_XFER_DONE, d->timeout_ms);
 }
 
+/* ------------------------------------------------------------ ADMA2 */
+
+/* One request's mappings: its pieces and the descriptor table. */
+struct adma_map {
+	struct { dma_addr_t addr; unsigned int len; } piece[ADMA_PIECES];
+	unsigned int n;
+	enum dma_data_direction dir;
+	dma_addr_t table;
+	size_t table_len;
+	unsigned int end_i, end_off;	/* the iterator after the transfer */
+};
+
+/*
+ * Whether ADMA2 can take d's bytes from the iterator's place on: every
+ * piece 4-byte aligned in address and length (the 32-bit descriptor's
+ * rule, kept for both), at most ADMA_PIECES pieces and ADMA_DESCS
+ * descriptors. Sets the iterator's place after the transfer.
+ */
+static bool adma_fits(const struct mmc_data *d, struct adma_map *m)
+{
+	unsigned int left = d->blocks * d->blksz, n = 0, descs = 0;
+	unsigned int i = d->sg_i, off = d->sg_off;
+
+	for (; left && i < d->sg_len; i++, off = 0) {
+		unsigned int len;
+
+		if (off >= d->sg[i].len)
+			continue;
+		len = min(d->sg[i].len - off, left);
+		if ((((uintptr_t)d->sg[i].addr + off) | len) & 3)
+			return false;
+		descs += (len + ADMA_MAX_LEN - 1) / ADMA_MAX_LEN;
+		if (++n > ADMA_PIECES || descs > ADMA_DESCS)
+			return false;
+		left -= len;
+		m->end_i = i;
+		m->end_off = off + len;
+	}
+	return left == 0;
+}
+
+static void put_desc(struct sdhci *h, unsigned int i, uint64_t addr,
+		     unsigned int len)
+{
+	uint32_t *t = (uint32_t *)((uint8_t *)h->adma_table + i * ADMA_DESC_SIZE(h));
+
+	t[0] = (len & 0xffff) << 16 | ADMA_ACT_TRAN | ADMA_VALID;
+	t[1] = (uint32_t)addr;
+	if (h->adma64)
+		t[2] = (uint32_t)(addr >> 32);
+}
+
+static void adma_unmap(struct sdhci *h, struct adma_map *m)
+{
+	struct device *dev = h->mmc.dma_dev;
+
+	if (m->table_len)
+		dma_unmap_single(dev, m->table, m->table_len, DMA_TO_DEVICE);
+	m->table_len = 0;
+	for (unsigned int i = 0; i < m->n; i++)
+		dma_unmap_single(dev, m->piece[i].addr, m->piece[i].len, m->dir);
+	m->n = 0;
+}
+
+/*
+ * Map d's pieces for the device, describe them in the table (a piece
+ * longer than 64 KiB takes several descriptors; the last says END), map
+ * the table and give its address to the controller, ADMA2 selected. 0,
+ * or -EINVAL (a piece the controller cannot take: PIO then) or -ENOMEM
+ * (a mapping failed), with nothing left mapped.
+ */
+static int adma_prepare(struct sdhci *h, struct mmc_data *d, struct adma_map *m)
+{
+	struct device *dev = h->mmc.dma_dev;
+	unsigned int left = d->blocks * d->blksz, nd = 0;
+	unsigned int i = d->sg_i, off = d->sg_off;
+
+	m->n = 0;
+	m->table_len = 0;
+	m->dir = d->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	if (!adma_fits(d, m))
+		return -EINVAL;
+	for (; left; i++, off = 0) {
+		unsigned int len;
+		dma_addr_t a;
+
+		if (off >= d->sg[i].len)
+			continue;
+		len = min(d->sg[i].len - off, left);
+		a = dma_map_single(dev, (uint8_t *)d->sg[i].addr + off, len, m->dir);
+		if (dma_mapping_error(dev, a))
+			goto fail;
+		m->piece[m->n].addr = a;
+		m->piece[m->n++].len = len;
+		/* A bounce buffer or an IOVA keeps the alignment; check. */
+		if ((a & 3) || (!h->adma64 && (a + len - 1) >> 32))
+			goto misfit;
+		for (unsigned int done = 0; done < len; done += ADMA_MAX_LEN)
+			put_desc(h, nd++, a + done, min(len - done, ADMA_MAX_LEN));
+		left -= len;
+	}
+	((uint32_t *)((uint8_t *)h->adma_table + (nd - 1) * ADMA_DESC_SIZE(h)))[0] |=
+		ADMA_END;
+	m->table = dma_map_single(dev, h->adma_table, nd * ADMA_DESC_SIZE(h),
+				  DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, m->table))
+		goto fail;
+	m->table_len = nd * ADMA_DESC_SIZE(h);
+	wr(h, ADMA_ADDR, (uint32_t)m->table);
+	if (h->adma64)
+		wr(h, ADMA_ADDR_HI, (uint32_t)((uint64_t)m->table >> 32));
+	wr(h, HOST_CTL, (rd(h, HOST_CTL) & ~HOST_CTL_DMA_MASK) |
+			(h->adma64 ? HOST_CTL_ADMA64 : HOST_CTL_ADMA32));
+	return 0;
+misfit:
+	adma_unmap(h, m);
+	return -EINVAL;
+fail:
+	adma_unmap(h, m);
+	return -ENOMEM;
+}
+
+/* The transfer ended (err from waiting for it): unmap, and move the
+ * iterator past the data as PIO would have. */
+static int adma_finish(struct sdhci *h, struct mmc_data *d, struct adma_map *m,
+		       int err)
+{
+	adma_unmap(h, m);
+	if (!err) {
+		d->sg_i = m->end_i;
+		d->sg_off = m->end_off;
+	} else if (h->mmc.status & ERR_ADMA) {
+		pr_err("%s: ADMA error: status 0x%x (%s%s) at descriptor 0x%llx\n",
+		       h->name, h->adma_err,
+		       (const char *[]){ "stopped", "fetching a descriptor",
+					 "reserved state", "transferring data" }
+			       [h->adma_err & 3],
+		       h->adma_err & 4 ? ", length mismatch" : "",
+		       (unsigned long long)h->adma_at);
+	}
+	return err;
+}
+
+/* DMA for the controller when it has ADMA2 and the host a DMA device. */
+static void adma_setup(struct sdhci *h, uint32_t caps)
+{
+	struct device *dev = h->mmc.dma_dev;
+	const char *why = NULL;
+
+	if (!dev)
+		return;			/* no DMA device: PIO, nothing said */
+	if (!(caps & CAPS_ADMA2))
+		why = "the controller has no ADMA2";
+	else if (!sdhci_dma_on)
+		why = "sdhci.dma=0";
+	if (!why) {
+		h->adma64 = (caps & CAPS_64BIT) &&
+			    !dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+		if (!h->adma64 && dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32)))
+			why = "the DMA API refuses a 32-bit mask";
+	}
+	if (!why) {
+		h->adma_table = kmalloc(ADMA_DESCS * 12, GFP_KERNEL);
+		if (!h->adma_table)
+			why = "no memory for the descriptor table";
+	}
+	if (why) {
+		pr_info("mmc: %s: data by PIO (%s)\n", h->name, why);
+		return;
+	}
+	h->adma = true;
+	pr_info("mmc: %s: data by ADMA2, %s descriptors through %s\n", h->name,
+		h->adma64 ? "64-bit" : "32-bit", dev->name ? dev->name : "?");
+}
+
+/* ------------------------------------------------------------ commands */
+
 static int sdhci_request(struct mmc_host *mmc, struct mmc_command *cmd)
 {
 	struct sdhci *h = mmc->priv;
 	struct mmc_data *d = cmd->data;
 	uint32_t inhibit = PRESENT_CMD_INHIBIT, c = (uint32_t)cmd->opcode << 24;
+	struct adma_map m;
+	bool dma = false;
 	int err;
 
 	mmc->status = 0;
@@ -221,15 +444,24 @@ static int sdhci_request(struct mmc_host *mmc, struct mmc_command *cmd)
 	if (d) {
 		if (d->blksz % 4 || d->blksz > 2048 || d->blocks > 0xffff)
 			return -EINVAL;
+		/* Blocks by ADMA2; the SCR's 8 bytes (ACMD51) by PIO. */
+		if (h->adma && d->blksz == SECTOR_SIZE) {
+			err = adma_prepare(h, d, &m);
+			if (err && err != -EINVAL)
+				return err;
+			dma = !err;	/* -EINVAL: a piece for PIO */
+		}
 		wr(h, BLOCK, d->blocks << 16 | d->blksz);
 		c |= CMD_DATA | XFER_BLOCK_COUNT | (d->write ? 0 : XFER_READ) |
-		     (d->blocks > 1 ? XFER_MULTI : 0);
+		     (d->blocks > 1 ? XFER_MULTI : 0) | (dma ? XFER_DMA : 0);
+		if (dma)
+			mmc->nr_dma++;
 	}
 	wr(h, ARGUMENT, cmd->arg);
 	wr(h, XFER_CMD, c);
 	err = wait_int(h, INT_CMD_DONE, CMD_TIMEOUT_MS);
 	if (err)
-		return err;
+		return dma ? adma_finish(h, d, &m, err) : err;
 	if (cmd->flags & MMC_RSP_136) {
 		/* The controller keeps bits 127:8 (no CRC): put them back in
 		 * place, bits 127:96 in resp[0]. */
@@ -244,6 +476,9 @@ static int sdhci_request(struct mmc_host *mmc, struct mmc_command *cmd)
 	} else if (cmd->flags & MMC_RSP_PRESENT) {
 		cmd->resp[0] = rd(h, RESPONSE);
 	}
+	if (dma)
+		return adma_finish(h, d, &m, wait_int(h, INT_XFER_DONE,
+					d->timeout_ms * d->blocks));
 	if (d) {
 		mmc->nr_pio++;
 		return pio(h, d);
@@ -271,7 +506,9 @@ int sdhci_setup(struct sdhci *h, volatile void *regs, uint64_t phys,
 	uint32_t caps;
 
 	h->regs = regs;
-	ksnprintf(h->name, sizeof(h->name), "sdhci@%llx", (unsigned long long)phys);
+	if (!h->name[0])
+		ksnprintf(h->name, sizeof(h->name), "sdhci@%llx",
+			  (unsigned long long)phys);
 	wr(h, CLOCK_CTL, RESET_ALL);
 	if (!wait_reg(h, CLOCK_CTL, RESET_ALL, 0, 100)) {
 		ksnprintf(err, errlen, "the controller's reset never ended");
@@ -303,5 +540,6 @@ int sdhci_setup(struct sdhci *h, volatile void *regs, uint64_t phys,
 	h->mmc.f_max = h->base_hz < 50000000 ? h->base_hz : 50000000;
 	h->mmc.cap_4bit = true;
 	h->mmc.max_blocks = 0xffff;
+	adma_setup(h, caps);
 	return 0;
 }

@@ -689,7 +689,9 @@ unsigned int pci_intx_sharers(unsigned int irq)
 static bool matches(const struct pci_driver *drv, const struct pci_dev *pdev)
 {
 	for (const struct pci_device_id *id = drv->id_table; id->vendor; id++)
-		if (id->vendor == pdev->vendor && id->device == pdev->device)
+		if ((id->vendor == PCI_ANY_ID || id->vendor == pdev->vendor) &&
+		    (id->device == PCI_ANY_ID || id->device == pdev->device) &&
+		    !((id->class ^ pdev->class) & id->class_mask))
 			return true;
 	return false;
 }

@@ -279,8 +279,12 @@ unsigned int pci_intx_sharers(unsigned int irq);
 
 /* ---------------------------------------------------------------- drivers */
 
+/* A device a driver takes: vendor and device (PCI_ANY_ID: any), and the
+ * class bits class_mask selects (0: any class), as Linux's. */
+#define PCI_ANY_ID	0xffff
 struct pci_device_id {
-	uint16_t vendor, device;	/* 0: end of table */
+	uint16_t vendor, device;	/* vendor 0: end of table */
+	uint32_t class, class_mask;	/* base << 16 | sub << 8 | prog-if */
 };
 
 struct pci_driver {

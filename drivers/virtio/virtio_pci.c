@@ -321,9 +321,9 @@ static int virtio_pci_probe(struct pci_dev *pdev)
 }
 
 static const struct pci_device_id virtio_pci_ids[] = {
-	{ 0x1af4, 0x1041 },	/* network */
-	{ 0x1af4, 0x1042 },	/* block */
-	{ 0, 0 },
+	{ .vendor = 0x1af4, .device = 0x1041 },	/* network */
+	{ .vendor = 0x1af4, .device = 0x1042 },	/* block */
+	{ 0 },
 };
 
 static struct pci_driver virtio_pci_driver = {
