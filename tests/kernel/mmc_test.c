@@ -1,17 +1,22 @@
 /*
- * tests/kernel/mmc_test.c - the SD card driver on QEMU's raspi3b (suite
- * mmc): the card the harness made (tools/run-tests sd_setup: PART_LAYOUT's
- * partitions on an image of a power-of-two size, as QEMU's SD card wants),
- * identified, written and read through the block layer, checked against
- * a model, and an error said with the command that failed.
+ * tests/kernel/mmc_test.c - the SD card driver on QEMU's raspi3b and on
+ * sdhci-pci (q35, virt) (suite mmc): the card the harness made
+ * (tools/e2e.sh sd_setup: PART_LAYOUT's partitions on an image of a
+ * power-of-two size, as QEMU's SD card wants; tools/run-tests
+ * sdhci_card: a blank one on PCI), identified, written and read through
+ * the block layer, checked against a model, by DMA where the host has
+ * it (the SDHOST's engine, the SDHCI's ADMA2 on PCI) and by PIO where a
+ * piece of memory does not suit DMA, and an error
+ * said with the command that failed.
  *
- * Promised by the harness (without them the suite skips; the Raspberry
- * Pi configurations with a card promise them, and must run every case):
+ * Promised by the harness (without them the suite skips; the
+ * configurations with a card promise them, and must run every case):
  *   mmc.card:mmcblk0	the card's block device
  *   mmc.sectors:N	its size in 512-byte sectors
  *   mmc.hc:1|0		high capacity (SDHC: block addresses) or not
  *   mmc.host:sdhost|sdhci	the controller that must drive it
- *   mmc.dma:1|0		its data moves by DMA, or never
+ *   mmc.dma:1|0		its data moves by DMA (the SDHOST's engine, sdhci-pci's
+ *			ADMA2), or never
  * After the run the host checks the pattern at both ends of the card
  * (sd_check: tools/check-disk-pattern).
  */
@@ -151,15 +156,17 @@ out:
 
 /* A request over buf's bytes [0, len) cut into up to 4 segments at random
  * places (any lengths, the total whole sectors): the PIO iterator must
- * cross every cut. */
+ * cross every cut. Half the requests are cut at multiples of 4 bytes, as
+ * ADMA2 takes them; the others fall back to PIO on a DMA host. */
 static unsigned int cut_segments(struct prng *rng, uint8_t *buf, unsigned int len,
 				 struct blk_segment *segs)
 {
 	unsigned int cuts[5], n = 1 + prng_below(rng, 4), nsegs = 0;
+	unsigned int align = prng_below(rng, 2) ? 4 : 1;
 
 	cuts[0] = 0;
 	for (unsigned int i = 1; i < n; i++)
-		cuts[i] = prng_below(rng, len);
+		cuts[i] = prng_below(rng, len / align) * align;
 	cuts[n] = len;
 	/* sort the inner cuts (n is at most 4) */
 	for (unsigned int i = 1; i < n; i++)
@@ -200,8 +207,9 @@ static void random_io_matches_a_model(struct kunit *test)
 	uint8_t *model = vmalloc(MODEL_LEN * SECTOR_SIZE), *io;
 	struct prng rng;
 	unsigned int ops = 0, reads = 0, split = 0;
+	unsigned long dma0 = host->nr_dma, pio0 = host->nr_pio;
+	bool dma = promised_number(test, "mmc.dma") == 1;
 
-	(void)host;
 	KUNIT_ASSERT_NOT_NULL(test, pg);
 	KUNIT_ASSERT_NOT_NULL(test, model);
 	io = page_address(pg);
@@ -262,10 +270,21 @@ static void random_io_matches_a_model(struct kunit *test)
 	KUNIT_EXPECT_GT(test, reads, 20U);
 	if (host->max_blocks < MAX_IO)		/* sdhost: 511 */
 		KUNIT_EXPECT_GT(test, split, 0U);
+	/* A DMA host moved most of it by DMA (every request of one piece,
+	 * half the others) and the misaligned cuts by PIO; a PIO host none
+	 * by DMA. */
+	if (dma) {
+		KUNIT_EXPECT_GT(test, host->nr_dma - dma0, 60UL);
+		KUNIT_EXPECT_GT(test, host->nr_pio - pio0, 5UL);
+	} else {
+		KUNIT_EXPECT_EQ(test, host->nr_dma, 0UL);
+	}
 	kunit_info(test, "%u requests (%u reads, %u longer than the host's %u "
-		   "blocks) in sectors %llu-%llu", ops, reads, split,
+		   "blocks) in sectors %llu-%llu; commands by DMA %lu, by PIO "
+		   "%lu", ops, reads, split,
 		   host->max_blocks, (unsigned long long)base,
-		   (unsigned long long)base + MODEL_LEN - 1);
+		   (unsigned long long)base + MODEL_LEN - 1,
+		   host->nr_dma - dma0, host->nr_pio - pio0);
 	vfree(model);
 	__free_pages(pg, order);
 }
@@ -310,7 +329,8 @@ static void an_error_names_its_command_and_the_card_carries_on(struct kunit *tes
 
 /*
  * DMA where the host has it (promised mmc.dma:1: the SDHOST through the
- * BCM2835 DMA engine, at the VideoCore bus's addresses): an aligned
+ * BCM2835 DMA engine, at the VideoCore bus's addresses; the SDHCI's
+ * ADMA2 on sdhci-pci): an aligned
  * request moves by DMA and reads back right; a request whose piece is
  * not 4-byte aligned goes by PIO and reads back right too. mmc.dma:0: no
  * data command ever moves by DMA.
@@ -362,12 +382,96 @@ static void dma_where_the_host_has_it(struct kunit *test)
 	kfree(r);
 }
 
+/* One request over n pieces of buf, each { offset, length }. */
+static int rw_pieces(struct block_device *b, bool write, uint64_t sector,
+		     uint8_t *buf, const unsigned int (*piece)[2], unsigned int n)
+{
+	struct blk_segment segs[4];
+	struct blk_request req = {
+		.op = write ? BLK_OP_WRITE : BLK_OP_READ, .sector = sector,
+		.segs = segs, .nr_segs = n,
+	};
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t *p = buf + piece[i][0];
+
+		segs[i].page = virt_to_page(p);
+		segs[i].offset = (unsigned int)((uintptr_t)p & (PAGE_SIZE - 1));
+		segs[i].len = piece[i][1];
+		segs[i].dma_mapped = false;
+	}
+	return blk_execute(b, &req);
+}
+
+/*
+ * Pieces DMA cannot take (an address that is not a multiple of 4, a
+ * length that is not: the rule of both the SDHCI's ADMA2 and the
+ * SDHOST's engine), two to a request, send the whole command by PIO;
+ * what it wrote reads back right through an aligned buffer (by DMA on a
+ * DMA host), and reads into the same odd pieces are right too.
+ */
+static void odd_pieces_go_by_pio_and_read_back_right(struct kunit *test)
+{
+	/* 8 sectors at odd addresses; 2 at aligned ones with odd lengths */
+	static const unsigned int odd_addr[2][2] = { { 1, 1001 }, { 2003, 3095 } };
+	static const unsigned int odd_len[2][2] = { { 0, 514 }, { 1024, 510 } };
+	struct block_device *b;
+	struct mmc_host *host = card_host(test, &b);
+	bool dma = promised_number(test, "mmc.dma") == 1;
+	uint64_t at = PAT_LOW + PAT_LEN;	/* beyond the pattern */
+	struct page *pg = alloc_pages(GFP_KERNEL, 1);
+	uint8_t *buf, *r = kmalloc(8 * SECTOR_SIZE, GFP_KERNEL);
+	unsigned long dma0 = host->nr_dma, pio0 = host->nr_pio;
+	/* what an aligned read adds to each counter */
+	unsigned long a_dma = dma ? 1 : 0, a_pio = dma ? 0 : 1;
+	struct prng rng;
+
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	buf = page_address(pg);
+	prng_seed(&rng, test->seed);
+	for (unsigned int i = 0; i < 2 * PAGE_SIZE; i++)
+		buf[i] = (uint8_t)prng_next(&rng);
+	/* Written from odd addresses: PIO. */
+	KUNIT_ASSERT_EQ(test, rw_pieces(b, true, at, buf, odd_addr, 2), 0);
+	KUNIT_EXPECT_EQ(test, host->nr_pio, pio0 + 1);
+	KUNIT_EXPECT_EQ(test, host->nr_dma, dma0);
+	/* Read back into an aligned buffer. */
+	memset(r, 0, 8 * SECTOR_SIZE);
+	KUNIT_ASSERT_EQ(test, blk_read(b, at, r, 8, NULL), 0);
+	KUNIT_EXPECT_EQ(test, host->nr_dma, dma0 + a_dma);
+	KUNIT_EXPECT_EQ(test, memcmp(r, buf + 1, 1001), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(r + 1001, buf + 2003, 3095), 0);
+	/* Read into the odd pieces again: PIO, and the same bytes. */
+	memset(buf, 0, 2 * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, rw_pieces(b, false, at, buf, odd_addr, 2), 0);
+	KUNIT_EXPECT_EQ(test, host->nr_pio, pio0 + 2 + a_pio);
+	KUNIT_EXPECT_EQ(test, memcmp(buf + 1, r, 1001), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(buf + 2003, r + 1001, 3095), 0);
+	/* Aligned addresses, lengths not a multiple of 4: PIO too. */
+	for (unsigned int i = 0; i < 2 * PAGE_SIZE; i++)
+		buf[i] = (uint8_t)prng_next(&rng);
+	KUNIT_ASSERT_EQ(test, rw_pieces(b, true, at, buf, odd_len, 2), 0);
+	KUNIT_EXPECT_EQ(test, host->nr_pio, pio0 + 3 + a_pio);
+	memset(r, 0, 2 * SECTOR_SIZE);
+	KUNIT_ASSERT_EQ(test, blk_read(b, at, r, 2, NULL), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(r, buf, 514), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(r + 514, buf + 1024, 510), 0);
+	KUNIT_EXPECT_EQ(test, host->nr_dma, dma0 + 2 * a_dma);
+	KUNIT_EXPECT_EQ(test, host->nr_pio, pio0 + 3 + 2 * a_pio);
+	kunit_info(test, "%s: %lu data commands by PIO, %lu by DMA", b->name,
+		   host->nr_pio - pio0, host->nr_dma - dma0);
+	kfree(r);
+	__free_pages(pg, 1);
+}
+
 static struct kunit_case mmc_cases[] = {
 	KUNIT_CASE(card_is_the_one_promised),
 	KUNIT_CASE(pattern_at_both_ends),
 	KUNIT_CASE(random_io_matches_a_model),
 	KUNIT_CASE(an_error_names_its_command_and_the_card_carries_on),
 	KUNIT_CASE(dma_where_the_host_has_it),
+	KUNIT_CASE(odd_pieces_go_by_pio_and_read_back_right),
 	{}
 };
 
