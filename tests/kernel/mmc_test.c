@@ -17,12 +17,15 @@
  *   mmc.host:sdhost|sdhci	the controller that must drive it
  *   mmc.dma:1|0		its data moves by DMA (the SDHOST's engine, sdhci-pci's
  *			ADMA2), or never
+ *   mmc.iommu:1|0	(optional) whether that DMA must go through an IOMMU
+ *			domain (sdhci-pci behind VT-d or SMMUv3)
  * After the run the host checks the pattern at both ends of the card
  * (sd_check: tools/check-disk-pattern).
  */
 #include "drivers/block/blk.h"
 #include "drivers/block/blk_pattern.h"
 #include "drivers/mmc/mmc.h"
+#include "kernel/device.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/random.h"
 #include "kernel/lib/string.h"
@@ -93,6 +96,13 @@ static void card_is_the_one_promised(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, promise);
 	KUNIT_EXPECT_EQ(test, strncmp(host->name, want_host, strlen(want_host)), 0);
 	KUNIT_EXPECT_EQ(test, host->name[strlen(want_host)], '@');
+	/* Behind an IOMMU the host's DMA must go through its domain. */
+	if (kunit_expectation("mmc.iommu")) {
+		bool behind = promised_number(test, "mmc.iommu") == 1;
+
+		KUNIT_ASSERT_NOT_NULL(test, host->dma_dev);
+		KUNIT_EXPECT_EQ(test, host->dma_dev->domain != NULL, behind);
+	}
 	KUNIT_EXPECT_EQ(test, host->width, 4U);
 	KUNIT_EXPECT_GT(test, host->clock_hz, 400000U);
 	KUNIT_EXPECT_LE(test, host->clock_hz, 50000000U);
