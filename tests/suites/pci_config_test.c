@@ -339,11 +339,93 @@ static void bridges_and_bars(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, find(0x1111, 0x0001));
 }
 
+/* ---------------------------------------------------------------- drivers */
+
+void pci_bind_drivers(void);	/* drivers/pci/pci.c, as pci_init.c calls it */
+
+/* What the class-matching driver was offered, on the fake host only
+ * (segment 0xfe; in the kernel real devices are on the list too). */
+static struct pci_dev *offered[8];
+static unsigned int nr_offered;
+
+static int offered_probe(struct pci_dev *pdev)
+{
+	if (pdev->segment == 0xfe && nr_offered < ARRAY_SIZE(offered))
+		offered[nr_offered++] = pdev;
+	return -ENODEV;			/* never bound: the host is removed */
+}
+
+/* xHCI by class (any vendor, any device), and one device by its ID. The
+ * class is one no driver of this kernel takes (sdhci_pci takes 08.05). */
+static const struct pci_device_id offered_ids[] = {
+	{ .vendor = PCI_ANY_ID, .device = PCI_ANY_ID,
+	  .class = 0x0c0330, .class_mask = 0xffffff },
+	{ .vendor = 0x5555, .device = 0x0002 },
+	{ 0 },
+};
+
+static struct pci_driver offered_driver = {
+	.name = "pci-config-test",
+	.id_table = offered_ids,
+	.probe = offered_probe,
+};
+
+static bool was_offered(struct pci_dev *p)
+{
+	for (unsigned int i = 0; i < nr_offered; i++)
+		if (offered[i] == p)
+			return true;
+	return false;
+}
+
+/* A driver's table matches by vendor and device, PCI_ANY_ID matching
+ * any, and by the class bits its mask selects (sdhci_pci: 08.05.xx). */
+static void drivers_match_by_id_and_class(struct kunit *test)
+{
+	static bool registered;
+	struct fake_space *fs = &fake_space;
+	struct pci_dev *a, *b, *c, *d;
+
+	memset(fs, 0, sizeof(*fs));
+	put32(fake_add(fs, 0, 1, 0, 0x5555, 0x0001, 0)->cfg + PCI_CLASS_REVISION,
+	      0x0c033001);			/* xHCI, revision 1 */
+	put32(fake_add(fs, 0, 2, 0, 0x5555, 0x0003, 0)->cfg + PCI_CLASS_REVISION,
+	      0x0c032000);			/* EHCI: another prog-if */
+	put32(fake_add(fs, 0, 3, 0, 0x5555, 0x0002, 0)->cfg + PCI_CLASS_REVISION,
+	      0x02000000);			/* a NIC, taken by its ID */
+	put32(fake_add(fs, 0, 4, 0, 0x6666, 0x0004, 0)->cfg + PCI_CLASS_REVISION,
+	      0x0c033000);			/* xHCI of another vendor */
+	struct pci_host *h = fake_host(fs, false);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_EXPECT_EQ(test, pci_scan_host(h), 4);
+	a = find(0x5555, 0x0001);
+	b = find(0x5555, 0x0003);
+	c = find(0x5555, 0x0002);
+	d = find(0x6666, 0x0004);
+	KUNIT_ASSERT_TRUE(test, a && b && c && d);
+	KUNIT_EXPECT_EQ(test, a->class, 0x0c0330u);
+	nr_offered = 0;
+	if (!registered) {
+		pci_register_driver(&offered_driver);	/* offers every device */
+		registered = true;
+	} else {
+		pci_bind_drivers();
+	}
+	KUNIT_EXPECT_TRUE(test, was_offered(a));
+	KUNIT_EXPECT_FALSE(test, was_offered(b));
+	KUNIT_EXPECT_TRUE(test, was_offered(c));
+	KUNIT_EXPECT_TRUE(test, was_offered(d));
+	KUNIT_EXPECT_EQ(test, nr_offered, 3u);
+	pci_host_remove(h);
+}
+
 static struct kunit_case pci_config_cases[] = {
 	KUNIT_CASE(mcfg_parsed),
 	KUNIT_CASE(bad_mcfg_rejected),
 	KUNIT_CASE(capabilities_walked),
 	KUNIT_CASE(bridges_and_bars),
+	KUNIT_CASE(drivers_match_by_id_and_class),
 	{}
 };
 
