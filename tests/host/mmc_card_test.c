@@ -32,6 +32,7 @@
  * wrong size) is a protocol violation, and every case ends with none.
  */
 #include "tests/host/host.h"
+#include "tests/suites/random_cuts.h"
 #include "tests/suites/mmc_regs.h"
 #include "tests/suites/test_arena.h"
 #include "drivers/block/blk.h"
@@ -816,20 +817,9 @@ static unsigned int plan(struct want *want, unsigned int k, bool write,
  * that ran on past a segment's end would read the wrong memory). */
 static void make_segments(struct prng *rng, struct io *io, unsigned int len)
 {
-	unsigned int cuts[5], n = 1 + (unsigned int)prng_below(rng, 4), k = 0;
+	unsigned int cuts[RANDOM_CUTS_MAX + 1], k = 0;
+	unsigned int n = random_cuts(rng, len, 1, cuts);
 
-	cuts[0] = 0;
-	for (unsigned int i = 1; i < n; i++)
-		cuts[i] = (unsigned int)prng_below(rng, len + 1);
-	cuts[n] = len;
-	for (unsigned int i = 1; i < n; i++)
-		for (unsigned int j = i + 1; j < n; j++)
-			if (cuts[j] < cuts[i]) {
-				unsigned int t = cuts[i];
-
-				cuts[i] = cuts[j];
-				cuts[j] = t;
-			}
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned int l = cuts[i + 1] - cuts[i];
 		uint8_t *base;

@@ -33,6 +33,7 @@
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
 #include "mm/vmalloc.h"
+#include "tests/suites/random_cuts.h"
 
 /* The pattern the host checks: 1024 sectors at each end of the card, the
  * first pair beyond PART_LAYOUT's last partition (which ends at sector
@@ -171,22 +172,10 @@ out:
 static unsigned int cut_segments(struct prng *rng, uint8_t *buf, unsigned int len,
 				 struct blk_segment *segs)
 {
-	unsigned int cuts[5], n = 1 + prng_below(rng, 4), nsegs = 0;
 	unsigned int align = prng_below(rng, 2) ? 4 : 1;
+	unsigned int cuts[RANDOM_CUTS_MAX + 1], nsegs = 0;
+	unsigned int n = random_cuts(rng, len, align, cuts);
 
-	cuts[0] = 0;
-	for (unsigned int i = 1; i < n; i++)
-		cuts[i] = prng_below(rng, len / align) * align;
-	cuts[n] = len;
-	/* sort the inner cuts (n is at most 4) */
-	for (unsigned int i = 1; i < n; i++)
-		for (unsigned int j = i + 1; j < n; j++)
-			if (cuts[j] < cuts[i]) {
-				unsigned int t = cuts[i];
-
-				cuts[i] = cuts[j];
-				cuts[j] = t;
-			}
 	for (unsigned int i = 0; i < n; i++) {
 		uint8_t *p = buf + cuts[i];
 
