@@ -20,6 +20,7 @@
 #include "drivers/mmc/mmc.h"
 #include "drivers/mmc/sdhci.h"
 #include "kernel/errno.h"
+#include "kernel/lib/vsprintf.h"
 #include "kernel/printk.h"
 #include "mm/kmalloc.h"
 #include <arch/mmio.h>
@@ -143,20 +144,55 @@ static void add_sdhost(const struct fdt *dt, int node, const struct fdt_reg *reg
 	}
 }
 
+/* A device-tree SDHCI and the device its DMA goes as. */
+struct sdhci_fdt {
+	struct sdhci h;
+	struct device dev;
+};
+
+/*
+ * The Pi 4's EMMC2 does ADMA2: its device sees RAM through its own bus's
+ * window (emmc2bus: the first GiB only) and does not snoop the caches.
+ * The Pi 3's Arasan is left without (its DMA is not usable: the firmware
+ * trees and Linux drive it by PIO or the DMA engine). Written from the
+ * trees; no Pi 4 has run it (QEMU 7.2 has none).
+ */
+static void sdhci_fdt_dma(const struct fdt *dt, int node, struct sdhci_fdt *s)
+{
+	struct fdt_dma_range win;
+	char err[96] = "";
+
+	if (fdt_dma_range(dt, node, &win, err, sizeof(err)) < 0) {
+		pr_err("mmc: %s: no DMA: %s\n", s->h.name, err);
+		return;
+	}
+	dma_device_init(&s->dev, s->h.name);
+	s->dev.dma_mask = DMA_BIT_MASK(32);
+	s->dev.coherent_dma_mask = DMA_BIT_MASK(32);
+	if (win.translated)
+		dma_device_set_window(&s->dev, win.cpu, win.bus, win.size);
+	dma_device_set_noncoherent(&s->dev);
+	s->h.mmc.dma_dev = &s->dev;
+}
+
 static void add_sdhci(const struct fdt *dt, int node, const struct fdt_reg *reg,
 		      bool bcm2835_pins)
 {
-	struct sdhci *h = kzalloc(sizeof(*h), GFP_KERNEL);
+	struct sdhci_fdt *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	struct sdhci *h = s ? &s->h : NULL;
 	void *regs = ioremap(reg->base, 0x100);
 	const char *from;
 	unsigned int hz;
 	char err[128];
 
-	if (!h || !regs) {
+	if (!s || !regs) {
 		pr_err("mmc: sdhci@%llx: no memory\n", (unsigned long long)reg->base);
-		kfree(h);
+		kfree(s);
 		return;
 	}
+	ksnprintf(h->name, sizeof(h->name), "sdhci@%llx", (unsigned long long)reg->base);
+	if (!bcm2835_pins)
+		sdhci_fdt_dma(dt, node, s);
 	if (bcm2835_pins)
 		route_sd_pins(dt, GPIO_ALT3);
 	/* The base clock: the capabilities register's when it has one (QEMU),
@@ -165,11 +201,11 @@ static void add_sdhci(const struct fdt *dt, int node, const struct fdt_reg *reg,
 		      0, &from);
 	if (sdhci_setup(h, regs, reg->base, hz, err, sizeof(err))) {
 		pr_info("mmc: sdhci@%llx: %s\n", (unsigned long long)reg->base, err);
-		kfree(h);
+		kfree(s);
 		return;
 	}
 	if (mmc_add_host(&h->mmc))
-		kfree(h);
+		kfree(s);
 }
 
 void mmc_init(const struct boot_info *bi)

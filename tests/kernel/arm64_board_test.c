@@ -197,6 +197,35 @@ static void mailbox_found_in_the_pi_trees(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, l.dma_limit, 0x40000000ULL);
 }
 
+/* The DMA windows of the Pi trees' SD controllers: the Pi 3's SDHOST on
+ * the soc bus (the VideoCore alias, 1008 MiB), the Pi 4's EMMC2 on its
+ * own bus (the first GiB only, 30 bits), its registers where Linux has
+ * them. */
+static void sd_controllers_dma_windows(struct kunit *test)
+{
+	struct fdt_dma_range r;
+	struct fdt_reg reg;
+	int node;
+
+	KUNIT_ASSERT_EQ(test, open_tree(arm64_dtb_rpi3, arm64_dtb_rpi3_end), 0);
+	node = fdt_node_by_compatible(&fdt, -1, "brcm,bcm2835-sdhost");
+	KUNIT_ASSERT_GE(test, node, 0);
+	KUNIT_ASSERT_EQ(test, fdt_dma_range(&fdt, node, &r, err, sizeof(err)), 0);
+	KUNIT_EXPECT_TRUE(test, r.translated);
+	KUNIT_EXPECT_EQ(test, r.bus, 0xc0000000ULL);
+	KUNIT_EXPECT_EQ(test, r.cpu, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.size, 0x3f000000ULL);
+	KUNIT_ASSERT_EQ(test, open_tree(arm64_dtb_rpi4, arm64_dtb_rpi4_end), 0);
+	node = fdt_node_by_compatible(&fdt, -1, "brcm,bcm2711-emmc2");
+	KUNIT_ASSERT_GE(test, node, 0);
+	KUNIT_ASSERT_EQ(test, fdt_get_reg_phys(&fdt, node, 0, &reg, err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, reg.base, 0xfe340000ULL);
+	KUNIT_ASSERT_EQ(test, fdt_dma_range(&fdt, node, &r, err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, r.bus, 0xc0000000ULL);
+	KUNIT_EXPECT_EQ(test, r.cpu, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.size, 0x40000000ULL);
+}
+
 static struct kunit_case arm64_board_cases[] = {
 	KUNIT_CASE(rpi4_tree_gives_the_pi4_board),
 	KUNIT_CASE(rpi4_tree_memory_map),
@@ -205,6 +234,7 @@ static struct kunit_case arm64_board_cases[] = {
 	KUNIT_CASE(no_tree_defaults_by_cpu),
 	KUNIT_CASE(atag_list_from_qemu_raspi3b),
 	KUNIT_CASE(mailbox_found_in_the_pi_trees),
+	KUNIT_CASE(sd_controllers_dma_windows),
 	{}
 };
 
