@@ -12,6 +12,7 @@
 #include "mm/memblock.h"
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
+#include "kernel/cmdline.h"
 #include <arch/page.h>
 
 static struct memblock_region memblock_memory_init[INIT_MEMBLOCK_REGIONS];
@@ -593,6 +594,73 @@ static int reserve_named(struct memblock *mb, const char *what,
 	return 0;
 }
 
+/* mem=SIZE (Linux's): use at most SIZE bytes of RAM, the lowest. 0: all. */
+static phys_addr_t mem_limit;
+
+phys_addr_t memblock_mem_limit(void)
+{
+	return mem_limit;
+}
+
+static int set_mem_limit(const char *value)
+{
+	uint64_t n;
+
+	if (!parse_u64(value, &n, true) || n < (16ULL << 20)) {
+		pr_err("memblock: mem=%s: expected a size of at least 16M "
+		       "(as 256M or 1G)\n", value ? value : "");
+		return -1;
+	}
+	mem_limit = ALIGN_DOWN((phys_addr_t)n, PAGE_SIZE);
+	return 0;
+}
+KERNEL_PARAM("mem", set_mem_limit, "use at most this much RAM, the lowest, as Linux's mem= (256M, 1G): a small machine on a big board");
+
+/* The end of what the loader put in RAM for us (image, boot information,
+ * modules, device tree): mem= never cuts below it. */
+static phys_addr_t loaded_end(const struct boot_info *bi)
+{
+	phys_addr_t end = max(bi->kernel_end, bi->info_end);
+
+	for (unsigned int i = 0; i < bi->nr_modules && i < BOOT_MAX_MODULES; i++)
+		end = max(end, (phys_addr_t)(bi->modules[i].base + bi->modules[i].size));
+	if (bi->dtb && bi->dtb_size)
+		end = max(end, (phys_addr_t)(bi->dtb + bi->dtb_size));
+	return ALIGN_UP(end, PAGE_SIZE);
+}
+
+int memblock_apply_mem_limit_in(struct memblock *mb, const struct boot_info *bi,
+				phys_addr_t limit)
+{
+	phys_addr_t total = 0, cut = 0, all;
+
+	if (!limit)
+		return 0;
+	for (unsigned long i = 0; i < mb->memory.cnt && !cut; i++) {
+		const struct memblock_region *r = &mb->memory.regions[i];
+
+		if (total + r->size > limit)
+			cut = r->base + (limit - total);
+		total += r->size;
+	}
+	if (!cut)
+		return 0;		/* no more memory than the limit */
+	all = memblock_phys_mem_size_in(mb);
+	if (loaded_end(bi) > cut) {
+		pr_info("memblock: mem=: what the loader put in RAM ends at "
+			"%#llx, above the limit: kept up to there\n",
+			(unsigned long long)loaded_end(bi));
+		cut = loaded_end(bi);
+	}
+	if (memblock_remove_in(mb, cut, PHYS_ADDR_MAX - cut))
+		return -1;
+	pr_info("memblock: mem=: using %llu MiB of %llu MiB; RAM from %#llx "
+		"up left out\n",
+		(unsigned long long)(memblock_phys_mem_size_in(mb) >> 20),
+		(unsigned long long)(all >> 20), (unsigned long long)cut);
+	return 0;
+}
+
 int memblock_add_boot_info_in(struct memblock *mb, const struct boot_info *bi)
 {
 	int ret = 0;
@@ -884,5 +952,9 @@ int memblock_check(void)
 
 int memblock_add_boot_info(const struct boot_info *bi)
 {
-	return memblock_add_boot_info_in(&memblock, bi);
+	int ret = memblock_add_boot_info_in(&memblock, bi);
+
+	if (memblock_apply_mem_limit_in(&memblock, bi, mem_limit))
+		ret = -1;
+	return ret;
 }

@@ -154,6 +154,20 @@ int memblock_check(void);
  * anything did not fit (printed; what did fit stays recorded).
  */
 int memblock_add_boot_info(const struct boot_info *bi);
+/*
+ * mem=SIZE on the command line (Linux's): memblock_add_boot_info keeps
+ * only the lowest SIZE bytes of the usable RAM (never cutting below what
+ * the loader put there: the image, the boot information, the modules,
+ * the device tree) and says so. For a small machine on a big board: the
+ * Raspberry Pi tests run their swap case on 128 MiB of the Pi's 1 GiB.
+ * memblock_mem_limit: the limit (0: none). memblock_apply_mem_limit_in:
+ * the cut itself, on any memblock (tests), after the boot information's
+ * ranges are in. 0 or -1.
+ */
+phys_addr_t memblock_mem_limit(void);
+struct memblock;
+int memblock_apply_mem_limit_in(struct memblock *mb, const struct boot_info *bi,
+				phys_addr_t limit);
 
 /* ---- instance forms: the same contracts on a private memblock ---- */
 int memblock_add_in(struct memblock *mb, phys_addr_t base, phys_addr_t size);

@@ -457,6 +457,40 @@ static void kernel_image_over_firmware_ranges_is_memory(struct kunit *test)
 	EXPECT_RSV(test, mb, { 0x100000, 0x89c000 });
 }
 
+/*
+ * mem=: the lowest bytes of usable RAM up to the limit, across a hole;
+ * never below what the loader put there (here a module at 129 MiB); a
+ * limit above the RAM there is changes nothing.
+ */
+static void mem_limit_keeps_the_lowest_ram(struct kunit *test)
+{
+	static struct boot_info bi;
+	struct memblock *mb = MB(test);
+
+	memset(&bi, 0, sizeof(bi));
+	bi.mem[0] = (struct boot_mem_range){ 0x0, 0x4000000, BOOT_MEM_USABLE };
+	bi.mem[1] = (struct boot_mem_range){ 0x8000000, 0x8000000, BOOT_MEM_USABLE };
+	bi.nr_mem = 2;
+	bi.kernel_start = 0x80000;
+	bi.kernel_end = 0x200000;
+	KUNIT_EXPECT_EQ(test, memblock_add_boot_info_in(mb, &bi), 0);
+	KUNIT_EXPECT_EQ(test, memblock_apply_mem_limit_in(mb, &bi, 96ULL << 20), 0);
+	EXPECT_MEM(test, mb, { 0x0, 0x4000000 }, { 0x8000000, 0x2000000 });
+
+	memblock_init(mb, mb->memory.regions, MB_CAP, mb->reserved.regions, MB_CAP);
+	memset(&bi.modules, 0, sizeof(bi.modules));
+	bi.modules[0] = (struct boot_module){ .base = 0x8100000, .size = 0x100000 };
+	bi.nr_modules = 1;
+	KUNIT_EXPECT_EQ(test, memblock_add_boot_info_in(mb, &bi), 0);
+	KUNIT_EXPECT_EQ(test, memblock_apply_mem_limit_in(mb, &bi, 16ULL << 20), 0);
+	EXPECT_MEM(test, mb, { 0x0, 0x4000000 }, { 0x8000000, 0x200000 });
+	memblock_init(mb, mb->memory.regions, MB_CAP, mb->reserved.regions, MB_CAP);
+	KUNIT_EXPECT_EQ(test, memblock_add_boot_info_in(mb, &bi), 0);
+	/* more than there is */
+	KUNIT_EXPECT_EQ(test, memblock_apply_mem_limit_in(mb, &bi, 1ULL << 30), 0);
+	EXPECT_MEM(test, mb, { 0x0, 0x4000000 }, { 0x8000000, 0x8000000 });
+}
+
 static void boot_info_import(struct kunit *test)
 {
 	static struct boot_info bi;	/* big: not on a kernel stack */
@@ -546,6 +580,7 @@ static struct kunit_case memblock_cases[] = {
 	KUNIT_CASE(full_array_loses_nothing),
 	KUNIT_CASE(nomap_is_memory_but_never_free),
 	KUNIT_CASE(boot_info_import),
+	KUNIT_CASE(mem_limit_keeps_the_lowest_ram),
 	KUNIT_CASE(kernel_image_over_firmware_ranges_is_memory),
 	KUNIT_CASE(global_instance_is_consistent),
 	{}
