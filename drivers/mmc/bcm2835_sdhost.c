@@ -143,75 +143,49 @@ static int wait_transfer_end(struct bcm2835_sdhost *h, uint64_t end)
 	return status_error(rd(h, SDHSTS), true);
 }
 
-/* Can the engine take every piece of the data this command moves (its
- * next blocks*blksz bytes from the iterator's place)? Words only. */
-static bool dma_fits(const struct mmc_data *d)
-{
-	unsigned int left = d->blocks * d->blksz, i = d->sg_i, off = d->sg_off;
-
-	for (; left && i < d->sg_len; i++, off = 0) {
-		unsigned int n = d->sg[i].len - off;
-
-		if (n > left)
-			n = left;
-		if (((uintptr_t)d->sg[i].addr + off) % 4 || n % 4)
-			return false;
-		left -= n;
-	}
-	return !left;
-}
-
 /*
- * The data by DMA: each piece mapped for the SDHOST's device, one control
- * block each, between it and the FIFO's bus address, paced by the
- * SDHOST's DREQ; the iterator then moved past them, as PIO would.
+ * The data by DMA (pieces: mmc_data_dma_pieces, n of them): each mapped
+ * for the SDHOST's device, one control block each, between it and the
+ * FIFO's bus address, paced by the SDHOST's DREQ; the iterator then moved
+ * past them (end_i, end_off), as PIO would.
  */
-static int dma_data(struct bcm2835_sdhost *h, struct mmc_data *d, uint64_t end)
+static int dma_data(struct bcm2835_sdhost *h, struct mmc_data *d,
+		    const struct mmc_sg *pieces, unsigned int n,
+		    unsigned int end_i, unsigned int end_off, uint64_t end)
 {
 	enum dma_data_direction dir = d->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
-	struct bcm2835_dma_xfer x[MMC_MAX_SG] = { { 0 } };
-	dma_addr_t addr[MMC_MAX_SG];
-	unsigned int lens[MMC_MAX_SG];
-	unsigned int left = d->blocks * d->blksz, n = 0;
-	unsigned int timeout_ms = d->timeout_ms * d->blocks;
-	int err;
+	const uint32_t ti = BCM2835_TI_WAIT_RESP | BCM2835_TI_PERMAP(BCM2835_DREQ_SDHOST) |
+		(d->write ? BCM2835_TI_SRC_INC | BCM2835_TI_DEST_DREQ
+			  : BCM2835_TI_DEST_INC | BCM2835_TI_SRC_DREQ);
+	struct bcm2835_dma_xfer x[MMC_MAX_SG];
+	unsigned int mapped = 0;
+	int err = 0;
 
-	while (left && d->sg_i < d->sg_len && n < MMC_MAX_SG) {
-		struct mmc_sg *sg = &d->sg[d->sg_i];
-		unsigned int len = sg->len - d->sg_off;
-		void *p = (uint8_t *)sg->addr + d->sg_off;
+	for (; mapped < n; mapped++) {
+		dma_addr_t a = dma_map_single(&h->dev, pieces[mapped].addr,
+					      pieces[mapped].len, dir);
 
-		if (len > left)
-			len = left;
-		lens[n] = len;
-		addr[n] = dma_map_single(&h->dev, p, len, dir);
-		if (dma_mapping_error(&h->dev, addr[n])) {
+		if (dma_mapping_error(&h->dev, a)) {
 			err = -ENOMEM;
-			goto unmap;
+			break;
 		}
-		x[n] = d->write ?
-			(struct bcm2835_dma_xfer){ .src = addr[n], .dst = h->fifo_bus,
-				.len = len, .ti = BCM2835_TI_SRC_INC | BCM2835_TI_DEST_DREQ |
-				BCM2835_TI_WAIT_RESP | BCM2835_TI_PERMAP(BCM2835_DREQ_SDHOST) } :
-			(struct bcm2835_dma_xfer){ .src = h->fifo_bus, .dst = addr[n],
-				.len = len, .ti = BCM2835_TI_DEST_INC | BCM2835_TI_SRC_DREQ |
-				BCM2835_TI_WAIT_RESP | BCM2835_TI_PERMAP(BCM2835_DREQ_SDHOST) };
-		n++;
-		left -= len;
-		d->sg_off += len;
-		if (d->sg_off == sg->len) {
-			d->sg_i++;
-			d->sg_off = 0;
-		}
+		x[mapped] = (struct bcm2835_dma_xfer){
+			.src = d->write ? a : h->fifo_bus,
+			.dst = d->write ? h->fifo_bus : a,
+			.len = pieces[mapped].len, .ti = ti,
+		};
 	}
-	err = left ? -EINVAL : bcm2835_dma_run(h->dma, x, n, timeout_ms);
-unmap:
-	while (n--)
-		dma_unmap_single(&h->dev, addr[n], lens[n], dir);
+	if (!err)
+		err = bcm2835_dma_run(h->dma, x, n, d->timeout_ms * d->blocks);
+	while (mapped--)
+		dma_unmap_single(&h->dev, d->write ? x[mapped].src : x[mapped].dst,
+				 pieces[mapped].len, dir);
 	if (err) {
 		h->mmc.status = rd(h, SDHSTS) | rd(h, SDEDM) << 16;
 		return err;
 	}
+	d->sg_i = end_i;
+	d->sg_off = end_off;
 	return wait_transfer_end(h, end);
 }
 
@@ -260,6 +234,8 @@ static int sdhost_request(struct mmc_host *mmc, struct mmc_command *cmd)
 	struct mmc_data *d = cmd->data;
 	uint32_t c = cmd->opcode & 0x3f;
 	uint64_t end = clock_ns() + (uint64_t)CMD_TIMEOUT_MS * 1000000;
+	struct mmc_sg pieces[MMC_MAX_SG];
+	unsigned int n, end_i = 0, end_off = 0;
 	uint32_t v;
 	int err;
 
@@ -313,9 +289,10 @@ static int sdhost_request(struct mmc_host *mmc, struct mmc_command *cmd)
 	}
 	if (!d)
 		return 0;
-	if (h->dma && dma_fits(d)) {
+	if (h->dma && (n = mmc_data_dma_pieces(d, pieces, MMC_MAX_SG, &end_i,
+						&end_off))) {
 		mmc->nr_dma++;
-		err = dma_data(h, d, clock_ns() +
+		err = dma_data(h, d, pieces, n, end_i, end_off, clock_ns() +
 			       (uint64_t)d->timeout_ms * d->blocks * 1000000);
 	} else {
 		mmc->nr_pio++;

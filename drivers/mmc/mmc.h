@@ -123,6 +123,19 @@ struct mmc_command {
 uint32_t mmc_data_next_word(struct mmc_data *d);
 void mmc_data_put_word(struct mmc_data *d, uint32_t w);
 
+/*
+ * DMA for hosts: the memory this command moves (the next blocks*blksz
+ * bytes from the iterator's place) as at most max pieces in out, each
+ * 4-byte aligned in address and length, as the DMA engines here move
+ * words. Returns the number of pieces, or 0 when the data does not fit
+ * that (a piece unaligned, more than max: the host then uses PIO);
+ * *end_i, *end_off: the iterator's place after the transfer, for the
+ * host to set once the DMA has moved the data.
+ */
+unsigned int mmc_data_dma_pieces(const struct mmc_data *d, struct mmc_sg *out,
+				 unsigned int max, unsigned int *end_i,
+				 unsigned int *end_off);
+
 struct mmc_host;
 struct device;
 

@@ -60,6 +60,30 @@ void mmc_data_put_word(struct mmc_data *d, uint32_t w)
 	}
 }
 
+unsigned int mmc_data_dma_pieces(const struct mmc_data *d, struct mmc_sg *out,
+				 unsigned int max, unsigned int *end_i,
+				 unsigned int *end_off)
+{
+	unsigned int left = d->blocks * d->blksz, n = 0;
+	unsigned int i = d->sg_i, off = d->sg_off;
+
+	for (; left && i < d->sg_len; i++, off = 0) {
+		uint8_t *p = (uint8_t *)d->sg[i].addr + off;
+		unsigned int len;
+
+		if (off >= d->sg[i].len)
+			continue;		/* used up */
+		len = min(d->sg[i].len - off, left);
+		if ((((uintptr_t)p | len) & 3) || n == max)
+			return 0;
+		out[n++] = (struct mmc_sg){ p, len };
+		left -= len;
+		*end_i = i;
+		*end_off = off + len;
+	}
+	return left ? 0 : n;
+}
+
 /* ------------------------------------------------------------ commands */
 
 static const char *host_name(const struct mmc_host *host)

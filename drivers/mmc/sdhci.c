@@ -248,35 +248,6 @@ struct adma_map {
 	unsigned int end_i, end_off;	/* the iterator after the transfer */
 };
 
-/*
- * Whether ADMA2 can take d's bytes from the iterator's place on: every
- * piece 4-byte aligned in address and length (the 32-bit descriptor's
- * rule, kept for both), at most ADMA_PIECES pieces and ADMA_DESCS
- * descriptors. Sets the iterator's place after the transfer.
- */
-static bool adma_fits(const struct mmc_data *d, struct adma_map *m)
-{
-	unsigned int left = d->blocks * d->blksz, n = 0, descs = 0;
-	unsigned int i = d->sg_i, off = d->sg_off;
-
-	for (; left && i < d->sg_len; i++, off = 0) {
-		unsigned int len;
-
-		if (off >= d->sg[i].len)
-			continue;
-		len = min(d->sg[i].len - off, left);
-		if ((((uintptr_t)d->sg[i].addr + off) | len) & 3)
-			return false;
-		descs += (len + ADMA_MAX_LEN - 1) / ADMA_MAX_LEN;
-		if (++n > ADMA_PIECES || descs > ADMA_DESCS)
-			return false;
-		left -= len;
-		m->end_i = i;
-		m->end_off = off + len;
-	}
-	return left == 0;
-}
-
 static void put_desc(struct sdhci *h, unsigned int i, uint64_t addr,
 		     unsigned int len)
 {
@@ -310,22 +281,23 @@ static void adma_unmap(struct sdhci *h, struct adma_map *m)
 static int adma_prepare(struct sdhci *h, struct mmc_data *d, struct adma_map *m)
 {
 	struct device *dev = h->mmc.dma_dev;
-	unsigned int left = d->blocks * d->blksz, nd = 0;
-	unsigned int i = d->sg_i, off = d->sg_off;
+	struct mmc_sg pieces[ADMA_PIECES];
+	unsigned int n, nd = 0, descs = 0;
 
 	m->n = 0;
 	m->table_len = 0;
 	m->dir = d->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
-	if (!adma_fits(d, m))
+	/* Words (the 32-bit descriptor's rule, kept for both), and no more
+	 * descriptors than the table holds. */
+	n = mmc_data_dma_pieces(d, pieces, ADMA_PIECES, &m->end_i, &m->end_off);
+	for (unsigned int i = 0; i < n; i++)
+		descs += (pieces[i].len + ADMA_MAX_LEN - 1) / ADMA_MAX_LEN;
+	if (!n || descs > ADMA_DESCS)
 		return -EINVAL;
-	for (; left; i++, off = 0) {
-		unsigned int len;
-		dma_addr_t a;
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int len = pieces[i].len;
+		dma_addr_t a = dma_map_single(dev, pieces[i].addr, len, m->dir);
 
-		if (off >= d->sg[i].len)
-			continue;
-		len = min(d->sg[i].len - off, left);
-		a = dma_map_single(dev, (uint8_t *)d->sg[i].addr + off, len, m->dir);
 		if (dma_mapping_error(dev, a))
 			goto fail;
 		m->piece[m->n].addr = a;
@@ -335,7 +307,6 @@ static int adma_prepare(struct sdhci *h, struct mmc_data *d, struct adma_map *m)
 			goto misfit;
 		for (unsigned int done = 0; done < len; done += ADMA_MAX_LEN)
 			put_desc(h, nd++, a + done, min(len - done, ADMA_MAX_LEN));
-		left -= len;
 	}
 	((uint32_t *)((uint8_t *)h->adma_table + (nd - 1) * ADMA_DESC_SIZE(h)))[0] |=
 		ADMA_END;
