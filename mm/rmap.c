@@ -229,6 +229,8 @@ int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 	}
 	if (!rwc->anon_vma)
 		put_anon_vma(av);
+	if (busy)
+		count_vm_event(RMAP_BUSY);
 	if (!r && busy)
 		r = -EAGAIN;
 	return r;
@@ -365,6 +367,8 @@ static int rmap_walk_file(struct page *page, struct rmap_walk_control *rwc)
 			break;
 	}
 	spin_unlock(&mapping->i_mmap_lock);
+	if (busy)
+		count_vm_event(RMAP_BUSY);
 	if (!r && busy)
 		r = -EAGAIN;
 	return r;

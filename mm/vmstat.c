@@ -275,6 +275,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[SWAP_RA]	= "swap_ra",
 	[SWAP_RA_HIT]	= "swap_ra_hit",
 	[TLB_BATCH_FLUSH] = "tlb_batch_flush",
+	[RMAP_BUSY]	= "rmap_busy",
 	[PGMIGRATE_SUCCESS] = "pgmigrate_success",
 	[PGMIGRATE_FAIL] = "pgmigrate_fail",
 	[COMPACTSTALL] = "compact_stall",

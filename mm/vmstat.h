@@ -197,6 +197,11 @@ enum vm_event_item {
 	SWAP_RA_HIT,		/* of them, later used (their first lookup) */
 	TLB_BATCH_FLUSH,	/* TLB flushes reclaim owed for a batch of
 				 * unmapped pages (mm/rmap.h tlb_batch) */
+	RMAP_BUSY,		/* rmap walks that skipped a mapper whose mm
+				 * lock was held (a process in a fault): the
+				 * page could be neither judged nor unmapped.
+				 * Not in Linux, whose walks take page-table
+				 * locks (docs/mm/swap.md) */
 	PGMIGRATE_SUCCESS,	/* pages migrated (mm/migrate.h) */
 	PGMIGRATE_FAIL,		/* pages migrate_pages gave up on */
 	COMPACTSTALL,		/* allocations that entered direct compaction */
