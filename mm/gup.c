@@ -38,23 +38,55 @@ static struct page *get_user_page_locked(struct mm_struct *mm,
 
 	for (int tries = 0; tries < 4; tries++) {
 		uint64_t pte = 0;
-		phys_addr_t pa = pgtable_translate(&mm->arch.pgt, va, &pte,
-						   NULL);
-		unsigned int have = fmt->is_present(pte) ?
-			fmt->attrs_to_prot(fmt->leaf_attrs(pte)) : 0;
+		phys_addr_t pa;
+		unsigned int have;
 
+		/* The reference is taken while the PTE maps the page: reclaim
+		 * (which needs no mmap_lock) unmaps under the same lock. */
+		spin_lock(&mm->page_table_lock);
+		pa = pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+		have = fmt->is_present(pte) ?
+			fmt->attrs_to_prot(fmt->leaf_attrs(pte)) : 0;
 		if ((have & PROT_USER) && (!write || (have & PROT_WRITE))) {
 			struct page *page = pfn_to_page(PHYS_PFN(pa));
 
-			if (page && get_page_unless_zero(page))
+			if (page && get_page_unless_zero(page)) {
+				spin_unlock(&mm->page_table_lock);
 				return page;
+			}
+			spin_unlock(&mm->page_table_lock);
 			continue;
 		}
+		spin_unlock(&mm->page_table_lock);
 		if (__handle_mm_fault(mm, va, write ? FAULT_WRITE :
 				      FAULT_READ) != VM_FAULT_DONE)
 			return NULL;
 	}
 	return NULL;
+}
+
+/*
+ * Pin page if va still maps it. Under the mmap_lock: a migrator of this
+ * page holds it too, so it sees the pin. Under page_table_lock, with the
+ * PTE there: reclaim, which unmaps under that lock and checks for pins
+ * there, either sees the pin or has unmapped the page first (then no
+ * pin: the caller looks again, and the fault brings the page back).
+ */
+static bool pin_if_mapped(struct mm_struct *mm, unsigned long va,
+			  struct page *page)
+{
+	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
+	uint64_t pte = 0;
+	phys_addr_t pa;
+	bool mapped;
+
+	spin_lock(&mm->page_table_lock);
+	pa = pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+	mapped = fmt->is_present(pte) && PHYS_PFN(pa) == page_to_pfn(page);
+	if (mapped)
+		__atomic_add_fetch(&page->_pincount, 1, __ATOMIC_ACQ_REL);
+	spin_unlock(&mm->page_table_lock);
+	return mapped;
 }
 
 /* May a long-term pin stay on this page? Not in a block CMA or an
@@ -117,13 +149,17 @@ long pin_user_pages(struct mm_struct *mm, unsigned long start,
 				goto undo;
 			}
 			if (pinnable(page)) {
-				/* Under the mmap_lock: a migrator of this
-				 * page holds it too, so it sees the pin. */
-				__atomic_add_fetch(&page->_pincount, 1,
-						   __ATOMIC_ACQ_REL);
+				bool pinned = pin_if_mapped(mm, va, page);
+
 				mmap_read_unlock(mm);
-				pages[i] = page;
-				break;
+				if (pinned) {
+					pages[i] = page;
+					break;
+				}
+				/* Reclaim unmapped it meanwhile: fault it
+				 * back and look again. */
+				put_page(page);
+				continue;
 			}
 			mmap_read_unlock(mm);
 			if (tries == PIN_MIGRATE_TRIES) {

@@ -15,17 +15,21 @@
  * mprotect, madvise); an address that must be aligned and is not gives
  * -EINVAL, as the man pages say.
  *
- * Locking: mm->mmap_lock (a sleeping lock, struct mutex: a fault in a
- * file mapping sleeps for I/O and for the page lock) serialises every
- * change to the VMAs and the page table of one mm, and faults. Linux's
+ * Locking (docs/mm/vm.md, "Locking"): mm->mmap_lock (a sleeping lock,
+ * struct mutex: a fault in a file mapping sleeps for I/O and for the page
+ * lock) serialises the changes to one mm's VMAs, and its faults. Linux's
  * mmap_lock is a reader/writer semaphore; here readers (faults, reports,
- * access_remote_vm) and writers (mmap, munmap, mprotect, brk, madvise)
- * alike take the one mutex, through mmap_read_lock/mmap_write_lock so the
- * intent is written down where a rwsem would later make the difference.
- * It may be taken only where sleeping is allowed (no spinlock held,
- * interrupts on); the scheduler never takes it, and reports that run
- * from a fault (describe_vma) only try it. Calls on different mms are
- * independent. Pages shared between mms (COW after fork, shared
+ * access_remote_vm, msync) and writers (mmap, munmap, mprotect, brk,
+ * madvise, fork, exit) alike take the one mutex, through mmap_read_lock /
+ * mmap_write_lock. The difference is real for one party, reclaim's rmap
+ * walks: they never take mmap_lock. They enter the mm's rmap gate
+ * (mm_rmap_enter), which only a writer closes, and change PTEs under
+ * mm->page_table_lock, as every other changer of a present PTE does. So
+ * reclaim can judge and unmap the pages of a process that is in a fault.
+ * mmap_lock may be taken only where sleeping is allowed (no spinlock
+ * held, interrupts on); the scheduler never takes it, and reports that
+ * run from a fault (describe_vma) only try it. Calls on different mms
+ * are independent. Pages shared between mms (COW after fork, shared
  * anonymous memory) are counted by their struct page refcount and
  * _mapcount; the rmap (mm/rmap.h) finds every PTE that maps one.
  */
@@ -158,6 +162,14 @@ struct vm_area_struct {
 struct mm_struct {
 	struct arch_mm arch;		/* the page table, ASID/PCID */
 	struct mutex mmap_lock;		/* see the header comment */
+	/* Linux's name. Held for every change to the page table's entries
+	 * (and its counts), and by an rmap visit for its look at a PTE:
+	 * a fault, a zap or msync and reclaim's try_to_unmap of the same
+	 * page cannot interleave. A spinlock: nothing sleeps under it. */
+	spinlock_t page_table_lock;
+	unsigned int rmap_walkers;	/* rmap walks inside (the gate) */
+	bool vmas_changing;		/* a writer closed the gate */
+	struct wait_queue_head rmap_wq;	/* the writer, for the last walk */
 	int users;			/* references: mmget() / mmput() */
 	int tlb_batched;		/* reclaim's TLB batches that owe this
 					 * mm a flush (mm/rmap.h tlb_batch) */
@@ -165,7 +177,8 @@ struct mm_struct {
 	unsigned long map_count;	/* VMAs */
 	unsigned long total_vm;		/* pages in all VMAs */
 	unsigned long committed;	/* pages counted in Committed_AS */
-	long rss[NR_MM_COUNTERS];	/* pages mapped, by type */
+	long rss[NR_MM_COUNTERS];	/* pages mapped, by type
+					 * (add_mm_counter; READ_ONCE) */
 	unsigned long start_brk, brk;	/* the heap: [start_brk, brk) */
 	unsigned long start_stack;	/* top of the initial stack */
 	unsigned long stack_limit;	/* RLIMIT_STACK, bytes */
@@ -194,14 +207,66 @@ static inline gfp_t fault_gfp(gfp_t gfp)
 	return current_fault_may_retry() ? gfp & ~__GFP_DIRECT_RECLAIM : gfp;
 }
 
+/*
+ * The rmap gate. An rmap walk (mm/rmap.c) that reaches mm through a VMA
+ * enters the gate instead of taking mmap_lock: inside, mm's VMAs and page
+ * tables stay as they are (only a writer changes or frees them, and a
+ * writer closes the gate and waits for the walks inside to leave). The
+ * walk looks at and changes PTEs under page_table_lock only, never
+ * sleeps inside, and leaves soon. false: a writer is at work (the walk
+ * counts the mm as busy).
+ */
+static inline bool mm_rmap_enter(struct mm_struct *mm)
+{
+	bool in;
+
+	spin_lock(&mm->page_table_lock);
+	in = !mm->vmas_changing;
+	if (in)
+		mm->rmap_walkers++;
+	spin_unlock(&mm->page_table_lock);
+	return in;
+}
+
+static inline void mm_rmap_exit(struct mm_struct *mm)
+{
+	spin_lock(&mm->page_table_lock);
+	/* Woken under the lock: the writer takes it once it sees no walk
+	 * inside, so this wake-up is over before it may free mm. */
+	if (!--mm->rmap_walkers && mm->vmas_changing)
+		wake_up(&mm->rmap_wq);
+	spin_unlock(&mm->page_table_lock);
+}
+
+/* Close the gate and wait for the walks inside (mmap_lock held); then
+ * VMAs may change and page tables go. Open it again after. */
+void mm_vmas_change_begin(struct mm_struct *mm);
+void mm_vmas_change_end(struct mm_struct *mm);
+
 /* Taking mm->mmap_lock (see the header comment: one mutex for both kinds
- * for now). Macros, so lock debugging names the caller's file:line. */
+ * of holder; a writer also closes the rmap gate). Lock debugging names
+ * the caller's file:line for the mutex. */
 #define mmap_read_lock(mm)	mutex_lock(&(mm)->mmap_lock)
 #define mmap_read_unlock(mm)	mutex_unlock(&(mm)->mmap_lock)
 #define mmap_read_trylock(mm)	mutex_trylock(&(mm)->mmap_lock)
-#define mmap_write_trylock(mm)	mutex_trylock(&(mm)->mmap_lock)
-#define mmap_write_lock(mm)	mutex_lock(&(mm)->mmap_lock)
-#define mmap_write_unlock(mm)	mutex_unlock(&(mm)->mmap_lock)
+#define mmap_write_lock(mm)	\
+	do { mutex_lock(&(mm)->mmap_lock); mm_vmas_change_begin(mm); } while (0)
+#define mmap_write_unlock(mm)	\
+	do { mm_vmas_change_end(mm); mutex_unlock(&(mm)->mmap_lock); } while (0)
+static inline bool mmap_write_trylock(struct mm_struct *mm)
+{
+	if (!mutex_trylock(&mm->mmap_lock))
+		return false;
+	mm_vmas_change_begin(mm);
+	return true;
+}
+
+/* mm->rss[member] += value: atomic, since reclaim's unmapping changes
+ * them beside a fault of the mm's own. */
+static inline void add_mm_counter(struct mm_struct *mm, int member, long value)
+{
+	__atomic_add_fetch(&mm->rss[member], value, __ATOMIC_RELAXED);
+}
 
 /* ---- lifetime */
 

@@ -5,6 +5,7 @@
  */
 #include "mm/page_idle.h"
 #include "mm/arch_mm.h"
+#include "mm/lru.h"
 #include "mm/page_alloc.h"
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
@@ -31,7 +32,8 @@ static int clear_young_one(unsigned long va, uint64_t *entry,
 	return 0;
 }
 
-/* Test and clear the accessed bit of the PTE at va in mm (its lock held);
+/* Test and clear the accessed bit of the PTE at va in mm (its
+ * page_table_lock held);
  * flush its TLB entry if it was set and flush says so (the MMU sets the
  * bit only when it walks the table, so a cached entry would hide the
  * next access). A format with no accessed bit: always "accessed". */
@@ -79,8 +81,11 @@ static bool page_idle_harvest(struct page *page, struct mm_struct *mm,
 	};
 	int r = rmap_walk(page, &rwc);
 
-	if (r == -EINVAL)	/* shared anonymous: only this mapping */
+	if (r == -EINVAL) {	/* shared anonymous: only this mapping */
+		spin_lock(&mm->page_table_lock);
 		ha.young = ptep_test_and_clear_young(mm, va, false);
+		spin_unlock(&mm->page_table_lock);
+	}
 	else if (r == -EAGAIN)	/* a busy mm may have used it (as reclaim) */
 		ha.young = true;
 	if (ha.young) {
@@ -133,6 +138,10 @@ static int collect_one(unsigned long va, uint64_t *entry, unsigned int level,
 		b->untracked++;
 		return 0;
 	}
+	/* Held: reclaim may unmap and free it once the walk lets go of
+	 * page_table_lock (reclaim needs no mmap_lock). */
+	if (!get_page_unless_zero(page))
+		return 0;
 	b->va[b->nr] = va;
 	b->page[b->nr] = page;
 	return ++b->nr == IDLE_BATCH;
@@ -152,11 +161,15 @@ static void for_each_mapped_page(struct mm_struct *mm, struct idle_batch *b,
 	while (va < TASK_SIZE) {
 		b->nr = 0;
 		b->next = TASK_SIZE;
+		spin_lock(&mm->page_table_lock);
 		if (!pgtable_walk(&mm->arch.pgt, va, TASK_SIZE - va,
 				  collect_one, b))
 			b->next = TASK_SIZE;	/* walked to the end */
-		for (unsigned int i = 0; i < b->nr; i++)
+		spin_unlock(&mm->page_table_lock);
+		for (unsigned int i = 0; i < b->nr; i++) {
 			fn(b->page[i], mm, b->va[i], arg);
+			put_page(b->page[i]);
+		}
 		va = b->next;
 	}
 }

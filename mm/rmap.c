@@ -119,7 +119,7 @@ void page_remove_rmap(struct page *page)
 		mod_node_page_state(page_pgdat(page), NR_FILE_MAPPED, -1);
 }
 
-/* Does the PTE at va of mm map page? (Caller holds mm->mmap_lock.) */
+/* Does the PTE at va of mm map page? (Caller holds mm->page_table_lock.) */
 static bool pte_maps(struct mm_struct *mm, unsigned long va, struct page *page)
 {
 	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
@@ -137,9 +137,10 @@ static int rmap_walk_file(struct page *page, struct rmap_walk_control *rwc);
 
 /*
  * An anonymous page's walk holds anon_vma->lock only to find the VMAs:
- * each one whose mm lock it gets (or the caller's own) is noted, the
- * lock is dropped, and rmap_one runs on the noted ones with only their
- * mm locks held - enough, since a VMA leaves its mm only under that lock.
+ * each one whose mm's rmap gate it enters (or the caller's own mm, whose
+ * lock it holds) is noted, the lock is dropped, and rmap_one runs on the
+ * noted ones inside their gates - enough, since a VMA leaves its mm only
+ * with the gate closed - each under its mm's page_table_lock.
  * rmap_one may flush TLBs (an IPI on x86_64): under the spinlock, every
  * other reclaimer of the same process spun behind each flush (four CPUs
  * reclaiming four memhogs' pages spent almost all their time there).
@@ -151,7 +152,7 @@ static int rmap_walk_file(struct page *page, struct rmap_walk_control *rwc);
 struct rmap_target {
 	struct vm_area_struct *vma;
 	unsigned long va;
-	bool mine;		/* the caller's own mm: not locked here */
+	bool mine;		/* the caller's own mm: gate not entered */
 };
 
 /* Does the caller hold mm's lock (locked_mm or the held set)? */
@@ -166,15 +167,22 @@ static bool rwc_holds(const struct rmap_walk_control *rwc,
 	return false;
 }
 
-/* Take mm's lock for a visit unless the caller holds it (*mine); false:
- * busy, or (a walk over a held set) not one of the set. */
+/* Enter mm's rmap gate for a visit (mm/mm.h) unless the caller holds its
+ * lock (*mine); false: a writer is changing its VMAs (busy), or (a walk
+ * over a held set) not one of the set. */
 static bool rwc_lock_mm(const struct rmap_walk_control *rwc,
 			struct mm_struct *mm, bool *mine)
 {
 	*mine = rwc_holds(rwc, mm);
 	if (*mine)
 		return true;
-	return !rwc->held && mmap_read_trylock(mm);
+	return !rwc->held && mm_rmap_enter(mm);
+}
+
+static void rwc_unlock_mm(struct mm_struct *mm, bool mine)
+{
+	if (!mine)
+		mm_rmap_exit(mm);
 }
 
 /* Is the PTE at va one rmap_one wants? */
@@ -183,6 +191,22 @@ static bool rwc_pte_ok(const struct rmap_walk_control *rwc,
 {
 	return rwc->any_pte || pte_maps(mm, va, page);
 }
+
+/* The look at one PTE, and rmap_one, under mm's page_table_lock: a fault
+ * of mm's own or a zap of the same PTE waits for it. */
+static int rwc_visit_pte(struct rmap_walk_control *rwc, struct page *page,
+			 struct vm_area_struct *vma, unsigned long va)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	int r = 0;
+
+	spin_lock(&mm->page_table_lock);
+	if (rwc_pte_ok(rwc, mm, va, page))
+		r = rwc->rmap_one(page, vma, va, rwc->arg);
+	spin_unlock(&mm->page_table_lock);
+	return r;
+}
+
 
 int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 {
@@ -220,12 +244,9 @@ int rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 	}
 	spin_unlock(&av->lock);
 	for (i = 0; i < n; i++) {
-		struct mm_struct *mm = t[i].vma->vm_mm;
-
-		if (!r && rwc_pte_ok(rwc, mm, t[i].va, page))
-			r = rwc->rmap_one(page, t[i].vma, t[i].va, rwc->arg);
-		if (!t[i].mine)
-			mmap_read_unlock(mm);
+		if (!r)
+			r = rwc_visit_pte(rwc, page, t[i].vma, t[i].va);
+		rwc_unlock_mm(t[i].vma->vm_mm, t[i].mine);
 	}
 	if (!rwc->anon_vma)
 		put_anon_vma(av);
@@ -327,8 +348,9 @@ static unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t idx)
 	return vma->vm_start + ((idx - vma->vm_pgoff) << PAGE_SHIFT);
 }
 
-/* One VMA of a walk: lock its mm (unless the caller holds it), check the
- * PTE maps page, call rmap_one. *busy when the mm's lock was held. */
+/* One VMA of a walk: enter its mm's gate (unless the caller holds its
+ * lock), check the PTE maps page, call rmap_one. *busy when the gate was
+ * closed. */
 static int rmap_visit(struct page *page, struct vm_area_struct *vma,
 		      struct rmap_walk_control *rwc, bool *busy)
 {
@@ -343,10 +365,8 @@ static int rmap_visit(struct page *page, struct vm_area_struct *vma,
 		*busy = true;
 		return 0;
 	}
-	if (rwc_pte_ok(rwc, mm, va, page))
-		r = rwc->rmap_one(page, vma, va, rwc->arg);
-	if (!mine)
-		mmap_read_unlock(mm);
+	r = rwc_visit_pte(rwc, page, vma, va);
+	rwc_unlock_mm(mm, mine);
 	return r;
 }
 
@@ -453,6 +473,11 @@ static int unmap_one(struct page *page, struct vm_area_struct *vma,
 		zap_file_pte(mm, va, page);
 		return 0;
 	}
+	/* Pinned since reclaim looked (pin_user_pages pins under this
+	 * page_table_lock, with the PTE still there): a device may write
+	 * it, so it stays mapped. */
+	if (page_maybe_dma_pinned(page))
+		return 1;
 	return zap_anon_pte_to_swap(mm, va, page, tlb) ? 1 : 0;
 }
 
@@ -590,9 +615,12 @@ void unmap_mapping_pages(struct address_space *mapping, pgoff_t start,
 
 			if (!vma_maps_mapping_range(vma, mapping, start, nr))
 				continue;
-			if (mmap_write_trylock(mm)) {
+			/* Read: zapping PTEs changes no VMA (and a writer
+			 * may not wait for rmap walks under this spinlock,
+			 * which a file walk holds throughout). */
+			if (mmap_read_trylock(mm)) {
 				zap_mapping_range(mm, mapping, start, nr);
-				mmap_write_unlock(mm);
+				mmap_read_unlock(mm);
 			} else if (mmget_not_zero(mm)) {
 				wait = mm;
 				break;
@@ -601,9 +629,9 @@ void unmap_mapping_pages(struct address_space *mapping, pgoff_t start,
 		}
 		spin_unlock(&mapping->i_mmap_lock);
 		if (wait) {
-			mmap_write_lock(wait);
+			mmap_read_lock(wait);
 			zap_mapping_range(wait, mapping, start, nr);
-			mmap_write_unlock(wait);
+			mmap_read_unlock(wait);
 			mmput(wait);
 		}
 	} while (wait);

@@ -2,8 +2,9 @@
  * tests/suites/rmap_test.c - the reverse map of anonymous pages
  * (mm/rmap.h): rmap_walk visits exactly the (mm, address) pairs whose
  * PTE maps the page, through a fork tree, after COW breaks, after munmap
- * of parts and VMA splits; busy mms are reported (-EAGAIN), a caller's
- * own locked mm is visited, a non-zero rmap_one stops the walk. Host and
+ * of parts and VMA splits; busy mms (a writer at work) are reported
+ * (-EAGAIN), a mapper holding its lock as a reader (a fault) is not busy,
+ * a caller's own locked mm is visited, a non-zero rmap_one stops the walk. Host and
  * kernel, on a private arena.
  */
 #include "tests/suites/test_arena.h"
@@ -164,6 +165,26 @@ static void fork_tree_and_cow_breaks(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, page_referenced(page, &flags), 1);
 		mmap_write_unlock(g);
 		KUNIT_EXPECT_EQ(test, page_referenced(page, &flags), 0);
+		unlock_page_wake(page);
+	}
+	/* A mapper in a fault holds its mmap_lock as a reader: that keeps
+	 * no rmap walk out (only a writer, who changes VMAs, closes the
+	 * gate), so reclaim can judge and unmap the pages of a process that
+	 * faults all the time. Before the gate, this was -EAGAIN and -1. */
+	{
+		unsigned long flags;
+
+		lock_page(page);
+		page_referenced(page, &flags);
+		peek(g, va);		/* (takes g's lock itself) */
+		mmap_read_lock(g);
+		KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), 0);
+		KUNIT_EXPECT_EQ(test, v.n, 2);
+		KUNIT_EXPECT_TRUE(test, visited(&v, g, va));
+		/* g's use is seen, and the look clears it. */
+		KUNIT_EXPECT_EQ(test, page_referenced(page, &flags), 1);
+		KUNIT_EXPECT_EQ(test, page_referenced(page, &flags), 0);
+		mmap_read_unlock(g);
 		unlock_page_wake(page);
 	}
 	/* rmap_one's non-zero value stops the walk and is returned. */
