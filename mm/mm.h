@@ -196,11 +196,11 @@ struct mm_struct {
 /*
  * The gfp of a user page allocated inside a fault, with mmap_lock held.
  * In a user fault that may be retried (handle_mm_fault) the allocation
- * does not reclaim: reclaim's rmap could not unmap this process's pages,
- * nor those of other processes that hold their own lock in a fault, so
- * every faulting process would scan the others' pages in vain. It fails
- * instead, the fault returns VM_FAULT_OOM, and handle_mm_fault reclaims
- * with the lock dropped and tries again.
+ * does not reclaim: it fails, the fault returns VM_FAULT_OOM, and
+ * handle_mm_fault reclaims with the lock dropped and tries again, so the
+ * process's writers (munmap, fork) do not wait for reclaim. (Made when
+ * rmap walks needed mmap_lock and a reclaimer inside a fault could unmap
+ * nothing of any faulting process: docs/mm/swap.md.)
  */
 static inline gfp_t fault_gfp(gfp_t gfp)
 {

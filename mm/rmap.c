@@ -506,24 +506,30 @@ bool try_to_unmap_batch(struct page *page, struct tlb_batch *b)
 
 bool tlb_batch_add(struct tlb_batch *b, struct mm_struct *mm, unsigned long va)
 {
-	if (!b->mm) {
+	struct tlb_batch_mm *m = NULL;
+
+	for (unsigned int i = 0; i < b->nr_mms; i++)
+		if (b->mms[i].mm == mm)
+			m = &b->mms[i];
+	if (m) {
+		m->start = min(m->start, va);
+		m->end = max(m->end, va + PAGE_SIZE);
+	} else {
+		/* Full: flush this one now. Not by emptying the batch here:
+		 * the walk holds locks, and putting a batch's mm may be its
+		 * last reference (mmput sleeps). */
+		if (b->nr_mms == TLB_BATCH_MMS)
+			return false;
 		/* An mm whose last reference went is being torn down (mmput
-		 * waits for the lock the walk holds): flush it now. */
+		 * waits for the gate the walk is inside): flush it now. */
 		if (!mmget_not_zero(mm))
 			return false;
-		/* Under mm's lock: whoever takes it next sees the debt
-		 * (flush_tlb_batched_pending). */
+		/* Under mm's page_table_lock: whoever changes its PTEs next
+		 * sees the debt (flush_tlb_batched_pending). */
 		__atomic_add_fetch(&mm->tlb_batched, 1, __ATOMIC_RELEASE);
-		b->mm = mm;
-		b->start = va;
-		b->end = va + PAGE_SIZE;
-	} else if (b->mm == mm) {
-		b->start = min(b->start, va);
-		b->end = max(b->end, va + PAGE_SIZE);
-	} else {
-		/* Not here: the walk holds locks, and putting the batch's
-		 * mm may be its last reference (mmput sleeps). */
-		return false;
+		b->mms[b->nr_mms++] = (struct tlb_batch_mm){
+			.mm = mm, .start = va, .end = va + PAGE_SIZE,
+		};
 	}
 	b->nr++;
 	return true;
@@ -531,17 +537,18 @@ bool tlb_batch_add(struct tlb_batch *b, struct mm_struct *mm, unsigned long va)
 
 void tlb_batch_flush(struct tlb_batch *b)
 {
-	struct mm_struct *mm = b->mm;
+	for (unsigned int i = 0; i < b->nr_mms; i++) {
+		struct tlb_batch_mm *m = &b->mms[i];
 
-	if (!mm)
-		return;
-	/* The range, or (a wide one) the arch's whole-mm flush. */
-	arch_flush_tlb_mm_range(&mm->arch, b->start, b->end - b->start);
-	count_vm_event(TLB_BATCH_FLUSH);
-	__atomic_sub_fetch(&mm->tlb_batched, 1, __ATOMIC_RELEASE);
-	b->mm = NULL;
+		/* The range, or (a wide one) the arch's whole-mm flush. */
+		arch_flush_tlb_mm_range(&m->mm->arch, m->start,
+					m->end - m->start);
+		count_vm_event(TLB_BATCH_FLUSH);
+		__atomic_sub_fetch(&m->mm->tlb_batched, 1, __ATOMIC_RELEASE);
+		mmput(m->mm);
+	}
+	b->nr_mms = 0;
 	b->nr = 0;
-	mmput(mm);
 }
 
 void flush_tlb_batched_pending(struct mm_struct *mm)

@@ -20,13 +20,16 @@
  *
  * Locking. anon_vma->lock protects its VMA list. Lock order: mm->mmap_lock,
  * then anon_vma->lock (the fault path links VMAs under mmap_lock). A walk
- * holds anon_vma->lock and so may take an mm's lock only with a trylock:
- * a busy mm makes rmap_walk() return -EAGAIN after visiting the others
- * (the caller retries later, as Linux's try_to_unmap may fail); an mm the
- * caller already holds (rwc->locked_mm) is visited without locking.
+ * takes no mmap_lock: it enters each mm's rmap gate (mm_rmap_enter,
+ * mm/mm.h), closed only while a writer changes the mm's VMAs; a closed
+ * one makes rmap_walk() return -EAGAIN after visiting the others (the
+ * caller retries later, as Linux's try_to_unmap may fail); an mm the
+ * caller holds (rwc->locked_mm) is visited without the gate. Each visit
+ * holds the mm's page_table_lock, as every other change to a PTE does.
  *
- * Contract for swap and migration: rmap_one() is called with the visited
- * mm's lock held and the PTE at `address` mapping `page`; it may change
+ * Contract for swap and migration: rmap_one() is called inside the
+ * visited mm's gate (or with its lock held), under its page_table_lock,
+ * with the PTE at `address` mapping `page`; it must not sleep; it may change
  * that PTE through arch_mm_* (unmap, set a payload with
  * pgtable_set_nonpresent, map another page) and must keep the page's
  * _mapcount, _refcount and the mm's rss in step (page_remove_rmap(),
@@ -179,18 +182,26 @@ bool try_to_unmap(struct page *page);
  * entries at once but whose flush is added to b. Until tlb_batch_flush()
  * another CPU may still store through its old translation, so flush
  * before a page's data goes to I/O (struct swap_plug does, before each
- * submit) and before a page is freed or left unlocked for good. One mm at
- * a time: PTEs of another mm are flushed at once. The batch holds a
- * reference on the mm (mmget) until its flush.
+ * submit) and before a page is freed or left unlocked for good. Up to
+ * TLB_BATCH_MMS mms (reclaim's list mixes the pages of every process
+ * that runs; with one mm a batch, four memhogs on four CPUs sent twice
+ * the cross-CPU calls, each waiting ~1 ms for a vCPU the host had not
+ * scheduled); PTEs of one more are flushed at once. The batch holds a
+ * reference on each mm (mmget) until its flush.
  */
-struct tlb_batch {
-	struct mm_struct *mm;		/* NULL: nothing owed */
+#define TLB_BATCH_MMS	4
+struct tlb_batch_mm {
+	struct mm_struct *mm;
 	unsigned long start, end;	/* the VA range to flush */
+};
+struct tlb_batch {
+	unsigned int nr_mms;		/* 0: nothing owed */
+	struct tlb_batch_mm mms[TLB_BATCH_MMS];
 	unsigned int nr;		/* PTEs unmapped in it */
 };
 bool try_to_unmap_batch(struct page *page, struct tlb_batch *b);
-/* Owe the flush of mm's va to b; false (flush it now) if b holds
- * another mm. mm's lock held. */
+/* Owe the flush of mm's va to b; false (flush it now) if b is full.
+ * mm's page_table_lock held. */
 bool tlb_batch_add(struct tlb_batch *b, struct mm_struct *mm, unsigned long va);
 /* Flush what b owes and drop its mm reference (which may be the last:
  * sleeps; no spinlock held). */

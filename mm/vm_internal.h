@@ -67,19 +67,20 @@ void change_protection(struct vm_area_struct *vma, unsigned long start,
 /* Clear then set bits (the accessed and dirty bits: fmt->young_bit,
  * dirty_bit) of the level-1 entry mapping va, atomically against the
  * CPU's own updates; returns the entry as it was (0: nothing mapped).
- * No TLB flush: the caller's, where one is needed. mmap_lock held. */
+ * No TLB flush: the caller's, where one is needed. page_table_lock held
+ * (or the rmap gate closed: mmap_write_lock). */
 uint64_t pte_update_bits(struct mm_struct *mm, unsigned long va,
 			 uint64_t clear, uint64_t set);
 /* Unmap the PTE at va (mapping page, a page-cache page): its dirty bit
  * goes to the page (set_page_dirty), the rss, _mapcount and the PTE's
- * reference are dropped. try_to_unmap's step; mmap_lock held. */
+ * reference are dropped. try_to_unmap's step; page_table_lock held. */
 void zap_file_pte(struct mm_struct *mm, unsigned long va, struct page *page);
 /* Replace the PTE at va (mapping page, an anonymous page in the swap
  * cache) by the page's swap entry in one atomic exchange: takes a slot
  * reference, moves the dirty bit to the page, drops rss, _mapcount and
  * the PTE's reference. The TLB flush is added to tlb (a batch, flushed
  * before the page is written or freed: mm/rmap.h), or done now if tlb is
- * NULL. try_to_unmap's step; mmap_lock held. 0, or -errno (the PTE is
+ * NULL. try_to_unmap's step; page_table_lock held. 0, or -errno (the PTE is
  * left as it was: no slot reference could be taken). */
 int zap_anon_pte_to_swap(struct mm_struct *mm, unsigned long va,
 			 struct page *page, struct tlb_batch *tlb);

@@ -692,7 +692,7 @@ static void bad_header_is_refused(struct kunit *test)
 static void batched_unmap_owes_the_mm_a_flush(struct kunit *test)
 {
 	struct mm_struct *mm = mm_with_pages(test, 1);
-	struct tlb_batch b = { NULL };
+	struct tlb_batch b = { 0 };
 	struct page *page;
 	phys_addr_t pa;
 	int users;
@@ -706,23 +706,61 @@ static void batched_unmap_owes_the_mm_a_flush(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, add_to_swap(page), 0);
 	KUNIT_EXPECT_TRUE(test, try_to_unmap_batch(page, &b));
 	KUNIT_EXPECT_NE(test, pte_entry(mm, A).val, 0UL);
-	KUNIT_EXPECT_PTR_EQ(test, b.mm, mm);
+	KUNIT_EXPECT_EQ(test, b.nr_mms, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, b.mms[0].mm, mm);
 	KUNIT_EXPECT_EQ(test, b.nr, 1U);
 	KUNIT_EXPECT_EQ(test, mm->users, users + 1);
 	KUNIT_EXPECT_EQ(test, mm->tlb_batched, 1);
 	tlb_batch_flush(&b);
-	KUNIT_EXPECT_NULL(test, b.mm);
+	KUNIT_EXPECT_EQ(test, b.nr_mms, 0U);
 	KUNIT_EXPECT_EQ(test, mm->users, users);
 	KUNIT_EXPECT_EQ(test, mm->tlb_batched, 0);
 	/* users 0 (mmput under way): refused, the caller flushes now. */
 	mm->users = 0;
 	KUNIT_EXPECT_FALSE(test, tlb_batch_add(&b, mm, A));
-	KUNIT_EXPECT_NULL(test, b.mm);
+	KUNIT_EXPECT_EQ(test, b.nr_mms, 0U);
 	mm->users = users;
 	unlock_page_wake(page);
 	/* The page is in the swap cache: a touch maps it back. */
 	KUNIT_EXPECT_EQ(test, peek(mm, A), val(0, 0));
 	mmput(mm);
+}
+
+/* Reclaim's list mixes processes: a batch owes flushes to up to
+ * TLB_BATCH_MMS mms at once (each held and marked), a page of the same mm
+ * joins its range, one mm more is refused (the caller flushes it now),
+ * and the flush pays every one back. */
+static void batch_owes_several_mms(struct kunit *test)
+{
+	struct mm_struct *mms[TLB_BATCH_MMS + 1];
+	struct tlb_batch b = { 0 };
+	int users[TLB_BATCH_MMS + 1];
+
+	for (unsigned int i = 0; i <= TLB_BATCH_MMS; i++) {
+		mms[i] = mm_with_pages(test, 1);
+		KUNIT_ASSERT_NOT_NULL(test, mms[i]);
+		users[i] = mms[i]->users;
+	}
+	for (unsigned int i = 0; i < TLB_BATCH_MMS; i++)
+		KUNIT_EXPECT_TRUE(test, tlb_batch_add(&b, mms[i], A));
+	KUNIT_EXPECT_TRUE(test, tlb_batch_add(&b, mms[0], A + PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, tlb_batch_add(&b, mms[TLB_BATCH_MMS], A));
+	KUNIT_EXPECT_EQ(test, b.nr_mms, (unsigned int)TLB_BATCH_MMS);
+	KUNIT_EXPECT_EQ(test, b.nr, TLB_BATCH_MMS + 1U);
+	KUNIT_EXPECT_EQ(test, b.mms[0].end - b.mms[0].start, 2 * PAGE_SIZE);
+	for (unsigned int i = 0; i <= TLB_BATCH_MMS; i++) {
+		bool in = i < TLB_BATCH_MMS;
+
+		KUNIT_EXPECT_EQ(test, mms[i]->users, users[i] + in);
+		KUNIT_EXPECT_EQ(test, mms[i]->tlb_batched, (int)in);
+	}
+	tlb_batch_flush(&b);
+	KUNIT_EXPECT_EQ(test, b.nr_mms, 0U);
+	for (unsigned int i = 0; i <= TLB_BATCH_MMS; i++) {
+		KUNIT_EXPECT_EQ(test, mms[i]->users, users[i]);
+		KUNIT_EXPECT_EQ(test, mms[i]->tlb_batched, 0);
+		mmput(mms[i]);
+	}
 }
 
 /* A read the backend could not start (-EAGAIN: its queue full) is no
@@ -767,6 +805,7 @@ static struct kunit_case swap_cases[] = {
 	KUNIT_CASE(read_error_fails_the_fault_only),
 	KUNIT_CASE(refused_read_is_tried_again),
 	KUNIT_CASE(batched_unmap_owes_the_mm_a_flush),
+	KUNIT_CASE(batch_owes_several_mms),
 	KUNIT_CASE(full_swap_keeps_the_rest),
 	KUNIT_CASE(unmap_and_exit_free_the_slots),
 	KUNIT_CASE(swapoff_brings_every_page_back),
