@@ -145,6 +145,10 @@ struct swap_backend {
 	int (*read_header)(struct swap_backend *sb, struct page *page);
 	/* The device is gone or its queue is dead: true stops swap-out. */
 	bool (*dead)(struct swap_backend *sb);
+	/* The device holds its requests while it comes back (a network
+	 * block device reconnecting): they will end, one way or the other,
+	 * within its own time limit. May be NULL (never). */
+	bool (*stalled)(struct swap_backend *sb);
 	/* swapoff is done with it (may free sb). */
 	void (*release)(struct swap_backend *sb);
 	void *priv;
@@ -226,6 +230,10 @@ void si_swapinfo(unsigned long *total, unsigned long *free);
 /* More than half the swap in use (Linux's vm_swap_full): swap-ins then
  * free their slot at once instead of keeping the swap cache copy. */
 bool vm_swap_full(void);
+/* Is an area's device holding its writes while it comes back (backend
+ * ->stalled)? Reclaim then waits for them without counting the wait
+ * towards the OOM killer (try_to_free_pages). */
+bool swap_writes_stalled(void);
 /* Is any swap area on with free slots? (Reclaim scans anonymous pages
  * only then.) */
 bool swap_has_room(void);

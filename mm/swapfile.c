@@ -182,6 +182,21 @@ bool vm_swap_full(void)
 	return free * 2 < total;
 }
 
+bool swap_writes_stalled(void)
+{
+	bool stalled = false;
+
+	spin_lock(&swap_lock);
+	for (unsigned int i = 0; i < MAX_SWAPFILES && !stalled; i++) {
+		struct swap_info_struct *si = swap_info[i];
+
+		stalled = si && si->backend && si->backend->stalled &&
+			  si->backend->stalled(si->backend);
+	}
+	spin_unlock(&swap_lock);
+	return stalled;
+}
+
 bool swap_has_room(void)
 {
 	unsigned long total, free;

@@ -767,9 +767,18 @@ unsigned long try_to_free_pages(pg_data_t *pgdat, gfp_t gfp,
 		 * does not count against us: another task may have taken
 		 * what was freed, and the dirty pages are still on their way
 		 * to the disk. Only waits in which nothing at all happened
-		 * bring the OOM killer nearer.
+		 * bring the OOM killer nearer - and not while a swap device
+		 * holds its writes to get itself back (an NBD server
+		 * restarting: seconds). Those pages come back when it does,
+		 * or fail when its driver gives up on it (nbd.timeout),
+		 * which is progress too; the bound on all waits (25.6 s)
+		 * ends the rest. Once reclaim could unmap a faulting
+		 * process's pages, memhog over NBD had nearly all its memory
+		 * under writeback when the server restarted, and was killed
+		 * 3.5 s into the outage.
 		 */
-		if (!reclaim_throttle(pgdat))
+		if (!reclaim_throttle(pgdat) &&
+		    !(sc.nr_writeback && swap_writes_stalled()))
 			retries++;
 	}
 	memalloc_noreclaim_restore(noreclaim);

@@ -356,6 +356,9 @@ static void set_state(struct nbd_device *nd, enum nbd_state st)
 	spin_lock_irqsave(&nd->lock, flags);
 	nd->state = st;
 	spin_unlock_irqrestore(&nd->lock, flags);
+	/* Reconnecting, its requests held: reclaim waits for what it holds
+	 * (blk_set_stalled). Any other state ends that. */
+	blk_set_stalled(&nd->bdev, st == NBD_RECONNECTING);
 	wake_up(&nd->wq);
 }
 

@@ -105,6 +105,7 @@ struct block_device {
 	struct device *dma_dev;		/* what the disk DMAs as; NULL: none */
 	unsigned long nr_reads, nr_writes, nr_flushes, nr_errors;
 	bool dead;			/* blk_mark_dead: requests fail */
+	bool stalled;			/* blk_set_stalled: requests held */
 	const char *holder;		/* blk_claim's, NULL: unclaimed */
 	/* A partition (drivers/block/partition.h): its disk and where it
 	 * starts on it; NULL / 0 for a whole disk. */
@@ -151,6 +152,24 @@ static inline bool blk_dead(const struct block_device *bdev)
 {
 	return __atomic_load_n(&bdev->dead, __ATOMIC_RELAXED) ||
 	       (bdev->whole && __atomic_load_n(&bdev->whole->dead, __ATOMIC_RELAXED));
+}
+
+/*
+ * The driver holds its requests while it gets the device back (NBD: the
+ * connection broke and it is reconnecting): what it holds will complete,
+ * or fail when the driver gives up (blk_mark_dead), within the driver's
+ * own time limit. Memory under writeback to it is on its way back, and
+ * reclaim waits for it rather than call the OOM killer (mm/vmscan.c).
+ * Set and cleared by the driver; any context.
+ */
+static inline void blk_set_stalled(struct block_device *bdev, bool stalled)
+{
+	__atomic_store_n(&bdev->stalled, stalled, __ATOMIC_RELAXED);
+}
+static inline bool blk_stalled(const struct block_device *bdev)
+{
+	return __atomic_load_n(&bdev->stalled, __ATOMIC_RELAXED) ||
+	       (bdev->whole && __atomic_load_n(&bdev->whole->stalled, __ATOMIC_RELAXED));
 }
 
 /*

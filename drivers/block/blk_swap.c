@@ -66,6 +66,12 @@ static bool blk_swap_dead(struct swap_backend *sb)
 	return blk_dead(sb->priv);
 }
 
+/* The driver holds its requests while it gets the disk back. */
+static bool blk_swap_stalled(struct swap_backend *sb)
+{
+	return blk_stalled(sb->priv);
+}
+
 static const char blk_swap_holder[] = "swap";
 
 static void blk_swap_release(struct swap_backend *sb)
@@ -102,6 +108,7 @@ static struct swap_backend *blk_swap_lookup(const char *name, char *why,
 	sb->submit = blk_swap_submit;
 	sb->read_header = blk_swap_read_header;
 	sb->dead = blk_swap_dead;
+	sb->stalled = blk_swap_stalled;
 	sb->release = blk_swap_release;
 	sb->priv = bdev;
 	return sb;

@@ -39,6 +39,7 @@ struct ram_swap {
 	unsigned long refused_reads;
 	unsigned long flushes_at_write;	/* tlb_batch_flush events at the
 					 * last write's submit */
+	bool stalled;			/* ->stalled says so */
 };
 
 static struct test_arena arena;
@@ -111,6 +112,11 @@ static int ram_read_header(struct swap_backend *sb, struct page *page)
 	return 0;
 }
 
+static bool ram_stalled(struct swap_backend *sb)
+{
+	return ((struct ram_swap *)sb->priv)->stalled;
+}
+
 static void ram_release(struct swap_backend *sb)
 {
 	(void)sb;		/* static: nothing to free */
@@ -146,6 +152,7 @@ static bool ram_make(struct ram_swap *r, const char *name)
 	r->sb.submit = ram_submit;
 	r->sb.read_header = ram_read_header;
 	r->sb.release = ram_release;
+	r->sb.stalled = ram_stalled;
 	r->sb.priv = r;
 	return true;
 }
@@ -763,6 +770,47 @@ static void batch_owes_several_mms(struct kunit *test)
 	}
 }
 
+/* Direct reclaim facing only pages under writeback, for the OOM killer
+ * to wait on: 16 waits with nothing freed end it (no memory, then). While
+ * a swap device says it holds its writes to get itself back (->stalled:
+ * an NBD server restarting), those waits do not count, up to the bound
+ * on all of them (256): what it holds comes back, or fails when its
+ * driver gives up. The arena has no kswapd, so each wait is at once. */
+static void stalled_swap_keeps_direct_reclaim_waiting(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_pages(test, 8);
+	struct page *pages[8];
+	unsigned long scan0, stalled, answering;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	for (unsigned int i = 0; i < 8; i++) {
+		phys_addr_t pa = pte_page(mm, A + i * PAGE_SIZE);
+
+		KUNIT_ASSERT_NE(test, pa, (phys_addr_t)-1);
+		pages[i] = pfn_to_page(PHYS_PFN(pa));
+		set_page_writeback(pages[i]);
+	}
+	ram0.stalled = true;
+	KUNIT_EXPECT_TRUE(test, swap_writes_stalled());
+	scan0 = global_vm_event(PGSCAN_DIRECT);
+	KUNIT_EXPECT_EQ(test, try_to_free_pages(&arena.pgdat, GFP_KERNEL, 0),
+			0UL);
+	stalled = global_vm_event(PGSCAN_DIRECT) - scan0;
+	ram0.stalled = false;
+	KUNIT_EXPECT_FALSE(test, swap_writes_stalled());
+	scan0 = global_vm_event(PGSCAN_DIRECT);
+	KUNIT_EXPECT_EQ(test, try_to_free_pages(&arena.pgdat, GFP_KERNEL, 0),
+			0UL);
+	answering = global_vm_event(PGSCAN_DIRECT) - scan0;
+	kunit_info(test, "pages looked at: %lu with the device stalled, %lu "
+		   "with it answering", stalled, answering);
+	KUNIT_EXPECT_GT(test, answering, 0UL);
+	KUNIT_EXPECT_GT(test, stalled, 8 * answering);
+	for (unsigned int i = 0; i < 8; i++)
+		end_page_writeback(pages[i]);
+	mmput(mm);
+}
+
 /* A read the backend could not start (-EAGAIN: its queue full) is no
  * read error: the page leaves the swap cache unread, the fault looks
  * again and the next read brings the bytes; the process lives. */
@@ -806,6 +854,7 @@ static struct kunit_case swap_cases[] = {
 	KUNIT_CASE(refused_read_is_tried_again),
 	KUNIT_CASE(batched_unmap_owes_the_mm_a_flush),
 	KUNIT_CASE(batch_owes_several_mms),
+	KUNIT_CASE(stalled_swap_keeps_direct_reclaim_waiting),
 	KUNIT_CASE(full_swap_keeps_the_rest),
 	KUNIT_CASE(unmap_and_exit_free_the_slots),
 	KUNIT_CASE(swapoff_brings_every_page_back),
