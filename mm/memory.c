@@ -73,6 +73,25 @@ static bool pte_maps_page(struct mm_struct *mm, unsigned long va,
 	       PHYS_PFN(pa) == page_to_pfn(page);
 }
 
+/*
+ * A fault reads its PTE without page_table_lock: reclaim may have unmapped
+ * the page since, and freed it. Take a reference on page only if the PTE
+ * at va still maps it; false: the access faults again and finds what is
+ * there now.
+ */
+static bool get_page_if_mapped(struct mm_struct *mm, unsigned long va,
+			       struct page *page)
+{
+	bool mapped;
+
+	spin_lock(&mm->page_table_lock);
+	mapped = pte_maps_page(mm, va, page);
+	if (mapped)
+		get_page(page);
+	spin_unlock(&mm->page_table_lock);
+	return mapped;
+}
+
 /* ---------------------------------------------------------------- walks */
 
 #define PTE_BATCH	32
@@ -716,16 +735,8 @@ static enum vm_fault_result do_wp_page(struct mm_struct *mm,
 	struct page *old = pa_page(pa), *page;
 	unsigned int prot = vm_pte_prot(vma->vm_flags);
 
-	/* The PTE was read without page_table_lock: reclaim may have
-	 * unmapped old since, and freed it. Hold it only if it is still
-	 * there; if not, the access faults again and finds what is. */
-	spin_lock(&mm->page_table_lock);
-	if (!pte_maps_page(mm, va, old)) {
-		spin_unlock(&mm->page_table_lock);
+	if (!get_page_if_mapped(mm, va, old))
 		return VM_FAULT_DONE;
-	}
-	get_page(old);
-	spin_unlock(&mm->page_table_lock);
 	/* A page back from swap that only this PTE uses: its slot copy is
 	 * about to be stale, let it go (the cache's reference with it). */
 	if (PageAnon(old) && PageSwapCache(old) && page_mapcount(old) == 1 &&
@@ -916,15 +927,8 @@ static enum vm_fault_result do_shared_wp(struct mm_struct *mm,
 	struct page *page = pa_page(pa);
 	vm_fault_t ret;
 
-	/* Held only if still mapped (reclaim may have taken it since the
-	 * PTE was read): else the access faults again. */
-	spin_lock(&mm->page_table_lock);
-	if (!pte_maps_page(mm, va, page)) {
-		spin_unlock(&mm->page_table_lock);
+	if (!get_page_if_mapped(mm, va, page))
 		return VM_FAULT_DONE;
-	}
-	get_page(page);
-	spin_unlock(&mm->page_table_lock);
 	ret = do_page_mkwrite(vma, va, page);
 	spin_lock(&mm->page_table_lock);
 	if (!ret && pte_maps_page(mm, va, page)) {

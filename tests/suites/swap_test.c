@@ -776,11 +776,25 @@ static void batch_owes_several_mms(struct kunit *test)
  * an NBD server restarting), those waits do not count, up to the bound
  * on all of them (256): what it holds comes back, or fails when its
  * driver gives up. The arena has no kswapd, so each wait is at once. */
+/* One direct reclaim that frees nothing, ram0 stalled or not: the pages
+ * it looked at. */
+static unsigned long direct_reclaim_looks(struct kunit *test, bool stalled)
+{
+	unsigned long scan0 = global_vm_event(PGSCAN_DIRECT);
+
+	ram0.stalled = stalled;
+	KUNIT_EXPECT_EQ(test, swap_writes_stalled(), stalled);
+	KUNIT_EXPECT_EQ(test, try_to_free_pages(&arena.pgdat, GFP_KERNEL, 0),
+			0UL);
+	ram0.stalled = false;
+	return global_vm_event(PGSCAN_DIRECT) - scan0;
+}
+
 static void stalled_swap_keeps_direct_reclaim_waiting(struct kunit *test)
 {
 	struct mm_struct *mm = mm_with_pages(test, 8);
 	struct page *pages[8];
-	unsigned long scan0, stalled, answering;
+	unsigned long stalled, answering;
 
 	KUNIT_ASSERT_NOT_NULL(test, mm);
 	for (unsigned int i = 0; i < 8; i++) {
@@ -790,18 +804,8 @@ static void stalled_swap_keeps_direct_reclaim_waiting(struct kunit *test)
 		pages[i] = pfn_to_page(PHYS_PFN(pa));
 		set_page_writeback(pages[i]);
 	}
-	ram0.stalled = true;
-	KUNIT_EXPECT_TRUE(test, swap_writes_stalled());
-	scan0 = global_vm_event(PGSCAN_DIRECT);
-	KUNIT_EXPECT_EQ(test, try_to_free_pages(&arena.pgdat, GFP_KERNEL, 0),
-			0UL);
-	stalled = global_vm_event(PGSCAN_DIRECT) - scan0;
-	ram0.stalled = false;
-	KUNIT_EXPECT_FALSE(test, swap_writes_stalled());
-	scan0 = global_vm_event(PGSCAN_DIRECT);
-	KUNIT_EXPECT_EQ(test, try_to_free_pages(&arena.pgdat, GFP_KERNEL, 0),
-			0UL);
-	answering = global_vm_event(PGSCAN_DIRECT) - scan0;
+	stalled = direct_reclaim_looks(test, true);
+	answering = direct_reclaim_looks(test, false);
 	kunit_info(test, "pages looked at: %lu with the device stalled, %lu "
 		   "with it answering", stalled, answering);
 	KUNIT_EXPECT_GT(test, answering, 0UL);
