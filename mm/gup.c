@@ -137,7 +137,9 @@ long pin_user_pages(struct mm_struct *mm, unsigned long start,
 	for (i = 0; i < nr; i++) {
 		unsigned long va = start + i * PAGE_SIZE;
 
-		for (int tries = 0;; tries++) {
+		/* moves: out of a CMA block (a look that found the page
+		 * unmapped by reclaim is no move: it simply looks again). */
+		for (int moves = 0;;) {
 			struct list_head list = LIST_HEAD_INIT(list);
 			struct page *page;
 
@@ -162,7 +164,7 @@ long pin_user_pages(struct mm_struct *mm, unsigned long start,
 				continue;
 			}
 			mmap_read_unlock(mm);
-			if (tries == PIN_MIGRATE_TRIES) {
+			if (moves++ == PIN_MIGRATE_TRIES) {
 				put_page(page);
 				err = -EBUSY;
 				goto undo;
