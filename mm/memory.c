@@ -959,12 +959,24 @@ static int map_swapped_page(struct mm_struct *mm, struct vm_area_struct *vma,
 	unsigned int prot = vm_pte_prot(vma->vm_flags);
 	bool exclusive;
 
+	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
+	uint64_t pte = 0;
+
 	if (anon_vma_prepare(vma))
 		return -ENOMEM;
 	exclusive = swap_count(entry) == 1 && !page_mapped(page);
 	if (!(write && exclusive))
 		prot &= ~PROT_WRITE;
 	spin_lock(&mm->page_table_lock);
+	/* Still the entry the caller read? (Under the mmap_lock a reader
+	 * holds, only another reader could have changed it: swapoff's
+	 * unuse_mm and a fault of this mm.) */
+	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+	if (fmt->is_present(pte) || !pte ||
+	    fmt->nonpresent_payload(pte) != swp_entry_to_payload(entry)) {
+		spin_unlock(&mm->page_table_lock);
+		return 1;
+	}
 	pgtable_unmap(&mm->arch.pgt, va, PAGE_SIZE);	/* the entry */
 	if (arch_mm_map(&mm->arch, va, PFN_PHYS(page_to_pfn(page)), PAGE_SIZE,
 			prot)) {
@@ -1063,7 +1075,8 @@ static enum vm_fault_result do_swap_page(struct mm_struct *mm,
 			       access == FAULT_WRITE);
 	unlock_page_wake(page);
 	put_page(page);			/* swapin's reference */
-	return err ? VM_FAULT_OOM : VM_FAULT_DONE;
+	/* (1: the PTE changed meanwhile; the fault looks again.) */
+	return err < 0 ? VM_FAULT_OOM : VM_FAULT_DONE;
 }
 
 static enum vm_fault_result fault_locked(struct mm_struct *mm,
@@ -1513,60 +1526,97 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 /* ---------------------------------------------------------------- swapoff */
 
 /*
+ * The next batch of mm's entries of area b->type at or above *cur, in
+ * its VMA (returned; NULL: none left). mmap_lock held (read); the table
+ * is read under page_table_lock, as reclaim changes it beside us.
+ */
+static struct vm_area_struct *next_unuse_batch(struct mm_struct *mm,
+					       unsigned long *cur,
+					       struct swp_batch *b)
+{
+	struct vm_area_struct *v;
+
+	for (v = vma_above(mm, *cur); v; v = vma_above(mm, v->vm_end)) {
+		unsigned int n;
+
+		if (*cur < v->vm_start)
+			*cur = v->vm_start;
+		spin_lock(&mm->page_table_lock);
+		n = next_swp(mm, cur, v->vm_end, b);
+		spin_unlock(&mm->page_table_lock);
+		if (n)
+			return v;
+		if (v->vm_end >= TASK_SIZE)
+			break;
+	}
+	return NULL;
+}
+
+/*
  * Bring back every page of area type that mm's PTEs name. 0, -ENOMEM
  * (no memory for a page: stop, what came back stays), -EIO (a slot
  * could not be read: the mm's process is killed by its next touch of
  * that page, as a fault would; the entry stays).
+ *
+ * A batch at a time, each under the mmap_lock as a reader, as a fault
+ * takes it. Not as the writer: that closes the rmap gate, and when the
+ * process whose pages come back is the one filling memory (a memhog
+ * beside swapoff), reclaim could then take none of its pages to make
+ * room for the rest, and swapoff ran out of memory. Between batches the
+ * process runs; the cursor goes on from where the last batch ended,
+ * whatever VMAs changed meanwhile.
  */
+/* One entry of a batch back in: 0, -ENOMEM, -EIO (as unuse_mm). */
+static int unuse_one(struct mm_struct *mm, struct vm_area_struct *v,
+		     unsigned long va, swp_entry_t entry)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		struct page *page;
+		bool major;
+		int err = 0;
+
+		page = swapin_readahead(entry, v, va, &major);
+		if (!page)
+			return -ENOMEM;
+		lock_page(page);
+		if (!PageSwapCache(page) ||
+		    page_swap_entry(page).val != entry.val) {
+			/* The read never started (no memory for it, or the
+			 * device's queue was full): as a fault does, try
+			 * again. */
+			unlock_page_wake(page);
+			put_page(page);
+			continue;
+		}
+		if (!PageUptodate(page))
+			err = -EIO;
+		else if (map_swapped_page(mm, v, va, page, entry, false) < 0)
+			err = -ENOMEM;
+		/* (1: the PTE changed meanwhile: not ours to bring back.) */
+		unlock_page_wake(page);
+		put_page(page);
+		return err;
+	}
+	return -ENOMEM;
+}
+
 static int unuse_mm(struct mm_struct *mm, unsigned int type)
 {
-	struct gap_node *n;
+	unsigned long cur = 0;
 	int err = 0;
 
-	mmap_write_lock(mm);
-	gap_tree_for_each(n, &mm->vmas) {
-		struct vm_area_struct *v = container_of(n, struct vm_area_struct,
-							vm_node);
-		unsigned long cur = v->vm_start;
+	while (!err) {
 		struct swp_batch b = { .type = type };
+		struct vm_area_struct *v;
 
-		while (!err && next_swp(mm, &cur, v->vm_end, &b))
-			for (unsigned int i = 0; i < b.n && !err; i++) {
-				struct page *page;
-				bool major;
-				int tries = 0;
-again:
-				page = swapin_readahead(b.entry[i], v, b.va[i],
-							&major);
-				if (!page) {
-					err = -ENOMEM;
-					break;
-				}
-				lock_page(page);
-				if (!PageSwapCache(page) ||
-				    page_swap_entry(page).val != b.entry[i].val) {
-					/* The read never started (no memory for
-					 * it, or the device's queue was full):
-					 * as a fault does, try again. */
-					unlock_page_wake(page);
-					put_page(page);
-					if (++tries < 8)
-						goto again;
-					err = -ENOMEM;
-					break;
-				}
-				if (!PageUptodate(page))
-					err = -EIO;
-				else if (map_swapped_page(mm, v, b.va[i], page,
-							  b.entry[i], false))
-					err = -ENOMEM;
-				unlock_page_wake(page);
-				put_page(page);
-			}
-		if (err)
+		mmap_read_lock(mm);
+		v = next_unuse_batch(mm, &cur, &b);
+		for (unsigned int i = 0; v && i < b.n && !err; i++)
+			err = unuse_one(mm, v, b.va[i], b.entry[i]);
+		mmap_read_unlock(mm);
+		if (!v)
 			break;
 	}
-	mmap_write_unlock(mm);
 	return err;
 }
 

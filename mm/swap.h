@@ -214,7 +214,9 @@ int swapon(const char *name, int prio, char *why, size_t whylen);
 /*
  * Turn it off: bring every page in its slots back into memory (into the
  * processes that map it), then forget the area. Fails cleanly with
- * -ENOMEM, leaving the area on, when memory is short; -EINVAL when it is
+ * -ENOMEM, leaving the area on, when memory is short (what it holds
+ * exceeds available memory and the other areas' free slots together,
+ * or memory runs out while pages come back); -EINVAL when it is
  * not on; -EIO when a slot cannot be read (the processes mapping it are
  * killed, as a fault would; the area stays on).
  */

@@ -370,8 +370,22 @@ int swapoff(const char *name)
 		spin_unlock(&swap_lock);
 		return -EINVAL;
 	}
-	/* Linux's check: refuse at once if what is out cannot fit back. */
+	/*
+	 * Refuse at once if what is out cannot fit back: into memory, or
+	 * (as reclaim makes room for it) into the other areas' free slots.
+	 * Linux's heuristic check counts all swap too; memory alone would
+	 * refuse every swapoff while memory is full, and an area whose
+	 * disk is being unplugged (blk_swap.c) must empty into the others.
+	 */
 	avail = si_mem_available();
+	for (unsigned int i = 0; i < MAX_SWAPFILES; i++) {
+		struct swap_info_struct *o = swap_info[i];
+
+		if (o && o != si && (o->flags & SWP_WRITEOK) &&
+		    !(o->flags & SWP_DEAD))
+			avail += o->slots.nr_slots_usable -
+				 READ_ONCE(o->slots.inuse);
+	}
 	if (READ_ONCE(si->slots.inuse) > avail) {
 		spin_unlock(&swap_lock);
 		return -ENOMEM;
