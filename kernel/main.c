@@ -25,6 +25,7 @@
 #include "drivers/iommu/intel-iommu.h"
 #include "drivers/block/blk.h"
 #include "drivers/pci/pci.h"
+#include "drivers/pci/pciehp.h"
 #include "drivers/block/partition.h"
 #include "drivers/firmware/rpi_mbox.h"
 #include "drivers/mmc/mmc.h"
@@ -118,6 +119,7 @@ void kernel_main(struct boot_info *bi)
 	pci_init(bi);			/* PCIe: ECAM hosts, devices, drivers */
 	mmc_start_threads();		/* a thread per card runs its requests */
 	virtio_blk_watchdog_init();	/* disks that stop answering are looked at */
+	pciehp_init();			/* hot-plug slots: cards asked out, pulled */
 	blk_scan_all_partitions();	/* MBR partitions: vda1, vda2, ... */
 	net_init();			/* lwIP on the network interfaces: netd */
 	syscall_init();			/* the system-call table, by number */

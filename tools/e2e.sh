@@ -358,11 +358,21 @@ swap_check() {
 #   vdf  64 MiB: good: the later slots of the read error case, and
 #        what the dead one cannot take
 #   vdg   4 MiB: in a PCI Express slot (a root port with a power
-#        controller): the suite powers the slot off and QEMU removes the
-#        disk, unannounced to its driver (virtio_blk.io_timeout=1). Small
+#        controller, not hot-plug capable: hotplug=off): the suite powers
+#        the slot off and QEMU removes the disk, unannounced to its driver,
+#        which finds out by its watchdog (virtio_blk.io_timeout=1). Small
 #        on purpose: every page sent to it waits, unreclaimable, until the
 #        watchdog fails its write (1-2 s); 16 MiB of them once brought the
 #        OOM killer first on arm64.
+#   vdh  16 MiB: in a hot-plug slot (slot 2, QEMU id hp-vdh): when the
+#        suite prints "swap_err: host: unplug vdh" the watcher below asks
+#        QEMU to unplug it (QMP device_del, tools/qmp-device-del), as a
+#        host's user would, and waits for QEMU's DEVICE_DELETED. On q35
+#        QEMU offers ACPI hot-plug by default (it needs an AML
+#        interpreter); the kernel does PCI Express native hot-plug, so
+#        the machine is given that (ICH9-LPC's
+#        acpi-pci-hotplug-with-bridge-support=off). arm64 virt has only
+#        native.
 SWAP_ERR_BAD="3 5"		# slots whose writes fail, first and last
 SWAP_ERR_RD="1 64"		# slots whose reads fail, first and last
 swap_err_setup() {
@@ -370,7 +380,9 @@ swap_err_setup() {
 	read -r lo hi <<<"$SWAP_ERR_BAD"
 	read -r rlo rhi <<<"$SWAP_ERR_RD"
 	mkdir -p "$d" && rm -f "$d"/*.img || return 1
-	for img in vda:64M vdb:64M vdc:8M vdd:16M vdf:64M vdg:4M; do
+	swap_err_cleanup
+	rm -f "$d/qmp.log"
+	for img in vda:64M vdb:64M vdc:8M vdd:16M vdf:64M vdg:4M vdh:16M; do
 		size=${img#*:}
 		img=${img%:*}
 		truncate -s "$size" "$d/$img.img" && chmod 600 "$d/$img.img" &&
@@ -390,14 +402,46 @@ swap_err_setup() {
 	e2e_drives "blkdebug:$d/vda-blkdebug.conf:$d/vda.img" \
 		"blkdebug:$d/vdb-blkdebug.conf:$d/vdb.img" "$d/vdc.img" \
 		"$d/vdd.img" "$d/vde.img" "$d/vdf.img"
-	QEMU_EXTRA+=" -device pcie-root-port,id=rp0,chassis=1,slot=1"
+	QEMU_EXTRA+=" -device pcie-root-port,id=rp0,chassis=1,slot=1,hotplug=off"
 	QEMU_EXTRA+=" -drive file=$d/vdg.img,if=none,id=e6,format=raw"
 	QEMU_EXTRA+=" -device virtio-blk-pci,drive=e6,bus=rp0,disable-legacy=on"
+	QEMU_EXTRA+=" -device pcie-root-port,id=rp1,chassis=2,slot=2"
+	QEMU_EXTRA+=" -drive file=$d/vdh.img,if=none,id=e7,format=raw"
+	QEMU_EXTRA+=" -device virtio-blk-pci,drive=e7,bus=rp1,id=hp-vdh,disable-legacy=on"
+	QEMU_EXTRA+=" -qmp unix:$(readlink -f "$d")/qmp.sock,server=on,wait=off"
+	[ "$arch" = x86_64 ] &&
+		QEMU_EXTRA+=" -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
+	swap_err_watch "$d"
 	KERNEL_EXTRA="virtio_blk.io_timeout=1 kunit.expect=swerr.wr:vda,swerr.bad_lo:$lo,swerr.bad_hi:$hi"
 	KERNEL_EXTRA+=",swerr.rd:vdb,swerr.rd_lo:$rlo,swerr.rd_hi:$rhi,swerr.small:vdc"
 	KERNEL_EXTRA+=",swerr.small_mib:8,swerr.dead:vdd,swerr.good:vdf,swerr.fs:vde"
-	KERNEL_EXTRA+=",swerr.slot:vdg"
+	KERNEL_EXTRA+=",swerr.slot:vdg,swerr.hotplug:vdh"
 	export KERNEL_EXTRA
+}
+# The host's side of the hot-unplug case: a watcher of the boot's log
+# (this function's caller's stdout is it) that unplugs vdh when asked.
+swap_err_watch() {
+	local d=$1 logf me=$BASHPID	# (inside $(...) fd 1 is its pipe)
+	logf=$(readlink -f "/proc/$me/fd/1")
+	[ -f "$logf" ] || return 0
+	( exec setsid timeout 600 bash -c '
+		tail -n0 -F "$1" 2>/dev/null | while read -r line; do
+			case "$line" in
+			*"swap_err: host: unplug vdh"*)
+				python3 tools/qmp-device-del "$2/qmp.sock" hp-vdh 60 \
+					>>"$2/qmp.log" 2>&1 ;;
+			esac
+		done' watcher "$logf" "$d" ) &
+	echo $! >"$d/watcher.pid"
+}
+swap_err_cleanup() {
+	local d="$O/e2e/$cur_name"
+	if [ -f "$d/watcher.pid" ]; then
+		kill -TERM -- "-$(cat "$d/watcher.pid")" 2>/dev/null
+		rm -f "$d/watcher.pid"
+	fi
+	rm -f "$d/qmp.sock"
+	return 0
 }
 # After the run (when the suite ran to its end): every area's header is
 # still mkswap's (a failed or a refused write never lands on page 0), and
@@ -409,7 +453,12 @@ swap_err_check() {
 			{ echo "swap_err_user did not pass its last case"; return 1; }
 		return 0
 	fi
-	for img in vda vdb vdc vdd vdf vdg; do
+	if log_has '^ *ok [0-9]* unplugged_disk_is_turned_off_first$' "$1" &&
+	   ! grep -q '"DEVICE_DELETED".*"hp-vdh"\|"hp-vdh".*"DEVICE_DELETED"' "$d/qmp.log" 2>/dev/null; then
+		echo "QEMU never said DEVICE_DELETED for hp-vdh (build/e2e/$cur_name/qmp.log)"
+		return 1
+	fi
+	for img in vda vdb vdc vdd vdf vdg vdh; do
 		magic=$(dd if="$d/$img.img" bs=1 skip=4086 count=10 2>/dev/null)
 		[ "$magic" = SWAPSPACE2 ] ||
 			{ echo "$img: the swap header's signature is gone (found '$magic')"; return 1; }

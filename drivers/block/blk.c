@@ -119,10 +119,54 @@ void blk_unclaim(struct block_device *bdev, const char *holder)
 	WARN_ON(bdev->holder != holder);
 	if (bdev->holder == holder) {
 		bdev->holder = NULL;
+		bdev->holder_ops = NULL;
 		if (bdev->whole)
 			bdev->whole->part_claims--;
 	}
 	spin_unlock_irqrestore(&blk_claim_lock, flags);
+}
+
+void blk_set_holder_ops(struct block_device *bdev,
+			const struct blk_holder_ops *ops)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&blk_claim_lock, flags);
+	WARN_ON(!bdev->holder);
+	bdev->holder_ops = ops;
+	spin_unlock_irqrestore(&blk_claim_lock, flags);
+}
+
+void blk_prepare_removal(struct block_device *disk)
+{
+	struct block_device *b;
+
+	/* The list only grows, at boot and when a table is read: no lock
+	 * for the walk. Each holder's ops are read under the claim lock and
+	 * called outside it (letting go sleeps, and unclaims). */
+	list_for_each_entry(b, &blk_devices, list) {
+		const struct blk_holder_ops *ops;
+		const char *holder;
+		unsigned long flags;
+
+		if (b != disk && b->whole != disk)
+			continue;
+		spin_lock_irqsave(&blk_claim_lock, flags);
+		ops = b->holder_ops;
+		holder = b->holder;
+		spin_unlock_irqrestore(&blk_claim_lock, flags);
+		if (!holder)
+			continue;
+		if (ops && ops->let_go) {
+			pr_info("blk: %s is being removed: asking %s to let go\n",
+				b->name, holder);
+			ops->let_go(b);
+		} else {
+			pr_warn("blk: %s is being removed under %s, which "
+				"cannot let go: its I/O will fail\n", b->name,
+				holder);
+		}
+	}
 }
 
 static void count_request(struct block_device *bdev, struct blk_request *req,

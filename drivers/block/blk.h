@@ -107,6 +107,7 @@ struct block_device {
 	bool dead;			/* blk_mark_dead: requests fail */
 	bool stalled;			/* blk_set_stalled: requests held */
 	const char *holder;		/* blk_claim's, NULL: unclaimed */
+	const struct blk_holder_ops *holder_ops;	/* the holder's, or NULL */
 	/* A partition (drivers/block/partition.h): its disk and where it
 	 * starts on it; NULL / 0 for a whole disk. */
 	struct block_device *whole;
@@ -185,6 +186,29 @@ static inline bool blk_stalled(const struct block_device *bdev)
 int blk_claim(struct block_device *bdev, const char *holder,
 	      const char **by);
 void blk_unclaim(struct block_device *bdev, const char *holder);
+
+/*
+ * What a holder is asked when its disk is about to go (Linux's
+ * blk_holder_ops.mark_dead, for a removal announced in advance).
+ * let_go(bdev): the disk (or the partition bdev of it) still works and
+ * will not once this returns: finish with it - swap turns its area off,
+ * pulling every page back into memory. A holder that cannot (no memory
+ * for them) says why and keeps it; its I/O then fails (blk_mark_dead),
+ * as for a disk pulled without warning. May sleep.
+ */
+struct blk_holder_ops {
+	void (*let_go)(struct block_device *bdev);
+};
+/* Set bdev's holder's ops (after blk_claim; blk_unclaim clears them). */
+void blk_set_holder_ops(struct block_device *bdev,
+			const struct blk_holder_ops *ops);
+/*
+ * The driver is about to give disk up on request (its slot's attention
+ * button: drivers/pci/pciehp.h): ask the holder of the disk and of each
+ * of its partitions to let go, while the device still works. The driver
+ * marks it dead after. May sleep.
+ */
+void blk_prepare_removal(struct block_device *disk);
 
 /* A partition's ops (partition.h): its requests go to its disk. */
 extern const struct block_device_ops blk_partition_ops;

@@ -8,6 +8,7 @@
 #include "drivers/block/blk.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
 #include "mm/kmalloc.h"
 #include "mm/swap.h"
 
@@ -74,6 +75,26 @@ static bool blk_swap_stalled(struct swap_backend *sb)
 
 static const char blk_swap_holder[] = "swap";
 
+/* The disk is about to be removed (blk_prepare_removal): turn its area
+ * off while it can still be read. */
+static void blk_swap_let_go(struct block_device *bdev)
+{
+	int err = swapoff(bdev->name);
+
+	if (err)
+		pr_err("swap: %s is being removed, and its area could not be "
+		       "turned off (%s): the pages on it are lost with it\n",
+		       bdev->name,
+		       err == -ENOMEM ? "not enough memory to take them back" :
+		       err == -EIO ? "a slot could not be read" :
+		       err == -EINVAL ? "it is being turned off already" :
+		       "a slot is still in use");
+}
+
+static const struct blk_holder_ops blk_swap_holder_ops = {
+	.let_go = blk_swap_let_go,
+};
+
 static void blk_swap_release(struct swap_backend *sb)
 {
 	blk_unclaim(sb->priv, blk_swap_holder);
@@ -100,6 +121,7 @@ static struct swap_backend *blk_swap_lookup(const char *name, char *why,
 		blk_unclaim(bdev, blk_swap_holder);
 		return NULL;
 	}
+	blk_set_holder_ops(bdev, &blk_swap_holder_ops);
 	strlcpy(sb->name, bdev->name, sizeof(sb->name));
 	sb->nr_bytes = bdev->nr_sectors * SECTOR_SIZE;
 	sb->io_extra = sizeof(struct blk_swap_io);

@@ -6,6 +6,7 @@
 #include "kernel/console.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/mutex.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include "mm/dma-iommu.h"
@@ -397,19 +398,36 @@ struct pci_host *pci_host_add(const struct pci_host *tmpl)
 	return h;
 }
 
+/* Enumeration against hot-plug removal (pci.h). */
+static DEFINE_MUTEX(rescan_remove_lock);
+
+void pci_lock_rescan_remove(void)
+{
+	mutex_lock(&rescan_remove_lock);
+}
+
+void pci_unlock_rescan_remove(void)
+{
+	mutex_unlock(&rescan_remove_lock);
+}
+
 int pci_scan_host(struct pci_host *h)
 {
 	int found = 0;
 
+	pci_lock_rescan_remove();
 	h->next_bus = h->bus_start + 1;
 	scan_bus(h, h->bus_start, &found);
+	pci_unlock_rescan_remove();
 	return found;
 }
 
 void pci_host_remove(struct pci_host *h)
 {
-	struct list_head *pos = pci_devices.next;
+	struct list_head *pos;
 
+	pci_lock_rescan_remove();
+	pos = pci_devices.next;
 	while (pos != &pci_devices) {
 		struct pci_dev *pdev = container_of(pos, struct pci_dev, node);
 
@@ -421,6 +439,7 @@ void pci_host_remove(struct pci_host *h)
 	}
 	list_del(&h->list);
 	host_used[h - host_pool] = false;
+	pci_unlock_rescan_remove();
 }
 
 /* ---------------------------------------------------------------- devices */
@@ -454,16 +473,6 @@ struct pci_dev *pci_bridge_of_bus(struct pci_host *h, unsigned int bus)
 	return NULL;
 }
 
-/* The PCI Express capability's registers used for slots (offsets from
- * the capability; PCIe 6.0 sec. 7.5.3). */
-#define PCI_EXP_FLAGS		0x02	/* bit 8: a slot is implemented */
-#define PCI_EXP_FLAGS_SLOT	(1u << 8)
-#define PCI_EXP_SLTCAP		0x14
-#define PCI_EXP_SLTCAP_PCP	(1u << 1)	/* power controller present */
-#define PCI_EXP_SLTCTL		0x18
-#define PCI_EXP_SLTCTL_PIC	(3u << 8)	/* power indicator: 3 = off */
-#define PCI_EXP_SLTCTL_PCC	(1u << 10)	/* power controller: 1 = off */
-
 int pcie_slot_power_off(struct pci_dev *pdev)
 {
 	struct pci_dev *br = pci_bridge_of_bus(pdev->host, pdev->bus);
@@ -475,7 +484,8 @@ int pcie_slot_power_off(struct pci_dev *pdev)
 		return -ENODEV;
 	ctl = pci_read_config16(br, cap + PCI_EXP_SLTCTL);
 	pci_write_config16(br, cap + PCI_EXP_SLTCTL,
-			   ctl | PCI_EXP_SLTCTL_PIC | PCI_EXP_SLTCTL_PCC);
+			   (ctl & ~PCI_EXP_SLTCTL_PIC) | PCI_EXP_SLTCTL_PIC_OFF |
+			   PCI_EXP_SLTCTL_PCC);
 	pr_info("pci %s: slot powered off (the card may be pulled)\n", br->name);
 	return 0;
 }
@@ -491,7 +501,8 @@ struct pci_dev *pci_get_device(uint16_t vendor, uint16_t device,
 			started = pdev == from;
 			continue;
 		}
-		if (pdev->vendor == vendor && (device == 0xffff || pdev->device == device))
+		if (!pdev->removed && pdev->vendor == vendor &&
+		    (device == 0xffff || pdev->device == device))
 			return pdev;
 	}
 	return NULL;
@@ -701,7 +712,7 @@ static void bind_driver(struct pci_dev *pdev)
 {
 	struct pci_driver *drv;
 
-	if (pdev->driver)
+	if (pdev->driver || pdev->removed)
 		return;
 	list_for_each_entry(drv, &pci_drivers, node) {
 		if (!matches(drv, pdev))
@@ -777,6 +788,12 @@ static const char *class_name(uint32_t class)
 static void lspci_one(struct pci_dev *pdev, void *arg)
 {
 	(void)arg;
+	if (pdev->removed) {
+		printk("%s %04x:%04x class %06x %s (removed from its slot)\n",
+		       pdev->name, pdev->vendor, pdev->device, pdev->class,
+		       class_name(pdev->class));
+		return;
+	}
 	printk("%s %04x:%04x class %06x %s%s%s%s\n", pdev->name, pdev->vendor,
 	       pdev->device, pdev->class, class_name(pdev->class),
 	       pdev->driver && pdev->driver != (const struct pci_driver *)-1 ?

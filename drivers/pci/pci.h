@@ -141,6 +141,8 @@ struct pci_dev {
 	const struct pci_driver *driver;
 	void *driver_data;
 	void *iommu_priv;		/* for the IOMMU driver's hook */
+	/* Hot-plug (pciehp.h): its slot lost it; no driver, never again. */
+	bool removed;
 	struct list_head node;		/* in the global device list */
 };
 
@@ -229,15 +231,47 @@ struct pci_dev *pci_get_device(uint16_t vendor, uint16_t device,
  * is the host's root bus, or nothing leads to it). */
 struct pci_dev *pci_bridge_of_bus(struct pci_host *h, unsigned int bus);
 
+/* The PCI Express capability's slot registers (offsets from the
+ * capability; PCIe 6.0 sec. 7.5.3.9-11), for pcie_slot_power_off and
+ * hot-plug (pciehp.h). */
+#define PCI_EXP_FLAGS		0x02	/* bit 8: a slot is implemented */
+#define  PCI_EXP_FLAGS_SLOT	(1u << 8)
+#define PCI_EXP_SLTCAP		0x14
+#define  PCI_EXP_SLTCAP_ABP	(1u << 0)	/* attention button present */
+#define  PCI_EXP_SLTCAP_PCP	(1u << 1)	/* power controller present */
+#define  PCI_EXP_SLTCAP_HPC	(1u << 6)	/* hot-plug capable */
+#define  PCI_EXP_SLTCAP_PSN_SHIFT 19		/* physical slot number */
+#define PCI_EXP_SLTCTL		0x18
+#define  PCI_EXP_SLTCTL_PIC	(3u << 8)	/* power indicator: */
+#define  PCI_EXP_SLTCTL_PIC_ON	(1u << 8)	/*   on */
+#define  PCI_EXP_SLTCTL_PIC_BLINK (2u << 8)	/*   blinking */
+#define  PCI_EXP_SLTCTL_PIC_OFF	(3u << 8)	/*   off */
+#define  PCI_EXP_SLTCTL_PCC	(1u << 10)	/* power controller: 1 = off */
+#define PCI_EXP_SLTSTA		0x1a	/* events are write-1-to-clear */
+#define  PCI_EXP_SLTSTA_ABP	(1u << 0)	/* attention button pressed */
+#define  PCI_EXP_SLTSTA_PDC	(1u << 3)	/* presence detect changed */
+#define  PCI_EXP_SLTSTA_PDS	(1u << 6)	/* presence detect: a card */
+#define  PCI_EXP_SLTSTA_DLLSC	(1u << 8)	/* link state changed */
+
 /*
  * Power off the PCI Express slot pdev sits in, as a hot-plug controller
  * does before its card is pulled (PCIe 6.0 sec. 7.5.3.10, Slot Control:
- * Power Controller Control off, Power Indicator off). Nothing tells the
- * driver: on QEMU the device is gone at once (its registers read all
- * ones), which is how the tests pull a disk from under its driver.
+ * Power Controller Control off, Power Indicator off). The driver is not
+ * asked first: on QEMU the device is gone at once (its registers read
+ * 0), which is how the tests pull a disk from under its driver (behind
+ * a hot-plug slot the slot's presence detect then tells the driver,
+ * pciehp.h; behind any other, the driver finds out for itself).
  * 0, or -ENODEV if pdev's bridge has no slot with a power controller.
  */
 int pcie_slot_power_off(struct pci_dev *pdev);
+
+/*
+ * Enumeration and hot-plug removal exclude each other (Linux's
+ * pci_lock_rescan_remove): pci_scan_host, pci_host_remove and
+ * pciehp_poll take it. A mutex: a driver's remove sleeps under it.
+ */
+void pci_lock_rescan_remove(void);
+void pci_unlock_rescan_remove(void);
 
 /* Turn on memory decoding (+ I/O) and bus mastering. */
 void pci_enable_device(struct pci_dev *pdev);
@@ -291,6 +325,15 @@ struct pci_driver {
 	const char *name;
 	const struct pci_device_id *id_table;
 	int (*probe)(struct pci_dev *pdev);	/* 0: bound */
+	/*
+	 * The device is leaving its slot (pciehp.h). surprise false: it
+	 * still works, and goes when this returns; let go in order (stop
+	 * its DMA, have its users finish with it). surprise true: it is gone
+	 * already; fail what it held. Either way the driver never touches
+	 * it again. May sleep. NULL: the device goes without its driver
+	 * being told (said in the log).
+	 */
+	void (*remove)(struct pci_dev *pdev, bool surprise);
 	struct list_head node;
 };
 

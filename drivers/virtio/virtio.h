@@ -195,6 +195,10 @@ struct virtio_device {
 	 * for itself. */
 	bool config_irq;
 	void (*config_changed)(struct virtio_device *vdev);
+	/* The transport's device is leaving (PCI hot-plug: pci_driver's
+	 * remove, same contract): set by the device driver, or NULL (the
+	 * transport just resets the device). */
+	void (*remove)(struct virtio_device *vdev, bool surprise);
 	void *priv;			/* the device driver's */
 	void *transport;		/* the transport's */
 	char name[24];

@@ -17,7 +17,9 @@
  * gone unanswered for virtio_blk.io_timeout= seconds (an unplugged
  * device answers nothing and interrupts nobody). Then the device is
  * reset, so it can no longer touch memory, and everything it held fails
- * with -ENODEV (blk_mark_dead).
+ * with -ENODEV (blk_mark_dead). Behind a PCI Express hot-plug slot the
+ * slot says so itself (vblk_remove: a card pulled, or one asked out with
+ * the attention button, whose users let go first).
  */
 #include "drivers/block/blk.h"
 #include "drivers/virtio/virtio.h"
@@ -329,6 +331,36 @@ static void vblk_service(struct virtio_blk *vb)
 	vblk_complete_list(vb, &done);
 }
 
+/*
+ * Its PCI slot is giving the device up (drivers/pci/pciehp.h). Announced
+ * (surprise false): the disk still works, so its users let go first
+ * (blk_prepare_removal: swap pulls its pages back), then the device is
+ * reset and whatever is still in flight or waiting fails. By surprise:
+ * the device is gone, and the same reset-and-fail is all there is to do.
+ * Either way the disk is dead from then on.
+ */
+static void vblk_remove(struct virtio_device *vdev, bool surprise)
+{
+	struct virtio_blk *vb = vdev->priv;
+	struct list_head done;
+	unsigned long flags;
+	bool was_killed;
+
+	if (!vb)
+		return;
+	if (!surprise && !vb->killed)
+		blk_prepare_removal(&vb->bdev);
+	INIT_LIST_HEAD(&done);
+	spin_lock_irqsave(&vb->lock, flags);
+	was_killed = vb->killed;
+	vblk_kill_locked(vb, &done);
+	spin_unlock_irqrestore(&vb->lock, flags);
+	if (!was_killed)
+		vblk_dead(vb, "a hot-plug event", surprise ?
+			  "the device is gone" : "the device was removed");
+	vblk_complete_list(vb, &done);
+}
+
 /* The configuration changed: a device that gives up says so this way. */
 static void vblk_config_changed(struct virtio_device *vdev)
 {
@@ -482,6 +514,7 @@ int virtio_blk_probe(struct virtio_device *vdev)
 	b->irq_driven = vdev->irq_driven;
 	b->dma_dev = vdev->dma_dev;
 	vdev->config_changed = vblk_config_changed;	/* before DRIVER_OK */
+	vdev->remove = vblk_remove;
 	c->set_status(vdev, c->get_status(vdev) | VIRTIO_STATUS_DRIVER_OK);
 	blk_register(b);
 	list_add_tail(&vb->node, &vblk_disks);

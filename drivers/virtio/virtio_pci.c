@@ -320,6 +320,19 @@ static int virtio_pci_probe(struct pci_dev *pdev)
 	return -EIO;
 }
 
+/* Hot-plug (drivers/pci/pciehp.h): the device driver lets go; without
+ * one that can, an announced removal still resets the device, so it
+ * stops touching memory before it goes. */
+static void virtio_pci_remove(struct pci_dev *pdev, bool surprise)
+{
+	struct virtio_pci *vp = pdev->driver_data;
+
+	if (vp->vdev.remove)
+		vp->vdev.remove(&vp->vdev, surprise);
+	else if (!surprise)
+		vp_ops.reset(&vp->vdev);
+}
+
 static const struct pci_device_id virtio_pci_ids[] = {
 	{ .vendor = 0x1af4, .device = 0x1041 },	/* network */
 	{ .vendor = 0x1af4, .device = 0x1042 },	/* block */
@@ -330,6 +343,7 @@ static struct pci_driver virtio_pci_driver = {
 	.name = "virtio-pci",
 	.id_table = virtio_pci_ids,
 	.probe = virtio_pci_probe,
+	.remove = virtio_pci_remove,
 };
 
 void virtio_pci_init(void)

@@ -16,6 +16,9 @@
  *   swerr.slot:vdg    a good area in a PCI Express slot (behind a root
  *                     port with a power controller): the suite pulls it
  *   swerr.fs:vde      an ext2 disk, for the claim between mount and swap
+ *   swerr.hotplug:vdh a good area in a hot-plug slot: the host unplugs it
+ *                     (QMP device_del) when this suite prints
+ *                     "swap_err: host: unplug vdh"
  * Each memhog is sized from RAM (128 MiB) plus a few MiB.
  */
 #include "drivers/block/blk.h"
@@ -416,6 +419,71 @@ static void pulled_disk_is_said_once_and_treated_as_full(struct kunit *test)
 }
 
 /*
+ * A disk the host unplugs (QMP device_del: tools/qmp-device-del) while
+ * memhog has pages on it. QEMU presses its slot's attention button; the
+ * hot-plug thread (drivers/pci/pciehp.c) asks the driver to let go, the
+ * driver asks swap, and swap turns the area off while the disk still
+ * works, taking every page back (into memory, or out again to the other
+ * area). Only then is the slot powered off and the disk gone. Nothing is
+ * lost: memhog reads every word back right, and nobody is killed.
+ */
+static void unplugged_disk_is_turned_off_first(struct kunit *test)
+{
+	const char *hp = promised(test, "swerr.hotplug");
+	const char *good = promised(test, "swerr.good");
+	struct block_device *b = blk_get(hp);
+	struct pci_dev *pdev = b ? pci_dev_of(b->dma_dev) : NULL;
+	struct swap_info_struct *hsi;
+	char size[16], want[96];
+	const char *const argv[] = { "memhog", size, NULL };
+	unsigned long quarter;
+	int pid, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	hsi = area_on(test, hp, 10);
+	area_on(test, good, 5);
+	quarter = hsi->slots.nr_slots_usable / 4;
+	capture(test);
+	size_over_ram(size, sizeof(size), 24);
+	pid = start(test, argv);
+	/* Once a quarter of the disk holds pages, the host unplugs it. */
+	for (i = 0; i < 600 && READ_ONCE(hsi->slots.inuse) < quarter; i++)
+		sleep_ms(50);
+	KUNIT_EXPECT_GE(test, READ_ONCE(hsi->slots.inuse), quarter);
+	kunit_info(test, "%lu pages on %s when the host unplugs it",
+		   READ_ONCE(hsi->slots.inuse), hp);
+	printk("swap_err: host: unplug %s\n", hp);
+	KUNIT_EXPECT_EQ(test, process_wait(pid), EXITED(0));
+	/* The removal ends with the power-off; give it time to. */
+	for (i = 0; i < 200 && !READ_ONCE(pdev->removed); i++)
+		sleep_ms(50);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(pdev->removed));
+	KUNIT_EXPECT_EQ(test, count_lines(", 0 mismatches"), 1U);
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "Out of memory");
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "attention button: removing its 1 function");
+	ksnprintf(want, sizeof(want), "blk: %s is being removed: asking swap "
+		  "to let go", hp);
+	KUNIT_EXPECT_EQ(test, count_lines(want), 1U);
+	ksnprintf(want, sizeof(want), "swap: off %s", hp);
+	KUNIT_EXPECT_EQ(test, count_lines(want), 1U);
+	ksnprintf(want, sizeof(want), "blk: %s is dead (the device was removed)",
+		  hp);
+	KUNIT_EXPECT_EQ(test, count_lines(want), 1U);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "powered off: the card may be pulled");
+	/* Off before it went: never a dead area. */
+	ksnprintf(want, sizeof(want), "swap: %s stopped answering", hp);
+	KUNIT_EXPECT_EQ(test, count_lines(want), 0U);
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	capture(test);
+	KUNIT_EXPECT_EQ(test, console("swaps"), 0);
+	ksnprintf(want, sizeof(want), "/dev/%s ", hp);
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, want);
+	KUNIT_EXPECT_EQ(test, console("lspci"), 0);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "(removed from its slot)");
+	area_off(test, good);
+}
+
+/*
  * One user a disk: a mounted disk is refused as swap, and a swap area
  * cannot be mounted; each refusal names who has the disk.
  */
@@ -450,6 +518,7 @@ static struct kunit_case swap_err_user_cases[] = {
 	KUNIT_CASE(mounted_disk_and_swap_area_refuse_each_other),
 	KUNIT_CASE(dead_disk_is_said_once_and_treated_as_full),
 	KUNIT_CASE(pulled_disk_is_said_once_and_treated_as_full),
+	KUNIT_CASE(unplugged_disk_is_turned_off_first),
 	{}
 };
 

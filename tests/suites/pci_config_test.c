@@ -3,10 +3,12 @@
  * ACPI MCFG reader on tables built here, and enumeration over a fake
  * configuration space (struct pci_cfg_ops): capability walking (with a
  * looping list), multi-function devices, a bridge firmware did not
- * number, BAR sizing and assignment from a host window.
+ * number, BAR sizing and assignment from a host window; hot-plug slots
+ * (drivers/pci/pciehp.c) on a fake root port.
  */
 #include "drivers/acpi/acpi.h"
 #include "drivers/pci/pci.h"
+#include "drivers/pci/pciehp.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "tests/suites/test_bytes.h"
@@ -109,6 +111,10 @@ static void bad_mcfg_rejected(struct kunit *test)
 #define FAKE_DEVFNS	64	/* devices 0-7 */
 struct fake_fn {
 	uint8_t cfg[256];
+	/* Write-1-to-clear bits (a slot's events). As QEMU does, a write
+	 * that would clear a bit that is not set is dropped whole. */
+	uint8_t rw1c[256];
+	uint8_t ro[256];		/* read-only bits (a slot's states) */
 	uint64_t bar_size[6];		/* 0: none; 64-bit BAR: size in [i] */
 	bool present;
 };
@@ -166,7 +172,19 @@ static void fake_write(struct pci_host *h, unsigned int bus, unsigned int devfn,
 			val = 0;			/* unimplemented */
 		}
 	}
-	memcpy(f->cfg + off, &val, size);
+	uint8_t in[4];
+
+	memcpy(in, &val, size);
+	for (int i = 0; i < size; i++)
+		if (in[i] & f->rw1c[off + i] & ~f->cfg[off + i])
+			return;		/* clears an event never reported */
+	for (int i = 0; i < size; i++) {
+		uint8_t m = f->rw1c[off + i], r = f->ro[off + i];
+		uint8_t old = f->cfg[off + i];
+
+		f->cfg[off + i] = (uint8_t)((in[i] & ~m & ~r) | (old & r) |
+					    (old & m & ~in[i]));
+	}
 }
 
 static struct fake_space fake_space;
@@ -420,12 +438,206 @@ static void drivers_match_by_id_and_class(struct kunit *test)
 	pci_host_remove(h);
 }
 
+/* ---------------------------------------------------------------- hot-plug */
+
+/*
+ * drivers/pci/pciehp.c on a fake root port (0:2.0) whose slot 5 is
+ * hot-plug capable, with an attention button and a power controller, and
+ * a card in it: one function (1:0.0) the test driver takes. In the
+ * kernel the pciehp thread may look at the fake slot too (when the
+ * machine has hot-plug slots of its own): the outcome is the same
+ * whoever looks, so the cases judge it, not who did it.
+ */
+#define HP_CAP		0x40
+#define HP_SLOT		5u
+
+static unsigned int hp_removes, hp_surprises;
+static bool hp_powered_at_remove;
+static struct fake_fn *hp_port_fn;
+
+static int hp_probe(struct pci_dev *pdev)
+{
+	(void)pdev;
+	return 0;
+}
+
+static void hp_remove(struct pci_dev *pdev, bool surprise)
+{
+	uint16_t ctl;
+
+	(void)pdev;
+	hp_removes++;
+	hp_surprises += surprise;
+	/* An announced removal must reach the driver while the slot still
+	 * has power: the device is still there to be let go of. */
+	memcpy(&ctl, hp_port_fn->cfg + HP_CAP + PCI_EXP_SLTCTL, 2);
+	hp_powered_at_remove = !(ctl & PCI_EXP_SLTCTL_PCC);
+}
+
+static const struct pci_device_id hp_ids[] = {
+	{ .vendor = 0x7e57, .device = 0x0bb1 },
+	{ 0 },
+};
+
+static struct pci_driver hp_driver = {
+	.name = "hotplug-test",
+	.id_table = hp_ids,
+	.probe = hp_probe,
+	.remove = hp_remove,
+};
+
+static uint16_t hp_get16(unsigned int reg)
+{
+	uint16_t v;
+
+	memcpy(&v, hp_port_fn->cfg + HP_CAP + reg, 2);
+	return v;
+}
+
+/* The slot's events, set as the hardware (QEMU) sets them. */
+static void hp_event(uint16_t set, uint16_t clear)
+{
+	put16(hp_port_fn->cfg + HP_CAP + PCI_EXP_SLTSTA,
+	      (uint16_t)((hp_get16(PCI_EXP_SLTSTA) & ~clear) | set));
+}
+
+static void hp_setup(struct kunit *test, uint32_t sltcap,
+		     struct pci_host **hp, struct pci_dev **card)
+{
+	static bool registered;
+	struct fake_space *fs = &fake_space;
+	struct pci_host *h;
+
+	memset(fs, 0, sizeof(*fs));
+	hp_port_fn = fake_add(fs, 0, 2, 0, 0x1b36, 0x000c, 1);
+	fake_cap(hp_port_fn, HP_CAP, PCI_CAP_ID_EXP, 0);
+	put16(hp_port_fn->cfg + HP_CAP + PCI_EXP_FLAGS,
+	      PCI_EXP_FLAGS_SLOT | 0x42);	/* v2, a root port */
+	put32(hp_port_fn->cfg + HP_CAP + PCI_EXP_SLTCAP,
+	      sltcap | HP_SLOT << PCI_EXP_SLTCAP_PSN_SHIFT);
+	put16(hp_port_fn->cfg + HP_CAP + PCI_EXP_SLTCTL, PCI_EXP_SLTCTL_PIC_ON);
+	/* Cold-plugged, as QEMU starts it: a card, and a change reported. */
+	put16(hp_port_fn->cfg + HP_CAP + PCI_EXP_SLTSTA,
+	      PCI_EXP_SLTSTA_PDS | PCI_EXP_SLTSTA_PDC);
+	hp_port_fn->rw1c[HP_CAP + PCI_EXP_SLTSTA] = 0x1f;	/* ABP..CC */
+	hp_port_fn->rw1c[HP_CAP + PCI_EXP_SLTSTA + 1] = 0x01;	/* DLLSC */
+	hp_port_fn->ro[HP_CAP + PCI_EXP_SLTSTA] = 0xe0;		/* MRLSS, PDS, EIS */
+	fake_add(fs, 1, 0, 0, 0x7e57, 0x0bb1, 0);
+	h = fake_host(fs, false);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	*hp = h;
+	KUNIT_EXPECT_EQ(test, pci_scan_host(h), 2);
+	if (!registered) {
+		pci_register_driver(&hp_driver);
+		registered = true;
+	} else {
+		pci_bind_drivers();
+	}
+	*card = find(0x7e57, 0x0bb1);
+	KUNIT_ASSERT_NOT_NULL(test, *card);
+	KUNIT_EXPECT_PTR_EQ(test, (*card)->driver, &hp_driver);
+	hp_removes = hp_surprises = 0;
+	hp_powered_at_remove = false;
+}
+
+#define HP_SLOT_CAPS	(PCI_EXP_SLTCAP_HPC | PCI_EXP_SLTCAP_ABP | \
+			 PCI_EXP_SLTCAP_PCP)
+
+/*
+ * The attention button (QEMU's device_del): the driver is told while the
+ * slot still has power, then the slot is powered off with its indicator
+ * off (QEMU removes the card at that write). The power-on report of a
+ * cold-plugged card is cleared and changes nothing; so is the card's
+ * leaving after the power-off.
+ */
+static void hotplug_button_lets_the_driver_go_then_powers_off(struct kunit *test)
+{
+	struct pci_dev *card;
+	struct pci_host *h;
+
+	hp_setup(test, HP_SLOT_CAPS, &h, &card);
+	pciehp_poll();
+	KUNIT_EXPECT_EQ(test, hp_removes, 0u);
+	KUNIT_EXPECT_EQ(test, hp_get16(PCI_EXP_SLTSTA), PCI_EXP_SLTSTA_PDS);
+	KUNIT_EXPECT_FALSE(test, card->removed);
+
+	hp_event(PCI_EXP_SLTSTA_ABP, 0);		/* the button */
+	pciehp_poll();
+	KUNIT_EXPECT_EQ(test, hp_removes, 1u);
+	KUNIT_EXPECT_EQ(test, hp_surprises, 0u);
+	KUNIT_EXPECT_TRUE(test, hp_powered_at_remove);
+	KUNIT_EXPECT_TRUE(test, card->removed);
+	KUNIT_EXPECT_NULL(test, card->driver);
+	KUNIT_EXPECT_EQ(test, hp_get16(PCI_EXP_SLTCTL) &
+			(PCI_EXP_SLTCTL_PIC | PCI_EXP_SLTCTL_PCC),
+			PCI_EXP_SLTCTL_PIC_OFF | PCI_EXP_SLTCTL_PCC);
+	KUNIT_EXPECT_EQ(test, hp_get16(PCI_EXP_SLTSTA) & PCI_EXP_SLTSTA_ABP, 0u);
+	KUNIT_EXPECT_NULL(test, find(0x7e57, 0x0bb1));
+
+	/* QEMU takes the card away: presence gone, a change reported. */
+	fake_space.fn[1][0].present = false;
+	hp_event(PCI_EXP_SLTSTA_PDC, PCI_EXP_SLTSTA_PDS);
+	pciehp_poll();
+	KUNIT_EXPECT_EQ(test, hp_removes, 1u);
+	KUNIT_EXPECT_EQ(test, hp_get16(PCI_EXP_SLTSTA), 0u);
+	/* Never bound again. */
+	pci_bind_drivers();
+	KUNIT_EXPECT_NULL(test, card->driver);
+	pci_host_remove(h);
+}
+
+/* A card pulled without the button: presence detect says so, and the
+ * driver is told after the fact. */
+static void hotplug_pulled_card_tells_the_driver_after(struct kunit *test)
+{
+	struct pci_dev *card;
+	struct pci_host *h;
+	uint16_t ctl;
+
+	hp_setup(test, HP_SLOT_CAPS, &h, &card);
+	ctl = hp_get16(PCI_EXP_SLTCTL);
+	pciehp_poll();
+	fake_space.fn[1][0].present = false;
+	hp_event(PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_DLLSC, PCI_EXP_SLTSTA_PDS);
+	pciehp_poll();
+	KUNIT_EXPECT_EQ(test, hp_removes, 1u);
+	KUNIT_EXPECT_EQ(test, hp_surprises, 1u);
+	KUNIT_EXPECT_TRUE(test, card->removed);
+	KUNIT_EXPECT_EQ(test, hp_get16(PCI_EXP_SLTSTA), 0u);
+	KUNIT_EXPECT_EQ(test, hp_get16(PCI_EXP_SLTCTL), ctl);
+	pci_host_remove(h);
+}
+
+/* A slot that is not hot-plug capable is not watched: a button or a
+ * presence change there tells nobody (the driver finds out itself). */
+static void hotplug_ignores_slots_not_hotplug_capable(struct kunit *test)
+{
+	unsigned int before = pciehp_count_slots();
+	struct pci_dev *card;
+	struct pci_host *h;
+
+	hp_setup(test, PCI_EXP_SLTCAP_PCP, &h, &card);
+	KUNIT_EXPECT_EQ(test, pciehp_count_slots(), before);
+	hp_event(PCI_EXP_SLTSTA_ABP, 0);
+	pciehp_poll();
+	KUNIT_EXPECT_EQ(test, hp_removes, 0u);
+	KUNIT_EXPECT_FALSE(test, card->removed);
+	KUNIT_EXPECT_PTR_EQ(test, card->driver, &hp_driver);
+	pci_host_remove(h);
+	hp_setup(test, HP_SLOT_CAPS, &h, &card);
+	KUNIT_EXPECT_EQ(test, pciehp_count_slots(), before + 1);
+	pci_host_remove(h);
+}
+
 static struct kunit_case pci_config_cases[] = {
 	KUNIT_CASE(mcfg_parsed),
 	KUNIT_CASE(bad_mcfg_rejected),
 	KUNIT_CASE(capabilities_walked),
 	KUNIT_CASE(bridges_and_bars),
 	KUNIT_CASE(drivers_match_by_id_and_class),
+	KUNIT_CASE(hotplug_button_lets_the_driver_go_then_powers_off),
+	KUNIT_CASE(hotplug_pulled_card_tells_the_driver_after),
+	KUNIT_CASE(hotplug_ignores_slots_not_hotplug_capable),
 	{}
 };
 
