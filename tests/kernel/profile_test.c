@@ -19,9 +19,13 @@ static __attribute__((noinline)) void profile_test_spin(unsigned int ms)
 {
 	uint64_t end = clock_ns() + ms * 1000000ULL;
 
-	/* Mostly here, not in clock_ns(): a thousand rounds a look. */
+	/* Mostly here, not in clock_ns(): ten thousand rounds a look. A
+	 * clock read is a host call under QEMU, slow on a loaded host: with
+	 * a thousand rounds a look, a loaded full run once found 7 of this
+	 * CPU's 41 samples in arch_clock_ns, and the share below missed by
+	 * one sample. */
 	while (clock_ns() < end)
-		for (volatile unsigned int i = 0; i < 1000; i++)
+		for (volatile unsigned int i = 0; i < 10000; i++)
 			;
 }
 
