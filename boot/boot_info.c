@@ -169,6 +169,10 @@ void boot_info_print(const struct boot_info *bi)
 		pr_info("DTB: 0x%016llx, %llu bytes\n",
 			(unsigned long long)bi->dtb,
 			(unsigned long long)bi->dtb_size);
+	if (bi->dma_limit)
+		pr_info("DMA: every device reaches below 0x%llx (the device "
+			"tree's narrowest dma-ranges)\n",
+			(unsigned long long)bi->dma_limit);
 	if (bi->info_end > bi->info_start)
 		print_range("boot", bi->info_start,
 			    bi->info_end - bi->info_start, "boot information");

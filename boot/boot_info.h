@@ -77,6 +77,10 @@ struct boot_info {
 	uint64_t acpi_rsdp;		/* physical; 0 when not given */
 	uint64_t dtb;			/* physical; 0 when not given */
 	uint64_t dtb_size;
+	/* How far up RAM every device's DMA reaches, by the device tree's
+	 * dma-ranges (fdt_dma_limit: a Pi 4's EMMC2 only the first GiB);
+	 * 0: nothing says (the bounce pool still stays below 4 GiB). */
+	uint64_t dma_limit;
 
 	/*
 	 * What to keep out of the allocator. kernel_* is filled by the arch

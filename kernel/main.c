@@ -91,6 +91,7 @@ void kernel_main(struct boot_info *bi)
 	boot_info_print(bi);		/* what the loader told us */
 	memblock_add_boot_info(bi);	/* RAM, minus kernel, modules, info */
 	cma_reserve_boot_regions(bi);	/* cma=: regions kept from memblock */
+	dma_reserve_early(bi);		/* the bounce pool, where all DMA reaches */
 	arch_mm_init();			/* page tables: direct map of all RAM */
 	arch_time_init();		/* clock, timer tick, interrupts on */
 	smp_early_init();		/* CPUs from firmware; AP start page */

@@ -4,6 +4,7 @@
  * and let dma-debug see every call with the driver's return address.
  */
 #include "mm/dma-internal.h"
+#include "boot/boot_info.h"
 #include "mm/cma.h"
 #include "kernel/cmdline.h"
 #include "kernel/lib/string.h"
@@ -325,6 +326,20 @@ void dma_free_coherent(struct device *dev, size_t size, void *vaddr,
 }
 
 /* ---------------------------------------------------------------- boot */
+
+phys_addr_t dma_bounce_limit(const struct boot_info *bi)
+{
+	phys_addr_t limit = ARCH_DMA32_LIMIT;
+
+	if (bi->dma_limit && bi->dma_limit < limit)
+		limit = bi->dma_limit;
+	return limit;
+}
+
+void dma_reserve_early(const struct boot_info *bi)
+{
+	swiotlb_reserve_early(IO_TLB_DEFAULT_SIZE, dma_bounce_limit(bi));
+}
 
 void dma_init(void)
 {

@@ -197,6 +197,17 @@ void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *handle,
 void dma_free_coherent(struct device *dev, size_t size, void *vaddr,
 		       dma_addr_t handle);
 
+/*
+ * Boot, before the page allocator takes memory: set the global bounce
+ * pool aside where every device reaches (below 4 GiB, and below
+ * bi->dma_limit, the device tree's narrowest dma-ranges: a Raspberry Pi 4
+ * with more than 1 GiB would otherwise get a pool its card's DMA cannot
+ * reach).
+ */
+struct boot_info;
+void dma_reserve_early(const struct boot_info *bi);
+/* Where the pool must end: min(ARCH_DMA32_LIMIT, bi->dma_limit). */
+phys_addr_t dma_bounce_limit(const struct boot_info *bi);
 /* Boot: the global bounce pool; reports the DMA setup. */
 void dma_init(void);
 

@@ -4,6 +4,7 @@
 #include "mm/swiotlb.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
+#include "mm/memblock.h"
 #include "mm/page_alloc.h"
 
 #define BITS_PER_LONG	64
@@ -55,24 +56,61 @@ int swiotlb_init_pool(struct io_tlb_pool *pool, const char *name,
 	return 0;
 }
 
-int swiotlb_init(size_t bytes)
-{
-	unsigned int order = get_order(bytes);
-	struct page *pg;
+/* What swiotlb_reserve_early set aside (0: nothing), and below what. */
+static phys_addr_t early_pool, early_limit;
+static size_t early_bytes;
 
-	pg = alloc_pages(GFP_KERNEL | GFP_DMA32 | __GFP_NOWARN, order);
-	if (!pg) {
-		pr_warn("swiotlb: no %zu KiB for the bounce pool\n", bytes >> 10);
+int swiotlb_reserve_early(size_t bytes, phys_addr_t limit)
+{
+	phys_addr_t p = memblock_phys_alloc_range(bytes, PAGE_SIZE, 0, limit);
+
+	if (!p) {
+		pr_warn("swiotlb: no %zu KiB below %#llx for the bounce pool\n",
+			bytes >> 10, (unsigned long long)limit);
 		return -ENOMEM;
 	}
-	if (swiotlb_init_pool(&default_pool, "default", page_address(pg),
-			      PAGE_SIZE << order))
+	early_pool = p;
+	early_bytes = bytes;
+	early_limit = limit;
+	return 0;
+}
+
+phys_addr_t swiotlb_early_limit(void)
+{
+	return early_pool ? early_limit : 0;
+}
+
+int swiotlb_init(size_t bytes)
+{
+	void *vaddr;
+
+	if (early_pool) {
+		vaddr = phys_to_virt(early_pool);
+		bytes = early_bytes;
+	} else {
+		unsigned int order = get_order(bytes);
+		struct page *pg = alloc_pages(GFP_KERNEL | GFP_DMA32 |
+					      __GFP_NOWARN, order);
+
+		if (!pg) {
+			pr_warn("swiotlb: no %zu KiB for the bounce pool\n",
+				bytes >> 10);
+			return -ENOMEM;
+		}
+		vaddr = page_address(pg);
+		bytes = PAGE_SIZE << order;
+	}
+	if (swiotlb_init_pool(&default_pool, "default", vaddr, bytes))
 		return -EINVAL;
 	io_tlb_default_pool = &default_pool;
-	pr_info("swiotlb: bounce pool %#llx-%#llx (%u slots of %lu bytes)\n",
+	pr_info("swiotlb: bounce pool %#llx-%#llx (%u slots of %lu bytes)%s\n",
 		(unsigned long long)default_pool.start,
 		(unsigned long long)default_pool.end - 1,
-		default_pool.nslabs - default_pool.first, IO_TLB_SIZE);
+		default_pool.nslabs - default_pool.first, IO_TLB_SIZE,
+		early_pool ? ", set aside at boot below the DMA limit" : "");
+	if (early_pool)
+		pr_info("swiotlb: DMA limit %#llx\n",
+			(unsigned long long)early_limit);
 	return 0;
 }
 

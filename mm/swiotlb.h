@@ -12,7 +12,10 @@
  * buffer -> pool. Each slot remembers the original address, so unmap and
  * sync need only the DMA address.
  *
- * The global pool is made at boot from ZONE_DMA32 (swiotlb_init, through
+ * The global pool is set aside at boot, before the page allocator takes
+ * memory, where every device reaches (swiotlb_reserve_early: below 4 GiB
+ * and below the device tree's narrowest dma-ranges, as Linux's
+ * swiotlb_init puts it in low memory), and made by swiotlb_init (through
  * dma_init); a device may have its own (dev->dma_io_tlb_mem, Linux's
  * restricted pools), which is how tests build one exactly where they want.
  * The pool's own bookkeeping lives in its first slots.
@@ -53,7 +56,16 @@ struct io_tlb_pool {
 /* The global pool (NULL until swiotlb_init) */
 extern struct io_tlb_pool *io_tlb_default_pool;
 
-/* Make the global pool from ZONE_DMA32; 0 or -ENOMEM. */
+/*
+ * Set bytes aside for the global pool from memblock, below limit (before
+ * the buddy allocator takes memory): 0, or -ENOMEM (said; swiotlb_init
+ * then takes the pool from ZONE_DMA32).
+ */
+int swiotlb_reserve_early(size_t bytes, phys_addr_t limit);
+/* The limit the global pool was set aside below (0: it was not). */
+phys_addr_t swiotlb_early_limit(void);
+/* Make the global pool: what swiotlb_reserve_early set aside, else bytes
+ * from ZONE_DMA32 (host tests); 0 or -ENOMEM. */
 int swiotlb_init(size_t bytes);
 /* Make a pool over the caller's memory (page-aligned, >= 4 slots). */
 int swiotlb_init_pool(struct io_tlb_pool *pool, const char *name,

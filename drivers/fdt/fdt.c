@@ -1249,6 +1249,50 @@ int fdt_dma_range(const struct fdt *f, int node, struct fdt_dma_range *r,
 	return 0;
 }
 
+int fdt_dma_limit(const struct fdt *f, uint64_t *limit, char *err,
+		  size_t errlen)
+{
+	int ret = 0, depth = 0;
+
+	*limit = 0;
+	for (int node = fdt_next_node(f, -1, &depth); node >= 0;
+	     node = fdt_next_node(f, node, &depth)) {
+		int up = fdt_parent(f, node);
+		int ca = fdt_address_cells(f, node), cs = fdt_size_cells(f, node);
+		int pa = up >= 0 ? fdt_address_cells(f, up) : 2;
+		uint64_t top = 0;
+		const uint8_t *p;
+		uint32_t len, entry;
+		char path[96];
+
+		p = fdt_getprop(f, node, "dma-ranges", &len);
+		if (!p || !len)
+			continue;
+		fdt_node_path(f, node, path, sizeof(path));
+		entry = 4 * (uint32_t)(ca + pa + cs);
+		if (ca < 0 || cs < 0 || pa < 0 || ca > 2 || pa > 2 || cs > 2 ||
+		    !entry || len % entry) {
+			ksnprintf(err, errlen, "%s: dma-ranges is %u bytes, not "
+				  "whole entries of %d+%d+%d cells: left out",
+				  path, len, ca, pa, cs);
+			ret = -FDT_ERR_BADVALUE;
+			continue;
+		}
+		for (uint32_t off = 0; off < len; off += entry) {
+			uint64_t cpu = 0, size = 0;
+
+			fdt_read_cells(p + off + 4 * ca, (unsigned int)pa, &cpu);
+			fdt_read_cells(p + off + 4 * (ca + pa), (unsigned int)cs,
+				       &size);
+			if (size && cpu + size > top)
+				top = cpu + size;
+		}
+		if (top && (!*limit || top < *limit))
+			*limit = top;
+	}
+	return ret;
+}
+
 /* ---------------------------------------------------------------- memreserve */
 
 int fdt_get_mem_rsv(const struct fdt *f, unsigned int i, uint64_t *base,

@@ -239,6 +239,21 @@ struct fdt_dma_range {
 int fdt_dma_range(const struct fdt *fdt, int node, struct fdt_dma_range *r,
 		  char *err, size_t errlen);
 
+/*
+ * How far up RAM every DMA-capable device of the tree can reach: over each
+ * bus with a non-empty `dma-ranges`, the highest CPU physical address its
+ * entries cover (cpu + size); the lowest of those (Linux's
+ * of_dma_get_max_cpu_address, which sizes arm64's ZONE_DMA). Memory below
+ * it suits every device, so the bounce pool goes there. 0: no bus limits
+ * its devices (no dma-ranges, or only empty ones). A malformed dma-ranges
+ * is reported through err and left out (-FDT_ERR_BADVALUE returned with
+ * the limit of the rest in *limit).
+ * The Raspberry Pi 4's emmc2bus reaches the first GiB: 0x40000000; the
+ * Pi 3's soc bus 0x3f000000.
+ */
+int fdt_dma_limit(const struct fdt *fdt, uint64_t *limit, char *err,
+		  size_t errlen);
+
 /* ---- memory reservation block (/memreserve/) ---- */
 
 /* Entry i (0 .. fdt->nr_rsv - 1): 0, or -FDT_ERR_NOTFOUND past the end. */
@@ -389,7 +404,8 @@ int fdt_find_cpus(const struct fdt *fdt, struct fdt_cpu *cpus,
  * reusable shared-dma-pool children, which go to bi->cma_pools and stay
  * RAM (CMA lends them out); /chosen
  * bootargs as the command line; linux,initrd-start/end as module "initrd";
- * dtb/dtb_size; protocol "devicetree". Returns 0, or -1 with a message.
+ * dtb/dtb_size; dma_limit (fdt_dma_limit); protocol "devicetree".
+ * Returns 0, or -1 with a message.
  */
 int fdt_to_boot_info(const void *blob, size_t max, uint64_t blob_phys,
 		     struct boot_info *bi, char *err, size_t errlen);

@@ -598,6 +598,14 @@ int fdt_to_boot_info(const void *blob, size_t max, uint64_t blob_phys,
 	    reserved_memory(&f, bi, err, errlen) < 0 ||
 	    chosen(&f, bi, err, errlen) < 0)
 		return -1;
+	{
+		/* A malformed dma-ranges is left out of the limit here; the
+		 * driver of a device below it says so when it probes
+		 * (fdt_dma_range). */
+		char derr[128];
+
+		fdt_dma_limit(&f, &bi->dma_limit, derr, sizeof(derr));
+	}
 	return 0;
 }
 

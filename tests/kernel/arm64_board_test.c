@@ -19,7 +19,9 @@
 #include "kernel/errno.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
+#include "mm/dma-mapping.h"
 #include "mm/memblock.h"
+#include "mm/swiotlb.h"
 #include <arch/page.h>
 
 extern const uint8_t arm64_dtb_rpi3[], arm64_dtb_rpi3_end[];
@@ -98,6 +100,19 @@ static void rpi4_tree_memory_map(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bi.cma_pools[0].alloc_start, 0ULL);
 	KUNIT_EXPECT_EQ(test, bi.cma_pools[0].alloc_end, 0x40000000ULL);
 	KUNIT_EXPECT_TRUE(test, bi.cma_pools[0].is_default);
+	/* The card's bus reaches the first GiB only: so does every device,
+	 * and the bounce pool is set aside there (dma_reserve_early), not in
+	 * the 3 GiB of DMA32 above it the card cannot reach. */
+	KUNIT_EXPECT_EQ(test, bi.dma_limit, 0x40000000ULL);
+	KUNIT_EXPECT_EQ(test, dma_bounce_limit(&bi), 0x40000000ULL);
+	{
+		phys_addr_t p = memblock_phys_alloc_range_in(&mb,
+				IO_TLB_DEFAULT_SIZE, PAGE_SIZE, 0,
+				dma_bounce_limit(&bi));
+
+		KUNIT_EXPECT_NE(test, p, 0ULL);
+		KUNIT_EXPECT_LE(test, p + IO_TLB_DEFAULT_SIZE, 0x40000000ULL);
+	}
 }
 
 static void rpi4_cpus_use_the_spin_table(struct kunit *test)
@@ -111,6 +126,17 @@ static void rpi4_cpus_use_the_spin_table(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, cpus[1].method == FDT_CPU_METHOD_SPIN_TABLE);
 	KUNIT_EXPECT_EQ(test, cpus[1].release_addr, 0xe0ULL);
 	KUNIT_EXPECT_EQ(test, cpus[3].hwid, 3ULL);
+}
+
+/* The Pi 3's peripherals reach RAM through the VideoCore's alias of its
+ * first 1008 MiB: the whole of the board's RAM below the peripherals. */
+static void rpi3_tree_dma_limit(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, fdt_to_boot_info(arm64_dtb_rpi3,
+		(size_t)(arm64_dtb_rpi3_end - arm64_dtb_rpi3), 0x2000000, &bi,
+		err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, bi.dma_limit, 0x3f000000ULL);
+	KUNIT_EXPECT_EQ(test, dma_bounce_limit(&bi), 0x3f000000ULL);
 }
 
 static void rpi3_tree_gives_the_local_intc(struct kunit *test)
@@ -230,6 +256,7 @@ static struct kunit_case arm64_board_cases[] = {
 	KUNIT_CASE(rpi4_tree_gives_the_pi4_board),
 	KUNIT_CASE(rpi4_tree_memory_map),
 	KUNIT_CASE(rpi4_cpus_use_the_spin_table),
+	KUNIT_CASE(rpi3_tree_dma_limit),
 	KUNIT_CASE(rpi3_tree_gives_the_local_intc),
 	KUNIT_CASE(no_tree_defaults_by_cpu),
 	KUNIT_CASE(atag_list_from_qemu_raspi3b),

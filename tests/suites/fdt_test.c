@@ -858,6 +858,41 @@ static void dma_ranges(struct kunit *test)
 	EXPECT_ERR(test, fdt_dma_range(&f, fdt_path(&f, "/empty/dev"), &r, err,
 				       sizeof(err)), err,
 		   "/empty: dma-ranges entry 0 has size 0");
+
+	/* The tree's limit: each bus's highest reach (emmc2bus's first
+	 * entry reaches above 4 GiB, so it is not the one), the lowest of
+	 * those (the soc's 0x3f000000); /bad is said and left out, /empty
+	 * reaches nothing and limits nothing. */
+	{
+		uint64_t limit = 1;
+
+		EXPECT_ERR(test, fdt_dma_limit(&f, &limit, err, sizeof(err)), err,
+			   "/bad: dma-ranges is 12 bytes, not whole entries of 1+2+1 cells: left out");
+		KUNIT_EXPECT_EQ(test, limit, 0x3f000000ULL);
+	}
+}
+
+/* A tree whose buses say nothing about DMA limits nothing. */
+static void dma_limit_without_dma_ranges(struct kunit *test)
+{
+	struct fdt f;
+	uint64_t limit = 1;
+	uint32_t total;
+
+	b_init();
+	b_begin("");
+	b_prop_u32("#address-cells", 2);
+	b_prop_u32("#size-cells", 2);
+	b_begin("soc");
+	b_prop("dma-ranges", "", 0);		/* 1:1 */
+	b_begin("dev");
+	b_end();
+	b_end();
+	b_end();
+	total = b_finish();
+	KUNIT_ASSERT_EQ(test, fdt_open(&f, blob, total, err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, fdt_dma_limit(&f, &limit, err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, limit, 0ULL);
 }
 
 static void open_const(struct kunit *test, struct fdt *f, const void *p,
@@ -1530,6 +1565,7 @@ static struct kunit_case fdt_cases[] = {
 	KUNIT_CASE(nodes_and_props),
 	KUNIT_CASE(cells_and_reg),
 	KUNIT_CASE(dma_ranges),
+	KUNIT_CASE(dma_limit_without_dma_ranges),
 	KUNIT_CASE(rpi4_tree),
 	KUNIT_CASE(console_choice),
 	KUNIT_CASE(rpi4_boot_info),
