@@ -166,7 +166,7 @@ bench-build: $(BENCHES)
 # is run by hand: docs/benchmarks.md, "Swap over NBD").
 NBD_BOOTS ?= 5
 
-bench: $(BENCHES)
+bench: $(BENCHES) | $(call DEPS,bench)
 	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 	$(Q)if [ -x tools/bench-qemu ]; then O=$(O) bash tools/bench-qemu; fi
 	$(Q)if [ -x tools/bench-blk ]; then O=$(O) bash tools/bench-blk; fi
