@@ -579,6 +579,34 @@ static void holes_have_no_memmap(struct kunit *test)
 	KUNIT_EXPECT_LE(test, A()->nr_ranges, 2u);
 }
 
+/*
+ * pfn_to_page over an arena's range is exact, and once the arena is
+ * destroyed its pfns are not its pages any more (nothing may hand back
+ * the arena's freed memmap: a lookup cache, say, that outlived it).
+ */
+static void destroyed_arena_pfns_are_not_its_pages(struct kunit *test)
+{
+	unsigned long pfn;
+	struct page *page;
+
+	KUNIT_ASSERT_TRUE(test, arena_make(test, 1, false, false));
+	pfn = PHYS_PFN(virt_to_phys(arena.chunks[0]));
+	page = pfn_to_page(pfn);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_PTR_EQ(test, page_pgdat(page), A());
+	for (unsigned long i = 1; i < CHUNK_SIZE / PAGE_SIZE; i += 97) {
+		KUNIT_EXPECT_PTR_EQ(test, pfn_to_page(pfn + i), page + i);
+		KUNIT_EXPECT_EQ(test, page_to_pfn(page + i), pfn + i);
+	}
+	KUNIT_EXPECT_TRUE(test, buddy_check(&arena.pgdat));
+	KUNIT_EXPECT_EQ(test, page_arena_destroy(&arena.pgdat), 0UL);
+	memset(&arena.pgdat, 0, sizeof(arena.pgdat));
+	page = pfn_to_page(pfn);
+	/* On the host nothing else covers the chunk; in the kernel the
+	 * global node does (the arena nested in it). */
+	KUNIT_EXPECT_TRUE(test, !page || page_pgdat(page) == &contig_page_data);
+}
+
 /* A hole shorter than a pageblock is joined: its pages are reserved. */
 static void small_hole_joined_and_reserved(struct kunit *test)
 {
@@ -775,6 +803,7 @@ static struct kunit_case page_alloc_cases[] = {
 	KUNIT_CASE(unmovable_allocations_stay_clustered),
 	KUNIT_CASE(isolate_and_cma_blocks),
 	KUNIT_CASE(holes_have_no_memmap),
+	KUNIT_CASE(destroyed_arena_pfns_are_not_its_pages),
 	KUNIT_CASE(small_hole_joined_and_reserved),
 	KUNIT_CASE(buddy_check_finds_corruption),
 	KUNIT_CASE(proc_format_reports),
