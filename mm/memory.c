@@ -951,16 +951,16 @@ static enum vm_fault_result do_shared_wp(struct mm_struct *mm,
  * writable only when this is a write and nobody else has the page or the
  * slot (else do_wp_page copies on the write). With swap more than half
  * full, a page only this PTE needed leaves the swap cache at once.
+ * 0; 1 if the PTE no longer holds entry (nothing done); -ENOMEM.
  */
 static int map_swapped_page(struct mm_struct *mm, struct vm_area_struct *vma,
 			    unsigned long va, struct page *page,
 			    swp_entry_t entry, bool write)
 {
 	unsigned int prot = vm_pte_prot(vma->vm_flags);
-	bool exclusive;
-
 	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
 	uint64_t pte = 0;
+	bool exclusive;
 
 	if (anon_vma_prepare(vma))
 		return -ENOMEM;
@@ -1552,20 +1552,6 @@ static struct vm_area_struct *next_unuse_batch(struct mm_struct *mm,
 	return NULL;
 }
 
-/*
- * Bring back every page of area type that mm's PTEs name. 0, -ENOMEM
- * (no memory for a page: stop, what came back stays), -EIO (a slot
- * could not be read: the mm's process is killed by its next touch of
- * that page, as a fault would; the entry stays).
- *
- * A batch at a time, each under the mmap_lock as a reader, as a fault
- * takes it. Not as the writer: that closes the rmap gate, and when the
- * process whose pages come back is the one filling memory (a memhog
- * beside swapoff), reclaim could then take none of its pages to make
- * room for the rest, and swapoff ran out of memory. Between batches the
- * process runs; the cursor goes on from where the last batch ended,
- * whatever VMAs changed meanwhile.
- */
 /* One entry of a batch back in: 0, -ENOMEM, -EIO (as unuse_mm). */
 static int unuse_one(struct mm_struct *mm, struct vm_area_struct *v,
 		     unsigned long va, swp_entry_t entry)
@@ -1600,6 +1586,20 @@ static int unuse_one(struct mm_struct *mm, struct vm_area_struct *v,
 	return -ENOMEM;
 }
 
+/*
+ * Bring back every page of area type that mm's PTEs name. 0, -ENOMEM
+ * (no memory for a page: stop, what came back stays), -EIO (a slot
+ * could not be read: the mm's process is killed by its next touch of
+ * that page, as a fault would; the entry stays).
+ *
+ * A batch at a time, each under the mmap_lock as a reader, as a fault
+ * takes it. Not as the writer: that closes the rmap gate, and when the
+ * process whose pages come back is the one filling memory (a memhog
+ * beside swapoff), reclaim could then take none of its pages to make
+ * room for the rest, and swapoff ran out of memory. Between batches the
+ * process runs; the cursor goes on from where the last batch ended,
+ * whatever VMAs changed meanwhile.
+ */
 static int unuse_mm(struct mm_struct *mm, unsigned int type)
 {
 	unsigned long cur = 0;
