@@ -477,17 +477,22 @@ int pcie_slot_power_off(struct pci_dev *pdev)
 {
 	struct pci_dev *br = pci_bridge_of_bus(pdev->host, pdev->bus);
 	unsigned int cap = br ? pci_find_capability(br, PCI_CAP_ID_EXP) : 0;
-	uint16_t ctl;
 
 	if (!cap || !(pci_read_config16(br, cap + PCI_EXP_FLAGS) & PCI_EXP_FLAGS_SLOT) ||
 	    !(pci_read_config32(br, cap + PCI_EXP_SLTCAP) & PCI_EXP_SLTCAP_PCP))
 		return -ENODEV;
-	ctl = pci_read_config16(br, cap + PCI_EXP_SLTCTL);
-	pci_write_config16(br, cap + PCI_EXP_SLTCTL,
-			   (ctl & ~PCI_EXP_SLTCTL_PIC) | PCI_EXP_SLTCTL_PIC_OFF |
-			   PCI_EXP_SLTCTL_PCC);
+	pcie_slot_set_control(br, cap, PCI_EXP_SLTCTL_PIC_OFF, PCI_EXP_SLTCTL_PCC);
 	pr_info("pci %s: slot powered off (the card may be pulled)\n", br->name);
 	return 0;
+}
+
+void pcie_slot_set_control(struct pci_dev *br, unsigned int cap, uint16_t pic,
+			   uint16_t set)
+{
+	uint16_t ctl = pci_read_config16(br, cap + PCI_EXP_SLTCTL);
+
+	pci_write_config16(br, cap + PCI_EXP_SLTCTL,
+			   (uint16_t)((ctl & ~PCI_EXP_SLTCTL_PIC) | pic | set));
 }
 
 struct pci_dev *pci_get_device(uint16_t vendor, uint16_t device,

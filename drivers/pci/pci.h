@@ -264,6 +264,11 @@ struct pci_dev *pci_bridge_of_bus(struct pci_host *h, unsigned int bus);
  * 0, or -ENODEV if pdev's bridge has no slot with a power controller.
  */
 int pcie_slot_power_off(struct pci_dev *pdev);
+/* Slot Control of bridge br (its PCI Express capability at cap): the
+ * power indicator set to pic (PCI_EXP_SLTCTL_PIC_*), the bits of set
+ * (PCI_EXP_SLTCTL_PCC: power off) added, the rest kept. */
+void pcie_slot_set_control(struct pci_dev *br, unsigned int cap, uint16_t pic,
+			   uint16_t set);
 
 /*
  * Enumeration and hot-plug removal exclude each other (Linux's

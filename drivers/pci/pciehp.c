@@ -103,15 +103,6 @@ static void behind_init(struct behind *b, struct pci_dev *br, bool surprise)
 	};
 }
 
-static void set_indicator(struct pci_dev *br, unsigned int cap, uint16_t pic,
-			  uint16_t also)
-{
-	uint16_t ctl = pci_read_config16(br, cap + PCI_EXP_SLTCTL);
-
-	pci_write_config16(br, cap + PCI_EXP_SLTCTL,
-			   (uint16_t)((ctl & ~PCI_EXP_SLTCTL_PIC) | pic | also));
-}
-
 /* One slot: its events, acted on. Returns the functions removed. */
 static unsigned int poll_slot(struct pci_dev *br, unsigned int cap)
 {
@@ -144,17 +135,17 @@ static unsigned int poll_slot(struct pci_dev *br, unsigned int cap)
 			pr_info("pci %s: slot %u: attention button, and nothing "
 				"of ours in the slot: powering it off\n",
 				br->name, slot);
-			set_indicator(br, cap, PCI_EXP_SLTCTL_PIC_OFF,
+			pcie_slot_set_control(br, cap, PCI_EXP_SLTCTL_PIC_OFF,
 				      PCI_EXP_SLTCTL_PCC);
 			return 0;
 		}
 		/* Blinking: "in progress" (PCIe sec. 6.7.1.1.2). */
-		set_indicator(br, cap, PCI_EXP_SLTCTL_PIC_BLINK, 0);
+		pcie_slot_set_control(br, cap, PCI_EXP_SLTCTL_PIC_BLINK, 0);
 		pr_info("pci %s: slot %u: attention button: removing its %u "
 			"function%s\n", br->name, slot, b.present,
 			b.present == 1 ? "" : "s");
 		pci_for_each_dev(remove_one, &b);
-		set_indicator(br, cap, PCI_EXP_SLTCTL_PIC_OFF, PCI_EXP_SLTCTL_PCC);
+		pcie_slot_set_control(br, cap, PCI_EXP_SLTCTL_PIC_OFF, PCI_EXP_SLTCTL_PCC);
 		pr_info("pci %s: slot %u: powered off: the card may be pulled\n",
 			br->name, slot);
 		return b.removed;
