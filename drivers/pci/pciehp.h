@@ -57,7 +57,8 @@ unsigned int pciehp_poll(void);
  */
 void pciehp_init(void);
 
-/* How many hot-plug capable slots the device list has now. */
+/* How many hot-plug capable slots the device list has now; each is said
+ * in the log (its port, number, button, whether a card is in it). */
 unsigned int pciehp_count_slots(void);
 
 #endif
