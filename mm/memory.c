@@ -542,42 +542,6 @@ void change_protection(struct vm_area_struct *vma, unsigned long start,
 	arch_mm_protect(&vma->vm_mm->arch, start, end - start, prot);
 }
 
-/* ---------------------------------------------------------------- shared */
-
-struct shared_anon *shared_anon_alloc(struct mm_struct *mm,
-				      unsigned long nr_pages)
-{
-	struct shared_anon *s = vm_zalloc(mm, sizeof(*s) +
-					  nr_pages * sizeof(struct page *));
-
-	if (!s)
-		return NULL;
-	s->refcount = 1;
-	s->nr_pages = nr_pages;
-	s->node = mm->node;
-	return s;
-}
-
-void shared_anon_get(struct shared_anon *s)
-{
-	__atomic_add_fetch(&s->refcount, 1, __ATOMIC_RELAXED);
-}
-
-void shared_anon_put(struct shared_anon *s)
-{
-	if (__atomic_sub_fetch(&s->refcount, 1, __ATOMIC_ACQ_REL))
-		return;
-	for (unsigned long i = 0; i < s->nr_pages; i++) {
-		struct page *page = s->pages[i];
-
-		if (!page)
-			continue;
-		mod_node_page_state(page_pgdat(page), NR_SHMEM, -1);
-		put_user_page(page);
-	}
-	kfree(s);
-}
-
 /* ---------------------------------------------------------------- faults */
 
 static bool access_allowed(const struct vm_area_struct *vma,
@@ -678,47 +642,47 @@ static enum vm_fault_result do_anonymous_page(struct mm_struct *mm,
 	return VM_FAULT_DONE;
 }
 
-/* A shared anonymous page: the object's page at this offset. */
+/* A shared anonymous page: the object's page at this offset, found,
+ * read back from swap or new (mm/shared_anon.h), mapped with its lock
+ * held so reclaim's unmap-then-move cannot miss this PTE. */
 static enum vm_fault_result do_shared_page(struct mm_struct *mm,
 					   struct vm_area_struct *vma,
 					   unsigned long va)
 {
-	struct shared_anon *s = vma->shared;
 	pgoff_t idx = linear_page_index(vma, va);
-	struct page *page, *none = NULL;
+	struct page *page;
+	bool major;
+	int err;
 
-	if (idx >= s->nr_pages)
+	if (idx >= vma->shared->nr_pages)
 		return VM_FAULT_SIGSEGV;
-	page = __atomic_load_n(&s->pages[idx], __ATOMIC_ACQUIRE);
-	if (!page) {
-		/* Not movable: only the object's array finds it, and
-		 * migration moves pages it can find through rmap or an
-		 * index (mm/migrate.h). */
-		page = alloc_user_page_gfp(mm, GFP_USER);
-		if (!page)
-			return VM_FAULT_OOM;
-		page->index = idx;
-		__SetPageSwapBacked(page);
-		/* Another mm sharing the object may have filled it. */
-		if (__atomic_compare_exchange_n(&s->pages[idx], &none, page, false,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-			mod_node_page_state(page_pgdat(page), NR_SHMEM, 1);
-			lru_cache_add(page);	/* swap-backed: the anon lists */
-		} else {
-			put_user_page(page);
-			page = none;
-		}
+	err = shared_anon_get_page(vma->shared, idx, mm, &page, &major);
+	switch (err) {
+	case 0:
+		break;
+	case -EAGAIN:
+		return VM_FAULT_RETRY;	/* mmap_lock was dropped */
+	case -EIO:
+		return VM_FAULT_BUS;	/* reported: the slot's read failed */
+	default:
+		return VM_FAULT_OOM;
+	}
+	if (major) {
+		mm->pgmajfault++;
+		count_vm_event(PGMAJFAULT);
 	}
 	spin_lock(&mm->page_table_lock);
 	if (arch_mm_map(&mm->arch, va, PFN_PHYS(page_to_pfn(page)), PAGE_SIZE,
 			vm_pte_prot(vma->vm_flags))) {
 		spin_unlock(&mm->page_table_lock);
+		unlock_page_wake(page);
+		put_page(page);
 		return VM_FAULT_OOM;
 	}
-	get_page(page);
-	page_dup_rmap(page);
+	page_dup_rmap(page);		/* our reference is the PTE's now */
 	add_mm_counter(mm, MM_SHMEMPAGES, 1);
 	spin_unlock(&mm->page_table_lock);
+	unlock_page_wake(page);
 	return VM_FAULT_DONE;
 }
 
@@ -1641,5 +1605,8 @@ int try_to_unuse(unsigned int type)
 	spin_unlock(&mmlist_lock);
 	if (prev)
 		mmput(prev);
+	/* Shared anonymous memory keeps its entries in its objects. */
+	if (!err)
+		err = shared_anon_unuse(type);
 	return err;
 }

@@ -152,7 +152,8 @@ struct vm_area_struct {
 	struct file *vm_file;		/* a file mapping: the file (a
 					 * reference); vm_pgoff in pages */
 	const struct vm_operations_struct *vm_ops;	/* NULL: anonymous */
-	struct list_head shared_node;	/* in vm_file's mapping->i_mmap */
+	struct list_head shared_node;	/* in vm_file's mapping->i_mmap, or
+					 * shared->mapping.i_mmap */
 	unsigned long vm_dev, vm_ino;	/* the file's st_dev and st_ino
 					 * (its getattr at mmap), for maps */
 	char name[VMA_NAME_LEN];	/* "[heap]", "[stack]", a program's

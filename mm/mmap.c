@@ -165,8 +165,10 @@ void vma_free(struct vm_area_struct *vma)
 {
 	if (vma->anon_vma)
 		unlink_anon_vma(vma);
-	if (vma->shared)
+	if (vma->shared) {
+		vma_unlink_file(vma);	/* its object's i_mmap */
 		shared_anon_put(vma->shared);
+	}
 	if (vma->vm_file) {
 		if (vma->vm_ops && vma->vm_ops->close)
 			vma->vm_ops->close(vma);
@@ -192,6 +194,7 @@ struct vm_area_struct *vma_dup(struct mm_struct *mm,
 	if (old->shared) {
 		vma->shared = old->shared;
 		shared_anon_get(vma->shared);
+		vma_link_file(vma);
 	}
 	if (old->anon_vma)
 		anon_vma_link(vma, old->anon_vma);
@@ -372,6 +375,8 @@ static int mmap_region(struct mm_struct *mm, unsigned long addr,
 	vma->shared = shared;
 	if (name)
 		strlcpy(vma->name, name, sizeof(vma->name));
+	if (shared)
+		vma_link_file(vma);	/* rmap finds its pages' PTEs */
 	if (file) {
 		r = file->f_op->mmap(file, vma);
 		if (r || !vma->vm_ops || !vma->vm_ops->fault) {

@@ -106,8 +106,10 @@ bool set_page_dirty(struct page *page)
 
 	if (TestSetPageDirty(page))
 		return false;
-	if (!mapping)
-		return true;	/* anonymous, or no longer in a file */
+	/* Anonymous, no longer in a file, or shared anonymous memory (the
+	 * flag alone: swap-out always writes, Linux's noop_dirty_folio). */
+	if (!mapping || PageSwapBacked(page))
+		return true;
 	spin_lock_irqsave(&mapping->i_pages_lock, flags);
 	if (page->mapping == mapping) {
 		xa_set_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_DIRTY);

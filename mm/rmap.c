@@ -312,9 +312,16 @@ int rmap_collect_mms(struct page *page, struct anon_vma *av,
 
 /* ------------------------------------------------------------ file pages */
 
+/* The page cache a VMA maps: its file's, or its shared anonymous
+ * object's (mm/shared_anon.h). */
+static struct address_space *vma_mapping(const struct vm_area_struct *vma)
+{
+	return vma->vm_file ? vma->vm_file->f_mapping : &vma->shared->mapping;
+}
+
 void vma_link_file(struct vm_area_struct *vma)
 {
-	struct address_space *mapping = vma->vm_file->f_mapping;
+	struct address_space *mapping = vma_mapping(vma);
 
 	spin_lock(&mapping->i_mmap_lock);
 	list_add_tail(&vma->shared_node, &mapping->i_mmap);
@@ -324,7 +331,7 @@ void vma_link_file(struct vm_area_struct *vma)
 
 void vma_unlink_file(struct vm_area_struct *vma)
 {
-	struct address_space *mapping = vma->vm_file->f_mapping;
+	struct address_space *mapping = vma_mapping(vma);
 
 	spin_lock(&mapping->i_mmap_lock);
 	list_del(&vma->shared_node);
@@ -335,7 +342,10 @@ void vma_unlink_file(struct vm_area_struct *vma)
 
 void page_add_file_rmap(struct page *page)
 {
-	if (__atomic_add_fetch(&page->_mapcount, 1, __ATOMIC_RELAXED) == 0)
+	/* Shared anonymous pages are not counted in Mapped (as
+	 * page_remove_rmap). */
+	if (__atomic_add_fetch(&page->_mapcount, 1, __ATOMIC_RELAXED) == 0 &&
+	    !PageSwapBacked(page))
 		mod_node_page_state(page_pgdat(page), NR_FILE_MAPPED, 1);
 }
 

@@ -143,10 +143,12 @@ int rmap_collect_mms(struct page *page, struct anon_vma *av,
  */
 struct address_space;
 /* Link / unlink a file VMA in its mapping's i_mmap (mmap, split, fork,
- * munmap). */
+ * munmap); a shared anonymous VMA in its object's (mm/shared_anon.h),
+ * whose pages rmap then finds the same way. */
 void vma_link_file(struct vm_area_struct *vma);
 void vma_unlink_file(struct vm_area_struct *vma);
-/* One more PTE maps a page-cache page (NR_FILE_MAPPED on the first). */
+/* One more PTE maps a page-cache page (NR_FILE_MAPPED on the first, but
+ * not for a shared anonymous object's page). */
 void page_add_file_rmap(struct page *page);
 
 /*

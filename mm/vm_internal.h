@@ -7,6 +7,7 @@
 #define MM_VM_INTERNAL_H
 
 #include "mm/mm.h"
+#include "mm/shared_anon.h"
 
 struct tlb_batch;
 
@@ -96,8 +97,8 @@ void zap_mapping_range(struct mm_struct *mm, struct address_space *mapping,
 bool vma_maps_mapping_range(struct vm_area_struct *vma,
 			    struct address_space *mapping, pgoff_t start,
 			    pgoff_t nr);
-/* swapoff's search: bring back into every mm each page of area type
- * (mm/swapfile.c). 0, -ENOMEM (memory is short: stopped), -EIO (a slot
+/* swapoff's search: bring back into every mm each page of area type,
+ * and into every shared anonymous object (mm/swapfile.c). 0, -ENOMEM (memory is short: stopped), -EIO (a slot
  * could not be read). */
 int try_to_unuse(unsigned int type);
 /* handle_mm_fault with mm->mmap_lock held. */
@@ -107,19 +108,6 @@ enum vm_fault_result __handle_mm_fault(struct mm_struct *mm,
 /* Drop a reference to a user page; the last one clears its owner state
  * and frees it. */
 void put_user_page(struct page *page);
-
-/* ---- shared anonymous memory (mm/memory.c): Linux's shmem object for
- * MAP_SHARED|MAP_ANONYMOUS, pages by offset, one reference per VMA. */
-struct shared_anon {
-	int refcount;			/* VMAs pointing at it */
-	unsigned long nr_pages;
-	pg_data_t *node;		/* where its pages come from */
-	struct page *pages[];		/* NULL until first touched */
-};
-struct shared_anon *shared_anon_alloc(struct mm_struct *mm,
-				      unsigned long nr_pages);
-void shared_anon_get(struct shared_anon *s);
-void shared_anon_put(struct shared_anon *s);
 
 /* Committed_AS in pages (every mm's VM_ACCOUNT pages). */
 extern long vm_committed_pages;

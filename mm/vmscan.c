@@ -34,6 +34,7 @@
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "mm/rmap.h"
+#include "mm/shared_anon.h"
 #include "mm/shrinker.h"
 #include "mm/swap.h"
 #include "mm/vmstat.h"
@@ -245,14 +246,29 @@ static enum pageout_result __pageout_anon(struct page *page,
 					  struct swap_plug *plug)
 {
 	if (!PageSwapCache(page)) {
-		/* Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS) has
-		 * no swap entries of its own yet: it stays in memory. */
-		if (!PageAnon(page))
-			return PAGE_KEEP_LOCKED;
 		if (!sc->may_swap || !(sc->gfp_mask & __GFP_IO))
 			return PAGE_KEEP_LOCKED;
-		if (add_to_swap(page))
+		if (!PageAnon(page)) {
+			/* Shared anonymous memory (mm/shared_anon.h): its
+			 * PTEs go first (dropped: the object keeps the
+			 * entry), then the page leaves the object for the
+			 * swap cache. Its object may have gone meanwhile
+			 * (-EINVAL): the page is freed with our reference. */
+			if (page_mapped(page) &&
+			    (!sc->may_unmap ||
+			     !try_to_unmap_batch(page, &plug->tlb)))
+				return PAGE_KEEP_LOCKED;
+			switch (shared_anon_writeout(page)) {
+			case 0:
+				break;
+			case -ENOSPC:
+				return PAGE_ACTIVATE;	/* swap is full */
+			default:
+				return PAGE_KEEP_LOCKED;
+			}
+		} else if (add_to_swap(page)) {
 			return PAGE_ACTIVATE;	/* swap is full */
+		}
 	}
 	/* A slot whose write failed holds nothing: keep the page. */
 	if (PageError(page))

@@ -227,6 +227,54 @@ static void forktest_after_memory_is_full(struct kunit *test)
 }
 
 /*
+ * Shared anonymous memory outgrows RAM too (mm/shared_anon.h): memhog -s
+ * maps 1.5x RAM with MAP_SHARED|MAP_ANONYMOUS, writes it, a fork child
+ * checks every word and writes its own pattern, the parent checks the
+ * child's. Both say 0 mismatches; the pages went to swap and came back
+ * (pswpout, pswpin), and while it ran the shared pages in memory never
+ * held more than RAM (Shmem, sampled); at the end no slot is held but by
+ * the swap cache.
+ */
+static void shared_memory_outgrows_ram_and_verifies(struct kunit *test)
+{
+	uint64_t total_mib = mib(test, promised(test, "swap.size"));
+	unsigned long out0 = global_vm_event(PSWPOUT);
+	unsigned long in0 = global_vm_event(PSWPIN);
+	unsigned long total, free, shmem, max_shmem = 0;
+	char size[16];
+	const char *const argv[] = { "memhog", "-s", size, NULL };
+	int pid, st;
+
+	ksnprintf(size, sizeof(size), "%lluM", (unsigned long long)total_mib);
+	capture(test);
+	pid = start(test, argv);
+	while ((st = process_wait_nohang(pid)) == -EAGAIN) {
+		shmem = node_page_state_snapshot(&contig_page_data, NR_SHMEM);
+		if (shmem > max_shmem)
+			max_shmem = shmem;
+		sleep_ms(50);
+	}
+	KUNIT_EXPECT_EQ(test, st, EXITED(0));
+	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "memhog: shared: child verified and rewrote");
+	/* The child's line and the pass line. */
+	KUNIT_EXPECT_EQ(test, count_lines(" 0 mismatches"), 2U);
+	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "Out of memory");
+	KUNIT_EXPECT_GT(test, global_vm_event(PSWPOUT) - out0, 0UL);
+	KUNIT_EXPECT_GT(test, global_vm_event(PSWPIN) - in0, 0UL);
+	KUNIT_EXPECT_GT(test, max_shmem, 0UL);
+	KUNIT_EXPECT_LT(test, max_shmem, totalram_pages());
+	si_swapinfo(&total, &free);
+	KUNIT_EXPECT_LE(test, total - free,
+			node_page_state_snapshot(&contig_page_data,
+						 NR_SWAPCACHE));
+	kunit_info(test, "memhog -s %s: pswpout %lu pswpin %lu, Shmem up to %lu KiB",
+		   size, global_vm_event(PSWPOUT) - out0,
+		   global_vm_event(PSWPIN) - in0,
+		   max_shmem * (PAGE_SIZE / 1024));
+}
+
+/*
  * swapoff while a memhog is swapping: either every page comes back
  * (swapoff succeeds and the memhog goes on in memory) or memory is too
  * short and swapoff says so, leaving the area on; either way the memhog
@@ -276,6 +324,7 @@ static struct kunit_case swap_user_cases[] = {
 	KUNIT_CASE(memhogs_outgrow_ram_and_verify),
 	KUNIT_CASE(forktest_under_swap_pressure),
 	KUNIT_CASE(forktest_after_memory_is_full),
+	KUNIT_CASE(shared_memory_outgrows_ram_and_verifies),
 	KUNIT_CASE(swapoff_under_load),
 	{}
 };

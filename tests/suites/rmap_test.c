@@ -4,10 +4,13 @@
  * PTE maps the page, through a fork tree, after COW breaks, after munmap
  * of parts and VMA splits; busy mms (a writer at work) are reported
  * (-EAGAIN), a mapper holding its lock as a reader (a fault) is not busy,
- * a caller's own locked mm is visited, a non-zero rmap_one stops the walk. Host and
+ * a caller's own locked mm is visited, a non-zero rmap_one stops the walk;
+ * shared anonymous pages are found through their object. Host and
  * kernel, on a private arena.
  */
 #include "tests/suites/test_arena.h"
+#include "tests/suites/vfs_testfs.h"
+#include "mm/shared_anon.h"
 #include "mm/filemap.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
@@ -18,6 +21,10 @@ static struct kmalloc_set ks;
 
 static int rmap_init(struct kunit *test)
 {
+	/* Shared anonymous objects index their pages in an xarray whose
+	 * nodes are the kernel's slab: on the host, made here. */
+	if (!vfs_test_ensure_mm())
+		return -1;
 	if (!test_arena_make(test, &arena, 0))
 		return -1;
 	return kmalloc_set_init(&ks, &arena.pgdat, "trmap", 0);
@@ -202,26 +209,46 @@ static void fork_tree_and_cow_breaks(struct kunit *test)
 	mmput(c2);
 }
 
-/* A page of a shared anonymous mapping is not in the anonymous rmap. */
-static void shared_pages_are_not_anon(struct kunit *test)
+/* A page of a shared anonymous mapping is not anonymous: rmap finds its
+ * PTEs through its object's mapping (mm/shared_anon.h), in every process
+ * that maps it, wherever each maps it; after munmap in one, only the
+ * other. */
+static void shared_pages_are_found_through_their_object(struct kunit *test)
 {
-	struct mm_struct *mm = mm_alloc_node(&arena.pgdat, &ks);
+	struct mm_struct *p = mm_alloc_node(&arena.pgdat, &ks), *c;
 	struct visits v = { 0 };
 	struct page *page;
 
-	KUNIT_ASSERT_NOT_NULL(test, mm);
-	KUNIT_ASSERT_EQ(test, do_mmap(mm, A, PAGE_SIZE, RW,
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, do_mmap(p, A, 4 * PAGE_SIZE, RW,
 				      MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, 0), (long)A);
-	page = page_at(mm, A);
+	poke(p, A + 2 * PAGE_SIZE, 1);
+	page = page_at(p, A + 2 * PAGE_SIZE);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	KUNIT_EXPECT_FALSE(test, PageAnon(page));
-	KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), -EINVAL);
-	mmput(mm);
+	KUNIT_EXPECT_TRUE(test, page_is_shared_anon(page));
+	KUNIT_EXPECT_EQ(test, page->index, 2UL);
+	c = dup_mm(p);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	/* The child maps the same page by its own fault, and splits its
+	 * VMA (mprotect of the first page): the upper half still maps it. */
+	KUNIT_EXPECT_EQ(test, do_mprotect(c, A, PAGE_SIZE, PROT_READ), 0);
+	KUNIT_EXPECT_PTR_EQ(test, page_at(c, A + 2 * PAGE_SIZE), page);
+	KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), 0);
+	KUNIT_EXPECT_EQ(test, v.n, 2);
+	KUNIT_EXPECT_TRUE(test, visited(&v, p, A + 2 * PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, visited(&v, c, A + 2 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, do_munmap(p, A, 4 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, walk(page, &v, NULL), 0);
+	KUNIT_EXPECT_EQ(test, v.n, 1);
+	KUNIT_EXPECT_TRUE(test, visited(&v, c, A + 2 * PAGE_SIZE));
+	mmput(c);
+	mmput(p);
 }
 
 static struct kunit_case rmap_cases[] = {
 	KUNIT_CASE(fork_tree_and_cow_breaks),
-	KUNIT_CASE(shared_pages_are_not_anon),
+	KUNIT_CASE(shared_pages_are_found_through_their_object),
 	{}
 };
 

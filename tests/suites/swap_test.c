@@ -18,6 +18,7 @@
 #include "mm/migrate.h"
 #include "mm/mm.h"
 #include "mm/pgtable.h"
+#include "mm/shared_anon.h"
 #include "mm/swap.h"
 #include "mm/vm_internal.h"
 #include "mm/vmscan.h"
@@ -676,6 +677,235 @@ static void swapoff_brings_every_page_back(struct kunit *test)
 	mmput(mm);
 }
 
+/* ------------------------------------------ shared anonymous memory */
+
+#define SHARED	(MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED)
+
+/* A new mm with a shared anonymous mapping of n pages at A, page i
+ * holding val(i, 0). */
+static struct mm_struct *mm_with_shared(struct kunit *test, unsigned int n)
+{
+	struct mm_struct *mm = mm_alloc_node(&arena.pgdat, &ks);
+
+	if (!mm)
+		return NULL;
+	if (do_mmap(mm, A, n * PAGE_SIZE, RW, SHARED, 0) != (long)A) {
+		mmput(mm);
+		return NULL;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (!poke(mm, A + i * PAGE_SIZE, val(i, 0)))
+			KUNIT_FAIL(test, "store to shared page %u failed", i);
+	return mm;
+}
+
+/* What the object of mm's mapping at A holds at index idx: the entry of
+ * the slot its page is in (0: the page is in memory, or nothing). */
+static swp_entry_t object_entry(struct mm_struct *mm, pgoff_t idx)
+{
+	struct vm_area_struct *vma = find_vma(mm, A);
+	void *e = vma && vma->shared ?
+		  xa_load(&vma->shared->mapping.i_pages, idx) : NULL;
+
+	return (swp_entry_t){ xa_is_value(e) ? xa_to_value(e) : 0 };
+}
+
+/* Shared anonymous pages in memory: the arena's (first touches) and the
+ * kernel node's (swap-ins come from there). Exact while nothing else
+ * runs (snapshots); another user of shared memory in the kernel node
+ * would move it, so the cases compare differences. */
+static long shmem_pages(void)
+{
+	return (long)(node_page_state_snapshot(&arena.pgdat, NR_SHMEM) +
+		      node_page_state_snapshot(&contig_page_data, NR_SHMEM));
+}
+
+/* A shared anonymous page mapped by two processes goes out once: its
+ * PTEs are dropped in both (no entries in them), its object holds the
+ * slot's entry (one reference), and one write carries it. A fault in
+ * either process brings it back into the object, where the other finds
+ * it without a read: the same page, and a store by one is seen by the
+ * other, as before. The slots are free once every page is back. */
+static void shared_pages_go_out_once_and_come_back(struct kunit *test)
+{
+	struct mm_struct *p = mm_with_shared(test, 4), *c;
+	unsigned long written, reads;
+	long shmem0;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	c = dup_mm(p);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	for (unsigned int i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, peek(c, A + i * PAGE_SIZE), val(i, 0));
+	KUNIT_EXPECT_EQ(test, c->rss[MM_SHMEMPAGES], 4L);
+	written = ram0.pages_written;
+	shmem0 = shmem_pages();
+	reclaim_all();
+	KUNIT_EXPECT_EQ(test, ram0.pages_written - written, 4UL);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 4UL);
+	KUNIT_EXPECT_EQ(test, shmem_pages(), shmem0 - 4);
+	for (unsigned int i = 0; i < 4; i++) {
+		swp_entry_t e = object_entry(p, i);
+
+		KUNIT_EXPECT_EQ(test, pte_page(p, A + i * PAGE_SIZE),
+				(phys_addr_t)-1);
+		KUNIT_EXPECT_EQ(test, pte_page(c, A + i * PAGE_SIZE),
+				(phys_addr_t)-1);
+		KUNIT_EXPECT_EQ(test, pte_entry(p, A + i * PAGE_SIZE).val, 0UL);
+		KUNIT_EXPECT_EQ(test, swp_type(e), ram0_type());
+		KUNIT_EXPECT_EQ(test, swap_count(e), 1U);
+	}
+	KUNIT_EXPECT_EQ(test, p->rss[MM_SHMEMPAGES], 0L);
+	KUNIT_EXPECT_EQ(test, c->rss[MM_SHMEMPAGES], 0L);
+	KUNIT_EXPECT_EQ(test, p->rss[MM_SWAPENTS], 0L);
+
+	/* The child writes page 1: read back (with its neighbours, one
+	 * request), into the object; the parent sees the child's store. */
+	reads = ram0.pages_read;
+	KUNIT_EXPECT_TRUE(test, poke(c, A + PAGE_SIZE, val(1, 1)));
+	KUNIT_EXPECT_EQ(test, object_entry(p, 1).val, 0UL);
+	KUNIT_EXPECT_EQ(test, peek(p, A + PAGE_SIZE), val(1, 1));
+	KUNIT_EXPECT_EQ(test, pte_page(p, A + PAGE_SIZE),
+			pte_page(c, A + PAGE_SIZE));
+	KUNIT_EXPECT_GT(test, c->pgmajfault, 0UL);
+	for (unsigned int i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, peek(p, A + i * PAGE_SIZE),
+				val(i, i == 1));
+		KUNIT_EXPECT_EQ(test, peek(c, A + i * PAGE_SIZE),
+				val(i, i == 1));
+	}
+	/* Each slot was read once, whatever readahead took together. */
+	KUNIT_EXPECT_EQ(test, ram0.pages_read - reads, 4UL);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+	KUNIT_EXPECT_EQ(test, shmem_pages(), shmem0);
+	mmput(c);
+	mmput(p);
+	KUNIT_EXPECT_EQ(test, shmem_pages(), shmem0 - 4);
+}
+
+/* MADV_PAGEOUT takes a shared page only one process maps (as Linux);
+ * a write error keeps it (in the swap cache, no read needed to have it
+ * back) and its slot is never used again; munmap of the last mapping
+ * frees the object's slots. */
+static void shared_page_write_error_and_unmap(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_shared(test, 3);
+	unsigned long reads;
+	swp_entry_t bad;
+	char out[512];
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	ram0.fail_writes = true;
+	kunit_capture_start(test, out, sizeof(out));
+	KUNIT_EXPECT_EQ(test, do_madvise(mm, A, PAGE_SIZE, MADV_PAGEOUT), 0);
+	kunit_capture_stop(test, DIAG_WARN);
+	ram0.fail_writes = false;
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "write error");
+	bad = object_entry(mm, 0);
+	KUNIT_EXPECT_NE(test, bad.val, 0UL);
+	reads = ram0.reads;
+	KUNIT_EXPECT_EQ(test, peek(mm, A), val(0, 0));
+	KUNIT_EXPECT_EQ(test, ram0.reads, reads);
+	KUNIT_EXPECT_EQ(test, object_entry(mm, 0).val, 0UL);
+	/* Out again, to another slot; and the two others. */
+	KUNIT_EXPECT_EQ(test, do_madvise(mm, A, 3 * PAGE_SIZE, MADV_PAGEOUT), 0);
+	KUNIT_EXPECT_NE(test, object_entry(mm, 0).val, 0UL);
+	KUNIT_EXPECT_NE(test, object_entry(mm, 0).val, bad.val);
+	KUNIT_EXPECT_NE(test, object_entry(mm, 2).val, 0UL);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 3UL);
+	KUNIT_EXPECT_EQ(test, do_munmap(mm, A, 3 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+	mmput(mm);
+}
+
+/* A read error fails the fault (SIGBUS for its process, reported with
+ * the slot); the entry stays in the object and a later fault reads it. */
+static void shared_page_read_error_fails_the_fault(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_shared(test, 1);
+	enum vm_fault_result r;
+	char out[512];
+	swp_entry_t e;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, A, PAGE_SIZE, MADV_PAGEOUT), 0);
+	e = object_entry(mm, 0);
+	KUNIT_ASSERT_NE(test, e.val, 0UL);
+	ram0.fail_reads = true;
+	kunit_capture_start(test, out, sizeof(out));
+	mmap_read_lock(mm);
+	r = __handle_mm_fault(mm, A, FAULT_READ);
+	mmap_read_unlock(mm);
+	kunit_capture_stop(test, DIAG_WARN);
+	ram0.fail_reads = false;
+	KUNIT_EXPECT_EQ(test, (int)r, (int)VM_FAULT_BUS);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "read error on ram0 slot");
+	KUNIT_EXPECT_EQ(test, object_entry(mm, 0).val, e.val);
+	KUNIT_EXPECT_EQ(test, peek(mm, A), val(0, 0));
+	mmput(mm);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+}
+
+/* swapoff brings a shared object's pages back into the object (no
+ * process maps them until it touches them: no read then). */
+static void swapoff_brings_shared_pages_back(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_shared(test, 8), *c;
+	unsigned long reads;
+	char why[128];
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	c = dup_mm(mm);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	reclaim_all();
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 8UL);
+	KUNIT_EXPECT_EQ(test, swapoff("ram0"), 0);
+	KUNIT_EXPECT_EQ(test, ram0_type(), MAX_SWAPFILES);
+	reads = ram0.pages_read;
+	for (unsigned int i = 0; i < 8; i++) {
+		KUNIT_EXPECT_EQ(test, object_entry(mm, i).val, 0UL);
+		KUNIT_EXPECT_EQ(test, peek(c, A + i * PAGE_SIZE), val(i, 0));
+		KUNIT_EXPECT_EQ(test, peek(mm, A + i * PAGE_SIZE), val(i, 0));
+	}
+	KUNIT_EXPECT_EQ(test, ram0.pages_read, reads);
+	KUNIT_EXPECT_EQ(test, swapon("ram0", SWAP_FLAG_PRIO_MASK, why,
+				     sizeof(why)), 0);
+	mmput(c);
+	mmput(mm);
+}
+
+/* A shared page moves (CMA's migration, mm/migrate.h): the object's
+ * index and both processes' PTEs name the new page. */
+static void shared_page_migrates(struct kunit *test)
+{
+	struct mm_struct *p = mm_with_shared(test, 1), *c;
+	struct list_head list = LIST_HEAD_INIT(list);
+	struct migrate_failure f = { 0 };
+	struct page *old, *new;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	c = dup_mm(p);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, peek(c, A), val(0, 0));
+	old = pfn_to_page(PHYS_PFN(pte_page(p, A)));
+	lru_add_drain_all();
+	KUNIT_ASSERT_TRUE(test, isolate_movable_page(old));
+	list_add(&old->lru, &list);
+	KUNIT_EXPECT_EQ(test, migrate_pages(&list, arena_page, NULL, 0,
+					    MIGRATE_SYNC, MR_SYSCALL, &f), 0UL);
+	KUNIT_EXPECT_EQ(test, f.err, 0);
+	new = xa_load(&find_vma(p, A)->shared->mapping.i_pages, 0);
+	KUNIT_ASSERT_NOT_NULL(test, new);
+	KUNIT_EXPECT_PTR_NE(test, new, old);
+	KUNIT_EXPECT_TRUE(test, page_is_shared_anon(new));
+	KUNIT_EXPECT_EQ(test, pte_page(p, A), PFN_PHYS(page_to_pfn(new)));
+	KUNIT_EXPECT_EQ(test, pte_page(c, A), PFN_PHYS(page_to_pfn(new)));
+	KUNIT_EXPECT_TRUE(test, poke(c, A, val(0, 1)));
+	KUNIT_EXPECT_EQ(test, peek(p, A), val(0, 1));
+	mmput(c);
+	mmput(p);
+}
+
 /* A bad header is refused with its reason; a second swapon of the same
  * device is refused too. */
 static void bad_header_is_refused(struct kunit *test)
@@ -862,6 +1092,11 @@ static struct kunit_case swap_cases[] = {
 	KUNIT_CASE(full_swap_keeps_the_rest),
 	KUNIT_CASE(unmap_and_exit_free_the_slots),
 	KUNIT_CASE(swapoff_brings_every_page_back),
+	KUNIT_CASE(shared_pages_go_out_once_and_come_back),
+	KUNIT_CASE(shared_page_write_error_and_unmap),
+	KUNIT_CASE(shared_page_read_error_fails_the_fault),
+	KUNIT_CASE(swapoff_brings_shared_pages_back),
+	KUNIT_CASE(shared_page_migrates),
 	KUNIT_CASE(bad_header_is_refused),
 	{}
 };

@@ -9,6 +9,7 @@
  * from a private arena: every case ends with every page back.
  */
 #include "tests/suites/test_arena.h"
+#include "tests/suites/vfs_testfs.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "mm/page_alloc.h"
@@ -21,6 +22,10 @@ static struct kmalloc_set ks;
 
 static int vm_init(struct kunit *test)
 {
+	/* A shared anonymous object's index (an xarray) takes its nodes
+	 * from the kernel's slab: on the host it exists once made. */
+	if (!vfs_test_ensure_mm())
+		return -1;
 	if (!test_arena_make(test, &arena, 0))
 		return -1;
 	return kmalloc_set_init(&ks, &arena.pgdat, "tvm", 0);

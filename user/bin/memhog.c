@@ -1,6 +1,7 @@
 /*
- * memhog [-v] SIZE [PASSES] - map SIZE bytes (K/M/G suffixes) of anonymous
- * memory, write a pattern in every page, read it all back and verify.
+ * memhog [-v] [-s] SIZE [PASSES] - map SIZE bytes (K/M/G suffixes) of
+ * anonymous memory, write a pattern in every page, read it all back and
+ * verify.
  *
  * Each pass: mmap (no MAP_POPULATE: every first touch is a demand-zero
  * fault), write every 8-byte word of every page with a value derived from
@@ -21,6 +22,15 @@
  *   memhog: swap in use: <K> KiB before, <K> KiB after the write pass, <K> KiB after the verify pass, write pass <T> ms, verify pass <T> ms
  *
  * (or "memhog: swap in use: unknown (sysinfo: <error>)" if the call fails).
+ *
+ * With -s the memory is shared (MAP_SHARED|MAP_ANONYMOUS) and, after the
+ * write pass, a child (fork) reads it all back and writes a second
+ * pattern over it before it exits; the parent's verify pass then checks
+ * the child's pattern, so each page must reach both processes (through
+ * swap, when it outgrows RAM). Its own line a pass, before the pass line
+ * (whose mismatches then include the child's):
+ *
+ *   memhog: shared: child verified and rewrote <MiB> MiB, <N> mismatches
  */
 #include "libc.h"
 
@@ -47,7 +57,7 @@ static uint64_t rate(uint64_t bytes, uint64_t ns)
 
 static void usage(void)
 {
-	dprintf(2, "usage: memhog [-v] SIZE[K|M|G] [PASSES]\n");
+	dprintf(2, "usage: memhog [-v] [-s] SIZE[K|M|G] [PASSES]\n");
 	exit(2);
 }
 
@@ -65,14 +75,61 @@ static int64_t swap_in_use(void)
 	return (int64_t)((si.totalswap - si.freeswap) * (uint64_t)si.mem_unit);
 }
 
+/*
+ * -s: a child checks the parent's pattern (seed) in the shared memory and
+ * writes its own (~seed) over it. Returns the mismatches it found (or 1
+ * if it could not run, or died: the memory then holds no known pattern).
+ */
+static uint64_t child_rewrites(uint64_t *mem, uint64_t pages, uint64_t seed,
+			       uint64_t size)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		printf("memhog: shared: fork failed: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		uint64_t bad = 0, p, w;
+
+		for (p = 0; p < pages; p++)
+			for (w = 0; w < WORDS; w++) {
+				if (mem[p * WORDS + w] != pattern(seed, p, w))
+					bad++;
+				mem[p * WORDS + w] = pattern(~seed, p, w);
+			}
+		printf("memhog: shared: child verified and rewrote %llu MiB, %llu mismatches\n",
+		       (unsigned long long)(size >> 20),
+		       (unsigned long long)bad);
+		/* The count in the exit status: 255 means "255 or more". */
+		_exit(bad > 255 ? 255 : (int)bad);
+	}
+	if (waitpid(pid, &status, 0) != pid) {
+		printf("memhog: shared: waitpid failed: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!WIFEXITED(status)) {
+		printf("memhog: shared: the child %s\n", status_str(status));
+		return 1;
+	}
+	return (uint64_t)WEXITSTATUS(status);
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	uint64_t size, pages, bad_total = 0, p, w, t0, t1, tv, t2;
 	unsigned long passes = 1, pass;
-	int ok, verbose = 0;
+	int ok, verbose = 0, shared = 0;
 
-	if (argc >= 2 && strcmp(argv[1], "-v") == 0) {
-		verbose = 1;
+	while (argc >= 2 && argv[1][0] == '-' && argv[1][1] &&
+	       !argv[1][2]) {
+		if (argv[1][1] == 'v')
+			verbose = 1;
+		else if (argv[1][1] == 's')
+			shared = 1;
+		else
+			usage();
 		argv++;
 		argc--;
 	}
@@ -96,7 +153,8 @@ int main(int argc, char **argv, char **envp)
 		uint64_t bad = 0;
 		int64_t sw0 = 0, sw1 = 0, sw2 = 0;
 		uint64_t *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
-				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+				     (shared ? MAP_SHARED : MAP_PRIVATE) |
+				     MAP_ANONYMOUS, -1, 0);
 
 		if (mem == MAP_FAILED) {
 			printf("memhog: mmap of %llu bytes failed: %s\n",
@@ -115,6 +173,12 @@ int main(int argc, char **argv, char **envp)
 			tv = now_ns();	/* the verify pass's time leaves it out */
 		} else {
 			tv = t1;
+		}
+		if (shared) {
+			bad += child_rewrites(mem, pages, seed, size);
+			seed = ~seed;	/* the child's pattern */
+			if (!verbose)
+				tv = now_ns();
 		}
 		for (p = 0; p < pages; p++)
 			for (w = 0; w < WORDS; w++)
