@@ -81,7 +81,9 @@ static bool page_idle_harvest(struct page *page, struct mm_struct *mm,
 	};
 	int r = rmap_walk(page, &rwc);
 
-	if (r == -EINVAL) {	/* shared anonymous: only this mapping */
+	/* A page neither anonymous nor in a page cache (none is mapped
+	 * today): only this mapping can be asked. */
+	if (r == -EINVAL) {
 		spin_lock(&mm->page_table_lock);
 		ha.young = ptep_test_and_clear_young(mm, va, false);
 		spin_unlock(&mm->page_table_lock);
@@ -199,7 +201,10 @@ static void count_fn(struct page *page, struct mm_struct *mm, unsigned long va,
 	struct idle_count *c = arg;
 	bool idle = page_idle_test(page, mm, va);
 
-	if (page_mapping(page)) {
+	/* Shared anonymous pages have a mapping (their object's) but are
+	 * anonymous memory, counted as such (as meminfo's Shmem is not a
+	 * file's). */
+	if (page_mapping(page) && !PageSwapBacked(page)) {
 		c->file++;
 		c->file_idle += idle;
 	} else {
