@@ -19,12 +19,22 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/wait.h"
+#include "kernel/sysctl.h"
 
 /* ---------------------------------------------------------------- pages */
 
 static struct page *alloc_user_page_gfp(struct mm_struct *mm, gfp_t gfp)
 {
 	gfp = fault_gfp(gfp | __GFP_ZERO | __GFP_NOWARN);
+	return mm->node ? alloc_pages_node(mm->node, gfp, 0) : alloc_page(gfp);
+}
+
+/* A page from mm's node (or the kernel's), gfp without the bits in
+ * clear: fault-around's extra pages. */
+static struct page *alloc_pages_node_or_global(struct mm_struct *mm,
+					       gfp_t gfp, gfp_t clear)
+{
+	gfp &= ~clear;
 	return mm->node ? alloc_pages_node(mm->node, gfp, 0) : alloc_page(gfp);
 }
 
@@ -615,30 +625,111 @@ static struct page *alloc_anon_page(struct mm_struct *mm,
 	return page;
 }
 
-/* First touch of a private page: a zeroed page of its own. */
+/*
+ * Anonymous fault-around: a process writing its memory in order (a heap
+ * being filled, memhog) takes one page fault per page, and under an
+ * emulator the fault's entry and exit cost more than the zeroing. When a
+ * fault lands right where the last one's pages ended, this one maps the
+ * next few pages too, zeroed: 2, then 4, up to anon_fault_around_pages
+ * (a window that doubles as readahead's does, and falls back to one page
+ * at the first fault out of order). Linux gets the same effect from
+ * large anonymous folios (mTHP); here they are order-0 pages, each its
+ * own LRU page, swapped and migrated like any other. The cost is memory
+ * mapped before it is touched, bounded by the window, the VMA's end, and
+ * what the allocator gives without reclaiming.
+ */
+#define ANON_AROUND_MAX	64
+static unsigned int anon_fault_around_pages = 16;
+
+static const struct ctl_table anon_around_sysctls[] = {
+	{ .procname = "vm.anon_fault_around_pages",
+	  .data = &anon_fault_around_pages, .type = CTL_UINT,
+	  .min = 1, .max = ANON_AROUND_MAX,
+	  .unit = "pages one sequential anonymous fault may map (1: off)" },
+};
+REGISTER_SYSCTL_TABLE(anon_around_sysctls);
+
+/* How many pages the fault at va maps, va's included (mmap_lock held). */
+static unsigned int anon_fault_window(struct mm_struct *mm,
+				      struct vm_area_struct *vma,
+				      unsigned long va)
+{
+	unsigned int max = READ_ONCE(anon_fault_around_pages), n;
+	unsigned long left = (vma->vm_end - va) >> PAGE_SHIFT;
+
+	if (max <= 1 || va != mm->anon_next_fault ||
+	    (vma->vm_flags & VM_GROWSDOWN)) {
+		mm->anon_window = 1;
+		return 1;
+	}
+	n = mm->anon_window * 2;
+	if (n > max)
+		n = max;
+	if (n > left)
+		n = left;
+	mm->anon_window = n;
+	return n;
+}
+
+/* First touch of a private page: a zeroed page of its own (and, for a
+ * sequential writer, the next pages' too: above). */
 static enum vm_fault_result do_anonymous_page(struct mm_struct *mm,
 					      struct vm_area_struct *vma,
 					      unsigned long va)
 {
-	struct page *page;
+	struct page *pages[ANON_AROUND_MAX];
+	unsigned int want = anon_fault_window(mm, vma, va), got, mapped = 0;
+	unsigned int prot = vm_pte_prot(vma->vm_flags);
 
 	/* LAB (docs/labs/02-page-faults.md): lazy zero pages. A read fault
 	 * could map one shared zeroed page read-only here instead of a
 	 * page of its own, and copy only on the first write. */
-	page = alloc_anon_page(mm, vma);
-	if (!page)
+	pages[0] = alloc_anon_page(mm, vma);
+	if (!pages[0])
 		return VM_FAULT_OOM;
-	spin_lock(&mm->page_table_lock);
-	if (arch_mm_map(&mm->arch, va, PFN_PHYS(page_to_pfn(page)), PAGE_SIZE,
-			vm_pte_prot(vma->vm_flags))) {
-		spin_unlock(&mm->page_table_lock);
-		put_user_page(page);
-		return VM_FAULT_OOM;
+	/* The others only if the allocator has them at once: never a
+	 * reclaim for pages nobody asked for yet. */
+	for (got = 1; got < want; got++) {
+		pages[got] = alloc_pages_node_or_global(mm,
+			GFP_HIGHUSER_MOVABLE | __GFP_ZERO | __GFP_NOWARN,
+			__GFP_DIRECT_RECLAIM);
+		if (!pages[got])
+			break;
+		__SetPageSwapBacked(pages[got]);
 	}
-	page_add_new_anon_rmap(page, vma, va);
-	add_mm_counter(mm, MM_ANONPAGES, 1);
+	spin_lock(&mm->page_table_lock);
+	for (unsigned int i = 0; i < got; i++) {
+		unsigned long a = va + i * PAGE_SIZE;
+		uint64_t pte = 0;
+
+		/* Beyond the first, only PTEs that hold nothing (not a
+		 * page, not a swap entry). */
+		if (i) {
+			pgtable_translate(&mm->arch.pgt, a, &pte, NULL);
+			if (pte)
+				break;
+		}
+		if (arch_mm_map(&mm->arch, a, PFN_PHYS(page_to_pfn(pages[i])),
+				PAGE_SIZE, prot))
+			break;
+		page_add_new_anon_rmap(pages[i], vma, a);
+		mapped++;
+	}
+	add_mm_counter(mm, MM_ANONPAGES, mapped);
 	spin_unlock(&mm->page_table_lock);
-	lru_cache_add(page);		/* inactive anon: reclaim sees it */
+	for (unsigned int i = 0; i < got; i++) {
+		if (i < mapped)
+			lru_cache_add(pages[i]);	/* inactive anon */
+		else
+			put_user_page(pages[i]);
+	}
+	if (!mapped)
+		return VM_FAULT_OOM;
+	if (mapped > 1)
+		count_vm_events(PGFAULT_AROUND, mapped - 1);
+	mm->anon_next_fault = va + mapped * PAGE_SIZE;
+	if (mapped < want)
+		mm->anon_window = mapped;	/* grow again from here */
 	return VM_FAULT_DONE;
 }
 

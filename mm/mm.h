@@ -186,6 +186,11 @@ struct mm_struct {
 	unsigned long mmap_base;	/* top-down mmap starts below here */
 	unsigned long arg_start, arg_end, env_start, env_end;
 	unsigned long pgfault, pgmajfault;	/* faults taken in this mm */
+	/* Anonymous fault-around (mm/memory.c, do_anonymous_page), under
+	 * mmap_lock: where a sequential writer's next fault would land, and
+	 * how many pages the last fault there mapped. */
+	unsigned long anon_next_fault;
+	unsigned int anon_window;
 	/* Where this mm's pages and its bookkeeping (the mm, VMAs, anon_vmas,
 	 * shared objects) come from: NULL = the kernel's (alloc_pages,
 	 * kmalloc). Tests pass a private arena so every page is counted. */

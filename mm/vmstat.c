@@ -247,6 +247,7 @@ unsigned long global_node_page_state(enum node_stat_item item)
 const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGFAULT]	= "pgfault",
 	[PGMAJFAULT]	= "pgmajfault",
+	[PGFAULT_AROUND] = "pgfault_around",
 	[PGPGIN]	= "pgpgin",
 	[PGPGOUT]	= "pgpgout",
 	[PSWPIN]	= "pswpin",

@@ -12,6 +12,10 @@
 #include "tests/suites/vfs_testfs.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
+#include "kernel/sysctl.h"
+#include "kernel/lib/random.h"
+#include "kernel/lib/vsprintf.h"
+#include "mm/pgtable.h"
 #include "mm/page_alloc.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
@@ -255,6 +259,158 @@ static void shared_anonymous_across_fork(struct kunit *test)
 	mmput(child);
 }
 
+/* ------------------------------------------------ anonymous fault-around */
+
+static const struct ctl_table *around_sysctl(struct kunit *test)
+{
+	struct ctl_set set = sysctl_registered();
+	const struct ctl_table *t = sysctl_find(&set,
+					       "vm.anon_fault_around_pages");
+
+	KUNIT_EXPECT_NOT_NULL(test, t);
+	return t;
+}
+
+static bool pte_present_at(struct mm_struct *mm, unsigned long va)
+{
+	uint64_t pte = 0;
+
+	pgtable_translate(&mm->arch.pgt, va, &pte, NULL);
+	return mm->arch.pgt.fmt->is_present(pte);
+}
+
+/* A sequential writer over 64 pages with windows up to 16: faults at
+ * pages 0, 1, 3, 7, 15, 31, 47 and 63 map 1, 2, 4, 8, 16, 16, 16 and the
+ * last 1 (the VMA ends); 8 faults, 56 pages mapped around, every one
+ * zeroed and counted in the rss and the arena. Off (1), one fault a page. */
+static void sequential_writes_fault_around(struct kunit *test)
+{
+	const struct ctl_table *t = around_sysctl(test);
+	unsigned long old, free0, around0, faults0;
+	struct mm_struct *mm = new_mm(test);
+	char buf[8];
+	bool ok;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	old = sysctl_read(t);
+	KUNIT_ASSERT_EQ(test, sysctl_write(t, "16"), 0);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, A, 64 * PAGE_SIZE, RW,
+				      PRIV | MAP_FIXED, 0), (long)A);
+	free0 = data_pages();
+	around0 = global_vm_event(PGFAULT_AROUND);
+	faults0 = mm->pgfault;
+	for (unsigned int i = 0; i < 64; i++) {
+		KUNIT_EXPECT_EQ(test, peek(mm, A + i * PAGE_SIZE, &ok), 0ULL);
+		KUNIT_EXPECT_TRUE(test, poke(mm, A + i * PAGE_SIZE, i));
+	}
+	KUNIT_EXPECT_EQ(test, mm->pgfault - faults0, 8UL);
+	KUNIT_EXPECT_EQ(test, global_vm_event(PGFAULT_AROUND) - around0, 56UL);
+	KUNIT_EXPECT_EQ(test, mm->rss[MM_ANONPAGES], 64L);
+	KUNIT_EXPECT_GE(test, data_pages() - free0, 64UL);
+	for (unsigned int i = 0; i < 64; i++)
+		KUNIT_EXPECT_EQ(test, peek(mm, A + i * PAGE_SIZE, &ok),
+				(uint64_t)i);
+
+	/* Off: each page its own fault. */
+	KUNIT_ASSERT_EQ(test, sysctl_write(t, "1"), 0);
+	KUNIT_ASSERT_EQ(test, do_munmap(mm, A, 64 * PAGE_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, A, 64 * PAGE_SIZE, RW,
+				      PRIV | MAP_FIXED, 0), (long)A);
+	faults0 = mm->pgfault;
+	for (unsigned int i = 0; i < 64; i++)
+		KUNIT_EXPECT_TRUE(test, poke(mm, A + i * PAGE_SIZE, i));
+	KUNIT_EXPECT_EQ(test, mm->pgfault - faults0, 64UL);
+	mmput(mm);
+	ksnprintf(buf, sizeof(buf), "%lu", old);
+	sysctl_write(t, buf);
+}
+
+/*
+ * Random touches (runs of sequential pages, jumps, reads and writes) over
+ * a VMA against a model of the window: which pages each fault maps is
+ * predicted exactly (the window doubles from 2 up to the maximum at a
+ * fault where the last one's pages ended, is 1 elsewhere, and stops at the
+ * VMA's end and at the first PTE already present), and so are the
+ * number of faults and every value read.
+ */
+#define AROUND_PAGES	192
+static void fault_around_matches_model(struct kunit *test)
+{
+	const struct ctl_table *t = around_sysctl(test);
+	static bool mapped[AROUND_PAGES];
+	static uint64_t value[AROUND_PAGES];
+	unsigned long next = ~0UL, window = 1, faults = 0, old;
+	unsigned int max, last = 0;
+	struct mm_struct *mm = new_mm(test);
+	struct prng r;
+	char buf[8];
+	bool ok;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	old = sysctl_read(t);
+	prng_seed(&r, test->seed);
+	max = 1U << prng_below(&r, 7);		/* 1 .. 64 */
+	ksnprintf(buf, sizeof(buf), "%u", max);
+	KUNIT_ASSERT_EQ(test, sysctl_write(t, buf), 0);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, A, AROUND_PAGES * PAGE_SIZE, RW,
+				      PRIV | MAP_FIXED, 0), (long)A);
+	memset(mapped, 0, sizeof(mapped));
+	memset(value, 0, sizeof(value));
+	for (int step = 0; step < 600; step++) {
+		unsigned long f0 = mm->pgfault;
+		unsigned int p = prng_below(&r, 4) ? (last + 1) % AROUND_PAGES :
+			(unsigned int)prng_below(&r, AROUND_PAGES);
+		bool write = prng_below(&r, 2), fault = !mapped[p];
+
+		if (fault) {
+			unsigned long n = 1;
+
+			if (max > 1 && p == next) {
+				n = window * 2;
+				if (n > max)
+					n = max;
+				if (n > AROUND_PAGES - p)
+					n = AROUND_PAGES - p;
+			}
+			window = n;
+			for (unsigned long i = 0; i < n; i++) {
+				if (i && mapped[p + i]) {
+					window = i;
+					break;
+				}
+				mapped[p + i] = true;
+			}
+			next = p + window;
+			faults++;
+		}
+		if (write) {
+			value[p] = ((uint64_t)step << 8) | p;
+			KUNIT_EXPECT_TRUE(test, poke(mm, A + p * PAGE_SIZE,
+						     value[p]));
+		} else {
+			KUNIT_EXPECT_EQ(test, peek(mm, A + p * PAGE_SIZE, &ok),
+					value[p]);
+		}
+		KUNIT_EXPECT_EQ(test, mm->pgfault - f0, fault ? 1UL : 0UL);
+		last = p;
+	}
+	KUNIT_EXPECT_EQ(test, mm->pgfault, faults);
+	for (unsigned int p = 0; p < AROUND_PAGES; p++)
+		if (pte_present_at(mm, A + p * PAGE_SIZE) != mapped[p])
+			KUNIT_FAIL(test, "page %u: %s, the model says %s (max %u,"
+				   " seed %llu)", p,
+				   mapped[p] ? "not mapped" : "mapped",
+				   mapped[p] ? "mapped" : "not", max,
+				   (unsigned long long)test->seed);
+	/* Never past the VMA. */
+	KUNIT_EXPECT_FALSE(test, pte_present_at(mm, A + AROUND_PAGES * PAGE_SIZE));
+	mmput(mm);
+	ksnprintf(buf, sizeof(buf), "%lu", old);
+	sysctl_write(t, buf);
+}
+
 /* The stack grows down on a fault below it, to its limit, and never
  * closer than the guard gap to the mapping below. */
 static void stack_growth(struct kunit *test)
@@ -427,6 +583,8 @@ static struct kunit_case vm_cases[] = {
 	KUNIT_CASE(split_merge_protect),
 	KUNIT_CASE(fork_copy_on_write),
 	KUNIT_CASE(shared_anonymous_across_fork),
+	KUNIT_CASE(sequential_writes_fault_around),
+	KUNIT_CASE(fault_around_matches_model),
 	KUNIT_CASE(stack_growth),
 	KUNIT_CASE(brk_heap),
 	KUNIT_CASE(madvise_dontneed),
