@@ -461,6 +461,24 @@ unsigned long kmem_objects_in_use_total(void)
 	return n;
 }
 
+unsigned int kmem_objects_in_use_each(struct kmem_usage *out, unsigned int max)
+{
+	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&slab_caches_lock, flags);
+	for (struct list_head *p = slab_caches.next; p != &slab_caches;
+	     p = p->next, n++) {
+		struct kmem_cache *s = list_entry(p, struct kmem_cache, list);
+
+		if (n < max)
+			out[n] = (struct kmem_usage){
+				s, kmem_cache_objects_in_use(s) };
+	}
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	return n;
+}
+
 /* Move every kept empty slab to discard; returns how many. Under list_lock. */
 static unsigned long shrink_empty_locked(struct kmem_cache *s,
 					 struct list_head *discard)

@@ -165,6 +165,15 @@ unsigned long kmem_cache_objects_in_use(struct kmem_cache *s);
  * its slab's page would have stayed anyway.
  */
 unsigned long kmem_objects_in_use_total(void);
+/* The same cache by cache: up to max (cache, objects) pairs in out, in
+ * the list's order. Returns how many caches the list holds (more than
+ * max: the rest were left out). A leak check that found the total moved
+ * names the cache with it. */
+struct kmem_usage {
+	const struct kmem_cache *cache;
+	unsigned long objects;
+};
+unsigned int kmem_objects_in_use_each(struct kmem_usage *out, unsigned int max);
 
 /* Boot: the kmalloc caches and the `slab_debug=` settings. */
 void kmem_cache_init(void);

@@ -34,6 +34,54 @@ void mem_snapshot(struct mem_snapshot *m)
 	m->slab_objects = kmem_objects_in_use_total() - net_slab_objects();
 }
 
+/*
+ * Objects in use cache by cache at the last quiet snapshot (the base a
+ * case compares with), and now: when the total moved, the report names
+ * the caches that moved it. Static: cases run one at a time, and 2 KiB
+ * a snapshot would weigh on a 16 KiB stack.
+ */
+#define MEM_CHECK_CACHES	128
+static struct kmem_usage base_caches[MEM_CHECK_CACHES], now_caches[MEM_CHECK_CACHES];
+static unsigned int base_nr;
+
+static const struct kmem_usage *find_usage(const struct kmem_usage *u,
+					   unsigned int nr,
+					   const struct kmem_cache *c)
+{
+	for (unsigned int i = 0; i < nr && i < MEM_CHECK_CACHES; i++)
+		if (u[i].cache == c)
+			return &u[i];
+	return NULL;
+}
+
+/* Print each cache whose count differs from the base's. */
+static void report_caches(struct kunit *test)
+{
+	unsigned int now_nr = kmem_objects_in_use_each(now_caches,
+						      MEM_CHECK_CACHES);
+
+	for (unsigned int i = 0; i < now_nr && i < MEM_CHECK_CACHES; i++) {
+		const struct kmem_usage *b = find_usage(base_caches, base_nr,
+							now_caches[i].cache);
+
+		if (!b)
+			kunit_info(test, "slab cache %s: new since the base, %lu "
+				   "objects", now_caches[i].cache->name,
+				   now_caches[i].objects);
+		else if (b->objects != now_caches[i].objects)
+			kunit_info(test, "slab cache %s: %lu -> %lu objects",
+				   now_caches[i].cache->name, b->objects,
+				   now_caches[i].objects);
+	}
+	for (unsigned int i = 0; i < base_nr && i < MEM_CHECK_CACHES; i++)
+		if (!find_usage(now_caches, now_nr, base_caches[i].cache))
+			kunit_info(test, "a slab cache of the base (%lu objects) "
+				   "was destroyed", base_caches[i].objects);
+	if (now_nr > MEM_CHECK_CACHES || base_nr > MEM_CHECK_CACHES)
+		kunit_info(test, "(only the first %u caches compared)",
+			   MEM_CHECK_CACHES);
+}
+
 void mem_snapshot_quiet(struct mem_snapshot *m)
 {
 	uint64_t end = clock_ns() + 1000000000ULL;
@@ -55,6 +103,7 @@ void mem_snapshot_quiet(struct mem_snapshot *m)
 		*m = again;
 		sleep_ms(10);
 	} while (clock_ns() < end + 1000000000ULL);
+	base_nr = kmem_objects_in_use_each(base_caches, MEM_CHECK_CACHES);
 }
 
 bool mem_snapshot_equal(const struct mem_snapshot *a,
@@ -93,6 +142,8 @@ bool mem_expect_back(struct kunit *test, const struct mem_snapshot *before)
 		   b->slab_objects, now.slab_objects, b->anon, now.anon,
 		   b->pagetables, now.pagetables, b->stack_kb, now.stack_kb,
 		   b->threads, now.threads, b->processes, now.processes);
+	if (now.slab_objects != b->slab_objects)
+		report_caches(test);
 	KUNIT_EXPECT_EQ(test, now.used, b->used);
 	KUNIT_EXPECT_EQ(test, now.slab_objects, b->slab_objects);
 	KUNIT_EXPECT_EQ(test, now.anon, b->anon);

@@ -51,7 +51,9 @@ void mem_snapshot(struct mem_snapshot *m);
 /*
  * Wait (1 s at most) until the thread count holds still for 20 ms, so
  * threads earlier cases left dying are freed, then take snapshots until
- * two in a row are alike (1 s more at most) and keep the last.
+ * two in a row are alike (1 s more at most) and keep the last. It is
+ * also the base mem_expect_back's report compares each slab cache's
+ * objects with (the last quiet snapshot's, kept by mem_check.c).
  */
 void mem_snapshot_quiet(struct mem_snapshot *m);
 
