@@ -755,8 +755,9 @@ unsigned long try_to_free_pages(pg_data_t *pgdat, gfp_t gfp,
 	 * function must never cause one.
 	 */
 	noreclaim = memalloc_noreclaim_save();
-	/* retries: waits in which nothing happened; waits: all of them. */
-	for (int retries = 0, waits = 0;; waits++) {
+	/* retries: waits in which nothing happened; waits: all of them;
+	 * isolated_rounds: those for other reclaimers' isolated pages. */
+	for (int retries = 0, waits = 0, isolated_rounds = 0;; waits++) {
 		sc.nr_dirty = sc.nr_writeback = sc.nr_congested = 0;
 		do_try_to_free_pages(pgdat, &sc);
 		if (sc.nr_reclaimed)
@@ -769,10 +770,21 @@ unsigned long try_to_free_pages(pg_data_t *pgdat, gfp_t gfp,
 		 * soon too. If nothing at all could be had, say so (the OOM
 		 * killer).
 		 */
-		if (!sc.nr_dirty && !sc.nr_writeback && !sc.nr_congested &&
-		    !node_page_state(pgdat, NR_ISOLATED_FILE) &&
-		    !node_page_state(pgdat, NR_ISOLATED_ANON))
-			break;
+		if (!sc.nr_dirty && !sc.nr_writeback && !sc.nr_congested) {
+			/* Only pages another reclaimer isolated stand in the
+			 * way: they come back at the end of its batch, freed
+			 * or not. Twice at most: when nothing can be freed
+			 * at all (every anonymous page kept because the swap
+			 * device is dead), kswapd finds nothing either, and
+			 * each of these rounds rescans every list; sixteen
+			 * of them held the OOM killer off for 6 s after an
+			 * NBD swap server went for good (848k pages scanned
+			 * in one call, swap_nbd). */
+			if ((!node_page_state(pgdat, NR_ISOLATED_FILE) &&
+			     !node_page_state(pgdat, NR_ISOLATED_ANON)) ||
+			    isolated_rounds++ >= 2)
+				break;
+		}
 		if (retries >= MAX_RECLAIM_RETRIES ||
 		    waits >= 16 * MAX_RECLAIM_RETRIES)
 			break;
