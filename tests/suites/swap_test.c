@@ -254,14 +254,16 @@ static unsigned int ram0_type(void)
 	return MAX_SWAPFILES;
 }
 
-/* A new mm with n private anonymous pages at A, page i holding val(i). */
-static struct mm_struct *mm_with_pages(struct kunit *test, unsigned int n)
+/* A new mm with a mapping of n anonymous pages at A (flags: private or
+ * shared), page i holding val(i, 0). */
+static struct mm_struct *mm_with_mapping(struct kunit *test, unsigned int n,
+					 unsigned long flags)
 {
 	struct mm_struct *mm = mm_alloc_node(&arena.pgdat, &ks);
 
 	if (!mm)
 		return NULL;
-	if (do_mmap(mm, A, n * PAGE_SIZE, RW, PRIV, 0) != (long)A) {
+	if (do_mmap(mm, A, n * PAGE_SIZE, RW, flags, 0) != (long)A) {
 		mmput(mm);
 		return NULL;
 	}
@@ -269,6 +271,12 @@ static struct mm_struct *mm_with_pages(struct kunit *test, unsigned int n)
 		if (!poke(mm, A + i * PAGE_SIZE, val(i, 0)))
 			KUNIT_FAIL(test, "store to page %u failed", i);
 	return mm;
+}
+
+/* n private anonymous pages. */
+static struct mm_struct *mm_with_pages(struct kunit *test, unsigned int n)
+{
+	return mm_with_mapping(test, n, PRIV);
 }
 
 /* Every anonymous page of the arena to swap, used lately or not. */
@@ -681,22 +689,10 @@ static void swapoff_brings_every_page_back(struct kunit *test)
 
 #define SHARED	(MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED)
 
-/* A new mm with a shared anonymous mapping of n pages at A, page i
- * holding val(i, 0). */
+/* n shared anonymous pages (MAP_SHARED|MAP_ANONYMOUS). */
 static struct mm_struct *mm_with_shared(struct kunit *test, unsigned int n)
 {
-	struct mm_struct *mm = mm_alloc_node(&arena.pgdat, &ks);
-
-	if (!mm)
-		return NULL;
-	if (do_mmap(mm, A, n * PAGE_SIZE, RW, SHARED, 0) != (long)A) {
-		mmput(mm);
-		return NULL;
-	}
-	for (unsigned int i = 0; i < n; i++)
-		if (!poke(mm, A + i * PAGE_SIZE, val(i, 0)))
-			KUNIT_FAIL(test, "store to shared page %u failed", i);
-	return mm;
+	return mm_with_mapping(test, n, SHARED);
 }
 
 /* What the object of mm's mapping at A holds at index idx: the entry of
