@@ -1059,6 +1059,62 @@ static int map_swapped_page(struct mm_struct *mm, struct vm_area_struct *vma,
 	return 0;
 }
 
+/*
+ * Swap-in fault-around: the PTEs after va in this VMA whose pages are
+ * already in the swap cache, read and unlocked (readahead brought them
+ * with the faulting one: reclaim wrote neighbouring pages to
+ * neighbouring slots), are mapped now, with no I/O, as the faulting page
+ * was (writable only for a write to a page nobody else has). A process
+ * reading its memory back in order then takes one fault per readahead
+ * window, not one per page. Up to min(anon_fault_around_pages,
+ * swap_ra_pages) - 1 pages; stops at the first PTE that is not such an
+ * entry. Each counts pgfault_around, and swap_ra_hit if readahead brought
+ * it (it is used: mapped for the process).
+ */
+static void swapin_fault_around(struct mm_struct *mm,
+				struct vm_area_struct *vma, unsigned long va,
+				bool write)
+{
+	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
+	unsigned int max = READ_ONCE(anon_fault_around_pages), mapped = 0;
+
+	if (max > READ_ONCE(swap_ra_pages))
+		max = READ_ONCE(swap_ra_pages);
+	for (unsigned int i = 1; i < max; i++) {
+		unsigned long a = va + i * PAGE_SIZE;
+		uint64_t pte = 0, payload;
+		struct page *page;
+		swp_entry_t e;
+		int r = -1;
+
+		if (a >= vma->vm_end)
+			break;
+		/* Read without the lock: map_swapped_page looks again. */
+		pgtable_translate(&mm->arch.pgt, a, &pte, NULL);
+		if (!pte || fmt->is_present(pte))
+			break;
+		payload = fmt->nonpresent_payload(pte);
+		if (!is_swap_payload(payload))
+			break;
+		e = payload_to_swp_entry(payload);
+		if (!swap_info_get(e) || !(page = lookup_swap_cache(e)))
+			break;
+		if (trylock_page(page)) {
+			if (PageSwapCache(page) &&
+			    page_swap_entry(page).val == e.val &&
+			    PageUptodate(page) && !PageError(page))
+				r = map_swapped_page(mm, vma, a, page, e, write);
+			unlock_page_wake(page);
+		}
+		put_page(page);
+		if (r)
+			break;
+		mapped++;
+	}
+	if (mapped)
+		count_vm_events(PGFAULT_AROUND, mapped);
+}
+
 static enum vm_fault_result do_swap_page(struct mm_struct *mm,
 					 struct vm_area_struct *vma,
 					 unsigned long va,
@@ -1130,6 +1186,8 @@ static enum vm_fault_result do_swap_page(struct mm_struct *mm,
 			       access == FAULT_WRITE);
 	unlock_page_wake(page);
 	put_page(page);			/* swapin's reference */
+	if (!err)
+		swapin_fault_around(mm, vma, va, access == FAULT_WRITE);
 	/* (1: the PTE changed meanwhile; the fault looks again.) */
 	return err < 0 ? VM_FAULT_OOM : VM_FAULT_DONE;
 }

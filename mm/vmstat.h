@@ -168,8 +168,9 @@ struct meminfo_line {
 enum vm_event_item {
 	PGFAULT,		/* page faults handled (handle_mm_fault) */
 	PGMAJFAULT,		/* of them, needing I/O (a file read, swap-in) */
-	PGFAULT_AROUND,		/* pages a sequential writer's anonymous fault
-				 * mapped beyond the one it faulted on */
+	PGFAULT_AROUND,		/* pages an anonymous fault mapped beyond the
+				 * one it faulted on (a sequential writer's
+				 * zeroed pages, swap-in's cached ones) */
 	PGPGIN, PGPGOUT,	/* KiB read from / written to disk (page cache) */
 	PSWPIN, PSWPOUT,	/* pages read from / written to swap slots */
 	PGACTIVATE,		/* pages moved inactive -> active */

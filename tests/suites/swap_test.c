@@ -12,6 +12,8 @@
 #include "tests/suites/test_arena.h"
 #include "tests/suites/vfs_testfs.h"
 #include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/sysctl.h"
 #include "mm/gup.h"
 #include "mm/kmalloc.h"
 #include "mm/lru.h"
@@ -388,6 +390,70 @@ static void readahead_reads_the_window_once(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, peek(mm, A + i * PAGE_SIZE), val(i, 0));
 	mmput(mm);
 	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+}
+
+/* Swap-in fault-around (mm/memory.c): a fault on page 0 maps, beside it,
+ * the next pages that readahead brought into the swap cache (the slots of
+ * its window, which MADV_PAGEOUT gave these pages in a row), with no I/O;
+ * reading them then takes no fault. With vm.anon_fault_around_pages=1,
+ * a fault per page again. */
+static void swapin_maps_the_readahead_pages_around(struct kunit *test)
+{
+	struct ctl_set set = sysctl_registered();
+	const struct ctl_table *t = sysctl_find(&set,
+					       "vm.anon_fault_around_pages");
+	unsigned long win = swap_ra_pages, first, faults, around0, reads;
+	unsigned int expect = 0, max;
+	struct mm_struct *mm;
+	swp_entry_t e[8];
+	char old[8];
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	ksnprintf(old, sizeof(old), "%lu", sysctl_read(t));
+	max = (unsigned int)sysctl_read(t);
+	for (int off = 0; off < 2; off++) {
+		mm = mm_with_pages(test, 8);
+		KUNIT_ASSERT_NOT_NULL(test, mm);
+		KUNIT_ASSERT_EQ(test, do_madvise(mm, A, 8 * PAGE_SIZE,
+						 MADV_PAGEOUT), 0);
+		for (int i = 0; i < 8; i++)
+			e[i] = pte_entry(mm, A + i * PAGE_SIZE);
+		first = swp_offset(e[0]) & ~(win - 1);
+		/* What must be mapped around page 0: the pages after it in
+		 * its window, in a row, fewer than the sysctl's maximum. */
+		expect = 0;
+		for (unsigned int i = 1; !off && i < 8 && i < max && i < win; i++) {
+			if (swp_offset(e[i]) < first ||
+			    swp_offset(e[i]) >= first + win)
+				break;
+			expect++;
+		}
+		faults = mm->pgfault;
+		around0 = global_vm_event(PGFAULT_AROUND);
+		reads = ram0.reads;
+		KUNIT_EXPECT_EQ(test, peek(mm, A), val(0, 0));
+		KUNIT_EXPECT_EQ(test, mm->pgfault - faults, 1UL);
+		KUNIT_EXPECT_EQ(test, global_vm_event(PGFAULT_AROUND) - around0,
+				(unsigned long)expect);
+		for (unsigned int i = 1; i < 8; i++)
+			KUNIT_EXPECT_EQ(test, pte_page(mm, A + i * PAGE_SIZE) !=
+					(phys_addr_t)-1, i <= expect);
+		for (unsigned int i = 1; i < 8; i++)
+			KUNIT_EXPECT_EQ(test, peek(mm, A + i * PAGE_SIZE),
+					val(i, 0));
+		/* A fault for each page that was not mapped around. */
+		KUNIT_EXPECT_EQ(test, mm->pgfault - faults, 8UL - expect);
+		if (!off)
+			KUNIT_EXPECT_GT(test, expect, 0U);
+		KUNIT_EXPECT_EQ(test, ram0.reads - reads,
+				swp_offset(e[7]) < first + win ? 1UL : 2UL);
+		mmput(mm);
+		KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
+		/* The second round with fault-around off. */
+		KUNIT_ASSERT_EQ(test, sysctl_write(t, "1"), 0);
+		max = 1;
+	}
+	sysctl_write(t, old);
 }
 
 /* A page shared after fork goes out once (one slot, two references) and
@@ -1075,6 +1141,7 @@ static void refused_read_is_tried_again(struct kunit *test)
 static struct kunit_case swap_cases[] = {
 	KUNIT_CASE(pageout_and_fault_back),
 	KUNIT_CASE(readahead_reads_the_window_once),
+	KUNIT_CASE(swapin_maps_the_readahead_pages_around),
 	KUNIT_CASE(fork_shares_one_slot_and_one_page),
 	KUNIT_CASE(swap_cache_page_migrates),
 	KUNIT_CASE(pinned_page_is_not_swapped),
