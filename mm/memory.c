@@ -29,15 +29,6 @@ static struct page *alloc_user_page_gfp(struct mm_struct *mm, gfp_t gfp)
 	return mm->node ? alloc_pages_node(mm->node, gfp, 0) : alloc_page(gfp);
 }
 
-/* A page from mm's node (or the kernel's), gfp without the bits in
- * clear: fault-around's extra pages. */
-static struct page *alloc_pages_node_or_global(struct mm_struct *mm,
-					       gfp_t gfp, gfp_t clear)
-{
-	gfp &= ~clear;
-	return mm->node ? alloc_pages_node(mm->node, gfp, 0) : alloc_page(gfp);
-}
-
 /* A page for a private anonymous mapping: movable (mm/migrate.h). */
 static struct page *alloc_user_page(struct mm_struct *mm)
 {
@@ -690,9 +681,8 @@ static enum vm_fault_result do_anonymous_page(struct mm_struct *mm,
 	/* The others only if the allocator has them at once: never a
 	 * reclaim for pages nobody asked for yet. */
 	for (got = 1; got < want; got++) {
-		pages[got] = alloc_pages_node_or_global(mm,
-			GFP_HIGHUSER_MOVABLE | __GFP_ZERO | __GFP_NOWARN,
-			__GFP_DIRECT_RECLAIM);
+		pages[got] = alloc_user_page_gfp(mm, GFP_HIGHUSER_MOVABLE &
+						 ~__GFP_DIRECT_RECLAIM);
 		if (!pages[got])
 			break;
 		__SetPageSwapBacked(pages[got]);
