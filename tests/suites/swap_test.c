@@ -656,6 +656,23 @@ static void refused_write_keeps_the_slot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slots_in_use(), 0UL);
 }
 
+/* A read fault at A with ram0's reads failing, its report in out. */
+static enum vm_fault_result read_fault_failing(struct kunit *test,
+					       struct mm_struct *mm, char *out,
+					       size_t len)
+{
+	enum vm_fault_result r;
+
+	ram0.fail_reads = true;
+	kunit_capture_start(test, out, len);
+	mmap_read_lock(mm);
+	r = __handle_mm_fault(mm, A, FAULT_READ);
+	mmap_read_unlock(mm);
+	kunit_capture_stop(test, DIAG_WARN);
+	ram0.fail_reads = false;
+	return r;
+}
+
 /* A failed read kills the process that needed the page (SIGBUS), says
  * which slot, and loses nothing: a later fault reads it. */
 static void read_error_fails_the_fault_only(struct kunit *test)
@@ -669,13 +686,7 @@ static void read_error_fails_the_fault_only(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, do_madvise(mm, A, PAGE_SIZE, MADV_PAGEOUT), 0);
 	e = pte_entry(mm, A);
 	KUNIT_ASSERT_NE(test, e.val, 0UL);
-	ram0.fail_reads = true;
-	kunit_capture_start(test, out, sizeof(out));
-	mmap_read_lock(mm);
-	r = __handle_mm_fault(mm, A, FAULT_READ);
-	mmap_read_unlock(mm);
-	kunit_capture_stop(test, DIAG_WARN);
-	ram0.fail_reads = false;
+	r = read_fault_failing(test, mm, out, sizeof(out));
 	KUNIT_EXPECT_EQ(test, (int)r, (int)VM_FAULT_BUS);
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "read error");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "slot");
@@ -893,13 +904,7 @@ static void shared_page_read_error_fails_the_fault(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, do_madvise(mm, A, PAGE_SIZE, MADV_PAGEOUT), 0);
 	e = object_entry(mm, 0);
 	KUNIT_ASSERT_NE(test, e.val, 0UL);
-	ram0.fail_reads = true;
-	kunit_capture_start(test, out, sizeof(out));
-	mmap_read_lock(mm);
-	r = __handle_mm_fault(mm, A, FAULT_READ);
-	mmap_read_unlock(mm);
-	kunit_capture_stop(test, DIAG_WARN);
-	ram0.fail_reads = false;
+	r = read_fault_failing(test, mm, out, sizeof(out));
 	KUNIT_EXPECT_EQ(test, (int)r, (int)VM_FAULT_BUS);
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "read error on ram0 slot");
 	KUNIT_EXPECT_EQ(test, object_entry(mm, 0).val, e.val);
