@@ -12,6 +12,7 @@
 #include "net/nbd.h"
 #include "net/net.h"
 #include "kernel/kthread.h"
+#include "kernel/stop_machine.h"
 #include "kernel/kunit.h"
 #include "kernel/lib/string.h"
 #include "kernel/percpu.h"
@@ -104,6 +105,7 @@ void kernel_main(struct boot_info *bi)
 	sched_init();			/* this context becomes thread "main" */
 	kthread_create_idle(0);		/* CPU 0's idle thread */
 	smp_init();			/* start the other CPUs */
+	stop_machine_init();		/* their stopper threads */
 	vmscan_init();			/* reclaim: kswapd, direct reclaim hook */
 	compaction_init();		/* direct compaction hook */
 	workqueue_init_early();		/* system_wq and its kworker thread */

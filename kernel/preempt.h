@@ -9,8 +9,14 @@
  * be interrupted; interrupts that take spinlocks must use the _irqsave
  * forms to avoid deadlock with the thread they interrupted.
  *
- * preempt_enable() does not reschedule on the spot: a wake-up that arrives
- * meanwhile is acted on at the next interrupt or voluntary schedule().
+ * A switch asked for while preemption is off (a wake-up, or the time
+ * slice running out, at an interrupt that could not preempt) waits for
+ * the preempt_enable() that brings the count back to zero, which makes it
+ * there, as an interrupt arriving at that moment would (with interrupts
+ * on; with them off, at the next interrupt or schedule()). A thread that
+ * is almost always inside short non-preemptible sections - a spinlock
+ * taken again and again, cross-CPU calls back to back - thus still gives
+ * way, which stop_machine() (kernel/stop_machine.h) counts on.
  */
 #ifndef KERNEL_PREEMPT_H
 #define KERNEL_PREEMPT_H
@@ -23,10 +29,16 @@ static inline void preempt_disable(void)
 	barrier();
 }
 
+/* kernel/sched.c: make the switch current->resched asks for, if it can. */
+void preempt_schedule(void);
+
 static inline void preempt_enable(void)
 {
+	struct thread *t = arch_current();
+
 	barrier();
-	arch_current()->preempt_count--;
+	if (--t->preempt_count == 0 && __builtin_expect(t->resched, 0))
+		preempt_schedule();
 }
 
 static inline int preempt_count(void)

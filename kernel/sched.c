@@ -143,6 +143,7 @@ static void __schedule(bool preempt)
 
 	spin_lock(&rq->lock);
 	rq->need_resched = false;
+	prev->resched = false;
 	if (prev != rq->idle && !prev->on_rq &&
 	    (preempt || prev->state == THREAD_RUNNING))
 		enqueue(rq, prev, arch_cpu_id());
@@ -194,6 +195,21 @@ void sched_preempt_irq(void)
 		__schedule(true);
 }
 
+void preempt_schedule(void)
+{
+	unsigned long flags;
+
+	/* Interrupts off: the next interrupt or schedule() will do. */
+	if (!sched_running || !arch_irqs_enabled())
+		return;
+	flags = arch_irq_save();
+	if (this_rq()->need_resched && current->preempt_count == 0)
+		__schedule(true);
+	else
+		current->resched = false;	/* nothing to do: stale */
+	arch_irq_restore(flags);
+}
+
 __noreturn void sched_exit_current(void)
 {
 	arch_irq_disable();
@@ -212,6 +228,8 @@ void resched_cpu(unsigned int cpu)
 	WRITE_ONCE(rq->need_resched, true);
 	if (cpu != arch_cpu_id())
 		arch_send_ipi(cpu, IPI_RESCHEDULE);
+	else
+		current->resched = true;	/* for preempt_enable() */
 }
 
 /* The least loaded CPU t may run on (new threads start there). */
@@ -350,6 +368,7 @@ void sched_tick(void)
 		t->slice_left--;
 	} else if (READ_ONCE(rq->nr_queued)) {
 		rq->need_resched = true;	/* slice used up, others wait */
+		t->resched = true;
 	} else {
 		t->slice_left = SCHED_SLICE;
 	}

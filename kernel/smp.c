@@ -221,11 +221,12 @@ void smp_call_function_many(unsigned long mask, smp_call_func_t fn, void *arg)
 	struct call_req reqs[NR_CPUS];
 	unsigned int me;
 
-	if (!arch_irqs_enabled())
-		pr_warn("smp: cross-CPU call with interrupts off may deadlock\n");
 	mask &= READ_ONCE(cpu_online_mask);
 	preempt_disable();
 	me = arch_cpu_id();
+	/* Only this CPU (early boot, one CPU online) needs nobody to answer. */
+	if ((mask & ~(1UL << me)) && !arch_irqs_enabled())
+		pr_warn("smp: cross-CPU call with interrupts off may deadlock\n");
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		if (!(mask & (1UL << cpu)) || cpu == me)
 			continue;

@@ -69,6 +69,9 @@ struct thread {
 	bool detached;			/* frees itself when it ends */
 	bool should_stop;		/* kthread_stop() was called */
 	bool exited;
+	/* Its CPU wants a switch (rq->need_resched) that preemption being
+	 * off held back: preempt_enable() looks here (kernel/preempt.h). */
+	bool resched;
 	struct thread *rq_next, *rq_prev;	/* run-queue links */
 	struct thread *joiner;		/* waiting in kthread_stop() */
 	unsigned int slice_left;	/* ticks left of the time slice */

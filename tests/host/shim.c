@@ -8,13 +8,16 @@
 #include "kernel/fault.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
+#include "kernel/preempt.h"
 #include "kernel/console.h"
 #include "kernel/lib/diag.h"
 #include "kernel/printk.h"
 #include "kernel/smp.h"
+#include "kernel/stop_machine.h"
 #include "kernel/thread.h"
 #include "kernel/uaccess.h"
 #include "kernel/lib/vsprintf.h"
+#include <arch/cpu.h>
 #include <arch/machine.h>
 
 #include "kernel/time.h"
@@ -151,6 +154,48 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 {
 	(void)start;
 	(void)end;
+}
+
+/*
+ * One CPU on the host (arch_cpu_id() is 0): a cross-CPU call to CPU 0 runs
+ * here with "interrupts" off, any other CPU is offline; stopping the
+ * machine is running with interrupts off.
+ */
+int smp_call_function_single(unsigned int cpu, smp_call_func_t fn, void *arg)
+{
+	if (cpu != 0)
+		return -1;
+	smp_call_function_many(1UL, fn, arg);
+	return 0;
+}
+
+void smp_call_function_many(unsigned long mask, smp_call_func_t fn, void *arg)
+{
+	if (mask & 1UL) {
+		unsigned long flags = arch_irq_save();
+
+		fn(arg);
+		arch_irq_restore(flags);
+	}
+}
+
+void on_each_cpu(smp_call_func_t fn, void *arg)
+{
+	smp_call_function_many(~0UL, fn, arg);
+}
+
+/* No scheduler on the host: nothing asks for a switch. */
+void preempt_schedule(void)
+{
+}
+
+int stop_machine(int (*fn)(void *arg), void *arg)
+{
+	unsigned long flags = arch_irq_save();
+	int ret = fn(arg);
+
+	arch_irq_restore(flags);
+	return ret;
 }
 
 /* No symbol table on the host (the kernel's is made at link time by
