@@ -173,7 +173,7 @@ void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, int mt);
 struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int mt);
 /*
  * Return count pages from pcp to the zone, coldest first, taking lists in
- * turn. pcp->lock held; takes zone->lock.
+ * turn. On pcp's own CPU, interrupts off; takes zone->lock.
  */
 void free_pcppages_bulk(struct zone *zone, int count,
 			struct per_cpu_pages *pcp);
@@ -205,12 +205,15 @@ unsigned long move_freepages_block(struct page *page, int migratetype);
 
 /*
  * Return CPU cpu's per-CPU pages of zone (drain_pages: of every zone of
- * the global node) to the buddy lists, from any CPU: pcp->lock keeps the
- * owner out meanwhile, so no IPI is needed. Linux's names; tests use them
- * to drain one chosen CPU, drain_all_pages() does every CPU.
+ * the global node) to the buddy lists. Another CPU's lists are drained by
+ * that CPU, through a cross-CPU call this waits for: interrupts on, no
+ * spinlock held (as drain_all_pages()). Linux's names; tests use them to
+ * drain one chosen CPU, drain_all_pages() does every CPU.
  */
 void drain_pages_zone(unsigned int cpu, struct zone *zone);
 void drain_pages(unsigned int cpu);
+/* This CPU's lists of every zone of pgdat; any context. */
+void drain_local_node_pages(pg_data_t *pgdat);
 /* Batch and high for a zone's per-CPU lists from its size. */
 void zone_pcp_update(struct zone *zone);
 /* Recompute min/low/high of every zone from min_free_kbytes rules. */

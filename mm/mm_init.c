@@ -288,7 +288,6 @@ void zone_init_free_lists(struct zone *zone)
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
 
-		spin_lock_init(&pcp->lock, "pcp->lock");
 		for (int i = 0; i < NR_PCP_LISTS; i++)
 			INIT_LIST_HEAD(&pcp->lists[i]);
 	}

@@ -66,11 +66,12 @@ struct free_area {
 
 /*
  * One CPU's cache of free pages for one zone: allocations and frees of
- * small orders touch only this (and its lock), and reach the zone a batch
- * at a time. high == 0 bypasses the cache.
+ * small orders touch only this, and reach the zone a batch at a time.
+ * Only its own CPU touches it, with interrupts off (no lock); another CPU
+ * reads count and writes high and batch (WRITE_ONCE), nothing more.
+ * high == 0 bypasses the cache.
  */
 struct per_cpu_pages {
-	spinlock_t lock;	/* this CPU, or drain_all_pages() from another */
 	int count;		/* pages on the lists */
 	int high;		/* free to the zone above this */
 	int batch;		/* pages moved per zone visit */
@@ -166,6 +167,9 @@ struct zone {
 	unsigned long present_pages;	/* pfns with a struct page */
 	unsigned long managed_pages;	/* pages ever given to the buddy lists */
 	int pcp_high, pcp_batch;	/* for each CPU's per_cpu_pages */
+	/* Pageblocks of type Isolate now (written under lock): while there
+	 * are none, a free picks its per-CPU list without the pageblock. */
+	unsigned long nr_isolate_pageblock;
 
 	spinlock_t lock;
 	struct free_area free_area[NR_PAGE_ORDERS];

@@ -14,7 +14,7 @@
  * Layers, top down (each function's comment says which lock it needs):
  *
  *   alloc_pages_node / __free_pages      API, gfp -> zones, watermarks
- *   rmqueue_pcplist / free_unref_page    this CPU's lists (pcp->lock)
+ *   rmqueue_pcplist / free_unref_page    this CPU's lists (interrupts off)
  *   __rmqueue / __free_one_page          buddy lists (zone->lock)
  *
  * The allocator's other files (docs/mm/page_alloc.md, "Files"):
@@ -32,6 +32,7 @@
 #include "mm/internal.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
+#include "kernel/wait.h"
 
 pg_data_t contig_page_data;
 
@@ -147,7 +148,7 @@ static inline unsigned int pcp_index(unsigned int order, int mt)
 
 /*
  * Return count pages from pcp to the zone, coldest first, taking lists in
- * turn. pcp->lock held; takes zone->lock.
+ * turn. On pcp's own CPU with interrupts off; takes zone->lock.
  */
 void free_pcppages_bulk(struct zone *zone, int count,
 			struct per_cpu_pages *pcp)
@@ -185,7 +186,7 @@ static inline int pcp_refill_batch(const struct per_cpu_pages *pcp,
 
 /*
  * Move up to count blocks of 2^order pages from the buddy lists to list.
- * Returns how many. pcp->lock held; takes zone->lock.
+ * Returns how many. Interrupts off; takes zone->lock.
  */
 static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
 			struct list_head *list, int mt,
@@ -210,8 +211,11 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
 
 /*
  * Allocate from this CPU's list for (order, mt), refilling it if empty.
- * Interrupts off keep this CPU's own interrupt handlers out; pcp->lock
- * keeps out drain_all_pages() running on another CPU.
+ * A per-CPU list is only ever touched by its own CPU, so interrupts off
+ * (which keeps this CPU's interrupt handlers out, and the thread on this
+ * CPU) is all the locking it needs. Another CPU that wants the pages back
+ * asks this one to drain them, by a cross-CPU call (an interrupt, which
+ * waits for interrupts to be on again: drain_all_pages()).
  */
 static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 				    int mt, unsigned int alloc_flags)
@@ -221,7 +225,6 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 	struct list_head *list = &pcp->lists[pcp_index(order, mt)];
 	struct page *page;
 
-	spin_lock(&pcp->lock);
 	page = list_first_entry_or_null(list, struct page, lru);
 	if (unlikely(!page)) {
 		int n = rmqueue_bulk(zone, order, pcp_refill_batch(pcp, order),
@@ -235,7 +238,6 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 		__ClearPagePcp(page);
 		pcp->count -= 1 << order;
 	}
-	spin_unlock(&pcp->lock);
 	arch_irq_restore(flags);
 	return page;
 }
@@ -250,7 +252,6 @@ static void free_unref_page(struct zone *zone, struct page *page,
 	unsigned long flags = arch_irq_save();
 	struct per_cpu_pages *pcp = this_cpu_ptr(zone->pcp);
 
-	spin_lock(&pcp->lock);
 	page->order = (uint8_t)order;
 	__SetPagePcp(page);
 	list_add(&page->lru, &pcp->lists[pcp_index(order, mt)]);
@@ -258,7 +259,6 @@ static void free_unref_page(struct zone *zone, struct page *page,
 	if (unlikely(pcp->count >= pcp->high))
 		free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch,
 				   pcp);
-	spin_unlock(&pcp->lock);
 	arch_irq_restore(flags);
 }
 
@@ -346,8 +346,8 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp)
  * left them, which the free checks (debug) require to be clear.
  * alloc_contig_range (mm/page_isolation.c) preps each page it takes.
  */
-void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
-			  int mt)
+static inline __attribute__((always_inline)) void
+__prep_new_page(struct page *page, unsigned int order, gfp_t gfp, int mt)
 {
 	if (unlikely(page_alloc_debug)) {
 		if (page_count(page) || PageReserved(page) || PageBuddy(page))
@@ -365,6 +365,11 @@ void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 	page->_mapcount = -1;
 	if (gfp & __GFP_ZERO)
 		memset(page_address(page), 0, PAGE_SIZE << order);
+}
+
+void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, int mt)
+{
+	__prep_new_page(page, order, gfp, mt);
 }
 
 /* Allocate from the buddy lists under zone->lock. */
@@ -398,9 +403,9 @@ static inline struct page *rmqueue(struct zone *zone, unsigned int order,
  * Try each zone the allocation may use, highest first (NORMAL, then
  * DMA32: the zonelist), against the watermark alloc_flags names.
  */
-static struct page *get_page_from_freelist(pg_data_t *pgdat, gfp_t gfp,
-					   unsigned int order,
-					   unsigned int alloc_flags, int mt)
+static inline __attribute__((always_inline)) struct page *
+__get_page_from_freelist(pg_data_t *pgdat, gfp_t gfp, unsigned int order,
+			 unsigned int alloc_flags, int mt)
 {
 	enum zone_type highest = gfp_zone(gfp);
 
@@ -418,11 +423,19 @@ static struct page *get_page_from_freelist(pg_data_t *pgdat, gfp_t gfp,
 			continue;
 		page = rmqueue(zone, order, mt, alloc_flags);
 		if (page) {
-			prep_new_page(page, order, gfp, mt);
+			__prep_new_page(page, order, gfp, mt);
 			return page;
 		}
 	}
 	return NULL;
+}
+
+/* The same, out of line, for the slow path's many retries. */
+static __attribute__((noinline)) struct page *
+get_page_from_freelist(pg_data_t *pgdat, gfp_t gfp, unsigned int order,
+		       unsigned int alloc_flags, int mt)
+{
+	return __get_page_from_freelist(pgdat, gfp, order, alloc_flags, mt);
 }
 
 /*
@@ -457,7 +470,14 @@ static struct page *__alloc_pages_slowpath(pg_data_t *pgdat, gfp_t gfp,
 	if (page)
 		return page;
 
-	drain_node_pages(pgdat);
+	/* Free pages may wait on per-CPU lists, where the watermarks do not
+	 * see them. Other CPUs give theirs back through a cross-CPU call the
+	 * caller waits for: only one that can wait (no spinlock, interrupts
+	 * on) asks them; any caller takes back its own CPU's. */
+	if (can_sleep())
+		drain_node_pages(pgdat);
+	else
+		drain_local_node_pages(pgdat);
 	page = get_page_from_freelist(pgdat, gfp, order, alloc_flags, mt);
 	if (page)
 		return page;
@@ -523,7 +543,7 @@ struct page *alloc_pages_node(pg_data_t *pgdat, gfp_t gfp, unsigned int order)
 	}
 	if (gfp & __GFP_MOVABLE)
 		alloc_flags |= ALLOC_CMA;
-	page = get_page_from_freelist(pgdat, gfp, order, alloc_flags, mt);
+	page = __get_page_from_freelist(pgdat, gfp, order, alloc_flags, mt);
 	if (likely(page))
 		return page;
 	return __alloc_pages_slowpath(pgdat, gfp, order, mt);
@@ -581,13 +601,26 @@ static void free_the_page(struct page *page, unsigned int order)
 		set_page_count(page, 0);
 		kernel_poison_pages(page, order);
 	}
-	mt = get_pfnblock_migratetype(page, pfn);
-	if (order <= PAGE_ALLOC_COSTLY_ORDER && zone->pcp_high &&
-	    mt != MIGRATE_ISOLATE) {
-		/* CMA pages share the movable list; the drain sorts them. */
-		free_unref_page(zone, page, order,
-				mt < MIGRATE_PCPTYPES ? mt : MIGRATE_MOVABLE);
-		return;
+	if (order <= PAGE_ALLOC_COSTLY_ORDER && zone->pcp_high) {
+		/*
+		 * Which per-CPU list: the type the page was allocated as, in
+		 * its own flags. Looking up its pageblock's type walks the
+		 * memmap range (three dependent loads, a fifth of a pair's
+		 * time); the drain files every page under its block's type
+		 * anyway. Only while the zone has isolated pageblocks does the
+		 * block matter here: their pages must not come back through a
+		 * list (isolation drains every CPU after it counts the block,
+		 * so a free that read 0 before is drained after).
+		 */
+		mt = (int)((page->flags & PG_mt_mask) >> PG_mt_shift);
+		if (unlikely(READ_ONCE(zone->nr_isolate_pageblock)))
+			mt = get_pfnblock_migratetype(page, pfn);
+		if (likely(mt != MIGRATE_ISOLATE)) {
+			/* CMA pages share the movable list. */
+			free_unref_page(zone, page, order,
+					mt < MIGRATE_PCPTYPES ? mt : MIGRATE_MOVABLE);
+			return;
+		}
 	}
 	free_one_page(zone, page, pfn, order);
 }

@@ -136,7 +136,9 @@ unsigned long node_managed_pages(pg_data_t *pgdat);
 
 /*
  * Return every CPU's per-CPU pages of zone (NULL: every zone of the global
- * node) to the buddy lists. drain_node_pages() does a whole node.
+ * node) to the buddy lists. drain_node_pages() does a whole node. Each CPU
+ * drains its own lists (a cross-CPU call) and the caller waits for all:
+ * call with interrupts on and no spinlock held.
  */
 void drain_all_pages(struct zone *zone);
 void drain_node_pages(pg_data_t *pgdat);
@@ -222,7 +224,8 @@ void page_alloc_set_debug(bool on);
 /*
  * Check every invariant of a node's free lists and counters (see the
  * docs). Prints the first problem and returns false; true if consistent.
- * Takes each zone's lock; per-CPU lists are checked too.
+ * Every CPU's per-CPU lists are checked too, with the other CPUs stopped
+ * meanwhile (kernel/stop_machine.h): the caller must be able to sleep.
  */
 bool buddy_check(pg_data_t *pgdat);
 

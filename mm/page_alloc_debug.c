@@ -4,6 +4,7 @@
  * and gfp flags in words.
  */
 #include "mm/internal.h"
+#include "kernel/stop_machine.h"
 #include "kernel/cmdline.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/diag.h"
@@ -340,16 +341,23 @@ static bool check_memmap(struct zone *zone, const struct memmap_range *r,
 
 static bool check_zone(pg_data_t *pgdat, struct zone *zone)
 {
-	unsigned long blocks, pcp_blocks, seen = 0, seen_pcp = 0;
+	unsigned long blocks, pcp_blocks, seen = 0, seen_pcp = 0, isolated = 0;
 
 	if (!check_free_lists(zone, &blocks) || !check_pcp(zone, &pcp_blocks))
 		return false;
 	for (unsigned int i = 0; i < pgdat->nr_ranges; i++) {
 		const struct memmap_range *r = &memmap_ranges[pgdat->range_ids[i]];
 
-		if (r->zone == zone && !check_memmap(zone, r, &seen, &seen_pcp))
+		if (r->zone != zone)
+			continue;
+		if (!check_memmap(zone, r, &seen, &seen_pcp))
 			return false;
+		for (unsigned long b = 0; b < pageblock_bytes(r->start_pfn, r->end_pfn); b++)
+			isolated += r->pageblock_mt[b] == MIGRATE_ISOLATE;
 	}
+	CHECK(isolated == zone->nr_isolate_pageblock,
+	      "%lu Isolate pageblocks in the memmap, nr_isolate_pageblock says %lu",
+	      isolated, zone->nr_isolate_pageblock);
 	CHECK(seen == blocks,
 	      "%lu free block heads in the memmap, %lu on the lists (overlap or lost block)",
 	      seen, blocks);
@@ -359,26 +367,35 @@ static bool check_zone(pg_data_t *pgdat, struct zone *zone)
 	return true;
 }
 
-bool buddy_check(pg_data_t *pgdat)
+/*
+ * The per-CPU lists change without a lock on their own CPUs, so the check
+ * runs with every other CPU stopped (kernel/stop_machine.h): a still
+ * picture of the lists, the zone and the memmap together.
+ */
+static int check_node_stopped(void *arg)
 {
+	pg_data_t *pgdat = arg;
 	struct zone *zone;
-	bool ok = true;
 
 	for_each_populated_zone_in(zone, pgdat) {
-		unsigned long flags = arch_irq_save();
-
-		for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-			spin_lock(&per_cpu_ptr(zone->pcp, cpu)->lock);
 		spin_lock(&zone->lock);
-		ok = check_zone(pgdat, zone);
+		bool ok = check_zone(pgdat, zone);
+
 		spin_unlock(&zone->lock);
-		for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-			spin_unlock(&per_cpu_ptr(zone->pcp, cpu)->lock);
-		arch_irq_restore(flags);
 		if (!ok)
-			break;
+			return 0;
 	}
-	return ok;
+	return 1;
+}
+
+bool buddy_check(pg_data_t *pgdat)
+{
+	int ret = stop_machine(check_node_stopped, pgdat);
+
+	if (ret < 0)
+		pr_err("buddy_check: could not stop the other CPUs (%d); nothing checked\n",
+		       ret);
+	return ret == 1;
 }
 
 /* ---------------------------------------------------------------- gfp */

@@ -237,6 +237,12 @@ unsigned long move_freepages_block(struct page *page, int migratetype)
 		split_large_buddy(zone, page, pfn);
 		moved = move_freepages(zone, head, first, old, migratetype);
 		change_pageblock_range(page, pfn, 0, migratetype);
+		if (migratetype == MIGRATE_ISOLATE)
+			WRITE_ONCE(zone->nr_isolate_pageblock,
+				   zone->nr_isolate_pageblock + 1);
+		else if (old == MIGRATE_ISOLATE)
+			WRITE_ONCE(zone->nr_isolate_pageblock,
+				   zone->nr_isolate_pageblock - 1);
 		/* A wholly free block may now merge with its neighbours. */
 		if (PageBuddy(head) && head->order >= pageblock_order) {
 			del_page_from_free_list(head, zone, head->order,

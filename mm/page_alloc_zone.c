@@ -6,44 +6,82 @@
  * path (draining runs in the slow path only).
  */
 #include "mm/internal.h"
+#include "kernel/smp.h"
 
 /* ================================================================ per-CPU */
 
-void drain_pages_zone(unsigned int cpu, struct zone *zone)
-{
-	struct per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
-	unsigned long flags;
+/*
+ * Only its own CPU touches a per-CPU list (mm/page_alloc.c), so pages on
+ * another CPU's lists come back by asking that CPU: a cross-CPU call runs
+ * the drain there, in interrupt context, and the caller waits for it
+ * (Linux drained this way, by IPI and later by per-CPU work, before its
+ * per-CPU lists had a lock). The waiting needs interrupts on and no
+ * spinlock held (kernel/smp.h); the caller that may not wait drains only
+ * its own CPU (drain_local_node_pages()).
+ */
+struct drain_req {
+	struct zone *zone;	/* this zone, or */
+	pg_data_t *pgdat;	/* every zone of this node */
+};
 
-	spin_lock_irqsave(&pcp->lock, flags);
+static void drain_zone_here(struct zone *zone)
+{
+	struct per_cpu_pages *pcp = this_cpu_ptr(zone->pcp);
+
 	if (pcp->count)
 		free_pcppages_bulk(zone, pcp->count, pcp);
-	spin_unlock_irqrestore(&pcp->lock, flags);
+}
+
+/* On the CPU whose lists they are, interrupts off. */
+static void drain_here(void *arg)
+{
+	struct drain_req *req = arg;
+	struct zone *zone;
+
+	if (req->zone) {
+		drain_zone_here(req->zone);
+		return;
+	}
+	for_each_populated_zone_in(zone, req->pgdat)
+		drain_zone_here(zone);
+}
+
+/* A CPU that is not online has never had pages on its lists. */
+void drain_pages_zone(unsigned int cpu, struct zone *zone)
+{
+	struct drain_req req = { .zone = zone };
+
+	smp_call_function_single(cpu, drain_here, &req);
 }
 
 void drain_pages(unsigned int cpu)
 {
-	struct zone *zone;
+	struct drain_req req = { .pgdat = &contig_page_data };
 
-	for_each_populated_zone_in(zone, &contig_page_data)
-		drain_pages_zone(cpu, zone);
+	smp_call_function_single(cpu, drain_here, &req);
 }
 
 void drain_all_pages(struct zone *zone)
 {
-	if (!zone) {
-		drain_node_pages(&contig_page_data);
-		return;
-	}
-	for_each_online_cpu(cpu)
-		drain_pages_zone(cpu, zone);
+	struct drain_req req = { .zone = zone, .pgdat = &contig_page_data };
+
+	on_each_cpu(drain_here, &req);
 }
 
 void drain_node_pages(pg_data_t *pgdat)
 {
-	struct zone *zone;
+	struct drain_req req = { .pgdat = pgdat };
 
-	for_each_populated_zone_in(zone, pgdat)
-		drain_all_pages(zone);
+	on_each_cpu(drain_here, &req);
+}
+
+void drain_local_node_pages(pg_data_t *pgdat)
+{
+	struct drain_req req = { .pgdat = pgdat };
+	unsigned long flags = arch_irq_save();
+
+	drain_here(&req);
+	arch_irq_restore(flags);
 }
 
 /*
@@ -68,25 +106,36 @@ void zone_pcp_update(struct zone *zone)
 	zone_set_pcp(zone, (int)high, (int)batch);
 }
 
+/* Each CPU empties its own lists if they hold high pages or more. */
+static void trim_here(void *arg)
+{
+	struct zone *zone = arg;
+	struct per_cpu_pages *pcp = this_cpu_ptr(zone->pcp);
+
+	if (pcp->count && pcp->count >= pcp->high)
+		free_pcppages_bulk(zone, pcp->count, pcp);
+}
+
+/*
+ * high and batch are written from here for every CPU: each owner reads
+ * them once per operation, and an old value for one more operation is
+ * harmless. Lists now above their high are then emptied by their CPUs.
+ */
 void zone_set_pcp(struct zone *zone, int high, int batch)
 {
 	if (batch < 1)
 		batch = 1;
 	if (high && high < batch)
 		high = batch;
-	zone->pcp_high = high;
-	zone->pcp_batch = batch;
+	WRITE_ONCE(zone->pcp_high, high);
+	WRITE_ONCE(zone->pcp_batch, batch);
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct per_cpu_pages *pcp = per_cpu_ptr(zone->pcp, cpu);
-		unsigned long flags;
 
-		spin_lock_irqsave(&pcp->lock, flags);
-		pcp->high = high;
-		pcp->batch = batch;
-		if (pcp->count && pcp->count >= high)
-			free_pcppages_bulk(zone, pcp->count, pcp);
-		spin_unlock_irqrestore(&pcp->lock, flags);
+		WRITE_ONCE(pcp->high, high);
+		WRITE_ONCE(pcp->batch, batch);
 	}
+	on_each_cpu(trim_here, zone);
 }
 
 /* ================================================================ watermarks */

@@ -3,14 +3,18 @@
  * at once. Kernel only: it needs real CPUs.
  *
  * drain_another_cpus_lists: a thread bound to another CPU fills that CPU's
- * per-CPU page lists; a cross-CPU call drains them from CPU 0 with
- * drain_pages(cpu); the lists must be empty and exactly their pages back
- * in the buddy lists.
+ * per-CPU page lists; a thread on CPU 0 drains them with drain_pages(cpu),
+ * which asks that CPU (a cross-CPU call: only a list's own CPU touches
+ * it); the lists must be empty, exactly their pages back in the buddy
+ * lists, and the target must have taken the call.
  *
  * every_cpu_hammers_page_alloc_and_kmalloc: one thread per online CPU,
  * bound to it, started behind a barrier, allocates and frees pages of
  * orders 0..4 and kmalloc objects of 1 B..16 KiB, writes a pattern into
- * what it holds and checks it before freeing. Each iteration runs with
+ * what it holds and checks it before freeing; meanwhile one more thread
+ * drains every CPU's page lists again and again (drain_all_pages), so
+ * drains land between and around the lists' fast-path operations (the
+ * hammers keep going until it has done HAMMER_DRAINS). Each iteration runs with
  * preemption off and counts as an overlap when another CPU's progress
  * counter moved meanwhile: that CPU was working at the same time, since
  * no other thread could run on this one. Every CPU must see an overlap
@@ -83,15 +87,21 @@ static int fill_pcp(void *arg)
 
 struct drain_req {
 	unsigned int cpu;	/* whose lists */
-	int ran_on;		/* where the drain ran */
+	int ran_on;		/* where drain_pages() was called */
+	unsigned long left, buddy;	/* pcp_pages(cpu), buddy_pages() after */
 };
 
-static void drain_remote(void *arg)
+/* The counts are read here, before this thread's end frees its stack
+ * (onto the lists of whichever CPU stops it, maybe the target). */
+static int drain_from_here(void *arg)
 {
 	struct drain_req *r = arg;
 
 	r->ran_on = (int)arch_cpu_id();
 	drain_pages(r->cpu);
+	r->left = pcp_pages(r->cpu);
+	r->buddy = buddy_pages();
+	return 0;
 }
 
 static void drain_another_cpus_lists(struct kunit *test)
@@ -117,6 +127,12 @@ static void drain_another_cpus_lists(struct kunit *test)
 	kthread_stop(t);	/* its stack goes to this CPU's lists, not target's */
 	KUNIT_ASSERT_EQ(test, fill_ran_on, (int)target);
 	KUNIT_ASSERT_EQ(test, fill_failed, 0u);
+	/* The drainer, a thread on CPU 0 (never the target itself), made
+	 * before anything is counted: its stack comes from some CPU's lists
+	 * (the target's, if this thread runs there now). */
+	t = kthread_create(drain_from_here, &req, "pcp-drain");
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	kthread_bind(t, 0);
 
 	unsigned long filled = pcp_pages(target);
 
@@ -130,12 +146,14 @@ static void drain_another_cpus_lists(struct kunit *test)
 	KUNIT_EXPECT_GT(test, on_list, 0u);
 
 	unsigned long buddy = buddy_pages();
+	uint64_t calls = smp_ipi_count(target, IPI_CALL_FUNC);
 
-	/* From CPU 0, in interrupt context there: never the target itself. */
-	KUNIT_ASSERT_EQ(test, smp_call_function_single(0, drain_remote, &req), 0);
+	wake_up_process(t);
+	kthread_stop(t);
 	KUNIT_EXPECT_EQ(test, req.ran_on, 0);
-	KUNIT_EXPECT_EQ(test, pcp_pages(target), 0UL);
-	KUNIT_EXPECT_EQ(test, buddy_pages(), buddy + filled);
+	KUNIT_EXPECT_GT(test, smp_ipi_count(target, IPI_CALL_FUNC), calls);
+	KUNIT_EXPECT_EQ(test, req.left, 0UL);
+	KUNIT_EXPECT_EQ(test, req.buddy, buddy + filled);
 	unsigned int still_listed = 0;
 
 	for (int i = 0; i < FILL_PAGES; i++)
@@ -149,6 +167,7 @@ static void drain_another_cpus_lists(struct kunit *test)
 /* ---------------------------------------------------------------- hammer */
 
 #define HAMMER_ITERS	400
+#define HAMMER_DRAINS	20		/* drains of every CPU meanwhile, at least */
 #define HAMMER_SLOTS	16
 #define HAMMER_MAX_NS	20000000000ULL	/* give up proving overlap: 20 s */
 #define PAGE_ORDERS	5		/* 0..3 through the per-CPU lists, 4 not */
@@ -172,8 +191,9 @@ struct hammer {
 static struct hammer hammers[NR_CPUS];
 static DEFINE_PER_CPU(unsigned long, progress);	/* iterations done */
 static struct kmalloc_set hammer_set;
-static unsigned int h_started, h_arrived, h_proven;
+static unsigned int h_started, h_arrived, h_proven, h_running;
 static bool h_want_overlap;
+static unsigned long h_drains;
 static uint64_t h_deadline, h_seed;
 
 /* One word every 64 bytes (every word below 256 B), and the last word. */
@@ -252,8 +272,9 @@ static bool keep_going(struct hammer *h)
 {
 	if (h->iters < HAMMER_ITERS)
 		return true;
-	return h_want_overlap &&
-	       __atomic_load_n(&h_proven, __ATOMIC_SEQ_CST) < h_started &&
+	return ((h_want_overlap &&
+		 __atomic_load_n(&h_proven, __ATOMIC_SEQ_CST) < h_started) ||
+		__atomic_load_n(&h_drains, __ATOMIC_SEQ_CST) < HAMMER_DRAINS) &&
 	       clock_ns() < __atomic_load_n(&h_deadline, __ATOMIC_SEQ_CST);
 }
 
@@ -287,6 +308,7 @@ static int hammer_fn(void *arg)
 		__atomic_fetch_add(this_cpu_ptr(progress), 1, __ATOMIC_RELAXED);
 		preempt_enable();
 	}
+	__atomic_fetch_sub(&h_running, 1, __ATOMIC_SEQ_CST);
 	for (int i = 0; i < HAMMER_SLOTS; i++)
 		if (h->slots[i].p)
 			release(h, &h->slots[i]);
@@ -297,9 +319,24 @@ static int hammer_fn(void *arg)
 	return 0;
 }
 
+/* Every CPU's lists back to the zones, for as long as hammers run. */
+static int drainer_fn(void *arg)
+{
+	(void)arg;
+	while (__atomic_load_n(&h_arrived, __ATOMIC_SEQ_CST) < h_started &&
+	       !kthread_should_stop())
+		yield();
+	while (__atomic_load_n(&h_running, __ATOMIC_SEQ_CST)) {
+		drain_all_pages(NULL);
+		__atomic_fetch_add(&h_drains, 1, __ATOMIC_SEQ_CST);
+	}
+	return 0;
+}
+
 static void every_cpu_hammers_page_alloc_and_kmalloc(struct kunit *test)
 {
 	unsigned int n = 0;
+	struct thread *drainer;
 
 	KUNIT_ASSERT_EQ(test, kmalloc_set_init(&hammer_set, &contig_page_data,
 					       "mm_smp", 0), 0);
@@ -308,6 +345,7 @@ static void every_cpu_hammers_page_alloc_and_kmalloc(struct kunit *test)
 
 	h_want_overlap = num_online_cpus() >= 2;
 	h_arrived = h_proven = 0;
+	h_drains = 0;
 	h_deadline = 0;
 	h_seed = test->seed;
 	h_started = num_online_cpus();
@@ -325,10 +363,19 @@ static void every_cpu_hammers_page_alloc_and_kmalloc(struct kunit *test)
 		kthread_bind(h->t, cpu);
 		n++;
 	}
+	h_running = n;
+	drainer = kthread_create(drainer_fn, NULL, "pcp-drainer");
+	KUNIT_EXPECT_NOT_NULL(test, drainer);
 	for (unsigned int i = 0; i < n; i++)
 		wake_up_process(hammers[i].t);
+	if (drainer)
+		wake_up_process(drainer);
 	for (unsigned int i = 0; i < n; i++)
 		kthread_stop(hammers[i].t);
+	if (drainer)
+		kthread_stop(drainer);
+	kunit_info(test, "%lu drains of every CPU's lists meanwhile", h_drains);
+	KUNIT_EXPECT_GE(test, h_drains, (unsigned long)HAMMER_DRAINS);
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct hammer *h = &hammers[i];
