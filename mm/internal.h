@@ -232,6 +232,12 @@ void free_pfn_range(unsigned long start_pfn, unsigned long end_pfn);
 
 /* ---- page_alloc_debug.c ---- */
 
+/* Are the debug checks on for this page (page_alloc_debug already true)? */
+static inline bool page_debug_on(const struct page *page)
+{
+	return page_alloc_debug_all || page_zone(page)->zone_pgdat->debug;
+}
+
 /*
  * Report a page in a bad state (pfn, flags, refcount, order, reason) once
  * per call; counts it in the node's nr_bad_pages. The caller leaves the

@@ -212,6 +212,7 @@ unsigned long page_arena_destroy(pg_data_t *pgdat)
 	lru_add_drain_all();
 	drain_node_pages(pgdat);
 	in_use = node_managed_pages(pgdat) - node_free_pages(pgdat);
+	page_arena_set_debug(pgdat, false);
 	remove_ranges(pgdat);
 	return in_use;
 }
@@ -328,7 +329,7 @@ void free_pfn_range(unsigned long start_pfn, unsigned long end_pfn)
 				__ClearPageReserved(&page[i]);
 				set_page_count(&page[i], 0);
 			}
-			if (page_alloc_debug)
+			if (page_alloc_debug && page_debug_on(page))
 				kernel_poison_pages(page, order);
 			spin_lock_irqsave(&zone->lock, flags);
 			zone->managed_pages += 1UL << order;

@@ -256,6 +256,7 @@ typedef struct pglist_data {
 	unsigned int nr_ranges;
 	uint8_t range_ids[MAX_NODE_RANGES];	/* ascending pfn */
 	bool mobility_grouping_disabled;	/* one free list for all */
+	bool debug;			/* page_arena_set_debug(): checks here */
 	struct ratelimit nopage_rs;		/* allocation failure reports */
 	unsigned long nr_bad_pages;		/* bad page reports */
 	long vm_stat[NR_VM_NODE_STAT_ITEMS];	/* mm/vmstat.h */

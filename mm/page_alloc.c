@@ -349,7 +349,7 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp)
 static inline __attribute__((always_inline)) void
 __prep_new_page(struct page *page, unsigned int order, gfp_t gfp, int mt)
 {
-	if (unlikely(page_alloc_debug)) {
+	if (unlikely(page_alloc_debug) && page_debug_on(page)) {
 		if (page_count(page) || PageReserved(page) || PageBuddy(page))
 			bad_page(page, "allocating a page that is not free");
 		else
@@ -593,7 +593,7 @@ static void free_the_page(struct page *page, unsigned int order)
 	unsigned long pfn = page_to_pfn(page);
 	int mt;
 
-	if (unlikely(page_alloc_debug)) {
+	if (unlikely(page_alloc_debug) && page_debug_on(page)) {
 		/* Report and leak it as it was while held: refcount 1. */
 		set_page_count(page, 1);
 		if (free_page_is_bad(page, order))

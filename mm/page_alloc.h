@@ -217,9 +217,21 @@ extern bool (*page_alloc_try_compaction)(pg_data_t *pgdat,
  * (double free, bad order, reserved page) are always on and cheap.
  */
 #define PAGE_POISON	0xaa
+/* The checks are on for some node (the fast paths' one test) ... */
 extern bool page_alloc_debug;
-/* Switch the checks; switching on poisons every page free at the time. */
+/* ... for every node (page_alloc.debug=on) ... */
+extern bool page_alloc_debug_all;
+/* Switch the checks for every node; switching on poisons every page free
+ * at the time. */
 void page_alloc_set_debug(bool on);
+/*
+ * ... or for one node (pgdat->debug): a test arena gets the checks without
+ * the rest of memory paying for them (switching on for all poisons every
+ * free page of the machine: seconds for gigabytes under TCG). Switching on
+ * poisons the node's free pages. Call while nobody else uses the node;
+ * page_arena_destroy() switches it off.
+ */
+void page_arena_set_debug(pg_data_t *pgdat, bool on);
 
 /*
  * Check every invariant of a node's free lists and counters (see the

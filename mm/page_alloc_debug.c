@@ -12,6 +12,13 @@
 #include "kernel/panic.h"
 
 bool page_alloc_debug;
+bool page_alloc_debug_all;
+static unsigned int nr_debug_nodes;	/* nodes with pgdat->debug */
+
+static void update_debug_gate(void)
+{
+	page_alloc_debug = page_alloc_debug_all || nr_debug_nodes;
+}
 bool page_alloc_panic_on_bad_page;
 
 /* ---------------------------------------------------------------- reports */
@@ -189,9 +196,22 @@ static void poison_range(struct memmap_range *r, void *arg)
  */
 void page_alloc_set_debug(bool on)
 {
-	if (on && !page_alloc_debug)
+	if (on && !page_alloc_debug_all)
 		memmap_for_each_range(poison_range, NULL);
-	page_alloc_debug = on;
+	page_alloc_debug_all = on;
+	update_debug_gate();
+}
+
+void page_arena_set_debug(pg_data_t *pgdat, bool on)
+{
+	if (on == pgdat->debug)
+		return;
+	if (on && !page_alloc_debug_all)
+		for (unsigned int i = 0; i < pgdat->nr_ranges; i++)
+			poison_range(&memmap_ranges[pgdat->range_ids[i]], NULL);
+	pgdat->debug = on;
+	nr_debug_nodes += on ? 1 : -1U;
+	update_debug_gate();
 }
 
 static int param_debug(const char *value)

@@ -61,6 +61,7 @@ static bool arena_make(struct kunit *test, unsigned int nr, bool dma32,
 		}
 	if (page_arena_init(&arena.pgdat, r, n, dma32 ? r[0].end : 0) < 0)
 		return false;
+	page_arena_set_debug(&arena.pgdat, true);	/* poison, check */
 	for_each_populated_zone_in(zone, &arena.pgdat) {
 		zone_set_watermarks(zone, 0);
 		zone_set_pcp(zone, 0, 1);
@@ -68,20 +69,6 @@ static bool arena_make(struct kunit *test, unsigned int nr, bool dma32,
 			zone->lowmem_reserve[z] = 0;
 	}
 	return buddy_check(&arena.pgdat);
-}
-
-static bool debug_was_on;
-
-static int pa_suite_init(void)
-{
-	debug_was_on = page_alloc_debug;
-	page_alloc_set_debug(true);
-	return 0;
-}
-
-static void pa_suite_exit(void)
-{
-	page_alloc_set_debug(debug_was_on);
 }
 
 /* Every case ends here: nothing leaked, lists consistent, memory back. */
@@ -442,6 +429,47 @@ static void use_after_free_caught_by_poison(struct kunit *test)
 		__free_pages(again, 0);
 }
 
+/*
+ * The checks follow the node: with its debug off (and not on for every
+ * node) a write to a free page goes unseen; switched on, the node's free
+ * pages are poisoned at once and the same write is caught.
+ */
+static void debug_checks_the_nodes_it_is_on_for(struct kunit *test)
+{
+	struct page *page, *again;
+
+	KUNIT_ASSERT_TRUE(test, arena_make(test, 1, false, false));
+	zone_set_pcp(normal(), 16, 4);		/* LIFO: we get the page back */
+	if (!page_alloc_debug_all) {
+		page_arena_set_debug(A(), false);
+		page = alloc_pages_node(A(), GFP_KERNEL | __GFP_ZERO, 0);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		__free_pages(page, 0);
+		KUNIT_EXPECT_EQ(test, ((unsigned char *)page_address(page))[8],
+				0);	/* not poisoned */
+		((char *)page_address(page))[123] = 1;
+		again = alloc_pages_node(A(), GFP_KERNEL, 0);
+		KUNIT_EXPECT_PTR_EQ(test, again, page);
+		KUNIT_EXPECT_EQ(test, A()->nr_bad_pages, 0UL);
+		if (again)
+			__free_pages(again, 0);
+		drain_node_pages(A());
+		page_arena_set_debug(A(), true);
+	}
+	/* Every free page is poisoned now, the one just freed too. */
+	page = alloc_pages_node(A(), GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, A()->nr_bad_pages, 0UL);
+	__free_pages(page, 0);
+	((char *)page_address(page))[123] = 1;		/* the bug */
+	again = alloc_pages_node(A(), GFP_KERNEL, 0);
+	KUNIT_EXPECT_PTR_EQ(test, again, page);
+	kunit_expect_reports(test, DIAG_BAD_PAGE, 1);
+	KUNIT_EXPECT_EQ(test, A()->nr_bad_pages, 1UL);
+	if (again)
+		__free_pages(again, 0);
+}
+
 static void pcp_lists_batch_and_drain(struct kunit *test)
 {
 	struct per_cpu_pages *pcp;
@@ -622,6 +650,7 @@ static void small_hole_joined_and_reserved(struct kunit *test)
 	r[1] = (struct mem_range){ base + CHUNK_SIZE / 2 + 3 * PAGE_SIZE,
 				   base + CHUNK_SIZE };
 	KUNIT_ASSERT_EQ(test, page_arena_init(&arena.pgdat, r, 2, 0), 0);
+	page_arena_set_debug(&arena.pgdat, true);
 	zone_set_watermarks(normal(), 0);
 	KUNIT_EXPECT_EQ(test, A()->nr_ranges, 1u);
 	page = pfn_to_page(PHYS_PFN(r[0].end) + 1);
@@ -799,6 +828,7 @@ static struct kunit_case page_alloc_cases[] = {
 	KUNIT_CASE(failure_report_once),
 	KUNIT_CASE(double_free_and_bad_order_reported),
 	KUNIT_CASE(use_after_free_caught_by_poison),
+	KUNIT_CASE(debug_checks_the_nodes_it_is_on_for),
 	KUNIT_CASE(pcp_lists_batch_and_drain),
 	KUNIT_CASE(unmovable_allocations_stay_clustered),
 	KUNIT_CASE(isolate_and_cma_blocks),
@@ -815,8 +845,6 @@ static struct kunit_case page_alloc_cases[] = {
 
 static struct kunit_suite page_alloc_suite = {
 	.name = "page_alloc",
-	.suite_init = pa_suite_init,
-	.suite_exit = pa_suite_exit,
 	.exit = pa_exit,
 	.test_cases = page_alloc_cases,
 };

@@ -19,20 +19,6 @@ static struct {
 	void *chunk;
 } arena;
 
-static bool debug_was_on;
-
-static int pf_suite_init(void)
-{
-	debug_was_on = page_alloc_debug;
-	page_alloc_set_debug(true);
-	return 0;
-}
-
-static void pf_suite_exit(void)
-{
-	page_alloc_set_debug(debug_was_on);
-}
-
 /*
  * One chunk, one ZONE_NORMAL, no watermarks; per-CPU lists on (LIFO) so a
  * page freed is the next one allocated.
@@ -51,6 +37,7 @@ static int pf_init(struct kunit *test)
 	r.end = r.start + CHUNK_SIZE;
 	if (page_arena_init(&arena.pgdat, &r, 1, 0) < 0)
 		return -1;
+	page_arena_set_debug(&arena.pgdat, true);	/* poison, check */
 	for_each_populated_zone_in(zone, &arena.pgdat) {
 		zone_set_watermarks(zone, 0);
 		zone_set_pcp(zone, 16, 4);
@@ -396,8 +383,6 @@ static struct kunit_case page_flags_cases[] = {
 
 static struct kunit_suite page_flags_suite = {
 	.name = "page_flags",
-	.suite_init = pf_suite_init,
-	.suite_exit = pf_suite_exit,
 	.init = pf_init,
 	.exit = pf_exit,
 	.test_cases = page_flags_cases,
