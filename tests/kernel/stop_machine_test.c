@@ -64,17 +64,32 @@ static int check_still(void *arg)
 	return 42;
 }
 
-static void start_spinners(struct kunit *test, struct thread **t)
+/* A thread bound to each online CPU running fn(that CPU's counter, zeroed). */
+static void start_on_every_cpu(struct kunit *test, struct thread **t,
+			       int (*fn)(void *),
+			       unsigned long *(*counter)(unsigned int cpu),
+			       const char *name)
 {
-	spinners_stop = false;
 	for_each_online_cpu(cpu) {
-		*per_cpu_ptr(spins, cpu) = 0;
-		t[cpu] = kthread_create(spinner_fn, per_cpu_ptr(spins, cpu),
-					"spin%u", cpu);
+		unsigned long *count = counter(cpu);
+
+		*count = 0;
+		t[cpu] = kthread_create(fn, count, "%s%u", name, cpu);
 		KUNIT_ASSERT_NOT_NULL(test, t[cpu]);
 		kthread_bind(t[cpu], cpu);
 		wake_up_process(t[cpu]);
 	}
+}
+
+static unsigned long *spins_of(unsigned int cpu)
+{
+	return per_cpu_ptr(spins, cpu);
+}
+
+static void start_spinners(struct kunit *test, struct thread **t)
+{
+	spinners_stop = false;
+	start_on_every_cpu(test, t, spinner_fn, spins_of, "spin");
 	/* Every spinner has run a while before the stop. */
 	for_each_online_cpu(cpu)
 		while (__atomic_load_n(per_cpu_ptr(spins, cpu), __ATOMIC_RELAXED) < 1000)
@@ -128,6 +143,11 @@ static void nothing(void *arg)
 	(void)arg;
 }
 
+static unsigned long *calls_made_of(unsigned int cpu)
+{
+	return per_cpu_ptr(calls_made, cpu);
+}
+
 static int caller_fn(void *arg)
 {
 	unsigned long *made = arg;
@@ -156,14 +176,7 @@ static void survives_cross_cpu_calls(struct kunit *test)
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "one CPU");
 	callers_stop = false;
-	for_each_online_cpu(cpu) {
-		*per_cpu_ptr(calls_made, cpu) = 0;
-		t[cpu] = kthread_create(caller_fn, per_cpu_ptr(calls_made, cpu),
-					"caller%u", cpu);
-		KUNIT_ASSERT_NOT_NULL(test, t[cpu]);
-		kthread_bind(t[cpu], cpu);
-		wake_up_process(t[cpu]);
-	}
+	start_on_every_cpu(test, t, caller_fn, calls_made_of, "caller");
 	for (int i = 0; i < 50; i++)
 		KUNIT_EXPECT_EQ(test, stop_machine(count_stops, &stops), 0);
 	__atomic_store_n(&callers_stop, true, __ATOMIC_RELAXED);
