@@ -10,8 +10,10 @@
  *   pageblock          2^pageblock_order pages (2 MiB) sharing a migratetype
  *   free_area[order]   the buddy free lists of one order, one per migratetype
  *
- * Locking: zone->lock guards free_area and the free counters; each CPU's
- * per_cpu_pages has its own lock (taken before zone->lock, never after).
+ * Locking: zone->lock guards free_area and the free counters (taken with
+ * interrupts off everywhere: a cross-CPU drain takes it in an interrupt);
+ * each CPU's per_cpu_pages is touched only by that CPU with interrupts
+ * off, no lock (other CPUs ask it to drain: drain_all_pages).
  */
 #ifndef MM_MMZONE_H
 #define MM_MMZONE_H
