@@ -181,7 +181,9 @@ void free_pcppages_bulk(struct zone *zone, int count,
 static inline int pcp_refill_batch(const struct per_cpu_pages *pcp,
 				   unsigned int order)
 {
-	return order ? max(pcp->batch >> order, 2) : pcp->batch;
+	int batch = READ_ONCE(pcp->batch);	/* zone_set_pcp() may write it */
+
+	return order ? max(batch >> order, 2) : batch;
 }
 
 /*
@@ -217,8 +219,9 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
  * asks this one to drain them, by a cross-CPU call (an interrupt, which
  * waits for interrupts to be on again: drain_all_pages()).
  */
-static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
-				    int mt, unsigned int alloc_flags)
+static inline __attribute__((always_inline)) struct page *
+rmqueue_pcplist(struct zone *zone, unsigned int order, int mt,
+		unsigned int alloc_flags)
 {
 	unsigned long flags = arch_irq_save();
 	struct per_cpu_pages *pcp = this_cpu_ptr(zone->pcp);
@@ -256,8 +259,10 @@ static void free_unref_page(struct zone *zone, struct page *page,
 	__SetPagePcp(page);
 	list_add(&page->lru, &pcp->lists[pcp_index(order, mt)]);
 	pcp->count += 1 << order;
-	if (unlikely(pcp->count >= pcp->high))
-		free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch,
+	int high = READ_ONCE(pcp->high);	/* zone_set_pcp() may write it */
+
+	if (unlikely(pcp->count >= high))
+		free_pcppages_bulk(zone, pcp->count - high + READ_ONCE(pcp->batch),
 				   pcp);
 	arch_irq_restore(flags);
 }
@@ -590,7 +595,6 @@ static void free_one_page(struct zone *zone, struct page *page,
 static void free_the_page(struct page *page, unsigned int order)
 {
 	struct zone *zone = page_zone(page);
-	unsigned long pfn = page_to_pfn(page);
 	int mt;
 
 	if (unlikely(page_alloc_debug) && page_debug_on(page)) {
@@ -614,7 +618,7 @@ static void free_the_page(struct page *page, unsigned int order)
 		 */
 		mt = (int)((page->flags & PG_mt_mask) >> PG_mt_shift);
 		if (unlikely(READ_ONCE(zone->nr_isolate_pageblock)))
-			mt = get_pfnblock_migratetype(page, pfn);
+			mt = get_pfnblock_migratetype(page, page_to_pfn(page));
 		if (likely(mt != MIGRATE_ISOLATE)) {
 			/* CMA pages share the movable list. */
 			free_unref_page(zone, page, order,
@@ -622,7 +626,7 @@ static void free_the_page(struct page *page, unsigned int order)
 			return;
 		}
 	}
-	free_one_page(zone, page, pfn, order);
+	free_one_page(zone, page, page_to_pfn(page), order);
 }
 
 /*

@@ -112,14 +112,15 @@ static void trim_here(void *arg)
 	struct zone *zone = arg;
 	struct per_cpu_pages *pcp = this_cpu_ptr(zone->pcp);
 
-	if (pcp->count && pcp->count >= pcp->high)
+	if (pcp->count && pcp->count >= READ_ONCE(pcp->high))
 		free_pcppages_bulk(zone, pcp->count, pcp);
 }
 
 /*
  * high and batch are written from here for every CPU: each owner reads
- * them once per operation, and an old value for one more operation is
- * harmless. Lists now above their high are then emptied by their CPUs.
+ * each once per operation (READ_ONCE), and an old value for one more
+ * operation is harmless. Lists now at or above their high are then
+ * emptied by their own CPUs.
  */
 void zone_set_pcp(struct zone *zone, int high, int batch)
 {
