@@ -172,6 +172,9 @@ int stop_machine(int (*fn)(void *arg), void *arg)
 			continue;
 		__atomic_store_n(&stopper_job[cpu], &job, __ATOMIC_RELEASE);
 		wake_up_process(stopper[cpu]);
+		/* Now, not when the thread there has used its slice: every
+		 * other CPU waits for the slowest to arrive. */
+		resched_cpu(cpu);
 	}
 	take_part(&job, me);
 	while (__atomic_load_n(&job.left, __ATOMIC_ACQUIRE))
