@@ -50,7 +50,8 @@ static void ack_state(struct stop_job *job, int state)
 	}
 }
 
-static void take_part(struct stop_job *job, unsigned int cpu)
+/* As a stopper (the job is the caller's: let go of it last) or the caller. */
+static void take_part(struct stop_job *job, unsigned int cpu, bool as_stopper)
 {
 	unsigned long flags = 0;
 	int seen = STOP_GATHER;
@@ -74,6 +75,10 @@ static void take_part(struct stop_job *job, unsigned int cpu)
 		ack_state(job, state);
 	}
 	arch_irq_restore(flags);
+	/* Before preemption is back on: a switch there would keep the
+	 * caller spinning until this thread ran again. */
+	if (as_stopper)
+		__atomic_sub_fetch(&job->left, 1, __ATOMIC_RELEASE);
 	preempt_enable();
 }
 
@@ -92,9 +97,7 @@ static int stopper_main(void *arg)
 		}
 		set_current_state(THREAD_RUNNING);
 		__atomic_store_n(&stopper_job[cpu], NULL, __ATOMIC_RELAXED);
-		take_part(job, cpu);
-		/* The caller's stack holds the job: hands off from here. */
-		__atomic_sub_fetch(&job->left, 1, __ATOMIC_RELEASE);
+		take_part(job, cpu, true);	/* job is gone after this */
 	}
 	return 0;
 }
@@ -176,7 +179,7 @@ int stop_machine(int (*fn)(void *arg), void *arg)
 		 * other CPU waits for the slowest to arrive. */
 		resched_cpu(cpu);
 	}
-	take_part(&job, me);
+	take_part(&job, me, false);
 	while (__atomic_load_n(&job.left, __ATOMIC_ACQUIRE))
 		arch_cpu_relax();
 	preempt_enable();
