@@ -14,11 +14,6 @@
 bool page_alloc_debug;
 bool page_alloc_debug_all;
 static unsigned int nr_debug_nodes;	/* nodes with pgdat->debug */
-
-static void update_debug_gate(void)
-{
-	page_alloc_debug = page_alloc_debug_all || nr_debug_nodes;
-}
 bool page_alloc_panic_on_bad_page;
 
 /* ---------------------------------------------------------------- reports */
@@ -188,6 +183,12 @@ static void poison_range(struct memmap_range *r, void *arg)
 		}
 	}
 	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+/* The fast paths' one test: are the checks on for any node? */
+static void update_debug_gate(void)
+{
+	page_alloc_debug = page_alloc_debug_all || nr_debug_nodes;
 }
 
 /*
