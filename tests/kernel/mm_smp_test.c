@@ -14,12 +14,12 @@
  * what it holds and checks it before freeing; meanwhile one more thread
  * drains every CPU's page lists again and again (drain_all_pages), so
  * drains land between and around the lists' fast-path operations (the
- * hammers keep going until it has done HAMMER_DRAINS). Each iteration runs with
- * preemption off and counts as an overlap when another CPU's progress
- * counter moved meanwhile: that CPU was working at the same time, since
- * no other thread could run on this one. Every CPU must see an overlap
- * (threads keep going past HAMMER_ITERS until all have, 20 s at most: a
- * loaded host may hold a virtual CPU back for a while). Then the
+ * hammers keep going until it has done HAMMER_DRAINS). Each iteration
+ * runs with preemption off and counts as an overlap when another CPU's
+ * progress counter moved meanwhile: that CPU was working at the same
+ * time, since no other thread could run on this one. Every CPU must see
+ * an overlap (threads keep going past HAMMER_ITERS until all have, 20 s
+ * at most: a loaded host may hold a virtual CPU back for a while). Then the
  * invariant checks: buddy_check(), kmem_cache_validate(), nothing in use,
  * and free pages back to where they were. kmalloc here is a private set
  * (kmalloc_from) over the global node, so that "nothing in use" and the
