@@ -110,8 +110,7 @@ static void memhogs_outgrow_ram_and_verify(struct kunit *test)
 {
 	const char *hogs_s = promised(test, "swap.hogs");
 	uint64_t total_mib = mib(test, promised(test, "swap.size")), nhogs;
-	unsigned long out0 = global_vm_event(PSWPOUT);
-	unsigned long in0 = global_vm_event(PSWPIN);
+	unsigned long out0, in0;
 	unsigned long total, free;
 	uint64_t after_write, before;
 	int pids[MAX_HOGS];
@@ -124,14 +123,32 @@ static void memhogs_outgrow_ram_and_verify(struct kunit *test)
 			(uint64_t)totalram_pages() * PAGE_SIZE);
 	ksnprintf(size, sizeof(size), "%lluM",
 		  (unsigned long long)(total_mib / nhogs));
-	capture(test);
-	for (uint64_t i = 0; i < nhogs; i++) {
-		const char *const argv[] = { "memhog", "-v", size, NULL };
+	/*
+	 * The hogs outgrow RAM only while they hold their memory at the same
+	 * time. Several start one after another (each a process start-up
+	 * under TCG), and one that ran alone can be done and gone before the
+	 * last is under way: seen once in a whole make test, pswpout 148 and
+	 * pswpin 0. Such a run says nothing about swap, so it runs again, at
+	 * most twice more; with swap-in broken every run shows none and the
+	 * checks below fail.
+	 */
+	for (int run = 1;; run++) {
+		out0 = global_vm_event(PSWPOUT);
+		in0 = global_vm_event(PSWPIN);
+		capture(test);
+		for (uint64_t i = 0; i < nhogs; i++) {
+			const char *const argv[] = { "memhog", "-v", size, NULL };
 
-		pids[i] = start(test, argv);
+			pids[i] = start(test, argv);
+		}
+		for (uint64_t i = 0; i < nhogs; i++)
+			KUNIT_EXPECT_EQ(test, process_wait(pids[i]), EXITED(0));
+		if (global_vm_event(PSWPIN) != in0 || nhogs == 1 || run == 3)
+			break;
+		KUNIT_EXPECT_EQ(test, kunit_capture_stop(test, DIAG_WARN), 0UL);
+		kunit_info(test, "run %d: the hogs never held more than RAM at once (pswpout %lu, pswpin 0); again",
+			   run, global_vm_event(PSWPOUT) - out0);
 	}
-	for (uint64_t i = 0; i < nhogs; i++)
-		KUNIT_EXPECT_EQ(test, process_wait(pids[i]), EXITED(0));
 	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
 	KUNIT_EXPECT_EQ(test, count_lines(" 0 mismatches"), (unsigned int)nhogs);
 	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "Out of memory");
