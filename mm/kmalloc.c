@@ -212,6 +212,8 @@ void kmem_cache_init(void)
 {
 	if (kmalloc_set_init(&kmalloc_global, &contig_page_data, "kmalloc", 0))
 		panic("kmem_cache_init: no memory for the kmalloc caches");
+	if (!slab_barn_shrinker_register())
+		panic("kmem_cache_init: no shrinker for the slab barns");
 	pr_info("slab: %u kmalloc caches, 8..%lu bytes; larger from the page "
 		"allocator\n", KMALLOC_NR_CLASSES, KMALLOC_MAX_CACHE_SIZE);
 }

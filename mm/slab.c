@@ -1,25 +1,25 @@
 /*
  * mm/slab.c - the slab allocator: caches of equal-sized objects.
  *
- * Where an object can be (SLUB's scheme, with Linux 6.18's per-CPU sheaves):
+ * Where a free object can be (SLUB's slabs with Linux 6.18's sheaves):
  *
- *   CPU c's active slab  c->freelist: objects of one "frozen" slab that
- *                        only CPU c hands out, lock-free, interrupts off
- *   CPU c's sheaf        up to SLAB_SHEAF_SIZE objects of other slabs that
- *                        were freed on CPU c; allocated first (cache-hot)
- *   slab->freelist       objects back in their slab, under s->list_lock
- *   allocated            with the caller
+ *   CPU c's sheaves   c->main, c->spare: arrays of free objects that only
+ *                     CPU c pops and pushes, lock-free, interrupts off
+ *   the barn          s->barn: full and empty sheaves no CPU holds, under
+ *                     s->barn.lock; traded a whole sheaf at a time
+ *   slab->freelist    objects back in their slab, under s->list_lock
  *
- * slab->inuse counts the objects of a slab not on slab->freelist: a frozen
- * slab's objects on its CPU's freelist count as in use until the slab is
- * deactivated. A slab that no CPU owns is on s->partial (some free),
- * s->full (none free) or s->empty (all free: up to min_partial are kept
- * for reuse, more go back to the page allocator). Every list change happens under s->list_lock with
- * interrupts off; per-CPU state is touched only by its own CPU with
- * interrupts off (or by kmem_cache_destroy, when no CPU may use the cache).
+ * slab->inuse counts the objects of a slab not on slab->freelist: those
+ * allocated and those waiting in sheaves. A slab is on s->partial (some
+ * free), s->full (none free) or s->empty (all free: up to min_partial are
+ * kept for reuse, more go back to the page allocator), always under
+ * s->list_lock with interrupts off. Per-CPU state is touched only by its
+ * own CPU with interrupts off (or by kmem_cache_destroy, when no CPU may
+ * use the cache). Lock order: list_lock and barn.lock are never held
+ * together.
  *
- * Debug caches (mm/slab_debug.c) bypass the per-CPU layer: every alloc and
- * free takes list_lock so it can check the object against its slab.
+ * Debug caches (mm/slab_debug.c) bypass the sheaves: every alloc and free
+ * takes list_lock so it can check the object against its slab.
  */
 #include "mm/slab_internal.h"
 #include "kernel/console.h"
@@ -27,6 +27,8 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/smp.h"
+#include "mm/shrinker.h"
 #include "mm/vmstat.h"
 
 static struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
@@ -129,7 +131,6 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	slab->s_mem = base;
 	slab->objects = (uint16_t)s->objects;
 	slab->inuse = 0;
-	slab->frozen = 0;
 	slab->on_list = SLAB_LIST_NONE;
 	INIT_LIST_HEAD(&slab->slab_list);
 	/* Freelist in address order: the first allocations are adjacent. */
@@ -185,8 +186,6 @@ static void free_to_slab_locked(struct kmem_cache *s, struct slab *slab,
 	set_freepointer(s, obj, slab->freelist);
 	slab->freelist = obj;
 	slab->inuse--;
-	if (slab->frozen)
-		return;			/* its CPU takes the freelist later */
 	if (was_full) {
 		remove_from_list(s, slab);
 		add_partial(s, slab);
@@ -197,59 +196,226 @@ static void free_to_slab_locked(struct kmem_cache *s, struct slab *slab,
 	}
 }
 
-/* ---------------------------------------------------------------- per-CPU */
+/* ---------------------------------------------------------------- sheaves */
 
-/* Make slab c's active slab, taking its whole freelist; under list_lock. */
-static void freeze_slab(struct kmem_cache *s, struct kmem_cache_cpu *c,
-			struct slab *slab)
-{
-	slab->frozen = 1;
-	c->slab = slab;
-	c->freelist = slab->freelist;
-	slab->freelist = NULL;
-	slab->inuse = slab->objects;
-	c->base = (uintptr_t)slab->s_mem;
-	c->span = (uintptr_t)s->size * slab->objects;
-}
+/* What a CPU holds before its first sheaf: no object and no room, so
+ * both fast paths fail their one check and take the slow path. */
+static struct slab_sheaf no_sheaf;
 
 /*
- * Return everything c holds: sheaf objects to their slabs, the active
- * slab's objects to it, and the slab to a list (or to discard). Under
- * list_lock, with c's CPU unable to run it (interrupts off on that CPU,
- * or the cache being destroyed).
+ * A new empty sheaf: one page from the cache's node, taken without
+ * waiting, waking kswapd or touching the reserves (interrupts may be off,
+ * and the free path calls it). NULL if there is none.
  */
-static void flush_cpu_locked(struct kmem_cache *s, struct kmem_cache_cpu *c,
-			     struct list_head *discard)
+static struct slab_sheaf *alloc_sheaf(struct kmem_cache *s)
 {
-	struct slab *slab = c->slab;
+	struct page *page = alloc_pages_node(s->node,
+					     __GFP_NOWARN | __GFP_NOMEMALLOC, 0);
+	struct slab_sheaf *sheaf;
 
-	for (unsigned int i = 0; i < c->nr_sheaf; i++)
-		free_to_slab_locked(s, cache_obj_slab(s, c->sheaf[i]),
-				    c->sheaf[i], discard);
-	c->nr_sheaf = 0;
-	if (!slab)
-		return;
-	while (c->freelist) {
-		void *obj = c->freelist;
+	if (!page)
+		return NULL;
+	mod_node_page_state(page_pgdat(page), NR_SLAB_UNRECLAIMABLE_B,
+			    (long)PAGE_SIZE);
+	sheaf = page_address(page);
+	INIT_LIST_HEAD(&sheaf->barn_list);
+	sheaf->size = 0;
+	sheaf->capacity = s->sheaf_capacity;
+	return sheaf;
+}
 
-		c->freelist = get_freepointer(s, obj);
-		set_freepointer(s, obj, slab->freelist);
-		slab->freelist = obj;
-		slab->inuse--;
-	}
-	slab->frozen = 0;
-	c->slab = NULL;
-	c->base = c->span = 0;
-	if (slab->inuse == 0)
-		put_empty_slab(s, slab, discard);
-	else
-		place_slab(s, slab);
+/* Give an empty sheaf's page back. */
+static void free_sheaf(struct slab_sheaf *sheaf)
+{
+	struct page *page = virt_to_page(sheaf);
+
+	mod_node_page_state(page_pgdat(page), NR_SLAB_UNRECLAIMABLE_B,
+			    -(long)PAGE_SIZE);
+	__free_pages(page, 0);
 }
 
 /*
- * A slab no CPU owns with free objects, taken off its list: a partial one
- * first (finishing it lets the empty ones go), else a kept empty one;
- * NULL if neither. Under list_lock.
+ * Send every object of sheaf home to its slab (one list_lock hold for the
+ * lot) and free the slabs that became empty beyond min_partial. The sheaf
+ * is empty afterwards. Interrupts off; no lock held.
+ */
+static void flush_sheaf(struct kmem_cache *s, struct slab_sheaf *sheaf)
+{
+	struct list_head discard = LIST_HEAD_INIT(discard);
+
+	spin_lock(&s->list_lock);
+	for (unsigned int i = 0; i < sheaf->size; i++)
+		free_to_slab_locked(s, cache_obj_slab(s, sheaf->objects[i]),
+				    sheaf->objects[i], &discard);
+	spin_unlock(&s->list_lock);
+	sheaf->size = 0;
+	discard_list(s, &discard);
+}
+
+/* One object home, when there is no sheaf to hold it. Interrupts off. */
+static void free_one_home(struct kmem_cache *s, void *obj)
+{
+	struct list_head discard = LIST_HEAD_INIT(discard);
+
+	spin_lock(&s->list_lock);
+	free_to_slab_locked(s, cache_obj_slab(s, obj), obj, &discard);
+	spin_unlock(&s->list_lock);
+	discard_list(s, &discard);
+}
+
+/* ---------------------------------------------------------------- the barn */
+
+/* An empty sheaf from the barn, else a new one; NULL if neither. */
+static struct slab_sheaf *get_empty_sheaf(struct kmem_cache *s)
+{
+	struct slab_barn *barn = &s->barn;
+	struct slab_sheaf *sheaf = NULL;
+
+	spin_lock(&barn->lock);
+	if (barn->nr_empty) {
+		sheaf = list_first_entry(&barn->empty, struct slab_sheaf,
+					 barn_list);
+		list_del(&sheaf->barn_list);
+		barn->nr_empty--;
+	}
+	spin_unlock(&barn->lock);
+	return sheaf ? sheaf : alloc_sheaf(s);
+}
+
+/* Keep an empty sheaf in the barn, or free it if the barn has enough. */
+static void put_empty_sheaf(struct kmem_cache *s, struct slab_sheaf *sheaf)
+{
+	struct slab_barn *barn = &s->barn;
+	bool kept = false;
+
+	spin_lock(&barn->lock);
+	if (barn->nr_empty < s->barn_max) {
+		list_add(&sheaf->barn_list, &barn->empty);
+		barn->nr_empty++;
+		kept = true;
+	}
+	spin_unlock(&barn->lock);
+	if (!kept)
+		free_sheaf(sheaf);
+}
+
+/*
+ * Leave a full sheaf in the barn and get an empty one for it. NULL if the
+ * barn already holds barn_max full sheaves or no empty sheaf can be had:
+ * the caller then sends the objects home instead. Interrupts off.
+ */
+static struct slab_sheaf *barn_swap_full(struct kmem_cache *s,
+					 struct slab_sheaf *full)
+{
+	struct slab_barn *barn = &s->barn;
+	struct slab_sheaf *empty = NULL;
+
+	spin_lock(&barn->lock);
+	if (barn->nr_full >= s->barn_max) {
+		spin_unlock(&barn->lock);
+		return NULL;
+	}
+	if (barn->nr_empty) {
+		empty = list_first_entry(&barn->empty, struct slab_sheaf,
+					 barn_list);
+		list_del(&empty->barn_list);
+		barn->nr_empty--;
+		goto put;
+	}
+	spin_unlock(&barn->lock);
+	empty = alloc_sheaf(s);
+	if (!empty)
+		return NULL;
+	spin_lock(&barn->lock);
+	if (barn->nr_full >= s->barn_max) {	/* filled meanwhile */
+		spin_unlock(&barn->lock);
+		put_empty_sheaf(s, empty);
+		return NULL;
+	}
+put:
+	list_add(&full->barn_list, &barn->full);
+	barn->nr_full++;
+	spin_unlock(&barn->lock);
+	return empty;
+}
+
+/*
+ * Take a full sheaf from the barn, leaving the empty one in exchange (or
+ * freeing it if the barn has enough empty ones; nothing is left for the
+ * placeholder). NULL if the barn has no full sheaf; the empty one is then
+ * kept. Interrupts off.
+ */
+static struct slab_sheaf *barn_swap_empty(struct kmem_cache *s,
+					  struct slab_sheaf *empty)
+{
+	struct slab_barn *barn = &s->barn;
+	struct slab_sheaf *full;
+
+	spin_lock(&barn->lock);
+	if (!barn->nr_full) {
+		spin_unlock(&barn->lock);
+		return NULL;
+	}
+	full = list_first_entry(&barn->full, struct slab_sheaf, barn_list);
+	list_del(&full->barn_list);
+	barn->nr_full--;
+	if (!empty->capacity) {
+		empty = NULL;		/* the placeholder: nothing to leave */
+	} else if (barn->nr_empty < s->barn_max) {
+		list_add(&empty->barn_list, &barn->empty);
+		barn->nr_empty++;
+		empty = NULL;
+	}
+	spin_unlock(&barn->lock);
+	if (empty)
+		free_sheaf(empty);
+	return full;
+}
+
+/* ---------------------------------------------------------------- slow paths */
+
+/*
+ * The free slow path: this CPU's main sheaf is full, or it has none yet.
+ * Interrupts off. In order: make the empty spare the main sheaf; leave
+ * the full main sheaf in the barn for an empty one (or, if this CPU has
+ * no spare yet, keep it as the spare); failing those (the barn holds
+ * enough, no page for a sheaf), send the main sheaf's objects home.
+ */
+void __slab_free(struct kmem_cache *s, struct kmem_cache_cpu *c, void *obj)
+{
+	struct slab_sheaf *main = c->main, *spare = c->spare, *empty;
+
+	if (spare->capacity && !spare->size) {
+		c->main = spare;
+		c->spare = main;
+	} else if (!main->capacity || !spare->capacity) {
+		empty = get_empty_sheaf(s);
+		if (!empty) {
+			if (!main->capacity) {
+				free_one_home(s, obj);
+				return;
+			}
+			flush_sheaf(s, main);
+		} else {
+			if (main->capacity)	/* the full one is the spare */
+				c->spare = main;
+			c->main = empty;
+		}
+	} else {
+		empty = barn_swap_full(s, main);
+		if (empty)
+			c->main = empty;
+		else
+			flush_sheaf(s, main);
+	}
+	main = c->main;
+	main->objects[main->size++] = obj;
+}
+
+/*
+ * A slab with free objects, taken off its list: a partial one first
+ * (finishing it lets the empty ones go), else a kept empty one; NULL if
+ * neither. Under list_lock.
  */
 static struct slab *get_reusable_slab(struct kmem_cache *s)
 {
@@ -266,82 +432,141 @@ static struct slab *get_reusable_slab(struct kmem_cache *s)
 }
 
 /*
- * The allocation slow path: this CPU's sheaf and freelist are empty.
- * Called and returns with interrupts off (*irqflags holds the caller's
- * state; they are restored while a new slab is allocated, so the CPU may
- * differ on return).
+ * Take free objects out of slabs: one to return and, after it, enough to
+ * fill sheaf (partial slabs first, so that empty ones can go, then the
+ * kept empty ones). NULL if no slab has a free object. Under list_lock.
  */
-void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqflags)
+static void *take_from_slabs_locked(struct kmem_cache *s,
+				    struct slab_sheaf *sheaf)
 {
-	struct kmem_cache_cpu *c;
+	void *obj = NULL;
 	struct slab *slab;
-	void *obj;
 
-again:
-	c = this_cpu_ptr(s->cpu_slab);
-	if (c->nr_sheaf)		/* an interrupt freed meanwhile */
-		return c->sheaf[--c->nr_sheaf];
-	if (c->freelist)
-		goto pop;
-	spin_lock(&s->list_lock);
-	slab = c->slab;
-	if (slab) {
-		if (slab->freelist) {	/* objects other CPUs freed */
-			freeze_slab(s, c, slab);
-			spin_unlock(&s->list_lock);
-			goto pop;
+	while (!obj || sheaf->size < sheaf->capacity) {
+		slab = get_reusable_slab(s);
+		if (!slab)
+			break;
+		while (slab->freelist && (!obj || sheaf->size < sheaf->capacity)) {
+			void *o = slab->freelist;
+
+			slab->freelist = get_freepointer(s, o);
+			slab->inuse++;
+			if (obj)
+				sheaf->objects[sheaf->size++] = o;
+			else
+				obj = o;
 		}
-		slab->frozen = 0;	/* full: park it */
-		add_full(s, slab);
-		c->slab = NULL;
-		c->base = c->span = 0;
+		place_slab(s, slab);
 	}
-	slab = get_reusable_slab(s);
-	if (slab) {
-		freeze_slab(s, c, slab);
-		spin_unlock(&s->list_lock);
-		goto pop;
-	}
-	spin_unlock(&s->list_lock);
-
-	arch_irq_restore(*irqflags);
-	slab = allocate_slab(s, gfp);
-	*irqflags = arch_irq_save();
-	if (!slab)
-		return NULL;
-	c = this_cpu_ptr(s->cpu_slab);
-	spin_lock(&s->list_lock);
-	s->nr_slabs++;
-	if (c->slab || c->freelist || c->nr_sheaf) {
-		/* This CPU got objects while we allocated: keep the slab. */
-		add_partial(s, slab);
-		spin_unlock(&s->list_lock);
-		goto again;
-	}
-	freeze_slab(s, c, slab);
-	spin_unlock(&s->list_lock);
-pop:
-	obj = c->freelist;
-	c->freelist = get_freepointer(s, obj);
 	return obj;
 }
 
-/* The sheaf is full: send its older half home, then keep obj. */
-void __slab_free_sheaf(struct kmem_cache *s, struct kmem_cache_cpu *c,
-		       void *obj)
+/*
+ * The allocation slow path: this CPU's main sheaf is empty. Called and
+ * returns with interrupts off (*irqflags holds the caller's state; they
+ * are restored while a new slab is allocated, so the CPU may differ on
+ * return). In order: a full spare becomes the main sheaf; the empty main
+ * sheaf is traded in the barn for a full one; objects come from slabs
+ * (filling the main sheaf on the way); a new slab is made. The CPU's
+ * sheaves stay as they are when it fails.
+ */
+void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqflags)
 {
-	const unsigned int n = SLAB_SHEAF_SIZE / 2;
-	struct list_head discard = LIST_HEAD_INIT(discard);
+	struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
+	struct slab_sheaf *main = c->main, *spare = c->spare, *full;
+	struct slab *fresh;
+	void *obj;
 
-	spin_lock(&s->list_lock);
-	for (unsigned int i = 0; i < n; i++)
-		free_to_slab_locked(s, cache_obj_slab(s, c->sheaf[i]),
-				    c->sheaf[i], &discard);
-	spin_unlock(&s->list_lock);
-	memmove(c->sheaf, c->sheaf + n, (c->nr_sheaf - n) * sizeof(void *));
-	c->nr_sheaf -= n;
-	c->sheaf[c->nr_sheaf++] = obj;
-	discard_list(s, &discard);
+	if (spare->size) {
+		c->main = spare;
+		c->spare = main;
+		return spare->objects[--spare->size];
+	}
+	full = barn_swap_empty(s, main);
+	if (full) {
+		c->main = full;
+		return full->objects[--full->size];
+	}
+	for (;;) {
+		spin_lock(&s->list_lock);
+		obj = take_from_slabs_locked(s, c->main);
+		spin_unlock(&s->list_lock);
+		if (obj) {
+			/* A CPU without a sheaf gets one now that it has its
+			 * object (a page taken before could have been the one
+			 * the object's slab needed): its next allocations
+			 * then come from slabs in bulk. */
+			if (!c->main->capacity) {
+				struct slab_sheaf *sheaf = get_empty_sheaf(s);
+
+				if (sheaf)
+					c->main = sheaf;
+			}
+			return obj;
+		}
+		arch_irq_restore(*irqflags);
+		fresh = allocate_slab(s, gfp);
+		*irqflags = arch_irq_save();
+		if (!fresh)
+			return NULL;
+		c = this_cpu_ptr(s->cpu_slab);
+		spin_lock(&s->list_lock);
+		s->nr_slabs++;
+		add_partial(s, fresh);
+		spin_unlock(&s->list_lock);
+		if (c->main->size)	/* an interrupt freed meanwhile */
+			return c->main->objects[--c->main->size];
+	}
+}
+
+/*
+ * Everything one CPU's sheaves hold goes home and the sheaves are freed;
+ * the CPU starts again from no sheaf. Interrupts off, on that CPU or with
+ * no CPU using the cache.
+ */
+static void release_cpu_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c)
+{
+	struct slab_sheaf *sheaves[2] = { c->main, c->spare };
+
+	c->main = c->spare = &no_sheaf;
+	for (unsigned int i = 0; i < 2; i++)
+		if (sheaves[i]->capacity) {
+			flush_sheaf(s, sheaves[i]);
+			free_sheaf(sheaves[i]);
+		}
+}
+
+/*
+ * Send home the objects of full sheaves in the barn, a sheaf at a time
+ * until at least nr objects have gone (~0UL: all of them), and free
+ * those sheaves and every empty one. Returns the objects sent home.
+ * Interrupts off.
+ */
+static unsigned long shrink_barn(struct kmem_cache *s, unsigned long nr)
+{
+	struct slab_barn *barn = &s->barn;
+	struct list_head sheaves = LIST_HEAD_INIT(sheaves);
+	struct slab_sheaf *sheaf;
+	unsigned long objects = 0;
+
+	spin_lock(&barn->lock);
+	while (barn->nr_full && objects < nr) {
+		sheaf = list_first_entry(&barn->full, struct slab_sheaf, barn_list);
+		list_del(&sheaf->barn_list);
+		list_add(&sheaf->barn_list, &sheaves);
+		barn->nr_full--;
+		objects += sheaf->size;
+	}
+	list_splice_tail_init(&barn->empty, &sheaves);
+	barn->nr_empty = 0;
+	spin_unlock(&barn->lock);
+	while (!list_empty(&sheaves)) {
+		sheaf = list_first_entry(&sheaves, struct slab_sheaf, barn_list);
+		list_del(&sheaf->barn_list);
+		flush_sheaf(s, sheaf);
+		free_sheaf(sheaf);
+	}
+	return objects;
 }
 
 /* ---------------------------------------------------------------- debug paths */
@@ -497,19 +722,85 @@ static unsigned long shrink_empty_locked(struct kmem_cache *s,
 	return n;
 }
 
+/* on_each_cpu: this CPU's sheaves go home and are freed. */
+static void release_this_cpu(void *arg)
+{
+	struct kmem_cache *s = arg;
+
+	release_cpu_sheaves(s, this_cpu_ptr(s->cpu_slab));
+}
+
 unsigned long kmem_cache_shrink(struct kmem_cache *s)
 {
-	unsigned long flags, freed = 0;
+	unsigned long flags, before = READ_ONCE(s->nr_slabs), after;
 	struct list_head discard = LIST_HEAD_INIT(discard);
 
+	if (!slab_debug_on(s)) {
+		on_each_cpu(release_this_cpu, s);
+		flags = arch_irq_save();
+		shrink_barn(s, ~0UL);
+		arch_irq_restore(flags);
+	}
 	spin_lock_irqsave(&s->list_lock, flags);
-	flush_cpu_locked(s, this_cpu_ptr(s->cpu_slab), &discard);
-	for (struct list_head *p = discard.next; p != &discard; p = p->next)
-		freed++;
-	freed += shrink_empty_locked(s, &discard);
+	shrink_empty_locked(s, &discard);
+	after = s->nr_slabs;
 	spin_unlock_irqrestore(&s->list_lock, flags);
 	discard_list(s, &discard);
+	return before > after ? before - after : 0;
+}
+
+/* ---------------------------------------------------------------- the barns' shrinker */
+
+/* Objects in full sheaves in every cache's barn. */
+static unsigned long barns_count(struct shrinker *sh, struct shrink_control *sc)
+{
+	unsigned long flags, n = 0;
+	struct kmem_cache *s;
+
+	/* (Not list_for_each_entry: struct kmem_cache is cache-line aligned,
+	 * and the list head is not inside one.) */
+	spin_lock_irqsave(&slab_caches_lock, flags);
+	for (struct list_head *p = slab_caches.next; p != &slab_caches; p = p->next) {
+		s = list_entry(p, struct kmem_cache, list);
+		n += (unsigned long)READ_ONCE(s->barn.nr_full) * s->sheaf_capacity;
+	}
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	return n ? n : SHRINK_EMPTY;
+}
+
+/*
+ * Send barn objects home until nr_to_scan have gone. The cache list stays
+ * locked meanwhile, so no cache can be destroyed under the scan (destroy
+ * takes its cache off the list first).
+ */
+static unsigned long barns_scan(struct shrinker *sh, struct shrink_control *sc)
+{
+	unsigned long flags, freed = 0;
+	struct kmem_cache *s;
+
+	spin_lock_irqsave(&slab_caches_lock, flags);
+	for (struct list_head *p = slab_caches.next; p != &slab_caches; p = p->next) {
+		s = list_entry(p, struct kmem_cache, list);
+		if (freed >= sc->nr_to_scan)
+			break;
+		if (READ_ONCE(s->barn.nr_full) || READ_ONCE(s->barn.nr_empty))
+			freed += shrink_barn(s, sc->nr_to_scan - freed);
+	}
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	return freed;
+}
+
+struct shrinker *slab_barn_shrinker_register(void)
+{
+	struct shrinker *sh = shrinker_alloc(0, "slab-barns");
+
+	if (!sh)
+		return NULL;
+	sh->count_objects = barns_count;
+	sh->scan_objects = barns_scan;
+	sh->seeks = DEFAULT_SEEKS;
+	shrinker_register(sh);
+	return sh;
 }
 
 /* ---------------------------------------------------------------- create */
@@ -588,6 +879,35 @@ static bool cache_layout(struct kmem_cache *s)
 	return s->objects > 0;
 }
 
+/*
+ * How many objects a sheaf holds and how many full sheaves the barn keeps.
+ * A sheaf holds about SHEAF_BYTES of objects (a CPU has two), at least
+ * SHEAF_MIN_OBJECTS of big ones and at most a page of pointers of small
+ * ones. The barn keeps up to BARN_BYTES of objects in full sheaves, between
+ * BARN_MIN_SHEAVES and BARN_MAX_SHEAVES of them, and as many empty ones:
+ * enough for a burst of frees to come back as the next burst of
+ * allocations without their slabs being touched. What the barns hold is
+ * memory only the cache can use: the "slab-barns" shrinker sends it home
+ * under memory pressure, and kmem_cache_shrink() does at once.
+ */
+#define SHEAF_BYTES		(32UL << 10)
+#define SHEAF_MIN_OBJECTS	32u
+#define BARN_BYTES		(4UL << 20)
+#define BARN_MIN_SHEAVES	4u
+#define BARN_MAX_SHEAVES	64u
+
+static void sheaf_sizes(struct kmem_cache *s)
+{
+	unsigned long cap = SHEAF_BYTES / s->size, barn;
+
+	cap = min(max(cap, (unsigned long)SHEAF_MIN_OBJECTS),
+		  (unsigned long)SHEAF_MAX_CAPACITY);
+	barn = BARN_BYTES / (cap * s->size);
+	s->sheaf_capacity = (unsigned int)cap;
+	s->barn_max = (unsigned int)min(max(barn, (unsigned long)BARN_MIN_SHEAVES),
+					(unsigned long)BARN_MAX_SHEAVES);
+}
+
 static int cache_struct_order(void)
 {
 	return (int)get_order(sizeof(struct kmem_cache));
@@ -637,6 +957,14 @@ struct kmem_cache *kmem_cache_create_node(pg_data_t *node, const char *name,
 		__free_pages(page, (unsigned int)order);
 		goto fail;
 	}
+	sheaf_sizes(s);
+	spin_lock_init(&s->barn.lock, "kmem_cache.barn.lock");
+	INIT_LIST_HEAD(&s->barn.full);
+	INIT_LIST_HEAD(&s->barn.empty);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		per_cpu_ptr(s->cpu_slab, cpu)->main = &no_sheaf;
+		per_cpu_ptr(s->cpu_slab, cpu)->spare = &no_sheaf;
+	}
 	/* Keep a few empty slabs: more for big objects (Linux: log2(size)/2). */
 	s->min_partial = 2;
 	for (unsigned int sz = s->size; sz >= 256; sz >>= 2)
@@ -672,16 +1000,23 @@ void kmem_cache_destroy(struct kmem_cache *s)
 
 	if (!s)
 		return;
-	spin_lock_irqsave(&s->list_lock, flags);
+	/* Off the list first: the barns' shrinker walks it. */
+	spin_lock_irqsave(&slab_caches_lock, flags);
+	list_del(&s->list);
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	/* No CPU uses s any more (the contract): its sheaves can be taken. */
+	flags = arch_irq_save();
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		flush_cpu_locked(s, per_cpu_ptr(s->cpu_slab, cpu), &discard);
+		release_cpu_sheaves(s, per_cpu_ptr(s->cpu_slab, cpu));
+	shrink_barn(s, ~0UL);
+	arch_irq_restore(flags);
+	spin_lock_irqsave(&s->list_lock, flags);
 	list_for_each_entry(slab, &s->partial, slab_list)
 		leaked += slab->inuse;
 	list_for_each_entry(slab, &s->full, slab_list)
 		leaked += slab->inuse;
 	if (leaked) {
 		spin_unlock_irqrestore(&s->list_lock, flags);
-		discard_list(s, &discard);
 		s->debug_reports++;
 		diag_report(DIAG_SLAB);
 		pr_err("kmem_cache_destroy %s: Slab cache still has objects: "
@@ -692,6 +1027,10 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		list_for_each_entry(slab, &s->full, slab_list)
 			slab_debug_report_leaks(s, slab, &budget);
 		spin_unlock_irqrestore(&s->list_lock, flags);
+		/* Kept, and counted again, for a later destroy. */
+		spin_lock_irqsave(&slab_caches_lock, flags);
+		list_add_tail(&s->list, &slab_caches);
+		spin_unlock_irqrestore(&slab_caches_lock, flags);
 		return;
 	}
 	if (slab_debug_on(s)) {
@@ -709,10 +1048,6 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	shrink_empty_locked(s, &discard);
 	spin_unlock_irqrestore(&s->list_lock, flags);
 	discard_list(s, &discard);
-
-	spin_lock_irqsave(&slab_caches_lock, flags);
-	list_del(&s->list);
-	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	mod_node_page_state(s->node, NR_SLAB_UNRECLAIMABLE_B,
 			    -((long)PAGE_SIZE << s->cache_order));
 	__free_pages(virt_to_page(s), s->cache_order);

@@ -12,10 +12,12 @@
  * A slab is 2^order pages holding `objects` objects and, at its end, a
  * struct slab descriptor. Every page of a slab is PageSlab and points to
  * the descriptor (page->slab), so freeing finds an object's slab from its
- * address. Each CPU has an active slab whose free objects it hands out
- * with interrupts off and no lock, and a small array (a "sheaf", as in
- * Linux 6.18) of objects freed on that CPU. Slabs no CPU owns sit on the
- * cache's partial, full or empty list under the cache's list_lock.
+ * address. Each CPU keeps free objects in two "sheaves" (arrays of object
+ * pointers, as in Linux 6.18): allocation pops from one and free pushes
+ * onto it, with interrupts off and no lock. A CPU whose sheaves are full
+ * or empty trades a whole sheaf with the cache's "barn" (full and empty
+ * sheaves under one lock), and only then goes to the slabs themselves,
+ * which sit on the cache's partial, full or empty list under list_lock.
  * docs/mm/slab.md explains the design, the debug mode and the figures.
  *
  * Context: alloc and free may be called with interrupts on or off, from
@@ -52,20 +54,44 @@ typedef unsigned int slab_flags_t;
 #define RED_INACTIVE	0xbb	/* red zone of a free object */
 #define RED_ACTIVE	0xcc	/* red zone of an allocated object */
 
-#define SLAB_SHEAF_SIZE	30	/* objects a CPU keeps freed from other slabs */
 #define SLAB_TRACK_ADDRS 4	/* return addresses kept per alloc / free */
 #define SLAB_NAME_LEN	32
 
+/*
+ * A sheaf: one page holding pointers to up to `capacity` free objects of
+ * one cache, objects[0..size). A CPU's sheaf is touched only by that CPU
+ * with interrupts off; a sheaf in the barn is under the barn's lock.
+ * capacity 0 marks the shared empty placeholder a CPU has before its
+ * first sheaf (its fast paths then fail their checks and go slow).
+ */
+struct slab_sheaf {
+	struct list_head barn_list;	/* on the barn's full or empty list */
+	unsigned int size;		/* free objects held */
+	unsigned int capacity;		/* room: the cache's sheaf_capacity */
+	void *objects[];
+};
+#define SHEAF_MAX_CAPACITY \
+	((unsigned int)((PAGE_SIZE - sizeof(struct slab_sheaf)) / sizeof(void *)))
+
 /* One CPU's part of a cache. Touched only by that CPU, interrupts off. */
 struct kmem_cache_cpu {
-	void *freelist;		/* free objects of the active slab */
-	struct slab *slab;	/* the active slab (frozen), or NULL */
-	uintptr_t base;		/* its first object slot ... */
-	uintptr_t span;		/* ... and bytes of slots: free fast path */
-	unsigned long nr_alloc;	/* allocations and frees on this CPU */
+	struct slab_sheaf *main;	/* allocations pop, frees push */
+	struct slab_sheaf *spare;	/* the other: empty or full */
+	unsigned long nr_alloc;		/* allocations and frees on this CPU */
 	unsigned long nr_free;
-	unsigned int nr_sheaf;
-	void *sheaf[SLAB_SHEAF_SIZE];	/* freed objects of other slabs */
+};
+
+/*
+ * The barn: sheaves no CPU holds. A CPU with both sheaves full leaves one
+ * here and takes an empty one; a CPU with both empty takes a full one.
+ * Objects move between CPUs a sheaf at a time and never touch their slabs.
+ */
+struct slab_barn {
+	spinlock_t lock;
+	struct list_head full;		/* sheaves of `capacity` objects */
+	struct list_head empty;
+	unsigned int nr_full;		/* <= the cache's barn_max */
+	unsigned int nr_empty;		/* <= the cache's barn_max */
 };
 
 struct kmem_cache {
@@ -84,8 +110,13 @@ struct kmem_cache {
 	void (*ctor)(void *obj);
 	pg_data_t *node;		/* where slabs come from */
 	unsigned int cache_order;	/* pages holding this struct */
+	unsigned int sheaf_capacity;	/* objects per sheaf */
+	unsigned int barn_max;		/* full (and empty) sheaves kept */
 	char name[SLAB_NAME_LEN];
 	struct list_head list;		/* on slab_caches */
+
+	struct slab_barn barn;
+	unsigned long nr_sheaves;	/* sheaf pages this cache holds */
 
 	/* The node part: slabs no CPU owns. */
 	spinlock_t list_lock;
@@ -101,19 +132,18 @@ struct kmem_cache {
 };
 
 /*
- * The descriptor of one slab, in the slab's last bytes. freelist and inuse
- * are under the cache's list_lock; a frozen slab belongs to one CPU, whose
- * kmem_cache_cpu holds the objects it took from freelist.
+ * The descriptor of one slab, in the slab's last bytes; under the cache's
+ * list_lock. inuse counts the objects not on freelist: allocated ones and
+ * those waiting in sheaves.
  */
 struct slab {
 	struct list_head slab_list;	/* partial, full or empty list */
 	struct kmem_cache *cache;
-	void *freelist;			/* free objects no CPU holds */
+	void *freelist;			/* free objects in the slab */
 	void *s_mem;			/* first slot */
 	struct page *page;		/* first page */
 	uint16_t inuse;			/* objects not on freelist */
 	uint16_t objects;
-	uint8_t frozen;			/* a CPU's active slab */
 	uint8_t on_list;		/* SLAB_LIST_* */
 };
 
@@ -145,9 +175,10 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
 void kmem_cache_free(struct kmem_cache *s, void *obj);
 
 /*
- * Give this CPU's cached objects back to their slabs and free every empty
- * slab. Returns the number of slabs freed. (Other CPUs keep theirs until
- * an IPI can ask them: see docs/mm/slab.md.)
+ * Give every cached object back to its slab (every CPU's sheaves, by a
+ * call on each CPU, and the barn's) and free the sheaves and every empty
+ * slab. Returns the number of slabs freed. May be called only where a
+ * cross-CPU call may be made: interrupts on, no spinlock held.
  */
 unsigned long kmem_cache_shrink(struct kmem_cache *s);
 
@@ -174,6 +205,16 @@ struct kmem_usage {
 	unsigned long objects;
 };
 unsigned int kmem_objects_in_use_each(struct kmem_usage *out, unsigned int max);
+
+/*
+ * Register the "slab-barns" shrinker: under memory pressure it sends the
+ * objects waiting in every cache's barn home to their slabs (and frees
+ * the sheaves), so empty slabs can go back to the page allocator.
+ * kmem_cache_init() does it for the kernel; a host test that wants it
+ * registers its own and frees it (shrinker_free). NULL if none is left.
+ */
+struct shrinker;
+struct shrinker *slab_barn_shrinker_register(void);
 
 /* Boot: the kmalloc caches and the `slab_debug=` settings. */
 void kmem_cache_init(void);

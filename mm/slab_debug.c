@@ -450,7 +450,7 @@ unsigned long slab_debug_validate_slab(struct kmem_cache *s, struct slab *slab)
 			check_redzones(s, slab, obj, RED_ACTIVE, 0);
 		}
 	}
-	if (!slab->frozen && slab->inuse != slab->objects - nfree)
+	if (slab->inuse != slab->objects - nfree)
 		slab_report(s, slab, NULL, 0, "Wrong object count",
 			    "slab %p: inuse %u but %u of %u objects are free",
 			    slab->s_mem, slab->inuse, nfree, slab->objects);

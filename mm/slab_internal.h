@@ -46,8 +46,7 @@ static inline bool slab_debug_on(const struct kmem_cache *s)
 
 /* ---- mm/slab.c ---- */
 void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqflags);
-void __slab_free_sheaf(struct kmem_cache *s, struct kmem_cache_cpu *c,
-		       void *obj);
+void __slab_free(struct kmem_cache *s, struct kmem_cache_cpu *c, void *obj);
 void *slab_debug_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame);
 void slab_debug_free(struct kmem_cache *s, void *obj, unsigned long frame);
 
@@ -81,14 +80,15 @@ bool slab_free_map(struct kmem_cache *s, struct slab *slab, uint64_t *map);
 /* ---------------------------------------------------------------- fast paths */
 
 /*
- * Allocate from this CPU's sheaf or active slab with interrupts off and no
- * lock; the slow path refills. `frame` is the public entry's frame address
- * (debug mode records the backtrace from it).
+ * Allocate from this CPU's main sheaf with interrupts off and no lock; the
+ * slow path trades sheaves or refills from slabs. `frame` is the public
+ * entry's frame address (debug mode records the backtrace from it).
  */
 static inline __attribute__((always_inline)) void *
 slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
 {
 	struct kmem_cache_cpu *c;
+	struct slab_sheaf *sheaf;
 	unsigned long flags;
 	void *obj;
 
@@ -96,11 +96,9 @@ slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
 		return slab_debug_alloc(s, gfp, frame);
 	flags = arch_irq_save();
 	c = this_cpu_ptr(s->cpu_slab);
-	if (likely(c->nr_sheaf)) {
-		obj = c->sheaf[--c->nr_sheaf];
-	} else if (likely(c->freelist)) {
-		obj = c->freelist;
-		c->freelist = get_freepointer(s, obj);
+	sheaf = c->main;
+	if (likely(sheaf->size)) {
+		obj = sheaf->objects[--sheaf->size];
 	} else {
 		obj = __slab_alloc(s, gfp, &flags);
 		if (!obj) {
@@ -117,14 +115,14 @@ slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
 }
 
 /*
- * Free to this CPU: onto the active slab's freelist if obj is one of its
- * objects, else into the sheaf; a full sheaf sends half its objects back
- * to their slabs under list_lock.
+ * Free onto this CPU's main sheaf; when it is full the slow path trades
+ * it for an empty one or, failing that, sends its objects home.
  */
 static inline __attribute__((always_inline)) void
 slab_free(struct kmem_cache *s, void *obj, unsigned long frame)
 {
 	struct kmem_cache_cpu *c;
+	struct slab_sheaf *sheaf;
 	unsigned long flags;
 
 	if (unlikely(slab_debug_on(s))) {
@@ -133,14 +131,11 @@ slab_free(struct kmem_cache *s, void *obj, unsigned long frame)
 	}
 	flags = arch_irq_save();
 	c = this_cpu_ptr(s->cpu_slab);
-	if ((uintptr_t)obj - c->base < c->span) {
-		set_freepointer(s, obj, c->freelist);
-		c->freelist = obj;
-	} else if (likely(c->nr_sheaf < SLAB_SHEAF_SIZE)) {
-		c->sheaf[c->nr_sheaf++] = obj;
-	} else {
-		__slab_free_sheaf(s, c, obj);
-	}
+	sheaf = c->main;
+	if (likely(sheaf->size < sheaf->capacity))
+		sheaf->objects[sheaf->size++] = obj;
+	else
+		__slab_free(s, c, obj);
 	c->nr_free++;
 	arch_irq_restore(flags);
 }

@@ -132,6 +132,54 @@ static bool model_must_succeed(unsigned int c, unsigned int size)
 	       arena_has_block(s->order);
 }
 
+/* Objects a sheaf holds, each checked to be a slot of a slab of s. */
+static unsigned long sheaf_objects(struct kunit *test, struct kmem_cache *s,
+				   const struct slab_sheaf *sheaf)
+{
+	for (unsigned int i = 0; i < sheaf->size; i++) {
+		struct slab *slab = cache_obj_slab(s, sheaf->objects[i]);
+		uintptr_t off = (uintptr_t)sheaf->objects[i] - (uintptr_t)slab->s_mem;
+
+		if (slab->cache != s || off % s->size != s->red_left_pad)
+			KUNIT_FAIL(test, "%s: sheaf object %p is not a slot of the cache",
+				   s->name, sheaf->objects[i]);
+	}
+	return sheaf->size;
+}
+
+/*
+ * Every object a slab counts as in use is allocated or waits in a sheaf
+ * (a CPU's, or a full one in the barn); empty sheaves are empty, the
+ * barn within its limits.
+ */
+static bool sheaf_accounting_holds(struct kunit *test, struct kmem_cache *s)
+{
+	struct list_head *lists[] = { &s->partial, &s->full, &s->empty };
+	unsigned long inuse = 0, held = 0;
+	struct slab_sheaf *sheaf;
+	struct slab *slab;
+
+	for (unsigned int l = 0; l < ARRAY_SIZE(lists); l++)
+		list_for_each_entry(slab, lists[l], slab_list)
+			inuse += slab->inuse;
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		held += sheaf_objects(test, s, per_cpu_ptr(s->cpu_slab, cpu)->main);
+		held += sheaf_objects(test, s, per_cpu_ptr(s->cpu_slab, cpu)->spare);
+	}
+	list_for_each_entry(sheaf, &s->barn.full, barn_list)
+		held += sheaf_objects(test, s, sheaf);
+	list_for_each_entry(sheaf, &s->barn.empty, barn_list)
+		KUNIT_EXPECT_EQ(test, sheaf->size, 0u);
+	KUNIT_EXPECT_LE(test, s->barn.nr_full, s->barn_max);
+	KUNIT_EXPECT_LE(test, s->barn.nr_empty, s->barn_max);
+	if (inuse != kmem_cache_objects_in_use(s) + held) {
+		KUNIT_FAIL(test, "%s: slabs count %lu in use; allocated %lu + in sheaves %lu",
+			   s->name, inuse, kmem_cache_objects_in_use(s), held);
+		return false;
+	}
+	return true;
+}
+
 static bool check_all(struct kunit *test)
 {
 	for (unsigned int i = 0; i < nr_live; i++)
@@ -191,6 +239,15 @@ static void slab_model_random(struct kunit *test)
 					continue;
 				}
 				KUNIT_ASSERT_NOT_NULL(test, caches[c].s);
+				/* Half the caches get tiny sheaves and barns
+				 * (white box, before first use): every trade
+				 * and flush path runs often. */
+				if (prng_below(&r, 2)) {
+					caches[c].s->sheaf_capacity =
+						1 + (unsigned int)prng_below(&r, 40);
+					caches[c].s->barn_max =
+						(unsigned int)prng_below(&r, 4);
+				}
 				caches[c].size = size;
 				caches[c].live = 0;
 				created++;
@@ -231,10 +288,17 @@ static void slab_model_random(struct kunit *test)
 		}
 		if (step % 1000 == 0 && !check_all(test))
 			return;
-		if (step % 5000 == 0)
+		if (step % 5000 == 0) {
 			for (unsigned int i = 0; i < MAX_CACHES; i++)
-				if (caches[i].s)
+				if (caches[i].s) {
 					KUNIT_EXPECT_EQ(test, kmem_cache_validate(caches[i].s), 0UL);
+					if (!sheaf_accounting_holds(test, caches[i].s))
+						return;
+				}
+			for (unsigned int i = 0; i < KMALLOC_NR_CLASSES; i++)
+				if (!sheaf_accounting_holds(test, ks.caches[i]))
+					return;
+		}
 	}
 	KUNIT_EXPECT_TRUE(test, check_all(test));
 	while (nr_live)

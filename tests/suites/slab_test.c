@@ -32,6 +32,7 @@ static struct kmem_cache *make(const char *name, unsigned int size,
 #define N_OBJS	600
 
 static void *objs[N_OBJS];
+static void *again[N_OBJS];
 
 static void alloc_free_destroy(struct kunit *test)
 {
@@ -177,8 +178,19 @@ static void reclaimable_cache_pages(struct kunit *test)
 }
 
 /*
- * Frees in an order unrelated to allocation go through the sheaf and its
- * flushes, fill partial slabs and empty them; shrink returns every page.
+ * White box: give s small sheaves and a barn of `barn` sheaves before its
+ * first use, so a few hundred objects are enough to send some home.
+ */
+static void small_sheaves(struct kmem_cache *s, unsigned int capacity,
+			  unsigned int barn)
+{
+	s->sheaf_capacity = capacity;
+	s->barn_max = barn;
+}
+
+/*
+ * Frees in an order unrelated to allocation go home through full sheaves
+ * (no barn), fill partial slabs and empty them; shrink returns every page.
  */
 static void partial_lists_and_shrink(struct kunit *test)
 {
@@ -186,6 +198,7 @@ static void partial_lists_and_shrink(struct kunit *test)
 	unsigned long before = node_free_pages(&arena.pgdat);
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
+	small_sheaves(s, 8, 0);
 	for (int i = 0; i < N_OBJS; i++)
 		KUNIT_ASSERT_NOT_NULL(test, objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
 	KUNIT_EXPECT_GE(test, s->nr_slabs, (unsigned long)(N_OBJS / s->objects));
@@ -198,7 +211,7 @@ static void partial_lists_and_shrink(struct kunit *test)
 	for (int i = N_OBJS - 1; i >= 0; i--)
 		kmem_cache_free(s, objs[i]);
 	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(s), 0UL);
-	/* Left: min_partial empty slabs, the active one, sheaf-pinned ones. */
+	/* Left: min_partial empty slabs and those the sheaves pin. */
 	KUNIT_EXPECT_LT(test, s->nr_slabs, (unsigned long)(N_OBJS / s->objects));
 	kmem_cache_shrink(s);
 	KUNIT_EXPECT_EQ(test, s->nr_slabs, 0UL);
@@ -218,6 +231,7 @@ static void empty_slabs_kept_and_reused(struct kunit *test)
 	int n = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
+	small_sheaves(s, 8, 0);
 	for (int i = 0; i < N_OBJS; i++)
 		KUNIT_ASSERT_NOT_NULL(test, objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
 	/* Odd ones first: every slab is partial when the first gets empty. */
@@ -226,10 +240,9 @@ static void empty_slabs_kept_and_reused(struct kunit *test)
 	for (int i = 0; i < N_OBJS; i += 2)
 		kmem_cache_free(s, objs[i]);
 	KUNIT_EXPECT_EQ(test, s->nr_empty, (unsigned long)s->min_partial);
-	/* Partial: only slabs pinned by the sheaf, whose last objects freed
-	 * were every other one of 2 x SLAB_SHEAF_SIZE consecutive slots. */
-	KUNIT_EXPECT_LE(test, s->nr_partial,
-			(unsigned long)(2 * SLAB_SHEAF_SIZE / s->objects + 2));
+	/* Partial: only slabs pinned by the two sheaves, whose objects were
+	 * every other one of 4 x 8 consecutive slots. */
+	KUNIT_EXPECT_LE(test, s->nr_partial, (unsigned long)(4 * 8 / s->objects + 2));
 	/* Refill until the kept slabs are used: no page is taken. */
 	pages = node_free_pages(&arena.pgdat);
 	while (s->nr_empty && n < N_OBJS)
@@ -245,32 +258,111 @@ static void empty_slabs_kept_and_reused(struct kunit *test)
 	kmem_cache_destroy(s);
 }
 
-/* Freeing objects of slabs other than the active one: sheaf, then home. */
-static void sheaf_overflow_goes_home(struct kunit *test)
+/* Is p one of objs[0..n)? */
+static bool among(void *p, int n)
 {
-	struct kmem_cache *s = make("tsheaf", 512, 0, 0, NULL);
+	for (int i = 0; i < n; i++)
+		if (objs[i] == p)
+			return true;
+	return false;
+}
+
+/*
+ * A burst of frees fills this CPU's two sheaves and leaves the rest in
+ * the barn a full sheaf at a time; no object goes home. The next burst of
+ * allocations takes them back (most recently freed first), the barn's
+ * full sheaves traded for the emptied ones, without a new slab.
+ */
+static void burst_goes_through_the_barn(struct kunit *test)
+{
+	struct kmem_cache *s = make("tbarn", 512, 0, 0, NULL);
 	struct kmem_cache_cpu *c;
+	const int n = 300;
+	unsigned long slabs, held;
+	unsigned int left;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	if (slab_debug_on(s)) {
 		/* By design (as Linux's SLUB debug): every alloc and free of
 		 * a debug cache goes to its slab under list_lock, to be
-		 * checked there; there is no sheaf to overflow. */
+		 * checked there; there are no sheaves. */
 		kmem_cache_destroy(s);
 		kunit_skip(test, "slab_debug: debug caches have no sheaves");
 	}
-	for (int i = 0; i < 200; i++)
+	small_sheaves(s, 16, 32);
+	for (int i = 0; i < n; i++)
 		KUNIT_ASSERT_NOT_NULL(test, objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	slabs = s->nr_slabs;
+	/* The last refill left `left` objects in the main sheaf: they are
+	 * free too, and come back in the second burst. */
 	c = this_cpu_ptr(s->cpu_slab);
-	for (int i = 0; i < 100; i++)
+	left = c->main->size;
+	KUNIT_ASSERT_LT(test, left, 16u);
+	for (unsigned int i = 0; i < left; i++)
+		objs[n + i] = c->main->objects[i];
+	for (int i = 0; i < n; i++)
 		kmem_cache_free(s, objs[i]);
-	KUNIT_EXPECT_LE(test, c->nr_sheaf, (unsigned int)SLAB_SHEAF_SIZE);
-	KUNIT_EXPECT_GT(test, c->nr_sheaf, 0u);
+	KUNIT_EXPECT_EQ(test, c->main->capacity, 16u);
+	KUNIT_EXPECT_EQ(test, c->spare->capacity, 16u);
+	KUNIT_EXPECT_EQ(test, c->spare->size, 16u);
+	held = c->main->size + c->spare->size + s->barn.nr_full * 16UL;
+	KUNIT_EXPECT_EQ(test, held, (unsigned long)(n + left));
+	/* Pushes 17, 33, 49, ... each found both sheaves full. */
+	KUNIT_EXPECT_EQ(test, s->barn.nr_full, (n + left - 17) / 16);
+	/* Nothing went home: every slab is still full. */
+	KUNIT_EXPECT_EQ(test, s->nr_partial + s->nr_empty, 0UL);
 	/* The most recently freed object is handed out first. */
-	KUNIT_EXPECT_PTR_EQ(test, kmem_cache_alloc(s, GFP_KERNEL), objs[99]);
-	for (int i = 99; i < 200; i++)
+	KUNIT_EXPECT_PTR_EQ(test, kmem_cache_alloc(s, GFP_KERNEL), objs[n - 1]);
+	kmem_cache_free(s, objs[n - 1]);
+	for (int i = 0; i < n; i++) {
+		void *p = kmem_cache_alloc(s, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		if (!among(p, n + (int)left))
+			KUNIT_FAIL(test, "allocation %d: %p was not freed before", i, p);
+		again[i] = p;
+	}
+	KUNIT_EXPECT_EQ(test, s->nr_slabs, slabs);
+	KUNIT_EXPECT_EQ(test, s->barn.nr_full, 0u);
+	KUNIT_EXPECT_GT(test, s->barn.nr_empty, 0u);
+	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(s), (unsigned long)n);
+	for (int i = 0; i < n; i++)
+		kmem_cache_free(s, again[i]);
+	kmem_cache_destroy(s);
+}
+
+/*
+ * A barn at its limit sends the next full sheaf's objects home; shrink
+ * then empties the sheaves and the barn and every page comes back.
+ */
+static void full_barn_sends_objects_home(struct kunit *test)
+{
+	struct kmem_cache *s = make("tbarnfull", 512, 0, 0, NULL);
+	unsigned long before = node_free_pages(&arena.pgdat);
+	struct kmem_cache_cpu *c;
+	const int n = 200;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	if (slab_debug_on(s)) {
+		kmem_cache_destroy(s);
+		kunit_skip(test, "slab_debug: debug caches have no sheaves");
+	}
+	small_sheaves(s, 16, 2);
+	for (int i = 0; i < n; i++)
+		KUNIT_ASSERT_NOT_NULL(test, objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	for (int i = 0; i < n; i++)
 		kmem_cache_free(s, objs[i]);
+	c = this_cpu_ptr(s->cpu_slab);
+	KUNIT_EXPECT_EQ(test, s->barn.nr_full, 2u);
+	/* Two sheaves on this CPU and two in the barn; the rest went home. */
+	KUNIT_EXPECT_LE(test, c->main->size + c->spare->size, 32u);
+	KUNIT_EXPECT_GT(test, s->nr_partial + s->nr_empty, 0UL);
 	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(s), 0UL);
+	kmem_cache_shrink(s);
+	KUNIT_EXPECT_EQ(test, s->barn.nr_full + s->barn.nr_empty, 0u);
+	KUNIT_EXPECT_EQ(test, c->main->capacity + c->spare->capacity, 0u);
+	KUNIT_EXPECT_EQ(test, s->nr_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, node_free_pages(&arena.pgdat), before);
 	kmem_cache_destroy(s);
 }
 
@@ -379,7 +471,8 @@ static struct kunit_case slab_cases[] = {
 	KUNIT_CASE(reclaimable_cache_pages),
 	KUNIT_CASE(partial_lists_and_shrink),
 	KUNIT_CASE(empty_slabs_kept_and_reused),
-	KUNIT_CASE(sheaf_overflow_goes_home),
+	KUNIT_CASE(burst_goes_through_the_barn),
+	KUNIT_CASE(full_barn_sends_objects_home),
 	KUNIT_CASE(out_of_memory_fails_cleanly),
 	KUNIT_CASE(bad_arguments_rejected),
 	KUNIT_CASE(destroy_with_objects_reports),
