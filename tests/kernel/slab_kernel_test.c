@@ -2,8 +2,9 @@
  * tests/kernel/slab_kernel_test.c - slab, kmalloc and vmalloc where only
  * the kernel can test them: the global kmalloc caches and meminfo, a
  * vmalloc guard-page overrun caught as a fault whose report names the
- * area's owner, and several threads on different CPUs allocating and
- * freeing from one cache at once with no object handed out twice.
+ * area's owner, several threads on different CPUs allocating and
+ * freeing from one cache at once with no object handed out twice, and
+ * objects freed on one CPU reaching another through the cache's barn.
  */
 #include "kernel/fault.h"
 #include "kernel/kthread.h"
@@ -14,6 +15,7 @@
 #include "kernel/smp.h"
 #include "kernel/time.h"
 #include "mm/kmalloc.h"
+#include "mm/slab_internal.h"
 #include "mm/page_alloc.h"
 #include "mm/vmalloc.h"
 #include "mm/arch_mm.h"
@@ -189,6 +191,11 @@ static void concurrent_alloc_free_no_duplicates(struct kunit *test)
 		kunit_skip(test, "needs -smp 2 or more (%u CPU online)", ncpu);
 	shared = kmem_cache_create("test_concurrent", 48, 0, 0, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, shared);
+	/* White box, before first use: sheaves of 8 and a barn of 4, so
+	 * that rounds of up to HELD objects trade sheaves with the barn and
+	 * send objects home all the time, on every CPU at once. */
+	shared->sheaf_capacity = 8;
+	shared->barn_max = 4;
 	go = false;
 	arrived = 0;
 	overlap_seen = false;
@@ -218,11 +225,94 @@ static void concurrent_alloc_free_no_duplicates(struct kunit *test)
 	KUNIT_EXPECT_GE(test, nr_free_pages() + 64, before);
 }
 
+#define PASSED		2000
+#define PASS_CAPACITY	16
+
+static void *passed[PASSED];
+static unsigned long pass_failures;
+
+static int alloc_passed(void *arg)
+{
+	for (int i = 0; i < PASSED; i++)
+		if (!(passed[i] = kmem_cache_alloc(shared, GFP_KERNEL)))
+			pass_failures++;
+	return 0;
+}
+
+static int free_passed(void *arg)
+{
+	for (int i = 0; i < PASSED; i++)
+		kmem_cache_free(shared, passed[i]);
+	return 0;
+}
+
+/* Run fn in a thread bound to cpu and wait for it. */
+static void run_on(struct kunit *test, unsigned int cpu, int (*fn)(void *))
+{
+	struct thread *t = kthread_create(fn, NULL, "slabpass%u", cpu);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	kthread_stop(t);
+}
+
+/*
+ * Objects freed on one CPU feed allocations on another through the barn:
+ * CPU 1 allocates PASSED objects, CPU 0 frees them (its two sheaves fill,
+ * the other full sheaves go to the barn; no object goes home), and CPU
+ * 1's next PASSED allocations take those sheaves whole, needing at most
+ * one new slab for what CPU 0's own sheaves keep. Then CPU 1 frees them
+ * all, and kmem_cache_shrink() from here empties CPU 1's sheaves too (a
+ * call on each CPU): every slab goes back. A debug cache (slab_debug=on)
+ * has no sheaves: there every free goes home at once, and the second
+ * round reuses the slabs the first emptied.
+ */
+static void objects_cross_cpus_through_the_barn(struct kunit *test)
+{
+	unsigned long slabs, partial;
+	bool debug;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs -smp 2 or more");
+	shared = kmem_cache_create("test_barn", 64, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, shared);
+	debug = slab_debug_on(shared);
+	shared->sheaf_capacity = PASS_CAPACITY;	/* white box, before use */
+	shared->barn_max = PASSED / PASS_CAPACITY;
+	pass_failures = 0;
+	run_on(test, 1, alloc_passed);
+	slabs = shared->nr_slabs;
+	partial = shared->nr_partial;
+	KUNIT_EXPECT_EQ(test, shared->nr_empty, 0UL);
+	run_on(test, 0, free_passed);
+	if (debug) {
+		KUNIT_EXPECT_EQ(test, shared->nr_partial + shared->barn.nr_full, 0UL);
+		KUNIT_EXPECT_EQ(test, shared->nr_empty, (unsigned long)shared->min_partial);
+	} else {
+		KUNIT_EXPECT_EQ(test, shared->barn.nr_full,
+				(unsigned int)((PASSED - 2 * PASS_CAPACITY) / PASS_CAPACITY));
+		/* Nothing went home: the slab lists are as CPU 1 left them. */
+		KUNIT_EXPECT_EQ(test, shared->nr_partial, partial);
+		KUNIT_EXPECT_EQ(test, shared->nr_empty, 0UL);
+	}
+	run_on(test, 1, alloc_passed);
+	KUNIT_EXPECT_EQ(test, shared->barn.nr_full, 0u);
+	KUNIT_EXPECT_LE(test, shared->nr_slabs, slabs + (debug ? 0 : 1));
+	run_on(test, 1, free_passed);
+	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(shared), 0UL);
+	kmem_cache_shrink(shared);
+	KUNIT_EXPECT_EQ(test, shared->nr_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, pass_failures, 0UL);
+	kmem_cache_destroy(shared);
+}
+
 static struct kunit_case slab_kernel_cases[] = {
 	KUNIT_CASE(global_kmalloc_and_meminfo),
 	KUNIT_CASE(vmalloc_roundtrip),
 	KUNIT_CASE(guard_page_overrun_caught),
 	KUNIT_CASE(concurrent_alloc_free_no_duplicates),
+	KUNIT_CASE(objects_cross_cpus_through_the_barn),
 	{}
 };
 
