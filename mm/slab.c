@@ -883,26 +883,30 @@ static bool cache_layout(struct kmem_cache *s)
  * How many objects a sheaf holds and how many full sheaves the barn keeps.
  * A sheaf holds about SHEAF_BYTES of objects (a CPU has two), at least
  * SHEAF_MIN_OBJECTS of big ones and at most a page of pointers of small
- * ones. The barn keeps up to BARN_BYTES of objects in full sheaves, between
- * BARN_MIN_SHEAVES and BARN_MAX_SHEAVES of them, and as many empty ones:
- * enough for a burst of frees to come back as the next burst of
- * allocations without their slabs being touched. What the barns hold is
- * memory only the cache can use: the "slab-barns" shrinker sends it home
- * under memory pressure, and kmem_cache_shrink() does at once.
+ * ones. The barn keeps up to BARN_BYTES of objects in full sheaves (a
+ * 64th of the node on nodes under 256 MiB), between BARN_MIN_SHEAVES and
+ * BARN_MAX_SHEAVES of them, and as many empty ones: enough for a burst of
+ * frees to come back as the next burst of allocations without their slabs
+ * being touched. What the barns hold is memory only the cache can use:
+ * the "slab-barns" shrinker sends it home under memory pressure, and
+ * kmem_cache_shrink() does at once.
  */
 #define SHEAF_BYTES		(32UL << 10)
 #define SHEAF_MIN_OBJECTS	32u
 #define BARN_BYTES		(4UL << 20)
+#define BARN_NODE_SHARE		64
 #define BARN_MIN_SHEAVES	4u
 #define BARN_MAX_SHEAVES	64u
 
 static void sheaf_sizes(struct kmem_cache *s)
 {
 	unsigned long cap = SHEAF_BYTES / s->size, barn;
+	unsigned long bytes = min(BARN_BYTES, node_managed_pages(s->node) *
+					      PAGE_SIZE / BARN_NODE_SHARE);
 
 	cap = min(max(cap, (unsigned long)SHEAF_MIN_OBJECTS),
 		  (unsigned long)SHEAF_MAX_CAPACITY);
-	barn = BARN_BYTES / (cap * s->size);
+	barn = bytes / (cap * s->size);
 	s->sheaf_capacity = (unsigned int)cap;
 	s->barn_max = (unsigned int)min(max(barn, (unsigned long)BARN_MIN_SHEAVES),
 					(unsigned long)BARN_MAX_SHEAVES);

@@ -7,9 +7,13 @@
  *   batch  allocate 1000 objects, free them in a random order, repeat
  * Sizes 8, 64, 256 and 4096 bytes. What is timed is kmalloc_from() and
  * kfree() exactly as a kernel caller uses them (kfree finds the cache from
- * the address), debug off, on a kmalloc set over a private 64 MiB page
+ * the address), debug off, on a kmalloc set over a private 256 MiB page
  * arena (the page allocator refills slabs from it), backed by 2 MiB host
  * pages where the host allows (madvise), as the kernel's direct map is.
+ * The arena's size matters to one figure: a cache's barn keeps up to
+ * 4 MiB of objects on a node of 256 MiB or more, a 64th of smaller ones,
+ * and a 4 KiB batch of 1000 needs the whole 4 MiB to skip its slabs
+ * (docs/mm/slab.md, "Measured", has the figure for a 64 MiB node).
  *
  * The malloc column is whatever library serves malloc in the process
  * (dladdr names it): glibc when run as built. The same binary then runs
@@ -41,7 +45,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#define ARENA_SIZE	(64UL << 20)
+#define ARENA_SIZE	(256UL << 20)
 #define BATCH		1000
 #define PAIR_ITERS	2000000
 #define BATCH_ROUNDS	400
@@ -151,6 +155,15 @@ static double batch_glibc(struct ctx *c, size_t size)
 }
 
 static const char *malloc_library(void);
+
+/* The cache of c's kmalloc set that serves size bytes. */
+static struct kmem_cache *kmalloc_cache(struct ctx *c, size_t size)
+{
+	for (unsigned int i = 0; i < KMALLOC_NR_CLASSES; i++)
+		if (c->ks.caches[i]->object_size == kmalloc_size_class(size))
+			return c->ks.caches[i];
+	return c->ks.caches[0];
+}
 
 static double best(double a, double b)
 {
@@ -364,7 +377,10 @@ int main(int argc, char **argv)
 	ctx_init(&one, "b1");
 	measure(&one);
 	printf("kmalloc_from()+kfree() as kernel callers use them, slab debug "
-	       "off; arena on 2 MiB host pages (madvise) like the direct map\n");
+	       "off; a %lu MiB arena on 2 MiB host pages (madvise) like the "
+	       "direct map; barn of kmalloc-4096: %u full sheaves of %u\n",
+	       ARENA_SIZE >> 20, kmalloc_cache(&one, 4096)->barn_max,
+	       kmalloc_cache(&one, 4096)->sheaf_capacity);
 	print_table("one thread: ns per alloc+free pair (best of 5; pair = "
 		    "alloc,free repeated; batch = 1000 allocs freed in random order)",
 		    p1, 1);
