@@ -24,9 +24,9 @@
  * free and slab are kept too, only to print when something differs.
  *
  * Why not just free pages: after a run, free pages are often a few to a
- * few dozen lower and slab pages higher by exactly as many (a CPU's slab
- * or sheaf keeps a slab page for its next object; kmem_cache_shrink only
- * empties this CPU's). And why slab objects: a leaked VMA (one small kmalloc
+ * few dozen lower and slab pages higher by exactly as many (freed objects
+ * wait in CPUs' sheaves and caches' barns, keeping their slab pages, and
+ * sheaves are pages themselves). And why slab objects: a leaked VMA (one small kmalloc
  * object) usually sits in a slab page that stays anyway, so free + slab
  * pages does not move; the object count does.
  */
