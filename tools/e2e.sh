@@ -33,7 +33,9 @@ e2e_sha() {
 	local f="$O/e2e/sha-${*// /-}"
 	mkdir -p "$O/e2e"
 	if [ ! -s "$f" ]; then
-		python3 tools/check-ext2 "$@" >"$f.tmp" && mv "$f.tmp" "$f" || return 1
+		# (Two configurations may be here at once: each its own temp.)
+		python3 tools/check-ext2 "$@" >"$f.tmp.$BASHPID" &&
+			mv "$f.tmp.$BASHPID" "$f" || { rm -f "$f.tmp.$BASHPID"; return 1; }
 	fi
 	cat "$f"
 }
