@@ -33,9 +33,11 @@ e2e_sha() {
 	local f="$O/e2e/sha-${*// /-}"
 	mkdir -p "$O/e2e"
 	if [ ! -s "$f" ]; then
-		# (Two configurations may be here at once: each its own temp.)
-		python3 tools/check-ext2 "$@" >"$f.tmp.$BASHPID" &&
-			mv "$f.tmp.$BASHPID" "$f" || { rm -f "$f.tmp.$BASHPID"; return 1; }
+		# (Two configurations may be here at once: each its own temp,
+		# named once here, where $BASHPID is this shell's.)
+		local tmp="$f.tmp.$BASHPID"
+		python3 tools/check-ext2 "$@" >"$tmp" && mv "$tmp" "$f" ||
+			{ rm -f "$tmp"; return 1; }
 	fi
 	cat "$f"
 }

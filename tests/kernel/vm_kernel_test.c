@@ -23,6 +23,7 @@
 #include "kernel/lib/random.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
+#include "kernel/time.h"
 #include "mm/filemap.h"
 #include "mm/lru.h"
 #include "mm/migrate.h"
@@ -59,14 +60,48 @@ static bool wr(struct mm_struct *mm, unsigned long va, uint64_t v)
 	return access_remote_vm(mm, va, &v, sizeof(v), true) == sizeof(v);
 }
 
+/*
+ * While the migrator (below) runs, a worker starts only once it has done
+ * a round, and goes on past its iterations until the migrator has moved
+ * a page since the worker began (for at most 10 s): on a busy host the
+ * workers could otherwise finish before the migrator ran at all (seen on
+ * arm64-virt-gicv2 with another machine booting beside it: "0 of 0 pages
+ * moved"), and the case would not have tested what it exists for.
+ */
+static bool migrating;
+static unsigned long migrator_moved, migrator_tried, migrator_rounds;
+
+struct overlap {
+	unsigned long moved0;
+	uint64_t deadline;
+};
+
+static void worker_begin(struct overlap *o)
+{
+	if (READ_ONCE(migrating))
+		while (!READ_ONCE(migrator_rounds))
+			yield();
+	o->moved0 = READ_ONCE(migrator_moved);
+	o->deadline = clock_ns() + 10ULL * 1000 * 1000 * 1000;
+}
+
+static bool worker_more(const struct overlap *o, int i, int iters)
+{
+	return i < iters ||
+	       (READ_ONCE(migrating) && READ_ONCE(migrator_moved) == o->moved0 &&
+		clock_ns() < o->deadline);
+}
+
 static int worker_fn(void *arg)
 {
 	struct worker *w = arg;
+	struct overlap o;
 	struct prng r;
 	uint64_t v;
 
 	prng_seed(&r, w->seed);
-	for (int i = 0; i < ITERS; i++) {
+	worker_begin(&o);
+	for (int i = 0; worker_more(&o, i, ITERS); i++) {
 		unsigned int pg = (unsigned int)prng_below(&r, NPRIV);
 		uint64_t val = ((uint64_t)w->cpu << 32) | (uint64_t)i;
 
@@ -100,7 +135,6 @@ static int worker_fn(void *arg)
  * checked at the end must still be there.
  */
 static bool migrator_stop;
-static unsigned long migrator_moved, migrator_tried;
 
 static struct page *arena_page(struct page *old, unsigned long private)
 {
@@ -141,7 +175,8 @@ static int migrator_fn(void *arg)
 				     MR_SYSCALL, NULL);
 		putback_movable_pages(&list);
 		migrator_tried += n;
-		migrator_moved += n - left;
+		WRITE_ONCE(migrator_moved, migrator_moved + n - left);
+		WRITE_ONCE(migrator_rounds, migrator_rounds + 1);
 		yield();
 	}
 	return 0;
@@ -152,7 +187,8 @@ static struct thread *start_migrator(struct kunit *test)
 	struct thread *t;
 
 	migrator_stop = false;
-	migrator_moved = migrator_tried = 0;
+	migrator_moved = migrator_tried = migrator_rounds = 0;
+	WRITE_ONCE(migrating, true);
 	t = kthread_create(migrator_fn, (void *)(uintptr_t)test->seed,
 			   "migrator");
 	if (t)
@@ -164,6 +200,7 @@ static void stop_migrator(struct kunit *test, struct thread *t)
 {
 	WRITE_ONCE(migrator_stop, true);
 	kthread_stop(t);
+	WRITE_ONCE(migrating, false);
 	kunit_info(test, "migrator: %lu of %lu pages moved", migrator_moved,
 		   migrator_tried);
 	KUNIT_EXPECT_GT(test, migrator_moved, 0UL);
@@ -277,11 +314,13 @@ static const struct file_operations ffops = {
 static int file_worker_fn(void *arg)
 {
 	struct worker *w = arg;
+	struct overlap o;
 	struct prng r;
 	uint64_t v;
 
 	prng_seed(&r, w->seed);
-	for (int i = 0; i < FITERS; i++) {
+	worker_begin(&o);
+	for (int i = 0; worker_more(&o, i, FITERS); i++) {
 		unsigned int pg = (unsigned int)prng_below(&r, FPAGES);
 		unsigned long va = A + pg * PAGE_SIZE + w->cpu * 8;
 		uint64_t val = ((uint64_t)w->cpu << 32) | (uint64_t)(i + 1);
