@@ -21,6 +21,7 @@
 #include "tests/suites/test_arena.h"
 #include "kernel/kthread.h"
 #include "kernel/lib/random.h"
+#include "kernel/lib/vsprintf.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
 #include "kernel/time.h"
@@ -45,6 +46,7 @@ struct worker {
 	uint64_t mine[NPRIV];	/* what this mm's private pages hold */
 	uint64_t last_slot;
 	unsigned long bad, forks;
+	char why[96];		/* the first thing that went wrong */
 	struct thread *t;
 };
 
@@ -311,6 +313,17 @@ static const struct file_operations ffops = {
 	.fsync = ffsync,
 };
 
+static void __printf(2, 3) file_worker_bad(struct worker *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!w->bad++) {
+		va_start(ap, fmt);
+		kvsnprintf(w->why, sizeof(w->why), fmt, ap);
+		va_end(ap);
+	}
+}
+
 static int file_worker_fn(void *arg)
 {
 	struct worker *w = arg;
@@ -325,12 +338,17 @@ static int file_worker_fn(void *arg)
 		unsigned long va = A + pg * PAGE_SIZE + w->cpu * 8;
 		uint64_t val = ((uint64_t)w->cpu << 32) | (uint64_t)(i + 1);
 
+		int err;
+
+		v = 0;
 		if (!wr(w->mm, va, val) || !rd(w->mm, va, &v) || v != val)
-			w->bad++;
+			file_worker_bad(w, "iteration %d: wrote %#llx at page %u, read %#llx",
+					i, (unsigned long long)val, pg,
+					(unsigned long long)v);
 		w->mine[pg] = val;
 		if (i % 40 == 0 &&
-		    do_msync(w->mm, A, FPAGES * PAGE_SIZE, MS_SYNC))
-			w->bad++;
+		    (err = do_msync(w->mm, A, FPAGES * PAGE_SIZE, MS_SYNC)))
+			file_worker_bad(w, "iteration %d: msync returned %d", i, err);
 		if (w->cpu == 0 && i % 3 == 0) {
 			struct page *page = find_lock_page(&fstore.mapping,
 							   prng_below(&r, FPAGES));
@@ -394,6 +412,8 @@ static void shared_file(struct kunit *test, bool moving)
 		struct worker *w = &workers[i];
 
 		KUNIT_EXPECT_EQ(test, w->bad, 0UL);
+		if (w->bad)
+			kunit_info(test, "CPU %u's worker: %s", w->cpu, w->why);
 		for (unsigned int pg = 0; pg < FPAGES; pg++) {
 			uint64_t v;
 
