@@ -1548,6 +1548,17 @@ void mmput(struct mm_struct *mm)
 
 /* ---------------------------------------------------------------- remote */
 
+/*
+ * Looks at one page's PTE before access_remote_vm gives up on it. Each
+ * retry follows a change by someone else (reclaim or a file's
+ * try_to_unmap took the PTE away between our fault and our look, which
+ * needs no mmap_lock): with 3, a vCPU held up mid-access on a busy host
+ * while another CPU unmapped the same page twice could fail an access
+ * that should succeed (Linux's get_user_pages retries such faults
+ * without a bound).
+ */
+#define REMOTE_TRIES	32
+
 size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			size_t len, bool write)
 {
@@ -1577,7 +1588,7 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 		}
 		if (!(have & PROT_USER) || (write && !(have & PROT_WRITE))) {
 			/* As the user access would: fault it in, or fail. */
-			if (++tries > 3 ||
+			if (++tries > REMOTE_TRIES ||
 			    __handle_mm_fault(mm, va, a) != VM_FAULT_DONE)
 				break;
 			continue;
@@ -1585,14 +1596,15 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 		/* A reference, as get_user_pages takes one, while the PTE
 		 * still maps the page: reclaim may unmap and free it
 		 * (try_to_unmap needs no mmap_lock, only page_table_lock).
-		 * If the PTE moved, look again (a few times: a page that
-		 * never gives a reference is not one this can write). */
+		 * If the PTE moved, look again (REMOTE_TRIES times in a
+		 * row at most: a page that never gives a reference is not
+		 * one this can write). */
 		page = pa_page(pa);
 		spin_lock(&mm->page_table_lock);
 		if (pgtable_translate(&mm->arch.pgt, va - off, &pte, NULL) != pa ||
 		    !fmt->is_present(pte) || !get_page_unless_zero(page)) {
 			spin_unlock(&mm->page_table_lock);
-			if (++tries > 3)
+			if (++tries > REMOTE_TRIES)
 				break;
 			continue;
 		}
