@@ -34,6 +34,18 @@
 static struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
 static DEFINE_SPINLOCK(slab_caches_lock);
 
+/*
+ * Every cache on the list, s each in turn; slab_caches_lock held. (Not
+ * list_for_each_entry: struct kmem_cache is cache-line aligned, and its
+ * container_of of the list head, which is in no cache, is misaligned,
+ * which UBSan reports.)
+ */
+#define for_each_slab_cache(s, p)					\
+	for ((p) = slab_caches.next;					\
+	     (p) != &slab_caches &&					\
+	     ((s) = list_entry((p), struct kmem_cache, list), 1);	\
+	     (p) = (p)->next)
+
 /* ---------------------------------------------------------------- lists */
 
 static void add_partial(struct kmem_cache *s, struct slab *slab)
@@ -677,11 +689,12 @@ unsigned long kmem_cache_objects_in_use(struct kmem_cache *s)
 unsigned long kmem_objects_in_use_total(void)
 {
 	unsigned long flags, n = 0;
+	struct kmem_cache *s;
+	struct list_head *p;
 
 	spin_lock_irqsave(&slab_caches_lock, flags);
-	for (struct list_head *p = slab_caches.next; p != &slab_caches; p = p->next)
-		n += kmem_cache_objects_in_use(list_entry(p, struct kmem_cache,
-							  list));
+	for_each_slab_cache(s, p)
+		n += kmem_cache_objects_in_use(s);
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	return n;
 }
@@ -690,15 +703,15 @@ unsigned int kmem_objects_in_use_each(struct kmem_usage *out, unsigned int max)
 {
 	unsigned long flags;
 	unsigned int n = 0;
+	struct kmem_cache *s;
+	struct list_head *p;
 
 	spin_lock_irqsave(&slab_caches_lock, flags);
-	for (struct list_head *p = slab_caches.next; p != &slab_caches;
-	     p = p->next, n++) {
-		struct kmem_cache *s = list_entry(p, struct kmem_cache, list);
-
+	for_each_slab_cache(s, p) {
 		if (n < max)
 			out[n] = (struct kmem_usage){
 				s, kmem_cache_objects_in_use(s) };
+		n++;
 	}
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	return n;
@@ -756,14 +769,11 @@ static unsigned long barns_count(struct shrinker *sh, struct shrink_control *sc)
 {
 	unsigned long flags, n = 0;
 	struct kmem_cache *s;
+	struct list_head *p;
 
-	/* (Not list_for_each_entry: struct kmem_cache is cache-line aligned,
-	 * and the list head is not inside one.) */
 	spin_lock_irqsave(&slab_caches_lock, flags);
-	for (struct list_head *p = slab_caches.next; p != &slab_caches; p = p->next) {
-		s = list_entry(p, struct kmem_cache, list);
+	for_each_slab_cache(s, p)
 		n += (unsigned long)READ_ONCE(s->barn.nr_full) * s->sheaf_capacity;
-	}
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	return n ? n : SHRINK_EMPTY;
 }
@@ -777,10 +787,10 @@ static unsigned long barns_scan(struct shrinker *sh, struct shrink_control *sc)
 {
 	unsigned long flags, freed = 0;
 	struct kmem_cache *s;
+	struct list_head *p;
 
 	spin_lock_irqsave(&slab_caches_lock, flags);
-	for (struct list_head *p = slab_caches.next; p != &slab_caches; p = p->next) {
-		s = list_entry(p, struct kmem_cache, list);
+	for_each_slab_cache(s, p) {
 		if (freed >= sc->nr_to_scan)
 			break;
 		if (READ_ONCE(s->barn.nr_full) || READ_ONCE(s->barn.nr_empty))
@@ -1073,6 +1083,7 @@ static void cache_counts(struct kmem_cache *s, unsigned long *active,
 void show_slabinfo(void)
 {
 	struct kmem_cache *s;
+	struct list_head *p;
 	unsigned long flags;
 
 	printk("slabinfo - version: 2.1\n");
@@ -1080,10 +1091,9 @@ void show_slabinfo(void)
 	       "<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> "
 	       ": slabdata <active_slabs> <num_slabs> <sharedavail>\n");
 	spin_lock_irqsave(&slab_caches_lock, flags);
-	for (struct list_head *p = slab_caches.next; p != &slab_caches; p = p->next) {
+	for_each_slab_cache(s, p) {
 		unsigned long active, total, slabs;
 
-		s = list_entry(p, struct kmem_cache, list);
 		cache_counts(s, &active, &total, &slabs);
 		printk("%-17s %6lu %6lu %6u %4u %4lu : tunables %4u %4u %4u : "
 		       "slabdata %6lu %6lu %6u\n", s->name, active, total,
