@@ -43,7 +43,10 @@ static unsigned long settled_free_pages(void)
  * with one after; other threads must not move it in between. The one
  * that did: the network stack, which the net suites just before leave
  * closing connections and freeing buffers for a second or so (seen:
- * every_free_page_comes_back 2 pages over, on x86_64-virtio-blk).
+ * every_free_page_comes_back 2 pages over, on x86_64-virtio-blk). The
+ * cases count after as they count before, quietly: with another machine
+ * booting beside this one, the stack's buffers can still be in flight
+ * when the case ends (seen: global_watermarks one page short).
  */
 static unsigned long quiet_free_pages(void)
 {
@@ -110,7 +113,7 @@ static void every_free_page_comes_back(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, n + (slab_pages() - slab0), before);
 	KUNIT_EXPECT_EQ(test, nr_free_pages(), 0UL);
 	give_back(all, 0);
-	KUNIT_EXPECT_EQ(test, settled_free_pages() + (slab_pages() - slab0), before);
+	KUNIT_EXPECT_EQ(test, quiet_free_pages() + (slab_pages() - slab0), before);
 	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
 }
 
@@ -172,7 +175,7 @@ static void high_order_after_fragmentation(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, again);
 	if (again)
 		__free_pages(again, MAX_PAGE_ORDER);
-	KUNIT_EXPECT_EQ(test, settled_free_pages() + (slab_pages() - slab0), before);
+	KUNIT_EXPECT_EQ(test, quiet_free_pages() + (slab_pages() - slab0), before);
 	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
 }
 
@@ -197,7 +200,7 @@ static void global_watermarks(struct kunit *test)
 	give_back(c, 0);
 	give_back(b, 0);
 	give_back(a, 0);
-	KUNIT_EXPECT_EQ(test, settled_free_pages() + (slab_pages() - slab0), before);
+	KUNIT_EXPECT_EQ(test, quiet_free_pages() + (slab_pages() - slab0), before);
 }
 
 static void drain_all_cpus(struct kunit *test)
@@ -218,7 +221,7 @@ static void drain_all_cpus(struct kunit *test)
 	for_each_populated_zone_in(zone, NODE_DATA(0))
 		for_each_online_cpu(cpu)
 			KUNIT_EXPECT_EQ(test, per_cpu_ptr(zone->pcp, cpu)->count, 0);
-	KUNIT_EXPECT_EQ(test, nr_free_pages() + (slab_pages() - slab0), before);
+	KUNIT_EXPECT_EQ(test, quiet_free_pages() + (slab_pages() - slab0), before);
 }
 
 #define SZ_4G	(1ULL << 32)
