@@ -62,17 +62,76 @@ static unsigned long quiet_free_pages(void)
 }
 
 /*
- * Pages in slabs and sheaves. Other threads' kmallocs and kfrees move it
- * while a case counts (a slab page taken or freed; a kfree may take a
- * page for a sheaf, mm/slab.c), and each such page comes out of, or back
- * into, the free count: the cases add the change since their start back
- * (mem_check.h counts "used" the same way).
+ * Pages other owners hold, as the node counts them: slabs (and sheaves),
+ * page tables (the CPUs' and the IOMMUs'), thread stacks, vmalloc, the
+ * kernel's other reclaimable memory, the page cache and anonymous pages.
+ * Other threads move them while a case counts - a kmalloc takes a slab
+ * page, a kfree may take one for a sheaf (mm/slab.c), a DMA mapping an
+ * IOMMU table page - and each such page comes out of, or back into, the
+ * free count: the cases add the change since their start back
+ * (mem_check.h counts "used" the same way). On a mismatch, owned_report
+ * says which counter moved.
  */
-static long slab_pages(void)
+static const struct {
+	enum node_stat_item item;
+	unsigned long unit;	/* bytes a count stands for */
+	const char *name;
+} owners[] = {
+	{ NR_SLAB_RECLAIMABLE_B, 1, "slab_reclaimable" },
+	{ NR_SLAB_UNRECLAIMABLE_B, 1, "slab_unreclaimable" },
+	{ NR_PAGETABLE, PAGE_SIZE, "pagetables" },
+	{ NR_SECONDARY_PAGETABLE, PAGE_SIZE, "sec_pagetables" },
+	{ NR_KERNEL_STACK_KB, 1024, "kernel_stack" },
+	{ NR_VMALLOC, PAGE_SIZE, "vmalloc" },
+	{ NR_KERNEL_MISC_RECLAIMABLE, PAGE_SIZE, "kernel_misc_reclaimable" },
+	{ NR_FILE_PAGES, PAGE_SIZE, "file" },
+	{ NR_ANON_MAPPED, PAGE_SIZE, "anon" },
+};
+
+struct owned {
+	long bytes[ARRAY_SIZE(owners)];
+};
+
+static void owned_now(struct owned *o)
 {
-	return (long)((node_page_state_snapshot(NODE_DATA(0), NR_SLAB_RECLAIMABLE_B) +
-		       node_page_state_snapshot(NODE_DATA(0), NR_SLAB_UNRECLAIMABLE_B)) /
-		      PAGE_SIZE);
+	for (unsigned int i = 0; i < ARRAY_SIZE(owners); i++)
+		o->bytes[i] = (long)(node_page_state_snapshot(NODE_DATA(0),
+					owners[i].item) * owners[i].unit);
+}
+
+/* Pages the other owners took since o (negative: gave back). */
+static long owned_since(const struct owned *o)
+{
+	struct owned now;
+	long bytes = 0;
+
+	owned_now(&now);
+	for (unsigned int i = 0; i < ARRAY_SIZE(owners); i++)
+		bytes += now.bytes[i] - o->bytes[i];
+	return bytes / (long)PAGE_SIZE;
+}
+
+static void owned_report(struct kunit *test, const struct owned *o)
+{
+	struct owned now;
+
+	owned_now(&now);
+	for (unsigned int i = 0; i < ARRAY_SIZE(owners); i++)
+		if (now.bytes[i] != o->bytes[i])
+			kunit_info(test, "since the start: %s %+ld bytes",
+				   owners[i].name, now.bytes[i] - o->bytes[i]);
+}
+
+/* The free pages counted quietly, plus what others took since o. */
+static unsigned long quiet_free_plus_owned(struct kunit *test,
+					   const struct owned *o,
+					   unsigned long before)
+{
+	unsigned long n = quiet_free_pages() + owned_since(o);
+
+	if (n != before)
+		owned_report(test, o);
+	return n;
 }
 
 /* Allocate order-`order` blocks with gfp until failure, chained through
@@ -104,16 +163,17 @@ static void give_back(void *head, unsigned int order)
 static void every_free_page_comes_back(struct kunit *test)
 {
 	unsigned long before = quiet_free_pages(), n;
-	long slab0 = slab_pages();
+	struct owned o;
 	void *all;
 
+	owned_now(&o);
 	if (!totalram_pages())
 		kunit_skip(test, "no global node");
 	all = take_all(__GFP_MEMALLOC, 0, &n);
-	KUNIT_EXPECT_EQ(test, n + (slab_pages() - slab0), before);
+	KUNIT_EXPECT_EQ(test, n + owned_since(&o), before);
 	KUNIT_EXPECT_EQ(test, nr_free_pages(), 0UL);
 	give_back(all, 0);
-	KUNIT_EXPECT_EQ(test, quiet_free_pages() + (slab_pages() - slab0), before);
+	KUNIT_EXPECT_EQ(test, quiet_free_plus_owned(test, &o, before), before);
 	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
 }
 
@@ -139,9 +199,10 @@ static bool free_block_of_order(struct page *page, unsigned int order)
 static void high_order_after_fragmentation(struct kunit *test)
 {
 	unsigned long before = quiet_free_pages();
-	long slab0 = slab_pages();
 	struct page *big, *again;
+	struct owned o;
 
+	owned_now(&o);
 	if (!totalram_pages())
 		kunit_skip(test, "no global node");
 	big = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER);
@@ -175,7 +236,7 @@ static void high_order_after_fragmentation(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, again);
 	if (again)
 		__free_pages(again, MAX_PAGE_ORDER);
-	KUNIT_EXPECT_EQ(test, quiet_free_pages() + (slab_pages() - slab0), before);
+	KUNIT_EXPECT_EQ(test, quiet_free_plus_owned(test, &o, before), before);
 	KUNIT_EXPECT_TRUE(test, buddy_check(NODE_DATA(0)));
 }
 
@@ -183,9 +244,10 @@ static void high_order_after_fragmentation(struct kunit *test)
 static void global_watermarks(struct kunit *test)
 {
 	unsigned long before = quiet_free_pages(), n1, n2, n3;
-	long slab0 = slab_pages();
+	struct owned o;
 	void *a, *b, *c;
 
+	owned_now(&o);
 	if (!totalram_pages())
 		kunit_skip(test, "no global node");
 	a = take_all(GFP_KERNEL, 0, &n1);
@@ -196,20 +258,21 @@ static void global_watermarks(struct kunit *test)
 	KUNIT_EXPECT_LT(test, n1, before);
 	KUNIT_EXPECT_GT(test, n2, 0UL);
 	KUNIT_EXPECT_GT(test, n3, 0UL);
-	KUNIT_EXPECT_EQ(test, n1 + n2 + n3 + (slab_pages() - slab0), before);
+	KUNIT_EXPECT_EQ(test, n1 + n2 + n3 + owned_since(&o), before);
 	give_back(c, 0);
 	give_back(b, 0);
 	give_back(a, 0);
-	KUNIT_EXPECT_EQ(test, quiet_free_pages() + (slab_pages() - slab0), before);
+	KUNIT_EXPECT_EQ(test, quiet_free_plus_owned(test, &o, before), before);
 }
 
 static void drain_all_cpus(struct kunit *test)
 {
 	unsigned long before = quiet_free_pages();
-	long slab0 = slab_pages();
 	struct page *p[64];
 	struct zone *zone;
+	struct owned o;
 
+	owned_now(&o);
 	if (!totalram_pages())
 		kunit_skip(test, "no global node");
 	for (int i = 0; i < 64; i++)
@@ -221,7 +284,7 @@ static void drain_all_cpus(struct kunit *test)
 	for_each_populated_zone_in(zone, NODE_DATA(0))
 		for_each_online_cpu(cpu)
 			KUNIT_EXPECT_EQ(test, per_cpu_ptr(zone->pcp, cpu)->count, 0);
-	KUNIT_EXPECT_EQ(test, quiet_free_pages() + (slab_pages() - slab0), before);
+	KUNIT_EXPECT_EQ(test, quiet_free_plus_owned(test, &o, before), before);
 }
 
 #define SZ_4G	(1ULL << 32)
