@@ -116,7 +116,6 @@ struct kmem_cache {
 	struct list_head list;		/* on slab_caches */
 
 	struct slab_barn barn;
-	unsigned long nr_sheaves;	/* sheaf pages this cache holds */
 
 	/* The node part: slabs no CPU owns. */
 	spinlock_t list_lock;

@@ -235,11 +235,13 @@ static void print_overhead(struct ctx *c)
 		       pg, 100.0 * (slack + pg) / s->object_size);
 	}
 	printf("  (per cache: one struct kmem_cache of %zu bytes, %u page(s); "
-	       "per CPU two sheaves and, per cache, a barn of up to %u full "
-	       "ones: objects per sheaf %u (8 B) .. %u (8 KiB), one page each)\n",
+	       "per CPU two sheaves, one page each, of %u (8 B) .. %u (8 KiB) "
+	       "objects; per cache a barn of %u (8 B) .. %u (8 KiB) full ones)\n",
 	       sizeof(struct kmem_cache), 1u << c->ks.caches[0]->cache_order,
-	       c->ks.caches[0]->barn_max, c->ks.caches[0]->sheaf_capacity,
-	       c->ks.caches[KMALLOC_NR_CLASSES - 1]->sheaf_capacity);
+	       c->ks.caches[0]->sheaf_capacity,
+	       c->ks.caches[KMALLOC_NR_CLASSES - 1]->sheaf_capacity,
+	       c->ks.caches[0]->barn_max,
+	       c->ks.caches[KMALLOC_NR_CLASSES - 1]->barn_max);
 }
 
 /* The library malloc comes from in this process, as a short name. */
