@@ -80,9 +80,8 @@ struct overlap {
 
 static void worker_begin(struct overlap *o)
 {
-	if (READ_ONCE(migrating))
-		while (!READ_ONCE(migrator_rounds))
-			yield();
+	while (READ_ONCE(migrating) && !READ_ONCE(migrator_rounds))
+		yield();
 	o->moved0 = READ_ONCE(migrator_moved);
 	o->deadline = clock_ns() + 10ULL * 1000 * 1000 * 1000;
 }
@@ -190,11 +189,12 @@ static struct thread *start_migrator(struct kunit *test)
 
 	migrator_stop = false;
 	migrator_moved = migrator_tried = migrator_rounds = 0;
-	WRITE_ONCE(migrating, true);
 	t = kthread_create(migrator_fn, (void *)(uintptr_t)test->seed,
 			   "migrator");
-	if (t)
+	if (t) {
+		WRITE_ONCE(migrating, true);	/* only with a migrator */
 		wake_up_process(t);
+	}
 	return t;
 }
 
