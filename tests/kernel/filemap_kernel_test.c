@@ -34,7 +34,7 @@ static struct test_arena arena;
 static struct memstore ms;
 static unsigned char store[16 * 4096];
 static struct page *shared_page;
-static unsigned int nr_done, nr_slept;
+static unsigned int nr_done, nr_slept, nr_arrived;
 
 static bool fk_setup(struct kunit *test)
 {
@@ -59,6 +59,13 @@ static int locker(void *arg)
 	volatile unsigned long *count = page_address(shared_page);
 
 	(void)arg;
+	/* Nobody starts until every locker is here: on a busy host a locker
+	 * could otherwise do all its rounds before the one sharing its CPU
+	 * was running (seen beside another machine: "0 of 900 lock_page
+	 * calls found the page locked"), and the case would test nothing. */
+	__atomic_fetch_add(&nr_arrived, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&nr_arrived, __ATOMIC_SEQ_CST) < NR_LOCKERS)
+		yield();
 	for (int i = 0; i < ROUNDS; i++) {
 		unsigned long v;
 
@@ -88,7 +95,7 @@ static void filemap_lock_page_contention(struct kunit *test)
 	memset(page_address(shared_page), 0, PAGE_SIZE);
 	SetPageUptodate(shared_page);
 	unlock_page_wake(shared_page);
-	nr_done = nr_slept = 0;
+	nr_done = nr_slept = nr_arrived = 0;
 	for (int i = 0; i < NR_LOCKERS; i++) {
 		t[i] = kthread_create(locker, NULL, "locker%d", i);
 		KUNIT_ASSERT_NOT_NULL(test, t[i]);
