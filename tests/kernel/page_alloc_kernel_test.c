@@ -74,11 +74,12 @@ static unsigned long quiet_free_pages(void)
  */
 static const struct {
 	enum node_stat_item item;
-	unsigned long unit;	/* bytes a count stands for */
+	unsigned long unit;	/* bytes a count read stands for */
 	const char *name;
 } owners[] = {
-	{ NR_SLAB_RECLAIMABLE_B, 1, "slab_reclaimable" },
-	{ NR_SLAB_UNRECLAIMABLE_B, 1, "slab_unreclaimable" },
+	/* (The _B items are changed in bytes but read in pages: vmstat.h.) */
+	{ NR_SLAB_RECLAIMABLE_B, PAGE_SIZE, "slab_reclaimable" },
+	{ NR_SLAB_UNRECLAIMABLE_B, PAGE_SIZE, "slab_unreclaimable" },
 	{ NR_PAGETABLE, PAGE_SIZE, "pagetables" },
 	{ NR_SECONDARY_PAGETABLE, PAGE_SIZE, "sec_pagetables" },
 	{ NR_KERNEL_STACK_KB, 1024, "kernel_stack" },
