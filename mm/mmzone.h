@@ -88,6 +88,8 @@ enum zone_event {
 	ZE_STEAL_PAGE,		/* fallback allocations that left the block */
 	ZE_PCP_REFILL,		/* batches moved zone -> per-CPU list */
 	ZE_PCP_SPILL,		/* batches moved per-CPU list -> zone */
+	ZE_RESERVE,		/* blocks taken below the min watermark, by
+				 * allocations the reserves are for */
 	NR_ZONE_EVENTS
 };
 

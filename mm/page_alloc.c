@@ -13,8 +13,9 @@
  *
  * Layers, top down (each function's comment says which lock it needs):
  *
- *   alloc_pages_node / __free_pages      API, gfp -> zones, watermarks
+ *   alloc_pages_node / __free_pages      API, gfp -> zones and watermark
  *   rmqueue_pcplist / free_unref_page    this CPU's lists (interrupts off)
+ *   rmqueue_above                        the watermark check (zone->lock)
  *   __rmqueue / __free_one_page          buddy lists (zone->lock)
  *
  * The allocator's other files (docs/mm/page_alloc.md, "Files"):
@@ -139,6 +140,100 @@ static struct page *__rmqueue(struct zone *zone, unsigned int order, int mt,
 	return page;
 }
 
+/* ================================================================ watermarks */
+
+/*
+ * The free pages of zone an allocation with alloc_flags may use: not the
+ * isolated ones (being taken away), not CMA's unless it may go there.
+ */
+static inline long usable_free(const struct zone *zone,
+			       unsigned int alloc_flags)
+{
+	long free = (long)READ_ONCE(zone->free_pages);
+
+	free -= (long)READ_ONCE(zone->nr_free_mt[MIGRATE_ISOLATE]);
+	if (!(alloc_flags & ALLOC_CMA))
+		free -= (long)READ_ONCE(zone->nr_free_mt[MIGRATE_CMA]);
+	return free;
+}
+
+/*
+ * The fewest usable free pages an allocation with alloc_flags may leave
+ * in zone, checked against watermark mark: mark, less the reserves
+ * __GFP_HIGH (half) and an atomic one (a further quarter) may use, plus
+ * what the zone keeps back for allocations that could use a higher zone
+ * (lowmem_reserve). __GFP_MEMALLOC: no floor.
+ */
+static inline long watermark_floor(const struct zone *zone,
+				   unsigned long mark,
+				   enum zone_type highest_zoneidx,
+				   unsigned int alloc_flags)
+{
+	long min = (long)mark;
+
+	if (alloc_flags & ALLOC_NO_WATERMARKS)
+		return -__LONG_MAX__ - 1;	/* the least long there is */
+	if (alloc_flags & ALLOC_MIN_RESERVE) {
+		min -= min / 2;			/* __GFP_HIGH */
+		if (alloc_flags & ALLOC_NON_BLOCK)
+			min -= min / 4;		/* and cannot wait: atomic */
+	}
+	return min + (long)zone->lowmem_reserve[highest_zoneidx];
+}
+
+bool zone_watermark_ok(struct zone *zone, unsigned int order,
+		       unsigned long mark, enum zone_type highest_zoneidx,
+		       unsigned int alloc_flags)
+{
+	if (usable_free(zone, alloc_flags) - (1L << order) <
+	    watermark_floor(zone, mark, highest_zoneidx, alloc_flags))
+		return false;
+	if (!order)
+		return true;
+	/* Enough pages; is there a block big enough among the usable ones? */
+	for (unsigned int o = order; o < NR_PAGE_ORDERS; o++) {
+		struct free_area *area = &zone->free_area[o];
+
+		if (!READ_ONCE(area->nr_free))
+			continue;
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (!list_empty(&area->free_list[mt]))
+				return true;
+		if ((alloc_flags & ALLOC_CMA) &&
+		    !list_empty(&area->free_list[MIGRATE_CMA]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Take a block of 2^order pages (__rmqueue) if that leaves at least floor
+ * usable free pages (watermark_floor). This is the allocator's watermark
+ * check, made once, under zone->lock, where the count cannot change: a
+ * look before the lock (Linux's) would let CPUs that passed it together
+ * all take, and a per-CPU refill take a batch after looking for one page,
+ * each pushing the zone below a watermark no allocation had the right to
+ * pass. A block taken from below the min watermark (by an allocation the
+ * reserves are for) is counted in ZE_RESERVE.
+ */
+static inline struct page *rmqueue_above(struct zone *zone,
+					 unsigned int order, int mt,
+					 unsigned int alloc_flags, long floor)
+{
+	long left = usable_free(zone, alloc_flags) - (1L << order);
+	struct page *page;
+
+	if (left < floor)
+		return NULL;
+	page = __rmqueue(zone, order, mt, alloc_flags);
+	/* (Only these flags lower the floor below min: the test folds away
+	 * on the fast path, whose flags are constants.) */
+	if ((alloc_flags & (ALLOC_MIN_RESERVE | ALLOC_NO_WATERMARKS)) &&
+	    left < (long)min_wmark_pages(zone) && page)
+		zone->events[ZE_RESERVE]++;
+	return page;
+}
+
 /* ================================================================ per-CPU */
 
 static inline unsigned int pcp_index(unsigned int order, int mt)
@@ -187,19 +282,26 @@ static inline int pcp_refill_batch(const struct per_cpu_pages *pcp,
 }
 
 /*
- * Move up to count blocks of 2^order pages from the buddy lists to list.
- * Returns how many. Interrupts off; takes zone->lock.
+ * Move up to count blocks of 2^order pages from the buddy lists to list,
+ * as far as the watermark allows: the first down to floor, the rest only
+ * while the zone stays at or above its min watermark (the reserves are
+ * handed out a block at a time, to the allocation they are for, never
+ * parked on a per-CPU list for any allocation to take). Returns how many.
+ * Interrupts off; takes zone->lock.
  */
 static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
 			struct list_head *list, int mt,
-			unsigned int alloc_flags)
+			unsigned int alloc_flags, long floor)
 {
 	int i;
 
 	spin_lock(&zone->lock);
 	for (i = 0; i < count; i++) {
-		struct page *page = __rmqueue(zone, order, mt, alloc_flags);
+		struct page *page;
 
+		if (i == 1)
+			floor = max(floor, (long)min_wmark_pages(zone));
+		page = rmqueue_above(zone, order, mt, alloc_flags, floor);
 		if (!page)
 			break;
 		page->order = (uint8_t)order;
@@ -221,7 +323,8 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
  */
 static inline __attribute__((always_inline)) struct page *
 rmqueue_pcplist(struct zone *zone, unsigned int order, int mt,
-		unsigned int alloc_flags)
+		unsigned int alloc_flags, unsigned long mark,
+		enum zone_type highest)
 {
 	unsigned long flags = arch_irq_save();
 	struct per_cpu_pages *pcp = this_cpu_ptr(zone->pcp);
@@ -231,7 +334,9 @@ rmqueue_pcplist(struct zone *zone, unsigned int order, int mt,
 	page = list_first_entry_or_null(list, struct page, lru);
 	if (unlikely(!page)) {
 		int n = rmqueue_bulk(zone, order, pcp_refill_batch(pcp, order),
-				     list, mt, alloc_flags);
+				     list, mt, alloc_flags,
+				     watermark_floor(zone, mark, highest,
+						     alloc_flags));
 
 		pcp->count += n << order;
 		page = list_first_entry_or_null(list, struct page, lru);
@@ -265,59 +370,6 @@ static void free_unref_page(struct zone *zone, struct page *page,
 		free_pcppages_bulk(zone, pcp->count - high + READ_ONCE(pcp->batch),
 				   pcp);
 	arch_irq_restore(flags);
-}
-
-/* ================================================================ watermarks */
-
-bool zone_watermark_ok(struct zone *zone, unsigned int order,
-		       unsigned long mark, enum zone_type highest_zoneidx,
-		       unsigned int alloc_flags)
-{
-	long free = (long)READ_ONCE(zone->free_pages);
-	long min = (long)mark;
-
-	free -= (1L << order) - 1;
-	free -= (long)READ_ONCE(zone->nr_free_mt[MIGRATE_ISOLATE]);
-	if (!(alloc_flags & ALLOC_CMA))
-		free -= (long)READ_ONCE(zone->nr_free_mt[MIGRATE_CMA]);
-	if (alloc_flags & ALLOC_MIN_RESERVE) {
-		min -= min / 2;			/* __GFP_HIGH */
-		if (alloc_flags & ALLOC_NON_BLOCK)
-			min -= min / 4;		/* and cannot wait: atomic */
-	}
-	if (free <= min + (long)zone->lowmem_reserve[highest_zoneidx])
-		return false;
-	if (!order)
-		return true;
-	/* Enough pages; is there a block big enough among the usable ones? */
-	for (unsigned int o = order; o < NR_PAGE_ORDERS; o++) {
-		struct free_area *area = &zone->free_area[o];
-
-		if (!READ_ONCE(area->nr_free))
-			continue;
-		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
-			if (!list_empty(&area->free_list[mt]))
-				return true;
-		if ((alloc_flags & ALLOC_CMA) &&
-		    !list_empty(&area->free_list[MIGRATE_CMA]))
-			return true;
-	}
-	return false;
-}
-
-/* The common case in two compares; the full check otherwise. */
-static inline bool zone_watermark_fast(struct zone *zone, unsigned int order,
-				       unsigned long mark,
-				       enum zone_type highest_zoneidx,
-				       unsigned int alloc_flags)
-{
-	if (!order && !zone->nr_free_mt[MIGRATE_CMA] &&
-	    !zone->nr_free_mt[MIGRATE_ISOLATE] &&
-	    READ_ONCE(zone->free_pages) >
-	    mark + zone->lowmem_reserve[highest_zoneidx])
-		return true;
-	return zone_watermark_ok(zone, order, mark, highest_zoneidx,
-				 alloc_flags);
 }
 
 /* ================================================================ alloc */
@@ -377,31 +429,42 @@ void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, int mt)
 	__prep_new_page(page, order, gfp, mt);
 }
 
-/* Allocate from the buddy lists under zone->lock. */
-static struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
-				  int mt, unsigned int alloc_flags)
+/* Allocate from the buddy lists under zone->lock, as far as the
+ * watermark allows (rmqueue_above). */
+static inline __attribute__((always_inline)) struct page *
+rmqueue_buddy(struct zone *zone, unsigned int order, int mt,
+	      unsigned int alloc_flags, unsigned long mark,
+	      enum zone_type highest)
 {
+	long floor = watermark_floor(zone, mark, highest, alloc_flags);
 	struct page *page;
 	unsigned long flags;
 
 	spin_lock_irqsave(&zone->lock, flags);
-	page = __rmqueue(zone, order, mt, alloc_flags);
+	page = rmqueue_above(zone, order, mt, alloc_flags, floor);
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return page;
 }
 
-/* Take a block from zone: this CPU's list for small orders, else the buddy. */
-static inline struct page *rmqueue(struct zone *zone, unsigned int order,
-				   int mt, unsigned int alloc_flags)
+/*
+ * Take a block from zone: this CPU's list for small orders, else the
+ * buddy. What leaves the buddy (a block, or a refill of the list) is held
+ * to the watermark mark under zone->lock; a block already on this CPU's
+ * list was held to it when it left, and is not counted free.
+ */
+static inline __attribute__((always_inline)) struct page *
+rmqueue(struct zone *zone, unsigned int order, int mt,
+	unsigned int alloc_flags, unsigned long mark, enum zone_type highest)
 {
 	struct page *page;
 
 	if (order <= PAGE_ALLOC_COSTLY_ORDER && zone->pcp_high) {
-		page = rmqueue_pcplist(zone, order, mt, alloc_flags);
+		page = rmqueue_pcplist(zone, order, mt, alloc_flags, mark,
+				       highest);
 		if (likely(page))
 			return page;
 	}
-	return rmqueue_buddy(zone, order, mt, alloc_flags);
+	return rmqueue_buddy(zone, order, mt, alloc_flags, mark, highest);
 }
 
 /*
@@ -420,13 +483,9 @@ __get_page_from_freelist(pg_data_t *pgdat, gfp_t gfp, unsigned int order,
 
 		if (!populated_zone(zone))
 			continue;
-		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
-		    !zone_watermark_fast(zone, order,
-					 zone->_watermark[alloc_flags &
-							  ALLOC_WMARK_MASK],
-					 highest, alloc_flags))
-			continue;
-		page = rmqueue(zone, order, mt, alloc_flags);
+		page = rmqueue(zone, order, mt, alloc_flags,
+			       zone->_watermark[alloc_flags & ALLOC_WMARK_MASK],
+			       highest);
 		if (page) {
 			__prep_new_page(page, order, gfp, mt);
 			return page;

@@ -181,6 +181,7 @@ void show_pagetypeinfo(pg_data_t *pgdat)
 
 static const char *const zone_event_names[NR_ZONE_EVENTS] = {
 	"alloc_fail", "steal_block", "steal_page", "pcp_refill", "pcp_spill",
+	"reserve",
 };
 
 /* A node item in pages (the _B items are kept in pages) or KiB. */

@@ -103,6 +103,33 @@ static unsigned long min_wmark_total(void)
 	return n;
 }
 
+/* The lowest an atomic allocation may take the zones: 3/8 of min
+ * (docs/mm/page_alloc.md, "Watermarks and reserves"). */
+static unsigned long atomic_floor_total(void)
+{
+	struct zone *zone;
+	unsigned long n = 0;
+
+	for_each_populated_zone_in(zone, &contig_page_data) {
+		unsigned long min = min_wmark_pages(zone);
+
+		min -= min / 2;
+		n += min - min / 4;
+	}
+	return n;
+}
+
+/* Blocks taken from below the min watermarks so far (ZE_RESERVE). */
+static unsigned long reserve_takes(void)
+{
+	struct zone *zone;
+	unsigned long n = 0;
+
+	for_each_populated_zone_in(zone, &contig_page_data)
+		n += READ_ONCE(zone->events[ZE_RESERVE]);
+	return n;
+}
+
 /* The disk root=vda mounted is on /mnt, as ext2, as the console says. */
 static void root_disk_is_mounted_on_mnt(struct kunit *test)
 {
@@ -145,7 +172,14 @@ static void big_file_written_and_synced(struct kunit *test)
  * file back from the disk and must print the host's hash. The read is of
  * a file 4x RAM: memory stays bounded (free memory sampled every 5 ms
  * never under the min watermark, nobody OOM-killed) and reclaim is what
- * made room: kswapd's and direct reclaim's counters each moved (pgscan_
+ * made room. (An allocation the reserves are for may go below min - a
+ * user page table is GFP_ATOMIC, taken under page_table_lock - and is
+ * counted in ZE_RESERVE when it does: then free must stay above the
+ * atomic floor, 3/8 of min. No other allocation can: the watermark is
+ * checked under zone->lock; before it was, two CPUs passing the check
+ * together took the zones a page under min, seen in one run in five
+ * here and in CI.) Reclaim is
+ * what made room: kswapd's and direct reclaim's counters each moved (pgscan_
  * and pgsteal_kswapd, pgscan_ and pgsteal_direct). The read alone left
  * direct reclaim to chance (0 to 3800 pages over seven runs on each
  * arch, 0 in one on each: kswapd mostly keeps up with one reader), so
@@ -167,6 +201,7 @@ static void big_file_read_back_after_drop_caches(struct kunit *test)
 	};
 	unsigned long cached_before, cached_after, min_free = ~0UL;
 	unsigned long moved[ARRAY_SIZE(items)], wmin = min_wmark_total();
+	unsigned long reserve;
 	int pid, hog_pid, status;
 
 	capture(test);
@@ -179,6 +214,7 @@ static void big_file_read_back_after_drop_caches(struct kunit *test)
 	ksnprintf(hog, sizeof(hog), "%luM", ram_mib * 2 / 3);
 	for (unsigned int i = 0; i < ARRAY_SIZE(items); i++)
 		moved[i] = global_vm_event(items[i]);
+	reserve = reserve_takes();
 	pid = start(test, argv);
 	hog_pid = start(test, hogv);
 	while ((status = process_wait_nohang(pid)) == -EAGAIN) {
@@ -191,17 +227,21 @@ static void big_file_read_back_after_drop_caches(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, process_wait(hog_pid), EXITED(0));
 	for (unsigned int i = 0; i < ARRAY_SIZE(items); i++)
 		moved[i] = global_vm_event(items[i]) - moved[i];
+	reserve = reserve_takes() - reserve;
 	KUNIT_EXPECT_CAPTURED_REPORTS(test, DIAG_WARN, 0);
 	KUNIT_EXPECT_EQ(test, status, EXITED(0));
 	KUNIT_EXPECT_STR_CONTAINS(test, out, ", 0 mismatches");
 	KUNIT_EXPECT_STR_CONTAINS(test, out, sha);
 	KUNIT_EXPECT_STR_CONTAINS(test, out, "  /mnt/big");
 	KUNIT_EXPECT_STR_NOT_CONTAINS(test, out, "Out of memory");
-	KUNIT_EXPECT_GE(test, min_free, wmin);
+	if (!reserve)
+		KUNIT_EXPECT_GE(test, min_free, wmin);
+	KUNIT_EXPECT_GE(test, min_free, atomic_floor_total());
 	kunit_info(test, "read 4x RAM: free never below %lu pages (min "
-		   "watermark %lu); kswapd scanned %lu, reclaimed %lu; direct "
+		   "watermark %lu; %lu pages went to allocations the reserves "
+		   "are for); kswapd scanned %lu, reclaimed %lu; direct "
 		   "reclaim scanned %lu, reclaimed %lu", min_free, wmin,
-		   moved[0], moved[1], moved[2], moved[3]);
+		   reserve, moved[0], moved[1], moved[2], moved[3]);
 	for (unsigned int i = 0; i < ARRAY_SIZE(items); i++)
 		if (!moved[i])
 			KUNIT_FAIL(test, "%s did not move",

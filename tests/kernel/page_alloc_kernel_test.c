@@ -7,6 +7,8 @@
  * Also provides the kernel's page_alloc_test_chunk()
  * for the portable suite (arenas nest inside global memory).
  */
+#include "tests/suites/test_arena.h"
+#include "kernel/kthread.h"
 #include "kernel/kunit.h"
 #include "kernel/sched.h"
 #include "kernel/lib/string.h"
@@ -288,6 +290,107 @@ static void drain_all_cpus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, quiet_free_plus_owned(test, &o, before), before);
 }
 
+/*
+ * Every CPU at once fills a private arena to its min watermark and empties
+ * it again, ROUNDS times, and looks at the zone's free count after each of
+ * its allocations. The look before zone->lock admits two CPUs that both
+ * saw min + 1, and a per-CPU refill takes a batch after looking for one
+ * page; the check made again under the lock (mm/page_alloc.c,
+ * rmqueue_above) must stop both: no ordinary allocation takes the zone
+ * below min, and none counts as a reserve user (ZE_RESERVE).
+ */
+#define RACE_ROUNDS	60
+
+struct racer {
+	pg_data_t *pgdat;
+	struct zone *zone;
+	unsigned long below, allocs, lowest;
+	struct thread *t;
+};
+static struct racer racers[NR_CPUS];
+static struct test_arena race_arena;
+
+static int race_to_min(void *arg)
+{
+	struct racer *r = arg;
+	unsigned long min = min_wmark_pages(r->zone);
+
+	r->lowest = ~0UL;
+	for (int round = 0; round < RACE_ROUNDS; round++) {
+		struct page *head = NULL, *page;
+
+		while ((page = alloc_pages_node(r->pgdat, __GFP_NOWARN, 0))) {
+			unsigned long free = READ_ONCE(r->zone->free_pages);
+
+			r->allocs++;
+			if (free < min)
+				r->below++;
+			if (free < r->lowest)
+				r->lowest = free;
+			page->private = (unsigned long)head;
+			head = page;
+		}
+		while (head) {
+			page = (struct page *)head->private;
+			__free_pages(head, 0);
+			head = page;
+		}
+		yield();
+	}
+	return 0;
+}
+
+static void race_once(struct kunit *test, struct zone *zone, int high,
+		      int batch)
+{
+	unsigned long reserve = zone->events[ZE_RESERVE], below = 0, allocs = 0;
+	unsigned long lowest = ~0UL;
+	unsigned int n = 0;
+
+	zone_set_pcp(zone, high, batch);
+	for_each_online_cpu(cpu) {
+		struct racer *r = &racers[n];
+
+		*r = (struct racer){ .pgdat = &race_arena.pgdat, .zone = zone };
+		r->t = kthread_create(race_to_min, r, "wmrace%u", cpu);
+		KUNIT_ASSERT_NOT_NULL(test, r->t);
+		kthread_bind(r->t, cpu);
+		n++;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		wake_up_process(racers[i].t);
+	for (unsigned int i = 0; i < n; i++) {
+		kthread_stop(racers[i].t);
+		below += racers[i].below;
+		allocs += racers[i].allocs;
+		lowest = min(lowest, racers[i].lowest);
+	}
+	drain_node_pages(&race_arena.pgdat);
+	kunit_info(test, "per-CPU lists high %d batch %d: %u CPUs, %lu "
+		   "allocations, free count never below %lu (min %lu)", high,
+		   batch, n, allocs, lowest, min_wmark_pages(zone));
+	KUNIT_EXPECT_EQ(test, below, 0UL);
+	KUNIT_EXPECT_GE(test, lowest, min_wmark_pages(zone));
+	KUNIT_EXPECT_EQ(test, zone->events[ZE_RESERVE], reserve);
+	KUNIT_EXPECT_GT(test, allocs, 0UL);
+}
+
+static void racing_cpus_stop_at_the_watermark(struct kunit *test)
+{
+	struct zone *zone = NULL, *z;
+
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &race_arena, 0));
+	for_each_populated_zone_in(z, &race_arena.pgdat)
+		if (!zone)
+			zone = z;
+	zone_set_watermarks(zone, zone->free_pages / 2);
+	race_once(test, zone, 0, 1);		/* straight to the buddy */
+	race_once(test, zone, 32, 8);		/* per-CPU refills */
+	zone_set_watermarks(zone, 0);
+	zone_set_pcp(zone, 0, 1);
+	test_arena_done(test, &race_arena);
+}
+
 #define SZ_4G	(1ULL << 32)
 
 /* Bytes of RAM above 4 GiB that the node has struct pages for. */
@@ -427,6 +530,7 @@ static struct kunit_case page_alloc_kernel_cases[] = {
 	KUNIT_CASE(high_order_after_fragmentation),
 	KUNIT_CASE(global_watermarks),
 	KUNIT_CASE(drain_all_cpus),
+	KUNIT_CASE(racing_cpus_stop_at_the_watermark),
 	KUNIT_CASE(memory_above_4g_is_used),
 	{}
 };

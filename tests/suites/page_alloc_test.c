@@ -343,6 +343,53 @@ static void watermarks_and_reserves(struct kunit *test)
 	}
 }
 
+/*
+ * The same floors with per-CPU lists in the way: a refill takes a batch
+ * after looking for one page, so only the check made again under
+ * zone->lock (rmqueue_above) keeps each kind of allocation at its floor
+ * exactly. Below min the reserves go a page at a time to the allocation
+ * they are for, never a batch onto a list any allocation could take
+ * from; each page taken below min is counted in ZE_RESERVE.
+ */
+static void pcp_refills_stop_at_the_watermark(struct kunit *test)
+{
+	const unsigned long min = 64;
+	struct page *head = NULL, *page;
+	struct per_cpu_pages *pcp;
+	unsigned long reserve;
+	void (*saved_wakeup)(struct zone *, gfp_t, unsigned int) =
+		page_alloc_wakeup_kswapd;
+
+	KUNIT_ASSERT_TRUE(test, arena_make(test, 1, false, false));
+	zone_set_watermarks(normal(), min);
+	zone_set_pcp(normal(), 32, 8);
+	pcp = this_cpu_ptr(normal()->pcp);
+	page_alloc_wakeup_kswapd = count_kswapd;
+	reserve = normal()->events[ZE_RESERVE];
+
+	take_until_fail(&head, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, normal()->free_pages, min);
+	KUNIT_EXPECT_EQ(test, normal()->events[ZE_RESERVE], reserve);
+	take_until_fail(&head, GFP_KERNEL | __GFP_HIGH);
+	KUNIT_EXPECT_EQ(test, normal()->free_pages, min / 2);
+	KUNIT_EXPECT_EQ(test, pcp->count, 0);
+	KUNIT_EXPECT_EQ(test, normal()->events[ZE_RESERVE] - reserve, min / 2);
+	take_until_fail(&head, GFP_ATOMIC);
+	KUNIT_EXPECT_EQ(test, normal()->free_pages, min / 2 - min / 8);
+	KUNIT_EXPECT_EQ(test, pcp->count, 0);
+	take_until_fail(&head, __GFP_MEMALLOC);
+	KUNIT_EXPECT_EQ(test, normal()->free_pages, 0UL);
+	KUNIT_EXPECT_EQ(test, normal()->events[ZE_RESERVE] - reserve, min);
+	page_alloc_wakeup_kswapd = saved_wakeup;
+
+	while (head) {
+		page = (struct page *)head->private;
+		__free_pages(head, 0);
+		head = page;
+	}
+	drain_node_pages(A());
+}
+
 static void failure_report_once(struct kunit *test)
 {
 	static char buf[2048];
@@ -825,6 +872,7 @@ static struct kunit_case page_alloc_cases[] = {
 	KUNIT_CASE(gfp_zero_zeroes),
 	KUNIT_CASE(zone_fallback),
 	KUNIT_CASE(watermarks_and_reserves),
+	KUNIT_CASE(pcp_refills_stop_at_the_watermark),
 	KUNIT_CASE(failure_report_once),
 	KUNIT_CASE(double_free_and_bad_order_reported),
 	KUNIT_CASE(use_after_free_caught_by_poison),
