@@ -144,8 +144,12 @@ int arch_kernel_translate(unsigned long va, phys_addr_t *pa,
 
 int arch_mm_create(struct arch_mm *mm)
 {
+	int r;
+
 	memset(mm, 0, sizeof(*mm));
-	return arch_pgd_alloc(&mm->pgt);
+	r = arch_pgd_alloc(&mm->pgt);
+	mm->pgt.user = true;	/* its faults' tables: no reserves */
+	return r;
 }
 
 void arch_mm_destroy(struct arch_mm *mm)

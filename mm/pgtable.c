@@ -42,6 +42,7 @@
  */
 #include "mm/pgtable.h"
 #include "kernel/lib/string.h"
+#include "kernel/wait.h"
 #include "mm/vmstat.h"
 
 #define HINT_SHIFT	PGTABLE_LEVEL_SHIFT(2)	/* the VA a level-1 table covers */
@@ -70,7 +71,8 @@ static inline enum node_stat_item table_stat(const struct pgtable *pt)
  * NULL if no memory. */
 void *pgtable_page_alloc(struct pgtable *pt)
 {
-	gfp_t gfp = GFP_ATOMIC | __GFP_ZERO | __GFP_NOWARN;
+	gfp_t gfp = (pt->user && current_fault_may_retry() ? GFP_NOWAIT :
+		     GFP_ATOMIC) | __GFP_ZERO | __GFP_NOWARN;
 	struct page *pg = pt->node ? alloc_pages_node(pt->node, gfp, 0)
 				   : alloc_pages(gfp, 0);
 

@@ -118,6 +118,15 @@ struct pgtable {
 	void *(*alloc_table)(struct pgtable *pt);
 	void (*free_table)(struct pgtable *pt, void *table);
 	void *private;
+	/*
+	 * A user address space's table (arch_mm_create sets it). Its tables
+	 * come from the page allocator like any (pgtable_page_alloc), but
+	 * while the fault that asks for them may retry (handle_mm_fault:
+	 * current_fault_may_retry) without the reserves: GFP_NOWAIT, not
+	 * GFP_ATOMIC. The reserves are for whoever cannot wait; the fault
+	 * can, by failing, reclaiming with no lock held and coming back.
+	 */
+	bool user;
 	unsigned long nr_tables;	/* table pages now, root included */
 	unsigned long nr_leaves[PGTABLE_MAX_LEVELS + 1]; /* present leaves
 					 * now, by level ([1]: 4 KiB pages) */
@@ -153,9 +162,10 @@ int pgtable_init(struct pgtable *pt, const struct pgtable_fmt *fmt,
  */
 /*
  * The walker's own table allocator, for hooks that use it once the page
- * allocator runs: a zeroed page from pt->node (GFP_ATOMIC), counted in
- * the node's NR_PAGETABLE (NR_SECONDARY_PAGETABLE for a secondary
- * format). NULL when out of memory.
+ * allocator runs: a zeroed page from pt->node (GFP_ATOMIC; GFP_NOWAIT for
+ * a user table while its fault may retry: pt->user), counted in the
+ * node's NR_PAGETABLE (NR_SECONDARY_PAGETABLE for a secondary format).
+ * NULL when out of memory.
  */
 void *pgtable_page_alloc(struct pgtable *pt);
 int pgtable_init_alloc(struct pgtable *pt, const struct pgtable_fmt *fmt,

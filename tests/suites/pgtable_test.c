@@ -10,6 +10,8 @@
  * -EINVAL cases, -ENOMEM leaving nothing mapped, and every page back.
  */
 #include "kernel/kunit.h"
+#include "kernel/wait.h"
+#include "mm/internal.h"
 #include "mm/pgtable.h"
 #include "mm/vmstat.h"
 #include "tests/suites/test_arena.h"
@@ -703,6 +705,62 @@ static void tables_from_node(struct kunit *test)
 	test_arena_done(test, &a);
 }
 
+/*
+ * A user table's pages skip the reserves while its fault may retry: with
+ * the zone at its min watermark the map fails (the fault would reclaim
+ * and come back) and nothing below min is taken; when the fault may not
+ * retry, or for any other table, the tables come from the reserves as
+ * GFP_ATOMIC allows, each page counted in the zone's `reserve` event.
+ */
+static void user_tables_skip_the_reserves(struct kunit *test)
+{
+	const unsigned long min = 16;
+	struct page *head = NULL, *page;
+	struct zone *zone = NULL, *z;
+	struct test_arena a;
+	unsigned long reserve;
+	struct pgtable pt;
+
+	KUNIT_ASSERT_TRUE(test, test_arena_make(test, &a, 0));
+	for_each_populated_zone_in(z, &a.pgdat)
+		if (!zone)
+			zone = z;
+	KUNIT_ASSERT_EQ(test, pgtable_init(&pt, &test_fmt, 3, 0, (1UL << 39) - 1, &a.pgdat), 0);
+	pt.user = true;
+	zone_set_watermarks(zone, min);
+	while ((page = alloc_pages_node(&a.pgdat, __GFP_NOWARN, 0))) {
+		page->private = (unsigned long)head;
+		head = page;
+	}
+	KUNIT_EXPECT_EQ(test, zone->free_pages, min);
+	reserve = zone->events[ZE_RESERVE];
+
+	set_current_fault_may_retry(true);
+	KUNIT_EXPECT_EQ(test, pgtable_map(&pt, G1, 0, PAGE_SIZE, PR, PAGE_SIZE), -ENOMEM);
+	set_current_fault_may_retry(false);
+	KUNIT_EXPECT_EQ(test, zone->free_pages, min);
+	KUNIT_EXPECT_EQ(test, zone->events[ZE_RESERVE], reserve);
+	/* The last try of a fault (and access_remote_vm): the reserves. */
+	KUNIT_EXPECT_EQ(test, pgtable_map(&pt, G1, 0, PAGE_SIZE, PR, PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, zone->free_pages, min - 2);
+	KUNIT_EXPECT_EQ(test, zone->events[ZE_RESERVE] - reserve, 2UL);
+	/* Not a user table: the reserves, retry or not. */
+	pt.user = false;
+	set_current_fault_may_retry(true);
+	KUNIT_EXPECT_EQ(test, pgtable_map(&pt, 2 * G1, 0, PAGE_SIZE, PR, PAGE_SIZE), 0);
+	set_current_fault_may_retry(false);
+	KUNIT_EXPECT_EQ(test, zone->free_pages, min - 4);
+
+	KUNIT_EXPECT_EQ(test, pgtable_free(&pt), 5UL);
+	while (head) {
+		page = (struct page *)head->private;
+		__free_pages(head, 0);
+		head = page;
+	}
+	zone_set_watermarks(zone, 0);
+	test_arena_done(test, &a);
+}
+
 static struct kunit_case pgtable_cases[] = {
 	KUNIT_CASE(init_rejects),
 	KUNIT_CASE(pages_map_unmap),
@@ -714,6 +772,7 @@ static struct kunit_case pgtable_cases[] = {
 	KUNIT_CASE(free_leaves_outside_range),
 	KUNIT_CASE(enomem_leaves_nothing),
 	KUNIT_CASE(tables_from_node),
+	KUNIT_CASE(user_tables_skip_the_reserves),
 	{}
 };
 
