@@ -13,9 +13,9 @@
  *
  * Layers, top down (each function's comment says which lock it needs):
  *
- *   alloc_pages_node / __free_pages      API, gfp -> zones and watermark
+ *   alloc_pages_node / __free_pages      API, gfp -> zones, watermarks
  *   rmqueue_pcplist / free_unref_page    this CPU's lists (interrupts off)
- *   rmqueue_above                        the watermark check (zone->lock)
+ *   rmqueue_above                        the watermark again (zone->lock)
  *   __rmqueue / __free_one_page          buddy lists (zone->lock)
  *
  * The allocator's other files (docs/mm/page_alloc.md, "Files"):
@@ -181,6 +181,16 @@ static inline long watermark_floor(const struct zone *zone,
 	return min + (long)zone->lowmem_reserve[highest_zoneidx];
 }
 
+/* The floor of an allocation against the watermark its flags name. */
+static inline long alloc_floor(const struct zone *zone,
+			       enum zone_type highest_zoneidx,
+			       unsigned int alloc_flags)
+{
+	return watermark_floor(zone,
+			       zone->_watermark[alloc_flags & ALLOC_WMARK_MASK],
+			       highest_zoneidx, alloc_flags);
+}
+
 bool zone_watermark_ok(struct zone *zone, unsigned int order,
 		       unsigned long mark, enum zone_type highest_zoneidx,
 		       unsigned int alloc_flags)
@@ -207,12 +217,36 @@ bool zone_watermark_ok(struct zone *zone, unsigned int order,
 }
 
 /*
+ * The first look, without the lock, made by every allocation (Linux's
+ * check): the common case in two compares, the full check otherwise. It
+ * also guards the pages on the per-CPU lists, which NR_FREE_PAGES does
+ * not count: below the watermark no allocation without the right may take
+ * one, or the reserve pages an entitled allocation freed onto a list
+ * would go to the next ordinary one (net.memalloc_socket_talks_at_the_
+ * min_watermark saw its reserves eaten that way when only the buddy was
+ * checked).
+ */
+static inline bool zone_watermark_fast(struct zone *zone, unsigned int order,
+				       unsigned long mark,
+				       enum zone_type highest_zoneidx,
+				       unsigned int alloc_flags)
+{
+	if (!order && !zone->nr_free_mt[MIGRATE_CMA] &&
+	    !zone->nr_free_mt[MIGRATE_ISOLATE] &&
+	    READ_ONCE(zone->free_pages) >
+	    mark + zone->lowmem_reserve[highest_zoneidx])
+		return true;
+	return zone_watermark_ok(zone, order, mark, highest_zoneidx,
+				 alloc_flags);
+}
+
+/*
  * Take a block of 2^order pages (__rmqueue) if that leaves at least floor
- * usable free pages (watermark_floor). This is the allocator's watermark
- * check, made once, under zone->lock, where the count cannot change: a
- * look before the lock (Linux's) would let CPUs that passed it together
- * all take, and a per-CPU refill take a batch after looking for one page,
- * each pushing the zone below a watermark no allocation had the right to
+ * usable free pages (watermark_floor): the check made again, exactly,
+ * under zone->lock where the count cannot change. The first look
+ * (zone_watermark_fast) alone lets CPUs that passed it together all take,
+ * and a per-CPU refill take a batch after looking for one page, each
+ * pushing the zone below a watermark no allocation had the right to
  * pass. A block taken from below the min watermark (by an allocation the
  * reserves are for) is counted in ZE_RESERVE.
  */
@@ -323,8 +357,7 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
  */
 static inline __attribute__((always_inline)) struct page *
 rmqueue_pcplist(struct zone *zone, unsigned int order, int mt,
-		unsigned int alloc_flags, unsigned long mark,
-		enum zone_type highest)
+		unsigned int alloc_flags, enum zone_type highest)
 {
 	unsigned long flags = arch_irq_save();
 	struct per_cpu_pages *pcp = this_cpu_ptr(zone->pcp);
@@ -335,8 +368,7 @@ rmqueue_pcplist(struct zone *zone, unsigned int order, int mt,
 	if (unlikely(!page)) {
 		int n = rmqueue_bulk(zone, order, pcp_refill_batch(pcp, order),
 				     list, mt, alloc_flags,
-				     watermark_floor(zone, mark, highest,
-						     alloc_flags));
+				     alloc_floor(zone, highest, alloc_flags));
 
 		pcp->count += n << order;
 		page = list_first_entry_or_null(list, struct page, lru);
@@ -433,10 +465,9 @@ void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, int mt)
  * watermark allows (rmqueue_above). */
 static inline __attribute__((always_inline)) struct page *
 rmqueue_buddy(struct zone *zone, unsigned int order, int mt,
-	      unsigned int alloc_flags, unsigned long mark,
-	      enum zone_type highest)
+	      unsigned int alloc_flags, enum zone_type highest)
 {
-	long floor = watermark_floor(zone, mark, highest, alloc_flags);
+	long floor = alloc_floor(zone, highest, alloc_flags);
 	struct page *page;
 	unsigned long flags;
 
@@ -447,24 +478,30 @@ rmqueue_buddy(struct zone *zone, unsigned int order, int mt,
 }
 
 /*
- * Take a block from zone: this CPU's list for small orders, else the
- * buddy. What leaves the buddy (a block, or a refill of the list) is held
- * to the watermark mark under zone->lock; a block already on this CPU's
- * list was held to it when it left, and is not counted free.
+ * Take a block from zone, as far as the watermark alloc_flags names
+ * allows: this CPU's list for small orders (after the first look, which
+ * guards the list's pages), else the buddy. What leaves the buddy (a
+ * block, or a refill of the list) is held to the watermark exactly, under
+ * zone->lock; straight from the buddy that is the only check needed.
  */
 static inline __attribute__((always_inline)) struct page *
 rmqueue(struct zone *zone, unsigned int order, int mt,
-	unsigned int alloc_flags, unsigned long mark, enum zone_type highest)
+	unsigned int alloc_flags, enum zone_type highest)
 {
 	struct page *page;
 
 	if (order <= PAGE_ALLOC_COSTLY_ORDER && zone->pcp_high) {
-		page = rmqueue_pcplist(zone, order, mt, alloc_flags, mark,
-				       highest);
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+		    !zone_watermark_fast(zone, order,
+					 zone->_watermark[alloc_flags &
+							  ALLOC_WMARK_MASK],
+					 highest, alloc_flags))
+			return NULL;
+		page = rmqueue_pcplist(zone, order, mt, alloc_flags, highest);
 		if (likely(page))
 			return page;
 	}
-	return rmqueue_buddy(zone, order, mt, alloc_flags, mark, highest);
+	return rmqueue_buddy(zone, order, mt, alloc_flags, highest);
 }
 
 /*
@@ -483,9 +520,7 @@ __get_page_from_freelist(pg_data_t *pgdat, gfp_t gfp, unsigned int order,
 
 		if (!populated_zone(zone))
 			continue;
-		page = rmqueue(zone, order, mt, alloc_flags,
-			       zone->_watermark[alloc_flags & ALLOC_WMARK_MASK],
-			       highest);
+		page = rmqueue(zone, order, mt, alloc_flags, highest);
 		if (page) {
 			__prep_new_page(page, order, gfp, mt);
 			return page;
