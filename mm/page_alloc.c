@@ -319,8 +319,9 @@ static inline int pcp_refill_batch(const struct per_cpu_pages *pcp,
  * Move up to count blocks of 2^order pages from the buddy lists to list,
  * as far as the watermark allows: the first down to floor, the rest only
  * while the zone stays at or above its min watermark (the reserves are
- * handed out a block at a time, to the allocation they are for, never
- * parked on a per-CPU list for any allocation to take). Returns how many.
+ * handed out a block at a time, to the allocation they are for, not
+ * parked on a per-CPU list where the first look cannot see them: it
+ * counts only the buddy's free pages). Returns how many.
  * Interrupts off; takes zone->lock.
  */
 static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
