@@ -187,8 +187,8 @@ static void big_file_written_and_synced(struct kunit *test)
  * allocating program would: its faults outrun kswapd and reclaim the
  * reader's clean pages themselves (1745 to 3928 pages in each of five
  * runs on each arch when this was written; 172 to 873 in each of the
- * fifteen runs of session 26, never 0). Its pages verify (0 mismatches) and it is not
- * OOM-killed.
+ * fifteen runs of session 26, never 0). Its pages verify (0
+ * mismatches) and it is not OOM-killed.
  */
 static void big_file_read_back_after_drop_caches(struct kunit *test)
 {
