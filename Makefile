@@ -80,7 +80,7 @@ $(KOBJ)/%.o: %.c | $(call DEPS,build-$(ARCH))
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
 
-$(O)/$(ARCH)/linker.ld: linker.ld
+$(O)/$(ARCH)/linker.ld: linker.ld | $(call DEPS,build-$(ARCH))
 	@mkdir -p $(dir $@)
 	$(Q)$(KCC) -E -P -x c -DARCH_$(ARCH) $< -o $@
 

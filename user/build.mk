@@ -44,11 +44,15 @@ $(UOUT)/obj/%.o: % | $(call DEPS,build-$(ARCH))
 
 # The system calls this arch's <arch/unistd.h> names, as a C table
 # ({ number, "name" },) for sysfuzz: one source for the numbers.
-$(UOUT)/gen/syscall_names.h: arch/$(ARCH)/include/arch/unistd.h
+# (In steps, not one pipe: a failed compiler must fail the rule, not leave
+# an empty table behind.)
+$(UOUT)/gen/syscall_names.h: arch/$(ARCH)/include/arch/unistd.h | $(call DEPS,build-$(ARCH))
 	@mkdir -p $(dir $@)
-	$(Q)$(UCC) -dM -E -x c $< | awk '$$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ \
-		{ print "{ " $$3 ", \"" substr($$2, 6) "\" }," }' | sort -n -k2 > $@.tmp
-	$(Q)mv $@.tmp $@
+	$(Q)$(UCC) -dM -E -x c $< -o $@.defs
+	$(Q)awk '$$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ \
+		{ print "{ " $$3 ", \"" substr($$2, 6) "\" }," }' $@.defs | sort -n -k2 > $@.tmp
+	$(Q)test -s $@.tmp || { echo "$@: no __NR_ numbers in $<" >&2; exit 1; }
+	$(Q)rm -f $@.defs && mv $@.tmp $@
 $(UOUT)/obj/user/bin/sysfuzz.c.o: $(UOUT)/gen/syscall_names.h
 
 $(UOUT)/bin/%: $(UOUT)/obj/user/bin/%.c.o $(ULIB_OBJS)
