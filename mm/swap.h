@@ -218,7 +218,11 @@ int swapon(const char *name, int prio, char *why, size_t whylen);
  * exceeds available memory and the other areas' free slots together,
  * or memory runs out while pages come back); -EINVAL when it is
  * not on; -EIO when a slot cannot be read (the processes mapping it are
- * killed, as a fault would; the area stays on).
+ * killed, as a fault would; the area stays on); -EBUSY, naming the slot,
+ * when a slot stays in use though repeated searches of every process
+ * free nothing more (a reference nobody holds: a bug; the area stays
+ * on). Searches again while slots remain: a slot reclaim took just
+ * before, or an exiting process holds, may be found only by a later one.
  */
 int swapoff(const char *name);
 /* swap=DEV[,DEV...] at boot: swapon each (kernel/swap_console.c; after

@@ -8,6 +8,7 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/wait.h"
 #include "mm/kmalloc.h"
 #include "mm/lru.h"
 #include "mm/mm.h"
@@ -328,9 +329,10 @@ static struct swap_info_struct *find_area(const char *name)
  * After every PTE let go of the area's slots, the swap cache still holds
  * pages: readahead's unused ones, pages now mapped again, pages being
  * written. Wait for the writes and take each out (a mapped page keeps its
- * data, dirty). 0, or -EBUSY when a slot still has a PTE reference.
+ * data, dirty). A slot a PTE still names stays: the next pass of
+ * unuse_area finds its PTE.
  */
-static int drain_swap_cache(struct swap_info_struct *si)
+static void drain_swap_cache(struct swap_info_struct *si)
 {
 	unsigned long off = 1;
 
@@ -338,8 +340,6 @@ static int drain_swap_cache(struct swap_info_struct *si)
 		swp_entry_t entry = swp_entry(si->type, off);
 		struct page *page;
 
-		if (swap_slot_count(&si->slots, off))
-			return -EBUSY;	/* a reference nobody could find */
 		/* Not lookup_swap_cache: this is no use of a readahead page. */
 		page = find_get_page(&si->cache, off);
 		if (page) {
@@ -347,15 +347,63 @@ static int drain_swap_cache(struct swap_info_struct *si)
 			wait_on_page_writeback(page);
 			if (PageSwapCache(page) &&
 			    page_swap_entry(page).val == entry.val)
-				try_to_free_swap(page);
+				try_to_free_swap(page);	/* no, if counted */
 			unlock_page_wake(page);
 			put_page(page);
 		}
 		off++;
 	}
-	/* A slot someone was adding to the cache meanwhile: the caller
-	 * finds it still used and reports -EBUSY. */
-	return 0;
+}
+
+/* Passes in a row that may free nothing before swapoff gives up, and the
+ * pause (ms) after each: about two seconds in all. */
+#define UNUSE_IDLE_PASSES	20
+#define UNUSE_IDLE_PAUSE	100
+
+static DECLARE_WAIT_QUEUE_HEAD(unuse_backoff);
+
+/*
+ * Every slot of si back in memory: 0, or try_to_unuse's error, or -EBUSY
+ * (passes stopped freeing slots). One pass is not always enough. Reclaim
+ * that took a slot (add_to_swap) before swapoff cleared SWP_WRITEOK
+ * writes it into the PTEs (try_to_unmap) when it gets there, which may be
+ * after this pass searched that mm; and an mm being torn down (mmput)
+ * holds its slots until its unmap is done, though the search skips it.
+ * Both finish on their own, so search again while slots remain, as
+ * Linux's try_to_unuse does. No new slot can appear meanwhile, but a
+ * slot can be named again (fork copies an entry, reclaim unmaps a
+ * swap-cache page again): pass by pass the number in use still falls.
+ */
+static int unuse_area(struct swap_info_struct *si)
+{
+	unsigned long left = ~0UL;
+	unsigned int idle = 0;
+
+	for (unsigned int pass = 0;; pass++) {
+		unsigned long now;
+		int err = try_to_unuse(si->type);
+
+		if (err)
+			return err;
+		drain_swap_cache(si);
+		if (!swap_alloc_next_used(&si->slots, 1)) {
+			if (pass)
+				pr_info("swapoff %s: %u more passes for slots "
+					"that were being mapped or freed\n",
+					si->backend->name, pass);
+			return 0;
+		}
+		now = READ_ONCE(si->slots.inuse);
+		if (now < left) {
+			left = now;
+			idle = 0;
+		} else if (++idle == UNUSE_IDLE_PASSES) {
+			return -EBUSY;
+		}
+		if (idle)	/* let whoever holds them finish */
+			wait_event_timeout(unuse_backoff, false,
+					   UNUSE_IDLE_PAUSE);
+	}
 }
 
 int swapoff(const char *name)
@@ -394,11 +442,7 @@ int swapoff(const char *name)
 	list_del(&si->avail);
 	spin_unlock(&swap_lock);
 
-	err = try_to_unuse(si->type);
-	if (!err)
-		err = drain_swap_cache(si);
-	if (!err && swap_alloc_next_used(&si->slots, 1))
-		err = -EBUSY;		/* should not happen: reported */
+	err = unuse_area(si);
 	if (err) {
 		/* Leave it on, as it was. */
 		spin_lock(&swap_lock);
@@ -406,9 +450,10 @@ int swapoff(const char *name)
 		avail_insert(si);
 		spin_unlock(&swap_lock);
 		if (err == -EBUSY)
-			pr_err("swapoff %s: slot %lu still in use after every "
-			       "process was searched\n", name,
-			       swap_alloc_next_used(&si->slots, 1));
+			pr_err("swapoff %s: slot %lu still in use after %u "
+			       "searches of every process freed no more\n",
+			       name, swap_alloc_next_used(&si->slots, 1),
+			       UNUSE_IDLE_PASSES);
 		return err;
 	}
 	spin_lock(&swap_lock);

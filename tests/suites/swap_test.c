@@ -43,6 +43,7 @@ struct ram_swap {
 	unsigned long flushes_at_write;	/* tlb_batch_flush events at the
 					 * last write's submit */
 	bool stalled;			/* ->stalled says so */
+	void (*before_read)(void);	/* once, at the next read's submit */
 };
 
 static struct test_arena arena;
@@ -77,6 +78,12 @@ static int ram_submit(struct swap_backend *sb, struct swap_io *io)
 		return -EINVAL;
 	if (io->write && r->refuse_writes)
 		return r->refuse_writes;
+	if (!io->write && r->before_read) {
+		void (*fn)(void) = r->before_read;
+
+		r->before_read = NULL;
+		fn();
+	}
 	if (!io->write && r->refuse_reads) {
 		r->refuse_reads--;
 		r->refused_reads++;
@@ -762,6 +769,94 @@ static void swapoff_brings_every_page_back(struct kunit *test)
 	mmput(mm);
 }
 
+/* Reclaim's second step for race_page, run from inside swapoff. */
+static struct page *race_page;
+static struct kunit *race_test;
+
+static void finish_reclaim(void)
+{
+	KUNIT_EXPECT_TRUE(race_test, try_to_unmap(race_page));
+	unlock_page_wake(race_page);
+}
+
+/*
+ * Reclaim took a slot for a page (add_to_swap) before swapoff began, and
+ * writes it into the PTE (try_to_unmap) only after swapoff's search has
+ * passed that process: the search must go round again and bring it back,
+ * not give up with a slot in use. Played in order here: x's page gets its
+ * slot; swapoff searches x (nothing yet), then y, whose swapped page it
+ * reads; that read's submit runs reclaim's unmap of x's page.
+ */
+static void swapoff_finds_a_slot_mapped_behind_it(struct kunit *test)
+{
+	struct mm_struct *x = mm_with_pages(test, 1), *y;
+	char why[128];
+	phys_addr_t pa;
+
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	y = mm_with_pages(test, 2);		/* after x on the mm list */
+	KUNIT_ASSERT_NOT_NULL(test, y);
+	KUNIT_ASSERT_EQ(test, do_madvise(y, A, 2 * PAGE_SIZE, MADV_PAGEOUT),
+			0);
+	pa = pte_page(x, A);
+	KUNIT_ASSERT_NE(test, pa, (phys_addr_t)-1);
+	race_page = pfn_to_page(PHYS_PFN(pa));
+	race_test = test;
+	lock_page(race_page);
+	KUNIT_ASSERT_EQ(test, add_to_swap(race_page), 0);
+	KUNIT_EXPECT_EQ(test, slots_in_use(), 3UL);
+	ram0.before_read = finish_reclaim;
+
+	KUNIT_EXPECT_EQ(test, swapoff("ram0"), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ram0.before_read, NULL);	/* it ran */
+	KUNIT_EXPECT_EQ(test, ram0_type(), MAX_SWAPFILES);
+	KUNIT_EXPECT_EQ(test, x->rss[MM_SWAPENTS], 0L);
+	KUNIT_EXPECT_EQ(test, y->rss[MM_SWAPENTS], 0L);
+	KUNIT_EXPECT_NE(test, pte_page(x, A), (phys_addr_t)-1);
+	KUNIT_EXPECT_EQ(test, peek(x, A), val(0, 0));
+	for (unsigned int i = 0; i < 2; i++)
+		KUNIT_EXPECT_EQ(test, peek(y, A + i * PAGE_SIZE), val(i, 0));
+	if (ram0_type() == MAX_SWAPFILES)
+		KUNIT_EXPECT_EQ(test, swapon("ram0", SWAP_FLAG_PRIO_MASK, why,
+					     sizeof(why)), 0);
+	ram0.before_read = NULL;
+	mmput(y);
+	mmput(x);
+}
+
+/*
+ * A reference no PTE holds (a bug elsewhere; made by hand here): swapoff
+ * searches until its passes stop freeing slots, then gives up with
+ * -EBUSY, names the slot and leaves the area on, the pages it brought
+ * back staying in memory.
+ */
+static void swapoff_gives_up_on_a_slot_nobody_maps(struct kunit *test)
+{
+	struct mm_struct *mm = mm_with_pages(test, 2);
+	char out[256], want[64];
+	swp_entry_t e;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, A, 2 * PAGE_SIZE, MADV_PAGEOUT),
+			0);
+	e = pte_entry(mm, A);
+	KUNIT_ASSERT_NE(test, e.val, 0UL);
+	KUNIT_ASSERT_EQ(test, swap_duplicate(e), 0);	/* the stray one */
+	kunit_capture_start(test, out, sizeof(out));
+	KUNIT_EXPECT_EQ(test, swapoff("ram0"), -EBUSY);
+	kunit_capture_stop(test, DIAG_WARN);
+	ksnprintf(want, sizeof(want), "swapoff ram0: slot %lu still in use",
+		  swp_offset(e));
+	KUNIT_EXPECT_STR_CONTAINS(test, out, want);
+	KUNIT_EXPECT_EQ(test, ram0_type(), swp_type(e));	/* still on */
+	KUNIT_EXPECT_EQ(test, mm->rss[MM_SWAPENTS], 0L);
+	for (unsigned int i = 0; i < 2; i++)
+		KUNIT_EXPECT_EQ(test, peek(mm, A + i * PAGE_SIZE), val(i, 0));
+	swap_free(e);
+	mmput(mm);
+	/* The suite's exit turns it off: nothing is left in it then. */
+}
+
 /* ------------------------------------------ shared anonymous memory */
 
 #define SHARED	(MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED)
@@ -1160,6 +1255,8 @@ static struct kunit_case swap_cases[] = {
 	KUNIT_CASE(full_swap_keeps_the_rest),
 	KUNIT_CASE(unmap_and_exit_free_the_slots),
 	KUNIT_CASE(swapoff_brings_every_page_back),
+	KUNIT_CASE(swapoff_finds_a_slot_mapped_behind_it),
+	KUNIT_CASE(swapoff_gives_up_on_a_slot_nobody_maps),
 	KUNIT_CASE(shared_pages_go_out_once_and_come_back),
 	KUNIT_CASE(shared_page_write_error_and_unmap),
 	KUNIT_CASE(shared_page_read_error_fails_the_fault),
