@@ -1480,8 +1480,14 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	mmap_write_lock(old);
 	/* The child's VMAs join the parent's anon_vmas and files as they are
 	 * copied, where rmap walks find them: its gate stays closed until
-	 * its page table is whole. Nobody else has new: no mutex needed. */
-	mm_vmas_change_begin(new);
+	 * its page table is whole. And it is on the mm list already, where
+	 * swapoff's search (try_to_unuse) finds it and walks its VMAs under
+	 * its mmap_lock: held, as Linux's dup_mmap holds both. */
+	mmap_write_lock(new);
+	/* Only this thread changes new's table, with no spinlock held: its
+	 * tables may reclaim, rather than take the reserves (GFP_ATOMIC)
+	 * that a fork, which can wait, has no claim on. */
+	new->arch.pgt.may_sleep = true;
 	/* No store through a stale translation may reach a page the child
 	 * now shares (reclaim's batch: mm/rmap.h). */
 	flush_tlb_batched_pending(old);
@@ -1511,7 +1517,8 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		if (r)
 			break;
 	}
-	mm_vmas_change_end(new);
+	new->arch.pgt.may_sleep = false;
+	mmap_write_unlock(new);
 	mmap_write_unlock(old);
 	if (r) {
 		mmput(new);

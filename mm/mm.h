@@ -287,7 +287,8 @@ struct mm_struct *mm_alloc_node(pg_data_t *node, struct kmalloc_set *ks);
 /* fork: a copy of old whose private writable pages are shared
  * copy-on-write (both sides read-only until one writes) and whose shared
  * mappings stay shared; VM_DONTCOPY VMAs are left out. NULL on -ENOMEM
- * (nothing leaks). old->mmap_lock is taken. */
+ * (nothing leaks). old->mmap_lock and the child's are taken; the
+ * child's page tables may reclaim (GFP_KERNEL). */
 struct mm_struct *dup_mm(struct mm_struct *old);
 void mmget(struct mm_struct *mm);
 /* A reference unless the mm is already on its way out (users 0). */

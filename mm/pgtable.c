@@ -71,7 +71,8 @@ static inline enum node_stat_item table_stat(const struct pgtable *pt)
  * NULL if no memory. */
 void *pgtable_page_alloc(struct pgtable *pt)
 {
-	gfp_t gfp = (pt->user && current_fault_may_retry() ? GFP_NOWAIT :
+	gfp_t gfp = (pt->may_sleep ? GFP_KERNEL :
+		     pt->user && current_fault_may_retry() ? GFP_NOWAIT :
 		     GFP_ATOMIC) | __GFP_ZERO | __GFP_NOWARN;
 	struct page *pg = pt->node ? alloc_pages_node(pt->node, gfp, 0)
 				   : alloc_pages(gfp, 0);

@@ -127,6 +127,13 @@ struct pgtable {
 	 * can, by failing, reclaiming with no lock held and coming back.
 	 */
 	bool user;
+	/*
+	 * Set by an owner that alone changes the table and holds no
+	 * spinlock, for as long as that lasts (dup_mm while it fills a
+	 * child's table): tables then come with GFP_KERNEL, reclaiming if
+	 * they must, as Linux's fork allocates them; not from the reserves.
+	 */
+	bool may_sleep;
 	unsigned long nr_tables;	/* table pages now, root included */
 	unsigned long nr_leaves[PGTABLE_MAX_LEVELS + 1]; /* present leaves
 					 * now, by level ([1]: 4 KiB pages) */
@@ -163,7 +170,8 @@ int pgtable_init(struct pgtable *pt, const struct pgtable_fmt *fmt,
 /*
  * The walker's own table allocator, for hooks that use it once the page
  * allocator runs: a zeroed page from pt->node (GFP_ATOMIC; GFP_NOWAIT for
- * a user table while its fault may retry: pt->user), counted in the
+ * a user table while its fault may retry: pt->user; GFP_KERNEL while
+ * pt->may_sleep), counted in the
  * node's NR_PAGETABLE (NR_SECONDARY_PAGETABLE for a secondary format).
  * NULL when out of memory.
  */

@@ -711,6 +711,7 @@ static void tables_from_node(struct kunit *test)
  * and come back) and nothing below min is taken; when the fault may not
  * retry, or for any other table, the tables come from the reserves as
  * GFP_ATOMIC allows, each page counted in the zone's `reserve` event.
+ * A table marked may_sleep (fork's child) never takes them.
  */
 static void user_tables_skip_the_reserves(struct kunit *test)
 {
@@ -750,6 +751,17 @@ static void user_tables_skip_the_reserves(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pgtable_map(&pt, 2 * G1, 0, PAGE_SIZE, PR, PAGE_SIZE), 0);
 	set_current_fault_may_retry(false);
 	KUNIT_EXPECT_EQ(test, zone->free_pages, min - 4);
+	/* A table its owner fills with no lock held (fork's child): tables
+	 * come with GFP_KERNEL, reclaiming (here nothing can be) rather
+	 * than taking the reserves, user table or not. */
+	reserve = zone->events[ZE_RESERVE];
+	pt.may_sleep = true;
+	KUNIT_EXPECT_EQ(test, pgtable_map(&pt, 3 * G1, 0, PAGE_SIZE, PR, PAGE_SIZE), -ENOMEM);
+	pt.user = true;
+	KUNIT_EXPECT_EQ(test, pgtable_map(&pt, 3 * G1, 0, PAGE_SIZE, PR, PAGE_SIZE), -ENOMEM);
+	pt.may_sleep = false;
+	KUNIT_EXPECT_EQ(test, zone->free_pages, min - 4);
+	KUNIT_EXPECT_EQ(test, zone->events[ZE_RESERVE], reserve);
 
 	KUNIT_EXPECT_EQ(test, pgtable_free(&pt), 5UL);
 	while (head) {
