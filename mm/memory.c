@@ -1566,13 +1566,54 @@ void mmput(struct mm_struct *mm)
  */
 #define REMOTE_TRIES	32
 
+/*
+ * access_remote_vm's fault at va, mmap_lock held (and held again on
+ * return), as handle_mm_fault makes it: while it may be tried again, it
+ * waits for a swap read and reclaims without the lock, and its page
+ * tables leave the reserves alone (pgtable->user); only the last of
+ * FAULT_RETRIES tries that ran out of memory reclaims under the lock and
+ * may take them. *ooms counts those tries for this page. 0: look at the
+ * PTE again; -EFAULT, -ENOMEM: the access fails here.
+ */
+static int remote_fault(struct mm_struct *mm, unsigned long va,
+			enum fault_access a, int *ooms)
+{
+	bool was = current_fault_may_retry();
+	enum vm_fault_result r;
+	struct page *page;
+
+	set_current_fault_may_retry(*ooms < FAULT_RETRIES);
+	r = __handle_mm_fault(mm, va, a);
+	set_current_fault_may_retry(was);
+	if (r == VM_FAULT_RETRY) {	/* it dropped the lock to wait */
+		mmap_read_lock(mm);
+		return 0;
+	}
+	if (r == VM_FAULT_DONE)
+		return 0;
+	if (r != VM_FAULT_OOM)
+		return -EFAULT;
+	if (*ooms == FAULT_RETRIES)
+		return -ENOMEM;
+	(*ooms)++;
+	/* A page's worth of reclaim without the lock (handle_mm_fault says
+	 * why a page that is not movable). */
+	mmap_read_unlock(mm);
+	page = alloc_user_page_gfp(mm, GFP_USER);
+	mmap_read_lock(mm);
+	if (!page)
+		return -ENOMEM;
+	put_user_page(page);
+	return 0;
+}
+
 size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			size_t len, bool write)
 {
 	const struct pgtable_fmt *fmt = mm->arch.pgt.fmt;
 	enum fault_access a = write ? FAULT_WRITE : FAULT_READ;
 	size_t done = 0;
-	int tries = 0;
+	int tries = 0, ooms = 0;
 
 	mmap_read_lock(mm);
 	while (done < len) {
@@ -1596,7 +1637,7 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 		if (!(have & PROT_USER) || (write && !(have & PROT_WRITE))) {
 			/* As the user access would: fault it in, or fail. */
 			if (++tries > REMOTE_TRIES ||
-			    __handle_mm_fault(mm, va, a) != VM_FAULT_DONE)
+			    remote_fault(mm, va, a, &ooms))
 				break;
 			continue;
 		}
@@ -1620,6 +1661,7 @@ size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 				(write ? fmt->dirty_bit : 0));
 		spin_unlock(&mm->page_table_lock);
 		tries = 0;
+		ooms = 0;
 		p = (char *)page_address(page) + off;
 		if (write)
 			memcpy(p, (char *)buf + done, chunk);

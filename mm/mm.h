@@ -376,8 +376,9 @@ enum vm_fault_result handle_mm_fault(struct mm_struct *mm, unsigned long addr,
  * the stack grows, and a protection the access lacks fails: there is no
  * FOLL_FORCE, so exec maps a read-only segment writable, fills it, then
  * do_mprotect()s it). Returns bytes copied (short at the first page that
- * fails). Takes mm->mmap_lock (may sleep); mm need not be loaded
- * anywhere. */
+ * fails). Takes mm->mmap_lock (may sleep; its faults drop it to wait for
+ * a swap read or to reclaim, as handle_mm_fault's do, so the VMAs may
+ * change between pages); mm need not be loaded anywhere. */
 size_t access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			size_t len, bool write);
 

@@ -44,6 +44,7 @@ struct ram_swap {
 					 * last write's submit */
 	bool stalled;			/* ->stalled says so */
 	void (*before_read)(void);	/* once, at the next read's submit */
+	void (*at_write)(void);		/* at every write's submit */
 };
 
 static struct test_arena arena;
@@ -89,6 +90,8 @@ static int ram_submit(struct swap_backend *sb, struct swap_io *io)
 		r->refused_reads++;
 		return -EAGAIN;
 	}
+	if (io->write && r->at_write)
+		r->at_write();
 	if (io->write) {
 		r->flushes_at_write = global_vm_event(TLB_BATCH_FLUSH);
 		r->writes++;
@@ -857,6 +860,79 @@ static void swapoff_gives_up_on_a_slot_nobody_maps(struct kunit *test)
 	/* The suite's exit turns it off: nothing is left in it then. */
 }
 
+/* Is the mm whose access is under way locked at a write? */
+static struct mm_struct *accessed_mm;
+static unsigned long writes_under_its_lock;
+
+static void note_lock(void)
+{
+	if (mutex_is_locked(&accessed_mm->mmap_lock))
+		writes_under_its_lock++;
+}
+
+/*
+ * access_remote_vm's fault (exec's stack set-up, a debugger's store)
+ * reclaims as a user fault does: with the mm's mmap_lock dropped, then
+ * tries again. Here the arena sits at its min watermark, so the page a
+ * store needs comes from reclaim, which writes another process's pages
+ * to ram0; at each of those writes the accessed mm's lock is free, and
+ * nothing is taken from below min.
+ */
+static void remote_access_reclaims_without_the_lock(struct kunit *test)
+{
+	const unsigned long min = 16;
+	struct mm_struct *h = mm_with_pages(test, 32), *x;
+	struct page *head = NULL, *page;
+	struct zone *zone = NULL, *z;
+	unsigned long writes, reserve;
+	unsigned long (*saved)(pg_data_t *, gfp_t, unsigned int);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	x = mm_alloc_node(&arena.pgdat, &ks);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_ASSERT_EQ(test, do_mmap(x, A, 2 * PAGE_SIZE, RW, PRIV, 0),
+			(long)A);
+	KUNIT_ASSERT_TRUE(test, poke(x, A, val(0, 0)));	/* its tables */
+	for_each_populated_zone_in(z, &arena.pgdat)
+		if (!zone)
+			zone = z;
+	KUNIT_ASSERT_NOT_NULL(test, zone);
+	lru_add_drain_all();
+	zone_set_watermarks(zone, min);
+	while ((page = alloc_pages_node(&arena.pgdat, __GFP_NOWARN, 0))) {
+		page->private = (unsigned long)head;
+		head = page;
+	}
+	KUNIT_EXPECT_EQ(test, zone->free_pages, min);
+	reserve = zone->events[ZE_RESERVE];
+	writes = ram0.pages_written;
+	accessed_mm = x;
+	writes_under_its_lock = 0;
+	ram0.at_write = note_lock;
+	/* The kernel's direct reclaim (the host runs without it). */
+	saved = page_alloc_try_to_free_pages;
+	page_alloc_try_to_free_pages = try_to_free_pages;
+
+	KUNIT_EXPECT_TRUE(test, poke(x, A + PAGE_SIZE, val(1, 1)));
+	page_alloc_try_to_free_pages = saved;
+	ram0.at_write = NULL;
+	KUNIT_EXPECT_GT(test, ram0.pages_written, writes);	/* reclaimed */
+	KUNIT_EXPECT_EQ(test, writes_under_its_lock, 0UL);
+	KUNIT_EXPECT_EQ(test, zone->events[ZE_RESERVE], reserve);
+	KUNIT_EXPECT_EQ(test, peek(x, A + PAGE_SIZE), val(1, 1));
+
+	while (head) {
+		page = (struct page *)head->private;
+		__free_pages(head, 0);
+		head = page;
+	}
+	zone_set_watermarks(zone, 0);
+	for (unsigned int i = 0; i < 32; i++)
+		KUNIT_EXPECT_EQ(test, peek(h, A + i * PAGE_SIZE), val(i, 0));
+	mmput(x);
+	mmput(h);
+}
+
 /* ------------------------------------------ shared anonymous memory */
 
 #define SHARED	(MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED)
@@ -1257,6 +1333,7 @@ static struct kunit_case swap_cases[] = {
 	KUNIT_CASE(swapoff_brings_every_page_back),
 	KUNIT_CASE(swapoff_finds_a_slot_mapped_behind_it),
 	KUNIT_CASE(swapoff_gives_up_on_a_slot_nobody_maps),
+	KUNIT_CASE(remote_access_reclaims_without_the_lock),
 	KUNIT_CASE(shared_pages_go_out_once_and_come_back),
 	KUNIT_CASE(shared_page_write_error_and_unmap),
 	KUNIT_CASE(shared_page_read_error_fails_the_fault),
