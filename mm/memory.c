@@ -1485,8 +1485,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	 * its mmap_lock: held, as Linux's dup_mmap holds both. */
 	mmap_write_lock(new);
 	/* Only this thread changes new's table, with no spinlock held: its
-	 * tables may reclaim, rather than take the reserves (GFP_ATOMIC)
-	 * that a fork, which can wait, has no claim on. */
+	 * tables may reclaim before they take the reserves (GFP_ATOMIC). */
 	new->arch.pgt.may_sleep = true;
 	/* No store through a stale translation may reach a page the child
 	 * now shares (reclaim's batch: mm/rmap.h). */

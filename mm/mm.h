@@ -288,7 +288,7 @@ struct mm_struct *mm_alloc_node(pg_data_t *node, struct kmalloc_set *ks);
  * copy-on-write (both sides read-only until one writes) and whose shared
  * mappings stay shared; VM_DONTCOPY VMAs are left out. NULL on -ENOMEM
  * (nothing leaks). old->mmap_lock and the child's are taken; the
- * child's page tables may reclaim (GFP_KERNEL). */
+ * child's page tables may reclaim (pgtable->may_sleep). */
 struct mm_struct *dup_mm(struct mm_struct *old);
 void mmget(struct mm_struct *mm);
 /* A reference unless the mm is already on its way out (users 0). */

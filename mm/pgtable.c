@@ -69,14 +69,29 @@ static inline enum node_stat_item table_stat(const struct pgtable *pt)
 
 /* A zeroed (all entries empty) table page, counted in pt->nr_tables;
  * NULL if no memory. */
+static struct page *table_page(struct pgtable *pt, gfp_t gfp)
+{
+	gfp |= __GFP_ZERO | __GFP_NOWARN;
+	return pt->node ? alloc_pages_node(pt->node, gfp, 0)
+			: alloc_pages(gfp, 0);
+}
+
 void *pgtable_page_alloc(struct pgtable *pt)
 {
-	gfp_t gfp = (pt->may_sleep ? GFP_KERNEL :
-		     pt->user && current_fault_may_retry() ? GFP_NOWAIT :
-		     GFP_ATOMIC) | __GFP_ZERO | __GFP_NOWARN;
-	struct page *pg = pt->node ? alloc_pages_node(pt->node, gfp, 0)
-				   : alloc_pages(gfp, 0);
+	struct page *pg = NULL;
 
+	/*
+	 * An owner that may sleep reclaims first (one round: NORETRY), and
+	 * only then takes the reserves, as before. Not reclaim alone: fork
+	 * holds the parent's mmap_lock as a writer, which closes its rmap
+	 * gate, so reclaim cannot take the parent's own pages, and when the
+	 * parent is what fills memory (a memhog forking) it finds nothing.
+	 */
+	if (pt->may_sleep)
+		pg = table_page(pt, GFP_KERNEL | __GFP_NORETRY);
+	if (!pg)
+		pg = table_page(pt, pt->user && current_fault_may_retry() ?
+				GFP_NOWAIT : GFP_ATOMIC);
 	if (!pg)
 		return NULL;
 	mod_node_page_state(page_pgdat(pg), table_stat(pt), 1);

@@ -130,8 +130,9 @@ struct pgtable {
 	/*
 	 * Set by an owner that alone changes the table and holds no
 	 * spinlock, for as long as that lasts (dup_mm while it fills a
-	 * child's table): tables then come with GFP_KERNEL, reclaiming if
-	 * they must, as Linux's fork allocates them; not from the reserves.
+	 * child's table): a table then comes from a round of reclaim
+	 * (GFP_KERNEL | __GFP_NORETRY) when memory is short, and from the
+	 * reserves only if that found nothing.
 	 */
 	bool may_sleep;
 	unsigned long nr_tables;	/* table pages now, root included */
@@ -170,8 +171,8 @@ int pgtable_init(struct pgtable *pt, const struct pgtable_fmt *fmt,
 /*
  * The walker's own table allocator, for hooks that use it once the page
  * allocator runs: a zeroed page from pt->node (GFP_ATOMIC; GFP_NOWAIT for
- * a user table while its fault may retry: pt->user; GFP_KERNEL while
- * pt->may_sleep), counted in the
+ * a user table while its fault may retry: pt->user; while pt->may_sleep,
+ * first GFP_KERNEL | __GFP_NORETRY), counted in the
  * node's NR_PAGETABLE (NR_SECONDARY_PAGETABLE for a secondary format).
  * NULL when out of memory.
  */
