@@ -225,6 +225,9 @@ int swapon(const char *name, int prio, char *why, size_t whylen);
  * before, or an exiting process holds, may be found only by a later one.
  */
 int swapoff(const char *name);
+/* swapoff's pause between searches that freed nothing (ms; 20 such in a
+ * row and it gives up). A test that makes it give up shortens it. */
+extern unsigned int swapoff_idle_pause_ms;
 /* swap=DEV[,DEV...] at boot: swapon each (kernel/swap_console.c; after
  * the disks are found). */
 void swap_boot_init(void);

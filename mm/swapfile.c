@@ -355,10 +355,10 @@ static void drain_swap_cache(struct swap_info_struct *si)
 	}
 }
 
-/* Passes in a row that may free nothing before swapoff gives up, and the
- * pause (ms) after each: about two seconds in all. */
+/* Passes in a row that may free nothing before swapoff gives up, each
+ * after a pause of swapoff_idle_pause_ms: about two seconds in all. */
 #define UNUSE_IDLE_PASSES	20
-#define UNUSE_IDLE_PAUSE	100
+unsigned int swapoff_idle_pause_ms = 100;
 
 static DECLARE_WAIT_QUEUE_HEAD(unuse_backoff);
 
@@ -402,7 +402,7 @@ static int unuse_area(struct swap_info_struct *si)
 		}
 		if (idle)	/* let whoever holds them finish */
 			wait_event_timeout(unuse_backoff, false,
-					   UNUSE_IDLE_PAUSE);
+					   READ_ONCE(swapoff_idle_pause_ms));
 	}
 }
 

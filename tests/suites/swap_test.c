@@ -837,6 +837,7 @@ static void swapoff_gives_up_on_a_slot_nobody_maps(struct kunit *test)
 {
 	struct mm_struct *mm = mm_with_pages(test, 2);
 	char out[256], want[64];
+	unsigned int pause;
 	swp_entry_t e;
 
 	KUNIT_ASSERT_NOT_NULL(test, mm);
@@ -846,7 +847,10 @@ static void swapoff_gives_up_on_a_slot_nobody_maps(struct kunit *test)
 	KUNIT_ASSERT_NE(test, e.val, 0UL);
 	KUNIT_ASSERT_EQ(test, swap_duplicate(e), 0);	/* the stray one */
 	kunit_capture_start(test, out, sizeof(out));
+	pause = swapoff_idle_pause_ms;
+	swapoff_idle_pause_ms = 5;	/* not 2 s of waiting in each run */
 	KUNIT_EXPECT_EQ(test, swapoff("ram0"), -EBUSY);
+	swapoff_idle_pause_ms = pause;
 	kunit_capture_stop(test, DIAG_WARN);
 	ksnprintf(want, sizeof(want), "swapoff ram0: slot %lu still in use",
 		  swp_offset(e));
