@@ -388,9 +388,9 @@ static int unuse_area(struct swap_info_struct *si)
 		drain_swap_cache(si);
 		if (!swap_alloc_next_used(&si->slots, 1)) {
 			if (pass)
-				pr_info("swapoff %s: %u more passes for slots "
-					"that were being mapped or freed\n",
-					si->backend->name, pass);
+				pr_info("swapoff %s: searched %u times: slots "
+					"were being mapped or freed\n",
+					si->backend->name, pass + 1);
 			return 0;
 		}
 		now = READ_ONCE(si->slots.inuse);

@@ -793,7 +793,7 @@ static void finish_reclaim(void)
 static void swapoff_finds_a_slot_mapped_behind_it(struct kunit *test)
 {
 	struct mm_struct *x = mm_with_pages(test, 1), *y;
-	char why[128];
+	char why[128], out[256];
 	phys_addr_t pa;
 
 	KUNIT_ASSERT_NOT_NULL(test, x);
@@ -810,7 +810,10 @@ static void swapoff_finds_a_slot_mapped_behind_it(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slots_in_use(), 3UL);
 	ram0.before_read = finish_reclaim;
 
+	kunit_capture_start(test, out, sizeof(out));
 	KUNIT_EXPECT_EQ(test, swapoff("ram0"), 0);
+	kunit_capture_stop(test, DIAG_WARN);
+	KUNIT_EXPECT_STR_CONTAINS(test, out, "swapoff ram0: searched 2 times");
 	KUNIT_EXPECT_PTR_EQ(test, ram0.before_read, NULL);	/* it ran */
 	KUNIT_EXPECT_EQ(test, ram0_type(), MAX_SWAPFILES);
 	KUNIT_EXPECT_EQ(test, x->rss[MM_SWAPENTS], 0L);
