@@ -67,8 +67,7 @@ static inline enum node_stat_item table_stat(const struct pgtable *pt)
 	return pt->fmt->secondary ? NR_SECONDARY_PAGETABLE : NR_PAGETABLE;
 }
 
-/* A zeroed (all entries empty) table page, counted in pt->nr_tables;
- * NULL if no memory. */
+/* A zeroed page from pt's node (any node if none), or NULL. */
 static struct page *table_page(struct pgtable *pt, gfp_t gfp)
 {
 	gfp |= __GFP_ZERO | __GFP_NOWARN;
@@ -76,6 +75,9 @@ static struct page *table_page(struct pgtable *pt, gfp_t gfp)
 			: alloc_pages(gfp, 0);
 }
 
+/* A zeroed (all entries empty) table page, counted in the node's
+ * page-table statistic (table_alloc counts it in pt->nr_tables); NULL if
+ * no memory. */
 void *pgtable_page_alloc(struct pgtable *pt)
 {
 	struct page *pg = NULL;
