@@ -126,12 +126,27 @@ BENCH_FLAGS := $(COMMON_CFLAGS) -Itests/host/include -DHOST_BUILD -O2 -DNDEBUG
 BENCH_SRCS  := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
 	       kernel/printk.c kernel/cmdline.c tests/host/shim.c \
 	       tests/host/host_mmu.c tests/host/host_mmu_contract.c tests/host/sleep.c
-$(O)/host/bench-%: tests/bench/%.c $(BENCH_SRCS)
+# Objects of their own (one .d each, so a header change rebuilds what
+# uses it), shared by every bench.
+BOBJ        := $(O)/host/benchobj
+BENCH_OBJS  := $(patsubst %.c,$(BOBJ)/%.o,$(BENCH_SRCS))
+
+$(BOBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $@")
+	@$(if $(Q),echo "  BENCHCC $<")
+	$(Q)$(HCC) $(BENCH_FLAGS) -c $< -o $@
+
+$(O)/host/bench-%: $(BOBJ)/tests/bench/%.o $(BENCH_OBJS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HCC) $(BENCH_FLAGS) -o $@ $^ -lm -lpthread
 
 BENCHES := $(patsubst tests/bench/%.c,$(O)/host/bench-%,$(wildcard tests/bench/*.c))
+BENCH_MAIN_OBJS := $(patsubst tests/bench/%.c,$(BOBJ)/tests/bench/%.o,$(wildcard tests/bench/*.c))
+# Kept (make deletes what only pattern rules name once it is used).
+.SECONDARY: $(BENCH_OBJS) $(BENCH_MAIN_OBJS)
+
+-include $(BENCH_OBJS:.o=.d) $(BENCH_MAIN_OBJS:.o=.d)
 
 # ---------------------------------------------------------------- targets
 .PHONY: all kernel host-test test test-mm run debug gdb iso bench bench-build clean help image plot-dirty
