@@ -356,6 +356,22 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
  * asks this one to drain them, by a cross-CPU call (an interrupt, which
  * waits for interrupts to be on again: drain_all_pages()).
  */
+/* The list was empty: a batch from the buddy, as the watermark allows;
+ * its first page (still on the list), or NULL. Out of line: the fast
+ * path's hit keeps only the call. */
+static __attribute__((noinline, cold)) struct page *
+pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
+	   struct list_head *list, unsigned int order, int mt,
+	   unsigned int alloc_flags, enum zone_type highest)
+{
+	int n = rmqueue_bulk(zone, order, pcp_refill_batch(pcp, order), list,
+			     mt, alloc_flags,
+			     alloc_floor(zone, highest, alloc_flags));
+
+	pcp->count += n << order;
+	return list_first_entry_or_null(list, struct page, lru);
+}
+
 static inline __attribute__((always_inline)) struct page *
 rmqueue_pcplist(struct zone *zone, unsigned int order, int mt,
 		unsigned int alloc_flags, enum zone_type highest)
@@ -366,14 +382,9 @@ rmqueue_pcplist(struct zone *zone, unsigned int order, int mt,
 	struct page *page;
 
 	page = list_first_entry_or_null(list, struct page, lru);
-	if (unlikely(!page)) {
-		int n = rmqueue_bulk(zone, order, pcp_refill_batch(pcp, order),
-				     list, mt, alloc_flags,
-				     alloc_floor(zone, highest, alloc_flags));
-
-		pcp->count += n << order;
-		page = list_first_entry_or_null(list, struct page, lru);
-	}
+	if (unlikely(!page))
+		page = pcp_refill(zone, pcp, list, order, mt, alloc_flags,
+				  highest);
 	if (likely(page)) {
 		list_del(&page->lru);
 		__ClearPagePcp(page);
