@@ -741,7 +741,7 @@ static void user_tables_skip_the_reserves(struct kunit *test)
 {
 	const unsigned long min = 16;
 	unsigned long (*saved)(pg_data_t *, gfp_t, unsigned int);
-	struct page *head = NULL, *page;
+	struct page *head = NULL;
 	struct zone *zone = NULL, *z;
 	struct test_arena a;
 	unsigned long reserve;
@@ -754,10 +754,7 @@ static void user_tables_skip_the_reserves(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pgtable_init(&pt, &test_fmt, 3, 0, (1UL << 39) - 1, &a.pgdat), 0);
 	pt.user = true;
 	zone_set_watermarks(zone, min);
-	while ((page = alloc_pages_node(&a.pgdat, __GFP_NOWARN, 0))) {
-		page->private = (unsigned long)head;
-		head = page;
-	}
+	test_arena_take_all(&a, 0, &head);
 	KUNIT_EXPECT_EQ(test, zone->free_pages, min);
 	reserve = zone->events[ZE_RESERVE];
 	/* Two pages reclaim can free. */
@@ -799,11 +796,7 @@ static void user_tables_skip_the_reserves(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zone->events[ZE_RESERVE] - reserve, 6UL);
 
 	KUNIT_EXPECT_EQ(test, pgtable_free(&pt), 9UL);
-	while (head) {
-		page = (struct page *)head->private;
-		__free_pages(head, 0);
-		head = page;
-	}
+	test_arena_give_back(&head);
 	zone_set_watermarks(zone, 0);
 	test_arena_done(test, &a);
 }

@@ -889,7 +889,7 @@ static void remote_access_reclaims_without_the_lock(struct kunit *test)
 {
 	const unsigned long min = 16;
 	struct mm_struct *h = mm_with_pages(test, 32), *x;
-	struct page *head = NULL, *page;
+	struct page *head = NULL;
 	struct zone *zone = NULL, *z;
 	unsigned long writes, reserve;
 	unsigned long (*saved)(pg_data_t *, gfp_t, unsigned int);
@@ -906,10 +906,7 @@ static void remote_access_reclaims_without_the_lock(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, zone);
 	lru_add_drain_all();
 	zone_set_watermarks(zone, min);
-	while ((page = alloc_pages_node(&arena.pgdat, __GFP_NOWARN, 0))) {
-		page->private = (unsigned long)head;
-		head = page;
-	}
+	test_arena_take_all(&arena, 0, &head);
 	KUNIT_EXPECT_EQ(test, zone->free_pages, min);
 	reserve = zone->events[ZE_RESERVE];
 	writes = ram0.pages_written;
@@ -928,11 +925,7 @@ static void remote_access_reclaims_without_the_lock(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zone->events[ZE_RESERVE], reserve);
 	KUNIT_EXPECT_EQ(test, peek(x, A + PAGE_SIZE), val(1, 1));
 
-	while (head) {
-		page = (struct page *)head->private;
-		__free_pages(head, 0);
-		head = page;
-	}
+	test_arena_give_back(&head);
 	zone_set_watermarks(zone, 0);
 	for (unsigned int i = 0; i < 32; i++)
 		KUNIT_EXPECT_EQ(test, peek(h, A + i * PAGE_SIZE), val(i, 0));

@@ -53,6 +53,35 @@ static inline bool test_arena_make(struct kunit *test, struct test_arena *a,
 	return true;
 }
 
+/* Take order-0 pages from a's node with gfp (no reclaim: gfp without
+ * it) until one fails, chained through page->private onto *head; how
+ * many. The watermarks decide where it stops: a case that wants its
+ * zone at min sets them first. */
+static inline unsigned long test_arena_take_all(struct test_arena *a,
+						gfp_t gfp, struct page **head)
+{
+	struct page *page;
+	unsigned long n = 0;
+
+	while ((page = alloc_pages_node(&a->pgdat, gfp | __GFP_NOWARN, 0))) {
+		page->private = (unsigned long)*head;
+		*head = page;
+		n++;
+	}
+	return n;
+}
+
+/* Free the pages chained from *head (test_arena_take_all's). */
+static inline void test_arena_give_back(struct page **head)
+{
+	while (*head) {
+		struct page *next = (struct page *)(*head)->private;
+
+		__free_pages(*head, 0);
+		*head = next;
+	}
+}
+
 /* Check every page came back, then give the memory back. */
 static inline void test_arena_done(struct kunit *test, struct test_arena *a)
 {
