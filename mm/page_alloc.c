@@ -348,14 +348,6 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
 	return i;
 }
 
-/*
- * Allocate from this CPU's list for (order, mt), refilling it if empty.
- * A per-CPU list is only ever touched by its own CPU, so interrupts off
- * (which keeps this CPU's interrupt handlers out, and the thread on this
- * CPU) is all the locking it needs. Another CPU that wants the pages back
- * asks this one to drain them, by a cross-CPU call (an interrupt, which
- * waits for interrupts to be on again: drain_all_pages()).
- */
 /* The list was empty: a batch from the buddy, as the watermark allows;
  * its first page (still on the list), or NULL. Out of line: the fast
  * path's hit keeps only the call. */
@@ -372,6 +364,14 @@ pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
 	return list_first_entry_or_null(list, struct page, lru);
 }
 
+/*
+ * Allocate from this CPU's list for (order, mt), refilling it if empty.
+ * A per-CPU list is only ever touched by its own CPU, so interrupts off
+ * (which keeps this CPU's interrupt handlers out, and the thread on this
+ * CPU) is all the locking it needs. Another CPU that wants the pages back
+ * asks this one to drain them, by a cross-CPU call (an interrupt, which
+ * waits for interrupts to be on again: drain_all_pages()).
+ */
 static inline __attribute__((always_inline)) struct page *
 rmqueue_pcplist(struct zone *zone, unsigned int order, int mt,
 		unsigned int alloc_flags, enum zone_type highest)
