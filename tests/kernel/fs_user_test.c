@@ -172,10 +172,12 @@ static void big_file_written_and_synced(struct kunit *test)
  * file back from the disk and must print the host's hash. The read is of
  * a file 4x RAM: memory stays bounded (free memory sampled every 5 ms
  * never under the min watermark, nobody OOM-killed) and reclaim is what
- * made room. (An allocation the reserves are for may go below min - the
- * page tables exec's stack set-up takes, GFP_ATOMIC under page_table_lock
- * through access_remote_vm - and is counted in ZE_RESERVE when it does:
- * then free must stay above the atomic floor, 3/8 of min. No other
+ * made room. (An allocation the reserves are for may go below min - a
+ * user page table on a fault's last try, GFP_ATOMIC under
+ * page_table_lock; exec's stack set-up through access_remote_vm takes
+ * them only there too since session 27 - and is counted in ZE_RESERVE
+ * when it does: then free must stay above the atomic floor, 3/8 of min.
+ * No other
  * allocation can: the watermark is checked under zone->lock; before it
  * was, two CPUs passing the check together took the zones a page under
  * min, seen in one run in five here and in CI.) Reclaim is what made
