@@ -218,7 +218,8 @@ bool zone_watermark_ok(struct zone *zone, unsigned int order,
 
 /*
  * The first look, without the lock, made by every allocation (Linux's
- * check): the common case in two compares, the full check otherwise. It
+ * check): an order-0 one inline (zone_watermark_ok's first test, which is
+ * all of it at order 0), the full check otherwise. It
  * also guards the pages on the per-CPU lists, which NR_FREE_PAGES does
  * not count: below the watermark no allocation without the right may take
  * one, or the reserve pages an entitled allocation freed onto a list
@@ -231,11 +232,9 @@ static inline bool zone_watermark_fast(struct zone *zone, unsigned int order,
 				       enum zone_type highest_zoneidx,
 				       unsigned int alloc_flags)
 {
-	if (!order && !zone->nr_free_mt[MIGRATE_CMA] &&
-	    !zone->nr_free_mt[MIGRATE_ISOLATE] &&
-	    READ_ONCE(zone->free_pages) >
-	    mark + zone->lowmem_reserve[highest_zoneidx])
-		return true;
+	if (!order)
+		return usable_free(zone, alloc_flags) - 1 >=
+		       watermark_floor(zone, mark, highest_zoneidx, alloc_flags);
 	return zone_watermark_ok(zone, order, mark, highest_zoneidx,
 				 alloc_flags);
 }
@@ -365,16 +364,17 @@ pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
 }
 
 /*
- * Allocate from this CPU's list for (order, mt), refilling it if empty.
- * A per-CPU list is only ever touched by its own CPU, so interrupts off
- * (which keeps this CPU's interrupt handlers out, and the thread on this
- * CPU) is all the locking it needs. Another CPU that wants the pages back
- * asks this one to drain them, by a cross-CPU call (an interrupt, which
- * waits for interrupts to be on again: drain_all_pages()).
+ * Allocate from this CPU's list for (order, mt), refilling it if empty
+ * (without refill: NULL). A per-CPU list is only ever touched by its own
+ * CPU, so interrupts off (which keeps this CPU's interrupt handlers out,
+ * and the thread on this CPU) is all the locking it needs. Another CPU
+ * that wants the pages back asks this one to drain them, by a cross-CPU
+ * call (an interrupt, which waits for interrupts to be on again:
+ * drain_all_pages()).
  */
 static inline __attribute__((always_inline)) struct page *
 rmqueue_pcplist(struct zone *zone, unsigned int order, int mt,
-		unsigned int alloc_flags, enum zone_type highest)
+		unsigned int alloc_flags, enum zone_type highest, bool refill)
 {
 	unsigned long flags = arch_irq_save();
 	struct per_cpu_pages *pcp = this_cpu_ptr(zone->pcp);
@@ -382,7 +382,7 @@ rmqueue_pcplist(struct zone *zone, unsigned int order, int mt,
 	struct page *page;
 
 	page = list_first_entry_or_null(list, struct page, lru);
-	if (unlikely(!page))
+	if (unlikely(!page) && refill)
 		page = pcp_refill(zone, pcp, list, order, mt, alloc_flags,
 				  highest);
 	if (likely(page)) {
@@ -394,20 +394,29 @@ rmqueue_pcplist(struct zone *zone, unsigned int order, int mt,
 	return page;
 }
 
+/* Put a block on pcp's list for (order, mt); interrupts off. */
+static inline __attribute__((always_inline)) void
+pcp_list_add(struct per_cpu_pages *pcp, struct page *page,
+	     unsigned int order, int mt)
+{
+	page->order = (uint8_t)order;
+	__SetPagePcp(page);
+	list_add(&page->lru, &pcp->lists[pcp_index(order, mt)]);
+	pcp->count += 1 << order;
+}
+
 /*
  * Put a block on this CPU's list; spill a batch to the zone if the list
  * is full. Locking as for rmqueue_pcplist().
  */
+
 static void free_unref_page(struct zone *zone, struct page *page,
 			    unsigned int order, int mt)
 {
 	unsigned long flags = arch_irq_save();
 	struct per_cpu_pages *pcp = this_cpu_ptr(zone->pcp);
 
-	page->order = (uint8_t)order;
-	__SetPagePcp(page);
-	list_add(&page->lru, &pcp->lists[pcp_index(order, mt)]);
-	pcp->count += 1 << order;
+	pcp_list_add(pcp, page, order, mt);
 	int high = READ_ONCE(pcp->high);	/* zone_set_pcp() may write it */
 
 	if (unlikely(pcp->count >= high))
@@ -448,6 +457,19 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp)
  * alloc_contig_range (mm/page_isolation.c) preps each page it takes.
  */
 static inline __attribute__((always_inline)) void
+init_new_page(struct page *page, unsigned int order, int mt)
+{
+	set_page_count(page, 1);
+	page->order = (uint8_t)order;
+	page->flags = (unsigned long)mt << PG_mt_shift;
+	page->mapping = NULL;
+	page->index = 0;
+	page->private = 0;
+	page->_mapcount = -1;
+}
+
+/* The same, with the debug checks (page_alloc.debug) and __GFP_ZERO. */
+static inline __attribute__((always_inline)) void
 __prep_new_page(struct page *page, unsigned int order, gfp_t gfp, int mt)
 {
 	if (unlikely(page_alloc_debug) && page_debug_on(page)) {
@@ -457,13 +479,7 @@ __prep_new_page(struct page *page, unsigned int order, gfp_t gfp, int mt)
 			check_new_page_owner_state(page, order);
 		check_poison_pages(page, order);
 	}
-	set_page_count(page, 1);
-	page->order = (uint8_t)order;
-	page->flags = (unsigned long)mt << PG_mt_shift;
-	page->mapping = NULL;
-	page->index = 0;
-	page->private = 0;
-	page->_mapcount = -1;
+	init_new_page(page, order, mt);
 	if (gfp & __GFP_ZERO)
 		memset(page_address(page), 0, PAGE_SIZE << order);
 }
@@ -509,7 +525,8 @@ rmqueue(struct zone *zone, unsigned int order, int mt,
 							  ALLOC_WMARK_MASK],
 					 highest, alloc_flags))
 			return NULL;
-		page = rmqueue_pcplist(zone, order, mt, alloc_flags, highest);
+		page = rmqueue_pcplist(zone, order, mt, alloc_flags, highest,
+				       true);
 		if (likely(page))
 			return page;
 	}
@@ -639,7 +656,48 @@ static struct page *__alloc_pages_slowpath(pg_data_t *pgdat, gfp_t gfp,
 	return NULL;
 }
 
-struct page *alloc_pages_node(pg_data_t *pgdat, gfp_t gfp, unsigned int order)
+/*
+ * The fast path: an order-0 page straight off this CPU's list in the
+ * first zone the allocation may use, when that zone is above its low
+ * watermark and the list holds one - get_page_from_freelist's first try,
+ * without the rest: no refill, no other zone, no debug checks, no
+ * zeroing. NULL sends the allocation down the general path
+ * (alloc_pages_general), which starts again from the top. Apart and
+ * with no call in it, so the common case saves and restores no
+ * registers the general path's state would need.
+ */
+static inline __attribute__((always_inline)) struct page *
+pcp_alloc_fast(pg_data_t *pgdat, gfp_t gfp, unsigned int order)
+{
+	enum zone_type highest = gfp_zone(gfp);
+	struct zone *zone = &pgdat->node_zones[highest];
+	unsigned int alloc_flags = ALLOC_WMARK_LOW |
+				   ((gfp & __GFP_MOVABLE) ? ALLOC_CMA : 0);
+	int mt;
+	struct page *page;
+
+	if (order || (gfp & __GFP_ZERO) || unlikely(page_alloc_debug))
+		return NULL;
+	while (!populated_zone(zone)) {
+		if (zone == pgdat->node_zones)
+			return NULL;
+		zone--;
+	}
+	if (!zone->pcp_high ||
+	    !zone_watermark_fast(zone, 0, low_wmark_pages(zone), highest,
+				 alloc_flags))
+		return NULL;
+	mt = pgdat->mobility_grouping_disabled ? MIGRATE_UNMOVABLE :
+	     gfp_migratetype(gfp);
+	page = rmqueue_pcplist(zone, 0, mt, alloc_flags, highest, false);
+	if (likely(page))
+		init_new_page(page, 0, mt);
+	return page;
+}
+
+/* Everything the fast path leaves: any order, zone, gfp; the slow path. */
+static __attribute__((noinline)) struct page *
+alloc_pages_general(pg_data_t *pgdat, gfp_t gfp, unsigned int order)
 {
 	int mt = pgdat->mobility_grouping_disabled ? MIGRATE_UNMOVABLE :
 		 gfp_migratetype(gfp);
@@ -658,6 +716,15 @@ struct page *alloc_pages_node(pg_data_t *pgdat, gfp_t gfp, unsigned int order)
 	if (likely(page))
 		return page;
 	return __alloc_pages_slowpath(pgdat, gfp, order, mt);
+}
+
+struct page *alloc_pages_node(pg_data_t *pgdat, gfp_t gfp, unsigned int order)
+{
+	struct page *page = pcp_alloc_fast(pgdat, gfp, order);
+
+	if (likely(page))
+		return page;
+	return alloc_pages_general(pgdat, gfp, order);
 }
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
@@ -763,7 +830,44 @@ static bool free_pages_check(struct page *page, int count, unsigned int order)
 	return true;
 }
 
-void __free_pages(struct page *page, unsigned int order)
+/*
+ * The fast path: the sole holder gives back an order-0 page that is what
+ * it should be (allocated as order 0, not reserved), onto this CPU's list
+ * in its zone while the list has room - free_the_page's common case
+ * without its checks under debugging, isolation or a spill. false: the
+ * general path (free_pages_general) does it all, from the start.
+ */
+static inline __attribute__((always_inline)) bool
+free_pcp_fast(struct page *page, unsigned int order)
+{
+	unsigned long pflags = READ_ONCE(page->flags), flags;
+	struct per_cpu_pages *pcp;
+	struct zone *zone;
+	int mt;
+
+	if (order || page_count(page) != 1 || page->order ||
+	    (pflags & (1UL << PG_reserved)) || unlikely(page_alloc_debug))
+		return false;
+	zone = page_zone(page);
+	mt = (int)((pflags & PG_mt_mask) >> PG_mt_shift);
+	if (!zone->pcp_high || READ_ONCE(zone->nr_isolate_pageblock) ||
+	    mt == MIGRATE_ISOLATE)
+		return false;
+	flags = arch_irq_save();
+	pcp = this_cpu_ptr(zone->pcp);
+	if (unlikely(pcp->count + 1 >= READ_ONCE(pcp->high))) {
+		arch_irq_restore(flags);
+		return false;		/* a spill: the general path's */
+	}
+	set_page_count(page, 0);
+	/* CMA pages share the movable list (as free_the_page files them). */
+	pcp_list_add(pcp, page, 0, mt < MIGRATE_PCPTYPES ? mt : MIGRATE_MOVABLE);
+	arch_irq_restore(flags);
+	return true;
+}
+
+static __attribute__((noinline)) void
+free_pages_general(struct page *page, unsigned int order)
 {
 	int count = page_count(page);	/* read once: it is an atomic load */
 
@@ -775,6 +879,13 @@ void __free_pages(struct page *page, unsigned int order)
 	else if (!put_page_testzero(page))
 		return;
 	free_the_page(page, order);
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	if (likely(free_pcp_fast(page, order)))
+		return;
+	free_pages_general(page, order);
 }
 
 void free_pages(unsigned long addr, unsigned int order)

@@ -326,12 +326,13 @@ static bool model_free(struct kunit *test, struct prng *rng)
 	return ok;
 }
 
-static void run_model(struct kunit *test, bool grouping, unsigned long steps)
+static void run_model(struct kunit *test, bool grouping, unsigned long steps,
+		      bool checks)
 {
 	struct prng rng;
 	bool debug = page_alloc_debug;
 
-	page_alloc_set_debug(true);
+	page_alloc_set_debug(checks);
 	prng_seed(&rng, test->seed);
 	KUNIT_ASSERT_TRUE(test, model_make(test, grouping));
 	for (unsigned long step = 0; step < steps; step++) {
@@ -371,12 +372,20 @@ static void run_model(struct kunit *test, bool grouping, unsigned long steps)
 
 static void random_ops_match_model(struct kunit *test)
 {
-	run_model(test, true, 100000);
+	run_model(test, true, 100000, true);
+}
+
+/* The same with the debug checks off, as a production kernel runs: the
+ * fast paths (pcp_alloc_fast, free_pcp_fast) take the order-0 pages,
+ * which they leave to the general path under debugging. */
+static void random_ops_match_model_production(struct kunit *test)
+{
+	run_model(test, true, 100000, false);
 }
 
 static void random_ops_match_model_no_grouping(struct kunit *test)
 {
-	run_model(test, false, 30000);
+	run_model(test, false, 30000, true);
 }
 
 /* ---------------------------------------------------------------- panics */
@@ -434,6 +443,7 @@ static void arenas_are_independent(struct kunit *test)
 static struct kunit_case page_alloc_model_cases[] = {
 	KUNIT_CASE(random_ops_match_model),
 	KUNIT_CASE(random_ops_match_model_no_grouping),
+	KUNIT_CASE(random_ops_match_model_production),
 	KUNIT_CASE(bad_frees_panic_when_asked),
 	KUNIT_CASE(arenas_are_independent),
 	{}
