@@ -219,6 +219,102 @@ static double bench_split_merge(long iters, unsigned int *levels)
 	return t;
 }
 
+/*
+ * A floor for the buddy work: the textbook algorithm over its own memmap
+ * of 64-byte entries (struct page's size), one free list per order and
+ * nothing else: no migratetypes, pageblocks, holes, zones or counters
+ * but one per order. An order-0 block is split off an order-10 one and
+ * merged back, as split+merge does, so what separates the two lines is
+ * what this allocator keeps beside the textbook's lists.
+ */
+struct tb_page {
+	struct list_head lru;
+	unsigned long order;		/* while free */
+	bool free;
+	char pad[64 - sizeof(struct list_head) - sizeof(unsigned long) - sizeof(bool)];
+};
+_Static_assert(sizeof(struct tb_page) == 64, "struct page's size");
+
+#define TB_PAGES	(1UL << MAX_PAGE_ORDER)
+
+static struct tb_page tb_map[TB_PAGES];
+static struct list_head tb_list[NR_PAGE_ORDERS];
+static unsigned long tb_nr[NR_PAGE_ORDERS];
+
+static __attribute__((noinline)) struct tb_page *tb_alloc0(void)
+{
+	unsigned int o = 0;
+	struct tb_page *p;
+
+	while (o < NR_PAGE_ORDERS && list_empty(&tb_list[o]))
+		o++;
+	if (o == NR_PAGE_ORDERS)
+		return NULL;
+	p = list_first_entry(&tb_list[o], struct tb_page, lru);
+	list_del(&p->lru);
+	tb_nr[o]--;
+	p->free = false;
+	while (o--) {			/* split: the upper half goes free */
+		struct tb_page *b = p + (1UL << o);
+
+		b->free = true;
+		b->order = o;
+		list_add(&b->lru, &tb_list[o]);
+		tb_nr[o]++;
+	}
+	return p;
+}
+
+static __attribute__((noinline)) void tb_free0(struct tb_page *p)
+{
+	unsigned long pfn = (unsigned long)(p - tb_map);
+	unsigned int o = 0;
+
+	for (; o < MAX_PAGE_ORDER; o++) {
+		unsigned long bpfn = pfn ^ (1UL << o);
+		struct tb_page *b = &tb_map[bpfn];
+
+		if (!b->free || b->order != o)
+			break;
+		list_del(&b->lru);
+		tb_nr[o]--;
+		b->free = false;
+		pfn &= bpfn;
+	}
+	p = &tb_map[pfn];
+	p->free = true;
+	p->order = o;
+	list_add(&p->lru, &tb_list[o]);
+	tb_nr[o]++;
+}
+
+static double bench_textbook(long iters)
+{
+	double best = 0;
+
+	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++)
+		INIT_LIST_HEAD(&tb_list[o]);
+	tb_map[0].free = true;
+	tb_map[0].order = MAX_PAGE_ORDER;
+	list_add(&tb_map[0].lru, &tb_list[MAX_PAGE_ORDER]);
+	for (int run = 0; run < RUNS; run++) {
+		double t0 = now_ns(), t;
+
+		for (long i = 0; i < iters / RUNS; i++) {
+			struct tb_page *p = tb_alloc0();
+
+			if (!p)
+				abort();
+			__asm__ __volatile__("" : : "r"(p) : "memory");
+			tb_free0(p);
+		}
+		t = (now_ns() - t0) / (iters / RUNS);
+		if (run == 0 || t < best)
+			best = t;
+	}
+	return best;
+}
+
 /* The cost of the locked instruction every spin_lock() executes. */
 static double bench_lock(long iters)
 {
@@ -375,12 +471,16 @@ int main(void)
 	printf("  same, irq off around each %4.1f           (pop and push as the per-CPU lists lock them: their floor)\n",
 	       bench_irqoff_stack(N, mem + ARENA_SIZE / 2));
 	double lock = bench_lock(N), split = bench_split_merge(N / 4, &levels);
+	double tb = bench_textbook(N / 4);
 
 	printf("  spin_lock+unlock       %6.1f           (zone->lock: twice per zone-path pair, once per pcp batch)\n",
 	       lock);
 	printf("  split+merge %2u levels  %6.1f           (the buddy work alone, one lock held throughout: leaves %.1f ns of\n"
 	       "                                          the zone path's 40 for the API and two lock round trips of %.1f)\n",
 	       levels, split, 40 - split, lock);
+	printf("  textbook split+merge   %6.1f           (%u levels, one list per order, nothing else: with two lock round\n"
+	       "                                          trips, %.1f ns: the zone pair's floor on this machine)\n",
+	       tb, MAX_PAGE_ORDER, tb + 2 * lock);
 	set_pcp(true);
 	page_arena_destroy(&node);
 
