@@ -449,8 +449,19 @@ static void shared_file_while_pages_move(struct kunit *test)
  * the mark away after the dirtier had set it again (found by
  * shared_file_on_every_cpu as a lost store) broke this within 3-102
  * rounds in three runs on x86_64 -smp 2.
+ *
+ * Each round waits for the other CPU's calls, so a round needs both
+ * vCPUs running at once on the host: 20,000 rounds took 40 ms alone,
+ * 1-9 s with four machines booted beside it on two host cores, and over
+ * a minute in one such run (a whole test run's time limit is 150 s; CI
+ * timed out in this suite once). So the rounds stop at 20,000 or, once
+ * at least 1,000 are done (ten times the most the bug needed alone),
+ * after 5 s. Under that load the bug, put back, took 6, 273 and 9,119
+ * rounds, the last in 1.5 s.
  */
-#define DIRTY_ROUNDS	20000
+#define DIRTY_ROUNDS		20000
+#define DIRTY_ROUNDS_MIN	1000
+#define DIRTY_BUDGET_NS		(5ULL * 1000 * 1000 * 1000)
 
 static struct page *race_page;
 static unsigned long dirtier_calls;	/* set_page_dirty calls returned */
@@ -466,15 +477,17 @@ static int dirtier_fn(void *arg)
 	return 0;
 }
 
-static unsigned long cleaned, unmarked;
+static unsigned long cleaned, unmarked, rounds;
 
 /* On the other CPU: clean, wait for the dirtier's call in flight, look. */
 static int cleaner_fn(void *arg)
 {
+	uint64_t deadline = clock_ns() + DIRTY_BUDGET_NS;
 	unsigned long flags;
 
 	(void)arg;
-	for (unsigned long i = 0; i < DIRTY_ROUNDS && !unmarked; i++) {
+	for (rounds = 0; rounds < DIRTY_ROUNDS && !unmarked &&
+	     (rounds < DIRTY_ROUNDS_MIN || clock_ns() < deadline); rounds++) {
 		unsigned long seen;
 		bool marked;
 
@@ -508,7 +521,7 @@ static void set_dirty_beside_clear_keeps_the_mark(struct kunit *test)
 	 * store's set_page_dirty against the clean. */
 	race_page = find_or_create_page(&fstore.mapping, 0, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, race_page);
-	cleaned = unmarked = dirtier_calls = 0;
+	cleaned = unmarked = dirtier_calls = rounds = 0;
 	dirtier_stop = false;
 	dirtier = kthread_create(dirtier_fn, NULL, "dirtier");
 	cleaner = kthread_create(cleaner_fn, NULL, "cleaner");
@@ -520,7 +533,8 @@ static void set_dirty_beside_clear_keeps_the_mark(struct kunit *test)
 	wake_up_process(cleaner);
 	KUNIT_EXPECT_EQ(test, kthread_stop(cleaner), 0);	/* it sets stop */
 	KUNIT_EXPECT_EQ(test, kthread_stop(dirtier), 0);
-	kunit_info(test, "%lu cleans, %lu dirtier calls", cleaned, dirtier_calls);
+	kunit_info(test, "%lu rounds, %lu cleans, %lu dirtier calls", rounds,
+		   cleaned, dirtier_calls);
 	KUNIT_EXPECT_EQ(test, unmarked, 0UL);
 	KUNIT_EXPECT_GT(test, cleaned, 0UL);	/* they did race */
 	clear_page_dirty_for_io(race_page);
