@@ -16,6 +16,13 @@
  * The table changes only when a node is built or an arena destroyed.
  * Readers do not lock: a sequence count makes a lookup that raced with a
  * change retry.
+ *
+ * Most lookups land in the range the one before found (kfree() finds its
+ * cache this way, object after object): that range is kept as a hint,
+ * which pfn_to_page() (mm/page_alloc.h, inline) looks at first. A hint
+ * is good only while the table is as it was when a lookup wrote it (it
+ * carries the sequence count) and no nested range can shadow it; else
+ * the whole search below runs (pfn_to_page_slow).
  */
 #include "mm/internal.h"
 #include "kernel/spinlock.h"
@@ -25,58 +32,70 @@ struct memmap_range memmap_ranges[MAX_MEMMAP_RANGES];
 static uint8_t sorted_ids[MAX_MEMMAP_RANGES];	/* ids by start_pfn */
 static unsigned int nr_sorted;
 static uint8_t nested_ids[MAX_MEMMAP_RANGES];	/* inside a sorted one */
-static unsigned int nr_nested;
-static unsigned int table_seq;			/* odd while changing */
+unsigned int memmap_nr_nested;
+unsigned int memmap_seq;			/* odd while changing */
+uint64_t memmap_hint;
 static DEFINE_SPINLOCK(memmap_lock);
 
-static struct page *lookup(unsigned long pfn)
+/* The whole search; the range found becomes the hint, stamped with seq
+ * (the count the caller read before it looked). */
+static struct page *lookup(unsigned long pfn, unsigned int seq)
 {
 	unsigned int lo = 0, hi = READ_ONCE(nr_sorted);
+	const struct memmap_range *r;
+	unsigned int id;
 
-	for (unsigned int i = 0; i < READ_ONCE(nr_nested); i++) {
-		const struct memmap_range *r = &memmap_ranges[nested_ids[i]];
-
-		if (pfn >= r->start_pfn && pfn < r->end_pfn)
-			return r->memmap + (pfn - r->start_pfn);
+	for (unsigned int i = 0; i < READ_ONCE(memmap_nr_nested); i++) {
+		id = nested_ids[i];
+		r = &memmap_ranges[id];
+		if (pfn >= r->start_pfn && pfn < r->end_pfn) {
+			id |= MEMMAP_HINT_NESTED;
+			goto found;
+		}
 	}
 
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
-		const struct memmap_range *r = &memmap_ranges[sorted_ids[mid]];
 
+		id = sorted_ids[mid];
+		r = &memmap_ranges[id];
 		if (pfn < r->start_pfn)
 			hi = mid;
 		else if (pfn >= r->end_pfn)
 			lo = mid + 1;
 		else
-			return r->memmap + (pfn - r->start_pfn);
+			goto found;
 	}
 	return NULL;
+found:
+	__atomic_store_n(&memmap_hint, (uint64_t)seq << 32 | id,
+			 __ATOMIC_RELAXED);
+	return r->memmap + (pfn - r->start_pfn);
 }
 
-struct page *pfn_to_page(unsigned long pfn)
+struct page *pfn_to_page_slow(unsigned long pfn)
 {
 	unsigned int seq;
 	struct page *page;
 
 	do {
-		while ((seq = __atomic_load_n(&table_seq, __ATOMIC_ACQUIRE)) & 1)
+		while ((seq = __atomic_load_n(&memmap_seq, __ATOMIC_ACQUIRE)) & 1)
 			arch_cpu_relax();
-		page = lookup(pfn);
+		page = lookup(pfn, seq);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while (seq != __atomic_load_n(&table_seq, __ATOMIC_RELAXED));
+	} while (seq != __atomic_load_n(&memmap_seq, __ATOMIC_RELAXED));
 	return page;
 }
 
 static void write_begin(void)
 {
-	__atomic_store_n(&table_seq, table_seq + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&memmap_seq, memmap_seq + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
 static void write_end(void)
 {
-	__atomic_store_n(&table_seq, table_seq + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&memmap_seq, memmap_seq + 1, __ATOMIC_RELEASE);
 }
 
 static bool overlaps(const struct memmap_range *a, unsigned int id)
@@ -109,7 +128,7 @@ int memmap_range_add(const struct memmap_range *r)
 		       MAX_MEMMAP_RANGES, r->start_pfn, r->end_pfn);
 		return -1;
 	}
-	for (unsigned int i = 0; i < nr_nested; i++)
+	for (unsigned int i = 0; i < memmap_nr_nested; i++)
 		if (overlaps(r, nested_ids[i]))
 			goto overlap;
 	for (unsigned int i = 0; i < nr_sorted; i++) {
@@ -124,7 +143,7 @@ int memmap_range_add(const struct memmap_range *r)
 	write_begin();
 	memmap_ranges[id] = *r;
 	if (nest) {
-		nested_ids[nr_nested++] = (uint8_t)id;
+		nested_ids[memmap_nr_nested++] = (uint8_t)id;
 	} else {
 		for (unsigned int i = nr_sorted; i > pos; i--)
 			sorted_ids[i] = sorted_ids[i - 1];
@@ -163,7 +182,7 @@ void memmap_range_remove(unsigned int id)
 	spin_lock_irqsave(&memmap_lock, flags);
 	write_begin();
 	if (remove_id(sorted_ids, &nr_sorted, id) ||
-	    remove_id(nested_ids, &nr_nested, id))
+	    remove_id(nested_ids, &memmap_nr_nested, id))
 		memmap_ranges[id] = (struct memmap_range){ 0 };
 	write_end();
 	spin_unlock_irqrestore(&memmap_lock, flags);
@@ -174,7 +193,7 @@ void memmap_for_each_range(void (*fn)(struct memmap_range *r, void *arg),
 {
 	for (unsigned int i = 0; i < READ_ONCE(nr_sorted); i++)
 		fn(&memmap_ranges[sorted_ids[i]], arg);
-	for (unsigned int i = 0; i < READ_ONCE(nr_nested); i++)
+	for (unsigned int i = 0; i < READ_ONCE(memmap_nr_nested); i++)
 		fn(&memmap_ranges[nested_ids[i]], arg);
 }
 

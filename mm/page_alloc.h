@@ -64,8 +64,37 @@ static inline unsigned long page_to_pfn(const struct page *page)
 	return r->start_pfn + (unsigned long)(page - r->memmap);
 }
 
-/* The struct page of pfn, or NULL if pfn has none (a hole). O(log ranges). */
-struct page *pfn_to_page(unsigned long pfn);
+/*
+ * The struct page of pfn, or NULL if pfn has none (a hole). Inline: the
+ * range the last lookup found first (mm/memmap.c's hint, good while the
+ * table's sequence count is the one it was found under and no nested
+ * range can shadow it), else the whole search, O(log ranges), which
+ * writes the hint.
+ */
+extern unsigned int memmap_seq, memmap_nr_nested;
+extern uint64_t memmap_hint;
+#define MEMMAP_HINT_NESTED	0x100u	/* hint: a nested range's id */
+struct page *pfn_to_page_slow(unsigned long pfn);
+
+static inline struct page *pfn_to_page(unsigned long pfn)
+{
+	unsigned int seq = __atomic_load_n(&memmap_seq, __ATOMIC_ACQUIRE);
+	uint64_t h = __atomic_load_n(&memmap_hint, __ATOMIC_RELAXED);
+	const struct memmap_range *r = &memmap_ranges[(uint8_t)h];
+	struct page *page;
+
+	if ((unsigned int)(h >> 32) != seq ||
+	    pfn - r->start_pfn >= r->end_pfn - r->start_pfn ||
+	    (!(h & MEMMAP_HINT_NESTED) &&
+	     __atomic_load_n(&memmap_nr_nested, __ATOMIC_RELAXED)))
+		return pfn_to_page_slow(pfn);
+	page = r->memmap + (pfn - r->start_pfn);
+	/* The table did not change while we read it (a seqcount read). */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&memmap_seq, __ATOMIC_RELAXED) != seq)
+		return pfn_to_page_slow(pfn);
+	return page;
+}
 
 static inline bool pfn_valid(unsigned long pfn)
 {
