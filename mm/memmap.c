@@ -68,8 +68,14 @@ static struct page *lookup(unsigned long pfn, unsigned int seq)
 	}
 	return NULL;
 found:
-	__atomic_store_n(&memmap_hint, (uint64_t)seq << 32 | id,
-			 __ATOMIC_RELAXED);
+	/* Written only when it changes: while a nested range exists, every
+	 * lookup of an outer range comes here, and a store on every CPU
+	 * would bounce the hint's cache line (beside memmap_seq, which
+	 * every lookup reads) for nothing. */
+	if (__atomic_load_n(&memmap_hint, __ATOMIC_RELAXED) !=
+	    ((uint64_t)seq << 32 | id))
+		__atomic_store_n(&memmap_hint, (uint64_t)seq << 32 | id,
+				 __ATOMIC_RELAXED);
 	return r->memmap + (pfn - r->start_pfn);
 }
 
