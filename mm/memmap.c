@@ -17,12 +17,13 @@
  * Readers do not lock: a sequence count makes a lookup that raced with a
  * change retry.
  *
- * Most lookups land in the range the one before found (kfree() finds its
- * cache this way, object after object): that range is kept as a hint,
- * which pfn_to_page() (mm/page_alloc.h, inline) looks at first. A hint
- * is good only while the table is as it was when a lookup wrote it (it
- * carries the sequence count) and no nested range can shadow it; else
- * the whole search below runs (pfn_to_page_slow).
+ * Most lookups land in one range, the largest (kfree() finds its cache
+ * this way, object after object). Each change to the table copies that
+ * range - the largest with no nested range inside it, which could shadow
+ * part of it - into memmap_main, beside the sequence count, where
+ * pfn_to_page() (mm/page_alloc.h, inline) looks first; any other pfn
+ * takes the whole search below (pfn_to_page_slow). A lookup writes
+ * nothing, so the line stays shared in every CPU's cache.
  */
 #include "mm/internal.h"
 #include "kernel/spinlock.h"
@@ -32,33 +33,27 @@ struct memmap_range memmap_ranges[MAX_MEMMAP_RANGES];
 static uint8_t sorted_ids[MAX_MEMMAP_RANGES];	/* ids by start_pfn */
 static unsigned int nr_sorted;
 static uint8_t nested_ids[MAX_MEMMAP_RANGES];	/* inside a sorted one */
-unsigned int memmap_nr_nested;
-unsigned int memmap_seq;			/* odd while changing */
-uint64_t memmap_hint;
+static unsigned int nr_nested;
+/* Its own cache line: nothing written often sits beside it. */
+struct memmap_main memmap_main __attribute__((aligned(64)));
 static DEFINE_SPINLOCK(memmap_lock);
 
-/* The whole search; the range found becomes the hint, stamped with seq
- * (the count the caller read before it looked). */
-static struct page *lookup(unsigned long pfn, unsigned int seq)
+/* The whole search: nested ranges first, then the sorted ones. */
+static struct page *lookup(unsigned long pfn)
 {
 	unsigned int lo = 0, hi = READ_ONCE(nr_sorted);
 	const struct memmap_range *r;
-	unsigned int id;
 
-	for (unsigned int i = 0; i < READ_ONCE(memmap_nr_nested); i++) {
-		id = nested_ids[i];
-		r = &memmap_ranges[id];
-		if (pfn >= r->start_pfn && pfn < r->end_pfn) {
-			id |= MEMMAP_HINT_NESTED;
+	for (unsigned int i = 0; i < READ_ONCE(nr_nested); i++) {
+		r = &memmap_ranges[nested_ids[i]];
+		if (pfn >= r->start_pfn && pfn < r->end_pfn)
 			goto found;
-		}
 	}
 
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
 
-		id = sorted_ids[mid];
-		r = &memmap_ranges[id];
+		r = &memmap_ranges[sorted_ids[mid]];
 		if (pfn < r->start_pfn)
 			hi = mid;
 		else if (pfn >= r->end_pfn)
@@ -68,14 +63,6 @@ static struct page *lookup(unsigned long pfn, unsigned int seq)
 	}
 	return NULL;
 found:
-	/* Written only when it changes: while a nested range exists, every
-	 * lookup of an outer range comes here, and a store on every CPU
-	 * would bounce the hint's cache line (beside memmap_seq, which
-	 * every lookup reads) for nothing. */
-	if (__atomic_load_n(&memmap_hint, __ATOMIC_RELAXED) !=
-	    ((uint64_t)seq << 32 | id))
-		__atomic_store_n(&memmap_hint, (uint64_t)seq << 32 | id,
-				 __ATOMIC_RELAXED);
 	return r->memmap + (pfn - r->start_pfn);
 }
 
@@ -85,23 +72,20 @@ struct page *pfn_to_page_slow(unsigned long pfn)
 	struct page *page;
 
 	do {
-		while ((seq = __atomic_load_n(&memmap_seq, __ATOMIC_ACQUIRE)) & 1)
+		while ((seq = __atomic_load_n(&memmap_main.seq,
+					      __ATOMIC_ACQUIRE)) & 1)
 			arch_cpu_relax();
-		page = lookup(pfn, seq);
+		page = lookup(pfn);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while (seq != __atomic_load_n(&memmap_seq, __ATOMIC_RELAXED));
+	} while (seq != __atomic_load_n(&memmap_main.seq, __ATOMIC_RELAXED));
 	return page;
 }
 
 static void write_begin(void)
 {
-	__atomic_store_n(&memmap_seq, memmap_seq + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&memmap_main.seq, memmap_main.seq + 1,
+			 __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-}
-
-static void write_end(void)
-{
-	__atomic_store_n(&memmap_seq, memmap_seq + 1, __ATOMIC_RELEASE);
 }
 
 static bool overlaps(const struct memmap_range *a, unsigned int id)
@@ -116,6 +100,40 @@ static bool inside(const struct memmap_range *a, unsigned int id)
 	const struct memmap_range *b = &memmap_ranges[id];
 
 	return a->start_pfn >= b->start_pfn && a->end_pfn <= b->end_pfn;
+}
+
+/* The largest sorted range that no nested range lies inside. */
+static const struct memmap_range *pick_main(void)
+{
+	const struct memmap_range *best = NULL, *r;
+
+	for (unsigned int i = 0; i < nr_sorted; i++) {
+		bool shadowed = false;
+
+		r = &memmap_ranges[sorted_ids[i]];
+		for (unsigned int j = 0; j < nr_nested; j++)
+			shadowed |= inside(&memmap_ranges[nested_ids[j]],
+					   sorted_ids[i]);
+		if (!shadowed && (!best || r->end_pfn - r->start_pfn >
+					   best->end_pfn - best->start_pfn))
+			best = r;
+	}
+	return best;
+}
+
+/* Copy the main range for pfn_to_page(), then let readers in. */
+static void write_end(void)
+{
+	const struct memmap_range *r = pick_main();
+
+	__atomic_store_n(&memmap_main.start_pfn, r ? r->start_pfn : 0,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&memmap_main.nr_pages,
+			 r ? r->end_pfn - r->start_pfn : 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&memmap_main.memmap, r ? r->memmap : NULL,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&memmap_main.seq, memmap_main.seq + 1,
+			 __ATOMIC_RELEASE);
 }
 
 int memmap_range_add(const struct memmap_range *r)
@@ -134,7 +152,7 @@ int memmap_range_add(const struct memmap_range *r)
 		       MAX_MEMMAP_RANGES, r->start_pfn, r->end_pfn);
 		return -1;
 	}
-	for (unsigned int i = 0; i < memmap_nr_nested; i++)
+	for (unsigned int i = 0; i < nr_nested; i++)
 		if (overlaps(r, nested_ids[i]))
 			goto overlap;
 	for (unsigned int i = 0; i < nr_sorted; i++) {
@@ -149,7 +167,7 @@ int memmap_range_add(const struct memmap_range *r)
 	write_begin();
 	memmap_ranges[id] = *r;
 	if (nest) {
-		nested_ids[memmap_nr_nested++] = (uint8_t)id;
+		nested_ids[nr_nested++] = (uint8_t)id;
 	} else {
 		for (unsigned int i = nr_sorted; i > pos; i--)
 			sorted_ids[i] = sorted_ids[i - 1];
@@ -188,7 +206,7 @@ void memmap_range_remove(unsigned int id)
 	spin_lock_irqsave(&memmap_lock, flags);
 	write_begin();
 	if (remove_id(sorted_ids, &nr_sorted, id) ||
-	    remove_id(nested_ids, &memmap_nr_nested, id))
+	    remove_id(nested_ids, &nr_nested, id))
 		memmap_ranges[id] = (struct memmap_range){ 0 };
 	write_end();
 	spin_unlock_irqrestore(&memmap_lock, flags);
@@ -199,7 +217,7 @@ void memmap_for_each_range(void (*fn)(struct memmap_range *r, void *arg),
 {
 	for (unsigned int i = 0; i < READ_ONCE(nr_sorted); i++)
 		fn(&memmap_ranges[sorted_ids[i]], arg);
-	for (unsigned int i = 0; i < READ_ONCE(memmap_nr_nested); i++)
+	for (unsigned int i = 0; i < READ_ONCE(nr_nested); i++)
 		fn(&memmap_ranges[nested_ids[i]], arg);
 }
 

@@ -66,32 +66,34 @@ static inline unsigned long page_to_pfn(const struct page *page)
 
 /*
  * The struct page of pfn, or NULL if pfn has none (a hole). Inline: the
- * range the last lookup found first (mm/memmap.c's hint, good while the
- * table's sequence count is the one it was found under and no nested
- * range can shadow it), else the whole search, O(log ranges), which
- * writes the hint.
+ * main range first (the largest range with no nested range inside it,
+ * which mm/memmap.c copies here, beside the table's sequence count, each
+ * time the table changes), else the whole search, O(log ranges). A
+ * lookup only reads, so every CPU keeps this line in its cache.
  */
-extern unsigned int memmap_seq, memmap_nr_nested;
-extern uint64_t memmap_hint;
-#define MEMMAP_HINT_NESTED	0x100u	/* hint: a nested range's id */
+struct memmap_main {
+	unsigned int seq;		/* the table's; odd while it changes */
+	unsigned long start_pfn;
+	unsigned long nr_pages;		/* 0: no main range */
+	struct page *memmap;
+};
+extern struct memmap_main memmap_main;
 struct page *pfn_to_page_slow(unsigned long pfn);
 
 static inline struct page *pfn_to_page(unsigned long pfn)
 {
-	unsigned int seq = __atomic_load_n(&memmap_seq, __ATOMIC_ACQUIRE);
-	uint64_t h = __atomic_load_n(&memmap_hint, __ATOMIC_RELAXED);
-	const struct memmap_range *r = &memmap_ranges[(uint8_t)h];
+	unsigned int seq = __atomic_load_n(&memmap_main.seq, __ATOMIC_ACQUIRE);
+	unsigned long i = pfn - __atomic_load_n(&memmap_main.start_pfn,
+						__ATOMIC_RELAXED);
 	struct page *page;
 
-	if ((unsigned int)(h >> 32) != seq ||
-	    pfn - r->start_pfn >= r->end_pfn - r->start_pfn ||
-	    (!(h & MEMMAP_HINT_NESTED) &&
-	     __atomic_load_n(&memmap_nr_nested, __ATOMIC_RELAXED)))
+	if ((seq & 1) ||
+	    i >= __atomic_load_n(&memmap_main.nr_pages, __ATOMIC_RELAXED))
 		return pfn_to_page_slow(pfn);
-	page = r->memmap + (pfn - r->start_pfn);
+	page = __atomic_load_n(&memmap_main.memmap, __ATOMIC_RELAXED) + i;
 	/* The table did not change while we read it (a seqcount read). */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	if (__atomic_load_n(&memmap_seq, __ATOMIC_RELAXED) != seq)
+	if (__atomic_load_n(&memmap_main.seq, __ATOMIC_RELAXED) != seq)
 		return pfn_to_page_slow(pfn);
 	return page;
 }

@@ -29,6 +29,8 @@
  * the kernel's per-CPU design gives. They still share one thing the real
  * kernel does not: the host's "interrupt flag" (a global variable that
  * arch_irq_save() writes), so that cache line bounces between the cores.
+ * And only one arena is pfn_to_page()'s main range (mm/memmap.c): the
+ * other thread's kfree() searches the memmap table out of line.
  */
 #define _GNU_SOURCE		/* dladdr */
 #include "kernel/lib/random.h"

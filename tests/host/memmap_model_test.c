@@ -5,14 +5,14 @@
  * outer one, looked at first). Random steps add ranges (the model
  * predicts which the table refuses: an overlap that is not wholly inside
  * one outer range, or any overlap with a nested one), remove them, and
- * look pfns up - most in the range looked at last, as kfree() does, so
- * the inline hint (mm/page_alloc.h) answers them, the rest anywhere in
- * the region, holes included. Every answer must be the model's: the
- * struct page at the pfn's offset in the innermost range holding it, or
- * NULL. hint_does_not_outlive_its_range plays the one order of events
- * the random steps rarely make: a hint's id given to another range, and
- * a nested range added inside that one (it fails with the hint's
- * sequence count left unchecked).
+ * look pfns up - half in the main range, which the inline path of
+ * pfn_to_page() (mm/page_alloc.h) answers, most of the rest in the range
+ * added last, the rest anywhere in the region, holes included. Every
+ * answer must be the model's: the struct page at the pfn's offset in the
+ * innermost range holding it, or NULL. After every change the main range
+ * must be the model's: the largest outer range with nothing nested in it.
+ * main_range_follows_the_table plays the orders of events that matter to
+ * the inline path one by one.
  *
  * The pfns are far above any host address (other suites' arenas), so the
  * table's other ranges never answer here. Host only; replay: --seed N.
@@ -76,6 +76,61 @@ static struct page *model_lookup(unsigned long pfn)
 	return outer;
 }
 
+/* The main range the model predicts: the largest outer range with no
+ * nested range inside, the lowest of equal ones; NULL if none. */
+static const struct mrange *model_main(void)
+{
+	const struct mrange *best = NULL;
+
+	for (unsigned int i = 0; i < NRANGES; i++) {
+		const struct mrange *r = &ranges[i];
+		bool shadowed = false;
+
+		if (r->id < 0 || r->nested)
+			continue;
+		for (unsigned int j = 0; j < NRANGES; j++)
+			shadowed |= ranges[j].id >= 0 && ranges[j].nested &&
+				    ranges[j].start >= r->start &&
+				    ranges[j].end <= r->end;
+		if (shadowed)
+			continue;
+		if (!best || r->end - r->start > best->end - best->start ||
+		    (r->end - r->start == best->end - best->start &&
+		     r->start < best->start))
+			best = r;
+	}
+	return best;
+}
+
+/*
+ * memmap_main must be the model's main range. Other suites' ranges (host
+ * addresses, far below these pfns) may still be in the table: one of
+ * them may be main only if it is at least as large as the model's.
+ */
+static bool main_matches_model(struct kunit *test, unsigned long step)
+{
+	const struct mrange *m = model_main();
+	unsigned long start = memmap_main.start_pfn, n = memmap_main.nr_pages;
+
+	if (memmap_main.seq & 1) {
+		KUNIT_FAIL(test, "step %lu: the table's sequence count is odd (%u) "
+			   "with no change under way", step, memmap_main.seq);
+		return false;
+	}
+	if (n && start < BASE) {
+		if (!m || n >= m->end - m->start)
+			return true;
+	} else if (m ? start == m->start && n == m->end - m->start &&
+		       memmap_main.memmap == m->memmap : n == 0) {
+		return true;
+	}
+	KUNIT_FAIL(test, "step %lu: the main range is pfns %#lx-%#lx (memmap %p); "
+		   "the model says %#lx-%#lx (memmap %p)", step, start, start + n,
+		   (void *)memmap_main.memmap, m ? m->start : 0, m ? m->end : 0,
+		   m ? (void *)m->memmap : NULL);
+	return false;
+}
+
 static void remove_range(struct mrange *r)
 {
 	memmap_range_remove((unsigned int)r->id);
@@ -121,20 +176,25 @@ static void memmap_random_ops_match_model(struct kunit *test)
 			adds++;
 			nested += want == 1;
 			last = (unsigned int)(r - ranges);
+			if (!main_matches_model(test, step))
+				break;
 		} else if (op < 12 && r->id >= 0) {
 			remove_range(r);
+			if (!main_matches_model(test, step))
+				break;
 		} else {
-			/* Mostly the range looked at last (the hint's case). */
-			const struct mrange *h = &ranges[last];
+			/* Half in the main range (the inline path's case),
+			 * most of the rest in the range added last. */
+			const struct mrange *h = &ranges[last], *m = model_main();
 			unsigned long pfn;
 			struct page *got, *want;
 
-			if (op < 80 && h->id >= 0)
+			if (op < 56 && m)
+				pfn = m->start + prng_below(&rng, m->end - m->start);
+			else if (op < 85 && h->id >= 0)
 				pfn = h->start + prng_below(&rng, h->end - h->start);
 			else
 				pfn = BASE - 8 + prng_below(&rng, SPAN + 16);
-			if (op >= 95 && r->id >= 0)
-				last = (unsigned int)(r - ranges);
 			got = pfn_to_page(pfn);
 			want = model_lookup(pfn);
 			lookups++;
@@ -176,49 +236,62 @@ static bool add(struct mrange *r, unsigned long s, unsigned long len)
 	return r->id >= 0;
 }
 
-/*
- * The hint names a range by its id, and ids are reused: a nested range
- * X is found (the hint: X's id, nested), X goes, an outer range B takes
- * its id, and a range Z nested in B is added. A lookup in Z must find Z,
- * not B through the hint's stale "nested" (which would say nothing can
- * shadow B). The table's sequence count in the hint is what stops it.
- */
-static void hint_does_not_outlive_its_range(struct kunit *test)
+static bool is_main(const struct mrange *r)
 {
-	static struct mrange held[MAX_MEMMAP_RANGES];
-	struct mrange a, x, b, z;
-	unsigned int n = 0;
-	int xid;
+	return memmap_main.start_pfn == r->start &&
+	       memmap_main.nr_pages == r->end - r->start &&
+	       memmap_main.memmap == r->memmap;
+}
 
-	KUNIT_ASSERT_TRUE(test, add(&a, BASE, 64));
-	KUNIT_ASSERT_TRUE(test, add(&x, BASE + 8, 8));	/* nested in a */
-	KUNIT_EXPECT_PTR_EQ(test, pfn_to_page(BASE + 9), x.memmap + 1);
-	xid = x.id;
-	remove_range(&x);
-	/* The table gives out its lowest free id: hold every free one below
-	 * X's, so that B gets X's. */
-	for (;;) {
-		KUNIT_ASSERT_TRUE(test, add(&held[n], BASE + 2048 + n, 1));
-		if (held[n].id == xid)
-			break;
-		n++;
-	}
-	remove_range(&held[n]);
-	KUNIT_ASSERT_TRUE(test, add(&b, BASE + 1024, 64));
-	KUNIT_ASSERT_EQ(test, b.id, xid);
-	KUNIT_ASSERT_TRUE(test, add(&z, BASE + 1024 + 16, 8));	/* nested in b */
-	KUNIT_EXPECT_PTR_EQ(test, pfn_to_page(BASE + 1024 + 17), z.memmap + 1);
-	KUNIT_EXPECT_PTR_EQ(test, pfn_to_page(BASE + 1024 + 1), b.memmap + 1);
+/*
+ * What the inline path relies on, one event at a time: the main range is
+ * the largest; a range nested inside it takes it out of the inline path
+ * (or a lookup in the nested range would find the outer one's page); it
+ * comes back when the nested one goes; a removed range stops answering.
+ */
+static void note_largest(struct memmap_range *r, void *arg)
+{
+	unsigned long *big = arg;
+
+	if (r->end_pfn - r->start_pfn > *big)
+		*big = r->end_pfn - r->start_pfn;
+}
+
+static void main_range_follows_the_table(struct kunit *test)
+{
+	unsigned long big = 0, na, nb, bs;
+	struct mrange a, b, z;
+
+	/* Larger than any range another suite left in the table. */
+	memmap_for_each_range(note_largest, &big);
+	na = big + 64;
+	nb = big + 128;
+	bs = BASE + na + 1024;
+	KUNIT_ASSERT_TRUE(test, add(&a, BASE, na));
+	KUNIT_ASSERT_TRUE(test, add(&b, bs, nb));
+	KUNIT_EXPECT_TRUE(test, is_main(&b));
+	KUNIT_EXPECT_PTR_EQ(test, pfn_to_page(bs + 17), b.memmap + 17);
+	KUNIT_EXPECT_PTR_EQ(test, pfn_to_page(BASE + 5), a.memmap + 5);
+
+	KUNIT_ASSERT_TRUE(test, add(&z, bs + 16, 8));	/* nested in b */
+	KUNIT_EXPECT_TRUE(test, is_main(&a));
+	KUNIT_EXPECT_PTR_EQ(test, pfn_to_page(bs + 17), z.memmap + 1);
+	KUNIT_EXPECT_PTR_EQ(test, pfn_to_page(bs + 1), b.memmap + 1);
+
 	remove_range(&z);
+	KUNIT_EXPECT_TRUE(test, is_main(&b));
+	KUNIT_EXPECT_PTR_EQ(test, pfn_to_page(bs + 17), b.memmap + 17);
+
 	remove_range(&b);
+	KUNIT_EXPECT_TRUE(test, is_main(&a));
+	KUNIT_EXPECT_NULL(test, pfn_to_page(bs + 17));
 	remove_range(&a);
-	while (n)
-		remove_range(&held[--n]);
+	KUNIT_EXPECT_NULL(test, pfn_to_page(BASE + 5));
 }
 
 static struct kunit_case memmap_model_cases[] = {
 	KUNIT_CASE(memmap_random_ops_match_model),
-	KUNIT_CASE(hint_does_not_outlive_its_range),
+	KUNIT_CASE(main_range_follows_the_table),
 	{}
 };
 
