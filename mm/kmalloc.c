@@ -99,15 +99,17 @@ void *kmalloc_from(struct kmalloc_set *ks, size_t size, gfp_t gfp)
 	return __kmalloc(ks, size, gfp, _THIS_FRAME);
 }
 
-void kfree(const void *p)
+/*
+ * Everything kfree()'s fast path leaves: a page outside the memmap's main
+ * range, a large kmalloc's pages, and what is not from kmalloc at all.
+ */
+static void __attribute__((noinline)) kfree_slow(const void *p,
+						 unsigned long frame)
 {
-	struct page *page;
+	struct page *page = virt_to_page(p);
 
-	if (unlikely(ZERO_OR_NULL_PTR(p)))
-		return;
-	page = virt_to_page(p);
-	if (likely(page && PageSlab(page))) {
-		slab_free(page->slab->cache, (void *)p, _THIS_FRAME);
+	if (page && PageSlab(page)) {
+		slab_free(page->slab->cache, (void *)p, frame);
 		return;
 	}
 	if (!page || page_count(page) <= 0 ||
@@ -121,6 +123,25 @@ void kfree(const void *p)
 	mod_node_page_state(page_pgdat(page), NR_SLAB_UNRECLAIMABLE_B,
 			    -((long)PAGE_SIZE << page->order));
 	__free_pages(page, page->order);
+}
+
+/*
+ * The fast path: an object whose page is in the memmap's main range
+ * (mm/page_alloc.h), onto this CPU's sheaf. It calls nothing, so it
+ * saves no register; anything else is kfree_slow()'s.
+ */
+void kfree(const void *p)
+{
+	struct page *page;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	page = pfn_to_page_main(PHYS_PFN(virt_to_phys(p)));
+	if (likely(page && PageSlab(page))) {
+		slab_free(page->slab->cache, (void *)p, _THIS_FRAME);
+		return;
+	}
+	kfree_slow(p, _THIS_FRAME);
 }
 
 size_t ksize(const void *p)

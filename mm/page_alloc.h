@@ -80,7 +80,9 @@ struct memmap_main {
 extern struct memmap_main memmap_main;
 struct page *pfn_to_page_slow(unsigned long pfn);
 
-static inline struct page *pfn_to_page(unsigned long pfn)
+/* The inline half: pfn's struct page if pfn lies in the main range,
+ * else NULL (which says nothing about other ranges). */
+static inline struct page *pfn_to_page_main(unsigned long pfn)
 {
 	unsigned int seq = __atomic_load_n(&memmap_main.seq, __ATOMIC_ACQUIRE);
 	unsigned long i = pfn - __atomic_load_n(&memmap_main.start_pfn,
@@ -89,13 +91,20 @@ static inline struct page *pfn_to_page(unsigned long pfn)
 
 	if ((seq & 1) ||
 	    i >= __atomic_load_n(&memmap_main.nr_pages, __ATOMIC_RELAXED))
-		return pfn_to_page_slow(pfn);
+		return NULL;
 	page = __atomic_load_n(&memmap_main.memmap, __ATOMIC_RELAXED) + i;
 	/* The table did not change while we read it (a seqcount read). */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (__atomic_load_n(&memmap_main.seq, __ATOMIC_RELAXED) != seq)
-		return pfn_to_page_slow(pfn);
+		return NULL;
 	return page;
+}
+
+static inline struct page *pfn_to_page(unsigned long pfn)
+{
+	struct page *page = pfn_to_page_main(pfn);
+
+	return page ? page : pfn_to_page_slow(pfn);
 }
 
 static inline bool pfn_valid(unsigned long pfn)

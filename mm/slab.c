@@ -393,7 +393,7 @@ static struct slab_sheaf *barn_swap_empty(struct kmem_cache *s,
  * no spare yet, keep it as the spare); failing those (the barn holds
  * enough, no page for a sheaf), send the main sheaf's objects home.
  */
-void __slab_free(struct kmem_cache *s, struct kmem_cache_cpu *c, void *obj)
+static void __slab_free(struct kmem_cache *s, struct kmem_cache_cpu *c, void *obj)
 {
 	struct slab_sheaf *main = c->main, *spare = c->spare, *empty;
 
@@ -482,7 +482,7 @@ static void *take_from_slabs_locked(struct kmem_cache *s,
  * (filling the main sheaf on the way); a new slab is made. The CPU's
  * sheaves stay as they are when it fails.
  */
-void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqflags)
+static void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqflags)
 {
 	struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
 	struct slab_sheaf *main = c->main, *spare = c->spare, *full;
@@ -584,7 +584,7 @@ static unsigned long shrink_barn(struct kmem_cache *s, unsigned long nr)
 /* ---------------------------------------------------------------- debug paths */
 
 /* Debug caches: every object comes straight from a slab, checked. */
-void *slab_debug_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
+static void *slab_debug_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
 {
 	unsigned long flags;
 	struct slab *slab;
@@ -631,7 +631,7 @@ void *slab_debug_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
 	return obj;
 }
 
-void slab_debug_free(struct kmem_cache *s, void *obj, unsigned long frame)
+static void slab_debug_free(struct kmem_cache *s, void *obj, unsigned long frame)
 {
 	unsigned long flags;
 	struct slab *slab;
@@ -647,6 +647,68 @@ void slab_debug_free(struct kmem_cache *s, void *obj, unsigned long frame)
 	}
 	spin_unlock_irqrestore(&s->list_lock, flags);
 	discard_list(s, &discard);
+}
+
+/* ------------------------------------------------- the whole alloc and free */
+
+/*
+ * Everything slab_alloc()'s fast path leaves (mm/slab_internal.h): debug
+ * mode, zeroing, and the sheaf trade or refill when the main sheaf is
+ * empty. It looks at the sheaf again first: an interrupt may have freed
+ * onto it since the fast path looked.
+ */
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
+{
+	struct kmem_cache_cpu *c;
+	struct slab_sheaf *sheaf;
+	unsigned long flags;
+	void *obj;
+
+	if (slab_debug_on(s))
+		return slab_debug_alloc(s, gfp, frame);
+	flags = arch_irq_save();
+	c = this_cpu_ptr(s->cpu_slab);
+	sheaf = c->main;
+	if (sheaf->size) {
+		obj = sheaf->objects[--sheaf->size];
+	} else {
+		obj = __slab_alloc(s, gfp, &flags);
+		if (!obj) {
+			arch_irq_restore(flags);
+			return NULL;
+		}
+		c = this_cpu_ptr(s->cpu_slab);
+	}
+	c->nr_alloc++;
+	arch_irq_restore(flags);
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, s->object_size);
+	return obj;
+}
+
+/*
+ * Everything slab_free()'s fast path leaves: debug mode, and a full main
+ * sheaf, which __slab_free trades for an empty one or sends home.
+ */
+void slab_free_slow(struct kmem_cache *s, void *obj, unsigned long frame)
+{
+	struct kmem_cache_cpu *c;
+	struct slab_sheaf *sheaf;
+	unsigned long flags;
+
+	if (slab_debug_on(s)) {
+		slab_debug_free(s, obj, frame);
+		return;
+	}
+	flags = arch_irq_save();
+	c = this_cpu_ptr(s->cpu_slab);
+	sheaf = c->main;
+	if (sheaf->size < sheaf->capacity)
+		sheaf->objects[sheaf->size++] = obj;
+	else
+		__slab_free(s, c, obj);
+	c->nr_free++;
+	arch_irq_restore(flags);
 }
 
 /* ---------------------------------------------------------------- API */

@@ -44,12 +44,6 @@ static inline bool slab_debug_on(const struct kmem_cache *s)
 	return s->flags & SLAB_DEBUG_FLAGS;
 }
 
-/* ---- mm/slab.c ---- */
-void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqflags);
-void __slab_free(struct kmem_cache *s, struct kmem_cache_cpu *c, void *obj);
-void *slab_debug_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame);
-void slab_debug_free(struct kmem_cache *s, void *obj, unsigned long frame);
-
 /* ---- mm/slab_debug.c ---- */
 /* Lay out a debug cache's slot (red zones, free pointer, tracks). */
 void slab_debug_layout(struct kmem_cache *s);
@@ -80,9 +74,19 @@ bool slab_free_map(struct kmem_cache *s, struct slab *slab, uint64_t *map);
 /* ---------------------------------------------------------------- fast paths */
 
 /*
- * Allocate from this CPU's main sheaf with interrupts off and no lock; the
- * slow path trades sheaves or refills from slabs. `frame` is the public
- * entry's frame address (debug mode records the backtrace from it).
+ * The whole allocation and free, out of line in mm/slab.c: debug mode,
+ * __GFP_ZERO, and an empty (full) main sheaf's trade or refill (flush).
+ * `frame` is the public entry's frame address (debug mode records the
+ * backtrace from it).
+ */
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long frame);
+void slab_free_slow(struct kmem_cache *s, void *obj, unsigned long frame);
+
+/*
+ * Allocate: an object off this CPU's main sheaf with interrupts off and
+ * no lock; anything more goes to slab_alloc_slow(). The fast path calls
+ * nothing, so the compiler saves no register and sets up no frame for it
+ * (the slow call's prologue sits on the slow branch alone).
  */
 static inline __attribute__((always_inline)) void *
 slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
@@ -92,32 +96,22 @@ slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
 	unsigned long flags;
 	void *obj;
 
-	if (unlikely(slab_debug_on(s)))
-		return slab_debug_alloc(s, gfp, frame);
+	if (unlikely(slab_debug_on(s) || (gfp & __GFP_ZERO)))
+		return slab_alloc_slow(s, gfp, frame);
 	flags = arch_irq_save();
 	c = this_cpu_ptr(s->cpu_slab);
 	sheaf = c->main;
-	if (likely(sheaf->size)) {
-		obj = sheaf->objects[--sheaf->size];
-	} else {
-		obj = __slab_alloc(s, gfp, &flags);
-		if (!obj) {
-			arch_irq_restore(flags);
-			return NULL;
-		}
-		c = this_cpu_ptr(s->cpu_slab);
+	if (unlikely(!sheaf->size)) {
+		arch_irq_restore(flags);
+		return slab_alloc_slow(s, gfp, frame);
 	}
+	obj = sheaf->objects[--sheaf->size];
 	c->nr_alloc++;
 	arch_irq_restore(flags);
-	if (unlikely(gfp & __GFP_ZERO))
-		memset(obj, 0, s->object_size);
 	return obj;
 }
 
-/*
- * Free onto this CPU's main sheaf; when it is full the slow path trades
- * it for an empty one or, failing that, sends its objects home.
- */
+/* Free onto this CPU's main sheaf; a full one goes to slab_free_slow(). */
 static inline __attribute__((always_inline)) void
 slab_free(struct kmem_cache *s, void *obj, unsigned long frame)
 {
@@ -126,16 +120,18 @@ slab_free(struct kmem_cache *s, void *obj, unsigned long frame)
 	unsigned long flags;
 
 	if (unlikely(slab_debug_on(s))) {
-		slab_debug_free(s, obj, frame);
+		slab_free_slow(s, obj, frame);
 		return;
 	}
 	flags = arch_irq_save();
 	c = this_cpu_ptr(s->cpu_slab);
 	sheaf = c->main;
-	if (likely(sheaf->size < sheaf->capacity))
-		sheaf->objects[sheaf->size++] = obj;
-	else
-		__slab_free(s, c, obj);
+	if (unlikely(sheaf->size >= sheaf->capacity)) {
+		arch_irq_restore(flags);
+		slab_free_slow(s, obj, frame);
+		return;
+	}
+	sheaf->objects[sheaf->size++] = obj;
 	c->nr_free++;
 	arch_irq_restore(flags);
 }
