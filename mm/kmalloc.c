@@ -4,7 +4,7 @@
  * A request picks the smallest class that holds it (a table for sizes up
  * to 192, a bit scan above), then the class's cache does the work through
  * the same per-CPU fast path as kmem_cache_alloc(). kfree() finds the
- * cache from the object's page (page->slab->cache), or sees a page that
+ * cache from the object's page (page->slab_cache), or sees a page that
  * is not a slab and gives the pages back with the order the page
  * allocator recorded in the head page.
  */
@@ -109,7 +109,7 @@ static void __attribute__((noinline)) kfree_slow(const void *p,
 	struct page *page = virt_to_page(p);
 
 	if (page && PageSlab(page)) {
-		slab_free(page->slab->cache, (void *)p, frame);
+		slab_free(page->slab_cache, (void *)p, frame);
 		return;
 	}
 	if (!page || page_count(page) <= 0 ||
@@ -138,7 +138,7 @@ void kfree(const void *p)
 		return;
 	page = pfn_to_page_main(PHYS_PFN(virt_to_phys(p)));
 	if (likely(page && PageSlab(page))) {
-		slab_free(page->slab->cache, (void *)p, _THIS_FRAME);
+		slab_free(page->slab_cache, (void *)p, _THIS_FRAME);
 		return;
 	}
 	kfree_slow(p, _THIS_FRAME);
@@ -154,7 +154,7 @@ size_t ksize(const void *p)
 	if (!page)
 		return 0;
 	if (PageSlab(page))
-		return page->slab->cache->object_size;
+		return page->slab_cache->object_size;
 	return PAGE_SIZE << page->order;
 }
 

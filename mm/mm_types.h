@@ -25,7 +25,7 @@
 #include "kernel/types.h"
 #include "kernel/lib/list.h"
 
-struct slab;
+struct kmem_cache;
 struct address_space;
 
 /* A page's offset in its file or anonymous area, in pages (Linux's). */
@@ -42,8 +42,9 @@ struct page {
 	pgoff_t index;		/* offset in mapping (pages); 0 if none */
 	union {
 		unsigned long private;	/* the owner's */
-		struct slab *slab;	/* PageSlab: every page of a slab points
-					 * to its descriptor (mm/slab.c) */
+		struct kmem_cache *slab_cache;	/* PageSlab: every page of a
+						 * slab points to its cache
+						 * (mm/slab.c) */
 	};
 	int32_t _mapcount;	/* page-table entries mapping it, minus 1:
 				 * -1 = unmapped; use page_mapcount() */

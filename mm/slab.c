@@ -136,7 +136,7 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	 * pfn_to_page() lookup per page. */
 	for (unsigned long i = 0; i < (1UL << s->order); i++) {
 		__SetPageSlab(page + i);
-		page[i].slab = slab;
+		page[i].slab_cache = s;
 	}
 	slab->cache = s;
 	slab->page = page;

@@ -10,9 +10,10 @@
  *	kmem_cache_destroy(c);		// every object must be freed first
  *
  * A slab is 2^order pages holding `objects` objects and, at its end, a
- * struct slab descriptor. Every page of a slab is PageSlab and points to
- * the descriptor (page->slab), so freeing finds an object's slab from its
- * address. Each CPU keeps free objects in two "sheaves" (arrays of object
+ * struct slab descriptor. Every page of a slab is PageSlab and names its
+ * cache (page->slab_cache), so kfree() finds an object's cache from its
+ * address in one load, and the descriptor is at a fixed place in the
+ * slab's block. Each CPU keeps free objects in two "sheaves" (arrays of object
  * pointers, as in Linux 6.18): allocation pops from one and free pushes
  * onto it, with interrupts off and no lock. A CPU whose sheaves are full
  * or empty trades a whole sheaf with the cache's "barn" (full and empty

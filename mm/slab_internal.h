@@ -136,20 +136,11 @@ slab_free(struct kmem_cache *s, void *obj, unsigned long frame)
 	arch_irq_restore(flags);
 }
 
-/* The slab holding addr: its page is PageSlab and points to it. */
-static inline struct slab *__virt_to_slab(const void *addr)
-{
-	struct page *page = virt_to_page(addr);
-
-	if (unlikely(!page || !PageSlab(page)))
-		return NULL;
-	return page->slab;
-}
-
 /*
  * The slab of an object known to belong to s, without the memmap: a slab
  * is 2^order pages aligned to its size (buddy blocks are), its descriptor
- * in its last bytes. Only for objects the caller vouches for.
+ * in its last bytes. Only for objects the caller vouches for (or the
+ * memmap does: __virt_to_slab).
  */
 static inline struct slab *cache_obj_slab(const struct kmem_cache *s,
 					  const void *obj)
@@ -158,6 +149,16 @@ static inline struct slab *cache_obj_slab(const struct kmem_cache *s,
 	uintptr_t base = (uintptr_t)obj & ~(bytes - 1);
 
 	return (struct slab *)(base + bytes - sizeof(struct slab));
+}
+
+/* The slab holding addr: its page is PageSlab and names the cache. */
+static inline struct slab *__virt_to_slab(const void *addr)
+{
+	struct page *page = virt_to_page(addr);
+
+	if (unlikely(!page || !PageSlab(page)))
+		return NULL;
+	return cache_obj_slab(page->slab_cache, addr);
 }
 
 #define _THIS_FRAME	((unsigned long)__builtin_frame_address(0))

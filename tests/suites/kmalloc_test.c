@@ -118,7 +118,7 @@ static void krealloc_keeps_contents(struct kunit *test)
 	struct kmem_cache *c64;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	c64 = virt_to_page(p)->slab->cache;
+	c64 = virt_to_page(p)->slab_cache;
 	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(c64), 1UL);
 	fill_pattern(p, 40);
 	q = krealloc_from(&ks, p, 60, GFP_KERNEL);	/* 64-byte class: in place */
