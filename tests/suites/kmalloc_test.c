@@ -36,6 +36,20 @@ static void size_classes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmalloc_size_class(257), 512UL);
 	KUNIT_EXPECT_EQ(test, kmalloc_size_class(4097), 8192UL);
 	KUNIT_EXPECT_EQ(test, kmalloc_size_class(8193), 0UL);
+	KUNIT_EXPECT_EQ(test, kmalloc_size_class(0), 0UL);
+	/* Every size against the model: the smallest class >= size. */
+	for (size_t size = 1, want = 0; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
+		static const size_t classes[] = { 8, 16, 32, 64, 96, 128, 192,
+			256, 512, 1024, 2048, 4096, 8192 };
+
+		while (classes[want] < size)
+			want++;
+		if (kmalloc_size_class(size) != classes[want]) {
+			KUNIT_FAIL(test, "kmalloc_size_class(%zu) = %zu; the smallest class that holds it is %zu",
+				   size, kmalloc_size_class(size), classes[want]);
+			break;
+		}
+	}
 	for (size_t size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size += 7) {
 		void *p = kmalloc_from(&ks, size, GFP_KERNEL);
 
