@@ -3,7 +3,8 @@
  *
  * Where a free object can be (SLUB's slabs with Linux 6.18's sheaves):
  *
- *   CPU c's sheaves   c->main, c->spare: arrays of free objects that only
+ *   CPU c's sheaves   c->main (kept open in c: c->objects, c->size),
+ *                     c->spare: arrays of free objects that only
  *                     CPU c pops and pushes, lock-free, interrupts off
  *   the barn          s->barn: full and empty sheaves no CPU holds, under
  *                     s->barn.lock; traded a whole sheaf at a time
@@ -516,12 +517,16 @@ static void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqfla
 			}
 			return obj;
 		}
+		/* Interrupts on: this CPU's fast paths may run, on its
+		 * open sheaf; and the thread may move to another CPU. */
+		main_open(c);
 		arch_irq_restore(*irqflags);
 		fresh = allocate_slab(s, gfp);
 		*irqflags = arch_irq_save();
+		c = this_cpu_ptr(s->cpu_slab);
+		main_sync(c);
 		if (!fresh)
 			return NULL;
-		c = this_cpu_ptr(s->cpu_slab);
 		spin_lock(&s->list_lock);
 		s->nr_slabs++;
 		add_partial(s, fresh);
@@ -538,9 +543,13 @@ static void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqfla
  */
 static void release_cpu_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c)
 {
-	struct slab_sheaf *sheaves[2] = { c->main, c->spare };
+	struct slab_sheaf *sheaves[2];
 
+	main_sync(c);
+	sheaves[0] = c->main;
+	sheaves[1] = c->spare;
 	c->main = c->spare = &no_sheaf;
+	main_open(c);
 	for (unsigned int i = 0; i < 2; i++)
 		if (sheaves[i]->capacity) {
 			flush_sheaf(s, sheaves[i]);
@@ -660,7 +669,6 @@ static void slab_debug_free(struct kmem_cache *s, void *obj, unsigned long frame
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
 {
 	struct kmem_cache_cpu *c;
-	struct slab_sheaf *sheaf;
 	unsigned long flags;
 	void *obj;
 
@@ -668,16 +676,17 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
 		return slab_debug_alloc(s, gfp, frame);
 	flags = arch_irq_save();
 	c = this_cpu_ptr(s->cpu_slab);
-	sheaf = c->main;
-	if (sheaf->size) {
-		obj = sheaf->objects[--sheaf->size];
+	if (c->size) {
+		obj = c->objects[--c->size];
 	} else {
+		main_sync(c);
 		obj = __slab_alloc(s, gfp, &flags);
+		c = this_cpu_ptr(s->cpu_slab);	/* may be another CPU's */
+		main_open(c);
 		if (!obj) {
 			arch_irq_restore(flags);
 			return NULL;
 		}
-		c = this_cpu_ptr(s->cpu_slab);
 	}
 	c->nr_alloc++;
 	arch_irq_restore(flags);
@@ -693,7 +702,6 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
 void slab_free_slow(struct kmem_cache *s, void *obj, unsigned long frame)
 {
 	struct kmem_cache_cpu *c;
-	struct slab_sheaf *sheaf;
 	unsigned long flags;
 
 	if (slab_debug_on(s)) {
@@ -702,11 +710,13 @@ void slab_free_slow(struct kmem_cache *s, void *obj, unsigned long frame)
 	}
 	flags = arch_irq_save();
 	c = this_cpu_ptr(s->cpu_slab);
-	sheaf = c->main;
-	if (sheaf->size < sheaf->capacity)
-		sheaf->objects[sheaf->size++] = obj;
-	else
+	if (c->size < c->capacity) {
+		c->objects[c->size++] = obj;
+	} else {
+		main_sync(c);
 		__slab_free(s, c, obj);
+		main_open(c);
+	}
 	c->nr_free++;
 	arch_irq_restore(flags);
 }
@@ -1040,6 +1050,7 @@ struct kmem_cache *kmem_cache_create_node(pg_data_t *node, const char *name,
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		per_cpu_ptr(s->cpu_slab, cpu)->main = &no_sheaf;
 		per_cpu_ptr(s->cpu_slab, cpu)->spare = &no_sheaf;
+		main_open(per_cpu_ptr(s->cpu_slab, cpu));
 	}
 	/* Keep a few empty slabs: more for big objects (Linux: log2(size)/2). */
 	s->min_partial = 2;

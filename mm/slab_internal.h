@@ -74,6 +74,25 @@ bool slab_free_map(struct kmem_cache *s, struct slab *slab, uint64_t *map);
 /* ---------------------------------------------------------------- fast paths */
 
 /*
+ * The open main sheaf (struct kmem_cache_cpu): main_sync() writes its
+ * count back so the slow paths can work on sheaves; main_open() opens
+ * c->main (the same one or another) when they are done. Interrupts off,
+ * on the CPU that owns c.
+ */
+static inline void main_sync(struct kmem_cache_cpu *c)
+{
+	if (c->capacity)
+		c->main->size = c->size;
+}
+
+static inline void main_open(struct kmem_cache_cpu *c)
+{
+	c->objects = c->main->objects;
+	c->size = c->main->size;
+	c->capacity = c->main->capacity;
+}
+
+/*
  * The whole allocation and free, out of line in mm/slab.c: debug mode,
  * __GFP_ZERO, and an empty (full) main sheaf's trade or refill (flush).
  * `frame` is the public entry's frame address (debug mode records the
@@ -92,7 +111,6 @@ static inline __attribute__((always_inline)) void *
 slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
 {
 	struct kmem_cache_cpu *c;
-	struct slab_sheaf *sheaf;
 	unsigned long flags;
 	void *obj;
 
@@ -100,12 +118,11 @@ slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long frame)
 		return slab_alloc_slow(s, gfp, frame);
 	flags = arch_irq_save();
 	c = this_cpu_ptr(s->cpu_slab);
-	sheaf = c->main;
-	if (unlikely(!sheaf->size)) {
+	if (unlikely(!c->size)) {
 		arch_irq_restore(flags);
 		return slab_alloc_slow(s, gfp, frame);
 	}
-	obj = sheaf->objects[--sheaf->size];
+	obj = c->objects[--c->size];
 	c->nr_alloc++;
 	arch_irq_restore(flags);
 	return obj;
@@ -116,7 +133,6 @@ static inline __attribute__((always_inline)) void
 slab_free(struct kmem_cache *s, void *obj, unsigned long frame)
 {
 	struct kmem_cache_cpu *c;
-	struct slab_sheaf *sheaf;
 	unsigned long flags;
 
 	if (unlikely(slab_debug_on(s))) {
@@ -125,13 +141,12 @@ slab_free(struct kmem_cache *s, void *obj, unsigned long frame)
 	}
 	flags = arch_irq_save();
 	c = this_cpu_ptr(s->cpu_slab);
-	sheaf = c->main;
-	if (unlikely(sheaf->size >= sheaf->capacity)) {
+	if (unlikely(c->size >= c->capacity)) {
 		arch_irq_restore(flags);
 		slab_free_slow(s, obj, frame);
 		return;
 	}
-	sheaf->objects[sheaf->size++] = obj;
+	c->objects[c->size++] = obj;
 	c->nr_free++;
 	arch_irq_restore(flags);
 }

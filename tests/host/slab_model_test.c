@@ -133,18 +133,40 @@ static bool model_must_succeed(unsigned int c, unsigned int size)
 }
 
 /* Objects a sheaf holds, each checked to be a slot of a slab of s. */
-static unsigned long sheaf_objects(struct kunit *test, struct kmem_cache *s,
-				   const struct slab_sheaf *sheaf)
+static unsigned long objects_checked(struct kunit *test, struct kmem_cache *s,
+				     void *const *objects, unsigned int n)
 {
-	for (unsigned int i = 0; i < sheaf->size; i++) {
-		struct slab *slab = cache_obj_slab(s, sheaf->objects[i]);
-		uintptr_t off = (uintptr_t)sheaf->objects[i] - (uintptr_t)slab->s_mem;
+	for (unsigned int i = 0; i < n; i++) {
+		struct slab *slab = cache_obj_slab(s, objects[i]);
+		uintptr_t off = (uintptr_t)objects[i] - (uintptr_t)slab->s_mem;
 
 		if (slab->cache != s || off % s->size != s->red_left_pad)
 			KUNIT_FAIL(test, "%s: sheaf object %p is not a slot of the cache",
-				   s->name, sheaf->objects[i]);
+				   s->name, objects[i]);
 	}
-	return sheaf->size;
+	return n;
+}
+
+static unsigned long sheaf_objects(struct kunit *test, struct kmem_cache *s,
+				   const struct slab_sheaf *sheaf)
+{
+	return objects_checked(test, s, sheaf->objects, sheaf->size);
+}
+
+/* A CPU's open main sheaf (its count is c->size) and its spare. */
+static unsigned long cpu_objects(struct kunit *test, struct kmem_cache *s,
+				 unsigned int cpu)
+{
+	struct kmem_cache_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
+
+	if (c->objects != c->main->objects || c->capacity != c->main->capacity ||
+	    c->size > c->capacity)
+		KUNIT_FAIL(test, "%s: CPU %u's open sheaf (objects %p, %u of %u) is not "
+			   "its main one (objects %p, room %u)", s->name, cpu,
+			   (void *)c->objects, c->size, c->capacity,
+			   (void *)c->main->objects, c->main->capacity);
+	return objects_checked(test, s, c->objects, c->size) +
+	       sheaf_objects(test, s, c->spare);
 }
 
 /*
@@ -163,8 +185,7 @@ static bool sheaf_accounting_holds(struct kunit *test, struct kmem_cache *s)
 		list_for_each_entry(slab, lists[l], slab_list)
 			inuse += slab->inuse;
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		held += sheaf_objects(test, s, per_cpu_ptr(s->cpu_slab, cpu)->main);
-		held += sheaf_objects(test, s, per_cpu_ptr(s->cpu_slab, cpu)->spare);
+		held += cpu_objects(test, s, cpu);
 	}
 	list_for_each_entry(sheaf, &s->barn.full, barn_list)
 		held += sheaf_objects(test, s, sheaf);

@@ -296,16 +296,16 @@ static void burst_goes_through_the_barn(struct kunit *test)
 	/* The last refill left `left` objects in the main sheaf: they are
 	 * free too, and come back in the second burst. */
 	c = this_cpu_ptr(s->cpu_slab);
-	left = c->main->size;
+	left = c->size;
 	KUNIT_ASSERT_LT(test, left, 16u);
 	for (unsigned int i = 0; i < left; i++)
-		objs[n + i] = c->main->objects[i];
+		objs[n + i] = c->objects[i];
 	for (int i = 0; i < n; i++)
 		kmem_cache_free(s, objs[i]);
-	KUNIT_EXPECT_EQ(test, c->main->capacity, 16u);
+	KUNIT_EXPECT_EQ(test, c->capacity, 16u);
 	KUNIT_EXPECT_EQ(test, c->spare->capacity, 16u);
 	KUNIT_EXPECT_EQ(test, c->spare->size, 16u);
-	held = c->main->size + c->spare->size + s->barn.nr_full * 16UL;
+	held = c->size + c->spare->size + s->barn.nr_full * 16UL;
 	KUNIT_EXPECT_EQ(test, held, (unsigned long)(n + left));
 	/* Pushes 17, 33, 49, ... each found both sheaves full. */
 	KUNIT_EXPECT_EQ(test, s->barn.nr_full, (n + left - 17) / 16);
@@ -355,12 +355,12 @@ static void full_barn_sends_objects_home(struct kunit *test)
 	c = this_cpu_ptr(s->cpu_slab);
 	KUNIT_EXPECT_EQ(test, s->barn.nr_full, 2u);
 	/* Two sheaves on this CPU and two in the barn; the rest went home. */
-	KUNIT_EXPECT_LE(test, c->main->size + c->spare->size, 32u);
+	KUNIT_EXPECT_LE(test, c->size + c->spare->size, 32u);
 	KUNIT_EXPECT_GT(test, s->nr_partial + s->nr_empty, 0UL);
 	KUNIT_EXPECT_EQ(test, kmem_cache_objects_in_use(s), 0UL);
 	kmem_cache_shrink(s);
 	KUNIT_EXPECT_EQ(test, s->barn.nr_full + s->barn.nr_empty, 0u);
-	KUNIT_EXPECT_EQ(test, c->main->capacity + c->spare->capacity, 0u);
+	KUNIT_EXPECT_EQ(test, c->capacity + c->spare->capacity, 0u);
 	KUNIT_EXPECT_EQ(test, s->nr_slabs, 0UL);
 	KUNIT_EXPECT_EQ(test, node_free_pages(&arena.pgdat), before);
 	kmem_cache_destroy(s);
