@@ -26,11 +26,11 @@
  * threads sharing a kmalloc set would share one CPU's per-CPU state (a
  * race). Each thread gets its own arena and kmalloc set instead: what is
  * measured is two CPUs each using their own per-CPU caches, which is what
- * the kernel's per-CPU design gives. They still share one thing the real
- * kernel does not: the host's "interrupt flag" (a global variable that
- * arch_irq_save() writes), so that cache line bounces between the cores.
- * And only one arena is pfn_to_page()'s main range (mm/memmap.c): the
- * other thread's kfree() searches the memmap table out of line.
+ * the kernel's per-CPU design gives. (The host's "interrupt flag" is a
+ * thread-local, so the threads share no line the kernel's CPUs would not.)
+ * Only one arena is pfn_to_page()'s main range (mm/memmap.c): the other
+ * thread's kfree() searches the memmap table out of line, and that thread
+ * is the slower one the table shows.
  */
 #define _GNU_SOURCE		/* dladdr */
 #include "kernel/lib/random.h"
@@ -250,9 +250,11 @@ static void print_overhead(struct ctx *c)
 static const char *malloc_library(void)
 {
 	Dl_info info;
-	void *(*m)(size_t) = malloc;
+	/* The definition the dynamic linker chose (in a non-PIE binary,
+	 * `malloc` itself is the binary's own PLT stub). */
+	void *m = dlsym(RTLD_DEFAULT, "malloc");
 
-	if (!dladdr((void *)m, &info) || !info.dli_fname)
+	if (!m || !dladdr(m, &info) || !info.dli_fname)
 		return "unknown";
 	if (strstr(info.dli_fname, "jemalloc"))
 		return "jemalloc";

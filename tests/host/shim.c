@@ -26,7 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-unsigned long host_irq_flags = 1;
+/* Per thread: each thread of a bench plays a CPU (<arch/cpu.h>). */
+_Thread_local unsigned long host_irq_flags = 1;
 struct host_dma_cache_log host_dma_cache_log;	/* <arch/mmu.h> */
 
 jmp_buf *host_panic_jmp;
