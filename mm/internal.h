@@ -130,18 +130,25 @@ static inline void change_pageblock_range(struct page *page,
 /*
  * Split a free block of 2^high pages until its first 2^low pages are left,
  * returning each unused upper half to the free lists. zone->lock held.
+ * __expand leaves the counts to the caller, as the __ list helpers do.
  */
-static inline void expand(struct zone *zone, struct page *page,
-			  unsigned int low, unsigned int high, int mt)
+static inline void __expand(struct zone *zone, struct page *page,
+			    unsigned int low, unsigned int high, int mt)
 {
 	unsigned long size = 1UL << high;
 
-	account_freepages(zone, (1L << high) - (1L << low), mt);
 	while (high > low) {
 		high--;
 		size >>= 1;
 		__add_to_free_list(&page[size], zone, high, mt);
 	}
+}
+
+static inline void expand(struct zone *zone, struct page *page,
+			  unsigned int low, unsigned int high, int mt)
+{
+	account_freepages(zone, (1L << high) - (1L << low), mt);
+	__expand(zone, page, low, high, mt);
 }
 
 /* ---- page_alloc.c ---- */

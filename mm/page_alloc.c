@@ -65,6 +65,9 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
 		     unsigned int order, int mt)
 {
 	const struct memmap_range *r = page_range(page);
+	/* In locals: the list stores below could alias r's fields for all
+	 * the compiler knows, and it would load them again every level. */
+	const unsigned long start_pfn = r->start_pfn, end_pfn = r->end_pfn;
 
 	/* Merging moves no free pages, so count ours once, here. */
 	account_freepages(zone, 1L << order, mt);
@@ -73,7 +76,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
 		struct page *buddy;
 		int buddy_mt = mt;
 
-		if (buddy_pfn < r->start_pfn || buddy_pfn >= r->end_pfn)
+		if (buddy_pfn < start_pfn || buddy_pfn >= end_pfn)
 			break;		/* the buddy is a hole or another zone */
 		/* In the same memmap array, as far from page as its pfn. */
 		buddy = page + ((long)buddy_pfn - (long)pfn);
@@ -109,8 +112,10 @@ struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int mt)
 
 		if (!page)
 			continue;
-		del_page_from_free_list(page, zone, o, mt);
-		expand(zone, page, order, o, mt);
+		__del_page_from_free_list(page, zone, o);
+		__expand(zone, page, order, o, mt);
+		/* Counted once: 2^order pages leave mt's lists. */
+		account_freepages(zone, -(1L << order), mt);
 		return page;
 	}
 	return NULL;
