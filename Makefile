@@ -121,10 +121,8 @@ $(O)/host/unit: $(HOBJS)
 
 -include $(HOBJS:.o=.d)
 
-# Benchmarks: optimised, no sanitizers (they would be measured too); not
-# PIE, so the host's per-thread interrupt flag (<arch/cpu.h>) is one
-# %fs-relative access, as cheap as a global.
-BENCH_FLAGS := $(COMMON_CFLAGS) -Itests/host/include -DHOST_BUILD -O2 -DNDEBUG -fno-pie -no-pie
+# Benchmarks: optimised, no sanitizers (they would be measured too).
+BENCH_FLAGS := $(COMMON_CFLAGS) -Itests/host/include -DHOST_BUILD -O2 -DNDEBUG
 BENCH_SRCS  := $(filter-out kernel/lib/string.c,$(PORTABLE_SRCS)) \
 	       kernel/printk.c kernel/cmdline.c tests/host/shim.c \
 	       tests/host/host_mmu.c tests/host/host_mmu_contract.c tests/host/sleep.c
