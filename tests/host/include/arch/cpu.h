@@ -13,10 +13,10 @@ extern _Thread_local unsigned long host_irq_flags
 	__attribute__((tls_model("local-exec")));
 
 /*
- * Compiler barriers, as the kernel's are (their asm clobbers memory):
- * without them the compiler may drop a save and restore with nothing it
- * can see between them, and a benchmark would time less than the kernel
- * runs.
+ * All four are compiler barriers, as the kernel's are (their asm clobbers
+ * memory): without them the compiler may drop a save and restore with
+ * nothing it can see between them, and a benchmark would time less than
+ * the kernel runs.
  */
 static inline unsigned long arch_irq_save(void)
 {
@@ -31,8 +31,16 @@ static inline void arch_irq_restore(unsigned long f)
 	__asm__ __volatile__("" ::: "memory");
 	host_irq_flags = f;
 }
-static inline void arch_irq_enable(void) { host_irq_flags = 1; }
-static inline void arch_irq_disable(void) { host_irq_flags = 0; }
+static inline void arch_irq_enable(void)
+{
+	__asm__ __volatile__("" ::: "memory");
+	host_irq_flags = 1;
+}
+static inline void arch_irq_disable(void)
+{
+	host_irq_flags = 0;
+	__asm__ __volatile__("" ::: "memory");
+}
 static inline bool arch_irqs_enabled(void) { return host_irq_flags; }
 static inline void arch_wait_for_interrupt(void) { }
 static inline void arch_cpu_relax(void) { }
