@@ -34,8 +34,7 @@ static uint8_t sorted_ids[MAX_MEMMAP_RANGES];	/* ids by start_pfn */
 static unsigned int nr_sorted;
 static uint8_t nested_ids[MAX_MEMMAP_RANGES];	/* inside a sorted one */
 static unsigned int nr_nested;
-/* Its own cache line: nothing written often sits beside it. */
-struct memmap_main memmap_main __attribute__((aligned(64)));
+struct memmap_main memmap_main;	/* a whole cache line (mm/page_alloc.h) */
 static DEFINE_SPINLOCK(memmap_lock);
 
 /* The whole search: nested ranges first, then the sorted ones. */

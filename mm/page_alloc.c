@@ -414,7 +414,6 @@ pcp_list_add(struct per_cpu_pages *pcp, struct page *page,
  * Put a block on this CPU's list; spill a batch to the zone if the list
  * is full. Locking as for rmqueue_pcplist().
  */
-
 static void free_unref_page(struct zone *zone, struct page *page,
 			    unsigned int order, int mt)
 {

@@ -76,7 +76,8 @@ struct memmap_main {
 	unsigned long start_pfn;
 	unsigned long nr_pages;		/* 0: no main range */
 	struct page *memmap;
-};
+} __attribute__((aligned(64)));	/* a line of its own: nothing written
+				 * often shares it with every lookup */
 extern struct memmap_main memmap_main;
 struct page *pfn_to_page_slow(unsigned long pfn);
 
