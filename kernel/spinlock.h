@@ -14,6 +14,8 @@
  *    the host to run it again (lock-waiter preemption). Four vCPUs on a
  *    two-core host swapping at once ran 3-9x slower that way (docs/smp.md,
  *    "Locks"). Linux does the same: virt_spin_lock() on x86 guests.
+ *    The unfairness is bounded: a waiter passed over SPIN_STARVE_RELEASES
+ *    times draws a ticket and is served next.
  * The two agree on the lock word, so the mode may change at any time,
  * even with locks held or waited for (the lock suite flips it under
  * contention). kernel/smp.c picks it at boot: arch_cpu_virtualized(), or
@@ -90,10 +92,11 @@ bool lockdebug_check_release(spinlock_t *l, const char *file, int line);
 void lockdebug_release(spinlock_t *l);
 /* Called every 2^16 turns of a waiting loop: reports a lockup once the
  * wait that *since started (0: not yet) passes spin_lockup_ns (10 s;
- * tests lower it). */
+ * tests lower it), with how often the lock was released since the wait
+ * began (first: l's owner half then). */
 extern uint64_t spin_lockup_ns;
-void lockdebug_spinning(spinlock_t *l, uint64_t *since, const char *file,
-			int line);
+void lockdebug_spinning(spinlock_t *l, uint64_t *since, uint16_t first,
+			const char *file, int line);
 
 static inline void spin_lock_init(spinlock_t *l, const char *name)
 {
@@ -129,6 +132,10 @@ static inline bool spin_take_if_free(spinlock_t *l)
 					   false, __ATOMIC_ACQUIRE,
 					   __ATOMIC_RELAXED);
 }
+
+/* A test-and-set waiter that has seen the lock released this many times
+ * without getting it queues with a ticket (kernel/lib/spinlock.c). */
+#define SPIN_STARVE_RELEASES	32
 
 /* The waits, out of line (kernel/lib/spinlock.c): a lock taken at the
  * first try costs one atomic and a compare inline; only a waiter calls. */

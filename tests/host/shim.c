@@ -28,6 +28,7 @@
 
 /* Per thread: each thread of a bench plays a CPU (<arch/cpu.h>). */
 _Thread_local unsigned long host_irq_flags = 1;
+void (*host_cpu_relax_hook)(void);	/* <arch/cpu.h> */
 struct host_dma_cache_log host_dma_cache_log;	/* <arch/mmu.h> */
 
 jmp_buf *host_panic_jmp;

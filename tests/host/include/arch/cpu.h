@@ -43,7 +43,14 @@ static inline void arch_irq_disable(void)
 }
 static inline bool arch_irqs_enabled(void) { return host_irq_flags; }
 static inline void arch_wait_for_interrupt(void) { }
-static inline void arch_cpu_relax(void) { }
+/* A test may play the other CPUs between a waiter's turns
+ * (tests/host/spinlock_model_test.c); NULL: nothing happens. */
+extern void (*host_cpu_relax_hook)(void);
+static inline void arch_cpu_relax(void)
+{
+	if (host_cpu_relax_hook)
+		host_cpu_relax_hook();
+}
 static inline unsigned int arch_cpu_id(void) { return 0; }
 static inline uint64_t arch_cycles(void) { return __builtin_ia32_rdtsc(); }
 
