@@ -139,6 +139,16 @@ static void others_hold(unsigned int ahead)
 	O.took = 0;			/* counted from the waiter's arrival */
 }
 
+/* The waiter, in test-and-set mode or with a ticket, takes l while the
+ * others play between its turns. */
+static void waiter_takes(spinlock_t *l, bool tas)
+{
+	spin_lock_virt = tas;
+	host_cpu_relax_hook = others_turn;
+	spin_lock(l);
+	host_cpu_relax_hook = NULL;
+}
+
 /* The waiter's acquisition: it holds the lock, alone, nothing lost. */
 static void expect_waiter_holds(struct kunit *test, spinlock_t *l)
 {
@@ -153,12 +163,9 @@ static void test_and_set_waiter_queues_after_the_bound(struct kunit *test)
 	spinlock_t l;
 	bool mode = spin_lock_virt;
 
-	spin_lock_virt = true;
 	start(&l, true);
 	others_hold(0);
-	host_cpu_relax_hook = others_turn;
-	spin_lock(&l);
-	host_cpu_relax_hook = NULL;
+	waiter_takes(&l, true);
 	kunit_info(test, "the hammer took the lock %lu times during the wait",
 		   O.took);
 	/* It took it back after each of the releases the waiter saw, then
@@ -175,12 +182,9 @@ static void ticket_waiter_lets_in_only_the_tickets_ahead(struct kunit *test)
 	spinlock_t l;
 	bool mode = spin_lock_virt;
 
-	spin_lock_virt = false;
 	start(&l, true);
 	others_hold(2);
-	host_cpu_relax_hook = others_turn;
-	spin_lock(&l);
-	host_cpu_relax_hook = NULL;
+	waiter_takes(&l, false);
 	KUNIT_EXPECT_EQ(test, O.took, 2UL);
 	expect_waiter_holds(test, &l);
 	spin_unlock(&l);
@@ -217,10 +221,7 @@ static void random_others_never_starve_the_waiter(struct kunit *test)
 		else
 			ahead = 0;
 		ahead_any += ahead != 0;
-		spin_lock_virt = tas;
-		host_cpu_relax_hook = others_turn;
-		spin_lock(&l);
-		host_cpu_relax_hook = NULL;
+		waiter_takes(&l, tas);
 		/* Tickets drawn during the wait may be served before a
 		 * test-and-set waiter queues: at most 3 out at once, so at
 		 * most 3 beyond the releases that it counts. */
