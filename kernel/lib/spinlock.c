@@ -40,15 +40,16 @@ static void wait_for_ticket(spinlock_t *l, uint16_t ticket,
  * Test-and-set: take the lock whenever it is seen free. A CPU that lets
  * it go and takes it straight back (kswapd visiting one mm's PTEs page
  * after page, each under its page_table_lock) can win that race every
- * time: a waiter on another CPU once waited 18 s for the faulting
- * process's page_table_lock (x86_64-swap, in CI). So the unfairness is
- * bounded: a waiter that has seen the lock released
+ * time: a waiter on another CPU once waited more than 10 s for the
+ * faulting process's page_table_lock (x86_64-swap, in CI). So the
+ * unfairness is bounded: a waiter that has seen the lock released
  * SPIN_STARVE_RELEASES times without getting it draws a ticket. A
  * test-and-set locker cannot take the lock while a ticket is out
  * (kernel/spinlock.h), so the waiter is next. Only such a waiter queues,
  * so lock-waiter preemption (why virtual machines do not use tickets)
  * can stall the others only behind a CPU that was running a moment ago.
- * lock.test_and_set_waiter_is_not_starved counts the passes.
+ * The host's spinlock_model counts the passes; the lock suite's
+ * test_and_set_waiter_is_not_starved times the waits on the machines.
  */
 void spin_lock_wait_free(spinlock_t *l, const char *file, int line)
 {
