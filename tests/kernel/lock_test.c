@@ -346,11 +346,10 @@ static void contended_mutex_counts_exactly(struct kunit *test)
  * the bound exactly, with no host in the way). Measured on this
  * workplace's two cores with two machines booting at once: with the
  * bound, waits of at most 28 ms (three whole make tests, 24 machines
- * each; up to
- * 13447 acquisitions in one, when the host stopped CPU 0); without it,
- * on x86_64, 0.3-3 s in every run,
- * 36000-75000 acquisitions (arm64's episodes were 30-40 ms, below the
- * limit: the host model covers them). Tickets: the same checks.
+ * each; up to 13447 acquisitions in one, when the host stopped CPU 0);
+ * without it, on x86_64, 0.3-3 s in every run, 36000-75000 acquisitions
+ * (arm64's episodes were 30-40 ms, below the limit: the host model
+ * covers them). Tickets: the same checks.
  */
 #define STARVE_TAKES		200
 #define HAMMER_HOLD		32
