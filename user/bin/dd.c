@@ -15,12 +15,17 @@
  *
  * Operands: if= of= bs= ibs= obs= count= skip= seek= (iseek= oseek=),
  * conv=fsync,fdatasync,notrunc,sync,noerror,nocreat,excl,
- * iflag=fullblock,count_bytes,skip_bytes, oflag=seek_bytes,
+ * iflag=fullblock,count_bytes,skip_bytes,direct, oflag=seek_bytes,direct,
  * status=none,noxfer,progress. Numbers take GNU's suffixes: c=1 w=2 b=512,
  * K/k=1024 M G T P E Z Y R Q powers of 1024, KB/kB MB GB... (and KiB...)
  * powers of 1000, N x M products; a 'B' in count=, skip= or seek= counts
  * bytes, not blocks. With bs= each block read is written as read; without
- * it, reads are gathered into obs-sized writes.
+ * it, reads are gathered into obs-sized writes. The buffers are whole
+ * pages of their own (mmap), as GNU's are page-aligned: iflag=direct and
+ * oflag=direct open with O_DIRECT, and Linux refuses a direct transfer
+ * to or from memory not aligned to the device's block size. (Our kernel
+ * accepts O_DIRECT and ignores it: its reads and writes go through the
+ * page cache; tools/bench-linux uses iflag=direct on Linux.)
  *
  * No floating point: the sizes, the rate and the time are formatted from
  * integers with GNU's rounding (human_size, rate_str, time_g below).
@@ -42,6 +47,7 @@
 #define F_COUNT_BYTES	0x02
 #define F_SKIP_BYTES	0x04
 #define F_SEEK_BYTES	0x08
+#define F_DIRECT	0x10
 
 enum { ST_NONE, ST_NOXFER, ST_DEFAULT, ST_PROGRESS };
 
@@ -57,9 +63,11 @@ static const struct sym convs[] = {
 };
 static const struct sym iflags[] = {
 	{ "fullblock", F_FULLBLOCK }, { "count_bytes", F_COUNT_BYTES },
-	{ "skip_bytes", F_SKIP_BYTES }, { NULL, 0 },
+	{ "skip_bytes", F_SKIP_BYTES }, { "direct", F_DIRECT }, { NULL, 0 },
 };
-static const struct sym oflags[] = { { "seek_bytes", F_SEEK_BYTES }, { NULL, 0 } };
+static const struct sym oflags[] = {
+	{ "seek_bytes", F_SEEK_BYTES }, { "direct", F_DIRECT }, { NULL, 0 },
+};
 static const struct sym statuses[] = {
 	{ "none", ST_NONE }, { "noxfer", ST_NOXFER },
 	{ "progress", ST_PROGRESS }, { NULL, 0 },
@@ -495,7 +503,8 @@ static void help(void)
 	       "  count=N skip=N seek=N  input blocks to copy, input blocks to\n"
 	       "                    skip, output blocks to seek over\n"
 	       "  conv=fsync,fdatasync,notrunc,sync,noerror,nocreat,excl\n"
-	       "  iflag=fullblock,count_bytes,skip_bytes  oflag=seek_bytes\n"
+	       "  iflag=fullblock,count_bytes,skip_bytes,direct\n"
+	       "  oflag=seek_bytes,direct\n"
 	       "  status=none|noxfer|progress\n"
 	       "N: c=1 w=2 b=512 K=1024 kB=1000 M=1024^2 MB=1000^2 G GB ... NxM\n");
 	exit(0);
@@ -922,6 +931,20 @@ static int copy(void)
 	return flush_last();
 }
 
+/* A buffer of n bytes on pages of its own (header above: O_DIRECT wants
+ * aligned memory); NULL when there is no such memory. Never freed: dd
+ * exits when the copy ends. */
+static char *page_buf(uint64_t n)
+{
+	void *p;
+
+	if (n > INT_MAX64)
+		return NULL;
+	p = mmap(NULL, (size_t)((n + 4095) & ~4095ULL), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	int code, flags;
@@ -933,7 +956,8 @@ int main(int argc, char **argv, char **envp)
 	out_given = out_name != NULL;
 
 	if (in_name) {
-		in_fd = openat(AT_FDCWD, in_name, O_RDONLY, 0);
+		in_fd = openat(AT_FDCWD, in_name,
+			       O_RDONLY | (iflag & F_DIRECT ? O_DIRECT : 0), 0);
 		if (in_fd < 0) {
 			diag(errno, "failed to open %s", q_always(in_name));
 			return 1;
@@ -947,7 +971,8 @@ int main(int argc, char **argv, char **envp)
 
 	if (out_name) {
 		flags = (conv & C_NOCREAT ? 0 : O_CREAT) | (conv & C_EXCL ? O_EXCL : 0) |
-			(seek_blocks || (conv & C_NOTRUNC) ? 0 : O_TRUNC);
+			(seek_blocks || (conv & C_NOTRUNC) ? 0 : O_TRUNC) |
+			(oflag & F_DIRECT ? O_DIRECT : 0);
 		/* Read access too when seek= may have to read its way. */
 		out_fd = -1;
 		if (seek_blocks)
@@ -980,8 +1005,8 @@ int main(int argc, char **argv, char **envp)
 		}
 	}
 
-	ibuf = malloc(ibs);
-	obuf = two_bufs ? malloc(obs) : ibuf;
+	ibuf = page_buf(ibs);
+	obuf = two_bufs ? page_buf(obs) : ibuf;
 	if (!ibuf || !obuf) {
 		char h[32];
 		uint64_t sz = !ibuf ? ibs : obs;

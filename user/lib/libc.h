@@ -54,6 +54,7 @@ extern int errno;
 #define O_TRUNC		01000
 #define O_CLOEXEC	02000000
 #define O_DIRECTORY	UARCH_O_DIRECTORY
+#define O_DIRECT	UARCH_O_DIRECT
 
 /* lseek's whence, and st_mode's type bits (struct stat is the arch's own
  * layout, <arch/stat.h>, the file the kernel fills). Linux's values, the

@@ -15,7 +15,8 @@
 /* A function that returns at once: `ret` (0xd65f03c0, little-endian). */
 #define UARCH_RET_INSN		{ 0xc0, 0x03, 0x5f, 0xd6 }
 #define UARCH_RET_INSN_SIZE	4
-/* open()'s O_DIRECTORY: one of the flags whose value differs by arch. */
+/* open()'s O_DIRECTORY and O_DIRECT: flags whose values differ by arch. */
 #define UARCH_O_DIRECTORY	040000
+#define UARCH_O_DIRECT		0200000
 
 #endif

@@ -14,7 +14,8 @@
 /* A function that returns at once: `ret`. */
 #define UARCH_RET_INSN		{ 0xc3 }
 #define UARCH_RET_INSN_SIZE	1
-/* open()'s O_DIRECTORY: one of the flags whose value differs by arch. */
+/* open()'s O_DIRECTORY and O_DIRECT: flags whose values differ by arch. */
 #define UARCH_O_DIRECTORY	0200000
+#define UARCH_O_DIRECT		040000
 
 #endif
