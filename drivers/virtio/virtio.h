@@ -10,7 +10,11 @@
  * num is a power of two; indices run free modulo 2^16 and are reduced
  * modulo num when used. The device reads only DMA addresses: the ring's
  * own (from dma_alloc_coherent) and the buffers' (dma_map_*), which is
- * why VIRTIO_F_ACCESS_PLATFORM can always be accepted here.
+ * why VIRTIO_F_ACCESS_PLATFORM can always be accepted here. A device that
+ * does not offer it uses guest physical addresses whatever IOMMU sits in
+ * front of its transport (sec. 6.1; QEMU's iommu_platform=off): for it,
+ * virtio_negotiate() points dma_dev at a direct-mapping device
+ * (dma_direct), so the DMA API hands it physical addresses, not IOVAs.
  * Device drivers: virtio_blk.c (docs/drivers/virtio-blk.md), virtio_net.c
  * (docs/drivers/virtio-net.md).
  */
@@ -183,7 +187,10 @@ struct virtio_config_ops {
 };
 
 struct virtio_device {
-	struct device *dma_dev;		/* for the DMA API (the PCI function's) */
+	/* For the DMA API: the transport's device (the PCI function), or
+	 * &dma_direct for a device without ACCESS_PLATFORM behind an IOMMU. */
+	struct device *dma_dev;
+	struct device dma_direct;
 	uint32_t device_id;		/* 1: network, 2: block */
 	uint64_t features;		/* negotiated */
 	const struct virtio_config_ops *config;
@@ -223,7 +230,10 @@ static inline void virtio_config_changed(struct virtio_device *vdev)
 /*
  * Negotiate: reset, ACKNOWLEDGE|DRIVER, accept driver_features & offered
  * (always VERSION_1 and ACCESS_PLATFORM if offered), FEATURES_OK.
- * 0, or -EIO (device marked FAILED) without VERSION_1.
+ * 0, or -EIO (device marked FAILED) without VERSION_1. Without
+ * ACCESS_PLATFORM, and with dma_dev behind an IOMMU (dma_ops set), the
+ * device is given dma_direct for its DMA (header); its transport stays
+ * attached to the IOMMU (its MSIs still go through it).
  */
 int virtio_negotiate(struct virtio_device *vdev, uint64_t driver_features);
 

@@ -6,6 +6,7 @@
 #include "drivers/virtio/virtio.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
+#include "kernel/printk.h"
 #include "mm/kmalloc.h"
 
 /* The device sees memory through DMA: order our stores/loads with it. */
@@ -127,6 +128,16 @@ int virtio_negotiate(struct virtio_device *vdev, uint64_t driver_features)
 	if (c->finalize_features(vdev, vdev->features)) {
 		c->set_status(vdev, VIRTIO_STATUS_FAILED);
 		return -EIO;
+	}
+	/* No ACCESS_PLATFORM: the device reads and writes guest physical
+	 * addresses, untranslated, even behind an IOMMU. IOVAs would send
+	 * its DMA to whatever RAM has those physical addresses. */
+	if (!virtio_has_feature(vdev, VIRTIO_F_ACCESS_PLATFORM) &&
+	    vdev->dma_dev && vdev->dma_dev->dma_ops) {
+		dma_device_init(&vdev->dma_direct, vdev->name);
+		vdev->dma_dev = &vdev->dma_direct;
+		pr_info("virtio %s: no ACCESS_PLATFORM: the device uses physical "
+			"addresses, not the IOMMU's\n", vdev->name);
 	}
 	return 0;
 }

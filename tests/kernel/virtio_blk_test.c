@@ -7,6 +7,9 @@
  * the image byte for byte afterwards (tools/check-disk-pattern). vdb is
  * behind QEMU blkdebug failing reads of sector ERR_SECTOR: that error
  * must reach the caller with that sector. Skipped without the disks.
+ * On the IOMMU machines vdb's device does not offer ACCESS_PLATFORM
+ * (iommu_platform=off, the promise blk.untranslated:vdb): its DMA must
+ * use physical addresses although the IOMMU sits in front of it.
  */
 #include "drivers/block/blk.h"
 #include "drivers/block/blk_pattern.h"
@@ -216,11 +219,50 @@ static void io_error_reaches_caller(struct kunit *test)
 	__free_pages(p, 3);
 }
 
+/*
+ * The disk promised without ACCESS_PLATFORM reads and writes guest
+ * physical addresses, untranslated, behind the IOMMU (virtio 1.2 sec.
+ * 6.1): its DMA device maps directly, and a write and a read come back
+ * byte for byte. Given IOVAs, the device would have written to disk
+ * whatever RAM has those physical addresses, and the read overwritten it.
+ */
+static void untranslated_disk_gets_physical_addresses(struct kunit *test)
+{
+	const char *name = kunit_expectation("blk.untranslated");
+	struct block_device *b, *vda;
+	struct page *p;
+	uint8_t *buf;
+	const unsigned int sectors = 64, first = 256;	/* 32 KiB, past ERR_SECTOR */
+
+	if (!name)
+		kunit_skip(test, "no disk promised without ACCESS_PLATFORM");
+	b = blk_get(name);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, b->dma_dev);
+	KUNIT_EXPECT_NULL(test, b->dma_dev->dma_ops);
+	/* The other disk offers it, and is translated: the IOMMU is there. */
+	vda = blk_get("vda");
+	KUNIT_ASSERT_NOT_NULL(test, vda);
+	KUNIT_EXPECT_NOT_NULL(test, vda->dma_dev->dma_ops);
+
+	p = alloc_pages(GFP_KERNEL, 4);			/* 64 KiB: out, then in */
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	buf = page_address(p);
+	for (unsigned int i = 0; i < sectors * 512; i++)
+		buf[i] = blk_pattern_byte(first + i / 512, i % 512);
+	memset(buf + sectors * 512, 0xee, sectors * 512);
+	KUNIT_EXPECT_EQ(test, blk_write(b, first, buf, sectors, NULL), 0);
+	KUNIT_EXPECT_EQ(test, blk_read(b, first, buf + sectors * 512, sectors, NULL), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, buf + sectors * 512, sectors * 512), 0);
+	__free_pages(p, 4);
+}
+
 static struct kunit_case virtio_blk_cases[] = {
 	KUNIT_CASE(pattern_written_and_read_back),
 	KUNIT_CASE(registered_buffers_used_as_given),
 	KUNIT_CASE(bad_requests_refused),
 	KUNIT_CASE(io_error_reaches_caller),
+	KUNIT_CASE(untranslated_disk_gets_physical_addresses),
 	{}
 };
 

@@ -69,6 +69,45 @@ static void negotiation_fails_without_version_1(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, REG(VIRTIO_MMIO_STATUS), (uint32_t)VIRTIO_STATUS_FAILED);
 }
 
+/*
+ * A device that does not offer ACCESS_PLATFORM uses guest physical
+ * addresses even behind an IOMMU (QEMU's iommu_platform=off): its DMA
+ * must go through the direct-mapping device, not the IOMMU's. The fake
+ * word is both halves, so 0x1 offers bits 0 and 32 (VERSION_1 alone) and
+ * 0x3 adds 1 and 33 (ACCESS_PLATFORM).
+ */
+static void no_access_platform_behind_an_iommu_maps_directly(struct kunit *test)
+{
+	static const struct dma_map_ops iommu_like = { .name = "iommu-like" };
+	struct device *own;
+
+	fake_device(2, 2);
+	own = vm.vdev.dma_dev;
+	own->dma_ops = &iommu_like;
+	REG(VIRTIO_MMIO_DEVICE_FEATURES) = 0x1;
+	KUNIT_ASSERT_EQ(test, virtio_negotiate(&vm.vdev, 0), 0);
+	KUNIT_EXPECT_FALSE(test, virtio_has_feature(&vm.vdev, VIRTIO_F_ACCESS_PLATFORM));
+	KUNIT_EXPECT_PTR_EQ(test, vm.vdev.dma_dev, &vm.vdev.dma_direct);
+	KUNIT_EXPECT_NULL(test, vm.vdev.dma_dev->dma_ops);
+	KUNIT_EXPECT_PTR_EQ(test, own->dma_ops, &iommu_like);	/* the transport's: kept */
+
+	/* Offered: the device's DMA goes through the IOMMU, as before. */
+	fake_device(2, 2);
+	own = vm.vdev.dma_dev;
+	own->dma_ops = &iommu_like;
+	REG(VIRTIO_MMIO_DEVICE_FEATURES) = 0x3;
+	KUNIT_ASSERT_EQ(test, virtio_negotiate(&vm.vdev, 0), 0);
+	KUNIT_EXPECT_TRUE(test, virtio_has_feature(&vm.vdev, VIRTIO_F_ACCESS_PLATFORM));
+	KUNIT_EXPECT_PTR_EQ(test, vm.vdev.dma_dev, own);
+
+	/* No IOMMU: the transport's own device stays (its bus window too). */
+	fake_device(2, 2);
+	own = vm.vdev.dma_dev;
+	REG(VIRTIO_MMIO_DEVICE_FEATURES) = 0x1;
+	KUNIT_ASSERT_EQ(test, virtio_negotiate(&vm.vdev, 0), 0);
+	KUNIT_EXPECT_PTR_EQ(test, vm.vdev.dma_dev, own);
+}
+
 static void count_callback(struct virtqueue *vq)
 {
 	(void)vq;
@@ -136,6 +175,7 @@ static struct kunit_case virtio_mmio_cases[] = {
 	KUNIT_CASE(identify_skips_empty_and_legacy),
 	KUNIT_CASE(negotiation_keeps_version_1_and_access_platform),
 	KUNIT_CASE(negotiation_fails_without_version_1),
+	KUNIT_CASE(no_access_platform_behind_an_iommu_maps_directly),
 	KUNIT_CASE(kick_and_interrupt),
 	{}
 };
