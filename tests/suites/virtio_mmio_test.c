@@ -76,35 +76,39 @@ static void negotiation_fails_without_version_1(struct kunit *test)
  * word is both halves, so 0x1 offers bits 0 and 32 (VERSION_1 alone) and
  * 0x3 adds 1 and 33 (ACCESS_PLATFORM).
  */
-static void no_access_platform_behind_an_iommu_maps_directly(struct kunit *test)
+/* A fresh device offering the fake word features, its transport's DMA
+ * through ops (NULL: no IOMMU), negotiated; returns the transport's
+ * device. */
+static struct device *negotiated(struct kunit *test, uint32_t features,
+				 const struct dma_map_ops *ops)
 {
-	static const struct dma_map_ops iommu_like = { .name = "iommu-like" };
 	struct device *own;
 
 	fake_device(2, 2);
 	own = vm.vdev.dma_dev;
-	own->dma_ops = &iommu_like;
-	REG(VIRTIO_MMIO_DEVICE_FEATURES) = 0x1;
-	KUNIT_ASSERT_EQ(test, virtio_negotiate(&vm.vdev, 0), 0);
+	own->dma_ops = ops;
+	REG(VIRTIO_MMIO_DEVICE_FEATURES) = features;
+	KUNIT_EXPECT_EQ(test, virtio_negotiate(&vm.vdev, 0), 0);
+	return own;
+}
+
+static void no_access_platform_behind_an_iommu_maps_directly(struct kunit *test)
+{
+	static const struct dma_map_ops iommu_like = { .name = "iommu-like" };
+	struct device *own = negotiated(test, 0x1, &iommu_like);
+
 	KUNIT_EXPECT_FALSE(test, virtio_has_feature(&vm.vdev, VIRTIO_F_ACCESS_PLATFORM));
 	KUNIT_EXPECT_PTR_EQ(test, vm.vdev.dma_dev, &vm.vdev.dma_direct);
 	KUNIT_EXPECT_NULL(test, vm.vdev.dma_dev->dma_ops);
 	KUNIT_EXPECT_PTR_EQ(test, own->dma_ops, &iommu_like);	/* the transport's: kept */
 
 	/* Offered: the device's DMA goes through the IOMMU, as before. */
-	fake_device(2, 2);
-	own = vm.vdev.dma_dev;
-	own->dma_ops = &iommu_like;
-	REG(VIRTIO_MMIO_DEVICE_FEATURES) = 0x3;
-	KUNIT_ASSERT_EQ(test, virtio_negotiate(&vm.vdev, 0), 0);
+	own = negotiated(test, 0x3, &iommu_like);
 	KUNIT_EXPECT_TRUE(test, virtio_has_feature(&vm.vdev, VIRTIO_F_ACCESS_PLATFORM));
 	KUNIT_EXPECT_PTR_EQ(test, vm.vdev.dma_dev, own);
 
 	/* No IOMMU: the transport's own device stays (its bus window too). */
-	fake_device(2, 2);
-	own = vm.vdev.dma_dev;
-	REG(VIRTIO_MMIO_DEVICE_FEATURES) = 0x1;
-	KUNIT_ASSERT_EQ(test, virtio_negotiate(&vm.vdev, 0), 0);
+	own = negotiated(test, 0x1, NULL);
 	KUNIT_EXPECT_PTR_EQ(test, vm.vdev.dma_dev, own);
 }
 
