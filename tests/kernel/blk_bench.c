@@ -85,6 +85,20 @@ static int set_only(const char *v)
 KERNEL_PARAM("blkbench.size", set_only,
 	     "4|64|1024|2048: run only the bench=blk cases of this request size in KiB (e.g. to profile one)");
 
+/* blkbench.pair=NAME: only the paired dd cases, first device against
+ * NAME (see dd_pair_cases). */
+static char bb_pair_name[16];
+
+static int set_pair(const char *v)
+{
+	if (!*v || strlen(v) >= sizeof(bb_pair_name))
+		return -1;
+	strlcpy(bb_pair_name, v, sizeof(bb_pair_name));
+	return 0;
+}
+KERNEL_PARAM("blkbench.pair", set_pair,
+	     "NAME: bench=blk runs only dd's reads alternating between the first disk and NAME, and their ratio");
+
 struct bb_run {
 	struct block_device *b;
 	enum blk_op op;
@@ -96,6 +110,8 @@ struct bb_run {
 	struct prng rng;
 	uint64_t deadline;		/* clock_ns(): stop submitting */
 	bool once;			/* dd: end with a whole pass */
+	bool slice;			/* dd pair: one pass, whatever the time */
+	uint64_t first;			/* sequential: the case's first sector */
 	/* dd-inval: the IOMMU TLB range invalidated before each request */
 	struct iommu_domain *inval;
 	dma_addr_t inval_iova;
@@ -130,7 +146,7 @@ static uint64_t next_sector_locked(struct bb_run *run)
 		s = prng_below(&run->rng, run->limit / run->sectors) * run->sectors;
 	} else {
 		if (run->next + run->sectors > run->limit)
-			run->next = 0;
+			run->next = run->first;
 		s = run->next;
 		run->next += run->sectors;
 	}
@@ -205,13 +221,13 @@ static uint64_t bb_case(struct bb_run *run, const struct bb_buf *bufs,
 
 	run->sectors = bytes / SECTOR_SIZE;
 	run->done = run->errors = run->refused = 0;
-	run->next = 0;
+	run->next = run->first;
 	run->high = 0;
 	prng_seed(&run->rng, BB_SEED);
 	spin_lock_init(&run->lock, "blk_bench");
 	t0 = clock_ns();
 	run->t_last = t0;
-	run->deadline = t0 + (uint64_t)bb_case_ms * 1000000;
+	run->deadline = run->slice ? t0 : t0 + (uint64_t)bb_case_ms * 1000000;
 	run->in_flight = depth;
 	for (unsigned int i = 0; i < depth; i++) {
 		struct bb_slot *s = &bb_slots[i];
@@ -424,6 +440,168 @@ static void dd_cases(struct bb_run *run)
 	}
 }
 
+/*
+ * blkbench.pair=NAME (tools/bench-blk PAIR=yes): dd's workload on two
+ * disks of one machine, the first (A) and NAME (B), in alternating
+ * slices of the same bytes: A then B, then B then A, and so on until the
+ * case's time is up. Each pair's ratio (A's rate / B's) divides two
+ * figures taken within a fraction of a second of each other, so what
+ * drifts on the host between boots or over a boot (10-20% at one request
+ * in flight on a 2-core host) falls on both alike. With A behind the
+ * IOMMU and B not (its device without ACCESS_PLATFORM: no translation,
+ * direct mapping) the ratio is what translation and mapping cost, in
+ * the same boot. "dd pair" maps A's buffer per request; "dd-inval pair"
+ * maps it once and invalidates its IOTLB entries before each request
+ * (the per-request floor, as "dd-inval read" above).
+ */
+#define BB_PAIRS_MAX	256
+#define BB_PAIR_MIN	4		/* pairs per case, whatever the time */
+
+struct bb_side {
+	struct bb_run run;
+	uint64_t pos;			/* next slice's first sector */
+	uint64_t ns, requests;		/* over the case */
+};
+
+/* One slice of side sd: slice_sectors from its position, one request of
+ * bytes at a time. Elapsed ns, 0 on failure. */
+static uint64_t pair_slice(struct bb_side *sd, const struct bb_buf *buf,
+			   unsigned int bytes, uint64_t slice_sectors)
+{
+	struct bb_run *run = &sd->run;
+	uint64_t ns, span = min(run->b->nr_sectors, (uint64_t)BB_DD_BYTES / SECTOR_SIZE);
+
+	run->op = BLK_OP_READ;
+	run->random = false;
+	run->once = run->slice = true;
+	run->first = sd->pos;
+	run->limit = sd->pos + slice_sectors;
+	ns = bb_case(run, buf, 1, bytes);
+	sd->pos = run->limit + slice_sectors <= span ? run->limit : 0;
+	sd->ns += ns;
+	sd->requests += run->done;
+	return ns;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* MiB/s x 10 from bytes and ns, integer arithmetic only. */
+static uint64_t tenths_mibs(uint64_t bytes, uint64_t ns)
+{
+	return bytes * 10 / 1024 * 1000 / 1024 * 1000 / (ns / 1000 ? ns / 1000 : 1);
+}
+
+static const char *dma_kind(const struct block_device *b)
+{
+	return !b->dma_dev ? "no DMA" : b->dma_dev->domain ? "translated" : "direct";
+}
+
+/* One paired case of bytes; inval: A's buffer mapped once and its IOTLB
+ * entries invalidated before each request. */
+static void pair_case(struct bb_side *a, struct bb_side *b, unsigned int bytes,
+		      unsigned int slice_bytes, bool inval)
+{
+	static uint32_t ratio[BB_PAIRS_MAX];	/* A's rate / B's, x 1000 */
+	unsigned int order = get_order(bytes), n = 0, med;
+	struct bb_buf buf = { alloc_pages(GFP_KERNEL, order), 0, false };
+	struct bb_buf abuf;
+	struct device *adev = a->run.b->dma_dev;
+	uint64_t t_end, ta, tb, slice = slice_bytes / SECTOR_SIZE;
+	const char *kind = inval ? "dd-inval pair" : "dd pair";
+
+	if (!buf.page) {
+		printk("bench: blk: no memory for a %u KiB dd buffer\n", bytes >> 10);
+		return;
+	}
+	abuf = buf;
+	if (inval) {
+		if (!adev || !adev->domain)
+			goto out;	/* nothing to invalidate */
+		abuf.dma = dma_map_page(adev, buf.page, 0, bytes, DMA_FROM_DEVICE);
+		if (dma_mapping_error(adev, abuf.dma)) {
+			printk("bench: blk: %s %u KiB: mapping failed\n", kind, bytes >> 10);
+			goto out;
+		}
+		abuf.registered = true;
+		a->run.inval = adev->domain;
+		a->run.inval_iova = abuf.dma;
+		a->run.inval_bytes = bytes;
+	}
+	a->pos = b->pos = 0;
+	a->ns = a->requests = b->ns = b->requests = 0;
+	t_end = clock_ns() + (uint64_t)bb_case_ms * 1000000;
+	while (n < BB_PAIRS_MAX && (n < BB_PAIR_MIN || clock_ns() < t_end)) {
+		/* A first in even pairs, B first in odd ones: a steady drift
+		 * over the pair favours neither side. */
+		if (n % 2 == 0) {
+			ta = pair_slice(a, &abuf, bytes, slice);
+			tb = ta ? pair_slice(b, &buf, bytes, slice) : 0;
+		} else {
+			tb = pair_slice(b, &buf, bytes, slice);
+			ta = tb ? pair_slice(a, &abuf, bytes, slice) : 0;
+		}
+		if (!ta || !tb)
+			goto out;	/* bb_case said why */
+		ratio[n++] = (uint32_t)(tb * 1000 / ta);
+	}
+	sort(ratio, n, sizeof(ratio[0]), cmp_u32);
+	med = (ratio[(n - 1) / 2] + ratio[n / 2]) / 2;
+	ta = tenths_mibs(a->requests * bytes, a->ns);
+	tb = tenths_mibs(b->requests * bytes, b->ns);
+	printk("bench: blk: %s %4u KiB: %s %llu.%llu MiB/s %s, %s %llu.%llu MiB/s %s: "
+	       "ratio %u.%03u (quartiles %u.%03u-%u.%03u; %u pairs of %u MiB)\n",
+	       kind, bytes >> 10, a->run.b->name, (unsigned long long)(ta / 10),
+	       (unsigned long long)(ta % 10), dma_kind(a->run.b), b->run.b->name,
+	       (unsigned long long)(tb / 10), (unsigned long long)(tb % 10),
+	       dma_kind(b->run.b), med / 1000, med % 1000,
+	       ratio[n / 4] / 1000, ratio[n / 4] % 1000,
+	       ratio[3 * n / 4] / 1000, ratio[3 * n / 4] % 1000, n, slice_bytes >> 20);
+out:
+	a->run.inval = NULL;
+	a->run.once = a->run.slice = b->run.once = b->run.slice = false;
+	a->run.first = b->run.first = 0;
+	if (abuf.registered)
+		dma_unmap_page(adev, abuf.dma, bytes, DMA_FROM_DEVICE);
+	__free_pages(buf.page, order);
+}
+
+/* dd's sizes, each with the bytes of one slice: long enough for a
+ * clock's worth of requests, short enough for many pairs a case. */
+static const unsigned int bb_pair_slice[] = { 8u << 20, 32u << 20, 128u << 20 };
+
+static void dd_pair_cases(struct block_device *first)
+{
+	static struct bb_side a, b;
+	struct block_device *other = blk_get(bb_pair_name);
+
+	if (!other || other == first) {
+		printk("bench: blk: blkbench.pair=%s: no such second block device; no paired cases\n",
+		       bb_pair_name);
+		return;
+	}
+	if (other->read_only || other->nr_sectors < BB_DD_BYTES / SECTOR_SIZE ||
+	    first->nr_sectors < BB_DD_BYTES / SECTOR_SIZE) {
+		printk("bench: blk: %s or %s is read-only or smaller than %u MiB; no paired cases\n",
+		       first->name, other->name, BB_DD_BYTES >> 20);
+		return;
+	}
+	printk("bench: blk: dd pairs: %s (%s) against %s (%s), QD1, %u ms per case\n",
+	       first->name, dma_kind(first), other->name, dma_kind(other), bb_case_ms);
+	a.run.b = first;
+	b.run.b = other;
+	for (size_t k = 0; k < ARRAY_SIZE(bb_dd_sizes); k++) {
+		if (bb_only_kib && bb_dd_sizes[k] != bb_only_kib << 10)
+			continue;
+		pair_case(&a, &b, bb_dd_sizes[k], bb_pair_slice[k], false);
+		pair_case(&a, &b, bb_dd_sizes[k], bb_pair_slice[k], true);
+	}
+}
+
 void bench_blk(void)
 {
 	struct block_device *b = blk_first();
@@ -449,6 +627,10 @@ void bench_blk(void)
 	       (unsigned long long)(b->nr_sectors >> 11),
 	       b->irq_driven ? "interrupts" : "polled", depth, b->queue_depth,
 	       bb_case_ms);
+	if (bb_pair_name[0]) {
+		dd_pair_cases(b);
+		return;
+	}
 	run.b = b;
 	dd_cases(&run);
 	have_reg = reg_alloc(b, depth);
