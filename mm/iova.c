@@ -108,8 +108,11 @@ void init_iova_domain_node(struct iova_domain *iovad, unsigned long granule,
 	iovad->node_pool.obj_size = sizeof(struct iova);
 	iovad->mag_pool.obj_size = sizeof(struct iova_magazine);
 	gap_tree_init(&iovad->tree, iovad->start_pfn, IOVA_ANCHOR - 1);
-	for (int i = 0; i < IOVA_RANGE_CACHE_MAX_SIZE; i++)
+	for (int i = 0; i < IOVA_RANGE_CACHE_MAX_SIZE; i++) {
 		spin_lock_init(&iovad->rcaches[i].lock, "iova_depot");
+		iovad->rcaches[i].depot_max = i <= IOVA_DEPOT_FULL_ORDER ? IOVA_DEPOT_MAX :
+			IOVA_DEPOT_MAX >> (i - IOVA_DEPOT_FULL_ORDER);
+	}
 	iovad->fq_timeout_ns = IOVA_FQ_TIMEOUT_NS;
 	iovad->fq_max = IOVA_FQ_SIZE;
 }
@@ -355,7 +358,7 @@ static struct iova_magazine *rcache_insert_slow(struct iova_domain *iovad,
 	} else if ((fresh = mag_alloc(iovad))) {
 		/* Both full: the loaded one goes to the depot. */
 		spin_lock(&rc->lock);
-		if (c->loaded && rc->depot_size < IOVA_DEPOT_MAX)
+		if (c->loaded && rc->depot_size < rc->depot_max)
 			rc->depot[rc->depot_size++] = c->loaded;
 		else	/* NULL (an earlier mag_alloc failed): nothing to spill */
 			*spill = c->loaded;

@@ -26,9 +26,12 @@
  *     scarce space below 4 GiB.
  *
  *  2. Per-CPU magazine caches ("rcache") in front of the tree for ranges of
- *     1..32 granules (orders 0..5): each CPU has a loaded and a previous
+ *     1..256 granules (orders 0..8, up to 1 MiB of 4 KiB pages; Linux
+ *     stops at 32): each CPU has a loaded and a previous
  *     magazine of IOVA_MAG_SIZE freed ranges per order, and full magazines
- *     go to a depot shared by all CPUs. A cache hit takes no shared lock.
+ *     go to a depot shared by all CPUs (IOVA_DEPOT_MAX of them up to order
+ *     5, half as many for each order above, so no order's depot holds
+ *     more address space than order 5's). A cache hit takes no shared lock.
  *     alloc_iova_fast rounds such sizes up to a power of two so a freed
  *     range fits any later request of its class. A cached range is only
  *     handed out if it lies entirely at or below the caller's limit: ranges
@@ -65,9 +68,10 @@
 #include "kernel/spinlock.h"
 #include "mm/mmzone.h"
 
-#define IOVA_RANGE_CACHE_MAX_SIZE 6	/* cached orders 0..5: 1..32 granules */
+#define IOVA_RANGE_CACHE_MAX_SIZE 9	/* cached orders 0..8: 1..256 granules */
 #define IOVA_MAG_SIZE		127	/* ranges per magazine (1 KiB with size) */
-#define IOVA_DEPOT_MAX		32	/* full magazines kept per order */
+#define IOVA_DEPOT_MAX		32	/* full magazines kept per order <= 5 */
+#define IOVA_DEPOT_FULL_ORDER	5	/* above it, half as many per order up */
 #define IOVA_FQ_SIZE		256	/* flush-queue ring entries per CPU */
 #define IOVA_FQ_TIMEOUT_NS	(10ULL * 1000 * 1000)	/* 10 ms, as Linux */
 #define IOVA_ANCHOR		(~0UL)	/* pfn of the sentinel above all ranges */
@@ -109,6 +113,7 @@ struct iova_cpu_rcache {
 struct iova_rcache {
 	spinlock_t lock;		/* the depot */
 	unsigned int depot_size;
+	unsigned int depot_max;		/* <= IOVA_DEPOT_MAX, by order */
 	struct iova_magazine *depot[IOVA_DEPOT_MAX];
 	struct iova_cpu_rcache cpu[NR_CPUS];
 };

@@ -25,7 +25,7 @@
 
 #define ARENA_SIZE	(16UL << 20)
 #define MAX_LIVE	2000
-#define MAX_RANGES	(MAX_LIVE + 8 * 6 * 2 * IOVA_MAG_SIZE + 6 * IOVA_DEPOT_MAX * IOVA_MAG_SIZE + 64)
+#define MAX_RANGES	(MAX_LIVE + (8 * 2 + IOVA_DEPOT_MAX) * IOVA_RANGE_CACHE_MAX_SIZE * IOVA_MAG_SIZE + 64)
 #define NCPUS		4
 
 enum kind { FAST, TREE, QUEUED };
@@ -261,7 +261,8 @@ static void iova_random_ops_match_model(struct kunit *test)
 				live[nr_live++] = (struct live){ n->pfn_lo, size, size, TREE, 0 };
 				fits++;
 			} else {
-				unsigned long held = size < 32 ? roundup_pow2(size) : size;
+				unsigned long held = size < (1UL << (IOVA_RANGE_CACHE_MAX_SIZE - 1)) ?
+					roundup_pow2(size) : size;
 				unsigned long pfn = alloc_iova_fast_cpu(&iovad, cpu, size, limit, true);
 
 				if (!pfn) {

@@ -230,6 +230,48 @@ static void depot_moves_magazines_between_cpus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t.iovad.nr_ranges, (unsigned long)IOVA_MAG_SIZE);
 }
 
+/*
+ * Ranges up to 256 granules (1 MiB of 4 KiB pages: a large DMA request)
+ * are cached too, rounded up to a power of two, and the depot of an
+ * order above 5 keeps fewer magazines (4 at order 8), so the cache holds
+ * no more of the address space for it than for order 5; the magazines
+ * beyond go back to the tree.
+ */
+static void large_orders_cached_with_a_smaller_depot(struct kunit *test)
+{
+	enum { ORDER = 8, SIZE = 1 << ORDER, EXTRA = 2 };
+	unsigned int depot = IOVA_DEPOT_MAX >> (ORDER - IOVA_DEPOT_FULL_ORDER);
+	static unsigned long pfns[(2 + 4 + EXTRA) * IOVA_MAG_SIZE];
+	unsigned long n = (2 + depot + EXTRA) * IOVA_MAG_SIZE, p, q;
+	struct iova_stats st;
+
+	KUNIT_ASSERT_EQ(test, depot, 4U);
+	KUNIT_ASSERT_LE(test, n, (unsigned long)ARRAY_SIZE(pfns));
+	p = alloc_iova_fast_cpu(&t.iovad, 0, SIZE - 56, PFN64, true);
+	KUNIT_ASSERT_NE(test, p, 0UL);
+	KUNIT_EXPECT_EQ(test, iova_size(find_iova(&t.iovad, p)), (unsigned long)SIZE);
+	free_iova_fast_cpu(&t.iovad, 0, p, SIZE - 56);
+	q = alloc_iova_fast_cpu(&t.iovad, 0, SIZE, PFN64, true);
+	KUNIT_EXPECT_EQ(test, q, p);			/* a hit */
+	free_iova_fast_cpu(&t.iovad, 0, q, SIZE);
+	free_cpu_cached_iovas(0, &t.iovad);
+	KUNIT_EXPECT_EQ(test, t.iovad.nr_ranges, 0UL);
+
+	for (unsigned long i = 0; i < n; i++) {
+		pfns[i] = alloc_iova_fast_cpu(&t.iovad, 0, SIZE, PFN64, true);
+		KUNIT_ASSERT_NE(test, pfns[i], 0UL);
+	}
+	for (unsigned long i = 0; i < n; i++)
+		free_iova_fast_cpu(&t.iovad, 0, pfns[i], SIZE);
+	iova_get_stats(&t.iovad, &st);
+	KUNIT_EXPECT_EQ(test, st.depot_mags, (unsigned long)depot);
+	KUNIT_EXPECT_EQ(test, st.cached, (2 + depot) * (unsigned long)IOVA_MAG_SIZE);
+	KUNIT_EXPECT_EQ(test, t.iovad.nr_ranges, st.cached);	/* the rest: freed */
+	free_cpu_cached_iovas(0, &t.iovad);
+	free_global_cached_iovas(&t.iovad);
+	KUNIT_EXPECT_EQ(test, t.iovad.nr_ranges, 0UL);
+}
+
 /* ---------------------------------------------------------------- flush queue */
 
 static uint64_t fake_now = 1000;
@@ -323,6 +365,7 @@ static struct kunit_case iova_cases[] = {
 	KUNIT_CASE(cache_hit_on_same_cpu),
 	KUNIT_CASE(cache_never_returns_above_limit),
 	KUNIT_CASE(depot_moves_magazines_between_cpus),
+	KUNIT_CASE(large_orders_cached_with_a_smaller_depot),
 	KUNIT_CASE(fq_time_bound),
 	KUNIT_CASE(fq_count_bound_per_cpu),
 	{}
