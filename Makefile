@@ -184,7 +184,8 @@ NBD_BOOTS ?= 5
 bench: $(BENCHES) | $(call DEPS,bench)
 	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 	$(Q)if [ -x tools/bench-qemu ]; then O=$(O) bash tools/bench-qemu; fi
-	$(Q)if [ -x tools/bench-blk ]; then O=$(O) bash tools/bench-blk; fi
+	$(Q)if [ -x tools/bench-blk ]; then O=$(O) bash tools/bench-blk && \
+		O=$(O) PAIR=yes bash tools/bench-blk; fi
 	$(Q)if [ -x tools/bench-sd ]; then O=$(O) bash tools/bench-sd; fi
 	$(Q)if [ -x tools/bench-linux ]; then O=$(O) bash tools/bench-linux; fi
 	$(Q)if [ -x tools/bench-user ]; then O=$(O) python3 tools/bench-user; fi
