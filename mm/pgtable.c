@@ -275,10 +275,13 @@ static inline uint64_t *leaf_entry(struct pgtable *pt, unsigned long va,
 }
 
 /* Is something in the level-1 entry e that pgtable_unmap counts as
- * mapped? For a format without payloads, any non-zero entry. */
-static inline bool page_present(const struct pgtable *pt, uint64_t e)
+ * mapped? For a format without payloads (payloads false), any non-zero
+ * entry. The caller reads pt->fmt->payload_bits once: after a volatile
+ * store the compiler reads it again. */
+static inline bool page_present(const struct pgtable *pt, bool payloads,
+				uint64_t e)
 {
-	return e && (!pt->fmt->payload_bits || pt->fmt->is_present(e));
+	return e && (!payloads || pt->fmt->is_present(e));
 }
 
 /* The largest leaf level <= top for a step at va/pa with rest bytes left. */
@@ -426,19 +429,31 @@ size_t pgtable_unmap(struct pgtable *pt, unsigned long va, size_t size)
 		size_t rest = min((size_t)(bsize - (v & (bsize - 1))), size - off);
 
 		if (level == 1) {
-			/* To the end of this table or of the range, in one run. */
+			/* To the end of this table or of the range, in one run,
+			 * counted in locals and added up after it: an entry's
+			 * store could alias the counters in pt, so counting
+			 * there costs two memory updates an entry (a 1 MiB DMA
+			 * unmap clears 256 of them, and under TCG every memory
+			 * access is a lookup). */
 			size_t n = min((size_t)(PGTABLE_ENTRIES - index_at(v, 1)),
 				       (size - off) >> PAGE_SHIFT);
+			unsigned long pages = 0, others = 0;
+			bool payloads = pt->fmt->payload_bits;
 
 			for (size_t i = 0; i < n; i++) {
-				if (page_present(pt, e[i])) {
-					pt->nr_leaves[1]--;
-					unmapped += PAGE_SIZE;
-				} else if (e[i]) {
-					pt->nr_nonpresent--;
-				}
+				uint64_t x = e[i];
+
+				if (!x)
+					continue;
+				if (page_present(pt, payloads, x))
+					pages++;
+				else
+					others++;
 				WRITE_ONCE(e[i], 0);
 			}
+			pt->nr_leaves[1] -= pages;
+			pt->nr_nonpresent -= others;
+			unmapped += pages << PAGE_SHIFT;
 			off += n << PAGE_SHIFT;
 			continue;
 		} else if (*e) {
@@ -565,7 +580,7 @@ uint64_t pgtable_exchange_nonpresent(struct pgtable *pt, unsigned long va,
 	    (fmt->payload_bits < 64 && (payload >> fmt->payload_bits)))
 		return 0;
 	e = leaf_entry(pt, va, false, &level);
-	if (!e || level != 1 || !page_present(pt, *e))
+	if (!e || level != 1 || !page_present(pt, pt->fmt->payload_bits, *e))
 		return 0;
 	old = __atomic_exchange_n(e, fmt->mk_nonpresent(payload),
 				  __ATOMIC_RELAXED);
