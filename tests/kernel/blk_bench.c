@@ -39,6 +39,9 @@
  * nothing else of the mapping work is done. That is QEMU's floor for
  * per-request mapping: "dd read" can approach it, not pass it.
  *
+ * blkbench.pair=NAME replaces all of the above by the dd reads on two
+ * disks in alternating slices (dd_pair_cases, below).
+ *
  * Under TCG the figures are emulated time: they compare configurations
  * of this kernel on one machine (no IOMMU, strict, lazy), not hardware.
  */
