@@ -119,6 +119,8 @@ struct bb_run {
 	struct iommu_domain *inval;
 	dma_addr_t inval_iova;
 	unsigned int inval_bytes;
+	/* dd-remap (bb_remap_next): the buffer's IOVAs, used in turn */
+	struct bb_remap *remap;
 	uint64_t t_last;		/* clock_ns() of the last completion */
 	uint64_t done, errors, refused;
 	volatile unsigned int in_flight;
@@ -158,14 +160,81 @@ static uint64_t next_sector_locked(struct bb_run *run)
 	return s;
 }
 
-/* dd-inval: drop the IOMMU's cached translations of the buffer, as a
- * strict unmap does, so the device's next access walks the tables. */
-static void bb_invalidate(struct bb_run *run)
+/*
+ * dd-remap: the least a lazy mapping per request with the unit's 4 KiB
+ * pages must do, and nothing else. The buffer has BB_REMAP_RANGES IOVA
+ * ranges (reserved by dma_map_page, their entries then cleared); each
+ * request writes the buffer's entries into the next range, and they are
+ * cleared once it completes, so every request is translated afresh from
+ * entries written for it, as with a new IOVA from the allocator. Cleared
+ * ranges are invalidated by one domain-wide flush when all were used or
+ * the oldest has waited IOVA_FQ_TIMEOUT_NS: the flush queue's batch rules
+ * (IOVA_FQ_SIZE ranges or 10 ms). What it leaves out: the IOVA
+ * allocator, the flush queue's bookkeeping, the DMA API's layers.
+ */
+#define BB_REMAP_RANGES	IOVA_FQ_SIZE
+
+struct bb_remap {
+	struct iommu_domain *d;
+	dma_addr_t iova[BB_REMAP_RANGES];
+	phys_addr_t phys;
+	unsigned int bytes;
+	int cur;			/* range mapped now, -1: none */
+	int first_cleared;		/* oldest cleared since the flush, -1: none */
+	uint64_t cleared_ns;		/* when it was cleared */
+	unsigned long flushes;
+};
+
+/* Clear the range in use and map the next; the new IOVA, 0 if its map
+ * failed. */
+static dma_addr_t bb_remap_next(struct bb_remap *r)
 {
+	struct iommu_domain *d = r->d;
+	int next = (r->cur + 1) % BB_REMAP_RANGES;
+
+	if (r->cur >= 0) {
+		d->ops->unmap(d, (unsigned long)r->iova[r->cur], r->bytes);
+		if (r->first_cleared < 0) {
+			r->first_cleared = r->cur;
+			r->cleared_ns = clock_ns();
+		}
+		r->cur = -1;
+	}
+	/* The next range must not be translated from before: flush first
+	 * if it was cleared since the last flush, or if time is up. */
+	if (r->first_cleared >= 0 &&
+	    (next == r->first_cleared ||
+	     clock_ns() - r->cleared_ns >= IOVA_FQ_TIMEOUT_NS)) {
+		d->ops->flush_iotlb_all(d);
+		r->first_cleared = -1;
+		r->flushes++;
+	}
+	if (d->ops->map(d, (unsigned long)r->iova[next], r->phys, r->bytes,
+			IOMMU_WRITE))
+		return 0;
+	r->cur = next;
+	return r->iova[next];
+}
+
+/*
+ * Before each request: dd-inval drops the IOMMU's cached translations
+ * of the buffer, as a strict unmap does, so the device's next access
+ * walks the tables; dd-remap moves the buffer to its next IOVA and points
+ * the request there. False if that failed: the request must not go out.
+ */
+static bool bb_before_request(struct bb_run *run, struct blk_segment *seg)
+{
+	if (run->remap) {
+		dma_addr_t a = bb_remap_next(run->remap);
+
+		seg->dma = a;
+		return a != 0;
+	}
 	if (run->inval)
 		run->inval->ops->iotlb_sync(run->inval,
 					    (unsigned long)run->inval_iova,
 					    run->inval_bytes);
+	return true;
 }
 
 static void bb_end_io(struct blk_request *req)
@@ -190,9 +259,8 @@ static void bb_end_io(struct blk_request *req)
 	else
 		run->in_flight--;
 	spin_unlock_irqrestore(&run->lock, flags);
-	if (again)
-		bb_invalidate(run);
-	if (again && blk_submit(run->b, req)) {
+	if (again && (!bb_before_request(run, &slot->seg) ||
+		      blk_submit(run->b, req))) {
 		spin_lock_irqsave(&run->lock, flags);
 		run->refused++;
 		run->in_flight--;
@@ -243,8 +311,8 @@ static uint64_t bb_case(struct bb_run *run, const struct bb_buf *bufs,
 			.sector = next_sector_locked(run), .segs = &s->seg,
 			.nr_segs = 1, .end_io = bb_end_io };
 		spin_unlock_irqrestore(&run->lock, flags);
-		bb_invalidate(run);
-		if (blk_submit(run->b, &s->req)) {
+		if (!bb_before_request(run, &s->seg) ||
+		    blk_submit(run->b, &s->req)) {
 			spin_lock_irqsave(&run->lock, flags);
 			run->refused++;
 			run->in_flight--;
@@ -455,7 +523,11 @@ static void dd_cases(struct bb_run *run)
  * direct mapping) the ratio is what translation and mapping cost, in
  * the same boot. "dd pair" maps A's buffer per request; "dd-inval pair"
  * maps it once and invalidates its IOTLB entries before each request
- * (the per-request floor, as "dd-inval read" above).
+ * (the per-request floor, as "dd-inval read" above); "dd-remap pair"
+ * writes and clears the buffer's entries for each request at IOVAs used
+ * in turn, flushed in the flush queue's batches (bb_remap_next): the
+ * floor of a lazy mapping per request with 4 KiB IOMMU pages, which
+ * must write the entries it maps.
  */
 #define BB_PAIRS_MAX	256
 #define BB_PAIR_MIN	4		/* pairs per case, whatever the time */
@@ -531,25 +603,95 @@ static uint64_t map_unmap_ns(struct device *dev, struct page *pg, unsigned int b
 	return best;
 }
 
-/* One paired case of bytes; inval: A's buffer mapped once and its IOTLB
- * entries invalidated before each request. */
+/* How a paired case maps A's buffer. */
+enum bb_pair_kind {
+	BB_PAIR_MAPPED,		/* "dd pair": per request, by the DMA API */
+	BB_PAIR_INVAL,		/* "dd-inval pair": once; IOTLB range
+				 * invalidated before each request */
+	BB_PAIR_REMAP,		/* "dd-remap pair": entries written and cleared
+				 * per request, IOVAs in turn (bb_remap_next) */
+};
+
+static const char *const bb_pair_names[] = {
+	[BB_PAIR_MAPPED] = "dd pair",
+	[BB_PAIR_INVAL] = "dd-inval pair",
+	[BB_PAIR_REMAP] = "dd-remap pair",
+};
+
+/*
+ * dd-remap's set-up: BB_REMAP_RANGES IOVAs for the buffer, reserved by
+ * mapping it at each, then cleared and flushed. False if the domain's
+ * space or memory ran out (what was made is undone).
+ */
+static bool bb_remap_setup(struct bb_remap *r, struct device *dev,
+			   struct page *pg, unsigned int bytes)
+{
+	struct iommu_domain *d = dev->domain;
+	unsigned int i;
+
+	*r = (struct bb_remap){ .d = d, .phys = PFN_PHYS(page_to_pfn(pg)),
+				.bytes = bytes, .cur = -1, .first_cleared = -1 };
+	for (i = 0; i < BB_REMAP_RANGES; i++) {
+		r->iova[i] = dma_map_page(dev, pg, 0, bytes, DMA_FROM_DEVICE);
+		if (dma_mapping_error(dev, r->iova[i]))
+			break;
+	}
+	if (i < BB_REMAP_RANGES) {
+		while (i--)
+			dma_unmap_page(dev, r->iova[i], bytes, DMA_FROM_DEVICE);
+		return false;
+	}
+	for (i = 0; i < BB_REMAP_RANGES; i++)
+		d->ops->unmap(d, (unsigned long)r->iova[i], bytes);
+	d->ops->flush_iotlb_all(d);
+	return true;
+}
+
+/* Map every range again (what dma_unmap_page expects) and unmap them. */
+static void bb_remap_teardown(struct bb_remap *r, struct device *dev)
+{
+	for (unsigned int i = 0; i < BB_REMAP_RANGES; i++) {
+		if ((int)i != r->cur &&
+		    r->d->ops->map(r->d, (unsigned long)r->iova[i], r->phys,
+				   r->bytes, IOMMU_WRITE)) {
+			printk("bench: blk: dd-remap: could not map range %u again; its IOVA is lost\n", i);
+			continue;
+		}
+		dma_unmap_page(dev, r->iova[i], r->bytes, DMA_FROM_DEVICE);
+	}
+}
+
+/* One paired case of bytes, A's buffer mapped as kind says. */
 static void pair_case(struct bb_side *a, struct bb_side *b, unsigned int bytes,
-		      unsigned int slice_bytes, bool inval)
+		      unsigned int slice_bytes, enum bb_pair_kind pk)
 {
 	static uint32_t ratio[BB_PAIRS_MAX];	/* A's rate / B's, x 1000 */
+	static struct bb_remap remap;
+	bool remapping = false;
 	unsigned int order = get_order(bytes), n = 0, med;
 	struct bb_buf buf = { alloc_pages(GFP_KERNEL, order), 0, false };
 	struct bb_buf abuf;
 	struct device *adev = a->run.b->dma_dev;
 	uint64_t t_end, ta, tb, slice = slice_bytes / SECTOR_SIZE;
-	const char *kind = inval ? "dd-inval pair" : "dd pair";
+	const char *kind = bb_pair_names[pk];
+	bool inval = pk != BB_PAIR_MAPPED;
 
 	if (!buf.page) {
 		printk("bench: blk: no memory for a %u KiB dd buffer\n", bytes >> 10);
 		return;
 	}
 	abuf = buf;
-	if (inval) {
+	if (pk == BB_PAIR_REMAP) {
+		if (!adev || !adev->domain)
+			goto out;	/* no page table */
+		if (!bb_remap_setup(&remap, adev, buf.page, bytes)) {
+			printk("bench: blk: %s %u KiB: no IOVA space for %u ranges\n",
+			       kind, bytes >> 10, BB_REMAP_RANGES);
+			goto out;
+		}
+		remapping = abuf.registered = true;
+		a->run.remap = &remap;
+	} else if (inval) {
 		if (!adev || !adev->domain)
 			goto out;	/* nothing to invalidate */
 		abuf.dma = dma_map_page(adev, buf.page, 0, bytes, DMA_FROM_DEVICE);
@@ -591,6 +733,10 @@ static void pair_case(struct bb_side *a, struct bb_side *b, unsigned int bytes,
 	       dma_kind(b->run.b), med / 1000, med % 1000,
 	       ratio[n / 4] / 1000, ratio[n / 4] % 1000,
 	       ratio[3 * n / 4] / 1000, ratio[3 * n / 4] % 1000, n, slice_bytes >> 20);
+	if (remapping)
+		printk("bench: blk: dd-remap %4u KiB: %llu requests on %s, %lu domain-wide flushes\n",
+		       bytes >> 10, (unsigned long long)a->requests, a->run.b->name,
+		       remap.flushes);
 	if (!inval && adev && adev->domain) {
 		uint64_t ns = map_unmap_ns(adev, buf.page, bytes);
 
@@ -602,9 +748,12 @@ static void pair_case(struct bb_side *a, struct bb_side *b, unsigned int bytes,
 	}
 out:
 	a->run.inval = NULL;
+	a->run.remap = NULL;
 	a->run.once = a->run.slice = b->run.once = b->run.slice = false;
 	a->run.first = b->run.first = 0;
-	if (abuf.registered)
+	if (remapping)
+		bb_remap_teardown(&remap, adev);
+	else if (abuf.registered)
 		dma_unmap_page(adev, abuf.dma, bytes, DMA_FROM_DEVICE);
 	__free_pages(buf.page, order);
 }
@@ -636,8 +785,9 @@ static void dd_pair_cases(struct block_device *first)
 	for (size_t k = 0; k < ARRAY_SIZE(bb_dd_sizes); k++) {
 		if (bb_only_kib && bb_dd_sizes[k] != bb_only_kib << 10)
 			continue;
-		pair_case(&a, &b, bb_dd_sizes[k], bb_pair_slice[k], false);
-		pair_case(&a, &b, bb_dd_sizes[k], bb_pair_slice[k], true);
+		pair_case(&a, &b, bb_dd_sizes[k], bb_pair_slice[k], BB_PAIR_MAPPED);
+		pair_case(&a, &b, bb_dd_sizes[k], bb_pair_slice[k], BB_PAIR_INVAL);
+		pair_case(&a, &b, bb_dd_sizes[k], bb_pair_slice[k], BB_PAIR_REMAP);
 	}
 }
 
