@@ -20,9 +20,19 @@ static inline unsigned long arch_irq_save(void)
 	return flags;
 }
 
+/*
+ * Interrupts back on if they were on at the arch_irq_save that gave
+ * flags; otherwise nothing (they are still off: the section between
+ * masked only I). The same contract as x86_64's. Why not write DAIF back
+ * every time: under TCG every write of DAIF ends the translated block
+ * and goes back to QEMU's main loop, and most saves are nested in an
+ * outer one (a DMA map takes three), so the inner restores would each
+ * pay that for nothing.
+ */
 static inline void arch_irq_restore(unsigned long flags)
 {
-	__asm__ __volatile__("msr daif, %0" :: "r"(flags) : "memory");
+	if (!(flags & ARM64_DAIF_I))
+		__asm__ __volatile__("msr daifclr, #2" ::: "memory");
 }
 
 static inline void arch_irq_enable(void)  { __asm__ __volatile__("msr daifclr, #2" ::: "memory"); }
