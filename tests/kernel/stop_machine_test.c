@@ -159,9 +159,30 @@ static int caller_fn(void *arg)
 		unsigned int to = (arch_cpu_id() + 1) % n;
 
 		smp_call_function_single(to, nothing, NULL);
-		(*made)++;
+		__atomic_store_n(made, *made + 1, __ATOMIC_RELAXED);	/* read by the test */
 	}
 	return 0;
+}
+
+#define CALLS_SEEN	100	/* calls each caller makes before and after the stops */
+
+/*
+ * Wait until every CPU's caller has made CALLS_SEEN calls more than
+ * from[cpu] (5 s at most: a caller stuck in a cross-CPU call makes no
+ * more); false if one has not.
+ */
+static bool callers_made(const unsigned long *from)
+{
+	uint64_t t0 = clock_ns();
+
+	for_each_online_cpu(cpu)
+		while (__atomic_load_n(calls_made_of(cpu), __ATOMIC_RELAXED) <
+		       from[cpu] + CALLS_SEEN) {
+			if (clock_ns() - t0 > 5000000000ULL)
+				return false;
+			yield();
+		}
+	return true;
 }
 
 static int count_stops(void *arg)
@@ -173,14 +194,22 @@ static int count_stops(void *arg)
 static void survives_cross_cpu_calls(struct kunit *test)
 {
 	struct thread *t[NR_CPUS] = { 0 };
+	unsigned long zero[NR_CPUS] = { 0 }, after[NR_CPUS] = { 0 };
 	unsigned int stops = 0;
 
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "one CPU");
 	callers_stop = false;
 	start_on_every_cpu(test, t, caller_fn, calls_made_of, "caller");
+	/* The stops must meet calls in flight: every caller is making them
+	 * before the first (under load a new thread may not have run yet)... */
+	KUNIT_EXPECT_TRUE(test, callers_made(zero));
 	for (int i = 0; i < STOPS; i++)
 		KUNIT_EXPECT_EQ(test, stop_machine(count_stops, &stops), 0);
+	/* ... and goes on making them after the last: none was left stuck. */
+	for_each_online_cpu(cpu)
+		after[cpu] = __atomic_load_n(calls_made_of(cpu), __ATOMIC_RELAXED);
+	KUNIT_EXPECT_TRUE(test, callers_made(after));
 	__atomic_store_n(&callers_stop, true, __ATOMIC_RELAXED);
 	unsigned long made = 0;
 
@@ -190,7 +219,7 @@ static void survives_cross_cpu_calls(struct kunit *test)
 	}
 	kunit_info(test, "%d stops among %lu cross-CPU calls", STOPS, made);
 	KUNIT_EXPECT_EQ(test, stops, (unsigned int)STOPS);
-	KUNIT_EXPECT_GT(test, made, 0UL);
+	KUNIT_EXPECT_GE(test, made, (unsigned long)(2 * CALLS_SEEN * num_online_cpus()));
 }
 
 static struct kunit_case stop_machine_cases[] = {
