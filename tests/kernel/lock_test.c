@@ -700,6 +700,44 @@ static void debugger_catches_a_lock_unsafe_against_its_interrupt(struct kunit *t
 	KUNIT_EXPECT_EQ(test, strstr(report, "irq_safe_lock'") == NULL, true);
 }
 
+/*
+ * arch_irq_save/arch_irq_restore nest (docs/arch-boundary.md): a restore
+ * inside another saved section leaves interrupts off, only the outermost
+ * turns them back on, and spin_lock_irqsave inside keeps to the same.
+ * A restore that turned interrupts on whatever it was given, or one that
+ * never turned them on, fails here.
+ */
+static DEFINE_SPINLOCK(nest_lock);
+
+static void irq_save_and_restore_nest(struct kunit *test)
+{
+	unsigned long outer, inner, flags;
+	bool off_in_inner, off_after_inner, off_after_lock;
+
+	KUNIT_ASSERT_TRUE(test, arch_irqs_enabled());
+	outer = arch_irq_save();
+	inner = arch_irq_save();
+	off_in_inner = !arch_irqs_enabled();
+	spin_lock_irqsave(&nest_lock, flags);
+	spin_unlock_irqrestore(&nest_lock, flags);
+	off_after_lock = !arch_irqs_enabled();
+	arch_irq_restore(inner);
+	off_after_inner = !arch_irqs_enabled();
+	arch_irq_restore(outer);
+	KUNIT_EXPECT_TRUE(test, off_in_inner);
+	KUNIT_EXPECT_TRUE(test, off_after_lock);
+	KUNIT_EXPECT_TRUE(test, off_after_inner);
+	KUNIT_EXPECT_TRUE(test, arch_irqs_enabled());
+	/* And again from a section entered with interrupts off. */
+	arch_irq_disable();
+	outer = arch_irq_save();
+	arch_irq_restore(outer);
+	off_after_inner = !arch_irqs_enabled();
+	arch_irq_enable();
+	KUNIT_EXPECT_TRUE(test, off_after_inner);
+	KUNIT_EXPECT_TRUE(test, arch_irqs_enabled());
+}
+
 static struct kunit_case lock_cases[] = {
 	KUNIT_CASE(contended_spinlock_counts_exactly),
 	KUNIT_CASE(spinlock_modes_agree_on_the_lock_word),
@@ -714,6 +752,7 @@ static struct kunit_case lock_cases[] = {
 	KUNIT_CASE(debugger_catches_sleep_with_irqs_off),
 	KUNIT_CASE(debugger_catches_mutex_misuse),
 	KUNIT_CASE(debugger_catches_a_lock_unsafe_against_its_interrupt),
+	KUNIT_CASE(irq_save_and_restore_nest),
 	{}
 };
 
