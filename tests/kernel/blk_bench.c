@@ -685,7 +685,7 @@ static void pair_case(struct bb_side *a, struct bb_side *b, unsigned int bytes,
 		if (!adev || !adev->domain)
 			goto out;	/* no page table */
 		if (!bb_remap_setup(&remap, adev, buf.page, bytes)) {
-			printk("bench: blk: %s %u KiB: no IOVA space for %u ranges\n",
+			printk("bench: blk: %s %u KiB: could not map the buffer at %u IOVAs (IOVA space or page-table memory ran out)\n",
 			       kind, bytes >> 10, BB_REMAP_RANGES);
 			goto out;
 		}
