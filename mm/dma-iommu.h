@@ -174,8 +174,16 @@ int iommu_dma_prepare_msi(struct device *dev, phys_addr_t doorbell,
 /* Apply every lazy domain's flush-queue time bound now (for a timer). */
 void iommu_dma_flush_queue_tick_all(void);
 /* Kernel only (mm/dma_flush_kthread.c): call the above every 10 ms from a
- * workqueue, so a quiet device's unmapped IOVAs are still flushed. */
+ * workqueue, so a quiet device's unmapped IOVAs are still flushed, and
+ * install iommu_dma_fq_kick. */
 void dma_flush_queue_timer_init(void);
+/*
+ * Set by the above: make iommu_dma_flush_queue_tick_all() run soon in
+ * thread context. An unmap calls it when a lazy domain's time bound falls
+ * due (at most once a tick); it may run with interrupts off and must not
+ * sleep. NULL (the host, early boot): the unmap applies the bound itself.
+ */
+extern void (*iommu_dma_fq_kick)(void);
 
 /* The backend dma-mapping uses for attached devices. */
 extern const struct dma_map_ops iommu_dma_ops;

@@ -82,10 +82,10 @@ static void show_domain(struct iommu_domain *d, void *arg)
 	printk("  faults: %lu\n", d->nr_faults);
 	printk("  invalidations: %lu range syncs (strict), %lu full flushes\n",
 	       ds.syncs, d->nr_flush_all);
-	printk("  flush queue: %lu queued, %lu freed, %lu pending; flushes: %lu full, %lu timeout, %lu explicit (timeout %llu ms, %u/CPU)\n",
+	printk("  flush queue: %lu queued, %lu freed, %lu pending; flushes: %lu full, %lu timeout (%lu handed to the worker), %lu explicit (timeout %llu ms, %u/CPU)\n",
 	       st.fq_queued, st.fq_freed, st.fq_pending,
 	       iovad->fq_flushes[IOVA_FQ_FULL], iovad->fq_flushes[IOVA_FQ_TIMEOUT],
-	       iovad->fq_flushes[IOVA_FQ_EXPLICIT],
+	       iovad->fq_kicks, iovad->fq_flushes[IOVA_FQ_EXPLICIT],
 	       (unsigned long long)(iovad->fq_timeout_ns / 1000000), iovad->fq_max);
 	printk("  iova: %lu ranges (%lu reserved), %lu cached in magazines (%lu depot), cache %lu hits %lu misses, %lu pages of nodes\n",
 	       st.ranges, st.reserved, st.cached, st.depot_mags, st.hits,

@@ -3,11 +3,16 @@
  *
  * In lazy mode (iommu.strict=0) an unmapped IOVA waits in a per-CPU flush
  * queue until one IOTLB invalidation covers a whole batch. mm/iova.c
- * flushes when a queue fills, and when a map or unmap finds the oldest
- * entry older than IOVA_FQ_TIMEOUT_NS. A device that goes quiet makes no
- * more maps or unmaps, so without this its stale translations would live
- * on indefinitely: this work item applies the time bound every 10 ms.
- * It runs in thread context (a workqueue), not in the timer interrupt,
+ * flushes when a queue fills; the time bound (the oldest entry has waited
+ * IOVA_FQ_TIMEOUT_NS) is applied here, by two work items:
+ *  - the kick: an unmap that finds the bound due asks for it
+ *    (iommu_dma_fq_kick), and the flush runs as soon as a kworker gets a
+ *    CPU, rather than in the unmap, which is often a request's completion
+ *    path (Linux's flush queue likewise flushes from a timer);
+ *  - the tick, every 10 ms: a device that goes quiet makes no more
+ *    unmaps, so without it its stale translations would live on
+ *    indefinitely.
+ * Both run in thread context (a workqueue), not in the timer interrupt,
  * because an invalidation may wait for the IOMMU.
  *
  * Kernel only (the *_kthread.c convention, docs/conventions.md): the host
@@ -29,8 +34,22 @@ static void fq_tick(struct work_struct *w)
 	schedule_delayed_work(&fq_work, FQ_TICK_MS);
 }
 
+static void fq_due(struct work_struct *w)
+{
+	iommu_dma_flush_queue_tick_all();
+}
+
+static DECLARE_WORK(fq_due_work, fq_due);
+
+/* From queue_iova, interrupts possibly off: only queue the work. */
+static void fq_kick(void)
+{
+	schedule_work(&fq_due_work);
+}
+
 void dma_flush_queue_timer_init(void)
 {
 	INIT_DELAYED_WORK(&fq_work, fq_tick);
 	schedule_delayed_work(&fq_work, FQ_TICK_MS);
+	iommu_dma_fq_kick = fq_kick;
 }

@@ -294,49 +294,61 @@ static struct iova_magazine *mag_alloc(struct iova_domain *iovad)
 }
 
 /*
- * Who may touch a CPU's magazines (c->loaded, c->prev and what they hold).
+ * Who may touch a CPU's magazines (c->loaded, c->prev and what they hold)
+ * and its flush ring.
  *
- * Nearly always that CPU itself, from alloc_iova_fast/free_iova_fast.
- * Interrupts off keep out everything else on the same CPU (a handler that
- * maps DMA, or a preemption that moves us away). The only other users are
- * another CPU emptying them (free_cpu_cached_iovas after a failed
- * allocation, the flush queue freeing a CPU's parked ranges, the
+ * Nearly always that CPU itself, from alloc_iova_fast/free_iova_fast and
+ * queue_iova. Interrupts off keep out everything else on the same CPU (a
+ * handler that maps DMA, or a preemption that moves us away). The only
+ * other users are another CPU emptying them (free_cpu_cached_iovas after
+ * a failed allocation, a flush freeing every CPU's parked ranges, the
  * iova_for_each_cached walk) and tests playing several CPUs on one. For
- * those, c->busy is a tiny lock: whoever uses the magazines sets it with
- * one compare-and-swap and clears it with one store. The owner's swap
- * finds it free unless such a rare remote user holds it, so the hit path
- * is interrupts off, one atomic, a few loads and stores, one store,
- * interrupts back.
+ * those, a "busy" word is a tiny lock: whoever uses the magazines or the
+ * ring sets it with one compare-and-swap and clears it with one store.
+ * The owner's swap finds it free unless such a rare remote user holds it,
+ * so the hit path is interrupts off, one atomic, a few loads and stores,
+ * one store, interrupts back.
  *
  * Why not a spinlock_t: its preemption count and lock-debugging checks
  * cost as much as the rest of a hit, and buy nothing here (interrupts
- * are off; the sections are the few lines below). Why not no lock at all,
- * with remote emptying done by the owner through an IPI: callers may have
- * interrupts off (dma_map_* under GFP_ATOMIC), and a cross-CPU call made
- * with interrupts off can deadlock; without a fence on the owner's side
+ * are off; the sections are short). Why not no lock at all, with remote
+ * emptying done by the owner through an IPI: callers may have interrupts
+ * off (dma_map_* under GFP_ATOMIC), and a cross-CPU call made with
+ * interrupts off can deadlock; without a fence on the owner's side
  * nothing else can stop a remote CPU reading a magazine the owner is
- * changing.
+ * changing. The one order: a ring, then magazines (freeing a ring's
+ * ranges caches them); never the other way.
  */
-static inline unsigned long rcache_lock(struct iova_cpu_rcache *c)
+static inline unsigned long busy_lock(unsigned int *busy)
 {
 	unsigned long flags = arch_irq_save();
 	unsigned int free = 0;
 
-	while (unlikely(!__atomic_compare_exchange_n(&c->busy, &free, 1, false,
+	while (unlikely(!__atomic_compare_exchange_n(busy, &free, 1, false,
 						     __ATOMIC_ACQUIRE,
 						     __ATOMIC_RELAXED))) {
 		/* Another CPU is emptying them: wait without writing. */
-		while (__atomic_load_n(&c->busy, __ATOMIC_RELAXED))
+		while (__atomic_load_n(busy, __ATOMIC_RELAXED))
 			arch_cpu_relax();
 		free = 0;
 	}
 	return flags;
 }
 
+static inline void busy_unlock(unsigned int *busy, unsigned long flags)
+{
+	__atomic_store_n(busy, 0, __ATOMIC_RELEASE);
+	arch_irq_restore(flags);
+}
+
+static inline unsigned long rcache_lock(struct iova_cpu_rcache *c)
+{
+	return busy_lock(&c->busy);
+}
+
 static inline void rcache_unlock(struct iova_cpu_rcache *c, unsigned long flags)
 {
-	__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
-	arch_irq_restore(flags);
+	busy_unlock(&c->busy, flags);
 }
 
 /* Make room in c->loaded when it is missing or full. rcache_lock held. */
@@ -528,9 +540,11 @@ void free_iova_fast(struct iova_domain *iovad, unsigned long pfn,
 
 void iova_domain_init_flush_queue(struct iova_domain *iovad,
 				  void (*flush)(struct iova_domain *iovad),
+				  void (*kick)(struct iova_domain *iovad),
 				  void *cookie, uint64_t (*clock)(void))
 {
 	iovad->fq_flush = flush;
+	iovad->fq_kick = kick;
 	iovad->fq_cookie = cookie;
 	iovad->fq_clock = clock;
 }
@@ -579,7 +593,6 @@ static struct iova_fq *fq_get(struct iova_domain *iovad, unsigned int cpu)
 		return NULL;
 	fq = page_address(pg);
 	memset(fq, 0, sizeof(*fq));
-	spin_lock_init(&fq->lock, "iova_fq");
 	struct iova_fq *expect = NULL;
 
 	if (!__atomic_compare_exchange_n(&iovad->fq[cpu], &expect, fq, false,
@@ -605,9 +618,9 @@ static void fq_free_all_rings(struct iova_domain *iovad)
 
 		if (!fq)
 			continue;
-		spin_lock_irqsave(&fq->lock, flags);
+		flags = busy_lock(&fq->busy);
 		fq_ring_free(iovad, c, fq);
-		spin_unlock_irqrestore(&fq->lock, flags);
+		busy_unlock(&fq->busy, flags);
 	}
 }
 
@@ -623,7 +636,7 @@ void queue_iova_cpu(struct iova_domain *iovad, unsigned int cpu,
 		free_iova_fast_cpu(iovad, cpu, pfn, pages);
 		return;
 	}
-	spin_lock_irqsave(&fq->lock, flags);
+	flags = busy_lock(&fq->busy);
 	fq_ring_free(iovad, cpu, fq);
 	if (fq->tail - fq->head >= iovad->fq_max) {
 		fq_flush_iotlb(iovad, IOVA_FQ_FULL);
@@ -645,8 +658,20 @@ void queue_iova_cpu(struct iova_domain *iovad, unsigned int cpu,
 					    now ? now : 1, false,
 					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 	}
-	spin_unlock_irqrestore(&fq->lock, flags);
+	busy_unlock(&fq->busy, flags);
 	if (fq_timed_out(iovad, now)) {
+		/* Due. The flush waits for the IOMMU and the freeing after
+		 * it walks every CPU's ring: hand both to the owner's thread
+		 * when there is one, so this unmap (often on a request's
+		 * completion path) does not pay for them. */
+		if (iovad->fq_kick) {
+			if (!__atomic_load_n(&iovad->fq_kicked, __ATOMIC_RELAXED) &&
+			    !__atomic_exchange_n(&iovad->fq_kicked, 1, __ATOMIC_RELAXED)) {
+				__atomic_fetch_add(&iovad->fq_kicks, 1, __ATOMIC_RELAXED);
+				iovad->fq_kick(iovad);
+			}
+			return;
+		}
 		fq_flush_iotlb(iovad, IOVA_FQ_TIMEOUT);
 		fq_free_all_rings(iovad);
 	}
@@ -664,6 +689,8 @@ void iova_flush_queue_tick(struct iova_domain *iovad)
 
 	if (!iovad->fq_flush)
 		return;
+	/* Before looking: a kick from here on asks for another tick. */
+	__atomic_store_n(&iovad->fq_kicked, 0, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&iovad->fq_oldest_ns, __ATOMIC_RELAXED) &&
 	    fq_timed_out(iovad, fq_now(iovad)))
 		fq_flush_iotlb(iovad, IOVA_FQ_TIMEOUT);

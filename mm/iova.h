@@ -41,20 +41,25 @@
  *     reusable until the IOMMU has forgotten every translation of it.
  *     queue_iova() parks it in a per-CPU ring; the domain's flush callback
  *     (an IOTLB invalidation of everything) runs when a ring is full or
- *     when the oldest parked range has waited fq_timeout_ns, checked on
- *     every queue_iova() and by iova_flush_queue_tick() (which the DMA
- *     layer calls on map and a timer may call later). Ranges are freed to
- *     the caches only after a flush that started after they were queued
- *     has finished.
+ *     when the oldest parked range has waited fq_timeout_ns. The time
+ *     bound is checked on every queue_iova() and applied by
+ *     iova_flush_queue_tick(); a domain with a kick callback has
+ *     queue_iova() call it when the bound falls due, and its owner runs
+ *     the tick soon after in thread context (the DMA layer: a work item),
+ *     so the flush and the freeing it allows stay off the unmapping
+ *     caller's path; without one queue_iova() flushes there itself. A
+ *     ring that is full is flushed by queue_iova() either way. Ranges are
+ *     freed to the caches only after a flush that started after they were
+ *     queued has finished.
  *
  * Memory: tree nodes and magazines come from pages of the domain's node
  * (the global node, or a private arena for tests), carved by a small pool
  * in the domain and all returned by put_iova_domain().
  *
- * Locking: one lock for the tree, one for each depot, one per CPU flush
- * ring. A CPU's magazines are used with interrupts off and a "busy" flag
+ * Locking: one lock for the tree, one for each depot. A CPU's magazines
+ * and its flush ring are each used with interrupts off and a "busy" flag
  * taken by one compare-and-swap, which is always free unless another CPU
- * is emptying them (see rcache_lock() in mm/iova.c). Every function may
+ * is emptying them (see busy_lock() in mm/iova.c). Every function may
  * be called with interrupts on or off; nothing sleeps. The flush callback
  * is called with no iova lock held, except a per-CPU ring lock when that
  * ring is full.
@@ -132,9 +137,9 @@ struct iova_fq_entry {
 };
 
 struct iova_fq {
-	spinlock_t lock;
+	unsigned int busy;		/* 1: someone is using it (mm/iova.c) */
 	unsigned int head, tail;	/* ring: [head, tail) queued */
-	unsigned long nr_queued, nr_freed;	/* this ring's, under its lock */
+	unsigned long nr_queued, nr_freed;	/* this ring's, under busy */
 	struct iova_fq_entry entries[IOVA_FQ_SIZE];
 };
 
@@ -156,6 +161,7 @@ struct iova_domain {
 
 	/* Flush queue (lazy invalidation); fq_flush NULL: not set up. */
 	void (*fq_flush)(struct iova_domain *iovad);
+	void (*fq_kick)(struct iova_domain *iovad);	/* NULL: flush inline */
 	void *fq_cookie;		/* for the callback's owner */
 	uint64_t (*fq_clock)(void);	/* NULL: clock_ns; else a test's clock
 					 * (the periodic tick then skips it) */
@@ -164,6 +170,8 @@ struct iova_domain {
 	uint64_t fq_flush_start_cnt, fq_flush_finish_cnt;
 	uint64_t fq_oldest_ns;		/* queue time of oldest entry; 0 none */
 	uint64_t fq_freed_finish;	/* finish count at the last free-all */
+	unsigned int fq_kicked;		/* fq_kick called, no tick since */
+	unsigned long fq_kicks;		/* fq_kick calls, ever */
 	struct iova_fq *fq[NR_CPUS];	/* made on each CPU's first use */
 	unsigned long fq_flushes[IOVA_FQ_NR];	/* queued/freed: per ring */
 };
@@ -233,14 +241,20 @@ void free_global_cached_iovas(struct iova_domain *iovad);
  * Flush queue. iova_domain_init_flush_queue: lazy mode for this domain;
  * flush must invalidate every IOTLB entry of the domain (it may be called
  * with a ring lock held and interrupts off: it must not sleep); clock NULL
- * means clock_ns. queue_iova: the caller has unmapped [pfn, pfn+pages)
- * but not invalidated; it is freed (free_iova_fast) after the next flush.
- * iova_flush_queue_tick: apply the time bound now (flush if the oldest
- * entry is older than fq_timeout_ns) and free what earlier flushes made
- * free. iova_flush_queue_flush: flush and free everything queued now.
+ * means clock_ns. kick NULL: queue_iova flushes itself when the time bound
+ * falls due. Otherwise queue_iova calls kick instead (interrupts possibly
+ * off, no iova lock held; it must not sleep or flush) and the owner must
+ * then call iova_flush_queue_tick soon, which flushes; kick is not called
+ * again until that tick has begun. queue_iova: the caller has
+ * unmapped [pfn, pfn+pages) but not invalidated; it is freed
+ * (free_iova_fast) after the next flush. iova_flush_queue_tick: apply the
+ * time bound now (flush if the oldest entry is older than fq_timeout_ns)
+ * and free what earlier flushes made free. iova_flush_queue_flush: flush
+ * and free everything queued now.
  */
 void iova_domain_init_flush_queue(struct iova_domain *iovad,
 				  void (*flush)(struct iova_domain *iovad),
+				  void (*kick)(struct iova_domain *iovad),
 				  void *cookie, uint64_t (*clock)(void));
 void queue_iova(struct iova_domain *iovad, unsigned long pfn,
 		unsigned long pages);

@@ -210,7 +210,20 @@ static void retire_queued(void)
 			remove_live(i--);
 }
 
-static void iova_random_ops_match_model(struct kunit *test)
+static bool kicked;		/* the kick mode's owner was told */
+
+static void fq_kick_cb(struct iova_domain *d)
+{
+	kicked = true;
+}
+
+/*
+ * The model, with the time bound applied inline by queue_iova (kick NULL,
+ * the host's DMA layer) or handed to an owner (with_kick: the kernel's
+ * work item), whose tick here comes a few random steps after the kick.
+ * Either way a queued range must not come back before a flush.
+ */
+static void random_ops_match_model(struct kunit *test, bool with_kick)
 {
 	struct prng rng;
 	struct mem_range r;
@@ -225,15 +238,21 @@ static void iova_random_ops_match_model(struct kunit *test)
 	free_at_start = node_free_pages(&node);
 	prng_seed(&rng, test->seed);
 	init_iova_domain_node(&iovad, 4096, 1, &node);
-	iova_domain_init_flush_queue(&iovad, fq_flush_cb, NULL, model_clock);
+	iova_domain_init_flush_queue(&iovad, fq_flush_cb,
+				     with_kick ? fq_kick_cb : NULL, NULL, model_clock);
 	iovad.fq_max = 16;
 	nr_live = 0;
+	kicked = false;
 
 	for (unsigned long step = 0; step < steps && !test->failed; step++) {
 		unsigned long op = prng_below(&rng, 100);
 		unsigned int cpu = (unsigned int)prng_below(&rng, NCPUS);
 
 		model_clock_ns += prng_below(&rng, 200000);	/* up to 0.2 ms */
+		if (kicked && prng_below(&rng, 4) == 0) {	/* the owner's thread runs */
+			kicked = false;
+			iova_flush_queue_tick(&iovad);
+		}
 		if (op < 55 && nr_live < MAX_LIVE) {
 			unsigned long limit = limits[prng_below(&rng, ARRAY_SIZE(limits))];
 			unsigned long size = prng_below(&rng, 8) ? 1 + prng_below(&rng, 40)
@@ -290,8 +309,12 @@ static void iova_random_ops_match_model(struct kunit *test)
 			} else if (prng_below(&rng, 3) == 0) {
 				/* Still reserved until a flush: stays in the model. */
 				live[i].kind = QUEUED;
+				unsigned long timeouts = iovad.fq_flushes[IOVA_FQ_TIMEOUT];
+
 				live[i].flushes_at = flush_calls;
 				queue_iova_cpu(&iovad, cpu, live[i].pfn, live[i].asked);
+				if (with_kick && iovad.fq_flushes[IOVA_FQ_TIMEOUT] != timeouts)
+					KUNIT_FAIL(test, "queue_iova flushed for time with an owner to kick");
 			} else {
 				free_iova_fast_cpu(&iovad, cpu, live[i].pfn, live[i].asked);
 				remove_live(i);
@@ -310,9 +333,13 @@ static void iova_random_ops_match_model(struct kunit *test)
 	}
 	iova_get_stats(&iovad, &st);
 	hits = st.hits;
-	kunit_info(test, "%lu allocations, %lu failed (space full), cache hits %lu, misses %lu, flushes %lu",
-		   fits, fails, hits, st.misses, flush_calls);
+	kunit_info(test, "%lu allocations, %lu failed (space full), cache hits %lu, misses %lu, flushes %lu (%lu for time), kicks %lu",
+		   fits, fails, hits, st.misses, flush_calls,
+		   iovad.fq_flushes[IOVA_FQ_TIMEOUT], iovad.fq_kicks);
 	KUNIT_EXPECT_GT(test, hits, 0UL);
+	KUNIT_EXPECT_GT(test, iovad.fq_flushes[IOVA_FQ_TIMEOUT], 0UL);
+	if (with_kick)
+		KUNIT_EXPECT_GT(test, iovad.fq_kicks, 0UL);
 	KUNIT_EXPECT_GT(test, fails, 0UL);	/* the small masks ran out */
 
 	/* Free everything; nothing may be left. */
@@ -340,8 +367,19 @@ static void iova_random_ops_match_model(struct kunit *test)
 	free(mem);
 }
 
+static void iova_random_ops_match_model(struct kunit *test)
+{
+	random_ops_match_model(test, false);
+}
+
+static void iova_random_ops_match_model_with_kick(struct kunit *test)
+{
+	random_ops_match_model(test, true);
+}
+
 static struct kunit_case iova_model_cases[] = {
 	KUNIT_CASE(iova_random_ops_match_model),
+	KUNIT_CASE(iova_random_ops_match_model_with_kick),
 	{}
 };
 

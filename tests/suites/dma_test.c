@@ -510,7 +510,7 @@ static void iommu_lazy_unmap_delays_the_flush(struct kunit *test)
 	h2 = dma_map_single(&a.dev, other, PAGE_SIZE, DMA_FROM_DEVICE);
 	KUNIT_EXPECT_NE(test, h2, h);
 	KUNIT_EXPECT_EQ(test, iova_fq_pending(&d->iovad), 1UL);
-	/* Time passes; the next map applies the bound and flushes. */
+	/* Time passes; the next unmap applies the bound and flushes. */
 	fake_now += IOVA_FQ_TIMEOUT_NS;
 	dma_unmap_single(&a.dev, h2, PAGE_SIZE, DMA_FROM_DEVICE);
 	KUNIT_EXPECT_EQ(test, d->nr_flush_all, 1UL);

@@ -293,7 +293,7 @@ static void fq_time_bound(struct kunit *test)
 
 	flushes = 0;
 	fake_now = 1000;
-	iova_domain_init_flush_queue(&t.iovad, count_flush, NULL, fake_clock);
+	iova_domain_init_flush_queue(&t.iovad, count_flush, NULL, NULL, fake_clock);
 	for (int i = 0; i < 4; i++) {
 		p[i] = alloc_iova_fast(&t.iovad, 1, PFN32, true);
 		queue_iova(&t.iovad, p[i], 1);
@@ -330,12 +330,65 @@ static void fq_time_bound(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iova_fq_pending(&t.iovad), 0UL);
 }
 
+static unsigned int kicks;
+
+static void count_kick(struct iova_domain *iovad)
+{
+	kicks++;
+}
+
+/*
+ * With a kick callback the unmap that finds the bound due does not flush:
+ * it kicks, once until the owner's tick, and the tick flushes. A ring
+ * that fills is still flushed by queue_iova itself.
+ */
+static void fq_time_bound_kicks_the_owner(struct kunit *test)
+{
+	unsigned long p[4];
+
+	flushes = kicks = 0;
+	fake_now = 1000;
+	iova_domain_init_flush_queue(&t.iovad, count_flush, count_kick, NULL, fake_clock);
+	for (int i = 0; i < 4; i++)
+		p[i] = alloc_iova_fast(&t.iovad, 1, PFN32, true);
+	queue_iova(&t.iovad, p[0], 1);
+	fake_now += IOVA_FQ_TIMEOUT_NS - 1;
+	queue_iova(&t.iovad, p[1], 1);
+	KUNIT_EXPECT_EQ(test, kicks, 0U);		/* not due yet */
+	fake_now += 1;
+	queue_iova(&t.iovad, p[2], 1);
+	KUNIT_EXPECT_EQ(test, kicks, 1U);		/* due: the owner is told */
+	KUNIT_EXPECT_EQ(test, flushes, 0U);		/* and nothing flushed here */
+	KUNIT_EXPECT_EQ(test, iova_fq_pending(&t.iovad), 3UL);
+	queue_iova(&t.iovad, p[3], 1);
+	KUNIT_EXPECT_EQ(test, kicks, 1U);		/* once until the tick */
+	KUNIT_EXPECT_EQ(test, t.iovad.fq_kicks, 1UL);
+	iova_flush_queue_tick(&t.iovad);		/* the owner's thread */
+	KUNIT_EXPECT_EQ(test, flushes, 1U);
+	KUNIT_EXPECT_EQ(test, t.iovad.fq_flushes[IOVA_FQ_TIMEOUT], 1UL);
+	KUNIT_EXPECT_EQ(test, iova_fq_pending(&t.iovad), 0UL);
+	/* The next time it falls due the owner is told again. */
+	queue_iova(&t.iovad, alloc_iova_fast(&t.iovad, 1, PFN32, true), 1);
+	fake_now += IOVA_FQ_TIMEOUT_NS;
+	queue_iova(&t.iovad, alloc_iova_fast(&t.iovad, 1, PFN32, true), 1);
+	KUNIT_EXPECT_EQ(test, kicks, 2U);
+	KUNIT_EXPECT_EQ(test, flushes, 1U);
+	/* A full ring does not wait for anyone. */
+	t.iovad.fq_max = 3;
+	queue_iova(&t.iovad, alloc_iova_fast(&t.iovad, 1, PFN32, true), 1);
+	queue_iova(&t.iovad, alloc_iova_fast(&t.iovad, 1, PFN32, true), 1);
+	KUNIT_EXPECT_EQ(test, flushes, 2U);
+	KUNIT_EXPECT_EQ(test, t.iovad.fq_flushes[IOVA_FQ_FULL], 1UL);
+	iova_flush_queue_flush(&t.iovad);
+	KUNIT_EXPECT_EQ(test, iova_fq_pending(&t.iovad), 0UL);
+}
+
 static void fq_count_bound_per_cpu(struct kunit *test)
 {
 	struct iova_stats st;
 
 	flushes = 0;
-	iova_domain_init_flush_queue(&t.iovad, count_flush, NULL, fake_clock);
+	iova_domain_init_flush_queue(&t.iovad, count_flush, NULL, NULL, fake_clock);
 	t.iovad.fq_max = 4;
 	for (int i = 0; i < 4; i++)
 		queue_iova_cpu(&t.iovad, 2, alloc_iova_fast(&t.iovad, 1, PFN32, true), 1);
@@ -367,6 +420,7 @@ static struct kunit_case iova_cases[] = {
 	KUNIT_CASE(depot_moves_magazines_between_cpus),
 	KUNIT_CASE(large_orders_cached_with_a_smaller_depot),
 	KUNIT_CASE(fq_time_bound),
+	KUNIT_CASE(fq_time_bound_kicks_the_owner),
 	KUNIT_CASE(fq_count_bound_per_cpu),
 	{}
 };
