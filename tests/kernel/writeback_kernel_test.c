@@ -253,10 +253,14 @@ static unsigned long global_dirty_now(void)
  * "Slower" is the precondition: the device's pace is wall-clock (a 10 ms
  * sleep every slow_every pages), the writer's is CPU, and a loaded host
  * slows only the second (one CI run: 6 MiB in 1855 ms against ~310, the
- * pool never past 180 pages, so rightly no pause). So if the pool never
- * passed the freerun ceiling, where the law starts pausing, and nobody
- * was paused, the writer did not outpace the device: the case runs again
- * on a device 4 and then 16 times slower before it gives up.
+ * pool never past 180 pages, so rightly no pause). Passing the freerun
+ * ceiling, where the law starts, is not enough either: just past it the
+ * pause the law computes is shorter than min_pause, so the writer
+ * carries it as debt and does not sleep (one make test run: the pool at
+ * 396 pages against a ceiling of 384, no pause). So if nobody was paused
+ * the writer did not outpace the device by enough: the case runs again
+ * on a device 4 and then 16 times slower before it gives up. The pool's
+ * bound is checked whatever the attempt.
  */
 static void writeback_writers_only_sleep(struct kunit *test)
 {
@@ -286,11 +290,15 @@ static void writeback_writers_only_sleep(struct kunit *test)
 		}
 		KUNIT_ASSERT_TRUE(test, READ_ONCE(st->done));
 		kthread_stop(t);
-		outpaced = bdi_test.wb.nr_pauses > pauses0 || max_dirty > freerun;
+		outpaced = bdi_test.wb.nr_pauses > pauses0;
+		/* The law allows the pages dirtied between two looks past
+		 * the limit, not more: 1 MiB of slack on a 2 MiB limit. */
+		KUNIT_EXPECT_LE(test, max_dirty, LIMIT_PAGES + 256);
 		if (!outpaced)
-			kunit_info(test, "the writer did %lu MiB in %llu ms and the pool "
-				   "reached only %lu pages (freerun %lu): slower than a "
-				   "device of %u pages per 10 ms%s", len >> 20,
+			kunit_info(test, "the writer did %lu MiB in %llu ms, the pool "
+				   "reached %lu pages (freerun %lu) and no pause was long "
+				   "enough to sleep: not outpacing a device of %u pages "
+				   "per 10 ms by enough%s", len >> 20,
 				   (unsigned long long)(st->took_ns / 1000000), max_dirty,
 				   freerun, slow_every[k],
 				   k + 1 < ARRAY_SIZE(slow_every) ? "; again, slower" : "");
@@ -300,9 +308,6 @@ static void writeback_writers_only_sleep(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->writer_ios, 0UL);
 	KUNIT_EXPECT_GT(test, st->other_ios, 0UL);
 	KUNIT_EXPECT_GT(test, bdi_test.wb.nr_pauses, pauses0);
-	/* The law allows the pages dirtied between two looks past the
-	 * limit, not more: 1 MiB of slack on a 2 MiB limit. */
-	KUNIT_EXPECT_LE(test, max_dirty, LIMIT_PAGES + 256);
 	kunit_info(test, "%lu MiB in %llu ms; flusher wrote %lu pages, the "
 		   "writer %lu; %lu pauses; dirty+writeback at most %lu pages "
 		   "(limit %lu)", len >> 20,
