@@ -180,8 +180,9 @@ void dma_flush_queue_timer_init(void);
 /*
  * Set by the above: make iommu_dma_flush_queue_tick_all() run soon in
  * thread context. An unmap calls it when a lazy domain's time bound falls
- * due (at most once a tick); it may run with interrupts off and must not
- * sleep. NULL (the host, early boot): the unmap applies the bound itself.
+ * due (at most once until that tick runs); it may run with interrupts off
+ * and must not sleep. NULL (the host, early boot): the unmap applies the
+ * bound itself.
  */
 extern void (*iommu_dma_fq_kick)(void);
 

@@ -243,14 +243,14 @@ void free_global_cached_iovas(struct iova_domain *iovad);
  * with a ring lock held and interrupts off: it must not sleep); clock NULL
  * means clock_ns. kick NULL: queue_iova flushes itself when the time bound
  * falls due. Otherwise queue_iova calls kick instead (interrupts possibly
- * off, no iova lock held; it must not sleep or flush) and the owner must
- * then call iova_flush_queue_tick soon, which flushes; kick is not called
- * again until that tick has begun. queue_iova: the caller has
- * unmapped [pfn, pfn+pages) but not invalidated; it is freed
- * (free_iova_fast) after the next flush. iova_flush_queue_tick: apply the
- * time bound now (flush if the oldest entry is older than fq_timeout_ns)
- * and free what earlier flushes made free. iova_flush_queue_flush: flush
- * and free everything queued now.
+ * off, no iova lock held; it must not sleep) and the owner must then call
+ * iova_flush_queue_tick soon, which flushes: from a thread, or from kick
+ * itself when it has none; kick is not called again until that tick has
+ * begun. queue_iova: the caller has unmapped [pfn, pfn+pages) but not
+ * invalidated; it is freed (free_iova_fast) after the next flush.
+ * iova_flush_queue_tick: apply the time bound now (flush if the oldest
+ * entry is older than fq_timeout_ns) and free what earlier flushes made
+ * free. iova_flush_queue_flush: flush and free everything queued now.
  */
 void iova_domain_init_flush_queue(struct iova_domain *iovad,
 				  void (*flush)(struct iova_domain *iovad),
