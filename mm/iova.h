@@ -61,8 +61,8 @@
  * taken by one compare-and-swap, which is always free unless another CPU
  * is emptying them (see busy_lock() in mm/iova.c). Every function may
  * be called with interrupts on or off; nothing sleeps. The flush callback
- * is called with no iova lock held, except a per-CPU ring lock when that
- * ring is full.
+ * is called with no iova lock held, except a ring's busy flag (interrupts
+ * off) when that ring is full.
  */
 #ifndef MM_IOVA_H
 #define MM_IOVA_H
